@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+	"github.com/fresco-cx/fresco/internal/web"
+)
+
+// TestBrowserCaseJourney: an agent finds a case in the inbox, sees the
+// customer flagged, responds, asks for an over-limit refund (pending) and
+// sees it all in the timeline; the customer's profile carries the banner.
+func TestBrowserCaseJourney(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	s := seed(t, db)
+	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := recovery.New(recovery.Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
+		recovery.OpenInput{CustomerID: s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer func() {
+		ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives
+		ts.Close()
+	}()
+
+	st := steps{t, bctx}
+	do, load, text := st.do, st.load, st.text
+
+	load("open the inbox", chromedp.Navigate(ts.URL+"/cases"))
+	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
+	load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	if inbox := text("#case-inbox"); !strings.Contains(inbox, "Varifocals give her headaches") || !strings.Contains(inbox, "Special attention") {
+		t.Fatalf("inbox = %q", inbox)
+	}
+	load("open the case", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#case-inbox a[href="/cases/%d"]`, c.ID))))
+	if got := text("#special-attention"); got != "Needs special attention" {
+		t.Errorf("flag = %q", got)
+	}
+	do("write a response", chromedp.SendKeys(chromedp.ID("log-text"), "New lenses are on order"))
+	load("respond", chromedp.Click(chromedp.CSS(`#form-log button[value="respond"]`)))
+	do("fill in a refund", chromedp.SetValue(chromedp.ID("gesture-kind"), "refund"),
+		chromedp.SendKeys(chromedp.ID("gesture-amount"), "80.00"))
+	load("ask for the refund", chromedp.Click(chromedp.CSS(`#form-gesture button[type=submit]`)))
+	timeline := text("#case-timeline")
+	for _, want := range []string{"Opened: Varifocals give her headaches", "Responded: New lenses are on order", "requested: refund 80.00"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, timeline)
+		}
+	}
+	if g := text("#gestures-heading + ul"); !strings.Contains(g, "pending_approval") {
+		t.Errorf("gestures = %q, want the agent's 80.00 refund pending approval", g)
+	}
+	load("open the customer", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/customers/%d"]`, s.ada.ID))))
+	if banner := text("#attention-heading"); banner != "Needs special attention" {
+		t.Errorf("profile banner = %q", banner)
+	}
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}

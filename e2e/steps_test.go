@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// steps drives the browser for one test. Every step has its own time limit
+// (the browser outlives them), and a failing step reports where the browser
+// was and what the page said.
+type steps struct {
+	t   *testing.T
+	ctx context.Context // the browser's
+}
+
+func (s steps) fail(step string, err error) {
+	s.t.Helper()
+	lctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(lctx, chromedp.Location())
+	body, _ := chromedp.Run(lctx, chromedp.Text(chromedp.CSS("body")))
+	s.t.Fatalf("%s: %v\nat %s\n%.2000s", step, err, loc, body)
+}
+
+// do runs actions on the current page.
+func (s steps) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		s.fail(step, err)
+	}
+}
+
+// load runs an action that leads to a new page and waits for that page.
+func (s steps) load(step string, trigger chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(sctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger)); err != nil {
+		s.fail(step, err)
+	}
+}
+
+// get runs an action that reads a string, trimmed.
+func (s steps) get(step string, a chromedp.Action[string]) string {
+	s.t.Helper()
+	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(sctx, a)
+	if err != nil {
+		s.fail(step, err)
+	}
+	return strings.TrimSpace(v)
+}
+
+// text is the visible text of the first element matching sel.
+func (s steps) text(sel string) string {
+	s.t.Helper()
+	return s.get("read "+sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// location is the page's URL.
+func (s steps) location() string {
+	s.t.Helper()
+	return s.get("location", chromedp.Location())
+}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+func init() {
+	commands["backup"] = command{summary: "write a consistent copy of a SQLite database (safe while serving)", run: runBackup}
+}
+
+func runBackup(ctx context.Context, args []string, env Env) error {
+	fs := newFlagSet("backup", env)
+	db := dbFlag(fs, env)
+	to := fs.String("to", "", "the new backup file (must not exist)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usageError("--to FILE is required")
+	}
+	store, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.BackupTo(ctx, *to); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backed up to %s\n", *to)
+	return nil
+}

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"sync"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+func init() {
+	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest", run: runBench}
+}
+
+func runBench(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || args[0] != "ingest" {
+		return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N")
+	}
+	return benchIngest(ctx, args[1:], env)
+}
+
+// ingestResult is what `fresco bench ingest` prints.
+type ingestResult struct {
+	Benchmark          string  `json:"benchmark"`
+	Engine             string  `json:"engine"`
+	Purchases          int     `json:"purchases"`
+	Lines              int     `json:"lines"`
+	Rejected           int     `json:"rejected"`
+	BatchSize          int     `json:"batch_size"`
+	Concurrency        int     `json:"concurrency"`
+	Seconds            float64 `json:"seconds"`
+	PurchasesPerSecond float64 `json:"purchases_per_second"`
+	LinesPerSecond     float64 `json:"lines_per_second"`
+	Cores              int     `json:"cores"`
+}
+
+// benchIngest posts generated purchases to POST /api/v1/purchases:batch of a
+// server it starts on the loopback interface, and reports the throughput.
+// Request bodies are built before the clock starts, so the figure is the
+// server's: HTTP, JSON decoding, validation and the database writes.
+func benchIngest(ctx context.Context, args []string, env Env) error {
+	fs := newFlagSet("bench ingest", env)
+	db := dbFlag(fs, env)
+	n := fs.Int("purchases", 100000, "purchases to send")
+	batch := fs.Int("batch", 2000, "purchases per request (at most 10000)")
+	lines := fs.Int("lines", 5, "average lines per purchase")
+	concurrency := fs.Int("concurrency", 2, "requests in flight at once")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to FILE")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *n <= 0 || *batch <= 0 || *batch > store.MaxBatchPurchases || *lines <= 0 || *concurrency <= 0 {
+		return usageError("--purchases, --batch (≤ %d), --lines and --concurrency must be positive", store.MaxBatchPurchases)
+	}
+	database, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	token, err := benchToken(ctx, database)
+	if err != nil {
+		return err
+	}
+	bodies, lineCount := buildIngestBodies(*n, *batch, *lines)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	url := make(chan string, 1)
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- serve(ctx, database, serveOptions{addr: "127.0.0.1:0", workers: 1,
+			logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+			ready:  func(u string) { url <- u }})
+	}()
+	var base string
+	select {
+	case base = <-url:
+	case err := <-serveErr:
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	rejected, err := postAll(ctx, base+"/api/v1/purchases:batch", token, bodies, *concurrency)
+	elapsed := time.Since(start).Seconds()
+	cancel()
+	<-serveErr
+	if err != nil {
+		return err
+	}
+	res := ingestResult{
+		Benchmark: "ingest", Engine: string(database.Dialect()), Purchases: *n, Lines: lineCount, Rejected: rejected,
+		BatchSize: *batch, Concurrency: *concurrency, Seconds: elapsed,
+		PurchasesPerSecond: float64(*n) / elapsed, LinesPerSecond: float64(lineCount) / elapsed, Cores: runtime.NumCPU(),
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}
+
+func benchToken(ctx context.Context, db *store.DB) (string, error) {
+	token, hash, err := auth.NewAPIToken()
+	if err != nil {
+		return "", err
+	}
+	_, err = db.CreateAPIToken(ctx, "bench "+time.Now().UTC().Format(time.RFC3339Nano), fresco.RoleAgent, hash)
+	return token, err
+}
+
+// buildIngestBodies generates n purchases of anonymous and named shape over a
+// catalogue of 500 SKUs, as JSON request bodies of batch purchases each.
+func buildIngestBodies(n, batch, avgLines int) ([][]byte, int) {
+	rng := rand.New(rand.NewPCG(42, uint64(time.Now().UnixNano())))
+	run := time.Now().UnixNano()
+	type line struct {
+		SKU       string `json:"sku"`
+		Quantity  int    `json:"quantity"`
+		UnitPrice string `json:"unit_price"`
+	}
+	type purchase struct {
+		ExternalID  string `json:"external_id"`
+		PurchasedAt string `json:"purchased_at"`
+		Channel     string `json:"channel"`
+		Lines       []line `json:"lines"`
+	}
+	var bodies [][]byte
+	total := 0
+	at := time.Now().UTC().AddDate(-1, 0, 0)
+	for start := 0; start < n; start += batch {
+		size := min(batch, n-start)
+		ps := make([]purchase, size)
+		for i := range ps {
+			k := 1 + rng.IntN(2*avgLines-1) // mean avgLines
+			ls := make([]line, k)
+			for j := range ls {
+				ls[j] = line{SKU: fmt.Sprintf("BENCH-%03d", rng.IntN(500)), Quantity: 1 + rng.IntN(4),
+					UnitPrice: fmt.Sprintf("%d.%02d", 1+rng.IntN(60), rng.IntN(100))}
+			}
+			total += k
+			ps[i] = purchase{ExternalID: fmt.Sprintf("bench-%d-%d", run, start+i),
+				PurchasedAt: at.Add(time.Duration(start+i) * time.Second).Format(time.RFC3339), Channel: "web", Lines: ls}
+		}
+		body, _ := json.Marshal(map[string]any{"purchases": ps})
+		bodies = append(bodies, body)
+	}
+	return bodies, total
+}
+
+// postAll sends the bodies with the given number of requests in flight and
+// returns how many purchases the server rejected.
+func postAll(ctx context.Context, url, token string, bodies [][]byte, concurrency int) (int, error) {
+	client := &http.Client{Timeout: 5 * time.Minute}
+	work := make(chan []byte)
+	var (
+		mu       sync.Mutex
+		rejected int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for range concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for body := range work {
+				r, err := postBatch(ctx, client, url, token, body)
+				mu.Lock()
+				rejected += r
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, b := range bodies {
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	return rejected, firstErr
+}
+
+func postBatch(ctx context.Context, client *http.Client, url, token string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		return 0, fmt.Errorf("batch answered %s: %s", resp.Status, data)
+	}
+	var out struct {
+		Rejected int `json:"rejected"`
+	}
+	if err := json.Unmarshal(data, &out); err != nil {
+		return 0, fmt.Errorf("batch response: %w", err)
+	}
+	return out.Rejected, nil
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/demo"
+)
+
+func init() {
+	commands["demo"] = command{summary: "create a fresh SQLite database with a generated business and serve it", run: runDemo}
+}
+
+// demoPassword is the password of the demo logins. The demo binds to the
+// loopback address by default; it is not for a public server.
+const demoPassword = "fresco-demo"
+
+func runDemo(ctx context.Context, args []string, env Env) error {
+	fs := newFlagSet("demo", env)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	path := fs.String("file", filepath.Join(os.TempDir(), "fresco-demo.db"), "the SQLite file to create (replaced if it exists)")
+	customers := fs.Int("customers", demo.DefaultCustomers, "customers to generate")
+	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
+	logFormat := fs.String("log-format", "auto", "log format: json, text or auto")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := removeSQLite(*path); err != nil {
+		return err
+	}
+	database, err := openDB(ctx, "sqlite:"+*path)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	hash, err := auth.HashPassword(demoPassword)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", *path)
+	start := time.Now()
+	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
+	if err != nil {
+		return fmt.Errorf("generate demo data: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "%d customers, %d purchases, %d feedback responses, %d service-recovery cases, %d employees at %d locations in %.1fs\n",
+		summary.Customers, summary.Purchases, summary.Responses, summary.Cases, summary.Employees, summary.Locations, time.Since(start).Seconds())
+	logger := newLogger(env.Stderr, *logFormat)
+	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, workers: 32, ready: func(url string) {
+		fmt.Fprintf(env.Stdout, "\nFresco demo is running at %s\n", url)
+		fmt.Fprintf(env.Stdout, "Log in as %s with password %s\n", summary.OwnerEmail, demoPassword)
+		fmt.Fprintf(env.Stdout, "(also %s — same password). Press Ctrl+C to stop.\n\n", strings.Join(otherLogins(summary.Logins, summary.OwnerEmail), ", "))
+	}})
+}
+
+func otherLogins(all []string, owner string) []string {
+	var rest []string
+	for _, l := range all {
+		if l != owner {
+			rest = append(rest, l)
+		}
+	}
+	return rest
+}
+
+// removeSQLite deletes a database file and its WAL companions.
+func removeSQLite(path string) error {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}

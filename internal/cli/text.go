@@ -1,0 +1,316 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fresco-cx/fresco/internal/text"
+)
+
+func init() {
+	commands["text"] = command{
+		summary: "comment sentiment, category suggestions and classifier evaluation",
+		run:     runText,
+	}
+}
+
+// textSubcommands are the verbs of 'fresco text'.
+var textSubcommands = map[string]func(args []string, env Env) error{
+	"eval":      runTextEval,
+	"train":     runTextTrain,
+	"suggest":   runTextSuggest,
+	"sentiment": runTextSentiment,
+}
+
+const textUsage = `usage: fresco text SUBCOMMAND [flags]
+
+Subcommands:
+  eval       train on one labelled CSV, score on another (micro/macro F1)
+  train      train a classifier on a labelled CSV and write it as JSON
+  suggest    suggest categories for comments (trained model or taxonomy keywords)
+  sentiment  score the sentiment of comments
+
+Run 'fresco text SUBCOMMAND -h' for its flags.`
+
+func runText(_ context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		return usageError("missing subcommand\n%s", textUsage)
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(env.Stdout, textUsage)
+		return nil
+	}
+	run, ok := textSubcommands[args[0]]
+	if !ok {
+		return usageError("unknown subcommand %q\n%s", args[0], textUsage)
+	}
+	return run(args[1:], env)
+}
+
+// corpusFlags are the flags of every subcommand that reads a labelled CSV.
+type corpusFlags struct {
+	textCol, labelCol, taxonomy string
+}
+
+func (c *corpusFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.textCol, "text-col", "text", "header name of the comment column")
+	fs.StringVar(&c.labelCol, "label-col", "label", "header name of the label column (several labels separated by ';')")
+	fs.StringVar(&c.taxonomy, "taxonomy", "default",
+		`keyword rules the classifier may use: "default", "none", or a JSON file holding a list of categories`)
+}
+
+func (c corpusFlags) read(role, path string) ([]text.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s file: %w", role, err)
+	}
+	defer f.Close()
+	examples, err := text.ReadExamples(f, c.textCol, c.labelCol)
+	if err != nil {
+		return nil, fmt.Errorf("%s file %s: %w", role, path, err)
+	}
+	return examples, nil
+}
+
+func (c corpusFlags) trainOptions() (text.TrainOptions, error) {
+	tax, err := loadTaxonomy(c.taxonomy)
+	return text.TrainOptions{Taxonomy: tax}, err
+}
+
+// loadTaxonomy resolves the --taxonomy flag.
+func loadTaxonomy(spec string) (text.Taxonomy, error) {
+	switch spec {
+	case "default":
+		return text.DefaultTaxonomy(), nil
+	case "none", "":
+		return nil, nil
+	}
+	data, err := os.ReadFile(spec)
+	if err != nil {
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	var tax text.Taxonomy
+	if err := json.Unmarshal(data, &tax); err != nil {
+		return nil, fmt.Errorf("taxonomy %s: %w", spec, err)
+	}
+	if err := tax.Validate(); err != nil {
+		return nil, fmt.Errorf("taxonomy %s: %w", spec, err)
+	}
+	return tax, nil
+}
+
+// evalSummary is the exact shape 'fresco text eval --json' promises.
+type evalSummary struct {
+	MicroF1 float64 `json:"micro_f1"`
+	MacroF1 float64 `json:"macro_f1"`
+	NTrain  int     `json:"n_train"`
+	NTest   int     `json:"n_test"`
+}
+
+func runTextEval(args []string, env Env) error {
+	fs := newFlagSet("text eval", env)
+	var corpus corpusFlags
+	corpus.register(fs)
+	trainPath := fs.String("train", "", "labelled CSV to train on (required)")
+	testPath := fs.String("test", "", "labelled CSV to evaluate on (required)")
+	asJSON := fs.Bool("json", false, `print {"micro_f1","macro_f1","n_train","n_test"} as JSON`)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := requireFiles(fs, map[string]string{"train": *trainPath, "test": *testPath}); err != nil {
+		return err
+	}
+	ev, err := trainAndEvaluate(corpus, *trainPath, *testPath)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(env.Stdout).Encode(evalSummary{ev.MicroF1, ev.MacroF1, ev.NTrain, ev.NTest})
+	}
+	return printEvaluation(env.Stdout, ev)
+}
+
+// requireFiles checks required path flags and that no stray arguments follow.
+func requireFiles(fs *flag.FlagSet, paths map[string]string) error {
+	for _, name := range []string{"train", "test", "out"} {
+		if path, ok := paths[name]; ok && path == "" {
+			return usageError("--%s is required", name)
+		}
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func trainAndEvaluate(corpus corpusFlags, trainPath, testPath string) (text.Evaluation, error) {
+	opts, err := corpus.trainOptions()
+	if err != nil {
+		return text.Evaluation{}, err
+	}
+	train, err := corpus.read("train", trainPath)
+	if err != nil {
+		return text.Evaluation{}, err
+	}
+	test, err := corpus.read("test", testPath)
+	if err != nil {
+		return text.Evaluation{}, err
+	}
+	model, err := text.Train(train, opts)
+	if err != nil {
+		return text.Evaluation{}, fmt.Errorf("train file %s: %w", trainPath, err)
+	}
+	return text.Evaluate(model, test), nil
+}
+
+func printEvaluation(w io.Writer, ev text.Evaluation) error {
+	fmt.Fprintf(w, "Trained on %d labelled comments, tested on %d.\n\n", ev.NTrain, ev.NTest)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "label\tprecision\trecall\tF1\tsupport\tpredicted\t")
+	for _, l := range ev.PerLabel {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t\n", l.Label, l.Precision, l.Recall, l.F1, l.Support, l.Predicted)
+	}
+	fmt.Fprintf(tw, "micro average\t%.3f\t%.3f\t%.3f\t\t\t\n", ev.MicroPrecision, ev.MicroRecall, ev.MicroF1)
+	fmt.Fprintf(tw, "macro F1\t\t\t%.3f\t\t\t\n", ev.MacroF1)
+	return tw.Flush()
+}
+
+func runTextTrain(args []string, env Env) error {
+	fs := newFlagSet("text train", env)
+	var corpus corpusFlags
+	corpus.register(fs)
+	trainPath := fs.String("train", "", "labelled CSV to train on (required)")
+	out := fs.String("out", "", "file to write the model JSON to, or - for standard output (required)")
+	folds := fs.Int("folds", 5, "report k-fold cross-validated accuracy on stderr; 0 to skip")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := requireFiles(fs, map[string]string{"train": *trainPath, "out": *out}); err != nil {
+		return err
+	}
+	opts, err := corpus.trainOptions()
+	if err != nil {
+		return err
+	}
+	train, err := corpus.read("train", *trainPath)
+	if err != nil {
+		return err
+	}
+	model, err := text.Train(train, opts)
+	if err != nil {
+		return fmt.Errorf("train file %s: %w", *trainPath, err)
+	}
+	if *folds > 0 {
+		reportCrossValidation(env.Stderr, train, *folds, opts)
+	}
+	return writeModel(*out, model, env.Stdout)
+}
+
+func reportCrossValidation(w io.Writer, examples []text.Example, folds int, opts text.TrainOptions) {
+	ev, err := text.CrossValidate(examples, folds, opts)
+	if err != nil {
+		fmt.Fprintf(w, "cross-validation skipped: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "%d-fold cross-validation: micro-F1 %.3f, macro-F1 %.3f over %d comments\n",
+		folds, ev.MicroF1, ev.MacroF1, ev.NTest)
+}
+
+func writeModel(path string, model *text.Model, stdout io.Writer) error {
+	data, err := json.Marshal(model)
+	if err != nil {
+		return err
+	}
+	if path == "-" {
+		_, err = stdout.Write(append(data, '\n'))
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+func runTextSuggest(args []string, env Env) error {
+	fs := newFlagSet("text suggest", env)
+	modelPath := fs.String("model", "", "model JSON from 'fresco text train'; without it the default taxonomy's keywords are used")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	suggest, err := suggester(*modelPath)
+	if err != nil {
+		return err
+	}
+	return eachComment(fs.Args(), env, func(comment string) error {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Text        string            `json:"text"`
+			Suggestions []text.Suggestion `json:"suggestions"`
+			Labels      []string          `json:"labels"`
+		}{comment, suggest.Suggest(comment), suggest.Predict(comment)})
+	})
+}
+
+// suggestPredictor is what both a trained model and a taxonomy offer.
+type suggestPredictor interface {
+	Suggest(comment string) []text.Suggestion
+	Predict(comment string) []string
+}
+
+func suggester(modelPath string) (suggestPredictor, error) {
+	if modelPath == "" {
+		return text.DefaultTaxonomy(), nil
+	}
+	data, err := os.ReadFile(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	var m text.Model
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("model %s: %w", modelPath, err)
+	}
+	return &m, nil
+}
+
+func runTextSentiment(args []string, env Env) error {
+	fs := newFlagSet("text sentiment", env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return eachComment(fs.Args(), env, func(comment string) error {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Text string `json:"text"`
+			text.SentimentScore
+		}{comment, text.Sentiment(comment)})
+	})
+}
+
+// eachComment calls fn for each argument or, with none, for each non-empty
+// line of standard input.
+func eachComment(args []string, env Env, fn func(string) error) error {
+	if len(args) > 0 {
+		for _, a := range args {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	sc := bufio.NewScanner(env.Stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			if err := fn(line); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("reading comments: %w", err)
+	}
+	return nil
+}

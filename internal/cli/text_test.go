@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	textTrainCSV = "../text/testdata/comments_train.csv"
+	textTestCSV  = "../text/testdata/comments_test.csv"
+)
+
+// runTextCLI runs fresco in-process and returns exit code, stdout and stderr.
+func runTextCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, Env{
+		Getenv: func(string) string { return "" },
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errOut,
+	})
+	return code, out.String(), errOut.String()
+}
+
+func TestTextEvalJSON(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runTextCLI(t, "", "text", "eval", "--train", textTrainCSV, "--test", textTestCSV,
+		"--text-col", "text", "--label-col", "label", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	var got map[string]any
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.UseNumber()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("stdout %q is not JSON: %v", out, err)
+	}
+	if len(got) != 4 {
+		t.Errorf("keys = %v, want exactly micro_f1, macro_f1, n_train, n_test", got)
+	}
+	micro, _ := got["micro_f1"].(json.Number).Float64()
+	macro, _ := got["macro_f1"].(json.Number).Float64()
+	if micro < 0.55 || micro > 1 || macro < 0.5 || macro > 1 {
+		t.Errorf("micro_f1 %v macro_f1 %v", micro, macro)
+	}
+	if got["n_train"].(json.Number).String() != "238" || got["n_test"].(json.Number).String() != "117" {
+		t.Errorf("n_train %v n_test %v", got["n_train"], got["n_test"])
+	}
+}
+
+func TestTextEvalTable(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runTextCLI(t, "", "text", "eval", "--train", textTrainCSV, "--test", textTestCSV)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"precision", "recall", "waiting-delivery", "staff-manner", "micro average", "macro F1", "tested on 117"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTextEvalErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	badUTF8 := filepath.Join(dir, "bad.csv")
+	os.WriteFile(badUTF8, []byte("text,label\nfine,praise\nbad \xff,praise\n"), 0o644)
+	noLabels := filepath.Join(dir, "nolabels.csv")
+	os.WriteFile(noLabels, []byte("text,label\nfine,\n"), 0o644)
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"no subcommand", []string{"text"}, 2, "missing subcommand"},
+		{"unknown subcommand", []string{"text", "frobnicate"}, 2, "unknown subcommand"},
+		{"missing train", []string{"text", "eval", "--test", textTestCSV}, 2, "--train is required"},
+		{"missing test", []string{"text", "eval", "--train", textTrainCSV}, 2, "--test is required"},
+		{"bad flag", []string{"text", "eval", "--nope"}, 2, "nope"},
+		{"stray argument", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "extra"}, 2, "unexpected argument"},
+		{"missing file", []string{"text", "eval", "--train", filepath.Join(dir, "absent.csv"), "--test", textTestCSV}, 1, "train file"},
+		{"wrong column", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--label-col", "tags"}, 1, `column "tags"`},
+		{"invalid UTF-8", []string{"text", "eval", "--train", textTrainCSV, "--test", badUTF8}, 1, "line 3"},
+		{"nothing labelled", []string{"text", "eval", "--train", noLabels, "--test", textTestCSV}, 1, "no labelled examples"},
+		{"bad taxonomy file", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--taxonomy", badUTF8}, 1, "taxonomy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := runTextCLI(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.inStderr) {
+				t.Errorf("exit %d stderr %q, want exit %d mentioning %q", code, errOut, tt.code, tt.inStderr)
+			}
+		})
+	}
+}
+
+func TestTextTrainThenSuggest(t *testing.T) {
+	t.Parallel()
+	modelPath := filepath.Join(t.TempDir(), "model.json")
+	code, _, errOut := runTextCLI(t, "", "text", "train", "--train", textTrainCSV, "--out", modelPath, "--folds", "3")
+	if code != 0 || !strings.Contains(errOut, "3-fold cross-validation") {
+		t.Fatalf("train exit %d, stderr %s", code, errOut)
+	}
+	code, out, errOut := runTextCLI(t, "We waited an hour for the food\n\n", "text", "suggest", "--model", modelPath)
+	if code != 0 {
+		t.Fatalf("suggest exit %d, stderr %s", code, errOut)
+	}
+	var got struct {
+		Labels []string `json:"labels"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Labels) == 0 || got.Labels[0] != "waiting-delivery" {
+		t.Errorf("suggest output %q (%v)", out, err)
+	}
+}
+
+func TestTextSuggestWithoutModelUsesKeywords(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runTextCLI(t, "", "text", "suggest", "The bathroom was filthy")
+	if code != 0 || !strings.Contains(out, "cleanliness-facilities") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+func TestTextSentiment(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runTextCLI(t, "Terrible, rude and dirty.\nWonderful stay, thank you!\n", "text", "sentiment")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.Contains(lines[0], `"negative"`) || !strings.Contains(lines[1], `"positive"`) {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}

@@ -1,0 +1,269 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/sla"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Service-recovery cases: a handful opened from complaint and detractor
+// responses. Most were handled in the past (resolved and closed with root
+// causes); the last few are live, one of them close to breaching its
+// first-response target.
+const (
+	historicalCases = 8
+	// caseJobsRetireBefore: recovery jobs due before end − this are retired
+	// (marked done), so old cases do not fire follow-through reminders and
+	// SLA checks when the server starts.
+	caseJobsRetireBefore = 7 * day
+)
+
+// demoSLAPolicy is the default SLA policy the demo sets: respond within 4
+// hours, resolve within 3 days, around the clock; warn at 75% elapsed.
+func demoSLAPolicy() (json.RawMessage, error) {
+	return json.Marshal(sla.Policy{
+		Calendar:           sla.Always(time.UTC),
+		FirstResponse:      sla.Duration(4 * time.Hour),
+		Resolution:         sla.Duration(72 * time.Hour),
+		WarnBeforeFraction: 0.25,
+		PauseStates:        []string{"waiting_on_customer"},
+	})
+}
+
+func generateCases(ctx context.Context, w *world, r *rng) error {
+	var clock time.Time
+	svc, err := recovery.New(recovery.Options{DB: w.db, Now: func() time.Time { return clock }})
+	if err != nil {
+		return err
+	}
+	clock = w.start
+	policy, err := demoSLAPolicy()
+	if err != nil {
+		return err
+	}
+	if _, err := svc.SetPolicy(ctx, recovery.System, recovery.PolicyInput{Policy: policy}); err != nil {
+		return fmt.Errorf("SLA policy: %w", err)
+	}
+	managers := map[int64]*fresco.Employee{}
+	agents := map[int64]*fresco.Employee{}
+	for _, s := range w.sites {
+		managers[s.loc.ID] = s.manager
+		if len(s.staff) > 1 {
+			agents[s.loc.ID] = s.staff[1]
+		}
+	}
+
+	// Candidates: complaints and detractors with a comment, tied to a
+	// customer's purchase, one case per customer.
+	var old, recent []*store.Response
+	for _, resp := range w.responses {
+		if resp.CustomerID == nil || resp.PurchaseID == nil || resp.LocationID == nil || resp.Comment == "" ||
+			managers[*resp.LocationID] == nil {
+			continue
+		}
+		complaint := resp.PostSlug == feedback.PostComplaint
+		switch age := w.end.Sub(resp.RespondedAt); {
+		case age > 21*day && age < 300*day && (complaint || resp.NPS != nil && *resp.NPS <= 4):
+			old = append(old, resp)
+		case age < 14*day && age > 4*time.Hour && (complaint || resp.NPS != nil && *resp.NPS <= 6):
+			recent = append(recent, resp)
+		}
+	}
+	seen := map[int64]bool{}
+	pick := func(from []*store.Response) *store.Response {
+		for range 50 {
+			if len(from) == 0 {
+				return nil
+			}
+			resp := oneOf(r, from)
+			if !seen[*resp.CustomerID] {
+				seen[*resp.CustomerID] = true
+				return resp
+			}
+		}
+		return nil
+	}
+
+	open := func(resp *store.Response, at time.Time, owner *fresco.Employee) (*store.Case, recovery.Actor, error) {
+		actor := employeeActor(owner)
+		clock = at
+		source := "detractor"
+		if resp.PostSlug == feedback.PostComplaint {
+			source = "complaint"
+		}
+		in := recovery.OpenInput{
+			CustomerID: *resp.CustomerID, PurchaseID: resp.PurchaseID, LocationID: resp.LocationID,
+			Source: source, Summary: firstSentence(resp.Comment), Category: caseCategory(resp.Comment),
+			Expectation: oneOf(r, []string{"An apology", "A call back from the manager", "A partial refund", "Wants the problem fixed"}),
+			Incident:    recovery.Incident{WhatHappened: resp.Comment},
+			OpenedAt:    at,
+		}
+		if resp.EmployeeID != nil && *resp.EmployeeID != owner.ID {
+			in.Involved = []int64{*resp.EmployeeID}
+		}
+		c, err := svc.Open(ctx, actor, in)
+		if err == nil {
+			w.summary.Cases++
+		}
+		return c, actor, err
+	}
+
+	// Past cases: responded to within hours, resolved in a day or two,
+	// closed with root causes after the follow-through.
+	causes := []string{"training", "support_systems", "selection", "latitude", "training", "none"}
+	for i := range historicalCases {
+		resp := pick(old)
+		if resp == nil {
+			break
+		}
+		c, actor, err := open(resp, resp.RespondedAt.Add(time.Duration(r.between(1, 20))*time.Hour), managers[*resp.LocationID])
+		if err != nil {
+			return fmt.Errorf("open case: %w", err)
+		}
+		clock = clock.Add(time.Duration(r.between(0.5, 3.5) * float64(time.Hour)))
+		if _, err := svc.Respond(ctx, actor, c.ID, "Called the customer to apologise and hear the whole story.", "phone"); err != nil {
+			return err
+		}
+		if i%3 == 0 {
+			if _, err := svc.RequestGesture(ctx, actor, c.ID, recovery.GestureInput{Kind: "apology_letter",
+				Note: "Personal letter from the manager"}); err != nil {
+				return err
+			}
+		}
+		clock = clock.Add(days(r.between(0.5, 2.5)))
+		if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
+			return err
+		}
+		clock = clock.Add(days(r.between(3, 6)))
+		if _, err := svc.Close(ctx, actor, c.ID, recovery.CloseInput{RootCauseCategory: c.Category,
+			RootCauseSource: causes[i%len(causes)]}); err != nil {
+			return err
+		}
+	}
+
+	// Live cases, newest last.
+	live := []*store.Response{pick(recent), pick(recent), pick(recent), pick(recent)}
+	var liveIDs []int64
+	for i, resp := range live {
+		if resp == nil {
+			continue
+		}
+		owner := managers[*resp.LocationID]
+		at := resp.RespondedAt.Add(2 * time.Hour)
+		if i == len(live)-1 {
+			// Opened 3¼ hours ago and not answered yet: the first-response
+			// target (4 hours) is close.
+			at = w.end.Add(-3*time.Hour - 15*time.Minute)
+		}
+		if at.After(w.end) {
+			at = w.end
+		}
+		c, actor, err := open(resp, at, owner)
+		if err != nil {
+			return fmt.Errorf("open case: %w", err)
+		}
+		liveIDs = append(liveIDs, c.ID)
+		clock = clock.Add(90 * time.Minute)
+		switch i {
+		case 0: // resolved, follow-through pending
+			if _, err := svc.Respond(ctx, actor, c.ID, "Apologised by phone; offered a return visit on us.", "phone"); err != nil {
+				return err
+			}
+			clock = clock.Add(20 * time.Hour)
+			if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
+				return err
+			}
+		case 1: // waiting on the customer, with a coupon awaiting approval
+			agent := agents[*resp.LocationID]
+			if _, err := svc.Respond(ctx, actor, c.ID, "Left a voicemail and sent an e-mail asking for a good time to talk.", "email"); err != nil {
+				return err
+			}
+			if agent != nil {
+				if _, err := svc.RequestGesture(ctx, employeeActor(agent), c.ID, recovery.GestureInput{Kind: "coupon",
+					Amount: 2500, Note: "Coupon for the next visit"}); err != nil {
+					return err
+				}
+			}
+			if _, err := svc.Wait(ctx, actor, c.ID, "waiting_on_customer", "Waiting for the customer to call back"); err != nil {
+				return err
+			}
+		case 2: // open and answered
+			if _, err := svc.Respond(ctx, actor, c.ID, "Called the customer; investigating with the team.", "phone"); err != nil {
+				return err
+			}
+		}
+	}
+
+	// Bring the live cases' SLA clocks up to the end of the history (the
+	// newest one is in its warning window by then).
+	clock = w.end
+	for _, id := range liveIDs {
+		if _, err := svc.CheckSLA(ctx, id); err != nil {
+			return fmt.Errorf("check SLA of case %d: %w", id, err)
+		}
+	}
+
+	// Old cases should not set off reminders or SLA checks at start-up:
+	// retire their jobs; the live cases' jobs stay queued.
+	if _, err := jobs.Retire(ctx, w.db, "recovery.", w.end.Add(-caseJobsRetireBefore)); err != nil {
+		return fmt.Errorf("retire historical case jobs: %w", err)
+	}
+	return nil
+}
+
+func employeeActor(e *fresco.Employee) recovery.Actor {
+	id := e.ID
+	return recovery.Actor{Ref: fmt.Sprintf("employee:%d", e.ID), Name: e.Name, Role: e.Role, EmployeeID: &id}
+}
+
+func firstSentence(s string) string {
+	if i := strings.IndexAny(s, ".!?:"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// caseCategory names the problem from the complaint's wording.
+func caseCategory(comment string) string {
+	c := strings.ToLower(comment)
+	switch {
+	case strings.Contains(c, "wait") || strings.Contains(c, "late") || strings.Contains(c, "slow") || strings.Contains(c, "week"):
+		return "waiting time"
+	case strings.Contains(c, "rude") || strings.Contains(c, "ignored") || strings.Contains(c, "unhelpful") || strings.Contains(c, "care"):
+		return "staff manner"
+	case strings.Contains(c, "clean") || strings.Contains(c, "dirty") || strings.Contains(c, "dust"):
+		return "cleanliness"
+	case strings.Contains(c, "booking") || strings.Contains(c, "charged") || strings.Contains(c, "code"):
+		return "booking and billing"
+	case strings.Contains(c, "expensive") || strings.Contains(c, "price"):
+		return "price"
+	default:
+		return "product or room quality"
+	}
+}
+
+func resolutionFor(category string) string {
+	switch category {
+	case "waiting time":
+		return "Apologised; extra staff now scheduled at peak times."
+	case "staff manner":
+		return "Apologised; discussed the incident with the employee."
+	case "cleanliness":
+		return "Apologised; housekeeping checklist reviewed with the team."
+	case "booking and billing":
+		return "Corrected the booking and refunded the difference."
+	case "price":
+		return "Explained the pricing and offered a loyalty discount."
+	default:
+		return "Apologised and fixed the problem."
+	}
+}

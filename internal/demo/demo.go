@@ -1,0 +1,209 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Defaults and bounds of Options.
+const (
+	DefaultSeed      = 1
+	DefaultCustomers = 5000
+	DefaultYears     = 2
+	MaxCustomers     = 200_000
+	MaxYears         = 10
+
+	// OwnerEmail, ManagerEmail, AgentEmail and AnalystEmail are the known
+	// logins of the demo business; each gets Options.PasswordHash.
+	OwnerEmail   = "owner@example.com"
+	ManagerEmail = "manager@example.com"
+	AgentEmail   = "agent@example.com"
+	AnalystEmail = "analyst@example.com"
+)
+
+// Options shape the generated business. The zero value asks for the defaults.
+type Options struct {
+	Seed      int64     // the same seed (and End) gives the same business; 0 means 1
+	Customers int       // customers to generate; 0 means 5000
+	Years     int       // years of purchase history before End; 0 means 2
+	End       time.Time // the end of the history ("now" of the data); zero means time.Now()
+	// PasswordHash is set on the known logins (owner, manager, agent, analyst
+	// @example.com). Hashing is the caller's job; "" leaves them without a
+	// password, so nobody can log in as them.
+	PasswordHash string
+}
+
+// Segment is one behaviour class of the generated customers.
+type Segment struct {
+	Name        string // e.g. "regular", "mercenary"
+	Description string
+	Customers   int
+}
+
+// Summary says what Generate stored.
+type Summary struct {
+	Seed                  int64
+	Start, End            time.Time // the purchase history lies in [Start, End]
+	Locations             int
+	Teams                 int
+	Employees             int
+	Products              int
+	Customers             int
+	Referred              int // customers with ReferredBy set
+	Purchases             int // all purchases, refunds and anonymous ones included
+	Lines                 int
+	Refunds               int // purchases with negative lines
+	AnonymousPurchases    int
+	Revenue               fresco.Money // net total of all purchases
+	MarketingSpend        fresco.Money
+	MarketingSpendPeriods int
+	Responses             int // feedback responses
+	Cases                 int // service-recovery cases
+	OwnerEmail            string
+	Logins                []string // e-mail addresses that get Options.PasswordHash
+	Segments              []Segment
+}
+
+// Generate fills an empty database with a generated hospitality and retail
+// business — locations, teams, staff, a catalogue, customers with two years
+// of purchases, referrals and marketing spend — deterministic for
+// (opts.Seed, opts.End). It refuses a database that already holds business
+// data. The package documentation describes the customer model.
+//
+// Generate is not atomic: the steps commit one after another (purchases in
+// batches), so after an error the database is partly filled and should be
+// thrown away.
+func Generate(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
+	w, err := generate(ctx, db, opts)
+	if err != nil {
+		return nil, err
+	}
+	return w.summary, nil
+}
+
+// generate runs every step and returns the world, which the tests inspect.
+func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
+	opts, err := opts.withDefaults(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEmpty(ctx, db); err != nil {
+		return nil, err
+	}
+	w := newWorld(db, opts)
+	for _, s := range steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := s.run(ctx, w, newRNG(opts.Seed, s.name)); err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", s.name, err)
+		}
+	}
+	return w, nil
+}
+
+// A step generates one part of the business and stores it. Steps run in
+// order and may read what earlier steps put in the world (ids included).
+// Each step draws from its own random stream, seeded by Options.Seed and the
+// step's name, so adding a step (say, feedback responses or service-recovery
+// cases) at the end leaves everything the earlier steps generate unchanged.
+type step struct {
+	name string
+	run  func(ctx context.Context, w *world, r *rng) error
+}
+
+// steps is the generation pipeline. Later generators append here.
+var steps = []step{
+	{"organisation", generateOrganisation},
+	{"catalogue", generateCatalogue},
+	{"customers", generateCustomers},
+	{"purchases", generatePurchases},
+	{"marketing spend", generateMarketingSpend},
+	{"feedback", generateFeedback},
+	{"recovery cases", generateCases},
+}
+
+// world is the business being generated: what each step made, with the ids
+// the database gave it, for the steps after it.
+type world struct {
+	db         *store.DB
+	opts       Options
+	start, end time.Time
+	summary    *Summary
+	names      *namer // hands out unique e-mail addresses, staff and customers alike
+
+	sites     []*site // one per location, in siteKey order
+	teams     []*fresco.Team
+	employees []*fresco.Employee
+	products  []*fresco.Product
+	bySKU     map[string]*fresco.Product
+	people    []*person          // customers, in order of acquisition (= id order)
+	purchases []*fresco.Purchase // stored purchases in time order, ids set
+	responses []*store.Response  // stored feedback responses in order of responded_at
+}
+
+func newWorld(db *store.DB, opts Options) *world {
+	return &world{
+		db:    db,
+		opts:  opts,
+		start: opts.End.AddDate(-opts.Years, 0, 0),
+		end:   opts.End,
+		bySKU: map[string]*fresco.Product{},
+		names: newNamer(),
+		summary: &Summary{
+			Seed:  opts.Seed,
+			Start: opts.End.AddDate(-opts.Years, 0, 0),
+			End:   opts.End,
+		},
+	}
+}
+
+// horizon is the length of the purchase history.
+func (w *world) horizon() time.Duration { return w.end.Sub(w.start) }
+
+// at returns the time a fraction x ∈ [0, 1] of the way through the history.
+func (w *world) at(x float64) time.Time {
+	return w.start.Add(time.Duration(x * float64(w.horizon())))
+}
+
+func (o Options) withDefaults(now time.Time) (Options, error) {
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	if o.Customers == 0 {
+		o.Customers = DefaultCustomers
+	}
+	if o.Years == 0 {
+		o.Years = DefaultYears
+	}
+	if o.End.IsZero() {
+		o.End = now
+	}
+	o.End = o.End.UTC().Truncate(time.Second)
+	var v fresco.Validation
+	v.Check(o.Customers > 0 && o.Customers <= MaxCustomers, "customers", "must be 1 to %d", MaxCustomers)
+	v.Check(o.Years > 0 && o.Years <= MaxYears, "years", "must be 1 to %d", MaxYears)
+	v.Check(!o.End.After(now), "end", "must not be in the future: the demo has no purchases from the future")
+	v.Check(o.End.AddDate(-o.Years, 0, 0).Year() >= 2000, "end", "is too early: the history must start in 2000 or later")
+	return o, v.Err()
+}
+
+// checkEmpty refuses a database that already holds business data: the demo
+// would mix with it, and its referrals and ids assume a fresh start.
+func checkEmpty(ctx context.Context, db *store.DB) error {
+	var n int64
+	err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM locations) + (SELECT COUNT(*) FROM employees)
+		+ (SELECT COUNT(*) FROM customers) + (SELECT COUNT(*) FROM products) + (SELECT COUNT(*) FROM purchases)`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("demo: check the database is empty: %w", err)
+	}
+	if n > 0 {
+		return fresco.Errorf(fresco.ECONFLICT,
+			"demo data can only be generated into an empty database (this one already has %d locations, employees, customers, products or purchases)", n)
+	}
+	return nil
+}

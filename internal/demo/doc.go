@@ -1,0 +1,158 @@
+// Package demo fills an empty database with a generated business, so that
+// `fresco demo` starts with data worth looking at: Fresco Hotels & Café, a
+// small hospitality and retail group.
+//
+// Generate is deterministic for (Options.Seed, Options.End): the same pair
+// gives the same locations, staff, customers, purchases and spend, down to
+// the cent and the second (database ids and created_at aside).
+//
+// # The business
+//
+//   - Locations: Fresco City Hotel (Boston, America/New_York), Fresco Seaside
+//     Hotel (Santa Cruz, America/Los_Angeles), Fresco Café (Chicago,
+//     America/Chicago) and Fresco Online Shop ("web", America/New_York).
+//   - A team per location plus "Head office"; 24 employees: the owner, a
+//     manager per location, 17 agents and 2 analysts. Known logins, all with
+//     Options.PasswordHash: owner@example.com (Olivia Owner),
+//     manager@example.com (City Hotel manager), agent@example.com (City Hotel
+//     agent) and analyst@example.com.
+//   - A catalogue of 40 products in five categories (Rooms, Food & drink,
+//     Spa, Retail, Gift cards), each with list price and unit cost. Prices
+//     were 3.5% a year lower in the past; room rates are seasonal.
+//
+// # The customer model
+//
+// Every customer belongs to one behaviour class. Within a class, customers
+// differ: each draws their own parameters, as in the BG/NBD and Gamma-Gamma
+// models that the lifetime-value pages fit back to this data:
+//
+//   - purchase rate λ ~ Gamma (purchases per year while active);
+//   - dropout probability p ~ Beta: after each purchase, the first included,
+//     the customer leaves for good with probability p ("buy till you die");
+//   - spend level ν ~ Gamma (Gamma-Gamma's per-customer mean): a purchase is
+//     worth about ν × the occasion's base value × Gamma(shape 5, mean 1).
+//
+// A purchase comes from an occasion — café visit ($12 at ν = 1), dinner
+// ($110), hotel stay ($450), spa ($140), online shop order ($60), gift card
+// ($80) — which fixes its location, channel (store, web, phone), local time
+// of day and the products that fill its basket up to the drawn value. The
+// first purchase's occasion is the customer's entry occasion; a repeat
+// purchase repeats it with the class's "stick" chance and otherwise draws
+// from the class's occasion mix, so frequent buyers spread over categories
+// (related sales) while one-off buyers stay in one.
+//
+// The classes, with their parameters (Gamma given as shape/mean):
+//
+//	class       share  λ/year     p             ν         acquired          refers
+//	apostle       3%   4/16       Beta(1,400)   6/1.5     first 35%         weight 15
+//	regular      14%   3/12       Beta(1,40)    5/1.3     any, early bias   weight 1.5
+//	churner       7%   3/14 (≥4)  0 till churn  5/1.3     first 45%         weight 1
+//	mercenary    16%   promo only               4/0.8     ≥ 240 days ago    never
+//	occasional   60%   1.5/2.5    Beta(2,6)     3/0.9     any               weight 0.15
+//
+// In words:
+//
+//   - Apostles are early, loyal, frequent and high-spending, and refer
+//     several newcomers each (about 4 on average; ~90% refer two or more).
+//   - Regulars are loyal and valuable; they arrive throughout, more at the
+//     start.
+//   - Churners were good customers from the first year who bought steadily
+//     until a last purchase on a churn date 12–37% of the history before the
+//     end (3–9 months of two years): a recent loss the P(alive) pages should
+//     flag.
+//   - Mercenaries are bargain hunters won by paid marketing (Google,
+//     Instagram, a booking site, an event) with WELCOME50, half off their first
+//     purchase. They buy 0–2 more times within two months, always with a
+//     deal code (FLASH30, COMEBACK40), and never again: every mercenary was
+//     acquired at least 240 days before the end, so all have lapsed (no
+//     purchase in the last 180 days). They never buy gift cards (which are
+//     not discounted) and never get refunds.
+//   - Occasional customers buy a few times a year at most; many only once.
+//
+// New customers arrive more often as the business grows (0.6× to 1.4× the
+// average rate over the history) and in summer (±25%). About one in six
+// came through a referral: going through customers in order of acquisition,
+// a customer is referred (with the class's chance: apostles and regulars
+// 30%, churners 25%, occasional 18%, mercenaries never) by an earlier
+// customer, drawn by referral weight among those who became customers at
+// least two weeks earlier and bought in the last 60 days. Referrers are
+// always earlier customers, so chains (depth 2–4 occur) cannot loop.
+// Referred customers answer "Friend or family" to "How did you hear about
+// us?"; the others "Walk-in", "Google search", "Instagram", "Booking site",
+// "Newspaper" or "Event", in a mix that depends on their first occasion
+// (booking sites sell stays, walk-ins buy coffee). One in eight customers won
+// through Google, Instagram or a booking site started with WELCOME50 but, not
+// being mercenaries, may go on to pay full price.
+//
+// With the defaults this gives about 31,000 purchases (70,000 lines), of
+// which about 5,900 are anonymous walk-ins at the café and the hotel bars and
+// under 1% are refunds (a later purchase with a negative line at the net
+// price paid). Regulars are worth over twice, and apostles about six times,
+// the average customer's revenue; mercenaries a fifth of it, at half price.
+// The top 20% of customers make about 77% of revenue and 79% of gross
+// profit.
+//
+// Customers otherwise get names from an international mix, e-mail addresses
+// at example.com/.org/.net, phone numbers in the fictional 555-01XX range,
+// consents (surveys 85%; marketing 40–85% by class; personalisation mostly
+// with marketing) and tags: "vip" for the top 4% by purchases × spend level,
+// "business" (City Hotel, short single stays) and "family" (Seaside Hotel,
+// longer stays, kids' menus) by profile, and "local" for café regulars.
+//
+// # Marketing spend
+//
+// One record per paid channel and calendar month — Google, Instagram,
+// Booking site, Newspaper, Events, paying for the sources Google search,
+// Instagram, Booking site, Newspaper and Event (see ChannelSources) — sized
+// by the customers the channel brought that month (at $22–$40 each, ±20%)
+// plus a fixed monthly part. Acquisition cost per channel comes out at about
+// $25–$60, and about $21 over all new customers.
+//
+// # Feedback
+//
+// About 4,000 responses, recorded through the feedback service (so
+// attribution, segment, sentiment and suggested categories are computed as
+// for real ones): for 18–30% of the purchases of customers who consent to
+// surveys (by class, apostles most), at most one per customer in 30 days, a
+// few hours to ten days after the purchase. Most are on "survey"; hotel
+// guests also fill in satisfaction cards and get follow-up calls, online
+// customers use the web form, and some detractors file a "complaint". Every
+// response has an NPS answer; 70% a CSAT, 25% a CES and 15% process-quality
+// items (responsiveness and empathy follow the score most closely); about a
+// third a comment fitting the location and the score (praise; waiting,
+// staff manner, price, cleanliness, booking confusion).
+//
+// Scores follow the behaviour class (NPS about +65 for apostles, +45
+// regulars, +15 occasional, −35 churners, worse in their last months, and
+// −50 mercenaries), the location (café best, online shop worst) and the
+// serving employee: a City Hotel agent and a barista stand out for the
+// better, a Seaside Hotel agent and another City Hotel agent for the worse.
+// Every location and most serving staff reach the rankings' minimum of 30
+// responses. Only the last 14 days' responses leave their
+// feedback.response_recorded job queued; older ones are marked done, so
+// that starting the server does not raise alerts about history.
+//
+// # Service recovery
+//
+// A default SLA policy (first response 4 hours, resolution 3 days, around
+// the clock, warning at 75%) and about a dozen cases opened by the
+// location's manager from complaint and detractor responses (purchase,
+// customer and serving employee from the response): eight from the past
+// months answered, resolved and closed with root causes (some with an
+// apology letter), and four from the last two weeks — one resolved awaiting
+// follow-through, one waiting on the customer with a coupon pending
+// approval, one answered and open, and one opened 3¼ hours before the end
+// and not answered yet, in its SLA warning window. Recovery jobs due more
+// than 7 days before the end are marked done.
+//
+// # Adding generators
+//
+// Generation is a list of steps (see steps in demo.go): organisation,
+// catalogue, customers, purchases, marketing spend, feedback, recovery
+// cases. A step generates one part
+// of the business, stores it and leaves it in the world for later steps —
+// w.people holds each customer's record (with id), class and visits,
+// w.purchases the stored purchases with ids. Each step has its own random
+// stream seeded by the seed and the step's name, so a new step appended to
+// the list does not change what the others generate.
+package demo

@@ -1,0 +1,240 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/jobs"
+)
+
+// Feedback model: which purchases get a response, and how the scores come
+// out. See the package documentation.
+const (
+	// feedbackContactGap is the contact-frequency rule the demo respects:
+	// a customer answers at most once in this interval.
+	feedbackContactGap = 30 * day
+	// feedbackFresh is how far back responses count as live: the jobs of
+	// older responses are marked done, so that starting the server does not
+	// raise follow-ups and notifications for two years of history.
+	feedbackFresh = 14 * day
+)
+
+// responseShare is the chance that a consenting customer's purchase gets a
+// response, by class.
+var responseShare = map[*class]float64{
+	classApostle:    0.30,
+	classRegular:    0.24,
+	classChurner:    0.22,
+	classMercenary:  0.20,
+	classOccasional: 0.18,
+}
+
+// npsMean is the class's typical likelihood to recommend (0–10).
+var npsMean = map[*class]float64{
+	classApostle:    9.4,
+	classRegular:    8.7,
+	classChurner:    7.0,
+	classMercenary:  6.4,
+	classOccasional: 7.7,
+}
+
+// siteNPS shifts scores by location: the café is well liked, the online shop
+// less so (delivery and booking confusion).
+var siteNPS = map[siteKey]float64{cityHotel: 0, seasideHotel: 0.2, cafe: 0.4, onlineShop: -0.5}
+
+// plannedResponse is a response drawn for a purchase, recorded after all are
+// drawn (in order of responded_at).
+type plannedResponse struct {
+	in  feedback.Input
+	nps int
+}
+
+// generateFeedback records survey, card, call, web-form and complaint
+// responses for a share of the consenting customers' purchases, through the
+// feedback service, so that attribution, sentiment and categories are
+// computed as for real responses.
+func generateFeedback(ctx context.Context, w *world, r *rng) error {
+	svc := feedback.New(w.db, feedback.Options{Now: func() time.Time { return w.end }})
+	byID := make(map[int64]*person, len(w.people))
+	for _, p := range w.people {
+		byID[p.c.ID] = p
+	}
+	siteOf := map[int64]*site{}
+	for _, s := range w.sites {
+		siteOf[s.loc.ID] = s
+	}
+	effect := employeeEffects(w)
+	lastAsked := map[int64]time.Time{}
+	var plan []*plannedResponse
+	for _, pu := range w.purchases {
+		if pu.CustomerID == nil || pu.Total() <= 0 || pu.LocationID == nil {
+			continue
+		}
+		p := byID[*pu.CustomerID]
+		if p == nil || !p.c.ConsentSurveys {
+			continue
+		}
+		if !r.chance(responseShare[p.class]) {
+			continue
+		}
+		at := pu.PurchasedAt.Add(3*time.Hour + time.Duration(math.Min(r.ExpFloat64()*2, 9.8)*float64(day)))
+		if at.After(w.end) || at.Before(lastAsked[p.c.ID].Add(feedbackContactGap)) {
+			continue
+		}
+		lastAsked[p.c.ID] = at
+		s := siteOf[*pu.LocationID]
+		mean := npsMean[p.class]
+		if s != nil {
+			mean += siteNPS[s.key]
+		}
+		if pu.ServedBy != nil {
+			mean += effect[*pu.ServedBy]
+		}
+		if p.class == classChurner && !p.churnAt.IsZero() && p.churnAt.Sub(pu.PurchasedAt) < 120*day {
+			mean -= 2.5 // unhappy in the months before leaving
+		}
+		if pu.PromotionCode != "" {
+			mean -= 0.4
+		}
+		nps := clampInt(int(math.Round(mean+r.NormFloat64()*1.7)), 0, 10)
+		plan = append(plan, &plannedResponse{in: feedbackInput(r, s, pu, nps, at), nps: nps})
+	}
+	slices.SortStableFunc(plan, func(a, b *plannedResponse) int { return a.in.RespondedAt.Compare(b.in.RespondedAt) })
+
+	fresh := w.end.Add(-feedbackFresh)
+	i := 0
+	record := func(until time.Time) error {
+		for ; i < len(plan) && plan[i].in.RespondedAt.Before(until); i++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			resp, err := svc.Record(ctx, &plan[i].in)
+			if err != nil {
+				if fresco.ErrorCode(err) == fresco.EINVALID || fresco.ErrorCode(err) == fresco.ECONFLICT {
+					continue // refused (e.g. a rule); skip it quietly
+				}
+				return err
+			}
+			w.responses = append(w.responses, resp)
+			w.summary.Responses++
+		}
+		return nil
+	}
+	if err := record(fresh); err != nil {
+		return err
+	}
+	// Historical responses should not raise live alerts: the closed loop
+	// (follow-ups, detractor notifications) acts on what is recent. Mark the
+	// response_recorded jobs of everything older than feedbackFresh as done;
+	// the last two weeks' jobs stay queued for the server's workers.
+	if _, err := jobs.Retire(ctx, w.db, feedback.JobResponseRecorded, time.Time{}); err != nil {
+		return fmt.Errorf("retire historical feedback jobs: %w", err)
+	}
+	return record(w.end.Add(time.Second))
+}
+
+// employeeEffects makes a few of the serving staff clearly better or worse
+// than their colleagues, so that the employee rankings show something.
+func employeeEffects(w *world) map[int64]float64 {
+	effect := map[int64]float64{}
+	set := func(k siteKey, i int, d float64) {
+		for _, s := range w.sites {
+			if s.key == k && i < len(s.staff) {
+				effect[s.staff[i].ID] = d
+			}
+		}
+	}
+	set(cityHotel, 1, 1.3)     // the star of the front desk
+	set(cafe, 2, 0.9)          // a much-praised barista
+	set(seasideHotel, 3, -2.0) // curt, slow: detractors follow
+	set(cityHotel, 4, -1.2)
+	return effect
+}
+
+func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+func score(v float64, lo, hi int) *int {
+	s := clampInt(int(math.Round(v)), lo, hi)
+	return &s
+}
+
+// feedbackInput draws the listening post, answers and comment of one
+// response with likelihood to recommend nps, given at time at.
+func feedbackInput(r *rng, s *site, pu *fresco.Purchase, nps int, at time.Time) feedback.Input {
+	key := onlineShop
+	if s != nil {
+		key = s.key
+	}
+	post := feedback.PostSurvey
+	switch {
+	case nps <= 4 && r.chance(0.15):
+		post = feedback.PostComplaint
+	case pu.Channel == "web" || key == onlineShop:
+		if r.chance(0.3) {
+			post = feedback.PostWebForm
+		}
+	case key == cityHotel || key == seasideHotel:
+		switch x := r.Float64(); {
+		case x < 0.12:
+			post = feedback.PostFollowUpCall
+		case x < 0.27:
+			post = feedback.PostSatisfaction
+		case x < 0.32:
+			post = feedback.PostWebForm
+		}
+	default:
+		if r.chance(0.25) {
+			post = feedback.PostSatisfaction
+		}
+	}
+	n := float64(nps)
+	answers := []feedback.AnswerInput{{Type: feedback.TypeNPS, Score: &nps}}
+	csat := 1 + n*0.4 + r.NormFloat64()*0.6
+	if r.chance(0.7) {
+		answers = append(answers, feedback.AnswerInput{Type: feedback.TypeCSAT, Score: score(csat, 1, 5)})
+	}
+	if r.chance(0.25) {
+		answers = append(answers, feedback.AnswerInput{Type: feedback.TypeCES, Score: score(1.5+n*0.5+r.NormFloat64(), 1, 7)})
+	}
+	if r.chance(0.15) {
+		for _, item := range feedback.ProcessQualityItems {
+			if r.chance(0.6) {
+				// Responsiveness and empathy follow the score most closely:
+				// they come out as the drivers.
+				weight := 0.25
+				if item == "responsiveness" || item == "empathy" {
+					weight = 0.4
+				}
+				answers = append(answers, feedback.AnswerInput{Type: feedback.TypeProcessQuality, Item: item,
+					Score: score(3+(n-7)*weight+r.NormFloat64()*0.7, 1, 5)})
+			}
+		}
+	}
+	comment := ""
+	if p := 0.3 + 0.3*boolf(nps <= 6) + 0.5*boolf(post == feedback.PostComplaint); r.chance(p) {
+		comment = drawComment(r, key, nps)
+	}
+	id := pu.ID
+	return feedback.Input{
+		ExternalID:    fmt.Sprintf("demo-response-%d", pu.ID),
+		ListeningPost: post,
+		PurchaseID:    &id,
+		Answers:       answers,
+		Comment:       comment,
+		Source:        "import",
+		Actor:         "demo",
+		RespondedAt:   at,
+	}
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

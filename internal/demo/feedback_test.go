@@ -1,0 +1,148 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// TestFeedbackAndCases checks the feedback responses and service-recovery
+// cases of the default data set: volume, n ≥ 30 per location (the rankings'
+// minimum), scores that follow the behaviour classes, and a few cases.
+func TestFeedbackAndCases(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	w, err := generate(ctx, db, Options{End: testEnd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := w.summary
+	n := count(t, db, `SELECT COUNT(*) FROM responses`)
+	if n != sum.Responses {
+		t.Errorf("%d responses stored, summary says %d", n, sum.Responses)
+	}
+	if n < 2500 || n > 8000 {
+		t.Errorf("%d responses, want about 3,000–6,000", n)
+	}
+	t.Logf("%d responses, %d cases", n, sum.Cases)
+	if bad := count(t, db, `SELECT COUNT(*) FROM responses WHERE nps IS NULL OR customer_id IS NULL
+		OR purchase_id IS NULL OR location_id IS NULL OR responded_at > ? OR responded_at < purchased_at`, testEnd); bad != 0 {
+		t.Errorf("%d responses without score or attribution, or at an impossible time", bad)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM locations`); got != 4 {
+		t.Fatalf("%d locations", got)
+	}
+	rows := query(t, db, `SELECT l.name, COUNT(r.id) FROM locations l LEFT JOIN responses r ON r.location_id = l.id
+		GROUP BY l.id, l.name`)
+	for rows.Next() {
+		var name string
+		var k int
+		scan(t, rows, &name, &k)
+		if k < 30 {
+			t.Errorf("%s: %d responses, want at least 30 for the rankings", name, k)
+		}
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM (SELECT employee_id FROM responses WHERE employee_id IS NOT NULL
+		GROUP BY employee_id HAVING COUNT(*) >= 30) e`); got < 6 {
+		t.Errorf("%d employees with n ≥ 30, want several", got)
+	}
+	// A couple of employees stand out, for better and worse.
+	rows = query(t, db, `SELECT employee_id, 100.0 * SUM(CASE WHEN nps >= 9 THEN 1 WHEN nps <= 6 THEN -1 ELSE 0 END) / COUNT(*)
+		FROM responses WHERE employee_id IS NOT NULL GROUP BY employee_id HAVING COUNT(*) >= 30`)
+	lo, hi := 100.0, -100.0
+	for rows.Next() {
+		var id int64
+		var v float64
+		scan(t, rows, &id, &v)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	t.Logf("employee NPS from %.0f to %.0f", lo, hi)
+	if hi-lo < 40 {
+		t.Errorf("employee NPS from %.0f to %.0f: nobody stands out", lo, hi)
+	}
+	for _, post := range []string{feedback.PostSurvey, feedback.PostSatisfaction, feedback.PostFollowUpCall,
+		feedback.PostWebForm, feedback.PostComplaint} {
+		if got := count(t, db, `SELECT COUNT(*) FROM responses r JOIN listening_posts p ON p.id = r.post_id
+			WHERE p.slug = ?`, post); got == 0 {
+			t.Errorf("no responses on %s", post)
+		}
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM responses WHERE comment <> '' AND sentiment IS NOT NULL`); got < n/5 {
+		t.Errorf("%d responses with a scored comment, want more", got)
+	}
+
+	// NPS by class: apostles and regulars well above mercenaries and churners.
+	classOf := map[int64]string{}
+	for _, p := range w.people {
+		classOf[p.c.ID] = p.class.name
+	}
+	type tally struct{ promoters, detractors, n int }
+	by := map[string]*tally{}
+	rows = query(t, db, `SELECT customer_id, nps FROM responses`)
+	for rows.Next() {
+		var id int64
+		var nps int
+		scan(t, rows, &id, &nps)
+		c := by[classOf[id]]
+		if c == nil {
+			c = &tally{}
+			by[classOf[id]] = c
+		}
+		c.n++
+		if nps >= 9 {
+			c.promoters++
+		} else if nps <= 6 {
+			c.detractors++
+		}
+	}
+	nps := func(class string) float64 {
+		c := by[class]
+		if c == nil || c.n == 0 {
+			t.Fatalf("no responses from %s customers", class)
+		}
+		return 100 * float64(c.promoters-c.detractors) / float64(c.n)
+	}
+	t.Logf("NPS: apostle %.0f, regular %.0f, occasional %.0f, churner %.0f, mercenary %.0f", nps("apostle"),
+		nps("regular"), nps("occasional"), nps("churner"), nps("mercenary"))
+	if nps("apostle") < 50 || nps("regular") < nps("occasional") || nps("mercenary") > nps("occasional")-20 ||
+		nps("churner") > nps("regular")-20 {
+		t.Errorf("NPS does not follow the behaviour classes")
+	}
+
+	// Only the last two weeks' responses are left for the closed loop.
+	if got := count(t, db, `SELECT COUNT(*) FROM jobs WHERE kind = ? AND status = 'queued'`, feedback.JobResponseRecorded); got == 0 ||
+		got != count(t, db, `SELECT COUNT(*) FROM responses WHERE responded_at >= ?`, testEnd.Add(-feedbackFresh)) {
+		t.Errorf("%d queued feedback jobs, want one per response of the last two weeks", got)
+	}
+
+	// Cases.
+	cases := count(t, db, `SELECT COUNT(*) FROM recovery_cases`)
+	if cases != sum.Cases || cases < 8 || cases > 15 {
+		t.Errorf("%d cases (summary %d), want 8–15", cases, sum.Cases)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ? AND root_cause_source <> ''`, store.CaseClosed); got < 5 {
+		t.Errorf("%d closed cases with root causes", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ?`, store.CaseOpen); got < 2 {
+		t.Errorf("%d open cases", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM gestures`); got == 0 {
+		t.Errorf("no gestures")
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases c JOIN responses r ON r.purchase_id = c.purchase_id
+		AND r.customer_id = c.customer_id`); got != cases {
+		t.Errorf("%d of %d cases tied to a response", got, cases)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE opened_at > ?`, testEnd); got != 0 {
+		t.Errorf("%d cases opened after the end", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ? AND sla_status = 'warning'
+		AND sla_deadline BETWEEN ? AND ?`, store.CaseOpen, testEnd, testEnd.Add(2*time.Hour)); got != 1 {
+		t.Errorf("%d open cases about to breach, want 1", got)
+	}
+}

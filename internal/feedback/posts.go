@@ -1,0 +1,137 @@
+package feedback
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/stats"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// PostStats is what one listening post heard in a period and how its
+// feedback is used.
+type PostStats struct {
+	Post      *store.ListeningPost
+	Responses int
+	Asked     int // invitations sent and calls due; 0 for unsolicited posts
+	Answered  int
+	// ResponseRate is Answered/Asked with its interval; nil when nothing was asked.
+	ResponseRate *stats.Proportion
+	// MedianDelay is the median time from purchase to feedback over the
+	// responses tied to a purchase; nil when there are none.
+	MedianDelay  *time.Duration
+	WithPurchase int
+	Uses         []*store.FeedbackUse // the newest entries of the "used for" trail
+}
+
+// PostStats reports every listening post for responses in [from, to).
+func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStats, error) {
+	posts, err := s.db.ListeningPosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	activity, err := s.db.PostActivity(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PostStats, 0, len(posts))
+	for _, p := range posts {
+		ps := PostStats{Post: p}
+		if a := activity[p.ID]; a != nil {
+			ps.Responses, ps.Asked, ps.Answered = a.Responses, a.Asked, min(a.Answered, a.Asked)
+			ps.WithPurchase = len(a.Delays)
+			if len(a.Delays) > 0 {
+				d := median(a.Delays)
+				ps.MedianDelay = &d
+			}
+		}
+		if ps.Asked > 0 {
+			r, err := stats.ProportionInterval(ps.Answered, ps.Asked, 0)
+			if err != nil {
+				return nil, err
+			}
+			ps.ResponseRate = &r
+		}
+		if ps.Uses, err = s.db.FeedbackUses(ctx, p.ID, 5); err != nil {
+			return nil, err
+		}
+		out = append(out, ps)
+	}
+	return out, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// AddUse records how feedback from a post was used (the "used for" trail).
+func (s *Service) AddUse(ctx context.Context, postSlug, note string, responseID *int64, actor string) (*store.FeedbackUse, error) {
+	var v fresco.Validation
+	if len(note) == 0 {
+		v.Add("note", "is required")
+	}
+	v.Text("note", note, false, MaxTextLen)
+	checkID(&v, "response_id", responseID)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	p, err := s.db.ListeningPostBySlug(ctx, postSlug)
+	if err != nil {
+		return nil, err
+	}
+	if responseID != nil {
+		r, err := s.db.Response(ctx, *responseID)
+		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+			v.Add("response_id", "response %d does not exist", *responseID)
+			return nil, v.Err()
+		} else if err != nil {
+			return nil, err
+		}
+		if r.PostID != p.ID {
+			v.Add("response_id", "response %d came from %s, not %s", r.ID, r.PostSlug, p.Slug)
+			return nil, v.Err()
+		}
+	}
+	u := &store.FeedbackUse{PostID: p.ID, ResponseID: responseID, Note: note, Actor: actor}
+	return u, s.db.AddFeedbackUse(ctx, u)
+}
+
+// AcquisitionRow is one "How did you hear about us?" source.
+type AcquisitionRow struct {
+	Source    string           `json:"source"`
+	Customers int              `json:"customers"`
+	Retention stats.Proportion `json:"retention"` // share of customers who bought again, with its interval
+	// AverageValue is the customers' mean total net purchases.
+	AverageValue fresco.Money `json:"average_value"`
+	TotalValue   fresco.Money `json:"total_value"`
+}
+
+// Acquisition reports each acquisition source with count, retention (repeat
+// purchase) and average value.
+func (s *Service) Acquisition(ctx context.Context) ([]AcquisitionRow, error) {
+	rows, err := s.db.AcquisitionReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AcquisitionRow, 0, len(rows))
+	for _, r := range rows {
+		ret, err := stats.ProportionInterval(r.Repeat, r.Customers, 0)
+		if err != nil {
+			return nil, err
+		}
+		row := AcquisitionRow{Source: r.Source, Customers: r.Customers, Retention: ret, TotalValue: r.Revenue}
+		if r.Customers > 0 {
+			row.AverageValue = fresco.Money((int64(r.Revenue) + int64(r.Customers)/2) / int64(r.Customers))
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}

@@ -1,0 +1,165 @@
+package fresco
+
+import (
+	"fmt"
+	"time"
+)
+
+// Role is what an employee may do. Roles are ordered: an owner may do all a
+// manager may, a manager all an agent may; an analyst only reads.
+type Role string
+
+const (
+	RoleOwner   Role = "owner"   // runs the business: manages users, tokens, settings
+	RoleManager Role = "manager" // manages a team or location and its employees
+	RoleAgent   Role = "agent"   // serves customers: creates and updates customer records, purchases, feedback, cases
+	RoleAnalyst Role = "analyst" // reads everything, changes nothing
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleOwner, RoleManager, RoleAgent, RoleAnalyst}
+
+// ParseRole validates a role name.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("role must be one of owner, manager, agent, analyst (got %q)", s)
+}
+
+// CanWrite reports whether the role may change customer-facing records.
+func (r Role) CanWrite() bool { return r == RoleOwner || r == RoleManager || r == RoleAgent }
+
+// CanManageEmployees reports whether the role may create and change employees,
+// locations and teams.
+func (r Role) CanManageEmployees() bool { return r == RoleOwner || r == RoleManager }
+
+// CanManageUsers reports whether the role may manage logins, API tokens and settings.
+func (r Role) CanManageUsers() bool { return r == RoleOwner }
+
+// Location is a place where the business meets its customers: a hotel, a
+// shop, a branch, or a virtual one such as "web".
+type Location struct {
+	ID        int64
+	Name      string
+	Timezone  string // IANA name, e.g. "Europe/London"; used by SLA clocks and reports
+	Address   string
+	CreatedAt time.Time
+}
+
+// Team groups employees under a manager at a location.
+type Team struct {
+	ID         int64
+	Name       string
+	LocationID *int64
+	ManagerID  *int64
+	CreatedAt  time.Time
+}
+
+// Employee is a member of staff. Employees are also the users of Fresco: one
+// with a password hash can log in to the UI.
+type Employee struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       Role
+	LocationID *int64
+	TeamID     *int64
+	Active     bool
+	HiredAt    *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Customer is one person or organisation the business serves.
+type Customer struct {
+	ID         int64
+	ExternalID string // the id in the business's own systems; unique when set
+	Name       string
+	Email      string
+	Phone      string
+	Address    string
+	// Consent flags: nobody is surveyed, marketed to or given personalised
+	// suggestions without having agreed to it.
+	ConsentSurveys         bool
+	ConsentMarketing       bool
+	ConsentPersonalisation bool
+	// AcquisitionSource is the answer to "How did you hear about us?".
+	AcquisitionSource string
+	ReferredBy        *int64 // the customer who referred this one
+	FirstSeen         time.Time
+	Tags              []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Product is something the business sells: goods or a service.
+type Product struct {
+	ID        int64
+	SKU       string
+	Name      string
+	Category  string
+	ListPrice Money
+	UnitCost  Money
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Purchase is one transaction: an order, an invoice, a stay, a visit.
+// Refunds and cancellations are purchases with negative lines.
+type Purchase struct {
+	ID            int64
+	ExternalID    string
+	CustomerID    *int64 // nil for an anonymous purchase
+	PurchasedAt   time.Time
+	LocationID    *int64
+	Channel       string // e.g. "store", "web", "phone"
+	ServedBy      *int64 // the employee who served the customer
+	PromotionCode string
+	Lines         []PurchaseLine
+	CreatedAt     time.Time
+}
+
+// PurchaseLine is product × quantity × unit price − discount.
+type PurchaseLine struct {
+	ProductID   int64
+	SKU         string
+	Description string
+	Quantity    int64 // negative for a refund or cancellation
+	UnitPrice   Money
+	Discount    Money
+}
+
+// Total is the line's net value.
+func (l PurchaseLine) Total() Money { return l.UnitPrice.MulQty(l.Quantity) - l.Discount }
+
+// Total is the purchase's net value: the sum of its lines.
+func (p *Purchase) Total() Money {
+	var t Money
+	for _, l := range p.Lines {
+		t += l.Total()
+	}
+	return t
+}
+
+// Items is the number of units in the purchase, net of returns.
+func (p *Purchase) Items() int64 {
+	var n int64
+	for _, l := range p.Lines {
+		n += l.Quantity
+	}
+	return n
+}
+
+// MarketingSpend is what the business spent to win customers in a period on a
+// channel; acquisition cost = spend ÷ new customers in the period.
+type MarketingSpend struct {
+	ID          int64
+	PeriodStart time.Time // inclusive, a date
+	PeriodEnd   time.Time // inclusive, a date
+	Channel     string
+	Amount      Money
+	CreatedAt   time.Time
+}

@@ -1,0 +1,244 @@
+package loop
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/notify"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Satisfied but leaving: most defectors said they were satisfied. A customer
+// is flagged when their latest scored answer in the window was passive or
+// promoter (NPS ≥ 7, or CSAT ≥ 4 without an NPS) and their purchase rhythm
+// has broken: P(alive) below a threshold where the lifetime-value engine
+// provides one (table customer_clv), else days since the last purchase above
+// GapFactor × their own median interval between purchases (with at least
+// MinPurchases purchases, so that there is a rhythm to break).
+
+// LeavingOptions tune the detector.
+type LeavingOptions struct {
+	Window       time.Duration // how recent the answer must be (180 days)
+	GapFactor    float64       // k in "days since last > k × median interval" (2)
+	MinPurchases int           // purchases needed for a rhythm (3)
+	PAliveBelow  float64       // P(alive) threshold (0.5)
+}
+
+func (o LeavingOptions) withDefaults() LeavingOptions {
+	if o.Window <= 0 {
+		o.Window = 180 * 24 * time.Hour
+	}
+	if o.GapFactor <= 0 {
+		o.GapFactor = 2
+	}
+	if o.MinPurchases <= 1 {
+		o.MinPurchases = 3
+	}
+	if o.PAliveBelow <= 0 || o.PAliveBelow >= 1 {
+		o.PAliveBelow = 0.5
+	}
+	return o
+}
+
+// Leaving is one satisfied customer who seems to be leaving, with the evidence.
+type Leaving struct {
+	CustomerID         int64
+	CustomerName       string
+	LocationID         *int64 // of the last purchase, else of the answer
+	LastScore          int
+	LastScoreType      string // "nps" or "csat"
+	LastAnswerAt       time.Time
+	Purchases          int
+	LastPurchaseAt     time.Time
+	MedianIntervalDays *float64
+	DaysSinceLast      float64
+	PAlive             *float64
+	Rule               string // "p_alive" or "gap"
+}
+
+// Detect applies the rule to candidates and their purchases (in customer,
+// time order) at now. pAlive may be nil. It is pure, for tests and the CLI.
+func Detect(answers []store.PositiveAnswer, purchases []store.PurchaseTime, pAlive map[int64]float64, now time.Time, o LeavingOptions) []Leaving {
+	o = o.withDefaults()
+	byCustomer := map[int64][]store.PurchaseTime{}
+	for _, p := range purchases {
+		byCustomer[p.CustomerID] = append(byCustomer[p.CustomerID], p)
+	}
+	var out []Leaving
+	for _, a := range answers {
+		ps := byCustomer[a.CustomerID]
+		if len(ps) == 0 {
+			continue
+		}
+		last := ps[len(ps)-1]
+		l := Leaving{CustomerID: a.CustomerID, CustomerName: a.CustomerName, LocationID: last.LocationID,
+			LastAnswerAt: a.AnsweredAt, Purchases: len(ps), LastPurchaseAt: last.At,
+			DaysSinceLast: days(now.Sub(last.At))}
+		if l.LocationID == nil {
+			l.LocationID = a.LocationID
+		}
+		if a.NPS != nil {
+			l.LastScore, l.LastScoreType = *a.NPS, "nps"
+		} else if a.CSAT != nil {
+			l.LastScore, l.LastScoreType = *a.CSAT, "csat"
+		}
+		if len(ps) >= 2 {
+			m := medianInterval(ps)
+			l.MedianIntervalDays = &m
+		}
+		if p, ok := pAlive[a.CustomerID]; ok {
+			l.PAlive, l.Rule = &p, "p_alive"
+			if p < o.PAliveBelow {
+				out = append(out, l)
+			}
+			continue
+		}
+		l.Rule = "gap"
+		if len(ps) >= o.MinPurchases && l.MedianIntervalDays != nil && *l.MedianIntervalDays > 0 &&
+			l.DaysSinceLast > o.GapFactor**l.MedianIntervalDays {
+			out = append(out, l)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return severity(out[i]) > severity(out[j]) })
+	return out
+}
+
+// severity orders the list: how many "usual intervals" overdue, or how
+// unlikely to be alive.
+func severity(l Leaving) float64 {
+	if l.PAlive != nil {
+		return 10 * (1 - *l.PAlive)
+	}
+	if l.MedianIntervalDays != nil && *l.MedianIntervalDays > 0 {
+		return l.DaysSinceLast / *l.MedianIntervalDays
+	}
+	return 0
+}
+
+func days(d time.Duration) float64 { return float64(d) / float64(24*time.Hour) }
+
+func medianInterval(ps []store.PurchaseTime) float64 {
+	gaps := make([]float64, 0, len(ps)-1)
+	for i := 1; i < len(ps); i++ {
+		gaps = append(gaps, days(ps[i].At.Sub(ps[i-1].At)))
+	}
+	slices.Sort(gaps)
+	n := len(gaps)
+	if n%2 == 1 {
+		return gaps[n/2]
+	}
+	return (gaps[n/2-1] + gaps[n/2]) / 2
+}
+
+// SatisfiedLeaving lists satisfied customers who seem to be leaving, most
+// overdue first; locationID > 0 keeps one location's.
+func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) ([]Leaving, error) {
+	now := l.opts.Now()
+	answers, purchases, err := l.db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
+	if err != nil {
+		return nil, err
+	}
+	pAlive, err := l.db.PAlive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list := Detect(answers, purchases, pAlive, now, l.opts.Leaving)
+	if locationID > 0 {
+		list = slices.DeleteFunc(list, func(x Leaving) bool { return x.LocationID == nil || *x.LocationID != locationID })
+	}
+	return list, nil
+}
+
+// SendDigest e-mails (and notifies) each location's managers the satisfied
+// customers of their location who seem to be leaving, and the owners the
+// whole list. It returns how many notifications it made.
+func (l *Loop) SendDigest(ctx context.Context) (int, error) {
+	list, err := l.SatisfiedLeaving(ctx, 0)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	managers, err := l.db.LocationManagers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	owners, err := l.db.ActiveEmployeeIDs(ctx, "owner")
+	if err != nil {
+		return 0, err
+	}
+	byLocation := map[int64][]Leaving{}
+	for _, x := range list {
+		if x.LocationID != nil {
+			byLocation[*x.LocationID] = append(byLocation[*x.LocationID], x)
+		}
+	}
+	sent := 0
+	err = l.db.InTx(ctx, func(tx *store.Tx) error {
+		send := func(to []int64, items []Leaving, link string) error {
+			if len(to) == 0 || len(items) == 0 {
+				return nil
+			}
+			res, err := l.notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventDigest, EmployeeIDs: to,
+				Subject: fmt.Sprintf("%d satisfied customer(s) may be leaving", len(items)),
+				Body:    digestBody(items), Link: link,
+				Data: map[string]any{"customers": len(items), "customer_ids": leavingIDs(items)}})
+			if err == nil {
+				sent += len(res.NotificationIDs)
+			}
+			return err
+		}
+		locs := make([]int64, 0, len(byLocation))
+		for loc := range byLocation {
+			locs = append(locs, loc)
+		}
+		slices.Sort(locs)
+		for _, loc := range locs {
+			if err := send(managers[loc], byLocation[loc], fmt.Sprintf("/loop/satisfied-leaving?location_id=%d", loc)); err != nil {
+				return err
+			}
+		}
+		return send(owners, list, "/loop/satisfied-leaving")
+	})
+	if err != nil {
+		return 0, err
+	}
+	l.notifier.Wake()
+	return sent, nil
+}
+
+func leavingIDs(items []Leaving) []int64 {
+	ids := make([]int64, len(items))
+	for i, x := range items {
+		ids[i] = x.CustomerID
+	}
+	return ids
+}
+
+func digestBody(items []Leaving) string {
+	var b strings.Builder
+	b.WriteString("These customers told us they were satisfied, but they have stopped buying as they used to:\n\n")
+	for i, x := range items {
+		if i == 50 {
+			fmt.Fprintf(&b, "… and %d more.\n", len(items)-50)
+			break
+		}
+		name := x.CustomerName
+		if name == "" {
+			name = fmt.Sprintf("customer %d", x.CustomerID)
+		}
+		fmt.Fprintf(&b, "- %s: %s %d on %s; %d purchases, last %.0f days ago", name, strings.ToUpper(x.LastScoreType),
+			x.LastScore, x.LastAnswerAt.Format("2 Jan 2006"), x.Purchases, x.DaysSinceLast)
+		if x.MedianIntervalDays != nil {
+			fmt.Fprintf(&b, " (usually every %.0f days)", *x.MedianIntervalDays)
+		}
+		if x.PAlive != nil {
+			fmt.Fprintf(&b, "; P(alive) %.2f", *x.PAlive)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nA personal call from someone who knows them is the best way to find out why.")
+	return b.String()
+}

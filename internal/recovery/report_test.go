@@ -1,0 +1,126 @@
+package recovery_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+func TestQuantile(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   []float64
+		q    float64
+		want float64
+	}{
+		{[]float64{5}, 0.5, 5}, {[]float64{1, 2, 3, 4}, 0.5, 2.5}, {[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.9, 9.1},
+		{[]float64{2, 4}, 0.9, 3.8}, {[]float64{0, 10}, 0, 0}, {[]float64{0, 10}, 1, 10},
+	} {
+		if got, ok := recovery.Quantile(tt.in, tt.q); !ok || got < tt.want-1e-9 || got > tt.want+1e-9 {
+			t.Errorf("Quantile(%v, %v) = %v, want %v", tt.in, tt.q, got, tt.want)
+		}
+	}
+	if _, ok := recovery.Quantile(nil, 0.5); ok {
+		t.Error("Quantile of nothing is defined")
+	}
+}
+
+func TestReport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		buy := func(customer int64, at time.Time, cents fresco.Money) {
+			t.Helper()
+			must(t, db.CreatePurchase(ctx, &fresco.Purchase{CustomerID: &customer, PurchasedAt: at,
+				Lines: []fresco.PurchaseLine{{SKU: "ROOM", Quantity: 1, UnitPrice: cents}}}))
+		}
+		person := func(name string) int64 {
+			c := &fresco.Customer{Name: name}
+			must(t, db.CreateCustomer(ctx, c))
+			return c.ID
+		}
+		day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, time.UTC) }
+		// A (the world's customer, bought 200.00 on 8 January) has a case and comes back.
+		a := w.customer
+		buy(a, day(2, 1), 5000)
+		// B has a case and never buys again.
+		b := person("B")
+		buy(b, time.Date(2025, 12, 1, 10, 0, 0, 0, time.UTC), 20000)
+		// C and D never had a case: C comes back, D does not.
+		c, d := person("C"), person("D")
+		buy(c, day(1, 5), 1000)
+		buy(c, day(2, 1), 1000)
+		buy(d, day(1, 7), 1000)
+
+		open := func(customer int64, at time.Time, category string) *store.Case {
+			t.Helper()
+			w.clock.Set(at)
+			cs, err := w.svc.Open(ctx, w.agent, recovery.OpenInput{CustomerID: customer, Summary: "problem", Category: category})
+			must(t, err)
+			return cs
+		}
+		ca := open(a, day(1, 10), "housekeeping")
+		w.clock.Set(day(1, 10).Add(2 * time.Hour))
+		_, err := w.svc.Respond(ctx, w.agent, ca.ID, "on it", "")
+		must(t, err)
+		w.clock.Set(day(1, 10).Add(10 * time.Hour))
+		_, err = w.svc.Resolve(ctx, w.agent, ca.ID, "fixed")
+		must(t, err)
+		must(t, err)
+		cb := open(b, day(1, 12), "housekeeping")
+		w.clock.Set(day(1, 12).Add(4 * time.Hour))
+		_, err = w.svc.Respond(ctx, w.agent, cb.ID, "on it", "")
+		must(t, err)
+		gb, err := w.svc.RequestGesture(ctx, w.agent, cb.ID, recovery.GestureInput{Kind: "coupon", Amount: 1500})
+		must(t, err)
+		if gb.Status != recovery.GestureGranted {
+			t.Fatalf("coupon %s", gb.Status)
+		}
+
+		w.clock.Set(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+		r, err := w.svc.Report(ctx, day(1, 1), day(2, 1))
+		must(t, err)
+		if r.Cases != 2 || r.TimeToFirstResponse.Count != 2 || *r.TimeToFirstResponse.MedianHours != 3 ||
+			*r.TimeToFirstResponse.P90Hours != 3.8 || r.TimeToResolution.Count != 1 || *r.TimeToResolution.MedianHours != 10 {
+			t.Fatalf("times: %+v / %+v", r.TimeToFirstResponse, r.TimeToResolution)
+		}
+		rr := r.Recovery
+		if rr.Customers != 2 || rr.StillBuying != 1 || *rr.Rate != 0.5 || rr.BaselineCustomers != 2 || rr.BaselineRetained != 1 || *rr.Difference != 0 {
+			t.Fatalf("recovery rate = %+v", rr)
+		}
+		cost := r.CostOfPoorRecovery
+		if cost.FailedCustomers != 1 || cost.ValueLost != 20000 || cost.GesturesFailed != 1500 ||
+			cost.RecoveredCustomers != 1 || cost.RecoveredValueBefore != 20000 || cost.RecoveredValueAfter != 5000 {
+			t.Fatalf("cost of poor recovery = %+v", cost)
+		}
+		if len(r.ByCategory) != 1 || r.ByCategory[0].Cases != 2 || r.ReopenRate == nil || *r.ReopenRate != 0 {
+			t.Fatalf("categories %+v, reopen rate %v", r.ByCategory, r.ReopenRate)
+		}
+
+		// A third housekeeping case within 30 days raises a recurrence alert.
+		w.clock.Set(day(1, 20))
+		third := open(d, day(1, 20), "housekeeping")
+		alerts, err := db.ListRecurrenceAlerts(ctx, 10)
+		must(t, err)
+		if len(alerts) != 1 || alerts[0].Dimension != "category" || alerts[0].Value != "housekeeping" || alerts[0].Cases != 3 {
+			t.Fatalf("alerts = %+v", alerts)
+		}
+		timeline, err := db.CaseTimeline(ctx, third.ID)
+		must(t, err)
+		if !hasKind(timeline, "recurrence_alert") {
+			t.Errorf("timeline of the third case lacks the alert: %v", kinds(timeline))
+		}
+		open(d, day(1, 21), "housekeeping") // no second alert inside the window
+		alerts, err = db.ListRecurrenceAlerts(ctx, 10)
+		must(t, err)
+		if len(alerts) != 1 {
+			t.Errorf("alerts after a fourth case = %d, want still 1", len(alerts))
+		}
+	})
+}

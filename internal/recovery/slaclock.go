@@ -1,0 +1,320 @@
+package recovery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/sla"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// SLA clocks are never stored: they are evaluated from the case's events and
+// the location's current policy. The case row caches a summary (status,
+// next deadline, breached) for the inbox; after each change a job is
+// scheduled at the next instant a clock will warn or breach.
+
+// slaEvents turns a case's log into the events the clocks react to.
+func slaEvents(log []store.CaseEvent) []sla.Event {
+	var out []sla.Event
+	for _, e := range log {
+		switch e.Kind {
+		case "opened", "agent_responded", "customer_replied", "resolved", "reopened":
+			out = append(out, sla.Event{Kind: sla.EventKind(e.Kind), At: e.At})
+		case "state_changed":
+			var b struct{ State, Reason string }
+			_ = json.Unmarshal(e.Body, &b)
+			if b.State == "" || b.State == "resolved" {
+				continue
+			}
+			out = append(out, sla.Event{Kind: sla.EventStateChanged, At: e.At, State: b.State, Reason: b.Reason})
+		}
+	}
+	return out
+}
+
+// policyFor loads the policy that applies to a location; nil when none.
+func policyFor(row *store.SLAPolicyRow) (*sla.Policy, error) {
+	if row == nil {
+		return nil, nil
+	}
+	var p sla.Policy
+	if err := json.Unmarshal(row.Policy, &p); err != nil {
+		return nil, fmt.Errorf("recovery: stored SLA policy for location %d: %w", row.LocationID, err)
+	}
+	return &p, nil
+}
+
+func locationKey(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
+}
+
+// summarize reduces an evaluation to what the case row caches.
+func summarize(ev sla.Evaluation) (status string, deadline *time.Time, breached bool) {
+	clocks := ev.Clocks()
+	if len(clocks) == 0 {
+		return "none", nil, false
+	}
+	var running, paused, warning bool
+	for _, c := range clocks {
+		if c.Status == sla.StatusBreached {
+			breached = true
+		}
+		if c.Warning {
+			warning = true
+		}
+		switch c.Status {
+		case sla.StatusRunning:
+			running = true
+		case sla.StatusPaused:
+			paused = true
+		}
+		if c.StoppedAt == nil && (c.Status == sla.StatusRunning || c.Status == sla.StatusBreached) {
+			d := c.Deadline.UTC()
+			if deadline == nil || d.Before(*deadline) {
+				deadline = &d
+			}
+		}
+	}
+	switch {
+	case breached:
+		status = "breached"
+	case warning:
+		status = "warning"
+	case running:
+		status = "running"
+	case paused:
+		status = "paused"
+	default:
+		status = "met"
+	}
+	return status, deadline, breached
+}
+
+// Evaluate returns the case's SLA clocks now, or nil when no policy applies.
+func (s *Service) Evaluate(ctx context.Context, c *store.Case) (*sla.Evaluation, error) {
+	row, err := s.db.SLAPolicyFor(ctx, locationKey(c.LocationID))
+	if err != nil {
+		return nil, err
+	}
+	p, err := policyFor(row)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	var events []sla.Event
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { // a consistent read of the log
+		log, err := tx.CaseEvents(ctx, c.ID)
+		events = slaEvents(log)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ev, err := sla.Evaluate(*p, events, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// recompute re-evaluates the clocks inside the change, records warnings and
+// breaches (escalating a breach to the location's manager), caches the
+// summary on the case row and schedules the next check.
+func (s *Service) recompute(ctx context.Context, ch *change) error {
+	c := ch.c
+	row, err := ch.tx.SLAPolicyFor(ctx, locationKey(c.LocationID))
+	if err != nil {
+		return err
+	}
+	p, err := policyFor(row)
+	if err != nil {
+		return err
+	}
+	if p == nil || c.Status == store.CaseMerged {
+		c.SLAStatus, c.SLADeadline, c.SLABreached = "none", nil, false
+		return nil
+	}
+	log, err := ch.tx.CaseEvents(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	now := ch.at
+	ev, err := sla.Evaluate(*p, slaEvents(log), now)
+	if err != nil {
+		return fmt.Errorf("recovery: case %d: %w", c.ID, err)
+	}
+	for _, clock := range ev.Clocks() {
+		key := fmt.Sprintf("%s@%d", clock.Name, clock.StartedAt.Unix())
+		if clock.Status == sla.StatusBreached {
+			if err := s.recordBreach(ctx, ch, clock, key); err != nil {
+				return err
+			}
+		} else if clock.Warning {
+			if err := s.recordWarning(ctx, ch, clock, key); err != nil {
+				return err
+			}
+		}
+	}
+	c.SLAStatus, c.SLADeadline, c.SLABreached = summarize(ev)
+	if next, ok := ev.NextCheck(); ok && c.Status == store.CaseOpen {
+		next = next.UTC().Truncate(time.Microsecond)
+		if err := ch.enqueue(ctx, jobs.Job{Kind: JobSLACheck, Payload: map[string]int64{"case_id": c.ID}, RunAt: next,
+			UniqueKey: fmt.Sprintf("%s:%d:%d", JobSLACheck, c.ID, next.UnixMicro())}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordOnce appends an event of kind unless one with the key exists.
+func (s *Service) recordOnce(ctx context.Context, ch *change, kind, key string, body map[string]any) error {
+	done, err := ch.tx.HasCaseEvent(ctx, ch.c.ID, kind, `"key":"`+key+`"`)
+	if err != nil || done {
+		return err
+	}
+	_, err = ch.event(ctx, kind, body)
+	return err
+}
+
+// recordWarning logs the warning once and tells the owner.
+func (s *Service) recordWarning(ctx context.Context, ch *change, clock sla.Clock, key string) error {
+	done, err := ch.tx.HasCaseEvent(ctx, ch.c.ID, "sla_warning", `"key":"`+key+`"`)
+	if err != nil || done {
+		return err
+	}
+	if _, err := ch.event(ctx, "sla_warning", map[string]any{"key": key, "clock": clock.Name,
+		"deadline": clock.Deadline.UTC(), "remaining": clock.Remaining.String()}); err != nil {
+		return err
+	}
+	return ch.notifyEmployee(ctx, ch.c.OwnerID, "sla_warning", fmt.Sprintf("Case %d: %s due %s (%s left)",
+		ch.c.ID, clock.Name, clock.Deadline.UTC().Format(time.RFC3339), clock.Remaining))
+}
+
+func (s *Service) recordBreach(ctx context.Context, ch *change, clock sla.Clock, key string) error {
+	done, err := ch.tx.HasCaseEvent(ctx, ch.c.ID, "sla_breached", `"key":"`+key+`"`)
+	if err != nil || done {
+		return err
+	}
+	if _, err := ch.event(ctx, "sla_breached", map[string]any{"key": key, "clock": clock.Name,
+		"breached_at": clock.BreachedAt}); err != nil {
+		return err
+	}
+	managers, err := ch.tx.LocationManagers(ctx, ch.c.LocationID)
+	if err != nil {
+		return err
+	}
+	if _, err := ch.event(ctx, "escalated", map[string]any{"key": key, "clock": clock.Name, "to": managers}); err != nil {
+		return err
+	}
+	for _, m := range managers {
+		if err := ch.tx.AddCasePerson(ctx, ch.c.ID, m, "watcher"); err != nil {
+			return err
+		}
+		if err := ch.notifyEmployee(ctx, m, "sla_breached",
+			fmt.Sprintf("Case %d breached its %s target: %s", ch.c.ID, clock.Name, ch.c.Summary)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckSLA re-evaluates a case's clocks now: the SLA-check job's work.
+func (s *Service) CheckSLA(ctx context.Context, id int64) (*store.Case, error) {
+	return s.update(ctx, id, System, func(context.Context, *change) error { return nil })
+}
+
+// PolicyInput is a policy as given by a manager.
+type PolicyInput struct {
+	LocationID int64 // 0: the default policy
+	Policy     json.RawMessage
+}
+
+// SetPolicy stores a location's SLA policy and re-evaluates the location's
+// live cases, so deadlines and scheduled checks follow the new policy.
+func (s *Service) SetPolicy(ctx context.Context, actor Actor, in PolicyInput) (*sla.Policy, error) {
+	var p sla.Policy
+	if err := json.Unmarshal(in.Policy, &p); err != nil {
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "policy", Message: err.Error()}}}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "policy", Message: err.Error()}}}
+	}
+	canon, _ := json.Marshal(p)
+	var ids []int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSLAPolicy(ctx, &store.SLAPolicyRow{LocationID: in.LocationID, Policy: canon, UpdatedBy: actor.Ref}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, actor.Ref, "sla_policy.set", "sla_policy", fmt.Sprint(in.LocationID), p); err != nil {
+			return err
+		}
+		var err error
+		ids, err = tx.LiveCaseIDsAt(ctx, in.LocationID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, err := s.CheckSLA(ctx, id); err != nil {
+			s.log.WarnContext(ctx, "recovery: re-evaluate after policy change", "case", id, "err", err)
+		}
+	}
+	return &p, nil
+}
+
+// RegisterJobs registers the package's job handlers on q.
+func (s *Service) RegisterJobs(q *jobs.Queue) {
+	q.Register(JobOpenFromComplaint, func(ctx context.Context, j *jobs.Running) error {
+		var p complaint
+		if err := j.Decode(&p); err != nil {
+			return jobs.Cancel(err)
+		}
+		return s.openFromComplaint(ctx, p)
+	})
+	q.Register(JobSLACheck, func(ctx context.Context, j *jobs.Running) error {
+		var p struct {
+			CaseID int64 `json:"case_id"`
+		}
+		if err := j.Decode(&p); err != nil {
+			return err
+		}
+		_, err := s.CheckSLA(ctx, p.CaseID)
+		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+			return jobs.Cancel(err)
+		}
+		return err
+	})
+	q.Register(JobHoldCheck, func(ctx context.Context, j *jobs.Running) error {
+		var p holdPayload
+		if err := j.Decode(&p); err != nil {
+			return err
+		}
+		err := s.HoldCheck(ctx, p.CaseID, p.HoldID)
+		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+			return jobs.Cancel(err)
+		}
+		return err
+	})
+	q.Register(JobTaskDue, func(ctx context.Context, j *jobs.Running) error {
+		var p struct {
+			TaskID int64 `json:"task_id"`
+		}
+		if err := j.Decode(&p); err != nil {
+			return err
+		}
+		err := s.TaskDue(ctx, p.TaskID)
+		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+			return jobs.Cancel(err)
+		}
+		return err
+	})
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// AuditEntry is one recorded change: who did what to which record.
+type AuditEntry struct {
+	ID       int64
+	At       time.Time
+	Actor    string // e.g. "employee:12" or "token:3"
+	Action   string // e.g. "create", "update", "revoke"
+	Entity   string // e.g. "customer"
+	EntityID string
+	Detail   json.RawMessage
+}
+
+// Audit records an action within the transaction, so that the record and the
+// change it describes are committed together. detail is marshalled to JSON;
+// nil is stored as {}.
+func (tx *Tx) Audit(ctx context.Context, actor, action, entity, entityID string, detail any) error {
+	raw, err := auditDetail(detail)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		now(), actor, action, entity, entityID, raw)
+	return err
+}
+
+// Audit records an action in a transaction of its own.
+func (db *DB) Audit(ctx context.Context, actor, action, entity, entityID string, detail any) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, actor, action, entity, entityID, detail) })
+}
+
+func auditDetail(detail any) (string, error) {
+	if detail == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return "", fmt.Errorf("audit detail: %w", err)
+	}
+	if string(b) == "null" {
+		return "{}", nil
+	}
+	return string(b), nil
+}
+
+// ListAudit returns up to limit audit entries, newest first, for one record
+// (entity and entityID), one kind of record (entityID ""), or all (entity "").
+func (db *DB) ListAudit(ctx context.Context, entity, entityID string, limit int) ([]AuditEntry, error) {
+	query := `SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log`
+	var args []any
+	switch {
+	case entity != "" && entityID != "":
+		query += ` WHERE entity = ? AND entity_id = ?`
+		args = append(args, entity, entityID)
+	case entity != "":
+		query += ` WHERE entity = ?`
+		args = append(args, entity)
+	}
+	query += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, pageLimit(limit))
+	rows, err := db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []AuditEntry
+	for rows.Next() {
+		var (
+			e      AuditEntry
+			detail string
+		)
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &detail); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		e.Detail = json.RawMessage(detail)
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}

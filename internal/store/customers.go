@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+const customerColumns = `id, external_id, name, email, phone, address,
+	consent_surveys, consent_marketing, consent_personalisation,
+	acquisition_source, referred_by, first_seen, tags, created_at, updated_at`
+
+func scanCustomer(row rowScanner) (*fresco.Customer, error) {
+	var (
+		c          fresco.Customer
+		externalID sql.NullString
+		referredBy sql.NullInt64
+		tags       string
+	)
+	err := row.Scan(&c.ID, &externalID, &c.Name, &c.Email, &c.Phone, &c.Address,
+		&c.ConsentSurveys, &c.ConsentMarketing, &c.ConsentPersonalisation,
+		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	c.ExternalID = externalID.String
+	c.ReferredBy = ptrID(referredBy)
+	c.Tags = decodeTags(tags)
+	c.FirstSeen, c.CreatedAt, c.UpdatedAt = c.FirstSeen.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return &c, nil
+}
+
+// CreateCustomer stores a new customer and sets its ID and timestamps.
+func (db *DB) CreateCustomer(ctx context.Context, c *fresco.Customer) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateCustomer(ctx, c) })
+}
+
+// CreateCustomer stores a new customer within the transaction.
+func (tx *Tx) CreateCustomer(ctx context.Context, c *fresco.Customer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	t := now()
+	c.CreatedAt, c.UpdatedAt = t, t
+	if c.FirstSeen.IsZero() {
+		c.FirstSeen = t
+	}
+	c.FirstSeen = c.FirstSeen.UTC()
+	err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, name, email, phone, address,
+		consent_surveys, consent_marketing, consent_personalisation,
+		acquisition_source, referred_by, first_seen, tags, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
+		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt,
+	).Scan(&c.ID)
+	return customerWriteError(err, c)
+}
+
+func customerWriteError(err error, c *fresco.Customer) error {
+	switch {
+	case err == nil:
+		return nil
+	case isUniqueViolation(err):
+		return conflict("external_id", "a customer with external_id %q already exists", c.ExternalID)
+	case isForeignKeyViolation(err):
+		return invalid("referred_by", "customer %d does not exist", *c.ReferredBy)
+	default:
+		return err
+	}
+}
+
+// Customer returns the customer with the given id.
+func (db *DB) Customer(ctx context.Context, id int64) (*fresco.Customer, error) {
+	c, err := scanCustomer(db.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
+	return c, notFound(err, "customer", id)
+}
+
+// CustomerByExternalID returns the customer with the given external id.
+func (db *DB) CustomerByExternalID(ctx context.Context, externalID string) (*fresco.Customer, error) {
+	c, err := scanCustomer(db.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE external_id = ?`, externalID))
+	return c, notFound(err, "customer with external_id", externalID)
+}
+
+// UpdateCustomer writes every field of c over the stored customer c.ID.
+func (db *DB) UpdateCustomer(ctx context.Context, c *fresco.Customer) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateCustomer(ctx, c) })
+}
+
+// UpdateCustomer writes every field of c over the stored customer c.ID.
+func (tx *Tx) UpdateCustomer(ctx context.Context, c *fresco.Customer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.ReferredBy != nil {
+		if err := tx.checkNoReferralCycle(ctx, c.ID, *c.ReferredBy); err != nil {
+			return err
+		}
+	}
+	c.UpdatedAt = now()
+	res, err := tx.Exec(ctx, `UPDATE customers SET external_id = ?, name = ?, email = ?, phone = ?, address = ?,
+		consent_surveys = ?, consent_marketing = ?, consent_personalisation = ?,
+		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?
+		WHERE id = ?`,
+		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
+		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt, c.ID)
+	if err := customerWriteError(err, c); err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "customer %d not found", c.ID)
+	}
+	return nil
+}
+
+// checkNoReferralCycle refuses a referrer who was (directly or down the
+// chain) referred by the customer: referral value is summed along chains,
+// and a cycle would count money forever.
+func (tx *Tx) checkNoReferralCycle(ctx context.Context, customerID, referrer int64) error {
+	seen := map[int64]bool{}
+	for id := referrer; ; {
+		if id == customerID {
+			return invalid("referred_by", "customer %d is already down this customer's referral chain", referrer)
+		}
+		if seen[id] {
+			return nil
+		}
+		seen[id] = true
+		var next sql.NullInt64
+		err := tx.QueryRow(ctx, `SELECT referred_by FROM customers WHERE id = ?`, id).Scan(&next)
+		if err == sql.ErrNoRows {
+			return invalid("referred_by", "customer %d does not exist", referrer)
+		}
+		if err != nil {
+			return err
+		}
+		if !next.Valid {
+			return nil
+		}
+		id = next.Int64
+	}
+}
+
+// CustomerFilter selects customers for a list.
+type CustomerFilter struct {
+	Search            string // matches name, e-mail, phone or external id, case-insensitively
+	AcquisitionSource string
+	ReferredBy        *int64
+	Tag               string
+	Cursor            string
+	Limit             int
+}
+
+// ListCustomers returns a page of customers ordered by id, and the cursor of
+// the next page ("" at the end).
+func (db *DB) ListCustomers(ctx context.Context, f CustomerFilter) ([]*fresco.Customer, string, error) {
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Limit)
+	where := []string{"id > ?"}
+	args := []any{after}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		like := "%" + strings.ToLower(s) + "%"
+		where = append(where, "(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)")
+		args = append(args, like, like, like, like)
+	}
+	if f.AcquisitionSource != "" {
+		where = append(where, "acquisition_source = ?")
+		args = append(args, f.AcquisitionSource)
+	}
+	if f.ReferredBy != nil {
+		where = append(where, "referred_by = ?")
+		args = append(args, *f.ReferredBy)
+	}
+	if f.Tag != "" {
+		where = append(where, "tags LIKE ?")
+		args = append(args, `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
+	}
+	return listPage(ctx, db, customerColumns, "customers", where, args, limit, scanCustomer,
+		func(x *fresco.Customer) int64 { return x.ID })
+}
+
+// UpsertCustomer stores c by external id: a new customer is created, an
+// existing one gets every field of c. It sets c.ID and reports which it was.
+func (db *DB) UpsertCustomer(ctx context.Context, c *fresco.Customer) (created bool, err error) {
+	if c.ExternalID == "" {
+		return false, invalid("external_id", "is required to import a customer")
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var id int64
+		var firstSeen any
+		err := tx.QueryRow(ctx, `SELECT id, first_seen FROM customers WHERE external_id = ?`, c.ExternalID).Scan(&id, &firstSeen)
+		if err == sql.ErrNoRows {
+			created = true
+			return tx.CreateCustomer(ctx, c)
+		}
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		if c.FirstSeen.IsZero() {
+			if t, err := anyTime(firstSeen); err == nil && t != nil {
+				c.FirstSeen = *t
+			}
+		}
+		return tx.UpdateCustomer(ctx, c)
+	})
+	return created, err
+}
+
+// EnsureCustomers returns the ids of the customers with the given external
+// ids, creating a bare record (external id, first seen) for each one not yet
+// known. The importer uses it to attach purchases to customers it has only
+// seen as an id in a purchase file.
+func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Time) (map[string]int64, error) {
+	ids := make(map[string]int64, len(firstSeen))
+	keys := make([]any, 0, len(firstSeen))
+	for ext := range firstSeen {
+		keys = append(keys, ext)
+	}
+	err := forChunks(keys, func(chunk []any) error {
+		rows, err := db.Query(ctx, `SELECT external_id, id FROM customers WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ext string
+			var id int64
+			if err := rows.Scan(&ext, &id); err != nil {
+				return err
+			}
+			ids[ext] = id
+		}
+		return rows.Err()
+	})
+	if err != nil || len(ids) == len(firstSeen) {
+		return ids, err
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		for ext, seen := range firstSeen {
+			if _, ok := ids[ext]; ok {
+				continue
+			}
+			t := now()
+			var id int64
+			// ON CONFLICT: another import may have created it meanwhile.
+			err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, first_seen, created_at, updated_at)
+				VALUES (?, ?, ?, ?) ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id RETURNING id`,
+				ext, seen.UTC().Truncate(time.Microsecond), t, t).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("add customer %q: %w", ext, err)
+			}
+			ids[ext] = id
+		}
+		return nil
+	})
+	return ids, err
+}

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Employees are also Fresco's users. E-mail addresses are stored in lower
+// case, so the UNIQUE constraint on email is case-insensitive in effect and a
+// login matches whatever case the user types.
+
+const employeeColumns = `id, email, name, role, location_id, team_id, active, hired_at, created_at, updated_at`
+
+// scanEmployee reads employeeColumns, followed by any extra columns into extra.
+func scanEmployee(row rowScanner, extra ...any) (*fresco.Employee, error) {
+	var (
+		e          fresco.Employee
+		role       string
+		locationID sql.NullInt64
+		teamID     sql.NullInt64
+		hiredAt    sql.NullTime
+	)
+	dest := append([]any{&e.ID, &e.Email, &e.Name, &role, &locationID, &teamID, &e.Active, &hiredAt,
+		&e.CreatedAt, &e.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	e.Role = fresco.Role(role)
+	e.LocationID, e.TeamID = ptrID(locationID), ptrID(teamID)
+	e.HiredAt = ptrTime(hiredAt)
+	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
+	return &e, nil
+}
+
+// normalizeEmail is how employee e-mail addresses are stored and looked up.
+func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// foreignRef is an optional foreign key of a record being written.
+type foreignRef struct {
+	field string // the field name in the API, e.g. "location_id"
+	table string // the referenced table; a constant, never user input
+	what  string // the referenced thing in messages, e.g. "location"
+	id    *int64
+}
+
+// checkForeignRefs reports, as one EINVALID error, every set reference whose
+// row does not exist. It runs before the write because a failed statement
+// aborts a PostgreSQL transaction, and because SQLite does not say which
+// foreign key failed. (employees.team_id has no FOREIGN KEY at all: teams
+// refer to employees through manager_id, so the check is the only guard.)
+func (tx *Tx) checkForeignRefs(ctx context.Context, refs ...foreignRef) error {
+	var v fresco.Validation
+	for _, r := range refs {
+		if r.id == nil {
+			continue
+		}
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM `+r.table+` WHERE id = ?`, *r.id).Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			v.Add(r.field, "%s %d does not exist", r.what, *r.id)
+		case err != nil:
+			return err
+		}
+	}
+	return v.Err()
+}
+
+// foreignRefError maps a foreign-key violation that slipped past
+// checkForeignRefs (a concurrent change) to EINVALID on the set references.
+func foreignRefError(refs ...foreignRef) error {
+	var v fresco.Validation
+	for _, r := range refs {
+		if r.id != nil {
+			v.Add(r.field, "%s %d may not exist", r.what, *r.id)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return invalid("id", "a referenced record does not exist")
+}
+
+func employeeForeignRefs(e *fresco.Employee) []foreignRef {
+	return []foreignRef{
+		{field: "location_id", table: "locations", what: "location", id: e.LocationID},
+		{field: "team_id", table: "teams", what: "team", id: e.TeamID},
+	}
+}
+
+func employeeWriteError(err error, e *fresco.Employee) error {
+	switch {
+	case err == nil:
+		return nil
+	case isUniqueViolation(err):
+		return conflict("email", "an employee with e-mail %q already exists", e.Email)
+	case isForeignKeyViolation(err):
+		return foreignRefError(employeeForeignRefs(e)...)
+	default:
+		return err
+	}
+}
+
+// CreateEmployee stores a new employee and sets its ID and timestamps. The
+// e-mail address is stored (and set on e) in lower case.
+func (db *DB) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateEmployee(ctx, e) })
+}
+
+// CreateEmployee stores a new employee within the transaction.
+func (tx *Tx) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	e.Email = normalizeEmail(e.Email)
+	if err := tx.checkForeignRefs(ctx, employeeForeignRefs(e)...); err != nil {
+		return err
+	}
+	t := now()
+	e.CreatedAt, e.UpdatedAt = t, t
+	if e.HiredAt != nil {
+		h := e.HiredAt.UTC()
+		e.HiredAt = &h
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO employees (email, name, role, location_id, team_id, active, hired_at,
+		created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID), e.Active, nullTime(e.HiredAt),
+		e.CreatedAt, e.UpdatedAt,
+	).Scan(&e.ID)
+	return employeeWriteError(err, e)
+}
+
+// Employee returns the employee with the given id.
+func (db *DB) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
+	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
+	return e, notFound(err, "employee", id)
+}
+
+// Employee returns the employee with the given id, as the transaction sees it.
+func (tx *Tx) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
+	e, err := scanEmployee(tx.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
+	return e, notFound(err, "employee", id)
+}
+
+// EmployeeByEmail returns the employee with the given e-mail address,
+// matched case-insensitively.
+func (db *DB) EmployeeByEmail(ctx context.Context, email string) (*fresco.Employee, error) {
+	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE email = ?`,
+		normalizeEmail(email)))
+	return e, notFound(err, "employee with e-mail", email)
+}
+
+// UpdateEmployee writes every field of e over the stored employee e.ID. It
+// leaves the password hash alone (see SetPasswordHash).
+func (db *DB) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateEmployee(ctx, e) })
+}
+
+// UpdateEmployee writes every field of e over the stored employee e.ID.
+func (tx *Tx) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	e.Email = normalizeEmail(e.Email)
+	if err := tx.checkForeignRefs(ctx, employeeForeignRefs(e)...); err != nil {
+		return err
+	}
+	e.UpdatedAt = now()
+	res, err := tx.Exec(ctx, `UPDATE employees SET email = ?, name = ?, role = ?, location_id = ?, team_id = ?,
+		active = ?, hired_at = ?, updated_at = ?
+		WHERE id = ?`,
+		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID),
+		e.Active, nullTime(e.HiredAt), e.UpdatedAt, e.ID)
+	if err := employeeWriteError(err, e); err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "employee %d not found", e.ID)
+	}
+	return nil
+}
+
+// EmployeeFilter selects employees for a list.
+type EmployeeFilter struct {
+	Search     string // matches name or e-mail, case-insensitively
+	Role       fresco.Role
+	LocationID *int64
+	TeamID     *int64
+	Active     *bool
+	Cursor     string
+	Limit      int
+}
+
+// ListEmployees returns a page of employees ordered by id, and the cursor of
+// the next page ("" at the end).
+func (db *DB) ListEmployees(ctx context.Context, f EmployeeFilter) ([]*fresco.Employee, string, error) {
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Limit)
+	where := []string{"id > ?"}
+	args := []any{after}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		like := "%" + strings.ToLower(s) + "%"
+		where = append(where, "(LOWER(name) LIKE ? OR email LIKE ?)")
+		args = append(args, like, like)
+	}
+	if f.Role != "" {
+		where = append(where, "role = ?")
+		args = append(args, string(f.Role))
+	}
+	if f.LocationID != nil {
+		where = append(where, "location_id = ?")
+		args = append(args, *f.LocationID)
+	}
+	if f.TeamID != nil {
+		where = append(where, "team_id = ?")
+		args = append(args, *f.TeamID)
+	}
+	if f.Active != nil {
+		where = append(where, "active = ?")
+		args = append(args, *f.Active)
+	}
+	return listPage(ctx, db, employeeColumns, "employees", where, args, limit,
+		func(r rowScanner) (*fresco.Employee, error) { return scanEmployee(r) },
+		func(x *fresco.Employee) int64 { return x.ID })
+}
+
+// SetPasswordHash stores the password hash of an employee; "" removes the
+// password, so the employee can no longer log in. Hashing is the caller's.
+func (db *DB) SetPasswordHash(ctx context.Context, employeeID int64, hash string) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.SetPasswordHash(ctx, employeeID, hash) })
+}
+
+// SetPasswordHash stores the password hash of an employee within the transaction.
+func (tx *Tx) SetPasswordHash(ctx context.Context, employeeID int64, hash string) error {
+	res, err := tx.Exec(ctx, `UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?`,
+		hash, now(), employeeID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "employee %d not found", employeeID)
+	}
+	return nil
+}
+
+// PasswordHash returns the employee with the given e-mail address (matched
+// case-insensitively) and their password hash, "" when none is set. It
+// returns inactive employees too: refusing them is the caller's decision.
+func (db *DB) PasswordHash(ctx context.Context, email string) (*fresco.Employee, string, error) {
+	var hash string
+	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+`, password_hash FROM employees WHERE email = ?`,
+		normalizeEmail(email)), &hash)
+	if err != nil {
+		return nil, "", notFound(err, "employee with e-mail", email)
+	}
+	return e, hash, nil
+}
+
+// CountEmployees returns the number of employees, active or not.
+func (db *DB) CountEmployees(ctx context.Context) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,490 @@
+package store
+
+// Notifications, e-mails and webhooks (internal/notify owns the rules; this
+// file only reads and writes rows). A notification is one message to one
+// employee (or to nobody in particular, employee_id NULL, when it exists only
+// for webhooks); e-mails and webhook deliveries are the durable outbox rows
+// their jobs work through.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Notification is one message to one employee.
+type Notification struct {
+	ID         int64
+	Event      string
+	EmployeeID *int64
+	Subject    string
+	Body       string
+	Link       string
+	Data       json.RawMessage
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+}
+
+const notificationColumns = `id, event, employee_id, subject, body, link, data, created_at, read_at`
+
+func scanNotification(row interface{ Scan(...any) error }) (*Notification, error) {
+	var n Notification
+	var emp sql.NullInt64
+	var read sql.NullTime
+	var data string
+	if err := row.Scan(&n.ID, &n.Event, &emp, &n.Subject, &n.Body, &n.Link, &data, &n.CreatedAt, &read); err != nil {
+		return nil, err
+	}
+	n.EmployeeID, n.ReadAt = ptrID(emp), ptrTime(read)
+	n.Data = json.RawMessage(data)
+	n.CreatedAt = n.CreatedAt.UTC()
+	return &n, nil
+}
+
+// InsertNotification records n and sets its ID and CreatedAt.
+func (tx *Tx) InsertNotification(ctx context.Context, n *Notification) error {
+	if len(n.Data) == 0 {
+		n.Data = json.RawMessage("{}")
+	}
+	n.CreatedAt = now()
+	return tx.QueryRow(ctx, `INSERT INTO notifications (event, employee_id, subject, body, link, data, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		n.Event, nullID(n.EmployeeID), n.Subject, n.Body, n.Link, string(n.Data), n.CreatedAt).Scan(&n.ID)
+}
+
+// NotificationsAfter returns notifications addressed to an employee with an
+// id above afterID, oldest first. employeeID 0 means every employee.
+func (db *DB) NotificationsAfter(ctx context.Context, employeeID, afterID int64, limit int) ([]*Notification, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT ` + notificationColumns + ` FROM notifications WHERE id > ? AND employee_id IS NOT NULL`
+	args := []any{afterID}
+	if employeeID > 0 {
+		q += ` AND employee_id = ?`
+		args = append(args, employeeID)
+	}
+	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, limit)
+	return db.queryNotifications(ctx, q, args...)
+}
+
+// RecentNotifications returns an employee's latest notifications, newest first.
+func (db *DB) RecentNotifications(ctx context.Context, employeeID int64, limit int) ([]*Notification, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	return db.queryNotifications(ctx, `SELECT `+notificationColumns+` FROM notifications
+		WHERE employee_id = ? ORDER BY id DESC LIMIT `+fmt.Sprint(limit), employeeID)
+}
+
+func (db *DB) queryNotifications(ctx context.Context, q string, args ...any) ([]*Notification, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, n)
+	}
+	return list, rows.Err()
+}
+
+// LatestNotificationID returns the highest notification id (0 when none).
+func (db *DB) LatestNotificationID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := db.QueryRow(ctx, `SELECT MAX(id) FROM notifications`).Scan(&id)
+	return id.Int64, err
+}
+
+// UnreadNotifications counts an employee's unread notifications.
+func (db *DB) UnreadNotifications(ctx context.Context, employeeID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE employee_id = ? AND read_at IS NULL`, employeeID).Scan(&n)
+	return n, err
+}
+
+// MarkNotificationsRead marks an employee's notifications up to and
+// including upToID as read (all of them when upToID is 0).
+func (db *DB) MarkNotificationsRead(ctx context.Context, employeeID, upToID int64) error {
+	q := `UPDATE notifications SET read_at = ? WHERE employee_id = ? AND read_at IS NULL`
+	args := []any{now(), employeeID}
+	if upToID > 0 {
+		q += ` AND id <= ?`
+		args = append(args, upToID)
+	}
+	_, err := db.Exec(ctx, q, args...)
+	return err
+}
+
+// Recipient is an employee as the notifier needs them.
+type Recipient struct {
+	ID     int64
+	Name   string
+	Email  string
+	Active bool
+}
+
+// Recipients returns the employees with the ids, in id order; unknown ids are left out.
+func (tx *Tx) Recipients(ctx context.Context, ids []int64) ([]Recipient, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := tx.Query(ctx, `SELECT id, name, email, active FROM employees WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Recipient
+	for rows.Next() {
+		var r Recipient
+		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.Active); err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+// AsyncCommit lets a PostgreSQL transaction commit without waiting for its
+// WAL to reach the disk (synchronous_commit = off); SQLite in WAL mode with
+// synchronous=NORMAL never waits anyway. Use it only for work a durable job
+// does before it finishes: a crash can lose the commit only together with
+// the later commit that marks the job done, so the job simply runs again.
+func (tx *Tx) AsyncCommit(ctx context.Context) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`)
+	return err
+}
+
+// ---- e-mail outbox ----------------------------------------------------------
+
+// E-mail statuses.
+const (
+	EmailQueued  = "queued"
+	EmailSent    = "sent"
+	EmailSkipped = "skipped" // SMTP is not configured
+	EmailFailed  = "failed"
+)
+
+// EmailMessage is one e-mail in the outbox.
+type EmailMessage struct {
+	ID             int64
+	NotificationID *int64
+	To             string
+	Subject        string
+	Body           string
+	Status         string
+	Attempts       int
+	LastError      string
+	CreatedAt      time.Time
+	SentAt         *time.Time
+}
+
+// InsertEmail adds m to the outbox as queued and sets its ID.
+func (tx *Tx) InsertEmail(ctx context.Context, m *EmailMessage) error {
+	m.Status, m.CreatedAt = EmailQueued, now()
+	return tx.QueryRow(ctx, `INSERT INTO email_messages (notification_id, to_addr, subject, body, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(m.NotificationID), m.To, m.Subject, m.Body, m.Status, m.CreatedAt).Scan(&m.ID)
+}
+
+// Email returns the outbox message with the id.
+func (db *DB) Email(ctx context.Context, id int64) (*EmailMessage, error) {
+	var m EmailMessage
+	var nid sql.NullInt64
+	var sent sql.NullTime
+	err := db.QueryRow(ctx, `SELECT id, notification_id, to_addr, subject, body, status, attempts, last_error, created_at, sent_at
+		FROM email_messages WHERE id = ?`, id).Scan(&m.ID, &nid, &m.To, &m.Subject, &m.Body, &m.Status, &m.Attempts,
+		&m.LastError, &m.CreatedAt, &sent)
+	if err != nil {
+		return nil, notFound(err, "e-mail", id)
+	}
+	m.NotificationID, m.SentAt = ptrID(nid), ptrTime(sent)
+	m.CreatedAt = m.CreatedAt.UTC()
+	return &m, nil
+}
+
+// RecordEmailAttempt stores the outcome of one attempt to send an e-mail.
+// status stays "queued" while retries remain.
+func (db *DB) RecordEmailAttempt(ctx context.Context, id int64, status, lastError string) error {
+	var sentAt any
+	if status == EmailSent {
+		sentAt = now()
+	}
+	_, err := db.Exec(ctx, `UPDATE email_messages SET status = ?, attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ?`,
+		status, lastError, sentAt, id)
+	return err
+}
+
+// ---- webhooks ---------------------------------------------------------------
+
+// Webhook is a subscription: POST these events to this URL, signed with Secret.
+type Webhook struct {
+	ID             int64
+	URL            string
+	Events         []string
+	Secret         string // a shared secret: stored as given, because it must sign
+	Active         bool
+	DisabledReason string
+	CreatedBy      string
+	CreatedAt      time.Time
+}
+
+const webhookColumns = `id, url, events, secret, active, disabled_reason, created_by, created_at`
+
+func scanWebhook(row interface{ Scan(...any) error }) (*Webhook, error) {
+	var w Webhook
+	var events string
+	if err := row.Scan(&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
+		return nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+	}
+	w.CreatedAt = w.CreatedAt.UTC()
+	return &w, nil
+}
+
+// CreateWebhook stores w and sets its ID and CreatedAt.
+func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
+	events, err := json.Marshal(nonNil(w.Events))
+	if err != nil {
+		return err
+	}
+	w.CreatedAt, w.Active = now(), true
+	return db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), w.Secret, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+}
+
+// Webhook returns the subscription with the id (deleted ones are not found).
+func (db *DB) Webhook(ctx context.Context, id int64) (*Webhook, error) {
+	w, err := scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
+	return w, notFound(err, "webhook", id)
+}
+
+// ListWebhooks returns every subscription that is not deleted, in id order.
+func (db *DB) ListWebhooks(ctx context.Context) ([]*Webhook, error) {
+	return queryWebhooks(ctx, db.Query, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
+}
+
+// ActiveWebhooks returns the active subscriptions within the transaction.
+func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
+	return queryWebhooks(ctx, tx.Query, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
+}
+
+func queryWebhooks(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), q string) ([]*Webhook, error) {
+	rows, err := query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*Webhook
+	for rows.Next() {
+		w, err := scanWebhook(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, w)
+	}
+	return list, rows.Err()
+}
+
+// DeleteWebhook deletes a subscription; its pending deliveries are cancelled
+// when their jobs next run. The rows stay for the delivery history.
+func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
+	res, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "webhook %d not found", id)
+	}
+	return nil
+}
+
+// DisableWebhook stops deliveries to a subscription, e.g. after 410 Gone.
+func (db *DB) DisableWebhook(ctx context.Context, id int64, reason string) error {
+	_, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, disabled_reason = ? WHERE id = ?`, reason, id)
+	return err
+}
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+	DeliveryCancelled = "cancelled"
+)
+
+// WebhookDelivery is one event for one subscription, with its attempts.
+type WebhookDelivery struct {
+	ID             int64
+	UID            string // the idempotency id receivers see
+	SubscriptionID int64
+	Event          string
+	Payload        []byte // the exact body, signed anew at every attempt
+	Status         string
+	Attempts       int
+	LastStatusCode *int
+	LastLatencyMS  *int
+	LastError      string
+	CreatedAt      time.Time
+	DeliveredAt    *time.Time
+	AttemptLog     []WebhookAttempt
+}
+
+// WebhookAttempt is one try at delivering.
+type WebhookAttempt struct {
+	Attempt    int
+	StatusCode *int
+	LatencyMS  int
+	Error      string
+	At         time.Time
+}
+
+// InsertDelivery records a pending delivery and sets its ID and CreatedAt.
+func (tx *Tx) InsertDelivery(ctx context.Context, d *WebhookDelivery) error {
+	d.Status, d.CreatedAt = DeliveryPending, now()
+	return tx.QueryRow(ctx, `INSERT INTO webhook_deliveries (uid, subscription_id, event, payload, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		d.UID, d.SubscriptionID, d.Event, string(d.Payload), d.Status, d.CreatedAt).Scan(&d.ID)
+}
+
+const deliveryColumns = `id, uid, subscription_id, event, payload, status, attempts, last_status_code, last_latency_ms, last_error, created_at, delivered_at`
+
+func scanDelivery(row interface{ Scan(...any) error }) (*WebhookDelivery, error) {
+	var d WebhookDelivery
+	var payload string
+	var code, latency sql.NullInt64
+	var delivered sql.NullTime
+	if err := row.Scan(&d.ID, &d.UID, &d.SubscriptionID, &d.Event, &payload, &d.Status, &d.Attempts, &code, &latency,
+		&d.LastError, &d.CreatedAt, &delivered); err != nil {
+		return nil, err
+	}
+	d.Payload = []byte(payload)
+	d.LastStatusCode, d.LastLatencyMS = ptrInt(code), ptrInt(latency)
+	d.DeliveredAt = ptrTime(delivered)
+	d.CreatedAt = d.CreatedAt.UTC()
+	return &d, nil
+}
+
+// Delivery returns the delivery with the id and the subscription it belongs
+// to, deleted or not.
+func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhook, error) {
+	var d WebhookDelivery
+	var w Webhook
+	var payload, events string
+	var code, latency sql.NullInt64
+	var delivered sql.NullTime
+	err := db.QueryRow(ctx, `SELECT d.id, d.uid, d.subscription_id, d.event, d.payload, d.status, d.attempts,
+			d.last_status_code, d.last_latency_ms, d.last_error, d.created_at, d.delivered_at,
+			w.id, w.url, w.events, w.secret, w.active, w.disabled_reason, w.created_by, w.created_at
+		FROM webhook_deliveries d JOIN webhook_subscriptions w ON w.id = d.subscription_id
+		WHERE d.id = ?`, id).Scan(&d.ID, &d.UID, &d.SubscriptionID, &d.Event, &payload, &d.Status, &d.Attempts,
+		&code, &latency, &d.LastError, &d.CreatedAt, &delivered,
+		&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt)
+	if err != nil {
+		return nil, nil, notFound(err, "webhook delivery", id)
+	}
+	d.Payload = []byte(payload)
+	d.LastStatusCode, d.LastLatencyMS, d.DeliveredAt = ptrInt(code), ptrInt(latency), ptrTime(delivered)
+	d.CreatedAt, w.CreatedAt = d.CreatedAt.UTC(), w.CreatedAt.UTC()
+	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
+		return nil, nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+	}
+	return &d, &w, nil
+}
+
+// RecordDeliveryAttempt stores one attempt and the delivery's new status
+// within tx.
+func (tx *Tx) RecordDeliveryAttempt(ctx context.Context, deliveryID int64, a WebhookAttempt, status string) error {
+	at := now()
+	if _, err := tx.Exec(ctx, `INSERT INTO webhook_attempts (delivery_id, attempt, status_code, latency_ms, error, at)
+		VALUES (?, ?, ?, ?, ?, ?)`, deliveryID, a.Attempt, nullInt(a.StatusCode), a.LatencyMS, a.Error, at); err != nil {
+		return err
+	}
+	var deliveredAt any
+	if status == DeliveryDelivered {
+		deliveredAt = at
+	}
+	_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?,
+		last_latency_ms = ?, last_error = ?, delivered_at = COALESCE(delivered_at, ?) WHERE id = ?`,
+		status, nullInt(a.StatusCode), a.LatencyMS, a.Error, deliveredAt, deliveryID)
+	return err
+}
+
+// SetDeliveryStatus changes a delivery's status without an attempt (e.g.
+// cancelled because its subscription was deleted).
+func (db *DB) SetDeliveryStatus(ctx context.Context, deliveryID int64, status, reason string) error {
+	_, err := db.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, last_error = ? WHERE id = ?`, status, reason, deliveryID)
+	return err
+}
+
+// ListDeliveries returns a subscription's latest deliveries, newest first,
+// each with its attempts; beforeID > 0 pages on.
+func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64, limit int) ([]*WebhookDelivery, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE subscription_id = ?`
+	args := []any{subscriptionID}
+	if beforeID > 0 {
+		q += ` AND id < ?`
+		args = append(args, beforeID)
+	}
+	rows, err := db.Query(ctx, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	var list []*WebhookDelivery
+	byID := map[int64]*WebhookDelivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, d)
+		byID[d.ID] = d
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(list) == 0 {
+		return list, err
+	}
+	ids := make([]any, 0, len(list))
+	for _, d := range list {
+		ids = append(ids, d.ID)
+	}
+	arows, err := db.Query(ctx, `SELECT delivery_id, attempt, status_code, latency_ms, error, at FROM webhook_attempts
+		WHERE delivery_id IN (`+placeholders(len(ids))+`) ORDER BY id`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var id int64
+		var a WebhookAttempt
+		var code sql.NullInt64
+		if err := arows.Scan(&id, &a.Attempt, &code, &a.LatencyMS, &a.Error, &a.At); err != nil {
+			return nil, err
+		}
+		a.StatusCode, a.At = ptrInt(code), a.At.UTC()
+		byID[id].AttemptLog = append(byID[id].AttemptLog, a)
+	}
+	return list, arows.Err()
+}

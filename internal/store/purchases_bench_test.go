@@ -1,0 +1,43 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// BenchmarkSavePurchases measures the store's bulk path alone: batches of
+// 2,000 purchases of five lines each. Reported as purchase lines per second.
+func BenchmarkSavePurchases(b *testing.B) {
+	for _, eng := range storetest.Engines() {
+		b.Run(eng.Name, func(b *testing.B) {
+			db := storetest.Open(b, eng.URL(b))
+			ctx := context.Background()
+			at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			const batchSize, linesEach = 2000, 5
+			b.ResetTimer()
+			for n := 0; n < b.N; n++ {
+				b.StopTimer()
+				batch := make([]*fresco.Purchase, batchSize)
+				for i := range batch {
+					lines := make([]fresco.PurchaseLine, linesEach)
+					for j := range lines {
+						lines[j] = fresco.PurchaseLine{SKU: fmt.Sprintf("S%d", (i+j)%500), Quantity: 1, UnitPrice: 250}
+					}
+					batch[i] = &fresco.Purchase{ExternalID: fmt.Sprintf("%d-%d", n, i), PurchasedAt: at, Lines: lines}
+				}
+				b.StartTimer()
+				res, err := db.SavePurchases(ctx, batch)
+				if err != nil || res[0].Status != store.StatusCreated {
+					b.Fatal(err, res[0])
+				}
+			}
+			b.ReportMetric(float64(b.N*batchSize*linesEach)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}

@@ -1,0 +1,32 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Settings are a small key–value table for options changed at run time.
+
+// Setting returns the value stored under key, and whether there is one.
+func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
+	var value string
+	err := db.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return value, true, nil
+}
+
+// SetSetting stores value under key, replacing any earlier value.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if key == "" {
+		return invalid("key", "is required")
+	}
+	_, err := db.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}

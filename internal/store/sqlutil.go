@@ -1,0 +1,77 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// valuesList returns "(?, ?), (?, ?)" for a multi-row INSERT of rows × cols.
+func valuesList(rows, cols int) string {
+	row := "(" + placeholders(cols) + ")"
+	var b strings.Builder
+	b.Grow(rows * (len(row) + 2))
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// forChunks calls fn on successive slices of at most setQueryChunk keys.
+func forChunks(keys []any, fn func(chunk []any) error) error {
+	for start := 0; start < len(keys); start += setQueryChunk {
+		if err := fn(keys[start:min(start+setQueryChunk, len(keys))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteTimeFormats are the layouts SQLite hands back for a TIMESTAMP that
+// went through an aggregate (MIN, MAX), where the driver no longer knows the
+// column type and returns text.
+var sqliteTimeFormats = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05",
+	time.RFC3339Nano,
+}
+
+// anyTime converts an aggregate's time value (time.Time on PostgreSQL, text
+// on SQLite, nil for no rows) to a *time.Time in UTC.
+func anyTime(v any) (*time.Time, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case time.Time:
+		u := t.UTC()
+		return &u, nil
+	case string:
+		return parseSQLiteTime(t)
+	case []byte:
+		return parseSQLiteTime(string(t))
+	default:
+		return nil, fmt.Errorf("unexpected time value %T", v)
+	}
+}
+
+func parseSQLiteTime(s string) (*time.Time, error) {
+	for _, layout := range sqliteTimeFormats {
+		if t, err := time.Parse(layout, s); err == nil {
+			u := t.UTC()
+			return &u, nil
+		}
+	}
+	return nil, fmt.Errorf("unreadable time %q", s)
+}

@@ -1,0 +1,97 @@
+// Package storetest opens real databases for tests: a fresh SQLite file in the
+// test's temporary folder, and — when FRESCO_TEST_POSTGRES_URL is set — a fresh
+// schema in that PostgreSQL database, dropped when the test ends.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Engine is one database engine a test suite runs against.
+type Engine struct {
+	Name string // "sqlite" or "postgres"
+	// URL returns a database URL for a new, empty database.
+	URL func(t testing.TB) string
+}
+
+// Engines lists SQLite always, and PostgreSQL when FRESCO_TEST_POSTGRES_URL is set.
+func Engines() []Engine {
+	engines := []Engine{{Name: "sqlite", URL: SQLiteURL}}
+	if os.Getenv("FRESCO_TEST_POSTGRES_URL") != "" {
+		engines = append(engines, Engine{Name: "postgres", URL: PostgresURL})
+	}
+	return engines
+}
+
+// Each runs fn as a subtest on every engine with a freshly migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, eng := range Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, Open(t, eng.URL(t)))
+		})
+	}
+}
+
+// Open opens and migrates the database at url and closes it after the test.
+func Open(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// SQLiteURL returns the URL of a new SQLite file in the test's temp folder.
+func SQLiteURL(t testing.TB) string {
+	return "sqlite:" + filepath.Join(t.TempDir(), "fresco.db")
+}
+
+// PostgresURL creates a new schema in the database FRESCO_TEST_POSTGRES_URL
+// names and returns a URL whose search_path points at it.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("FRESCO_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("FRESCO_TEST_POSTGRES_URL is not set")
+	}
+	suffix := make([]byte, 6)
+	rand.Read(suffix)
+	schema := "t_" + hex.EncodeToString(suffix)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

@@ -1,0 +1,573 @@
+package store
+
+// Lifetime value (internal/value): the per-customer aggregations the
+// lifetime-value engine fits its models to, and the customer_value and
+// clv_fits tables its refit job writes. The aggregation is done by the
+// database (GROUP BY), so a refit reads one row per customer, not every
+// purchase.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// purchaseDayExpr is the UTC calendar day of purchased_at as a day number
+// (days since 1970-01-01). The dialects differ in date truncation, so the
+// branch lives here, next to the queries that use it.
+func (db *DB) purchaseDayExpr(col string) string {
+	if db.dialect == Postgres {
+		return "((" + col + " AT TIME ZONE 'UTC')::date - DATE '1970-01-01')"
+	}
+	return "CAST(julianday(date(" + col + ")) - 2440587.5 AS INTEGER)"
+}
+
+// CustomerDays is one customer's purchase days, the raw material of the
+// buy-till-you-die models: only purchases with a positive total count, and
+// several purchases on the same UTC day count once (their totals add up).
+type CustomerDays struct {
+	CustomerID  int64
+	Days        int          // distinct purchase days (x = Days − 1)
+	FirstDay    int64        // day number (days since 1970-01-01, UTC) of the first purchase day
+	LastDay     int64        // day number of the last purchase day
+	Total       fresco.Money // total of all purchase days
+	FirstAmount fresco.Money // total of the first purchase day
+}
+
+// RepeatValue is the total of the repeat purchase days (the first excluded).
+func (c CustomerDays) RepeatValue() fresco.Money { return c.Total - c.FirstAmount }
+
+// PurchaseDays aggregates, per customer, the purchase days up to and
+// including the UTC day of end (zero end: every purchase). Customers are in
+// id order.
+func (db *DB) PurchaseDays(ctx context.Context, end time.Time) ([]CustomerDays, error) {
+	where := "customer_id IS NOT NULL AND total > 0"
+	var args []any
+	if !end.IsZero() {
+		where += " AND purchased_at < ?"
+		args = append(args, dateOf(end.UTC()).AddDate(0, 0, 1))
+	}
+	q := `WITH days AS (
+			SELECT customer_id, ` + db.purchaseDayExpr("purchased_at") + ` AS d, SUM(total) AS amt
+			FROM purchases WHERE ` + where + `
+			GROUP BY customer_id, ` + db.purchaseDayExpr("purchased_at") + `
+		), firsts AS (
+			SELECT customer_id, MIN(d) AS fd FROM days GROUP BY customer_id
+		)
+		SELECT days.customer_id, COUNT(*), MIN(days.d), MAX(days.d), SUM(days.amt),
+			SUM(CASE WHEN days.d = firsts.fd THEN days.amt ELSE 0 END)
+		FROM days JOIN firsts ON firsts.customer_id = days.customer_id
+		GROUP BY days.customer_id ORDER BY days.customer_id`
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("purchase days: %w", err)
+	}
+	defer rows.Close()
+	var out []CustomerDays
+	for rows.Next() {
+		var c CustomerDays
+		var total, first int64
+		if err := rows.Scan(&c.CustomerID, &c.Days, &c.FirstDay, &c.LastDay, &total, &first); err != nil {
+			return nil, err
+		}
+		c.Total, c.FirstAmount = fresco.Money(total), fresco.Money(first)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CustomerPeriod is one customer's purchases in a period.
+type CustomerPeriod struct {
+	CustomerID int64
+	Purchases  int          // purchases with a positive total
+	Refunds    int          // purchases with a negative total
+	Items      int64        // units in the positive purchases
+	Revenue    fresco.Money // net total of all purchases, refunds included
+	Cost       fresco.Money // Σ quantity × the product's unit cost, refunds netted
+	Discounted int          // positive purchases with a promotion code or a discounted line
+	First      time.Time    // first purchase with a positive total (zero if none)
+	Last       time.Time    // last purchase with a positive total (zero if none)
+}
+
+// Profit is Revenue − Cost.
+func (c CustomerPeriod) Profit() fresco.Money { return c.Revenue - c.Cost }
+
+// CustomerPeriods aggregates each customer's purchases in [from, to) (zero
+// times leave that end open), in customer id order.
+func (db *DB) CustomerPeriods(ctx context.Context, from, to time.Time) ([]CustomerPeriod, error) {
+	where := []string{"p.customer_id IS NOT NULL"}
+	var args []any
+	if !from.IsZero() {
+		where, args = append(where, "p.purchased_at >= ?"), append(args, from.UTC())
+	}
+	if !to.IsZero() {
+		where, args = append(where, "p.purchased_at < ?"), append(args, to.UTC())
+	}
+	q := `SELECT p.customer_id,
+			SUM(CASE WHEN p.total > 0 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN p.total < 0 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN p.total > 0 THEN p.items ELSE 0 END),
+			SUM(p.total), SUM(COALESCE(c.cost, 0)),
+			SUM(CASE WHEN p.total > 0 AND (p.promotion_code <> '' OR COALESCE(c.discounted, 0) > 0) THEN 1 ELSE 0 END),
+			MIN(CASE WHEN p.total > 0 THEN p.purchased_at END),
+			MAX(CASE WHEN p.total > 0 THEN p.purchased_at END)
+		FROM purchases p
+		LEFT JOIN (
+			SELECT l.purchase_id, SUM(l.quantity * pr.unit_cost) AS cost,
+				SUM(CASE WHEN l.discount > 0 THEN 1 ELSE 0 END) AS discounted
+			FROM purchase_lines l JOIN products pr ON pr.id = l.product_id
+			GROUP BY l.purchase_id
+		) c ON c.purchase_id = p.id
+		WHERE ` + strings.Join(where, " AND ") + `
+		GROUP BY p.customer_id ORDER BY p.customer_id`
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("customer periods: %w", err)
+	}
+	defer rows.Close()
+	var out []CustomerPeriod
+	for rows.Next() {
+		var (
+			c             CustomerPeriod
+			revenue, cost int64
+			first, last   any
+		)
+		if err := rows.Scan(&c.CustomerID, &c.Purchases, &c.Refunds, &c.Items, &revenue, &cost, &c.Discounted, &first, &last); err != nil {
+			return nil, err
+		}
+		c.Revenue, c.Cost = fresco.Money(revenue), fresco.Money(cost)
+		if t, err := anyTime(first); err != nil {
+			return nil, err
+		} else if t != nil {
+			c.First = *t
+		}
+		if t, err := anyTime(last); err != nil {
+			return nil, err
+		} else if t != nil {
+			c.Last = *t
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FirstPurchaseInfo is what a customer's first purchase (the earliest with a
+// positive total) says about how they were won.
+type FirstPurchaseInfo struct {
+	CustomerID    int64
+	PromotionCode string
+	Categories    []string // product categories of the first purchase, sorted
+}
+
+// FirstPurchases returns the first purchase's promotion code and
+// categories per customer (customer id → info).
+func (db *DB) FirstPurchases(ctx context.Context) (map[int64]*FirstPurchaseInfo, error) {
+	rows, err := db.Query(ctx, `WITH firsts AS (
+			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
+			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
+		)
+		SELECT p.customer_id, p.promotion_code, COALESCE(pr.category, '')
+		FROM purchases p
+		JOIN firsts f ON f.customer_id = p.customer_id AND f.at = p.purchased_at
+		LEFT JOIN purchase_lines l ON l.purchase_id = p.id
+		LEFT JOIN products pr ON pr.id = l.product_id
+		WHERE p.total > 0
+		ORDER BY p.customer_id, pr.category`)
+	if err != nil {
+		return nil, fmt.Errorf("first purchases: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*FirstPurchaseInfo{}
+	for rows.Next() {
+		var id int64
+		var promo, cat string
+		if err := rows.Scan(&id, &promo, &cat); err != nil {
+			return nil, err
+		}
+		fi := out[id]
+		if fi == nil {
+			fi = &FirstPurchaseInfo{CustomerID: id}
+			out[id] = fi
+		}
+		if promo != "" && fi.PromotionCode == "" {
+			fi.PromotionCode = promo
+		}
+		if cat != "" && (len(fi.Categories) == 0 || fi.Categories[len(fi.Categories)-1] != cat) {
+			fi.Categories = append(fi.Categories, cat)
+		}
+	}
+	return out, rows.Err()
+}
+
+// RelatedSales is, per customer, the net value of the lines bought after the
+// first purchase in categories the first purchase did not include: what the
+// relationship sold beyond what brought the customer in.
+func (db *DB) RelatedSales(ctx context.Context) (map[int64]fresco.Money, error) {
+	rows, err := db.Query(ctx, `WITH firsts AS (
+			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
+			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
+		), firstcats AS (
+			SELECT DISTINCT p.customer_id, pr.category
+			FROM purchases p
+			JOIN firsts f ON f.customer_id = p.customer_id AND f.at = p.purchased_at
+			JOIN purchase_lines l ON l.purchase_id = p.id
+			JOIN products pr ON pr.id = l.product_id
+		)
+		SELECT p.customer_id, SUM(l.quantity * l.unit_price - l.discount)
+		FROM purchases p
+		JOIN firsts f ON f.customer_id = p.customer_id AND p.purchased_at > f.at
+		JOIN purchase_lines l ON l.purchase_id = p.id
+		JOIN products pr ON pr.id = l.product_id
+		WHERE NOT EXISTS (SELECT 1 FROM firstcats fc WHERE fc.customer_id = p.customer_id AND fc.category = pr.category)
+		GROUP BY p.customer_id`)
+	if err != nil {
+		return nil, fmt.Errorf("related sales: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]fresco.Money{}
+	for rows.Next() {
+		var id, v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = fresco.Money(v)
+	}
+	return out, rows.Err()
+}
+
+// CategorySales is a customer's net spend per product category, with when
+// each category was first bought.
+type CategorySales struct {
+	Category    string
+	Value       fresco.Money
+	FirstBought time.Time
+}
+
+// CustomerCategories returns one customer's spend per category, in order of
+// first purchase.
+func (db *DB) CustomerCategories(ctx context.Context, customerID int64) ([]CategorySales, error) {
+	rows, err := db.Query(ctx, `SELECT pr.category, SUM(l.quantity * l.unit_price - l.discount), MIN(p.purchased_at)
+		FROM purchases p
+		JOIN purchase_lines l ON l.purchase_id = p.id
+		JOIN products pr ON pr.id = l.product_id
+		WHERE p.customer_id = ?
+		GROUP BY pr.category ORDER BY MIN(p.purchased_at), pr.category`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CategorySales
+	for rows.Next() {
+		var c CategorySales
+		var v int64
+		var first any
+		if err := rows.Scan(&c.Category, &v, &first); err != nil {
+			return nil, err
+		}
+		c.Value = fresco.Money(v)
+		if t, err := anyTime(first); err != nil {
+			return nil, err
+		} else if t != nil {
+			c.FirstBought = *t
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ReferralLink is a customer and who referred them.
+type ReferralLink struct {
+	CustomerID int64
+	ReferredBy int64 // 0: nobody
+	FirstSeen  time.Time
+}
+
+// ReferralLinks returns every customer's referrer, in id order.
+func (db *DB) ReferralLinks(ctx context.Context) ([]ReferralLink, error) {
+	rows, err := db.Query(ctx, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReferralLink
+	for rows.Next() {
+		var l ReferralLink
+		if err := rows.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen); err != nil {
+			return nil, err
+		}
+		l.FirstSeen = l.FirstSeen.UTC()
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// NewCustomers counts the customers whose first purchase with a positive
+// total falls in [from, to) (zero times leave that end open).
+func (db *DB) NewCustomers(ctx context.Context, from, to time.Time) (int, error) {
+	where := []string{"1 = 1"}
+	var args []any
+	if !from.IsZero() {
+		where, args = append(where, "f.at >= ?"), append(args, from.UTC())
+	}
+	if !to.IsZero() {
+		where, args = append(where, "f.at < ?"), append(args, to.UTC())
+	}
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (
+			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
+			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
+		) f WHERE `+strings.Join(where, " AND "), args...).Scan(&n)
+	return n, err
+}
+
+// CustomerValue is one row of customer_value: a customer's lifetime value
+// as of the last refit. Money is in cents; CLV and ExpectedSpend are
+// model outputs and keep their fractions.
+type CustomerValue struct {
+	CustomerID         int64
+	Name               string // from customers, on reads
+	Frequency          int
+	Recency, T         float64 // weeks
+	Monetary           float64 // mean repeat-day spend, cents
+	Purchases          int
+	FirstPurchase      time.Time
+	LastPurchase       time.Time
+	PAlive             float64
+	ExpectedPurchases  float64
+	ExpectedSpend      float64 // cents per purchase
+	CLV                float64 // cents
+	HistoricalValue    fresco.Money
+	HistoricalProfit   fresco.Money
+	RelatedSalesValue  fresco.Money
+	ReferralValue      fresco.Money
+	Referrals          int // customers referred directly
+	ReferralsTotal     int // customers referred directly and down the chain
+	R, F, M            int // RFM quintile scores, 1..5
+	Segment            string
+	Mercenary, Apostle bool
+	ComputedAt         time.Time
+}
+
+const customerValueColumns = `customer_id, frequency, recency, t, monetary, purchases, first_purchase, last_purchase,
+	p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit, related_sales_value,
+	referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, mercenary, apostle, computed_at`
+
+const customerValueArgs = 25
+
+func (v *CustomerValue) args() []any {
+	return []any{v.CustomerID, v.Frequency, v.Recency, v.T, v.Monetary, v.Purchases, v.FirstPurchase.UTC(), v.LastPurchase.UTC(),
+		v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV, int64(v.HistoricalValue), int64(v.HistoricalProfit), int64(v.RelatedSalesValue),
+		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC()}
+}
+
+func scanCustomerValue(row interface{ Scan(...any) error }, withName bool) (*CustomerValue, error) {
+	var v CustomerValue
+	var hv, hp, rs, rv int64
+	dest := []any{&v.CustomerID, &v.Frequency, &v.Recency, &v.T, &v.Monetary, &v.Purchases, &v.FirstPurchase, &v.LastPurchase,
+		&v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.CLV, &hv, &hp, &rs,
+		&rv, &v.Referrals, &v.ReferralsTotal, &v.R, &v.F, &v.M, &v.Segment, &v.Mercenary, &v.Apostle, &v.ComputedAt}
+	if withName {
+		dest = append(dest, &v.Name)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	v.HistoricalValue, v.HistoricalProfit, v.RelatedSalesValue, v.ReferralValue = fresco.Money(hv), fresco.Money(hp), fresco.Money(rs), fresco.Money(rv)
+	v.FirstPurchase, v.LastPurchase, v.ComputedAt = v.FirstPurchase.UTC(), v.LastPurchase.UTC(), v.ComputedAt.UTC()
+	return &v, nil
+}
+
+// CLVFit is one row of clv_fits.
+type CLVFit struct {
+	ID            int64
+	Model         string
+	Params        string // JSON object name → value
+	LogLikelihood float64
+	Customers     int
+	Converged     bool
+	Detail        string // JSON: iterations, status, warnings, timings
+	ComputedAt    time.Time
+}
+
+// ReplaceCustomerValues replaces the whole of customer_value with values and
+// records fits (dropping fits more than 90 days older), in one transaction:
+// readers see the old refit or the new one, never a mix.
+func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*CustomerValue, fits []*CLVFit) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
+			return err
+		}
+		const chunk = 500 // 500 × 25 = 12,500 parameters, under SQLite's and PostgreSQL's limits
+		for start := 0; start < len(values); start += chunk {
+			part := values[start:min(start+chunk, len(values))]
+			args := make([]any, 0, len(part)*customerValueArgs)
+			for _, v := range part {
+				args = append(args, v.args()...)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `+
+				valuesList(len(part), customerValueArgs), args...); err != nil {
+				return fmt.Errorf("insert customer_value: %w", err)
+			}
+		}
+		if len(fits) > 0 { // keep 90 days of fit history
+			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
+				return err
+			}
+		}
+		for _, f := range fits {
+			if err := tx.QueryRow(ctx, `INSERT INTO clv_fits (model, params, log_likelihood, customers, converged, detail, computed_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				f.Model, f.Params, f.LogLikelihood, f.Customers, f.Converged, f.Detail, f.ComputedAt.UTC()).Scan(&f.ID); err != nil {
+				return fmt.Errorf("insert clv_fits: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// CustomerValueOf returns a customer's row of customer_value, or an
+// ENOTFOUND error when the last refit has none (no purchases, or no refit).
+func (db *DB) CustomerValueOf(ctx context.Context, customerID int64) (*CustomerValue, error) {
+	v, err := scanCustomerValue(db.QueryRow(ctx, `SELECT `+prefixed("v.", customerValueColumns)+`, c.name
+		FROM customer_value v JOIN customers c ON c.id = v.customer_id WHERE v.customer_id = ?`, customerID), true)
+	if err == sql.ErrNoRows {
+		return nil, fresco.Errorf(fresco.ENOTFOUND, "no lifetime value for customer %d yet", customerID)
+	}
+	return v, err
+}
+
+// CustomerValueFilter selects rows of customer_value.
+type CustomerValueFilter struct {
+	Segment   string
+	Mercenary bool // only mercenaries
+	Apostle   bool // only apostles
+	// Sort is clv (default), historical_value, referral_value, p_alive,
+	// last_purchase or customer_id; all descending except customer_id.
+	Sort  string
+	Limit int // 0: all
+}
+
+var customerValueSorts = map[string]string{
+	"clv": "v.clv DESC", "historical_value": "v.historical_value DESC", "referral_value": "v.referral_value DESC",
+	"p_alive": "v.p_alive DESC", "last_purchase": "v.last_purchase DESC", "customer_id": "v.customer_id",
+	"profit": "v.historical_profit DESC",
+}
+
+// ValidCustomerValueSort reports whether s is a sort ListCustomerValues knows.
+func ValidCustomerValueSort(s string) bool { _, ok := customerValueSorts[s]; return ok || s == "" }
+
+// ListCustomerValues returns rows of customer_value with the customer's name.
+func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, error) {
+	where := []string{"1 = 1"}
+	var args []any
+	if f.Segment != "" {
+		where, args = append(where, "v.segment = ?"), append(args, f.Segment)
+	}
+	if f.Mercenary {
+		where = append(where, "v.mercenary")
+	}
+	if f.Apostle {
+		where = append(where, "v.apostle")
+	}
+	order, ok := customerValueSorts[f.Sort]
+	if !ok {
+		if f.Sort != "" {
+			return nil, fresco.Errorf(fresco.EINVALID, "unknown sort %q", f.Sort)
+		}
+		order = customerValueSorts["clv"]
+	}
+	q := `SELECT ` + prefixed("v.", customerValueColumns) + `, c.name
+		FROM customer_value v JOIN customers c ON c.id = v.customer_id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + `, v.customer_id`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*CustomerValue
+	for rows.Next() {
+		v, err := scanCustomerValue(rows, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// LatestCLVFits returns the fits of the most recent refit (empty before the
+// first).
+func (db *DB) LatestCLVFits(ctx context.Context) ([]*CLVFit, error) {
+	rows, err := db.Query(ctx, `SELECT id, model, params, log_likelihood, customers, converged, detail, computed_at
+		FROM clv_fits WHERE computed_at = (SELECT MAX(computed_at) FROM clv_fits) ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*CLVFit
+	for rows.Next() {
+		var f CLVFit
+		if err := rows.Scan(&f.ID, &f.Model, &f.Params, &f.LogLikelihood, &f.Customers, &f.Converged, &f.Detail, &f.ComputedAt); err != nil {
+			return nil, err
+		}
+		f.ComputedAt = f.ComputedAt.UTC()
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
+
+// prefixed puts prefix before every column of a comma-separated list.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ReferralNode is one customer in a referral chain.
+type ReferralNode struct {
+	CustomerID int64
+	Name       string
+	ReferredBy int64 // who referred them (the root or a node before them)
+	Depth      int   // 1: referred directly by the root
+	Value      fresco.Money
+}
+
+// ReferralChain returns everyone customerID referred, directly and down the
+// chain (at most 50 levels), breadth first, with each one's net purchases.
+func (db *DB) ReferralChain(ctx context.Context, customerID int64) ([]ReferralNode, error) {
+	rows, err := db.Query(ctx, `WITH RECURSIVE chain(id, depth, via) AS (
+			SELECT id, 1, referred_by FROM customers WHERE referred_by = ?
+			UNION ALL
+			SELECT c.id, chain.depth + 1, c.referred_by FROM customers c JOIN chain ON c.referred_by = chain.id
+			WHERE chain.depth < 50
+		)
+		SELECT chain.id, chain.depth, chain.via, c.name,
+			COALESCE((SELECT SUM(p.total) FROM purchases p WHERE p.customer_id = chain.id), 0)
+		FROM chain JOIN customers c ON c.id = chain.id
+		ORDER BY chain.depth, chain.id`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReferralNode
+	for rows.Next() {
+		var n ReferralNode
+		var v int64
+		if err := rows.Scan(&n.CustomerID, &n.Depth, &n.ReferredBy, &n.Name, &v); err != nil {
+			return nil, err
+		}
+		n.Value = fresco.Money(v)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

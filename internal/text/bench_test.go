@@ -1,0 +1,51 @@
+package text
+
+import "testing"
+
+func BenchmarkTrain(b *testing.B) {
+	train := readCorpus(b, "comments_train.csv")
+	tax := DefaultTaxonomy()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Train(train, TrainOptions{Taxonomy: tax}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(train)), "examples")
+}
+
+func BenchmarkModelSuggest(b *testing.B) {
+	m, err := Train(readCorpus(b, "comments_train.csv"), TrainOptions{Taxonomy: DefaultTaxonomy()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	test := readCorpus(b, "comments_test.csv")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Suggest(test[i%len(test)].Text)
+		i++
+	}
+}
+
+func BenchmarkTaxonomySuggest(b *testing.B) {
+	tax := DefaultTaxonomy()
+	test := readCorpus(b, "comments_test.csv")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		tax.Suggest(test[i%len(test)].Text)
+		i++
+	}
+}
+
+func BenchmarkSentiment(b *testing.B) {
+	test := readCorpus(b, "comments_test.csv")
+	Sentiment("warm up the lexicon")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		Sentiment(test[i%len(test)].Text)
+		i++
+	}
+}

@@ -1,0 +1,143 @@
+package text
+
+import (
+	"strings"
+	"unicode"
+)
+
+// stems splits text into lower-case word stems. Apostrophes inside a word are
+// dropped ("don't" becomes "dont") so contractions stay one token, and tokens
+// made only of digits are dropped: prices, dates and room numbers vary too
+// much to generalise from.
+func stems(text string) []string {
+	var out []string
+	for _, w := range words(text) {
+		out = append(out, stem(w))
+	}
+	return out
+}
+
+// words splits text into lower-case words of letters and digits.
+func words(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 && !allDigits(b.String()) {
+			out = append(out, b.String())
+		}
+		b.Reset()
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		case isApostrophe(r) && b.Len() > 0:
+			// Join the word around the apostrophe.
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// stem strips common English inflections so that "waiting", "waited" and
+// "waits" meet at "wait". It is deliberately crude — a few suffix rules, not
+// Porter — because it only has to be consistent: the same function stems the
+// keywords, the training comments and the comments being classified.
+func stem(w string) string {
+	w = stripInflection(w)
+	// A final "e" is dropped so "price", "priced" and "pricing" agree.
+	if strings.HasSuffix(w, "e") && runeCount(w) > 3 {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func stripInflection(w string) string {
+	switch {
+	case runeCount(w) <= 3:
+		return w
+	case strings.HasSuffix(w, "ies") && runeCount(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ing") && runeCount(w) >= 6:
+		return undouble(w[:len(w)-3])
+	case strings.HasSuffix(w, "ed") && runeCount(w) >= 5:
+		return undouble(w[:len(w)-2])
+	case strings.HasSuffix(w, "ly") && runeCount(w) >= 6:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") &&
+		!strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// undouble turns "shipp" (from "shipping") back into "ship". l, s and z are
+// left alone because English doubles them in the base word ("call", "miss").
+func undouble(w string) string {
+	n := len(w)
+	if n < 2 || w[n-1] != w[n-2] {
+		return w
+	}
+	switch w[n-1] {
+	case 'l', 's', 'z':
+		return w
+	}
+	if w[n-1] < 'a' || w[n-1] > 'z' || strings.ContainsRune("aeiou", rune(w[n-1])) {
+		return w
+	}
+	return w[:n-1]
+}
+
+func runeCount(s string) int { return len([]rune(s)) }
+
+// stopwords carry no category signal. Negations, modal verbs and "please"
+// are kept on purpose: "not clear" and "would be great if" are exactly the
+// phrases that separate confusion and feature requests from praise.
+var stopwords = setOf(`a an the and or of to in on at for with is was were be been being
+it its this that these those we i our ours my me you your they them their he she his her us
+had have has are am as by from so very just there here which what who whom when then than
+also too all any some do did does into about after before again really quite if because
+while during ourselves itself myself yourself one two will shall`)
+
+func setOf(list string) map[string]bool {
+	set := make(map[string]bool)
+	for _, w := range strings.Fields(list) {
+		set[w] = true
+	}
+	return set
+}
+
+// terms are the features a comment offers the classifier: stems of its
+// non-stopwords, and each adjacent pair of them as a bigram. Bigrams are
+// formed after stopwords go, so "was not clear" yields "not clear".
+func terms(text string) []string {
+	var kept []string
+	for _, w := range words(text) {
+		if !stopwords[w] {
+			kept = append(kept, stem(w))
+		}
+	}
+	out := make([]string, 0, 2*len(kept))
+	out = append(out, kept...)
+	for i := 1; i < len(kept); i++ {
+		out = append(out, kept[i-1]+" "+kept[i])
+	}
+	return out
+}
+
+func isBigram(term string) bool { return strings.Contains(term, " ") }

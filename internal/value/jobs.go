@@ -1,0 +1,39 @@
+package value
+
+import (
+	"context"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// RefitKind is the job kind of the refit.
+const RefitKind = "clv.refit"
+
+// Register makes q run the refit job, nightly at 03:15 UTC and whenever
+// EnqueueRefit asks. Call it before q.Run.
+func (s *Service) Register(q *jobs.Queue) {
+	q.Register(RefitKind, func(ctx context.Context, _ *jobs.Running) error {
+		_, err := s.Refit(ctx)
+		return err
+	})
+	q.DailyAt(RefitKind, 3, 15, time.UTC)
+}
+
+// EnqueueRefit queues an on-demand refit and returns the job's id. A refit
+// already queued (not yet running) is reused. A worker polling the queue
+// picks it up; callers holding the queue may Notify it.
+func (s *Service) EnqueueRefit(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		queued, found, err := jobs.QueuedID(ctx, tx, RefitKind)
+		if err != nil || found {
+			id = queued
+			return err
+		}
+		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: RefitKind, MaxAttempts: 3})
+		return err
+	})
+	return id, err
+}

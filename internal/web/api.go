@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// The JSON API is code-first with huma: every operation's request and
+// response types are Go structs in this package, and the OpenAPI 3.1
+// document at /api/openapi.json is generated from them, so it cannot drift
+// from what the handlers do. The DTO types are separate from the domain
+// types in package fresco (which must not know about HTTP); api_*.go convert
+// between them explicitly.
+
+const apiPrefix = "/api/v1"
+
+// permissionKey is the operation metadata key holding the auth.Permission an
+// operation requires. An operation without one is refused to everybody.
+const permissionKey = "fresco.permission"
+
+func (s *Server) newAPI() huma.API {
+	cfg := huma.DefaultConfig("Fresco API", s.version)
+	cfg.Info.Description = "The JSON API of Fresco, a customer-focus system.\n\n" +
+		"Authenticate with `Authorization: Bearer <token>` (create tokens with `fresco token create` " +
+		"or POST /api/v1/tokens) or with the UI's session cookie. Roles: an analyst reads; an agent also " +
+		"writes customers, purchases and products; a manager also manages employees, locations and teams; " +
+		"an owner also manages logins and API tokens.\n\n" +
+		"Lists are paged: pass `next_cursor` back as `?cursor=` until it is empty. Money is a decimal " +
+		"string such as \"12.50\" (numbers are accepted on input). Errors are RFC 9457 " +
+		"`application/problem+json`; `errors[].location` names each bad field, e.g. `body.lines[0].unit_price`."
+	cfg.OpenAPIPath = "/api/openapi"
+	// huma's docs page loads its JavaScript from a CDN; ours (docs.go) is
+	// rendered here from the same document and needs no network.
+	cfg.DocsPath = ""
+	cfg.SchemasPath = "/api/schemas"
+	// No "$schema" property and Link header in every response.
+	cfg.CreateHooks = nil
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token from `fresco token create`."},
+		"session": {Type: "apiKey", In: "cookie", Name: auth.SessionCookie, Description: "The UI's login session."},
+	}
+	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	api := humago.New(s.mux, cfg)
+	api.UseMiddleware(s.authorize(api))
+	return api
+}
+
+// authorize refuses anonymous callers (401) and callers whose role lacks the
+// operation's permission (403) before the request body is even read.
+func (s *Server) authorize(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		perm, _ := ctx.Operation().Metadata[permissionKey].(auth.Permission)
+		if perm == permPublic {
+			next(ctx)
+			return
+		}
+		p, ok := auth.PrincipalFrom(ctx.Context())
+		if !ok {
+			ctx.SetHeader("WWW-Authenticate", `Bearer realm="fresco"`)
+			huma.WriteErr(api, ctx, http.StatusUnauthorized,
+				"authentication required: send Authorization: Bearer <token>, or log in")
+			return
+		}
+		if perm == "" || !p.Can(perm) {
+			huma.WriteErr(api, ctx, http.StatusForbidden,
+				fmt.Sprintf("the %s role may not do this (needs %s)", p.Role, permissionText(perm)))
+			return
+		}
+		next(ctx)
+	}
+}
+
+func permissionText(perm auth.Permission) string {
+	switch perm {
+	case auth.Read:
+		return "read access"
+	case auth.Write:
+		return "an owner, manager or agent"
+	case auth.ManageEmployees:
+		return "an owner or manager"
+	case auth.ManageUsers:
+		return "an owner"
+	}
+	return "a permission nobody has"
+}
+
+func roleText(perm auth.Permission) string {
+	switch perm {
+	case auth.Read:
+		return "any role"
+	case auth.Write:
+		return "owner, manager or agent"
+	case auth.ManageEmployees:
+		return "owner or manager"
+	case auth.ManageUsers:
+		return "owner"
+	case permPublic:
+		return "nothing (public)"
+	}
+	return "nobody"
+}
+
+// register adds one API operation that requires perm. Every operation goes
+// through here: it records the permission, documents it and the error
+// responses, and maps handler errors to problems in one place.
+func register[I, O any](s *Server, op huma.Operation, perm auth.Permission, h func(context.Context, *I) (*O, error)) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[permissionKey] = perm
+	op.Path = apiPrefix + op.Path
+	if op.Description != "" {
+		op.Description += "\n\n"
+	}
+	op.Description += "Requires: " + roleText(perm) + "."
+	errs := []int{http.StatusUnauthorized, http.StatusForbidden}
+	if op.Method != http.MethodGet {
+		errs = append(errs, http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict)
+	}
+	if strings.Contains(op.Path, "{") {
+		errs = append(errs, http.StatusNotFound)
+	}
+	for _, e := range errs {
+		if !slices.Contains(op.Errors, e) {
+			op.Errors = append(op.Errors, e)
+		}
+	}
+	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, s.apiError(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// principal returns the caller; authorize has already refused anonymous ones.
+func principal(ctx context.Context) *auth.Principal {
+	p, _ := auth.PrincipalFrom(ctx)
+	return p
+}
+
+// audit records a change in the audit log. A failure to audit is logged but
+// does not undo the change it describes.
+func (s *Server) audit(ctx context.Context, action, entity string, id int64, detail any) {
+	if err := s.db.Audit(ctx, principal(ctx).Actor(), action, entity, fmt.Sprint(id), detail); err != nil {
+		s.log.ErrorContext(ctx, "audit", "action", action, "entity", entity, "id", id, "err", err)
+	}
+}
+
+// forbidden is the error for a caller whose role may not do this particular thing.
+func forbidden(format string, args ...any) error {
+	return fresco.Errorf(fresco.EFORBIDDEN, format, args...)
+}

@@ -1,0 +1,329 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// POST /api/v1/purchases:batch stores up to store.MaxBatchPurchases
+// purchases, each whole or not at all, and answers for each one. A bad
+// purchase is rejected with its bad fields named; its neighbours are stored.
+// That is why the body is not validated as a whole by huma (one bad item
+// would sink all the rest): each item is validated against the PurchaseInput
+// schema on its own.
+
+// maxBatchBytes bounds the batch body: 10,000 purchases of a few lines each
+// fit with room to spare.
+const maxBatchBytes = 64 << 20
+
+// BatchRequest is the body of a batch.
+type BatchRequest struct {
+	Purchases []batchItem `json:"purchases" maxItems:"10000" doc:"Up to 10,000 purchases."`
+}
+
+// batchItem keeps one purchase as raw JSON until it is validated on its own.
+type batchItem struct{ raw json.RawMessage }
+
+func (b *batchItem) UnmarshalJSON(data []byte) error {
+	b.raw = append(json.RawMessage(nil), data...)
+	return nil
+}
+
+// Schema documents a batch item as a PurchaseInput.
+func (batchItem) Schema(r huma.Registry) *huma.Schema {
+	return r.Schema(reflect.TypeFor[PurchaseInput](), true, "PurchaseInput")
+}
+
+// BatchResponse reports on every purchase of a batch, in order.
+type BatchResponse struct {
+	Results  []BatchItemResult `json:"results"`
+	Created  int               `json:"created"`
+	Updated  int               `json:"updated"`
+	Rejected int               `json:"rejected"`
+}
+
+// BatchItemResult is the outcome of one purchase.
+type BatchItemResult struct {
+	Index  int          `json:"index" doc:"Position in the request's purchases."`
+	Status string       `json:"status" enum:"created,updated,rejected"`
+	ID     int64        `json:"id,omitempty" doc:"The stored purchase, unless rejected."`
+	Errors []FieldError `json:"errors,omitempty" doc:"Why it was rejected."`
+}
+
+// FieldError names one bad field of a batch item, e.g. "lines[0].unit_price".
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+type batchInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Makes retries safe: a repeat with the same key and body gets the stored response; the same key with a different body is refused (422)."`
+	Body           BatchRequest
+}
+
+func (s *Server) batchRoute() {
+	// The ServeMux takes the colon in "purchases:batch" as a literal (only
+	// {…} segments are wildcards), so the path is registered as it is.
+	register(s, huma.Operation{OperationID: "batch-purchases", Method: http.MethodPost, Path: "/purchases:batch",
+		Summary: "Store many purchases", Tags: []string{"Purchases"},
+		Description: "Stores up to 10,000 purchases, each whole or not at all. A purchase whose external_id is " +
+			"already stored is replaced (\"updated\"). Bad purchases are rejected with their fields named; the " +
+			"rest are stored. Send an Idempotency-Key header to make retries safe.",
+		MaxBodyBytes:     maxBatchBytes,
+		SkipValidateBody: true, // each item is validated on its own
+		Middlewares:      huma.Middlewares{s.idempotent},
+		Errors:           []int{http.StatusRequestEntityTooLarge},
+	}, auth.Write, s.batchPurchases)
+}
+
+func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[BatchResponse], error) {
+	items := in.Body.Purchases
+	if items == nil {
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "purchases", Message: "is required: a list of purchases"}}}
+	}
+	if len(items) > store.MaxBatchPurchases {
+		return nil, &fresco.Error{Code: fresco.ETOOLARGE, Message: "batch too large",
+			Fields: []fresco.FieldError{{Field: "purchases", Message: "at most 10000 purchases per batch"}}}
+	}
+	resp := BatchResponse{Results: make([]BatchItemResult, len(items))}
+	schema := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[PurchaseInput](), true, "PurchaseInput")
+	registry := s.api.OpenAPI().Components.Schemas
+	var (
+		valid   []*fresco.Purchase
+		indexOf []int // indexOf[k] is the request index of valid[k]
+		pb      = huma.NewPathBuffer(make([]byte, 0, 64), 0)
+		res     huma.ValidateResult
+	)
+	for i, item := range items {
+		resp.Results[i].Index = i
+		p, fields := s.batchItem(registry, schema, pb, &res, item.raw)
+		if fields != nil {
+			resp.Results[i].Status = store.StatusRejected
+			resp.Results[i].Errors = fields
+			continue
+		}
+		valid = append(valid, p)
+		indexOf = append(indexOf, i)
+	}
+	if len(valid) > 0 {
+		results, err := s.db.SavePurchases(ctx, valid)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range results {
+			out := &resp.Results[indexOf[r.Index]]
+			out.Status, out.ID = r.Status, r.ID
+			if r.Status == store.StatusRejected {
+				out.ID = 0
+				out.Errors = fieldErrors(r.Err)
+			}
+		}
+	}
+	for _, r := range resp.Results {
+		switch r.Status {
+		case store.StatusCreated:
+			resp.Created++
+		case store.StatusUpdated:
+			resp.Updated++
+		default:
+			resp.Rejected++
+		}
+	}
+	return &One[BatchResponse]{Body: resp}, nil
+}
+
+// batchItem validates and converts one purchase of a batch; fields is
+// non-nil when it is rejected.
+func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma.PathBuffer, res *huma.ValidateResult, raw json.RawMessage) (*fresco.Purchase, []FieldError) {
+	if p, ok := fastBatchItem(raw); ok {
+		return p, nil
+	}
+	var generic any
+	if err := json.Unmarshal(raw, &generic); err != nil {
+		return nil, []FieldError{{Field: "", Message: err.Error()}}
+	}
+	pb.Reset()
+	res.Reset()
+	huma.Validate(registry, schema, pb, huma.ModeWriteToServer, generic, res)
+	var fields []FieldError
+	for _, e := range res.Errors {
+		var d *huma.ErrorDetail
+		if errors.As(e, &d) {
+			fixDetail(d)
+			fields = append(fields, FieldError{Field: d.Location, Message: d.Message})
+		} else {
+			fields = append(fields, FieldError{Message: e.Error()})
+		}
+	}
+	// Convert even after schema errors when the shape allows it, so that the
+	// caller hears about bad amounts and dates in the same answer.
+	var in PurchaseInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		if fields == nil {
+			fields = []FieldError{{Message: err.Error()}}
+		}
+		return nil, fields
+	}
+	p, err := in.domain()
+	if err != nil {
+		seen := map[string]bool{}
+		for _, f := range fields {
+			seen[f.Field] = true
+		}
+		for _, f := range fieldErrors(err) {
+			if !seen[f.Field] {
+				fields = append(fields, f)
+			}
+		}
+	}
+	if fields != nil {
+		return nil, fields
+	}
+	return p, nil
+}
+
+// fastBatchItem accepts a purchase that decodes strictly (no unknown fields,
+// right types) and passes the domain's validation. That is nearly every item
+// of a real batch, and it skips the generic decode and schema walk that only
+// serve to name every bad field of a rejected item; an item that fails here
+// takes the full path, so rejections read the same either way.
+func fastBatchItem(raw json.RawMessage) (*fresco.Purchase, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var in PurchaseInput
+	if err := dec.Decode(&in); err != nil || dec.More() {
+		return nil, false
+	}
+	p, err := in.domain()
+	if err != nil {
+		return nil, false
+	}
+	return p, true
+}
+
+// fieldErrors lists the bad fields of a rejected purchase.
+func fieldErrors(err error) []FieldError {
+	fields := fresco.ErrorFields(err)
+	if len(fields) == 0 {
+		return []FieldError{{Message: fresco.ErrorMessage(err)}}
+	}
+	out := make([]FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = FieldError{Field: f.Field, Message: f.Message}
+	}
+	return out
+}
+
+// idempotent is the operation middleware behind Idempotency-Key. It reads
+// the body once (refusing malformed JSON with 400 here, since the operation
+// skips huma's whole-body validation), then either replays the stored
+// response for the same key and body, refuses the same key with a different
+// body, or runs the operation and stores a successful response.
+func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
+	r, w := humago.Unwrap(ctx)
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			huma.WriteErr(s.api, ctx, http.StatusUnsupportedMediaType, "",
+				&huma.ErrorDetail{Location: "header.Content-Type", Message: "unknown content type: " + ct})
+			return
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBatchBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			huma.WriteErr(s.api, ctx, http.StatusRequestEntityTooLarge, "request body is too large (at most 64 MiB)")
+			return
+		}
+		huma.WriteErr(s.api, ctx, http.StatusBadRequest, "could not read the request body")
+		return
+	}
+	if !json.Valid(body) {
+		var probe any
+		err := json.Unmarshal(body, &probe) // only for its message
+		huma.WriteErr(s.api, ctx, http.StatusBadRequest, "the request body is not well-formed JSON",
+			&huma.ErrorDetail{Location: "body", Message: fmt.Sprint(err)})
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if key == "" {
+		next(ctx)
+		return
+	}
+	scoped := ctx.Operation().OperationID + ":" + key
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	storedHash, status, stored, found, err := s.db.IdempotentResponse(r.Context(), scoped)
+	if err != nil {
+		huma.WriteErr(s.api, ctx, http.StatusInternalServerError, "internal error")
+		s.log.ErrorContext(r.Context(), "idempotency lookup", "err", err)
+		return
+	}
+	if found {
+		if storedHash != hash {
+			huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity,
+				"this Idempotency-Key was already used with a different request body",
+				&huma.ErrorDetail{Location: "header.Idempotency-Key", Message: "already used with a different request body; use a new key for a new request"})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(status)
+		w.Write(stored)
+		return
+	}
+	cw := &captureWriter{ResponseWriter: w}
+	next(humago.NewContext(ctx.Operation(), r, cw))
+	if cw.status >= 200 && cw.status < 300 {
+		// A concurrent request with the same key may have stored first; the
+		// purchases upsert by external_id, so both answers describe the same
+		// stored state and losing this save is harmless.
+		if err := s.db.SaveIdempotentResponse(context.WithoutCancel(r.Context()), scoped, hash, cw.status, cw.buf.Bytes()); err != nil {
+			s.log.WarnContext(r.Context(), "save idempotent response", "err", err)
+		}
+	}
+}
+
+// captureWriter copies a response while passing it through.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Customer is a customer as the API shows it.
+type Customer struct {
+	ID                     int64            `json:"id"`
+	ExternalID             string           `json:"external_id" doc:"The id in the business's own systems."`
+	Name                   string           `json:"name"`
+	Email                  string           `json:"email"`
+	Phone                  string           `json:"phone"`
+	Address                string           `json:"address"`
+	ConsentSurveys         bool             `json:"consent_surveys"`
+	ConsentMarketing       bool             `json:"consent_marketing"`
+	ConsentPersonalisation bool             `json:"consent_personalisation"`
+	AcquisitionSource      string           `json:"acquisition_source" doc:"The answer to \"How did you hear about us?\""`
+	ReferredBy             *int64           `json:"referred_by" doc:"The id of the customer who referred this one."`
+	FirstSeen              time.Time        `json:"first_seen"`
+	Tags                   []string         `json:"tags"`
+	CreatedAt              time.Time        `json:"created_at"`
+	UpdatedAt              time.Time        `json:"updated_at"`
+	Summary                *CustomerSummary `json:"summary,omitempty" doc:"What the customer has bought (on GET /customers/{id})."`
+	// NeedsSpecialAttention is set by service recovery (internal/recovery):
+	// the customer has a case that is not closed yet.
+	NeedsSpecialAttention bool `json:"needs_special_attention" doc:"The customer has an open service-recovery case: treat them with special attention."`
+}
+
+// CustomerSummary totals a customer's purchases.
+type CustomerSummary struct {
+	Purchases     int        `json:"purchases" doc:"Purchases with a positive total."`
+	Refunds       int        `json:"refunds" doc:"Purchases with a negative total."`
+	Revenue       Money      `json:"revenue"`
+	Items         int64      `json:"items"`
+	FirstPurchase *time.Time `json:"first_purchase"`
+	LastPurchase  *time.Time `json:"last_purchase"`
+}
+
+func customerOut(c *fresco.Customer) Customer {
+	return Customer{
+		ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
+		ConsentSurveys: c.ConsentSurveys, ConsentMarketing: c.ConsentMarketing, ConsentPersonalisation: c.ConsentPersonalisation,
+		AcquisitionSource: c.AcquisitionSource, ReferredBy: c.ReferredBy, FirstSeen: c.FirstSeen,
+		Tags: nonNilStrings(c.Tags), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+}
+
+// CustomerInput creates a customer.
+type CustomerInput struct {
+	ExternalID             string     `json:"external_id,omitempty"`
+	Name                   string     `json:"name,omitempty"`
+	Email                  string     `json:"email,omitempty"`
+	Phone                  string     `json:"phone,omitempty"`
+	Address                string     `json:"address,omitempty"`
+	ConsentSurveys         bool       `json:"consent_surveys,omitempty"`
+	ConsentMarketing       bool       `json:"consent_marketing,omitempty"`
+	ConsentPersonalisation bool       `json:"consent_personalisation,omitempty"`
+	AcquisitionSource      string     `json:"acquisition_source,omitempty"`
+	ReferredBy             *int64     `json:"referred_by,omitempty"`
+	FirstSeen              *time.Time `json:"first_seen,omitempty" doc:"Defaults to now."`
+	Tags                   []string   `json:"tags,omitempty"`
+}
+
+func (in *CustomerInput) domain() *fresco.Customer {
+	c := &fresco.Customer{
+		ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address,
+		ConsentSurveys: in.ConsentSurveys, ConsentMarketing: in.ConsentMarketing, ConsentPersonalisation: in.ConsentPersonalisation,
+		AcquisitionSource: in.AcquisitionSource, ReferredBy: in.ReferredBy, Tags: in.Tags,
+	}
+	if in.FirstSeen != nil {
+		c.FirstSeen = *in.FirstSeen
+	}
+	return c
+}
+
+// CustomerPatch changes some fields of a customer; absent fields stay as
+// they are, and referred_by: null clears the referrer.
+type CustomerPatch struct {
+	ExternalID             *string         `json:"external_id,omitempty"`
+	Name                   *string         `json:"name,omitempty"`
+	Email                  *string         `json:"email,omitempty"`
+	Phone                  *string         `json:"phone,omitempty"`
+	Address                *string         `json:"address,omitempty"`
+	ConsentSurveys         *bool           `json:"consent_surveys,omitempty"`
+	ConsentMarketing       *bool           `json:"consent_marketing,omitempty"`
+	ConsentPersonalisation *bool           `json:"consent_personalisation,omitempty"`
+	AcquisitionSource      *string         `json:"acquisition_source,omitempty"`
+	ReferredBy             Optional[int64] `json:"referred_by,omitempty"`
+	FirstSeen              *time.Time      `json:"first_seen,omitempty"`
+	Tags                   []string        `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags when present."`
+}
+
+func (p *CustomerPatch) apply(c *fresco.Customer) {
+	set(&c.ExternalID, p.ExternalID)
+	set(&c.Name, p.Name)
+	set(&c.Email, p.Email)
+	set(&c.Phone, p.Phone)
+	set(&c.Address, p.Address)
+	set(&c.ConsentSurveys, p.ConsentSurveys)
+	set(&c.ConsentMarketing, p.ConsentMarketing)
+	set(&c.ConsentPersonalisation, p.ConsentPersonalisation)
+	set(&c.AcquisitionSource, p.AcquisitionSource)
+	p.ReferredBy.apply(&c.ReferredBy)
+	set(&c.FirstSeen, p.FirstSeen)
+	if p.Tags != nil {
+		c.Tags = p.Tags
+	}
+}
+
+type customerListInput struct {
+	ListParams
+	Search            string `query:"search" doc:"Matches name, e-mail, phone or external id."`
+	AcquisitionSource string `query:"acquisition_source"`
+	ReferredBy        int64  `query:"referred_by" minimum:"0" doc:"Customers referred by this customer id."`
+	Tag               string `query:"tag"`
+}
+
+func (s *Server) customerRoutes() {
+	tags := []string{"Customers"}
+	register(s, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/customers",
+		Summary: "List customers", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *customerListInput) (*PageBody[Customer], error) {
+			list, next, err := s.db.ListCustomers(ctx, store.CustomerFilter{
+				Search: in.Search, AcquisitionSource: in.AcquisitionSource, ReferredBy: idPtr(in.ReferredBy),
+				Tag: in.Tag, Cursor: in.Cursor, Limit: in.Limit,
+			})
+			if err != nil {
+				return nil, err
+			}
+			out := page(list, next, customerOut)
+			if err := s.flagCustomers(ctx, out.Body.Items); err != nil { // service recovery
+				return nil, err
+			}
+			return out, nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/customers",
+		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
+		func(ctx context.Context, in *struct{ Body CustomerInput }) (*Created[Customer], error) {
+			c := in.Body.domain()
+			if err := s.db.CreateCustomer(ctx, c); err != nil {
+				return nil, err
+			}
+			return &Created[Customer]{Location: fmt.Sprintf("%s/customers/%d", apiPrefix, c.ID), Body: customerOut(c)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/customers/{id}",
+		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[Customer], error) {
+			c, err := s.db.Customer(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := customerOut(c)
+			if out.NeedsSpecialAttention, err = s.db.CustomerNeedsAttention(ctx, c.ID); err != nil { // service recovery
+				return nil, err
+			}
+			sum, err := s.db.CustomerSummary(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			out.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
+				Items: sum.Items, FirstPurchase: sum.FirstPurchase, LastPurchase: sum.LastPurchase}
+			return &One[Customer]{Body: out}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
+		Summary: "Change some fields of a customer", Tags: tags}, auth.Write,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body CustomerPatch
+		}) (*One[Customer], error) {
+			c, err := s.db.Customer(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			in.Body.apply(c)
+			if err := s.db.UpdateCustomer(ctx, c); err != nil {
+				return nil, err
+			}
+			return &One[Customer]{Body: customerOut(c)}, nil
+		})
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Employee is a member of staff as the API shows it.
+type Employee struct {
+	ID         int64      `json:"id"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role" enum:"owner,manager,agent,analyst"`
+	LocationID *int64     `json:"location_id"`
+	TeamID     *int64     `json:"team_id"`
+	Active     bool       `json:"active"`
+	HiredAt    *time.Time `json:"hired_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+func employeeOut(e *fresco.Employee) Employee {
+	return Employee{ID: e.ID, Email: e.Email, Name: e.Name, Role: string(e.Role), LocationID: e.LocationID,
+		TeamID: e.TeamID, Active: e.Active, HiredAt: e.HiredAt, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+}
+
+// EmployeeInput creates an employee.
+type EmployeeInput struct {
+	Email      string     `json:"email" format:"email"`
+	Name       string     `json:"name" minLength:"1"`
+	Role       string     `json:"role" enum:"owner,manager,agent,analyst"`
+	LocationID *int64     `json:"location_id,omitempty"`
+	TeamID     *int64     `json:"team_id,omitempty"`
+	Active     *bool      `json:"active,omitempty" doc:"Defaults to true."`
+	HiredAt    *time.Time `json:"hired_at,omitempty"`
+}
+
+func (in *EmployeeInput) domain() *fresco.Employee {
+	e := &fresco.Employee{Email: in.Email, Name: in.Name, Role: fresco.Role(in.Role),
+		LocationID: in.LocationID, TeamID: in.TeamID, Active: true, HiredAt: in.HiredAt}
+	set(&e.Active, in.Active)
+	return e
+}
+
+// EmployeePatch changes some fields of an employee; location_id, team_id and
+// hired_at may be set to null.
+type EmployeePatch struct {
+	Email      *string             `json:"email,omitempty" format:"email"`
+	Name       *string             `json:"name,omitempty"`
+	Role       *string             `json:"role,omitempty" enum:"owner,manager,agent,analyst"`
+	LocationID Optional[int64]     `json:"location_id,omitempty"`
+	TeamID     Optional[int64]     `json:"team_id,omitempty"`
+	Active     *bool               `json:"active,omitempty" doc:"false ends the employee's sessions."`
+	HiredAt    Optional[time.Time] `json:"hired_at,omitempty"`
+}
+
+func (p *EmployeePatch) apply(e *fresco.Employee) {
+	set(&e.Email, p.Email)
+	set(&e.Name, p.Name)
+	if p.Role != nil {
+		e.Role = fresco.Role(*p.Role)
+	}
+	p.LocationID.apply(&e.LocationID)
+	p.TeamID.apply(&e.TeamID)
+	set(&e.Active, p.Active)
+	p.HiredAt.apply(&e.HiredAt)
+}
+
+// PasswordInput sets a login password.
+type PasswordInput struct {
+	Password string `json:"password" minLength:"10" maxLength:"1024" writeOnly:"true"`
+}
+
+type employeeListInput struct {
+	ListParams
+	Search     string `query:"search" doc:"Matches name or e-mail."`
+	Role       string `query:"role" enum:"owner,manager,agent,analyst"`
+	LocationID int64  `query:"location_id" minimum:"0"`
+	TeamID     int64  `query:"team_id" minimum:"0"`
+	Active     string `query:"active" enum:"true,false"`
+}
+
+// checkOwnerChange refuses a non-owner who would create, change or promote
+// an owner: owners' accounts are users' business (ManageUsers).
+func checkOwnerChange(ctx context.Context, before, after fresco.Role) error {
+	if (before == fresco.RoleOwner || after == fresco.RoleOwner) && !principal(ctx).Can(auth.ManageUsers) {
+		return forbidden("only an owner may create or change an owner")
+	}
+	return nil
+}
+
+func (s *Server) employeeRoutes() {
+	tags := []string{"Employees"}
+	register(s, huma.Operation{OperationID: "list-employees", Method: http.MethodGet, Path: "/employees",
+		Summary: "List employees", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *employeeListInput) (*PageBody[Employee], error) {
+			f := store.EmployeeFilter{Search: in.Search, Role: fresco.Role(in.Role),
+				LocationID: idPtr(in.LocationID), TeamID: idPtr(in.TeamID), Cursor: in.Cursor, Limit: in.Limit}
+			if in.Active != "" {
+				active := in.Active == "true"
+				f.Active = &active
+			}
+			list, next, err := s.db.ListEmployees(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			return page(list, next, employeeOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-employee", Method: http.MethodPost, Path: "/employees",
+		Summary: "Create an employee", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Only an owner may create an owner."}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct{ Body EmployeeInput }) (*Created[Employee], error) {
+			e := in.Body.domain()
+			if err := checkOwnerChange(ctx, e.Role, e.Role); err != nil {
+				return nil, err
+			}
+			if err := s.db.CreateEmployee(ctx, e); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "create", "employee", e.ID, map[string]any{"email": e.Email, "role": e.Role})
+			return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), Body: employeeOut(e)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",
+		Summary: "Get an employee", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[Employee], error) {
+			e, err := s.db.Employee(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &One[Employee]{Body: employeeOut(e)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "update-employee", Method: http.MethodPatch, Path: "/employees/{id}",
+		Summary: "Change some fields of an employee", Tags: tags,
+		Description: "Only an owner may change an owner or make someone an owner. Deactivating an employee ends their sessions."},
+		auth.ManageEmployees,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body EmployeePatch
+		}) (*One[Employee], error) {
+			e, err := s.db.Employee(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			before := *e
+			in.Body.apply(e)
+			if err := checkOwnerChange(ctx, before.Role, e.Role); err != nil {
+				return nil, err
+			}
+			if err := s.db.UpdateEmployee(ctx, e); err != nil {
+				return nil, err
+			}
+			if before.Active && !e.Active || before.Role != e.Role || before.Email != e.Email {
+				// Sessions carry the old rights; make the employee log in again.
+				if err := s.db.DeleteEmployeeSessions(ctx, e.ID); err != nil {
+					return nil, err
+				}
+			}
+			s.audit(ctx, "update", "employee", e.ID, map[string]any{"role": e.Role, "active": e.Active})
+			return &One[Employee]{Body: employeeOut(e)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "set-employee-password", Method: http.MethodPut, Path: "/employees/{id}/password",
+		Summary: "Set an employee's login password", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Gives the employee a UI login (or a new password) and ends their sessions."}, auth.ManageUsers,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body PasswordInput
+		}) (*struct{}, error) {
+			hash, err := auth.HashPassword(in.Body.Password)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.db.SetPasswordHash(ctx, in.ID, hash); err != nil {
+				return nil, err
+			}
+			if err := s.db.DeleteEmployeeSessions(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "set_password", "employee", in.ID, nil)
+			return nil, nil
+		})
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Locations, teams and marketing spend.
+
+// Location is a place where the business meets its customers.
+type Location struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Timezone  string    `json:"timezone" doc:"IANA time zone, e.g. Europe/London."`
+	Address   string    `json:"address"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func locationOut(l *fresco.Location) Location {
+	return Location{ID: l.ID, Name: l.Name, Timezone: l.Timezone, Address: l.Address, CreatedAt: l.CreatedAt}
+}
+
+// LocationInput creates a location.
+type LocationInput struct {
+	Name     string `json:"name" minLength:"1"`
+	Timezone string `json:"timezone,omitempty" doc:"Defaults to UTC."`
+	Address  string `json:"address,omitempty"`
+}
+
+// LocationPatch changes some fields of a location.
+type LocationPatch struct {
+	Name     *string `json:"name,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
+	Address  *string `json:"address,omitempty"`
+}
+
+// Team is a group of employees under a manager.
+type Team struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	LocationID *int64    `json:"location_id"`
+	ManagerID  *int64    `json:"manager_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func teamOut(t *fresco.Team) Team {
+	return Team{ID: t.ID, Name: t.Name, LocationID: t.LocationID, ManagerID: t.ManagerID, CreatedAt: t.CreatedAt}
+}
+
+// TeamInput creates a team.
+type TeamInput struct {
+	Name       string `json:"name" minLength:"1"`
+	LocationID *int64 `json:"location_id,omitempty"`
+	ManagerID  *int64 `json:"manager_id,omitempty"`
+}
+
+// TeamPatch changes some fields of a team.
+type TeamPatch struct {
+	Name       *string         `json:"name,omitempty"`
+	LocationID Optional[int64] `json:"location_id,omitempty"`
+	ManagerID  Optional[int64] `json:"manager_id,omitempty"`
+}
+
+// MarketingSpend is what was spent to win customers in a period on a channel.
+type MarketingSpend struct {
+	ID          int64     `json:"id"`
+	PeriodStart string    `json:"period_start" format:"date"`
+	PeriodEnd   string    `json:"period_end" format:"date"`
+	Channel     string    `json:"channel"`
+	Amount      Money     `json:"amount"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func spendOut(m *fresco.MarketingSpend) MarketingSpend {
+	return MarketingSpend{ID: m.ID, PeriodStart: m.PeriodStart.Format(time.DateOnly), PeriodEnd: m.PeriodEnd.Format(time.DateOnly),
+		Channel: m.Channel, Amount: moneyOut(m.Amount), CreatedAt: m.CreatedAt}
+}
+
+// MarketingSpendInput records marketing spend.
+type MarketingSpendInput struct {
+	PeriodStart string `json:"period_start" doc:"First day, YYYY-MM-DD."`
+	PeriodEnd   string `json:"period_end" doc:"Last day (inclusive), YYYY-MM-DD."`
+	Channel     string `json:"channel,omitempty"`
+	Amount      Money  `json:"amount"`
+}
+
+func (in *MarketingSpendInput) domain() (*fresco.MarketingSpend, error) {
+	var v fresco.Validation
+	m := &fresco.MarketingSpend{
+		PeriodStart: parseDate(&v, "period_start", in.PeriodStart),
+		PeriodEnd:   parseDate(&v, "period_end", in.PeriodEnd),
+		Channel:     in.Channel,
+		Amount:      in.Amount.parse(&v, "amount"),
+	}
+	return m, mergeValidation(&v, m.Validate())
+}
+
+type spendListInput struct {
+	ListParams
+	From    string `query:"from" doc:"Periods overlapping this date or later (YYYY-MM-DD)."`
+	To      string `query:"to" doc:"Periods overlapping this date or earlier (YYYY-MM-DD)."`
+	Channel string `query:"channel"`
+}
+
+func (s *Server) placeRoutes() {
+	tags := []string{"Locations"}
+	register(s, huma.Operation{OperationID: "list-locations", Method: http.MethodGet, Path: "/locations",
+		Summary: "List locations", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *struct {
+			ListParams
+			Search string `query:"search" doc:"Matches name or address."`
+		}) (*PageBody[Location], error) {
+			list, next, err := s.db.ListLocations(ctx, store.LocationFilter{Search: in.Search, Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			return page(list, next, locationOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-location", Method: http.MethodPost, Path: "/locations",
+		Summary: "Create a location", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct{ Body LocationInput }) (*Created[Location], error) {
+			l := &fresco.Location{Name: in.Body.Name, Timezone: in.Body.Timezone, Address: in.Body.Address}
+			if err := s.db.CreateLocation(ctx, l); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "create", "location", l.ID, map[string]any{"name": l.Name})
+			return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), Body: locationOut(l)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "get-location", Method: http.MethodGet, Path: "/locations/{id}",
+		Summary: "Get a location", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[Location], error) {
+			l, err := s.db.Location(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &One[Location]{Body: locationOut(l)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "update-location", Method: http.MethodPatch, Path: "/locations/{id}",
+		Summary: "Change some fields of a location", Tags: tags}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body LocationPatch
+		}) (*One[Location], error) {
+			l, err := s.db.Location(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			set(&l.Name, in.Body.Name)
+			set(&l.Timezone, in.Body.Timezone)
+			set(&l.Address, in.Body.Address)
+			if err := s.db.UpdateLocation(ctx, l); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "update", "location", l.ID, map[string]any{"name": l.Name})
+			return &One[Location]{Body: locationOut(l)}, nil
+		})
+
+	tags = []string{"Teams"}
+	register(s, huma.Operation{OperationID: "list-teams", Method: http.MethodGet, Path: "/teams",
+		Summary: "List teams", Tags: tags, Description: "All teams, on one page."}, auth.Read,
+		func(ctx context.Context, in *struct{}) (*PageBody[Team], error) {
+			list, err := s.db.ListTeams(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return page(list, "", teamOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-team", Method: http.MethodPost, Path: "/teams",
+		Summary: "Create a team", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct{ Body TeamInput }) (*Created[Team], error) {
+			t := &fresco.Team{Name: in.Body.Name, LocationID: in.Body.LocationID, ManagerID: in.Body.ManagerID}
+			if err := s.db.CreateTeam(ctx, t); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "create", "team", t.ID, map[string]any{"name": t.Name})
+			return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), Body: teamOut(t)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "get-team", Method: http.MethodGet, Path: "/teams/{id}",
+		Summary: "Get a team", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[Team], error) {
+			t, err := s.db.Team(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &One[Team]{Body: teamOut(t)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "update-team", Method: http.MethodPatch, Path: "/teams/{id}",
+		Summary: "Change some fields of a team", Tags: tags}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body TeamPatch
+		}) (*One[Team], error) {
+			t, err := s.db.Team(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			set(&t.Name, in.Body.Name)
+			in.Body.LocationID.apply(&t.LocationID)
+			in.Body.ManagerID.apply(&t.ManagerID)
+			if err := s.db.UpdateTeam(ctx, t); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "update", "team", t.ID, map[string]any{"name": t.Name})
+			return &One[Team]{Body: teamOut(t)}, nil
+		})
+
+	tags = []string{"Marketing spend"}
+	register(s, huma.Operation{OperationID: "list-marketing-spend", Method: http.MethodGet, Path: "/marketing-spend",
+		Summary: "List marketing spend", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *spendListInput) (*PageBody[MarketingSpend], error) {
+			var v fresco.Validation
+			f := store.SpendFilter{From: parseTimeParam(&v, "from", in.From, false), To: parseTimeParam(&v, "to", in.To, false),
+				Channel: in.Channel, Cursor: in.Cursor, Limit: in.Limit}
+			if err := v.Err(); err != nil {
+				return nil, err
+			}
+			list, next, err := s.db.ListMarketingSpend(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			return page(list, next, spendOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-marketing-spend", Method: http.MethodPost, Path: "/marketing-spend",
+		Summary: "Record marketing spend", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Acquisition cost is spend ÷ new customers in the period."}, auth.ManageEmployees,
+		func(ctx context.Context, in *struct{ Body MarketingSpendInput }) (*One[MarketingSpend], error) {
+			m, err := in.Body.domain()
+			if err != nil {
+				return nil, err
+			}
+			if err := s.db.CreateMarketingSpend(ctx, m); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "create", "marketing_spend", m.ID, map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
+			return &One[MarketingSpend]{Body: spendOut(m)}, nil
+		})
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Purchase is a transaction as the API shows it.
+type Purchase struct {
+	ID            int64          `json:"id"`
+	ExternalID    string         `json:"external_id"`
+	CustomerID    *int64         `json:"customer_id" doc:"Null for an anonymous purchase."`
+	PurchasedAt   time.Time      `json:"purchased_at"`
+	LocationID    *int64         `json:"location_id"`
+	Channel       string         `json:"channel"`
+	ServedBy      *int64         `json:"served_by" doc:"The employee who served the customer."`
+	PromotionCode string         `json:"promotion_code"`
+	Lines         []PurchaseLine `json:"lines"`
+	Total         Money          `json:"total" doc:"Sum of the lines."`
+	Items         int64          `json:"items" doc:"Units bought, net of returns."`
+	CreatedAt     time.Time      `json:"created_at"`
+}
+
+// PurchaseLine is product × quantity × unit price − discount.
+type PurchaseLine struct {
+	ProductID   int64  `json:"product_id"`
+	SKU         string `json:"sku"`
+	Description string `json:"description"`
+	Quantity    int64  `json:"quantity"`
+	UnitPrice   Money  `json:"unit_price"`
+	Discount    Money  `json:"discount"`
+	Total       Money  `json:"total"`
+}
+
+func purchaseOut(p *fresco.Purchase) Purchase {
+	out := Purchase{ID: p.ID, ExternalID: p.ExternalID, CustomerID: p.CustomerID, PurchasedAt: p.PurchasedAt,
+		LocationID: p.LocationID, Channel: p.Channel, ServedBy: p.ServedBy, PromotionCode: p.PromotionCode,
+		Lines: make([]PurchaseLine, len(p.Lines)), Total: moneyOut(p.Total()), Items: p.Items(), CreatedAt: p.CreatedAt}
+	for i, l := range p.Lines {
+		out.Lines[i] = PurchaseLine{ProductID: l.ProductID, SKU: l.SKU, Description: l.Description, Quantity: l.Quantity,
+			UnitPrice: moneyOut(l.UnitPrice), Discount: moneyOut(l.Discount), Total: moneyOut(l.Total())}
+	}
+	return out
+}
+
+// PurchaseInput creates a purchase. Lines name their product by SKU (an SKU
+// not yet in the catalogue is added to it) or by product_id.
+type PurchaseInput struct {
+	ExternalID    string              `json:"external_id,omitempty" doc:"Your id for the purchase; the batch endpoint updates the purchase with the same external_id."`
+	CustomerID    *int64              `json:"customer_id,omitempty" doc:"Omit for an anonymous purchase."`
+	PurchasedAt   time.Time           `json:"purchased_at" doc:"RFC 3339, e.g. 2024-05-01T14:30:00Z."`
+	LocationID    *int64              `json:"location_id,omitempty"`
+	Channel       string              `json:"channel,omitempty" doc:"e.g. store, web, phone."`
+	ServedBy      *int64              `json:"served_by,omitempty" doc:"The employee who served the customer."`
+	PromotionCode string              `json:"promotion_code,omitempty"`
+	Lines         []PurchaseLineInput `json:"lines" doc:"At least one line."`
+}
+
+// PurchaseLineInput is one line of a purchase.
+type PurchaseLineInput struct {
+	SKU         string `json:"sku,omitempty"`
+	ProductID   int64  `json:"product_id,omitempty" doc:"Instead of sku."`
+	Description string `json:"description,omitempty"`
+	Quantity    int64  `json:"quantity" doc:"Negative for a refund or cancellation."`
+	UnitPrice   Money  `json:"unit_price"`
+	Discount    Money  `json:"discount,omitempty"`
+}
+
+func linesDomain(v *fresco.Validation, in []PurchaseLineInput) []fresco.PurchaseLine {
+	lines := make([]fresco.PurchaseLine, len(in))
+	for i, l := range in {
+		field := "lines[" + strconv.Itoa(i) + "]."
+		lines[i] = fresco.PurchaseLine{ProductID: l.ProductID, SKU: l.SKU, Description: l.Description, Quantity: l.Quantity,
+			UnitPrice: l.UnitPrice.parse(v, field+"unit_price"), Discount: l.Discount.parse(v, field+"discount")}
+	}
+	return lines
+}
+
+// domain converts the input, reporting conversion and validation errors
+// together.
+func (in *PurchaseInput) domain() (*fresco.Purchase, error) {
+	var v fresco.Validation
+	p := &fresco.Purchase{ExternalID: in.ExternalID, CustomerID: in.CustomerID, PurchasedAt: in.PurchasedAt.UTC(),
+		LocationID: in.LocationID, Channel: in.Channel, ServedBy: in.ServedBy, PromotionCode: in.PromotionCode,
+		Lines: linesDomain(&v, in.Lines)}
+	return p, mergeValidation(&v, p.Validate())
+}
+
+// PurchasePatch changes some fields of a purchase; lines, when present,
+// replace all the lines.
+type PurchasePatch struct {
+	ExternalID    *string             `json:"external_id,omitempty"`
+	CustomerID    Optional[int64]     `json:"customer_id,omitempty"`
+	PurchasedAt   *time.Time          `json:"purchased_at,omitempty"`
+	LocationID    Optional[int64]     `json:"location_id,omitempty"`
+	Channel       *string             `json:"channel,omitempty"`
+	ServedBy      Optional[int64]     `json:"served_by,omitempty"`
+	PromotionCode *string             `json:"promotion_code,omitempty"`
+	Lines         []PurchaseLineInput `json:"lines,omitempty" nullable:"false" doc:"Replaces every line when present."`
+}
+
+func (in *PurchasePatch) apply(p *fresco.Purchase) error {
+	var v fresco.Validation
+	set(&p.ExternalID, in.ExternalID)
+	in.CustomerID.apply(&p.CustomerID)
+	if in.PurchasedAt != nil {
+		p.PurchasedAt = in.PurchasedAt.UTC()
+	}
+	in.LocationID.apply(&p.LocationID)
+	set(&p.Channel, in.Channel)
+	in.ServedBy.apply(&p.ServedBy)
+	set(&p.PromotionCode, in.PromotionCode)
+	if in.Lines != nil {
+		p.Lines = linesDomain(&v, in.Lines)
+	}
+	return mergeValidation(&v, p.Validate())
+}
+
+type purchaseListInput struct {
+	ListParams
+	CustomerID int64  `query:"customer_id" minimum:"0"`
+	LocationID int64  `query:"location_id" minimum:"0"`
+	ServedBy   int64  `query:"served_by" minimum:"0" doc:"Purchases served by this employee."`
+	From       string `query:"from" doc:"Purchased at or after: a date (2024-05-01) or an RFC 3339 time."`
+	To         string `query:"to" doc:"Purchased before this time, or on or before this date."`
+}
+
+func (s *Server) purchaseRoutes() {
+	tags := []string{"Purchases"}
+	register(s, huma.Operation{OperationID: "list-purchases", Method: http.MethodGet, Path: "/purchases",
+		Summary: "List purchases with their lines", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *purchaseListInput) (*PageBody[Purchase], error) {
+			var v fresco.Validation
+			f := store.PurchaseFilter{CustomerID: idPtr(in.CustomerID), LocationID: idPtr(in.LocationID),
+				ServedBy: idPtr(in.ServedBy), From: parseTimeParam(&v, "from", in.From, false),
+				To: parseTimeParam(&v, "to", in.To, true), Cursor: in.Cursor, Limit: in.Limit}
+			if err := v.Err(); err != nil {
+				return nil, err
+			}
+			list, next, err := s.db.ListPurchases(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			return page(list, next, purchaseOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-purchase", Method: http.MethodPost, Path: "/purchases",
+		Summary: "Record a purchase", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "To send many purchases, or to make retries safe, use POST /api/v1/purchases:batch."}, auth.Write,
+		func(ctx context.Context, in *struct{ Body PurchaseInput }) (*Created[Purchase], error) {
+			p, err := in.Body.domain()
+			if err != nil {
+				return nil, err
+			}
+			if err := s.db.CreatePurchase(ctx, p); err != nil {
+				return nil, err
+			}
+			return &Created[Purchase]{Location: fmt.Sprintf("%s/purchases/%d", apiPrefix, p.ID), Body: purchaseOut(p)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "get-purchase", Method: http.MethodGet, Path: "/purchases/{id}",
+		Summary: "Get a purchase with its lines", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[Purchase], error) {
+			p, err := s.db.Purchase(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &One[Purchase]{Body: purchaseOut(p)}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "update-purchase", Method: http.MethodPatch, Path: "/purchases/{id}",
+		Summary: "Change some fields of a purchase", Tags: tags}, auth.Write,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Body PurchasePatch
+		}) (*One[Purchase], error) {
+			p, err := s.db.Purchase(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			if err := in.Body.apply(p); err != nil {
+				return nil, err
+			}
+			if err := s.db.UpdatePurchase(ctx, p); err != nil {
+				return nil, err
+			}
+			// Read back: the store resolves SKUs and product ids on the lines.
+			if p, err = s.db.Purchase(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			return &One[Purchase]{Body: purchaseOut(p)}, nil
+		})
+
+	s.batchRoute()
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// APIToken describes an API token; the secret itself is shown only once, in
+// the response that creates it.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role" enum:"owner,manager,agent,analyst"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+func tokenOut(t *store.APIToken) APIToken {
+	return APIToken{ID: t.ID, Name: t.Name, Role: string(t.Role), CreatedAt: t.CreatedAt,
+		LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+}
+
+// NewAPIToken is a freshly created token, secret included.
+type NewAPIToken struct {
+	APIToken
+	Token string `json:"token" doc:"The secret: send it as Authorization: Bearer <token>. It is shown only now."`
+}
+
+// APITokenInput creates an API token.
+type APITokenInput struct {
+	Name string `json:"name" minLength:"1" maxLength:"100" doc:"What the token is for, e.g. the program that uses it."`
+	Role string `json:"role" enum:"owner,manager,agent,analyst"`
+}
+
+func (s *Server) tokenRoutes() {
+	tags := []string{"API tokens"}
+	register(s, huma.Operation{OperationID: "list-tokens", Method: http.MethodGet, Path: "/tokens",
+		Summary: "List API tokens", Tags: tags}, auth.ManageUsers,
+		func(ctx context.Context, in *struct{}) (*PageBody[APIToken], error) {
+			list, err := s.db.ListAPITokens(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return page(list, "", tokenOut), nil
+		})
+
+	register(s, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/tokens",
+		Summary: "Create an API token", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The response holds the token; it is not stored and cannot be shown again."}, auth.ManageUsers,
+		func(ctx context.Context, in *struct{ Body APITokenInput }) (*Created[NewAPIToken], error) {
+			token, t, err := s.auth.CreateAPIToken(ctx, in.Body.Name, fresco.Role(in.Body.Role))
+			if err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "create", "api_token", t.ID, map[string]any{"name": t.Name, "role": t.Role})
+			return &Created[NewAPIToken]{Location: fmt.Sprintf("%s/tokens/%d", apiPrefix, t.ID),
+				Body: NewAPIToken{APIToken: tokenOut(t), Token: token}}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
+		Summary: "Revoke an API token", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageUsers,
+		func(ctx context.Context, in *IDParam) (*struct{}, error) {
+			if err := s.db.RevokeAPIToken(ctx, in.ID); err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "revoke", "api_token", in.ID, nil)
+			return nil, nil
+		})
+}

@@ -1,0 +1,172 @@
+package web
+
+// Lifetime value (internal/value): the calculator, CLV summary, Pareto
+// curve, segments, per-customer value and the on-demand refit.
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/value"
+)
+
+type calculatorInput struct {
+	From               string `query:"from" doc:"Start of the period: a date (2024-05-01) or an RFC 3339 time. Default: the first purchase."`
+	To                 string `query:"to" doc:"End of the period (a date includes the whole day). Default: now."`
+	LoyalTop           string `query:"loyal_top" doc:"The loyal customer is the top loyal_top% of the period's customers by purchases (default 20)…"`
+	LoyalMinTenureDays string `query:"loyal_min_tenure_days" doc:"…among those who first bought at least this many days before the period's end (default 365)."`
+	AcquisitionCost    string `query:"acquisition_cost" doc:"Override: acquisition cost per new customer (both customers)."`
+	Margin             string `query:"margin" doc:"Override: gross margin 0..1 (both customers); 1 gives the texts' revenue formula."`
+	Purchases          string `query:"purchases_per_lifetime" doc:"Override for the average customer."`
+	Items              string `query:"items_per_purchase" doc:"Override for the average customer."`
+	Price              string `query:"average_price" doc:"Override for the average customer."`
+	LoyalPurchases     string `query:"loyal_purchases_per_lifetime" doc:"Override for the loyal customer."`
+	LoyalItems         string `query:"loyal_items_per_purchase" doc:"Override for the loyal customer."`
+	LoyalPrice         string `query:"loyal_average_price" doc:"Override for the loyal customer."`
+}
+
+// CalcInputFromQuery turns the calculator's query parameters into a
+// value.CalcInput, recording bad values in v. The UI's override form uses
+// the same names.
+func calcInputFromQuery(v *fresco.Validation, in *calculatorInput) value.CalcInput {
+	num := func(name, s string, lo, hi float64) *float64 {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f < lo || f > hi {
+			v.Add("query."+name, "%q must be a number from %g to %g", s, lo, hi)
+			return nil
+		}
+		return &f
+	}
+	c := value.CalcInput{
+		From: parseTimeParam(v, "from", in.From, false), To: parseTimeParam(v, "to", in.To, true),
+		AcquisitionCost: num("acquisition_cost", in.AcquisitionCost, 0, 1e9), Margin: num("margin", in.Margin, -1, 1),
+		PurchasesPerLifetime: num("purchases_per_lifetime", in.Purchases, 0, 1e6), ItemsPerPurchase: num("items_per_purchase", in.Items, 0, 1e6),
+		AveragePrice: num("average_price", in.Price, 0, 1e9), LoyalPurchasesPerLifetime: num("loyal_purchases_per_lifetime", in.LoyalPurchases, 0, 1e6),
+		LoyalItemsPerPurchase: num("loyal_items_per_purchase", in.LoyalItems, 0, 1e6), LoyalAveragePrice: num("loyal_average_price", in.LoyalPrice, 0, 1e9),
+	}
+	if p := num("loyal_top", in.LoyalTop, 0.01, 100); p != nil {
+		c.LoyalTop = *p
+	}
+	if d := num("loyal_min_tenure_days", in.LoyalMinTenureDays, 1, 36500); d != nil {
+		c.LoyalMinTenureDays = int(*d)
+	}
+	return c
+}
+
+type clvSummaryInput struct {
+	Bins int `query:"bins" minimum:"0" maximum:"200" default:"20" doc:"Bars of the CLV histogram."`
+}
+
+type paretoInput struct {
+	Points int     `query:"points" minimum:"0" maximum:"1000" default:"20" doc:"Points of the curve (shares of customers)."`
+	Top    float64 `query:"top" minimum:"0" maximum:"100" default:"20" doc:"The headline: the share made by the top top% of customers."`
+	Metric string  `query:"metric" enum:"profit,revenue,clv" default:"profit"`
+}
+
+type clvListInput struct {
+	Segment string `query:"segment" doc:"An RFM segment: champions, loyal, potential loyalists, new, at risk, can't lose them, hibernating, lost."`
+	Flag    string `query:"flag" enum:"mercenary,apostle," doc:"Only mercenaries or apostles."`
+	Sort    string `query:"sort" enum:"clv,historical_value,referral_value,p_alive,last_purchase,profit," default:"clv"`
+	Limit   int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
+}
+
+// CLVList is a list of customers' values.
+type CLVList struct {
+	Items []value.CustomerValue `json:"items"`
+}
+
+// RefitQueued is the answer to POST /clv/refit.
+type RefitQueued struct {
+	JobID int64  `json:"job_id"`
+	Kind  string `json:"kind"`
+}
+
+type refitOutput struct {
+	Body RefitQueued
+}
+
+func (s *Server) valueRoutes(svc *value.Service) {
+	tags := []string{"Lifetime value"}
+	register(s, huma.Operation{OperationID: "clv-calculator", Method: http.MethodGet, Path: "/clv/calculator",
+		Summary: "The lifetime-value calculator: an average customer against a loyal one", Tags: tags,
+		Description: "lifetime value = purchases per lifetime × items per purchase × average price × margin − acquisition cost, " +
+			"where acquisition cost = marketing spend in the period ÷ customers whose first purchase falls in it. " +
+			"Every input can be overridden."}, auth.Read,
+		func(ctx context.Context, in *calculatorInput) (*One[*value.Calculation], error) {
+			var v fresco.Validation
+			c := calcInputFromQuery(&v, in)
+			if err := v.Err(); err != nil {
+				return nil, err
+			}
+			out, err := svc.Calculator(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			return &One[*value.Calculation]{Body: out}, nil
+		})
+	register(s, huma.Operation{OperationID: "clv-summary", Method: http.MethodGet, Path: "/clv/summary",
+		Summary: "CLV distribution, totals and the fitted models of the last refit", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *clvSummaryInput) (*One[*value.Summary], error) {
+			out, err := svc.Summary(ctx, in.Bins)
+			if err != nil {
+				return nil, err
+			}
+			return &One[*value.Summary]{Body: out}, nil
+		})
+	register(s, huma.Operation{OperationID: "clv-pareto", Method: http.MethodGet, Path: "/clv/pareto",
+		Summary: "Cumulative share of profit (or revenue, CLV) by share of customers, best first", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *paretoInput) (*One[*value.Pareto], error) {
+			out, err := svc.Pareto(ctx, in.Metric, in.Points, in.Top)
+			if err != nil {
+				return nil, err
+			}
+			return &One[*value.Pareto]{Body: out}, nil
+		})
+	register(s, huma.Operation{OperationID: "clv-segments", Method: http.MethodGet, Path: "/clv/segments",
+		Summary: "RFM segments with customers, revenue, profit and average CLV; mercenaries and apostles", Tags: tags}, auth.Read,
+		func(ctx context.Context, _ *struct{}) (*One[*value.SegmentTable], error) {
+			out, err := svc.Segments(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &One[*value.SegmentTable]{Body: out}, nil
+		})
+	register(s, huma.Operation{OperationID: "clv-customers", Method: http.MethodGet, Path: "/clv/customers",
+		Summary: "Customers' lifetime values, by segment or flag", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *clvListInput) (*One[CLVList], error) {
+			items, err := svc.List(ctx, value.ListFilter{Segment: in.Segment, Flag: in.Flag, Sort: in.Sort, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			return &One[CLVList]{Body: CLVList{Items: items}}, nil
+		})
+	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
+		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read,
+		func(ctx context.Context, in *IDParam) (*One[*value.CustomerDetail], error) {
+			out, err := svc.Customer(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &One[*value.CustomerDetail]{Body: out}, nil
+		})
+	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,
+		Summary: "Queue a refit of the lifetime-value models over all purchases", Tags: tags}, auth.ManageEmployees,
+		func(ctx context.Context, _ *struct{}) (*refitOutput, error) {
+			id, err := svc.EnqueueRefit(ctx)
+			if err != nil {
+				return nil, err
+			}
+			s.audit(ctx, "clv.refit", "job", id, nil)
+			return &refitOutput{Body: RefitQueued{JobID: id, Kind: value.RefitKind}}, nil
+		})
+}

@@ -1,0 +1,389 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// Public survey pages: the page behind a signed survey link (/s/{token}) and
+// the embeddable widget (/widget.js, which frames /w/{survey}). They need no
+// login; submissions are rate-limited per client address, bodies are
+// bounded, and a forged, used or expired link gets a clear page and stores
+// nothing.
+
+const maxSurveyForm = 64 << 10
+
+// surveyLimits bound the public pages per client address: 20 submissions
+// and 120 page views per 10 minutes.
+type surveyLimits struct {
+	submit, view *auth.Limiter
+}
+
+func (s *Server) surveyRoutes(mux *http.ServeMux) {
+	lim := &surveyLimits{
+		submit: auth.NewLimiter(20, 10*time.Minute, s.now),
+		view:   auth.NewLimiter(120, 10*time.Minute, s.now),
+	}
+	fb := s.feedback
+	mux.HandleFunc("GET /s/{token}", s.limited(lim.view, func(w http.ResponseWriter, r *http.Request) {
+		_, survey, err := fb.OpenLink(r.Context(), r.PathValue("token"))
+		if err != nil {
+			s.surveyError(w, r, err)
+			return
+		}
+		s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path})
+	}))
+	mux.HandleFunc("POST /s/{token}", s.limited(lim.submit, func(w http.ResponseWriter, r *http.Request) {
+		token := r.PathValue("token")
+		_, survey, err := fb.OpenLink(r.Context(), token)
+		if err != nil {
+			s.surveyError(w, r, err)
+			return
+		}
+		answers, comment, keys, formErr := readSurveyForm(w, r, survey)
+		if formErr == nil {
+			_, err = fb.SubmitLink(r.Context(), token, answers, comment)
+		} else {
+			err = formErr
+		}
+		s.afterSubmit(w, r, survey, keys, err)
+	}))
+	mux.HandleFunc("GET /widget.js", s.limited(lim.view, s.handleWidgetJS))
+	mux.HandleFunc("GET /w/{survey}", s.limited(lim.view, func(w http.ResponseWriter, r *http.Request) {
+		survey, err := fb.WidgetSurvey(r.Context(), r.PathValue("survey"))
+		if err != nil {
+			s.surveyError(w, r, err)
+			return
+		}
+		s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path, Widget: true})
+	}))
+	mux.HandleFunc("POST /w/{survey}", s.limited(lim.submit, func(w http.ResponseWriter, r *http.Request) {
+		survey, err := fb.WidgetSurvey(r.Context(), r.PathValue("survey"))
+		if err != nil {
+			s.surveyError(w, r, err)
+			return
+		}
+		answers, comment, keys, formErr := readSurveyForm(w, r, survey)
+		if formErr == nil {
+			_, err = fb.SubmitWidget(r.Context(), survey.Slug, answers, comment)
+		} else {
+			err = formErr
+		}
+		s.afterSubmit(w, r, survey, keys, err)
+	}))
+}
+
+// limited refuses a client over its allowance with 429 and Retry-After.
+func (s *Server) limited(l *auth.Limiter, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if ok, wait := l.Take(host); !ok {
+			w.Header().Set("Retry-After", retryAfterSeconds(wait))
+			s.renderSurveyMessage(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a few minutes and try again.")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// readSurveyForm turns the posted form into answers. keys[i] is the question
+// key of answers[i], for placing errors next to their question.
+func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *store.Survey) (answers []feedback.AnswerInput, comment string, keys []string, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSurveyForm)
+	if err := r.ParseForm(); err != nil {
+		return nil, "", nil, fresco.Errorf(fresco.EINVALID, "the form could not be read")
+	}
+	var v fresco.Validation
+	missing := func(q store.Question) {
+		if q.Required {
+			v.Add("q:"+q.Key, "this question is required")
+		}
+	}
+	for _, q := range survey.Questions {
+		name := "q_" + q.Key
+		vals := r.PostForm[name]
+		a := feedback.AnswerInput{Question: q.Key, Type: q.Type, Item: q.Item}
+		switch q.Type {
+		case feedback.TypeMultipleChoice:
+			if len(vals) == 0 {
+				missing(q)
+				continue
+			}
+			a.Choices = vals
+		case feedback.TypeText:
+			if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+				missing(q)
+				continue
+			}
+			a.Text = vals[0]
+		case feedback.TypeSingleChoice, feedback.TypeAcquisitionSource:
+			if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+				missing(q)
+				continue
+			}
+			a.Choice = vals[0]
+		default:
+			if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+				missing(q)
+				continue
+			}
+			n, convErr := strconv.Atoi(strings.TrimSpace(vals[0]))
+			if convErr != nil {
+				v.Add("q:"+q.Key, "choose one of the numbers")
+				continue
+			}
+			a.Score = &n
+		}
+		answers = append(answers, a)
+		keys = append(keys, q.Key)
+	}
+	comment = r.PostForm.Get("comment")
+	if len(answers) == 0 && strings.TrimSpace(comment) == "" && v.Err() == nil {
+		v.Add("answers", "please answer at least one question")
+	}
+	return answers, comment, keys, v.Err()
+}
+
+func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *store.Survey, keys []string, err error) {
+	switch {
+	case err == nil:
+		s.renderSurveyMessage(w, http.StatusOK, "Thank you", "Your answers have been recorded. We read every one.")
+	case feedback.IsLinkError(err):
+		s.surveyError(w, r, err)
+	case fresco.ErrorCode(err) == fresco.EINVALID:
+		page := surveyPage{Survey: survey, Action: r.URL.Path, Widget: strings.HasPrefix(r.URL.Path, "/w/"),
+			Errors: map[string]string{}, Values: r.PostForm}
+		for _, f := range fresco.ErrorFields(err) {
+			key := f.Field
+			if k, ok := strings.CutPrefix(key, "q:"); ok {
+				key = k
+			} else if rest, ok := strings.CutPrefix(key, "answers["); ok {
+				n, _, _ := strings.Cut(rest, "]")
+				if i, err := strconv.Atoi(n); err == nil && i < len(keys) {
+					key = keys[i]
+				}
+			} else if key == "answers" || key == "comment" {
+				page.Top = append(page.Top, f.Message)
+				continue
+			}
+			if _, dup := page.Errors[key]; !dup {
+				page.Errors[key] = f.Message
+			}
+		}
+		if len(fresco.ErrorFields(err)) == 0 {
+			page.Top = append(page.Top, fresco.ErrorMessage(err))
+		}
+		s.renderSurvey(w, http.StatusUnprocessableEntity, page)
+	default:
+		s.surveyError(w, r, err)
+	}
+}
+
+func (s *Server) surveyError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, feedback.ErrLinkUsed):
+		s.renderSurveyMessage(w, http.StatusConflict, "Already answered", "This survey link has already been used. Thank you — your answers were recorded.")
+	case errors.Is(err, feedback.ErrLinkExpired):
+		s.renderSurveyMessage(w, http.StatusGone, "This link has expired", "Survey links are valid for a limited time. Nothing was recorded.")
+	case errors.Is(err, feedback.ErrLinkInvalid), fresco.ErrorCode(err) == fresco.ENOTFOUND:
+		s.renderSurveyMessage(w, http.StatusNotFound, "Survey not found", "This survey link is not valid. Please check that it was copied whole. Nothing was recorded.")
+	case fresco.ErrorCode(err) == fresco.ECONFLICT:
+		s.renderSurveyMessage(w, http.StatusConflict, "Survey closed", fresco.ErrorMessage(err))
+	default:
+		s.log.ErrorContext(r.Context(), "survey page", "err", err)
+		s.renderSurveyMessage(w, http.StatusInternalServerError, "Something went wrong", "Please try again later. Nothing was recorded.")
+	}
+}
+
+type surveyPage struct {
+	Survey *store.Survey
+	Action string
+	Widget bool
+	Errors map[string]string
+	Top    []string
+	Values map[string][]string
+	// Message pages.
+	Title, Message string
+}
+
+func (p surveyPage) Value(key string) string {
+	if v := p.Values["q_"+key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func (p surveyPage) Checked(key, value string) bool {
+	for _, v := range p.Values["q_"+key] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+func (p surveyPage) Comment() string {
+	if v := p.Values["comment"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func scaleOf(q store.Question) []int {
+	lo, hi := 1, 5
+	switch q.Type {
+	case feedback.TypeNPS:
+		lo, hi = 0, 10
+	case feedback.TypeCES:
+		hi = 7
+	case feedback.TypeRating:
+		if q.Max > 0 {
+			lo, hi = q.Min, q.Max
+		}
+	case feedback.TypeCSAT, feedback.TypeProcessQuality, feedback.TypeValue:
+	default:
+		return nil
+	}
+	out := make([]int, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+func scaleHint(q store.Question) string {
+	switch q.Type {
+	case feedback.TypeNPS:
+		return "0 = not at all likely, 10 = extremely likely"
+	case feedback.TypeCSAT:
+		return "1 = very dissatisfied, 5 = very satisfied"
+	case feedback.TypeCES:
+		return "1 = very difficult, 7 = very easy"
+	case feedback.TypeProcessQuality:
+		return "1 = strongly disagree, 5 = strongly agree"
+	case feedback.TypeValue, feedback.TypeRating:
+		return "1 = poor, 5 = excellent"
+	}
+	return ""
+}
+
+var surveyTmpl = template.Must(template.New("survey").Funcs(template.FuncMap{"scale": scaleOf, "hint": scaleHint}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{if .Survey}}{{.Survey.Name}}{{else}}{{.Title}}{{end}}</title>
+<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:{{if .Widget}}#fff{{else}}#f4f6f8{{end}}}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+.card{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;{{if not .Widget}}box-shadow:0 1px 3px rgba(0,0,0,.12){{end}}}
+h1{font-size:1.4rem;margin:.2rem 0 .8rem}
+fieldset{border:0;margin:0 0 1.2rem;padding:0}
+legend{font-weight:600;margin-bottom:.4rem}
+.scale{display:flex;flex-wrap:wrap;gap:.3rem}
+.scale label{display:inline-flex;align-items:center;justify-content:center;min-width:2.6rem;min-height:2.6rem;border:1px solid #9aa5b1;border-radius:.4rem;cursor:pointer}
+.scale input{position:absolute;opacity:0;width:1px;height:1px}
+.scale input:checked+span{font-weight:700}
+.scale label:has(input:checked){background:#1f5fbf;color:#fff;border-color:#1f5fbf}
+.scale label:has(input:focus-visible){outline:3px solid #f0b400;outline-offset:2px}
+.hint{font-size:.85rem;color:#52606d;margin:.2rem 0 0}
+.choice{display:block;padding:.35rem 0}
+textarea{width:100%;box-sizing:border-box;min-height:6rem;font:inherit;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem}
+button{font:inherit;font-weight:600;background:#1f5fbf;color:#fff;border:0;border-radius:.4rem;padding:.7rem 1.4rem;cursor:pointer}
+.error{color:#b3261e;font-weight:600;margin:.3rem 0}
+</style></head>
+<body><main><div class="card">
+{{if .Survey}}
+<h1>{{.Survey.Name}}</h1>
+{{with .Survey.Intro}}<p>{{.}}</p>{{end}}
+{{range .Top}}<p class="error" role="alert">{{.}}</p>{{end}}
+<form method="post" action="{{.Action}}" novalidate>
+{{$p := .}}
+{{range .Survey.Questions}}{{$q := .}}{{$err := index $p.Errors .Key}}
+<fieldset{{if $err}} aria-invalid="true"{{end}}>
+<legend id="l_{{.Key}}">{{.Text}}{{if .Required}} <span aria-hidden="true">*</span><span class="sr">(required)</span>{{end}}</legend>
+{{with $err}}<p class="error" role="alert" id="e_{{$q.Key}}">{{.}}</p>{{end}}
+{{$scale := scale .}}
+{{if $scale}}<div class="scale" role="radiogroup" aria-labelledby="l_{{.Key}}">{{range $scale}}<label><input type="radio" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key (print .)}} checked{{end}}><span>{{.}}</span></label>{{end}}</div>
+<p class="hint">{{hint .}}</p>
+{{else if eq .Type "text"}}<textarea name="q_{{.Key}}" aria-labelledby="l_{{.Key}}" maxlength="2000">{{$p.Value .Key}}</textarea>
+{{else if eq .Type "multiple_choice"}}{{range .Choices}}<label class="choice"><input type="checkbox" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{.}}</label>{{end}}
+{{else}}{{range .Choices}}<label class="choice"><input type="radio" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{.}}</label>{{end}}
+{{end}}
+</fieldset>
+{{end}}
+<fieldset><legend id="l_comment">Anything else you would like to tell us?</legend>
+<textarea name="comment" aria-labelledby="l_comment" maxlength="5000">{{.Comment}}</textarea></fieldset>
+<button type="submit">Send</button>
+</form>
+{{else}}
+<h1>{{.Title}}</h1>
+<p>{{.Message}}</p>
+{{end}}
+</div></main>
+<style>.sr{position:absolute;left:-9999px}</style>
+</body></html>`))
+
+func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
+	if p.Widget {
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *")
+	} else {
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Frame-Options", "DENY")
+	}
+	w.WriteHeader(status)
+	if err := surveyTmpl.Execute(w, p); err != nil {
+		s.log.Error("render survey page", "err", err)
+	}
+}
+
+func (s *Server) renderSurveyMessage(w http.ResponseWriter, status int, title, msg string) {
+	s.renderSurvey(w, status, surveyPage{Title: title, Message: msg})
+}
+
+// handleWidgetJS serves the embeddable widget: one script tag
+//
+//	<script src="https://fresco.example.com/widget.js" data-survey="site-feedback" async></script>
+//
+// puts the survey in a small iframe served by Fresco itself, so that answers
+// are posted to Fresco's own origin (no third-party cookies, no CORS).
+func (s *Server) handleWidgetJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Write([]byte(widgetJS))
+}
+
+const widgetJS = `(function () {
+  "use strict";
+  var scripts = document.querySelectorAll("script[data-survey]");
+  for (var i = 0; i < scripts.length; i++) {
+    var s = scripts[i];
+    if (s.getAttribute("data-fresco-done")) continue;
+    s.setAttribute("data-fresco-done", "1");
+    var origin = new URL(s.src, location.href).origin;
+    var slug = s.getAttribute("data-survey");
+    if (!/^[a-z0-9_-]{1,64}$/.test(slug)) continue;
+    var f = document.createElement("iframe");
+    f.src = origin + "/w/" + encodeURIComponent(slug);
+    f.title = s.getAttribute("data-title") || "Feedback";
+    f.loading = "lazy";
+    f.style.cssText = "width:100%;max-width:40rem;height:" + (s.getAttribute("data-height") || "640") + "px;border:0";
+    s.parentNode.insertBefore(f, s.nextSibling);
+  }
+})();
+`

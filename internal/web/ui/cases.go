@@ -1,0 +1,434 @@
+package ui
+
+// Service recovery pages (internal/recovery): the case inbox and the case
+// page with its whole timeline. Changes go through the JSON API
+// (/api/v1/cases/…); these pages read.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// CaseAttention returns the AttentionSource of open service-recovery cases:
+// a customer needs special attention from the moment a case opens until it
+// closes.
+func CaseAttention(db *store.DB) AttentionSource { return caseAttention{db} }
+
+type caseAttention struct{ db *store.DB }
+
+func (a caseAttention) SpecialAttention(ctx context.Context, customerID int64) ([]Attention, error) {
+	list, _, err := a.db.ListCases(ctx, store.CaseFilter{CustomerID: &customerID,
+		Statuses: []string{store.CaseOpen, store.CaseResolved}, Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Attention, len(list))
+	for i, c := range list {
+		out[i] = Attention{Reason: fmt.Sprintf("Open case %d: %s", c.ID, c.Summary), Since: c.OpenedAt,
+			Link: fmt.Sprintf("/cases/%d", c.ID)}
+	}
+	return out, nil
+}
+
+type caseRow struct {
+	Case     *store.Case
+	Customer string
+	Owner    string
+	Flagged  bool
+}
+
+type casesView struct {
+	View  string
+	Views []caseTab
+	Rows  []caseRow
+	Pager pager
+	Note  string
+}
+
+type caseTab struct {
+	Key, Label, Href string
+	Active           bool
+}
+
+// Cases is the case inbox: mine (owned or watched), my team, breaching soon
+// (next deadline within 4 hours, or breached), and all live cases.
+func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
+	v, ok := u.require(w, r, anyRole)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	view := q.Get("view")
+	if view == "" {
+		view = "mine"
+	}
+	f := store.CaseFilter{Cursor: q.Get("cursor"), Limit: listPageSize, Statuses: []string{store.CaseOpen, store.CaseResolved}}
+	data := casesView{View: view}
+	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"}} {
+		data.Views = append(data.Views, caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view})
+	}
+	switch view {
+	case "mine":
+		f.WatcherID = &v.ID
+	case "team":
+		e, err := u.db.Employee(ctx, v.ID)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if e.TeamID == nil {
+			data.Note = "You are in no team."
+			u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
+			return
+		}
+		f.TeamID = e.TeamID
+	case "breaching":
+		soon := u.now().Add(4 * time.Hour)
+		f.DeadlineBefore = &soon
+	case "all":
+	default:
+		u.NotFound(w, r)
+		return
+	}
+	list, next, err := u.db.ListCases(ctx, f)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if view == "breaching" {
+		sort.SliceStable(list, func(i, j int) bool { return deadlineOf(list[i]).Before(deadlineOf(list[j])) })
+	}
+	names := map[int64]string{}
+	owners := map[int64]string{}
+	for _, c := range list {
+		row := caseRow{Case: c}
+		if _, ok := names[c.CustomerID]; !ok {
+			cu, err := u.db.Customer(ctx, c.CustomerID)
+			if err != nil {
+				u.fail(w, r, err)
+				return
+			}
+			names[c.CustomerID] = customerName(cu)
+		}
+		if _, ok := owners[c.OwnerID]; !ok {
+			e, err := u.db.Employee(ctx, c.OwnerID)
+			if err != nil {
+				u.fail(w, r, err)
+				return
+			}
+			owners[c.OwnerID] = e.Name
+		}
+		row.Customer, row.Owner, row.Flagged = names[c.CustomerID], owners[c.OwnerID], true
+		data.Rows = append(data.Rows, row)
+	}
+	if next != "" {
+		data.Pager.Next = withQuery("/cases", "view", view, "cursor", next)
+	}
+	if f.Cursor != "" {
+		data.Pager.Prev = withQuery("/cases", "view", view)
+	}
+	u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
+}
+
+func deadlineOf(c *store.Case) time.Time {
+	if c.SLADeadline == nil {
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return *c.SLADeadline
+}
+
+type timelineEntry struct {
+	At     time.Time
+	Actor  string
+	Kind   string
+	Text   string
+	Merged bool // from a case merged into this one
+}
+
+type caseView struct {
+	Case      *store.Case
+	Customer  *fresco.Customer
+	Owner     string
+	Timeline  []timelineEntry
+	Tasks     []*store.CaseTask
+	Gestures  []*store.Gesture
+	Watchers  []string
+	Incident  map[string]string
+	Attention bool
+
+	CanWrite         bool
+	CanApprove       bool // managers and owners approve gestures above an agent's limit
+	Outcomes         []string
+	Staff            []*fresco.Employee // who the case can be handed to
+	GestureKinds     []string
+	RootCauseSources []string
+	Error            string
+}
+
+// Case shows one case: the customer (with the special-attention flag), the
+// owner, SLA state and the whole story a new owner needs, with forms to act
+// on it for the roles that may.
+func (u *UI) Case(w http.ResponseWriter, r *http.Request) {
+	viewer, ok := u.require(w, r, anyRole)
+	if !ok {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		u.NotFound(w, r)
+		return
+	}
+	v, err := u.caseView(r.Context(), id, viewer)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "cases_case", fmt.Sprintf("Case %d", id), v)
+}
+
+func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView, error) {
+	c, err := u.db.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &caseView{Case: c, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite(),
+		CanApprove: viewer.Role.CanManageEmployees(), Outcomes: recovery.Outcomes,
+		GestureKinds: recovery.GestureKinds, RootCauseSources: recovery.RootCauseSources}
+	if v.Customer, err = u.db.Customer(ctx, c.CustomerID); err != nil {
+		return nil, err
+	}
+	if v.Attention, err = u.db.CustomerNeedsAttention(ctx, c.CustomerID); err != nil {
+		return nil, err
+	}
+	name := func(id int64) string {
+		e, err := u.db.Employee(ctx, id)
+		if err != nil {
+			return fmt.Sprintf("employee %d", id)
+		}
+		return e.Name
+	}
+	v.Owner = name(c.OwnerID)
+	_ = json.Unmarshal(c.Details, &v.Incident)
+	events, err := u.db.CaseTimeline(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: e.Actor, Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
+	}
+	if v.Tasks, err = u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200}); err != nil {
+		return nil, err
+	}
+	if v.Gestures, err = u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200}); err != nil {
+		return nil, err
+	}
+	_, watchers, err := u.db.CasePeople(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range watchers {
+		v.Watchers = append(v.Watchers, name(id))
+	}
+	if v.CanWrite {
+		active := true
+		staff, _, err := u.db.ListEmployees(ctx, store.EmployeeFilter{Active: &active, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range staff {
+			if e.Role.CanWrite() && e.ID != c.OwnerID {
+				v.Staff = append(v.Staff, e)
+			}
+		}
+	}
+	return v, nil
+}
+
+func init() { flashes["case-updated"] = "Case updated." }
+
+// CaseAction applies one form on the case page (note, response, customer
+// reply, transfer, wait, resume, resolve, close, reopen, gesture) through the
+// recovery service, then shows the case again.
+func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
+	viewer, ok := u.require(w, r, fresco.Role.CanWrite)
+	if !ok {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		u.NotFound(w, r)
+		return
+	}
+	svc := u.recovery
+	if svc == nil {
+		u.serverError(w, r, fmt.Errorf("case actions need the recovery service (ui.Deps.Recovery)"))
+		return
+	}
+	if !u.readForm(w, r, maxFormBytes) {
+		return
+	}
+	ctx := r.Context()
+	vid := viewer.ID
+	actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", vid), Name: viewer.Name, Role: viewer.Role, EmployeeID: &vid}
+	f := r.PostFormValue
+	var err error
+	switch f("action") {
+	case "note":
+		_, err = svc.Note(ctx, actor, id, f("text"))
+	case "respond":
+		_, err = svc.Respond(ctx, actor, id, f("text"), f("channel"))
+	case "reply":
+		_, err = svc.CustomerReply(ctx, actor, id, f("text"))
+	case "transfer":
+		to, _ := strconv.ParseInt(f("owner_id"), 10, 64)
+		_, err = svc.Transfer(ctx, actor, id, to, f("text"))
+	case "wait":
+		_, err = svc.Wait(ctx, actor, id, f("state"), f("text"))
+	case "resume":
+		_, err = svc.Resume(ctx, actor, id, f("text"))
+	case "resolve":
+		_, err = svc.Resolve(ctx, actor, id, f("text"))
+	case "close":
+		_, err = svc.Close(ctx, actor, id, recovery.CloseInput{RootCauseCategory: f("root_cause_category"),
+			RootCauseSource: f("root_cause_source"), Resolution: f("text")})
+	case "reopen":
+		_, err = svc.Reopen(ctx, actor, id, f("text"))
+	case "approve", "reject":
+		gid, _ := strconv.ParseInt(f("gesture_id"), 10, 64)
+		if g, gerr := u.db.Gesture(ctx, gid); gerr != nil || g.CaseID != id {
+			err = fresco.Errorf(fresco.ENOTFOUND, "gesture %d is not on case %d", gid, id)
+		} else {
+			_, err = svc.DecideGesture(ctx, actor, gid, f("action") == "approve", f("text"))
+		}
+	case "complete":
+		tid, _ := strconv.ParseInt(f("task_id"), 10, 64)
+		if t, terr := u.db.Task(ctx, tid); terr != nil || t.CaseID != id {
+			err = fresco.Errorf(fresco.ENOTFOUND, "task %d is not on case %d", tid, id)
+		} else {
+			_, err = svc.CompleteTask(ctx, actor, tid, recovery.CompleteInput{Outcome: f("outcome"), Note: f("text")})
+		}
+	case "gesture":
+		var amount fresco.Money
+		if a := f("amount"); a != "" {
+			if amount, err = fresco.ParseMoney(a); err != nil {
+				err = &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+					Fields: []fresco.FieldError{{Field: "amount", Message: err.Error()}}}
+			}
+		}
+		if err == nil {
+			_, err = svc.RequestGesture(ctx, actor, id, recovery.GestureInput{Kind: f("kind"), Amount: amount, Note: f("text")})
+		}
+	default:
+		err = &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "action", Message: "is not an action on a case"}}}
+	}
+	switch fresco.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d?done=case-updated", id), http.StatusSeeOther)
+		return
+	case fresco.EINVALID, fresco.ECONFLICT, fresco.EFORBIDDEN:
+		v, verr := u.caseView(ctx, id, viewer)
+		if verr != nil {
+			u.fail(w, r, verr)
+			return
+		}
+		v.Error = fresco.ErrorMessage(err)
+		for _, fe := range fresco.ErrorFields(err) {
+			v.Error += " — " + fe.Field + ": " + fe.Message
+		}
+		status := map[string]int{fresco.EINVALID: http.StatusUnprocessableEntity, fresco.ECONFLICT: http.StatusConflict,
+			fresco.EFORBIDDEN: http.StatusForbidden}[fresco.ErrorCode(err)]
+		u.render(w, r, status, "cases_case", fmt.Sprintf("Case %d", id), v)
+	default:
+		u.fail(w, r, err)
+	}
+}
+
+// eventText is one line describing an event for people.
+func eventText(e store.CaseEvent) string {
+	var b map[string]any
+	_ = json.Unmarshal(e.Body, &b)
+	s := func(k string) string {
+		if v, ok := b[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	switch e.Kind {
+	case "opened":
+		return "Opened: " + s("summary") + expect(s("expectation"))
+	case "transferred":
+		return fmt.Sprintf("Handed over from employee %s to employee %s. Note: %s", s("from"), s("to"), s("note"))
+	case "agent_responded":
+		return "Responded: " + s("message")
+	case "customer_replied":
+		return "Customer: " + s("message")
+	case "note":
+		return "Note: " + s("text")
+	case "state_changed":
+		return "State: " + s("state") + paren(s("reason"))
+	case "resolved":
+		return "Resolved: " + s("resolution")
+	case "closed":
+		return "Closed. Root cause: " + s("root_cause_category") + ", source in recovery: " + s("root_cause_source")
+	case "reopened":
+		return "Reopened: " + s("reason")
+	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
+		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], s("kind"), s("amount"), paren(s("reason")+s("note")))
+	case "sla_warning":
+		return "SLA warning: " + s("clock") + " due " + s("deadline")
+	case "sla_breached":
+		return "SLA breached: " + s("clock")
+	case "escalated":
+		return "Escalated to the manager"
+	case "task_created":
+		return fmt.Sprintf("Task: %s due %s", s("kind"), s("due_at"))
+	case "task_completed":
+		return fmt.Sprintf("Task done: %s %s", s("kind"), s("outcome"))
+	case "hold_started":
+		return "Customer on hold"
+	case "hold_ended":
+		return "Off hold after " + s("held_for")
+	case "callback_scheduled":
+		return "On hold too long: call-back scheduled for " + s("due_at")
+	case "merged":
+		return "Merged into case " + s("into")
+	case "merged_from":
+		return "Case " + s("case_id") + " merged into this one"
+	}
+	return e.Kind
+}
+
+func expect(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " — expects: " + s
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// customersNeedingAttention flags the customers of a list page who have an
+// open case (the customer list shows a badge).
+func (u *UI) customersNeedingAttention(ctx context.Context, list []*fresco.Customer) (map[int64]bool, error) {
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return u.db.CustomersNeedingAttention(ctx, ids)
+}

@@ -1,0 +1,228 @@
+package ui
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+const (
+	listPageSize     = 25   // rows per page in the lists
+	maxQueryLen      = 200  // characters of a search query that count
+	profilePurchases = 25   // purchases listed on a profile
+	profileChartMax  = 5000 // purchases read for the profile chart
+	profileReferrals = 50   // referred customers listed on a profile
+)
+
+// pager holds the links of a cursor-paged list. Cursor paging goes
+// forward only, so "back" is "to the first page".
+type pager struct {
+	Prev string
+	Next string
+}
+
+type customersView struct {
+	Query     string
+	Customers []*fresco.Customer
+	Pager     pager
+	Attention map[int64]bool // service recovery: customers with an open case
+}
+
+// Customers lists customers, searched on the server and paged by cursor.
+func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
+	if _, ok := u.require(w, r, anyRole); !ok {
+		return
+	}
+	q := trimQuery(r.URL.Query().Get("q"))
+	cursor := r.URL.Query().Get("cursor")
+	list, next, err := u.db.ListCustomers(r.Context(), store.CustomerFilter{Search: q, Cursor: cursor, Limit: listPageSize})
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := customersView{Query: q, Customers: list}
+	if v.Attention, err = u.customersNeedingAttention(r.Context(), list); err != nil { // service recovery (ui/cases.go)
+		u.fail(w, r, err)
+		return
+	}
+	if next != "" {
+		v.Pager.Next = withQuery("/customers", "q", q, "cursor", next)
+	}
+	if cursor != "" {
+		v.Pager.Prev = withQuery("/customers", "q", q)
+	}
+	u.render(w, r, http.StatusOK, "customers", "Customers", v)
+}
+
+func trimQuery(q string) string {
+	q = strings.TrimSpace(q)
+	if utf8.RuneCountInString(q) > maxQueryLen {
+		q = string([]rune(q)[:maxQueryLen])
+	}
+	return q
+}
+
+type customerView struct {
+	Customer      *fresco.Customer
+	ReferredBy    *fresco.Customer
+	Referrals     []*fresco.Customer
+	MoreReferrals bool
+	Summary       *store.CustomerSummary
+	Purchases     []*fresco.Purchase // newest first
+	MorePurchases bool
+	Chart         *spendChart
+	Insight       *Insight
+	Attention     []Attention
+}
+
+// Customer shows one customer's profile: contact, consent, how they found
+// us and whom they brought, what they bought, and — when the capabilities
+// are plugged in — their lifetime value and any open problem.
+func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
+	if _, ok := u.require(w, r, anyRole); !ok {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		u.NotFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	c, err := u.db.Customer(ctx, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := customerView{Customer: c}
+	if c.ReferredBy != nil {
+		ref, err := u.db.Customer(ctx, *c.ReferredBy)
+		if err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
+			u.fail(w, r, err)
+			return
+		}
+		v.ReferredBy = ref
+	}
+	refs, more, err := u.db.ListCustomers(ctx, store.CustomerFilter{ReferredBy: &c.ID, Limit: profileReferrals})
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Referrals, v.MoreReferrals = refs, more != ""
+	if v.Summary, err = u.db.CustomerSummary(ctx, c.ID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+
+	var all []*fresco.Purchase
+	truncated := false
+	for cursor := ""; ; {
+		page, next, err := u.db.ListPurchases(ctx, store.PurchaseFilter{CustomerID: &c.ID, Cursor: cursor, Limit: 1000})
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		all = append(all, page...)
+		if next == "" {
+			break
+		}
+		if len(all) >= profileChartMax {
+			truncated = true
+			break
+		}
+		cursor = next
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].PurchasedAt.After(all[j].PurchasedAt) })
+	v.Chart = newSpendChart(all)
+	v.Purchases = all
+	if len(all) > profilePurchases || truncated {
+		v.Purchases, v.MorePurchases = all[:min(profilePurchases, len(all))], true
+	}
+
+	// The optional panels: a failure there is logged and the panel left
+	// out, because the rest of the profile is still worth showing.
+	if u.insights != nil {
+		if v.Insight, err = u.insights.CustomerInsight(ctx, c.ID); err != nil {
+			u.log.ErrorContext(ctx, "ui: customer insight", "customer_id", c.ID, "err", err)
+			v.Insight = nil
+		}
+		if v.Insight != nil && v.Insight.CLV == nil && v.Insight.PAlive == nil && v.Insight.Segment == "" {
+			v.Insight = nil
+		}
+	}
+	if u.attention != nil {
+		if v.Attention, err = u.attention.SpecialAttention(ctx, c.ID); err != nil {
+			u.log.ErrorContext(ctx, "ui: special attention", "customer_id", c.ID, "err", err)
+			v.Attention = nil
+		}
+	}
+	u.render(w, r, http.StatusOK, "customer", customerName(c), v)
+}
+
+// spendChart is a customer's spend per calendar month (UTC), every month
+// from the first purchase to the last, with the running total. It
+// marshals to the JSON that app.js hands to ECharts; Rows are the same
+// figures for the table beside the chart.
+type spendChart struct {
+	Rows []spendRow
+}
+
+type spendRow struct {
+	Label      string
+	Spend      fresco.Money
+	Cumulative fresco.Money
+}
+
+func newSpendChart(purchases []*fresco.Purchase) *spendChart {
+	if len(purchases) == 0 {
+		return nil
+	}
+	byMonth := map[time.Time]fresco.Money{}
+	first, last := month(purchases[0].PurchasedAt), month(purchases[0].PurchasedAt)
+	for _, p := range purchases {
+		m := month(p.PurchasedAt)
+		byMonth[m] += p.Total()
+		if m.Before(first) {
+			first = m
+		}
+		if m.After(last) {
+			last = m
+		}
+	}
+	c := &spendChart{}
+	var running fresco.Money
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
+		running += byMonth[m]
+		c.Rows = append(c.Rows, spendRow{Label: m.Format("Jan 2006"), Spend: byMonth[m], Cumulative: running})
+	}
+	return c
+}
+
+func month(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// MarshalJSON writes {"labels": […], "spend": […], "cumulative": […]} in
+// major units: the chart only draws them, it never adds them up.
+func (c *spendChart) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Labels     []string  `json:"labels"`
+		Spend      []float64 `json:"spend"`
+		Cumulative []float64 `json:"cumulative"`
+	}{}
+	for _, r := range c.Rows {
+		out.Labels = append(out.Labels, r.Label)
+		out.Spend = append(out.Spend, round2(r.Spend.Float()))
+		out.Cumulative = append(out.Cumulative, round2(r.Cumulative.Float()))
+	}
+	return json.Marshal(out)
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }

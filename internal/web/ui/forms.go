@@ -1,0 +1,27 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// pathID reads the {id} path value: a positive integer.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// maxFormBytes bounds an ordinary form; pages with large text fields (the
+// taxonomy editor) pass their own limit to readForm.
+const maxFormBytes = 64 << 10
+
+// readForm parses a posted form of at most limit bytes. A form it cannot read
+// (too large, malformed) gets the 400 page, and readForm reports false.
+func (u *UI) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		u.renderError(w, r, http.StatusBadRequest, "The form could not be read. Please try again.")
+		return false
+	}
+	return true
+}

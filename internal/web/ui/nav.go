@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// navItem is one section of the main navigation, in the order shown.
+type navItem struct {
+	Label string
+	// Path is the section's page. A section whose page does not exist yet
+	// has no Path and is not shown: to add one, write its handler, register
+	// its route in internal/web/routes.go and set Path here.
+	Path string
+	// Allow reports whether a role may open the section; nil means every
+	// signed-in role.
+	Allow func(fresco.Role) bool
+}
+
+// navigation is the whole menu of the product.
+var navigation = []navItem{
+	{Label: "Customers", Path: "/customers"},
+	{Label: "Purchases", Path: "/purchases"},
+	{Label: "Lifetime value", Path: "/value"}, // internal/value: average vs loyal, CLV, P(alive)
+	{Label: "Feedback", Path: "/feedback"},    // internal/feedback: listening posts, NPS
+	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
+	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
+	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
+	{Label: "Settings", Allow: fresco.Role.CanManageUsers},
+}
+
+// navLink is a navigation item as rendered for one request.
+type navLink struct {
+	Label  string
+	Path   string
+	Active bool
+}
+
+// navFor returns the links role may follow, marking the one that contains
+// the current path.
+func navFor(role fresco.Role, current string) []navLink {
+	var links []navLink
+	for _, it := range navigation {
+		if it.Path == "" || (it.Allow != nil && !it.Allow(role)) {
+			continue
+		}
+		active := current == it.Path || strings.HasPrefix(current, it.Path+"/")
+		links = append(links, navLink{Label: it.Label, Path: it.Path, Active: active})
+	}
+	return links
+}

@@ -1,0 +1,85 @@
+// Fresco UI: small progressive enhancements. Every page works without this
+// file; it adds charts (Apache ECharts, loaded only on pages that have one)
+// and confirmation prompts for destructive actions.
+(function () {
+  "use strict";
+
+  // Forms with data-confirm ask before submitting.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var msg = form.getAttribute && form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      ev.preventDefault();
+    }
+  });
+
+  // Charts: <div data-chart="spend" data-source="ID"> reads its data from
+  // <script type="application/json" id="ID">.
+  function readData(el) {
+    var src = document.getElementById(el.getAttribute("data-source"));
+    if (!src) return null;
+    try { return JSON.parse(src.textContent); } catch (e) { return null; }
+  }
+
+  var palette = { accent: "#1a5a86", refund: "#a11d1d", muted: "#566070", grid: "#e6e9ee" };
+
+  function formatAmount(v) {
+    return Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  // Spend per month as bars (net of refunds; a month with more refunded
+  // than bought goes below zero, in red). The tooltip adds the running total.
+  function spendChart(el, data) {
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      animation: !window.matchMedia("(prefers-reduced-motion: reduce)").matches,
+      textStyle: { fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif" },
+      grid: { left: 8, right: 12, top: 16, bottom: 4, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        formatter: function (items) {
+          var i = items[0].dataIndex;
+          return "<strong>" + data.labels[i] + "</strong><br>" +
+            "Spend: " + formatAmount(data.spend[i]) + "<br>" +
+            "Total so far: " + formatAmount(data.cumulative[i]);
+        }
+      },
+      xAxis: {
+        type: "category", data: data.labels,
+        axisLine: { lineStyle: { color: palette.grid } }, axisTick: { show: false },
+        axisLabel: { color: palette.muted, hideOverlap: true }
+      },
+      yAxis: {
+        type: "value", splitLine: { lineStyle: { color: palette.grid } },
+        axisLabel: { color: palette.muted, formatter: function (v) { return Number(v).toLocaleString(); } }
+      },
+      series: [{
+        name: "Spend", type: "bar", barMaxWidth: 28,
+        data: data.spend.map(function (v) {
+          return { value: v, itemStyle: { color: v < 0 ? palette.refund : palette.accent, borderRadius: v < 0 ? [0, 0, 3, 3] : [3, 3, 0, 0] } };
+        })
+      }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-rendered", "true");
+  }
+
+  var charts = { spend: spendChart };
+
+  function initCharts() {
+    var els = document.querySelectorAll("[data-chart]");
+    if (!els.length || !window.echarts) return;
+    els.forEach(function (el) {
+      var kind = charts[el.getAttribute("data-chart")];
+      var data = readData(el);
+      if (kind && data) kind(el, data);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initCharts);
+  } else {
+    initCharts();
+  }
+})();

@@ -1,0 +1,288 @@
+// Package ui is Fresco's web interface for staff: server-rendered
+// html/template pages with a little plain JavaScript for progressive
+// enhancement, and Apache ECharts (vendored by scripts/vendor.sh and embedded
+// here) for charts. Nothing in it needs Node at build or run time.
+//
+// Every page handler is a method on *UI and checks the viewer's role itself;
+// routes are registered in internal/web/routes.go. Templates are parsed once,
+// in New; a template error is a start-up error, not a request error.
+package ui
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps is what the UI needs. DB and Logger are required; the rest are
+// optional capabilities that later features plug in, and the pages show their
+// panels only when they are set and have something to say.
+type Deps struct {
+	DB     *store.DB
+	Auth   *auth.Auth // logs employees in and out
+	Logger *slog.Logger
+
+	// Insights supplies the lifetime-value panel on the customer profile
+	// (CLV, P(alive), segment). Nil hides the panel.
+	Insights CustomerInsights
+	// Attention supplies the "needs special attention" banner on the customer
+	// profile, e.g. from open recovery cases. Nil hides the banner.
+	Attention AttentionSource
+	// Recovery works the case pages' actions; nil disables them.
+	Recovery *recovery.Service
+
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// CustomerInsights is implemented by the lifetime-value capability.
+type CustomerInsights interface {
+	// CustomerInsight returns what is known about the customer's future
+	// value, or nil when nothing is (no model fitted yet, too few purchases).
+	CustomerInsight(ctx context.Context, customerID int64) (*Insight, error)
+}
+
+// Insight is the lifetime-value panel of a customer profile. Any field may
+// be empty; the panel shows only those that are set.
+type Insight struct {
+	CLV         *fresco.Money // predicted (discounted) lifetime value
+	CLVHorizon  string        // e.g. "3 years, discounted at 10%"
+	PAlive      *float64      // probability the customer is still active, 0..1
+	Segment     string        // e.g. "Loyal high value"
+	SegmentNote string        // one line on why, e.g. "R5 F4 M5"
+	Link        string        // a page with the details, if any
+}
+
+// AttentionSource is implemented by the service-recovery capability.
+type AttentionSource interface {
+	// SpecialAttention returns the reasons staff should take special care
+	// with the customer now (e.g. an open Guest Incident), or none.
+	SpecialAttention(ctx context.Context, customerID int64) ([]Attention, error)
+}
+
+// Attention is one reason a customer needs special attention.
+type Attention struct {
+	Reason string    // e.g. "Open incident: room not ready on arrival"
+	Since  time.Time // when it was raised
+	Link   string    // the case, if any
+}
+
+// UI holds the parsed templates and the static file server.
+type UI struct {
+	db        *store.DB
+	auth      *auth.Auth
+	log       *slog.Logger
+	insights  CustomerInsights
+	attention AttentionSource
+	recovery  *recovery.Service
+	now       func() time.Time
+
+	pages  map[string]*template.Template
+	assets *assets
+}
+
+// New parses the templates and indexes the static files.
+func New(d Deps) (*UI, error) {
+	if d.DB == nil {
+		return nil, errors.New("ui: Deps.DB is required")
+	}
+	if d.Auth == nil {
+		return nil, errors.New("ui: Deps.Auth is required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	a, err := embeddedAssets()
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery, now: d.Now, assets: a}
+	if err := u.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// parseTemplates builds one template set per page: the layout, the shared
+// partials and the page itself, so that every page defines its own
+// "title" and "content" blocks.
+func (u *UI) parseTemplates() error {
+	funcs := u.funcs()
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return fmt.Errorf("ui: parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	u.pages = map[string]*template.Template{}
+	for _, name := range names {
+		file := path.Base(name)
+		if file == "layout.html" || file == "partials.html" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(templateFS, name); err != nil {
+			return fmt.Errorf("ui: parse %s: %w", file, err)
+		}
+		u.pages[strings.TrimSuffix(file, ".html")] = t
+	}
+	return nil
+}
+
+// page is what every template receives.
+type page struct {
+	Title  string
+	Viewer *viewer
+	Nav    []navLink
+	Path   string // the request path, for the active nav link
+	Flash  string // a one-off confirmation, e.g. "Employee created"
+	Data   any
+	Status int
+}
+
+// render executes the named page into a buffer first, so that a template
+// error becomes a clean 500 page rather than half a page.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	t, ok := u.pages[name]
+	if !ok {
+		u.serverError(w, r, fmt.Errorf("ui: no template %q", name))
+		return
+	}
+	v := viewerFrom(r.Context())
+	p := page{Title: title, Viewer: v, Path: r.URL.Path, Data: data, Status: status,
+		Flash: flashFor(r)}
+	if v != nil {
+		p.Nav = navFor(v.Role, r.URL.Path)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		if name == "error" {
+			// The error page itself failed: fall back to plain text.
+			u.log.ErrorContext(r.Context(), "ui: render error page", "err", err)
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		u.serverError(w, r, fmt.Errorf("ui: render %s: %w", name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages show customer data: never store them in shared caches or the
+	// browser's back-forward cache after logout.
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage is the data of the friendly error page.
+type errorPage struct {
+	Heading string
+	Message string
+}
+
+// renderError shows the friendly error page for status. message is shown to
+// the user as is, so it must never carry internals.
+func (u *UI) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	heading := http.StatusText(status)
+	switch status {
+	case http.StatusNotFound:
+		heading = "Page not found"
+		if message == "" {
+			message = "We couldn't find what you were looking for. It may have been moved, or the link may be mistyped."
+		}
+	case http.StatusForbidden:
+		heading = "You don't have access to this page"
+		if message == "" {
+			message = "Your role doesn't include this page. If you need it, ask an owner of your Fresco account."
+		}
+	case http.StatusBadRequest:
+		heading = "Something in that request wasn't right"
+	case http.StatusInternalServerError:
+		heading = "Something went wrong on our side"
+		if message == "" {
+			message = "The problem has been logged. Please try again in a moment."
+		}
+	}
+	u.render(w, r, status, "error", heading, errorPage{Heading: heading, Message: message})
+}
+
+// NotFound is the UI's 404 page, for the catch-all route.
+func (u *UI) NotFound(w http.ResponseWriter, r *http.Request) {
+	u.renderError(w, r, http.StatusNotFound, "")
+}
+
+// Forbidden is the UI's 403 page.
+func (u *UI) Forbidden(w http.ResponseWriter, r *http.Request) {
+	u.renderError(w, r, http.StatusForbidden, "")
+}
+
+// serverError logs err with the request and shows a generic 500 page.
+func (u *UI) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	u.log.ErrorContext(r.Context(), "ui: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	u.renderError(w, r, http.StatusInternalServerError, "")
+}
+
+// fail maps a domain error to the right page: not found, forbidden, bad
+// input (with its user-facing message) or a logged 500.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch fresco.ErrorCode(err) {
+	case fresco.ENOTFOUND:
+		u.renderError(w, r, http.StatusNotFound, "")
+	case fresco.EFORBIDDEN:
+		u.renderError(w, r, http.StatusForbidden, "")
+	case fresco.EINVALID:
+		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
+	default:
+		if errors.Is(err, context.Canceled) {
+			return // the client went away
+		}
+		u.serverError(w, r, err)
+	}
+}
+
+// invalidMessage says what was wrong with a request in words for the page.
+// The messages of coded errors are written for users; a damaged paging
+// link gets its own explanation.
+func invalidMessage(err error) string {
+	var parts []string
+	for _, f := range fresco.ErrorFields(err) {
+		if f.Field == "cursor" {
+			return "This page link is out of date or damaged. Please start again from the first page."
+		}
+		parts = append(parts, f.Field+": "+f.Message)
+	}
+	if len(parts) == 0 {
+		return sentence(fresco.ErrorMessage(err))
+	}
+	return sentence(strings.Join(parts, "; "))
+}

@@ -1,0 +1,215 @@
+package ui
+
+// Lifetime value (internal/value): the "Lifetime value" page and the CLV
+// panel of the customer profile.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/value"
+)
+
+// ValueInsights adapts the lifetime-value service to the profile's panel.
+func ValueInsights(svc *value.Service) CustomerInsights { return valueInsights{svc} }
+
+type valueInsights struct{ svc *value.Service }
+
+func (v valueInsights) CustomerInsight(ctx context.Context, customerID int64) (*Insight, error) {
+	cv, err := v.svc.Insight(ctx, customerID)
+	if err != nil || cv == nil {
+		return nil, err
+	}
+	clv := fresco.Money(math.Round(cv.CLV * 100))
+	p := cv.PAlive
+	in := &Insight{
+		CLV:        &clv,
+		CLVHorizon: fmt.Sprintf("%s; %.1f purchases expected", v.svc.HorizonText(), cv.ExpectedPurchases),
+		PAlive:     &p,
+		Segment:    segmentLabel(cv.Segment),
+		Link:       "/value",
+	}
+	notes := []string{fmt.Sprintf("R%d F%d M%d", cv.RFM.R, cv.RFM.F, cv.RFM.M)}
+	if cv.Apostle {
+		notes = append(notes, fmt.Sprintf("apostle: referred %d customers (%d down the chain)", cv.Referrals, cv.ReferralsTotal))
+	}
+	if cv.Mercenary {
+		notes = append(notes, "mercenary: came for a discount, bought only on deals, lapsed")
+	}
+	in.SegmentNote = strings.Join(notes, " · ")
+	return in, nil
+}
+
+// segmentLabel capitalises a segment name for display.
+func segmentLabel(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// valueView is the data of the Lifetime value page.
+type valueView struct {
+	Summary     *value.Summary
+	Calc        *value.Calculation
+	CalcError   string
+	Form        map[string]string // the override form's current values
+	Pareto      *value.Pareto
+	Segments    *value.SegmentTable
+	Mercenaries []value.CustomerValue
+	Apostles    []value.CustomerValue
+	Top         []value.CustomerValue
+	CanRefit    bool
+	RefitQueued bool
+	Charts      *valueCharts
+}
+
+// Money formats an amount in currency units with two decimals and
+// thousands separators, for the template.
+func (valueView) Money(f float64) string { return formatMoney(fresco.Money(math.Round(f * 100))) }
+
+// Whole formats an amount rounded to whole units with thousands separators.
+func (valueView) Whole(f float64) string {
+	return groupDigits(strconv.FormatInt(int64(math.Round(f)), 10))
+}
+
+// valueCharts is the JSON the page's charts read.
+type valueCharts struct {
+	Distribution []value.Bin         `json:"distribution"`
+	Pareto       []value.ParetoPoint `json:"pareto"`
+	Compare      map[string]any      `json:"compare"`
+}
+
+// calcFields are the calculator's override parameters, as in the API.
+var calcFields = []string{"from", "to", "loyal_top", "acquisition_cost", "margin",
+	"purchases_per_lifetime", "items_per_purchase", "average_price",
+	"loyal_purchases_per_lifetime", "loyal_items_per_purchase", "loyal_average_price"}
+
+// ValuePage is the Lifetime value page: the CLV distribution, the average
+// and loyal customer side by side (with an override form), the Pareto
+// curve, the segment table, and lists of apostles and mercenaries.
+func (u *UI) ValuePage(svc *value.Service) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		viewer, ok := u.require(w, r, anyRole)
+		if !ok {
+			return
+		}
+		if r.Method == http.MethodPost {
+			u.valueRefit(w, r, svc, viewer)
+			return
+		}
+		ctx := r.Context()
+		q := r.URL.Query()
+		v := valueView{Form: map[string]string{}, CanRefit: managersRoles(viewer.Role), RefitQueued: q.Get("refit") == "queued"}
+		for _, f := range calcFields {
+			v.Form[f] = strings.TrimSpace(q.Get(f))
+		}
+		in, msg := calcInputFromForm(v.Form)
+		var err error
+		if msg != "" {
+			v.CalcError = msg
+		} else if v.Calc, err = svc.Calculator(ctx, in); err != nil {
+			if fresco.ErrorCode(err) != fresco.EINVALID {
+				u.fail(w, r, err)
+				return
+			}
+			v.CalcError = sentence(fresco.ErrorMessage(err))
+		}
+		if v.Summary, err = svc.Summary(ctx, 20); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if v.Pareto, err = svc.Pareto(ctx, "profit", 20, 20); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if v.Segments, err = svc.Segments(ctx); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if v.Apostles, err = svc.List(ctx, value.ListFilter{Flag: "apostle", Sort: "referral_value", Limit: 15}); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if v.Mercenaries, err = svc.List(ctx, value.ListFilter{Flag: "mercenary", Sort: "last_purchase", Limit: 15}); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		if v.Top, err = svc.List(ctx, value.ListFilter{Sort: "clv", Limit: 10}); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		v.Charts = &valueCharts{Distribution: v.Summary.Distribution, Pareto: v.Pareto.Curve}
+		if v.Calc != nil {
+			v.Charts.Compare = map[string]any{
+				"labels":  []string{"Gross value", "Gross profit", "Acquisition cost", "Lifetime value"},
+				"average": []float64{v.Calc.Average.GrossValue, v.Calc.Average.GrossProfit, v.Calc.Average.AcquisitionCost, v.Calc.Average.LifetimeValue},
+				"loyal":   []float64{v.Calc.Loyal.GrossValue, v.Calc.Loyal.GrossProfit, v.Calc.Loyal.AcquisitionCost, v.Calc.Loyal.LifetimeValue},
+			}
+		}
+		u.render(w, r, http.StatusOK, "value_page", "Lifetime value", v)
+	}
+}
+
+// valueRefit queues a refit (managers and owners) and returns to the page.
+func (u *UI) valueRefit(w http.ResponseWriter, r *http.Request, svc *value.Service, v *viewer) {
+	if !managersRoles(v.Role) {
+		u.Forbidden(w, r)
+		return
+	}
+	if _, err := svc.EnqueueRefit(r.Context()); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/value?refit=queued", http.StatusSeeOther)
+}
+
+// calcInputFromForm reads the override form; msg explains a bad value.
+func calcInputFromForm(form map[string]string) (value.CalcInput, string) {
+	var in value.CalcInput
+	var bad []string
+	num := func(name string) *float64 {
+		s := form[name]
+		if s == "" {
+			return nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f < -1e9 || f > 1e9 || math.IsNaN(f) {
+			bad = append(bad, strings.ReplaceAll(name, "_", " "))
+			return nil
+		}
+		return &f
+	}
+	date := func(name string, nextDay bool) time.Time {
+		s := form[name]
+		if s == "" {
+			return time.Time{}
+		}
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			bad = append(bad, name)
+			return time.Time{}
+		}
+		if nextDay {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d
+	}
+	in.From, in.To = date("from", false), date("to", true)
+	if p := num("loyal_top"); p != nil {
+		in.LoyalTop = *p
+	}
+	in.AcquisitionCost, in.Margin = num("acquisition_cost"), num("margin")
+	in.PurchasesPerLifetime, in.ItemsPerPurchase, in.AveragePrice = num("purchases_per_lifetime"), num("items_per_purchase"), num("average_price")
+	in.LoyalPurchasesPerLifetime, in.LoyalItemsPerPurchase, in.LoyalAveragePrice = num("loyal_purchases_per_lifetime"), num("loyal_items_per_purchase"), num("loyal_average_price")
+	if len(bad) > 0 {
+		return in, "Please check: " + strings.Join(bad, ", ") + " (numbers such as 12.5; dates such as 2024-05-01)."
+	}
+	return in, ""
+}
