@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	workers := fs.Int("workers", 32, "background jobs run at once in this process (mostly waiting on webhooks and e-mail, so many)")
 	proxies := fs.String("trusted-proxies", env.Getenv("FRESCO_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed (env FRESCO_TRUSTED_PROXIES)")
+	webhookPrivate := fs.Bool("webhook-private", env.Getenv("FRESCO_WEBHOOK_PRIVATE") == "1",
+		"allow webhook receivers on loopback, private and link-local addresses (inside your network) (env FRESCO_WEBHOOK_PRIVATE=1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +63,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	defer database.Close()
 	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, secureCookies: *secure, workers: *workers, trustedProxies: trusted,
 		smtp: notify.SMTPFromEnv(env.Getenv), baseURL: env.Getenv("FRESCO_BASE_URL"), followUpDue: followUpDue,
-		ready: func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect()) }})
+		refusePrivateWebhooks: !*webhookPrivate,
+		ready:                 func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect()) }})
 }
 
 type serveOptions struct {
@@ -74,6 +77,9 @@ type serveOptions struct {
 	baseURL        string            // the UI's public URL, for links in e-mails (env FRESCO_BASE_URL)
 	followUpDue    time.Duration     // time to get back to a customer after a bad answer (env FRESCO_FOLLOWUP_DUE; 0: 48h)
 	ready          func(url string)  // called once the listener is open
+	// refusePrivateWebhooks keeps webhooks from reaching inside the network
+	// (serve's default; demo runs on this machine and allows local receivers).
+	refusePrivateWebhooks bool
 }
 
 // app is a running Fresco: the HTTP server and the job queue over one database.
@@ -89,7 +95,8 @@ func newApp(database *store.DB, opts serveOptions) (*app, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	queue := jobs.New(database, jobs.Options{Workers: opts.workers, Logger: opts.logger, Registry: reg})
 	// Closed loop and notifications (internal/notify, internal/loop).
-	notifier := notify.New(database, notify.Options{SMTP: opts.smtp, BaseURL: opts.baseURL, Logger: opts.logger})
+	notifier := notify.New(database, notify.Options{SMTP: opts.smtp, BaseURL: opts.baseURL, Logger: opts.logger,
+		RefusePrivateHosts: opts.refusePrivateWebhooks})
 	notifier.Register(queue)
 	// A complaint also opens a service-recovery case (recovery.open_from_complaint).
 	closedLoop := loop.New(database, notifier, loop.Options{Logger: opts.logger, FollowUpDue: opts.followUpDue,

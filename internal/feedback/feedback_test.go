@@ -149,6 +149,66 @@ func TestRecordAttributesAndEnqueuesHook(t *testing.T) {
 	})
 }
 
+// TestResponseLocation: a response is attributed to a location by, in
+// order, the location given, the purchase's location and the location of
+// the employee it names.
+func TestResponseLocation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		pier := &fresco.Location{Name: "Pier Road"}
+		must(t, db.CreateLocation(ctx, pier))
+		cal := &fresco.Employee{Email: "cal@example.com", Name: "Cal", Role: fresco.RoleAgent, LocationID: &pier.ID, Active: true}
+		must(t, db.CreateEmployee(ctx, cal))
+		card := []feedback.AnswerInput{{Type: "nps", Score: intp(8)}}
+		cases := []struct {
+			name string
+			in   feedback.Input
+			want *int64
+		}{
+			{"employee only", feedback.Input{EmployeeID: &cal.ID}, &pier.ID},
+			{"employee and customer", feedback.Input{CustomerID: &w.ada.ID, EmployeeID: &cal.ID}, &pier.ID},
+			{"explicit location", feedback.Input{EmployeeID: &cal.ID, LocationID: &w.loc.ID}, &w.loc.ID},
+			{"purchase's location over the employee's", feedback.Input{PurchaseID: &w.purchase.ID, EmployeeID: &cal.ID}, &w.loc.ID},
+			{"employee without a location", feedback.Input{EmployeeID: &w.eve.ID}, nil},
+			{"nobody", feedback.Input{}, nil},
+		}
+		for _, c := range cases {
+			c.in.ListeningPost, c.in.Answers = "satisfaction_card", card
+			r, err := w.svc.Record(ctx, &c.in)
+			must(t, err)
+			stored, err := db.Response(ctx, r.ID)
+			must(t, err)
+			if !sameID(stored.LocationID, c.want) {
+				t.Errorf("%s: location %v, want %v", c.name, idOf(stored.LocationID), idOf(c.want))
+			}
+		}
+
+		// A survey link for an employee, without a purchase.
+		post, _ := db.ListeningPostBySlug(ctx, "survey")
+		s := &store.Survey{Slug: "desk", Name: "At the desk", PostID: post.ID, Active: true,
+			Questions: []store.Question{{Key: "nps", Type: "nps", Required: true}}}
+		must(t, db.CreateSurvey(ctx, s))
+		inv, err := w.svc.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: s.ID, EmployeeID: &cal.ID})
+		must(t, err)
+		r, err := w.svc.SubmitLink(ctx, inv.Token, []feedback.AnswerInput{{Question: "nps", Score: intp(9)}}, "")
+		must(t, err)
+		if !sameID(r.LocationID, &pier.ID) {
+			t.Errorf("survey link: location %v, want %d", idOf(r.LocationID), pier.ID)
+		}
+	})
+}
+
+func sameID(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func idOf(p *int64) any {
+	if p == nil {
+		return "none"
+	}
+	return *p
+}
+
 func TestRecordValidation(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
 	ERATELIMIT    = "rate_limited" // too many attempts
 	ETOOLARGE     = "too_large"    // the request is over a documented limit
+	ESTALE        = "stale"        // the record changed since the caller read it (optimistic locking)
 )
 
 // FieldError names one bad field: a JSON path such as "lines[2].unit_price",

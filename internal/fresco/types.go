@@ -47,6 +47,7 @@ type Location struct {
 	Timezone  string // IANA name, e.g. "Europe/London"; used by SLA clocks and reports
 	Address   string
 	CreatedAt time.Time
+	Version   int64 // see Customer.Version
 }
 
 // Team groups employees under a manager at a location.
@@ -56,6 +57,7 @@ type Team struct {
 	LocationID *int64
 	ManagerID  *int64
 	CreatedAt  time.Time
+	Version    int64 // see Customer.Version
 }
 
 // Employee is a member of staff. Employees are also the users of Fresco: one
@@ -71,6 +73,7 @@ type Employee struct {
 	HiredAt    *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Version    int64 // see Customer.Version
 }
 
 // Customer is one person or organisation the business serves.
@@ -93,6 +96,10 @@ type Customer struct {
 	Tags              []string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// Version counts the changes to the record: 1 when created, one more on
+	// every update. Writers that must not lose a concurrent change update
+	// only if the version is still the one they read.
+	Version int64
 }
 
 // Product is something the business sells: goods or a service.
@@ -105,6 +112,7 @@ type Product struct {
 	UnitCost  Money
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Version   int64 // see Customer.Version
 }
 
 // Purchase is one transaction: an order, an invoice, a stay, a visit.

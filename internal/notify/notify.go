@@ -104,6 +104,12 @@ type Options struct {
 	BaseURL string
 	// HTTPClient posts webhooks; by default a client with a 10 s timeout.
 	HTTPClient *http.Client
+	// RefusePrivateHosts keeps webhooks from reaching inside the network:
+	// subscriptions to loopback, private or link-local addresses are
+	// refused, and the default client dials only public addresses (see
+	// hosts.go). The zero value allows them (tests, receivers on the same
+	// network); `fresco serve` sets it unless --webhook-private is given.
+	RefusePrivateHosts bool
 	// WebhookAttempts and EmailAttempts bound the retries.
 	WebhookAttempts int
 	EmailAttempts   int
@@ -204,11 +210,15 @@ func New(db *store.DB, opts Options) *Notifier {
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: DefaultWebhookTimeout, Transport: &http.Transport{
+		transport := &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     90 * time.Second,
-		}}
+		}
+		if opts.RefusePrivateHosts {
+			transport.DialContext = newPublicOnlyDialer().DialContext
+		}
+		client = &http.Client{Timeout: DefaultWebhookTimeout, Transport: transport}
 	}
 	n := &Notifier{db: db, opts: opts, log: opts.Logger.With("component", "notify"), http: client,
 		inline: make(chan struct{}, maxInline)}

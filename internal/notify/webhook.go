@@ -111,6 +111,8 @@ func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*store.W
 		v.Add("url", "is longer than 2000 characters")
 	case u.User != nil:
 		v.Add("url", "must not carry credentials; the signature authenticates Fresco")
+	case n.opts.RefusePrivateHosts && privateHostProblem(u) != "":
+		v.Add("url", "%s", privateHostProblem(u))
 	}
 	if len(in.Events) == 0 {
 		v.Add("events", "subscribe to at least one event, e.g. %q", EventDetractor)
@@ -196,6 +198,12 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 	switch {
 	case sendErr == nil && code >= 200 && code < 300:
 		status = store.DeliveryDelivered
+	case errors.Is(sendErr, errPrivateHost):
+		// Retrying cannot help until the receiver's address or the
+		// server's --webhook-private changes.
+		attempt.Error = sendErr.Error()
+		status = store.DeliveryFailed
+		result = jobs.Cancel(sendErr)
 	case code == http.StatusGone:
 		attempt.Error = "410 Gone: subscription disabled"
 		status = store.DeliveryFailed

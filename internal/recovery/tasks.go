@@ -184,10 +184,13 @@ func (s *Service) TaskDue(ctx context.Context, taskID int64) error {
 
 // CompleteInput records a task's outcome.
 type CompleteInput struct {
-	Outcome       string // follow_through: solved, not_solved, no_answer; others free text
-	Note          string
-	Score         *int // resurvey: the customer's score after recovery (0–10)
-	PreviousScore *int // resurvey: their score before, for comparison
+	Outcome string // follow_through: solved, not_solved, no_answer; others free text
+	Note    string
+	Score   *int // resurvey: the customer's score after recovery (0–10)
+	// PreviousScore is the resurvey's score before, for comparison. When it
+	// is nil and Score is set, the customer's latest NPS by the time the
+	// case opened is used.
+	PreviousScore *int
 }
 
 // CompleteTask records what came of a task. A follow-through that finds the
@@ -221,16 +224,11 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 			v.Add("outcome", "must be one of %s", strings.Join(Outcomes, ", "))
 			return v.Err()
 		}
-		result := map[string]any{}
-		if in.Score != nil {
-			result["score"] = *in.Score
+		previous, err := previousScore(ctx, ch, t, in)
+		if err != nil {
+			return err
 		}
-		if in.PreviousScore != nil {
-			result["previous_score"] = *in.PreviousScore
-			if in.Score != nil {
-				result["change"] = *in.Score - *in.PreviousScore
-			}
-		}
+		result := taskResult(in.Score, previous)
 		raw, _ := json.Marshal(result)
 		at := ch.at
 		t.Status, t.Outcome, t.Result, t.DoneAt, t.DoneBy = "done", in.Outcome, raw, &at, actor.Ref
@@ -253,4 +251,31 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 		return nil
 	})
 	return t, err
+}
+
+// previousScore is the score a re-survey's score is compared with: the one
+// the caller passed, else the customer's latest NPS by the time the case
+// opened, so that the agent need not look it up. Nil when there is nothing
+// to compare (no score after recovery, not a re-survey, no earlier NPS).
+func previousScore(ctx context.Context, ch *change, t *store.CaseTask, in CompleteInput) (*int, error) {
+	if in.PreviousScore != nil || in.Score == nil || t.Kind != "resurvey" {
+		return in.PreviousScore, nil
+	}
+	return ch.tx.LatestNPSAtOrBefore(ctx, ch.c.CustomerID, ch.c.OpenedAt)
+}
+
+// taskResult is what a completed task stores as its result: the score after
+// recovery, the score before and the change, as far as they are known.
+func taskResult(score, previous *int) map[string]any {
+	result := map[string]any{}
+	if score != nil {
+		result["score"] = *score
+	}
+	if previous != nil {
+		result["previous_score"] = *previous
+		if score != nil {
+			result["change"] = *score - *previous
+		}
+	}
+	return result
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -149,4 +150,62 @@ func queryPage[T any](ctx context.Context, db *DB, query string, args []any, lim
 		last = id(list[len(list)-1])
 	}
 	return list, nextCursor(len(list), limit, last), nil
+}
+
+// Lists sorted by a value rather than by id page by keyset (value, id): the
+// cursor carries the sort it belongs to, the last row's value of it and the
+// row's id, so that rows sharing a value are neither skipped nor repeated
+// between pages. Like the id cursor it is base64, an opaque token.
+type keysetCursor struct {
+	Sort string          `json:"sort"`
+	Key  json.RawMessage `json:"key"`
+	ID   int64           `json:"id"`
+}
+
+// encodeKeysetCursor encodes the position after a row whose sort value is
+// key (a number or a time; JSON keeps both exactly) and whose id is id.
+func encodeKeysetCursor(sort string, key any, id int64) (string, error) {
+	raw, err := json.Marshal(key)
+	if err != nil {
+		return "", fmt.Errorf("cursor key of %s: %w", sort, err)
+	}
+	b, err := json.Marshal(keysetCursor{Sort: sort, Key: raw, ID: id})
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// decodeKeysetCursor reads a cursor of encodeKeysetCursor made for sort; the
+// caller decodes the key into its column's type. A cursor of another sort
+// is refused rather than misread.
+func decodeKeysetCursor(cursor, sort string) (key json.RawMessage, id int64, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		var c keysetCursor
+		if json.Unmarshal(raw, &c) == nil && c.Sort == sort && len(c.Key) > 0 && c.ID > 0 {
+			return c.Key, c.ID, nil
+		}
+	}
+	return nil, 0, invalidCursor()
+}
+
+// invalidCursor is the error of a cursor this API did not return (the same
+// one decodeCursor gives).
+func invalidCursor() error {
+	return &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+		Fields: []fresco.FieldError{{Field: "cursor", Message: "not a cursor this API returned"}}}
+}
+
+// queryKeysetPage is queryPage for a query ordered by a value and then id:
+// the next cursor holds the last row's key as well as its id.
+func queryKeysetPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
+	scan func(rowScanner) (*T, error), id func(*T) int64, sort string, key func(*T) any) ([]*T, string, error) {
+	list, next, err := queryPage(ctx, db, query, args, limit, scan, id)
+	if err != nil || next == "" {
+		return list, next, err
+	}
+	last := list[len(list)-1]
+	next, err = encodeKeysetCursor(sort, key(last), id(last))
+	return list, next, err
 }

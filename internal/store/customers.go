@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +13,53 @@ import (
 
 const customerColumns = `id, external_id, name, email, phone, address,
 	consent_surveys, consent_marketing, consent_personalisation,
-	acquisition_source, referred_by, first_seen, tags, created_at, updated_at`
+	acquisition_source, referred_by, first_seen, tags, created_at, updated_at, version`
+
+// Customers, products, employees, locations and teams carry a version for
+// optimistic locking: every UPDATE of them sets version = version + 1, and a
+// writer that must not lose a concurrent change updates
+// WHERE id = ? AND version = COALESCE(?, version) with the version it read, so
+// that the check and the write are one statement (no read-then-write race on
+// either engine). The helpers below are shared by those five files.
+
+// AnyVersion, as the version an update expects, lets it overwrite whatever
+// version is stored: the last writer wins.
+const AnyVersion int64 = 0
+
+// expectedVersion is the argument for "version = COALESCE(?, version)": NULL
+// matches any version.
+func expectedVersion(version int64) any {
+	if version == AnyVersion {
+		return nil
+	}
+	return version
+}
+
+// staleOrMissing explains why a versioned UPDATE of table matched no row:
+// the record is gone (ENOTFOUND) or has moved past the version the writer
+// expected (ESTALE). The table name is one of ours, never user input.
+func (tx *Tx) staleOrMissing(ctx context.Context, table, what string, id, expected int64) error {
+	var current int64
+	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&current)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fresco.Errorf(fresco.ENOTFOUND, "%s %d not found", what, id)
+	case err != nil:
+		return err
+	}
+	return fresco.Errorf(fresco.ESTALE, "%s %d has changed since version %d (it is now at version %d); nothing was written",
+		what, id, expected, current)
+}
+
+// versionedWriteError maps the error of a versioned "UPDATE … RETURNING
+// version": no row means a missing or stale record, anything else goes
+// through writeError (the record's unique and foreign keys).
+func (tx *Tx) versionedWriteError(ctx context.Context, err error, table, what string, id, expected int64, writeError func(error) error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tx.staleOrMissing(ctx, table, what, id, expected)
+	}
+	return writeError(err)
+}
 
 func scanCustomer(row rowScanner) (*fresco.Customer, error) {
 	var (
@@ -23,7 +70,7 @@ func scanCustomer(row rowScanner) (*fresco.Customer, error) {
 	)
 	err := row.Scan(&c.ID, &externalID, &c.Name, &c.Email, &c.Phone, &c.Address,
 		&c.ConsentSurveys, &c.ConsentMarketing, &c.ConsentPersonalisation,
-		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt)
+		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -53,11 +100,11 @@ func (tx *Tx) CreateCustomer(ctx context.Context, c *fresco.Customer) error {
 	err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, name, email, phone, address,
 		consent_surveys, consent_marketing, consent_personalisation,
 		acquisition_source, referred_by, first_seen, tags, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
 		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt,
-	).Scan(&c.ID)
+	).Scan(&c.ID, &c.Version)
 	return customerWriteError(err, c)
 }
 
@@ -86,13 +133,25 @@ func (db *DB) CustomerByExternalID(ctx context.Context, externalID string) (*fre
 	return c, notFound(err, "customer with external_id", externalID)
 }
 
-// UpdateCustomer writes every field of c over the stored customer c.ID.
+// UpdateCustomer writes every field of c over the stored customer c.ID,
+// whatever its version, and sets c.Version to the new version.
 func (db *DB) UpdateCustomer(ctx context.Context, c *fresco.Customer) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateCustomer(ctx, c) })
+	return db.UpdateCustomerIfVersion(ctx, c, AnyVersion)
+}
+
+// UpdateCustomerIfVersion is UpdateCustomer for a writer that read the
+// customer at version: when the stored customer has moved past it, nothing is
+// written and the error is ESTALE.
+func (db *DB) UpdateCustomerIfVersion(ctx context.Context, c *fresco.Customer, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.updateCustomer(ctx, c, version) })
 }
 
 // UpdateCustomer writes every field of c over the stored customer c.ID.
 func (tx *Tx) UpdateCustomer(ctx context.Context, c *fresco.Customer) error {
+	return tx.updateCustomer(ctx, c, AnyVersion)
+}
+
+func (tx *Tx) updateCustomer(ctx context.Context, c *fresco.Customer, version int64) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -102,20 +161,17 @@ func (tx *Tx) UpdateCustomer(ctx context.Context, c *fresco.Customer) error {
 		}
 	}
 	c.UpdatedAt = now()
-	res, err := tx.Exec(ctx, `UPDATE customers SET external_id = ?, name = ?, email = ?, phone = ?, address = ?,
+	err := tx.QueryRow(ctx, `UPDATE customers SET external_id = ?, name = ?, email = ?, phone = ?, address = ?,
 		consent_surveys = ?, consent_marketing = ?, consent_personalisation = ?,
-		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?
-		WHERE id = ?`,
+		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
-		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt, c.ID)
-	if err := customerWriteError(err, c); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "customer %d not found", c.ID)
-	}
-	return nil
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt,
+		c.ID, expectedVersion(version),
+	).Scan(&c.Version)
+	return tx.versionedWriteError(ctx, err, "customers", "customer", c.ID, version,
+		func(err error) error { return customerWriteError(err, c) })
 }
 
 // checkNoReferralCycle refuses a referrer who was (directly or down the

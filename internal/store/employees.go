@@ -13,7 +13,7 @@ import (
 // case, so the UNIQUE constraint on email is case-insensitive in effect and a
 // login matches whatever case the user types.
 
-const employeeColumns = `id, email, name, role, location_id, team_id, active, hired_at, created_at, updated_at`
+const employeeColumns = `id, email, name, role, location_id, team_id, active, hired_at, created_at, updated_at, version`
 
 // scanEmployee reads employeeColumns, followed by any extra columns into extra.
 func scanEmployee(row rowScanner, extra ...any) (*fresco.Employee, error) {
@@ -25,7 +25,7 @@ func scanEmployee(row rowScanner, extra ...any) (*fresco.Employee, error) {
 		hiredAt    sql.NullTime
 	)
 	dest := append([]any{&e.ID, &e.Email, &e.Name, &role, &locationID, &teamID, &e.Active, &hiredAt,
-		&e.CreatedAt, &e.UpdatedAt}, extra...)
+		&e.CreatedAt, &e.UpdatedAt, &e.Version}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -128,10 +128,10 @@ func (tx *Tx) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
 	}
 	err := tx.QueryRow(ctx, `INSERT INTO employees (email, name, role, location_id, team_id, active, hired_at,
 		created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID), e.Active, nullTime(e.HiredAt),
 		e.CreatedAt, e.UpdatedAt,
-	).Scan(&e.ID)
+	).Scan(&e.ID, &e.Version)
 	return employeeWriteError(err, e)
 }
 
@@ -155,14 +155,26 @@ func (db *DB) EmployeeByEmail(ctx context.Context, email string) (*fresco.Employ
 	return e, notFound(err, "employee with e-mail", email)
 }
 
-// UpdateEmployee writes every field of e over the stored employee e.ID. It
-// leaves the password hash alone (see SetPasswordHash).
+// UpdateEmployee writes every field of e over the stored employee e.ID,
+// whatever its version, and sets e.Version to the new version. It leaves the
+// password hash alone (see SetPasswordHash).
 func (db *DB) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateEmployee(ctx, e) })
+	return db.UpdateEmployeeIfVersion(ctx, e, AnyVersion)
+}
+
+// UpdateEmployeeIfVersion is UpdateEmployee for a writer that read the
+// employee at version: when the stored employee has moved past it, nothing is
+// written and the error is ESTALE.
+func (db *DB) UpdateEmployeeIfVersion(ctx context.Context, e *fresco.Employee, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.updateEmployee(ctx, e, version) })
 }
 
 // UpdateEmployee writes every field of e over the stored employee e.ID.
 func (tx *Tx) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
+	return tx.updateEmployee(ctx, e, AnyVersion)
+}
+
+func (tx *Tx) updateEmployee(ctx context.Context, e *fresco.Employee, version int64) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -171,18 +183,14 @@ func (tx *Tx) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
 		return err
 	}
 	e.UpdatedAt = now()
-	res, err := tx.Exec(ctx, `UPDATE employees SET email = ?, name = ?, role = ?, location_id = ?, team_id = ?,
-		active = ?, hired_at = ?, updated_at = ?
-		WHERE id = ?`,
+	err := tx.QueryRow(ctx, `UPDATE employees SET email = ?, name = ?, role = ?, location_id = ?, team_id = ?,
+		active = ?, hired_at = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
 		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID),
-		e.Active, nullTime(e.HiredAt), e.UpdatedAt, e.ID)
-	if err := employeeWriteError(err, e); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "employee %d not found", e.ID)
-	}
-	return nil
+		e.Active, nullTime(e.HiredAt), e.UpdatedAt, e.ID, expectedVersion(version),
+	).Scan(&e.Version)
+	return tx.versionedWriteError(ctx, err, "employees", "employee", e.ID, version,
+		func(err error) error { return employeeWriteError(err, e) })
 }
 
 // EmployeeFilter selects employees for a list.
@@ -238,9 +246,11 @@ func (db *DB) SetPasswordHash(ctx context.Context, employeeID int64, hash string
 	return db.InTx(ctx, func(tx *Tx) error { return tx.SetPasswordHash(ctx, employeeID, hash) })
 }
 
-// SetPasswordHash stores the password hash of an employee within the transaction.
+// SetPasswordHash stores the password hash of an employee within the
+// transaction. The hash is not shown anywhere, but updated_at is, so the
+// version moves too.
 func (tx *Tx) SetPasswordHash(ctx context.Context, employeeID int64, hash string) error {
-	res, err := tx.Exec(ctx, `UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?`,
+	res, err := tx.Exec(ctx, `UPDATE employees SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 		hash, now(), employeeID)
 	if err != nil {
 		return err

@@ -178,3 +178,30 @@ func TestListEmployees(t *testing.T) {
 		}
 	})
 }
+
+// TestEmployeeVersion checks that every change moves an employee's version,
+// a new password included (it moves updated_at), and that a stale update
+// writes nothing.
+func TestEmployeeVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := &fresco.Employee{Email: "ann@example.com", Name: "Ann", Role: fresco.RoleAgent, Active: true}
+		if err := db.CreateEmployee(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, e.Version, 1)
+		if err := db.SetPasswordHash(ctx, e.ID, "hash"); err != nil {
+			t.Fatal(err)
+		}
+		e.Name = "Ann A."
+		wantCode(t, fresco.ESTALE, db.UpdateEmployeeIfVersion(ctx, e, 1))
+		if err := db.UpdateEmployeeIfVersion(ctx, e, 2); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, e.Version, 3)
+		if got, _ := db.Employee(ctx, e.ID); got.Name != "Ann A." || got.Version != 3 {
+			t.Fatalf("stored %+v", got)
+		}
+	})
+}

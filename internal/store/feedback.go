@@ -453,6 +453,23 @@ func (tx *Tx) EmployeeLocation(ctx context.Context, employeeID int64) (*int64, b
 	return ptrID(loc), true, nil
 }
 
+// LatestNPSAtOrBefore returns the customer's most recent NPS score recorded at
+// or before t, or nil when there is none. A re-survey compares with it. The
+// bound is inclusive because a case opened from a complaint opens at the
+// very moment of that response.
+func (tx *Tx) LatestNPSAtOrBefore(ctx context.Context, customerID int64, t time.Time) (*int, error) {
+	var nps sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT nps FROM responses WHERE customer_id = ? AND nps IS NOT NULL AND responded_at <= ?
+		ORDER BY responded_at DESC, id DESC LIMIT 1`, customerID, t.UTC().Truncate(time.Microsecond)).Scan(&nps)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ptrInt(nps), nil
+}
+
 // CustomerPurchaseCount counts a customer's purchases made before t.
 func (tx *Tx) CustomerPurchaseCount(ctx context.Context, customerID int64, before time.Time) (int, error) {
 	var n int
@@ -464,7 +481,7 @@ func (tx *Tx) CustomerPurchaseCount(ctx context.Context, customerID int64, befor
 // SetAcquisitionSourceIfEmpty records a customer's "How did you hear about
 // us?" answer unless one is already on file.
 func (tx *Tx) SetAcquisitionSourceIfEmpty(ctx context.Context, customerID int64, source string) error {
-	_, err := tx.Exec(ctx, `UPDATE customers SET acquisition_source = ?, updated_at = ? WHERE id = ? AND acquisition_source = ''`,
+	_, err := tx.Exec(ctx, `UPDATE customers SET acquisition_source = ?, updated_at = ?, version = version + 1 WHERE id = ? AND acquisition_source = ''`,
 		source, now(), customerID)
 	return err
 }

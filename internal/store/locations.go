@@ -7,11 +7,11 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const locationColumns = `id, name, timezone, address, created_at`
+const locationColumns = `id, name, timezone, address, created_at, version`
 
 func scanLocation(row rowScanner) (*fresco.Location, error) {
 	var l fresco.Location
-	if err := row.Scan(&l.ID, &l.Name, &l.Timezone, &l.Address, &l.CreatedAt); err != nil {
+	if err := row.Scan(&l.ID, &l.Name, &l.Timezone, &l.Address, &l.CreatedAt, &l.Version); err != nil {
 		return nil, err
 	}
 	l.CreatedAt = l.CreatedAt.UTC()
@@ -42,9 +42,9 @@ func (tx *Tx) CreateLocation(ctx context.Context, l *fresco.Location) error {
 	}
 	l.CreatedAt = now()
 	err := tx.QueryRow(ctx, `INSERT INTO locations (name, timezone, address, created_at)
-		VALUES (?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?) RETURNING id, version`,
 		l.Name, l.Timezone, l.Address, l.CreatedAt,
-	).Scan(&l.ID)
+	).Scan(&l.ID, &l.Version)
 	return locationWriteError(err, l)
 }
 
@@ -61,25 +61,33 @@ func (db *DB) LocationByName(ctx context.Context, name string) (*fresco.Location
 }
 
 // UpdateLocation writes the name, time zone and address of l over the stored
-// location l.ID.
+// location l.ID, whatever its version, and sets l.Version to the new version.
 func (db *DB) UpdateLocation(ctx context.Context, l *fresco.Location) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateLocation(ctx, l) })
+	return db.UpdateLocationIfVersion(ctx, l, AnyVersion)
+}
+
+// UpdateLocationIfVersion is UpdateLocation for a writer that read the
+// location at version: when the stored location has moved past it, nothing
+// is written and the error is ESTALE.
+func (db *DB) UpdateLocationIfVersion(ctx context.Context, l *fresco.Location, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.updateLocation(ctx, l, version) })
 }
 
 // UpdateLocation writes l over the stored location l.ID within the transaction.
 func (tx *Tx) UpdateLocation(ctx context.Context, l *fresco.Location) error {
+	return tx.updateLocation(ctx, l, AnyVersion)
+}
+
+func (tx *Tx) updateLocation(ctx context.Context, l *fresco.Location, version int64) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
-	res, err := tx.Exec(ctx, `UPDATE locations SET name = ?, timezone = ?, address = ? WHERE id = ?`,
-		l.Name, l.Timezone, l.Address, l.ID)
-	if err := locationWriteError(err, l); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "location %d not found", l.ID)
-	}
-	return nil
+	err := tx.QueryRow(ctx, `UPDATE locations SET name = ?, timezone = ?, address = ?, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		l.Name, l.Timezone, l.Address, l.ID, expectedVersion(version),
+	).Scan(&l.Version)
+	return tx.versionedWriteError(ctx, err, "locations", "location", l.ID, version,
+		func(err error) error { return locationWriteError(err, l) })
 }
 
 // LocationFilter selects locations for a list.

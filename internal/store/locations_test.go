@@ -61,3 +61,29 @@ func TestLocationLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestLocationVersion checks that an update moves a location's version and
+// that a stale update writes nothing.
+func TestLocationVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		l := &fresco.Location{Name: "York"}
+		if err := db.CreateLocation(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, l.Version, 1)
+		stale := *l
+		l.Address = "1 High St"
+		if err := db.UpdateLocationIfVersion(ctx, l, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, l.Version, 2)
+		stale.Name = "Lost update"
+		wantCode(t, fresco.ESTALE, db.UpdateLocationIfVersion(ctx, &stale, 1))
+		if got, _ := db.Location(ctx, l.ID); got.Name != "York" || got.Address != "1 High St" || got.Version != 2 {
+			t.Fatalf("stored %+v", got)
+		}
+		wantCode(t, fresco.ENOTFOUND, db.UpdateLocationIfVersion(ctx, &fresco.Location{ID: 999, Name: "X"}, 1))
+	})
+}

@@ -7,11 +7,11 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const productColumns = `id, sku, name, category, list_price, unit_cost, created_at, updated_at`
+const productColumns = `id, sku, name, category, list_price, unit_cost, created_at, updated_at, version`
 
 func scanProduct(row rowScanner) (*fresco.Product, error) {
 	var p fresco.Product
-	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.Category, &p.ListPrice, &p.UnitCost, &p.CreatedAt, &p.UpdatedAt)
+	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.Category, &p.ListPrice, &p.UnitCost, &p.CreatedAt, &p.UpdatedAt, &p.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +43,9 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *fresco.Product) error {
 	t := now()
 	p.CreatedAt, p.UpdatedAt = t, t
 	err := tx.QueryRow(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.CreatedAt, p.UpdatedAt,
-	).Scan(&p.ID)
+	).Scan(&p.ID, &p.Version)
 	return productWriteError(err, p)
 }
 
@@ -73,27 +73,36 @@ func (tx *Tx) ProductBySKU(ctx context.Context, sku string) (*fresco.Product, er
 	return p, notFound(err, "product with sku", sku)
 }
 
-// UpdateProduct writes every field of p over the stored product p.ID.
+// UpdateProduct writes every field of p over the stored product p.ID,
+// whatever its version, and sets p.Version to the new version.
 func (db *DB) UpdateProduct(ctx context.Context, p *fresco.Product) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateProduct(ctx, p) })
+	return db.UpdateProductIfVersion(ctx, p, AnyVersion)
+}
+
+// UpdateProductIfVersion is UpdateProduct for a writer that read the product
+// at version: when the stored product has moved past it, nothing is written
+// and the error is ESTALE.
+func (db *DB) UpdateProductIfVersion(ctx context.Context, p *fresco.Product, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.updateProduct(ctx, p, version) })
 }
 
 // UpdateProduct writes every field of p over the stored product p.ID.
 func (tx *Tx) UpdateProduct(ctx context.Context, p *fresco.Product) error {
+	return tx.updateProduct(ctx, p, AnyVersion)
+}
+
+func (tx *Tx) updateProduct(ctx context.Context, p *fresco.Product, version int64) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.UpdatedAt = now()
-	res, err := tx.Exec(ctx, `UPDATE products SET sku = ?, name = ?, category = ?, list_price = ?, unit_cost = ?, updated_at = ?
-		WHERE id = ?`,
-		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UpdatedAt, p.ID)
-	if err := productWriteError(err, p); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "product %d not found", p.ID)
-	}
-	return nil
+	err := tx.QueryRow(ctx, `UPDATE products SET sku = ?, name = ?, category = ?, list_price = ?, unit_cost = ?,
+		updated_at = ?, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UpdatedAt, p.ID, expectedVersion(version),
+	).Scan(&p.Version)
+	return tx.versionedWriteError(ctx, err, "products", "product", p.ID, version,
+		func(err error) error { return productWriteError(err, p) })
 }
 
 // UpsertProduct stores p by SKU, for the importer: it inserts a new product,
@@ -118,13 +127,13 @@ func (tx *Tx) UpsertProduct(ctx context.Context, p *fresco.Product) (created boo
 	}
 	t := now()
 	rows, err := tx.Query(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id, version`,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, t, t)
 	if err != nil {
 		return false, err
 	}
 	if rows.Next() {
-		err = rows.Scan(&p.ID)
+		err = rows.Scan(&p.ID, &p.Version)
 		created = err == nil
 	}
 	rows.Close()
@@ -138,10 +147,11 @@ func (tx *Tx) UpsertProduct(ctx context.Context, p *fresco.Product) (created boo
 		p.CreatedAt, p.UpdatedAt = t, t
 		return true, nil
 	}
-	err = tx.QueryRow(ctx, `UPDATE products SET name = ?, category = ?, list_price = ?, unit_cost = ?, updated_at = ?
-		WHERE sku = ? RETURNING id, created_at`,
+	err = tx.QueryRow(ctx, `UPDATE products SET name = ?, category = ?, list_price = ?, unit_cost = ?, updated_at = ?,
+		version = version + 1
+		WHERE sku = ? RETURNING id, created_at, version`,
 		p.Name, p.Category, p.ListPrice, p.UnitCost, t, p.SKU,
-	).Scan(&p.ID, &p.CreatedAt)
+	).Scan(&p.ID, &p.CreatedAt, &p.Version)
 	if err != nil {
 		return false, err
 	}

@@ -144,3 +144,33 @@ func wantFieldError(t *testing.T, err error, code, field string) {
 
 // errOf drops the value of a (value, error) pair.
 func errOf[T any](_ T, err error) error { return err }
+
+// TestProductVersion checks that every change moves a product's version,
+// the importer's upsert included, and that a stale update writes nothing.
+func TestProductVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := &fresco.Product{SKU: "TEA-1", Name: "Tea", ListPrice: 450}
+		if err := db.CreateProduct(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, p.Version, 1)
+		stale := *p
+		p.ListPrice = 500
+		if err := db.UpdateProductIfVersion(ctx, p, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, p.Version, 2)
+		stale.Name = "Lost update"
+		wantCode(t, fresco.ESTALE, db.UpdateProductIfVersion(ctx, &stale, 1))
+		upsert := &fresco.Product{SKU: "TEA-1", Name: "Green tea", ListPrice: 500}
+		if _, err := db.UpsertProduct(ctx, upsert); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, upsert.Version, 3)
+		if got, _ := db.Product(ctx, p.ID); got.Name != "Green tea" || got.Version != 3 {
+			t.Fatalf("stored %+v", got)
+		}
+	})
+}

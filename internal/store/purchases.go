@@ -556,7 +556,10 @@ func (tx *Tx) advanceFirstSeen(ctx context.Context, plan *purchasePlan) error {
 	}
 	for id, t := range earliest {
 		t = t.UTC().Truncate(time.Microsecond)
-		if _, err := tx.Exec(ctx, `UPDATE customers SET first_seen = ? WHERE id = ? AND first_seen > ?`, t, id, t); err != nil {
+		// A new first_seen is a change to the customer like any other: it
+		// bumps the version, so a PATCH based on the old one cannot undo it.
+		if _, err := tx.Exec(ctx, `UPDATE customers SET first_seen = ?, version = version + 1
+			WHERE id = ? AND first_seen > ?`, t, id, t); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const teamColumns = `id, name, location_id, manager_id, created_at`
+const teamColumns = `id, name, location_id, manager_id, created_at, version`
 
 func scanTeam(row interface{ Scan(...any) error }) (*fresco.Team, error) {
 	var (
@@ -15,7 +15,7 @@ func scanTeam(row interface{ Scan(...any) error }) (*fresco.Team, error) {
 		locationID sql.NullInt64
 		managerID  sql.NullInt64
 	)
-	if err := row.Scan(&t.ID, &t.Name, &locationID, &managerID, &t.CreatedAt); err != nil {
+	if err := row.Scan(&t.ID, &t.Name, &locationID, &managerID, &t.CreatedAt, &t.Version); err != nil {
 		return nil, err
 	}
 	t.LocationID, t.ManagerID = ptrID(locationID), ptrID(managerID)
@@ -58,9 +58,9 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *fresco.Team) error {
 	}
 	t.CreatedAt = now()
 	err := tx.QueryRow(ctx, `INSERT INTO teams (name, location_id, manager_id, created_at)
-		VALUES (?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?) RETURNING id, version`,
 		t.Name, nullID(t.LocationID), nullID(t.ManagerID), t.CreatedAt,
-	).Scan(&t.ID)
+	).Scan(&t.ID, &t.Version)
 	return teamWriteError(err, t)
 }
 
@@ -70,28 +70,37 @@ func (db *DB) Team(ctx context.Context, id int64) (*fresco.Team, error) {
 	return t, notFound(err, "team", id)
 }
 
-// UpdateTeam writes the name, location and manager of t over the stored team t.ID.
+// UpdateTeam writes the name, location and manager of t over the stored team
+// t.ID, whatever its version, and sets t.Version to the new version.
 func (db *DB) UpdateTeam(ctx context.Context, t *fresco.Team) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateTeam(ctx, t) })
+	return db.UpdateTeamIfVersion(ctx, t, AnyVersion)
+}
+
+// UpdateTeamIfVersion is UpdateTeam for a writer that read the team at
+// version: when the stored team has moved past it, nothing is written and the
+// error is ESTALE.
+func (db *DB) UpdateTeamIfVersion(ctx context.Context, t *fresco.Team, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.updateTeam(ctx, t, version) })
 }
 
 // UpdateTeam writes t over the stored team t.ID within the transaction.
 func (tx *Tx) UpdateTeam(ctx context.Context, t *fresco.Team) error {
+	return tx.updateTeam(ctx, t, AnyVersion)
+}
+
+func (tx *Tx) updateTeam(ctx context.Context, t *fresco.Team, version int64) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	if err := tx.checkForeignRefs(ctx, teamForeignRefs(t)...); err != nil {
 		return err
 	}
-	res, err := tx.Exec(ctx, `UPDATE teams SET name = ?, location_id = ?, manager_id = ? WHERE id = ?`,
-		t.Name, nullID(t.LocationID), nullID(t.ManagerID), t.ID)
-	if err := teamWriteError(err, t); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "team %d not found", t.ID)
-	}
-	return nil
+	err := tx.QueryRow(ctx, `UPDATE teams SET name = ?, location_id = ?, manager_id = ?, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		t.Name, nullID(t.LocationID), nullID(t.ManagerID), t.ID, expectedVersion(version),
+	).Scan(&t.Version)
+	return tx.versionedWriteError(ctx, err, "teams", "team", t.ID, version,
+		func(err error) error { return teamWriteError(err, t) })
 }
 
 // ListTeams returns every team, ordered by name. Teams are few, so the list

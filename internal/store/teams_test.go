@@ -58,3 +58,28 @@ func TestTeamLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestTeamVersion checks that an update moves a team's version and that a
+// stale update writes nothing.
+func TestTeamVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		team := &fresco.Team{Name: "Desk"}
+		if err := db.CreateTeam(ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, team.Version, 1)
+		stale := *team
+		team.Name = "Front desk"
+		if err := db.UpdateTeamIfVersion(ctx, team, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantVersion(t, team.Version, 2)
+		stale.Name = "Lost update"
+		wantCode(t, fresco.ESTALE, db.UpdateTeamIfVersion(ctx, &stale, 1))
+		if got, _ := db.Team(ctx, team.ID); got.Name != "Front desk" || got.Version != 2 {
+			t.Fatalf("stored %+v", got)
+		}
+	})
+}

@@ -9,7 +9,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -446,22 +448,94 @@ type CustomerValueFilter struct {
 	Mercenary bool // only mercenaries
 	Apostle   bool // only apostles
 	// Sort is clv (default), historical_value, referral_value, p_alive,
-	// last_purchase or customer_id; all descending except customer_id.
-	Sort  string
-	Limit int // 0: all
+	// last_purchase, profit or customer_id; all descending except
+	// customer_id, ties broken by customer id.
+	Sort   string
+	Limit  int    // ListCustomerValues: 0 means all; PageCustomerValues: the page size
+	Cursor string // PageCustomerValues: the next cursor of the previous page
 }
 
-var customerValueSorts = map[string]string{
-	"clv": "v.clv DESC", "historical_value": "v.historical_value DESC", "referral_value": "v.referral_value DESC",
-	"p_alive": "v.p_alive DESC", "last_purchase": "v.last_purchase DESC", "customer_id": "v.customer_id",
-	"profit": "v.historical_profit DESC",
+// customerValueSort is one order of the customer_value lists. Value sorts
+// are descending with the customer id ascending among equal values; key is
+// a row's value of the column, as the cursor keeps it (float64, int64 or
+// time.Time, never Money, whose JSON is a string), and decodeKey reads it
+// back. customer_id has no key: its cursor is the plain id cursor.
+type customerValueSort struct {
+	column    string
+	key       func(*CustomerValue) any
+	decodeKey func(json.RawMessage) (any, error)
+}
+
+var customerValueSorts = map[string]customerValueSort{
+	"clv":              {"v.clv", func(v *CustomerValue) any { return v.CLV }, decodeKeyAs[float64]},
+	"historical_value": {"v.historical_value", func(v *CustomerValue) any { return int64(v.HistoricalValue) }, decodeKeyAs[int64]},
+	"referral_value":   {"v.referral_value", func(v *CustomerValue) any { return int64(v.ReferralValue) }, decodeKeyAs[int64]},
+	"p_alive":          {"v.p_alive", func(v *CustomerValue) any { return v.PAlive }, decodeKeyAs[float64]},
+	"last_purchase":    {"v.last_purchase", func(v *CustomerValue) any { return v.LastPurchase.UTC() }, decodeKeyAs[time.Time]},
+	"profit":           {"v.historical_profit", func(v *CustomerValue) any { return int64(v.HistoricalProfit) }, decodeKeyAs[int64]},
+	"customer_id":      {column: "v.customer_id"},
+}
+
+// decodeKeyAs decodes a cursor key into T, the Go type of its column, so
+// that it binds as the column's values do. A time goes back to UTC: SQLite
+// keeps times as text and compares the text, which orders like the times
+// because ReplaceCustomerValues writes every one in UTC.
+func decodeKeyAs[T any](raw json.RawMessage) (any, error) {
+	var key T
+	if err := json.Unmarshal(raw, &key); err != nil {
+		return nil, invalidCursor()
+	}
+	if t, ok := any(key).(time.Time); ok {
+		return t.UTC(), nil
+	}
+	return key, nil
 }
 
 // ValidCustomerValueSort reports whether s is a sort ListCustomerValues knows.
 func ValidCustomerValueSort(s string) bool { _, ok := customerValueSorts[s]; return ok || s == "" }
 
-// ListCustomerValues returns rows of customer_value with the customer's name.
-func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, error) {
+// customerValueSortOf returns the sort named s ("" is clv) and its name.
+func customerValueSortOf(s string) (customerValueSort, string, error) {
+	if s == "" {
+		s = "clv"
+	}
+	sort, ok := customerValueSorts[s]
+	if !ok {
+		return sort, s, fresco.Errorf(fresco.EINVALID, "unknown sort %q", s)
+	}
+	return sort, s, nil
+}
+
+// orderBy is the ORDER BY of the sort: the column, then the id.
+func (s customerValueSort) orderBy() string {
+	if s.key == nil {
+		return s.column
+	}
+	return s.column + " DESC, v.customer_id"
+}
+
+// after returns the keyset condition for the rows after cursor and its
+// arguments. For value sorts it is "value < k, or value = k and id > i",
+// written as col <= k AND (col < k OR id > i) so that an index on the
+// column can serve the range.
+func (s customerValueSort) after(name, cursor string) (string, []any, error) {
+	if s.key == nil {
+		id, err := decodeCursor(cursor)
+		return "v.customer_id > ?", []any{id}, err
+	}
+	raw, id, err := decodeKeysetCursor(cursor, name)
+	if err != nil {
+		return "", nil, err
+	}
+	key, err := s.decodeKey(raw)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.column + " <= ? AND (" + s.column + " < ? OR v.customer_id > ?)", []any{key, key, id}, nil
+}
+
+// customerValueWhere is the WHERE of a filter (without the cursor).
+func customerValueWhere(f CustomerValueFilter) ([]string, []any) {
 	where := []string{"1 = 1"}
 	var args []any
 	if f.Segment != "" {
@@ -473,16 +547,23 @@ func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 	if f.Apostle {
 		where = append(where, "v.apostle")
 	}
-	order, ok := customerValueSorts[f.Sort]
-	if !ok {
-		if f.Sort != "" {
-			return nil, fresco.Errorf(fresco.EINVALID, "unknown sort %q", f.Sort)
-		}
-		order = customerValueSorts["clv"]
+	return where, args
+}
+
+// customerValueSelect reads rows of customer_value with the customer's name.
+var customerValueSelect = `SELECT ` + prefixed("v.", customerValueColumns) + `, c.name
+		FROM customer_value v JOIN customers c ON c.id = v.customer_id`
+
+// ListCustomerValues returns rows of customer_value with the customer's
+// name: all of them, or the first f.Limit. f.Cursor is ignored; lists that
+// page use PageCustomerValues.
+func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, error) {
+	sort, _, err := customerValueSortOf(f.Sort)
+	if err != nil {
+		return nil, err
 	}
-	q := `SELECT ` + prefixed("v.", customerValueColumns) + `, c.name
-		FROM customer_value v JOIN customers c ON c.id = v.customer_id
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + `, v.customer_id`
+	where, args := customerValueWhere(f)
+	q := customerValueSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + sort.orderBy()
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -499,6 +580,279 @@ func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 			return nil, err
 		}
 		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// PageCustomerValues returns one page of rows of customer_value (f.Limit
+// rows, default 50, at most 1000) after f.Cursor, and the cursor of the next
+// page ("" on the last). The cursor is a keyset on (sort value, customer
+// id), so paging is stable while rows are read and survives ties; it
+// belongs to its sort.
+func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, string, error) {
+	sort, name, err := customerValueSortOf(f.Sort)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args := customerValueWhere(f)
+	if f.Cursor != "" {
+		cond, condArgs, err := sort.after(name, f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where, args = append(where, cond), append(args, condArgs...)
+	}
+	q := customerValueSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + sort.orderBy() + ` LIMIT ?`
+	scan := func(r rowScanner) (*CustomerValue, error) { return scanCustomerValue(r, true) }
+	id := func(v *CustomerValue) int64 { return v.CustomerID }
+	if sort.key == nil {
+		return queryPage(ctx, db, q, args, pageLimit(f.Limit), scan, id)
+	}
+	return queryKeysetPage(ctx, db, q, args, pageLimit(f.Limit), scan, id, name, sort.key)
+}
+
+// The views of the last refit (internal/value's summary, Pareto curve and
+// segment table) are aggregates over customer_value, computed here so that a
+// request reads a few rows, not one per customer. Sums are returned raw —
+// money in cents, CLV in cents with fractions — and value does the division
+// and rounding it did when it summed the rows itself.
+
+// CustomerValueSums adds up a group of rows of customer_value.
+type CustomerValueSums struct {
+	Customers        int
+	CLV              float64 // Σ clv, cents
+	HistoricalValue  fresco.Money
+	HistoricalProfit fresco.Money
+	PAlive           float64 // Σ p_alive
+	Purchases        int64
+}
+
+// customerValueSums is the SELECT list of CustomerValueSums, in the order of
+// sumsDest. COALESCE: SUM over no rows is NULL.
+const customerValueSums = `COUNT(*), COALESCE(SUM(clv), 0), COALESCE(SUM(historical_value), 0),
+	COALESCE(SUM(historical_profit), 0), COALESCE(SUM(p_alive), 0), COALESCE(SUM(purchases), 0)`
+
+// sumsDest returns the scan destinations of customerValueSums.
+func (s *CustomerValueSums) sumsDest() []any {
+	return []any{&s.Customers, &s.CLV, &s.HistoricalValue, &s.HistoricalProfit, &s.PAlive, &s.Purchases}
+}
+
+// CustomerValueTotals sums the whole of customer_value.
+type CustomerValueTotals struct {
+	CustomerValueSums
+	RelatedSalesValue fresco.Money
+	ExpectedPurchases float64 // Σ expected_purchases
+	LikelyActive      int     // p_alive ≥ 0.5
+	Mercenaries       int
+	Apostles          int
+	// ReferredValue is the historical value of the customers somebody
+	// referred: each referred customer once, whoever referred them.
+	ReferredValue  fresco.Money
+	MinCLV, MaxCLV float64   // cents; 0 when there are no rows
+	ComputedAt     time.Time // of the refit; zero when there are no rows
+}
+
+// CustomerValueGroups sums customer_value per segment, and over the
+// mercenaries and over the apostles (flagged customers are in a segment
+// too). Flags nobody has come back with zero customers.
+func (db *DB) CustomerValueGroups(ctx context.Context) (segments, flags map[string]CustomerValueSums, err error) {
+	rows, err := db.Query(ctx, `SELECT 'segment', segment, `+customerValueSums+` FROM customer_value GROUP BY segment
+		UNION ALL SELECT 'flag', 'mercenary', `+customerValueSums+` FROM customer_value WHERE mercenary
+		UNION ALL SELECT 'flag', 'apostle', `+customerValueSums+` FROM customer_value WHERE apostle`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("customer value groups: %w", err)
+	}
+	defer rows.Close()
+	segments, flags = map[string]CustomerValueSums{}, map[string]CustomerValueSums{}
+	for rows.Next() {
+		var kind, name string
+		var g CustomerValueSums
+		if err := rows.Scan(append([]any{&kind, &name}, g.sumsDest()...)...); err != nil {
+			return nil, nil, err
+		}
+		if kind == "flag" {
+			flags[name] = g
+		} else {
+			segments[name] = g
+		}
+	}
+	return segments, flags, rows.Err()
+}
+
+// CustomerValueSnapshot reads customer_value in one read-only transaction:
+// a view made of several statements sees one refit even when another
+// commits in between (ReplaceCustomerValues promises readers the old refit
+// or the new one, never a mix).
+type CustomerValueSnapshot struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// ReadCustomerValues runs fn on a snapshot of the database.
+func (db *DB) ReadCustomerValues(ctx context.Context, fn func(*CustomerValueSnapshot) error) error {
+	// SQLite (WAL): a deferred BEGIN on a reader takes its snapshot at the
+	// first read. PostgreSQL: REPEATABLE READ gives every statement of the
+	// transaction the same snapshot (READ COMMITTED would not).
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback() // read only: nothing to commit
+	return fn(&CustomerValueSnapshot{tx: tx, db: db})
+}
+
+func (s *CustomerValueSnapshot) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.tx.QueryContext(ctx, s.db.rebind(query), args...)
+}
+
+func (s *CustomerValueSnapshot) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.tx.QueryRowContext(ctx, s.db.rebind(query), args...)
+}
+
+// Totals sums customer_value. The referred customers' value is a scalar
+// subquery so that it comes from the same statement.
+func (s *CustomerValueSnapshot) Totals(ctx context.Context) (*CustomerValueTotals, error) {
+	var t CustomerValueTotals
+	var computedAt any
+	dest := append(t.sumsDest(), &t.RelatedSalesValue, &t.ExpectedPurchases, &t.LikelyActive, &t.Mercenaries, &t.Apostles,
+		&t.MinCLV, &t.MaxCLV, &computedAt, &t.ReferredValue)
+	err := s.queryRow(ctx, `SELECT `+customerValueSums+`,
+			COALESCE(SUM(related_sales_value), 0), COALESCE(SUM(expected_purchases), 0),
+			COALESCE(SUM(CASE WHEN p_alive >= 0.5 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN mercenary THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN apostle THEN 1 ELSE 0 END), 0),
+			COALESCE(MIN(clv), 0), COALESCE(MAX(clv), 0), MAX(computed_at),
+			(SELECT COALESCE(SUM(r.historical_value), 0) FROM customer_value r
+				JOIN customers c ON c.id = r.customer_id WHERE c.referred_by IS NOT NULL)
+		FROM customer_value`).Scan(dest...)
+	if err != nil {
+		return nil, fmt.Errorf("customer value totals: %w", err)
+	}
+	if at, err := anyTime(computedAt); err != nil {
+		return nil, err
+	} else if at != nil {
+		t.ComputedAt = *at
+	}
+	return &t, nil
+}
+
+// SortedCLV returns the clv (cents) of the rows at ranks [from, to) of
+// customer_value in ascending clv order, n being its number of rows: order
+// statistics read off the clv index from whichever end is nearer.
+func (s *CustomerValueSnapshot) SortedCLV(ctx context.Context, n, from, to int) ([]float64, error) {
+	if from >= to {
+		return nil, nil
+	}
+	if from > n-to { // nearer the top: ranks [n−to, n−from) from the top, reversed
+		vals, err := s.floats(ctx, `SELECT clv FROM customer_value ORDER BY clv DESC LIMIT ? OFFSET ?`, to-from, n-to)
+		slices.Reverse(vals)
+		return vals, err
+	}
+	return s.floats(ctx, `SELECT clv FROM customer_value ORDER BY clv LIMIT ? OFFSET ?`, to-from, from)
+}
+
+// CLVHistogram counts the rows per bar of a histogram of clv in currency
+// units: x = clv / 100 falls in bar ⌊(x − lo) / width⌋, bars below 0 count in
+// bar 0 and bars from bars − 1 up in the last one (it is open-ended). The
+// expression is the same sequence of float64 operations value used on each
+// row, so a value on a bar's edge lands in the same bar.
+func (s *CustomerValueSnapshot) CLVHistogram(ctx context.Context, lo, width float64, bars int) ([]int, error) {
+	const bar = `(clv / ? - ?) / ?`
+	last := bars - 1
+	rows, err := s.query(ctx, `SELECT bar, COUNT(*) FROM (
+			SELECT CASE WHEN `+bar+` >= ? THEN ? ELSE CAST(FLOOR(`+bar+`) AS INTEGER) END AS bar FROM customer_value
+		) bars GROUP BY bar`, 100.0, lo, width, float64(last), last, 100.0, lo, width)
+	if err != nil {
+		return nil, fmt.Errorf("clv histogram: %w", err)
+	}
+	defer rows.Close()
+	counts := make([]int, bars)
+	for rows.Next() {
+		var b, n int
+		if err := rows.Scan(&b, &n); err != nil {
+			return nil, err
+		}
+		counts[max(0, min(b, last))] += n
+	}
+	return counts, rows.Err()
+}
+
+// customerValueMetrics are the columns a Pareto curve can rank customers by.
+var customerValueMetrics = map[string]string{"profit": "historical_profit", "revenue": "historical_value", "clv": "clv"}
+
+func metricColumn(metric string) (string, error) {
+	col, ok := customerValueMetrics[metric]
+	if !ok {
+		return "", fresco.Errorf(fresco.EINVALID, "metric must be profit, revenue or clv")
+	}
+	return col, nil
+}
+
+// MetricTotal returns the number of rows of customer_value and the sum of
+// metric (profit, revenue or clv) over them, in cents.
+func (s *CustomerValueSnapshot) MetricTotal(ctx context.Context, metric string) (n int, total float64, err error) {
+	col, err := metricColumn(metric)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(`+col+`), 0) FROM customer_value`).Scan(&n, &total)
+	return n, total, err
+}
+
+// TopSums returns, for each k in ranks (1-based), the sum of metric over the
+// k customers with the highest metric, in cents: the running sum of a window
+// ordered best first, kept at the ranks asked for. ROWS (not the default
+// RANGE) so that customers with equal values are counted one by one.
+func (s *CustomerValueSnapshot) TopSums(ctx context.Context, metric string, ranks []int) (map[int]float64, error) {
+	col, err := metricColumn(metric)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]float64{}
+	if len(ranks) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ranks))
+	for i, k := range ranks {
+		args[i] = k
+	}
+	rows, err := s.query(ctx, `SELECT top_n, running_sum FROM (
+			SELECT ROW_NUMBER() OVER best AS top_n, SUM(`+col+`) OVER best AS running_sum
+			FROM customer_value
+			WINDOW best AS (ORDER BY `+col+` DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+		) ranked WHERE top_n IN (`+placeholders(len(ranks))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("top sums of %s: %w", metric, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int
+		var sum float64
+		if err := rows.Scan(&k, &sum); err != nil {
+			return nil, err
+		}
+		out[k] = sum
+	}
+	return out, rows.Err()
+}
+
+func (s *CustomerValueSnapshot) floats(ctx context.Context, query string, args ...any) ([]float64, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []float64
+	for rows.Next() {
+		var f float64
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

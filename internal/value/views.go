@@ -3,8 +3,9 @@ package value
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -55,10 +56,6 @@ type Summary struct {
 	Fits         []FitInfo  `json:"fits"`
 }
 
-func (s *Service) all(ctx context.Context) ([]*store.CustomerValue, error) {
-	return s.db.ListCustomerValues(ctx, store.CustomerValueFilter{Sort: "customer_id"})
-}
-
 // Fits returns the models of the last refit.
 func (s *Service) Fits(ctx context.Context) ([]FitInfo, error) {
 	rows, err := s.db.LatestCLVFits(ctx)
@@ -77,7 +74,8 @@ func (s *Service) Fits(ctx context.Context) ([]FitInfo, error) {
 
 // Summary returns the distribution of CLV over customers, the totals and
 // the fit diagnostics of the last refit. bins is the number of histogram
-// bars (default 20); the last bar collects the top 1%.
+// bars (default 20); the last bar collects the top 1%. The database does
+// the sums and counts; every statement reads the same refit.
 func (s *Service) Summary(ctx context.Context, bins int) (*Summary, error) {
 	if bins <= 0 {
 		bins = 20
@@ -85,104 +83,100 @@ func (s *Service) Summary(ctx context.Context, bins int) (*Summary, error) {
 	if bins > 200 {
 		return nil, fresco.Errorf(fresco.EINVALID, "bins must be at most 200")
 	}
-	rows, err := s.all(ctx)
-	if err != nil {
-		return nil, err
-	}
 	fits, err := s.Fits(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := &Summary{Horizon: s.HorizonText(), Fits: fits, Distribution: []Bin{}}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	at := rows[0].ComputedAt
-	out.ComputedAt = &at
-	t := &out.Totals
-	clvs := make([]float64, len(rows))
-	var pAlive float64
-	for i, v := range rows {
-		clvs[i] = v.CLV / 100
-		t.TotalCLV += v.CLV / 100
-		t.HistoricalValue += v.HistoricalValue.Float()
-		t.HistoricalProfit += v.HistoricalProfit.Float()
-		t.RelatedSalesValue += v.RelatedSalesValue.Float()
-		t.ExpectedPurchases += v.ExpectedPurchases
-		pAlive += v.PAlive
-		if v.PAlive >= 0.5 {
-			t.LikelyActive++
+	err = s.db.ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
+		t, err := r.Totals(ctx)
+		if err != nil || t.Customers == 0 {
+			return err
 		}
-		if v.Mercenary {
-			t.Mercenaries++
+		at := t.ComputedAt
+		out.ComputedAt = &at
+		out.Totals = totalsOf(t)
+		median, err := clvQuantile(ctx, r, t.Customers, 0.5)
+		if err != nil {
+			return err
 		}
-		if v.Apostle {
-			t.Apostles++
-		}
-	}
-	// Referral value: each referred customer's value once (their direct referrer's).
-	byID := map[int64]*store.CustomerValue{}
-	for _, v := range rows {
-		byID[v.CustomerID] = v
-	}
-	links, err := s.db.ReferralLinks(ctx)
+		out.Totals.MedianCLV = round2(median)
+		out.Distribution, err = clvHistogram(ctx, r, t, bins)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range links {
-		if l.ReferredBy != 0 {
-			if v := byID[l.CustomerID]; v != nil {
-				t.ReferralValue += v.HistoricalValue.Float()
-			}
-		}
-	}
-	n := float64(len(rows))
-	t.Customers = len(rows)
-	t.MeanCLV = t.TotalCLV / n
-	t.MeanPAlive = round4(pAlive / n)
-	sort.Float64s(clvs)
-	t.MedianCLV = round2(quantile(clvs, 0.5))
-	t.TotalCLV, t.MeanCLV = round2(t.TotalCLV), round2(t.MeanCLV)
-	t.HistoricalValue, t.HistoricalProfit = round2(t.HistoricalValue), round2(t.HistoricalProfit)
-	t.RelatedSalesValue, t.ReferralValue = round2(t.RelatedSalesValue), round2(t.ReferralValue)
-	t.ExpectedPurchases = round2(t.ExpectedPurchases)
-	out.Distribution = histogram(clvs, bins)
 	return out, nil
 }
 
-// quantile of sorted xs, linear interpolation.
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return 0
+// totalsOf turns the database's sums (cents) into the summary's totals
+// (currency units), all but the median.
+func totalsOf(t *store.CustomerValueTotals) Totals {
+	n := float64(t.Customers)
+	totalCLV := t.CLV / 100
+	return Totals{
+		Customers:         t.Customers,
+		TotalCLV:          round2(totalCLV),
+		MeanCLV:           round2(totalCLV / n),
+		HistoricalValue:   round2(t.HistoricalValue.Float()),
+		HistoricalProfit:  round2(t.HistoricalProfit.Float()),
+		ExpectedPurchases: round2(t.ExpectedPurchases),
+		MeanPAlive:        round4(t.PAlive / n),
+		LikelyActive:      t.LikelyActive,
+		Mercenaries:       t.Mercenaries,
+		Apostles:          t.Apostles,
+		RelatedSalesValue: round2(t.RelatedSalesValue.Float()),
+		// Referral value: each referred customer's value once (their
+		// direct referrer's), so nobody counts twice.
+		ReferralValue: round2(t.ReferredValue.Float()),
 	}
-	pos := q * float64(len(xs)-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, len(xs)-1)
-	return xs[lo] + (xs[hi]-xs[lo])*(pos-float64(lo))
 }
 
-// histogram bins sorted xs into bins bars of a "nice" width up to the 99th
-// percentile; the last bar is open-ended and takes everything above.
-func histogram(xs []float64, bins int) []Bin {
-	lo := math.Min(0, xs[0])
-	hi := quantile(xs, 0.99)
-	if hi <= lo {
-		hi = xs[len(xs)-1]
+// clvQuantile is the q-quantile of CLV (currency units) over the n
+// customers, interpolating linearly between the two nearest ranks.
+func clvQuantile(ctx context.Context, r *store.CustomerValueSnapshot, n int, q float64) (float64, error) {
+	pos := q * float64(n-1)
+	lo := int(math.Floor(pos))
+	hi := min(lo+1, n-1)
+	clvs, err := r.SortedCLV(ctx, n, lo, hi+1)
+	if err != nil {
+		return 0, err
+	}
+	if len(clvs) != hi-lo+1 { // n is from the same snapshot: a bug, not a race
+		return 0, fmt.Errorf("clv quantile: %d values at ranks %d..%d of %d", len(clvs), lo, hi, n)
+	}
+	below, above := clvs[0]/100, clvs[len(clvs)-1]/100
+	return below + (above-below)*(pos-float64(lo)), nil
+}
+
+// clvHistogram bins CLV (currency units) into bins bars of a "nice" width
+// up to the 99th percentile; the last bar is open-ended and takes
+// everything above.
+func clvHistogram(ctx context.Context, r *store.CustomerValueSnapshot, t *store.CustomerValueTotals, bins int) ([]Bin, error) {
+	lowest, highest := t.MinCLV/100, t.MaxCLV/100
+	lo := math.Min(0, lowest)
+	hi, err := clvQuantile(ctx, r, t.Customers, 0.99)
+	if err != nil {
+		return nil, err
 	}
 	if hi <= lo {
-		return []Bin{{From: lo, To: lo, Count: len(xs)}}
+		hi = highest
+	}
+	if hi <= lo {
+		return []Bin{{From: lo, To: lo, Count: t.Customers}}, nil
 	}
 	width := niceStep((hi - lo) / float64(bins-1))
+	counts, err := r.CLVHistogram(ctx, lo, width, bins)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Bin, bins)
 	for i := range out {
-		out[i] = Bin{From: round2(lo + float64(i)*width), To: round2(lo + float64(i+1)*width)}
+		out[i] = Bin{From: round2(lo + float64(i)*width), To: round2(lo + float64(i+1)*width), Count: counts[i]}
 	}
-	out[bins-1].To = math.Max(out[bins-1].To, round2(xs[len(xs)-1]))
-	for _, x := range xs {
-		i := int((x - lo) / width)
-		out[max(0, min(i, bins-1))].Count++
-	}
-	return out
+	out[bins-1].To = math.Max(out[bins-1].To, round2(highest))
+	return out, nil
 }
 
 // niceStep rounds a step up to 1, 2 or 5 × a power of ten.
@@ -220,7 +214,8 @@ type Pareto struct {
 
 // Pareto sorts customers by metric (profit, revenue or clv), best first,
 // and returns the cumulative share of the total at points evenly spaced
-// shares of customers, and the share made by the top topPercent.
+// shares of customers, and the share made by the top topPercent. The
+// database sums the top k customers for just the k the curve needs.
 func (s *Service) Pareto(ctx context.Context, metric string, points int, topPercent float64) (*Pareto, error) {
 	if metric == "" {
 		metric = "profit"
@@ -234,48 +229,56 @@ func (s *Service) Pareto(ctx context.Context, metric string, points int, topPerc
 	if points > 1000 || topPercent > 100 {
 		return nil, fresco.Errorf(fresco.EINVALID, "points must be at most 1000 and top at most 100")
 	}
-	var key func(v *store.CustomerValue) float64
-	switch metric {
-	case "profit":
-		key = func(v *store.CustomerValue) float64 { return v.HistoricalProfit.Float() }
-	case "revenue":
-		key = func(v *store.CustomerValue) float64 { return v.HistoricalValue.Float() }
-	case "clv":
-		key = func(v *store.CustomerValue) float64 { return v.CLV / 100 }
-	default:
+	if metric != "profit" && metric != "revenue" && metric != "clv" {
 		return nil, fresco.Errorf(fresco.EINVALID, "metric must be profit, revenue or clv")
 	}
-	rows, err := s.all(ctx)
+	fracs := make([]float64, 0, points+1)
+	for i := 1; i <= points; i++ {
+		fracs = append(fracs, float64(i)/float64(points))
+	}
+	fracs = append(fracs, topPercent/100)
+	var n int
+	var total float64 // cents
+	var top map[int]float64
+	err := s.db.ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
+		var err error
+		if n, total, err = r.MetricTotal(ctx, metric); err != nil || n == 0 {
+			return err
+		}
+		top, err = r.TopSums(ctx, metric, topRanks(n, fracs))
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	vals := make([]float64, len(rows))
-	total := 0.0
-	for i, v := range rows {
-		vals[i] = key(v)
-		total += vals[i]
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(vals)))
-	cum := make([]float64, len(vals)+1)
-	for i, v := range vals {
-		cum[i+1] = cum[i] + v
-	}
 	share := func(frac float64) float64 {
-		if total == 0 || len(vals) == 0 {
+		if total == 0 || n == 0 {
 			return 0
 		}
-		k := int(math.Round(frac * float64(len(vals))))
-		return round4(cum[k] / total)
+		return round4(top[topRank(n, frac)] / total) // the top 0 customers are not in top: 0, as they should be
 	}
-	out := &Pareto{Metric: metric, Customers: len(rows), Total: round2(total), TopPercent: topPercent,
+	out := &Pareto{Metric: metric, Customers: n, Total: round2(total / 100), TopPercent: topPercent,
 		Curve: []ParetoPoint{{0, 0}}}
-	for i := 1; i <= points; i++ {
-		f := float64(i) / float64(points)
+	for _, f := range fracs[:points] {
 		out.Curve = append(out.Curve, ParetoPoint{CustomerShare: round4(f), ValueShare: share(f)})
 	}
 	out.TopShare = share(topPercent / 100)
 	out.Text = "The top " + trimFloat(topPercent) + "% of customers make " + trimFloat(math.Round(out.TopShare*1000)/10) + "% of " + metric + "."
 	return out, nil
+}
+
+// topRank is how many of n customers make the top share frac of them.
+func topRank(n int, frac float64) int { return int(math.Round(frac * float64(n))) }
+
+// topRanks lists the distinct positive topRank of each share.
+func topRanks(n int, fracs []float64) []int {
+	var ranks []int
+	for _, f := range fracs {
+		if k := topRank(n, f); k > 0 && !slices.Contains(ranks, k) {
+			ranks = append(ranks, k)
+		}
+	}
+	return ranks
 }
 
 func trimFloat(f float64) string {
@@ -305,53 +308,39 @@ type SegmentTable struct {
 }
 
 // Segments summarises customers per RFM segment, in display order, and
-// the mercenary and apostle flags.
+// the mercenary and apostle flags, from the database's sums per segment and
+// per flag.
 func (s *Service) Segments(ctx context.Context) (*SegmentTable, error) {
-	rows, err := s.all(ctx)
+	segments, flags, err := s.db.CustomerValueGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	acc := map[string]*SegmentRow{}
-	add := func(name string, v *store.CustomerValue) {
-		r := acc[name]
-		if r == nil {
-			r = &SegmentRow{Segment: name}
-			acc[name] = r
-		}
-		r.Customers++
-		r.Revenue += v.HistoricalValue.Float()
-		r.Profit += v.HistoricalProfit.Float()
-		r.TotalCLV += v.CLV / 100
-		r.AvgPAlive += v.PAlive
-		r.AvgPurchases += float64(v.Purchases)
-	}
-	for _, v := range rows {
-		add(v.Segment, v)
-		if v.Mercenary {
-			add("mercenary", v)
-		}
-		if v.Apostle {
-			add("apostle", v)
-		}
-	}
-	finish := func(name string) SegmentRow {
-		r := acc[name]
-		if r == nil {
-			return SegmentRow{Segment: name}
-		}
-		n := float64(r.Customers)
-		r.Share = round4(n / float64(len(rows)))
-		r.AvgCLV = round2(r.TotalCLV / n)
-		r.TotalCLV, r.Revenue, r.Profit = round2(r.TotalCLV), round2(r.Revenue), round2(r.Profit)
-		r.AvgPAlive, r.AvgPurchases = round4(r.AvgPAlive/n), round2(r.AvgPurchases/n)
-		return *r
+	customers := 0 // every customer is in exactly one segment
+	for _, g := range segments {
+		customers += g.Customers
 	}
 	out := &SegmentTable{}
 	for _, name := range Segments {
-		out.Segments = append(out.Segments, finish(name))
+		out.Segments = append(out.Segments, segmentRow(name, segments[name], customers))
 	}
-	out.Flags = []SegmentRow{finish("mercenary"), finish("apostle")}
+	out.Flags = []SegmentRow{segmentRow("mercenary", flags["mercenary"], customers), segmentRow("apostle", flags["apostle"], customers)}
 	return out, nil
+}
+
+// segmentRow is the line of a segment (or flag) with sums g out of all
+// customers.
+func segmentRow(name string, g store.CustomerValueSums, customers int) SegmentRow {
+	if g.Customers == 0 {
+		return SegmentRow{Segment: name}
+	}
+	n := float64(g.Customers)
+	totalCLV := g.CLV / 100
+	return SegmentRow{
+		Segment: name, Customers: g.Customers, Share: round4(n / float64(customers)),
+		Revenue: round2(g.HistoricalValue.Float()), Profit: round2(g.HistoricalProfit.Float()),
+		AvgCLV: round2(totalCLV / n), TotalCLV: round2(totalCLV),
+		AvgPAlive: round4(g.PAlive / n), AvgPurchases: round2(float64(g.Purchases) / n),
+	}
 }
 
 // CustomerValue is everything known about one customer's value, for the
@@ -456,23 +445,50 @@ func (s *Service) Customer(ctx context.Context, id int64) (*CustomerDetail, erro
 	return out, nil
 }
 
-// ListFilter selects customers for List.
+// ListFilter selects customers for List and ListPage.
 type ListFilter struct {
 	Segment string
 	Flag    string // "", "mercenary" or "apostle"
 	Sort    string // clv (default), historical_value, referral_value, p_alive, last_purchase, profit
 	Limit   int    // default 100, at most 1000
+	Cursor  string // ListPage: the next cursor of the previous page
 }
 
-// List returns customers' values, filtered and sorted.
+// List returns the first Limit customers' values, filtered and sorted.
 func (s *Service) List(ctx context.Context, f ListFilter) ([]CustomerValue, error) {
+	f.Cursor = ""
+	items, _, err := s.ListPage(ctx, f)
+	return items, err
+}
+
+// ListPage returns a page of customers' values, filtered and sorted, and
+// the cursor of the next page ("" on the last). The cursor belongs to the
+// sort: paging by a value is a keyset on (value, customer id).
+func (s *Service) ListPage(ctx context.Context, f ListFilter) ([]CustomerValue, string, error) {
+	sf, err := storeFilter(f)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next, err := s.db.PageCustomerValues(ctx, sf)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]CustomerValue, 0, len(rows))
+	for _, v := range rows {
+		out = append(out, fromStore(v))
+	}
+	return out, next, nil
+}
+
+// storeFilter checks f and turns it into the store's filter.
+func storeFilter(f ListFilter) (store.CustomerValueFilter, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
+	sf := store.CustomerValueFilter{Segment: f.Segment, Sort: f.Sort, Limit: f.Limit, Cursor: f.Cursor}
 	if f.Limit > 1000 {
-		return nil, fresco.Errorf(fresco.EINVALID, "limit must be at most 1000")
+		return sf, fresco.Errorf(fresco.EINVALID, "limit must be at most 1000")
 	}
-	sf := store.CustomerValueFilter{Segment: f.Segment, Sort: f.Sort, Limit: f.Limit}
 	switch f.Flag {
 	case "":
 	case "mercenary":
@@ -480,23 +496,15 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]CustomerValue, erro
 	case "apostle":
 		sf.Apostle = true
 	default:
-		return nil, fresco.Errorf(fresco.EINVALID, "flag must be mercenary or apostle")
+		return sf, fresco.Errorf(fresco.EINVALID, "flag must be mercenary or apostle")
 	}
 	if f.Segment != "" && !validSegment(f.Segment) {
-		return nil, fresco.Errorf(fresco.EINVALID, "unknown segment %q", f.Segment)
+		return sf, fresco.Errorf(fresco.EINVALID, "unknown segment %q", f.Segment)
 	}
 	if !store.ValidCustomerValueSort(f.Sort) {
-		return nil, fresco.Errorf(fresco.EINVALID, "unknown sort %q", f.Sort)
+		return sf, fresco.Errorf(fresco.EINVALID, "unknown sort %q", f.Sort)
 	}
-	rows, err := s.db.ListCustomerValues(ctx, sf)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]CustomerValue, 0, len(rows))
-	for _, v := range rows {
-		out = append(out, fromStore(v))
-	}
-	return out, nil
+	return sf, nil
 }
 
 func validSegment(name string) bool {

@@ -270,7 +270,9 @@ func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 		next(ctx)
 		return
 	}
-	scoped := ctx.Operation().OperationID + ":" + key
+	// A key is the caller's own: another caller reusing it neither replays
+	// this caller's response nor collides with it.
+	scoped := principal(r.Context()).Actor() + ":" + ctx.Operation().OperationID + ":" + key
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	storedHash, status, stored, found, err := s.db.IdempotentResponse(r.Context(), scoped)

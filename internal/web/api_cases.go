@@ -232,7 +232,7 @@ type completeBody struct {
 	Outcome       string `json:"outcome,omitempty" doc:"For a follow-through: solved, not_solved or no_answer."`
 	Note          string `json:"note,omitempty"`
 	Score         *int   `json:"score,omitempty" doc:"For a re-survey: the score after recovery (0–10)."`
-	PreviousScore *int   `json:"previous_score,omitempty" doc:"The customer's earlier score, for comparison."`
+	PreviousScore *int   `json:"previous_score,omitempty" doc:"The customer's earlier score, for comparison. Default for a re-survey with a score: the customer's latest NPS by the time the case opened."`
 }
 
 // HoldOut is a started hold.

@@ -206,6 +206,34 @@ func TestCaseAPI(t *testing.T) {
 	})
 }
 
+// TestResurveyAPIComparesWithEarlierScore: completing a re-survey with only
+// the new score stores the customer's NPS from before the case for
+// comparison; a previous_score in the body still wins.
+func TestResurveyAPIComparesWithEarlierScore(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		s := seedAll(t, f)
+		before := time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)
+		f.call(fresco.RoleAgent, "POST", "/api/v1/responses", map[string]any{"customer_id": s.customer, "listening_post": "satisfaction_card",
+			"responded_at": before, "answers": []any{map[string]any{"type": "nps", "score": 3}}}, 201)
+		caseID := id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/cases", map[string]any{"customer_id": s.customer, "summary": "cold soup"}, 201))
+		complete := func(body map[string]any) map[string]any {
+			t.Helper()
+			task := f.call(fresco.RoleAgent, "POST", fmt.Sprintf("/api/v1/cases/%d/tasks", caseID),
+				map[string]any{"kind": "resurvey", "due_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, 201)
+			done := f.call(fresco.RoleAgent, "POST", fmt.Sprintf("/api/v1/tasks/%d/complete", id(t, task)), body, 200)
+			return done["result"].(map[string]any)
+		}
+		if got := complete(map[string]any{"score": 9}); fmt.Sprint(got) != "map[change:6 previous_score:3 score:9]" {
+			t.Errorf("result with the score looked up = %v", got)
+		}
+		if got := complete(map[string]any{"score": 9, "previous_score": 5}); fmt.Sprint(got) != "map[change:4 previous_score:5 score:9]" {
+			t.Errorf("result with the score passed in = %v", got)
+		}
+	})
+}
+
 func TestCaseAPIForbidsAnalystWrites(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)))

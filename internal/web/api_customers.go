@@ -30,6 +30,7 @@ type Customer struct {
 	Tags                   []string         `json:"tags"`
 	CreatedAt              time.Time        `json:"created_at"`
 	UpdatedAt              time.Time        `json:"updated_at"`
+	Version                int64            `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
 	Summary                *CustomerSummary `json:"summary,omitempty" doc:"What the customer has bought (on GET /customers/{id})."`
 	// NeedsSpecialAttention is set by service recovery (internal/recovery):
 	// the customer has a case that is not closed yet.
@@ -51,7 +52,7 @@ func customerOut(c *fresco.Customer) Customer {
 		ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
 		ConsentSurveys: c.ConsentSurveys, ConsentMarketing: c.ConsentMarketing, ConsentPersonalisation: c.ConsentPersonalisation,
 		AcquisitionSource: c.AcquisitionSource, ReferredBy: c.ReferredBy, FirstSeen: c.FirstSeen,
-		Tags: nonNilStrings(c.Tags), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Tags: nonNilStrings(c.Tags), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 	}
 }
 
@@ -156,7 +157,7 @@ func (s *Server) customerRoutes() {
 
 	register(s, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/customers/{id}",
 		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Customer], error) {
+		func(ctx context.Context, in *IDParam) (*Tagged[Customer], error) {
 			c, err := s.db.Customer(ctx, in.ID)
 			if err != nil {
 				return nil, err
@@ -171,23 +172,29 @@ func (s *Server) customerRoutes() {
 			}
 			out.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
 				Items: sum.Items, FirstPurchase: sum.FirstPurchase, LastPurchase: sum.LastPurchase}
-			return &One[Customer]{Body: out}, nil
+			return tagged(out, c.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
-		Summary: "Change some fields of a customer", Tags: tags}, auth.Write,
+		Summary: "Change some fields of a customer", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.Write,
 		func(ctx context.Context, in *struct {
 			IDParam
+			IfMatchParam
 			Body CustomerPatch
-		}) (*One[Customer], error) {
+		}) (*Tagged[Customer], error) {
 			c, err := s.db.Customer(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			in.Body.apply(c)
-			if err := s.db.UpdateCustomer(ctx, c); err != nil {
+			version, err := in.expectedVersion("customer", c.ID, c.Version)
+			if err != nil {
 				return nil, err
 			}
-			return &One[Customer]{Body: customerOut(c)}, nil
+			in.Body.apply(c)
+			if err := s.db.UpdateCustomerIfVersion(ctx, c, version); err != nil {
+				return nil, err
+			}
+			return tagged(customerOut(c), c.Version), nil
 		})
 }

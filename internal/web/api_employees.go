@@ -25,11 +25,13 @@ type Employee struct {
 	HiredAt    *time.Time `json:"hired_at"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
+	Version    int64      `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
 }
 
 func employeeOut(e *fresco.Employee) Employee {
 	return Employee{ID: e.ID, Email: e.Email, Name: e.Name, Role: string(e.Role), LocationID: e.LocationID,
-		TeamID: e.TeamID, Active: e.Active, HiredAt: e.HiredAt, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+		TeamID: e.TeamID, Active: e.Active, HiredAt: e.HiredAt, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+		Version: e.Version}
 }
 
 // EmployeeInput creates an employee.
@@ -132,23 +134,30 @@ func (s *Server) employeeRoutes() {
 
 	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",
 		Summary: "Get an employee", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Employee], error) {
+		func(ctx context.Context, in *IDParam) (*Tagged[Employee], error) {
 			e, err := s.db.Employee(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &One[Employee]{Body: employeeOut(e)}, nil
+			return tagged(employeeOut(e), e.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "update-employee", Method: http.MethodPatch, Path: "/employees/{id}",
 		Summary: "Change some fields of an employee", Tags: tags,
-		Description: "Only an owner may change an owner or make someone an owner. Deactivating an employee ends their sessions."},
+		Description: "Only an owner may change an owner or make someone an owner. Deactivating an employee ends their sessions.\n\n" +
+			ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}},
 		auth.ManageEmployees,
 		func(ctx context.Context, in *struct {
 			IDParam
+			IfMatchParam
 			Body EmployeePatch
-		}) (*One[Employee], error) {
+		}) (*Tagged[Employee], error) {
 			e, err := s.db.Employee(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			version, err := in.expectedVersion("employee", e.ID, e.Version)
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +166,7 @@ func (s *Server) employeeRoutes() {
 			if err := checkOwnerChange(ctx, before.Role, e.Role); err != nil {
 				return nil, err
 			}
-			if err := s.db.UpdateEmployee(ctx, e); err != nil {
+			if err := s.db.UpdateEmployeeIfVersion(ctx, e, version); err != nil {
 				return nil, err
 			}
 			if before.Active && !e.Active || before.Role != e.Role || before.Email != e.Email {
@@ -167,7 +176,7 @@ func (s *Server) employeeRoutes() {
 				}
 			}
 			s.audit(ctx, "update", "employee", e.ID, map[string]any{"role": e.Role, "active": e.Active})
-			return &One[Employee]{Body: employeeOut(e)}, nil
+			return tagged(employeeOut(e), e.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "set-employee-password", Method: http.MethodPut, Path: "/employees/{id}/password",

@@ -22,10 +22,12 @@ type Location struct {
 	Timezone  string    `json:"timezone" doc:"IANA time zone, e.g. Europe/London."`
 	Address   string    `json:"address"`
 	CreatedAt time.Time `json:"created_at"`
+	Version   int64     `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
 }
 
 func locationOut(l *fresco.Location) Location {
-	return Location{ID: l.ID, Name: l.Name, Timezone: l.Timezone, Address: l.Address, CreatedAt: l.CreatedAt}
+	return Location{ID: l.ID, Name: l.Name, Timezone: l.Timezone, Address: l.Address, CreatedAt: l.CreatedAt,
+		Version: l.Version}
 }
 
 // LocationInput creates a location.
@@ -49,10 +51,12 @@ type Team struct {
 	LocationID *int64    `json:"location_id"`
 	ManagerID  *int64    `json:"manager_id"`
 	CreatedAt  time.Time `json:"created_at"`
+	Version    int64     `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
 }
 
 func teamOut(t *fresco.Team) Team {
-	return Team{ID: t.ID, Name: t.Name, LocationID: t.LocationID, ManagerID: t.ManagerID, CreatedAt: t.CreatedAt}
+	return Team{ID: t.ID, Name: t.Name, LocationID: t.LocationID, ManagerID: t.ManagerID, CreatedAt: t.CreatedAt,
+		Version: t.Version}
 }
 
 // TeamInput creates a team.
@@ -138,32 +142,38 @@ func (s *Server) placeRoutes() {
 
 	register(s, huma.Operation{OperationID: "get-location", Method: http.MethodGet, Path: "/locations/{id}",
 		Summary: "Get a location", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Location], error) {
+		func(ctx context.Context, in *IDParam) (*Tagged[Location], error) {
 			l, err := s.db.Location(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &One[Location]{Body: locationOut(l)}, nil
+			return tagged(locationOut(l), l.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "update-location", Method: http.MethodPatch, Path: "/locations/{id}",
-		Summary: "Change some fields of a location", Tags: tags}, auth.ManageEmployees,
+		Summary: "Change some fields of a location", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees,
 		func(ctx context.Context, in *struct {
 			IDParam
+			IfMatchParam
 			Body LocationPatch
-		}) (*One[Location], error) {
+		}) (*Tagged[Location], error) {
 			l, err := s.db.Location(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			version, err := in.expectedVersion("location", l.ID, l.Version)
 			if err != nil {
 				return nil, err
 			}
 			set(&l.Name, in.Body.Name)
 			set(&l.Timezone, in.Body.Timezone)
 			set(&l.Address, in.Body.Address)
-			if err := s.db.UpdateLocation(ctx, l); err != nil {
+			if err := s.db.UpdateLocationIfVersion(ctx, l, version); err != nil {
 				return nil, err
 			}
 			s.audit(ctx, "update", "location", l.ID, map[string]any{"name": l.Name})
-			return &One[Location]{Body: locationOut(l)}, nil
+			return tagged(locationOut(l), l.Version), nil
 		})
 
 	tags = []string{"Teams"}
@@ -190,32 +200,38 @@ func (s *Server) placeRoutes() {
 
 	register(s, huma.Operation{OperationID: "get-team", Method: http.MethodGet, Path: "/teams/{id}",
 		Summary: "Get a team", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Team], error) {
+		func(ctx context.Context, in *IDParam) (*Tagged[Team], error) {
 			t, err := s.db.Team(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &One[Team]{Body: teamOut(t)}, nil
+			return tagged(teamOut(t), t.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "update-team", Method: http.MethodPatch, Path: "/teams/{id}",
-		Summary: "Change some fields of a team", Tags: tags}, auth.ManageEmployees,
+		Summary: "Change some fields of a team", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees,
 		func(ctx context.Context, in *struct {
 			IDParam
+			IfMatchParam
 			Body TeamPatch
-		}) (*One[Team], error) {
+		}) (*Tagged[Team], error) {
 			t, err := s.db.Team(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			version, err := in.expectedVersion("team", t.ID, t.Version)
 			if err != nil {
 				return nil, err
 			}
 			set(&t.Name, in.Body.Name)
 			in.Body.LocationID.apply(&t.LocationID)
 			in.Body.ManagerID.apply(&t.ManagerID)
-			if err := s.db.UpdateTeam(ctx, t); err != nil {
+			if err := s.db.UpdateTeamIfVersion(ctx, t, version); err != nil {
 				return nil, err
 			}
 			s.audit(ctx, "update", "team", t.ID, map[string]any{"name": t.Name})
-			return &One[Team]{Body: teamOut(t)}, nil
+			return tagged(teamOut(t), t.Version), nil
 		})
 
 	tags = []string{"Marketing spend"}

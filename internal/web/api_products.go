@@ -23,11 +23,13 @@ type Product struct {
 	UnitCost  Money     `json:"unit_cost"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
 }
 
 func productOut(p *fresco.Product) Product {
 	return Product{ID: p.ID, SKU: p.SKU, Name: p.Name, Category: p.Category,
-		ListPrice: moneyOut(p.ListPrice), UnitCost: moneyOut(p.UnitCost), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		ListPrice: moneyOut(p.ListPrice), UnitCost: moneyOut(p.UnitCost), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Version: p.Version}
 }
 
 // ProductInput creates a product.
@@ -116,30 +118,36 @@ func (s *Server) productRoutes() {
 
 	register(s, huma.Operation{OperationID: "get-product", Method: http.MethodGet, Path: "/products/{id}",
 		Summary: "Get a product", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Product], error) {
+		func(ctx context.Context, in *IDParam) (*Tagged[Product], error) {
 			p, err := s.db.Product(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &One[Product]{Body: productOut(p)}, nil
+			return tagged(productOut(p), p.Version), nil
 		})
 
 	register(s, huma.Operation{OperationID: "update-product", Method: http.MethodPatch, Path: "/products/{id}",
-		Summary: "Change some fields of a product", Tags: tags}, auth.Write,
+		Summary: "Change some fields of a product", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.Write,
 		func(ctx context.Context, in *struct {
 			IDParam
+			IfMatchParam
 			Body ProductPatch
-		}) (*One[Product], error) {
+		}) (*Tagged[Product], error) {
 			p, err := s.db.Product(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			version, err := in.expectedVersion("product", p.ID, p.Version)
 			if err != nil {
 				return nil, err
 			}
 			if err := in.Body.apply(p); err != nil {
 				return nil, err
 			}
-			if err := s.db.UpdateProduct(ctx, p); err != nil {
+			if err := s.db.UpdateProductIfVersion(ctx, p, version); err != nil {
 				return nil, err
 			}
-			return &One[Product]{Body: productOut(p)}, nil
+			return tagged(productOut(p), p.Version), nil
 		})
 }

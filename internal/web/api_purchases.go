@@ -1,13 +1,20 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -79,6 +86,9 @@ func linesDomain(v *fresco.Validation, in []PurchaseLineInput) []fresco.Purchase
 	lines := make([]fresco.PurchaseLine, len(in))
 	for i, l := range in {
 		field := "lines[" + strconv.Itoa(i) + "]."
+		if l.UnitPrice == "" { // a free line says "0" (the batch's fast path skips the schema that requires it)
+			v.Add(field+"unit_price", "is required")
+		}
 		lines[i] = fresco.PurchaseLine{ProductID: l.ProductID, SKU: l.SKU, Description: l.Description, Quantity: l.Quantity,
 			UnitPrice: l.UnitPrice.parse(v, field+"unit_price"), Discount: l.Discount.parse(v, field+"discount")}
 	}
@@ -155,7 +165,9 @@ func (s *Server) purchaseRoutes() {
 
 	register(s, huma.Operation{OperationID: "create-purchase", Method: http.MethodPost, Path: "/purchases",
 		Summary: "Record a purchase", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "To send many purchases, or to make retries safe, use POST /api/v1/purchases:batch."}, auth.Write,
+		Description: "To send many purchases, or to make retries safe, use POST /api/v1/purchases:batch. " +
+			"A rejected purchase (422) names every bad field at once, as a rejected item of a batch does.",
+		Middlewares: huma.Middlewares{s.allPurchaseProblems}}, auth.Write,
 		func(ctx context.Context, in *struct{ Body PurchaseInput }) (*Created[Purchase], error) {
 			p, err := in.Body.domain()
 			if err != nil {
@@ -201,4 +213,67 @@ func (s *Server) purchaseRoutes() {
 		})
 
 	s.batchRoute()
+}
+
+// allPurchaseProblems makes POST /purchases report every problem of a bad
+// purchase in one 422. huma validates the body against the schema before the
+// handler runs, so on its own a schema error (a missing purchased_at) would
+// hide the domain's errors (a zero quantity, an amount with three decimals)
+// until the next try. This middleware validates the body first, schema and
+// domain together, exactly as the batch endpoint validates each of its items
+// (Server.batchItem), and answers with everything it finds. A body it finds
+// clean goes on, untouched, to huma's own validation and the handler: nothing
+// is validated less than before. Bodies that are not JSON, are too large or
+// cannot be read also go on, so that huma answers them as it always has (415,
+// 413, 400).
+func (s *Server) allPurchaseProblems(ctx huma.Context, next func(huma.Context)) {
+	r, _ := humago.Unwrap(ctx)
+	body, ok := peekJSONBody(ctx, r)
+	if !ok {
+		next(ctx)
+		return
+	}
+	registry := s.api.OpenAPI().Components.Schemas
+	schema := registry.Schema(reflect.TypeFor[PurchaseInput](), true, "PurchaseInput")
+	pb := huma.NewPathBuffer(make([]byte, 0, 64), 0)
+	_, fields := s.batchItem(registry, schema, pb, &huma.ValidateResult{}, body)
+	if fields == nil {
+		next(ctx)
+		return
+	}
+	huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "invalid input", purchaseProblems(fields)...)
+}
+
+// peekJSONBody reads the request body and puts it back for the handler. ok is
+// false, and the body left for huma to refuse, when it is not well-formed JSON
+// under the operation's size limit.
+func peekJSONBody(ctx huma.Context, r *http.Request) (body []byte, ok bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return nil, false
+		}
+	}
+	op := ctx.Operation()
+	if op.MaxBodyBytes <= 0 { // no limit: leave the reading to huma
+		return nil, false
+	}
+	if op.BodyReadTimeout > 0 {
+		ctx.SetReadDeadline(time.Now().Add(op.BodyReadTimeout)) // as huma does before it reads
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, op.MaxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	return body, err == nil && int64(len(body)) <= op.MaxBodyBytes && json.Valid(body)
+}
+
+// purchaseProblems turns the field errors of Server.batchItem ("lines[0].quantity")
+// into problem details located in the body ("body.lines[0].quantity").
+func purchaseProblems(fields []FieldError) []error {
+	errs := make([]error, len(fields))
+	for i, f := range fields {
+		errs[i] = &huma.ErrorDetail{Location: fieldLocation(f.Field), Message: f.Message}
+	}
+	return errs
 }

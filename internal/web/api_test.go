@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -234,6 +235,10 @@ func TestProblems(t *testing.T) {
 			{"missing purchase time", "POST", "/api/v1/purchases", `{"lines":[{"sku":"X","quantity":1,"unit_price":"1"}]}`, 422, []string{"body.purchased_at"}},
 			{"bad purchase time", "POST", "/api/v1/purchases", `{"purchased_at":"yesterday","lines":[{"sku":"X","quantity":1,"unit_price":"1"}]}`, 422, []string{"body.purchased_at"}},
 			{"no lines", "POST", "/api/v1/purchases", `{"purchased_at":"2024-05-01T10:00:00Z","lines":[]}`, 422, []string{"body.lines"}},
+			{"schema and domain problems at once", "POST", "/api/v1/purchases", `{"colour":"red","lines":[{"sku":"X","quantity":0,"unit_price":"12.505"}]}`, 422,
+				[]string{"body.colour", "body.purchased_at", "body.lines[0].quantity", "body.lines[0].unit_price"}},
+			{"malformed purchase", "POST", "/api/v1/purchases", `{"lines":[`, 400, []string{"body"}},
+			{"purchase too large", "POST", "/api/v1/purchases", `{"channel":"` + strings.Repeat("x", 1<<20) + `"}`, 413, nil},
 			{"unknown customer", "POST", "/api/v1/purchases", `{"customer_id":999,"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1,"unit_price":"1"}]}`, 422, []string{"body.customer_id"}},
 			{"bad role", "POST", "/api/v1/employees", `{"email":"a@example.com","name":"A","role":"boss"}`, 422, []string{"body.role"}},
 			{"bad time zone", "POST", "/api/v1/locations", `{"name":"X","timezone":"Mars/Olympus"}`, 422, []string{"body.timezone"}},
@@ -344,6 +349,7 @@ func TestBatch(t *testing.T) {
 		form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 		problem(t, f.do(request{method: "POST", path: "/api/v1/purchases:batch", role: agent, body: `{"purchases":[]}`, header: form}), 415)
 		problem(t, f.do(request{method: "POST", path: "/api/v1/customers", role: agent, body: `{"name":"Ada"}`, header: form}), 415)
+		problem(t, f.do(request{method: "POST", path: "/api/v1/purchases", role: agent, body: `{}`, header: form}), 415)
 		res = f.call(agent, "POST", "/api/v1/purchases:batch", `{"purchases":[]}`, 200)
 		if res["created"] != 0.0 || len(res["results"].([]any)) != 0 {
 			t.Errorf("empty batch = %v", res)
@@ -393,4 +399,108 @@ func TestBatchIdempotency(t *testing.T) {
 			t.Errorf("no key = %s", res)
 		}
 	})
+}
+
+// TestOptimisticLocking checks ETags and If-Match on every record a PATCH
+// changes: a stale If-Match gets 412 naming the header and writes nothing.
+func TestOptimisticLocking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		const mgr = fresco.RoleManager
+		for _, rc := range []struct{ path, create string }{
+			{"/api/v1/customers", `{"name":"Original"}`},
+			{"/api/v1/products", `{"sku":"TEA","name":"Original"}`},
+			{"/api/v1/employees", `{"email":"sam@example.com","name":"Original","role":"agent"}`},
+			{"/api/v1/locations", `{"name":"Original"}`},
+			{"/api/v1/teams", `{"name":"Original"}`},
+		} {
+			t.Run(rc.path, func(t *testing.T) {
+				created := f.call(mgr, "POST", rc.path, rc.create, 201)
+				path := fmt.Sprintf("%s/%d", rc.path, id(t, created))
+				if created["version"] != 1.0 {
+					t.Errorf("created version = %v, want 1", created["version"])
+				}
+				wantETag(t, f.do(request{method: "GET", path: path, role: mgr}), `"1"`, "Original")
+
+				patch := func(ifMatch, name string) *response {
+					var h http.Header
+					if ifMatch != "" {
+						h = http.Header{"If-Match": {ifMatch}}
+					}
+					return f.do(request{method: "PATCH", path: path, role: mgr, body: fmt.Sprintf(`{"name":%q}`, name), header: h})
+				}
+				wantETag(t, patch(`"1"`, "First"), `"2"`, "First")
+
+				// Someone who read version 1 does not overwrite version 2.
+				for _, stale := range []string{`"1"`, `W/"2"`, `2`, `"7", "8"`} {
+					fields := problem(t, patch(stale, "Lost update"), http.StatusPreconditionFailed)
+					if fields["header.If-Match"] == "" {
+						t.Errorf("If-Match %s: problem does not name the header: %v", stale, fields)
+					}
+				}
+				wantETag(t, f.do(request{method: "GET", path: path, role: mgr}), `"2"`, "First")
+
+				wantETag(t, patch(`"7", "2"`, "Second"), `"3"`, "Second") // any listed tag may match
+				wantETag(t, patch(`*`, "Third"), `"4"`, "Third")          // the record exists
+				wantETag(t, patch("", "Fourth"), `"5"`, "Fourth")         // no If-Match: last writer wins, as before
+			})
+		}
+	})
+}
+
+// TestConcurrentPatches sends pairs of PATCHes with the same If-Match at
+// once: exactly one of each pair wins, whichever way they interleave.
+func TestConcurrentPatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		path := fmt.Sprintf("/api/v1/customers/%d", id(t, f.call(agent, "POST", "/api/v1/customers", `{"name":"Ada"}`, 201)))
+		version := 1
+		for round := range 5 {
+			ifMatch := http.Header{"If-Match": {fmt.Sprintf(`"%d"`, version)}}
+			var pair [2]*response
+			var wg sync.WaitGroup
+			for i := range pair {
+				wg.Go(func() {
+					body := fmt.Sprintf(`{"name":"Round %d writer %d"}`, round, i)
+					pair[i] = f.do(request{method: "PATCH", path: path, role: agent, body: body, header: ifMatch})
+				})
+			}
+			wg.Wait()
+			won := -1
+			for i, res := range pair {
+				switch res.Code {
+				case http.StatusOK:
+					if won >= 0 {
+						t.Fatalf("round %d: both PATCHes won", round)
+					}
+					won = i
+				case http.StatusPreconditionFailed:
+					if fields := problem(t, res, http.StatusPreconditionFailed); fields["header.If-Match"] == "" {
+						t.Errorf("round %d: 412 does not name If-Match: %s", round, res)
+					}
+				default:
+					t.Fatalf("round %d: %s", round, res)
+				}
+			}
+			if won < 0 {
+				t.Fatalf("round %d: no PATCH won", round)
+			}
+			version++
+			wantETag(t, f.do(request{method: "GET", path: path, role: agent}), fmt.Sprintf(`"%d"`, version),
+				fmt.Sprintf("Round %d writer %d", round, won))
+		}
+	})
+}
+
+// wantETag checks a 200 response for a record: its ETag header, the version
+// in its body, and its name.
+func wantETag(t *testing.T, res *response, etag, name string) {
+	t.Helper()
+	if res.Code != http.StatusOK {
+		t.Fatalf("status = %s, want 200", res)
+	}
+	body := res.JSON(t)
+	if got := res.Header.Get("ETag"); got != etag || fmt.Sprintf(`"%v"`, body["version"]) != etag || body["name"] != name {
+		t.Errorf("ETag %s, version %v, name %v; want %s and %q", got, body["version"], body["name"], etag, name)
+	}
 }

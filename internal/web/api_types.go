@@ -3,13 +3,16 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Money is an amount in the API: a decimal string ("12.50") on output, a
@@ -198,4 +201,54 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Optimistic locking. Customers, products, employees, locations and teams
+// carry a version that every change moves (see store). GET and PATCH answer
+// with it as a strong ETag, "<version>"; a PATCH with If-Match writes only if
+// the record is still at that version, in the same statement as the write,
+// and is refused with 412 otherwise.
+
+// etag is a record version as a strong entity tag.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// Tagged is a 200 response with a body and the ETag of its record.
+type Tagged[T any] struct {
+	ETag string `header:"ETag" doc:"The record's version as a strong entity tag; send it back as If-Match when you change the record."`
+	Body T
+}
+
+func tagged[T any](body T, version int64) *Tagged[T] {
+	return &Tagged[T]{ETag: etag(version), Body: body}
+}
+
+// ifMatchAdvice is the description of every PATCH that honours If-Match.
+const ifMatchAdvice = "Send the ETag of your last GET as If-Match: if someone else has changed the record since, " +
+	"the answer is 412 Precondition Failed and nothing is written. Without If-Match the last writer wins."
+
+// IfMatchParam is the If-Match header of a PATCH.
+type IfMatchParam struct {
+	IfMatch string `header:"If-Match" doc:"The ETag from your last GET or PATCH of the record. The change is made only if nobody has changed the record since; otherwise the answer is 412 Precondition Failed and nothing is written. Send it: without it, the last writer wins and may undo a change they never saw."`
+}
+
+// expectedVersion checks If-Match against the version just read and returns
+// the version the write must still find: the current one when If-Match names
+// it, store.AnyVersion when there is no If-Match (or it is "*": the record
+// exists). Any other If-Match fails with ESTALE, which is 412.
+func (p IfMatchParam) expectedVersion(what string, id, current int64) (int64, error) {
+	header := strings.TrimSpace(p.IfMatch)
+	if header == "" || header == "*" {
+		return store.AnyVersion, nil
+	}
+	// Strong comparison (RFC 9110, section 13.1.1): a weak tag (W/"…") never
+	// matches.
+	for tag := range strings.SplitSeq(header, ",") {
+		if strings.TrimSpace(tag) == etag(current) {
+			return current, nil
+		}
+	}
+	return 0, &fresco.Error{Code: fresco.ESTALE,
+		Message: fmt.Sprintf("%s %d has changed since you read it; nothing was written", what, id),
+		Fields: []fresco.FieldError{{Field: "header.If-Match",
+			Message: fmt.Sprintf("%s is not the current ETag, %s: read the record again and redo your change", header, etag(current))}}}
 }

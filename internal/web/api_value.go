@@ -77,12 +77,14 @@ type clvListInput struct {
 	Segment string `query:"segment" doc:"An RFM segment: champions, loyal, potential loyalists, new, at risk, can't lose them, hibernating, lost."`
 	Flag    string `query:"flag" enum:"mercenary,apostle," doc:"Only mercenaries or apostles."`
 	Sort    string `query:"sort" enum:"clv,historical_value,referral_value,p_alive,last_purchase,profit," default:"clv"`
-	Limit   int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
+	Cursor  string `query:"cursor" doc:"The next_cursor of the previous page, asked with the same sort."`
+	Limit   int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"Items per page (at most 1000)."`
 }
 
-// CLVList is a list of customers' values.
+// CLVList is a page of customers' values, like every list (Page).
 type CLVList struct {
-	Items []value.CustomerValue `json:"items"`
+	Items      []value.CustomerValue `json:"items"`
+	NextCursor string                `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`
 }
 
 // RefitQueued is the answer to POST /clv/refit.
@@ -142,13 +144,16 @@ func (s *Server) valueRoutes(svc *value.Service) {
 			return &One[*value.SegmentTable]{Body: out}, nil
 		})
 	register(s, huma.Operation{OperationID: "clv-customers", Method: http.MethodGet, Path: "/clv/customers",
-		Summary: "Customers' lifetime values, by segment or flag", Tags: tags}, auth.Read,
+		Summary: "Customers' lifetime values, by segment or flag", Tags: tags,
+		Description: "Paged like every list. Sorted by a value, the cursor is a keyset on (value, customer id): " +
+			"each customer appears once across the pages even when many share a value."}, auth.Read,
 		func(ctx context.Context, in *clvListInput) (*One[CLVList], error) {
-			items, err := svc.List(ctx, value.ListFilter{Segment: in.Segment, Flag: in.Flag, Sort: in.Sort, Limit: in.Limit})
+			items, next, err := svc.ListPage(ctx, value.ListFilter{Segment: in.Segment, Flag: in.Flag, Sort: in.Sort,
+				Limit: in.Limit, Cursor: in.Cursor})
 			if err != nil {
 				return nil, err
 			}
-			return &One[CLVList]{Body: CLVList{Items: items}}, nil
+			return &One[CLVList]{Body: CLVList{Items: items, NextCursor: next}}, nil
 		})
 	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
 		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read,

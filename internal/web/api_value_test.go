@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,38 @@ func TestValueAPI(t *testing.T) {
 			}
 		}
 		f.call(analyst, "GET", "/api/v1/clv/customers?segment=nonsense", nil, 422)
+
+		// Paging: whatever the sort, following next_cursor gives every
+		// customer of the refit exactly once; a cursor is refused by
+		// another sort.
+		customers := int(s["totals"].(map[string]any)["customers"].(float64))
+		for _, sort := range []string{"clv", "p_alive", "last_purchase", "profit", "historical_value"} {
+			seen := map[int64]bool{}
+			cursor := ""
+			for pages := 0; ; pages++ {
+				if pages > customers {
+					t.Fatalf("sort %s: no last page", sort)
+				}
+				page := f.call(analyst, "GET", "/api/v1/clv/customers?limit=40&sort="+sort+"&cursor="+url.QueryEscape(cursor), nil, 200)
+				for _, item := range page["items"].([]any) {
+					id := int64(item.(map[string]any)["customer_id"].(float64))
+					if seen[id] {
+						t.Fatalf("sort %s: customer %d on two pages", sort, id)
+					}
+					seen[id] = true
+				}
+				if cursor, _ = page["next_cursor"].(string); cursor == "" {
+					break
+				}
+				if pages == 0 {
+					f.call(analyst, "GET", "/api/v1/clv/customers?sort=referral_value&cursor="+url.QueryEscape(cursor), nil, 422)
+				}
+			}
+			if len(seen) != customers {
+				t.Errorf("sort %s: %d customers paged, the refit has %d", sort, len(seen), customers)
+			}
+		}
+		f.call(analyst, "GET", "/api/v1/clv/customers?cursor=nonsense", nil, 422)
 
 		// The UI: the page (with the refit button for managers) and the
 		// profile's panel.

@@ -35,6 +35,7 @@ func TestStatusOf(t *testing.T) {
 		fresco.Errorf(fresco.EFORBIDDEN, "x"):         403,
 		fresco.Errorf(fresco.ERATELIMIT, "x"):         429,
 		fresco.Errorf(fresco.ETOOLARGE, "x"):          413,
+		fresco.Errorf(fresco.ESTALE, "x"):             412,
 		&auth.RateLimitError{RetryAfter: time.Minute}: 429,
 		errors.New("disk on fire"):                    500,
 	} {
@@ -44,7 +45,7 @@ func TestStatusOf(t *testing.T) {
 	}
 	// Every code has a status.
 	for _, code := range []string{fresco.ECONFLICT, fresco.EINTERNAL, fresco.EINVALID, fresco.ENOTFOUND,
-		fresco.EUNAUTHORIZED, fresco.EFORBIDDEN, fresco.ERATELIMIT, fresco.ETOOLARGE} {
+		fresco.EUNAUTHORIZED, fresco.EFORBIDDEN, fresco.ERATELIMIT, fresco.ETOOLARGE, fresco.ESTALE} {
 		if _, ok := statusByCode[code]; !ok {
 			t.Errorf("no status for %s", code)
 		}

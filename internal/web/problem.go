@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 	fresco.EFORBIDDEN:    http.StatusForbidden,
 	fresco.ERATELIMIT:    http.StatusTooManyRequests,
 	fresco.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	fresco.ESTALE:        http.StatusPreconditionFailed,
 	fresco.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -86,6 +87,11 @@ func (s *Server) apiError(ctx context.Context, err error) error {
 		Title:  http.StatusText(status),
 		Detail: msg,
 		Errors: problemDetails(fresco.ErrorFields(err)),
+	}
+	if status == http.StatusPreconditionFailed && len(p.Errors) == 0 {
+		// Only a PATCH with If-Match writes on condition, so a record that
+		// changed under the write is that header failing: name it.
+		p.Errors = []*huma.ErrorDetail{{Location: "header.If-Match", Message: msg}}
 	}
 	if wait := auth.RetryAfter(err); wait > 0 {
 		return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {retryAfterSeconds(wait)}})

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -60,7 +61,9 @@ type caseTab struct {
 }
 
 // Cases is the case inbox: mine (owned or watched), my team, breaching soon
-// (next deadline within 4 hours, or breached), and all live cases.
+// (next deadline within 4 hours, or breached), and all live cases. Without
+// a view in the query it opens on the first of mine, my team and all that
+// has a case.
 func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	v, ok := u.require(w, r, anyRole)
 	if !ok {
@@ -70,36 +73,27 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	view := q.Get("view")
 	if view == "" {
-		view = "mine"
-	}
-	f := store.CaseFilter{Cursor: q.Get("cursor"), Limit: listPageSize, Statuses: []string{store.CaseOpen, store.CaseResolved}}
-	data := casesView{View: view}
-	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"}} {
-		data.Views = append(data.Views, caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view})
-	}
-	switch view {
-	case "mine":
-		f.WatcherID = &v.ID
-	case "team":
-		e, err := u.db.Employee(ctx, v.ID)
-		if err != nil {
+		var err error
+		if view, err = u.defaultInboxView(ctx, v.ID); err != nil {
 			u.fail(w, r, err)
 			return
 		}
-		if e.TeamID == nil {
-			data.Note = "You are in no team."
-			u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
-			return
-		}
-		f.TeamID = e.TeamID
-	case "breaching":
-		soon := u.now().Add(4 * time.Hour)
-		f.DeadlineBefore = &soon
-	case "all":
-	default:
-		u.NotFound(w, r)
+	}
+	box, err := u.inboxFor(ctx, view, v.ID)
+	if err != nil {
+		u.fail(w, r, err)
 		return
 	}
+	data := casesView{View: view, Note: box.note}
+	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"}} {
+		data.Views = append(data.Views, caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view})
+	}
+	if box.note != "" {
+		u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
+		return
+	}
+	f := box.filter
+	f.Cursor, f.Limit = q.Get("cursor"), listPageSize
 	list, next, err := u.db.ListCases(ctx, f)
 	if err != nil {
 		u.fail(w, r, err)
@@ -140,6 +134,62 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
 }
 
+// inbox is what one inbox view lists.
+type inbox struct {
+	filter store.CaseFilter
+	note   string // set when the view is empty for a reason worth saying (no team)
+}
+
+// inboxFor returns the filter of an inbox view for the employee; an unknown
+// view is not found.
+func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbox, error) {
+	box := &inbox{filter: store.CaseFilter{Statuses: []string{store.CaseOpen, store.CaseResolved}}}
+	switch view {
+	case "mine":
+		box.filter.WatcherID = &employeeID
+	case "team":
+		e, err := u.db.Employee(ctx, employeeID)
+		if err != nil {
+			return nil, err
+		}
+		if e.TeamID == nil {
+			box.note = "You are in no team."
+		}
+		box.filter.TeamID = e.TeamID
+	case "breaching":
+		soon := u.now().Add(4 * time.Hour)
+		box.filter.DeadlineBefore = &soon
+	case "all":
+	default:
+		return nil, fresco.Errorf(fresco.ENOTFOUND, "no inbox view %q", view)
+	}
+	return box, nil
+}
+
+// defaultInboxView is the view the inbox opens on: "mine" when the employee
+// owns or watches a live case, else "team" when the team has one, else
+// "all", so that nobody lands on an empty tab while there is work elsewhere.
+func (u *UI) defaultInboxView(ctx context.Context, employeeID int64) (string, error) {
+	for _, view := range []string{"mine", "team"} {
+		box, err := u.inboxFor(ctx, view, employeeID)
+		if err != nil {
+			return "", err
+		}
+		if box.note != "" {
+			continue
+		}
+		box.filter.Limit = 1
+		list, _, err := u.db.ListCases(ctx, box.filter)
+		if err != nil {
+			return "", err
+		}
+		if len(list) > 0 {
+			return view, nil
+		}
+	}
+	return "all", nil
+}
+
 func deadlineOf(c *store.Case) time.Time {
 	if c.SLADeadline == nil {
 		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -155,12 +205,18 @@ type timelineEntry struct {
 	Merged bool // from a case merged into this one
 }
 
+// caseTask is a task on the case page with its re-survey result in words.
+type caseTask struct {
+	*store.CaseTask
+	Scores string // "Score after recovery 9, before 3 (+6)"; empty without a score
+}
+
 type caseView struct {
 	Case      *store.Case
 	Customer  *fresco.Customer
 	Owner     string
 	Timeline  []timelineEntry
-	Tasks     []*store.CaseTask
+	Tasks     []caseTask
 	Gestures  []*store.Gesture
 	Watchers  []string
 	Incident  map[string]string
@@ -226,8 +282,12 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	for _, e := range events {
 		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: e.Actor, Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
 	}
-	if v.Tasks, err = u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200}); err != nil {
+	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
+	if err != nil {
 		return nil, err
+	}
+	for _, t := range tasks {
+		v.Tasks = append(v.Tasks, caseTask{CaseTask: t, Scores: scoreComparison(t.Result)})
 	}
 	if v.Gestures, err = u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200}); err != nil {
 		return nil, err
@@ -315,7 +375,10 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 		if t, terr := u.db.Task(ctx, tid); terr != nil || t.CaseID != id {
 			err = fresco.Errorf(fresco.ENOTFOUND, "task %d is not on case %d", tid, id)
 		} else {
-			_, err = svc.CompleteTask(ctx, actor, tid, recovery.CompleteInput{Outcome: f("outcome"), Note: f("text")})
+			var score *int
+			if score, err = formScore(f("score")); err == nil {
+				_, err = svc.CompleteTask(ctx, actor, tid, recovery.CompleteInput{Outcome: f("outcome"), Note: f("text"), Score: score})
+			}
 		}
 	case "gesture":
 		var amount fresco.Money
@@ -394,7 +457,11 @@ func eventText(e store.CaseEvent) string {
 	case "task_created":
 		return fmt.Sprintf("Task: %s due %s", s("kind"), s("due_at"))
 	case "task_completed":
-		return fmt.Sprintf("Task done: %s %s", s("kind"), s("outcome"))
+		var done struct {
+			Result json.RawMessage `json:"result"`
+		}
+		_ = json.Unmarshal(e.Body, &done)
+		return strings.TrimSpace("Task done: "+s("kind")+" "+s("outcome")) + paren(scoreComparison(done.Result))
 	case "hold_started":
 		return "Customer on hold"
 	case "hold_ended":
@@ -407,6 +474,36 @@ func eventText(e store.CaseEvent) string {
 		return "Case " + s("case_id") + " merged into this one"
 	}
 	return e.Kind
+}
+
+// scoreComparison says what a re-survey found: the customer's score after
+// recovery and, when the result has it, the score before and the change.
+func scoreComparison(result json.RawMessage) string {
+	var r struct {
+		Score         *int `json:"score"`
+		PreviousScore *int `json:"previous_score"`
+	}
+	if json.Unmarshal(result, &r) != nil || r.Score == nil {
+		return ""
+	}
+	if r.PreviousScore == nil {
+		return fmt.Sprintf("Score after recovery %d", *r.Score)
+	}
+	return fmt.Sprintf("Score after recovery %d, before %d (%+d)", *r.Score, *r.PreviousScore, *r.Score-*r.PreviousScore)
+}
+
+// formScore reads the optional 0–10 score of a re-survey form; the range is
+// the recovery service's to check.
+func formScore(s string) (*int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "score", Message: "must be a whole number from 0 to 10"}}}
+	}
+	return &n, nil
 }
 
 func expect(s string) string {

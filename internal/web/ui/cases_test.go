@@ -3,10 +3,14 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -117,3 +121,161 @@ func TestCasePages(t *testing.T) {
 		}
 	})
 }
+
+var activeTab = regexp.MustCompile(`(?s)<nav class="tabs" aria-label="Inbox">.*?aria-current="page">([^<]+)</a>`)
+
+// inboxTab opens the inbox as role and returns the label of the tab it is on.
+func (f *fixture) inboxTab(role fresco.Role, target string) (tab, body string) {
+	f.t.Helper()
+	res := f.do(role, "GET", target, nil)
+	m := activeTab.FindStringSubmatch(res.body)
+	if res.status != http.StatusOK || m == nil {
+		f.t.Fatalf("%s as %s = %d, no active tab", target, role, res.status)
+	}
+	return m[1], res.body
+}
+
+// TestCaseInboxOpensOnAUsefulTab: without ?view= the inbox opens on Mine if
+// the user owns or watches a live case, else on My team if the team has
+// one, else on All open; an explicit view is kept.
+func TestCaseInboxOpensOnAUsefulTab(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		team := &fresco.Team{Name: "Front desk"}
+		if err := db.CreateTeam(ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range []fresco.Role{fresco.RoleManager, fresco.RoleAgent} {
+			e := f.people[role]
+			e.TeamID = &team.ID
+			if err := db.UpdateEmployee(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := &fresco.Customer{Name: "Ada Lovelace"}
+		if err := db.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := recovery.New(recovery.Options{DB: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actorOf := func(role fresco.Role) recovery.Actor {
+			e := f.people[role]
+			return recovery.Actor{Ref: fmt.Sprintf("employee:%d", e.ID), Role: e.Role, EmployeeID: &e.ID}
+		}
+
+		if tab, body := f.inboxTab(fresco.RoleAgent, "/cases"); tab != "All open" || !strings.Contains(body, "No cases here.") {
+			t.Errorf("no cases anywhere: the inbox opens on %q", tab)
+		}
+		// The agent's own case, closed, does not make Mine worth opening.
+		closed, err := svc.Open(ctx, actorOf(fresco.RoleAgent), recovery.OpenInput{CustomerID: c.ID, Summary: "lost key"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Close(ctx, actorOf(fresco.RoleAgent), closed.ID, recovery.CloseInput{RootCauseCategory: "keys",
+			RootCauseSource: "none", Resolution: "found it"}); err != nil {
+			t.Fatal(err)
+		}
+		live, err := svc.Open(ctx, actorOf(fresco.RoleManager), recovery.OpenInput{CustomerID: c.ID, Summary: "cold room"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := fmt.Sprintf(`href="/cases/%d"`, live.ID)
+		for _, want := range []struct {
+			role   fresco.Role
+			target string
+			tab    string
+			listed bool
+		}{
+			{fresco.RoleManager, "/cases", "Mine", true},            // owns the live case
+			{fresco.RoleAgent, "/cases", "My team", true},           // the team's manager owns it
+			{fresco.RoleAnalyst, "/cases", "All open", true},        // in no team, owns nothing
+			{fresco.RoleAnalyst, "/cases?view=mine", "Mine", false}, // an explicit view is kept
+			{fresco.RoleAgent, "/cases?view=breaching", "Breaching soon", false},
+		} {
+			tab, body := f.inboxTab(want.role, want.target)
+			if tab != want.tab || strings.Contains(body, link) != want.listed {
+				t.Errorf("%s as %s: tab %q, lists the case %v; want %q, %v", want.target, want.role, tab,
+					strings.Contains(body, link), want.tab, want.listed)
+			}
+		}
+		if res := f.do(fresco.RoleAgent, "GET", "/cases?view=nope", nil); res.status != http.StatusNotFound {
+			t.Errorf("unknown view = %d, want 404", res.status)
+		}
+	})
+}
+
+// TestCasePageShowsResurveyScores: a re-survey done from the case page
+// records the score; the page compares it with the customer's NPS from
+// before the case, in the task list and in the timeline.
+func TestCasePageShowsResurveyScores(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		c := &fresco.Customer{Name: "Ada Lovelace"}
+		if err := db.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		post, err := db.ListeningPostBySlug(ctx, "survey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		three := 3
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertResponse(ctx, &store.Response{PostID: post.ID, CustomerID: &c.ID, NPS: &three,
+				RespondedAt: time.Now().Add(-24 * time.Hour)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := recovery.New(recovery.Options{DB: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := f.people[fresco.RoleAgent]
+		actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", agent.ID), Role: agent.Role, EmployeeID: &agent.ID}
+		cs, err := svc.Open(ctx, actor, recovery.OpenInput{CustomerID: c.ID, Summary: "cold room"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resurvey := func() string {
+			task, err := svc.AddTask(ctx, actor, cs.ID, recovery.TaskInput{Kind: "resurvey", DueAt: time.Now().Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(task.ID)
+		}
+		page, first := fmt.Sprintf("/cases/%d", cs.ID), resurvey()
+		if res := f.do(fresco.RoleAgent, "GET", page, nil); !strings.Contains(res.body, `name="score"`) {
+			t.Fatal("an open re-survey has no score field")
+		}
+		act := page + "/actions"
+		res := f.do(fresco.RoleAgent, "POST", act, url.Values{"action": {"complete"}, "task_id": {first}, "score": {"nine"}})
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "score: must be a whole number") {
+			t.Fatalf("a score in words = %d", res.status)
+		}
+		res = f.do(fresco.RoleAgent, "POST", act, url.Values{"action": {"complete"}, "task_id": {first}, "score": {"9"}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("complete the re-survey = %d %s", res.status, res.body)
+		}
+		tid, _ := strconv.ParseInt(resurvey(), 10, 64)
+		if _, err := svc.CompleteTask(ctx, actor, tid, recovery.CompleteInput{Score: intp(2), PreviousScore: intp(5)}); err != nil {
+			t.Fatal(err)
+		}
+		body := html.UnescapeString(f.do(fresco.RoleAnalyst, "GET", page, nil).body)
+		for _, want := range []string{
+			`<span class="task-scores">Score after recovery 9, before 3 (+6)</span>`,
+			`<span class="task-scores">Score after recovery 2, before 5 (-3)</span>`,
+			"Task done: resurvey (Score after recovery 9, before 3 (+6))",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("case page lacks %q", want)
+			}
+		}
+	})
+}
+
+func intp(v int) *int { return &v }
