@@ -74,7 +74,7 @@ func TestBrowserCaseJourney(t *testing.T) {
 			t.Errorf("timeline lacks %q:\n%s", want, timeline)
 		}
 	}
-	if g := text("#gestures-heading + ul"); !strings.Contains(g, "pending_approval") {
+	if g := text("#gestures-heading + ul"); !strings.Contains(g, "pending approval") {
 		t.Errorf("gestures = %q, want the agent's 80.00 refund pending approval", g)
 	}
 	load("open the customer", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/customers/%d"]`, s.ada.ID))))

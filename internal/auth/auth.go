@@ -6,7 +6,8 @@
 //     in an HttpOnly, SameSite=Lax cookie, stored only as a SHA-256 hash.
 //   - Programs call the API with a bearer token: 32 random bytes shown once,
 //     stored as a SHA-256 hash, carrying a role.
-//   - Failed logins are rate-limited per account and per client address, and
+//   - Failed logins are rate-limited per account and per client address,
+//     counted in the database so that every replica shares one count, and
 //     an unknown account fails exactly like a wrong password.
 //
 // Authenticate is the middleware that finds the caller; PrincipalFrom reads
@@ -51,7 +52,9 @@ type Options struct {
 	// arrive over TLS always get Secure cookies.
 	SecureCookies bool
 	// AccountLimit and AddressLimit are the failed logins allowed per account
-	// and per client address in LimitWindow.
+	// and per client address in LimitWindow. Every Auth over the same
+	// database (every replica) draws on the same allowance, so all of them
+	// should be configured alike.
 	AccountLimit, AddressLimit int
 	LimitWindow                time.Duration
 }
@@ -63,8 +66,7 @@ type Auth struct {
 	now           func() time.Time
 	ttl           time.Duration
 	secureCookies bool
-	accounts      *Limiter
-	addresses     *Limiter
+	limits        *loginLimits
 }
 
 // New returns an Auth over the database in o.DB.
@@ -93,8 +95,12 @@ func New(o Options) *Auth {
 		now:           o.Now,
 		ttl:           o.SessionTTL,
 		secureCookies: o.SecureCookies,
-		accounts:      NewLimiter(o.AccountLimit, o.LimitWindow, o.Now),
-		addresses:     NewLimiter(o.AddressLimit, o.LimitWindow, o.Now),
+		limits: &loginLimits{
+			db:      o.DB,
+			now:     o.Now,
+			account: rule{burst: float64(o.AccountLimit), window: o.LimitWindow},
+			address: rule{burst: float64(o.AddressLimit), window: o.LimitWindow},
+		},
 	}
 }
 
@@ -133,32 +139,28 @@ func RetryAfter(err error) time.Duration {
 // error. remoteAddr is the client's address (http.Request.RemoteAddr).
 func (a *Auth) Login(ctx context.Context, email, password, remoteAddr string) (string, *fresco.Employee, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	accountKey, addressKey := email, ClientAddress(remoteAddr)
-	okAccount, waitAccount := a.accounts.Take(accountKey)
-	okAddress, waitAddress := a.addresses.Take(addressKey)
-	if !okAccount || !okAddress {
-		// Give back what was taken from the bucket that still had tokens, so
-		// that a locked account does not also drain its neighbours' address.
-		if okAccount {
-			a.accounts.Give(accountKey)
-		}
-		if okAddress {
-			a.addresses.Give(addressKey)
-		}
-		a.log.WarnContext(ctx, "login rate-limited", "email", email, "address", addressKey)
-		return "", nil, &RateLimitError{RetryAfter: max(waitAccount, waitAddress)}
+	address := ClientAddress(remoteAddr)
+	keys := keysFor(email, address)
+	ok, wait, err := a.limits.take(ctx, keys)
+	if err != nil {
+		return "", nil, fmt.Errorf("check login limits: %w", err)
+	}
+	if !ok {
+		a.log.WarnContext(ctx, "login rate-limited", "email", email, "address", address)
+		return "", nil, &RateLimitError{RetryAfter: wait}
 	}
 
 	emp, err := a.verify(ctx, email, password)
 	if err != nil {
 		if errors.Is(err, ErrInvalidCredentials) {
-			a.log.InfoContext(ctx, "login failed", "email", email, "address", addressKey)
+			a.log.InfoContext(ctx, "login failed", "email", email, "address", address)
+			a.pruneLoginFailures(ctx)
 		}
 		return "", nil, err
 	}
-	// Success: the account's slate is wiped; the address gets its token back.
-	a.accounts.Reset(accountKey)
-	a.addresses.Give(addressKey)
+	if err := a.limits.succeeded(ctx, keys); err != nil {
+		return "", nil, fmt.Errorf("settle login limits: %w", err)
+	}
 
 	id, hash, err := NewSessionID()
 	if err != nil {
@@ -167,14 +169,25 @@ func (a *Auth) Login(ctx context.Context, email, password, remoteAddr string) (s
 	if err := a.db.CreateSession(ctx, hash, emp.ID, a.now().Add(a.ttl)); err != nil {
 		return "", nil, err
 	}
-	a.log.InfoContext(ctx, "login", "employee_id", emp.ID, "address", addressKey)
+	a.log.InfoContext(ctx, "login", "employee_id", emp.ID, "address", address)
 	return id, emp, nil
 }
 
+// pruneLoginFailures deletes failure counters that no longer count. A
+// failed login does it because failures are what create counters; an error
+// is only logged, since the login's answer does not depend on it.
+func (a *Auth) pruneLoginFailures(ctx context.Context) {
+	if err := a.limits.prune(ctx); err != nil {
+		a.log.WarnContext(ctx, "prune login failure counters", "err", err)
+	}
+}
+
 // verify returns the employee whose e-mail and password match, or
-// ErrInvalidCredentials after the same amount of work either way.
+// ErrInvalidCredentials after the same amount of work either way. An e-mail
+// that is not storable text (bad UTF-8, a NUL byte, which PostgreSQL refuses
+// with an error) matches nobody without asking the database.
 func (a *Auth) verify(ctx context.Context, email, password string) (*fresco.Employee, error) {
-	if email == "" || password == "" || len(password) > MaxPasswordLength || !utf8.ValidString(email) {
+	if email == "" || password == "" || len(password) > MaxPasswordLength || !utf8.ValidString(email) || strings.ContainsRune(email, 0) {
 		VerifyPassword(password, dummyHash)
 		return nil, ErrInvalidCredentials
 	}

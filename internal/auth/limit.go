@@ -14,9 +14,10 @@ import (
 // attempts cannot all slip through before the first failure is counted.
 //
 // The state is in memory: with several replicas behind a load balancer each
-// one limits on its own, which multiplies the allowance by the replica count
-// but still turns an online guessing attack from millions of tries into a
-// handful.
+// one limits on its own, which multiplies the allowance by the replica count.
+// That is fine for flood control (the public survey form); failed logins,
+// where the allowance is a handful of password guesses, are counted in the
+// database instead, with the same buckets (see loginLimits).
 type Limiter struct {
 	Burst  float64
 	Window time.Duration
@@ -26,9 +27,44 @@ type Limiter struct {
 	buckets map[string]*bucket
 }
 
+// bucket is a token bucket: tokens left as of at.
 type bucket struct {
 	tokens float64
 	at     time.Time
+}
+
+// rule is a limit of burst attempts per window: a bucket holds up to burst
+// tokens and regains them continuously, burst per window. The in-memory
+// Limiter and the shared login limits run the same rule.
+type rule struct {
+	burst  float64
+	window time.Duration
+}
+
+func (r rule) rate() float64 { return r.burst / r.window.Seconds() } // tokens per second
+
+// refill brings b up to now. A clock behind b.at (another replica's, for a
+// shared bucket) neither refills nor moves b.at back.
+func (r rule) refill(b *bucket, now time.Time) {
+	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
+		b.tokens = math.Min(r.burst, b.tokens+elapsed*r.rate())
+		b.at = now
+	}
+}
+
+// wait is how long until b has a whole token again: 0 if it has one now,
+// else whole seconds, rounded up, as a Retry-After header wants them.
+func (r rule) wait(b bucket) time.Duration {
+	if b.tokens >= 1 {
+		return 0
+	}
+	return time.Duration(math.Ceil((1-b.tokens)/r.rate())) * time.Second
+}
+
+// fullAt is when b will be full again: from then on it is as good as new.
+func (r rule) fullAt(b bucket) time.Time {
+	missing := max(0, r.burst-b.tokens)
+	return b.at.Add(time.Duration(missing / r.rate() * float64(time.Second)))
 }
 
 // maxBuckets bounds memory; above it, full (idle) buckets are dropped.
@@ -42,7 +78,7 @@ func NewLimiter(burst int, window time.Duration, now func() time.Time) *Limiter 
 	return &Limiter{Burst: float64(burst), Window: window, Now: now, buckets: map[string]*bucket{}}
 }
 
-func (l *Limiter) rate() float64 { return l.Burst / l.Window.Seconds() } // tokens per second
+func (l *Limiter) rule() rule { return rule{burst: l.Burst, window: l.Window} }
 
 // refill returns key's bucket brought up to date; the lock must be held.
 func (l *Limiter) refill(key string, now time.Time) *bucket {
@@ -55,16 +91,14 @@ func (l *Limiter) refill(key string, now time.Time) *bucket {
 		l.buckets[key] = b
 		return b
 	}
-	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(l.Burst, b.tokens+elapsed*l.rate())
-		b.at = now
-	}
+	l.rule().refill(b, now)
 	return b
 }
 
 func (l *Limiter) prune(now time.Time) {
+	r := l.rule()
 	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.at).Seconds()*l.rate() >= l.Burst {
+		if !r.fullAt(*b).After(now) {
 			delete(l.buckets, k)
 		}
 	}
@@ -80,8 +114,7 @@ func (l *Limiter) Take(key string) (ok bool, retryAfter time.Duration) {
 		b.tokens--
 		return true, 0
 	}
-	wait := (1 - b.tokens) / l.rate()
-	return false, time.Duration(math.Ceil(wait)) * time.Second
+	return false, l.rule().wait(*b)
 }
 
 // Give returns one token to key's bucket (after an attempt that succeeded).

@@ -94,6 +94,7 @@ func newApp(database *store.DB, opts serveOptions) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	queue := jobs.New(database, jobs.Options{Workers: opts.workers, Logger: opts.logger, Registry: reg})
+	registerHousekeeping(queue, database, opts.logger)
 	// Closed loop and notifications (internal/notify, internal/loop).
 	notifier := notify.New(database, notify.Options{SMTP: opts.smtp, BaseURL: opts.baseURL, Logger: opts.logger,
 		RefusePrivateHosts: opts.refusePrivateWebhooks})

@@ -77,24 +77,35 @@ func (ch *change) enqueue(ctx context.Context, j jobs.Job) error {
 func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*store.Case, error) {
 	var ch *change
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		c, err := tx.CaseForUpdate(ctx, id)
-		if err != nil {
-			return err
-		}
-		ch = &change{s: s, tx: tx, c: c, actor: actor, at: s.Now()}
-		if err := fn(ctx, ch); err != nil {
-			return err
-		}
-		if err := s.recompute(ctx, ch); err != nil {
-			return err
-		}
-		return tx.UpdateCase(ctx, ch.c)
+		var err error
+		ch, err = s.applyChange(ctx, tx, id, actor, fn)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.afterCommit(ctx, ch)
 	return ch.c, nil
+}
+
+// applyChange locks case id within tx, runs fn on it, then recomputes and
+// stores the case. The caller commits and then calls afterCommit.
+func (s *Service) applyChange(ctx context.Context, tx *store.Tx, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*change, error) {
+	c, err := tx.CaseForUpdate(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ch := &change{s: s, tx: tx, c: c, actor: actor, at: s.Now()}
+	if err := fn(ctx, ch); err != nil {
+		return nil, err
+	}
+	if err := s.recompute(ctx, ch); err != nil {
+		return nil, err
+	}
+	if err := tx.UpdateCase(ctx, ch.c); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 func (s *Service) afterCommit(ctx context.Context, ch *change) {

@@ -101,6 +101,9 @@ type Options struct {
 	RecurrenceThreshold int
 	// LetterTemplate is the apology letter (text/template over LetterData).
 	LetterTemplate string
+	// PolicyBatchSize is how many live cases one transaction re-evaluates
+	// after an SLA policy change (default 100).
+	PolicyBatchSize int
 }
 
 // LetterData is what the apology letter template sees.
@@ -168,6 +171,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.RecurrenceThreshold <= 0 {
 		o.RecurrenceThreshold = 3
+	}
+	if o.PolicyBatchSize <= 0 {
+		o.PolicyBatchSize = defaultPolicyBatch
 	}
 	if o.LetterTemplate == "" {
 		o.LetterTemplate = DefaultLetter

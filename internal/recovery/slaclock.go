@@ -226,49 +226,7 @@ func (s *Service) recordBreach(ctx context.Context, ch *change, clock sla.Clock,
 
 // CheckSLA re-evaluates a case's clocks now: the SLA-check job's work.
 func (s *Service) CheckSLA(ctx context.Context, id int64) (*store.Case, error) {
-	return s.update(ctx, id, System, func(context.Context, *change) error { return nil })
-}
-
-// PolicyInput is a policy as given by a manager.
-type PolicyInput struct {
-	LocationID int64 // 0: the default policy
-	Policy     json.RawMessage
-}
-
-// SetPolicy stores a location's SLA policy and re-evaluates the location's
-// live cases, so deadlines and scheduled checks follow the new policy.
-func (s *Service) SetPolicy(ctx context.Context, actor Actor, in PolicyInput) (*sla.Policy, error) {
-	var p sla.Policy
-	if err := json.Unmarshal(in.Policy, &p); err != nil {
-		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
-			Fields: []fresco.FieldError{{Field: "policy", Message: err.Error()}}}
-	}
-	if err := p.Validate(); err != nil {
-		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
-			Fields: []fresco.FieldError{{Field: "policy", Message: err.Error()}}}
-	}
-	canon, _ := json.Marshal(p)
-	var ids []int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetSLAPolicy(ctx, &store.SLAPolicyRow{LocationID: in.LocationID, Policy: canon, UpdatedBy: actor.Ref}); err != nil {
-			return err
-		}
-		if err := tx.Audit(ctx, actor.Ref, "sla_policy.set", "sla_policy", fmt.Sprint(in.LocationID), p); err != nil {
-			return err
-		}
-		var err error
-		ids, err = tx.LiveCaseIDsAt(ctx, in.LocationID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, err := s.CheckSLA(ctx, id); err != nil {
-			s.log.WarnContext(ctx, "recovery: re-evaluate after policy change", "case", id, "err", err)
-		}
-	}
-	return &p, nil
+	return s.update(ctx, id, System, noChange)
 }
 
 // RegisterJobs registers the package's job handlers on q.
@@ -293,6 +251,7 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 		}
 		return err
 	})
+	q.Register(JobPolicyChanged, s.policyChangedJob)
 	q.Register(JobHoldCheck, func(ctx context.Context, j *jobs.Running) error {
 		var p holdPayload
 		if err := j.Decode(&p); err != nil {

@@ -870,29 +870,22 @@ func (db *DB) ListSLAPolicies(ctx context.Context) ([]SLAPolicyRow, error) {
 	return list, rows.Err()
 }
 
-// LiveCaseIDsAt returns the open and resolved cases of a location (0: every
-// location), so that a policy change can re-evaluate them.
-func (tx *Tx) LiveCaseIDsAt(ctx context.Context, locationID int64) ([]int64, error) {
-	q := `SELECT id FROM recovery_cases WHERE status IN ('open','resolved')`
-	var args []any
+// LiveCaseIDsUnderPolicy returns, in id order, up to limit open and
+// resolved cases with ids above afterID whose clocks follow the SLA policy
+// of locationID: the location's cases, or for the default policy (0) the
+// cases of locations without a policy of their own. A policy change
+// re-evaluates them in batches, each starting after the last id of the one
+// before.
+func (tx *Tx) LiveCaseIDsUnderPolicy(ctx context.Context, locationID, afterID int64, limit int) ([]int64, error) {
+	q := `SELECT id FROM recovery_cases WHERE status IN ('open','resolved') AND id > ?`
+	args := []any{afterID}
 	if locationID != 0 {
 		q += ` AND location_id = ?`
 		args = append(args, locationID)
+	} else {
+		q += ` AND (location_id IS NULL OR location_id NOT IN (SELECT location_id FROM sla_policies))`
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(tx.Query(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...))
 }
 
 // Staff -----------------------------------------------------------------------

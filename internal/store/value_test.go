@@ -223,3 +223,48 @@ func pageThrough(t *testing.T, db *store.DB, f store.CustomerValueFilter) []*sto
 		f.Cursor = next
 	}
 }
+
+// TestCurrentCustomerValueRefit checks that every write of customer_value
+// gets a new identity, even one with no fits or the same computed_at (which
+// is why neither alone identifies a refit), and that a fit written by a
+// binary that knows nothing of the token moves it too.
+func TestCurrentCustomerValueRefit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		current := func() store.CustomerValueRefit {
+			t.Helper()
+			r, err := db.CurrentCustomerValueRefit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if got := current(); got != (store.CustomerValueRefit{}) {
+			t.Fatalf("before any refit: %+v, want the zero value", got)
+		}
+		seen := map[store.CustomerValueRefit]bool{{}: true}
+		at := day(2026, 1, 1)
+		for i, fits := range [][]*store.CLVFit{nil, nil, {{Model: "bgnbd", Params: "{}", Detail: "{}", ComputedAt: at}}} {
+			if err := db.ReplaceCustomerValues(ctx, nil, fits); err != nil {
+				t.Fatal(err)
+			}
+			got := current()
+			if got.Token == "" || seen[got] {
+				t.Fatalf("write %d: identity %+v is empty or not new", i, got)
+			}
+			seen[got] = true
+			if len(fits) > 0 && got.LastFitID != fits[0].ID {
+				t.Errorf("write %d: last fit %d, want %d", i, got.LastFitID, fits[0].ID)
+			}
+		}
+		before := current()
+		if _, err := db.Exec(ctx, `INSERT INTO clv_fits (model, params, log_likelihood, customers, converged, detail, computed_at)
+			VALUES ('bgnbd', '{}', 0, 0, TRUE, '{}', ?)`, at); err != nil {
+			t.Fatal(err)
+		}
+		if after := current(); after.Token != before.Token || after.LastFitID <= before.LastFitID {
+			t.Errorf("a fit written without the token: %+v → %+v, want the same token and a higher fit id", before, after)
+		}
+	})
+}

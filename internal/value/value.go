@@ -5,7 +5,8 @@
 // lifetime-value views: the texts' calculator (an average customer against a
 // loyal one), the CLV distribution, the Pareto curve of profit, RFM segments,
 // mercenaries and apostles, and each customer's historical, related-sales and
-// referral value.
+// referral value. The views aggregate the whole refit; each is computed
+// once per refit and kept in memory (cache.go).
 //
 // # Definitions
 //
@@ -103,13 +104,14 @@ func (o Options) withDefaults() Options {
 
 // Service answers the lifetime-value questions from one database.
 type Service struct {
-	db   *store.DB
-	opts Options
+	db    *store.DB
+	opts  Options
+	views *viewCache // the summary, Pareto curves and segment table of the current refit
 }
 
 // New returns a service over db.
 func New(db *store.DB, opts Options) *Service {
-	return &Service{db: db, opts: opts.withDefaults()}
+	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(db.CurrentCustomerValueRefit, maxCachedViews)}
 }
 
 // Options returns the options in effect, defaults filled in.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -74,8 +75,8 @@ func (s *Service) Fits(ctx context.Context) ([]FitInfo, error) {
 
 // Summary returns the distribution of CLV over customers, the totals and
 // the fit diagnostics of the last refit. bins is the number of histogram
-// bars (default 20); the last bar collects the top 1%. The database does
-// the sums and counts; every statement reads the same refit.
+// bars (default 20); the last bar collects the top 1%. It is computed once
+// per refit and bins (cache.go); the caller gets its own copy.
 func (s *Service) Summary(ctx context.Context, bins int) (*Summary, error) {
 	if bins <= 0 {
 		bins = 20
@@ -83,6 +84,18 @@ func (s *Service) Summary(ctx context.Context, bins int) (*Summary, error) {
 	if bins > 200 {
 		return nil, fresco.Errorf(fresco.EINVALID, "bins must be at most 200")
 	}
+	out, err := cached(ctx, s.views, "summary?bins="+strconv.Itoa(bins), func(ctx context.Context) (*Summary, error) {
+		return s.summary(ctx, bins)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.clone(), nil
+}
+
+// summary computes the summary. The database does the sums and counts;
+// every statement reads the same refit.
+func (s *Service) summary(ctx context.Context, bins int) (*Summary, error) {
 	fits, err := s.Fits(ctx)
 	if err != nil {
 		return nil, err
@@ -214,8 +227,9 @@ type Pareto struct {
 
 // Pareto sorts customers by metric (profit, revenue or clv), best first,
 // and returns the cumulative share of the total at points evenly spaced
-// shares of customers, and the share made by the top topPercent. The
-// database sums the top k customers for just the k the curve needs.
+// shares of customers, and the share made by the top topPercent. It is
+// computed once per refit and parameters (cache.go); the caller gets its
+// own copy.
 func (s *Service) Pareto(ctx context.Context, metric string, points int, topPercent float64) (*Pareto, error) {
 	if metric == "" {
 		metric = "profit"
@@ -232,6 +246,19 @@ func (s *Service) Pareto(ctx context.Context, metric string, points int, topPerc
 	if metric != "profit" && metric != "revenue" && metric != "clv" {
 		return nil, fresco.Errorf(fresco.EINVALID, "metric must be profit, revenue or clv")
 	}
+	view := "pareto?metric=" + metric + "&points=" + strconv.Itoa(points) + "&top=" + strconv.FormatFloat(topPercent, 'g', -1, 64)
+	out, err := cached(ctx, s.views, view, func(ctx context.Context) (*Pareto, error) {
+		return s.pareto(ctx, metric, points, topPercent)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.clone(), nil
+}
+
+// pareto computes the Pareto curve of valid parameters. The database sums
+// the top k customers for just the k the curve needs.
+func (s *Service) pareto(ctx context.Context, metric string, points int, topPercent float64) (*Pareto, error) {
 	fracs := make([]float64, 0, points+1)
 	for i := 1; i <= points; i++ {
 		fracs = append(fracs, float64(i)/float64(points))
@@ -308,9 +335,19 @@ type SegmentTable struct {
 }
 
 // Segments summarises customers per RFM segment, in display order, and
-// the mercenary and apostle flags, from the database's sums per segment and
-// per flag.
+// the mercenary and apostle flags. It is computed once per refit
+// (cache.go); the caller gets its own copy.
 func (s *Service) Segments(ctx context.Context) (*SegmentTable, error) {
+	out, err := cached(ctx, s.views, "segments", s.segments)
+	if err != nil {
+		return nil, err
+	}
+	return out.clone(), nil
+}
+
+// segments computes the segment table from the database's sums per segment
+// and per flag.
+func (s *Service) segments(ctx context.Context) (*SegmentTable, error) {
 	segments, flags, err := s.db.CustomerValueGroups(ctx)
 	if err != nil {
 		return nil, err

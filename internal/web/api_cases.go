@@ -256,6 +256,7 @@ type SLAPolicy struct {
 	Policy     map[string]any `json:"policy" doc:"calendar (time_zone, weekly hours, holidays), first_response, next_response, resolution, warn_before, pause_states."`
 	UpdatedBy  string         `json:"updated_by"`
 	UpdatedAt  time.Time      `json:"updated_at"`
+	Recompute  string         `json:"recompute,omitempty" enum:"queued,none" doc:"Set when the policy was just stored. queued: a background job is re-evaluating the live cases that follow it (their deadlines move shortly); none: no live case follows it."`
 }
 
 // RecurrenceAlert is a recurring problem.
@@ -593,19 +594,19 @@ func (s *Server) caseRoutes() error {
 			}), nil
 		})
 	register(s, huma.Operation{OperationID: "put-sla-policy", Method: http.MethodPut, Path: "/sla-policies/{id}",
-		Summary: "Set a location's SLA policy (0: the default); live cases are re-evaluated", Tags: tags}, auth.ManageEmployees,
+		Summary: "Set a location's SLA policy (0: the default); a background job re-evaluates the live cases", Tags: tags}, auth.ManageEmployees,
 		func(ctx context.Context, in *struct {
 			Location int64 `path:"id" minimum:"0" doc:"The location's id; 0 for the default policy."`
 			Body     map[string]any
 		}) (*One[SLAPolicy], error) {
 			raw, _ := json.Marshal(in.Body)
-			p, err := svc.SetPolicy(ctx, recoveryActor(ctx), recovery.PolicyInput{LocationID: in.Location, Policy: raw})
+			change, err := svc.SetPolicy(ctx, recoveryActor(ctx), recovery.PolicyInput{LocationID: in.Location, Policy: raw})
 			if err != nil {
 				return nil, err
 			}
-			canon, _ := json.Marshal(p)
+			canon, _ := json.Marshal(change.Policy)
 			return &One[SLAPolicy]{Body: SLAPolicy{LocationID: in.Location, Policy: jsonMap(canon),
-				UpdatedBy: principal(ctx).Actor(), UpdatedAt: s.now().UTC()}}, nil
+				UpdatedBy: principal(ctx).Actor(), UpdatedAt: s.now().UTC(), Recompute: change.Recompute}}, nil
 		})
 
 	limitOut := func(l store.AuthorityLimit) AuthorityLimit {

@@ -176,13 +176,18 @@ func TestCaseAPI(t *testing.T) {
 		}
 
 		// SLA policy through the API, then the inbox of breaching cases.
-		f.call(fresco.RoleManager, "PUT", fmt.Sprintf("/api/v1/sla-policies/%d", s.location), map[string]any{
+		policyPath := fmt.Sprintf("/api/v1/sla-policies/%d", s.location)
+		policy := map[string]any{
 			"calendar": map[string]any{"time_zone": "UTC", "weekly": map[string]any{
 				"monday": []any{map[string]any{"start": "00:00", "end": "24:00"}}, "tuesday": []any{map[string]any{"start": "00:00", "end": "24:00"}},
 				"wednesday": []any{map[string]any{"start": "00:00", "end": "24:00"}}, "thursday": []any{map[string]any{"start": "00:00", "end": "24:00"}},
 				"friday": []any{map[string]any{"start": "00:00", "end": "24:00"}}, "saturday": []any{map[string]any{"start": "00:00", "end": "24:00"}},
 				"sunday": []any{map[string]any{"start": "00:00", "end": "24:00"}}}},
-			"first_response": "1h", "resolution": "48h"}, 200)
+			"first_response": "1h", "resolution": "48h"}
+		set := f.call(fresco.RoleManager, "PUT", policyPath, policy, 200)
+		if set["recompute"] != "none" || set["location_id"] != float64(s.location) || set["policy"] == nil {
+			t.Errorf("policy set with no live case at the location = %v, want recompute none", set)
+		}
 		fields = problem(t, f.do(request{method: "PUT", path: "/api/v1/sla-policies/0", role: fresco.RoleManager,
 			body: map[string]any{"first_response": "1h"}}), 422)
 		if fields["body.policy"] == "" {
@@ -192,6 +197,10 @@ func TestCaseAPI(t *testing.T) {
 			"location_id": s.location, "summary": "noisy room", "opened_at": time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)}, 201)
 		if sla := c2["sla"].(map[string]any); sla["status"] != "breached" {
 			t.Fatalf("a case opened 2h ago with a 1h first response: sla = %v", sla)
+		}
+		// With a live case at the location, the re-evaluation is queued, not done in the request.
+		if set := f.call(fresco.RoleManager, "PUT", policyPath, policy, 200); set["recompute"] != "queued" {
+			t.Errorf("policy set with a live case = %v, want recompute queued", set)
 		}
 		breaching := f.call(fresco.RoleAnalyst, "GET", "/api/v1/cases?view=breaching", nil, 200)["items"].([]any)
 		if len(breaching) != 1 || id(t, breaching[0].(map[string]any)) != id(t, c2) {

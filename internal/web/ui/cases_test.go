@@ -84,7 +84,8 @@ func TestCasePages(t *testing.T) {
 			t.Fatalf("analyst action = %d", res.status)
 		}
 		res = f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/%d?done=case-updated", cs.ID), nil)
-		for _, want := range []string{"Case updated.", "Responded: We are on it", "pending_approval", `id="case-actions"`} {
+		for _, want := range []string{"Case updated.", "Responded: We are on it", "pending approval", `id="case-actions"`,
+			`<option value="apology_letter">apology letter</option>`} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("case page after actions lacks %q", want)
 			}
@@ -106,6 +107,20 @@ func TestCasePages(t *testing.T) {
 		}
 		if g, _ := db.Gesture(ctx, gestures[0].ID); g.Status != "granted" {
 			t.Errorf("after approval: %s", g.Status)
+		}
+		// Codes show as words: the waiting state in the inbox, on the case and in its timeline.
+		if res := f.do(fresco.RoleAgent, "POST", act, url.Values{"action": {"wait"}, "text": {"asked for the receipt"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("wait = %d %s", res.status, res.body)
+		}
+		inbox := f.do(fresco.RoleAgent, "GET", "/cases?view=all", nil).body
+		page := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/%d", cs.ID), nil).body
+		if !strings.Contains(inbox, "<small>waiting on customer</small>") || strings.Contains(inbox+page, "waiting_on_customer") {
+			t.Errorf("the waiting state is not in words in the inbox or on the case page")
+		}
+		for _, want := range []string{"waiting on customer: asked for the receipt", "State: waiting on customer (asked for the receipt)"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("case page lacks %q", want)
+			}
 		}
 		if res := f.do(fresco.RoleAnalyst, "GET", fmt.Sprintf("/cases/%d", cs.ID), nil); strings.Contains(res.body, `id="case-actions"`) {
 			t.Error("the analyst sees the action forms")
