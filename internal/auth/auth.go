@@ -158,7 +158,9 @@ func (a *Auth) Login(ctx context.Context, email, password, remoteAddr string) (s
 		}
 		return "", nil, err
 	}
-	if err := a.limits.succeeded(ctx, keys); err != nil {
+	// The right password settles the limits even if the client has gone
+	// meanwhile (argon2 takes a while): its attempt was already counted.
+	if err := a.limits.succeeded(context.WithoutCancel(ctx), keys); err != nil {
 		return "", nil, fmt.Errorf("settle login limits: %w", err)
 	}
 

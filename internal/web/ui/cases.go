@@ -266,12 +266,17 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	if v.Attention, err = u.db.CustomerNeedsAttention(ctx, c.CustomerID); err != nil {
 		return nil, err
 	}
+	names := map[int64]string{} // the timeline names the same few people many times
 	name := func(id int64) string {
-		e, err := u.db.Employee(ctx, id)
-		if err != nil {
-			return fmt.Sprintf("employee %d", id)
+		if n, ok := names[id]; ok {
+			return n
 		}
-		return e.Name
+		n := fmt.Sprintf("employee %d", id)
+		if e, err := u.db.Employee(ctx, id); err == nil {
+			n = e.Name
+		}
+		names[id] = n
+		return n
 	}
 	v.Owner = name(c.OwnerID)
 	_ = json.Unmarshal(c.Details, &v.Incident)
@@ -280,7 +285,7 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		return nil, err
 	}
 	for _, e := range events {
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: e.Actor, Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
 	}
 	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
 	if err != nil {
@@ -528,4 +533,20 @@ func (u *UI) customersNeedingAttention(ctx context.Context, list []*fresco.Custo
 		ids[i] = c.ID
 	}
 	return u.db.CustomersNeedingAttention(ctx, ids)
+}
+
+// actorName shows an audit actor ("employee:4", "token:2", "system") as
+// people read it: the employee's name, the API token, or Fresco itself.
+func actorName(actor string, employee func(int64) string) string {
+	kind, rest, _ := strings.Cut(actor, ":")
+	id, err := strconv.ParseInt(rest, 10, 64)
+	switch {
+	case actor == "system":
+		return "Fresco"
+	case kind == "employee" && err == nil:
+		return employee(id)
+	case kind == "token" && err == nil:
+		return fmt.Sprintf("API token %d", id)
+	}
+	return actor
 }

@@ -117,6 +117,10 @@ func TestCasePages(t *testing.T) {
 		if !strings.Contains(inbox, "<small>waiting on customer</small>") || strings.Contains(inbox+page, "waiting_on_customer") {
 			t.Errorf("the waiting state is not in words in the inbox or on the case page")
 		}
+		// The timeline names people, not audit references.
+		if !strings.Contains(page, `<small class="muted">`+agent.Name+`</small>`) || strings.Contains(page, "employee:") {
+			t.Errorf("the timeline does not name %q, or shows an employee:N reference", agent.Name)
+		}
 		for _, want := range []string{"waiting on customer: asked for the receipt", "State: waiting on customer (asked for the receipt)"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("case page lacks %q", want)

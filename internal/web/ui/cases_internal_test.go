@@ -1,0 +1,18 @@
+package ui
+
+import "testing"
+
+func TestActorName(t *testing.T) {
+	employee := func(id int64) string { return map[int64]string{4: "Max Manager"}[id] }
+	for actor, want := range map[string]string{
+		"employee:4":  "Max Manager",
+		"token:2":     "API token 2",
+		"system":      "Fresco",
+		"employee:x":  "employee:x",
+		"import-2024": "import-2024",
+	} {
+		if got := actorName(actor, employee); got != want {
+			t.Errorf("actorName(%q) = %q, want %q", actor, got, want)
+		}
+	}
+}
