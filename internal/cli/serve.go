@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	workers := fs.Int("workers", 32, "background jobs run at once in this process (mostly waiting on webhooks and e-mail, so many)")
 	proxies := fs.String("trusted-proxies", env.Getenv("FRESCO_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed (env FRESCO_TRUSTED_PROXIES)")
+	metricsToken := fs.String("metrics-token", env.Getenv("FRESCO_METRICS_TOKEN"),
+		"bearer token that /metrics requires; unset, /metrics is open (env FRESCO_METRICS_TOKEN)")
 	webhookPrivate := fs.Bool("webhook-private", env.Getenv("FRESCO_WEBHOOK_PRIVATE") == "1",
 		"allow webhook receivers on loopback, private and link-local addresses (inside your network) (env FRESCO_WEBHOOK_PRIVATE=1)")
 	if err := parseFlags(fs, args); err != nil {
@@ -63,8 +65,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	defer database.Close()
 	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, secureCookies: *secure, workers: *workers, trustedProxies: trusted,
 		smtp: notify.SMTPFromEnv(env.Getenv), baseURL: env.Getenv("FRESCO_BASE_URL"), followUpDue: followUpDue,
-		refusePrivateWebhooks: !*webhookPrivate,
-		ready:                 func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect()) }})
+		refusePrivateWebhooks: !*webhookPrivate, metricsToken: *metricsToken,
+		ready: func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect()) }})
 }
 
 type serveOptions struct {
@@ -80,6 +82,7 @@ type serveOptions struct {
 	// refusePrivateWebhooks keeps webhooks from reaching inside the network
 	// (serve's default; demo runs on this machine and allows local receivers).
 	refusePrivateWebhooks bool
+	metricsToken          string // /metrics requires it as a bearer token (env FRESCO_METRICS_TOKEN)
 }
 
 // app is a running Fresco: the HTTP server and the job queue over one database.
@@ -124,7 +127,7 @@ func newApp(database *store.DB, opts serveOptions) (*app, error) {
 	server, err := web.NewServer(web.Deps{
 		DB: database, Logger: opts.logger, Registry: reg, SecureCookies: opts.secureCookies, Version: version,
 		TrustedProxies: opts.trustedProxies, Notifier: notifier, Loop: closedLoop,
-		Feedback: feedbackSvc, Recovery: recoverySvc, Value: valueSvc,
+		Feedback: feedbackSvc, Recovery: recoverySvc, Value: valueSvc, MetricsToken: opts.metricsToken,
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"time"
 
@@ -33,7 +34,19 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 
 // metricsHandler exposes the server's registry in the Prometheus text format.
 func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg, ErrorLog: nil})
+	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg, ErrorLog: nil})
+	if s.metricsToken == "" {
+		return h
+	}
+	want := []byte("Bearer " + s.metricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="fresco-metrics"`)
+			http.Error(w, "metrics need the scrape token: Authorization: Bearer <FRESCO_METRICS_TOKEN>", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // handleAPINotFound answers unknown /api/ paths with a problem rather than

@@ -62,6 +62,10 @@ type Deps struct {
 	Recovery *recovery.Service
 	Value    *value.Service
 	Loop     *loop.Loop
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (Prometheus: authorization.credentials). Empty: /metrics is open,
+	// to be restricted at the proxy.
+	MetricsToken string
 }
 
 // Server is the HTTP server. It is an http.Handler.
@@ -73,6 +77,8 @@ type Server struct {
 	auth    *auth.Auth
 	version string
 	proxies []netip.Prefix
+	// metricsToken guards /metrics when set (Deps.MetricsToken).
+	metricsToken string
 
 	notifier *notify.Notifier
 	feedback *feedback.Service
@@ -89,19 +95,20 @@ type Server struct {
 // NewServer builds the server and registers every route.
 func NewServer(deps Deps) (*Server, error) {
 	s := &Server{
-		db:       deps.DB,
-		log:      deps.Logger,
-		reg:      deps.Registry,
-		now:      deps.Now,
-		auth:     deps.Auth,
-		version:  deps.Version,
-		proxies:  deps.TrustedProxies,
-		notifier: deps.Notifier,
-		feedback: deps.Feedback,
-		recovery: deps.Recovery,
-		value:    deps.Value,
-		loop:     deps.Loop,
-		mux:      http.NewServeMux(),
+		db:           deps.DB,
+		log:          deps.Logger,
+		reg:          deps.Registry,
+		now:          deps.Now,
+		auth:         deps.Auth,
+		version:      deps.Version,
+		proxies:      deps.TrustedProxies,
+		metricsToken: deps.MetricsToken,
+		notifier:     deps.Notifier,
+		feedback:     deps.Feedback,
+		recovery:     deps.Recovery,
+		value:        deps.Value,
+		loop:         deps.Loop,
+		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -274,3 +274,26 @@ func grepLines(s, substr string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// With a scrape token, /metrics answers only the scraper that sends it.
+func TestMetricsToken(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)), func(d *web.Deps) { d.MetricsToken = "scrape-secret-1234" })
+	for _, tc := range []struct {
+		header string
+		want   int
+	}{
+		{"", 401},
+		{"Bearer wrong", 401},
+		{"Bearer " + f.tokens[agent], 401}, // an API token is not the scrape token
+		{"Bearer scrape-secret-1234", 200},
+	} {
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set("Authorization", tc.header)
+		}
+		res := f.do(request{method: "GET", path: "/metrics", header: h})
+		if res.Code != tc.want || (tc.want == 200 && !strings.Contains(string(res.Body), "go_goroutines")) {
+			t.Errorf("Authorization %q: %d, want %d", tc.header, res.Code, tc.want)
+		}
+	}
+}
