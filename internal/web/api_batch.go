@@ -239,12 +239,10 @@ func fieldErrors(err error) []FieldError {
 // body, or runs the operation and stores a successful response.
 func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 	r, w := humago.Unwrap(ctx)
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			huma.WriteErr(s.api, ctx, http.StatusUnsupportedMediaType, "",
-				&huma.ErrorDetail{Location: "header.Content-Type", Message: "unknown content type: " + ct})
-			return
-		}
+	if !jsonContentType(r) {
+		huma.WriteErr(s.api, ctx, http.StatusUnsupportedMediaType, "",
+			&huma.ErrorDetail{Location: "header.Content-Type", Message: "unknown content type: " + r.Header.Get("Content-Type")})
+		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBatchBytes))
 	if err != nil {
@@ -329,3 +327,15 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 }
 
 func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// jsonContentType reports whether the request's body is JSON by its
+// Content-Type (application/json or any +json type); none counts as JSON,
+// as huma treats it.
+func jsonContentType(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}

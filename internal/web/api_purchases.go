@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -248,10 +246,8 @@ func (s *Server) allPurchaseProblems(ctx huma.Context, next func(huma.Context)) 
 // false, and the body left for huma to refuse, when it is not well-formed JSON
 // under the operation's size limit.
 func peekJSONBody(ctx huma.Context, r *http.Request) (body []byte, ok bool) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return nil, false
-		}
+	if !jsonContentType(r) {
+		return nil, false
 	}
 	op := ctx.Operation()
 	if op.MaxBodyBytes <= 0 { // no limit: leave the reading to huma
