@@ -31,7 +31,7 @@ type Notification struct {
 
 const notificationColumns = `id, event, employee_id, subject, body, link, data, created_at, read_at`
 
-func scanNotification(row interface{ Scan(...any) error }) (*Notification, error) {
+func scanNotification(row rowScanner) (*Notification, error) {
 	var n Notification
 	var emp sql.NullInt64
 	var read sql.NullTime
@@ -82,20 +82,7 @@ func (db *DB) RecentNotifications(ctx context.Context, employeeID int64, limit i
 }
 
 func (db *DB) queryNotifications(ctx context.Context, q string, args ...any) ([]*Notification, error) {
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Notification
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, n)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanNotification, q, args...)
 }
 
 // LatestNotificationID returns the highest notification id (0 when none).
