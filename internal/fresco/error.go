@@ -103,13 +103,16 @@ func (v *Validation) Check(ok bool, field, format string, args ...any) {
 }
 
 // Text records what is wrong with a free-text field: missing when required,
-// not UTF-8, or longer than maxLen characters.
+// not UTF-8, holding a NUL (which PostgreSQL cannot store in text), or
+// longer than maxLen characters.
 func (v *Validation) Text(field, s string, required bool, maxLen int) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "is required")
 	case !utf8.ValidString(s):
 		v.Add(field, "is not valid UTF-8")
+	case strings.ContainsRune(s, 0):
+		v.Add(field, "must not contain NUL characters")
 	case utf8.RuneCountInString(s) > maxLen:
 		v.Add(field, "is longer than %d characters", maxLen)
 	}

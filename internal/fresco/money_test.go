@@ -114,3 +114,16 @@ func TestPurchaseTotalsNetOfRefundsAndDiscounts(t *testing.T) {
 		t.Errorf("Float = %v, want 19.99", got)
 	}
 }
+
+func TestParseMoneyRefusesAmbiguousCommas(t *testing.T) {
+	for _, in := range []string{"12,50", "1,2,3", ",5", "1,23.00", "12,3456", "1,234,56", "-12,50", "1,,234"} {
+		if m, err := ParseMoney(in); err == nil {
+			t.Errorf("ParseMoney(%q) = %s, want it refused as ambiguous", in, m)
+		}
+	}
+	for in, want := range map[string]Money{"1,234": 123400, "12,345,678.90": 1234567890, "-1,000.5": -100050} {
+		if got, err := ParseMoney(in); err != nil || got != want {
+			t.Errorf("ParseMoney(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}

@@ -127,6 +127,7 @@ func (p *Purchase) Validate() error {
 	case len(p.Lines) > MaxPurchaseLines:
 		v.Add("lines", "at most %d lines per purchase", MaxPurchaseLines)
 	}
+	amountsOK := true
 	for i, l := range p.Lines {
 		field := "lines[" + strconv.Itoa(i) + "]"
 		if l.SKU == "" && l.ProductID <= 0 {
@@ -134,11 +135,41 @@ func (p *Purchase) Validate() error {
 		}
 		v.Text(field+".sku", l.SKU, false, maxText)
 		v.Text(field+".description", l.Description, false, maxText)
-		v.Check(l.Quantity != 0, field+".quantity", "must not be zero (negative for a refund)")
-		v.Check(l.UnitPrice >= 0, field+".unit_price", "must not be negative (use a negative quantity for a refund)")
-		v.Check(l.Discount >= 0, field+".discount", "must not be negative")
+		amountsOK = checkLineAmounts(&v, field, l) && amountsOK
+	}
+	if amountsOK && !totalWithinLimit(p.Lines) {
+		v.Add("lines", "the purchase total is beyond the limit of ±%s", MaxPurchaseTotal)
 	}
 	return v.Err()
+}
+
+// totalWithinLimit reports whether the lines' total stays within
+// ±MaxPurchaseTotal at every step of the sum, so neither the total nor any
+// partial sum can overflow. The lines' own amounts are within their limits.
+func totalWithinLimit(lines []PurchaseLine) bool {
+	var t Money
+	for _, l := range lines {
+		t += l.Total()
+		if t > MaxPurchaseTotal || t < -MaxPurchaseTotal {
+			return false
+		}
+	}
+	return true
+}
+
+// checkLineAmounts checks one line's quantity, price and discount, and
+// reports whether they are small enough for the line total to be computed
+// exactly.
+func checkLineAmounts(v *Validation, field string, l PurchaseLine) bool {
+	before := len(v.fields)
+	v.Check(l.Quantity != 0, field+".quantity", "must not be zero (negative for a refund)")
+	v.Check(l.Quantity <= MaxQuantity && l.Quantity >= -MaxQuantity, field+".quantity",
+		"must be between -%d and %d", MaxQuantity, MaxQuantity)
+	v.Check(l.UnitPrice >= 0, field+".unit_price", "must not be negative (use a negative quantity for a refund)")
+	v.Check(l.UnitPrice <= MaxUnitPrice, field+".unit_price", "must be at most %s", MaxUnitPrice)
+	v.Check(l.Discount >= 0, field+".discount", "must not be negative")
+	v.Check(l.Discount <= MaxPurchaseTotal, field+".discount", "must be at most %s", MaxPurchaseTotal)
+	return len(v.fields) == before
 }
 
 // Validate checks a marketing-spend record.

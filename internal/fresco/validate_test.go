@@ -138,3 +138,45 @@ func TestRoles(t *testing.T) {
 		}
 	}
 }
+
+func TestPurchaseAmountsCannotOverflow(t *testing.T) {
+	line := func(q int64, price, discount Money) *Purchase {
+		return &Purchase{PurchasedAt: day(5), Lines: []PurchaseLine{{SKU: "A", Quantity: q, UnitPrice: price, Discount: discount}}}
+	}
+	cases := []struct {
+		name   string
+		p      *Purchase
+		fields []string
+	}{
+		{"largest quantity", line(MaxQuantity, 100, 0), nil},
+		{"largest price", line(1, MaxUnitPrice, 0), nil},
+		{"largest refund", line(-MaxQuantity, 100, 0), nil},
+		{"largest total", line(MaxQuantity, MaxPurchaseTotal/MaxQuantity, 0), nil},
+		{"quantity × price past the total", line(MaxQuantity, MaxUnitPrice, 0), []string{"lines"}},
+		{"int64 quantity", line(9223372036854775807, 100, 0), []string{"lines[0].quantity"}},
+		{"int64 negative quantity", line(-9223372036854775808, 100, 0), []string{"lines[0].quantity"}},
+		{"huge price", line(1, Money(1)<<62, 0), []string{"lines[0].unit_price"}},
+		{"huge discount", line(1, 100, Money(1)<<62), []string{"lines[0].discount"}},
+	}
+	many := &Purchase{PurchasedAt: day(5)}
+	for range 1001 {
+		many.Lines = append(many.Lines, PurchaseLine{SKU: "A", Quantity: MaxQuantity / 10, UnitPrice: MaxPurchaseTotal / MaxQuantity * 10 / 1000})
+	}
+	cases = append(cases, struct {
+		name   string
+		p      *Purchase
+		fields []string
+	}{"lines that add up past the limit", many, []string{"lines"}})
+	for _, c := range cases {
+		if got := fieldsOf(c.p.Validate()); !slices.Equal(got, c.fields) {
+			t.Errorf("%s: fields %v, want %v", c.name, got, c.fields)
+		}
+	}
+}
+
+func TestTextRefusesNUL(t *testing.T) {
+	c := Customer{Name: "Ada\x00Lovelace"}
+	if got := fieldsOf(c.Validate()); !slices.Equal(got, []string{"name"}) {
+		t.Errorf("fields %v, want [name]", got)
+	}
+}
