@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 func init() {
@@ -19,12 +21,12 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 	if *to == "" {
 		return usageError("--to FILE is required")
 	}
-	store, err := openDB(ctx, *db)
+	database, err := store.OpenUnmigrated(*db) // a backup is taken before an upgrade: never migrate here
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	if err := store.BackupTo(ctx, *to); err != nil {
+	defer database.Close()
+	if err := database.BackupTo(ctx, *to); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "backed up to %s\n", *to)

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, secureCookies: *secure, workers: *workers, trustedProxies: trusted,
 		smtp: notify.SMTPFromEnv(env.Getenv), baseURL: env.Getenv("FRESCO_BASE_URL"), followUpDue: followUpDue,
 		refusePrivateWebhooks: !*webhookPrivate, metricsToken: *metricsToken,
-		ready: func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect()) }})
+		ready: func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect(), "version", buildVersion()) }})
 }
 
 type serveOptions struct {
@@ -125,7 +125,7 @@ func newApp(database *store.DB, opts serveOptions) (*app, error) {
 	feedbackSvc.RegisterJobs(queue, 0)
 	// The web server works with the same instances the jobs use.
 	server, err := web.NewServer(web.Deps{
-		DB: database, Logger: opts.logger, Registry: reg, SecureCookies: opts.secureCookies, Version: version,
+		DB: database, Logger: opts.logger, Registry: reg, SecureCookies: opts.secureCookies, Version: buildVersion(),
 		TrustedProxies: opts.trustedProxies, Notifier: notifier, Loop: closedLoop,
 		Feedback: feedbackSvc, Recovery: recoverySvc, Value: valueSvc, MetricsToken: opts.metricsToken,
 	})
@@ -202,9 +202,6 @@ func parsePrefixes(list string) ([]netip.Prefix, error) {
 	}
 	return out, nil
 }
-
-// version is set at build time with -ldflags "-X …/internal/cli.version=…".
-var version = "dev"
 
 func envOr(env Env, key, def string) string {
 	if v := env.Getenv(key); v != "" {

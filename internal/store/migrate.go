@@ -10,6 +10,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // migrations holds one folder of goose SQL files per dialect. The two folders
@@ -28,10 +30,36 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseNewerSchema(ctx, provider); err != nil {
+		return err
+	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// refuseNewerSchema stops an older binary from running on a database that a
+// newer one has migrated: it would not know the new columns' rules, and a
+// downgrade must be a restore from backup, not a guess.
+func refuseNewerSchema(ctx context.Context, provider *goose.Provider) error {
+	current, err := provider.GetDBVersion(ctx)
+	if err != nil {
+		return nil // a database never migrated has no version table yet
+	}
+	if latest := latestVersion(provider); current > latest {
+		return fresco.Errorf(fresco.ECONFLICT,
+			"the database schema is at version %d but this fresco knows versions up to %d: run the newer fresco that migrated it, or restore a backup made before the upgrade", current, latest)
+	}
+	return nil
+}
+
+func latestVersion(provider *goose.Provider) int64 {
+	sources := provider.ListSources()
+	if len(sources) == 0 {
+		return 0
+	}
+	return sources[len(sources)-1].Version
 }
 
 // SchemaVersion reports the current and the latest known schema version.
@@ -44,11 +72,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (current, latest int64, err err
 	if err != nil {
 		return 0, 0, err
 	}
-	sources := provider.ListSources()
-	if len(sources) > 0 {
-		latest = sources[len(sources)-1].Version
-	}
-	return current, latest, nil
+	return current, latestVersion(provider), nil
 }
 
 func (db *DB) migrationProvider() (*goose.Provider, error) {

@@ -57,6 +57,10 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	return db, nil
 }
 
+// OpenUnmigrated opens the database named by rawURL as it is, without
+// migrating it: a backup must copy what is there, not an upgraded version.
+func OpenUnmigrated(rawURL string) (*DB, error) { return open(rawURL) }
+
 func open(rawURL string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
@@ -74,10 +78,8 @@ func openSQLite(path string) (*DB, error) {
 	if path == "" {
 		return nil, fresco.Errorf(fresco.EINVALID, "database URL: sqlite: needs a file path, e.g. sqlite:fresco.db")
 	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+	if err := createPrivately(path); err != nil {
+		return nil, err
 	}
 	// busy_timeout comes first so that every later pragma already waits for
 	// the lock instead of failing; _txlock=immediate takes the write lock at
@@ -111,6 +113,22 @@ func openSQLite(path string) (*DB, error) {
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
 	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path}, nil
+}
+
+// createPrivately makes the database file, when it does not exist yet,
+// readable by its owner only: it holds customers' personal data and password
+// hashes. SQLite gives its -wal and -shm files the database file's mode.
+func createPrivately(path string) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 func openPostgres(rawURL string) (*DB, error) {
