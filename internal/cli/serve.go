@@ -66,7 +66,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, secureCookies: *secure, workers: *workers, trustedProxies: trusted,
 		smtp: notify.SMTPFromEnv(env.Getenv), baseURL: env.Getenv("FRESCO_BASE_URL"), followUpDue: followUpDue,
 		refusePrivateWebhooks: !*webhookPrivate, metricsToken: *metricsToken,
-		ready: func(url string) { logger.Info("fresco is serving", "url", url, "db", database.Dialect(), "version", buildVersion()) }})
+		ready: func(url string) {
+			logger.Info("fresco is serving", "url", url, "db", database.Dialect(), "version", buildVersion())
+		}})
 }
 
 type serveOptions struct {
