@@ -16,7 +16,7 @@ import (
 
 func init() {
 	commands["import"] = command{
-		summary: "import customers, products or purchases from a CSV file (plain or .gz)",
+		summary: "import customers, products or purchases from a CSV file (plain or .gz), or all from an export",
 		run:     runImport,
 	}
 }
@@ -42,7 +42,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	mapping := mapFlag{}
 	fs.Var(mapping, "map", "COLUMN=FIELD: read FIELD from the file's COLUMN (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: fresco import customers|products|purchases FILE [--db URL] [--map COLUMN=FIELD …] [--json]")
+		fmt.Fprintln(env.Stderr, "Usage: fresco import customers|products|purchases FILE [--db URL] [--map COLUMN=FIELD …] [--json]\n       fresco import all DIR [--db URL] [--json]   (a folder written by fresco export, into an empty database)")
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the two positional arguments.
@@ -54,8 +54,11 @@ func runImport(ctx context.Context, args []string, env Env) error {
 		return usageError("want KIND FILE, e.g. fresco import purchases orders.csv.gz")
 	}
 	kind, path := positional[0], positional[1]
+	if kind == "all" {
+		return importAll(ctx, *db, path, *asJSON, env)
+	}
 	if _, ok := importer.Fields[kind]; !ok {
-		return usageError("unknown kind %q: use customers, products or purchases", kind)
+		return usageError("unknown kind %q: use customers, products, purchases, or all (a folder from fresco export)", kind)
 	}
 	if _, err := os.Stat(path); err != nil {
 		return err

@@ -1,0 +1,137 @@
+// Package portable moves a business's data out of Fresco and back in: every
+// entity, table by table, as CSV or JSON Lines files in a folder with a
+// manifest. An export restored into an empty database — SQLite or
+// PostgreSQL, either way round — exports again to the same files, so it is
+// also how a business moves between engines or leaves Fresco altogether.
+//
+// What is not exported, and why:
+//   - secrets: API tokens, sessions, password hashes (employees come back
+//     without a password and must set one), the survey-link signing key;
+//     webhook subscriptions, whose signing secrets receivers hold (re-create
+//     them after an import);
+//   - what Fresco recomputes or can do without: lifetime-value results
+//     (refitted nightly or with "Refit now"), the job queue, notification and
+//     delivery logs, idempotency keys, login-failure counters.
+package portable
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// table is one exported table: its rows in id (or key) order, and how to
+// restore them.
+type table struct {
+	name    string
+	orderBy string
+	// selfRefs are columns that point at another row of the same table.
+	// They are restored in a second pass, because the row pointed at may
+	// come later.
+	selfRefs []string
+	// blank are columns written empty: secrets that must not leave.
+	blank []string
+	// where keeps rows out of the export (secret settings).
+	where string
+}
+
+// tables lists every exported table in an order in which each table's
+// foreign keys point only at tables before it (or at itself).
+var tables = []table{
+	{name: "locations", orderBy: "id"},
+	{name: "employees", orderBy: "id", blank: []string{"password_hash"}},
+	{name: "teams", orderBy: "id"},
+	{name: "customers", orderBy: "id", selfRefs: []string{"referred_by"}},
+	{name: "products", orderBy: "id"},
+	{name: "purchases", orderBy: "id"},
+	{name: "purchase_lines", orderBy: "purchase_id, line_no"},
+	{name: "marketing_spend", orderBy: "id"},
+	{name: "audit_log", orderBy: "id"},
+	{name: "settings", orderBy: "key", where: "key NOT IN ('feedback.link_key')"},
+	{name: "listening_posts", orderBy: "id"},
+	{name: "feedback_uses", orderBy: "id"},
+	{name: "surveys", orderBy: "id"},
+	{name: "survey_invitations", orderBy: "id"},
+	{name: "customer_contacts", orderBy: "id"},
+	{name: "responses", orderBy: "id"},
+	{name: "response_answers", orderBy: "response_id, position"},
+	{name: "call_tasks", orderBy: "id"},
+	{name: "feedback_categories", orderBy: "slug"},
+	{name: "sla_policies", orderBy: "location_id"},
+	{name: "recovery_cases", orderBy: "id", selfRefs: []string{"merged_into"}},
+	{name: "case_events", orderBy: "id"},
+	{name: "case_people", orderBy: "case_id, employee_id, role"},
+	{name: "case_tasks", orderBy: "id"},
+	{name: "gestures", orderBy: "id"},
+	{name: "authority_limits", orderBy: "scope, kind"},
+	{name: "case_notifications", orderBy: "id"},
+	{name: "recurrence_alerts", orderBy: "id"},
+	{name: "follow_ups", orderBy: "id"},
+}
+
+// Format is how rows are written.
+type Format string
+
+const (
+	CSV  Format = "csv"  // one CSV file per table, header first; \N is NULL
+	JSON Format = "json" // one JSON Lines file per table (.jsonl), an object per row
+)
+
+// ParseFormat validates a --format value.
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case CSV, JSON:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("format must be csv or json (got %q)", s)
+}
+
+func (f Format) extension() string {
+	if f == JSON {
+		return ".jsonl"
+	}
+	return ".csv"
+}
+
+// Manifest describes an export; it is written last, so a folder without one
+// holds an export that did not finish.
+type Manifest struct {
+	Fresco        string           `json:"fresco"` // "export/1": the layout of this folder
+	Format        Format           `json:"format"`
+	SchemaVersion int64            `json:"schema_version"`
+	ExportedAt    time.Time        `json:"exported_at"`
+	Engine        string           `json:"engine"`
+	Rows          map[string]int64 `json:"rows"` // table → rows written
+}
+
+const layout = "export/1"
+
+const manifestFile = "manifest.json"
+
+func writeManifest(dir string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, manifestFile), append(b, '\n'), 0o600)
+}
+
+func readManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a finished Fresco export: %w", dir, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestFile, err)
+	}
+	if m.Fresco != layout {
+		return nil, fmt.Errorf("%s: layout %q, this fresco reads %q", manifestFile, m.Fresco, layout)
+	}
+	if _, err := ParseFormat(string(m.Format)); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestFile, err)
+	}
+	return &m, nil
+}
