@@ -100,7 +100,7 @@ func exportTable(ctx context.Context, q store.Querier, t table, path string, for
 
 // eachRow reads the table's rows in order and hands each, as text with a
 // NULL flag per column, to fn.
-func eachRow(ctx context.Context, q store.Querier, t table, cols []column, fn func(vals []string, present []bool) error) (int64, error) {
+func eachRow(ctx context.Context, q store.Querier, t table, cols []column, fn func(vals []string, present []bool) error, args ...any) (int64, error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.name
@@ -109,7 +109,7 @@ func eachRow(ctx context.Context, q store.Querier, t table, cols []column, fn fu
 	if t.where != "" {
 		query += ` WHERE ` + t.where
 	}
-	rows, err := q.Query(ctx, query+` ORDER BY `+t.orderBy)
+	rows, err := q.Query(ctx, query+` ORDER BY `+t.orderBy, args...)
 	if err != nil {
 		return 0, err
 	}

@@ -1,0 +1,56 @@
+package portable
+
+import (
+	"context"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// customerTables select one customer's rows from every table that holds
+// them: what the customer bought, said, was asked, and what staff did about
+// it.
+var customerTables = []table{
+	{name: "customers", orderBy: "id", where: "id = ?"},
+	{name: "purchases", orderBy: "id", where: "customer_id = ?"},
+	{name: "purchase_lines", orderBy: "purchase_id, line_no", where: "purchase_id IN (SELECT id FROM purchases WHERE customer_id = ?)"},
+	{name: "survey_invitations", orderBy: "id", where: "customer_id = ?"},
+	{name: "customer_contacts", orderBy: "id", where: "customer_id = ?"},
+	{name: "responses", orderBy: "id", where: "customer_id = ?"},
+	{name: "response_answers", orderBy: "response_id, position", where: "response_id IN (SELECT id FROM responses WHERE customer_id = ?)"},
+	{name: "call_tasks", orderBy: "id", where: "customer_id = ?"},
+	{name: "follow_ups", orderBy: "id", where: "customer_id = ?"},
+	{name: "recovery_cases", orderBy: "id", where: "customer_id = ?"},
+	{name: "case_events", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
+	{name: "case_tasks", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
+	{name: "gestures", orderBy: "id", where: "customer_id = ?"},
+}
+
+// CustomerData is everything Fresco holds about one customer (the right of
+// access), table by table, each row an object keyed by column.
+func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map[string]any, error) {
+	data := map[string][]map[string]any{}
+	for _, t := range customerTables {
+		cols, err := columnsOf(ctx, db, t.name)
+		if err != nil {
+			return nil, err
+		}
+		list := []map[string]any{}
+		_, err = eachRow(ctx, db, t, cols, func(vals []string, present []bool) error {
+			row := make(map[string]any, len(cols))
+			for i, c := range cols {
+				row[c.name] = c.jsonValue(vals[i], present[i])
+			}
+			list = append(list, row)
+			return nil
+		}, id)
+		if err != nil {
+			return nil, err
+		}
+		data[t.name] = list
+	}
+	if len(data["customers"]) == 0 {
+		return nil, fresco.Errorf(fresco.ENOTFOUND, "customer %d not found", id)
+	}
+	return data, nil
+}
