@@ -11,10 +11,8 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // TestFollowUpPages: the list, the follow-up page, closing it from its form
@@ -23,9 +21,8 @@ func TestFollowUpPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		n := notify.New(db, notify.Options{})
-		l := loop.New(db, n, loop.Options{})
-		f := newFixture(t, db, func(d *web.Deps) { d.Notifier, d.Loop = n, l })
+		f := newFixture(t, db)
+		l := f.app.Loop
 		agent := f.people[fresco.RoleAgent]
 		c := &fresco.Customer{Name: "Grace <Hopper>"}
 		if err := db.CreateCustomer(ctx, c); err != nil {
