@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
@@ -70,7 +71,7 @@ func TestFollowUpAPI(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		fu, err := l.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: respID, Detractor: true})
+		fu, err := l.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: respID, Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -36,7 +36,7 @@ func TestFollowUpPages(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		fu, err := l.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: resp, Detractor: true})
+		fu, err := l.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp, Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}
