@@ -21,6 +21,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web"
@@ -73,6 +74,7 @@ type App struct {
 	Recovery *recovery.Service
 	Value    *value.Service
 	Feedback *feedback.Service
+	Staff    *staff.Service
 	Server   *web.Server
 
 	closeDB bool
@@ -139,12 +141,14 @@ func (a *App) build(cfg Config) error {
 	a.Feedback = feedback.New(db, feedback.Options{Logger: log, Now: cfg.Now, AfterCommit: a.Notifier.Wake})
 	a.Feedback.RegisterJobs(a.Queue, 0)
 
+	a.Staff = staff.New(db)
+
 	a.Server, err = web.NewServer(web.Deps{
 		DB: db, Logger: log, Registry: a.Registry, Now: cfg.Now, Version: cfg.Version,
 		Auth: auth.New(auth.Options{DB: db, Logger: log, Now: cfg.Now, SecureCookies: cfg.SecureCookies,
 			AccountLimit: cfg.LoginAccountLimit}),
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
-		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value,
+		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 	})
 	return err
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
 )
@@ -57,6 +58,8 @@ type Deps struct {
 	Recovery *recovery.Service
 	Value    *value.Service
 	Loop     *loop.Loop
+	// Staff changes employees, their roles and passwords.
+	Staff *staff.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -80,6 +83,7 @@ type Server struct {
 	recovery *recovery.Service
 	value    *value.Service
 	loop     *loop.Loop
+	staff    *staff.Service
 
 	mux     *http.ServeMux
 	api     huma.API
@@ -106,6 +110,7 @@ func NewServer(deps Deps) (*Server, error) {
 		recovery:     deps.Recovery,
 		value:        deps.Value,
 		loop:         deps.Loop,
+		staff:        deps.Staff,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -158,7 +163,7 @@ func (d *Deps) check() error {
 	for name, absent := range map[string]bool{
 		"DB": d.DB == nil, "Registry": d.Registry == nil, "Auth": d.Auth == nil,
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
-		"Recovery": d.Recovery == nil, "Value": d.Value == nil,
+		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -17,6 +17,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/web/ui"
@@ -222,7 +223,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 // (the optional panels) or cannot reach (a broken database).
 func newUI(t *testing.T, db *store.DB, d ui.Deps) *ui.UI {
 	t.Helper()
-	d.DB, d.Auth = db, auth.New(auth.Options{DB: db})
+	d.DB, d.Auth, d.Staff = db, auth.New(auth.Options{DB: db}), staff.New(db)
 	u, err := ui.New(d)
 	if err != nil {
 		t.Fatal(err)
