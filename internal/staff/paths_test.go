@@ -10,10 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/cli"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -42,7 +40,7 @@ func newWorld(t *testing.T, dbURL string) *world {
 	w := &world{t: t, db: db, dbURL: dbURL, srv: a.Server, cookies: map[fresco.Role]*http.Cookie{}, tokens: map[fresco.Role]string{}}
 	for _, role := range []fresco.Role{fresco.RoleOwner, fresco.RoleManager} {
 		e := w.employee(string(role)+"@example.com", role)
-		w.cookies[role] = w.session(e.ID)
+		w.cookies[role] = apptest.Session(t, db, e.ID)
 		tok, _, err := a.Server.Auth().CreateAPIToken(context.Background(), "test "+string(role), role)
 		if err != nil {
 			t.Fatal(err)
@@ -62,17 +60,10 @@ func (w *world) employee(email string, role fresco.Role) *fresco.Employee {
 	return e
 }
 
-// session opens a session for the employee directly in the store.
-func (w *world) session(employeeID int64) *http.Cookie {
-	w.t.Helper()
-	id, hash, err := auth.NewSessionID()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	if err := w.db.CreateSession(context.Background(), hash, employeeID, time.Now().Add(time.Hour)); err != nil {
-		w.t.Fatal(err)
-	}
-	return &http.Cookie{Name: auth.SessionCookie, Value: id}
+// signedIn stores an active agent with a session.
+func (w *world) signedIn(email string) (*fresco.Employee, *http.Cookie) {
+	e := w.employee(email, fresco.RoleAgent)
+	return e, apptest.Session(w.t, w.db, e.ID)
 }
 
 // hasSession reports whether the session still signs its employee in.
@@ -163,6 +154,22 @@ type path struct {
 	want int
 }
 
+// try runs the path and stops the test unless it got what it wants.
+func (w *world) try(p path, email string, id int64) {
+	w.t.Helper()
+	if got := p.do(w, email, id); got != p.want {
+		w.t.Fatalf("%s: %d, want %d", p.name, got, p.want)
+	}
+}
+
+// wantAudit checks the audit records about employee id.
+func (w *world) wantAudit(pathName string, id int64, want ...record) {
+	w.t.Helper()
+	if got := w.audit(id); fmt.Sprint(got) != fmt.Sprint(want) {
+		w.t.Errorf("%s audit %v, want %v", pathName, got, want)
+	}
+}
+
 func eachEngine(t *testing.T, fn func(t *testing.T, w *world)) {
 	for _, eng := range storetest.Engines() {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -190,17 +197,12 @@ func TestCreateOnEveryPath(t *testing.T) {
 	eachEngine(t, func(t *testing.T, w *world) {
 		for _, p := range paths {
 			email := "new-" + p.name + "@example.com"
-			if got := p.do(w, email, 0); got != p.want {
-				t.Fatalf("%s: %d, want %d", p.name, got, p.want)
-			}
+			w.try(p, email, 0)
 			e := w.byEmail(email)
 			if e.Name != "New Hire" || e.Role != fresco.RoleAgent || !e.Active {
 				t.Errorf("%s stored %+v", p.name, e)
 			}
-			want := []record{{"create", fmt.Sprintf(`{"email":%q,"role":"agent"}`, email)}}
-			if got := w.audit(e.ID); fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("%s audit %v, want %v", p.name, got, want)
-			}
+			w.wantAudit(p.name, e.ID, record{"create", fmt.Sprintf(`{"email":%q,"role":"agent"}`, email)})
 		}
 	})
 }
@@ -222,18 +224,12 @@ func TestSetPasswordOnEveryPath(t *testing.T) {
 	}
 	eachEngine(t, func(t *testing.T, w *world) {
 		for _, p := range paths {
-			e := w.employee("pw-"+p.name+"@example.com", fresco.RoleAgent)
-			session := w.session(e.ID)
-			if got := p.do(w, e.Email, e.ID); got != p.want {
-				t.Fatalf("%s: %d, want %d", p.name, got, p.want)
-			}
+			e, session := w.signedIn("pw-" + p.name + "@example.com")
+			w.try(p, e.Email, e.ID)
 			if w.hasSession(session) {
 				t.Errorf("%s: the employee's session survived", p.name)
 			}
-			want := []record{{"set_password", `{}`}}
-			if got := w.audit(e.ID); fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("%s audit %v, want %v", p.name, got, want)
-			}
+			w.wantAudit(p.name, e.ID, record{"set_password", `{}`})
 		}
 	})
 }
@@ -252,18 +248,12 @@ func TestDeactivateOnEveryPath(t *testing.T) {
 	}
 	eachEngine(t, func(t *testing.T, w *world) {
 		for _, p := range paths {
-			e := w.employee("off-"+p.name+"@example.com", fresco.RoleAgent)
-			session := w.session(e.ID)
-			if got := p.do(w, e.Email, e.ID); got != p.want {
-				t.Fatalf("%s: %d, want %d", p.name, got, p.want)
-			}
+			e, session := w.signedIn("off-" + p.name + "@example.com")
+			w.try(p, e.Email, e.ID)
 			if w.byEmail(e.Email).Active || w.hasSession(session) {
 				t.Errorf("%s: still active or signed in", p.name)
 			}
-			want := []record{{"update", `{"active":false,"role":"agent"}`}}
-			if got := w.audit(e.ID); fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("%s audit %v, want %v", p.name, got, want)
-			}
+			w.wantAudit(p.name, e.ID, record{"update", `{"active":false,"role":"agent"}`})
 		}
 	})
 }
@@ -286,17 +276,12 @@ func TestRoleChangeOnEveryPath(t *testing.T) {
 	}
 	eachEngine(t, func(t *testing.T, w *world) {
 		for _, p := range paths {
-			e := w.employee("promoted-"+p.name+"@example.com", fresco.RoleAgent)
-			session := w.session(e.ID)
-			if got := p.do(w, e.Email, e.ID); got != p.want {
-				t.Fatalf("%s: %d, want %d", p.name, got, p.want)
-			}
+			e, session := w.signedIn("promoted-" + p.name + "@example.com")
+			w.try(p.path, e.Email, e.ID)
 			if w.byEmail(e.Email).Role != fresco.RoleManager || w.hasSession(session) {
 				t.Errorf("%s: role not changed, or the session survived", p.name)
 			}
-			if got := w.audit(e.ID); fmt.Sprint(got) != fmt.Sprint(p.audit) {
-				t.Errorf("%s audit %v, want %v", p.name, got, p.audit)
-			}
+			w.wantAudit(p.name, e.ID, p.audit...)
 		}
 	})
 }

@@ -16,22 +16,27 @@ func actorOf(e *fresco.Employee) staff.Actor {
 	return staff.Actor{Ref: "employee:test", Role: e.Role, EmployeeID: &e.ID}
 }
 
-func mustCreate(t *testing.T, svc *staff.Service, e *fresco.Employee) *fresco.Employee {
+// person stores an active employee through the service.
+func person(t *testing.T, svc *staff.Service, email string, role fresco.Role) *fresco.Employee {
 	t.Helper()
+	e := &fresco.Employee{Email: email, Name: "Test " + email, Role: role, Active: true}
 	if err := svc.Create(context.Background(), staff.CLI, e, ""); err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
+// eachService runs fn with a service over a fresh database of every engine.
+func eachService(t *testing.T, fn func(t *testing.T, ctx context.Context, db *store.DB, svc *staff.Service)) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, context.Background(), db, staff.New(db)) })
+}
+
 // An owner cannot lock themselves out: neither deactivate themselves nor
 // take a generated password they would be signed out before noting.
 func TestNobodyLocksThemselvesOut(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		svc := staff.New(db)
-		owner := mustCreate(t, svc, &fresco.Employee{Email: "o@example.com", Name: "O", Role: fresco.RoleOwner, Active: true})
+	eachService(t, func(t *testing.T, ctx context.Context, db *store.DB, svc *staff.Service) {
+		owner := person(t, svc, "o@example.com", fresco.RoleOwner)
 		if _, err := svc.SetActive(ctx, actorOf(owner), owner.ID, false); fresco.ErrorCode(err) != fresco.EINVALID {
 			t.Errorf("deactivate self: %v, want EINVALID", err)
 		}
@@ -47,12 +52,10 @@ func TestNobodyLocksThemselvesOut(t *testing.T) {
 // Only an actor who manages users creates, changes or makes an owner.
 func TestOwnerChangeNeedsAnOwner(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		svc := staff.New(db)
-		manager := mustCreate(t, svc, &fresco.Employee{Email: "m@example.com", Name: "M", Role: fresco.RoleManager, Active: true})
-		owner := mustCreate(t, svc, &fresco.Employee{Email: "o@example.com", Name: "O", Role: fresco.RoleOwner, Active: true})
-		agent := mustCreate(t, svc, &fresco.Employee{Email: "a@example.com", Name: "A", Role: fresco.RoleAgent, Active: true})
+	eachService(t, func(t *testing.T, ctx context.Context, db *store.DB, svc *staff.Service) {
+		manager := person(t, svc, "m@example.com", fresco.RoleManager)
+		owner := person(t, svc, "o@example.com", fresco.RoleOwner)
+		agent := person(t, svc, "a@example.com", fresco.RoleAgent)
 		by := actorOf(manager)
 		for name, err := range map[string]error{
 			"create an owner": svc.Create(ctx, by, &fresco.Employee{Email: "x@example.com", Name: "X", Role: fresco.RoleOwner, Active: true}, ""),
@@ -74,15 +77,13 @@ func second[T any](_ T, err error) error { return err }
 // A stale version writes nothing and no audit record.
 func TestUpdateAtAStaleVersion(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		svc := staff.New(db)
-		e := mustCreate(t, svc, &fresco.Employee{Email: "a@example.com", Name: "A", Role: fresco.RoleAgent, Active: true})
+	eachService(t, func(t *testing.T, ctx context.Context, db *store.DB, svc *staff.Service) {
+		e := person(t, svc, "a@example.com", fresco.RoleAgent)
 		stale := func(int64) (int64, error) { return 0, fresco.Errorf(fresco.ESTALE, "changed") }
 		if _, err := svc.Update(ctx, staff.CLI, e.ID, stale, func(e *fresco.Employee) { e.Name = "B" }); fresco.ErrorCode(err) != fresco.ESTALE {
 			t.Fatalf("update: %v, want ESTALE", err)
 		}
-		if got, _ := db.Employee(ctx, e.ID); got.Name != "A" || got.Version != e.Version {
+		if got, _ := db.Employee(ctx, e.ID); got.Name != e.Name || got.Version != e.Version {
 			t.Errorf("written anyway: %+v", got)
 		}
 		if entries, _ := db.ListAudit(ctx, "employee", "", 10); len(entries) != 1 {
@@ -94,10 +95,8 @@ func TestUpdateAtAStaleVersion(t *testing.T) {
 // A generated password works for signing in and is read out easily.
 func TestResetPasswordGivesAWorkingPassword(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		svc := staff.New(db)
-		e := mustCreate(t, svc, &fresco.Employee{Email: "a@example.com", Name: "A", Role: fresco.RoleAgent, Active: true})
+	eachService(t, func(t *testing.T, ctx context.Context, db *store.DB, svc *staff.Service) {
+		e := person(t, svc, "a@example.com", fresco.RoleAgent)
 		got, password, err := svc.ResetPassword(ctx, staff.CLI, e.ID)
 		if err != nil || got.ID != e.ID {
 			t.Fatal(got, err)
@@ -116,8 +115,8 @@ func TestResetPasswordGivesAWorkingPassword(t *testing.T) {
 // named after the address.
 func TestProvisionNamesANewEmployee(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e, created, err := staff.New(db).Provision(context.Background(), staff.CLI,
+	eachService(t, func(t *testing.T, ctx context.Context, _ *store.DB, svc *staff.Service) {
+		e, created, err := svc.Provision(ctx, staff.CLI,
 			staff.Login{Email: "Grace.Hopper@Example.com", Role: fresco.RoleAnalyst, Password: "a long enough password"})
 		if err != nil || !created || e.Name != "Grace.Hopper" || e.Email != "grace.hopper@example.com" || !e.Active {
 			t.Fatalf("provision: %+v %v %v", e, created, err)

@@ -3,9 +3,13 @@
 package apptest
 
 import (
+	"context"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -23,4 +27,18 @@ func New(tb testing.TB, db *store.DB, edits ...func(*app.Config)) *app.App {
 		tb.Fatal(err)
 	}
 	return a
+}
+
+// Session signs the employee in directly in the store and returns the
+// session cookie, so that tests need not pay for an argon2 hash per login.
+func Session(tb testing.TB, db *store.DB, employeeID int64) *http.Cookie {
+	tb.Helper()
+	id, hash, err := auth.NewSessionID()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.CreateSession(context.Background(), hash, employeeID, time.Now().Add(time.Hour)); err != nil {
+		tb.Fatal(err)
+	}
+	return &http.Cookie{Name: auth.SessionCookie, Value: id}
 }

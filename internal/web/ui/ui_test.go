@@ -54,14 +54,7 @@ func newFixture(t *testing.T, db *store.DB, edits ...func(*app.Config)) *fixture
 // tests do not pay for an argon2 hash per role.
 func (f *fixture) session(employeeID int64) *http.Cookie {
 	f.t.Helper()
-	id, hash, err := auth.NewSessionID()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if err := f.db.CreateSession(context.Background(), hash, employeeID, time.Now().Add(time.Hour)); err != nil {
-		f.t.Fatal(err)
-	}
-	return &http.Cookie{Name: auth.SessionCookie, Value: id}
+	return apptest.Session(f.t, f.db, employeeID)
 }
 
 type response struct {
