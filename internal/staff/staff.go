@@ -229,7 +229,7 @@ func (s *Service) Provision(ctx context.Context, actor Actor, in Login) (*fresco
 			return err
 		}
 		if e.Role != in.Role || in.Name != "" && e.Name != in.Name {
-			if e, err = update(ctx, tx, actor, e.ID, nil, func(e *fresco.Employee) { in.applyTo(e) }); err != nil {
+			if e, err = update(ctx, tx, actor, e.ID, nil, in.applyTo); err != nil {
 				return err
 			}
 		}
