@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,11 +14,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // chromiumPath finds the browser, or skips the test (fails it under CI).
@@ -176,10 +175,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	db := storetest.Open(t, storetest.SQLiteURL(t))
 	s := seed(t, db)
-	srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := apptest.New(t, db).Server
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.CloseStreams() // first: an open event stream would keep ts.Close waiting

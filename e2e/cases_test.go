@@ -3,16 +3,15 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // TestBrowserCaseJourney: an agent finds a case in the inbox, sees the
@@ -29,19 +28,14 @@ func TestBrowserCaseJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := recovery.New(recovery.Options{DB: db})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.New(t, db)
+	svc := a.Recovery
 	c, err := svc.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
 		recovery.OpenInput{CustomerID: s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := a.Server
 	ts := httptest.NewServer(srv)
 	defer func() {
 		ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,10 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // TestBrowserFeedbackJourney: a customer answers a survey link on a phone-
@@ -31,7 +30,8 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 
 	db := storetest.Open(t, storetest.SQLiteURL(t))
 	s := seed(t, db)
-	fb := feedback.New(db, feedback.Options{})
+	a := apptest.New(t, db)
+	fb := a.Feedback
 	post, err := db.ListeningPostBySlug(ctx, "survey")
 	if err != nil {
 		t.Fatal(err)
@@ -60,10 +60,7 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := a.Server
 	ts := httptest.NewServer(srv)
 	defer func() { // the notification bell keeps an event stream open
 		ts.CloseClientConnections()

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,13 +10,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/jobs"
-	"github.com/fresco-cx/fresco/internal/loop"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // TestBrowserClosedLoop: an agent is signed in when a customer they served
@@ -35,22 +32,14 @@ func TestBrowserClosedLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The closed loop as serve wires it: one notifier and loop shared by the
-	// job workers and the web server; a stored response wakes the workers.
-	notifier := notify.New(db, notify.Options{Logger: slog.New(slog.DiscardHandler)})
-	closedLoop := loop.New(db, notifier, loop.Options{DisableDigest: true})
-	queue := jobs.New(db, jobs.Options{PollInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-	notifier.Register(queue)
-	closedLoop.Register(queue)
-	fb := feedback.New(db, feedback.Options{AfterCommit: notifier.Wake})
+	// The closed loop as serve runs it: the job workers and the web server
+	// share one notifier and loop; a stored response wakes the workers.
+	a := apptest.New(t, db, func(c *app.Config) { c.QueuePollInterval, c.DisableDigest = 100*time.Millisecond, true })
+	fb, srv := a.Feedback, a.Server
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	queueDone := make(chan error, 1)
-	go func() { queueDone <- queue.Run(queueCtx) }()
+	go func() { queueDone <- a.Queue.Run(queueCtx) }()
 	defer func() { stopQueue(); <-queueDone }()
-	srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Notifier: notifier, Loop: closedLoop, Feedback: fb})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.CloseStreams() // first: the bell's event stream would keep ts.Close waiting

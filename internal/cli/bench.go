@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -79,11 +80,12 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	defer cancel()
 	url := make(chan string, 1)
 	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- serve(ctx, database, serveOptions{addr: "127.0.0.1:0", workers: 1,
-			logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-			ready:  func(u string) { url <- u }})
-	}()
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 1, AllowPrivateWebhooks: true})
+	if err != nil {
+		return err
+	}
+	go func() { serveErr <- serve(ctx, a, "127.0.0.1:0", logger, func(u string) { url <- u }) }()
 	var base string
 	select {
 	case base = <-url:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/demo"
 )
@@ -51,11 +52,16 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintf(env.Stderr, "%d customers, %d purchases, %d feedback responses, %d service-recovery cases, %d employees at %d locations in %.1fs\n",
 		summary.Customers, summary.Purchases, summary.Responses, summary.Cases, summary.Employees, summary.Locations, time.Since(start).Seconds())
 	logger := newLogger(env.Stderr, *logFormat)
-	return serve(ctx, database, serveOptions{addr: *addr, logger: logger, workers: 32, ready: func(url string) {
+	// The demo runs on this machine, so local webhook receivers are allowed.
+	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 32, AllowPrivateWebhooks: true})
+	if err != nil {
+		return err
+	}
+	return serve(ctx, a, *addr, logger, func(url string) {
 		fmt.Fprintf(env.Stdout, "\nFresco demo is running at %s\n", url)
 		fmt.Fprintf(env.Stdout, "Log in as %s with password %s\n", summary.OwnerEmail, demoPassword)
 		fmt.Fprintf(env.Stdout, "(also %s — same password). Press Ctrl+C to stop.\n\n", strings.Join(otherLogins(summary.Logins, summary.OwnerEmail), ", "))
-	}})
+	})
 }
 
 func otherLogins(all []string, owner string) []string {

@@ -2,12 +2,13 @@ package cli
 
 import (
 	"context"
-	"log/slog"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -16,15 +17,21 @@ import (
 // the setting reaches the notifier the API uses.
 func TestServeWebhookPrivateHosts(t *testing.T) {
 	db := storetest.Open(t, storetest.SQLiteURL(t))
+	env := Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
 	for _, tc := range []struct {
-		refuse bool
-		want   int
-	}{{true, http.StatusUnprocessableEntity}, {false, http.StatusCreated}} {
-		a, err := newApp(db, serveOptions{logger: slog.New(slog.DiscardHandler), workers: 1, refusePrivateWebhooks: tc.refuse})
+		args []string
+		want int
+	}{{nil, http.StatusUnprocessableEntity}, {[]string{"--webhook-private"}, http.StatusCreated}} {
+		cfg, _, err := serveConfig(append([]string{"--workers", "1"}, tc.args...), env)
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, _, err := a.server.Auth().CreateAPIToken(context.Background(), "webhooks", fresco.RoleOwner)
+		cfg.DB = db
+		a, err := app.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := a.Server.Auth().CreateAPIToken(context.Background(), "webhooks", fresco.RoleOwner)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,9 +40,10 @@ func TestServeWebhookPrivateHosts(t *testing.T) {
 		r.Header.Set("Authorization", "Bearer "+token)
 		r.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
-		a.server.ServeHTTP(w, r)
-		if w.Code != tc.want || (tc.refuse && !strings.Contains(w.Body.String(), "--webhook-private")) {
-			t.Errorf("refuse=%v: %d %s, want %d", tc.refuse, w.Code, w.Body, tc.want)
+		a.Server.ServeHTTP(w, r)
+		refuse := tc.want != http.StatusCreated
+		if w.Code != tc.want || (refuse && !strings.Contains(w.Body.String(), "--webhook-private")) {
+			t.Errorf("%v: %d %s, want %d", tc.args, w.Code, w.Body, tc.want)
 		}
 	}
 }

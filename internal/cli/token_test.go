@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // runCLI runs fresco in-process with the given stdin and environment.
@@ -50,10 +49,7 @@ func TestTokenCommands(t *testing.T) {
 
 			// The token works against the API with its role.
 			db := storetest.Open(t, url)
-			srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv := apptest.New(t, db).Server
 			call := func(method, path, body string) int {
 				r := httptest.NewRequest(method, path, strings.NewReader(body))
 				r.Header.Set("Authorization", "Bearer "+token)

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 )
 
 func init() {
@@ -66,58 +66,17 @@ func runUserCreate(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	// Refuse a bad password before opening, perhaps creating, the database.
 	if err := auth.CheckPassword(password); err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-
 	st, err := openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	e, err := st.EmployeeByEmail(ctx, *email)
-	created := false
-	switch {
-	case fresco.ErrorCode(err) == fresco.ENOTFOUND:
-		e = &fresco.Employee{Email: *email, Name: *name, Role: role, Active: true}
-		if e.Name == "" {
-			e.Name, _, _ = strings.Cut(*email, "@")
-		}
-		if err := st.CreateEmployee(ctx, e); err != nil {
-			return err
-		}
-		created = true
-	case err != nil:
-		return err
-	default:
-		changed := e.Role != role || (*name != "" && e.Name != *name)
-		e.Role = role
-		if *name != "" {
-			e.Name = *name
-		}
-		if changed {
-			if err := st.UpdateEmployee(ctx, e); err != nil {
-				return err
-			}
-		}
-	}
-	if err := st.SetPasswordHash(ctx, e.ID, hash); err != nil {
-		return err
-	}
-	if err := st.DeleteEmployeeSessions(ctx, e.ID); err != nil {
-		return err
-	}
-	action := "set_password"
-	if created {
-		action = "create"
-	}
-	if err := st.Audit(ctx, "cli", action, "employee", strconv.FormatInt(e.ID, 10),
-		map[string]any{"email": e.Email, "role": e.Role}); err != nil {
+	e, created, err := staff.New(st).Provision(ctx, staff.CLI, staff.Login{Email: *email, Name: *name, Role: role, Password: password})
+	if err != nil {
 		return err
 	}
 	if created {

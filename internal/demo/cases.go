@@ -214,7 +214,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 
 	// Old cases should not set off reminders or SLA checks at start-up:
 	// retire their jobs; the live cases' jobs stay queued.
-	if _, err := jobs.Retire(ctx, w.db, "recovery.", w.end.Add(-caseJobsRetireBefore)); err != nil {
+	if _, err := jobs.Retire(ctx, w.db, recovery.JobKindPrefix, w.end.Add(-caseJobsRetireBefore)); err != nil {
 		return fmt.Errorf("retire historical case jobs: %w", err)
 	}
 	return nil

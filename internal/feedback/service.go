@@ -79,7 +79,7 @@ type Options struct {
 	LinkKey []byte
 	// MinN is the smallest group shown in employee and location rankings (default 30).
 	MinN int
-	// AfterCommit runs after a response is stored; serve points it at the
+	// AfterCommit runs after a response is stored; package app points it at the
 	// job queue's wake-up so that the closed loop acts on a detractor at
 	// once instead of at the next poll.
 	AfterCommit func()

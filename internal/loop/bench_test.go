@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
@@ -113,8 +114,8 @@ func BenchmarkWebhookLatency(b *testing.B) {
 							VALUES (?, 'api', ?, 2, 'slow service', ?) RETURNING id`, post, now, now).Scan(&id); err != nil {
 							return err
 						}
-						_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: loop.JobResponseRecorded,
-							Payload: loop.ResponseRecorded{ResponseID: id, Detractor: true}})
+						_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: feedback.JobResponseRecorded,
+							Payload: feedback.ResponseRecorded{ResponseID: id, Flags: feedback.Flags{Detractor: true}}})
 						return err
 					})
 					if err != nil {

@@ -5,7 +5,7 @@
 // managers about follow-ups that run late, and finds customers who are
 // satisfied but leaving.
 //
-// It listens to the durable job "feedback.response_recorded" that package
+// It listens to the durable job feedback.JobResponseRecorded that package
 // feedback enqueues with every response, and speaks through package notify
 // (live events, e-mail, webhooks).
 package loop
@@ -19,28 +19,19 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
-// Job kinds.
+// Job kinds the loop enqueues (on schedule) and handles. It also handles
+// feedback.JobResponseRecorded, which package feedback owns.
 const (
-	// JobResponseRecorded is enqueued by package feedback with every
-	// response; its payload is a ResponseRecorded.
-	JobResponseRecorded = "feedback.response_recorded"
-	JobOverdueSweep     = "loop.followups_overdue"
-	JobDigest           = "loop.digest"
+	JobOverdueSweep = "loop.followups_overdue"
+	JobDigest       = "loop.digest"
 )
-
-// ResponseRecorded is the payload of JobResponseRecorded.
-type ResponseRecorded struct {
-	ResponseID int64 `json:"response_id"`
-	Detractor  bool  `json:"detractor"`
-	CSATLow    bool  `json:"csat_low"`
-	Complaint  bool  `json:"complaint"`
-}
 
 // Reasons for a follow-up.
 const (
@@ -62,7 +53,7 @@ type Options struct {
 	Now           func() time.Time
 	DisableDigest bool
 	// Escalate, when set, is called for a complaint inside the transaction
-	// that opens its follow-up (so once per response): serve points it at
+	// that opens its follow-up (so once per response): package app points it at
 	// service recovery, which opens a case. The loop itself knows nothing of
 	// cases.
 	Escalate func(ctx context.Context, tx *store.Tx, r *store.LoopResponse) error
@@ -99,8 +90,8 @@ func New(db *store.DB, notifier *notify.Notifier, opts Options) *Loop {
 
 // Register installs the loop's job handlers and schedules on q.
 func (l *Loop) Register(q *jobs.Queue) {
-	q.Register(JobResponseRecorded, func(ctx context.Context, job *jobs.Running) error {
-		var p ResponseRecorded
+	q.Register(feedback.JobResponseRecorded, func(ctx context.Context, job *jobs.Running) error {
+		var p feedback.ResponseRecorded
 		if err := job.Decode(&p); err != nil {
 			return err
 		}
@@ -124,7 +115,7 @@ func (l *Loop) Register(q *jobs.Queue) {
 // HandleResponse relays a bad answer and opens its follow-up, all in one
 // transaction; it returns the follow-up (nil when the answer was not bad).
 // Running it twice for one response does nothing the second time.
-func (l *Loop) HandleResponse(ctx context.Context, p ResponseRecorded) (*store.FollowUp, error) {
+func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) (*store.FollowUp, error) {
 	var reasons []string
 	var events []string
 	if p.Detractor {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/loop"
@@ -128,9 +129,9 @@ func (w *world) respond(customer int64, employee *int64, post string, nps, csat 
 		if !enqueue {
 			return nil
 		}
-		p := loop.ResponseRecorded{ResponseID: id, Detractor: nps != nil && *nps <= 6, CSATLow: csat != nil && *csat <= 2,
-			Complaint: post == "complaint"}
-		_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: loop.JobResponseRecorded, Payload: p})
+		p := feedback.ResponseRecorded{ResponseID: id, Flags: feedback.Flags{Detractor: nps != nil && *nps <= 6,
+			CSATLow: csat != nil && *csat <= 2, Complaint: post == "complaint"}}
+		_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: feedback.JobResponseRecorded, Payload: p})
 		return err
 	})
 	if err != nil {
@@ -203,12 +204,12 @@ func TestDetractorOpensFollowUpAndNotifies(t *testing.T) {
 		})
 
 		// The handler is idempotent: a second run opens nothing.
-		again, err := w.loop.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: resp, Detractor: true})
+		again, err := w.loop.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp, Flags: feedback.Flags{Detractor: true}})
 		if err != nil || again != nil {
 			t.Errorf("second run: %v %v", again, err)
 		}
 		// A promoter opens nothing.
-		if fu, err := w.loop.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(10), nil, time.Now(), false)}); err != nil || fu != nil {
+		if fu, err := w.loop.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(10), nil, time.Now(), false)}); err != nil || fu != nil {
 			t.Errorf("promoter: %v %v", fu, err)
 		}
 	})
@@ -220,7 +221,7 @@ func TestFollowUpOwnerFallsBackToManager(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db, loop.Options{})
 		resp := w.respond(w.customer, nil, "complaint", nil, nil, time.Now(), false)
-		fu, err := w.loop.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: resp, Complaint: true})
+		fu, err := w.loop.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp, Flags: feedback.Flags{Complaint: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,8 +240,8 @@ func TestCloseFollowUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db, loop.Options{})
-		fu, err := w.loop.HandleResponse(ctx, loop.ResponseRecorded{
-			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(2), nil, time.Now(), false), Detractor: true})
+		fu, err := w.loop.HandleResponse(ctx, feedback.ResponseRecorded{
+			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(2), nil, time.Now(), false), Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}
@@ -289,8 +290,8 @@ func TestOverdueSweep(t *testing.T) {
 		var offset atomic.Int64
 		clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 		w := newWorld(t, db, loop.Options{Now: clock, FollowUpDue: time.Hour})
-		fu, err := w.loop.HandleResponse(ctx, loop.ResponseRecorded{
-			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(1), nil, time.Now(), false), Detractor: true})
+		fu, err := w.loop.HandleResponse(ctx, feedback.ResponseRecorded{
+			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(1), nil, time.Now(), false), Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}
@@ -458,8 +459,8 @@ func TestInlineDeliveryFallsBackToJob(t *testing.T) {
 			cancel()
 			<-done
 		})
-		if _, err := l.HandleResponse(ctx, loop.ResponseRecorded{
-			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(0), nil, time.Now(), false), Detractor: true}); err != nil {
+		if _, err := l.HandleResponse(ctx, feedback.ResponseRecorded{
+			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(0), nil, time.Now(), false), Flags: feedback.Flags{Detractor: true}}); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "delivered by the job", func() bool {
@@ -489,10 +490,10 @@ func TestComplaintEscalates(t *testing.T) {
 		}})
 		detractor := w.respond(w.customer, &w.agent, "survey", ptr(2), nil, time.Now(), false)
 		complaint := w.respond(w.customer, &w.agent, "complaint", nil, nil, time.Now(), false)
-		for _, p := range []loop.ResponseRecorded{
-			{ResponseID: detractor, Detractor: true},
-			{ResponseID: complaint, Complaint: true},
-			{ResponseID: complaint, Complaint: true}, // the job retried
+		for _, p := range []feedback.ResponseRecorded{
+			{ResponseID: detractor, Flags: feedback.Flags{Detractor: true}},
+			{ResponseID: complaint, Flags: feedback.Flags{Complaint: true}},
+			{ResponseID: complaint, Flags: feedback.Flags{Complaint: true}}, // the job retried
 		} {
 			if _, err := w.loop.HandleResponse(ctx, p); err != nil {
 				t.Fatal(err)

@@ -46,12 +46,24 @@ const (
 	waitingOnCustomerState = "waiting_on_customer"
 )
 
-// Job kinds this package handles.
+// Job kinds this package enqueues and handles. They all begin with
+// JobKindPrefix, so that jobs.Retire can retire them together.
 const (
-	JobSLACheck  = "recovery.sla_check"
-	JobHoldCheck = "recovery.hold_check"
-	JobTaskDue   = "recovery.task_due"
+	JobKindPrefix = "recovery."
+	JobSLACheck   = "recovery.sla_check"
+	JobHoldCheck  = "recovery.hold_check"
+	JobTaskDue    = "recovery.task_due"
 )
+
+// slaCheckPayload is the payload of a JobSLACheck job.
+type slaCheckPayload struct {
+	CaseID int64 `json:"case_id"`
+}
+
+// taskDuePayload is the payload of a JobTaskDue job.
+type taskDuePayload struct {
+	TaskID int64 `json:"task_id"`
+}
 
 // Actor is who does something: an employee with a session, or an API token.
 type Actor struct {

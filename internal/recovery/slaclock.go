@@ -164,7 +164,7 @@ func (s *Service) recompute(ctx context.Context, ch *change) error {
 	c.SLAStatus, c.SLADeadline, c.SLABreached = summarize(ev)
 	if next, ok := ev.NextCheck(); ok && c.Status == store.CaseOpen {
 		next = next.UTC().Truncate(time.Microsecond)
-		if err := ch.enqueue(ctx, jobs.Job{Kind: JobSLACheck, Payload: map[string]int64{"case_id": c.ID}, RunAt: next,
+		if err := ch.enqueue(ctx, jobs.Job{Kind: JobSLACheck, Payload: slaCheckPayload{CaseID: c.ID}, RunAt: next,
 			UniqueKey: fmt.Sprintf("%s:%d:%d", JobSLACheck, c.ID, next.UnixMicro())}); err != nil {
 			return err
 		}
@@ -239,9 +239,7 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 		return s.openFromComplaint(ctx, p)
 	})
 	q.Register(JobSLACheck, func(ctx context.Context, j *jobs.Running) error {
-		var p struct {
-			CaseID int64 `json:"case_id"`
-		}
+		var p slaCheckPayload
 		if err := j.Decode(&p); err != nil {
 			return err
 		}
@@ -264,9 +262,7 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 		return err
 	})
 	q.Register(JobTaskDue, func(ctx context.Context, j *jobs.Running) error {
-		var p struct {
-			TaskID int64 `json:"task_id"`
-		}
+		var p taskDuePayload
 		if err := j.Decode(&p); err != nil {
 			return err
 		}

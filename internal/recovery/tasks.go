@@ -27,7 +27,7 @@ func (s *Service) addTask(ctx context.Context, ch *change, t *store.CaseTask) er
 		"due_at": t.DueAt, "assignee_id": t.AssigneeID, "note": t.Note}); err != nil {
 		return err
 	}
-	return ch.enqueue(ctx, jobs.Job{Kind: JobTaskDue, Payload: map[string]int64{"task_id": t.ID}, RunAt: t.DueAt,
+	return ch.enqueue(ctx, jobs.Job{Kind: JobTaskDue, Payload: taskDuePayload{TaskID: t.ID}, RunAt: t.DueAt,
 		UniqueKey: fmt.Sprintf("%s:%d", JobTaskDue, t.ID)})
 }
 

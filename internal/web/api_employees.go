@@ -10,6 +10,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -90,13 +91,14 @@ type employeeListInput struct {
 	Active     string `query:"active" enum:"true,false"`
 }
 
-// checkOwnerChange refuses a non-owner who would create, change or promote
-// an owner: owners' accounts are users' business (ManageUsers).
-func checkOwnerChange(ctx context.Context, before, after fresco.Role) error {
-	if (before == fresco.RoleOwner || after == fresco.RoleOwner) && !principal(ctx).Can(auth.ManageUsers) {
-		return forbidden("only an owner may create or change an owner")
+// staffActor is the caller as package staff knows actors.
+func staffActor(ctx context.Context) staff.Actor {
+	p := principal(ctx)
+	a := staff.Actor{Ref: p.Actor(), Role: p.Role}
+	if p.Employee != nil {
+		a.EmployeeID = &p.Employee.ID
 	}
-	return nil
+	return a
 }
 
 func (s *Server) employeeRoutes() {
@@ -122,13 +124,9 @@ func (s *Server) employeeRoutes() {
 		Description: "Only an owner may create an owner."}, auth.ManageEmployees,
 		func(ctx context.Context, in *struct{ Body EmployeeInput }) (*Created[Employee], error) {
 			e := in.Body.domain()
-			if err := checkOwnerChange(ctx, e.Role, e.Role); err != nil {
+			if err := s.staff.Create(ctx, staffActor(ctx), e, ""); err != nil {
 				return nil, err
 			}
-			if err := s.db.CreateEmployee(ctx, e); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "employee", e.ID, map[string]any{"email": e.Email, "role": e.Role})
 			return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), Body: employeeOut(e)}, nil
 		})
 
@@ -153,29 +151,11 @@ func (s *Server) employeeRoutes() {
 			IfMatchParam
 			Body EmployeePatch
 		}) (*Tagged[Employee], error) {
-			e, err := s.db.Employee(ctx, in.ID)
+			expected := func(current int64) (int64, error) { return in.expectedVersion("employee", in.ID, current) }
+			e, err := s.staff.Update(ctx, staffActor(ctx), in.ID, expected, in.Body.apply)
 			if err != nil {
 				return nil, err
 			}
-			version, err := in.expectedVersion("employee", e.ID, e.Version)
-			if err != nil {
-				return nil, err
-			}
-			before := *e
-			in.Body.apply(e)
-			if err := checkOwnerChange(ctx, before.Role, e.Role); err != nil {
-				return nil, err
-			}
-			if err := s.db.UpdateEmployeeIfVersion(ctx, e, version); err != nil {
-				return nil, err
-			}
-			if before.Active && !e.Active || before.Role != e.Role || before.Email != e.Email {
-				// Sessions carry the old rights; make the employee log in again.
-				if err := s.db.DeleteEmployeeSessions(ctx, e.ID); err != nil {
-					return nil, err
-				}
-			}
-			s.audit(ctx, "update", "employee", e.ID, map[string]any{"role": e.Role, "active": e.Active})
 			return tagged(employeeOut(e), e.Version), nil
 		})
 
@@ -186,17 +166,6 @@ func (s *Server) employeeRoutes() {
 			IDParam
 			Body PasswordInput
 		}) (*struct{}, error) {
-			hash, err := auth.HashPassword(in.Body.Password)
-			if err != nil {
-				return nil, err
-			}
-			if err := s.db.SetPasswordHash(ctx, in.ID, hash); err != nil {
-				return nil, err
-			}
-			if err := s.db.DeleteEmployeeSessions(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "set_password", "employee", in.ID, nil)
-			return nil, nil
+			return nil, s.staff.SetPassword(ctx, staffActor(ctx), in.ID, in.Body.Password)
 		})
 }

@@ -11,19 +11,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 func loopFixture(t *testing.T, db *store.DB) (*fixture, *notify.Notifier, *loop.Loop) {
-	n := notify.New(db, notify.Options{PollInterval: 50 * time.Millisecond, Heartbeat: time.Second})
-	l := loop.New(db, n, loop.Options{})
-	f := newFixture(t, db, func(d *web.Deps) { d.Notifier, d.Loop = n, l })
-	return f, n, l
+	f := newFixture(t, db, func(c *app.Config) { c.NotifyPollInterval, c.NotifyHeartbeat = 50*time.Millisecond, time.Second })
+	return f, f.app.Notifier, f.app.Loop
 }
 
 func TestWebhookAPI(t *testing.T) {
@@ -72,7 +71,7 @@ func TestFollowUpAPI(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		fu, err := l.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: respID, Detractor: true})
+		fu, err := l.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: respID, Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}

@@ -2,14 +2,13 @@ package web_test
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // BenchmarkBatch10k posts a batch of 10,000 two-line purchases (new ones on
@@ -18,10 +17,7 @@ func BenchmarkBatch10k(b *testing.B) {
 	for _, eng := range storetest.Engines() {
 		b.Run(eng.Name, func(b *testing.B) {
 			db := storetest.Open(b, eng.URL(b))
-			srv, err := web.NewServer(web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)})
-			if err != nil {
-				b.Fatal(err)
-			}
+			srv := apptest.New(b, db).Server
 			tok, _, err := srv.Auth().CreateAPIToken(b.Context(), "bench", fresco.RoleAgent)
 			if err != nil {
 				b.Fatal(err)

@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -22,21 +23,16 @@ import (
 type fixture struct {
 	t      *testing.T
 	db     *store.DB
+	app    *app.App
 	srv    *web.Server
 	tokens map[fresco.Role]string
 }
 
-func newFixture(t *testing.T, db *store.DB, opts ...func(*web.Deps)) *fixture {
+func newFixture(t *testing.T, db *store.DB, edits ...func(*app.Config)) *fixture {
 	t.Helper()
-	deps := web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		o(&deps)
-	}
-	srv, err := web.NewServer(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, db: db, srv: srv, tokens: map[fresco.Role]string{}}
+	a := apptest.New(t, db, edits...)
+	srv := a.Server
+	f := &fixture{t: t, db: db, app: a, srv: srv, tokens: map[fresco.Role]string{}}
 	for _, role := range fresco.Roles {
 		tok, _, err := srv.Auth().CreateAPIToken(context.Background(), "test "+string(role), role)
 		if err != nil {

@@ -86,6 +86,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	u, err := ui.New(ui.Deps{DB: s.db, Auth: s.auth, Logger: s.log, Now: s.now,
 		Attention: ui.CaseAttention(s.db), // service recovery: the special-attention banner
 		Recovery:  s.recovery,             // service recovery: the case page's actions
+		Staff:     s.staff,                // employee administration
 		// Lifetime value (internal/value): the profile's CLV panel.
 		Insights: ui.ValueInsights(s.value),
 	})

@@ -7,43 +7,41 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
-// Deps is everything the server needs from outside. DB is required; the rest
-// have defaults. Later capabilities add their dependencies here (the jobs
-// queue, the notifier, …).
+// Deps is everything the server needs from outside. The database, the
+// registry, the authenticator and the services are required: package app
+// builds them, once, for the server and the job workers alike. Logger, Now
+// and Version have defaults.
 type Deps struct {
 	DB     *store.DB
 	Logger *slog.Logger
 	// Registry is where the server registers its HTTP metrics and which
-	// /metrics exposes. When nil the server makes one with the Go runtime
-	// and process collectors; other packages register theirs through
-	// Server.Registry.
+	// /metrics exposes; other packages register theirs on it too.
 	Registry *prometheus.Registry
 	// Now is the clock; tests replace it.
 	Now func() time.Time
-	// Auth authenticates requests; when nil one is made from DB with
-	// default limits.
+	// Auth authenticates requests.
 	Auth *auth.Auth
-	// SecureCookies marks session cookies Secure on plain-HTTP requests too,
-	// for a server behind a TLS-terminating proxy.
-	SecureCookies bool
 	// Version is reported in the OpenAPI document.
 	Version string
 	// TrustedProxies are the load balancers and reverse proxies in front of
@@ -53,15 +51,15 @@ type Deps struct {
 	// client. Empty: X-Forwarded-For is ignored.
 	TrustedProxies []netip.Prefix
 	// Notifier and Loop are the closed loop and its notifications
-	// (internal/notify, internal/loop); when nil they are made over DB.
+	// (internal/notify, internal/loop); Feedback, Recovery and Value the
+	// other capabilities' services: the instances whose jobs the queue runs.
 	Notifier *notify.Notifier
-	// Feedback, Recovery and Value are the capabilities' services. serve
-	// passes the instances whose jobs it runs; nil ones are made from DB
-	// (tests, tools).
 	Feedback *feedback.Service
 	Recovery *recovery.Service
 	Value    *value.Service
 	Loop     *loop.Loop
+	// Staff changes employees, their roles and passwords.
+	Staff *staff.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -85,6 +83,7 @@ type Server struct {
 	recovery *recovery.Service
 	value    *value.Service
 	loop     *loop.Loop
+	staff    *staff.Service
 
 	mux     *http.ServeMux
 	api     huma.API
@@ -94,6 +93,9 @@ type Server struct {
 
 // NewServer builds the server and registers every route.
 func NewServer(deps Deps) (*Server, error) {
+	if err := deps.check(); err != nil {
+		return nil, err
+	}
 	s := &Server{
 		db:           deps.DB,
 		log:          deps.Logger,
@@ -108,6 +110,7 @@ func NewServer(deps Deps) (*Server, error) {
 		recovery:     deps.Recovery,
 		value:        deps.Value,
 		loop:         deps.Loop,
+		staff:        deps.Staff,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -119,21 +122,11 @@ func NewServer(deps Deps) (*Server, error) {
 	if s.version == "" {
 		s.version = "dev"
 	}
-	if s.reg == nil {
-		s.reg = prometheus.NewRegistry()
-		s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	}
-	if s.auth == nil {
-		s.auth = auth.New(auth.Options{DB: s.db, Logger: s.log, Now: s.now, SecureCookies: deps.SecureCookies})
-	}
 	m, err := newHTTPMetrics(s.reg)
 	if err != nil {
 		return nil, err
 	}
 	s.metrics = m
-	if err := s.defaultServices(); err != nil {
-		return nil, err
-	}
 	s.api = s.newAPI()
 	if err := s.routes(s.mux); err != nil {
 		return nil, err
@@ -161,26 +154,24 @@ func (s *Server) API() huma.API { return s.api }
 // otherwise keep http.Server.Shutdown or httptest.Server.Close waiting for
 // browsers that never hang up.
 func (s *Server) CloseStreams() {
-	if s.notifier != nil {
-		s.notifier.Hub().Close()
-	}
+	s.notifier.Hub().Close()
 }
 
-// defaultServices makes the capabilities' services the caller did not pass.
-func (s *Server) defaultServices() error {
-	notifier, _ := s.closedLoop()
-	if s.feedback == nil {
-		s.feedback = feedback.New(s.db, feedback.Options{Logger: s.log, Now: s.now, AfterCommit: notifier.Wake})
-	}
-	if s.value == nil {
-		s.value = value.New(s.db, value.Options{Logger: s.log, Now: s.now})
-	}
-	if s.recovery == nil {
-		svc, err := recovery.New(recovery.Options{DB: s.db, Logger: s.log, Now: s.now, Notifier: recovery.ViaNotify(notifier), Notify: notifier.Wake})
-		if err != nil {
-			return err
+// check names the required dependencies that are missing.
+func (d *Deps) check() error {
+	var missing []string
+	for name, absent := range map[string]bool{
+		"DB": d.DB == nil, "Registry": d.Registry == nil, "Auth": d.Auth == nil,
+		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
+		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
+	} {
+		if absent {
+			missing = append(missing, name)
 		}
-		s.recovery = svc
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("web.NewServer: Deps without %s (build the server with app.New)", strings.Join(missing, ", "))
 	}
 	return nil
 }

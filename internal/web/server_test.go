@@ -13,11 +13,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -50,9 +50,9 @@ func TestMetricsAndLogs(t *testing.T) {
 	reg.MustRegister(custom)
 	custom.Add(3)
 	var logs syncBuffer
-	f := newFixture(t, db, func(d *web.Deps) {
-		d.Registry = reg
-		d.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := newFixture(t, db, func(c *app.Config) {
+		c.Registry = reg
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	if f.srv.Registry() != reg {
 		t.Error("Registry() is not the registry passed in")
@@ -277,7 +277,7 @@ func grepLines(s, substr string) string {
 
 // With a scrape token, /metrics answers only the scraper that sends it.
 func TestMetricsToken(t *testing.T) {
-	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)), func(d *web.Deps) { d.MetricsToken = "scrape-secret-1234" })
+	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)), func(c *app.Config) { c.MetricsToken = "scrape-secret-1234" })
 	for _, tc := range []struct {
 		header string
 		want   int

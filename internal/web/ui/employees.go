@@ -1,13 +1,12 @@
 package ui
 
 import (
-	"crypto/rand"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -162,45 +161,17 @@ func (u *UI) CreateEmployee(w http.ResponseWriter, r *http.Request) {
 	var v fresco.Validation
 	e.LocationID = optionalID(&v, "location_id", values["location_id"])
 	e.TeamID = optionalID(&v, "team_id", values["team_id"])
-	v.Merge("", e.Validate())
+	v.Merge("", staff.ValidateNew(e, password))
 	generated := password == ""
 	if generated {
-		password = newPassword()
-	} else {
-		v.Merge("", auth.CheckPassword(password))
+		password = staff.GeneratePassword()
 	}
 	err := v.Err()
-	var hash string
 	if err == nil {
-		// Hash before the transaction: argon2 takes a while and the
-		// database writer should not wait for it.
-		hash, err = auth.HashPassword(password)
-	}
-	if err == nil {
-		err = u.db.InTx(r.Context(), func(tx *store.Tx) error {
-			if err := tx.CreateEmployee(r.Context(), e); err != nil {
-				return err
-			}
-			if err := tx.SetPasswordHash(r.Context(), e.ID, hash); err != nil {
-				return err
-			}
-			return tx.Audit(r.Context(), actor(me), "create", "employee", strconv.FormatInt(e.ID, 10),
-				map[string]any{"email": e.Email, "role": e.Role, "via": "ui"})
-		})
+		err = u.staff.Create(r.Context(), staffActor(me), e, password)
 	}
 	if code := fresco.ErrorCode(err); code == fresco.EINVALID || code == fresco.ECONFLICT {
-		errs := map[string]string{}
-		for _, fe := range fresco.ErrorFields(err) {
-			if _, seen := errs[fe.Field]; !seen {
-				errs[fe.Field] = sentence(fe.Message)
-			}
-		}
-		f, ferr := u.newEmployeeForm(r, values, errs)
-		if ferr != nil {
-			u.fail(w, r, ferr)
-			return
-		}
-		u.render(w, r, http.StatusUnprocessableEntity, "employee_new", "Add an employee", f)
+		u.employeeFormErrors(w, r, values, err)
 		return
 	}
 	if err != nil {
@@ -217,6 +188,23 @@ func (u *UI) CreateEmployee(w http.ResponseWriter, r *http.Request) {
 		Employee: e,
 		Password: password,
 	})
+}
+
+// employeeFormErrors shows the add-employee form again with what was typed
+// and what is wrong with it.
+func (u *UI) employeeFormErrors(w http.ResponseWriter, r *http.Request, values map[string]string, err error) {
+	errs := map[string]string{}
+	for _, fe := range fresco.ErrorFields(err) {
+		if _, seen := errs[fe.Field]; !seen {
+			errs[fe.Field] = sentence(fe.Message)
+		}
+	}
+	f, ferr := u.newEmployeeForm(r, values, errs)
+	if ferr != nil {
+		u.fail(w, r, ferr)
+		return
+	}
+	u.render(w, r, http.StatusUnprocessableEntity, "employee_new", "Add an employee", f)
 }
 
 // DeactivateEmployee stops an employee from signing in and ends their
@@ -240,37 +228,13 @@ func (u *UI) setActive(w http.ResponseWriter, r *http.Request, active bool) {
 		u.NotFound(w, r)
 		return
 	}
-	if id == me.ID {
-		u.renderError(w, r, http.StatusBadRequest, "You can't deactivate yourself. Ask another owner to do it.")
-		return
-	}
-	ctx := r.Context()
-	err := u.db.InTx(ctx, func(tx *store.Tx) error {
-		e, err := tx.Employee(ctx, id)
-		if err != nil {
-			return err
-		}
-		e.Active = active
-		if err := tx.UpdateEmployee(ctx, e); err != nil {
-			return err
-		}
-		action := "deactivate"
-		if active {
-			action = "activate"
-		}
-		return tx.Audit(ctx, actor(me), action, "employee", strconv.FormatInt(id, 10), map[string]any{"via": "ui"})
-	})
-	if err != nil {
+	if _, err := u.staff.SetActive(r.Context(), staffActor(me), id, active); err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	done := "employee-activated"
 	if !active {
 		done = "employee-deactivated"
-		if err := u.db.DeleteEmployeeSessions(ctx, id); err != nil {
-			u.fail(w, r, err)
-			return
-		}
 	}
 	http.Redirect(w, r, "/employees?done="+done, http.StatusSeeOther)
 }
@@ -287,31 +251,7 @@ func (u *UI) ResetPassword(w http.ResponseWriter, r *http.Request) {
 		u.NotFound(w, r)
 		return
 	}
-	if id == me.ID {
-		u.renderError(w, r, http.StatusBadRequest, "You can't reset your own password here. Ask another owner, or use the command line.")
-		return
-	}
-	ctx := r.Context()
-	e, err := u.db.Employee(ctx, id)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	password := newPassword()
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	err = u.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPasswordHash(ctx, id, hash); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor(me), "reset_password", "employee", strconv.FormatInt(id, 10), map[string]any{"via": "ui"})
-	})
-	if err == nil {
-		err = u.db.DeleteEmployeeSessions(ctx, id)
-	}
+	e, password, err := u.staff.ResetPassword(r.Context(), staffActor(me), id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -325,8 +265,11 @@ func (u *UI) ResetPassword(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// actor names the viewer in the audit log, as auth.Principal.Actor does.
-func actor(v *viewer) string { return "employee:" + strconv.FormatInt(v.ID, 10) }
+// staffActor is the viewer as package staff knows actors; the audit log
+// names them as auth.Principal.Actor does.
+func staffActor(v *viewer) staff.Actor {
+	return staff.Actor{Ref: "employee:" + strconv.FormatInt(v.ID, 10), Role: v.Role, EmployeeID: &v.ID}
+}
 
 func optionalID(v *fresco.Validation, field, s string) *int64 {
 	if s == "" {
@@ -352,31 +295,4 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
-}
-
-// newPassword returns a generated password of four groups of four
-// characters from an alphabet without look-alikes (0/O, 1/l/I): about 80
-// bits of entropy, easy to read out over the phone.
-func newPassword() string {
-	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	var b strings.Builder
-	for i := range 16 {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte('-')
-		}
-		b.WriteByte(alphabet[randIndex(len(alphabet))])
-	}
-	return b.String()
-}
-
-func randIndex(n int) int {
-	// Rejection sampling keeps every character equally likely.
-	var buf [1]byte
-	limit := 256 - 256%n
-	for {
-		rand.Read(buf[:])
-		if int(buf[0]) < limit {
-			return int(buf[0]) % n
-		}
-	}
 }

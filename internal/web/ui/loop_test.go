@@ -9,12 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/loop"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // TestFollowUpPages: the list, the follow-up page, closing it from its form
@@ -23,9 +21,8 @@ func TestFollowUpPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		n := notify.New(db, notify.Options{})
-		l := loop.New(db, n, loop.Options{})
-		f := newFixture(t, db, func(d *web.Deps) { d.Notifier, d.Loop = n, l })
+		f := newFixture(t, db)
+		l := f.app.Loop
 		agent := f.people[fresco.RoleAgent]
 		c := &fresco.Customer{Name: "Grace <Hopper>"}
 		if err := db.CreateCustomer(ctx, c); err != nil {
@@ -39,7 +36,7 @@ func TestFollowUpPages(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		fu, err := l.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: resp, Detractor: true})
+		fu, err := l.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp, Flags: feedback.Flags{Detractor: true}})
 		if err != nil || fu == nil {
 			t.Fatal(fu, err)
 		}

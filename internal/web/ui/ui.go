@@ -25,6 +25,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -50,6 +51,8 @@ type Deps struct {
 	Attention AttentionSource
 	// Recovery works the case pages' actions; nil disables them.
 	Recovery *recovery.Service
+	// Staff changes employees (the employee pages); required.
+	Staff *staff.Service
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -95,6 +98,7 @@ type UI struct {
 	insights  CustomerInsights
 	attention AttentionSource
 	recovery  *recovery.Service
+	staff     *staff.Service
 	now       func() time.Time
 
 	pages  map[string]*template.Template
@@ -109,6 +113,9 @@ func New(d Deps) (*UI, error) {
 	if d.Auth == nil {
 		return nil, errors.New("ui: Deps.Auth is required")
 	}
+	if d.Staff == nil {
+		return nil, errors.New("ui: Deps.Staff is required")
+	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -119,7 +126,7 @@ func New(d Deps) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery, now: d.Now, assets: a}
+	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery, staff: d.Staff, now: d.Now, assets: a}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}

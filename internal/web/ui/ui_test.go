@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
@@ -28,22 +29,16 @@ import (
 type fixture struct {
 	t      *testing.T
 	db     *store.DB
+	app    *app.App
 	srv    http.Handler
 	people map[fresco.Role]*fresco.Employee
 	cookie map[fresco.Role]*http.Cookie
 }
 
-func newFixture(t *testing.T, db *store.DB, opts ...func(*web.Deps)) *fixture {
+func newFixture(t *testing.T, db *store.DB, edits ...func(*app.Config)) *fixture {
 	t.Helper()
-	deps := web.Deps{DB: db, Logger: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		o(&deps)
-	}
-	s, err := web.NewServer(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, db: db, srv: s, people: map[fresco.Role]*fresco.Employee{}, cookie: map[fresco.Role]*http.Cookie{}}
+	a := apptest.New(t, db, edits...)
+	f := &fixture{t: t, db: db, app: a, srv: a.Server, people: map[fresco.Role]*fresco.Employee{}, cookie: map[fresco.Role]*http.Cookie{}}
 	for _, role := range fresco.Roles {
 		e := &fresco.Employee{Name: "The " + string(role), Email: string(role) + "@example.com", Role: role, Active: true}
 		if err := db.CreateEmployee(context.Background(), e); err != nil {
@@ -59,14 +54,7 @@ func newFixture(t *testing.T, db *store.DB, opts ...func(*web.Deps)) *fixture {
 // tests do not pay for an argon2 hash per role.
 func (f *fixture) session(employeeID int64) *http.Cookie {
 	f.t.Helper()
-	id, hash, err := auth.NewSessionID()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if err := f.db.CreateSession(context.Background(), hash, employeeID, time.Now().Add(time.Hour)); err != nil {
-		f.t.Fatal(err)
-	}
-	return &http.Cookie{Name: auth.SessionCookie, Value: id}
+	return apptest.Session(f.t, f.db, employeeID)
 }
 
 type response struct {
@@ -228,7 +216,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 // (the optional panels) or cannot reach (a broken database).
 func newUI(t *testing.T, db *store.DB, d ui.Deps) *ui.UI {
 	t.Helper()
-	d.DB, d.Auth = db, auth.New(auth.Options{DB: db})
+	d.DB, d.Auth, d.Staff = db, auth.New(auth.Options{DB: db}), staff.New(db)
 	u, err := ui.New(d)
 	if err != nil {
 		t.Fatal(err)
@@ -479,9 +467,7 @@ func TestLoginAndLogout(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f := newFixture(t, db, func(d *web.Deps) {
-			d.Auth = auth.New(auth.Options{DB: db, AccountLimit: 3})
-		})
+		f := newFixture(t, db, func(c *app.Config) { c.LoginAccountLimit = 3 })
 		hash, err := auth.HashPassword("correct horse battery")
 		if err != nil {
 			t.Fatal(err)

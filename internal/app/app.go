@@ -1,0 +1,162 @@
+// Package app builds the whole of Fresco — store, job queue, notifier,
+// capability services and the HTTP server — from one Config. It is the only
+// place where the parts are wired together: `fresco serve`, `fresco demo`
+// and every test that needs a server call New, so what the tests exercise is
+// what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/loop"
+	"github.com/fresco-cx/fresco/internal/notify"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/staff"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/value"
+	"github.com/fresco-cx/fresco/internal/web"
+)
+
+// Config is everything that may differ between one Fresco and another.
+// Zero values are production's defaults.
+type Config struct {
+	// DB is an open, migrated database. When nil, New opens DatabaseURL
+	// and Close closes it.
+	DB          *store.DB
+	DatabaseURL string // sqlite:PATH or postgres://…
+
+	Logger *slog.Logger // nil: logs are discarded
+	// Registry receives the HTTP and job metrics and is what /metrics
+	// exposes; nil: a new one with the Go runtime and process collectors.
+	Registry *prometheus.Registry
+	Now      func() time.Time // the clock; nil: time.Now
+	Version  string           // reported in the OpenAPI document
+
+	Workers           int           // background jobs run at once (jobs' default when 0)
+	QueuePollInterval time.Duration // how often the queue looks for due jobs (jobs' default when 0)
+
+	SecureCookies     bool           // session cookies Secure behind a TLS proxy
+	TrustedProxies    []netip.Prefix // load balancers whose X-Forwarded-For is believed
+	MetricsToken      string         // bearer token /metrics requires; empty: open
+	LoginAccountLimit int            // failed logins allowed per account (auth's default when 0)
+
+	SMTP    notify.SMTPConfig // unset: e-mails are recorded as skipped
+	BaseURL string            // the UI's public URL, for links in e-mails
+	// AllowPrivateWebhooks lets webhooks reach loopback, private and
+	// link-local addresses; refused by default so that a subscription
+	// cannot probe the network the server runs in.
+	AllowPrivateWebhooks bool
+	NotifyPollInterval   time.Duration // how often live streams look for others' notifications (notify's default when 0)
+	NotifyHeartbeat      time.Duration // keep-alive interval of live streams (notify's default when 0)
+
+	FollowUpDue   time.Duration // time to get back to a customer after a bad answer (loop's default when 0)
+	DisableDigest bool          // no daily digest job for managers
+}
+
+// App is a built Fresco: the services share one database and one job queue,
+// and the HTTP server works with the same instances the jobs use.
+type App struct {
+	DB       *store.DB
+	Registry *prometheus.Registry
+	Queue    *jobs.Queue
+	Notifier *notify.Notifier
+	Loop     *loop.Loop
+	Recovery *recovery.Service
+	Value    *value.Service
+	Feedback *feedback.Service
+	Staff    *staff.Service
+	Server   *web.Server
+
+	closeDB bool
+}
+
+// New builds the application. It starts nothing: run a.Queue.Run and serve
+// a.Server as the caller needs.
+func New(cfg Config) (*App, error) {
+	cfg = cfg.withDefaults()
+	a := &App{DB: cfg.DB, Registry: cfg.Registry}
+	if a.DB == nil {
+		db, err := store.Open(context.Background(), cfg.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		a.DB, a.closeDB = db, true
+	}
+	if err := a.build(cfg); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
+	return a, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+		c.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func (a *App) build(cfg Config) error {
+	db, log := a.DB, cfg.Logger
+	a.Queue = jobs.New(db, jobs.Options{Workers: cfg.Workers, PollInterval: cfg.QueuePollInterval, Logger: log, Registry: a.Registry})
+	registerHousekeeping(a.Queue, db, log)
+
+	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now,
+		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat})
+	a.Notifier.Register(a.Queue)
+	// A complaint also opens a service-recovery case.
+	a.Loop = loop.New(db, a.Notifier, loop.Options{Logger: log, Now: cfg.Now, FollowUpDue: cfg.FollowUpDue,
+		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint})
+	a.Loop.Register(a.Queue)
+
+	recoverySvc, err := recovery.New(recovery.Options{DB: db, Logger: log, Now: cfg.Now,
+		Notifier: recovery.ViaNotify(a.Notifier), Notify: a.Queue.Notify})
+	if err != nil {
+		return err
+	}
+	a.Recovery = recoverySvc
+	a.Recovery.RegisterJobs(a.Queue)
+
+	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now})
+	a.Value.Register(a.Queue)
+
+	// A stored response wakes the workers, so the closed loop alerts the
+	// serving employee at once rather than at the next poll.
+	a.Feedback = feedback.New(db, feedback.Options{Logger: log, Now: cfg.Now, AfterCommit: a.Notifier.Wake})
+	a.Feedback.RegisterJobs(a.Queue, 0)
+
+	a.Staff = staff.New(db)
+
+	a.Server, err = web.NewServer(web.Deps{
+		DB: db, Logger: log, Registry: a.Registry, Now: cfg.Now, Version: cfg.Version,
+		Auth: auth.New(auth.Options{DB: db, Logger: log, Now: cfg.Now, SecureCookies: cfg.SecureCookies,
+			AccountLimit: cfg.LoginAccountLimit}),
+		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
+		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
+	})
+	return err
+}
+
+// Close closes the database when New opened it.
+func (a *App) Close() error {
+	if a.closeDB && a.DB != nil {
+		return a.DB.Close()
+	}
+	return nil
+}
