@@ -33,7 +33,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer a.Close()
-	return serve(ctx, a, addr, cfg.Logger, func(url string) { cfg.Logger.Info("fresco is serving", "url", url, "db", a.DB.Dialect(), "version", buildVersion()) })
+	return serve(ctx, a, addr, cfg.Logger, func(url string) {
+		cfg.Logger.Info("fresco is serving", "url", url, "db", a.DB.Dialect(), "version", buildVersion())
+	})
 }
 
 // serveConfig reads serve's flags and environment into the application's
