@@ -36,7 +36,8 @@ Subcommands:
   eval       train on one labelled CSV, score on another (micro/macro F1)
   train      train a classifier on a labelled CSV and write it as JSON
   suggest    suggest categories for comments (trained model or taxonomy keywords)
-  sentiment  score the sentiment of comments
+  sentiment  score the sentiment of comments (arguments or stdin), or of a CSV
+             file with --input, optionally learning from scores with --train
 
 Run 'fresco text SUBCOMMAND -h' for its flags.`
 
@@ -294,8 +295,19 @@ func suggester(modelPath string) (suggestPredictor, error) {
 
 func runTextSentiment(args []string, env Env) error {
 	fs := newFlagSet("text sentiment", env)
+	var f sentimentFlags
+	f.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if f.input != "" {
+		if fs.NArg() > 0 {
+			return usageError("unexpected argument %q", fs.Arg(0))
+		}
+		return scoreSentimentFile(f, env.Stdout)
+	}
+	if f.out != "" || f.train != "" {
+		return usageError("--out and --train go with --input")
 	}
 	return eachComment(fs.Args(), env, func(comment string) error {
 		return json.NewEncoder(env.Stdout).Encode(struct {

@@ -8,8 +8,16 @@
 //
 // # Sentiment
 //
-// [Sentiment] scores a comment with the VADER lexicon (govader) and returns a
-// compound score in [-1, 1] and a [Polarity] label.
+// [Sentiment] scores a comment with the built-in model and returns a
+// compound score in (−1, 1) and a [Polarity] label. The built-in model is
+// VADER (govader) with words that are neutral in service feedback removed,
+// plus service cues (service.go): waiting, cold food, rude staff, being
+// passed around and requests for "more" or "better" read negative, an
+// opening "nothing" (to "what could we improve?") positive, and complaint
+// weighs double praise. [TrainSentiment] learns sentiment from the scores
+// customers give beside their comments (NPS, CSAT: weak supervision):
+// ridge regression over word TF-IDF with the built-in score as a feature,
+// so it starts from the lexicon and the business's scores correct it.
 //
 // # Categories
 //

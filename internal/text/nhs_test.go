@@ -3,6 +3,7 @@ package text
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -102,4 +103,49 @@ func TestNHSCategories(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Sentiment floors on the criticality (−4 … 4) of the nhsSplit test part,
+// just under what is reached: built-in ρ 0.430 (the goal, 0.60, is
+// not reached: a third of the file's comments are short requests like
+// "More physio." with no sentiment word at all), trained on the train part
+// ρ 0.679 (goal 0.70, the README's reference ridge 0.684).
+const (
+	nhsBuiltinRhoFloor = 0.41
+	nhsTrainedRhoFloor = 0.66
+)
+
+func TestNHSSentiment(t *testing.T) {
+	t.Parallel()
+	train, test := nhsSplit(readNHS(t, "criticality"))
+	m, err := TrainSentiment(criticalityScores(t, train))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var builtin, trained, want []float64
+	for _, c := range criticalityScores(t, test) {
+		builtin = append(builtin, Sentiment(c.Text).Compound)
+		trained = append(trained, m.Score(c.Text))
+		want = append(want, c.Score)
+	}
+	rhoBuiltin, rhoTrained := Spearman(builtin, want), Spearman(trained, want)
+	t.Logf("Spearman rho with criticality: built-in %.4f, trained %.4f", rhoBuiltin, rhoTrained)
+	if rhoBuiltin < nhsBuiltinRhoFloor || rhoTrained < nhsTrainedRhoFloor {
+		t.Errorf("rho built-in %.4f (floor %.2f), trained %.4f (floor %.2f)", rhoBuiltin, nhsBuiltinRhoFloor, rhoTrained, nhsTrainedRhoFloor)
+	}
+}
+
+// criticalityScores turns examples read with the criticality column as
+// their label into scored comments.
+func criticalityScores(t testing.TB, examples []Example) []ScoredComment {
+	t.Helper()
+	out := make([]ScoredComment, len(examples))
+	for i, e := range examples {
+		score, err := strconv.ParseFloat(e.Labels[0], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = ScoredComment{Text: e.Text, Score: score}
+	}
+	return out
 }
