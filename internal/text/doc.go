@@ -42,6 +42,16 @@
 // most as many as any training comment carried. A Model is read-only once built and marshals
 // to JSON (encoding/json) so the server can store it; decoding validates it.
 //
+// # Themes and aspects
+//
+// [FindThemes] clusters unlabelled comments (spherical k-means over word
+// TF-IDF) into themes named by their most distinctive phrases, with
+// members and nearest examples; [ThemeGrowth] says whether a theme's share
+// grew significantly from one period to the next. [ComplaintAspect] gives
+// a negative comment the process-quality influence it is about
+// (dependability, responsiveness, authority, empathy, tangible evidence)
+// by cue phrases.
+//
 // # Evaluation
 //
 // [Evaluate] scores a model on held-out examples (micro- and macro-F1 plus
