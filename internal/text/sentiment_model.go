@@ -40,8 +40,9 @@ type SentimentModel struct {
 const sentimentModelFormat = 1
 
 // sentimentRidgeAlpha is the ridge penalty on the summed squared error, as
-// scikit-learn's Ridge alpha.
-const sentimentRidgeAlpha = 1.0
+// scikit-learn's Ridge alpha. On the NHS split alpha 0.5, 1, 2, 3 and 10
+// gave Spearman ρ 0.668, 0.679, 0.680, 0.679 and 0.642.
+const sentimentRidgeAlpha = 2.0
 
 // ErrNoScores is returned by [TrainSentiment] when the scores do not vary:
 // there is nothing to learn which words go with better scores.
