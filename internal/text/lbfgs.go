@@ -5,9 +5,9 @@ import "math"
 // objective evaluates a smooth function at w, writing its gradient into grad.
 type objective func(w, grad []float64) float64
 
-// lbfgsSettings bound a minimisation. The defaults in minimise are tight
-// enough that a further halving of the tolerance moves held-out F1 by less
-// than 0.001 on the NHS comments.
+// lbfgsSettings bound a minimisation. With defaultLBFGS, tightening GradTol
+// tenfold changed held-out micro-F1 on the NHS comments by under 0.01 and
+// doubled training time.
 type lbfgsSettings struct {
 	// History is how many (step, gradient change) pairs approximate the
 	// inverse Hessian.
@@ -80,8 +80,7 @@ type curvatureHistory struct {
 }
 
 func newCurvatureHistory(m, dim int) *curvatureHistory {
-	h := &curvatureHistory{s: matrix(m, dim), y: matrix(m, dim), rho: make([]float64, m), alpha: make([]float64, m)}
-	return h
+	return &curvatureHistory{s: matrix(m, dim), y: matrix(m, dim), rho: make([]float64, m), alpha: make([]float64, m)}
 }
 
 func (h *curvatureHistory) len() int { return h.n }
