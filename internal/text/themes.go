@@ -57,8 +57,10 @@ func (o ThemeOptions) withDefaults(n int) ThemeOptions {
 func FindThemes(comments []string, opts ThemeOptions) []Theme {
 	opts = opts.withDefaults(len(comments))
 	docs := make([][]string, len(comments))
+	surface := surfaceForms{}
 	for i, c := range comments {
 		docs[i] = contentTerms(c)
+		surface.add(c)
 	}
 	vocab := buildVocabulary(docs, func(term string, df int) bool { return df >= 2 })
 	var xs []sparse
@@ -77,7 +79,7 @@ func FindThemes(comments []string, opts ThemeOptions) []Theme {
 	global := meanVector(xs, len(vocab.terms))
 	var themes []Theme
 	for c := range k {
-		t := describeTheme(xs, index, assign, c, centres[c], global, vocab)
+		t := describeTheme(xs, index, assign, c, centres[c], global, vocab, surface)
 		if len(t.Members) >= opts.MinSize {
 			themes = append(themes, t)
 		}
@@ -214,7 +216,7 @@ func meanVector(xs []sparse, dim int) []float64 {
 
 // describeTheme gathers cluster c's members, its nearest examples and its
 // distinctive terms.
-func describeTheme(xs []sparse, index, assign []int, c int, centre, global []float64, vocab vocabulary) Theme {
+func describeTheme(xs []sparse, index, assign []int, c int, centre, global []float64, vocab vocabulary, surface surfaceForms) Theme {
 	var t Theme
 	var members []int
 	for i, a := range assign {
@@ -227,9 +229,43 @@ func describeTheme(xs []sparse, index, assign []int, c int, centre, global []flo
 	for _, i := range members[:min(themeExamples, len(members))] {
 		t.Examples = append(t.Examples, index[i])
 	}
-	t.Terms = distinctiveTerms(centre, global, vocab)
+	for _, term := range distinctiveTerms(centre, global, vocab) {
+		t.Terms = append(t.Terms, surface.spell(term))
+	}
 	t.Label = phraseLabel(t.Terms)
 	return t
+}
+
+// surfaceForms remembers, for each stem, the words it was made from, so
+// that themes are named in words people wrote ("staff", "more") rather
+// than stems ("staff", "mor").
+type surfaceForms map[string]map[string]int
+
+func (s surfaceForms) add(comment string) {
+	for _, w := range words(comment) {
+		st := stem(w)
+		if s[st] == nil {
+			s[st] = map[string]int{}
+		}
+		s[st][w]++
+	}
+}
+
+// spell writes a stemmed term (a word or a bigram) with each stem's most
+// frequent word, ties going to the shorter and then the alphabetically
+// first.
+func (s surfaceForms) spell(term string) string {
+	parts := strings.Split(term, " ")
+	for i, st := range parts {
+		best, bestN := st, 0
+		for w, n := range s[st] {
+			if n > bestN || (n == bestN && (len(w) < len(best) || (len(w) == len(best) && w < best))) {
+				best, bestN = w, n
+			}
+		}
+		parts[i] = best
+	}
+	return strings.Join(parts, " ")
 }
 
 const themeExamples, themeTerms = 3, 5
