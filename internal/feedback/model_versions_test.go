@@ -101,3 +101,25 @@ func TestCategoryNeedsAndActiveLearning(t *testing.T) {
 		}
 	})
 }
+
+func TestClassifierKeepsLastFiveVersions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		labelComments(t, w, waitingAndPrice)
+		for range 7 {
+			_, err := w.svc.TrainClassifier(ctx)
+			must(t, err)
+		}
+		versions, err := w.svc.ModelVersions(ctx)
+		must(t, err)
+		if len(versions) != 5 || versions[0].Version != 3 || versions[4].Version != 7 || !versions[4].Active {
+			t.Fatalf("versions %+v", versions)
+		}
+		must(t, w.svc.RollbackClassifier(ctx, 3))
+		if err := w.svc.RollbackClassifier(ctx, 2); fresco.ErrorCode(err) != fresco.ENOTFOUND {
+			t.Errorf("rollback to a forgotten version: %v", err)
+		}
+	})
+}
