@@ -36,7 +36,8 @@ Subcommands:
   eval       train on one labelled CSV, score on another (micro/macro F1)
   train      train a classifier on a labelled CSV and write it as JSON
   suggest    suggest categories for comments (trained model or taxonomy keywords)
-  sentiment  score the sentiment of comments
+  sentiment  score the sentiment of comments (arguments or stdin), or of a CSV
+             file with --input, optionally learning from scores with --train
 
 Run 'fresco text SUBCOMMAND -h' for its flags.`
 
@@ -109,10 +110,26 @@ func loadTaxonomy(spec string) (text.Taxonomy, error) {
 
 // evalSummary is the exact shape 'fresco text eval --json' promises.
 type evalSummary struct {
-	MicroF1 float64 `json:"micro_f1"`
-	MacroF1 float64 `json:"macro_f1"`
-	NTrain  int     `json:"n_train"`
-	NTest   int     `json:"n_test"`
+	MicroF1  float64     `json:"micro_f1"`
+	MacroF1  float64     `json:"macro_f1"`
+	NTrain   int         `json:"n_train"`
+	NTest    int         `json:"n_test"`
+	PerLabel []labelEval `json:"per_label"`
+}
+
+// labelEval is one label's held-out figures and the probability threshold
+// the model assigns it at beside the top label.
+type labelEval struct {
+	text.LabelScore
+	Threshold float64 `json:"threshold"`
+}
+
+func summarise(ev text.Evaluation, model *text.Model) evalSummary {
+	out := evalSummary{MicroF1: ev.MicroF1, MacroF1: ev.MacroF1, NTrain: ev.NTrain, NTest: ev.NTest}
+	for _, l := range ev.PerLabel {
+		out.PerLabel = append(out.PerLabel, labelEval{LabelScore: l, Threshold: model.Threshold(l.Label)})
+	}
+	return out
 }
 
 func runTextEval(args []string, env Env) error {
@@ -121,19 +138,19 @@ func runTextEval(args []string, env Env) error {
 	corpus.register(fs)
 	trainPath := fs.String("train", "", "labelled CSV to train on (required)")
 	testPath := fs.String("test", "", "labelled CSV to evaluate on (required)")
-	asJSON := fs.Bool("json", false, `print {"micro_f1","macro_f1","n_train","n_test"} as JSON`)
+	asJSON := fs.Bool("json", false, `print {"micro_f1","macro_f1","n_train","n_test","per_label"} as JSON`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := requireFiles(fs, map[string]string{"train": *trainPath, "test": *testPath}); err != nil {
 		return err
 	}
-	ev, err := trainAndEvaluate(corpus, *trainPath, *testPath)
+	ev, model, err := trainAndEvaluate(corpus, *trainPath, *testPath)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(env.Stdout).Encode(evalSummary{ev.MicroF1, ev.MacroF1, ev.NTrain, ev.NTest})
+		return json.NewEncoder(env.Stdout).Encode(summarise(ev, model))
 	}
 	return printEvaluation(env.Stdout, ev)
 }
@@ -151,24 +168,24 @@ func requireFiles(fs *flag.FlagSet, paths map[string]string) error {
 	return nil
 }
 
-func trainAndEvaluate(corpus corpusFlags, trainPath, testPath string) (text.Evaluation, error) {
+func trainAndEvaluate(corpus corpusFlags, trainPath, testPath string) (text.Evaluation, *text.Model, error) {
 	opts, err := corpus.trainOptions()
 	if err != nil {
-		return text.Evaluation{}, err
+		return text.Evaluation{}, nil, err
 	}
 	train, err := corpus.read("train", trainPath)
 	if err != nil {
-		return text.Evaluation{}, err
+		return text.Evaluation{}, nil, err
 	}
 	test, err := corpus.read("test", testPath)
 	if err != nil {
-		return text.Evaluation{}, err
+		return text.Evaluation{}, nil, err
 	}
 	model, err := text.Train(train, opts)
 	if err != nil {
-		return text.Evaluation{}, fmt.Errorf("train file %s: %w", trainPath, err)
+		return text.Evaluation{}, nil, fmt.Errorf("train file %s: %w", trainPath, err)
 	}
-	return text.Evaluate(model, test), nil
+	return text.Evaluate(model, test), model, nil
 }
 
 func printEvaluation(w io.Writer, ev text.Evaluation) error {
@@ -278,8 +295,19 @@ func suggester(modelPath string) (suggestPredictor, error) {
 
 func runTextSentiment(args []string, env Env) error {
 	fs := newFlagSet("text sentiment", env)
+	var f sentimentFlags
+	f.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if f.input != "" {
+		if fs.NArg() > 0 {
+			return usageError("unexpected argument %q", fs.Arg(0))
+		}
+		return scoreSentimentFile(f, env.Stdout)
+	}
+	if f.out != "" || f.train != "" {
+		return usageError("--out and --train go with --input")
 	}
 	return eachComment(fs.Args(), env, func(comment string) error {
 		return json.NewEncoder(env.Stdout).Encode(struct {

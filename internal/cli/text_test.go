@@ -41,8 +41,17 @@ func TestTextEvalJSON(t *testing.T) {
 	if err := dec.Decode(&got); err != nil {
 		t.Fatalf("stdout %q is not JSON: %v", out, err)
 	}
-	if len(got) != 4 {
-		t.Errorf("keys = %v, want exactly micro_f1, macro_f1, n_train, n_test", got)
+	if len(got) != 5 {
+		t.Errorf("keys = %v, want exactly micro_f1, macro_f1, n_train, n_test, per_label", got)
+	}
+	perLabel, _ := got["per_label"].([]any)
+	if len(perLabel) == 0 {
+		t.Fatalf("per_label = %v", got["per_label"])
+	}
+	for _, key := range []string{"label", "precision", "recall", "f1", "support", "predicted", "threshold"} {
+		if _, ok := perLabel[0].(map[string]any)[key]; !ok {
+			t.Errorf("per_label entry %v lacks %q", perLabel[0], key)
+		}
 	}
 	micro, _ := got["micro_f1"].(json.Number).Float64()
 	macro, _ := got["macro_f1"].(json.Number).Float64()

@@ -278,6 +278,9 @@ func (s *Service) TrainClassifier(ctx context.Context) (ClassifierStatus, error)
 	if err := s.db.SetSetting(ctx, settingEval, string(rawEval)); err != nil {
 		return ClassifierStatus{}, err
 	}
+	if err := s.keepModelVersion(ctx, string(raw), string(rawEval), st); err != nil {
+		return ClassifierStatus{}, err
+	}
 	s.clf.mu.Lock()
 	s.clf.loaded, s.clf.loadedAt = &classifier{model: m, taxonomy: tax, status: st}, time.Now()
 	s.clf.mu.Unlock()

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -152,4 +154,42 @@ func csvParseError(err error) error {
 		return &CSVError{Line: pe.Line, Err: pe.Err}
 	}
 	return err
+}
+
+// ReadScoredComments reads comments and the scores given beside them from
+// CSV with a header, for [TrainSentiment]. Rows whose score cell is empty
+// are skipped (the author left the question unanswered); a score that is
+// not a number is a *CSVError.
+func ReadScoredComments(r io.Reader, textCol, scoreCol string) ([]ScoredComment, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	textAt, scoreAt, err := readHeader(cr, textCol, scoreCol)
+	if err != nil {
+		return nil, err
+	}
+	var out []ScoredComment
+	for {
+		record, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, csvParseError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		e, err := exampleFrom(record, line, textAt, scoreAt, textCol, scoreCol)
+		if err != nil {
+			return nil, err
+		}
+		cell := strings.TrimSpace(record[scoreAt])
+		if cell == "" {
+			continue
+		}
+		score, err := strconv.ParseFloat(cell, 64)
+		if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+			return nil, &CSVError{Line: line, Column: scoreCol, Err: fmt.Errorf("score %q is not a number", cell)}
+		}
+		out = append(out, ScoredComment{Text: e.Text, Score: score})
+	}
 }

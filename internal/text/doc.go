@@ -8,8 +8,16 @@
 //
 // # Sentiment
 //
-// [Sentiment] scores a comment with the VADER lexicon (govader) and returns a
-// compound score in [-1, 1] and a [Polarity] label.
+// [Sentiment] scores a comment with the built-in model and returns a
+// compound score in (−1, 1) and a [Polarity] label. The built-in model is
+// VADER (govader) with words that are neutral in service feedback removed,
+// plus service cues (service.go): waiting, cold food, rude staff, being
+// passed around and requests for "more" or "better" read negative, an
+// opening "nothing" (to "what could we improve?") positive, and complaint
+// weighs double praise. [TrainSentiment] learns sentiment from the scores
+// customers give beside their comments (NPS, CSAT: weak supervision):
+// ridge regression over word TF-IDF with the built-in score as a feature,
+// so it starts from the lexicon and the business's scores correct it.
 //
 // # Categories
 //
@@ -20,16 +28,29 @@
 // from a blank page.
 //
 // Once staff have labelled comments, [Train] fits a [Model]: TF-IDF over
-// unigrams and bigrams feeding one logistic regression per label
-// (one-vs-rest), trained by seeded AdaGrad SGD so it is deterministic. When
+// word unigrams and bigrams (and, if asked, character n-grams) feeding one
+// L2-regularised logistic regression per label (one-vs-rest) with
+// class-weighted positives, each solved to convergence by L-BFGS
+// (lbfgs.go). For multi-label data each label gets a decision threshold
+// tuned on out-of-fold predictions. When
 // [TrainOptions].Taxonomy is set, each category's keyword matches become
 // extra features whose weights start out trusting the taxonomy and are then
 // corrected by the labels; that is what makes a few dozen labels useful,
 // while labels without keywords are still learned from the words.
 // [Model.Suggest] ranks every label by probability and [Model.Predict]
-// applies the model's [Policy] (every label ≥ Threshold, else the top one if
-// ≥ Floor, at most MaxLabels). A Model is read-only once built and marshals
+// gives the top label plus every other label at or above its threshold, at
+// most as many as any training comment carried. A Model is read-only once built and marshals
 // to JSON (encoding/json) so the server can store it; decoding validates it.
+//
+// # Themes and aspects
+//
+// [FindThemes] clusters unlabelled comments (spherical k-means over word
+// TF-IDF) into themes named by their most distinctive phrases, with
+// members and nearest examples; [ThemeGrowth] says whether a theme's share
+// grew significantly from one period to the next. [ComplaintAspect] gives
+// a negative comment the process-quality influence it is about
+// (dependability, responsiveness, authority, empathy, tangible evidence)
+// by cue phrases.
 //
 // # Evaluation
 //
@@ -38,4 +59,9 @@
 // cross-validation so the server can show held-out accuracy for the labels
 // staff have assigned so far. [ReadExamples] reads labelled comments from
 // CSV with header-named columns.
+//
+// The NHS patient comments (shared/data, see nhs_test.go) are the
+// benchmark: 80/20 split by [SplitHoldOut] with seed 7 (numpy's
+// default_rng(7) permutation that the data README uses cannot be
+// reproduced in Go, so figures are not on the README's exact split).
 package text

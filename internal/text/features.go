@@ -3,13 +3,22 @@ package text
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
-// sparse is a feature vector: parallel slices of ascending term indices and
-// their weights.
+// sparse is a feature vector: parallel slices of ascending feature indices
+// and their weights.
 type sparse struct {
 	idx []int
 	val []float64
+}
+
+func (x sparse) dot(w []float64) float64 {
+	s := 0.0
+	for k, i := range x.idx {
+		s += w[i] * x.val[k]
+	}
+	return s
 }
 
 // vocabulary maps each kept term to its feature index and inverse document
@@ -20,12 +29,10 @@ type vocabulary struct {
 	index map[string]int
 }
 
-// buildVocabulary keeps every unigram and every bigram seen in at least
-// minBigramDF documents. Rare bigrams are mostly noise on small data and would
-// bloat the stored model; rare unigrams are kept because a word a label was
-// taught with once is still evidence. Terms are sorted so that the same
-// training set always yields the same feature indices.
-func buildVocabulary(docs [][]string, minBigramDF int) vocabulary {
+// buildVocabulary keeps the terms for which keep(term, document frequency)
+// holds. Terms are sorted so that the same training set always yields the
+// same feature indices.
+func buildVocabulary(docs [][]string, keep func(term string, df int) bool) vocabulary {
 	df := make(map[string]int)
 	for _, doc := range docs {
 		for _, t := range distinct(doc) {
@@ -34,7 +41,7 @@ func buildVocabulary(docs [][]string, minBigramDF int) vocabulary {
 	}
 	var kept []string
 	for t, n := range df {
-		if !isBigram(t) || n >= minBigramDF {
+		if keep(t, n) {
 			kept = append(kept, t)
 		}
 	}
@@ -47,6 +54,21 @@ func buildVocabulary(docs [][]string, minBigramDF int) vocabulary {
 	v.index = indexOf(kept)
 	return v
 }
+
+// keepWordTerm keeps every unigram and every bigram seen in at least
+// minBigramDF documents. Rare bigrams are mostly noise and would bloat the
+// stored model; rare unigrams are kept because a word a label was taught
+// with once is still evidence.
+func keepWordTerm(term string, df int) bool { return !isBigram(term) || df >= minBigramDF }
+
+// keepGram keeps character n-grams seen in at least minGramDF documents:
+// a fragment seen once cannot generalise, and there are many of them.
+func keepGram(_ string, df int) bool { return df >= minGramDF }
+
+const (
+	minBigramDF = 2
+	minGramDF   = 3
+)
 
 func indexOf(terms []string) map[string]int {
 	index := make(map[string]int, len(terms))
@@ -68,68 +90,91 @@ func distinct(doc []string) []string {
 	return out
 }
 
-// vector turns a comment's terms into an L2-normalised TF-IDF vector with
-// sublinear term frequency (1 + ln tf), so a word repeated in a rant does not
-// drown the rest. Terms outside the vocabulary are ignored.
-func (v vocabulary) vector(doc []string) sparse {
+// appendVector appends to x the L2-normalised TF-IDF vector of doc with
+// sublinear term frequency (1 + ln tf), so a word repeated in a rant does
+// not drown the rest. Feature indices are shifted by offset so several
+// vocabularies can share one vector; terms outside the vocabulary are
+// ignored.
+func (v vocabulary) appendVector(x sparse, doc []string, offset int) sparse {
 	counts := make(map[int]int)
 	for _, t := range doc {
 		if i, ok := v.index[t]; ok {
 			counts[i]++
 		}
 	}
-	var x sparse
+	start := len(x.idx)
 	for i := range counts {
 		x.idx = append(x.idx, i)
 	}
-	slices.Sort(x.idx)
+	slices.Sort(x.idx[start:])
 	norm := 0.0
-	for _, i := range x.idx {
+	for _, i := range x.idx[start:] {
 		w := (1 + math.Log(float64(counts[i]))) * v.idf[i]
 		x.val = append(x.val, w)
 		norm += w * w
 	}
 	if norm > 0 {
 		norm = math.Sqrt(norm)
-		for k := range x.val {
+		for k := start; k < len(x.val); k++ {
 			x.val[k] /= norm
 		}
+	}
+	for k := start; k < len(x.idx); k++ {
+		x.idx[k] += offset
 	}
 	return x
 }
 
-func (x sparse) dot(w []float64) float64 {
-	s := 0.0
-	for k, i := range x.idx {
-		s += w[i] * x.val[k]
+// charGrams are the character 2- to 5-grams of each word, the word padded
+// with a space at both ends (scikit-learn's "char_wb"). They let the model
+// see "physio", "physiotherapy" and "physiotherapist" as related, and
+// survive misspellings, which abound in comments typed on a phone.
+func charGrams(text string) []string {
+	var out []string
+	for _, w := range words(text) {
+		padded := []rune(" " + w + " ")
+		for n := minGram; n <= maxGram; n++ {
+			if n > len(padded) {
+				break
+			}
+			for i := 0; i+n <= len(padded); i++ {
+				out = append(out, string(padded[i:i+n]))
+			}
+		}
 	}
-	return s
+	return out
 }
+
+const minGram, maxGram = 2, 5
 
 // featurizer turns a comment into the feature vector a model scores: the
-// TF-IDF vector of its terms, then one feature per taxonomy category whose
-// keywords it contains.
+// TF-IDF vector of its word terms, then that of its character n-grams, then
+// one feature per taxonomy category whose keywords it contains.
 type featurizer struct {
-	vocab    vocabulary
-	keywords []keywordRule
+	words, grams vocabulary
+	keywords     []keywordRule
 }
 
-func newFeaturizer(vocab vocabulary, t Taxonomy) featurizer {
-	return featurizer{vocab: vocab, keywords: compileKeywords(t)}
+func newFeaturizer(words, grams vocabulary, t Taxonomy) featurizer {
+	return featurizer{words: words, grams: grams, keywords: compileKeywords(t)}
 }
 
 // size is the number of features, and so the width of a weight row.
-func (f featurizer) size() int { return len(f.vocab.terms) + len(f.keywords) }
+func (f featurizer) size() int { return len(f.words.terms) + len(f.grams.terms) + len(f.keywords) }
 
 func (f featurizer) vector(comment string) sparse {
-	x := f.vocab.vector(terms(comment))
+	x := f.words.appendVector(sparse{}, terms(comment), 0)
+	if len(f.grams.terms) > 0 {
+		x = f.grams.appendVector(x, charGrams(comment), len(f.words.terms))
+	}
 	if len(f.keywords) == 0 {
 		return x
 	}
 	text := stems(comment)
+	offset := len(f.words.terms) + len(f.grams.terms)
 	for k, rule := range f.keywords {
 		if hits := rule.hits(text); hits > 0 {
-			x.idx = append(x.idx, len(f.vocab.terms)+k)
+			x.idx = append(x.idx, offset+k)
 			x.val = append(x.val, keywordFeatureScale*keywordStrength(hits))
 		}
 	}
@@ -140,3 +185,5 @@ func (f featurizer) vector(comment string) sparse {
 // TF-IDF part of a vector has length 1 spread over many terms, so an
 // unscaled match would be cheap to ignore. Chosen by cross-validation.
 const keywordFeatureScale = 3.0
+
+func isBigram(term string) bool { return strings.Contains(term, " ") }

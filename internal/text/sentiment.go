@@ -1,11 +1,5 @@
 package text
 
-import (
-	"sync"
-
-	"github.com/jonreiter/govader"
-)
-
 // Polarity is the coarse reading of a compound sentiment score.
 type Polarity string
 
@@ -22,21 +16,17 @@ const polarityCutoff = 0.05
 
 // SentimentScore is the sentiment of one comment.
 type SentimentScore struct {
-	// Compound is VADER's normalised sum of word valences, in [-1, 1].
+	// Compound is the built-in service sentiment in (−1, 1): VADER's
+	// valences with service-feedback cues (see lexiconScore).
 	Compound float64 `json:"compound"`
 	// Label is Compound read against the ±0.05 cut-off.
 	Label Polarity `json:"label"`
 }
 
-// analyzer loads the VADER lexicon once, on first use: building it parses
-// about 7,500 lexicon lines, far too slow to repeat per comment. After
-// construction govader only reads its maps and compiled regexps, so one
-// analyzer is safe for concurrent use.
-var analyzer = sync.OnceValue(govader.NewSentimentIntensityAnalyzer)
-
-// Sentiment scores a comment. It is safe for concurrent use.
+// Sentiment scores a comment with the built-in model, which needs no
+// training data. It is safe for concurrent use.
 func Sentiment(comment string) SentimentScore {
-	compound := analyzer().PolarityScores(comment).Compound
+	compound := lexiconScore(comment)
 	return SentimentScore{Compound: compound, Label: polarityOf(compound)}
 }
 

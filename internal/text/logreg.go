@@ -1,0 +1,93 @@
+package text
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// binaryProblem is one label's logistic regression: which examples carry
+// it, how much each example's loss counts, and the weights the L2 penalty
+// pulls towards.
+type binaryProblem struct {
+	xs     []sparse
+	y      []bool
+	weight []float64
+	prior  []float64
+	// penalty is the L2 strength per example, 1/(C·n) in scikit-learn's
+	// terms, so the objective is the mean weighted log-loss plus
+	// penalty/2·‖w − prior‖².
+	penalty float64
+}
+
+// fit solves the problem to convergence with L-BFGS from the given start
+// and returns the weights and the intercept, which is not penalised.
+func (p binaryProblem) fit(startW []float64, startBias float64) ([]float64, float64) {
+	nf := len(p.prior)
+	w := make([]float64, nf+1)
+	copy(w, startW)
+	w[nf] = startBias
+	minimise(p.objective, w, defaultLBFGS)
+	return w[:nf], w[nf]
+}
+
+// objective is the regularised mean weighted log-loss and its gradient; the
+// last coordinate of w is the intercept.
+func (p binaryProblem) objective(w, grad []float64) float64 {
+	nf := len(p.prior)
+	bias := w[nf]
+	clear(grad)
+	n := float64(len(p.xs))
+	loss, gBias := 0.0, 0.0
+	for i, x := range p.xs {
+		z := bias + x.dot(w[:nf])
+		sign := -1.0
+		if p.y[i] {
+			sign = 1
+		}
+		// log(1 + e^(−sign·z)), written to stay finite for large |z|.
+		loss += p.weight[i] * softplus(-sign*z)
+		r := p.weight[i] * (sigmoid(z) - (sign+1)/2) / n
+		for k, j := range x.idx {
+			grad[j] += r * x.val[k]
+		}
+		gBias += r
+	}
+	reg := 0.0
+	for j := range nf {
+		d := w[j] - p.prior[j]
+		reg += d * d
+		grad[j] += p.penalty * d
+	}
+	grad[nf] = gBias
+	return loss/n + p.penalty/2*reg
+}
+
+func softplus(z float64) float64 {
+	if z > 30 {
+		return z
+	}
+	return math.Log1p(math.Exp(z))
+}
+
+// fitLabels fits one binary problem per label, as many at once as there are
+// processors; problem(l) builds label l's problem and where to start.
+func fitLabels(nLabels int, problem func(l int) (binaryProblem, []float64, float64)) ([][]float64, []float64) {
+	weights, bias := make([][]float64, nLabels), make([]float64, nLabels)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(nLabels, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for l := range next {
+				p, startW, startBias := problem(l)
+				weights[l], bias[l] = p.fit(startW, startBias)
+			}
+		})
+	}
+	for l := range nLabels {
+		next <- l
+	}
+	close(next)
+	wg.Wait()
+	return weights, bias
+}
