@@ -139,12 +139,6 @@ type RecurrenceAlert struct {
 	CreatedAt  time.Time
 }
 
-// rowQuerier is what both *DB (reader pool) and *Tx offer, with ? placeholders.
-type rowQuerier interface {
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 const caseColumns = `id, customer_id, purchase_id, location_id, product_id, source, summary, expectation, details,
 	category, status, state, state_reason, owner_id, merged_into, opened_at, first_response_at, resolved_at,
 	closed_at, reopen_count, root_cause_category, root_cause_source, follow_through_outcome, sla_status,
@@ -219,19 +213,19 @@ func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
 
 // Case returns the case with the given id.
 func (db *DB) Case(ctx context.Context, id int64) (*Case, error) {
-	c, err := scanCase(db.QueryRow(ctx, `SELECT `+caseColumns+` FROM recovery_cases WHERE id = ?`, id))
-	return c, notFound(err, "case", id)
+	return caseByID(ctx, db, id, "")
 }
 
 // CaseForUpdate reads a case and, on PostgreSQL, locks its row until the
 // transaction ends (SQLite transactions already hold the write lock), so
 // that two changes to one case are serialised.
 func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (*Case, error) {
-	q := `SELECT ` + caseColumns + ` FROM recovery_cases WHERE id = ?`
-	if tx.Dialect() == Postgres {
-		q += ` FOR UPDATE`
-	}
-	c, err := scanCase(tx.QueryRow(ctx, q, id))
+	return caseByID(ctx, tx, id, forUpdate(tx))
+}
+
+// caseByID reads a case; lock is "" or forUpdate's clause.
+func caseByID(ctx context.Context, q Querier, id int64, lock string) (*Case, error) {
+	c, err := scanOne(ctx, q, scanCase, `SELECT `+caseColumns+` FROM recovery_cases WHERE id = ?`+lock, id)
 	return c, notFound(err, "case", id)
 }
 
@@ -329,21 +323,8 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*Case, string, err
 
 // OpenCasesOf returns the customer's cases that are not closed or merged.
 func (tx *Tx) OpenCasesOf(ctx context.Context, customerID int64) ([]*Case, error) {
-	rows, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM recovery_cases
+	return queryAll(ctx, tx, scanCase, `SELECT `+caseColumns+` FROM recovery_cases
 		WHERE customer_id = ? AND status IN ('open','resolved') ORDER BY id`, customerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
 }
 
 // CustomersNeedingAttention reports which of the customers have a case that
@@ -351,25 +332,9 @@ func (tx *Tx) OpenCasesOf(ctx context.Context, customerID int64) ([]*Case, error
 // special attention. Customers without one are absent from the map.
 func (db *DB) CustomersNeedingAttention(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	keys := make([]any, len(ids))
-	for i, id := range ids {
-		keys[i] = id
-	}
-	err := forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT DISTINCT customer_id FROM recovery_cases
+	err := forChunks(int64Keys(ids), func(chunk []any) error {
+		return queryMap(ctx, db, out, scanIDSet, `SELECT DISTINCT customer_id FROM recovery_cases
 			WHERE status IN ('open','resolved') AND customer_id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
 	})
 	return out, err
 }
@@ -395,29 +360,20 @@ func (tx *Tx) AppendCaseEvent(ctx context.Context, caseID int64, at time.Time, a
 
 const caseEventColumns = `id, case_id, at, actor, kind, body`
 
-func scanCaseEvents(rows *sql.Rows) ([]CaseEvent, error) {
-	defer rows.Close()
-	var list []CaseEvent
-	for rows.Next() {
-		var e CaseEvent
-		var body string
-		if err := rows.Scan(&e.ID, &e.CaseID, &e.At, &e.Actor, &e.Kind, &body); err != nil {
-			return nil, err
-		}
-		e.At, e.Body = e.At.UTC(), json.RawMessage(body)
-		list = append(list, e)
+func scanCaseEvent(row rowScanner) (CaseEvent, error) {
+	var e CaseEvent
+	var body string
+	if err := row.Scan(&e.ID, &e.CaseID, &e.At, &e.Actor, &e.Kind, &body); err != nil {
+		return e, err
 	}
-	return list, rows.Err()
+	e.At, e.Body = e.At.UTC(), json.RawMessage(body)
+	return e, nil
 }
 
-func caseTimeline(ctx context.Context, q rowQuerier, caseID int64) ([]CaseEvent, error) {
-	rows, err := q.Query(ctx, `SELECT `+caseEventColumns+` FROM case_events
+func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]CaseEvent, error) {
+	return queryAll(ctx, q, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events
 		WHERE case_id = ? OR case_id IN (SELECT id FROM recovery_cases WHERE merged_into = ?)
 		ORDER BY at, id`, caseID, caseID)
-	if err != nil {
-		return nil, err
-	}
-	return scanCaseEvents(rows)
 }
 
 // CaseTimeline returns the case's events and those of the cases merged into
@@ -428,11 +384,7 @@ func (db *DB) CaseTimeline(ctx context.Context, caseID int64) ([]CaseEvent, erro
 
 // CaseEvents returns only the case's own events, in log order, within tx.
 func (tx *Tx) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
-	rows, err := tx.Query(ctx, `SELECT `+caseEventColumns+` FROM case_events WHERE case_id = ? ORDER BY id`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	return scanCaseEvents(rows)
+	return queryAll(ctx, tx, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events WHERE case_id = ? ORDER BY id`, caseID)
 }
 
 // HasCaseEvent reports whether the case has an event of kind whose body
@@ -456,24 +408,23 @@ func (tx *Tx) AddCasePerson(ctx context.Context, caseID, employeeID int64, role 
 
 // CasePeople returns the employee ids involved in and watching the case.
 func (db *DB) CasePeople(ctx context.Context, caseID int64) (involved, watchers []int64, err error) {
-	rows, err := db.Query(ctx, `SELECT employee_id, role FROM case_people WHERE case_id = ? ORDER BY employee_id`, caseID)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var role string
-		if err := rows.Scan(&id, &role); err != nil {
-			return nil, nil, err
+		if err := row.Scan(&id, &role); err != nil {
+			return err
 		}
 		if role == "watcher" {
 			watchers = append(watchers, id)
 		} else {
 			involved = append(involved, id)
 		}
+		return nil
+	}, `SELECT employee_id, role FROM case_people WHERE case_id = ? ORDER BY employee_id`, caseID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return involved, watchers, rows.Err()
+	return involved, watchers, nil
 }
 
 // MoveCaseRecords re-points the tasks, gestures and people of a merged case
@@ -497,7 +448,7 @@ func (tx *Tx) MoveCaseRecords(ctx context.Context, from, into int64) error {
 
 const taskColumns = `id, case_id, kind, status, due_at, assignee_id, note, outcome, result, created_at, done_at, done_by`
 
-func scanTask(row interface{ Scan(...any) error }) (*CaseTask, error) {
+func scanTask(row rowScanner) (*CaseTask, error) {
 	var (
 		t        CaseTask
 		assignee sql.NullInt64
@@ -527,13 +478,16 @@ func (tx *Tx) InsertTask(ctx context.Context, t *CaseTask) error {
 
 // Task reads one task within tx.
 func (tx *Tx) Task(ctx context.Context, id int64) (*CaseTask, error) {
-	t, err := scanTask(tx.QueryRow(ctx, `SELECT `+taskColumns+` FROM case_tasks WHERE id = ?`, id))
-	return t, notFound(err, "task", id)
+	return taskByID(ctx, tx, id)
 }
 
 // Task reads one task.
 func (db *DB) Task(ctx context.Context, id int64) (*CaseTask, error) {
-	t, err := scanTask(db.QueryRow(ctx, `SELECT `+taskColumns+` FROM case_tasks WHERE id = ?`, id))
+	return taskByID(ctx, db, id)
+}
+
+func taskByID(ctx context.Context, q Querier, id int64) (*CaseTask, error) {
+	t, err := scanOne(ctx, q, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE id = ?`, id)
 	return t, notFound(err, "task", id)
 }
 
@@ -554,7 +508,7 @@ type TaskFilter struct {
 	Limit      int
 }
 
-func listTasks(ctx context.Context, q rowQuerier, f TaskFilter) ([]*CaseTask, error) {
+func listTasks(ctx context.Context, q Querier, f TaskFilter) ([]*CaseTask, error) {
 	where := []string{"1 = 1"}
 	var args []any
 	if f.CaseID != nil {
@@ -574,21 +528,8 @@ func listTasks(ctx context.Context, q rowQuerier, f TaskFilter) ([]*CaseTask, er
 		args = append(args, f.Status)
 	}
 	args = append(args, pageLimit(f.Limit))
-	rows, err := q.Query(ctx, `SELECT `+taskColumns+` FROM case_tasks WHERE `+strings.Join(where, " AND ")+
+	return queryAll(ctx, q, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY due_at, id LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*CaseTask
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
 }
 
 // ListTasks returns tasks by due time.
@@ -606,7 +547,7 @@ func (tx *Tx) ListTasks(ctx context.Context, f TaskFilter) ([]*CaseTask, error) 
 const gestureColumns = `id, case_id, customer_id, purchase_id, kind, amount, status, note, letter, requested_by,
 	requested_by_employee, requested_role, limit_reason, decided_by, decided_at, decision_note, created_at`
 
-func scanGesture(row interface{ Scan(...any) error }) (*Gesture, error) {
+func scanGesture(row rowScanner) (*Gesture, error) {
 	var (
 		g                   Gesture
 		purchase, requester sql.NullInt64
@@ -636,17 +577,17 @@ func (tx *Tx) InsertGesture(ctx context.Context, g *Gesture) error {
 
 // GestureForUpdate reads a gesture, locking it on PostgreSQL.
 func (tx *Tx) GestureForUpdate(ctx context.Context, id int64) (*Gesture, error) {
-	q := `SELECT ` + gestureColumns + ` FROM gestures WHERE id = ?`
-	if tx.Dialect() == Postgres {
-		q += ` FOR UPDATE`
-	}
-	g, err := scanGesture(tx.QueryRow(ctx, q, id))
-	return g, notFound(err, "gesture", id)
+	return gestureByID(ctx, tx, id, forUpdate(tx))
 }
 
 // Gesture reads one gesture.
 func (db *DB) Gesture(ctx context.Context, id int64) (*Gesture, error) {
-	g, err := scanGesture(db.QueryRow(ctx, `SELECT `+gestureColumns+` FROM gestures WHERE id = ?`, id))
+	return gestureByID(ctx, db, id, "")
+}
+
+// gestureByID reads a gesture; lock is "" or forUpdate's clause.
+func gestureByID(ctx context.Context, q Querier, id int64, lock string) (*Gesture, error) {
+	g, err := scanOne(ctx, q, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE id = ?`+lock, id)
 	return g, notFound(err, "gesture", id)
 }
 
@@ -682,21 +623,8 @@ func (db *DB) ListGestures(ctx context.Context, f GestureFilter) ([]*Gesture, er
 		args = append(args, f.Status)
 	}
 	args = append(args, pageLimit(f.Limit))
-	rows, err := db.Query(ctx, `SELECT `+gestureColumns+` FROM gestures WHERE `+strings.Join(where, " AND ")+
+	return queryAll(ctx, db, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY id LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Gesture
-	for rows.Next() {
-		g, err := scanGesture(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, g)
-	}
-	return list, rows.Err()
 }
 
 // GrantedOnCase is what has been granted (or is waiting for approval) on a
@@ -712,56 +640,38 @@ func (tx *Tx) GrantedOnCase(ctx context.Context, caseID int64, requestedBy strin
 // sits against each customer's value.
 func (db *DB) GestureTotals(ctx context.Context, customerIDs []int64) (map[int64]fresco.Money, error) {
 	out := map[int64]fresco.Money{}
-	keys := make([]any, len(customerIDs))
-	for i, id := range customerIDs {
-		keys[i] = id
-	}
-	err := forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT customer_id, SUM(amount) FROM gestures WHERE status = 'granted'
+	err := forChunks(int64Keys(customerIDs), func(chunk []any) error {
+		return queryMap(ctx, db, out, scanIDMoney, `SELECT customer_id, SUM(amount) FROM gestures WHERE status = 'granted'
 			AND customer_id IN (`+placeholders(len(chunk))+`) GROUP BY customer_id`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, sum int64
-			if err := rows.Scan(&id, &sum); err != nil {
-				return err
-			}
-			out[id] = fresco.Money(sum)
-		}
-		return rows.Err()
 	})
 	return out, err
 }
 
+// scanIDMoney scans an (id, amount in cents) row, for queryMap.
+func scanIDMoney(row rowScanner) (int64, fresco.Money, error) {
+	var id, cents int64
+	err := row.Scan(&id, &cents)
+	return id, fresco.Money(cents), err
+}
+
 // Authority limits ------------------------------------------------------------
 
-func scanLimits(rows *sql.Rows) ([]AuthorityLimit, error) {
-	defer rows.Close()
-	var list []AuthorityLimit
-	for rows.Next() {
-		var l AuthorityLimit
-		var amount sql.NullInt64
-		if err := rows.Scan(&l.Scope, &l.Kind, &amount); err != nil {
-			return nil, err
-		}
-		if amount.Valid {
-			m := fresco.Money(amount.Int64)
-			l.Amount = &m
-		}
-		list = append(list, l)
+func scanLimit(row rowScanner) (AuthorityLimit, error) {
+	var l AuthorityLimit
+	var amount sql.NullInt64
+	if err := row.Scan(&l.Scope, &l.Kind, &amount); err != nil {
+		return l, err
 	}
-	return list, rows.Err()
+	if amount.Valid {
+		m := fresco.Money(amount.Int64)
+		l.Amount = &m
+	}
+	return l, nil
 }
 
 // AuthorityLimits lists every limit.
 func (db *DB) AuthorityLimits(ctx context.Context) ([]AuthorityLimit, error) {
-	rows, err := db.Query(ctx, `SELECT scope, kind, amount FROM authority_limits ORDER BY scope, kind`)
-	if err != nil {
-		return nil, err
-	}
-	return scanLimits(rows)
+	return queryAll(ctx, db, scanLimit, `SELECT scope, kind, amount FROM authority_limits ORDER BY scope, kind`)
 }
 
 // AuthorityLimitsFor returns the limits of the given scopes.
@@ -770,11 +680,7 @@ func (tx *Tx) AuthorityLimitsFor(ctx context.Context, scopes ...string) ([]Autho
 	for i, s := range scopes {
 		args[i] = s
 	}
-	rows, err := tx.Query(ctx, `SELECT scope, kind, amount FROM authority_limits WHERE scope IN (`+placeholders(len(scopes))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanLimits(rows)
+	return queryAll(ctx, tx, scanLimit, `SELECT scope, kind, amount FROM authority_limits WHERE scope IN (`+placeholders(len(scopes))+`)`, args...)
 }
 
 // SetAuthorityLimit creates or replaces one limit.
@@ -810,19 +716,26 @@ type SLAPolicyRow struct {
 	UpdatedAt  time.Time
 }
 
-func slaPolicyFor(ctx context.Context, q rowQuerier, locationID int64) (*SLAPolicyRow, error) {
-	var r SLAPolicyRow
-	var policy string
-	err := q.QueryRow(ctx, `SELECT location_id, policy, updated_by, updated_at FROM sla_policies
-		WHERE location_id IN (?, 0) ORDER BY location_id DESC LIMIT 1`, locationID).Scan(&r.LocationID, &policy, &r.UpdatedBy, &r.UpdatedAt)
+func slaPolicyFor(ctx context.Context, q Querier, locationID int64) (*SLAPolicyRow, error) {
+	r, err := scanOne(ctx, q, scanSLAPolicy, `SELECT location_id, policy, updated_by, updated_at FROM sla_policies
+		WHERE location_id IN (?, 0) ORDER BY location_id DESC LIMIT 1`, locationID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	r.Policy, r.UpdatedAt = json.RawMessage(policy), r.UpdatedAt.UTC()
 	return &r, nil
+}
+
+func scanSLAPolicy(row rowScanner) (SLAPolicyRow, error) {
+	var r SLAPolicyRow
+	var policy string
+	if err := row.Scan(&r.LocationID, &policy, &r.UpdatedBy, &r.UpdatedAt); err != nil {
+		return r, err
+	}
+	r.Policy, r.UpdatedAt = json.RawMessage(policy), r.UpdatedAt.UTC()
+	return r, nil
 }
 
 // SLAPolicyFor returns the location's policy, else the default one, else nil.
@@ -852,22 +765,7 @@ func (tx *Tx) SetSLAPolicy(ctx context.Context, r *SLAPolicyRow) error {
 
 // ListSLAPolicies returns every stored policy.
 func (db *DB) ListSLAPolicies(ctx context.Context) ([]SLAPolicyRow, error) {
-	rows, err := db.Query(ctx, `SELECT location_id, policy, updated_by, updated_at FROM sla_policies ORDER BY location_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []SLAPolicyRow
-	for rows.Next() {
-		var r SLAPolicyRow
-		var policy string
-		if err := rows.Scan(&r.LocationID, &policy, &r.UpdatedBy, &r.UpdatedAt); err != nil {
-			return nil, err
-		}
-		r.Policy, r.UpdatedAt = json.RawMessage(policy), r.UpdatedAt.UTC()
-		list = append(list, r)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanSLAPolicy, `SELECT location_id, policy, updated_by, updated_at FROM sla_policies ORDER BY location_id`)
 }
 
 // LiveCaseIDsUnderPolicy returns, in id order, up to limit open and
@@ -885,47 +783,22 @@ func (tx *Tx) LiveCaseIDsUnderPolicy(ctx context.Context, locationID, afterID in
 	} else {
 		q += ` AND (location_id IS NULL OR location_id NOT IN (SELECT location_id FROM sla_policies))`
 	}
-	return int64s(tx.Query(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...))
+	return queryAll(ctx, tx, scanValue[int64], q+` ORDER BY id LIMIT ?`, append(args, limit)...)
 }
 
 // Staff -----------------------------------------------------------------------
 
-func int64s(rows *sql.Rows, err error) ([]int64, error) {
-	if err != nil {
-		return nil, err
+func int64Keys(ids []int64) []any {
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = id
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return keys
 }
 
 // LocationStaff returns the active employees based at the location.
 func (tx *Tx) LocationStaff(ctx context.Context, locationID int64) ([]int64, error) {
-	return int64s(tx.Query(ctx, `SELECT id FROM employees WHERE location_id = ? AND active ORDER BY id`, locationID))
-}
-
-// LocationManagers returns who is escalated to for a location: the managers
-// of its teams, else its active managers, else every active owner.
-func (tx *Tx) LocationManagers(ctx context.Context, locationID *int64) ([]int64, error) {
-	if locationID != nil {
-		ids, err := int64s(tx.Query(ctx, `SELECT DISTINCT t.manager_id FROM teams t JOIN employees e ON e.id = t.manager_id
-			WHERE t.location_id = ? AND e.active ORDER BY t.manager_id`, *locationID))
-		if err != nil || len(ids) > 0 {
-			return ids, err
-		}
-		ids, err = int64s(tx.Query(ctx, `SELECT id FROM employees WHERE location_id = ? AND role = 'manager' AND active ORDER BY id`, *locationID))
-		if err != nil || len(ids) > 0 {
-			return ids, err
-		}
-	}
-	return int64s(tx.Query(ctx, `SELECT id FROM employees WHERE role = 'owner' AND active ORDER BY id`))
+	return queryAll(ctx, tx, scanValue[int64], `SELECT id FROM employees WHERE location_id = ? AND active ORDER BY id`, locationID)
 }
 
 // Notifications ---------------------------------------------------------------
@@ -951,23 +824,18 @@ func (db *DB) ListCaseNotifications(ctx context.Context, caseID, employeeID int6
 		args = append(args, employeeID)
 	}
 	args = append(args, pageLimit(limit))
-	rows, err := db.Query(ctx, q+` ORDER BY id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, db, scanCaseNotification, q+` ORDER BY id DESC LIMIT ?`, args...)
+}
+
+func scanCaseNotification(row rowScanner) (CaseNotification, error) {
+	var n CaseNotification
+	var emp sql.NullInt64
+	var delivered sql.NullTime
+	if err := row.Scan(&n.ID, &n.CaseID, &emp, &n.Kind, &n.Message, &n.CreatedAt, &delivered); err != nil {
+		return n, err
 	}
-	defer rows.Close()
-	var list []CaseNotification
-	for rows.Next() {
-		var n CaseNotification
-		var emp sql.NullInt64
-		var delivered sql.NullTime
-		if err := rows.Scan(&n.ID, &n.CaseID, &emp, &n.Kind, &n.Message, &n.CreatedAt, &delivered); err != nil {
-			return nil, err
-		}
-		n.EmployeeID, n.DeliveredAt, n.CreatedAt = ptrID(emp), ptrTime(delivered), n.CreatedAt.UTC()
-		list = append(list, n)
-	}
-	return list, rows.Err()
+	n.EmployeeID, n.DeliveredAt, n.CreatedAt = ptrID(emp), ptrTime(delivered), n.CreatedAt.UTC()
+	return n, nil
 }
 
 // Recurrence ------------------------------------------------------------------
@@ -1004,23 +872,18 @@ func (tx *Tx) InsertRecurrenceAlert(ctx context.Context, a *RecurrenceAlert) err
 
 // ListRecurrenceAlerts returns alerts, newest first.
 func (db *DB) ListRecurrenceAlerts(ctx context.Context, limit int) ([]RecurrenceAlert, error) {
-	rows, err := db.Query(ctx, `SELECT id, dimension, value, cases, window_days, case_id, created_at FROM recurrence_alerts
+	return queryAll(ctx, db, scanRecurrenceAlert, `SELECT id, dimension, value, cases, window_days, case_id, created_at FROM recurrence_alerts
 		ORDER BY id DESC LIMIT ?`, pageLimit(limit))
-	if err != nil {
-		return nil, err
+}
+
+func scanRecurrenceAlert(row rowScanner) (RecurrenceAlert, error) {
+	var a RecurrenceAlert
+	var caseID sql.NullInt64
+	if err := row.Scan(&a.ID, &a.Dimension, &a.Value, &a.Cases, &a.WindowDays, &caseID, &a.CreatedAt); err != nil {
+		return a, err
 	}
-	defer rows.Close()
-	var list []RecurrenceAlert
-	for rows.Next() {
-		var a RecurrenceAlert
-		var caseID sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.Dimension, &a.Value, &a.Cases, &a.WindowDays, &caseID, &a.CreatedAt); err != nil {
-			return nil, err
-		}
-		a.CaseID, a.CreatedAt = ptrID(caseID), a.CreatedAt.UTC()
-		list = append(list, a)
-	}
-	return list, rows.Err()
+	a.CaseID, a.CreatedAt = ptrID(caseID), a.CreatedAt.UTC()
+	return a, nil
 }
 
 // Reports ---------------------------------------------------------------------
@@ -1047,27 +910,9 @@ type CaseFacts struct {
 
 // CaseReportFacts returns the facts of every case (not merged) opened in [from, to).
 func (db *DB) CaseReportFacts(ctx context.Context, from, to, asOf time.Time) ([]CaseFacts, error) {
-	rows, err := db.Query(ctx, `SELECT id, customer_id, status, CASE WHEN root_cause_category <> '' THEN root_cause_category ELSE category END,
+	list, err := queryAll(ctx, db, scanCaseFacts, `SELECT id, customer_id, status, CASE WHEN root_cause_category <> '' THEN root_cause_category ELSE category END,
 		opened_at, first_response_at, resolved_at, reopen_count, sla_status, sla_breached, follow_through_outcome
 		FROM recovery_cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ? ORDER BY id`, utc(from), utc(to))
-	if err != nil {
-		return nil, err
-	}
-	var list []CaseFacts
-	func() {
-		defer rows.Close()
-		for rows.Next() {
-			var f CaseFacts
-			var first, resolved sql.NullTime
-			if err = rows.Scan(&f.CaseID, &f.CustomerID, &f.Status, &f.Category, &f.OpenedAt, &first, &resolved,
-				&f.ReopenCount, &f.SLAStatus, &f.SLABreached, &f.FollowThrough); err != nil {
-				return
-			}
-			f.OpenedAt, f.FirstResponseAt, f.ResolvedAt = f.OpenedAt.UTC(), ptrTime(first), ptrTime(resolved)
-			list = append(list, f)
-		}
-		err = rows.Err()
-	}()
 	if err != nil {
 		return nil, err
 	}
@@ -1100,6 +945,19 @@ func (db *DB) CaseReportFacts(ctx context.Context, from, to, asOf time.Time) ([]
 	return list, nil
 }
 
+// scanCaseFacts scans what the case row itself says; CaseReportFacts adds
+// the purchases and gestures around it.
+func scanCaseFacts(row rowScanner) (CaseFacts, error) {
+	var f CaseFacts
+	var first, resolved sql.NullTime
+	if err := row.Scan(&f.CaseID, &f.CustomerID, &f.Status, &f.Category, &f.OpenedAt, &first, &resolved,
+		&f.ReopenCount, &f.SLAStatus, &f.SLABreached, &f.FollowThrough); err != nil {
+		return f, err
+	}
+	f.OpenedAt, f.FirstResponseAt, f.ResolvedAt = f.OpenedAt.UTC(), ptrTime(first), ptrTime(resolved)
+	return f, nil
+}
+
 // BaselineRetention is the comparison group of the recovery rate: customers
 // with a positive purchase in [from, to) and no case ever, and how many of
 // them bought again within 90 days of their first purchase in the window.
@@ -1113,7 +971,25 @@ func (db *DB) BaselineRetention(ctx context.Context, from, to, asOf time.Time) (
 	if !from.Before(to) {
 		return 0, 0, nil
 	}
-	rows, err := db.Query(ctx, `WITH firsts AS (
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var firstV, nextV any
+		if err := row.Scan(&firstV, &nextV); err != nil {
+			return err
+		}
+		first, err := anyTime(firstV)
+		if err != nil || first == nil {
+			return err
+		}
+		next, err := anyTime(nextV)
+		if err != nil {
+			return err
+		}
+		customers++
+		if next != nil && !next.After(first.AddDate(0, 0, 90)) {
+			retained++
+		}
+		return nil
+	}, `WITH firsts AS (
 			SELECT customer_id, MIN(purchased_at) AS first_at FROM purchases
 			WHERE customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
 			  AND customer_id NOT IN (SELECT customer_id FROM recovery_cases)
@@ -1124,26 +1000,7 @@ func (db *DB) BaselineRetention(ctx context.Context, from, to, asOf time.Time) (
 	if err != nil {
 		return 0, 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var firstV, nextV any
-		if err := rows.Scan(&firstV, &nextV); err != nil {
-			return 0, 0, err
-		}
-		first, err := anyTime(firstV)
-		if err != nil || first == nil {
-			return 0, 0, err
-		}
-		next, err := anyTime(nextV)
-		if err != nil {
-			return 0, 0, err
-		}
-		customers++
-		if next != nil && !next.After(first.AddDate(0, 0, 90)) {
-			retained++
-		}
-	}
-	return customers, retained, rows.Err()
+	return customers, retained, nil
 }
 
 // PurchaseOwner returns the customer and location of a purchase, for checking

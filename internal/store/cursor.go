@@ -111,9 +111,6 @@ func decodeTags(s string) []string {
 	return tags
 }
 
-// rowScanner is what *sql.Row and *sql.Rows offer.
-type rowScanner interface{ Scan(dest ...any) error }
-
 // listPage runs the paged list query most List methods share —
 // SELECT columns FROM table WHERE conditions ORDER BY id LIMIT limit. The
 // table, columns and conditions are this package's own strings; values go in
@@ -129,20 +126,8 @@ func listPage[T any](ctx context.Context, db *DB, columns, table string, where [
 // the id of its last row.
 func queryPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	rows, err := db.Query(ctx, query, append(args, limit)...)
+	list, err := queryAll(ctx, db, scan, query, append(args, limit)...)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var list []*T
-	for rows.Next() {
-		item, err := scan(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		list = append(list, item)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	var last int64

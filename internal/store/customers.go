@@ -282,20 +282,8 @@ func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Tim
 		keys = append(keys, ext)
 	}
 	err := forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT external_id, id FROM customers WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ext string
-			var id int64
-			if err := rows.Scan(&ext, &id); err != nil {
-				return err
-			}
-			ids[ext] = id
-		}
-		return rows.Err()
+		return queryMap(ctx, db, ids, scanPair[string, int64],
+			`SELECT external_id, id FROM customers WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	if err != nil || len(ids) == len(firstSeen) {
 		return ids, err

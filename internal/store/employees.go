@@ -137,13 +137,16 @@ func (tx *Tx) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
 
 // Employee returns the employee with the given id.
 func (db *DB) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
-	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
-	return e, notFound(err, "employee", id)
+	return employeeByID(ctx, db, id)
 }
 
 // Employee returns the employee with the given id, as the transaction sees it.
 func (tx *Tx) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
-	e, err := scanEmployee(tx.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
+	return employeeByID(ctx, tx, id)
+}
+
+func employeeByID(ctx context.Context, q Querier, id int64) (*fresco.Employee, error) {
+	e, err := scanEmployee(q.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
 	return e, notFound(err, "employee", id)
 }
 

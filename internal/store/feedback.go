@@ -157,7 +157,7 @@ type FeedbackUse struct {
 
 const postColumns = `id, slug, name, description, used_for, solicited, active, created_at`
 
-func scanPost(row interface{ Scan(...any) error }) (*ListeningPost, error) {
+func scanPost(row rowScanner) (*ListeningPost, error) {
 	var p ListeningPost
 	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt); err != nil {
 		return nil, err
@@ -168,31 +168,21 @@ func scanPost(row interface{ Scan(...any) error }) (*ListeningPost, error) {
 
 // ListeningPosts returns every listening post, in id order.
 func (db *DB) ListeningPosts(ctx context.Context) ([]*ListeningPost, error) {
-	rows, err := db.Query(ctx, `SELECT `+postColumns+` FROM listening_posts ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*ListeningPost
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanPost, `SELECT `+postColumns+` FROM listening_posts ORDER BY id`)
 }
 
 // ListeningPostBySlug returns the post with the slug.
 func (db *DB) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
-	p, err := scanPost(db.QueryRow(ctx, `SELECT `+postColumns+` FROM listening_posts WHERE slug = ?`, slug))
-	return p, notFound(err, "listening post", strconv.Quote(slug))
+	return listeningPostBySlug(ctx, db, slug)
 }
 
 // ListeningPostBySlug returns the post with the slug within the transaction.
 func (tx *Tx) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
-	p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM listening_posts WHERE slug = ?`, slug))
+	return listeningPostBySlug(ctx, tx, slug)
+}
+
+func listeningPostBySlug(ctx context.Context, q Querier, slug string) (*ListeningPost, error) {
+	p, err := scanOne(ctx, q, scanPost, `SELECT `+postColumns+` FROM listening_posts WHERE slug = ?`, slug)
 	return p, notFound(err, "listening post", strconv.Quote(slug))
 }
 
@@ -237,23 +227,18 @@ func (db *DB) AddFeedbackUse(ctx context.Context, u *FeedbackUse) error {
 
 // FeedbackUses returns the newest uses of a post's feedback, newest first.
 func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*FeedbackUse, error) {
-	rows, err := db.Query(ctx, `SELECT id, post_id, response_id, note, actor, at FROM feedback_uses
+	return queryAll(ctx, db, scanFeedbackUse, `SELECT id, post_id, response_id, note, actor, at FROM feedback_uses
 		WHERE post_id = ? ORDER BY at DESC, id DESC LIMIT ?`, postID, pageLimit(limit))
-	if err != nil {
+}
+
+func scanFeedbackUse(row rowScanner) (*FeedbackUse, error) {
+	var u FeedbackUse
+	var resp sql.NullInt64
+	if err := row.Scan(&u.ID, &u.PostID, &resp, &u.Note, &u.Actor, &u.At); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*FeedbackUse
-	for rows.Next() {
-		var u FeedbackUse
-		var resp sql.NullInt64
-		if err := rows.Scan(&u.ID, &u.PostID, &resp, &u.Note, &u.Actor, &u.At); err != nil {
-			return nil, err
-		}
-		u.ResponseID, u.At = ptrID(resp), u.At.UTC()
-		list = append(list, &u)
-	}
-	return list, rows.Err()
+	u.ResponseID, u.At = ptrID(resp), u.At.UTC()
+	return &u, nil
 }
 
 // ---- surveys ----------------------------------------------------------------
@@ -261,7 +246,7 @@ func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*Fee
 const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at`
 const surveyFrom = ` FROM surveys s JOIN listening_posts p ON p.id = s.post_id`
 
-func scanSurvey(row interface{ Scan(...any) error }) (*Survey, error) {
+func scanSurvey(row rowScanner) (*Survey, error) {
 	var s Survey
 	var questions string
 	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &questions, &s.Active, &s.WidgetEnabled,
@@ -331,27 +316,14 @@ func (db *DB) SurveyBySlug(ctx context.Context, slug string) (*Survey, error) {
 
 // ListSurveys returns every survey, in id order.
 func (db *DB) ListSurveys(ctx context.Context) ([]*Survey, error) {
-	rows, err := db.Query(ctx, `SELECT `+surveyColumns+surveyFrom+` ORDER BY s.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Survey
-	for rows.Next() {
-		s, err := scanSurvey(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanSurvey, `SELECT `+surveyColumns+surveyFrom+` ORDER BY s.id`)
 }
 
 // ---- invitations and the contact-frequency rule ------------------------------
 
 const invitationColumns = `id, survey_id, customer_id, purchase_id, employee_id, location_id, channel, created_at, expires_at, used_at, response_id`
 
-func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
+func scanInvitation(row rowScanner) (*Invitation, error) {
 	var (
 		inv                                    Invitation
 		customer, purchase, employee, location sql.NullInt64
@@ -437,20 +409,6 @@ func (tx *Tx) PurchaseAttribution(ctx context.Context, purchaseID int64) (*Attri
 	a.CustomerID, a.EmployeeID, a.LocationID = ptrID(customer), ptrID(employee), ptrID(location)
 	a.PurchasedAt = a.PurchasedAt.UTC()
 	return &a, nil
-}
-
-// EmployeeLocation returns the employee's location (nil when none) and
-// whether the employee exists.
-func (tx *Tx) EmployeeLocation(ctx context.Context, employeeID int64) (*int64, bool, error) {
-	var loc sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT location_id FROM employees WHERE id = ?`, employeeID).Scan(&loc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return ptrID(loc), true, nil
 }
 
 // LatestNPSAtOrBefore returns the customer's most recent NPS score recorded at
@@ -580,7 +538,7 @@ const responseColumns = `r.id, r.external_id, r.post_id, p.slug, r.survey_id, r.
 	r.acquisition_source, r.comment, r.sentiment, r.sentiment_label, r.categories, r.categorised_by, r.suggested,
 	r.created_by, r.created_at`
 
-func scanResponse(row interface{ Scan(...any) error }) (*Response, error) {
+func scanResponse(row rowScanner) (*Response, error) {
 	var (
 		r                                                          Response
 		ext                                                        sql.NullString
@@ -705,49 +663,30 @@ func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response,
 }
 
 func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]*Response, error) {
-	rows, err := db.Query(ctx, query, args...)
+	list, err := queryAll(ctx, db, scanResponse, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	var list []*Response
-	byID := map[int64]*Response{}
-	for rows.Next() {
-		r, err := scanResponse(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, r)
-		byID[r.ID] = r
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	ids := make([]any, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
+	byID := make(map[int64]*Response, len(list))
+	ids := make([]any, len(list))
+	for i, r := range list {
+		byID[r.ID], ids[i] = r, r.ID
 	}
 	err = forChunks(ids, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT response_id, question, type, item, score, choices, text FROM response_answers
-			WHERE response_id IN (`+placeholders(len(chunk))+`) ORDER BY response_id, position`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return queryEach(ctx, db, func(row rowScanner) error {
 			var id int64
 			var a Answer
 			var score sql.NullInt64
 			var choices string
-			if err := rows.Scan(&id, &a.Question, &a.Type, &a.Item, &score, &choices, &a.Text); err != nil {
+			if err := row.Scan(&id, &a.Question, &a.Type, &a.Item, &score, &choices, &a.Text); err != nil {
 				return err
 			}
 			a.Score = ptrInt(score)
 			json.Unmarshal([]byte(choices), &a.Choices)
 			byID[id].Answers = append(byID[id].Answers, a)
-		}
-		return rows.Err()
+			return nil
+		}, `SELECT response_id, question, type, item, score, choices, text FROM response_answers
+			WHERE response_id IN (`+placeholders(len(chunk))+`) ORDER BY response_id, position`, chunk...)
 	})
 	return list, err
 }
@@ -775,22 +714,21 @@ func (db *DB) SetResponseSuggestions(ctx context.Context, id int64, suggested []
 // LabelledComments returns (comment, categories) of every staff-categorised
 // response with a comment, oldest first, at most limit of them (newest kept).
 func (db *DB) LabelledComments(ctx context.Context, limit int) (texts []string, labels [][]string, err error) {
-	rows, err := db.Query(ctx, `SELECT comment, categories FROM (SELECT id, comment, categories FROM responses
-		WHERE categorised_by <> '' AND comment <> '' ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = queryEach(ctx, db, func(row rowScanner) error {
 		var c, cats string
-		if err := rows.Scan(&c, &cats); err != nil {
-			return nil, nil, err
+		if err := row.Scan(&c, &cats); err != nil {
+			return err
 		}
 		var l []string
 		json.Unmarshal([]byte(cats), &l)
 		texts, labels = append(texts, c), append(labels, l)
+		return nil
+	}, `SELECT comment, categories FROM (SELECT id, comment, categories FROM responses
+		WHERE categorised_by <> '' AND comment <> '' ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
+	if err != nil {
+		return nil, nil, err
 	}
-	return texts, labels, rows.Err()
+	return texts, labels, nil
 }
 
 // ---- aggregates ---------------------------------------------------------------
@@ -849,22 +787,13 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 	}
 	where, args := f.where()
 	where = append(where, col+" IS NOT NULL")
-	rows, err := db.Query(ctx, `SELECT `+key+`, `+label+`, `+col+`, COUNT(*) FROM responses r
-		JOIN listening_posts p ON p.id = r.post_id
-		LEFT JOIN employees e ON e.id = r.employee_id
-		LEFT JOIN locations l ON l.id = r.location_id
-		WHERE `+strings.Join(where, " AND ")+` GROUP BY `+groupCols+` ORDER BY 1`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []*ScoreGroup
 	byKey := map[string]*ScoreGroup{}
-	for rows.Next() {
+	err := queryEach(ctx, db, func(row rowScanner) error {
 		var k, l string
 		var score, n int
-		if err := rows.Scan(&k, &l, &score, &n); err != nil {
-			return nil, err
+		if err := row.Scan(&k, &l, &score, &n); err != nil {
+			return err
 		}
 		g, ok := byKey[k]
 		if !ok {
@@ -873,8 +802,16 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 			list = append(list, g)
 		}
 		g.Counts[score] += n
+		return nil
+	}, `SELECT `+key+`, `+label+`, `+col+`, COUNT(*) FROM responses r
+		JOIN listening_posts p ON p.id = r.post_id
+		LEFT JOIN employees e ON e.id = r.employee_id
+		LEFT JOIN locations l ON l.id = r.location_id
+		WHERE `+strings.Join(where, " AND ")+` GROUP BY `+groupCols+` ORDER BY 1`, args...)
+	if err != nil {
+		return nil, err
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // ItemScore is one scored answer paired with the response's NPS, for driver
@@ -890,33 +827,30 @@ type ItemScore struct {
 // carry an NPS answer, for "which items move NPS".
 func (db *DB) ItemScores(ctx context.Context, f ResponseFilter) ([]ItemScore, error) {
 	where, args := f.where()
-	rows, err := db.Query(ctx, `SELECT r.id, r.nps, a.type, a.item, a.question, a.score FROM responses r
+	return queryAll(ctx, db, scanItemScore, `SELECT r.id, r.nps, a.type, a.item, a.question, a.score FROM responses r
 		JOIN listening_posts p ON p.id = r.post_id
 		JOIN response_answers a ON a.response_id = r.id
 		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND `+strings.Join(where, " AND ")+`
 		ORDER BY r.id`, args...)
-	if err != nil {
-		return nil, err
+}
+
+// scanItemScore names the item by its item key, else a rating's question,
+// else the answer type.
+func scanItemScore(row rowScanner) (ItemScore, error) {
+	var s ItemScore
+	var typ, item, question string
+	if err := row.Scan(&s.ResponseID, &s.NPS, &typ, &item, &question, &s.Score); err != nil {
+		return s, err
 	}
-	defer rows.Close()
-	var list []ItemScore
-	for rows.Next() {
-		var s ItemScore
-		var typ, item, question string
-		if err := rows.Scan(&s.ResponseID, &s.NPS, &typ, &item, &question, &s.Score); err != nil {
-			return nil, err
-		}
-		switch {
-		case item != "":
-			s.Item = item
-		case typ == "rating" && question != "":
-			s.Item = question
-		default:
-			s.Item = typ
-		}
-		list = append(list, s)
+	switch {
+	case item != "":
+		s.Item = item
+	case typ == "rating" && question != "":
+		s.Item = question
+	default:
+		s.Item = typ
 	}
-	return list, rows.Err()
+	return s, nil
 }
 
 // PostActivity is what a listening post heard in a period.
@@ -956,47 +890,37 @@ func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*
 		return strings.Join(w, " AND "), args
 	}
 	w, args := rng("responded_at")
-	rows, err := db.Query(ctx, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err := queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var at time.Time
 		var bought sql.NullTime
-		if err := rows.Scan(&id, &at, &bought); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&id, &at, &bought); err != nil {
+			return err
 		}
 		a := get(id)
 		a.Responses++
 		if bought.Valid && !at.Before(bought.Time) {
 			a.Delays = append(a.Delays, at.Sub(bought.Time))
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	w, args = rng("i.created_at")
-	rows, err = db.Query(ctx, `SELECT s.post_id, COUNT(*), SUM(CASE WHEN i.used_at IS NULL THEN 0 ELSE 1 END)
-		FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id WHERE `+w+` GROUP BY s.post_id`, args...)
+		return nil
+	}, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w, args...)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+	w, args = rng("i.created_at")
+	err = queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var asked, answered int
-		if err := rows.Scan(&id, &asked, &answered); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&id, &asked, &answered); err != nil {
+			return err
 		}
 		a := get(id)
 		a.Asked += asked
 		a.Answered += answered
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT s.post_id, COUNT(*), SUM(CASE WHEN i.used_at IS NULL THEN 0 ELSE 1 END)
+		FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id WHERE `+w+` GROUP BY s.post_id`, args...)
+	if err != nil {
 		return nil, err
 	}
 	w, args = rng("due_at")
@@ -1028,28 +952,21 @@ type AcquisitionSource struct {
 
 // AcquisitionReport groups customers with a known acquisition source.
 func (db *DB) AcquisitionReport(ctx context.Context) ([]AcquisitionSource, error) {
-	rows, err := db.Query(ctx, `SELECT c.acquisition_source, COUNT(*),
+	return queryAll(ctx, db, scanAcquisitionSource, `SELECT c.acquisition_source, COUNT(*),
 			COALESCE(SUM(CASE WHEN COALESCE(t.n, 0) > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.total), 0)
 		FROM customers c
 		LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total) AS total FROM purchases
 			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id) t ON t.customer_id = c.id
 		WHERE c.acquisition_source <> ''
 		GROUP BY c.acquisition_source ORDER BY 2 DESC, 1`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []AcquisitionSource
-	for rows.Next() {
-		var s AcquisitionSource
-		var revenue int64
-		if err := rows.Scan(&s.Source, &s.Customers, &s.Repeat, &revenue); err != nil {
-			return nil, err
-		}
-		s.Revenue = fresco.Money(revenue)
-		list = append(list, s)
-	}
-	return list, rows.Err()
+}
+
+func scanAcquisitionSource(row rowScanner) (AcquisitionSource, error) {
+	var s AcquisitionSource
+	var revenue int64
+	err := row.Scan(&s.Source, &s.Customers, &s.Repeat, &revenue)
+	s.Revenue = fresco.Money(revenue)
+	return s, err
 }
 
 // ---- follow-up call tasks -----------------------------------------------------
@@ -1068,29 +985,24 @@ type PurchaseToCall struct {
 // PurchasesWithoutCallTask returns purchases by identified customers made in
 // [from, to) that have no call task yet, oldest first.
 func (db *DB) PurchasesWithoutCallTask(ctx context.Context, from, to time.Time, limit int) ([]PurchaseToCall, error) {
-	rows, err := db.Query(ctx, `SELECT pu.id, pu.customer_id, pu.served_by, e.team_id, pu.location_id, pu.purchased_at, c.consent_surveys
+	return queryAll(ctx, db, scanPurchaseToCall, `SELECT pu.id, pu.customer_id, pu.served_by, e.team_id, pu.location_id, pu.purchased_at, c.consent_surveys
 		FROM purchases pu
 		JOIN customers c ON c.id = pu.customer_id
 		LEFT JOIN employees e ON e.id = pu.served_by
 		WHERE pu.purchased_at >= ? AND pu.purchased_at < ? AND pu.total > 0
 		  AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE t.purchase_id = pu.id)
 		ORDER BY pu.purchased_at, pu.id LIMIT ?`, from.UTC(), to.UTC(), limit)
-	if err != nil {
-		return nil, err
+}
+
+func scanPurchaseToCall(row rowScanner) (PurchaseToCall, error) {
+	var p PurchaseToCall
+	var employee, team, location sql.NullInt64
+	if err := row.Scan(&p.PurchaseID, &p.CustomerID, &employee, &team, &location, &p.PurchasedAt, &p.Consent); err != nil {
+		return p, err
 	}
-	defer rows.Close()
-	var list []PurchaseToCall
-	for rows.Next() {
-		var p PurchaseToCall
-		var employee, team, location sql.NullInt64
-		if err := rows.Scan(&p.PurchaseID, &p.CustomerID, &employee, &team, &location, &p.PurchasedAt, &p.Consent); err != nil {
-			return nil, err
-		}
-		p.EmployeeID, p.TeamID, p.LocationID = ptrID(employee), ptrID(team), ptrID(location)
-		p.PurchasedAt = p.PurchasedAt.UTC()
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	p.EmployeeID, p.TeamID, p.LocationID = ptrID(employee), ptrID(team), ptrID(location)
+	p.PurchasedAt = p.PurchasedAt.UTC()
+	return p, nil
 }
 
 // CreateCallTask stores a call task unless the purchase already has one; it
@@ -1195,22 +1107,18 @@ func (tx *Tx) CompleteCallTask(ctx context.Context, id int64, status, outcome st
 
 // FeedbackCategories returns the taxonomy in display order.
 func (db *DB) FeedbackCategories(ctx context.Context) ([]FeedbackCategory, error) {
-	rows, err := db.Query(ctx, `SELECT slug, name, description, keywords, position, active FROM feedback_categories ORDER BY position, slug`)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, db, scanFeedbackCategory,
+		`SELECT slug, name, description, keywords, position, active FROM feedback_categories ORDER BY position, slug`)
+}
+
+func scanFeedbackCategory(row rowScanner) (FeedbackCategory, error) {
+	var c FeedbackCategory
+	var kw string
+	if err := row.Scan(&c.Slug, &c.Name, &c.Description, &kw, &c.Position, &c.Active); err != nil {
+		return c, err
 	}
-	defer rows.Close()
-	var list []FeedbackCategory
-	for rows.Next() {
-		var c FeedbackCategory
-		var kw string
-		if err := rows.Scan(&c.Slug, &c.Name, &c.Description, &kw, &c.Position, &c.Active); err != nil {
-			return nil, err
-		}
-		json.Unmarshal([]byte(kw), &c.Keywords)
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	json.Unmarshal([]byte(kw), &c.Keywords)
+	return c, nil
 }
 
 // ReplaceFeedbackCategories replaces the whole taxonomy.
@@ -1246,11 +1154,7 @@ func (db *DB) EnsureSetting(ctx context.Context, key, value string) (string, err
 // transaction, so that two concurrent requests cannot both pass the
 // contact-frequency rule (SQLite's write lock already serialises them).
 func (tx *Tx) CustomerConsent(ctx context.Context, customerID int64) (consent, exists bool, err error) {
-	q := `SELECT consent_surveys FROM customers WHERE id = ?`
-	if tx.Dialect() == Postgres {
-		q += ` FOR UPDATE`
-	}
-	err = tx.QueryRow(ctx, q, customerID).Scan(&consent)
+	err = tx.QueryRow(ctx, `SELECT consent_surveys FROM customers WHERE id = ?`+forUpdate(tx), customerID).Scan(&consent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, false, nil
 	}

@@ -99,13 +99,16 @@ func (tx *Tx) CreateFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
 
 // FollowUp returns the follow-up with the id.
 func (db *DB) FollowUp(ctx context.Context, id int64) (*FollowUp, error) {
-	f, err := scanFollowUp(db.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id = ?`, id))
-	return f, notFound(err, "follow-up", id)
+	return followUpByID(ctx, db, id)
 }
 
 // FollowUp returns the follow-up with the id within the transaction.
 func (tx *Tx) FollowUp(ctx context.Context, id int64) (*FollowUp, error) {
-	f, err := scanFollowUp(tx.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id = ?`, id))
+	return followUpByID(ctx, tx, id)
+}
+
+func followUpByID(ctx context.Context, q Querier, id int64) (*FollowUp, error) {
+	f, err := scanOne(ctx, q, scanFollowUp, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id = ?`, id)
 	return f, notFound(err, "follow-up", id)
 }
 
@@ -178,23 +181,10 @@ func (tx *Tx) CloseFollowUp(ctx context.Context, id int64, contactAt time.Time, 
 // ClaimOverdueFollowUps marks up to limit open follow-ups that were due
 // before at as notified and returns their ids; each is claimed once.
 func (tx *Tx) ClaimOverdueFollowUps(ctx context.Context, at time.Time, limit int) ([]int64, error) {
-	rows, err := tx.Query(ctx, fmt.Sprintf(`UPDATE follow_ups SET overdue_notified_at = ?
+	return queryAll(ctx, tx, scanValue[int64], fmt.Sprintf(`UPDATE follow_ups SET overdue_notified_at = ?
 		WHERE id IN (SELECT id FROM follow_ups WHERE status = 'open' AND due_at < ? AND overdue_notified_at IS NULL
 			ORDER BY due_at LIMIT %d)
 		RETURNING id`, limit), now(), at.UTC())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // ---- who served, who manages -------------------------------------------------
@@ -244,75 +234,6 @@ func (tx *Tx) ActiveEmployee(ctx context.Context, id int64) (bool, error) {
 	return active, err
 }
 
-// ManagerOf finds who manages an employee (the manager of their team), else
-// an active manager of the location (the response's, else the employee's),
-// else the first active owner. It returns nil when there is nobody, and
-// never the employee themself.
-func (tx *Tx) ManagerOf(ctx context.Context, employeeID, locationID *int64) (*int64, error) {
-	var self int64
-	if employeeID != nil {
-		self = *employeeID
-		var mgr sql.NullInt64
-		err := tx.QueryRow(ctx, `SELECT t.manager_id FROM employees e
-			JOIN teams t ON t.id = e.team_id
-			JOIN employees m ON m.id = t.manager_id AND m.active
-			WHERE e.id = ? AND t.manager_id <> e.id`, self).Scan(&mgr)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		if mgr.Valid {
-			return &mgr.Int64, nil
-		}
-		if locationID == nil {
-			var loc sql.NullInt64
-			if err := tx.QueryRow(ctx, `SELECT location_id FROM employees WHERE id = ?`, self).Scan(&loc); err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return nil, err
-			}
-			locationID = ptrID(loc)
-		}
-	}
-	if locationID != nil {
-		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM employees WHERE role = 'manager' AND active AND location_id = ? AND id <> ?
-			ORDER BY id LIMIT 1`, *locationID, self).Scan(&id)
-		if err == nil {
-			return &id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-	}
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM employees WHERE role = 'owner' AND active AND id <> ? ORDER BY id LIMIT 1`, self).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
-}
-
-// LocationManagers returns the active managers per location (location id →
-// employee ids).
-func (db *DB) LocationManagers(ctx context.Context) (map[int64][]int64, error) {
-	rows, err := db.Query(ctx, `SELECT location_id, id FROM employees
-		WHERE role = 'manager' AND active AND location_id IS NOT NULL ORDER BY location_id, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][]int64{}
-	for rows.Next() {
-		var loc, id int64
-		if err := rows.Scan(&loc, &id); err != nil {
-			return nil, err
-		}
-		out[loc] = append(out[loc], id)
-	}
-	return out, rows.Err()
-}
-
 // ---- satisfied but leaving -----------------------------------------------------
 
 // PositiveAnswer is a customer whose latest scored answer since a time was
@@ -347,54 +268,44 @@ const candidatesCTE = `WITH latest AS (
 // SatisfiedCandidates returns customers whose latest scored answer since
 // `since` was positive, and all their purchases in time order.
 func (db *DB) SatisfiedCandidates(ctx context.Context, since time.Time) ([]PositiveAnswer, []PurchaseTime, error) {
-	rows, err := db.Query(ctx, candidatesCTE+` SELECT cand.customer_id, COALESCE(c.name, ''), cand.nps, cand.csat,
+	answers, err := queryAll(ctx, db, scanPositiveAnswer, candidatesCTE+` SELECT cand.customer_id, COALESCE(c.name, ''), cand.nps, cand.csat,
 			cand.responded_at, cand.location_id
 		FROM cand LEFT JOIN customers c ON c.id = cand.customer_id ORDER BY cand.customer_id`, since.UTC())
-	if err != nil {
+	if err != nil || len(answers) == 0 {
 		return nil, nil, err
 	}
-	var answers []PositiveAnswer
-	for rows.Next() {
-		var a PositiveAnswer
-		var nps, csat, loc sql.NullInt64
-		var at any
-		if err := rows.Scan(&a.CustomerID, &a.CustomerName, &nps, &csat, &at, &loc); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		t, err := anyTime(at)
-		if err != nil || t == nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("answer time: %v", err)
-		}
-		a.AnsweredAt, a.NPS, a.CSAT, a.LocationID = *t, ptrInt(nps), ptrInt(csat), ptrID(loc)
-		answers = append(answers, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	if len(answers) == 0 {
-		return nil, nil, nil
-	}
-	prows, err := db.Query(ctx, candidatesCTE+` SELECT p.customer_id, p.purchased_at, p.location_id
+	purchases, err := queryAll(ctx, db, scanPurchaseTime, candidatesCTE+` SELECT p.customer_id, p.purchased_at, p.location_id
 		FROM purchases p JOIN cand ON cand.customer_id = p.customer_id
 		ORDER BY p.customer_id, p.purchased_at`, since.UTC())
 	if err != nil {
 		return nil, nil, err
 	}
-	defer prows.Close()
-	var purchases []PurchaseTime
-	for prows.Next() {
-		var p PurchaseTime
-		var loc sql.NullInt64
-		if err := prows.Scan(&p.CustomerID, &p.At, &loc); err != nil {
-			return nil, nil, err
-		}
-		p.At, p.LocationID = p.At.UTC(), ptrID(loc)
-		purchases = append(purchases, p)
+	return answers, purchases, nil
+}
+
+func scanPositiveAnswer(row rowScanner) (PositiveAnswer, error) {
+	var a PositiveAnswer
+	var nps, csat, loc sql.NullInt64
+	var at any
+	if err := row.Scan(&a.CustomerID, &a.CustomerName, &nps, &csat, &at, &loc); err != nil {
+		return a, err
 	}
-	return answers, purchases, prows.Err()
+	t, err := anyTime(at)
+	if err != nil || t == nil {
+		return a, fmt.Errorf("answer time: %v", err)
+	}
+	a.AnsweredAt, a.NPS, a.CSAT, a.LocationID = *t, ptrInt(nps), ptrInt(csat), ptrID(loc)
+	return a, nil
+}
+
+func scanPurchaseTime(row rowScanner) (PurchaseTime, error) {
+	var p PurchaseTime
+	var loc sql.NullInt64
+	if err := row.Scan(&p.CustomerID, &p.At, &loc); err != nil {
+		return p, err
+	}
+	p.At, p.LocationID = p.At.UTC(), ptrID(loc)
+	return p, nil
 }
 
 // PAliveTable is where the lifetime-value engine (migration 00004) keeps each
@@ -417,37 +328,9 @@ func (db *DB) PAlive(ctx context.Context) (map[int64]float64, error) {
 	if err != nil || n == 0 {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, `SELECT customer_id, p_alive FROM `+PAliveTable+` WHERE p_alive IS NOT NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]float64{}
-	for rows.Next() {
-		var id int64
-		var p float64
-		if err := rows.Scan(&id, &p); err != nil {
-			return nil, err
-		}
-		out[id] = p
-	}
-	return out, rows.Err()
-}
-
-// ActiveEmployeeIDs returns the ids of the active employees with a role.
-func (db *DB) ActiveEmployeeIDs(ctx context.Context, role string) ([]int64, error) {
-	rows, err := db.Query(ctx, `SELECT id FROM employees WHERE role = ? AND active ORDER BY id`, role)
-	if err != nil {
+	if err := queryMap(ctx, db, out, scanPair[int64, float64], `SELECT customer_id, p_alive FROM `+PAliveTable+` WHERE p_alive IS NOT NULL`); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return out, nil
 }

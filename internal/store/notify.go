@@ -125,24 +125,14 @@ func (tx *Tx) Recipients(ctx context.Context, ids []int64) ([]Recipient, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := tx.Query(ctx, `SELECT id, name, email, active FROM employees WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []Recipient
-	for rows.Next() {
-		var r Recipient
-		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.Active); err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
+	args := int64Keys(ids)
+	return queryAll(ctx, tx, scanRecipient, `SELECT id, name, email, active FROM employees WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
+}
+
+func scanRecipient(row rowScanner) (Recipient, error) {
+	var r Recipient
+	err := row.Scan(&r.ID, &r.Name, &r.Email, &r.Active)
+	return r, err
 }
 
 // AsyncCommit lets a PostgreSQL transaction commit without waiting for its
@@ -234,7 +224,7 @@ type Webhook struct {
 
 const webhookColumns = `id, url, events, secret, active, disabled_reason, created_by, created_at`
 
-func scanWebhook(row interface{ Scan(...any) error }) (*Webhook, error) {
+func scanWebhook(row rowScanner) (*Webhook, error) {
 	var w Webhook
 	var events string
 	if err := row.Scan(&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
@@ -266,29 +256,12 @@ func (db *DB) Webhook(ctx context.Context, id int64) (*Webhook, error) {
 
 // ListWebhooks returns every subscription that is not deleted, in id order.
 func (db *DB) ListWebhooks(ctx context.Context) ([]*Webhook, error) {
-	return queryWebhooks(ctx, db.Query, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
+	return queryAll(ctx, db, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
 }
 
 // ActiveWebhooks returns the active subscriptions within the transaction.
 func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
-	return queryWebhooks(ctx, tx.Query, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
-}
-
-func queryWebhooks(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), q string) ([]*Webhook, error) {
-	rows, err := query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*Webhook
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, w)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, tx, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
 }
 
 // DeleteWebhook deletes a subscription; its pending deliveries are cancelled
@@ -354,7 +327,7 @@ func (tx *Tx) InsertDelivery(ctx context.Context, d *WebhookDelivery) error {
 
 const deliveryColumns = `id, uid, subscription_id, event, payload, status, attempts, last_status_code, last_latency_ms, last_error, created_at, delivered_at`
 
-func scanDelivery(row interface{ Scan(...any) error }) (*WebhookDelivery, error) {
+func scanDelivery(row rowScanner) (*WebhookDelivery, error) {
 	var d WebhookDelivery
 	var payload string
 	var code, latency sql.NullInt64
@@ -434,44 +407,29 @@ func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64
 		q += ` AND id < ?`
 		args = append(args, beforeID)
 	}
-	rows, err := db.Query(ctx, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), args...)
-	if err != nil {
-		return nil, err
-	}
-	var list []*WebhookDelivery
-	byID := map[int64]*WebhookDelivery{}
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, d)
-		byID[d.ID] = d
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(list) == 0 {
+	list, err := queryAll(ctx, db, scanDelivery, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), args...)
+	if err != nil || len(list) == 0 {
 		return list, err
 	}
-	ids := make([]any, 0, len(list))
-	for _, d := range list {
-		ids = append(ids, d.ID)
+	byID := make(map[int64]*WebhookDelivery, len(list))
+	ids := make([]any, len(list))
+	for i, d := range list {
+		byID[d.ID], ids[i] = d, d.ID
 	}
-	arows, err := db.Query(ctx, `SELECT delivery_id, attempt, status_code, latency_ms, error, at FROM webhook_attempts
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var a WebhookAttempt
+		var code sql.NullInt64
+		if err := row.Scan(&id, &a.Attempt, &code, &a.LatencyMS, &a.Error, &a.At); err != nil {
+			return err
+		}
+		a.StatusCode, a.At = ptrInt(code), a.At.UTC()
+		byID[id].AttemptLog = append(byID[id].AttemptLog, a)
+		return nil
+	}, `SELECT delivery_id, attempt, status_code, latency_ms, error, at FROM webhook_attempts
 		WHERE delivery_id IN (`+placeholders(len(ids))+`) ORDER BY id`, ids...)
 	if err != nil {
 		return nil, err
 	}
-	defer arows.Close()
-	for arows.Next() {
-		var id int64
-		var a WebhookAttempt
-		var code sql.NullInt64
-		if err := arows.Scan(&id, &a.Attempt, &code, &a.LatencyMS, &a.Error, &a.At); err != nil {
-			return nil, err
-		}
-		a.StatusCode, a.At = ptrInt(code), a.At.UTC()
-		byID[id].AttemptLog = append(byID[id].AttemptLog, a)
-	}
-	return list, arows.Err()
+	return list, nil
 }

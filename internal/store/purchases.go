@@ -249,19 +249,7 @@ func (db *DB) existingIDs(ctx context.Context, table string, ids map[int64]bool)
 		keys = append(keys, id)
 	}
 	err := forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids[id] = true
-		}
-		return rows.Err()
+		return queryMap(ctx, db, ids, scanIDSet, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	return ids, err
 }
@@ -286,20 +274,8 @@ func (db *DB) resolveProducts(ctx context.Context, plan *purchasePlan) error {
 		}
 	}
 	err := forChunks(skus, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT sku, id FROM products WHERE sku IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sku string
-			var id int64
-			if err := rows.Scan(&sku, &id); err != nil {
-				return err
-			}
-			plan.products[sku] = id
-		}
-		return rows.Err()
+		return queryMap(ctx, db, plan.products, scanPair[string, int64],
+			`SELECT sku, id FROM products WHERE sku IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	if err != nil {
 		return err
@@ -361,20 +337,14 @@ func (db *DB) findExistingPurchases(ctx context.Context, plan *purchasePlan) err
 		}
 	}
 	return forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT external_id, id FROM purchases WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ext string
-			var id int64
-			if err := rows.Scan(&ext, &id); err != nil {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			ext, id, err := scanPair[string, int64](row)
+			if err != nil {
 				return err
 			}
 			plan.existing[index[ext]] = id
-		}
-		return rows.Err()
+			return nil
+		}, `SELECT external_id, id FROM purchases WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 }
 
@@ -440,20 +410,10 @@ func (tx *Tx) allocateIDs(ctx context.Context, table string, n int) ([]int64, er
 	if n == 0 {
 		return nil, nil
 	}
-	ids := make([]int64, n)
 	if tx.Dialect() == Postgres {
-		rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`, n)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for i := 0; rows.Next(); i++ {
-			if err := rows.Scan(&ids[i]); err != nil {
-				return nil, err
-			}
-		}
-		return ids, rows.Err()
+		return queryAll(ctx, tx, scanValue[int64], `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`, n)
 	}
+	ids := make([]int64, n)
 	// SQLite: the transaction holds the write lock from BEGIN IMMEDIATE, so
 	// nobody else can take ids between this read and our inserts.
 	var top int64
@@ -635,32 +595,30 @@ func (db *DB) ListPurchases(ctx context.Context, f PurchaseFilter) ([]*fresco.Pu
 }
 
 func (db *DB) queryPurchases(ctx context.Context, query string, args ...any) ([]*fresco.Purchase, error) {
-	rows, err := db.Query(ctx, query, args...)
+	list, err := queryAll(ctx, db, scanPurchase, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*fresco.Purchase
-	byID := map[int64]*fresco.Purchase{}
-	for rows.Next() {
-		var (
-			p                         fresco.Purchase
-			ext                       sql.NullString
-			customer, location, staff sql.NullInt64
-		)
-		if err := rows.Scan(&p.ID, &ext, &customer, &p.PurchasedAt, &location, &p.Channel, &staff, &p.PromotionCode, &p.CreatedAt); err != nil {
-			return nil, err
-		}
-		p.ExternalID = ext.String
-		p.CustomerID, p.LocationID, p.ServedBy = ptrID(customer), ptrID(location), ptrID(staff)
-		p.PurchasedAt, p.CreatedAt = p.PurchasedAt.UTC(), p.CreatedAt.UTC()
-		list = append(list, &p)
-		byID[p.ID] = &p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	byID := make(map[int64]*fresco.Purchase, len(list))
+	for _, p := range list {
+		byID[p.ID] = p
 	}
 	return list, db.loadLines(ctx, byID)
+}
+
+func scanPurchase(row rowScanner) (*fresco.Purchase, error) {
+	var (
+		p                         fresco.Purchase
+		ext                       sql.NullString
+		customer, location, staff sql.NullInt64
+	)
+	if err := row.Scan(&p.ID, &ext, &customer, &p.PurchasedAt, &location, &p.Channel, &staff, &p.PromotionCode, &p.CreatedAt); err != nil {
+		return nil, err
+	}
+	p.ExternalID = ext.String
+	p.CustomerID, p.LocationID, p.ServedBy = ptrID(customer), ptrID(location), ptrID(staff)
+	p.PurchasedAt, p.CreatedAt = p.PurchasedAt.UTC(), p.CreatedAt.UTC()
+	return &p, nil
 }
 
 func (db *DB) loadLines(ctx context.Context, byID map[int64]*fresco.Purchase) error {
@@ -669,24 +627,19 @@ func (db *DB) loadLines(ctx context.Context, byID map[int64]*fresco.Purchase) er
 		ids = append(ids, id)
 	}
 	return forChunks(ids, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT l.purchase_id, l.product_id, p.sku, l.description, l.quantity, l.unit_price, l.discount
-			FROM purchase_lines l JOIN products p ON p.id = l.product_id
-			WHERE l.purchase_id IN (`+placeholders(len(chunk))+`) ORDER BY l.purchase_id, l.line_no`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return queryEach(ctx, db, func(row rowScanner) error {
 			var id int64
 			var l fresco.PurchaseLine
 			var price, discount int64
-			if err := rows.Scan(&id, &l.ProductID, &l.SKU, &l.Description, &l.Quantity, &price, &discount); err != nil {
+			if err := row.Scan(&id, &l.ProductID, &l.SKU, &l.Description, &l.Quantity, &price, &discount); err != nil {
 				return err
 			}
 			l.UnitPrice, l.Discount = fresco.Money(price), fresco.Money(discount)
 			byID[id].Lines = append(byID[id].Lines, l)
-		}
-		return rows.Err()
+			return nil
+		}, `SELECT l.purchase_id, l.product_id, p.sku, l.description, l.quantity, l.unit_price, l.discount
+			FROM purchase_lines l JOIN products p ON p.id = l.product_id
+			WHERE l.purchase_id IN (`+placeholders(len(chunk))+`) ORDER BY l.purchase_id, l.line_no`, chunk...)
 	})
 }
 

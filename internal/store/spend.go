@@ -110,25 +110,19 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 		where = append(where, "period_start <= ?")
 		args = append(args, to)
 	}
-	rows, err := db.Query(ctx, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+
-		strings.Join(where, " AND "), args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
 	total := new(big.Rat)
-	for rows.Next() {
+	err := queryEach(ctx, db, func(row rowScanner) error {
 		var (
 			start, end time.Time
 			amount     int64
 		)
-		if err := rows.Scan(&start, &end, &amount); err != nil {
-			return 0, err
+		if err := row.Scan(&start, &end, &amount); err != nil {
+			return err
 		}
 		first, last := dayNumber(start.UTC()), dayNumber(end.UTC())
 		days := last - first + 1
 		if days <= 0 {
-			continue
+			return nil
 		}
 		if !from.IsZero() {
 			first = max(first, dayNumber(from))
@@ -138,12 +132,13 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 		}
 		overlap := last - first + 1
 		if overlap <= 0 {
-			continue
+			return nil
 		}
 		share := new(big.Int).Mul(big.NewInt(amount), big.NewInt(overlap))
 		total.Add(total, new(big.Rat).SetFrac(share, big.NewInt(days)))
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+strings.Join(where, " AND "), args...)
+	if err != nil {
 		return 0, err
 	}
 	return roundRat(total), nil

@@ -65,22 +65,19 @@ func (db *DB) PurchaseDays(ctx context.Context, end time.Time) ([]CustomerDays, 
 			SUM(CASE WHEN days.d = firsts.fd THEN days.amt ELSE 0 END)
 		FROM days JOIN firsts ON firsts.customer_id = days.customer_id
 		GROUP BY days.customer_id ORDER BY days.customer_id`
-	rows, err := db.Query(ctx, q, args...)
+	out, err := queryAll(ctx, db, scanCustomerDays, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("purchase days: %w", err)
 	}
-	defer rows.Close()
-	var out []CustomerDays
-	for rows.Next() {
-		var c CustomerDays
-		var total, first int64
-		if err := rows.Scan(&c.CustomerID, &c.Days, &c.FirstDay, &c.LastDay, &total, &first); err != nil {
-			return nil, err
-		}
-		c.Total, c.FirstAmount = fresco.Money(total), fresco.Money(first)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanCustomerDays(row rowScanner) (CustomerDays, error) {
+	var c CustomerDays
+	var total, first int64
+	err := row.Scan(&c.CustomerID, &c.Days, &c.FirstDay, &c.LastDay, &total, &first)
+	c.Total, c.FirstAmount = fresco.Money(total), fresco.Money(first)
+	return c, err
 }
 
 // CustomerPeriod is one customer's purchases in a period.
@@ -127,35 +124,38 @@ func (db *DB) CustomerPeriods(ctx context.Context, from, to time.Time) ([]Custom
 		) c ON c.purchase_id = p.id
 		WHERE ` + strings.Join(where, " AND ") + `
 		GROUP BY p.customer_id ORDER BY p.customer_id`
-	rows, err := db.Query(ctx, q, args...)
+	out, err := queryAll(ctx, db, scanCustomerPeriod, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("customer periods: %w", err)
 	}
-	defer rows.Close()
-	var out []CustomerPeriod
-	for rows.Next() {
-		var (
-			c             CustomerPeriod
-			revenue, cost int64
-			first, last   any
-		)
-		if err := rows.Scan(&c.CustomerID, &c.Purchases, &c.Refunds, &c.Items, &revenue, &cost, &c.Discounted, &first, &last); err != nil {
-			return nil, err
-		}
-		c.Revenue, c.Cost = fresco.Money(revenue), fresco.Money(cost)
-		if t, err := anyTime(first); err != nil {
-			return nil, err
-		} else if t != nil {
-			c.First = *t
-		}
-		if t, err := anyTime(last); err != nil {
-			return nil, err
-		} else if t != nil {
-			c.Last = *t
-		}
-		out = append(out, c)
+	return out, nil
+}
+
+func scanCustomerPeriod(row rowScanner) (CustomerPeriod, error) {
+	var (
+		c             CustomerPeriod
+		revenue, cost int64
+		first, last   any
+	)
+	if err := row.Scan(&c.CustomerID, &c.Purchases, &c.Refunds, &c.Items, &revenue, &cost, &c.Discounted, &first, &last); err != nil {
+		return c, err
 	}
-	return out, rows.Err()
+	c.Revenue, c.Cost = fresco.Money(revenue), fresco.Money(cost)
+	var err error
+	if c.First, err = zeroOrTime(first); err != nil {
+		return c, err
+	}
+	c.Last, err = zeroOrTime(last)
+	return c, err
+}
+
+// zeroOrTime is anyTime for a field where no time is the zero time.
+func zeroOrTime(v any) (time.Time, error) {
+	t, err := anyTime(v)
+	if err != nil || t == nil {
+		return time.Time{}, err
+	}
+	return *t, nil
 }
 
 // FirstPurchaseInfo is what a customer's first purchase (the earliest with a
@@ -169,7 +169,26 @@ type FirstPurchaseInfo struct {
 // FirstPurchases returns the first purchase's promotion code and
 // categories per customer (customer id → info).
 func (db *DB) FirstPurchases(ctx context.Context) (map[int64]*FirstPurchaseInfo, error) {
-	rows, err := db.Query(ctx, `WITH firsts AS (
+	out := map[int64]*FirstPurchaseInfo{}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var promo, cat string
+		if err := row.Scan(&id, &promo, &cat); err != nil {
+			return err
+		}
+		fi := out[id]
+		if fi == nil {
+			fi = &FirstPurchaseInfo{CustomerID: id}
+			out[id] = fi
+		}
+		if promo != "" && fi.PromotionCode == "" {
+			fi.PromotionCode = promo
+		}
+		if cat != "" && (len(fi.Categories) == 0 || fi.Categories[len(fi.Categories)-1] != cat) {
+			fi.Categories = append(fi.Categories, cat)
+		}
+		return nil
+	}, `WITH firsts AS (
 			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
 			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
 		)
@@ -183,34 +202,15 @@ func (db *DB) FirstPurchases(ctx context.Context) (map[int64]*FirstPurchaseInfo,
 	if err != nil {
 		return nil, fmt.Errorf("first purchases: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]*FirstPurchaseInfo{}
-	for rows.Next() {
-		var id int64
-		var promo, cat string
-		if err := rows.Scan(&id, &promo, &cat); err != nil {
-			return nil, err
-		}
-		fi := out[id]
-		if fi == nil {
-			fi = &FirstPurchaseInfo{CustomerID: id}
-			out[id] = fi
-		}
-		if promo != "" && fi.PromotionCode == "" {
-			fi.PromotionCode = promo
-		}
-		if cat != "" && (len(fi.Categories) == 0 || fi.Categories[len(fi.Categories)-1] != cat) {
-			fi.Categories = append(fi.Categories, cat)
-		}
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RelatedSales is, per customer, the net value of the lines bought after the
 // first purchase in categories the first purchase did not include: what the
 // relationship sold beyond what brought the customer in.
 func (db *DB) RelatedSales(ctx context.Context) (map[int64]fresco.Money, error) {
-	rows, err := db.Query(ctx, `WITH firsts AS (
+	out := map[int64]fresco.Money{}
+	err := queryMap(ctx, db, out, scanIDMoney, `WITH firsts AS (
 			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
 			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
 		), firstcats AS (
@@ -230,16 +230,7 @@ func (db *DB) RelatedSales(ctx context.Context) (map[int64]fresco.Money, error) 
 	if err != nil {
 		return nil, fmt.Errorf("related sales: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]fresco.Money{}
-	for rows.Next() {
-		var id, v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = fresco.Money(v)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CategorySales is a customer's net spend per product category, with when
@@ -253,33 +244,25 @@ type CategorySales struct {
 // CustomerCategories returns one customer's spend per category, in order of
 // first purchase.
 func (db *DB) CustomerCategories(ctx context.Context, customerID int64) ([]CategorySales, error) {
-	rows, err := db.Query(ctx, `SELECT pr.category, SUM(l.quantity * l.unit_price - l.discount), MIN(p.purchased_at)
+	return queryAll(ctx, db, scanCategorySales, `SELECT pr.category, SUM(l.quantity * l.unit_price - l.discount), MIN(p.purchased_at)
 		FROM purchases p
 		JOIN purchase_lines l ON l.purchase_id = p.id
 		JOIN products pr ON pr.id = l.product_id
 		WHERE p.customer_id = ?
 		GROUP BY pr.category ORDER BY MIN(p.purchased_at), pr.category`, customerID)
-	if err != nil {
-		return nil, err
+}
+
+func scanCategorySales(row rowScanner) (CategorySales, error) {
+	var c CategorySales
+	var v int64
+	var first any
+	if err := row.Scan(&c.Category, &v, &first); err != nil {
+		return c, err
 	}
-	defer rows.Close()
-	var out []CategorySales
-	for rows.Next() {
-		var c CategorySales
-		var v int64
-		var first any
-		if err := rows.Scan(&c.Category, &v, &first); err != nil {
-			return nil, err
-		}
-		c.Value = fresco.Money(v)
-		if t, err := anyTime(first); err != nil {
-			return nil, err
-		} else if t != nil {
-			c.FirstBought = *t
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	c.Value = fresco.Money(v)
+	var err error
+	c.FirstBought, err = zeroOrTime(first)
+	return c, err
 }
 
 // ReferralLink is a customer and who referred them.
@@ -291,21 +274,14 @@ type ReferralLink struct {
 
 // ReferralLinks returns every customer's referrer, in id order.
 func (db *DB) ReferralLinks(ctx context.Context) ([]ReferralLink, error) {
-	rows, err := db.Query(ctx, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ReferralLink
-	for rows.Next() {
-		var l ReferralLink
-		if err := rows.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen); err != nil {
-			return nil, err
-		}
-		l.FirstSeen = l.FirstSeen.UTC()
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
+}
+
+func scanReferralLink(row rowScanner) (ReferralLink, error) {
+	var l ReferralLink
+	err := row.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen)
+	l.FirstSeen = l.FirstSeen.UTC()
+	return l, err
 }
 
 // NewCustomers counts the customers whose first purchase with a positive
@@ -367,7 +343,7 @@ func (v *CustomerValue) args() []any {
 		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC()}
 }
 
-func scanCustomerValue(row interface{ Scan(...any) error }, withName bool) (*CustomerValue, error) {
+func scanCustomerValue(row rowScanner, withName bool) (*CustomerValue, error) {
 	var v CustomerValue
 	var hv, hp, rs, rv int64
 	dest := []any{&v.CustomerID, &v.Frequency, &v.Recency, &v.T, &v.Monetary, &v.Purchases, &v.FirstPurchase, &v.LastPurchase,
@@ -614,20 +590,12 @@ func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*CustomerValue
-	for rows.Next() {
-		v, err := scanCustomerValue(rows, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanNamedCustomerValue, q, args...)
+}
+
+// scanNamedCustomerValue scans a row of customerValueSelect.
+func scanNamedCustomerValue(row rowScanner) (*CustomerValue, error) {
+	return scanCustomerValue(row, true)
 }
 
 // PageCustomerValues returns one page of rows of customer_value (f.Limit
@@ -649,12 +617,11 @@ func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 		where, args = append(where, cond), append(args, condArgs...)
 	}
 	q := customerValueSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + sort.orderBy() + ` LIMIT ?`
-	scan := func(r rowScanner) (*CustomerValue, error) { return scanCustomerValue(r, true) }
 	id := func(v *CustomerValue) int64 { return v.CustomerID }
 	if sort.key == nil {
-		return queryPage(ctx, db, q, args, pageLimit(f.Limit), scan, id)
+		return queryPage(ctx, db, q, args, pageLimit(f.Limit), scanNamedCustomerValue, id)
 	}
-	return queryKeysetPage(ctx, db, q, args, pageLimit(f.Limit), scan, id, name, sort.key)
+	return queryKeysetPage(ctx, db, q, args, pageLimit(f.Limit), scanNamedCustomerValue, id, name, sort.key)
 }
 
 // The views of the last refit (internal/value's summary, Pareto curve and
@@ -702,27 +669,26 @@ type CustomerValueTotals struct {
 // mercenaries and over the apostles (flagged customers are in a segment
 // too). Flags nobody has come back with zero customers.
 func (db *DB) CustomerValueGroups(ctx context.Context) (segments, flags map[string]CustomerValueSums, err error) {
-	rows, err := db.Query(ctx, `SELECT 'segment', segment, `+customerValueSums+` FROM customer_value GROUP BY segment
-		UNION ALL SELECT 'flag', 'mercenary', `+customerValueSums+` FROM customer_value WHERE mercenary
-		UNION ALL SELECT 'flag', 'apostle', `+customerValueSums+` FROM customer_value WHERE apostle`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("customer value groups: %w", err)
-	}
-	defer rows.Close()
 	segments, flags = map[string]CustomerValueSums{}, map[string]CustomerValueSums{}
-	for rows.Next() {
+	err = queryEach(ctx, db, func(row rowScanner) error {
 		var kind, name string
 		var g CustomerValueSums
-		if err := rows.Scan(append([]any{&kind, &name}, g.sumsDest()...)...); err != nil {
-			return nil, nil, err
+		if err := row.Scan(append([]any{&kind, &name}, g.sumsDest()...)...); err != nil {
+			return err
 		}
 		if kind == "flag" {
 			flags[name] = g
 		} else {
 			segments[name] = g
 		}
+		return nil
+	}, `SELECT 'segment', segment, `+customerValueSums+` FROM customer_value GROUP BY segment
+		UNION ALL SELECT 'flag', 'mercenary', `+customerValueSums+` FROM customer_value WHERE mercenary
+		UNION ALL SELECT 'flag', 'apostle', `+customerValueSums+` FROM customer_value WHERE apostle`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("customer value groups: %w", err)
 	}
-	return segments, flags, rows.Err()
+	return segments, flags, nil
 }
 
 // CustomerValueSnapshot reads customer_value in one read-only transaction:
@@ -730,8 +696,7 @@ func (db *DB) CustomerValueGroups(ctx context.Context) (segments, flags map[stri
 // commits in between (ReplaceCustomerValues promises readers the old refit
 // or the new one, never a mix).
 type CustomerValueSnapshot struct {
-	tx *sql.Tx
-	db *DB
+	tx *Tx // read only: the Tx only for its placeholders and dialect
 }
 
 // ReadCustomerValues runs fn on a snapshot of the database.
@@ -748,15 +713,7 @@ func (db *DB) ReadCustomerValues(ctx context.Context, fn func(*CustomerValueSnap
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback() // read only: nothing to commit
-	return fn(&CustomerValueSnapshot{tx: tx, db: db})
-}
-
-func (s *CustomerValueSnapshot) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.tx.QueryContext(ctx, s.db.rebind(query), args...)
-}
-
-func (s *CustomerValueSnapshot) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.tx.QueryRowContext(ctx, s.db.rebind(query), args...)
+	return fn(&CustomerValueSnapshot{tx: &Tx{tx: tx, db: db}})
 }
 
 // Totals sums customer_value. The referred customers' value is a scalar
@@ -766,7 +723,7 @@ func (s *CustomerValueSnapshot) Totals(ctx context.Context) (*CustomerValueTotal
 	var computedAt any
 	dest := append(t.sumsDest(), &t.RelatedSalesValue, &t.ExpectedPurchases, &t.LikelyActive, &t.Mercenaries, &t.Apostles,
 		&t.MinCLV, &t.MaxCLV, &computedAt, &t.ReferredValue)
-	err := s.queryRow(ctx, `SELECT `+customerValueSums+`,
+	err := s.tx.QueryRow(ctx, `SELECT `+customerValueSums+`,
 			COALESCE(SUM(related_sales_value), 0), COALESCE(SUM(expected_purchases), 0),
 			COALESCE(SUM(CASE WHEN p_alive >= 0.5 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN mercenary THEN 1 ELSE 0 END), 0),
@@ -794,11 +751,11 @@ func (s *CustomerValueSnapshot) SortedCLV(ctx context.Context, n, from, to int) 
 		return nil, nil
 	}
 	if from > n-to { // nearer the top: ranks [n−to, n−from) from the top, reversed
-		vals, err := s.floats(ctx, `SELECT clv FROM customer_value ORDER BY clv DESC LIMIT ? OFFSET ?`, to-from, n-to)
+		vals, err := queryAll(ctx, s.tx, scanValue[float64], `SELECT clv FROM customer_value ORDER BY clv DESC LIMIT ? OFFSET ?`, to-from, n-to)
 		slices.Reverse(vals)
 		return vals, err
 	}
-	return s.floats(ctx, `SELECT clv FROM customer_value ORDER BY clv LIMIT ? OFFSET ?`, to-from, from)
+	return queryAll(ctx, s.tx, scanValue[float64], `SELECT clv FROM customer_value ORDER BY clv LIMIT ? OFFSET ?`, to-from, from)
 }
 
 // CLVHistogram counts the rows per bar of a histogram of clv in currency
@@ -809,22 +766,21 @@ func (s *CustomerValueSnapshot) SortedCLV(ctx context.Context, n, from, to int) 
 func (s *CustomerValueSnapshot) CLVHistogram(ctx context.Context, lo, width float64, bars int) ([]int, error) {
 	const bar = `(clv / ? - ?) / ?`
 	last := bars - 1
-	rows, err := s.query(ctx, `SELECT bar, COUNT(*) FROM (
+	counts := make([]int, bars)
+	err := queryEach(ctx, s.tx, func(row rowScanner) error {
+		var b, n int
+		if err := row.Scan(&b, &n); err != nil {
+			return err
+		}
+		counts[max(0, min(b, last))] += n
+		return nil
+	}, `SELECT bar, COUNT(*) FROM (
 			SELECT CASE WHEN `+bar+` >= ? THEN ? ELSE CAST(FLOOR(`+bar+`) AS INTEGER) END AS bar FROM customer_value
 		) bars GROUP BY bar`, 100.0, lo, width, float64(last), last, 100.0, lo, width)
 	if err != nil {
 		return nil, fmt.Errorf("clv histogram: %w", err)
 	}
-	defer rows.Close()
-	counts := make([]int, bars)
-	for rows.Next() {
-		var b, n int
-		if err := rows.Scan(&b, &n); err != nil {
-			return nil, err
-		}
-		counts[max(0, min(b, last))] += n
-	}
-	return counts, rows.Err()
+	return counts, nil
 }
 
 // customerValueMetrics are the columns a Pareto curve can rank customers by.
@@ -845,7 +801,7 @@ func (s *CustomerValueSnapshot) MetricTotal(ctx context.Context, metric string) 
 	if err != nil {
 		return 0, 0, err
 	}
-	err = s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(`+col+`), 0) FROM customer_value`).Scan(&n, &total)
+	err = s.tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(`+col+`), 0) FROM customer_value`).Scan(&n, &total)
 	return n, total, err
 }
 
@@ -866,7 +822,7 @@ func (s *CustomerValueSnapshot) TopSums(ctx context.Context, metric string, rank
 	for i, k := range ranks {
 		args[i] = k
 	}
-	rows, err := s.query(ctx, `SELECT top_n, running_sum FROM (
+	err = queryMap(ctx, s.tx, out, scanPair[int, float64], `SELECT top_n, running_sum FROM (
 			SELECT ROW_NUMBER() OVER best AS top_n, SUM(`+col+`) OVER best AS running_sum
 			FROM customer_value
 			WINDOW best AS (ORDER BY `+col+` DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -874,54 +830,23 @@ func (s *CustomerValueSnapshot) TopSums(ctx context.Context, metric string, rank
 	if err != nil {
 		return nil, fmt.Errorf("top sums of %s: %w", metric, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int
-		var sum float64
-		if err := rows.Scan(&k, &sum); err != nil {
-			return nil, err
-		}
-		out[k] = sum
-	}
-	return out, rows.Err()
-}
-
-func (s *CustomerValueSnapshot) floats(ctx context.Context, query string, args ...any) ([]float64, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []float64
-	for rows.Next() {
-		var f float64
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LatestCLVFits returns the fits of the most recent refit (empty before the
 // first).
 func (db *DB) LatestCLVFits(ctx context.Context) ([]*CLVFit, error) {
-	rows, err := db.Query(ctx, `SELECT id, model, params, log_likelihood, customers, converged, detail, computed_at
+	return queryAll(ctx, db, scanCLVFit, `SELECT id, model, params, log_likelihood, customers, converged, detail, computed_at
 		FROM clv_fits WHERE computed_at = (SELECT MAX(computed_at) FROM clv_fits) ORDER BY id`)
-	if err != nil {
+}
+
+func scanCLVFit(row rowScanner) (*CLVFit, error) {
+	var f CLVFit
+	if err := row.Scan(&f.ID, &f.Model, &f.Params, &f.LogLikelihood, &f.Customers, &f.Converged, &f.Detail, &f.ComputedAt); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*CLVFit
-	for rows.Next() {
-		var f CLVFit
-		if err := rows.Scan(&f.ID, &f.Model, &f.Params, &f.LogLikelihood, &f.Customers, &f.Converged, &f.Detail, &f.ComputedAt); err != nil {
-			return nil, err
-		}
-		f.ComputedAt = f.ComputedAt.UTC()
-		out = append(out, &f)
-	}
-	return out, rows.Err()
+	f.ComputedAt = f.ComputedAt.UTC()
+	return &f, nil
 }
 
 // prefixed puts prefix before every column of a comma-separated list.
@@ -945,7 +870,7 @@ type ReferralNode struct {
 // ReferralChain returns everyone customerID referred, directly and down the
 // chain (at most 50 levels), breadth first, with each one's net purchases.
 func (db *DB) ReferralChain(ctx context.Context, customerID int64) ([]ReferralNode, error) {
-	rows, err := db.Query(ctx, `WITH RECURSIVE chain(id, depth, via) AS (
+	return queryAll(ctx, db, scanReferralNode, `WITH RECURSIVE chain(id, depth, via) AS (
 			SELECT id, 1, referred_by FROM customers WHERE referred_by = ?
 			UNION ALL
 			SELECT c.id, chain.depth + 1, c.referred_by FROM customers c JOIN chain ON c.referred_by = chain.id
@@ -955,19 +880,12 @@ func (db *DB) ReferralChain(ctx context.Context, customerID int64) ([]ReferralNo
 			COALESCE((SELECT SUM(p.total) FROM purchases p WHERE p.customer_id = chain.id), 0)
 		FROM chain JOIN customers c ON c.id = chain.id
 		ORDER BY chain.depth, chain.id`, customerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ReferralNode
-	for rows.Next() {
-		var n ReferralNode
-		var v int64
-		if err := rows.Scan(&n.CustomerID, &n.Depth, &n.ReferredBy, &n.Name, &v); err != nil {
-			return nil, err
-		}
-		n.Value = fresco.Money(v)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+}
+
+func scanReferralNode(row rowScanner) (ReferralNode, error) {
+	var n ReferralNode
+	var v int64
+	err := row.Scan(&n.CustomerID, &n.Depth, &n.ReferredBy, &n.Name, &v)
+	n.Value = fresco.Money(v)
+	return n, err
 }
