@@ -308,3 +308,13 @@ func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Tim
 	})
 	return ids, err
 }
+
+// CustomerName returns the customer's name (or e-mail when nameless).
+func (tx *Tx) CustomerName(ctx context.Context, id int64) (string, error) {
+	var name, email string
+	err := tx.QueryRow(ctx, `SELECT name, email FROM customers WHERE id = ?`, id).Scan(&name, &email)
+	if name == "" {
+		name = email
+	}
+	return name, notFound(err, "customer", id)
+}

@@ -283,3 +283,28 @@ func (db *DB) CountEmployees(ctx context.Context) (int, error) {
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
 	return n, err
 }
+
+// LocationStaff returns the active employees based at the location.
+func (tx *Tx) LocationStaff(ctx context.Context, locationID int64) ([]int64, error) {
+	return queryAll(ctx, tx, scanValue[int64], `SELECT id FROM employees WHERE location_id = ? AND active ORDER BY id`, locationID)
+}
+
+// EmployeeBrief is an employee's id, name, role and whether they are active.
+func (tx *Tx) EmployeeBrief(ctx context.Context, id int64) (name string, role fresco.Role, active bool, err error) {
+	var r string
+	err = tx.QueryRow(ctx, `SELECT name, role, active FROM employees WHERE id = ?`, id).Scan(&name, &r, &active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, fresco.Errorf(fresco.ENOTFOUND, "employee %d not found", id)
+	}
+	return name, fresco.Role(r), active, err
+}
+
+// ActiveEmployee reports whether the employee exists and is active.
+func (tx *Tx) ActiveEmployee(ctx context.Context, id int64) (bool, error) {
+	var active bool
+	err := tx.QueryRow(ctx, `SELECT active FROM employees WHERE id = ?`, id).Scan(&active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return active, err
+}

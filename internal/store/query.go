@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // Querier is what a DB (reader pool for queries, writer for statements) and a
@@ -110,4 +112,11 @@ func forUpdate(q Querier) string {
 		return ` FOR UPDATE`
 	}
 	return ""
+}
+
+// scanIDMoney scans an (id, amount in cents) row, for queryMap.
+func scanIDMoney(row rowScanner) (int64, fresco.Money, error) {
+	var id, cents int64
+	err := row.Scan(&id, &cents)
+	return id, fresco.Money(cents), err
 }
