@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -270,10 +269,9 @@ func (tx *Tx) MoveCaseRecords(ctx context.Context, from, into int64) error {
 // PurchaseOwner returns the customer and location of a purchase, for checking
 // that a case's purchase belongs to its customer.
 func (tx *Tx) PurchaseOwner(ctx context.Context, purchaseID int64) (customerID, locationID *int64, err error) {
-	var c, l sql.NullInt64
-	err = tx.QueryRow(ctx, `SELECT customer_id, location_id FROM purchases WHERE id = ?`, purchaseID).Scan(&c, &l)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, invalid("purchase_id", "purchase %d does not exist", purchaseID)
+	a, err := tx.PurchaseAttribution(ctx, purchaseID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ptrID(c), ptrID(l), err
+	return a.CustomerID, a.LocationID, nil
 }

@@ -1,20 +1,18 @@
 package store
 
+// Lists are ordered by id and paged with an opaque cursor: the last id seen,
+// base64-encoded so that clients treat it as a token rather than a number.
+
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// Lists are ordered by id and paged with an opaque cursor: the last id seen,
-// base64-encoded so that clients treat it as a token rather than a number.
 
 const (
 	defaultLimit = 50
@@ -56,59 +54,6 @@ func nextCursor(n, limit int, lastID int64) string {
 		return ""
 	}
 	return encodeCursor(lastID)
-}
-
-// Null helpers: the domain uses pointers for optional references.
-
-func nullID(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func ptrID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
-}
-
-func nullTime(p *time.Time) any {
-	if p == nil {
-		return nil
-	}
-	return p.UTC()
-}
-
-func ptrTime(n sql.NullTime) *time.Time {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Time.UTC()
-	return &v
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func encodeTags(tags []string) string {
-	if len(tags) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(tags)
-	return string(b)
-}
-
-func decodeTags(s string) []string {
-	var tags []string
-	json.Unmarshal([]byte(s), &tags)
-	return tags
 }
 
 // listPage runs the paged list query most List methods share —

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -317,4 +318,18 @@ func (tx *Tx) CustomerName(ctx context.Context, id int64) (string, error) {
 		name = email
 	}
 	return name, notFound(err, "customer", id)
+}
+
+func encodeTags(tags []string) string {
+	if len(tags) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
+
+func decodeTags(s string) []string {
+	var tags []string
+	json.Unmarshal([]byte(s), &tags)
+	return tags
 }
