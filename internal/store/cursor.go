@@ -60,18 +60,18 @@ func nextCursor(n, limit int, lastID int64) string {
 // SELECT columns FROM table WHERE conditions ORDER BY id LIMIT limit. The
 // table, columns and conditions are this package's own strings; values go in
 // args.
-func listPage[T any](ctx context.Context, db *DB, columns, table string, where []string, args []any, limit int,
+func listPage[T any](ctx context.Context, q Querier, columns, table string, where []string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	return queryPage(ctx, db, `SELECT `+columns+` FROM `+table+` WHERE `+strings.Join(where, " AND ")+
+	return queryPage(ctx, q, `SELECT `+columns+` FROM `+table+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY id LIMIT ?`, args, limit, scan, id)
 }
 
 // queryPage runs a paged query that ends in "LIMIT ?" (limit is appended to
 // args), scans each row and returns the page with the cursor of the next one:
 // the id of its last row.
-func queryPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
+func queryPage[T any](ctx context.Context, q Querier, query string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	list, err := queryAll(ctx, db, scan, query, append(args, limit)...)
+	list, err := queryAll(ctx, q, scan, query, append(args, limit)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -129,9 +129,9 @@ func invalidCursor() error {
 
 // queryKeysetPage is queryPage for a query ordered by a value and then id:
 // the next cursor holds the last row's key as well as its id.
-func queryKeysetPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
+func queryKeysetPage[T any](ctx context.Context, q Querier, query string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64, sort string, key func(*T) any) ([]*T, string, error) {
-	list, next, err := queryPage(ctx, db, query, args, limit, scan, id)
+	list, next, err := queryPage(ctx, q, query, args, limit, scan, id)
 	if err != nil || next == "" {
 		return list, next, err
 	}
