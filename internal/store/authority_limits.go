@@ -38,11 +38,7 @@ func (db *DB) AuthorityLimits(ctx context.Context) ([]AuthorityLimit, error) {
 
 // AuthorityLimitsFor returns the limits of the given scopes.
 func (tx *Tx) AuthorityLimitsFor(ctx context.Context, scopes ...string) ([]AuthorityLimit, error) {
-	args := make([]any, len(scopes))
-	for i, s := range scopes {
-		args[i] = s
-	}
-	return queryAll(ctx, tx, scanLimit, `SELECT scope, kind, amount FROM authority_limits WHERE scope IN (`+placeholders(len(scopes))+`)`, args...)
+	return queryAll(ctx, tx, scanLimit, `SELECT scope, kind, amount FROM authority_limits WHERE scope IN (`+placeholders(len(scopes))+`)`, asArgs(scopes)...)
 }
 
 // SetAuthorityLimit creates or replaces one limit.

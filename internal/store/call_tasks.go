@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -128,23 +127,20 @@ func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*CallTask,
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where, args := []string{"t.id > ?"}, []any{after}
-	switch {
-	case f.EmployeeID != nil && f.TeamID != nil:
-		where, args = append(where, "(t.employee_id = ? OR (t.employee_id IS NULL AND t.team_id = ?))"), append(args, *f.EmployeeID, *f.TeamID)
-	case f.EmployeeID != nil:
-		where, args = append(where, "t.employee_id = ?"), append(args, *f.EmployeeID)
-	case f.TeamID != nil:
-		where, args = append(where, "t.team_id = ?"), append(args, *f.TeamID)
+	var w conditions
+	w.add("t.id > ?", after)
+	if f.EmployeeID != nil && f.TeamID != nil {
+		w.add("(t.employee_id = ? OR (t.employee_id IS NULL AND t.team_id = ?))", *f.EmployeeID, *f.TeamID)
+	} else {
+		w.idIs("t.employee_id", f.EmployeeID)
+		w.idIs("t.team_id", f.TeamID)
 	}
-	if f.Status != "" {
-		where, args = append(where, "t.status = ?"), append(args, f.Status)
-	}
+	w.textIs("t.status", f.Status)
 	if !f.DueBefore.IsZero() {
-		where, args = append(where, "t.due_at < ?"), append(args, f.DueBefore.UTC())
+		w.add("t.due_at < ?", f.DueBefore.UTC())
 	}
-	return queryPage(ctx, db, `SELECT `+callTaskColumns+callTaskFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY t.id LIMIT ?`, args, limit, scanCallTask,
+	return queryPage(ctx, db, `SELECT `+callTaskColumns+callTaskFrom+` WHERE `+w.sql()+
+		` ORDER BY t.id LIMIT ?`, w.args, limit, scanCallTask,
 		func(x *CallTask) int64 { return x.ID })
 }
 

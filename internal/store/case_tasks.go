@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -89,27 +88,13 @@ type TaskFilter struct {
 }
 
 func listTasks(ctx context.Context, q Querier, f TaskFilter) ([]*CaseTask, error) {
-	where := []string{"1 = 1"}
-	var args []any
-	if f.CaseID != nil {
-		where = append(where, "case_id = ?")
-		args = append(args, *f.CaseID)
-	}
-	if f.AssigneeID != nil {
-		where = append(where, "assignee_id = ?")
-		args = append(args, *f.AssigneeID)
-	}
-	if f.Kind != "" {
-		where = append(where, "kind = ?")
-		args = append(args, f.Kind)
-	}
-	if f.Status != "" {
-		where = append(where, "status = ?")
-		args = append(args, f.Status)
-	}
-	args = append(args, pageLimit(f.Limit))
-	return queryAll(ctx, q, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY due_at, id LIMIT ?`, args...)
+	var w conditions
+	w.idIs("case_id", f.CaseID)
+	w.idIs("assignee_id", f.AssigneeID)
+	w.textIs("kind", f.Kind)
+	w.textIs("status", f.Status)
+	return queryAll(ctx, q, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE `+w.sql()+
+		` ORDER BY due_at, id LIMIT ?`, append(w.args, pageLimit(f.Limit))...)
 }
 
 // ListTasks returns tasks by due time.

@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -180,48 +179,26 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*Case, string, err
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	var where []string
-	var args []any
+	var w conditions
 	if after > 0 {
-		where = append(where, "id < ?")
-		args = append(args, after)
+		w.add("id < ?", after)
 	}
 	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+placeholders(len(f.Statuses))+")")
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
+		w.add("status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
 	}
-	if f.OwnerID != nil {
-		where = append(where, "owner_id = ?")
-		args = append(args, *f.OwnerID)
-	}
+	w.idIs("owner_id", f.OwnerID)
 	if f.WatcherID != nil {
-		where = append(where, "(owner_id = ? OR id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))")
-		args = append(args, *f.WatcherID, *f.WatcherID)
+		w.add("(owner_id = ? OR id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
 	}
 	if f.TeamID != nil {
-		where = append(where, "owner_id IN (SELECT id FROM employees WHERE team_id = ?)")
-		args = append(args, *f.TeamID)
+		w.add("owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
 	}
-	if f.CustomerID != nil {
-		where = append(where, "customer_id = ?")
-		args = append(args, *f.CustomerID)
-	}
-	if f.LocationID != nil {
-		where = append(where, "location_id = ?")
-		args = append(args, *f.LocationID)
-	}
+	w.idIs("customer_id", f.CustomerID)
+	w.idIs("location_id", f.LocationID)
 	if f.DeadlineBefore != nil {
-		where = append(where, "status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))")
-		args = append(args, utc(*f.DeadlineBefore))
+		w.add("status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))", utc(*f.DeadlineBefore))
 	}
-	q := `SELECT ` + caseColumns + ` FROM recovery_cases`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	return queryPage(ctx, db, q, args, limit, scanCase,
+	return queryPage(ctx, db, `SELECT `+caseColumns+` FROM recovery_cases WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`, w.args, limit, scanCase,
 		func(x *Case) int64 { return x.ID })
 }
 
@@ -236,7 +213,7 @@ func (tx *Tx) OpenCasesOf(ctx context.Context, customerID int64) ([]*Case, error
 // special attention. Customers without one are absent from the map.
 func (db *DB) CustomersNeedingAttention(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	err := forChunks(int64Keys(ids), func(chunk []any) error {
+	err := forChunks(asArgs(ids), func(chunk []any) error {
 		return queryMap(ctx, db, out, scanIDSet, `SELECT DISTINCT customer_id FROM recovery_cases
 			WHERE status IN ('open','resolved') AND customer_id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
@@ -58,12 +57,11 @@ func nextCursor(n, limit int, lastID int64) string {
 
 // listPage runs the paged list query most List methods share —
 // SELECT columns FROM table WHERE conditions ORDER BY id LIMIT limit. The
-// table, columns and conditions are this package's own strings; values go in
-// args.
-func listPage[T any](ctx context.Context, q Querier, columns, table string, where []string, args []any, limit int,
+// table and columns are this package's own strings.
+func listPage[T any](ctx context.Context, q Querier, columns, table string, w *conditions, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	return queryPage(ctx, q, `SELECT `+columns+` FROM `+table+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY id LIMIT ?`, args, limit, scan, id)
+	return queryPage(ctx, q, `SELECT `+columns+` FROM `+table+` WHERE `+w.sql()+
+		` ORDER BY id LIMIT ?`, w.args, limit, scan, id)
 }
 
 // queryPage runs a paged query that ends in "LIMIT ?" (limit is appended to

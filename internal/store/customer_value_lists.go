@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -105,19 +104,16 @@ func (s customerValueSort) after(name, cursor string) (string, []any, error) {
 }
 
 // customerValueWhere is the WHERE of a filter (without the cursor).
-func customerValueWhere(f CustomerValueFilter) ([]string, []any) {
-	where := []string{"1 = 1"}
-	var args []any
-	if f.Segment != "" {
-		where, args = append(where, "v.segment = ?"), append(args, f.Segment)
-	}
+func customerValueWhere(f CustomerValueFilter) *conditions {
+	var w conditions
+	w.textIs("v.segment", f.Segment)
 	if f.Mercenary {
-		where = append(where, "v.mercenary")
+		w.add("v.mercenary")
 	}
 	if f.Apostle {
-		where = append(where, "v.apostle")
+		w.add("v.apostle")
 	}
-	return where, args
+	return &w
 }
 
 // customerValueSelect reads rows of customer_value with the customer's name.
@@ -132,8 +128,9 @@ func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 	if err != nil {
 		return nil, err
 	}
-	where, args := customerValueWhere(f)
-	q := customerValueSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + sort.orderBy()
+	w := customerValueWhere(f)
+	q := customerValueSelect + ` WHERE ` + w.sql() + ` ORDER BY ` + sort.orderBy()
+	args := w.args
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -156,18 +153,18 @@ func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	where, args := customerValueWhere(f)
+	w := customerValueWhere(f)
 	if f.Cursor != "" {
 		cond, condArgs, err := sort.after(name, f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where, args = append(where, cond), append(args, condArgs...)
+		w.add(cond, condArgs...)
 	}
-	q := customerValueSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + sort.orderBy() + ` LIMIT ?`
+	q := customerValueSelect + ` WHERE ` + w.sql() + ` ORDER BY ` + sort.orderBy() + ` LIMIT ?`
 	id := func(v *CustomerValue) int64 { return v.CustomerID }
 	if sort.key == nil {
-		return queryPage(ctx, db, q, args, pageLimit(f.Limit), scanNamedCustomerValue, id)
+		return queryPage(ctx, db, q, w.args, pageLimit(f.Limit), scanNamedCustomerValue, id)
 	}
-	return queryKeysetPage(ctx, db, q, args, pageLimit(f.Limit), scanNamedCustomerValue, id, name, sort.key)
+	return queryKeysetPage(ctx, db, q, w.args, pageLimit(f.Limit), scanNamedCustomerValue, id, name, sort.key)
 }

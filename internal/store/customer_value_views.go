@@ -204,15 +204,11 @@ func (s *CustomerValueSnapshot) TopSums(ctx context.Context, metric string, rank
 	if len(ranks) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ranks))
-	for i, k := range ranks {
-		args[i] = k
-	}
 	err = queryMap(ctx, s.tx, out, scanPair[int, float64], `SELECT top_n, running_sum FROM (
 			SELECT ROW_NUMBER() OVER best AS top_n, SUM(`+col+`) OVER best AS running_sum
 			FROM customer_value
 			WINDOW best AS (ORDER BY `+col+` DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-		) ranked WHERE top_n IN (`+placeholders(len(ranks))+`)`, args...)
+		) ranked WHERE top_n IN (`+placeholders(len(ranks))+`)`, asArgs(ranks)...)
 	if err != nil {
 		return nil, fmt.Errorf("top sums of %s: %w", metric, err)
 	}

@@ -221,26 +221,18 @@ func (db *DB) ListCustomers(ctx context.Context, f CustomerFilter) ([]*fresco.Cu
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
+	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)")
-		args = append(args, like, like, like, like)
+		w.add("(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)", like, like, like, like)
 	}
-	if f.AcquisitionSource != "" {
-		where = append(where, "acquisition_source = ?")
-		args = append(args, f.AcquisitionSource)
-	}
-	if f.ReferredBy != nil {
-		where = append(where, "referred_by = ?")
-		args = append(args, *f.ReferredBy)
-	}
+	w.textIs("acquisition_source", f.AcquisitionSource)
+	w.idIs("referred_by", f.ReferredBy)
 	if f.Tag != "" {
-		where = append(where, "tags LIKE ?")
-		args = append(args, `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
+		w.add("tags LIKE ?", `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
 	}
-	return listPage(ctx, db, customerColumns, "customers", where, args, limit, scanCustomer,
+	return listPage(ctx, db, customerColumns, "customers", &w, limit, scanCustomer,
 		func(x *fresco.Customer) int64 { return x.ID })
 }
 

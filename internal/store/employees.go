@@ -215,30 +215,19 @@ func (db *DB) ListEmployees(ctx context.Context, f EmployeeFilter) ([]*fresco.Em
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
+	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR email LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(name) LIKE ? OR email LIKE ?)", like, like)
 	}
-	if f.Role != "" {
-		where = append(where, "role = ?")
-		args = append(args, string(f.Role))
-	}
-	if f.LocationID != nil {
-		where = append(where, "location_id = ?")
-		args = append(args, *f.LocationID)
-	}
-	if f.TeamID != nil {
-		where = append(where, "team_id = ?")
-		args = append(args, *f.TeamID)
-	}
+	w.textIs("role", string(f.Role))
+	w.idIs("location_id", f.LocationID)
+	w.idIs("team_id", f.TeamID)
 	if f.Active != nil {
-		where = append(where, "active = ?")
-		args = append(args, *f.Active)
+		w.add("active = ?", *f.Active)
 	}
-	return listPage(ctx, db, employeeColumns, "employees", where, args, limit,
+	return listPage(ctx, db, employeeColumns, "employees", &w, limit,
 		func(r rowScanner) (*fresco.Employee, error) { return scanEmployee(r) },
 		func(x *fresco.Employee) int64 { return x.ID })
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -67,8 +66,8 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 	if groupBy == GroupNone {
 		groupCols = col
 	}
-	where, args := f.where()
-	where = append(where, col+" IS NOT NULL")
+	w := f.where()
+	w.add(col + " IS NOT NULL")
 	var list []*ScoreGroup
 	byKey := map[string]*ScoreGroup{}
 	err := queryEach(ctx, db, func(row rowScanner) error {
@@ -89,7 +88,7 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 		JOIN listening_posts p ON p.id = r.post_id
 		LEFT JOIN employees e ON e.id = r.employee_id
 		LEFT JOIN locations l ON l.id = r.location_id
-		WHERE `+strings.Join(where, " AND ")+` GROUP BY `+groupCols+` ORDER BY 1`, args...)
+		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,12 +107,12 @@ type ItemScore struct {
 // ItemScores returns every scored non-NPS answer of responses that also
 // carry an NPS answer, for "which items move NPS".
 func (db *DB) ItemScores(ctx context.Context, f ResponseFilter) ([]ItemScore, error) {
-	where, args := f.where()
+	w := f.where()
 	return queryAll(ctx, db, scanItemScore, `SELECT r.id, r.nps, a.type, a.item, a.question, a.score FROM responses r
 		JOIN listening_posts p ON p.id = r.post_id
 		JOIN response_answers a ON a.response_id = r.id
-		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND `+strings.Join(where, " AND ")+`
-		ORDER BY r.id`, args...)
+		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND `+w.sql()+`
+		ORDER BY r.id`, w.args...)
 }
 
 // scanItemScore names the item by its item key, else a rating's question,
@@ -157,21 +156,12 @@ func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*
 		}
 		return a
 	}
-	rng := func(col string) (string, []any) {
-		var w []string
-		var args []any
-		if !from.IsZero() {
-			w, args = append(w, col+" >= ?"), append(args, from.UTC())
-		}
-		if !to.IsZero() {
-			w, args = append(w, col+" < ?"), append(args, to.UTC())
-		}
-		if len(w) == 0 {
-			return "1 = 1", nil
-		}
-		return strings.Join(w, " AND "), args
+	within := func(col string) *conditions {
+		var w conditions
+		w.within(col, from, to)
+		return &w
 	}
-	w, args := rng("responded_at")
+	w := within("responded_at")
 	err := queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var at time.Time
@@ -185,11 +175,11 @@ func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*
 			a.Delays = append(a.Delays, at.Sub(bought.Time))
 		}
 		return nil
-	}, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w, args...)
+	}, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w.sql(), w.args...)
 	if err != nil {
 		return nil, err
 	}
-	w, args = rng("i.created_at")
+	w = within("i.created_at")
 	err = queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var asked, answered int
@@ -201,14 +191,14 @@ func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*
 		a.Answered += answered
 		return nil
 	}, `SELECT s.post_id, COUNT(*), SUM(CASE WHEN i.used_at IS NULL THEN 0 ELSE 1 END)
-		FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id WHERE `+w+` GROUP BY s.post_id`, args...)
+		FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id WHERE `+w.sql()+` GROUP BY s.post_id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
-	w, args = rng("due_at")
+	w = within("due_at")
 	var asked, answered int
 	err = db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
-		FROM call_tasks WHERE status <> 'skipped' AND `+w, args...).Scan(&asked, &answered)
+		FROM call_tasks WHERE status <> 'skipped' AND `+w.sql(), w.args...).Scan(&asked, &answered)
 	if err != nil {
 		return nil, err
 	}

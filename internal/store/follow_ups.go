@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -128,34 +127,22 @@ func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*FollowUp,
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where = append(where, "f.status = ?")
-		args = append(args, f.Status)
-	}
+	var w conditions
+	w.textIs("f.status", f.Status)
 	if f.OwnerID > 0 {
-		where = append(where, "f.owner_id = ?")
-		args = append(args, f.OwnerID)
+		w.add("f.owner_id = ?", f.OwnerID)
 	}
 	if f.Overdue {
-		where = append(where, "f.status = 'open' AND f.due_at < ?")
-		args = append(args, f.Now.UTC())
+		w.add("f.status = 'open' AND f.due_at < ?", f.Now.UTC())
 	}
 	if f.Cursor != "" {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, "f.id > ?")
-		args = append(args, after)
+		w.add("f.id > ?", after)
 	}
-	q := `SELECT ` + followUpColumns + followUpFrom
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY f.id LIMIT ?`
-	return queryPage(ctx, db, q, args, limit, scanFollowUp,
+	return queryPage(ctx, db, `SELECT `+followUpColumns+followUpFrom+` WHERE `+w.sql()+` ORDER BY f.id LIMIT ?`, w.args, limit, scanFollowUp,
 		func(x *FollowUp) int64 { return x.ID })
 }
 

@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -97,23 +96,12 @@ type GestureFilter struct {
 
 // ListGestures returns ledger entries, oldest first.
 func (db *DB) ListGestures(ctx context.Context, f GestureFilter) ([]*Gesture, error) {
-	where := []string{"1 = 1"}
-	var args []any
-	if f.CaseID != nil {
-		where = append(where, "case_id = ?")
-		args = append(args, *f.CaseID)
-	}
-	if f.CustomerID != nil {
-		where = append(where, "customer_id = ?")
-		args = append(args, *f.CustomerID)
-	}
-	if f.Status != "" {
-		where = append(where, "status = ?")
-		args = append(args, f.Status)
-	}
-	args = append(args, pageLimit(f.Limit))
-	return queryAll(ctx, db, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY id LIMIT ?`, args...)
+	var w conditions
+	w.idIs("case_id", f.CaseID)
+	w.idIs("customer_id", f.CustomerID)
+	w.textIs("status", f.Status)
+	return queryAll(ctx, db, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE `+w.sql()+
+		` ORDER BY id LIMIT ?`, append(w.args, pageLimit(f.Limit))...)
 }
 
 // GrantedOnCase is what has been granted (or is waiting for approval) on a
@@ -129,7 +117,7 @@ func (tx *Tx) GrantedOnCase(ctx context.Context, caseID int64, requestedBy strin
 // sits against each customer's value.
 func (db *DB) GestureTotals(ctx context.Context, customerIDs []int64) (map[int64]fresco.Money, error) {
 	out := map[int64]fresco.Money{}
-	err := forChunks(int64Keys(customerIDs), func(chunk []any) error {
+	err := forChunks(asArgs(customerIDs), func(chunk []any) error {
 		return queryMap(ctx, db, out, scanIDMoney, `SELECT customer_id, SUM(amount) FROM gestures WHERE status = 'granted'
 			AND customer_id IN (`+placeholders(len(chunk))+`) GROUP BY customer_id`, chunk...)
 	})

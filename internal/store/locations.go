@@ -105,13 +105,12 @@ func (db *DB) ListLocations(ctx context.Context, f LocationFilter) ([]*fresco.Lo
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
+	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR LOWER(address) LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(name) LIKE ? OR LOWER(address) LIKE ?)", like, like)
 	}
-	return listPage(ctx, db, locationColumns, "locations", where, args, limit, scanLocation,
+	return listPage(ctx, db, locationColumns, "locations", &w, limit, scanLocation,
 		func(x *fresco.Location) int64 { return x.ID })
 }

@@ -119,8 +119,7 @@ func (tx *Tx) Recipients(ctx context.Context, ids []int64) ([]Recipient, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := int64Keys(ids)
-	return queryAll(ctx, tx, scanRecipient, `SELECT id, name, email, active FROM employees WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
+	return queryAll(ctx, tx, scanRecipient, `SELECT id, name, email, active FROM employees WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, asArgs(ids)...)
 }
 
 func scanRecipient(row rowScanner) (Recipient, error) {

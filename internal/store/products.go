@@ -172,17 +172,13 @@ func (db *DB) ListProducts(ctx context.Context, f ProductFilter) ([]*fresco.Prod
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
+	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)", like, like)
 	}
-	if f.Category != "" {
-		where = append(where, "category = ?")
-		args = append(args, f.Category)
-	}
-	return listPage(ctx, db, productColumns, "products", where, args, limit, scanProduct,
+	w.textIs("category", f.Category)
+	return listPage(ctx, db, productColumns, "products", &w, limit, scanProduct,
 		func(x *fresco.Product) int64 { return x.ID })
 }

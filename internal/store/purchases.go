@@ -13,7 +13,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -170,25 +169,14 @@ func (db *DB) ListPurchases(ctx context.Context, f PurchaseFilter) ([]*fresco.Pu
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where, args := []string{"id > ?"}, []any{after}
-	for _, c := range []struct {
-		column string
-		value  *int64
-	}{{"customer_id", f.CustomerID}, {"location_id", f.LocationID}, {"served_by", f.ServedBy}} {
-		if c.value != nil {
-			where = append(where, c.column+" = ?")
-			args = append(args, *c.value)
-		}
-	}
-	if !f.From.IsZero() {
-		where, args = append(where, "purchased_at >= ?"), append(args, f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "purchased_at < ?"), append(args, f.To.UTC())
-	}
-	args = append(args, limit)
+	var w conditions
+	w.add("id > ?", after)
+	w.idIs("customer_id", f.CustomerID)
+	w.idIs("location_id", f.LocationID)
+	w.idIs("served_by", f.ServedBy)
+	w.within("purchased_at", f.From, f.To)
 	list, err := db.queryPurchases(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+		w.sql()+` ORDER BY id LIMIT ?`, append(w.args, limit)...)
 	if err != nil {
 		return nil, "", err
 	}

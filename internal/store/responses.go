@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -238,43 +237,30 @@ type ResponseFilter struct {
 	Limit       int
 }
 
-func (f ResponseFilter) where() ([]string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	if !f.From.IsZero() {
-		where, args = append(where, "r.responded_at >= ?"), append(args, f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "r.responded_at < ?"), append(args, f.To.UTC())
-	}
-	if f.PostSlug != "" {
-		where, args = append(where, "p.slug = ?"), append(args, f.PostSlug)
-	}
-	for _, c := range []struct {
-		col string
-		v   *int64
-	}{{"r.survey_id", f.SurveyID}, {"r.customer_id", f.CustomerID}, {"r.employee_id", f.EmployeeID}, {"r.location_id", f.LocationID}} {
-		if c.v != nil {
-			where, args = append(where, c.col+" = ?"), append(args, *c.v)
-		}
-	}
-	if f.Segment != "" {
-		where, args = append(where, "r.segment = ?"), append(args, f.Segment)
-	}
+func (f ResponseFilter) where() *conditions {
+	var w conditions
+	w.within("r.responded_at", f.From, f.To)
+	w.textIs("p.slug", f.PostSlug)
+	w.idIs("r.survey_id", f.SurveyID)
+	w.idIs("r.customer_id", f.CustomerID)
+	w.idIs("r.employee_id", f.EmployeeID)
+	w.idIs("r.location_id", f.LocationID)
+	w.textIs("r.segment", f.Segment)
 	if f.Labelled != nil {
 		if *f.Labelled {
-			where = append(where, "r.categorised_by <> ''")
+			w.add("r.categorised_by <> ''")
 		} else {
-			where = append(where, "r.categorised_by = ''")
+			w.add("r.categorised_by = ''")
 		}
 	}
 	if f.WithComment {
-		where = append(where, "r.comment <> ''")
+		w.add("r.comment <> ''")
 	}
 	if f.Category != "" {
 		// categories is a JSON array of slugs; slugs hold no quotes.
-		where, args = append(where, "r.categories LIKE ?"), append(args, `%"`+f.Category+`"%`)
+		w.add("r.categories LIKE ?", `%"`+f.Category+`"%`)
 	}
-	return where, args
+	return &w
 }
 
 // ListResponses returns a page of responses with their answers, newest first.
@@ -284,13 +270,12 @@ func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response,
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where, args := f.where()
+	w := f.where()
 	if before > 0 {
-		where, args = append(where, "r.id < ?"), append(args, before)
+		w.add("r.id < ?", before)
 	}
-	args = append(args, limit)
 	list, err := db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id DESC LIMIT ?`, args...)
+		WHERE `+w.sql()+` ORDER BY r.id DESC LIMIT ?`, append(w.args, limit)...)
 	if err != nil {
 		return nil, "", err
 	}

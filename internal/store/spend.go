@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -72,21 +71,11 @@ func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
-	if !f.From.IsZero() {
-		where = append(where, "period_end >= ?")
-		args = append(args, dateOf(f.From))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "period_start <= ?")
-		args = append(args, dateOf(f.To))
-	}
-	if f.Channel != "" {
-		where = append(where, "channel = ?")
-		args = append(args, f.Channel)
-	}
-	return listPage(ctx, db, spendColumns, "marketing_spend", where, args, limit, scanSpend,
+	var w conditions
+	w.add("id > ?", after)
+	w.spendOverlaps(dateOf(f.From), dateOf(f.To))
+	w.textIs("channel", f.Channel)
+	return listPage(ctx, db, spendColumns, "marketing_spend", &w, limit, scanSpend,
 		func(x *fresco.MarketingSpend) int64 { return x.ID })
 }
 
@@ -100,16 +89,8 @@ func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.
 // exactly and the total is rounded once, half up, to the cent.
 func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fresco.Money, error) {
 	from, to = dateOf(from), dateOf(to)
-	where := []string{"1 = 1"}
-	var args []any
-	if !from.IsZero() {
-		where = append(where, "period_end >= ?")
-		args = append(args, from)
-	}
-	if !to.IsZero() {
-		where = append(where, "period_start <= ?")
-		args = append(args, to)
-	}
+	var w conditions
+	w.spendOverlaps(from, to)
 	total := new(big.Rat)
 	err := queryEach(ctx, db, func(row rowScanner) error {
 		var (
@@ -137,11 +118,22 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 		share := new(big.Int).Mul(big.NewInt(amount), big.NewInt(overlap))
 		total.Add(total, new(big.Rat).SetFrac(share, big.NewInt(days)))
 		return nil
-	}, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+strings.Join(where, " AND "), args...)
+	}, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+w.sql(), w.args...)
 	if err != nil {
 		return 0, err
 	}
 	return roundRat(total), nil
+}
+
+// spendOverlaps adds the conditions of a spend period sharing a day with the
+// dates from..to, both inclusive; a zero date leaves that end open.
+func (c *conditions) spendOverlaps(from, to time.Time) {
+	if !from.IsZero() {
+		c.add("period_end >= ?", from)
+	}
+	if !to.IsZero() {
+		c.add("period_start <= ?", to)
+	}
 }
 
 // roundRat rounds r to the nearest integer, halves away from zero.

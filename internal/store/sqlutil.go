@@ -44,12 +44,13 @@ func forChunks(keys []any, fn func(chunk []any) error) error {
 	return nil
 }
 
-func int64Keys(ids []int64) []any {
-	keys := make([]any, len(ids))
-	for i, id := range ids {
-		keys[i] = id
+// asArgs returns values as the arguments of a query's placeholders.
+func asArgs[T any](values []T) []any {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
 	}
-	return keys
+	return args
 }
 
 func nullID(p *int64) any {

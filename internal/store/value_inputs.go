@@ -8,7 +8,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -94,14 +93,9 @@ func (c CustomerPeriod) Profit() fresco.Money { return c.Revenue - c.Cost }
 // CustomerPeriods aggregates each customer's purchases in [from, to) (zero
 // times leave that end open), in customer id order.
 func (db *DB) CustomerPeriods(ctx context.Context, from, to time.Time) ([]CustomerPeriod, error) {
-	where := []string{"p.customer_id IS NOT NULL"}
-	var args []any
-	if !from.IsZero() {
-		where, args = append(where, "p.purchased_at >= ?"), append(args, from.UTC())
-	}
-	if !to.IsZero() {
-		where, args = append(where, "p.purchased_at < ?"), append(args, to.UTC())
-	}
+	var w conditions
+	w.add("p.customer_id IS NOT NULL")
+	w.within("p.purchased_at", from, to)
 	q := `SELECT p.customer_id,
 			SUM(CASE WHEN p.total > 0 THEN 1 ELSE 0 END),
 			SUM(CASE WHEN p.total < 0 THEN 1 ELSE 0 END),
@@ -117,9 +111,9 @@ func (db *DB) CustomerPeriods(ctx context.Context, from, to time.Time) ([]Custom
 			FROM purchase_lines l JOIN products pr ON pr.id = l.product_id
 			GROUP BY l.purchase_id
 		) c ON c.purchase_id = p.id
-		WHERE ` + strings.Join(where, " AND ") + `
+		WHERE ` + w.sql() + `
 		GROUP BY p.customer_id ORDER BY p.customer_id`
-	out, err := queryAll(ctx, db, scanCustomerPeriod, q, args...)
+	out, err := queryAll(ctx, db, scanCustomerPeriod, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("customer periods: %w", err)
 	}
@@ -263,18 +257,12 @@ func scanCategorySales(row rowScanner) (CategorySales, error) {
 // NewCustomers counts the customers whose first purchase with a positive
 // total falls in [from, to) (zero times leave that end open).
 func (db *DB) NewCustomers(ctx context.Context, from, to time.Time) (int, error) {
-	where := []string{"1 = 1"}
-	var args []any
-	if !from.IsZero() {
-		where, args = append(where, "f.at >= ?"), append(args, from.UTC())
-	}
-	if !to.IsZero() {
-		where, args = append(where, "f.at < ?"), append(args, to.UTC())
-	}
+	var w conditions
+	w.within("f.at", from, to)
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (
 			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
 			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
-		) f WHERE `+strings.Join(where, " AND "), args...).Scan(&n)
+		) f WHERE `+w.sql(), w.args...).Scan(&n)
 	return n, err
 }
