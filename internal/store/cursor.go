@@ -56,12 +56,18 @@ func nextCursor(n, limit int, lastID int64) string {
 }
 
 // listPage runs the paged list query most List methods share —
-// SELECT columns FROM table WHERE conditions ORDER BY id LIMIT limit. The
+// SELECT columns FROM table WHERE conditions AND id > cursor ORDER BY id
+// LIMIT limit — and returns the page with the cursor of the next one. The
 // table and columns are this package's own strings.
-func listPage[T any](ctx context.Context, q Querier, columns, table string, w *conditions, limit int,
+func listPage[T any](ctx context.Context, q Querier, columns, table string, w *conditions, cursor string, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	w.add("id > ?", after)
 	return queryPage(ctx, q, `SELECT `+columns+` FROM `+table+` WHERE `+w.sql()+
-		` ORDER BY id LIMIT ?`, w.args, limit, scan, id)
+		` ORDER BY id LIMIT ?`, w.args, pageLimit(limit), scan, id)
 }
 
 // queryPage runs a paged query that ends in "LIMIT ?" (limit is appended to

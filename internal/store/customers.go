@@ -216,13 +216,7 @@ type CustomerFilter struct {
 // ListCustomers returns a page of customers ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListCustomers(ctx context.Context, f CustomerFilter) ([]*fresco.Customer, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
 	var w conditions
-	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
 		w.add("(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)", like, like, like, like)
@@ -232,7 +226,7 @@ func (db *DB) ListCustomers(ctx context.Context, f CustomerFilter) ([]*fresco.Cu
 	if f.Tag != "" {
 		w.add("tags LIKE ?", `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
 	}
-	return listPage(ctx, db, customerColumns, "customers", &w, limit, scanCustomer,
+	return listPage(ctx, db, customerColumns, "customers", &w, f.Cursor, f.Limit, scanCustomer,
 		func(x *fresco.Customer) int64 { return x.ID })
 }
 

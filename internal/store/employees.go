@@ -210,13 +210,7 @@ type EmployeeFilter struct {
 // ListEmployees returns a page of employees ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListEmployees(ctx context.Context, f EmployeeFilter) ([]*fresco.Employee, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
 	var w conditions
-	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
 		w.add("(LOWER(name) LIKE ? OR email LIKE ?)", like, like)
@@ -227,7 +221,7 @@ func (db *DB) ListEmployees(ctx context.Context, f EmployeeFilter) ([]*fresco.Em
 	if f.Active != nil {
 		w.add("active = ?", *f.Active)
 	}
-	return listPage(ctx, db, employeeColumns, "employees", &w, limit,
+	return listPage(ctx, db, employeeColumns, "employees", &w, f.Cursor, f.Limit,
 		func(r rowScanner) (*fresco.Employee, error) { return scanEmployee(r) },
 		func(x *fresco.Employee) int64 { return x.ID })
 }

@@ -167,18 +167,12 @@ type ProductFilter struct {
 // ListProducts returns a page of products ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListProducts(ctx context.Context, f ProductFilter) ([]*fresco.Product, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
 	var w conditions
-	w.add("id > ?", after)
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
 		w.add("(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)", like, like)
 	}
 	w.textIs("category", f.Category)
-	return listPage(ctx, db, productColumns, "products", &w, limit, scanProduct,
+	return listPage(ctx, db, productColumns, "products", &w, f.Cursor, f.Limit, scanProduct,
 		func(x *fresco.Product) int64 { return x.ID })
 }

@@ -13,6 +13,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -132,26 +133,14 @@ func (db *DB) savePurchasesOneByOne(ctx context.Context, batch []*fresco.Purchas
 
 // Purchase returns the purchase with the given id, with its lines.
 func (db *DB) Purchase(ctx context.Context, id int64) (*fresco.Purchase, error) {
-	list, err := db.queryPurchases(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, fresco.Errorf(fresco.ENOTFOUND, "purchase %d not found", id)
-	}
-	return list[0], nil
+	p, err := firstRow(db.queryPurchases(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
+	return p, notFound(err, "purchase", id)
 }
 
 // PurchaseByExternalID returns the purchase with the given external id.
 func (db *DB) PurchaseByExternalID(ctx context.Context, externalID string) (*fresco.Purchase, error) {
-	list, err := db.queryPurchases(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE external_id = ?`, externalID)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, fresco.Errorf(fresco.ENOTFOUND, "purchase with external_id %q not found", externalID)
-	}
-	return list[0], nil
+	p, err := firstRow(db.queryPurchases(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE external_id = ?`, externalID))
+	return p, notFound(err, "purchase with external_id", strconv.Quote(externalID))
 }
 
 // PurchaseFilter selects purchases for a list.

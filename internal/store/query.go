@@ -82,6 +82,20 @@ func scanOne[T any](ctx context.Context, q Querier, scan func(rowScanner) (T, er
 	return scan(q.QueryRow(ctx, query, args...))
 }
 
+// firstRow returns the first row a query by key found, for queries that
+// read more than one statement's worth (a purchase with its lines); no row is
+// sql.ErrNoRows, as from QueryRow.
+func firstRow[T any](list []T, err error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if len(list) == 0 {
+		return zero, sql.ErrNoRows
+	}
+	return list[0], nil
+}
+
 // scanValue scans a one-column row into a T.
 func scanValue[T any](row rowScanner) (T, error) {
 	var v T

@@ -209,15 +209,9 @@ func scanResponse(row rowScanner) (*Response, error) {
 
 // Response returns the response with the id, with its answers.
 func (db *DB) Response(ctx context.Context, id int64) (*Response, error) {
-	list, err := db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
-		WHERE r.id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, fresco.Errorf(fresco.ENOTFOUND, "response %d not found", id)
-	}
-	return list[0], nil
+	r, err := firstRow(db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
+		WHERE r.id = ?`, id))
+	return r, notFound(err, "response", id)
 }
 
 // ResponseFilter selects responses for lists and aggregates.

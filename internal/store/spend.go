@@ -66,16 +66,10 @@ type SpendFilter struct {
 // ListMarketingSpend returns a page of spend records ordered by id, and the
 // cursor of the next page ("" at the end).
 func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.MarketingSpend, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
 	var w conditions
-	w.add("id > ?", after)
 	w.spendOverlaps(dateOf(f.From), dateOf(f.To))
 	w.textIs("channel", f.Channel)
-	return listPage(ctx, db, spendColumns, "marketing_spend", &w, limit, scanSpend,
+	return listPage(ctx, db, spendColumns, "marketing_spend", &w, f.Cursor, f.Limit, scanSpend,
 		func(x *fresco.MarketingSpend) int64 { return x.ID })
 }
 
