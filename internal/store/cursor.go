@@ -47,12 +47,13 @@ func pageLimit(limit int) int {
 	}
 }
 
-// nextCursor returns the cursor after the last of n rows when the page is full.
-func nextCursor(n, limit int, lastID int64) string {
-	if n < limit {
+// pageCursor returns the cursor of the page after list: the id of its last
+// item when the page is full, else "" (there is no next page).
+func pageCursor[T any](list []*T, limit int, id func(*T) int64) string {
+	if len(list) < limit || len(list) == 0 {
 		return ""
 	}
-	return encodeCursor(lastID)
+	return encodeCursor(id(list[len(list)-1]))
 }
 
 // listPage runs the paged list query most List methods share —
@@ -79,11 +80,7 @@ func queryPage[T any](ctx context.Context, q Querier, query string, args []any, 
 	if err != nil {
 		return nil, "", err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = id(list[len(list)-1])
-	}
-	return list, nextCursor(len(list), limit, last), nil
+	return list, pageCursor(list, limit, id), nil
 }
 
 // Lists sorted by a value rather than by id page by keyset (value, id): the

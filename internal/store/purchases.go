@@ -169,11 +169,7 @@ func (db *DB) ListPurchases(ctx context.Context, f PurchaseFilter) ([]*fresco.Pu
 	if err != nil {
 		return nil, "", err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	return list, nextCursor(len(list), limit, last), nil
+	return list, pageCursor(list, limit, func(p *fresco.Purchase) int64 { return p.ID }), nil
 }
 
 func (db *DB) queryPurchases(ctx context.Context, query string, args ...any) ([]*fresco.Purchase, error) {

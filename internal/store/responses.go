@@ -273,11 +273,7 @@ func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response,
 	if err != nil {
 		return nil, "", err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	return list, nextCursor(len(list), limit, last), nil
+	return list, pageCursor(list, limit, func(r *Response) int64 { return r.ID }), nil
 }
 
 func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]*Response, error) {
