@@ -118,6 +118,13 @@ func scanIDSet(row rowScanner) (int64, bool, error) {
 	return id, true, err
 }
 
+// scanIDMoney scans an (id, amount in cents) row, for queryMap.
+func scanIDMoney(row rowScanner) (int64, fresco.Money, error) {
+	var id, cents int64
+	err := row.Scan(&id, &cents)
+	return id, fresco.Money(cents), err
+}
+
 // forUpdate is the row-lock clause of a SELECT that reads a row its
 // transaction is about to change: FOR UPDATE on PostgreSQL, nothing on
 // SQLite, whose write transactions already hold the database's write lock.
@@ -126,11 +133,4 @@ func forUpdate(q Querier) string {
 		return ` FOR UPDATE`
 	}
 	return ""
-}
-
-// scanIDMoney scans an (id, amount in cents) row, for queryMap.
-func scanIDMoney(row rowScanner) (int64, fresco.Money, error) {
-	var id, cents int64
-	err := row.Scan(&id, &cents)
-	return id, fresco.Money(cents), err
 }
