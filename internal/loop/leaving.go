@@ -161,7 +161,7 @@ func (l *Loop) SendDigest(ctx context.Context) (int, error) {
 	if err != nil || len(list) == 0 {
 		return 0, err
 	}
-	managers, err := l.db.LocationManagers(ctx)
+	managers, err := l.db.ManagersByLocation(ctx)
 	if err != nil {
 		return 0, err
 	}

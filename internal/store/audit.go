@@ -65,23 +65,18 @@ func (db *DB) ListAudit(ctx context.Context, entity, entityID string, limit int)
 	}
 	query += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, pageLimit(limit))
-	rows, err := db.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, db, scanAuditEntry, query, args...)
+}
+
+func scanAuditEntry(row rowScanner) (AuditEntry, error) {
+	var (
+		e      AuditEntry
+		detail string
+	)
+	if err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &detail); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var list []AuditEntry
-	for rows.Next() {
-		var (
-			e      AuditEntry
-			detail string
-		)
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &detail); err != nil {
-			return nil, err
-		}
-		e.At = e.At.UTC()
-		e.Detail = json.RawMessage(detail)
-		list = append(list, e)
-	}
-	return list, rows.Err()
+	e.At = e.At.UTC()
+	e.Detail = json.RawMessage(detail)
+	return e, nil
 }

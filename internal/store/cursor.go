@@ -1,20 +1,17 @@
 package store
 
+// Lists are ordered by id and paged with an opaque cursor: the last id seen,
+// base64-encoded so that clients treat it as a token rather than a number.
+
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// Lists are ordered by id and paged with an opaque cursor: the last id seen,
-// base64-encoded so that clients treat it as a token rather than a number.
 
 const (
 	defaultLimit = 50
@@ -50,106 +47,40 @@ func pageLimit(limit int) int {
 	}
 }
 
-// nextCursor returns the cursor after the last of n rows when the page is full.
-func nextCursor(n, limit int, lastID int64) string {
-	if n < limit {
+// pageCursor returns the cursor of the page after list: the id of its last
+// item when the page is full, else "" (there is no next page).
+func pageCursor[T any](list []*T, limit int, id func(*T) int64) string {
+	if len(list) < limit || len(list) == 0 {
 		return ""
 	}
-	return encodeCursor(lastID)
+	return encodeCursor(id(list[len(list)-1]))
 }
-
-// Null helpers: the domain uses pointers for optional references.
-
-func nullID(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func ptrID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
-}
-
-func nullTime(p *time.Time) any {
-	if p == nil {
-		return nil
-	}
-	return p.UTC()
-}
-
-func ptrTime(n sql.NullTime) *time.Time {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Time.UTC()
-	return &v
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func encodeTags(tags []string) string {
-	if len(tags) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(tags)
-	return string(b)
-}
-
-func decodeTags(s string) []string {
-	var tags []string
-	json.Unmarshal([]byte(s), &tags)
-	return tags
-}
-
-// rowScanner is what *sql.Row and *sql.Rows offer.
-type rowScanner interface{ Scan(dest ...any) error }
 
 // listPage runs the paged list query most List methods share —
-// SELECT columns FROM table WHERE conditions ORDER BY id LIMIT limit. The
-// table, columns and conditions are this package's own strings; values go in
-// args.
-func listPage[T any](ctx context.Context, db *DB, columns, table string, where []string, args []any, limit int,
+// SELECT columns FROM table WHERE conditions AND id > cursor ORDER BY id
+// LIMIT limit — and returns the page with the cursor of the next one. The
+// table and columns are this package's own strings.
+func listPage[T any](ctx context.Context, q Querier, columns, table string, w *conditions, cursor string, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	return queryPage(ctx, db, `SELECT `+columns+` FROM `+table+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY id LIMIT ?`, args, limit, scan, id)
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	w.add("id > ?", after)
+	return queryPage(ctx, q, `SELECT `+columns+` FROM `+table+` WHERE `+w.sql()+
+		` ORDER BY id LIMIT ?`, w.args, pageLimit(limit), scan, id)
 }
 
 // queryPage runs a paged query that ends in "LIMIT ?" (limit is appended to
 // args), scans each row and returns the page with the cursor of the next one:
 // the id of its last row.
-func queryPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
+func queryPage[T any](ctx context.Context, q Querier, query string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64) ([]*T, string, error) {
-	rows, err := db.Query(ctx, query, append(args, limit)...)
+	list, err := queryAll(ctx, q, scan, query, append(args, limit)...)
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	var list []*T
-	for rows.Next() {
-		item, err := scan(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		list = append(list, item)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	var last int64
-	if len(list) > 0 {
-		last = id(list[len(list)-1])
-	}
-	return list, nextCursor(len(list), limit, last), nil
+	return list, pageCursor(list, limit, id), nil
 }
 
 // Lists sorted by a value rather than by id page by keyset (value, id): the
@@ -199,9 +130,9 @@ func invalidCursor() error {
 
 // queryKeysetPage is queryPage for a query ordered by a value and then id:
 // the next cursor holds the last row's key as well as its id.
-func queryKeysetPage[T any](ctx context.Context, db *DB, query string, args []any, limit int,
+func queryKeysetPage[T any](ctx context.Context, q Querier, query string, args []any, limit int,
 	scan func(rowScanner) (*T, error), id func(*T) int64, sort string, key func(*T) any) ([]*T, string, error) {
-	list, next, err := queryPage(ctx, db, query, args, limit, scan, id)
+	list, next, err := queryPage(ctx, q, query, args, limit, scan, id)
 	if err != nil || next == "" {
 		return list, next, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -215,31 +216,17 @@ type CustomerFilter struct {
 // ListCustomers returns a page of customers ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListCustomers(ctx context.Context, f CustomerFilter) ([]*fresco.Customer, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)")
-		args = append(args, like, like, like, like)
+		w.add("(LOWER(name) LIKE ? OR LOWER(email) LIKE ? OR phone LIKE ? OR LOWER(COALESCE(external_id, '')) LIKE ?)", like, like, like, like)
 	}
-	if f.AcquisitionSource != "" {
-		where = append(where, "acquisition_source = ?")
-		args = append(args, f.AcquisitionSource)
-	}
-	if f.ReferredBy != nil {
-		where = append(where, "referred_by = ?")
-		args = append(args, *f.ReferredBy)
-	}
+	w.textIs("acquisition_source", f.AcquisitionSource)
+	w.idIs("referred_by", f.ReferredBy)
 	if f.Tag != "" {
-		where = append(where, "tags LIKE ?")
-		args = append(args, `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
+		w.add("tags LIKE ?", `%"`+strings.ReplaceAll(f.Tag, `"`, ``)+`"%`)
 	}
-	return listPage(ctx, db, customerColumns, "customers", where, args, limit, scanCustomer,
+	return listPage(ctx, db, customerColumns, "customers", &w, f.Cursor, f.Limit, scanCustomer,
 		func(x *fresco.Customer) int64 { return x.ID })
 }
 
@@ -282,20 +269,8 @@ func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Tim
 		keys = append(keys, ext)
 	}
 	err := forChunks(keys, func(chunk []any) error {
-		rows, err := db.Query(ctx, `SELECT external_id, id FROM customers WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ext string
-			var id int64
-			if err := rows.Scan(&ext, &id); err != nil {
-				return err
-			}
-			ids[ext] = id
-		}
-		return rows.Err()
+		return queryMap(ctx, db, ids, scanPair[string, int64],
+			`SELECT external_id, id FROM customers WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	if err != nil || len(ids) == len(firstSeen) {
 		return ids, err
@@ -319,4 +294,28 @@ func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Tim
 		return nil
 	})
 	return ids, err
+}
+
+// CustomerName returns the customer's name (or e-mail when nameless).
+func (tx *Tx) CustomerName(ctx context.Context, id int64) (string, error) {
+	var name, email string
+	err := tx.QueryRow(ctx, `SELECT name, email FROM customers WHERE id = ?`, id).Scan(&name, &email)
+	if name == "" {
+		name = email
+	}
+	return name, notFound(err, "customer", id)
+}
+
+func encodeTags(tags []string) string {
+	if len(tags) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
+
+func decodeTags(s string) []string {
+	var tags []string
+	json.Unmarshal([]byte(s), &tags)
+	return tags
 }

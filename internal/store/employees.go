@@ -137,13 +137,16 @@ func (tx *Tx) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
 
 // Employee returns the employee with the given id.
 func (db *DB) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
-	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
-	return e, notFound(err, "employee", id)
+	return employeeByID(ctx, db, id)
 }
 
 // Employee returns the employee with the given id, as the transaction sees it.
 func (tx *Tx) Employee(ctx context.Context, id int64) (*fresco.Employee, error) {
-	e, err := scanEmployee(tx.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
+	return employeeByID(ctx, tx, id)
+}
+
+func employeeByID(ctx context.Context, q Querier, id int64) (*fresco.Employee, error) {
+	e, err := scanEmployee(q.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
 	return e, notFound(err, "employee", id)
 }
 
@@ -207,35 +210,18 @@ type EmployeeFilter struct {
 // ListEmployees returns a page of employees ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListEmployees(ctx context.Context, f EmployeeFilter) ([]*fresco.Employee, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR email LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(name) LIKE ? OR email LIKE ?)", like, like)
 	}
-	if f.Role != "" {
-		where = append(where, "role = ?")
-		args = append(args, string(f.Role))
-	}
-	if f.LocationID != nil {
-		where = append(where, "location_id = ?")
-		args = append(args, *f.LocationID)
-	}
-	if f.TeamID != nil {
-		where = append(where, "team_id = ?")
-		args = append(args, *f.TeamID)
-	}
+	w.textIs("role", string(f.Role))
+	w.idIs("location_id", f.LocationID)
+	w.idIs("team_id", f.TeamID)
 	if f.Active != nil {
-		where = append(where, "active = ?")
-		args = append(args, *f.Active)
+		w.add("active = ?", *f.Active)
 	}
-	return listPage(ctx, db, employeeColumns, "employees", where, args, limit,
+	return listPage(ctx, db, employeeColumns, "employees", &w, f.Cursor, f.Limit,
 		func(r rowScanner) (*fresco.Employee, error) { return scanEmployee(r) },
 		func(x *fresco.Employee) int64 { return x.ID })
 }
@@ -279,4 +265,29 @@ func (db *DB) CountEmployees(ctx context.Context) (int, error) {
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
 	return n, err
+}
+
+// LocationStaff returns the active employees based at the location.
+func (tx *Tx) LocationStaff(ctx context.Context, locationID int64) ([]int64, error) {
+	return queryAll(ctx, tx, scanValue[int64], `SELECT id FROM employees WHERE location_id = ? AND active ORDER BY id`, locationID)
+}
+
+// EmployeeBrief is an employee's id, name, role and whether they are active.
+func (tx *Tx) EmployeeBrief(ctx context.Context, id int64) (name string, role fresco.Role, active bool, err error) {
+	var r string
+	err = tx.QueryRow(ctx, `SELECT name, role, active FROM employees WHERE id = ?`, id).Scan(&name, &r, &active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, fresco.Errorf(fresco.ENOTFOUND, "employee %d not found", id)
+	}
+	return name, fresco.Role(r), active, err
+}
+
+// ActiveEmployee reports whether the employee exists and is active.
+func (tx *Tx) ActiveEmployee(ctx context.Context, id int64) (bool, error) {
+	var active bool
+	err := tx.QueryRow(ctx, `SELECT active FROM employees WHERE id = ?`, id).Scan(&active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return active, err
 }

@@ -100,18 +100,11 @@ type LocationFilter struct {
 // ListLocations returns a page of locations ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListLocations(ctx context.Context, f LocationFilter) ([]*fresco.Location, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(name) LIKE ? OR LOWER(address) LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(name) LIKE ? OR LOWER(address) LIKE ?)", like, like)
 	}
-	return listPage(ctx, db, locationColumns, "locations", where, args, limit, scanLocation,
+	return listPage(ctx, db, locationColumns, "locations", &w, f.Cursor, f.Limit, scanLocation,
 		func(x *fresco.Location) int64 { return x.ID })
 }

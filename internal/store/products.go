@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -51,25 +53,31 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *fresco.Product) error {
 
 // Product returns the product with the given id.
 func (db *DB) Product(ctx context.Context, id int64) (*fresco.Product, error) {
-	p, err := scanProduct(db.QueryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = ?`, id))
-	return p, notFound(err, "product", id)
+	return productByID(ctx, db, id)
 }
 
 // Product returns the product with the given id, as the transaction sees it.
 func (tx *Tx) Product(ctx context.Context, id int64) (*fresco.Product, error) {
-	p, err := scanProduct(tx.QueryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = ?`, id))
+	return productByID(ctx, tx, id)
+}
+
+func productByID(ctx context.Context, q Querier, id int64) (*fresco.Product, error) {
+	p, err := scanOne(ctx, q, scanProduct, `SELECT `+productColumns+` FROM products WHERE id = ?`, id)
 	return p, notFound(err, "product", id)
 }
 
 // ProductBySKU returns the product with the given SKU (an exact match).
 func (db *DB) ProductBySKU(ctx context.Context, sku string) (*fresco.Product, error) {
-	p, err := scanProduct(db.QueryRow(ctx, `SELECT `+productColumns+` FROM products WHERE sku = ?`, sku))
-	return p, notFound(err, "product with sku", sku)
+	return productBySKU(ctx, db, sku)
 }
 
 // ProductBySKU returns the product with the given SKU, as the transaction sees it.
 func (tx *Tx) ProductBySKU(ctx context.Context, sku string) (*fresco.Product, error) {
-	p, err := scanProduct(tx.QueryRow(ctx, `SELECT `+productColumns+` FROM products WHERE sku = ?`, sku))
+	return productBySKU(ctx, tx, sku)
+}
+
+func productBySKU(ctx context.Context, q Querier, sku string) (*fresco.Product, error) {
+	p, err := scanOne(ctx, q, scanProduct, `SELECT `+productColumns+` FROM products WHERE sku = ?`, sku)
 	return p, notFound(err, "product with sku", sku)
 }
 
@@ -126,26 +134,15 @@ func (tx *Tx) UpsertProduct(ctx context.Context, p *fresco.Product) (created boo
 		return false, err
 	}
 	t := now()
-	rows, err := tx.Query(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at)
+	err = tx.QueryRow(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id, version`,
-		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, t, t)
-	if err != nil {
-		return false, err
-	}
-	if rows.Next() {
-		err = rows.Scan(&p.ID, &p.Version)
-		created = err == nil
-	}
-	rows.Close()
-	if err == nil {
-		err = rows.Err()
-	}
-	if err != nil {
-		return false, err
-	}
-	if created {
+		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, t, t).Scan(&p.ID, &p.Version)
+	switch {
+	case err == nil:
 		p.CreatedAt, p.UpdatedAt = t, t
 		return true, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
 	}
 	err = tx.QueryRow(ctx, `UPDATE products SET name = ?, category = ?, list_price = ?, unit_cost = ?, updated_at = ?,
 		version = version + 1
@@ -170,22 +167,12 @@ type ProductFilter struct {
 // ListProducts returns a page of products ordered by id, and the cursor of
 // the next page ("" at the end).
 func (db *DB) ListProducts(ctx context.Context, f ProductFilter) ([]*fresco.Product, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
+	var w conditions
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)")
-		args = append(args, like, like)
+		w.add("(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)", like, like)
 	}
-	if f.Category != "" {
-		where = append(where, "category = ?")
-		args = append(args, f.Category)
-	}
-	return listPage(ctx, db, productColumns, "products", where, args, limit, scanProduct,
+	w.textIs("category", f.Category)
+	return listPage(ctx, db, productColumns, "products", &w, f.Cursor, f.Limit, scanProduct,
 		func(x *fresco.Product) int64 { return x.ID })
 }

@@ -128,21 +128,3 @@ func TestSavePurchasesLargeBatch(t *testing.T) {
 		}
 	})
 }
-
-func TestIdempotencyKeys(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		if _, _, _, found, err := db.IdempotentResponse(ctx, "k"); found || err != nil {
-			t.Fatalf("fresh key found=%v err=%v", found, err)
-		}
-		if err := db.SaveIdempotentResponse(ctx, "k", "h1", 200, []byte(`{"a":1}`)); err != nil {
-			t.Fatal(err)
-		}
-		db.SaveIdempotentResponse(ctx, "k", "h2", 500, []byte(`{}`)) // first one wins
-		hash, status, body, found, err := db.IdempotentResponse(ctx, "k")
-		if err != nil || !found || hash != "h1" || status != 200 || string(body) != `{"a":1}` {
-			t.Fatalf("got %q %d %s %v %v", hash, status, body, found, err)
-		}
-	})
-}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -67,26 +66,10 @@ type SpendFilter struct {
 // ListMarketingSpend returns a page of spend records ordered by id, and the
 // cursor of the next page ("" at the end).
 func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.MarketingSpend, string, error) {
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(f.Limit)
-	where := []string{"id > ?"}
-	args := []any{after}
-	if !f.From.IsZero() {
-		where = append(where, "period_end >= ?")
-		args = append(args, dateOf(f.From))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "period_start <= ?")
-		args = append(args, dateOf(f.To))
-	}
-	if f.Channel != "" {
-		where = append(where, "channel = ?")
-		args = append(args, f.Channel)
-	}
-	return listPage(ctx, db, spendColumns, "marketing_spend", where, args, limit, scanSpend,
+	var w conditions
+	w.spendOverlaps(dateOf(f.From), dateOf(f.To))
+	w.textIs("channel", f.Channel)
+	return listPage(ctx, db, spendColumns, "marketing_spend", &w, f.Cursor, f.Limit, scanSpend,
 		func(x *fresco.MarketingSpend) int64 { return x.ID })
 }
 
@@ -100,35 +83,21 @@ func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.
 // exactly and the total is rounded once, half up, to the cent.
 func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fresco.Money, error) {
 	from, to = dateOf(from), dateOf(to)
-	where := []string{"1 = 1"}
-	var args []any
-	if !from.IsZero() {
-		where = append(where, "period_end >= ?")
-		args = append(args, from)
-	}
-	if !to.IsZero() {
-		where = append(where, "period_start <= ?")
-		args = append(args, to)
-	}
-	rows, err := db.Query(ctx, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+
-		strings.Join(where, " AND "), args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	var w conditions
+	w.spendOverlaps(from, to)
 	total := new(big.Rat)
-	for rows.Next() {
+	err := queryEach(ctx, db, func(row rowScanner) error {
 		var (
 			start, end time.Time
 			amount     int64
 		)
-		if err := rows.Scan(&start, &end, &amount); err != nil {
-			return 0, err
+		if err := row.Scan(&start, &end, &amount); err != nil {
+			return err
 		}
 		first, last := dayNumber(start.UTC()), dayNumber(end.UTC())
 		days := last - first + 1
 		if days <= 0 {
-			continue
+			return nil
 		}
 		if !from.IsZero() {
 			first = max(first, dayNumber(from))
@@ -138,15 +107,27 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 		}
 		overlap := last - first + 1
 		if overlap <= 0 {
-			continue
+			return nil
 		}
 		share := new(big.Int).Mul(big.NewInt(amount), big.NewInt(overlap))
 		total.Add(total, new(big.Rat).SetFrac(share, big.NewInt(days)))
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+w.sql(), w.args...)
+	if err != nil {
 		return 0, err
 	}
 	return roundRat(total), nil
+}
+
+// spendOverlaps adds the conditions of a spend period sharing a day with the
+// dates from..to, both inclusive; a zero date leaves that end open.
+func (c *conditions) spendOverlaps(from, to time.Time) {
+	if !from.IsZero() {
+		c.add("period_end >= ?", from)
+	}
+	if !to.IsZero() {
+		c.add("period_start <= ?", to)
+	}
 }
 
 // roundRat rounds r to the nearest integer, halves away from zero.

@@ -1,6 +1,12 @@
 package store
 
+// Helpers every file of the package shares: placeholder lists, set queries
+// in chunks, and the conversions between Go's optional values (nil pointers,
+// nil slices, zero times) and SQL's NULLs, JSON columns and timestamps.
+
 import (
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -36,6 +42,97 @@ func forChunks(keys []any, fn func(chunk []any) error) error {
 		}
 	}
 	return nil
+}
+
+// asArgs returns values as the arguments of a query's placeholders.
+func asArgs[T any](values []T) []any {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return args
+}
+
+func nullID(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func ptrID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+func nullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return int64(*p)
+}
+
+func ptrInt(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+func nullFloat(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullTime(p *time.Time) any {
+	if p == nil {
+		return nil
+	}
+	return p.UTC()
+}
+
+func ptrTime(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Time.UTC()
+	return &v
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func rawJSON(r json.RawMessage) string {
+	if len(r) == 0 || string(r) == "null" {
+		return "{}"
+	}
+	return string(r)
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func utcPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return utc(*t)
 }
 
 // sqliteTimeFormats are the layouts SQLite hands back for a TIMESTAMP that

@@ -182,13 +182,6 @@ func (db *DB) rebind(query string) string {
 	return b.String()
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Tx is a write transaction. Capabilities that must enqueue a job in the same
 // transaction as the write that caused it receive the Tx.
 type Tx struct {

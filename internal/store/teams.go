@@ -9,7 +9,7 @@ import (
 
 const teamColumns = `id, name, location_id, manager_id, created_at, version`
 
-func scanTeam(row interface{ Scan(...any) error }) (*fresco.Team, error) {
+func scanTeam(row rowScanner) (*fresco.Team, error) {
 	var (
 		t          fresco.Team
 		locationID sql.NullInt64
@@ -106,18 +106,5 @@ func (tx *Tx) updateTeam(ctx context.Context, t *fresco.Team, version int64) err
 // ListTeams returns every team, ordered by name. Teams are few, so the list
 // is not paged.
 func (db *DB) ListTeams(ctx context.Context) ([]*fresco.Team, error) {
-	rows, err := db.Query(ctx, `SELECT `+teamColumns+` FROM teams ORDER BY name, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*fresco.Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanTeam, `SELECT `+teamColumns+` FROM teams ORDER BY name, id`)
 }

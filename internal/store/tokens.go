@@ -26,7 +26,7 @@ const apiTokenColumns = `id, name, role, created_at, last_used_at, revoked_at`
 // token writes it again, so that a busy client does not write on every request.
 const tokenTouchInterval = time.Minute
 
-func scanAPIToken(row interface{ Scan(...any) error }) (*APIToken, error) {
+func scanAPIToken(row rowScanner) (*APIToken, error) {
 	var (
 		t        APIToken
 		role     string
@@ -101,20 +101,7 @@ func (db *DB) APITokenByHash(ctx context.Context, tokenHash string) (*APIToken, 
 
 // ListAPITokens returns every token, revoked ones included, ordered by id.
 func (db *DB) ListAPITokens(ctx context.Context) ([]*APIToken, error) {
-	rows, err := db.Query(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*APIToken
-	for rows.Next() {
-		t, err := scanAPIToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, db, scanAPIToken, `SELECT `+apiTokenColumns+` FROM api_tokens ORDER BY id`)
 }
 
 // RevokeAPIToken revokes a token for good. Revoking a revoked token does

@@ -1,0 +1,163 @@
+package store
+
+// Follow-up satisfaction calls: one task per purchase by an identified
+// customer, due some days after it.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// CallTask is a follow-up satisfaction call due some days after a purchase.
+type CallTask struct {
+	ID          int64
+	PurchaseID  int64
+	CustomerID  int64
+	EmployeeID  *int64
+	TeamID      *int64
+	LocationID  *int64
+	DueAt       time.Time
+	Status      string // open, done, no_answer, declined, skipped
+	Outcome     string
+	ResponseID  *int64
+	CompletedAt *time.Time
+	CompletedBy string
+	CreatedAt   time.Time
+	// Read-only extras for lists.
+	CustomerName string
+	PurchasedAt  time.Time
+}
+
+// PurchaseToCall is a purchase that may need a follow-up call.
+type PurchaseToCall struct {
+	PurchaseID  int64
+	CustomerID  int64
+	EmployeeID  *int64
+	TeamID      *int64
+	LocationID  *int64
+	PurchasedAt time.Time
+	Consent     bool
+}
+
+// PurchasesWithoutCallTask returns purchases by identified customers made in
+// [from, to) that have no call task yet, oldest first.
+func (db *DB) PurchasesWithoutCallTask(ctx context.Context, from, to time.Time, limit int) ([]PurchaseToCall, error) {
+	return queryAll(ctx, db, scanPurchaseToCall, `SELECT pu.id, pu.customer_id, pu.served_by, e.team_id, pu.location_id, pu.purchased_at, c.consent_surveys
+		FROM purchases pu
+		JOIN customers c ON c.id = pu.customer_id
+		LEFT JOIN employees e ON e.id = pu.served_by
+		WHERE pu.purchased_at >= ? AND pu.purchased_at < ? AND pu.total > 0
+		  AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE t.purchase_id = pu.id)
+		ORDER BY pu.purchased_at, pu.id LIMIT ?`, from.UTC(), to.UTC(), limit)
+}
+
+func scanPurchaseToCall(row rowScanner) (PurchaseToCall, error) {
+	var p PurchaseToCall
+	var employee, team, location sql.NullInt64
+	if err := row.Scan(&p.PurchaseID, &p.CustomerID, &employee, &team, &location, &p.PurchasedAt, &p.Consent); err != nil {
+		return p, err
+	}
+	p.EmployeeID, p.TeamID, p.LocationID = ptrID(employee), ptrID(team), ptrID(location)
+	p.PurchasedAt = p.PurchasedAt.UTC()
+	return p, nil
+}
+
+// CreateCallTask stores a call task unless the purchase already has one; it
+// reports whether it did.
+func (tx *Tx) CreateCallTask(ctx context.Context, t *CallTask) (bool, error) {
+	t.CreatedAt = now()
+	if t.Status == "" {
+		t.Status = "open"
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO call_tasks (purchase_id, customer_id, employee_id, team_id, location_id, due_at, status,
+		outcome, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO NOTHING RETURNING id`,
+		t.PurchaseID, t.CustomerID, nullID(t.EmployeeID), nullID(t.TeamID), nullID(t.LocationID),
+		t.DueAt.UTC().Truncate(time.Microsecond), t.Status, t.Outcome, t.CreatedAt).Scan(&t.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+const callTaskColumns = `t.id, t.purchase_id, t.customer_id, t.employee_id, t.team_id, t.location_id, t.due_at, t.status,
+	t.outcome, t.response_id, t.completed_at, t.completed_by, t.created_at, c.name, pu.purchased_at`
+
+const callTaskFrom = ` FROM call_tasks t JOIN customers c ON c.id = t.customer_id JOIN purchases pu ON pu.id = t.purchase_id`
+
+func scanCallTask(row rowScanner) (*CallTask, error) {
+	var (
+		t                              CallTask
+		employee, team, location, resp sql.NullInt64
+		completed                      sql.NullTime
+	)
+	if err := row.Scan(&t.ID, &t.PurchaseID, &t.CustomerID, &employee, &team, &location, &t.DueAt, &t.Status, &t.Outcome,
+		&resp, &completed, &t.CompletedBy, &t.CreatedAt, &t.CustomerName, &t.PurchasedAt); err != nil {
+		return nil, err
+	}
+	t.EmployeeID, t.TeamID, t.LocationID, t.ResponseID = ptrID(employee), ptrID(team), ptrID(location), ptrID(resp)
+	t.CompletedAt = ptrTime(completed)
+	t.DueAt, t.CreatedAt, t.PurchasedAt = t.DueAt.UTC(), t.CreatedAt.UTC(), t.PurchasedAt.UTC()
+	return &t, nil
+}
+
+// CallTask returns the call task with the id.
+func (db *DB) CallTask(ctx context.Context, id int64) (*CallTask, error) {
+	t, err := scanCallTask(db.QueryRow(ctx, `SELECT `+callTaskColumns+callTaskFrom+` WHERE t.id = ?`, id))
+	return t, notFound(err, "call task", id)
+}
+
+// CallTaskFilter selects call tasks.
+type CallTaskFilter struct {
+	EmployeeID *int64 // tasks assigned to the employee …
+	TeamID     *int64 // … or to the team (either matches when both are set)
+	Status     string
+	DueBefore  time.Time
+	Cursor     string
+	Limit      int
+}
+
+// ListCallTasks returns call tasks in due order.
+func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*CallTask, string, error) {
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Limit)
+	var w conditions
+	w.add("t.id > ?", after)
+	if f.EmployeeID != nil && f.TeamID != nil {
+		w.add("(t.employee_id = ? OR (t.employee_id IS NULL AND t.team_id = ?))", *f.EmployeeID, *f.TeamID)
+	} else {
+		w.idIs("t.employee_id", f.EmployeeID)
+		w.idIs("t.team_id", f.TeamID)
+	}
+	w.textIs("t.status", f.Status)
+	if !f.DueBefore.IsZero() {
+		w.add("t.due_at < ?", f.DueBefore.UTC())
+	}
+	return queryPage(ctx, db, `SELECT `+callTaskColumns+callTaskFrom+` WHERE `+w.sql()+
+		` ORDER BY t.id LIMIT ?`, w.args, limit, scanCallTask,
+		func(x *CallTask) int64 { return x.ID })
+}
+
+// CompleteCallTask records the outcome of an open call task within the
+// transaction; it fails with ECONFLICT when the task is no longer open.
+func (tx *Tx) CompleteCallTask(ctx context.Context, id int64, status, outcome string, responseID *int64, by string, at time.Time) error {
+	res, err := tx.Exec(ctx, `UPDATE call_tasks SET status = ?, outcome = ?, response_id = ?, completed_at = ?, completed_by = ?
+		WHERE id = ? AND status = 'open'`, status, outcome, nullID(responseID), at.UTC().Truncate(time.Microsecond), by, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var st string
+		if err := tx.QueryRow(ctx, `SELECT status FROM call_tasks WHERE id = ?`, id).Scan(&st); err != nil {
+			return notFound(err, "call task", id)
+		}
+		return fresco.Errorf(fresco.ECONFLICT, "call task %d is already %s", id, st)
+	}
+	return nil
+}

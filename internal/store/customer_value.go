@@ -1,0 +1,201 @@
+package store
+
+// The customer_value and clv_fits tables the lifetime-value refit job
+// writes, one customer's row, and the identity of the refit they hold.
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// CustomerValue is one row of customer_value: a customer's lifetime value
+// as of the last refit. Money is in cents; CLV and ExpectedSpend are
+// model outputs and keep their fractions.
+type CustomerValue struct {
+	CustomerID         int64
+	Name               string // from customers, on reads
+	Frequency          int
+	Recency, T         float64 // weeks
+	Monetary           float64 // mean repeat-day spend, cents
+	Purchases          int
+	FirstPurchase      time.Time
+	LastPurchase       time.Time
+	PAlive             float64
+	ExpectedPurchases  float64
+	ExpectedSpend      float64 // cents per purchase
+	CLV                float64 // cents
+	HistoricalValue    fresco.Money
+	HistoricalProfit   fresco.Money
+	RelatedSalesValue  fresco.Money
+	ReferralValue      fresco.Money
+	Referrals          int // customers referred directly
+	ReferralsTotal     int // customers referred directly and down the chain
+	R, F, M            int // RFM quintile scores, 1..5
+	Segment            string
+	Mercenary, Apostle bool
+	ComputedAt         time.Time
+}
+
+const customerValueColumns = `customer_id, frequency, recency, t, monetary, purchases, first_purchase, last_purchase,
+	p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit, related_sales_value,
+	referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, mercenary, apostle, computed_at`
+
+const customerValueArgs = 25
+
+func (v *CustomerValue) args() []any {
+	return []any{v.CustomerID, v.Frequency, v.Recency, v.T, v.Monetary, v.Purchases, v.FirstPurchase.UTC(), v.LastPurchase.UTC(),
+		v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV, int64(v.HistoricalValue), int64(v.HistoricalProfit), int64(v.RelatedSalesValue),
+		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC()}
+}
+
+func scanCustomerValue(row rowScanner, withName bool) (*CustomerValue, error) {
+	var v CustomerValue
+	var hv, hp, rs, rv int64
+	dest := []any{&v.CustomerID, &v.Frequency, &v.Recency, &v.T, &v.Monetary, &v.Purchases, &v.FirstPurchase, &v.LastPurchase,
+		&v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.CLV, &hv, &hp, &rs,
+		&rv, &v.Referrals, &v.ReferralsTotal, &v.R, &v.F, &v.M, &v.Segment, &v.Mercenary, &v.Apostle, &v.ComputedAt}
+	if withName {
+		dest = append(dest, &v.Name)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	v.HistoricalValue, v.HistoricalProfit, v.RelatedSalesValue, v.ReferralValue = fresco.Money(hv), fresco.Money(hp), fresco.Money(rs), fresco.Money(rv)
+	v.FirstPurchase, v.LastPurchase, v.ComputedAt = v.FirstPurchase.UTC(), v.LastPurchase.UTC(), v.ComputedAt.UTC()
+	return &v, nil
+}
+
+// CLVFit is one row of clv_fits.
+type CLVFit struct {
+	ID            int64
+	Model         string
+	Params        string // JSON object name → value
+	LogLikelihood float64
+	Customers     int
+	Converged     bool
+	Detail        string // JSON: iterations, status, warnings, timings
+	ComputedAt    time.Time
+}
+
+// ReplaceCustomerValues replaces the whole of customer_value with values and
+// records fits (dropping fits more than 90 days older), in one transaction:
+// readers see the old refit or the new one, never a mix.
+func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*CustomerValue, fits []*CLVFit) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
+			return err
+		}
+		const chunk = 500 // 500 × 25 = 12,500 parameters, under SQLite's and PostgreSQL's limits
+		for start := 0; start < len(values); start += chunk {
+			part := values[start:min(start+chunk, len(values))]
+			args := make([]any, 0, len(part)*customerValueArgs)
+			for _, v := range part {
+				args = append(args, v.args()...)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `+
+				valuesList(len(part), customerValueArgs), args...); err != nil {
+				return fmt.Errorf("insert customer_value: %w", err)
+			}
+		}
+		if len(fits) > 0 { // keep 90 days of fit history
+			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
+				return err
+			}
+		}
+		for _, f := range fits {
+			if err := tx.QueryRow(ctx, `INSERT INTO clv_fits (model, params, log_likelihood, customers, converged, detail, computed_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				f.Model, f.Params, f.LogLikelihood, f.Customers, f.Converged, f.Detail, f.ComputedAt.UTC()).Scan(&f.ID); err != nil {
+				return fmt.Errorf("insert clv_fits: %w", err)
+			}
+		}
+		return tx.markCustomerValueRefit(ctx)
+	})
+}
+
+// customerValueRefitKey is the settings row that names the refit in
+// customer_value. ReplaceCustomerValues rewrites it in the same transaction
+// as the rows, so a reader on any replica learns from one primary-key lookup
+// whether the rows have changed since it last looked (internal/value caches
+// its views on it). Neither computed_at nor the fits would do on their own:
+// two refits may share a computed_at, and a refit may record no fits.
+const customerValueRefitKey = "clv.refit"
+
+// markCustomerValueRefit gives the refit being written a new random token.
+// Random rather than a counter: a database restored from a backup brings
+// back its own token, which can never be mistaken for a later refit's.
+func (tx *Tx) markCustomerValueRefit(ctx context.Context) error {
+	_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, customerValueRefitKey, rand.Text())
+	if err != nil {
+		return fmt.Errorf("mark clv refit: %w", err)
+	}
+	return nil
+}
+
+// CustomerValueRefit identifies the refit customer_value holds: equal
+// values, same rows. The zero value is "no refit recorded".
+type CustomerValueRefit struct {
+	// Token is rewritten by every ReplaceCustomerValues ("" before the first).
+	Token string
+	// LastFitID is the highest id in clv_fits. It also moves when a binary
+	// older than Token writes a refit (during a rolling upgrade), as long as
+	// the refit records fits — which a refit with customers always does.
+	LastFitID int64
+}
+
+// CurrentCustomerValueRefit reads the identity of the refit in
+// customer_value: a primary-key lookup in settings and the top of clv_fits'
+// primary key, as cheap on a million customers as on ten.
+func (db *DB) CurrentCustomerValueRefit(ctx context.Context) (CustomerValueRefit, error) {
+	var token sql.NullString
+	var lastFit sql.NullInt64
+	err := db.QueryRow(ctx, `SELECT (SELECT value FROM settings WHERE key = ?), (SELECT MAX(id) FROM clv_fits)`,
+		customerValueRefitKey).Scan(&token, &lastFit)
+	if err != nil {
+		return CustomerValueRefit{}, fmt.Errorf("current clv refit: %w", err)
+	}
+	return CustomerValueRefit{Token: token.String, LastFitID: lastFit.Int64}, nil
+}
+
+// CustomerValueOf returns a customer's row of customer_value, or an
+// ENOTFOUND error when the last refit has none (no purchases, or no refit).
+func (db *DB) CustomerValueOf(ctx context.Context, customerID int64) (*CustomerValue, error) {
+	v, err := scanCustomerValue(db.QueryRow(ctx, `SELECT `+prefixed("v.", customerValueColumns)+`, c.name
+		FROM customer_value v JOIN customers c ON c.id = v.customer_id WHERE v.customer_id = ?`, customerID), true)
+	if err == sql.ErrNoRows {
+		return nil, fresco.Errorf(fresco.ENOTFOUND, "no lifetime value for customer %d yet", customerID)
+	}
+	return v, err
+}
+
+// LatestCLVFits returns the fits of the most recent refit (empty before the
+// first).
+func (db *DB) LatestCLVFits(ctx context.Context) ([]*CLVFit, error) {
+	return queryAll(ctx, db, scanCLVFit, `SELECT id, model, params, log_likelihood, customers, converged, detail, computed_at
+		FROM clv_fits WHERE computed_at = (SELECT MAX(computed_at) FROM clv_fits) ORDER BY id`)
+}
+
+func scanCLVFit(row rowScanner) (*CLVFit, error) {
+	var f CLVFit
+	if err := row.Scan(&f.ID, &f.Model, &f.Params, &f.LogLikelihood, &f.Customers, &f.Converged, &f.Detail, &f.ComputedAt); err != nil {
+		return nil, err
+	}
+	f.ComputedAt = f.ComputedAt.UTC()
+	return &f, nil
+}
+
+// prefixed puts prefix before every column of a comma-separated list.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,51 @@
+package store
+
+// The editable taxonomy that staff and the classifier file comments under.
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// FeedbackCategory is one entry of the editable comment taxonomy.
+type FeedbackCategory struct {
+	Slug        string
+	Name        string
+	Description string
+	Keywords    []string
+	Position    int
+	Active      bool
+}
+
+// FeedbackCategories returns the taxonomy in display order.
+func (db *DB) FeedbackCategories(ctx context.Context) ([]FeedbackCategory, error) {
+	return queryAll(ctx, db, scanFeedbackCategory,
+		`SELECT slug, name, description, keywords, position, active FROM feedback_categories ORDER BY position, slug`)
+}
+
+func scanFeedbackCategory(row rowScanner) (FeedbackCategory, error) {
+	var c FeedbackCategory
+	var kw string
+	if err := row.Scan(&c.Slug, &c.Name, &c.Description, &kw, &c.Position, &c.Active); err != nil {
+		return c, err
+	}
+	json.Unmarshal([]byte(kw), &c.Keywords)
+	return c, nil
+}
+
+// ReplaceFeedbackCategories replaces the whole taxonomy.
+func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []FeedbackCategory) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM feedback_categories`); err != nil {
+			return err
+		}
+		for i, c := range list {
+			kw, _ := json.Marshal(nonNil(c.Keywords))
+			if _, err := tx.Exec(ctx, `INSERT INTO feedback_categories (slug, name, description, keywords, position, active)
+				VALUES (?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, string(kw), i, c.Active); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

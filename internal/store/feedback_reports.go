@@ -1,0 +1,242 @@
+package store
+
+// The aggregates of the feedback reports: score distributions, driver items,
+// what each listening post heard, and what acquisition sources brought. The
+// database does the grouping; package feedback turns the counts into NPS,
+// CSAT and CES.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Group-by dimensions for ScoreCounts.
+const (
+	GroupNone     = ""
+	GroupEmployee = "employee"
+	GroupLocation = "location"
+	GroupPost     = "post"
+	GroupSegment  = "segment"
+	GroupDay      = "day"
+)
+
+// ScoreGroup is the distribution of one scale's scores within one group.
+type ScoreGroup struct {
+	Key    string      // the group's id, slug or day (YYYY-MM-DD); "" for none/unknown
+	Label  string      // a human name for the group
+	Counts map[int]int // score → number of answers
+}
+
+// ScoreCounts counts the answers to a headline scale ("nps", "csat", "ces")
+// by score within each group of responses matching f.
+func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
+	var col string
+	switch scale {
+	case "nps", "csat", "ces":
+		col = "r." + scale
+	default:
+		return nil, fmt.Errorf("store: unknown scale %q", scale)
+	}
+	var key, label string
+	switch groupBy {
+	case GroupNone:
+		key, label = "'-'", "'-'"
+	case GroupEmployee:
+		key, label = "COALESCE(CAST(r.employee_id AS TEXT), '')", "COALESCE(e.name, '')"
+	case GroupLocation:
+		key, label = "COALESCE(CAST(r.location_id AS TEXT), '')", "COALESCE(l.name, '')"
+	case GroupPost:
+		key, label = "p.slug", "p.name"
+	case GroupSegment:
+		key, label = "r.segment", "r.segment"
+	case GroupDay:
+		key = "date(r.responded_at)"
+		if db.dialect == Postgres {
+			key = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		}
+		label = key
+	default:
+		return nil, fmt.Errorf("store: unknown grouping %q", groupBy)
+	}
+	groupCols := key + ", " + label + ", " + col
+	if groupBy == GroupNone {
+		groupCols = col
+	}
+	w := f.where()
+	w.add(col + " IS NOT NULL")
+	var list []*ScoreGroup
+	byKey := map[string]*ScoreGroup{}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var k, l string
+		var score, n int
+		if err := row.Scan(&k, &l, &score, &n); err != nil {
+			return err
+		}
+		g, ok := byKey[k]
+		if !ok {
+			g = &ScoreGroup{Key: k, Label: l, Counts: map[int]int{}}
+			byKey[k] = g
+			list = append(list, g)
+		}
+		g.Counts[score] += n
+		return nil
+	}, `SELECT `+key+`, `+label+`, `+col+`, COUNT(*) FROM responses r
+		JOIN listening_posts p ON p.id = r.post_id
+		LEFT JOIN employees e ON e.id = r.employee_id
+		LEFT JOIN locations l ON l.id = r.location_id
+		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// ItemScore is one scored answer paired with the response's NPS, for driver
+// analysis.
+type ItemScore struct {
+	ResponseID int64
+	NPS        int
+	Item       string
+	Score      int
+}
+
+// ItemScores returns every scored non-NPS answer of responses that also
+// carry an NPS answer, for "which items move NPS".
+func (db *DB) ItemScores(ctx context.Context, f ResponseFilter) ([]ItemScore, error) {
+	w := f.where()
+	return queryAll(ctx, db, scanItemScore, `SELECT r.id, r.nps, a.type, a.item, a.question, a.score FROM responses r
+		JOIN listening_posts p ON p.id = r.post_id
+		JOIN response_answers a ON a.response_id = r.id
+		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND `+w.sql()+`
+		ORDER BY r.id`, w.args...)
+}
+
+// scanItemScore names the item by its item key, else a rating's question,
+// else the answer type.
+func scanItemScore(row rowScanner) (ItemScore, error) {
+	var s ItemScore
+	var typ, item, question string
+	if err := row.Scan(&s.ResponseID, &s.NPS, &typ, &item, &question, &s.Score); err != nil {
+		return s, err
+	}
+	switch {
+	case item != "":
+		s.Item = item
+	case typ == "rating" && question != "":
+		s.Item = question
+	default:
+		s.Item = typ
+	}
+	return s, nil
+}
+
+// PostActivity is what a listening post heard in a period.
+type PostActivity struct {
+	PostID    int64
+	Responses int // feedback received
+	Asked     int // invitations sent and call tasks due (solicited posts)
+	Answered  int // of those, answered
+	// Delays are the times from purchase to feedback of responses tied to a purchase.
+	Delays []time.Duration
+}
+
+// PostActivity gathers volume, asks and purchase→feedback delays per post
+// for responses and asks in [from, to).
+func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*PostActivity, error) {
+	out := map[int64]*PostActivity{}
+	get := func(id int64) *PostActivity {
+		a, ok := out[id]
+		if !ok {
+			a = &PostActivity{PostID: id}
+			out[id] = a
+		}
+		return a
+	}
+	within := func(col string) *conditions {
+		var w conditions
+		w.within(col, from, to)
+		return &w
+	}
+	w := within("responded_at")
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var at time.Time
+		var bought sql.NullTime
+		if err := row.Scan(&id, &at, &bought); err != nil {
+			return err
+		}
+		a := get(id)
+		a.Responses++
+		if bought.Valid && !at.Before(bought.Time) {
+			a.Delays = append(a.Delays, at.Sub(bought.Time))
+		}
+		return nil
+	}, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w.sql(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	w = within("i.created_at")
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var asked, answered int
+		if err := row.Scan(&id, &asked, &answered); err != nil {
+			return err
+		}
+		a := get(id)
+		a.Asked += asked
+		a.Answered += answered
+		return nil
+	}, `SELECT s.post_id, COUNT(*), SUM(CASE WHEN i.used_at IS NULL THEN 0 ELSE 1 END)
+		FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id WHERE `+w.sql()+` GROUP BY s.post_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	w = within("due_at")
+	var asked, answered int
+	err = db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
+		FROM call_tasks WHERE status <> 'skipped' AND `+w.sql(), w.args...).Scan(&asked, &answered)
+	if err != nil {
+		return nil, err
+	}
+	if asked > 0 {
+		var postID int64
+		if err := db.QueryRow(ctx, `SELECT id FROM listening_posts WHERE slug = 'follow_up_call'`).Scan(&postID); err == nil {
+			a := get(postID)
+			a.Asked += asked
+			a.Answered += answered
+		}
+	}
+	return out, nil
+}
+
+// AcquisitionSource is one answer to "How did you hear about us?" with what
+// the customers who gave it went on to do.
+type AcquisitionSource struct {
+	Source    string
+	Customers int
+	Repeat    int          // customers with more than one purchase
+	Revenue   fresco.Money // their total net purchases
+}
+
+// AcquisitionReport groups customers with a known acquisition source.
+func (db *DB) AcquisitionReport(ctx context.Context) ([]AcquisitionSource, error) {
+	return queryAll(ctx, db, scanAcquisitionSource, `SELECT c.acquisition_source, COUNT(*),
+			COALESCE(SUM(CASE WHEN COALESCE(t.n, 0) > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.total), 0)
+		FROM customers c
+		LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total) AS total FROM purchases
+			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id) t ON t.customer_id = c.id
+		WHERE c.acquisition_source <> ''
+		GROUP BY c.acquisition_source ORDER BY 2 DESC, 1`)
+}
+
+func scanAcquisitionSource(row rowScanner) (AcquisitionSource, error) {
+	var s AcquisitionSource
+	var revenue int64
+	err := row.Scan(&s.Source, &s.Customers, &s.Repeat, &revenue)
+	s.Revenue = fresco.Money(revenue)
+	return s, err
+}

@@ -1,0 +1,123 @@
+package store
+
+// Listening posts: the places where the business hears its customers, and
+// the trail of how each post's feedback was used. Package feedback owns the
+// rules; posts.go, surveys.go, invitations.go, responses.go,
+// feedback_reports.go, call_tasks.go and feedback_categories.go hold its SQL.
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// ListeningPost is a place where the business hears its customers.
+type ListeningPost struct {
+	ID          int64
+	Slug        string // e.g. "survey", "follow_up_call"
+	Name        string
+	Description string
+	UsedFor     string // how its feedback is used
+	Solicited   bool   // the business asks (counts against the contact-frequency rule)
+	Active      bool
+	CreatedAt   time.Time
+}
+
+// FeedbackUse is one entry of a listening post's "used for" trail.
+type FeedbackUse struct {
+	ID         int64
+	PostID     int64
+	ResponseID *int64
+	Note       string
+	Actor      string
+	At         time.Time
+}
+
+const postColumns = `id, slug, name, description, used_for, solicited, active, created_at`
+
+func scanPost(row rowScanner) (*ListeningPost, error) {
+	var p ListeningPost
+	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	return &p, nil
+}
+
+// ListeningPosts returns every listening post, in id order.
+func (db *DB) ListeningPosts(ctx context.Context) ([]*ListeningPost, error) {
+	return queryAll(ctx, db, scanPost, `SELECT `+postColumns+` FROM listening_posts ORDER BY id`)
+}
+
+// ListeningPostBySlug returns the post with the slug.
+func (db *DB) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
+	return listeningPostBySlug(ctx, db, slug)
+}
+
+// ListeningPostBySlug returns the post with the slug within the transaction.
+func (tx *Tx) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
+	return listeningPostBySlug(ctx, tx, slug)
+}
+
+func listeningPostBySlug(ctx context.Context, q Querier, slug string) (*ListeningPost, error) {
+	p, err := scanOne(ctx, q, scanPost, `SELECT `+postColumns+` FROM listening_posts WHERE slug = ?`, slug)
+	return p, notFound(err, "listening post", strconv.Quote(slug))
+}
+
+// ListeningPost returns the post with the id.
+func (db *DB) ListeningPost(ctx context.Context, id int64) (*ListeningPost, error) {
+	p, err := scanPost(db.QueryRow(ctx, `SELECT `+postColumns+` FROM listening_posts WHERE id = ?`, id))
+	return p, notFound(err, "listening post", id)
+}
+
+// CreateListeningPost adds a post.
+func (db *DB) CreateListeningPost(ctx context.Context, p *ListeningPost) error {
+	p.CreatedAt = now()
+	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO listening_posts (slug, name, description, used_for, solicited, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.Slug, p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.CreatedAt).Scan(&p.ID)
+	if isUniqueViolation(err) {
+		return conflict("slug", "a listening post with slug %q already exists", p.Slug)
+	}
+	return err
+}
+
+// UpdateListeningPost changes a post's name, description, "used for" text,
+// solicited and active flags.
+func (db *DB) UpdateListeningPost(ctx context.Context, p *ListeningPost) error {
+	res, err := db.Exec(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ? WHERE id = ?`,
+		p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "listening post %d not found", p.ID)
+	}
+	return nil
+}
+
+// AddFeedbackUse records how feedback from a post was used.
+func (db *DB) AddFeedbackUse(ctx context.Context, u *FeedbackUse) error {
+	u.At = now()
+	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO feedback_uses (post_id, response_id, note, actor, at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`), u.PostID, nullID(u.ResponseID), u.Note, u.Actor, u.At).Scan(&u.ID)
+	return err
+}
+
+// FeedbackUses returns the newest uses of a post's feedback, newest first.
+func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*FeedbackUse, error) {
+	return queryAll(ctx, db, scanFeedbackUse, `SELECT id, post_id, response_id, note, actor, at FROM feedback_uses
+		WHERE post_id = ? ORDER BY at DESC, id DESC LIMIT ?`, postID, pageLimit(limit))
+}
+
+func scanFeedbackUse(row rowScanner) (*FeedbackUse, error) {
+	var u FeedbackUse
+	var resp sql.NullInt64
+	if err := row.Scan(&u.ID, &u.PostID, &resp, &u.Note, &u.Actor, &u.At); err != nil {
+		return nil, err
+	}
+	u.ResponseID, u.At = ptrID(resp), u.At.UTC()
+	return &u, nil
+}

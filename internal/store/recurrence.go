@@ -1,0 +1,69 @@
+package store
+
+// Recurrence alerts: one category, product or location with too many cases in
+// a window.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// RecurrenceAlert says that one category, product or location has had too
+// many cases in a window.
+type RecurrenceAlert struct {
+	ID         int64
+	Dimension  string
+	Value      string
+	Cases      int
+	WindowDays int
+	CaseID     *int64
+	CreatedAt  time.Time
+}
+
+// recurrenceColumn maps a dimension to its recovery_cases column; never user input.
+var recurrenceColumn = map[string]string{"category": "category", "product": "product_id", "location": "location_id"}
+
+// CountCasesSince counts cases opened since the instant with the dimension's value.
+func (tx *Tx) CountCasesSince(ctx context.Context, dimension string, value any, since time.Time) (int, error) {
+	col, ok := recurrenceColumn[dimension]
+	if !ok {
+		return 0, fmt.Errorf("store: unknown recurrence dimension %q", dimension)
+	}
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM recovery_cases WHERE `+col+` = ? AND opened_at >= ? AND status <> 'merged'`,
+		value, utc(since)).Scan(&n)
+	return n, err
+}
+
+// RecentRecurrenceAlert reports whether an alert for the key was raised since the instant.
+func (tx *Tx) RecentRecurrenceAlert(ctx context.Context, dimension, value string, since time.Time) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM recurrence_alerts WHERE dimension = ? AND value = ? AND created_at >= ?`,
+		dimension, value, utc(since)).Scan(&n)
+	return n > 0, err
+}
+
+// InsertRecurrenceAlert stores an alert.
+func (tx *Tx) InsertRecurrenceAlert(ctx context.Context, a *RecurrenceAlert) error {
+	a.CreatedAt = now()
+	return tx.QueryRow(ctx, `INSERT INTO recurrence_alerts (dimension, value, cases, window_days, case_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, a.Dimension, a.Value, a.Cases, a.WindowDays, nullID(a.CaseID), a.CreatedAt).Scan(&a.ID)
+}
+
+// ListRecurrenceAlerts returns alerts, newest first.
+func (db *DB) ListRecurrenceAlerts(ctx context.Context, limit int) ([]RecurrenceAlert, error) {
+	return queryAll(ctx, db, scanRecurrenceAlert, `SELECT id, dimension, value, cases, window_days, case_id, created_at FROM recurrence_alerts
+		ORDER BY id DESC LIMIT ?`, pageLimit(limit))
+}
+
+func scanRecurrenceAlert(row rowScanner) (RecurrenceAlert, error) {
+	var a RecurrenceAlert
+	var caseID sql.NullInt64
+	if err := row.Scan(&a.ID, &a.Dimension, &a.Value, &a.Cases, &a.WindowDays, &caseID, &a.CreatedAt); err != nil {
+		return a, err
+	}
+	a.CaseID, a.CreatedAt = ptrID(caseID), a.CreatedAt.UTC()
+	return a, nil
+}

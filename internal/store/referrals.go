@@ -1,0 +1,62 @@
+package store
+
+// Who referred whom: the referral links the lifetime-value engine credits,
+// and one customer's chain of referrals.
+
+import (
+	"context"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// ReferralLink is a customer and who referred them.
+type ReferralLink struct {
+	CustomerID int64
+	ReferredBy int64 // 0: nobody
+	FirstSeen  time.Time
+}
+
+// ReferralLinks returns every customer's referrer, in id order.
+func (db *DB) ReferralLinks(ctx context.Context) ([]ReferralLink, error) {
+	return queryAll(ctx, db, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
+}
+
+func scanReferralLink(row rowScanner) (ReferralLink, error) {
+	var l ReferralLink
+	err := row.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen)
+	l.FirstSeen = l.FirstSeen.UTC()
+	return l, err
+}
+
+// ReferralNode is one customer in a referral chain.
+type ReferralNode struct {
+	CustomerID int64
+	Name       string
+	ReferredBy int64 // who referred them (the root or a node before them)
+	Depth      int   // 1: referred directly by the root
+	Value      fresco.Money
+}
+
+// ReferralChain returns everyone customerID referred, directly and down the
+// chain (at most 50 levels), breadth first, with each one's net purchases.
+func (db *DB) ReferralChain(ctx context.Context, customerID int64) ([]ReferralNode, error) {
+	return queryAll(ctx, db, scanReferralNode, `WITH RECURSIVE chain(id, depth, via) AS (
+			SELECT id, 1, referred_by FROM customers WHERE referred_by = ?
+			UNION ALL
+			SELECT c.id, chain.depth + 1, c.referred_by FROM customers c JOIN chain ON c.referred_by = chain.id
+			WHERE chain.depth < 50
+		)
+		SELECT chain.id, chain.depth, chain.via, c.name,
+			COALESCE((SELECT SUM(p.total) FROM purchases p WHERE p.customer_id = chain.id), 0)
+		FROM chain JOIN customers c ON c.id = chain.id
+		ORDER BY chain.depth, chain.id`, customerID)
+}
+
+func scanReferralNode(row rowScanner) (ReferralNode, error) {
+	var n ReferralNode
+	var v int64
+	err := row.Scan(&n.CustomerID, &n.Depth, &n.ReferredBy, &n.Name, &v)
+	n.Value = fresco.Money(v)
+	return n, err
+}

@@ -1,0 +1,346 @@
+package store
+
+// Responses. A response is one piece of feedback from one listening post,
+// attributed to customer, purchase, serving employee, location and time; its
+// answers are kept row by row, and its headline scores (NPS 0–10, CSAT 1–5,
+// CES 1–7) are copied onto the response so that aggregates are plain
+// GROUP BYs.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Answer is one answer of a response.
+type Answer struct {
+	Question string
+	Type     string
+	Item     string
+	Score    *int
+	Choices  []string
+	Text     string
+}
+
+// Response is one piece of feedback.
+type Response struct {
+	ID                int64
+	ExternalID        string
+	PostID            int64
+	PostSlug          string
+	SurveyID          *int64
+	InvitationID      *int64
+	CustomerID        *int64
+	PurchaseID        *int64
+	EmployeeID        *int64
+	LocationID        *int64
+	Segment           string
+	Source            string // api, link, widget, import, call, ui
+	RespondedAt       time.Time
+	PurchasedAt       *time.Time
+	NPS, CSAT, CES    *int
+	AcquisitionSource string
+	Comment           string
+	Sentiment         *float64
+	SentimentLabel    string
+	Categories        []string
+	CategorisedBy     string
+	Suggested         []string
+	CreatedBy         string
+	Answers           []Answer
+	CreatedAt         time.Time
+}
+
+// Attribution is what a purchase says about who served whom, where and when.
+type Attribution struct {
+	CustomerID, EmployeeID, LocationID *int64
+	PurchasedAt                        time.Time
+}
+
+// PurchaseAttribution reads the attribution of a purchase within the transaction.
+func (tx *Tx) PurchaseAttribution(ctx context.Context, purchaseID int64) (*Attribution, error) {
+	var a Attribution
+	var customer, employee, location sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT customer_id, served_by, location_id, purchased_at FROM purchases WHERE id = ?`, purchaseID).
+		Scan(&customer, &employee, &location, &a.PurchasedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, invalid("purchase_id", "purchase %d does not exist", purchaseID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.CustomerID, a.EmployeeID, a.LocationID = ptrID(customer), ptrID(employee), ptrID(location)
+	a.PurchasedAt = a.PurchasedAt.UTC()
+	return &a, nil
+}
+
+// LatestNPSAtOrBefore returns the customer's most recent NPS score recorded at
+// or before t, or nil when there is none. A re-survey compares with it. The
+// bound is inclusive because a case opened from a complaint opens at the
+// very moment of that response.
+func (tx *Tx) LatestNPSAtOrBefore(ctx context.Context, customerID int64, t time.Time) (*int, error) {
+	var nps sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT nps FROM responses WHERE customer_id = ? AND nps IS NOT NULL AND responded_at <= ?
+		ORDER BY responded_at DESC, id DESC LIMIT 1`, customerID, t.UTC().Truncate(time.Microsecond)).Scan(&nps)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ptrInt(nps), nil
+}
+
+// CustomerPurchaseCount counts a customer's purchases made before t.
+func (tx *Tx) CustomerPurchaseCount(ctx context.Context, customerID int64, before time.Time) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM purchases WHERE customer_id = ? AND purchased_at <= ?`,
+		customerID, before.UTC()).Scan(&n)
+	return n, err
+}
+
+// SetAcquisitionSourceIfEmpty records a customer's "How did you hear about
+// us?" answer unless one is already on file.
+func (tx *Tx) SetAcquisitionSourceIfEmpty(ctx context.Context, customerID int64, source string) error {
+	_, err := tx.Exec(ctx, `UPDATE customers SET acquisition_source = ?, updated_at = ?, version = version + 1 WHERE id = ? AND acquisition_source = ''`,
+		source, now(), customerID)
+	return err
+}
+
+func responseRefs(r *Response) []foreignRef {
+	return []foreignRef{
+		{field: "customer_id", table: "customers", what: "customer", id: r.CustomerID},
+		{field: "employee_id", table: "employees", what: "employee", id: r.EmployeeID},
+		{field: "location_id", table: "locations", what: "location", id: r.LocationID},
+	}
+}
+
+// InsertResponse stores a response and its answers within the transaction.
+// References must already be resolved (package feedback does that); a
+// dangling one is reported against its field.
+func (tx *Tx) InsertResponse(ctx context.Context, r *Response) error {
+	if err := tx.checkForeignRefs(ctx, responseRefs(r)...); err != nil {
+		return err
+	}
+	r.CreatedAt = now()
+	r.RespondedAt = r.RespondedAt.UTC().Truncate(time.Microsecond)
+	cats, _ := json.Marshal(nonNil(r.Categories))
+	sugg, _ := json.Marshal(nonNil(r.Suggested))
+	err := tx.QueryRow(ctx, `INSERT INTO responses (external_id, post_id, survey_id, invitation_id, customer_id, purchase_id,
+		employee_id, location_id, segment, source, responded_at, purchased_at, nps, csat, ces, acquisition_source, comment,
+		sentiment, sentiment_label, categories, categorised_by, suggested, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullString(r.ExternalID), r.PostID, nullID(r.SurveyID), nullID(r.InvitationID), nullID(r.CustomerID), nullID(r.PurchaseID),
+		nullID(r.EmployeeID), nullID(r.LocationID), r.Segment, r.Source, r.RespondedAt, nullTime(r.PurchasedAt),
+		nullInt(r.NPS), nullInt(r.CSAT), nullInt(r.CES), r.AcquisitionSource, r.Comment,
+		nullFloat(r.Sentiment), r.SentimentLabel, string(cats), r.CategorisedBy, string(sugg), r.CreatedBy, r.CreatedAt).Scan(&r.ID)
+	switch {
+	case isUniqueViolation(err) && r.InvitationID != nil:
+		return fresco.Errorf(fresco.ECONFLICT, "this survey link has already been used")
+	case isUniqueViolation(err):
+		return conflict("external_id", "a response with external_id %q already exists", r.ExternalID)
+	case isForeignKeyViolation(err):
+		return foreignRefError(responseRefs(r)...)
+	case err != nil:
+		return err
+	}
+	if len(r.Answers) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(r.Answers)*8)
+	for i, a := range r.Answers {
+		choices, _ := json.Marshal(nonNil(a.Choices))
+		args = append(args, r.ID, i+1, a.Question, a.Type, a.Item, nullInt(a.Score), string(choices), a.Text)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO response_answers (response_id, position, question, type, item, score, choices, text)
+		VALUES `+valuesList(len(r.Answers), 8), args...)
+	return err
+}
+
+// ResponseByExternalID returns the id of the response with the external id, if any.
+func (tx *Tx) ResponseIDByExternalID(ctx context.Context, externalID string) (int64, bool, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM responses WHERE external_id = ?`, externalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+const responseColumns = `r.id, r.external_id, r.post_id, p.slug, r.survey_id, r.invitation_id, r.customer_id, r.purchase_id,
+	r.employee_id, r.location_id, r.segment, r.source, r.responded_at, r.purchased_at, r.nps, r.csat, r.ces,
+	r.acquisition_source, r.comment, r.sentiment, r.sentiment_label, r.categories, r.categorised_by, r.suggested,
+	r.created_by, r.created_at`
+
+func scanResponse(row rowScanner) (*Response, error) {
+	var (
+		r                                                          Response
+		ext                                                        sql.NullString
+		survey, invitation, customer, purchase, employee, location sql.NullInt64
+		purchasedAt                                                sql.NullTime
+		nps, csat, ces                                             sql.NullInt64
+		sentiment                                                  sql.NullFloat64
+		cats, sugg                                                 string
+	)
+	err := row.Scan(&r.ID, &ext, &r.PostID, &r.PostSlug, &survey, &invitation, &customer, &purchase, &employee, &location,
+		&r.Segment, &r.Source, &r.RespondedAt, &purchasedAt, &nps, &csat, &ces, &r.AcquisitionSource, &r.Comment,
+		&sentiment, &r.SentimentLabel, &cats, &r.CategorisedBy, &sugg, &r.CreatedBy, &r.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	r.ExternalID = ext.String
+	r.SurveyID, r.InvitationID, r.CustomerID, r.PurchaseID = ptrID(survey), ptrID(invitation), ptrID(customer), ptrID(purchase)
+	r.EmployeeID, r.LocationID = ptrID(employee), ptrID(location)
+	r.PurchasedAt = ptrTime(purchasedAt)
+	r.NPS, r.CSAT, r.CES = ptrInt(nps), ptrInt(csat), ptrInt(ces)
+	if sentiment.Valid {
+		v := sentiment.Float64
+		r.Sentiment = &v
+	}
+	json.Unmarshal([]byte(cats), &r.Categories)
+	json.Unmarshal([]byte(sugg), &r.Suggested)
+	r.RespondedAt, r.CreatedAt = r.RespondedAt.UTC(), r.CreatedAt.UTC()
+	return &r, nil
+}
+
+// Response returns the response with the id, with its answers.
+func (db *DB) Response(ctx context.Context, id int64) (*Response, error) {
+	r, err := firstRow(db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
+		WHERE r.id = ?`, id))
+	return r, notFound(err, "response", id)
+}
+
+// ResponseFilter selects responses for lists and aggregates.
+type ResponseFilter struct {
+	From, To   time.Time // [From, To); zero means open
+	PostSlug   string
+	SurveyID   *int64
+	CustomerID *int64
+	EmployeeID *int64
+	LocationID *int64
+	Segment    string
+	// Labelled: nil = any, true = only staff-categorised, false = only uncategorised.
+	Labelled    *bool
+	WithComment bool
+	Category    string // staff-assigned category slug
+	Cursor      string
+	Limit       int
+}
+
+func (f ResponseFilter) where() *conditions {
+	var w conditions
+	w.within("r.responded_at", f.From, f.To)
+	w.textIs("p.slug", f.PostSlug)
+	w.idIs("r.survey_id", f.SurveyID)
+	w.idIs("r.customer_id", f.CustomerID)
+	w.idIs("r.employee_id", f.EmployeeID)
+	w.idIs("r.location_id", f.LocationID)
+	w.textIs("r.segment", f.Segment)
+	if f.Labelled != nil {
+		if *f.Labelled {
+			w.add("r.categorised_by <> ''")
+		} else {
+			w.add("r.categorised_by = ''")
+		}
+	}
+	if f.WithComment {
+		w.add("r.comment <> ''")
+	}
+	if f.Category != "" {
+		// categories is a JSON array of slugs; slugs hold no quotes.
+		w.add("r.categories LIKE ?", `%"`+f.Category+`"%`)
+	}
+	return &w
+}
+
+// ListResponses returns a page of responses with their answers, newest first.
+func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, string, error) {
+	before, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Limit)
+	w := f.where()
+	if before > 0 {
+		w.add("r.id < ?", before)
+	}
+	list, err := db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
+		WHERE `+w.sql()+` ORDER BY r.id DESC LIMIT ?`, append(w.args, limit)...)
+	if err != nil {
+		return nil, "", err
+	}
+	return list, pageCursor(list, limit, func(r *Response) int64 { return r.ID }), nil
+}
+
+func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]*Response, error) {
+	list, err := queryAll(ctx, db, scanResponse, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Response, len(list))
+	ids := make([]any, len(list))
+	for i, r := range list {
+		byID[r.ID], ids[i] = r, r.ID
+	}
+	err = forChunks(ids, func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			var id int64
+			var a Answer
+			var score sql.NullInt64
+			var choices string
+			if err := row.Scan(&id, &a.Question, &a.Type, &a.Item, &score, &choices, &a.Text); err != nil {
+				return err
+			}
+			a.Score = ptrInt(score)
+			json.Unmarshal([]byte(choices), &a.Choices)
+			byID[id].Answers = append(byID[id].Answers, a)
+			return nil
+		}, `SELECT response_id, question, type, item, score, choices, text FROM response_answers
+			WHERE response_id IN (`+placeholders(len(chunk))+`) ORDER BY response_id, position`, chunk...)
+	})
+	return list, err
+}
+
+// SetResponseCategories stores the categories staff assigned to a response.
+func (db *DB) SetResponseCategories(ctx context.Context, id int64, categories []string, by string) error {
+	cats, _ := json.Marshal(nonNil(categories))
+	res, err := db.Exec(ctx, `UPDATE responses SET categories = ?, categorised_by = ? WHERE id = ?`, string(cats), by, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "response %d not found", id)
+	}
+	return nil
+}
+
+// SetResponseSuggestions stores the classifier's suggested categories.
+func (db *DB) SetResponseSuggestions(ctx context.Context, id int64, suggested []string) error {
+	sugg, _ := json.Marshal(nonNil(suggested))
+	_, err := db.Exec(ctx, `UPDATE responses SET suggested = ? WHERE id = ?`, string(sugg), id)
+	return err
+}
+
+// LabelledComments returns (comment, categories) of every staff-categorised
+// response with a comment, oldest first, at most limit of them (newest kept).
+func (db *DB) LabelledComments(ctx context.Context, limit int) (texts []string, labels [][]string, err error) {
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var c, cats string
+		if err := row.Scan(&c, &cats); err != nil {
+			return err
+		}
+		var l []string
+		json.Unmarshal([]byte(cats), &l)
+		texts, labels = append(texts, c), append(labels, l)
+		return nil
+	}, `SELECT comment, categories FROM (SELECT id, comment, categories FROM responses
+		WHERE categorised_by <> '' AND comment <> '' ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return texts, labels, nil
+}

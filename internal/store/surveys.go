@@ -1,0 +1,118 @@
+package store
+
+// Surveys: questionnaires tied to a listening post, their questions kept as
+// JSON on the survey row.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Question is one item of a survey, stored as JSON on the survey.
+type Question struct {
+	Key      string   `json:"key,omitempty"`
+	Type     string   `json:"type"`
+	Text     string   `json:"text,omitempty"`
+	Item     string   `json:"item,omitempty"`
+	Required bool     `json:"required,omitempty"`
+	Choices  []string `json:"choices,omitempty"`
+	Min      int      `json:"min,omitempty"`
+	Max      int      `json:"max,omitempty"`
+}
+
+// Survey is a questionnaire tied to a listening post.
+type Survey struct {
+	ID            int64
+	Slug          string
+	Name          string
+	PostID        int64
+	PostSlug      string
+	Intro         string
+	Questions     []Question
+	Active        bool
+	WidgetEnabled bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at`
+
+const surveyFrom = ` FROM surveys s JOIN listening_posts p ON p.id = s.post_id`
+
+func scanSurvey(row rowScanner) (*Survey, error) {
+	var s Survey
+	var questions string
+	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &questions, &s.Active, &s.WidgetEnabled,
+		&s.CreatedAt, &s.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(questions), &s.Questions); err != nil {
+		return nil, fmt.Errorf("survey %d: questions: %w", s.ID, err)
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	return &s, nil
+}
+
+// CreateSurvey stores a new survey (already validated by package feedback).
+func (db *DB) CreateSurvey(ctx context.Context, s *Survey) error {
+	q, err := json.Marshal(s.Questions)
+	if err != nil {
+		return err
+	}
+	t := now()
+	s.CreatedAt, s.UpdatedAt = t, t
+	err = db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO surveys (slug, name, post_id, intro, questions, active, widget_enabled, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, t, t).Scan(&s.ID)
+	switch {
+	case isUniqueViolation(err):
+		return conflict("slug", "a survey with slug %q already exists", s.Slug)
+	case isForeignKeyViolation(err):
+		return invalid("listening_post", "listening post %d does not exist", s.PostID)
+	}
+	return err
+}
+
+// UpdateSurvey replaces a survey's fields.
+func (db *DB) UpdateSurvey(ctx context.Context, s *Survey) error {
+	q, err := json.Marshal(s.Questions)
+	if err != nil {
+		return err
+	}
+	s.UpdatedAt = now()
+	res, err := db.Exec(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
+		widget_enabled = ?, updated_at = ? WHERE id = ?`,
+		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID)
+	if isUniqueViolation(err) {
+		return conflict("slug", "a survey with slug %q already exists", s.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "survey %d not found", s.ID)
+	}
+	return nil
+}
+
+// Survey returns the survey with the id.
+func (db *DB) Survey(ctx context.Context, id int64) (*Survey, error) {
+	s, err := scanSurvey(db.QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = ?`, id))
+	return s, notFound(err, "survey", id)
+}
+
+// SurveyBySlug returns the survey with the slug.
+func (db *DB) SurveyBySlug(ctx context.Context, slug string) (*Survey, error) {
+	s, err := scanSurvey(db.QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.slug = ?`, slug))
+	return s, notFound(err, "survey", strconv.Quote(slug))
+}
+
+// ListSurveys returns every survey, in id order.
+func (db *DB) ListSurveys(ctx context.Context) ([]*Survey, error) {
+	return queryAll(ctx, db, scanSurvey, `SELECT `+surveyColumns+surveyFrom+` ORDER BY s.id`)
+}

@@ -1,0 +1,238 @@
+package store
+
+// Webhook subscriptions and their deliveries: one delivery per event and
+// subscription, each with the log of its attempts.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Webhook is a subscription: POST these events to this URL, signed with Secret.
+type Webhook struct {
+	ID             int64
+	URL            string
+	Events         []string
+	Secret         string // a shared secret: stored as given, because it must sign
+	Active         bool
+	DisabledReason string
+	CreatedBy      string
+	CreatedAt      time.Time
+}
+
+const webhookColumns = `id, url, events, secret, active, disabled_reason, created_by, created_at`
+
+func scanWebhook(row rowScanner) (*Webhook, error) {
+	var w Webhook
+	var events string
+	if err := row.Scan(&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
+		return nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+	}
+	w.CreatedAt = w.CreatedAt.UTC()
+	return &w, nil
+}
+
+// CreateWebhook stores w and sets its ID and CreatedAt.
+func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
+	events, err := json.Marshal(nonNil(w.Events))
+	if err != nil {
+		return err
+	}
+	w.CreatedAt, w.Active = now(), true
+	return db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), w.Secret, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+}
+
+// Webhook returns the subscription with the id (deleted ones are not found).
+func (db *DB) Webhook(ctx context.Context, id int64) (*Webhook, error) {
+	w, err := scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
+	return w, notFound(err, "webhook", id)
+}
+
+// ListWebhooks returns every subscription that is not deleted, in id order.
+func (db *DB) ListWebhooks(ctx context.Context) ([]*Webhook, error) {
+	return queryAll(ctx, db, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
+}
+
+// ActiveWebhooks returns the active subscriptions within the transaction.
+func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
+	return queryAll(ctx, tx, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
+}
+
+// DeleteWebhook deletes a subscription; its pending deliveries are cancelled
+// when their jobs next run. The rows stay for the delivery history.
+func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
+	res, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fresco.Errorf(fresco.ENOTFOUND, "webhook %d not found", id)
+	}
+	return nil
+}
+
+// DisableWebhook stops deliveries to a subscription, e.g. after 410 Gone.
+func (db *DB) DisableWebhook(ctx context.Context, id int64, reason string) error {
+	_, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, disabled_reason = ? WHERE id = ?`, reason, id)
+	return err
+}
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+	DeliveryCancelled = "cancelled"
+)
+
+// WebhookDelivery is one event for one subscription, with its attempts.
+type WebhookDelivery struct {
+	ID             int64
+	UID            string // the idempotency id receivers see
+	SubscriptionID int64
+	Event          string
+	Payload        []byte // the exact body, signed anew at every attempt
+	Status         string
+	Attempts       int
+	LastStatusCode *int
+	LastLatencyMS  *int
+	LastError      string
+	CreatedAt      time.Time
+	DeliveredAt    *time.Time
+	AttemptLog     []WebhookAttempt
+}
+
+// WebhookAttempt is one try at delivering.
+type WebhookAttempt struct {
+	Attempt    int
+	StatusCode *int
+	LatencyMS  int
+	Error      string
+	At         time.Time
+}
+
+// InsertDelivery records a pending delivery and sets its ID and CreatedAt.
+func (tx *Tx) InsertDelivery(ctx context.Context, d *WebhookDelivery) error {
+	d.Status, d.CreatedAt = DeliveryPending, now()
+	return tx.QueryRow(ctx, `INSERT INTO webhook_deliveries (uid, subscription_id, event, payload, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		d.UID, d.SubscriptionID, d.Event, string(d.Payload), d.Status, d.CreatedAt).Scan(&d.ID)
+}
+
+const deliveryColumns = `id, uid, subscription_id, event, payload, status, attempts, last_status_code, last_latency_ms, last_error, created_at, delivered_at`
+
+func scanDelivery(row rowScanner) (*WebhookDelivery, error) {
+	var d WebhookDelivery
+	var payload string
+	var code, latency sql.NullInt64
+	var delivered sql.NullTime
+	if err := row.Scan(&d.ID, &d.UID, &d.SubscriptionID, &d.Event, &payload, &d.Status, &d.Attempts, &code, &latency,
+		&d.LastError, &d.CreatedAt, &delivered); err != nil {
+		return nil, err
+	}
+	d.Payload = []byte(payload)
+	d.LastStatusCode, d.LastLatencyMS = ptrInt(code), ptrInt(latency)
+	d.DeliveredAt = ptrTime(delivered)
+	d.CreatedAt = d.CreatedAt.UTC()
+	return &d, nil
+}
+
+// Delivery returns the delivery with the id and the subscription it belongs
+// to, deleted or not.
+func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhook, error) {
+	var d WebhookDelivery
+	var w Webhook
+	var payload, events string
+	var code, latency sql.NullInt64
+	var delivered sql.NullTime
+	err := db.QueryRow(ctx, `SELECT d.id, d.uid, d.subscription_id, d.event, d.payload, d.status, d.attempts,
+			d.last_status_code, d.last_latency_ms, d.last_error, d.created_at, d.delivered_at,
+			w.id, w.url, w.events, w.secret, w.active, w.disabled_reason, w.created_by, w.created_at
+		FROM webhook_deliveries d JOIN webhook_subscriptions w ON w.id = d.subscription_id
+		WHERE d.id = ?`, id).Scan(&d.ID, &d.UID, &d.SubscriptionID, &d.Event, &payload, &d.Status, &d.Attempts,
+		&code, &latency, &d.LastError, &d.CreatedAt, &delivered,
+		&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt)
+	if err != nil {
+		return nil, nil, notFound(err, "webhook delivery", id)
+	}
+	d.Payload = []byte(payload)
+	d.LastStatusCode, d.LastLatencyMS, d.DeliveredAt = ptrInt(code), ptrInt(latency), ptrTime(delivered)
+	d.CreatedAt, w.CreatedAt = d.CreatedAt.UTC(), w.CreatedAt.UTC()
+	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
+		return nil, nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+	}
+	return &d, &w, nil
+}
+
+// RecordDeliveryAttempt stores one attempt and the delivery's new status
+// within tx.
+func (tx *Tx) RecordDeliveryAttempt(ctx context.Context, deliveryID int64, a WebhookAttempt, status string) error {
+	at := now()
+	if _, err := tx.Exec(ctx, `INSERT INTO webhook_attempts (delivery_id, attempt, status_code, latency_ms, error, at)
+		VALUES (?, ?, ?, ?, ?, ?)`, deliveryID, a.Attempt, nullInt(a.StatusCode), a.LatencyMS, a.Error, at); err != nil {
+		return err
+	}
+	var deliveredAt any
+	if status == DeliveryDelivered {
+		deliveredAt = at
+	}
+	_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?,
+		last_latency_ms = ?, last_error = ?, delivered_at = COALESCE(delivered_at, ?) WHERE id = ?`,
+		status, nullInt(a.StatusCode), a.LatencyMS, a.Error, deliveredAt, deliveryID)
+	return err
+}
+
+// SetDeliveryStatus changes a delivery's status without an attempt (e.g.
+// cancelled because its subscription was deleted).
+func (db *DB) SetDeliveryStatus(ctx context.Context, deliveryID int64, status, reason string) error {
+	_, err := db.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, last_error = ? WHERE id = ?`, status, reason, deliveryID)
+	return err
+}
+
+// ListDeliveries returns a subscription's latest deliveries, newest first,
+// each with its attempts; beforeID > 0 pages on.
+func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64, limit int) ([]*WebhookDelivery, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE subscription_id = ?`
+	args := []any{subscriptionID}
+	if beforeID > 0 {
+		q += ` AND id < ?`
+		args = append(args, beforeID)
+	}
+	list, err := queryAll(ctx, db, scanDelivery, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), args...)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	byID := make(map[int64]*WebhookDelivery, len(list))
+	ids := make([]any, len(list))
+	for i, d := range list {
+		byID[d.ID], ids[i] = d, d.ID
+	}
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var a WebhookAttempt
+		var code sql.NullInt64
+		if err := row.Scan(&id, &a.Attempt, &code, &a.LatencyMS, &a.Error, &a.At); err != nil {
+			return err
+		}
+		a.StatusCode, a.At = ptrInt(code), a.At.UTC()
+		byID[id].AttemptLog = append(byID[id].AttemptLog, a)
+		return nil
+	}, `SELECT delivery_id, attempt, status_code, latency_ms, error, at FROM webhook_attempts
+		WHERE delivery_id IN (`+placeholders(len(ids))+`) ORDER BY id`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
