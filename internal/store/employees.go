@@ -153,7 +153,16 @@ func employeeByID(ctx context.Context, q Querier, id int64) (*fresco.Employee, e
 // EmployeeByEmail returns the employee with the given e-mail address,
 // matched case-insensitively.
 func (db *DB) EmployeeByEmail(ctx context.Context, email string) (*fresco.Employee, error) {
-	e, err := scanEmployee(db.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE email = ?`,
+	return employeeByEmail(ctx, db, email)
+}
+
+// EmployeeByEmail is the same, as the transaction sees it.
+func (tx *Tx) EmployeeByEmail(ctx context.Context, email string) (*fresco.Employee, error) {
+	return employeeByEmail(ctx, tx, email)
+}
+
+func employeeByEmail(ctx context.Context, q Querier, email string) (*fresco.Employee, error) {
+	e, err := scanEmployee(q.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees WHERE email = ?`,
 		normalizeEmail(email)))
 	return e, notFound(err, "employee with e-mail", email)
 }
@@ -170,6 +179,19 @@ func (db *DB) UpdateEmployee(ctx context.Context, e *fresco.Employee) error {
 // written and the error is ESTALE.
 func (db *DB) UpdateEmployeeIfVersion(ctx context.Context, e *fresco.Employee, version int64) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.updateEmployee(ctx, e, version) })
+}
+
+// UpdateEmployeeIfVersion is the same within the transaction.
+func (tx *Tx) UpdateEmployeeIfVersion(ctx context.Context, e *fresco.Employee, version int64) error {
+	return tx.updateEmployee(ctx, e, version)
+}
+
+// DeleteEmployeeSessions ends every session of the employee within the
+// transaction: a deactivation, role change or new password takes effect at
+// once.
+func (tx *Tx) DeleteEmployeeSessions(ctx context.Context, employeeID int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE employee_id = ?`, employeeID)
+	return err
 }
 
 // UpdateEmployee writes every field of e over the stored employee e.ID.
