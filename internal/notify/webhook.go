@@ -64,8 +64,10 @@ func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*store.W
 		v.Add("url", "is longer than 2000 characters")
 	case u.User != nil:
 		v.Add("url", "must not carry credentials; the signature authenticates Fresco")
-	case n.opts.RefusePrivateHosts && privateHostProblem(u) != "":
-		v.Add("url", "%s", privateHostProblem(u))
+	case n.opts.RefusePrivateHosts:
+		if problem := newHostPolicy(n.opts.Resolver).subscriptionProblem(ctx, u.Hostname()); problem != "" {
+			v.Add("url", "%s", problem)
+		}
 	}
 	if len(in.Events) == 0 {
 		v.Add("events", "subscribe to at least one event, e.g. %q", EventDetractor)
