@@ -329,7 +329,8 @@ func newPublicOnlyDialer(r Resolver) *publicOnlyDialer {
 
 // install makes t dial through d, and check the target of a request that
 // goes through a proxy before handing it to the proxy, which connects on
-// its own.
+// its own. A name this machine cannot resolve is left to the proxy: behind
+// one, often only the proxy can.
 func (d *publicOnlyDialer) install(t *http.Transport) {
 	t.DialContext = d.DialContext
 	proxy := t.Proxy
@@ -341,7 +342,7 @@ func (d *publicOnlyDialer) install(t *http.Transport) {
 		if err != nil || p == nil {
 			return p, err
 		}
-		if _, err := d.policy.check(req.Context(), req.URL.Hostname()); err != nil {
+		if _, err := d.policy.check(req.Context(), req.URL.Hostname()); errors.Is(err, errPrivateHost) {
 			return nil, fmt.Errorf("%s: %w", req.URL.Hostname(), err)
 		}
 		return p, nil
