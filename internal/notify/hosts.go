@@ -27,7 +27,7 @@ import (
 // address they embed (mapped, NAT64, 6to4, Teredo).
 
 // errPrivateHost is why a delivery to an internal address was not made.
-var errPrivateHost = errors.New("refused: the address is loopback, private or link-local (start fresco with --webhook-private to allow receivers inside your network)")
+var errPrivateHost = errors.New("refused: the address is not public, e.g. loopback, private, link-local or reserved (start fresco with --webhook-private to allow receivers inside your network)")
 
 // errUnresolved is a host name the resolver had no address for.
 var errUnresolved = errors.New("the host name does not resolve")
@@ -101,6 +101,7 @@ func (p hostPolicy) addresses(ctx context.Context, name string) ([]netip.Addr, e
 	return addrs, nil
 }
 
+// describe names an address with the host it was read from, if they differ.
 func describe(host string, a netip.Addr) string {
 	if host == a.String() {
 		return host

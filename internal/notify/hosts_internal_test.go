@@ -23,26 +23,40 @@ func (r oneName) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, e
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
-// A delivery through a proxy is checked before it is handed over: the proxy
-// would connect to the internal host itself.
-func TestProxiedDeliveriesAreChecked(t *testing.T) {
-	t.Parallel()
+// CountingListener counts the connections made to a local port; the
+// tests of package notify_test use it too.
+type CountingListener struct {
+	net.Listener
+	Conns atomic.Int64
+}
+
+// ListenCounting listens on a free port of 127.0.0.1 until the test ends.
+func ListenCounting(t *testing.T) *CountingListener {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	var conns atomic.Int64
+	l := &CountingListener{Listener: ln}
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			conns.Add(1)
+			l.Conns.Add(1)
 			c.Close()
 		}
 	}()
+	t.Cleanup(func() { ln.Close() })
+	return l
+}
+
+// A delivery through a proxy is checked before it is handed over: the proxy
+// would connect to the internal host itself.
+func TestProxiedDeliveriesAreChecked(t *testing.T) {
+	t.Parallel()
+	ln := ListenCounting(t)
 	proxy := &url.URL{Scheme: "http", Host: ln.Addr().String()}
 	d := newPublicOnlyDialer(oneName{"hooks.example.com", netip.MustParseAddr("93.184.216.34")})
 	d.proxies[proxy.Host] = true
@@ -64,7 +78,7 @@ func TestProxiedDeliveriesAreChecked(t *testing.T) {
 			t.Errorf("%s: %v, want refused = %v", tc.target, err, tc.refused)
 		}
 	}
-	if n := conns.Load(); n != 2 {
+	if n := ln.Conns.Load(); n != 2 {
 		t.Errorf("the proxy got %d connections, want 2 (the targets that are not refused)", n)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -94,33 +93,6 @@ func TestRefusePrivateHostsAtSubscription(t *testing.T) {
 	})
 }
 
-// countingListener counts the connections made to a local port.
-type countingListener struct {
-	net.Listener
-	conns atomic.Int64
-}
-
-func listenCounting(t *testing.T) *countingListener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &countingListener{Listener: ln}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			l.conns.Add(1)
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { ln.Close() })
-	return l
-}
-
 // Subscriptions made while private hosts were allowed (or to a public name
 // that now resolves inward) are refused when the delivery dials, whatever
 // form the host takes, without retries, and nothing connects to the local
@@ -129,7 +101,7 @@ func TestRefusePrivateHostsAtDelivery(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		ln := listenCounting(t)
+		ln := notify.ListenCounting(t)
 		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 		var hooks []*store.Webhook
 		for _, host := range internalHosts {
@@ -155,7 +127,7 @@ func TestRefusePrivateHostsAtDelivery(t *testing.T) {
 				t.Errorf("%s: %d attempts, log %+v; want one refused attempt", h.URL, l[0].Attempts, l[0].AttemptLog)
 			}
 		}
-		if n := ln.conns.Load(); n != 0 {
+		if n := ln.Conns.Load(); n != 0 {
 			t.Errorf("the local listener got %d connections", n)
 		}
 	})
