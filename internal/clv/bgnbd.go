@@ -219,12 +219,19 @@ func betaGeoBracketSmallA(p, eps, c, z, log1mz float64) float64 {
 }
 
 // betaGeoBracketLargeA is the same bracket for eps >= 1, with
-// (1-z)^eps 2F1(p, eps; c; z) kept as a logarithm. Euler's transformation
-// makes it (1-z)^(c-p) 2F1(c-p, c-eps; c; z); in the models c-p = r+x and
-// c-eps = b+x (BG/NBD) or b+x+1 (MBG/NBD), so every term of the series is
-// positive and the rescaling sum cannot overflow for any a.
+// (1-z)^eps 2F1(p, eps; c; z) kept as a logarithm, summed by logHypSeries
+// so that no term overflows. Euler's transformation gives the same value as
+// (1-z)^(c-p) 2F1(c-p, c-eps; c; z), where in the models c-p = r+x and
+// c-eps = b+x (BG/NBD) or b+x+1 (MBG/NBD), all positive. The series whose
+// terms stop growing sooner is summed: the first for heavy buyers, the
+// second when a is huge.
 func betaGeoBracketLargeA(p, eps, c, z, log1mz float64) float64 {
-	logBracket := (c-p)*log1mz + logHypSeries(c-p, c-eps, c, z)
+	var logBracket float64
+	if p > 0 && p*eps < (c-p)*(c-eps) {
+		logBracket = eps*log1mz + logHypSeries(p, eps, c, z)
+	} else {
+		logBracket = (c-p)*log1mz + logHypSeries(c-p, c-eps, c, z)
+	}
 	return -math.Expm1(logBracket) / eps
 }
 

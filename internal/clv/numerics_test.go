@@ -139,8 +139,8 @@ func TestBetaGeoBracketsAgree(t *testing.T) {
 	t.Parallel()
 	const r, b, alpha = 0.7, 3.5, 20.0
 	for _, a := range []float64{2, 2.5, 4, 11, 41} {
-		for _, x := range []float64{0, 1, 7, 60} {
-			for _, h := range []struct{ T, t float64 }{{0, 1}, {30, 52}, {100, 5}, {10, 400}} {
+		for _, x := range []float64{0, 1, 7, 60, 5000} {
+			for _, h := range []struct{ T, t float64 }{{0, 1}, {30, 52}, {100, 5}, {10, 400}, {10, 4000}} {
 				eps, p, c := a-1, a+b-1-r, a+b+x-1
 				log1mz := -math.Log1p(h.t / (alpha + h.T))
 				z := -math.Expm1(log1mz)
