@@ -21,7 +21,7 @@ import (
 
 // Payload is the JSON body of every webhook delivery. ID is the idempotency
 // id: it is the same on every retry of a delivery and also sent as the
-// X-Fresco-Delivery header, so receivers can drop duplicates.
+// X-Fresco-Delivery and webhook-id headers, so receivers can drop duplicates.
 type Payload struct {
 	ID         string          `json:"id"`
 	Event      string          `json:"event"`
