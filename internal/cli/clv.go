@@ -126,6 +126,13 @@ func detectFormat(r *bufio.Reader) string {
 	return "transactions"
 }
 
+// seekable is false for pipes and terminals, which are *os.File too but
+// cannot be rewound after the header is peeked at.
+func seekable(f *os.File) bool {
+	_, err := f.Seek(0, io.SeekCurrent)
+	return err == nil
+}
+
 // readSummaries reads the input as per-customer summaries, summarising a
 // transaction log if that is what it is.
 func (in *clvInput) readSummaries(env Env) ([]clv.Summary, error) {
@@ -139,9 +146,9 @@ func (in *clvInput) readSummaries(env Env) ([]clv.Summary, error) {
 	}
 	defer closeFn()
 	format := in.format
-	if f, ok := r.(*os.File); ok {
-		// Keep the file itself (seekable) for the transaction reader, which
-		// reads it in big blocks and may need a second pass.
+	if f, ok := r.(*os.File); ok && seekable(f) {
+		// Keep the file itself for the transaction reader, which reads it
+		// in big blocks and may need a second pass.
 		if format == "auto" {
 			format = detectFormat(bufio.NewReaderSize(f, 4096))
 			if _, err := f.Seek(0, io.SeekStart); err != nil {

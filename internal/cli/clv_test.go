@@ -179,3 +179,33 @@ func TestClvGenerate(t *testing.T) {
 		t.Errorf("exit %d, stdout %.60q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// "--input -" reads a pipe, which cannot be rewound after the format is
+// detected from its header.
+func TestClvPredictFromPipe(t *testing.T) {
+	t.Parallel()
+	tx, err := os.ReadFile(cdnowTransactions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	go func() {
+		pw.Write(tx)
+		pw.Close()
+	}()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), []string{"clv", "predict", "--input", "-", "--customer-col", "cust",
+		"--date-col", "day", "--amount-col", "dollars", "--horizon", "39"}, Env{
+		Getenv: func(string) string { return "" }, Stdin: pr, Stdout: &out, Stderr: &errOut,
+	})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := strings.Count(out.String(), "\n"); n != 2358 {
+		t.Errorf("%d lines, want 2357 customers + header", n)
+	}
+}

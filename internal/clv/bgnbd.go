@@ -191,6 +191,13 @@ func (m *BGNBD) expectedIfAlive(x int, T, t float64) float64 {
 
 // betaGeoExpected is c·[1 - (1-z)^(a-1) 2F1(p, a-1; c; z)]/(a-1), z = t/(α+T+t),
 // the shared shape of the BG/NBD and MBG/NBD conditional expectations.
+//
+// For a < 2 the tail series of hypTail has terms below z^n and the 1/(a-1)
+// is best kept inside it. For larger a its terms grow like (a z)^n/n! while
+// (1-z)^(a-1) shrinks like e^(-a z): fits that run to a in the hundreds of
+// thousands (a dropout probability that barely varies) overflow the one and
+// underflow the other, giving NaN. There the bracket is computed from its
+// logarithm instead (betaGeoBracketLargeA), where both growths cancel exactly.
 func betaGeoExpected(alpha, a, p, c, T, t float64) float64 {
 	if t <= 0 {
 		return 0
@@ -198,8 +205,34 @@ func betaGeoExpected(alpha, a, p, c, T, t float64) float64 {
 	eps := a - 1
 	log1mz := -math.Log1p(t / (alpha + T))
 	z := -math.Expm1(log1mz)
-	v := expm1Ratio(eps, log1mz) - math.Exp(eps*log1mz)*hypTail(p, eps, c, z)
-	return max(c*v, 0)
+	v := betaGeoBracketSmallA
+	if eps >= 1 {
+		v = betaGeoBracketLargeA
+	}
+	return max(c*v(p, eps, c, z, log1mz), 0)
+}
+
+// betaGeoBracketSmallA is [1 - (1-z)^eps 2F1(p, eps; c; z)]/eps with the
+// 1/eps taken inside, exact as eps → 0.
+func betaGeoBracketSmallA(p, eps, c, z, log1mz float64) float64 {
+	return expm1Ratio(eps, log1mz) - math.Exp(eps*log1mz)*hypTail(p, eps, c, z)
+}
+
+// betaGeoBracketLargeA is the same bracket for eps >= 1, with
+// (1-z)^eps 2F1(p, eps; c; z) kept as a logarithm, summed by logHypSeries
+// so that no term overflows. Euler's transformation gives the same value as
+// (1-z)^(c-p) 2F1(c-p, c-eps; c; z), where in the models c-p = r+x and
+// c-eps = b+x (BG/NBD) or b+x+1 (MBG/NBD), all positive. The series whose
+// terms stop growing sooner is summed: the first for heavy buyers, the
+// second when a is huge.
+func betaGeoBracketLargeA(p, eps, c, z, log1mz float64) float64 {
+	var logBracket float64
+	if p > 0 && p*eps < (c-p)*(c-eps) {
+		logBracket = eps*log1mz + logHypSeries(p, eps, c, z)
+	} else {
+		logBracket = (c-p)*log1mz + logHypSeries(c-p, c-eps, c, z)
+	}
+	return -math.Expm1(logBracket) / eps
 }
 
 // ProbPurchases is P(X(t) = k) (Fader, Hardie & Lee eq. 8), with the

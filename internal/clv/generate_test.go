@@ -93,3 +93,40 @@ func BenchmarkPredictPipeline(b *testing.B) {
 		w.Flush()
 	}
 }
+
+// Small customer bases often fit to a huge a (and b): a dropout probability
+// that does not vary. Their predictions are finite numbers, never NaN or Inf.
+func TestSmallGeneratedFilesPredictFinite(t *testing.T) {
+	t.Parallel()
+	seeds := uint64(360)
+	if testing.Short() {
+		seeds = 60
+	}
+	for seed := uint64(1); seed <= seeds; seed++ {
+		opts := DefaultGenerateOptions(30)
+		opts.Seed = seed
+		var buf bytes.Buffer
+		if _, err := Generate(&buf, opts); err != nil {
+			t.Fatal(err)
+		}
+		s, err := ReadTransactionsCSV(&buf, Columns{}, Options{Unit: Day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"bgnbd", "mbgnbd"} {
+			m, err := FitModel(name, s)
+			if err != nil {
+				continue // refusing a fit is fine; printing NaN is not
+			}
+			preds, err := PredictAll(m, nil, s, PredictOptions{Horizon: 52, DiscountRate: 0.0003})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range preds {
+				if !finiteAll(p.ProbAlive, p.ExpectedPurchases, p.CLV) || p.ExpectedPurchases < 0 {
+					t.Fatalf("seed %d %s %+v: customer %+v predicts %+v", seed, name, m, s[i], p)
+				}
+			}
+		}
+	}
+}

@@ -132,3 +132,45 @@ func TestPredictionIdentities(t *testing.T) {
 		}
 	}
 }
+
+// The two ways betaGeoExpected computes its bracket agree where both are
+// accurate, so switching at a = 2 leaves no step in the predictions.
+func TestBetaGeoBracketsAgree(t *testing.T) {
+	t.Parallel()
+	const r, b, alpha = 0.7, 3.5, 20.0
+	for _, a := range []float64{2, 2.5, 4, 11, 41} {
+		for _, x := range []float64{0, 1, 7, 60, 5000} {
+			for _, h := range []struct{ T, t float64 }{{0, 1}, {30, 52}, {100, 5}, {10, 400}, {10, 4000}} {
+				eps, p, c := a-1, a+b-1-r, a+b+x-1
+				log1mz := -math.Log1p(h.t / (alpha + h.T))
+				z := -math.Expm1(log1mz)
+				small := betaGeoBracketSmallA(p, eps, c, z, log1mz)
+				large := betaGeoBracketLargeA(p, eps, c, z, log1mz)
+				if !within(large, small, 1e-9) {
+					t.Errorf("a=%v x=%v T=%v t=%v: %v by the series, %v by logarithms", a, x, h.T, h.t, small, large)
+				}
+			}
+		}
+	}
+}
+
+// As a and b grow with a/(a+b) = π fixed, the dropout probability stops
+// varying between customers and the expectation tends to the fixed-p form
+// (1/π)·[1 - ((1-z)/(1-(1-π)z))^(r+x)]. Fits on small files run there.
+func TestBetaGeoLargeALimit(t *testing.T) {
+	t.Parallel()
+	const r, alpha, pi = 0.8, 240.0, 0.06
+	for _, a := range []float64{2e5, 1e8} {
+		m := &BGNBD{R: r, Alpha: alpha, A: a, B: a * (1 - pi) / pi}
+		for _, s := range []Summary{{Frequency: 0, T: 2165}, {Frequency: 2, Recency: 1453, T: 2149}, {Frequency: 40, Recency: 300, T: 310}} {
+			for _, horizon := range []float64{1, 52, 5000} {
+				x := float64(s.Frequency)
+				z := horizon / (alpha + s.T + horizon)
+				want := (1 - math.Pow((1-z)/(1-(1-pi)*z), r+x)) / pi
+				if got := m.expectedIfAlive(s.Frequency, s.T, horizon); !within(got, want, 10/a) {
+					t.Errorf("a=%g %+v t=%v: %v, want about %v", a, s, horizon, got, want)
+				}
+			}
+		}
+	}
+}

@@ -110,6 +110,9 @@ type Options struct {
 	// hosts.go). The zero value allows them (tests, receivers on the same
 	// network); `fresco serve` sets it unless --webhook-private is given.
 	RefusePrivateHosts bool
+	// Resolver looks up webhook hosts for RefusePrivateHosts; nil means
+	// net.DefaultResolver.
+	Resolver Resolver
 	// WebhookAttempts and EmailAttempts bound the retries.
 	WebhookAttempts int
 	EmailAttempts   int
@@ -216,7 +219,7 @@ func New(db *store.DB, opts Options) *Notifier {
 			IdleConnTimeout:     90 * time.Second,
 		}
 		if opts.RefusePrivateHosts {
-			transport.DialContext = newPublicOnlyDialer().DialContext
+			newPublicOnlyDialer(opts.Resolver).install(transport)
 		}
 		client = &http.Client{Timeout: DefaultWebhookTimeout, Transport: transport}
 	}

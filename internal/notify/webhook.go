@@ -3,9 +3,6 @@ package notify
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,11 +16,12 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/pkg/webhook"
 )
 
 // Payload is the JSON body of every webhook delivery. ID is the idempotency
 // id: it is the same on every retry of a delivery and also sent as the
-// X-Fresco-Delivery header, so receivers can drop duplicates.
+// X-Fresco-Delivery and webhook-id headers, so receivers can drop duplicates.
 type Payload struct {
 	ID         string          `json:"id"`
 	Event      string          `json:"event"`
@@ -31,60 +29,15 @@ type Payload struct {
 	Data       json.RawMessage `json:"data"`
 }
 
-// Webhook request headers.
+// Webhook request headers besides those of the Standard Webhooks signature
+// (webhook-id, webhook-timestamp, webhook-signature; see pkg/webhook).
 const (
-	HeaderEvent     = "X-Fresco-Event"
-	HeaderDelivery  = "X-Fresco-Delivery"
-	HeaderSignature = "X-Fresco-Signature"
+	HeaderEvent    = "X-Fresco-Event"
+	HeaderDelivery = "X-Fresco-Delivery"
+	// HeaderSignature is the first signature format, still sent so that
+	// receivers written for it keep working while it is deprecated.
+	HeaderSignature = webhook.LegacyHeaderSignature
 )
-
-// Sign returns the X-Fresco-Signature value for body at time t:
-// "t=<unix>,v1=<hex HMAC-SHA256(secret, "<unix>." + body)>".
-func Sign(secret string, t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + signature(secret, ts, body)
-}
-
-func signature(secret, ts string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(ts))
-	mac.Write([]byte("."))
-	mac.Write(body)
-	return hex.EncodeToString(mac.Sum(nil))
-}
-
-// Verify checks a signature header against body, as a receiver would: the
-// HMAC must match and the timestamp must be within tolerance of now (replay
-// protection; 0 skips the check).
-func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
-	var ts string
-	var sigs []string
-	for part := range strings.SplitSeq(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sigs = append(sigs, v)
-		}
-	}
-	unix, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || len(sigs) == 0 {
-		return errors.New("signature header must be t=<unix>,v1=<hex>")
-	}
-	if tolerance > 0 {
-		if d := now.Sub(time.Unix(unix, 0)); d > tolerance || d < -tolerance {
-			return fmt.Errorf("signature timestamp is %s away from now", d.Round(time.Second))
-		}
-	}
-	want := signature(secret, ts, body)
-	for _, s := range sigs {
-		if hmac.Equal([]byte(s), []byte(want)) {
-			return nil
-		}
-	}
-	return errors.New("signature does not match")
-}
 
 // WebhookInput is a subscription to create.
 type WebhookInput struct {
@@ -111,8 +64,10 @@ func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*store.W
 		v.Add("url", "is longer than 2000 characters")
 	case u.User != nil:
 		v.Add("url", "must not carry credentials; the signature authenticates Fresco")
-	case n.opts.RefusePrivateHosts && privateHostProblem(u) != "":
-		v.Add("url", "%s", privateHostProblem(u))
+	case n.opts.RefusePrivateHosts:
+		if problem := newHostPolicy(n.opts.Resolver).subscriptionProblem(ctx, u.Hostname()); problem != "" {
+			v.Add("url", "%s", problem)
+		}
 	}
 	if len(in.Events) == 0 {
 		v.Add("events", "subscribe to at least one event, e.g. %q", EventDetractor)
@@ -243,7 +198,7 @@ func (n *Notifier) post(ctx context.Context, hook *store.Webhook, d *store.Webho
 	req.Header.Set("User-Agent", "Fresco-Webhooks/1")
 	req.Header.Set(HeaderEvent, d.Event)
 	req.Header.Set(HeaderDelivery, d.UID)
-	req.Header.Set(HeaderSignature, Sign(hook.Secret, n.opts.Now(), d.Payload))
+	signWebhook(req.Header, hook.Secret, d.UID, n.opts.Now(), d.Payload)
 	start := time.Now()
 	resp, err := n.http.Do(req)
 	latency := time.Since(start)
@@ -253,6 +208,16 @@ func (n *Notifier) post(ctx context.Context, hook *store.Webhook, d *store.Webho
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	return resp.StatusCode, latency, nil
+}
+
+// signWebhook sets the Standard Webhooks signature headers, with the
+// delivery's idempotency id as webhook-id, and the deprecated
+// X-Fresco-Signature.
+func signWebhook(h http.Header, secret, id string, now time.Time, body []byte) {
+	h.Set(webhook.HeaderID, id)
+	h.Set(webhook.HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
+	h.Set(webhook.HeaderSignature, webhook.Sign(secret, id, now, body))
+	h.Set(HeaderSignature, webhook.SignLegacy(secret, now, body))
 }
 
 // InlineGrace is by default how long the durable job of a delivery made with
