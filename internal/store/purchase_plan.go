@@ -20,7 +20,7 @@ type purchasePlan struct {
 	newSKUs  []*fresco.Product
 }
 
-func (db *DB) planPurchases(ctx context.Context, batch []*fresco.Purchase) (*purchasePlan, error) {
+func planPurchases(ctx context.Context, q Querier, batch []*fresco.Purchase) (*purchasePlan, error) {
 	plan := &purchasePlan{
 		batch:    batch,
 		results:  make([]BatchResult, len(batch)),
@@ -36,20 +36,20 @@ func (db *DB) planPurchases(ctx context.Context, batch []*fresco.Purchase) (*pur
 	plan.rejectDuplicateExternalIDs()
 	refs := collectReferences(plan)
 	var err error
-	if refs.customers, err = db.existingIDs(ctx, "customers", refs.customers); err != nil {
+	if refs.customers, err = existingIDs(ctx, q, "customers", refs.customers); err != nil {
 		return nil, err
 	}
-	if refs.locations, err = db.existingIDs(ctx, "locations", refs.locations); err != nil {
+	if refs.locations, err = existingIDs(ctx, q, "locations", refs.locations); err != nil {
 		return nil, err
 	}
-	if refs.employees, err = db.existingIDs(ctx, "employees", refs.employees); err != nil {
+	if refs.employees, err = existingIDs(ctx, q, "employees", refs.employees); err != nil {
 		return nil, err
 	}
 	plan.rejectDanglingReferences(refs)
-	if err := db.resolveProducts(ctx, plan); err != nil {
+	if err := resolveProducts(ctx, q, plan); err != nil {
 		return nil, err
 	}
-	if err := db.findExistingPurchases(ctx, plan); err != nil {
+	if err := findExistingPurchases(ctx, q, plan); err != nil {
 		return nil, err
 	}
 	return plan, nil
@@ -122,20 +122,20 @@ func (plan *purchasePlan) rejectDanglingReferences(refs references) {
 
 // existingIDs marks which of the ids exist in table. The table name is one of
 // ours, never user input.
-func (db *DB) existingIDs(ctx context.Context, table string, ids map[int64]bool) (map[int64]bool, error) {
+func existingIDs(ctx context.Context, q Querier, table string, ids map[int64]bool) (map[int64]bool, error) {
 	keys := make([]any, 0, len(ids))
 	for id := range ids {
 		keys = append(keys, id)
 	}
 	err := forChunks(keys, func(chunk []any) error {
-		return queryMap(ctx, db, ids, scanIDSet, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		return queryMap(ctx, q, ids, scanIDSet, `SELECT id FROM `+table+` WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	return ids, err
 }
 
 // resolveProducts maps every line's SKU to a product id, planning new
 // catalogue entries for SKUs not seen before.
-func (db *DB) resolveProducts(ctx context.Context, plan *purchasePlan) error {
+func resolveProducts(ctx context.Context, q Querier, plan *purchasePlan) error {
 	firstLine := map[string]fresco.PurchaseLine{}
 	var skus []any
 	for i, p := range plan.batch {
@@ -153,7 +153,7 @@ func (db *DB) resolveProducts(ctx context.Context, plan *purchasePlan) error {
 		}
 	}
 	err := forChunks(skus, func(chunk []any) error {
-		return queryMap(ctx, db, plan.products, scanPair[string, int64],
+		return queryMap(ctx, q, plan.products, scanPair[string, int64],
 			`SELECT sku, id FROM products WHERE sku IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 	if err != nil {
@@ -171,12 +171,12 @@ func (db *DB) resolveProducts(ctx context.Context, plan *purchasePlan) error {
 		}
 		plan.newSKUs = append(plan.newSKUs, &fresco.Product{SKU: sku, Name: name, ListPrice: max(l.UnitPrice, 0)})
 	}
-	return db.checkProductIDs(ctx, plan)
+	return checkProductIDs(ctx, q, plan)
 }
 
 // checkProductIDs rejects purchases whose lines name a product by an id that
 // does not exist.
-func (db *DB) checkProductIDs(ctx context.Context, plan *purchasePlan) error {
+func checkProductIDs(ctx context.Context, q Querier, plan *purchasePlan) error {
 	ids := map[int64]bool{}
 	for i, p := range plan.batch {
 		for _, l := range p.Lines {
@@ -188,7 +188,7 @@ func (db *DB) checkProductIDs(ctx context.Context, plan *purchasePlan) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	ids, err := db.existingIDs(ctx, "products", ids)
+	ids, err := existingIDs(ctx, q, "products", ids)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (db *DB) checkProductIDs(ctx context.Context, plan *purchasePlan) error {
 	return nil
 }
 
-func (db *DB) findExistingPurchases(ctx context.Context, plan *purchasePlan) error {
+func findExistingPurchases(ctx context.Context, q Querier, plan *purchasePlan) error {
 	index := map[string]int{}
 	var keys []any
 	for i, p := range plan.batch {
@@ -216,7 +216,7 @@ func (db *DB) findExistingPurchases(ctx context.Context, plan *purchasePlan) err
 		}
 	}
 	return forChunks(keys, func(chunk []any) error {
-		return queryEach(ctx, db, func(row rowScanner) error {
+		return queryEach(ctx, q, func(row rowScanner) error {
 			ext, id, err := scanPair[string, int64](row)
 			if err != nil {
 				return err

@@ -13,6 +13,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 
@@ -73,7 +74,7 @@ func (db *DB) UpdatePurchase(ctx context.Context, p *fresco.Purchase) error {
 		}
 	}
 	batch := []*fresco.Purchase{p}
-	plan, err := db.planPurchases(ctx, batch)
+	plan, err := planPurchases(ctx, db, batch)
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func (db *DB) SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]Ba
 	if len(batch) > MaxBatchPurchases {
 		return nil, fresco.Errorf(fresco.ETOOLARGE, "a batch holds at most %d purchases (got %d)", MaxBatchPurchases, len(batch))
 	}
-	plan, err := db.planPurchases(ctx, batch)
+	plan, err := planPurchases(ctx, db, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +106,62 @@ func (db *DB) SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]Ba
 	return db.savePurchasesOneByOne(ctx, batch, plan)
 }
 
+// SavePurchases is DB.SavePurchases inside tx, so that the batch commits
+// together with whatever else the transaction writes (the answer to its
+// Idempotency-Key). It plans through the transaction, and its slow path
+// gives each purchase a savepoint instead of a transaction of its own.
+func (tx *Tx) SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]BatchResult, error) {
+	if len(batch) > MaxBatchPurchases {
+		return nil, fresco.Errorf(fresco.ETOOLARGE, "a batch holds at most %d purchases (got %d)", MaxBatchPurchases, len(batch))
+	}
+	plan, err := planPurchases(ctx, tx, batch)
+	if err != nil {
+		return nil, err
+	}
+	err = tx.savepoint(ctx, func() error { return tx.writePlan(ctx, plan) })
+	if err == nil || ctx.Err() != nil {
+		return plan.results, err
+	}
+	results := plan.results
+	for i, p := range batch {
+		if results[i].Status == StatusRejected {
+			continue
+		}
+		single, err := planPurchases(ctx, tx, []*fresco.Purchase{p})
+		if err != nil {
+			return nil, err
+		}
+		err = tx.savepoint(ctx, func() error { return tx.writePlan(ctx, single) })
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			results[i] = BatchResult{Index: i, Status: StatusRejected, Err: fresco.Errorf(fresco.EINVALID, "could not store purchase: %v", err)}
+		default:
+			results[i] = single.results[0]
+			results[i].Index = i
+		}
+	}
+	return results, nil
+}
+
+// savepoint runs fn under a savepoint: when fn fails, what it wrote is
+// undone and the transaction goes on.
+func (tx *Tx) savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.Exec(ctx, `SAVEPOINT fresco_step`); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT fresco_step`); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		tx.Exec(ctx, `RELEASE SAVEPOINT fresco_step`)
+		return err
+	}
+	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT fresco_step`)
+	return err
+}
+
 // savePurchasesOneByOne is the slow path after a failed batch transaction:
 // each purchase gets its own transaction, and the one that fails is rejected.
 func (db *DB) savePurchasesOneByOne(ctx context.Context, batch []*fresco.Purchase, plan *purchasePlan) ([]BatchResult, error) {
@@ -113,7 +170,7 @@ func (db *DB) savePurchasesOneByOne(ctx context.Context, batch []*fresco.Purchas
 		if results[i].Status == StatusRejected {
 			continue
 		}
-		single, err := db.planPurchases(ctx, []*fresco.Purchase{p})
+		single, err := planPurchases(ctx, db, []*fresco.Purchase{p})
 		if err != nil {
 			return nil, err
 		}
