@@ -3,13 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
@@ -374,496 +370,423 @@ type ScaleParams struct {
 	Scale string `query:"scale" enum:"nps,csat,ces" default:"nps"`
 }
 
-func (s *Server) feedbackRoutes() {
-	fb := s.feedback
-	tags := []string{"Feedback"}
+func (s *Server) createResponse(ctx context.Context, in *struct{ Body ResponseInput }) (*Created[FeedbackResponse], error) {
+	b := in.Body
+	inp := &feedback.Input{ExternalID: b.ExternalID, ListeningPost: b.ListeningPost, SurveyID: b.SurveyID,
+		CustomerID: b.CustomerID, PurchaseID: b.PurchaseID, EmployeeID: b.EmployeeID, LocationID: b.LocationID,
+		Segment: b.Segment, Answers: answersIn(b.Answers), Comment: b.Comment, Categories: b.Categories,
+		Source: "api", Actor: principal(ctx).Actor()}
+	if b.RespondedAt != nil {
+		inp.RespondedAt = b.RespondedAt.UTC()
+	}
+	r, err := s.feedback.Record(ctx, inp)
+	if err != nil {
+		return nil, err
+	}
+	return &Created[FeedbackResponse]{Location: fmt.Sprintf("%s/responses/%d", apiPrefix, r.ID), Body: responseOut(r)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "create-response", Method: http.MethodPost, Path: "/responses",
-		Summary: "Record feedback from any listening post", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "Every answer is attributed to customer, purchase, serving employee, location, listening post and time. " +
-			"Sentiment and suggested categories are computed, and a durable job feedback.response_recorded is enqueued in the same transaction."},
-		auth.Write, func(ctx context.Context, in *struct{ Body ResponseInput }) (*Created[FeedbackResponse], error) {
-			b := in.Body
-			inp := &feedback.Input{ExternalID: b.ExternalID, ListeningPost: b.ListeningPost, SurveyID: b.SurveyID,
-				CustomerID: b.CustomerID, PurchaseID: b.PurchaseID, EmployeeID: b.EmployeeID, LocationID: b.LocationID,
-				Segment: b.Segment, Answers: answersIn(b.Answers), Comment: b.Comment, Categories: b.Categories,
-				Source: "api", Actor: principal(ctx).Actor()}
-			if b.RespondedAt != nil {
-				inp.RespondedAt = b.RespondedAt.UTC()
-			}
-			r, err := fb.Record(ctx, inp)
-			if err != nil {
-				return nil, err
-			}
-			return &Created[FeedbackResponse]{Location: fmt.Sprintf("%s/responses/%d", apiPrefix, r.ID), Body: responseOut(r)}, nil
-		})
+func (s *Server) importResponses(ctx context.Context, in *struct {
+	RawBody []byte `contentType:"text/csv"`
+}) (*One[ImportResult], error) {
+	res, err := importResponses(ctx, s.feedback, in.RawBody, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &One[ImportResult]{Body: *res}, nil
+}
 
-	register(s, huma.Operation{OperationID: "import-responses", Method: http.MethodPost, Path: "/responses:import",
-		Summary: "Import satisfaction cards or market research from CSV", Tags: tags,
-		Description: "CSV with a header. Columns (any order, all optional but one answer or comment): external_id, listening_post " +
-			"(default satisfaction_card), customer_id, customer_external_id, purchase_id, purchase_external_id, employee_id, employee_email, " +
-			"location_id, responded_at, nps, csat, ces, acquisition_source, comment, and item columns such as dependability, empathy, " +
-			"results, price or rating:<name>. Each line is stored whole or rejected with its line number; a line whose external_id " +
-			"was imported before is skipped, so re-importing a file is safe."},
-		auth.Write, func(ctx context.Context, in *struct {
-			RawBody []byte `contentType:"text/csv"`
-		}) (*One[ImportResult], error) {
-			res, err := importResponses(ctx, fb, in.RawBody, principal(ctx).Actor())
-			if err != nil {
-				return nil, err
-			}
-			return &One[ImportResult]{Body: *res}, nil
-		})
+func (s *Server) listResponses(ctx context.Context, in *responseListInput) (*PageBody[FeedbackResponse], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	f.Cursor, f.Limit, f.Category = in.Cursor, in.Limit, in.Category
+	if in.Labelled != "" {
+		b := in.Labelled == "true"
+		f.Labelled = &b
+	}
+	list, next, err := s.db.ListResponses(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, responseOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "list-responses", Method: http.MethodGet, Path: "/responses",
-		Summary: "List feedback, newest first", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *responseListInput) (*PageBody[FeedbackResponse], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			f.Cursor, f.Limit, f.Category = in.Cursor, in.Limit, in.Category
-			if in.Labelled != "" {
-				b := in.Labelled == "true"
-				f.Labelled = &b
-			}
-			list, next, err := s.db.ListResponses(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, responseOut), nil
-		})
+func (s *Server) getResponse(ctx context.Context, in *IDParam) (*One[FeedbackResponse], error) {
+	r, err := s.db.Response(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[FeedbackResponse]{Body: responseOut(r)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-response", Method: http.MethodGet, Path: "/responses/{id}",
-		Summary: "Get a response with its answers", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[FeedbackResponse], error) {
-			r, err := s.db.Response(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[FeedbackResponse]{Body: responseOut(r)}, nil
-		})
+func (s *Server) categoriseResponse(ctx context.Context, in *struct {
+	IDParam
+	Body struct {
+		Categories []string `json:"categories" maxItems:"20"`
+	}
+}) (*One[FeedbackResponse], error) {
+	if err := s.feedback.Categorise(ctx, in.ID, in.Body.Categories, principal(ctx).Actor()); err != nil {
+		return nil, err
+	}
+	r, err := s.db.Response(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[FeedbackResponse]{Body: responseOut(r)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "categorise-response", Method: http.MethodPut, Path: "/responses/{id}/categories",
-		Summary: "Assign categories to a response", Tags: tags,
-		Description: "The classifier learns from these; retrain with POST /api/v1/feedback/classifier:train."}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body struct {
-				Categories []string `json:"categories" maxItems:"20"`
-			}
-		}) (*One[FeedbackResponse], error) {
-			if err := fb.Categorise(ctx, in.ID, in.Body.Categories, principal(ctx).Actor()); err != nil {
-				return nil, err
-			}
-			r, err := s.db.Response(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[FeedbackResponse]{Body: responseOut(r)}, nil
-		})
+func (s *Server) metricNPS(ctx context.Context, in *FeedbackFilter) (*One[NPSMetric], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.feedback.NPS(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &One[NPSMetric]{Body: r}, nil
+}
 
-	// Metrics.
-	mtags := []string{"Feedback metrics"}
-	register(s, huma.Operation{OperationID: "metric-nps", Method: http.MethodGet, Path: "/metrics/nps",
-		Summary: "Net Promoter Score with n and its adjusted-Wald 95% interval", Tags: mtags}, auth.Read,
-		func(ctx context.Context, in *FeedbackFilter) (*One[NPSMetric], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			r, err := fb.NPS(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return &One[NPSMetric]{Body: r}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-csat", Method: http.MethodGet, Path: "/metrics/csat",
-		Summary: "CSAT (1–5): top-2-box share and mean, each with n and 95% interval", Tags: mtags}, auth.Read,
-		func(ctx context.Context, in *FeedbackFilter) (*One[stats.CSATResult], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			r, err := fb.CSAT(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return &One[stats.CSATResult]{Body: r}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-ces", Method: http.MethodGet, Path: "/metrics/ces",
-		Summary: "Customer effort (1–7, 7 = very easy): mean and share easy, with n and 95% interval", Tags: mtags}, auth.Read,
-		func(ctx context.Context, in *FeedbackFilter) (*One[stats.CESResult], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			r, err := fb.CES(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return &One[stats.CESResult]{Body: r}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-breakdown", Method: http.MethodGet, Path: "/metrics/breakdown",
-		Summary: "A score by employee, location, listening post or segment", Tags: mtags,
-		Description: "Employee and location breakdowns are rankings that hide the score of any group with fewer than min_n answers (default 30)."},
-		auth.Read, func(ctx context.Context, in *struct {
-			ScaleParams
-			By   string `query:"by" enum:"employee,location,post,segment" default:"employee"`
-			MinN int    `query:"min_n" minimum:"0" maximum:"100000" doc:"Default 30."`
-		}) (*One[Breakdown], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			by := in.By
-			if by == "" {
-				by = store.GroupEmployee
-			}
-			groups, err := fb.Breakdown(ctx, f, in.scale(), by, in.MinN)
-			if err != nil {
-				return nil, err
-			}
-			minN := in.MinN
-			if minN <= 0 {
-				minN = fb.Options().MinN
-			}
-			return &One[Breakdown]{Body: Breakdown{Scale: in.scale(), By: by, MinN: minN, Groups: groups}}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-trend", Method: http.MethodGet, Path: "/metrics/trend",
-		Summary: "A score per day, week or month", Tags: mtags,
-		Description: "For NPS each point carries its interval and the test against the previous period; significant_change is true only when the change is significant at 95%."},
-		auth.Read, func(ctx context.Context, in *struct {
-			ScaleParams
-			Period string `query:"period" enum:"day,week,month" default:"month"`
-		}) (*One[Trend], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			period := in.Period
-			if period == "" {
-				period = feedback.PeriodMonth
-			}
-			points, err := fb.Trend(ctx, f, in.scale(), period)
-			if err != nil {
-				return nil, err
-			}
-			return &One[Trend]{Body: Trend{Scale: in.scale(), Period: period, Points: points}}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-distribution", Method: http.MethodGet, Path: "/metrics/distribution",
-		Summary: "How many answers gave each score", Tags: mtags}, auth.Read,
-		func(ctx context.Context, in *ScaleParams) (*One[Distribution], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			counts, err := fb.Distribution(ctx, f, in.scale())
-			if err != nil {
-				return nil, err
-			}
-			lo := 1
-			if in.scale() == feedback.ScaleNPS {
-				lo = 0
-			}
-			return &One[Distribution]{Body: Distribution{Scale: in.scale(), Min: lo, Counts: counts}}, nil
-		})
-	register(s, huma.Operation{OperationID: "metric-drivers", Method: http.MethodGet, Path: "/metrics/drivers",
-		Summary: "Which survey items move NPS (rank correlation, with n and interval)", Tags: mtags}, auth.Read,
-		func(ctx context.Context, in *FeedbackFilter) (*One[stats.DriverAnalysis], error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			a, err := fb.Drivers(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return &One[stats.DriverAnalysis]{Body: a}, nil
-		})
+func (s *Server) metricCSAT(ctx context.Context, in *FeedbackFilter) (*One[stats.CSATResult], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.feedback.CSAT(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &One[stats.CSATResult]{Body: r}, nil
+}
 
-	// Listening posts and the acquisition report.
-	ptags := []string{"Listening posts"}
-	register(s, huma.Operation{OperationID: "list-listening-posts", Method: http.MethodGet, Path: "/listening-posts",
-		Summary: "Listening posts with volume, response rate, timing and how their feedback is used", Tags: ptags}, auth.Read,
-		func(ctx context.Context, in *struct {
-			From string `query:"from"`
-			To   string `query:"to"`
-		}) (*One[ItemList[ListeningPostOut]], error) {
-			var v fresco.Validation
-			from, to := parseTimeParam(&v, "from", in.From, false), parseTimeParam(&v, "to", in.To, true)
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			list, err := fb.PostStats(ctx, from, to)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]ListeningPostOut, len(list))
-			for i, p := range list {
-				out[i] = postOut(p)
-			}
-			return &One[ItemList[ListeningPostOut]]{Body: ItemList[ListeningPostOut]{Items: out}}, nil
-		})
-	register(s, huma.Operation{OperationID: "update-listening-post", Method: http.MethodPatch, Path: "/listening-posts/{id}",
-		Summary: "Change a listening post (name, description, how its feedback is used)", Tags: ptags}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" doc:"An id or a slug."`
-			Body ListeningPostPatch
-		}) (*One[ListeningPostOut], error) {
-			p, err := s.postByKey(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			set(&p.Name, in.Body.Name)
-			set(&p.Description, in.Body.Description)
-			set(&p.UsedFor, in.Body.UsedFor)
-			set(&p.Solicited, in.Body.Solicited)
-			set(&p.Active, in.Body.Active)
-			var v fresco.Validation
-			v.Check(p.Name != "", "name", "is required")
-			v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			if err := s.db.UpdateListeningPost(ctx, p); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "update", "listening_post", p.ID, in.Body)
-			return &One[ListeningPostOut]{Body: postOut(feedback.PostStats{Post: p})}, nil
-		})
-	register(s, huma.Operation{OperationID: "add-feedback-use", Method: http.MethodPost, Path: "/listening-posts/{id}/uses",
-		Summary: "Record how feedback from a post was used", Tags: ptags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" doc:"An id or a slug."`
-			Body struct {
-				Note       string `json:"note" maxLength:"2000"`
-				ResponseID *int64 `json:"response_id,omitempty"`
-			}
-		}) (*One[FeedbackUseOut], error) {
-			p, err := s.postByKey(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			u, err := fb.AddUse(ctx, p.Slug, in.Body.Note, in.Body.ResponseID, principal(ctx).Actor())
-			if err != nil {
-				return nil, err
-			}
-			return &One[FeedbackUseOut]{Body: useOut(u)}, nil
-		})
-	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",
-		Summary: `"How did you hear about us?": count, retention and average value per source`, Tags: ptags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[AcquisitionReport], error) {
-			rows, err := fb.Acquisition(ctx)
-			if err != nil {
-				return nil, err
-			}
-			out := AcquisitionReport{Sources: make([]AcquisitionSourceOut, len(rows))}
-			for i, r := range rows {
-				out.Sources[i] = AcquisitionSourceOut{Source: r.Source, Customers: r.Customers, Retention: r.Retention,
-					AverageValue: moneyOut(r.AverageValue), TotalValue: moneyOut(r.TotalValue)}
-			}
-			return &One[AcquisitionReport]{Body: out}, nil
-		})
+func (s *Server) metricCES(ctx context.Context, in *FeedbackFilter) (*One[stats.CESResult], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.feedback.CES(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &One[stats.CESResult]{Body: r}, nil
+}
 
-	// Surveys and links.
-	stags := []string{"Surveys"}
-	register(s, huma.Operation{OperationID: "list-surveys", Method: http.MethodGet, Path: "/surveys",
-		Summary: "List surveys", Tags: stags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[ItemList[SurveyIO]], error) {
-			list, err := s.db.ListSurveys(ctx)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]SurveyIO, len(list))
-			for i, sv := range list {
-				out[i] = surveyOut(sv)
-			}
-			return &One[ItemList[SurveyIO]]{Body: ItemList[SurveyIO]{Items: out}}, nil
-		})
-	register(s, huma.Operation{OperationID: "create-survey", Method: http.MethodPost, Path: "/surveys",
-		Summary: "Create a survey", Tags: stags, DefaultStatus: http.StatusCreated,
-		Description: "Question types: nps, csat, ces, rating, single_choice, multiple_choice, text, acquisition_source " +
-			"(\"How did you hear about us?\"), process_quality (item: dependability, responsiveness, authority, empathy, " +
-			"tangible_evidence) and value (item: results, process_quality, price, access_costs)."}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body SurveyIO }) (*Created[SurveyIO], error) {
-			sv := &store.Survey{}
-			if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
-				return nil, err
-			}
-			if err := s.db.CreateSurvey(ctx, sv); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "survey", sv.ID, map[string]any{"slug": sv.Slug})
-			return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), Body: surveyOut(sv)}, nil
-		})
-	register(s, huma.Operation{OperationID: "get-survey", Method: http.MethodGet, Path: "/surveys/{id}",
-		Summary: "Get a survey", Tags: stags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[SurveyIO], error) {
-			sv, err := s.db.Survey(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[SurveyIO]{Body: surveyOut(sv)}, nil
-		})
-	register(s, huma.Operation{OperationID: "update-survey", Method: http.MethodPut, Path: "/surveys/{id}",
-		Summary: "Replace a survey", Tags: stags}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body SurveyIO
-		}) (*One[SurveyIO], error) {
-			sv, err := s.db.Survey(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
-				return nil, err
-			}
-			if err := s.db.UpdateSurvey(ctx, sv); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "update", "survey", sv.ID, map[string]any{"slug": sv.Slug})
-			return &One[SurveyIO]{Body: surveyOut(sv)}, nil
-		})
-	register(s, huma.Operation{OperationID: "create-invitation", Method: http.MethodPost, Path: "/surveys/{id}/invitations",
-		Summary: "Create a signed, single-use, expiring survey link", Tags: stags, DefaultStatus: http.StatusCreated,
-		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +
-			"within the contact interval (30 days)."}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body InvitationInput
-		}) (*One[InvitationOut], error) {
-			inv, err := fb.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: in.ID, CustomerID: in.Body.CustomerID,
-				PurchaseID: in.Body.PurchaseID, EmployeeID: in.Body.EmployeeID, LocationID: in.Body.LocationID,
-				Channel: in.Body.Channel, TTL: time.Duration(in.Body.TTLDays) * 24 * time.Hour})
-			if err != nil {
-				if fresco.ErrorCode(err) == fresco.EINVALID && hasField(err, "survey") {
-					return nil, fresco.Errorf(fresco.ENOTFOUND, "survey %d not found", in.ID)
-				}
-				return nil, err
-			}
-			return &One[InvitationOut]{Body: InvitationOut{ID: inv.ID, SurveyID: inv.SurveyID, CustomerID: inv.CustomerID,
-				PurchaseID: inv.PurchaseID, EmployeeID: inv.EmployeeID, Token: inv.Token, URL: inv.Path, ExpiresAt: inv.ExpiresAt}}, nil
-		})
+func (s *Server) metricBreakdown(ctx context.Context, in *struct {
+	ScaleParams
+	By   string `query:"by" enum:"employee,location,post,segment" default:"employee"`
+	MinN int    `query:"min_n" minimum:"0" maximum:"100000" doc:"Default 30."`
+}) (*One[Breakdown], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	by := in.By
+	if by == "" {
+		by = store.GroupEmployee
+	}
+	groups, err := s.feedback.Breakdown(ctx, f, in.scale(), by, in.MinN)
+	if err != nil {
+		return nil, err
+	}
+	minN := in.MinN
+	if minN <= 0 {
+		minN = s.feedback.Options().MinN
+	}
+	return &One[Breakdown]{Body: Breakdown{Scale: in.scale(), By: by, MinN: minN, Groups: groups}}, nil
+}
 
-	// Follow-up calls.
-	ctags := []string{"Follow-up calls"}
-	register(s, huma.Operation{OperationID: "list-call-tasks", Method: http.MethodGet, Path: "/call-tasks",
-		Summary: "Follow-up satisfaction calls", Tags: ctags,
-		Description: "mine=true lists the calls assigned to the logged-in employee or, unassigned, to their team."}, auth.Read,
-		func(ctx context.Context, in *struct {
-			ListParams
-			Mine     bool   `query:"mine"`
-			Employee int64  `query:"employee" minimum:"0"`
-			Team     int64  `query:"team" minimum:"0"`
-			Status   string `query:"status" enum:"open,done,no_answer,declined,skipped,"`
-			Due      bool   `query:"due" doc:"Only calls already due."`
-		}) (*PageBody[CallTaskOut], error) {
-			f := store.CallTaskFilter{EmployeeID: idPtr(in.Employee), TeamID: idPtr(in.Team), Status: in.Status, Cursor: in.Cursor, Limit: in.Limit}
-			if in.Mine {
-				p := principal(ctx)
-				if p.Employee == nil {
-					return nil, fbInvalid("query.mine", "mine=true needs a logged-in employee; an API token has none (use employee=)")
-				}
-				f.EmployeeID, f.TeamID = &p.Employee.ID, p.Employee.TeamID
-			}
-			if in.Due {
-				f.DueBefore = s.now()
-			}
-			list, next, err := s.db.ListCallTasks(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, callTaskOut), nil
-		})
-	register(s, huma.Operation{OperationID: "call-script", Method: http.MethodGet, Path: "/call-tasks/script",
-		Summary: "The follow-up call script (no sales offer)", Tags: ctags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[CallScript], error) {
-			return &One[CallScript]{Body: CallScript{Note: feedback.CallScriptNote, Questions: feedback.CallScript}}, nil
-		})
-	register(s, huma.Operation{OperationID: "record-call-outcome", Method: http.MethodPost, Path: "/call-tasks/{id}/outcome",
-		Summary: "Record a follow-up call's outcome and the customer's answers", Tags: ctags}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body CallOutcomeInput
-		}) (*One[CallTaskOut], error) {
-			t, err := fb.CompleteCallTask(ctx, in.ID, feedback.CallOutcome{Status: in.Body.Status, Outcome: in.Body.Outcome,
-				Answers: answersIn(in.Body.Answers), Comment: in.Body.Comment, Actor: principal(ctx).Actor()})
-			if err != nil {
-				return nil, err
-			}
-			return &One[CallTaskOut]{Body: callTaskOut(t)}, nil
-		})
-	register(s, huma.Operation{OperationID: "sweep-call-tasks", Method: http.MethodPost, Path: "/call-tasks:sweep",
-		Summary: "Create the follow-up call tasks that are due now", Tags: ctags,
-		Description: "The same sweep runs every 15 minutes as a job; this runs it at once."}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{}) (*One[feedback.SweepResult], error) {
-			r, err := fb.SweepCallTasks(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return &One[feedback.SweepResult]{Body: r}, nil
-		})
+func (s *Server) metricTrend(ctx context.Context, in *struct {
+	ScaleParams
+	Period string `query:"period" enum:"day,week,month" default:"month"`
+}) (*One[Trend], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	period := in.Period
+	if period == "" {
+		period = feedback.PeriodMonth
+	}
+	points, err := s.feedback.Trend(ctx, f, in.scale(), period)
+	if err != nil {
+		return nil, err
+	}
+	return &One[Trend]{Body: Trend{Scale: in.scale(), Period: period, Points: points}}, nil
+}
 
-	// Categories and the classifier.
-	ttags := []string{"Feedback text"}
-	register(s, huma.Operation{OperationID: "list-feedback-categories", Method: http.MethodGet, Path: "/feedback/categories",
-		Summary: "The category taxonomy", Tags: ttags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[CategoriesBody], error) {
-			t, err := fb.Taxonomy(ctx)
-			if err != nil {
-				return nil, err
-			}
-			out := CategoriesBody{Categories: make([]CategoryIO, len(t))}
-			for i, c := range t {
-				out.Categories[i] = CategoryIO{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords}
-			}
-			return &One[CategoriesBody]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "replace-feedback-categories", Method: http.MethodPut, Path: "/feedback/categories",
-		Summary: "Replace the category taxonomy", Tags: ttags}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body CategoriesBody }) (*One[CategoriesBody], error) {
-			t := make(text.Taxonomy, len(in.Body.Categories))
-			for i, c := range in.Body.Categories {
-				t[i] = text.Category{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords}
-			}
-			if err := fb.SetTaxonomy(ctx, t); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "update", "feedback_categories", 0, map[string]any{"count": len(t)})
-			return &One[CategoriesBody]{Body: in.Body}, nil
-		})
-	register(s, huma.Operation{OperationID: "classifier-status", Method: http.MethodGet, Path: "/feedback/classifier",
-		Summary: "The classifier and its held-out accuracy", Tags: ttags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[feedback.ClassifierStatus], error) {
-			st, err := fb.ClassifierStatus(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return &One[feedback.ClassifierStatus]{Body: st}, nil
-		})
-	register(s, huma.Operation{OperationID: "train-classifier", Method: http.MethodPost, Path: "/feedback/classifier:train",
-		Summary: "Retrain the classifier on the categories staff assigned", Tags: ttags,
-		Description: "Reports 5-fold cross-validated (held-out) precision, recall and F1. Needs at least 20 categorised comments (409 before)."},
-		auth.ManageEmployees, func(ctx context.Context, in *struct{}) (*One[feedback.ClassifierStatus], error) {
-			st, err := fb.TrainClassifier(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return &One[feedback.ClassifierStatus]{Body: st}, nil
-		})
-	register(s, huma.Operation{OperationID: "suggest-categories", Method: http.MethodPost, Path: "/feedback/suggest",
-		Summary: "Sentiment and suggested categories for a comment", Tags: ttags}, auth.Read,
-		func(ctx context.Context, in *struct{ Body SuggestInput }) (*One[SuggestOut], error) {
-			ranked, labels, err := fb.Suggest(ctx, in.Body.Comment)
-			if err != nil {
-				return nil, err
-			}
-			if len(ranked) > 10 {
-				ranked = ranked[:10]
-			}
-			return &One[SuggestOut]{Body: SuggestOut{Categories: nonNilStrings(labels), Ranked: ranked, Sentiment: text.Sentiment(in.Body.Comment)}}, nil
-		})
+func (s *Server) metricDistribution(ctx context.Context, in *ScaleParams) (*One[Distribution], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.feedback.Distribution(ctx, f, in.scale())
+	if err != nil {
+		return nil, err
+	}
+	lo := 1
+	if in.scale() == feedback.ScaleNPS {
+		lo = 0
+	}
+	return &One[Distribution]{Body: Distribution{Scale: in.scale(), Min: lo, Counts: counts}}, nil
+}
+
+func (s *Server) metricDrivers(ctx context.Context, in *FeedbackFilter) (*One[stats.DriverAnalysis], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.feedback.Drivers(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &One[stats.DriverAnalysis]{Body: a}, nil
+}
+
+func (s *Server) listListeningPosts(ctx context.Context, in *struct {
+	From string `query:"from"`
+	To   string `query:"to"`
+}) (*One[ItemList[ListeningPostOut]], error) {
+	var v fresco.Validation
+	from, to := parseTimeParam(&v, "from", in.From, false), parseTimeParam(&v, "to", in.To, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, err := s.feedback.PostStats(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ListeningPostOut, len(list))
+	for i, p := range list {
+		out[i] = postOut(p)
+	}
+	return &One[ItemList[ListeningPostOut]]{Body: ItemList[ListeningPostOut]{Items: out}}, nil
+}
+
+func (s *Server) updateListeningPost(ctx context.Context, in *struct {
+	ID   string `path:"id" doc:"An id or a slug."`
+	Body ListeningPostPatch
+}) (*One[ListeningPostOut], error) {
+	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	set(&p.Name, in.Body.Name)
+	set(&p.Description, in.Body.Description)
+	set(&p.UsedFor, in.Body.UsedFor)
+	set(&p.Solicited, in.Body.Solicited)
+	set(&p.Active, in.Body.Active)
+	var v fresco.Validation
+	v.Check(p.Name != "", "name", "is required")
+	v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdateListeningPost(ctx, p); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "listening_post", p.ID, in.Body)
+	return &One[ListeningPostOut]{Body: postOut(feedback.PostStats{Post: p})}, nil
+}
+
+func (s *Server) addFeedbackUse(ctx context.Context, in *struct {
+	ID   string `path:"id" doc:"An id or a slug."`
+	Body struct {
+		Note       string `json:"note" maxLength:"2000"`
+		ResponseID *int64 `json:"response_id,omitempty"`
+	}
+}) (*One[FeedbackUseOut], error) {
+	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.feedback.AddUse(ctx, p.Slug, in.Body.Note, in.Body.ResponseID, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &One[FeedbackUseOut]{Body: useOut(u)}, nil
+}
+
+func (s *Server) acquisitionReport(ctx context.Context, in *struct{}) (*One[AcquisitionReport], error) {
+	rows, err := s.feedback.Acquisition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := AcquisitionReport{Sources: make([]AcquisitionSourceOut, len(rows))}
+	for i, r := range rows {
+		out.Sources[i] = AcquisitionSourceOut{Source: r.Source, Customers: r.Customers, Retention: r.Retention,
+			AverageValue: moneyOut(r.AverageValue), TotalValue: moneyOut(r.TotalValue)}
+	}
+	return &One[AcquisitionReport]{Body: out}, nil
+}
+
+func (s *Server) listSurveys(ctx context.Context, in *struct{}) (*One[ItemList[SurveyIO]], error) {
+	list, err := s.db.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SurveyIO, len(list))
+	for i, sv := range list {
+		out[i] = surveyOut(sv)
+	}
+	return &One[ItemList[SurveyIO]]{Body: ItemList[SurveyIO]{Items: out}}, nil
+}
+
+func (s *Server) createSurvey(ctx context.Context, in *struct{ Body SurveyIO }) (*Created[SurveyIO], error) {
+	sv := &store.Survey{}
+	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateSurvey(ctx, sv); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "survey", sv.ID, map[string]any{"slug": sv.Slug})
+	return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), Body: surveyOut(sv)}, nil
+}
+
+func (s *Server) getSurvey(ctx context.Context, in *IDParam) (*One[SurveyIO], error) {
+	sv, err := s.db.Survey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[SurveyIO]{Body: surveyOut(sv)}, nil
+}
+
+func (s *Server) updateSurvey(ctx context.Context, in *struct {
+	IDParam
+	Body SurveyIO
+}) (*One[SurveyIO], error) {
+	sv, err := s.db.Survey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdateSurvey(ctx, sv); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "survey", sv.ID, map[string]any{"slug": sv.Slug})
+	return &One[SurveyIO]{Body: surveyOut(sv)}, nil
+}
+
+func (s *Server) createInvitation(ctx context.Context, in *struct {
+	IDParam
+	Body InvitationInput
+}) (*One[InvitationOut], error) {
+	inv, err := s.feedback.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: in.ID, CustomerID: in.Body.CustomerID,
+		PurchaseID: in.Body.PurchaseID, EmployeeID: in.Body.EmployeeID, LocationID: in.Body.LocationID,
+		Channel: in.Body.Channel, TTL: time.Duration(in.Body.TTLDays) * 24 * time.Hour})
+	if err != nil {
+		if fresco.ErrorCode(err) == fresco.EINVALID && hasField(err, "survey") {
+			return nil, fresco.Errorf(fresco.ENOTFOUND, "survey %d not found", in.ID)
+		}
+		return nil, err
+	}
+	return &One[InvitationOut]{Body: InvitationOut{ID: inv.ID, SurveyID: inv.SurveyID, CustomerID: inv.CustomerID,
+		PurchaseID: inv.PurchaseID, EmployeeID: inv.EmployeeID, Token: inv.Token, URL: inv.Path, ExpiresAt: inv.ExpiresAt}}, nil
+}
+
+func (s *Server) listCallTasks(ctx context.Context, in *struct {
+	ListParams
+	Mine     bool   `query:"mine"`
+	Employee int64  `query:"employee" minimum:"0"`
+	Team     int64  `query:"team" minimum:"0"`
+	Status   string `query:"status" enum:"open,done,no_answer,declined,skipped,"`
+	Due      bool   `query:"due" doc:"Only calls already due."`
+}) (*PageBody[CallTaskOut], error) {
+	f := store.CallTaskFilter{EmployeeID: idPtr(in.Employee), TeamID: idPtr(in.Team), Status: in.Status, Cursor: in.Cursor, Limit: in.Limit}
+	if in.Mine {
+		p := principal(ctx)
+		if p.Employee == nil {
+			return nil, fbInvalid("query.mine", "mine=true needs a logged-in employee; an API token has none (use employee=)")
+		}
+		f.EmployeeID, f.TeamID = &p.Employee.ID, p.Employee.TeamID
+	}
+	if in.Due {
+		f.DueBefore = s.now()
+	}
+	list, next, err := s.db.ListCallTasks(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, callTaskOut), nil
+}
+
+func (s *Server) callScript(ctx context.Context, in *struct{}) (*One[CallScript], error) {
+	return &One[CallScript]{Body: CallScript{Note: feedback.CallScriptNote, Questions: feedback.CallScript}}, nil
+}
+
+func (s *Server) recordCallOutcome(ctx context.Context, in *struct {
+	IDParam
+	Body CallOutcomeInput
+}) (*One[CallTaskOut], error) {
+	t, err := s.feedback.CompleteCallTask(ctx, in.ID, feedback.CallOutcome{Status: in.Body.Status, Outcome: in.Body.Outcome,
+		Answers: answersIn(in.Body.Answers), Comment: in.Body.Comment, Actor: principal(ctx).Actor()})
+	if err != nil {
+		return nil, err
+	}
+	return &One[CallTaskOut]{Body: callTaskOut(t)}, nil
+}
+
+func (s *Server) sweepCallTasks(ctx context.Context, in *struct{}) (*One[feedback.SweepResult], error) {
+	r, err := s.feedback.SweepCallTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[feedback.SweepResult]{Body: r}, nil
+}
+
+func (s *Server) listFeedbackCategories(ctx context.Context, in *struct{}) (*One[CategoriesBody], error) {
+	t, err := s.feedback.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := CategoriesBody{Categories: make([]CategoryIO, len(t))}
+	for i, c := range t {
+		out.Categories[i] = CategoryIO{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords}
+	}
+	return &One[CategoriesBody]{Body: out}, nil
+}
+
+func (s *Server) replaceFeedbackCategories(ctx context.Context, in *struct{ Body CategoriesBody }) (*One[CategoriesBody], error) {
+	t := make(text.Taxonomy, len(in.Body.Categories))
+	for i, c := range in.Body.Categories {
+		t[i] = text.Category{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords}
+	}
+	if err := s.feedback.SetTaxonomy(ctx, t); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "feedback_categories", 0, map[string]any{"count": len(t)})
+	return &One[CategoriesBody]{Body: in.Body}, nil
+}
+
+func (s *Server) classifierStatus(ctx context.Context, in *struct{}) (*One[feedback.ClassifierStatus], error) {
+	st, err := s.feedback.ClassifierStatus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[feedback.ClassifierStatus]{Body: st}, nil
+}
+
+func (s *Server) trainClassifier(ctx context.Context, in *struct{}) (*One[feedback.ClassifierStatus], error) {
+	st, err := s.feedback.TrainClassifier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[feedback.ClassifierStatus]{Body: st}, nil
+}
+
+func (s *Server) suggestCategories(ctx context.Context, in *struct{ Body SuggestInput }) (*One[SuggestOut], error) {
+	ranked, labels, err := s.feedback.Suggest(ctx, in.Body.Comment)
+	if err != nil {
+		return nil, err
+	}
+	if len(ranked) > 10 {
+		ranked = ranked[:10]
+	}
+	return &One[SuggestOut]{Body: SuggestOut{Categories: nonNilStrings(labels), Ranked: ranked, Sentiment: text.Sentiment(in.Body.Comment)}}, nil
 }
 
 func (s *Server) postByKey(ctx context.Context, key string) (*store.ListeningPost, error) {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
@@ -179,209 +177,170 @@ func (s *Server) closedLoop() (*notify.Notifier, *loop.Loop) {
 	return s.notifier, s.loop
 }
 
-// loopRoutes registers the closed-loop API.
-func (s *Server) loopRoutes(mux *http.ServeMux) {
-	s.closedLoop()
-	mux.HandleFunc("GET "+apiPrefix+"/events/stream", s.handleEventStream)
+func (s *Server) createWebhook(ctx context.Context, in *struct{ Body WebhookInput }) (*Created[Webhook], error) {
+	w, err := s.notifier.CreateWebhook(ctx, notify.WebhookInput{URL: in.Body.URL, Events: in.Body.Events,
+		Secret: in.Body.Secret, Actor: principal(ctx).Actor()})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "webhook", w.ID, map[string]any{"url": w.URL, "events": w.Events})
+	out := webhookOut(w)
+	out.Secret = w.Secret
+	return &Created[Webhook]{Location: fmt.Sprintf("%s/webhooks/%d", apiPrefix, w.ID), Body: out}, nil
+}
 
-	hooks := []string{"Webhooks"}
-	register(s, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/webhooks",
-		Summary: "Subscribe a URL to events", Tags: hooks, DefaultStatus: http.StatusCreated,
-		Description: "Deliveries are POSTed as JSON {id, event, occurred_at, data} with the headers X-Fresco-Event, " +
-			"X-Fresco-Delivery (the idempotency id, also the payload's id) and X-Fresco-Signature: " +
-			"t=<unix>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>. A 2xx answer delivers; 410 Gone disables the " +
-			"subscription; anything else is retried with exponential backoff (12 attempts over about 35 minutes). See docs/webhooks.md."},
-		auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body WebhookInput }) (*Created[Webhook], error) {
-			w, err := s.notifier.CreateWebhook(ctx, notify.WebhookInput{URL: in.Body.URL, Events: in.Body.Events,
-				Secret: in.Body.Secret, Actor: principal(ctx).Actor()})
-			if err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "webhook", w.ID, map[string]any{"url": w.URL, "events": w.Events})
-			out := webhookOut(w)
-			out.Secret = w.Secret
-			return &Created[Webhook]{Location: fmt.Sprintf("%s/webhooks/%d", apiPrefix, w.ID), Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "list-webhooks", Method: http.MethodGet, Path: "/webhooks",
-		Summary: "List webhook subscriptions", Tags: hooks}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{}) (*PageBody[Webhook], error) {
-			list, err := s.db.ListWebhooks(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, "", webhookOut), nil
-		})
-	register(s, huma.Operation{OperationID: "get-webhook", Method: http.MethodGet, Path: "/webhooks/{id}",
-		Summary: "Get a webhook subscription", Tags: hooks}, auth.ManageEmployees,
-		func(ctx context.Context, in *IDParam) (*One[Webhook], error) {
-			w, err := s.db.Webhook(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[Webhook]{Body: webhookOut(w)}, nil
-		})
-	register(s, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/webhooks/{id}",
-		Summary: "Delete a webhook subscription", Tags: hooks, DefaultStatus: http.StatusNoContent,
-		Description: "Pending deliveries are cancelled; the delivery history stays."}, auth.ManageEmployees,
-		func(ctx context.Context, in *IDParam) (*struct{}, error) {
-			if err := s.notifier.DeleteWebhook(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "delete", "webhook", in.ID, nil)
-			return nil, nil
-		})
-	register(s, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/webhooks/{id}/deliveries",
-		Summary: "List a subscription's deliveries and their attempts, newest first", Tags: hooks}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			IDParam
-			ListParams
-		}) (*PageBody[WebhookDelivery], error) {
-			if _, err := s.db.Webhook(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			var before int64
-			if in.Cursor != "" {
-				n, err := strconv.ParseInt(in.Cursor, 10, 64)
-				if err != nil || n <= 0 {
-					return nil, fresco.Errorf(fresco.EINVALID, "cursor: not a cursor from this list")
-				}
-				before = n
-			}
-			limit := in.Limit
-			if limit <= 0 || limit > 200 {
-				limit = 50
-			}
-			list, err := s.db.ListDeliveries(ctx, in.ID, before, limit)
-			if err != nil {
-				return nil, err
-			}
-			next := ""
-			if len(list) == limit {
-				next = strconv.FormatInt(list[len(list)-1].ID, 10)
-			}
-			return page(list, next, deliveryOut), nil
-		})
+func (s *Server) listWebhooks(ctx context.Context, in *struct{}) (*PageBody[Webhook], error) {
+	list, err := s.db.ListWebhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, "", webhookOut), nil
+}
 
-	fus := []string{"Follow-ups"}
-	register(s, huma.Operation{OperationID: "list-followups", Method: http.MethodGet, Path: "/followups",
-		Summary: "List follow-ups of bad answers", Tags: fus}, auth.Read,
-		func(ctx context.Context, in *followUpListInput) (*PageBody[FollowUp], error) {
-			f := store.FollowUpFilter{Status: in.Status, Overdue: in.Overdue, Now: s.now(), Cursor: in.Cursor, Limit: in.Limit}
-			switch in.Owner {
-			case "":
-			case "me":
-				p := principal(ctx)
-				if p.Employee == nil {
-					return nil, invalidField("query.owner", "owner=me needs a logged-in employee, not an API token")
-				}
-				f.OwnerID = p.Employee.ID
-			default:
-				id, err := strconv.ParseInt(in.Owner, 10, 64)
-				if err != nil || id <= 0 {
-					return nil, invalidField("query.owner", "must be me or an employee id")
-				}
-				f.OwnerID = id
-			}
-			list, next, err := s.db.ListFollowUps(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, s.followUpOut), nil
-		})
-	register(s, huma.Operation{OperationID: "get-followup", Method: http.MethodGet, Path: "/followups/{id}",
-		Summary: "Get a follow-up", Tags: fus}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[FollowUp], error) {
-			f, err := s.db.FollowUp(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[FollowUp]{Body: s.followUpOut(f)}, nil
-		})
-	register(s, huma.Operation{OperationID: "close-followup", Method: http.MethodPost, Path: "/followups/{id}",
-		Summary: "Close a follow-up: POST /api/v1/followups/{id}:close", Tags: fus,
-		Description: "Records how and when the customer was contacted and what came of it; contact_channel and " +
-			"outcome are required (422 names the missing field). Agents may close only their own follow-ups."},
-		auth.Write,
-		func(ctx context.Context, in *followUpCloseInput) (*One[FollowUp], error) {
-			id, _ := strconv.ParseInt(strings.TrimSuffix(in.Action, ":close"), 10, 64)
-			f, err := s.db.FollowUp(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			p := principal(ctx)
-			if p.Role == fresco.RoleAgent && p.Employee != nil && (f.OwnerID == nil || *f.OwnerID != p.Employee.ID) {
-				return nil, forbidden("follow-up %d belongs to %s; an agent may close only their own", id, f.OwnerName)
-			}
-			closed, err := s.loop.CloseFollowUp(ctx, id, loop.CloseInput{ContactChannel: in.Body.ContactChannel,
-				ContactAt: in.Body.ContactAt, Outcome: in.Body.Outcome, Actor: p.Actor()})
-			if err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "close", "follow_up", id, map[string]any{"channel": closed.ContactChannel})
-			return &One[FollowUp]{Body: s.followUpOut(closed)}, nil
-		})
+func (s *Server) getWebhook(ctx context.Context, in *IDParam) (*One[Webhook], error) {
+	w, err := s.db.Webhook(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[Webhook]{Body: webhookOut(w)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "satisfied-leaving", Method: http.MethodGet, Path: "/loop/satisfied-leaving",
-		Summary: "Satisfied customers who seem to be leaving", Tags: fus,
-		Description: "Customers whose latest answer in the last 180 days was passive or promoter (NPS ≥ 7, or CSAT ≥ 4) " +
-			"but whose purchase rhythm has broken: P(alive) < 0.5 where the lifetime-value engine has scored them, " +
-			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first."},
-		auth.Read,
-		func(ctx context.Context, in *struct {
-			LocationID int64 `query:"location_id" minimum:"0" doc:"Only this location's customers (of their last purchase)."`
-		}) (*One[Page[Leaving]], error) {
-			list, err := s.loop.SatisfiedLeaving(ctx, in.LocationID)
-			if err != nil {
-				return nil, err
-			}
-			out := Page[Leaving]{Items: make([]Leaving, len(list))}
-			for i, x := range list {
-				out.Items[i] = Leaving(x)
-			}
-			return &One[Page[Leaving]]{Body: out}, nil
-		})
+func (s *Server) deleteWebhook(ctx context.Context, in *IDParam) (*struct{}, error) {
+	if err := s.notifier.DeleteWebhook(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "delete", "webhook", in.ID, nil)
+	return nil, nil
+}
 
-	notes := []string{"Notifications"}
-	register(s, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/notifications",
-		Summary: "The caller's latest notifications", Tags: notes,
-		Description: "Live: GET /api/v1/events/stream (text/event-stream; event \"notification\", id = notification id, " +
-			"Last-Event-ID replays what was missed)."}, auth.Read,
-		func(ctx context.Context, in *struct {
-			Limit int `query:"limit" minimum:"0" maximum:"200" default:"50"`
-		}) (*One[NotificationList], error) {
-			p := principal(ctx)
-			if p.Employee == nil {
-				return nil, invalidField("", "notifications belong to employees: log in rather than use an API token")
-			}
-			list, err := s.db.RecentNotifications(ctx, p.Employee.ID, in.Limit)
-			if err != nil {
-				return nil, err
-			}
-			unread, err := s.db.UnreadNotifications(ctx, p.Employee.ID)
-			if err != nil {
-				return nil, err
-			}
-			out := NotificationList{Items: make([]Notification, len(list)), Unread: unread}
-			for i, n := range list {
-				out.Items[i] = Notification{ID: n.ID, Event: n.Event, Subject: n.Subject, Body: n.Body, Link: n.Link,
-					Data: n.Data, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
-			}
-			return &One[NotificationList]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "read-notifications", Method: http.MethodPost, Path: "/notifications:read",
-		Summary: "Mark the caller's notifications read", Tags: notes, DefaultStatus: http.StatusNoContent}, auth.Read,
-		func(ctx context.Context, in *struct {
-			Body struct {
-				UpToID int64 `json:"up_to_id,omitempty" minimum:"0" doc:"Mark up to and including this id; 0 or absent: all."`
-			}
-		}) (*struct{}, error) {
-			p := principal(ctx)
-			if p.Employee == nil {
-				return nil, invalidField("", "notifications belong to employees: log in rather than use an API token")
-			}
-			return nil, s.db.MarkNotificationsRead(ctx, p.Employee.ID, in.Body.UpToID)
-		})
+func (s *Server) listWebhookDeliveries(ctx context.Context, in *struct {
+	IDParam
+	ListParams
+}) (*PageBody[WebhookDelivery], error) {
+	if _, err := s.db.Webhook(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	var before int64
+	if in.Cursor != "" {
+		n, err := strconv.ParseInt(in.Cursor, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fresco.Errorf(fresco.EINVALID, "cursor: not a cursor from this list")
+		}
+		before = n
+	}
+	limit := in.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	list, err := s.db.ListDeliveries(ctx, in.ID, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if len(list) == limit {
+		next = strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	return page(list, next, deliveryOut), nil
+}
+
+func (s *Server) listFollowups(ctx context.Context, in *followUpListInput) (*PageBody[FollowUp], error) {
+	f := store.FollowUpFilter{Status: in.Status, Overdue: in.Overdue, Now: s.now(), Cursor: in.Cursor, Limit: in.Limit}
+	switch in.Owner {
+	case "":
+	case "me":
+		p := principal(ctx)
+		if p.Employee == nil {
+			return nil, invalidField("query.owner", "owner=me needs a logged-in employee, not an API token")
+		}
+		f.OwnerID = p.Employee.ID
+	default:
+		id, err := strconv.ParseInt(in.Owner, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, invalidField("query.owner", "must be me or an employee id")
+		}
+		f.OwnerID = id
+	}
+	list, next, err := s.db.ListFollowUps(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, s.followUpOut), nil
+}
+
+func (s *Server) getFollowup(ctx context.Context, in *IDParam) (*One[FollowUp], error) {
+	f, err := s.db.FollowUp(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[FollowUp]{Body: s.followUpOut(f)}, nil
+}
+
+func (s *Server) closeFollowup(ctx context.Context, in *followUpCloseInput) (*One[FollowUp], error) {
+	id, _ := strconv.ParseInt(strings.TrimSuffix(in.Action, ":close"), 10, 64)
+	f, err := s.db.FollowUp(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := principal(ctx)
+	if p.Role == fresco.RoleAgent && p.Employee != nil && (f.OwnerID == nil || *f.OwnerID != p.Employee.ID) {
+		return nil, forbidden("follow-up %d belongs to %s; an agent may close only their own", id, f.OwnerName)
+	}
+	closed, err := s.loop.CloseFollowUp(ctx, id, loop.CloseInput{ContactChannel: in.Body.ContactChannel,
+		ContactAt: in.Body.ContactAt, Outcome: in.Body.Outcome, Actor: p.Actor()})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "close", "follow_up", id, map[string]any{"channel": closed.ContactChannel})
+	return &One[FollowUp]{Body: s.followUpOut(closed)}, nil
+}
+
+func (s *Server) satisfiedLeaving(ctx context.Context, in *struct {
+	LocationID int64 `query:"location_id" minimum:"0" doc:"Only this location's customers (of their last purchase)."`
+}) (*One[Page[Leaving]], error) {
+	list, err := s.loop.SatisfiedLeaving(ctx, in.LocationID)
+	if err != nil {
+		return nil, err
+	}
+	out := Page[Leaving]{Items: make([]Leaving, len(list))}
+	for i, x := range list {
+		out.Items[i] = Leaving(x)
+	}
+	return &One[Page[Leaving]]{Body: out}, nil
+}
+
+func (s *Server) listNotifications(ctx context.Context, in *struct {
+	Limit int `query:"limit" minimum:"0" maximum:"200" default:"50"`
+}) (*One[NotificationList], error) {
+	p := principal(ctx)
+	if p.Employee == nil {
+		return nil, invalidField("", "notifications belong to employees: log in rather than use an API token")
+	}
+	list, err := s.db.RecentNotifications(ctx, p.Employee.ID, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	unread, err := s.db.UnreadNotifications(ctx, p.Employee.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := NotificationList{Items: make([]Notification, len(list)), Unread: unread}
+	for i, n := range list {
+		out.Items[i] = Notification{ID: n.ID, Event: n.Event, Subject: n.Subject, Body: n.Body, Link: n.Link,
+			Data: n.Data, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
+	}
+	return &One[NotificationList]{Body: out}, nil
+}
+
+func (s *Server) readNotifications(ctx context.Context, in *struct {
+	Body struct {
+		UpToID int64 `json:"up_to_id,omitempty" minimum:"0" doc:"Mark up to and including this id; 0 or absent: all."`
+	}
+}) (*struct{}, error) {
+	p := principal(ctx)
+	if p.Employee == nil {
+		return nil, invalidField("", "notifications belong to employees: log in rather than use an API token")
+	}
+	return nil, s.db.MarkNotificationsRead(ctx, p.Employee.ID, in.Body.UpToID)
 }
 
 func invalidField(field, format string, args ...any) error {

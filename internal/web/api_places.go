@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -114,155 +110,127 @@ type spendListInput struct {
 	Channel string `query:"channel"`
 }
 
-func (s *Server) placeRoutes() {
-	tags := []string{"Locations"}
-	register(s, huma.Operation{OperationID: "list-locations", Method: http.MethodGet, Path: "/locations",
-		Summary: "List locations", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct {
-			ListParams
-			Search string `query:"search" doc:"Matches name or address."`
-		}) (*PageBody[Location], error) {
-			list, next, err := s.db.ListLocations(ctx, store.LocationFilter{Search: in.Search, Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, locationOut), nil
-		})
+func (s *Server) listLocations(ctx context.Context, in *struct {
+	ListParams
+	Search string `query:"search" doc:"Matches name or address."`
+}) (*PageBody[Location], error) {
+	list, next, err := s.db.ListLocations(ctx, store.LocationFilter{Search: in.Search, Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, locationOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-location", Method: http.MethodPost, Path: "/locations",
-		Summary: "Create a location", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body LocationInput }) (*Created[Location], error) {
-			l := &fresco.Location{Name: in.Body.Name, Timezone: in.Body.Timezone, Address: in.Body.Address}
-			if err := s.db.CreateLocation(ctx, l); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "location", l.ID, map[string]any{"name": l.Name})
-			return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), Body: locationOut(l)}, nil
-		})
+func (s *Server) createLocation(ctx context.Context, in *struct{ Body LocationInput }) (*Created[Location], error) {
+	l := &fresco.Location{Name: in.Body.Name, Timezone: in.Body.Timezone, Address: in.Body.Address}
+	if err := s.db.CreateLocation(ctx, l); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "location", l.ID, map[string]any{"name": l.Name})
+	return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), Body: locationOut(l)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-location", Method: http.MethodGet, Path: "/locations/{id}",
-		Summary: "Get a location", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*Tagged[Location], error) {
-			l, err := s.db.Location(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return tagged(locationOut(l), l.Version), nil
-		})
+func (s *Server) getLocation(ctx context.Context, in *IDParam) (*Tagged[Location], error) {
+	l, err := s.db.Location(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return tagged(locationOut(l), l.Version), nil
+}
 
-	register(s, huma.Operation{OperationID: "update-location", Method: http.MethodPatch, Path: "/locations/{id}",
-		Summary: "Change some fields of a location", Tags: tags, Description: ifMatchAdvice,
-		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			IDParam
-			IfMatchParam
-			Body LocationPatch
-		}) (*Tagged[Location], error) {
-			l, err := s.db.Location(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			version, err := in.expectedVersion("location", l.ID, l.Version)
-			if err != nil {
-				return nil, err
-			}
-			set(&l.Name, in.Body.Name)
-			set(&l.Timezone, in.Body.Timezone)
-			set(&l.Address, in.Body.Address)
-			if err := s.db.UpdateLocationIfVersion(ctx, l, version); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "update", "location", l.ID, map[string]any{"name": l.Name})
-			return tagged(locationOut(l), l.Version), nil
-		})
+func (s *Server) updateLocation(ctx context.Context, in *struct {
+	IDParam
+	IfMatchParam
+	Body LocationPatch
+}) (*Tagged[Location], error) {
+	l, err := s.db.Location(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	version, err := in.expectedVersion("location", l.ID, l.Version)
+	if err != nil {
+		return nil, err
+	}
+	set(&l.Name, in.Body.Name)
+	set(&l.Timezone, in.Body.Timezone)
+	set(&l.Address, in.Body.Address)
+	if err := s.db.UpdateLocationIfVersion(ctx, l, version); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "location", l.ID, map[string]any{"name": l.Name})
+	return tagged(locationOut(l), l.Version), nil
+}
 
-	tags = []string{"Teams"}
-	register(s, huma.Operation{OperationID: "list-teams", Method: http.MethodGet, Path: "/teams",
-		Summary: "List teams", Tags: tags, Description: "All teams, on one page."}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*PageBody[Team], error) {
-			list, err := s.db.ListTeams(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, "", teamOut), nil
-		})
+func (s *Server) listTeams(ctx context.Context, in *struct{}) (*PageBody[Team], error) {
+	list, err := s.db.ListTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, "", teamOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-team", Method: http.MethodPost, Path: "/teams",
-		Summary: "Create a team", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body TeamInput }) (*Created[Team], error) {
-			t := &fresco.Team{Name: in.Body.Name, LocationID: in.Body.LocationID, ManagerID: in.Body.ManagerID}
-			if err := s.db.CreateTeam(ctx, t); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "team", t.ID, map[string]any{"name": t.Name})
-			return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), Body: teamOut(t)}, nil
-		})
+func (s *Server) createTeam(ctx context.Context, in *struct{ Body TeamInput }) (*Created[Team], error) {
+	t := &fresco.Team{Name: in.Body.Name, LocationID: in.Body.LocationID, ManagerID: in.Body.ManagerID}
+	if err := s.db.CreateTeam(ctx, t); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "team", t.ID, map[string]any{"name": t.Name})
+	return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), Body: teamOut(t)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-team", Method: http.MethodGet, Path: "/teams/{id}",
-		Summary: "Get a team", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*Tagged[Team], error) {
-			t, err := s.db.Team(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return tagged(teamOut(t), t.Version), nil
-		})
+func (s *Server) getTeam(ctx context.Context, in *IDParam) (*Tagged[Team], error) {
+	t, err := s.db.Team(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return tagged(teamOut(t), t.Version), nil
+}
 
-	register(s, huma.Operation{OperationID: "update-team", Method: http.MethodPatch, Path: "/teams/{id}",
-		Summary: "Change some fields of a team", Tags: tags, Description: ifMatchAdvice,
-		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			IDParam
-			IfMatchParam
-			Body TeamPatch
-		}) (*Tagged[Team], error) {
-			t, err := s.db.Team(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			version, err := in.expectedVersion("team", t.ID, t.Version)
-			if err != nil {
-				return nil, err
-			}
-			set(&t.Name, in.Body.Name)
-			in.Body.LocationID.apply(&t.LocationID)
-			in.Body.ManagerID.apply(&t.ManagerID)
-			if err := s.db.UpdateTeamIfVersion(ctx, t, version); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "update", "team", t.ID, map[string]any{"name": t.Name})
-			return tagged(teamOut(t), t.Version), nil
-		})
+func (s *Server) updateTeam(ctx context.Context, in *struct {
+	IDParam
+	IfMatchParam
+	Body TeamPatch
+}) (*Tagged[Team], error) {
+	t, err := s.db.Team(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	version, err := in.expectedVersion("team", t.ID, t.Version)
+	if err != nil {
+		return nil, err
+	}
+	set(&t.Name, in.Body.Name)
+	in.Body.LocationID.apply(&t.LocationID)
+	in.Body.ManagerID.apply(&t.ManagerID)
+	if err := s.db.UpdateTeamIfVersion(ctx, t, version); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "team", t.ID, map[string]any{"name": t.Name})
+	return tagged(teamOut(t), t.Version), nil
+}
 
-	tags = []string{"Marketing spend"}
-	register(s, huma.Operation{OperationID: "list-marketing-spend", Method: http.MethodGet, Path: "/marketing-spend",
-		Summary: "List marketing spend", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *spendListInput) (*PageBody[MarketingSpend], error) {
-			var v fresco.Validation
-			f := store.SpendFilter{From: parseTimeParam(&v, "from", in.From, false), To: parseTimeParam(&v, "to", in.To, false),
-				Channel: in.Channel, Cursor: in.Cursor, Limit: in.Limit}
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			list, next, err := s.db.ListMarketingSpend(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, spendOut), nil
-		})
+func (s *Server) listMarketingSpend(ctx context.Context, in *spendListInput) (*PageBody[MarketingSpend], error) {
+	var v fresco.Validation
+	f := store.SpendFilter{From: parseTimeParam(&v, "from", in.From, false), To: parseTimeParam(&v, "to", in.To, false),
+		Channel: in.Channel, Cursor: in.Cursor, Limit: in.Limit}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, next, err := s.db.ListMarketingSpend(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, spendOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-marketing-spend", Method: http.MethodPost, Path: "/marketing-spend",
-		Summary: "Record marketing spend", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "Acquisition cost is spend ÷ new customers in the period."}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body MarketingSpendInput }) (*One[MarketingSpend], error) {
-			m, err := in.Body.domain()
-			if err != nil {
-				return nil, err
-			}
-			if err := s.db.CreateMarketingSpend(ctx, m); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "marketing_spend", m.ID, map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
-			return &One[MarketingSpend]{Body: spendOut(m)}, nil
-		})
+func (s *Server) createMarketingSpend(ctx context.Context, in *struct{ Body MarketingSpendInput }) (*One[MarketingSpend], error) {
+	m, err := in.Body.domain()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateMarketingSpend(ctx, m); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "marketing_spend", m.ID, map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
+	return &One[MarketingSpend]{Body: spendOut(m)}, nil
 }
