@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,41 +72,6 @@ type CaseEvent struct {
 	Body   map[string]any `json:"body"`
 }
 
-// CaseTask is a call-back, follow-through or re-survey task.
-type CaseTask struct {
-	ID         int64          `json:"id"`
-	CaseID     int64          `json:"case_id"`
-	Kind       string         `json:"kind"`
-	Status     string         `json:"status"`
-	DueAt      time.Time      `json:"due_at"`
-	AssigneeID *int64         `json:"assignee_id"`
-	Note       string         `json:"note"`
-	Outcome    string         `json:"outcome"`
-	Result     map[string]any `json:"result"`
-	CreatedAt  time.Time      `json:"created_at"`
-	DoneAt     *time.Time     `json:"done_at"`
-	DoneBy     string         `json:"done_by"`
-}
-
-// Gesture is one entry of the recovery-gesture ledger.
-type Gesture struct {
-	ID           int64      `json:"id"`
-	CaseID       int64      `json:"case_id"`
-	CustomerID   int64      `json:"customer_id"`
-	PurchaseID   *int64     `json:"purchase_id"`
-	Kind         string     `json:"kind"`
-	Amount       Money      `json:"amount"`
-	Status       string     `json:"status" enum:"granted,pending_approval,rejected"`
-	Note         string     `json:"note"`
-	Letter       string     `json:"letter" doc:"The personalised apology letter, when there is one."`
-	RequestedBy  string     `json:"requested_by"`
-	LimitReason  string     `json:"limit_reason" doc:"Why it was granted at once or needs approval."`
-	DecidedBy    string     `json:"decided_by"`
-	DecidedAt    *time.Time `json:"decided_at"`
-	DecisionNote string     `json:"decision_note"`
-	CreatedAt    time.Time  `json:"created_at"`
-}
-
 func jsonMap(raw []byte) map[string]any {
 	m := map[string]any{}
 	_ = json.Unmarshal(raw, &m)
@@ -122,17 +86,6 @@ func caseOut(c *store.Case) Case {
 		ReopenCount: c.ReopenCount, RootCauseCategory: c.RootCauseCategory, RootCauseSource: c.RootCauseSource,
 		FollowThroughOutcome: c.FollowThroughOutcome, SLA: CaseSLA{Status: c.SLAStatus, Deadline: c.SLADeadline, Breached: c.SLABreached},
 		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-}
-
-func taskOut(t *store.CaseTask) CaseTask {
-	return CaseTask{ID: t.ID, CaseID: t.CaseID, Kind: t.Kind, Status: t.Status, DueAt: t.DueAt, AssigneeID: t.AssigneeID,
-		Note: t.Note, Outcome: t.Outcome, Result: jsonMap(t.Result), CreatedAt: t.CreatedAt, DoneAt: t.DoneAt, DoneBy: t.DoneBy}
-}
-
-func gestureOut(g *store.Gesture) Gesture {
-	return Gesture{ID: g.ID, CaseID: g.CaseID, CustomerID: g.CustomerID, PurchaseID: g.PurchaseID, Kind: g.Kind,
-		Amount: moneyOut(g.Amount), Status: g.Status, Note: g.Note, Letter: g.Letter, RequestedBy: g.RequestedBy,
-		LimitReason: g.LimitReason, DecidedBy: g.DecidedBy, DecidedAt: g.DecidedAt, DecisionNote: g.DecisionNote, CreatedAt: g.CreatedAt}
 }
 
 // recoveryActor is the caller as the recovery service sees it.
@@ -209,61 +162,12 @@ type mergeBody struct {
 type involveBody struct {
 	EmployeeID int64 `json:"employee_id" minimum:"1"`
 }
-type gestureBody struct {
-	Kind       string `json:"kind" enum:"apology_letter,coupon,free_item,service_credit,refund,upgrade"`
-	Amount     Money  `json:"amount,omitempty"`
-	PurchaseID *int64 `json:"purchase_id,omitempty" doc:"Defaults to the case's purchase."`
-	Note       string `json:"note,omitempty"`
-}
-type decisionBody struct {
-	Note string `json:"note,omitempty" doc:"Required for a rejection."`
-}
-type taskBody struct {
-	Kind       string    `json:"kind" enum:"callback,follow_through,resurvey"`
-	DueAt      time.Time `json:"due_at"`
-	AssigneeID *int64    `json:"assignee_id,omitempty"`
-	Note       string    `json:"note,omitempty"`
-}
-type completeBody struct {
-	Outcome       string `json:"outcome,omitempty" doc:"For a follow-through: solved, not_solved or no_answer."`
-	Note          string `json:"note,omitempty"`
-	Score         *int   `json:"score,omitempty" doc:"For a re-survey: the score after recovery (0–10)."`
-	PreviousScore *int   `json:"previous_score,omitempty" doc:"The customer's earlier score, for comparison. Default for a re-survey with a score: the customer's latest NPS by the time the case opened."`
-}
 
 // HoldOut is a started hold.
 type HoldOut struct {
 	HoldID   int64  `json:"hold_id"`
 	CaseID   int64  `json:"case_id"`
 	Callback string `json:"callback" doc:"When the hold becomes a call-back task."`
-}
-
-// AuthorityLimit is one limit: per gesture kind, or * for the total per case.
-type AuthorityLimit struct {
-	Role       string `json:"role,omitempty"`
-	EmployeeID *int64 `json:"employee_id,omitempty"`
-	Kind       string `json:"kind" doc:"A gesture kind, or * for the total one person may grant per case."`
-	Amount     *Money `json:"amount" doc:"null: unlimited."`
-}
-
-// SLAPolicy is a location's SLA policy (location_id 0: the default).
-type SLAPolicy struct {
-	LocationID int64          `json:"location_id"`
-	Policy     map[string]any `json:"policy" doc:"calendar (time_zone, weekly hours, holidays), first_response, next_response, resolution, warn_before, pause_states."`
-	UpdatedBy  string         `json:"updated_by"`
-	UpdatedAt  time.Time      `json:"updated_at"`
-	Recompute  string         `json:"recompute,omitempty" enum:"queued,none" doc:"Set when the policy was just stored. queued: a background job is re-evaluating the live cases that follow it (their deadlines move shortly); none: no live case follows it."`
-}
-
-// RecurrenceAlert is a recurring problem.
-type RecurrenceAlert struct {
-	ID         int64     `json:"id"`
-	Dimension  string    `json:"dimension"`
-	Value      string    `json:"value"`
-	Cases      int       `json:"cases"`
-	WindowDays int       `json:"window_days"`
-	CaseID     *int64    `json:"case_id"`
-	CreatedAt  time.Time `json:"created_at"`
 }
 
 type itemsBody[T any] struct {
@@ -449,206 +353,6 @@ func (s *Server) endHold(ctx context.Context, in *caseIDBody[struct {
 	return oneCase(s.recovery.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
 }
 
-func (s *Server) createGesture(ctx context.Context, in *caseIDBody[gestureBody]) (*Created[Gesture], error) {
-	var v fresco.Validation
-	amount := in.Body.Amount.parse(&v, "amount")
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	g, err := s.recovery.RequestGesture(ctx, recoveryActor(ctx), in.ID, recovery.GestureInput{Kind: in.Body.Kind,
-		Amount: amount, PurchaseID: in.Body.PurchaseID, Note: in.Body.Note})
-	if err != nil {
-		return nil, err
-	}
-	return &Created[Gesture]{Location: fmt.Sprintf("%s/gestures/%d", apiPrefix, g.ID), Body: gestureOut(g)}, nil
-}
-
-func (s *Server) listGestures(ctx context.Context, in *struct {
-	CaseID     int64  `query:"case_id" minimum:"0"`
-	CustomerID int64  `query:"customer_id" minimum:"0"`
-	Status     string `query:"status"`
-	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
-}) (*itemsBody[Gesture], error) {
-	list, err := s.db.ListGestures(ctx, store.GestureFilter{CaseID: idPtr(in.CaseID), CustomerID: idPtr(in.CustomerID),
-		Status: in.Status, Limit: in.Limit})
-	if err != nil {
-		return nil, err
-	}
-	return items(list, gestureOut), nil
-}
-
-func (s *Server) listApprovals(ctx context.Context, in *struct{}) (*itemsBody[Gesture], error) {
-	list, err := s.db.ListGestures(ctx, store.GestureFilter{Status: recovery.GesturePending, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	return items(list, gestureOut), nil
-}
-
-func (s *Server) approveGesture(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-	return s.decideGesture(ctx, in, true)
-}
-
-func (s *Server) rejectGesture(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-	return s.decideGesture(ctx, in, false)
-}
-
-func (s *Server) decideGesture(ctx context.Context, in *caseIDBody[decisionBody], approve bool) (*One[Gesture], error) {
-	g, err := s.recovery.DecideGesture(ctx, recoveryActor(ctx), in.ID, approve, in.Body.Note)
-	if err != nil {
-		return nil, err
-	}
-	return &One[Gesture]{Body: gestureOut(g)}, nil
-}
-
-func (s *Server) createTask(ctx context.Context, in *caseIDBody[taskBody]) (*Created[CaseTask], error) {
-	t, err := s.recovery.AddTask(ctx, recoveryActor(ctx), in.ID, recovery.TaskInput{Kind: in.Body.Kind, DueAt: in.Body.DueAt,
-		AssigneeID: in.Body.AssigneeID, Note: in.Body.Note})
-	if err != nil {
-		return nil, err
-	}
-	return &Created[CaseTask]{Location: fmt.Sprintf("%s/tasks/%d", apiPrefix, t.ID), Body: taskOut(t)}, nil
-}
-
-func (s *Server) listTasks(ctx context.Context, in *struct {
-	CaseID   int64  `query:"case_id" minimum:"0"`
-	Assignee string `query:"assignee" doc:"An employee id, or me."`
-	Kind     string `query:"kind"`
-	Status   string `query:"status" default:"open"`
-	Limit    int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
-}) (*itemsBody[CaseTask], error) {
-	f := store.TaskFilter{CaseID: idPtr(in.CaseID), Kind: in.Kind, Status: in.Status, Limit: in.Limit}
-	if in.Status == "all" {
-		f.Status = ""
-	}
-	switch p := principal(ctx); {
-	case in.Assignee == "me" && p.Employee != nil:
-		f.AssigneeID = &p.Employee.ID
-	case in.Assignee != "":
-		id, err := strconv.ParseInt(in.Assignee, 10, 64)
-		if err != nil || id <= 0 {
-			var v fresco.Validation
-			v.Add("query.assignee", "must be an employee id or me (as a logged-in employee)")
-			return nil, v.Err()
-		}
-		f.AssigneeID = &id
-	}
-	list, err := s.db.ListTasks(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return items(list, taskOut), nil
-}
-
-func (s *Server) completeTask(ctx context.Context, in *caseIDBody[completeBody]) (*One[CaseTask], error) {
-	t, err := s.recovery.CompleteTask(ctx, recoveryActor(ctx), in.ID, recovery.CompleteInput{Outcome: in.Body.Outcome,
-		Note: in.Body.Note, Score: in.Body.Score, PreviousScore: in.Body.PreviousScore})
-	if err != nil {
-		return nil, err
-	}
-	return &One[CaseTask]{Body: taskOut(t)}, nil
-}
-
-func (s *Server) listSLAPolicies(ctx context.Context, in *struct{}) (*itemsBody[SLAPolicy], error) {
-	list, err := s.db.ListSLAPolicies(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return items(list, func(r store.SLAPolicyRow) SLAPolicy {
-		return SLAPolicy{LocationID: r.LocationID, Policy: jsonMap(r.Policy), UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
-	}), nil
-}
-
-func (s *Server) putSLAPolicy(ctx context.Context, in *struct {
-	Location int64 `path:"id" minimum:"0" doc:"The location's id; 0 for the default policy."`
-	Body     map[string]any
-}) (*One[SLAPolicy], error) {
-	raw, _ := json.Marshal(in.Body)
-	change, err := s.recovery.SetPolicy(ctx, recoveryActor(ctx), recovery.PolicyInput{LocationID: in.Location, Policy: raw})
-	if err != nil {
-		return nil, err
-	}
-	canon, _ := json.Marshal(change.Policy)
-	return &One[SLAPolicy]{Body: SLAPolicy{LocationID: in.Location, Policy: jsonMap(canon),
-		UpdatedBy: principal(ctx).Actor(), UpdatedAt: s.now().UTC(), Recompute: change.Recompute}}, nil
-}
-
-// authorityLimitOut shows a limit's scope ("role:agent", "employee:7") as its parts.
-func authorityLimitOut(l store.AuthorityLimit) AuthorityLimit {
-	out := AuthorityLimit{Kind: l.Kind}
-	if r, ok := strings.CutPrefix(l.Scope, "role:"); ok {
-		out.Role = r
-	} else if e, ok := strings.CutPrefix(l.Scope, "employee:"); ok {
-		id, _ := strconv.ParseInt(e, 10, 64)
-		out.EmployeeID = &id
-	}
-	if l.Amount != nil {
-		m := moneyOut(*l.Amount)
-		out.Amount = &m
-	}
-	return out
-}
-
-func (s *Server) listAuthorityLimits(ctx context.Context, in *struct{}) (*itemsBody[AuthorityLimit], error) {
-	list, err := s.db.AuthorityLimits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return items(list, authorityLimitOut), nil
-}
-
-func (s *Server) putAuthorityLimit(ctx context.Context, in *struct{ Body AuthorityLimit }) (*One[AuthorityLimit], error) {
-	var v fresco.Validation
-	li := recovery.LimitInput{Role: fresco.Role(in.Body.Role), EmployeeID: in.Body.EmployeeID, Kind: in.Body.Kind}
-	if in.Body.Amount != nil {
-		m := in.Body.Amount.parse(&v, "amount")
-		li.Amount = &m
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	l, err := s.recovery.SetLimit(ctx, recoveryActor(ctx), li)
-	if err != nil {
-		return nil, err
-	}
-	return &One[AuthorityLimit]{Body: authorityLimitOut(l)}, nil
-}
-
-func (s *Server) listRecurrenceAlerts(ctx context.Context, in *struct{}) (*itemsBody[RecurrenceAlert], error) {
-	list, err := s.db.ListRecurrenceAlerts(ctx, 200)
-	if err != nil {
-		return nil, err
-	}
-	return items(list, func(a store.RecurrenceAlert) RecurrenceAlert {
-		return RecurrenceAlert{ID: a.ID, Dimension: a.Dimension, Value: a.Value, Cases: a.Cases,
-			WindowDays: a.WindowDays, CaseID: a.CaseID, CreatedAt: a.CreatedAt}
-	}), nil
-}
-
-func (s *Server) recoveryReport(ctx context.Context, in *struct {
-	From string `query:"from" doc:"Cases opened from this date (default: a year ago)."`
-	To   string `query:"to" doc:"… until this date, inclusive (default: now)."`
-}) (*One[RecoveryReport], error) {
-	var v fresco.Validation
-	from := parseTimeParam(&v, "from", in.From, false)
-	to := parseTimeParam(&v, "to", in.To, true)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	now := s.now().UTC()
-	if to.IsZero() {
-		to = now
-	}
-	if from.IsZero() {
-		from = to.AddDate(-1, 0, 0)
-	}
-	r, err := s.recovery.Report(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return &One[RecoveryReport]{Body: reportOut(r)}, nil
-}
-
 // flagCustomers sets needs_special_attention on a page of customers.
 func (s *Server) flagCustomers(ctx context.Context, list []Customer) error {
 	ids := make([]int64, len(list))
@@ -663,46 +367,4 @@ func (s *Server) flagCustomers(ctx context.Context, list []Customer) error {
 		list[i].NeedsSpecialAttention = flags[list[i].ID]
 	}
 	return nil
-}
-
-// RecoveryCost is the cost of poor recovery: the value lost among customers
-// whose recovery failed (no purchase within 90 days of the case, or a
-// follow-through that found the problem unsolved), against those recovered.
-type RecoveryCost struct {
-	FailedCustomers      int   `json:"failed_customers"`
-	RecoveredCustomers   int   `json:"recovered_customers"`
-	FailedValueBefore    Money `json:"failed_value_before" doc:"Their purchases in the 365 days before the case."`
-	FailedValueAfter     Money `json:"failed_value_after" doc:"… in the 365 days after (so far)."`
-	ValueLost            Money `json:"value_lost" doc:"Σ max(0, before − after) over failed customers: the dollar cost of poor recovery."`
-	RecoveredValueBefore Money `json:"recovered_value_before"`
-	RecoveredValueAfter  Money `json:"recovered_value_after"`
-	GesturesFailed       Money `json:"gestures_failed" doc:"Gestures granted to customers whose recovery failed."`
-	GesturesRecovered    Money `json:"gestures_recovered"`
-}
-
-// RecoveryReport is the big picture of service recovery over a period.
-type RecoveryReport struct {
-	From                time.Time                `json:"from"`
-	To                  time.Time                `json:"to"`
-	Cases               int                      `json:"cases" doc:"Cases opened in the period (merged duplicates excluded)."`
-	TimeToFirstResponse recovery.Stat            `json:"time_to_first_response"`
-	TimeToResolution    recovery.Stat            `json:"time_to_resolution"`
-	ReopenRate          *float64                 `json:"reopen_rate" doc:"Resolved cases that were reopened at least once."`
-	SLATracked          int                      `json:"sla_tracked"`
-	SLAAttainment       *float64                 `json:"sla_attainment" doc:"Share of SLA-tracked cases that never breached."`
-	Recovery            recovery.RecoveryRate    `json:"recovery_rate" doc:"Customers still buying 90 days after a case, against similar customers without one."`
-	CostOfPoorRecovery  RecoveryCost             `json:"cost_of_poor_recovery"`
-	ByCategory          []recovery.CategoryCount `json:"by_category"`
-}
-
-func reportOut(r *recovery.Report) RecoveryReport {
-	c := r.CostOfPoorRecovery
-	return RecoveryReport{From: r.From, To: r.To, Cases: r.Cases, TimeToFirstResponse: r.TimeToFirstResponse,
-		TimeToResolution: r.TimeToResolution, ReopenRate: r.ReopenRate, SLATracked: r.SLATracked, SLAAttainment: r.SLAAttainment,
-		Recovery: r.Recovery, ByCategory: r.ByCategory,
-		CostOfPoorRecovery: RecoveryCost{FailedCustomers: c.FailedCustomers, RecoveredCustomers: c.RecoveredCustomers,
-			FailedValueBefore: moneyOut(c.FailedValueBefore), FailedValueAfter: moneyOut(c.FailedValueAfter),
-			ValueLost: moneyOut(c.ValueLost), RecoveredValueBefore: moneyOut(c.RecoveredValueBefore),
-			RecoveredValueAfter: moneyOut(c.RecoveredValueAfter), GesturesFailed: moneyOut(c.GesturesFailed),
-			GesturesRecovered: moneyOut(c.GesturesRecovered)}}
 }

@@ -97,7 +97,7 @@ type CustomerPatch struct {
 	Tags                   []string        `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags when present."`
 }
 
-func (p *CustomerPatch) apply(c *fresco.Customer) {
+func (p *CustomerPatch) apply(c *fresco.Customer) error {
 	set(&c.ExternalID, p.ExternalID)
 	set(&c.Name, p.Name)
 	set(&c.Email, p.Email)
@@ -112,6 +112,7 @@ func (p *CustomerPatch) apply(c *fresco.Customer) {
 	if p.Tags != nil {
 		c.Tags = p.Tags
 	}
+	return nil
 }
 
 type customerListInput struct {
@@ -146,39 +147,29 @@ func (s *Server) createCustomer(ctx context.Context, in *struct{ Body CustomerIn
 }
 
 func (s *Server) getCustomer(ctx context.Context, in *IDParam) (*Tagged[Customer], error) {
-	c, err := s.db.Customer(ctx, in.ID)
+	out, err := getVersioned(ctx, s, customerEntity, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := customerOut(c)
-	if out.NeedsSpecialAttention, err = s.db.CustomerNeedsAttention(ctx, c.ID); err != nil { // service recovery
+	c := &out.Body
+	if c.NeedsSpecialAttention, err = s.db.CustomerNeedsAttention(ctx, c.ID); err != nil { // service recovery
 		return nil, err
 	}
 	sum, err := s.db.CustomerSummary(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	out.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
+	c.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
 		Items: sum.Items, FirstPurchase: sum.FirstPurchase, LastPurchase: sum.LastPurchase}
-	return tagged(out, c.Version), nil
+	return out, nil
 }
 
-func (s *Server) updateCustomer(ctx context.Context, in *struct {
-	IDParam
-	IfMatchParam
-	Body CustomerPatch
-}) (*Tagged[Customer], error) {
-	c, err := s.db.Customer(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	version, err := in.expectedVersion("customer", c.ID, c.Version)
-	if err != nil {
-		return nil, err
-	}
-	in.Body.apply(c)
-	if err := s.db.UpdateCustomerIfVersion(ctx, c, version); err != nil {
-		return nil, err
-	}
-	return tagged(customerOut(c), c.Version), nil
+func (s *Server) updateCustomer(ctx context.Context, in *patchInput[CustomerPatch]) (*Tagged[Customer], error) {
+	return patchVersioned(ctx, s, customerEntity, in.ID, in.IfMatchParam, in.Body.apply)
+}
+
+// customerEntity is a customer for GET and versioned PATCH.
+var customerEntity = versioned[fresco.Customer, Customer]{name: "customer", out: customerOut,
+	load: (*store.DB).Customer, save: (*store.DB).UpdateCustomerIfVersion,
+	ident: func(x *fresco.Customer) (int64, int64) { return x.ID, x.Version },
 }

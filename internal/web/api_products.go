@@ -107,31 +107,15 @@ func (s *Server) createProduct(ctx context.Context, in *struct{ Body ProductInpu
 }
 
 func (s *Server) getProduct(ctx context.Context, in *IDParam) (*Tagged[Product], error) {
-	p, err := s.db.Product(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return tagged(productOut(p), p.Version), nil
+	return getVersioned(ctx, s, productEntity, in.ID)
 }
 
-func (s *Server) updateProduct(ctx context.Context, in *struct {
-	IDParam
-	IfMatchParam
-	Body ProductPatch
-}) (*Tagged[Product], error) {
-	p, err := s.db.Product(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	version, err := in.expectedVersion("product", p.ID, p.Version)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Body.apply(p); err != nil {
-		return nil, err
-	}
-	if err := s.db.UpdateProductIfVersion(ctx, p, version); err != nil {
-		return nil, err
-	}
-	return tagged(productOut(p), p.Version), nil
+func (s *Server) updateProduct(ctx context.Context, in *patchInput[ProductPatch]) (*Tagged[Product], error) {
+	return patchVersioned(ctx, s, productEntity, in.ID, in.IfMatchParam, in.Body.apply)
+}
+
+// productEntity is a product for GET and versioned PATCH.
+var productEntity = versioned[fresco.Product, Product]{name: "product", out: productOut,
+	load: (*store.DB).Product, save: (*store.DB).UpdateProductIfVersion,
+	ident: func(x *fresco.Product) (int64, int64) { return x.ID, x.Version },
 }
