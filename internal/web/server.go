@@ -3,7 +3,7 @@
 // (package ui), health checks and metrics.
 //
 // Every route is in routes.go. Errors leave the API as RFC 9457
-// application/problem+json, mapped from fresco error codes in problem.go.
+// application/problem+json, mapped from fresco error codes by package httperr.
 package web
 
 import (

@@ -17,6 +17,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 // CaseAttention returns the AttentionSource of open service-recovery cases:
@@ -414,9 +415,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 		for _, fe := range fresco.ErrorFields(err) {
 			v.Error += " — " + fe.Field + ": " + fe.Message
 		}
-		status := map[string]int{fresco.EINVALID: http.StatusUnprocessableEntity, fresco.ECONFLICT: http.StatusConflict,
-			fresco.EFORBIDDEN: http.StatusForbidden}[fresco.ErrorCode(err)]
-		u.render(w, r, status, "cases_case", fmt.Sprintf("Case %d", id), v)
+		u.render(w, r, httperr.Status(err), "cases_case", fmt.Sprintf("Case %d", id), v)
 	default:
 		u.fail(w, r, err)
 	}

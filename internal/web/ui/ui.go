@@ -26,6 +26,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 //go:embed templates/*.html
@@ -227,6 +228,15 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, status int, mes
 		}
 	case http.StatusBadRequest:
 		heading = "Something in that request wasn't right"
+	case http.StatusUnprocessableEntity:
+		heading = "Something in that form wasn't right"
+	case http.StatusConflict:
+		heading = "That clashes with something already recorded"
+	case http.StatusPreconditionFailed:
+		heading = "Someone else changed this first"
+		message = strings.TrimSpace(message + " Reload the page to see the latest version, then try again.")
+	case http.StatusTooManyRequests:
+		heading = "Too many attempts"
 	case http.StatusInternalServerError:
 		heading = "Something went wrong on our side"
 		if message == "" {
@@ -252,21 +262,25 @@ func (u *UI) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	u.renderError(w, r, http.StatusInternalServerError, "")
 }
 
-// fail maps a domain error to the right page: not found, forbidden, bad
-// input (with its user-facing message) or a logged 500.
+// fail shows the page for err, with the status package httperr gives its
+// code (the API answers the same): not found and forbidden with their own
+// words, other coded errors with their message, anything uncoded as a logged
+// 500. A bad query of a page (a damaged paging link) is a 400: the link,
+// not submitted content, was wrong.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch fresco.ErrorCode(err) {
-	case fresco.ENOTFOUND:
-		u.renderError(w, r, http.StatusNotFound, "")
-	case fresco.EFORBIDDEN:
-		u.renderError(w, r, http.StatusForbidden, "")
-	case fresco.EINVALID:
-		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
-	default:
+	status := httperr.Status(err)
+	switch {
+	case status >= http.StatusInternalServerError:
 		if errors.Is(err, context.Canceled) {
 			return // the client went away
 		}
 		u.serverError(w, r, err)
+	case status == http.StatusNotFound || status == http.StatusForbidden:
+		u.renderError(w, r, status, "")
+	case status == http.StatusUnprocessableEntity && r.Method == http.MethodGet:
+		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
+	default:
+		u.renderError(w, r, status, invalidMessage(err))
 	}
 }
 
