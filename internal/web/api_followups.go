@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -113,20 +112,16 @@ func (s *Server) getFollowup(ctx context.Context, in *IDParam) (*One[FollowUp], 
 
 func (s *Server) closeFollowup(ctx context.Context, in *followUpCloseInput) (*One[FollowUp], error) {
 	id, _ := strconv.ParseInt(strings.TrimSuffix(in.Action, ":close"), 10, 64)
-	f, err := s.db.FollowUp(ctx, id)
-	if err != nil {
-		return nil, err
-	}
 	p := principal(ctx)
-	if p.Role == fresco.RoleAgent && p.Employee != nil && (f.OwnerID == nil || *f.OwnerID != p.Employee.ID) {
-		return nil, forbidden("follow-up %d belongs to %s; an agent may close only their own", id, f.OwnerName)
+	closer := loop.CloseInput{ContactChannel: in.Body.ContactChannel, ContactAt: in.Body.ContactAt,
+		Outcome: in.Body.Outcome, Actor: p.Actor(), Role: p.Role}
+	if p.Employee != nil {
+		closer.EmployeeID = p.Employee.ID
 	}
-	closed, err := s.loop.CloseFollowUp(ctx, id, loop.CloseInput{ContactChannel: in.Body.ContactChannel,
-		ContactAt: in.Body.ContactAt, Outcome: in.Body.Outcome, Actor: p.Actor()})
+	closed, err := s.loop.CloseFollowUp(ctx, id, closer)
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "close", "follow_up", id, map[string]any{"channel": closed.ContactChannel})
 	return &One[FollowUp]{Body: s.followUpOut(closed)}, nil
 }
 

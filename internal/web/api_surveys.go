@@ -42,7 +42,7 @@ func (s *Server) surveyDomain(ctx context.Context, in *SurveyIO, sv *store.Surve
 	sv.Slug, sv.Name, sv.PostID, sv.PostSlug, sv.Intro, sv.Questions = in.Slug, in.Name, p.ID, p.Slug, in.Intro, in.Questions
 	sv.Active = in.Active == nil || *in.Active
 	sv.WidgetEnabled = in.WidgetEnabled
-	return feedback.ValidateSurvey(sv)
+	return nil
 }
 
 // InvitationInput asks for a survey link.
@@ -84,10 +84,9 @@ func (s *Server) createSurvey(ctx context.Context, in *struct{ Body SurveyIO }) 
 	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
 		return nil, err
 	}
-	if err := s.db.CreateSurvey(ctx, sv); err != nil {
+	if err := s.feedback.CreateSurvey(ctx, sv, principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "survey", sv.ID, map[string]any{"slug": sv.Slug})
 	return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), Body: surveyOut(sv)}, nil
 }
 
@@ -108,6 +107,9 @@ func (s *Server) updateSurvey(ctx context.Context, in *struct {
 		return nil, err
 	}
 	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
+		return nil, err
+	}
+	if err := feedback.ValidateSurvey(sv); err != nil {
 		return nil, err
 	}
 	if err := s.db.UpdateSurvey(ctx, sv); err != nil {

@@ -298,7 +298,7 @@ func (u *UI) FeedbackCategorise(fb *feedback.Service) http.HandlerFunc {
 		if !u.readForm(w, r, 64<<10) {
 			return
 		}
-		if err := fb.Categorise(r.Context(), id, r.PostForm["category"], fmt.Sprintf("employee:%d", v.ID)); err != nil {
+		if err := fb.Categorise(r.Context(), id, r.PostForm["category"], v.actor()); err != nil {
 			u.fail(w, r, err)
 			return
 		}
@@ -385,7 +385,7 @@ func (u *UI) FeedbackCallOutcome(fb *feedback.Service) http.HandlerFunc {
 			return
 		}
 		out := feedback.CallOutcome{Status: r.PostForm.Get("status"), Outcome: r.PostForm.Get("outcome"),
-			Comment: r.PostForm.Get("comment"), Actor: fmt.Sprintf("employee:%d", v.ID)}
+			Comment: r.PostForm.Get("comment"), Actor: v.actor()}
 		if out.Status == feedback.CallDone {
 			for _, q := range feedback.CallScript {
 				val := strings.TrimSpace(r.PostForm.Get("q_" + q.Key))
@@ -543,11 +543,7 @@ func (u *UI) FeedbackCreateSurvey(fb *feedback.Service) http.HandlerFunc {
 				sv.Questions = append(sv.Questions, b.Questions...)
 			}
 		}
-		err = feedback.ValidateSurvey(sv)
-		if err == nil {
-			err = u.db.CreateSurvey(r.Context(), sv)
-		}
-		if err != nil {
+		if err := fb.CreateSurvey(r.Context(), sv, v.actor()); err != nil {
 			if c := fresco.ErrorCode(err); c == fresco.EINVALID || c == fresco.ECONFLICT {
 				form := map[string]string{"slug": sv.Slug, "name": sv.Name, "intro": sv.Intro}
 				u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: invalidOrMessage(err), Form: form})

@@ -120,10 +120,7 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 }
 
 func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
-	if f.Status != store.FollowUpOpen || !v.Role.CanWrite() {
-		return false
-	}
-	return v.Role != fresco.RoleAgent || (f.OwnerID != nil && *f.OwnerID == v.ID)
+	return f.Status == store.FollowUpOpen && v.Role.CanWrite() && loop.MayClose(v.Role, v.ID, f)
 }
 
 // CloseFollowUp is POST /followups/{id}/close.
@@ -139,19 +136,10 @@ func (u *UI) CloseFollowUp(l *loop.Loop) http.HandlerFunc {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		f, err := u.db.FollowUp(r.Context(), id)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if !canCloseFollowUp(v, f) && f.Status == store.FollowUpOpen {
-			u.Forbidden(w, r)
-			return
-		}
 		form := map[string]string{"contact_channel": r.PostFormValue("contact_channel"),
 			"outcome": r.PostFormValue("outcome"), "contact_at": r.PostFormValue("contact_at")}
 		in := loop.CloseInput{ContactChannel: form["contact_channel"], Outcome: form["outcome"],
-			Actor: fmt.Sprintf("employee:%d", v.ID)}
+			Actor: v.actor(), Role: v.Role, EmployeeID: v.ID}
 		if s := strings.TrimSpace(form["contact_at"]); s != "" {
 			at, err := time.ParseInLocation("2006-01-02T15:04", s, time.UTC)
 			if err != nil {
@@ -160,7 +148,7 @@ func (u *UI) CloseFollowUp(l *loop.Loop) http.HandlerFunc {
 			}
 			in.ContactAt = &at
 		}
-		_, err = l.CloseFollowUp(r.Context(), id, in)
+		_, err := l.CloseFollowUp(r.Context(), id, in)
 		switch fresco.ErrorCode(err) {
 		case "":
 			http.Redirect(w, r, fmt.Sprintf("/followups/%d?done=followup-closed", id), http.StatusSeeOther)

@@ -22,6 +22,10 @@ type viewer struct {
 	Role  fresco.Role
 }
 
+// actor names the viewer in audit records and on what they record, as the
+// API names a signed-in employee (auth.Principal.Actor).
+func (v *viewer) actor() string { return fmt.Sprintf("employee:%d", v.ID) }
+
 // viewerFrom returns the employee signed in to the UI, or nil. API tokens
 // are for programs: a request authenticated by one is not a UI session.
 func viewerFrom(ctx context.Context) *viewer {
