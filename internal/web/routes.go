@@ -10,99 +10,109 @@ import (
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
-// routes registers every route the server has. Keep it that way: one file
-// to read to know what the server answers.
+// routes registers every route the server has, each with its role rule:
+// one file to read to know what the server answers and to whom. Every route
+// goes through register (API operations) or handle, which record it in the
+// route table that routes_test.go walks.
 func (s *Server) routes(mux *http.ServeMux) error {
-	// Health and metrics.
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
+	s.handle(mux, plainRoute, "GET /healthz", permPublic, s.handleHealthz)
+	s.handle(mux, plainRoute, "GET /readyz", permPublic, s.handleReadyz)
+	// Scrapers may be asked for a token (Deps.MetricsToken).
+	s.handle(mux, plainRoute, "GET /metrics", permPublic, s.metricsHandler().ServeHTTP)
 
-	// JSON API under /api/v1: every operation goes through register, which
-	// enforces its role. huma also serves the OpenAPI document at
+	// The JSON API under /api/v1. huma also serves the OpenAPI document at
 	// /api/openapi.json (and .yaml) and schemas under /api/schemas/.
-	s.apiRoutes(mux)
+	s.apiRoutes()
+	s.handle(mux, plainRoute, "GET /api/docs", permPublic, s.handleAPIDocs) // a readable reference of the OpenAPI document
+	// Server-sent events: an employee's own notifications, or everybody's
+	// for an owner's or manager's token (the handler tells them apart).
+	s.handle(mux, plainRoute, "GET "+apiPrefix+"/events/stream", auth.Read, s.handleEventStream)
+	s.handle(mux, plainRoute, "/api/", permPublic, s.handleAPINotFound)
+
 	// Public, rate-limited survey links and the widget (survey.go).
-	s.surveyRoutes(mux)
+	lim := newSurveyLimits(s.now)
+	s.handle(mux, plainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
+	s.handle(mux, plainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
+	s.handle(mux, plainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
+	s.handle(mux, plainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
+	s.handle(mux, plainRoute, "POST /w/{survey}", permPublic, s.limited(lim.submit, s.submitWidgetSurvey))
 
-	mux.HandleFunc("/api/", s.handleAPINotFound)
-
-	// UI routes (internal/web/ui)
 	return s.uiRoutes(mux)
 }
 
-// UI routes (internal/web/ui) ------------------------------------------------
-//
-// uiRoutes registers the server-rendered UI. The UI engineer owns this
-// function's body: construct the UI here with ui.New(ui.Deps{…}) — s.db,
-// s.log, s.now and s.auth (login/logout, auth.PrincipalFrom) are available —
-// and add one mux.Handle line per page, e.g.
-//
-//	mux.Handle("GET /customers", u.Customers())
-//
-// Every request already passes logging, metrics, panic recovery,
-// http.CrossOriginProtection and s.auth.Authenticate (see middleware.go), so
-// pages call auth.PrincipalFrom(r.Context()) to find the user.
+// uiRoutes registers the server-rendered UI (internal/web/ui). Every
+// request has already passed logging, metrics, panic recovery, cross-origin
+// protection and authentication (middleware.go).
 func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	u, err := ui.New(ui.Deps{DB: s.db, Auth: s.auth, Logger: s.log, Now: s.now,
-		Attention: ui.CaseAttention(s.db), // service recovery: the special-attention banner
-		Recovery:  s.recovery,             // service recovery: the case page's actions
-		// Lifetime value (internal/value): the profile's CLV panel.
-		Insights: ui.ValueInsights(s.value),
+		Attention: ui.CaseAttention(s.db), // the special-attention banner of open recovery cases
+		Recovery:  s.recovery,
+		Insights:  ui.ValueInsights(s.value), // the profile's lifetime-value panel
+		Loop:      s.loop,
+		Feedback:  s.feedback,
+		Value:     s.value,
 	})
 	if err != nil {
 		return err
 	}
-	mux.HandleFunc("GET "+ui.StaticPrefix, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
+	// page registers a UI page that only roles with perm may use.
+	page := func(pattern string, perm auth.Permission, h http.HandlerFunc) {
+		if perm != permPublic {
+			h = u.Only(perm, h)
+		}
+		s.handle(mux, uiPage, pattern, perm, h)
+	}
+	s.handle(mux, plainRoute, "GET "+ui.StaticPrefix, permPublic, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
 
-	mux.HandleFunc("GET /login", u.LoginPage)
-	mux.HandleFunc("POST /login", u.Login)
-	mux.HandleFunc("POST /logout", u.Logout)
+	page("GET /login", permPublic, u.LoginPage)
+	page("POST /login", permPublic, u.Login)
+	page("POST /logout", permPublic, u.Logout)
 
-	mux.HandleFunc("GET /{$}", u.Home) // → /customers
-	mux.HandleFunc("GET /customers", u.Customers)
-	mux.HandleFunc("GET /customers/{id}", u.Customer)
-	mux.HandleFunc("GET /purchases", u.Purchases)
-	mux.HandleFunc("GET /cases", u.Cases)                    // service recovery: the inbox (ui/cases.go)
-	mux.HandleFunc("GET /cases/{id}", u.Case)                // service recovery: a case and its timeline
-	mux.HandleFunc("POST /cases/{id}/actions", u.CaseAction) // service recovery: the case page's forms
+	page("GET /{$}", auth.Read, u.Home) // → /customers
+	page("GET /customers", auth.Read, u.Customers)
+	page("GET /customers/{id}", auth.Read, u.Customer)
+	page("GET /purchases", auth.Read, u.Purchases)
 
-	// Closed loop (ui/loop.go): follow-ups and satisfied-but-leaving; the
-	// live notification bell on every page is static/loop.js.
-	mux.HandleFunc("GET /followups", u.FollowUps(s.loop))
-	mux.HandleFunc("GET /followups/{id}", u.FollowUp(s.loop))
-	mux.HandleFunc("POST /followups/{id}/close", u.CloseFollowUp(s.loop))
-	mux.HandleFunc("GET /loop/satisfied-leaving", u.SatisfiedLeaving(s.loop))
+	// Service recovery (ui/cases.go): the inbox, a case and its timeline,
+	// and the case page's forms.
+	page("GET /cases", auth.Read, u.Cases)
+	page("GET /cases/{id}", auth.Read, u.Case)
+	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
 
-	// Lifetime value (ui/value.go): the CLV page.
-	mux.HandleFunc("GET /value", u.ValuePage(s.value))
-	mux.HandleFunc("POST /value/refit", u.ValuePage(s.value)) // managers and owners
+	// Closed loop (ui/loop.go); the live notification bell on every page is
+	// static/loop.js.
+	page("GET /followups", auth.Read, u.FollowUps)
+	page("GET /followups/{id}", auth.Read, u.FollowUp)
+	page("POST /followups/{id}/close", auth.Write, u.CloseFollowUp)
+	page("GET /loop/satisfied-leaving", auth.Read, u.SatisfiedLeaving)
 
-	// Listening posts and feedback (internal/feedback): ui/feedback.go ----
-	fb := s.feedback
-	mux.HandleFunc("GET /feedback", u.FeedbackPage(fb))                           // dashboard with charts
-	mux.HandleFunc("GET /feedback/comments", u.FeedbackComments(fb))              // sentiment, categories, classifier
-	mux.HandleFunc("POST /feedback/comments/{id}", u.FeedbackCategorise(fb))      // staff assign categories
-	mux.HandleFunc("POST /feedback/categories", u.FeedbackTaxonomy(fb))           // edit the taxonomy
-	mux.HandleFunc("POST /feedback/classifier", u.FeedbackTrain(fb))              // retrain
-	mux.HandleFunc("GET /feedback/calls", u.FeedbackCalls(fb))                    // my follow-up calls
-	mux.HandleFunc("POST /feedback/calls/{id}", u.FeedbackCallOutcome(fb))        // record a call
-	mux.HandleFunc("GET /feedback/surveys", u.FeedbackSurveys(fb))                // surveys, widget snippet
-	mux.HandleFunc("POST /feedback/surveys", u.FeedbackCreateSurvey(fb))          // quick survey form
-	mux.HandleFunc("POST /feedback/surveys/{id}/links", u.FeedbackCreateLink(fb)) // a signed survey link
-	// End of listening posts and feedback ------------------------------------
+	// Lifetime value (ui/value.go).
+	page("GET /value", auth.Read, u.ValuePage)
+	page("POST /value/refit", auth.ManageEmployees, u.ValuePage)
 
-	mux.HandleFunc("GET /employees", u.Employees)
-	mux.HandleFunc("GET /employees/new", u.NewEmployee)
-	mux.HandleFunc("POST /employees", u.CreateEmployee)
-	mux.HandleFunc("POST /employees/{id}/deactivate", u.DeactivateEmployee)
-	mux.HandleFunc("POST /employees/{id}/activate", u.ActivateEmployee)
-	mux.HandleFunc("POST /employees/{id}/password", u.ResetPassword)
+	// Listening posts and feedback (ui/feedback.go).
+	page("GET /feedback", auth.Read, u.FeedbackPage)                             // dashboard with charts
+	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
+	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
+	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
+	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // retrain
+	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
+	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
+	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
+	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
+	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
+
+	page("GET /employees", auth.ManageEmployees, u.Employees)
+	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
+	page("POST /employees", auth.ManageUsers, u.CreateEmployee)
+	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
+	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
+	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
 	return nil
 }
 
 // apiRoutes registers the JSON API, one resource after another.
-func (s *Server) apiRoutes(mux *http.ServeMux) {
+func (s *Server) apiRoutes() {
 	// Session: logging in and out (api_session.go).
 	register(s, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/session",
 		Summary: "Log in", Tags: []string{"Session"}, Security: []map[string][]string{},
@@ -188,8 +198,6 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
 		Summary: "Revoke an API token", Tags: []string{"API tokens"}, DefaultStatus: http.StatusNoContent}, auth.ManageUsers, s.revokeToken)
 
-	mux.HandleFunc("GET /api/docs", s.handleAPIDocs) // human-readable reference of the OpenAPI document
-
 	// Service recovery (internal/recovery).
 	register(s, huma.Operation{OperationID: "list-cases", Method: http.MethodGet, Path: "/cases",
 		Summary: "List cases: the inbox (mine, my team, breaching soon)", Tags: []string{"Service recovery"}}, auth.Read, s.listCases)
@@ -256,7 +264,6 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: []string{"Service recovery"}}, auth.Read, s.recoveryReport)
 
 	// Closed loop and notifications (internal/loop, internal/notify).
-	mux.HandleFunc("GET "+apiPrefix+"/events/stream", s.handleEventStream)
 	register(s, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/webhooks",
 		Summary: "Subscribe a URL to events", Tags: []string{"Webhooks"}, DefaultStatus: http.StatusCreated,
 		Description: "Deliveries are POSTed as JSON {id, event, occurred_at, data} with the headers X-Fresco-Event, " +

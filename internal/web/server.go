@@ -86,10 +86,11 @@ type Server struct {
 	value    *value.Service
 	loop     *loop.Loop
 
-	mux     *http.ServeMux
-	api     huma.API
-	metrics *httpMetrics
-	handler http.Handler
+	mux        *http.ServeMux
+	routeTable []route // every route and its role rule, as routes.go registers them
+	api        huma.API
+	metrics    *httpMetrics
+	handler    http.Handler
 }
 
 // NewServer builds the server and registers every route.

@@ -71,6 +71,19 @@ func (u *UI) require(w http.ResponseWriter, r *http.Request, allow func(fresco.R
 	return v, true
 }
 
+// Only lets through the viewers whose role has perm, the rule the API uses
+// for the same permission: anonymous visitors are sent to log in, other roles
+// get the 403 page. The server wraps every page's route in it, so that each
+// page's role rule stands next to its route.
+func (u *UI) Only(perm auth.Permission, h http.HandlerFunc) http.HandlerFunc {
+	allow := func(role fresco.Role) bool { return auth.Allowed(role, perm) }
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := u.require(w, r, allow); ok {
+			h(w, r)
+		}
+	}
+}
+
 // Home sends the signed-in viewer to the customer list.
 func (u *UI) Home(w http.ResponseWriter, r *http.Request) {
 	if _, ok := u.require(w, r, anyRole); !ok {

@@ -23,9 +23,12 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
@@ -51,6 +54,11 @@ type Deps struct {
 	Attention AttentionSource
 	// Recovery works the case pages' actions; nil disables them.
 	Recovery *recovery.Service
+	// Loop, Feedback and Value are the closed loop, listening posts and
+	// lifetime value, behind their pages.
+	Loop     *loop.Loop
+	Feedback *feedback.Service
+	Value    *value.Service
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -96,6 +104,9 @@ type UI struct {
 	insights  CustomerInsights
 	attention AttentionSource
 	recovery  *recovery.Service
+	loop      *loop.Loop
+	feedback  *feedback.Service
+	value     *value.Service
 	now       func() time.Time
 
 	pages  map[string]*template.Template
@@ -120,7 +131,8 @@ func New(d Deps) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery, now: d.Now, assets: a}
+	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
+		loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
