@@ -3,9 +3,11 @@
 // enhancement, and Apache ECharts (vendored by scripts/vendor.sh and embedded
 // here) for charts. Nothing in it needs Node at build or run time.
 //
-// Every page handler is a method on *UI and checks the viewer's role itself;
-// routes are registered in internal/web/routes.go. Templates are parsed once,
-// in New; a template error is a start-up error, not a request error.
+// Every page handler is a method on *UI, whose dependencies are one struct
+// (Deps). Routes are registered in internal/web/routes.go, each wrapped in
+// UI.Only with its role rule; a handler that needs to know the viewer asks
+// require. Templates are parsed once, in New; a template error is a start-up
+// error, not a request error.
 package ui
 
 import (
@@ -38,9 +40,9 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Deps is what the UI needs. DB and Logger are required; the rest are
-// optional capabilities that later features plug in, and the pages show their
-// panels only when they are set and have something to say.
+// Deps is what the UI needs. DB and Auth are required; the rest are the
+// capabilities behind the pages, and a page shows a capability's panel only
+// when it is set and has something to say.
 type Deps struct {
 	DB     *store.DB
 	Auth   *auth.Auth // logs employees in and out
