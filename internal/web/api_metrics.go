@@ -67,39 +67,15 @@ type Distribution struct {
 }
 
 func (s *Server) metricNPS(ctx context.Context, in *FeedbackFilter) (*One[NPSMetric], error) {
-	f, err := in.filter()
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.feedback.NPS(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return &One[NPSMetric]{Body: r}, nil
+	return filteredMetric(ctx, in, s.feedback.NPS)
 }
 
 func (s *Server) metricCSAT(ctx context.Context, in *FeedbackFilter) (*One[stats.CSATResult], error) {
-	f, err := in.filter()
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.feedback.CSAT(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return &One[stats.CSATResult]{Body: r}, nil
+	return filteredMetric(ctx, in, s.feedback.CSAT)
 }
 
 func (s *Server) metricCES(ctx context.Context, in *FeedbackFilter) (*One[stats.CESResult], error) {
-	f, err := in.filter()
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.feedback.CES(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return &One[stats.CESResult]{Body: r}, nil
+	return filteredMetric(ctx, in, s.feedback.CES)
 }
 
 func (s *Server) metricBreakdown(ctx context.Context, in *struct {
@@ -162,13 +138,18 @@ func (s *Server) metricDistribution(ctx context.Context, in *ScaleParams) (*One[
 }
 
 func (s *Server) metricDrivers(ctx context.Context, in *FeedbackFilter) (*One[stats.DriverAnalysis], error) {
+	return filteredMetric(ctx, in, s.feedback.Drivers)
+}
+
+// filteredMetric answers a metric computed over the responses in's filters select.
+func filteredMetric[T any](ctx context.Context, in *FeedbackFilter, metric func(context.Context, store.ResponseFilter) (T, error)) (*One[T], error) {
 	f, err := in.filter()
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.feedback.Drivers(ctx, f)
+	r, err := metric(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return &One[stats.DriverAnalysis]{Body: a}, nil
+	return &One[T]{Body: r}, nil
 }

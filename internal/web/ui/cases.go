@@ -126,12 +126,7 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 		row.Customer, row.Owner, row.Flagged = names[c.CustomerID], owners[c.OwnerID], true
 		data.Rows = append(data.Rows, row)
 	}
-	if next != "" {
-		data.Pager.Next = withQuery("/cases", "view", view, "cursor", next)
-	}
-	if f.Cursor != "" {
-		data.Pager.Prev = withQuery("/cases", "view", view)
-	}
+	data.Pager = pagerFor("/cases", f.Cursor, next, "view", view)
 	u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
 }
 
@@ -236,13 +231,8 @@ type caseView struct {
 // owner, SLA state and the whole story a new owner needs, with forms to act
 // on it for the roles that may.
 func (u *UI) Case(w http.ResponseWriter, r *http.Request) {
-	viewer, ok := u.require(w, r, anyRole)
+	viewer, id, ok := u.requireWithID(w, r, anyRole)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	v, err := u.caseView(r.Context(), id, viewer)
@@ -326,13 +316,8 @@ func init() { flashes["case-updated"] = "Case updated." }
 // reply, transfer, wait, resume, resolve, close, reopen, gesture) through the
 // recovery service, then shows the case again.
 func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
-	viewer, ok := u.require(w, r, fresco.Role.CanWrite)
+	viewer, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	svc := u.recovery

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +27,20 @@ const (
 type pager struct {
 	Prev string
 	Next string
+}
+
+// pagerFor links the next page of the list at base and, from any later page,
+// back to the first; keep are the list's other query parameters, as key and
+// value pairs.
+func pagerFor(base, cursor, next string, keep ...string) pager {
+	var p pager
+	if next != "" {
+		p.Next = withQuery(base, append(slices.Clone(keep), "cursor", next)...)
+	}
+	if cursor != "" {
+		p.Prev = withQuery(base, keep...)
+	}
+	return p
 }
 
 type customersView struct {
@@ -52,12 +67,7 @@ func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	if next != "" {
-		v.Pager.Next = withQuery("/customers", "q", q, "cursor", next)
-	}
-	if cursor != "" {
-		v.Pager.Prev = withQuery("/customers", "q", q)
-	}
+	v.Pager = pagerFor("/customers", cursor, next, "q", q)
 	u.render(w, r, http.StatusOK, "customers", "Customers", v)
 }
 

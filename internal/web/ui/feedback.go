@@ -281,13 +281,8 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 
 // FeedbackCategorise is POST /feedback/comments/{id}: staff assign categories.
 func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, fresco.Role.CanWrite)
+	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	if !u.readForm(w, r, 64<<10) {
@@ -361,13 +356,8 @@ func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, stat
 
 // FeedbackCallOutcome is POST /feedback/calls/{id}: record a call.
 func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, fresco.Role.CanWrite)
+	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	if !u.readForm(w, r, 64<<10) {
@@ -543,13 +533,8 @@ func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
 // FeedbackCreateLink is POST /feedback/surveys/{id}/links: a signed,
 // single-use, expiring link for a customer or a purchase.
 func (u *UI) FeedbackCreateLink(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, fresco.Role.CanWrite)
+	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	if !u.readForm(w, r, 16<<10) {

@@ -68,12 +68,7 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 		data.Tabs = append(data.Tabs, followUpTab{Key: t[0], Label: t[1], Href: withQuery("/followups", "view", t[0]),
 			Active: t[0] == view})
 	}
-	if next != "" {
-		data.Pager.Next = withQuery("/followups", "view", view, "cursor", next)
-	}
-	if f.Cursor != "" {
-		data.Pager.Prev = withQuery("/followups", "view", view)
-	}
+	data.Pager = pagerFor("/followups", f.Cursor, next, "view", view)
 	u.render(w, r, http.StatusOK, "loop_followups", "Follow-ups", data)
 }
 
@@ -121,13 +116,8 @@ func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
 
 // CloseFollowUp is POST /followups/{id}/close.
 func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, fresco.Role.CanWrite)
+	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
 	if !ok {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)

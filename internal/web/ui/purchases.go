@@ -61,12 +61,7 @@ func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 			v.Names[c.ID] = customerName(c)
 		}
 	}
-	if next != "" {
-		v.Pager.Next = withQuery("/purchases", "customer", customerParam, "cursor", next)
-	}
-	if f.Cursor != "" {
-		v.Pager.Prev = withQuery("/purchases", "customer", customerParam)
-	}
+	v.Pager = pagerFor("/purchases", f.Cursor, next, "customer", customerParam)
 	title := "Purchases"
 	if v.Customer != nil {
 		title = "Purchases of " + customerName(v.Customer)
