@@ -150,7 +150,8 @@ func (s *Server) apiRoutes() {
 	// Employees (api_employees.go).
 	s.employeeRoutes()
 
-	// Locations, teams and marketing spend (api_places.go).
+	// Locations, teams and marketing spend (api_locations.go, api_teams.go,
+	// api_marketing_spend.go).
 	register(s, huma.Operation{OperationID: "list-locations", Method: http.MethodGet, Path: "/locations",
 		Summary: "List locations", Tags: []string{"Locations"}}, auth.Read, s.listLocations)
 	register(s, huma.Operation{OperationID: "create-location", Method: http.MethodPost, Path: "/locations",
@@ -198,7 +199,9 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
 		Summary: "Revoke an API token", Tags: []string{"API tokens"}, DefaultStatus: http.StatusNoContent}, auth.ManageUsers, s.revokeToken)
 
-	// Service recovery (internal/recovery).
+	// Service recovery (internal/recovery): api_cases.go, api_gestures.go,
+	// api_tasks.go, api_sla_policies.go, api_authority_limits.go and
+	// api_recovery_reports.go.
 	register(s, huma.Operation{OperationID: "list-cases", Method: http.MethodGet, Path: "/cases",
 		Summary: "List cases: the inbox (mine, my team, breaching soon)", Tags: []string{"Service recovery"}}, auth.Read, s.listCases)
 	register(s, huma.Operation{OperationID: "create-case", Method: http.MethodPost, Path: "/cases",
@@ -263,7 +266,8 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "recovery-report", Method: http.MethodGet, Path: "/reports/recovery",
 		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: []string{"Service recovery"}}, auth.Read, s.recoveryReport)
 
-	// Closed loop and notifications (internal/loop, internal/notify).
+	// Closed loop and notifications (internal/loop, internal/notify):
+	// api_webhooks.go, api_followups.go, api_notifications.go.
 	register(s, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/webhooks",
 		Summary: "Subscribe a URL to events", Tags: []string{"Webhooks"}, DefaultStatus: http.StatusCreated,
 		Description: "Deliveries are POSTed as JSON {id, event, occurred_at, data} with the headers X-Fresco-Event, " +
@@ -299,7 +303,7 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "read-notifications", Method: http.MethodPost, Path: "/notifications:read",
 		Summary: "Mark the caller's notifications read", Tags: []string{"Notifications"}, DefaultStatus: http.StatusNoContent}, auth.Read, s.readNotifications)
 
-	// Lifetime value (internal/value).
+	// Lifetime value (internal/value): api_value.go.
 	register(s, huma.Operation{OperationID: "clv-calculator", Method: http.MethodGet, Path: "/clv/calculator",
 		Summary: "The lifetime-value calculator: an average customer against a loyal one", Tags: []string{"Lifetime value"},
 		Description: "lifetime value = purchases per lifetime × items per purchase × average price × margin − acquisition cost, " +
@@ -320,7 +324,8 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,
 		Summary: "Queue a refit of the lifetime-value models over all purchases", Tags: []string{"Lifetime value"}}, auth.ManageEmployees, s.clvRefit)
 
-	// Listening posts and feedback (internal/feedback).
+	// Listening posts and feedback (internal/feedback): responses
+	// (api_responses.go, api_feedback_import.go).
 	register(s, huma.Operation{OperationID: "create-response", Method: http.MethodPost, Path: "/responses",
 		Summary: "Record feedback from any listening post", Tags: []string{"Feedback"}, DefaultStatus: http.StatusCreated,
 		Description: "Every answer is attributed to customer, purchase, serving employee, location, listening post and time. " +
@@ -339,7 +344,7 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "categorise-response", Method: http.MethodPut, Path: "/responses/{id}/categories",
 		Summary: "Assign categories to a response", Tags: []string{"Feedback"},
 		Description: "The classifier learns from these; retrain with POST /api/v1/feedback/classifier:train."}, auth.Write, s.categoriseResponse)
-	// Metrics.
+	// Metrics (api_metrics.go).
 	register(s, huma.Operation{OperationID: "metric-nps", Method: http.MethodGet, Path: "/metrics/nps",
 		Summary: "Net Promoter Score with n and its adjusted-Wald 95% interval", Tags: []string{"Feedback metrics"}}, auth.Read, s.metricNPS)
 	register(s, huma.Operation{OperationID: "metric-csat", Method: http.MethodGet, Path: "/metrics/csat",
@@ -356,7 +361,7 @@ func (s *Server) apiRoutes() {
 		Summary: "How many answers gave each score", Tags: []string{"Feedback metrics"}}, auth.Read, s.metricDistribution)
 	register(s, huma.Operation{OperationID: "metric-drivers", Method: http.MethodGet, Path: "/metrics/drivers",
 		Summary: "Which survey items move NPS (rank correlation, with n and interval)", Tags: []string{"Feedback metrics"}}, auth.Read, s.metricDrivers)
-	// Listening posts and the acquisition report.
+	// Listening posts and the acquisition report (api_listening_posts.go).
 	register(s, huma.Operation{OperationID: "list-listening-posts", Method: http.MethodGet, Path: "/listening-posts",
 		Summary: "Listening posts with volume, response rate, timing and how their feedback is used", Tags: []string{"Listening posts"}}, auth.Read, s.listListeningPosts)
 	register(s, huma.Operation{OperationID: "update-listening-post", Method: http.MethodPatch, Path: "/listening-posts/{id}",
@@ -365,7 +370,7 @@ func (s *Server) apiRoutes() {
 		Summary: "Record how feedback from a post was used", Tags: []string{"Listening posts"}, DefaultStatus: http.StatusCreated}, auth.Write, s.addFeedbackUse)
 	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",
 		Summary: `"How did you hear about us?": count, retention and average value per source`, Tags: []string{"Listening posts"}}, auth.Read, s.acquisitionReport)
-	// Surveys and links.
+	// Surveys and links (api_surveys.go).
 	register(s, huma.Operation{OperationID: "list-surveys", Method: http.MethodGet, Path: "/surveys",
 		Summary: "List surveys", Tags: []string{"Surveys"}}, auth.Read, s.listSurveys)
 	register(s, huma.Operation{OperationID: "create-survey", Method: http.MethodPost, Path: "/surveys",
@@ -381,7 +386,7 @@ func (s *Server) apiRoutes() {
 		Summary: "Create a signed, single-use, expiring survey link", Tags: []string{"Surveys"}, DefaultStatus: http.StatusCreated,
 		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +
 			"within the contact interval (30 days)."}, auth.Write, s.createInvitation)
-	// Follow-up calls.
+	// Follow-up calls (api_call_tasks.go).
 	register(s, huma.Operation{OperationID: "list-call-tasks", Method: http.MethodGet, Path: "/call-tasks",
 		Summary: "Follow-up satisfaction calls", Tags: []string{"Follow-up calls"},
 		Description: "mine=true lists the calls assigned to the logged-in employee or, unassigned, to their team."}, auth.Read, s.listCallTasks)
@@ -392,7 +397,7 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "sweep-call-tasks", Method: http.MethodPost, Path: "/call-tasks:sweep",
 		Summary: "Create the follow-up call tasks that are due now", Tags: []string{"Follow-up calls"},
 		Description: "The same sweep runs every 15 minutes as a job; this runs it at once."}, auth.ManageEmployees, s.sweepCallTasks)
-	// Categories and the classifier.
+	// Categories and the classifier (api_feedback_text.go).
 	register(s, huma.Operation{OperationID: "list-feedback-categories", Method: http.MethodGet, Path: "/feedback/categories",
 		Summary: "The category taxonomy", Tags: []string{"Feedback text"}}, auth.Read, s.listFeedbackCategories)
 	register(s, huma.Operation{OperationID: "replace-feedback-categories", Method: http.MethodPut, Path: "/feedback/categories",
