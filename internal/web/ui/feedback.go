@@ -124,9 +124,6 @@ type fbTrendPoint struct {
 
 // FeedbackPage is GET /feedback: the dashboard.
 func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
 	ctx := r.Context()
 	form, f, problem := fbFilterFrom(r)
 	d := fbDashboard{Form: form, Problem: problem, MinN: u.feedback.Options().MinN}
@@ -237,10 +234,7 @@ func (r fbCommentRow) Sentiment() string {
 // FeedbackComments is GET /feedback/comments: comments with sentiment and
 // categories, and the classifier.
 func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, anyRole)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	ctx := r.Context()
 	q := r.URL.Query()
 	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg")}
@@ -281,7 +275,8 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 
 // FeedbackCategorise is POST /feedback/comments/{id}: staff assign categories.
 func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
+	v := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
 	if !ok {
 		return
 	}
@@ -301,9 +296,6 @@ func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
 
 // FeedbackTrain is POST /feedback/classifier: retrain the classifier.
 func (u *UI) FeedbackTrain(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, fresco.Role.CanManageEmployees); !ok {
-		return
-	}
 	msg := "Classifier retrained."
 	if _, err := u.feedback.TrainClassifier(r.Context()); err != nil {
 		if fresco.ErrorCode(err) != fresco.ECONFLICT {
@@ -327,10 +319,7 @@ type fbCallsView struct {
 
 // FeedbackCalls is GET /feedback/calls: the viewer's follow-up calls.
 func (u *UI) FeedbackCalls(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, anyRole)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	u.renderCalls(w, r, v, http.StatusOK, r.URL.Query().Get("msg"), "", 0)
 }
 
@@ -356,7 +345,8 @@ func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, stat
 
 // FeedbackCallOutcome is POST /feedback/calls/{id}: record a call.
 func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
+	v := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
 	if !ok {
 		return
 	}
@@ -463,10 +453,7 @@ var surveyBlocks = []struct {
 // FeedbackSurveys is GET /feedback/surveys: surveys, their widget snippet
 // and survey links.
 func (u *UI) FeedbackSurveys(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, anyRole)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{Message: r.URL.Query().Get("msg")})
 }
 
@@ -493,10 +480,7 @@ func (u *UI) renderSurveys(w http.ResponseWriter, r *http.Request, v *viewer, st
 
 // FeedbackCreateSurvey is POST /feedback/surveys: the quick survey form.
 func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, managersRoles)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	if !u.readForm(w, r, 64<<10) {
 		return
 	}
@@ -533,7 +517,8 @@ func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
 // FeedbackCreateLink is POST /feedback/surveys/{id}/links: a signed,
 // single-use, expiring link for a customer or a purchase.
 func (u *UI) FeedbackCreateLink(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
+	v := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
 	if !ok {
 		return
 	}
@@ -618,9 +603,6 @@ func parseTaxonomy(s string) (text.Taxonomy, error) {
 
 // FeedbackTaxonomy is POST /feedback/categories: managers edit the taxonomy.
 func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, managersRoles); !ok {
-		return
-	}
 	if !u.readForm(w, r, 256<<10) {
 		return
 	}

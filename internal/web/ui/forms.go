@@ -3,8 +3,6 @@ package ui
 import (
 	"net/http"
 	"strconv"
-
-	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // pathID reads the {id} path value: a positive integer.
@@ -13,19 +11,13 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// requireWithID returns the signed-in viewer whose role passes allow and the
-// page's {id}; a malformed id is the 404 page.
-func (u *UI) requireWithID(w http.ResponseWriter, r *http.Request, allow func(fresco.Role) bool) (*viewer, int64, bool) {
-	v, ok := u.require(w, r, allow)
-	if !ok {
-		return nil, 0, false
-	}
+// pageID returns the page's {id}; a malformed one is the 404 page.
+func (u *UI) pageID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		u.NotFound(w, r)
-		return nil, 0, false
 	}
-	return v, id, true
+	return id, ok
 }
 
 // maxFormBytes bounds an ordinary form; pages with large text fields (the

@@ -36,10 +36,7 @@ type followUpsView struct {
 // FollowUps is GET /followups: mine (the default for agents), all open,
 // overdue, closed.
 func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, anyRole)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	view := r.URL.Query().Get("view")
 	if view == "" {
 		view = "mine"
@@ -84,10 +81,7 @@ type followUpView struct {
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that
 // closes it.
 func (u *UI) FollowUp(w http.ResponseWriter, r *http.Request) {
-	v, ok := u.require(w, r, anyRole)
-	if !ok {
-		return
-	}
+	v := viewerFrom(r.Context())
 	u.followUpPage(w, r, v, http.StatusOK, nil, nil)
 }
 
@@ -116,7 +110,8 @@ func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
 
 // CloseFollowUp is POST /followups/{id}/close.
 func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := u.requireWithID(w, r, fresco.Role.CanWrite)
+	v := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
 	if !ok {
 		return
 	}
@@ -165,9 +160,6 @@ type leavingRow struct {
 // SatisfiedLeaving is GET /loop/satisfied-leaving[?location_id=]: satisfied
 // customers whose purchase rhythm has broken, with the evidence.
 func (u *UI) SatisfiedLeaving(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
 	loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64)
 	rows, err := u.loop.SatisfiedLeaving(r.Context(), max(loc, 0))
 	if err != nil {

@@ -5,8 +5,8 @@
 //
 // Every page handler is a method on *UI, whose dependencies are one struct
 // (Deps). Routes are registered in internal/web/routes.go, each wrapped in
-// UI.Only with its role rule; a handler that needs to know the viewer asks
-// require. Templates are parsed once, in New; a template error is a start-up
+// UI.Only with its role rule, so a handler finds the viewer already checked
+// in the request (viewerFrom). Templates are parsed once, in New; a template error is a start-up
 // error, not a request error.
 package ui
 
