@@ -276,11 +276,8 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 // FeedbackCategorise is POST /feedback/comments/{id}: staff assign categories.
 func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	id, ok := u.pageID(w, r)
+	id, ok := u.idAndForm(w, r, 64<<10)
 	if !ok {
-		return
-	}
-	if !u.readForm(w, r, 64<<10) {
 		return
 	}
 	if err := u.feedback.Categorise(r.Context(), id, r.PostForm["category"], v.actor()); err != nil {
@@ -346,11 +343,8 @@ func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, stat
 // FeedbackCallOutcome is POST /feedback/calls/{id}: record a call.
 func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	id, ok := u.pageID(w, r)
+	id, ok := u.idAndForm(w, r, 64<<10)
 	if !ok {
-		return
-	}
-	if !u.readForm(w, r, 64<<10) {
 		return
 	}
 	out := feedback.CallOutcome{Status: r.PostForm.Get("status"), Outcome: r.PostForm.Get("outcome"),
@@ -518,11 +512,8 @@ func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
 // single-use, expiring link for a customer or a purchase.
 func (u *UI) FeedbackCreateLink(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	id, ok := u.pageID(w, r)
+	id, ok := u.idAndForm(w, r, 16<<10)
 	if !ok {
-		return
-	}
-	if !u.readForm(w, r, 16<<10) {
 		return
 	}
 	in := feedback.InvitationInput{SurveyID: id, Channel: "ui"}
