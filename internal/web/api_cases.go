@@ -1,8 +1,8 @@
 package web
 
 // Service recovery API (internal/recovery): cases, their timeline and SLA
-// clocks, tasks, gestures and approvals, authority limits, SLA policies,
-// recurrence alerts and the recovery report.
+// clocks. Gestures, tasks, SLA policies, authority limits and the reports
+// have their own api_*.go files.
 
 import (
 	"context"
