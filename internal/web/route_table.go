@@ -2,38 +2,42 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/auth"
 )
 
-// routeKind says where a route must be visible to the people and programs
+// RouteKind says where a route must be visible to the people and programs
 // that call it; routes_test.go checks each kind.
-type routeKind int
+type RouteKind int
 
 const (
-	apiOperation routeKind = iota // documented in the OpenAPI document
-	uiPage                        // reached from the UI's navigation, links or forms
-	plainRoute                    // health, metrics, documents, assets, public survey pages
+	APIOperation RouteKind = iota // documented in the OpenAPI document
+	UIPage                        // reached from the UI's navigation, links or forms
+	PlainRoute                    // health, metrics, documents, assets, public survey pages
 )
 
-// route is one entry of the route table: a pattern the server answers and
-// the role rule that guards it (permPublic for anyone).
-type route struct {
-	kind   routeKind
-	method string
-	path   string
-	perm   auth.Permission
+// Route is one entry of the route table: a pattern the server answers and
+// the role rule that guards it ("public" for anyone).
+type Route struct {
+	Kind   RouteKind
+	Method string // "" for every method
+	Path   string
+	Perm   auth.Permission
 }
 
+// Routes is the route table, in the order routes.go registers it.
+func (s *Server) Routes() []Route { return slices.Clone(s.routeTable) }
+
 // record adds a route to the route table.
-func (s *Server) record(kind routeKind, method, path string, perm auth.Permission) {
-	s.routeTable = append(s.routeTable, route{kind: kind, method: method, path: path, perm: perm})
+func (s *Server) record(kind RouteKind, method, path string, perm auth.Permission) {
+	s.routeTable = append(s.routeTable, Route{Kind: kind, Method: method, Path: path, Perm: perm})
 }
 
 // handle registers a plain net/http route whose handler enforces perm
 // itself, and records it.
-func (s *Server) handle(mux *http.ServeMux, kind routeKind, pattern string, perm auth.Permission, h http.HandlerFunc) {
+func (s *Server) handle(mux *http.ServeMux, kind RouteKind, pattern string, perm auth.Permission, h http.HandlerFunc) {
 	method, path, ok := strings.Cut(pattern, " ")
 	if !ok { // a pattern for every method
 		method, path = "", pattern

@@ -15,27 +15,27 @@ import (
 // goes through register (API operations) or handle, which record it in the
 // route table that routes_test.go walks.
 func (s *Server) routes(mux *http.ServeMux) error {
-	s.handle(mux, plainRoute, "GET /healthz", permPublic, s.handleHealthz)
-	s.handle(mux, plainRoute, "GET /readyz", permPublic, s.handleReadyz)
+	s.handle(mux, PlainRoute, "GET /healthz", permPublic, s.handleHealthz)
+	s.handle(mux, PlainRoute, "GET /readyz", permPublic, s.handleReadyz)
 	// Scrapers may be asked for a token (Deps.MetricsToken).
-	s.handle(mux, plainRoute, "GET /metrics", permPublic, s.metricsHandler().ServeHTTP)
+	s.handle(mux, PlainRoute, "GET /metrics", permPublic, s.metricsHandler().ServeHTTP)
 
 	// The JSON API under /api/v1. huma also serves the OpenAPI document at
 	// /api/openapi.json (and .yaml) and schemas under /api/schemas/.
 	s.apiRoutes()
-	s.handle(mux, plainRoute, "GET /api/docs", permPublic, s.handleAPIDocs) // a readable reference of the OpenAPI document
+	s.handle(mux, PlainRoute, "GET /api/docs", permPublic, s.handleAPIDocs) // a readable reference of the OpenAPI document
 	// Server-sent events: an employee's own notifications, or everybody's
 	// for an owner's or manager's token (the handler tells them apart).
-	s.handle(mux, plainRoute, "GET "+apiPrefix+"/events/stream", auth.Read, s.handleEventStream)
-	s.handle(mux, plainRoute, "/api/", permPublic, s.handleAPINotFound)
+	s.handle(mux, PlainRoute, "GET "+apiPrefix+"/events/stream", auth.Read, s.handleEventStream)
+	s.handle(mux, PlainRoute, "/api/", permPublic, s.handleAPINotFound)
 
 	// Public, rate-limited survey links and the widget (survey.go).
 	lim := newSurveyLimits(s.now)
-	s.handle(mux, plainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
-	s.handle(mux, plainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
-	s.handle(mux, plainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
-	s.handle(mux, plainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
-	s.handle(mux, plainRoute, "POST /w/{survey}", permPublic, s.limited(lim.submit, s.submitWidgetSurvey))
+	s.handle(mux, PlainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
+	s.handle(mux, PlainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
+	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
+	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
+	s.handle(mux, PlainRoute, "POST /w/{survey}", permPublic, s.limited(lim.submit, s.submitWidgetSurvey))
 
 	return s.uiRoutes(mux)
 }
@@ -60,9 +60,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		if perm != permPublic {
 			h = u.Only(perm, h)
 		}
-		s.handle(mux, uiPage, pattern, perm, h)
+		s.handle(mux, UIPage, pattern, perm, h)
 	}
-	s.handle(mux, plainRoute, "GET "+ui.StaticPrefix, permPublic, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
+	s.handle(mux, PlainRoute, "GET "+ui.StaticPrefix, permPublic, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
 
 	page("GET /login", permPublic, u.LoginPage)
 	page("POST /login", permPublic, u.Login)

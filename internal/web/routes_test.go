@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"net/http"
@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/store/storetest"
+	"github.com/fresco-cx/fresco/internal/web"
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
@@ -21,30 +22,27 @@ import (
 // navigation or is linked or posted to from a template.
 func TestRouteTable(t *testing.T) {
 	t.Parallel()
-	s, err := NewServer(Deps{DB: storetest.Open(t, storetest.SQLiteURL(t))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	oapi := s.api.OpenAPI()
+	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)))
+	oapi := f.srv.API().OpenAPI()
 	templates := uiTemplates(t)
 	seen := map[string]bool{}
 	operations := 0
-	for _, r := range s.routeTable {
-		name := strings.TrimSpace(r.method + " " + r.path)
+	for _, r := range f.srv.Routes() {
+		name := strings.TrimSpace(r.Method + " " + r.Path)
 		if seen[name] {
 			t.Errorf("%s is registered twice", name)
 		}
 		seen[name] = true
-		if r.perm == "" {
+		if r.Perm == "" {
 			t.Errorf("%s has no role rule", name)
 		}
-		switch r.kind {
-		case apiOperation:
+		switch r.Kind {
+		case web.APIOperation:
 			operations++
-			if openAPIOperation(oapi, r.method, r.path) == nil {
+			if openAPIOperation(oapi, r.Method, r.Path) == nil {
 				t.Errorf("%s is not in the OpenAPI document", name)
 			}
-		case uiPage:
+		case web.UIPage:
 			if !reachable(r, templates) {
 				t.Errorf("UI route %s is neither in the navigation nor linked or posted to from a template", name)
 			}
@@ -61,7 +59,7 @@ func TestRouteTable(t *testing.T) {
 	if documented != operations {
 		t.Errorf("the OpenAPI document has %d operations, the route table %d", documented, operations)
 	}
-	if reachable(route{kind: uiPage, method: http.MethodPost, path: "/customers/{id}/nowhere"}, templates) {
+	if reachable(web.Route{Kind: web.UIPage, Method: http.MethodPost, Path: "/customers/{id}/nowhere"}, templates) {
 		t.Error("reachable finds a form that no template has")
 	}
 	if operations < 100 || !seen["GET /customers"] || !seen["POST /s/{token}"] {
@@ -98,15 +96,15 @@ func uiTemplates(t *testing.T) string {
 
 // reachable reports whether a UI page can be found by its users: a GET in
 // the navigation or behind a link, a POST behind a form.
-func reachable(r route, templates string) bool {
-	if r.method == http.MethodGet && slices.Contains(ui.NavPaths(), r.path) {
+func reachable(r web.Route, templates string) bool {
+	if r.Method == http.MethodGet && slices.Contains(ui.NavPaths(), r.Path) {
 		return true
 	}
 	attr := `action`
-	if r.method == http.MethodGet {
+	if r.Method == http.MethodGet {
 		attr = `(?:href|action)`
 	}
-	path := strings.ReplaceAll(r.path, "{$}", "")
+	path := strings.ReplaceAll(r.Path, "{$}", "")
 	path = regexp.MustCompile(`\\\{[a-z]+\\\}`).ReplaceAllString(regexp.QuoteMeta(path), `[^"/?#]+`)
 	return regexp.MustCompile(attr + `="` + path + `["?#]`).MatchString(templates)
 }

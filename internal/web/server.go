@@ -87,7 +87,7 @@ type Server struct {
 	loop     *loop.Loop
 
 	mux        *http.ServeMux
-	routeTable []route // every route and its role rule, as routes.go registers them
+	routeTable []Route // every route and its role rule, as routes.go registers them
 	api        huma.API
 	metrics    *httpMetrics
 	handler    http.Handler

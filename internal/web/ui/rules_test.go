@@ -12,11 +12,8 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/loop"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
-	"github.com/fresco-cx/fresco/internal/web"
 )
 
 // The rules below live in the services; these tests prove that the UI and
@@ -64,34 +61,29 @@ func TestCloseFollowUpRuleUIAndAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		n := notify.New(db, notify.Options{})
-		l := loop.New(db, n, loop.Options{})
-		f := newFixture(t, db, func(d *web.Deps) { d.Notifier, d.Loop = n, l })
+		f := newFixture(t, db)
 		agent, manager := f.people[fresco.RoleAgent], f.people[fresco.RoleManager]
 		c := &fresco.Customer{Name: "Ada"}
 		if err := db.CreateCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
+		// followUp stores an open follow-up of a bad answer, owned by owner.
 		followUp := func(owner int64) int64 {
-			var resp int64
+			var id int64
 			if err := db.InTx(ctx, func(tx *store.Tx) error {
-				return tx.QueryRow(ctx, `INSERT INTO responses (post_id, customer_id, employee_id, source, responded_at, nps, comment, created_at)
+				now := time.Now().UTC()
+				var resp int64
+				if err := tx.QueryRow(ctx, `INSERT INTO responses (post_id, customer_id, employee_id, source, responded_at, nps, comment, created_at)
 					VALUES ((SELECT id FROM listening_posts WHERE slug = 'survey'), ?, ?, 'api', ?, 1, 'Cold room', ?) RETURNING id`,
-					c.ID, owner, time.Now().UTC(), time.Now().UTC()).Scan(&resp)
+					c.ID, owner, now, now).Scan(&resp); err != nil {
+					return err
+				}
+				return tx.QueryRow(ctx, `INSERT INTO follow_ups (response_id, customer_id, owner_id, due_at, created_at)
+					VALUES (?, ?, ?, ?, ?) RETURNING id`, resp, c.ID, owner, now.Add(24*time.Hour), now).Scan(&id)
 			}); err != nil {
 				t.Fatal(err)
 			}
-			fu, err := l.HandleResponse(ctx, loop.ResponseRecorded{ResponseID: resp, Detractor: true})
-			if err != nil || fu == nil {
-				t.Fatal(fu, err)
-			}
-			if err := db.InTx(ctx, func(tx *store.Tx) error {
-				_, err := tx.Exec(ctx, `UPDATE follow_ups SET owner_id = ? WHERE id = ?`, owner, fu.ID)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			return fu.ID
+			return id
 		}
 		viaUI := func(id int64) response {
 			return f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/followups/%d/close", id),
