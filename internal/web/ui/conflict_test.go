@@ -16,8 +16,8 @@ import (
 )
 
 // TestCodedErrorsViaUI: an edit that conflicts with the record's state, or
-// that the service refuses as invalid, answers the status the API gives the
-// same error, with the service's message: never the 500 page.
+// that the service refuses as invalid, answers with the service's message
+// and a 4xx status, never the 500 page.
 func TestCodedErrorsViaUI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -51,9 +51,9 @@ func TestCodedErrorsViaUI(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		// A category that is not in the taxonomy is the service's 422, with its words.
+		// A category that is not in the taxonomy is refused with the service's words.
 		res = f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/feedback/comments/%d", resp), url.Values{"category": {"no-such-category"}})
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "no-such-category") {
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "no-such-category") {
 			t.Errorf("unknown category = %d %s", res.status, res.body)
 		}
 	})

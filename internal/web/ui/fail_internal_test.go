@@ -39,7 +39,7 @@ func TestFailStatuses(t *testing.T) {
 	}{
 		{"POST", stale, http.StatusPreconditionFailed, []string{"Someone else changed this first", "Customer 3 has changed since you read it.", "Reload the page"}},
 		{"POST", conflict, http.StatusConflict, []string{"Case 7 is already closed."}},
-		{"POST", invalid, http.StatusUnprocessableEntity, []string{"Amount: has more than two decimal places."}},
+		{"POST", invalid, http.StatusBadRequest, []string{"Amount: has more than two decimal places."}},
 		{"GET", badCursor, http.StatusBadRequest, []string{"page link is out of date or damaged"}},
 		{"GET", fresco.Errorf(fresco.ENOTFOUND, "customer 9 not found"), http.StatusNotFound, []string{"Page not found"}},
 		{"POST", fresco.Errorf(fresco.EFORBIDDEN, "agents close only their own follow-ups"), http.StatusForbidden, []string{"have access to this page"}},

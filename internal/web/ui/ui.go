@@ -242,8 +242,6 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, status int, mes
 		}
 	case http.StatusBadRequest:
 		heading = "Something in that request wasn't right"
-	case http.StatusUnprocessableEntity:
-		heading = "Something in that form wasn't right"
 	case http.StatusConflict:
 		heading = "That clashes with something already recorded"
 	case http.StatusPreconditionFailed:
@@ -279,8 +277,10 @@ func (u *UI) serverError(w http.ResponseWriter, r *http.Request, err error) {
 // fail shows the page for err, with the status package httperr gives its
 // code (the API answers the same): not found and forbidden with their own
 // words, other coded errors with their message, anything uncoded as a logged
-// 500. A bad query of a page (a damaged paging link) is a 400: the link,
-// not submitted content, was wrong.
+// 500. A request the service found invalid is a 400 here: the forms that can
+// be corrected catch their 422 and show themselves again, so what reaches
+// fail is a request the page itself could not make sense of (a damaged paging
+// link, acting on oneself).
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := httperr.Status(err)
 	switch {
@@ -291,7 +291,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 		u.serverError(w, r, err)
 	case status == http.StatusNotFound || status == http.StatusForbidden:
 		u.renderError(w, r, status, "")
-	case status == http.StatusUnprocessableEntity && r.Method == http.MethodGet:
+	case status == http.StatusUnprocessableEntity:
 		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
 	default:
 		u.renderError(w, r, status, invalidMessage(err))
