@@ -23,17 +23,8 @@ func TestCodedErrorsViaUI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		c := &fresco.Customer{Name: "Ada"}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := recovery.New(recovery.Options{DB: db})
-		if err != nil {
-			t.Fatal(err)
-		}
-		agent := f.people[fresco.RoleAgent]
-		actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", agent.ID), Role: agent.Role, EmployeeID: &agent.ID}
-		cs, err := svc.Open(ctx, actor, recovery.OpenInput{CustomerID: c.ID, Summary: "Cold room"})
+		c, svc, actorOf := recoveryWorld(t, f, db)
+		cs, err := svc.Open(ctx, actorOf(fresco.RoleAgent), recovery.OpenInput{CustomerID: c.ID, Summary: "Cold room"})
 		if err != nil {
 			t.Fatal(err)
 		}
