@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -294,17 +295,66 @@ func followUpData(f *store.FollowUp) map[string]any {
 	return d
 }
 
-// CloseInput is the contact that closes a follow-up.
+// CloseInput is the contact that closes a follow-up, and who closes it.
 type CloseInput struct {
 	ContactChannel string
 	ContactAt      *time.Time // nil: now
 	Outcome        string
-	Actor          string
+	Actor          string // for the follow-up's closed_by and the audit log
+	// Role and EmployeeID are the closer's, for MayClose. EmployeeID is 0
+	// for an API token, which acts for its role.
+	Role       fresco.Role
+	EmployeeID int64
 }
 
-// CloseFollowUp records the contact and closes the follow-up. Both the
-// channel and the outcome are required.
+// MayClose reports whether a closer of role, who is employee employeeID (0
+// for an API token), may close f: an agent closes only their own
+// follow-ups, so that nobody's customer is answered twice or by a stranger.
+func MayClose(role fresco.Role, employeeID int64, f *store.FollowUp) bool {
+	return role != fresco.RoleAgent || employeeID == 0 || (f.OwnerID != nil && *f.OwnerID == employeeID)
+}
+
+// CloseFollowUp records the contact and closes the follow-up, with its audit
+// record. Both the channel and the outcome are required; an agent may close
+// only their own follow-ups (MayClose).
 func (l *Loop) CloseFollowUp(ctx context.Context, id int64, in CloseInput) (*store.FollowUp, error) {
+	var f *store.FollowUp
+	err := l.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if f, err = tx.FollowUp(ctx, id); err != nil {
+			return err
+		}
+		if !MayClose(in.Role, in.EmployeeID, f) {
+			return fresco.Errorf(fresco.EFORBIDDEN, "follow-up %d belongs to %s; an agent may close only their own", id, f.OwnerName)
+		}
+		at, err := l.validateClose(&in)
+		if err != nil {
+			return err
+		}
+		if err := tx.CloseFollowUp(ctx, id, at, in.ContactChannel, strings.TrimSpace(in.Outcome), in.Actor); err != nil {
+			return err
+		}
+		if f, err = tx.FollowUp(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, in.Actor, "close", "follow_up", strconv.FormatInt(id, 10),
+			map[string]any{"channel": f.ContactChannel}); err != nil {
+			return err
+		}
+		_, err = l.notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventFollowUpClosed,
+			Subject: "Follow-up closed", Link: fmt.Sprintf("/followups/%d", id), Data: followUpData(f)})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.notifier.Wake()
+	return f, nil
+}
+
+// validateClose checks the contact that closes a follow-up, trimming its
+// channel, and returns when the contact was made.
+func (l *Loop) validateClose(in *CloseInput) (time.Time, error) {
 	var v fresco.Validation
 	in.ContactChannel = strings.TrimSpace(in.ContactChannel)
 	switch {
@@ -327,27 +377,7 @@ func (l *Loop) CloseFollowUp(ctx context.Context, id int64, in CloseInput) (*sto
 			v.Add("contact_at", "is in the future")
 		}
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	var f *store.FollowUp
-	err := l.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CloseFollowUp(ctx, id, at, in.ContactChannel, strings.TrimSpace(in.Outcome), in.Actor); err != nil {
-			return err
-		}
-		var err error
-		if f, err = tx.FollowUp(ctx, id); err != nil {
-			return err
-		}
-		_, err = l.notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventFollowUpClosed,
-			Subject: "Follow-up closed", Link: fmt.Sprintf("/followups/%d", id), Data: followUpData(f)})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	l.notifier.Wake()
-	return f, nil
+	return at, v.Err()
 }
 
 // SweepOverdue tells the manager (and the owner) about each open follow-up

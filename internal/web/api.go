@@ -134,6 +134,7 @@ func register[I, O any](s *Server, op huma.Operation, perm auth.Permission, h fu
 			op.Errors = append(op.Errors, e)
 		}
 	}
+	s.record(APIOperation, op.Method, op.Path, perm)
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

@@ -1,21 +1,16 @@
 package web
 
 // Service recovery API (internal/recovery): cases, their timeline and SLA
-// clocks, tasks, gestures and approvals, authority limits, SLA policies,
-// recurrence alerts and the recovery report.
+// clocks. Gestures, tasks, SLA policies, authority limits and the reports
+// have their own api_*.go files.
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -77,41 +72,6 @@ type CaseEvent struct {
 	Body   map[string]any `json:"body"`
 }
 
-// CaseTask is a call-back, follow-through or re-survey task.
-type CaseTask struct {
-	ID         int64          `json:"id"`
-	CaseID     int64          `json:"case_id"`
-	Kind       string         `json:"kind"`
-	Status     string         `json:"status"`
-	DueAt      time.Time      `json:"due_at"`
-	AssigneeID *int64         `json:"assignee_id"`
-	Note       string         `json:"note"`
-	Outcome    string         `json:"outcome"`
-	Result     map[string]any `json:"result"`
-	CreatedAt  time.Time      `json:"created_at"`
-	DoneAt     *time.Time     `json:"done_at"`
-	DoneBy     string         `json:"done_by"`
-}
-
-// Gesture is one entry of the recovery-gesture ledger.
-type Gesture struct {
-	ID           int64      `json:"id"`
-	CaseID       int64      `json:"case_id"`
-	CustomerID   int64      `json:"customer_id"`
-	PurchaseID   *int64     `json:"purchase_id"`
-	Kind         string     `json:"kind"`
-	Amount       Money      `json:"amount"`
-	Status       string     `json:"status" enum:"granted,pending_approval,rejected"`
-	Note         string     `json:"note"`
-	Letter       string     `json:"letter" doc:"The personalised apology letter, when there is one."`
-	RequestedBy  string     `json:"requested_by"`
-	LimitReason  string     `json:"limit_reason" doc:"Why it was granted at once or needs approval."`
-	DecidedBy    string     `json:"decided_by"`
-	DecidedAt    *time.Time `json:"decided_at"`
-	DecisionNote string     `json:"decision_note"`
-	CreatedAt    time.Time  `json:"created_at"`
-}
-
 func jsonMap(raw []byte) map[string]any {
 	m := map[string]any{}
 	_ = json.Unmarshal(raw, &m)
@@ -126,17 +86,6 @@ func caseOut(c *store.Case) Case {
 		ReopenCount: c.ReopenCount, RootCauseCategory: c.RootCauseCategory, RootCauseSource: c.RootCauseSource,
 		FollowThroughOutcome: c.FollowThroughOutcome, SLA: CaseSLA{Status: c.SLAStatus, Deadline: c.SLADeadline, Breached: c.SLABreached},
 		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-}
-
-func taskOut(t *store.CaseTask) CaseTask {
-	return CaseTask{ID: t.ID, CaseID: t.CaseID, Kind: t.Kind, Status: t.Status, DueAt: t.DueAt, AssigneeID: t.AssigneeID,
-		Note: t.Note, Outcome: t.Outcome, Result: jsonMap(t.Result), CreatedAt: t.CreatedAt, DoneAt: t.DoneAt, DoneBy: t.DoneBy}
-}
-
-func gestureOut(g *store.Gesture) Gesture {
-	return Gesture{ID: g.ID, CaseID: g.CaseID, CustomerID: g.CustomerID, PurchaseID: g.PurchaseID, Kind: g.Kind,
-		Amount: moneyOut(g.Amount), Status: g.Status, Note: g.Note, Letter: g.Letter, RequestedBy: g.RequestedBy,
-		LimitReason: g.LimitReason, DecidedBy: g.DecidedBy, DecidedAt: g.DecidedAt, DecisionNote: g.DecisionNote, CreatedAt: g.CreatedAt}
 }
 
 // recoveryActor is the caller as the recovery service sees it.
@@ -213,61 +162,12 @@ type mergeBody struct {
 type involveBody struct {
 	EmployeeID int64 `json:"employee_id" minimum:"1"`
 }
-type gestureBody struct {
-	Kind       string `json:"kind" enum:"apology_letter,coupon,free_item,service_credit,refund,upgrade"`
-	Amount     Money  `json:"amount,omitempty"`
-	PurchaseID *int64 `json:"purchase_id,omitempty" doc:"Defaults to the case's purchase."`
-	Note       string `json:"note,omitempty"`
-}
-type decisionBody struct {
-	Note string `json:"note,omitempty" doc:"Required for a rejection."`
-}
-type taskBody struct {
-	Kind       string    `json:"kind" enum:"callback,follow_through,resurvey"`
-	DueAt      time.Time `json:"due_at"`
-	AssigneeID *int64    `json:"assignee_id,omitempty"`
-	Note       string    `json:"note,omitempty"`
-}
-type completeBody struct {
-	Outcome       string `json:"outcome,omitempty" doc:"For a follow-through: solved, not_solved or no_answer."`
-	Note          string `json:"note,omitempty"`
-	Score         *int   `json:"score,omitempty" doc:"For a re-survey: the score after recovery (0–10)."`
-	PreviousScore *int   `json:"previous_score,omitempty" doc:"The customer's earlier score, for comparison. Default for a re-survey with a score: the customer's latest NPS by the time the case opened."`
-}
 
 // HoldOut is a started hold.
 type HoldOut struct {
 	HoldID   int64  `json:"hold_id"`
 	CaseID   int64  `json:"case_id"`
 	Callback string `json:"callback" doc:"When the hold becomes a call-back task."`
-}
-
-// AuthorityLimit is one limit: per gesture kind, or * for the total per case.
-type AuthorityLimit struct {
-	Role       string `json:"role,omitempty"`
-	EmployeeID *int64 `json:"employee_id,omitempty"`
-	Kind       string `json:"kind" doc:"A gesture kind, or * for the total one person may grant per case."`
-	Amount     *Money `json:"amount" doc:"null: unlimited."`
-}
-
-// SLAPolicy is a location's SLA policy (location_id 0: the default).
-type SLAPolicy struct {
-	LocationID int64          `json:"location_id"`
-	Policy     map[string]any `json:"policy" doc:"calendar (time_zone, weekly hours, holidays), first_response, next_response, resolution, warn_before, pause_states."`
-	UpdatedBy  string         `json:"updated_by"`
-	UpdatedAt  time.Time      `json:"updated_at"`
-	Recompute  string         `json:"recompute,omitempty" enum:"queued,none" doc:"Set when the policy was just stored. queued: a background job is re-evaluating the live cases that follow it (their deadlines move shortly); none: no live case follows it."`
-}
-
-// RecurrenceAlert is a recurring problem.
-type RecurrenceAlert struct {
-	ID         int64     `json:"id"`
-	Dimension  string    `json:"dimension"`
-	Value      string    `json:"value"`
-	Cases      int       `json:"cases"`
-	WindowDays int       `json:"window_days"`
-	CaseID     *int64    `json:"case_id"`
-	CreatedAt  time.Time `json:"created_at"`
 }
 
 type itemsBody[T any] struct {
@@ -285,7 +185,7 @@ func items[T, D any](list []D, conv func(D) T) *itemsBody[T] {
 	return out
 }
 
-func (s *Server) caseDetail(ctx context.Context, svc *recovery.Service, c *store.Case) (*One[Case], error) {
+func (s *Server) caseDetail(ctx context.Context, c *store.Case) (*One[Case], error) {
 	out := caseOut(c)
 	timeline, err := s.db.CaseTimeline(ctx, c.ID)
 	if err != nil {
@@ -312,7 +212,7 @@ func (s *Server) caseDetail(ctx context.Context, svc *recovery.Service, c *store
 	for _, g := range gestures {
 		out.Gestures = append(out.Gestures, gestureOut(g))
 	}
-	ev, err := svc.Evaluate(ctx, c)
+	ev, err := s.recovery.Evaluate(ctx, c)
 	if err != nil {
 		s.log.WarnContext(ctx, "recovery: evaluate SLA", "case", c.ID, "err", err)
 	} else if ev != nil {
@@ -322,374 +222,135 @@ func (s *Server) caseDetail(ctx context.Context, svc *recovery.Service, c *store
 	return &One[Case]{Body: out}, nil
 }
 
-func (s *Server) caseRoutes() error {
-	svc := s.recovery
-	tags := []string{"Service recovery"}
-	created := func(c *store.Case) *Created[Case] {
-		return &Created[Case]{Location: fmt.Sprintf("%s/cases/%d", apiPrefix, c.ID), Body: caseOut(c)}
+func createdCase(c *store.Case) *Created[Case] {
+	return &Created[Case]{Location: fmt.Sprintf("%s/cases/%d", apiPrefix, c.ID), Body: caseOut(c)}
+}
+
+// oneCase is the answer of an operation that changes a case.
+func oneCase(c *store.Case, err error) (*One[Case], error) {
+	if err != nil {
+		return nil, err
 	}
-	one := func(c *store.Case, err error) (*One[Case], error) {
-		if err != nil {
-			return nil, err
-		}
-		return &One[Case]{Body: caseOut(c)}, nil
+	return &One[Case]{Body: caseOut(c)}, nil
+}
+
+func (s *Server) listCases(ctx context.Context, in *caseListInput) (*PageBody[Case], error) {
+	f := store.CaseFilter{Cursor: in.Cursor, Limit: in.Limit, OwnerID: idPtr(in.OwnerID),
+		CustomerID: idPtr(in.CustomerID), LocationID: idPtr(in.LocationID)}
+	if in.Status != "" {
+		f.Statuses = strings.Split(in.Status, ",")
 	}
-
-	register(s, huma.Operation{OperationID: "list-cases", Method: http.MethodGet, Path: "/cases",
-		Summary: "List cases: the inbox (mine, my team, breaching soon)", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *caseListInput) (*PageBody[Case], error) {
-			f := store.CaseFilter{Cursor: in.Cursor, Limit: in.Limit, OwnerID: idPtr(in.OwnerID),
-				CustomerID: idPtr(in.CustomerID), LocationID: idPtr(in.LocationID)}
-			if in.Status != "" {
-				f.Statuses = strings.Split(in.Status, ",")
-			}
-			p := principal(ctx)
-			var v fresco.Validation
-			switch in.View {
-			case "mine", "team":
-				if p.Employee == nil {
-					v.Add("query.view", "view=%s needs a logged-in employee, not an API token", in.View)
-				} else if in.View == "mine" {
-					f.WatcherID = &p.Employee.ID
-				} else if p.Employee.TeamID == nil {
-					v.Add("query.view", "you are in no team")
-				} else {
-					f.TeamID = p.Employee.TeamID
-				}
-			case "breaching":
-				d, err := time.ParseDuration(in.Within)
-				if err != nil || d < 0 {
-					v.Add("query.within", "%q is not a duration such as 4h", in.Within)
-				}
-				t := s.now().Add(d)
-				f.DeadlineBefore = &t
-			}
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			list, next, err := s.db.ListCases(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, caseOut), nil
-		})
-
-	register(s, huma.Operation{OperationID: "create-case", Method: http.MethodPost, Path: "/cases",
-		Summary: "Open a case", Description: "Flags the customer as needing special attention until the case closes, and tells the location's staff.",
-		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *struct{ Body CaseInput }) (*Created[Case], error) {
-			b := in.Body
-			oi := recovery.OpenInput{CustomerID: b.CustomerID, PurchaseID: b.PurchaseID, LocationID: b.LocationID,
-				ProductID: b.ProductID, OwnerID: b.OwnerID, Source: b.Source, Summary: b.Summary, Expectation: b.Expectation,
-				Category: b.Category, Incident: b.Incident, Involved: b.Involved}
-			if b.OpenedAt != nil {
-				oi.OpenedAt = *b.OpenedAt
-			}
-			c, err := svc.Open(ctx, recoveryActor(ctx), oi)
-			if err != nil {
-				return nil, err
-			}
-			return created(c), nil
-		})
-
-	register(s, huma.Operation{OperationID: "get-case", Method: http.MethodGet, Path: "/cases/{id}",
-		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Case], error) {
-			c, err := s.db.Case(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return s.caseDetail(ctx, svc, c)
-		})
-
-	register(s, huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
-		Summary: "Hand the case to a new owner with a handover note", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[transferBody]) (*One[Case], error) {
-			return one(svc.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
-		})
-	register(s, huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",
-		Summary: "Add an internal note", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[textBody]) (*One[Case], error) {
-			return one(svc.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
-		})
-	register(s, huma.Operation{OperationID: "respond-case", Method: http.MethodPost, Path: "/cases/{id}/responses",
-		Summary: "Record a response to the customer (stops the response clocks)", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-			return one(svc.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
-		})
-	register(s, huma.Operation{OperationID: "customer-reply-case", Method: http.MethodPost, Path: "/cases/{id}/customer-replies",
-		Summary: "Record what the customer said (reopens a resolved case within the reopen window)", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-			return one(svc.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
-		})
-	register(s, huma.Operation{OperationID: "wait-case", Method: http.MethodPost, Path: "/cases/{id}/wait",
-		Summary: "Put the case in a waiting state with a reason (pauses the clocks per policy)", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[waitBody]) (*One[Case], error) {
-			return one(svc.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
-		})
-	register(s, huma.Operation{OperationID: "resume-case", Method: http.MethodPost, Path: "/cases/{id}/resume",
-		Summary: "End a waiting state", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-			return one(svc.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
-		})
-	register(s, huma.Operation{OperationID: "resolve-case", Method: http.MethodPost, Path: "/cases/{id}/resolve",
-		Summary: "Resolve the case (schedules the follow-through)", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[resolveBody]) (*One[Case], error) {
-			return one(svc.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
-		})
-	register(s, huma.Operation{OperationID: "close-case", Method: http.MethodPost, Path: "/cases/{id}/close",
-		Summary: "Close the case with its root causes", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[closeBody]) (*One[Case], error) {
-			return one(svc.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
-				RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
-		})
-	register(s, huma.Operation{OperationID: "reopen-case", Method: http.MethodPost, Path: "/cases/{id}/reopen",
-		Summary: "Reopen a resolved or closed case within the reopen window", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-			return one(svc.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
-		})
-	register(s, huma.Operation{OperationID: "merge-case", Method: http.MethodPost, Path: "/cases/{id}/merge",
-		Summary: "Merge this duplicate into another case of the same customer", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
-			return one(svc.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
-		})
-	register(s, huma.Operation{OperationID: "involve-employee", Method: http.MethodPost, Path: "/cases/{id}/involved",
-		Summary: "Record an employee as involved", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[involveBody]) (*One[Case], error) {
-			return one(svc.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
-		})
-	register(s, huma.Operation{OperationID: "start-hold", Method: http.MethodPost, Path: "/cases/{id}/holds",
-		Summary: "Put the customer on hold", Description: "Never on hold over two minutes: a hold still running then becomes a call-back task.",
-		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *IDParam) (*One[HoldOut], error) {
-			hold, err := svc.Hold(ctx, recoveryActor(ctx), in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[HoldOut]{Body: HoldOut{HoldID: hold, CaseID: in.ID, Callback: "2m"}}, nil
-		})
-	register(s, huma.Operation{OperationID: "end-hold", Method: http.MethodPost, Path: "/cases/{id}/holds/end",
-		Summary: "Take the customer off hold", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[struct {
-			HoldID int64 `json:"hold_id" minimum:"1"`
-		}]) (*One[Case], error) {
-			return one(svc.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
-		})
-
-	register(s, huma.Operation{OperationID: "create-gesture", Method: http.MethodPost, Path: "/cases/{id}/gestures",
-		Summary: "Grant a gesture (granted within the caller's authority, else pending approval)", Tags: tags,
-		DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[gestureBody]) (*Created[Gesture], error) {
-			var v fresco.Validation
-			amount := in.Body.Amount.parse(&v, "amount")
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			g, err := svc.RequestGesture(ctx, recoveryActor(ctx), in.ID, recovery.GestureInput{Kind: in.Body.Kind,
-				Amount: amount, PurchaseID: in.Body.PurchaseID, Note: in.Body.Note})
-			if err != nil {
-				return nil, err
-			}
-			return &Created[Gesture]{Location: fmt.Sprintf("%s/gestures/%d", apiPrefix, g.ID), Body: gestureOut(g)}, nil
-		})
-	register(s, huma.Operation{OperationID: "list-gestures", Method: http.MethodGet, Path: "/gestures",
-		Summary: "The gesture ledger", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct {
-			CaseID     int64  `query:"case_id" minimum:"0"`
-			CustomerID int64  `query:"customer_id" minimum:"0"`
-			Status     string `query:"status"`
-			Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
-		}) (*itemsBody[Gesture], error) {
-			list, err := s.db.ListGestures(ctx, store.GestureFilter{CaseID: idPtr(in.CaseID), CustomerID: idPtr(in.CustomerID),
-				Status: in.Status, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			return items(list, gestureOut), nil
-		})
-	register(s, huma.Operation{OperationID: "list-approvals", Method: http.MethodGet, Path: "/approvals",
-		Summary: "Gestures waiting for approval", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*itemsBody[Gesture], error) {
-			list, err := s.db.ListGestures(ctx, store.GestureFilter{Status: recovery.GesturePending, Limit: 1000})
-			if err != nil {
-				return nil, err
-			}
-			return items(list, gestureOut), nil
-		})
-	decide := func(approve bool) func(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-		return func(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-			g, err := svc.DecideGesture(ctx, recoveryActor(ctx), in.ID, approve, in.Body.Note)
-			if err != nil {
-				return nil, err
-			}
-			return &One[Gesture]{Body: gestureOut(g)}, nil
+	p := principal(ctx)
+	var v fresco.Validation
+	switch in.View {
+	case "mine", "team":
+		if p.Employee == nil {
+			v.Add("query.view", "view=%s needs a logged-in employee, not an API token", in.View)
+		} else if in.View == "mine" {
+			f.WatcherID = &p.Employee.ID
+		} else if p.Employee.TeamID == nil {
+			v.Add("query.view", "you are in no team")
+		} else {
+			f.TeamID = p.Employee.TeamID
 		}
+	case "breaching":
+		d, err := time.ParseDuration(in.Within)
+		if err != nil || d < 0 {
+			v.Add("query.within", "%q is not a duration such as 4h", in.Within)
+		}
+		t := s.now().Add(d)
+		f.DeadlineBefore = &t
 	}
-	register(s, huma.Operation{OperationID: "approve-gesture", Method: http.MethodPost, Path: "/gestures/{id}/approve",
-		Summary: "Approve a pending gesture (within the approver's own authority)", Tags: tags}, auth.ManageEmployees, decide(true))
-	register(s, huma.Operation{OperationID: "reject-gesture", Method: http.MethodPost, Path: "/gestures/{id}/reject",
-		Summary: "Reject a pending gesture", Tags: tags}, auth.ManageEmployees, decide(false))
-
-	register(s, huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/cases/{id}/tasks",
-		Summary: "Schedule a call-back, follow-through or re-survey", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[taskBody]) (*Created[CaseTask], error) {
-			t, err := svc.AddTask(ctx, recoveryActor(ctx), in.ID, recovery.TaskInput{Kind: in.Body.Kind, DueAt: in.Body.DueAt,
-				AssigneeID: in.Body.AssigneeID, Note: in.Body.Note})
-			if err != nil {
-				return nil, err
-			}
-			return &Created[CaseTask]{Location: fmt.Sprintf("%s/tasks/%d", apiPrefix, t.ID), Body: taskOut(t)}, nil
-		})
-	register(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/tasks",
-		Summary: "Case tasks by due time", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct {
-			CaseID   int64  `query:"case_id" minimum:"0"`
-			Assignee string `query:"assignee" doc:"An employee id, or me."`
-			Kind     string `query:"kind"`
-			Status   string `query:"status" default:"open"`
-			Limit    int    `query:"limit" minimum:"0" maximum:"1000" default:"100"`
-		}) (*itemsBody[CaseTask], error) {
-			f := store.TaskFilter{CaseID: idPtr(in.CaseID), Kind: in.Kind, Status: in.Status, Limit: in.Limit}
-			if in.Status == "all" {
-				f.Status = ""
-			}
-			switch p := principal(ctx); {
-			case in.Assignee == "me" && p.Employee != nil:
-				f.AssigneeID = &p.Employee.ID
-			case in.Assignee != "":
-				id, err := strconv.ParseInt(in.Assignee, 10, 64)
-				if err != nil || id <= 0 {
-					var v fresco.Validation
-					v.Add("query.assignee", "must be an employee id or me (as a logged-in employee)")
-					return nil, v.Err()
-				}
-				f.AssigneeID = &id
-			}
-			list, err := s.db.ListTasks(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return items(list, taskOut), nil
-		})
-	register(s, huma.Operation{OperationID: "complete-task", Method: http.MethodPost, Path: "/tasks/{id}/complete",
-		Summary: "Record a task's outcome (a follow-through that is not solved reopens the case)", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *caseIDBody[completeBody]) (*One[CaseTask], error) {
-			t, err := svc.CompleteTask(ctx, recoveryActor(ctx), in.ID, recovery.CompleteInput{Outcome: in.Body.Outcome,
-				Note: in.Body.Note, Score: in.Body.Score, PreviousScore: in.Body.PreviousScore})
-			if err != nil {
-				return nil, err
-			}
-			return &One[CaseTask]{Body: taskOut(t)}, nil
-		})
-
-	register(s, huma.Operation{OperationID: "list-sla-policies", Method: http.MethodGet, Path: "/sla-policies",
-		Summary: "SLA policies per location (0: the default)", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*itemsBody[SLAPolicy], error) {
-			list, err := s.db.ListSLAPolicies(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return items(list, func(r store.SLAPolicyRow) SLAPolicy {
-				return SLAPolicy{LocationID: r.LocationID, Policy: jsonMap(r.Policy), UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
-			}), nil
-		})
-	register(s, huma.Operation{OperationID: "put-sla-policy", Method: http.MethodPut, Path: "/sla-policies/{id}",
-		Summary: "Set a location's SLA policy (0: the default); a background job re-evaluates the live cases", Tags: tags}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			Location int64 `path:"id" minimum:"0" doc:"The location's id; 0 for the default policy."`
-			Body     map[string]any
-		}) (*One[SLAPolicy], error) {
-			raw, _ := json.Marshal(in.Body)
-			change, err := svc.SetPolicy(ctx, recoveryActor(ctx), recovery.PolicyInput{LocationID: in.Location, Policy: raw})
-			if err != nil {
-				return nil, err
-			}
-			canon, _ := json.Marshal(change.Policy)
-			return &One[SLAPolicy]{Body: SLAPolicy{LocationID: in.Location, Policy: jsonMap(canon),
-				UpdatedBy: principal(ctx).Actor(), UpdatedAt: s.now().UTC(), Recompute: change.Recompute}}, nil
-		})
-
-	limitOut := func(l store.AuthorityLimit) AuthorityLimit {
-		out := AuthorityLimit{Kind: l.Kind}
-		if r, ok := strings.CutPrefix(l.Scope, "role:"); ok {
-			out.Role = r
-		} else if e, ok := strings.CutPrefix(l.Scope, "employee:"); ok {
-			id, _ := strconv.ParseInt(e, 10, 64)
-			out.EmployeeID = &id
-		}
-		if l.Amount != nil {
-			m := moneyOut(*l.Amount)
-			out.Amount = &m
-		}
-		return out
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
-	register(s, huma.Operation{OperationID: "list-authority-limits", Method: http.MethodGet, Path: "/authority-limits",
-		Summary: "Authority limits per role and per employee", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*itemsBody[AuthorityLimit], error) {
-			list, err := s.db.AuthorityLimits(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return items(list, limitOut), nil
-		})
-	register(s, huma.Operation{OperationID: "put-authority-limit", Method: http.MethodPut, Path: "/authority-limits",
-		Summary: "Set one authority limit (amount null: unlimited)", Tags: tags}, auth.ManageUsers,
-		func(ctx context.Context, in *struct{ Body AuthorityLimit }) (*One[AuthorityLimit], error) {
-			var v fresco.Validation
-			li := recovery.LimitInput{Role: fresco.Role(in.Body.Role), EmployeeID: in.Body.EmployeeID, Kind: in.Body.Kind}
-			if in.Body.Amount != nil {
-				m := in.Body.Amount.parse(&v, "amount")
-				li.Amount = &m
-			}
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			l, err := svc.SetLimit(ctx, recoveryActor(ctx), li)
-			if err != nil {
-				return nil, err
-			}
-			return &One[AuthorityLimit]{Body: limitOut(l)}, nil
-		})
+	list, next, err := s.db.ListCases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, caseOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "list-recurrence-alerts", Method: http.MethodGet, Path: "/recovery/alerts",
-		Summary: "Recurring problems: a category, product or location above the threshold", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*itemsBody[RecurrenceAlert], error) {
-			list, err := s.db.ListRecurrenceAlerts(ctx, 200)
-			if err != nil {
-				return nil, err
-			}
-			return items(list, func(a store.RecurrenceAlert) RecurrenceAlert {
-				return RecurrenceAlert{ID: a.ID, Dimension: a.Dimension, Value: a.Value, Cases: a.Cases,
-					WindowDays: a.WindowDays, CaseID: a.CaseID, CreatedAt: a.CreatedAt}
-			}), nil
-		})
+func (s *Server) createCase(ctx context.Context, in *struct{ Body CaseInput }) (*Created[Case], error) {
+	b := in.Body
+	oi := recovery.OpenInput{CustomerID: b.CustomerID, PurchaseID: b.PurchaseID, LocationID: b.LocationID,
+		ProductID: b.ProductID, OwnerID: b.OwnerID, Source: b.Source, Summary: b.Summary, Expectation: b.Expectation,
+		Category: b.Category, Incident: b.Incident, Involved: b.Involved}
+	if b.OpenedAt != nil {
+		oi.OpenedAt = *b.OpenedAt
+	}
+	c, err := s.recovery.Open(ctx, recoveryActor(ctx), oi)
+	if err != nil {
+		return nil, err
+	}
+	return createdCase(c), nil
+}
 
-	register(s, huma.Operation{OperationID: "recovery-report", Method: http.MethodGet, Path: "/reports/recovery",
-		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct {
-			From string `query:"from" doc:"Cases opened from this date (default: a year ago)."`
-			To   string `query:"to" doc:"… until this date, inclusive (default: now)."`
-		}) (*One[RecoveryReport], error) {
-			var v fresco.Validation
-			from := parseTimeParam(&v, "from", in.From, false)
-			to := parseTimeParam(&v, "to", in.To, true)
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			now := s.now().UTC()
-			if to.IsZero() {
-				to = now
-			}
-			if from.IsZero() {
-				from = to.AddDate(-1, 0, 0)
-			}
-			r, err := svc.Report(ctx, from, to)
-			if err != nil {
-				return nil, err
-			}
-			return &One[RecoveryReport]{Body: reportOut(r)}, nil
-		})
-	return nil
+func (s *Server) getCase(ctx context.Context, in *IDParam) (*One[Case], error) {
+	c, err := s.db.Case(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.caseDetail(ctx, c)
+}
+
+func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
+}
+
+func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
+}
+
+func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
+}
+
+func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
+	return oneCase(s.recovery.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
+}
+
+func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
+}
+
+func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+}
+
+func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
+}
+
+func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
+		RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
+}
+
+func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+}
+
+func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
+}
+
+func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*One[Case], error) {
+	return oneCase(s.recovery.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
+}
+
+func (s *Server) startHold(ctx context.Context, in *IDParam) (*One[HoldOut], error) {
+	hold, err := s.recovery.Hold(ctx, recoveryActor(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[HoldOut]{Body: HoldOut{HoldID: hold, CaseID: in.ID, Callback: "2m"}}, nil
+}
+
+func (s *Server) endHold(ctx context.Context, in *caseIDBody[struct {
+	HoldID int64 `json:"hold_id" minimum:"1"`
+}]) (*One[Case], error) {
+	return oneCase(s.recovery.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
 }
 
 // flagCustomers sets needs_special_attention on a page of customers.
@@ -706,46 +367,4 @@ func (s *Server) flagCustomers(ctx context.Context, list []Customer) error {
 		list[i].NeedsSpecialAttention = flags[list[i].ID]
 	}
 	return nil
-}
-
-// RecoveryCost is the cost of poor recovery: the value lost among customers
-// whose recovery failed (no purchase within 90 days of the case, or a
-// follow-through that found the problem unsolved), against those recovered.
-type RecoveryCost struct {
-	FailedCustomers      int   `json:"failed_customers"`
-	RecoveredCustomers   int   `json:"recovered_customers"`
-	FailedValueBefore    Money `json:"failed_value_before" doc:"Their purchases in the 365 days before the case."`
-	FailedValueAfter     Money `json:"failed_value_after" doc:"… in the 365 days after (so far)."`
-	ValueLost            Money `json:"value_lost" doc:"Σ max(0, before − after) over failed customers: the dollar cost of poor recovery."`
-	RecoveredValueBefore Money `json:"recovered_value_before"`
-	RecoveredValueAfter  Money `json:"recovered_value_after"`
-	GesturesFailed       Money `json:"gestures_failed" doc:"Gestures granted to customers whose recovery failed."`
-	GesturesRecovered    Money `json:"gestures_recovered"`
-}
-
-// RecoveryReport is the big picture of service recovery over a period.
-type RecoveryReport struct {
-	From                time.Time                `json:"from"`
-	To                  time.Time                `json:"to"`
-	Cases               int                      `json:"cases" doc:"Cases opened in the period (merged duplicates excluded)."`
-	TimeToFirstResponse recovery.Stat            `json:"time_to_first_response"`
-	TimeToResolution    recovery.Stat            `json:"time_to_resolution"`
-	ReopenRate          *float64                 `json:"reopen_rate" doc:"Resolved cases that were reopened at least once."`
-	SLATracked          int                      `json:"sla_tracked"`
-	SLAAttainment       *float64                 `json:"sla_attainment" doc:"Share of SLA-tracked cases that never breached."`
-	Recovery            recovery.RecoveryRate    `json:"recovery_rate" doc:"Customers still buying 90 days after a case, against similar customers without one."`
-	CostOfPoorRecovery  RecoveryCost             `json:"cost_of_poor_recovery"`
-	ByCategory          []recovery.CategoryCount `json:"by_category"`
-}
-
-func reportOut(r *recovery.Report) RecoveryReport {
-	c := r.CostOfPoorRecovery
-	return RecoveryReport{From: r.From, To: r.To, Cases: r.Cases, TimeToFirstResponse: r.TimeToFirstResponse,
-		TimeToResolution: r.TimeToResolution, ReopenRate: r.ReopenRate, SLATracked: r.SLATracked, SLAAttainment: r.SLAAttainment,
-		Recovery: r.Recovery, ByCategory: r.ByCategory,
-		CostOfPoorRecovery: RecoveryCost{FailedCustomers: c.FailedCustomers, RecoveredCustomers: c.RecoveredCustomers,
-			FailedValueBefore: moneyOut(c.FailedValueBefore), FailedValueAfter: moneyOut(c.FailedValueAfter),
-			ValueLost: moneyOut(c.ValueLost), RecoveredValueBefore: moneyOut(c.RecoveredValueBefore),
-			RecoveredValueAfter: moneyOut(c.RecoveredValueAfter), GesturesFailed: moneyOut(c.GesturesFailed),
-			GesturesRecovered: moneyOut(c.GesturesRecovered)}}
 }

@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -101,7 +97,7 @@ type CustomerPatch struct {
 	Tags                   []string        `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags when present."`
 }
 
-func (p *CustomerPatch) apply(c *fresco.Customer) {
+func (p *CustomerPatch) apply(c *fresco.Customer) error {
 	set(&c.ExternalID, p.ExternalID)
 	set(&c.Name, p.Name)
 	set(&c.Email, p.Email)
@@ -116,6 +112,7 @@ func (p *CustomerPatch) apply(c *fresco.Customer) {
 	if p.Tags != nil {
 		c.Tags = p.Tags
 	}
+	return nil
 }
 
 type customerListInput struct {
@@ -126,75 +123,53 @@ type customerListInput struct {
 	Tag               string `query:"tag"`
 }
 
-func (s *Server) customerRoutes() {
-	tags := []string{"Customers"}
-	register(s, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/customers",
-		Summary: "List customers", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *customerListInput) (*PageBody[Customer], error) {
-			list, next, err := s.db.ListCustomers(ctx, store.CustomerFilter{
-				Search: in.Search, AcquisitionSource: in.AcquisitionSource, ReferredBy: idPtr(in.ReferredBy),
-				Tag: in.Tag, Cursor: in.Cursor, Limit: in.Limit,
-			})
-			if err != nil {
-				return nil, err
-			}
-			out := page(list, next, customerOut)
-			if err := s.flagCustomers(ctx, out.Body.Items); err != nil { // service recovery
-				return nil, err
-			}
-			return out, nil
-		})
+func (s *Server) listCustomers(ctx context.Context, in *customerListInput) (*PageBody[Customer], error) {
+	list, next, err := s.db.ListCustomers(ctx, store.CustomerFilter{
+		Search: in.Search, AcquisitionSource: in.AcquisitionSource, ReferredBy: idPtr(in.ReferredBy),
+		Tag: in.Tag, Cursor: in.Cursor, Limit: in.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := page(list, next, customerOut)
+	if err := s.flagCustomers(ctx, out.Body.Items); err != nil { // service recovery
+		return nil, err
+	}
+	return out, nil
+}
 
-	register(s, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/customers",
-		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *struct{ Body CustomerInput }) (*Created[Customer], error) {
-			c := in.Body.domain()
-			if err := s.db.CreateCustomer(ctx, c); err != nil {
-				return nil, err
-			}
-			return &Created[Customer]{Location: fmt.Sprintf("%s/customers/%d", apiPrefix, c.ID), Body: customerOut(c)}, nil
-		})
+func (s *Server) createCustomer(ctx context.Context, in *struct{ Body CustomerInput }) (*Created[Customer], error) {
+	c := in.Body.domain()
+	if err := s.db.CreateCustomer(ctx, c); err != nil {
+		return nil, err
+	}
+	return &Created[Customer]{Location: fmt.Sprintf("%s/customers/%d", apiPrefix, c.ID), Body: customerOut(c)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/customers/{id}",
-		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*Tagged[Customer], error) {
-			c, err := s.db.Customer(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			out := customerOut(c)
-			if out.NeedsSpecialAttention, err = s.db.CustomerNeedsAttention(ctx, c.ID); err != nil { // service recovery
-				return nil, err
-			}
-			sum, err := s.db.CustomerSummary(ctx, c.ID)
-			if err != nil {
-				return nil, err
-			}
-			out.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
-				Items: sum.Items, FirstPurchase: sum.FirstPurchase, LastPurchase: sum.LastPurchase}
-			return tagged(out, c.Version), nil
-		})
+func (s *Server) getCustomer(ctx context.Context, in *IDParam) (*Tagged[Customer], error) {
+	out, err := getVersioned(ctx, s, customerEntity, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	c := &out.Body
+	if c.NeedsSpecialAttention, err = s.db.CustomerNeedsAttention(ctx, c.ID); err != nil { // service recovery
+		return nil, err
+	}
+	sum, err := s.db.CustomerSummary(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.Summary = &CustomerSummary{Purchases: sum.Purchases, Refunds: sum.Refunds, Revenue: moneyOut(sum.Revenue),
+		Items: sum.Items, FirstPurchase: sum.FirstPurchase, LastPurchase: sum.LastPurchase}
+	return out, nil
+}
 
-	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
-		Summary: "Change some fields of a customer", Tags: tags, Description: ifMatchAdvice,
-		Errors: []int{http.StatusPreconditionFailed}}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			IfMatchParam
-			Body CustomerPatch
-		}) (*Tagged[Customer], error) {
-			c, err := s.db.Customer(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			version, err := in.expectedVersion("customer", c.ID, c.Version)
-			if err != nil {
-				return nil, err
-			}
-			in.Body.apply(c)
-			if err := s.db.UpdateCustomerIfVersion(ctx, c, version); err != nil {
-				return nil, err
-			}
-			return tagged(customerOut(c), c.Version), nil
-		})
+func (s *Server) updateCustomer(ctx context.Context, in *patchInput[CustomerPatch]) (*Tagged[Customer], error) {
+	return patchVersioned(ctx, s, customerEntity, in.ID, in.IfMatchParam, in.Body.apply)
+}
+
+// customerEntity is a customer for GET and versioned PATCH.
+var customerEntity = versioned[fresco.Customer, Customer]{name: "customer", out: customerOut,
+	load: (*store.DB).Customer, save: (*store.DB).UpdateCustomerIfVersion,
+	ident: func(x *fresco.Customer) (int64, int64) { return x.ID, x.Version },
 }

@@ -133,11 +133,7 @@ func (s *Server) employeeRoutes() {
 	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",
 		Summary: "Get an employee", Tags: tags}, auth.Read,
 		func(ctx context.Context, in *IDParam) (*Tagged[Employee], error) {
-			e, err := s.db.Employee(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return tagged(employeeOut(e), e.Version), nil
+			return getVersioned(ctx, s, employeeEntity, in.ID)
 		})
 
 	register(s, huma.Operation{OperationID: "update-employee", Method: http.MethodPatch, Path: "/employees/{id}",
@@ -168,4 +164,10 @@ func (s *Server) employeeRoutes() {
 		}) (*struct{}, error) {
 			return nil, s.staff.SetPassword(ctx, staffActor(ctx), in.ID, in.Body.Password)
 		})
+}
+
+// employeeEntity is an employee for GET.
+var employeeEntity = versioned[fresco.Employee, Employee]{name: "employee", out: employeeOut,
+	load: (*store.DB).Employee, save: (*store.DB).UpdateEmployeeIfVersion,
+	ident: func(x *fresco.Employee) (int64, int64) { return x.ID, x.Version },
 }

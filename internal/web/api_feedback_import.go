@@ -28,29 +28,29 @@ const (
 
 var importScoreColumns = []string{feedback.TypeNPS, feedback.TypeCSAT, feedback.TypeCES}
 
-func importResponses(ctx context.Context, fb *feedback.Service, body []byte, actor string) (*ImportResult, error) {
+func importResponseLines(ctx context.Context, fb *feedback.Service, body []byte, actor string) (*ImportResult, error) {
 	if len(body) > maxImportBytes {
 		return nil, fresco.Errorf(fresco.ETOOLARGE, "an import holds at most %d MB", maxImportBytes>>20)
 	}
 	body = bytes.TrimPrefix(body, []byte("\ufeff"))
 	if !utf8.Valid(body) {
-		return nil, fbInvalid("body", "the CSV is not valid UTF-8")
+		return nil, invalidField("body", "%s", "the CSV is not valid UTF-8")
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
 	header, err := r.Read()
 	if err == io.EOF {
-		return nil, fbInvalid("body", "the CSV is empty: it needs a header line")
+		return nil, invalidField("body", "%s", "the CSV is empty: it needs a header line")
 	}
 	if err != nil {
-		return nil, fbInvalid("body", "line 1: "+err.Error())
+		return nil, invalidField("body", "%s", "line 1: "+err.Error())
 	}
 	cols := map[string]int{}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if _, dup := cols[name]; dup && name != "" {
-			return nil, fbInvalid("body", "line 1: column "+strconv.Quote(name)+" appears twice")
+			return nil, invalidField("body", "%s", "line 1: column "+strconv.Quote(name)+" appears twice")
 		}
 		cols[name] = i
 	}
@@ -61,7 +61,7 @@ func importResponses(ctx context.Context, fb *feedback.Service, body []byte, act
 			slices.Contains(feedback.ValueItems, name) || strings.HasPrefix(name, "rating:") {
 			continue
 		}
-		return nil, fbInvalid("body", "line 1: unknown column "+strconv.Quote(name)+"; known: "+strings.Join(known, ", ")+
+		return nil, invalidField("body", "%s", "line 1: unknown column "+strconv.Quote(name)+"; known: "+strings.Join(known, ", ")+
 			", the process-quality and value items, and rating:<name>")
 	}
 	res := &ImportResult{Errors: []ImportLineError{}}

@@ -15,7 +15,8 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// feedbackMatrix is the role matrix of the feedback API (api_feedback.go).
+// feedbackMatrix is the role matrix of the feedback API (responses, metrics,
+// listening posts, surveys, call tasks, categories and the classifier).
 func feedbackMatrix(s seed) []endpoint {
 	none := func(fresco.Role) any { return nil }
 	fixed := func(b string) func(fresco.Role) any { return func(fresco.Role) any { return b } }

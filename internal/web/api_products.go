@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -90,64 +86,36 @@ type productListInput struct {
 	Category string `query:"category"`
 }
 
-func (s *Server) productRoutes() {
-	tags := []string{"Products"}
-	register(s, huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: "/products",
-		Summary: "List products", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *productListInput) (*PageBody[Product], error) {
-			list, next, err := s.db.ListProducts(ctx, store.ProductFilter{Search: in.Search, Category: in.Category,
-				Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, productOut), nil
-		})
+func (s *Server) listProducts(ctx context.Context, in *productListInput) (*PageBody[Product], error) {
+	list, next, err := s.db.ListProducts(ctx, store.ProductFilter{Search: in.Search, Category: in.Category,
+		Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, productOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-product", Method: http.MethodPost, Path: "/products",
-		Summary: "Create a product", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write,
-		func(ctx context.Context, in *struct{ Body ProductInput }) (*Created[Product], error) {
-			p, err := in.Body.domain()
-			if err != nil {
-				return nil, err
-			}
-			if err := s.db.CreateProduct(ctx, p); err != nil {
-				return nil, err
-			}
-			return &Created[Product]{Location: fmt.Sprintf("%s/products/%d", apiPrefix, p.ID), Body: productOut(p)}, nil
-		})
+func (s *Server) createProduct(ctx context.Context, in *struct{ Body ProductInput }) (*Created[Product], error) {
+	p, err := in.Body.domain()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateProduct(ctx, p); err != nil {
+		return nil, err
+	}
+	return &Created[Product]{Location: fmt.Sprintf("%s/products/%d", apiPrefix, p.ID), Body: productOut(p)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-product", Method: http.MethodGet, Path: "/products/{id}",
-		Summary: "Get a product", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*Tagged[Product], error) {
-			p, err := s.db.Product(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return tagged(productOut(p), p.Version), nil
-		})
+func (s *Server) getProduct(ctx context.Context, in *IDParam) (*Tagged[Product], error) {
+	return getVersioned(ctx, s, productEntity, in.ID)
+}
 
-	register(s, huma.Operation{OperationID: "update-product", Method: http.MethodPatch, Path: "/products/{id}",
-		Summary: "Change some fields of a product", Tags: tags, Description: ifMatchAdvice,
-		Errors: []int{http.StatusPreconditionFailed}}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			IfMatchParam
-			Body ProductPatch
-		}) (*Tagged[Product], error) {
-			p, err := s.db.Product(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			version, err := in.expectedVersion("product", p.ID, p.Version)
-			if err != nil {
-				return nil, err
-			}
-			if err := in.Body.apply(p); err != nil {
-				return nil, err
-			}
-			if err := s.db.UpdateProductIfVersion(ctx, p, version); err != nil {
-				return nil, err
-			}
-			return tagged(productOut(p), p.Version), nil
-		})
+func (s *Server) updateProduct(ctx context.Context, in *patchInput[ProductPatch]) (*Tagged[Product], error) {
+	return patchVersioned(ctx, s, productEntity, in.ID, in.IfMatchParam, in.Body.apply)
+}
+
+// productEntity is a product for GET and versioned PATCH.
+var productEntity = versioned[fresco.Product, Product]{name: "product", out: productOut,
+	load: (*store.DB).Product, save: (*store.DB).UpdateProductIfVersion,
+	ident: func(x *fresco.Product) (int64, int64) { return x.ID, x.Version },
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -142,75 +141,59 @@ type purchaseListInput struct {
 	To         string `query:"to" doc:"Purchased before this time, or on or before this date."`
 }
 
-func (s *Server) purchaseRoutes() {
-	tags := []string{"Purchases"}
-	register(s, huma.Operation{OperationID: "list-purchases", Method: http.MethodGet, Path: "/purchases",
-		Summary: "List purchases with their lines", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *purchaseListInput) (*PageBody[Purchase], error) {
-			var v fresco.Validation
-			f := store.PurchaseFilter{CustomerID: idPtr(in.CustomerID), LocationID: idPtr(in.LocationID),
-				ServedBy: idPtr(in.ServedBy), From: parseTimeParam(&v, "from", in.From, false),
-				To: parseTimeParam(&v, "to", in.To, true), Cursor: in.Cursor, Limit: in.Limit}
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			list, next, err := s.db.ListPurchases(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, purchaseOut), nil
-		})
+func (s *Server) listPurchases(ctx context.Context, in *purchaseListInput) (*PageBody[Purchase], error) {
+	var v fresco.Validation
+	f := store.PurchaseFilter{CustomerID: idPtr(in.CustomerID), LocationID: idPtr(in.LocationID),
+		ServedBy: idPtr(in.ServedBy), From: parseTimeParam(&v, "from", in.From, false),
+		To: parseTimeParam(&v, "to", in.To, true), Cursor: in.Cursor, Limit: in.Limit}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, next, err := s.db.ListPurchases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, purchaseOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-purchase", Method: http.MethodPost, Path: "/purchases",
-		Summary: "Record a purchase", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "To send many purchases, or to make retries safe, use POST /api/v1/purchases:batch. " +
-			"A rejected purchase (422) names every bad field at once, as a rejected item of a batch does.",
-		Middlewares: huma.Middlewares{s.allPurchaseProblems}}, auth.Write,
-		func(ctx context.Context, in *struct{ Body PurchaseInput }) (*Created[Purchase], error) {
-			p, err := in.Body.domain()
-			if err != nil {
-				return nil, err
-			}
-			if err := s.db.CreatePurchase(ctx, p); err != nil {
-				return nil, err
-			}
-			return &Created[Purchase]{Location: fmt.Sprintf("%s/purchases/%d", apiPrefix, p.ID), Body: purchaseOut(p)}, nil
-		})
+func (s *Server) createPurchase(ctx context.Context, in *struct{ Body PurchaseInput }) (*Created[Purchase], error) {
+	p, err := in.Body.domain()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.CreatePurchase(ctx, p); err != nil {
+		return nil, err
+	}
+	return &Created[Purchase]{Location: fmt.Sprintf("%s/purchases/%d", apiPrefix, p.ID), Body: purchaseOut(p)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "get-purchase", Method: http.MethodGet, Path: "/purchases/{id}",
-		Summary: "Get a purchase with its lines", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[Purchase], error) {
-			p, err := s.db.Purchase(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[Purchase]{Body: purchaseOut(p)}, nil
-		})
+func (s *Server) getPurchase(ctx context.Context, in *IDParam) (*One[Purchase], error) {
+	p, err := s.db.Purchase(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[Purchase]{Body: purchaseOut(p)}, nil
+}
 
-	register(s, huma.Operation{OperationID: "update-purchase", Method: http.MethodPatch, Path: "/purchases/{id}",
-		Summary: "Change some fields of a purchase", Tags: tags}, auth.Write,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body PurchasePatch
-		}) (*One[Purchase], error) {
-			p, err := s.db.Purchase(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			if err := in.Body.apply(p); err != nil {
-				return nil, err
-			}
-			if err := s.db.UpdatePurchase(ctx, p); err != nil {
-				return nil, err
-			}
-			// Read back: the store resolves SKUs and product ids on the lines.
-			if p, err = s.db.Purchase(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			return &One[Purchase]{Body: purchaseOut(p)}, nil
-		})
-
-	s.batchRoute()
+func (s *Server) updatePurchase(ctx context.Context, in *struct {
+	IDParam
+	Body PurchasePatch
+}) (*One[Purchase], error) {
+	p, err := s.db.Purchase(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Body.apply(p); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdatePurchase(ctx, p); err != nil {
+		return nil, err
+	}
+	// Read back: the store resolves SKUs and product ids on the lines.
+	if p, err = s.db.Purchase(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	return &One[Purchase]{Body: purchaseOut(p)}, nil
 }
 
 // allPurchaseProblems makes POST /purchases report every problem of a bad

@@ -67,35 +67,22 @@ type logoutResponse struct {
 	SetCookie *http.Cookie `header:"Set-Cookie"`
 }
 
-func (s *Server) sessionRoutes() {
-	tags := []string{"Session"}
-	register(s, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/session",
-		Summary: "Log in", Tags: tags, Security: []map[string][]string{},
-		Description: "Checks an e-mail address and password and sets the session cookie. Failed logins are " +
-			"limited per account and per address (429 with Retry-After); an unknown account fails like a wrong password.",
-		Errors: []int{http.StatusTooManyRequests}}, permPublic,
-		func(ctx context.Context, in *loginRequest) (*sessionResponse, error) {
-			id, emp, err := s.auth.Login(ctx, in.Body.Email, in.Body.Password, in.remoteAddr)
-			if err != nil {
-				return nil, err
-			}
-			return &sessionResponse{SetCookie: s.auth.Cookie(id, in.tls),
-				Body: meOut(&auth.Principal{Role: emp.Role, Employee: emp})}, nil
-		})
+func (s *Server) login(ctx context.Context, in *loginRequest) (*sessionResponse, error) {
+	id, emp, err := s.auth.Login(ctx, in.Body.Email, in.Body.Password, in.remoteAddr)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionResponse{SetCookie: s.auth.Cookie(id, in.tls),
+		Body: meOut(&auth.Principal{Role: emp.Role, Employee: emp})}, nil
+}
 
-	register(s, huma.Operation{OperationID: "whoami", Method: http.MethodGet, Path: "/session",
-		Summary: "Who am I", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *struct{}) (*One[Me], error) {
-			return &One[Me]{Body: meOut(principal(ctx))}, nil
-		})
+func (s *Server) whoami(ctx context.Context, in *struct{}) (*One[Me], error) {
+	return &One[Me]{Body: meOut(principal(ctx))}, nil
+}
 
-	register(s, huma.Operation{OperationID: "logout", Method: http.MethodDelete, Path: "/session",
-		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent, Security: []map[string][]string{},
-		Description: "Ends the session in the cookie and clears the cookie."}, permPublic,
-		func(ctx context.Context, in *logoutRequest) (*logoutResponse, error) {
-			if err := s.auth.Logout(ctx, in.Session); err != nil {
-				return nil, err
-			}
-			return &logoutResponse{SetCookie: s.auth.ExpiredCookie(in.tls)}, nil
-		})
+func (s *Server) logout(ctx context.Context, in *logoutRequest) (*logoutResponse, error) {
+	if err := s.auth.Logout(ctx, in.Session); err != nil {
+		return nil, err
+	}
+	return &logoutResponse{SetCookie: s.auth.ExpiredCookie(in.tls)}, nil
 }

@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -41,38 +37,28 @@ type APITokenInput struct {
 	Role string `json:"role" enum:"owner,manager,agent,analyst"`
 }
 
-func (s *Server) tokenRoutes() {
-	tags := []string{"API tokens"}
-	register(s, huma.Operation{OperationID: "list-tokens", Method: http.MethodGet, Path: "/tokens",
-		Summary: "List API tokens", Tags: tags}, auth.ManageUsers,
-		func(ctx context.Context, in *struct{}) (*PageBody[APIToken], error) {
-			list, err := s.db.ListAPITokens(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, "", tokenOut), nil
-		})
+func (s *Server) listTokens(ctx context.Context, in *struct{}) (*PageBody[APIToken], error) {
+	list, err := s.db.ListAPITokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, "", tokenOut), nil
+}
 
-	register(s, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/tokens",
-		Summary: "Create an API token", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "The response holds the token; it is not stored and cannot be shown again."}, auth.ManageUsers,
-		func(ctx context.Context, in *struct{ Body APITokenInput }) (*Created[NewAPIToken], error) {
-			token, t, err := s.auth.CreateAPIToken(ctx, in.Body.Name, fresco.Role(in.Body.Role))
-			if err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "create", "api_token", t.ID, map[string]any{"name": t.Name, "role": t.Role})
-			return &Created[NewAPIToken]{Location: fmt.Sprintf("%s/tokens/%d", apiPrefix, t.ID),
-				Body: NewAPIToken{APIToken: tokenOut(t), Token: token}}, nil
-		})
+func (s *Server) createToken(ctx context.Context, in *struct{ Body APITokenInput }) (*Created[NewAPIToken], error) {
+	token, t, err := s.auth.CreateAPIToken(ctx, in.Body.Name, fresco.Role(in.Body.Role))
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "api_token", t.ID, map[string]any{"name": t.Name, "role": t.Role})
+	return &Created[NewAPIToken]{Location: fmt.Sprintf("%s/tokens/%d", apiPrefix, t.ID),
+		Body: NewAPIToken{APIToken: tokenOut(t), Token: token}}, nil
+}
 
-	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
-		Summary: "Revoke an API token", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageUsers,
-		func(ctx context.Context, in *IDParam) (*struct{}, error) {
-			if err := s.db.RevokeAPIToken(ctx, in.ID); err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "revoke", "api_token", in.ID, nil)
-			return nil, nil
-		})
+func (s *Server) revokeToken(ctx context.Context, in *IDParam) (*struct{}, error) {
+	if err := s.db.RevokeAPIToken(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "revoke", "api_token", in.ID, nil)
+	return nil, nil
 }

@@ -252,3 +252,15 @@ func (p IfMatchParam) expectedVersion(what string, id, current int64) (int64, er
 		Fields: []fresco.FieldError{{Field: "header.If-Match",
 			Message: fmt.Sprintf("%s is not the current ETag, %s: read the record again and redo your change", header, etag(current))}}}
 }
+
+// ItemList is a list that is not paged.
+type ItemList[T any] struct {
+	Items []T `json:"items"`
+}
+
+// invalidField is the validation error of one field.
+func invalidField(field, format string, args ...any) error {
+	var v fresco.Validation
+	v.Add(field, format, args...)
+	return v.Err()
+}

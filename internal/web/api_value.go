@@ -5,13 +5,9 @@ package web
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/value"
 )
@@ -97,81 +93,65 @@ type refitOutput struct {
 	Body RefitQueued
 }
 
-func (s *Server) valueRoutes(svc *value.Service) {
-	tags := []string{"Lifetime value"}
-	register(s, huma.Operation{OperationID: "clv-calculator", Method: http.MethodGet, Path: "/clv/calculator",
-		Summary: "The lifetime-value calculator: an average customer against a loyal one", Tags: tags,
-		Description: "lifetime value = purchases per lifetime × items per purchase × average price × margin − acquisition cost, " +
-			"where acquisition cost = marketing spend in the period ÷ customers whose first purchase falls in it. " +
-			"Every input can be overridden."}, auth.Read,
-		func(ctx context.Context, in *calculatorInput) (*One[*value.Calculation], error) {
-			var v fresco.Validation
-			c := calcInputFromQuery(&v, in)
-			if err := v.Err(); err != nil {
-				return nil, err
-			}
-			out, err := svc.Calculator(ctx, c)
-			if err != nil {
-				return nil, err
-			}
-			return &One[*value.Calculation]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "clv-summary", Method: http.MethodGet, Path: "/clv/summary",
-		Summary: "CLV distribution, totals and the fitted models of the last refit", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *clvSummaryInput) (*One[*value.Summary], error) {
-			out, err := svc.Summary(ctx, in.Bins)
-			if err != nil {
-				return nil, err
-			}
-			return &One[*value.Summary]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "clv-pareto", Method: http.MethodGet, Path: "/clv/pareto",
-		Summary: "Cumulative share of profit (or revenue, CLV) by share of customers, best first", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *paretoInput) (*One[*value.Pareto], error) {
-			out, err := svc.Pareto(ctx, in.Metric, in.Points, in.Top)
-			if err != nil {
-				return nil, err
-			}
-			return &One[*value.Pareto]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "clv-segments", Method: http.MethodGet, Path: "/clv/segments",
-		Summary: "RFM segments with customers, revenue, profit and average CLV; mercenaries and apostles", Tags: tags}, auth.Read,
-		func(ctx context.Context, _ *struct{}) (*One[*value.SegmentTable], error) {
-			out, err := svc.Segments(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return &One[*value.SegmentTable]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "clv-customers", Method: http.MethodGet, Path: "/clv/customers",
-		Summary: "Customers' lifetime values, by segment or flag", Tags: tags,
-		Description: "Paged like every list. Sorted by a value, the cursor is a keyset on (value, customer id): " +
-			"each customer appears once across the pages even when many share a value."}, auth.Read,
-		func(ctx context.Context, in *clvListInput) (*One[CLVList], error) {
-			items, next, err := svc.ListPage(ctx, value.ListFilter{Segment: in.Segment, Flag: in.Flag, Sort: in.Sort,
-				Limit: in.Limit, Cursor: in.Cursor})
-			if err != nil {
-				return nil, err
-			}
-			return &One[CLVList]{Body: CLVList{Items: items, NextCursor: next}}, nil
-		})
-	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
-		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*One[*value.CustomerDetail], error) {
-			out, err := svc.Customer(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &One[*value.CustomerDetail]{Body: out}, nil
-		})
-	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,
-		Summary: "Queue a refit of the lifetime-value models over all purchases", Tags: tags}, auth.ManageEmployees,
-		func(ctx context.Context, _ *struct{}) (*refitOutput, error) {
-			id, err := svc.EnqueueRefit(ctx)
-			if err != nil {
-				return nil, err
-			}
-			s.audit(ctx, "clv.refit", "job", id, nil)
-			return &refitOutput{Body: RefitQueued{JobID: id, Kind: value.RefitKind}}, nil
-		})
+func (s *Server) clvCalculator(ctx context.Context, in *calculatorInput) (*One[*value.Calculation], error) {
+	var v fresco.Validation
+	c := calcInputFromQuery(&v, in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	out, err := s.value.Calculator(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.Calculation]{Body: out}, nil
+}
+
+func (s *Server) clvSummary(ctx context.Context, in *clvSummaryInput) (*One[*value.Summary], error) {
+	out, err := s.value.Summary(ctx, in.Bins)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.Summary]{Body: out}, nil
+}
+
+func (s *Server) clvPareto(ctx context.Context, in *paretoInput) (*One[*value.Pareto], error) {
+	out, err := s.value.Pareto(ctx, in.Metric, in.Points, in.Top)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.Pareto]{Body: out}, nil
+}
+
+func (s *Server) clvSegments(ctx context.Context, _ *struct{}) (*One[*value.SegmentTable], error) {
+	out, err := s.value.Segments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.SegmentTable]{Body: out}, nil
+}
+
+func (s *Server) clvCustomers(ctx context.Context, in *clvListInput) (*One[CLVList], error) {
+	items, next, err := s.value.ListPage(ctx, value.ListFilter{Segment: in.Segment, Flag: in.Flag, Sort: in.Sort,
+		Limit: in.Limit, Cursor: in.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	return &One[CLVList]{Body: CLVList{Items: items, NextCursor: next}}, nil
+}
+
+func (s *Server) customerValue(ctx context.Context, in *IDParam) (*One[*value.CustomerDetail], error) {
+	out, err := s.value.Customer(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.CustomerDetail]{Body: out}, nil
+}
+
+func (s *Server) clvRefit(ctx context.Context, _ *struct{}) (*refitOutput, error) {
+	id, err := s.value.EnqueueRefit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "clv.refit", "job", id, nil)
+	return &refitOutput{Body: RefitQueued{JobID: id, Kind: value.RefitKind}}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 // middleware wraps the mux in the layers every request passes, outermost
@@ -219,7 +220,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // problemFromError writes err as a problem from a plain net/http handler.
 func (s *Server) problemFromError(w http.ResponseWriter, r *http.Request, err error) {
-	status := StatusOf(err)
+	status := httperr.Status(err)
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -2,15 +2,12 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
-	"time"
 
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
@@ -22,33 +19,6 @@ func TestRecoverPanics(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Code != 500 || w.Header().Get("Content-Type") != "application/problem+json" {
 		t.Errorf("panic = %d %s %s", w.Code, w.Header(), w.Body)
-	}
-}
-
-func TestStatusOf(t *testing.T) {
-	t.Parallel()
-	for err, want := range map[error]int{
-		fresco.Errorf(fresco.EINVALID, "x"):           422,
-		fresco.Errorf(fresco.ENOTFOUND, "x"):          404,
-		fresco.Errorf(fresco.ECONFLICT, "x"):          409,
-		fresco.Errorf(fresco.EUNAUTHORIZED, "x"):      401,
-		fresco.Errorf(fresco.EFORBIDDEN, "x"):         403,
-		fresco.Errorf(fresco.ERATELIMIT, "x"):         429,
-		fresco.Errorf(fresco.ETOOLARGE, "x"):          413,
-		fresco.Errorf(fresco.ESTALE, "x"):             412,
-		&auth.RateLimitError{RetryAfter: time.Minute}: 429,
-		errors.New("disk on fire"):                    500,
-	} {
-		if got := StatusOf(err); got != want {
-			t.Errorf("StatusOf(%v) = %d, want %d", err, got, want)
-		}
-	}
-	// Every code has a status.
-	for _, code := range []string{fresco.ECONFLICT, fresco.EINTERNAL, fresco.EINVALID, fresco.ENOTFOUND,
-		fresco.EUNAUTHORIZED, fresco.EFORBIDDEN, fresco.ERATELIMIT, fresco.ETOOLARGE, fresco.ESTALE} {
-		if _, ok := statusByCode[code]; !ok {
-			t.Errorf("no status for %s", code)
-		}
 	}
 }
 

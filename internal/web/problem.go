@@ -13,31 +13,8 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
-
-// This file is the one place where fresco error codes become HTTP statuses.
-
-// statusByCode maps every fresco error code to its HTTP status.
-var statusByCode = map[string]int{
-	fresco.EINVALID:      http.StatusUnprocessableEntity,
-	fresco.ENOTFOUND:     http.StatusNotFound,
-	fresco.ECONFLICT:     http.StatusConflict,
-	fresco.EUNAUTHORIZED: http.StatusUnauthorized,
-	fresco.EFORBIDDEN:    http.StatusForbidden,
-	fresco.ERATELIMIT:    http.StatusTooManyRequests,
-	fresco.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	fresco.ESTALE:        http.StatusPreconditionFailed,
-	fresco.EINTERNAL:     http.StatusInternalServerError,
-}
-
-// StatusOf returns the HTTP status for err: by its fresco error code, and
-// 500 for anything uncoded.
-func StatusOf(err error) int {
-	if s, ok := statusByCode[fresco.ErrorCode(err)]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
-}
 
 // Problem is an RFC 9457 problem document as Fresco writes it: huma's
 // ErrorModel, whose "errors" list names each bad field by location
@@ -76,7 +53,7 @@ func problemDetails(fields []fresco.FieldError) []*huma.ErrorDetail {
 // apiError converts an error from a handler into the problem huma writes.
 // Internal errors are logged and not described.
 func (s *Server) apiError(ctx context.Context, err error) error {
-	status := StatusOf(err)
+	status := httperr.Status(err)
 	msg := fresco.ErrorMessage(err)
 	if status >= 500 {
 		s.log.ErrorContext(ctx, "request failed", "err", err)

@@ -3,140 +3,430 @@ package web
 import (
 	"net/http"
 
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fresco-cx/fresco/internal/auth"
+
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
-// routes registers every route the server has. Keep it that way: one file
-// to read to know what the server answers.
+// routes registers every route the server has, each with its role rule:
+// one file to read to know what the server answers and to whom. Every route
+// goes through register (API operations) or handle, which record it in the
+// route table that routes_test.go walks.
 func (s *Server) routes(mux *http.ServeMux) error {
-	// Health and metrics.
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
+	s.handle(mux, PlainRoute, "GET /healthz", permPublic, s.handleHealthz)
+	s.handle(mux, PlainRoute, "GET /readyz", permPublic, s.handleReadyz)
+	// Scrapers may be asked for a token (Deps.MetricsToken).
+	s.handle(mux, PlainRoute, "GET /metrics", permPublic, s.metricsHandler().ServeHTTP)
 
-	// JSON API under /api/v1 (huma; every operation in api_*.go goes through
-	// register, which enforces its role). huma also serves the OpenAPI
-	// document at /api/openapi.json (and .yaml), docs at /api/docs and
-	// schemas under /api/schemas/.
-	s.sessionRoutes()                                // POST/GET/DELETE /api/v1/session
-	s.customerRoutes()                               // /api/v1/customers[/{id}]
-	s.productRoutes()                                // /api/v1/products[/{id}]
-	s.employeeRoutes()                               // /api/v1/employees[/{id}[/password]]
-	s.placeRoutes()                                  // /api/v1/locations[/{id}], /api/v1/teams[/{id}], /api/v1/marketing-spend
-	s.purchaseRoutes()                               // /api/v1/purchases[/{id}], POST /api/v1/purchases:batch
-	s.tokenRoutes()                                  // /api/v1/tokens[/{id}]
-	mux.HandleFunc("GET /api/docs", s.handleAPIDocs) // human-readable reference of the OpenAPI document
+	// The JSON API under /api/v1. huma also serves the OpenAPI document at
+	// /api/openapi.json (and .yaml) and schemas under /api/schemas/.
+	s.apiRoutes()
+	s.handle(mux, PlainRoute, "GET /api/docs", permPublic, s.handleAPIDocs) // a readable reference of the OpenAPI document
+	// Server-sent events: an employee's own notifications, or everybody's
+	// for an owner's or manager's token (the handler tells them apart).
+	s.handle(mux, PlainRoute, "GET "+apiPrefix+"/events/stream", auth.Read, s.handleEventStream)
+	s.handle(mux, PlainRoute, "/api/", permPublic, s.handleAPINotFound)
 
-	// Service recovery (internal/recovery) ---------------------------------
-	// /api/v1/cases[/{id}[/transfer|notes|responses|customer-replies|wait|
-	// resume|resolve|close|reopen|merge|involved|holds[/end]|gestures|tasks]],
-	// /api/v1/gestures[/{id}/approve|reject], /api/v1/approvals,
-	// /api/v1/tasks[/{id}/complete], /api/v1/sla-policies[/{id}],
-	// /api/v1/authority-limits, /api/v1/recovery/alerts,
-	// /api/v1/reports/recovery (api_cases.go)
-	if err := s.caseRoutes(); err != nil {
-		return err
-	}
-	// End of service recovery ------------------------------------------------
+	// Public, rate-limited survey links and the widget (survey.go).
+	lim := newSurveyLimits(s.now)
+	s.handle(mux, PlainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
+	s.handle(mux, PlainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
+	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
+	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
+	s.handle(mux, PlainRoute, "POST /w/{survey}", permPublic, s.limited(lim.submit, s.submitWidgetSurvey))
 
-	// Closed loop and notifications (internal/loop, internal/notify) --------
-	// /api/v1/webhooks[/{id}[/deliveries]], /api/v1/followups[/{id}[:close]],
-	// /api/v1/loop/satisfied-leaving, /api/v1/notifications[:read],
-	// GET /api/v1/events/stream (server-sent events) (api_loop.go)
-	s.loopRoutes(mux)
-	// End of closed loop --------------------------------------------------------
-
-	// Lifetime value (internal/value) ----------------------------------------
-	// /api/v1/clv/calculator|summary|pareto|segments|customers, POST
-	// /api/v1/clv/refit, /api/v1/customers/{id}/value (api_value.go)
-	s.valueRoutes(s.value)
-	// End of lifetime value --------------------------------------------------
-
-	// Listening posts and feedback (internal/feedback) ----------------------
-	// /api/v1/responses[/{id}[/categories]], POST /api/v1/responses:import,
-	// /api/v1/metrics/nps|csat|ces|breakdown|trend|distribution|drivers,
-	// /api/v1/listening-posts[/{id}[/uses]], /api/v1/reports/acquisition,
-	// /api/v1/surveys[/{id}[/invitations]], /api/v1/call-tasks[/script|
-	// /{id}/outcome|:sweep], /api/v1/feedback/categories|classifier[:train]|
-	// suggest (api_feedback.go). Public, rate-limited: GET/POST /s/{token}
-	// (survey links), GET /widget.js and GET/POST /w/{survey} (survey.go).
-	s.feedbackRoutes()
-	s.surveyRoutes(mux)
-	// End of listening posts and feedback ------------------------------------
-
-	mux.HandleFunc("/api/", s.handleAPINotFound)
-
-	// UI routes (internal/web/ui)
 	return s.uiRoutes(mux)
 }
 
-// UI routes (internal/web/ui) ------------------------------------------------
-//
-// uiRoutes registers the server-rendered UI. The UI engineer owns this
-// function's body: construct the UI here with ui.New(ui.Deps{…}) — s.db,
-// s.log, s.now and s.auth (login/logout, auth.PrincipalFrom) are available —
-// and add one mux.Handle line per page, e.g.
-//
-//	mux.Handle("GET /customers", u.Customers())
-//
-// Every request already passes logging, metrics, panic recovery,
-// http.CrossOriginProtection and s.auth.Authenticate (see middleware.go), so
-// pages call auth.PrincipalFrom(r.Context()) to find the user.
+// uiRoutes registers the server-rendered UI (internal/web/ui). Every
+// request has already passed logging, metrics, panic recovery, cross-origin
+// protection and authentication (middleware.go).
 func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	u, err := ui.New(ui.Deps{DB: s.db, Auth: s.auth, Logger: s.log, Now: s.now,
-		Attention: ui.CaseAttention(s.db), // service recovery: the special-attention banner
-		Recovery:  s.recovery,             // service recovery: the case page's actions
-		Staff:     s.staff,                // employee administration
-		// Lifetime value (internal/value): the profile's CLV panel.
-		Insights: ui.ValueInsights(s.value),
+		Attention: ui.CaseAttention(s.db), // the special-attention banner of open recovery cases
+		Recovery:  s.recovery,
+		Insights:  ui.ValueInsights(s.value), // the profile's lifetime-value panel
+		Loop:      s.loop,
+		Feedback:  s.feedback,
+		Value:     s.value,
+		Staff:     s.staff, // employee administration
 	})
 	if err != nil {
 		return err
 	}
-	mux.HandleFunc("GET "+ui.StaticPrefix, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
+	// page registers a UI page that only roles with perm may use.
+	page := func(pattern string, perm auth.Permission, h http.HandlerFunc) {
+		if perm != permPublic {
+			h = u.Only(perm, h)
+		}
+		s.handle(mux, UIPage, pattern, perm, h)
+	}
+	s.handle(mux, PlainRoute, "GET "+ui.StaticPrefix, permPublic, u.Static) // embedded CSS, JS, vendored ECharts; versioned URLs
 
-	mux.HandleFunc("GET /login", u.LoginPage)
-	mux.HandleFunc("POST /login", u.Login)
-	mux.HandleFunc("POST /logout", u.Logout)
+	page("GET /login", permPublic, u.LoginPage)
+	page("POST /login", permPublic, u.Login)
+	page("POST /logout", permPublic, u.Logout)
 
-	mux.HandleFunc("GET /{$}", u.Home) // → /customers
-	mux.HandleFunc("GET /customers", u.Customers)
-	mux.HandleFunc("GET /customers/{id}", u.Customer)
-	mux.HandleFunc("GET /purchases", u.Purchases)
-	mux.HandleFunc("GET /cases", u.Cases)                    // service recovery: the inbox (ui/cases.go)
-	mux.HandleFunc("GET /cases/{id}", u.Case)                // service recovery: a case and its timeline
-	mux.HandleFunc("POST /cases/{id}/actions", u.CaseAction) // service recovery: the case page's forms
+	page("GET /{$}", auth.Read, u.Home) // → /customers
+	page("GET /customers", auth.Read, u.Customers)
+	page("GET /customers/{id}", auth.Read, u.Customer)
+	page("GET /purchases", auth.Read, u.Purchases)
 
-	// Closed loop (ui/loop.go): follow-ups and satisfied-but-leaving; the
-	// live notification bell on every page is static/loop.js.
-	mux.HandleFunc("GET /followups", u.FollowUps(s.loop))
-	mux.HandleFunc("GET /followups/{id}", u.FollowUp(s.loop))
-	mux.HandleFunc("POST /followups/{id}/close", u.CloseFollowUp(s.loop))
-	mux.HandleFunc("GET /loop/satisfied-leaving", u.SatisfiedLeaving(s.loop))
+	// Service recovery (ui/cases.go): the inbox, a case and its timeline,
+	// and the case page's forms.
+	page("GET /cases", auth.Read, u.Cases)
+	page("GET /cases/{id}", auth.Read, u.Case)
+	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
 
-	// Lifetime value (ui/value.go): the CLV page.
-	mux.HandleFunc("GET /value", u.ValuePage(s.value))
-	mux.HandleFunc("POST /value/refit", u.ValuePage(s.value)) // managers and owners
+	// Closed loop (ui/loop.go); the live notification bell on every page is
+	// static/loop.js.
+	page("GET /followups", auth.Read, u.FollowUps)
+	page("GET /followups/{id}", auth.Read, u.FollowUp)
+	page("POST /followups/{id}/close", auth.Write, u.CloseFollowUp)
+	page("GET /loop/satisfied-leaving", auth.Read, u.SatisfiedLeaving)
 
-	// Listening posts and feedback (internal/feedback): ui/feedback.go ----
-	fb := s.feedback
-	mux.HandleFunc("GET /feedback", u.FeedbackPage(fb))                           // dashboard with charts
-	mux.HandleFunc("GET /feedback/comments", u.FeedbackComments(fb))              // sentiment, categories, classifier
-	mux.HandleFunc("POST /feedback/comments/{id}", u.FeedbackCategorise(fb))      // staff assign categories
-	mux.HandleFunc("POST /feedback/categories", u.FeedbackTaxonomy(fb))           // edit the taxonomy
-	mux.HandleFunc("POST /feedback/classifier", u.FeedbackTrain(fb))              // retrain
-	mux.HandleFunc("GET /feedback/calls", u.FeedbackCalls(fb))                    // my follow-up calls
-	mux.HandleFunc("POST /feedback/calls/{id}", u.FeedbackCallOutcome(fb))        // record a call
-	mux.HandleFunc("GET /feedback/surveys", u.FeedbackSurveys(fb))                // surveys, widget snippet
-	mux.HandleFunc("POST /feedback/surveys", u.FeedbackCreateSurvey(fb))          // quick survey form
-	mux.HandleFunc("POST /feedback/surveys/{id}/links", u.FeedbackCreateLink(fb)) // a signed survey link
-	// End of listening posts and feedback ------------------------------------
+	// Lifetime value (ui/value.go).
+	page("GET /value", auth.Read, u.ValuePage)
+	page("POST /value/refit", auth.ManageEmployees, u.ValuePage)
 
-	mux.HandleFunc("GET /employees", u.Employees)
-	mux.HandleFunc("GET /employees/new", u.NewEmployee)
-	mux.HandleFunc("POST /employees", u.CreateEmployee)
-	mux.HandleFunc("POST /employees/{id}/deactivate", u.DeactivateEmployee)
-	mux.HandleFunc("POST /employees/{id}/activate", u.ActivateEmployee)
-	mux.HandleFunc("POST /employees/{id}/password", u.ResetPassword)
+	// Listening posts and feedback (ui/feedback.go).
+	page("GET /feedback", auth.Read, u.FeedbackPage)                             // dashboard with charts
+	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
+	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
+	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
+	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // retrain
+	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
+	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
+	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
+	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
+	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
+
+	page("GET /employees", auth.ManageEmployees, u.Employees)
+	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
+	page("POST /employees", auth.ManageUsers, u.CreateEmployee)
+	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
+	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
+	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
 	return nil
+}
+
+// apiRoutes registers the JSON API, one resource after another.
+func (s *Server) apiRoutes() {
+	// Session: logging in and out (api_session.go).
+	tags := []string{"Session"}
+	register(s, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/session",
+		Summary: "Log in", Tags: tags, Security: []map[string][]string{},
+		Description: "Checks an e-mail address and password and sets the session cookie. Failed logins are " +
+			"limited per account and per address (429 with Retry-After); an unknown account fails like a wrong password.",
+		Errors: []int{http.StatusTooManyRequests}}, permPublic, s.login)
+	register(s, huma.Operation{OperationID: "whoami", Method: http.MethodGet, Path: "/session",
+		Summary: "Who am I", Tags: tags}, auth.Read, s.whoami)
+	register(s, huma.Operation{OperationID: "logout", Method: http.MethodDelete, Path: "/session",
+		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent, Security: []map[string][]string{},
+		Description: "Ends the session in the cookie and clears the cookie."}, permPublic, s.logout)
+
+	// Customers (api_customers.go).
+	tags = []string{"Customers"}
+	register(s, huma.Operation{OperationID: "list-customers", Method: http.MethodGet, Path: "/customers",
+		Summary: "List customers", Tags: tags}, auth.Read, s.listCustomers)
+	register(s, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/customers",
+		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createCustomer)
+	register(s, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/customers/{id}",
+		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read, s.getCustomer)
+	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
+		Summary: "Change some fields of a customer", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateCustomer)
+
+	// Products (api_products.go).
+	tags = []string{"Products"}
+	register(s, huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: "/products",
+		Summary: "List products", Tags: tags}, auth.Read, s.listProducts)
+	register(s, huma.Operation{OperationID: "create-product", Method: http.MethodPost, Path: "/products",
+		Summary: "Create a product", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createProduct)
+	register(s, huma.Operation{OperationID: "get-product", Method: http.MethodGet, Path: "/products/{id}",
+		Summary: "Get a product", Tags: tags}, auth.Read, s.getProduct)
+	register(s, huma.Operation{OperationID: "update-product", Method: http.MethodPatch, Path: "/products/{id}",
+		Summary: "Change some fields of a product", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateProduct)
+
+	// Employees (api_employees.go).
+	s.employeeRoutes()
+
+	// Locations, teams and marketing spend (api_locations.go, api_teams.go,
+	// api_marketing_spend.go).
+	tags = []string{"Locations"}
+	register(s, huma.Operation{OperationID: "list-locations", Method: http.MethodGet, Path: "/locations",
+		Summary: "List locations", Tags: tags}, auth.Read, s.listLocations)
+	register(s, huma.Operation{OperationID: "create-location", Method: http.MethodPost, Path: "/locations",
+		Summary: "Create a location", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.createLocation)
+	register(s, huma.Operation{OperationID: "get-location", Method: http.MethodGet, Path: "/locations/{id}",
+		Summary: "Get a location", Tags: tags}, auth.Read, s.getLocation)
+	register(s, huma.Operation{OperationID: "update-location", Method: http.MethodPatch, Path: "/locations/{id}",
+		Summary: "Change some fields of a location", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees, s.updateLocation)
+	tags = []string{"Teams"}
+	register(s, huma.Operation{OperationID: "list-teams", Method: http.MethodGet, Path: "/teams",
+		Summary: "List teams", Tags: tags, Description: "All teams, on one page."}, auth.Read, s.listTeams)
+	register(s, huma.Operation{OperationID: "create-team", Method: http.MethodPost, Path: "/teams",
+		Summary: "Create a team", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.createTeam)
+	register(s, huma.Operation{OperationID: "get-team", Method: http.MethodGet, Path: "/teams/{id}",
+		Summary: "Get a team", Tags: tags}, auth.Read, s.getTeam)
+	register(s, huma.Operation{OperationID: "update-team", Method: http.MethodPatch, Path: "/teams/{id}",
+		Summary: "Change some fields of a team", Tags: tags, Description: ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees, s.updateTeam)
+	tags = []string{"Marketing spend"}
+	register(s, huma.Operation{OperationID: "list-marketing-spend", Method: http.MethodGet, Path: "/marketing-spend",
+		Summary: "List marketing spend", Tags: tags}, auth.Read, s.listMarketingSpend)
+	register(s, huma.Operation{OperationID: "create-marketing-spend", Method: http.MethodPost, Path: "/marketing-spend",
+		Summary: "Record marketing spend", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Acquisition cost is spend ÷ new customers in the period."}, auth.ManageEmployees, s.createMarketingSpend)
+
+	// Purchases (api_purchases.go, api_batch.go).
+	tags = []string{"Purchases"}
+	register(s, huma.Operation{OperationID: "list-purchases", Method: http.MethodGet, Path: "/purchases",
+		Summary: "List purchases with their lines", Tags: tags}, auth.Read, s.listPurchases)
+	register(s, huma.Operation{OperationID: "create-purchase", Method: http.MethodPost, Path: "/purchases",
+		Summary: "Record a purchase", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "To send many purchases, or to make retries safe, use POST /api/v1/purchases:batch. " +
+			"A rejected purchase (422) names every bad field at once, as a rejected item of a batch does.",
+		Middlewares: huma.Middlewares{s.allPurchaseProblems}}, auth.Write, s.createPurchase)
+	register(s, huma.Operation{OperationID: "get-purchase", Method: http.MethodGet, Path: "/purchases/{id}",
+		Summary: "Get a purchase with its lines", Tags: tags}, auth.Read, s.getPurchase)
+	register(s, huma.Operation{OperationID: "update-purchase", Method: http.MethodPatch, Path: "/purchases/{id}",
+		Summary: "Change some fields of a purchase", Tags: tags}, auth.Write, s.updatePurchase)
+	s.batchRoute()
+
+	// API tokens (api_tokens.go).
+	tags = []string{"API tokens"}
+	register(s, huma.Operation{OperationID: "list-tokens", Method: http.MethodGet, Path: "/tokens",
+		Summary: "List API tokens", Tags: tags}, auth.ManageUsers, s.listTokens)
+	register(s, huma.Operation{OperationID: "create-token", Method: http.MethodPost, Path: "/tokens",
+		Summary: "Create an API token", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The response holds the token; it is not stored and cannot be shown again."}, auth.ManageUsers, s.createToken)
+	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
+		Summary: "Revoke an API token", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageUsers, s.revokeToken)
+
+	// Service recovery (internal/recovery): api_cases.go, api_gestures.go,
+	// api_tasks.go, api_sla_policies.go, api_authority_limits.go and
+	// api_recovery_reports.go.
+	tags = []string{"Service recovery"}
+	register(s, huma.Operation{OperationID: "list-cases", Method: http.MethodGet, Path: "/cases",
+		Summary: "List cases: the inbox (mine, my team, breaching soon)", Tags: tags}, auth.Read, s.listCases)
+	register(s, huma.Operation{OperationID: "create-case", Method: http.MethodPost, Path: "/cases",
+		Summary: "Open a case", Description: "Flags the customer as needing special attention until the case closes, and tells the location's staff.",
+		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createCase)
+	register(s, huma.Operation{OperationID: "get-case", Method: http.MethodGet, Path: "/cases/{id}",
+		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags}, auth.Read, s.getCase)
+	register(s, huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
+		Summary: "Hand the case to a new owner with a handover note", Tags: tags}, auth.Write, s.transferCase)
+	register(s, huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",
+		Summary: "Add an internal note", Tags: tags}, auth.Write, s.addCaseNote)
+	register(s, huma.Operation{OperationID: "respond-case", Method: http.MethodPost, Path: "/cases/{id}/responses",
+		Summary: "Record a response to the customer (stops the response clocks)", Tags: tags}, auth.Write, s.respondCase)
+	register(s, huma.Operation{OperationID: "customer-reply-case", Method: http.MethodPost, Path: "/cases/{id}/customer-replies",
+		Summary: "Record what the customer said (reopens a resolved case within the reopen window)", Tags: tags}, auth.Write, s.customerReplyCase)
+	register(s, huma.Operation{OperationID: "wait-case", Method: http.MethodPost, Path: "/cases/{id}/wait",
+		Summary: "Put the case in a waiting state with a reason (pauses the clocks per policy)", Tags: tags}, auth.Write, s.waitCase)
+	register(s, huma.Operation{OperationID: "resume-case", Method: http.MethodPost, Path: "/cases/{id}/resume",
+		Summary: "End a waiting state", Tags: tags}, auth.Write, s.resumeCase)
+	register(s, huma.Operation{OperationID: "resolve-case", Method: http.MethodPost, Path: "/cases/{id}/resolve",
+		Summary: "Resolve the case (schedules the follow-through)", Tags: tags}, auth.Write, s.resolveCase)
+	register(s, huma.Operation{OperationID: "close-case", Method: http.MethodPost, Path: "/cases/{id}/close",
+		Summary: "Close the case with its root causes", Tags: tags}, auth.Write, s.closeCase)
+	register(s, huma.Operation{OperationID: "reopen-case", Method: http.MethodPost, Path: "/cases/{id}/reopen",
+		Summary: "Reopen a resolved or closed case within the reopen window", Tags: tags}, auth.Write, s.reopenCase)
+	register(s, huma.Operation{OperationID: "merge-case", Method: http.MethodPost, Path: "/cases/{id}/merge",
+		Summary: "Merge this duplicate into another case of the same customer", Tags: tags}, auth.Write, s.mergeCase)
+	register(s, huma.Operation{OperationID: "involve-employee", Method: http.MethodPost, Path: "/cases/{id}/involved",
+		Summary: "Record an employee as involved", Tags: tags}, auth.Write, s.involveEmployee)
+	register(s, huma.Operation{OperationID: "start-hold", Method: http.MethodPost, Path: "/cases/{id}/holds",
+		Summary: "Put the customer on hold", Description: "Never on hold over two minutes: a hold still running then becomes a call-back task.",
+		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.startHold)
+	register(s, huma.Operation{OperationID: "end-hold", Method: http.MethodPost, Path: "/cases/{id}/holds/end",
+		Summary: "Take the customer off hold", Tags: tags}, auth.Write, s.endHold)
+	register(s, huma.Operation{OperationID: "create-gesture", Method: http.MethodPost, Path: "/cases/{id}/gestures",
+		Summary: "Grant a gesture (granted within the caller's authority, else pending approval)", Tags: tags,
+		DefaultStatus: http.StatusCreated}, auth.Write, s.createGesture)
+	register(s, huma.Operation{OperationID: "list-gestures", Method: http.MethodGet, Path: "/gestures",
+		Summary: "The gesture ledger", Tags: tags}, auth.Read, s.listGestures)
+	register(s, huma.Operation{OperationID: "list-approvals", Method: http.MethodGet, Path: "/approvals",
+		Summary: "Gestures waiting for approval", Tags: tags}, auth.Read, s.listApprovals)
+	register(s, huma.Operation{OperationID: "approve-gesture", Method: http.MethodPost, Path: "/gestures/{id}/approve",
+		Summary: "Approve a pending gesture (within the approver's own authority)", Tags: tags}, auth.ManageEmployees, s.approveGesture)
+	register(s, huma.Operation{OperationID: "reject-gesture", Method: http.MethodPost, Path: "/gestures/{id}/reject",
+		Summary: "Reject a pending gesture", Tags: tags}, auth.ManageEmployees, s.rejectGesture)
+	register(s, huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/cases/{id}/tasks",
+		Summary: "Schedule a call-back, follow-through or re-survey", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createTask)
+	register(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/tasks",
+		Summary: "Case tasks by due time", Tags: tags}, auth.Read, s.listTasks)
+	register(s, huma.Operation{OperationID: "complete-task", Method: http.MethodPost, Path: "/tasks/{id}/complete",
+		Summary: "Record a task's outcome (a follow-through that is not solved reopens the case)", Tags: tags}, auth.Write, s.completeTask)
+	register(s, huma.Operation{OperationID: "list-sla-policies", Method: http.MethodGet, Path: "/sla-policies",
+		Summary: "SLA policies per location (0: the default)", Tags: tags}, auth.Read, s.listSLAPolicies)
+	register(s, huma.Operation{OperationID: "put-sla-policy", Method: http.MethodPut, Path: "/sla-policies/{id}",
+		Summary: "Set a location's SLA policy (0: the default); a background job re-evaluates the live cases", Tags: tags}, auth.ManageEmployees, s.putSLAPolicy)
+	register(s, huma.Operation{OperationID: "list-authority-limits", Method: http.MethodGet, Path: "/authority-limits",
+		Summary: "Authority limits per role and per employee", Tags: tags}, auth.Read, s.listAuthorityLimits)
+	register(s, huma.Operation{OperationID: "put-authority-limit", Method: http.MethodPut, Path: "/authority-limits",
+		Summary: "Set one authority limit (amount null: unlimited)", Tags: tags}, auth.ManageUsers, s.putAuthorityLimit)
+	register(s, huma.Operation{OperationID: "list-recurrence-alerts", Method: http.MethodGet, Path: "/recovery/alerts",
+		Summary: "Recurring problems: a category, product or location above the threshold", Tags: tags}, auth.Read, s.listRecurrenceAlerts)
+	register(s, huma.Operation{OperationID: "recovery-report", Method: http.MethodGet, Path: "/reports/recovery",
+		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: tags}, auth.Read, s.recoveryReport)
+
+	// Closed loop and notifications (internal/loop, internal/notify):
+	// api_webhooks.go, api_followups.go, api_notifications.go.
+	tags = []string{"Webhooks"}
+	register(s, huma.Operation{OperationID: "create-webhook", Method: http.MethodPost, Path: "/webhooks",
+		Summary: "Subscribe a URL to events", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Deliveries are POSTed as JSON {id, event, occurred_at, data} with the headers X-Fresco-Event, " +
+			"X-Fresco-Delivery (the idempotency id, also the payload's id) and X-Fresco-Signature: " +
+			"t=<unix>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>. A 2xx answer delivers; 410 Gone disables the " +
+			"subscription; anything else is retried with exponential backoff (12 attempts over about 35 minutes). See docs/webhooks.md."}, auth.ManageEmployees, s.createWebhook)
+	register(s, huma.Operation{OperationID: "list-webhooks", Method: http.MethodGet, Path: "/webhooks",
+		Summary: "List webhook subscriptions", Tags: tags}, auth.ManageEmployees, s.listWebhooks)
+	register(s, huma.Operation{OperationID: "get-webhook", Method: http.MethodGet, Path: "/webhooks/{id}",
+		Summary: "Get a webhook subscription", Tags: tags}, auth.ManageEmployees, s.getWebhook)
+	register(s, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/webhooks/{id}",
+		Summary: "Delete a webhook subscription", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Pending deliveries are cancelled; the delivery history stays."}, auth.ManageEmployees, s.deleteWebhook)
+	register(s, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/webhooks/{id}/deliveries",
+		Summary: "List a subscription's deliveries and their attempts, newest first", Tags: tags}, auth.ManageEmployees, s.listWebhookDeliveries)
+	tags = []string{"Follow-ups"}
+	register(s, huma.Operation{OperationID: "list-followups", Method: http.MethodGet, Path: "/followups",
+		Summary: "List follow-ups of bad answers", Tags: tags}, auth.Read, s.listFollowups)
+	register(s, huma.Operation{OperationID: "get-followup", Method: http.MethodGet, Path: "/followups/{id}",
+		Summary: "Get a follow-up", Tags: tags}, auth.Read, s.getFollowup)
+	register(s, huma.Operation{OperationID: "close-followup", Method: http.MethodPost, Path: "/followups/{id}",
+		Summary: "Close a follow-up: POST /api/v1/followups/{id}:close", Tags: tags,
+		Description: "Records how and when the customer was contacted and what came of it; contact_channel and " +
+			"outcome are required (422 names the missing field). Agents may close only their own follow-ups."}, auth.Write, s.closeFollowup)
+	register(s, huma.Operation{OperationID: "satisfied-leaving", Method: http.MethodGet, Path: "/loop/satisfied-leaving",
+		Summary: "Satisfied customers who seem to be leaving", Tags: tags,
+		Description: "Customers whose latest answer in the last 180 days was passive or promoter (NPS ≥ 7, or CSAT ≥ 4) " +
+			"but whose purchase rhythm has broken: P(alive) < 0.5 where the lifetime-value engine has scored them, " +
+			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first."}, auth.Read, s.satisfiedLeaving)
+	tags = []string{"Notifications"}
+	register(s, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/notifications",
+		Summary: "The caller's latest notifications", Tags: tags,
+		Description: "Live: GET /api/v1/events/stream (text/event-stream; event \"notification\", id = notification id, " +
+			"Last-Event-ID replays what was missed)."}, auth.Read, s.listNotifications)
+	register(s, huma.Operation{OperationID: "read-notifications", Method: http.MethodPost, Path: "/notifications:read",
+		Summary: "Mark the caller's notifications read", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.Read, s.readNotifications)
+
+	// Lifetime value (internal/value): api_value.go.
+	tags = []string{"Lifetime value"}
+	register(s, huma.Operation{OperationID: "clv-calculator", Method: http.MethodGet, Path: "/clv/calculator",
+		Summary: "The lifetime-value calculator: an average customer against a loyal one", Tags: tags,
+		Description: "lifetime value = purchases per lifetime × items per purchase × average price × margin − acquisition cost, " +
+			"where acquisition cost = marketing spend in the period ÷ customers whose first purchase falls in it. " +
+			"Every input can be overridden."}, auth.Read, s.clvCalculator)
+	register(s, huma.Operation{OperationID: "clv-summary", Method: http.MethodGet, Path: "/clv/summary",
+		Summary: "CLV distribution, totals and the fitted models of the last refit", Tags: tags}, auth.Read, s.clvSummary)
+	register(s, huma.Operation{OperationID: "clv-pareto", Method: http.MethodGet, Path: "/clv/pareto",
+		Summary: "Cumulative share of profit (or revenue, CLV) by share of customers, best first", Tags: tags}, auth.Read, s.clvPareto)
+	register(s, huma.Operation{OperationID: "clv-segments", Method: http.MethodGet, Path: "/clv/segments",
+		Summary: "RFM segments with customers, revenue, profit and average CLV; mercenaries and apostles", Tags: tags}, auth.Read, s.clvSegments)
+	register(s, huma.Operation{OperationID: "clv-customers", Method: http.MethodGet, Path: "/clv/customers",
+		Summary: "Customers' lifetime values, by segment or flag", Tags: tags,
+		Description: "Paged like every list. Sorted by a value, the cursor is a keyset on (value, customer id): " +
+			"each customer appears once across the pages even when many share a value."}, auth.Read, s.clvCustomers)
+	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
+		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read, s.customerValue)
+	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,
+		Summary: "Queue a refit of the lifetime-value models over all purchases", Tags: tags}, auth.ManageEmployees, s.clvRefit)
+
+	// Listening posts and feedback (internal/feedback): responses
+	// (api_responses.go, api_feedback_import.go).
+	tags = []string{"Feedback"}
+	register(s, huma.Operation{OperationID: "create-response", Method: http.MethodPost, Path: "/responses",
+		Summary: "Record feedback from any listening post", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Every answer is attributed to customer, purchase, serving employee, location, listening post and time. " +
+			"Sentiment and suggested categories are computed, and a durable job feedback.response_recorded is enqueued in the same transaction."}, auth.Write, s.createResponse)
+	register(s, huma.Operation{OperationID: "import-responses", Method: http.MethodPost, Path: "/responses:import",
+		Summary: "Import satisfaction cards or market research from CSV", Tags: tags,
+		Description: "CSV with a header. Columns (any order, all optional but one answer or comment): external_id, listening_post " +
+			"(default satisfaction_card), customer_id, customer_external_id, purchase_id, purchase_external_id, employee_id, employee_email, " +
+			"location_id, responded_at, nps, csat, ces, acquisition_source, comment, and item columns such as dependability, empathy, " +
+			"results, price or rating:<name>. Each line is stored whole or rejected with its line number; a line whose external_id " +
+			"was imported before is skipped, so re-importing a file is safe."}, auth.Write, s.importResponses)
+	register(s, huma.Operation{OperationID: "list-responses", Method: http.MethodGet, Path: "/responses",
+		Summary: "List feedback, newest first", Tags: tags}, auth.Read, s.listResponses)
+	register(s, huma.Operation{OperationID: "get-response", Method: http.MethodGet, Path: "/responses/{id}",
+		Summary: "Get a response with its answers", Tags: tags}, auth.Read, s.getResponse)
+	register(s, huma.Operation{OperationID: "categorise-response", Method: http.MethodPut, Path: "/responses/{id}/categories",
+		Summary: "Assign categories to a response", Tags: tags,
+		Description: "The classifier learns from these; retrain with POST /api/v1/feedback/classifier:train."}, auth.Write, s.categoriseResponse)
+	// Metrics (api_metrics.go).
+	tags = []string{"Feedback metrics"}
+	register(s, huma.Operation{OperationID: "metric-nps", Method: http.MethodGet, Path: "/metrics/nps",
+		Summary: "Net Promoter Score with n and its adjusted-Wald 95% interval", Tags: tags}, auth.Read, s.metricNPS)
+	register(s, huma.Operation{OperationID: "metric-csat", Method: http.MethodGet, Path: "/metrics/csat",
+		Summary: "CSAT (1–5): top-2-box share and mean, each with n and 95% interval", Tags: tags}, auth.Read, s.metricCSAT)
+	register(s, huma.Operation{OperationID: "metric-ces", Method: http.MethodGet, Path: "/metrics/ces",
+		Summary: "Customer effort (1–7, 7 = very easy): mean and share easy, with n and 95% interval", Tags: tags}, auth.Read, s.metricCES)
+	register(s, huma.Operation{OperationID: "metric-breakdown", Method: http.MethodGet, Path: "/metrics/breakdown",
+		Summary: "A score by employee, location, listening post or segment", Tags: tags,
+		Description: "Employee and location breakdowns are rankings that hide the score of any group with fewer than min_n answers (default 30)."}, auth.Read, s.metricBreakdown)
+	register(s, huma.Operation{OperationID: "metric-trend", Method: http.MethodGet, Path: "/metrics/trend",
+		Summary: "A score per day, week or month", Tags: tags,
+		Description: "For NPS each point carries its interval and the test against the previous period; significant_change is true only when the change is significant at 95%."}, auth.Read, s.metricTrend)
+	register(s, huma.Operation{OperationID: "metric-distribution", Method: http.MethodGet, Path: "/metrics/distribution",
+		Summary: "How many answers gave each score", Tags: tags}, auth.Read, s.metricDistribution)
+	register(s, huma.Operation{OperationID: "metric-drivers", Method: http.MethodGet, Path: "/metrics/drivers",
+		Summary: "Which survey items move NPS (rank correlation, with n and interval)", Tags: tags}, auth.Read, s.metricDrivers)
+	// Listening posts and the acquisition report (api_listening_posts.go).
+	tags = []string{"Listening posts"}
+	register(s, huma.Operation{OperationID: "list-listening-posts", Method: http.MethodGet, Path: "/listening-posts",
+		Summary: "Listening posts with volume, response rate, timing and how their feedback is used", Tags: tags}, auth.Read, s.listListeningPosts)
+	register(s, huma.Operation{OperationID: "update-listening-post", Method: http.MethodPatch, Path: "/listening-posts/{id}",
+		Summary: "Change a listening post (name, description, how its feedback is used)", Tags: tags}, auth.ManageEmployees, s.updateListeningPost)
+	register(s, huma.Operation{OperationID: "add-feedback-use", Method: http.MethodPost, Path: "/listening-posts/{id}/uses",
+		Summary: "Record how feedback from a post was used", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.addFeedbackUse)
+	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",
+		Summary: `"How did you hear about us?": count, retention and average value per source`, Tags: tags}, auth.Read, s.acquisitionReport)
+	// Surveys and links (api_surveys.go).
+	tags = []string{"Surveys"}
+	register(s, huma.Operation{OperationID: "list-surveys", Method: http.MethodGet, Path: "/surveys",
+		Summary: "List surveys", Tags: tags}, auth.Read, s.listSurveys)
+	register(s, huma.Operation{OperationID: "create-survey", Method: http.MethodPost, Path: "/surveys",
+		Summary: "Create a survey", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Question types: nps, csat, ces, rating, single_choice, multiple_choice, text, acquisition_source " +
+			"(\"How did you hear about us?\"), process_quality (item: dependability, responsiveness, authority, empathy, " +
+			"tangible_evidence) and value (item: results, process_quality, price, access_costs)."}, auth.ManageEmployees, s.createSurvey)
+	register(s, huma.Operation{OperationID: "get-survey", Method: http.MethodGet, Path: "/surveys/{id}",
+		Summary: "Get a survey", Tags: tags}, auth.Read, s.getSurvey)
+	register(s, huma.Operation{OperationID: "update-survey", Method: http.MethodPut, Path: "/surveys/{id}",
+		Summary: "Replace a survey", Tags: tags}, auth.ManageEmployees, s.updateSurvey)
+	register(s, huma.Operation{OperationID: "create-invitation", Method: http.MethodPost, Path: "/surveys/{id}/invitations",
+		Summary: "Create a signed, single-use, expiring survey link", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +
+			"within the contact interval (30 days)."}, auth.Write, s.createInvitation)
+	// Follow-up calls (api_call_tasks.go).
+	tags = []string{"Follow-up calls"}
+	register(s, huma.Operation{OperationID: "list-call-tasks", Method: http.MethodGet, Path: "/call-tasks",
+		Summary: "Follow-up satisfaction calls", Tags: tags,
+		Description: "mine=true lists the calls assigned to the logged-in employee or, unassigned, to their team."}, auth.Read, s.listCallTasks)
+	register(s, huma.Operation{OperationID: "call-script", Method: http.MethodGet, Path: "/call-tasks/script",
+		Summary: "The follow-up call script (no sales offer)", Tags: tags}, auth.Read, s.callScript)
+	register(s, huma.Operation{OperationID: "record-call-outcome", Method: http.MethodPost, Path: "/call-tasks/{id}/outcome",
+		Summary: "Record a follow-up call's outcome and the customer's answers", Tags: tags}, auth.Write, s.recordCallOutcome)
+	register(s, huma.Operation{OperationID: "sweep-call-tasks", Method: http.MethodPost, Path: "/call-tasks:sweep",
+		Summary: "Create the follow-up call tasks that are due now", Tags: tags,
+		Description: "The same sweep runs every 15 minutes as a job; this runs it at once."}, auth.ManageEmployees, s.sweepCallTasks)
+	// Categories and the classifier (api_feedback_text.go).
+	tags = []string{"Feedback text"}
+	register(s, huma.Operation{OperationID: "list-feedback-categories", Method: http.MethodGet, Path: "/feedback/categories",
+		Summary: "The category taxonomy", Tags: tags}, auth.Read, s.listFeedbackCategories)
+	register(s, huma.Operation{OperationID: "replace-feedback-categories", Method: http.MethodPut, Path: "/feedback/categories",
+		Summary: "Replace the category taxonomy", Tags: tags}, auth.ManageEmployees, s.replaceFeedbackCategories)
+	register(s, huma.Operation{OperationID: "classifier-status", Method: http.MethodGet, Path: "/feedback/classifier",
+		Summary: "The classifier and its held-out accuracy", Tags: tags}, auth.Read, s.classifierStatus)
+	register(s, huma.Operation{OperationID: "train-classifier", Method: http.MethodPost, Path: "/feedback/classifier:train",
+		Summary: "Retrain the classifier on the categories staff assigned", Tags: tags,
+		Description: "Reports 5-fold cross-validated (held-out) precision, recall and F1. Needs at least 20 categorised comments (409 before)."}, auth.ManageEmployees, s.trainClassifier)
+	register(s, huma.Operation{OperationID: "suggest-categories", Method: http.MethodPost, Path: "/feedback/suggest",
+		Summary: "Sentiment and suggested categories for a comment", Tags: tags}, auth.Read, s.suggestCategories)
 }

@@ -3,7 +3,7 @@
 // (package ui), health checks and metrics.
 //
 // Every route is in routes.go. Errors leave the API as RFC 9457
-// application/problem+json, mapped from fresco error codes in problem.go.
+// application/problem+json, mapped from fresco error codes by package httperr.
 package web
 
 import (
@@ -85,10 +85,11 @@ type Server struct {
 	loop     *loop.Loop
 	staff    *staff.Service
 
-	mux     *http.ServeMux
-	api     huma.API
-	metrics *httpMetrics
-	handler http.Handler
+	mux        *http.ServeMux
+	routeTable []Route // every route and its role rule, as routes.go registers them
+	api        huma.API
+	metrics    *httpMetrics
+	handler    http.Handler
 }
 
 // NewServer builds the server and registers every route.

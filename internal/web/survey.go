@@ -29,58 +29,64 @@ type surveyLimits struct {
 	submit, view *auth.Limiter
 }
 
-func (s *Server) surveyRoutes(mux *http.ServeMux) {
-	lim := &surveyLimits{
-		submit: auth.NewLimiter(20, 10*time.Minute, s.now),
-		view:   auth.NewLimiter(120, 10*time.Minute, s.now),
+func newSurveyLimits(now func() time.Time) *surveyLimits {
+	return &surveyLimits{
+		submit: auth.NewLimiter(20, 10*time.Minute, now),
+		view:   auth.NewLimiter(120, 10*time.Minute, now),
 	}
-	fb := s.feedback
-	mux.HandleFunc("GET /s/{token}", s.limited(lim.view, func(w http.ResponseWriter, r *http.Request) {
-		_, survey, err := fb.OpenLink(r.Context(), r.PathValue("token"))
-		if err != nil {
-			s.surveyError(w, r, err)
-			return
-		}
-		s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path})
-	}))
-	mux.HandleFunc("POST /s/{token}", s.limited(lim.submit, func(w http.ResponseWriter, r *http.Request) {
-		token := r.PathValue("token")
-		_, survey, err := fb.OpenLink(r.Context(), token)
-		if err != nil {
-			s.surveyError(w, r, err)
-			return
-		}
-		answers, comment, keys, formErr := readSurveyForm(w, r, survey)
-		if formErr == nil {
-			_, err = fb.SubmitLink(r.Context(), token, answers, comment)
-		} else {
-			err = formErr
-		}
-		s.afterSubmit(w, r, survey, keys, err)
-	}))
-	mux.HandleFunc("GET /widget.js", s.limited(lim.view, s.handleWidgetJS))
-	mux.HandleFunc("GET /w/{survey}", s.limited(lim.view, func(w http.ResponseWriter, r *http.Request) {
-		survey, err := fb.WidgetSurvey(r.Context(), r.PathValue("survey"))
-		if err != nil {
-			s.surveyError(w, r, err)
-			return
-		}
-		s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path, Widget: true})
-	}))
-	mux.HandleFunc("POST /w/{survey}", s.limited(lim.submit, func(w http.ResponseWriter, r *http.Request) {
-		survey, err := fb.WidgetSurvey(r.Context(), r.PathValue("survey"))
-		if err != nil {
-			s.surveyError(w, r, err)
-			return
-		}
-		answers, comment, keys, formErr := readSurveyForm(w, r, survey)
-		if formErr == nil {
-			_, err = fb.SubmitWidget(r.Context(), survey.Slug, answers, comment)
-		} else {
-			err = formErr
-		}
-		s.afterSubmit(w, r, survey, keys, err)
-	}))
+}
+
+// surveyLinkPage is the survey behind a signed link.
+func (s *Server) surveyLinkPage(w http.ResponseWriter, r *http.Request) {
+	_, survey, err := s.feedback.OpenLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.surveyError(w, r, err)
+		return
+	}
+	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path})
+}
+
+// submitSurveyLink stores the answers given through a signed link.
+func (s *Server) submitSurveyLink(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	_, survey, err := s.feedback.OpenLink(r.Context(), token)
+	if err != nil {
+		s.surveyError(w, r, err)
+		return
+	}
+	answers, comment, keys, formErr := readSurveyForm(w, r, survey)
+	if formErr == nil {
+		_, err = s.feedback.SubmitLink(r.Context(), token, answers, comment)
+	} else {
+		err = formErr
+	}
+	s.afterSubmit(w, r, survey, keys, err)
+}
+
+// widgetSurveyPage is a survey answerable anonymously through the widget.
+func (s *Server) widgetSurveyPage(w http.ResponseWriter, r *http.Request) {
+	survey, err := s.feedback.WidgetSurvey(r.Context(), r.PathValue("survey"))
+	if err != nil {
+		s.surveyError(w, r, err)
+		return
+	}
+	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path, Widget: true})
+}
+
+// submitWidgetSurvey stores the answers given through the widget.
+func (s *Server) submitWidgetSurvey(w http.ResponseWriter, r *http.Request) {
+	survey, err := s.feedback.WidgetSurvey(r.Context(), r.PathValue("survey"))
+	if err != nil {
+		s.surveyError(w, r, err)
+		return
+	}
+	answers, comment, keys, formErr := readSurveyForm(w, r, survey)
+	if formErr == nil {
+		_, err = s.feedback.SubmitWidget(r.Context(), survey.Slug, answers, comment)
+	} else {
+		err = formErr
+	}
+	s.afterSubmit(w, r, survey, keys, err)
 }
 
 // limited refuses a client over its allowance with 429 and Retry-After.

@@ -25,16 +25,8 @@ func TestCasePages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		c := &fresco.Customer{Name: "Ada Lovelace"}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := recovery.New(recovery.Options{DB: db})
-		if err != nil {
-			t.Fatal(err)
-		}
-		agent := f.people[fresco.RoleAgent]
-		actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", agent.ID), Role: agent.Role, EmployeeID: &agent.ID}
+		c, svc, actorOf := recoveryWorld(t, f, db)
+		agent, actor := f.people[fresco.RoleAgent], actorOf(fresco.RoleAgent)
 		cs, err := svc.Open(ctx, actor, recovery.OpenInput{CustomerID: c.ID, Summary: "Room <not> ready on arrival",
 			Expectation: "an upgrade", Incident: recovery.Incident{Where: "front desk"}})
 		if err != nil {
@@ -173,18 +165,7 @@ func TestCaseInboxOpensOnAUsefulTab(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := &fresco.Customer{Name: "Ada Lovelace"}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := recovery.New(recovery.Options{DB: db})
-		if err != nil {
-			t.Fatal(err)
-		}
-		actorOf := func(role fresco.Role) recovery.Actor {
-			e := f.people[role]
-			return recovery.Actor{Ref: fmt.Sprintf("employee:%d", e.ID), Role: e.Role, EmployeeID: &e.ID}
-		}
+		c, svc, actorOf := recoveryWorld(t, f, db)
 
 		if tab, body := f.inboxTab(fresco.RoleAgent, "/cases"); tab != "All open" || !strings.Contains(body, "No cases here.") {
 			t.Errorf("no cases anywhere: the inbox opens on %q", tab)
@@ -298,3 +279,22 @@ func TestCasePageShowsResurveyScores(t *testing.T) {
 }
 
 func intp(v int) *int { return &v }
+
+// recoveryWorld is a customer, Ada Lovelace, the recovery service over db
+// and each fixture employee as a recovery actor.
+func recoveryWorld(t *testing.T, f *fixture, db *store.DB) (*fresco.Customer, *recovery.Service, func(fresco.Role) recovery.Actor) {
+	t.Helper()
+	c := &fresco.Customer{Name: "Ada Lovelace"}
+	if err := db.CreateCustomer(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := recovery.New(recovery.Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actorOf := func(role fresco.Role) recovery.Actor {
+		e := f.people[role]
+		return recovery.Actor{Ref: fmt.Sprintf("employee:%d", e.ID), Role: e.Role, EmployeeID: &e.ID}
+	}
+	return c, svc, actorOf
+}

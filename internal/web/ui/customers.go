@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,20 @@ type pager struct {
 	Next string
 }
 
+// pagerFor links the next page of the list at base and, from any later page,
+// back to the first; keep are the list's other query parameters, as key and
+// value pairs.
+func pagerFor(base, cursor, next string, keep ...string) pager {
+	var p pager
+	if next != "" {
+		p.Next = withQuery(base, append(slices.Clone(keep), "cursor", next)...)
+	}
+	if cursor != "" {
+		p.Prev = withQuery(base, keep...)
+	}
+	return p
+}
+
 type customersView struct {
 	Query     string
 	Customers []*fresco.Customer
@@ -37,9 +52,6 @@ type customersView struct {
 
 // Customers lists customers, searched on the server and paged by cursor.
 func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
 	q := trimQuery(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
 	list, next, err := u.db.ListCustomers(r.Context(), store.CustomerFilter{Search: q, Cursor: cursor, Limit: listPageSize})
@@ -52,12 +64,7 @@ func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	if next != "" {
-		v.Pager.Next = withQuery("/customers", "q", q, "cursor", next)
-	}
-	if cursor != "" {
-		v.Pager.Prev = withQuery("/customers", "q", q)
-	}
+	v.Pager = pagerFor("/customers", cursor, next, "q", q)
 	u.render(w, r, http.StatusOK, "customers", "Customers", v)
 }
 
@@ -86,12 +93,8 @@ type customerView struct {
 // us and whom they brought, what they bought, and — when the capabilities
 // are plugged in — their lifetime value and any open problem.
 func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
-	id, ok := pathID(r)
+	id, ok := u.pageID(w, r)
 	if !ok {
-		u.NotFound(w, r)
 		return
 	}
 	ctx := r.Context()

@@ -3,8 +3,8 @@ package ui
 // Listening posts and feedback (internal/feedback): the Feedback dashboard
 // (NPS, CSAT and CES with their intervals, the NPS trend with its band, the
 // score distribution, what moves NPS, rankings, listening posts and the
-// acquisition report), the comments page (sentiment, categories, the
-// classifier and its held-out accuracy) and the follow-up calls page.
+// acquisition report). The comments (sentiment, categories, the classifier),
+// the follow-up calls and the surveys have their own feedback_*.go files.
 
 import (
 	"fmt"
@@ -14,12 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/text"
 )
 
 type fbFilterForm struct {
@@ -123,314 +120,87 @@ type fbTrendPoint struct {
 }
 
 // FeedbackPage is GET /feedback: the dashboard.
-func (u *UI) FeedbackPage(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := u.require(w, r, anyRole); !ok {
-			return
+func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	form, f, problem := fbFilterFrom(r)
+	d := fbDashboard{Form: form, Problem: problem, MinN: u.feedback.Options().MinN}
+	var err error
+	fail := func(e error) bool {
+		if e != nil {
+			u.fail(w, r, e)
+			return true
 		}
-		ctx := r.Context()
-		form, f, problem := fbFilterFrom(r)
-		d := fbDashboard{Form: form, Problem: problem, MinN: fb.Options().MinN}
-		var err error
-		fail := func(e error) bool {
-			if e != nil {
-				u.fail(w, r, e)
-				return true
-			}
-			return false
-		}
-		if d.NPS, err = fb.NPS(ctx, f); fail(err) {
-			return
-		}
-		if d.CSAT, err = fb.CSAT(ctx, f); fail(err) {
-			return
-		}
-		if d.CES, err = fb.CES(ctx, f); fail(err) {
-			return
-		}
-		if d.Trend, err = fb.Trend(ctx, f, feedback.ScaleNPS, form.Period); fail(err) {
-			return
-		}
-		if d.Ranking, err = fb.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupEmployee, 0); fail(err) {
-			return
-		}
-		if d.LocRank, err = fb.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupLocation, 0); fail(err) {
-			return
-		}
-		if d.ByPost, err = fb.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupPost, 0); fail(err) {
-			return
-		}
-		if d.BySegment, err = fb.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupSegment, 0); fail(err) {
-			return
-		}
-		if d.PostStats, err = fb.PostStats(ctx, f.From, f.To); fail(err) {
-			return
-		}
-		if d.Acq, err = fb.Acquisition(ctx); fail(err) {
-			return
-		}
-		if d.Drivers, err = fb.Drivers(ctx, f); fail(err) {
-			return
-		}
-		dist, err := fb.Distribution(ctx, f, feedback.ScaleNPS)
-		if fail(err) {
-			return
-		}
-		d.Charts = fbCharts{Distribution: dist, Drivers: d.Drivers.Drivers}
-		for _, p := range d.Trend {
-			tp := fbTrendPoint{Label: p.Label, N: p.N, Significant: p.SignificantChange}
-			if p.NPS != nil && !p.NPS.Result.NoData {
-				v, lo, hi := p.NPS.Result.NPS, p.NPS.Result.CILow, p.NPS.Result.CIHigh
-				tp.NPS, tp.Low, tp.High = &v, &lo, &hi
-			}
-			d.Charts.Trend = append(d.Charts.Trend, tp)
-		}
-		locs, _, err := u.db.ListLocations(ctx, store.LocationFilter{Limit: 500})
-		if fail(err) {
-			return
-		}
-		for _, l := range locs {
-			v := strconv.FormatInt(l.ID, 10)
-			d.Locations = append(d.Locations, fbOption{Value: v, Label: l.Name, Selected: v == form.Location})
-		}
-		emps, _, err := u.db.ListEmployees(ctx, store.EmployeeFilter{Limit: 1000})
-		if fail(err) {
-			return
-		}
-		for _, e := range emps {
-			v := strconv.FormatInt(e.ID, 10)
-			d.Employees = append(d.Employees, fbOption{Value: v, Label: e.Name, Selected: v == form.Employee})
-		}
-		for _, p := range d.PostStats {
-			d.Posts = append(d.Posts, fbOption{Value: p.Post.Slug, Label: p.Post.Name, Selected: p.Post.Slug == form.Post})
-			d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description,
-				UsedFor: p.Post.UsedFor, Responses: p.Responses, Asked: p.Asked, Answered: p.Answered, Rate: p.ResponseRate,
-				Median: fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses})
-		}
-		u.render(w, r, http.StatusOK, "feedback_dashboard", "Feedback", d)
+		return false
 	}
-}
-
-type fbCommentsView struct {
-	Taxonomy   string
-	Rows       []fbCommentRow
-	Categories text.Taxonomy
-	Status     feedback.ClassifierStatus
-	CanTrain   bool
-	Filter     string
-	Next       string
-	Message    string
-}
-
-type fbCommentRow struct {
-	R         *store.Response
-	Suggested []string
-	Assigned  map[string]bool
-}
-
-// Sentiment is the compound score with two decimals.
-func (r fbCommentRow) Sentiment() string {
-	if r.R.Sentiment == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*r.R.Sentiment, 'f', 2, 64)
-}
-
-// FeedbackComments is GET /feedback/comments: comments with sentiment and
-// categories, and the classifier.
-func (u *UI) FeedbackComments(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
-		}
-		ctx := r.Context()
-		q := r.URL.Query()
-		view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg")}
-		f := store.ResponseFilter{WithComment: true, Limit: 50, Cursor: q.Get("cursor")}
-		switch view.Filter {
-		case "unlabelled":
-			b := false
-			f.Labelled = &b
-		case "labelled":
-			b := true
-			f.Labelled = &b
-		}
-		list, next, err := u.db.ListResponses(ctx, f)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		view.Next = next
-		if view.Categories, err = fb.Taxonomy(ctx); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		view.Taxonomy = taxonomyText(view.Categories)
-		if view.Status, err = fb.ClassifierStatus(ctx); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		for _, resp := range list {
-			row := fbCommentRow{R: resp, Assigned: map[string]bool{}}
-			for _, c := range resp.Categories {
-				row.Assigned[c] = true
-			}
-			_, row.Suggested, _ = fb.Suggest(ctx, resp.Comment)
-			view.Rows = append(view.Rows, row)
-		}
-		u.render(w, r, http.StatusOK, "feedback_comments", "Comments", view)
-	}
-}
-
-// FeedbackCategorise is POST /feedback/comments/{id}: staff assign categories.
-func (u *UI) FeedbackCategorise(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, fresco.Role.CanWrite)
-		if !ok {
-			return
-		}
-		id, ok := pathID(r)
-		if !ok {
-			u.NotFound(w, r)
-			return
-		}
-		if !u.readForm(w, r, 64<<10) {
-			return
-		}
-		if err := fb.Categorise(r.Context(), id, r.PostForm["category"], fmt.Sprintf("employee:%d", v.ID)); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		back := "/feedback/comments"
-		if s := r.PostForm.Get("show"); s == "labelled" || s == "unlabelled" {
-			back += "?show=" + s
-		}
-		http.Redirect(w, r, back+"#r"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	}
-}
-
-// FeedbackTrain is POST /feedback/classifier: retrain the classifier.
-func (u *UI) FeedbackTrain(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := u.require(w, r, fresco.Role.CanManageEmployees); !ok {
-			return
-		}
-		msg := "Classifier retrained."
-		if _, err := fb.TrainClassifier(r.Context()); err != nil {
-			if fresco.ErrorCode(err) != fresco.ECONFLICT {
-				u.fail(w, r, err)
-				return
-			}
-			msg = fresco.ErrorMessage(err)
-		}
-		http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
-	}
-}
-
-type fbCallsView struct {
-	Tasks   []*store.CallTask
-	Script  []store.Question
-	Note    string
-	Mine    bool
-	Message string
-	Error   string
-	ErrorID int64
-}
-
-// FeedbackCalls is GET /feedback/calls: the viewer's follow-up calls.
-func (u *UI) FeedbackCalls(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
-		}
-		u.renderCalls(w, r, fb, v, http.StatusOK, r.URL.Query().Get("msg"), "", 0)
-	}
-}
-
-func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, fb *feedback.Service, v *viewer, status int, msg, errMsg string, errID int64) {
-	view := fbCallsView{Script: feedback.CallScript, Note: feedback.CallScriptNote, Message: msg, Error: errMsg, ErrorID: errID}
-	f := store.CallTaskFilter{Status: feedback.CallOpen, Limit: 200}
-	if !v.Role.CanManageEmployees() || r.URL.Query().Get("all") == "" {
-		view.Mine = true
-		id := v.ID
-		f.EmployeeID = &id
-		if p, ok := auth.PrincipalFrom(r.Context()); ok && p.Employee != nil {
-			f.TeamID = p.Employee.TeamID
-		}
-	}
-	tasks, _, err := u.db.ListCallTasks(r.Context(), f)
-	if err != nil {
-		u.fail(w, r, err)
+	if d.NPS, err = u.feedback.NPS(ctx, f); fail(err) {
 		return
 	}
-	view.Tasks = tasks
-	u.render(w, r, status, "feedback_calls", "Follow-up calls", view)
-}
-
-// FeedbackCallOutcome is POST /feedback/calls/{id}: record a call.
-func (u *UI) FeedbackCallOutcome(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, fresco.Role.CanWrite)
-		if !ok {
-			return
-		}
-		id, ok := pathID(r)
-		if !ok {
-			u.NotFound(w, r)
-			return
-		}
-		if !u.readForm(w, r, 64<<10) {
-			return
-		}
-		out := feedback.CallOutcome{Status: r.PostForm.Get("status"), Outcome: r.PostForm.Get("outcome"),
-			Comment: r.PostForm.Get("comment"), Actor: fmt.Sprintf("employee:%d", v.ID)}
-		if out.Status == feedback.CallDone {
-			for _, q := range feedback.CallScript {
-				val := strings.TrimSpace(r.PostForm.Get("q_" + q.Key))
-				if val == "" {
-					continue
-				}
-				a := feedback.AnswerInput{Question: q.Key, Type: q.Type}
-				switch q.Type {
-				case feedback.TypeText:
-					a.Text = val
-				case feedback.TypeSingleChoice:
-					a.Choice = val
-				default:
-					n, err := strconv.Atoi(val)
-					if err != nil {
-						continue
-					}
-					a.Score = &n
-				}
-				out.Answers = append(out.Answers, a)
-			}
-		}
-		if _, err := fb.CompleteCallTask(r.Context(), id, out); err != nil {
-			switch fresco.ErrorCode(err) {
-			case fresco.EINVALID, fresco.ECONFLICT:
-				u.renderCalls(w, r, fb, v, http.StatusUnprocessableEntity, "", invalidOrMessage(err), id)
-			default:
-				u.fail(w, r, err)
-			}
-			return
-		}
-		http.Redirect(w, r, "/feedback/calls?msg="+url.QueryEscape("Call recorded."), http.StatusSeeOther)
+	if d.CSAT, err = u.feedback.CSAT(ctx, f); fail(err) {
+		return
 	}
-}
-
-func invalidOrMessage(err error) string {
-	fields := fresco.ErrorFields(err)
-	if len(fields) == 0 {
-		return fresco.ErrorMessage(err)
+	if d.CES, err = u.feedback.CES(ctx, f); fail(err) {
+		return
 	}
-	parts := make([]string, len(fields))
-	for i, f := range fields {
-		parts[i] = f.Field + ": " + f.Message
+	if d.Trend, err = u.feedback.Trend(ctx, f, feedback.ScaleNPS, form.Period); fail(err) {
+		return
 	}
-	return strings.Join(parts, "; ")
+	if d.Ranking, err = u.feedback.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupEmployee, 0); fail(err) {
+		return
+	}
+	if d.LocRank, err = u.feedback.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupLocation, 0); fail(err) {
+		return
+	}
+	if d.ByPost, err = u.feedback.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupPost, 0); fail(err) {
+		return
+	}
+	if d.BySegment, err = u.feedback.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupSegment, 0); fail(err) {
+		return
+	}
+	if d.PostStats, err = u.feedback.PostStats(ctx, f.From, f.To); fail(err) {
+		return
+	}
+	if d.Acq, err = u.feedback.Acquisition(ctx); fail(err) {
+		return
+	}
+	if d.Drivers, err = u.feedback.Drivers(ctx, f); fail(err) {
+		return
+	}
+	dist, err := u.feedback.Distribution(ctx, f, feedback.ScaleNPS)
+	if fail(err) {
+		return
+	}
+	d.Charts = fbCharts{Distribution: dist, Drivers: d.Drivers.Drivers}
+	for _, p := range d.Trend {
+		tp := fbTrendPoint{Label: p.Label, N: p.N, Significant: p.SignificantChange}
+		if p.NPS != nil && !p.NPS.Result.NoData {
+			v, lo, hi := p.NPS.Result.NPS, p.NPS.Result.CILow, p.NPS.Result.CIHigh
+			tp.NPS, tp.Low, tp.High = &v, &lo, &hi
+		}
+		d.Charts.Trend = append(d.Charts.Trend, tp)
+	}
+	locs, _, err := u.db.ListLocations(ctx, store.LocationFilter{Limit: 500})
+	if fail(err) {
+		return
+	}
+	for _, l := range locs {
+		v := strconv.FormatInt(l.ID, 10)
+		d.Locations = append(d.Locations, fbOption{Value: v, Label: l.Name, Selected: v == form.Location})
+	}
+	emps, _, err := u.db.ListEmployees(ctx, store.EmployeeFilter{Limit: 1000})
+	if fail(err) {
+		return
+	}
+	for _, e := range emps {
+		v := strconv.FormatInt(e.ID, 10)
+		d.Employees = append(d.Employees, fbOption{Value: v, Label: e.Name, Selected: v == form.Employee})
+	}
+	for _, p := range d.PostStats {
+		d.Posts = append(d.Posts, fbOption{Value: p.Post.Slug, Label: p.Post.Name, Selected: p.Post.Slug == form.Post})
+		d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description,
+			UsedFor: p.Post.UsedFor, Responses: p.Responses, Asked: p.Asked, Answered: p.Answered, Rate: p.ResponseRate,
+			Median: fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses})
+	}
+	u.render(w, r, http.StatusOK, "feedback_dashboard", "Feedback", d)
 }
 
 func fbHours(d *time.Duration) string {
@@ -442,238 +212,4 @@ func fbHours(d *time.Duration) string {
 		return fmt.Sprintf("%.0f hours", h)
 	}
 	return fmt.Sprintf("%.1f days", h/24)
-}
-
-type fbSurveysView struct {
-	Surveys   []*store.Survey
-	Origin    string
-	CanManage bool
-	CanWrite  bool
-	Link      string
-	LinkFor   int64
-	Error     string
-	Message   string
-	Form      map[string]string
-}
-
-// surveyBlocks are the question sets the quick survey form offers.
-var surveyBlocks = []struct {
-	Key, Label string
-	Questions  []store.Question
-}{
-	{"nps", "Net Promoter Score (0–10)", []store.Question{{Key: "nps", Type: feedback.TypeNPS, Required: true}}},
-	{"csat", "Satisfaction (CSAT, 1–5)", []store.Question{{Key: "csat", Type: feedback.TypeCSAT}}},
-	{"ces", "Customer effort (CES, 1–7)", []store.Question{{Key: "ces", Type: feedback.TypeCES}}},
-	{"quality", "The five influences on process quality", func() []store.Question {
-		var qs []store.Question
-		for _, it := range feedback.ProcessQualityItems {
-			qs = append(qs, store.Question{Key: it, Type: feedback.TypeProcessQuality, Item: it})
-		}
-		return qs
-	}()},
-	{"value", "Customer Value Equation (results, process quality, price, access costs)", func() []store.Question {
-		var qs []store.Question
-		for _, it := range feedback.ValueItems {
-			qs = append(qs, store.Question{Key: "value_" + it, Type: feedback.TypeValue, Item: it})
-		}
-		return qs
-	}()},
-	{"heard", "How did you hear about us?", []store.Question{{Key: "heard", Type: feedback.TypeAcquisitionSource}}},
-	{"better", "Free text: anything we could do better?", []store.Question{{Key: "better", Type: feedback.TypeText}}},
-}
-
-// FeedbackSurveys is GET /feedback/surveys: surveys, their widget snippet
-// and survey links.
-func (u *UI) FeedbackSurveys(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
-		}
-		u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{Message: r.URL.Query().Get("msg")})
-	}
-}
-
-func (u *UI) renderSurveys(w http.ResponseWriter, r *http.Request, v *viewer, status int, view fbSurveysView) {
-	list, err := u.db.ListSurveys(r.Context())
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	view.Surveys, view.Origin = list, scheme+"://"+r.Host
-	view.CanManage, view.CanWrite = v.Role.CanManageEmployees(), v.Role.CanWrite()
-	if view.Form == nil {
-		view.Form = map[string]string{}
-	}
-	u.render(w, r, status, "feedback_surveys", "Surveys", struct {
-		fbSurveysView
-		Blocks any
-	}{view, surveyBlocks})
-}
-
-// FeedbackCreateSurvey is POST /feedback/surveys: the quick survey form.
-func (u *UI) FeedbackCreateSurvey(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, managersRoles)
-		if !ok {
-			return
-		}
-		if !u.readForm(w, r, 64<<10) {
-			return
-		}
-		f := r.PostForm
-		sv := &store.Survey{Slug: strings.TrimSpace(f.Get("slug")), Name: strings.TrimSpace(f.Get("name")),
-			Intro: strings.TrimSpace(f.Get("intro")), Active: true, WidgetEnabled: f.Get("widget") == "on"}
-		post := f.Get("post")
-		if post == "" {
-			post = feedback.PostSurvey
-		}
-		p, err := u.db.ListeningPostBySlug(r.Context(), post)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		sv.PostID, sv.PostSlug = p.ID, p.Slug
-		for _, b := range surveyBlocks {
-			if f.Get("block_"+b.Key) == "on" {
-				sv.Questions = append(sv.Questions, b.Questions...)
-			}
-		}
-		err = feedback.ValidateSurvey(sv)
-		if err == nil {
-			err = u.db.CreateSurvey(r.Context(), sv)
-		}
-		if err != nil {
-			if c := fresco.ErrorCode(err); c == fresco.EINVALID || c == fresco.ECONFLICT {
-				form := map[string]string{"slug": sv.Slug, "name": sv.Name, "intro": sv.Intro}
-				u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: invalidOrMessage(err), Form: form})
-				return
-			}
-			u.fail(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/feedback/surveys?msg="+url.QueryEscape("Survey “"+sv.Name+"” created."), http.StatusSeeOther)
-	}
-}
-
-// FeedbackCreateLink is POST /feedback/surveys/{id}/links: a signed,
-// single-use, expiring link for a customer or a purchase.
-func (u *UI) FeedbackCreateLink(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, fresco.Role.CanWrite)
-		if !ok {
-			return
-		}
-		id, ok := pathID(r)
-		if !ok {
-			u.NotFound(w, r)
-			return
-		}
-		if !u.readForm(w, r, 16<<10) {
-			return
-		}
-		in := feedback.InvitationInput{SurveyID: id, Channel: "ui"}
-		var problems []string
-		for _, fld := range []struct {
-			name string
-			dst  **int64
-		}{{"customer_id", &in.CustomerID}, {"purchase_id", &in.PurchaseID}} {
-			s := strings.TrimSpace(r.PostForm.Get(fld.name))
-			if s == "" {
-				continue
-			}
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || n <= 0 {
-				problems = append(problems, fld.name+": not an id")
-				continue
-			}
-			*fld.dst = &n
-		}
-		if len(problems) > 0 {
-			u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: strings.Join(problems, "; "), LinkFor: id})
-			return
-		}
-		inv, err := fb.CreateInvitation(r.Context(), in)
-		if err != nil {
-			if c := fresco.ErrorCode(err); c == fresco.EINVALID || c == fresco.ECONFLICT {
-				u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: invalidOrMessage(err), LinkFor: id})
-				return
-			}
-			u.fail(w, r, err)
-			return
-		}
-		u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{Link: inv.Path, LinkFor: id,
-			Message: "Link created; it works once and expires on " + inv.ExpiresAt.Format("2 Jan 2006") + "."})
-	}
-}
-
-// taxonomyText writes the taxonomy one category a line:
-// "slug | Name | keyword, keyword | description".
-func taxonomyText(t text.Taxonomy) string {
-	var b strings.Builder
-	for _, c := range t {
-		fmt.Fprintf(&b, "%s | %s | %s | %s\n", c.Slug, c.Name, strings.Join(c.Keywords, ", "), c.Description)
-	}
-	return b.String()
-}
-
-// parseTaxonomy reads taxonomyText's format, naming the line at fault.
-func parseTaxonomy(s string) (text.Taxonomy, error) {
-	var t text.Taxonomy
-	for i, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		parts := strings.SplitN(line, "|", 4)
-		for len(parts) < 4 {
-			parts = append(parts, "")
-		}
-		c := text.Category{Slug: strings.TrimSpace(parts[0]), Name: strings.TrimSpace(parts[1]), Description: strings.TrimSpace(parts[3])}
-		for _, k := range strings.Split(parts[2], ",") {
-			if k = strings.TrimSpace(k); k != "" {
-				c.Keywords = append(c.Keywords, k)
-			}
-		}
-		if c.Slug == "" || c.Name == "" {
-			return nil, fresco.Errorf(fresco.EINVALID, "line %d: write “slug | Name | keywords | description”", i+1)
-		}
-		t = append(t, c)
-	}
-	if len(t) == 0 {
-		return nil, fresco.Errorf(fresco.EINVALID, "the taxonomy needs at least one category")
-	}
-	if err := t.Validate(); err != nil {
-		return nil, fresco.Errorf(fresco.EINVALID, "%s", err.Error())
-	}
-	return t, nil
-}
-
-// FeedbackTaxonomy is POST /feedback/categories: managers edit the taxonomy.
-func (u *UI) FeedbackTaxonomy(fb *feedback.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := u.require(w, r, managersRoles); !ok {
-			return
-		}
-		if !u.readForm(w, r, 256<<10) {
-			return
-		}
-		msg := "Categories saved."
-		t, err := parseTaxonomy(r.PostForm.Get("taxonomy"))
-		if err == nil {
-			err = fb.SetTaxonomy(r.Context(), t)
-		}
-		if err != nil {
-			if fresco.ErrorCode(err) != fresco.EINVALID {
-				u.fail(w, r, err)
-				return
-			}
-			msg = "Categories not saved: " + fresco.ErrorMessage(err)
-		}
-		http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
-	}
 }

@@ -11,6 +11,22 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// pageID returns the page's {id}; a malformed one is the 404 page.
+func (u *UI) pageID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		u.NotFound(w, r)
+	}
+	return id, ok
+}
+
+// idAndForm returns the page's {id} and reads its form of at most limit
+// bytes; when either is bad it has answered already.
+func (u *UI) idAndForm(w http.ResponseWriter, r *http.Request, limit int64) (int64, bool) {
+	id, ok := u.pageID(w, r)
+	return id, ok && u.readForm(w, r, limit)
+}
+
 // maxFormBytes bounds an ordinary form; pages with large text fields (the
 // taxonomy editor) pass their own limit to readForm.
 const maxFormBytes = 64 << 10

@@ -35,48 +35,38 @@ type followUpsView struct {
 
 // FollowUps is GET /followups: mine (the default for agents), all open,
 // overdue, closed.
-func (u *UI) FollowUps(l *loop.Loop) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
+func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	view := r.URL.Query().Get("view")
+	if view == "" {
+		view = "mine"
+		if v.Role.CanManageEmployees() {
+			view = "open"
 		}
-		view := r.URL.Query().Get("view")
-		if view == "" {
-			view = "mine"
-			if v.Role.CanManageEmployees() {
-				view = "open"
-			}
-		}
-		f := store.FollowUpFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50, Now: u.now()}
-		switch view {
-		case "mine":
-			f.Status, f.OwnerID = store.FollowUpOpen, v.ID
-		case "overdue":
-			f.Overdue = true
-		case "closed":
-			f.Status = store.FollowUpClosed
-		default:
-			view, f.Status = "open", store.FollowUpOpen
-		}
-		rows, next, err := u.db.ListFollowUps(r.Context(), f)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		data := followUpsView{Rows: rows, Now: u.now()}
-		for _, t := range [][2]string{{"mine", "Mine"}, {"open", "All open"}, {"overdue", "Overdue"}, {"closed", "Closed"}} {
-			data.Tabs = append(data.Tabs, followUpTab{Key: t[0], Label: t[1], Href: withQuery("/followups", "view", t[0]),
-				Active: t[0] == view})
-		}
-		if next != "" {
-			data.Pager.Next = withQuery("/followups", "view", view, "cursor", next)
-		}
-		if f.Cursor != "" {
-			data.Pager.Prev = withQuery("/followups", "view", view)
-		}
-		u.render(w, r, http.StatusOK, "loop_followups", "Follow-ups", data)
 	}
+	f := store.FollowUpFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50, Now: u.now()}
+	switch view {
+	case "mine":
+		f.Status, f.OwnerID = store.FollowUpOpen, v.ID
+	case "overdue":
+		f.Overdue = true
+	case "closed":
+		f.Status = store.FollowUpClosed
+	default:
+		view, f.Status = "open", store.FollowUpOpen
+	}
+	rows, next, err := u.db.ListFollowUps(r.Context(), f)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	data := followUpsView{Rows: rows, Now: u.now()}
+	for _, t := range [][2]string{{"mine", "Mine"}, {"open", "All open"}, {"overdue", "Overdue"}, {"closed", "Closed"}} {
+		data.Tabs = append(data.Tabs, followUpTab{Key: t[0], Label: t[1], Href: withQuery("/followups", "view", t[0]),
+			Active: t[0] == view})
+	}
+	data.Pager = pagerFor("/followups", f.Cursor, next, "view", view)
+	u.render(w, r, http.StatusOK, "loop_followups", "Follow-ups", data)
 }
 
 type followUpView struct {
@@ -90,14 +80,9 @@ type followUpView struct {
 
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that
 // closes it.
-func (u *UI) FollowUp(l *loop.Loop) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
-		}
-		u.followUpPage(w, r, v, http.StatusOK, nil, nil)
-	}
+func (u *UI) FollowUp(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	u.followUpPage(w, r, v, http.StatusOK, nil, nil)
 }
 
 func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, status int, errs, form map[string]string) {
@@ -120,62 +105,44 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 }
 
 func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
-	if f.Status != store.FollowUpOpen || !v.Role.CanWrite() {
-		return false
-	}
-	return v.Role != fresco.RoleAgent || (f.OwnerID != nil && *f.OwnerID == v.ID)
+	return f.Status == store.FollowUpOpen && v.Role.CanWrite() && loop.MayClose(v.Role, v.ID, f)
 }
 
 // CloseFollowUp is POST /followups/{id}/close.
-func (u *UI) CloseFollowUp(l *loop.Loop) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := u.require(w, r, fresco.Role.CanWrite)
-		if !ok {
-			return
-		}
-		id, ok := pathID(r)
-		if !ok {
-			u.NotFound(w, r)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		f, err := u.db.FollowUp(r.Context(), id)
+func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	form := map[string]string{"contact_channel": r.PostFormValue("contact_channel"),
+		"outcome": r.PostFormValue("outcome"), "contact_at": r.PostFormValue("contact_at")}
+	in := loop.CloseInput{ContactChannel: form["contact_channel"], Outcome: form["outcome"],
+		Actor: v.actor(), Role: v.Role, EmployeeID: v.ID}
+	if s := strings.TrimSpace(form["contact_at"]); s != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04", s, time.UTC)
 		if err != nil {
-			u.fail(w, r, err)
+			u.followUpPage(w, r, v, http.StatusUnprocessableEntity, map[string]string{"contact_at": "is not a date and time"}, form)
 			return
 		}
-		if !canCloseFollowUp(v, f) && f.Status == store.FollowUpOpen {
-			u.Forbidden(w, r)
-			return
+		in.ContactAt = &at
+	}
+	_, err := u.loop.CloseFollowUp(r.Context(), id, in)
+	switch fresco.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, fmt.Sprintf("/followups/%d?done=followup-closed", id), http.StatusSeeOther)
+	case fresco.EINVALID, fresco.ECONFLICT:
+		errs := map[string]string{}
+		for _, fe := range fresco.ErrorFields(err) {
+			errs[fe.Field] = fe.Message
 		}
-		form := map[string]string{"contact_channel": r.PostFormValue("contact_channel"),
-			"outcome": r.PostFormValue("outcome"), "contact_at": r.PostFormValue("contact_at")}
-		in := loop.CloseInput{ContactChannel: form["contact_channel"], Outcome: form["outcome"],
-			Actor: fmt.Sprintf("employee:%d", v.ID)}
-		if s := strings.TrimSpace(form["contact_at"]); s != "" {
-			at, err := time.ParseInLocation("2006-01-02T15:04", s, time.UTC)
-			if err != nil {
-				u.followUpPage(w, r, v, http.StatusUnprocessableEntity, map[string]string{"contact_at": "is not a date and time"}, form)
-				return
-			}
-			in.ContactAt = &at
+		if len(errs) == 0 {
+			errs["form"] = fresco.ErrorMessage(err)
 		}
-		_, err = l.CloseFollowUp(r.Context(), id, in)
-		switch fresco.ErrorCode(err) {
-		case "":
-			http.Redirect(w, r, fmt.Sprintf("/followups/%d?done=followup-closed", id), http.StatusSeeOther)
-		case fresco.EINVALID, fresco.ECONFLICT:
-			errs := map[string]string{}
-			for _, fe := range fresco.ErrorFields(err) {
-				errs[fe.Field] = fe.Message
-			}
-			if len(errs) == 0 {
-				errs["form"] = fresco.ErrorMessage(err)
-			}
-			u.followUpPage(w, r, v, http.StatusUnprocessableEntity, errs, form)
-		default:
-			u.fail(w, r, err)
-		}
+		u.followUpPage(w, r, v, http.StatusUnprocessableEntity, errs, form)
+	default:
+		u.fail(w, r, err)
 	}
 }
 
@@ -192,25 +159,20 @@ type leavingRow struct {
 
 // SatisfiedLeaving is GET /loop/satisfied-leaving[?location_id=]: satisfied
 // customers whose purchase rhythm has broken, with the evidence.
-func (u *UI) SatisfiedLeaving(l *loop.Loop) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := u.require(w, r, anyRole); !ok {
-			return
-		}
-		loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64)
-		rows, err := l.SatisfiedLeaving(r.Context(), max(loc, 0))
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		data := leavingView{Location: loc}
-		for _, x := range rows {
-			row := leavingRow{Leaving: x, Since: fmt.Sprintf("%.0f days", x.DaysSinceLast)}
-			if x.MedianIntervalDays != nil {
-				row.Median = fmt.Sprintf("%.0f days", *x.MedianIntervalDays)
-			}
-			data.Rows = append(data.Rows, row)
-		}
-		u.render(w, r, http.StatusOK, "loop_leaving", "Satisfied but leaving", data)
+func (u *UI) SatisfiedLeaving(w http.ResponseWriter, r *http.Request) {
+	loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64)
+	rows, err := u.loop.SatisfiedLeaving(r.Context(), max(loc, 0))
+	if err != nil {
+		u.fail(w, r, err)
+		return
 	}
+	data := leavingView{Location: loc}
+	for _, x := range rows {
+		row := leavingRow{Leaving: x, Since: fmt.Sprintf("%.0f days", x.DaysSinceLast)}
+		if x.MedianIntervalDays != nil {
+			row.Median = fmt.Sprintf("%.0f days", *x.MedianIntervalDays)
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	u.render(w, r, http.StatusOK, "loop_leaving", "Satisfied but leaving", data)
 }

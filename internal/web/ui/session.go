@@ -22,6 +22,10 @@ type viewer struct {
 	Role  fresco.Role
 }
 
+// actor names the viewer in audit records and on what they record, as the
+// API names a signed-in employee (auth.Principal.Actor).
+func (v *viewer) actor() string { return fmt.Sprintf("employee:%d", v.ID) }
+
 // viewerFrom returns the employee signed in to the UI, or nil. API tokens
 // are for programs: a request authenticated by one is not a UI session.
 func viewerFrom(ctx context.Context) *viewer {
@@ -37,11 +41,9 @@ func viewerFrom(ctx context.Context) *viewer {
 	return &viewer{ID: e.ID, Name: name, Email: e.Email, Role: p.Role}
 }
 
-// Who may open which pages. Every page handler starts with u.require(…,
-// one of these), so a page that forgets to check does not compile into the
-// habit of the package.
+// Role rules of the employee pages, which check the viewer themselves (the
+// other pages' rules stand with their routes, see Only).
 var (
-	anyRole       = func(fresco.Role) bool { return true }
 	managersRoles = fresco.Role.CanManageEmployees // owner, manager
 	ownersOnly    = fresco.Role.CanManageUsers     // owner
 )
@@ -67,11 +69,21 @@ func (u *UI) require(w http.ResponseWriter, r *http.Request, allow func(fresco.R
 	return v, true
 }
 
+// Only lets through the viewers whose role has perm, the rule the API uses
+// for the same permission: anonymous visitors are sent to log in, other roles
+// get the 403 page. The server wraps every page's route in it, so that each
+// page's role rule stands next to its route.
+func (u *UI) Only(perm auth.Permission, h http.HandlerFunc) http.HandlerFunc {
+	allow := func(role fresco.Role) bool { return auth.Allowed(role, perm) }
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := u.require(w, r, allow); ok {
+			h(w, r)
+		}
+	}
+}
+
 // Home sends the signed-in viewer to the customer list.
 func (u *UI) Home(w http.ResponseWriter, r *http.Request) {
-	if _, ok := u.require(w, r, anyRole); !ok {
-		return
-	}
 	http.Redirect(w, r, "/customers", http.StatusSeeOther)
 }
 

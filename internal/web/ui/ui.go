@@ -3,9 +3,11 @@
 // enhancement, and Apache ECharts (vendored by scripts/vendor.sh and embedded
 // here) for charts. Nothing in it needs Node at build or run time.
 //
-// Every page handler is a method on *UI and checks the viewer's role itself;
-// routes are registered in internal/web/routes.go. Templates are parsed once,
-// in New; a template error is a start-up error, not a request error.
+// Every page handler is a method on *UI, whose dependencies are one struct
+// (Deps). Routes are registered in internal/web/routes.go, each wrapped in
+// UI.Only with its role rule, so a handler finds the viewer already checked
+// in the request (viewerFrom). Templates are parsed once, in New; a template error is a start-up
+// error, not a request error.
 package ui
 
 import (
@@ -23,10 +25,14 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/value"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 //go:embed templates/*.html
@@ -35,9 +41,9 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Deps is what the UI needs. DB and Logger are required; the rest are
-// optional capabilities that later features plug in, and the pages show their
-// panels only when they are set and have something to say.
+// Deps is what the UI needs. DB and Auth are required; the rest are the
+// capabilities behind the pages, and a page shows a capability's panel only
+// when it is set and has something to say.
 type Deps struct {
 	DB     *store.DB
 	Auth   *auth.Auth // logs employees in and out
@@ -51,6 +57,11 @@ type Deps struct {
 	Attention AttentionSource
 	// Recovery works the case pages' actions; nil disables them.
 	Recovery *recovery.Service
+	// Loop, Feedback and Value are the closed loop, listening posts and
+	// lifetime value, behind their pages.
+	Loop     *loop.Loop
+	Feedback *feedback.Service
+	Value    *value.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 
@@ -99,6 +110,9 @@ type UI struct {
 	attention AttentionSource
 	recovery  *recovery.Service
 	staff     *staff.Service
+	loop      *loop.Loop
+	feedback  *feedback.Service
+	value     *value.Service
 	now       func() time.Time
 
 	pages  map[string]*template.Template
@@ -126,7 +140,8 @@ func New(d Deps) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery, staff: d.Staff, now: d.Now, assets: a}
+	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
+		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -234,6 +249,13 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, status int, mes
 		}
 	case http.StatusBadRequest:
 		heading = "Something in that request wasn't right"
+	case http.StatusConflict:
+		heading = "That clashes with something already recorded"
+	case http.StatusPreconditionFailed:
+		heading = "Someone else changed this first"
+		message = strings.TrimSpace(message + " Reload the page to see the latest version, then try again.")
+	case http.StatusTooManyRequests:
+		heading = "Too many attempts"
 	case http.StatusInternalServerError:
 		heading = "Something went wrong on our side"
 		if message == "" {
@@ -259,21 +281,27 @@ func (u *UI) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	u.renderError(w, r, http.StatusInternalServerError, "")
 }
 
-// fail maps a domain error to the right page: not found, forbidden, bad
-// input (with its user-facing message) or a logged 500.
+// fail shows the page for err, with the status package httperr gives its
+// code (the API answers the same): not found and forbidden with their own
+// words, other coded errors with their message, anything uncoded as a logged
+// 500. A request the service found invalid is a 400 here: the forms that can
+// be corrected catch their 422 and show themselves again, so what reaches
+// fail is a request the page itself could not make sense of (a damaged paging
+// link, acting on oneself).
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch fresco.ErrorCode(err) {
-	case fresco.ENOTFOUND:
-		u.renderError(w, r, http.StatusNotFound, "")
-	case fresco.EFORBIDDEN:
-		u.renderError(w, r, http.StatusForbidden, "")
-	case fresco.EINVALID:
-		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
-	default:
+	status := httperr.Status(err)
+	switch {
+	case status >= http.StatusInternalServerError:
 		if errors.Is(err, context.Canceled) {
 			return // the client went away
 		}
 		u.serverError(w, r, err)
+	case status == http.StatusNotFound || status == http.StatusForbidden:
+		u.renderError(w, r, status, "")
+	case status == http.StatusUnprocessableEntity:
+		u.renderError(w, r, http.StatusBadRequest, invalidMessage(err))
+	default:
+		u.renderError(w, r, status, invalidMessage(err))
 	}
 }
 

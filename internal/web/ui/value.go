@@ -94,76 +94,67 @@ var calcFields = []string{"from", "to", "loyal_top", "acquisition_cost", "margin
 // ValuePage is the Lifetime value page: the CLV distribution, the average
 // and loyal customer side by side (with an override form), the Pareto
 // curve, the segment table, and lists of apostles and mercenaries.
-func (u *UI) ValuePage(svc *value.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		viewer, ok := u.require(w, r, anyRole)
-		if !ok {
-			return
-		}
-		if r.Method == http.MethodPost {
-			u.valueRefit(w, r, svc, viewer)
-			return
-		}
-		ctx := r.Context()
-		q := r.URL.Query()
-		v := valueView{Form: map[string]string{}, CanRefit: managersRoles(viewer.Role), RefitQueued: q.Get("refit") == "queued"}
-		for _, f := range calcFields {
-			v.Form[f] = strings.TrimSpace(q.Get(f))
-		}
-		in, msg := calcInputFromForm(v.Form)
-		var err error
-		if msg != "" {
-			v.CalcError = msg
-		} else if v.Calc, err = svc.Calculator(ctx, in); err != nil {
-			if fresco.ErrorCode(err) != fresco.EINVALID {
-				u.fail(w, r, err)
-				return
-			}
-			v.CalcError = sentence(fresco.ErrorMessage(err))
-		}
-		if v.Summary, err = svc.Summary(ctx, 20); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if v.Pareto, err = svc.Pareto(ctx, "profit", 20, 20); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if v.Segments, err = svc.Segments(ctx); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if v.Apostles, err = svc.List(ctx, value.ListFilter{Flag: "apostle", Sort: "referral_value", Limit: 15}); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if v.Mercenaries, err = svc.List(ctx, value.ListFilter{Flag: "mercenary", Sort: "last_purchase", Limit: 15}); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if v.Top, err = svc.List(ctx, value.ListFilter{Sort: "clv", Limit: 10}); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		v.Charts = &valueCharts{Distribution: v.Summary.Distribution, Pareto: v.Pareto.Curve}
-		if v.Calc != nil {
-			v.Charts.Compare = map[string]any{
-				"labels":  []string{"Gross value", "Gross profit", "Acquisition cost", "Lifetime value"},
-				"average": []float64{v.Calc.Average.GrossValue, v.Calc.Average.GrossProfit, v.Calc.Average.AcquisitionCost, v.Calc.Average.LifetimeValue},
-				"loyal":   []float64{v.Calc.Loyal.GrossValue, v.Calc.Loyal.GrossProfit, v.Calc.Loyal.AcquisitionCost, v.Calc.Loyal.LifetimeValue},
-			}
-		}
-		u.render(w, r, http.StatusOK, "value_page", "Lifetime value", v)
+func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
+	viewer := viewerFrom(r.Context())
+	if r.Method == http.MethodPost {
+		u.valueRefit(w, r)
+		return
 	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	v := valueView{Form: map[string]string{}, CanRefit: managersRoles(viewer.Role), RefitQueued: q.Get("refit") == "queued"}
+	for _, f := range calcFields {
+		v.Form[f] = strings.TrimSpace(q.Get(f))
+	}
+	in, msg := calcInputFromForm(v.Form)
+	var err error
+	if msg != "" {
+		v.CalcError = msg
+	} else if v.Calc, err = u.value.Calculator(ctx, in); err != nil {
+		if fresco.ErrorCode(err) != fresco.EINVALID {
+			u.fail(w, r, err)
+			return
+		}
+		v.CalcError = sentence(fresco.ErrorMessage(err))
+	}
+	if v.Summary, err = u.value.Summary(ctx, 20); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Pareto, err = u.value.Pareto(ctx, "profit", 20, 20); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Segments, err = u.value.Segments(ctx); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Apostles, err = u.value.List(ctx, value.ListFilter{Flag: "apostle", Sort: "referral_value", Limit: 15}); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Mercenaries, err = u.value.List(ctx, value.ListFilter{Flag: "mercenary", Sort: "last_purchase", Limit: 15}); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if v.Top, err = u.value.List(ctx, value.ListFilter{Sort: "clv", Limit: 10}); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Charts = &valueCharts{Distribution: v.Summary.Distribution, Pareto: v.Pareto.Curve}
+	if v.Calc != nil {
+		v.Charts.Compare = map[string]any{
+			"labels":  []string{"Gross value", "Gross profit", "Acquisition cost", "Lifetime value"},
+			"average": []float64{v.Calc.Average.GrossValue, v.Calc.Average.GrossProfit, v.Calc.Average.AcquisitionCost, v.Calc.Average.LifetimeValue},
+			"loyal":   []float64{v.Calc.Loyal.GrossValue, v.Calc.Loyal.GrossProfit, v.Calc.Loyal.AcquisitionCost, v.Calc.Loyal.LifetimeValue},
+		}
+	}
+	u.render(w, r, http.StatusOK, "value_page", "Lifetime value", v)
 }
 
 // valueRefit queues a refit (managers and owners) and returns to the page.
-func (u *UI) valueRefit(w http.ResponseWriter, r *http.Request, svc *value.Service, v *viewer) {
-	if !managersRoles(v.Role) {
-		u.Forbidden(w, r)
-		return
-	}
-	if _, err := svc.EnqueueRefit(r.Context()); err != nil {
+func (u *UI) valueRefit(w http.ResponseWriter, r *http.Request) {
+	if _, err := u.value.EnqueueRefit(r.Context()); err != nil {
 		u.fail(w, r, err)
 		return
 	}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/stats"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// ListeningPostOut is a listening post with its activity.
+type ListeningPostOut struct {
+	ID               int64             `json:"id"`
+	Slug             string            `json:"slug"`
+	Name             string            `json:"name"`
+	Description      string            `json:"description"`
+	UsedFor          string            `json:"used_for" doc:"How this post's feedback is used."`
+	Solicited        bool              `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
+	Active           bool              `json:"active"`
+	Responses        int               `json:"responses" doc:"Volume in the period."`
+	Asked            int               `json:"asked"`
+	Answered         int               `json:"answered"`
+	ResponseRate     *stats.Proportion `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
+	MedianDelayHours *float64          `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback; null without purchase-linked responses."`
+	WithPurchase     int               `json:"with_purchase"`
+	Uses             []FeedbackUseOut  `json:"recent_uses"`
+}
+
+// FeedbackUseOut is one entry of a post's "used for" trail.
+type FeedbackUseOut struct {
+	ID         int64     `json:"id"`
+	ResponseID *int64    `json:"response_id"`
+	Note       string    `json:"note"`
+	Actor      string    `json:"actor"`
+	At         time.Time `json:"at"`
+}
+
+func useOut(u *store.FeedbackUse) FeedbackUseOut {
+	return FeedbackUseOut{ID: u.ID, ResponseID: u.ResponseID, Note: u.Note, Actor: u.Actor, At: u.At}
+}
+
+func postOut(ps feedback.PostStats) ListeningPostOut {
+	p := ps.Post
+	out := ListeningPostOut{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, UsedFor: p.UsedFor,
+		Solicited: p.Solicited, Active: p.Active, Responses: ps.Responses, Asked: ps.Asked, Answered: ps.Answered,
+		ResponseRate: ps.ResponseRate, WithPurchase: ps.WithPurchase, Uses: []FeedbackUseOut{}}
+	if ps.MedianDelay != nil {
+		h := ps.MedianDelay.Hours()
+		out.MedianDelayHours = &h
+	}
+	for _, u := range ps.Uses {
+		out.Uses = append(out.Uses, useOut(u))
+	}
+	return out
+}
+
+// ListeningPostPatch changes a post.
+type ListeningPostPatch struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	UsedFor     *string `json:"used_for,omitempty"`
+	Solicited   *bool   `json:"solicited,omitempty"`
+	Active      *bool   `json:"active,omitempty"`
+}
+
+// AcquisitionReport answers "How did you hear about us?".
+type AcquisitionReport struct {
+	Sources []AcquisitionSourceOut `json:"sources"`
+}
+
+// AcquisitionSourceOut is one source.
+type AcquisitionSourceOut struct {
+	Source       string           `json:"source"`
+	Customers    int              `json:"customers"`
+	Retention    stats.Proportion `json:"retention" doc:"Share of these customers who bought more than once, with its 95% interval."`
+	AverageValue Money            `json:"average_value" doc:"Mean total net purchases per customer."`
+	TotalValue   Money            `json:"total_value"`
+}
+
+func (s *Server) listListeningPosts(ctx context.Context, in *struct {
+	From string `query:"from"`
+	To   string `query:"to"`
+}) (*One[ItemList[ListeningPostOut]], error) {
+	var v fresco.Validation
+	from, to := parseTimeParam(&v, "from", in.From, false), parseTimeParam(&v, "to", in.To, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, err := s.feedback.PostStats(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ListeningPostOut, len(list))
+	for i, p := range list {
+		out[i] = postOut(p)
+	}
+	return &One[ItemList[ListeningPostOut]]{Body: ItemList[ListeningPostOut]{Items: out}}, nil
+}
+
+func (s *Server) updateListeningPost(ctx context.Context, in *struct {
+	ID   string `path:"id" doc:"An id or a slug."`
+	Body ListeningPostPatch
+}) (*One[ListeningPostOut], error) {
+	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	set(&p.Name, in.Body.Name)
+	set(&p.Description, in.Body.Description)
+	set(&p.UsedFor, in.Body.UsedFor)
+	set(&p.Solicited, in.Body.Solicited)
+	set(&p.Active, in.Body.Active)
+	var v fresco.Validation
+	v.Check(p.Name != "", "name", "is required")
+	v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdateListeningPost(ctx, p); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "update", "listening_post", p.ID, in.Body)
+	return &One[ListeningPostOut]{Body: postOut(feedback.PostStats{Post: p})}, nil
+}
+
+func (s *Server) addFeedbackUse(ctx context.Context, in *struct {
+	ID   string `path:"id" doc:"An id or a slug."`
+	Body struct {
+		Note       string `json:"note" maxLength:"2000"`
+		ResponseID *int64 `json:"response_id,omitempty"`
+	}
+}) (*One[FeedbackUseOut], error) {
+	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.feedback.AddUse(ctx, p.Slug, in.Body.Note, in.Body.ResponseID, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &One[FeedbackUseOut]{Body: useOut(u)}, nil
+}
+
+func (s *Server) acquisitionReport(ctx context.Context, in *struct{}) (*One[AcquisitionReport], error) {
+	rows, err := s.feedback.Acquisition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := AcquisitionReport{Sources: make([]AcquisitionSourceOut, len(rows))}
+	for i, r := range rows {
+		out.Sources[i] = AcquisitionSourceOut{Source: r.Source, Customers: r.Customers, Retention: r.Retention,
+			AverageValue: moneyOut(r.AverageValue), TotalValue: moneyOut(r.TotalValue)}
+	}
+	return &One[AcquisitionReport]{Body: out}, nil
+}
+
+func (s *Server) postByKey(ctx context.Context, key string) (*store.ListeningPost, error) {
+	if id, err := strconv.ParseInt(key, 10, 64); err == nil {
+		return s.db.ListeningPost(ctx, id)
+	}
+	return s.db.ListeningPostBySlug(ctx, key)
+}

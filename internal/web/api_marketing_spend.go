@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// MarketingSpend is what was spent to win customers in a period on a channel.
+type MarketingSpend struct {
+	ID          int64     `json:"id"`
+	PeriodStart string    `json:"period_start" format:"date"`
+	PeriodEnd   string    `json:"period_end" format:"date"`
+	Channel     string    `json:"channel"`
+	Amount      Money     `json:"amount"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func spendOut(m *fresco.MarketingSpend) MarketingSpend {
+	return MarketingSpend{ID: m.ID, PeriodStart: m.PeriodStart.Format(time.DateOnly), PeriodEnd: m.PeriodEnd.Format(time.DateOnly),
+		Channel: m.Channel, Amount: moneyOut(m.Amount), CreatedAt: m.CreatedAt}
+}
+
+// MarketingSpendInput records marketing spend.
+type MarketingSpendInput struct {
+	PeriodStart string `json:"period_start" doc:"First day, YYYY-MM-DD."`
+	PeriodEnd   string `json:"period_end" doc:"Last day (inclusive), YYYY-MM-DD."`
+	Channel     string `json:"channel,omitempty"`
+	Amount      Money  `json:"amount"`
+}
+
+func (in *MarketingSpendInput) domain() (*fresco.MarketingSpend, error) {
+	var v fresco.Validation
+	m := &fresco.MarketingSpend{
+		PeriodStart: parseDate(&v, "period_start", in.PeriodStart),
+		PeriodEnd:   parseDate(&v, "period_end", in.PeriodEnd),
+		Channel:     in.Channel,
+		Amount:      in.Amount.parse(&v, "amount"),
+	}
+	return m, mergeValidation(&v, m.Validate())
+}
+
+type spendListInput struct {
+	ListParams
+	From    string `query:"from" doc:"Periods overlapping this date or later (YYYY-MM-DD)."`
+	To      string `query:"to" doc:"Periods overlapping this date or earlier (YYYY-MM-DD)."`
+	Channel string `query:"channel"`
+}
+
+func (s *Server) listMarketingSpend(ctx context.Context, in *spendListInput) (*PageBody[MarketingSpend], error) {
+	var v fresco.Validation
+	f := store.SpendFilter{From: parseTimeParam(&v, "from", in.From, false), To: parseTimeParam(&v, "to", in.To, false),
+		Channel: in.Channel, Cursor: in.Cursor, Limit: in.Limit}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, next, err := s.db.ListMarketingSpend(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, spendOut), nil
+}
+
+func (s *Server) createMarketingSpend(ctx context.Context, in *struct{ Body MarketingSpendInput }) (*One[MarketingSpend], error) {
+	m, err := in.Body.domain()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateMarketingSpend(ctx, m); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "create", "marketing_spend", m.ID, map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
+	return &One[MarketingSpend]{Body: spendOut(m)}, nil
+}

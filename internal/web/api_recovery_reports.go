@@ -1,0 +1,98 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// RecurrenceAlert is a recurring problem.
+type RecurrenceAlert struct {
+	ID         int64     `json:"id"`
+	Dimension  string    `json:"dimension"`
+	Value      string    `json:"value"`
+	Cases      int       `json:"cases"`
+	WindowDays int       `json:"window_days"`
+	CaseID     *int64    `json:"case_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func (s *Server) listRecurrenceAlerts(ctx context.Context, in *struct{}) (*itemsBody[RecurrenceAlert], error) {
+	list, err := s.db.ListRecurrenceAlerts(ctx, 200)
+	if err != nil {
+		return nil, err
+	}
+	return items(list, func(a store.RecurrenceAlert) RecurrenceAlert {
+		return RecurrenceAlert{ID: a.ID, Dimension: a.Dimension, Value: a.Value, Cases: a.Cases,
+			WindowDays: a.WindowDays, CaseID: a.CaseID, CreatedAt: a.CreatedAt}
+	}), nil
+}
+
+// RecoveryCost is the cost of poor recovery: the value lost among customers
+// whose recovery failed (no purchase within 90 days of the case, or a
+// follow-through that found the problem unsolved), against those recovered.
+type RecoveryCost struct {
+	FailedCustomers      int   `json:"failed_customers"`
+	RecoveredCustomers   int   `json:"recovered_customers"`
+	FailedValueBefore    Money `json:"failed_value_before" doc:"Their purchases in the 365 days before the case."`
+	FailedValueAfter     Money `json:"failed_value_after" doc:"… in the 365 days after (so far)."`
+	ValueLost            Money `json:"value_lost" doc:"Σ max(0, before − after) over failed customers: the dollar cost of poor recovery."`
+	RecoveredValueBefore Money `json:"recovered_value_before"`
+	RecoveredValueAfter  Money `json:"recovered_value_after"`
+	GesturesFailed       Money `json:"gestures_failed" doc:"Gestures granted to customers whose recovery failed."`
+	GesturesRecovered    Money `json:"gestures_recovered"`
+}
+
+// RecoveryReport is the big picture of service recovery over a period.
+type RecoveryReport struct {
+	From                time.Time                `json:"from"`
+	To                  time.Time                `json:"to"`
+	Cases               int                      `json:"cases" doc:"Cases opened in the period (merged duplicates excluded)."`
+	TimeToFirstResponse recovery.Stat            `json:"time_to_first_response"`
+	TimeToResolution    recovery.Stat            `json:"time_to_resolution"`
+	ReopenRate          *float64                 `json:"reopen_rate" doc:"Resolved cases that were reopened at least once."`
+	SLATracked          int                      `json:"sla_tracked"`
+	SLAAttainment       *float64                 `json:"sla_attainment" doc:"Share of SLA-tracked cases that never breached."`
+	Recovery            recovery.RecoveryRate    `json:"recovery_rate" doc:"Customers still buying 90 days after a case, against similar customers without one."`
+	CostOfPoorRecovery  RecoveryCost             `json:"cost_of_poor_recovery"`
+	ByCategory          []recovery.CategoryCount `json:"by_category"`
+}
+
+func reportOut(r *recovery.Report) RecoveryReport {
+	c := r.CostOfPoorRecovery
+	return RecoveryReport{From: r.From, To: r.To, Cases: r.Cases, TimeToFirstResponse: r.TimeToFirstResponse,
+		TimeToResolution: r.TimeToResolution, ReopenRate: r.ReopenRate, SLATracked: r.SLATracked, SLAAttainment: r.SLAAttainment,
+		Recovery: r.Recovery, ByCategory: r.ByCategory,
+		CostOfPoorRecovery: RecoveryCost{FailedCustomers: c.FailedCustomers, RecoveredCustomers: c.RecoveredCustomers,
+			FailedValueBefore: moneyOut(c.FailedValueBefore), FailedValueAfter: moneyOut(c.FailedValueAfter),
+			ValueLost: moneyOut(c.ValueLost), RecoveredValueBefore: moneyOut(c.RecoveredValueBefore),
+			RecoveredValueAfter: moneyOut(c.RecoveredValueAfter), GesturesFailed: moneyOut(c.GesturesFailed),
+			GesturesRecovered: moneyOut(c.GesturesRecovered)}}
+}
+
+func (s *Server) recoveryReport(ctx context.Context, in *struct {
+	From string `query:"from" doc:"Cases opened from this date (default: a year ago)."`
+	To   string `query:"to" doc:"… until this date, inclusive (default: now)."`
+}) (*One[RecoveryReport], error) {
+	var v fresco.Validation
+	from := parseTimeParam(&v, "from", in.From, false)
+	to := parseTimeParam(&v, "to", in.To, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if to.IsZero() {
+		to = now
+	}
+	if from.IsZero() {
+		from = to.AddDate(-1, 0, 0)
+	}
+	r, err := s.recovery.Report(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &One[RecoveryReport]{Body: reportOut(r)}, nil
+}

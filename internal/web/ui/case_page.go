@@ -1,0 +1,350 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
+)
+
+type timelineEntry struct {
+	At     time.Time
+	Actor  string
+	Kind   string
+	Text   string
+	Merged bool // from a case merged into this one
+}
+
+// caseTask is a task on the case page with its re-survey result in words.
+type caseTask struct {
+	*store.CaseTask
+	Scores string // "Score after recovery 9, before 3 (+6)"; empty without a score
+}
+
+type caseView struct {
+	Case      *store.Case
+	Customer  *fresco.Customer
+	Owner     string
+	Timeline  []timelineEntry
+	Tasks     []caseTask
+	Gestures  []*store.Gesture
+	Watchers  []string
+	Incident  map[string]string
+	Attention bool
+
+	CanWrite         bool
+	CanApprove       bool // managers and owners approve gestures above an agent's limit
+	Outcomes         []string
+	Staff            []*fresco.Employee // who the case can be handed to
+	GestureKinds     []string
+	RootCauseSources []string
+	Error            string
+}
+
+func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView, error) {
+	c, err := u.db.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &caseView{Case: c, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite(),
+		CanApprove: viewer.Role.CanManageEmployees(), Outcomes: recovery.Outcomes,
+		GestureKinds: recovery.GestureKinds, RootCauseSources: recovery.RootCauseSources}
+	if v.Customer, err = u.db.Customer(ctx, c.CustomerID); err != nil {
+		return nil, err
+	}
+	if v.Attention, err = u.db.CustomerNeedsAttention(ctx, c.CustomerID); err != nil {
+		return nil, err
+	}
+	names := map[int64]string{} // the timeline names the same few people many times
+	name := func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		n := fmt.Sprintf("employee %d", id)
+		if e, err := u.db.Employee(ctx, id); err == nil {
+			n = e.Name
+		}
+		names[id] = n
+		return n
+	}
+	v.Owner = name(c.OwnerID)
+	_ = json.Unmarshal(c.Details, &v.Incident)
+	events, err := u.db.CaseTimeline(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
+	}
+	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		v.Tasks = append(v.Tasks, caseTask{CaseTask: t, Scores: scoreComparison(t.Result)})
+	}
+	if v.Gestures, err = u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200}); err != nil {
+		return nil, err
+	}
+	_, watchers, err := u.db.CasePeople(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range watchers {
+		v.Watchers = append(v.Watchers, name(id))
+	}
+	if v.CanWrite {
+		active := true
+		staff, _, err := u.db.ListEmployees(ctx, store.EmployeeFilter{Active: &active, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range staff {
+			if e.Role.CanWrite() && e.ID != c.OwnerID {
+				v.Staff = append(v.Staff, e)
+			}
+		}
+	}
+	return v, nil
+}
+
+// Case shows one case: the customer (with the special-attention flag), the
+// owner, SLA state and the whole story a new owner needs, with forms to act
+// on it for the roles that may.
+func (u *UI) Case(w http.ResponseWriter, r *http.Request) {
+	viewer := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
+	if !ok {
+		return
+	}
+	v, err := u.caseView(r.Context(), id, viewer)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "cases_case", fmt.Sprintf("Case %d", id), v)
+}
+
+func init() { flashes["case-updated"] = "Case updated." }
+
+// CaseAction applies one form on the case page (note, response, customer
+// reply, transfer, wait, resume, resolve, close, reopen, gesture) through the
+// recovery service, then shows the case again.
+func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
+	viewer := viewerFrom(r.Context())
+	id, ok := u.pageID(w, r)
+	if !ok {
+		return
+	}
+	svc := u.recovery
+	if svc == nil {
+		u.serverError(w, r, fmt.Errorf("case actions need the recovery service (ui.Deps.Recovery)"))
+		return
+	}
+	if !u.readForm(w, r, maxFormBytes) {
+		return
+	}
+	ctx := r.Context()
+	vid := viewer.ID
+	actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", vid), Name: viewer.Name, Role: viewer.Role, EmployeeID: &vid}
+	f := r.PostFormValue
+	var err error
+	switch f("action") {
+	case "note":
+		_, err = svc.Note(ctx, actor, id, f("text"))
+	case "respond":
+		_, err = svc.Respond(ctx, actor, id, f("text"), f("channel"))
+	case "reply":
+		_, err = svc.CustomerReply(ctx, actor, id, f("text"))
+	case "transfer":
+		to, _ := strconv.ParseInt(f("owner_id"), 10, 64)
+		_, err = svc.Transfer(ctx, actor, id, to, f("text"))
+	case "wait":
+		_, err = svc.Wait(ctx, actor, id, f("state"), f("text"))
+	case "resume":
+		_, err = svc.Resume(ctx, actor, id, f("text"))
+	case "resolve":
+		_, err = svc.Resolve(ctx, actor, id, f("text"))
+	case "close":
+		_, err = svc.Close(ctx, actor, id, recovery.CloseInput{RootCauseCategory: f("root_cause_category"),
+			RootCauseSource: f("root_cause_source"), Resolution: f("text")})
+	case "reopen":
+		_, err = svc.Reopen(ctx, actor, id, f("text"))
+	case "approve", "reject":
+		gid, _ := strconv.ParseInt(f("gesture_id"), 10, 64)
+		if g, gerr := u.db.Gesture(ctx, gid); gerr != nil || g.CaseID != id {
+			err = fresco.Errorf(fresco.ENOTFOUND, "gesture %d is not on case %d", gid, id)
+		} else {
+			_, err = svc.DecideGesture(ctx, actor, gid, f("action") == "approve", f("text"))
+		}
+	case "complete":
+		tid, _ := strconv.ParseInt(f("task_id"), 10, 64)
+		if t, terr := u.db.Task(ctx, tid); terr != nil || t.CaseID != id {
+			err = fresco.Errorf(fresco.ENOTFOUND, "task %d is not on case %d", tid, id)
+		} else {
+			var score *int
+			if score, err = formScore(f("score")); err == nil {
+				_, err = svc.CompleteTask(ctx, actor, tid, recovery.CompleteInput{Outcome: f("outcome"), Note: f("text"), Score: score})
+			}
+		}
+	case "gesture":
+		var amount fresco.Money
+		if a := f("amount"); a != "" {
+			if amount, err = fresco.ParseMoney(a); err != nil {
+				err = &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+					Fields: []fresco.FieldError{{Field: "amount", Message: err.Error()}}}
+			}
+		}
+		if err == nil {
+			_, err = svc.RequestGesture(ctx, actor, id, recovery.GestureInput{Kind: f("kind"), Amount: amount, Note: f("text")})
+		}
+	default:
+		err = &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "action", Message: "is not an action on a case"}}}
+	}
+	switch fresco.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d?done=case-updated", id), http.StatusSeeOther)
+		return
+	case fresco.EINVALID, fresco.ECONFLICT, fresco.EFORBIDDEN:
+		v, verr := u.caseView(ctx, id, viewer)
+		if verr != nil {
+			u.fail(w, r, verr)
+			return
+		}
+		v.Error = fresco.ErrorMessage(err)
+		for _, fe := range fresco.ErrorFields(err) {
+			v.Error += " — " + fe.Field + ": " + fe.Message
+		}
+		u.render(w, r, httperr.Status(err), "cases_case", fmt.Sprintf("Case %d", id), v)
+	default:
+		u.fail(w, r, err)
+	}
+}
+
+// eventText is one line describing an event for people.
+func eventText(e store.CaseEvent) string {
+	var b map[string]any
+	_ = json.Unmarshal(e.Body, &b)
+	s := func(k string) string {
+		if v, ok := b[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	switch e.Kind {
+	case "opened":
+		return "Opened: " + s("summary") + expect(s("expectation"))
+	case "transferred":
+		return fmt.Sprintf("Handed over from employee %s to employee %s. Note: %s", s("from"), s("to"), s("note"))
+	case "agent_responded":
+		return "Responded: " + s("message")
+	case "customer_replied":
+		return "Customer: " + s("message")
+	case "note":
+		return "Note: " + s("text")
+	case "state_changed":
+		return "State: " + codeWords(s("state")) + paren(s("reason"))
+	case "resolved":
+		return "Resolved: " + s("resolution")
+	case "closed":
+		return "Closed. Root cause: " + s("root_cause_category") + ", source in recovery: " + codeWords(s("root_cause_source"))
+	case "reopened":
+		return "Reopened: " + s("reason")
+	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
+		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], codeWords(s("kind")), s("amount"), paren(s("reason")+s("note")))
+	case "sla_warning":
+		return "SLA warning: " + codeWords(s("clock")) + " due " + s("deadline")
+	case "sla_breached":
+		return "SLA breached: " + codeWords(s("clock"))
+	case "escalated":
+		return "Escalated to the manager"
+	case "task_created":
+		return fmt.Sprintf("Task: %s due %s", codeWords(s("kind")), s("due_at"))
+	case "task_completed":
+		var done struct {
+			Result json.RawMessage `json:"result"`
+		}
+		_ = json.Unmarshal(e.Body, &done)
+		return strings.TrimSpace("Task done: "+codeWords(s("kind"))+" "+codeWords(s("outcome"))) + paren(scoreComparison(done.Result))
+	case "hold_started":
+		return "Customer on hold"
+	case "hold_ended":
+		return "Off hold after " + s("held_for")
+	case "callback_scheduled":
+		return "On hold too long: call-back scheduled for " + s("due_at")
+	case "merged":
+		return "Merged into case " + s("into")
+	case "merged_from":
+		return "Case " + s("case_id") + " merged into this one"
+	}
+	return codeWords(e.Kind)
+}
+
+// scoreComparison says what a re-survey found: the customer's score after
+// recovery and, when the result has it, the score before and the change.
+func scoreComparison(result json.RawMessage) string {
+	var r struct {
+		Score         *int `json:"score"`
+		PreviousScore *int `json:"previous_score"`
+	}
+	if json.Unmarshal(result, &r) != nil || r.Score == nil {
+		return ""
+	}
+	if r.PreviousScore == nil {
+		return fmt.Sprintf("Score after recovery %d", *r.Score)
+	}
+	return fmt.Sprintf("Score after recovery %d, before %d (%+d)", *r.Score, *r.PreviousScore, *r.Score-*r.PreviousScore)
+}
+
+// formScore reads the optional 0–10 score of a re-survey form; the range is
+// the recovery service's to check.
+func formScore(s string) (*int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
+			Fields: []fresco.FieldError{{Field: "score", Message: "must be a whole number from 0 to 10"}}}
+	}
+	return &n, nil
+}
+
+func expect(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " — expects: " + s
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// actorName shows an audit actor ("employee:4", "token:2", "system") as
+// people read it: the employee's name, the API token, or Fresco itself.
+func actorName(actor string, employee func(int64) string) string {
+	kind, rest, _ := strings.Cut(actor, ":")
+	id, err := strconv.ParseInt(rest, 10, 64)
+	switch {
+	case actor == "system":
+		return "Fresco"
+	case kind == "employee" && err == nil:
+		return employee(id)
+	case kind == "token" && err == nil:
+		return fmt.Sprintf("API token %d", id)
+	}
+	return actor
+}
