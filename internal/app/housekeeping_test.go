@@ -24,8 +24,10 @@ func TestHousekeeping(t *testing.T) {
 			}
 			must(t, db.CreateSession(ctx, "expired", e.ID, now.Add(-time.Minute)))
 			must(t, db.CreateSession(ctx, "live", e.ID, now.Add(time.Hour)))
-			must(t, db.SaveIdempotentResponse(ctx, "old", "h", 200, nil))
-			must(t, db.SaveIdempotentResponse(ctx, "new", "h", 200, nil))
+			for _, key := range []string{"old", "new"} {
+				_, err := db.Once(ctx, key, "h", func(*store.Tx) (store.StoredAnswer, error) { return store.StoredAnswer{Status: 200}, nil })
+				must(t, err)
+			}
 			_, err := db.Exec(ctx, `UPDATE idempotency_keys SET created_at = ? WHERE key = 'old'`, now.Add(-store.IdempotencyKeyTTL-time.Minute))
 			must(t, err)
 			must(t, db.UpdateLoginFailures(ctx, []string{"account:cleared", "account:counting"}, now.Add(-time.Hour),

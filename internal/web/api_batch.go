@@ -93,7 +93,14 @@ func (s *Server) batchRoute() {
 	}, auth.Write, s.batchPurchases)
 }
 
-func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[BatchResponse], error) {
+// batchOutput is the batch's answer; Replayed is "true" when it is the
+// stored answer to an earlier request with the same Idempotency-Key.
+type batchOutput struct {
+	Replayed string `header:"Idempotent-Replayed" doc:"\"true\" when this is the stored answer to an earlier request with the same Idempotency-Key: nothing was stored again."`
+	Body     BatchResponse
+}
+
+func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*batchOutput, error) {
 	items := in.Body.Purchases
 	if items == nil {
 		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",
@@ -123,10 +130,49 @@ func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[Batch
 		valid = append(valid, p)
 		indexOf = append(indexOf, i)
 	}
-	if len(valid) > 0 {
-		results, err := s.db.SavePurchases(ctx, valid)
-		if err != nil {
+	key, keyed := ctx.Value(idempotencyKeyContext{}).(idempotencyKey)
+	if !keyed {
+		if err := saveBatch(ctx, s.db, valid, indexOf, &resp); err != nil {
 			return nil, err
+		}
+		return &batchOutput{Body: resp}, nil
+	}
+	answer, err := s.db.Once(ctx, key.scoped, key.hash, func(tx *store.Tx) (store.StoredAnswer, error) {
+		if err := saveBatch(ctx, tx, valid, indexOf, &resp); err != nil {
+			return store.StoredAnswer{}, err
+		}
+		body, err := json.Marshal(resp)
+		return store.StoredAnswer{Status: http.StatusOK, Body: body}, err
+	})
+	switch {
+	case errors.Is(err, store.ErrKeyReused):
+		return nil, &fresco.Error{Code: fresco.EINVALID, Message: "this Idempotency-Key was already used with a different request body",
+			Fields: []fresco.FieldError{{Field: "header.Idempotency-Key", Message: "already used with a different request body; use a new key for a new request"}}}
+	case err != nil:
+		return nil, err
+	case !answer.Replayed:
+		return &batchOutput{Body: resp}, nil
+	}
+	var replayed BatchResponse
+	if err := json.Unmarshal(answer.Body, &replayed); err != nil {
+		return nil, fmt.Errorf("stored batch answer: %w", err)
+	}
+	return &batchOutput{Replayed: "true", Body: replayed}, nil
+}
+
+// purchaseSaver stores a batch: the database in its own transaction, or a
+// transaction that also holds the batch's Idempotency-Key.
+type purchaseSaver interface {
+	SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]store.BatchResult, error)
+}
+
+// saveBatch stores the valid purchases and fills in their results and the
+// counts of resp.
+func saveBatch(ctx context.Context, saver purchaseSaver, valid []*fresco.Purchase, indexOf []int, resp *BatchResponse) error {
+	if len(valid) > 0 {
+		results, err := saver.SavePurchases(ctx, valid)
+		if err != nil {
+			return err
 		}
 		for _, r := range results {
 			out := &resp.Results[indexOf[r.Index]]
@@ -137,6 +183,7 @@ func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[Batch
 			}
 		}
 	}
+	resp.Created, resp.Updated, resp.Rejected = 0, 0, 0
 	for _, r := range resp.Results {
 		switch r.Status {
 		case store.StatusCreated:
@@ -147,7 +194,7 @@ func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[Batch
 			resp.Rejected++
 		}
 	}
-	return &One[BatchResponse]{Body: resp}, nil
+	return nil
 }
 
 // batchItem validates and converts one purchase of a batch; fields is
@@ -234,9 +281,10 @@ func fieldErrors(err error) []FieldError {
 
 // idempotent is the operation middleware behind Idempotency-Key. It reads
 // the body once (refusing malformed JSON with 400 here, since the operation
-// skips huma's whole-body validation), then either replays the stored
-// response for the same key and body, refuses the same key with a different
-// body, or runs the operation and stores a successful response.
+// skips huma's whole-body validation) and hands the handler the caller's
+// scoped key with the body's hash. The handler claims the key, stores the
+// batch and the answer in one transaction (store.DB.Once), so retries —
+// concurrent ones, or one after an answer was lost — never run it twice.
 func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 	r, w := humago.Unwrap(ctx)
 	if !jsonContentType(r) {
@@ -262,71 +310,22 @@ func (s *Server) idempotent(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-
-	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if key == "" {
-		next(ctx)
-		return
+	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {
+		sum := sha256.Sum256(body)
+		// A key is the caller's own: another caller reusing it neither
+		// replays this caller's answer nor collides with it.
+		scoped := idempotencyKey{scoped: principal(r.Context()).Actor() + ":" + ctx.Operation().OperationID + ":" + key,
+			hash: hex.EncodeToString(sum[:])}
+		r = r.WithContext(context.WithValue(r.Context(), idempotencyKeyContext{}, scoped))
 	}
-	// A key is the caller's own: another caller reusing it neither replays
-	// this caller's response nor collides with it.
-	scoped := principal(r.Context()).Actor() + ":" + ctx.Operation().OperationID + ":" + key
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	storedHash, status, stored, found, err := s.db.IdempotentResponse(r.Context(), scoped)
-	if err != nil {
-		huma.WriteErr(s.api, ctx, http.StatusInternalServerError, "internal error")
-		s.log.ErrorContext(r.Context(), "idempotency lookup", "err", err)
-		return
-	}
-	if found {
-		if storedHash != hash {
-			huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity,
-				"this Idempotency-Key was already used with a different request body",
-				&huma.ErrorDetail{Location: "header.Idempotency-Key", Message: "already used with a different request body; use a new key for a new request"})
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(status)
-		w.Write(stored)
-		return
-	}
-	cw := &captureWriter{ResponseWriter: w}
-	next(humago.NewContext(ctx.Operation(), r, cw))
-	if cw.status >= 200 && cw.status < 300 {
-		// A concurrent request with the same key may have stored first; the
-		// purchases upsert by external_id, so both answers describe the same
-		// stored state and losing this save is harmless.
-		if err := s.db.SaveIdempotentResponse(context.WithoutCancel(r.Context()), scoped, hash, cw.status, cw.buf.Bytes()); err != nil {
-			s.log.WarnContext(r.Context(), "save idempotent response", "err", err)
-		}
-	}
+	next(humago.NewContext(ctx.Operation(), r, w))
 }
 
-// captureWriter copies a response while passing it through.
-type captureWriter struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-}
+type idempotencyKeyContext struct{}
 
-func (w *captureWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *captureWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// idempotencyKey is a request's Idempotency-Key, scoped to its caller and
+// operation, and the hash of the body it came with.
+type idempotencyKey struct{ scoped, hash string }
 
 // jsonContentType reports whether the request's body is JSON by its
 // Content-Type (application/json or any +json type); none counts as JSON,

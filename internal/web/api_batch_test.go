@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -60,6 +61,51 @@ func TestBatchLineWithoutPrice(t *testing.T) {
 		if out.Created != 1 || out.Rejected != 1 || out.Results[0].Status != "rejected" || len(out.Results[0].Errors) != 1 ||
 			out.Results[0].Errors[0].Field != "lines[0].unit_price" {
 			t.Errorf("batch = %s", res.Body)
+		}
+	})
+}
+
+// Concurrent retries of one batch without external ids under one key store
+// it once (they used to store it once per retry); the others get the first
+// answer replayed.
+func TestBatchRetriesStoreOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		var b strings.Builder
+		b.WriteString(`{"purchases":[`)
+		for i := range 200 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1,"unit_price":"1.00"}]}`)
+		}
+		b.WriteString(`]}`)
+		key := http.Header{"Idempotency-Key": {"retry-me"}}
+		responses := make([]*response, 4)
+		var wg sync.WaitGroup
+		for i := range responses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				responses[i] = f.do(request{method: "POST", path: "/api/v1/purchases:batch", role: agent, body: b.String(), header: key})
+			}()
+		}
+		wg.Wait()
+		replayed := 0
+		for _, res := range responses {
+			if res.Code != 200 || !strings.Contains(string(res.Body), `"created":200`) {
+				t.Fatalf("retry = %s", res)
+			}
+			if res.Header.Get("Idempotent-Replayed") == "true" {
+				replayed++
+			}
+		}
+		var n int
+		if err := db.QueryRow(t.Context(), `SELECT COUNT(*) FROM purchases`).Scan(&n); err != nil || n != 200 {
+			t.Fatalf("%d purchases stored (%v), want 200", n, err)
+		}
+		if replayed != 3 {
+			t.Errorf("%d answers replayed, want 3", replayed)
 		}
 	})
 }
