@@ -93,6 +93,8 @@ func matrix(s seed) []endpoint {
 		{"POST", "/api/v1/customers", body(`{"name":"Customer of %s"}`), 201, writers},
 		{"GET", fmt.Sprintf("/api/v1/customers/%d", s.customer), none, 200, everyone},
 		{"PATCH", fmt.Sprintf("/api/v1/customers/%d", s.customer), body(`{"phone":"%s"}`), 200, writers},
+		{"GET", fmt.Sprintf("/api/v1/customers/%d/export", s.customer), none, 200, managers},
+		{"DELETE", fmt.Sprintf("/api/v1/customers/%d", s.customer), none, 200, ownerOnly},
 
 		{"GET", "/api/v1/products", none, 200, everyone},
 		{"POST", "/api/v1/products", body(`{"sku":"SKU-%s","list_price":"9.99"}`), 201, writers},

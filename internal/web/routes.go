@@ -138,6 +138,15 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
 		Summary: "Change some fields of a customer", Tags: tags, Description: ifMatchAdvice,
 		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateCustomer)
+	register(s, huma.Operation{OperationID: "export-customer", Method: http.MethodGet, Path: "/customers/{id}/export",
+		Summary: "Everything held about one customer (right of access)", Tags: tags,
+		Description: "Purchases with lines, survey invitations, contacts, responses and answers, call tasks, follow-ups, cases with events and tasks, and gestures, as stored."},
+		auth.ManageEmployees, s.exportCustomer)
+	register(s, huma.Operation{OperationID: "erase-customer", Method: http.MethodDelete, Path: "/customers/{id}",
+		Summary: "Erase a customer's personal data (right to be forgotten)", Tags: tags,
+		Description: "Removes name, contact details, external id, tags and consents, and the free text the customer or staff wrote about them. " +
+			"Ids, scores, amounts, dates and categories stay, so every figure stays right; the customer is shown as \"Erased customer\". Audited."},
+		auth.ManageUsers, s.eraseCustomer)
 
 	// Products (api_products.go).
 	tags = []string{"Products"}

@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// A customer asks for their data, then to be forgotten: the export holds
+// their records, the erasure leaves the purchase totals and removes who
+// they were, and the audit log says who erased them.
+func TestCustomerExportAndErasure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		c := f.call(fresco.RoleAgent, "POST", "/api/v1/customers", `{"external_id":"ada-1","name":"Ada Lovelace","email":"ada@example.com","phone":"+44 20 7946 0000"}`, 201)
+		cid := id(t, c)
+		f.call(fresco.RoleAgent, "POST", "/api/v1/purchases", fmt.Sprintf(`{"external_id":"inv-1","customer_id":%d,
+			"purchased_at":"2024-05-01T14:30:00Z","lines":[{"sku":"TEA","quantity":3,"unit_price":"4.50"}]}`, cid), 201)
+
+		export := f.call(fresco.RoleManager, "GET", fmt.Sprintf("/api/v1/customers/%d/export", cid), "", 200)
+		tables := export["tables"].(map[string]any)
+		if len(tables["purchases"].([]any)) != 1 || len(tables["purchase_lines"].([]any)) != 1 {
+			t.Errorf("export tables %v", tables)
+		}
+		if raw, _ := json.Marshal(export); !strings.Contains(string(raw), "ada@example.com") {
+			t.Errorf("export lacks the customer's e-mail: %s", raw)
+		}
+
+		f.call(fresco.RoleManager, "DELETE", fmt.Sprintf("/api/v1/customers/%d", cid), "", 403)
+		erased := f.call(fresco.RoleOwner, "DELETE", fmt.Sprintf("/api/v1/customers/%d", cid), "", 200)
+		if erased["customer_id"] != float64(cid) {
+			t.Errorf("erasure = %v", erased)
+		}
+		after := f.call(fresco.RoleOwner, "GET", fmt.Sprintf("/api/v1/customers/%d", cid), "", 200)
+		raw, _ := json.Marshal(after)
+		for _, gone := range []string{"Ada", "ada@example.com", "7946", "ada-1"} {
+			if strings.Contains(string(raw), gone) {
+				t.Errorf("%q still in the customer after erasure: %s", gone, raw)
+			}
+		}
+		if summary, _ := after["summary"].(map[string]any); summary["revenue"] != "13.50" {
+			t.Errorf("revenue after erasure %v, want 13.50", summary["revenue"])
+		}
+		var audits int
+		db.QueryRow(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE action = 'erase' AND entity = 'customer' AND entity_id = ?`,
+			fmt.Sprint(cid)).Scan(&audits)
+		if audits != 1 {
+			t.Errorf("%d audit records of the erasure", audits)
+		}
+		f.call(fresco.RoleOwner, "DELETE", "/api/v1/customers/999999", "", 404)
+	})
+}
