@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,10 @@ func init() {
 }
 
 func runBench(ctx context.Context, args []string, env Env) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N (fresco bench ingest -h for its flags)")
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "ingest" {
 		return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N")
 	}

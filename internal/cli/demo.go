@@ -28,7 +28,12 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	customers := fs.Int("customers", demo.DefaultCustomers, "customers to generate")
 	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto")
+	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
+	if err != nil {
 		return err
 	}
 	if err := removeSQLite(*path); err != nil {
@@ -51,7 +56,6 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "%d customers, %d purchases, %d feedback responses, %d service-recovery cases, %d employees at %d locations in %.1fs\n",
 		summary.Customers, summary.Purchases, summary.Responses, summary.Cases, summary.Employees, summary.Locations, time.Since(start).Seconds())
-	logger := newLogger(env.Stderr, *logFormat)
 	// The demo runs on this machine, so local webhook receivers are allowed.
 	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 32, AllowPrivateWebhooks: true})
 	if err != nil {

@@ -42,33 +42,48 @@ func runServe(ctx context.Context, args []string, env Env) error {
 // configuration and the listen address.
 func serveConfig(args []string, env Env) (app.Config, string, error) {
 	fs := newFlagSet("serve", env)
-	addr := fs.String("addr", envOr(env, "FRESCO_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT (env FRESCO_ADDR)")
-	db := dbFlag(fs, env)
-	logFormat := fs.String("log-format", envOr(env, "FRESCO_LOG_FORMAT", "auto"), "log format: json, text or auto (text on a terminal) (env FRESCO_LOG_FORMAT)")
-	secure := fs.Bool("secure-cookies", env.Getenv("FRESCO_SECURE_COOKIES") == "1", "mark session cookies Secure (behind a TLS proxy) (env FRESCO_SECURE_COOKIES=1)")
+	config := configFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	db := fs.String("db", defaultDB, "database URL: sqlite:PATH or postgres://…")
+	logFormat := fs.String("log-format", "auto", "log format: json, text or auto (text on a terminal)")
+	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
+	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind a TLS proxy)")
 	workers := fs.Int("workers", 32, "background jobs run at once in this process (mostly waiting on webhooks and e-mail, so many)")
-	proxies := fs.String("trusted-proxies", env.Getenv("FRESCO_TRUSTED_PROXIES"),
-		"comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed (env FRESCO_TRUSTED_PROXIES)")
-	metricsToken := fs.String("metrics-token", env.Getenv("FRESCO_METRICS_TOKEN"),
-		"bearer token that /metrics requires; unset, /metrics is open (env FRESCO_METRICS_TOKEN)")
-	webhookPrivate := fs.Bool("webhook-private", env.Getenv("FRESCO_WEBHOOK_PRIVATE") == "1",
-		"allow webhook receivers on loopback, private and link-local addresses (inside your network) (env FRESCO_WEBHOOK_PRIVATE=1)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed")
+	metricsToken := fs.String("metrics-token", "", "bearer token that /metrics requires; unset, /metrics is open")
+	webhookPrivate := fs.Bool("webhook-private", false, "allow webhook receivers on loopback, private and link-local addresses (inside your network)")
+	baseURL := fs.String("base-url", "", "the UI's public URL, for links in e-mails")
+	followUpDue := fs.Duration("followup-due", 0, "time to get back to a customer after a bad answer (0: 48h)")
+	var smtp notify.SMTPConfig
+	fs.StringVar(&smtp.Addr, "smtp-addr", "", "SMTP server HOST:PORT; unset, e-mails are recorded as skipped")
+	fs.StringVar(&smtp.From, "smtp-from", "", "sender address of Fresco's e-mails")
+	fs.StringVar(&smtp.User, "smtp-user", "", "SMTP user name")
+	fs.StringVar(&smtp.Password, "smtp-password", "", "SMTP password (prefer FRESCO_SMTP_PASSWORD_FILE)")
+	fs.BoolVar(&smtp.RequireTLS, "smtp-require-tls", false, "refuse to send without STARTTLS")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: fresco serve [flags]\n\nEvery flag --name is also the environment variable FRESCO_NAME (dashes as\nunderscores), FRESCO_NAME_FILE (the value read from a file) and 'name = value'\nin the --config file; the command line wins, then the environment, then the file.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
+		return app.Config{}, "", err
+	}
+	if err := applySettings(fs, env, *config); err != nil {
 		return app.Config{}, "", err
 	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {
 		return app.Config{}, "", usageError("--trusted-proxies: %v", err)
 	}
-	var followUpDue time.Duration
-	if v := env.Getenv("FRESCO_FOLLOWUP_DUE"); v != "" {
-		if followUpDue, err = time.ParseDuration(v); err != nil || followUpDue <= 0 {
-			return app.Config{}, "", usageError("FRESCO_FOLLOWUP_DUE=%q: want a duration such as 48h", v)
-		}
+	if *followUpDue < 0 {
+		return app.Config{}, "", usageError("--followup-due: want a positive duration such as 48h")
 	}
-	return app.Config{DatabaseURL: *db, Logger: newLogger(env.Stderr, *logFormat), Version: buildVersion(), Workers: *workers,
+	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
+	if err != nil {
+		return app.Config{}, "", err
+	}
+	return app.Config{DatabaseURL: *db, Logger: logger, Version: buildVersion(), Workers: *workers,
 		SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
-		SMTP: notify.SMTPFromEnv(env.Getenv), BaseURL: env.Getenv("FRESCO_BASE_URL"), FollowUpDue: followUpDue,
+		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil
 }
 
@@ -142,15 +157,23 @@ func envOr(env Env, key, def string) string {
 }
 
 // newLogger logs JSON in production and readable text on a terminal.
-func newLogger(w io.Writer, format string) *slog.Logger {
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError("--log-level: %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
 	if format == "auto" {
 		format = "json"
 		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			format = "text"
 		}
 	}
-	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, nil))
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return nil, usageError("--log-format: %q: want json, text or auto", format)
 }

@@ -35,17 +35,6 @@ type SMTPConfig struct {
 	RequireTLS bool
 }
 
-// SMTPFromEnv reads the FRESCO_SMTP_* variables.
-func SMTPFromEnv(getenv func(string) string) SMTPConfig {
-	return SMTPConfig{
-		Addr:       getenv("FRESCO_SMTP_ADDR"),
-		From:       getenv("FRESCO_SMTP_FROM"),
-		User:       getenv("FRESCO_SMTP_USER"),
-		Password:   getenv("FRESCO_SMTP_PASSWORD"),
-		RequireTLS: getenv("FRESCO_SMTP_REQUIRE_TLS") == "1",
-	}
-}
-
 // Configured reports whether e-mail can be sent.
 func (c SMTPConfig) Configured() bool { return c.Addr != "" && c.From != "" }
 

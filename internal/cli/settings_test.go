@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(vars map[string]string) Env {
+	return Env{Getenv: func(k string) string { return vars[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+}
+
+// Each setting comes from the command line, the environment, a _FILE
+// variable or the config file, in that order of precedence, with standard
+// boolean parsing.
+func TestServeSettingsFromEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "smtp-password")
+	os.WriteFile(secret, []byte("s3cret\n"), 0o600)
+	conf := filepath.Join(dir, "fresco.conf")
+	os.WriteFile(conf, []byte("# settings\nworkers = 7\nbase-url = https://fresco.example.com\nsmtp-addr = mail:587\nmetrics-token = from-file\n"), 0o600)
+
+	cfg, addr, err := serveConfig([]string{"--config", conf, "--metrics-token", "from-flag"}, envOf(map[string]string{
+		"FRESCO_SECURE_COOKIES":      "true", // used to need "1"
+		"FRESCO_SMTP_PASSWORD_FILE":  secret,
+		"FRESCO_SMTP_REQUIRE_TLS":    "TRUE",
+		"FRESCO_FOLLOWUP_DUE":        "24h",
+		"FRESCO_ADDR":                "127.0.0.1:9999",
+		"FRESCO_WEBHOOK_PRIVATE":     "false",
+		"FRESCO_SMTP_ADDR":           "env-mail:25", // the environment beats the file
+		"FRESCO_LOG_LEVEL":           "warn",
+		"FRESCO_TRUSTED_PROXIES":     "10.0.0.0/8",
+		"FRESCO_DB":                  "sqlite:" + filepath.Join(dir, "x.db"),
+		"FRESCO_SOMETHING_UNRELATED": "ignored",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"secure cookies", cfg.SecureCookies, true},
+		{"smtp password", cfg.SMTP.Password, "s3cret"},
+		{"smtp require tls", cfg.SMTP.RequireTLS, true},
+		{"smtp addr", cfg.SMTP.Addr, "env-mail:25"},
+		{"follow-up due", cfg.FollowUpDue, 24 * time.Hour},
+		{"addr", addr, "127.0.0.1:9999"},
+		{"webhook private", cfg.AllowPrivateWebhooks, false},
+		{"workers", cfg.Workers, 7},
+		{"base url", cfg.BaseURL, "https://fresco.example.com"},
+		{"metrics token", cfg.MetricsToken, "from-flag"},
+		{"trusted proxies", len(cfg.TrustedProxies), 1},
+		{"db", cfg.DatabaseURL, "sqlite:" + filepath.Join(dir, "x.db")},
+		{"log level", cfg.Logger.Enabled(t.Context(), -4), false},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestServeSettingsRefuseNonsense(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.conf")
+	os.WriteFile(bad, []byte("wokers = 3\n"), 0o600)
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"boolean", nil, map[string]string{"FRESCO_SECURE_COOKIES": "yes please"}, "FRESCO_SECURE_COOKIES"},
+		{"unknown key in the file", []string{"--config", bad}, nil, `unknown setting "wokers"`},
+		{"missing secret file", nil, map[string]string{"FRESCO_METRICS_TOKEN_FILE": filepath.Join(dir, "nope")}, "FRESCO_METRICS_TOKEN_FILE"},
+		{"log level", []string{"--log-level", "loud"}, nil, "--log-level"},
+		{"duration", nil, map[string]string{"FRESCO_FOLLOWUP_DUE": "two days"}, "FRESCO_FOLLOWUP_DUE"},
+	} {
+		_, _, err := serveConfig(tc.args, envOf(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// -h is an answer, not a mistake: every command exits 0 for it.
+func TestHelpExitsZeroEverywhere(t *testing.T) {
+	for name := range commands {
+		if code, _, _ := runCLI(t, nil, "", name, "-h"); code != 0 {
+			t.Errorf("fresco %s -h: exit %d, want 0", name, code)
+		}
+	}
+}
