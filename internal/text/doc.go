@@ -16,8 +16,10 @@
 // opening "nothing" (to "what could we improve?") positive, and complaint
 // weighs double praise. [TrainSentiment] learns sentiment from the scores
 // customers give beside their comments (NPS, CSAT: weak supervision):
-// ridge regression over word TF-IDF with the built-in score as a feature,
-// so it starts from the lexicon and the business's scores correct it.
+// an ordinal model (one logistic regression per "score above this level?"
+// cut, read as an expected score) over word and character n-gram TF-IDF
+// with the built-in score as a feature, so it starts from the lexicon and
+// the business's scores correct it.
 //
 // # Categories
 //

@@ -109,11 +109,11 @@ func TestNHSCategories(t *testing.T) {
 // just under what is reached: built-in ρ 0.430 (the goal, 0.60, is
 // not reached: a third of the file's comments are short requests like
 // "More physio." with no sentiment word at all), trained on the train part
-// ρ 0.680 (goal 0.70, the README's reference ridge 0.684, measured on
-// its own split).
+// ρ 0.706 (goal 0.70 reached; the README's reference ridge: 0.684,
+// measured on its own split).
 const (
 	nhsBuiltinRhoFloor = 0.41
-	nhsTrainedRhoFloor = 0.66
+	nhsTrainedRhoFloor = 0.695
 )
 
 func TestNHSSentiment(t *testing.T) {
