@@ -29,11 +29,12 @@
 // case-insensitive, simple stemming), so the first labelling session is not
 // from a blank page.
 //
-// Once staff have labelled comments, [Train] fits a [Model]: TF-IDF over
-// word unigrams and bigrams (and, if asked, character n-grams) feeding one
-// L2-regularised logistic regression per label (one-vs-rest) with
-// class-weighted positives, each solved to convergence by L-BFGS
-// (lbfgs.go). For multi-label data each label gets a decision threshold
+// Once staff have labelled comments, [Train] fits a [Model]: two sets of
+// L2-regularised logistic regressions, one per label (one-vs-rest) with
+// class-weighted positives, solved by L-BFGS (lbfgs.go), one set over
+// TF-IDF word unigrams and bigrams, one over TF-IDF character 2–5-grams
+// (left out with [TrainOptions].WordsOnly), whose probabilities are
+// averaged. For multi-label data each label gets a decision threshold
 // tuned on out-of-fold predictions. When
 // [TrainOptions].Taxonomy is set, each category's keyword matches become
 // extra features whose weights start out trusting the taxonomy and are then
