@@ -61,3 +61,16 @@ func BenchmarkTrainNHS(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrainSentimentNHS measures training the sentiment model on the
+// criticality of the 8,238 comments of the NHS training split; run with
+// -cpu 2.
+func BenchmarkTrainSentimentNHS(b *testing.B) {
+	train, _ := nhsSplit(readNHS(b, "criticality"))
+	scored := criticalityScores(b, train)
+	for b.Loop() {
+		if _, err := TrainSentiment(scored); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

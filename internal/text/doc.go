@@ -16,8 +16,10 @@
 // opening "nothing" (to "what could we improve?") positive, and complaint
 // weighs double praise. [TrainSentiment] learns sentiment from the scores
 // customers give beside their comments (NPS, CSAT: weak supervision):
-// ridge regression over word TF-IDF with the built-in score as a feature,
-// so it starts from the lexicon and the business's scores correct it.
+// an ordinal model (one logistic regression per "score above this level?"
+// cut, read as an expected score) over word and character n-gram TF-IDF
+// with the built-in score as a feature, so it starts from the lexicon and
+// the business's scores correct it.
 //
 // # Categories
 //
@@ -27,11 +29,12 @@
 // case-insensitive, simple stemming), so the first labelling session is not
 // from a blank page.
 //
-// Once staff have labelled comments, [Train] fits a [Model]: TF-IDF over
-// word unigrams and bigrams (and, if asked, character n-grams) feeding one
-// L2-regularised logistic regression per label (one-vs-rest) with
-// class-weighted positives, each solved to convergence by L-BFGS
-// (lbfgs.go). For multi-label data each label gets a decision threshold
+// Once staff have labelled comments, [Train] fits a [Model]: two sets of
+// L2-regularised logistic regressions, one per label (one-vs-rest) with
+// class-weighted positives, solved by L-BFGS (lbfgs.go), one set over
+// TF-IDF word unigrams and bigrams, one over TF-IDF character 2–5-grams
+// (left out with [TrainOptions].WordsOnly), whose probabilities are
+// averaged. For multi-label data each label gets a decision threshold
 // tuned on out-of-fold predictions. When
 // [TrainOptions].Taxonomy is set, each category's keyword matches become
 // extra features whose weights start out trusting the taxonomy and are then

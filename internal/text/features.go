@@ -147,9 +147,10 @@ func charGrams(text string) []string {
 
 const minGram, maxGram = 2, 5
 
-// featurizer turns a comment into the feature vector a model scores: the
-// TF-IDF vector of its word terms, then that of its character n-grams, then
-// one feature per taxonomy category whose keywords it contains.
+// featurizer turns a comment into the feature vectors the two halves of a
+// model score: the word vector (the TF-IDF vector of its word terms, then
+// one feature per taxonomy category whose keywords it contains) and the
+// character n-gram TF-IDF vector.
 type featurizer struct {
 	words, grams vocabulary
 	keywords     []keywordRule
@@ -159,19 +160,18 @@ func newFeaturizer(words, grams vocabulary, t Taxonomy) featurizer {
 	return featurizer{words: words, grams: grams, keywords: compileKeywords(t)}
 }
 
-// size is the number of features, and so the width of a weight row.
-func (f featurizer) size() int { return len(f.words.terms) + len(f.grams.terms) + len(f.keywords) }
+// wordSize is the number of word features, and so the width of a word
+// weight row; gramSize is that of a character n-gram weight row.
+func (f featurizer) wordSize() int { return len(f.words.terms) + len(f.keywords) }
+func (f featurizer) gramSize() int { return len(f.grams.terms) }
 
 func (f featurizer) vector(comment string) sparse {
 	x := f.words.appendVector(sparse{}, terms(comment), 0)
-	if len(f.grams.terms) > 0 {
-		x = f.grams.appendVector(x, charGrams(comment), len(f.words.terms))
-	}
 	if len(f.keywords) == 0 {
 		return x
 	}
 	text := stems(comment)
-	offset := len(f.words.terms) + len(f.grams.terms)
+	offset := len(f.words.terms)
 	for k, rule := range f.keywords {
 		if hits := rule.hits(text); hits > 0 {
 			x.idx = append(x.idx, offset+k)
@@ -179,6 +179,10 @@ func (f featurizer) vector(comment string) sparse {
 		}
 	}
 	return x
+}
+
+func (f featurizer) gramVector(comment string) sparse {
+	return f.grams.appendVector(sparse{}, charGrams(comment), 0)
 }
 
 // keywordFeatureScale makes a keyword match weigh like a strong word: the

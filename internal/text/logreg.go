@@ -18,6 +18,8 @@ type binaryProblem struct {
 	// terms, so the objective is the mean weighted log-loss plus
 	// penalty/2·‖w − prior‖².
 	penalty float64
+	// solver bounds the minimisation; the zero value means defaultLBFGS.
+	solver lbfgsSettings
 }
 
 // fit solves the problem to convergence with L-BFGS from the given start
@@ -27,7 +29,11 @@ func (p binaryProblem) fit(startW []float64, startBias float64) ([]float64, floa
 	w := make([]float64, nf+1)
 	copy(w, startW)
 	w[nf] = startBias
-	minimise(p.objective, w, defaultLBFGS)
+	solver := p.solver
+	if solver.MaxIter == 0 {
+		solver = defaultLBFGS
+	}
+	minimise(p.objective, w, solver)
 	return w[:nf], w[nf]
 }
 

@@ -69,14 +69,18 @@ func nhsSplit(examples []Example) (train, test []Example) {
 }
 
 // The floors below guard the figures measured on nhsSplit (2,059 held-out
-// comments). They sit just under what the model reaches (subcategory
-// micro 0.592 / macro 0.364, label micro 0.737), so a regression of a point
-// fails. The goals for subcategory (micro 0.62, macro 0.40) are not
-// reached yet; label micro-F1 (goal 0.73) is.
+// comments). They sit just under what the model reaches with its default
+// options (chosen by 3-fold cross-validation inside the training part):
+// subcategory micro 0.597 / macro 0.373, label micro 0.721, so a
+// regression of about a point fails. The goals (subcategory micro
+// 0.62, macro 0.40; label micro 0.73) are not reached on this split; the
+// round-1 label figure, 0.737, came from options chosen on this test part
+// itself, and the same options score lower than the current ones inside
+// the training part (docs/text-models.md).
 const (
-	nhsSubcategoryMicroFloor = 0.58
-	nhsSubcategoryMacroFloor = 0.35
-	nhsLabelMicroFloor       = 0.73
+	nhsSubcategoryMicroFloor = 0.585
+	nhsSubcategoryMacroFloor = 0.36
+	nhsLabelMicroFloor       = 0.71
 )
 
 func TestNHSCategories(t *testing.T) {
@@ -109,11 +113,11 @@ func TestNHSCategories(t *testing.T) {
 // just under what is reached: built-in ρ 0.430 (the goal, 0.60, is
 // not reached: a third of the file's comments are short requests like
 // "More physio." with no sentiment word at all), trained on the train part
-// ρ 0.680 (goal 0.70, the README's reference ridge 0.684, measured on
-// its own split).
+// ρ 0.706 (goal 0.70 reached; the README's reference ridge: 0.684,
+// measured on its own split).
 const (
 	nhsBuiltinRhoFloor = 0.41
-	nhsTrainedRhoFloor = 0.66
+	nhsTrainedRhoFloor = 0.695
 )
 
 func TestNHSSentiment(t *testing.T) {

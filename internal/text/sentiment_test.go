@@ -131,6 +131,13 @@ func TestSentimentModelJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"format":1,"terms":["a"],"idf":[1],"weights":[1]}`), new(SentimentModel)); err == nil {
 		t.Error("accepted a model with too few weights")
 	}
+	var j map[string]any
+	_ = json.Unmarshal(data, &j)
+	j["steps"] = []float64{}
+	broken, _ := json.Marshal(j)
+	if err := json.Unmarshal(broken, new(SentimentModel)); err == nil {
+		t.Error("accepted a model with fewer steps than cuts")
+	}
 }
 
 func TestSpearman(t *testing.T) {

@@ -227,6 +227,26 @@ func TestModelJSONRoundTrip(t *testing.T) {
 	}
 }
 
+func TestWordsOnlyModel(t *testing.T) {
+	t.Parallel()
+	m, err := Train(accessibilityExamples, TrainOptions{WordsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Grams) != 0 || len(m.GramWeights) != 0 || m.WordShare != 1 {
+		t.Fatalf("words-only model has %d grams, %d character weight rows, word share %v", len(m.Grams), len(m.GramWeights), m.WordShare)
+	}
+	data, _ := json.Marshal(m)
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	c := "No ramp for my wheelchair."
+	if got, want := loaded.Suggest(c), m.Suggest(c); !slices.Equal(got, want) {
+		t.Errorf("Suggest(%q) after round trip = %v, want %v", c, got, want)
+	}
+}
+
 func TestModelJSONRejectsBrokenModels(t *testing.T) {
 	t.Parallel()
 	m, err := Train(accessibilityExamples, TrainOptions{})
@@ -240,6 +260,15 @@ func TestModelJSONRejectsBrokenModels(t *testing.T) {
 		"unsorted label": func(j map[string]any) { j["labels"] = []string{"z", "y", "x", "w"} },
 		"short row": func(j map[string]any) {
 			j["weights"].([]any)[0] = []float64{1}
+		},
+		"short character row": func(j map[string]any) {
+			j["gram_weights"].([]any)[0] = []float64{1}
+		},
+		"missing character bias":  func(j map[string]any) { j["gram_bias"] = []float64{} },
+		"word share out of range": func(j map[string]any) { j["word_share"] = 1.5 },
+		"word share without character model": func(j map[string]any) {
+			delete(j, "gram_weights")
+			delete(j, "gram_bias")
 		},
 	}
 	for name, corrupt := range tests {

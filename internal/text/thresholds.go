@@ -13,7 +13,8 @@ import (
 // vocabulary, which uses no labels, and start from its weights, which
 // only saves solver iterations. Labels with too few examples to tune on
 // keep 0.5.
-func (d trainingData) tuneThresholds(opts TrainOptions, weights [][]float64, bias []float64) []float64 {
+func tuneThresholds(parts []modelPart, wordShare float64, opts TrainOptions) []float64 {
+	d := parts[0].data
 	thresholds := constant(len(d.prior), 0.5)
 	k := opts.ThresholdFolds
 	if len(d.xs) < k*minExamplesPerFold {
@@ -30,9 +31,16 @@ func (d trainingData) tuneThresholds(opts TrainOptions, weights [][]float64, bia
 				trainIdx = append(trainIdx, i)
 			}
 		}
-		foldW, foldBias := d.subset(trainIdx).fit(opts, weights, bias)
-		for _, i := range testIdx {
-			scores[i] = probabilities(d.xs[i], foldW, foldBias)
+		for p, part := range parts {
+			foldW, foldBias := part.data.subset(trainIdx).fit(part.c, opts.PositiveWeightPower, part.weights, part.bias)
+			for _, i := range testIdx {
+				probs := probabilities(part.data.xs[i], foldW, foldBias)
+				if p == 0 {
+					scores[i] = probs
+				} else {
+					mixProbabilities(scores[i], probs, wordShare)
+				}
+			}
 		}
 	}
 	for l := range thresholds {
