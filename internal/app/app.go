@@ -116,9 +116,11 @@ func (a *App) build(cfg Config) error {
 	db, log := a.DB, cfg.Logger
 	a.Queue = jobs.New(db, jobs.Options{Workers: cfg.Workers, PollInterval: cfg.QueuePollInterval, Logger: log, Registry: a.Registry})
 	registerHousekeeping(a.Queue, db, log)
+	registerOperationsMetrics(a.Registry, db, cfg.Version)
 
 	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now,
-		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat})
+		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat,
+		Registry: a.Registry})
 	a.Notifier.Register(a.Queue)
 	// A complaint also opens a service-recovery case.
 	a.Loop = loop.New(db, a.Notifier, loop.Options{Logger: log, Now: cfg.Now, FollowUpDue: cfg.FollowUpDue,

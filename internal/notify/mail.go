@@ -58,16 +58,19 @@ func (n *Notifier) handleEmail(ctx context.Context, job *jobs.Running) error {
 		return nil
 	}
 	if !n.opts.SMTP.Configured() {
-		return n.db.RecordEmailAttempt(ctx, m.ID, store.EmailSkipped, "SMTP is not configured (FRESCO_SMTP_ADDR, FRESCO_SMTP_FROM)")
+		n.metrics.emails.WithLabelValues(store.EmailSkipped).Inc()
+		return n.db.RecordEmailAttempt(ctx, m.ID, store.EmailSkipped, "SMTP is not configured (--smtp-addr, --smtp-from)")
 	}
 	sendErr := SendMail(ctx, n.opts.SMTP, m.To, m.Subject, m.Body)
 	if sendErr == nil {
+		n.metrics.emails.WithLabelValues(store.EmailSent).Inc()
 		return n.db.RecordEmailAttempt(ctx, m.ID, store.EmailSent, "")
 	}
 	status := store.EmailQueued
 	if job.LastAttempt() {
 		status = store.EmailFailed
 	}
+	n.metrics.emails.WithLabelValues(emailOutcome(status, true)).Inc()
 	if err := n.db.RecordEmailAttempt(context.WithoutCancel(ctx), m.ID, status, sendErr.Error()); err != nil {
 		return errors.Join(sendErr, err)
 	}

@@ -40,6 +40,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -113,6 +115,9 @@ type Options struct {
 	// Resolver looks up webhook hosts for RefusePrivateHosts; nil means
 	// net.DefaultResolver.
 	Resolver Resolver
+	// Registry receives the delivery outcome counters; nil keeps them
+	// unexported.
+	Registry *prometheus.Registry
 	// WebhookAttempts and EmailAttempts bound the retries.
 	WebhookAttempts int
 	EmailAttempts   int
@@ -130,12 +135,13 @@ type Options struct {
 
 // Notifier records notifications and delivers them.
 type Notifier struct {
-	db    *store.DB
-	opts  Options
-	log   *slog.Logger
-	hub   *Hub
-	http  *http.Client
-	queue *jobs.Queue
+	db      *store.DB
+	opts    Options
+	log     *slog.Logger
+	hub     *Hub
+	http    *http.Client
+	queue   *jobs.Queue
+	metrics *metrics
 
 	inline chan struct{} // DeliverNow's slots
 
@@ -223,7 +229,7 @@ func New(db *store.DB, opts Options) *Notifier {
 		}
 		client = &http.Client{Timeout: DefaultWebhookTimeout, Transport: transport}
 	}
-	n := &Notifier{db: db, opts: opts, log: opts.Logger.With("component", "notify"), http: client,
+	n := &Notifier{db: db, opts: opts, log: opts.Logger.With("component", "notify"), http: client, metrics: newMetrics(opts.Registry),
 		inline: make(chan struct{}, maxInline)}
 	n.hub = newHub(db, opts.PollInterval, opts.Heartbeat, n.log)
 	return n

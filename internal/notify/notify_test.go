@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/notify"
@@ -233,7 +235,8 @@ func TestEmailRetried(t *testing.T) {
 		ann := employee(t, db, "Ann", "ann@example.com", fresco.RoleAgent)
 		smtpSrv := notifytest.StartSMTP(t)
 		smtpSrv.FailNext(2)
-		n := notify.New(db, notify.Options{SMTP: notify.SMTPConfig{Addr: smtpSrv.Addr, From: "fresco@example.com"}})
+		reg := prometheus.NewRegistry()
+		n := notify.New(db, notify.Options{SMTP: notify.SMTPConfig{Addr: smtpSrv.Addr, From: "fresco@example.com"}, Registry: reg})
 		startQueue(t, db, n)
 		res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
 		if err != nil {
@@ -243,14 +246,40 @@ func TestEmailRetried(t *testing.T) {
 			m, err := db.Email(ctx, res.EmailIDs[0])
 			return err == nil && m.Status == store.EmailSent && m.Attempts == 3
 		})
+		if retry, sent := counter(t, reg, "fresco_email_attempts_total", "retry"), counter(t, reg, "fresco_email_attempts_total", "sent"); retry != 2 || sent != 1 {
+			t.Errorf("e-mail attempts counted: %g retry, %g sent; want 2 and 1", retry, sent)
+		}
 	})
+}
+
+// counter reads one outcome of a counter vector from reg.
+func counter(t *testing.T, reg *prometheus.Registry, name, outcome string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" && l.GetValue() == outcome {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
 
 func TestWebhookRetriesAndGone(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		n := notify.New(db, notify.Options{})
+		reg := prometheus.NewRegistry()
+		n := notify.New(db, notify.Options{Registry: reg})
 		startQueue(t, db, n)
 		flaky := newReceiver(t, 500, 503)
 		gone := newReceiver(t, 410)
@@ -299,6 +328,9 @@ func TestWebhookRetriesAndGone(t *testing.T) {
 		}
 		if len(res.DeliveryIDs) != 1 {
 			t.Errorf("deliveries after 410: %v, want only the flaky hook's", res.DeliveryIDs)
+		}
+		if retry, failed := counter(t, reg, "fresco_webhook_attempts_total", "retry"), counter(t, reg, "fresco_webhook_attempts_total", "failed"); retry < 2 || failed < 1 {
+			t.Errorf("webhook attempts counted: %g retry, %g failed; want ≥ 2 and ≥ 1", retry, failed)
 		}
 	})
 }

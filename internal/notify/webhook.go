@@ -181,6 +181,7 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 	if err := n.recordAttempt(context.WithoutCancel(ctx), d.ID, attempt, status, jobID); err != nil {
 		return errors.Join(result, err)
 	}
+	n.metrics.webhooks.WithLabelValues(webhookOutcome(status, result != nil)).Inc()
 	if result != nil {
 		n.log.Warn("webhook delivery failed", "delivery", d.UID, "url", hook.URL, "attempt", attempt.Attempt, "err", result)
 	}
