@@ -53,19 +53,33 @@ func auditDetail(detail any) (string, error) {
 // ListAudit returns up to limit audit entries, newest first, for one record
 // (entity and entityID), one kind of record (entityID ""), or all (entity "").
 func (db *DB) ListAudit(ctx context.Context, entity, entityID string, limit int) ([]AuditEntry, error) {
-	query := `SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log`
-	var args []any
-	switch {
-	case entity != "" && entityID != "":
-		query += ` WHERE entity = ? AND entity_id = ?`
-		args = append(args, entity, entityID)
-	case entity != "":
-		query += ` WHERE entity = ?`
-		args = append(args, entity)
+	return db.ListAuditPage(ctx, AuditFilter{Entity: entity, EntityID: entityID, Limit: limit})
+}
+
+// AuditFilter selects audit entries; the zero value is every entry.
+type AuditFilter struct {
+	Entity   string // kind of record, e.g. "customer"
+	EntityID string // with Entity: one record
+	Actor    string // who, e.g. "employee:12"
+	Action   string // e.g. "erase"
+	Before   int64  // only entries with a smaller id: the next page of a newest-first list
+	Limit    int
+}
+
+// ListAuditPage returns the entries f selects, newest first.
+func (db *DB) ListAuditPage(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var where conditions
+	where.textIs("entity", f.Entity)
+	if f.Entity != "" {
+		where.textIs("entity_id", f.EntityID)
 	}
-	query += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, pageLimit(limit))
-	return queryAll(ctx, db, scanAuditEntry, query, args...)
+	where.textIs("actor", f.Actor)
+	where.textIs("action", f.Action)
+	if f.Before > 0 {
+		where.add("id < ?", f.Before)
+	}
+	query := `SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log WHERE ` + where.sql() + ` ORDER BY id DESC LIMIT ?`
+	return queryAll(ctx, db, scanAuditEntry, query, append(where.args, pageLimit(f.Limit))...)
 }
 
 func scanAuditEntry(row rowScanner) (AuditEntry, error) {

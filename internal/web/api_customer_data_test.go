@@ -55,3 +55,33 @@ func TestCustomerExportAndErasure(t *testing.T) {
 		f.call(fresco.RoleOwner, "DELETE", "/api/v1/customers/999999", "", 404)
 	})
 }
+
+// The audit log pages newest first and filters by record and action.
+func TestAuditLogAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for i := range 3 {
+			c := f.call(fresco.RoleAgent, "POST", "/api/v1/customers", fmt.Sprintf(`{"name":"C%d"}`, i), 201)
+			f.call(fresco.RoleOwner, "DELETE", fmt.Sprintf("/api/v1/customers/%d", id(t, c)), "", 200)
+		}
+		first := f.call(fresco.RoleOwner, "GET", "/api/v1/audit?action=erase&limit=2", "", 200)
+		items := first["items"].([]any)
+		if len(items) != 2 || first["next_cursor"] == "" {
+			t.Fatalf("first page %v", first)
+		}
+		newest := items[0].(map[string]any)
+		if newest["action"] != "erase" || newest["entity"] != "customer" || newest["entity_id"] != "3" {
+			t.Errorf("newest entry %v", newest)
+		}
+		rest := f.call(fresco.RoleOwner, "GET", "/api/v1/audit?action=erase&limit=2&cursor="+first["next_cursor"].(string), "", 200)
+		if items := rest["items"].([]any); len(items) != 1 || rest["next_cursor"] != "" || items[0].(map[string]any)["entity_id"] != "1" {
+			t.Errorf("second page %v", rest)
+		}
+		one := f.call(fresco.RoleOwner, "GET", "/api/v1/audit?entity=customer&entity_id=2", "", 200)
+		if items := one["items"].([]any); len(items) != 1 {
+			t.Errorf("one record's entries %v", one)
+		}
+		f.call(fresco.RoleManager, "GET", "/api/v1/audit", "", 403)
+		problem(t, f.do(request{method: "GET", path: "/api/v1/audit?cursor=abc", role: fresco.RoleOwner}), 422)
+	})
+}

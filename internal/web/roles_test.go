@@ -94,6 +94,7 @@ func matrix(s seed) []endpoint {
 		{"GET", fmt.Sprintf("/api/v1/customers/%d", s.customer), none, 200, everyone},
 		{"PATCH", fmt.Sprintf("/api/v1/customers/%d", s.customer), body(`{"phone":"%s"}`), 200, writers},
 		{"GET", fmt.Sprintf("/api/v1/customers/%d/export", s.customer), none, 200, managers},
+		{"GET", "/api/v1/audit", none, 200, ownerOnly},
 		{"DELETE", fmt.Sprintf("/api/v1/customers/%d", s.customer), none, 200, ownerOnly},
 
 		{"GET", "/api/v1/products", none, 200, everyone},

@@ -148,6 +148,10 @@ func (s *Server) apiRoutes() {
 			"Ids, scores, amounts, dates and categories stay, so every figure stays right; the customer is shown as \"Erased customer\". Audited."},
 		auth.ManageUsers, s.eraseCustomer)
 
+	// The audit log (api_audit.go).
+	register(s, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/audit",
+		Summary: "Who changed what, newest first", Tags: []string{"Audit"}}, auth.ManageUsers, s.listAudit)
+
 	// Products (api_products.go).
 	tags = []string{"Products"}
 	register(s, huma.Operation{OperationID: "list-products", Method: http.MethodGet, Path: "/products",
