@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -161,4 +162,67 @@ func (s *Server) audit(ctx context.Context, action, entity string, id int64, det
 // forbidden is the error for a caller whose role may not do this particular thing.
 func forbidden(format string, args ...any) error {
 	return fresco.Errorf(fresco.EFORBIDDEN, format, args...)
+}
+
+// tagDescriptions introduce each group of operations in the reference.
+var tagDescriptions = map[string]string{
+	"API tokens":       "Tokens for programs that call the API, each with a role.",
+	"Audit":            "Who changed what: every write is recorded with its actor.",
+	"Customers":        "Customers, their purchase summary, their data (right of access) and its erasure.",
+	"Employees":        "Logins and roles of the people who serve customers.",
+	"Feedback":         "Responses from every listening post, attributed to customer, purchase, employee and location.",
+	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
+	"Feedback text":    "Comment categories, the classifier and its training.",
+	"Follow-up calls":  "The call a week after purchase: scripts, tasks and outcomes.",
+	"Follow-ups":       "The closed loop: a bad answer reaches the people who served, and is followed up until done.",
+	"Lifetime value":   "What customers are worth: the calculator, predictive CLV, segments, the Pareto curve.",
+	"Listening posts":  "Every place feedback arrives, and how each is used.",
+	"Locations":        "Places where the business meets its customers.",
+	"Marketing spend":  "Spend per channel and period, for acquisition cost.",
+	"Notifications":    "What staff are told, live and as a list.",
+	"Products":         "The catalogue.",
+	"Purchases":        "Purchases with their lines, one at a time or in batches of 10,000.",
+	"Service recovery": "Cases, SLA clocks, holds and call-backs, gestures within authority limits, tasks and reports.",
+	"Session":          "Logging in and out with a password (the UI's session cookie).",
+	"Surveys":          "Surveys, their questions and signed single-use invitation links.",
+	"Teams":            "Teams of employees under a manager.",
+	"Webhooks":         "Signed HTTP deliveries of events to your own systems.",
+}
+
+// describeAPI completes the OpenAPI document once every operation is
+// registered: the tags in use, each with its description, and the server
+// (this one: paths are absolute from the host's root).
+func describeAPI(oapi *huma.OpenAPI) {
+	oapi.Servers = []*huma.Server{{URL: "/", Description: "This Fresco server"}}
+	used := map[string]bool{}
+	for _, item := range oapi.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch} {
+			if op == nil {
+				continue
+			}
+			for _, t := range op.Tags {
+				used[t] = true
+			}
+			plainBinaryBodies(op)
+		}
+	}
+	oapi.Tags = nil
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		oapi.Tags = append(oapi.Tags, &huma.Tag{Name: name, Description: tagDescriptions[name]})
+	}
+}
+
+// plainBinaryBodies describes text bodies (CSV uploads) as plain strings.
+// huma describes a raw body as a binary string and marshals that with
+// contentMediaType, which OpenAPI 3.0 does not know, so its 3.0 rendering
+// (/api/openapi-3.0.json) failed validation; a CSV file is text anyway.
+func plainBinaryBodies(op *huma.Operation) {
+	if op.RequestBody == nil {
+		return
+	}
+	for mediaType, media := range op.RequestBody.Content {
+		if strings.HasPrefix(mediaType, "text/") && media.Schema != nil && media.Schema.Format == "binary" {
+			media.Schema.Format = ""
+		}
+	}
 }

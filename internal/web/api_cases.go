@@ -347,9 +347,12 @@ func (s *Server) startHold(ctx context.Context, in *IDParam) (*One[HoldOut], err
 	return &One[HoldOut]{Body: HoldOut{HoldID: hold, CaseID: in.ID, Callback: "2m"}}, nil
 }
 
-func (s *Server) endHold(ctx context.Context, in *caseIDBody[struct {
-	HoldID int64 `json:"hold_id" minimum:"1"`
-}]) (*One[Case], error) {
+// EndHoldInput names the hold to end.
+type EndHoldInput struct {
+	HoldID int64 `json:"hold_id" minimum:"1" doc:"The hold_id that starting the hold answered."`
+}
+
+func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*One[Case], error) {
 	return oneCase(s.recovery.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
 }
 

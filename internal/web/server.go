@@ -132,6 +132,7 @@ func NewServer(deps Deps) (*Server, error) {
 	if err := s.routes(s.mux); err != nil {
 		return nil, err
 	}
+	describeAPI(s.api.OpenAPI())
 	s.handler = s.middleware(s.mux)
 	return s, nil
 }
