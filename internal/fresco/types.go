@@ -128,6 +128,7 @@ type Purchase struct {
 	PromotionCode string
 	Lines         []PurchaseLine
 	CreatedAt     time.Time
+	Version       int64 // see Customer.Version
 }
 
 // PurchaseLine is product × quantity × unit price − discount.

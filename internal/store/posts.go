@@ -10,8 +10,6 @@ import (
 	"database/sql"
 	"strconv"
 	"time"
-
-	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // ListeningPost is a place where the business hears its customers.
@@ -24,6 +22,7 @@ type ListeningPost struct {
 	Solicited   bool   // the business asks (counts against the contact-frequency rule)
 	Active      bool
 	CreatedAt   time.Time
+	Version     int64 // moves on every change; the API's ETag
 }
 
 // FeedbackUse is one entry of a listening post's "used for" trail.
@@ -36,11 +35,11 @@ type FeedbackUse struct {
 	At         time.Time
 }
 
-const postColumns = `id, slug, name, description, used_for, solicited, active, created_at`
+const postColumns = `id, slug, name, description, used_for, solicited, active, created_at, version`
 
 func scanPost(row rowScanner) (*ListeningPost, error) {
 	var p ListeningPost
-	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt); err != nil {
+	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt, &p.Version); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
@@ -78,6 +77,7 @@ func (db *DB) CreateListeningPost(ctx context.Context, p *ListeningPost) error {
 	p.CreatedAt = now()
 	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO listening_posts (slug, name, description, used_for, solicited, active, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.Slug, p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.CreatedAt).Scan(&p.ID)
+	p.Version = 1
 	if isUniqueViolation(err) {
 		return conflict("slug", "a listening post with slug %q already exists", p.Slug)
 	}
@@ -87,15 +87,18 @@ func (db *DB) CreateListeningPost(ctx context.Context, p *ListeningPost) error {
 // UpdateListeningPost changes a post's name, description, "used for" text,
 // solicited and active flags.
 func (db *DB) UpdateListeningPost(ctx context.Context, p *ListeningPost) error {
-	res, err := db.Exec(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ? WHERE id = ?`,
-		p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "listening post %d not found", p.ID)
-	}
-	return nil
+	return db.UpdateListeningPostIfVersion(ctx, p, AnyVersion)
+}
+
+// UpdateListeningPostIfVersion is UpdateListeningPost for a writer that read
+// the post at version (ESTALE when it has moved on).
+func (db *DB) UpdateListeningPostIfVersion(ctx context.Context, p *ListeningPost, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ?,
+			version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+			p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID, expectedVersion(version)).Scan(&p.Version)
+		return tx.versionedWriteError(ctx, err, "listening_posts", "listening post", p.ID, version, func(err error) error { return err })
+	})
 }
 
 // AddFeedbackUse records how feedback from a post was used.

@@ -99,7 +99,7 @@ func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh []i
 		args := make([]any, 0, len(chunk)*purchaseRowArgs)
 		for _, i := range chunk {
 			p := plan.batch[i]
-			p.CreatedAt = t
+			p.CreatedAt, p.Version = t, 1
 			args = append(args, p.ID, nullString(p.ExternalID), nullID(p.CustomerID), p.PurchasedAt.UTC().Truncate(time.Microsecond),
 				nullID(p.LocationID), p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), t)
 		}
@@ -153,7 +153,7 @@ func (tx *Tx) replacePurchases(ctx context.Context, plan *purchasePlan, indexes 
 		p, id := plan.batch[i], plan.existing[i]
 		p.ID = id
 		_, err := tx.Exec(ctx, `UPDATE purchases SET external_id = ?, customer_id = ?, purchased_at = ?, location_id = ?,
-			channel = ?, served_by = ?, promotion_code = ?, total = ?, items = ? WHERE id = ?`,
+			channel = ?, served_by = ?, promotion_code = ?, total = ?, items = ?, version = version + 1 WHERE id = ?`,
 			nullString(p.ExternalID), nullID(p.CustomerID), p.PurchasedAt.UTC().Truncate(time.Microsecond), nullID(p.LocationID),
 			p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), id)
 		if err != nil {

@@ -21,7 +21,7 @@ import (
 )
 
 const (
-	purchaseColumns = `id, external_id, customer_id, purchased_at, location_id, channel, served_by, promotion_code, created_at`
+	purchaseColumns = `id, external_id, customer_id, purchased_at, location_id, channel, served_by, promotion_code, created_at, version`
 	purchaseRowArgs = 11 // columns written per purchase by insertPurchases
 	lineRowArgs     = 7  // columns written per line by insertLines
 	purchaseChunk   = 500
@@ -64,6 +64,13 @@ func (db *DB) CreatePurchase(ctx context.Context, p *fresco.Purchase) error {
 
 // UpdatePurchase replaces the stored purchase p.ID, lines included.
 func (db *DB) UpdatePurchase(ctx context.Context, p *fresco.Purchase) error {
+	return db.UpdatePurchaseIfVersion(ctx, p, AnyVersion)
+}
+
+// UpdatePurchaseIfVersion is UpdatePurchase for a writer that read the
+// purchase at version: when it has moved on, nothing is written and the
+// error is ESTALE.
+func (db *DB) UpdatePurchaseIfVersion(ctx context.Context, p *fresco.Purchase, version int64) error {
 	existing, err := db.Purchase(ctx, p.ID)
 	if err != nil {
 		return err
@@ -82,7 +89,18 @@ func (db *DB) UpdatePurchase(ctx context.Context, p *fresco.Purchase) error {
 		return plan.results[0].Err
 	}
 	plan.existing[0] = p.ID
-	return db.InTx(ctx, func(tx *Tx) error { return tx.writePlan(ctx, plan) })
+	return db.InTx(ctx, func(tx *Tx) error {
+		// Check the version and lock the row in one statement: the row lock
+		// (PostgreSQL) or the write lock (SQLite) holds until the new lines
+		// are written, and writePlan moves the version on.
+		err := tx.QueryRow(ctx, `UPDATE purchases SET version = version WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+			p.ID, expectedVersion(version)).Scan(&p.Version)
+		if err != nil {
+			return tx.versionedWriteError(ctx, err, "purchases", "purchase", p.ID, version, func(err error) error { return err })
+		}
+		p.Version++
+		return tx.writePlan(ctx, plan)
+	})
 }
 
 // SavePurchases stores a batch of purchases, each whole or not at all, and
@@ -247,7 +265,7 @@ func scanPurchase(row rowScanner) (*fresco.Purchase, error) {
 		ext                       sql.NullString
 		customer, location, staff sql.NullInt64
 	)
-	if err := row.Scan(&p.ID, &ext, &customer, &p.PurchasedAt, &location, &p.Channel, &staff, &p.PromotionCode, &p.CreatedAt); err != nil {
+	if err := row.Scan(&p.ID, &ext, &customer, &p.PurchasedAt, &location, &p.Channel, &staff, &p.PromotionCode, &p.CreatedAt, &p.Version); err != nil {
 		return nil, err
 	}
 	p.ExternalID = ext.String

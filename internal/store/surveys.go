@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // Question is one item of a survey, stored as JSON on the survey.
@@ -38,9 +36,10 @@ type Survey struct {
 	WidgetEnabled bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Version       int64 // moves on every change; the API's ETag
 }
 
-const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at`
+const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at, s.version`
 
 const surveyFrom = ` FROM surveys s JOIN listening_posts p ON p.id = s.post_id`
 
@@ -48,7 +47,7 @@ func scanSurvey(row rowScanner) (*Survey, error) {
 	var s Survey
 	var questions string
 	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &questions, &s.Active, &s.WidgetEnabled,
-		&s.CreatedAt, &s.UpdatedAt); err != nil {
+		&s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(questions), &s.Questions); err != nil {
@@ -76,6 +75,7 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *Survey) error {
 	err = tx.QueryRow(ctx, `INSERT INTO surveys (slug, name, post_id, intro, questions, active, widget_enabled, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, t, t).Scan(&s.ID)
+	s.Version = 1
 	switch {
 	case isUniqueViolation(err):
 		return conflict("slug", "a survey with slug %q already exists", s.Slug)
@@ -87,24 +87,28 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *Survey) error {
 
 // UpdateSurvey replaces a survey's fields.
 func (db *DB) UpdateSurvey(ctx context.Context, s *Survey) error {
+	return db.UpdateSurveyIfVersion(ctx, s, AnyVersion)
+}
+
+// UpdateSurveyIfVersion is UpdateSurvey for a writer that read the survey at
+// version (ESTALE when it has moved on).
+func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {
 		return err
 	}
 	s.UpdatedAt = now()
-	res, err := db.Exec(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
-		widget_enabled = ?, updated_at = ? WHERE id = ?`,
-		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID)
-	if isUniqueViolation(err) {
-		return conflict("slug", "a survey with slug %q already exists", s.Slug)
-	}
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fresco.Errorf(fresco.ENOTFOUND, "survey %d not found", s.ID)
-	}
-	return nil
+	return db.InTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
+			widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+			s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
+		return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
+			if isUniqueViolation(err) {
+				return conflict("slug", "a survey with slug %q already exists", s.Slug)
+			}
+			return err
+		})
+	})
 }
 
 // Survey returns the survey with the id.

@@ -143,7 +143,7 @@ func (s *Server) createCustomer(ctx context.Context, in *struct{ Body CustomerIn
 	if err := s.db.CreateCustomer(ctx, c); err != nil {
 		return nil, err
 	}
-	return &Created[Customer]{Location: fmt.Sprintf("%s/customers/%d", apiPrefix, c.ID), Body: customerOut(c)}, nil
+	return &Created[Customer]{Location: fmt.Sprintf("%s/customers/%d", apiPrefix, c.ID), ETag: etag(c.Version), Body: customerOut(c)}, nil
 }
 
 func (s *Server) getCustomer(ctx context.Context, in *IDParam) (*Tagged[Customer], error) {

@@ -127,7 +127,7 @@ func (s *Server) employeeRoutes() {
 			if err := s.staff.Create(ctx, staffActor(ctx), e, ""); err != nil {
 				return nil, err
 			}
-			return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), Body: employeeOut(e)}, nil
+			return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), ETag: etag(e.Version), Body: employeeOut(e)}, nil
 		})
 
 	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",

@@ -101,10 +101,15 @@ func (s *Server) listListeningPosts(ctx context.Context, in *struct {
 }
 
 func (s *Server) updateListeningPost(ctx context.Context, in *struct {
-	ID   string `path:"id" doc:"An id or a slug."`
+	ID string `path:"id" doc:"An id or a slug."`
+	IfMatchParam
 	Body ListeningPostPatch
-}) (*One[ListeningPostOut], error) {
+}) (*Tagged[ListeningPostOut], error) {
 	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	version, err := in.expectedVersion("listening post", p.ID, p.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +124,11 @@ func (s *Server) updateListeningPost(ctx context.Context, in *struct {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateListeningPost(ctx, p); err != nil {
+	if err := s.db.UpdateListeningPostIfVersion(ctx, p, version); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, "update", "listening_post", p.ID, in.Body)
-	return &One[ListeningPostOut]{Body: postOut(feedback.PostStats{Post: p})}, nil
+	return tagged(postOut(feedback.PostStats{Post: p}), p.Version), nil
 }
 
 func (s *Server) addFeedbackUse(ctx context.Context, in *struct {

@@ -62,7 +62,7 @@ func (s *Server) createLocation(ctx context.Context, in *struct{ Body LocationIn
 		return nil, err
 	}
 	s.audit(ctx, "create", "location", l.ID, map[string]any{"name": l.Name})
-	return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), Body: locationOut(l)}, nil
+	return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), ETag: etag(l.Version), Body: locationOut(l)}, nil
 }
 
 func (s *Server) getLocation(ctx context.Context, in *IDParam) (*Tagged[Location], error) {

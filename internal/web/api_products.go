@@ -103,7 +103,7 @@ func (s *Server) createProduct(ctx context.Context, in *struct{ Body ProductInpu
 	if err := s.db.CreateProduct(ctx, p); err != nil {
 		return nil, err
 	}
-	return &Created[Product]{Location: fmt.Sprintf("%s/products/%d", apiPrefix, p.ID), Body: productOut(p)}, nil
+	return &Created[Product]{Location: fmt.Sprintf("%s/products/%d", apiPrefix, p.ID), ETag: etag(p.Version), Body: productOut(p)}, nil
 }
 
 func (s *Server) getProduct(ctx context.Context, in *IDParam) (*Tagged[Product], error) {

@@ -32,6 +32,7 @@ type Purchase struct {
 	Total         Money          `json:"total" doc:"Sum of the lines."`
 	Items         int64          `json:"items" doc:"Units bought, net of returns."`
 	CreatedAt     time.Time      `json:"created_at"`
+	Version       int64          `json:"version" doc:"Moves on every change; the ETag."`
 }
 
 // PurchaseLine is product × quantity × unit price − discount.
@@ -48,7 +49,7 @@ type PurchaseLine struct {
 func purchaseOut(p *fresco.Purchase) Purchase {
 	out := Purchase{ID: p.ID, ExternalID: p.ExternalID, CustomerID: p.CustomerID, PurchasedAt: p.PurchasedAt,
 		LocationID: p.LocationID, Channel: p.Channel, ServedBy: p.ServedBy, PromotionCode: p.PromotionCode,
-		Lines: make([]PurchaseLine, len(p.Lines)), Total: moneyOut(p.Total()), Items: p.Items(), CreatedAt: p.CreatedAt}
+		Lines: make([]PurchaseLine, len(p.Lines)), Total: moneyOut(p.Total()), Items: p.Items(), CreatedAt: p.CreatedAt, Version: p.Version}
 	for i, l := range p.Lines {
 		out.Lines[i] = PurchaseLine{ProductID: l.ProductID, SKU: l.SKU, Description: l.Description, Quantity: l.Quantity,
 			UnitPrice: moneyOut(l.UnitPrice), Discount: moneyOut(l.Discount), Total: moneyOut(l.Total())}
@@ -164,36 +165,37 @@ func (s *Server) createPurchase(ctx context.Context, in *struct{ Body PurchaseIn
 	if err := s.db.CreatePurchase(ctx, p); err != nil {
 		return nil, err
 	}
-	return &Created[Purchase]{Location: fmt.Sprintf("%s/purchases/%d", apiPrefix, p.ID), Body: purchaseOut(p)}, nil
+	return &Created[Purchase]{Location: fmt.Sprintf("%s/purchases/%d", apiPrefix, p.ID), ETag: etag(p.Version), Body: purchaseOut(p)}, nil
 }
 
-func (s *Server) getPurchase(ctx context.Context, in *IDParam) (*One[Purchase], error) {
+func (s *Server) getPurchase(ctx context.Context, in *IDParam) (*Tagged[Purchase], error) {
 	p, err := s.db.Purchase(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &One[Purchase]{Body: purchaseOut(p)}, nil
+	return tagged(purchaseOut(p), p.Version), nil
 }
 
-func (s *Server) updatePurchase(ctx context.Context, in *struct {
-	IDParam
-	Body PurchasePatch
-}) (*One[Purchase], error) {
+func (s *Server) updatePurchase(ctx context.Context, in *patchInput[PurchasePatch]) (*Tagged[Purchase], error) {
 	p, err := s.db.Purchase(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	version, err := in.expectedVersion("purchase", p.ID, p.Version)
 	if err != nil {
 		return nil, err
 	}
 	if err := in.Body.apply(p); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdatePurchase(ctx, p); err != nil {
+	if err := s.db.UpdatePurchaseIfVersion(ctx, p, version); err != nil {
 		return nil, err
 	}
 	// Read back: the store resolves SKUs and product ids on the lines.
 	if p, err = s.db.Purchase(ctx, in.ID); err != nil {
 		return nil, err
 	}
-	return &One[Purchase]{Body: purchaseOut(p)}, nil
+	return tagged(purchaseOut(p), p.Version), nil
 }
 
 // allPurchaseProblems makes POST /purchases report every problem of a bad

@@ -87,22 +87,23 @@ func (s *Server) createSurvey(ctx context.Context, in *struct{ Body SurveyIO }) 
 	if err := s.feedback.CreateSurvey(ctx, sv, principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), Body: surveyOut(sv)}, nil
+	return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), ETag: etag(sv.Version), Body: surveyOut(sv)}, nil
 }
 
-func (s *Server) getSurvey(ctx context.Context, in *IDParam) (*One[SurveyIO], error) {
+func (s *Server) getSurvey(ctx context.Context, in *IDParam) (*Tagged[SurveyIO], error) {
 	sv, err := s.db.Survey(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &One[SurveyIO]{Body: surveyOut(sv)}, nil
+	return tagged(surveyOut(sv), sv.Version), nil
 }
 
-func (s *Server) updateSurvey(ctx context.Context, in *struct {
-	IDParam
-	Body SurveyIO
-}) (*One[SurveyIO], error) {
+func (s *Server) updateSurvey(ctx context.Context, in *patchInput[SurveyIO]) (*Tagged[SurveyIO], error) {
 	sv, err := s.db.Survey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	version, err := in.expectedVersion("survey", sv.ID, sv.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +113,11 @@ func (s *Server) updateSurvey(ctx context.Context, in *struct {
 	if err := feedback.ValidateSurvey(sv); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateSurvey(ctx, sv); err != nil {
+	if err := s.db.UpdateSurveyIfVersion(ctx, sv, version); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, "update", "survey", sv.ID, map[string]any{"slug": sv.Slug})
-	return &One[SurveyIO]{Body: surveyOut(sv)}, nil
+	return tagged(surveyOut(sv), sv.Version), nil
 }
 
 func (s *Server) createInvitation(ctx context.Context, in *struct {

@@ -59,7 +59,7 @@ func (s *Server) createTeam(ctx context.Context, in *struct{ Body TeamInput }) (
 		return nil, err
 	}
 	s.audit(ctx, "create", "team", t.ID, map[string]any{"name": t.Name})
-	return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), Body: teamOut(t)}, nil
+	return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), ETag: etag(t.Version), Body: teamOut(t)}, nil
 }
 
 func (s *Server) getTeam(ctx context.Context, in *IDParam) (*Tagged[Team], error) {

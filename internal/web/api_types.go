@@ -143,6 +143,7 @@ type IDParam struct {
 // Created is a 201 response with a body.
 type Created[T any] struct {
 	Location string `header:"Location"`
+	ETag     string `header:"ETag" doc:"For records that can be changed: the new record's version, to send as If-Match when you change it."`
 	Body     T
 }
 
