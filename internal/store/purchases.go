@@ -106,50 +106,53 @@ func (db *DB) UpdatePurchaseIfVersion(ctx context.Context, p *fresco.Purchase, v
 // SavePurchases stores a batch of purchases, each whole or not at all, and
 // reports per purchase. A purchase whose external_id is already stored
 // replaces it ("updated"). The error is for failures of the database itself.
+// The batch is planned through the reader pool and written in one
+// transaction; if that fails, each purchase gets a transaction of its own.
 func (db *DB) SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]BatchResult, error) {
-	if len(batch) > MaxBatchPurchases {
-		return nil, fresco.Errorf(fresco.ETOOLARGE, "a batch holds at most %d purchases (got %d)", MaxBatchPurchases, len(batch))
-	}
-	plan, err := planPurchases(ctx, db, batch)
-	if err != nil {
-		return nil, err
-	}
-	err = db.InTx(ctx, func(tx *Tx) error { return tx.writePlan(ctx, plan) })
-	if err == nil {
-		return plan.results, nil
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return db.savePurchasesOneByOne(ctx, batch, plan)
+	return savePurchases(ctx, db, batch, func(plan *purchasePlan) error {
+		return db.InTx(ctx, func(tx *Tx) error { return tx.writePlan(ctx, plan) })
+	})
 }
 
 // SavePurchases is DB.SavePurchases inside tx, so that the batch commits
 // together with whatever else the transaction writes (the answer to its
-// Idempotency-Key). It plans through the transaction, and its slow path
-// gives each purchase a savepoint instead of a transaction of its own.
+// Idempotency-Key). It plans through the transaction, and a purchase written
+// on its own gets a savepoint instead of a transaction.
 func (tx *Tx) SavePurchases(ctx context.Context, batch []*fresco.Purchase) ([]BatchResult, error) {
+	return savePurchases(ctx, tx, batch, func(plan *purchasePlan) error {
+		return tx.savepoint(ctx, func() error { return tx.writePlan(ctx, plan) })
+	})
+}
+
+// savePurchases plans the batch through q and writes it with write. If the
+// whole batch fails at the database, each purchase is planned and written on
+// its own, and the one that fails is rejected, so that one bad row cannot
+// sink its neighbours.
+func savePurchases(ctx context.Context, q Querier, batch []*fresco.Purchase, write func(*purchasePlan) error) ([]BatchResult, error) {
 	if len(batch) > MaxBatchPurchases {
 		return nil, fresco.Errorf(fresco.ETOOLARGE, "a batch holds at most %d purchases (got %d)", MaxBatchPurchases, len(batch))
 	}
-	plan, err := planPurchases(ctx, tx, batch)
+	plan, err := planPurchases(ctx, q, batch)
 	if err != nil {
 		return nil, err
 	}
-	err = tx.savepoint(ctx, func() error { return tx.writePlan(ctx, plan) })
-	if err == nil || ctx.Err() != nil {
-		return plan.results, err
+	err = write(plan)
+	switch {
+	case err == nil:
+		return plan.results, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
 	}
 	results := plan.results
 	for i, p := range batch {
 		if results[i].Status == StatusRejected {
 			continue
 		}
-		single, err := planPurchases(ctx, tx, []*fresco.Purchase{p})
+		single, err := planPurchases(ctx, q, []*fresco.Purchase{p})
 		if err != nil {
 			return nil, err
 		}
-		err = tx.savepoint(ctx, func() error { return tx.writePlan(ctx, single) })
+		err = write(single)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()
@@ -178,32 +181,6 @@ func (tx *Tx) savepoint(ctx context.Context, fn func() error) error {
 	}
 	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT fresco_step`)
 	return err
-}
-
-// savePurchasesOneByOne is the slow path after a failed batch transaction:
-// each purchase gets its own transaction, and the one that fails is rejected.
-func (db *DB) savePurchasesOneByOne(ctx context.Context, batch []*fresco.Purchase, plan *purchasePlan) ([]BatchResult, error) {
-	results := plan.results
-	for i, p := range batch {
-		if results[i].Status == StatusRejected {
-			continue
-		}
-		single, err := planPurchases(ctx, db, []*fresco.Purchase{p})
-		if err != nil {
-			return nil, err
-		}
-		err = db.InTx(ctx, func(tx *Tx) error { return tx.writePlan(ctx, single) })
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return nil, ctx.Err()
-		case err != nil:
-			results[i] = BatchResult{Index: i, Status: StatusRejected, Err: fresco.Errorf(fresco.EINVALID, "could not store purchase: %v", err)}
-		default:
-			results[i] = single.results[0]
-			results[i].Index = i
-		}
-	}
-	return results, nil
 }
 
 // Purchase returns the purchase with the given id, with its lines.
