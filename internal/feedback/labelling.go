@@ -1,0 +1,109 @@
+package feedback
+
+import (
+	"context"
+
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/text"
+)
+
+// What staff see of the classifier on the comments page: the comments
+// worth labelling next, retraining in the background, and the aspect of
+// each complaint.
+
+// queueCandidates is how many of the newest uncategorised comments the
+// labelling queue ranks: enough to find the doubtful ones, few enough to
+// score on every page view.
+const queueCandidates = 300
+
+// QueuedComment is an uncategorised comment the model is unsure about.
+type QueuedComment struct {
+	Response    *store.Response   `json:"-"`
+	ResponseID  int64             `json:"response_id"`
+	Comment     string            `json:"comment"`
+	Uncertainty float64           `json:"uncertainty"`
+	Suggestions []text.Suggestion `json:"suggestions"`
+}
+
+// LabellingQueue returns the n newest uncategorised comments the trained
+// model is least sure about (ActiveLearningQueue), most doubtful first. It
+// is empty until a model is trained.
+func (s *Service) LabellingQueue(ctx context.Context, n int) ([]QueuedComment, error) {
+	unlabelled := false
+	candidates, _, err := s.db.ListResponses(ctx, store.ResponseFilter{Labelled: &unlabelled, WithComment: true, Limit: queueCandidates})
+	if err != nil || len(candidates) == 0 {
+		return []QueuedComment{}, err
+	}
+	comments := make([]string, len(candidates))
+	for i, r := range candidates {
+		comments[i] = r.Comment
+	}
+	ranked, err := s.ActiveLearningQueue(ctx, comments, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QueuedComment, len(ranked))
+	for i, u := range ranked {
+		r := candidates[u.Index]
+		out[i] = QueuedComment{Response: r, ResponseID: r.ID, Comment: r.Comment, Uncertainty: u.Uncertainty, Suggestions: u.Suggestions}
+	}
+	return out, nil
+}
+
+// QueueTraining enqueues the durable retraining job unless one is already
+// waiting, and returns its id.
+func (s *Service) QueueTraining(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		queued, ok, err := jobs.QueuedID(ctx, tx, JobTrainClassifier)
+		if err != nil || ok {
+			id = queued
+			return err
+		}
+		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobTrainClassifier, MaxAttempts: 3})
+		return err
+	})
+	if err == nil && s.opts.AfterCommit != nil {
+		s.opts.AfterCommit()
+	}
+	return id, err
+}
+
+// AspectOf is the process-quality influence a negative comment is about,
+// or "" when the comment is not negative or none fits.
+func AspectOf(comment string) text.Aspect {
+	a, _ := text.ComplaintAspect(comment)
+	return a
+}
+
+// maxAspectScan bounds how many comments one filtered page reads: the
+// aspect is computed, not stored, so a rare aspect is looked for page by
+// page.
+const maxAspectScan = 1000
+
+// CommentsWithAspect lists comments matching f whose aspect is aspect,
+// reading pages of f until at least f.Limit match or maxAspectScan
+// comments have been read. The cursor continues after the last comment
+// read, so every comment is looked at once across pages.
+func (s *Service) CommentsWithAspect(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*store.Response, string, error) {
+	want := f.Limit
+	f.WithComment = true
+	var out []*store.Response
+	for scanned := 0; ; {
+		page, next, err := s.db.ListResponses(ctx, f)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range page {
+			if AspectOf(r.Comment) == aspect {
+				out = append(out, r)
+			}
+		}
+		scanned += len(page)
+		if next == "" || len(out) >= want || scanned >= maxAspectScan {
+			return out, next, nil
+		}
+		f.Cursor = next
+	}
+}
