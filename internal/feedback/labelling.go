@@ -107,3 +107,29 @@ func (s *Service) CommentsWithAspect(ctx context.Context, f store.ResponseFilter
 		f.Cursor = next
 	}
 }
+
+// AspectInfo names a process-quality influence in staff's words.
+type AspectInfo struct {
+	Aspect text.Aspect `json:"aspect"`
+	Name   string      `json:"name"`
+	Means  string      `json:"means"`
+}
+
+// AspectInfos are the five influences, in the order seed 002 gives them.
+var AspectInfos = []AspectInfo{
+	{text.Dependability, "Dependability", "doing what was promised, right the first time"},
+	{text.Responsiveness, "Responsiveness", "speed and willingness to help: waiting, replies, being passed around"},
+	{text.Authority, "Authority", "competence and knowledge, and the trust they earn"},
+	{text.Empathy, "Empathy", "courtesy, listening, attention to the person"},
+	{text.TangibleEvidence, "Tangible evidence", "premises, food, equipment, cleanliness, paperwork"},
+}
+
+// AspectName is an aspect's name, or "" for none.
+func AspectName(a text.Aspect) string {
+	for _, info := range AspectInfos {
+		if info.Aspect == a {
+			return info.Name
+		}
+	}
+	return ""
+}
