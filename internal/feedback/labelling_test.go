@@ -1,0 +1,72 @@
+package feedback_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+	"github.com/fresco-cx/fresco/internal/text"
+)
+
+func TestLabellingQueueAndTrainingJob(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		if q, err := w.svc.LabellingQueue(ctx, 5); err != nil || len(q) != 0 {
+			t.Fatalf("queue without comments = %v, %v", q, err)
+		}
+		labelComments(t, w, waitingAndPrice)
+		_, err := w.svc.TrainClassifier(ctx)
+		must(t, err)
+		for _, c := range []string{"The courier was late and slow", "late refund for the expensive bill", "Overpriced and charged twice"} {
+			_, err := w.svc.Record(ctx, &feedback.Input{Comment: c, ListeningPost: "web_form"})
+			must(t, err)
+		}
+		q, err := w.svc.LabellingQueue(ctx, 2)
+		must(t, err)
+		if len(q) != 2 || q[0].Comment != "late refund for the expensive bill" || q[0].ResponseID == 0 || len(q[0].Suggestions) == 0 {
+			t.Errorf("queue %+v, want the mixed comment first", q)
+		}
+		first, err := w.svc.QueueTraining(ctx)
+		must(t, err)
+		second, err := w.svc.QueueTraining(ctx)
+		must(t, err)
+		if first == 0 || first != second {
+			t.Errorf("retraining queued as jobs %d and %d, want one job", first, second)
+		}
+	})
+}
+
+func TestCommentsWithAspect(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		for _, c := range []string{"The staff were rude and dismissive, terrible", "Lovely staff, very kind",
+			"We waited 40 minutes for cold food, awful", "Awful, the receptionist was rude to my mother"} {
+			_, err := w.svc.Record(ctx, &feedback.Input{Comment: c, ListeningPost: "web_form"})
+			must(t, err)
+		}
+		got, _, err := w.svc.CommentsWithAspect(ctx, store.ResponseFilter{Limit: 1}, text.Empathy)
+		must(t, err)
+		if len(got) < 1 {
+			t.Fatalf("no empathy complaints found")
+		}
+		for _, r := range got {
+			if feedback.AspectOf(r.Comment) != text.Empathy {
+				t.Errorf("%q listed under empathy", r.Comment)
+			}
+		}
+		all, next, err := w.svc.CommentsWithAspect(ctx, store.ResponseFilter{Limit: 50}, text.Empathy)
+		must(t, err)
+		if len(all) != 2 || next != "" {
+			t.Errorf("empathy complaints %d (next %q), want 2", len(all), next)
+		}
+		if feedback.AspectOf("Lovely staff, very kind") != "" {
+			t.Error("praise given an aspect")
+		}
+	})
+}
