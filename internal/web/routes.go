@@ -96,12 +96,16 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
 	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
 	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
-	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // retrain
+	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
 	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
 	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
 	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
 	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
 	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
+
+	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
+	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
+	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
 
 	page("GET /employees", auth.ManageEmployees, u.Employees)
 	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)

@@ -1,0 +1,139 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// commentsWorld records categorised comments, trains the classifier twice
+// (two versions) and adds uncategorised ones: a parking theme that grew
+// this week, doubtful comments and a rude-staff complaint.
+func commentsWorld(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	svc := f.app.Feedback
+	record := func(comment string, at time.Time, cats ...string) *store.Response {
+		r, err := svc.Record(ctx, &feedback.Input{Comment: comment, ListeningPost: "web_form", RespondedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cats) > 0 {
+			if err := svc.Categorise(ctx, r.ID, cats, "employee:1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	now := time.Now().UTC()
+	for i := range 12 {
+		record(fmt.Sprintf("The delivery was late again, waited %d hours", i+2), now.Add(-20*24*time.Hour), "waiting-delivery")
+		record(fmt.Sprintf("Far too expensive, charged %d pounds twice", i+2), now.Add(-20*24*time.Hour), "price-billing")
+	}
+	for range 2 {
+		if _, err := svc.TrainClassifier(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 8 {
+		record("The car park was full and parking cost a fortune", now.Add(-time.Duration(i+1)*time.Hour))
+	}
+	record("Parking in the car park was hard", now.Add(-10*24*time.Hour))
+	for i := range 6 {
+		record("The hospital food was cold and tasteless", now.Add(-time.Duration(i+1)*24*time.Hour))
+		record("The hospital food was cold and tasteless", now.Add(-time.Duration(i+8)*24*time.Hour))
+	}
+	record("Late refund for the expensive bill", now.Add(-time.Hour))
+	record("The staff were rude and dismissive, terrible", now.Add(-time.Hour))
+}
+
+func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		commentsWorld(t, f)
+		page := f.do(fresco.RoleAnalyst, "GET", "/feedback/comments", nil)
+		if page.status != http.StatusOK {
+			t.Fatalf("comments page = %d", page.status)
+		}
+		for _, want := range []string{`id="category-quality"`, "Right when suggested", `id="labelling-queue"`,
+			"Late refund for the expensive bill", "The model hesitates between", `id="emerging-themes"`, "parking",
+			"growing", `id="model-versions"`, "in use", "about Empathy"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("comments page lacks %q", want)
+			}
+		}
+		for _, notForAnalysts := range []string{"Make this a category", "Roll back to this version"} {
+			if strings.Contains(page.body, notForAnalysts) {
+				t.Errorf("an analyst is offered %q", notForAnalysts)
+			}
+		}
+		page = f.do(fresco.RoleManager, "GET", "/feedback/comments", nil)
+		for _, want := range []string{"Make this a category", "Roll back to this version"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("a manager is not offered %q", want)
+			}
+		}
+	})
+}
+
+func TestCommentsPageActions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		commentsWorld(t, f)
+
+		theme := url.Values{"slug": {"car-park"}, "name": {"Car park"}, "keyword": {"car park", "parking"}}
+		if res := f.do(fresco.RoleAnalyst, "POST", "/feedback/themes/category", theme); res.status != http.StatusForbidden {
+			t.Errorf("analyst makes a category: %d", res.status)
+		}
+		if res := f.do(fresco.RoleManager, "POST", "/feedback/themes/category", theme); res.status != http.StatusSeeOther {
+			t.Fatalf("manager makes a category: %d %s", res.status, res.body)
+		}
+		if tax, err := f.app.Feedback.Taxonomy(ctx); err != nil {
+			t.Fatal(err)
+		} else if _, ok := tax.Lookup("car-park"); !ok {
+			t.Error("theme did not become a category")
+		}
+
+		if res := f.do(fresco.RoleAnalyst, "POST", "/feedback/classifier/versions/1/rollback", url.Values{}); res.status != http.StatusForbidden {
+			t.Errorf("analyst rolls back: %d", res.status)
+		}
+		if res := f.do(fresco.RoleOwner, "POST", "/feedback/classifier/versions/1/rollback", url.Values{}); res.status != http.StatusSeeOther {
+			t.Fatalf("owner rolls back: %d %s", res.status, res.body)
+		}
+		versions, err := f.app.Feedback.ModelVersions(ctx)
+		if err != nil || !versions[0].Active {
+			t.Errorf("after rollback: %+v, %v", versions, err)
+		}
+		if res := f.do(fresco.RoleOwner, "POST", "/feedback/classifier/versions/9/rollback", url.Values{}); res.status != http.StatusNotFound {
+			t.Errorf("rollback to a version never kept: %d", res.status)
+		}
+
+		queue, err := f.app.Feedback.LabellingQueue(ctx, 1)
+		if err != nil || len(queue) != 1 {
+			t.Fatalf("queue %v, %v", queue, err)
+		}
+		res := f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/feedback/comments/%d", queue[0].ResponseID),
+			url.Values{"show": {"queue"}, "category": {"price-billing"}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/feedback/comments#queue" {
+			t.Errorf("labelling from the queue = %d → %q", res.status, res.header.Get("Location"))
+		}
+
+		empathy := f.do(fresco.RoleAgent, "GET", "/feedback/comments?aspect=empathy", nil)
+		_, list, _ := strings.Cut(empathy.body, `id="comments"`)
+		if !strings.Contains(list, "rude and dismissive") || strings.Contains(list, "hospital food was cold") {
+			t.Errorf("aspect filter lists the wrong comments:\n%s", list)
+		}
+	})
+}
