@@ -2,6 +2,8 @@ package feedback
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -35,6 +37,7 @@ func (s *Service) LabellingQueue(ctx context.Context, n int) ([]QueuedComment, e
 	if err != nil || len(candidates) == 0 {
 		return []QueuedComment{}, err
 	}
+	candidates = distinctComments(candidates)
 	comments := make([]string, len(candidates))
 	for i, r := range candidates {
 		comments[i] = r.Comment
@@ -49,6 +52,19 @@ func (s *Service) LabellingQueue(ctx context.Context, n int) ([]QueuedComment, e
 		out[i] = QueuedComment{Response: r, ResponseID: r.ID, Comment: r.Comment, Uncertainty: u.Uncertainty, Suggestions: u.Suggestions}
 	}
 	return out, nil
+}
+
+// distinctComments keeps the first of comments with the same words:
+// labelling a copy teaches the model nothing more, so copies would only
+// crowd the queue.
+func distinctComments(list []*store.Response) []*store.Response {
+	seen := map[string]bool{}
+	return slices.DeleteFunc(list, func(r *store.Response) bool {
+		key := strings.Join(strings.Fields(strings.ToLower(r.Comment)), " ")
+		dup := seen[key]
+		seen[key] = true
+		return dup
+	})
 }
 
 // QueueTraining enqueues the durable retraining job unless one is already
@@ -81,6 +97,15 @@ func AspectOf(comment string) text.Aspect {
 // aspect is computed, not stored, so a rare aspect is looked for page by
 // page.
 const maxAspectScan = 1000
+
+// ListComments lists the responses matching f, only the negative comments
+// about aspect when one is given.
+func (s *Service) ListComments(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*store.Response, string, error) {
+	if aspect != "" {
+		return s.CommentsWithAspect(ctx, f, aspect)
+	}
+	return s.db.ListResponses(ctx, f)
+}
 
 // CommentsWithAspect lists comments matching f whose aspect is aspect,
 // reading pages of f until at least f.Limit match or maxAspectScan

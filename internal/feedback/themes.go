@@ -139,39 +139,39 @@ func slugOf(label string) string {
 
 // NewCategory is a category made from a theme (or by hand).
 type NewCategory struct {
-	Slug        string   `json:"slug"`
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Keywords    []string `json:"keywords,omitempty"`
+	Slug        string   `json:"slug,omitempty" maxLength:"64" doc:"Lower-case words joined by hyphens; defaults to the name's."`
+	Name        string   `json:"name" maxLength:"200"`
+	Description string   `json:"description,omitempty" maxLength:"2000"`
+	Keywords    []string `json:"keywords,omitempty" maxItems:"50" doc:"Words or phrases that suggest the category until the classifier has learned it."`
 }
 
 // AddCategory appends a category to the taxonomy and audits it in the same
 // transaction. The keywords suggest it until the classifier has learned it
 // from staff labels.
-func (s *Service) AddCategory(ctx context.Context, c NewCategory, actor string) error {
+func (s *Service) AddCategory(ctx context.Context, c NewCategory, actor string) (text.Category, error) {
 	c.Slug, c.Name = strings.TrimSpace(c.Slug), strings.TrimSpace(c.Name)
 	if c.Slug == "" {
 		c.Slug = slugOf(c.Name)
 	}
 	cat := text.Category{Slug: c.Slug, Name: c.Name, Description: strings.TrimSpace(c.Description), Keywords: c.Keywords}
 	if err := (text.Taxonomy{cat}).Validate(); err != nil {
-		return fresco.Errorf(fresco.EINVALID, "%s", err.Error())
+		return cat, fresco.Errorf(fresco.EINVALID, "%s", err.Error())
 	}
 	if _, err := s.Taxonomy(ctx); err != nil { // seed the defaults before adding to them
-		return err
+		return cat, err
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddFeedbackCategory(ctx, store.FeedbackCategory{Slug: cat.Slug, Name: cat.Name,
 			Description: cat.Description, Keywords: cat.Keywords}); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actorOr(actor), "create", "feedback_category", cat.Slug, c)
+		return tx.Audit(ctx, actorOr(actor), "create", "feedback_category", cat.Slug, cat)
 	})
 	if err != nil {
-		return err
+		return cat, err
 	}
 	s.forgetLoadedClassifier()
-	return nil
+	return cat, nil
 }
 
 func actorOr(actor string) string {

@@ -142,7 +142,8 @@ func TestMakeCategoryFromTheme(t *testing.T) {
 			t.Fatal("no parking theme")
 		}
 		c := feedback.NewCategory{Slug: park.Slug, Name: "Parking", Keywords: park.Terms}
-		must(t, w.svc.AddCategory(ctx, c, "employee:7"))
+		_, err = w.svc.AddCategory(ctx, c, "employee:7")
+		must(t, err)
 		tax, err := w.svc.Taxonomy(ctx)
 		must(t, err)
 		if got, ok := tax.Lookup(park.Slug); !ok || got.Name != "Parking" || tax[len(tax)-1].Slug != park.Slug {
@@ -156,10 +157,10 @@ func TestMakeCategoryFromTheme(t *testing.T) {
 		if len(audit) != 1 || audit[0].Actor != "employee:7" || audit[0].Action != "create" {
 			t.Errorf("audit %+v", audit)
 		}
-		if err := w.svc.AddCategory(ctx, c, "employee:7"); fresco.ErrorCode(err) != fresco.ECONFLICT {
+		if _, err := w.svc.AddCategory(ctx, c, "employee:7"); fresco.ErrorCode(err) != fresco.ECONFLICT {
 			t.Errorf("adding it twice: %v", err)
 		}
-		if err := w.svc.AddCategory(ctx, feedback.NewCategory{Slug: "Not A Slug!", Name: "x"}, ""); fresco.ErrorCode(err) != fresco.EINVALID {
+		if _, err := w.svc.AddCategory(ctx, feedback.NewCategory{Slug: "Not A Slug!", Name: "x"}, ""); fresco.ErrorCode(err) != fresco.EINVALID {
 			t.Errorf("bad slug: %v", err)
 		}
 	})

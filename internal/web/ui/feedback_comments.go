@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,7 +76,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		b := true
 		f.Labelled = &b
 	}
-	list, next, err := u.listComments(ctx, f, view.Aspect)
+	list, next, err := u.feedback.ListComments(ctx, f, view.Aspect)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -105,15 +104,6 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		view.Rows = append(view.Rows, row)
 	}
 	u.render(w, r, http.StatusOK, "feedback_comments", "Comments", view)
-}
-
-// listComments lists a page of comments, only those about aspect when one
-// is given.
-func (u *UI) listComments(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*store.Response, string, error) {
-	if aspect != "" {
-		return u.feedback.CommentsWithAspect(ctx, f, aspect)
-	}
-	return u.db.ListResponses(ctx, f)
 }
 
 // FeedbackCategorise is POST /feedback/comments/{id}: staff assign categories.

@@ -110,7 +110,7 @@ func (u *UI) FeedbackThemeCategory(w http.ResponseWriter, r *http.Request) {
 	}
 	c := feedback.NewCategory{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name"), Keywords: r.PostForm["keyword"],
 		Description: r.PostForm.Get("description")}
-	if err := u.feedback.AddCategory(r.Context(), c, v.actor()); err != nil {
+	if _, err := u.feedback.AddCategory(r.Context(), c, v.actor()); err != nil {
 		u.fail(w, r, err)
 		return
 	}
