@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -67,22 +68,49 @@ func distinctComments(list []*store.Response) []*store.Response {
 	})
 }
 
-// QueueTraining enqueues the durable retraining job unless one is already
-// waiting, and returns its id.
+// QueueTraining has the durable retraining job run now, replacing one that
+// is waiting (perhaps for retrainDelay), so there is at most one waiting
+// retraining. It returns the job's id.
 func (s *Service) QueueTraining(ctx context.Context) (int64, error) {
-	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		queued, ok, err := jobs.QueuedID(ctx, tx, JobTrainClassifier)
-		if err != nil || ok {
-			id = queued
-			return err
-		}
-		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobTrainClassifier, MaxAttempts: 3})
-		return err
-	})
+	id, err := s.enqueueTraining(ctx, func(tx *store.Tx, waiting int64) (bool, error) {
+		withdrawn, err := jobs.Withdraw(ctx, tx, waiting)
+		return !withdrawn, err // claimed meanwhile: it is running, queue another
+	}, time.Time{})
 	if err == nil && s.opts.AfterCommit != nil {
 		s.opts.AfterCommit()
 	}
+	return id, err
+}
+
+// retrainDelay gathers the labels of a labelling session into one
+// retraining: the job queued by the first label runs this long after it,
+// and the labels given meanwhile find it waiting.
+const retrainDelay = 5 * time.Minute
+
+func (s *Service) scheduleRetraining(ctx context.Context) error {
+	keepWaiting := func(*store.Tx, int64) (bool, error) { return true, nil }
+	_, err := s.enqueueTraining(ctx, keepWaiting, s.now().Add(retrainDelay))
+	return err
+}
+
+// enqueueTraining queues a retraining due at runAt (zero: now) unless keep
+// decides that the one already waiting will do.
+func (s *Service) enqueueTraining(ctx context.Context, keep func(tx *store.Tx, waiting int64) (bool, error), runAt time.Time) (int64, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		waiting, ok, err := jobs.QueuedID(ctx, tx, JobTrainClassifier)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if reuse, err := keep(tx, waiting); err != nil || reuse {
+				id = waiting
+				return err
+			}
+		}
+		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobTrainClassifier, RunAt: runAt, MaxAttempts: 3})
+		return err
+	})
 	return id, err
 }
 

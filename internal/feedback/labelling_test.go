@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -36,12 +37,22 @@ func TestLabellingQueueAndTrainingJob(t *testing.T) {
 		if len(all) != 3 {
 			t.Errorf("queue of %d comments, want the 3 distinct ones: %+v", len(all), all)
 		}
-		first, err := w.svc.QueueTraining(ctx)
+		waiting := func() (n int, runAt time.Time) {
+			const queued = ` FROM jobs WHERE kind = ? AND status = 'queued'`
+			must(t, db.QueryRow(ctx, `SELECT COUNT(*)`+queued, feedback.JobTrainClassifier).Scan(&n))
+			must(t, db.QueryRow(ctx, `SELECT run_at`+queued+` ORDER BY run_at DESC LIMIT 1`, feedback.JobTrainClassifier).Scan(&runAt))
+			return n, runAt
+		}
+		// Labelling queued one retraining, a few minutes out, for the whole session.
+		if n, runAt := waiting(); n != 1 || !runAt.After(w.clock.Now()) {
+			t.Errorf("after labelling: %d retrainings waiting, due %v", n, runAt)
+		}
+		_, err = w.svc.QueueTraining(ctx)
 		must(t, err)
-		second, err := w.svc.QueueTraining(ctx)
+		_, err = w.svc.QueueTraining(ctx)
 		must(t, err)
-		if first == 0 || first != second {
-			t.Errorf("retraining queued as jobs %d and %d, want one job", first, second)
+		if n, runAt := waiting(); n != 1 || runAt.After(time.Now()) {
+			t.Errorf("after retrain now: %d retrainings waiting, due %v", n, runAt)
 		}
 	})
 }

@@ -100,10 +100,8 @@ func TestClassifierAPI(t *testing.T) {
 			t.Errorf("after rollback %v", versions)
 		}
 
-		job := f.call(manager, "POST", "/api/v1/feedback/classifier:retrain", nil, 202)
-		again := f.call(manager, "POST", "/api/v1/feedback/classifier:retrain", nil, 202)
-		if job["kind"] != feedback.JobTrainClassifier || job["job_id"] != again["job_id"] {
-			t.Errorf("retrain queued %v then %v", job, again)
+		if job := f.call(manager, "POST", "/api/v1/feedback/classifier:retrain", nil, 202); job["kind"] != feedback.JobTrainClassifier {
+			t.Errorf("retrain queued %v", job)
 		}
 
 		empathy := f.call(analyst, "GET", "/api/v1/responses?aspect=empathy", nil, 200)["items"].([]any)

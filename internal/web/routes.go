@@ -443,7 +443,7 @@ func (s *Server) apiRoutes() {
 		Summary: "The uncategorised comments the classifier is least sure about (active learning)", Tags: tags}, auth.Read, s.classifierQueue)
 	register(s, huma.Operation{OperationID: "queue-classifier-training", Method: http.MethodPost, Path: "/feedback/classifier:retrain",
 		Summary: "Queue a retraining of the classifier as a background job", Tags: tags, DefaultStatus: http.StatusAccepted,
-		Description: "One waiting job at most: a second request returns the job already queued. The new version appears in " +
+		Description: "One waiting retraining at most: it replaces one not yet started (categorising a comment queues one five minutes out). The new version appears in " +
 			"GET /api/v1/feedback/classifier/versions when the job is done."}, auth.ManageEmployees, s.queueClassifierTraining)
 	register(s, huma.Operation{OperationID: "classifier-versions", Method: http.MethodGet, Path: "/feedback/classifier/versions",
 		Summary: "The kept classifier versions with their held-out scores", Tags: tags}, auth.Read, s.classifierVersions)
