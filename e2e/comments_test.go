@@ -14,8 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
-	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -32,26 +31,8 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 	seed(t, db)
 	a := apptest.New(t, db)
 	fb := a.Feedback
-	record := func(comment string, cats ...string) *store.Response {
-		r, err := fb.Record(ctx, &feedback.Input{Comment: comment, ListeningPost: "web_form", RespondedAt: time.Now().Add(-time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cats) > 0 {
-			if err := fb.Categorise(ctx, r.ID, cats, "employee:1"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return r
-	}
-	for i := range 12 {
-		record(fmt.Sprintf("The delivery was late again, waited %d hours", i+2), "waiting-delivery")
-		record(fmt.Sprintf("Far too expensive, charged %d pounds twice", i+2), "price-billing")
-	}
-	if _, err := fb.TrainClassifier(ctx); err != nil {
-		t.Fatal(err)
-	}
-	doubtful := record("Late refund for the expensive delivery")
+	feedbacktest.Train(t, fb, 1)
+	doubtful := feedbacktest.Record(t, fb, feedbacktest.Doubtful, time.Now().Add(-time.Hour))
 	queue, err := fb.LabellingQueue(ctx, 1)
 	if err != nil || len(queue) != 1 || queue[0].ResponseID != doubtful.ID {
 		t.Fatalf("queue %+v, %v: want the doubtful comment first", queue, err)
@@ -76,7 +57,7 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 	}
 	shot(t, bctx, filepath.Join(shots, "fresco-e2e-comments.png"))
 	first := fmt.Sprintf("#q%d", doubtful.ID)
-	if q := text(first); !strings.Contains(q, "Late refund for the expensive delivery") || !strings.Contains(q, "hesitates") {
+	if q := text(first); !strings.Contains(q, feedbacktest.Doubtful) || !strings.Contains(q, "hesitates") {
 		t.Fatalf("first in the queue: %q", q)
 	}
 	do("tick Price and billing", chromedp.Click(chromedp.CSS(first+` input[value="price-billing"]`)))
@@ -88,7 +69,7 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 	if err != nil || !slices.Equal(got.Categories, []string{"price-billing"}) || got.CategorisedBy == "" {
 		t.Errorf("stored categories %v by %q, %v", got.Categories, got.CategorisedBy, err)
 	}
-	if q := text("#queue"); strings.Contains(q, "Late refund for the expensive delivery") {
+	if q := text("#queue"); strings.Contains(q, feedbacktest.Doubtful) {
 		t.Errorf("the labelled comment is still in the queue: %q", q)
 	}
 	if errs := jsErrors(); len(errs) > 0 {

@@ -14,41 +14,43 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
+// Three topics of a hotel's comments, each sharing its nouns in varied
+// sentences.
 var (
 	parkingComments = []string{
-		"The car park was full and parking cost a fortune.",
-		"Could not find parking anywhere near the car park entrance.",
-		"Parking charges in the car park are far too high.",
-		"The car park needs more disabled parking spaces.",
-		"Spent twenty minutes looking for parking in the car park.",
-		"Car park barriers broken again, parking was chaos.",
-		"Free parking for blue badge holders in the car park please.",
-		"Parking attendant in the car park was unhelpful.",
+		"No parking space left in the hotel car park after six.",
+		"The car park barrier ate my ticket, parking was a mess.",
+		"Parking fees in the car park doubled since spring.",
+		"Hotel car park too small, we had to find street parking.",
+		"Car park lighting is poor and parking bays are tight.",
+		"Valet parking lost our keys, the car park was chaos.",
+		"Please add electric charging to the car park parking bays.",
+		"The car park signs are confusing and parking is expensive.",
 	}
-	foodComments = []string{
-		"The hospital food was cold and tasteless.",
-		"Hospital food arrived cold every evening.",
-		"Hot food would be nice, the hospital food was cold.",
-		"Vegetarian hospital food options were poor and cold.",
-		"The hospital food portions were tiny and cold.",
-		"Cold hospital food again at lunch.",
-		"Better hospital food please, it is always cold.",
-		"Breakfast was fine but the hospital food at dinner was cold.",
+	breakfastComments = []string{
+		"Breakfast buffet ran out of eggs before nine.",
+		"The breakfast coffee was lukewarm and weak.",
+		"Breakfast room too crowded, no table for the buffet.",
+		"Gluten free breakfast choices were missing.",
+		"Breakfast pastries tasted stale this morning.",
+		"The breakfast buffet had no fresh fruit.",
+		"Breakfast started late and the coffee machine broke.",
+		"Cold toast at breakfast again.",
 	}
-	waitingComments = []string{
-		"The waiting time in clinic was three hours.",
-		"Long waiting time before the appointment started.",
-		"Waiting time for a referral was six months.",
-		"Reduce the waiting time in the clinic please.",
-		"Our waiting time in the clinic was ridiculous.",
-		"The waiting time to see a doctor was far too long.",
-		"Clinic waiting time is getting worse every visit.",
-		"Waiting time for results was two weeks.",
+	checkInComments = []string{
+		"Check in took forty minutes at reception.",
+		"Reception lost our booking at check in.",
+		"Only one person at reception for check in.",
+		"Check in queue at reception went out the door.",
+		"The check in kiosk at reception did not work.",
+		"Slow check in, reception was understaffed.",
+		"Early check in refused although reception promised it.",
+		"Reception staff took ages with check in.",
 	}
 )
 
-// plantThemes records uncategorised comments over two weeks: food and
-// waiting steady, parking from one comment last week to eight this week.
+// plantThemes records uncategorised comments over two weeks: breakfast and
+// check-in steady, parking from one comment last week to eight this week.
 func plantThemes(t *testing.T, w *world) {
 	t.Helper()
 	now := w.clock.Now()
@@ -60,11 +62,11 @@ func plantThemes(t *testing.T, w *world) {
 		}
 	}
 	record(parkingComments[:1], 10)
-	record(foodComments, 9)
-	record(waitingComments, 11)
+	record(breakfastComments, 9)
+	record(checkInComments, 11)
 	record(parkingComments, 2)
-	record(foodComments[:4], 3)
-	record(waitingComments[:4], 4)
+	record(breakfastComments[:4], 3)
+	record(checkInComments[:4], 4)
 }
 
 func parkingTheme(rep feedback.ThemeReport) (feedback.EmergingTheme, bool) {
@@ -95,8 +97,8 @@ func TestThemesFromPlantedComments(t *testing.T) {
 			t.Errorf("parking theme %+v", park)
 		}
 		for _, th := range rep.Themes {
-			if strings.Contains(th.Label, "food") && th.Growing {
-				t.Errorf("steady food theme marked growing: %+v", th)
+			if strings.Contains(th.Label, "breakfast") && th.Growing {
+				t.Errorf("steady breakfast theme marked growing: %+v", th)
 			}
 		}
 	})

@@ -7,53 +7,19 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// commentsWorld records categorised comments, trains the classifier twice
-// (two versions) and adds uncategorised ones: a parking theme that grew
-// this week, doubtful comments and a rude-staff complaint.
+// commentsWorld trains the classifier twice (two versions) and plants
+// uncategorised comments with a growing theme.
 func commentsWorld(t *testing.T, f *fixture) {
 	t.Helper()
-	ctx := context.Background()
-	svc := f.app.Feedback
-	record := func(comment string, at time.Time, cats ...string) *store.Response {
-		r, err := svc.Record(ctx, &feedback.Input{Comment: comment, ListeningPost: "web_form", RespondedAt: at})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cats) > 0 {
-			if err := svc.Categorise(ctx, r.ID, cats, "employee:1"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return r
-	}
-	now := time.Now().UTC()
-	for i := range 12 {
-		record(fmt.Sprintf("The delivery was late again, waited %d hours", i+2), now.Add(-20*24*time.Hour), "waiting-delivery")
-		record(fmt.Sprintf("Far too expensive, charged %d pounds twice", i+2), now.Add(-20*24*time.Hour), "price-billing")
-	}
-	for range 2 {
-		if _, err := svc.TrainClassifier(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 8 {
-		record("The car park was full and parking cost a fortune", now.Add(-time.Duration(i+1)*time.Hour))
-	}
-	record("Parking in the car park was hard", now.Add(-10*24*time.Hour))
-	for i := range 6 {
-		record("The hospital food was cold and tasteless", now.Add(-time.Duration(i+1)*24*time.Hour))
-		record("The hospital food was cold and tasteless", now.Add(-time.Duration(i+8)*24*time.Hour))
-	}
-	record("Late refund for the expensive bill", now.Add(-time.Hour))
-	record("The staff were rude and dismissive, terrible", now.Add(-time.Hour))
+	feedbacktest.Train(t, f.app.Feedback, 2)
+	feedbacktest.PlantThemes(t, f.app.Feedback)
 }
 
 func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
@@ -66,7 +32,7 @@ func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
 			t.Fatalf("comments page = %d", page.status)
 		}
 		for _, want := range []string{`id="category-quality"`, "Right when suggested", `id="labelling-queue"`,
-			"Late refund for the expensive bill", "The model hesitates between", `id="emerging-themes"`, "parking",
+			feedbacktest.Doubtful, "The model hesitates between", `id="emerging-themes"`, "parking",
 			"growing", `id="model-versions"`, "in use", "about Empathy"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("comments page lacks %q", want)
