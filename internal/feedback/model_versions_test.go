@@ -53,6 +53,11 @@ func TestClassifierVersionsAndRollback(t *testing.T) {
 			t.Errorf("labelled counts %+v", versions)
 		}
 		must(t, w.svc.RollbackClassifier(ctx, 1, "employee:1"))
+		audit, err := db.ListAudit(ctx, "feedback_classifier", "1", 5)
+		must(t, err)
+		if len(audit) != 1 || audit[0].Actor != "employee:1" || audit[0].Action != "rollback" {
+			t.Errorf("rollback audit %+v", audit)
+		}
 		versions, err = w.svc.ModelVersions(ctx)
 		must(t, err)
 		if !versions[0].Active || versions[1].Active {

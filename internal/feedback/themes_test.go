@@ -167,22 +167,3 @@ func TestMakeCategoryFromTheme(t *testing.T) {
 		}
 	})
 }
-
-func TestRollbackIsAudited(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		w := newWorld(t, db)
-		labelComments(t, w, waitingAndPrice)
-		for range 2 {
-			_, err := w.svc.TrainClassifier(ctx)
-			must(t, err)
-		}
-		must(t, w.svc.RollbackClassifier(ctx, 1, "employee:3"))
-		audit, err := db.ListAudit(ctx, "feedback_classifier", "1", 5)
-		must(t, err)
-		if len(audit) != 1 || audit[0].Actor != "employee:3" || audit[0].Action != "rollback" {
-			t.Errorf("audit %+v", audit)
-		}
-	})
-}

@@ -23,12 +23,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 
 // SetSetting stores value under key, replacing any earlier value.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	if key == "" {
-		return invalid("key", "is required")
-	}
-	_, err := db.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return db.InTx(ctx, func(tx *Tx) error { return tx.SetSetting(ctx, key, value) })
 }
 
 // EnsureSetting stores value under key unless a value is there already, and
