@@ -43,6 +43,11 @@ type queuedRow struct {
 	Guesses []guess
 }
 
+// Unplaced reports whether the classifier fits none of its categories to
+// the comment (its best guess is under even odds): a comment about
+// something new rather than one between two categories.
+func (q queuedRow) Unplaced() bool { return len(q.Guesses) == 0 || q.Guesses[0].Probability < 0.5 }
+
 type guess struct {
 	Name        string
 	Probability float64

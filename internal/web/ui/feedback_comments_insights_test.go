@@ -32,7 +32,7 @@ func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
 			t.Fatalf("comments page = %d", page.status)
 		}
 		for _, want := range []string{`id="category-quality"`, "Right when suggested", `id="labelling-queue"`,
-			feedbacktest.Doubtful, "The model hesitates between", `id="emerging-themes"`, "parking",
+			feedbacktest.Doubtful, "The classifier hesitates between", "fits none of its categories", `id="emerging-themes"`, "parking",
 			"growing", `id="model-versions"`, "in use", "about Empathy"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("comments page lacks %q", want)
