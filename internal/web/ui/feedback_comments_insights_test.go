@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -94,6 +95,15 @@ func TestCommentsPageActions(t *testing.T) {
 			url.Values{"show": {"queue"}, "category": {"price-billing"}})
 		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/feedback/comments#queue" {
 			t.Errorf("labelling from the queue = %d → %q", res.status, res.header.Get("Location"))
+		}
+
+		res = f.do(fresco.RoleManager, "POST", "/feedback/classifier", url.Values{})
+		if res.status != http.StatusSeeOther || !strings.Contains(res.header.Get("Location"), "Retraining+has+started") {
+			t.Errorf("retrain now = %d → %q", res.status, res.header.Get("Location"))
+		}
+		var queued int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = ? AND status = 'queued'`, feedback.JobTrainClassifier).Scan(&queued); err != nil || queued != 1 {
+			t.Errorf("%d retraining jobs waiting (%v), want 1", queued, err)
 		}
 
 		empathy := f.do(fresco.RoleAgent, "GET", "/feedback/comments?aspect=empathy", nil)
