@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -198,27 +199,37 @@ func (s *Service) NotifyGrowingThemes(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		notified, err := themeAlerts(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for _, t := range rep.Themes {
-			if !t.Growing || rep.To.Sub(notified[t.Label]) < themeRenotifyAfter {
-				continue
-			}
-			if _, err := s.opts.Notifier.Notify(ctx, tx, themeNotification(t, owners)); err != nil {
-				return err
-			}
-			notified[t.Label] = rep.To
-			sent++
-		}
-		raw, _ := json.Marshal(notified)
-		return tx.SetSetting(ctx, settingThemeAlerts, string(raw))
+		sent, err = s.notifyUnannounced(ctx, tx, rep, owners)
+		return err
 	})
 	if err == nil && sent > 0 {
 		s.opts.Notifier.Wake()
 	}
 	return sent, err
+}
+
+// notifyUnannounced notifies the owners, within tx, of each growing theme
+// that has not notified in themeRenotifyAfter, and remembers that it did.
+func (s *Service) notifyUnannounced(ctx context.Context, tx *store.Tx, rep ThemeReport, owners []int64) (int, error) {
+	notified, err := themeAlerts(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, t := range rep.Themes {
+		if !t.Growing || rep.To.Sub(notified[t.Label]) < themeRenotifyAfter {
+			continue
+		}
+		if _, err := s.opts.Notifier.Notify(ctx, tx, themeNotification(t, owners)); err != nil {
+			return 0, err
+		}
+		notified[t.Label] = rep.To
+		sent++
+	}
+	// Forget themes that may notify again, so the list stays short.
+	maps.DeleteFunc(notified, func(_ string, at time.Time) bool { return rep.To.Sub(at) >= themeRenotifyAfter })
+	raw, _ := json.Marshal(notified)
+	return sent, tx.SetSetting(ctx, settingThemeAlerts, string(raw))
 }
 
 func themeAlerts(ctx context.Context, tx *store.Tx) (map[string]time.Time, error) {
