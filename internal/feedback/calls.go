@@ -77,7 +77,8 @@ func (s *Service) SweepCallTasks(ctx context.Context) (SweepResult, error) {
 }
 
 // RegisterJobs registers the feedback job handlers on q and schedules the
-// call sweep every interval (≤ 0: 15 minutes). Handlers of
+// call sweep every interval (≤ 0: 15 minutes) and the watch for growing
+// themes. Handlers of
 // JobResponseRecorded belong to the closed loop, not to this package.
 func (s *Service) RegisterJobs(q *jobs.Queue, interval time.Duration) {
 	if interval <= 0 {
@@ -95,7 +96,12 @@ func (s *Service) RegisterJobs(q *jobs.Queue, interval time.Duration) {
 		return err
 	})
 	q.Every(JobCallSweep, interval)
+	s.registerThemeJobs(q, themeWatchInterval)
 }
+
+// themeWatchInterval: growth is weekly, so a few looks a day notice it
+// soon enough.
+const themeWatchInterval = 6 * time.Hour
 
 // CallOutcome is the result of a follow-up call.
 type CallOutcome struct {

@@ -26,7 +26,8 @@ const (
 	// trains on; below it, suggestions come from the taxonomy's keywords.
 	MinTrainingExamples = 20
 	maxTrainingExamples = 20000
-	// JobTrainClassifier retrains the classifier (enqueued when staff label comments).
+	// JobTrainClassifier retrains the classifier (queued retrainDelay
+	// after staff label a comment, or at once by "Retrain now").
 	JobTrainClassifier = "feedback.train_classifier"
 )
 
@@ -230,7 +231,15 @@ func (s *Service) Categorise(ctx context.Context, responseID int64, categories [
 	if actor == "" {
 		actor = "staff"
 	}
-	return s.db.SetResponseCategories(ctx, responseID, cats, actor)
+	if err := s.db.SetResponseCategories(ctx, responseID, cats, actor); err != nil {
+		return err
+	}
+	// The label is stored; a retraining that fails to queue only delays
+	// what it teaches until the next label or "Retrain now".
+	if err := s.scheduleRetraining(ctx); err != nil {
+		s.opts.Logger.WarnContext(ctx, "classifier retraining not queued", "err", err)
+	}
+	return nil
 }
 
 // TrainClassifier retrains the classifier on every staff-labelled comment,

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Classifier model versions. Every retraining keeps its model under its own
@@ -93,48 +96,60 @@ func (s *Service) storeVersions(ctx context.Context, versions []ModelVersion) er
 	return s.db.SetSetting(ctx, settingVersions, string(raw))
 }
 
-// RollbackClassifier makes a kept version the active classifier again. Its
-// evaluation becomes the one shown, so the figures always describe the
-// model in use.
-func (s *Service) RollbackClassifier(ctx context.Context, version int) error {
+// RollbackClassifier makes a kept version the active classifier again and
+// audits who did so in the same transaction. Its evaluation becomes the one
+// shown, so the figures always describe the model in use.
+func (s *Service) RollbackClassifier(ctx context.Context, version int, actor string) error {
 	versions, err := s.ModelVersions(ctx)
 	if err != nil {
 		return err
 	}
-	at := -1
-	for i, v := range versions {
-		if v.Version == version {
-			at = i
-		}
-	}
+	at := slices.IndexFunc(versions, func(v ModelVersion) bool { return v.Version == version })
 	if at < 0 {
 		return fresco.Errorf(fresco.ENOTFOUND, "no kept classifier version %d", version)
 	}
-	raw, ok, err := s.db.Setting(ctx, versionKey(version))
+	for i := range versions {
+		versions[i].Active = i == at
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := restoreVersion(ctx, tx, version); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(versions)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, settingVersions, string(raw)); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actorOr(actor), "rollback", "feedback_classifier", strconv.Itoa(version),
+			map[string]any{"version": version, "micro_f1": versions[at].MicroF1, "macro_f1": versions[at].MacroF1})
+	})
+	if err != nil {
+		return err
+	}
+	s.forgetLoadedClassifier()
+	return nil
+}
+
+// restoreVersion copies a kept version's model and evaluation back to the
+// active settings.
+func restoreVersion(ctx context.Context, tx *store.Tx, version int) error {
+	raw, ok, err := tx.Setting(ctx, versionKey(version))
 	if err != nil {
 		return err
 	}
 	if !ok || raw == "" {
 		return fresco.Errorf(fresco.ENOTFOUND, "classifier version %d is no longer stored", version)
 	}
-	if err := s.db.SetSetting(ctx, settingModel, raw); err != nil {
+	if err := tx.SetSetting(ctx, settingModel, raw); err != nil {
 		return err
 	}
-	if status, ok, err := s.db.Setting(ctx, versionStatusKey(version)); err != nil {
-		return err
-	} else if ok && status != "" {
-		if err := s.db.SetSetting(ctx, settingEval, status); err != nil {
-			return err
-		}
-	}
-	for i := range versions {
-		versions[i].Active = i == at
-	}
-	if err := s.storeVersions(ctx, versions); err != nil {
+	status, ok, err := tx.Setting(ctx, versionStatusKey(version))
+	if err != nil || !ok || status == "" {
 		return err
 	}
-	s.forgetLoadedClassifier()
-	return nil
+	return tx.SetSetting(ctx, settingEval, status)
 }
 
 // forgetLoadedClassifier makes the next suggestion reload the model.

@@ -52,7 +52,12 @@ func TestClassifierVersionsAndRollback(t *testing.T) {
 		if versions[0].Labelled != first.Labelled || versions[1].Labelled != first.Labelled+2 {
 			t.Errorf("labelled counts %+v", versions)
 		}
-		must(t, w.svc.RollbackClassifier(ctx, 1))
+		must(t, w.svc.RollbackClassifier(ctx, 1, "employee:1"))
+		audit, err := db.ListAudit(ctx, "feedback_classifier", "1", 5)
+		must(t, err)
+		if len(audit) != 1 || audit[0].Actor != "employee:1" || audit[0].Action != "rollback" {
+			t.Errorf("rollback audit %+v", audit)
+		}
 		versions, err = w.svc.ModelVersions(ctx)
 		must(t, err)
 		if !versions[0].Active || versions[1].Active {
@@ -66,7 +71,7 @@ func TestClassifierVersionsAndRollback(t *testing.T) {
 		if _, labels, err := w.svc.Suggest(ctx, "the courier was late again"); err != nil || len(labels) == 0 || labels[0] != "waiting-delivery" {
 			t.Errorf("rolled-back model suggests %v, %v", labels, err)
 		}
-		if err := w.svc.RollbackClassifier(ctx, 9); fresco.ErrorCode(err) != fresco.ENOTFOUND {
+		if err := w.svc.RollbackClassifier(ctx, 9, "employee:1"); fresco.ErrorCode(err) != fresco.ENOTFOUND {
 			t.Errorf("rollback to unknown version: %v", err)
 		}
 	})
@@ -117,8 +122,8 @@ func TestClassifierKeepsLastFiveVersions(t *testing.T) {
 		if len(versions) != 5 || versions[0].Version != 3 || versions[4].Version != 7 || !versions[4].Active {
 			t.Fatalf("versions %+v", versions)
 		}
-		must(t, w.svc.RollbackClassifier(ctx, 3))
-		if err := w.svc.RollbackClassifier(ctx, 2); fresco.ErrorCode(err) != fresco.ENOTFOUND {
+		must(t, w.svc.RollbackClassifier(ctx, 3, ""))
+		if err := w.svc.RollbackClassifier(ctx, 2, ""); fresco.ErrorCode(err) != fresco.ENOTFOUND {
 			t.Errorf("rollback to a forgotten version: %v", err)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/text"
 )
@@ -83,6 +84,9 @@ type Options struct {
 	// job queue's wake-up so that the closed loop acts on a detractor at
 	// once instead of at the next poll.
 	AfterCommit func()
+	// Notifier tells the owners about a growing theme; nil leaves the
+	// theme on the comments page only.
+	Notifier *notify.Notifier
 }
 
 // Service is the feedback capability.

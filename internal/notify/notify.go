@@ -63,16 +63,19 @@ const (
 	EventFollowUpClosed  = "followup.closed"
 	EventFollowUpOverdue = "followup.overdue"
 	EventDigest          = "loop.digest"
+	// EventThemeGrowing: a theme among uncategorised comments grew
+	// significantly week over week (internal/feedback).
+	EventThemeGrowing = "feedback.theme_growing"
 )
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
-	EventFollowUpOverdue, EventDigest}
+	EventFollowUpOverdue, EventDigest, EventThemeGrowing}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery
 // defines them); in the others only the listed Events exist.
-var Namespaces = []string{"response", "followup", "loop", "case"}
+var Namespaces = []string{"response", "followup", "loop", "case", "feedback"}
 
 // Defaults.
 const (

@@ -49,3 +49,21 @@ func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []FeedbackCate
 		return nil
 	})
 }
+
+// AddFeedbackCategory appends an active category to the taxonomy within
+// the transaction, so that whoever adds it can audit the addition in the
+// same commit. A slug already in use, active or retired, is a conflict.
+func (tx *Tx) AddFeedbackCategory(ctx context.Context, c FeedbackCategory) error {
+	var taken int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM feedback_categories WHERE slug = ?`, c.Slug).Scan(&taken); err != nil {
+		return err
+	}
+	if taken > 0 {
+		return conflict("slug", "there is already a category %q", c.Slug)
+	}
+	kw, _ := json.Marshal(nonNil(c.Keywords))
+	_, err := tx.Exec(ctx, `INSERT INTO feedback_categories (slug, name, description, keywords, position, active)
+		VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM feedback_categories), TRUE)`,
+		c.Slug, c.Name, c.Description, string(kw))
+	return err
+}

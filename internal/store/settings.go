@@ -23,12 +23,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 
 // SetSetting stores value under key, replacing any earlier value.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	if key == "" {
-		return invalid("key", "is required")
-	}
-	_, err := db.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return db.InTx(ctx, func(tx *Tx) error { return tx.SetSetting(ctx, key, value) })
 }
 
 // EnsureSetting stores value under key unless a value is there already, and
@@ -40,4 +35,26 @@ func (db *DB) EnsureSetting(ctx context.Context, key, value string) (string, err
 	var stored string
 	err := db.write.QueryRowContext(ctx, db.rebind(`SELECT value FROM settings WHERE key = ?`), key).Scan(&stored)
 	return stored, err
+}
+
+// Setting returns the value stored under key within the transaction, and
+// whether there is one.
+func (tx *Tx) Setting(ctx context.Context, key string) (string, bool, error) {
+	var value string
+	err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return value, err == nil, err
+}
+
+// SetSetting stores value under key within the transaction, so that a
+// change and its audit entry commit together.
+func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
+	if key == "" {
+		return invalid("key", "is required")
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
 }

@@ -54,6 +54,14 @@ func feedbackMatrix(s seed) []endpoint {
 		{"GET", "/api/v1/feedback/classifier", none, 200, everyone},
 		{"POST", "/api/v1/feedback/classifier:train", none, 409, managers},
 		{"POST", "/api/v1/feedback/suggest", fixed(`{"comment":"too expensive"}`), 200, everyone},
+		{"POST", "/api/v1/feedback/categories", func(r fresco.Role) any { return fmt.Sprintf(`{"slug":"new-%s","name":"New"}`, r) }, 201, managers},
+		{"GET", "/api/v1/feedback/themes", none, 200, everyone},
+		{"GET", "/api/v1/feedback/classifier/quality", none, 200, everyone},
+		{"GET", "/api/v1/feedback/classifier/queue", none, 200, everyone},
+		{"GET", "/api/v1/feedback/classifier/versions", none, 200, everyone},
+		{"POST", "/api/v1/feedback/classifier/versions/9:rollback", none, 404, managers},
+		{"POST", "/api/v1/feedback/classifier/versions/9", none, 422, managers}, // no ":rollback"
+		{"POST", "/api/v1/feedback/classifier:retrain", none, 202, managers},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/text"
 )
 
 // AnswerIO is one answer of a response.
@@ -69,6 +70,7 @@ type FeedbackResponse struct {
 	Suggested         []string       `json:"suggested_categories" doc:"Suggested by the classifier."`
 	Answers           []AnswerIO     `json:"answers"`
 	Flags             feedback.Flags `json:"flags"`
+	Aspect            string         `json:"aspect,omitempty" doc:"For a negative comment, the process-quality influence it is about: dependability, responsiveness, authority, empathy or tangible-evidence."`
 	CreatedAt         time.Time      `json:"created_at"`
 }
 
@@ -79,7 +81,7 @@ func responseOut(r *store.Response) FeedbackResponse {
 		NPS: r.NPS, CSAT: r.CSAT, CES: r.CES, AcquisitionSource: r.AcquisitionSource, Comment: r.Comment,
 		Sentiment: r.Sentiment, SentimentLabel: r.SentimentLabel, Categories: nonNilStrings(r.Categories),
 		Suggested: nonNilStrings(r.Suggested), Answers: make([]AnswerIO, len(r.Answers)), Flags: feedback.FlagsOf(r),
-		CreatedAt: r.CreatedAt}
+		Aspect: string(feedback.AspectOf(r.Comment)), CreatedAt: r.CreatedAt}
 	for i, a := range r.Answers {
 		out.Answers[i] = AnswerIO{Question: a.Question, Type: a.Type, Item: a.Item, Score: a.Score, Text: a.Text}
 		if a.Type == feedback.TypeMultipleChoice {
@@ -96,6 +98,7 @@ type responseListInput struct {
 	FeedbackFilter
 	Labelled string `query:"labelled" enum:"true,false," doc:"true: only responses staff categorised; false: only uncategorised."`
 	Category string `query:"category"`
+	Aspect   string `query:"aspect" enum:"dependability,responsiveness,authority,empathy,tangible-evidence," doc:"Only negative comments about this process-quality influence (computed from the text; a page may hold fewer than limit items and still have a next cursor)."`
 }
 
 // ImportResult reports a CSV import line by line.
@@ -148,7 +151,7 @@ func (s *Server) listResponses(ctx context.Context, in *responseListInput) (*Pag
 		b := in.Labelled == "true"
 		f.Labelled = &b
 	}
-	list, next, err := s.db.ListResponses(ctx, f)
+	list, next, err := s.feedback.ListComments(ctx, f, text.Aspect(in.Aspect))
 	if err != nil {
 		return nil, err
 	}

@@ -96,12 +96,16 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
 	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
 	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
-	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // retrain
+	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
 	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
 	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
 	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
 	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
 	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
+
+	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
+	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
+	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
 
 	page("GET /employees", auth.ManageEmployees, u.Employees)
 	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
@@ -442,4 +446,26 @@ func (s *Server) apiRoutes() {
 		Description: "Reports 5-fold cross-validated (held-out) precision, recall and F1. Needs at least 20 categorised comments (409 before)."}, auth.ManageEmployees, s.trainClassifier)
 	register(s, huma.Operation{OperationID: "suggest-categories", Method: http.MethodPost, Path: "/feedback/suggest",
 		Summary: "Sentiment and suggested categories for a comment", Tags: tags}, auth.Read, s.suggestCategories)
+	// The comments page's figures, queue, versions and themes (api_classifier.go).
+	register(s, huma.Operation{OperationID: "add-feedback-category", Method: http.MethodPost, Path: "/feedback/categories",
+		Summary: "Add one category to the taxonomy (e.g. an emerging theme)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The slug defaults to the name made lower-case with hyphens; a slug in use is a conflict (409). Audited."}, auth.ManageEmployees, s.addFeedbackCategory)
+	register(s, huma.Operation{OperationID: "classifier-quality", Method: http.MethodGet, Path: "/feedback/classifier/quality",
+		Summary: "Each category's cross-validated precision, recall and F1, and the labels weak ones need", Tags: tags}, auth.Read, s.classifierQuality)
+	register(s, huma.Operation{OperationID: "classifier-queue", Method: http.MethodGet, Path: "/feedback/classifier/queue",
+		Summary: "The uncategorised comments the classifier is least sure about (active learning)", Tags: tags}, auth.Read, s.classifierQueue)
+	register(s, huma.Operation{OperationID: "queue-classifier-training", Method: http.MethodPost, Path: "/feedback/classifier:retrain",
+		Summary: "Queue a retraining of the classifier as a background job", Tags: tags, DefaultStatus: http.StatusAccepted,
+		Description: "One waiting retraining at most: it replaces one not yet started (categorising a comment queues one five minutes out). The new version appears in " +
+			"GET /api/v1/feedback/classifier/versions when the job is done."}, auth.ManageEmployees, s.queueClassifierTraining)
+	register(s, huma.Operation{OperationID: "classifier-versions", Method: http.MethodGet, Path: "/feedback/classifier/versions",
+		Summary: "The kept classifier versions with their held-out scores", Tags: tags}, auth.Read, s.classifierVersions)
+	register(s, huma.Operation{OperationID: "rollback-classifier", Method: http.MethodPost, Path: "/feedback/classifier/versions/{id}",
+		Summary: "Make a kept version the classifier in use: POST /api/v1/feedback/classifier/versions/{version}:rollback", Tags: tags,
+		Description: "Its evaluation becomes the one reported. Audited."}, auth.ManageEmployees, s.rollbackClassifier)
+	register(s, huma.Operation{OperationID: "feedback-themes", Method: http.MethodGet, Path: "/feedback/themes",
+		Summary: "Emerging themes among the last two weeks' uncategorised comments, with week-over-week growth", Tags: tags,
+		Description: "Themes are clusters of comments over word TF-IDF, named by their most distinctive phrase. growing is true when a " +
+			"theme's share of this week's comments is significantly above last week's (one-sided 95%, at least 5 comments); " +
+			"the owners are notified (event feedback.theme_growing) once per theme a month."}, auth.Read, s.feedbackThemes)
 }

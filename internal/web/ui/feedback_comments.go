@@ -22,12 +22,30 @@ type fbCommentsView struct {
 	Filter     string
 	Next       string
 	Message    string
+	Insights   commentInsights
+	// Aspect filters the list to complaints about one process-quality
+	// influence.
+	Aspect  text.Aspect
+	Aspects []feedback.AspectInfo
 }
 
 type fbCommentRow struct {
 	R         *store.Response
 	Suggested []string
 	Assigned  map[string]bool
+	Aspect    string // the influence a negative comment is about, in words
+}
+
+// NextQuery is the query of the next page: its cursor and the filters.
+func (v fbCommentsView) NextQuery() string {
+	q := url.Values{"cursor": {v.Next}}
+	if v.Filter != "" {
+		q.Set("show", v.Filter)
+	}
+	if v.Aspect != "" {
+		q.Set("aspect", string(v.Aspect))
+	}
+	return q.Encode()
 }
 
 // Sentiment is the compound score with two decimals.
@@ -44,7 +62,11 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	ctx := r.Context()
 	q := r.URL.Query()
-	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg")}
+	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg"),
+		Aspect: text.Aspect(q.Get("aspect")), Aspects: feedback.AspectInfos}
+	if feedback.AspectName(view.Aspect) == "" {
+		view.Aspect = ""
+	}
 	f := store.ResponseFilter{WithComment: true, Limit: 50, Cursor: q.Get("cursor")}
 	switch view.Filter {
 	case "unlabelled":
@@ -54,7 +76,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		b := true
 		f.Labelled = &b
 	}
-	list, next, err := u.db.ListResponses(ctx, f)
+	list, next, err := u.feedback.ListComments(ctx, f, view.Aspect)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -64,13 +86,17 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	if view.Insights, err = u.commentInsights(ctx, view.Categories); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	view.Taxonomy = taxonomyText(view.Categories)
 	if view.Status, err = u.feedback.ClassifierStatus(ctx); err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	for _, resp := range list {
-		row := fbCommentRow{R: resp, Assigned: map[string]bool{}}
+		row := fbCommentRow{R: resp, Assigned: map[string]bool{}, Aspect: feedback.AspectName(feedback.AspectOf(resp.Comment))}
 		for _, c := range resp.Categories {
 			row.Assigned[c] = true
 		}
@@ -92,21 +118,34 @@ func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := "/feedback/comments"
-	if s := r.PostForm.Get("show"); s == "labelled" || s == "unlabelled" {
+	switch s := r.PostForm.Get("show"); s {
+	case "labelled", "unlabelled":
 		back += "?show=" + s
+	case "queue": // labelled from the queue: back to the next doubtful comment
+		http.Redirect(w, r, back+"#queue", http.StatusSeeOther)
+		return
 	}
 	http.Redirect(w, r, back+"#r"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// FeedbackTrain is POST /feedback/classifier: retrain the classifier.
+// FeedbackTrain is POST /feedback/classifier: queue the durable retraining
+// job, which a worker runs in the background; the new version appears
+// under "Model versions" when it is done.
 func (u *UI) FeedbackTrain(w http.ResponseWriter, r *http.Request) {
-	msg := "Classifier retrained."
-	if _, err := u.feedback.TrainClassifier(r.Context()); err != nil {
-		if fresco.ErrorCode(err) != fresco.ECONFLICT {
+	msg := "Retraining has started. The new version appears under Model versions when it is done."
+	st, err := u.feedback.ClassifierStatus(r.Context())
+	switch {
+	case err != nil:
+		u.fail(w, r, err)
+		return
+	case st.Labelled < feedback.MinTrainingExamples:
+		msg = fmt.Sprintf("The classifier needs at least %d categorised comments to learn from (have %d).",
+			feedback.MinTrainingExamples, st.Labelled)
+	default:
+		if _, err := u.feedback.QueueTraining(r.Context()); err != nil {
 			u.fail(w, r, err)
 			return
 		}
-		msg = fresco.ErrorMessage(err)
 	}
 	http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 }

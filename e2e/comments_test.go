@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// TestBrowserLabellingFromTheQueue: the owner opens the comments page,
+// finds the comment the classifier is least sure about at the top of the
+// queue, ticks its category and saves; the label is stored and the page
+// comes back to the queue.
+func TestBrowserLabellingFromTheQueue(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	seed(t, db)
+	a := apptest.New(t, db)
+	fb := a.Feedback
+	feedbacktest.Train(t, fb, 1)
+	doubtful := feedbacktest.Record(t, fb, feedbacktest.Doubtful, time.Now().Add(-time.Hour))
+	queue, err := fb.LabellingQueue(ctx, 1)
+	if err != nil || len(queue) != 1 || queue[0].ResponseID != doubtful.ID {
+		t.Fatalf("queue %+v, %v: want the doubtful comment first", queue, err)
+	}
+
+	ts := httptest.NewServer(a.Server)
+	defer func() { // the notification bell keeps an event stream open
+		ts.CloseClientConnections()
+		ts.Close()
+	}()
+	st := steps{t, bctx}
+	do, load, text := st.do, st.load, st.text
+
+	load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))
+	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "olivia@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
+	load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	shots := os.Getenv("FRESCO_E2E_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	shot(t, bctx, filepath.Join(shots, "fresco-e2e-comments.png"))
+	first := fmt.Sprintf("#q%d", doubtful.ID)
+	if q := text(first); !strings.Contains(q, feedbacktest.Doubtful) || !strings.Contains(q, "hesitates") {
+		t.Fatalf("first in the queue: %q", q)
+	}
+	do("tick Price and billing", chromedp.Click(chromedp.CSS(first+` input[value="price-billing"]`)))
+	load("save", chromedp.Click(chromedp.CSS(first+` button[type=submit]`)))
+	if loc := st.location(); !strings.HasSuffix(loc, "/feedback/comments#queue") {
+		t.Errorf("after saving: %s", loc)
+	}
+	got, err := db.Response(ctx, doubtful.ID)
+	if err != nil || !slices.Equal(got.Categories, []string{"price-billing"}) || got.CategorisedBy == "" {
+		t.Errorf("stored categories %v by %q, %v", got.Categories, got.CategorisedBy, err)
+	}
+	if q := text("#queue"); strings.Contains(q, feedbacktest.Doubtful) {
+		t.Errorf("the labelled comment is still in the queue: %q", q)
+	}
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}
