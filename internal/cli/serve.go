@@ -82,8 +82,13 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 	srv := &http.Server{
 		Handler:           a.Server,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// ReadTimeout bounds reading a whole request, so a slow form body
+		// cannot hold a connection. It ends before the handler writes: the
+		// live event stream, which writes for hours, is untouched, and so
+		// there is deliberately no WriteTimeout.
+		ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(a.Server.CloseStreams) // end live event streams so that Shutdown need not wait for them
 	ctx, cancel := context.WithCancel(ctx)

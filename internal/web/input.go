@@ -1,0 +1,149 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Input no handler should ever see: text PostgreSQL cannot store (a NUL, or
+// bytes that are not UTF-8), numbers that are not numbers (NaN, ±Inf) and
+// bodies without end. It is refused here, before any handler runs, with a
+// 422 naming the field, so that neither engine answers 500.
+
+// maxRequestBytes bounds every request body while it is read. It is one byte
+// above the largest operation limit (the purchase batch), so that an
+// operation's own, smaller limit is what a client meets: huma answers 413 at
+// its limit, while a body cut short under it would read as a broken stream.
+const maxRequestBytes = maxBatchBytes + 1
+
+// maxQueryValue bounds each query parameter, in characters. The longest
+// legitimate ones are searches and cursors; a search pattern of megabytes
+// is work for the database (SQLite refuses LIKE patterns over 50,000 bytes).
+const maxQueryValue = 2000
+
+// refuseBadInput bounds the body and refuses a path or query string holding
+// text that cannot be stored, for every route: API, UI and survey links.
+func (s *Server) refuseBadInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBytes)
+		}
+		var v fresco.Validation
+		v.Text("path", r.URL.Path, false, math.MaxInt)
+		v.Values("query.", r.URL.Query(), maxQueryValue)
+		if err := v.Err(); err != nil {
+			writeProblem(w, r, http.StatusUnprocessableEntity, "invalid input", fresco.ErrorFields(err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuseBadOperationInput is the API's check of what only the operation
+// knows how to read: its numeric query parameters and its JSON body.
+func (s *Server) refuseBadOperationInput(ctx huma.Context, next func(huma.Context)) {
+	details := nonFiniteParams(ctx)
+	if len(details) == 0 {
+		details = unstorableJSONText(ctx)
+	}
+	if len(details) > 0 {
+		huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "invalid input", details...)
+		return
+	}
+	next(ctx)
+}
+
+// nonFiniteParams refuses NaN and ±Inf in the operation's number parameters,
+// which strconv.ParseFloat accepts and every range check lets through.
+func nonFiniteParams(ctx huma.Context) []error {
+	var details []error
+	for _, p := range ctx.Operation().Parameters {
+		if p.Schema == nil || p.Schema.Type != huma.TypeNumber || p.In != "query" {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(ctx.Query(p.Name)), 64)
+		if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			details = append(details, &huma.ErrorDetail{Location: "query." + p.Name, Message: "must be a finite number"})
+		}
+	}
+	return details
+}
+
+// unstorableJSONText names the strings of a JSON body (values and keys) that
+// hold a NUL or are not UTF-8. encoding/json turns bytes that are not UTF-8
+// into U+FFFD as it decodes; so when the raw body is not UTF-8, the strings
+// holding U+FFFD are the ones to blame. An operation that validates its items
+// one by one (SkipValidateBody: the purchase batch) rejects a NUL in an item
+// itself, storing the other items; only bytes that are not UTF-8, which
+// decoding would silently replace, are refused for the whole body.
+func unstorableJSONText(ctx huma.Context) []error {
+	r, _ := humago.Unwrap(ctx)
+	body, ok := peekJSONBody(ctx, r)
+	if !ok || len(body) == 0 {
+		return nil // no body, too large or malformed: huma refuses it as it reads
+	}
+	c := textCheck{notUTF8: !utf8.Valid(body), nul: !ctx.Operation().SkipValidateBody && bytes.Contains(body, []byte(`\u0000`))}
+	if !c.notUTF8 && !c.nul {
+		return nil // the common case: nothing to decode twice
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil
+	}
+	c.walk("body", doc)
+	fields := fresco.ErrorFields(c.v.Err())
+	if len(fields) == 0 && c.notUTF8 {
+		fields = []fresco.FieldError{{Field: "body", Message: "is not valid UTF-8"}}
+	}
+	details := make([]error, len(fields))
+	for i, f := range fields {
+		details[i] = &huma.ErrorDetail{Location: f.Field, Message: f.Message}
+	}
+	return details
+}
+
+// textCheck walks a decoded JSON document, checking every string at its
+// location ("body.lines[0].sku") for what the raw body showed to look for.
+type textCheck struct {
+	notUTF8, nul bool
+	v            fresco.Validation
+}
+
+func (c *textCheck) walk(at string, doc any) {
+	switch x := doc.(type) {
+	case string:
+		c.check(at, x)
+	case []any:
+		for i, item := range x {
+			c.walk(at+"["+strconv.Itoa(i)+"]", item)
+		}
+	case map[string]any:
+		for _, key := range slices.Sorted(maps.Keys(x)) {
+			c.check(at, key)
+			c.walk(at+"."+key, x[key])
+		}
+	}
+}
+
+func (c *textCheck) check(at, s string) {
+	switch {
+	case c.notUTF8 && strings.ContainsRune(s, utf8.RuneError):
+		c.v.Add(at, "is not valid UTF-8")
+	case c.nul:
+		c.v.Text(at, s, false, math.MaxInt)
+	}
+}
