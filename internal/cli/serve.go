@@ -83,9 +83,10 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 		Handler:           a.Server,
 		ReadHeaderTimeout: 10 * time.Second,
 		// ReadTimeout bounds reading a whole request, so a slow form body
-		// cannot hold a connection. It ends before the handler writes: the
-		// live event stream, which writes for hours, is untouched, and so
-		// there is deliberately no WriteTimeout.
+		// cannot hold a connection. The live event stream, which writes for
+		// hours, is untouched by it (net/http clears the deadline once the
+		// request is read; api_loop_test.go checks), and it is why there is
+		// deliberately no WriteTimeout.
 		ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute,
 		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

@@ -86,9 +86,5 @@ func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
 	if h := r.Header.Get("Last-Event-ID"); h != "" {
 		last, _ = strconv.ParseInt(h, 10, 64)
 	}
-	// The server's ReadTimeout, there for slow request bodies, would end the
-	// stream when it expires: net/http watches an idle connection with a
-	// read, and cancels the request when that read times out.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	s.notifier.Hub().ServeStream(w, r, employeeID, last)
 }
