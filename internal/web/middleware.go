@@ -18,10 +18,10 @@ import (
 )
 
 // middleware wraps the mux in the layers every request passes, outermost
-// first: logging and metrics, panic recovery, cross-origin protection for
-// state-changing requests, authentication (lazy: no query until a handler
-// asks who is calling), and the refusal of input nothing could store
-// (input.go).
+// first: logging and metrics, security headers (headers.go), panic
+// recovery, cross-origin protection for state-changing requests,
+// authentication (lazy: no query until a handler asks who is calling), and
+// the refusal of input nothing could store (input.go).
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -32,6 +32,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	h = s.auth.Authenticate(h)
 	h = cop.Handler(h)
 	h = s.recoverPanics(h)
+	h = securityHeaders(h)
 	h = s.observe(h)
 	h = s.clientAddress(h)
 	return h

@@ -368,6 +368,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
 	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	if p.Widget {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *")
+		h.Del("X-Frame-Options") // set for every other page (headers.go)
 	} else {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Frame-Options", "DENY")

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,7 +20,6 @@ type fbCommentsView struct {
 	CanTrain   bool
 	Filter     string
 	Next       string
-	Message    string
 }
 
 type fbCommentRow struct {
@@ -44,7 +42,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	ctx := r.Context()
 	q := r.URL.Query()
-	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg")}
+	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees()}
 	f := store.ResponseFilter{WithComment: true, Limit: 50, Cursor: q.Get("cursor")}
 	switch view.Filter {
 	case "unlabelled":
@@ -100,15 +98,15 @@ func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
 
 // FeedbackTrain is POST /feedback/classifier: retrain the classifier.
 func (u *UI) FeedbackTrain(w http.ResponseWriter, r *http.Request) {
-	msg := "Classifier retrained."
+	done := "classifier-trained"
 	if _, err := u.feedback.TrainClassifier(r.Context()); err != nil {
 		if fresco.ErrorCode(err) != fresco.ECONFLICT {
 			u.fail(w, r, err)
 			return
 		}
-		msg = fresco.ErrorMessage(err)
+		done = "classifier-too-few" // the one conflict training has
 	}
-	http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/comments?done="+done, http.StatusSeeOther)
 }
 
 // taxonomyText writes the taxonomy one category a line:
@@ -158,7 +156,7 @@ func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
 	if !u.readForm(w, r, 256<<10) {
 		return
 	}
-	msg := "Categories saved."
+	done := "categories-saved"
 	t, err := parseTaxonomy(r.PostForm.Get("taxonomy"))
 	if err == nil {
 		err = u.feedback.SetTaxonomy(r.Context(), t)
@@ -168,7 +166,7 @@ func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
-		msg = "Categories not saved: " + fresco.ErrorMessage(err)
+		done = "categories-invalid"
 	}
-	http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/comments?done="+done, http.StatusSeeOther)
 }
