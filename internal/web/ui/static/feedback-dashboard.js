@@ -1,21 +1,7 @@
 // Feedback dashboard charts (internal/web/ui/feedback.go). Every figure is
 // also in a table on the page.
-document.addEventListener("DOMContentLoaded", function () {
-  var src = document.getElementById("fb-data");
-  if (!src || !window.echarts) return;
-  var d; try { d = JSON.parse(src.textContent); } catch (e) { return; }
+window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, containLabel: true }, function (d, make) {
   var accent = "#1a5a86", band = "rgba(26,90,134,0.18)", bad = "#b3261e", good = "#2e7d4f", muted = "#566070", grid = "#e6e9ee";
-  var anim = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  var base = { animation: anim, grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
-    textStyle: { fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif" } };
-  function make(id, opt) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var c = window.echarts.init(el, null, { renderer: "canvas" });
-    c.setOption(Object.assign({}, base, opt));
-    window.addEventListener("resize", function () { c.resize(); });
-    el.setAttribute("data-rendered", "true");
-  }
   var t = d.trend || [];
   if (t.length) {
     var labels = t.map(function (p) { return p.label; });

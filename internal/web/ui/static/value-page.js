@@ -1,21 +1,7 @@
 // Lifetime value page charts (internal/web/ui/value.go). The same figures
 // are in the tables beside each chart.
-document.addEventListener("DOMContentLoaded", function () {
-  var src = document.getElementById("value-data");
-  if (!src || !window.echarts) return;
-  var d; try { d = JSON.parse(src.textContent); } catch (e) { return; }
+window.frescoCharts("value-data", { left: 8, right: 12, top: 24, bottom: 4, containLabel: true }, function (d, make) {
   var accent = "#1a5a86", loyal = "#2e7d4f", muted = "#566070", grid = "#e6e9ee";
-  var anim = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  var base = { animation: anim, grid: { left: 8, right: 12, top: 24, bottom: 4, containLabel: true },
-    textStyle: { fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif" } };
-  function make(id, opt) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var c = window.echarts.init(el, null, { renderer: "canvas" });
-    c.setOption(Object.assign({}, base, opt));
-    window.addEventListener("resize", function () { c.resize(); });
-    el.setAttribute("data-rendered", "true");
-  }
   var fmt = function (v) { return Number(v).toLocaleString(undefined, { maximumFractionDigits: 0 }); };
   if (d.distribution && d.distribution.length) {
     make("clv-chart", {
