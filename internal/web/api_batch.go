@@ -156,9 +156,12 @@ func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma
 	if p, ok := fastBatchItem(raw); ok {
 		return p, nil
 	}
+	if fields := itemNumbersOutOfRange(raw); fields != nil {
+		return nil, fields
+	}
 	var generic any
 	if err := json.Unmarshal(raw, &generic); err != nil {
-		return nil, []FieldError{{Field: "", Message: err.Error()}}
+		return nil, []FieldError{{Message: "is not a JSON object"}}
 	}
 	pb.Reset()
 	res.Reset()
@@ -177,8 +180,8 @@ func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma
 	// caller hears about bad amounts and dates in the same answer.
 	var in PurchaseInput
 	if err := json.Unmarshal(raw, &in); err != nil {
-		if fields == nil {
-			fields = []FieldError{{Message: err.Error()}}
+		if fields == nil { // the schema passed it: no Go type names for the caller
+			fields = []FieldError{{Message: "does not have the shape of a purchase"}}
 		}
 		return nil, fields
 	}
@@ -198,6 +201,17 @@ func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma
 		return nil, fields
 	}
 	return p, nil
+}
+
+// itemNumbersOutOfRange names the numbers of an item no field can hold.
+func itemNumbersOutOfRange(raw json.RawMessage) []FieldError {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return nil // not JSON: batchItem says so
+	}
+	return numbersOutOfRange(doc)
 }
 
 // fastBatchItem accepts a purchase that decodes strictly (no unknown fields,

@@ -45,6 +45,9 @@ func TestNoServerErrorForAnyInput(t *testing.T) {
 						t.Errorf("%s %s (%s) = %s", req.method, truncate(req.path), describe(req.body), truncate(res.String()))
 						continue
 					}
+					if leak := internals.FindString(string(res.Body)); leak != "" {
+						t.Errorf("%s %s (%s): the answer tells of internals (%q): %s", req.method, truncate(req.path), describe(req.body), leak, truncate(string(res.Body)))
+					}
 					if strings.Contains(res.Header.Get("Content-Type"), "json") && !json.Valid(res.Body) {
 						t.Errorf("%s %s (%s): a JSON content type with a body that is not JSON: %s", req.method, truncate(req.path), describe(req.body), truncate(string(res.Body)))
 					}
@@ -171,6 +174,10 @@ func (d *openAPIWalk) badRequests(method, path string, op walkOperation, rng *ra
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)
+
+// internals are what an answer must not show a caller: SQL errors and Go's
+// decoding messages, which name types rather than fields.
+var internals = regexp.MustCompile(`(?i)SQLSTATE|pq: |sqlite|syntax error at|Go struct field|Go value of type|json: cannot unmarshal`)
 
 // plausibleBody is the operation's content type and a body that would pass
 // its schema, for the bad parameters to be the only thing wrong.
@@ -361,6 +368,13 @@ func TestUnstorableInputNamed(t *testing.T) {
 			if f := problem(t, w.do(c.req), http.StatusUnprocessableEntity); f[c.field] == "" {
 				t.Errorf("%s: errors %v, want one at %s", c.name, f, c.field)
 			}
+		}
+		// A batch item's number beyond any field is that item's error, named.
+		batch := w.call(fresco.RoleOwner, "POST", "/api/v1/purchases:batch",
+			`{"purchases":[{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1e309,"unit_price":"1"}]}]}`, 200)
+		item := batch["results"].([]any)[0].(map[string]any)
+		if errs := item["errors"].([]any); item["status"] != "rejected" || len(errs) != 1 || errs[0].(map[string]any)["field"] != "lines[0].quantity" {
+			t.Errorf("batch item with 1e309: %v", item)
 		}
 		csv := request{method: "POST", path: "/api/v1/responses:import", role: fresco.RoleOwner, body: "comment\nfine\nnot\x00fine\n",
 			header: http.Header{"Content-Type": {"text/csv"}}}

@@ -124,19 +124,11 @@ type textCheck struct {
 }
 
 func (c *textCheck) walk(at string, doc any) {
-	switch x := doc.(type) {
-	case string:
-		c.check(at, x)
-	case []any:
-		for i, item := range x {
-			c.walk(at+"["+strconv.Itoa(i)+"]", item)
+	walkJSON(at, doc, func(at string, leaf any) {
+		if s, ok := leaf.(string); ok {
+			c.check(at, s)
 		}
-	case map[string]any:
-		for _, key := range slices.Sorted(maps.Keys(x)) {
-			c.check(at, key)
-			c.walk(at+"."+key, x[key])
-		}
-	}
+	})
 }
 
 func (c *textCheck) check(at, s string) {
@@ -146,4 +138,50 @@ func (c *textCheck) check(at, s string) {
 	case c.nul:
 		c.v.Text(at, s, false, math.MaxInt)
 	}
+}
+
+// walkJSON calls visit with every leaf of a decoded JSON document and its
+// location ("body.lines[0].sku"), and with every object key at the object's
+// location.
+func walkJSON(at string, doc any, visit func(at string, leaf any)) {
+	switch x := doc.(type) {
+	case []any:
+		for i, item := range x {
+			walkJSON(at+"["+strconv.Itoa(i)+"]", item, visit)
+		}
+	case map[string]any:
+		for _, key := range slices.Sorted(maps.Keys(x)) {
+			visit(at, key)
+			walkJSON(joinField(at, key), x[key], visit)
+		}
+	default:
+		visit(at, x)
+	}
+}
+
+func joinField(at, key string) string {
+	if at == "" {
+		return key
+	}
+	return at + "." + key
+}
+
+// numbersOutOfRange names the numbers of a document decoded with UseNumber
+// that no field can hold: beyond float64, or written as integers beyond
+// int64 (money has caps far below either). encoding/json would refuse them
+// with a message about Go types and no field.
+func numbersOutOfRange(doc any) []FieldError {
+	var fields []FieldError
+	walkJSON("", doc, func(at string, leaf any) {
+		n, ok := leaf.(json.Number)
+		if !ok {
+			return
+		}
+		f, err := strconv.ParseFloat(string(n), 64)
+		integer := !strings.ContainsAny(string(n), ".eE")
+		if _, ierr := strconv.ParseInt(string(n), 10, 64); err != nil || math.IsInf(f, 0) || (integer && ierr != nil) {
+			fields = append(fields, FieldError{Field: at, Message: string(n) + " is out of range"})
+		}
+	})
+	return fields
 }
