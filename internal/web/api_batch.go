@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -153,6 +154,9 @@ func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*One[Batch
 // batchItem validates and converts one purchase of a batch; fields is
 // non-nil when it is rejected.
 func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma.PathBuffer, res *huma.ValidateResult, raw json.RawMessage) (*fresco.Purchase, []FieldError) {
+	if !utf8.Valid(raw) { // decoding would replace the bytes silently
+		return nil, fieldErrors(&fresco.Error{Code: fresco.EINVALID, Message: "invalid input", Fields: unstorableText("", raw)})
+	}
 	if p, ok := fastBatchItem(raw); ok {
 		return p, nil
 	}

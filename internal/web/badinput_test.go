@@ -342,7 +342,6 @@ func TestUnstorableInputNamed(t *testing.T) {
 			{"NUL in a body", request{method: "POST", path: "/api/v1/customers", body: `{"name":"a\u0000b"}`}, "body.name"},
 			{"NUL in a nested body field", request{method: "POST", path: "/api/v1/purchases", body: `{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"\u0000","quantity":1,"unit_price":"1"}]}`}, "body.lines[0].sku"},
 			{"not UTF-8 in a body", request{method: "POST", path: "/api/v1/customers", body: "{\"name\":\"ok\",\"phone\":\"\xff\"}"}, "body.phone"},
-			{"not UTF-8 in a batch item", request{method: "POST", path: "/api/v1/purchases:batch", body: "{\"purchases\":[{\"external_id\":\"\xff\",\"purchased_at\":\"2024-05-01T10:00:00Z\",\"lines\":[{\"sku\":\"X\",\"quantity\":1,\"unit_price\":\"1\"}]}]}"}, "body.purchases[0].external_id"},
 			{"too many tags", request{method: "POST", path: "/api/v1/customers", body: `{"name":"Tagged","tags":["t` + strings.Repeat(`","t`, fresco.MaxTags) + `"]}`}, "body.tags"},
 		}
 		for _, c := range cases {
@@ -351,12 +350,20 @@ func TestUnstorableInputNamed(t *testing.T) {
 				t.Errorf("%s: errors %v, want one at %s", c.name, f, c.field)
 			}
 		}
-		// A batch item's number beyond any field is that item's error, named.
-		batch := w.call(fresco.RoleOwner, "POST", "/api/v1/purchases:batch",
-			`{"purchases":[{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1e309,"unit_price":"1"}]}]}`, 200)
-		item := batch["results"].([]any)[0].(map[string]any)
-		if errs := item["errors"].([]any); item["status"] != "rejected" || len(errs) != 1 || errs[0].(map[string]any)["field"] != "lines[0].quantity" {
-			t.Errorf("batch item with 1e309: %v", item)
+		// In a batch, each bad item is rejected with its field named, and the
+		// good ones are stored.
+		for field, item := range map[string]string{
+			"lines[0].quantity": `{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1e309,"unit_price":"1"}]}`,
+			"external_id":       "{\"external_id\":\"\xff\",\"purchased_at\":\"2024-05-01T10:00:00Z\",\"lines\":[{\"sku\":\"X\",\"quantity\":1,\"unit_price\":\"1\"}]}",
+		} {
+			good := `{"purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"GOOD","quantity":1,"unit_price":"1"}]}`
+			batch := w.call(fresco.RoleOwner, "POST", "/api/v1/purchases:batch", `{"purchases":[`+item+`,`+good+`]}`, 200)
+			results := batch["results"].([]any)
+			bad := results[0].(map[string]any)
+			if errs, _ := bad["errors"].([]any); bad["status"] != "rejected" || len(errs) != 1 || errs[0].(map[string]any)["field"] != field ||
+				results[1].(map[string]any)["status"] != "created" {
+				t.Errorf("batch with a bad %s: %v", field, results)
+			}
 		}
 		csv := request{method: "POST", path: "/api/v1/responses:import", role: fresco.RoleOwner, body: "comment\nfine\nnot\x00fine\n",
 			header: http.Header{"Content-Type": {"text/csv"}}}

@@ -81,39 +81,48 @@ func nonFiniteParams(ctx huma.Context) []error {
 	return details
 }
 
-// unstorableJSONText names the strings of a JSON body (values and keys) that
-// hold a NUL or are not UTF-8. encoding/json turns bytes that are not UTF-8
-// into U+FFFD as it decodes; so when the raw body is not UTF-8, the strings
-// holding U+FFFD are the ones to blame. An operation that validates its items
-// one by one (SkipValidateBody: the purchase batch) rejects a NUL in an item
-// itself, storing the other items; only bytes that are not UTF-8, which
-// decoding would silently replace, are refused for the whole body.
+// unstorableJSONText names the strings of a JSON body that hold a NUL or
+// are not UTF-8. An operation that validates its items one by one
+// (SkipValidateBody: the purchase batch) checks each item itself, rejecting
+// the bad ones and storing the rest; its body, the largest, is not read twice.
 func unstorableJSONText(ctx huma.Context) []error {
+	if ctx.Operation().SkipValidateBody {
+		return nil
+	}
 	r, _ := humago.Unwrap(ctx)
 	body, ok := peekJSONBody(ctx, r)
 	if !ok || len(body) == 0 {
 		return nil // no body, too large or malformed: huma refuses it as it reads
 	}
-	c := textCheck{notUTF8: !utf8.Valid(body), nul: !ctx.Operation().SkipValidateBody && bytes.Contains(body, []byte(`\u0000`))}
-	if !c.notUTF8 && !c.nul {
-		return nil // the common case: nothing to decode twice
-	}
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil
-	}
-	c.walk("body", doc)
-	fields := fresco.ErrorFields(c.v.Err())
-	if len(fields) == 0 && c.notUTF8 {
-		fields = []fresco.FieldError{{Field: "body", Message: "is not valid UTF-8"}}
-	}
+	fields := unstorableText("body", body)
 	details := make([]error, len(fields))
 	for i, f := range fields {
 		details[i] = &huma.ErrorDetail{Location: f.Field, Message: f.Message}
 	}
 	return details
+}
+
+// unstorableText names the strings (values and keys) of the JSON document raw
+// that hold a NUL or are not UTF-8, located under at. encoding/json turns
+// bytes that are not UTF-8 into U+FFFD as it decodes; so when raw is not
+// UTF-8, the strings holding U+FFFD are the ones to blame.
+func unstorableText(at string, raw []byte) []fresco.FieldError {
+	c := textCheck{notUTF8: !utf8.Valid(raw), nul: bytes.Contains(raw, []byte(`\u0000`))}
+	if !c.notUTF8 && !c.nul {
+		return nil // the common case: nothing to decode twice
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil // not JSON: the decoder that follows says so
+	}
+	c.walk(at, doc)
+	fields := fresco.ErrorFields(c.v.Err())
+	if len(fields) == 0 && c.notUTF8 {
+		fields = []fresco.FieldError{{Field: at, Message: "is not valid UTF-8"}}
+	}
+	return fields
 }
 
 // textCheck walks a decoded JSON document, checking every string at its
