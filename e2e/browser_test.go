@@ -266,6 +266,19 @@ func TestBrowserJourney(t *testing.T) {
 		t.Errorf("referral link opened %q", name)
 	}
 
+	// The lifetime-value page under its Content-Security-Policy, which allows
+	// scripts from the server's files only: its charts are drawn all the same.
+	sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
+	valuePage, err := chromedp.Run(sctx, chromedp.NavigateResponse(ts.URL+"/value"))
+	scancel()
+	if err != nil {
+		st.fail("open the value page", err)
+	}
+	if csp := fmt.Sprint(valuePage.Headers["Content-Security-Policy"]); !scriptsFromFilesOnly(csp) {
+		t.Errorf("value page CSP %q: want a script-src without 'unsafe-inline'", csp)
+	}
+	do("value chart drawn", chromedp.WaitVisible(chromedp.CSS(`#compare-chart[data-rendered="true"] canvas`)))
+
 	// The owner sees employee administration.
 	load("open employees", chromedp.Navigate(ts.URL+"/employees"))
 	if h1 := text("#main h1"); h1 != "Employees" {
@@ -292,7 +305,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	// An agent cannot open employee administration: the 403 page.
 	login("sam@example.com")
-	sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
+	sctx, scancel = context.WithTimeout(bctx, 20*time.Second)
 	resp, err := chromedp.Run(sctx, chromedp.NavigateResponse(ts.URL+"/employees"))
 	scancel()
 	if err != nil {
@@ -334,4 +347,19 @@ func shot(t *testing.T, ctx context.Context, path string) {
 		return
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// scriptsFromFilesOnly reports whether a Content-Security-Policy has a
+// script-src (or, lacking one, a default-src) that allows no inline script.
+func scriptsFromFilesOnly(csp string) bool {
+	directives := map[string]string{}
+	for _, d := range strings.Split(csp, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+		directives[name] = value
+	}
+	src, ok := directives["script-src"]
+	if !ok {
+		src, ok = directives["default-src"]
+	}
+	return ok && !strings.Contains(src, "'unsafe-inline'") && !strings.Contains(src, "'unsafe-eval'")
 }

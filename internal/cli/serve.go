@@ -94,12 +94,7 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           a.Server,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := httpServer(a.Server, logger)
 	srv.RegisterOnShutdown(a.Server.CloseStreams) // end live event streams so that Shutdown need not wait for them
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -125,6 +120,23 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 		queueErr = nil
 	}
 	return errors.Join(err, shutdownErr, queueErr)
+}
+
+// httpServer is the server every listener of Fresco's gets: no request may
+// hold a connection by sending slowly, nor a client keep an idle one forever.
+func httpServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		// ReadTimeout bounds reading a whole request, so a slow form body
+		// cannot hold a connection. The live event stream, which writes for
+		// hours, is untouched by it (net/http clears the deadline once the
+		// request is read; api_loop_test.go checks), and it is why there is
+		// deliberately no WriteTimeout.
+		ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // parsePrefixes reads "10.0.0.0/8, 192.168.1.10" into prefixes; a bare

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,5 +46,14 @@ func TestServeWebhookPrivateHosts(t *testing.T) {
 		if w.Code != tc.want || (refuse && !strings.Contains(w.Body.String(), "--webhook-private")) {
 			t.Errorf("%v: %d %s, want %d", tc.args, w.Code, w.Body, tc.want)
 		}
+	}
+}
+
+// Every server bounds the time a client may take to send a request and to
+// sit idle, and none bounds writing, which the event stream does for hours.
+func TestHTTPServerTimeouts(t *testing.T) {
+	srv := httpServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.IdleTimeout <= 0 || srv.WriteTimeout != 0 {
+		t.Errorf("timeouts: read header %v, read %v, idle %v, write %v", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout, srv.WriteTimeout)
 	}
 }

@@ -3,6 +3,8 @@ package fresco
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -115,6 +117,20 @@ func (v *Validation) Text(field, s string, required bool, maxLen int) {
 		v.Add(field, "must not contain NUL characters")
 	case utf8.RuneCountInString(s) > maxLen:
 		v.Add(field, "is longer than %d characters", maxLen)
+	}
+}
+
+// Values checks every name and value of a query string or form as Text
+// checks free text (UTF-8, no NUL, at most maxLen characters), naming a bad
+// one prefix+name: whatever a handler reads from them can then be stored,
+// searched for and logged.
+func (v *Validation) Values(prefix string, values map[string][]string, maxLen int) {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		field := prefix + strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "")
+		v.Text(field, name, false, maxLen)
+		for _, s := range values[name] {
+			v.Text(field, s, false, maxLen)
+		}
 	}
 }
 

@@ -31,6 +31,10 @@ func checkID(v *Validation, field string, id *int64) {
 	}
 }
 
+// MaxTags bounds a customer's tags: labels for people to read, not a store
+// of their own.
+const MaxTags = 100
+
 // Validate checks a customer before it is stored.
 func (c *Customer) Validate() error {
 	var v Validation
@@ -47,8 +51,9 @@ func (c *Customer) Validate() error {
 	if c.Name == "" && c.Email == "" && c.ExternalID == "" {
 		v.Add("name", "a customer needs at least a name, an e-mail or an external_id")
 	}
+	v.Check(len(c.Tags) <= MaxTags, "tags", "at most %d tags per customer", MaxTags)
 	for i, tag := range c.Tags {
-		if strings.TrimSpace(tag) == "" || !utf8.ValidString(tag) || len(tag) > 64 {
+		if strings.TrimSpace(tag) == "" || !utf8.ValidString(tag) || strings.ContainsRune(tag, 0) || len(tag) > 64 {
 			v.Add("tags", "tag %d must be 1 to 64 characters of text", i+1)
 		}
 	}

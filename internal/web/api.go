@@ -51,7 +51,7 @@ func (s *Server) newAPI() huma.API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	api := humago.New(s.mux, cfg)
-	api.UseMiddleware(s.authorize(api))
+	api.UseMiddleware(s.authorize(api), s.refuseBadOperationInput)
 	return api
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -200,12 +201,18 @@ func saveBatch(ctx context.Context, saver purchaseSaver, valid []*fresco.Purchas
 // batchItem validates and converts one purchase of a batch; fields is
 // non-nil when it is rejected.
 func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma.PathBuffer, res *huma.ValidateResult, raw json.RawMessage) (*fresco.Purchase, []FieldError) {
+	if !utf8.Valid(raw) { // decoding would replace the bytes silently
+		return nil, fieldErrors(&fresco.Error{Code: fresco.EINVALID, Message: "invalid input", Fields: unstorableText("", raw)})
+	}
 	if p, ok := fastBatchItem(raw); ok {
 		return p, nil
 	}
+	if fields := itemNumbersOutOfRange(raw); fields != nil {
+		return nil, fields
+	}
 	var generic any
 	if err := json.Unmarshal(raw, &generic); err != nil {
-		return nil, []FieldError{{Field: "", Message: err.Error()}}
+		return nil, []FieldError{{Message: "is not a JSON object"}}
 	}
 	pb.Reset()
 	res.Reset()
@@ -224,8 +231,8 @@ func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma
 	// caller hears about bad amounts and dates in the same answer.
 	var in PurchaseInput
 	if err := json.Unmarshal(raw, &in); err != nil {
-		if fields == nil {
-			fields = []FieldError{{Message: err.Error()}}
+		if fields == nil { // the schema passed it: no Go type names for the caller
+			fields = []FieldError{{Message: "does not have the shape of a purchase"}}
 		}
 		return nil, fields
 	}
@@ -245,6 +252,17 @@ func (s *Server) batchItem(registry huma.Registry, schema *huma.Schema, pb *huma
 		return nil, fields
 	}
 	return p, nil
+}
+
+// itemNumbersOutOfRange names the numbers of an item no field can hold.
+func itemNumbersOutOfRange(raw json.RawMessage) []FieldError {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return nil // not JSON: batchItem says so
+	}
+	return numbersOutOfRange(doc)
 }
 
 // fastBatchItem accepts a purchase that decodes strictly (no unknown fields,

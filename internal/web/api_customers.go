@@ -65,7 +65,7 @@ type CustomerInput struct {
 	AcquisitionSource      string     `json:"acquisition_source,omitempty"`
 	ReferredBy             *int64     `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time `json:"first_seen,omitempty" doc:"Defaults to now."`
-	Tags                   []string   `json:"tags,omitempty"`
+	Tags                   []string   `json:"tags,omitempty" maxItems:"100" doc:"At most 100 tags of 1 to 64 characters."`
 }
 
 func (in *CustomerInput) domain() *fresco.Customer {
@@ -94,7 +94,7 @@ type CustomerPatch struct {
 	AcquisitionSource      *string         `json:"acquisition_source,omitempty"`
 	ReferredBy             Optional[int64] `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time      `json:"first_seen,omitempty"`
-	Tags                   []string        `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags when present."`
+	Tags                   []string        `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"Replaces the tags when present. At most 100 tags of 1 to 64 characters."`
 }
 
 func (p *CustomerPatch) apply(c *fresco.Customer) error {

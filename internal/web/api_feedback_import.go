@@ -29,12 +29,13 @@ const (
 var importScoreColumns = []string{feedback.TypeNPS, feedback.TypeCSAT, feedback.TypeCES}
 
 func importResponseLines(ctx context.Context, fb *feedback.Service, body []byte, actor string) (*ImportResult, error) {
-	if len(body) > maxImportBytes {
-		return nil, fresco.Errorf(fresco.ETOOLARGE, "an import holds at most %d MB", maxImportBytes>>20)
-	}
 	body = bytes.TrimPrefix(body, []byte("\ufeff"))
 	if !utf8.Valid(body) {
 		return nil, invalidField("body", "%s", "the CSV is not valid UTF-8")
+	}
+	if nul := bytes.IndexByte(body, 0); nul >= 0 {
+		line := 1 + bytes.Count(body[:nul], []byte("\n"))
+		return nil, invalidField("body", "line %d holds a NUL character, which cannot be stored", line)
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1

@@ -127,7 +127,10 @@ func TestNotificationsAndEventStream(t *testing.T) {
 		f, n, _ := loopFixture(t, db)
 		emp := f.employee("ann@example.com", fresco.RoleAgent, "correct horse battery")
 		cookie := f.login("ann@example.com", "correct horse battery")
-		srv := httptest.NewServer(f.srv)
+		// A ReadTimeout, as fresco serve sets, must not end the stream.
+		srv := httptest.NewUnstartedServer(f.srv)
+		srv.Config.ReadTimeout = 200 * time.Millisecond
+		srv.Start()
 		defer srv.Close()
 		defer n.Hub().Close()
 
@@ -164,6 +167,7 @@ func TestNotificationsAndEventStream(t *testing.T) {
 		for n.Hub().Subscribers() == 0 {
 			time.Sleep(5 * time.Millisecond)
 		}
+		time.Sleep(3 * srv.Config.ReadTimeout)
 		if _, err := n.Send(ctx, notify.Notification{Event: notify.EventDetractor, EmployeeIDs: []int64{emp.ID},
 			Subject: "Detractor: Carla", Link: "/followups/1"}); err != nil {
 			t.Fatal(err)

@@ -37,7 +37,7 @@ func calcInputFromQuery(v *fresco.Validation, in *calculatorInput) value.CalcInp
 			return nil
 		}
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < lo || f > hi {
+		if err != nil || !(f >= lo && f <= hi) { // so written, NaN is out of range too
 			v.Add("query."+name, "%q must be a number from %g to %g", s, lo, hi)
 			return nil
 		}

@@ -18,18 +18,21 @@ import (
 )
 
 // middleware wraps the mux in the layers every request passes, outermost
-// first: logging and metrics, panic recovery, cross-origin protection for
-// state-changing requests, and authentication (lazy: no query until a
-// handler asks who is calling).
+// first: logging and metrics, security headers (headers.go), panic
+// recovery, cross-origin protection for state-changing requests,
+// authentication (lazy: no query until a handler asks who is calling), and
+// the refusal of input nothing could store (input.go).
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusForbidden, "cross-origin request refused: state-changing requests must come from this site", nil)
 	}))
 	var h http.Handler = recordPattern(mux)
+	h = s.refuseBadInput(h)
 	h = s.auth.Authenticate(h)
 	h = cop.Handler(h)
 	h = s.recoverPanics(h)
+	h = securityHeaders(h)
 	h = s.observe(h)
 	h = s.clientAddress(h)
 	return h

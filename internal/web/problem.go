@@ -101,7 +101,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 //     ("body.x", "is required");
 //   - Money is the only oneOf in the API, and "expected value to match
 //     exactly one schema" says nothing useful about an amount;
-//   - whole objects and bodies echoed back as "value" only add noise.
+//   - whole objects and bodies echoed back as "value" only add noise;
+//   - encoding/json's messages speak of Go types.
 func init() {
 	newError := huma.NewError
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
@@ -140,6 +141,12 @@ func fixDetail(d *huma.ErrorDetail) {
 	}
 	if d.Message == validation.MsgExpectedMatchExactlyOneSchema {
 		d.Message = moneyMessage
+	}
+	if strings.HasPrefix(d.Message, "json: ") {
+		// encoding/json's own words name Go types, not fields ("cannot
+		// unmarshal array into Go value of type web.BatchRequest"): they
+		// reach here only for a body whose schema huma does not check.
+		d.Message = "does not have the type the API's schema gives"
 	}
 	switch d.Value.(type) {
 	case map[string]any, []any:

@@ -368,7 +368,8 @@ func (s *Server) apiRoutes() {
 			"(default satisfaction_card), customer_id, customer_external_id, purchase_id, purchase_external_id, employee_id, employee_email, " +
 			"location_id, responded_at, nps, csat, ces, acquisition_source, comment, and item columns such as dependability, empathy, " +
 			"results, price or rating:<name>. Each line is stored whole or rejected with its line number; a line whose external_id " +
-			"was imported before is skipped, so re-importing a file is safe."}, auth.Write, s.importResponses)
+			"was imported before is skipped, so re-importing a file is safe.",
+		MaxBodyBytes: maxImportBytes}, auth.Write, s.importResponses) // a raw body has no limit unless given one
 	register(s, huma.Operation{OperationID: "list-responses", Method: http.MethodGet, Path: "/responses",
 		Summary: "List feedback, newest first", Tags: tags}, auth.Read, s.listResponses)
 	register(s, huma.Operation{OperationID: "get-response", Method: http.MethodGet, Path: "/responses/{id}",

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *store.Survey
 	if err := r.ParseForm(); err != nil {
 		return nil, "", nil, fresco.Errorf(fresco.EINVALID, "the form could not be read")
 	}
+	if err := storableSurveyForm(r.PostForm); err != nil {
+		return nil, "", nil, err
+	}
 	var v fresco.Validation
 	missing := func(q store.Question) {
 		if q.Required {
@@ -161,6 +165,23 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *store.Survey
 		v.Add("answers", "please answer at least one question")
 	}
 	return answers, comment, keys, v.Err()
+}
+
+// storableSurveyForm refuses text nothing could store (a NUL, bytes that are
+// not UTF-8), placing the error where afterSubmit shows it: next to its
+// question, or above the form.
+func storableSurveyForm(form url.Values) error {
+	var bad fresco.Validation
+	bad.Values("", form, maxSurveyForm)
+	var v fresco.Validation
+	for _, f := range fresco.ErrorFields(bad.Err()) {
+		field := "answers"
+		if key, ok := strings.CutPrefix(f.Field, "q_"); ok {
+			field = "q:" + key
+		}
+		v.Add(field, "%s", f.Message)
+	}
+	return v.Err()
 }
 
 func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *store.Survey, keys []string, err error) {
@@ -347,6 +368,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
 	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	if p.Widget {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *")
+		h.Del("X-Frame-Options") // set for every other page (headers.go)
 	} else {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Frame-Options", "DENY")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -17,7 +16,6 @@ type fbCallsView struct {
 	Script  []store.Question
 	Note    string
 	Mine    bool
-	Message string
 	Error   string
 	ErrorID int64
 }
@@ -25,11 +23,11 @@ type fbCallsView struct {
 // FeedbackCalls is GET /feedback/calls: the viewer's follow-up calls.
 func (u *UI) FeedbackCalls(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	u.renderCalls(w, r, v, http.StatusOK, r.URL.Query().Get("msg"), "", 0)
+	u.renderCalls(w, r, v, http.StatusOK, "", 0)
 }
 
-func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, status int, msg, errMsg string, errID int64) {
-	view := fbCallsView{Script: feedback.CallScript, Note: feedback.CallScriptNote, Message: msg, Error: errMsg, ErrorID: errID}
+func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, status int, errMsg string, errID int64) {
+	view := fbCallsView{Script: feedback.CallScript, Note: feedback.CallScriptNote, Error: errMsg, ErrorID: errID}
 	f := store.CallTaskFilter{Status: feedback.CallOpen, Limit: 200}
 	if !v.Role.CanManageEmployees() || r.URL.Query().Get("all") == "" {
 		view.Mine = true
@@ -82,13 +80,13 @@ func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
 	if _, err := u.feedback.CompleteCallTask(r.Context(), id, out); err != nil {
 		switch fresco.ErrorCode(err) {
 		case fresco.EINVALID, fresco.ECONFLICT:
-			u.renderCalls(w, r, v, http.StatusUnprocessableEntity, "", invalidOrMessage(err), id)
+			u.renderCalls(w, r, v, http.StatusUnprocessableEntity, invalidOrMessage(err), id)
 		default:
 			u.fail(w, r, err)
 		}
 		return
 	}
-	http.Redirect(w, r, "/feedback/calls?msg="+url.QueryEscape("Call recorded."), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/calls?done=call-recorded", http.StatusSeeOther)
 }
 
 func invalidOrMessage(err error) string {

@@ -21,7 +21,6 @@ type fbCommentsView struct {
 	CanTrain   bool
 	Filter     string
 	Next       string
-	Message    string
 	Insights   commentInsights
 	// Aspect filters the list to complaints about one process-quality
 	// influence.
@@ -62,7 +61,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	ctx := r.Context()
 	q := r.URL.Query()
-	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(), Message: q.Get("msg"),
+	view := fbCommentsView{Filter: q.Get("show"), CanTrain: v.Role.CanManageEmployees(),
 		Aspect: text.Aspect(q.Get("aspect")), Aspects: feedback.AspectInfos}
 	if feedback.AspectName(view.Aspect) == "" {
 		view.Aspect = ""
@@ -132,22 +131,21 @@ func (u *UI) FeedbackCategorise(w http.ResponseWriter, r *http.Request) {
 // job, which a worker runs in the background; the new version appears
 // under "Model versions" when it is done.
 func (u *UI) FeedbackTrain(w http.ResponseWriter, r *http.Request) {
-	msg := "Retraining has started. The new version appears under Model versions when it is done."
+	done := "classifier-queued"
 	st, err := u.feedback.ClassifierStatus(r.Context())
 	switch {
 	case err != nil:
 		u.fail(w, r, err)
 		return
 	case st.Labelled < feedback.MinTrainingExamples:
-		msg = fmt.Sprintf("The classifier needs at least %d categorised comments to learn from (have %d).",
-			feedback.MinTrainingExamples, st.Labelled)
+		done = "classifier-too-few"
 	default:
 		if _, err := u.feedback.QueueTraining(r.Context()); err != nil {
 			u.fail(w, r, err)
 			return
 		}
 	}
-	http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/comments?done="+done, http.StatusSeeOther)
 }
 
 // taxonomyText writes the taxonomy one category a line:
@@ -197,7 +195,7 @@ func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
 	if !u.readForm(w, r, 256<<10) {
 		return
 	}
-	msg := "Categories saved."
+	done := "categories-saved"
 	t, err := parseTaxonomy(r.PostForm.Get("taxonomy"))
 	if err == nil {
 		err = u.feedback.SetTaxonomy(r.Context(), t)
@@ -207,7 +205,7 @@ func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
-		msg = "Categories not saved: " + fresco.ErrorMessage(err)
+		done = "categories-invalid"
 	}
-	http.Redirect(w, r, "/feedback/comments?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/comments?done="+done, http.StatusSeeOther)
 }

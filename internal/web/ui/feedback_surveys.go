@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -19,7 +18,7 @@ type fbSurveysView struct {
 	Link      string
 	LinkFor   int64
 	Error     string
-	Message   string
+	Message   string // written here, never taken from the URL
 	Form      map[string]string
 }
 
@@ -53,7 +52,7 @@ var surveyBlocks = []struct {
 // and survey links.
 func (u *UI) FeedbackSurveys(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{Message: r.URL.Query().Get("msg")})
+	u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{})
 }
 
 func (u *UI) renderSurveys(w http.ResponseWriter, r *http.Request, v *viewer, status int, view fbSurveysView) {
@@ -110,7 +109,7 @@ func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/feedback/surveys?msg="+url.QueryEscape("Survey “"+sv.Name+"” created."), http.StatusSeeOther)
+	http.Redirect(w, r, "/feedback/surveys?done=survey-created", http.StatusSeeOther)
 }
 
 // FeedbackCreateLink is POST /feedback/surveys/{id}/links: a signed,

@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // pathID reads the {id} path value: a positive integer.
@@ -32,11 +34,20 @@ func (u *UI) idAndForm(w http.ResponseWriter, r *http.Request, limit int64) (int
 const maxFormBytes = 64 << 10
 
 // readForm parses a posted form of at most limit bytes. A form it cannot read
-// (too large, malformed) gets the 400 page, and readForm reports false.
+// (too large, malformed) gets the 400 page, one holding text nothing could
+// store (a NUL, bytes that are not UTF-8) the 422 page, and readForm reports
+// false.
 func (u *UI) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		u.renderError(w, r, http.StatusBadRequest, "The form could not be read. Please try again.")
+		return false
+	}
+	var v fresco.Validation
+	v.Values("", r.PostForm, int(limit)) // the form as a whole is bounded already
+	if fields := fresco.ErrorFields(v.Err()); len(fields) > 0 {
+		u.renderError(w, r, http.StatusUnprocessableEntity,
+			"The form's "+strconv.Quote(fields[0].Field)+" field "+fields[0].Message+". Please correct it and try again.")
 		return false
 	}
 	return true

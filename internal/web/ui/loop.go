@@ -111,11 +111,10 @@ func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
 // CloseFollowUp is POST /followups/{id}/close.
 func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	id, ok := u.pageID(w, r)
+	id, ok := u.idAndForm(w, r, maxFormBytes)
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	form := map[string]string{"contact_channel": r.PostFormValue("contact_channel"),
 		"outcome": r.PostFormValue("outcome"), "contact_at": r.PostFormValue("contact_at")}
 	in := loop.CloseInput{ContactChannel: form["contact_channel"], Outcome: form["outcome"],

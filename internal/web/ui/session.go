@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
@@ -190,12 +191,22 @@ func withFlash(r *http.Request, msg string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), flashKey{}, msg))
 }
 
-// flashes are the confirmations a redirect may ask for with ?done=KEY; only
-// these fixed texts are ever shown, never text from the URL.
+// flashes are the messages a redirect may ask for with ?done=KEY; only these
+// fixed texts are ever shown, never text from the URL, which anyone can
+// write into a link; an unknown key shows nothing.
 var flashes = map[string]string{
 	"employee-created":     "Employee added. They can sign in now.",
 	"employee-deactivated": "Employee deactivated and signed out everywhere.",
 	"employee-activated":   "Employee reactivated. They can sign in again.",
+	"call-recorded":        "Call recorded.",
+	"survey-created":       "Survey created.",
+	"classifier-trained":   "Classifier retrained.",
+	"classifier-queued":    "Retraining has started. The new version appears under Model versions when it is done.",
+	"classifier-too-few": fmt.Sprintf("The classifier was not retrained: it needs at least %d categorised comments to learn from; "+
+		"until then suggestions come from the taxonomy's keywords.", feedback.MinTrainingExamples),
+	"categories-saved": "Categories saved.",
+	"categories-invalid": "Categories not saved: write one category a line as “slug | Name | keyword, keyword | description”, " +
+		"each slug once.",
 }
 
 func flashFor(r *http.Request) string {

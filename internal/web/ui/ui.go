@@ -220,8 +220,8 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 	// Pages show customer data: never store them in shared caches or the
 	// browser's back-forward cache after logout.
 	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
+	// The other security headers (CSP, nosniff, Referrer-Policy) are the
+	// server's, on every response (internal/web/headers.go).
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
