@@ -47,6 +47,9 @@ func ReadSummaryCSV(r io.Reader) ([]Summary, error) {
 		if t.err == nil && s.Frequency == 0 && s.Recency != 0 {
 			t.fail(fmt.Errorf("recency %v with frequency 0 (recency must be 0 when there is no repeat purchase)", s.Recency))
 		}
+		if t.err == nil && s.Frequency > 0 && s.T == 0 {
+			t.fail(fmt.Errorf("frequency %d with T 0 (a customer with repeat purchases has been a customer for some time)", s.Frequency))
+		}
 		if t.err != nil {
 			break
 		}
