@@ -107,6 +107,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
 	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
 
+	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /employees", auth.ManageEmployees, u.Employees)
 	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
 	page("POST /employees", auth.ManageUsers, u.CreateEmployee)

@@ -27,6 +27,7 @@ var navigation = []navItem{
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
+	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
 	{Label: "Settings", Allow: fresco.Role.CanManageUsers},
 }
 

@@ -1,0 +1,49 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// The owner reads the audit log, newest first, with people named and a
+// filter; nobody else may.
+func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		owner := f.people[fresco.RoleOwner]
+		for _, a := range []struct{ actor, action, entity, id string }{
+			{"employee:" + strconv.FormatInt(owner.ID, 10), "erase", "customer", "41"},
+			{"cli:doctor", "repair_totals", "purchase", ""},
+			{"token:3", "create", "customer", "42"},
+		} {
+			if err := db.Audit(ctx, a.actor, a.action, a.entity, a.id, map[string]string{"why": "test"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res := f.do(fresco.RoleOwner, "GET", "/audit", nil)
+		if res.status != http.StatusOK {
+			t.Fatalf("owner: %d %s", res.status, res.body)
+		}
+		_, table, _ := strings.Cut(res.body, "<tbody>")
+		newest, oldest := strings.Index(table, "token:3"), strings.Index(table, owner.Name)
+		if newest < 0 || oldest < 0 || newest > oldest || !strings.Contains(table, "fresco doctor") || !strings.Contains(table, "repair totals") {
+			t.Errorf("audit page lacks the entries in order, with names and words:\n%s", res.body)
+		}
+		filtered := f.do(fresco.RoleOwner, "GET", "/audit?action=erase", nil)
+		if !strings.Contains(filtered.body, "customer 41") || strings.Contains(filtered.body, "customer 42") {
+			t.Errorf("filter by action:\n%s", filtered.body)
+		}
+		if res := f.do(fresco.RoleManager, "GET", "/audit", nil); res.status != http.StatusForbidden {
+			t.Errorf("manager: %d, want 403", res.status)
+		}
+	})
+}
