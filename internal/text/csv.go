@@ -40,28 +40,44 @@ func (e *CSVError) Unwrap() error { return e.Err }
 // columns are not read, so not checked). Every error about the content is a
 // *CSVError naming the line, and the column when it concerns one.
 func ReadExamples(r io.Reader, textCol, labelCol string) ([]Example, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // checked per row below, with a clearer message
-	cr.ReuseRecord = true
-	textAt, labelAt, err := readHeader(cr, textCol, labelCol)
+	var out []Example
+	err := eachRow(r, textCol, labelCol, func(record []string, line, textAt, labelAt int) error {
+		e, err := exampleFrom(record, line, textAt, labelAt, textCol, labelCol)
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []Example
+	return out, nil
+}
+
+// eachRow reads CSV with a header naming textCol and otherCol and calls fn
+// with every later record, its line number and the two columns' positions.
+// Parse errors are *CSVError naming the line.
+func eachRow(r io.Reader, textCol, otherCol string, fn func(record []string, line, textAt, otherAt int) error) error {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // checked per row by the caller, with a clearer message
+	cr.ReuseRecord = true
+	textAt, otherAt, err := readHeader(cr, textCol, otherCol)
+	if err != nil {
+		return err
+	}
 	for {
 		record, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, csvParseError(err)
+			return csvParseError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		e, err := exampleFrom(record, line, textAt, labelAt, textCol, labelCol)
-		if err != nil {
-			return nil, err
+		if err := fn(record, line, textAt, otherAt); err != nil {
+			return err
 		}
-		out = append(out, e)
 	}
 }
 
@@ -146,8 +162,8 @@ func quoteAll(list []string) []string {
 	return out
 }
 
-// csvParseError re-wraps encoding/csv's error so every error from
-// ReadExamples has the same shape.
+// csvParseError re-wraps encoding/csv's error so every error from the
+// readers in this file is a *CSVError naming the line.
 func csvParseError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -161,35 +177,25 @@ func csvParseError(err error) error {
 // are skipped (the author left the question unanswered); a score that is
 // not a number is a *CSVError.
 func ReadScoredComments(r io.Reader, textCol, scoreCol string) ([]ScoredComment, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	textAt, scoreAt, err := readHeader(cr, textCol, scoreCol)
-	if err != nil {
-		return nil, err
-	}
 	var out []ScoredComment
-	for {
-		record, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, csvParseError(err)
-		}
-		line, _ := cr.FieldPos(0)
+	err := eachRow(r, textCol, scoreCol, func(record []string, line, textAt, scoreAt int) error {
 		e, err := exampleFrom(record, line, textAt, scoreAt, textCol, scoreCol)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cell := strings.TrimSpace(record[scoreAt])
 		if cell == "" {
-			continue
+			return nil
 		}
 		score, err := strconv.ParseFloat(cell, 64)
 		if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
-			return nil, &CSVError{Line: line, Column: scoreCol, Err: fmt.Errorf("score %q is not a number", cell)}
+			return &CSVError{Line: line, Column: scoreCol, Err: fmt.Errorf("score %q is not a number", cell)}
 		}
 		out = append(out, ScoredComment{Text: e.Text, Score: score})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
