@@ -91,14 +91,11 @@ func (db *DB) TextWithNUL(ctx context.Context) ([]Finding, error) {
 }
 
 func nulCondition(table string) string {
-	cond := ""
+	conds := make([]string, len(nulColumns[table]))
 	for i, c := range nulColumns[table] {
-		if i > 0 {
-			cond += " OR "
-		}
-		cond += "instr(" + c + ", char(0)) > 0"
+		conds[i] = "instr(" + c + ", char(0)) > 0"
 	}
-	return "(" + cond + ")"
+	return "(" + strings.Join(conds, " OR ") + ")"
 }
 
 func (f Finding) with(ids []int64) Finding {

@@ -12,7 +12,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/fresco-cx/fresco/internal/auth"
-	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // The JSON API is code-first with huma: every operation's request and
@@ -157,11 +156,6 @@ func (s *Server) audit(ctx context.Context, action, entity string, id int64, det
 	if err := s.db.Audit(ctx, principal(ctx).Actor(), action, entity, fmt.Sprint(id), detail); err != nil {
 		s.log.ErrorContext(ctx, "audit", "action", action, "entity", entity, "id", id, "err", err)
 	}
-}
-
-// forbidden is the error for a caller whose role may not do this particular thing.
-func forbidden(format string, args ...any) error {
-	return fresco.Errorf(fresco.EFORBIDDEN, format, args...)
 }
 
 // tagDescriptions introduce each group of operations in the reference.

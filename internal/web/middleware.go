@@ -12,9 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 // middleware wraps the mux in the layers every request passes, outermost
@@ -219,13 +216,4 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-// problemFromError writes err as a problem from a plain net/http handler.
-func (s *Server) problemFromError(w http.ResponseWriter, r *http.Request, err error) {
-	status := httperr.Status(err)
-	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	writeProblem(w, r, status, fresco.ErrorMessage(err), fresco.ErrorFields(err))
 }
