@@ -8,6 +8,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -34,6 +36,10 @@ type Config struct {
 	// and Close closes it.
 	DB          *store.DB
 	DatabaseURL string // sqlite:PATH or postgres://…
+	// SecretKeys seal the webhook secrets and the survey-link key in the
+	// database; nil keeps the keys DB already has (a DB without any is
+	// refused). The CLI resolves them (cli/secrets.go).
+	SecretKeys *secret.Keyring
 
 	Logger *slog.Logger // nil: logs are discarded
 	// Registry receives the HTTP and job metrics and is what /metrics
@@ -92,10 +98,33 @@ func New(cfg Config) (*App, error) {
 		}
 		a.DB, a.closeDB = db, true
 	}
+	if err := a.sealSecrets(cfg); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
 	if err := a.build(cfg); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
 	return a, nil
+}
+
+// sealSecrets checks that the secret keys open every stored secret — a wrong
+// key stops the start here, not at the first webhook — and seals the ones an
+// older Fresco stored in plain text.
+func (a *App) sealSecrets(cfg Config) error {
+	if cfg.SecretKeys != nil {
+		a.DB.UseSecretKeys(cfg.SecretKeys)
+	}
+	sealed, err := a.DB.SealSecrets(context.Background(), false)
+	if errors.Is(err, secret.ErrUnknownKey) || errors.Is(err, secret.ErrCorrupt) {
+		return fmt.Errorf("%w: start with the key the database was sealed with (--secret-key or FRESCO_SECRET_KEY_FILE; for SQLite the .key file next to the database)", err)
+	}
+	if err != nil {
+		return err
+	}
+	if sealed > 0 {
+		cfg.Logger.Info("sealed secrets stored in plain text by an older version", "count", sealed)
+	}
+	return nil
 }
 
 func (c Config) withDefaults() Config {

@@ -13,7 +13,7 @@ import (
 
 // New opens the database a URL names, serves over it, and Close closes it.
 func TestNewFromDatabaseURL(t *testing.T) {
-	a, err := app.New(app.Config{DatabaseURL: storetest.SQLiteURL(t)})
+	a, err := app.New(app.Config{DatabaseURL: storetest.SQLiteURL(t), SecretKeys: storetest.Keys(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

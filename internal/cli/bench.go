@@ -64,11 +64,20 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	lines := fs.Int("lines", 5, "average lines per purchase")
 	concurrency := fs.Int("concurrency", 2, "requests in flight at once")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to FILE")
+	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *n <= 0 || *batch <= 0 || *batch > store.MaxBatchPurchases || *lines <= 0 || *concurrency <= 0 {
 		return usageError("--purchases, --batch (≤ %d), --lines and --concurrency must be positive", store.MaxBatchPurchases)
+	}
+	given, err := secretKeySetting(*secretKey, env)
+	if err != nil {
+		return err
+	}
+	keys, err := secretKeys(*db, given)
+	if err != nil {
+		return err
 	}
 	database, err := openDB(ctx, *db)
 	if err != nil {
@@ -86,7 +95,7 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	url := make(chan string, 1)
 	serveErr := make(chan error, 1)
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 1, AllowPrivateWebhooks: true})
+	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 1, AllowPrivateWebhooks: true})
 	if err != nil {
 		return err
 	}

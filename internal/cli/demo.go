@@ -29,6 +29,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto")
 	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
+	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,11 +40,20 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err := removeSQLite(*path); err != nil {
 		return err
 	}
+	given, err := secretKeySetting(*secretKey, env)
+	if err != nil {
+		return err
+	}
+	keys, err := secretKeys("sqlite:"+*path, given)
+	if err != nil {
+		return err
+	}
 	database, err := openDB(ctx, "sqlite:"+*path)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
+	database.UseSecretKeys(keys) // the generated business signs survey links
 	hash, err := auth.HashPassword(demoPassword)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ func runDoctor(ctx context.Context, args []string, env Env) error {
 	fix := fs.Bool("fix", false, "repair what can be repaired; out-of-range purchases go to the quarantine file")
 	quarantine := fs.String("quarantine", "", "with --fix: the JSON Lines file removed purchases are written to (default fresco-quarantine-TIME.jsonl)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +48,18 @@ func runDoctor(ctx context.Context, args []string, env Env) error {
 		if *quarantine == "" {
 			*quarantine = "fresco-quarantine-" + time.Now().UTC().Format("20060102T150405") + ".jsonl"
 		}
-		if err := repair(ctx, database, report, *quarantine); err != nil {
+		keys := func() error { // only --fix of plain-text secrets needs the key
+			given, err := secretKeySetting(*secretKey, env)
+			if err != nil {
+				return err
+			}
+			k, err := secretKeys(*db, given)
+			if err == nil {
+				database.UseSecretKeys(k)
+			}
+			return err
+		}
+		if err := repair(ctx, database, report, *quarantine, keys); err != nil {
 			return err
 		}
 	}
@@ -72,7 +84,11 @@ func examine(ctx context.Context, db *store.DB) (*doctorReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	report.Findings = append([]store.Finding{amounts, totals}, nul...)
+	plain, err := db.PlaintextSecrets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	report.Findings = append(append([]store.Finding{amounts, totals}, nul...), plain)
 	for _, f := range report.Findings {
 		report.Problems += f.Count
 	}
@@ -81,11 +97,20 @@ func examine(ctx context.Context, db *store.DB) (*doctorReport, error) {
 
 // repair fixes what each finding names; every repair is audited as the
 // doctor's.
-func repair(ctx context.Context, db *store.DB, report *doctorReport, quarantinePath string) error {
+func repair(ctx context.Context, db *store.DB, report *doctorReport, quarantinePath string, loadKeys func() error) error {
 	const actor = "cli:doctor"
 	ids := map[string][]int64{}
+	counts := map[string]int{}
 	for _, f := range report.Findings {
-		ids[f.Check] = f.IDs
+		ids[f.Check], counts[f.Check] = f.IDs, f.Count
+	}
+	if counts["plaintext_secrets"] > 0 {
+		if err := loadKeys(); err != nil {
+			return err
+		}
+		if _, err := db.SealSecrets(ctx, false); err != nil {
+			return err
+		}
 	}
 	if len(ids["purchase_amounts"]) > 0 {
 		if err := quarantine(ctx, db, ids["purchase_amounts"], quarantinePath, actor, report); err != nil {

@@ -45,6 +45,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	config := configFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	db := fs.String("db", defaultDB, "database URL: sqlite:PATH or postgres://…")
+	secretKey := secretKeyFlag(fs)
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto (text on a terminal)")
 	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind a TLS proxy)")
@@ -81,7 +82,11 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	if err != nil {
 		return app.Config{}, "", err
 	}
-	return app.Config{DatabaseURL: *db, Logger: logger, Version: buildVersion(), Workers: *workers,
+	keys, err := secretKeys(*db, *secretKey)
+	if err != nil {
+		return app.Config{}, "", err
+	}
+	return app.Config{DatabaseURL: *db, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
 		SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
 		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil

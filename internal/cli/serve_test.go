@@ -11,6 +11,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -23,7 +24,7 @@ func TestServeWebhookPrivateHosts(t *testing.T) {
 		args []string
 		want int
 	}{{nil, http.StatusUnprocessableEntity}, {[]string{"--webhook-private"}, http.StatusCreated}} {
-		cfg, _, err := serveConfig(append([]string{"--workers", "1"}, tc.args...), env)
+		cfg, _, err := serveConfig(append([]string{"--workers", "1", "--secret-key", secret.NewKey()}, tc.args...), env)
 		if err != nil {
 			t.Fatal(err)
 		}

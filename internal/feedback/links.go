@@ -24,8 +24,6 @@ import (
 // invitation row, marked used in the same transaction that stores the
 // response.
 
-const settingLinkKey = "feedback.link_key"
-
 // Link errors; each is a *fresco.Error so the web layer maps it once.
 var (
 	ErrLinkInvalid = &fresco.Error{Code: fresco.ENOTFOUND, Message: "this survey link is not valid: check that it was copied whole"}
@@ -41,13 +39,15 @@ func (s *Service) linkKey(ctx context.Context) ([]byte, error) {
 	}
 	fresh := make([]byte, 32)
 	rand.Read(fresh)
-	stored, err := s.db.EnsureSetting(ctx, settingLinkKey, hex.EncodeToString(fresh))
+	// Stored sealed with the server's secret key, so that a copy of the
+	// database cannot mint survey links.
+	stored, err := s.db.EnsureSealedSetting(ctx, store.SettingSurveyLinkKey, hex.EncodeToString(fresh))
 	if err != nil {
 		return nil, err
 	}
 	key, err := hex.DecodeString(stored)
 	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("feedback: setting %s is not a hex key of at least 16 bytes", settingLinkKey)
+		return nil, fmt.Errorf("feedback: setting %s is not a hex key of at least 16 bytes", store.SettingSurveyLinkKey)
 	}
 	s.key = key
 	return key, nil

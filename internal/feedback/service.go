@@ -76,7 +76,7 @@ type Options struct {
 	// LinkTTL is how long a survey link stays valid (default 14 days).
 	LinkTTL time.Duration
 	// LinkKey signs survey links; when empty a random key is generated on
-	// first use and kept in the settings table.
+	// first use and kept, sealed, in the settings table.
 	LinkKey []byte
 	// MinN is the smallest group shown in employee and location rankings (default 30).
 	MinN int

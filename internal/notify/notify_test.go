@@ -361,6 +361,8 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			keys := storetest.Keys(t) // a restart keeps its secret key
+			db1.UseSecretKeys(keys)
 			n1 := notify.New(db1, notify.Options{})
 			q1 := jobs.New(db1, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond,
 				Backoff: func(int) time.Duration { return 300 * time.Millisecond }, Logger: slog.New(slog.DiscardHandler)})
@@ -383,6 +385,7 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 			// Second life: a new process on the same database delivers.
 			up.Store(true)
 			db2 := storetest.Open(t, url)
+			db2.UseSecretKeys(keys)
 			n2 := notify.New(db2, notify.Options{})
 			startQueue(t, db2, n2)
 			waitFor(t, "delivered after restart", func() bool {

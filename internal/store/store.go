@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/secret"
 )
 
 // Dialect names the database engine behind a DB.
@@ -41,6 +42,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	url     string
+	keys    *secret.Keyring // seals webhook secrets and the survey-link key; see secrets.go
 }
 
 // Open opens the database named by rawURL — "sqlite:PATH" (or a path ending in
@@ -62,16 +64,27 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 func OpenUnmigrated(rawURL string) (*DB, error) { return open(rawURL) }
 
 func open(rawURL string) (*DB, error) {
+	if path, ok := SQLitePath(rawURL); ok {
+		return openSQLite(path)
+	}
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return openPostgres(rawURL)
+	}
+	return nil, fresco.Errorf(fresco.EINVALID, "database URL %q: use sqlite:PATH or postgres://…", rawURL)
+}
+
+// SQLitePath returns the file a SQLite database URL names, and false for
+// any other URL.
+func SQLitePath(rawURL string) (string, bool) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(rawURL)
+		return "", false
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+		return strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"), true
 	case strings.HasSuffix(rawURL, ".db"), strings.HasSuffix(rawURL, ".sqlite"):
-		return openSQLite(rawURL)
-	default:
-		return nil, fresco.Errorf(fresco.EINVALID, "database URL %q: use sqlite:PATH or postgres://…", rawURL)
+		return rawURL, true
 	}
+	return "", false
 }
 
 func openSQLite(path string) (*DB, error) {

@@ -18,7 +18,7 @@ type Webhook struct {
 	ID             int64
 	URL            string
 	Events         []string
-	Secret         string // a shared secret: stored as given, because it must sign
+	Secret         string // a shared secret: it must sign, so it is stored sealed (secrets.go), not hashed
 	Active         bool
 	DisabledReason string
 	CreatedBy      string
@@ -27,17 +27,25 @@ type Webhook struct {
 
 const webhookColumns = `id, url, events, secret, active, disabled_reason, created_by, created_at`
 
-func scanWebhook(row rowScanner) (*Webhook, error) {
+func (db *DB) scanWebhook(row rowScanner) (*Webhook, error) {
 	var w Webhook
-	var events string
-	if err := row.Scan(&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
+	var events, secret string
+	if err := row.Scan(&w.ID, &w.URL, &events, &secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
 		return nil, err
 	}
+	return &w, db.finishWebhook(&w, events, secret)
+}
+
+// finishWebhook decodes the columns a scan cannot: the event list and the
+// sealed secret.
+func (db *DB) finishWebhook(w *Webhook, events, secret string) error {
 	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
-		return nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+		return fmt.Errorf("webhook %d events: %w", w.ID, err)
 	}
 	w.CreatedAt = w.CreatedAt.UTC()
-	return &w, nil
+	var err error
+	w.Secret, err = db.openSecret(secret, webhookSecretPurpose, fmt.Sprintf("webhook %d secret", w.ID))
+	return err
 }
 
 // CreateWebhook stores w and sets its ID and CreatedAt.
@@ -46,25 +54,29 @@ func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
 	if err != nil {
 		return err
 	}
+	sealed, err := db.seal(w.Secret, webhookSecretPurpose)
+	if err != nil {
+		return err
+	}
 	w.CreatedAt, w.Active = now(), true
 	return db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), w.Secret, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), sealed, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
 }
 
 // Webhook returns the subscription with the id (deleted ones are not found).
 func (db *DB) Webhook(ctx context.Context, id int64) (*Webhook, error) {
-	w, err := scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
+	w, err := db.scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
 	return w, notFound(err, "webhook", id)
 }
 
 // ListWebhooks returns every subscription that is not deleted, in id order.
 func (db *DB) ListWebhooks(ctx context.Context) ([]*Webhook, error) {
-	return queryAll(ctx, db, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
+	return queryAll(ctx, db, db.scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
 }
 
 // ActiveWebhooks returns the active subscriptions within the transaction.
 func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
-	return queryAll(ctx, tx, scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
+	return queryAll(ctx, tx, tx.db.scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
 }
 
 // DeleteWebhook deletes a subscription; its pending deliveries are cancelled
@@ -151,7 +163,7 @@ func scanDelivery(row rowScanner) (*WebhookDelivery, error) {
 func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhook, error) {
 	var d WebhookDelivery
 	var w Webhook
-	var payload, events string
+	var payload, events, secret string
 	var code, latency sql.NullInt64
 	var delivered sql.NullTime
 	err := db.QueryRow(ctx, `SELECT d.id, d.uid, d.subscription_id, d.event, d.payload, d.status, d.attempts,
@@ -160,15 +172,15 @@ func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhoo
 		FROM webhook_deliveries d JOIN webhook_subscriptions w ON w.id = d.subscription_id
 		WHERE d.id = ?`, id).Scan(&d.ID, &d.UID, &d.SubscriptionID, &d.Event, &payload, &d.Status, &d.Attempts,
 		&code, &latency, &d.LastError, &d.CreatedAt, &delivered,
-		&w.ID, &w.URL, &events, &w.Secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt)
+		&w.ID, &w.URL, &events, &secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt)
 	if err != nil {
 		return nil, nil, notFound(err, "webhook delivery", id)
 	}
 	d.Payload = []byte(payload)
 	d.LastStatusCode, d.LastLatencyMS, d.DeliveredAt = ptrInt(code), ptrInt(latency), ptrTime(delivered)
-	d.CreatedAt, w.CreatedAt = d.CreatedAt.UTC(), w.CreatedAt.UTC()
-	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
-		return nil, nil, fmt.Errorf("webhook %d events: %w", w.ID, err)
+	d.CreatedAt = d.CreatedAt.UTC()
+	if err := db.finishWebhook(&w, events, secret); err != nil {
+		return nil, nil, err
 	}
 	return &d, &w, nil
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -43,15 +44,28 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
-// Open opens and migrates the database at url and closes it after the test.
+// Open opens and migrates the database at url, with a fresh secret key
+// (Keys), and closes it after the test.
 func Open(t testing.TB, url string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
+	db.UseSecretKeys(Keys(t))
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// Keys returns a keyring with one fresh key, for a database a test opens
+// itself.
+func Keys(t testing.TB) *secret.Keyring {
+	t.Helper()
+	k, err := secret.ParseKeys(secret.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 // SQLiteURL returns the URL of a new SQLite file in the test's temp folder.
