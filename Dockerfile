@@ -4,8 +4,9 @@
 #   docker build -t fresco .
 #   docker run -p 8080:8080 -v fresco-data:/data fresco
 #
-# The database defaults to /data/fresco.db; set FRESCO_DB=postgres://… for
-# PostgreSQL. Create the first owner with
+# The database defaults to /data/fresco.db (its secret key is made beside it,
+# /data/fresco.db.key); set FRESCO_DB=postgres://… and FRESCO_SECRET_KEY_FILE
+# (a mounted secret from `fresco secrets new-key`) for PostgreSQL. Create the first owner with
 #   docker run -i -v fresco-data:/data fresco user create --email you@example.com --role owner --name You
 
 FROM golang:1.26-bookworm AS build

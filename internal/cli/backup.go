@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -30,5 +31,10 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "backed up to %s\n", *to)
+	if path, ok := store.SQLitePath(*db); ok {
+		if _, err := os.Stat(keyFilePath(path)); err == nil {
+			fmt.Fprintf(env.Stdout, "its secrets open only with %s: keep a copy of that file too, apart from the backup\n", keyFilePath(path))
+		}
+	}
 	return nil
 }
