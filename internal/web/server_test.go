@@ -26,6 +26,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.UseSecretKeys(storetest.Keys(t))
 	f := newFixture(t, db)
 	if res := f.do(request{method: "GET", path: "/healthz"}); res.Code != 200 || string(res.Body) != "ok\n" {
 		t.Errorf("healthz = %s", res)
