@@ -23,7 +23,7 @@ import (
 // them all again.
 func TestKilledBatchIsStoredOnceOnRetry(t *testing.T) {
 	t.Parallel()
-	bin := fresco(t)
+	bin := frescoBinary(t)
 	const size = 300
 	batch := purchaseBatch(size)
 	// When the server dies: as the request is written, at moments while it

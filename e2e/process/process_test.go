@@ -36,8 +36,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// fresco returns the path of the fresco binary, building it on first use.
-func fresco(t *testing.T) string {
+// frescoBinary returns the path of the fresco binary, building it on first use.
+func frescoBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "fresco-process-test")
