@@ -11,7 +11,9 @@ import (
 // ("account:ada@example.com", "address:192.0.2.7"), so that every replica
 // behind a load balancer sees the same count. How many failures are allowed
 // and how fast they are forgiven is internal/auth's business; the store keeps
-// the counters and makes each check-and-count atomic.
+// the counters and makes each check-and-count atomic. The public survey
+// form's submission limits (auth.SharedLimiter) keep their counters here too,
+// under keys of their own ("survey:192.0.2.7").
 
 // LoginFailures is the failed-login counter of one key.
 type LoginFailures struct {

@@ -30,7 +30,7 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	s.handle(mux, PlainRoute, "/api/", permPublic, s.handleAPINotFound)
 
 	// Public, rate-limited survey links and the widget (survey.go).
-	lim := newSurveyLimits(s.now)
+	lim := newSurveyLimits(s.db, s.now)
 	s.handle(mux, PlainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
 	s.handle(mux, PlainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net"
@@ -25,16 +26,32 @@ import (
 const maxSurveyForm = 64 << 10
 
 // surveyLimits bound the public pages per client address: 20 submissions
-// and 120 page views per 10 minutes.
+// and 120 page views per 10 minutes. Submissions are counted in the
+// database, so that several replicas together allow 20, not 20 each; page
+// views, which write nothing, are flood control per replica in memory.
 type surveyLimits struct {
-	submit, view *auth.Limiter
+	submit, view limiter
 }
 
-func newSurveyLimits(now func() time.Time) *surveyLimits {
+func newSurveyLimits(db *store.DB, now func() time.Time) *surveyLimits {
 	return &surveyLimits{
-		submit: auth.NewLimiter(20, 10*time.Minute, now),
-		view:   auth.NewLimiter(120, 10*time.Minute, now),
+		submit: auth.NewSharedLimiter(db, "survey:", 20, 10*time.Minute, now),
+		view:   memoryLimiter{auth.NewLimiter(120, 10*time.Minute, now)},
 	}
+}
+
+// limiter takes a token from a client's bucket (auth.SharedLimiter, or an
+// in-memory auth.Limiter through memoryLimiter).
+type limiter interface {
+	Take(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error)
+}
+
+// memoryLimiter is an in-memory auth.Limiter as a limiter.
+type memoryLimiter struct{ *auth.Limiter }
+
+func (m memoryLimiter) Take(_ context.Context, key string) (bool, time.Duration, error) {
+	ok, wait := m.Limiter.Take(key)
+	return ok, wait, nil
 }
 
 // surveyLinkPage is the survey behind a signed link.
@@ -91,13 +108,18 @@ func (s *Server) submitWidgetSurvey(w http.ResponseWriter, r *http.Request) {
 }
 
 // limited refuses a client over its allowance with 429 and Retry-After.
-func (s *Server) limited(l *auth.Limiter, h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) limited(l limiter, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			host = r.RemoteAddr
 		}
-		if ok, wait := l.Take(host); !ok {
+		ok, wait, err := l.Take(r.Context(), host)
+		if err != nil {
+			s.surveyError(w, r, err)
+			return
+		}
+		if !ok {
 			w.Header().Set("Retry-After", retryAfterSeconds(wait))
 			s.renderSurveyMessage(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a few minutes and try again.")
 			return
