@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fresco-cx/fresco/internal/secret"
 )
 
 var (
@@ -70,6 +72,9 @@ func createToken(t *testing.T, bin, db string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// secretKey seals the stored secrets of every database these tests create.
+var secretKey = secret.NewKey()
+
 // server is one `fresco serve` process.
 type server struct {
 	t    *testing.T
@@ -86,6 +91,8 @@ func startServer(t *testing.T, bin, name, db string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-format", "json",
 		"--webhook-private", "--log-level", "info")
+	// Every replica and restart of one database must share its secret key.
+	cmd.Env = append(os.Environ(), "FRESCO_SECRET_KEY="+secretKey)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
