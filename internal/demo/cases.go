@@ -93,7 +93,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		return nil
 	}
 
-	open := func(resp *store.Response, at time.Time, owner *fresco.Employee) (*store.Case, recovery.Actor, error) {
+	open := func(resp *store.Response, at time.Time, owner *fresco.Employee) (*fresco.Case, recovery.Actor, error) {
 		actor := employeeActor(owner)
 		clock = at
 		source := "detractor"

@@ -79,13 +79,13 @@ var System = Actor{Ref: "system", Name: "Fresco", Role: fresco.RoleOwner}
 // Notifier delivers a recorded notification (e-mail, SSE, chat). It is called
 // after the commit; a failure is logged and the record stays undelivered.
 type Notifier interface {
-	Notify(ctx context.Context, n store.CaseNotification) error
+	Notify(ctx context.Context, n fresco.CaseNotification) error
 }
 
 // NopNotifier delivers nothing: notifications stay in case_notifications.
 type NopNotifier struct{}
 
-func (NopNotifier) Notify(context.Context, store.CaseNotification) error { return nil }
+func (NopNotifier) Notify(context.Context, fresco.CaseNotification) error { return nil }
 
 // Options configure a Service. Only DB is required.
 type Options struct {
