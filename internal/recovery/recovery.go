@@ -3,7 +3,7 @@
 // story, gestures within authority limits, follow-through, root causes,
 // recurrence alerts and the cost of poor recovery.
 //
-// A case's story is an append-only log (store.CaseEvent). The SLA clocks are
+// A case's story is an append-only log (fresco.CaseEvent). The SLA clocks are
 // computed from that log by sla.Evaluate, so a changed policy recomputes them;
 // the case row caches status, owner and the next deadline for inbox queries
 // and is rewritten after every event. Everything that must happen later (SLA
