@@ -15,6 +15,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -36,8 +37,8 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sv := &store.Survey{Slug: "after-visit", Name: "How was your visit?", PostID: post.ID, Active: true, WidgetEnabled: true,
-		Questions: []store.Question{{Key: "nps", Type: "nps", Required: true}, {Key: "empathy", Type: "process_quality", Item: "empathy"},
+	sv := &fresco.Survey{Slug: "after-visit", Name: "How was your visit?", PostID: post.ID, Active: true, WidgetEnabled: true,
+		Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}, {Key: "empathy", Type: "process_quality", Item: "empathy"},
 			{Key: "heard", Type: "acquisition_source"}}}
 	if err := feedback.ValidateSurvey(sv); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -93,7 +94,7 @@ func TestBrowserClosedLoop(t *testing.T) {
 		t.Fatalf("after closing:\n%.800s", body)
 	}
 	closed, err := db.FollowUp(ctx, fu.ID)
-	if err != nil || closed.Status != store.FollowUpClosed || closed.ContactChannel != "phone" || !strings.Contains(closed.Outcome, "plumber") {
+	if err != nil || closed.Status != fresco.FollowUpClosed || closed.ContactChannel != "phone" || !strings.Contains(closed.Outcome, "plumber") {
 		t.Fatalf("stored follow-up %+v %v", closed, err)
 	}
 	if errs := jsErrors(); len(errs) > 0 {

@@ -177,7 +177,7 @@ func TestReplicasShareWorkAndLimits(t *testing.T) {
 	}
 	var deliveries, delivered int
 	if err := db.QueryRow(t.Context(), `SELECT COUNT(*), COUNT(*) FILTER (WHERE status = ?) FROM webhook_deliveries`,
-		store.DeliveryDelivered).Scan(&deliveries, &delivered); err != nil {
+		fresco.DeliveryDelivered).Scan(&deliveries, &delivered); err != nil {
 		t.Fatal(err)
 	}
 	if deliveries != len(expected) || delivered != deliveries {

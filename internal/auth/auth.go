@@ -291,7 +291,7 @@ func (a *Auth) ExpiredCookie(tls bool) *http.Cookie {
 
 // CreateAPIToken issues a new API token with the given name and role. The
 // returned token is the only copy: show it once.
-func (a *Auth) CreateAPIToken(ctx context.Context, name string, role fresco.Role) (string, *store.APIToken, error) {
+func (a *Auth) CreateAPIToken(ctx context.Context, name string, role fresco.Role) (string, *fresco.APIToken, error) {
 	name = strings.TrimSpace(name)
 	var v fresco.Validation
 	switch {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -140,7 +141,7 @@ func TestSecretsRotate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sv := &store.Survey{Slug: "after", Name: "After", PostID: post.ID, Active: true, Questions: []store.Question{{Key: "nps", Type: "nps"}}}
+			sv := &fresco.Survey{Slug: "after", Name: "After", PostID: post.ID, Active: true, Questions: []fresco.Question{{Key: "nps", Type: "nps"}}}
 			if err := a.DB.CreateSurvey(ctx, sv); err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/sla"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Service-recovery cases: a handful opened from complaint and detractor
@@ -64,7 +63,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 
 	// Candidates: complaints and detractors with a comment, tied to a
 	// customer's purchase, one case per customer.
-	var old, recent []*store.Response
+	var old, recent []*fresco.Response
 	for _, resp := range w.responses {
 		if resp.CustomerID == nil || resp.PurchaseID == nil || resp.LocationID == nil || resp.Comment == "" ||
 			managers[*resp.LocationID] == nil {
@@ -79,7 +78,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		}
 	}
 	seen := map[int64]bool{}
-	pick := func(from []*store.Response) *store.Response {
+	pick := func(from []*fresco.Response) *fresco.Response {
 		for range 50 {
 			if len(from) == 0 {
 				return nil
@@ -93,7 +92,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		return nil
 	}
 
-	open := func(resp *store.Response, at time.Time, owner *fresco.Employee) (*store.Case, recovery.Actor, error) {
+	open := func(resp *fresco.Response, at time.Time, owner *fresco.Employee) (*fresco.Case, recovery.Actor, error) {
 		actor := employeeActor(owner)
 		clock = at
 		source := "detractor"
@@ -151,7 +150,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 
 	// Live cases, newest last.
-	live := []*store.Response{pick(recent), pick(recent), pick(recent), pick(recent)}
+	live := []*fresco.Response{pick(recent), pick(recent), pick(recent), pick(recent)}
 	var liveIDs []int64
 	for i, resp := range live {
 		if resp == nil {

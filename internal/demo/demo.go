@@ -143,7 +143,7 @@ type world struct {
 	bySKU     map[string]*fresco.Product
 	people    []*person          // customers, in order of acquisition (= id order)
 	purchases []*fresco.Purchase // stored purchases in time order, ids set
-	responses []*store.Response  // stored feedback responses in order of responded_at
+	responses []*fresco.Response // stored feedback responses in order of responded_at
 }
 
 func newWorld(db *store.DB, opts Options) *world {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -125,10 +125,10 @@ func TestFeedbackAndCases(t *testing.T) {
 	if cases != sum.Cases || cases < 8 || cases > 15 {
 		t.Errorf("%d cases (summary %d), want 8–15", cases, sum.Cases)
 	}
-	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ? AND root_cause_source <> ''`, store.CaseClosed); got < 5 {
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ? AND root_cause_source <> ''`, fresco.CaseClosed); got < 5 {
 		t.Errorf("%d closed cases with root causes", got)
 	}
-	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ?`, store.CaseOpen); got < 2 {
+	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ?`, fresco.CaseOpen); got < 2 {
 		t.Errorf("%d open cases", got)
 	}
 	if got := count(t, db, `SELECT COUNT(*) FROM gestures`); got == 0 {
@@ -142,7 +142,7 @@ func TestFeedbackAndCases(t *testing.T) {
 		t.Errorf("%d cases opened after the end", got)
 	}
 	if got := count(t, db, `SELECT COUNT(*) FROM recovery_cases WHERE status = ? AND sla_status = 'warning'
-		AND sla_deadline BETWEEN ? AND ?`, store.CaseOpen, testEnd, testEnd.Add(2*time.Hour)); got != 1 {
+		AND sla_deadline BETWEEN ? AND ?`, fresco.CaseOpen, testEnd, testEnd.Add(2*time.Hour)); got != 1 {
 		t.Errorf("%d open cases about to breach, want 1", got)
 	}
 }

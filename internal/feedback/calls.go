@@ -48,7 +48,7 @@ func (s *Service) SweepCallTasks(ctx context.Context) (SweepResult, error) {
 			return res, err
 		}
 		for _, p := range batch {
-			t := &store.CallTask{PurchaseID: p.PurchaseID, CustomerID: p.CustomerID, EmployeeID: p.EmployeeID, TeamID: p.TeamID,
+			t := &fresco.CallTask{PurchaseID: p.PurchaseID, CustomerID: p.CustomerID, EmployeeID: p.EmployeeID, TeamID: p.TeamID,
 				LocationID: p.LocationID, DueAt: p.PurchasedAt.Add(s.opts.CallDelay)}
 			err := s.db.InTx(ctx, func(tx *store.Tx) error {
 				t.Status, t.Outcome = CallOpen, ""
@@ -115,7 +115,7 @@ type CallOutcome struct {
 // CompleteCallTask records a call's outcome; answers given on a completed
 // call are stored as a response on the follow_up_call post, attributed to
 // the purchase, in the same transaction.
-func (s *Service) CompleteCallTask(ctx context.Context, id int64, out CallOutcome) (*store.CallTask, error) {
+func (s *Service) CompleteCallTask(ctx context.Context, id int64, out CallOutcome) (*fresco.CallTask, error) {
 	var v fresco.Validation
 	if !slices.Contains([]string{CallDone, CallNoAnswer, CallDeclined}, out.Status) {
 		v.Add("status", "must be done, no_answer or declined (got %q)", out.Status)
@@ -150,7 +150,7 @@ func (s *Service) CompleteCallTask(ctx context.Context, id int64, out CallOutcom
 	in := &Input{ListeningPost: PostFollowUpCall, CustomerID: &task.CustomerID, PurchaseID: &task.PurchaseID,
 		EmployeeID: task.EmployeeID, LocationID: task.LocationID, Answers: out.Answers, Comment: out.Comment,
 		Source: "call", Actor: out.Actor}
-	_, err = s.record(ctx, in, callSurvey, func(tx *store.Tx, r *store.Response) error {
+	_, err = s.record(ctx, in, callSurvey, func(tx *store.Tx, r *fresco.Response) error {
 		return tx.CompleteCallTask(ctx, id, CallDone, out.Outcome, &r.ID, out.Actor, at)
 	})
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/text"
 )
 
@@ -97,9 +96,9 @@ func (s *Service) storeTaxonomy(ctx context.Context, t text.Taxonomy) error {
 	if err := t.Validate(); err != nil {
 		return fresco.Errorf(fresco.EINVALID, "%s", err.Error())
 	}
-	list := make([]store.FeedbackCategory, len(t))
+	list := make([]fresco.FeedbackCategory, len(t))
 	for i, c := range t {
-		list[i] = store.FeedbackCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords, Active: true}
+		list[i] = fresco.FeedbackCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords, Active: true}
 	}
 	return s.db.ReplaceFeedbackCategories(ctx, list)
 }

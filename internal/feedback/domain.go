@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Listening-post slugs seeded by the migration.
@@ -122,7 +121,7 @@ func checkID(v *fresco.Validation, field string, id *int64) {
 }
 
 // scaleOf returns the score range of a question type, and whether it is scored.
-func scaleOf(typ string, q *store.Question) (lo, hi int, scored bool) {
+func scaleOf(typ string, q *fresco.Question) (lo, hi int, scored bool) {
 	switch typ {
 	case TypeNPS:
 		return 0, 10, true
@@ -143,19 +142,19 @@ func scaleOf(typ string, q *store.Question) (lo, hi int, scored bool) {
 
 // validateAnswers checks answers, against the survey's questions when there
 // is a survey, and converts them for storage.
-func validateAnswers(v *fresco.Validation, in []AnswerInput, survey *store.Survey) []store.Answer {
+func validateAnswers(v *fresco.Validation, in []AnswerInput, survey *fresco.Survey) []fresco.Answer {
 	if len(in) > MaxAnswers {
 		v.Add("answers", "at most %d answers per response", MaxAnswers)
 		return nil
 	}
-	var questions map[string]*store.Question
+	var questions map[string]*fresco.Question
 	if survey != nil {
-		questions = map[string]*store.Question{}
+		questions = map[string]*fresco.Question{}
 		for i := range survey.Questions {
 			questions[survey.Questions[i].Key] = &survey.Questions[i]
 		}
 	}
-	out := make([]store.Answer, 0, len(in))
+	out := make([]fresco.Answer, 0, len(in))
 	seen := map[string]bool{}
 	seenType := map[string]bool{} // types of answers given without a question key
 	for i, a := range in {
@@ -163,7 +162,7 @@ func validateAnswers(v *fresco.Validation, in []AnswerInput, survey *store.Surve
 			seenType[a.Type] = true
 		}
 		field := "answers[" + strconv.Itoa(i) + "]"
-		var q *store.Question
+		var q *fresco.Question
 		if a.Question != "" {
 			v.Text(field+".question", a.Question, false, maxSlugLen)
 			if questions != nil {
@@ -192,7 +191,7 @@ func validateAnswers(v *fresco.Validation, in []AnswerInput, survey *store.Surve
 			v.Add(field+".type", "question %q is of type %s, not %s", q.Key, q.Type, a.Type)
 			continue
 		}
-		ans := store.Answer{Question: a.Question, Type: a.Type, Item: a.Item}
+		ans := fresco.Answer{Question: a.Question, Type: a.Type, Item: a.Item}
 		switch a.Type {
 		case TypeProcessQuality:
 			if !slices.Contains(ProcessQualityItems, a.Item) {
@@ -305,7 +304,7 @@ func validateInput(in *Input) *fresco.Validation {
 
 // ValidateSurvey checks a survey's fields and questions and fills in
 // defaults (question keys, acquisition choices).
-func ValidateSurvey(s *store.Survey) error {
+func ValidateSurvey(s *fresco.Survey) error {
 	var v fresco.Validation
 	if !slugOK(s.Slug) {
 		v.Add("slug", "must be 1 to %d lower-case letters, digits, hyphens or underscores", maxSlugLen)
@@ -392,7 +391,7 @@ func slugOK(s string) bool {
 	return true
 }
 
-func defaultQuestionText(q *store.Question) string {
+func defaultQuestionText(q *fresco.Question) string {
 	switch q.Type {
 	case TypeNPS:
 		return "How likely are you to recommend us to a friend or colleague?"
@@ -425,7 +424,7 @@ func defaultQuestionText(q *store.Question) string {
 
 // CallScript is the short script of a follow-up satisfaction call: a few
 // questions about the purchase and no sales offer.
-var CallScript = []store.Question{
+var CallScript = []fresco.Question{
 	{Key: "csat", Type: TypeCSAT, Text: "How satisfied are you with your recent purchase and the service you received? (1–5)", Required: true},
 	{Key: "expectations", Type: TypeSingleChoice, Text: "Did everything work out as you expected?", Choices: []string{"Yes", "Partly", "No"}},
 	{Key: "nps", Type: TypeNPS, Text: "How likely are you to recommend us to a friend or colleague? (0–10)"},
@@ -437,4 +436,4 @@ const CallScriptNote = "This is a thank-you and satisfaction call, not a sales c
 	"If something went wrong, apologise, note it in the comment and say who will follow up."
 
 // callSurvey is CallScript as a survey, for validating call answers.
-var callSurvey = &store.Survey{Slug: "follow-up-call", Questions: CallScript}
+var callSurvey = &fresco.Survey{Slug: "follow-up-call", Questions: CallScript}

@@ -187,8 +187,8 @@ func TestResponseLocation(t *testing.T) {
 
 		// A survey link for an employee, without a purchase.
 		post, _ := db.ListeningPostBySlug(ctx, "survey")
-		s := &store.Survey{Slug: "desk", Name: "At the desk", PostID: post.ID, Active: true,
-			Questions: []store.Question{{Key: "nps", Type: "nps", Required: true}}}
+		s := &fresco.Survey{Slug: "desk", Name: "At the desk", PostID: post.ID, Active: true,
+			Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}
 		must(t, db.CreateSurvey(ctx, s))
 		inv, err := w.svc.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: s.ID, EmployeeID: &cal.ID})
 		must(t, err)
@@ -332,7 +332,7 @@ func TestSurveyLinks(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		post, _ := db.ListeningPostBySlug(ctx, "survey")
-		s := &store.Survey{Slug: "after-stay", Name: "After your stay", PostID: post.ID, Active: true, Questions: []store.Question{
+		s := &fresco.Survey{Slug: "after-stay", Name: "After your stay", PostID: post.ID, Active: true, Questions: []fresco.Question{
 			{Key: "nps", Type: "nps", Required: true}, {Key: "heard", Type: "acquisition_source"},
 			{Key: "room", Type: "single_choice", Choices: []string{"Sea view", "Garden"}}}}
 		must(t, feedback.ValidateSurvey(s))
@@ -415,7 +415,7 @@ func TestSurveyLinkConcurrentSubmissions(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		post, _ := db.ListeningPostBySlug(ctx, "survey")
-		s := &store.Survey{Slug: "quick", Name: "Quick", PostID: post.ID, Active: true, Questions: []store.Question{{Key: "nps", Type: "nps"}}}
+		s := &fresco.Survey{Slug: "quick", Name: "Quick", PostID: post.ID, Active: true, Questions: []fresco.Question{{Key: "nps", Type: "nps"}}}
 		must(t, feedback.ValidateSurvey(s))
 		must(t, db.CreateSurvey(ctx, s))
 		inv, err := w.svc.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: s.ID})

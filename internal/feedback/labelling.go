@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/text"
@@ -22,7 +23,7 @@ const queueCandidates = 300
 
 // QueuedComment is an uncategorised comment the model is unsure about.
 type QueuedComment struct {
-	Response    *store.Response   `json:"-"`
+	Response    *fresco.Response  `json:"-"`
 	ResponseID  int64             `json:"response_id"`
 	Comment     string            `json:"comment"`
 	Uncertainty float64           `json:"uncertainty"`
@@ -58,9 +59,9 @@ func (s *Service) LabellingQueue(ctx context.Context, n int) ([]QueuedComment, e
 // distinctComments keeps the first of comments with the same words:
 // labelling a copy teaches the model nothing more, so copies would only
 // crowd the queue.
-func distinctComments(list []*store.Response) []*store.Response {
+func distinctComments(list []*fresco.Response) []*fresco.Response {
 	seen := map[string]bool{}
-	return slices.DeleteFunc(list, func(r *store.Response) bool {
+	return slices.DeleteFunc(list, func(r *fresco.Response) bool {
 		key := strings.Join(strings.Fields(strings.ToLower(r.Comment)), " ")
 		dup := seen[key]
 		seen[key] = true
@@ -128,7 +129,7 @@ const maxAspectScan = 1000
 
 // ListComments lists the responses matching f, only the negative comments
 // about aspect when one is given.
-func (s *Service) ListComments(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*store.Response, string, error) {
+func (s *Service) ListComments(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*fresco.Response, string, error) {
 	if aspect != "" {
 		return s.CommentsWithAspect(ctx, f, aspect)
 	}
@@ -139,10 +140,10 @@ func (s *Service) ListComments(ctx context.Context, f store.ResponseFilter, aspe
 // reading pages of f until at least f.Limit match or maxAspectScan
 // comments have been read. The cursor continues after the last comment
 // read, so every comment is looked at once across pages.
-func (s *Service) CommentsWithAspect(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*store.Response, string, error) {
+func (s *Service) CommentsWithAspect(ctx context.Context, f store.ResponseFilter, aspect text.Aspect) ([]*fresco.Response, string, error) {
 	want := f.Limit
 	f.WithComment = true
-	var out []*store.Response
+	var out []*fresco.Response
 	for scanned := 0; ; {
 		page, next, err := s.db.ListResponses(ctx, f)
 		if err != nil {

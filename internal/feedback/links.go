@@ -105,7 +105,7 @@ type InvitationInput struct {
 
 // Invitation is a created link.
 type Invitation struct {
-	*store.Invitation
+	*fresco.Invitation
 	Token string
 	Path  string // /s/{token}
 }
@@ -183,7 +183,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*In
 		in.Channel = "link"
 	}
 	now := s.now()
-	inv := &store.Invitation{SurveyID: survey.ID, CustomerID: in.CustomerID, PurchaseID: in.PurchaseID,
+	inv := &fresco.Invitation{SurveyID: survey.ID, CustomerID: in.CustomerID, PurchaseID: in.PurchaseID,
 		EmployeeID: in.EmployeeID, LocationID: in.LocationID, Channel: in.Channel, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if inv.PurchaseID != nil {
@@ -222,7 +222,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*In
 // OpenLink checks a survey link and returns its invitation and survey. A
 // forged link is ErrLinkInvalid, an expired one ErrLinkExpired and a used
 // one ErrLinkUsed.
-func (s *Service) OpenLink(ctx context.Context, token string) (*store.Invitation, *store.Survey, error) {
+func (s *Service) OpenLink(ctx context.Context, token string) (*fresco.Invitation, *fresco.Survey, error) {
 	key, err := s.linkKey(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -257,7 +257,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*store.Invitation
 // SubmitLink records the answers given through a survey link and marks the
 // link used, in one transaction: of two concurrent submissions exactly one
 // is stored.
-func (s *Service) SubmitLink(ctx context.Context, token string, answers []AnswerInput, comment string) (*store.Response, error) {
+func (s *Service) SubmitLink(ctx context.Context, token string, answers []AnswerInput, comment string) (*fresco.Response, error) {
 	inv, survey, err := s.OpenLink(ctx, token)
 	if err != nil {
 		return nil, err
@@ -267,7 +267,7 @@ func (s *Service) SubmitLink(ctx context.Context, token string, answers []Answer
 		EmployeeID: inv.EmployeeID, LocationID: inv.LocationID, Answers: answers, Comment: comment,
 		Source: "link", Actor: "customer", invitationID: &inv.ID,
 	}
-	return s.record(ctx, in, survey, func(tx *store.Tx, r *store.Response) error {
+	return s.record(ctx, in, survey, func(tx *store.Tx, r *fresco.Response) error {
 		ok, err := tx.UseInvitation(ctx, inv.ID, r.ID, r.RespondedAt)
 		if err != nil {
 			return err
@@ -281,7 +281,7 @@ func (s *Service) SubmitLink(ctx context.Context, token string, answers []Answer
 
 // SubmitWidget records an anonymous answer from the embeddable widget of a
 // widget-enabled survey.
-func (s *Service) SubmitWidget(ctx context.Context, surveySlug string, answers []AnswerInput, comment string) (*store.Response, error) {
+func (s *Service) SubmitWidget(ctx context.Context, surveySlug string, answers []AnswerInput, comment string) (*fresco.Response, error) {
 	survey, err := s.WidgetSurvey(ctx, surveySlug)
 	if err != nil {
 		return nil, err
@@ -291,7 +291,7 @@ func (s *Service) SubmitWidget(ctx context.Context, surveySlug string, answers [
 }
 
 // WidgetSurvey returns an active, widget-enabled survey by slug.
-func (s *Service) WidgetSurvey(ctx context.Context, slug string) (*store.Survey, error) {
+func (s *Service) WidgetSurvey(ctx context.Context, slug string) (*fresco.Survey, error) {
 	survey, err := s.db.SurveyBySlug(ctx, slug)
 	if err != nil {
 		return nil, err

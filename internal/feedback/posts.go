@@ -7,13 +7,12 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // PostStats is what one listening post heard in a period and how its
 // feedback is used.
 type PostStats struct {
-	Post      *store.ListeningPost
+	Post      *fresco.ListeningPost
 	Responses int
 	Asked     int // invitations sent and calls due; 0 for unsolicited posts
 	Answered  int
@@ -23,7 +22,7 @@ type PostStats struct {
 	// responses tied to a purchase; nil when there are none.
 	MedianDelay  *time.Duration
 	WithPurchase int
-	Uses         []*store.FeedbackUse // the newest entries of the "used for" trail
+	Uses         []*fresco.FeedbackUse // the newest entries of the "used for" trail
 }
 
 // PostStats reports every listening post for responses in [from, to).
@@ -73,7 +72,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // AddUse records how feedback from a post was used (the "used for" trail).
-func (s *Service) AddUse(ctx context.Context, postSlug, note string, responseID *int64, actor string) (*store.FeedbackUse, error) {
+func (s *Service) AddUse(ctx context.Context, postSlug, note string, responseID *int64, actor string) (*fresco.FeedbackUse, error) {
 	var v fresco.Validation
 	if len(note) == 0 {
 		v.Add("note", "is required")
@@ -100,7 +99,7 @@ func (s *Service) AddUse(ctx context.Context, postSlug, note string, responseID 
 			return nil, v.Err()
 		}
 	}
-	u := &store.FeedbackUse{PostID: p.ID, ResponseID: responseID, Note: note, Actor: actor}
+	u := &fresco.FeedbackUse{PostID: p.ID, ResponseID: responseID, Note: note, Actor: actor}
 	return u, s.db.AddFeedbackUse(ctx, u)
 }
 

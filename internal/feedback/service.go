@@ -50,7 +50,7 @@ type Flags struct {
 func (f Flags) Any() bool { return f.Detractor || f.CSATLow || f.Complaint || f.NegativeComment }
 
 // FlagsOf computes a response's flags.
-func FlagsOf(r *store.Response) Flags {
+func FlagsOf(r *fresco.Response) Flags {
 	return Flags{
 		Detractor:       r.NPS != nil && *r.NPS <= 6,
 		CSATLow:         r.CSAT != nil && *r.CSAT <= 2,
@@ -137,14 +137,14 @@ func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Micr
 // Record validates and stores a response with its sentiment and suggested
 // categories, and enqueues the JobResponseRecorded job in the same
 // transaction.
-func (s *Service) Record(ctx context.Context, in *Input) (*store.Response, error) {
+func (s *Service) Record(ctx context.Context, in *Input) (*fresco.Response, error) {
 	return s.record(ctx, in, nil, nil)
 }
 
 // record is Record with an optional survey (for validating answers against
 // its questions) and a function run inside the transaction after the
 // response is stored (marking a link used, closing a call task).
-func (s *Service) record(ctx context.Context, in *Input, survey *store.Survey, inTx func(tx *store.Tx, r *store.Response) error) (*store.Response, error) {
+func (s *Service) record(ctx context.Context, in *Input, survey *fresco.Survey, inTx func(tx *store.Tx, r *fresco.Response) error) (*fresco.Response, error) {
 	v := validateInput(in)
 	if survey == nil && in.SurveyID != nil {
 		sv, err := s.db.Survey(ctx, *in.SurveyID)
@@ -168,7 +168,7 @@ func (s *Service) record(ctx context.Context, in *Input, survey *store.Survey, i
 	if postSlug == "" {
 		postSlug = PostSurvey
 	}
-	var post *store.ListeningPost
+	var post *fresco.ListeningPost
 	if v.Err() == nil {
 		p, err := s.db.ListeningPostBySlug(ctx, postSlug)
 		switch {
@@ -186,7 +186,7 @@ func (s *Service) record(ctx context.Context, in *Input, survey *store.Survey, i
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	r := &store.Response{
+	r := &fresco.Response{
 		ExternalID: in.ExternalID, PostID: post.ID, PostSlug: post.Slug, SurveyID: in.SurveyID,
 		CustomerID: in.CustomerID, PurchaseID: in.PurchaseID, EmployeeID: in.EmployeeID, LocationID: in.LocationID,
 		Segment: strings.TrimSpace(in.Segment), Source: in.Source, RespondedAt: in.RespondedAt,
@@ -255,7 +255,7 @@ func (s *Service) record(ctx context.Context, in *Input, survey *store.Survey, i
 	return r, nil
 }
 
-func recordedPayload(r *store.Response) ResponseRecorded {
+func recordedPayload(r *fresco.Response) ResponseRecorded {
 	return ResponseRecorded{
 		ResponseID: r.ID, ListeningPost: r.PostSlug, CustomerID: r.CustomerID, PurchaseID: r.PurchaseID,
 		EmployeeID: r.EmployeeID, LocationID: r.LocationID, NPS: r.NPS, CSAT: r.CSAT, CES: r.CES,
@@ -266,7 +266,7 @@ func recordedPayload(r *store.Response) ResponseRecorded {
 // attribute fills in what the purchase and the employee say about the
 // response (customer, serving employee, location, purchase time) and its
 // segment, and refuses contradictions.
-func (s *Service) attribute(ctx context.Context, tx *store.Tx, r *store.Response) error {
+func (s *Service) attribute(ctx context.Context, tx *store.Tx, r *fresco.Response) error {
 	var v fresco.Validation
 	if r.PurchaseID != nil {
 		a, err := tx.PurchaseAttribution(ctx, *r.PurchaseID)
@@ -329,7 +329,7 @@ func (s *Service) attribute(ctx context.Context, tx *store.Tx, r *store.Response
 
 // analyseText scores the sentiment of the comment (and any free-text
 // answers) and suggests categories for it.
-func (s *Service) analyseText(ctx context.Context, r *store.Response) {
+func (s *Service) analyseText(ctx context.Context, r *fresco.Response) {
 	parts := []string{}
 	if r.Comment != "" {
 		parts = append(parts, r.Comment)

@@ -4,13 +4,14 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // CreateSurvey validates and stores a new survey and records who created it,
 // in one transaction: the UI and the API create surveys through here, so
 // both leave the same audit record.
-func (s *Service) CreateSurvey(ctx context.Context, sv *store.Survey, actor string) error {
+func (s *Service) CreateSurvey(ctx context.Context, sv *fresco.Survey, actor string) error {
 	if err := ValidateSurvey(sv); err != nil {
 		return err
 	}

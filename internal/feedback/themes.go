@@ -94,7 +94,7 @@ func (s *Service) Themes(ctx context.Context) (ThemeReport, error) {
 	return rep, nil
 }
 
-func emergingTheme(t text.Theme, recent []*store.Response, split time.Time, rep ThemeReport) EmergingTheme {
+func emergingTheme(t text.Theme, recent []*fresco.Response, split time.Time, rep ThemeReport) EmergingTheme {
 	e := EmergingTheme{Label: t.Label, Terms: t.Terms, Count: len(t.Members), Slug: slugOf(t.Label)}
 	for _, i := range t.Members {
 		if recent[i].RespondedAt.Before(split) {
@@ -112,10 +112,10 @@ func emergingTheme(t text.Theme, recent []*store.Response, split time.Time, rep 
 
 // uncategorisedSince reads the comments staff have not categorised in
 // [from, to), newest first, at most maxThemeComments.
-func (s *Service) uncategorisedSince(ctx context.Context, from, to time.Time) ([]*store.Response, error) {
+func (s *Service) uncategorisedSince(ctx context.Context, from, to time.Time) ([]*fresco.Response, error) {
 	unlabelled := false
 	f := store.ResponseFilter{From: from, To: to, Labelled: &unlabelled, WithComment: true, Limit: 1000}
-	var out []*store.Response
+	var out []*fresco.Response
 	for len(out) < maxThemeComments {
 		page, next, err := s.db.ListResponses(ctx, f)
 		if err != nil {
@@ -162,7 +162,7 @@ func (s *Service) AddCategory(ctx context.Context, c NewCategory, actor string) 
 		return cat, err
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.AddFeedbackCategory(ctx, store.FeedbackCategory{Slug: cat.Slug, Name: cat.Name,
+		if err := tx.AddFeedbackCategory(ctx, fresco.FeedbackCategory{Slug: cat.Slug, Name: cat.Name,
 			Description: cat.Description, Keywords: cat.Keywords}); err != nil {
 			return err
 		}

@@ -5,17 +5,16 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 func TestMayClose(t *testing.T) {
 	t.Parallel()
-	owned := &store.FollowUp{OwnerID: ptr(int64(7))}
-	unowned := &store.FollowUp{}
+	owned := &fresco.FollowUp{OwnerID: ptr(int64(7))}
+	unowned := &fresco.FollowUp{}
 	for _, tc := range []struct {
 		role     fresco.Role
 		employee int64
-		f        *store.FollowUp
+		f        *fresco.FollowUp
 		want     bool
 	}{
 		{fresco.RoleAgent, 7, owned, true},

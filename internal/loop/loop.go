@@ -116,7 +116,7 @@ func (l *Loop) Register(q *jobs.Queue) {
 // HandleResponse relays a bad answer and opens its follow-up, all in one
 // transaction; it returns the follow-up (nil when the answer was not bad).
 // Running it twice for one response does nothing the second time.
-func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) (*store.FollowUp, error) {
+func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) (*fresco.FollowUp, error) {
 	var reasons []string
 	var events []string
 	if p.Detractor {
@@ -131,7 +131,7 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 	if len(reasons) == 0 {
 		return nil, nil
 	}
-	var fu *store.FollowUp
+	var fu *fresco.FollowUp
 	var deliveries []*notify.Result
 	err := l.db.InTx(ctx, func(tx *store.Tx) error {
 		deliveries = deliveries[:0]
@@ -162,7 +162,7 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 		if owner == nil {
 			owner = manager
 		}
-		f := &store.FollowUp{ResponseID: r.ID, CustomerID: r.CustomerID, LocationID: r.LocationID, OwnerID: owner,
+		f := &fresco.FollowUp{ResponseID: r.ID, CustomerID: r.CustomerID, LocationID: r.LocationID, OwnerID: owner,
 			ManagerID: manager, Reasons: reasons, DueAt: l.opts.Now().Add(l.opts.FollowUpDue)}
 		created, err := tx.CreateFollowUp(ctx, f)
 		if err != nil || !created {
@@ -231,7 +231,7 @@ func headline(reasons []string) string {
 	}
 }
 
-func alertBody(r *store.LoopResponse, f *store.FollowUp) string {
+func alertBody(r *store.LoopResponse, f *fresco.FollowUp) string {
 	var b strings.Builder
 	name := r.CustomerName
 	if name == "" {
@@ -258,7 +258,7 @@ func alertBody(r *store.LoopResponse, f *store.FollowUp) string {
 	return b.String()
 }
 
-func alertData(r *store.LoopResponse, f *store.FollowUp) map[string]any {
+func alertData(r *store.LoopResponse, f *fresco.FollowUp) map[string]any {
 	return map[string]any{
 		"response_id":    r.ID,
 		"listening_post": r.PostSlug,
@@ -275,7 +275,7 @@ func alertData(r *store.LoopResponse, f *store.FollowUp) map[string]any {
 	}
 }
 
-func followUpData(f *store.FollowUp) map[string]any {
+func followUpData(f *fresco.FollowUp) map[string]any {
 	d := map[string]any{
 		"id":          f.ID,
 		"response_id": f.ResponseID,
@@ -286,7 +286,7 @@ func followUpData(f *store.FollowUp) map[string]any {
 		"due_at":      f.DueAt,
 		"status":      f.Status,
 	}
-	if f.Status == store.FollowUpClosed {
+	if f.Status == fresco.FollowUpClosed {
 		d["contact_at"] = f.ContactAt
 		d["contact_channel"] = f.ContactChannel
 		d["outcome"] = f.Outcome
@@ -310,15 +310,15 @@ type CloseInput struct {
 // MayClose reports whether a closer of role, who is employee employeeID (0
 // for an API token), may close f: an agent closes only their own
 // follow-ups, so that nobody's customer is answered twice or by a stranger.
-func MayClose(role fresco.Role, employeeID int64, f *store.FollowUp) bool {
+func MayClose(role fresco.Role, employeeID int64, f *fresco.FollowUp) bool {
 	return role != fresco.RoleAgent || employeeID == 0 || (f.OwnerID != nil && *f.OwnerID == employeeID)
 }
 
 // CloseFollowUp records the contact and closes the follow-up, with its audit
 // record. Both the channel and the outcome are required; an agent may close
 // only their own follow-ups (MayClose).
-func (l *Loop) CloseFollowUp(ctx context.Context, id int64, in CloseInput) (*store.FollowUp, error) {
-	var f *store.FollowUp
+func (l *Loop) CloseFollowUp(ctx context.Context, id int64, in CloseInput) (*fresco.FollowUp, error) {
+	var f *fresco.FollowUp
 	err := l.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if f, err = tx.FollowUp(ctx, id); err != nil {

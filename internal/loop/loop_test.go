@@ -168,9 +168,9 @@ func TestDetractorOpensFollowUpAndNotifies(t *testing.T) {
 		w := newWorld(t, db, loop.Options{FollowUpDue: 24 * time.Hour})
 		resp := w.respond(w.customer, &w.agent, "survey", ptr(3), ptr(2), time.Now(), true)
 
-		var fu *store.FollowUp
+		var fu *fresco.FollowUp
 		waitFor(t, "follow-up", func() bool {
-			list, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Status: store.FollowUpOpen})
+			list, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Status: fresco.FollowUpOpen})
 			if err == nil && len(list) == 1 {
 				fu = list[0]
 			}
@@ -265,7 +265,7 @@ func TestCloseFollowUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if closed.Status != store.FollowUpClosed || !closed.ContactAt.Equal(at) || closed.ContactChannel != "phone" ||
+		if closed.Status != fresco.FollowUpClosed || !closed.ContactAt.Equal(at) || closed.ContactChannel != "phone" ||
 			closed.ClosedBy != "employee:2" || closed.ClosedAt == nil {
 			t.Errorf("closed %+v", closed)
 		}
@@ -465,7 +465,7 @@ func TestInlineDeliveryFallsBackToJob(t *testing.T) {
 		}
 		waitFor(t, "delivered by the job", func() bool {
 			l, err := db.ListDeliveries(ctx, hook.ID, 0, 10)
-			return err == nil && len(l) == 1 && l[0].Status == store.DeliveryDelivered
+			return err == nil && len(l) == 1 && l[0].Status == fresco.DeliveryDelivered
 		})
 		list, _ := db.ListDeliveries(ctx, hook.ID, 0, 10)
 		if d := list[0]; d.Attempts != 2 || len(d.AttemptLog) != 2 || *d.AttemptLog[0].StatusCode != http.StatusBadGateway {

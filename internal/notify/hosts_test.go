@@ -103,7 +103,7 @@ func TestRefusePrivateHostsAtDelivery(t *testing.T) {
 		ctx := context.Background()
 		ln := notify.ListenCounting(t)
 		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-		var hooks []*store.Webhook
+		var hooks []*fresco.Webhook
 		for _, host := range internalHosts {
 			h, err := notify.New(db, notify.Options{}).CreateWebhook(ctx, notify.WebhookInput{
 				URL: "http://" + host + ":" + port + "/hook", Events: []string{"*"}})
@@ -120,7 +120,7 @@ func TestRefusePrivateHostsAtDelivery(t *testing.T) {
 		for _, h := range hooks {
 			waitFor(t, "delivery to "+h.URL+" failed", func() bool {
 				l, err := db.ListDeliveries(ctx, h.ID, 0, 10)
-				return err == nil && len(l) == 1 && l[0].Status == store.DeliveryFailed
+				return err == nil && len(l) == 1 && l[0].Status == fresco.DeliveryFailed
 			})
 			l, _ := db.ListDeliveries(ctx, h.ID, 0, 10)
 			if l[0].Attempts != 1 || !strings.Contains(l[0].AttemptLog[0].Error, "--webhook-private") {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -24,7 +25,7 @@ type Event struct {
 	CreatedAt  time.Time       `json:"created_at"`
 }
 
-func eventOf(n *store.Notification) Event {
+func eventOf(n *fresco.Notification) Event {
 	e := Event{ID: n.ID, Event: n.Event, Subject: n.Subject, Body: n.Body, Link: n.Link, Data: n.Data, CreatedAt: n.CreatedAt}
 	if n.EmployeeID != nil {
 		e.EmployeeID = *n.EmployeeID

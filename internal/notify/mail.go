@@ -16,7 +16,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // SMTPConfig says how to send e-mail. Without Addr and From, e-mails are
@@ -54,21 +53,21 @@ func (n *Notifier) handleEmail(ctx context.Context, job *jobs.Running) error {
 		}
 		return err
 	}
-	if m.Status != store.EmailQueued {
+	if m.Status != fresco.EmailQueued {
 		return nil
 	}
 	if !n.opts.SMTP.Configured() {
-		n.metrics.emails.WithLabelValues(store.EmailSkipped).Inc()
-		return n.db.RecordEmailAttempt(ctx, m.ID, store.EmailSkipped, "SMTP is not configured (--smtp-addr, --smtp-from)")
+		n.metrics.emails.WithLabelValues(fresco.EmailSkipped).Inc()
+		return n.db.RecordEmailAttempt(ctx, m.ID, fresco.EmailSkipped, "SMTP is not configured (--smtp-addr, --smtp-from)")
 	}
 	sendErr := SendMail(ctx, n.opts.SMTP, m.To, m.Subject, m.Body)
 	if sendErr == nil {
-		n.metrics.emails.WithLabelValues(store.EmailSent).Inc()
-		return n.db.RecordEmailAttempt(ctx, m.ID, store.EmailSent, "")
+		n.metrics.emails.WithLabelValues(fresco.EmailSent).Inc()
+		return n.db.RecordEmailAttempt(ctx, m.ID, fresco.EmailSent, "")
 	}
-	status := store.EmailQueued
+	status := fresco.EmailQueued
 	if job.LastAttempt() {
-		status = store.EmailFailed
+		status = fresco.EmailFailed
 	}
 	n.metrics.emails.WithLabelValues(emailOutcome(status, true)).Inc()
 	if err := n.db.RecordEmailAttempt(context.WithoutCancel(ctx), m.ID, status, sendErr.Error()); err != nil {

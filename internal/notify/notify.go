@@ -149,7 +149,7 @@ type Notifier struct {
 	inline chan struct{} // DeliverNow's slots
 
 	hooksMu   sync.Mutex
-	hooks     []*store.Webhook
+	hooks     []*fresco.Webhook
 	hooksRead time.Time
 }
 
@@ -164,7 +164,7 @@ const hooksTTL = time.Second
 // the notifier's queries. A refresh reads through tx: the caller already
 // holds a connection, and asking the pool for a second one while holding
 // the first can starve it.
-func (n *Notifier) activeWebhooks(ctx context.Context, tx *store.Tx) ([]*store.Webhook, error) {
+func (n *Notifier) activeWebhooks(ctx context.Context, tx *store.Tx) ([]*fresco.Webhook, error) {
 	n.hooksMu.Lock()
 	hooks, fresh := n.hooks, time.Since(n.hooksRead) < hooksTTL
 	n.hooksMu.Unlock()
@@ -176,7 +176,7 @@ func (n *Notifier) activeWebhooks(ctx context.Context, tx *store.Tx) ([]*store.W
 		return nil, err
 	}
 	if list == nil {
-		list = []*store.Webhook{}
+		list = []*fresco.Webhook{}
 	}
 	n.hooksMu.Lock()
 	n.hooks, n.hooksRead = list, time.Now()
@@ -309,7 +309,7 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if !r.Active {
 			continue
 		}
-		rec := &store.Notification{Event: msg.Event, EmployeeID: &r.ID, Subject: msg.Subject, Body: msg.Body,
+		rec := &fresco.Notification{Event: msg.Event, EmployeeID: &r.ID, Subject: msg.Subject, Body: msg.Body,
 			Link: msg.Link, Data: data}
 		if err := tx.InsertNotification(ctx, rec); err != nil {
 			return nil, fmt.Errorf("notify %s: record: %w", msg.Event, err)
@@ -318,7 +318,7 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if r.Email == "" {
 			continue
 		}
-		mail := &store.EmailMessage{NotificationID: &rec.ID, To: r.Email, Subject: msg.Subject, Body: n.emailBody(msg)}
+		mail := &fresco.EmailMessage{NotificationID: &rec.ID, To: r.Email, Subject: msg.Subject, Body: n.emailBody(msg)}
 		if err := tx.InsertEmail(ctx, mail); err != nil {
 			return nil, fmt.Errorf("notify %s: e-mail: %w", msg.Event, err)
 		}
@@ -343,7 +343,7 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if err != nil {
 			return nil, err
 		}
-		d := &store.WebhookDelivery{UID: uid, SubscriptionID: h.ID, Event: msg.Event, Payload: payload}
+		d := &fresco.WebhookDelivery{UID: uid, SubscriptionID: h.ID, Event: msg.Event, Payload: payload}
 		if err := tx.InsertDelivery(ctx, d); err != nil {
 			return nil, fmt.Errorf("notify %s: delivery: %w", msg.Event, err)
 		}

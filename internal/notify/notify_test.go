@@ -191,14 +191,14 @@ func TestNotifyRecordsMailsAndSignsWebhooks(t *testing.T) {
 		}
 		waitFor(t, "e-mail status", func() bool {
 			m, err := db.Email(ctx, res.EmailIDs[0])
-			return err == nil && m.Status == store.EmailSent
+			return err == nil && m.Status == fresco.EmailSent
 		})
-		var list []*store.WebhookDelivery
+		var list []*fresco.WebhookDelivery
 		waitFor(t, "delivery recorded", func() bool {
 			list, err = db.ListDeliveries(ctx, hook.ID, 0, 10)
-			return err == nil && len(list) == 1 && list[0].Status != store.DeliveryPending
+			return err == nil && len(list) == 1 && list[0].Status != fresco.DeliveryPending
 		})
-		if d := list[0]; d.Status != store.DeliveryDelivered || d.Attempts != 1 || len(d.AttemptLog) != 1 ||
+		if d := list[0]; d.Status != fresco.DeliveryDelivered || d.Attempts != 1 || len(d.AttemptLog) != 1 ||
 			d.AttemptLog[0].StatusCode == nil || *d.AttemptLog[0].StatusCode != 200 {
 			t.Errorf("delivery %+v", d)
 		}
@@ -223,7 +223,7 @@ func TestEmailSkippedWithoutSMTP(t *testing.T) {
 		}
 		waitFor(t, "skipped", func() bool {
 			m, err := db.Email(ctx, res.EmailIDs[0])
-			return err == nil && m.Status == store.EmailSkipped
+			return err == nil && m.Status == fresco.EmailSkipped
 		})
 	})
 }
@@ -244,7 +244,7 @@ func TestEmailRetried(t *testing.T) {
 		}
 		waitFor(t, "sent after retries", func() bool {
 			m, err := db.Email(ctx, res.EmailIDs[0])
-			return err == nil && m.Status == store.EmailSent && m.Attempts == 3
+			return err == nil && m.Status == fresco.EmailSent && m.Attempts == 3
 		})
 		if retry, sent := counter(t, reg, "fresco_email_attempts_total", "retry"), counter(t, reg, "fresco_email_attempts_total", "sent"); retry != 2 || sent != 1 {
 			t.Errorf("e-mail attempts counted: %g retry, %g sent; want 2 and 1", retry, sent)
@@ -296,7 +296,7 @@ func TestWebhookRetriesAndGone(t *testing.T) {
 		}
 		waitFor(t, "flaky delivered", func() bool {
 			l, err := db.ListDeliveries(ctx, hFlaky.ID, 0, 10)
-			return err == nil && len(l) == 1 && l[0].Status == store.DeliveryDelivered
+			return err == nil && len(l) == 1 && l[0].Status == fresco.DeliveryDelivered
 		})
 		reqs := flaky.requests()
 		if len(reqs) != 3 {
@@ -319,7 +319,7 @@ func TestWebhookRetriesAndGone(t *testing.T) {
 		})
 		waitFor(t, "gone delivery failed", func() bool {
 			l, err := db.ListDeliveries(ctx, hGone.ID, 0, 10)
-			return err == nil && len(l) == 1 && l[0].Status == store.DeliveryFailed
+			return err == nil && len(l) == 1 && l[0].Status == fresco.DeliveryFailed
 		})
 		// A disabled subscription gets nothing more.
 		res, err := n.Send(ctx, notify.Notification{Event: notify.EventComplaint})
@@ -390,7 +390,7 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 			startQueue(t, db2, n2)
 			waitFor(t, "delivered after restart", func() bool {
 				l, err := db2.ListDeliveries(ctx, hook.ID, 0, 10)
-				return err == nil && len(l) == 1 && l[0].Status == store.DeliveryDelivered
+				return err == nil && len(l) == 1 && l[0].Status == fresco.DeliveryDelivered
 			})
 			l, _ := db2.ListDeliveries(ctx, hook.ID, 0, 10)
 			if l[0].Attempts < 2 {

@@ -52,7 +52,7 @@ const MinSecretLen = 16
 
 // CreateWebhook validates and stores a subscription. The returned webhook
 // carries the secret (generated when none was given).
-func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*store.Webhook, error) {
+func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*fresco.Webhook, error) {
 	var v fresco.Validation
 	u, err := url.Parse(strings.TrimSpace(in.URL))
 	switch {
@@ -98,7 +98,7 @@ func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*store.W
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	w := &store.Webhook{URL: u.String(), Events: events, Secret: secret, CreatedBy: in.Actor}
+	w := &fresco.Webhook{URL: u.String(), Events: events, Secret: secret, CreatedBy: in.Actor}
 	defer n.forgetWebhooks()
 	if err := n.db.CreateWebhook(ctx, w); err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 		}
 		return err
 	}
-	if d.Status != store.DeliveryPending {
+	if d.Status != fresco.DeliveryPending {
 		return nil // an earlier run finished it
 	}
 	if !hook.Active {
@@ -140,28 +140,28 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 		if hook.DisabledReason != "" {
 			reason = "subscription disabled: " + hook.DisabledReason
 		}
-		return n.db.SetDeliveryStatus(ctx, d.ID, store.DeliveryCancelled, reason)
+		return n.db.SetDeliveryStatus(ctx, d.ID, fresco.DeliveryCancelled, reason)
 	}
 
 	code, latency, sendErr := n.post(ctx, hook, d)
-	attempt := store.WebhookAttempt{Attempt: d.Attempts + 1, LatencyMS: int(latency.Milliseconds())}
+	attempt := fresco.WebhookAttempt{Attempt: d.Attempts + 1, LatencyMS: int(latency.Milliseconds())}
 	if code > 0 {
 		attempt.StatusCode = &code
 	}
-	status := store.DeliveryPending
+	status := fresco.DeliveryPending
 	var result error
 	switch {
 	case sendErr == nil && code >= 200 && code < 300:
-		status = store.DeliveryDelivered
+		status = fresco.DeliveryDelivered
 	case errors.Is(sendErr, errPrivateHost):
 		// Retrying cannot help until the receiver's address or the
 		// server's --webhook-private changes.
 		attempt.Error = sendErr.Error()
-		status = store.DeliveryFailed
+		status = fresco.DeliveryFailed
 		result = jobs.Cancel(sendErr)
 	case code == http.StatusGone:
 		attempt.Error = "410 Gone: subscription disabled"
-		status = store.DeliveryFailed
+		status = fresco.DeliveryFailed
 		if err := n.db.DisableWebhook(ctx, hook.ID, "the receiver answered 410 Gone"); err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 		}
 		result = errors.New(attempt.Error)
 		if last {
-			status = store.DeliveryFailed
+			status = fresco.DeliveryFailed
 		}
 	}
 	if err := n.recordAttempt(context.WithoutCancel(ctx), d.ID, attempt, status, jobID); err != nil {
@@ -188,7 +188,7 @@ func (n *Notifier) attemptDelivery(ctx context.Context, deliveryID int64, last b
 	return result
 }
 
-func (n *Notifier) post(ctx context.Context, hook *store.Webhook, d *store.WebhookDelivery) (int, time.Duration, error) {
+func (n *Notifier) post(ctx context.Context, hook *fresco.Webhook, d *fresco.WebhookDelivery) (int, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, DefaultWebhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(d.Payload))
@@ -275,9 +275,9 @@ func (n *Notifier) deliverNow(id, jobID int64) {
 // made outside the queue: once the delivery is settled (no longer pending)
 // the job is withdrawn in the same transaction, unless a worker has already
 // claimed it (it then finds the delivery settled).
-func (n *Notifier) recordAttempt(ctx context.Context, deliveryID int64, a store.WebhookAttempt, status string, jobID int64) error {
+func (n *Notifier) recordAttempt(ctx context.Context, deliveryID int64, a fresco.WebhookAttempt, status string, jobID int64) error {
 	return n.db.InTx(ctx, func(tx *store.Tx) error {
-		if jobID > 0 && status != store.DeliveryPending {
+		if jobID > 0 && status != fresco.DeliveryPending {
 			if _, err := jobs.Withdraw(ctx, tx, jobID); err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -42,7 +43,7 @@ func TestComplaintOpensOneCase(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- q.Run(runCtx) }()
 		deadline := time.Now().Add(20 * time.Second)
-		var cases []*store.Case
+		var cases []*fresco.Case
 		for len(cases) == 0 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 			var err error

@@ -32,7 +32,7 @@ func scopes(a Actor) []string {
 }
 
 // lookup finds the most specific limit for kind among the actor's scopes.
-func lookup(limits []store.AuthorityLimit, actorScopes []string, kind string) (store.AuthorityLimit, bool) {
+func lookup(limits []fresco.AuthorityLimit, actorScopes []string, kind string) (fresco.AuthorityLimit, bool) {
 	for _, sc := range actorScopes {
 		for _, l := range limits {
 			if l.Scope == sc && l.Kind == kind {
@@ -40,7 +40,7 @@ func lookup(limits []store.AuthorityLimit, actorScopes []string, kind string) (s
 			}
 		}
 	}
-	return store.AuthorityLimit{}, false
+	return fresco.AuthorityLimit{}, false
 }
 
 // Decide checks a gesture of amount (with alreadyGranted on the case by the
@@ -48,7 +48,7 @@ func lookup(limits []store.AuthorityLimit, actorScopes []string, kind string) (s
 // A kind limit caps one gesture; the "*" limit caps the person's total on
 // the case, so a refund cannot be split to slip under the limit. Without any
 // applicable limit the gesture needs approval.
-func Decide(limits []store.AuthorityLimit, a Actor, kind string, amount, alreadyGranted fresco.Money) Decision {
+func Decide(limits []fresco.AuthorityLimit, a Actor, kind string, amount, alreadyGranted fresco.Money) Decision {
 	if amount == 0 {
 		return Decision{Within: true, Reason: "costs nothing (an apology letter)"}
 	}
@@ -78,7 +78,7 @@ type GestureInput struct {
 
 // RequestGesture adds a gesture to the case: granted at once within the
 // requester's authority, pending approval above it.
-func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64, in GestureInput) (*store.Gesture, error) {
+func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64, in GestureInput) (*fresco.Gesture, error) {
 	var v fresco.Validation
 	v.Check(oneOf(in.Kind, GestureKinds), "kind", "must be one of %s", strings.Join(GestureKinds, ", "))
 	v.Check(in.Amount >= 0, "amount", "must not be negative")
@@ -87,10 +87,10 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var g *store.Gesture
+	var g *fresco.Gesture
 	_, err := s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
 		c := ch.c
-		if c.Status != store.CaseOpen && c.Status != store.CaseResolved {
+		if c.Status != fresco.CaseOpen && c.Status != fresco.CaseResolved {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; gestures go on open or resolved cases", caseID, c.Status)
 		}
 		purchase := c.PurchaseID
@@ -115,7 +115,7 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 			return err
 		}
 		d := Decide(limits, actor, in.Kind, in.Amount, granted)
-		g = &store.Gesture{CaseID: caseID, CustomerID: c.CustomerID, PurchaseID: purchase, Kind: in.Kind,
+		g = &fresco.Gesture{CaseID: caseID, CustomerID: c.CustomerID, PurchaseID: purchase, Kind: in.Kind,
 			Amount: in.Amount, Status: GesturePending, Note: in.Note, RequestedBy: actor.Ref,
 			RequestedByEmployee: actor.EmployeeID, RequestedRole: actor.Role, LimitReason: d.Reason}
 		if d.Within {
@@ -154,7 +154,7 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 	return g, err
 }
 
-func gestureText(g *store.Gesture) string {
+func gestureText(g *fresco.Gesture) string {
 	words := strings.ReplaceAll(g.Kind, "_", " ")
 	switch {
 	case g.Kind == "apology_letter":
@@ -166,7 +166,7 @@ func gestureText(g *store.Gesture) string {
 	}
 }
 
-func (s *Service) renderLetter(ctx context.Context, ch *change, g *store.Gesture) (string, error) {
+func (s *Service) renderLetter(ctx context.Context, ch *change, g *fresco.Gesture) (string, error) {
 	if g.Kind != "apology_letter" && g.Status != GestureGranted {
 		return "", nil
 	}
@@ -193,7 +193,7 @@ func (s *Service) renderLetter(ctx context.Context, ch *change, g *store.Gesture
 // DecideGesture approves or rejects a pending gesture. The approver needs a
 // role that may approve (manager or owner), may not approve their own
 // request, and needs authority for the amount themselves.
-func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int64, approve bool, note string) (*store.Gesture, error) {
+func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int64, approve bool, note string) (*fresco.Gesture, error) {
 	var v fresco.Validation
 	v.Text("note", note, !approve, maxCaseText)
 	if err := v.Err(); err != nil {
@@ -206,7 +206,7 @@ func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int6
 	if err != nil {
 		return nil, err
 	}
-	var g *store.Gesture
+	var g *fresco.Gesture
 	_, err = s.update(ctx, g0.CaseID, actor, func(ctx context.Context, ch *change) error {
 		g, err = ch.tx.GestureForUpdate(ctx, gestureID)
 		if err != nil {
@@ -262,7 +262,7 @@ type LimitInput struct {
 
 // SetLimit creates or replaces an authority limit (owners only: the web
 // layer checks the permission).
-func (s *Service) SetLimit(ctx context.Context, actor Actor, in LimitInput) (store.AuthorityLimit, error) {
+func (s *Service) SetLimit(ctx context.Context, actor Actor, in LimitInput) (fresco.AuthorityLimit, error) {
 	var v fresco.Validation
 	var scope string
 	switch {
@@ -279,9 +279,9 @@ func (s *Service) SetLimit(ctx context.Context, actor Actor, in LimitInput) (sto
 	v.Check(in.Kind == "*" || oneOf(in.Kind, GestureKinds), "kind", "must be * (total per case) or one of %s", strings.Join(GestureKinds, ", "))
 	v.Check(in.Amount == nil || *in.Amount >= 0, "amount", "must not be negative")
 	if err := v.Err(); err != nil {
-		return store.AuthorityLimit{}, err
+		return fresco.AuthorityLimit{}, err
 	}
-	l := store.AuthorityLimit{Scope: scope, Kind: in.Kind, Amount: in.Amount}
+	l := fresco.AuthorityLimit{Scope: scope, Kind: in.Kind, Amount: in.Amount}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if in.EmployeeID != nil {
 			if _, _, _, err := tx.EmployeeBrief(ctx, *in.EmployeeID); err != nil {

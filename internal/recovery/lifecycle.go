@@ -42,13 +42,13 @@ type OpenInput struct {
 type change struct {
 	s      *Service
 	tx     *store.Tx
-	c      *store.Case
+	c      *fresco.Case
 	actor  Actor
 	at     time.Time
-	notify []store.CaseNotification
+	notify []fresco.CaseNotification
 }
 
-func (ch *change) event(ctx context.Context, kind string, body any) (*store.CaseEvent, error) {
+func (ch *change) event(ctx context.Context, kind string, body any) (*fresco.CaseEvent, error) {
 	e, err := ch.tx.AppendCaseEvent(ctx, ch.c.ID, ch.at, ch.actor.Ref, kind, body)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func (ch *change) event(ctx context.Context, kind string, body any) (*store.Case
 }
 
 func (ch *change) notifyEmployee(ctx context.Context, employeeID int64, kind, msg string) error {
-	n := store.CaseNotification{CaseID: ch.c.ID, EmployeeID: &employeeID, Kind: kind, Message: msg}
+	n := fresco.CaseNotification{CaseID: ch.c.ID, EmployeeID: &employeeID, Kind: kind, Message: msg}
 	if err := ch.tx.InsertCaseNotification(ctx, &n); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (ch *change) enqueue(ctx context.Context, j jobs.Job) error {
 }
 
 // update runs fn on case id in a transaction.
-func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*store.Case, error) {
+func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*fresco.Case, error) {
 	var ch *change
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -122,7 +122,7 @@ const maxCaseText = 4000
 
 // Open opens a case, flags the customer as needing special attention and
 // tells the location's staff the same day.
-func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*store.Case, error) {
+func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Check(in.CustomerID > 0, "customer_id", "is required")
 	v.Text("summary", in.Summary, true, maxCaseText)
@@ -166,9 +166,9 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*store.C
 		if err != nil {
 			return err
 		}
-		c := &store.Case{CustomerID: in.CustomerID, PurchaseID: in.PurchaseID, LocationID: in.LocationID,
+		c := &fresco.Case{CustomerID: in.CustomerID, PurchaseID: in.PurchaseID, LocationID: in.LocationID,
 			ProductID: in.ProductID, Source: in.Source, Summary: strings.TrimSpace(in.Summary), Expectation: in.Expectation,
-			Details: details, Category: strings.TrimSpace(in.Category), Status: store.CaseOpen, State: "open",
+			Details: details, Category: strings.TrimSpace(in.Category), Status: fresco.CaseOpen, State: "open",
 			OwnerID: ownerID, OpenedAt: in.OpenedAt, SLAStatus: "none", CreatedBy: actor.Ref}
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
@@ -279,8 +279,8 @@ func (s *Service) tellLocation(ctx context.Context, ch *change) error {
 	return nil
 }
 
-func (s *Service) requireOpen(c *store.Case, what string) error {
-	if c.Status != store.CaseOpen {
+func (s *Service) requireOpen(c *fresco.Case, what string) error {
+	if c.Status != fresco.CaseOpen {
 		return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; it must be open to %s", c.ID, c.Status, what)
 	}
 	return nil
@@ -288,7 +288,7 @@ func (s *Service) requireOpen(c *store.Case, what string) error {
 
 // Transfer hands the case to a new owner with a handover note. The new owner
 // reads the whole timeline; the previous owner keeps watching.
-func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note string) (*store.Case, error) {
+func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("note", note, true, maxCaseText)
 	v.Check(to > 0, "owner_id", "is required")
@@ -296,7 +296,7 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note 
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == store.CaseClosed || ch.c.Status == store.CaseMerged {
+		if ch.c.Status == fresco.CaseClosed || ch.c.Status == fresco.CaseMerged {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s and cannot be transferred", id, ch.c.Status)
 		}
 		if to == ch.c.OwnerID {
@@ -319,14 +319,14 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note 
 }
 
 // Note adds an internal note to the timeline.
-func (s *Service) Note(ctx context.Context, actor Actor, id int64, text string) (*store.Case, error) {
+func (s *Service) Note(ctx context.Context, actor Actor, id int64, text string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("text", text, true, maxCaseText)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == store.CaseMerged {
+		if ch.c.Status == fresco.CaseMerged {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d was merged into case %d", id, ptrVal(ch.c.MergedInto))
 		}
 		_, err := ch.event(ctx, "note", map[string]any{"text": text})
@@ -336,7 +336,7 @@ func (s *Service) Note(ctx context.Context, actor Actor, id int64, text string) 
 
 // Respond records a response to the customer (stops the response clocks). A
 // response in a waiting state keeps the state.
-func (s *Service) Respond(ctx context.Context, actor Actor, id int64, message, channel string) (*store.Case, error) {
+func (s *Service) Respond(ctx context.Context, actor Actor, id int64, message, channel string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("message", message, true, maxCaseText)
 	v.Text("channel", channel, false, maxCaseText)
@@ -359,7 +359,7 @@ func (s *Service) Respond(ctx context.Context, actor Actor, id int64, message, c
 // CustomerReply records what the customer said. A reply on a waiting case
 // puts it back to open; a reply on a resolved or closed case within the
 // reopen window reopens it.
-func (s *Service) CustomerReply(ctx context.Context, actor Actor, id int64, message string) (*store.Case, error) {
+func (s *Service) CustomerReply(ctx context.Context, actor Actor, id int64, message string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("message", message, true, maxCaseText)
 	if err := v.Err(); err != nil {
@@ -367,9 +367,9 @@ func (s *Service) CustomerReply(ctx context.Context, actor Actor, id int64, mess
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
 		switch ch.c.Status {
-		case store.CaseMerged:
+		case fresco.CaseMerged:
 			return fresco.Errorf(fresco.ECONFLICT, "case %d was merged into case %d", id, ptrVal(ch.c.MergedInto))
-		case store.CaseResolved, store.CaseClosed:
+		case fresco.CaseResolved, fresco.CaseClosed:
 			if err := s.reopen(ctx, ch, "the customer came back: "+message); err != nil {
 				return err
 			}
@@ -393,7 +393,7 @@ func (s *Service) setState(ctx context.Context, ch *change, state, reason string
 // Wait puts an open case in a waiting state with a reason (e.g.
 // waiting_on_customer: "asked for the receipt"); the SLA clocks pause when the
 // policy lists the state.
-func (s *Service) Wait(ctx context.Context, actor Actor, id int64, state, reason string) (*store.Case, error) {
+func (s *Service) Wait(ctx context.Context, actor Actor, id int64, state, reason string) (*fresco.Case, error) {
 	if state == "" {
 		state = waitingOnCustomerState
 	}
@@ -413,7 +413,7 @@ func (s *Service) Wait(ctx context.Context, actor Actor, id int64, state, reason
 }
 
 // Resume ends a waiting state.
-func (s *Service) Resume(ctx context.Context, actor Actor, id int64, reason string) (*store.Case, error) {
+func (s *Service) Resume(ctx context.Context, actor Actor, id int64, reason string) (*fresco.Case, error) {
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
 		if err := s.requireOpen(ch.c, "resume"); err != nil {
 			return err
@@ -426,7 +426,7 @@ func (s *Service) Resume(ctx context.Context, actor Actor, id int64, reason stri
 }
 
 // Resolve marks the case resolved and schedules the follow-through task.
-func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, resolution string) (*store.Case, error) {
+func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, resolution string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("resolution", resolution, true, maxCaseText)
 	if err := v.Err(); err != nil {
@@ -442,12 +442,12 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, resolution
 
 func (s *Service) resolve(ctx context.Context, ch *change, resolution string) error {
 	t := ch.at
-	ch.c.Status, ch.c.State, ch.c.StateReason, ch.c.ResolvedAt = store.CaseResolved, "resolved", "", &t
+	ch.c.Status, ch.c.State, ch.c.StateReason, ch.c.ResolvedAt = fresco.CaseResolved, "resolved", "", &t
 	if _, err := ch.event(ctx, "resolved", map[string]any{"resolution": resolution}); err != nil {
 		return err
 	}
 	owner := ch.c.OwnerID
-	task := &store.CaseTask{CaseID: ch.c.ID, Kind: "follow_through", DueAt: t.Add(s.opts.FollowThroughAfter),
+	task := &fresco.CaseTask{CaseID: ch.c.ID, Kind: "follow_through", DueAt: t.Add(s.opts.FollowThroughAfter),
 		AssigneeID: &owner, Note: "Confirm with the customer that the problem is solved"}
 	return s.addTask(ctx, ch, task)
 }
@@ -462,7 +462,7 @@ type CloseInput struct {
 // Close closes the case; root causes are required. Closing an open case
 // resolves it first. The customer's special-attention flag drops with the
 // last case that closes.
-func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInput) (*store.Case, error) {
+func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInput) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("root_cause_category", in.RootCauseCategory, true, maxCaseText)
 	v.Check(oneOf(in.RootCauseSource, RootCauseSources), "root_cause_source", "must be one of %s", strings.Join(RootCauseSources, ", "))
@@ -471,7 +471,7 @@ func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInpu
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
 		switch ch.c.Status {
-		case store.CaseOpen:
+		case fresco.CaseOpen:
 			if strings.TrimSpace(in.Resolution) == "" {
 				var v fresco.Validation
 				v.Add("resolution", "is required to close a case that is not resolved yet")
@@ -480,12 +480,12 @@ func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInpu
 			if err := s.resolve(ctx, ch, in.Resolution); err != nil {
 				return err
 			}
-		case store.CaseResolved:
+		case fresco.CaseResolved:
 		default:
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is already %s", id, ch.c.Status)
 		}
 		t := ch.at
-		ch.c.Status, ch.c.ClosedAt = store.CaseClosed, &t
+		ch.c.Status, ch.c.ClosedAt = fresco.CaseClosed, &t
 		ch.c.RootCauseCategory, ch.c.RootCauseSource = strings.TrimSpace(in.RootCauseCategory), in.RootCauseSource
 		if ch.c.Category == "" {
 			ch.c.Category = ch.c.RootCauseCategory
@@ -500,7 +500,7 @@ func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInpu
 }
 
 // Reopen reopens a resolved or closed case within the reopen window.
-func (s *Service) Reopen(ctx context.Context, actor Actor, id int64, reason string) (*store.Case, error) {
+func (s *Service) Reopen(ctx context.Context, actor Actor, id int64, reason string) (*fresco.Case, error) {
 	var v fresco.Validation
 	v.Text("reason", reason, true, maxCaseText)
 	if err := v.Err(); err != nil {
@@ -513,14 +513,14 @@ func (s *Service) Reopen(ctx context.Context, actor Actor, id int64, reason stri
 
 func (s *Service) reopen(ctx context.Context, ch *change, reason string) error {
 	c := ch.c
-	if c.Status != store.CaseResolved && c.Status != store.CaseClosed {
+	if c.Status != fresco.CaseResolved && c.Status != fresco.CaseClosed {
 		return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; only a resolved or closed case reopens", c.ID, c.Status)
 	}
 	if c.ResolvedAt != nil && ch.at.Sub(*c.ResolvedAt) > s.opts.ReopenWindow {
 		return fresco.Errorf(fresco.ECONFLICT, "case %d was resolved %s ago, beyond the reopen window of %s; open a new case",
 			c.ID, ch.at.Sub(*c.ResolvedAt).Round(time.Hour), s.opts.ReopenWindow)
 	}
-	c.Status, c.State, c.StateReason, c.ClosedAt, c.ResolvedAt = store.CaseOpen, "open", "", nil, nil
+	c.Status, c.State, c.StateReason, c.ClosedAt, c.ResolvedAt = fresco.CaseOpen, "open", "", nil, nil
 	c.ReopenCount++
 	c.FollowThroughOutcome = ""
 	if _, err := ch.event(ctx, "reopened", map[string]any{"reason": reason}); err != nil {
@@ -543,14 +543,14 @@ func (s *Service) reopen(ctx context.Context, ch *change, reason string) error {
 // Merge merges duplicate case id into case into (same customer): the
 // duplicate's timeline shows in the survivor's, its tasks, gestures and
 // people move across, and its owner watches the survivor.
-func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*store.Case, error) {
+func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*fresco.Case, error) {
 	if id == into {
 		var v fresco.Validation
 		v.Add("into", "a case cannot be merged into itself")
 		return nil, v.Err()
 	}
 	_, err := s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == store.CaseMerged || ch.c.Status == store.CaseClosed {
+		if ch.c.Status == fresco.CaseMerged || ch.c.Status == fresco.CaseClosed {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s and cannot be merged", id, ch.c.Status)
 		}
 		t, err := ch.tx.CaseForUpdate(ctx, into)
@@ -567,10 +567,10 @@ func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*stor
 			v.Add("into", "case %d is another customer's", into)
 			return v.Err()
 		}
-		if t.Status == store.CaseMerged || t.Status == store.CaseClosed {
+		if t.Status == fresco.CaseMerged || t.Status == fresco.CaseClosed {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; merge into a live case", into, t.Status)
 		}
-		ch.c.Status, ch.c.MergedInto = store.CaseMerged, &into
+		ch.c.Status, ch.c.MergedInto = fresco.CaseMerged, &into
 		if _, err := ch.event(ctx, "merged", map[string]any{"into": into}); err != nil {
 			return err
 		}
@@ -636,7 +636,7 @@ func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 			return err
 		}
 		id := ch.c.ID
-		a := &store.RecurrenceAlert{Dimension: k.dim, Value: k.text, Cases: n,
+		a := &fresco.RecurrenceAlert{Dimension: k.dim, Value: k.text, Cases: n,
 			WindowDays: int(s.opts.RecurrenceWindow / (24 * time.Hour)), CaseID: &id}
 		if err := ch.tx.InsertRecurrenceAlert(ctx, a); err != nil {
 			return err
@@ -660,7 +660,7 @@ func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 }
 
 // Involve records an employee as involved in the case.
-func (s *Service) Involve(ctx context.Context, actor Actor, id, employeeID int64) (*store.Case, error) {
+func (s *Service) Involve(ctx context.Context, actor Actor, id, employeeID int64) (*fresco.Case, error) {
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
 		if err := ch.tx.AddCasePerson(ctx, id, employeeID, "involved"); err != nil {
 			return err

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // ViaNotify delivers case notifications through internal/notify (the UI's
@@ -22,7 +22,7 @@ func ViaNotify(n *notify.Notifier) Notifier {
 
 type notifyAdapter struct{ n *notify.Notifier }
 
-func (a notifyAdapter) Notify(ctx context.Context, cn store.CaseNotification) error {
+func (a notifyAdapter) Notify(ctx context.Context, cn fresco.CaseNotification) error {
 	var ids []int64
 	if cn.EmployeeID != nil {
 		ids = []int64{*cn.EmployeeID}

@@ -3,7 +3,7 @@
 // story, gestures within authority limits, follow-through, root causes,
 // recurrence alerts and the cost of poor recovery.
 //
-// A case's story is an append-only log (store.CaseEvent). The SLA clocks are
+// A case's story is an append-only log (fresco.CaseEvent). The SLA clocks are
 // computed from that log by sla.Evaluate, so a changed policy recomputes them;
 // the case row caches status, owner and the next deadline for inbox queries
 // and is rewritten after every event. Everything that must happen later (SLA
@@ -79,13 +79,13 @@ var System = Actor{Ref: "system", Name: "Fresco", Role: fresco.RoleOwner}
 // Notifier delivers a recorded notification (e-mail, SSE, chat). It is called
 // after the commit; a failure is logged and the record stays undelivered.
 type Notifier interface {
-	Notify(ctx context.Context, n store.CaseNotification) error
+	Notify(ctx context.Context, n fresco.CaseNotification) error
 }
 
 // NopNotifier delivers nothing: notifications stay in case_notifications.
 type NopNotifier struct{}
 
-func (NopNotifier) Notify(context.Context, store.CaseNotification) error { return nil }
+func (NopNotifier) Notify(context.Context, fresco.CaseNotification) error { return nil }
 
 // Options configure a Service. Only DB is required.
 type Options struct {

@@ -85,7 +85,7 @@ func wantCode(t testing.TB, err error, code string) {
 	}
 }
 
-func (w *world) open(t *testing.T, by recovery.Actor) *store.Case {
+func (w *world) open(t *testing.T, by recovery.Actor) *fresco.Case {
 	t.Helper()
 	c, err := w.svc.Open(context.Background(), by, recovery.OpenInput{CustomerID: w.customer, PurchaseID: &w.purchase,
 		Summary: "cold room, heating broken", Expectation: "a working room tonight",
@@ -94,7 +94,7 @@ func (w *world) open(t *testing.T, by recovery.Actor) *store.Case {
 	return c
 }
 
-func kinds(events []store.CaseEvent) []string {
+func kinds(events []fresco.CaseEvent) []string {
 	var out []string
 	for _, e := range events {
 		out = append(out, e.Kind)
@@ -102,7 +102,7 @@ func kinds(events []store.CaseEvent) []string {
 	return out
 }
 
-func hasKind(events []store.CaseEvent, kind string) bool {
+func hasKind(events []fresco.CaseEvent, kind string) bool {
 	for _, e := range events {
 		if e.Kind == kind {
 			return true
@@ -248,7 +248,7 @@ func TestGesturesWithinAuthority(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		c := w.open(t, w.agent)
-		refund := func(by recovery.Actor, amount string) *store.Gesture {
+		refund := func(by recovery.Actor, amount string) *fresco.Gesture {
 			t.Helper()
 			m, err := fresco.ParseMoney(amount)
 			must(t, err)
@@ -335,7 +335,7 @@ func TestGesturesWithinAuthority(t *testing.T) {
 func TestDecidePure(t *testing.T) {
 	t.Parallel()
 	m := func(v fresco.Money) *fresco.Money { return &v }
-	limits := []store.AuthorityLimit{
+	limits := []fresco.AuthorityLimit{
 		{Scope: "role:agent", Kind: "*", Amount: m(5000)},
 		{Scope: "role:agent", Kind: "coupon", Amount: m(1000)},
 		{Scope: "role:owner", Kind: "*"},

@@ -58,7 +58,7 @@ func TestReport(t *testing.T) {
 		buy(c, day(2, 1), 1000)
 		buy(d, day(1, 7), 1000)
 
-		open := func(customer int64, at time.Time, category string) *store.Case {
+		open := func(customer int64, at time.Time, category string) *fresco.Case {
 			t.Helper()
 			w.clock.Set(at)
 			cs, err := w.svc.Open(ctx, w.agent, recovery.OpenInput{CustomerID: customer, Summary: "problem", Category: category})

@@ -18,7 +18,7 @@ import (
 // scheduled at the next instant a clock will warn or breach.
 
 // slaEvents turns a case's log into the events the clocks react to.
-func slaEvents(log []store.CaseEvent) []sla.Event {
+func slaEvents(log []fresco.CaseEvent) []sla.Event {
 	var out []sla.Event
 	for _, e := range log {
 		switch e.Kind {
@@ -98,7 +98,7 @@ func summarize(ev sla.Evaluation) (status string, deadline *time.Time, breached 
 }
 
 // Evaluate returns the case's SLA clocks now, or nil when no policy applies.
-func (s *Service) Evaluate(ctx context.Context, c *store.Case) (*sla.Evaluation, error) {
+func (s *Service) Evaluate(ctx context.Context, c *fresco.Case) (*sla.Evaluation, error) {
 	row, err := s.db.SLAPolicyFor(ctx, locationKey(c.LocationID))
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (s *Service) recompute(ctx context.Context, ch *change) error {
 	if err != nil {
 		return err
 	}
-	if p == nil || c.Status == store.CaseMerged {
+	if p == nil || c.Status == fresco.CaseMerged {
 		c.SLAStatus, c.SLADeadline, c.SLABreached = "none", nil, false
 		return nil
 	}
@@ -162,7 +162,7 @@ func (s *Service) recompute(ctx context.Context, ch *change) error {
 		}
 	}
 	c.SLAStatus, c.SLADeadline, c.SLABreached = summarize(ev)
-	if next, ok := ev.NextCheck(); ok && c.Status == store.CaseOpen {
+	if next, ok := ev.NextCheck(); ok && c.Status == fresco.CaseOpen {
 		next = next.UTC().Truncate(time.Microsecond)
 		if err := ch.enqueue(ctx, jobs.Job{Kind: JobSLACheck, Payload: slaCheckPayload{CaseID: c.ID}, RunAt: next,
 			UniqueKey: fmt.Sprintf("%s:%d:%d", JobSLACheck, c.ID, next.UnixMicro())}); err != nil {
@@ -225,7 +225,7 @@ func (s *Service) recordBreach(ctx context.Context, ch *change, clock sla.Clock,
 }
 
 // CheckSLA re-evaluates a case's clocks now: the SLA-check job's work.
-func (s *Service) CheckSLA(ctx context.Context, id int64) (*store.Case, error) {
+func (s *Service) CheckSLA(ctx context.Context, id int64) (*fresco.Case, error) {
 	return s.update(ctx, id, System, noChange)
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 type holdPayload struct {
@@ -19,7 +18,7 @@ type holdPayload struct {
 
 // addTask stores a task, logs it and schedules the job that fires when it
 // falls due.
-func (s *Service) addTask(ctx context.Context, ch *change, t *store.CaseTask) error {
+func (s *Service) addTask(ctx context.Context, ch *change, t *fresco.CaseTask) error {
 	if err := ch.tx.InsertTask(ctx, t); err != nil {
 		return err
 	}
@@ -40,7 +39,7 @@ type TaskInput struct {
 }
 
 // AddTask adds a task to an open or resolved case.
-func (s *Service) AddTask(ctx context.Context, actor Actor, caseID int64, in TaskInput) (*store.CaseTask, error) {
+func (s *Service) AddTask(ctx context.Context, actor Actor, caseID int64, in TaskInput) (*fresco.CaseTask, error) {
 	var v fresco.Validation
 	v.Check(oneOf(in.Kind, []string{"callback", "follow_through", "resurvey"}), "kind", "must be callback, follow_through or resurvey")
 	v.Check(!in.DueAt.IsZero(), "due_at", "is required (RFC 3339)")
@@ -48,9 +47,9 @@ func (s *Service) AddTask(ctx context.Context, actor Actor, caseID int64, in Tas
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var task *store.CaseTask
+	var task *fresco.CaseTask
 	_, err := s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status != store.CaseOpen && ch.c.Status != store.CaseResolved {
+		if ch.c.Status != fresco.CaseOpen && ch.c.Status != fresco.CaseResolved {
 			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s", caseID, ch.c.Status)
 		}
 		assignee := ch.c.OwnerID
@@ -60,7 +59,7 @@ func (s *Service) AddTask(ctx context.Context, actor Actor, caseID int64, in Tas
 			}
 			assignee = *in.AssigneeID
 		}
-		task = &store.CaseTask{CaseID: caseID, Kind: in.Kind, DueAt: in.DueAt, AssigneeID: &assignee, Note: in.Note}
+		task = &fresco.CaseTask{CaseID: caseID, Kind: in.Kind, DueAt: in.DueAt, AssigneeID: &assignee, Note: in.Note}
 		return s.addTask(ctx, ch, task)
 	})
 	return task, err
@@ -85,7 +84,7 @@ func (s *Service) Hold(ctx context.Context, actor Actor, caseID int64) (holdID i
 }
 
 // EndHold ends a hold (the agent is back with the customer).
-func (s *Service) EndHold(ctx context.Context, actor Actor, caseID, holdID int64) (*store.Case, error) {
+func (s *Service) EndHold(ctx context.Context, actor Actor, caseID, holdID int64) (*fresco.Case, error) {
 	return s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
 		state, err := holdState(ctx, ch, holdID)
 		if err != nil {
@@ -144,7 +143,7 @@ func (s *Service) HoldCheck(ctx context.Context, caseID, holdID int64) error {
 			return err
 		}
 		owner := ch.c.OwnerID
-		task := &store.CaseTask{CaseID: caseID, Kind: "callback", DueAt: ch.at.Add(s.opts.CallbackWithin), AssigneeID: &owner,
+		task := &fresco.CaseTask{CaseID: caseID, Kind: "callback", DueAt: ch.at.Add(s.opts.CallbackWithin), AssigneeID: &owner,
 			Note: fmt.Sprintf("The customer was on hold over %s: call them back", s.opts.HoldLimit)}
 		if err := s.addTask(ctx, ch, task); err != nil {
 			return err
@@ -195,7 +194,7 @@ type CompleteInput struct {
 
 // CompleteTask records what came of a task. A follow-through that finds the
 // problem not solved reopens the case.
-func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, in CompleteInput) (*store.CaseTask, error) {
+func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, in CompleteInput) (*fresco.CaseTask, error) {
 	var v fresco.Validation
 	v.Text("note", in.Note, false, maxCaseText)
 	if in.Score != nil {
@@ -244,7 +243,7 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 		}
 		if t.Kind == "follow_through" {
 			ch.c.FollowThroughOutcome = in.Outcome
-			if in.Outcome == "not_solved" && ch.c.Status != store.CaseOpen {
+			if in.Outcome == "not_solved" && ch.c.Status != fresco.CaseOpen {
 				return s.reopen(ctx, ch, "follow-through: the problem is not solved")
 			}
 		}
@@ -257,7 +256,7 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 // the caller passed, else the customer's latest NPS by the time the case
 // opened, so that the agent need not look it up. Nil when there is nothing
 // to compare (no score after recovery, not a re-survey, no earlier NPS).
-func previousScore(ctx context.Context, ch *change, t *store.CaseTask, in CompleteInput) (*int, error) {
+func previousScore(ctx context.Context, ch *change, t *fresco.CaseTask, in CompleteInput) (*int, error) {
 	if in.PreviousScore != nil || in.Score == nil || t.Kind != "resurvey" {
 		return in.PreviousScore, nil
 	}

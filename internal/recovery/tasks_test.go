@@ -21,7 +21,7 @@ func (w *world) recordNPS(t *testing.T, customerID int64, nps *int, at time.Time
 	post, err := w.db.ListeningPostBySlug(ctx, "survey")
 	must(t, err)
 	must(t, w.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.InsertResponse(ctx, &store.Response{PostID: post.ID, CustomerID: &customerID, RespondedAt: at, NPS: nps})
+		return tx.InsertResponse(ctx, &fresco.Response{PostID: post.ID, CustomerID: &customerID, RespondedAt: at, NPS: nps})
 	}))
 }
 

@@ -4,19 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
-)
 
-// AuditEntry is one recorded change: who did what to which record.
-type AuditEntry struct {
-	ID       int64
-	At       time.Time
-	Actor    string // e.g. "employee:12" or "token:3"
-	Action   string // e.g. "create", "update", "revoke"
-	Entity   string // e.g. "customer"
-	EntityID string
-	Detail   json.RawMessage
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 // Audit records an action within the transaction, so that the record and the
 // change it describes are committed together. detail is marshalled to JSON;
@@ -52,7 +42,7 @@ func auditDetail(detail any) (string, error) {
 
 // ListAudit returns up to limit audit entries, newest first, for one record
 // (entity and entityID), one kind of record (entityID ""), or all (entity "").
-func (db *DB) ListAudit(ctx context.Context, entity, entityID string, limit int) ([]AuditEntry, error) {
+func (db *DB) ListAudit(ctx context.Context, entity, entityID string, limit int) ([]fresco.AuditEntry, error) {
 	return db.ListAuditPage(ctx, AuditFilter{Entity: entity, EntityID: entityID, Limit: limit})
 }
 
@@ -67,7 +57,7 @@ type AuditFilter struct {
 }
 
 // ListAuditPage returns the entries f selects, newest first.
-func (db *DB) ListAuditPage(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (db *DB) ListAuditPage(ctx context.Context, f AuditFilter) ([]fresco.AuditEntry, error) {
 	var where conditions
 	where.textIs("entity", f.Entity)
 	if f.Entity != "" {
@@ -82,9 +72,9 @@ func (db *DB) ListAuditPage(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 	return queryAll(ctx, db, scanAuditEntry, query, append(where.args, pageLimit(f.Limit))...)
 }
 
-func scanAuditEntry(row rowScanner) (AuditEntry, error) {
+func scanAuditEntry(row rowScanner) (fresco.AuditEntry, error) {
 	var (
-		e      AuditEntry
+		e      fresco.AuditEntry
 		detail string
 	)
 	if err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &detail); err != nil {

@@ -9,17 +9,8 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// AuthorityLimit is how much one role or one employee may grant without
-// approval: per gesture kind, or "*" for the total per case. A nil Amount is
-// unlimited.
-type AuthorityLimit struct {
-	Scope  string // "role:agent" or "employee:12"
-	Kind   string
-	Amount *fresco.Money
-}
-
-func scanLimit(row rowScanner) (AuthorityLimit, error) {
-	var l AuthorityLimit
+func scanLimit(row rowScanner) (fresco.AuthorityLimit, error) {
+	var l fresco.AuthorityLimit
 	var amount sql.NullInt64
 	if err := row.Scan(&l.Scope, &l.Kind, &amount); err != nil {
 		return l, err
@@ -32,17 +23,17 @@ func scanLimit(row rowScanner) (AuthorityLimit, error) {
 }
 
 // AuthorityLimits lists every limit.
-func (db *DB) AuthorityLimits(ctx context.Context) ([]AuthorityLimit, error) {
+func (db *DB) AuthorityLimits(ctx context.Context) ([]fresco.AuthorityLimit, error) {
 	return queryAll(ctx, db, scanLimit, `SELECT scope, kind, amount FROM authority_limits ORDER BY scope, kind`)
 }
 
 // AuthorityLimitsFor returns the limits of the given scopes.
-func (tx *Tx) AuthorityLimitsFor(ctx context.Context, scopes ...string) ([]AuthorityLimit, error) {
+func (tx *Tx) AuthorityLimitsFor(ctx context.Context, scopes ...string) ([]fresco.AuthorityLimit, error) {
 	return queryAll(ctx, tx, scanLimit, `SELECT scope, kind, amount FROM authority_limits WHERE scope IN (`+placeholders(len(scopes))+`)`, asArgs(scopes)...)
 }
 
 // SetAuthorityLimit creates or replaces one limit.
-func (tx *Tx) SetAuthorityLimit(ctx context.Context, l AuthorityLimit) error {
+func (tx *Tx) SetAuthorityLimit(ctx context.Context, l fresco.AuthorityLimit) error {
 	var amount any
 	if l.Amount != nil {
 		amount = int64(*l.Amount)

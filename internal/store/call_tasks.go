@@ -12,26 +12,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// CallTask is a follow-up satisfaction call due some days after a purchase.
-type CallTask struct {
-	ID          int64
-	PurchaseID  int64
-	CustomerID  int64
-	EmployeeID  *int64
-	TeamID      *int64
-	LocationID  *int64
-	DueAt       time.Time
-	Status      string // open, done, no_answer, declined, skipped
-	Outcome     string
-	ResponseID  *int64
-	CompletedAt *time.Time
-	CompletedBy string
-	CreatedAt   time.Time
-	// Read-only extras for lists.
-	CustomerName string
-	PurchasedAt  time.Time
-}
-
 // PurchaseToCall is a purchase that may need a follow-up call.
 type PurchaseToCall struct {
 	PurchaseID  int64
@@ -68,7 +48,7 @@ func scanPurchaseToCall(row rowScanner) (PurchaseToCall, error) {
 
 // CreateCallTask stores a call task unless the purchase already has one; it
 // reports whether it did.
-func (tx *Tx) CreateCallTask(ctx context.Context, t *CallTask) (bool, error) {
+func (tx *Tx) CreateCallTask(ctx context.Context, t *fresco.CallTask) (bool, error) {
 	t.CreatedAt = now()
 	if t.Status == "" {
 		t.Status = "open"
@@ -88,9 +68,9 @@ const callTaskColumns = `t.id, t.purchase_id, t.customer_id, t.employee_id, t.te
 
 const callTaskFrom = ` FROM call_tasks t JOIN customers c ON c.id = t.customer_id JOIN purchases pu ON pu.id = t.purchase_id`
 
-func scanCallTask(row rowScanner) (*CallTask, error) {
+func scanCallTask(row rowScanner) (*fresco.CallTask, error) {
 	var (
-		t                              CallTask
+		t                              fresco.CallTask
 		employee, team, location, resp sql.NullInt64
 		completed                      sql.NullTime
 	)
@@ -105,7 +85,7 @@ func scanCallTask(row rowScanner) (*CallTask, error) {
 }
 
 // CallTask returns the call task with the id.
-func (db *DB) CallTask(ctx context.Context, id int64) (*CallTask, error) {
+func (db *DB) CallTask(ctx context.Context, id int64) (*fresco.CallTask, error) {
 	t, err := scanCallTask(db.QueryRow(ctx, `SELECT `+callTaskColumns+callTaskFrom+` WHERE t.id = ?`, id))
 	return t, notFound(err, "call task", id)
 }
@@ -121,7 +101,7 @@ type CallTaskFilter struct {
 }
 
 // ListCallTasks returns call tasks in due order.
-func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*CallTask, string, error) {
+func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*fresco.CallTask, string, error) {
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -141,7 +121,7 @@ func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*CallTask,
 	}
 	return queryPage(ctx, db, `SELECT `+callTaskColumns+callTaskFrom+` WHERE `+w.sql()+
 		` ORDER BY t.id LIMIT ?`, w.args, limit, scanCallTask,
-		func(x *CallTask) int64 { return x.ID })
+		func(x *fresco.CallTask) int64 { return x.ID })
 }
 
 // CompleteCallTask records the outcome of an open call task within the

@@ -7,26 +7,18 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-)
 
-// CaseEvent is one entry of a case's timeline.
-type CaseEvent struct {
-	ID     int64
-	CaseID int64
-	At     time.Time
-	Actor  string
-	Kind   string
-	Body   json.RawMessage
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 // AppendCaseEvent adds an entry to the case's timeline. body is marshalled to
 // JSON (nil is {}).
-func (tx *Tx) AppendCaseEvent(ctx context.Context, caseID int64, at time.Time, actor, kind string, body any) (*CaseEvent, error) {
+func (tx *Tx) AppendCaseEvent(ctx context.Context, caseID int64, at time.Time, actor, kind string, body any) (*fresco.CaseEvent, error) {
 	raw, err := auditDetail(body)
 	if err != nil {
 		return nil, err
 	}
-	e := &CaseEvent{CaseID: caseID, At: utc(at), Actor: actor, Kind: kind, Body: json.RawMessage(raw)}
+	e := &fresco.CaseEvent{CaseID: caseID, At: utc(at), Actor: actor, Kind: kind, Body: json.RawMessage(raw)}
 	err = tx.QueryRow(ctx, `INSERT INTO case_events (case_id, at, actor, kind, body) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 		caseID, e.At, actor, kind, raw).Scan(&e.ID)
 	return e, err
@@ -34,8 +26,8 @@ func (tx *Tx) AppendCaseEvent(ctx context.Context, caseID int64, at time.Time, a
 
 const caseEventColumns = `id, case_id, at, actor, kind, body`
 
-func scanCaseEvent(row rowScanner) (CaseEvent, error) {
-	var e CaseEvent
+func scanCaseEvent(row rowScanner) (fresco.CaseEvent, error) {
+	var e fresco.CaseEvent
 	var body string
 	if err := row.Scan(&e.ID, &e.CaseID, &e.At, &e.Actor, &e.Kind, &body); err != nil {
 		return e, err
@@ -44,7 +36,7 @@ func scanCaseEvent(row rowScanner) (CaseEvent, error) {
 	return e, nil
 }
 
-func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]CaseEvent, error) {
+func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]fresco.CaseEvent, error) {
 	return queryAll(ctx, q, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events
 		WHERE case_id = ? OR case_id IN (SELECT id FROM recovery_cases WHERE merged_into = ?)
 		ORDER BY at, id`, caseID, caseID)
@@ -52,12 +44,12 @@ func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]CaseEvent, er
 
 // CaseTimeline returns the case's events and those of the cases merged into
 // it, in time order: the whole story a new owner reads.
-func (db *DB) CaseTimeline(ctx context.Context, caseID int64) ([]CaseEvent, error) {
+func (db *DB) CaseTimeline(ctx context.Context, caseID int64) ([]fresco.CaseEvent, error) {
 	return caseTimeline(ctx, db, caseID)
 }
 
 // CaseEvents returns only the case's own events, in log order, within tx.
-func (tx *Tx) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
+func (tx *Tx) CaseEvents(ctx context.Context, caseID int64) ([]fresco.CaseEvent, error) {
 	return queryAll(ctx, tx, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events WHERE case_id = ? ORDER BY id`, caseID)
 }
 

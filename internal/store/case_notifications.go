@@ -5,23 +5,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// CaseNotification is a message for staff about a case, recorded for the
-// notifier to deliver.
-type CaseNotification struct {
-	ID          int64
-	CaseID      int64
-	EmployeeID  *int64
-	Kind        string
-	Message     string
-	CreatedAt   time.Time
-	DeliveredAt *time.Time
-}
-
 // InsertCaseNotification records a message for the notifier to deliver.
-func (tx *Tx) InsertCaseNotification(ctx context.Context, n *CaseNotification) error {
+func (tx *Tx) InsertCaseNotification(ctx context.Context, n *fresco.CaseNotification) error {
 	n.CreatedAt = now()
 	return tx.QueryRow(ctx, `INSERT INTO case_notifications (case_id, employee_id, kind, message, created_at)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`, n.CaseID, nullID(n.EmployeeID), n.Kind, n.Message, n.CreatedAt).Scan(&n.ID)
@@ -29,7 +18,7 @@ func (tx *Tx) InsertCaseNotification(ctx context.Context, n *CaseNotification) e
 
 // ListCaseNotifications returns the notifications of a case (caseID > 0)
 // or of an employee (employeeID > 0), newest first.
-func (db *DB) ListCaseNotifications(ctx context.Context, caseID, employeeID int64, limit int) ([]CaseNotification, error) {
+func (db *DB) ListCaseNotifications(ctx context.Context, caseID, employeeID int64, limit int) ([]fresco.CaseNotification, error) {
 	q := `SELECT id, case_id, employee_id, kind, message, created_at, delivered_at FROM case_notifications WHERE 1 = 1`
 	var args []any
 	if caseID > 0 {
@@ -44,8 +33,8 @@ func (db *DB) ListCaseNotifications(ctx context.Context, caseID, employeeID int6
 	return queryAll(ctx, db, scanCaseNotification, q+` ORDER BY id DESC LIMIT ?`, args...)
 }
 
-func scanCaseNotification(row rowScanner) (CaseNotification, error) {
-	var n CaseNotification
+func scanCaseNotification(row rowScanner) (fresco.CaseNotification, error) {
+	var n fresco.CaseNotification
 	var emp sql.NullInt64
 	var delivered sql.NullTime
 	if err := row.Scan(&n.ID, &n.CaseID, &emp, &n.Kind, &n.Message, &n.CreatedAt, &delivered); err != nil {

@@ -6,30 +6,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"time"
-)
 
-// CaseTask is a call-back, follow-through or re-survey to do for a case.
-type CaseTask struct {
-	ID         int64
-	CaseID     int64
-	Kind       string // callback, follow_through, resurvey
-	Status     string // open, done, cancelled
-	DueAt      time.Time
-	AssigneeID *int64
-	Note       string
-	Outcome    string
-	Result     json.RawMessage
-	CreatedAt  time.Time
-	DoneAt     *time.Time
-	DoneBy     string
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 const taskColumns = `id, case_id, kind, status, due_at, assignee_id, note, outcome, result, created_at, done_at, done_by`
 
-func scanTask(row rowScanner) (*CaseTask, error) {
+func scanTask(row rowScanner) (*fresco.CaseTask, error) {
 	var (
-		t        CaseTask
+		t        fresco.CaseTask
 		assignee sql.NullInt64
 		done     sql.NullTime
 		result   string
@@ -44,7 +29,7 @@ func scanTask(row rowScanner) (*CaseTask, error) {
 }
 
 // InsertTask stores a new task and sets its ID.
-func (tx *Tx) InsertTask(ctx context.Context, t *CaseTask) error {
+func (tx *Tx) InsertTask(ctx context.Context, t *fresco.CaseTask) error {
 	t.CreatedAt = now()
 	if t.Status == "" {
 		t.Status = "open"
@@ -56,22 +41,22 @@ func (tx *Tx) InsertTask(ctx context.Context, t *CaseTask) error {
 }
 
 // Task reads one task within tx.
-func (tx *Tx) Task(ctx context.Context, id int64) (*CaseTask, error) {
+func (tx *Tx) Task(ctx context.Context, id int64) (*fresco.CaseTask, error) {
 	return taskByID(ctx, tx, id)
 }
 
 // Task reads one task.
-func (db *DB) Task(ctx context.Context, id int64) (*CaseTask, error) {
+func (db *DB) Task(ctx context.Context, id int64) (*fresco.CaseTask, error) {
 	return taskByID(ctx, db, id)
 }
 
-func taskByID(ctx context.Context, q Querier, id int64) (*CaseTask, error) {
+func taskByID(ctx context.Context, q Querier, id int64) (*fresco.CaseTask, error) {
 	t, err := scanOne(ctx, q, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE id = ?`, id)
 	return t, notFound(err, "task", id)
 }
 
 // UpdateTask writes the task's status, outcome and completion.
-func (tx *Tx) UpdateTask(ctx context.Context, t *CaseTask) error {
+func (tx *Tx) UpdateTask(ctx context.Context, t *fresco.CaseTask) error {
 	_, err := tx.Exec(ctx, `UPDATE case_tasks SET status = ?, due_at = ?, assignee_id = ?, note = ?, outcome = ?,
 		result = ?, done_at = ?, done_by = ? WHERE id = ?`,
 		t.Status, utc(t.DueAt), nullID(t.AssigneeID), t.Note, t.Outcome, rawJSON(t.Result), utcPtr(t.DoneAt), t.DoneBy, t.ID)
@@ -87,7 +72,7 @@ type TaskFilter struct {
 	Limit      int
 }
 
-func listTasks(ctx context.Context, q Querier, f TaskFilter) ([]*CaseTask, error) {
+func listTasks(ctx context.Context, q Querier, f TaskFilter) ([]*fresco.CaseTask, error) {
 	var w conditions
 	w.idIs("case_id", f.CaseID)
 	w.idIs("assignee_id", f.AssigneeID)
@@ -98,11 +83,11 @@ func listTasks(ctx context.Context, q Querier, f TaskFilter) ([]*CaseTask, error
 }
 
 // ListTasks returns tasks by due time.
-func (db *DB) ListTasks(ctx context.Context, f TaskFilter) ([]*CaseTask, error) {
+func (db *DB) ListTasks(ctx context.Context, f TaskFilter) ([]*fresco.CaseTask, error) {
 	return listTasks(ctx, db, f)
 }
 
 // ListTasks returns tasks by due time, within tx.
-func (tx *Tx) ListTasks(ctx context.Context, f TaskFilter) ([]*CaseTask, error) {
+func (tx *Tx) ListTasks(ctx context.Context, f TaskFilter) ([]*fresco.CaseTask, error) {
 	return listTasks(ctx, tx, f)
 }

@@ -16,56 +16,14 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// Case statuses. A case carries the "needs special attention" flag on its
-// customer while it is open or resolved, i.e. until it is closed or merged.
-const (
-	CaseOpen     = "open"
-	CaseResolved = "resolved"
-	CaseClosed   = "closed"
-	CaseMerged   = "merged"
-)
-
-// Case is one service-recovery case as stored.
-type Case struct {
-	ID                   int64
-	CustomerID           int64
-	PurchaseID           *int64
-	LocationID           *int64
-	ProductID            *int64
-	Source               string
-	Summary              string
-	Expectation          string
-	Details              json.RawMessage // the incident form: what happened, where, who, …
-	Category             string
-	Status               string // CaseOpen, CaseResolved, CaseClosed, CaseMerged
-	State                string // the SLA state: "open", a waiting state, or "resolved"
-	StateReason          string
-	OwnerID              int64
-	MergedInto           *int64
-	OpenedAt             time.Time
-	FirstResponseAt      *time.Time
-	ResolvedAt           *time.Time
-	ClosedAt             *time.Time
-	ReopenCount          int
-	RootCauseCategory    string
-	RootCauseSource      string
-	FollowThroughOutcome string
-	SLAStatus            string // none, running, paused, warning, breached, met
-	SLADeadline          *time.Time
-	SLABreached          bool
-	CreatedBy            string
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-}
-
 const caseColumns = `id, customer_id, purchase_id, location_id, product_id, source, summary, expectation, details,
 	category, status, state, state_reason, owner_id, merged_into, opened_at, first_response_at, resolved_at,
 	closed_at, reopen_count, root_cause_category, root_cause_source, follow_through_outcome, sla_status,
 	sla_deadline, sla_breached, created_by, created_at, updated_at`
 
-func scanCase(row rowScanner) (*Case, error) {
+func scanCase(row rowScanner) (*fresco.Case, error) {
 	var (
-		c                                   Case
+		c                                   fresco.Case
 		purchase, location, product, merged sql.NullInt64
 		first, resolved, closed, deadline   sql.NullTime
 		details                             string
@@ -87,7 +45,7 @@ func scanCase(row rowScanner) (*Case, error) {
 // InsertCase stores a new case and sets its ID and timestamps. References
 // (customer, purchase, location, product, owner) are checked first and
 // reported as EINVALID on their fields.
-func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
+func (tx *Tx) InsertCase(ctx context.Context, c *fresco.Case) error {
 	refs := []foreignRef{
 		{field: "customer_id", table: "customers", what: "customer", id: &c.CustomerID},
 		{field: "purchase_id", table: "purchases", what: "purchase", id: c.PurchaseID},
@@ -115,25 +73,25 @@ func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
 }
 
 // Case returns the case with the given id.
-func (db *DB) Case(ctx context.Context, id int64) (*Case, error) {
+func (db *DB) Case(ctx context.Context, id int64) (*fresco.Case, error) {
 	return caseByID(ctx, db, id, "")
 }
 
 // CaseForUpdate reads a case and, on PostgreSQL, locks its row until the
 // transaction ends (SQLite transactions already hold the write lock), so
 // that two changes to one case are serialised.
-func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (*Case, error) {
+func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (*fresco.Case, error) {
 	return caseByID(ctx, tx, id, forUpdate(tx))
 }
 
 // caseByID reads a case; lock is "" or forUpdate's clause.
-func caseByID(ctx context.Context, q Querier, id int64, lock string) (*Case, error) {
+func caseByID(ctx context.Context, q Querier, id int64, lock string) (*fresco.Case, error) {
 	c, err := scanOne(ctx, q, scanCase, `SELECT `+caseColumns+` FROM recovery_cases WHERE id = ?`+lock, id)
 	return c, notFound(err, "case", id)
 }
 
 // UpdateCase writes every mutable field of c.
-func (tx *Tx) UpdateCase(ctx context.Context, c *Case) error {
+func (tx *Tx) UpdateCase(ctx context.Context, c *fresco.Case) error {
 	c.UpdatedAt = now()
 	res, err := tx.Exec(ctx, `UPDATE recovery_cases SET purchase_id = ?, location_id = ?, product_id = ?,
 		summary = ?, expectation = ?, details = ?, category = ?, status = ?, state = ?, state_reason = ?,
@@ -173,7 +131,7 @@ type CaseFilter struct {
 }
 
 // ListCases returns a page of cases, newest first by id, and the next cursor.
-func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*Case, string, error) {
+func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, string, error) {
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -199,11 +157,11 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*Case, string, err
 		w.add("status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))", utc(*f.DeadlineBefore))
 	}
 	return queryPage(ctx, db, `SELECT `+caseColumns+` FROM recovery_cases WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`, w.args, limit, scanCase,
-		func(x *Case) int64 { return x.ID })
+		func(x *fresco.Case) int64 { return x.ID })
 }
 
 // OpenCasesOf returns the customer's cases that are not closed or merged.
-func (tx *Tx) OpenCasesOf(ctx context.Context, customerID int64) ([]*Case, error) {
+func (tx *Tx) OpenCasesOf(ctx context.Context, customerID int64) ([]*fresco.Case, error) {
 	return queryAll(ctx, tx, scanCase, `SELECT `+caseColumns+` FROM recovery_cases
 		WHERE customer_id = ? AND status IN ('open','resolved') ORDER BY id`, customerID)
 }

@@ -26,7 +26,7 @@ func TestCaseStorage(t *testing.T) {
 		}
 		opened := time.Date(2026, 2, 3, 4, 5, 6, 789000, time.UTC)
 		deadline := opened.Add(4 * time.Hour)
-		c := &store.Case{CustomerID: cu.ID, Source: "staff", Summary: "s", Status: store.CaseOpen, State: "open",
+		c := &fresco.Case{CustomerID: cu.ID, Source: "staff", Summary: "s", Status: fresco.CaseOpen, State: "open",
 			OwnerID: owner.ID, OpenedAt: opened, SLAStatus: "running", Details: []byte(`{"where":"lobby"}`)}
 		bad := *c
 		bad.CustomerID, bad.OwnerID = 999999, 999998
@@ -68,7 +68,7 @@ func TestCaseStorage(t *testing.T) {
 		if list, _, _ := db.ListCases(ctx, store.CaseFilter{DeadlineBefore: &early}); len(list) != 0 {
 			t.Fatalf("breaching before the deadline is due = %d cases", len(list))
 		}
-		got.Status = store.CaseClosed
+		got.Status = fresco.CaseClosed
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, got) }); err != nil {
 			t.Fatal(err)
 		}

@@ -9,38 +9,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// CustomerValue is one row of customer_value: a customer's lifetime value
-// as of the last refit. Money is in cents; CLV and ExpectedSpend are
-// model outputs and keep their fractions.
-type CustomerValue struct {
-	CustomerID         int64
-	Name               string // from customers, on reads
-	Frequency          int
-	Recency, T         float64 // weeks
-	Monetary           float64 // mean repeat-day spend, cents
-	Purchases          int
-	FirstPurchase      time.Time
-	LastPurchase       time.Time
-	PAlive             float64
-	ExpectedPurchases  float64
-	ExpectedSpend      float64 // cents per purchase
-	CLV                float64 // cents
-	HistoricalValue    fresco.Money
-	HistoricalProfit   fresco.Money
-	RelatedSalesValue  fresco.Money
-	ReferralValue      fresco.Money
-	Referrals          int // customers referred directly
-	ReferralsTotal     int // customers referred directly and down the chain
-	R, F, M            int // RFM quintile scores, 1..5
-	Segment            string
-	Mercenary, Apostle bool
-	ComputedAt         time.Time
-}
 
 const customerValueColumns = `customer_id, frequency, recency, t, monetary, purchases, first_purchase, last_purchase,
 	p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit, related_sales_value,
@@ -48,14 +19,15 @@ const customerValueColumns = `customer_id, frequency, recency, t, monetary, purc
 
 const customerValueArgs = 25
 
-func (v *CustomerValue) args() []any {
+// customerValueRow is v as the arguments of an INSERT of customerValueColumns.
+func customerValueRow(v *fresco.CustomerValue) []any {
 	return []any{v.CustomerID, v.Frequency, v.Recency, v.T, v.Monetary, v.Purchases, v.FirstPurchase.UTC(), v.LastPurchase.UTC(),
 		v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV, int64(v.HistoricalValue), int64(v.HistoricalProfit), int64(v.RelatedSalesValue),
 		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC()}
 }
 
-func scanCustomerValue(row rowScanner, withName bool) (*CustomerValue, error) {
-	var v CustomerValue
+func scanCustomerValue(row rowScanner, withName bool) (*fresco.CustomerValue, error) {
+	var v fresco.CustomerValue
 	var hv, hp, rs, rv int64
 	dest := []any{&v.CustomerID, &v.Frequency, &v.Recency, &v.T, &v.Monetary, &v.Purchases, &v.FirstPurchase, &v.LastPurchase,
 		&v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.CLV, &hv, &hp, &rs,
@@ -71,22 +43,10 @@ func scanCustomerValue(row rowScanner, withName bool) (*CustomerValue, error) {
 	return &v, nil
 }
 
-// CLVFit is one row of clv_fits.
-type CLVFit struct {
-	ID            int64
-	Model         string
-	Params        string // JSON object name → value
-	LogLikelihood float64
-	Customers     int
-	Converged     bool
-	Detail        string // JSON: iterations, status, warnings, timings
-	ComputedAt    time.Time
-}
-
 // ReplaceCustomerValues replaces the whole of customer_value with values and
 // records fits (dropping fits more than 90 days older), in one transaction:
 // readers see the old refit or the new one, never a mix.
-func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*CustomerValue, fits []*CLVFit) error {
+func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.CustomerValue, fits []*fresco.CLVFit) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
 			return err
@@ -96,7 +56,7 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*CustomerValue
 			part := values[start:min(start+chunk, len(values))]
 			args := make([]any, 0, len(part)*customerValueArgs)
 			for _, v := range part {
-				args = append(args, v.args()...)
+				args = append(args, customerValueRow(v)...)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `+
 				valuesList(len(part), customerValueArgs), args...); err != nil {
@@ -166,7 +126,7 @@ func (db *DB) CurrentCustomerValueRefit(ctx context.Context) (CustomerValueRefit
 
 // CustomerValueOf returns a customer's row of customer_value, or an
 // ENOTFOUND error when the last refit has none (no purchases, or no refit).
-func (db *DB) CustomerValueOf(ctx context.Context, customerID int64) (*CustomerValue, error) {
+func (db *DB) CustomerValueOf(ctx context.Context, customerID int64) (*fresco.CustomerValue, error) {
 	v, err := scanCustomerValue(db.QueryRow(ctx, `SELECT `+prefixed("v.", customerValueColumns)+`, c.name
 		FROM customer_value v JOIN customers c ON c.id = v.customer_id WHERE v.customer_id = ?`, customerID), true)
 	if err == sql.ErrNoRows {
@@ -177,13 +137,13 @@ func (db *DB) CustomerValueOf(ctx context.Context, customerID int64) (*CustomerV
 
 // LatestCLVFits returns the fits of the most recent refit (empty before the
 // first).
-func (db *DB) LatestCLVFits(ctx context.Context) ([]*CLVFit, error) {
+func (db *DB) LatestCLVFits(ctx context.Context) ([]*fresco.CLVFit, error) {
 	return queryAll(ctx, db, scanCLVFit, `SELECT id, model, params, log_likelihood, customers, converged, detail, computed_at
 		FROM clv_fits WHERE computed_at = (SELECT MAX(computed_at) FROM clv_fits) ORDER BY id`)
 }
 
-func scanCLVFit(row rowScanner) (*CLVFit, error) {
-	var f CLVFit
+func scanCLVFit(row rowScanner) (*fresco.CLVFit, error) {
+	var f fresco.CLVFit
 	if err := row.Scan(&f.ID, &f.Model, &f.Params, &f.LogLikelihood, &f.Customers, &f.Converged, &f.Detail, &f.ComputedAt); err != nil {
 		return nil, err
 	}

@@ -31,17 +31,17 @@ type CustomerValueFilter struct {
 // back. customer_id has no key: its cursor is the plain id cursor.
 type customerValueSort struct {
 	column    string
-	key       func(*CustomerValue) any
+	key       func(*fresco.CustomerValue) any
 	decodeKey func(json.RawMessage) (any, error)
 }
 
 var customerValueSorts = map[string]customerValueSort{
-	"clv":              {"v.clv", func(v *CustomerValue) any { return v.CLV }, decodeKeyAs[float64]},
-	"historical_value": {"v.historical_value", func(v *CustomerValue) any { return int64(v.HistoricalValue) }, decodeKeyAs[int64]},
-	"referral_value":   {"v.referral_value", func(v *CustomerValue) any { return int64(v.ReferralValue) }, decodeKeyAs[int64]},
-	"p_alive":          {"v.p_alive", func(v *CustomerValue) any { return v.PAlive }, decodeKeyAs[float64]},
-	"last_purchase":    {"v.last_purchase", func(v *CustomerValue) any { return v.LastPurchase.UTC() }, decodeKeyAs[time.Time]},
-	"profit":           {"v.historical_profit", func(v *CustomerValue) any { return int64(v.HistoricalProfit) }, decodeKeyAs[int64]},
+	"clv":              {"v.clv", func(v *fresco.CustomerValue) any { return v.CLV }, decodeKeyAs[float64]},
+	"historical_value": {"v.historical_value", func(v *fresco.CustomerValue) any { return int64(v.HistoricalValue) }, decodeKeyAs[int64]},
+	"referral_value":   {"v.referral_value", func(v *fresco.CustomerValue) any { return int64(v.ReferralValue) }, decodeKeyAs[int64]},
+	"p_alive":          {"v.p_alive", func(v *fresco.CustomerValue) any { return v.PAlive }, decodeKeyAs[float64]},
+	"last_purchase":    {"v.last_purchase", func(v *fresco.CustomerValue) any { return v.LastPurchase.UTC() }, decodeKeyAs[time.Time]},
+	"profit":           {"v.historical_profit", func(v *fresco.CustomerValue) any { return int64(v.HistoricalProfit) }, decodeKeyAs[int64]},
 	"customer_id":      {column: "v.customer_id"},
 }
 
@@ -123,7 +123,7 @@ var customerValueSelect = `SELECT ` + prefixed("v.", customerValueColumns) + `, 
 // ListCustomerValues returns rows of customer_value with the customer's
 // name: all of them, or the first f.Limit. f.Cursor is ignored; lists that
 // page use PageCustomerValues.
-func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, error) {
+func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*fresco.CustomerValue, error) {
 	sort, _, err := customerValueSortOf(f.Sort)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (db *DB) ListCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 }
 
 // scanNamedCustomerValue scans a row of customerValueSelect.
-func scanNamedCustomerValue(row rowScanner) (*CustomerValue, error) {
+func scanNamedCustomerValue(row rowScanner) (*fresco.CustomerValue, error) {
 	return scanCustomerValue(row, true)
 }
 
@@ -148,7 +148,7 @@ func scanNamedCustomerValue(row rowScanner) (*CustomerValue, error) {
 // page ("" on the last). The cursor is a keyset on (sort value, customer
 // id), so paging is stable while rows are read and survives ties; it
 // belongs to its sort.
-func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*CustomerValue, string, error) {
+func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]*fresco.CustomerValue, string, error) {
 	sort, name, err := customerValueSortOf(f.Sort)
 	if err != nil {
 		return nil, "", err
@@ -162,7 +162,7 @@ func (db *DB) PageCustomerValues(ctx context.Context, f CustomerValueFilter) ([]
 		w.add(cond, condArgs...)
 	}
 	q := customerValueSelect + ` WHERE ` + w.sql() + ` ORDER BY ` + sort.orderBy() + ` LIMIT ?`
-	id := func(v *CustomerValue) int64 { return v.CustomerID }
+	id := func(v *fresco.CustomerValue) int64 { return v.CustomerID }
 	if sort.key == nil {
 		return queryPage(ctx, db, q, w.args, pageLimit(f.Limit), scanNamedCustomerValue, id)
 	}

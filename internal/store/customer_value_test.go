@@ -31,9 +31,9 @@ func TestCustomerValuePaging(t *testing.T) {
 		lasts := []time.Time{at.Add(-time.Hour), at.Add(-time.Hour + 500*time.Millisecond), at.Add(-time.Hour + 250*time.Millisecond),
 			at.Add(-time.Hour + time.Microsecond), at.AddDate(-1, 0, 0)}
 		segments := []string{"loyal", "new", "lost"}
-		vals := make([]*store.CustomerValue, n)
+		vals := make([]*fresco.CustomerValue, n)
 		for i := range vals {
-			vals[i] = &store.CustomerValue{CustomerID: int64(i + 1), CLV: clvs[i%len(clvs)], PAlive: pAlive[i%len(pAlive)],
+			vals[i] = &fresco.CustomerValue{CustomerID: int64(i + 1), CLV: clvs[i%len(clvs)], PAlive: pAlive[i%len(pAlive)],
 				FirstPurchase: at.AddDate(-2, 0, 0), LastPurchase: lasts[i%len(lasts)],
 				HistoricalValue: fresco.Money(i%3) * 1000, HistoricalProfit: fresco.Money(i%4-2) * 100, ReferralValue: fresco.Money(i % 2),
 				Segment: segments[i%len(segments)], Mercenary: i%3 == 0, Apostle: i%4 == 0, ComputedAt: at}
@@ -86,9 +86,9 @@ func TestCustomerValuePaging(t *testing.T) {
 }
 
 // pageThrough follows next cursors from the first page to the last.
-func pageThrough(t *testing.T, db *store.DB, f store.CustomerValueFilter) []*store.CustomerValue {
+func pageThrough(t *testing.T, db *store.DB, f store.CustomerValueFilter) []*fresco.CustomerValue {
 	t.Helper()
-	var out []*store.CustomerValue
+	var out []*fresco.CustomerValue
 	for pages := 0; ; pages++ {
 		if pages > 1000 {
 			t.Fatalf("no last page after 1000 pages (filter %+v)", f)
@@ -126,7 +126,7 @@ func TestCurrentCustomerValueRefit(t *testing.T) {
 		}
 		seen := map[store.CustomerValueRefit]bool{{}: true}
 		at := day(2026, 1, 1)
-		for i, fits := range [][]*store.CLVFit{nil, nil, {{Model: "bgnbd", Params: "{}", Detail: "{}", ComputedAt: at}}} {
+		for i, fits := range [][]*fresco.CLVFit{nil, nil, {{Model: "bgnbd", Params: "{}", Detail: "{}", ComputedAt: at}}} {
 			if err := db.ReplaceCustomerValues(ctx, nil, fits); err != nil {
 				t.Fatal(err)
 			}

@@ -5,42 +5,21 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
-)
 
-// E-mail statuses.
-const (
-	EmailQueued  = "queued"
-	EmailSent    = "sent"
-	EmailSkipped = "skipped" // SMTP is not configured
-	EmailFailed  = "failed"
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// EmailMessage is one e-mail in the outbox.
-type EmailMessage struct {
-	ID             int64
-	NotificationID *int64
-	To             string
-	Subject        string
-	Body           string
-	Status         string
-	Attempts       int
-	LastError      string
-	CreatedAt      time.Time
-	SentAt         *time.Time
-}
 
 // InsertEmail adds m to the outbox as queued and sets its ID.
-func (tx *Tx) InsertEmail(ctx context.Context, m *EmailMessage) error {
-	m.Status, m.CreatedAt = EmailQueued, now()
+func (tx *Tx) InsertEmail(ctx context.Context, m *fresco.EmailMessage) error {
+	m.Status, m.CreatedAt = fresco.EmailQueued, now()
 	return tx.QueryRow(ctx, `INSERT INTO email_messages (notification_id, to_addr, subject, body, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullID(m.NotificationID), m.To, m.Subject, m.Body, m.Status, m.CreatedAt).Scan(&m.ID)
 }
 
 // Email returns the outbox message with the id.
-func (db *DB) Email(ctx context.Context, id int64) (*EmailMessage, error) {
-	var m EmailMessage
+func (db *DB) Email(ctx context.Context, id int64) (*fresco.EmailMessage, error) {
+	var m fresco.EmailMessage
 	var nid sql.NullInt64
 	var sent sql.NullTime
 	err := db.QueryRow(ctx, `SELECT id, notification_id, to_addr, subject, body, status, attempts, last_error, created_at, sent_at
@@ -58,7 +37,7 @@ func (db *DB) Email(ctx context.Context, id int64) (*EmailMessage, error) {
 // status stays "queued" while retries remain.
 func (db *DB) RecordEmailAttempt(ctx context.Context, id int64, status, lastError string) error {
 	var sentAt any
-	if status == EmailSent {
+	if status == fresco.EmailSent {
 		sentAt = now()
 	}
 	_, err := db.Exec(ctx, `UPDATE email_messages SET status = ?, attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ?`,

@@ -5,26 +5,18 @@ package store
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// FeedbackCategory is one entry of the editable comment taxonomy.
-type FeedbackCategory struct {
-	Slug        string
-	Name        string
-	Description string
-	Keywords    []string
-	Position    int
-	Active      bool
-}
-
 // FeedbackCategories returns the taxonomy in display order.
-func (db *DB) FeedbackCategories(ctx context.Context) ([]FeedbackCategory, error) {
+func (db *DB) FeedbackCategories(ctx context.Context) ([]fresco.FeedbackCategory, error) {
 	return queryAll(ctx, db, scanFeedbackCategory,
 		`SELECT slug, name, description, keywords, position, active FROM feedback_categories ORDER BY position, slug`)
 }
 
-func scanFeedbackCategory(row rowScanner) (FeedbackCategory, error) {
-	var c FeedbackCategory
+func scanFeedbackCategory(row rowScanner) (fresco.FeedbackCategory, error) {
+	var c fresco.FeedbackCategory
 	var kw string
 	if err := row.Scan(&c.Slug, &c.Name, &c.Description, &kw, &c.Position, &c.Active); err != nil {
 		return c, err
@@ -34,7 +26,7 @@ func scanFeedbackCategory(row rowScanner) (FeedbackCategory, error) {
 }
 
 // ReplaceFeedbackCategories replaces the whole taxonomy.
-func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []FeedbackCategory) error {
+func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []fresco.FeedbackCategory) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM feedback_categories`); err != nil {
 			return err
@@ -53,7 +45,7 @@ func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []FeedbackCate
 // AddFeedbackCategory appends an active category to the taxonomy within
 // the transaction, so that whoever adds it can audit the addition in the
 // same commit. A slug already in use, active or retired, is a conflict.
-func (tx *Tx) AddFeedbackCategory(ctx context.Context, c FeedbackCategory) error {
+func (tx *Tx) AddFeedbackCategory(ctx context.Context, c fresco.FeedbackCategory) error {
 	var taken int
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM feedback_categories WHERE slug = ?`, c.Slug).Scan(&taken); err != nil {
 		return err

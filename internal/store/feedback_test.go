@@ -36,13 +36,13 @@ func TestFeedbackStore(t *testing.T) {
 		missing := int64(999)
 		var ids []int64
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			bad := &store.Response{PostID: survey.ID, CustomerID: &missing, RespondedAt: at}
+			bad := &fresco.Response{PostID: survey.ID, CustomerID: &missing, RespondedAt: at}
 			if err := tx.InsertResponse(ctx, bad); fresco.ErrorFields(err) == nil || fresco.ErrorFields(err)[0].Field != "customer_id" {
 				t.Errorf("dangling customer: %v", err)
 			}
 			for i, score := range []int{10, 9, 3, 7} {
-				r := &store.Response{PostID: survey.ID, CustomerID: &cust.ID, PurchaseID: &p.ID, RespondedAt: at.Add(time.Duration(i) * 24 * time.Hour),
-					NPS: intp(score), Comment: "ok", Answers: []store.Answer{{Type: "nps", Score: intp(score)}, {Type: "process_quality", Item: "empathy", Score: intp(score/2 + 1)}}}
+				r := &fresco.Response{PostID: survey.ID, CustomerID: &cust.ID, PurchaseID: &p.ID, RespondedAt: at.Add(time.Duration(i) * 24 * time.Hour),
+					NPS: intp(score), Comment: "ok", Answers: []fresco.Answer{{Type: "nps", Score: intp(score)}, {Type: "process_quality", Item: "empathy", Score: intp(score/2 + 1)}}}
 				if err := tx.InsertResponse(ctx, r); err != nil {
 					return err
 				}
@@ -75,7 +75,7 @@ func TestFeedbackStore(t *testing.T) {
 		// A call task per purchase, once.
 		for i := range 2 {
 			err := db.InTx(ctx, func(tx *store.Tx) error {
-				created, err := tx.CreateCallTask(ctx, &store.CallTask{PurchaseID: p.ID, CustomerID: cust.ID, DueAt: at.AddDate(0, 0, 7)})
+				created, err := tx.CreateCallTask(ctx, &fresco.CallTask{PurchaseID: p.ID, CustomerID: cust.ID, DueAt: at.AddDate(0, 0, 7)})
 				if created != (i == 0) {
 					t.Errorf("attempt %d created = %v", i, created)
 				}

@@ -12,39 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Follow-up statuses.
-const (
-	FollowUpOpen   = "open"
-	FollowUpClosed = "closed"
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// FollowUp is the task of getting back to a customer after a bad answer; it
-// closes only with a recorded contact and outcome.
-type FollowUp struct {
-	ID                int64
-	ResponseID        int64
-	CustomerID        *int64
-	LocationID        *int64
-	OwnerID           *int64
-	ManagerID         *int64
-	Reasons           []string // detractor, csat_low, complaint
-	DueAt             time.Time
-	Status            string
-	ContactAt         *time.Time
-	ContactChannel    string
-	Outcome           string
-	ClosedBy          string
-	ClosedAt          *time.Time
-	OverdueNotifiedAt *time.Time
-	CreatedAt         time.Time
-	// Read-only extras for lists.
-	CustomerName string
-	OwnerName    string
-	NPS, CSAT    *int
-	Comment      string
-}
 
 const followUpColumns = `f.id, f.response_id, f.customer_id, f.location_id, f.owner_id, f.manager_id, f.reasons, f.due_at,
 	f.status, f.contact_at, f.contact_channel, f.outcome, f.closed_by, f.closed_at, f.overdue_notified_at, f.created_at,
@@ -55,8 +25,8 @@ const followUpFrom = ` FROM follow_ups f
 	LEFT JOIN employees e ON e.id = f.owner_id
 	LEFT JOIN responses r ON r.id = f.response_id`
 
-func scanFollowUp(row rowScanner) (*FollowUp, error) {
-	var f FollowUp
+func scanFollowUp(row rowScanner) (*fresco.FollowUp, error) {
+	var f fresco.FollowUp
 	var cust, loc, owner, mgr, nps, csat sql.NullInt64
 	var contact, closed, overdue sql.NullTime
 	var reasons string
@@ -78,12 +48,12 @@ func scanFollowUp(row rowScanner) (*FollowUp, error) {
 // CreateFollowUp opens a follow-up for a response. It returns false (and
 // changes nothing) when the response already has one, so a handler that runs
 // twice opens one follow-up.
-func (tx *Tx) CreateFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
+func (tx *Tx) CreateFollowUp(ctx context.Context, f *fresco.FollowUp) (bool, error) {
 	reasons, err := json.Marshal(nonNil(f.Reasons))
 	if err != nil {
 		return false, err
 	}
-	f.Status, f.CreatedAt = FollowUpOpen, now()
+	f.Status, f.CreatedAt = fresco.FollowUpOpen, now()
 	f.DueAt = f.DueAt.UTC().Truncate(time.Microsecond)
 	err = tx.QueryRow(ctx, `INSERT INTO follow_ups (response_id, customer_id, location_id, owner_id, manager_id, reasons, due_at, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -97,16 +67,16 @@ func (tx *Tx) CreateFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
 }
 
 // FollowUp returns the follow-up with the id.
-func (db *DB) FollowUp(ctx context.Context, id int64) (*FollowUp, error) {
+func (db *DB) FollowUp(ctx context.Context, id int64) (*fresco.FollowUp, error) {
 	return followUpByID(ctx, db, id)
 }
 
 // FollowUp returns the follow-up with the id within the transaction.
-func (tx *Tx) FollowUp(ctx context.Context, id int64) (*FollowUp, error) {
+func (tx *Tx) FollowUp(ctx context.Context, id int64) (*fresco.FollowUp, error) {
 	return followUpByID(ctx, tx, id)
 }
 
-func followUpByID(ctx context.Context, q Querier, id int64) (*FollowUp, error) {
+func followUpByID(ctx context.Context, q Querier, id int64) (*fresco.FollowUp, error) {
 	f, err := scanOne(ctx, q, scanFollowUp, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id = ?`, id)
 	return f, notFound(err, "follow-up", id)
 }
@@ -122,7 +92,7 @@ type FollowUpFilter struct {
 }
 
 // ListFollowUps returns follow-ups in id order (oldest first), paged by id.
-func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*FollowUp, string, error) {
+func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*fresco.FollowUp, string, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -143,7 +113,7 @@ func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*FollowUp,
 		w.add("f.id > ?", after)
 	}
 	return queryPage(ctx, db, `SELECT `+followUpColumns+followUpFrom+` WHERE `+w.sql()+` ORDER BY f.id LIMIT ?`, w.args, limit, scanFollowUp,
-		func(x *FollowUp) int64 { return x.ID })
+		func(x *fresco.FollowUp) int64 { return x.ID })
 }
 
 // CloseFollowUp records the contact and outcome and closes the follow-up.

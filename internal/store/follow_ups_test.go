@@ -34,17 +34,17 @@ func TestLoopStore(t *testing.T) {
 		var created, again bool
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			f := &store.FollowUp{ResponseID: resp, OwnerID: &emp.ID, Reasons: []string{"detractor"}, DueAt: due}
+			f := &fresco.FollowUp{ResponseID: resp, OwnerID: &emp.ID, Reasons: []string{"detractor"}, DueAt: due}
 			if created, err = tx.CreateFollowUp(ctx, f); err != nil {
 				return err
 			}
-			again, err = tx.CreateFollowUp(ctx, &store.FollowUp{ResponseID: resp, DueAt: due})
+			again, err = tx.CreateFollowUp(ctx, &fresco.FollowUp{ResponseID: resp, DueAt: due})
 			return err
 		})
 		if err != nil || !created || again {
 			t.Fatalf("create: %v %v %v (want one follow-up per response)", created, again, err)
 		}
-		list, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Status: store.FollowUpOpen, OwnerID: emp.ID})
+		list, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Status: fresco.FollowUpOpen, OwnerID: emp.ID})
 		if err != nil || len(list) != 1 || list[0].OwnerName != "Ann" || list[0].NPS == nil || *list[0].NPS != 3 {
 			t.Fatalf("list %+v %v", list, err)
 		}
@@ -76,7 +76,7 @@ func TestLoopStore(t *testing.T) {
 
 		// Notifications: unread, read.
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.InsertNotification(ctx, &store.Notification{Event: "response.detractor", EmployeeID: &emp.ID,
+			return tx.InsertNotification(ctx, &fresco.Notification{Event: "response.detractor", EmployeeID: &emp.ID,
 				Subject: "s", Data: json.RawMessage(`{"x":1}`)})
 		}); err != nil {
 			t.Fatal(err)
@@ -96,7 +96,7 @@ func TestLoopStore(t *testing.T) {
 		}
 
 		// Webhooks.
-		w := &store.Webhook{URL: "https://example.com/h", Events: []string{"response.*"}, Secret: "0123456789abcdef"}
+		w := &fresco.Webhook{URL: "https://example.com/h", Events: []string{"response.*"}, Secret: "0123456789abcdef"}
 		if err := db.CreateWebhook(ctx, w); err != nil {
 			t.Fatal(err)
 		}

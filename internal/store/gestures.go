@@ -6,38 +6,16 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// Gesture is one entry of the recovery-gesture ledger.
-type Gesture struct {
-	ID                  int64
-	CaseID              int64
-	CustomerID          int64
-	PurchaseID          *int64
-	Kind                string
-	Amount              fresco.Money
-	Status              string // granted, pending_approval, rejected
-	Note                string
-	Letter              string
-	RequestedBy         string
-	RequestedByEmployee *int64
-	RequestedRole       fresco.Role
-	LimitReason         string
-	DecidedBy           string
-	DecidedAt           *time.Time
-	DecisionNote        string
-	CreatedAt           time.Time
-}
-
 const gestureColumns = `id, case_id, customer_id, purchase_id, kind, amount, status, note, letter, requested_by,
 	requested_by_employee, requested_role, limit_reason, decided_by, decided_at, decision_note, created_at`
 
-func scanGesture(row rowScanner) (*Gesture, error) {
+func scanGesture(row rowScanner) (*fresco.Gesture, error) {
 	var (
-		g                   Gesture
+		g                   fresco.Gesture
 		purchase, requester sql.NullInt64
 		decided             sql.NullTime
 		amount              int64
@@ -53,7 +31,7 @@ func scanGesture(row rowScanner) (*Gesture, error) {
 }
 
 // InsertGesture adds a gesture to the ledger and sets its ID.
-func (tx *Tx) InsertGesture(ctx context.Context, g *Gesture) error {
+func (tx *Tx) InsertGesture(ctx context.Context, g *fresco.Gesture) error {
 	g.CreatedAt = now()
 	return tx.QueryRow(ctx, `INSERT INTO gestures (case_id, customer_id, purchase_id, kind, amount, status, note, letter,
 		requested_by, requested_by_employee, requested_role, limit_reason, decided_by, decided_at, decision_note, created_at)
@@ -64,23 +42,23 @@ func (tx *Tx) InsertGesture(ctx context.Context, g *Gesture) error {
 }
 
 // GestureForUpdate reads a gesture, locking it on PostgreSQL.
-func (tx *Tx) GestureForUpdate(ctx context.Context, id int64) (*Gesture, error) {
+func (tx *Tx) GestureForUpdate(ctx context.Context, id int64) (*fresco.Gesture, error) {
 	return gestureByID(ctx, tx, id, forUpdate(tx))
 }
 
 // Gesture reads one gesture.
-func (db *DB) Gesture(ctx context.Context, id int64) (*Gesture, error) {
+func (db *DB) Gesture(ctx context.Context, id int64) (*fresco.Gesture, error) {
 	return gestureByID(ctx, db, id, "")
 }
 
 // gestureByID reads a gesture; lock is "" or forUpdate's clause.
-func gestureByID(ctx context.Context, q Querier, id int64, lock string) (*Gesture, error) {
+func gestureByID(ctx context.Context, q Querier, id int64, lock string) (*fresco.Gesture, error) {
 	g, err := scanOne(ctx, q, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE id = ?`+lock, id)
 	return g, notFound(err, "gesture", id)
 }
 
 // DecideGesture records an approval or rejection.
-func (tx *Tx) DecideGesture(ctx context.Context, g *Gesture) error {
+func (tx *Tx) DecideGesture(ctx context.Context, g *fresco.Gesture) error {
 	_, err := tx.Exec(ctx, `UPDATE gestures SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, letter = ? WHERE id = ?`,
 		g.Status, g.DecidedBy, utcPtr(g.DecidedAt), g.DecisionNote, g.Letter, g.ID)
 	return err
@@ -95,7 +73,7 @@ type GestureFilter struct {
 }
 
 // ListGestures returns ledger entries, oldest first.
-func (db *DB) ListGestures(ctx context.Context, f GestureFilter) ([]*Gesture, error) {
+func (db *DB) ListGestures(ctx context.Context, f GestureFilter) ([]*fresco.Gesture, error) {
 	var w conditions
 	w.idIs("case_id", f.CaseID)
 	w.idIs("customer_id", f.CustomerID)

@@ -9,28 +9,15 @@ import (
 	"database/sql"
 	"errors"
 	"time"
-)
 
-// Invitation is a signed, single-use, expiring survey link.
-type Invitation struct {
-	ID         int64
-	SurveyID   int64
-	CustomerID *int64
-	PurchaseID *int64
-	EmployeeID *int64
-	LocationID *int64
-	Channel    string
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
-	UsedAt     *time.Time
-	ResponseID *int64
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 const invitationColumns = `id, survey_id, customer_id, purchase_id, employee_id, location_id, channel, created_at, expires_at, used_at, response_id`
 
-func scanInvitation(row rowScanner) (*Invitation, error) {
+func scanInvitation(row rowScanner) (*fresco.Invitation, error) {
 	var (
-		inv                                    Invitation
+		inv                                    fresco.Invitation
 		customer, purchase, employee, location sql.NullInt64
 		response                               sql.NullInt64
 		used                                   sql.NullTime
@@ -46,7 +33,7 @@ func scanInvitation(row rowScanner) (*Invitation, error) {
 }
 
 // CreateInvitation stores a new invitation within the transaction.
-func (tx *Tx) CreateInvitation(ctx context.Context, inv *Invitation) error {
+func (tx *Tx) CreateInvitation(ctx context.Context, inv *fresco.Invitation) error {
 	inv.CreatedAt = now()
 	err := tx.QueryRow(ctx, `INSERT INTO survey_invitations (survey_id, customer_id, purchase_id, employee_id, location_id,
 		channel, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -56,7 +43,7 @@ func (tx *Tx) CreateInvitation(ctx context.Context, inv *Invitation) error {
 }
 
 // Invitation returns the invitation with the id.
-func (db *DB) Invitation(ctx context.Context, id int64) (*Invitation, error) {
+func (db *DB) Invitation(ctx context.Context, id int64) (*fresco.Invitation, error) {
 	inv, err := scanInvitation(db.QueryRow(ctx, `SELECT `+invitationColumns+` FROM survey_invitations WHERE id = ?`, id))
 	return inv, notFound(err, "invitation", id)
 }

@@ -11,26 +11,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"time"
-)
 
-// Notification is one message to one employee.
-type Notification struct {
-	ID         int64
-	Event      string
-	EmployeeID *int64
-	Subject    string
-	Body       string
-	Link       string
-	Data       json.RawMessage
-	CreatedAt  time.Time
-	ReadAt     *time.Time
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 const notificationColumns = `id, event, employee_id, subject, body, link, data, created_at, read_at`
 
-func scanNotification(row rowScanner) (*Notification, error) {
-	var n Notification
+func scanNotification(row rowScanner) (*fresco.Notification, error) {
+	var n fresco.Notification
 	var emp sql.NullInt64
 	var read sql.NullTime
 	var data string
@@ -44,7 +32,7 @@ func scanNotification(row rowScanner) (*Notification, error) {
 }
 
 // InsertNotification records n and sets its ID and CreatedAt.
-func (tx *Tx) InsertNotification(ctx context.Context, n *Notification) error {
+func (tx *Tx) InsertNotification(ctx context.Context, n *fresco.Notification) error {
 	if len(n.Data) == 0 {
 		n.Data = json.RawMessage("{}")
 	}
@@ -56,7 +44,7 @@ func (tx *Tx) InsertNotification(ctx context.Context, n *Notification) error {
 
 // NotificationsAfter returns notifications addressed to an employee with an
 // id above afterID, oldest first. employeeID 0 means every employee.
-func (db *DB) NotificationsAfter(ctx context.Context, employeeID, afterID int64, limit int) ([]*Notification, error) {
+func (db *DB) NotificationsAfter(ctx context.Context, employeeID, afterID int64, limit int) ([]*fresco.Notification, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
@@ -71,7 +59,7 @@ func (db *DB) NotificationsAfter(ctx context.Context, employeeID, afterID int64,
 }
 
 // RecentNotifications returns an employee's latest notifications, newest first.
-func (db *DB) RecentNotifications(ctx context.Context, employeeID int64, limit int) ([]*Notification, error) {
+func (db *DB) RecentNotifications(ctx context.Context, employeeID int64, limit int) ([]*fresco.Notification, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}

@@ -9,36 +9,14 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// ListeningPost is a place where the business hears its customers.
-type ListeningPost struct {
-	ID          int64
-	Slug        string // e.g. "survey", "follow_up_call"
-	Name        string
-	Description string
-	UsedFor     string // how its feedback is used
-	Solicited   bool   // the business asks (counts against the contact-frequency rule)
-	Active      bool
-	CreatedAt   time.Time
-	Version     int64 // moves on every change; the API's ETag
-}
-
-// FeedbackUse is one entry of a listening post's "used for" trail.
-type FeedbackUse struct {
-	ID         int64
-	PostID     int64
-	ResponseID *int64
-	Note       string
-	Actor      string
-	At         time.Time
-}
 
 const postColumns = `id, slug, name, description, used_for, solicited, active, created_at, version`
 
-func scanPost(row rowScanner) (*ListeningPost, error) {
-	var p ListeningPost
+func scanPost(row rowScanner) (*fresco.ListeningPost, error) {
+	var p fresco.ListeningPost
 	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt, &p.Version); err != nil {
 		return nil, err
 	}
@@ -47,33 +25,33 @@ func scanPost(row rowScanner) (*ListeningPost, error) {
 }
 
 // ListeningPosts returns every listening post, in id order.
-func (db *DB) ListeningPosts(ctx context.Context) ([]*ListeningPost, error) {
+func (db *DB) ListeningPosts(ctx context.Context) ([]*fresco.ListeningPost, error) {
 	return queryAll(ctx, db, scanPost, `SELECT `+postColumns+` FROM listening_posts ORDER BY id`)
 }
 
 // ListeningPostBySlug returns the post with the slug.
-func (db *DB) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
+func (db *DB) ListeningPostBySlug(ctx context.Context, slug string) (*fresco.ListeningPost, error) {
 	return listeningPostBySlug(ctx, db, slug)
 }
 
 // ListeningPostBySlug returns the post with the slug within the transaction.
-func (tx *Tx) ListeningPostBySlug(ctx context.Context, slug string) (*ListeningPost, error) {
+func (tx *Tx) ListeningPostBySlug(ctx context.Context, slug string) (*fresco.ListeningPost, error) {
 	return listeningPostBySlug(ctx, tx, slug)
 }
 
-func listeningPostBySlug(ctx context.Context, q Querier, slug string) (*ListeningPost, error) {
+func listeningPostBySlug(ctx context.Context, q Querier, slug string) (*fresco.ListeningPost, error) {
 	p, err := scanOne(ctx, q, scanPost, `SELECT `+postColumns+` FROM listening_posts WHERE slug = ?`, slug)
 	return p, notFound(err, "listening post", strconv.Quote(slug))
 }
 
 // ListeningPost returns the post with the id.
-func (db *DB) ListeningPost(ctx context.Context, id int64) (*ListeningPost, error) {
+func (db *DB) ListeningPost(ctx context.Context, id int64) (*fresco.ListeningPost, error) {
 	p, err := scanPost(db.QueryRow(ctx, `SELECT `+postColumns+` FROM listening_posts WHERE id = ?`, id))
 	return p, notFound(err, "listening post", id)
 }
 
 // CreateListeningPost adds a post.
-func (db *DB) CreateListeningPost(ctx context.Context, p *ListeningPost) error {
+func (db *DB) CreateListeningPost(ctx context.Context, p *fresco.ListeningPost) error {
 	p.CreatedAt = now()
 	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO listening_posts (slug, name, description, used_for, solicited, active, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.Slug, p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.CreatedAt).Scan(&p.ID)
@@ -86,13 +64,13 @@ func (db *DB) CreateListeningPost(ctx context.Context, p *ListeningPost) error {
 
 // UpdateListeningPost changes a post's name, description, "used for" text,
 // solicited and active flags.
-func (db *DB) UpdateListeningPost(ctx context.Context, p *ListeningPost) error {
+func (db *DB) UpdateListeningPost(ctx context.Context, p *fresco.ListeningPost) error {
 	return db.UpdateListeningPostIfVersion(ctx, p, AnyVersion)
 }
 
 // UpdateListeningPostIfVersion is UpdateListeningPost for a writer that read
 // the post at version (ESTALE when it has moved on).
-func (db *DB) UpdateListeningPostIfVersion(ctx context.Context, p *ListeningPost, version int64) error {
+func (db *DB) UpdateListeningPostIfVersion(ctx context.Context, p *fresco.ListeningPost, version int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ?,
 			version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
@@ -102,7 +80,7 @@ func (db *DB) UpdateListeningPostIfVersion(ctx context.Context, p *ListeningPost
 }
 
 // AddFeedbackUse records how feedback from a post was used.
-func (db *DB) AddFeedbackUse(ctx context.Context, u *FeedbackUse) error {
+func (db *DB) AddFeedbackUse(ctx context.Context, u *fresco.FeedbackUse) error {
 	u.At = now()
 	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO feedback_uses (post_id, response_id, note, actor, at)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`), u.PostID, nullID(u.ResponseID), u.Note, u.Actor, u.At).Scan(&u.ID)
@@ -110,13 +88,13 @@ func (db *DB) AddFeedbackUse(ctx context.Context, u *FeedbackUse) error {
 }
 
 // FeedbackUses returns the newest uses of a post's feedback, newest first.
-func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*FeedbackUse, error) {
+func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*fresco.FeedbackUse, error) {
 	return queryAll(ctx, db, scanFeedbackUse, `SELECT id, post_id, response_id, note, actor, at FROM feedback_uses
 		WHERE post_id = ? ORDER BY at DESC, id DESC LIMIT ?`, postID, pageLimit(limit))
 }
 
-func scanFeedbackUse(row rowScanner) (*FeedbackUse, error) {
-	var u FeedbackUse
+func scanFeedbackUse(row rowScanner) (*fresco.FeedbackUse, error) {
+	var u fresco.FeedbackUse
 	var resp sql.NullInt64
 	if err := row.Scan(&u.ID, &u.PostID, &resp, &u.Note, &u.Actor, &u.At); err != nil {
 		return nil, err

@@ -8,19 +8,9 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// RecurrenceAlert says that one category, product or location has had too
-// many cases in a window.
-type RecurrenceAlert struct {
-	ID         int64
-	Dimension  string
-	Value      string
-	Cases      int
-	WindowDays int
-	CaseID     *int64
-	CreatedAt  time.Time
-}
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
 
 // recurrenceColumn maps a dimension to its recovery_cases column; never user input.
 var recurrenceColumn = map[string]string{"category": "category", "product": "product_id", "location": "location_id"}
@@ -46,20 +36,20 @@ func (tx *Tx) RecentRecurrenceAlert(ctx context.Context, dimension, value string
 }
 
 // InsertRecurrenceAlert stores an alert.
-func (tx *Tx) InsertRecurrenceAlert(ctx context.Context, a *RecurrenceAlert) error {
+func (tx *Tx) InsertRecurrenceAlert(ctx context.Context, a *fresco.RecurrenceAlert) error {
 	a.CreatedAt = now()
 	return tx.QueryRow(ctx, `INSERT INTO recurrence_alerts (dimension, value, cases, window_days, case_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, a.Dimension, a.Value, a.Cases, a.WindowDays, nullID(a.CaseID), a.CreatedAt).Scan(&a.ID)
 }
 
 // ListRecurrenceAlerts returns alerts, newest first.
-func (db *DB) ListRecurrenceAlerts(ctx context.Context, limit int) ([]RecurrenceAlert, error) {
+func (db *DB) ListRecurrenceAlerts(ctx context.Context, limit int) ([]fresco.RecurrenceAlert, error) {
 	return queryAll(ctx, db, scanRecurrenceAlert, `SELECT id, dimension, value, cases, window_days, case_id, created_at FROM recurrence_alerts
 		ORDER BY id DESC LIMIT ?`, pageLimit(limit))
 }
 
-func scanRecurrenceAlert(row rowScanner) (RecurrenceAlert, error) {
-	var a RecurrenceAlert
+func scanRecurrenceAlert(row rowScanner) (fresco.RecurrenceAlert, error) {
+	var a fresco.RecurrenceAlert
 	var caseID sql.NullInt64
 	if err := row.Scan(&a.ID, &a.Dimension, &a.Value, &a.Cases, &a.WindowDays, &caseID, &a.CreatedAt); err != nil {
 		return a, err

@@ -5,25 +5,17 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// ReferralLink is a customer and who referred them.
-type ReferralLink struct {
-	CustomerID int64
-	ReferredBy int64 // 0: nobody
-	FirstSeen  time.Time
-}
-
 // ReferralLinks returns every customer's referrer, in id order.
-func (db *DB) ReferralLinks(ctx context.Context) ([]ReferralLink, error) {
+func (db *DB) ReferralLinks(ctx context.Context) ([]fresco.ReferralLink, error) {
 	return queryAll(ctx, db, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
 }
 
-func scanReferralLink(row rowScanner) (ReferralLink, error) {
-	var l ReferralLink
+func scanReferralLink(row rowScanner) (fresco.ReferralLink, error) {
+	var l fresco.ReferralLink
 	err := row.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen)
 	l.FirstSeen = l.FirstSeen.UTC()
 	return l, err

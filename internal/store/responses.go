@@ -16,45 +16,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// Answer is one answer of a response.
-type Answer struct {
-	Question string
-	Type     string
-	Item     string
-	Score    *int
-	Choices  []string
-	Text     string
-}
-
-// Response is one piece of feedback.
-type Response struct {
-	ID                int64
-	ExternalID        string
-	PostID            int64
-	PostSlug          string
-	SurveyID          *int64
-	InvitationID      *int64
-	CustomerID        *int64
-	PurchaseID        *int64
-	EmployeeID        *int64
-	LocationID        *int64
-	Segment           string
-	Source            string // api, link, widget, import, call, ui
-	RespondedAt       time.Time
-	PurchasedAt       *time.Time
-	NPS, CSAT, CES    *int
-	AcquisitionSource string
-	Comment           string
-	Sentiment         *float64
-	SentimentLabel    string
-	Categories        []string
-	CategorisedBy     string
-	Suggested         []string
-	CreatedBy         string
-	Answers           []Answer
-	CreatedAt         time.Time
-}
-
 // Attribution is what a purchase says about who served whom, where and when.
 type Attribution struct {
 	CustomerID, EmployeeID, LocationID *int64
@@ -111,7 +72,7 @@ func (tx *Tx) SetAcquisitionSourceIfEmpty(ctx context.Context, customerID int64,
 	return err
 }
 
-func responseRefs(r *Response) []foreignRef {
+func responseRefs(r *fresco.Response) []foreignRef {
 	return []foreignRef{
 		{field: "customer_id", table: "customers", what: "customer", id: r.CustomerID},
 		{field: "employee_id", table: "employees", what: "employee", id: r.EmployeeID},
@@ -122,7 +83,7 @@ func responseRefs(r *Response) []foreignRef {
 // InsertResponse stores a response and its answers within the transaction.
 // References must already be resolved (package feedback does that); a
 // dangling one is reported against its field.
-func (tx *Tx) InsertResponse(ctx context.Context, r *Response) error {
+func (tx *Tx) InsertResponse(ctx context.Context, r *fresco.Response) error {
 	if err := tx.checkForeignRefs(ctx, responseRefs(r)...); err != nil {
 		return err
 	}
@@ -176,9 +137,9 @@ const responseColumns = `r.id, r.external_id, r.post_id, p.slug, r.survey_id, r.
 	r.acquisition_source, r.comment, r.sentiment, r.sentiment_label, r.categories, r.categorised_by, r.suggested,
 	r.created_by, r.created_at`
 
-func scanResponse(row rowScanner) (*Response, error) {
+func scanResponse(row rowScanner) (*fresco.Response, error) {
 	var (
-		r                                                          Response
+		r                                                          fresco.Response
 		ext                                                        sql.NullString
 		survey, invitation, customer, purchase, employee, location sql.NullInt64
 		purchasedAt                                                sql.NullTime
@@ -208,7 +169,7 @@ func scanResponse(row rowScanner) (*Response, error) {
 }
 
 // Response returns the response with the id, with its answers.
-func (db *DB) Response(ctx context.Context, id int64) (*Response, error) {
+func (db *DB) Response(ctx context.Context, id int64) (*fresco.Response, error) {
 	r, err := firstRow(db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
 		WHERE r.id = ?`, id))
 	return r, notFound(err, "response", id)
@@ -258,7 +219,7 @@ func (f ResponseFilter) where() *conditions {
 }
 
 // ListResponses returns a page of responses with their answers, newest first.
-func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, string, error) {
+func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*fresco.Response, string, error) {
 	before, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -273,15 +234,15 @@ func (db *DB) ListResponses(ctx context.Context, f ResponseFilter) ([]*Response,
 	if err != nil {
 		return nil, "", err
 	}
-	return list, pageCursor(list, limit, func(r *Response) int64 { return r.ID }), nil
+	return list, pageCursor(list, limit, func(r *fresco.Response) int64 { return r.ID }), nil
 }
 
-func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]*Response, error) {
+func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]*fresco.Response, error) {
 	list, err := queryAll(ctx, db, scanResponse, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*Response, len(list))
+	byID := make(map[int64]*fresco.Response, len(list))
 	ids := make([]any, len(list))
 	for i, r := range list {
 		byID[r.ID], ids[i] = r, r.ID
@@ -289,7 +250,7 @@ func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]
 	err = forChunks(ids, func(chunk []any) error {
 		return queryEach(ctx, db, func(row rowScanner) error {
 			var id int64
-			var a Answer
+			var a fresco.Answer
 			var score sql.NullInt64
 			var choices string
 			if err := row.Scan(&id, &a.Question, &a.Type, &a.Item, &score, &choices, &a.Text); err != nil {

@@ -29,7 +29,7 @@ func TestLatestNPSAtOrBefore(t *testing.T) {
 		}
 		at := time.Date(2026, 2, 3, 4, 5, 6, 789000, time.UTC)
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			for _, r := range []*store.Response{
+			for _, r := range []*fresco.Response{
 				{CustomerID: &ada.ID, NPS: intp(8), RespondedAt: at.Add(-48 * time.Hour)},
 				{CustomerID: &ada.ID, NPS: intp(2), RespondedAt: at},
 				{CustomerID: &ada.ID, CSAT: intp(1), RespondedAt: at},

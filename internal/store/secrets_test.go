@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
@@ -44,7 +45,7 @@ func TestSecretsAreSealedAtRest(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		w := &store.Webhook{URL: "https://example.com/hook", Events: []string{"*"}, Secret: hookSecret}
+		w := &fresco.Webhook{URL: "https://example.com/hook", Events: []string{"*"}, Secret: hookSecret}
 		if err := db.CreateWebhook(ctx, w); err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,7 @@ func TestSecretsAreSealedAtRest(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return tx.InsertDelivery(ctx, &store.WebhookDelivery{UID: "d1", SubscriptionID: w.ID, Event: "x", Payload: []byte("{}")})
+			return tx.InsertDelivery(ctx, &fresco.WebhookDelivery{UID: "d1", SubscriptionID: w.ID, Event: "x", Payload: []byte("{}")})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +154,7 @@ func TestRotateSecretKey(t *testing.T) {
 			return k
 		}
 		db.UseSecretKeys(mustKeys(oldKey))
-		w := &store.Webhook{URL: "https://example.com/hook", Events: []string{"*"}, Secret: hookSecret}
+		w := &fresco.Webhook{URL: "https://example.com/hook", Events: []string{"*"}, Secret: hookSecret}
 		if err := db.CreateWebhook(ctx, w); err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +210,7 @@ func TestNoSecretKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.CreateWebhook(context.Background(), &store.Webhook{URL: "https://example.com", Events: []string{"*"}, Secret: hookSecret})
+	err = db.CreateWebhook(context.Background(), &fresco.Webhook{URL: "https://example.com", Events: []string{"*"}, Secret: hookSecret})
 	if !errors.Is(err, store.ErrNoSecretKey) || !strings.Contains(err.Error(), "--secret-key") {
 		t.Fatalf("CreateWebhook without a key: %v", err)
 	}

@@ -34,11 +34,11 @@ func TestLiveCaseIDsUnderPolicy(t *testing.T) {
 				name, status string
 				location     *int64
 			}{
-				{"own open", store.CaseOpen, &own.ID}, {"own resolved", store.CaseResolved, &own.ID},
-				{"own closed", store.CaseClosed, &own.ID}, {"plain open", store.CaseOpen, &plain.ID},
-				{"nowhere open", store.CaseOpen, nil}, {"plain merged", store.CaseMerged, &plain.ID},
+				{"own open", fresco.CaseOpen, &own.ID}, {"own resolved", fresco.CaseResolved, &own.ID},
+				{"own closed", fresco.CaseClosed, &own.ID}, {"plain open", fresco.CaseOpen, &plain.ID},
+				{"nowhere open", fresco.CaseOpen, nil}, {"plain merged", fresco.CaseMerged, &plain.ID},
 			} {
-				row := &store.Case{CustomerID: cu.ID, LocationID: c.location, Source: "staff", Summary: c.name,
+				row := &fresco.Case{CustomerID: cu.ID, LocationID: c.location, Source: "staff", Summary: c.name,
 					Status: c.status, State: "open", OwnerID: owner.ID, OpenedAt: time.Now(), SLAStatus: "none"}
 				if err := tx.InsertCase(ctx, row); err != nil {
 					return err

@@ -8,43 +8,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
-
-// Question is one item of a survey, stored as JSON on the survey.
-type Question struct {
-	Key      string   `json:"key,omitempty"`
-	Type     string   `json:"type"`
-	Text     string   `json:"text,omitempty"`
-	Item     string   `json:"item,omitempty"`
-	Required bool     `json:"required,omitempty"`
-	Choices  []string `json:"choices,omitempty"`
-	Min      int      `json:"min,omitempty"`
-	Max      int      `json:"max,omitempty"`
-}
-
-// Survey is a questionnaire tied to a listening post.
-type Survey struct {
-	ID            int64
-	Slug          string
-	Name          string
-	PostID        int64
-	PostSlug      string
-	Intro         string
-	Questions     []Question
-	Active        bool
-	WidgetEnabled bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Version       int64 // moves on every change; the API's ETag
-}
 
 const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at, s.version`
 
 const surveyFrom = ` FROM surveys s JOIN listening_posts p ON p.id = s.post_id`
 
-func scanSurvey(row rowScanner) (*Survey, error) {
-	var s Survey
+func scanSurvey(row rowScanner) (*fresco.Survey, error) {
+	var s fresco.Survey
 	var questions string
 	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &questions, &s.Active, &s.WidgetEnabled,
 		&s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
@@ -58,14 +31,14 @@ func scanSurvey(row rowScanner) (*Survey, error) {
 }
 
 // CreateSurvey stores a new survey (already validated by package feedback).
-func (db *DB) CreateSurvey(ctx context.Context, s *Survey) error {
+func (db *DB) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateSurvey(ctx, s) })
 }
 
 // CreateSurvey stores a new survey (already validated by package feedback)
 // within the transaction, so that the survey and its audit record are
 // committed together.
-func (tx *Tx) CreateSurvey(ctx context.Context, s *Survey) error {
+func (tx *Tx) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {
 		return err
@@ -86,13 +59,13 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *Survey) error {
 }
 
 // UpdateSurvey replaces a survey's fields.
-func (db *DB) UpdateSurvey(ctx context.Context, s *Survey) error {
+func (db *DB) UpdateSurvey(ctx context.Context, s *fresco.Survey) error {
 	return db.UpdateSurveyIfVersion(ctx, s, AnyVersion)
 }
 
 // UpdateSurveyIfVersion is UpdateSurvey for a writer that read the survey at
 // version (ESTALE when it has moved on).
-func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
+func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *fresco.Survey, version int64) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {
 		return err
@@ -112,18 +85,18 @@ func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int6
 }
 
 // Survey returns the survey with the id.
-func (db *DB) Survey(ctx context.Context, id int64) (*Survey, error) {
+func (db *DB) Survey(ctx context.Context, id int64) (*fresco.Survey, error) {
 	s, err := scanSurvey(db.QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = ?`, id))
 	return s, notFound(err, "survey", id)
 }
 
 // SurveyBySlug returns the survey with the slug.
-func (db *DB) SurveyBySlug(ctx context.Context, slug string) (*Survey, error) {
+func (db *DB) SurveyBySlug(ctx context.Context, slug string) (*fresco.Survey, error) {
 	s, err := scanSurvey(db.QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.slug = ?`, slug))
 	return s, notFound(err, "survey", strconv.Quote(slug))
 }
 
 // ListSurveys returns every survey, in id order.
-func (db *DB) ListSurveys(ctx context.Context) ([]*Survey, error) {
+func (db *DB) ListSurveys(ctx context.Context) ([]*fresco.Survey, error) {
 	return queryAll(ctx, db, scanSurvey, `SELECT `+surveyColumns+surveyFrom+` ORDER BY s.id`)
 }

@@ -9,26 +9,15 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// APIToken is a bearer token for machine clients. Only a hash of the token is
-// stored; the caller hashes the secret before every call here.
-type APIToken struct {
-	ID         int64
-	Name       string
-	Role       fresco.Role
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
-}
-
 const apiTokenColumns = `id, name, role, created_at, last_used_at, revoked_at`
 
 // tokenTouchInterval is how stale last_used_at may get before a use of the
 // token writes it again, so that a busy client does not write on every request.
 const tokenTouchInterval = time.Minute
 
-func scanAPIToken(row rowScanner) (*APIToken, error) {
+func scanAPIToken(row rowScanner) (*fresco.APIToken, error) {
 	var (
-		t        APIToken
+		t        fresco.APIToken
 		role     string
 		lastUsed sql.NullTime
 		revoked  sql.NullTime
@@ -43,7 +32,7 @@ func scanAPIToken(row rowScanner) (*APIToken, error) {
 }
 
 // CreateAPIToken stores a new token under its hash.
-func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role, tokenHash string) (*APIToken, error) {
+func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role, tokenHash string) (*fresco.APIToken, error) {
 	var v fresco.Validation
 	v.Check(name != "", "name", "is required")
 	v.Check(len([]rune(name)) <= 200, "name", "is longer than 200 characters")
@@ -54,7 +43,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role,
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	t := &APIToken{Name: name, Role: role, CreatedAt: now()}
+	t := &fresco.APIToken{Name: name, Role: role, CreatedAt: now()}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO api_tokens (name, role, token_hash, created_at)
 			VALUES (?, ?, ?, ?) RETURNING id`,
@@ -73,7 +62,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role,
 // APITokenByHash returns the live token with the given hash: ENOTFOUND when
 // there is none or it is revoked. It records the use in last_used_at when
 // that is more than a minute old.
-func (db *DB) APITokenByHash(ctx context.Context, tokenHash string) (*APIToken, error) {
+func (db *DB) APITokenByHash(ctx context.Context, tokenHash string) (*fresco.APIToken, error) {
 	t, err := scanAPIToken(db.QueryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens
 		WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +89,7 @@ func (db *DB) APITokenByHash(ctx context.Context, tokenHash string) (*APIToken, 
 }
 
 // ListAPITokens returns every token, revoked ones included, ordered by id.
-func (db *DB) ListAPITokens(ctx context.Context) ([]*APIToken, error) {
+func (db *DB) ListAPITokens(ctx context.Context) ([]*fresco.APIToken, error) {
 	return queryAll(ctx, db, scanAPIToken, `SELECT `+apiTokenColumns+` FROM api_tokens ORDER BY id`)
 }
 

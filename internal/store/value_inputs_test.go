@@ -95,13 +95,13 @@ func TestValueAggregations(t *testing.T) {
 
 		// customer_value: replace, read back, filter.
 		now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		vals := []*store.CustomerValue{
+		vals := []*fresco.CustomerValue{
 			{CustomerID: a.ID, Frequency: 1, Purchases: 3, FirstPurchase: day(2024, 3, 1), LastPurchase: day(2024, 3, 5), CLV: 12345.5,
 				HistoricalValue: 10700, Segment: "lost", Mercenary: true, R: 1, F: 2, M: 3, ComputedAt: now},
 			{CustomerID: b.ID, Purchases: 1, FirstPurchase: day(2024, 4, 1), LastPurchase: day(2024, 4, 1), CLV: 99999,
 				Segment: "new", Apostle: true, ComputedAt: now},
 		}
-		fits := []*store.CLVFit{{Model: "bgnbd", Params: `{"r":1}`, LogLikelihood: -10, Customers: 2, Converged: true, Detail: "{}", ComputedAt: now}}
+		fits := []*fresco.CLVFit{{Model: "bgnbd", Params: `{"r":1}`, LogLikelihood: -10, Customers: 2, Converged: true, Detail: "{}", ComputedAt: now}}
 		for i := range 2 { // twice: the second replaces the first (fits are added, not replaced)
 			if err := db.ReplaceCustomerValues(ctx, vals, fits[:i]); err != nil {
 				t.Fatal(err)

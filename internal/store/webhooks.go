@@ -1,6 +1,6 @@
 package store
 
-// Webhook subscriptions and their deliveries: one delivery per event and
+// fresco.Webhook subscriptions and their deliveries: one delivery per event and
 // subscription, each with the log of its attempts.
 
 import (
@@ -8,27 +8,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// Webhook is a subscription: POST these events to this URL, signed with Secret.
-type Webhook struct {
-	ID             int64
-	URL            string
-	Events         []string
-	Secret         string // a shared secret: it must sign, so it is stored sealed (secrets.go), not hashed
-	Active         bool
-	DisabledReason string
-	CreatedBy      string
-	CreatedAt      time.Time
-}
-
 const webhookColumns = `id, url, events, secret, active, disabled_reason, created_by, created_at`
 
-func (db *DB) scanWebhook(row rowScanner) (*Webhook, error) {
-	var w Webhook
+func (db *DB) scanWebhook(row rowScanner) (*fresco.Webhook, error) {
+	var w fresco.Webhook
 	var events, secret string
 	if err := row.Scan(&w.ID, &w.URL, &events, &secret, &w.Active, &w.DisabledReason, &w.CreatedBy, &w.CreatedAt); err != nil {
 		return nil, err
@@ -38,7 +25,7 @@ func (db *DB) scanWebhook(row rowScanner) (*Webhook, error) {
 
 // finishWebhook decodes the columns a scan cannot: the event list and the
 // sealed secret.
-func (db *DB) finishWebhook(w *Webhook, events, secret string) error {
+func (db *DB) finishWebhook(w *fresco.Webhook, events, secret string) error {
 	if err := json.Unmarshal([]byte(events), &w.Events); err != nil {
 		return fmt.Errorf("webhook %d events: %w", w.ID, err)
 	}
@@ -49,7 +36,7 @@ func (db *DB) finishWebhook(w *Webhook, events, secret string) error {
 }
 
 // CreateWebhook stores w and sets its ID and CreatedAt.
-func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
+func (db *DB) CreateWebhook(ctx context.Context, w *fresco.Webhook) error {
 	events, err := json.Marshal(nonNil(w.Events))
 	if err != nil {
 		return err
@@ -63,19 +50,19 @@ func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), sealed, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
 }
 
-// Webhook returns the subscription with the id (deleted ones are not found).
-func (db *DB) Webhook(ctx context.Context, id int64) (*Webhook, error) {
+// fresco.Webhook returns the subscription with the id (deleted ones are not found).
+func (db *DB) Webhook(ctx context.Context, id int64) (*fresco.Webhook, error) {
 	w, err := db.scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
 	return w, notFound(err, "webhook", id)
 }
 
 // ListWebhooks returns every subscription that is not deleted, in id order.
-func (db *DB) ListWebhooks(ctx context.Context) ([]*Webhook, error) {
+func (db *DB) ListWebhooks(ctx context.Context) ([]*fresco.Webhook, error) {
 	return queryAll(ctx, db, db.scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY id`)
 }
 
 // ActiveWebhooks returns the active subscriptions within the transaction.
-func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
+func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*fresco.Webhook, error) {
 	return queryAll(ctx, tx, tx.db.scanWebhook, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE active AND deleted_at IS NULL ORDER BY id`)
 }
 
@@ -98,43 +85,9 @@ func (db *DB) DisableWebhook(ctx context.Context, id int64, reason string) error
 	return err
 }
 
-// Delivery statuses.
-const (
-	DeliveryPending   = "pending"
-	DeliveryDelivered = "delivered"
-	DeliveryFailed    = "failed"
-	DeliveryCancelled = "cancelled"
-)
-
-// WebhookDelivery is one event for one subscription, with its attempts.
-type WebhookDelivery struct {
-	ID             int64
-	UID            string // the idempotency id receivers see
-	SubscriptionID int64
-	Event          string
-	Payload        []byte // the exact body, signed anew at every attempt
-	Status         string
-	Attempts       int
-	LastStatusCode *int
-	LastLatencyMS  *int
-	LastError      string
-	CreatedAt      time.Time
-	DeliveredAt    *time.Time
-	AttemptLog     []WebhookAttempt
-}
-
-// WebhookAttempt is one try at delivering.
-type WebhookAttempt struct {
-	Attempt    int
-	StatusCode *int
-	LatencyMS  int
-	Error      string
-	At         time.Time
-}
-
 // InsertDelivery records a pending delivery and sets its ID and CreatedAt.
-func (tx *Tx) InsertDelivery(ctx context.Context, d *WebhookDelivery) error {
-	d.Status, d.CreatedAt = DeliveryPending, now()
+func (tx *Tx) InsertDelivery(ctx context.Context, d *fresco.WebhookDelivery) error {
+	d.Status, d.CreatedAt = fresco.DeliveryPending, now()
 	return tx.QueryRow(ctx, `INSERT INTO webhook_deliveries (uid, subscription_id, event, payload, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.UID, d.SubscriptionID, d.Event, string(d.Payload), d.Status, d.CreatedAt).Scan(&d.ID)
@@ -142,8 +95,8 @@ func (tx *Tx) InsertDelivery(ctx context.Context, d *WebhookDelivery) error {
 
 const deliveryColumns = `id, uid, subscription_id, event, payload, status, attempts, last_status_code, last_latency_ms, last_error, created_at, delivered_at`
 
-func scanDelivery(row rowScanner) (*WebhookDelivery, error) {
-	var d WebhookDelivery
+func scanDelivery(row rowScanner) (*fresco.WebhookDelivery, error) {
+	var d fresco.WebhookDelivery
 	var payload string
 	var code, latency sql.NullInt64
 	var delivered sql.NullTime
@@ -160,9 +113,9 @@ func scanDelivery(row rowScanner) (*WebhookDelivery, error) {
 
 // Delivery returns the delivery with the id and the subscription it belongs
 // to, deleted or not.
-func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhook, error) {
-	var d WebhookDelivery
-	var w Webhook
+func (db *DB) Delivery(ctx context.Context, id int64) (*fresco.WebhookDelivery, *fresco.Webhook, error) {
+	var d fresco.WebhookDelivery
+	var w fresco.Webhook
 	var payload, events, secret string
 	var code, latency sql.NullInt64
 	var delivered sql.NullTime
@@ -187,14 +140,14 @@ func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, *Webhoo
 
 // RecordDeliveryAttempt stores one attempt and the delivery's new status
 // within tx.
-func (tx *Tx) RecordDeliveryAttempt(ctx context.Context, deliveryID int64, a WebhookAttempt, status string) error {
+func (tx *Tx) RecordDeliveryAttempt(ctx context.Context, deliveryID int64, a fresco.WebhookAttempt, status string) error {
 	at := now()
 	if _, err := tx.Exec(ctx, `INSERT INTO webhook_attempts (delivery_id, attempt, status_code, latency_ms, error, at)
 		VALUES (?, ?, ?, ?, ?, ?)`, deliveryID, a.Attempt, nullInt(a.StatusCode), a.LatencyMS, a.Error, at); err != nil {
 		return err
 	}
 	var deliveredAt any
-	if status == DeliveryDelivered {
+	if status == fresco.DeliveryDelivered {
 		deliveredAt = at
 	}
 	_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?,
@@ -212,7 +165,7 @@ func (db *DB) SetDeliveryStatus(ctx context.Context, deliveryID int64, status, r
 
 // ListDeliveries returns a subscription's latest deliveries, newest first,
 // each with its attempts; beforeID > 0 pages on.
-func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64, limit int) ([]*WebhookDelivery, error) {
+func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64, limit int) ([]*fresco.WebhookDelivery, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -226,14 +179,14 @@ func (db *DB) ListDeliveries(ctx context.Context, subscriptionID, beforeID int64
 	if err != nil || len(list) == 0 {
 		return list, err
 	}
-	byID := make(map[int64]*WebhookDelivery, len(list))
+	byID := make(map[int64]*fresco.WebhookDelivery, len(list))
 	ids := make([]any, len(list))
 	for i, d := range list {
 		byID[d.ID], ids[i] = d, d.ID
 	}
 	err = queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
-		var a WebhookAttempt
+		var a fresco.WebhookAttempt
 		var code sql.NullInt64
 		if err := row.Scan(&id, &a.Attempt, &code, &a.LatencyMS, &a.Error, &a.At); err != nil {
 			return err

@@ -105,11 +105,11 @@ func benchServiceOn(b *testing.B, db *store.DB) *value.Service {
 	at := time.Date(2026, 1, 1, 3, 15, 0, 0, time.UTC)
 	insertBareCustomers(b, db, benchCustomers, at)
 	rng := rand.New(rand.NewPCG(1, 2))
-	values := make([]*store.CustomerValue, benchCustomers)
+	values := make([]*fresco.CustomerValue, benchCustomers)
 	for i := range values {
 		values[i] = randomCustomerValue(rng, int64(i+1), at)
 	}
-	fits := []*store.CLVFit{{Model: "bgnbd", Params: `{"r":0.24,"alpha":4.4,"a":0.79,"b":2.43}`, LogLikelihood: -9582.4,
+	fits := []*fresco.CLVFit{{Model: "bgnbd", Params: `{"r":0.24,"alpha":4.4,"a":0.79,"b":2.43}`, LogLikelihood: -9582.4,
 		Customers: benchCustomers, Converged: true, Detail: `{"iterations":31}`, ComputedAt: at}}
 	if err := db.ReplaceCustomerValues(context.Background(), values, fits); err != nil {
 		b.Fatal(err)
@@ -132,11 +132,11 @@ func insertBareCustomers(tb testing.TB, db *store.DB, n int, at time.Time) {
 
 // randomCustomerValue is a plausible customer_value row: a skewed CLV,
 // profits that are sometimes negative, every segment, a few flags.
-func randomCustomerValue(rng *rand.Rand, id int64, at time.Time) *store.CustomerValue {
+func randomCustomerValue(rng *rand.Rand, id int64, at time.Time) *fresco.CustomerValue {
 	purchases := 1 + rng.IntN(12)
 	revenue := fresco.Money(math.Round(math.Exp(rng.NormFloat64()+8))) * fresco.Money(purchases)
 	last := at.AddDate(0, 0, -rng.IntN(900))
-	return &store.CustomerValue{
+	return &fresco.CustomerValue{
 		CustomerID: id, Frequency: purchases - 1, Recency: rng.Float64() * 100, T: 100 + rng.Float64()*50,
 		Monetary: rng.Float64() * 10000, Purchases: purchases,
 		FirstPurchase: last.AddDate(0, 0, -rng.IntN(400)), LastPurchase: last,

@@ -26,17 +26,17 @@ var cacheRefitAt = time.Date(2026, 1, 1, 3, 15, 0, 0, time.UTC)
 
 // cacheFits are the fits of the refits these tests write, with a nested
 // detail for the copy test.
-func cacheFits() []*store.CLVFit {
-	return []*store.CLVFit{{Model: "bgnbd", Params: `{"r":0.24,"alpha":4.4}`, LogLikelihood: -10, Customers: 1, Converged: true,
+func cacheFits() []*fresco.CLVFit {
+	return []*fresco.CLVFit{{Model: "bgnbd", Params: `{"r":0.24,"alpha":4.4}`, LogLikelihood: -10, Customers: 1, Converged: true,
 		Detail: `{"iterations":31,"std_errors":{"r":0.01},"warnings":["none"]}`, ComputedAt: cacheRefitAt}}
 }
 
 // writeRefit replaces customer_value with customers 1..n (created by
 // insertBareCustomers) drawn from seed, and returns the rows.
-func writeRefit(t *testing.T, db *store.DB, n int, seed uint64) []*store.CustomerValue {
+func writeRefit(t *testing.T, db *store.DB, n int, seed uint64) []*fresco.CustomerValue {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 3))
-	rows := make([]*store.CustomerValue, n)
+	rows := make([]*fresco.CustomerValue, n)
 	for i := range rows {
 		rows[i] = randomCustomerValue(rng, int64(i+1), cacheRefitAt)
 	}

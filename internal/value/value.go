@@ -223,7 +223,7 @@ func (s *Service) Refit(ctx context.Context) (*RefitResult, error) {
 	// Fit. A failed fit (too little data) still gives historical values,
 	// segments and flags; the predictions stay zero.
 	t0 := time.Now()
-	var fits []*store.CLVFit
+	var fits []*fresco.CLVFit
 	var model clv.PurchaseModel
 	var spend *clv.GammaGamma
 	if len(summaries) > 0 {
@@ -247,7 +247,7 @@ func (s *Service) Refit(ctx context.Context) (*RefitResult, error) {
 		}
 	}
 	if res.FitError != "" {
-		fits = append(fits, &store.CLVFit{Model: s.opts.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
+		fits = append(fits, &fresco.CLVFit{Model: s.opts.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
 			Customers: len(summaries), ComputedAt: now})
 	}
 	res.FitMS = ms(time.Since(t0))
@@ -266,11 +266,11 @@ func (s *Service) Refit(ctx context.Context) (*RefitResult, error) {
 	for i := range periods {
 		byPeriod[periods[i].CustomerID] = &periods[i]
 	}
-	values := make([]*store.CustomerValue, len(days))
-	byID := make(map[int64]*store.CustomerValue, len(days))
+	values := make([]*fresco.CustomerValue, len(days))
+	byID := make(map[int64]*fresco.CustomerValue, len(days))
 	for i, d := range days {
 		sm := summaries[i]
-		v := &store.CustomerValue{
+		v := &fresco.CustomerValue{
 			CustomerID: d.CustomerID, Frequency: sm.Frequency, Recency: sm.Recency, T: sm.T,
 			Monetary:      sm.MonetaryValue * 100,
 			FirstPurchase: time.Unix(d.FirstDay*86400, 0).UTC(), LastPurchase: time.Unix(d.LastDay*86400, 0).UTC(),
@@ -366,7 +366,7 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-func fitRow(model string, f clv.Fit, at time.Time) *store.CLVFit {
+func fitRow(model string, f clv.Fit, at time.Time) *fresco.CLVFit {
 	params := map[string]float64{}
 	for _, p := range f.Params {
 		params[p.Name] = p.Value
@@ -378,7 +378,7 @@ func fitRow(model string, f clv.Fit, at time.Time) *store.CLVFit {
 		se[p.Name] = finite(p.StdErr)
 	}
 	detail["std_errors"] = se
-	return &store.CLVFit{Model: model, Params: mustJSON(params), LogLikelihood: finite(f.LogLikelihood), Customers: f.Customers,
+	return &fresco.CLVFit{Model: model, Params: mustJSON(params), LogLikelihood: finite(f.LogLikelihood), Customers: f.Customers,
 		Converged: f.Converged, Detail: mustJSON(detail), ComputedAt: at}
 }
 
@@ -386,7 +386,7 @@ func fitRow(model string, f clv.Fit, at time.Time) *store.CLVFit {
 // purchase days, M by mean spend per purchase day. Tied customers share the
 // score of the first of them in ascending order, and the next tie group gets
 // at most the next score (so with 40% one-time buyers, F runs 1..4).
-func scoreRFM(values []*store.CustomerValue, days []store.CustomerDays) {
+func scoreRFM(values []*fresco.CustomerValue, days []store.CustomerDays) {
 	n := len(values)
 	if n == 0 {
 		return

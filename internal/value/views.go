@@ -416,7 +416,7 @@ type RFM struct {
 	M int `json:"m"`
 }
 
-func fromStore(v *store.CustomerValue) CustomerValue {
+func fromStore(v *fresco.CustomerValue) CustomerValue {
 	return CustomerValue{
 		CustomerID: v.CustomerID, Name: v.Name, Frequency: v.Frequency, Recency: round4(v.Recency), T: round4(v.T),
 		Monetary: round2(v.Monetary / 100), Purchases: v.Purchases, FirstPurchase: v.FirstPurchase, LastPurchase: v.LastPurchase,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -65,13 +66,13 @@ func TestViewsMatchRows(t *testing.T) {
 
 type viewDataSet struct {
 	name string
-	rows []*store.CustomerValue // in customer id order
+	rows []*fresco.CustomerValue // in customer id order
 }
 
 // viewDataSets are the refits TestViewsMatchRows compares on.
 func viewDataSets(customers int, at time.Time) []viewDataSet {
 	rng := rand.New(rand.NewPCG(7, 11))
-	random := make([]*store.CustomerValue, customers)
+	random := make([]*fresco.CustomerValue, customers)
 	for i := range random {
 		v := randomCustomerValue(rng, int64(i+1), at)
 		switch i % 10 {
@@ -84,7 +85,7 @@ func viewDataSets(customers int, at time.Time) []viewDataSet {
 		}
 		random[i] = v
 	}
-	failedFit := make([]*store.CustomerValue, 50)
+	failedFit := make([]*fresco.CustomerValue, 50)
 	for i := range failedFit {
 		v := randomCustomerValue(rng, int64(i+1), at)
 		v.CLV, v.PAlive, v.ExpectedPurchases = 0, 0, 0
@@ -92,7 +93,7 @@ func viewDataSets(customers int, at time.Time) []viewDataSet {
 	}
 	return []viewDataSet{
 		{"no refit", nil},
-		{"one customer", []*store.CustomerValue{randomCustomerValue(rng, 5, at)}},
+		{"one customer", []*fresco.CustomerValue{randomCustomerValue(rng, 5, at)}},
 		{"failed fit", failedFit},
 		{"random", random},
 	}
@@ -114,7 +115,7 @@ func same(t *testing.T, what string, got, want any) {
 
 func referred(id int64) bool { return id%5 == 0 } // as insertBareCustomers made them
 
-func refSummary(rows []*store.CustomerValue, bins int) *value.Summary {
+func refSummary(rows []*fresco.CustomerValue, bins int) *value.Summary {
 	out := &value.Summary{Distribution: []value.Bin{}}
 	if len(rows) == 0 {
 		return out
@@ -201,11 +202,11 @@ func refNiceStep(x float64) float64 {
 	return 10 * p
 }
 
-func refPareto(rows []*store.CustomerValue, metric string, points int, topPercent float64) *value.Pareto {
-	key := map[string]func(v *store.CustomerValue) float64{
-		"profit":  func(v *store.CustomerValue) float64 { return v.HistoricalProfit.Float() },
-		"revenue": func(v *store.CustomerValue) float64 { return v.HistoricalValue.Float() },
-		"clv":     func(v *store.CustomerValue) float64 { return v.CLV / 100 },
+func refPareto(rows []*fresco.CustomerValue, metric string, points int, topPercent float64) *value.Pareto {
+	key := map[string]func(v *fresco.CustomerValue) float64{
+		"profit":  func(v *fresco.CustomerValue) float64 { return v.HistoricalProfit.Float() },
+		"revenue": func(v *fresco.CustomerValue) float64 { return v.HistoricalValue.Float() },
+		"clv":     func(v *fresco.CustomerValue) float64 { return v.CLV / 100 },
 	}[metric]
 	vals := make([]float64, len(rows))
 	total := 0.0
@@ -237,9 +238,9 @@ func refPareto(rows []*store.CustomerValue, metric string, points int, topPercen
 	return out
 }
 
-func refSegments(rows []*store.CustomerValue) *value.SegmentTable {
+func refSegments(rows []*fresco.CustomerValue) *value.SegmentTable {
 	acc := map[string]*value.SegmentRow{}
-	add := func(name string, v *store.CustomerValue) {
+	add := func(name string, v *fresco.CustomerValue) {
 		r := acc[name]
 		if r == nil {
 			r = &value.SegmentRow{Segment: name}

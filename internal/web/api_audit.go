@@ -54,7 +54,7 @@ func (s *Server) listAudit(ctx context.Context, in *auditParams) (*PageBody[Audi
 		entries = entries[:limit]
 		next = strconv.FormatInt(entries[limit-1].ID, 10)
 	}
-	return page(entries, next, func(e store.AuditEntry) AuditEntry {
+	return page(entries, next, func(e fresco.AuditEntry) AuditEntry {
 		return AuditEntry{ID: e.ID, At: e.At, Actor: e.Actor, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID, Detail: e.Detail}
 	}), nil
 }

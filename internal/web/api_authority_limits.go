@@ -7,7 +7,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // AuthorityLimit is one limit: per gesture kind, or * for the total per case.
@@ -19,7 +18,7 @@ type AuthorityLimit struct {
 }
 
 // authorityLimitOut shows a limit's scope ("role:agent", "employee:7") as its parts.
-func authorityLimitOut(l store.AuthorityLimit) AuthorityLimit {
+func authorityLimitOut(l fresco.AuthorityLimit) AuthorityLimit {
 	out := AuthorityLimit{Kind: l.Kind}
 	if r, ok := strings.CutPrefix(l.Scope, "role:"); ok {
 		out.Role = r

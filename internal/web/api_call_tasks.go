@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -25,7 +26,7 @@ type CallTaskOut struct {
 	CompletedAt  *time.Time `json:"completed_at"`
 }
 
-func callTaskOut(t *store.CallTask) CallTaskOut {
+func callTaskOut(t *fresco.CallTask) CallTaskOut {
 	return CallTaskOut{ID: t.ID, PurchaseID: t.PurchaseID, CustomerID: t.CustomerID, CustomerName: t.CustomerName,
 		EmployeeID: t.EmployeeID, TeamID: t.TeamID, LocationID: t.LocationID, PurchasedAt: t.PurchasedAt, DueAt: t.DueAt,
 		Status: t.Status, Outcome: t.Outcome, ResponseID: t.ResponseID, CompletedAt: t.CompletedAt}
@@ -33,8 +34,8 @@ func callTaskOut(t *store.CallTask) CallTaskOut {
 
 // CallScript is the short script of a follow-up call.
 type CallScript struct {
-	Note      string           `json:"note"`
-	Questions []store.Question `json:"questions"`
+	Note      string            `json:"note"`
+	Questions []fresco.Question `json:"questions"`
 }
 
 // CallOutcomeInput records a call.

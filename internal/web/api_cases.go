@@ -78,7 +78,7 @@ func jsonMap(raw []byte) map[string]any {
 	return m
 }
 
-func caseOut(c *store.Case) Case {
+func caseOut(c *fresco.Case) Case {
 	return Case{ID: c.ID, CustomerID: c.CustomerID, PurchaseID: c.PurchaseID, LocationID: c.LocationID, ProductID: c.ProductID,
 		Source: c.Source, Summary: c.Summary, Expectation: c.Expectation, Incident: jsonMap(c.Details), Category: c.Category,
 		Status: c.Status, State: c.State, StateReason: c.StateReason, OwnerID: c.OwnerID, MergedInto: c.MergedInto,
@@ -185,7 +185,7 @@ func items[T, D any](list []D, conv func(D) T) *itemsBody[T] {
 	return out
 }
 
-func (s *Server) caseDetail(ctx context.Context, c *store.Case) (*One[Case], error) {
+func (s *Server) caseDetail(ctx context.Context, c *fresco.Case) (*One[Case], error) {
 	out := caseOut(c)
 	timeline, err := s.db.CaseTimeline(ctx, c.ID)
 	if err != nil {
@@ -222,12 +222,12 @@ func (s *Server) caseDetail(ctx context.Context, c *store.Case) (*One[Case], err
 	return &One[Case]{Body: out}, nil
 }
 
-func createdCase(c *store.Case) *Created[Case] {
+func createdCase(c *fresco.Case) *Created[Case] {
 	return &Created[Case]{Location: fmt.Sprintf("%s/cases/%d", apiPrefix, c.ID), Body: caseOut(c)}
 }
 
 // oneCase is the answer of an operation that changes a case.
-func oneCase(c *store.Case, err error) (*One[Case], error) {
+func oneCase(c *fresco.Case, err error) (*One[Case], error) {
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -35,11 +36,11 @@ type FollowUp struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-func (s *Server) followUpOut(f *store.FollowUp) FollowUp {
+func (s *Server) followUpOut(f *fresco.FollowUp) FollowUp {
 	return FollowUp{ID: f.ID, ResponseID: f.ResponseID, CustomerID: f.CustomerID, CustomerName: f.CustomerName,
 		LocationID: f.LocationID, OwnerID: f.OwnerID, OwnerName: f.OwnerName, ManagerID: f.ManagerID,
 		Reasons: nonNilStrings(f.Reasons), NPS: f.NPS, CSAT: f.CSAT, Comment: f.Comment, DueAt: f.DueAt,
-		Overdue: f.Status == store.FollowUpOpen && s.now().After(f.DueAt), Status: f.Status, ContactAt: f.ContactAt,
+		Overdue: f.Status == fresco.FollowUpOpen && s.now().After(f.DueAt), Status: f.Status, ContactAt: f.ContactAt,
 		ContactChannel: f.ContactChannel, Outcome: f.Outcome, ClosedBy: f.ClosedBy, ClosedAt: f.ClosedAt, CreatedAt: f.CreatedAt}
 }
 

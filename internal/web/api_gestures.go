@@ -29,7 +29,7 @@ type Gesture struct {
 	CreatedAt    time.Time  `json:"created_at"`
 }
 
-func gestureOut(g *store.Gesture) Gesture {
+func gestureOut(g *fresco.Gesture) Gesture {
 	return Gesture{ID: g.ID, CaseID: g.CaseID, CustomerID: g.CustomerID, PurchaseID: g.PurchaseID, Kind: g.Kind,
 		Amount: moneyOut(g.Amount), Status: g.Status, Note: g.Note, Letter: g.Letter, RequestedBy: g.RequestedBy,
 		LimitReason: g.LimitReason, DecidedBy: g.DecidedBy, DecidedAt: g.DecidedAt, DecisionNote: g.DecisionNote, CreatedAt: g.CreatedAt}

@@ -8,7 +8,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // ListeningPostOut is a listening post with its activity.
@@ -38,7 +37,7 @@ type FeedbackUseOut struct {
 	At         time.Time `json:"at"`
 }
 
-func useOut(u *store.FeedbackUse) FeedbackUseOut {
+func useOut(u *fresco.FeedbackUse) FeedbackUseOut {
 	return FeedbackUseOut{ID: u.ID, ResponseID: u.ResponseID, Note: u.Note, Actor: u.Actor, At: u.At}
 }
 
@@ -162,7 +161,7 @@ func (s *Server) acquisitionReport(ctx context.Context, in *struct{}) (*One[Acqu
 	return &One[AcquisitionReport]{Body: out}, nil
 }
 
-func (s *Server) postByKey(ctx context.Context, key string) (*store.ListeningPost, error) {
+func (s *Server) postByKey(ctx context.Context, key string) (*fresco.ListeningPost, error) {
 	if id, err := strconv.ParseInt(key, 10, 64); err == nil {
 		return s.db.ListeningPost(ctx, id)
 	}

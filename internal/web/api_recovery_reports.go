@@ -6,7 +6,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // RecurrenceAlert is a recurring problem.
@@ -25,7 +24,7 @@ func (s *Server) listRecurrenceAlerts(ctx context.Context, in *struct{}) (*items
 	if err != nil {
 		return nil, err
 	}
-	return items(list, func(a store.RecurrenceAlert) RecurrenceAlert {
+	return items(list, func(a fresco.RecurrenceAlert) RecurrenceAlert {
 		return RecurrenceAlert{ID: a.ID, Dimension: a.Dimension, Value: a.Value, Cases: a.Cases,
 			WindowDays: a.WindowDays, CaseID: a.CaseID, CreatedAt: a.CreatedAt}
 	}), nil

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/text"
 )
 
@@ -74,7 +74,7 @@ type FeedbackResponse struct {
 	CreatedAt         time.Time      `json:"created_at"`
 }
 
-func responseOut(r *store.Response) FeedbackResponse {
+func responseOut(r *fresco.Response) FeedbackResponse {
 	out := FeedbackResponse{ID: r.ID, ExternalID: r.ExternalID, ListeningPost: r.PostSlug, SurveyID: r.SurveyID,
 		CustomerID: r.CustomerID, PurchaseID: r.PurchaseID, EmployeeID: r.EmployeeID, LocationID: r.LocationID,
 		Segment: r.Segment, Source: r.Source, RespondedAt: r.RespondedAt, PurchasedAt: r.PurchasedAt,

@@ -7,28 +7,27 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // SurveyIO is a survey.
 type SurveyIO struct {
-	ID            int64            `json:"id,omitempty" readOnly:"true"`
-	Slug          string           `json:"slug" doc:"Lower-case letters, digits, - and _; used in the widget's data-survey."`
-	Name          string           `json:"name"`
-	ListeningPost string           `json:"listening_post,omitempty" doc:"Default survey."`
-	Intro         string           `json:"intro,omitempty"`
-	Questions     []store.Question `json:"questions"`
-	Active        *bool            `json:"active,omitempty" doc:"Default true."`
-	WidgetEnabled bool             `json:"widget_enabled,omitempty" doc:"Answerable anonymously through /widget.js."`
+	ID            int64             `json:"id,omitempty" readOnly:"true"`
+	Slug          string            `json:"slug" doc:"Lower-case letters, digits, - and _; used in the widget's data-survey."`
+	Name          string            `json:"name"`
+	ListeningPost string            `json:"listening_post,omitempty" doc:"Default survey."`
+	Intro         string            `json:"intro,omitempty"`
+	Questions     []fresco.Question `json:"questions"`
+	Active        *bool             `json:"active,omitempty" doc:"Default true."`
+	WidgetEnabled bool              `json:"widget_enabled,omitempty" doc:"Answerable anonymously through /widget.js."`
 }
 
-func surveyOut(sv *store.Survey) SurveyIO {
+func surveyOut(sv *fresco.Survey) SurveyIO {
 	active := sv.Active
 	return SurveyIO{ID: sv.ID, Slug: sv.Slug, Name: sv.Name, ListeningPost: sv.PostSlug, Intro: sv.Intro,
 		Questions: sv.Questions, Active: &active, WidgetEnabled: sv.WidgetEnabled}
 }
 
-func (s *Server) surveyDomain(ctx context.Context, in *SurveyIO, sv *store.Survey) error {
+func (s *Server) surveyDomain(ctx context.Context, in *SurveyIO, sv *fresco.Survey) error {
 	post := in.ListeningPost
 	if post == "" {
 		post = feedback.PostSurvey
@@ -80,7 +79,7 @@ func (s *Server) listSurveys(ctx context.Context, in *struct{}) (*One[ItemList[S
 }
 
 func (s *Server) createSurvey(ctx context.Context, in *struct{ Body SurveyIO }) (*Created[SurveyIO], error) {
-	sv := &store.Survey{}
+	sv := &fresco.Survey{}
 	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ type CaseTask struct {
 	DoneBy     string         `json:"done_by"`
 }
 
-func taskOut(t *store.CaseTask) CaseTask {
+func taskOut(t *fresco.CaseTask) CaseTask {
 	return CaseTask{ID: t.ID, CaseID: t.CaseID, Kind: t.Kind, Status: t.Status, DueAt: t.DueAt, AssigneeID: t.AssigneeID,
 		Note: t.Note, Outcome: t.Outcome, Result: jsonMap(t.Result), CreatedAt: t.CreatedAt, DoneAt: t.DoneAt, DoneBy: t.DoneBy}
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // APIToken describes an API token; the secret itself is shown only once, in
@@ -20,7 +19,7 @@ type APIToken struct {
 	RevokedAt  *time.Time `json:"revoked_at"`
 }
 
-func tokenOut(t *store.APIToken) APIToken {
+func tokenOut(t *fresco.APIToken) APIToken {
 	return APIToken{ID: t.ID, Name: t.Name, Role: string(t.Role), CreatedAt: t.CreatedAt,
 		LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Webhook is a webhook subscription. The secret is shown only when the
@@ -24,7 +23,7 @@ type Webhook struct {
 	Secret         string    `json:"secret,omitempty" doc:"The signing secret; only in the response that creates the webhook."`
 }
 
-func webhookOut(w *store.Webhook) Webhook {
+func webhookOut(w *fresco.Webhook) Webhook {
 	return Webhook{ID: w.ID, URL: w.URL, Events: nonNilStrings(w.Events), Active: w.Active, DisabledReason: w.DisabledReason,
 		CreatedBy: w.CreatedBy, CreatedAt: w.CreatedAt}
 }
@@ -60,7 +59,7 @@ type WebhookAttempt struct {
 	At         time.Time `json:"at"`
 }
 
-func deliveryOut(d *store.WebhookDelivery) WebhookDelivery {
+func deliveryOut(d *fresco.WebhookDelivery) WebhookDelivery {
 	out := WebhookDelivery{ID: d.ID, IdempotencyID: d.UID, Event: d.Event, Status: d.Status, Attempts: d.Attempts,
 		LastStatusCode: d.LastStatusCode, LastLatencyMS: d.LastLatencyMS, LastError: d.LastError, CreatedAt: d.CreatedAt,
 		DeliveredAt: d.DeliveredAt, AttemptLog: []WebhookAttempt{}}

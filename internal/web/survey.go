@@ -130,7 +130,7 @@ func (s *Server) limited(l limiter, h http.HandlerFunc) http.HandlerFunc {
 
 // readSurveyForm turns the posted form into answers. keys[i] is the question
 // key of answers[i], for placing errors next to their question.
-func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *store.Survey) (answers []feedback.AnswerInput, comment string, keys []string, err error) {
+func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *fresco.Survey) (answers []feedback.AnswerInput, comment string, keys []string, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSurveyForm)
 	if err := r.ParseForm(); err != nil {
 		return nil, "", nil, fresco.Errorf(fresco.EINVALID, "the form could not be read")
@@ -139,7 +139,7 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *store.Survey
 		return nil, "", nil, err
 	}
 	var v fresco.Validation
-	missing := func(q store.Question) {
+	missing := func(q fresco.Question) {
 		if q.Required {
 			v.Add("q:"+q.Key, "this question is required")
 		}
@@ -206,7 +206,7 @@ func storableSurveyForm(form url.Values) error {
 	return v.Err()
 }
 
-func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *store.Survey, keys []string, err error) {
+func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *fresco.Survey, keys []string, err error) {
 	switch {
 	case err == nil:
 		s.renderSurveyMessage(w, http.StatusOK, "Thank you", "Your answers have been recorded. We read every one.")
@@ -258,7 +258,7 @@ func (s *Server) surveyError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 type surveyPage struct {
-	Survey *store.Survey
+	Survey *fresco.Survey
 	Action string
 	Widget bool
 	Errors map[string]string
@@ -291,7 +291,7 @@ func (p surveyPage) Comment() string {
 	return ""
 }
 
-func scaleOf(q store.Question) []int {
+func scaleOf(q fresco.Question) []int {
 	lo, hi := 1, 5
 	switch q.Type {
 	case feedback.TypeNPS:
@@ -313,7 +313,7 @@ func scaleOf(q store.Question) []int {
 	return out
 }
 
-func scaleHint(q store.Question) string {
+func scaleHint(q fresco.Question) string {
 	switch q.Type {
 	case feedback.TypeNPS:
 		return "0 = not at all likely, 10 = extremely likely"

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // Record stores a web-form comment answered at at, categorised by staff
 // when cats are given.
-func Record(tb testing.TB, svc *feedback.Service, comment string, at time.Time, cats ...string) *store.Response {
+func Record(tb testing.TB, svc *feedback.Service, comment string, at time.Time, cats ...string) *fresco.Response {
 	tb.Helper()
 	ctx := context.Background()
 	r, err := svc.Record(ctx, &feedback.Input{Comment: comment, ListeningPost: "web_form", RespondedAt: at})

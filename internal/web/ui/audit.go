@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -12,7 +13,7 @@ import (
 // rule): it names every employee's actions.
 
 type auditView struct {
-	Entries []store.AuditEntry
+	Entries []fresco.AuditEntry
 	Entity  string
 	Action  string
 	Names   map[string]string // actor → the person's or token's name
@@ -48,7 +49,7 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 }
 
 // actorNames names the employees behind "employee:ID" actors.
-func (u *UI) actorNames(r *http.Request, entries []store.AuditEntry) (map[string]string, error) {
+func (u *UI) actorNames(r *http.Request, entries []fresco.AuditEntry) (map[string]string, error) {
 	names := map[string]string{"cli": "Command line", "cli:doctor": "fresco doctor", "fresco": "Fresco"}
 	for _, e := range entries {
 		if _, known := names[e.Actor]; known {

@@ -25,17 +25,17 @@ type timelineEntry struct {
 
 // caseTask is a task on the case page with its re-survey result in words.
 type caseTask struct {
-	*store.CaseTask
+	*fresco.CaseTask
 	Scores string // "Score after recovery 9, before 3 (+6)"; empty without a score
 }
 
 type caseView struct {
-	Case      *store.Case
+	Case      *fresco.Case
 	Customer  *fresco.Customer
 	Owner     string
 	Timeline  []timelineEntry
 	Tasks     []caseTask
-	Gestures  []*store.Gesture
+	Gestures  []*fresco.Gesture
 	Watchers  []string
 	Incident  map[string]string
 	Attention bool
@@ -231,7 +231,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventText is one line describing an event for people.
-func eventText(e store.CaseEvent) string {
+func eventText(e fresco.CaseEvent) string {
 	var b map[string]any
 	_ = json.Unmarshal(e.Body, &b)
 	s := func(k string) string {

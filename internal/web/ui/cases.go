@@ -24,7 +24,7 @@ type caseAttention struct{ db *store.DB }
 
 func (a caseAttention) SpecialAttention(ctx context.Context, customerID int64) ([]Attention, error) {
 	list, _, err := a.db.ListCases(ctx, store.CaseFilter{CustomerID: &customerID,
-		Statuses: []string{store.CaseOpen, store.CaseResolved}, Limit: 20})
+		Statuses: []string{fresco.CaseOpen, fresco.CaseResolved}, Limit: 20})
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (a caseAttention) SpecialAttention(ctx context.Context, customerID int64) (
 }
 
 type caseRow struct {
-	Case     *store.Case
+	Case     *fresco.Case
 	Customer string
 	Owner    string
 	Flagged  bool
@@ -131,7 +131,7 @@ type inbox struct {
 // inboxFor returns the filter of an inbox view for the employee; an unknown
 // view is not found.
 func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbox, error) {
-	box := &inbox{filter: store.CaseFilter{Statuses: []string{store.CaseOpen, store.CaseResolved}}}
+	box := &inbox{filter: store.CaseFilter{Statuses: []string{fresco.CaseOpen, fresco.CaseResolved}}}
 	switch view {
 	case "mine":
 		box.filter.WatcherID = &employeeID
@@ -178,7 +178,7 @@ func (u *UI) defaultInboxView(ctx context.Context, employeeID int64) (string, er
 	return "all", nil
 }
 
-func deadlineOf(c *store.Case) time.Time {
+func deadlineOf(c *fresco.Case) time.Time {
 	if c.SLADeadline == nil {
 		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}

@@ -226,7 +226,7 @@ func TestCasePageShowsResurveyScores(t *testing.T) {
 		}
 		three := 3
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.InsertResponse(ctx, &store.Response{PostID: post.ID, CustomerID: &c.ID, NPS: &three,
+			return tx.InsertResponse(ctx, &fresco.Response{PostID: post.ID, CustomerID: &c.ID, NPS: &three,
 				RespondedAt: time.Now().Add(-24 * time.Hour)})
 		}); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -101,7 +102,7 @@ type fbPostRow struct {
 	Rate                             *stats.Proportion
 	Median                           string
 	WithPurchase                     int
-	Uses                             []*store.FeedbackUse
+	Uses                             []*fresco.FeedbackUse
 }
 
 type fbCharts struct {

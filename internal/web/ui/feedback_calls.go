@@ -12,8 +12,8 @@ import (
 )
 
 type fbCallsView struct {
-	Tasks   []*store.CallTask
-	Script  []store.Question
+	Tasks   []*fresco.CallTask
+	Script  []fresco.Question
 	Note    string
 	Mine    bool
 	Error   string

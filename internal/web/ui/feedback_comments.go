@@ -29,7 +29,7 @@ type fbCommentsView struct {
 }
 
 type fbCommentRow struct {
-	R         *store.Response
+	R         *fresco.Response
 	Suggested []string
 	Assigned  map[string]bool
 	Aspect    string // the influence a negative comment is about, in words

@@ -7,11 +7,10 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 type fbSurveysView struct {
-	Surveys   []*store.Survey
+	Surveys   []*fresco.Survey
 	Origin    string
 	CanManage bool
 	CanWrite  bool
@@ -25,27 +24,27 @@ type fbSurveysView struct {
 // surveyBlocks are the question sets the quick survey form offers.
 var surveyBlocks = []struct {
 	Key, Label string
-	Questions  []store.Question
+	Questions  []fresco.Question
 }{
-	{"nps", "Net Promoter Score (0–10)", []store.Question{{Key: "nps", Type: feedback.TypeNPS, Required: true}}},
-	{"csat", "Satisfaction (CSAT, 1–5)", []store.Question{{Key: "csat", Type: feedback.TypeCSAT}}},
-	{"ces", "Customer effort (CES, 1–7)", []store.Question{{Key: "ces", Type: feedback.TypeCES}}},
-	{"quality", "The five influences on process quality", func() []store.Question {
-		var qs []store.Question
+	{"nps", "Net Promoter Score (0–10)", []fresco.Question{{Key: "nps", Type: feedback.TypeNPS, Required: true}}},
+	{"csat", "Satisfaction (CSAT, 1–5)", []fresco.Question{{Key: "csat", Type: feedback.TypeCSAT}}},
+	{"ces", "Customer effort (CES, 1–7)", []fresco.Question{{Key: "ces", Type: feedback.TypeCES}}},
+	{"quality", "The five influences on process quality", func() []fresco.Question {
+		var qs []fresco.Question
 		for _, it := range feedback.ProcessQualityItems {
-			qs = append(qs, store.Question{Key: it, Type: feedback.TypeProcessQuality, Item: it})
+			qs = append(qs, fresco.Question{Key: it, Type: feedback.TypeProcessQuality, Item: it})
 		}
 		return qs
 	}()},
-	{"value", "Customer Value Equation (results, process quality, price, access costs)", func() []store.Question {
-		var qs []store.Question
+	{"value", "Customer Value Equation (results, process quality, price, access costs)", func() []fresco.Question {
+		var qs []fresco.Question
 		for _, it := range feedback.ValueItems {
-			qs = append(qs, store.Question{Key: "value_" + it, Type: feedback.TypeValue, Item: it})
+			qs = append(qs, fresco.Question{Key: "value_" + it, Type: feedback.TypeValue, Item: it})
 		}
 		return qs
 	}()},
-	{"heard", "How did you hear about us?", []store.Question{{Key: "heard", Type: feedback.TypeAcquisitionSource}}},
-	{"better", "Free text: anything we could do better?", []store.Question{{Key: "better", Type: feedback.TypeText}}},
+	{"heard", "How did you hear about us?", []fresco.Question{{Key: "heard", Type: feedback.TypeAcquisitionSource}}},
+	{"better", "Free text: anything we could do better?", []fresco.Question{{Key: "better", Type: feedback.TypeText}}},
 }
 
 // FeedbackSurveys is GET /feedback/surveys: surveys, their widget snippet
@@ -83,7 +82,7 @@ func (u *UI) FeedbackCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	sv := &store.Survey{Slug: strings.TrimSpace(f.Get("slug")), Name: strings.TrimSpace(f.Get("name")),
+	sv := &fresco.Survey{Slug: strings.TrimSpace(f.Get("slug")), Name: strings.TrimSpace(f.Get("name")),
 		Intro: strings.TrimSpace(f.Get("intro")), Active: true, WidgetEnabled: f.Get("widget") == "on"}
 	post := f.Get("post")
 	if post == "" {

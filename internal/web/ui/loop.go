@@ -28,7 +28,7 @@ type followUpTab struct {
 
 type followUpsView struct {
 	Tabs  []followUpTab
-	Rows  []*store.FollowUp
+	Rows  []*fresco.FollowUp
 	Now   time.Time
 	Pager pager
 }
@@ -47,13 +47,13 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	f := store.FollowUpFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50, Now: u.now()}
 	switch view {
 	case "mine":
-		f.Status, f.OwnerID = store.FollowUpOpen, v.ID
+		f.Status, f.OwnerID = fresco.FollowUpOpen, v.ID
 	case "overdue":
 		f.Overdue = true
 	case "closed":
-		f.Status = store.FollowUpClosed
+		f.Status = fresco.FollowUpClosed
 	default:
-		view, f.Status = "open", store.FollowUpOpen
+		view, f.Status = "open", fresco.FollowUpOpen
 	}
 	rows, next, err := u.db.ListFollowUps(r.Context(), f)
 	if err != nil {
@@ -70,7 +70,7 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 }
 
 type followUpView struct {
-	F        *store.FollowUp
+	F        *fresco.FollowUp
 	Overdue  bool
 	Channels []string
 	CanClose bool
@@ -96,7 +96,7 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 		u.fail(w, r, err)
 		return
 	}
-	data := followUpView{F: f, Overdue: f.Status == store.FollowUpOpen && u.now().After(f.DueAt),
+	data := followUpView{F: f, Overdue: f.Status == fresco.FollowUpOpen && u.now().After(f.DueAt),
 		Channels: loop.ContactChannels, CanClose: canCloseFollowUp(v, f), Errors: errs, Form: form}
 	if data.Form == nil {
 		data.Form = map[string]string{}
@@ -104,8 +104,8 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 	u.render(w, r, status, "loop_followup", fmt.Sprintf("Follow-up %d", f.ID), data)
 }
 
-func canCloseFollowUp(v *viewer, f *store.FollowUp) bool {
-	return f.Status == store.FollowUpOpen && v.Role.CanWrite() && loop.MayClose(v.Role, v.ID, f)
+func canCloseFollowUp(v *viewer, f *fresco.FollowUp) bool {
+	return f.Status == fresco.FollowUpOpen && v.Role.CanWrite() && loop.MayClose(v.Role, v.ID, f)
 }
 
 // CloseFollowUp is POST /followups/{id}/close.

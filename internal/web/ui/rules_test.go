@@ -33,7 +33,7 @@ func (f *fixture) api(role fresco.Role, method, target, body string) response {
 }
 
 // auditOf returns the audit records of one entity.
-func auditOf(t *testing.T, db *store.DB, entity string, id int64) []store.AuditEntry {
+func auditOf(t *testing.T, db *store.DB, entity string, id int64) []fresco.AuditEntry {
 	t.Helper()
 	list, err := db.ListAudit(context.Background(), entity, fmt.Sprint(id), 10)
 	if err != nil {
@@ -44,7 +44,7 @@ func auditOf(t *testing.T, db *store.DB, entity string, id int64) []store.AuditE
 
 // sameAudit fails unless a and b each hold one record and the two agree in
 // everything but the record they describe.
-func sameAudit(t *testing.T, what string, a, b []store.AuditEntry, detail func(store.AuditEntry) string) {
+func sameAudit(t *testing.T, what string, a, b []fresco.AuditEntry, detail func(fresco.AuditEntry) string) {
 	t.Helper()
 	if len(a) != 1 || len(b) != 1 {
 		t.Fatalf("%s: %d audit records via the UI, %d via the API; want one each", what, len(a), len(b))
@@ -98,7 +98,7 @@ func TestCloseFollowUpRuleUIAndAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return fu.Status == store.FollowUpOpen
+			return fu.Status == fresco.FollowUpOpen
 		}
 
 		othersUI, othersAPI := followUp(manager.ID), followUp(manager.ID)
@@ -117,7 +117,7 @@ func TestCloseFollowUpRuleUIAndAPI(t *testing.T) {
 			t.Error("a follow-up stayed open")
 		}
 		ui, api := auditOf(t, db, "follow_up", mineUI), auditOf(t, db, "follow_up", mineAPI)
-		sameAudit(t, "close", ui, api, func(e store.AuditEntry) string { return string(e.Detail) })
+		sameAudit(t, "close", ui, api, func(e fresco.AuditEntry) string { return string(e.Detail) })
 		if ui[0].Actor != fmt.Sprintf("employee:%d", agent.ID) || ui[0].Action != "close" {
 			t.Errorf("audit %+v", ui[0])
 		}
@@ -152,7 +152,7 @@ func TestCreateSurveyUIAndAPI(t *testing.T) {
 			return 0
 		}
 		uiAudit, apiAudit := auditOf(t, db, "survey", id("from-ui")), auditOf(t, db, "survey", id("from-api"))
-		slugOf := func(e store.AuditEntry) string {
+		slugOf := func(e fresco.AuditEntry) string {
 			var d map[string]any
 			if err := json.Unmarshal(e.Detail, &d); err != nil {
 				t.Fatal(err)

@@ -1,0 +1,72 @@
+// Listening posts, surveys and their invitations (internal/feedback owns the
+// rules; internal/store maps the rows).
+
+package fresco
+
+import "time"
+
+// ListeningPost is a place where the business hears its customers.
+type ListeningPost struct {
+	ID          int64
+	Slug        string // e.g. "survey", "follow_up_call"
+	Name        string
+	Description string
+	UsedFor     string // how its feedback is used
+	Solicited   bool   // the business asks (counts against the contact-frequency rule)
+	Active      bool
+	CreatedAt   time.Time
+	Version     int64 // moves on every change; the API's ETag
+}
+
+// FeedbackUse is one entry of a listening post's "used for" trail.
+type FeedbackUse struct {
+	ID         int64
+	PostID     int64
+	ResponseID *int64
+	Note       string
+	Actor      string
+	At         time.Time
+}
+
+// Survey is a questionnaire tied to a listening post.
+type Survey struct {
+	ID            int64
+	Slug          string
+	Name          string
+	PostID        int64
+	PostSlug      string
+	Intro         string
+	Questions     []Question
+	Active        bool
+	WidgetEnabled bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Version       int64 // moves on every change; the API's ETag
+}
+
+// Question is one item of a survey, stored as JSON on the survey.
+type Question struct {
+	Key      string   `json:"key,omitempty"`
+	Type     string   `json:"type"`
+	Text     string   `json:"text,omitempty"`
+	Item     string   `json:"item,omitempty"`
+	Required bool     `json:"required,omitempty"`
+	Choices  []string `json:"choices,omitempty"`
+	Min      int      `json:"min,omitempty"`
+	Max      int      `json:"max,omitempty"`
+}
+
+// Invitation is a signed, single-use, expiring survey link.
+type Invitation struct {
+	ID         int64
+	SurveyID   int64
+	CustomerID *int64
+	PurchaseID *int64
+	EmployeeID *int64
+	LocationID *int64
+	Channel    string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	UsedAt     *time.Time
+	ResponseID *int64
+}
