@@ -64,3 +64,25 @@ func TestCalculatorFromRefitMatchesPurchases(t *testing.T) {
 		}
 	})
 }
+
+// TestRefitRecordsProgress checks that the refit job's refit leaves its
+// progress as done, with the customers it valued.
+func TestRefitRecordsProgress(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		end := demoDB(t, db, 120)
+		svc := value.New(db, value.Options{Now: func() time.Time { return end }})
+		if p, err := svc.RefitProgress(ctx); err != nil || p != nil {
+			t.Fatalf("progress before any refit = %+v, %v", p, err)
+		}
+		res, err := svc.RefitWithProgress(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := svc.RefitProgress(ctx)
+		if err != nil || p == nil || p.Phase != value.PhaseDone || p.Total != res.Customers || p.Done != res.Customers || p.Running(time.Now()) {
+			t.Fatalf("progress after the refit = %+v, %v; refit %+v", p, err, res)
+		}
+	})
+}
