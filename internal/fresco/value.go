@@ -16,6 +16,7 @@ type CustomerValue struct {
 	Recency, T         float64 // weeks
 	Monetary           float64 // mean repeat-day spend, cents
 	Purchases          int
+	Items              int64 // units in the positive purchases
 	FirstPurchase      time.Time
 	LastPurchase       time.Time
 	PAlive             float64

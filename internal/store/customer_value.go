@@ -8,6 +8,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -15,53 +17,81 @@ import (
 
 const customerValueColumns = `customer_id, frequency, recency, t, monetary, purchases, first_purchase, last_purchase,
 	p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit, related_sales_value,
-	referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, mercenary, apostle, computed_at`
+	referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, mercenary, apostle, computed_at, items`
 
-const customerValueArgs = 25
+const customerValueArgs = 26
 
 // customerValueRow is v as the arguments of an INSERT of customerValueColumns.
 func customerValueRow(v *fresco.CustomerValue) []any {
 	return []any{v.CustomerID, v.Frequency, v.Recency, v.T, v.Monetary, v.Purchases, v.FirstPurchase.UTC(), v.LastPurchase.UTC(),
 		v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV, int64(v.HistoricalValue), int64(v.HistoricalProfit), int64(v.RelatedSalesValue),
-		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC()}
+		int64(v.ReferralValue), v.Referrals, v.ReferralsTotal, v.R, v.F, v.M, v.Segment, v.Mercenary, v.Apostle, v.ComputedAt.UTC(), v.Items}
 }
 
 func scanCustomerValue(row rowScanner, withName bool) (*fresco.CustomerValue, error) {
 	var v fresco.CustomerValue
 	var hv, hp, rs, rv int64
+	var items sql.NullInt64 // NULL in a refit written before the column
 	dest := []any{&v.CustomerID, &v.Frequency, &v.Recency, &v.T, &v.Monetary, &v.Purchases, &v.FirstPurchase, &v.LastPurchase,
 		&v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.CLV, &hv, &hp, &rs,
-		&rv, &v.Referrals, &v.ReferralsTotal, &v.R, &v.F, &v.M, &v.Segment, &v.Mercenary, &v.Apostle, &v.ComputedAt}
+		&rv, &v.Referrals, &v.ReferralsTotal, &v.R, &v.F, &v.M, &v.Segment, &v.Mercenary, &v.Apostle, &v.ComputedAt, &items}
 	if withName {
 		dest = append(dest, &v.Name)
 	}
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
+	v.Items = items.Int64
 	v.HistoricalValue, v.HistoricalProfit, v.RelatedSalesValue, v.ReferralValue = fresco.Money(hv), fresco.Money(hp), fresco.Money(rs), fresco.Money(rv)
 	v.FirstPurchase, v.LastPurchase, v.ComputedAt = v.FirstPurchase.UTC(), v.LastPurchase.UTC(), v.ComputedAt.UTC()
 	return &v, nil
 }
 
 // ReplaceCustomerValues replaces the whole of customer_value with values and
-// records fits (dropping fits more than 90 days older), in one transaction:
-// readers see the old refit or the new one, never a mix.
+// records fits: ReplaceCustomerValuesSeq over a slice.
 func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.CustomerValue, fits []*fresco.CLVFit) error {
+	return db.ReplaceCustomerValuesSeq(ctx, slices.Values(values), fits)
+}
+
+// ReplaceCustomerValuesSeq replaces the whole of customer_value with the
+// rows values yields and records fits (dropping fits more than 90 days
+// older), in one transaction: readers see the old refit or the new one,
+// never a mix. The rows are inserted 500 at a time as they come, so the
+// caller may build each one as it is asked for (and reuse it: its
+// arguments are copied at once).
+func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
 			return err
 		}
-		const chunk = 500 // 500 × 25 = 12,500 parameters, under SQLite's and PostgreSQL's limits
-		for start := 0; start < len(values); start += chunk {
-			part := values[start:min(start+chunk, len(values))]
-			args := make([]any, 0, len(part)*customerValueArgs)
-			for _, v := range part {
-				args = append(args, customerValueRow(v)...)
+		const chunk = 400 // 400 × 26 = 10,400 parameters, under SQLite's and PostgreSQL's limits
+		args := make([]any, 0, chunk*customerValueArgs)
+		flush := func() error {
+			n := len(args) / customerValueArgs
+			if n == 0 {
+				return nil
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `+
-				valuesList(len(part), customerValueArgs), args...); err != nil {
+				valuesList(n, customerValueArgs), args...); err != nil {
 				return fmt.Errorf("insert customer_value: %w", err)
 			}
+			args = args[:0]
+			return nil
+		}
+		var err error
+		for v := range values {
+			args = append(args, customerValueRow(v)...)
+			if len(args) == cap(args) {
+				if err = flush(); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		if len(fits) > 0 { // keep 90 days of fit history
 			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {

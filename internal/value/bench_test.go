@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/demo"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
@@ -150,4 +151,38 @@ func randomCustomerValue(rng *rand.Rand, id int64, at time.Time) *fresco.Custome
 		Mercenary: rng.IntN(40) == 0, Apostle: rng.IntN(25) == 0,
 		ComputedAt: at,
 	}
+}
+
+// BenchmarkRefitDemo times the whole refit (read, fit, predict, write) on a
+// generated business of 2,000 customers in SQLite; the calculator's default
+// period after it, from the refit (cached and uncached), and the same
+// question computed from the purchases, which is what /value cost per view
+// before:
+//
+//	go test ./internal/value -run '^$' -bench 'BenchmarkRefitDemo' -benchtime 3x
+func BenchmarkRefitDemo(b *testing.B) {
+	db := storetest.Open(b, storetest.SQLiteURL(b))
+	end := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	if _, err := demo.Generate(context.Background(), db, demo.Options{Customers: 2000, End: end, Seed: 7}); err != nil {
+		b.Fatal(err)
+	}
+	svc := value.New(db, value.Options{Now: func() time.Time { return end }})
+	ctx := context.Background()
+	b.Run("refit", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Refit(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("calculator/refit-cached", func(b *testing.B) {
+		benchCached(b, func() error { _, err := svc.Calculator(ctx, value.CalcInput{}); return err })
+	})
+	b.Run("calculator/from-purchases", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Calculator(ctx, value.CalcInput{To: end}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

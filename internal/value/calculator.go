@@ -4,9 +4,11 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // CalcInput is the calculator's question. Zero values mean the defaults;
@@ -116,45 +118,36 @@ func (s *Service) Calculator(ctx context.Context, in CalcInput) (*Calculation, e
 	if in.LoyalMinTenureDays <= 0 {
 		in.LoyalMinTenureDays = 365
 	}
-	to := in.To
-	if to.IsZero() {
-		to = s.opts.Now().UTC()
-	}
-	if !in.From.IsZero() && !in.From.Before(to) {
-		return nil, fresco.Errorf(fresco.EINVALID, "from must be before to")
-	}
-	period, err := s.db.CustomerPeriods(ctx, in.From, to)
-	if err != nil {
-		return nil, err
-	}
-	lifetime, err := s.db.CustomerPeriods(ctx, time.Time{}, to)
-	if err != nil {
-		return nil, err
-	}
-	firstEver := make(map[int64]time.Time, len(lifetime))
-	for _, c := range lifetime {
-		firstEver[c.CustomerID] = c.First
-	}
-	from := in.From
-	if from.IsZero() {
-		for _, c := range lifetime {
-			if !c.First.IsZero() && (from.IsZero() || c.First.Before(from)) {
-				from = c.First
-			}
-		}
-		if from.IsZero() {
-			from = to
+	var data *calcData
+	var err error
+	if in.From.IsZero() && in.To.IsZero() {
+		// The default period, every purchase up to now, is the last
+		// refit's (computed once per refit, cached per loyal parameters).
+		view := "calculator?top=" + strconv.FormatFloat(in.LoyalTop, 'g', -1, 64) + "&tenure=" + strconv.Itoa(in.LoyalMinTenureDays)
+		data, err = cached(ctx, s.views, view, func(ctx context.Context) (*calcData, error) { return s.refitCalcData(ctx, in) })
+		if err != nil {
+			return nil, err
 		}
 	}
+	if data == nil { // another period, or no usable refit
+		to := in.To
+		if to.IsZero() {
+			to = s.opts.Now().UTC()
+		}
+		if !in.From.IsZero() && !in.From.Before(to) {
+			return nil, fresco.Errorf(fresco.EINVALID, "from must be before to")
+		}
+		if data, err = s.liveCalcData(ctx, in, to); err != nil {
+			return nil, err
+		}
+	}
+	from, to := data.from, data.to
 	spendTo := to.Add(-time.Nanosecond)
 	spend, err := s.db.MarketingSpendTotal(ctx, in.From, spendTo)
 	if err != nil {
 		return nil, err
 	}
-	newCustomers, err := s.db.NewCustomers(ctx, in.From, to)
-	if err != nil {
-		return nil, err
-	}
+	newCustomers := data.newCustomers
 
 	out := &Calculation{
 		Period: CalcPeriod{From: from, To: to, Days: int(math.Ceil(to.Sub(from).Hours() / 24))},
@@ -166,64 +159,15 @@ func (s *Service) Calculator(ctx context.Context, in CalcInput) (*Calculation, e
 			"purchase":         "a purchase with a positive total; refunds reduce revenue but are not purchases",
 			"acquisition_cost": "marketing spend in the period ÷ customers whose first purchase falls in it",
 			"lifetime_value":   "purchases_per_lifetime × items_per_purchase × average_price × margin − acquisition_cost",
+			"as_of":            "without from and to: every purchase up to the last refit; with them, the purchases of the period as they are now",
 		},
 	}
 	if newCustomers > 0 {
 		out.Inputs.AcquisitionCost = round2(spend.Float() / float64(newCustomers))
 	}
-
-	var active []int
-	for i, c := range period {
-		if c.Purchases > 0 {
-			active = append(active, i)
-		}
-	}
-	agg := func(idx []int) Economics {
-		var e Economics
-		var purchases, items int64
-		var revenue, cost fresco.Money
-		for _, i := range idx {
-			c := period[i]
-			purchases += int64(c.Purchases)
-			items += c.Items
-			revenue += c.Revenue
-			cost += c.Cost
-		}
-		e.Customers = len(idx)
-		if len(idx) > 0 {
-			e.PurchasesPerLifetime = round4(float64(purchases) / float64(len(idx)))
-		}
-		if purchases > 0 {
-			e.ItemsPerPurchase = round4(float64(items) / float64(purchases))
-		}
-		if items > 0 {
-			e.AveragePrice = round2(revenue.Float() / float64(items))
-		}
-		if revenue > 0 {
-			e.Margin = round4(float64(revenue-cost) / float64(revenue))
-		}
-		return e
-	}
-	out.Average = agg(active)
+	out.Average = economicsOf(data.average)
 	out.Inputs.Margin = out.Average.Margin
-
-	// Loyal: tenure first, then the top share by purchases (revenue breaks ties).
-	cut := to.AddDate(0, 0, -in.LoyalMinTenureDays)
-	var eligible []int
-	for _, i := range active {
-		if f := firstEver[period[i].CustomerID]; !f.IsZero() && !f.After(cut) {
-			eligible = append(eligible, i)
-		}
-	}
-	sort.SliceStable(eligible, func(a, b int) bool {
-		ca, cb := period[eligible[a]], period[eligible[b]]
-		if ca.Purchases != cb.Purchases {
-			return ca.Purchases > cb.Purchases
-		}
-		return ca.Revenue > cb.Revenue
-	})
-	want := int(math.Ceil(float64(len(active)) * in.LoyalTop / 100))
-	out.Loyal = agg(eligible[:min(want, len(eligible))])
+	out.Loyal = economicsOf(data.loyal)
 
 	set := func(name string, v *float64, dst ...*float64) {
 		if v == nil {
@@ -251,4 +195,124 @@ func (s *Service) Calculator(ctx context.Context, in CalcInput) (*Calculation, e
 		out.LoyalMultiple = round2(out.Loyal.LifetimeValue / out.Average.LifetimeValue)
 	}
 	return out, nil
+}
+
+// calcData is what the calculator reads from the database: the period
+// (from, to), its customers' sums, the loyal customers' sums and the new
+// customers.
+type calcData struct {
+	from, to       time.Time
+	average, loyal store.PurchaseSums
+	newCustomers   int
+}
+
+// economicsOf turns a group's sums into its column of the calculator
+// (before the margin and acquisition cost are applied).
+func economicsOf(g store.PurchaseSums) Economics {
+	var e Economics
+	e.Customers = g.Customers
+	if g.Customers > 0 {
+		e.PurchasesPerLifetime = round4(float64(g.Purchases) / float64(g.Customers))
+	}
+	if g.Purchases > 0 {
+		e.ItemsPerPurchase = round4(float64(g.Items) / float64(g.Purchases))
+	}
+	if g.Items > 0 {
+		e.AveragePrice = round2(g.Revenue.Float() / float64(g.Items))
+	}
+	if g.Revenue > 0 {
+		e.Margin = round4(float64(g.Revenue-g.Cost) / float64(g.Revenue))
+	}
+	return e
+}
+
+// loyalCount is how many of the period's active customers the loyal
+// customer is made of.
+func loyalCount(active int, top float64) int { return int(math.Ceil(float64(active) * top / 100)) }
+
+// refitCalcData answers the default period from the last refit: its
+// customers are those with a purchase before it, their sums are rows of
+// customer_value. nil when there is no refit, or one written before
+// customer_value kept the units.
+func (s *Service) refitCalcData(ctx context.Context, in CalcInput) (*calcData, error) {
+	var out *calcData
+	err := s.db.ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
+		all, err := r.RefitPurchases(ctx)
+		if err != nil || !all.Complete {
+			return err
+		}
+		to := all.ComputedAt
+		loyal, err := r.TopPurchasers(ctx, to.AddDate(0, 0, -in.LoyalMinTenureDays), loyalCount(all.All.Customers, in.LoyalTop))
+		if err != nil {
+			return err
+		}
+		out = &calcData{from: all.FirstPurchase, to: to, average: all.All, loyal: loyal, newCustomers: all.All.Customers}
+		return nil
+	})
+	return out, err
+}
+
+// liveCalcData answers any period [in.From, to) from the purchases.
+func (s *Service) liveCalcData(ctx context.Context, in CalcInput, to time.Time) (*calcData, error) {
+	period, err := s.db.CustomerPeriods(ctx, in.From, to)
+	if err != nil {
+		return nil, err
+	}
+	lifetime, err := s.db.CustomerPeriods(ctx, time.Time{}, to)
+	if err != nil {
+		return nil, err
+	}
+	firstEver := make(map[int64]time.Time, len(lifetime))
+	for _, c := range lifetime {
+		firstEver[c.CustomerID] = c.First
+	}
+	from := in.From
+	if from.IsZero() {
+		for _, c := range lifetime {
+			if !c.First.IsZero() && (from.IsZero() || c.First.Before(from)) {
+				from = c.First
+			}
+		}
+		if from.IsZero() {
+			from = to
+		}
+	}
+	newCustomers, err := s.db.NewCustomers(ctx, in.From, to)
+	if err != nil {
+		return nil, err
+	}
+	var active []int
+	for i, c := range period {
+		if c.Purchases > 0 {
+			active = append(active, i)
+		}
+	}
+	sum := func(idx []int) store.PurchaseSums {
+		g := store.PurchaseSums{Customers: len(idx)}
+		for _, i := range idx {
+			c := period[i]
+			g.Purchases += int64(c.Purchases)
+			g.Items += c.Items
+			g.Revenue += c.Revenue
+			g.Cost += c.Cost
+		}
+		return g
+	}
+	// Loyal: tenure first, then the top share by purchases (revenue breaks ties).
+	cut := to.AddDate(0, 0, -in.LoyalMinTenureDays)
+	var eligible []int
+	for _, i := range active {
+		if f := firstEver[period[i].CustomerID]; !f.IsZero() && !f.After(cut) {
+			eligible = append(eligible, i)
+		}
+	}
+	sort.SliceStable(eligible, func(a, b int) bool {
+		ca, cb := period[eligible[a]], period[eligible[b]]
+		if ca.Purchases != cb.Purchases {
+			return ca.Purchases > cb.Purchases
+		}
+		return ca.Revenue > cb.Revenue
+	})
+	want := loyalCount(len(active), in.LoyalTop)
+	return &calcData{from: from, to: to, average: sum(active), loyal: sum(eligible[:min(want, len(eligible))]), newCustomers: newCustomers}, nil
 }

@@ -12,10 +12,11 @@ import (
 const RefitKind = "clv.refit"
 
 // Register makes q run the refit job, nightly at 03:15 UTC and whenever
-// EnqueueRefit asks. Call it before q.Run.
+// EnqueueRefit asks; the job records its progress (RefitProgress). Call it
+// before q.Run.
 func (s *Service) Register(q *jobs.Queue) {
 	q.Register(RefitKind, func(ctx context.Context, _ *jobs.Running) error {
-		_, err := s.Refit(ctx)
+		_, err := s.RefitWithProgress(ctx)
 		return err
 	})
 	q.DailyAt(RefitKind, 3, 15, time.UTC)

@@ -39,8 +39,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"slices"
-	"sort"
 	"strconv"
 	"time"
 
@@ -193,162 +191,7 @@ func (s *Service) Summaries(ctx context.Context, end time.Time) ([]clv.Summary, 
 
 // Refit recomputes customer_value from the purchases and records the fits.
 func (s *Service) Refit(ctx context.Context) (*RefitResult, error) {
-	start := time.Now()
-	now := s.opts.Now().UTC().Truncate(time.Microsecond)
-	endDay := dayNum(now)
-	res := &RefitResult{Model: s.opts.Model, ComputedAt: now}
-
-	summaries, days, err := s.Summaries(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	periods, err := s.db.CustomerPeriods(ctx, time.Time{}, time.Unix((endDay+1)*86400, 0).UTC())
-	if err != nil {
-		return nil, err
-	}
-	firsts, err := s.db.FirstPurchases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	related, err := s.db.RelatedSales(ctx)
-	if err != nil {
-		return nil, err
-	}
-	links, err := s.db.ReferralLinks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res.AggregateMS = ms(time.Since(start))
-
-	// Fit. A failed fit (too little data) still gives historical values,
-	// segments and flags; the predictions stay zero.
-	t0 := time.Now()
-	var fits []*fresco.CLVFit
-	var model clv.PurchaseModel
-	var spend *clv.GammaGamma
-	if len(summaries) > 0 {
-		model, err = clv.FitModel(s.opts.Model, summaries)
-		if err != nil {
-			res.FitError = err.Error()
-			model = nil
-		} else {
-			fits = append(fits, fitRow(s.opts.Model, model.Result(), now))
-			res.Converged = model.Result().Converged
-		}
-		if model != nil {
-			spend, err = clv.FitGammaGamma(summaries)
-			if err != nil {
-				res.FitError = "gamma-gamma: " + err.Error()
-				spend = nil
-			} else {
-				fits = append(fits, fitRow("gammagamma", spend.Fit, now))
-				res.Converged = res.Converged && spend.Fit.Converged
-			}
-		}
-	}
-	if res.FitError != "" {
-		fits = append(fits, &fresco.CLVFit{Model: s.opts.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
-			Customers: len(summaries), ComputedAt: now})
-	}
-	res.FitMS = ms(time.Since(t0))
-
-	t0 = time.Now()
-	var preds []clv.Prediction
-	if model != nil {
-		preds, err = clv.PredictAll(model, spend, summaries, clv.PredictOptions{Horizon: s.opts.HorizonWeeks, DiscountRate: s.weeklyDiscount()})
-		if err != nil {
-			return nil, err
-		}
-	}
-	res.PredictMS = ms(time.Since(t0))
-
-	byPeriod := make(map[int64]*store.CustomerPeriod, len(periods))
-	for i := range periods {
-		byPeriod[periods[i].CustomerID] = &periods[i]
-	}
-	values := make([]*fresco.CustomerValue, len(days))
-	byID := make(map[int64]*fresco.CustomerValue, len(days))
-	for i, d := range days {
-		sm := summaries[i]
-		v := &fresco.CustomerValue{
-			CustomerID: d.CustomerID, Frequency: sm.Frequency, Recency: sm.Recency, T: sm.T,
-			Monetary:      sm.MonetaryValue * 100,
-			FirstPurchase: time.Unix(d.FirstDay*86400, 0).UTC(), LastPurchase: time.Unix(d.LastDay*86400, 0).UTC(),
-			RelatedSalesValue: related[d.CustomerID],
-			ComputedAt:        now,
-		}
-		if p := byPeriod[d.CustomerID]; p != nil {
-			v.Purchases = p.Purchases
-			v.HistoricalValue = p.Revenue
-			v.HistoricalProfit = p.Profit()
-			if !p.First.IsZero() {
-				v.FirstPurchase, v.LastPurchase = p.First, p.Last
-			}
-		}
-		if preds != nil {
-			p := preds[i]
-			v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV = finite(p.ProbAlive), finite(p.ExpectedPurchases), finite(p.ExpectedSpend)*100, finite(p.CLV)*100
-		}
-		values[i] = v
-		byID[v.CustomerID] = v
-	}
-
-	// Referral value down the chain: the historical value of every
-	// descendant in the referral forest. Referrers are always earlier
-	// customers and the store refuses cycles; seen guards anyway.
-	children := map[int64][]int64{}
-	revenue := map[int64]fresco.Money{}
-	for _, p := range periods {
-		revenue[p.CustomerID] = p.Revenue
-	}
-	for _, l := range links {
-		if l.ReferredBy != 0 {
-			children[l.ReferredBy] = append(children[l.ReferredBy], l.CustomerID)
-		}
-	}
-	for _, v := range values {
-		v.Referrals = len(children[v.CustomerID])
-		seen := map[int64]bool{v.CustomerID: true}
-		stack := slices.Clone(children[v.CustomerID])
-		for len(stack) > 0 {
-			c := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[c] {
-				continue
-			}
-			seen[c] = true
-			v.ReferralsTotal++
-			v.ReferralValue += revenue[c]
-			stack = append(stack, children[c]...)
-		}
-	}
-
-	scoreRFM(values, days)
-	for i, v := range values {
-		v.Segment = segmentOf(v.R, v.F)
-		p := byPeriod[v.CustomerID]
-		fi := firsts[v.CustomerID]
-		lapsed := endDay-days[i].LastDay > int64(s.opts.MercenaryLapseDays) || (preds != nil && v.PAlive < s.opts.MercenaryPAlive)
-		v.Mercenary = fi != nil && fi.PromotionCode != "" && p != nil && p.Purchases > 0 && p.Discounted == p.Purchases && lapsed
-		v.Apostle = endDay-days[i].FirstDay > int64(s.opts.ApostleTenureDays) && v.Referrals >= s.opts.ApostleMinReferrals
-		if v.Mercenary {
-			res.Mercenaries++
-		}
-		if v.Apostle {
-			res.Apostles++
-		}
-	}
-
-	t0 = time.Now()
-	if err := s.db.ReplaceCustomerValues(ctx, values, fits); err != nil {
-		return nil, err
-	}
-	res.WriteMS = ms(time.Since(t0))
-	res.Customers = len(values)
-	res.TotalMS = ms(time.Since(start))
-	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "converged", res.Converged,
-		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "total_ms", res.TotalMS)
-	return res, nil
+	return s.refit(ctx, func(RefitProgress) {})
 }
 
 func finite(f float64) float64 {
@@ -380,43 +223,6 @@ func fitRow(model string, f clv.Fit, at time.Time) *fresco.CLVFit {
 	detail["std_errors"] = se
 	return &fresco.CLVFit{Model: model, Params: mustJSON(params), LogLikelihood: finite(f.LogLikelihood), Customers: f.Customers,
 		Converged: f.Converged, Detail: mustJSON(detail), ComputedAt: at}
-}
-
-// scoreRFM sets R, F and M quintile scores: R by last purchase day, F by
-// purchase days, M by mean spend per purchase day. Tied customers share the
-// score of the first of them in ascending order, and the next tie group gets
-// at most the next score (so with 40% one-time buyers, F runs 1..4).
-func scoreRFM(values []*fresco.CustomerValue, days []store.CustomerDays) {
-	n := len(values)
-	if n == 0 {
-		return
-	}
-	score := func(key func(i int) float64, set func(i, s int)) {
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return key(idx[a]) < key(idx[b]) })
-		prev := 0
-		for pos := 0; pos < n; {
-			end := pos
-			for end < n && key(idx[end]) == key(idx[pos]) {
-				end++
-			}
-			// A tie group spanning quintile boundaries (40% of customers
-			// buying once) would leave a gap after it; the next group then
-			// takes the next score, so scores run 1, 2, 3… without holes.
-			sc := min(1+pos*5/n, prev+1)
-			prev = sc
-			for _, i := range idx[pos:end] {
-				set(i, sc)
-			}
-			pos = end
-		}
-	}
-	score(func(i int) float64 { return float64(days[i].LastDay) }, func(i, s int) { values[i].R = s })
-	score(func(i int) float64 { return float64(days[i].Days) }, func(i, s int) { values[i].F = s })
-	score(func(i int) float64 { return float64(days[i].Total) / float64(max(days[i].Days, 1)) }, func(i, s int) { values[i].M = s })
 }
 
 // Segment names, in the order the segment table lists them.

@@ -147,6 +147,21 @@ func TestValueAPI(t *testing.T) {
 			res.Header.Get("Location") != "/value?refit=queued" {
 			t.Errorf("POST /value/refit as a manager = %d %s", res.Code, res.Header.Get("Location"))
 		}
+		// A refit under way shows its phase and customers done (the job
+		// records them in settings); a finished one shows nothing.
+		if err := db.SetSetting(ctx, "clv.refit.progress", fmt.Sprintf(`{"phase":"writing","done":150000,"total":400000,"started_at":%q,"updated_at":%q}`,
+			time.Now().UTC().Format(time.RFC3339), time.Now().UTC().Format(time.RFC3339))); err != nil {
+			t.Fatal(err)
+		}
+		if page := f.do(request{method: "GET", path: "/value", cookie: cookie}); !strings.Contains(string(page.Body), "Refit running: writing, 150000 of 400000 customers") {
+			t.Errorf("GET /value during a refit shows no progress:\n%.1500s", page.Body)
+		}
+		if err := db.SetSetting(ctx, "clv.refit.progress", `{"phase":"done","done":10,"total":10}`); err != nil {
+			t.Fatal(err)
+		}
+		if page := f.do(request{method: "GET", path: "/value", cookie: cookie}); strings.Contains(string(page.Body), "Refit running") {
+			t.Errorf("GET /value after a refit still shows it running")
+		}
 		f.employee("clv-analyst@example.com", analyst, "a long enough password")
 		if res := f.do(request{method: "POST", path: "/value/refit", cookie: f.login("clv-analyst@example.com", "a long enough password")}); res.Code != http.StatusForbidden {
 			t.Errorf("POST /value/refit as an analyst = %d", res.Code)

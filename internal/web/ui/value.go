@@ -67,6 +67,7 @@ type valueView struct {
 	Top         []value.CustomerValue
 	CanRefit    bool
 	RefitQueued bool
+	Refit       *value.RefitProgress // the refit under way, nil when none is
 	Charts      *valueCharts
 }
 
@@ -107,7 +108,14 @@ func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
 		v.Form[f] = strings.TrimSpace(q.Get(f))
 	}
 	in, msg := calcInputFromForm(v.Form)
-	var err error
+	prog, err := u.value.RefitProgress(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if prog != nil && prog.Running(time.Now()) {
+		v.Refit = prog
+	}
 	if msg != "" {
 		v.CalcError = msg
 	} else if v.Calc, err = u.value.Calculator(ctx, in); err != nil {

@@ -1,0 +1,296 @@
+package value
+
+// The refit: one streamed pass over the purchases (refit_inputs.go), the
+// fits on compact summaries, and the rows of customer_value built one at a
+// time as they are written. Nothing holds a row per customer beyond the
+// compact inputs, the summaries and the predictions the models need.
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/clv"
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*RefitResult, error) {
+	start := time.Now()
+	now := s.opts.Now().UTC().Truncate(time.Microsecond)
+	endDay := dayNum(now)
+	bound := time.Unix((endDay+1)*86400, 0).UTC()
+	res := &RefitResult{Model: s.opts.Model, ComputedAt: now}
+	progress := RefitProgress{Phase: PhaseReading, StartedAt: start.UTC()}
+	step := func(phase string, done int) {
+		progress.Phase, progress.Done = phase, done
+		report(progress)
+	}
+
+	step(PhaseReading, 0)
+	inputs, unvalued, err := s.readInputs(ctx, bound, func(done int) { step(PhaseReading, done) })
+	if err != nil {
+		return nil, err
+	}
+	progress.Total = len(inputs)
+	links, err := s.db.ReferralLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	summaries := make([]clv.Summary, len(inputs))
+	for i := range inputs {
+		summaries[i] = summaryOf(&inputs[i], endDay)
+	}
+	res.AggregateMS = ms(time.Since(start))
+
+	// Fit. A failed fit (too little data) still gives historical values,
+	// segments and flags; the predictions stay zero.
+	step(PhaseFitting, 0)
+	t0 := time.Now()
+	var fits []*fresco.CLVFit
+	var model clv.PurchaseModel
+	var spend *clv.GammaGamma
+	if len(summaries) > 0 {
+		model, err = clv.FitModel(s.opts.Model, summaries)
+		if err != nil {
+			res.FitError = err.Error()
+			model = nil
+		} else {
+			fits = append(fits, fitRow(s.opts.Model, model.Result(), now))
+			res.Converged = model.Result().Converged
+		}
+		if model != nil {
+			spend, err = clv.FitGammaGamma(summaries)
+			if err != nil {
+				res.FitError = "gamma-gamma: " + err.Error()
+				spend = nil
+			} else {
+				fits = append(fits, fitRow("gammagamma", spend.Fit, now))
+				res.Converged = res.Converged && spend.Fit.Converged
+			}
+		}
+	}
+	if res.FitError != "" {
+		fits = append(fits, &fresco.CLVFit{Model: s.opts.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
+			Customers: len(summaries), ComputedAt: now})
+	}
+	res.FitMS = ms(time.Since(t0))
+
+	step(PhasePredicting, 0)
+	t0 = time.Now()
+	var preds []clv.Prediction
+	if model != nil {
+		preds, err = clv.PredictAll(model, spend, summaries, clv.PredictOptions{Horizon: s.opts.HorizonWeeks, DiscountRate: s.weeklyDiscount()})
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.PredictMS = ms(time.Since(t0))
+
+	referrals := referralValues(inputs, unvalued, links)
+	links = nil // the largest of the inputs; the write does not need it
+	rfm := scoreRFM(inputs)
+
+	step(PhaseWriting, 0)
+	t0 = time.Now()
+	rows := func(yield func(*fresco.CustomerValue) bool) {
+		var v fresco.CustomerValue // one row at a time: the store copies it out
+		for i := range inputs {
+			c, sm := &inputs[i], &summaries[i]
+			v = fresco.CustomerValue{
+				CustomerID: c.id, Frequency: sm.Frequency, Recency: sm.Recency, T: sm.T,
+				Monetary:  sm.MonetaryValue * 100,
+				Purchases: int(c.purchases), Items: c.items,
+				FirstPurchase: time.Unix(0, c.first).UTC(), LastPurchase: time.Unix(0, c.last).UTC(),
+				HistoricalValue: fresco.Money(c.revenue), HistoricalProfit: fresco.Money(c.revenue - c.cost),
+				RelatedSalesValue: fresco.Money(c.related),
+				ReferralValue:     referrals[i].value, Referrals: referrals[i].direct, ReferralsTotal: referrals[i].total,
+				R: int(rfm[i][0]), F: int(rfm[i][1]), M: int(rfm[i][2]),
+				ComputedAt: now,
+			}
+			if preds != nil {
+				p := preds[i]
+				v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV = finite(p.ProbAlive), finite(p.ExpectedPurchases), finite(p.ExpectedSpend)*100, finite(p.CLV)*100
+			}
+			v.Segment = segmentOf(v.R, v.F)
+			lapsed := endDay-int64(c.lastDay) > int64(s.opts.MercenaryLapseDays) || (preds != nil && v.PAlive < s.opts.MercenaryPAlive)
+			v.Mercenary = c.firstPromo && c.purchases > 0 && c.discounted == c.purchases && lapsed
+			v.Apostle = endDay-int64(c.firstDay) > int64(s.opts.ApostleTenureDays) && v.Referrals >= s.opts.ApostleMinReferrals
+			if v.Mercenary {
+				res.Mercenaries++
+			}
+			if v.Apostle {
+				res.Apostles++
+			}
+			if (i+1)%progressEvery == 0 {
+				step(PhaseWriting, i+1)
+			}
+			if !yield(&v) {
+				return
+			}
+		}
+	}
+	if err := s.db.ReplaceCustomerValuesSeq(ctx, rows, fits); err != nil {
+		return nil, err
+	}
+	res.WriteMS = ms(time.Since(t0))
+	res.Customers = len(inputs)
+	res.TotalMS = ms(time.Since(start))
+	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "converged", res.Converged,
+		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "total_ms", res.TotalMS)
+	return res, nil
+}
+
+// summaryOf is the models' summary of a valued customer, with the
+// calibration end at endDay. Amounts are in currency units.
+func summaryOf(c *customerInputs, endDay int64) clv.Summary {
+	x := int(c.days) - 1
+	sm := clv.Summary{
+		CustomerID: strconv.FormatInt(c.id, 10),
+		Frequency:  x,
+		Recency:    float64(c.lastDay-c.firstDay) / 7,
+		T:          float64(endDay-int64(c.firstDay)) / 7,
+	}
+	if x > 0 {
+		sm.MonetaryValue = float64(c.total-c.firstAmount) / 100 / float64(x)
+	}
+	return sm
+}
+
+// referral is a valued customer's referral figures.
+type referral struct {
+	direct, total int
+	value         fresco.Money
+}
+
+// referralValues credits each valued customer with the net revenue of
+// every customer down their referral chain. Referrers are always earlier
+// customers and the store refuses cycles; the visit stamps guard anyway.
+// The forest is kept as arrays indexed by position in links (id order),
+// not maps: a million customers cost a few tens of megabytes.
+func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []fresco.ReferralLink) []referral {
+	n := len(links)
+	index := func(id int64) int {
+		i, ok := slices.BinarySearchFunc(links, id, func(l fresco.ReferralLink, id int64) int { return cmpInt(l.CustomerID, id) })
+		if !ok {
+			return -1
+		}
+		return i
+	}
+	// Children in compressed rows: first[p]..first[p+1] in kids.
+	first := make([]int32, n+1)
+	parent := make([]int32, n)
+	for i, l := range links {
+		parent[i] = -1
+		if l.ReferredBy != 0 {
+			if p := index(l.ReferredBy); p >= 0 {
+				parent[i] = int32(p)
+				first[p+1]++
+			}
+		}
+	}
+	for p := range n {
+		first[p+1] += first[p]
+	}
+	kids := make([]int32, first[n])
+	fill := slices.Clone(first[:n])
+	for i, p := range parent {
+		if p >= 0 {
+			kids[fill[p]] = int32(i)
+			fill[p]++
+		}
+	}
+	parent, fill = nil, nil
+	// Net revenue by position: valued customers (in id order, like links)
+	// merged in, the few others looked up.
+	revenue := make([]int64, n)
+	j := 0
+	for i, l := range links {
+		for j < len(inputs) && inputs[j].id < l.CustomerID {
+			j++
+		}
+		if j < len(inputs) && inputs[j].id == l.CustomerID {
+			revenue[i] = inputs[j].revenue
+		} else {
+			revenue[i] = unvalued[l.CustomerID]
+		}
+	}
+	out := make([]referral, len(inputs))
+	stamp := make([]int32, n)
+	var stack []int32
+	for i := range inputs {
+		root := index(inputs[i].id)
+		if root < 0 {
+			continue
+		}
+		mark := int32(i + 1)
+		stamp[root] = mark
+		r := &out[i]
+		r.direct = int(first[root+1] - first[root])
+		stack = append(stack[:0], kids[first[root]:first[root+1]]...)
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if stamp[c] == mark {
+				continue
+			}
+			stamp[c] = mark
+			r.total++
+			r.value += fresco.Money(revenue[c])
+			stack = append(stack, kids[first[c]:first[c+1]]...)
+		}
+	}
+	return out
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// scoreRFM returns the R, F and M quintile scores of each customer: R by
+// last purchase day, F by purchase days, M by mean spend per purchase day.
+// Tied customers share the score of the first of them in ascending order,
+// and the next tie group gets at most the next score (so with 40% one-time
+// buyers, F runs 1..4).
+func scoreRFM(inputs []customerInputs) [][3]uint8 {
+	n := len(inputs)
+	out := make([][3]uint8, n)
+	if n == 0 {
+		return out
+	}
+	idx := make([]int32, n)
+	score := func(slot int, key func(c *customerInputs) float64) {
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return key(&inputs[idx[a]]) < key(&inputs[idx[b]]) })
+		prev := 0
+		for pos := 0; pos < n; {
+			end := pos
+			k := key(&inputs[idx[pos]])
+			for end < n && key(&inputs[idx[end]]) == k {
+				end++
+			}
+			// A tie group spanning quintile boundaries (40% of customers
+			// buying once) would leave a gap after it; the next group then
+			// takes the next score, so scores run 1, 2, 3… without holes.
+			sc := min(1+pos*5/n, prev+1)
+			prev = sc
+			for _, i := range idx[pos:end] {
+				out[i][slot] = uint8(sc)
+			}
+			pos = end
+		}
+	}
+	score(0, func(c *customerInputs) float64 { return float64(c.lastDay) })
+	score(1, func(c *customerInputs) float64 { return float64(c.days) })
+	score(2, func(c *customerInputs) float64 { return float64(c.total) / float64(max(c.days, 1)) })
+	return out
+}

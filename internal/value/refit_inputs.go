@@ -1,0 +1,156 @@
+package value
+
+// The refit's inputs, read in one streamed pass over the purchases
+// (store.EachCustomerHistory) and folded, one customer at a time, into a
+// compact record per valued customer. A million customers cost about a
+// hundred megabytes here, not a whole-table aggregate per question.
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// customerInputs is what the refit needs of one customer's purchases. The
+// purchase days (the models' input) count positive purchases before the
+// refit's bound, the end of its day; the period figures count every
+// purchase before it; the first purchase and related sales, like the
+// queries they replace, all of history.
+type customerInputs struct {
+	id int64
+
+	// Purchase days: positive purchases before the bound, one per UTC day.
+	days              int32
+	firstDay, lastDay int32 // day numbers (days since 1970-01-01)
+	total             int64 // cents, all purchase days
+	firstAmount       int64 // cents, the first purchase day
+
+	// Period before the bound (store.CustomerPeriod's definitions).
+	purchases, refunds, discounted int32
+	items                          int64
+	revenue, cost                  int64 // cents
+	first, last                    int64 // unix nanoseconds of the first and last positive purchase; 0: none
+
+	firstPromo bool  // the first positive purchase (of all) used a promotion code
+	related    int64 // related-sales value, cents
+}
+
+// valued says whether the customer gets a row of customer_value: a
+// purchase day before the bound.
+func (c *customerInputs) valued() bool { return c.days > 0 }
+
+// summariseHistory folds one customer's purchases (in time order) into
+// their inputs, with bound the end of the refit's day.
+func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) customerInputs {
+	c := customerInputs{id: id}
+	var firstAt time.Time // first positive purchase of all history
+	for i := range hist {
+		p := &hist[i]
+		if p.Total > 0 && firstAt.IsZero() {
+			firstAt = p.At
+		}
+		if !p.At.Before(bound) {
+			continue
+		}
+		c.revenue += int64(p.Total)
+		discountedLine := false
+		for _, l := range p.Lines {
+			c.cost += l.Quantity * int64(l.UnitCost)
+			discountedLine = discountedLine || l.Discount > 0
+		}
+		switch {
+		case p.Total < 0:
+			c.refunds++
+		case p.Total > 0:
+			c.purchases++
+			c.items += p.Items
+			if p.PromotionCode != "" || discountedLine {
+				c.discounted++
+			}
+			at := p.At.UnixNano()
+			if c.first == 0 {
+				c.first = at
+			}
+			c.last = at
+			day := int32(dayNum(p.At))
+			switch {
+			case c.days == 0:
+				c.days, c.firstDay, c.lastDay = 1, day, day
+				c.firstAmount = int64(p.Total)
+			case day != c.lastDay:
+				c.days++
+				c.lastDay = day
+			case day == c.firstDay:
+				c.firstAmount += int64(p.Total)
+			}
+			c.total += int64(p.Total)
+		}
+	}
+	if firstAt.IsZero() {
+		return c
+	}
+	// The first purchase moment: its promotion code (positive purchases)
+	// and its categories (every purchase at that moment, as the related
+	// sales have always counted them); what came later in other
+	// categories is related sales.
+	var firstCats []string
+	for i := range hist {
+		p := &hist[i]
+		if !p.At.Equal(firstAt) {
+			continue
+		}
+		if p.Total > 0 && p.PromotionCode != "" {
+			c.firstPromo = true
+		}
+		for _, l := range p.Lines {
+			if !slices.Contains(firstCats, l.Category) {
+				firstCats = append(firstCats, l.Category)
+			}
+		}
+	}
+	for i := range hist {
+		p := &hist[i]
+		if !p.At.After(firstAt) {
+			continue
+		}
+		for _, l := range p.Lines {
+			if !slices.Contains(firstCats, l.Category) {
+				c.related += l.Quantity*int64(l.UnitPrice) - int64(l.Discount)
+			}
+		}
+	}
+	return c
+}
+
+// readInputs streams the purchases and returns the valued customers' inputs
+// in id order, and every purchasing customer's net revenue before the bound
+// (the referral values need the customers without a purchase day too: a
+// refund alone counts against whoever referred them). progress is called
+// every progressEvery customers.
+func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) ([]customerInputs, map[int64]int64, error) {
+	var valued []customerInputs
+	unvalued := map[int64]int64{} // customers with purchases but no purchase day: few
+	seen := 0
+	err := s.db.EachCustomerHistory(ctx, func(id int64, hist []store.HistoryPurchase) error {
+		c := summariseHistory(id, hist, bound)
+		if c.valued() {
+			valued = append(valued, c)
+		} else if c.revenue != 0 {
+			unvalued[id] = c.revenue
+		}
+		if seen++; seen%progressEvery == 0 {
+			progress(seen)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return slices.Clip(valued), unvalued, nil
+}
+
+// progressEvery is how many customers the refit reads between progress
+// reports.
+const progressEvery = 50_000
