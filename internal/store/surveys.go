@@ -93,21 +93,25 @@ func (db *DB) UpdateSurvey(ctx context.Context, s *Survey) error {
 // UpdateSurveyIfVersion is UpdateSurvey for a writer that read the survey at
 // version (ESTALE when it has moved on).
 func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateSurveyIfVersion(ctx, s, version) })
+}
+
+// UpdateSurveyIfVersion is UpdateSurveyIfVersion within the transaction, so
+// that the change and its audit record are committed together.
+func (tx *Tx) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {
 		return err
 	}
 	s.UpdatedAt = now()
-	return db.InTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
-			widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
-			s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
-		return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
-			if isUniqueViolation(err) {
-				return conflict("slug", "a survey with slug %q already exists", s.Slug)
-			}
-			return err
-		})
+	err = tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
+		widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
+	return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
+		if isUniqueViolation(err) {
+			return conflict("slug", "a survey with slug %q already exists", s.Slug)
+		}
+		return err
 	})
 }
 

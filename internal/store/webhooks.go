@@ -42,13 +42,19 @@ func scanWebhook(row rowScanner) (*Webhook, error) {
 
 // CreateWebhook stores w and sets its ID and CreatedAt.
 func (db *DB) CreateWebhook(ctx context.Context, w *Webhook) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateWebhook(ctx, w) })
+}
+
+// CreateWebhook stores w within the transaction, so that the subscription and
+// its audit record are committed together.
+func (tx *Tx) CreateWebhook(ctx context.Context, w *Webhook) error {
 	events, err := json.Marshal(nonNil(w.Events))
 	if err != nil {
 		return err
 	}
 	w.CreatedAt, w.Active = now(), true
-	return db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), w.Secret, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+	return tx.QueryRow(ctx, `INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, w.URL, string(events), w.Secret, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
 }
 
 // Webhook returns the subscription with the id (deleted ones are not found).
@@ -70,7 +76,12 @@ func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*Webhook, error) {
 // DeleteWebhook deletes a subscription; its pending deliveries are cancelled
 // when their jobs next run. The rows stay for the delivery history.
 func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
-	res, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
+	return db.InTx(ctx, func(tx *Tx) error { return tx.DeleteWebhook(ctx, id) })
+}
+
+// DeleteWebhook deletes a subscription within the transaction.
+func (tx *Tx) DeleteWebhook(ctx context.Context, id int64) error {
+	res, err := tx.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
 	if err != nil {
 		return err
 	}
