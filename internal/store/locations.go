@@ -73,8 +73,8 @@ func (db *DB) UpdateLocationIfVersion(ctx context.Context, l *fresco.Location, v
 	return db.InTx(ctx, func(tx *Tx) error { return tx.updateLocation(ctx, l, version) })
 }
 
-// UpdateLocationIfVersion is UpdateLocationIfVersion within the transaction,
-// so that the change and its audit record are committed together.
+// UpdateLocationIfVersion is the DB method of that name in the caller's
+// transaction, so that the change and its audit record are committed together.
 func (tx *Tx) UpdateLocationIfVersion(ctx context.Context, l *fresco.Location, version int64) error {
 	return tx.updateLocation(ctx, l, version)
 }

@@ -85,19 +85,11 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *Survey) error {
 	return err
 }
 
-// UpdateSurvey replaces a survey's fields.
-func (db *DB) UpdateSurvey(ctx context.Context, s *Survey) error {
-	return db.UpdateSurveyIfVersion(ctx, s, AnyVersion)
-}
-
-// UpdateSurveyIfVersion is UpdateSurvey for a writer that read the survey at
-// version (ESTALE when it has moved on).
-func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateSurveyIfVersion(ctx, s, version) })
-}
-
-// UpdateSurveyIfVersion is UpdateSurveyIfVersion within the transaction, so
-// that the change and its audit record are committed together.
+// UpdateSurveyIfVersion replaces a survey's fields (already validated by
+// package feedback), for a writer that read the survey at version (AnyVersion:
+// whatever it is now; otherwise ESTALE when it has moved on). It runs in the
+// caller's transaction, so that the change and its audit record are
+// committed together.
 func (tx *Tx) UpdateSurveyIfVersion(ctx context.Context, s *Survey, version int64) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {

@@ -83,8 +83,8 @@ func (db *DB) UpdateTeamIfVersion(ctx context.Context, t *fresco.Team, version i
 	return db.InTx(ctx, func(tx *Tx) error { return tx.updateTeam(ctx, t, version) })
 }
 
-// UpdateTeamIfVersion is UpdateTeamIfVersion within the transaction, so that
-// the change and its audit record are committed together.
+// UpdateTeamIfVersion is the DB method of that name in the caller's
+// transaction, so that the change and its audit record are committed together.
 func (tx *Tx) UpdateTeamIfVersion(ctx context.Context, t *fresco.Team, version int64) error {
 	return tx.updateTeam(ctx, t, version)
 }
