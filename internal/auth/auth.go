@@ -292,18 +292,8 @@ func (a *Auth) ExpiredCookie(tls bool) *http.Cookie {
 // CreateAPIToken issues a new API token with the given name and role. The
 // returned token is the only copy: show it once.
 func (a *Auth) CreateAPIToken(ctx context.Context, name string, role fresco.Role) (string, *fresco.APIToken, error) {
-	name = strings.TrimSpace(name)
-	var v fresco.Validation
-	switch {
-	case name == "":
-		v.Add("name", "is required")
-	case !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100:
-		v.Add("name", "must be at most 100 characters of text")
-	}
-	if _, err := fresco.ParseRole(string(role)); err != nil {
-		v.Add("role", "%s", err.Error())
-	}
-	if err := v.Err(); err != nil {
+	name, err := CheckAPIToken(name, role)
+	if err != nil {
 		return "", nil, err
 	}
 	token, hash, err := NewAPIToken()
@@ -315,6 +305,23 @@ func (a *Auth) CreateAPIToken(ctx context.Context, name string, role fresco.Role
 		return "", nil, err
 	}
 	return token, t, nil
+}
+
+// CheckAPIToken reports what is wrong with the name and role of a new API
+// token, naming each field, and returns the name trimmed.
+func CheckAPIToken(name string, role fresco.Role) (string, error) {
+	name = strings.TrimSpace(name)
+	var v fresco.Validation
+	switch {
+	case name == "":
+		v.Add("name", "is required")
+	case !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100:
+		v.Add("name", "must be at most 100 characters of text")
+	}
+	if _, err := fresco.ParseRole(string(role)); err != nil {
+		v.Add("role", "%s", err.Error())
+	}
+	return name, v.Err()
 }
 
 // Authenticate finds the caller of each request — an API token in

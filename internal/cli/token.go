@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/staff"
 )
 
 func init() {
@@ -69,12 +69,8 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer st.Close()
-	token, t, err := auth.New(auth.Options{DB: st}).CreateAPIToken(ctx, *name, role)
+	token, t, err := staff.New(st).CreateToken(ctx, staff.CLI, *name, role)
 	if err != nil {
-		return err
-	}
-	if err := st.Audit(ctx, "cli", "create", "api_token", strconv.FormatInt(t.ID, 10),
-		map[string]any{"name": t.Name, "role": t.Role}); err != nil {
 		return err
 	}
 	// The token alone on stdout, so that scripts can capture it; the
@@ -153,10 +149,7 @@ func runTokenRevoke(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.RevokeAPIToken(ctx, id); err != nil {
-		return err
-	}
-	if err := st.Audit(ctx, "cli", "revoke", "api_token", strconv.FormatInt(id, 10), nil); err != nil {
+	if err := staff.New(st).RevokeToken(ctx, staff.CLI, id); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Revoked API token %d.\n", id)

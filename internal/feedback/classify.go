@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/text"
 )
 
@@ -79,28 +80,47 @@ func (s *Service) Taxonomy(ctx context.Context) (text.Taxonomy, error) {
 	return t, nil
 }
 
-// SetTaxonomy replaces the category list.
-func (s *Service) SetTaxonomy(ctx context.Context, t text.Taxonomy) error {
-	if err := s.storeTaxonomy(ctx, t); err != nil {
+// SetTaxonomy replaces the category list and records who did so, with the
+// number of categories, in the same transaction.
+func (s *Service) SetTaxonomy(ctx context.Context, t text.Taxonomy, actor string) error {
+	list, err := categoryRows(t)
+	if err != nil {
 		return err
 	}
-	s.clf.mu.Lock()
-	s.clf.loaded = nil
-	s.clf.mu.Unlock()
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ReplaceFeedbackCategories(ctx, list); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actorOr(actor), "update", "feedback_categories", "0", map[string]any{"count": len(t)})
+	})
+	if err != nil {
+		return err
+	}
+	s.forgetLoadedClassifier()
 	return nil
 }
 
 // storeTaxonomy writes the list without touching the cache, so that current
-// (which holds the cache lock) can seed the defaults.
+// (which holds the cache lock) can seed the defaults. Seeding is nobody's
+// change, so it is not audited.
 func (s *Service) storeTaxonomy(ctx context.Context, t text.Taxonomy) error {
+	list, err := categoryRows(t)
+	if err != nil {
+		return err
+	}
+	return s.db.ReplaceFeedbackCategories(ctx, list)
+}
+
+// categoryRows validates a taxonomy and turns it into active categories.
+func categoryRows(t text.Taxonomy) ([]fresco.FeedbackCategory, error) {
 	if err := t.Validate(); err != nil {
-		return fresco.Errorf(fresco.EINVALID, "%s", err.Error())
+		return nil, fresco.Errorf(fresco.EINVALID, "%s", err.Error())
 	}
 	list := make([]fresco.FeedbackCategory, len(t))
 	for i, c := range t {
 		list[i] = fresco.FeedbackCategory{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords, Active: true}
 	}
-	return s.db.ReplaceFeedbackCategories(ctx, list)
+	return list, nil
 }
 
 func (s *Service) checkCategories(ctx context.Context, v *fresco.Validation, cats []string) ([]string, error) {

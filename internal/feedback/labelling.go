@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,12 +72,14 @@ func distinctComments(list []*fresco.Response) []*fresco.Response {
 
 // QueueTraining has the durable retraining job run now, replacing one that
 // is waiting (perhaps for retrainDelay), so there is at most one waiting
-// retraining. It returns the job's id.
-func (s *Service) QueueTraining(ctx context.Context) (int64, error) {
+// retraining, and records that actor asked for it. It returns the job's id.
+func (s *Service) QueueTraining(ctx context.Context, actor string) (int64, error) {
 	id, err := s.enqueueTraining(ctx, func(tx *store.Tx, waiting int64) (bool, error) {
 		withdrawn, err := jobs.Withdraw(ctx, tx, waiting)
 		return !withdrawn, err // claimed meanwhile: it is running, queue another
-	}, time.Time{})
+	}, time.Time{}, func(tx *store.Tx, id int64) error {
+		return tx.Audit(ctx, actorOr(actor), "feedback.retrain", "job", strconv.FormatInt(id, 10), nil)
+	})
 	if err == nil && s.opts.AfterCommit != nil {
 		s.opts.AfterCommit()
 	}
@@ -90,27 +93,34 @@ const retrainDelay = 5 * time.Minute
 
 func (s *Service) scheduleRetraining(ctx context.Context) error {
 	keepWaiting := func(*store.Tx, int64) (bool, error) { return true, nil }
-	_, err := s.enqueueTraining(ctx, keepWaiting, s.now().Add(retrainDelay))
+	noAudit := func(*store.Tx, int64) error { return nil } // a label's side effect, audited as the label
+	_, err := s.enqueueTraining(ctx, keepWaiting, s.now().Add(retrainDelay), noAudit)
 	return err
 }
 
 // enqueueTraining queues a retraining due at runAt (zero: now) unless keep
-// decides that the one already waiting will do.
-func (s *Service) enqueueTraining(ctx context.Context, keep func(tx *store.Tx, waiting int64) (bool, error), runAt time.Time) (int64, error) {
+// decides that the one already waiting will do; then, in the same
+// transaction, audit records the job that will run.
+func (s *Service) enqueueTraining(ctx context.Context, keep func(tx *store.Tx, waiting int64) (bool, error), runAt time.Time,
+	audit func(tx *store.Tx, id int64) error) (int64, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		waiting, ok, err := jobs.QueuedID(ctx, tx, JobTrainClassifier)
 		if err != nil {
 			return err
 		}
+		reuse := false
 		if ok {
-			if reuse, err := keep(tx, waiting); err != nil || reuse {
-				id = waiting
+			if reuse, err = keep(tx, waiting); err != nil {
 				return err
 			}
 		}
-		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobTrainClassifier, RunAt: runAt, MaxAttempts: 3})
-		return err
+		if reuse {
+			id = waiting
+		} else if id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobTrainClassifier, RunAt: runAt, MaxAttempts: 3}); err != nil {
+			return err
+		}
+		return audit(tx, id)
 	})
 	return id, err
 }

@@ -47,9 +47,9 @@ func TestLabellingQueueAndTrainingJob(t *testing.T) {
 		if n, runAt := waiting(); n != 1 || !runAt.After(w.clock.Now()) {
 			t.Errorf("after labelling: %d retrainings waiting, due %v", n, runAt)
 		}
-		_, err = w.svc.QueueTraining(ctx)
+		_, err = w.svc.QueueTraining(ctx, "test")
 		must(t, err)
-		_, err = w.svc.QueueTraining(ctx)
+		_, err = w.svc.QueueTraining(ctx, "test")
 		must(t, err)
 		if n, runAt := waiting(); n != 1 || runAt.After(time.Now()) {
 			t.Errorf("after retrain now: %d retrainings waiting, due %v", n, runAt)

@@ -3,10 +3,12 @@ package feedback
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // PostStats is what one listening post heard in a period and how its
@@ -69,6 +71,49 @@ func median(ds []time.Duration) time.Duration {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// PostChange changes some fields of a listening post; nil leaves a field as
+// it is. The audit record of the change is this struct, as JSON.
+type PostChange struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	UsedFor     *string `json:"used_for,omitempty"`
+	Solicited   *bool   `json:"solicited,omitempty"`
+	Active      *bool   `json:"active,omitempty"`
+}
+
+func (c PostChange) apply(p *fresco.ListeningPost) {
+	setIf(&p.Name, c.Name)
+	setIf(&p.Description, c.Description)
+	setIf(&p.UsedFor, c.UsedFor)
+	setIf(&p.Solicited, c.Solicited)
+	setIf(&p.Active, c.Active)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// UpdatePost applies change to p, read at version (store.AnyVersion: write
+// whatever the stored version; otherwise ESTALE when it has moved on), and
+// records who changed what in the same transaction.
+func (s *Service) UpdatePost(ctx context.Context, p *fresco.ListeningPost, version int64, change PostChange, actor string) error {
+	change.apply(p)
+	var v fresco.Validation
+	v.Check(p.Name != "", "name", "is required")
+	v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateListeningPostIfVersion(ctx, p, version); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actorOr(actor), "update", "listening_post", strconv.FormatInt(p.ID, 10), change)
+	})
 }
 
 // AddUse records how feedback from a post was used (the "used for" trail).

@@ -36,6 +36,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -191,10 +192,25 @@ func (n *Notifier) forgetWebhooks() {
 	n.hooksMu.Unlock()
 }
 
-// DeleteWebhook deletes a subscription.
-func (n *Notifier) DeleteWebhook(ctx context.Context, id int64) error {
+// DeleteWebhook deletes a subscription and records that actor did so, in
+// one transaction.
+func (n *Notifier) DeleteWebhook(ctx context.Context, id int64, actor string) error {
 	defer n.forgetWebhooks()
-	return n.db.DeleteWebhook(ctx, id)
+	return n.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteWebhook(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actorOr(actor), "delete", "webhook", strconv.FormatInt(id, 10), nil)
+	})
+}
+
+// actorOr names an unnamed actor (a test, a program using this package) in
+// the audit log.
+func actorOr(actor string) string {
+	if actor == "" {
+		return "system"
+	}
+	return actor
 }
 
 // New returns a notifier over db. Call Register to have a queue deliver.

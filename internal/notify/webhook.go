@@ -44,14 +44,15 @@ type WebhookInput struct {
 	URL    string
 	Events []string
 	Secret string // empty: one is generated
-	Actor  string
+	Actor  string // who subscribes: the audit log's name for them
 }
 
 // MinSecretLen is the shortest secret accepted.
 const MinSecretLen = 16
 
-// CreateWebhook validates and stores a subscription. The returned webhook
-// carries the secret (generated when none was given).
+// CreateWebhook validates and stores a subscription, and records who made
+// it in the same transaction. The returned webhook carries the secret
+// (generated when none was given).
 func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*fresco.Webhook, error) {
 	var v fresco.Validation
 	u, err := url.Parse(strings.TrimSpace(in.URL))
@@ -100,7 +101,14 @@ func (n *Notifier) CreateWebhook(ctx context.Context, in WebhookInput) (*fresco.
 	}
 	w := &fresco.Webhook{URL: u.String(), Events: events, Secret: secret, CreatedBy: in.Actor}
 	defer n.forgetWebhooks()
-	if err := n.db.CreateWebhook(ctx, w); err != nil {
+	err = n.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateWebhook(ctx, w); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actorOr(in.Actor), "create", "webhook", strconv.FormatInt(w.ID, 10),
+			map[string]any{"url": w.URL, "events": w.Events})
+	})
+	if err != nil {
 		return nil, err
 	}
 	return w, nil

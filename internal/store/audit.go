@@ -21,11 +21,6 @@ func (tx *Tx) Audit(ctx context.Context, actor, action, entity, entityID string,
 	return err
 }
 
-// Audit records an action in a transaction of its own.
-func (db *DB) Audit(ctx context.Context, actor, action, entity, entityID string, detail any) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, actor, action, entity, entityID, detail) })
-}
-
 func auditDetail(detail any) (string, error) {
 	if detail == nil {
 		return "{}", nil

@@ -27,19 +27,23 @@ func scanFeedbackCategory(row rowScanner) (fresco.FeedbackCategory, error) {
 
 // ReplaceFeedbackCategories replaces the whole taxonomy.
 func (db *DB) ReplaceFeedbackCategories(ctx context.Context, list []fresco.FeedbackCategory) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM feedback_categories`); err != nil {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.ReplaceFeedbackCategories(ctx, list) })
+}
+
+// ReplaceFeedbackCategories replaces the whole taxonomy within the
+// transaction, so that the change and its audit record are committed together.
+func (tx *Tx) ReplaceFeedbackCategories(ctx context.Context, list []fresco.FeedbackCategory) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM feedback_categories`); err != nil {
+		return err
+	}
+	for i, c := range list {
+		kw, _ := json.Marshal(nonNil(c.Keywords))
+		if _, err := tx.Exec(ctx, `INSERT INTO feedback_categories (slug, name, description, keywords, position, active)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, string(kw), i, c.Active); err != nil {
 			return err
 		}
-		for i, c := range list {
-			kw, _ := json.Marshal(nonNil(c.Keywords))
-			if _, err := tx.Exec(ctx, `INSERT INTO feedback_categories (slug, name, description, keywords, position, active)
-				VALUES (?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, string(kw), i, c.Active); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // AddFeedbackCategory appends an active category to the taxonomy within

@@ -73,6 +73,12 @@ func (db *DB) UpdateLocationIfVersion(ctx context.Context, l *fresco.Location, v
 	return db.InTx(ctx, func(tx *Tx) error { return tx.updateLocation(ctx, l, version) })
 }
 
+// UpdateLocationIfVersion is the DB method of that name in the caller's
+// transaction, so that the change and its audit record are committed together.
+func (tx *Tx) UpdateLocationIfVersion(ctx context.Context, l *fresco.Location, version int64) error {
+	return tx.updateLocation(ctx, l, version)
+}
+
 // UpdateLocation writes l over the stored location l.ID within the transaction.
 func (tx *Tx) UpdateLocation(ctx context.Context, l *fresco.Location) error {
 	return tx.updateLocation(ctx, l, AnyVersion)

@@ -62,21 +62,16 @@ func (db *DB) CreateListeningPost(ctx context.Context, p *fresco.ListeningPost) 
 	return err
 }
 
-// UpdateListeningPost changes a post's name, description, "used for" text,
-// solicited and active flags.
-func (db *DB) UpdateListeningPost(ctx context.Context, p *fresco.ListeningPost) error {
-	return db.UpdateListeningPostIfVersion(ctx, p, AnyVersion)
-}
-
-// UpdateListeningPostIfVersion is UpdateListeningPost for a writer that read
-// the post at version (ESTALE when it has moved on).
-func (db *DB) UpdateListeningPostIfVersion(ctx context.Context, p *fresco.ListeningPost, version int64) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ?,
-			version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
-			p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID, expectedVersion(version)).Scan(&p.Version)
-		return tx.versionedWriteError(ctx, err, "listening_posts", "listening post", p.ID, version, func(err error) error { return err })
-	})
+// UpdateListeningPostIfVersion changes a post's name, description, "used
+// for" text, solicited and active flags, for a writer that read the post at
+// version (AnyVersion: whatever it is now; otherwise ESTALE when it has moved
+// on). It runs in the caller's transaction, so that the change and its audit
+// record are committed together.
+func (tx *Tx) UpdateListeningPostIfVersion(ctx context.Context, p *fresco.ListeningPost, version int64) error {
+	err := tx.QueryRow(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ?,
+		version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID, expectedVersion(version)).Scan(&p.Version)
+	return tx.versionedWriteError(ctx, err, "listening_posts", "listening post", p.ID, version, func(err error) error { return err })
 }
 
 // AddFeedbackUse records how feedback from a post was used.

@@ -58,29 +58,25 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
 	return err
 }
 
-// UpdateSurvey replaces a survey's fields.
-func (db *DB) UpdateSurvey(ctx context.Context, s *fresco.Survey) error {
-	return db.UpdateSurveyIfVersion(ctx, s, AnyVersion)
-}
-
-// UpdateSurveyIfVersion is UpdateSurvey for a writer that read the survey at
-// version (ESTALE when it has moved on).
-func (db *DB) UpdateSurveyIfVersion(ctx context.Context, s *fresco.Survey, version int64) error {
+// UpdateSurveyIfVersion replaces a survey's fields (already validated by
+// package feedback), for a writer that read the survey at version (AnyVersion:
+// whatever it is now; otherwise ESTALE when it has moved on). It runs in the
+// caller's transaction, so that the change and its audit record are
+// committed together.
+func (tx *Tx) UpdateSurveyIfVersion(ctx context.Context, s *fresco.Survey, version int64) error {
 	q, err := json.Marshal(s.Questions)
 	if err != nil {
 		return err
 	}
 	s.UpdatedAt = now()
-	return db.InTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
-			widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
-			s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
-		return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
-			if isUniqueViolation(err) {
-				return conflict("slug", "a survey with slug %q already exists", s.Slug)
-			}
-			return err
-		})
+	err = tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
+		widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
+	return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
+		if isUniqueViolation(err) {
+			return conflict("slug", "a survey with slug %q already exists", s.Slug)
+		}
+		return err
 	})
 }
 

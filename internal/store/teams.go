@@ -83,6 +83,12 @@ func (db *DB) UpdateTeamIfVersion(ctx context.Context, t *fresco.Team, version i
 	return db.InTx(ctx, func(tx *Tx) error { return tx.updateTeam(ctx, t, version) })
 }
 
+// UpdateTeamIfVersion is the DB method of that name in the caller's
+// transaction, so that the change and its audit record are committed together.
+func (tx *Tx) UpdateTeamIfVersion(ctx context.Context, t *fresco.Team, version int64) error {
+	return tx.updateTeam(ctx, t, version)
+}
+
 // UpdateTeam writes t over the stored team t.ID within the transaction.
 func (tx *Tx) UpdateTeam(ctx context.Context, t *fresco.Team) error {
 	return tx.updateTeam(ctx, t, AnyVersion)

@@ -33,6 +33,18 @@ func scanAPIToken(row rowScanner) (*fresco.APIToken, error) {
 
 // CreateAPIToken stores a new token under its hash.
 func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role, tokenHash string) (*fresco.APIToken, error) {
+	var t *fresco.APIToken
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		t, err = tx.CreateAPIToken(ctx, name, role, tokenHash)
+		return err
+	})
+	return t, err
+}
+
+// CreateAPIToken stores a new token within the transaction, so that the
+// token and its audit record are committed together.
+func (tx *Tx) CreateAPIToken(ctx context.Context, name string, role fresco.Role, tokenHash string) (*fresco.APIToken, error) {
 	var v fresco.Validation
 	v.Check(name != "", "name", "is required")
 	v.Check(len([]rune(name)) <= 200, "name", "is longer than 200 characters")
@@ -44,12 +56,10 @@ func (db *DB) CreateAPIToken(ctx context.Context, name string, role fresco.Role,
 		return nil, err
 	}
 	t := &fresco.APIToken{Name: name, Role: role, CreatedAt: now()}
-	err := db.InTx(ctx, func(tx *Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO api_tokens (name, role, token_hash, created_at)
-			VALUES (?, ?, ?, ?) RETURNING id`,
-			t.Name, string(t.Role), tokenHash, t.CreatedAt,
-		).Scan(&t.ID)
-	})
+	err := tx.QueryRow(ctx, `INSERT INTO api_tokens (name, role, token_hash, created_at)
+		VALUES (?, ?, ?, ?) RETURNING id`,
+		t.Name, string(t.Role), tokenHash, t.CreatedAt,
+	).Scan(&t.ID)
 	if isUniqueViolation(err) {
 		return nil, conflict("token", "this token is already registered")
 	}
@@ -96,16 +106,19 @@ func (db *DB) ListAPITokens(ctx context.Context) ([]*fresco.APIToken, error) {
 // RevokeAPIToken revokes a token for good. Revoking a revoked token does
 // nothing; an unknown id is ENOTFOUND.
 func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, now(), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		var one int
-		err = tx.QueryRow(ctx, `SELECT 1 FROM api_tokens WHERE id = ?`, id).Scan(&one)
-		return notFound(err, "API token", id)
-	})
+	return db.InTx(ctx, func(tx *Tx) error { return tx.RevokeAPIToken(ctx, id) })
+}
+
+// RevokeAPIToken revokes a token within the transaction.
+func (tx *Tx) RevokeAPIToken(ctx context.Context, id int64) error {
+	res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var one int
+	err = tx.QueryRow(ctx, `SELECT 1 FROM api_tokens WHERE id = ?`, id).Scan(&one)
+	return notFound(err, "API token", id)
 }

@@ -1,6 +1,6 @@
 package store
 
-// fresco.Webhook subscriptions and their deliveries: one delivery per event and
+// Webhook subscriptions and their deliveries: one delivery per event and
 // subscription, each with the log of its attempts.
 
 import (
@@ -37,20 +37,26 @@ func (db *DB) finishWebhook(w *fresco.Webhook, events, secret string) error {
 
 // CreateWebhook stores w and sets its ID and CreatedAt.
 func (db *DB) CreateWebhook(ctx context.Context, w *fresco.Webhook) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateWebhook(ctx, w) })
+}
+
+// CreateWebhook stores w within the transaction, so that the subscription and
+// its audit record are committed together.
+func (tx *Tx) CreateWebhook(ctx context.Context, w *fresco.Webhook) error {
 	events, err := json.Marshal(nonNil(w.Events))
 	if err != nil {
 		return err
 	}
-	sealed, err := db.seal(w.Secret, webhookSecretPurpose)
+	sealed, err := tx.db.seal(w.Secret, webhookSecretPurpose)
 	if err != nil {
 		return err
 	}
 	w.CreatedAt, w.Active = now(), true
-	return db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), w.URL, string(events), sealed, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+	return tx.QueryRow(ctx, `INSERT INTO webhook_subscriptions (url, events, secret, active, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, w.URL, string(events), sealed, true, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
 }
 
-// fresco.Webhook returns the subscription with the id (deleted ones are not found).
+// Webhook returns the subscription with the id (deleted ones are not found).
 func (db *DB) Webhook(ctx context.Context, id int64) (*fresco.Webhook, error) {
 	w, err := db.scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE id = ? AND deleted_at IS NULL`, id))
 	return w, notFound(err, "webhook", id)
@@ -69,7 +75,12 @@ func (tx *Tx) ActiveWebhooks(ctx context.Context) ([]*fresco.Webhook, error) {
 // DeleteWebhook deletes a subscription; its pending deliveries are cancelled
 // when their jobs next run. The rows stay for the delivery history.
 func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
-	res, err := db.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
+	return db.InTx(ctx, func(tx *Tx) error { return tx.DeleteWebhook(ctx, id) })
+}
+
+// DeleteWebhook deletes a subscription within the transaction.
+func (tx *Tx) DeleteWebhook(ctx context.Context, id int64) error {
+	res, err := tx.Exec(ctx, `UPDATE webhook_subscriptions SET active = FALSE, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, now(), id)
 	if err != nil {
 		return err
 	}

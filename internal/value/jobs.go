@@ -2,6 +2,7 @@ package value
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/jobs"
@@ -22,19 +23,25 @@ func (s *Service) Register(q *jobs.Queue) {
 	q.DailyAt(RefitKind, 3, 15, time.UTC)
 }
 
-// EnqueueRefit queues an on-demand refit and returns the job's id. A refit
-// already queued (not yet running) is reused. A worker polling the queue
-// picks it up; callers holding the queue may Notify it.
-func (s *Service) EnqueueRefit(ctx context.Context) (int64, error) {
+// EnqueueRefit queues an on-demand refit for actor (the audit log's name for
+// them) and returns the job's id. A refit already queued (not yet running) is
+// reused. A worker polling the queue picks it up; callers holding the queue
+// may Notify it.
+func (s *Service) EnqueueRefit(ctx context.Context, actor string) (int64, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		queued, found, err := jobs.QueuedID(ctx, tx, RefitKind)
-		if err != nil || found {
-			id = queued
+		switch {
+		case err != nil:
 			return err
+		case found:
+			id = queued
+		default:
+			if id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: RefitKind, MaxAttempts: 3}); err != nil {
+				return err
+			}
 		}
-		id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: RefitKind, MaxAttempts: 3})
-		return err
+		return tx.Audit(ctx, actor, RefitKind, "job", strconv.FormatInt(id, 10), nil)
 	})
 	return id, err
 }

@@ -150,14 +150,6 @@ func principal(ctx context.Context) *auth.Principal {
 	return p
 }
 
-// audit records a change in the audit log. A failure to audit is logged but
-// does not undo the change it describes.
-func (s *Server) audit(ctx context.Context, action, entity string, id int64, detail any) {
-	if err := s.db.Audit(ctx, principal(ctx).Actor(), action, entity, fmt.Sprint(id), detail); err != nil {
-		s.log.ErrorContext(ctx, "audit", "action", action, "entity", entity, "id", id, "err", err)
-	}
-}
-
 // tagDescriptions introduce each group of operations in the reference.
 var tagDescriptions = map[string]string{
 	"API tokens":       "Tokens for programs that call the API, each with a role.",

@@ -92,10 +92,9 @@ func (s *Server) addFeedbackCategory(ctx context.Context, in *struct{ Body feedb
 }
 
 func (s *Server) queueClassifierTraining(ctx context.Context, _ *struct{}) (*refitOutput, error) {
-	id, err := s.feedback.QueueTraining(ctx)
+	id, err := s.feedback.QueueTraining(ctx, principal(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "feedback.retrain", "job", id, nil)
 	return &refitOutput{Body: RefitQueued{JobID: id, Kind: feedback.JobTrainClassifier}}, nil
 }

@@ -170,6 +170,6 @@ func (s *Server) updateCustomer(ctx context.Context, in *patchInput[CustomerPatc
 
 // customerEntity is a customer for GET and versioned PATCH.
 var customerEntity = versioned[fresco.Customer, Customer]{name: "customer", out: customerOut,
-	load: (*store.DB).Customer, save: (*store.DB).UpdateCustomerIfVersion,
+	load: (*store.DB).Customer, save: storeSave((*store.DB).UpdateCustomerIfVersion),
 	ident: func(x *fresco.Customer) (int64, int64) { return x.ID, x.Version },
 }

@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -101,73 +97,52 @@ func staffActor(ctx context.Context) staff.Actor {
 	return a
 }
 
-func (s *Server) employeeRoutes() {
-	tags := []string{"Employees"}
-	register(s, huma.Operation{OperationID: "list-employees", Method: http.MethodGet, Path: "/employees",
-		Summary: "List employees", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *employeeListInput) (*PageBody[Employee], error) {
-			f := store.EmployeeFilter{Search: in.Search, Role: fresco.Role(in.Role),
-				LocationID: idPtr(in.LocationID), TeamID: idPtr(in.TeamID), Cursor: in.Cursor, Limit: in.Limit}
-			if in.Active != "" {
-				active := in.Active == "true"
-				f.Active = &active
-			}
-			list, next, err := s.db.ListEmployees(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			return page(list, next, employeeOut), nil
-		})
-
-	register(s, huma.Operation{OperationID: "create-employee", Method: http.MethodPost, Path: "/employees",
-		Summary: "Create an employee", Tags: tags, DefaultStatus: http.StatusCreated,
-		Description: "Only an owner may create an owner."}, auth.ManageEmployees,
-		func(ctx context.Context, in *struct{ Body EmployeeInput }) (*Created[Employee], error) {
-			e := in.Body.domain()
-			if err := s.staff.Create(ctx, staffActor(ctx), e, ""); err != nil {
-				return nil, err
-			}
-			return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), ETag: etag(e.Version), Body: employeeOut(e)}, nil
-		})
-
-	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",
-		Summary: "Get an employee", Tags: tags}, auth.Read,
-		func(ctx context.Context, in *IDParam) (*Tagged[Employee], error) {
-			return getVersioned(ctx, s, employeeEntity, in.ID)
-		})
-
-	register(s, huma.Operation{OperationID: "update-employee", Method: http.MethodPatch, Path: "/employees/{id}",
-		Summary: "Change some fields of an employee", Tags: tags,
-		Description: "Only an owner may change an owner or make someone an owner. Deactivating an employee ends their sessions.\n\n" +
-			ifMatchAdvice,
-		Errors: []int{http.StatusPreconditionFailed}},
-		auth.ManageEmployees,
-		func(ctx context.Context, in *struct {
-			IDParam
-			IfMatchParam
-			Body EmployeePatch
-		}) (*Tagged[Employee], error) {
-			expected := func(current int64) (int64, error) { return in.expectedVersion("employee", in.ID, current) }
-			e, err := s.staff.Update(ctx, staffActor(ctx), in.ID, expected, in.Body.apply)
-			if err != nil {
-				return nil, err
-			}
-			return tagged(employeeOut(e), e.Version), nil
-		})
-
-	register(s, huma.Operation{OperationID: "set-employee-password", Method: http.MethodPut, Path: "/employees/{id}/password",
-		Summary: "Set an employee's login password", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Gives the employee a UI login (or a new password) and ends their sessions."}, auth.ManageUsers,
-		func(ctx context.Context, in *struct {
-			IDParam
-			Body PasswordInput
-		}) (*struct{}, error) {
-			return nil, s.staff.SetPassword(ctx, staffActor(ctx), in.ID, in.Body.Password)
-		})
+func (s *Server) listEmployees(ctx context.Context, in *employeeListInput) (*PageBody[Employee], error) {
+	f := store.EmployeeFilter{Search: in.Search, Role: fresco.Role(in.Role),
+		LocationID: idPtr(in.LocationID), TeamID: idPtr(in.TeamID), Cursor: in.Cursor, Limit: in.Limit}
+	if in.Active != "" {
+		active := in.Active == "true"
+		f.Active = &active
+	}
+	list, next, err := s.db.ListEmployees(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return page(list, next, employeeOut), nil
 }
 
-// employeeEntity is an employee for GET.
+func (s *Server) createEmployee(ctx context.Context, in *struct{ Body EmployeeInput }) (*Created[Employee], error) {
+	e := in.Body.domain()
+	if err := s.staff.Create(ctx, staffActor(ctx), e, ""); err != nil {
+		return nil, err
+	}
+	return &Created[Employee]{Location: fmt.Sprintf("%s/employees/%d", apiPrefix, e.ID), ETag: etag(e.Version), Body: employeeOut(e)}, nil
+}
+
+func (s *Server) getEmployee(ctx context.Context, in *IDParam) (*Tagged[Employee], error) {
+	return getVersioned(ctx, s, employeeEntity, in.ID)
+}
+
+// updateEmployee hands the If-Match check to package staff, which reads the
+// employee in the transaction that changes them.
+func (s *Server) updateEmployee(ctx context.Context, in *patchInput[EmployeePatch]) (*Tagged[Employee], error) {
+	expected := func(current int64) (int64, error) { return in.expectedVersion("employee", in.ID, current) }
+	e, err := s.staff.Update(ctx, staffActor(ctx), in.ID, expected, in.Body.apply)
+	if err != nil {
+		return nil, err
+	}
+	return tagged(employeeOut(e), e.Version), nil
+}
+
+func (s *Server) setEmployeePassword(ctx context.Context, in *struct {
+	IDParam
+	Body PasswordInput
+}) (*struct{}, error) {
+	return nil, s.staff.SetPassword(ctx, staffActor(ctx), in.ID, in.Body.Password)
+}
+
+// employeeEntity is an employee for GET; changes go through package staff.
 var employeeEntity = versioned[fresco.Employee, Employee]{name: "employee", out: employeeOut,
-	load: (*store.DB).Employee, save: (*store.DB).UpdateEmployeeIfVersion,
+	load:  (*store.DB).Employee,
 	ident: func(x *fresco.Employee) (int64, int64) { return x.ID, x.Version },
 }

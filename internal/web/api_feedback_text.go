@@ -49,10 +49,9 @@ func (s *Server) replaceFeedbackCategories(ctx context.Context, in *struct{ Body
 	for i, c := range in.Body.Categories {
 		t[i] = text.Category{Slug: c.Slug, Name: c.Name, Description: c.Description, Keywords: c.Keywords}
 	}
-	if err := s.feedback.SetTaxonomy(ctx, t); err != nil {
+	if err := s.feedback.SetTaxonomy(ctx, t, principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "update", "feedback_categories", 0, map[string]any{"count": len(t)})
 	return &One[CategoriesBody]{Body: in.Body}, nil
 }
 

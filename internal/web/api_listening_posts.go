@@ -112,21 +112,9 @@ func (s *Server) updateListeningPost(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, err
 	}
-	set(&p.Name, in.Body.Name)
-	set(&p.Description, in.Body.Description)
-	set(&p.UsedFor, in.Body.UsedFor)
-	set(&p.Solicited, in.Body.Solicited)
-	set(&p.Active, in.Body.Active)
-	var v fresco.Validation
-	v.Check(p.Name != "", "name", "is required")
-	v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
-	if err := v.Err(); err != nil {
+	if err := s.feedback.UpdatePost(ctx, p, version, feedback.PostChange(in.Body), principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateListeningPostIfVersion(ctx, p, version); err != nil {
-		return nil, err
-	}
-	s.audit(ctx, "update", "listening_post", p.ID, in.Body)
 	return tagged(postOut(feedback.PostStats{Post: p}), p.Version), nil
 }
 

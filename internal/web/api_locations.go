@@ -58,10 +58,9 @@ func (s *Server) listLocations(ctx context.Context, in *struct {
 
 func (s *Server) createLocation(ctx context.Context, in *struct{ Body LocationInput }) (*Created[Location], error) {
 	l := &fresco.Location{Name: in.Body.Name, Timezone: in.Body.Timezone, Address: in.Body.Address}
-	if err := s.db.CreateLocation(ctx, l); err != nil {
+	if err := s.staff.CreateLocation(ctx, staffActor(ctx), l); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "location", l.ID, map[string]any{"name": l.Name})
 	return &Created[Location]{Location: fmt.Sprintf("%s/locations/%d", apiPrefix, l.ID), ETag: etag(l.Version), Body: locationOut(l)}, nil
 }
 
@@ -75,7 +74,10 @@ func (s *Server) updateLocation(ctx context.Context, in *patchInput[LocationPatc
 
 // locationEntity is a location for GET and versioned PATCH.
 var locationEntity = versioned[fresco.Location, Location]{name: "location", out: locationOut,
-	load: (*store.DB).Location, save: (*store.DB).UpdateLocationIfVersion,
+	load: (*store.DB).Location, save: (*Server).saveLocation,
 	ident: func(x *fresco.Location) (int64, int64) { return x.ID, x.Version },
-	audit: func(x *fresco.Location) map[string]any { return map[string]any{"name": x.Name} },
+}
+
+func (s *Server) saveLocation(ctx context.Context, l *fresco.Location, version int64) error {
+	return s.staff.UpdateLocation(ctx, staffActor(ctx), l, version)
 }

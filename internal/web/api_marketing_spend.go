@@ -68,9 +68,8 @@ func (s *Server) createMarketingSpend(ctx context.Context, in *struct{ Body Mark
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.CreateMarketingSpend(ctx, m); err != nil {
+	if err := s.value.CreateMarketingSpend(ctx, m, principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "marketing_spend", m.ID, map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
 	return &One[MarketingSpend]{Body: spendOut(m)}, nil
 }

@@ -116,6 +116,6 @@ func (s *Server) updateProduct(ctx context.Context, in *patchInput[ProductPatch]
 
 // productEntity is a product for GET and versioned PATCH.
 var productEntity = versioned[fresco.Product, Product]{name: "product", out: productOut,
-	load: (*store.DB).Product, save: (*store.DB).UpdateProductIfVersion,
+	load: (*store.DB).Product, save: storeSave((*store.DB).UpdateProductIfVersion),
 	ident: func(x *fresco.Product) (int64, int64) { return x.ID, x.Version },
 }

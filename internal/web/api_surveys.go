@@ -109,13 +109,9 @@ func (s *Server) updateSurvey(ctx context.Context, in *patchInput[SurveyIO]) (*T
 	if err := s.surveyDomain(ctx, &in.Body, sv); err != nil {
 		return nil, err
 	}
-	if err := feedback.ValidateSurvey(sv); err != nil {
+	if err := s.feedback.UpdateSurvey(ctx, sv, version, principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateSurveyIfVersion(ctx, sv, version); err != nil {
-		return nil, err
-	}
-	s.audit(ctx, "update", "survey", sv.ID, map[string]any{"slug": sv.Slug})
 	return tagged(surveyOut(sv), sv.Version), nil
 }
 

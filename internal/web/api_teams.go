@@ -55,10 +55,9 @@ func (s *Server) listTeams(ctx context.Context, in *struct{}) (*PageBody[Team], 
 
 func (s *Server) createTeam(ctx context.Context, in *struct{ Body TeamInput }) (*Created[Team], error) {
 	t := &fresco.Team{Name: in.Body.Name, LocationID: in.Body.LocationID, ManagerID: in.Body.ManagerID}
-	if err := s.db.CreateTeam(ctx, t); err != nil {
+	if err := s.staff.CreateTeam(ctx, staffActor(ctx), t); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "team", t.ID, map[string]any{"name": t.Name})
 	return &Created[Team]{Location: fmt.Sprintf("%s/teams/%d", apiPrefix, t.ID), ETag: etag(t.Version), Body: teamOut(t)}, nil
 }
 
@@ -72,7 +71,10 @@ func (s *Server) updateTeam(ctx context.Context, in *patchInput[TeamPatch]) (*Ta
 
 // teamEntity is a team for GET and versioned PATCH.
 var teamEntity = versioned[fresco.Team, Team]{name: "team", out: teamOut,
-	load: (*store.DB).Team, save: (*store.DB).UpdateTeamIfVersion,
+	load: (*store.DB).Team, save: (*Server).saveTeam,
 	ident: func(x *fresco.Team) (int64, int64) { return x.ID, x.Version },
-	audit: func(x *fresco.Team) map[string]any { return map[string]any{"name": x.Name} },
+}
+
+func (s *Server) saveTeam(ctx context.Context, t *fresco.Team, version int64) error {
+	return s.staff.UpdateTeam(ctx, staffActor(ctx), t, version)
 }

@@ -45,19 +45,14 @@ func (s *Server) listTokens(ctx context.Context, in *struct{}) (*PageBody[APITok
 }
 
 func (s *Server) createToken(ctx context.Context, in *struct{ Body APITokenInput }) (*Created[NewAPIToken], error) {
-	token, t, err := s.auth.CreateAPIToken(ctx, in.Body.Name, fresco.Role(in.Body.Role))
+	token, t, err := s.staff.CreateToken(ctx, staffActor(ctx), in.Body.Name, fresco.Role(in.Body.Role))
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "api_token", t.ID, map[string]any{"name": t.Name, "role": t.Role})
 	return &Created[NewAPIToken]{Location: fmt.Sprintf("%s/tokens/%d", apiPrefix, t.ID),
 		Body: NewAPIToken{APIToken: tokenOut(t), Token: token}}, nil
 }
 
 func (s *Server) revokeToken(ctx context.Context, in *IDParam) (*struct{}, error) {
-	if err := s.db.RevokeAPIToken(ctx, in.ID); err != nil {
-		return nil, err
-	}
-	s.audit(ctx, "revoke", "api_token", in.ID, nil)
-	return nil, nil
+	return nil, s.staff.RevokeToken(ctx, staffActor(ctx), in.ID)
 }

@@ -148,10 +148,9 @@ func (s *Server) customerValue(ctx context.Context, in *IDParam) (*One[*value.Cu
 }
 
 func (s *Server) clvRefit(ctx context.Context, _ *struct{}) (*refitOutput, error) {
-	id, err := s.value.EnqueueRefit(ctx)
+	id, err := s.value.EnqueueRefit(ctx, principal(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "clv.refit", "job", id, nil)
 	return &refitOutput{Body: RefitQueued{JobID: id, Kind: value.RefitKind}}, nil
 }

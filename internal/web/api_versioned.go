@@ -11,14 +11,19 @@ import (
 // record carries a version, the GET answers it as the ETag, and the write
 // happens only if the version is still the one the caller saw.
 type versioned[D, O any] struct {
-	name  string // in messages: "customer"; in the audit log: the entity
-	load  func(*store.DB, context.Context, int64) (*D, error)
-	save  func(*store.DB, context.Context, *D, int64) error // writes only at the given version
+	name string // in messages: "customer"
+	load func(*store.DB, context.Context, int64) (*D, error)
+	// save writes only at the given version, through the operation that
+	// owns the entity's rules and audit; nil for an entity only read here.
+	save  func(*Server, context.Context, *D, int64) error
 	out   func(*D) O
 	ident func(*D) (id, version int64)
-	// audit is the detail of the audit record of a change; nil means changes
-	// of this entity are not audited.
-	audit func(*D) map[string]any
+}
+
+// storeSave is the save of an entity that has no rules beyond its own
+// validation, which the store applies, and whose changes are not audited.
+func storeSave[D any](update func(*store.DB, context.Context, *D, int64) error) func(*Server, context.Context, *D, int64) error {
+	return func(s *Server, ctx context.Context, d *D, version int64) error { return update(s.db, ctx, d, version) }
 }
 
 // patchInput is the request of a versioned PATCH.
@@ -54,12 +59,9 @@ func patchVersioned[D, O any](ctx context.Context, s *Server, e versioned[D, O],
 	if err := apply(d); err != nil {
 		return nil, err
 	}
-	if err := e.save(s.db, ctx, d, version); err != nil {
+	if err := e.save(s, ctx, d, version); err != nil {
 		return nil, err
 	}
-	id, version = e.ident(d)
-	if e.audit != nil {
-		s.audit(ctx, "update", e.name, id, e.audit(d))
-	}
+	_, version = e.ident(d)
 	return tagged(e.out(d), version), nil
 }

@@ -75,7 +75,6 @@ func (s *Server) createWebhook(ctx context.Context, in *struct{ Body WebhookInpu
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, "create", "webhook", w.ID, map[string]any{"url": w.URL, "events": w.Events})
 	out := webhookOut(w)
 	out.Secret = w.Secret
 	return &Created[Webhook]{Location: fmt.Sprintf("%s/webhooks/%d", apiPrefix, w.ID), Body: out}, nil
@@ -98,11 +97,7 @@ func (s *Server) getWebhook(ctx context.Context, in *IDParam) (*One[Webhook], er
 }
 
 func (s *Server) deleteWebhook(ctx context.Context, in *IDParam) (*struct{}, error) {
-	if err := s.notifier.DeleteWebhook(ctx, in.ID); err != nil {
-		return nil, err
-	}
-	s.audit(ctx, "delete", "webhook", in.ID, nil)
-	return nil, nil
+	return nil, s.notifier.DeleteWebhook(ctx, in.ID, principal(ctx).Actor())
 }
 
 func (s *Server) listWebhookDeliveries(ctx context.Context, in *struct {

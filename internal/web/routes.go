@@ -170,7 +170,23 @@ func (s *Server) apiRoutes() {
 		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateProduct)
 
 	// Employees (api_employees.go).
-	s.employeeRoutes()
+	tags = []string{"Employees"}
+	register(s, huma.Operation{OperationID: "list-employees", Method: http.MethodGet, Path: "/employees",
+		Summary: "List employees", Tags: tags}, auth.Read, s.listEmployees)
+	register(s, huma.Operation{OperationID: "create-employee", Method: http.MethodPost, Path: "/employees",
+		Summary: "Create an employee", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Only an owner may create an owner."}, auth.ManageEmployees, s.createEmployee)
+	register(s, huma.Operation{OperationID: "get-employee", Method: http.MethodGet, Path: "/employees/{id}",
+		Summary: "Get an employee", Tags: tags}, auth.Read, s.getEmployee)
+	register(s, huma.Operation{OperationID: "update-employee", Method: http.MethodPatch, Path: "/employees/{id}",
+		Summary: "Change some fields of an employee", Tags: tags,
+		Description: "Only an owner may change an owner or make someone an owner. Deactivating an employee ends their sessions.\n\n" +
+			ifMatchAdvice,
+		Errors: []int{http.StatusPreconditionFailed}}, auth.ManageEmployees, s.updateEmployee)
+	register(s, huma.Operation{OperationID: "set-employee-password", Method: http.MethodPut, Path: "/employees/{id}/password",
+		Summary: "Set an employee's login password", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Gives the employee a UI login (or a new password) and ends their sessions."}, auth.ManageUsers,
+		s.setEmployeePassword)
 
 	// Locations, teams and marketing spend (api_locations.go, api_teams.go,
 	// api_marketing_spend.go).

@@ -25,7 +25,9 @@ func TestAuditLogPage(t *testing.T) {
 			{"cli:doctor", "repair_totals", "purchase", ""},
 			{"token:3", "create", "customer", "42"},
 		} {
-			if err := db.Audit(ctx, a.actor, a.action, a.entity, a.id, map[string]string{"why": "test"}); err != nil {
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.Audit(ctx, a.actor, a.action, a.entity, a.id, map[string]string{"why": "test"})
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}

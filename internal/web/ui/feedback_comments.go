@@ -140,7 +140,7 @@ func (u *UI) FeedbackTrain(w http.ResponseWriter, r *http.Request) {
 	case st.Labelled < feedback.MinTrainingExamples:
 		done = "classifier-too-few"
 	default:
-		if _, err := u.feedback.QueueTraining(r.Context()); err != nil {
+		if _, err := u.feedback.QueueTraining(r.Context(), viewerFrom(r.Context()).actor()); err != nil {
 			u.fail(w, r, err)
 			return
 		}
@@ -198,7 +198,7 @@ func (u *UI) FeedbackTaxonomy(w http.ResponseWriter, r *http.Request) {
 	done := "categories-saved"
 	t, err := parseTaxonomy(r.PostForm.Get("taxonomy"))
 	if err == nil {
-		err = u.feedback.SetTaxonomy(r.Context(), t)
+		err = u.feedback.SetTaxonomy(r.Context(), t, viewerFrom(r.Context()).actor())
 	}
 	if err != nil {
 		if fresco.ErrorCode(err) != fresco.EINVALID {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,95 @@ func TestCreateSurveyUIAndAPI(t *testing.T) {
 		all, err := db.ListAudit(ctx, "survey", "", 10)
 		if err != nil || len(all) != 2 {
 			t.Errorf("survey audit records = %d (%v), want 2", len(all), err)
+		}
+	})
+}
+
+// records returns every audit record of an entity, oldest first.
+func records(t *testing.T, db *store.DB, entity, id string) []fresco.AuditEntry {
+	t.Helper()
+	list, err := db.ListAudit(context.Background(), entity, id, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(list)
+	return list
+}
+
+// canonicalDetail re-encodes a record's detail with sorted keys, whatever
+// the engine made of its spacing.
+func canonicalDetail(t *testing.T) func(fresco.AuditEntry) string {
+	return func(e fresco.AuditEntry) string {
+		var d any
+		if err := json.Unmarshal(e.Detail, &d); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(d)
+		return string(b)
+	}
+}
+
+// TestTaxonomyUIAndAPI: replacing the categories from the comments page and
+// through the API is validated alike and audited alike.
+func TestTaxonomyUIAndAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ui := f.do(fresco.RoleManager, "POST", "/feedback/categories",
+			url.Values{"taxonomy": {"speed | Speed | slow, late\nprice | Price"}})
+		api := f.api(fresco.RoleManager, "PUT", "/api/v1/feedback/categories",
+			`{"categories": [{"slug": "speed", "name": "Speed", "keywords": ["slow", "late"]}, {"slug": "price", "name": "Price"}]}`)
+		if ui.status != http.StatusSeeOther || !strings.Contains(ui.header.Get("Location"), "categories-saved") || api.status != http.StatusOK {
+			t.Fatalf("replace: UI %d %s, API %d %s", ui.status, ui.header.Get("Location"), api.status, api.body)
+		}
+		list := records(t, db, "feedback_categories", "0")
+		if len(list) != 2 {
+			t.Fatalf("%d records, want one per door", len(list))
+		}
+		sameAudit(t, "replace categories", list[:1], list[1:], canonicalDetail(t))
+		if e := list[0]; e.Actor != fmt.Sprintf("employee:%d", f.people[fresco.RoleManager].ID) || e.Action != "update" ||
+			canonicalDetail(t)(e) != `{"count":2}` {
+			t.Errorf("audit %+v %s", e, e.Detail)
+		}
+
+		// Two categories with one slug are refused through both doors, and
+		// nothing is recorded.
+		ui = f.do(fresco.RoleManager, "POST", "/feedback/categories", url.Values{"taxonomy": {"speed | Speed\nspeed | Again"}})
+		api = f.api(fresco.RoleManager, "PUT", "/api/v1/feedback/categories",
+			`{"categories": [{"slug": "speed", "name": "Speed"}, {"slug": "speed", "name": "Again"}]}`)
+		if !strings.Contains(ui.header.Get("Location"), "categories-invalid") || api.status != http.StatusUnprocessableEntity {
+			t.Errorf("duplicate slug: UI %d %s, API %d %s", ui.status, ui.header.Get("Location"), api.status, api.body)
+		}
+		if n := len(records(t, db, "feedback_categories", "")); n != 2 {
+			t.Errorf("%d records after refusals, want 2", n)
+		}
+	})
+}
+
+// TestRefitUIAndAPI: asking for a lifetime-value refit from the value page
+// and through the API queues the same job and records each request alike.
+func TestRefitUIAndAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ui := f.do(fresco.RoleManager, "POST", "/value/refit", url.Values{})
+		api := f.api(fresco.RoleManager, "POST", "/api/v1/clv/refit", "")
+		if ui.status != http.StatusSeeOther || api.status != http.StatusAccepted {
+			t.Fatalf("refit: UI %d %s, API %d %s", ui.status, ui.body, api.status, api.body)
+		}
+		var queued struct {
+			JobID int64 `json:"job_id"`
+		}
+		if err := json.Unmarshal([]byte(api.body), &queued); err != nil || queued.JobID == 0 {
+			t.Fatalf("API answer %s: %v", api.body, err)
+		}
+		list := records(t, db, "job", fmt.Sprint(queued.JobID))
+		if len(list) != 2 {
+			t.Fatalf("%d records of job %d, want one per door (the queued job is reused)", len(list), queued.JobID)
+		}
+		sameAudit(t, "refit", list[:1], list[1:], canonicalDetail(t))
+		if list[0].Action != "clv.refit" {
+			t.Errorf("audit %+v", list[0])
 		}
 	})
 }

@@ -162,7 +162,7 @@ func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
 
 // valueRefit queues a refit (managers and owners) and returns to the page.
 func (u *UI) valueRefit(w http.ResponseWriter, r *http.Request) {
-	if _, err := u.value.EnqueueRefit(r.Context()); err != nil {
+	if _, err := u.value.EnqueueRefit(r.Context(), viewerFrom(r.Context()).actor()); err != nil {
 		u.fail(w, r, err)
 		return
 	}
