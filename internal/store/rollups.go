@@ -62,10 +62,19 @@ func (db *DB) scoreCountsRollup(ctx context.Context, f ResponseFilter, scale, gr
 	if groupBy == GroupNone {
 		groupCols = "d.score"
 	}
-	return collectScoreGroups(ctx, db, `SELECT `+key+`, `+label+`, d.score, SUM(d.n) FROM feedback_score_daily d
-		JOIN listening_posts p ON p.id = d.post_id
-		LEFT JOIN employees e ON e.id = d.employee_id
-		LEFT JOIN locations l ON l.id = d.location_id
+	// Join only the tables the grouping or the filter needs: the rollup
+	// holds ids, and every row of it has a post.
+	joins := ""
+	if groupBy == GroupPost || f.PostSlug != "" {
+		joins += " JOIN listening_posts p ON p.id = d.post_id"
+	}
+	if groupBy == GroupEmployee {
+		joins += " LEFT JOIN employees e ON e.id = d.employee_id"
+	}
+	if groupBy == GroupLocation {
+		joins += " LEFT JOIN locations l ON l.id = d.location_id"
+	}
+	return collectScoreGroups(ctx, db, `SELECT `+key+`, `+label+`, d.score, SUM(d.n) FROM feedback_score_daily d`+joins+`
 		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
 }
 
