@@ -32,15 +32,29 @@ type ScoreGroup struct {
 }
 
 // ScoreCounts counts the answers to a headline scale ("nps", "csat", "ces")
-// by score within each group of responses matching f.
+// by score within each group of responses matching f. It reads the daily
+// rollup when f allows (see rollupAnswers), else the responses themselves;
+// both give the same counts.
 func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
-	var col string
 	switch scale {
 	case "nps", "csat", "ces":
-		col = "r." + scale
 	default:
 		return nil, fmt.Errorf("store: unknown scale %q", scale)
 	}
+	switch groupBy {
+	case GroupNone, GroupEmployee, GroupLocation, GroupPost, GroupSegment, GroupDay:
+	default:
+		return nil, fmt.Errorf("store: unknown grouping %q", groupBy)
+	}
+	if f.rollupAnswers() {
+		return db.scoreCountsRollup(ctx, f, scale, groupBy)
+	}
+	return db.scoreCountsRaw(ctx, f, scale, groupBy)
+}
+
+// scoreCountsRaw is ScoreCounts over every matching response.
+func (db *DB) scoreCountsRaw(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
+	col := "r." + scale
 	var key, label string
 	switch groupBy {
 	case GroupNone:
@@ -59,8 +73,6 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 			key = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 		}
 		label = key
-	default:
-		return nil, fmt.Errorf("store: unknown grouping %q", groupBy)
 	}
 	groupCols := key + ", " + label + ", " + col
 	if groupBy == GroupNone {
@@ -68,9 +80,19 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 	}
 	w := f.where()
 	w.add(col + " IS NOT NULL")
+	return collectScoreGroups(ctx, db, `SELECT `+key+`, `+label+`, `+col+`, COUNT(*) FROM responses r
+		JOIN listening_posts p ON p.id = r.post_id
+		LEFT JOIN employees e ON e.id = r.employee_id
+		LEFT JOIN locations l ON l.id = r.location_id
+		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
+}
+
+// collectScoreGroups folds rows of (key, label, score, n), ordered by key,
+// into groups.
+func collectScoreGroups(ctx context.Context, q Querier, query string, args ...any) ([]*ScoreGroup, error) {
 	var list []*ScoreGroup
 	byKey := map[string]*ScoreGroup{}
-	err := queryEach(ctx, db, func(row rowScanner) error {
+	err := queryEach(ctx, q, func(row rowScanner) error {
 		var k, l string
 		var score, n int
 		if err := row.Scan(&k, &l, &score, &n); err != nil {
@@ -84,11 +106,7 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 		}
 		g.Counts[score] += n
 		return nil
-	}, `SELECT `+key+`, `+label+`, `+col+`, COUNT(*) FROM responses r
-		JOIN listening_posts p ON p.id = r.post_id
-		LEFT JOIN employees e ON e.id = r.employee_id
-		LEFT JOIN locations l ON l.id = r.location_id
-		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+func init() {
+	commands["rollups"] = command{summary: "recompute the report rollups from the recorded events (rollups rebuild)", run: runRollups}
+}
+
+const rollupsUsage = `usage: fresco rollups rebuild [--db URL]
+
+Recomputes the rollup tables the reports read (feedback scores per day,
+post, location, employee and segment) from the raw tables, in one
+transaction. Triggers keep them exact on every write; rebuild repairs a
+database whose rollups were written around them.`
+
+func runRollups(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		return usageError("missing subcommand\n%s", rollupsUsage)
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(env.Stdout, rollupsUsage)
+		return nil
+	}
+	if args[0] != "rebuild" {
+		return usageError("unknown subcommand %q\n%s", args[0], rollupsUsage)
+	}
+	fs := newFlagSet("rollups rebuild", env)
+	dbURL := dbFlag(fs, env)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rows int64
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		rows, err = tx.RebuildFeedbackRollups(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "feedback_score_daily: %d rows\n", rows)
+	return nil
+}

@@ -1,0 +1,11 @@
+package store
+
+import "context"
+
+// ScoreCountsRaw lets the tests compare the rollup with the responses.
+func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
+	return db.scoreCountsRaw(ctx, f, scale, groupBy)
+}
+
+// RollupAnswers lets the tests see which path a filter takes.
+func (f ResponseFilter) RollupAnswers() bool { return f.rollupAnswers() }

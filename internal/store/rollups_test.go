@@ -1,0 +1,277 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// rollupWorld is a few posts, locations, employees and customers to hang
+// random responses on.
+type rollupWorld struct {
+	posts     []int64
+	postSlugs []string
+	locations []int64
+	employees []int64
+	customers []int64
+}
+
+func newRollupWorld(t *testing.T, ctx context.Context, db *store.DB) *rollupWorld {
+	t.Helper()
+	w := &rollupWorld{}
+	posts, err := db.ListeningPosts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range posts[:4] {
+		w.posts, w.postSlugs = append(w.posts, p.ID), append(w.postSlugs, p.Slug)
+	}
+	for i := range 3 {
+		l := &fresco.Location{Name: fmt.Sprintf("Site %d", i), Timezone: "UTC"}
+		if err := db.CreateLocation(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		w.locations = append(w.locations, l.ID)
+		e := &fresco.Employee{Email: fmt.Sprintf("e%d@example.com", i), Name: fmt.Sprintf("Emp %d", i), Role: fresco.RoleAgent, LocationID: &l.ID}
+		if err := db.CreateEmployee(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		w.employees = append(w.employees, e.ID)
+		c := &fresco.Customer{Name: fmt.Sprintf("Cust %d", i)}
+		if err := db.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		w.customers = append(w.customers, c.ID)
+	}
+	return w
+}
+
+func pick[T any](r *rand.Rand, list []T) T { return list[r.IntN(len(list))] }
+
+// maybe returns one of list, or nil one time in three.
+func maybe(r *rand.Rand, list []int64) *int64 {
+	if r.IntN(3) == 0 {
+		return nil
+	}
+	v := pick(r, list)
+	return &v
+}
+
+func maybeScore(r *rand.Rand, lo, hi int) *int {
+	if r.IntN(4) == 0 {
+		return nil
+	}
+	v := lo + r.IntN(hi-lo+1)
+	return &v
+}
+
+// randomAt is a time within 20 days of 2025-03-01, often near midnight so
+// that UTC day boundaries are exercised.
+func randomAt(r *rand.Rand) time.Time {
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(20))
+	if r.IntN(2) == 0 {
+		return base.Add(time.Duration(r.IntN(120)-60) * time.Second)
+	}
+	return base.Add(time.Duration(r.Int64N(int64(24 * time.Hour))))
+}
+
+func (w *rollupWorld) randomResponse(r *rand.Rand) *fresco.Response {
+	return &fresco.Response{
+		PostID: pick(r, w.posts), LocationID: maybe(r, w.locations), EmployeeID: maybe(r, w.employees),
+		CustomerID: maybe(r, w.customers), Segment: pick(r, []string{"", "new", "repeat", "anonymous"}),
+		RespondedAt: randomAt(r), NPS: maybeScore(r, 0, 10), CSAT: maybeScore(r, 1, 5), CES: maybeScore(r, 1, 7),
+		Comment: pick(r, []string{"", "fine"}),
+	}
+}
+
+// applyRandomWrites records, corrects (scores, dates moved into the past,
+// attribution) and deletes responses at random, each write in its own
+// transaction as the application does, and returns the live ids.
+func (w *rollupWorld) applyRandomWrites(t *testing.T, ctx context.Context, db *store.DB, r *rand.Rand, n int) []int64 {
+	t.Helper()
+	var ids []int64
+	for i := 0; i < n; i++ {
+		op := r.IntN(10)
+		if len(ids) == 0 {
+			op = 0
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			switch {
+			case op < 6:
+				resp := w.randomResponse(r)
+				if err := tx.InsertResponse(ctx, resp); err != nil {
+					return err
+				}
+				ids = append(ids, resp.ID)
+			case op < 9: // a correction: one or more fields of an existing response
+				id := pick(r, ids)
+				resp := w.randomResponse(r)
+				var err error
+				switch r.IntN(5) {
+				case 0:
+					_, err = tx.Exec(ctx, `UPDATE responses SET nps = ?, csat = ?, ces = ? WHERE id = ?`, resp.NPS, resp.CSAT, resp.CES, id)
+				case 1: // late-dated: the response moves to another day
+					_, err = tx.Exec(ctx, `UPDATE responses SET responded_at = ? WHERE id = ?`, resp.RespondedAt, id)
+				case 2:
+					_, err = tx.Exec(ctx, `UPDATE responses SET employee_id = ?, location_id = ?, segment = ? WHERE id = ?`,
+						resp.EmployeeID, resp.LocationID, resp.Segment, id)
+				case 3:
+					_, err = tx.Exec(ctx, `UPDATE responses SET post_id = ? WHERE id = ?`, resp.PostID, id)
+				default: // a write that leaves the rollup alone
+					_, err = tx.Exec(ctx, `UPDATE responses SET comment = 'edited' WHERE id = ?`, id)
+				}
+				return err
+			default:
+				k := r.IntN(len(ids))
+				if _, err := tx.Exec(ctx, `DELETE FROM responses WHERE id = ?`, ids[k]); err != nil {
+					return err
+				}
+				ids = append(ids[:k], ids[k+1:]...)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("write %d (op %d): %v", i, op, err)
+		}
+	}
+	return ids
+}
+
+// The rollup the triggers keep write by write equals the one a rebuild
+// computes from the responses, after inserts, corrections that move
+// responses between days and dimensions, and deletes.
+func TestFeedbackRollupIncrementalEqualsRebuild(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newRollupWorld(t, ctx, db)
+		r := rand.New(rand.NewPCG(1, 2))
+		w.applyRandomWrites(t, ctx, db, r, 400)
+		incremental, err := store.FeedbackRollupRows(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rebuilt, err := store.FeedbackRollupRows(ctx, db, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(incremental) < 50 {
+			t.Fatalf("only %d rollup rows: the random writes did not exercise it", len(incremental))
+		}
+		if !reflect.DeepEqual(incremental, rebuilt) {
+			t.Fatalf("incremental rollup (%d rows) differs from a rebuild (%d rows)\nfirst incremental %+v\nfirst rebuilt %+v",
+				len(incremental), len(rebuilt), incremental[0], rebuilt[0])
+		}
+		// Rebuild over a damaged rollup restores it.
+		if _, err := db.Exec(ctx, `UPDATE feedback_score_daily SET n = n + 5`); err != nil {
+			t.Fatal(err)
+		}
+		var rows int64
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			rows, err = tx.RebuildFeedbackRollups(ctx)
+			return err
+		})
+		if err != nil || rows != int64(len(rebuilt)) {
+			t.Fatalf("rebuild wrote %d rows (want %d): %v", rows, len(rebuilt), err)
+		}
+		again, err := store.FeedbackRollupRows(ctx, db, false)
+		if err != nil || !reflect.DeepEqual(again, rebuilt) {
+			t.Fatalf("after rebuild the rollup differs: %v", err)
+		}
+	})
+}
+
+// ScoreCounts answered from the rollup equals ScoreCounts over the
+// responses, for every scale and grouping and many filters.
+func TestScoreCountsFromRollupEqualsRaw(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newRollupWorld(t, ctx, db)
+		r := rand.New(rand.NewPCG(3, 4))
+		w.applyRandomWrites(t, ctx, db, r, 300)
+		day := func(d int) time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+		filters := []store.ResponseFilter{{}, {From: day(3)}, {To: day(10)}, {From: day(5), To: day(6)}, {From: day(30)}}
+		for range 40 {
+			f := store.ResponseFilter{}
+			if r.IntN(2) == 0 {
+				f.From = day(r.IntN(20))
+			}
+			if r.IntN(2) == 0 {
+				f.To = day(r.IntN(22))
+			}
+			if r.IntN(3) == 0 {
+				f.PostSlug = pick(r, w.postSlugs)
+			}
+			if r.IntN(3) == 0 {
+				f.LocationID = &w.locations[r.IntN(len(w.locations))]
+			}
+			if r.IntN(3) == 0 {
+				f.EmployeeID = &w.employees[r.IntN(len(w.employees))]
+			}
+			if r.IntN(3) == 0 {
+				f.Segment = pick(r, []string{"new", "repeat", "anonymous"})
+			}
+			filters = append(filters, f)
+		}
+		compared := 0
+		for _, f := range filters {
+			if !f.RollupAnswers() {
+				t.Fatalf("filter %+v should be answered from the rollup", f)
+			}
+			for _, scale := range []string{"nps", "csat", "ces"} {
+				for _, by := range []string{store.GroupNone, store.GroupEmployee, store.GroupLocation, store.GroupPost, store.GroupSegment, store.GroupDay} {
+					got, err := db.ScoreCounts(ctx, f, scale, by)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := db.ScoreCountsRaw(ctx, f, scale, by)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s by %q, filter %+v:\nrollup %s\nraw    %s", scale, by, f, groups(got), groups(want))
+					}
+					compared += len(want)
+				}
+			}
+		}
+		if compared < 500 {
+			t.Fatalf("only %d groups compared: the data is too thin to prove anything", compared)
+		}
+	})
+}
+
+func groups(list []*store.ScoreGroup) string {
+	s := ""
+	for _, g := range list {
+		s += fmt.Sprintf("%s/%s%v ", g.Key, g.Label, g.Counts)
+	}
+	return s
+}
+
+// Filters the rollup does not keep go to the responses.
+func TestRollupAnswersOnlyWhatItKeeps(t *testing.T) {
+	id := int64(1)
+	yes := true
+	midnight := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range []store.ResponseFilter{
+		{CustomerID: &id}, {SurveyID: &id}, {Labelled: &yes}, {WithComment: true}, {Category: "price"},
+		{From: midnight.Add(time.Hour)}, {To: midnight.Add(time.Nanosecond)},
+		{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))},
+	} {
+		if f.RollupAnswers() {
+			t.Errorf("%+v answered from the rollup", f)
+		}
+	}
+	if !(store.ResponseFilter{From: midnight, To: midnight.AddDate(0, 0, 1), Segment: "new"}).RollupAnswers() {
+		t.Error("a day-bounded filter on kept dimensions is not answered from the rollup")
+	}
+}

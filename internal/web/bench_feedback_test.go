@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/demo"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// BenchmarkFeedbackReports times GET /api/v1/metrics/nps and the /feedback
+// dashboard on a generated demo business in SQLite. FRESCO_BENCH_CUSTOMERS
+// sets its size (default 5000); FRESCO_BENCH_DB names a SQLite file to keep
+// it in, generated there on first use and reused after, so that a large
+// business is generated once:
+//
+//	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
+//	  go test ./internal/web -run '^$' -bench FeedbackReports -benchtime 20x
+func BenchmarkFeedbackReports(b *testing.B) {
+	ctx := context.Background()
+	db := benchDemoDB(b, ctx)
+	a := apptest.New(b, db)
+	var owner int64
+	if err := db.QueryRow(ctx, `SELECT id FROM employees WHERE role = 'owner' ORDER BY id LIMIT 1`).Scan(&owner); err != nil {
+		b.Fatal(err)
+	}
+	cookie := apptest.Session(b, db, owner)
+	for _, target := range []string{"/api/v1/metrics/nps", "/feedback"} {
+		b.Run(target, func(b *testing.B) {
+			for b.Loop() {
+				r := httptest.NewRequest("GET", target, nil)
+				r.AddCookie(cookie)
+				w := httptest.NewRecorder()
+				a.Server.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("GET %s = %d %.300s", target, w.Code, w.Body)
+				}
+				io.Copy(io.Discard, w.Body)
+			}
+		})
+	}
+}
+
+func benchDemoDB(b *testing.B, ctx context.Context) *store.DB {
+	b.Helper()
+	customers := 5000
+	if s := os.Getenv("FRESCO_BENCH_CUSTOMERS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("FRESCO_BENCH_CUSTOMERS: %v", err)
+		}
+		customers = n
+	}
+	path := os.Getenv("FRESCO_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "demo.db")
+	}
+	_, err := os.Stat(path)
+	fresh := os.IsNotExist(err)
+	db := storetest.Open(b, "sqlite:"+path)
+	if fresh {
+		end := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := demo.Generate(ctx, db, demo.Options{Customers: customers, End: end}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
