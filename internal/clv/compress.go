@@ -27,6 +27,8 @@ type rfmData struct {
 
 	weightByX []float64 // total weight of customers with each x (index x)
 	total     float64   // customers
+
+	pairs *paretoPairIndex // built by the first Pareto/NBD evaluation
 }
 
 func (d *rfmData) tuples() int { return len(d.zeroT) + len(d.x) }

@@ -1,0 +1,64 @@
+package clv
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+)
+
+// The 1M-customer benchmarks of issue 10: the generator's benchmark customer
+// base (DefaultGenerateOptions, seed 1, weeks), summarised once per test
+// binary so that only the fits and predictions are timed.
+//
+//	go test ./internal/clv -run '^$' -bench 'Scale1M' -benchtime 3x -cpu 2
+var scale1M struct {
+	once sync.Once
+	s    []Summary
+	err  error
+}
+
+func summaries1M(b *testing.B) []Summary {
+	b.Helper()
+	scale1M.once.Do(func() {
+		var buf bytes.Buffer
+		if _, err := Generate(&buf, DefaultGenerateOptions(1_000_000)); err != nil {
+			scale1M.err = err
+			return
+		}
+		scale1M.s, scale1M.err = ReadTransactionsCSV(&buf, Columns{}, Options{Unit: Week})
+	})
+	if scale1M.err != nil {
+		b.Fatal(scale1M.err)
+	}
+	return scale1M.s
+}
+
+// BenchmarkScale1MBGNBDGammaGamma is the server's refit and `fresco clv
+// predict` after summarising: fit BG/NBD and Gamma-Gamma, then predict
+// every customer (52 weeks, about 10% a year).
+func BenchmarkScale1MBGNBDGammaGamma(b *testing.B) {
+	s := summaries1M(b)
+	for b.Loop() {
+		m, err := FitBGNBD(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gg, err := FitGammaGamma(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := PredictAll(m, gg, s, PredictOptions{Horizon: 52, DiscountRate: 0.0018}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScale1MParetoNBDFit is the Pareto/NBD fit alone.
+func BenchmarkScale1MParetoNBDFit(b *testing.B) {
+	s := summaries1M(b)
+	for b.Loop() {
+		if _, err := FitParetoNBD(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
