@@ -12,7 +12,7 @@
 #   scripts/vendor.sh            # reinstall the pinned versions and copy them
 #   scripts/vendor.sh --check    # fail if the committed files differ from a fresh install
 #
-# To upgrade ECharts: edit the version in scripts/package.json, run
+# To upgrade ECharts or Swagger UI: edit the version in scripts/package.json, run
 #   (cd scripts && npm install --package-lock-only --ignore-scripts)
 # then scripts/vendor.sh, and commit package.json, package-lock.json and
 # internal/web/ui/static/vendor/.
@@ -49,6 +49,17 @@ cp "$nm/echarts/LICENSE" "$out/echarts.LICENSE.txt"
 cp "$nm/zrender/LICENSE" "$out/zrender.LICENSE.txt"
 [ -f "$nm/tslib/LICENSE.txt" ] && cp "$nm/tslib/LICENSE.txt" "$out/tslib.LICENSE.txt"
 
+# Swagger UI renders /api/docs (internal/web/docs.go, started by
+# static/api-docs.js). Only the bundle and its stylesheet: no standalone
+# preset (its top bar loads any URL) and no initializer (ours is api-docs.js).
+# The stylesheet's source-map comment is dropped: the map is not vendored.
+cp "$nm/swagger-ui-dist/swagger-ui-bundle.js" "$out/swagger-ui-bundle.js"
+sed '/sourceMappingURL=/d' "$nm/swagger-ui-dist/swagger-ui.css" >"$out/swagger-ui.css"
+cp "$nm/swagger-ui-dist/LICENSE" "$out/swagger-ui.LICENSE.txt"
+cp "$nm/swagger-ui-dist/NOTICE" "$out/swagger-ui.NOTICE.txt"
+# The licences of the packages the bundle contains, as the package lists them.
+cp "$nm/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt" "$out/swagger-ui-bundle.THIRD-PARTY.txt"
+
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 {
   echo "# Vendored front-end files"
@@ -59,6 +70,8 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
   echo "| File | Package | Version | Licence | SHA-256 |"
   echo "|---|---|---|---|---|"
   echo "| echarts.min.js | echarts (dist/echarts.min.js) | $(version echarts) | $(licence echarts) | \`$(sha "$out/echarts.min.js")\` |"
+  echo "| swagger-ui-bundle.js | swagger-ui-dist | $(version swagger-ui-dist) | $(licence swagger-ui-dist) | \`$(sha "$out/swagger-ui-bundle.js")\` |"
+  echo "| swagger-ui.css | swagger-ui-dist (source-map comment removed) | $(version swagger-ui-dist) | $(licence swagger-ui-dist) | \`$(sha "$out/swagger-ui.css")\` |"
   echo
   echo "echarts.min.js bundles these packages:"
   echo
@@ -67,6 +80,9 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
   echo "| echarts | $(version echarts) | $(licence echarts) | echarts.LICENSE.txt, echarts.NOTICE.txt |"
   echo "| zrender | $(version zrender) | $(licence zrender) | zrender.LICENSE.txt |"
   echo "| tslib | $(version tslib) | $(licence tslib) | tslib.LICENSE.txt |"
+  echo
+  echo "swagger-ui-bundle.js is licensed in swagger-ui.LICENSE.txt and swagger-ui.NOTICE.txt; the"
+  echo "licences of the packages it bundles are in swagger-ui-bundle.THIRD-PARTY.txt."
 } >"$out/VENDORED.md"
 
 if [ "$check" = 1 ]; then

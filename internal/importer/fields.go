@@ -23,10 +23,16 @@ var timeLayouts = []string{
 	"1/2/2006",
 }
 
+// parseTime reads a date or time in UTC. Years outside 0001–9999 (in UTC:
+// 9999-12-31T23:00:00-02:00 is in 10000) are refused: RFC 3339, and so the
+// API's JSON, cannot write them.
 func parseTime(s string) (time.Time, error) {
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
+			if t = t.UTC(); t.Year() < 1 || t.Year() > 9999 {
+				return time.Time{}, fmt.Errorf("%q is not a date in the years 0001 to 9999", s)
+			}
+			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date (use YYYY-MM-DD or RFC 3339)", s)

@@ -190,6 +190,7 @@ func describeAPI(oapi *huma.OpenAPI) {
 				used[t] = true
 			}
 			plainBinaryBodies(op)
+			errorHeaders(op)
 		}
 	}
 	oapi.Tags = nil
@@ -197,6 +198,37 @@ func describeAPI(oapi *huma.OpenAPI) {
 		oapi.Tags = append(oapi.Tags, &huma.Tag{Name: name, Description: tagDescriptions[name]})
 	}
 }
+
+// errorHeaders documents the headers sent with error answers, which huma's
+// generic error responses do not: Retry-After with every 429 (apiError sets
+// it from auth.RetryAfter) and WWW-Authenticate with every 401 (authorize).
+// The success answers' headers (ETag, Location, Idempotent-Replayed) are
+// fields of their response types and documented by huma.
+func errorHeaders(op *huma.Operation) {
+	for status, res := range op.Responses {
+		var name string
+		var header *huma.Param
+		switch status {
+		case "429":
+			name, header = "Retry-After", &huma.Param{Description: "Seconds to wait before trying again.",
+				Schema: &huma.Schema{Type: huma.TypeInteger, Minimum: ptrFloat(1)}}
+		case "401":
+			if op.Metadata[permissionKey] == permPublic {
+				continue // refused by the operation itself (a wrong password), not by authorize
+			}
+			name, header = "WWW-Authenticate", &huma.Param{Description: "The scheme to authenticate with: `Bearer realm=\"fresco\"`.",
+				Schema: &huma.Schema{Type: huma.TypeString}}
+		default:
+			continue
+		}
+		if res.Headers == nil {
+			res.Headers = map[string]*huma.Param{}
+		}
+		res.Headers[name] = header
+	}
+}
+
+func ptrFloat(f float64) *float64 { return &f }
 
 // plainBinaryBodies describes text bodies (CSV uploads) as plain strings.
 // huma describes a raw body as a binary string and marshals that with

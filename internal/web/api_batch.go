@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -68,7 +69,8 @@ type BatchItemResult struct {
 	Errors []FieldError `json:"errors,omitempty" doc:"Why it was rejected."`
 }
 
-// FieldError names one bad field of a batch item, e.g. "lines[0].unit_price".
+// FieldError names one bad field of a batch item, e.g. "lines[0].unit_price",
+// or the item itself, e.g. "purchases[3]" for an item that is not an object.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
@@ -123,6 +125,11 @@ func (s *Server) batchPurchases(ctx context.Context, in *batchInput) (*batchOutp
 	for i, item := range items {
 		resp.Results[i].Index = i
 		p, fields := s.batchItem(registry, schema, pb, &res, item.raw)
+		for k := range fields {
+			if fields[k].Field == "" { // the item as a whole (not an object, not a purchase)
+				fields[k].Field = "purchases[" + strconv.Itoa(i) + "]"
+			}
+		}
 		if fields != nil {
 			resp.Results[i].Status = store.StatusRejected
 			resp.Results[i].Errors = fields

@@ -43,7 +43,12 @@ type gestureBody struct {
 }
 
 type decisionBody struct {
-	Note string `json:"note,omitempty" doc:"Required for a rejection."`
+	Note string `json:"note,omitempty"`
+}
+
+// rejectionBody is a rejection, which must say why.
+type rejectionBody struct {
+	Note string `json:"note" minLength:"1" doc:"Why the gesture is refused; the agent reads it."`
 }
 
 func (s *Server) createGesture(ctx context.Context, in *caseIDBody[gestureBody]) (*Created[Gesture], error) {
@@ -83,15 +88,15 @@ func (s *Server) listApprovals(ctx context.Context, in *struct{}) (*itemsBody[Ge
 }
 
 func (s *Server) approveGesture(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-	return s.decideGesture(ctx, in, true)
+	return s.decideGesture(ctx, in.ID, true, in.Body.Note)
 }
 
-func (s *Server) rejectGesture(ctx context.Context, in *caseIDBody[decisionBody]) (*One[Gesture], error) {
-	return s.decideGesture(ctx, in, false)
+func (s *Server) rejectGesture(ctx context.Context, in *caseIDBody[rejectionBody]) (*One[Gesture], error) {
+	return s.decideGesture(ctx, in.ID, false, in.Body.Note)
 }
 
-func (s *Server) decideGesture(ctx context.Context, in *caseIDBody[decisionBody], approve bool) (*One[Gesture], error) {
-	g, err := s.recovery.DecideGesture(ctx, recoveryActor(ctx), in.ID, approve, in.Body.Note)
+func (s *Server) decideGesture(ctx context.Context, id int64, approve bool, note string) (*One[Gesture], error) {
+	g, err := s.recovery.DecideGesture(ctx, recoveryActor(ctx), id, approve, note)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ type PurchaseInput struct {
 
 // PurchaseLineInput is one line of a purchase.
 type PurchaseLineInput struct {
-	SKU         string `json:"sku,omitempty"`
+	SKU         string `json:"sku,omitempty" doc:"Required unless product_id is given; an SKU not yet in the catalogue is added to it."`
 	ProductID   int64  `json:"product_id,omitempty" doc:"Instead of sku."`
 	Description string `json:"description,omitempty"`
 	Quantity    int64  `json:"quantity" doc:"Negative for a refund or cancellation."`

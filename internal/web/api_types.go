@@ -160,18 +160,28 @@ func parseTimeParam(v *fresco.Validation, name, s string, nextDay bool) time.Tim
 	if s == "" {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC()
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil {
+		t = t.UTC()
+	} else if t, err = time.Parse(time.DateOnly, s); err == nil && nextDay {
+		t = t.AddDate(0, 0, 1)
 	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		if nextDay {
-			return d.AddDate(0, 0, 1)
-		}
-		return d
+	switch {
+	case err != nil:
+		v.Add("query."+name, "%q is neither a date (2024-05-01) nor an RFC 3339 time (2024-05-01T14:30:00Z)", s)
+	case !jsonYear(t):
+		v.Add("query."+name, "%q is outside the years 0001 to 9999", s)
+	default:
+		return t
 	}
-	v.Add("query."+name, "%q is neither a date (2024-05-01) nor an RFC 3339 time (2024-05-01T14:30:00Z)", s)
 	return time.Time{}
 }
+
+// jsonYear reports whether t, in UTC, falls in the years an RFC 3339 time
+// and hence a JSON answer can carry (9999-12-31T23:00:00-02:00, or the
+// 9999-12-31 of a "to" bound, is in the year 10000, and a report that echoed
+// it could not be written).
+func jsonYear(t time.Time) bool { y := t.UTC().Year(); return y >= 1 && y <= 9999 }
 
 // parseDate reads a YYYY-MM-DD body field.
 func parseDate(v *fresco.Validation, field, s string) time.Time {

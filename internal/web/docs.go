@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
 // apiDoc is one operation on the /api/docs page.
@@ -16,8 +17,14 @@ type apiDoc struct {
 	Method, Path, Summary, Description, Permission string
 }
 
-// handleAPIDocs renders a plain reference of every API operation from the
-// OpenAPI document, so the docs can never disagree with /api/openapi.json.
+// apiDocsFiles are the static files of the /api/docs page: Swagger UI,
+// vendored from npm by scripts/vendor.sh, our initialiser, and the icon.
+var apiDocsFiles = []string{"vendor/swagger-ui.css", "vendor/swagger-ui-bundle.js", "api-docs.js", "favicon.svg"}
+
+// handleAPIDocs serves the interactive reference: Swagger UI renders
+// /api/openapi.json, so the docs can never disagree with the API. Without
+// JavaScript the page shows a plain list of every operation, rendered here
+// from the same document. Public, as the document itself is.
 func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) {
 	oapi := s.api.OpenAPI()
 	groups := map[string][]apiDoc{}
@@ -43,9 +50,19 @@ func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) {
 	}
 	var page struct {
 		Title, Version, Description string
+		CSS, Bundle, Init, Icon     string // versioned URLs of apiDocsFiles
 		Groups                      []group
 	}
 	page.Title, page.Version, page.Description = oapi.Info.Title, oapi.Info.Version, oapi.Info.Description
+	for i, dst := range []*string{&page.CSS, &page.Bundle, &page.Init, &page.Icon} {
+		u, err := ui.StaticURL(apiDocsFiles[i])
+		if err != nil { // a file missing from the embedded set: a broken build
+			s.log.Error("api docs", "err", err)
+			http.Error(w, "the API reference is missing from this build", http.StatusInternalServerError)
+			return
+		}
+		*dst = u
+	}
 	for tag, ops := range groups {
 		sort.Slice(ops, func(i, j int) bool {
 			if ops[i].Path != ops[j].Path {
@@ -67,19 +84,32 @@ func methodOrder(m string) int { return strings.Index("GET POST PUT PATCH DELETE
 var apiDocsTemplate = template.Must(template.New("docs").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} reference</title>
+<link rel="icon" href="{{.Icon}}" type="image/svg+xml">
+<link rel="stylesheet" href="{{.CSS}}">
+<script src="{{.Bundle}}" defer></script>
+<script src="{{.Init}}" defer></script>
 <style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b2330}
-h1{margin-bottom:.2rem} h2{margin-top:2rem;border-bottom:1px solid #d8dee8;padding-bottom:.3rem}
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b2330}
+.intro{max-width:1460px;margin:1.5rem auto 0;padding:0 20px}
+.intro h1{margin:0 0 .2rem} .intro p{margin:.3rem 0}
+noscript{display:block;max-width:60rem;margin:0 auto;padding:0 1rem}
+noscript h2{margin-top:2rem;border-bottom:1px solid #d8dee8;padding-bottom:.3rem}
 .op{margin:.8rem 0;padding:.6rem .8rem;border:1px solid #e3e8ef;border-radius:6px}
 .m{display:inline-block;min-width:4.2rem;font:600 12px/1.8 ui-monospace,monospace;text-align:center;border-radius:4px;color:#fff;background:#4b5563;margin-right:.5rem}
 .GET{background:#1d6fa5}.POST{background:#2f855a}.PATCH,.PUT{background:#b7791f}.DELETE{background:#c53030}
-code{font:14px ui-monospace,monospace} .who{color:#5b6675;font-size:13px} p{margin:.3rem 0}
+code{font:14px ui-monospace,monospace} .who{color:#5b6675;font-size:13px}
 </style></head><body>
-<h1>{{.Title}} <small>{{.Version}}</small></h1>
-<p>The machine-readable document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1; also <a href="/api/openapi.yaml">YAML</a>).</p>
+<div class="intro">
+<h1>{{.Title}} reference</h1>
+<p>The machine-readable document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1; also <a href="/api/openapi.yaml">YAML</a> and <a href="/api/openapi-3.0.json">OpenAPI 3.0</a>).</p>
+</div>
+<div id="swagger-ui" data-openapi="/api/openapi.json"></div>
+<noscript>
+<p>Version {{.Version}}</p>
 <p style="white-space:pre-line">{{.Description}}</p>
 {{range .Groups}}<h2>{{.Tag}}</h2>{{range .Ops}}
 <div class="op"><span class="m {{.Method}}">{{.Method}}</span><code>{{.Path}}</code>
 {{with .Summary}}<p><strong>{{.}}</strong></p>{{end}}{{with .Description}}<p>{{.}}</p>{{end}}{{with .Permission}}<p class="who">{{.}}</p>{{end}}</div>
 {{end}}{{end}}
+</noscript>
 </body></html>`))

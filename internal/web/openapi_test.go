@@ -45,5 +45,26 @@ func TestOpenAPIDocumentValidates(t *testing.T) {
 		if batch == nil || batch.Post.Responses.Value("200").Value.Headers["Idempotent-Replayed"] == nil {
 			t.Errorf("%s: the batch's Idempotent-Replayed header is not described", path)
 		}
+		// Every header the API sends is described where it is sent.
+		for _, h := range []struct{ path, method, status, header string }{
+			{"/api/v1/session", "POST", "429", "Retry-After"},
+			{"/api/v1/customers", "GET", "401", "WWW-Authenticate"},
+			{"/api/v1/customers", "POST", "201", "ETag"},
+			{"/api/v1/customers", "POST", "201", "Location"},
+			{"/api/v1/customers/{id}", "GET", "200", "ETag"},
+			{"/api/v1/customers/{id}", "PATCH", "200", "ETag"},
+			{"/api/v1/purchases/{id}", "PATCH", "200", "ETag"},
+			{"/api/v1/surveys/{id}", "PUT", "200", "ETag"},
+		} {
+			item := doc.Paths.Find(h.path)
+			if item == nil || item.GetOperation(h.method) == nil {
+				t.Errorf("%s: no %s %s", path, h.method, h.path)
+				continue
+			}
+			res := item.GetOperation(h.method).Responses.Value(h.status)
+			if res == nil || res.Value.Headers[h.header] == nil {
+				t.Errorf("%s: %s %s does not describe the %s header of its %s answer", path, h.method, h.path, h.header, h.status)
+			}
+		}
 	}
 }

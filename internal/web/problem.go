@@ -102,7 +102,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 //   - Money is the only oneOf in the API, and "expected value to match
 //     exactly one schema" says nothing useful about an amount;
 //   - whole objects and bodies echoed back as "value" only add noise;
-//   - encoding/json's messages speak of Go types.
+//   - encoding/json's messages speak of Go types;
+//   - a 400 without details (an empty body) names the body.
 func init() {
 	newError := huma.NewError
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
@@ -116,6 +117,10 @@ func init() {
 				m.Detail = "the request body is not well-formed JSON"
 			case status == http.StatusUnsupportedMediaType:
 				m.Detail = "send the request body as JSON, with Content-Type: application/json"
+			}
+			if status == http.StatusBadRequest && len(m.Errors) == 0 {
+				// An empty or unreadable body: the field at fault is the body.
+				m.Errors = []*huma.ErrorDetail{{Location: "body", Message: msg}}
 			}
 		}
 		return se

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -132,4 +133,17 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// StaticURL returns the versioned URL of an embedded static file, for pages
+// rendered outside this package (the API reference, internal/web/docs.go).
+func StaticURL(name string) (string, error) {
+	a, err := embeddedAssets()
+	if err != nil {
+		return "", err
+	}
+	if _, ok := a.files[name]; !ok {
+		return "", fmt.Errorf("ui: unknown static file %s", name)
+	}
+	return a.url(name), nil
 }
