@@ -27,6 +27,7 @@ type RefitProgress struct {
 	Done      int       `json:"done"`  // customers read or written so far in this phase
 	Total     int       `json:"total"` // customers to value; 0 until the purchases are read
 	Error     string    `json:"error,omitempty"`
+	Skipped   *Skipped  `json:"skipped,omitempty"` // when done: customers left out, see RefitResult
 	StartedAt time.Time `json:"started_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -72,6 +73,9 @@ func (s *Service) RefitWithProgress(ctx context.Context) (*RefitResult, error) {
 		return nil, err
 	}
 	last.Phase, last.Done, last.Total = PhaseDone, res.Customers, res.Customers
+	if res.Skipped.Count > 0 {
+		last.Skipped = &res.Skipped
+	}
 	record(last)
 	return res, nil
 }

@@ -29,10 +29,11 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 
 	step(PhaseReading, 0)
-	inputs, unvalued, err := s.readInputs(ctx, bound, func(done int) { step(PhaseReading, done) })
+	inputs, unvalued, skipped, err := s.readInputs(ctx, bound, func(done int) { step(PhaseReading, done) })
 	if err != nil {
 		return nil, err
 	}
+	res.Skipped = *skipped
 	progress.Total = len(inputs)
 	links, err := s.db.ReferralLinks(ctx)
 	if err != nil {
@@ -138,7 +139,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	res.Customers = len(inputs)
 	res.TotalMS = ms(time.Since(start))
 	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "converged", res.Converged,
-		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "total_ms", res.TotalMS)
+		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "skipped", res.Skipped.Count, "total_ms", res.TotalMS)
 	return res, nil
 }
 

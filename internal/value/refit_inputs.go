@@ -7,9 +7,12 @@ package value
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -42,8 +45,15 @@ type customerInputs struct {
 func (c *customerInputs) valued() bool { return c.days > 0 }
 
 // summariseHistory folds one customer's purchases (in time order) into
-// their inputs, with bound the end of the refit's day.
-func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) customerInputs {
+// their inputs, with bound the end of the refit's day. A history the sums
+// cannot hold — a row beyond the limits the API enforces (written before
+// them, or by hand), or totals past int64 — is an error naming the
+// purchase: the refit skips that customer rather than value them wrongly
+// or fail everyone (fresco doctor finds and repairs such rows).
+func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) (customerInputs, error) {
+	if err := checkHistory(hist); err != nil {
+		return customerInputs{id: id}, err
+	}
 	c := customerInputs{id: id}
 	var firstAt time.Time // first positive purchase of all history
 	for i := range hist {
@@ -89,7 +99,7 @@ func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) c
 		}
 	}
 	if firstAt.IsZero() {
-		return c
+		return c, nil
 	}
 	// The first purchase moment: its promotion code (positive purchases)
 	// and its categories (every purchase at that moment, as the related
@@ -121,21 +131,66 @@ func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) c
 			}
 		}
 	}
-	return c
+	return c, nil
+}
+
+// checkHistory refuses a history whose rows are beyond the limits a
+// purchase is validated against, or so many that a customer's sums could
+// pass int64: within the limits every product above is bounded by
+// MaxQuantity × MaxUnitPrice, so a sum of absolute values under
+// math.MaxInt64 / 4 leaves every running sum (revenue, cost, related
+// sales, items) room to spare.
+func checkHistory(hist []store.HistoryPurchase) error {
+	var magnitude uint64
+	add := func(v int64) {
+		if v < 0 {
+			v = -v
+		}
+		magnitude += uint64(v)
+	}
+	const room = math.MaxInt64 / 4
+	for i := range hist {
+		p := &hist[i]
+		if p.Total > fresco.MaxPurchaseTotal || p.Total < -fresco.MaxPurchaseTotal ||
+			p.Items > fresco.MaxQuantity*int64(max(len(p.Lines), 1)) || p.Items < -fresco.MaxQuantity*int64(max(len(p.Lines), 1)) {
+			return fmt.Errorf("purchase %d: total or items beyond the limits", p.ID)
+		}
+		add(int64(p.Total))
+		for _, l := range p.Lines {
+			if l.Quantity > fresco.MaxQuantity || l.Quantity < -fresco.MaxQuantity ||
+				l.UnitPrice > fresco.MaxUnitPrice || l.UnitPrice < 0 || l.UnitCost > fresco.MaxUnitPrice || l.UnitCost < 0 ||
+				l.Discount > fresco.MaxPurchaseTotal || l.Discount < -fresco.MaxPurchaseTotal {
+				return fmt.Errorf("purchase %d: a line's quantity, price, cost or discount is beyond the limits", p.ID)
+			}
+			add(l.Quantity * int64(l.UnitPrice))
+			add(l.Quantity * int64(l.UnitCost))
+			add(int64(l.Discount))
+			add(l.Quantity)
+		}
+		if magnitude > room {
+			return fmt.Errorf("purchase %d: the customer's totals pass what the sums can hold", p.ID)
+		}
+	}
+	return nil
 }
 
 // readInputs streams the purchases and returns the valued customers' inputs
 // in id order, and every purchasing customer's net revenue before the bound
 // (the referral values need the customers without a purchase day too: a
-// refund alone counts against whoever referred them). progress is called
-// every progressEvery customers.
-func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) ([]customerInputs, map[int64]int64, error) {
+// refund alone counts against whoever referred them). A customer whose
+// history cannot be summed is left out of both, logged and counted in
+// skipped. progress is called every progressEvery customers.
+func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) ([]customerInputs, map[int64]int64, *Skipped, error) {
 	var valued []customerInputs
 	unvalued := map[int64]int64{} // customers with purchases but no purchase day: few
+	skipped := &Skipped{}
 	seen := 0
 	err := s.db.EachCustomerHistory(ctx, func(id int64, hist []store.HistoryPurchase) error {
-		c := summariseHistory(id, hist, bound)
-		if c.valued() {
+		c, err := summariseHistory(id, hist, bound)
+		if err != nil {
+			skipped.add(id)
+			s.opts.Logger.WarnContext(ctx, "clv refit skips a customer", "customer", id, "err", err)
+		} else if c.valued() {
 			valued = append(valued, c)
 		} else if c.revenue != 0 {
 			unvalued[id] = c.revenue
@@ -146,9 +201,25 @@ func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func
 		return ctx.Err()
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return slices.Clip(valued), unvalued, nil
+	return slices.Clip(valued), unvalued, skipped, nil
+}
+
+// Skipped counts the customers a refit left out because their purchases
+// cannot be summed, and names the first few for the operator.
+type Skipped struct {
+	Count     int     `json:"count"`
+	Customers []int64 `json:"customers,omitempty"` // the first maxNamedSkips
+}
+
+const maxNamedSkips = 20
+
+func (k *Skipped) add(id int64) {
+	k.Count++
+	if len(k.Customers) < maxNamedSkips {
+		k.Customers = append(k.Customers, id)
+	}
 }
 
 // progressEvery is how many customers the refit reads between progress

@@ -2,6 +2,7 @@ package value
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,9 +31,12 @@ func TestStreamedInputsMatchSQL(t *testing.T) {
 			endDay := dayNum(at)
 			bound := time.Unix((endDay+1)*86400, 0).UTC()
 			svc := New(db, Options{})
-			inputs, unvalued, err := svc.readInputs(ctx, bound, func(int) {})
+			inputs, unvalued, skipped, err := svc.readInputs(ctx, bound, func(int) {})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if skipped.Count != 0 {
+				t.Fatalf("a generated business skipped %+v", skipped)
 			}
 			days, err := db.PurchaseDays(ctx, at)
 			if err != nil {
@@ -88,4 +92,32 @@ func TestStreamedInputsMatchSQL(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCheckHistoryBoundsTheSums: rows within the limits pass; a line past
+// them, or enough maximal purchases to carry a customer's sums past int64,
+// is refused and names the purchase.
+func TestCheckHistoryBoundsTheSums(t *testing.T) {
+	line := store.HistoryLine{Quantity: 2, UnitPrice: 400, UnitCost: 100}
+	ok := []store.HistoryPurchase{{ID: 1, Total: 800, Items: 2, Lines: []store.HistoryLine{line}}}
+	if err := checkHistory(ok); err != nil {
+		t.Fatalf("a normal history refused: %v", err)
+	}
+	huge := line
+	huge.Quantity = fresco.MaxQuantity + 1
+	if err := checkHistory([]store.HistoryPurchase{{ID: 7, Total: 800, Lines: []store.HistoryLine{huge}}}); err == nil ||
+		!strings.Contains(err.Error(), "purchase 7") {
+		t.Fatalf("a line beyond the limits: %v", err)
+	}
+	many := make([]store.HistoryPurchase, 50_000)
+	for i := range many {
+		many[i] = store.HistoryPurchase{ID: int64(i + 1), Total: fresco.MaxPurchaseTotal}
+	}
+	err := checkHistory(many)
+	if err == nil {
+		t.Fatal("50,000 maximal purchases pass; their sum is past int64")
+	}
+	if err := checkHistory(many[:10_000]); err != nil {
+		t.Fatalf("10,000 maximal purchases (sum 1e18, under a quarter of int64) refused: %v", err)
+	}
 }

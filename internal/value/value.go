@@ -139,13 +139,16 @@ func (s *Service) weeklyDiscount() float64 {
 
 // RefitResult says what a refit did.
 type RefitResult struct {
-	Customers   int       `json:"customers"`
-	Model       string    `json:"model"`
-	Converged   bool      `json:"converged"`
-	FitError    string    `json:"fit_error,omitempty"`
-	Mercenaries int       `json:"mercenaries"`
-	Apostles    int       `json:"apostles"`
-	ComputedAt  time.Time `json:"computed_at"`
+	Customers   int    `json:"customers"`
+	Model       string `json:"model"`
+	Converged   bool   `json:"converged"`
+	FitError    string `json:"fit_error,omitempty"`
+	Mercenaries int    `json:"mercenaries"`
+	Apostles    int    `json:"apostles"`
+	// Skipped are the customers left out because their purchases are
+	// beyond the limits (see fresco doctor); everyone else is refitted.
+	Skipped    Skipped   `json:"skipped"`
+	ComputedAt time.Time `json:"computed_at"`
 	// Timings in milliseconds: the SQL aggregation, the fits, the
 	// predictions and the write.
 	AggregateMS float64 `json:"aggregate_ms"`

@@ -159,8 +159,17 @@ func TestValueAPI(t *testing.T) {
 		if err := db.SetSetting(ctx, "clv.refit.progress", `{"phase":"done","done":10,"total":10}`); err != nil {
 			t.Fatal(err)
 		}
-		if page := f.do(request{method: "GET", path: "/value", cookie: cookie}); strings.Contains(string(page.Body), "Refit running") {
-			t.Errorf("GET /value after a refit still shows it running")
+		if page := f.do(request{method: "GET", path: "/value", cookie: cookie}); strings.Contains(string(page.Body), "Refit running") ||
+			strings.Contains(string(page.Body), `id="refit-skipped"`) {
+			t.Errorf("GET /value after a clean refit still shows it running, or customers skipped")
+		}
+		// A refit that left customers out names them and points to doctor.
+		if err := db.SetSetting(ctx, "clv.refit.progress", `{"phase":"done","done":10,"total":10,"skipped":{"count":3,"customers":[41,42]}}`); err != nil {
+			t.Fatal(err)
+		}
+		if page := f.do(request{method: "GET", path: "/value", cookie: cookie}); !strings.Contains(string(page.Body), "left out 3 customers") ||
+			!strings.Contains(string(page.Body), `<a href="/customers/42">42</a>, …`) || !strings.Contains(string(page.Body), "fresco doctor") {
+			t.Errorf("GET /value after a refit that skipped customers does not say so:\n%.1500s", page.Body)
 		}
 		f.employee("clv-analyst@example.com", analyst, "a long enough password")
 		if res := f.do(request{method: "POST", path: "/value/refit", cookie: f.login("clv-analyst@example.com", "a long enough password")}); res.Code != http.StatusForbidden {

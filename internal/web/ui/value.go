@@ -68,6 +68,7 @@ type valueView struct {
 	CanRefit    bool
 	RefitQueued bool
 	Refit       *value.RefitProgress // the refit under way, nil when none is
+	Skipped     *value.Skipped       // customers the last refit left out, nil when none
 	Charts      *valueCharts
 }
 
@@ -115,6 +116,8 @@ func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
 	}
 	if prog != nil && prog.Running(time.Now()) {
 		v.Refit = prog
+	} else if prog != nil && prog.Phase == value.PhaseDone {
+		v.Skipped = prog.Skipped
 	}
 	if msg != "" {
 		v.CalcError = msg
