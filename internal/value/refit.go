@@ -6,6 +6,7 @@ package value
 // compact inputs, the summaries and the predictions the models need.
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
@@ -173,7 +174,7 @@ type referral struct {
 func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []fresco.ReferralLink) []referral {
 	n := len(links)
 	index := func(id int64) int {
-		i, ok := slices.BinarySearchFunc(links, id, func(l fresco.ReferralLink, id int64) int { return cmpInt(l.CustomerID, id) })
+		i, ok := slices.BinarySearchFunc(links, id, func(l fresco.ReferralLink, id int64) int { return cmp.Compare(l.CustomerID, id) })
 		if !ok {
 			return -1
 		}
@@ -243,16 +244,6 @@ func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []f
 		}
 	}
 	return out
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // scoreRFM returns the R, F and M quintile scores of each customer: R by
