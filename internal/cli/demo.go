@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,8 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	fs := newFlagSet("demo", env)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	path := fs.String("file", filepath.Join(os.TempDir(), "fresco-demo.db"), "the SQLite file to create (replaced if it exists)")
+	dbURL := fs.String("db", "", "generate into this database instead of --file: sqlite:PATH or postgres://…, which must hold no business data")
+	serveIt := fs.Bool("serve", true, "serve the demo after generating it (--serve=false: generate, print the summary and exit)")
 	customers := fs.Int("customers", demo.DefaultCustomers, "customers to generate")
 	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto")
@@ -37,18 +40,22 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if err := removeSQLite(*path); err != nil {
-		return err
+	target := *dbURL
+	if target == "" {
+		if err := removeSQLite(*path); err != nil {
+			return err
+		}
+		target = "sqlite:" + *path
 	}
 	given, err := secretKeySetting(*secretKey, env)
 	if err != nil {
 		return err
 	}
-	keys, err := secretKeys("sqlite:"+*path, given)
+	keys, err := secretKeys(target, given)
 	if err != nil {
 		return err
 	}
-	database, err := openDB(ctx, "sqlite:"+*path)
+	database, err := openDB(ctx, target)
 	if err != nil {
 		return err
 	}
@@ -58,7 +65,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", *path)
+	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", redactURL(target))
 	start := time.Now()
 	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
 	if err != nil {
@@ -66,6 +73,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "%d customers, %d purchases, %d feedback responses, %d service-recovery cases, %d employees at %d locations in %.1fs\n",
 		summary.Customers, summary.Purchases, summary.Responses, summary.Cases, summary.Employees, summary.Locations, time.Since(start).Seconds())
+	if !*serveIt {
+		return nil
+	}
 	// The demo runs on this machine, so local webhook receivers are allowed.
 	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 32, AllowPrivateWebhooks: true})
 	if err != nil {
@@ -96,4 +106,12 @@ func removeSQLite(path string) error {
 		}
 	}
 	return nil
+}
+
+// redactURL hides a password in a database URL before it is printed.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }
