@@ -38,6 +38,12 @@ func TestBenchPages(t *testing.T) {
 			}
 			db := storetest.Open(t, url)
 			db.UseSecretKeys(keys)
+			if eng.Name == "postgres" { // the demo left the planner real statistics
+				var n float64
+				if err := db.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass`).Scan(&n); err != nil || n != 150 {
+					t.Errorf("customers: reltuples %v, %v; want 150 after the demo's ANALYZE", n, err)
+				}
+			}
 			addWebhookSurveyFollowUp(t, db)
 
 			code, out, errOut := runCLI(t, env, "", "bench", "pages", "--db", url, "--clients", "2", "--duration", "1ms", "--json")

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	path := fs.String("file", filepath.Join(os.TempDir(), "fresco-demo.db"), "the SQLite file to create (replaced if it exists)")
 	dbURL := fs.String("db", "", "generate into this database instead of --file: sqlite:PATH or postgres://…, which must hold no business data")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the generation to FILE")
 	serveIt := fs.Bool("serve", true, "serve the demo after generating it (--serve=false: generate, print the summary and exit)")
 	customers := fs.Int("customers", demo.DefaultCustomers, "customers to generate")
 	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
@@ -66,8 +68,13 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", redactURL(target))
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
+	stopProfile()
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
@@ -114,4 +121,21 @@ func redactURL(s string) string {
 		return u.Redacted()
 	}
 	return s
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function
+// is called; "" profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
