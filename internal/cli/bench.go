@@ -23,18 +23,21 @@ import (
 )
 
 func init() {
-	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest", run: runBench}
+	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest, bench pages", run: runBench}
 }
 
 func runBench(ctx context.Context, args []string, env Env) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N (fresco bench ingest -h for its flags)")
+		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n(fresco bench NAME -h for its flags)")
 		return flag.ErrHelp
 	}
-	if len(args) == 0 || args[0] != "ingest" {
-		return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N")
+	switch {
+	case len(args) > 0 && args[0] == "ingest":
+		return benchIngest(ctx, args[1:], env)
+	case len(args) > 0 && args[0] == "pages":
+		return benchPages(ctx, args[1:], env)
 	}
-	return benchIngest(ctx, args[1:], env)
+	return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N, or fresco bench pages --db URL")
 }
 
 // ingestResult is what `fresco bench ingest` prints.

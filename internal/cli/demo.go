@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -25,6 +27,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	fs := newFlagSet("demo", env)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	path := fs.String("file", filepath.Join(os.TempDir(), "fresco-demo.db"), "the SQLite file to create (replaced if it exists)")
+	dbURL := fs.String("db", "", "generate into this database instead of --file: sqlite:PATH or postgres://…, which must hold no business data")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the generation to FILE")
+	serveIt := fs.Bool("serve", true, "serve the demo after generating it (--serve=false: generate, print the summary and exit)")
 	customers := fs.Int("customers", demo.DefaultCustomers, "customers to generate")
 	seed := fs.Int64("seed", demo.DefaultSeed, "random seed: the same seed gives the same business")
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto")
@@ -37,18 +42,22 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if err := removeSQLite(*path); err != nil {
-		return err
+	target := *dbURL
+	if target == "" {
+		if err := removeSQLite(*path); err != nil {
+			return err
+		}
+		target = "sqlite:" + *path
 	}
 	given, err := secretKeySetting(*secretKey, env)
 	if err != nil {
 		return err
 	}
-	keys, err := secretKeys("sqlite:"+*path, given)
+	keys, err := secretKeys(target, given)
 	if err != nil {
 		return err
 	}
-	database, err := openDB(ctx, "sqlite:"+*path)
+	database, err := openDB(ctx, target)
 	if err != nil {
 		return err
 	}
@@ -58,14 +67,22 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", *path)
+	fmt.Fprintf(env.Stderr, "generating a demo business in %s …\n", redactURL(target))
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
+	stopProfile()
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "%d customers, %d purchases, %d feedback responses, %d service-recovery cases, %d employees at %d locations in %.1fs\n",
 		summary.Customers, summary.Purchases, summary.Responses, summary.Cases, summary.Employees, summary.Locations, time.Since(start).Seconds())
+	if !*serveIt {
+		return nil
+	}
 	// The demo runs on this machine, so local webhook receivers are allowed.
 	a, err := app.New(app.Config{DB: database, Logger: logger, Version: buildVersion(), Workers: 32, AllowPrivateWebhooks: true})
 	if err != nil {
@@ -96,4 +113,29 @@ func removeSQLite(path string) error {
 		}
 	}
 	return nil
+}
+
+// redactURL hides a password in a database URL before it is printed.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function
+// is called; "" profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -14,12 +14,14 @@ import (
 	"github.com/fresco-cx/fresco/internal/sla"
 )
 
-// Service-recovery cases: a handful opened from complaint and detractor
-// responses. Most were handled in the past (resolved and closed with root
-// causes); the last few are live, one of them close to breaching its
-// first-response target.
+// Service-recovery cases opened from complaint and detractor responses, in
+// proportion to the business: about one customer in twenty (50,000 cases at
+// a million customers), at least 8. Most were handled in the past (resolved
+// and closed with root causes); the last few are live, one of them close to
+// breaching its first-response target.
 const (
-	historicalCases = 8
+	minHistoricalCases = 8
+	customersPerCase   = 20
 	// caseJobsRetireBefore: recovery jobs due before end − this are retired
 	// (marked done), so old cases do not fire follow-through reminders and
 	// SLA checks when the server starts.
@@ -71,7 +73,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		}
 		complaint := resp.PostSlug == feedback.PostComplaint
 		switch age := w.end.Sub(resp.RespondedAt); {
-		case age > 21*day && age < 300*day && (complaint || resp.NPS != nil && *resp.NPS <= 4):
+		case age > 21*day && (complaint || resp.NPS != nil && *resp.NPS <= 6):
 			old = append(old, resp)
 		case age < 14*day && age > 4*time.Hour && (complaint || resp.NPS != nil && *resp.NPS <= 6):
 			recent = append(recent, resp)
@@ -119,7 +121,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	// Past cases: responded to within hours, resolved in a day or two,
 	// closed with root causes after the follow-through.
 	causes := []string{"training", "support_systems", "selection", "latitude", "training", "none"}
-	for i := range historicalCases {
+	for i := range max(minHistoricalCases, w.opts.Customers/customersPerCase) {
 		resp := pick(old)
 		if resp == nil {
 			break

@@ -14,7 +14,7 @@ const (
 	DefaultSeed      = 1
 	DefaultCustomers = 5000
 	DefaultYears     = 2
-	MaxCustomers     = 200_000
+	MaxCustomers     = 1_000_000
 	MaxYears         = 10
 
 	// OwnerEmail, ManagerEmail, AgentEmail and AnalystEmail are the known
@@ -102,6 +102,10 @@ func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
 		if err := s.run(ctx, w, newRNG(opts.Seed, s.name)); err != nil {
 			return nil, fmt.Errorf("demo: %s: %w", s.name, err)
 		}
+	}
+	// A freshly loaded PostgreSQL has no statistics: plan with real ones.
+	if err := db.Analyze(ctx); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return w, nil
 }

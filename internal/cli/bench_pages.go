@@ -1,0 +1,446 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/web"
+)
+
+// pagesResult is what `fresco bench pages --json` prints.
+type pagesResult struct {
+	Benchmark string       `json:"benchmark"`
+	Engine    string       `json:"engine"`
+	Customers int64        `json:"customers"`
+	Clients   int          `json:"clients"`
+	Seconds   float64      `json:"seconds"`
+	Requests  int          `json:"requests"`
+	Errors    int          `json:"errors"`
+	Cores     int          `json:"cores"`
+	Routes    []routeStats `json:"routes"`
+	Skipped   []skipped    `json:"skipped,omitempty"`
+}
+
+// routeStats is one route's figures: latencies in milliseconds.
+type routeStats struct {
+	Route      string  `json:"route"` // as in the route table, e.g. "GET /api/v1/customers/{id}"
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"` // answers other than 2xx (after redirects) and failed requests
+	FirstError string  `json:"first_error,omitempty"`
+	RPS        float64 `json:"rps"`
+	P50        float64 `json:"p50_ms"`
+	P95        float64 `json:"p95_ms"`
+	P99        float64 `json:"p99_ms"`
+	Max        float64 `json:"max_ms"`
+}
+
+// skipped is a route the walk could not fill in: no row to take an id from.
+type skipped struct {
+	Route  string `json:"route"`
+	Reason string `json:"reason"`
+}
+
+// benchTarget is one route of the walk with the concrete URLs it requests,
+// its path parameters filled with ids taken from the database.
+type benchTarget struct {
+	route string
+	urls  []string
+}
+
+// benchPages walks every UI page and every GET operation of the JSON API as
+// an owner, with clients requests in flight, and reports latency
+// percentiles and throughput per route.
+//
+// The routes come from the server's route table, so a new page or endpoint
+// is measured without touching this file. Path parameters get ids sampled
+// from the database (customers, cases, surveys …). By default the server is
+// started in-process on the loopback interface, configured as `fresco
+// serve` would be (background jobs included); with --url the requests go to
+// a running server on the same database instead, and --db is only used to
+// open the session and pick the ids.
+func benchPages(ctx context.Context, args []string, env Env) error {
+	fs := newFlagSet("bench pages", env)
+	db := dbFlag(fs, env)
+	target := fs.String("url", "", "base URL of a running server on the same database (default: start one in-process)")
+	clients := fs.Int("clients", 8, "requests in flight at once")
+	duration := fs.Duration("duration", 20*time.Second, "how long to walk the routes (at least one request to each)")
+	timeout := fs.Duration("timeout", 60*time.Second, "a request slower than this counts as an error")
+	ids := fs.Int("ids", 200, "ids sampled per kind of path parameter")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	secretKey := secretKeyFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *clients <= 0 || *duration <= 0 || *timeout <= 0 || *ids <= 0 {
+		return usageError("--clients, --duration, --timeout and --ids must be positive")
+	}
+	given, err := secretKeySetting(*secretKey, env)
+	if err != nil {
+		return err
+	}
+	keys, err := secretKeys(*db, given)
+	if err != nil {
+		return err
+	}
+	database, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
+	if err != nil {
+		return err
+	}
+	if err := ensureRefit(ctx, a, env); err != nil {
+		return err
+	}
+	targets, skips, err := benchTargets(ctx, database, a.Server.Routes(), *ids)
+	if err != nil {
+		return err
+	}
+	session, err := benchSession(ctx, database)
+	if err != nil {
+		return err
+	}
+	defer database.DeleteSession(context.WithoutCancel(ctx), auth.HashToken(session))
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	base := strings.TrimRight(*target, "/")
+	serveErr := make(chan error, 1)
+	if base == "" {
+		ready := make(chan string, 1)
+		go func() { serveErr <- serve(ctx, a, "127.0.0.1:0", logger, func(u string) { ready <- u }) }()
+		select {
+		case base = <-ready:
+		case err := <-serveErr:
+			return err
+		}
+		defer func() { cancel(); <-serveErr }()
+	}
+	client, err := benchClient(base, session, *timeout)
+	if err != nil {
+		return err
+	}
+	res := walkRoutes(ctx, client, base, targets, *clients, *duration)
+	res.Engine = string(database.Dialect())
+	res.Skipped = skips
+	if err := database.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return printPages(env.Stdout, res)
+}
+
+// ensureRefit runs the lifetime-value refit once if none has run (a fresh
+// demo or import): a server that has run for a night has one, and the value
+// pages and endpoints read its results. It is not timed.
+func ensureRefit(ctx context.Context, a *app.App, env Env) error {
+	fits, err := a.Value.Fits(ctx)
+	if err != nil || len(fits) > 0 {
+		return err
+	}
+	start := time.Now()
+	if _, err := a.Value.Refit(ctx); err != nil {
+		return fmt.Errorf("refit before the bench: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "no lifetime-value refit yet: refitted in %.1f s before the bench\n", time.Since(start).Seconds())
+	return nil
+}
+
+// benchSession opens a session for the first active owner, as a login
+// would, and returns the cookie value. It does not need the owner's
+// password, which the bench cannot know; the session is removed afterwards.
+func benchSession(ctx context.Context, db *store.DB) (string, error) {
+	var owner int64
+	err := db.QueryRow(ctx, `SELECT id FROM employees WHERE role = ? AND active = ? ORDER BY id LIMIT 1`,
+		string(fresco.RoleOwner), true).Scan(&owner)
+	if err != nil {
+		return "", fmt.Errorf("bench pages needs an active owner to log in as (fresco user create, or a demo database): %w", err)
+	}
+	id, hash, err := auth.NewSessionID()
+	if err != nil {
+		return "", err
+	}
+	return id, db.CreateSession(ctx, hash, owner, time.Now().Add(24*time.Hour))
+}
+
+// benchClient sends the session cookie with every request and follows
+// redirects (the home page redirects to /customers).
+func benchClient(base, session string, timeout time.Duration) (*http.Client, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return nil, usageError("--url: want a base URL such as http://127.0.0.1:8080")
+	}
+	jar, _ := cookiejar.New(nil)
+	jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookie, Value: session, Path: "/"}})
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
+	return &http.Client{Jar: jar, Timeout: timeout, Transport: tr}, nil
+}
+
+// idSource is where the ids of a path parameter come from: a column of a
+// table, never input.
+type idSource struct{ table, column string }
+
+// idSources maps the path segment before a parameter to the ids it takes:
+// /customers/{id} takes customer ids. idRoutes overrides it for a route
+// whose ids are a subset (a customer's value exists once a refit saw them).
+var (
+	idSources = map[string]idSource{
+		"customers": {"customers", "id"}, "products": {"products", "id"}, "employees": {"employees", "id"},
+		"locations": {"locations", "id"}, "teams": {"teams", "id"}, "purchases": {"purchases", "id"},
+		"cases": {"recovery_cases", "id"}, "webhooks": {"webhook_subscriptions", "id"},
+		"followups": {"follow_ups", "id"}, "responses": {"responses", "id"}, "surveys": {"surveys", "id"},
+	}
+	idRoutes = map[string]idSource{
+		"GET /api/v1/customers/{id}/value": {"customer_value", "customer_id"},
+	}
+)
+
+// benchTargets picks the routes to walk — every GET UI page and every GET
+// operation of the API, but not the plain routes (health, assets, the
+// rate-limited public survey pages, the event stream) — and fills their
+// path parameters with ids sampled from the database. A route whose
+// parameter has no source, or whose table is empty, is returned as skipped.
+func benchTargets(ctx context.Context, db *store.DB, routes []web.Route, n int) ([]benchTarget, []skipped, error) {
+	var targets []benchTarget
+	var skips []skipped
+	sampled := map[idSource][]int64{}
+	for _, r := range routes {
+		if r.Method != http.MethodGet || (r.Kind != web.APIOperation && r.Kind != web.UIPage) {
+			continue
+		}
+		name := r.Method + " " + r.Path
+		path := strings.ReplaceAll(r.Path, "{$}", "")
+		segments := strings.Split(path, "/")
+		var ids []int64
+		reason := ""
+		for i, s := range segments {
+			if !strings.HasPrefix(s, "{") {
+				continue
+			}
+			src, ok := idRoutes[name]
+			if !ok && i > 0 {
+				src, ok = idSources[segments[i-1]]
+			}
+			if !ok {
+				reason = "no source of ids for " + s
+				break
+			}
+			got, ok := sampled[src]
+			if !ok {
+				var err error
+				if got, err = sampleIDs(ctx, db, src, n); err != nil {
+					return nil, nil, err
+				}
+				sampled[src] = got
+			}
+			if len(got) == 0 {
+				reason = "no rows in " + src.table
+				break
+			}
+			ids = got
+		}
+		if reason != "" {
+			skips = append(skips, skipped{Route: name, Reason: reason})
+			continue
+		}
+		t := benchTarget{route: name}
+		if ids == nil {
+			t.urls = []string{path}
+		}
+		for _, id := range ids { // every parameter of a path is one kind of id so far
+			t.urls = append(t.urls, paramRE.ReplaceAllString(path, strconv.FormatInt(id, 10)))
+		}
+		targets = append(targets, t)
+	}
+	return targets, skips, nil
+}
+
+// paramRE matches a path parameter such as {id}.
+var paramRE = regexp.MustCompile(`\{[^}]+\}`)
+
+// sampleIDs returns up to n ids of a table spread over its whole range,
+// not just the oldest rows, so that caches and indexes are exercised as
+// real traffic would.
+func sampleIDs(ctx context.Context, db *store.DB, src idSource, n int) ([]int64, error) {
+	var lo, hi, count int64
+	col, table := src.column, src.table
+	err := db.QueryRow(ctx, `SELECT COALESCE(MIN(`+col+`), 0), COALESCE(MAX(`+col+`), 0), COUNT(*) FROM `+table).Scan(&lo, &hi, &count)
+	if err != nil {
+		return nil, fmt.Errorf("sample ids of %s: %w", table, err)
+	}
+	if count == 0 {
+		return nil, nil
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	step := max((hi-lo+1)/int64(n), 1)
+	for at := lo; at <= hi && len(ids) < n; at += step {
+		var id int64 // the first id at or after a point of the range: gaps are skipped over
+		err := db.QueryRow(ctx, `SELECT `+col+` FROM `+table+` WHERE `+col+` >= ? ORDER BY `+col+` LIMIT 1`, at).Scan(&id)
+		if err != nil {
+			return nil, fmt.Errorf("sample ids of %s: %w", table, err)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// walkRoutes sends requests until the duration has passed and every route
+// has been asked at least once. Request k goes to route k mod len(targets),
+// so every route gets the same share of requests, a slow page holding its
+// client as it would hold a person.
+func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration) pagesResult {
+	type sample struct {
+		took time.Duration
+		err  string
+	}
+	samples := make([][]sample, len(targets))
+	var mu sync.Mutex
+	var next atomic.Int64
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(targets) && time.Now().After(deadline) {
+					return
+				}
+				i := k % len(targets)
+				t := targets[i]
+				u := t.urls[(k/len(targets))%len(t.urls)]
+				took, err := benchGet(ctx, client, base+u)
+				s := sample{took: took}
+				if err != nil {
+					s.err = err.Error()
+				}
+				mu.Lock()
+				samples[i] = append(samples[i], s)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	res := pagesResult{Benchmark: "pages", Clients: clients, Seconds: elapsed, Cores: runtime.NumCPU()}
+	for i, t := range targets {
+		st := routeStats{Route: t.route, Requests: len(samples[i]), RPS: float64(len(samples[i])) / elapsed}
+		var ms []float64
+		for _, s := range samples[i] {
+			ms = append(ms, float64(s.took.Microseconds())/1000)
+			if s.err != "" {
+				st.Errors++
+				if st.FirstError == "" {
+					st.FirstError = s.err
+				}
+			}
+		}
+		slices.Sort(ms)
+		st.P50, st.P95, st.P99 = percentile(ms, 0.50), percentile(ms, 0.95), percentile(ms, 0.99)
+		if len(ms) > 0 {
+			st.Max = ms[len(ms)-1]
+		}
+		res.Requests += st.Requests
+		res.Errors += st.Errors
+		res.Routes = append(res.Routes, st)
+	}
+	return res
+}
+
+// benchGet requests one URL and reads the whole answer, which counts in the
+// time. Anything but a 2xx (after redirects) is an error.
+func benchGet(ctx context.Context, client *http.Client, u string) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return time.Since(start), err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	took := time.Since(start)
+	if err != nil {
+		return took, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return took, errors.New(resp.Request.URL.Path + " answered " + resp.Status + ": " + firstLine(body))
+	}
+	return took, nil
+}
+
+func firstLine(b []byte) string {
+	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// percentile is the nearest-rank percentile of sorted values.
+func percentile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	k := int(p*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(k, 0), len(sorted)-1)]
+}
+
+func printPages(w io.Writer, res pagesResult) error {
+	fmt.Fprintf(w, "%s, %d customers, %d clients, %.1f s, %d requests, %d errors\n\n",
+		res.Engine, res.Customers, res.Clients, res.Seconds, res.Requests, res.Errors)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\t")
+	for _, r := range res.Routes {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t\n", r.Route, r.Requests, r.Errors, r.RPS, r.P50, r.P95, r.P99)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range res.Routes {
+		if r.FirstError != "" {
+			fmt.Fprintf(w, "error on %s: %s\n", r.Route, r.FirstError)
+		}
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(w, "skipped %s: %s\n", s.Route, s.Reason)
+	}
+	return nil
+}
