@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -208,24 +209,34 @@ func (w *rowWriter) flush() error {
 
 // csvField spells NULL as \N, as PostgreSQL's COPY does; a text that
 // itself starts with a backslash gets a second one, so no text reads back as
-// NULL.
+// NULL. A text with a carriage return is written as a backslash and a Go
+// quoted string, because encoding/csv reads "\r\n" inside a quoted field
+// back as "\n".
 func csvField(s string, present bool) string {
-	if !present {
+	switch {
+	case !present:
 		return `\N`
-	}
-	if strings.HasPrefix(s, `\`) {
+	case strings.Contains(s, "\r"):
+		return `\` + strconv.Quote(s)
+	case strings.HasPrefix(s, `\`):
 		return `\` + s
 	}
 	return s
 }
 
 // fromCSVField is the inverse of csvField.
-func fromCSVField(s string) (string, bool) {
+func fromCSVField(s string) (string, bool, error) {
 	switch {
 	case s == `\N`:
-		return "", false
+		return "", false, nil
+	case strings.HasPrefix(s, `\"`):
+		text, err := strconv.Unquote(s[1:])
+		if err != nil {
+			return "", false, fmt.Errorf("%s is not a quoted text", s)
+		}
+		return text, true, nil
 	case strings.HasPrefix(s, `\\`):
-		return s[1:], true
+		return s[1:], true, nil
 	}
-	return s, true
+	return s, true, nil
 }

@@ -174,8 +174,10 @@ func (r *rowReader) nextTexts() ([]string, []bool, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		for i := range r.cols {
-			texts[i], present[i] = fromCSVField(record[i])
+		for i, c := range r.cols {
+			if texts[i], present[i], err = fromCSVField(record[i]); err != nil {
+				return nil, nil, fmt.Errorf("column %s: %w", c.name, err)
+			}
 		}
 		return texts, present, nil
 	}
