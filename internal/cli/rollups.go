@@ -14,7 +14,8 @@ func init() {
 const rollupsUsage = `usage: fresco rollups rebuild [--db URL]
 
 Recomputes the rollup tables the reports read (feedback scores per day,
-post, location, employee and segment) from the raw tables, in one
+post, location, employee and segment; per month and one dimension at a
+time) from the raw tables, in one
 transaction. Triggers keep them exact on every write; rebuild repairs a
 database whose rollups were written around them.`
 
@@ -39,14 +40,16 @@ func runRollups(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	var rows int64
+	var counts []store.RollupCount
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		rows, err = tx.RebuildFeedbackRollups(ctx)
+		counts, err = tx.RebuildFeedbackRollups(ctx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "feedback_score_daily: %d rows\n", rows)
+	for _, c := range counts {
+		fmt.Fprintf(env.Stdout, "%s: %d rows\n", c.Table, c.Rows)
+	}
 	return nil
 }

@@ -33,9 +33,12 @@ func TestRollupsRebuild(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE feedback_score_daily SET n = 7`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(ctx, `UPDATE feedback_score_monthly SET n = 3`); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	code, out, errOut := runCLI(t, nil, "", "rollups", "rebuild", "--db", url)
-	if code != 0 || out != "feedback_score_daily: 1 rows\n" {
+	if code != 0 || out != "feedback_score_daily: 1 rows\nfeedback_score_monthly: 5 rows\n" {
 		t.Fatalf("rebuild: exit %d, %q %q", code, out, errOut)
 	}
 	db, err = store.Open(ctx, url)
@@ -46,6 +49,10 @@ func TestRollupsRebuild(t *testing.T) {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT n FROM feedback_score_daily WHERE scale = 'nps' AND score = 9 AND day = '2025-03-01'`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("after rebuild n = %d, %v; want 1", n, err)
+	}
+	// One answer counts once in each of the five monthly row sets.
+	if err := db.QueryRow(ctx, `SELECT SUM(n) FROM feedback_score_monthly WHERE scale = 'nps' AND score = 9 AND month = '2025-03-01'`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("after rebuild the monthly rollup holds %d, %v; want 5", n, err)
 	}
 	if code, _, errOut := runCLI(t, nil, "", "rollups", "rebiuld"); code != 2 || !strings.Contains(errOut, `unknown subcommand "rebiuld"`) {
 		t.Errorf("typo: exit %d, %q", code, errOut)

@@ -315,7 +315,13 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 	default:
 		return nil, fresco.Errorf(fresco.EINVALID, "period must be day, week or month (got %q)", period)
 	}
-	groups, err := s.db.ScoreCounts(ctx, f, scale, store.GroupDay)
+	// A monthly trend asks for months, which the monthly rollup answers
+	// without reading a row per day.
+	by := store.GroupDay
+	if period == PeriodMonth {
+		by = store.GroupMonth
+	}
+	groups, err := s.db.ScoreCounts(ctx, f, scale, by)
 	if err != nil {
 		return nil, err
 	}

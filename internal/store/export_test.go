@@ -9,3 +9,10 @@ func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, group
 
 // RollupAnswers lets the tests see which path a filter takes.
 func (f ResponseFilter) RollupAnswers() bool { return f.rollupAnswers() }
+
+// MonthlyAnswers says whether a report grouped by groupBy over f reads
+// whole months from feedback_score_monthly.
+func (f ResponseFilter) MonthlyAnswers(groupBy string) bool {
+	_, _, whole := monthSpan(f.From, f.To)
+	return f.rollupAnswers() && f.monthlyDim(groupBy) != "" && whole
+}

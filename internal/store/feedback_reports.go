@@ -22,6 +22,7 @@ const (
 	GroupPost     = "post"
 	GroupSegment  = "segment"
 	GroupDay      = "day"
+	GroupMonth    = "month" // the UTC month, keyed by its first day (YYYY-MM-01)
 )
 
 // ScoreGroup is the distribution of one scale's scores within one group.
@@ -32,9 +33,9 @@ type ScoreGroup struct {
 }
 
 // ScoreCounts counts the answers to a headline scale ("nps", "csat", "ces")
-// by score within each group of responses matching f. It reads the daily
-// rollup when f allows (see rollupAnswers), else the responses themselves;
-// both give the same counts.
+// by score within each group of responses matching f. It reads the
+// rollups when f allows (see rollupAnswers and monthlyDim), else the
+// responses themselves; both give the same counts.
 func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
 	switch scale {
 	case "nps", "csat", "ces":
@@ -42,7 +43,7 @@ func (db *DB) ScoreCounts(ctx context.Context, f ResponseFilter, scale, groupBy 
 		return nil, fmt.Errorf("store: unknown scale %q", scale)
 	}
 	switch groupBy {
-	case GroupNone, GroupEmployee, GroupLocation, GroupPost, GroupSegment, GroupDay:
+	case GroupNone, GroupEmployee, GroupLocation, GroupPost, GroupSegment, GroupDay, GroupMonth:
 	default:
 		return nil, fmt.Errorf("store: unknown grouping %q", groupBy)
 	}
@@ -71,6 +72,12 @@ func (db *DB) scoreCountsRaw(ctx context.Context, f ResponseFilter, scale, group
 		key = "date(r.responded_at)"
 		if db.dialect == Postgres {
 			key = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		}
+		label = key
+	case GroupMonth:
+		key = "date(r.responded_at, 'start of month')"
+		if db.dialect == Postgres {
+			key = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
 		}
 		label = key
 	}

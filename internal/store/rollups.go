@@ -11,6 +11,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -28,9 +29,108 @@ func (f ResponseFilter) rollupAnswers() bool {
 		f.SurveyID == nil && f.CustomerID == nil && f.Labelled == nil && !f.WithComment && f.Category == ""
 }
 
-// scoreCountsRollup is ScoreCounts read from feedback_score_daily. Unknown
-// employees and locations are 0 there and come out as the raw query's "".
+// The dimensions of feedback_score_monthly (migration 00011): each keeps
+// the counts for every value of one dimension; dimAll is the whole.
+const (
+	dimAll      = "all"
+	dimPost     = "post"
+	dimLocation = "location"
+	dimEmployee = "employee"
+	dimSegment  = "segment"
+)
+
+// monthlyDim says which row set of feedback_score_monthly answers a report
+// grouped by groupBy over f, or "" when none does: the monthly rollup keeps
+// one dimension at a time, so the grouping and the filter together may name
+// at most one (a ranking by employee within one post needs the daily rows).
+// It does not keep days.
+func (f ResponseFilter) monthlyDim(groupBy string) string {
+	named := map[string]bool{}
+	switch groupBy {
+	case GroupDay:
+		return ""
+	case GroupPost, GroupLocation, GroupEmployee, GroupSegment:
+		named[groupBy] = true
+	}
+	if f.PostSlug != "" {
+		named[dimPost] = true
+	}
+	if f.LocationID != nil {
+		named[dimLocation] = true
+	}
+	if f.EmployeeID != nil {
+		named[dimEmployee] = true
+	}
+	if f.Segment != "" {
+		named[dimSegment] = true
+	}
+	switch len(named) {
+	case 0:
+		return dimAll
+	case 1:
+		for d := range named {
+			return d
+		}
+	}
+	return ""
+}
+
+// monthSpan splits the day-bounded range [from, to) (a zero end open) into
+// the whole months inside it, [m1, m2), which the monthly rollup answers,
+// and the days before m1 and from m2 on, which the daily one does. ok is
+// false when the range holds no whole month.
+func monthSpan(from, to time.Time) (m1, m2 time.Time, ok bool) {
+	if !from.IsZero() {
+		from = from.UTC()
+		m1 = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if m1.Before(from) {
+			m1 = m1.AddDate(0, 1, 0)
+		}
+	}
+	if !to.IsZero() {
+		to = to.UTC()
+		m2 = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if !from.IsZero() && !m1.Before(m2) {
+			return time.Time{}, time.Time{}, false
+		}
+	}
+	return m1, m2, true
+}
+
+// scoreCountsRollup is ScoreCounts read from the rollups: whole months from
+// feedback_score_monthly when one of its row sets fits (see monthlyDim),
+// the days around them, or everything when none fits, from
+// feedback_score_daily. The parts are summed in one statement, so the
+// groups come out in the database's key order as the raw query's do.
 func (db *DB) scoreCountsRollup(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
+	var parts []string
+	var args []any
+	daily := func(from, to time.Time) {
+		q, a := dailyPart(f, scale, groupBy, from, to)
+		parts, args = append(parts, q), append(args, a...)
+	}
+	dim := f.monthlyDim(groupBy)
+	m1, m2, whole := monthSpan(f.From, f.To)
+	if dim == "" || !whole {
+		daily(f.From, f.To)
+	} else {
+		if !f.From.IsZero() && f.From.Before(m1) {
+			daily(f.From, m1)
+		}
+		q, a := monthlyPart(f, scale, groupBy, dim, m1, m2)
+		parts, args = append(parts, q), append(args, a...)
+		if !f.To.IsZero() && m2.Before(f.To) {
+			daily(m2, f.To)
+		}
+	}
+	return collectScoreGroups(ctx, db, `SELECT k, label, score, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+`) u
+		GROUP BY k, label, score ORDER BY 1`, args...)
+}
+
+// dailyPart selects (k, label, score, n) from feedback_score_daily for the
+// answers of f in [from, to). Unknown employees and locations are 0 there
+// and come out as the raw query's "".
+func dailyPart(f ResponseFilter, scale, groupBy string, from, to time.Time) (string, []any) {
 	var key, label string
 	switch groupBy {
 	case GroupNone:
@@ -45,23 +145,22 @@ func (db *DB) scoreCountsRollup(ctx context.Context, f ResponseFilter, scale, gr
 		key, label = "d.segment", "d.segment"
 	case GroupDay:
 		key, label = "d.day", "d.day"
+	case GroupMonth:
+		key = "substr(d.day, 1, 7) || '-01'"
+		label = key
 	}
 	var w conditions
 	w.add("d.scale = ?", scale)
-	if !f.From.IsZero() {
-		w.add("d.day >= ?", f.From.UTC().Format(time.DateOnly))
+	if !from.IsZero() {
+		w.add("d.day >= ?", from.UTC().Format(time.DateOnly))
 	}
-	if !f.To.IsZero() {
-		w.add("d.day < ?", f.To.UTC().Format(time.DateOnly))
+	if !to.IsZero() {
+		w.add("d.day < ?", to.UTC().Format(time.DateOnly))
 	}
 	w.textIs("p.slug", f.PostSlug)
 	w.idIs("d.employee_id", f.EmployeeID)
 	w.idIs("d.location_id", f.LocationID)
 	w.textIs("d.segment", f.Segment)
-	groupCols := key + ", " + label + ", d.score"
-	if groupBy == GroupNone {
-		groupCols = "d.score"
-	}
 	// Join only the tables the grouping or the filter needs: the rollup
 	// holds ids, and every row of it has a post.
 	joins := ""
@@ -74,8 +173,51 @@ func (db *DB) scoreCountsRollup(ctx context.Context, f ResponseFilter, scale, gr
 	if groupBy == GroupLocation {
 		joins += " LEFT JOIN locations l ON l.id = d.location_id"
 	}
-	return collectScoreGroups(ctx, db, `SELECT `+key+`, `+label+`, d.score, SUM(d.n) FROM feedback_score_daily d`+joins+`
-		WHERE `+w.sql()+` GROUP BY `+groupCols+` ORDER BY 1`, w.args...)
+	return `SELECT ` + key + ` AS k, ` + label + ` AS label, d.score AS score, d.n AS n FROM feedback_score_daily d` + joins +
+		` WHERE ` + w.sql(), w.args
+}
+
+// monthlyPart selects (k, label, score, n) from the dim row set of
+// feedback_score_monthly for the answers of f in the whole months [m1, m2).
+func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time) (string, []any) {
+	var key, label, joins string
+	switch groupBy {
+	case GroupNone:
+		key, label = "'-'", "'-'"
+	case GroupEmployee, GroupLocation:
+		key = "CASE WHEN m.ref = 0 THEN '' ELSE CAST(m.ref AS TEXT) END"
+		table := map[string]string{GroupEmployee: "employees", GroupLocation: "locations"}[groupBy]
+		label, joins = "COALESCE(x.name, '')", " LEFT JOIN "+table+" x ON x.id = m.ref"
+	case GroupPost:
+		key, label, joins = "p.slug", "p.name", " JOIN listening_posts p ON p.id = m.ref"
+	case GroupSegment:
+		key, label = "m.segment", "m.segment"
+	case GroupMonth:
+		key, label = "m.month", "m.month"
+	}
+	var w conditions
+	w.add("m.scale = ?", scale)
+	w.add("m.dim = ?", dim)
+	if !m1.IsZero() {
+		w.add("m.month >= ?", m1.Format(time.DateOnly))
+	}
+	if !m2.IsZero() {
+		w.add("m.month < ?", m2.Format(time.DateOnly))
+	}
+	switch dim {
+	case dimPost:
+		if f.PostSlug != "" {
+			w.add("m.ref IN (SELECT id FROM listening_posts WHERE slug = ?)", f.PostSlug)
+		}
+	case dimLocation:
+		w.idIs("m.ref", f.LocationID)
+	case dimEmployee:
+		w.idIs("m.ref", f.EmployeeID)
+	case dimSegment:
+		w.textIs("m.segment", f.Segment)
+	}
+	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
+		` WHERE ` + w.sql(), w.args
 }
 
 // feedbackRollupSelect computes feedback_score_daily's rows from responses:
@@ -95,20 +237,56 @@ func feedbackRollupSelect(d Dialect) string {
 		GROUP BY s.scale, s.day, s.post_id, s.location_id, s.employee_id, s.segment, s.score`
 }
 
-// RebuildFeedbackRollups recomputes feedback_score_daily from responses in
-// the transaction and reports how many rows it now holds. It repairs a
-// rollup written around the triggers (a restore of an old dump, a hand
-// edit with triggers disabled).
-func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) (int64, error) {
-	if _, err := tx.Exec(ctx, `DELETE FROM feedback_score_daily`); err != nil {
-		return 0, err
+// feedbackMonthlySelect computes feedback_score_monthly's rows from
+// responses: each response counts once in every dimension's row set.
+func feedbackMonthlySelect(d Dialect) string {
+	month := "date(r.responded_at, 'start of month')"
+	if d == Postgres {
+		month = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
 	}
-	res, err := tx.Exec(ctx, `INSERT INTO feedback_score_daily (scale, day, post_id, location_id, employee_id, segment, score, n) `+
-		feedbackRollupSelect(tx.Dialect()))
-	if err != nil {
-		return 0, err
+	return `SELECT c.scale, c.dim, c.month, c.ref, c.segment, c.score, COUNT(*)
+		FROM (SELECT s.scale, d.dim, ` + month + ` AS month,
+				CASE d.dim WHEN 'post' THEN r.post_id WHEN 'location' THEN COALESCE(r.location_id, 0)
+					WHEN 'employee' THEN COALESCE(r.employee_id, 0) ELSE 0 END AS ref,
+				CASE WHEN d.dim = 'segment' THEN r.segment ELSE '' END AS segment,
+				CASE s.scale WHEN 'nps' THEN r.nps WHEN 'csat' THEN r.csat ELSE r.ces END AS score
+			FROM responses r,
+				(SELECT 'nps' AS scale UNION ALL SELECT 'csat' UNION ALL SELECT 'ces') s,
+				(SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d) c
+		WHERE c.score IS NOT NULL
+		GROUP BY c.scale, c.dim, c.month, c.ref, c.segment, c.score`
+}
+
+// RollupCount is how many rows a rebuild left in one rollup table.
+type RollupCount struct {
+	Table string
+	Rows  int64
+}
+
+// RebuildFeedbackRollups recomputes feedback_score_daily and
+// feedback_score_monthly from responses in the transaction and reports how
+// many rows each now holds. It repairs rollups written around the triggers
+// (a restore of an old dump, a hand edit with triggers disabled).
+func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
+	var out []RollupCount
+	for _, r := range []struct{ table, cols, sel string }{
+		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(tx.Dialect())},
+		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(tx.Dialect())},
+	} {
+		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
+			return nil, err
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+r.sel)
+		if err != nil {
+			return nil, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RollupCount{Table: r.table, Rows: n})
 	}
-	return res.RowsAffected()
+	return out, nil
 }
 
 // FeedbackRollupRow is one row of feedback_score_daily.
@@ -133,4 +311,26 @@ func FeedbackRollupRows(ctx context.Context, q Querier, fromResponses bool) ([]F
 		err := row.Scan(&r.Scale, &r.Day, &r.PostID, &r.LocationID, &r.EmployeeID, &r.Segment, &r.Score, &r.N)
 		return r, err
 	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3, 4, 5, 6, 7`)
+}
+
+// FeedbackMonthlyRow is one row of feedback_score_monthly.
+type FeedbackMonthlyRow struct {
+	Scale, Dim, Month string
+	Ref               int64
+	Segment           string
+	Score             int
+	N                 int64
+}
+
+// FeedbackMonthlyRows is FeedbackRollupRows for feedback_score_monthly.
+func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]FeedbackMonthlyRow, error) {
+	src := `SELECT scale, dim, month, ref, segment, score, n FROM feedback_score_monthly`
+	if fromResponses {
+		src = feedbackMonthlySelect(q.Dialect())
+	}
+	return queryAll(ctx, q, func(row rowScanner) (FeedbackMonthlyRow, error) {
+		var r FeedbackMonthlyRow
+		err := row.Scan(&r.Scale, &r.Dim, &r.Month, &r.Ref, &r.Segment, &r.Score, &r.N)
+		return r, err
+	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3, 4, 5, 6`)
 }

@@ -72,10 +72,10 @@ func maybeScore(r *rand.Rand, lo, hi int) *int {
 	return &v
 }
 
-// randomAt is a time within 20 days of 2025-03-01, often near midnight so
-// that UTC day boundaries are exercised.
+// randomAt is a time within 100 days from 2025-01-20 (four months), often
+// near midnight so that UTC day and month boundaries are exercised.
 func randomAt(r *rand.Rand) time.Time {
-	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(20))
+	base := time.Date(2025, 1, 20, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(100))
 	if r.IntN(2) == 0 {
 		return base.Add(time.Duration(r.IntN(120)-60) * time.Second)
 	}
@@ -169,21 +169,44 @@ func TestFeedbackRollupIncrementalEqualsRebuild(t *testing.T) {
 			t.Fatalf("incremental rollup (%d rows) differs from a rebuild (%d rows)\nfirst incremental %+v\nfirst rebuilt %+v",
 				len(incremental), len(rebuilt), incremental[0], rebuilt[0])
 		}
+		monthly, err := store.FeedbackMonthlyRows(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		monthlyRebuilt, err := store.FeedbackMonthlyRows(ctx, db, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(monthly) < 50 {
+			t.Fatalf("only %d monthly rollup rows: the random writes did not exercise it", len(monthly))
+		}
+		if !reflect.DeepEqual(monthly, monthlyRebuilt) {
+			t.Fatalf("incremental monthly rollup (%d rows) differs from a rebuild (%d rows)\nincremental %+v\nrebuilt %+v",
+				len(monthly), len(monthlyRebuilt), monthly, monthlyRebuilt)
+		}
 		// Rebuild over a damaged rollup restores it.
 		if _, err := db.Exec(ctx, `UPDATE feedback_score_daily SET n = n + 5`); err != nil {
 			t.Fatal(err)
 		}
-		var rows int64
+		if _, err := db.Exec(ctx, `DELETE FROM feedback_score_monthly WHERE dim = 'employee'`); err != nil {
+			t.Fatal(err)
+		}
+		var counts []store.RollupCount
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			rows, err = tx.RebuildFeedbackRollups(ctx)
+			counts, err = tx.RebuildFeedbackRollups(ctx)
 			return err
 		})
-		if err != nil || rows != int64(len(rebuilt)) {
-			t.Fatalf("rebuild wrote %d rows (want %d): %v", rows, len(rebuilt), err)
+		want := []store.RollupCount{{"feedback_score_daily", int64(len(rebuilt))}, {"feedback_score_monthly", int64(len(monthlyRebuilt))}}
+		if err != nil || !reflect.DeepEqual(counts, want) {
+			t.Fatalf("rebuild wrote %v rows (want %v): %v", counts, want, err)
 		}
 		again, err := store.FeedbackRollupRows(ctx, db, false)
 		if err != nil || !reflect.DeepEqual(again, rebuilt) {
 			t.Fatalf("after rebuild the rollup differs: %v", err)
+		}
+		monthlyAgain, err := store.FeedbackMonthlyRows(ctx, db, false)
+		if err != nil || !reflect.DeepEqual(monthlyAgain, monthlyRebuilt) {
+			t.Fatalf("after rebuild the monthly rollup differs: %v", err)
 		}
 	})
 }
@@ -198,36 +221,41 @@ func TestScoreCountsFromRollupEqualsRaw(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		w.applyRandomWrites(t, ctx, db, r, 300)
 		day := func(d int) time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
-		filters := []store.ResponseFilter{{}, {From: day(3)}, {To: day(10)}, {From: day(5), To: day(6)}, {From: day(30)}}
-		for range 40 {
+		month := func(m int) time.Time { return time.Date(2025, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
+		filters := []store.ResponseFilter{{}, {From: day(3)}, {To: day(10)}, {From: day(5), To: day(6)}, {From: day(80)},
+			{From: month(2), To: month(4)}, {From: month(2)}, {To: month(3)}, {From: day(-20), To: day(40)}, {From: day(-3), To: day(2)}}
+		for range 60 {
 			f := store.ResponseFilter{}
 			if r.IntN(2) == 0 {
-				f.From = day(r.IntN(20))
+				f.From = day(r.IntN(100) - 40)
 			}
 			if r.IntN(2) == 0 {
-				f.To = day(r.IntN(22))
+				f.To = day(r.IntN(102) - 40)
 			}
-			if r.IntN(3) == 0 {
+			if r.IntN(4) == 0 {
 				f.PostSlug = pick(r, w.postSlugs)
 			}
-			if r.IntN(3) == 0 {
+			if r.IntN(4) == 0 {
 				f.LocationID = &w.locations[r.IntN(len(w.locations))]
 			}
-			if r.IntN(3) == 0 {
+			if r.IntN(4) == 0 {
 				f.EmployeeID = &w.employees[r.IntN(len(w.employees))]
 			}
-			if r.IntN(3) == 0 {
+			if r.IntN(4) == 0 {
 				f.Segment = pick(r, []string{"new", "repeat", "anonymous"})
 			}
 			filters = append(filters, f)
 		}
-		compared := 0
+		compared, monthly := 0, 0
 		for _, f := range filters {
 			if !f.RollupAnswers() {
 				t.Fatalf("filter %+v should be answered from the rollup", f)
 			}
 			for _, scale := range []string{"nps", "csat", "ces"} {
-				for _, by := range []string{store.GroupNone, store.GroupEmployee, store.GroupLocation, store.GroupPost, store.GroupSegment, store.GroupDay} {
+				for _, by := range []string{store.GroupNone, store.GroupEmployee, store.GroupLocation, store.GroupPost, store.GroupSegment, store.GroupDay, store.GroupMonth} {
+					if f.MonthlyAnswers(by) {
+						monthly++
+					}
 					got, err := db.ScoreCounts(ctx, f, scale, by)
 					if err != nil {
 						t.Fatal(err)
@@ -243,8 +271,8 @@ func TestScoreCountsFromRollupEqualsRaw(t *testing.T) {
 				}
 			}
 		}
-		if compared < 500 {
-			t.Fatalf("only %d groups compared: the data is too thin to prove anything", compared)
+		if compared < 500 || monthly < 200 {
+			t.Fatalf("only %d groups compared, %d reports read whole months: the data is too thin to prove anything", compared, monthly)
 		}
 	})
 }
