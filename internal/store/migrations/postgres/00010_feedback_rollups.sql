@@ -1,5 +1,5 @@
 -- The feedback rollup (PostgreSQL). Keep in step with
--- ../sqlite/00009_feedback_rollups.sql, which says what it is for.
+-- ../sqlite/00010_feedback_rollups.sql, which says what it is for.
 --
 -- One trigger function keeps feedback_score_daily exact in the transaction
 -- of every write to responses: it takes the old row's answers out and puts

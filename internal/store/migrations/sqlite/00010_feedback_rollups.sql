@@ -1,5 +1,5 @@
 -- The feedback rollup (SQLite). Keep in step with
--- ../postgres/00009_feedback_rollups.sql.
+-- ../postgres/00010_feedback_rollups.sql.
 --
 -- feedback_score_daily counts the answers to each headline scale by score,
 -- per UTC day of responded_at, listening post, location, serving employee
