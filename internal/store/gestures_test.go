@@ -256,7 +256,7 @@ func TestRecurrence(t *testing.T) {
 		kase(at, "food", shop, &soup.ID, fresco.CaseOpen)
 		kase(at.Add(-6*24*time.Hour), "food", shop, &soup.ID, fresco.CaseClosed)
 		kase(at.Add(-8*24*time.Hour), "food", shop, nil, fresco.CaseOpen) // outside a 7-day window
-		kase(at.Add(-time.Hour), "food", depot, nil, fresco.CaseMerged)    // merged: not a case of its own
+		kase(at.Add(-time.Hour), "food", depot, nil, fresco.CaseMerged)   // merged: not a case of its own
 		last := kase(at.Add(-time.Hour), "service", depot, &soup.ID, fresco.CaseResolved)
 
 		since := at.Add(-7 * 24 * time.Hour)
