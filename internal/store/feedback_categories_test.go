@@ -74,7 +74,9 @@ func TestFeedbackCategories(t *testing.T) {
 		if got := slugs(); len(got) != 0 {
 			t.Errorf("emptied taxonomy = %v", got)
 		}
-		w.tx(func(tx *store.Tx) error { return tx.AddFeedbackCategory(w.ctx, fresco.FeedbackCategory{Slug: "first", Name: "First"}) })
+		w.tx(func(tx *store.Tx) error {
+			return tx.AddFeedbackCategory(w.ctx, fresco.FeedbackCategory{Slug: "first", Name: "First"})
+		})
 		if list, _ := db.FeedbackCategories(w.ctx); len(list) != 1 || list[0].Position != 0 {
 			t.Errorf("first category of an empty taxonomy = %+v, want position 0", list)
 		}
