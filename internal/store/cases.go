@@ -90,8 +90,20 @@ func caseByID(ctx context.Context, q Querier, id int64, lock string) (*fresco.Ca
 	return c, notFound(err, "case", id)
 }
 
-// UpdateCase writes every mutable field of c.
+// UpdateCase writes every mutable field of c. References (purchase,
+// location, product, owner, merged_into) are checked first and reported as
+// EINVALID on their own fields, as InsertCase does.
 func (tx *Tx) UpdateCase(ctx context.Context, c *fresco.Case) error {
+	refs := []foreignRef{
+		{field: "purchase_id", table: "purchases", what: "purchase", id: c.PurchaseID},
+		{field: "location_id", table: "locations", what: "location", id: c.LocationID},
+		{field: "product_id", table: "products", what: "product", id: c.ProductID},
+		{field: "owner_id", table: "employees", what: "employee", id: &c.OwnerID},
+		{field: "merged_into", table: "recovery_cases", what: "case", id: c.MergedInto},
+	}
+	if err := tx.checkForeignRefs(ctx, refs...); err != nil {
+		return err
+	}
 	c.UpdatedAt = now()
 	res, err := tx.Exec(ctx, `UPDATE recovery_cases SET purchase_id = ?, location_id = ?, product_id = ?,
 		summary = ?, expectation = ?, details = ?, category = ?, status = ?, state = ?, state_reason = ?,
@@ -105,7 +117,7 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *fresco.Case) error {
 		c.SLABreached, c.UpdatedAt, c.ID)
 	if err != nil {
 		if isForeignKeyViolation(err) {
-			return invalid("owner_id", "a referenced record does not exist")
+			return foreignRefError(refs...)
 		}
 		return err
 	}

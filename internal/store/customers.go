@@ -261,11 +261,20 @@ func (db *DB) UpsertCustomer(ctx context.Context, c *fresco.Customer) (created b
 // EnsureCustomers returns the ids of the customers with the given external
 // ids, creating a bare record (external id, first seen) for each one not yet
 // known. The importer uses it to attach purchases to customers it has only
-// seen as an id in a purchase file.
+// seen as an id in a purchase file. An external id a customer could not be
+// created with (blank, holding a NUL) fails the call with EINVALID on
+// external_id before anything is read or written: PostgreSQL cannot store a
+// NUL, and SQLite would.
 func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Time) (map[string]int64, error) {
 	ids := make(map[string]int64, len(firstSeen))
 	keys := make([]any, 0, len(firstSeen))
 	for ext := range firstSeen {
+		if strings.TrimSpace(ext) == "" {
+			return nil, invalid("external_id", "is required")
+		}
+		if err := (&fresco.Customer{ExternalID: ext}).Validate(); err != nil {
+			return nil, err
+		}
 		keys = append(keys, ext)
 	}
 	err := forChunks(keys, func(chunk []any) error {
