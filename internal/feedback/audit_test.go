@@ -2,7 +2,6 @@ package feedback_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -17,24 +16,6 @@ import (
 // Each change below is audited by the service in the change's transaction,
 // so the UI and the API, which both call it, leave the same record; a
 // refused change leaves none.
-
-// records lists "actor action detail" of an entity's audit records (id ""
-// for all of them), oldest first.
-func records(t *testing.T, db *store.DB, entity, id string) []string {
-	t.Helper()
-	list, err := db.ListAudit(context.Background(), entity, id, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		var d any
-		must(t, json.Unmarshal(e.Detail, &d))
-		b, _ := json.Marshal(d)
-		out[len(list)-1-i] = e.Actor + " " + e.Action + " " + string(b)
-	}
-	return out
-}
 
 func wantRecords(t *testing.T, what string, got []string, want ...string) {
 	t.Helper()
@@ -61,7 +42,7 @@ func TestUpdatePostIsValidatedAndAudited(t *testing.T) {
 		if stored.UsedFor != "Weekly service review" || stored.Solicited || stored.Version != read+1 || stored.Name != p.Name {
 			t.Errorf("stored %+v", stored)
 		}
-		wantRecords(t, "update", records(t, db, "listening_post", id),
+		wantRecords(t, "update", storetest.AuditLines(t, db, "listening_post", id),
 			`employee:3 update {"solicited":false,"used_for":"Weekly service review"}`)
 
 		// Refused: a stale version, an empty name, an over-long text.
@@ -77,7 +58,7 @@ func TestUpdatePostIsValidatedAndAudited(t *testing.T) {
 		if err := w.svc.UpdatePost(ctx, again, store.AnyVersion, feedback.PostChange{Description: &long}, "employee:3"); fieldsOf(err)["used_for"] == "" {
 			t.Errorf("long description: %v, want an error naming used_for", err)
 		}
-		wantRecords(t, "after refusals", records(t, db, "listening_post", ""),
+		wantRecords(t, "after refusals", storetest.AuditLines(t, db, "listening_post", ""),
 			`employee:3 update {"solicited":false,"used_for":"Weekly service review"}`)
 	})
 }
@@ -100,7 +81,7 @@ func TestUpdateSurveyIsValidatedAndAudited(t *testing.T) {
 			t.Errorf("stored %+v, %v", stored, err)
 		}
 		created, updated := `employee:1 create {"slug":"visit"}`, `employee:2 update {"slug":"stay"}`
-		wantRecords(t, "update", records(t, db, "survey", id), created, updated)
+		wantRecords(t, "update", storetest.AuditLines(t, db, "survey", id), created, updated)
 
 		bad := *sv
 		bad.Slug = "Not A Slug"
@@ -118,8 +99,8 @@ func TestUpdateSurveyIsValidatedAndAudited(t *testing.T) {
 		if err := w.svc.UpdateSurvey(ctx, other, store.AnyVersion, "employee:2"); fresco.ErrorCode(err) != fresco.ECONFLICT {
 			t.Errorf("taken slug: %v, want ECONFLICT", err)
 		}
-		wantRecords(t, "after refusals", records(t, db, "survey", id), created, updated)
-		if n := len(records(t, db, "survey", "")); n != 3 {
+		wantRecords(t, "after refusals", storetest.AuditLines(t, db, "survey", id), created, updated)
+		if n := len(storetest.AuditLines(t, db, "survey", "")); n != 3 {
 			t.Errorf("%d survey records, want 3 (two creates, one update)", n)
 		}
 	})
@@ -136,7 +117,7 @@ func TestSetTaxonomyIsAudited(t *testing.T) {
 		if len(def) == 0 {
 			t.Fatal("no default taxonomy")
 		}
-		wantRecords(t, "seeded", records(t, db, "feedback_categories", ""))
+		wantRecords(t, "seeded", storetest.AuditLines(t, db, "feedback_categories", ""))
 
 		two := text.Taxonomy{{Slug: "speed", Name: "Speed", Keywords: []string{"slow"}}, {Slug: "price", Name: "Price"}}
 		must(t, w.svc.SetTaxonomy(ctx, two, "employee:4"))
@@ -149,7 +130,7 @@ func TestSetTaxonomyIsAudited(t *testing.T) {
 		if err := w.svc.SetTaxonomy(ctx, dup, "employee:4"); fresco.ErrorCode(err) != fresco.EINVALID {
 			t.Errorf("duplicate slug: %v, want EINVALID", err)
 		}
-		wantRecords(t, "set", records(t, db, "feedback_categories", "0"), `employee:4 update {"count":2}`)
+		wantRecords(t, "set", storetest.AuditLines(t, db, "feedback_categories", "0"), `employee:4 update {"count":2}`)
 	})
 }
 
@@ -162,12 +143,12 @@ func TestQueueTrainingIsAudited(t *testing.T) {
 		// with the job that will run.
 		first, err := w.svc.QueueTraining(ctx, "employee:5")
 		must(t, err)
-		wantRecords(t, "first", records(t, db, "job", fmt.Sprint(first)), `employee:5 feedback.retrain {}`)
+		wantRecords(t, "first", storetest.AuditLines(t, db, "job", fmt.Sprint(first)), `employee:5 feedback.retrain {}`)
 		second, err := w.svc.QueueTraining(ctx, "token:2")
 		must(t, err)
-		got := records(t, db, "job", "")
+		got := storetest.AuditLines(t, db, "job", "")
 		wantRecords(t, "both", got, `employee:5 feedback.retrain {}`, `token:2 feedback.retrain {}`)
-		if last := records(t, db, "job", fmt.Sprint(second)); len(last) == 0 || last[len(last)-1] != `token:2 feedback.retrain {}` {
+		if last := storetest.AuditLines(t, db, "job", fmt.Sprint(second)); len(last) == 0 || last[len(last)-1] != `token:2 feedback.retrain {}` {
 			t.Errorf("second job %d: audit %v", second, last)
 		}
 	})

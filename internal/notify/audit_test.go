@@ -2,7 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,26 +11,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
-
-// webhookAudit lists "actor action detail" of a subscription's records,
-// oldest first, the detail re-encoded with sorted keys.
-func webhookAudit(t *testing.T, db *store.DB, id string) []string {
-	t.Helper()
-	list, err := db.ListAudit(context.Background(), "webhook", id, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		var d any
-		if err := json.Unmarshal(e.Detail, &d); err != nil {
-			t.Fatal(err)
-		}
-		b, _ := json.Marshal(d)
-		out[len(list)-1-i] = e.Actor + " " + e.Action + " " + string(b)
-	}
-	return out
-}
 
 // Subscribing and deleting are recorded with who did it, in the write's
 // transaction: the URL and events, never the secret. A refused subscription
@@ -55,7 +34,7 @@ func TestWebhookChangesAreAudited(t *testing.T) {
 			`token:4 create {"events":["case.*","response.detractor"],"url":"https://hooks.example.com/in"}`,
 			`employee:1 delete {}`,
 		})
-		if got := fmt.Sprint(webhookAudit(t, db, id)); got != want {
+		if got := fmt.Sprint(storetest.AuditLines(t, db, "webhook", id)); got != want {
 			t.Errorf("audit %s, want %s", got, want)
 		}
 
@@ -65,7 +44,7 @@ func TestWebhookChangesAreAudited(t *testing.T) {
 		if _, err := n.CreateWebhook(ctx, notify.WebhookInput{URL: "ftp://x", Events: []string{"*"}, Actor: "token:4"}); fresco.ErrorCode(err) != fresco.EINVALID {
 			t.Errorf("ftp URL: %v, want EINVALID", err)
 		}
-		all := webhookAudit(t, db, "")
+		all := storetest.AuditLines(t, db, "webhook", "")
 		if len(all) != 2 {
 			t.Errorf("%d webhook records, want 2: %v", len(all), all)
 		}

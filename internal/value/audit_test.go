@@ -2,7 +2,6 @@ package value_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,25 +11,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/value"
 )
-
-// auditLines lists "actor action detail" of an entity's records, oldest first.
-func auditLines(t *testing.T, db *store.DB, entity, id string) []string {
-	t.Helper()
-	list, err := db.ListAudit(context.Background(), entity, id, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		var d any // re-encoded: PostgreSQL spaces its JSON its own way
-		if err := json.Unmarshal(e.Detail, &d); err != nil {
-			t.Fatal(err)
-		}
-		b, _ := json.Marshal(d)
-		out[len(list)-1-i] = e.Actor + " " + e.Action + " " + string(b)
-	}
-	return out
-}
 
 // Marketing spend is recorded with who entered it, the amount and channel,
 // in the write's transaction; refused spend leaves no record.
@@ -50,7 +30,7 @@ func TestMarketingSpendIsAudited(t *testing.T) {
 		if m.ID == 0 || m.CreatedAt.IsZero() {
 			t.Errorf("created %+v", m)
 		}
-		lines := auditLines(t, db, "marketing_spend", fmt.Sprint(m.ID))
+		lines := storetest.AuditLines(t, db, "marketing_spend", fmt.Sprint(m.ID))
 		if len(lines) != 1 || !contains(lines[0], `employee:9 create`) || !contains(lines[0], `"amount":"1250.50"`) ||
 			!contains(lines[0], `"channel":"radio"`) {
 			t.Errorf("audit %q", lines)
@@ -59,7 +39,7 @@ func TestMarketingSpendIsAudited(t *testing.T) {
 		if err := svc.CreateMarketingSpend(ctx, backwards, "employee:9"); fresco.ErrorCode(err) != fresco.EINVALID {
 			t.Errorf("period ending before it starts: %v, want EINVALID", err)
 		}
-		if n := len(auditLines(t, db, "marketing_spend", "")); n != 1 {
+		if n := len(storetest.AuditLines(t, db, "marketing_spend", "")); n != 1 {
 			t.Errorf("%d spend records, want 1", n)
 		}
 	})
@@ -81,7 +61,7 @@ func TestRefitRequestIsAudited(t *testing.T) {
 			t.Fatalf("second request: job %d (%v), want the queued %d", again, err, first)
 		}
 		want := fmt.Sprint([]string{"employee:2 clv.refit {}", "token:5 clv.refit {}"})
-		if got := fmt.Sprint(auditLines(t, db, "job", fmt.Sprint(first))); got != want {
+		if got := fmt.Sprint(storetest.AuditLines(t, db, "job", fmt.Sprint(first))); got != want {
 			t.Errorf("audit %s, want %s", got, want)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,4 +109,26 @@ func PostgresURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// AuditLines lists an entity's audit records (id "" for all of them) as
+// "actor action detail", oldest first, the detail re-encoded with sorted
+// keys so that both engines give the same text (PostgreSQL spaces its JSON
+// its own way).
+func AuditLines(t testing.TB, db *store.DB, entity, id string) []string {
+	t.Helper()
+	list, err := db.ListAudit(context.Background(), entity, id, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		var d any
+		if err := json.Unmarshal(e.Detail, &d); err != nil {
+			t.Fatalf("audit detail %s: %v", e.Detail, err)
+		}
+		b, _ := json.Marshal(d)
+		out[len(list)-1-i] = e.Actor + " " + e.Action + " " + string(b)
+	}
+	return out
 }
