@@ -87,6 +87,12 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Summary, error)
 
 // generate runs every step and returns the world, which the tests inspect.
 func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
+	return generateWorld(ctx, db, opts, func(*world) {})
+}
+
+// generateWorld is generate with a chance to adjust the world before the
+// steps run (the tests choose the feedback path).
+func generateWorld(ctx context.Context, db *store.DB, opts Options, adjust func(*world)) (*world, error) {
 	opts, err := opts.withDefaults(time.Now())
 	if err != nil {
 		return nil, err
@@ -95,6 +101,7 @@ func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
 		return nil, err
 	}
 	w := newWorld(db, opts)
+	adjust(w)
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -148,6 +155,10 @@ type world struct {
 	people    []*person          // customers, in order of acquisition (= id order)
 	purchases []*fresco.Purchase // stored purchases in time order, ids set
 	responses []*fresco.Response // stored feedback responses in order of responded_at
+
+	// feedbackViaService records responses one by one through the feedback
+	// service instead of in bulk: the tests' reference for the bulk path.
+	feedbackViaService bool
 }
 
 func newWorld(db *store.DB, opts Options) *world {

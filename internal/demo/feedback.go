@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/text"
 )
 
 // Feedback model: which purchases get a response, and how the scores come
@@ -106,6 +109,16 @@ func generateFeedback(ctx context.Context, w *world, r *rng) error {
 	}
 	slices.SortStableFunc(plan, func(a, b *plannedResponse) int { return a.in.RespondedAt.Compare(b.in.RespondedAt) })
 
+	if w.feedbackViaService {
+		return recordViaService(ctx, w, svc, plan)
+	}
+	return recordInBulk(ctx, w, svc, plan)
+}
+
+// recordViaService records the planned responses one by one through the
+// feedback service. It is the reference for recordInBulk: the tests check
+// that both store the same rows.
+func recordViaService(ctx context.Context, w *world, svc *feedback.Service, plan []*plannedResponse) error {
 	fresh := w.end.Add(-feedbackFresh)
 	i := 0
 	record := func(until time.Time) error {
@@ -136,6 +149,167 @@ func generateFeedback(ctx context.Context, w *world, r *rng) error {
 		return fmt.Errorf("retire historical feedback jobs: %w", err)
 	}
 	return record(w.end.Add(time.Second))
+}
+
+// feedbackBatch is how many responses recordInBulk writes per transaction.
+const feedbackBatch = 10_000
+
+// recordInBulk stores what recordViaService would, many responses a
+// transaction with multi-row INSERTs: a transaction per response made
+// feedback most of the generation time. It does the service's work in
+// memory — attribution and segment from the purchase, sentiment and
+// suggested categories of each distinct comment once, the contact record
+// of a solicited post — and enqueues the closed loop's job only for the
+// last two weeks' responses (recordViaService retires the older ones).
+func recordInBulk(ctx context.Context, w *world, svc *feedback.Service, plan []*plannedResponse) error {
+	b, err := newBulkFeedback(w, svc)
+	if err != nil {
+		return err
+	}
+	fresh := w.end.Add(-feedbackFresh)
+	for start := 0; start < len(plan); start += feedbackBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := make([]*fresco.Response, 0, feedbackBatch)
+		var contacts []store.Contact
+		for _, pr := range plan[start:min(start+feedbackBatch, len(plan))] {
+			r, err := b.response(ctx, &pr.in)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, r)
+			if b.solicited[r.PostSlug] {
+				contacts = append(contacts, store.Contact{CustomerID: *r.CustomerID, Channel: r.PostSlug, At: r.RespondedAt})
+			}
+		}
+		err := w.db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertResponses(ctx, batch); err != nil {
+				return err
+			}
+			if err := tx.RecordContacts(ctx, contacts); err != nil {
+				return err
+			}
+			for _, r := range batch {
+				if r.RespondedAt.Before(fresh) {
+					continue
+				}
+				if _, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: feedback.JobResponseRecorded, Payload: recordedPayload(r)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		w.responses = append(w.responses, batch...)
+		w.summary.Responses += len(batch)
+	}
+	return nil
+}
+
+// bulkFeedback turns planned inputs into responses as the feedback service
+// would.
+type bulkFeedback struct {
+	svc       *feedback.Service
+	posts     map[string]*fresco.ListeningPost
+	solicited map[string]bool
+	bought    map[int64][]time.Time // each customer's purchase times, in order
+	purchase  map[int64]*fresco.Purchase
+	analysed  map[string]analysedComment
+}
+
+type analysedComment struct {
+	sentiment float64
+	label     string
+	suggested []string
+}
+
+func newBulkFeedback(w *world, svc *feedback.Service) (*bulkFeedback, error) {
+	b := &bulkFeedback{svc: svc, posts: map[string]*fresco.ListeningPost{}, solicited: map[string]bool{},
+		bought: map[int64][]time.Time{}, purchase: make(map[int64]*fresco.Purchase, len(w.purchases)),
+		analysed: map[string]analysedComment{}}
+	for _, pu := range w.purchases { // in time order
+		b.purchase[pu.ID] = pu
+		if pu.CustomerID != nil {
+			b.bought[*pu.CustomerID] = append(b.bought[*pu.CustomerID], pu.PurchasedAt)
+		}
+	}
+	return b, nil
+}
+
+// response is what feedback.Service.Record stores for in, which must be a
+// valid input about a customer's purchase with score answers only.
+func (b *bulkFeedback) response(ctx context.Context, in *feedback.Input) (*fresco.Response, error) {
+	post := b.posts[in.ListeningPost]
+	if post == nil {
+		p, err := b.svc.DB().ListeningPostBySlug(ctx, in.ListeningPost)
+		if err != nil {
+			return nil, fmt.Errorf("listening post %q: %w", in.ListeningPost, err)
+		}
+		post, b.posts[p.Slug], b.solicited[p.Slug] = p, p, p.Solicited
+	}
+	pu := b.purchase[*in.PurchaseID]
+	if pu == nil || pu.CustomerID == nil {
+		return nil, fmt.Errorf("response %s: purchase %d is not a customer's", in.ExternalID, *in.PurchaseID)
+	}
+	purchasedAt := pu.PurchasedAt.UTC().Truncate(time.Microsecond)
+	r := &fresco.Response{
+		ExternalID: in.ExternalID, PostID: post.ID, PostSlug: post.Slug, PurchaseID: in.PurchaseID,
+		CustomerID: pu.CustomerID, EmployeeID: pu.ServedBy, LocationID: pu.LocationID, PurchasedAt: &purchasedAt,
+		Segment: "new", Source: in.Source, RespondedAt: in.RespondedAt.UTC().Truncate(time.Microsecond),
+		Comment: strings.TrimSpace(in.Comment), CreatedBy: in.Actor,
+	}
+	// The purchases on or before the response: more than one makes a repeat customer.
+	times := b.bought[*pu.CustomerID]
+	if n, _ := slices.BinarySearchFunc(times, r.RespondedAt, func(t, at time.Time) int {
+		if t.After(at) {
+			return 1
+		}
+		return -1
+	}); n > 1 {
+		r.Segment = "repeat"
+	}
+	for _, a := range in.Answers {
+		if a.Score == nil || a.Question != "" || len(a.Choices) > 0 || a.Text != "" || a.Choice != "" {
+			return nil, fmt.Errorf("response %s: the bulk path takes score answers only", in.ExternalID)
+		}
+		s := *a.Score
+		r.Answers = append(r.Answers, fresco.Answer{Type: a.Type, Item: a.Item, Score: &s})
+		switch {
+		case a.Type == feedback.TypeNPS && r.NPS == nil:
+			r.NPS = &s
+		case a.Type == feedback.TypeCSAT && r.CSAT == nil:
+			r.CSAT = &s
+		case a.Type == feedback.TypeCES && r.CES == nil:
+			r.CES = &s
+		}
+	}
+	if r.Comment != "" {
+		a, ok := b.analysed[r.Comment]
+		if !ok {
+			sc := text.Sentiment(r.Comment)
+			_, labels, err := b.svc.Suggest(ctx, r.Comment)
+			if err != nil {
+				return nil, err
+			}
+			a = analysedComment{sentiment: sc.Compound, label: string(sc.Label), suggested: labels}
+			b.analysed[r.Comment] = a
+		}
+		sentiment := a.sentiment
+		r.Sentiment, r.SentimentLabel, r.Suggested = &sentiment, a.label, a.suggested
+	}
+	return r, nil
+}
+
+// recordedPayload is the payload feedback.Service.Record enqueues.
+func recordedPayload(r *fresco.Response) feedback.ResponseRecorded {
+	return feedback.ResponseRecorded{
+		ResponseID: r.ID, ListeningPost: r.PostSlug, CustomerID: r.CustomerID, PurchaseID: r.PurchaseID,
+		EmployeeID: r.EmployeeID, LocationID: r.LocationID, NPS: r.NPS, CSAT: r.CSAT, CES: r.CES,
+		Sentiment: r.Sentiment, RespondedAt: r.RespondedAt, Flags: feedback.FlagsOf(r),
+	}
 }
 
 // employeeEffects makes a few of the serving staff clearly better or worse

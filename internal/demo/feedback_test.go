@@ -148,3 +148,62 @@ func TestFeedbackAndCases(t *testing.T) {
 		t.Errorf("%d open cases about to breach, want 1", got)
 	}
 }
+
+// TestBulkFeedbackStoresWhatTheServiceWould generates the same business
+// twice, recording feedback in bulk and one response at a time through the
+// feedback service, and compares every row the feedback step writes: the
+// responses with attribution, segment, sentiment and suggested categories,
+// their answers, the contact records, the rollups kept by triggers, the
+// closed loop's queued jobs — and the cases opened from them.
+func TestBulkFeedbackStoresWhatTheServiceWould(t *testing.T) {
+	t.Parallel()
+	tables := []string{
+		`SELECT id, external_id, post_id, COALESCE(survey_id, 0), COALESCE(invitation_id, 0), customer_id, purchase_id,
+			employee_id, location_id, segment, source, responded_at, purchased_at, COALESCE(nps, -1), COALESCE(csat, -1),
+			COALESCE(ces, -1), acquisition_source, comment, COALESCE(sentiment, 99), sentiment_label, categories,
+			categorised_by, suggested, created_by FROM responses ORDER BY id`,
+		`SELECT response_id, position, question, type, item, COALESCE(score, -1), choices, text FROM response_answers
+			ORDER BY response_id, position`,
+		`SELECT customer_id, channel, at FROM customer_contacts ORDER BY customer_id, at, channel`,
+		`SELECT scale, day, post_id, location_id, employee_id, segment, score, n FROM feedback_score_daily
+			ORDER BY scale, day, post_id, location_id, employee_id, segment, score`,
+		`SELECT scale, dim, month, ref, segment, score, n FROM feedback_score_monthly ORDER BY scale, dim, month, ref, segment, score`,
+		`SELECT kind, payload FROM jobs WHERE status = 'queued' ORDER BY kind, payload`,
+		`SELECT id, customer_id, purchase_id, status, state, owner_id, opened_at, summary, category FROM recovery_cases ORDER BY id`,
+	}
+	for _, eng := range storetest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			opts := Options{Seed: 5, Customers: 400, Years: 1, End: testEnd}
+			var got [2][][]string
+			for i, viaService := range []bool{true, false} {
+				db := storetest.Open(t, eng.URL(t))
+				w, err := generateWorld(context.Background(), db, opts, func(w *world) { w.feedbackViaService = viaService })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w.summary.Responses < 100 {
+					t.Fatalf("%d responses: too few to compare", w.summary.Responses)
+				}
+				for _, q := range tables {
+					got[i] = append(got[i], dump(t, db, q))
+				}
+			}
+			for k, q := range tables {
+				a, b := got[0][k], got[1][k]
+				if len(a) == 0 {
+					t.Errorf("%s: no rows", q)
+				}
+				if len(a) != len(b) {
+					t.Errorf("%s: %d rows through the service, %d in bulk", q, len(a), len(b))
+					continue
+				}
+				for j := range a {
+					if a[j] != b[j] {
+						t.Errorf("%s\nrow %d:\nservice: %s\nbulk:    %s", q, j, a[j], b[j])
+						break
+					}
+				}
+			}
+		})
+	}
+}
