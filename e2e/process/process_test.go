@@ -87,10 +87,10 @@ type server struct {
 
 // startServer starts `fresco serve` on a free port of 127.0.0.1 and waits
 // until it listens. It is killed when the test ends, if it is still alive.
-func startServer(t *testing.T, bin, name, db string) *server {
+func startServer(t *testing.T, bin, name, db string, flags ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-format", "json",
-		"--webhook-private", "--log-level", "info")
+	cmd := exec.Command(bin, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--log-format", "json",
+		"--webhook-private", "--log-level", "info"}, flags...)...)
 	// Every replica and restart of one database must share its secret key.
 	cmd.Env = append(os.Environ(), "FRESCO_SECRET_KEY="+secretKey)
 	stderr, err := cmd.StderrPipe()

@@ -50,6 +50,10 @@ type Config struct {
 
 	Workers           int           // background jobs run at once (jobs' default when 0)
 	QueuePollInterval time.Duration // how often the queue looks for due jobs (jobs' default when 0)
+	// JobLease is how long a job claimed by a replica that died waits before
+	// another takes it over (jobs' default, 5 min, when 0). Running jobs
+	// renew their lease, so it does not limit how long a job may take.
+	JobLease time.Duration
 
 	SecureCookies     bool           // session cookies Secure behind a TLS proxy
 	TrustedProxies    []netip.Prefix // load balancers whose X-Forwarded-For is believed
@@ -143,7 +147,7 @@ func (c Config) withDefaults() Config {
 
 func (a *App) build(cfg Config) error {
 	db, log := a.DB, cfg.Logger
-	a.Queue = jobs.New(db, jobs.Options{Workers: cfg.Workers, PollInterval: cfg.QueuePollInterval, Logger: log, Registry: a.Registry})
+	a.Queue = jobs.New(db, jobs.Options{Workers: cfg.Workers, PollInterval: cfg.QueuePollInterval, Lease: cfg.JobLease, Logger: log, Registry: a.Registry})
 	registerHousekeeping(a.Queue, db, log)
 	registerOperationsMetrics(a.Registry, db, cfg.Version)
 

@@ -38,6 +38,16 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	})
 }
 
+// The job lease's bounds. Workers renew a lease every third of it, so below
+// a few seconds a slow database round trip could lose a lease of a live
+// worker; above a day a dead replica's jobs would wait longer than anyone
+// would want.
+const (
+	defaultJobLease = 5 * time.Minute
+	minJobLease     = 5 * time.Second
+	maxJobLease     = 24 * time.Hour
+)
+
 // serveConfig reads serve's flags and environment into the application's
 // configuration and the listen address.
 func serveConfig(args []string, env Env) (app.Config, string, error) {
@@ -50,6 +60,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind a TLS proxy)")
 	workers := fs.Int("workers", 32, "background jobs run at once in this process (mostly waiting on webhooks and e-mail, so many)")
+	jobLease := fs.Duration("job-lease", defaultJobLease, "how long a job claimed by a replica that died waits before another takes it over; running jobs renew it")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed")
 	metricsToken := fs.String("metrics-token", "", "bearer token that /metrics requires; unset, /metrics is open")
 	webhookPrivate := fs.Bool("webhook-private", false, "allow webhook receivers on loopback, private and link-local addresses (inside your network)")
@@ -78,6 +89,9 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	if *followUpDue < 0 {
 		return app.Config{}, "", usageError("--followup-due: want a positive duration such as 48h")
 	}
+	if *jobLease < minJobLease || *jobLease > maxJobLease {
+		return app.Config{}, "", usageError("--job-lease: %v: want a duration from %v to %v, such as 30s or 5m", *jobLease, minJobLease, maxJobLease)
+	}
 	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
 	if err != nil {
 		return app.Config{}, "", err
@@ -87,7 +101,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 		return app.Config{}, "", err
 	}
 	return app.Config{DatabaseURL: *db, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
-		SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
+		JobLease: *jobLease, SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
 		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 )
 
 // Every flag of a long-running command is also a setting that can come from
@@ -56,6 +57,10 @@ func applySettings(fs *flag.FlagSet, env Env, configPath string) error {
 			return
 		}
 		if err := fs.Set(f.Name, value); err != nil {
+			if isDuration(f) {
+				// The flag package says only "parse error".
+				err = fmt.Errorf("%q is not a duration such as 90s, 5m or 1h30m", value)
+			}
 			problems = append(problems, fmt.Sprintf("%s: %v", from, err))
 		}
 	})
@@ -68,6 +73,15 @@ func applySettings(fs *flag.FlagSet, env Env, configPath string) error {
 		return usageError("%s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+func isDuration(f *flag.Flag) bool {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	_, ok = g.Get().(time.Duration)
+	return ok
 }
 
 // settingValue finds a flag's value outside the command line, and says where

@@ -21,7 +21,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 	secret := filepath.Join(dir, "smtp-password")
 	os.WriteFile(secret, []byte("s3cret\n"), 0o600)
 	conf := filepath.Join(dir, "fresco.conf")
-	os.WriteFile(conf, []byte("# settings\nworkers = 7\nbase-url = https://fresco.example.com\nsmtp-addr = mail:587\nmetrics-token = from-file\n"), 0o600)
+	os.WriteFile(conf, []byte("# settings\nworkers = 7\nbase-url = https://fresco.example.com\nsmtp-addr = mail:587\nmetrics-token = from-file\njob-lease = 45s\n"), 0o600)
 
 	cfg, addr, err := serveConfig([]string{"--config", conf, "--metrics-token", "from-flag"}, envOf(map[string]string{
 		"FRESCO_SECURE_COOKIES":      "true", // used to need "1"
@@ -51,6 +51,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 		{"addr", addr, "127.0.0.1:9999"},
 		{"webhook private", cfg.AllowPrivateWebhooks, false},
 		{"workers", cfg.Workers, 7},
+		{"job lease", cfg.JobLease, 45 * time.Second},
 		{"base url", cfg.BaseURL, "https://fresco.example.com"},
 		{"metrics token", cfg.MetricsToken, "from-flag"},
 		{"trusted proxies", len(cfg.TrustedProxies), 1},
@@ -79,11 +80,25 @@ func TestServeSettingsRefuseNonsense(t *testing.T) {
 		{"missing secret file", nil, map[string]string{"FRESCO_METRICS_TOKEN_FILE": filepath.Join(dir, "nope")}, "FRESCO_METRICS_TOKEN_FILE"},
 		{"log level", []string{"--log-level", "loud"}, nil, "--log-level"},
 		{"duration", nil, map[string]string{"FRESCO_FOLLOWUP_DUE": "two days"}, "FRESCO_FOLLOWUP_DUE"},
+		{"job lease not a duration", nil, map[string]string{"FRESCO_JOB_LEASE": "soon"}, `FRESCO_JOB_LEASE: "soon" is not a duration`},
+		{"job lease too short", []string{"--job-lease", "1s"}, nil, "--job-lease: 1s: want a duration from 5s"},
+		{"job lease too long", nil, map[string]string{"FRESCO_JOB_LEASE": "48h"}, "--job-lease: 48h0m0s"},
 	} {
 		_, _, err := serveConfig(tc.args, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.want)
 		}
+	}
+}
+
+// Unset, the job lease is the queue's usual five minutes.
+func TestServeJobLeaseDefault(t *testing.T) {
+	cfg, _, err := serveConfig([]string{"--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")}, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.JobLease != 5*time.Minute {
+		t.Errorf("job lease = %v, want 5m", cfg.JobLease)
 	}
 }
 

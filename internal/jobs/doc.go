@@ -17,9 +17,11 @@
 //   - At least once: a worker claims a job by taking a lease on it
 //     (locked_until). If the worker dies — kill -9, OOM, power loss — the
 //     lease expires and the job goes back to the queue. Handlers must
-//     therefore be idempotent. A handler's context ends shortly before its
-//     lease, so a slow handler is told to stop before another worker may
-//     start the same job, and a result recorded after the lease is dropped.
+//     therefore be idempotent. The worker renews the lease while the
+//     handler runs, so a long job keeps it; if the lease is lost anyway
+//     (another worker took the job over, or the database was out of reach
+//     until shortly before the lease ended) the handler's context ends with
+//     cause [ErrLeaseLost], and a result recorded after that is dropped.
 //   - Retries: a failing job is retried after [Options.Backoff] until it has
 //     had MaxAttempts attempts, then marked failed. [Cancel] fails it at once;
 //     a panic counts as an error. [Queue.Retry] re-queues a failed job.

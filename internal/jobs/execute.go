@@ -12,8 +12,8 @@ import (
 // useful in its first few kilobytes and harmful in its megabytes.
 const maxErrorLength = 4000
 
-// leaseMargin is how long before its lease ends a handler's context ends:
-// a tenth of the lease, at most 30s.
+// leaseMargin is how long before an unrenewed lease ends the handler's
+// context ends: a tenth of the lease, at most 30s.
 func leaseMargin(lease time.Duration) time.Duration { return min(lease/10, 30*time.Second) }
 
 // execute runs one claimed job and records the outcome.
@@ -33,10 +33,14 @@ func (q *Queue) call(ctx context.Context, job *Running) (err error) {
 		// Not reachable through claim, which selects registered kinds only.
 		return Cancel(fmt.Errorf("no handler registered for job kind %q", job.Kind))
 	}
-	// Past the lease another worker may start the job, so the handler is
-	// asked to stop a little before it, leaving time to record the outcome.
-	ctx, cancel := context.WithDeadline(ctx, job.leaseEnds.Add(-leaseMargin(q.opts.Lease)))
-	defer cancel()
+	// The lease is renewed while the handler runs; if it is lost, another
+	// worker may start the job, so the handler's context ends.
+	ctx, cancel := context.WithCancelCause(ctx)
+	stopRenewing := q.keepLease(ctx, job, cancel)
+	defer func() {
+		cancel(nil)
+		stopRenewing()
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())

@@ -268,20 +268,96 @@ func TestUnknownKindIsLeftForAnotherProcess(t *testing.T) {
 	})
 }
 
-func TestHandlerContextEndsWithLease(t *testing.T) {
+// When another worker takes a job over, the first worker's next renewal
+// finds the row moved on and ends the handler's context with ErrLeaseLost;
+// the stale outcome is dropped. The takeover is made in SQL, so nothing here
+// races a clock.
+func TestHandlerContextEndsWhenLeaseIsLost(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		opts := testOptions()
-		opts.Lease = 200 * time.Millisecond
+		opts.Lease = 1500 * time.Millisecond // renewed every 500ms
 		q := jobs.New(db, opts)
+		started, causes := make(chan struct{}), make(chan error, 1)
+		var ran calls
 		q.Register("slow", func(ctx context.Context, job *jobs.Running) error {
+			if ran.add(job) > 1 {
+				return nil // the worker that took the job over
+			}
+			close(started)
 			<-ctx.Done()
-			return jobs.Cancel(ctx.Err())
+			causes <- context.Cause(ctx)
+			return ctx.Err()
 		})
 		start(t, q)
 		id := enqueue(t, q, jobs.Job{Kind: "slow"})
-		if row := waitForStatus(t, db, id, "failed"); row.Attempts != 1 || row.LastError != context.DeadlineExceeded.Error() {
-			t.Errorf("got %+v, want the handler's context to end with the lease", row)
+		<-started
+		if _, err := db.Exec(context.Background(), `UPDATE jobs SET attempts = attempts + 1 WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		var cause error
+		waitFor(t, "the handler's context to end", func() bool {
+			select {
+			case cause = <-causes:
+				return true
+			default:
+				return false
+			}
+		})
+		// Told apart from a lease that ran out unrenewed, which also ends
+		// the context.
+		if !errors.Is(cause, jobs.ErrLeaseLost) || !strings.Contains(cause.Error(), "took the job over") {
+			t.Errorf("cause = %v, want ErrLeaseLost: taken over", cause)
+		}
+		if row := waitForStatus(t, db, id, "done"); row.Attempts != 3 {
+			t.Errorf("got %+v, want done by a third attempt after the taken-over second", row)
+		}
+	})
+}
+
+// A handler that runs for longer than its lease keeps the job: its worker
+// renews the lease, so no other worker takes the job while it is alive.
+func TestLongJobKeepsItsLease(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		opts := testOptions()
+		opts.Lease = 3 * time.Second
+		q := jobs.New(db, opts)
+		release, started := make(chan struct{}), make(chan struct{}, 1)
+		var ran calls
+		causes := make(chan error, 1)
+		q.Register("long", func(ctx context.Context, job *jobs.Running) error {
+			ran.add(job)
+			started <- struct{}{}
+			select {
+			case <-release:
+				return nil
+			case <-ctx.Done():
+				causes <- context.Cause(ctx)
+				return ctx.Err()
+			}
+		})
+		start(t, q)
+		id := enqueue(t, q, jobs.Job{Kind: "long"})
+		<-started
+		firstLease := lockedUntil(t, db, id)
+		// Wait until the first lease is over and has been renewed. Without
+		// renewals the poller would have rescued the job by then and a
+		// second worker started it.
+		waitFor(t, "the first lease to pass, renewed", func() bool {
+			return time.Now().After(firstLease.Add(opts.Lease/3)) && lockedUntil(t, db, id).After(firstLease)
+		})
+		if row := readJob(t, db, id); row.Status != "running" || row.Attempts != 1 || ran.count() != 1 {
+			t.Fatalf("past its first lease: %+v after %d calls, want still running its first attempt", row, ran.count())
+		}
+		close(release)
+		if row := waitForStatus(t, db, id, "done"); row.Attempts != 1 || ran.count() != 1 {
+			t.Errorf("got %+v after %d calls, want done on the first and only attempt", row, ran.count())
+		}
+		select {
+		case cause := <-causes:
+			t.Errorf("the handler's context ended (%v) while its worker was alive", cause)
+		default:
 		}
 	})
 }

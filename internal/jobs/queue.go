@@ -26,10 +26,14 @@ type Options struct {
 	// without a Notify — retries, scheduled jobs, jobs enqueued by another
 	// process — and for expired leases (default 500ms).
 	PollInterval time.Duration
-	// Lease is how long a claimed job belongs to its worker (default 5 min);
-	// after it another worker may claim the job, which is how jobs survive a
-	// crashed process. The handler's context ends a tenth of the lease (at
-	// most 30s) before it, so make the lease longer than any job should take.
+	// Lease is how long a claimed job belongs to its worker unless renewed
+	// (default 5 min); after it another worker may claim the job, which is
+	// how jobs survive a crashed process. The worker renews the lease every
+	// third of it while the handler runs, so a job may take longer than its
+	// lease: the lease bounds how long a dead worker's job waits. If the
+	// lease is lost — taken over, or not renewable until a tenth of it (at
+	// most 30s) before its end — the handler's context ends with cause
+	// ErrLeaseLost.
 	Lease time.Duration
 	// ShutdownGrace is how long Run waits for running jobs after its context
 	// ends before cancelling their contexts (default 30s).

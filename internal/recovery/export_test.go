@@ -1,6 +1,17 @@
 package recovery
 
-import "github.com/fresco-cx/fresco/internal/jobs"
+import (
+	"context"
+
+	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// OpenFromComplaint runs the complaint job's handler for r as a worker
+// would, so that tests can run it several times at once.
+func (s *Service) OpenFromComplaint(ctx context.Context, r *store.LoopResponse) error {
+	return s.openFromComplaint(ctx, complaintOf(r))
+}
 
 // PolicyChangedHandler is the policy re-evaluation job's handler, for tests
 // that run it on a queue of its own — their fake clocks make every other

@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,13 +38,22 @@ func EnqueueCaseFromComplaint(ctx context.Context, tx *store.Tx, r *store.LoopRe
 		return nil
 	}
 	_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobOpenFromComplaint, UniqueKey: fmt.Sprintf("%s:%d", JobOpenFromComplaint, r.ID),
-		Payload: complaint{ResponseID: r.ID, CustomerID: *r.CustomerID, LocationID: r.LocationID, EmployeeID: r.EmployeeID,
-			Comment: r.Comment, RespondedAt: r.RespondedAt}})
+		Payload: complaintOf(r)})
 	return err
 }
 
-// openFromComplaint is the job's handler. A retry after the case was opened
-// but before the job was marked done finds the case and opens no second one.
+// complaintOf is the job's payload for the complaint r, which has a customer.
+func complaintOf(r *store.LoopResponse) complaint {
+	return complaint{ResponseID: r.ID, CustomerID: *r.CustomerID, LocationID: r.LocationID, EmployeeID: r.EmployeeID,
+		Comment: r.Comment, RespondedAt: r.RespondedAt}
+}
+
+// openFromComplaint is the job's handler. The case records its response,
+// which may have only one case, in the transaction that opens it, so two
+// runs of the job at once (a worker that overran its lease and the one that
+// took the job over) open one case between them: the other's transaction
+// rolls back. The look for an existing case first covers complaint cases
+// opened before cases recorded their response (migration 00013).
 func (s *Service) openFromComplaint(ctx context.Context, p complaint) error {
 	summary := complaintSummary(p.Comment)
 	existing, _, err := s.db.ListCases(ctx, store.CaseFilter{CustomerID: &p.CustomerID, Limit: 50})
@@ -56,12 +66,15 @@ func (s *Service) openFromComplaint(ctx context.Context, p complaint) error {
 		}
 	}
 	in := OpenInput{CustomerID: p.CustomerID, LocationID: p.LocationID, Source: "complaint", Summary: summary,
-		OpenedAt: p.RespondedAt}
+		OpenedAt: p.RespondedAt, SourceResponseID: &p.ResponseID}
 	if p.EmployeeID != nil {
 		in.Involved = []int64{*p.EmployeeID}
 	}
 	_, err = s.Open(ctx, System, in)
-	if fresco.ErrorCode(err) == fresco.EINVALID {
+	switch {
+	case errors.Is(err, store.ErrResponseHasCase):
+		return nil // already opened, by another run of this job
+	case fresco.ErrorCode(err) == fresco.EINVALID:
 		return jobs.Cancel(err) // the complaint will not become valid by waiting
 	}
 	return err

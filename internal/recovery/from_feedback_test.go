@@ -2,7 +2,9 @@ package recovery_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,6 +87,70 @@ func TestComplaintOpensOneCase(t *testing.T) {
 		must(t, err)
 		if len(all) != 1 {
 			t.Errorf("%d cases in all, want 1 (no duplicate, none for the anonymous complaint)", len(all))
+		}
+	})
+}
+
+// Two workers running the same complaint's job at once — one that overran
+// its lease and the one that took the job over — open one case between
+// them: the case records its response under a unique index in the
+// transaction that opens it.
+func TestConcurrentComplaintJobsOpenOneCase(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		complaint := &store.LoopResponse{ID: 91, CustomerID: &w.customer, LocationID: &w.location,
+			Comment: "The soup was cold.", RespondedAt: w.clock.Now().Add(-time.Hour)}
+		const runs = 6
+		errs := make(chan error, runs)
+		var ready, wg sync.WaitGroup
+		ready.Add(runs)
+		gate := make(chan struct{})
+		for range runs {
+			wg.Go(func() {
+				ready.Done()
+				<-gate
+				errs <- w.svc.OpenFromComplaint(ctx, complaint)
+			})
+		}
+		ready.Wait()
+		close(gate)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a run of the job failed: %v", err)
+			}
+		}
+		cases, _, err := db.ListCases(ctx, store.CaseFilter{CustomerID: &w.customer})
+		must(t, err)
+		if len(cases) != 1 {
+			t.Errorf("%d cases from %d concurrent runs of one complaint's job, want 1", len(cases), runs)
+		}
+	})
+}
+
+// The unique response is what holds when both runs get past the look for
+// an existing case: a second Open from the same response changes nothing.
+func TestOpenRefusesASecondCaseForAResponse(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		response := int64(92)
+		in := recovery.OpenInput{CustomerID: w.customer, LocationID: &w.location, Source: "complaint", Summary: "Cold soup",
+			SourceResponseID: &response}
+		_, err := w.svc.Open(ctx, recovery.System, in)
+		must(t, err)
+		in.Summary = "Cold soup, again"
+		if _, err := w.svc.Open(ctx, recovery.System, in); !errors.Is(err, store.ErrResponseHasCase) {
+			t.Errorf("second case for response %d: %v, want ErrResponseHasCase", response, err)
+		}
+		cases, _, err := db.ListCases(ctx, store.CaseFilter{CustomerID: &w.customer})
+		must(t, err)
+		if len(cases) != 1 {
+			t.Errorf("%d cases, want 1: the refused Open must leave nothing behind", len(cases))
 		}
 	})
 }

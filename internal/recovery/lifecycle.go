@@ -35,6 +35,10 @@ type OpenInput struct {
 	Incident    Incident
 	Involved    []int64 // employees involved
 	OpenedAt    time.Time
+	// SourceResponseID is the response the case is opened from, if any. A
+	// response gets at most one case: a second Open for it fails with
+	// store.ErrResponseHasCase and changes nothing.
+	SourceResponseID *int64
 }
 
 // change is one transaction on one case: it locks the case, lets fn append
@@ -172,6 +176,11 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 			OwnerID: ownerID, OpenedAt: in.OpenedAt, SLAStatus: "none", CreatedBy: actor.Ref}
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
+		}
+		if in.SourceResponseID != nil {
+			if err := tx.SetCaseSourceResponse(ctx, c.ID, *in.SourceResponseID); err != nil {
+				return err
+			}
 		}
 		ch = &change{s: s, tx: tx, c: c, actor: actor, at: c.OpenedAt}
 		if _, err := ch.event(ctx, "opened", map[string]any{"source": c.Source, "summary": c.Summary,

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -68,6 +69,22 @@ func (tx *Tx) InsertCase(ctx context.Context, c *fresco.Case) error {
 		c.OpenedAt, c.SLAStatus, c.CreatedBy, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
 	if isForeignKeyViolation(err) {
 		return foreignRefError(refs...)
+	}
+	return err
+}
+
+// ErrResponseHasCase is SetCaseSourceResponse's answer when the response
+// already has a case: the transaction must be rolled back.
+var ErrResponseHasCase = errors.New("store: the response already has a case")
+
+// SetCaseSourceResponse records that case id was opened from response
+// responseID. A response has at most one case (a unique index), so of two
+// transactions opening a case from one response, one commits and the other
+// gets ErrResponseHasCase — on PostgreSQL after waiting for the first.
+func (tx *Tx) SetCaseSourceResponse(ctx context.Context, id, responseID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE recovery_cases SET source_response_id = ? WHERE id = ?`, responseID, id)
+	if isUniqueViolation(err) {
+		return ErrResponseHasCase
 	}
 	return err
 }
