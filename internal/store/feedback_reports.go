@@ -120,45 +120,6 @@ func collectScoreGroups(ctx context.Context, q Querier, query string, args ...an
 	return list, nil
 }
 
-// ItemScore is one scored answer paired with the response's NPS, for driver
-// analysis.
-type ItemScore struct {
-	ResponseID int64
-	NPS        int
-	Item       string
-	Score      int
-}
-
-// ItemScores returns every scored non-NPS answer of responses that also
-// carry an NPS answer, for "which items move NPS".
-func (db *DB) ItemScores(ctx context.Context, f ResponseFilter) ([]ItemScore, error) {
-	w := f.where()
-	return queryAll(ctx, db, scanItemScore, `SELECT r.id, r.nps, a.type, a.item, a.question, a.score FROM responses r
-		JOIN listening_posts p ON p.id = r.post_id
-		JOIN response_answers a ON a.response_id = r.id
-		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND `+w.sql()+`
-		ORDER BY r.id`, w.args...)
-}
-
-// scanItemScore names the item by its item key, else a rating's question,
-// else the answer type.
-func scanItemScore(row rowScanner) (ItemScore, error) {
-	var s ItemScore
-	var typ, item, question string
-	if err := row.Scan(&s.ResponseID, &s.NPS, &typ, &item, &question, &s.Score); err != nil {
-		return s, err
-	}
-	switch {
-	case item != "":
-		s.Item = item
-	case typ == "rating" && question != "":
-		s.Item = question
-	default:
-		s.Item = typ
-	}
-	return s, nil
-}
-
 // PostActivity is what a listening post heard in a period.
 type PostActivity struct {
 	PostID    int64

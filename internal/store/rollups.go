@@ -25,8 +25,13 @@ func (f ResponseFilter) rollupAnswers() bool {
 	dayBound := func(t time.Time) bool {
 		return t.IsZero() || t.UTC().Equal(t.UTC().Truncate(24*time.Hour))
 	}
-	return dayBound(f.From) && dayBound(f.To) &&
-		f.SurveyID == nil && f.CustomerID == nil && f.Labelled == nil && !f.WithComment && f.Category == ""
+	return dayBound(f.From) && dayBound(f.To) && f.rollupDims()
+}
+
+// rollupDims says whether every condition of f other than its dates is on
+// a dimension the rollups keep.
+func (f ResponseFilter) rollupDims() bool {
+	return f.SurveyID == nil && f.CustomerID == nil && f.Labelled == nil && !f.WithComment && f.Category == ""
 }
 
 // The dimensions of feedback_score_monthly (migration 00011): each keeps
@@ -197,6 +202,15 @@ func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time)
 	}
 	var w conditions
 	w.add("m.scale = ?", scale)
+	w.monthlyRows(f, dim, m1, m2)
+	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
+		` WHERE ` + w.sql(), w.args
+}
+
+// monthlyRows adds the conditions that select, from a monthly rollup
+// aliased m, the dim row set for the values f names in the whole months
+// [m1, m2) (a zero end open).
+func (w *conditions) monthlyRows(f ResponseFilter, dim string, m1, m2 time.Time) {
 	w.add("m.dim = ?", dim)
 	if !m1.IsZero() {
 		w.add("m.month >= ?", m1.Format(time.DateOnly))
@@ -216,8 +230,6 @@ func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time)
 	case dimSegment:
 		w.textIs("m.segment", f.Segment)
 	}
-	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
-		` WHERE ` + w.sql(), w.args
 }
 
 // feedbackRollupSelect computes feedback_score_daily's rows from responses:
@@ -264,7 +276,8 @@ type RollupCount struct {
 }
 
 // RebuildFeedbackRollups recomputes feedback_score_daily and
-// feedback_score_monthly from responses in the transaction and reports how
+// feedback_score_monthly from responses, and feedback_driver_monthly from
+// their answers, in the transaction and reports how
 // many rows each now holds. It repairs rollups written around the triggers
 // (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
@@ -272,6 +285,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 	for _, r := range []struct{ table, cols, sel string }{
 		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(tx.Dialect())},
 		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(tx.Dialect())},
+		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
