@@ -21,3 +21,9 @@ func (f ResponseFilter) MonthlyAnswers(groupBy string) bool {
 func (db *DB) DriverCountsRaw(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
 	return db.driverCountsRaw(ctx, f)
 }
+
+// AcquisitionReportRaw lets the tests compare the acquisition rollup with
+// the customers and purchases.
+func (db *DB) AcquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, error) {
+	return db.acquisitionReportRaw(ctx)
+}
