@@ -19,13 +19,14 @@ func TestRollupsRebuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nps := 9
+	nps, empathy := 9, 4
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		post, err := db.ListeningPostBySlug(ctx, "survey")
 		if err != nil {
 			return err
 		}
-		return tx.InsertResponse(ctx, &fresco.Response{PostID: post.ID, RespondedAt: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), NPS: &nps})
+		return tx.InsertResponse(ctx, &fresco.Response{PostID: post.ID, RespondedAt: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), NPS: &nps,
+			Answers: []fresco.Answer{{Type: "process_quality", Item: "empathy", Score: &empathy}}})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -36,9 +37,12 @@ func TestRollupsRebuild(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE feedback_score_monthly SET n = 3`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(ctx, `DELETE FROM feedback_driver_monthly`); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	code, out, errOut := runCLI(t, nil, "", "rollups", "rebuild", "--db", url)
-	if code != 0 || out != "feedback_score_daily: 1 rows\nfeedback_score_monthly: 5 rows\n" {
+	if code != 0 || out != "feedback_score_daily: 1 rows\nfeedback_score_monthly: 5 rows\nfeedback_driver_monthly: 5 rows\nacquisition_customer: 0 rows\nacquisition_rollup: 0 rows\n" {
 		t.Fatalf("rebuild: exit %d, %q %q", code, out, errOut)
 	}
 	db, err = store.Open(ctx, url)
@@ -53,6 +57,9 @@ func TestRollupsRebuild(t *testing.T) {
 	// One answer counts once in each of the five monthly row sets.
 	if err := db.QueryRow(ctx, `SELECT SUM(n) FROM feedback_score_monthly WHERE scale = 'nps' AND score = 9 AND month = '2025-03-01'`).Scan(&n); err != nil || n != 5 {
 		t.Fatalf("after rebuild the monthly rollup holds %d, %v; want 5", n, err)
+	}
+	if err := db.QueryRow(ctx, `SELECT SUM(n) FROM feedback_driver_monthly WHERE item = 'empathy' AND score = 4 AND nps = 9`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("after rebuild the driver rollup holds %d, %v; want 5", n, err)
 	}
 	if code, _, errOut := runCLI(t, nil, "", "rollups", "rebiuld"); code != 2 || !strings.Contains(errOut, `unknown subcommand "rebiuld"`) {
 		t.Errorf("typo: exit %d, %q", code, errOut)

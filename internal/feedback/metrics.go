@@ -404,25 +404,19 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 }
 
 // Drivers reports which survey items (process-quality influences, value
-// items, ratings, CSAT, CES) move together with the NPS answer.
+// items, ratings, CSAT, CES) move together with the NPS answer. It works
+// from the counts of each (item score, NPS) pair, which the store reads
+// mostly from a rollup, so a view does not grow with history.
 func (s *Service) Drivers(ctx context.Context, f store.ResponseFilter) (stats.DriverAnalysis, error) {
-	items, err := s.db.ItemScores(ctx, f)
+	counts, err := s.db.DriverCounts(ctx, f)
 	if err != nil {
 		return stats.DriverAnalysis{}, err
 	}
-	var responses []stats.DriverResponse
-	var cur *stats.DriverResponse
-	var curID int64
-	for _, it := range items {
-		if cur == nil || it.ResponseID != curID {
-			responses = append(responses, stats.DriverResponse{Score: it.NPS, Items: map[string]float64{}})
-			cur, curID = &responses[len(responses)-1], it.ResponseID
-		}
-		if _, dup := cur.Items[it.Item]; !dup {
-			cur.Items[it.Item] = float64(it.Score)
-		}
+	items := map[string][]stats.PairCount{}
+	for _, c := range counts {
+		items[c.Item] = append(items[c.Item], stats.PairCount{X: c.Score, Y: c.NPS, N: c.N})
 	}
-	a, err := stats.Drivers(responses, 0)
+	a, err := stats.DriversFromCounts(items, 0)
 	if a.Drivers == nil {
 		a.Drivers = []stats.Driver{}
 	}

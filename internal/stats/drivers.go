@@ -61,26 +61,126 @@ func Drivers(responses []DriverResponse, minN int) (DriverAnalysis, error) {
 	analysis := DriverAnalysis{Drivers: []Driver{}}
 	for _, item := range sortedKeys(pairs) {
 		xs, ys := pairs[item].items, pairs[item].scores
-		n := len(xs)
-		if n < minN {
-			analysis.Skipped = append(analysis.Skipped, SkippedDriver{Item: item, N: n, Reason: fmt.Sprintf("n < %d", minN)})
-			continue
-		}
-		r, ok := pearson(xs, ys)
-		if !ok {
-			analysis.Skipped = append(analysis.Skipped, SkippedDriver{Item: item, N: n, Reason: "no variation"})
-			continue
-		}
-		rho, _ := pearson(ranks(xs), ranks(ys)) // ranks vary whenever values do
-		low, high := fisherInterval(r, n)
-		analysis.Drivers = append(analysis.Drivers, Driver{
-			Item: item, N: n, Pearson: r, Spearman: rho, PearsonCILow: low, PearsonCIHigh: high,
+		analysis.add(item, len(xs), minN, func() (r, rho float64, ok bool) {
+			r, ok = pearson(xs, ys)
+			rho, _ = pearson(ranks(xs), ranks(ys)) // ranks vary whenever values do
+			return r, rho, ok
 		})
 	}
-	slices.SortStableFunc(analysis.Drivers, func(a, b Driver) int {
-		return cmp.Compare(math.Abs(b.Spearman), math.Abs(a.Spearman))
-	})
+	analysis.sort()
 	return analysis, nil
+}
+
+// add reports item, answered n times, with the correlations corr computes,
+// or skips it with the reason.
+func (a *DriverAnalysis) add(item string, n, minN int, corr func() (r, rho float64, ok bool)) {
+	if n < minN {
+		a.Skipped = append(a.Skipped, SkippedDriver{Item: item, N: n, Reason: fmt.Sprintf("n < %d", minN)})
+		return
+	}
+	r, rho, ok := corr()
+	if !ok {
+		a.Skipped = append(a.Skipped, SkippedDriver{Item: item, N: n, Reason: "no variation"})
+		return
+	}
+	low, high := fisherInterval(r, n)
+	a.Drivers = append(a.Drivers, Driver{
+		Item: item, N: n, Pearson: r, Spearman: rho, PearsonCILow: low, PearsonCIHigh: high,
+	})
+}
+
+// sort orders the drivers by |Spearman|, strongest first.
+func (a *DriverAnalysis) sort() {
+	slices.SortStableFunc(a.Drivers, func(x, y Driver) int {
+		return cmp.Compare(math.Abs(y.Spearman), math.Abs(x.Spearman))
+	})
+}
+
+// PairCount is how many responses gave an item the score X and the 0–10
+// question the score Y.
+type PairCount struct {
+	X, Y int
+	N    int64
+}
+
+// DriversFromCounts is [Drivers] over responses given as counts: for each
+// item, how often each (item score, 0–10 score) pair occurred. On integer
+// scores the counts hold everything Pearson and Spearman need — the means,
+// the sums of squares and products, and the average rank of every distinct
+// value — so the figures equal those of [Drivers] over the responses the
+// counts describe (up to the order of floating-point sums), while the work
+// grows with the distinct pairs, not with the responses.
+func DriversFromCounts(items map[string][]PairCount, minN int) (DriverAnalysis, error) {
+	minN = max(minN, MinDriverN)
+	analysis := DriverAnalysis{Drivers: []Driver{}}
+	for _, item := range sortedKeys(items) {
+		pairs := items[item]
+		var n int64
+		for i, p := range pairs {
+			if p.Y < 0 || p.Y > 10 {
+				return DriverAnalysis{}, npsScoreError(i, p.Y)
+			}
+			if p.N < 0 {
+				return DriverAnalysis{}, fmt.Errorf("stats: item %q: negative count %d", item, p.N)
+			}
+			n += p.N
+		}
+		analysis.add(item, int(n), minN, func() (r, rho float64, ok bool) {
+			x := func(p PairCount) float64 { return float64(p.X) }
+			y := func(p PairCount) float64 { return float64(p.Y) }
+			r, ok = weightedPearson(pairs, x, y)
+			rx, ry := countRanks(pairs, func(p PairCount) int { return p.X }), countRanks(pairs, func(p PairCount) int { return p.Y })
+			rho, _ = weightedPearson(pairs, func(p PairCount) float64 { return rx[p.X] }, func(p PairCount) float64 { return ry[p.Y] })
+			return r, rho, ok
+		})
+	}
+	analysis.sort()
+	return analysis, nil
+}
+
+// weightedPearson is pearson over the pairs, each repeated N times.
+func weightedPearson(pairs []PairCount, x, y func(PairCount) float64) (r float64, ok bool) {
+	var n, mx, my float64
+	for _, p := range pairs {
+		w := float64(p.N)
+		n += w
+		mx += w * x(p)
+		my += w * y(p)
+	}
+	mx, my = mx/n, my/n
+	var sxy, sxx, syy float64
+	for _, p := range pairs {
+		w, dx, dy := float64(p.N), x(p)-mx, y(p)-my
+		sxy += w * dx * dy
+		sxx += w * dx * dx
+		syy += w * dy * dy
+	}
+	if sxx == 0 || syy == 0 {
+		return 0, false
+	}
+	return clamp(sxy/math.Sqrt(sxx*syy), -1, 1), true
+}
+
+// countRanks gives each distinct value of one side of the pairs its
+// average 1-based rank among all the responses, as ranks does.
+func countRanks(pairs []PairCount, value func(PairCount) int) map[int]float64 {
+	count := map[int]int64{}
+	for _, p := range pairs {
+		count[value(p)] += p.N
+	}
+	values := make([]int, 0, len(count))
+	for v := range count {
+		values = append(values, v)
+	}
+	slices.Sort(values)
+	out := make(map[int]float64, len(values))
+	var below int64
+	for _, v := range values {
+		// Ranks below+1 … below+count share their average.
+		out[v] = float64(below) + float64(count[v]+1)/2
+		below += count[v]
+	}
+	return out
 }
 
 type pairedAnswers struct{ items, scores []float64 }

@@ -3,6 +3,7 @@ package stats
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -77,5 +78,71 @@ func TestRanksAverageTies(t *testing.T) {
 	got := ranks([]float64{30, 10, 20, 20})
 	if want := []float64{4, 1, 2.5, 2.5}; !reflect.DeepEqual(got, want) {
 		t.Errorf("ranks = %v, want %v", got, want)
+	}
+}
+
+// DriversFromCounts over the counts of (item score, NPS) pairs gives the
+// figures Drivers gives over the responses themselves, to 1e-12, with ties
+// everywhere (integer scores), skipped items and a constant item.
+func TestDriversFromCountsEqualsDrivers(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := range 30 {
+		var responses []DriverResponse
+		counts := map[string]map[[2]int]int64{}
+		for range 20 + r.IntN(2000) {
+			resp := DriverResponse{Score: r.IntN(11), Items: map[string]float64{}}
+			for _, item := range []string{"empathy", "speed", "price", "rare", "flat"} {
+				if r.IntN(3) == 0 || (item == "rare" && r.IntN(30) > 0) {
+					continue
+				}
+				x := 1 + (resp.Score/3+r.IntN(3))%5 // related to the score, with noise
+				if item == "flat" {
+					x = 3
+				}
+				resp.Items[item] = float64(x)
+				if counts[item] == nil {
+					counts[item] = map[[2]int]int64{}
+				}
+				counts[item][[2]int{x, resp.Score}]++
+			}
+			responses = append(responses, resp)
+		}
+		items := map[string][]PairCount{}
+		for item, m := range counts {
+			for k, n := range m {
+				items[item] = append(items[item], PairCount{X: k[0], Y: k[1], N: n})
+			}
+		}
+		want, err := Drivers(responses, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DriversFromCounts(items, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Skipped, want.Skipped) || len(got.Drivers) != len(want.Drivers) || len(want.Drivers) == 0 {
+			t.Fatalf("trial %d: from counts %+v\nfrom responses %+v", trial, got, want)
+		}
+		for i, w := range want.Drivers {
+			g := got.Drivers[i]
+			near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
+			if g.Item != w.Item || g.N != w.N || !near(g.Pearson, w.Pearson) || !near(g.Spearman, w.Spearman) ||
+				!near(g.PearsonCILow, w.PearsonCILow) || !near(g.PearsonCIHigh, w.PearsonCIHigh) {
+				t.Fatalf("trial %d, %s: from counts %+v, from responses %+v", trial, w.Item, g, w)
+			}
+		}
+	}
+}
+
+func TestDriversFromCountsRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	var se *ScoreError
+	if _, err := DriversFromCounts(map[string][]PairCount{"x": {{X: 1, Y: 11, N: 1}}}, 0); !errors.As(err, &se) {
+		t.Errorf("NPS 11: %v", err)
+	}
+	if _, err := DriversFromCounts(map[string][]PairCount{"x": {{X: 1, Y: 3, N: -1}}}, 0); err == nil {
+		t.Error("a negative count was accepted")
 	}
 }

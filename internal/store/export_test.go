@@ -16,3 +16,14 @@ func (f ResponseFilter) MonthlyAnswers(groupBy string) bool {
 	_, _, whole := monthSpan(f.From, f.To)
 	return f.rollupAnswers() && f.monthlyDim(groupBy) != "" && whole
 }
+
+// DriverCountsRaw lets the tests compare the driver rollup with the answers.
+func (db *DB) DriverCountsRaw(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
+	return db.driverCountsRaw(ctx, f)
+}
+
+// AcquisitionReportRaw lets the tests compare the acquisition rollup with
+// the customers and purchases.
+func (db *DB) AcquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, error) {
+	return db.acquisitionReportRaw(ctx)
+}

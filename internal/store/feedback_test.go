@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -68,9 +69,10 @@ func TestFeedbackStore(t *testing.T) {
 		if err != nil || len(groups) != 1 || groups[0].Counts[9] != 1 || groups[0].Counts[3] != 1 || groups[0].Counts[10] != 0 {
 			t.Fatalf("by post %+v %v", groups, err)
 		}
-		items, err := db.ItemScores(ctx, store.ResponseFilter{})
-		if err != nil || len(items) != 4 || items[0].Item != "empathy" {
-			t.Fatalf("items %+v %v", items, err)
+		items, err := db.DriverCounts(ctx, store.ResponseFilter{})
+		want := []store.DriverCount{{"empathy", 2, 3, 1}, {"empathy", 4, 7, 1}, {"empathy", 5, 9, 1}, {"empathy", 6, 10, 1}}
+		if err != nil || !reflect.DeepEqual(items, want) {
+			t.Fatalf("driver counts %+v %v", items, err)
 		}
 		// A call task per purchase, once.
 		for i := range 2 {

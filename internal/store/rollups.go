@@ -25,8 +25,13 @@ func (f ResponseFilter) rollupAnswers() bool {
 	dayBound := func(t time.Time) bool {
 		return t.IsZero() || t.UTC().Equal(t.UTC().Truncate(24*time.Hour))
 	}
-	return dayBound(f.From) && dayBound(f.To) &&
-		f.SurveyID == nil && f.CustomerID == nil && f.Labelled == nil && !f.WithComment && f.Category == ""
+	return dayBound(f.From) && dayBound(f.To) && f.rollupDims()
+}
+
+// rollupDims says whether every condition of f other than its dates is on
+// a dimension the rollups keep.
+func (f ResponseFilter) rollupDims() bool {
+	return f.SurveyID == nil && f.CustomerID == nil && f.Labelled == nil && !f.WithComment && f.Category == ""
 }
 
 // The dimensions of feedback_score_monthly (migration 00011): each keeps
@@ -197,6 +202,15 @@ func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time)
 	}
 	var w conditions
 	w.add("m.scale = ?", scale)
+	w.monthlyRows(f, dim, m1, m2)
+	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
+		` WHERE ` + w.sql(), w.args
+}
+
+// monthlyRows adds the conditions that select, from a monthly rollup
+// aliased m, the dim row set for the values f names in the whole months
+// [m1, m2) (a zero end open).
+func (w *conditions) monthlyRows(f ResponseFilter, dim string, m1, m2 time.Time) {
 	w.add("m.dim = ?", dim)
 	if !m1.IsZero() {
 		w.add("m.month >= ?", m1.Format(time.DateOnly))
@@ -216,8 +230,6 @@ func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time)
 	case dimSegment:
 		w.textIs("m.segment", f.Segment)
 	}
-	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
-		` WHERE ` + w.sql(), w.args
 }
 
 // feedbackRollupSelect computes feedback_score_daily's rows from responses:
@@ -264,7 +276,10 @@ type RollupCount struct {
 }
 
 // RebuildFeedbackRollups recomputes feedback_score_daily and
-// feedback_score_monthly from responses in the transaction and reports how
+// feedback_score_monthly from responses, feedback_driver_monthly from
+// their answers, and the acquisition rollup (acquisition_customer, then
+// acquisition_rollup, which reads it) from customers and purchases, in the
+// transaction and reports how
 // many rows each now holds. It repairs rollups written around the triggers
 // (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
@@ -272,6 +287,9 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 	for _, r := range []struct{ table, cols, sel string }{
 		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(tx.Dialect())},
 		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(tx.Dialect())},
+		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
+		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
@@ -333,4 +351,40 @@ func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]
 		err := row.Scan(&r.Scale, &r.Dim, &r.Month, &r.Ref, &r.Segment, &r.Score, &r.N)
 		return r, err
 	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3, 4, 5, 6`)
+}
+
+// acquisitionCustomerSelect and acquisitionRollupSelect compute the
+// acquisition rollup's rows (migration 00013) as its triggers keep them.
+const (
+	acquisitionCustomerSelect = `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
+		WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id`
+	acquisitionRollupSelect = `SELECT c.acquisition_source, c.id % 16, COUNT(*),
+			COALESCE(SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.revenue), 0)
+		FROM customers c LEFT JOIN acquisition_customer t ON t.customer_id = c.id
+		GROUP BY c.acquisition_source, c.id % 16`
+)
+
+// AcquisitionRollupRow is one row of acquisition_rollup.
+type AcquisitionRollupRow struct {
+	Source                     string
+	Shard                      int
+	Customers, Repeat, Revenue int64
+}
+
+// AcquisitionRollupRows is FeedbackRollupRows for acquisition_rollup: the
+// rows as kept, or as a rebuild would compute them from the customers and
+// purchases (without reading acquisition_customer).
+func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) ([]AcquisitionRollupRow, error) {
+	// A row whose customers all moved to another source stays, at zero;
+	// a rebuild leaves it out.
+	src := `SELECT source, shard, customers, repeat, revenue FROM acquisition_rollup
+		WHERE NOT (customers = 0 AND repeat = 0 AND revenue = 0)`
+	if fromPurchases {
+		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect+") t", 1)
+	}
+	return queryAll(ctx, q, func(row rowScanner) (AcquisitionRollupRow, error) {
+		var r AcquisitionRollupRow
+		err := row.Scan(&r.Source, &r.Shard, &r.Customers, &r.Repeat, &r.Revenue)
+		return r, err
+	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2`)
 }

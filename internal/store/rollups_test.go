@@ -87,8 +87,27 @@ func (w *rollupWorld) randomResponse(r *rand.Rand) *fresco.Response {
 		PostID: pick(r, w.posts), LocationID: maybe(r, w.locations), EmployeeID: maybe(r, w.employees),
 		CustomerID: maybe(r, w.customers), Segment: pick(r, []string{"", "new", "repeat", "anonymous"}),
 		RespondedAt: randomAt(r), NPS: maybeScore(r, 0, 10), CSAT: maybeScore(r, 1, 5), CES: maybeScore(r, 1, 7),
-		Comment: pick(r, []string{"", "fine"}),
+		Comment: pick(r, []string{"", "fine"}), Answers: randomAnswers(r),
 	}
+}
+
+// randomAnswers is up to five answers of the kinds the driver report reads
+// and skips: scored items, a rating named by its question, an NPS answer,
+// an unscored text, and now and then one item answered twice.
+func randomAnswers(r *rand.Rand) []fresco.Answer {
+	kinds := []fresco.Answer{
+		{Type: "process_quality", Item: "empathy"}, {Type: "process_quality", Item: "speed"}, {Type: "value", Item: "price"},
+		{Type: "rating", Question: "Was the shop clean?"}, {Type: "csat"}, {Type: "nps"}, {Type: "text", Text: "hm"},
+	}
+	var out []fresco.Answer
+	for range r.IntN(6) {
+		a := pick(r, kinds)
+		if a.Type != "text" {
+			a.Score = maybeScore(r, 1, 5)
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // applyRandomWrites records, corrects (scores, dates moved into the past,
@@ -114,7 +133,7 @@ func (w *rollupWorld) applyRandomWrites(t *testing.T, ctx context.Context, db *s
 				id := pick(r, ids)
 				resp := w.randomResponse(r)
 				var err error
-				switch r.IntN(5) {
+				switch r.IntN(8) {
 				case 0:
 					_, err = tx.Exec(ctx, `UPDATE responses SET nps = ?, csat = ?, ces = ? WHERE id = ?`, resp.NPS, resp.CSAT, resp.CES, id)
 				case 1: // late-dated: the response moves to another day
@@ -124,6 +143,17 @@ func (w *rollupWorld) applyRandomWrites(t *testing.T, ctx context.Context, db *s
 						resp.EmployeeID, resp.LocationID, resp.Segment, id)
 				case 3:
 					_, err = tx.Exec(ctx, `UPDATE responses SET post_id = ? WHERE id = ?`, resp.PostID, id)
+				case 5: // an answer corrected: its score, or what it is about
+					if r.IntN(2) == 0 {
+						_, err = tx.Exec(ctx, `UPDATE response_answers SET score = ? WHERE response_id = ?`, maybeScore(r, 1, 5), id)
+					} else {
+						_, err = tx.Exec(ctx, `UPDATE response_answers SET item = 'speed', type = 'process_quality' WHERE response_id = ? AND position = 0`, id)
+					}
+				case 6: // an answer withdrawn
+					_, err = tx.Exec(ctx, `DELETE FROM response_answers WHERE response_id = ? AND position = 0`, id)
+				case 7: // an answer added late
+					_, err = tx.Exec(ctx, `INSERT INTO response_answers (response_id, position, type, item, score) VALUES (?, ?, 'value', 'quality', ?)`,
+						id, 100+i, maybeScore(r, 1, 5))
 				default: // a write that leaves the rollup alone
 					_, err = tx.Exec(ctx, `UPDATE responses SET comment = 'edited' WHERE id = ?`, id)
 				}
@@ -184,6 +214,21 @@ func TestFeedbackRollupIncrementalEqualsRebuild(t *testing.T) {
 			t.Fatalf("incremental monthly rollup (%d rows) differs from a rebuild (%d rows)\nincremental %+v\nrebuilt %+v",
 				len(monthly), len(monthlyRebuilt), monthly, monthlyRebuilt)
 		}
+		drivers, err := store.FeedbackDriverRows(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		driversRebuilt, err := store.FeedbackDriverRows(ctx, db, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(drivers) < 200 {
+			t.Fatalf("only %d driver rollup rows: the random writes did not exercise it", len(drivers))
+		}
+		if !reflect.DeepEqual(drivers, driversRebuilt) {
+			t.Fatalf("incremental driver rollup (%d rows) differs from a rebuild (%d rows)\nincremental %+v\nrebuilt %+v",
+				len(drivers), len(driversRebuilt), drivers, driversRebuilt)
+		}
 		// Rebuild over a damaged rollup restores it.
 		if _, err := db.Exec(ctx, `UPDATE feedback_score_daily SET n = n + 5`); err != nil {
 			t.Fatal(err)
@@ -191,12 +236,19 @@ func TestFeedbackRollupIncrementalEqualsRebuild(t *testing.T) {
 		if _, err := db.Exec(ctx, `DELETE FROM feedback_score_monthly WHERE dim = 'employee'`); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.Exec(ctx, `DELETE FROM feedback_driver_monthly WHERE dim = 'post'`); err != nil {
+			t.Fatal(err)
+		}
 		var counts []store.RollupCount
 		err = db.InTx(ctx, func(tx *store.Tx) error {
 			counts, err = tx.RebuildFeedbackRollups(ctx)
 			return err
 		})
-		want := []store.RollupCount{{"feedback_score_daily", int64(len(rebuilt))}, {"feedback_score_monthly", int64(len(monthlyRebuilt))}}
+		want := []store.RollupCount{{"feedback_score_daily", int64(len(rebuilt))}, {"feedback_score_monthly", int64(len(monthlyRebuilt))},
+			{"feedback_driver_monthly", int64(len(driversRebuilt))}}
+		if err == nil && len(counts) == len(want)+2 && counts[3].Table == "acquisition_customer" && counts[4].Table == "acquisition_rollup" {
+			counts = counts[:3] // the acquisition rollup has its own test
+		}
 		if err != nil || !reflect.DeepEqual(counts, want) {
 			t.Fatalf("rebuild wrote %v rows (want %v): %v", counts, want, err)
 		}
@@ -207,6 +259,10 @@ func TestFeedbackRollupIncrementalEqualsRebuild(t *testing.T) {
 		monthlyAgain, err := store.FeedbackMonthlyRows(ctx, db, false)
 		if err != nil || !reflect.DeepEqual(monthlyAgain, monthlyRebuilt) {
 			t.Fatalf("after rebuild the monthly rollup differs: %v", err)
+		}
+		driversAgain, err := store.FeedbackDriverRows(ctx, db, false)
+		if err != nil || !reflect.DeepEqual(driversAgain, driversRebuilt) {
+			t.Fatalf("after rebuild the driver rollup differs: %v", err)
 		}
 	})
 }
@@ -273,6 +329,70 @@ func TestScoreCountsFromRollupEqualsRaw(t *testing.T) {
 		}
 		if compared < 500 || monthly < 200 {
 			t.Fatalf("only %d groups compared, %d reports read whole months: the data is too thin to prove anything", compared, monthly)
+		}
+	})
+}
+
+// DriverCounts answered from the driver rollup (whole months) and the
+// answers (the days around them) equals DriverCounts over the answers, for
+// filters on dates — at midnight or within a day — and on each dimension.
+func TestDriverCountsFromRollupEqualsRaw(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newRollupWorld(t, ctx, db)
+		r := rand.New(rand.NewPCG(5, 6))
+		w.applyRandomWrites(t, ctx, db, r, 300)
+		day := func(d int) time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+		month := func(m int) time.Time { return time.Date(2025, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
+		filters := []store.ResponseFilter{{}, {From: day(3)}, {To: day(10)}, {From: month(2), To: month(4)}, {From: month(2)},
+			{To: month(3)}, {From: day(-20), To: day(40)}, {From: day(-20).Add(7 * time.Hour), To: day(40).Add(-time.Minute)}}
+		for range 40 {
+			f := store.ResponseFilter{}
+			if r.IntN(3) > 0 {
+				f.From = day(r.IntN(100) - 40).Add(time.Duration(r.IntN(3)) * 5 * time.Hour)
+			}
+			if r.IntN(3) > 0 {
+				f.To = day(r.IntN(102) - 40)
+			}
+			switch r.IntN(5) {
+			case 0:
+				f.PostSlug = pick(r, w.postSlugs)
+			case 1:
+				f.LocationID = &w.locations[r.IntN(len(w.locations))]
+			case 2:
+				f.EmployeeID = &w.employees[r.IntN(len(w.employees))]
+			case 3:
+				f.Segment = pick(r, []string{"new", "repeat", "anonymous"})
+			}
+			filters = append(filters, f)
+		}
+		compared := 0
+		for _, f := range filters {
+			got, err := db.DriverCounts(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.DriverCountsRaw(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("filter %+v:\nrollup %+v\nraw    %+v", f, got, want)
+			}
+			compared += len(want)
+		}
+		if compared < 1000 {
+			t.Fatalf("only %d counts compared: the data is too thin to prove anything", compared)
+		}
+		// The whole-history report reads the rollup, not the answers.
+		if _, err := db.Exec(ctx, `UPDATE feedback_driver_monthly SET n = n + 1 WHERE dim = 'all'`); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.DriverCounts(ctx, store.ResponseFilter{})
+		want, _ := db.DriverCountsRaw(ctx, store.ResponseFilter{})
+		if err != nil || reflect.DeepEqual(got, want) {
+			t.Fatalf("a damaged rollup went unnoticed: the report did not read it (%v)", err)
 		}
 	})
 }

@@ -1,0 +1,142 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// The acquisition rollup the triggers keep equals a rebuild and the report
+// over customers and purchases, after random writes: customers added,
+// given another source and deleted; purchases added one by one and several
+// for one customer in one statement, their totals corrected (to refunds and
+// back), moved to another customer as a merge does (one statement), and
+// deleted.
+func TestAcquisitionRollupEqualsRaw(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := rand.New(rand.NewPCG(9, 10))
+		sources := []string{"", "Walk-in", "Google search", "Friend or family"}
+		at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+		var customers, purchases []int64
+		insert := func(q store.Querier, cust *int64, totals ...int64) error {
+			for _, total := range totals {
+				var id int64
+				if err := q.QueryRow(ctx, `INSERT INTO purchases (customer_id, purchased_at, total, items, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id`,
+					cust, at, total, at).Scan(&id); err != nil {
+					return err
+				}
+				purchases = append(purchases, id)
+			}
+			return nil
+		}
+		total := func() int64 { return int64(r.IntN(5000) - 800) } // now and then a refund or zero
+		for i := range 600 {
+			op := r.IntN(12)
+			if len(customers) < 3 {
+				op = 0
+			}
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				switch {
+				case op < 2:
+					c := &fresco.Customer{Name: fmt.Sprintf("C%d", i), AcquisitionSource: pick(r, sources)}
+					if err := tx.CreateCustomer(ctx, c); err != nil {
+						return err
+					}
+					customers = append(customers, c.ID)
+				case op < 5:
+					c := pick(r, customers)
+					if r.IntN(8) == 0 {
+						return insert(tx, nil, total())
+					}
+					return insert(tx, &c, total())
+				case op == 5: // several purchases of one customer in one statement
+					c := pick(r, customers)
+					_, err := tx.Exec(ctx, `INSERT INTO purchases (customer_id, purchased_at, total, items, created_at) VALUES (?, ?, ?, 1, ?), (?, ?, ?, 1, ?), (?, ?, ?, 1, ?)`,
+						c, at, total(), at, c, at, total(), at, c, at, total(), at)
+					return err
+				case op == 6 && len(purchases) > 0:
+					_, err := tx.Exec(ctx, `UPDATE purchases SET total = ? WHERE id = ?`, total(), pick(r, purchases))
+					return err
+				case op == 7: // a merge moves every purchase of one customer to another
+					_, err := tx.Exec(ctx, `UPDATE purchases SET customer_id = ? WHERE customer_id = ?`, pick(r, customers), pick(r, customers))
+					return err
+				case op == 8 && len(purchases) > 0:
+					_, err := tx.Exec(ctx, `DELETE FROM purchases WHERE id = ?`, pick(r, purchases))
+					return err
+				case op == 9:
+					_, err := tx.Exec(ctx, `UPDATE customers SET acquisition_source = ? WHERE id = ?`, pick(r, sources), pick(r, customers))
+					return err
+				case op == 10: // a customer with no purchases left is deleted
+					k := r.IntN(len(customers))
+					res, err := tx.Exec(ctx, `DELETE FROM customers WHERE id = ? AND NOT EXISTS (SELECT 1 FROM purchases WHERE customer_id = ?)`, customers[k], customers[k])
+					if err != nil {
+						return err
+					}
+					if n, _ := res.RowsAffected(); n == 1 {
+						customers = append(customers[:k], customers[k+1:]...)
+					}
+				default: // a write the rollup ignores
+					_, err := tx.Exec(ctx, `UPDATE customers SET name = 'x' WHERE id = ?`, pick(r, customers))
+					return err
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("write %d (op %d): %v", i, op, err)
+			}
+		}
+		got, err := db.AcquisitionReport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.AcquisitionReportRaw(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) != 3 || want[0].Repeat == 0 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("acquisition from the rollup %+v\nfrom the purchases %+v", got, want)
+		}
+		kept, err := store.AcquisitionRollupRows(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
+		if err != nil || !reflect.DeepEqual(kept, rebuilt) {
+			t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
+		}
+		// A damaged rollup is what the report shows, and a rebuild repairs it.
+		if _, err := db.Exec(ctx, `UPDATE acquisition_rollup SET revenue = revenue + 1`); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.AcquisitionReport(ctx); reflect.DeepEqual(got, want) {
+			t.Fatal("the report did not read the rollup")
+		}
+		if _, err := db.Exec(ctx, `DELETE FROM acquisition_customer`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.RebuildFeedbackRollups(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.AcquisitionReport(ctx); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("after rebuild %+v, want %+v (%v)", got, want, err)
+		}
+		// The per-customer counts are rebuilt too: later writes stay exact.
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return insert(tx, &customers[0], 100, 200) }); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.AcquisitionReport(ctx)
+		want, _ = db.AcquisitionReportRaw(ctx)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after rebuild and two purchases %+v, want %+v", got, want)
+		}
+	})
+}

@@ -1,0 +1,115 @@
+package store
+
+// Driver counts: "which items move NPS" correlates each scored non-NPS
+// answer with its response's NPS. On integer scores Pearson and Spearman are
+// functions of how often each (item score, NPS) pair occurs, so the
+// database returns those counts — from feedback_driver_monthly (migration
+// 00012) for whole months, from the answers themselves for the days around
+// them — and package stats computes the same figures the answers would give.
+
+import (
+	"context"
+	"strings"
+)
+
+// DriverCount is how many scored answers gave Item the score Score in
+// responses whose NPS answer was NPS.
+type DriverCount struct {
+	Item       string
+	Score, NPS int
+	N          int64
+}
+
+// driverItem names an answer as the driver report does: its item key, else
+// a rating's question, else its type. feedback_driver_keys (00012) spells
+// the same expression.
+const driverItem = `CASE WHEN a.item <> '' THEN a.item WHEN a.type = 'rating' AND a.question <> '' THEN a.question ELSE a.type END`
+
+// DriverCounts counts the scored non-NPS answers of the responses f selects
+// that carry an NPS answer, by item, item score and NPS, ordered by those.
+// Every scored answer counts, so a response answering one item twice
+// counts twice. It reads the rollup for the whole months of the range when
+// the filter names at most one dimension it keeps (see monthlyDim), and the
+// answers for the rest; both give the same counts.
+func (db *DB) DriverCounts(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
+	dim := f.monthlyDim(GroupNone)
+	m1, m2, whole := monthSpan(f.From, f.To)
+	if !f.rollupDims() || dim == "" || !whole {
+		return db.driverCountsRaw(ctx, f)
+	}
+	var parts []string
+	var args []any
+	raw := func(g ResponseFilter) {
+		q, a := driverRawPart(g)
+		parts, args = append(parts, q), append(args, a...)
+	}
+	if !f.From.IsZero() && f.From.Before(m1) {
+		g := f
+		g.To = m1
+		raw(g)
+	}
+	var w conditions
+	w.monthlyRows(f, dim, m1, m2)
+	parts = append(parts, `SELECT m.item AS item, m.score AS score, m.nps AS nps, m.n AS n FROM feedback_driver_monthly m WHERE `+w.sql())
+	args = append(args, w.args...)
+	if !f.To.IsZero() && m2.Before(f.To) {
+		g := f
+		g.From = m2
+		raw(g)
+	}
+	return collectDriverCounts(ctx, db, `SELECT item, score, nps, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+`) u
+		GROUP BY item, score, nps ORDER BY 1, 2, 3`, args...)
+}
+
+// driverCountsRaw is DriverCounts over the answers themselves.
+func (db *DB) driverCountsRaw(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
+	q, args := driverRawPart(f)
+	return collectDriverCounts(ctx, db, q+` ORDER BY 1, 2, 3`, args...)
+}
+
+// driverRawPart selects (item, score, nps, n) from the answers of the
+// responses f selects.
+func driverRawPart(f ResponseFilter) (string, []any) {
+	w := f.where()
+	return `SELECT ` + driverItem + ` AS item, a.score AS score, r.nps AS nps, COUNT(*) AS n FROM responses r
+		JOIN listening_posts p ON p.id = r.post_id
+		JOIN response_answers a ON a.response_id = r.id
+		WHERE r.nps IS NOT NULL AND a.score IS NOT NULL AND a.type <> 'nps' AND ` + w.sql() + `
+		GROUP BY ` + driverItem + `, a.score, r.nps`, w.args
+}
+
+func collectDriverCounts(ctx context.Context, q Querier, query string, args ...any) ([]DriverCount, error) {
+	return queryAll(ctx, q, func(row rowScanner) (DriverCount, error) {
+		var c DriverCount
+		err := row.Scan(&c.Item, &c.Score, &c.NPS, &c.N)
+		return c, err
+	}, query, args...)
+}
+
+// feedbackDriverSelect computes feedback_driver_monthly's rows from the
+// answers, through the view the triggers read.
+const feedbackDriverSelect = `SELECT dim, month, ref, segment, item, score, nps, COUNT(*) FROM feedback_driver_keys
+	GROUP BY dim, month, ref, segment, item, score, nps`
+
+// FeedbackDriverRow is one row of feedback_driver_monthly.
+type FeedbackDriverRow struct {
+	Dim, Month string
+	Ref        int64
+	Segment    string
+	Item       string
+	Score, NPS int
+	N          int64
+}
+
+// FeedbackDriverRows is FeedbackRollupRows for feedback_driver_monthly.
+func FeedbackDriverRows(ctx context.Context, q Querier, fromAnswers bool) ([]FeedbackDriverRow, error) {
+	src := `SELECT dim, month, ref, segment, item, score, nps, n FROM feedback_driver_monthly`
+	if fromAnswers {
+		src = feedbackDriverSelect
+	}
+	return queryAll(ctx, q, func(row rowScanner) (FeedbackDriverRow, error) {
+		var r FeedbackDriverRow
+		err := row.Scan(&r.Dim, &r.Month, &r.Ref, &r.Segment, &r.Item, &r.Score, &r.NPS, &r.N)
+		return r, err
+	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3, 4, 5, 6, 7`)
+}
