@@ -209,7 +209,7 @@ type AcquisitionSource struct {
 }
 
 // AcquisitionReport groups customers with a known acquisition source. It
-// reads acquisition_rollup (migration 00013), which triggers on customers
+// reads acquisition_rollup (migration 00014), which triggers on customers
 // and purchases keep exact, in 16 shards per source: O(sources) rows
 // instead of every customer and purchase.
 func (db *DB) AcquisitionReport(ctx context.Context) ([]AcquisitionSource, error) {

@@ -354,7 +354,7 @@ func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]
 }
 
 // acquisitionCustomerSelect and acquisitionRollupSelect compute the
-// acquisition rollup's rows (migration 00013) as its triggers keep them.
+// acquisition rollup's rows (migration 00014) as its triggers keep them.
 const (
 	acquisitionCustomerSelect = `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
 		WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id`

@@ -1,5 +1,5 @@
 -- The acquisition rollup (SQLite). Keep in step with
--- ../postgres/00013_acquisition_rollup.sql.
+-- ../postgres/00014_acquisition_rollup.sql.
 --
 -- "How did you hear about us?" by what those customers went on to do: per
 -- acquisition source, the customers, those with more than one positive

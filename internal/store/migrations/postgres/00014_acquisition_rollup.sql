@@ -1,5 +1,5 @@
 -- The acquisition rollup (PostgreSQL). Keep in step with
--- ../sqlite/00013_acquisition_rollup.sql, which says what it is for, why
+-- ../sqlite/00014_acquisition_rollup.sql, which says what it is for, why
 -- triggers and how they count.
 
 -- +goose Up
