@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ScoreCountsRaw lets the tests compare the rollup with the responses.
 func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
@@ -15,4 +18,10 @@ func (f ResponseFilter) RollupAnswers() bool { return f.rollupAnswers() }
 func (f ResponseFilter) MonthlyAnswers(groupBy string) bool {
 	_, _, whole := monthSpan(f.From, f.To)
 	return f.rollupAnswers() && f.monthlyDim(groupBy) != "" && whole
+}
+
+// CaseReportFactsChunked is CaseReportFacts with chunk cases a purchases
+// query, so a small test crosses chunk boundaries.
+func (db *DB) CaseReportFactsChunked(ctx context.Context, from, to, asOf time.Time, chunk int) ([]CaseFacts, error) {
+	return db.caseReportFacts(ctx, from, to, asOf, chunk)
 }
