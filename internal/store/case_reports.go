@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -32,40 +33,96 @@ type CaseFacts struct {
 }
 
 // CaseReportFacts returns the facts of every case (not merged) opened in [from, to).
+//
+// It reads set by set, not case by case: the cases in one query, then the
+// purchases around them and their gestures for a chunk of cases at a time.
+// Each case's windows (a year before opening, a year after it up to asOf, 90
+// days after it) are computed here with time.AddDate and sent as parameters,
+// so both engines count exactly what Go's calendar arithmetic says.
 func (db *DB) CaseReportFacts(ctx context.Context, from, to, asOf time.Time) ([]CaseFacts, error) {
+	return db.caseReportFacts(ctx, from, to, asOf, caseFactsChunk)
+}
+
+func (db *DB) caseReportFacts(ctx context.Context, from, to, asOf time.Time, chunk int) ([]CaseFacts, error) {
 	list, err := queryAll(ctx, db, scanCaseFacts, `SELECT id, customer_id, status, CASE WHEN root_cause_category <> '' THEN root_cause_category ELSE category END,
 		opened_at, first_response_at, resolved_at, reopen_count, sla_status, sla_breached, follow_through_outcome
 		FROM recovery_cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ? ORDER BY id`, utc(from), utc(to))
 	if err != nil {
 		return nil, err
 	}
+	byID := make(map[int64]*CaseFacts, len(list))
 	for i := range list {
 		f := &list[i]
-		yearBefore, yearAfter := f.OpenedAt.AddDate(-1, 0, 0), f.OpenedAt.AddDate(1, 0, 0)
+		f.Observable90Days = !asOf.Before(f.OpenedAt.AddDate(0, 0, 90))
+		byID[f.CaseID] = f
+	}
+	for start := 0; start < len(list); start += chunk {
+		if err := db.addPurchaseFacts(ctx, list[start:min(start+chunk, len(list))], asOf, byID); err != nil {
+			return nil, err
+		}
+	}
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var id, g int64
+		if err := row.Scan(&id, &g); err != nil {
+			return err
+		}
+		if f := byID[id]; f != nil {
+			f.GesturesGranted = fresco.Money(g)
+		}
+		return nil
+	}, `SELECT g.case_id, SUM(g.amount) FROM gestures g JOIN recovery_cases c ON c.id = g.case_id
+		WHERE g.status = 'granted' AND c.status <> 'merged' AND c.opened_at >= ? AND c.opened_at < ?
+		GROUP BY g.case_id`, utc(from), utc(to))
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// caseFactsChunk is how many cases one purchases query covers: 6 parameters
+// a case stays well under SQLite's 32,766 and PostgreSQL's 65,535.
+const caseFactsChunk = 1000
+
+// addPurchaseFacts sets the revenue around each case of chunk in one query:
+// a VALUES table of the cases' windows joined to the customers' purchases
+// through purchases_customer (customer_id, purchased_at).
+func (db *DB) addPurchaseFacts(ctx context.Context, chunk []CaseFacts, asOf time.Time, byID map[int64]*CaseFacts) error {
+	// PostgreSQL types the first row's parameters for the whole VALUES list;
+	// SQLite must get them uncast, as the driver's own timestamp text.
+	first := "(?, ?, ?, ?, ?, ?)"
+	if db.dialect == Postgres {
+		first = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
+	}
+	var rows strings.Builder
+	args := make([]any, 0, 6*len(chunk))
+	for i, f := range chunk {
+		if i == 0 {
+			rows.WriteString(first)
+		} else {
+			rows.WriteString(", (?, ?, ?, ?, ?, ?)")
+		}
+		yearBefore, yearAfter, day90 := f.OpenedAt.AddDate(-1, 0, 0), f.OpenedAt.AddDate(1, 0, 0), f.OpenedAt.AddDate(0, 0, 90)
 		if asOf.Before(yearAfter) {
 			yearAfter = asOf
 		}
-		var before, after, within int64
-		err := db.QueryRow(ctx, `SELECT
-				COALESCE(SUM(CASE WHEN purchased_at >= ? AND purchased_at < ? THEN total ELSE 0 END), 0),
-				COALESCE(SUM(CASE WHEN purchased_at > ? AND purchased_at <= ? THEN total ELSE 0 END), 0),
-				COALESCE(SUM(CASE WHEN purchased_at > ? AND purchased_at <= ? AND total > 0 THEN 1 ELSE 0 END), 0)
-			FROM purchases WHERE customer_id = ?`,
-			utc(yearBefore), utc(f.OpenedAt), utc(f.OpenedAt), utc(yearAfter), utc(f.OpenedAt), utc(f.OpenedAt.AddDate(0, 0, 90)),
-			f.CustomerID).Scan(&before, &after, &within)
-		if err != nil {
-			return nil, err
-		}
-		f.RevenueBefore, f.RevenueAfter, f.BoughtWithin90d = fresco.Money(before), fresco.Money(after), within > 0
-		f.Observable90Days = !asOf.Before(f.OpenedAt.AddDate(0, 0, 90))
-		var g int64
-		if err := db.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM gestures WHERE case_id = ? AND status = 'granted'`,
-			f.CaseID).Scan(&g); err != nil {
-			return nil, err
-		}
-		f.GesturesGranted = fresco.Money(g)
+		args = append(args, f.CaseID, f.CustomerID, utc(yearBefore), utc(f.OpenedAt), utc(yearAfter), utc(day90))
 	}
-	return list, nil
+	return queryEach(ctx, db, func(row rowScanner) error {
+		var id, before, after, within int64
+		if err := row.Scan(&id, &before, &after, &within); err != nil {
+			return err
+		}
+		f := byID[id]
+		f.RevenueBefore, f.RevenueAfter, f.BoughtWithin90d = fresco.Money(before), fresco.Money(after), within > 0
+		return nil
+	}, `WITH w (case_id, customer_id, year_before, opened, year_after, day90) AS (VALUES `+rows.String()+`)
+		SELECT w.case_id,
+			COALESCE(SUM(CASE WHEN p.purchased_at >= w.year_before AND p.purchased_at < w.opened THEN p.total ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.year_after THEN p.total ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.day90 AND p.total > 0 THEN 1 ELSE 0 END), 0)
+		FROM w LEFT JOIN purchases p ON p.customer_id = w.customer_id AND p.purchased_at >= w.year_before
+			AND (p.purchased_at <= w.year_after OR p.purchased_at <= w.day90)
+		GROUP BY w.case_id`, args...)
 }
 
 // scanCaseFacts scans what the case row itself says; CaseReportFacts adds

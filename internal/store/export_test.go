@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ScoreCountsRaw lets the tests compare the rollup with the responses.
 func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, groupBy string) ([]*ScoreGroup, error) {
@@ -26,4 +29,10 @@ func (db *DB) DriverCountsRaw(ctx context.Context, f ResponseFilter) ([]DriverCo
 // the customers and purchases.
 func (db *DB) AcquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, error) {
 	return db.acquisitionReportRaw(ctx)
+}
+
+// CaseReportFactsChunked is CaseReportFacts with chunk cases a purchases
+// query, so a small test crosses chunk boundaries.
+func (db *DB) CaseReportFactsChunked(ctx context.Context, from, to, asOf time.Time, chunk int) ([]CaseFacts, error) {
+	return db.caseReportFacts(ctx, from, to, asOf, chunk)
 }
