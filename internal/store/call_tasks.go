@@ -100,7 +100,9 @@ type CallTaskFilter struct {
 	Limit      int
 }
 
-// ListCallTasks returns call tasks in due order.
+// ListCallTasks returns call tasks a page at a time in id order, the
+// order they were made in (with one follow-up delay for every purchase,
+// roughly their due order; the keyset cursor needs a unique order).
 func (db *DB) ListCallTasks(ctx context.Context, f CallTaskFilter) ([]*fresco.CallTask, string, error) {
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
