@@ -36,3 +36,15 @@ func (db *DB) AcquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, er
 func (db *DB) CaseReportFactsChunked(ctx context.Context, from, to, asOf time.Time, chunk int) ([]CaseFacts, error) {
 	return db.caseReportFacts(ctx, from, to, asOf, chunk)
 }
+
+// acquisitionReportRaw is AcquisitionReport over the customers and their
+// purchases: what the rollup must equal.
+func (db *DB) acquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, error) {
+	return queryAll(ctx, db, scanAcquisitionSource, `SELECT c.acquisition_source, COUNT(*),
+			COALESCE(SUM(CASE WHEN COALESCE(t.n, 0) > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.total), 0)
+		FROM customers c
+		LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total) AS total FROM purchases
+			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id) t ON t.customer_id = c.id
+		WHERE c.acquisition_source <> ''
+		GROUP BY c.acquisition_source ORDER BY 2 DESC, 1`)
+}

@@ -218,18 +218,6 @@ func (db *DB) AcquisitionReport(ctx context.Context) ([]AcquisitionSource, error
 		GROUP BY source HAVING SUM(customers) > 0 ORDER BY 2 DESC, 1`)
 }
 
-// acquisitionReportRaw is AcquisitionReport over the customers and their
-// purchases: what the rollup must equal.
-func (db *DB) acquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, error) {
-	return queryAll(ctx, db, scanAcquisitionSource, `SELECT c.acquisition_source, COUNT(*),
-			COALESCE(SUM(CASE WHEN COALESCE(t.n, 0) > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.total), 0)
-		FROM customers c
-		LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total) AS total FROM purchases
-			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id) t ON t.customer_id = c.id
-		WHERE c.acquisition_source <> ''
-		GROUP BY c.acquisition_source ORDER BY 2 DESC, 1`)
-}
-
 func scanAcquisitionSource(row rowScanner) (AcquisitionSource, error) {
 	var s AcquisitionSource
 	var revenue int64
