@@ -68,6 +68,10 @@ func TestDashboardsReadTheReadReplica(t *testing.T) {
 			if len(list.Items) != 5 {
 				t.Errorf("the list of responses shows %d; want the primary's 5", len(list.Items))
 			}
+			// The replica's pool is watched like the others.
+			if rec := call(a, "", "GET", "/metrics", nil); !strings.Contains(rec.Body.String(), `go_sql_open_connections{db_name="reports"}`) {
+				t.Errorf("/metrics has no gauges of the read replica's pool:\n%s", rec.Body)
+			}
 			// The primary's own rollups hold all five.
 			groups, err := primary.ScoreCounts(t.Context(), store.ResponseFilter{}, "nps", store.GroupNone)
 			if err != nil || len(groups) != 1 || groups[0].Counts[0] != 3 || groups[0].Counts[10] != 2 {
