@@ -68,6 +68,13 @@ func TestDashboardsReadTheReadReplica(t *testing.T) {
 			if len(list.Items) != 5 {
 				t.Errorf("the list of responses shows %d; want the primary's 5", len(list.Items))
 			}
+			// Every other dashboard answers from the replica.
+			for _, path := range []string{"/api/v1/metrics/trend", "/api/v1/metrics/breakdown", "/api/v1/metrics/drivers",
+				"/api/v1/reports/acquisition", "/api/v1/reports/recovery", "/api/v1/loop/satisfied-leaving",
+				"/api/v1/clv/summary", "/api/v1/clv/pareto", "/api/v1/clv/segments", "/api/v1/clv/customers"} {
+				var out map[string]any
+				get(t, a, token, path, &out)
+			}
 			// The replica's pool is watched like the others.
 			if rec := call(a, "", "GET", "/metrics", nil); !strings.Contains(rec.Body.String(), `go_sql_open_connections{db_name="reports"}`) {
 				t.Errorf("/metrics has no gauges of the read replica's pool:\n%s", rec.Body)
