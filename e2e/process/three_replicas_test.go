@@ -3,14 +3,10 @@ package process
 import (
 	"fmt"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -22,20 +18,12 @@ import (
 // equals what `fresco rollups rebuild` computes from the rows.
 func TestThreeReplicasRunEachJobOnce(t *testing.T) {
 	t.Parallel()
-	bin := frescoBinary(t)
-	dbURL := storetest.PostgresURL(t) // skips without FRESCO_TEST_POSTGRES_URL
-	token := createToken(t, bin, dbURL)
-	db := storetest.Open(t, dbURL)
-	if err := db.CreateEmployee(t.Context(), &fresco.Employee{Name: "Olga Owner", Email: "olga@example.com",
-		Role: fresco.RoleOwner, Active: true}); err != nil {
-		t.Fatal(err)
-	}
+	bin, dbURL, token, db := sharedDatabase(t)
 	recv := newReceiver(t, "whsec_three_replicas_0123456789")
 	// The subscription exists before the other replicas start (each caches
 	// the list for a second).
 	first := startServer(t, bin, "replica 1", dbURL)
-	first.must(token, "POST", "/api/v1/webhooks", map[string]any{"url": recv.URL, "secret": recv.secret,
-		"events": []string{notify.EventDetractor, notify.EventComplaint, notify.EventFollowUpOpened}}, 201, nil)
+	recv.subscribe(first, token)
 	replicas := []*server{first, startServer(t, bin, "replica 2", dbURL), startServer(t, bin, "replica 3", dbURL)}
 
 	sources := []string{"radio", "friend", "web"}
@@ -53,35 +41,24 @@ func TestThreeReplicasRunEachJobOnce(t *testing.T) {
 	// rollup's shards).
 	const n = 60
 	start := time.Now().UTC().AddDate(0, -5, 0)
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range 6 {
-		wg.Go(func() {
-			for i := range work {
-				srv, customer := replicas[i%3], customers[i%len(customers)]
-				at := start.Add(time.Duration(i) * 53 * time.Hour)
-				body := map[string]any{"external_id": fmt.Sprintf("r-%d", i), "customer_id": customer, "responded_at": at,
-					"answers": []map[string]any{{"type": "nps", "score": 0}, {"type": "csat", "score": 3 + i%3},
-						{"type": "process_quality", "item": "empathy", "score": 1 + i%5}}}
-				if i%3 == 2 {
-					body = map[string]any{"external_id": fmt.Sprintf("r-%d", i), "listening_post": "complaint", "customer_id": customer,
-						"responded_at": at, "comment": "The soup was cold and the waiter was rude."}
-				}
-				srv.must(token, "POST", "/api/v1/responses", body, 201, nil)
-				quantity := 1
-				if i%7 == 6 {
-					quantity = -1
-				}
-				srv.must(token, "POST", "/api/v1/purchases", map[string]any{"customer_id": customer, "purchased_at": at,
-					"lines": []map[string]any{{"sku": "SOUP", "quantity": quantity, "unit_price": "7.50"}}}, 201, nil)
-			}
-		})
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	inParallel(n, func(i int) bool {
+		srv, customer := replicas[i%3], customers[i%len(customers)]
+		at := start.Add(time.Duration(i) * 53 * time.Hour)
+		body := map[string]any{"external_id": fmt.Sprintf("r-%d", i), "customer_id": customer, "responded_at": at,
+			"answers": []map[string]any{{"type": "nps", "score": 0}, {"type": "csat", "score": 3 + i%3},
+				{"type": "process_quality", "item": "empathy", "score": 1 + i%5}}}
+		if i%3 == 2 {
+			body = map[string]any{"external_id": fmt.Sprintf("r-%d", i), "listening_post": "complaint", "customer_id": customer,
+				"responded_at": at, "comment": "The soup was cold and the waiter was rude."}
+		}
+		quantity := 1
+		if i%7 == 6 {
+			quantity = -1 // a refund
+		}
+		return srv.post(token, "/api/v1/responses", body) && srv.post(token, "/api/v1/purchases", map[string]any{
+			"customer_id": customer, "purchased_at": at,
+			"lines": []map[string]any{{"sku": "SOUP", "quantity": quantity, "unit_price": "7.50"}}})
+	})
 	if t.Failed() {
 		return
 	}
