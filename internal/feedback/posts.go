@@ -174,7 +174,7 @@ type AcquisitionRow struct {
 // Acquisition reports each acquisition source with count, retention (repeat
 // purchase) and average value.
 func (s *Service) Acquisition(ctx context.Context) ([]AcquisitionRow, error) {
-	rows, err := s.db.AcquisitionReport(ctx)
+	rows, err := s.db.Reports().AcquisitionReport(ctx)
 	if err != nil {
 		return nil, err
 	}
