@@ -61,26 +61,27 @@ func readNHS(t testing.TB, labelCol string) []Example {
 // nhsSplit is the split every NHS figure in this package is measured on:
 // 20% held out by SplitHoldOut with seed 7. The README's split is numpy's
 // default_rng(7) permutation, which Go cannot reproduce without
-// reimplementing numpy's generator; its reference figures are therefore
-// re-measured on this split by the reference configuration (word TF-IDF,
-// logistic regression with C = 10, balanced, argmax) in the model tests.
+// reimplementing numpy's generator; its reference configuration (word
+// TF-IDF, softmax logistic regression with C = 10, balanced, argmax) is
+// therefore re-measured on this split by BenchmarkNHSReference: label
+// micro-F1 0.702 / macro-F1 0.571, subcategory 0.559 / 0.379.
 func nhsSplit(examples []Example) (train, test []Example) {
 	return SplitHoldOut(examples, 0.2, 7)
 }
 
 // The floors below guard the figures measured on nhsSplit (2,059 held-out
-// comments). They sit just under what the model reaches with its default
-// options (chosen by 3-fold cross-validation inside the training part):
-// subcategory micro 0.597 / macro 0.373, label micro 0.721, so a
-// regression of about a point fails. The goals (subcategory micro
-// 0.62, macro 0.40; label micro 0.73) are not reached on this split; the
-// round-1 label figure, 0.737, came from options chosen on this test part
-// itself, and the same options score lower than the current ones inside
-// the training part (docs/text-models.md).
+// comments). They sit half a point under what the model reaches with its
+// default options (chosen by 3-fold cross-validation inside the training
+// part): subcategory micro 0.597 / macro 0.373, label micro 0.721. Training
+// is deterministic, so the margin only absorbs floating-point differences
+// between platforms; a real regression fails. The goals
+// (subcategory micro 0.62, macro 0.40; label micro 0.73) are not reached on
+// this split: every model tried lands within a point of these figures in
+// cross-validation (docs/text-models.md).
 const (
-	nhsSubcategoryMicroFloor = 0.585
-	nhsSubcategoryMacroFloor = 0.36
-	nhsLabelMicroFloor       = 0.71
+	nhsSubcategoryMicroFloor = 0.592
+	nhsSubcategoryMacroFloor = 0.368
+	nhsLabelMicroFloor       = 0.716
 )
 
 func TestNHSCategories(t *testing.T) {
@@ -110,14 +111,16 @@ func TestNHSCategories(t *testing.T) {
 }
 
 // Sentiment floors on the criticality (−4 … 4) of the nhsSplit test part,
-// just under what is reached: built-in ρ 0.430 (the goal, 0.60, is
-// not reached: a third of the file's comments are short requests like
-// "More physio." with no sentiment word at all), trained on the train part
-// ρ 0.706 (goal 0.70 reached; the README's reference ridge: 0.684,
-// measured on its own split).
+// just under what is reached: built-in ρ 0.435 (the goal, 0.60, is
+// not reached: even a model that knew every comment's sign exactly and
+// ranked within each sign by the built-in score would reach only 0.52 on
+// this file, because its praise is labelled 0 to 4 by convention, not by
+// strength; docs/text-models.md), trained on the train part ρ 0.709 (the
+// goal, 0.70, is the floor; the README's reference ridge: 0.684, measured
+// on its own split).
 const (
-	nhsBuiltinRhoFloor = 0.41
-	nhsTrainedRhoFloor = 0.695
+	nhsBuiltinRhoFloor = 0.43
+	nhsTrainedRhoFloor = 0.70
 )
 
 func TestNHSSentiment(t *testing.T) {

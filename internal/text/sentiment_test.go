@@ -27,6 +27,10 @@ var serviceComplaints = []string{
 	"Staff need to listen more.",
 	"Took ages to get a reply.",
 	"Nothing was explained to me.",
+	"The toilets were filthy.",
+	"I was never called back.",
+	"Never heard back from them.",
+	"Staff were too busy to help.",
 }
 
 func TestServiceComplaintsReadNegative(t *testing.T) {
@@ -44,6 +48,7 @@ func TestSatisfiedFeedbackReadsPositive(t *testing.T) {
 		"Nothing, the care was brilliant.",
 		"Nothing to improve.",
 		"Can't fault the staff.",
+		"Could not fault the staff.",
 		"Very helpful and friendly nurses, thank you.",
 	} {
 		if s := Sentiment(c); s.Label != Positive {

@@ -35,14 +35,15 @@ var serviceCueList = []struct {
 	{"earlier", -0.3}, {"on time", -0.2},
 	// Food and premises.
 	{"cold food", -1.0}, {"food was cold", -1.0}, {"cold", -0.5}, {"noisy", -0.7}, {"noise", -0.6},
-	{"dirty", -0.9}, {"smell", -0.5}, {"uncomfortable", -0.7}, {"parking", -0.3}, {"broken", -0.7},
+	{"dirty", -0.9}, {"filthy", -1.1}, {"unclean", -0.9}, {"smelly", -0.7}, {"smell", -0.5}, {"uncomfortable", -0.7}, {"parking", -0.3}, {"broken", -0.7},
 	// Staff manner and coordination.
 	{"rude", -1.2}, {"ignored", -1.0}, {"dismissive", -1.0}, {"unhelpful", -1.0}, {"not listened", -1.0},
 	{"didnt listen", -1.0}, {"no one", -0.7}, {"nobody", -0.7}, {"nothing was", -0.8}, {"nothing has been", -0.8}, {"passed around", -1.0},
 	{"passed from", -0.8}, {"pushed from pillar to post", -1.2}, {"pillar to post", -1.2},
 	{"lost", -0.5}, {"forgot", -0.7}, {"forgotten", -0.7}, {"mistake", -0.7}, {"wrong", -0.7},
 	{"no communication", -1.0}, {"lack of", -0.8}, {"lack", -0.6}, {"not enough", -0.8},
-	{"understaffed", -0.9}, {"short staffed", -0.9}, {"never", -0.5}, {"again and again", -0.5},
+	{"understaffed", -0.9}, {"short staffed", -0.9}, {"too busy", -0.8}, {"never called", -0.8},
+	{"never heard back", -1.0}, {"no reply", -0.8}, {"no response", -0.8}, {"never", -0.5}, {"again and again", -0.5},
 	{"had to", -0.4}, {"difficult", -0.5}, {"hard to", -0.5}, {"confusing", -0.6}, {"unclear", -0.6},
 	{"complaint", -0.8}, {"complain", -0.8}, {"problem", -0.4}, {"issue", -0.4},
 	// Asking for something different: in feedback it means it fell short.
@@ -57,7 +58,8 @@ var serviceCueList = []struct {
 	{"amazing", 0.9}, {"wonderful", 0.9}, {"great", 0.7}, {"good", 0.5}, {"kind", 0.6}, {"caring", 0.7},
 	{"helpful", 0.6}, {"friendly", 0.6}, {"lovely", 0.7}, {"professional", 0.5}, {"happy", 0.6},
 	{"listened", 0.5}, {"supportive", 0.6}, {"understanding", 0.4}, {"reassuring", 0.6},
-	{"couldnt fault", 1.2}, {"cant fault", 1.2}, {"cannot fault", 1.2}, {"no complaints", 1.0},
+	{"couldnt fault", 1.2}, {"could not fault", 1.2}, {"cant fault", 1.2}, {"cannot fault", 1.2},
+	{"can not fault", 1.2}, {"no complaints", 1.0},
 	{"nothing to improve", 1.4}, {"nothing could be improved", 1.4}, {"couldnt be better", 1.2},
 	{"keep up the good work", 1.0}, {"made a difference", 0.8}, {"felt safe", 0.6},
 }
@@ -176,6 +178,10 @@ const imperativeValence = -0.8
 func lexiconScore(comment string) float64 {
 	w := words(comment)
 	praise, complaint := 0.0, 0.0
+	// The cues read the whole comment, so that "Nothing to improve" is the
+	// praise cue it is, not an opener and then "improve"; VADER reads what
+	// follows the opener, since it counts "nothing" and "no" as complaints.
+	cues := stems(comment)
 	if n := opensWithNothing(w); n > 0 {
 		praise += nothingOpenerValence
 		comment = strings.Join(w[n:], " ")
@@ -187,7 +193,7 @@ func lexiconScore(comment string) float64 {
 	} else {
 		complaint += v
 	}
-	p, c := cueValence(stems(comment))
+	p, c := cueValence(cues)
 	return math.Tanh(praiseWeight*(praise+p) + complaintWeight*(complaint+c))
 }
 
