@@ -105,14 +105,7 @@ func TestAcquisitionRollupEqualsRaw(t *testing.T) {
 		if len(want) != 3 || want[0].Repeat == 0 || !reflect.DeepEqual(got, want) {
 			t.Fatalf("acquisition from the rollup %+v\nfrom the purchases %+v", got, want)
 		}
-		kept, err := store.AcquisitionRollupRows(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
-		if err != nil || !reflect.DeepEqual(kept, rebuilt) {
-			t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
-		}
+		checkRollupEqualsRebuild(t, db)
 		// A damaged rollup is what the report shows, and a rebuild repairs it.
 		if _, err := db.Exec(ctx, `UPDATE acquisition_rollup SET revenue = revenue + 1`); err != nil {
 			t.Fatal(err)
@@ -204,14 +197,7 @@ func TestAcquisitionRollupAfterBatches(t *testing.T) {
 		if rows.Close(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("stored purchases differ from the last write of each")
 		}
-		kept, err := store.AcquisitionRollupRows(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
-		if err != nil || !reflect.DeepEqual(kept, rebuilt) {
-			t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
-		}
+		checkRollupEqualsRebuild(t, db)
 		var lines, badTotals int
 		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM purchase_lines`).Scan(&lines); err != nil {
 			t.Fatal(err)
@@ -230,4 +216,19 @@ func TestAcquisitionRollupAfterBatches(t *testing.T) {
 			t.Fatalf("%d customers whose first_seen is after their first purchase (%v)", late, err)
 		}
 	})
+}
+
+// checkRollupEqualsRebuild fails t unless the rollup the triggers kept is the
+// one a rebuild from customers and purchases computes.
+func checkRollupEqualsRebuild(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	kept, err := store.AcquisitionRollupRows(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
+	if err != nil || !reflect.DeepEqual(kept, rebuilt) {
+		t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
+	}
 }
