@@ -134,13 +134,18 @@ func (p *Purchase) Validate() error {
 	}
 	amountsOK := true
 	for i, l := range p.Lines {
-		field := "lines[" + strconv.Itoa(i) + "]"
+		// Checked under short names and merged under "lines[i]" only when
+		// wrong: a batch holds tens of thousands of lines, nearly all fine.
+		var line Validation
 		if l.SKU == "" && l.ProductID <= 0 {
-			v.Add(field+".sku", "is required")
+			line.Add("sku", "is required")
 		}
-		v.Text(field+".sku", l.SKU, false, maxText)
-		v.Text(field+".description", l.Description, false, maxText)
-		amountsOK = checkLineAmounts(&v, field, l) && amountsOK
+		line.Text("sku", l.SKU, false, maxText)
+		line.Text("description", l.Description, false, maxText)
+		amountsOK = checkLineAmounts(&line, l) && amountsOK
+		if err := line.Err(); err != nil {
+			v.Merge("lines["+strconv.Itoa(i)+"]", err)
+		}
 	}
 	if amountsOK && !totalWithinLimit(p.Lines) {
 		v.Add("lines", "the purchase total is beyond the limit of ±%s", MaxPurchaseTotal)
@@ -165,15 +170,15 @@ func totalWithinLimit(lines []PurchaseLine) bool {
 // checkLineAmounts checks one line's quantity, price and discount, and
 // reports whether they are small enough for the line total to be computed
 // exactly.
-func checkLineAmounts(v *Validation, field string, l PurchaseLine) bool {
+func checkLineAmounts(v *Validation, l PurchaseLine) bool {
 	before := len(v.fields)
-	v.Check(l.Quantity != 0, field+".quantity", "must not be zero (negative for a refund)")
-	v.Check(l.Quantity <= MaxQuantity && l.Quantity >= -MaxQuantity, field+".quantity",
+	v.Check(l.Quantity != 0, "quantity", "must not be zero (negative for a refund)")
+	v.Check(l.Quantity <= MaxQuantity && l.Quantity >= -MaxQuantity, "quantity",
 		"must be between -%d and %d", MaxQuantity, MaxQuantity)
-	v.Check(l.UnitPrice >= 0, field+".unit_price", "must not be negative (use a negative quantity for a refund)")
-	v.Check(l.UnitPrice <= MaxUnitPrice, field+".unit_price", "must be at most %s", MaxUnitPrice)
-	v.Check(l.Discount >= 0, field+".discount", "must not be negative")
-	v.Check(l.Discount <= MaxPurchaseTotal, field+".discount", "must be at most %s", MaxPurchaseTotal)
+	v.Check(l.UnitPrice >= 0, "unit_price", "must not be negative (use a negative quantity for a refund)")
+	v.Check(l.UnitPrice <= MaxUnitPrice, "unit_price", "must be at most %s", MaxUnitPrice)
+	v.Check(l.Discount >= 0, "discount", "must not be negative")
+	v.Check(l.Discount <= MaxPurchaseTotal, "discount", "must be at most %s", MaxPurchaseTotal)
 	return len(v.fields) == before
 }
 

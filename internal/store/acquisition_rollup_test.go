@@ -105,14 +105,7 @@ func TestAcquisitionRollupEqualsRaw(t *testing.T) {
 		if len(want) != 3 || want[0].Repeat == 0 || !reflect.DeepEqual(got, want) {
 			t.Fatalf("acquisition from the rollup %+v\nfrom the purchases %+v", got, want)
 		}
-		kept, err := store.AcquisitionRollupRows(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
-		if err != nil || !reflect.DeepEqual(kept, rebuilt) {
-			t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
-		}
+		checkRollupEqualsRebuild(t, db)
 		// A damaged rollup is what the report shows, and a rebuild repairs it.
 		if _, err := db.Exec(ctx, `UPDATE acquisition_rollup SET revenue = revenue + 1`); err != nil {
 			t.Fatal(err)
@@ -139,4 +132,103 @@ func TestAcquisitionRollupEqualsRaw(t *testing.T) {
 			t.Fatalf("after rebuild and two purchases %+v, want %+v", got, want)
 		}
 	})
+}
+
+// The bulk purchase path — COPY and one upsert on PostgreSQL, multi-row
+// INSERTs on SQLite — keeps the rollup exact too: batches that create
+// purchases and replace stored ones (another customer, another total, a
+// refund), with customers created by EnsureCustomers in the same import.
+func TestAcquisitionRollupAfterBatches(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := rand.New(rand.NewPCG(11, 12))
+		at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+		firstSeen := map[string]time.Time{}
+		for i := range 40 {
+			firstSeen[fmt.Sprintf("c%d", i)] = at
+		}
+		ids, err := db.EnsureCustomers(ctx, firstSeen)
+		if err != nil || len(ids) != 40 {
+			t.Fatalf("customers %v %v", ids, err)
+		}
+		type stored struct{ customer, total int64 }
+		want := map[string]stored{} // the last write of each external id
+		for round := range 5 {
+			batch := make([]*fresco.Purchase, 300)
+			external := r.Perm(600)
+			for i := range batch {
+				cust := ids[fmt.Sprintf("c%d", r.IntN(40))]
+				qty := int64(r.IntN(4) + 1)
+				if r.IntN(6) == 0 {
+					qty = -qty
+				}
+				// External ids repeat across rounds: later rounds replace.
+				batch[i] = &fresco.Purchase{ExternalID: fmt.Sprintf("p%d", external[i]), CustomerID: &cust,
+					PurchasedAt: at.Add(-time.Duration(round) * time.Hour),
+					Lines:       []fresco.PurchaseLine{{SKU: "A", Quantity: qty, UnitPrice: 150}, {SKU: fmt.Sprintf("S%d", i%7), Quantity: 1, UnitPrice: 99}}}
+			}
+			for _, p := range batch {
+				want[p.ExternalID] = stored{*p.CustomerID, int64(p.Total())}
+			}
+			results, err := db.SavePurchases(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, res := range results {
+				if res.Status == store.StatusRejected {
+					t.Fatalf("round %d: %+v", round, res)
+				}
+			}
+		}
+		got := map[string]stored{}
+		rows, err := db.Query(ctx, `SELECT external_id, customer_id, total FROM purchases`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var ext string
+			var s stored
+			if err := rows.Scan(&ext, &s.customer, &s.total); err != nil {
+				t.Fatal(err)
+			}
+			got[ext] = s
+		}
+		if rows.Close(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("stored purchases differ from the last write of each")
+		}
+		checkRollupEqualsRebuild(t, db)
+		var lines, badTotals int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM purchase_lines`).Scan(&lines); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM purchases p WHERE total <> (SELECT SUM(quantity * unit_price) FROM purchase_lines WHERE purchase_id = p.id)`).Scan(&badTotals); err != nil {
+			t.Fatal(err)
+		}
+		var purchases int
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM purchases`).Scan(&purchases)
+		if lines != 2*purchases || badTotals != 0 {
+			t.Fatalf("%d lines for %d purchases, %d totals not their lines' sum", lines, purchases, badTotals)
+		}
+		// first_seen moved back to each customer's earliest purchase.
+		var late int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM customers c WHERE first_seen > (SELECT MIN(purchased_at) FROM purchases WHERE customer_id = c.id)`).Scan(&late); err != nil || late != 0 {
+			t.Fatalf("%d customers whose first_seen is after their first purchase (%v)", late, err)
+		}
+	})
+}
+
+// checkRollupEqualsRebuild fails t unless the rollup the triggers kept is the
+// one a rebuild from customers and purchases computes.
+func checkRollupEqualsRebuild(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	kept, err := store.AcquisitionRollupRows(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
+	if err != nil || !reflect.DeepEqual(kept, rebuilt) {
+		t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
+	}
 }

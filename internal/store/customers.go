@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -284,21 +285,22 @@ func (db *DB) EnsureCustomers(ctx context.Context, firstSeen map[string]time.Tim
 	if err != nil || len(ids) == len(firstSeen) {
 		return ids, err
 	}
+	// In external-id order, so that two imports adding the same customers
+	// lock them in the same order and cannot deadlock on PostgreSQL.
+	slices.SortFunc(keys, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+	t := now()
+	var rows [][]any
+	for _, k := range keys {
+		if ext := k.(string); ids[ext] == 0 {
+			rows = append(rows, []any{ext, utc(firstSeen[ext]), t, t})
+		}
+	}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		for ext, seen := range firstSeen {
-			if _, ok := ids[ext]; ok {
-				continue
-			}
-			t := now()
-			var id int64
-			// ON CONFLICT: another import may have created it meanwhile.
-			err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, first_seen, created_at, updated_at)
-				VALUES (?, ?, ?, ?) ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id RETURNING id`,
-				ext, seen.UTC().Truncate(time.Microsecond), t, t).Scan(&id)
-			if err != nil {
-				return fmt.Errorf("add customer %q: %w", ext, err)
-			}
-			ids[ext] = id
+		// ON CONFLICT: another import may have created it meanwhile.
+		err := tx.upsertIDs(ctx, `INSERT INTO customers (external_id, first_seen, created_at, updated_at) VALUES `, `(?, ?, ?, ?)`,
+			` ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id RETURNING external_id, id`, rows, ids)
+		if err != nil {
+			return fmt.Errorf("add customers: %w", err)
 		}
 		return nil
 	})

@@ -1,11 +1,14 @@
 package store
 
 // Writing a planned batch of purchases in one transaction: new catalogue
-// entries first, then ids allocated up front, multi-row INSERTs of purchases
-// and lines, and the customers' first_seen moved back.
+// entries first, ids allocated up front, then the purchases and their lines
+// in bulk — PostgreSQL through COPY into a staging table and one set-based
+// upsert (purchase_copy.go), SQLite through multi-row INSERTs of prepared
+// statements — and last the customers' first_seen moved back.
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,43 +33,80 @@ func (tx *Tx) writePlan(ctx context.Context, plan *purchasePlan) error {
 			fresh = append(fresh, i)
 		}
 	}
-	if err := tx.replacePurchases(ctx, plan, replaced); err != nil {
-		return err
-	}
 	ids, err := tx.allocateIDs(ctx, "purchases", len(fresh))
 	if err != nil {
 		return err
 	}
+	t := now()
 	for k, i := range fresh {
-		plan.batch[i].ID = ids[k]
-		plan.results[i].ID, plan.results[i].Status = ids[k], StatusCreated
+		p := plan.batch[i]
+		p.ID, p.CreatedAt, p.Version = ids[k], t, 1
+		plan.results[i].ID, plan.results[i].Status = p.ID, StatusCreated
 	}
-	if err := tx.insertPurchases(ctx, plan, fresh); err != nil {
-		return err
+	for _, i := range replaced {
+		plan.batch[i].ID = plan.existing[i]
+		plan.results[i].ID, plan.results[i].Status = plan.existing[i], StatusUpdated
 	}
-	if err := tx.insertLines(ctx, plan, append(replaced, fresh...)); err != nil {
+	plan.resolveLineProducts()
+	write := tx.insertPurchases
+	if tx.Dialect() == Postgres {
+		write = tx.copyPurchases
+	}
+	if err := write(ctx, plan, fresh, replaced); err != nil {
 		return err
 	}
 	return tx.advanceFirstSeen(ctx, plan)
 }
 
+// resolveLineProducts sets the product id of every line named by SKU.
+func (plan *purchasePlan) resolveLineProducts() {
+	for i, p := range plan.batch {
+		if !plan.ok(i) {
+			continue
+		}
+		for n := range p.Lines {
+			if l := &p.Lines[n]; l.SKU != "" {
+				l.ProductID = plan.products[l.SKU]
+			}
+		}
+	}
+}
+
+// createProducts adds the SKUs the catalogue does not know yet.
 func (tx *Tx) createProducts(ctx context.Context, plan *purchasePlan) error {
 	// In SKU order, so that two batches adding the same new SKUs lock them
 	// in the same order and cannot deadlock on PostgreSQL.
 	slices.SortFunc(plan.newSKUs, func(a, b *fresco.Product) int { return strings.Compare(a.SKU, b.SKU) })
-	for _, p := range plan.newSKUs {
-		t := now()
-		// ON CONFLICT: a concurrent batch may have added the same SKU.
-		err := tx.QueryRow(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at)
-			VALUES (?, ?, '', ?, 0, ?, ?)
-			ON CONFLICT (sku) DO UPDATE SET sku = excluded.sku RETURNING id`,
-			p.SKU, p.Name, int64(p.ListPrice), t, t).Scan(&p.ID)
-		if err != nil {
-			return fmt.Errorf("add product %q: %w", p.SKU, err)
-		}
-		plan.products[p.SKU] = p.ID
+	t := now()
+	rows := make([][]any, len(plan.newSKUs))
+	for i, p := range plan.newSKUs {
+		rows[i] = []any{p.SKU, p.Name, int64(p.ListPrice), t, t}
+	}
+	// ON CONFLICT: a concurrent batch may have added the same SKU.
+	err := tx.upsertIDs(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at) VALUES `,
+		`(?, ?, '', ?, 0, ?, ?)`, ` ON CONFLICT (sku) DO UPDATE SET sku = excluded.sku RETURNING sku, id`, rows, plan.products)
+	if err != nil {
+		return fmt.Errorf("add products: %w", err)
 	}
 	plan.newSKUs = nil
+	return nil
+}
+
+// upsertIDs runs the multi-row `head row, row, … tail` over rows, in chunks;
+// tail ends in RETURNING key, id, read into ids.
+func (tx *Tx) upsertIDs(ctx context.Context, head, row, tail string, rows [][]any, ids map[string]int64) error {
+	const chunk = 500
+	for start := 0; start < len(rows); start += chunk {
+		part := rows[start:min(start+chunk, len(rows))]
+		var args []any
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		err := queryMap(ctx, tx, ids, scanPair[string, int64], head+rowsList(row, len(part))+tail, args...)
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -92,75 +132,121 @@ func (tx *Tx) allocateIDs(ctx context.Context, table string, n int) ([]int64, er
 	return ids, nil
 }
 
-func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh []int) error {
-	t := now()
-	for start := 0; start < len(fresh); start += purchaseChunk {
-		chunk := fresh[start:min(start+purchaseChunk, len(fresh))]
-		args := make([]any, 0, len(chunk)*purchaseRowArgs)
-		for _, i := range chunk {
-			p := plan.batch[i]
-			p.CreatedAt, p.Version = t, 1
-			args = append(args, p.ID, nullString(p.ExternalID), nullID(p.CustomerID), p.PurchasedAt.UTC().Truncate(time.Microsecond),
-				nullID(p.LocationID), p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), t)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO purchases (id, external_id, customer_id, purchased_at, location_id,
-			channel, served_by, promotion_code, total, items, created_at) VALUES `+valuesList(len(chunk), purchaseRowArgs), args...)
-		if err != nil {
-			return fmt.Errorf("insert purchases: %w", err)
-		}
+// insertPurchases is SQLite's write: replaced purchases updated in place and
+// their old lines deleted, new purchases and every line inserted.
+func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh, replaced []int) error {
+	if err := tx.replacePurchases(ctx, plan, replaced); err != nil {
+		return err
+	}
+	k := 0
+	err := tx.insertRows(ctx, `INSERT INTO purchases (id, external_id, customer_id, purchased_at, location_id,
+			channel, served_by, promotion_code, total, items, created_at) VALUES `, purchaseRowArgs, purchaseChunk,
+		func(args []any) ([]any, bool) {
+			if k == len(fresh) {
+				return args, false
+			}
+			p := plan.batch[fresh[k]]
+			k++
+			return append(args, purchaseRow(p)...), true
+		})
+	if err != nil {
+		return fmt.Errorf("insert purchases: %w", err)
+	}
+	next := plan.lineRows(append(replaced, fresh...))
+	err = tx.insertRows(ctx, `INSERT INTO purchase_lines (purchase_id, line_no, product_id, description, quantity, unit_price, discount) VALUES `,
+		lineRowArgs, lineChunk, func(args []any) ([]any, bool) {
+			n := len(args)
+			args = slices.Grow(args, lineRowArgs)[:n+lineRowArgs]
+			if !next(args[n:]) {
+				return args[:n], false
+			}
+			return args, true
+		})
+	if err != nil {
+		return fmt.Errorf("insert purchase lines: %w", err)
 	}
 	return nil
 }
 
-func (tx *Tx) insertLines(ctx context.Context, plan *purchasePlan, indexes []int) error {
-	args := make([]any, 0, lineChunk*lineRowArgs)
-	rows := 0
-	flush := func() error {
-		if rows == 0 {
-			return nil
+// purchaseRow is the values of p's purchases row, in purchaseColumns order
+// less version (purchaseRowArgs of them).
+func purchaseRow(p *fresco.Purchase) []any {
+	return []any{p.ID, nullString(p.ExternalID), nullID(p.CustomerID), utc(p.PurchasedAt),
+		nullID(p.LocationID), p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), p.CreatedAt}
+}
+
+// lineRows returns an iterator over the lines of the purchases at indexes:
+// each call fills row with one purchase_lines row and reports false after
+// the last.
+func (plan *purchasePlan) lineRows(indexes []int) func(row []any) bool {
+	k, n := 0, 0
+	return func(row []any) bool {
+		for k < len(indexes) && n == len(plan.batch[indexes[k]].Lines) {
+			k, n = k+1, 0
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO purchase_lines (purchase_id, line_no, product_id, description, quantity, unit_price, discount)
-			VALUES `+valuesList(rows, lineRowArgs), args...)
-		args, rows = args[:0], 0
+		if k == len(indexes) {
+			return false
+		}
+		p := plan.batch[indexes[k]]
+		l := &p.Lines[n]
+		n++
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = p.ID, int64(n), l.ProductID, l.Description, l.Quantity, int64(l.UnitPrice), int64(l.Discount)
+		return true
+	}
+}
+
+// insertRows writes rows of cols values with multi-row INSERTs of up to chunk
+// rows: `head (?, …), (?, …)`. next appends the next row's values to args and
+// reports false when there are none. The full-size statement is prepared
+// once: parsing a thousand-row INSERT costs about as much as running it.
+func (tx *Tx) insertRows(ctx context.Context, head string, cols, chunk int, next func(args []any) ([]any, bool)) error {
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, chunk*cols)
+	for more := true; more; {
+		args, more = next(args)
+		rows := len(args) / cols
+		if rows < chunk && (more || rows == 0) {
+			continue
+		}
+		var err error
+		switch {
+		case rows < chunk:
+			_, err = tx.Exec(ctx, head+valuesList(rows, cols), args...)
+		case full == nil:
+			if full, err = tx.tx.PrepareContext(ctx, tx.db.rebind(head+valuesList(chunk, cols))); err != nil {
+				return err
+			}
+			fallthrough
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
 		if err != nil {
-			return fmt.Errorf("insert purchase lines: %w", err)
+			return err
 		}
-		return nil
+		args = args[:0]
 	}
-	for _, i := range indexes {
-		p := plan.batch[i]
-		for n := range p.Lines {
-			l := &p.Lines[n]
-			if l.SKU != "" {
-				l.ProductID = plan.products[l.SKU]
-			}
-			args = append(args, p.ID, n+1, l.ProductID, l.Description, l.Quantity, int64(l.UnitPrice), int64(l.Discount))
-			if rows++; rows == lineChunk {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return flush()
+	return nil
 }
 
 // replacePurchases overwrites stored purchases in place and deletes their
-// old lines; writePlan then inserts the new lines with everyone else's.
+// old lines; insertPurchases then inserts the new lines with everyone else's.
 func (tx *Tx) replacePurchases(ctx context.Context, plan *purchasePlan, indexes []int) error {
 	ids := make([]any, 0, len(indexes))
 	for _, i := range indexes {
-		p, id := plan.batch[i], plan.existing[i]
-		p.ID = id
+		p := plan.batch[i]
 		_, err := tx.Exec(ctx, `UPDATE purchases SET external_id = ?, customer_id = ?, purchased_at = ?, location_id = ?,
 			channel = ?, served_by = ?, promotion_code = ?, total = ?, items = ?, version = version + 1 WHERE id = ?`,
-			nullString(p.ExternalID), nullID(p.CustomerID), p.PurchasedAt.UTC().Truncate(time.Microsecond), nullID(p.LocationID),
-			p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), id)
+			nullString(p.ExternalID), nullID(p.CustomerID), utc(p.PurchasedAt), nullID(p.LocationID),
+			p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), p.ID)
 		if err != nil {
-			return fmt.Errorf("update purchase %d: %w", id, err)
+			return fmt.Errorf("update purchase %d: %w", p.ID, err)
 		}
-		plan.results[i].ID, plan.results[i].Status = id, StatusUpdated
-		ids = append(ids, id)
+		ids = append(ids, p.ID)
 	}
 	return forChunks(ids, func(chunk []any) error {
 		_, err := tx.Exec(ctx, `DELETE FROM purchase_lines WHERE purchase_id IN (`+placeholders(len(chunk))+`)`, chunk...)
@@ -180,12 +266,22 @@ func (tx *Tx) advanceFirstSeen(ctx context.Context, plan *purchasePlan) error {
 			earliest[*p.CustomerID] = p.PurchasedAt
 		}
 	}
+	args := make([]any, 0, 2*len(earliest))
 	for id, t := range earliest {
-		t = t.UTC().Truncate(time.Microsecond)
-		// A new first_seen is a change to the customer like any other: it
-		// bumps the version, so a PATCH based on the old one cannot undo it.
-		if _, err := tx.Exec(ctx, `UPDATE customers SET first_seen = ?, version = version + 1
-			WHERE id = ? AND first_seen > ?`, t, id, t); err != nil {
+		args = append(args, id, utc(t))
+	}
+	// A new first_seen is a change to the customer like any other: it bumps
+	// the version, so a PATCH based on the old one cannot undo it.
+	row := `(?, ?)`
+	if tx.Dialect() == Postgres {
+		row = `(?::bigint, ?::timestamptz)`
+	}
+	for start := 0; start < len(args); start += 2 * setQueryChunk {
+		chunk := args[start:min(start+2*setQueryChunk, len(args))]
+		_, err := tx.Exec(ctx, `WITH earliest (id, t) AS (VALUES `+rowsList(row, len(chunk)/2)+`)
+			UPDATE customers SET first_seen = earliest.t, version = version + 1
+			FROM earliest WHERE customers.id = earliest.id AND customers.first_seen > earliest.t`, chunk...)
+		if err != nil {
 			return err
 		}
 	}

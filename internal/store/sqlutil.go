@@ -22,16 +22,16 @@ func placeholders(n int) string {
 
 // valuesList returns "(?, ?), (?, ?)" for a multi-row INSERT of rows × cols.
 func valuesList(rows, cols int) string {
-	row := "(" + placeholders(cols) + ")"
-	var b strings.Builder
-	b.Grow(rows * (len(row) + 2))
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
+	return rowsList("("+placeholders(cols)+")", rows)
+}
+
+// rowsList returns row repeated n times, comma-separated: the VALUES of a
+// multi-row statement whose rows are more than placeholders, "(?, ?::bigint)".
+func rowsList(row string, n int) string {
+	if n <= 0 {
+		return ""
 	}
-	return b.String()
+	return strings.Repeat(row+", ", n-1) + row
 }
 
 // forChunks calls fn on successive slices of at most setQueryChunk keys.

@@ -224,8 +224,9 @@ func (db *DB) rebind(query string) string {
 // Tx is a write transaction. Capabilities that must enqueue a job in the same
 // transaction as the write that caused it receive the Tx.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx   *sql.Tx
+	db   *DB
+	conn *sql.Conn // the connection tx runs on, for PostgreSQL's COPY (copy.go); nil for read snapshots
 }
 
 // Exec runs a statement written with ? placeholders.
@@ -249,7 +250,12 @@ func (t *Tx) Dialect() Dialect { return t.db.dialect }
 // InTx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise (also on panic).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -262,7 +268,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, db: db}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, db: db, conn: conn}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
