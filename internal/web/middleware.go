@@ -87,10 +87,12 @@ type requestInfoKey struct{}
 type responseControllerKey struct{}
 
 // bodyRead lifts the read deadline huma puts on the connection before it
-// reads an operation's body (5 s by default), once the body is read. Left
-// in place it fires while a slow handler runs — a write waiting its turn
-// under load — and net/http, taking the connection for closed, cancels the
-// context of that request and of every later one on the keep-alive
+// reads an operation's body (5 s by default), once the body is read. When
+// a middleware has read the body first (refuseBadOperationInput does),
+// net/http is already watching the connection for the next request, and
+// the deadline would fire while a slow handler runs — a write waiting its
+// turn under load: net/http takes it for a closed connection and cancels
+// the context of that request and of every later one on the keep-alive
 // connection, which then all fail at once. The next request's headers get
 // the server's own deadlines again.
 func bodyRead(ctx context.Context) {
