@@ -200,6 +200,17 @@ func (s *server) must(token, method, path string, body any, want int, out any) {
 	}
 }
 
+// post is must for a creation from a goroutine other than the test's: it
+// reports an answer other than 201 with Errorf, and returns whether it was 201.
+func (s *server) post(token, path string, body any) bool {
+	res, data, err := s.call(token, "POST", path, body, nil, nil)
+	if err != nil || res.StatusCode != http.StatusCreated {
+		s.t.Errorf("%s: POST %s: %v %s, want 201", s.name, path, err, data)
+		return false
+	}
+	return true
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() (bool, string)) {
 	t.Helper()

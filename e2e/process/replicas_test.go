@@ -36,26 +36,14 @@ const jobLease = 5 * time.Second
 // on one allowance whichever replica answers.
 func TestReplicasShareWorkAndLimits(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("FRESCO_TEST_POSTGRES_URL") == "" {
-		t.Skip("several replicas need one shared PostgreSQL database: set FRESCO_TEST_POSTGRES_URL (CI does)")
-	}
-	bin := frescoBinary(t)
-	dbURL := storetest.PostgresURL(t)
-	token := createToken(t, bin, dbURL)
-	db := storetest.Open(t, dbURL)
-	// An owner on file, who owns the cases opened from complaints.
-	if err := db.CreateEmployee(t.Context(), &fresco.Employee{Name: "Olga Owner", Email: "olga@example.com",
-		Role: fresco.RoleOwner, Active: true}); err != nil {
-		t.Fatal(err)
-	}
+	bin, dbURL, token, db := sharedDatabase(t)
 	recv := newReceiver(t, "whsec_replicas_test_0123456789")
 
 	// The subscription exists before the second replica starts, so that no
 	// replica can hold a list of subscriptions from before it (each caches
 	// the list for a second).
 	a := startServer(t, bin, "replica A", dbURL, "--job-lease", jobLease.String())
-	a.must(token, "POST", "/api/v1/webhooks", map[string]any{"url": recv.URL, "secret": recv.secret,
-		"events": []string{notify.EventDetractor, notify.EventComplaint, notify.EventFollowUpOpened}}, 201, nil)
+	recv.subscribe(a, token)
 	b := startServer(t, bin, "replica B", dbURL, "--job-lease", jobLease.String())
 	var customers []int64
 	for i := range 4 {
@@ -70,30 +58,20 @@ func TestReplicasShareWorkAndLimits(t *testing.T) {
 	const n = 90
 	var acked atomic.Int64
 	var killOnce sync.Once
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range 6 {
-		wg.Go(func() {
-			for i := range work {
-				body := map[string]any{"external_id": fmt.Sprintf("r-%d", i), "answers": []map[string]any{{"type": "nps", "score": 0}}}
-				if i%3 == 2 {
-					body = map[string]any{"external_id": fmt.Sprintf("r-%d", i), "listening_post": "complaint",
-						"customer_id": customers[i%len(customers)], "comment": "The soup was cold and the waiter was rude."}
-				}
-				if !postResponse(t, []*server{a, b}[i%2], b, token, body) {
-					return
-				}
-				if acked.Add(1) == n/2 {
-					killOnce.Do(a.kill)
-				}
-			}
-		})
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	inParallel(n, func(i int) bool {
+		body := map[string]any{"external_id": fmt.Sprintf("r-%d", i), "answers": []map[string]any{{"type": "nps", "score": 0}}}
+		if i%3 == 2 {
+			body = map[string]any{"external_id": fmt.Sprintf("r-%d", i), "listening_post": "complaint",
+				"customer_id": customers[i%len(customers)], "comment": "The soup was cold and the waiter was rude."}
+		}
+		if !postResponse(t, []*server{a, b}[i%2], b, token, body) {
+			return false
+		}
+		if acked.Add(1) == n/2 {
+			killOnce.Do(a.kill)
+		}
+		return true
+	})
 	if t.Failed() {
 		return
 	}
@@ -199,6 +177,48 @@ func TestReplicasShareWorkAndLimits(t *testing.T) {
 	}
 	t.Logf("%d responses, A killed after %d acknowledged, %d jobs taken over after their lease; %d webhooks arrived for %d events (%d repeats)",
 		responses, n/2, takenOver, arrivals, len(expected), repeats)
+}
+
+// sharedDatabase returns the fresco binary and a new PostgreSQL database
+// for replicas to share, migrated, with an owner's API token and an owner
+// on file, who owns the cases opened from complaints.
+func sharedDatabase(t *testing.T) (bin, dbURL, token string, db *store.DB) {
+	t.Helper()
+	if os.Getenv("FRESCO_TEST_POSTGRES_URL") == "" {
+		t.Skip("several replicas need one shared PostgreSQL database: set FRESCO_TEST_POSTGRES_URL (CI does)")
+	}
+	bin = frescoBinary(t)
+	dbURL = storetest.PostgresURL(t)
+	token = createToken(t, bin, dbURL)
+	db = storetest.Open(t, dbURL)
+	if err := db.CreateEmployee(t.Context(), &fresco.Employee{Name: "Olga Owner", Email: "olga@example.com",
+		Role: fresco.RoleOwner, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	return bin, dbURL, token, db
+}
+
+// inParallel calls do(i) for i from 0 to n-1 on six goroutines, as six
+// clients would; a goroutine stops at the first call that reports false.
+func inParallel(n int, do func(i int) bool) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			for i := range work {
+				if !do(i) {
+					for range work { // drain, so that the sender is not stuck
+					}
+					return
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 }
 
 // postResponse records a response through srv, or through fallback when
@@ -311,6 +331,12 @@ func newReceiver(t *testing.T, secret string) *receiver {
 	}))
 	t.Cleanup(r.Close)
 	return r
+}
+
+// subscribe subscribes r, through srv, to the events a bad answer causes.
+func (r *receiver) subscribe(srv *server, token string) {
+	srv.must(token, "POST", "/api/v1/webhooks", map[string]any{"url": r.URL, "secret": r.secret,
+		"events": []string{notify.EventDetractor, notify.EventComplaint, notify.EventFollowUpOpened}}, 201, nil)
 }
 
 // missing lists the expected events that have not arrived.

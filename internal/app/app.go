@@ -36,6 +36,10 @@ type Config struct {
 	// and Close closes it.
 	DB          *store.DB
 	DatabaseURL string // sqlite:PATH or postgres://…
+	// ReportsDatabaseURL, when set, is a read replica of the database that
+	// the dashboards read (store.DB.AttachReports); writes and every other
+	// read stay on the primary.
+	ReportsDatabaseURL string
 	// SecretKeys seal the webhook secrets and the survey-link key in the
 	// database; nil keeps the keys DB already has (a DB without any is
 	// refused). The CLI resolves them (cli/secrets.go).
@@ -101,6 +105,11 @@ func New(cfg Config) (*App, error) {
 			return nil, err
 		}
 		a.DB, a.closeDB = db, true
+	}
+	if cfg.ReportsDatabaseURL != "" {
+		if err := a.DB.AttachReports(context.Background(), cfg.ReportsDatabaseURL); err != nil {
+			return nil, errors.Join(err, a.Close())
+		}
 	}
 	if err := a.sealSecrets(cfg); err != nil {
 		return nil, errors.Join(err, a.Close())

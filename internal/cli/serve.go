@@ -55,6 +55,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	config := configFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	db := fs.String("db", defaultDB, "database URL: sqlite:PATH or postgres://…")
+	dbRead := fs.String("db-read", "", "a read replica of --db for the dashboards' reads (feedback metrics, value, case reports, customers leaving); unset, they read --db")
 	secretKey := secretKeyFlag(fs)
 	logFormat := fs.String("log-format", "auto", "log format: json, text or auto (text on a terminal)")
 	logLevel := fs.String("log-level", "info", "least important log records written: debug, info, warn or error")
@@ -100,7 +101,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	if err != nil {
 		return app.Config{}, "", err
 	}
-	return app.Config{DatabaseURL: *db, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
+	return app.Config{DatabaseURL: *db, ReportsDatabaseURL: *dbRead, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
 		JobLease: *jobLease, SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
 		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil

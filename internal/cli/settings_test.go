@@ -34,6 +34,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 		"FRESCO_LOG_LEVEL":           "warn",
 		"FRESCO_TRUSTED_PROXIES":     "10.0.0.0/8",
 		"FRESCO_DB":                  "sqlite:" + filepath.Join(dir, "x.db"),
+		"FRESCO_DB_READ":             "sqlite:" + filepath.Join(dir, "replica.db"),
 		"FRESCO_SOMETHING_UNRELATED": "ignored",
 	}))
 	if err != nil {
@@ -56,6 +57,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 		{"metrics token", cfg.MetricsToken, "from-flag"},
 		{"trusted proxies", len(cfg.TrustedProxies), 1},
 		{"db", cfg.DatabaseURL, "sqlite:" + filepath.Join(dir, "x.db")},
+		{"db read", cfg.ReportsDatabaseURL, "sqlite:" + filepath.Join(dir, "replica.db")},
 		{"log level", cfg.Logger.Enabled(t.Context(), -4), false},
 	}
 	for _, c := range checks {

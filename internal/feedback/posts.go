@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -21,7 +22,8 @@ type PostStats struct {
 	// ResponseRate is Answered/Asked with its interval; nil when nothing was asked.
 	ResponseRate *stats.Proportion
 	// MedianDelay is the median time from purchase to feedback over the
-	// responses tied to a purchase; nil when there are none.
+	// responses tied to a purchase, each delay counted in whole hours (to
+	// the nearest); nil when there are none.
 	MedianDelay  *time.Duration
 	WithPurchase int
 	Uses         []*fresco.FeedbackUse // the newest entries of the "used for" trail
@@ -42,10 +44,8 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 		ps := PostStats{Post: p}
 		if a := activity[p.ID]; a != nil {
 			ps.Responses, ps.Asked, ps.Answered = a.Responses, a.Asked, min(a.Answered, a.Asked)
-			ps.WithPurchase = len(a.Delays)
-			if len(a.Delays) > 0 {
-				d := median(a.Delays)
-				ps.MedianDelay = &d
+			if d, n := medianHours(a.DelayHours); n > 0 {
+				ps.MedianDelay, ps.WithPurchase = &d, n
 			}
 		}
 		if ps.Asked > 0 {
@@ -63,14 +63,27 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 	return out, nil
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
+// medianHours is the median of delays given as a count per whole hour, and
+// how many there are: the middle one, or the mean of the middle two.
+func medianHours(counts map[int]int) (median time.Duration, n int) {
+	hours := slices.Sorted(maps.Keys(counts))
+	for _, h := range hours {
+		n += counts[h]
 	}
-	return (s[n/2-1] + s[n/2]) / 2
+	// at is the delay of the k-th (0-based) in ascending order.
+	at := func(k int) time.Duration {
+		for _, h := range hours {
+			if k < counts[h] {
+				return time.Duration(h) * time.Hour
+			}
+			k -= counts[h]
+		}
+		return 0
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return (at((n-1)/2) + at(n/2)) / 2, n
 }
 
 // PostChange changes some fields of a listening post; nil leaves a field as
@@ -161,7 +174,7 @@ type AcquisitionRow struct {
 // Acquisition reports each acquisition source with count, retention (repeat
 // purchase) and average value.
 func (s *Service) Acquisition(ctx context.Context) ([]AcquisitionRow, error) {
-	rows, err := s.db.AcquisitionReport(ctx)
+	rows, err := s.db.Reports().AcquisitionReport(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -135,14 +135,19 @@ func medianInterval(ps []store.PurchaseTime) float64 {
 }
 
 // SatisfiedLeaving lists satisfied customers who seem to be leaving, most
-// overdue first; locationID > 0 keeps one location's.
+// overdue first; locationID > 0 keeps one location's. It is a dashboard:
+// it reads the read replica, if there is one.
 func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) ([]Leaving, error) {
+	return l.satisfiedLeaving(ctx, l.db.Reports(), locationID)
+}
+
+func (l *Loop) satisfiedLeaving(ctx context.Context, db *store.DB, locationID int64) ([]Leaving, error) {
 	now := l.opts.Now()
-	answers, purchases, err := l.db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
+	answers, purchases, err := db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
 	if err != nil {
 		return nil, err
 	}
-	pAlive, err := l.db.PAlive(ctx)
+	pAlive, err := db.PAlive(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +162,9 @@ func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) ([]Leavin
 // customers of their location who seem to be leaving, and the owners the
 // whole list. It returns how many notifications it made.
 func (l *Loop) SendDigest(ctx context.Context) (int, error) {
-	list, err := l.SatisfiedLeaving(ctx, 0)
+	// The primary: the digest is sent once, and must not miss what a
+	// lagging replica has not seen yet.
+	list, err := l.satisfiedLeaving(ctx, l.db, 0)
 	if err != nil || len(list) == 0 {
 		return 0, err
 	}

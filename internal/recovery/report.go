@@ -187,11 +187,11 @@ func (s *Service) Report(ctx context.Context, from, to time.Time) (*Report, erro
 		return nil, v.Err()
 	}
 	asOf := s.Now()
-	facts, err := s.db.CaseReportFacts(ctx, from, to, asOf)
+	facts, err := s.db.Reports().CaseReportFacts(ctx, from, to, asOf)
 	if err != nil {
 		return nil, err
 	}
-	bc, br, err := s.db.BaselineRetention(ctx, from, to, asOf)
+	bc, br, err := s.db.Reports().BaselineRetention(ctx, from, to, asOf)
 	if err != nil {
 		return nil, err
 	}

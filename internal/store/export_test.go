@@ -10,6 +10,11 @@ func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, group
 	return db.scoreCountsRaw(ctx, f, scale, groupBy)
 }
 
+// PostActivityRaw is PostActivity over the responses, whatever the bounds.
+func (db *DB) PostActivityRaw(ctx context.Context, from, to time.Time) (map[int64]*PostActivity, error) {
+	return db.postActivity(ctx, from, to, false)
+}
+
 // RollupAnswers lets the tests see which path a filter takes.
 func (f ResponseFilter) RollupAnswers() bool { return f.rollupAnswers() }
 

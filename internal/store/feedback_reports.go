@@ -7,7 +7,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -126,18 +125,25 @@ type PostActivity struct {
 	Responses int // feedback received
 	Asked     int // invitations sent and call tasks due (solicited posts)
 	Answered  int // of those, answered
-	// Delays are the times from purchase to feedback of responses tied to a purchase.
-	Delays []time.Duration
+	// DelayHours counts the responses tied to a purchase by the time from
+	// purchase to feedback: whole seconds, rounded half up to whole hours.
+	DelayHours map[int]int
 }
 
 // PostActivity gathers volume, asks and purchase→feedback delays per post
-// for responses and asks in [from, to).
+// for responses and asks in [from, to). Responses and delays come from the
+// delay rollup when the bounds fall on UTC days (see delaysRollup), else
+// from the responses; both count the same.
 func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*PostActivity, error) {
+	return db.postActivity(ctx, from, to, (ResponseFilter{From: from, To: to}).rollupAnswers())
+}
+
+func (db *DB) postActivity(ctx context.Context, from, to time.Time, fromRollup bool) (map[int64]*PostActivity, error) {
 	out := map[int64]*PostActivity{}
 	get := func(id int64) *PostActivity {
 		a, ok := out[id]
 		if !ok {
-			a = &PostActivity{PostID: id}
+			a = &PostActivity{PostID: id, DelayHours: map[int]int{}}
 			out[id] = a
 		}
 		return a
@@ -147,26 +153,15 @@ func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*
 		w.within(col, from, to)
 		return &w
 	}
-	w := within("responded_at")
-	err := queryEach(ctx, db, func(row rowScanner) error {
-		var id int64
-		var at time.Time
-		var bought sql.NullTime
-		if err := row.Scan(&id, &at, &bought); err != nil {
-			return err
-		}
-		a := get(id)
-		a.Responses++
-		if bought.Valid && !at.Before(bought.Time) {
-			a.Delays = append(a.Delays, at.Sub(bought.Time))
-		}
-		return nil
-	}, `SELECT post_id, responded_at, purchased_at FROM responses WHERE `+w.sql(), w.args...)
-	if err != nil {
+	q, args := delaysRaw(db.dialect, from, to)
+	if fromRollup {
+		q, args = delaysRollup(from, to)
+	}
+	if err := addDelays(ctx, db, get, q, args...); err != nil {
 		return nil, err
 	}
-	w = within("i.created_at")
-	err = queryEach(ctx, db, func(row rowScanner) error {
+	w := within("i.created_at")
+	err := queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var asked, answered int
 		if err := row.Scan(&id, &asked, &answered); err != nil {

@@ -11,12 +11,17 @@ import (
 )
 
 // Pools names the database/sql pools behind db: "write" and "read" on
-// SQLite, one "pool" on PostgreSQL. For connection metrics only.
+// SQLite, one "pool" on PostgreSQL, and "reports" for an attached read
+// replica. For connection metrics only.
 func (db *DB) Pools() map[string]*sql.DB {
+	pools := map[string]*sql.DB{"write": db.write, "read": db.read}
 	if db.read == db.write {
-		return map[string]*sql.DB{"pool": db.write}
+		pools = map[string]*sql.DB{"pool": db.write}
 	}
-	return map[string]*sql.DB{"write": db.write, "read": db.read}
+	if db.reports != nil {
+		pools["reports"] = db.reports.read
+	}
+	return pools
 }
 
 // BackgroundHealth is the state of the work that happens after a request.

@@ -279,7 +279,8 @@ type RollupCount struct {
 
 // RebuildFeedbackRollups recomputes feedback_score_daily and
 // feedback_score_monthly from responses, feedback_driver_monthly from
-// their answers, and the acquisition rollup (acquisition_customer, then
+// their answers, feedback_delay_daily and feedback_delay_monthly from
+// responses, and the acquisition rollup (acquisition_customer, then
 // acquisition_rollup, which reads it) from customers and purchases, in the
 // transaction and reports how
 // many rows each now holds. It repairs rollups written around the triggers
@@ -290,6 +291,8 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(tx.Dialect())},
 		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(tx.Dialect())},
 		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
+		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(tx.Dialect())},
+		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(tx.Dialect())},
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
 	} {
@@ -404,6 +407,8 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		{"feedback_score_daily", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackRollupRows) }},
 		{"feedback_score_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackMonthlyRows) }},
 		{"feedback_driver_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackDriverRows) }},
+		{"feedback_delay_daily", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(false)) }},
+		{"feedback_delay_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(true)) }},
 		{"acquisition_rollup", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionRollupRows) }},
 	} {
 		same, err := c.same()
@@ -415,6 +420,14 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		}
 	}
 	return differ, nil
+}
+
+// delayRows is DelayRollupRows for the daily or the monthly table, in the
+// shape sameAsRebuild takes.
+func delayRows(monthly bool) func(context.Context, Querier, bool) ([]DelayRollupRow, error) {
+	return func(ctx context.Context, q Querier, fromResponses bool) ([]DelayRollupRow, error) {
+		return DelayRollupRows(ctx, q, monthly, fromResponses)
+	}
 }
 
 // sameAsRebuild compares a rollup's rows as kept with the rows a rebuild

@@ -43,6 +43,7 @@ type DB struct {
 	read    *sql.DB
 	url     string
 	keys    *secret.Keyring // seals webhook secrets and the survey-link key; see secrets.go
+	reports *DB             // the dashboards' read replica, when one is attached; see reports.go
 	// writeTurn queues the writers of SQLite's one writer connection in
 	// arrival order (see awaitWriteTurn); nil on PostgreSQL.
 	writeTurn chan struct{}
@@ -97,6 +98,25 @@ func openSQLite(path string) (*DB, error) {
 	if err := createPrivately(path); err != nil {
 		return nil, err
 	}
+	dsn := sqliteDSN(path)
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+
+	read, err := openSQLiteReaders(dsn)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1)}, nil
+}
+
+// sqliteDSN is the connection string of the database file at path.
+func sqliteDSN(path string) string {
 	// busy_timeout comes first so that every later pragma already waits for
 	// the lock instead of failing; _txlock=immediate takes the write lock at
 	// BEGIN, which avoids deadlocks between read-then-write transactions.
@@ -111,24 +131,19 @@ func openSQLite(path string) (*DB, error) {
 	params.Add("_pragma", "temp_store(MEMORY)")
 	params.Set("_time_format", "sqlite")
 	params.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + params.Encode()
+	return "file:" + path + "?" + params.Encode()
+}
 
-	write, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, err
-	}
-	write.SetMaxOpenConns(1)
-	write.SetConnMaxIdleTime(0)
-	write.SetConnMaxLifetime(0)
-
+// openSQLiteReaders opens a pool of read-only connections to the database
+// of dsn: query_only refuses any write.
+func openSQLiteReaders(dsn string) (*sql.DB, error) {
 	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
-		write.Close()
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1)}, nil
+	return read, nil
 }
 
 // createPrivately makes the database file, when it does not exist yet,
@@ -148,6 +163,14 @@ func createPrivately(path string) error {
 }
 
 func openPostgres(rawURL string) (*DB, error) {
+	pool, err := openPostgresPool(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{dialect: Postgres, write: pool, read: pool, url: rawURL}, nil
+}
+
+func openPostgresPool(rawURL string) (*sql.DB, error) {
 	pool, err := sql.Open("pgx", rawURL)
 	if err != nil {
 		return nil, err
@@ -155,14 +178,17 @@ func openPostgres(rawURL string) (*DB, error) {
 	pool.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
 	pool.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, write: pool, read: pool, url: rawURL}, nil
+	return pool, nil
 }
 
-// Close closes both pools.
+// Close closes the pools, the read replica's too.
 func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.reports != nil {
+		err = errors.Join(err, db.reports.Close())
 	}
 	return err
 }

@@ -107,9 +107,14 @@ type Service struct {
 	views *viewCache // the summary, Pareto curves and segment table of the current refit
 }
 
-// New returns a service over db.
+// New returns a service over db. The views read db's read replica, if it
+// has one, and so does the cache's refit check: a view is then never newer
+// nor older than the refit it is cached under.
 func New(db *store.DB, opts Options) *Service {
-	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(db.CurrentCustomerValueRefit, maxCachedViews)}
+	currentRefit := func(ctx context.Context) (store.CustomerValueRefit, error) {
+		return db.Reports().CurrentCustomerValueRefit(ctx)
+	}
+	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(currentRefit, maxCachedViews)}
 }
 
 // Options returns the options in effect, defaults filled in.

@@ -59,7 +59,7 @@ type Summary struct {
 
 // Fits returns the models of the last refit.
 func (s *Service) Fits(ctx context.Context) ([]FitInfo, error) {
-	rows, err := s.db.LatestCLVFits(ctx)
+	rows, err := s.db.Reports().LatestCLVFits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) summary(ctx context.Context, bins int) (*Summary, error) {
 		return nil, err
 	}
 	out := &Summary{Horizon: s.HorizonText(), Fits: fits, Distribution: []Bin{}}
-	err = s.db.ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
+	err = s.db.Reports().ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
 		t, err := r.Totals(ctx)
 		if err != nil || t.Customers == 0 {
 			return err
@@ -267,7 +267,7 @@ func (s *Service) pareto(ctx context.Context, metric string, points int, topPerc
 	var n int
 	var total float64 // cents
 	var top map[int]float64
-	err := s.db.ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
+	err := s.db.Reports().ReadCustomerValues(ctx, func(r *store.CustomerValueSnapshot) error {
 		var err error
 		if n, total, err = r.MetricTotal(ctx, metric); err != nil || n == 0 {
 			return err
@@ -348,7 +348,7 @@ func (s *Service) Segments(ctx context.Context) (*SegmentTable, error) {
 // segments computes the segment table from the database's sums per segment
 // and per flag.
 func (s *Service) segments(ctx context.Context) (*SegmentTable, error) {
-	segments, flags, err := s.db.CustomerValueGroups(ctx)
+	segments, flags, err := s.db.Reports().CustomerValueGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +506,7 @@ func (s *Service) ListPage(ctx context.Context, f ListFilter) ([]CustomerValue, 
 	if err != nil {
 		return nil, "", err
 	}
-	rows, next, err := s.db.PageCustomerValues(ctx, sf)
+	rows, next, err := s.db.Reports().PageCustomerValues(ctx, sf)
 	if err != nil {
 		return nil, "", err
 	}

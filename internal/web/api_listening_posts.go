@@ -23,7 +23,7 @@ type ListeningPostOut struct {
 	Asked            int               `json:"asked"`
 	Answered         int               `json:"answered"`
 	ResponseRate     *stats.Proportion `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
-	MedianDelayHours *float64          `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback; null without purchase-linked responses."`
+	MedianDelayHours *float64          `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback, each delay counted in whole hours (to the nearest); null without purchase-linked responses."`
 	WithPurchase     int               `json:"with_purchase"`
 	Uses             []FeedbackUseOut  `json:"recent_uses"`
 }

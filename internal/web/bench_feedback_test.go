@@ -26,6 +26,21 @@ import (
 //	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
 //	  go test ./internal/web -run '^$' -bench FeedbackReports -benchtime 20x
 func BenchmarkFeedbackReports(b *testing.B) {
+	benchPages(b, "/api/v1/metrics/nps", "/feedback")
+}
+
+// BenchmarkCaseReport times GET /api/v1/reports/recovery (cases of the
+// last year, with the baseline retention of customers without one) on the
+// same demo business as BenchmarkFeedbackReports:
+//
+//	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
+//	  go test ./internal/web -run '^$' -bench CaseReport -benchtime 20x
+func BenchmarkCaseReport(b *testing.B) {
+	benchPages(b, "/api/v1/reports/recovery")
+}
+
+// benchPages times a GET of each target as the demo business's owner.
+func benchPages(b *testing.B, targets ...string) {
 	ctx := context.Background()
 	db := benchDemoDB(b, ctx)
 	a := apptest.New(b, db)
@@ -34,7 +49,7 @@ func BenchmarkFeedbackReports(b *testing.B) {
 		b.Fatal(err)
 	}
 	cookie := apptest.Session(b, db, owner)
-	for _, target := range []string{"/api/v1/metrics/nps", "/feedback"} {
+	for _, target := range targets {
 		b.Run(target, func(b *testing.B) {
 			for b.Loop() {
 				r := httptest.NewRequest("GET", target, nil)

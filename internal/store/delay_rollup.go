@@ -1,0 +1,126 @@
+package store
+
+// The purchase→feedback delay rollup (migration 00017): responses per UTC
+// day and per UTC month, listening post and delay in whole hours (-1: not
+// tied to a purchase, or given before it). Triggers keep it exact; the post
+// report reads it for day-bounded periods, so /feedback reads
+// O(periods × posts × hours) rows, not every response.
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// noDelay is the hours of a response tied to no purchase or given before it.
+const noDelay = -1
+
+// delayHours is the SQL for a response's delay bucket as the triggers
+// compute it: whole seconds from purchased_at to responded_at, rounded half
+// up to whole hours, or noDelay.
+func delayHours(d Dialect) string {
+	if d == Postgres {
+		return "feedback_delay_hours(responded_at, purchased_at)"
+	}
+	return `CASE WHEN purchased_at IS NULL OR CAST(strftime('%s', responded_at) AS INTEGER) < CAST(strftime('%s', purchased_at) AS INTEGER) THEN -1
+		ELSE (CAST(strftime('%s', responded_at) AS INTEGER) - CAST(strftime('%s', purchased_at) AS INTEGER) + 1800) / 3600 END`
+}
+
+// delayDailySelect and delayMonthlySelect compute the rollup's rows from
+// responses, as a rebuild writes them.
+func delayDailySelect(d Dialect) string {
+	day := "date(responded_at)"
+	if d == Postgres {
+		day = "to_char(responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return `SELECT ` + day + ` AS day, post_id, ` + delayHours(d) + ` AS hours, COUNT(*) AS n FROM responses GROUP BY 1, 2, 3`
+}
+
+func delayMonthlySelect(d Dialect) string {
+	return `SELECT substr(day, 1, 7) || '-01', post_id, hours, SUM(n) FROM (` + delayDailySelect(d) + `) d GROUP BY 1, 2, 3`
+}
+
+// addDelays reads rows of (post_id, hours, n) into the posts' activity.
+func addDelays(ctx context.Context, q Querier, get func(int64) *PostActivity, query string, args ...any) error {
+	return queryEach(ctx, q, func(row rowScanner) error {
+		var id int64
+		var hours, n int
+		if err := row.Scan(&id, &hours, &n); err != nil {
+			return err
+		}
+		a := get(id)
+		a.Responses += n
+		if hours != noDelay {
+			a.DelayHours[hours] += n
+		}
+		return nil
+	}, query, args...)
+}
+
+// delaysRollup reads the responses in the day-bounded [from, to) per post
+// and delay from the rollup: whole months from feedback_delay_monthly, the
+// days around them from feedback_delay_daily.
+func delaysRollup(from, to time.Time) (string, []any) {
+	var parts []string
+	var args []any
+	part := func(table, col string, from, to time.Time) {
+		var w conditions
+		if !from.IsZero() {
+			w.add(col+" >= ?", from.UTC().Format(time.DateOnly))
+		}
+		if !to.IsZero() {
+			w.add(col+" < ?", to.UTC().Format(time.DateOnly))
+		}
+		parts = append(parts, `SELECT post_id, hours, n FROM `+table+` WHERE `+w.sql())
+		args = append(args, w.args...)
+	}
+	m1, m2, whole := monthSpan(from, to)
+	if !whole {
+		part("feedback_delay_daily", "day", from, to)
+	} else {
+		if !from.IsZero() && from.Before(m1) {
+			part("feedback_delay_daily", "day", from, m1)
+		}
+		part("feedback_delay_monthly", "month", m1, m2)
+		if !to.IsZero() && m2.Before(to) {
+			part("feedback_delay_daily", "day", m2, to)
+		}
+	}
+	return `SELECT post_id, hours, SUM(n) FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY post_id, hours`, args
+}
+
+// delaysRaw is delaysRollup over the responses themselves, for bounds
+// within a day.
+func delaysRaw(d Dialect, from, to time.Time) (string, []any) {
+	var w conditions
+	w.within("responded_at", from, to)
+	return `SELECT post_id, ` + delayHours(d) + `, COUNT(*) FROM responses WHERE ` + w.sql() + ` GROUP BY 1, 2`, w.args
+}
+
+// DelayRollupRow is one row of feedback_delay_daily or feedback_delay_monthly.
+type DelayRollupRow struct {
+	Period string
+	PostID int64
+	Hours  int
+	N      int64
+}
+
+// DelayRollupRows returns feedback_delay_daily (or, monthly,
+// feedback_delay_monthly) whole, in key order, or, with fromResponses, what
+// a rebuild would write there; tests compare the two.
+func DelayRollupRows(ctx context.Context, q Querier, monthly, fromResponses bool) ([]DelayRollupRow, error) {
+	src := `SELECT day, post_id, hours, n FROM feedback_delay_daily`
+	switch {
+	case monthly && fromResponses:
+		src = delayMonthlySelect(q.Dialect())
+	case monthly:
+		src = `SELECT month, post_id, hours, n FROM feedback_delay_monthly`
+	case fromResponses:
+		src = delayDailySelect(q.Dialect())
+	}
+	return queryAll(ctx, q, func(row rowScanner) (DelayRollupRow, error) {
+		var r DelayRollupRow
+		err := row.Scan(&r.Period, &r.PostID, &r.Hours, &r.N)
+		return r, err
+	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3`)
+}
