@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -23,12 +21,12 @@ import (
 )
 
 func init() {
-	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest, bench pages", run: runBench}
+	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest, bench pages, bench writes", run: runBench}
 }
 
 func runBench(ctx context.Context, args []string, env Env) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n(fresco bench NAME -h for its flags)")
+		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n       fresco bench writes --db URL [--writers 16] [--readers 8] [--duration 20s] [--json]\n(fresco bench NAME -h for its flags)")
 		return flag.ErrHelp
 	}
 	switch {
@@ -36,8 +34,10 @@ func runBench(ctx context.Context, args []string, env Env) error {
 		return benchIngest(ctx, args[1:], env)
 	case len(args) > 0 && args[0] == "pages":
 		return benchPages(ctx, args[1:], env)
+	case len(args) > 0 && args[0] == "writes":
+		return benchWrites(ctx, args[1:], env)
 	}
-	return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N, or fresco bench pages --db URL")
+	return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N, fresco bench pages --db URL, or fresco bench writes --db URL")
 }
 
 // ingestResult is what `fresco bench ingest` prints.
@@ -87,7 +87,7 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer database.Close()
-	token, err := benchToken(ctx, database)
+	token, _, err := benchToken(ctx, database)
 	if err != nil {
 		return err
 	}
@@ -109,17 +109,11 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	case err := <-serveErr:
 		return err
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	start := time.Now()
 	rejected, err := postAll(ctx, base+"/api/v1/purchases:batch", token, bodies, *concurrency)
 	elapsed := time.Since(start).Seconds()
@@ -138,13 +132,18 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	return enc.Encode(res)
 }
 
-func benchToken(ctx context.Context, db *store.DB) (string, error) {
+// benchToken makes an agent's API token for a bench and returns it with
+// its id, to revoke it afterwards.
+func benchToken(ctx context.Context, db *store.DB) (string, int64, error) {
 	token, hash, err := auth.NewAPIToken()
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	_, err = db.CreateAPIToken(ctx, "bench "+time.Now().UTC().Format(time.RFC3339Nano), fresco.RoleAgent, hash)
-	return token, err
+	t, err := db.CreateAPIToken(ctx, "bench "+time.Now().UTC().Format(time.RFC3339Nano), fresco.RoleAgent, hash)
+	if err != nil {
+		return "", 0, err
+	}
+	return token, t.ID, nil
 }
 
 // buildIngestBodies generates n purchases of anonymous and named shape over a

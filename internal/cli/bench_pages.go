@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/web"
 )
@@ -94,60 +95,23 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 	if *clients <= 0 || *duration <= 0 || *timeout <= 0 || *ids <= 0 {
 		return usageError("--clients, --duration, --timeout and --ids must be positive")
 	}
-	given, err := secretKeySetting(*secretKey, env)
+	srv, err := startBenchServer(ctx, *db, *secretKey, *target, env)
 	if err != nil {
 		return err
 	}
-	keys, err := secretKeys(*db, given)
+	defer srv.stop()
+	targets, skips, err := benchTargets(ctx, srv.db, srv.app.Server.Routes(), *ids)
 	if err != nil {
 		return err
 	}
-	database, err := openDB(ctx, *db)
+	client, err := benchClient(srv.base, srv.session, *timeout)
 	if err != nil {
 		return err
 	}
-	defer database.Close()
-
-	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
-	if err != nil {
-		return err
-	}
-	if err := ensureRefit(ctx, a, env); err != nil {
-		return err
-	}
-	targets, skips, err := benchTargets(ctx, database, a.Server.Routes(), *ids)
-	if err != nil {
-		return err
-	}
-	session, err := benchSession(ctx, database)
-	if err != nil {
-		return err
-	}
-	defer database.DeleteSession(context.WithoutCancel(ctx), auth.HashToken(session))
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	base := strings.TrimRight(*target, "/")
-	serveErr := make(chan error, 1)
-	if base == "" {
-		ready := make(chan string, 1)
-		go func() { serveErr <- serve(ctx, a, "127.0.0.1:0", logger, func(u string) { ready <- u }) }()
-		select {
-		case base = <-ready:
-		case err := <-serveErr:
-			return err
-		}
-		defer func() { cancel(); <-serveErr }()
-	}
-	client, err := benchClient(base, session, *timeout)
-	if err != nil {
-		return err
-	}
-	res := walkRoutes(ctx, client, base, targets, *clients, *duration)
-	res.Engine = string(database.Dialect())
+	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration)
+	res.Engine = string(srv.db.Dialect())
 	res.Skipped = skips
-	if err := database.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
+	if err := srv.db.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -156,6 +120,83 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 		return enc.Encode(res)
 	}
 	return printPages(env.Stdout, res)
+}
+
+// benchServer is the server a bench sends its requests to, with an owner's
+// session to send them in.
+type benchServer struct {
+	db       *store.DB
+	app      *app.App
+	base     string // the server's base URL
+	session  string
+	cleanups []func() // run last first by stop
+}
+
+// startBenchServer opens the database and, unless target names a running
+// server on it, starts one in-process on the loopback interface, configured
+// as `fresco serve` would be (background jobs included). A database without
+// a lifetime-value refit gets one first, untimed.
+func startBenchServer(ctx context.Context, dbURL, secretKey, target string, env Env) (*benchServer, error) {
+	given, err := secretKeySetting(secretKey, env)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := secretKeys(dbURL, given)
+	if err != nil {
+		return nil, err
+	}
+	database, err := openDB(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	srv := &benchServer{db: database, base: strings.TrimRight(target, "/"), cleanups: []func(){func() { database.Close() }}}
+	if err := srv.start(ctx, keys, env); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
+func (srv *benchServer) start(ctx context.Context, keys *secret.Keyring, env Env) error {
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, err := app.New(app.Config{DB: srv.db, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
+	if err != nil {
+		return err
+	}
+	srv.app = a
+	if err := ensureRefit(ctx, a, env); err != nil {
+		return err
+	}
+	if srv.session, err = benchSession(ctx, srv.db); err != nil {
+		return err
+	}
+	srv.cleanups = append(srv.cleanups, func() {
+		srv.db.DeleteSession(context.WithoutCancel(ctx), auth.HashToken(srv.session))
+	})
+	if srv.base != "" {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ready := make(chan string, 1)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- serve(ctx, a, "127.0.0.1:0", logger, func(u string) { ready <- u }) }()
+	srv.cleanups = append(srv.cleanups, func() { cancel(); <-serveErr })
+	select {
+	case srv.base = <-ready:
+		return nil
+	case err := <-serveErr:
+		serveErr <- err // for the cleanup
+		return err
+	}
+}
+
+// stop stops the server, removes the session and closes the database; a
+// second call does nothing.
+func (srv *benchServer) stop() {
+	for i := len(srv.cleanups) - 1; i >= 0; i-- {
+		srv.cleanups[i]()
+	}
+	srv.cleanups = nil
 }
 
 // ensureRefit runs the lifetime-value refit once if none has run (a fresh
@@ -182,7 +223,7 @@ func benchSession(ctx context.Context, db *store.DB) (string, error) {
 	err := db.QueryRow(ctx, `SELECT id FROM employees WHERE role = ? AND active = ? ORDER BY id LIMIT 1`,
 		string(fresco.RoleOwner), true).Scan(&owner)
 	if err != nil {
-		return "", fmt.Errorf("bench pages needs an active owner to log in as (fresco user create, or a demo database): %w", err)
+		return "", fmt.Errorf("a bench needs an active owner to log in as (fresco user create, or a demo database): %w", err)
 	}
 	id, hash, err := auth.NewSessionID()
 	if err != nil {
@@ -322,11 +363,40 @@ func sampleIDs(ctx context.Context, db *store.DB, src idSource, n int) ([]int64,
 // so every route gets the same share of requests, a slow page holding its
 // client as it would hold a person.
 func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration) pagesResult {
-	type sample struct {
-		took time.Duration
-		err  string
+	samples, elapsed := hammer(ctx, clients, d, len(targets), routeRequest(ctx, client, base, targets))
+	res := pagesResult{Benchmark: "pages", Clients: clients, Seconds: elapsed, Cores: runtime.NumCPU()}
+	for i, t := range targets {
+		st := routeFigures(t.route, samples[i], elapsed)
+		res.Requests += st.Requests
+		res.Errors += st.Errors
+		res.Routes = append(res.Routes, st)
 	}
-	samples := make([][]sample, len(targets))
+	return res
+}
+
+// routeRequest sends request k of a walk of the targets and returns the
+// index of its target.
+func routeRequest(ctx context.Context, client *http.Client, base string, targets []benchTarget) func(k int) (int, time.Duration, error) {
+	return func(k int) (int, time.Duration, error) {
+		i := k % len(targets)
+		t := targets[i]
+		took, err := benchGet(ctx, client, base+t.urls[(k/len(targets))%len(t.urls)])
+		return i, took, err
+	}
+}
+
+// sample is one request's time and error, if any.
+type sample struct {
+	took time.Duration
+	err  string
+}
+
+// hammer sends requests from clients goroutines at once until the duration
+// has passed and at least groups requests were sent. do sends request k (0,
+// 1, 2 …) and returns which of the groups it belongs to; the samples come
+// back by group, with the seconds it all took.
+func hammer(ctx context.Context, clients int, d time.Duration, groups int, do func(k int) (int, time.Duration, error)) ([][]sample, float64) {
+	samples := make([][]sample, groups)
 	var mu sync.Mutex
 	var next atomic.Int64
 	start := time.Now()
@@ -338,13 +408,10 @@ func walkRoutes(ctx context.Context, client *http.Client, base string, targets [
 			defer wg.Done()
 			for ctx.Err() == nil {
 				k := int(next.Add(1) - 1)
-				if k >= len(targets) && time.Now().After(deadline) {
+				if k >= groups && time.Now().After(deadline) {
 					return
 				}
-				i := k % len(targets)
-				t := targets[i]
-				u := t.urls[(k/len(targets))%len(t.urls)]
-				took, err := benchGet(ctx, client, base+u)
+				i, took, err := do(k)
 				s := sample{took: took}
 				if err != nil {
 					s.err = err.Error()
@@ -356,30 +423,28 @@ func walkRoutes(ctx context.Context, client *http.Client, base string, targets [
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start).Seconds()
-	res := pagesResult{Benchmark: "pages", Clients: clients, Seconds: elapsed, Cores: runtime.NumCPU()}
-	for i, t := range targets {
-		st := routeStats{Route: t.route, Requests: len(samples[i]), RPS: float64(len(samples[i])) / elapsed}
-		var ms []float64
-		for _, s := range samples[i] {
-			ms = append(ms, float64(s.took.Microseconds())/1000)
-			if s.err != "" {
-				st.Errors++
-				if st.FirstError == "" {
-					st.FirstError = s.err
-				}
+	return samples, time.Since(start).Seconds()
+}
+
+// routeFigures gives the figures of one route's samples.
+func routeFigures(route string, samples []sample, elapsed float64) routeStats {
+	st := routeStats{Route: route, Requests: len(samples), RPS: float64(len(samples)) / elapsed}
+	var ms []float64
+	for _, s := range samples {
+		ms = append(ms, float64(s.took.Microseconds())/1000)
+		if s.err != "" {
+			st.Errors++
+			if st.FirstError == "" {
+				st.FirstError = s.err
 			}
 		}
-		slices.Sort(ms)
-		st.P50, st.P95, st.P99 = percentile(ms, 0.50), percentile(ms, 0.95), percentile(ms, 0.99)
-		if len(ms) > 0 {
-			st.Max = ms[len(ms)-1]
-		}
-		res.Requests += st.Requests
-		res.Errors += st.Errors
-		res.Routes = append(res.Routes, st)
 	}
-	return res
+	slices.Sort(ms)
+	st.P50, st.P95, st.P99 = percentile(ms, 0.50), percentile(ms, 0.95), percentile(ms, 0.99)
+	if len(ms) > 0 {
+		st.Max = ms[len(ms)-1]
+	}
+	return st
 }
 
 // benchGet requests one URL and reads the whole answer, which counts in the

@@ -36,6 +36,9 @@ func (q *Queue) claim(ctx context.Context) (*Running, error) {
 		args = append(args, k)
 	}
 
+	if due, err := q.anyDue(ctx, args[1:]); err != nil || !due {
+		return nil, err
+	}
 	var job *Running
 	err := q.db.InTx(ctx, func(tx *store.Tx) (err error) {
 		if err := skipFlushWait(ctx, tx); err != nil {
@@ -54,6 +57,31 @@ func (q *Queue) claim(ctx context.Context) (*Running, error) {
 	return job, nil
 }
 
+// anyDue looks, on SQLite, whether a job is due before a claim takes a turn
+// of the one writer connection: every wake fans out until a claim finds
+// nothing, so under a stream of responses every other claim was empty and
+// made the writers behind it wait. A reader sees every job committed
+// before the Notify that woke this worker. args are the claim's from the
+// due time on.
+func (q *Queue) anyDue(ctx context.Context, args []any) (bool, error) {
+	if q.db.Dialect() != store.SQLite {
+		return true, nil // claimers do not queue there: SKIP LOCKED
+	}
+	var one int
+	err := q.db.QueryRow(ctx, `SELECT 1 FROM jobs WHERE status = 'queued' AND run_at <= ?
+		AND kind IN (`+placeholders(len(args)-1)+`) LIMIT 1`, args...).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("jobs: claim: %w", err)
+	}
+	return true, nil
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
 func claimQuery(dialect store.Dialect, kinds int) string {
 	skipLocked := ""
 	if dialect == store.Postgres {
@@ -63,7 +91,7 @@ func claimQuery(dialect store.Dialect, kinds int) string {
 		WHERE id = (
 			SELECT id FROM jobs
 			WHERE status = 'queued' AND run_at <= ?
-			  AND kind IN (` + strings.TrimSuffix(strings.Repeat("?, ", kinds), ", ") + `)
+			  AND kind IN (` + placeholders(kinds) + `)
 			ORDER BY run_at, id
 			LIMIT 1` + skipLocked + `)
 		RETURNING id, kind, payload, attempts, max_attempts, run_at`

@@ -11,6 +11,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -390,4 +392,54 @@ func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) (
 		err := row.Scan(&r.Source, &r.Shard, &r.Customers, &r.Repeat, &r.Revenue)
 		return r, err
 	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2`)
+}
+
+// RollupDifferences names the rollup tables whose rows differ from what a
+// rebuild would compute, none when the triggers kept every one exact. It
+// changes nothing; run it where no write interleaves (in a transaction, or
+// with the writers stopped), since each table is read twice.
+func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
+	var differ []string
+	for _, c := range []struct {
+		table string
+		same  func() (bool, error)
+	}{
+		{"feedback_score_daily", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackRollupRows) }},
+		{"feedback_score_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackMonthlyRows) }},
+		{"feedback_driver_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, FeedbackDriverRows) }},
+		{"feedback_delay_daily", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(false)) }},
+		{"feedback_delay_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(true)) }},
+		{"acquisition_rollup", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionRollupRows) }},
+	} {
+		same, err := c.same()
+		if err != nil {
+			return nil, fmt.Errorf("compare %s with a rebuild: %w", c.table, err)
+		}
+		if !same {
+			differ = append(differ, c.table)
+		}
+	}
+	return differ, nil
+}
+
+// delayRows is DelayRollupRows for the daily or the monthly table, in the
+// shape sameAsRebuild takes.
+func delayRows(monthly bool) func(context.Context, Querier, bool) ([]DelayRollupRow, error) {
+	return func(ctx context.Context, q Querier, fromResponses bool) ([]DelayRollupRow, error) {
+		return DelayRollupRows(ctx, q, monthly, fromResponses)
+	}
+}
+
+// sameAsRebuild compares a rollup's rows as kept with the rows a rebuild
+// would write, both from rows (one of the *Rows functions above).
+func sameAsRebuild[T comparable](ctx context.Context, q Querier, rows func(context.Context, Querier, bool) ([]T, error)) (bool, error) {
+	kept, err := rows(ctx, q, false)
+	if err != nil {
+		return false, err
+	}
+	rebuilt, err := rows(ctx, q, true)
+	if err != nil {
+		return false, err
+	}
+	return slices.Equal(kept, rebuilt), nil
 }

@@ -44,6 +44,9 @@ type DB struct {
 	url     string
 	keys    *secret.Keyring // seals webhook secrets and the survey-link key; see secrets.go
 	reports *DB             // the dashboards' read replica, when one is attached; see reports.go
+	// writeTurn queues the writers of SQLite's one writer connection in
+	// arrival order (see awaitWriteTurn); nil on PostgreSQL.
+	writeTurn chan struct{}
 }
 
 // Open opens the database named by rawURL — "sqlite:PATH" (or a path ending in
@@ -109,7 +112,7 @@ func openSQLite(path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path}, nil
+	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1)}, nil
 }
 
 // sqliteDSN is the connection string of the database file at path.
@@ -250,6 +253,11 @@ func (t *Tx) Dialect() Dialect { return t.db.dialect }
 // InTx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise (also on panic).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	done, err := db.awaitWriteTurn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer done()
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -279,7 +287,30 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Exec runs one write statement outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	done, err := db.awaitWriteTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	return db.write.ExecContext(ctx, db.rebind(query), args...)
+}
+
+// awaitWriteTurn waits until the writes that asked before this one are
+// done, and returns the function that ends this one's turn. database/sql
+// gives a freed connection to a random waiter, so with SQLite's single
+// writer connection and many writers queued, an unlucky write waited many
+// turns: that was the tail latency of writes under load (issue 10). The
+// waiters of a channel are served in order.
+func (db *DB) awaitWriteTurn(ctx context.Context) (done func(), err error) {
+	if db.writeTurn == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.writeTurn <- struct{}{}:
+		return func() { <-db.writeTurn }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Query runs a read query on the reader pool.

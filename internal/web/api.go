@@ -136,6 +136,7 @@ func register[I, O any](s *Server, op huma.Operation, perm auth.Permission, h fu
 	}
 	s.record(APIOperation, op.Method, op.Path, perm)
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
+		bodyRead(ctx)
 		out, err := h(ctx, in)
 		if err != nil {
 			return nil, s.apiError(ctx, err)

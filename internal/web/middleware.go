@@ -82,6 +82,25 @@ type requestInfo struct {
 
 type requestInfoKey struct{}
 
+// responseControllerKey holds the request's *http.ResponseController, for
+// bodyRead.
+type responseControllerKey struct{}
+
+// bodyRead lifts the read deadline huma puts on the connection before it
+// reads an operation's body (5 s by default), once the body is read. When
+// a middleware has read the body first (refuseBadOperationInput does),
+// net/http is already watching the connection for the next request, and
+// the deadline would fire while a slow handler runs — a write waiting its
+// turn under load: net/http takes it for a closed connection and cancels
+// the context of that request and of every later one on the keep-alive
+// connection, which then all fail at once. The next request's headers get
+// the server's own deadlines again.
+func bodyRead(ctx context.Context) {
+	if rc, ok := ctx.Value(responseControllerKey{}).(*http.ResponseController); ok {
+		_ = rc.SetReadDeadline(time.Time{}) // a writer without deadlines (a test recorder) has none to lift
+	}
+}
+
 // recordPattern sits right above the mux, which sets r.Pattern on the request
 // it is given, and copies the pattern up to observe.
 func recordPattern(mux *http.ServeMux) http.Handler {
@@ -166,7 +185,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		s.metrics.inflight.Inc()
 		defer s.metrics.inflight.Dec()
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
+		ctx := context.WithValue(r.Context(), requestInfoKey{}, info)
+		ctx = context.WithValue(ctx, responseControllerKey{}, http.NewResponseController(sw))
+		next.ServeHTTP(sw, r.WithContext(ctx))
 		elapsed := time.Since(start)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
