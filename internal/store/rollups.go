@@ -277,10 +277,10 @@ type RollupCount struct {
 
 // RebuildFeedbackRollups recomputes feedback_score_daily and
 // feedback_score_monthly from responses, feedback_driver_monthly from
-// their answers, and the acquisition rollup (acquisition_customer, then
-// acquisition_rollup, which reads it) from customers and purchases, in the
-// transaction and reports how
-// many rows each now holds. It repairs rollups written around the triggers
+// their answers, the acquisition rollup (acquisition_customer, then
+// acquisition_rollup, which reads it) from customers and purchases, and
+// customer_purchase_summary from purchases, in the transaction, and
+// reports how many rows each now holds. It repairs rollups written around the triggers
 // (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
@@ -290,6 +290,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect())},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err

@@ -26,6 +26,21 @@ import (
 //	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
 //	  go test ./internal/web -run '^$' -bench FeedbackReports -benchtime 20x
 func BenchmarkFeedbackReports(b *testing.B) {
+	benchPages(b, "/api/v1/metrics/nps", "/feedback")
+}
+
+// BenchmarkSatisfiedLeaving times the "satisfied but leaving" list, in the
+// API and on the owner's page, on the same demo business:
+//
+//	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
+//	  go test ./internal/web -run '^$' -bench SatisfiedLeaving -benchtime 20x
+func BenchmarkSatisfiedLeaving(b *testing.B) {
+	benchPages(b, "/api/v1/loop/satisfied-leaving", "/loop/satisfied-leaving")
+}
+
+// benchPages times GET of each target as the first owner, one sub-benchmark
+// each, on the demo business of benchDemoDB.
+func benchPages(b *testing.B, targets ...string) {
 	ctx := context.Background()
 	db := benchDemoDB(b, ctx)
 	a := apptest.New(b, db)
@@ -34,7 +49,7 @@ func BenchmarkFeedbackReports(b *testing.B) {
 		b.Fatal(err)
 	}
 	cookie := apptest.Session(b, db, owner)
-	for _, target := range []string{"/api/v1/metrics/nps", "/feedback"} {
+	for _, target := range targets {
 		b.Run(target, func(b *testing.B) {
 			for b.Loop() {
 				r := httptest.NewRequest("GET", target, nil)
