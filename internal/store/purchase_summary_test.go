@@ -84,15 +84,8 @@ func TestPurchaseSummaryEqualsRaw(t *testing.T) {
 				case op == 9 && len(purchases) > 0:
 					_, err := tx.Exec(ctx, `DELETE FROM purchases WHERE id = ?`, pick(r, purchases))
 					return err
-				case op == 10: // a customer with no purchases left is deleted
-					k := r.IntN(len(customers))
-					res, err := tx.Exec(ctx, `DELETE FROM customers WHERE id = ? AND NOT EXISTS (SELECT 1 FROM purchases WHERE customer_id = ?)`, customers[k], customers[k])
-					if err != nil {
-						return err
-					}
-					if n, _ := res.RowsAffected(); n == 1 {
-						customers = slices.Delete(customers, k, k+1)
-					}
+				case op == 10:
+					return deleteCustomerWithoutPurchases(ctx, tx, r, &customers)
 				default: // a write the summary ignores
 					_, err := tx.Exec(ctx, `UPDATE purchases SET channel = 'web' WHERE customer_id = ?`, pick(r, customers))
 					return err
@@ -114,6 +107,19 @@ func TestPurchaseSummaryEqualsRaw(t *testing.T) {
 		rebuilt, err := store.PurchaseSummaryRows(ctx, db, true)
 		if err != nil || !reflect.DeepEqual(rebuilt, want) {
 			t.Fatalf("a rebuild would write %+v\nwant %+v (%v)", rebuilt, want, err)
+		}
+		// New customers in a period, counted from the summary's first
+		// positive purchases, are those the purchases give.
+		for _, span := range [][2]time.Time{{}, {start, start.AddDate(0, 3, 0)}, {start.AddDate(0, 6, 0), {}}, {{}, start.AddDate(1, 0, 0)}} {
+			wantNew := 0
+			for _, s := range want {
+				if f := s.FirstPositiveAt; f != nil && !f.Before(span[0]) && (span[1].IsZero() || f.Before(span[1])) {
+					wantNew++
+				}
+			}
+			if n, err := db.NewCustomers(ctx, span[0], span[1]); err != nil || n != wantNew || n == 0 {
+				t.Fatalf("new customers in %v = %d, want %d (%v)", span, n, wantNew, err)
+			}
 		}
 		// A damaged summary is repaired by a rebuild.
 		if _, err := db.Exec(ctx, `UPDATE customer_purchase_summary SET purchases = purchases + 1, gap_low_us = NULL`); err != nil {
