@@ -60,24 +60,20 @@ type Leaving struct {
 	Rule               string // "p_alive" or "gap"
 }
 
-// Detect applies the rule to candidates and their purchases (in customer,
-// time order) at now. pAlive may be nil. It is pure, for tests and the CLI.
-func Detect(answers []store.PositiveAnswer, purchases []store.PurchaseTime, pAlive map[int64]float64, now time.Time, o LeavingOptions) []Leaving {
+// Detect applies the rule to candidates (each a positive answer and the
+// summary of the customer's purchases) at now. pAlive may be nil. It is
+// pure, for tests and the CLI.
+func Detect(candidates []store.SatisfiedCandidate, pAlive map[int64]float64, now time.Time, o LeavingOptions) []Leaving {
 	o = o.withDefaults()
-	byCustomer := map[int64][]store.PurchaseTime{}
-	for _, p := range purchases {
-		byCustomer[p.CustomerID] = append(byCustomer[p.CustomerID], p)
-	}
 	var out []Leaving
-	for _, a := range answers {
-		ps := byCustomer[a.CustomerID]
-		if len(ps) == 0 {
+	for _, c := range candidates {
+		a, ps := c.Answer, c.Summary
+		if ps.Purchases == 0 {
 			continue
 		}
-		last := ps[len(ps)-1]
-		l := Leaving{CustomerID: a.CustomerID, CustomerName: a.CustomerName, LocationID: last.LocationID,
-			LastAnswerAt: a.AnsweredAt, Purchases: len(ps), LastPurchaseAt: last.At,
-			DaysSinceLast: days(now.Sub(last.At))}
+		l := Leaving{CustomerID: a.CustomerID, CustomerName: a.CustomerName, LocationID: ps.LastLocationID,
+			LastAnswerAt: a.AnsweredAt, Purchases: ps.Purchases, LastPurchaseAt: ps.LastAt,
+			DaysSinceLast: days(now.Sub(ps.LastAt))}
 		if l.LocationID == nil {
 			l.LocationID = a.LocationID
 		}
@@ -86,8 +82,8 @@ func Detect(answers []store.PositiveAnswer, purchases []store.PurchaseTime, pAli
 		} else if a.CSAT != nil {
 			l.LastScore, l.LastScoreType = *a.CSAT, "csat"
 		}
-		if len(ps) >= 2 {
-			m := medianInterval(ps)
+		if ps.Purchases >= 2 {
+			m := medianInterval(ps.MiddleGaps)
 			l.MedianIntervalDays = &m
 		}
 		if p, ok := pAlive[a.CustomerID]; ok {
@@ -98,7 +94,7 @@ func Detect(answers []store.PositiveAnswer, purchases []store.PurchaseTime, pAli
 			continue
 		}
 		l.Rule = "gap"
-		if len(ps) >= o.MinPurchases && l.MedianIntervalDays != nil && *l.MedianIntervalDays > 0 &&
+		if ps.Purchases >= o.MinPurchases && l.MedianIntervalDays != nil && *l.MedianIntervalDays > 0 &&
 			l.DaysSinceLast > o.GapFactor**l.MedianIntervalDays {
 			out = append(out, l)
 		}
@@ -121,17 +117,11 @@ func severity(l Leaving) float64 {
 
 func days(d time.Duration) float64 { return float64(d) / float64(24*time.Hour) }
 
-func medianInterval(ps []store.PurchaseTime) float64 {
-	gaps := make([]float64, 0, len(ps)-1)
-	for i := 1; i < len(ps); i++ {
-		gaps = append(gaps, days(ps[i].At.Sub(ps[i-1].At)))
-	}
-	slices.Sort(gaps)
-	n := len(gaps)
-	if n%2 == 1 {
-		return gaps[n/2]
-	}
-	return (gaps[n/2-1] + gaps[n/2]) / 2
+// medianInterval is the median of the intervals between a customer's
+// purchases, in days, from its middle one (given twice) or two: the mean of
+// the two, which for one is itself, exactly.
+func medianInterval(middle [2]time.Duration) float64 {
+	return (days(middle[0]) + days(middle[1])) / 2
 }
 
 // SatisfiedLeaving lists satisfied customers who seem to be leaving, most
@@ -143,7 +133,7 @@ func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) ([]Leavin
 
 func (l *Loop) satisfiedLeaving(ctx context.Context, db *store.DB, locationID int64) ([]Leaving, error) {
 	now := l.opts.Now()
-	answers, purchases, err := db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
+	candidates, err := db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +141,7 @@ func (l *Loop) satisfiedLeaving(ctx context.Context, db *store.DB, locationID in
 	if err != nil {
 		return nil, err
 	}
-	list := Detect(answers, purchases, pAlive, now, l.opts.Leaving)
+	list := Detect(candidates, pAlive, now, l.opts.Leaving)
 	if locationID > 0 {
 		list = slices.DeleteFunc(list, func(x Leaving) bool { return x.LocationID == nil || *x.LocationID != locationID })
 	}

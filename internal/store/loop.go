@@ -2,7 +2,8 @@ package store
 
 // What the closed loop (internal/loop) reads besides its follow-ups: the
 // response that opens one, and the raw material of the "satisfied but
-// leaving" detector.
+// leaving" detector: the positive answers and the purchase summaries of
+// those customers (purchase_summary.go).
 
 import (
 	"context"
@@ -56,11 +57,11 @@ type PositiveAnswer struct {
 	LocationID   *int64 // of the answer
 }
 
-// PurchaseTime is one purchase of a candidate customer.
-type PurchaseTime struct {
-	CustomerID int64
-	At         time.Time
-	LocationID *int64
+// SatisfiedCandidate is a positive answer and its customer's purchases,
+// as customer_purchase_summary keeps them.
+type SatisfiedCandidate struct {
+	Answer  PositiveAnswer
+	Summary PurchaseSummary
 }
 
 // candidatesCTE selects each customer's latest scored answer since ? when it
@@ -75,47 +76,32 @@ const candidatesCTE = `WITH latest AS (
 	WHERE rn = 1 AND ((nps IS NOT NULL AND nps >= 7) OR (nps IS NULL AND csat >= 4))
 )`
 
-// SatisfiedCandidates returns customers whose latest scored answer since
-// `since` was positive, and all their purchases in time order.
-func (db *DB) SatisfiedCandidates(ctx context.Context, since time.Time) ([]PositiveAnswer, []PurchaseTime, error) {
-	answers, err := queryAll(ctx, db, scanPositiveAnswer, candidatesCTE+` SELECT cand.customer_id, COALESCE(c.name, ''), cand.nps, cand.csat,
-			cand.responded_at, cand.location_id
-		FROM cand LEFT JOIN customers c ON c.id = cand.customer_id ORDER BY cand.customer_id`, since.UTC())
-	if err != nil || len(answers) == 0 {
-		return nil, nil, err
-	}
-	purchases, err := queryAll(ctx, db, scanPurchaseTime, candidatesCTE+` SELECT p.customer_id, p.purchased_at, p.location_id
-		FROM purchases p JOIN cand ON cand.customer_id = p.customer_id
-		ORDER BY p.customer_id, p.purchased_at`, since.UTC())
-	if err != nil {
-		return nil, nil, err
-	}
-	return answers, purchases, nil
+// SatisfiedCandidates returns the customers with purchases whose latest
+// scored answer since `since` was positive, by customer: one row each,
+// however long their history.
+func (db *DB) SatisfiedCandidates(ctx context.Context, since time.Time) ([]SatisfiedCandidate, error) {
+	return queryAll(ctx, db, scanSatisfiedCandidate, candidatesCTE+` SELECT cand.customer_id, COALESCE(c.name, ''), cand.nps, cand.csat,
+			cand.responded_at, cand.location_id, `+prefixed("s.", purchaseSummaryColumns)+`
+		FROM cand
+		JOIN customer_purchase_summary s ON s.customer_id = cand.customer_id
+		LEFT JOIN customers c ON c.id = cand.customer_id
+		ORDER BY cand.customer_id`, since.UTC())
 }
 
-func scanPositiveAnswer(row rowScanner) (PositiveAnswer, error) {
-	var a PositiveAnswer
+func scanSatisfiedCandidate(row rowScanner) (SatisfiedCandidate, error) {
+	var c SatisfiedCandidate
 	var nps, csat, loc sql.NullInt64
 	var at any
-	if err := row.Scan(&a.CustomerID, &a.CustomerName, &nps, &csat, &at, &loc); err != nil {
-		return a, err
+	a := &c.Answer
+	if err := scanWithPurchaseSummary(row, &c.Summary, &a.CustomerID, &a.CustomerName, &nps, &csat, &at, &loc); err != nil {
+		return c, err
 	}
 	t, err := anyTime(at)
 	if err != nil || t == nil {
-		return a, fmt.Errorf("answer time: %v", err)
+		return c, fmt.Errorf("answer time: %v", err)
 	}
 	a.AnsweredAt, a.NPS, a.CSAT, a.LocationID = *t, ptrInt(nps), ptrInt(csat), ptrID(loc)
-	return a, nil
-}
-
-func scanPurchaseTime(row rowScanner) (PurchaseTime, error) {
-	var p PurchaseTime
-	var loc sql.NullInt64
-	if err := row.Scan(&p.CustomerID, &p.At, &loc); err != nil {
-		return p, err
-	}
-	p.At, p.LocationID = p.At.UTC(), ptrID(loc)
-	return p, nil
+	return c, nil
 }
 
 // PAliveTable is where the lifetime-value engine (migration 00004) keeps each

@@ -280,10 +280,10 @@ type RollupCount struct {
 // RebuildFeedbackRollups recomputes feedback_score_daily and
 // feedback_score_monthly from responses, feedback_driver_monthly from
 // their answers, feedback_delay_daily and feedback_delay_monthly from
-// responses, and the acquisition rollup (acquisition_customer, then
-// acquisition_rollup, which reads it) from customers and purchases, in the
-// transaction and reports how
-// many rows each now holds. It repairs rollups written around the triggers
+// responses, the acquisition rollup (acquisition_customer, then
+// acquisition_rollup, which reads it) from customers and purchases, and
+// customer_purchase_summary from purchases, in the transaction, and
+// reports how many rows each now holds. It repairs rollups written around the triggers
 // (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
@@ -295,6 +295,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(tx.Dialect())},
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect())},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err

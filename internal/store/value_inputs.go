@@ -255,14 +255,14 @@ func scanCategorySales(row rowScanner) (CategorySales, error) {
 }
 
 // NewCustomers counts the customers whose first purchase with a positive
-// total falls in [from, to) (zero times leave that end open).
+// total falls in [from, to) (zero times leave that end open), from the
+// purchase summary's index on that first purchase: one entry per new
+// customer, not a pass over every purchase.
 func (db *DB) NewCustomers(ctx context.Context, from, to time.Time) (int, error) {
 	var w conditions
-	w.within("f.at", from, to)
+	w.add("first_positive_at IS NOT NULL")
+	w.within("first_positive_at", from, to)
 	var n int
-	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (
-			SELECT customer_id, MIN(purchased_at) AS at FROM purchases
-			WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id
-		) f WHERE `+w.sql(), w.args...).Scan(&n)
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM customer_purchase_summary WHERE `+w.sql(), w.args...).Scan(&n)
 	return n, err
 }

@@ -39,7 +39,17 @@ func BenchmarkCaseReport(b *testing.B) {
 	benchPages(b, "/api/v1/reports/recovery")
 }
 
-// benchPages times a GET of each target as the demo business's owner.
+// BenchmarkSatisfiedLeaving times the "satisfied but leaving" list, in the
+// API and on the owner's page, on the same demo business:
+//
+//	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 \
+//	  go test ./internal/web -run '^$' -bench SatisfiedLeaving -benchtime 20x
+func BenchmarkSatisfiedLeaving(b *testing.B) {
+	benchPages(b, "/api/v1/loop/satisfied-leaving", "/loop/satisfied-leaving")
+}
+
+// benchPages times GET of each target as the first owner, one sub-benchmark
+// each, on the demo business of benchDemoDB.
 func benchPages(b *testing.B, targets ...string) {
 	ctx := context.Background()
 	db := benchDemoDB(b, ctx)
