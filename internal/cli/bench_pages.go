@@ -94,25 +94,12 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 	if *clients <= 0 || *duration <= 0 || *timeout <= 0 || *ids <= 0 {
 		return usageError("--clients, --duration, --timeout and --ids must be positive")
 	}
-	given, err := secretKeySetting(*secretKey, env)
-	if err != nil {
-		return err
-	}
-	keys, err := secretKeys(*db, given)
-	if err != nil {
-		return err
-	}
-	database, err := openDB(ctx, *db)
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, database, err := benchApp(ctx, *db, *secretKey, logger, env)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-
-	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
-	if err != nil {
-		return err
-	}
 	if err := ensureRefit(ctx, a, env); err != nil {
 		return err
 	}
@@ -156,6 +143,29 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 		return enc.Encode(res)
 	}
 	return printPages(env.Stdout, res)
+}
+
+// benchApp opens the database at dbURL and the application on it, as the
+// server would.
+func benchApp(ctx context.Context, dbURL, secretKey string, logger *slog.Logger, env Env) (*app.App, *store.DB, error) {
+	given, err := secretKeySetting(secretKey, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := secretKeys(dbURL, given)
+	if err != nil {
+		return nil, nil, err
+	}
+	database, err := openDB(ctx, dbURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
+	if err != nil {
+		database.Close()
+		return nil, nil, err
+	}
+	return a, database, nil
 }
 
 // ensureRefit runs the lifetime-value refit once if none has run (a fresh

@@ -40,6 +40,7 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/clv"
@@ -105,11 +106,15 @@ type Service struct {
 	db    *store.DB
 	opts  Options
 	views *viewCache // the summary, Pareto curves and segment table of the current refit
+
+	progressEvery int                           // customers between progress reports
+	liveProgress  atomic.Pointer[RefitProgress] // the refit running in this process, if any
 }
 
 // New returns a service over db.
 func New(db *store.DB, opts Options) *Service {
-	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(db.CurrentCustomerValueRefit, maxCachedViews)}
+	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(db.CurrentCustomerValueRefit, maxCachedViews),
+		progressEvery: defaultProgressEvery}
 }
 
 // Options returns the options in effect, defaults filled in.
