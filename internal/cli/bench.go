@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -111,17 +109,11 @@ func benchIngest(ctx context.Context, args []string, env Env) error {
 	case err := <-serveErr:
 		return err
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	start := time.Now()
 	rejected, err := postAll(ctx, base+"/api/v1/purchases:batch", token, bodies, *concurrency)
 	elapsed := time.Since(start).Seconds()

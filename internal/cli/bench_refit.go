@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/value"
@@ -42,17 +40,11 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer database.Close()
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	cpu0, _ := processUsage()
 	start := time.Now()
 	refit, err := a.Value.RefitWithProgress(ctx)
