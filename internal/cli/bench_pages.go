@@ -23,7 +23,6 @@ import (
 	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/web"
 )
@@ -137,36 +136,48 @@ type benchServer struct {
 // as `fresco serve` would be (background jobs included). A database without
 // a lifetime-value refit gets one first, untimed.
 func startBenchServer(ctx context.Context, dbURL, secretKey, target string, env Env) (*benchServer, error) {
-	given, err := secretKeySetting(secretKey, env)
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, database, err := benchApp(ctx, dbURL, secretKey, logger, env)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := secretKeys(dbURL, given)
-	if err != nil {
-		return nil, err
-	}
-	database, err := openDB(ctx, dbURL)
-	if err != nil {
-		return nil, err
-	}
-	srv := &benchServer{db: database, base: strings.TrimRight(target, "/"), cleanups: []func(){func() { database.Close() }}}
-	if err := srv.start(ctx, keys, env); err != nil {
+	srv := &benchServer{db: database, app: a, base: strings.TrimRight(target, "/"), cleanups: []func(){func() { database.Close() }}}
+	if err := srv.start(ctx, logger, env); err != nil {
 		srv.stop()
 		return nil, err
 	}
 	return srv, nil
 }
 
-func (srv *benchServer) start(ctx context.Context, keys *secret.Keyring, env Env) error {
-	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(app.Config{DB: srv.db, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
+// benchApp opens the database at dbURL and the application on it, as the
+// server would.
+func benchApp(ctx context.Context, dbURL, secretKey string, logger *slog.Logger, env Env) (*app.App, *store.DB, error) {
+	given, err := secretKeySetting(secretKey, env)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	srv.app = a
+	keys, err := secretKeys(dbURL, given)
+	if err != nil {
+		return nil, nil, err
+	}
+	database, err := openDB(ctx, dbURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.New(app.Config{DB: database, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: 32})
+	if err != nil {
+		database.Close()
+		return nil, nil, err
+	}
+	return a, database, nil
+}
+
+func (srv *benchServer) start(ctx context.Context, logger *slog.Logger, env Env) error {
+	a := srv.app
 	if err := ensureRefit(ctx, a, env); err != nil {
 		return err
 	}
+	var err error
 	if srv.session, err = benchSession(ctx, srv.db); err != nil {
 		return err
 	}

@@ -130,3 +130,37 @@ func BenchmarkBGNBDLogLikHess(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(d.x)), "ns/tuple")
 }
+
+// The Pareto/NBD gradient (exact through the tuples, numeric through the
+// hypergeometric pair terms) matches central differences of the
+// log-likelihood, on both hypergeometric branches (α >= β and α < β) and
+// where they meet.
+func TestParetoNBDGradient(t *testing.T) {
+	s := cdnowFromLog(t)
+	d, err := compressRFM(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range [][]float64{{0.5532, 10.5763, 0.6062, 11.6715}, {0.5532, 10.5763, 0.6062, 30}, {1.2, 20, 1.5, 4}, {0.8, 10, 0.9, 10}} {
+		g := make([]float64, 4)
+		l := paretoLogLik(d, th, g)
+		if l0 := paretoLogLik(d, th, nil); l != l0 {
+			t.Errorf("θ %v: log-likelihood %v with the gradient, %v without", th, l, l0)
+		}
+		for i := range th {
+			// Richardson's extrapolation of two central differences
+			// cancels their h² error, which at these steps is above 1e-6.
+			diff := func(step float64) float64 {
+				tp := append([]float64(nil), th...)
+				tm := append([]float64(nil), th...)
+				tp[i] += step
+				tm[i] -= step
+				return (paretoLogLik(d, tp, nil) - paretoLogLik(d, tm, nil)) / (2 * step)
+			}
+			want := (4*diff(1e-4*th[i]) - diff(2e-4*th[i])) / 3
+			if math.Abs(g[i]-want) > 1e-6*(1+math.Abs(want)) {
+				t.Errorf("θ %v: grad[%d] = %v, numeric %v", th, i, g[i], want)
+			}
+		}
+	}
+}

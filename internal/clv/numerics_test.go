@@ -56,7 +56,7 @@ func TestHeavyBuyersStayFinite(t *testing.T) {
 		case *MBGNBD:
 			ll = mbgnbdLogLik(d, []float64{m.R, m.Alpha, m.A, m.B})
 		case *ParetoNBD:
-			ll = paretoLogLik(d, []float64{m.R, m.Alpha, m.S, m.Beta})
+			ll = paretoLogLik(d, []float64{m.R, m.Alpha, m.S, m.Beta}, nil)
 		}
 		if !finiteAll(ll) {
 			t.Errorf("%s: log-likelihood %v with heavy buyers", m.Name(), ll)

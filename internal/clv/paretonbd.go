@@ -25,10 +25,11 @@ func FitParetoNBD(summaries []Summary) (*ParetoNBD, error) {
 	}
 	mk := func(d *rfmData) problem {
 		return problem{
-			names:  []string{"r", "alpha", "s", "beta"},
-			weight: d.total,
-			tuples: d.tuples(),
-			ll:     func(th, _ []float64) float64 { return paretoLogLik(d, th) },
+			names:   []string{"r", "alpha", "s", "beta"},
+			weight:  d.total,
+			tuples:  d.tuples(),
+			ll:      func(th, grad []float64) float64 { return paretoLogLik(d, th, grad) },
+			hasGrad: true,
 		}
 	}
 	mt := meanT(d)
@@ -49,49 +50,179 @@ func FitParetoNBD(summaries []Summary) (*ParetoNBD, error) {
 // these pairs far more than whole (x, t_x, T) tuples (at 1M generated
 // customers: 63k pairs against 757k tuples), so each pair's 2F1 series is
 // summed once per evaluation (paretoLogF, on all cores) and the tuples only
-// combine them. The values are the same, bit for bit, as paretoLogA0's.
-func paretoLogLik(d *rfmData, th []float64) float64 {
+// combine them.
+//
+// When grad is non-nil it receives dL/dθ, exact by the chain rule through
+// the tuples and the pairs' series (only the few x = 0 groups are
+// differentiated numerically), so a gradient costs one pass over the tuples
+// instead of the eight of central differences on the whole likelihood.
+func paretoLogLik(d *rfmData, th, grad []float64) float64 {
 	r, alpha, s, beta := th[0], th[1], th[2], th[3]
-	base := -lgamma(r) + r*math.Log(alpha) + s*math.Log(beta)
-	total := 0.0
-	logS := math.Log(s)
-	// log s - log(r+s+x) by x
-	logShare := make([]float64, len(d.weightByX))
-	for x, w := range d.weightByX {
-		logShare[x] = logS - math.Log(r+s+float64(x))
-		if w > 0 {
-			total += w * (base + lgamma(r+float64(x)))
-		}
-	}
-	for i, ti := range d.zeroT {
-		T := d.times[ti]
-		survive := -r*math.Log(alpha+T) - s*math.Log(beta+T)
-		die := logShare[0] + paretoLogA0(r, alpha, s, beta, 0, 0, T)
-		total += d.zeroW[i] * logAddExp(survive, die)
-	}
+	total := paretoBaseLogLik(d, th, grad)
+	total += paretoZeroLogLik(d, th, grad)
 	if len(d.x) == 0 {
 		return total
 	}
 	pp := d.paretoPairs()
-	logF := make([]float64, len(pp.x))
-	parallelFor(len(pp.x), func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			logF[k] = paretoLogF(r, alpha, s, beta, int(pp.x[k]), d.times[pp.t[k]])
-		}
-	})
-	logAlphaT, logBetaT := make([]float64, len(d.times)), make([]float64, len(d.times))
-	for i, t := range d.times {
-		logAlphaT[i], logBetaT[i] = math.Log(alpha+t), math.Log(beta+t)
+	logF, dLogF := paretoPairTerms(d, pp, th, grad != nil)
+	at, bt := newTimeTables(d.times, alpha), newTimeTables(d.times, beta)
+	logShare := paretoLogShares(d, r, s)
+	// Sums: the log-likelihood, dL/dθ through log(α+T) and log(β+T), then
+	// one coefficient per x (of d log-share) and one per pair (of d log F).
+	const perX = 5
+	perPair := perX + len(logShare)
+	k := 1
+	if grad != nil {
+		k = perPair + len(pp.x)
 	}
-	sums := parallelSums(len(d.x), 1, func(lo, hi int, acc []float64) {
+	sums := parallelSums(len(d.x), k, func(lo, hi int, acc []float64) {
 		for i := lo; i < hi; i++ {
-			x := d.x[i]
-			survive := -(r+float64(x))*logAlphaT[d.tT[i]] - s*logBetaT[d.tT[i]]
-			die := logShare[x] + logSubExpFast(logF[pp.tx[i]], logF[pp.tT[i]])
-			acc[0] += d.w[i] * logAddExpFast(survive, die)
+			x, tT := d.x[i], d.tT[i]
+			survive := -(r+float64(x))*at.log[tT] - s*bt.log[tT]
+			// die = log(e^b - e^c): b, c are the (x, t_x) and (x, T)
+			// terms; c <= b since F falls with t.
+			b, c := logShare[x]+logF[pp.tx[i]], logShare[x]+logF[pp.tT[i]]
+			ll, wa, wb, wc := logSumDiff(survive, b, c)
+			w := d.w[i]
+			acc[0] += w * ll
+			if grad == nil {
+				continue
+			}
+			wa, wb, wc = w*wa, w*wb, w*wc
+			acc[1] -= wa * at.log[tT]
+			acc[2] -= wa * (r + float64(x)) * at.inv[tT]
+			acc[3] -= wa * bt.log[tT]
+			acc[4] -= wa * s * bt.inv[tT]
+			acc[perX+int(x)] += wb - wc
+			acc[perPair+int(pp.tx[i])] += wb
+			acc[perPair+int(pp.tT[i])] -= wc
 		}
 	})
+	if grad != nil {
+		for j := range 4 {
+			grad[j] += sums[1+j]
+		}
+		for x, coef := range sums[perX:perPair] {
+			grad[0] -= coef / (r + s + float64(x))
+			grad[2] += coef * (1/s - 1/(r+s+float64(x)))
+		}
+		for p, coef := range sums[perPair:] {
+			for j := range 4 {
+				grad[j] += coef * dLogF[4*p+j]
+			}
+		}
+	}
 	return total + sums[0]
+}
+
+// logSumDiff is ll = log(e^a + e^b - e^c) for c <= b, and the weights
+// e^a, e^b, e^c over that sum, which carry ll's derivatives. It works in
+// linear space scaled by max(a, b), two exponentials and one logarithm a
+// tuple, and falls back to logs if the sum underflows.
+func logSumDiff(a, b, c float64) (ll, wa, wb, wc float64) {
+	m := max(a, b)
+	ea, eb, ec := math.Exp(a-m), math.Exp(b-m), math.Exp(c-m)
+	sum := ea + eb - ec
+	if sum > 1e-290 {
+		return m + math.Log(sum), ea / sum, eb / sum, ec / sum
+	}
+	ll = logAddExp(a, logSubExp(b, c))
+	return ll, math.Exp(a - ll), math.Exp(b - ll), math.Exp(c - ll)
+}
+
+// paretoBaseLogLik is the customers' common factor Γ(r+x) α^r β^s / Γ(r), in
+// logs, summed over customers; grad (if non-nil) is set to its gradient.
+func paretoBaseLogLik(d *rfmData, th, grad []float64) float64 {
+	r, alpha, s, beta := th[0], th[1], th[2], th[3]
+	base := -lgamma(r) + r*math.Log(alpha) + s*math.Log(beta)
+	total, dr := 0.0, 0.0
+	psiR := digamma(r)
+	for x, w := range d.weightByX {
+		if w > 0 {
+			total += w * (base + lgamma(r+float64(x)))
+			if grad != nil {
+				dr += w * (digamma(r+float64(x)) - psiR)
+			}
+		}
+	}
+	if grad != nil {
+		grad[0] = dr + d.total*math.Log(alpha)
+		grad[1] = d.total * r / alpha
+		grad[2] = d.total * math.Log(beta)
+		grad[3] = d.total * s / beta
+	}
+	return total
+}
+
+// paretoLogShares is log s - log(r+s+x) for each x.
+func paretoLogShares(d *rfmData, r, s float64) []float64 {
+	logShare := make([]float64, len(d.weightByX))
+	for x := range logShare {
+		logShare[x] = math.Log(s) - math.Log(r+s+float64(x))
+	}
+	return logShare
+}
+
+// paretoZeroLogLik is the bracket of paretoLogLik, in logs, summed over the
+// customers with x = 0 (one group per T, a few hundred at most); its
+// gradient, by central differences, is added to grad if non-nil.
+func paretoZeroLogLik(d *rfmData, th, grad []float64) float64 {
+	ll := func(th []float64) float64 {
+		r, alpha, s, beta := th[0], th[1], th[2], th[3]
+		logShare := math.Log(s) - math.Log(r+s)
+		logF0 := paretoLogF(r, alpha, s, beta, 0, 0)
+		total := 0.0
+		for i, ti := range d.zeroT {
+			T := d.times[ti]
+			survive := -r*math.Log(alpha+T) - s*math.Log(beta+T)
+			die := logShare + logSubExp(logF0, paretoLogF(r, alpha, s, beta, 0, T))
+			total += d.zeroW[i] * logAddExp(survive, die)
+		}
+		return total
+	}
+	if grad != nil {
+		for j, g := range centralDiff(th, ll) {
+			grad[j] += g
+		}
+	}
+	return ll(th)
+}
+
+// paretoPairTerms is paretoLogF for every (x, t) pair of pp and, if
+// withGrad, its derivatives in the four parameters (4 per pair).
+func paretoPairTerms(d *rfmData, pp *paretoPairIndex, th []float64, withGrad bool) (logF, dLogF []float64) {
+	logF = make([]float64, len(pp.x))
+	if withGrad {
+		dLogF = make([]float64, 4*len(pp.x))
+	}
+	parallelFor(len(pp.x), func(lo, hi int) {
+		var g *[4]float64
+		for k := lo; k < hi; k++ {
+			if withGrad {
+				g = (*[4]float64)(dLogF[4*k : 4*k+4])
+			}
+			logF[k] = paretoLogFGrad(th[0], th[1], th[2], th[3], int(pp.x[k]), d.times[pp.t[k]], g)
+		}
+	})
+	return logF, dLogF
+}
+
+// centralDiff is the gradient of f at th by central differences, with
+// steps relative to each parameter (all are positive).
+func centralDiff(th []float64, f func([]float64) float64) []float64 {
+	const h = 1e-5
+	g := make([]float64, len(th))
+	p := append([]float64(nil), th...)
+	for j, v := range th {
+		up, down := v*math.Exp(h), v*math.Exp(-h)
+		p[j] = up
+		fu := f(p)
+		p[j] = down
+		fd := f(p)
+		p[j] = v
+		g[j] = (fu - fd) / (up - down)
+	}
+	return g
 }
 
 // paretoPairIndex maps the repeat buyers' tuples to their distinct (x, t_x)
@@ -141,12 +272,79 @@ func paretoLogA0(r, alpha, s, beta float64, x int, tx, T float64) float64 {
 // paretoLogF is the logarithm of one of A0's two terms,
 // 2F1(r+s+x, b; r+s+x+1; (hi-lo)/(hi+t)) / (hi+t)^(r+s+x).
 func paretoLogF(r, alpha, s, beta float64, x int, t float64) float64 {
-	rsx := r + s + float64(x)
+	return paretoLogFGrad(r, alpha, s, beta, x, t, nil)
+}
+
+// paretoLogFGrad is paretoLogF and, if grad is non-nil, its derivatives in
+// (r, α, s, β). With a = r+s+x and c = a+1, b > 1 (always so for x >= 1)
+// puts 2F1 on Euler's branch of log2F1,
+//
+//	2F1(a, b; a+1; z) = (1-z)^(1-b) H,  H = Σ_n (a+1-b)_n/(a+1)_n z^n,
+//
+// whose terms fall, so H and its derivatives are summed in one pass.
+func paretoLogFGrad(r, alpha, s, beta float64, x int, t float64, grad *[4]float64) float64 {
+	// The formula is symmetric under (r+x, α) <-> (s, β), once "hi" is the
+	// larger of α and β: write it for α >= β and swap the results back.
+	a := r + s + float64(x)
 	hi, lo, b := alpha, beta, s+1
-	if alpha < beta {
+	swap := alpha < beta
+	if swap {
 		hi, lo, b = beta, alpha, r+float64(x)
 	}
-	return log2F1(rsx, b, rsx+1, (hi-lo)/(hi+t)) - rsx*math.Log(hi+t)
+	z := (hi - lo) / (hi + t)
+	logHi := math.Log(hi + t)
+	if b <= 1 {
+		v := logHypSeries(a, b, a+1, z) - a*logHi
+		if grad != nil {
+			*grad = [4]float64(centralDiff([]float64{r, alpha, s, beta}, func(th []float64) float64 {
+				return paretoLogF(th[0], th[1], th[2], th[3], x, t)
+			}))
+		}
+		return v
+	}
+	log1mz := math.Log1p(-z)
+	logH, dE, dC, dZ := eulerSeries(a+1-b, a+1, z, grad != nil)
+	v := (1-b)*log1mz + logH - a*logHi
+	if grad == nil {
+		return v
+	}
+	// On the α >= β side: e = r+x, c = r+s+x+1, b = s+1, z = (α-β)/(α+t).
+	dz := (b-1)/(1-z) + dZ
+	dShapeHi := dE + dC - logHi // d/dr
+	dShapeLo := -log1mz + dC - logHi
+	dHi := dz*(lo+t)/((hi+t)*(hi+t)) - a/(hi+t)
+	dLo := -dz / (hi + t)
+	if swap {
+		*grad = [4]float64{dShapeLo, dLo, dShapeHi, dHi}
+	} else {
+		*grad = [4]float64{dShapeHi, dHi, dShapeLo, dLo}
+	}
+	return v
+}
+
+// eulerSeries is log H for H = Σ_n (e)_n/(c)_n z^n (e < c, 0 <= z < 1) and,
+// if withGrad, d log H / de, dc and dz.
+func eulerSeries(e, c, z float64, withGrad bool) (logH, dE, dC, dZ float64) {
+	if z == 0 {
+		return 0, 0, 0, e / c
+	}
+	term, sum := 1.0, 1.0
+	var sumE, sumC, sumZ, invE, invC float64 // Σ t_n ∂log t_n/∂e, ... and those partial sums
+	for n := 0.0; n < maxSeriesTerms; n++ {
+		term *= (e + n) / (c + n) * z
+		sum += term
+		if withGrad {
+			invE += 1 / (e + n)
+			invC += 1 / (c + n)
+			sumE += term * invE
+			sumC += term * invC
+			sumZ += term * (n + 1)
+		}
+		if term <= seriesTol*sum {
+			break
+		}
+	}
+	return math.Log(sum), sumE / sum, -sumC / sum, sumZ / (z * sum)
 }
 
 // ProbAlive is 1 / (1 + s/(r+s+x) (α+T)^(r+x) (β+T)^s A0), as a logistic of
@@ -205,30 +403,4 @@ func (m *ParetoNBD) ProbPurchases(t float64, k int) float64 {
 	}
 	second := r*math.Log(alpha) + s*math.Log(beta) + lbeta(r+kf, s+1) - lbeta(r, s) + logSubExp(logB1, logSum)
 	return clampProb(math.Exp(first) + math.Exp(second))
-}
-
-// logAddExpFast is logAddExp with log(1+e) for Log1p: e is in (0, 1], where
-// the two differ by under 1e-16 absolute, and math.Log is about twice as
-// fast. For the per-tuple loop of paretoLogLik.
-func logAddExpFast(a, b float64) float64 {
-	if a < b {
-		a, b = b, a
-	}
-	if math.IsInf(b, -1) {
-		return a
-	}
-	return a + math.Log(1+math.Exp(b-a))
-}
-
-// logSubExpFast is logSubExp with log(1-e) for Log1p(-e): where e is small
-// the two differ by under 1e-16 absolute, and where e is near 1, 1-e is
-// exact (Sterbenz), so only the rounding of the logarithm remains.
-func logSubExpFast(a, b float64) float64 {
-	if b >= a {
-		return math.Inf(-1)
-	}
-	if math.IsInf(b, -1) {
-		return a
-	}
-	return a + math.Log(1-math.Exp(b-a))
 }

@@ -84,7 +84,7 @@ func TestParetoLikelihoodAtPublishedParameters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ll := paretoLogLik(d, []float64{0.5532, 10.5763, 0.6062, 11.6715})
+	ll := paretoLogLik(d, []float64{0.5532, 10.5763, 0.6062, 11.6715}, nil)
 	if !closeTo(ll, -9594.98, 2) {
 		t.Errorf("Pareto/NBD log-likelihood at the published parameters = %.3f, want -9594.98", ll)
 	}

@@ -33,3 +33,6 @@ func (s *Service) ComputePareto(ctx context.Context, metric string, points int, 
 }
 
 func (s *Service) ComputeSegments(ctx context.Context) (*SegmentTable, error) { return s.segments(ctx) }
+
+// SetProgressEvery makes the refit report its progress every n customers.
+func (s *Service) SetProgressEvery(n int) { s.progressEvery = n }

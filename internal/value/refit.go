@@ -125,7 +125,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 			if v.Apostle {
 				res.Apostles++
 			}
-			if (i+1)%progressEvery == 0 {
+			if (i+1)%s.progressEvery == 0 {
 				step(PhaseWriting, i+1)
 			}
 			if !yield(&v) {

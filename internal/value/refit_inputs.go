@@ -179,7 +179,7 @@ func checkHistory(hist []store.HistoryPurchase) error {
 // (the referral values need the customers without a purchase day too: a
 // refund alone counts against whoever referred them). A customer whose
 // history cannot be summed is left out of both, logged and counted in
-// skipped. progress is called every progressEvery customers.
+// skipped. progress is called every s.progressEvery customers.
 func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) ([]customerInputs, map[int64]int64, *Skipped, error) {
 	var valued []customerInputs
 	unvalued := map[int64]int64{} // customers with purchases but no purchase day: few
@@ -195,7 +195,7 @@ func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func
 		} else if c.revenue != 0 {
 			unvalued[id] = c.revenue
 		}
-		if seen++; seen%progressEvery == 0 {
+		if seen++; seen%s.progressEvery == 0 {
 			progress(seen)
 		}
 		return ctx.Err()
@@ -222,6 +222,6 @@ func (k *Skipped) add(id int64) {
 	}
 }
 
-// progressEvery is how many customers the refit reads between progress
-// reports.
-const progressEvery = 50_000
+// defaultProgressEvery is how many customers the refit reads, or writes,
+// between progress reports.
+const defaultProgressEvery = 50_000

@@ -40,6 +40,7 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/clv"
@@ -105,6 +106,9 @@ type Service struct {
 	db    *store.DB
 	opts  Options
 	views *viewCache // the summary, Pareto curves and segment table of the current refit
+
+	progressEvery int                           // customers between progress reports
+	liveProgress  atomic.Pointer[RefitProgress] // the refit running in this process, if any
 }
 
 // New returns a service over db. The views read db's read replica, if it
@@ -114,7 +118,8 @@ func New(db *store.DB, opts Options) *Service {
 	currentRefit := func(ctx context.Context) (store.CustomerValueRefit, error) {
 		return db.Reports().CurrentCustomerValueRefit(ctx)
 	}
-	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(currentRefit, maxCachedViews)}
+	return &Service{db: db, opts: opts.withDefaults(), views: newViewCache(currentRefit, maxCachedViews),
+		progressEvery: defaultProgressEvery}
 }
 
 // Options returns the options in effect, defaults filled in.
