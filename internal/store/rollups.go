@@ -279,10 +279,12 @@ type RollupCount struct {
 // feedback_score_monthly from responses, feedback_driver_monthly from
 // their answers, feedback_delay_daily and feedback_delay_monthly from
 // responses, and the acquisition rollup (acquisition_customer, then
-// acquisition_rollup, which reads it) from customers and purchases, in the
-// transaction and reports how
-// many rows each now holds. It repairs rollups written around the triggers
-// (a restore of an old dump, a hand edit with triggers disabled).
+// acquisition_rollup, which reads it) from customers and purchases, and
+// the recovery baseline (baseline_customer_month, then baseline_month,
+// which reads it) from purchases and recovery_cases, in the transaction,
+// and reports how many rows each now holds. It repairs rollups written
+// around the triggers (a restore of an old dump, a hand edit with triggers
+// disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
 	for _, r := range []struct{ table, cols, sel string }{
@@ -293,6 +295,8 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(tx.Dialect())},
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect())},
+		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
