@@ -188,7 +188,9 @@ func TestCaseReportBaselineRollupEqualsRaw(t *testing.T) {
 			bought[c] = append(bought[c], at)
 			return at
 		}
-		total := func() int64 { return []int64{int64(r.IntN(5000) + 1), -int64(r.IntN(500)), 0, int64(r.IntN(900) + 1)}[r.IntN(4)] }
+		total := func() int64 {
+			return []int64{int64(r.IntN(5000) + 1), -int64(r.IntN(500)), 0, int64(r.IntN(900) + 1)}[r.IntN(4)]
+		}
 		insertPurchase := func(tx *store.Tx, cust *int64) error {
 			var c int64
 			if cust != nil {
