@@ -48,6 +48,16 @@ func caseFactsOneByOne(t *testing.T, db *store.DB, list []store.CaseFacts, asOf 
 	return out
 }
 
+// caseOwner creates the employee who owns a test's cases.
+func caseOwner(t *testing.T, db *store.DB) *fresco.Employee {
+	t.Helper()
+	owner := &fresco.Employee{Email: "owner@example.com", Name: "Owner", Role: "agent", Active: true}
+	if err := db.CreateEmployee(context.Background(), owner); err != nil {
+		t.Fatal(err)
+	}
+	return owner
+}
+
 // TestCaseReportFactsMatchOneByOne generates customers, purchases (refunds,
 // zero totals, purchases exactly on the window edges), cases (some opened on
 // 29 February, some merged) and gestures, and compares the set-based facts
@@ -56,10 +66,7 @@ func TestCaseReportFactsMatchOneByOne(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		owner := &fresco.Employee{Email: "owner@example.com", Name: "Owner", Role: "agent", Active: true}
-		if err := db.CreateEmployee(ctx, owner); err != nil {
-			t.Fatal(err)
-		}
+		owner := caseOwner(t, db)
 		rng := rand.New(rand.NewPCG(10, 1))
 		start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 		randTime := func() time.Time {
@@ -167,10 +174,7 @@ func TestCaseReportBaselineRollupEqualsRaw(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		owner := &fresco.Employee{Email: "owner@example.com", Name: "Owner", Role: "agent", Active: true}
-		if err := db.CreateEmployee(ctx, owner); err != nil {
-			t.Fatal(err)
-		}
+		owner := caseOwner(t, db)
 		r := rand.New(rand.NewPCG(18, 1))
 		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		var customers, purchases, cases []int64
