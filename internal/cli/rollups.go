@@ -18,8 +18,9 @@ post, location, employee and segment; per month and one dimension at a
 time; driver item × NPS score pairs per month and one dimension at a time;
 responses per post and purchase→feedback delay in hours, per day and month;
 customers, repeat customers and revenue per acquisition source; each
-customer's purchase summary: count, first and last, median interval) from
-the raw tables, in one transaction. Triggers keep them exact on every write; rebuild repairs a
+customer's purchase summary: count, first and last, median interval; the
+recovery report's baseline, per customer and month and per month) from the
+raw tables, in one transaction. Triggers keep them exact on every write; rebuild repairs a
 database whose rollups were written around them.`
 
 func runRollups(ctx context.Context, args []string, env Env) error {

@@ -66,9 +66,11 @@ type RecoveryRate struct {
 	Customers         int      `json:"customers" doc:"Customers whose first case in the period opened at least 90 days ago."`
 	StillBuying       int      `json:"still_buying" doc:"… who bought again within 90 days of the case."`
 	Rate              *float64 `json:"rate"`
-	BaselineCustomers int      `json:"baseline_customers" doc:"Customers who bought in the period and never had a case."`
-	BaselineRetained  int      `json:"baseline_retained" doc:"… who bought again within 90 days."`
+	BaselineCustomers int      `json:"baseline_customers" doc:"The comparison group, month by month: for each whole calendar month (UTC) of the period that ended at least 90 days ago, the customers who bought that month and never had a case, summed over those months (a customer who bought in three of them counts three times). Months the period covers only in part are left out."`
+	BaselineRetained  int      `json:"baseline_retained" doc:"… of whom bought again within 90 days of their first purchase that month."`
 	BaselineRate      *float64 `json:"baseline_rate"`
+	BaselineFirst     *string  `json:"baseline_first_month" doc:"The first month (YYYY-MM) of the comparison group; null when the period holds no month that ended 90 days ago."`
+	BaselineLast      *string  `json:"baseline_last_month" doc:"… and the last."`
 	Difference        *float64 `json:"difference" doc:"rate − baseline_rate."`
 }
 
@@ -109,7 +111,7 @@ type Report struct {
 }
 
 // BuildReport computes the report from case facts (pure).
-func BuildReport(from, to time.Time, facts []store.CaseFacts, baselineCustomers, baselineRetained int) Report {
+func BuildReport(from, to time.Time, facts []store.CaseFacts, baseline store.Baseline) Report {
 	r := Report{From: from, To: to, Cases: len(facts), ByCategory: []CategoryCount{}}
 	var firsts, resolutions []time.Duration
 	var resolvedEver, reopened, met int
@@ -164,8 +166,12 @@ func BuildReport(from, to time.Time, facts []store.CaseFacts, baselineCustomers,
 	r.ReopenRate = ratio(reopened, resolvedEver)
 	r.SLAAttainment = ratio(met, r.SLATracked)
 	r.Recovery.Rate = ratio(r.Recovery.StillBuying, r.Recovery.Customers)
-	r.Recovery.BaselineCustomers, r.Recovery.BaselineRetained = baselineCustomers, baselineRetained
-	r.Recovery.BaselineRate = ratio(baselineRetained, baselineCustomers)
+	r.Recovery.BaselineCustomers, r.Recovery.BaselineRetained = baseline.Customers, baseline.Retained
+	r.Recovery.BaselineRate = ratio(baseline.Retained, baseline.Customers)
+	if !baseline.From.IsZero() {
+		first, last := baseline.From.Format("2006-01"), baseline.To.AddDate(0, -1, 0).Format("2006-01")
+		r.Recovery.BaselineFirst, r.Recovery.BaselineLast = &first, &last
+	}
 	if r.Recovery.Rate != nil && r.Recovery.BaselineRate != nil {
 		r.Recovery.Difference = round(*r.Recovery.Rate - *r.Recovery.BaselineRate)
 	}
@@ -191,10 +197,10 @@ func (s *Service) Report(ctx context.Context, from, to time.Time) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	bc, br, err := s.db.Reports().BaselineRetention(ctx, from, to, asOf)
+	baseline, err := s.db.Reports().BaselineRetention(ctx, from, to, asOf)
 	if err != nil {
 		return nil, err
 	}
-	r := BuildReport(from, to, facts, bc, br)
+	r := BuildReport(from, to, facts, baseline)
 	return &r, nil
 }

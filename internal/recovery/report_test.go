@@ -83,8 +83,11 @@ func TestReport(t *testing.T) {
 			t.Fatalf("coupon %s", gb.Status)
 		}
 
+		// The baseline is January's cohort: C and D bought in January
+		// without a case, and C again within 90 days.
 		w.clock.Set(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
-		r, err := w.svc.Report(ctx, day(1, 1), day(2, 1))
+		january, february := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		r, err := w.svc.Report(ctx, january, february)
 		must(t, err)
 		if r.Cases != 2 || r.TimeToFirstResponse.Count != 2 || *r.TimeToFirstResponse.MedianHours != 3 ||
 			*r.TimeToFirstResponse.P90Hours != 3.8 || r.TimeToResolution.Count != 1 || *r.TimeToResolution.MedianHours != 10 {
@@ -93,6 +96,15 @@ func TestReport(t *testing.T) {
 		rr := r.Recovery
 		if rr.Customers != 2 || rr.StillBuying != 1 || *rr.Rate != 0.5 || rr.BaselineCustomers != 2 || rr.BaselineRetained != 1 || *rr.Difference != 0 {
 			t.Fatalf("recovery rate = %+v", rr)
+		}
+		if rr.BaselineFirst == nil || *rr.BaselineFirst != "2026-01" || rr.BaselineLast == nil || *rr.BaselineLast != "2026-01" {
+			t.Fatalf("baseline months %v to %v, want 2026-01", rr.BaselineFirst, rr.BaselineLast)
+		}
+		// A period that covers January only in part has no whole month to compare with.
+		partial, err := w.svc.Report(ctx, day(1, 1), day(2, 1))
+		must(t, err)
+		if p := partial.Recovery; p.Customers != 2 || p.BaselineCustomers != 0 || p.BaselineRate != nil || p.BaselineFirst != nil || p.Difference != nil {
+			t.Fatalf("recovery rate over part of January = %+v", p)
 		}
 		cost := r.CostOfPoorRecovery
 		if cost.FailedCustomers != 1 || cost.ValueLost != 20000 || cost.GesturesFailed != 1500 ||

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -47,6 +48,16 @@ func caseFactsOneByOne(t *testing.T, db *store.DB, list []store.CaseFacts, asOf 
 	return out
 }
 
+// caseOwner creates the employee who owns a test's cases.
+func caseOwner(t *testing.T, db *store.DB) *fresco.Employee {
+	t.Helper()
+	owner := &fresco.Employee{Email: "owner@example.com", Name: "Owner", Role: "agent", Active: true}
+	if err := db.CreateEmployee(context.Background(), owner); err != nil {
+		t.Fatal(err)
+	}
+	return owner
+}
+
 // TestCaseReportFactsMatchOneByOne generates customers, purchases (refunds,
 // zero totals, purchases exactly on the window edges), cases (some opened on
 // 29 February, some merged) and gestures, and compares the set-based facts
@@ -55,10 +66,7 @@ func TestCaseReportFactsMatchOneByOne(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		owner := &fresco.Employee{Email: "owner@example.com", Name: "Owner", Role: "agent", Active: true}
-		if err := db.CreateEmployee(ctx, owner); err != nil {
-			t.Fatal(err)
-		}
+		owner := caseOwner(t, db)
 		rng := rand.New(rand.NewPCG(10, 1))
 		start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 		randTime := func() time.Time {
@@ -151,5 +159,202 @@ func TestCaseReportFactsMatchOneByOne(t *testing.T) {
 				t.Errorf("[%v, %v): %d cases bought within 90 days, %d had gestures: the data does not exercise the facts", p.from, p.to, bought, gestures)
 			}
 		}
+	})
+}
+
+// TestCaseReportBaselineRollupEqualsRaw makes random writes to purchases
+// and cases — purchases one by one and several in one statement, on month
+// edges and exactly 90 days after another, totals turned into refunds and
+// back, times moved, purchases moved to another customer as a merge does,
+// deleted; cases opened (several at once for one customer), moved to
+// another customer and deleted — then checks that the month cohorts the
+// report reads from the rollup equal those counted from the purchases, for
+// many periods, and that the rollup equals a rebuild, also after damage.
+func TestCaseReportBaselineRollupEqualsRaw(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		owner := caseOwner(t, db)
+		r := rand.New(rand.NewPCG(18, 1))
+		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		var customers, purchases, cases []int64
+		bought := map[int64][]time.Time{} // each customer's purchase times, to buy again on the edges
+		when := func(c int64) time.Time {
+			switch k := r.IntN(8); {
+			case k == 0 && len(bought[c]) > 0: // 90 days after another purchase, to the microsecond or either side
+				return pick(r, bought[c]).AddDate(0, 0, 90).Add(time.Duration(r.IntN(3)-1) * time.Microsecond)
+			case k == 1: // on a month edge
+				return start.AddDate(0, r.IntN(16), 0).Add(time.Duration(r.IntN(3)-1) * time.Microsecond)
+			case k == 2 && len(bought[c]) > 0: // at the same instant as another
+				return pick(r, bought[c])
+			}
+			at := start.Add(time.Duration(r.Int64N(int64(480 * 24 * time.Hour)))).Truncate(time.Microsecond)
+			bought[c] = append(bought[c], at)
+			return at
+		}
+		total := func() int64 {
+			return []int64{int64(r.IntN(5000) + 1), -int64(r.IntN(500)), 0, int64(r.IntN(900) + 1)}[r.IntN(4)]
+		}
+		insertPurchase := func(tx *store.Tx, cust *int64) error {
+			var c int64
+			if cust != nil {
+				c = *cust
+			}
+			at := when(c)
+			var id int64
+			if err := tx.QueryRow(ctx, `INSERT INTO purchases (customer_id, purchased_at, total, items, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id`,
+				cust, at, total(), at).Scan(&id); err != nil {
+				return err
+			}
+			purchases = append(purchases, id)
+			return nil
+		}
+		openCase := `INSERT INTO recovery_cases (customer_id, source, summary, status, state, owner_id, opened_at, created_at, updated_at)
+			VALUES (?, 'manual', 'x', 'open', 'new', ?, ?, ?, ?)`
+		for i := range 900 {
+			op := 1 + r.IntN(39)
+			if len(customers) < 5 || r.IntN(20) == 0 {
+				op = 0
+			}
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				switch {
+				case op == 0:
+					c := &fresco.Customer{Name: fmt.Sprintf("C%d", i)}
+					if err := tx.CreateCustomer(ctx, c); err != nil {
+						return err
+					}
+					customers = append(customers, c.ID)
+				case op < 20:
+					if r.IntN(10) == 0 {
+						return insertPurchase(tx, nil)
+					}
+					c := pick(r, customers)
+					return insertPurchase(tx, &c)
+				case op < 22: // several purchases of one customer in one statement
+					c := pick(r, customers)
+					a, b := when(c), when(c)
+					_, err := tx.Exec(ctx, `INSERT INTO purchases (customer_id, purchased_at, total, items, created_at) VALUES (?, ?, ?, 1, ?), (?, ?, ?, 1, ?)`,
+						c, a, total(), a, c, b, total(), b)
+					return err
+				case op < 25 && len(purchases) > 0:
+					_, err := tx.Exec(ctx, `UPDATE purchases SET total = ? WHERE id = ?`, total(), pick(r, purchases))
+					return err
+				case op < 28 && len(purchases) > 0:
+					_, err := tx.Exec(ctx, `UPDATE purchases SET purchased_at = ? WHERE id = ?`, when(pick(r, customers)), pick(r, purchases))
+					return err
+				case op == 28: // a merge moves every purchase of one customer to another
+					_, err := tx.Exec(ctx, `UPDATE purchases SET customer_id = ? WHERE customer_id = ?`, pick(r, customers), pick(r, customers))
+					return err
+				case op < 32 && len(purchases) > 0:
+					_, err := tx.Exec(ctx, `DELETE FROM purchases WHERE id = ?`, pick(r, purchases))
+					return err
+				case op == 32:
+					c := pick(r, customers)
+					at := when(c)
+					var id int64
+					if err := tx.QueryRow(ctx, openCase+` RETURNING id`, c, owner.ID, at, at, at).Scan(&id); err != nil {
+						return err
+					}
+					cases = append(cases, id)
+				case op == 33: // two cases of one customer in one statement
+					c := pick(r, customers)
+					at := when(c)
+					_, err := tx.Exec(ctx, openCase+`, (?, 'manual', 'y', 'open', 'new', ?, ?, ?, ?)`,
+						c, owner.ID, at, at, at, c, owner.ID, at, at, at)
+					return err
+				case op < 36 && len(cases) > 0:
+					_, err := tx.Exec(ctx, `DELETE FROM recovery_cases WHERE id = ?`, pick(r, cases))
+					return err
+				case op == 36: // a merge moves every case of one customer to another
+					_, err := tx.Exec(ctx, `UPDATE recovery_cases SET customer_id = ? WHERE customer_id = ?`, pick(r, customers), pick(r, customers))
+					return err
+				default: // writes the rollup ignores
+					if _, err := tx.Exec(ctx, `UPDATE recovery_cases SET status = 'resolved' WHERE customer_id = ?`, pick(r, customers)); err != nil {
+						return err
+					}
+					_, err := tx.Exec(ctx, `UPDATE purchases SET items = 2 WHERE customer_id = ?`, pick(r, customers))
+					return err
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("write %d (op %d): %v", i, op, err)
+			}
+		}
+		checkReports := func(when string) {
+			t.Helper()
+			var retained, lost int
+			for k := range 40 {
+				from := start.AddDate(0, 0, r.IntN(400)).Add(time.Duration(r.IntN(2)) * 7 * time.Hour)
+				if k == 0 {
+					from = start
+				}
+				to := from.AddDate(0, 0, 1+r.IntN(500))
+				asOf := to.AddDate(0, 0, r.IntN(200)-60)
+				got, err := db.BaselineRetention(ctx, from, to, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := db.BaselineRetentionRaw(ctx, from, to, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Fatalf("%s: baseline of [%v, %v) as of %v from the rollup %+v, from the purchases %+v", when, from, to, asOf, got, want)
+				}
+				retained, lost = retained+got.Retained, lost+got.Customers-got.Retained
+			}
+			if retained == 0 || lost == 0 {
+				t.Fatalf("%s: %d retained, %d not: the data does not exercise the baseline", when, retained, lost)
+			}
+		}
+		checkRollup := func(when string) {
+			t.Helper()
+			kept, err := store.BaselineRollupRows(ctx, db, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rebuilt, err := store.BaselineRollupRows(ctx, db, true)
+			if err != nil || !reflect.DeepEqual(kept, rebuilt) {
+				t.Fatalf("%s: incremental %+v\nrebuilt %+v (%v)", when, kept, rebuilt, err)
+			}
+			if n, err := db.BaselineCustomerMonthDrift(ctx); n != 0 || err != nil {
+				t.Fatalf("%s: %d rows of baseline_customer_month differ from a rebuild (%v)", when, n, err)
+			}
+		}
+		checkRollup("after random writes")
+		checkReports("after random writes")
+		// A damaged rollup is what the report shows, and a rebuild repairs it.
+		if _, err := db.Exec(ctx, `UPDATE baseline_month SET customers = customers + 1`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `DELETE FROM baseline_customer_month WHERE customer_id = ?`, customers[0]); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.BaselineRetention(ctx, start, start.AddDate(2, 0, 0), start.AddDate(2, 0, 0)); got.Customers == 0 {
+			t.Fatal("no baseline customers at all")
+		} else if want, _ := db.BaselineRetentionRaw(ctx, start, start.AddDate(2, 0, 0), start.AddDate(2, 0, 0)); got == want {
+			t.Fatal("the report did not read the rollup")
+		}
+		var counts []store.RollupCount
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			counts, err = tx.RebuildFeedbackRollups(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(counts); n < 2 || counts[n-2].Table != "baseline_customer_month" || counts[n-1].Table != "baseline_month" || counts[n-1].Rows == 0 {
+			t.Fatalf("rebuild counts %v", counts)
+		}
+		checkRollup("after rebuild")
+		checkReports("after rebuild")
+		// The per-customer rows are rebuilt too: later writes stay exact.
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return insertPurchase(tx, &customers[0]) }); err != nil {
+			t.Fatal(err)
+		}
+		checkRollup("after rebuild and a purchase")
+		checkReports("after rebuild and a purchase")
 	})
 }

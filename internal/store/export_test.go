@@ -53,3 +53,56 @@ func (db *DB) acquisitionReportRaw(ctx context.Context) ([]AcquisitionSource, er
 		WHERE c.acquisition_source <> ''
 		GROUP BY c.acquisition_source ORDER BY 2 DESC, 1`)
 }
+
+// BaselineRetentionRaw is BaselineRetention over the purchases and cases
+// themselves, month by month: what the rollup must equal. Each month's
+// cohort is read as the report read its whole period before the rollup,
+// and "within 90 days" is Go's calendar arithmetic, not the triggers' SQL.
+func (db *DB) BaselineRetentionRaw(ctx context.Context, from, to, asOf time.Time) (Baseline, error) {
+	m1, m2, ok := BaselineMonths(from, to, asOf)
+	if !ok {
+		return Baseline{}, nil
+	}
+	b := Baseline{From: m1, To: m2}
+	for m := m1; m.Before(m2); m = m.AddDate(0, 1, 0) {
+		err := queryEach(ctx, db, func(row rowScanner) error {
+			var firstV, nextV any
+			if err := row.Scan(&firstV, &nextV); err != nil {
+				return err
+			}
+			first, err := anyTime(firstV)
+			if err != nil {
+				return err
+			}
+			next, err := anyTime(nextV)
+			if err != nil {
+				return err
+			}
+			b.Customers++
+			if next != nil && !next.After(first.AddDate(0, 0, 90)) {
+				b.Retained++
+			}
+			return nil
+		}, `WITH firsts AS (
+				SELECT customer_id, MIN(purchased_at) AS first_at FROM purchases
+				WHERE customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
+				  AND customer_id NOT IN (SELECT customer_id FROM recovery_cases)
+				GROUP BY customer_id)
+			SELECT f.first_at, (SELECT MIN(p.purchased_at) FROM purchases p WHERE p.customer_id = f.customer_id
+				AND p.total > 0 AND p.purchased_at > f.first_at)
+			FROM firsts f`, utc(m), utc(m.AddDate(0, 1, 0)))
+		if err != nil {
+			return Baseline{}, err
+		}
+	}
+	return b, nil
+}
+
+// BaselineCustomerMonthDrift counts the rows in which baseline_customer_month
+// differs from what a rebuild would write there, either way.
+func (db *DB) BaselineCustomerMonthDrift(ctx context.Context) (n int, err error) {
+	kept := `SELECT customer_id, month, first_at, next_at FROM baseline_customer_month`
+	rebuilt := baselineCustomerMonthSelect(db.Dialect())
+	err = db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (`+kept+` EXCEPT `+rebuilt+`) a) + (SELECT COUNT(*) FROM (`+rebuilt+` EXCEPT `+kept+`) b)`).Scan(&n)
+	return n, err
+}

@@ -12,7 +12,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -281,10 +281,12 @@ type RollupCount struct {
 // feedback_score_monthly from responses, feedback_driver_monthly from
 // their answers, feedback_delay_daily and feedback_delay_monthly from
 // responses, the acquisition rollup (acquisition_customer, then
-// acquisition_rollup, which reads it) from customers and purchases, and
-// customer_purchase_summary from purchases, in the transaction, and
-// reports how many rows each now holds. It repairs rollups written around the triggers
-// (a restore of an old dump, a hand edit with triggers disabled).
+// acquisition_rollup, which reads it) from customers and purchases,
+// customer_purchase_summary from purchases, and the recovery baseline
+// (baseline_customer_month, then baseline_month, which reads it) from
+// purchases and recovery_cases, in the transaction, and reports how many
+// rows each now holds. It repairs rollups written around the triggers (a
+// restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
 	for _, r := range []struct{ table, cols, sel string }{
@@ -296,6 +298,8 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
 		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect())},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect())},
+		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
@@ -411,6 +415,8 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		{"feedback_delay_daily", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(false)) }},
 		{"feedback_delay_monthly", func() (bool, error) { return sameAsRebuild(ctx, q, delayRows(true)) }},
 		{"acquisition_rollup", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionRollupRows) }},
+		{"customer_purchase_summary", func() (bool, error) { return sameAsRebuild(ctx, q, PurchaseSummaryRows) }},
+		{"baseline_month", func() (bool, error) { return sameAsRebuild(ctx, q, BaselineRollupRows) }},
 	} {
 		same, err := c.same()
 		if err != nil {
@@ -433,7 +439,7 @@ func delayRows(monthly bool) func(context.Context, Querier, bool) ([]DelayRollup
 
 // sameAsRebuild compares a rollup's rows as kept with the rows a rebuild
 // would write, both from rows (one of the *Rows functions above).
-func sameAsRebuild[T comparable](ctx context.Context, q Querier, rows func(context.Context, Querier, bool) ([]T, error)) (bool, error) {
+func sameAsRebuild[T any](ctx context.Context, q Querier, rows func(context.Context, Querier, bool) ([]T, error)) (bool, error) {
 	kept, err := rows(ctx, q, false)
 	if err != nil {
 		return false, err
@@ -442,5 +448,5 @@ func sameAsRebuild[T comparable](ctx context.Context, q Querier, rows func(conte
 	if err != nil {
 		return false, err
 	}
-	return slices.Equal(kept, rebuilt), nil
+	return reflect.DeepEqual(kept, rebuilt), nil // DeepEqual: rows may hold pointers
 }

@@ -308,7 +308,12 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "list-recurrence-alerts", Method: http.MethodGet, Path: "/recovery/alerts",
 		Summary: "Recurring problems: a category, product or location above the threshold", Tags: tags}, auth.Read, s.listRecurrenceAlerts)
 	register(s, huma.Operation{OperationID: "recovery-report", Method: http.MethodGet, Path: "/reports/recovery",
-		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: tags}, auth.Read, s.recoveryReport)
+		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: tags,
+		Description: "The recovery rate compares customers whose first case in the period opened at least 90 days ago " +
+			"(still buying: a purchase within 90 days of the case) with customers who never had a case, taken month by month: " +
+			"for each whole calendar month (UTC) of the period that ended at least 90 days ago, the customers who bought that month " +
+			"and how many bought again within 90 days of their first purchase that month, summed over the months " +
+			"(baseline_first_month to baseline_last_month). Months the period covers only in part are left out."}, auth.Read, s.recoveryReport)
 
 	// Closed loop and notifications (internal/loop, internal/notify):
 	// api_webhooks.go, api_followups.go, api_notifications.go.
