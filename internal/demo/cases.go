@@ -66,16 +66,14 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	// Candidates: complaints and detractors with a comment, tied to a
 	// customer's purchase, one case per customer.
 	var old, recent []*fresco.Response
-	for _, resp := range w.responses {
-		if resp.CustomerID == nil || resp.PurchaseID == nil || resp.LocationID == nil || resp.Comment == "" ||
-			managers[*resp.LocationID] == nil {
+	for _, resp := range w.complaints {
+		if managers[*resp.LocationID] == nil {
 			continue
 		}
-		complaint := resp.PostSlug == feedback.PostComplaint
 		switch age := w.end.Sub(resp.RespondedAt); {
-		case age > 21*day && (complaint || resp.NPS != nil && *resp.NPS <= 6):
+		case age > 21*day:
 			old = append(old, resp)
-		case age < 14*day && age > 4*time.Hour && (complaint || resp.NPS != nil && *resp.NPS <= 6):
+		case age < 14*day && age > 4*time.Hour:
 			recent = append(recent, resp)
 		}
 	}
@@ -219,6 +217,13 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		return fmt.Errorf("retire historical case jobs: %w", err)
 	}
 	return nil
+}
+
+// caseCandidate says whether a response may open a case: a complaint or a
+// detractor's response with a comment, tied to a customer's purchase.
+func caseCandidate(r *fresco.Response) bool {
+	return r.CustomerID != nil && r.PurchaseID != nil && r.LocationID != nil && r.Comment != "" &&
+		(r.PostSlug == feedback.PostComplaint || r.NPS != nil && *r.NPS <= 6)
 }
 
 func employeeActor(e *fresco.Employee) recovery.Actor {

@@ -201,18 +201,7 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 		p.c = describeCustomer(w, r, p, i)
 	}
 	assignTags(w.people)
-	err := w.db.InTx(ctx, func(tx *store.Tx) error {
-		for _, p := range w.people {
-			if p.referrer != nil {
-				p.c.ReferredBy = &p.referrer.c.ID
-			}
-			if err := tx.CreateCustomer(ctx, p.c); err != nil {
-				return fmt.Errorf("customer %s: %w", p.c.ExternalID, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := storeCustomers(ctx, w); err != nil {
 		return err
 	}
 	w.summary.Customers = len(w.people)
@@ -231,6 +220,29 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 		}
 	}
 	return nil
+}
+
+// storeCustomers stores the people's records in one transaction, in
+// bulk or, for the tests' reference, one by one through CreateCustomer.
+func storeCustomers(ctx context.Context, w *world) error {
+	cs := make([]*fresco.Customer, len(w.people))
+	for i, p := range w.people {
+		if p.referrer != nil {
+			p.c.ReferredBy = &p.referrer.c.ID // set when the referrer is stored, before
+		}
+		cs[i] = p.c
+	}
+	return w.db.InTx(ctx, func(tx *store.Tx) error {
+		if !w.viaService {
+			return tx.InsertCustomers(ctx, cs)
+		}
+		for _, c := range cs {
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return fmt.Errorf("customer %s: %w", c.ExternalID, err)
+			}
+		}
+		return nil
+	})
 }
 
 // drawPeople draws each customer's class and parameters, and returns them in

@@ -41,13 +41,52 @@ func (tx *Tx) writePlan(ctx context.Context, plan *purchasePlan) error {
 		plan.batch[i].ID = ids[k]
 		plan.results[i].ID, plan.results[i].Status = ids[k], StatusCreated
 	}
-	if err := tx.insertPurchases(ctx, plan, fresh); err != nil {
+	if err := tx.insertPurchases(ctx, plan.pick(fresh)); err != nil {
 		return err
 	}
-	if err := tx.insertLines(ctx, plan, append(replaced, fresh...)); err != nil {
+	written := plan.pick(append(replaced, fresh...))
+	for _, p := range written {
+		for n := range p.Lines {
+			if l := &p.Lines[n]; l.SKU != "" {
+				l.ProductID = plan.products[l.SKU]
+			}
+		}
+	}
+	if err := tx.insertLines(ctx, written); err != nil {
 		return err
 	}
 	return tx.advanceFirstSeen(ctx, plan)
+}
+
+// pick returns the purchases of the batch at the indexes.
+func (plan *purchasePlan) pick(indexes []int) []*fresco.Purchase {
+	ps := make([]*fresco.Purchase, len(indexes))
+	for k, i := range indexes {
+		ps[k] = plan.batch[i]
+	}
+	return ps
+}
+
+// InsertPurchases stores new purchases and their lines within the
+// transaction, setting each one's ID, CreatedAt and Version, for generators
+// that produce purchases by the million. Unlike SavePurchases it trusts the
+// caller: the purchases are valid, new, and reference stored customers,
+// locations, employees and products, every line by ProductID. Nor does it
+// move a customer's first_seen back to an earlier purchase: the caller
+// stores customers first seen at their first purchase. Triggers keep the
+// rollups as for SavePurchases.
+func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
+	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
+	if err != nil {
+		return err
+	}
+	for i, p := range ps {
+		p.ID = ids[i]
+	}
+	if err := tx.insertPurchases(ctx, ps); err != nil {
+		return err
+	}
+	return tx.insertLines(ctx, ps)
 }
 
 func (tx *Tx) createProducts(ctx context.Context, plan *purchasePlan) error {
@@ -92,13 +131,12 @@ func (tx *Tx) allocateIDs(ctx context.Context, table string, n int) ([]int64, er
 	return ids, nil
 }
 
-func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh []int) error {
+func (tx *Tx) insertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
 	t := now()
-	for start := 0; start < len(fresh); start += purchaseChunk {
-		chunk := fresh[start:min(start+purchaseChunk, len(fresh))]
+	for start := 0; start < len(ps); start += purchaseChunk {
+		chunk := ps[start:min(start+purchaseChunk, len(ps))]
 		args := make([]any, 0, len(chunk)*purchaseRowArgs)
-		for _, i := range chunk {
-			p := plan.batch[i]
+		for _, p := range chunk {
 			p.CreatedAt, p.Version = t, 1
 			args = append(args, p.ID, nullString(p.ExternalID), nullID(p.CustomerID), p.PurchasedAt.UTC().Truncate(time.Microsecond),
 				nullID(p.LocationID), p.Channel, nullID(p.ServedBy), p.PromotionCode, int64(p.Total()), p.Items(), t)
@@ -112,7 +150,9 @@ func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh []i
 	return nil
 }
 
-func (tx *Tx) insertLines(ctx context.Context, plan *purchasePlan, indexes []int) error {
+// insertLines writes the lines of purchases whose lines name their product
+// by ProductID.
+func (tx *Tx) insertLines(ctx context.Context, ps []*fresco.Purchase) error {
 	args := make([]any, 0, lineChunk*lineRowArgs)
 	rows := 0
 	flush := func() error {
@@ -127,13 +167,8 @@ func (tx *Tx) insertLines(ctx context.Context, plan *purchasePlan, indexes []int
 		}
 		return nil
 	}
-	for _, i := range indexes {
-		p := plan.batch[i]
-		for n := range p.Lines {
-			l := &p.Lines[n]
-			if l.SKU != "" {
-				l.ProductID = plan.products[l.SKU]
-			}
+	for _, p := range ps {
+		for n, l := range p.Lines {
 			args = append(args, p.ID, n+1, l.ProductID, l.Description, l.Quantity, int64(l.UnitPrice), int64(l.Discount))
 			if rows++; rows == lineChunk {
 				if err := flush(); err != nil {
