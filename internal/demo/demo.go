@@ -147,11 +147,11 @@ type world struct {
 	summary    *Summary
 	names      *namer // hands out unique e-mail addresses, staff and customers alike
 
-	sites     []*site // one per location, in siteKey order
-	teams     []*fresco.Team
-	employees []*fresco.Employee
-	products  []*fresco.Product
-	bySKU     map[string]*fresco.Product
+	sites      []*site // one per location, in siteKey order
+	teams      []*fresco.Team
+	employees  []*fresco.Employee
+	products   []*fresco.Product
+	bySKU      map[string]*fresco.Product
 	people     []*person          // customers, in order of acquisition (= id order)
 	complaints []*fresco.Response // stored responses that may open a case (caseCandidate)
 
