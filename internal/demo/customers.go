@@ -325,6 +325,7 @@ func seasonality(t time.Time) float64 {
 // occasion, location, channel and local time of day.
 func planVisits(w *world, r *rng, p *person) {
 	times := visitTimes(w, r, p)
+	p.visits = make([]visit, 0, len(times)) // a million people hold them all: no spare capacity
 	for k, t := range times {
 		occ := p.entry
 		if k > 0 && !r.chance(p.class.stick) {

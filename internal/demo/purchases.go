@@ -45,6 +45,7 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 		var batch []*fresco.Purchase
 		for _, p := range w.people[start:min(start+customerBatch, len(w.people))] {
 			batch = append(batch, customerPurchases(w, r, p)...)
+			p.visits = nil // planned visits are purchases now: let them go
 		}
 		if err := storePurchases(ctx, w, batch); err != nil {
 			return err
