@@ -85,10 +85,10 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Summary, error)
 	return w.summary, nil
 }
 
-// generate runs every step and returns the world, with every purchase in
-// it, which the tests inspect.
+// generate runs every step and returns the world, with every purchase and
+// customer record in it, which the tests inspect.
 func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
-	return generateWorld(ctx, db, opts, func(w *world) { w.keepPurchases = true })
+	return generateWorld(ctx, db, opts, func(w *world) { w.keepAll = true })
 }
 
 // generateWorld runs every step, with a chance to adjust the world before
@@ -155,10 +155,11 @@ type world struct {
 	people     []*person          // customers, in order of acquisition (= id order)
 	complaints []*fresco.Response // stored responses that may open a case (caseCandidate)
 
-	// keepPurchases keeps every stored purchase in purchases, ids set, for
-	// the tests; the generator itself holds a batch at a time.
-	keepPurchases bool
-	purchases     []*fresco.Purchase
+	// keepAll keeps every stored purchase in purchases, ids set, and the
+	// customers' records in full, for the tests; the generator itself holds
+	// a batch of purchases at a time and what later steps read of customers.
+	keepAll   bool
+	purchases []*fresco.Purchase
 
 	// viaService stores customers, purchases and feedback through the
 	// services' paths, one at a time or with full validation, instead of in

@@ -82,7 +82,7 @@ func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) err
 			s.Refunds++
 		}
 	}
-	if w.keepPurchases {
+	if w.keepAll {
 		w.purchases = append(w.purchases, batch...)
 	}
 	if w.viaService {
