@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -75,9 +73,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	start := time.Now()
-	restoreLimit := limitDemoMemory()
 	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
-	restoreLimit()
 	stopProfile()
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
@@ -142,20 +138,4 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-// demoMemoryLimit is the soft memory limit while generating. A million
-// customers with their planned visits are a few hundred MB of live heap;
-// left alone, the collector lets the heap grow to twice the live size.
-const demoMemoryLimit = 900 << 20
-
-// limitDemoMemory sets demoMemoryLimit unless GOMEMLIMIT set one, and
-// returns the function that puts the previous limit back.
-func limitDemoMemory() (restore func()) {
-	prev := debug.SetMemoryLimit(-1)
-	if prev != math.MaxInt64 {
-		return func() {}
-	}
-	debug.SetMemoryLimit(demoMemoryLimit)
-	return func() { debug.SetMemoryLimit(prev) }
 }
