@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,16 +67,14 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	// Candidates: complaints and detractors with a comment, tied to a
 	// customer's purchase, one case per customer.
 	var old, recent []*fresco.Response
-	for _, resp := range w.responses {
-		if resp.CustomerID == nil || resp.PurchaseID == nil || resp.LocationID == nil || resp.Comment == "" ||
-			managers[*resp.LocationID] == nil {
+	for _, resp := range w.complaints {
+		if managers[*resp.LocationID] == nil {
 			continue
 		}
-		complaint := resp.PostSlug == feedback.PostComplaint
 		switch age := w.end.Sub(resp.RespondedAt); {
-		case age > 21*day && (complaint || resp.NPS != nil && *resp.NPS <= 6):
+		case age > 21*day:
 			old = append(old, resp)
-		case age < 14*day && age > 4*time.Hour && (complaint || resp.NPS != nil && *resp.NPS <= 6):
+		case age < 14*day && age > 4*time.Hour:
 			recent = append(recent, resp)
 		}
 	}
@@ -94,7 +93,8 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		return nil
 	}
 
-	open := func(resp *fresco.Response, at time.Time, owner *fresco.Employee) (*fresco.Case, recovery.Actor, error) {
+	expectations := []string{"An apology", "A call back from the manager", "A partial refund", "Wants the problem fixed"}
+	open := func(resp *fresco.Response, at time.Time, owner *fresco.Employee, expectation string) (*fresco.Case, recovery.Actor, error) {
 		actor := employeeActor(owner)
 		clock = at
 		source := "detractor"
@@ -104,7 +104,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		in := recovery.OpenInput{
 			CustomerID: *resp.CustomerID, PurchaseID: resp.PurchaseID, LocationID: resp.LocationID,
 			Source: source, Summary: firstSentence(resp.Comment), Category: caseCategory(resp.Comment),
-			Expectation: oneOf(r, []string{"An apology", "A call back from the manager", "A partial refund", "Wants the problem fixed"}),
+			Expectation: expectation,
 			Incident:    recovery.Incident{WhatHappened: resp.Comment},
 			OpenedAt:    at,
 		}
@@ -119,34 +119,48 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 
 	// Past cases: responded to within hours, resolved in a day or two,
-	// closed with root causes after the follow-through.
+	// closed with root causes after the follow-through. They are drawn
+	// first and opened in time order, as they would have been: the
+	// recurrence check counts the cases opened since a month before, so
+	// opening them out of order would count ever more of them.
 	causes := []string{"training", "support_systems", "selection", "latitude", "training", "none"}
+	var past []*pastCase
 	for i := range max(minHistoricalCases, w.opts.Customers/customersPerCase) {
 		resp := pick(old)
 		if resp == nil {
 			break
 		}
-		c, actor, err := open(resp, resp.RespondedAt.Add(time.Duration(r.between(1, 20))*time.Hour), managers[*resp.LocationID])
+		pc := &pastCase{resp: resp, gesture: i%3 == 0, cause: causes[i%len(causes)]}
+		pc.opened = resp.RespondedAt.Add(time.Duration(r.between(1, 20)) * time.Hour)
+		pc.expectation = oneOf(r, expectations)
+		pc.responded = pc.opened.Add(time.Duration(r.between(0.5, 3.5) * float64(time.Hour)))
+		pc.resolved = pc.responded.Add(days(r.between(0.5, 2.5)))
+		pc.closed = pc.resolved.Add(days(r.between(3, 6)))
+		past = append(past, pc)
+	}
+	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
+	for _, pc := range past {
+		c, actor, err := open(pc.resp, pc.opened, managers[*pc.resp.LocationID], pc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
-		clock = clock.Add(time.Duration(r.between(0.5, 3.5) * float64(time.Hour)))
+		clock = pc.responded
 		if _, err := svc.Respond(ctx, actor, c.ID, "Called the customer to apologise and hear the whole story.", "phone"); err != nil {
 			return err
 		}
-		if i%3 == 0 {
+		if pc.gesture {
 			if _, err := svc.RequestGesture(ctx, actor, c.ID, recovery.GestureInput{Kind: "apology_letter",
 				Note: "Personal letter from the manager"}); err != nil {
 				return err
 			}
 		}
-		clock = clock.Add(days(r.between(0.5, 2.5)))
+		clock = pc.resolved
 		if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
 			return err
 		}
-		clock = clock.Add(days(r.between(3, 6)))
+		clock = pc.closed
 		if _, err := svc.Close(ctx, actor, c.ID, recovery.CloseInput{RootCauseCategory: c.Category,
-			RootCauseSource: causes[i%len(causes)]}); err != nil {
+			RootCauseSource: pc.cause}); err != nil {
 			return err
 		}
 	}
@@ -168,7 +182,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if at.After(w.end) {
 			at = w.end
 		}
-		c, actor, err := open(resp, at, owner)
+		c, actor, err := open(resp, at, owner, oneOf(r, expectations))
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
@@ -219,6 +233,22 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		return fmt.Errorf("retire historical case jobs: %w", err)
 	}
 	return nil
+}
+
+// caseCandidate says whether a response may open a case: a complaint or a
+// detractor's response with a comment, tied to a customer's purchase.
+func caseCandidate(r *fresco.Response) bool {
+	return r.CustomerID != nil && r.PurchaseID != nil && r.LocationID != nil && r.Comment != "" &&
+		(r.PostSlug == feedback.PostComplaint || r.NPS != nil && *r.NPS <= 6)
+}
+
+// pastCase is a historical case, drawn before it is played through the
+// service.
+type pastCase struct {
+	resp                                *fresco.Response
+	opened, responded, resolved, closed time.Time
+	expectation, cause                  string
+	gesture                             bool // an apology letter
 }
 
 func employeeActor(e *fresco.Employee) recovery.Actor {

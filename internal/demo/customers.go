@@ -186,8 +186,8 @@ const (
 )
 
 // generateCustomers draws the customers and their lives, and stores them in
-// one transaction in order of acquisition, so a referrer's id is always
-// smaller than the referee's.
+// order of acquisition, so a referrer's id is always smaller than the
+// referee's.
 func generateCustomers(ctx context.Context, w *world, r *rng) error {
 	w.people = drawPeople(w, r)
 	for _, p := range w.people {
@@ -197,24 +197,18 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 	for _, p := range w.people {
 		assignSource(r, p)
 	}
-	for i, p := range w.people {
-		p.c = describeCustomer(w, r, p, i)
-	}
-	assignTags(w.people)
-	err := w.db.InTx(ctx, func(tx *store.Tx) error {
-		for _, p := range w.people {
-			if p.referrer != nil {
-				p.c.ReferredBy = &p.referrer.c.ID
-			}
-			if err := tx.CreateCustomer(ctx, p.c); err != nil {
-				return fmt.Errorf("customer %s: %w", p.c.ExternalID, err)
-			}
+	vip := vips(w.people)
+	for start := 0; start < len(w.people); start += customerBatch {
+		batch := w.people[start:min(start+customerBatch, len(w.people))]
+		for i, p := range batch {
+			p.c = describeCustomer(w, r, p, start+i)
+			p.c.Tags = tags(p, vip[p])
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		if err := storeCustomers(ctx, w, batch); err != nil {
+			return err
+		}
 	}
+	w.names = nil // every address is handed out
 	w.summary.Customers = len(w.people)
 	for _, cl := range classes {
 		seg := Segment{Name: cl.name, Description: cl.description}
@@ -231,6 +225,39 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 		}
 	}
 	return nil
+}
+
+// storeCustomers stores the people's records in one transaction, in
+// bulk or, for the tests' reference, one by one through CreateCustomer.
+// Then it keeps only what the later steps (and the tests) read of them: a
+// million names, addresses and tags are a few hundred MB.
+func storeCustomers(ctx context.Context, w *world, people []*person) error {
+	cs := make([]*fresco.Customer, len(people))
+	for i, p := range people {
+		if p.referrer != nil {
+			p.c.ReferredBy = &p.referrer.c.ID // set when the referrer is stored, before
+		}
+		cs[i] = p.c
+	}
+	err := w.db.InTx(ctx, func(tx *store.Tx) error {
+		if !w.viaService {
+			return tx.InsertCustomers(ctx, cs)
+		}
+		for _, c := range cs {
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return fmt.Errorf("customer %s: %w", c.ExternalID, err)
+			}
+		}
+		return nil
+	})
+	for _, p := range people {
+		if w.keepAll {
+			break
+		}
+		p.c = &fresco.Customer{ID: p.c.ID, ExternalID: p.c.ExternalID, AcquisitionSource: p.c.AcquisitionSource,
+			ConsentSurveys: p.c.ConsentSurveys}
+	}
+	return err
 }
 
 // drawPeople draws each customer's class and parameters, and returns them in
@@ -313,6 +340,7 @@ func seasonality(t time.Time) float64 {
 // occasion, location, channel and local time of day.
 func planVisits(w *world, r *rng, p *person) {
 	times := visitTimes(w, r, p)
+	p.visits = make([]visit, 0, len(times)) // a million people hold them all: no spare capacity
 	for k, t := range times {
 		occ := p.entry
 		if k > 0 && !r.chance(p.class.stick) {
@@ -538,10 +566,9 @@ func describeCustomer(w *world, r *rng, p *person, i int) *fresco.Customer {
 	return c
 }
 
-// assignTags tags customers with "business" and "family" by profile, "local"
-// for café regulars, and "vip" for the top 4% by expected value (purchases ×
-// spend level).
-func assignTags(people []*person) {
+// vips are the top 4% of customers by expected value (purchases × spend
+// level).
+func vips(people []*person) map[*person]bool {
 	ranked := slices.Clone(people)
 	value := func(p *person) float64 { return float64(len(p.visits)) * p.spendLevel }
 	slices.SortStableFunc(ranked, func(a, b *person) int {
@@ -557,20 +584,24 @@ func assignTags(people []*person) {
 	for _, p := range ranked[:int(math.Ceil(vipShare*float64(len(ranked))))] {
 		vip[p] = true
 	}
-	for _, p := range people {
-		var tags []string
-		if vip[p] {
-			tags = append(tags, "vip")
-		}
-		switch p.profile {
-		case profileBusiness:
-			tags = append(tags, "business")
-		case profileFamily:
-			tags = append(tags, "family")
-		}
-		if p.entry == occCafe && len(p.visits) >= 10 {
-			tags = append(tags, "local")
-		}
-		p.c.Tags = tags
+	return vip
+}
+
+// tags are a customer's tags: "vip", "business" and "family" by profile,
+// and "local" for café regulars.
+func tags(p *person, vip bool) []string {
+	var tags []string
+	if vip {
+		tags = append(tags, "vip")
 	}
+	switch p.profile {
+	case profileBusiness:
+		tags = append(tags, "business")
+	case profileFamily:
+		tags = append(tags, "family")
+	}
+	if p.entry == occCafe && len(p.visits) >= 10 {
+		tags = append(tags, "local")
+	}
+	return tags
 }

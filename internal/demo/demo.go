@@ -78,20 +78,21 @@ type Summary struct {
 // batches), so after an error the database is partly filled and should be
 // thrown away.
 func Generate(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
-	w, err := generate(ctx, db, opts)
+	w, err := generateWorld(ctx, db, opts, func(*world) {})
 	if err != nil {
 		return nil, err
 	}
 	return w.summary, nil
 }
 
-// generate runs every step and returns the world, which the tests inspect.
+// generate runs every step and returns the world, with every purchase and
+// customer record in it, which the tests inspect.
 func generate(ctx context.Context, db *store.DB, opts Options) (*world, error) {
-	return generateWorld(ctx, db, opts, func(*world) {})
+	return generateWorld(ctx, db, opts, func(w *world) { w.keepAll = true })
 }
 
-// generateWorld is generate with a chance to adjust the world before the
-// steps run (the tests choose the feedback path).
+// generateWorld runs every step, with a chance to adjust the world before
+// the steps run (the tests choose the path that stores the data).
 func generateWorld(ctx context.Context, db *store.DB, opts Options, adjust func(*world)) (*world, error) {
 	opts, err := opts.withDefaults(time.Now())
 	if err != nil {
@@ -132,9 +133,8 @@ var steps = []step{
 	{"organisation", generateOrganisation},
 	{"catalogue", generateCatalogue},
 	{"customers", generateCustomers},
-	{"purchases", generatePurchases},
 	{"marketing spend", generateMarketingSpend},
-	{"feedback", generateFeedback},
+	{"purchases", generatePurchases}, // and the feedback on them, with a stream of its own
 	{"recovery cases", generateCases},
 }
 
@@ -147,18 +147,24 @@ type world struct {
 	summary    *Summary
 	names      *namer // hands out unique e-mail addresses, staff and customers alike
 
-	sites     []*site // one per location, in siteKey order
-	teams     []*fresco.Team
-	employees []*fresco.Employee
-	products  []*fresco.Product
-	bySKU     map[string]*fresco.Product
-	people    []*person          // customers, in order of acquisition (= id order)
-	purchases []*fresco.Purchase // stored purchases in time order, ids set
-	responses []*fresco.Response // stored feedback responses in order of responded_at
+	sites      []*site // one per location, in siteKey order
+	teams      []*fresco.Team
+	employees  []*fresco.Employee
+	products   []*fresco.Product
+	bySKU      map[string]*fresco.Product
+	people     []*person          // customers, in order of acquisition (= id order)
+	complaints []*fresco.Response // stored responses that may open a case (caseCandidate)
 
-	// feedbackViaService records responses one by one through the feedback
-	// service instead of in bulk: the tests' reference for the bulk path.
-	feedbackViaService bool
+	// keepAll keeps every stored purchase in purchases, ids set, and the
+	// customers' records in full, for the tests; the generator itself holds
+	// a batch of purchases at a time and what later steps read of customers.
+	keepAll   bool
+	purchases []*fresco.Purchase
+
+	// viaService stores customers, purchases and feedback through the
+	// services' paths, one at a time or with full validation, instead of in
+	// bulk: the tests' reference for the bulk paths.
+	viaService bool
 }
 
 func newWorld(db *store.DB, opts Options) *world {

@@ -149,11 +149,13 @@
 // # Adding generators
 //
 // Generation is a list of steps (see steps in demo.go): organisation,
-// catalogue, customers, purchases, marketing spend, feedback, recovery
-// cases. A step generates one part
-// of the business, stores it and leaves it in the world for later steps —
-// w.people holds each customer's record (with id), class and visits,
-// w.purchases the stored purchases with ids. Each step has its own random
-// stream seeded by the seed and the step's name, so a new step appended to
-// the list does not change what the others generate.
+// catalogue, customers, marketing spend, purchases (with the feedback on
+// them), recovery cases. A step generates one part of the business, stores
+// it and leaves what later steps need in the world — w.people holds each
+// customer's record (with id), class and visits, w.complaints the stored
+// responses that may open a case. Purchases and feedback go a batch of
+// customers at a time, so that memory does not grow with the history: the
+// generator never holds every purchase. Each step has its own random stream
+// seeded by the seed and the step's name (feedback too), so a new step
+// appended to the list does not change what the others generate.
 package demo

@@ -50,35 +50,94 @@ var npsMean = map[*class]float64{
 // less so (delivery and booking confusion).
 var siteNPS = map[siteKey]float64{cityHotel: 0, seasideHotel: 0.2, cafe: 0.4, onlineShop: -0.5}
 
-// plannedResponse is a response drawn for a purchase, recorded after all are
-// drawn (in order of responded_at).
+// plannedResponse is a response drawn for a purchase.
 type plannedResponse struct {
-	in  feedback.Input
-	nps int
+	in feedback.Input
+	// resp is what the bulk path stores, made while the purchase is at hand.
+	resp *fresco.Response
 }
 
-// generateFeedback records survey, card, call, web-form and complaint
-// responses for a share of the consenting customers' purchases, through the
-// feedback service, so that attribution, sentiment and categories are
-// computed as for real responses.
-func generateFeedback(ctx context.Context, w *world, r *rng) error {
+// feedbackStep records survey, card, call, web-form and complaint responses
+// for a share of the consenting customers' purchases, a batch of customers
+// at a time, as the feedback service would, so that attribution, sentiment
+// and categories are computed as for real responses. It draws from its own
+// random stream, so the purchases do not change with the feedback model.
+type feedbackStep struct {
+	w      *world
+	r      *rng
+	svc    *feedback.Service
+	bulk   *bulkFeedback // nil when recording through the service
+	byID   map[int64]*person
+	siteOf map[int64]*site
+	effect map[int64]float64
+	// Historical responses should not raise live alerts: the closed loop
+	// (follow-ups, detractor notifications) acts on what is recent. The last
+	// two weeks' responses are held back and recorded last, with their jobs
+	// queued for the server's workers; the older ones' jobs are retired.
+	fresh time.Time
+	later []*plannedResponse
+}
+
+func newFeedbackStep(w *world) (*feedbackStep, error) {
 	svc := feedback.New(w.db, feedback.Options{Now: func() time.Time { return w.end }})
-	byID := make(map[int64]*person, len(w.people))
+	f := &feedbackStep{w: w, r: newRNG(w.opts.Seed, "feedback"), svc: svc, byID: make(map[int64]*person, len(w.people)),
+		siteOf: map[int64]*site{}, effect: employeeEffects(w), fresh: w.end.Add(-feedbackFresh)}
+	if !w.viaService {
+		f.bulk = newBulkFeedback(svc)
+	}
 	for _, p := range w.people {
-		byID[p.c.ID] = p
+		f.byID[p.c.ID] = p
 	}
-	siteOf := map[int64]*site{}
 	for _, s := range w.sites {
-		siteOf[s.loc.ID] = s
+		f.siteOf[s.loc.ID] = s
 	}
-	effect := employeeEffects(w)
+	return f, nil
+}
+
+// purchased draws the feedback on a batch of stored purchases in time
+// order, every purchase of its customers included, and records the
+// historical responses.
+func (f *feedbackStep) purchased(ctx context.Context, batch []*fresco.Purchase) error {
+	plan := f.plan(batch)
+	if f.bulk != nil {
+		f.bulk.see(batch)
+		for _, pr := range plan {
+			var err error
+			if pr.resp, err = f.bulk.response(ctx, &pr.in); err != nil {
+				return err
+			}
+		}
+	}
+	n := 0
+	for n < len(plan) && plan[n].in.RespondedAt.Before(f.fresh) {
+		n++
+	}
+	f.later = append(f.later, plan[n:]...)
+	return f.record(ctx, plan[:n], false)
+}
+
+// finish records the last two weeks' responses, after retiring the jobs of
+// the historical ones that the service queued.
+func (f *feedbackStep) finish(ctx context.Context) error {
+	if f.bulk == nil {
+		if _, err := jobs.Retire(ctx, f.w.db, feedback.JobResponseRecorded, time.Time{}); err != nil {
+			return fmt.Errorf("retire historical feedback jobs: %w", err)
+		}
+	}
+	sortByResponse(f.later)
+	return f.record(ctx, f.later, true)
+}
+
+// plan draws which of the purchases get a response, and the response.
+func (f *feedbackStep) plan(batch []*fresco.Purchase) []*plannedResponse {
+	w, r := f.w, f.r
 	lastAsked := map[int64]time.Time{}
 	var plan []*plannedResponse
-	for _, pu := range w.purchases {
+	for _, pu := range batch {
 		if pu.CustomerID == nil || pu.Total() <= 0 || pu.LocationID == nil {
 			continue
 		}
-		p := byID[*pu.CustomerID]
+		p := f.byID[*pu.CustomerID]
 		if p == nil || !p.c.ConsentSurveys {
 			continue
 		}
@@ -90,13 +149,13 @@ func generateFeedback(ctx context.Context, w *world, r *rng) error {
 			continue
 		}
 		lastAsked[p.c.ID] = at
-		s := siteOf[*pu.LocationID]
+		s := f.siteOf[*pu.LocationID]
 		mean := npsMean[p.class]
 		if s != nil {
 			mean += siteNPS[s.key]
 		}
 		if pu.ServedBy != nil {
-			mean += effect[*pu.ServedBy]
+			mean += f.effect[*pu.ServedBy]
 		}
 		if p.class == classChurner && !p.churnAt.IsZero() && p.churnAt.Sub(pu.PurchasedAt) < 120*day {
 			mean -= 2.5 // unhappy in the months before leaving
@@ -105,50 +164,50 @@ func generateFeedback(ctx context.Context, w *world, r *rng) error {
 			mean -= 0.4
 		}
 		nps := clampInt(int(math.Round(mean+r.NormFloat64()*1.7)), 0, 10)
-		plan = append(plan, &plannedResponse{in: feedbackInput(r, s, pu, nps, at), nps: nps})
+		plan = append(plan, &plannedResponse{in: feedbackInput(r, s, pu, nps, at)})
 	}
-	slices.SortStableFunc(plan, func(a, b *plannedResponse) int { return a.in.RespondedAt.Compare(b.in.RespondedAt) })
+	sortByResponse(plan)
+	return plan
+}
 
-	if w.feedbackViaService {
-		return recordViaService(ctx, w, svc, plan)
+func sortByResponse(plan []*plannedResponse) {
+	slices.SortStableFunc(plan, func(a, b *plannedResponse) int { return a.in.RespondedAt.Compare(b.in.RespondedAt) })
+}
+
+// record stores planned responses, queueing the closed loop's jobs if live.
+func (f *feedbackStep) record(ctx context.Context, plan []*plannedResponse, live bool) error {
+	if f.bulk == nil {
+		return f.recordViaService(ctx, plan)
 	}
-	return recordInBulk(ctx, w, svc, plan)
+	return f.recordInBulk(ctx, plan, live)
 }
 
 // recordViaService records the planned responses one by one through the
 // feedback service. It is the reference for recordInBulk: the tests check
 // that both store the same rows.
-func recordViaService(ctx context.Context, w *world, svc *feedback.Service, plan []*plannedResponse) error {
-	fresh := w.end.Add(-feedbackFresh)
-	i := 0
-	record := func(until time.Time) error {
-		for ; i < len(plan) && plan[i].in.RespondedAt.Before(until); i++ {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			resp, err := svc.Record(ctx, &plan[i].in)
-			if err != nil {
-				if fresco.ErrorCode(err) == fresco.EINVALID || fresco.ErrorCode(err) == fresco.ECONFLICT {
-					continue // refused (e.g. a rule); skip it quietly
-				}
-				return err
-			}
-			w.responses = append(w.responses, resp)
-			w.summary.Responses++
+func (f *feedbackStep) recordViaService(ctx context.Context, plan []*plannedResponse) error {
+	for _, pr := range plan {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		return nil
+		resp, err := f.svc.Record(ctx, &pr.in)
+		if err != nil {
+			if fresco.ErrorCode(err) == fresco.EINVALID || fresco.ErrorCode(err) == fresco.ECONFLICT {
+				continue // refused (e.g. a rule); skip it quietly
+			}
+			return err
+		}
+		f.recorded(resp)
 	}
-	if err := record(fresh); err != nil {
-		return err
+	return nil
+}
+
+// recorded counts a stored response and keeps it if it may open a case.
+func (f *feedbackStep) recorded(r *fresco.Response) {
+	f.w.summary.Responses++
+	if caseCandidate(r) {
+		f.w.complaints = append(f.w.complaints, r)
 	}
-	// Historical responses should not raise live alerts: the closed loop
-	// (follow-ups, detractor notifications) acts on what is recent. Mark the
-	// response_recorded jobs of everything older than feedbackFresh as done;
-	// the last two weeks' jobs stay queued for the server's workers.
-	if _, err := jobs.Retire(ctx, w.db, feedback.JobResponseRecorded, time.Time{}); err != nil {
-		return fmt.Errorf("retire historical feedback jobs: %w", err)
-	}
-	return record(w.end.Add(time.Second))
 }
 
 // feedbackBatch is how many responses recordInBulk writes per transaction.
@@ -156,17 +215,12 @@ const feedbackBatch = 10_000
 
 // recordInBulk stores what recordViaService would, many responses a
 // transaction with multi-row INSERTs: a transaction per response made
-// feedback most of the generation time. It does the service's work in
-// memory — attribution and segment from the purchase, sentiment and
-// suggested categories of each distinct comment once, the contact record
-// of a solicited post — and enqueues the closed loop's job only for the
-// last two weeks' responses (recordViaService retires the older ones).
-func recordInBulk(ctx context.Context, w *world, svc *feedback.Service, plan []*plannedResponse) error {
-	b, err := newBulkFeedback(w, svc)
-	if err != nil {
-		return err
-	}
-	fresh := w.end.Add(-feedbackFresh)
+// feedback most of the generation time. The service's work — attribution
+// and segment from the purchase, sentiment and suggested categories of
+// each distinct comment once — was done in memory by bulkFeedback; this
+// adds the contact record of a solicited post and, for live responses, the
+// closed loop's job.
+func (f *feedbackStep) recordInBulk(ctx context.Context, plan []*plannedResponse, live bool) error {
 	for start := 0; start < len(plan); start += feedbackBatch {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -174,16 +228,13 @@ func recordInBulk(ctx context.Context, w *world, svc *feedback.Service, plan []*
 		batch := make([]*fresco.Response, 0, feedbackBatch)
 		var contacts []store.Contact
 		for _, pr := range plan[start:min(start+feedbackBatch, len(plan))] {
-			r, err := b.response(ctx, &pr.in)
-			if err != nil {
-				return err
-			}
+			r := pr.resp
 			batch = append(batch, r)
-			if b.solicited[r.PostSlug] {
+			if f.bulk.solicited[r.PostSlug] {
 				contacts = append(contacts, store.Contact{CustomerID: *r.CustomerID, Channel: r.PostSlug, At: r.RespondedAt})
 			}
 		}
-		err := w.db.InTx(ctx, func(tx *store.Tx) error {
+		err := f.w.db.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.InsertResponses(ctx, batch); err != nil {
 				return err
 			}
@@ -191,7 +242,7 @@ func recordInBulk(ctx context.Context, w *world, svc *feedback.Service, plan []*
 				return err
 			}
 			for _, r := range batch {
-				if r.RespondedAt.Before(fresh) {
+				if !live {
 					continue
 				}
 				if _, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: feedback.JobResponseRecorded, Payload: recordedPayload(r)}); err != nil {
@@ -203,8 +254,9 @@ func recordInBulk(ctx context.Context, w *world, svc *feedback.Service, plan []*
 		if err != nil {
 			return err
 		}
-		w.responses = append(w.responses, batch...)
-		w.summary.Responses += len(batch)
+		for _, r := range batch {
+			f.recorded(r)
+		}
 	}
 	return nil
 }
@@ -226,17 +278,22 @@ type analysedComment struct {
 	suggested []string
 }
 
-func newBulkFeedback(w *world, svc *feedback.Service) (*bulkFeedback, error) {
-	b := &bulkFeedback{svc: svc, posts: map[string]*fresco.ListeningPost{}, solicited: map[string]bool{},
-		bought: map[int64][]time.Time{}, purchase: make(map[int64]*fresco.Purchase, len(w.purchases)),
+func newBulkFeedback(svc *feedback.Service) *bulkFeedback {
+	return &bulkFeedback{svc: svc, posts: map[string]*fresco.ListeningPost{}, solicited: map[string]bool{},
 		analysed: map[string]analysedComment{}}
-	for _, pu := range w.purchases { // in time order
+}
+
+// see makes a batch of purchases, in time order and with every purchase of
+// their customers, the ones responses are about.
+func (b *bulkFeedback) see(batch []*fresco.Purchase) {
+	b.bought = map[int64][]time.Time{}
+	b.purchase = make(map[int64]*fresco.Purchase, len(batch))
+	for _, pu := range batch {
 		b.purchase[pu.ID] = pu
 		if pu.CustomerID != nil {
 			b.bought[*pu.CustomerID] = append(b.bought[*pu.CustomerID], pu.PurchasedAt)
 		}
 	}
-	return b, nil
 }
 
 // response is what feedback.Service.Record stores for in, which must be a

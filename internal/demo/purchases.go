@@ -15,7 +15,11 @@ import (
 // walk-in trade at the café and the hotel bars.
 
 const (
-	purchaseBatch  = 5000 // purchases per SavePurchases call
+	purchaseBatch = 5000 // purchases per SavePurchases call, and walk-ins per stored batch
+	// customerBatch is how many customers' purchases, with the feedback on
+	// them, are generated and stored at a time: memory stays bounded
+	// whatever the size of the business.
+	customerBatch  = 2000
 	refundChance   = 0.025
 	seasonalChance = 0.05 // chance a non-mercenary repeat purchase uses the running seasonal offer
 	// transactionShape is p of Gamma-Gamma: a purchase's value is the
@@ -26,37 +30,75 @@ const (
 	cafeWalkIns, barWalkIns = 5.0, 1.2
 )
 
-// generatePurchases builds every purchase, sorts them by time, numbers them
-// and stores them in batches.
+// generatePurchases builds the customers' purchases a batch of customers
+// at a time, stores each batch and draws the feedback on it, then stores
+// the anonymous walk-in trade.
 func generatePurchases(ctx context.Context, w *world, r *rng) error {
-	var all []*fresco.Purchase
-	for _, p := range w.people {
-		all = append(all, customerPurchases(w, r, p)...)
-	}
-	anonymous := walkInPurchases(w, r)
-	all = append(all, anonymous...)
-	slices.SortStableFunc(all, func(a, b *fresco.Purchase) int { return a.PurchasedAt.Compare(b.PurchasedAt) })
-	for i, p := range all {
-		p.ExternalID = fmt.Sprintf("FR-%07d", i+1)
-	}
-	if err := savePurchases(ctx, w.db, all); err != nil {
+	fb, err := newFeedbackStep(w)
+	if err != nil {
 		return err
 	}
-	w.purchases = all
+	for start := 0; start < len(w.people); start += customerBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var batch []*fresco.Purchase
+		for _, p := range w.people[start:min(start+customerBatch, len(w.people))] {
+			batch = append(batch, customerPurchases(w, r, p)...)
+			p.visits = nil // planned visits are purchases now: let them go
+		}
+		if err := storePurchases(ctx, w, batch); err != nil {
+			return err
+		}
+		if err := fb.purchased(ctx, batch); err != nil {
+			return fmt.Errorf("feedback: %w", err)
+		}
+	}
+	err = walkInPurchases(w, r, func(batch []*fresco.Purchase) error {
+		w.summary.AnonymousPurchases += len(batch)
+		return storePurchases(ctx, w, batch)
+	})
+	if err != nil {
+		return err
+	}
+	if err := fb.finish(ctx); err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
+	return nil
+}
+
+// storePurchases sorts a batch by time, numbers it on from the purchases
+// stored before and stores it, through SavePurchases (the tests' reference)
+// or in bulk.
+func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) error {
+	slices.SortStableFunc(batch, func(a, b *fresco.Purchase) int { return a.PurchasedAt.Compare(b.PurchasedAt) })
 	s := w.summary
-	s.Purchases, s.AnonymousPurchases = len(all), len(anonymous)
-	for _, p := range all {
+	for _, p := range batch {
+		s.Purchases++
+		p.ExternalID = fmt.Sprintf("FR-%07d", s.Purchases)
 		s.Lines += len(p.Lines)
 		s.Revenue += p.Total()
 		if p.Total() < 0 {
 			s.Refunds++
 		}
 	}
-	return nil
+	if w.keepAll {
+		w.purchases = append(w.purchases, batch...)
+	}
+	if w.viaService {
+		return savePurchases(ctx, w.db, batch)
+	}
+	for _, p := range batch {
+		for i := range p.Lines {
+			p.Lines[i].ProductID = w.bySKU[p.Lines[i].SKU].ID
+		}
+	}
+	return w.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertPurchases(ctx, batch) })
 }
 
-// savePurchases stores purchases through the bulk path. A rejected purchase
-// is a bug in the generator, so it fails the whole run.
+// savePurchases stores purchases through the batch API's path, which
+// validates them and resolves their references. A rejected purchase is a
+// bug in the generator, so it fails the whole run.
 func savePurchases(ctx context.Context, db *store.DB, all []*fresco.Purchase) error {
 	for start := 0; start < len(all); start += purchaseBatch {
 		batch := all[start:min(start+purchaseBatch, len(all))]
@@ -147,9 +189,10 @@ func maybeRefund(w *world, r *rng, pu *fresco.Purchase, v visit) *fresco.Purchas
 	}
 }
 
-// walkInPurchases are anonymous purchases: a Poisson number a day at the
-// café (more at weekends) and at each hotel bar.
-func walkInPurchases(w *world, r *rng) []*fresco.Purchase {
+// walkInPurchases draws anonymous purchases — a Poisson number a day at the
+// café (more at weekends) and at each hotel bar — and hands them to store
+// in batches of about purchaseBatch.
+func walkInPurchases(w *world, r *rng, store func([]*fresco.Purchase) error) error {
 	scale := float64(w.opts.Customers) / DefaultCustomers
 	var list []*fresco.Purchase
 	// Noon UTC is the same date in every location's time zone.
@@ -183,8 +226,17 @@ func walkInPurchases(w *world, r *rng) []*fresco.Purchase {
 					ServedBy: s.serverAt(r, at), Lines: b.lines})
 			}
 		}
+		if len(list) >= purchaseBatch {
+			if err := store(list); err != nil {
+				return err
+			}
+			list = nil
+		}
 	}
-	return list
+	if len(list) == 0 {
+		return nil
+	}
+	return store(list)
 }
 
 // basket collects the lines of one purchase. Amounts are in cents.

@@ -48,11 +48,7 @@ func (tx *Tx) writePlan(ctx context.Context, plan *purchasePlan) error {
 		plan.results[i].ID, plan.results[i].Status = plan.existing[i], StatusUpdated
 	}
 	plan.resolveLineProducts()
-	write := tx.insertPurchases
-	if tx.Dialect() == Postgres {
-		write = tx.copyPurchases
-	}
-	if err := write(ctx, plan, fresh, replaced); err != nil {
+	if err := tx.writePurchaseRows(ctx, plan, fresh, replaced); err != nil {
 		return err
 	}
 	return tx.advanceFirstSeen(ctx, plan)
@@ -73,6 +69,40 @@ func (plan *purchasePlan) resolveLineProducts() {
 }
 
 // createProducts adds the SKUs the catalogue does not know yet.
+
+// InsertPurchases stores new purchases and their lines within the
+// transaction, setting each one's ID, CreatedAt and Version, for generators
+// that produce purchases by the million. Unlike SavePurchases it trusts the
+// caller: the purchases are valid, new, and reference stored customers,
+// locations, employees and products, every line by ProductID. Nor does it
+// move a customer's first_seen back to an earlier purchase: the caller
+// stores customers first seen at their first purchase. Triggers keep the
+// rollups as for SavePurchases.
+func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
+	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
+	if err != nil {
+		return err
+	}
+	t := now()
+	fresh := make([]int, len(ps))
+	for i, p := range ps {
+		p.ID, p.CreatedAt, p.Version = ids[i], t, 1
+		fresh[i] = i
+	}
+	plan := &purchasePlan{batch: ps, results: make([]BatchResult, len(ps))}
+	return tx.writePurchaseRows(ctx, plan, fresh, nil)
+}
+
+// writePurchaseRows writes the new purchases at fresh and replaces the
+// stored ones at replaced, with all their lines: by COPY on PostgreSQL, by
+// multi-row INSERTs on SQLite.
+func (tx *Tx) writePurchaseRows(ctx context.Context, plan *purchasePlan, fresh, replaced []int) error {
+	if tx.Dialect() == Postgres {
+		return tx.copyPurchases(ctx, plan, fresh, replaced)
+	}
+	return tx.insertPurchases(ctx, plan, fresh, replaced)
+}
+
 func (tx *Tx) createProducts(ctx context.Context, plan *purchasePlan) error {
 	// In SKU order, so that two batches adding the same new SKUs lock them
 	// in the same order and cannot deadlock on PostgreSQL.
