@@ -27,20 +27,28 @@ type Headlines struct {
 func (s *Service) Headlines(ctx context.Context, now, before store.ResponseFilter) (Headlines, error) {
 	var h Headlines
 	var err error
-	for _, step := range []func() error{
-		func() (e error) { h.NPS, e = s.NPS(ctx, now); return },
-		func() (e error) { h.NPSBefore, e = s.NPS(ctx, before); return },
-		func() (e error) { h.CSAT, e = s.CSAT(ctx, now); return },
-		func() (e error) { h.CSATBefore, e = s.CSAT(ctx, before); return },
-		func() (e error) { h.CES, e = s.CES(ctx, now); return },
-		func() (e error) { h.CESBefore, e = s.CES(ctx, before); return },
-		func() (e error) { h.CSATChange, e = stats.CompareProportions(h.CSATBefore.TopTwoBox, h.CSAT.TopTwoBox, 0); return },
-		func() (e error) { h.CESChange, e = stats.CompareProportions(h.CESBefore.Easy, h.CES.Easy, 0); return },
-	} {
-		if err = step(); err != nil {
-			return h, err
-		}
+	if h.NPS, err = s.NPS(ctx, now); err != nil {
+		return h, err
+	}
+	if h.NPSBefore, err = s.NPS(ctx, before); err != nil {
+		return h, err
+	}
+	if h.CSAT, err = s.CSAT(ctx, now); err != nil {
+		return h, err
+	}
+	if h.CSATBefore, err = s.CSAT(ctx, before); err != nil {
+		return h, err
+	}
+	if h.CES, err = s.CES(ctx, now); err != nil {
+		return h, err
+	}
+	if h.CESBefore, err = s.CES(ctx, before); err != nil {
+		return h, err
 	}
 	h.NPSChange = stats.Compare(h.NPSBefore, h.NPS)
-	return h, nil
+	if h.CSATChange, err = stats.CompareProportions(h.CSATBefore.TopTwoBox, h.CSAT.TopTwoBox, 0); err != nil {
+		return h, err
+	}
+	h.CESChange, err = stats.CompareProportions(h.CESBefore.Easy, h.CES.Easy, 0)
+	return h, err
 }
