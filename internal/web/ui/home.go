@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -149,7 +150,7 @@ func (u *UI) homeScores(ctx context.Context, h *homeView, _ *viewer) error {
 		N: hl.NPS.N, BeforeN: hl.NPSBefore.N, Href: now, BeforeHref: before,
 		Value: figure(!hl.NPS.NoData, hl.NPS.NPS, ""), Before: figure(!hl.NPSBefore.NoData, hl.NPSBefore.NPS, "")}
 	if !hl.NPS.NoData {
-		nps.Interval = fmt.Sprintf("likely between %.0f and %.0f", hl.NPS.CILow, hl.NPS.CIHigh)
+		nps.Interval = "likely between " + figure(true, hl.NPS.CILow, "") + " and " + figure(true, hl.NPS.CIHigh, "")
 	}
 	nps.describeChange(hl.NPSChange, "points")
 	h.Scores = append(h.Scores, nps,
@@ -173,7 +174,15 @@ func figure(ok bool, v float64, unit string) string {
 	if !ok {
 		return "–"
 	}
-	return strconv.FormatFloat(v, 'f', 0, 64) + unit
+	return strings.Replace(strconv.FormatFloat(v, 'f', 0, 64), "-", "−", 1) + unit
+}
+
+// Answers says how many answers a figure stands on: "1 answer", "12 answers".
+func (homeScore) Answers(n int) string {
+	if n == 1 {
+		return "1 answer"
+	}
+	return groupDigits(strconv.Itoa(n)) + " answers"
 }
 
 // describeChange says whether the score moved: a direction only when the

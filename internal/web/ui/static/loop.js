@@ -15,6 +15,7 @@
     unread = Math.max(0, n);
     count.textContent = unread > 99 ? "99+" : String(unread);
     count.hidden = unread === 0;
+    bell.setAttribute("data-unread", String(unread)); // the count as last told by the server, for tests and styles
     bell.setAttribute("aria-label", unread === 1 ? "1 unread notification" : unread + " unread notifications");
   }
 
