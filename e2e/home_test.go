@@ -63,6 +63,22 @@ func homeServer(t *testing.T, ctx context.Context) (*httptest.Server, *store.DB,
 	return ts, db, fu, c
 }
 
+// homeBrowser starts the browser and the seeded server of a home test; at
+// the end of the test the pages must have thrown no JavaScript exception.
+func homeBrowser(t *testing.T) (steps, *httptest.Server, *store.DB, *fresco.FollowUp, *fresco.Case) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	bctx, jsErrors := browser(t, ctx)
+	ts, db, fu, c := homeServer(t, ctx)
+	t.Cleanup(func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
+		}
+	})
+	return steps{t, bctx}, ts, db, fu, c
+}
+
 func logIn(st steps, base, email string) {
 	st.t.Helper()
 	st.load("open the login page", chromedp.Navigate(base+"/login"))
@@ -76,11 +92,8 @@ func logIn(st steps, base, email string) {
 // it; back home the number is 0. At phone width the page fits and every
 // section of the navigation can be reached.
 func TestBrowserOwnerHome(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-	ts, db, fu, c := homeServer(t, ctx)
-	st := steps{t, bctx}
+	st, ts, db, fu, c := homeBrowser(t)
+	ctx, bctx := context.Background(), st.ctx
 	do, load, text, location := st.do, st.load, st.text, st.location
 
 	logIn(st, ts.URL, "olivia@example.com")
@@ -139,18 +152,11 @@ func TestBrowserOwnerHome(t *testing.T) {
 	if loc := location(); !strings.Contains(loc, fmt.Sprintf("/cases/%d", c.ID)) {
 		t.Errorf("the approval opened %s", loc)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
-		t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
-	}
 }
 
 // TestBrowserAgentHome: the agent's home is their own work.
 func TestBrowserAgentHome(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-	ts, _, fu, c := homeServer(t, ctx)
-	st := steps{t, bctx}
+	st, ts, _, fu, c := homeBrowser(t)
 	text := st.text
 
 	logIn(st, ts.URL, "sam@example.com")
@@ -179,20 +185,14 @@ func TestBrowserAgentHome(t *testing.T) {
 	if got := text("#case-inbox"); !strings.Contains(got, fmt.Sprintf("#%d", c.ID)) {
 		t.Errorf("approvals I asked for = %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
-		t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
-	}
 }
 
 // TestBrowserNotificationCentre: the bell counts the unread and opens the
 // centre; opening an item goes to what it is about and marks it read;
 // "Mark all read" brings the bell to 0.
 func TestBrowserNotificationCentre(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-	ts, db, _, c := homeServer(t, ctx)
-	st := steps{t, bctx}
+	st, ts, db, _, c := homeBrowser(t)
+	ctx, bctx := context.Background(), st.ctx
 	do, load, text, location := st.do, st.load, st.text, st.location
 	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
 	if err != nil {
@@ -234,8 +234,5 @@ func TestBrowserNotificationCentre(t *testing.T) {
 		chromedp.WaitReady(chromedp.CSS(`.notif-count[hidden]`)))
 	if n, err := db.UnreadNotifications(ctx, sam.ID); err != nil || n != 0 {
 		t.Errorf("unread after mark all = %d %v", n, err)
-	}
-	if errs := jsErrors(); len(errs) > 0 {
-		t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
 	}
 }
