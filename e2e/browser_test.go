@@ -209,7 +209,7 @@ func TestBrowserJourney(t *testing.T) {
 	shot(t, bctx, filepath.Join(shots, "fresco-e2e-login-error.png"))
 	login("olivia@example.com")
 	if h1, loc := text("#main h1"), location(); h1 != "Customers" || !strings.HasSuffix(loc, "/customers") {
-		t.Fatalf("after login: %q at %s", h1, loc)
+		t.Fatalf("after login: %q at %s, want the page asked for", h1, loc)
 	}
 
 	// Search, on the server.

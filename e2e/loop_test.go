@@ -46,7 +46,7 @@ func TestBrowserClosedLoop(t *testing.T) {
 	defer srv.CloseStreams() // first: the bell's event stream would keep ts.Close waiting
 
 	st := steps{t, bctx}
-	step, load, text := st.do, st.load, st.text
+	step, load, text, location := st.do, st.load, st.text, st.location
 
 	load("open the login page", chromedp.Navigate(ts.URL+"/login"))
 	step("fill in the login form", chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
@@ -70,11 +70,15 @@ func TestBrowserClosedLoop(t *testing.T) {
 	}
 	fu := list[0]
 
-	load("open the follow-ups", chromedp.Click(chromedp.CSS(`a.notif-bell`)))
-	if body := text("main"); !strings.Contains(body, "Ada Lovelace") {
-		t.Fatalf("follow-ups page does not list Ada:\n%.800s", body)
+	load("open the notification centre", chromedp.Click(chromedp.CSS(`a.notif-bell`)))
+	if body := text("#notifications"); !strings.Contains(body, "Ada Lovelace") {
+		t.Fatalf("the notification centre does not tell of Ada:\n%.800s", body)
 	}
-	load("open the follow-up", chromedp.Navigate(fmt.Sprintf("%s/followups/%d", ts.URL, fu.ID)))
+	load("open the notification", chromedp.Click(chromedp.CSS(`#notifications li.unread .notif-open button`)))
+	if loc := location(); !strings.HasSuffix(loc, fmt.Sprintf("/followups/%d", fu.ID)) {
+		t.Fatalf("the notification opened %s, want the follow-up", loc)
+	}
+	step("the bell is quiet again", chromedp.WaitReady(chromedp.CSS(`a.notif-bell[data-unread="0"]`)))
 	if c := text("main"); !strings.Contains(c, "Nobody came to fix the shower.") {
 		t.Fatalf("the follow-up does not carry the comment:\n%.800s", c)
 	}

@@ -155,8 +155,13 @@ type CaseFilter struct {
 	// DeadlineBefore selects live cases whose next SLA deadline is before it
 	// (or already breached): "breaching soon".
 	DeadlineBefore *time.Time
-	Cursor         string
-	Limit          int
+	// AwaitingApproval selects cases with a gesture waiting for a
+	// manager's approval; ApprovalAskedBy those where the employee asked
+	// for it.
+	AwaitingApproval bool
+	ApprovalAskedBy  *int64
+	Cursor           string
+	Limit            int
 }
 
 // ListCases returns a page of cases, newest first by id, and the next cursor.
@@ -166,10 +171,24 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	var w conditions
+	w := f.where()
 	if after > 0 {
 		w.add("id < ?", after)
 	}
+	return queryPage(ctx, db, `SELECT `+caseColumns+` FROM recovery_cases WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`, w.args, limit, scanCase,
+		func(x *fresco.Case) int64 { return x.ID })
+}
+
+// CountCases counts the cases f selects (its cursor aside), up to most (see
+// countUpTo).
+func (db *DB) CountCases(ctx context.Context, f CaseFilter, most int) (int, error) {
+	w := f.where()
+	return countUpTo(ctx, db, "recovery_cases", &w, most)
+}
+
+// where is the filter's conditions on recovery_cases, the cursor aside.
+func (f CaseFilter) where() conditions {
+	var w conditions
 	if len(f.Statuses) > 0 {
 		w.add("status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
 	}
@@ -185,8 +204,13 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 	if f.DeadlineBefore != nil {
 		w.add("status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))", utc(*f.DeadlineBefore))
 	}
-	return queryPage(ctx, db, `SELECT `+caseColumns+` FROM recovery_cases WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`, w.args, limit, scanCase,
-		func(x *fresco.Case) int64 { return x.ID })
+	switch {
+	case f.ApprovalAskedBy != nil:
+		w.add("id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval' AND requested_by_employee = ?)", *f.ApprovalAskedBy)
+	case f.AwaitingApproval:
+		w.add("id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval')")
+	}
+	return w
 }
 
 // OpenCasesOf returns the customer's cases that are not closed or merged.

@@ -91,12 +91,8 @@ type FollowUpFilter struct {
 	Limit   int
 }
 
-// ListFollowUps returns follow-ups in id order (oldest first), paged by id.
-func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*fresco.FollowUp, string, error) {
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
+// where is the filter's conditions on follow_ups f, the cursor aside.
+func (f FollowUpFilter) where() conditions {
 	var w conditions
 	w.textIs("f.status", f.Status)
 	if f.OwnerID > 0 {
@@ -105,6 +101,23 @@ func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*fresco.Fo
 	if f.Overdue {
 		w.add("f.status = 'open' AND f.due_at < ?", f.Now.UTC())
 	}
+	return w
+}
+
+// CountFollowUps counts the follow-ups f selects (its cursor aside), up to
+// most (see countUpTo).
+func (db *DB) CountFollowUps(ctx context.Context, f FollowUpFilter, most int) (int, error) {
+	w := f.where()
+	return countUpTo(ctx, db, "follow_ups f", &w, most)
+}
+
+// ListFollowUps returns follow-ups in id order (oldest first), paged by id.
+func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*fresco.FollowUp, string, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	w := f.where()
 	if f.Cursor != "" {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {

@@ -66,18 +66,31 @@ func (tx *Tx) DecideGesture(ctx context.Context, g *fresco.Gesture) error {
 
 // GestureFilter selects gestures from the ledger.
 type GestureFilter struct {
-	CaseID     *int64
-	CustomerID *int64
-	Status     string
-	Limit      int
+	CaseID      *int64
+	CustomerID  *int64
+	RequestedBy *int64 // the employee who asked for it
+	Status      string
+	Limit       int
+}
+
+func (f GestureFilter) where() conditions {
+	var w conditions
+	w.idIs("case_id", f.CaseID)
+	w.idIs("customer_id", f.CustomerID)
+	w.idIs("requested_by_employee", f.RequestedBy)
+	w.textIs("status", f.Status)
+	return w
+}
+
+// CountGestures counts the gestures f selects, up to most (see countUpTo).
+func (db *DB) CountGestures(ctx context.Context, f GestureFilter, most int) (int, error) {
+	w := f.where()
+	return countUpTo(ctx, db, "gestures", &w, most)
 }
 
 // ListGestures returns ledger entries, oldest first.
 func (db *DB) ListGestures(ctx context.Context, f GestureFilter) ([]*fresco.Gesture, error) {
-	var w conditions
-	w.idIs("case_id", f.CaseID)
-	w.idIs("customer_id", f.CustomerID)
-	w.textIs("status", f.Status)
+	w := f.where()
 	return queryAll(ctx, db, scanGesture, `SELECT `+gestureColumns+` FROM gestures WHERE `+w.sql()+
 		` ORDER BY id LIMIT ?`, append(w.args, pageLimit(f.Limit))...)
 }

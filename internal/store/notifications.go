@@ -67,6 +67,57 @@ func (db *DB) RecentNotifications(ctx context.Context, employeeID int64, limit i
 		WHERE employee_id = ? ORDER BY id DESC LIMIT `+fmt.Sprint(limit), employeeID)
 }
 
+// NotificationFilter selects a page of one employee's notifications.
+type NotificationFilter struct {
+	EmployeeID int64
+	Unread     bool   // only those not yet read
+	Event      string // only this event
+	Cursor     string // from the previous page
+	Limit      int
+}
+
+// ListNotifications returns a page of an employee's notifications, newest
+// first, and the cursor of the next page.
+func (db *DB) ListNotifications(ctx context.Context, f NotificationFilter) ([]*fresco.Notification, string, error) {
+	before, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var w conditions
+	w.add("employee_id = ?", f.EmployeeID)
+	if f.Unread {
+		w.add("read_at IS NULL")
+	}
+	w.textIs("event", f.Event)
+	if before > 0 {
+		w.add("id < ?", before)
+	}
+	return queryPage(ctx, db, `SELECT `+notificationColumns+` FROM notifications WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`,
+		w.args, pageLimit(f.Limit), scanNotification, func(n *fresco.Notification) int64 { return n.ID })
+}
+
+// Notification reads one of an employee's notifications; another's is not
+// found.
+func (db *DB) Notification(ctx context.Context, employeeID, id int64) (*fresco.Notification, error) {
+	n, err := scanOne(ctx, db, scanNotification, `SELECT `+notificationColumns+` FROM notifications WHERE id = ? AND employee_id = ?`, id, employeeID)
+	return n, notFound(err, "notification", id)
+}
+
+// MarkNotificationRead marks one of an employee's notifications read (a
+// second time changes nothing); another's is not found.
+func (db *DB) MarkNotificationRead(ctx context.Context, employeeID, id int64) error {
+	res, err := db.Exec(ctx, `UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND employee_id = ?`,
+		now(), id, employeeID)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = sql.ErrNoRows
+	}
+	return notFound(err, "notification", id)
+}
+
 // LatestNotificationID returns the highest notification id (0 when none).
 func (db *DB) LatestNotificationID(ctx context.Context) (int64, error) {
 	var id sql.NullInt64

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
@@ -133,4 +134,18 @@ func forUpdate(q Querier) string {
 		return ` FOR UPDATE`
 	}
 	return ""
+}
+
+// countUpTo counts the rows of from (a table and its alias, this package's
+// own string) that w selects, stopping at most: a count on a home page
+// stays as fast with a backlog of a million as with ten, and reads "most or
+// more" beyond it. most ≤ 0 counts every row.
+func countUpTo(ctx context.Context, q Querier, from string, w *conditions, most int) (int, error) {
+	inner := `SELECT 1 FROM ` + from + ` WHERE ` + w.sql()
+	if most > 0 {
+		inner += fmt.Sprintf(` LIMIT %d`, most)
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+inner+`) counted`, w.args...).Scan(&n)
+	return n, err
 }

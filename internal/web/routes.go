@@ -69,7 +69,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /login", permPublic, u.Login)
 	page("POST /logout", permPublic, u.Logout)
 
-	page("GET /{$}", auth.Read, u.Home) // → /customers
+	page("GET /{$}", auth.Read, u.Home) // each role's home page (ui/home.go)
 	page("GET /customers", auth.Read, u.Customers)
 	page("GET /customers/{id}", auth.Read, u.Customer)
 	page("GET /purchases", auth.Read, u.Purchases)
@@ -86,6 +86,12 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /followups/{id}", auth.Read, u.FollowUp)
 	page("POST /followups/{id}/close", auth.Write, u.CloseFollowUp)
 	page("GET /loop/satisfied-leaving", auth.Read, u.SatisfiedLeaving)
+
+	// The notification centre (ui/notifications.go): one's own notifications.
+	page("GET /notifications", auth.Read, u.Notifications)
+	page("POST /notifications/read", auth.Read, u.ReadAllNotifications)
+	page("POST /notifications/{id}/read", auth.Read, u.ReadNotification)
+	page("POST /notifications/{id}/open", auth.Read, u.OpenNotification)
 
 	// Lifetime value (ui/value.go).
 	page("GET /value", auth.Read, u.ValuePage)

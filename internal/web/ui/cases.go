@@ -57,7 +57,8 @@ type caseTab struct {
 }
 
 // Cases is the case inbox: mine (owned or watched), my team, breaching soon
-// (next deadline within 4 hours, or breached), and all live cases. Without
+// (next deadline within 4 hours, or breached), all live cases, those with a
+// gesture waiting for approval and those where the viewer asked for one. Without
 // a view in the query it opens on the first of mine, my team and all that
 // has a case.
 func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +79,8 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := casesView{View: view, Note: box.note}
-	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"}} {
+	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"},
+		{"approvals", "Waiting for approval"}, {"asked", "Approvals I asked for"}} {
 		data.Views = append(data.Views, caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view})
 	}
 	if box.note != "" {
@@ -147,6 +149,10 @@ func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbo
 	case "breaching":
 		soon := u.now().Add(4 * time.Hour)
 		box.filter.DeadlineBefore = &soon
+	case "approvals":
+		box.filter.AwaitingApproval = true
+	case "asked":
+		box.filter.ApprovalAskedBy = &employeeID
 	case "all":
 	default:
 		return nil, fresco.Errorf(fresco.ENOTFOUND, "no inbox view %q", view)

@@ -28,6 +28,7 @@ func (u *UI) funcs() template.FuncMap {
 		"query":    withQuery,
 		"deref":    func(p *int64) int64 { return *p },
 		"fieldOf":  fieldOf,
+		"reasons":  reasonWords, // a follow-up's reasons (home.go)
 	}
 }
 

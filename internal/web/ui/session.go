@@ -83,11 +83,6 @@ func (u *UI) Only(perm auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Home sends the signed-in viewer to the customer list.
-func (u *UI) Home(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/customers", http.StatusSeeOther)
-}
-
 // loginForm is the data of the login page.
 type loginForm struct {
 	Email string
@@ -154,7 +149,7 @@ func (u *UI) Logout(w http.ResponseWriter, r *http.Request) {
 // safeNext keeps a post-login redirect on this site: a path, never a URL
 // to elsewhere ("//evil.example", "/\evil.example", "https://…").
 func safeNext(next string) string {
-	const home = "/customers"
+	const home = "/" // each role's home page (home.go)
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
 		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t") {
 		return home

@@ -114,7 +114,8 @@ func TestRoleChecks(t *testing.T) {
 			form         url.Values
 			want         map[fresco.Role]int // by role; the anonymous case is always a redirect to login
 		}{
-			{"GET", "/", nil, map[fresco.Role]int{O: 303, M: 303, A: 303, N: 303}},
+			{"GET", "/", nil, map[fresco.Role]int{O: 200, M: 200, A: 200, N: 200}},
+			{"GET", "/notifications", nil, map[fresco.Role]int{O: 200, M: 200, A: 200, N: 200}},
 			{"GET", "/customers", nil, map[fresco.Role]int{O: 200, M: 200, A: 200, N: 200}},
 			{"GET", "/customers?q=ada", nil, map[fresco.Role]int{O: 200, M: 200, A: 200, N: 200}},
 			{"GET", cust, nil, map[fresco.Role]int{O: 200, M: 200, A: 200, N: 200}},
@@ -520,7 +521,7 @@ func TestLoginAndLogout(t *testing.T) {
 		// Off-site next parameters are ignored.
 		for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example"} {
 			got := f.do("", "POST", "/login", url.Values{"email": {"agent@example.com"}, "password": {"correct horse battery"}, "next": {next}})
-			if loc := got.header.Get("Location"); loc != "/customers" {
+			if loc := got.header.Get("Location"); loc != "/" {
 				t.Errorf("next=%q: redirected to %q", next, loc)
 			}
 		}

@@ -1,8 +1,8 @@
 // Fresco live notifications: a count on the bell in the top bar and a toast
 // for each new notification, fed by server-sent events from
 // GET /api/v1/events/stream (the browser reconnects by itself and the server
-// replays what was missed). Without JavaScript the bell is a plain link to the
-// follow-ups page.
+// replays what was missed). The bell links to the notification centre,
+// where notifications are read one by one or all at once.
 (function () {
   "use strict";
   var bell = document.querySelector("[data-live-events]");
@@ -15,6 +15,7 @@
     unread = Math.max(0, n);
     count.textContent = unread > 99 ? "99+" : String(unread);
     count.hidden = unread === 0;
+    bell.setAttribute("data-unread", String(unread)); // the count as last told by the server, for tests and styles
     bell.setAttribute("aria-label", unread === 1 ? "1 unread notification" : unread + " unread notifications");
   }
 
@@ -55,13 +56,5 @@
     try { n = JSON.parse(ev.data); } catch (e) { return; }
     show(unread + 1);
     toast(n);
-  });
-
-  // Opening the follow-ups from the bell marks everything read.
-  bell.addEventListener("click", function () {
-    if (unread === 0) return;
-    fetch("/api/v1/notifications:read", { method: "POST", credentials: "same-origin", keepalive: true,
-      headers: { "Content-Type": "application/json" }, body: "{}" }).catch(function () {});
-    show(0);
   });
 })();
