@@ -44,7 +44,9 @@ func (db *DB) SearchCustomers(ctx context.Context, q string, limit int) ([]*fres
 		}
 		add(list)
 	}
-	slices.SortStableFunc(out, func(a, b *fresco.Customer) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortStableFunc(out, func(a, b *fresco.Customer) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out[:min(len(out), limit)], nil
 }
 

@@ -70,7 +70,9 @@ func (u *UI) customerStory(ctx context.Context, c *fresco.Customer, purchases []
 // timelineOf merges everything into one list, newest first.
 func timelineOf(s *customerStory, purchases []*fresco.Purchase) []storyEntry {
 	var t []storyEntry
-	add := func(at time.Time, kind, text, link string) { t = append(t, storyEntry{At: at, Kind: kind, Text: text, Link: link}) }
+	add := func(at time.Time, kind, text, link string) {
+		t = append(t, storyEntry{At: at, Kind: kind, Text: text, Link: link})
+	}
 	for _, p := range purchases[:min(len(purchases), storyLimit)] {
 		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", formatCount(p.Items()), formatMoney(p.Total())), "")
 	}
