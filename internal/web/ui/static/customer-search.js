@@ -1,16 +1,16 @@
-// Customer search as you type: an input with data-search (the fragment's
+// Customer search as you type: an input with data-action (the fragment's
 // URL) and data-results (the id of the element it replaces) fetches the
 // matches a moment after the typing stops. Without script the search form
 // submits and the page shows the same matches.
 (function () {
   "use strict";
-  document.querySelectorAll("input[data-search]").forEach(function (input) {
+  document.querySelectorAll("input[data-action]").forEach(function (input) {
     var timer = 0, seq = 0;
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
         var mine = ++seq;
-        fetch(input.dataset.search + "?q=" + encodeURIComponent(input.value.trim()), {credentials: "same-origin"})
+        fetch(input.dataset.action + "?q=" + encodeURIComponent(input.value.trim()), {credentials: "same-origin"})
           .then(function (res) { return res.ok ? res.text() : null; })
           .then(function (html) {
             var target = document.getElementById(input.dataset.results);
