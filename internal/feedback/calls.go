@@ -109,7 +109,11 @@ type CallOutcome struct {
 	Outcome string // a short note
 	Answers []AnswerInput
 	Comment string
-	Actor   string
+	// Complaint: the customer complained on the call. The response is then
+	// flagged as a complaint, so its follow-up and case open as they do for
+	// the complaint listening post.
+	Complaint bool
+	Actor     string
 }
 
 // CompleteCallTask records a call's outcome; answers given on a completed
@@ -149,7 +153,7 @@ func (s *Service) CompleteCallTask(ctx context.Context, id int64, out CallOutcom
 	}
 	in := &Input{ListeningPost: PostFollowUpCall, CustomerID: &task.CustomerID, PurchaseID: &task.PurchaseID,
 		EmployeeID: task.EmployeeID, LocationID: task.LocationID, Answers: out.Answers, Comment: out.Comment,
-		Source: "call", Actor: out.Actor}
+		Source: "call", Actor: out.Actor, complaint: out.Complaint}
 	_, err = s.record(ctx, in, callSurvey, func(tx *store.Tx, r *fresco.Response) error {
 		return tx.CompleteCallTask(ctx, id, CallDone, out.Outcome, &r.ID, out.Actor, at)
 	})

@@ -112,6 +112,7 @@ type Input struct {
 	Actor         string   // who entered it, for the record
 
 	invitationID *int64 // set by SubmitLink
+	complaint    bool   // set by CompleteCallTask: the customer complained on the call
 }
 
 func checkID(v *fresco.Validation, field string, id *int64) {

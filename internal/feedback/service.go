@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,8 +43,12 @@ type ResponseRecorded struct {
 type Flags struct {
 	Detractor       bool `json:"detractor"`        // NPS 0–6
 	CSATLow         bool `json:"csat_low"`         // CSAT 1–2
-	Complaint       bool `json:"complaint"`        // from the complaint post
+	Complaint       bool `json:"complaint"`        // from the complaint post, or said on a follow-up call
 	NegativeComment bool `json:"negative_comment"` // sentiment ≤ −0.5
+	// Praise: a comment from a promoter (NPS 9–10) or one filed as praise.
+	// It needs nobody to act, so Any ignores it; the closed loop passes it
+	// on to the employee who served.
+	Praise bool `json:"praise"`
 }
 
 // Any reports whether any flag is set.
@@ -56,6 +61,8 @@ func FlagsOf(r *fresco.Response) Flags {
 		CSATLow:         r.CSAT != nil && *r.CSAT <= 2,
 		Complaint:       r.PostSlug == PostComplaint,
 		NegativeComment: r.Sentiment != nil && *r.Sentiment <= -0.5,
+		Praise: r.Comment != "" && ((r.NPS != nil && *r.NPS >= 9) ||
+			slices.Contains(r.Categories, "praise") || slices.Contains(r.Suggested, "praise")),
 	}
 }
 
@@ -243,7 +250,9 @@ func (s *Service) record(ctx context.Context, in *Input, survey *fresco.Survey, 
 				return err
 			}
 		}
-		_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobResponseRecorded, Payload: recordedPayload(r)})
+		payload := recordedPayload(r)
+		payload.Complaint = payload.Complaint || in.complaint
+		_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobResponseRecorded, Payload: payload})
 		return err
 	})
 	if err != nil {

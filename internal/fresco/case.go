@@ -25,6 +25,7 @@ type Case struct {
 	PurchaseID           *int64
 	LocationID           *int64
 	ProductID            *int64
+	SourceResponseID     *int64 // the response the case was opened from, if any
 	Source               string
 	Summary              string
 	Expectation          string

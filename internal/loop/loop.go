@@ -53,7 +53,8 @@ type Options struct {
 	Logger        *slog.Logger
 	Now           func() time.Time
 	DisableDigest bool
-	// Escalate, when set, is called for a complaint inside the transaction
+	// Escalate, when set, is called for a complaint or a bad follow-up call
+	// (escalates) inside the transaction
 	// that opens its follow-up (so once per response): package app points it at
 	// service recovery, which opens a case. The loop itself knows nothing of
 	// cases.
@@ -129,6 +130,9 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 		reasons, events = append(reasons, ReasonComplaint), append(events, notify.EventComplaint)
 	}
 	if len(reasons) == 0 {
+		if p.Praise {
+			return nil, l.passOnPraise(ctx, p)
+		}
 		return nil, nil
 	}
 	var fu *fresco.FollowUp
@@ -169,7 +173,7 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 			return err // !created: an earlier run did all of this
 		}
 		fu = f
-		if p.Complaint && l.opts.Escalate != nil {
+		if escalates(p) && l.opts.Escalate != nil {
 			if err := l.opts.Escalate(ctx, tx, r); err != nil {
 				return err
 			}
@@ -220,6 +224,62 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 	return fu, nil
 }
 
+// passOnPraise tells the employee who served about a promoter's comment or
+// a compliment: praise should travel as fast as complaints do. Nobody
+// served, or somebody who has left, means nobody to tell.
+func (l *Loop) passOnPraise(ctx context.Context, p feedback.ResponseRecorded) error {
+	if p.EmployeeID == nil {
+		return nil
+	}
+	var res *notify.Result
+	err := l.db.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.LoopResponse(ctx, p.ResponseID)
+		if err != nil {
+			if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+				return jobs.Cancel(err)
+			}
+			return err
+		}
+		if r.EmployeeID == nil {
+			return nil
+		}
+		if ok, err := tx.ActiveEmployee(ctx, *r.EmployeeID); err != nil || !ok {
+			return err
+		}
+		who := r.CustomerName
+		if who == "" {
+			who = "A customer"
+		}
+		res, err = l.notifier.NotifyNow(ctx, tx, notify.Notification{Event: notify.EventPraise,
+			EmployeeIDs: []int64{*r.EmployeeID}, Subject: "Kind words from " + who, Body: shorten(r.Comment, 500),
+			Link: fmt.Sprintf("/employees/%d#kind-words", *r.EmployeeID),
+			Data: map[string]any{"response_id": r.ID, "customer_id": r.CustomerID, "employee_id": r.EmployeeID, "comment": r.Comment}})
+		return err
+	})
+	if err != nil || res == nil {
+		return err
+	}
+	l.notifier.DeliverNow(res)
+	l.notifier.Wake()
+	return nil
+}
+
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > n {
+		return string([]rune(s)[:n]) + "…"
+	}
+	return s
+}
+
+// escalates reports whether a bad answer opens a case too: a complaint from
+// any listening post, and a follow-up call that found the customer unhappy
+// (CSAT 1–2) — the call is the one conversation where staff heard it
+// first-hand, so it is worked like a complaint.
+func escalates(p feedback.ResponseRecorded) bool {
+	return p.Complaint || (p.CSATLow && p.ListeningPost == feedback.PostFollowUpCall)
+}
+
 func headline(reasons []string) string {
 	switch reasons[0] {
 	case ReasonDetractor:
@@ -248,10 +308,7 @@ func alertBody(r *store.LoopResponse, f *fresco.FollowUp) string {
 	if r.CSAT != nil {
 		fmt.Fprintf(&b, "Satisfaction: %d/5\n", *r.CSAT)
 	}
-	if c := strings.TrimSpace(r.Comment); c != "" {
-		if utf8.RuneCountInString(c) > 500 {
-			c = string([]rune(c)[:500]) + "…"
-		}
+	if c := shorten(r.Comment, 500); c != "" {
 		fmt.Fprintf(&b, "Comment: %q\n", c)
 	}
 	fmt.Fprintf(&b, "\nGet back to them by %s and record the contact and its outcome.", f.DueAt.Format("Mon 2 Jan 15:04 MST"))

@@ -57,9 +57,12 @@ const (
 // Events Fresco publishes. Capabilities may publish others in the
 // namespaces of Namespaces (e.g. "case.escalated").
 const (
-	EventDetractor       = "response.detractor"
-	EventCSATLow         = "response.csat_low"
-	EventComplaint       = "response.complaint"
+	EventDetractor = "response.detractor"
+	EventCSATLow   = "response.csat_low"
+	EventComplaint = "response.complaint"
+	// EventPraise: a promoter's comment or a compliment, passed on to the
+	// employee who served.
+	EventPraise          = "response.praise"
 	EventFollowUpOpened  = "followup.opened"
 	EventFollowUpClosed  = "followup.closed"
 	EventFollowUpOverdue = "followup.overdue"
@@ -71,7 +74,7 @@ const (
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
-	EventFollowUpOverdue, EventDigest, EventThemeGrowing}
+	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery

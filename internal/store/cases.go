@@ -20,23 +20,25 @@ import (
 const caseColumns = `id, customer_id, purchase_id, location_id, product_id, source, summary, expectation, details,
 	category, status, state, state_reason, owner_id, merged_into, opened_at, first_response_at, resolved_at,
 	closed_at, reopen_count, root_cause_category, root_cause_source, follow_through_outcome, sla_status,
-	sla_deadline, sla_breached, created_by, created_at, updated_at`
+	sla_deadline, sla_breached, created_by, created_at, updated_at, source_response_id`
 
 func scanCase(row rowScanner) (*fresco.Case, error) {
 	var (
 		c                                   fresco.Case
 		purchase, location, product, merged sql.NullInt64
+		sourceResponse                      sql.NullInt64
 		first, resolved, closed, deadline   sql.NullTime
 		details                             string
 	)
 	err := row.Scan(&c.ID, &c.CustomerID, &purchase, &location, &product, &c.Source, &c.Summary, &c.Expectation,
 		&details, &c.Category, &c.Status, &c.State, &c.StateReason, &c.OwnerID, &merged, &c.OpenedAt, &first,
 		&resolved, &closed, &c.ReopenCount, &c.RootCauseCategory, &c.RootCauseSource, &c.FollowThroughOutcome,
-		&c.SLAStatus, &deadline, &c.SLABreached, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt)
+		&c.SLAStatus, &deadline, &c.SLABreached, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt, &sourceResponse)
 	if err != nil {
 		return nil, err
 	}
 	c.PurchaseID, c.LocationID, c.ProductID, c.MergedInto = ptrID(purchase), ptrID(location), ptrID(product), ptrID(merged)
+	c.SourceResponseID = ptrID(sourceResponse)
 	c.FirstResponseAt, c.ResolvedAt, c.ClosedAt, c.SLADeadline = ptrTime(first), ptrTime(resolved), ptrTime(closed), ptrTime(deadline)
 	c.Details = json.RawMessage(details)
 	c.OpenedAt, c.CreatedAt, c.UpdatedAt = c.OpenedAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()

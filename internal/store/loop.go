@@ -17,6 +17,7 @@ type LoopResponse struct {
 	ID           int64
 	PostSlug     string
 	CustomerID   *int64
+	PurchaseID   *int64
 	EmployeeID   *int64
 	LocationID   *int64
 	NPS, CSAT    *int
@@ -29,19 +30,19 @@ type LoopResponse struct {
 // LoopResponse reads a response for the closed loop.
 func (tx *Tx) LoopResponse(ctx context.Context, id int64) (*LoopResponse, error) {
 	var r LoopResponse
-	var cust, emp, loc, nps, csat sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT r.id, p.slug, r.customer_id, r.employee_id, r.location_id, r.nps, r.csat, r.comment,
+	var cust, purchase, emp, loc, nps, csat sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT r.id, p.slug, r.customer_id, r.purchase_id, r.employee_id, r.location_id, r.nps, r.csat, r.comment,
 			r.responded_at, COALESCE(c.name, ''), COALESCE(e.name, '')
 		FROM responses r
 		JOIN listening_posts p ON p.id = r.post_id
 		LEFT JOIN customers c ON c.id = r.customer_id
 		LEFT JOIN employees e ON e.id = r.employee_id
-		WHERE r.id = ?`, id).Scan(&r.ID, &r.PostSlug, &cust, &emp, &loc, &nps, &csat, &r.Comment, &r.RespondedAt,
+		WHERE r.id = ?`, id).Scan(&r.ID, &r.PostSlug, &cust, &purchase, &emp, &loc, &nps, &csat, &r.Comment, &r.RespondedAt,
 		&r.CustomerName, &r.EmployeeName)
 	if err != nil {
 		return nil, notFound(err, "response", id)
 	}
-	r.CustomerID, r.EmployeeID, r.LocationID = ptrID(cust), ptrID(emp), ptrID(loc)
+	r.CustomerID, r.PurchaseID, r.EmployeeID, r.LocationID = ptrID(cust), ptrID(purchase), ptrID(emp), ptrID(loc)
 	r.NPS, r.CSAT = ptrInt(nps), ptrInt(csat)
 	r.RespondedAt = r.RespondedAt.UTC()
 	return &r, nil

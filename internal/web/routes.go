@@ -72,11 +72,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /{$}", auth.Read, u.Home) // each role's home page (ui/home.go)
 	page("GET /customers", auth.Read, u.Customers)
 	page("GET /customers/{id}", auth.Read, u.Customer)
+	page("GET /customers/search", auth.Read, u.CustomerSearch) // the customer picker's matches (ui/case_new.go)
 	page("GET /purchases", auth.Read, u.Purchases)
 
 	// Service recovery (ui/cases.go): the inbox, a case and its timeline,
 	// and the case page's forms.
 	page("GET /cases", auth.Read, u.Cases)
+	page("GET /cases/new", auth.Write, u.NewCase) // open a case from anywhere (ui/case_new.go)
+	page("POST /cases/new", auth.Write, u.CreateCase)
 	page("GET /cases/{id}", auth.Read, u.Case)
 	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
 
@@ -116,6 +119,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /employees", auth.ManageEmployees, u.Employees)
 	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
+	page("GET /employees/{id}", auth.Read, u.EmployeePage) // who they are and their kind words (ui/kind_words.go)
 	page("POST /employees", auth.ManageUsers, u.CreateEmployee)
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)

@@ -39,6 +39,13 @@ type caseView struct {
 	Watchers  []string
 	Incident  map[string]string
 	Attention bool
+	// What the case came from and where: the customer's own words (when
+	// opened from a response), the purchase, the location and the
+	// employees involved.
+	Said     *saidView
+	Purchase *fresco.Purchase
+	Location string
+	Involved []string
 
 	CanWrite         bool
 	CanApprove       bool // managers and owners approve gestures above an agent's limit
@@ -94,12 +101,18 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	if v.Gestures, err = u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200}); err != nil {
 		return nil, err
 	}
-	_, watchers, err := u.db.CasePeople(ctx, c.ID)
+	involved, watchers, err := u.db.CasePeople(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range watchers {
 		v.Watchers = append(v.Watchers, name(id))
+	}
+	for _, id := range involved {
+		v.Involved = append(v.Involved, name(id))
+	}
+	if err := u.caseOrigin(ctx, v); err != nil {
+		return nil, err
 	}
 	if v.CanWrite {
 		active := true
@@ -114,6 +127,38 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		}
 	}
 	return v, nil
+}
+
+// caseOrigin fills in what the case came from: the response in full, the
+// purchase and the location's name. A response or purchase erased since (a
+// customer's data deleted) is left out, not an error.
+func (u *UI) caseOrigin(ctx context.Context, v *caseView) error {
+	c := v.Case
+	gone := func(err error) bool { return fresco.ErrorCode(err) == fresco.ENOTFOUND }
+	if c.SourceResponseID != nil {
+		said, err := u.responseSaid(ctx, *c.SourceResponseID)
+		if err != nil && !gone(err) {
+			return err
+		}
+		v.Said = said
+	}
+	if c.PurchaseID != nil {
+		p, err := u.db.Purchase(ctx, *c.PurchaseID)
+		if err != nil && !gone(err) {
+			return err
+		}
+		v.Purchase = p
+	}
+	if c.LocationID != nil {
+		l, err := u.db.Location(ctx, *c.LocationID)
+		if err != nil && !gone(err) {
+			return err
+		}
+		if l != nil {
+			v.Location = l.Name
+		}
+	}
+	return nil
 }
 
 // Case shows one case: the customer (with the special-attention flag), the

@@ -87,6 +87,7 @@ type customerView struct {
 	Chart         *spendChart
 	Insight       *Insight
 	Attention     []Attention
+	Story         *customerStory // answers, follow-ups, cases, gestures, calls and the timeline
 }
 
 // Customer shows one customer's profile: contact, consent, how they found
@@ -146,6 +147,11 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 	v.Purchases = all
 	if len(all) > profilePurchases || truncated {
 		v.Purchases, v.MorePurchases = all[:min(profilePurchases, len(all))], true
+	}
+
+	if v.Story, err = u.customerStory(ctx, c, all); err != nil {
+		u.fail(w, r, err)
+		return
 	}
 
 	// The optional panels: a failure there is logged and the panel left

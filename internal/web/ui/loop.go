@@ -76,6 +76,7 @@ type followUpView struct {
 	CanClose bool
 	Errors   map[string]string
 	Form     map[string]string
+	Said     *saidView // the whole response the follow-up is about
 }
 
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that
@@ -98,6 +99,10 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 	}
 	data := followUpView{F: f, Overdue: f.Status == fresco.FollowUpOpen && u.now().After(f.DueAt),
 		Channels: loop.ContactChannels, CanClose: canCloseFollowUp(v, f), Errors: errs, Form: form}
+	if data.Said, err = u.responseSaid(r.Context(), f.ResponseID); err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
+		u.fail(w, r, err)
+		return
+	}
 	if data.Form == nil {
 		data.Form = map[string]string{}
 	}

@@ -355,7 +355,7 @@ func TestProfilePanelsOnlyWithData(t *testing.T) {
 			Attention: fakeAttention{[]ui.Attention{{Reason: "Open incident: room not ready", Link: "/cases/7",
 				Since: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)}}},
 		}, []string{"Needs special attention", `<a href="/cases/7">Open incident: room not ready</a>`,
-			"Lifetime value", "2,450.00", "82% likely", "Loyal high value"}, nil},
+			"Lifetime value", "2,450.00", "Chance they are still a customer", "82%", "Loyal high value"}, nil},
 	}
 	for _, tc := range tests {
 		u := newUI(t, db, tc.deps)

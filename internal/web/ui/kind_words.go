@@ -1,0 +1,54 @@
+package ui
+
+// The employee's page: who they are and the kind words customers wrote
+// about them — praise travels to the person who earned it, as complaints
+// do (the closed loop also notifies them of each).
+
+import (
+	"net/http"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+const kindWordsShown = 50
+
+type employeePageView struct {
+	Employee  *fresco.Employee
+	Location  string
+	KindWords []saidView
+}
+
+// EmployeePage is GET /employees/{id}.
+func (u *UI) EmployeePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := u.pageID(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	e, err := u.db.Employee(ctx, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := employeePageView{Employee: e}
+	if e.LocationID != nil {
+		if l, err := u.db.Location(ctx, *e.LocationID); err == nil {
+			v.Location = l.Name
+		}
+	}
+	words, err := u.db.KindWords(ctx, e.ID, kindWordsShown)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	texts := questionTexts{}
+	for _, resp := range words {
+		s, err := u.saidOf(ctx, resp, texts)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		v.KindWords = append(v.KindWords, s)
+	}
+	u.render(w, r, http.StatusOK, "employee", e.Name, v)
+}
