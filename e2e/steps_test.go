@@ -27,10 +27,15 @@ func (s steps) fail(step string, err error) {
 	s.t.Fatalf("%s: %v\nat %s\n%.2000s", step, err, loc, body)
 }
 
+// stepTimeout bounds one step: it only turns a hang into a failure, so it is
+// generous — a busy two-core machine running the whole suite has taken over
+// 20 s to render the API reference's large document.
+const stepTimeout = 60 * time.Second
+
 // do runs actions on the current page.
 func (s steps) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
-	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(s.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
 		s.fail(step, err)
@@ -40,7 +45,7 @@ func (s steps) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 // load runs an action that leads to a new page and waits for that page.
 func (s steps) load(step string, trigger chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
-	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(s.ctx, stepTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(sctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger)); err != nil {
 		s.fail(step, err)
@@ -50,7 +55,7 @@ func (s steps) load(step string, trigger chromedp.Action[chromedp.Void]) {
 // get runs an action that reads a string, trimmed.
 func (s steps) get(step string, a chromedp.Action[string]) string {
 	s.t.Helper()
-	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(s.ctx, stepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(sctx, a)
 	if err != nil {
