@@ -166,27 +166,34 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	var w conditions
+	w := f.where("")
 	if after > 0 {
 		w.add("id < ?", after)
 	}
-	if len(f.Statuses) > 0 {
-		w.add("status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
-	}
-	w.idIs("owner_id", f.OwnerID)
-	if f.WatcherID != nil {
-		w.add("(owner_id = ? OR id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
-	}
-	if f.TeamID != nil {
-		w.add("owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
-	}
-	w.idIs("customer_id", f.CustomerID)
-	w.idIs("location_id", f.LocationID)
-	if f.DeadlineBefore != nil {
-		w.add("status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))", utc(*f.DeadlineBefore))
-	}
 	return queryPage(ctx, db, `SELECT `+caseColumns+` FROM recovery_cases WHERE `+w.sql()+` ORDER BY id DESC LIMIT ?`, w.args, limit, scanCase,
 		func(x *fresco.Case) int64 { return x.ID })
+}
+
+// where is the filter's WHERE clause (without the cursor), its columns
+// prefixed with the table's alias t ("" or "k.").
+func (f CaseFilter) where(t string) conditions {
+	var w conditions
+	if len(f.Statuses) > 0 {
+		w.add(t+"status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
+	}
+	w.idIs(t+"owner_id", f.OwnerID)
+	if f.WatcherID != nil {
+		w.add("("+t+"owner_id = ? OR "+t+"id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
+	}
+	if f.TeamID != nil {
+		w.add(t+"owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
+	}
+	w.idIs(t+"customer_id", f.CustomerID)
+	w.idIs(t+"location_id", f.LocationID)
+	if f.DeadlineBefore != nil {
+		w.add(t+"status = 'open' AND ("+t+"sla_breached OR ("+t+"sla_deadline IS NOT NULL AND "+t+"sla_deadline < ?))", utc(*f.DeadlineBefore))
+	}
+	return w
 }
 
 // OpenCasesOf returns the customer's cases that are not closed or merged.
