@@ -173,7 +173,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	w := f.where()
+	w := f.where("")
 	if after > 0 {
 		w.add("id < ?", after)
 	}
@@ -184,33 +184,34 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 // CountCases counts the cases f selects (its cursor aside), up to most (see
 // countUpTo).
 func (db *DB) CountCases(ctx context.Context, f CaseFilter, most int) (int, error) {
-	w := f.where()
+	w := f.where("")
 	return countUpTo(ctx, db, "recovery_cases", &w, most)
 }
 
-// where is the filter's conditions on recovery_cases, the cursor aside.
-func (f CaseFilter) where() conditions {
+// where is the filter's WHERE clause (without the cursor), its columns
+// prefixed with the table's alias t ("" or "k.").
+func (f CaseFilter) where(t string) conditions {
 	var w conditions
 	if len(f.Statuses) > 0 {
-		w.add("status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
+		w.add(t+"status IN ("+placeholders(len(f.Statuses))+")", asArgs(f.Statuses)...)
 	}
-	w.idIs("owner_id", f.OwnerID)
+	w.idIs(t+"owner_id", f.OwnerID)
 	if f.WatcherID != nil {
-		w.add("(owner_id = ? OR id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
+		w.add("("+t+"owner_id = ? OR "+t+"id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
 	}
 	if f.TeamID != nil {
-		w.add("owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
+		w.add(t+"owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
 	}
-	w.idIs("customer_id", f.CustomerID)
-	w.idIs("location_id", f.LocationID)
+	w.idIs(t+"customer_id", f.CustomerID)
+	w.idIs(t+"location_id", f.LocationID)
 	if f.DeadlineBefore != nil {
-		w.add("status = 'open' AND (sla_breached OR (sla_deadline IS NOT NULL AND sla_deadline < ?))", utc(*f.DeadlineBefore))
+		w.add(t+"status = 'open' AND ("+t+"sla_breached OR ("+t+"sla_deadline IS NOT NULL AND "+t+"sla_deadline < ?))", utc(*f.DeadlineBefore))
 	}
 	switch {
 	case f.ApprovalAskedBy != nil:
-		w.add("id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval' AND requested_by_employee = ?)", *f.ApprovalAskedBy)
+		w.add(t+"id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval' AND requested_by_employee = ?)", *f.ApprovalAskedBy)
 	case f.AwaitingApproval:
-		w.add("id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval')")
+		w.add(t + "id IN (SELECT case_id FROM gestures WHERE status = 'pending_approval')")
 	}
 	return w
 }

@@ -74,6 +74,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /customers/{id}", auth.Read, u.Customer)
 	page("GET /customers/search", auth.Read, u.CustomerSearch) // the customer picker's matches (ui/case_new.go)
 	page("GET /purchases", auth.Read, u.Purchases)
+	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)
 
 	// Service recovery (ui/cases.go): the inbox, a case and its timeline,
 	// and the case page's forms.

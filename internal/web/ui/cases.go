@@ -8,7 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -36,36 +36,34 @@ func (a caseAttention) SpecialAttention(ctx context.Context, customerID int64) (
 	return out, nil
 }
 
-type caseRow struct {
-	Case     *fresco.Case
-	Customer string
-	Owner    string
-	Flagged  bool
-}
-
 type casesView struct {
 	View  string
 	Views []caseTab
-	Rows  []caseRow
-	Pager pager
+	Rows  []*store.CaseRow
+	List  *listState
 	Note  string
 }
 
 type caseTab struct {
 	Key, Label, Href string
+	Count            store.Count
 	Active           bool
 }
 
-// Cases is the case inbox: mine (owned or watched), my team, breaching soon
-// (next deadline within 4 hours, or breached), all live cases, those with a
-// gesture waiting for approval and those where the viewer asked for one. Without
-// a view in the query it opens on the first of mine, my team and all that
-// has a case.
+// caseViews are the inbox's views in the order of its tabs.
+var caseViews = [][2]string{{"open", "Open"}, {"waiting", "Waiting"}, {"resolved", "Resolved"}, {"closed", "Closed"},
+	{"all", "All"}, {"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"},
+	{"approvals", "Waiting for approval"}, {"asked", "Approvals I asked for"}}
+
+// Cases is the case inbox: a tab for each view with its count, the cases
+// of the view soonest due first (or sorted by the reader), filtered by
+// location, owner, date and text, paged both ways; ?format=csv downloads
+// the filtered view. Without a view in the query it opens on the first of
+// mine, my team and open that has a case.
 func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	ctx := r.Context()
-	q := r.URL.Query()
-	view := q.Get("view")
+	view := r.URL.Query().Get("view")
 	if view == "" {
 		var err error
 		if view, err = u.defaultInboxView(ctx, v.ID); err != nil {
@@ -73,70 +71,103 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	box, err := u.inboxFor(ctx, view, v.ID)
+	lq := newListQuery(r)
+	lq.keep.Set("view", view)
+	locations, err := u.locationOptions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	data := casesView{View: view, Note: box.note}
-	for _, t := range [][2]string{{"mine", "Mine"}, {"team", "My team"}, {"breaching", "Breaching soon"}, {"all", "All open"},
-		{"approvals", "Waiting for approval"}, {"asked", "Approvals I asked for"}} {
-		data.Views = append(data.Views, caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view})
-	}
-	if box.note != "" {
-		u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
-		return
-	}
-	f := box.filter
-	f.Cursor, f.Limit = q.Get("cursor"), listPageSize
-	list, next, err := u.db.ListCases(ctx, f)
+	employees, err := u.employeeOptions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	if view == "breaching" {
-		sort.SliceStable(list, func(i, j int) bool { return deadlineOf(list[i]).Before(deadlineOf(list[j])) })
-	}
-	names := map[int64]string{}
-	owners := map[int64]string{}
-	for _, c := range list {
-		row := caseRow{Case: c}
-		if _, ok := names[c.CustomerID]; !ok {
-			cu, err := u.db.Customer(ctx, c.CustomerID)
-			if err != nil {
+	var extra store.CaseListFilter
+	extra.Search = lq.text("q", "Subject or what the customer expects")
+	extra.From, extra.To = lq.dates("Opened")
+	extra.LocationID = lq.id("location", "Location", anyOption("Any location", locations))
+	extra.OwnerID = lq.id("owner", "Owner", anyOption("Anyone", employees))
+	data := casesView{View: view}
+	var list *store.List[*store.CaseRow]
+	for _, t := range caseViews {
+		box, err := u.inboxFor(ctx, t[0], v.ID)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		tab := caseTab{Key: t[0], Label: t[1], Href: withQuery("/cases", "view", t[0]), Active: t[0] == view}
+		f := box.filter
+		f.Search, f.From, f.To = extra.Search, extra.From, extra.To
+		f.LocationID, f.OwnerID = extra.LocationID, extra.OwnerID
+		tabList := u.db.CaseList(f)
+		if box.note == "" {
+			if tab.Count, err = tabList.Count(ctx); err != nil {
 				u.fail(w, r, err)
 				return
 			}
-			names[c.CustomerID] = customerName(cu)
 		}
-		if _, ok := owners[c.OwnerID]; !ok {
-			e, err := u.db.Employee(ctx, c.OwnerID)
-			if err != nil {
-				u.fail(w, r, err)
-				return
-			}
-			owners[c.OwnerID] = e.Name
+		if tab.Active {
+			list, data.Note = tabList, box.note
 		}
-		row.Customer, row.Owner, row.Flagged = names[c.CustomerID], owners[c.OwnerID], true
-		data.Rows = append(data.Rows, row)
+		data.Views = append(data.Views, tab)
 	}
-	data.Pager = pagerFor("/cases", f.Cursor, next, "view", view)
+	if list == nil {
+		u.fail(w, r, fresco.Errorf(fresco.ENOTFOUND, "no inbox view %q", view))
+		return
+	}
+	p := lq.page(listSort{"due", false}, listSort{"newest", true})
+	if wantsCSV(r) {
+		streamCSV(u, w, r, "cases", []string{"id", "opened_at", "customer_id", "customer", "summary", "status", "state", "owner", "due", "location_id"},
+			list, p, func(c *store.CaseRow) []string {
+				return []string{strconv.FormatInt(c.ID, 10), csvTime(&c.OpenedAt), strconv.FormatInt(c.CustomerID, 10), c.CustomerName,
+					c.Summary, c.Status, c.State, c.OwnerName, csvTime(c.SLADeadline), csvID(c.LocationID)}
+			})
+		return
+	}
+	var page = &store.Page[*store.CaseRow]{}
+	if data.Note == "" {
+		if page, err = list.Page(ctx, p); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+	}
+	data.Rows = page.Rows
+	var count store.Count
+	for _, t := range data.Views {
+		if t.Active {
+			count = t.Count
+		}
+	}
+	data.List = lq.state("/cases", p, count, page.Prev, page.Next)
 	u.render(w, r, http.StatusOK, "cases_inbox", "Cases", data)
 }
 
 // inbox is what one inbox view lists.
 type inbox struct {
-	filter store.CaseFilter
+	filter store.CaseListFilter
 	note   string // set when the view is empty for a reason worth saying (no team)
 }
 
 // inboxFor returns the filter of an inbox view for the employee; an unknown
 // view is not found.
 func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbox, error) {
-	box := &inbox{filter: store.CaseFilter{Statuses: []string{fresco.CaseOpen, fresco.CaseResolved}}}
+	live := []string{fresco.CaseOpen, fresco.CaseResolved}
+	box := &inbox{}
+	f := &box.filter
+	yes, no := true, false
 	switch view {
+	case "open":
+		f.Waiting = &no
+	case "waiting":
+		f.Waiting = &yes
+	case "resolved":
+		f.Statuses = []string{fresco.CaseResolved}
+	case "closed":
+		f.Statuses = []string{fresco.CaseClosed}
+	case "all":
 	case "mine":
-		box.filter.WatcherID = &employeeID
+		f.Statuses, f.WatcherID = live, &employeeID
 	case "team":
 		e, err := u.db.Employee(ctx, employeeID)
 		if err != nil {
@@ -145,15 +176,14 @@ func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbo
 		if e.TeamID == nil {
 			box.note = "You are in no team."
 		}
-		box.filter.TeamID = e.TeamID
+		f.Statuses, f.TeamID = live, e.TeamID
 	case "breaching":
 		soon := u.now().Add(4 * time.Hour)
-		box.filter.DeadlineBefore = &soon
+		f.DeadlineBefore = &soon
 	case "approvals":
-		box.filter.AwaitingApproval = true
+		f.AwaitingApproval = true
 	case "asked":
-		box.filter.ApprovalAskedBy = &employeeID
-	case "all":
+		f.ApprovalAskedBy = &employeeID
 	default:
 		return nil, fresco.Errorf(fresco.ENOTFOUND, "no inbox view %q", view)
 	}
@@ -162,7 +192,7 @@ func (u *UI) inboxFor(ctx context.Context, view string, employeeID int64) (*inbo
 
 // defaultInboxView is the view the inbox opens on: "mine" when the employee
 // owns or watches a live case, else "team" when the team has one, else
-// "all", so that nobody lands on an empty tab while there is work elsewhere.
+// "open", so that nobody lands on an empty tab while there is work elsewhere.
 func (u *UI) defaultInboxView(ctx context.Context, employeeID int64) (string, error) {
 	for _, view := range []string{"mine", "team"} {
 		box, err := u.inboxFor(ctx, view, employeeID)
@@ -172,23 +202,15 @@ func (u *UI) defaultInboxView(ctx context.Context, employeeID int64) (string, er
 		if box.note != "" {
 			continue
 		}
-		box.filter.Limit = 1
-		list, _, err := u.db.ListCases(ctx, box.filter)
+		page, err := u.db.CaseList(box.filter).Page(ctx, store.ListPage{Limit: 1})
 		if err != nil {
 			return "", err
 		}
-		if len(list) > 0 {
+		if len(page.Rows) > 0 {
 			return view, nil
 		}
 	}
-	return "all", nil
-}
-
-func deadlineOf(c *fresco.Case) time.Time {
-	if c.SLADeadline == nil {
-		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	return *c.SLADeadline
+	return "open", nil
 }
 
 // customersNeedingAttention flags the customers of a list page who have an

@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/value"
 )
 
 const (
@@ -22,51 +23,56 @@ const (
 	profileReferrals = 50   // referred customers listed on a profile
 )
 
-// pager holds the links of a cursor-paged list. Cursor paging goes
-// forward only, so "back" is "to the first page".
-type pager struct {
-	Prev string
-	Next string
-}
-
-// pagerFor links the next page of the list at base and, from any later page,
-// back to the first; keep are the list's other query parameters, as key and
-// value pairs.
-func pagerFor(base, cursor, next string, keep ...string) pager {
-	var p pager
-	if next != "" {
-		p.Next = withQuery(base, append(slices.Clone(keep), "cursor", next)...)
-	}
-	if cursor != "" {
-		p.Prev = withQuery(base, keep...)
-	}
-	return p
-}
-
 type customersView struct {
 	Query     string
 	Customers []*fresco.Customer
-	Pager     pager
+	List      *listState
 	Attention map[int64]bool // service recovery: customers with an open case
 }
 
-// Customers lists customers, searched on the server and paged by cursor.
+// Customers lists customers, newest first, filtered, sorted and paged both
+// ways; ?format=csv downloads the filtered list.
 func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
-	q := trimQuery(r.URL.Query().Get("q"))
-	cursor := r.URL.Query().Get("cursor")
-	list, next, err := u.db.ListCustomers(r.Context(), store.CustomerFilter{Search: q, Cursor: cursor, Limit: listPageSize})
+	lq := newListQuery(r)
+	f := store.CustomerListFilter{Search: lq.text("q", "Name, e-mail or customer number")}
+	f.From, f.To = lq.dates("Customer since")
+	f.Segment = lq.choice("segment", "Segment", segmentOptions)
+	f.Attention = lq.check("attention", "Special attention only")
+	list := u.db.CustomerList(f)
+	p := lq.page(listSort{"newest", true}, listSort{"name", false}, listSort{"since", true})
+	if wantsCSV(r) {
+		streamCSV(u, w, r, "customers", []string{"id", "external_id", "name", "email", "phone", "acquisition_source", "first_seen"},
+			list, p, func(c *fresco.Customer) []string {
+				return []string{strconv.FormatInt(c.ID, 10), c.ExternalID, c.Name, c.Email, c.Phone, c.AcquisitionSource, csvTime(&c.FirstSeen)}
+			})
+		return
+	}
+	page, err := list.Page(r.Context(), p)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	v := customersView{Query: q, Customers: list}
-	if v.Attention, err = u.customersNeedingAttention(r.Context(), list); err != nil { // service recovery (ui/cases.go)
+	count, err := list.Count(r.Context())
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	v.Pager = pagerFor("/customers", cursor, next, "q", q)
+	v := customersView{Query: f.Search, Customers: page.Rows, List: lq.state("/customers", p, count, page.Prev, page.Next)}
+	if v.Attention, err = u.customersNeedingAttention(r.Context(), page.Rows); err != nil { // service recovery (ui/cases.go)
+		u.fail(w, r, err)
+		return
+	}
 	u.render(w, r, http.StatusOK, "customers", "Customers", v)
 }
+
+// segmentOptions are the lifetime-value segments a customer list filters by.
+var segmentOptions = func() []option {
+	out := []option{{Label: "Any segment"}}
+	for _, s := range value.Segments {
+		out = append(out, option{Value: s, Label: segmentLabel(s)})
+	}
+	return out
+}()
 
 func trimQuery(q string) string {
 	q = strings.TrimSpace(q)

@@ -248,27 +248,20 @@ func (u *UI) homeMyCases(ctx context.Context, h *homeView, v *viewer) error {
 	return u.homeCases(ctx, h, box.filter, "my-cases", "My open cases", "mine")
 }
 
-// homeCases counts the cases of an inbox view and shows the first due. The
-// soonest deadlines are among the first page of live cases in all but
-// pathological inboxes; the count's link opens the whole view.
-func (u *UI) homeCases(ctx context.Context, h *homeView, f store.CaseFilter, id, label, view string) error {
-	n, err := u.db.CountCases(ctx, f, homeCountCap)
+// homeCases counts the cases of an inbox view and shows the first due, in
+// the case list's due-time order; the count's link opens the whole view.
+func (u *UI) homeCases(ctx context.Context, h *homeView, f store.CaseListFilter, id, label, view string) error {
+	n, err := u.db.CountCases(ctx, f.CaseFilter, homeCountCap)
 	if err != nil {
 		return err
 	}
 	h.count(id, label, withQuery("/cases", "view", view), n)
-	f.Limit = 100
-	list, _, err := u.db.ListCases(ctx, f)
+	page, err := u.db.CaseList(f).Page(ctx, store.ListPage{Sort: "due", Limit: homeItems})
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(list, func(i, j int) bool { return deadlineOf(list[i]).Before(deadlineOf(list[j])) })
-	for _, c := range list[:min(len(list), homeItems)] {
-		name, err := u.customerLabel(ctx, &c.CustomerID)
-		if err != nil {
-			return err
-		}
-		h.Cases = append(h.Cases, homeCase{Case: c, Customer: name, Due: dueWords(c, h.Now)})
+	for _, c := range page.Rows {
+		h.Cases = append(h.Cases, homeCase{Case: c.Case, Customer: c.CustomerName, Due: dueWords(c.Case, h.Now)})
 	}
 	return nil
 }
@@ -301,7 +294,7 @@ func (u *UI) homeApprovals(ctx context.Context, h *homeView, v *viewer) error {
 	if err != nil {
 		return err
 	}
-	n, err := u.db.CountCases(ctx, box.filter, homeCountCap)
+	n, err := u.db.CountCases(ctx, box.filter.CaseFilter, homeCountCap)
 	if err != nil {
 		return err
 	}

@@ -27,14 +27,15 @@ type followUpTab struct {
 }
 
 type followUpsView struct {
-	Tabs  []followUpTab
-	Rows  []*fresco.FollowUp
-	Now   time.Time
-	Pager pager
+	Tabs []followUpTab
+	Rows []*fresco.FollowUp
+	Now  time.Time
+	List *listState
 }
 
 // FollowUps is GET /followups: mine (the default for agents), all open,
-// overdue, closed.
+// overdue, closed; newest first or soonest due, filtered by owner,
+// location, date and comment, paged both ways; ?format=csv downloads it.
 func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	view := r.URL.Query().Get("view")
@@ -44,10 +45,10 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 			view = "open"
 		}
 	}
-	f := store.FollowUpFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50, Now: u.now()}
+	f := store.FollowUpListFilter{Now: u.now()}
 	switch view {
 	case "mine":
-		f.Status, f.OwnerID = fresco.FollowUpOpen, v.ID
+		f.Status, f.OwnerID = fresco.FollowUpOpen, &v.ID
 	case "overdue":
 		f.Overdue = true
 	case "closed":
@@ -55,17 +56,49 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	default:
 		view, f.Status = "open", fresco.FollowUpOpen
 	}
-	rows, next, err := u.db.ListFollowUps(r.Context(), f)
+	lq := newListQuery(r)
+	lq.keep.Set("view", view)
+	locations, err := u.locationOptions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	data := followUpsView{Rows: rows, Now: u.now()}
+	employees, err := u.employeeOptions(r)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	f.Search = lq.text("q", "What the customer said")
+	f.From, f.To = lq.dates("Opened")
+	f.LocationID = lq.id("location", "Location", anyOption("Any location", locations))
+	if owner := lq.id("owner", "Owner", anyOption("Anyone", employees)); owner != nil {
+		f.OwnerID = owner
+	}
+	list := u.db.FollowUpList(f)
+	p := lq.page(listSort{"newest", true}, listSort{"due", false})
+	if wantsCSV(r) {
+		streamCSV(u, w, r, "follow-ups", []string{"id", "opened_at", "customer", "reasons", "nps", "csat", "comment", "owner", "due_at", "status", "outcome"},
+			list, p, func(x *fresco.FollowUp) []string {
+				return []string{strconv.FormatInt(x.ID, 10), csvTime(&x.CreatedAt), x.CustomerName, strings.Join(x.Reasons, " "),
+					csvInt(x.NPS), csvInt(x.CSAT), x.Comment, x.OwnerName, csvTime(&x.DueAt), x.Status, x.Outcome}
+			})
+		return
+	}
+	page, err := list.Page(r.Context(), p)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	count, err := list.Count(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	data := followUpsView{Rows: page.Rows, Now: u.now(), List: lq.state("/followups", p, count, page.Prev, page.Next)}
 	for _, t := range [][2]string{{"mine", "Mine"}, {"open", "All open"}, {"overdue", "Overdue"}, {"closed", "Closed"}} {
 		data.Tabs = append(data.Tabs, followUpTab{Key: t[0], Label: t[1], Href: withQuery("/followups", "view", t[0]),
 			Active: t[0] == view})
 	}
-	data.Pager = pagerFor("/followups", f.Cursor, next, "view", view)
 	u.render(w, r, http.StatusOK, "loop_followups", "Follow-ups", data)
 }
 

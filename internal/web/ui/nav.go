@@ -24,6 +24,7 @@ var navigation = []navItem{
 	{Label: "Purchases", Path: "/purchases"},
 	{Label: "Lifetime value", Path: "/value"}, // internal/value: average vs loyal, CLV, P(alive)
 	{Label: "Feedback", Path: "/feedback"},    // internal/feedback: listening posts, NPS
+	{Label: "Responses", Path: "/responses"},  // every answer and comment, filtered
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},

@@ -10,20 +10,19 @@ import (
 
 type purchasesView struct {
 	Customer  *fresco.Customer // set when the list is one customer's
-	Purchases []*fresco.Purchase
-	Names     map[int64]string // customer id → name, for the links
-	Pager     pager
+	Purchases []*store.PurchaseRow
+	List      *listState
 }
 
-// Purchases lists purchases with their lines, all of them or one
-// customer's (?customer=ID), paged by cursor.
+// Purchases lists purchases, newest first, all of them or one customer's
+// (?customer=ID), filtered by date, location and employee, sorted by date
+// or total and paged both ways; ?format=csv downloads the filtered list.
 func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q := r.URL.Query()
-	f := store.PurchaseFilter{Cursor: q.Get("cursor"), Limit: listPageSize}
+	lq := newListQuery(r)
 	var v purchasesView
-	customerParam := q.Get("customer")
-	if customerParam != "" {
+	var f store.PurchaseListFilter
+	if customerParam := r.URL.Query().Get("customer"); customerParam != "" {
 		id, err := strconv.ParseInt(customerParam, 10, 64)
 		if err != nil || id <= 0 {
 			u.NotFound(w, r)
@@ -34,31 +33,46 @@ func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.CustomerID = &id
+		lq.keep.Set("customer", customerParam)
 	}
-	list, next, err := u.db.ListPurchases(ctx, f)
+	locations, err := u.locationOptions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	v.Purchases = list
-	v.Names = map[int64]string{}
-	if v.Customer == nil {
-		for _, p := range list {
-			if p.CustomerID == nil {
-				continue
-			}
-			if _, done := v.Names[*p.CustomerID]; done {
-				continue
-			}
-			c, err := u.db.Customer(ctx, *p.CustomerID)
-			if err != nil {
-				u.fail(w, r, err)
-				return
-			}
-			v.Names[c.ID] = customerName(c)
-		}
+	employees, err := u.employeeOptions(r)
+	if err != nil {
+		u.fail(w, r, err)
+		return
 	}
-	v.Pager = pagerFor("/purchases", f.Cursor, next, "customer", customerParam)
+	f.Search = lq.text("q", "Purchase number")
+	f.From, f.To = lq.dates("Bought")
+	f.LocationID = lq.id("location", "Location", anyOption("Any location", locations))
+	f.EmployeeID = lq.id("employee", "Served by", anyOption("Anyone", employees))
+	list := u.db.PurchaseList(f)
+	p := lq.page(listSort{"date", true}, listSort{"total", true})
+	if wantsCSV(r) {
+		streamCSV(u, w, r, "purchases", []string{"id", "external_id", "purchased_at", "customer_id", "customer", "location_id", "served_by", "channel", "items", "total"},
+			list, p, func(x *store.PurchaseRow) []string {
+				return []string{strconv.FormatInt(x.ID, 10), x.ExternalID, csvTime(&x.PurchasedAt), csvID(x.CustomerID), x.CustomerName,
+					csvID(x.LocationID), csvID(x.ServedBy), x.Channel, strconv.FormatInt(x.Items, 10), x.Amount.String()}
+			})
+		return
+	}
+	page, err := list.Page(ctx, p)
+	if err == nil {
+		err = u.db.LoadPurchaseLines(ctx, page.Rows)
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	count, err := list.Count(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Purchases, v.List = page.Rows, lq.state("/purchases", p, count, page.Prev, page.Next)
 	title := "Purchases"
 	if v.Customer != nil {
 		title = "Purchases of " + customerName(v.Customer)
