@@ -52,6 +52,11 @@ type routeStats struct {
 	P95        float64 `json:"p95_ms"`
 	P99        float64 `json:"p99_ms"`
 	Max        float64 `json:"max_ms"`
+	// CPUms is the process's CPU time per request — server and, on SQLite,
+	// database — measured only with one client on an in-process server,
+	// where requests do not overlap: a figure the load of a shared machine
+	// does not inflate as it does the latencies.
+	CPUms float64 `json:"cpu_ms,omitempty"`
 }
 
 // skipped is a route the walk could not fill in: no row to take an id from.
@@ -107,7 +112,8 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration)
+	perRequestCPU := *clients == 1 && *target == ""
+	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration, perRequestCPU)
 	res.Engine = string(srv.db.Dialect())
 	res.Skipped = skips
 	if err := srv.db.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
@@ -373,8 +379,8 @@ func sampleIDs(ctx context.Context, db *store.DB, src idSource, n int) ([]int64,
 // has been asked at least once. Request k goes to route k mod len(targets),
 // so every route gets the same share of requests, a slow page holding its
 // client as it would hold a person.
-func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration) pagesResult {
-	samples, elapsed := hammer(ctx, clients, d, len(targets), routeRequest(ctx, client, base, targets))
+func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration, perRequestCPU bool) pagesResult {
+	samples, elapsed := hammer(ctx, clients, d, len(targets), perRequestCPU, routeRequest(ctx, client, base, targets))
 	res := pagesResult{Benchmark: "pages", Clients: clients, Seconds: elapsed, Cores: runtime.NumCPU()}
 	for i, t := range targets {
 		st := routeFigures(t.route, samples[i], elapsed)
@@ -396,17 +402,20 @@ func routeRequest(ctx context.Context, client *http.Client, base string, targets
 	}
 }
 
-// sample is one request's time and error, if any.
+// sample is one request's time and error, if any, and the process's CPU
+// time meanwhile if it was measured.
 type sample struct {
 	took time.Duration
+	cpu  time.Duration
 	err  string
 }
 
 // hammer sends requests from clients goroutines at once until the duration
 // has passed and at least groups requests were sent. do sends request k (0,
 // 1, 2 …) and returns which of the groups it belongs to; the samples come
-// back by group, with the seconds it all took.
-func hammer(ctx context.Context, clients int, d time.Duration, groups int, do func(k int) (int, time.Duration, error)) ([][]sample, float64) {
+// back by group, with the seconds it all took. With perRequestCPU (one
+// client only) each sample has the process's CPU time during the request.
+func hammer(ctx context.Context, clients int, d time.Duration, groups int, perRequestCPU bool, do func(k int) (int, time.Duration, error)) ([][]sample, float64) {
 	samples := make([][]sample, groups)
 	var mu sync.Mutex
 	var next atomic.Int64
@@ -422,8 +431,16 @@ func hammer(ctx context.Context, clients int, d time.Duration, groups int, do fu
 				if k >= groups && time.Now().After(deadline) {
 					return
 				}
+				var cpuBefore time.Duration
+				if perRequestCPU {
+					cpuBefore, _ = processUsage()
+				}
 				i, took, err := do(k)
 				s := sample{took: took}
+				if perRequestCPU {
+					cpuAfter, _ := processUsage()
+					s.cpu = cpuAfter - cpuBefore
+				}
 				if err != nil {
 					s.err = err.Error()
 				}
@@ -441,8 +458,10 @@ func hammer(ctx context.Context, clients int, d time.Duration, groups int, do fu
 func routeFigures(route string, samples []sample, elapsed float64) routeStats {
 	st := routeStats{Route: route, Requests: len(samples), RPS: float64(len(samples)) / elapsed}
 	var ms []float64
+	var cpu time.Duration
 	for _, s := range samples {
 		ms = append(ms, float64(s.took.Microseconds())/1000)
+		cpu += s.cpu
 		if s.err != "" {
 			st.Errors++
 			if st.FirstError == "" {
@@ -454,6 +473,7 @@ func routeFigures(route string, samples []sample, elapsed float64) routeStats {
 	st.P50, st.P95, st.P99 = percentile(ms, 0.50), percentile(ms, 0.95), percentile(ms, 0.99)
 	if len(ms) > 0 {
 		st.Max = ms[len(ms)-1]
+		st.CPUms = float64(cpu.Microseconds()) / 1000 / float64(len(ms))
 	}
 	return st
 }
@@ -503,9 +523,13 @@ func printPages(w io.Writer, res pagesResult) error {
 	fmt.Fprintf(w, "%s, %d customers, %d clients, %.1f s, %d requests, %d errors\n\n",
 		res.Engine, res.Customers, res.Clients, res.Seconds, res.Requests, res.Errors)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\t")
+	fmt.Fprintln(tw, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tCPU ms\t")
 	for _, r := range res.Routes {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t\n", r.Route, r.Requests, r.Errors, r.RPS, r.P50, r.P95, r.P99)
+		cpu := "–" // measured with one client only
+		if r.CPUms > 0 {
+			cpu = strconv.FormatFloat(r.CPUms, 'f', 1, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", r.Route, r.Requests, r.Errors, r.RPS, r.P50, r.P95, r.P99, cpu)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

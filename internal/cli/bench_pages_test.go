@@ -148,3 +148,24 @@ func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 }
+
+// With one client, hammer gives each sample the CPU the process spent on
+// it, and routeFigures their mean; without perRequestCPU there is none.
+func TestHammerPerRequestCPU(t *testing.T) {
+	burn := func(k int) (int, time.Duration, error) {
+		start := time.Now()
+		for x := 0; x < 20_000_000; x++ {
+			sink += x
+		}
+		return 0, time.Since(start), nil
+	}
+	for _, measured := range []bool{true, false} {
+		samples, elapsed := hammer(context.Background(), 1, time.Millisecond, 3, measured, burn)
+		st := routeFigures("burn", samples[0], elapsed)
+		if measured != (st.CPUms > 0) {
+			t.Errorf("perRequestCPU %v: %d samples, %v ms of CPU each", measured, st.Requests, st.CPUms)
+		}
+	}
+}
+
+var sink int // keeps the burn loop from being optimised away

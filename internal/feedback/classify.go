@@ -228,12 +228,8 @@ func (s *Service) ClassifierStatus(ctx context.Context) (ClassifierStatus, error
 		return ClassifierStatus{}, err
 	}
 	st := c.status
-	texts, _, err := s.db.LabelledComments(ctx, maxTrainingExamples)
-	if err != nil {
-		return st, err
-	}
-	st.Labelled = len(texts)
-	return st, nil
+	st.Labelled, err = s.db.CountLabelledComments(ctx, maxTrainingExamples)
+	return st, err
 }
 
 // Categorise stores the categories staff assigned to a response; they are

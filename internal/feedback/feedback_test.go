@@ -550,6 +550,9 @@ func TestClassifierLearnsFromStaffLabels(t *testing.T) {
 		if !st.Trained || st.Labelled != 20 || st.Evaluation == nil || st.Evaluation.NTest != 20 {
 			t.Fatalf("status %+v", st)
 		}
+		if st, err := w.svc.ClassifierStatus(ctx); err != nil || st.Labelled != 20 {
+			t.Fatalf("status after training: %+v, %v; want 20 labelled", st, err)
+		}
 		_, labels, err := w.svc.Suggest(ctx, "the courier was late again")
 		must(t, err)
 		if len(labels) == 0 || labels[0] != "waiting-delivery" {

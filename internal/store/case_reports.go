@@ -79,33 +79,54 @@ func (db *DB) caseReportFacts(ctx context.Context, from, to, asOf time.Time, chu
 	return list, nil
 }
 
-// caseFactsChunk is how many cases one purchases query covers: 6 parameters
+// caseFactsChunk is how many cases one purchases query covers: 7 parameters
 // a case stays well under SQLite's 32,766 and PostgreSQL's 65,535.
 const caseFactsChunk = 1000
 
 // addPurchaseFacts sets the revenue around each case of chunk in one query:
-// a VALUES table of the cases' windows joined to the customers' purchases
-// through purchases_customer (customer_id, purchased_at).
+// a VALUES table of the cases' windows, each case reading its customer's
+// purchases from a year before opening up to the later of its windows'
+// ends, a range of purchases_customer (customer_id, purchased_at, total)
+// that the index answers alone.
+//
+// On PostgreSQL each case sums its purchases in a LATERAL subquery: as a
+// join, the planner hashed the cases and scanned every purchase (870 ms at
+// 300k purchases, growing with history), where a range per case reads only
+// that customer's (235 ms, growing with the cases). SQLite, which has no
+// LATERAL, already plans the join as a range per case.
 func (db *DB) addPurchaseFacts(ctx context.Context, chunk []CaseFacts, asOf time.Time, byID map[int64]*CaseFacts) error {
 	// PostgreSQL types the first row's parameters for the whole VALUES list;
 	// SQLite must get them uncast, as the driver's own timestamp text.
-	first := "(?, ?, ?, ?, ?, ?)"
+	first := "(?, ?, ?, ?, ?, ?, ?)"
 	if db.dialect == Postgres {
-		first = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
+		first = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
 	}
 	var rows strings.Builder
-	args := make([]any, 0, 6*len(chunk))
+	args := make([]any, 0, 7*len(chunk))
 	for i, f := range chunk {
 		if i == 0 {
 			rows.WriteString(first)
 		} else {
-			rows.WriteString(", (?, ?, ?, ?, ?, ?)")
+			rows.WriteString(", (?, ?, ?, ?, ?, ?, ?)")
 		}
 		yearBefore, yearAfter, day90 := f.OpenedAt.AddDate(-1, 0, 0), f.OpenedAt.AddDate(1, 0, 0), f.OpenedAt.AddDate(0, 0, 90)
 		if asOf.Before(yearAfter) {
 			yearAfter = asOf
 		}
-		args = append(args, f.CaseID, f.CustomerID, utc(yearBefore), utc(f.OpenedAt), utc(yearAfter), utc(day90))
+		upTo := yearAfter // the later of the two windows' ends
+		if day90.After(upTo) {
+			upTo = day90
+		}
+		args = append(args, f.CaseID, f.CustomerID, utc(yearBefore), utc(f.OpenedAt), utc(yearAfter), utc(day90), utc(upTo))
+	}
+	windows := `WITH w (case_id, customer_id, year_before, opened, year_after, day90, up_to) AS (VALUES ` + rows.String() + `)`
+	sums := `COALESCE(SUM(CASE WHEN p.purchased_at >= w.year_before AND p.purchased_at < w.opened THEN p.total ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.year_after THEN p.total ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.day90 AND p.total > 0 THEN 1 ELSE 0 END), 0)`
+	around := `p.customer_id = w.customer_id AND p.purchased_at >= w.year_before AND p.purchased_at <= w.up_to`
+	q := windows + ` SELECT w.case_id, ` + sums + ` FROM w LEFT JOIN purchases p ON ` + around + ` GROUP BY w.case_id`
+	if db.dialect == Postgres {
+		q = windows + ` SELECT w.case_id, s.* FROM w CROSS JOIN LATERAL (SELECT ` + sums + ` FROM purchases p WHERE ` + around + `) s`
 	}
 	return queryEach(ctx, db, func(row rowScanner) error {
 		var id, before, after, within int64
@@ -115,14 +136,7 @@ func (db *DB) addPurchaseFacts(ctx context.Context, chunk []CaseFacts, asOf time
 		f := byID[id]
 		f.RevenueBefore, f.RevenueAfter, f.BoughtWithin90d = fresco.Money(before), fresco.Money(after), within > 0
 		return nil
-	}, `WITH w (case_id, customer_id, year_before, opened, year_after, day90) AS (VALUES `+rows.String()+`)
-		SELECT w.case_id,
-			COALESCE(SUM(CASE WHEN p.purchased_at >= w.year_before AND p.purchased_at < w.opened THEN p.total ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.year_after THEN p.total ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN p.purchased_at > w.opened AND p.purchased_at <= w.day90 AND p.total > 0 THEN 1 ELSE 0 END), 0)
-		FROM w LEFT JOIN purchases p ON p.customer_id = w.customer_id AND p.purchased_at >= w.year_before
-			AND (p.purchased_at <= w.year_after OR p.purchased_at <= w.day90)
-		GROUP BY w.case_id`, args...)
+	}, q, args...)
 }
 
 // scanCaseFacts scans what the case row itself says; CaseReportFacts adds

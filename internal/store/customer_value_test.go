@@ -41,7 +41,7 @@ func TestCustomerValuePaging(t *testing.T) {
 		if err := db.ReplaceCustomerValues(ctx, vals, nil); err != nil {
 			t.Fatal(err)
 		}
-		filters := []store.CustomerValueFilter{{}, {Segment: "loyal"}, {Mercenary: true}, {Apostle: true, Segment: "new"}}
+		filters := []store.CustomerValueFilter{{}, {Segment: "loyal"}, {Mercenary: true}, {Apostle: true}, {Apostle: true, Segment: "new"}}
 		for _, sort := range []string{"", "clv", "historical_value", "referral_value", "p_alive", "last_purchase", "profit", "customer_id"} {
 			for _, f := range filters {
 				f.Sort = sort

@@ -299,9 +299,22 @@ func (db *DB) LabelledComments(ctx context.Context, limit int) (texts []string, 
 		texts, labels = append(texts, c), append(labels, l)
 		return nil
 	}, `SELECT comment, categories FROM (SELECT id, comment, categories FROM responses
-		WHERE categorised_by <> '' AND comment <> '' ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
+		WHERE `+labelledComments+` ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
 	if err != nil {
 		return nil, nil, err
 	}
 	return texts, labels, nil
+}
+
+// labelledComments is the condition of LabelledComments, word for word the
+// condition of the partial index responses_labelled, which SQLite needs to
+// use it.
+const labelledComments = `categorised_by <> '' AND comment <> ''`
+
+// CountLabelledComments is how many comments LabelledComments(limit) would
+// return, counted on the index without reading them.
+func (db *DB) CountLabelledComments(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE `+labelledComments+` LIMIT ?) t`, limit).Scan(&n)
+	return n, err
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +101,14 @@ func benchDemoDB(b *testing.B, ctx context.Context) *store.DB {
 		}
 	}
 	return db
+}
+
+// BenchmarkPages times GET of each path in FRESCO_BENCH_PAGES (space
+// separated; default the home page) on the same demo business, to profile
+// any page or endpoint that `fresco bench pages` shows slow:
+//
+//	FRESCO_BENCH_DB=/tmp/demo50k.db FRESCO_BENCH_CUSTOMERS=50000 FRESCO_BENCH_PAGES='/feedback/comments /value' \
+//	  go test ./internal/web -run '^$' -bench 'Pages$' -benchtime 20x -cpu 1 -cpuprofile /tmp/pages.prof
+func BenchmarkPages(b *testing.B) {
+	benchPages(b, strings.Fields(cmp.Or(os.Getenv("FRESCO_BENCH_PAGES"), "/"))...)
 }
