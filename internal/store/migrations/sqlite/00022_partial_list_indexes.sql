@@ -1,5 +1,5 @@
 -- Partial indexes for lists that pick a few rows of a big table by a flag
--- (both engines alike; keep in step with the other engine's 00019). Without them each list scanned the whole table:
+-- (both engines alike; keep in step with the other engine's 00022). Without them each list scanned the whole table:
 --
 -- - the /value page's apostles (by referral value) and mercenaries (by last
 --   purchase), and GET /api/v1/clv/customers?flag=…: every row of
