@@ -181,13 +181,6 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]*fresco.Case, stri
 		func(x *fresco.Case) int64 { return x.ID })
 }
 
-// CountCases counts the cases f selects (its cursor aside), up to most (see
-// countUpTo).
-func (db *DB) CountCases(ctx context.Context, f CaseFilter, most int) (int, error) {
-	w := f.where("")
-	return countUpTo(ctx, db, "recovery_cases", &w, most)
-}
-
 // where is the filter's WHERE clause (without the cursor), its columns
 // prefixed with the table's alias t ("" or "k.").
 func (f CaseFilter) where(t string) conditions {

@@ -200,9 +200,12 @@ func (s *homeScore) describeChange(c stats.Comparison, unit string) {
 	}
 }
 
-func (h *homeView) count(id, label, href string, n int) {
-	h.Counts = append(h.Counts, homeCount{ID: id, Label: label, Href: href, N: int64(n), More: n >= homeCountCap})
+func (h *homeView) count(id, label, href string, n store.Count) {
+	h.Counts = append(h.Counts, homeCount{ID: id, Label: label, Href: href, N: n.N, More: n.Capped})
 }
+
+// capped is a count that stopped at homeCountCap as a store.Count.
+func capped(n int) store.Count { return store.Count{N: int64(n), Capped: n >= homeCountCap} }
 
 // homeOverdue: open follow-ups past their due time, the longest waiting first.
 func (u *UI) homeOverdue(ctx context.Context, h *homeView, _ *viewer) error {
@@ -221,7 +224,7 @@ func (u *UI) homeFollowUps(ctx context.Context, h *homeView, f store.FollowUpFil
 	if err != nil {
 		return err
 	}
-	h.count(id, label, href, n)
+	h.count(id, label, href, capped(n))
 	if h.FollowUps, _, err = u.db.ListFollowUps(ctx, f); err != nil {
 		return err
 	}
@@ -251,12 +254,13 @@ func (u *UI) homeMyCases(ctx context.Context, h *homeView, v *viewer) error {
 // homeCases counts the cases of an inbox view and shows the first due, in
 // the case list's due-time order; the count's link opens the whole view.
 func (u *UI) homeCases(ctx context.Context, h *homeView, f store.CaseListFilter, id, label, view string) error {
-	n, err := u.db.CountCases(ctx, f.CaseFilter, homeCountCap)
+	list := u.db.CaseList(f)
+	n, err := list.Count(ctx)
 	if err != nil {
 		return err
 	}
 	h.count(id, label, withQuery("/cases", "view", view), n)
-	page, err := u.db.CaseList(f).Page(ctx, store.ListPage{Sort: "due", Limit: homeItems})
+	page, err := list.Page(ctx, store.ListPage{Sort: "due", Limit: homeItems})
 	if err != nil {
 		return err
 	}
@@ -294,7 +298,7 @@ func (u *UI) homeApprovals(ctx context.Context, h *homeView, v *viewer) error {
 	if err != nil {
 		return err
 	}
-	n, err := u.db.CountCases(ctx, box.filter.CaseFilter, homeCountCap)
+	n, err := u.db.CaseList(box.filter).Count(ctx)
 	if err != nil {
 		return err
 	}
@@ -334,7 +338,7 @@ func (u *UI) homeMyCalls(ctx context.Context, h *homeView, v *viewer) error {
 		}
 		n = len(all)
 	}
-	h.count("my-calls", "My calls due today", "/feedback/calls", n)
+	h.count("my-calls", "My calls due today", "/feedback/calls", capped(n))
 	return nil
 }
 
