@@ -90,6 +90,25 @@ func (db *DB) CallTask(ctx context.Context, id int64) (*fresco.CallTask, error) 
 	return t, notFound(err, "call task", id)
 }
 
+// CallTaskOfPurchase returns the purchase's call task, or nil when it has
+// none (a purchase has at most one).
+func (db *DB) CallTaskOfPurchase(ctx context.Context, purchaseID int64) (*fresco.CallTask, error) {
+	return callTaskOfPurchase(ctx, db, purchaseID)
+}
+
+// CallTaskOfPurchase is the same, as the transaction sees it.
+func (tx *Tx) CallTaskOfPurchase(ctx context.Context, purchaseID int64) (*fresco.CallTask, error) {
+	return callTaskOfPurchase(ctx, tx, purchaseID)
+}
+
+func callTaskOfPurchase(ctx context.Context, q Querier, purchaseID int64) (*fresco.CallTask, error) {
+	t, err := scanCallTask(q.QueryRow(ctx, `SELECT `+callTaskColumns+callTaskFrom+` WHERE t.purchase_id = ?`, purchaseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return t, err
+}
+
 // CallTaskFilter selects call tasks.
 type CallTaskFilter struct {
 	EmployeeID *int64 // tasks assigned to the employee …
