@@ -14,7 +14,7 @@ import (
 type CallRequest struct {
 	CustomerID int64
 	PurchaseID *int64
-	EmployeeID *int64     // who calls; nil: the employee who served, else their team or the managers
+	EmployeeID *int64    // who calls; nil: the employee who served, else their team or the managers
 	DueAt      time.Time // zero: now
 }
 
