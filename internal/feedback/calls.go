@@ -128,6 +128,9 @@ func (s *Service) CompleteCallTask(ctx context.Context, id int64, out CallOutcom
 	if out.Status != CallDone && (len(out.Answers) > 0 || out.Comment != "") {
 		v.Add("answers", "answers are recorded only for a call with status done")
 	}
+	if out.Complaint && out.Status != CallDone {
+		v.Add("complaint", "a complaint is recorded only for a call with status done (the customer was reached)")
+	}
 	if out.Status == CallDone && len(out.Answers) == 0 && out.Comment == "" {
 		v.Add("answers", "a completed call needs the customer's answers or a comment")
 	}

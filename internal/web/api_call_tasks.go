@@ -44,6 +44,8 @@ type CallOutcomeInput struct {
 	Outcome string     `json:"outcome,omitempty" doc:"A short note on the call."`
 	Answers []AnswerIO `json:"answers,omitempty" doc:"The customer's answers to the script (status done)."`
 	Comment string     `json:"comment,omitempty"`
+	// Complaint opens a case for the call, like the complaint listening post.
+	Complaint bool `json:"complaint,omitempty" doc:"The customer complained on the call: a case opens for it (status done only)."`
 }
 
 func (s *Server) listCallTasks(ctx context.Context, in *struct {
@@ -81,7 +83,7 @@ func (s *Server) recordCallOutcome(ctx context.Context, in *struct {
 	Body CallOutcomeInput
 }) (*One[CallTaskOut], error) {
 	t, err := s.feedback.CompleteCallTask(ctx, in.ID, feedback.CallOutcome{Status: in.Body.Status, Outcome: in.Body.Outcome,
-		Answers: answersIn(in.Body.Answers), Comment: in.Body.Comment, Actor: principal(ctx).Actor()})
+		Answers: answersIn(in.Body.Answers), Comment: in.Body.Comment, Complaint: in.Body.Complaint, Actor: principal(ctx).Actor()})
 	if err != nil {
 		return nil, err
 	}

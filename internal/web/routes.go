@@ -109,6 +109,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
 	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
 	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
+	page("GET /feedback/ask", auth.Write, u.Ask)                                 // choose whom to ask: survey link or call (ui/pick_who.go)
+	page("POST /feedback/ask/link", auth.Write, u.AskLink)                       // a survey link for the chosen customer
+	page("POST /feedback/ask/call", auth.Write, u.AskCall)                       // schedule a follow-up call
 	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
 	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
 	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link

@@ -30,6 +30,7 @@ type newCaseView struct {
 	Query     string             // the customer search as typed
 	Results   []*fresco.Customer // its matches
 	Searched  bool
+	Choose    string           // where a chosen customer leads ("" this form)
 	Customer  *fresco.Customer // the chosen customer
 	Purchases []*fresco.Purchase
 	Said      *saidView // the response the case comes from
@@ -204,9 +205,10 @@ func optionalNumber(s string) int64 {
 	return n
 }
 
-// CustomerSearch is GET /customers/search?q=: the matches of a customer
-// search as an HTML fragment (the "customer-choices" partial), for the pages
-// that let staff choose a customer as they type.
+// CustomerSearch is GET /customers/search?q=[&for=ask]: the matches of a
+// customer search as an HTML fragment (the "customer-choices" partial), for
+// the pages that let staff choose a customer as they type; each match leads
+// to the "New case" form, or with for=ask to the page that asks for feedback.
 func (u *UI) CustomerSearch(w http.ResponseWriter, r *http.Request) {
 	q := trimQuery(r.URL.Query().Get("q"))
 	list, err := u.db.SearchCustomers(r.Context(), q, searchResults)
@@ -214,7 +216,11 @@ func (u *UI) CustomerSearch(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	u.renderFragment(w, r, "cases_new", "customer-choices", newCaseView{Query: q, Results: list, Searched: q != ""})
+	v := newCaseView{Query: q, Results: list, Searched: q != ""}
+	if r.URL.Query().Get("for") == "ask" {
+		v.Choose = askPath
+	}
+	u.renderFragment(w, r, "cases_new", "customer-choices", v)
 }
 
 // renderFragment executes one template of a page alone — a piece of HTML

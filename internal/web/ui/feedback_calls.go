@@ -11,6 +11,10 @@ import (
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
+func init() {
+	flashes["call-complaint"] = "Call recorded. The complaint opens a case, and the customer is flagged for special attention."
+}
+
 type fbCallsView struct {
 	Tasks   []*fresco.CallTask
 	Script  []fresco.Question
@@ -54,7 +58,7 @@ func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := feedback.CallOutcome{Status: r.PostForm.Get("status"), Outcome: r.PostForm.Get("outcome"),
-		Comment: r.PostForm.Get("comment"), Actor: v.actor()}
+		Comment: r.PostForm.Get("comment"), Complaint: r.PostForm.Get("complaint") != "", Actor: v.actor()}
 	if out.Status == feedback.CallDone {
 		for _, q := range feedback.CallScript {
 			val := strings.TrimSpace(r.PostForm.Get("q_" + q.Key))
@@ -86,7 +90,11 @@ func (u *UI) FeedbackCallOutcome(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	http.Redirect(w, r, "/feedback/calls?done=call-recorded", http.StatusSeeOther)
+	done := "call-recorded"
+	if out.Complaint {
+		done = "call-complaint"
+	}
+	http.Redirect(w, r, "/feedback/calls?done="+done, http.StatusSeeOther)
 }
 
 func invalidOrMessage(err error) string {

@@ -60,11 +60,7 @@ func (u *UI) renderSurveys(w http.ResponseWriter, r *http.Request, v *viewer, st
 		u.fail(w, r, err)
 		return
 	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	view.Surveys, view.Origin = list, scheme+"://"+r.Host
+	view.Surveys, view.Origin = list, requestOrigin(r)
 	view.CanManage, view.CanWrite = v.Role.CanManageEmployees(), v.Role.CanWrite()
 	if view.Form == nil {
 		view.Form = map[string]string{}

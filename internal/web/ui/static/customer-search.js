@@ -1,6 +1,6 @@
 // Customer search as you type: an input with data-action (the fragment's
-// URL) and data-results (the id of the element it replaces) fetches the
-// matches a moment after the typing stops. Without script the search form
+// URL, which may have a query of its own) and data-results (the id of the
+// element it replaces) fetches the matches a moment after the typing stops. Without script the search form
 // submits and the page shows the same matches.
 (function () {
   "use strict";
@@ -10,7 +10,8 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         var mine = ++seq;
-        fetch(input.dataset.action + "?q=" + encodeURIComponent(input.value.trim()), {credentials: "same-origin"})
+        var action = input.dataset.action, join = action.indexOf("?") < 0 ? "?" : "&";
+        fetch(action + join + "q=" + encodeURIComponent(input.value.trim()), {credentials: "same-origin"})
           .then(function (res) { return res.ok ? res.text() : null; })
           .then(function (html) {
             var target = document.getElementById(input.dataset.results);
