@@ -221,7 +221,9 @@ func TestFollowUpListFilters(t *testing.T) {
 			})
 			rows = append(rows, fu.ID)
 		}
-		w.tx(func(tx *store.Tx) error { return tx.CloseFollowUp(w.ctx, rows[2], now, "phone", "sorted", "employee:1") })
+		w.tx(func(tx *store.Tx) error {
+			return tx.CloseFollowUp(w.ctx, rows[2], now, "phone", "sorted", "employee:1")
+		})
 		newest := store.ListPage{Desc: true}
 		checkLists(t, []listCase[*fresco.FollowUp]{
 			{"newest", db.FollowUpList(store.FollowUpListFilter{}), newest, []int{4, 3, 2, 1, 0}},
