@@ -267,4 +267,3 @@ func TestBrowserListCSV(t *testing.T) {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }
-
