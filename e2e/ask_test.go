@@ -76,10 +76,7 @@ func TestBrowserAskForFeedback(t *testing.T) {
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
 	load("open the ask page", chromedp.Navigate(ts.URL+"/feedback/ask"))
-	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
-		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
-	load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	st.login("sam@example.com")
 
 	// A survey link for Ada, found by part of her name.
 	do("type the start of a name", chromedp.SendKeys(chromedp.ID("customer-q"), "ada lov"))
@@ -205,10 +202,7 @@ func TestBrowserListCSV(t *testing.T) {
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
 	load("open the case list", chromedp.Navigate(ts.URL+"/cases?view=all"))
-	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "olivia@example.com"),
-		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
-	load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	st.login("olivia@example.com")
 	if got := text("#list-count"); got != "4 cases" {
 		t.Fatalf("count before the filter = %q", got)
 	}

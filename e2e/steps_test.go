@@ -75,3 +75,12 @@ func (s steps) location() string {
 	s.t.Helper()
 	return s.get("location", chromedp.Location())
 }
+
+// login fills in and sends the login form the browser is on.
+func (s steps) login(email string) {
+	s.t.Helper()
+	s.do("log in as "+email, chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
+	s.load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+}
