@@ -53,6 +53,7 @@ type CallTask struct {
 	CompletedBy string
 	CreatedAt   time.Time
 	// Read-only extras for lists.
-	CustomerName string
-	PurchasedAt  time.Time
+	CustomerName   string
+	PurchasedAt    time.Time
+	PurchaseNumber string // the purchase's external id, "" when it has none
 }

@@ -64,7 +64,7 @@ func (tx *Tx) CreateCallTask(ctx context.Context, t *fresco.CallTask) (bool, err
 }
 
 const callTaskColumns = `t.id, t.purchase_id, t.customer_id, t.employee_id, t.team_id, t.location_id, t.due_at, t.status,
-	t.outcome, t.response_id, t.completed_at, t.completed_by, t.created_at, c.name, pu.purchased_at`
+	t.outcome, t.response_id, t.completed_at, t.completed_by, t.created_at, c.name, pu.purchased_at, COALESCE(pu.external_id, '')`
 
 const callTaskFrom = ` FROM call_tasks t JOIN customers c ON c.id = t.customer_id JOIN purchases pu ON pu.id = t.purchase_id`
 
@@ -75,7 +75,7 @@ func scanCallTask(row rowScanner) (*fresco.CallTask, error) {
 		completed                      sql.NullTime
 	)
 	if err := row.Scan(&t.ID, &t.PurchaseID, &t.CustomerID, &employee, &team, &location, &t.DueAt, &t.Status, &t.Outcome,
-		&resp, &completed, &t.CompletedBy, &t.CreatedAt, &t.CustomerName, &t.PurchasedAt); err != nil {
+		&resp, &completed, &t.CompletedBy, &t.CreatedAt, &t.CustomerName, &t.PurchasedAt, &t.PurchaseNumber); err != nil {
 		return nil, err
 	}
 	t.EmployeeID, t.TeamID, t.LocationID, t.ResponseID = ptrID(employee), ptrID(team), ptrID(location), ptrID(resp)

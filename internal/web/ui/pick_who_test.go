@@ -102,7 +102,7 @@ func TestAskForFeedback(t *testing.T) {
 			t.Errorf("scheduled twice = %d %q", res.status, res.header.Get("Location"))
 		}
 		if res := f.do(fresco.RoleAgent, "GET", "/feedback/calls", nil); !strings.Contains(res.body, fmt.Sprintf(`id="call%d"`, task.ID)) ||
-			!strings.Contains(res.body, `name="complaint"`) {
+			!strings.Contains(res.body, `name="complaint"`) || !strings.Contains(res.body, "Purchase ORD-56 on") {
 			t.Errorf("the agent's calls lack the new one: %s", res.body)
 		}
 
