@@ -44,6 +44,15 @@ func (s *Service) ScheduleCall(ctx context.Context, in CallRequest) (task *fresc
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		a, err := tx.PurchaseAttribution(ctx, purchaseID)
+		if err != nil {
+			return err
+		}
+		if a.CustomerID == nil || *a.CustomerID != in.CustomerID {
+			var v fresco.Validation
+			v.Add("purchase_id", "is not a purchase of this customer")
+			return v.Err()
+		}
 		if open, err := tx.CallTaskOfPurchase(ctx, purchaseID); err != nil || open != nil {
 			if err == nil && open.Status != CallOpen {
 				err = fresco.Errorf(fresco.ECONFLICT, "the call about this purchase is already %s: a purchase has one follow-up call",
@@ -53,15 +62,6 @@ func (s *Service) ScheduleCall(ctx context.Context, in CallRequest) (task *fresc
 				id = open.ID
 			}
 			return err
-		}
-		a, err := tx.PurchaseAttribution(ctx, purchaseID)
-		if err != nil {
-			return err
-		}
-		if a.CustomerID == nil || *a.CustomerID != in.CustomerID {
-			var v fresco.Validation
-			v.Add("purchase_id", "is not a purchase of this customer")
-			return v.Err()
 		}
 		t := &fresco.CallTask{PurchaseID: purchaseID, CustomerID: in.CustomerID, EmployeeID: a.EmployeeID,
 			LocationID: a.LocationID, DueAt: due, Status: CallOpen}

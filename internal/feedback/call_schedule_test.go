@@ -44,8 +44,10 @@ func TestScheduleCall(t *testing.T) {
 		if _, _, err := w.svc.ScheduleCall(ctx, feedback.CallRequest{CustomerID: dee.ID}); fieldsOf(err)["purchase_id"] == "" {
 			t.Errorf("a customer without purchases: %v", err)
 		}
-		if _, _, err := w.svc.ScheduleCall(ctx, feedback.CallRequest{CustomerID: dee.ID, PurchaseID: &older.ID}); fieldsOf(err)["purchase_id"] == "" {
-			t.Errorf("another customer's purchase: %v", err)
+		for _, p := range []*fresco.Purchase{older, latest} { // latest has Ada's open call
+			if _, _, err := w.svc.ScheduleCall(ctx, feedback.CallRequest{CustomerID: dee.ID, PurchaseID: &p.ID}); fieldsOf(err)["purchase_id"] == "" {
+				t.Errorf("another customer's purchase %d: %v", p.ID, err)
+			}
 		}
 		w.buy(t, dee, w.eve, w.clock.Now().Add(-time.Hour))
 		if _, _, err := w.svc.ScheduleCall(ctx, feedback.CallRequest{CustomerID: dee.ID}); fresco.ErrorCode(err) != fresco.ECONFLICT {
