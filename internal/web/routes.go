@@ -125,6 +125,10 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
+
+	// Every other URL gets the styled 404 page (the API's unknown paths have
+	// their problem document above), signed in or not: it names nothing.
+	s.handle(mux, PlainRoute, "/", permPublic, u.NotFound)
 	return nil
 }
 
