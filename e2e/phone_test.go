@@ -146,6 +146,19 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 	}
 	fits("the closed follow-up")
 
+	// Every list an agent reads stacks its rows and fits the screen.
+	for _, list := range []string{"/customers", "/purchases", "/responses", "/followups?view=closed", "/cases?view=all"} {
+		load("open "+list, chromedp.Navigate(ts.URL+list))
+		if visible("main table thead") {
+			t.Errorf("%s: the column headers still show at phone width", list)
+		}
+		if st.get("count the labelled cells of "+list, chromedp.Evaluate[string](
+			`String(document.querySelectorAll("main table tbody td[data-label]:not([data-label=''])").length)`)) == "0" {
+			t.Errorf("%s: no cell is labelled with its column", list)
+		}
+		fits(list)
+	}
+
 	// An unknown page: the styled 404, with the menu still there.
 	load("open an unknown page", chromedp.Navigate(ts.URL+"/cases/999999"))
 	if h := text("main h1"); h != "Page not found" {
