@@ -3,18 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserPhoneCaseJourney runs the case journey on a 390×844 phone: the
@@ -25,20 +21,8 @@ import (
 func TestBrowserPhoneCaseJourney(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
-	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := apptest.New(t, db)
-	c, err := a.Recovery.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
-		recovery.OpenInput{CustomerID: s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs := newCaseStage(t, ctx)
+	bctx, jsErrors, db, a, s, sam, c, ts := cs.browser, cs.jsErrors, cs.db, cs.app, cs.s, cs.sam, cs.c, cs.ts
 	var resp int64
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO responses (post_id, customer_id, employee_id, source, responded_at, nps, comment, created_at)
@@ -51,11 +35,6 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 	if err != nil || fu == nil {
 		t.Fatalf("follow-up %v, %v", fu, err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives
-		ts.Close()
-	}()
 
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
