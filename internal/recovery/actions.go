@@ -106,8 +106,8 @@ func (ch *change) allow(action Action) error {
 // their own authority. It returns nil or the refusal, coded forbidden or
 // conflict; the service and the case page both apply it.
 func GestureDecisionAllowed(g *fresco.Gesture, actor Actor, approve bool, limits []fresco.AuthorityLimit) error {
-	if actor.Role != fresco.RoleManager && actor.Role != fresco.RoleOwner {
-		return fresco.Errorf(fresco.EFORBIDDEN, "only a manager or an owner approves gestures")
+	if err := decidesGestures(actor); err != nil {
+		return err
 	}
 	if g.Status != GesturePending {
 		return fresco.Errorf(fresco.ECONFLICT, "gesture %d is already %s", g.ID, g.Status)
@@ -123,10 +123,19 @@ func GestureDecisionAllowed(g *fresco.Gesture, actor Actor, approve bool, limits
 	return nil
 }
 
+// decidesGestures is the part of GestureDecisionAllowed that needs no
+// gesture: the role.
+func decidesGestures(actor Actor) error {
+	if actor.Role != fresco.RoleManager && actor.Role != fresco.RoleOwner {
+		return fresco.Errorf(fresco.EFORBIDDEN, "only a manager or an owner approves gestures")
+	}
+	return nil
+}
+
 // MayDecide applies GestureDecisionAllowed with the actor's limits as stored.
 func (s *Service) MayDecide(ctx context.Context, actor Actor, g *fresco.Gesture, approve bool) error {
-	if actor.Role != fresco.RoleManager && actor.Role != fresco.RoleOwner {
-		return GestureDecisionAllowed(g, actor, approve, nil) // no limits to load: the role decides
+	if err := decidesGestures(actor); err != nil {
+		return err // no limits to load: the role decides
 	}
 	var limits []fresco.AuthorityLimit
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -144,3 +144,38 @@ func TestServiceFollowsCaseAllows(t *testing.T) {
 		}
 	})
 }
+
+// TestGestureDecisionAllowed walks who may approve or reject which gesture.
+func TestGestureDecisionAllowed(t *testing.T) {
+	t.Parallel()
+	meg, ann := int64(3), int64(1)
+	manager := recovery.Actor{Ref: "employee:3", Role: fresco.RoleManager, EmployeeID: &meg}
+	agent := recovery.Actor{Ref: "employee:1", Role: fresco.RoleAgent, EmployeeID: &ann}
+	fifty := fresco.Money(5000)
+	limits := []fresco.AuthorityLimit{{Scope: "role:manager", Kind: "refund", Amount: &fifty}}
+	pending := func(amount fresco.Money, by string) *fresco.Gesture {
+		return &fresco.Gesture{ID: 7, Kind: "refund", Amount: amount, Status: recovery.GesturePending, RequestedBy: by}
+	}
+	granted := pending(2000, "employee:1")
+	granted.Status = recovery.GestureGranted
+	for _, tc := range []struct {
+		name    string
+		g       *fresco.Gesture
+		actor   recovery.Actor
+		approve bool
+		want    string // the error code, "" when allowed
+	}{
+		{"a manager approves within their limit", pending(2000, "employee:1"), manager, true, ""},
+		{"a manager rejects within their limit", pending(2000, "employee:1"), manager, false, ""},
+		{"above their own limit they may only reject", pending(9000, "employee:1"), manager, true, fresco.EFORBIDDEN},
+		{"rejecting needs no authority", pending(9000, "employee:1"), manager, false, ""},
+		{"not their own request", pending(2000, "employee:3"), manager, true, fresco.EFORBIDDEN},
+		{"not their own request, either way", pending(2000, "employee:3"), manager, false, fresco.EFORBIDDEN},
+		{"an agent decides nothing", pending(2000, "employee:3"), agent, false, fresco.EFORBIDDEN},
+		{"only while pending", granted, manager, false, fresco.ECONFLICT},
+	} {
+		if got := fresco.ErrorCode(recovery.GestureDecisionAllowed(tc.g, tc.actor, tc.approve, limits)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -199,8 +199,8 @@ func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int6
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if actor.Role != fresco.RoleManager && actor.Role != fresco.RoleOwner {
-		return nil, GestureDecisionAllowed(&fresco.Gesture{}, actor, approve, nil) // refused by role before any lookup
+	if err := decidesGestures(actor); err != nil {
+		return nil, err // refused by role before any lookup
 	}
 	g0, err := s.db.Gesture(ctx, gestureID)
 	if err != nil {
