@@ -161,15 +161,15 @@ func (u *UI) allowedActions(c *fresco.Case, can map[string]bool) string {
 }
 
 // employeeNames returns a function naming employees by id, for pages that
-// name the same few people many times (a timeline); an id that is not an
-// employee any more is named by its number.
+// name the same few people many times (a timeline); an id no employee has
+// (a record from an import) is "a former employee", never a number.
 func (u *UI) employeeNames(ctx context.Context) func(int64) string {
 	names := map[int64]string{}
 	return func(id int64) string {
 		if n, ok := names[id]; ok {
 			return n
 		}
-		n := fmt.Sprintf("employee %d", id)
+		n := "a former employee"
 		if e, err := u.db.Employee(ctx, id); err == nil {
 			n = e.Name
 		}
