@@ -9,8 +9,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -20,27 +23,8 @@ import (
 func TestBrowserCaseJourney(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
-	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := apptest.New(t, db)
-	svc := a.Recovery
-	c, err := svc.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
-		recovery.OpenInput{CustomerID: s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := a.Server
-	ts := httptest.NewServer(srv)
-	defer func() {
-		ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives
-		ts.Close()
-	}()
+	cs := newCaseStage(t, ctx)
+	bctx, jsErrors, s, c, ts := cs.browser, cs.jsErrors, cs.s, cs.c, cs.ts
 
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
@@ -78,4 +62,42 @@ func TestBrowserCaseJourney(t *testing.T) {
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
+}
+
+// caseStage is a browser and a running Fresco with the seeded shop, in
+// which Sam, an agent, has opened a case for Ada.
+type caseStage struct {
+	browser  context.Context
+	jsErrors func() []string
+	db       *store.DB
+	app      *app.App
+	s        seeded
+	sam      *fresco.Employee
+	c        *fresco.Case
+	ts       *httptest.Server
+}
+
+func newCaseStage(t *testing.T, ctx context.Context) caseStage {
+	t.Helper()
+	var cs caseStage
+	cs.browser, cs.jsErrors = browser(t, ctx)
+	cs.db = storetest.Open(t, storetest.SQLiteURL(t))
+	cs.s = seed(t, cs.db)
+	var err error
+	if cs.sam, err = cs.db.EmployeeByEmail(ctx, "sam@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	cs.app = apptest.New(t, cs.db)
+	sam := cs.sam
+	cs.c, err = cs.app.Recovery.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
+		recovery.OpenInput{CustomerID: cs.s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.ts = httptest.NewServer(cs.app.Server)
+	t.Cleanup(func() {
+		cs.ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives
+		cs.ts.Close()
+	})
+	return cs
 }

@@ -141,6 +141,7 @@ func TestBrowserOwnerHome(t *testing.T) {
 		t.Errorf("the home page is wider than a 390 px screen (%v)", err)
 	}
 	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-home-phone.png"))
+	do("open the menu", chromedp.Click(chromedp.ID("menu-toggle"))) // at phone width the navigation folds behind it
 	do("bring the last section of the menu into view", chromedp.ScrollIntoView(chromedp.CSS(`nav.nav a[href="/audit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav.nav a[href="/audit"]`)))
 	load("open the cases from the menu", chromedp.Click(chromedp.CSS(`nav.nav a[href="/cases"]`)))

@@ -371,6 +371,21 @@ func MayClose(role fresco.Role, employeeID int64, f *fresco.FollowUp) bool {
 	return role != fresco.RoleAgent || employeeID == 0 || (f.OwnerID != nil && *f.OwnerID == employeeID)
 }
 
+// CloseAllowed is the one rule of whether a closer of role, who is employee
+// employeeID (0 for an API token), may close f now: it must be open
+// (conflict) and theirs to close (MayClose; forbidden). It returns nil or the
+// coded refusal; the service and the follow-up page both apply it. Which
+// roles write at all is the routes' rule.
+func CloseAllowed(role fresco.Role, employeeID int64, f *fresco.FollowUp) error {
+	if f.Status != fresco.FollowUpOpen {
+		return fresco.Errorf(fresco.ECONFLICT, "follow-up %d is already %s", f.ID, f.Status)
+	}
+	if !MayClose(role, employeeID, f) {
+		return fresco.Errorf(fresco.EFORBIDDEN, "follow-up %d belongs to %s; an agent may close only their own", f.ID, f.OwnerName)
+	}
+	return nil
+}
+
 // CloseFollowUp records the contact and closes the follow-up, with its audit
 // record. Both the channel and the outcome are required; an agent may close
 // only their own follow-ups (MayClose).
@@ -381,8 +396,8 @@ func (l *Loop) CloseFollowUp(ctx context.Context, id int64, in CloseInput) (*fre
 		if f, err = tx.FollowUp(ctx, id); err != nil {
 			return err
 		}
-		if !MayClose(in.Role, in.EmployeeID, f) {
-			return fresco.Errorf(fresco.EFORBIDDEN, "follow-up %d belongs to %s; an agent may close only their own", id, f.OwnerName)
+		if err := CloseAllowed(in.Role, in.EmployeeID, f); err != nil {
+			return err
 		}
 		at, err := l.validateClose(&in)
 		if err != nil {

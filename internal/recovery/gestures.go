@@ -90,8 +90,8 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 	var g *fresco.Gesture
 	_, err := s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
 		c := ch.c
-		if c.Status != fresco.CaseOpen && c.Status != fresco.CaseResolved {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; gestures go on open or resolved cases", caseID, c.Status)
+		if err := ch.allow(ActGesture); err != nil {
+			return err
 		}
 		purchase := c.PurchaseID
 		if in.PurchaseID != nil {
@@ -199,8 +199,8 @@ func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int6
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if actor.Role != fresco.RoleManager && actor.Role != fresco.RoleOwner {
-		return nil, fresco.Errorf(fresco.EFORBIDDEN, "only a manager or an owner approves gestures")
+	if err := decidesGestures(actor); err != nil {
+		return nil, err // refused by role before any lookup
 	}
 	g0, err := s.db.Gesture(ctx, gestureID)
 	if err != nil {
@@ -212,20 +212,12 @@ func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int6
 		if err != nil {
 			return err
 		}
-		if g.Status != GesturePending {
-			return fresco.Errorf(fresco.ECONFLICT, "gesture %d is already %s", gestureID, g.Status)
+		limits, err := ch.tx.AuthorityLimitsFor(ctx, scopes(actor)...)
+		if err != nil {
+			return err
 		}
-		if g.RequestedBy == actor.Ref {
-			return fresco.Errorf(fresco.EFORBIDDEN, "you cannot approve your own gesture")
-		}
-		if approve {
-			limits, err := ch.tx.AuthorityLimitsFor(ctx, scopes(actor)...)
-			if err != nil {
-				return err
-			}
-			if d := Decide(limits, actor, g.Kind, g.Amount, 0); !d.Within {
-				return fresco.Errorf(fresco.EFORBIDDEN, "your own authority does not cover this: %s", d.Reason)
-			}
+		if err := GestureDecisionAllowed(g, actor, approve, limits); err != nil {
+			return err
 		}
 		at := ch.at
 		g.Status, g.DecidedBy, g.DecidedAt, g.DecisionNote = GestureRejected, actor.Ref, &at, note

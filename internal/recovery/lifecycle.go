@@ -288,13 +288,6 @@ func (s *Service) tellLocation(ctx context.Context, ch *change) error {
 	return nil
 }
 
-func (s *Service) requireOpen(c *fresco.Case, what string) error {
-	if c.Status != fresco.CaseOpen {
-		return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; it must be open to %s", c.ID, c.Status, what)
-	}
-	return nil
-}
-
 // Transfer hands the case to a new owner with a handover note. The new owner
 // reads the whole timeline; the previous owner keeps watching.
 func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note string) (*fresco.Case, error) {
@@ -305,8 +298,8 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, id, to int64, note 
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == fresco.CaseClosed || ch.c.Status == fresco.CaseMerged {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s and cannot be transferred", id, ch.c.Status)
+		if err := ch.allow(ActTransfer); err != nil {
+			return err
 		}
 		if to == ch.c.OwnerID {
 			return fresco.Errorf(fresco.ECONFLICT, "employee %d already owns case %d", to, id)
@@ -335,8 +328,8 @@ func (s *Service) Note(ctx context.Context, actor Actor, id int64, text string) 
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == fresco.CaseMerged {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d was merged into case %d", id, ptrVal(ch.c.MergedInto))
+		if err := ch.allow(ActNote); err != nil {
+			return err
 		}
 		_, err := ch.event(ctx, "note", map[string]any{"text": text})
 		return err
@@ -353,7 +346,7 @@ func (s *Service) Respond(ctx context.Context, actor Actor, id int64, message, c
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if err := s.requireOpen(ch.c, "respond"); err != nil {
+		if err := ch.allow(ActRespond); err != nil {
 			return err
 		}
 		if ch.c.FirstResponseAt == nil {
@@ -375,10 +368,15 @@ func (s *Service) CustomerReply(ctx context.Context, actor Actor, id int64, mess
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		switch ch.c.Status {
-		case fresco.CaseMerged:
-			return fresco.Errorf(fresco.ECONFLICT, "case %d was merged into case %d", id, ptrVal(ch.c.MergedInto))
-		case fresco.CaseResolved, fresco.CaseClosed:
+		// On a closed case the customer's coming back is a reopening.
+		action := ActCustomerReply
+		if ch.c.Status == fresco.CaseClosed {
+			action = ActReopen
+		}
+		if err := ch.allow(action); err != nil {
+			return err
+		}
+		if ch.c.Status != fresco.CaseOpen {
 			if err := s.reopen(ctx, ch, "the customer came back: "+message); err != nil {
 				return err
 			}
@@ -414,7 +412,7 @@ func (s *Service) Wait(ctx context.Context, actor Actor, id int64, state, reason
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if err := s.requireOpen(ch.c, "wait"); err != nil {
+		if err := ch.allow(ActWait); err != nil {
 			return err
 		}
 		return s.setState(ctx, ch, state, reason)
@@ -424,11 +422,8 @@ func (s *Service) Wait(ctx context.Context, actor Actor, id int64, state, reason
 // Resume ends a waiting state.
 func (s *Service) Resume(ctx context.Context, actor Actor, id int64, reason string) (*fresco.Case, error) {
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if err := s.requireOpen(ch.c, "resume"); err != nil {
+		if err := ch.allow(ActResume); err != nil {
 			return err
-		}
-		if ch.c.State == "open" {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is not waiting", id)
 		}
 		return s.setState(ctx, ch, "open", reason)
 	})
@@ -442,7 +437,7 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, resolution
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if err := s.requireOpen(ch.c, "resolve"); err != nil {
+		if err := ch.allow(ActResolve); err != nil {
 			return err
 		}
 		return s.resolve(ctx, ch, resolution)
@@ -479,8 +474,10 @@ func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInpu
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		switch ch.c.Status {
-		case fresco.CaseOpen:
+		if err := ch.allow(ActClose); err != nil {
+			return err
+		}
+		if ch.c.Status == fresco.CaseOpen {
 			if strings.TrimSpace(in.Resolution) == "" {
 				var v fresco.Validation
 				v.Add("resolution", "is required to close a case that is not resolved yet")
@@ -489,9 +486,6 @@ func (s *Service) Close(ctx context.Context, actor Actor, id int64, in CloseInpu
 			if err := s.resolve(ctx, ch, in.Resolution); err != nil {
 				return err
 			}
-		case fresco.CaseResolved:
-		default:
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is already %s", id, ch.c.Status)
 		}
 		t := ch.at
 		ch.c.Status, ch.c.ClosedAt = fresco.CaseClosed, &t
@@ -522,12 +516,8 @@ func (s *Service) Reopen(ctx context.Context, actor Actor, id int64, reason stri
 
 func (s *Service) reopen(ctx context.Context, ch *change, reason string) error {
 	c := ch.c
-	if c.Status != fresco.CaseResolved && c.Status != fresco.CaseClosed {
-		return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; only a resolved or closed case reopens", c.ID, c.Status)
-	}
-	if c.ResolvedAt != nil && ch.at.Sub(*c.ResolvedAt) > s.opts.ReopenWindow {
-		return fresco.Errorf(fresco.ECONFLICT, "case %d was resolved %s ago, beyond the reopen window of %s; open a new case",
-			c.ID, ch.at.Sub(*c.ResolvedAt).Round(time.Hour), s.opts.ReopenWindow)
+	if err := ch.allow(ActReopen); err != nil {
+		return err
 	}
 	c.Status, c.State, c.StateReason, c.ClosedAt, c.ResolvedAt = fresco.CaseOpen, "open", "", nil, nil
 	c.ReopenCount++
@@ -559,8 +549,8 @@ func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*fres
 		return nil, v.Err()
 	}
 	_, err := s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		if ch.c.Status == fresco.CaseMerged || ch.c.Status == fresco.CaseClosed {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s and cannot be merged", id, ch.c.Status)
+		if err := ch.allow(ActMerge); err != nil {
+			return err
 		}
 		t, err := ch.tx.CaseForUpdate(ctx, into)
 		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
@@ -576,8 +566,8 @@ func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*fres
 			v.Add("into", "case %d is another customer's", into)
 			return v.Err()
 		}
-		if t.Status == fresco.CaseMerged || t.Status == fresco.CaseClosed {
-			return fresco.Errorf(fresco.ECONFLICT, "case %d is %s; merge into a live case", into, t.Status)
+		if ok, why := CaseAllows(t, ActMerge, ch.at, s.opts.ReopenWindow); !ok {
+			return fresco.Errorf(fresco.ECONFLICT, "merge into a live case: %s", why)
 		}
 		ch.c.Status, ch.c.MergedInto = fresco.CaseMerged, &into
 		if _, err := ch.event(ctx, "merged", map[string]any{"into": into}); err != nil {

@@ -208,7 +208,7 @@ func TestOperationsRefuseTheWrongStatus(t *testing.T) {
 			{"note", func(id int64) error {
 				_, err := w.svc.Note(ctx, w.agent, id, "hello")
 				return err
-			}, []int64{merged.ID}},
+			}, []int64{closed.ID, merged.ID}},
 			{"gesture", func(id int64) error {
 				_, err := w.svc.RequestGesture(ctx, w.agent, id, recovery.GestureInput{Kind: "apology_letter"})
 				return err

@@ -69,7 +69,7 @@ func (s *Service) AddTask(ctx context.Context, actor Actor, caseID int64, in Tas
 // is not ended within HoldLimit it becomes a scheduled call-back task.
 func (s *Service) Hold(ctx context.Context, actor Actor, caseID int64) (holdID int64, err error) {
 	_, err = s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
-		if err := s.requireOpen(ch.c, "put the customer on hold"); err != nil {
+		if err := ch.allow(ActHold); err != nil {
 			return err
 		}
 		e, err := ch.event(ctx, "hold_started", map[string]any{"limit": s.opts.HoldLimit.String()})

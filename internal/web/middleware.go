@@ -193,7 +193,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		route := info.pattern
-		if route == "" {
+		if route == "" || route == "/" { // "/" is the catch-all that answers the UI's 404 page
 			route = "unmatched"
 		}
 		code := strconv.Itoa(sw.status)

@@ -128,6 +128,10 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
+
+	// Every other URL gets the styled 404 page (the API's unknown paths have
+	// their problem document above), signed in or not: it names nothing.
+	s.handle(mux, PlainRoute, "/", permPublic, u.NotFound)
 	return nil
 }
 
@@ -270,11 +274,11 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
 		Summary: "Hand the case to a new owner with a handover note", Tags: tags}, auth.Write, s.transferCase)
 	register(s, huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",
-		Summary: "Add an internal note", Tags: tags}, auth.Write, s.addCaseNote)
+		Summary: "Add an internal note (not on a closed or merged case: 409)", Tags: tags}, auth.Write, s.addCaseNote)
 	register(s, huma.Operation{OperationID: "respond-case", Method: http.MethodPost, Path: "/cases/{id}/responses",
 		Summary: "Record a response to the customer (stops the response clocks)", Tags: tags}, auth.Write, s.respondCase)
 	register(s, huma.Operation{OperationID: "customer-reply-case", Method: http.MethodPost, Path: "/cases/{id}/customer-replies",
-		Summary: "Record what the customer said (reopens a resolved case within the reopen window)", Tags: tags}, auth.Write, s.customerReplyCase)
+		Summary: "Record what the customer said (reopens a resolved or closed case within the reopen window)", Tags: tags}, auth.Write, s.customerReplyCase)
 	register(s, huma.Operation{OperationID: "wait-case", Method: http.MethodPost, Path: "/cases/{id}/wait",
 		Summary: "Put the case in a waiting state with a reason (pauses the clocks per policy)", Tags: tags}, auth.Write, s.waitCase)
 	register(s, huma.Operation{OperationID: "resume-case", Method: http.MethodPost, Path: "/cases/{id}/resume",

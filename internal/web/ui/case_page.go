@@ -29,13 +29,19 @@ type caseTask struct {
 	Scores string // "Score after recovery 9, before 3 (+6)"; empty without a score
 }
 
+// caseGesture is a gesture on the case page with what the viewer may decide.
+type caseGesture struct {
+	*fresco.Gesture
+	CanApprove, CanReject bool
+}
+
 type caseView struct {
 	Case      *fresco.Case
 	Customer  *fresco.Customer
 	Owner     string
 	Timeline  []timelineEntry
 	Tasks     []caseTask
-	Gestures  []*fresco.Gesture
+	Gestures  []caseGesture
 	Watchers  []string
 	Incident  map[string]string
 	Attention bool
@@ -47,8 +53,12 @@ type caseView struct {
 	Location string
 	Involved []string
 
-	CanWrite         bool
-	CanApprove       bool // managers and owners approve gestures above an agent's limit
+	CanWrite bool
+	// Can holds the actions the case's state allows (recovery.CaseAllows),
+	// for a viewer who may write; Cannot says why the others are not offered
+	// when none is.
+	Can              map[string]bool // by recovery.Action
+	Cannot           string
 	Outcomes         []string
 	Staff            []*fresco.Employee // who the case can be handed to
 	GestureKinds     []string
@@ -61,27 +71,19 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	if err != nil {
 		return nil, err
 	}
-	v := &caseView{Case: c, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite(),
-		CanApprove: viewer.Role.CanManageEmployees(), Outcomes: recovery.Outcomes,
+	v := &caseView{Case: c, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite() && u.recovery != nil,
+		Can: map[string]bool{}, Outcomes: recovery.Outcomes,
 		GestureKinds: recovery.GestureKinds, RootCauseSources: recovery.RootCauseSources}
+	if v.CanWrite {
+		v.Cannot = u.allowedActions(c, v.Can)
+	}
 	if v.Customer, err = u.db.Customer(ctx, c.CustomerID); err != nil {
 		return nil, err
 	}
 	if v.Attention, err = u.db.CustomerNeedsAttention(ctx, c.CustomerID); err != nil {
 		return nil, err
 	}
-	names := map[int64]string{} // the timeline names the same few people many times
-	name := func(id int64) string {
-		if n, ok := names[id]; ok {
-			return n
-		}
-		n := fmt.Sprintf("employee %d", id)
-		if e, err := u.db.Employee(ctx, id); err == nil {
-			n = e.Name
-		}
-		names[id] = n
-		return n
-	}
+	name := u.employeeNames(ctx)
 	v.Owner = name(c.OwnerID)
 	_ = json.Unmarshal(c.Details, &v.Incident)
 	events, err := u.db.CaseTimeline(ctx, c.ID)
@@ -89,7 +91,7 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		return nil, err
 	}
 	for _, e := range events {
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e), Merged: e.CaseID != c.ID})
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e, name), Merged: e.CaseID != c.ID})
 	}
 	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
 	if err != nil {
@@ -98,8 +100,18 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, caseTask{CaseTask: t, Scores: scoreComparison(t.Result)})
 	}
-	if v.Gestures, err = u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200}); err != nil {
+	gestures, err := u.db.ListGestures(ctx, store.GestureFilter{CaseID: &c.ID, Limit: 200})
+	if err != nil {
 		return nil, err
+	}
+	for _, g := range gestures {
+		cg := caseGesture{Gesture: g}
+		if v.CanWrite && g.Status == recovery.GesturePending {
+			actor := caseActor(viewer)
+			cg.CanApprove = u.recovery.MayDecide(ctx, actor, g, true) == nil
+			cg.CanReject = u.recovery.MayDecide(ctx, actor, g, false) == nil
+		}
+		v.Gestures = append(v.Gestures, cg)
 	}
 	involved, watchers, err := u.db.CasePeople(ctx, c.ID)
 	if err != nil {
@@ -114,7 +126,7 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 	if err := u.caseOrigin(ctx, v); err != nil {
 		return nil, err
 	}
-	if v.CanWrite {
+	if v.Can[string(recovery.ActTransfer)] {
 		active := true
 		staff, _, err := u.db.ListEmployees(ctx, store.EmployeeFilter{Active: &active, Limit: 1000})
 		if err != nil {
@@ -127,6 +139,49 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		}
 	}
 	return v, nil
+}
+
+// allowedActions marks in can the actions case c's state allows now, by the
+// recovery service's rule, and, when it allows none, returns why.
+func (u *UI) allowedActions(c *fresco.Case, can map[string]bool) string {
+	var why string
+	some := false
+	for _, a := range recovery.Actions {
+		ok, reason := u.recovery.Allows(c, a)
+		can[string(a)] = ok
+		some = some || ok
+		if !ok && why == "" {
+			why = reason
+		}
+	}
+	if some {
+		return ""
+	}
+	return sentence(why)
+}
+
+// employeeNames returns a function naming employees by id, for pages that
+// name the same few people many times (a timeline); an id no employee has
+// (a record from an import) is "a former employee", never a number.
+func (u *UI) employeeNames(ctx context.Context) func(int64) string {
+	names := map[int64]string{}
+	return func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		n := "a former employee"
+		if e, err := u.db.Employee(ctx, id); err == nil {
+			n = e.Name
+		}
+		names[id] = n
+		return n
+	}
+}
+
+// caseActor is the viewer as the recovery service records them.
+func caseActor(v *viewer) recovery.Actor {
+	id := v.ID
+	return recovery.Actor{Ref: v.actor(), Name: v.Name, Role: v.Role, EmployeeID: &id}
 }
 
 // caseOrigin fills in what the case came from: the response in full, the
@@ -198,8 +253,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	vid := viewer.ID
-	actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", vid), Name: viewer.Name, Role: viewer.Role, EmployeeID: &vid}
+	actor := caseActor(viewer)
 	f := r.PostFormValue
 	var err error
 	switch f("action") {
@@ -265,7 +319,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, verr)
 			return
 		}
-		v.Error = fresco.ErrorMessage(err)
+		v.Error = sentence(fresco.ErrorMessage(err))
 		for _, fe := range fresco.ErrorFields(err) {
 			v.Error += " — " + fe.Field + ": " + fe.Message
 		}
@@ -276,7 +330,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventText is one line describing an event for people.
-func eventText(e fresco.CaseEvent) string {
+func eventText(e fresco.CaseEvent, employee func(int64) string) string {
 	var b map[string]any
 	_ = json.Unmarshal(e.Body, &b)
 	s := func(k string) string {
@@ -289,7 +343,7 @@ func eventText(e fresco.CaseEvent) string {
 	case "opened":
 		return "Opened: " + s("summary") + expect(s("expectation"))
 	case "transferred":
-		return fmt.Sprintf("Handed over from employee %s to employee %s. Note: %s", s("from"), s("to"), s("note"))
+		return fmt.Sprintf("Handed over from %s to %s. Note: %s", person(b["from"], employee), person(b["to"], employee), s("note"))
 	case "agent_responded":
 		return "Responded: " + s("message")
 	case "customer_replied":
@@ -362,6 +416,14 @@ func formScore(s string) (*int, error) {
 			Fields: []fresco.FieldError{{Field: "score", Message: "must be a whole number from 0 to 10"}}}
 	}
 	return &n, nil
+}
+
+// person names the employee whose id an event's body holds.
+func person(id any, employee func(int64) string) string {
+	if f, ok := id.(float64); ok && f > 0 {
+		return employee(int64(f))
+	}
+	return "nobody"
 }
 
 func expect(s string) string {

@@ -15,6 +15,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
 func init() {
@@ -107,6 +108,8 @@ type followUpView struct {
 	Overdue  bool
 	Channels []string
 	CanClose bool
+	Cannot   string // why the viewer cannot close an open follow-up
+	ClosedBy string // the closer's name
 	Errors   map[string]string
 	Form     map[string]string
 	Said     *saidView // the whole response the follow-up is about
@@ -131,7 +134,15 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 		return
 	}
 	data := followUpView{F: f, Overdue: f.Status == fresco.FollowUpOpen && u.now().After(f.DueAt),
-		Channels: loop.ContactChannels, CanClose: canCloseFollowUp(v, f), Errors: errs, Form: form}
+		Channels: loop.ContactChannels, Errors: errs, Form: form, ClosedBy: actorName(f.ClosedBy, u.employeeNames(r.Context()))}
+	switch err := loop.CloseAllowed(v.Role, v.ID, f); {
+	case !v.Role.CanWrite():
+		data.Cannot = "Your role can read follow-ups but not close them."
+	case err == nil:
+		data.CanClose = true
+	default:
+		data.Cannot = sentence(fresco.ErrorMessage(err))
+	}
 	if data.Said, err = u.responseSaid(r.Context(), f.ResponseID); err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
 		u.fail(w, r, err)
 		return
@@ -140,10 +151,6 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 		data.Form = map[string]string{}
 	}
 	u.render(w, r, status, "loop_followup", fmt.Sprintf("Follow-up %d", f.ID), data)
-}
-
-func canCloseFollowUp(v *viewer, f *fresco.FollowUp) bool {
-	return f.Status == fresco.FollowUpOpen && v.Role.CanWrite() && loop.MayClose(v.Role, v.ID, f)
 }
 
 // CloseFollowUp is POST /followups/{id}/close.
@@ -174,10 +181,10 @@ func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
 		for _, fe := range fresco.ErrorFields(err) {
 			errs[fe.Field] = fe.Message
 		}
-		if len(errs) == 0 {
-			errs["form"] = fresco.ErrorMessage(err)
+		if len(errs) == 0 || fresco.ErrorCode(err) == fresco.ECONFLICT {
+			errs["form"] = sentence(fresco.ErrorMessage(err)) // a conflict is about the follow-up, not a field
 		}
-		u.followUpPage(w, r, v, http.StatusUnprocessableEntity, errs, form)
+		u.followUpPage(w, r, v, httperr.Status(err), errs, form)
 	default:
 		u.fail(w, r, err)
 	}

@@ -1,6 +1,7 @@
 // Fresco UI: small progressive enhancements. Every page works without this
-// file; it adds charts (Apache ECharts, loaded only on pages that have one)
-// and confirmation prompts for destructive actions.
+// file; it adds charts (Apache ECharts, loaded only on pages that have one),
+// confirmation prompts for destructive actions, and the phone width's menu
+// and stacked table rows.
 (function () {
   "use strict";
 
@@ -12,6 +13,42 @@
       ev.preventDefault();
     }
   });
+
+  // Phone width: the navigation folds behind a menu button (the button
+  // stays hidden without this script, and the navigation stays open).
+  function initMenu() {
+    var button = document.getElementById("menu-toggle");
+    var bar = button && button.closest(".topbar");
+    if (!bar) return;
+    button.hidden = false;
+    bar.classList.add("menu-ready");
+    button.addEventListener("click", function () {
+      var open = bar.classList.toggle("nav-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // Phone width: every list table stacks its rows, each cell labelled with
+  // its column's header (data-label, shown by app.css); a table marked
+  // data-no-stack keeps its columns.
+  function stackTables() {
+    document.querySelectorAll("main table:not([data-no-stack])").forEach(function (table) {
+      var labels = [];
+      table.querySelectorAll("thead tr:last-child th, thead tr:last-child td").forEach(function (th) {
+        var label = th.textContent.replace(/[↑↓]/g, "").replace(/\s+/g, " ").trim(); // not the sort arrow
+        for (var i = 0; i < (th.colSpan || 1); i++) labels.push(label);
+      });
+      if (!labels.length) return;
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.cells, function (cell) {
+          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", cell.colSpan > 1 ? "" : labels[col] || "");
+          col += cell.colSpan || 1;
+        });
+      });
+      table.classList.add("stacked");
+    });
+  }
 
   // Charts: <div data-chart="spend" data-source="ID"> reads its data from
   // <script type="application/json" id="ID">.
@@ -77,9 +114,15 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", initCharts);
-  } else {
+  function init() {
+    initMenu();
+    stackTables();
     initCharts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
 })();
