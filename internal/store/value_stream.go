@@ -48,6 +48,7 @@ type HistoryLine struct {
 // read-only transaction per part. Close it when done.
 type HistoryReader struct {
 	db       *DB
+	conns    []*sql.Conn // one per part, each running one of txs
 	txs      []*sql.Tx
 	lo, hi   int64                   // the least and greatest customer id with purchases; hi < lo: none
 	products map[int64]productFigure // every product's cost and category, read once instead of joined per line
@@ -77,6 +78,16 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 	if db.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
+	// The connections first: while this holds SQLite's write lock it must
+	// not wait for a reader another request holds (that request might be
+	// waiting for the write lock).
+	for range parts {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.conns = append(r.conns, c)
+	}
 	if db.dialect == SQLite && parts > 1 {
 		release, err := db.holdWriteLock(ctx)
 		if err != nil {
@@ -86,7 +97,7 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 	}
 	var snapshot string
 	for i := range parts {
-		tx, err := db.read.BeginTx(ctx, opts)
+		tx, err := r.conns[i].BeginTx(ctx, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -163,12 +174,16 @@ func (r *HistoryReader) Parts() int { return len(r.txs) }
 
 func (r *HistoryReader) tx(i int) *Tx { return &Tx{tx: r.txs[i], db: r.db} }
 
-// Close ends the transactions (read only: nothing to commit).
+// Close ends the transactions (read only: nothing to commit) and gives
+// the connections back.
 func (r *HistoryReader) Close() {
 	for _, tx := range r.txs {
 		tx.Rollback()
 	}
-	r.txs = nil
+	for _, c := range r.conns {
+		c.Close()
+	}
+	r.txs, r.conns = nil, nil
 }
 
 // ReferralLinks returns every customer's referrer, in id order, from the
