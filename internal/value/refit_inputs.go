@@ -235,15 +235,20 @@ func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func
 		return nil, err
 	}
 	out := &refitRead{unvalued: map[int64]int64{}, links: links, skipped: &Skipped{}}
-	total := 0
-	for _, p := range parts {
-		total += len(p.valued)
+	out.inputs = parts[0].valued // one part: no copy
+	if len(parts) > 1 {
+		total := 0
+		for _, p := range parts {
+			total += len(p.valued)
+		}
+		out.inputs = make([]customerInputs, 0, total)
 	}
-	out.inputs = make([]customerInputs, 0, total)
 	for k := range parts {
 		p := &parts[k]
-		out.inputs = append(out.inputs, p.valued...)
-		p.valued = nil // the part's copy goes as soon as it is merged
+		if len(parts) > 1 {
+			out.inputs = append(out.inputs, p.valued...)
+		}
+		p.valued = nil // the part's slice goes as soon as it is merged
 		maps.Copy(out.unvalued, p.unvalued)
 		for _, id := range p.skipped {
 			out.skipped.add(id)
