@@ -30,6 +30,7 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 	db := dbFlag(fs, env)
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the refit to FILE")
+	readParts := fs.Int("read-parts", 0, "ranges of customers read at once (0: one per CPU, at most 4)")
 	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,6 +41,12 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer database.Close()
+	svc := a.Value
+	if *readParts > 0 {
+		opts := svc.Options()
+		opts.ReadParts = *readParts
+		svc = value.New(database, opts)
+	}
 	stopProfile, err := startCPUProfile(*cpuProfile)
 	if err != nil {
 		return err
@@ -47,7 +54,7 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 	defer stopProfile()
 	cpu0, _ := processUsage()
 	start := time.Now()
-	refit, err := a.Value.RefitWithProgress(ctx)
+	refit, err := svc.RefitWithProgress(ctx)
 	if err != nil {
 		return err
 	}

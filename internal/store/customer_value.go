@@ -21,6 +21,15 @@ const customerValueColumns = `customer_id, frequency, recency, t, monetary, purc
 
 const customerValueArgs = 26
 
+// customerValueColumnList is customerValueColumns as COPY wants them.
+var customerValueColumnList = func() []string {
+	cols := strings.Split(customerValueColumns, ",")
+	for i := range cols {
+		cols[i] = strings.TrimSpace(cols[i])
+	}
+	return cols
+}()
+
 // customerValueRow is v as the arguments of an INSERT of customerValueColumns.
 func customerValueRow(v *fresco.CustomerValue) []any {
 	return []any{v.CustomerID, v.Frequency, v.Recency, v.T, v.Monetary, v.Purchases, v.FirstPurchase.UTC(), v.LastPurchase.UTC(),
@@ -56,42 +65,17 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.Custom
 // ReplaceCustomerValuesSeq replaces the whole of customer_value with the
 // rows values yields and records fits (dropping fits more than 90 days
 // older), in one transaction: readers see the old refit or the new one,
-// never a mix. The rows are inserted 500 at a time as they come, so the
-// caller may build each one as it is asked for (and reuse it: its
-// arguments are copied at once).
+// never a mix. The rows are written as they come — PostgreSQL: one COPY;
+// SQLite: one prepared 400-row INSERT, run again and again — so the caller
+// may build each one as it is asked for (and reuse it: its arguments are
+// copied at once).
 func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
 			return err
 		}
-		const chunk = 400 // 400 × 26 = 10,400 parameters, under SQLite's and PostgreSQL's limits
-		args := make([]any, 0, chunk*customerValueArgs)
-		flush := func() error {
-			n := len(args) / customerValueArgs
-			if n == 0 {
-				return nil
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `+
-				valuesList(n, customerValueArgs), args...); err != nil {
-				return fmt.Errorf("insert customer_value: %w", err)
-			}
-			args = args[:0]
-			return nil
-		}
-		var err error
-		for v := range values {
-			args = append(args, customerValueRow(v)...)
-			if len(args) == cap(args) {
-				if err = flush(); err != nil {
-					break
-				}
-			}
-		}
-		if err != nil {
-			return err
-		}
-		if err := flush(); err != nil {
-			return err
+		if err := tx.writeCustomerValues(ctx, values); err != nil {
+			return fmt.Errorf("insert customer_value: %w", err)
 		}
 		if len(fits) > 0 { // keep 90 days of fit history
 			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
@@ -107,6 +91,31 @@ func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fre
 		}
 		return tx.markCustomerValueRefit(ctx)
 	})
+}
+
+// writeCustomerValues inserts the rows values yields into the emptied
+// customer_value.
+func (tx *Tx) writeCustomerValues(ctx context.Context, values iter.Seq[*fresco.CustomerValue]) error {
+	next, stop := iter.Pull(values)
+	defer stop()
+	if tx.Dialect() == Postgres {
+		return tx.copyFrom(ctx, "customer_value", customerValueColumnList, func(buf []any) bool {
+			v, ok := next()
+			if ok {
+				copy(buf, customerValueRow(v))
+			}
+			return ok
+		})
+	}
+	const chunk = 400 // 400 × 26 = 10,400 parameters, under SQLite's limit
+	return tx.insertRows(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `, customerValueArgs, chunk,
+		func(args []any) ([]any, bool) {
+			v, ok := next()
+			if ok {
+				args = append(args, customerValueRow(v)...)
+			}
+			return args, ok
+		})
 }
 
 // customerValueRefitKey is the settings row that names the refit in

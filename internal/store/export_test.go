@@ -106,3 +106,6 @@ func (db *DB) BaselineCustomerMonthDrift(ctx context.Context) (n int, err error)
 	err = db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (`+kept+` EXCEPT `+rebuilt+`) a) + (SELECT COUNT(*) FROM (`+rebuilt+` EXCEPT `+kept+`) b)`).Scan(&n)
 	return n, err
 }
+
+// ParseStoredTime is the refit's parse of SQLite's stored times.
+var ParseStoredTime = parseStoredTime

@@ -11,7 +11,11 @@ import (
 
 // ReferralLinks returns every customer's referrer, in id order.
 func (db *DB) ReferralLinks(ctx context.Context) ([]fresco.ReferralLink, error) {
-	return queryAll(ctx, db, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
+	return referralLinks(ctx, db)
+}
+
+func referralLinks(ctx context.Context, q Querier) ([]fresco.ReferralLink, error) {
+	return queryAll(ctx, q, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
 }
 
 func scanReferralLink(row rowScanner) (fresco.ReferralLink, error) {

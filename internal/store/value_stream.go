@@ -1,17 +1,23 @@
 package store
 
-// The lifetime-value refit's one pass over the purchases: every identified
+// The lifetime-value refit's pass over the purchases: every identified
 // customer's purchases and lines, streamed in customer order, so that the
 // refit (internal/value) keeps one customer's history in memory at a time
 // instead of several whole-table aggregates with derived tables and
 // temporary indexes. What the refit makes of a history is its business;
-// this file only maps rows. The refit's writes are in customer_value.go
-// and value_write.go.
+// this file only maps rows. The refit's writes are in customer_value.go.
+//
+// The pass is split into ranges of customer ids read in parallel, each on
+// its own connection, all from one snapshot (BeginHistoryRead): a refit
+// never mixes the purchases before a commit with those after it.
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"regexp"
+	"sync"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -37,12 +43,193 @@ type HistoryLine struct {
 	Category  string
 }
 
+// HistoryReader reads the refit's inputs — the customers' histories and
+// the referral links — from one snapshot of the database, on one
+// read-only transaction per part. Close it when done.
+type HistoryReader struct {
+	db       *DB
+	conns    []*sql.Conn // one per part, each running one of txs
+	txs      []*sql.Tx
+	lo, hi   int64                   // the least and greatest customer id with purchases; hi < lo: none
+	products map[int64]productFigure // every product's cost and category, read once instead of joined per line
+}
+
+type productFigure struct {
+	cost     fresco.Money
+	category string
+}
+
+// BeginHistoryRead opens parts read-only transactions that see the same
+// snapshot. PostgreSQL: the first, REPEATABLE READ, exports its snapshot
+// and the others adopt it. SQLite (WAL): connections cannot share a
+// snapshot, but each takes the latest commit at its first read, so they
+// all make that read while this holds the write lock — for the few
+// milliseconds it takes, no commit can land between them.
+func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader, err error) {
+	parts = max(parts, 1)
+	r = &HistoryReader{db: db}
+	defer func() {
+		if err != nil {
+			r.Close()
+			err = fmt.Errorf("begin history read: %w", err)
+		}
+	}()
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	// The connections first: while this holds SQLite's write lock it must
+	// not wait for a reader another request holds (that request might be
+	// waiting for the write lock).
+	for range parts {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.conns = append(r.conns, c)
+	}
+	if db.dialect == SQLite && parts > 1 {
+		release, err := db.holdWriteLock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	var snapshot string
+	for i := range parts {
+		tx, err := r.conns[i].BeginTx(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		r.txs = append(r.txs, tx)
+		switch {
+		case db.dialect == Postgres && i == 0 && parts > 1:
+			if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
+				return nil, err
+			}
+			if !snapshotID.MatchString(snapshot) {
+				return nil, fmt.Errorf("unexpected snapshot id %q", snapshot)
+			}
+		case db.dialect == Postgres && i > 0:
+			// SET takes no parameters; the id was checked above.
+			if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+				return nil, err
+			}
+		}
+		// The first read: SQLite's snapshot is taken here.
+		var lo, hi sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MIN(customer_id), MAX(customer_id) FROM purchases`).Scan(&lo, &hi); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			r.lo, r.hi = lo.Int64, hi.Int64
+			if !lo.Valid {
+				r.lo, r.hi = 1, 0
+			}
+		}
+	}
+	r.products = map[int64]productFigure{}
+	err = queryEach(ctx, r.tx(0), func(row rowScanner) error {
+		var id, cost int64
+		var category string
+		if err := row.Scan(&id, &cost, &category); err != nil {
+			return err
+		}
+		r.products[id] = productFigure{cost: fresco.Money(cost), category: category}
+		return nil
+	}, `SELECT id, unit_cost, category FROM products`)
+	return r, err
+}
+
+// snapshotID is the form of PostgreSQL's exported snapshot ids.
+var snapshotID = regexp.MustCompile(`^[0-9A-Fa-f-]+$`)
+
+// holdWriteLock takes SQLite's write lock (an immediate transaction on
+// the writer connection, in its turn) and returns what releases it.
+func (db *DB) holdWriteLock(ctx context.Context) (release func(), err error) {
+	done, err := db.awaitWriteTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil) // _txlock=immediate: BEGIN IMMEDIATE
+	if err != nil {
+		conn.Close()
+		done()
+		return nil, err
+	}
+	return func() {
+		tx.Rollback()
+		conn.Close()
+		done()
+	}, nil
+}
+
+// Parts is how many parts the histories are read in.
+func (r *HistoryReader) Parts() int { return len(r.txs) }
+
+func (r *HistoryReader) tx(i int) *Tx { return &Tx{tx: r.txs[i], db: r.db} }
+
+// Close ends the transactions (read only: nothing to commit) and gives
+// the connections back.
+func (r *HistoryReader) Close() {
+	for _, tx := range r.txs {
+		tx.Rollback()
+	}
+	for _, c := range r.conns {
+		c.Close()
+	}
+	r.txs, r.conns = nil, nil
+}
+
+// ReferralLinks returns every customer's referrer, in id order, from the
+// snapshot.
+func (r *HistoryReader) ReferralLinks(ctx context.Context) ([]fresco.ReferralLink, error) {
+	return referralLinks(ctx, r.tx(0))
+}
+
 // EachCustomerHistory calls fn with every identified customer's purchases,
-// customers in id order and each customer's purchases in time order (ties
-// by id), lines in line order. The slice and its lines are reused for the
-// next customer: fn must not keep them. The rows come from one query that
-// walks purchases_customer, so the database neither sorts nor groups.
-func (db *DB) EachCustomerHistory(ctx context.Context, fn func(customerID int64, purchases []HistoryPurchase) error) error {
+// the parts' ranges of customer ids at once, one goroutine each: part k
+// holds lower ids than part k+1, and within a part customers come in id
+// order, each customer's purchases in time order (ties by id), lines in
+// line order. The slice and its lines are reused for the part's next
+// customer: fn must not keep them. The first error stops every part.
+func (r *HistoryReader) EachCustomerHistory(ctx context.Context, fn func(part int, customerID int64, purchases []HistoryPurchase) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := int64(len(r.txs))
+	span := r.hi - r.lo + 1
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		from, to := r.lo+span*k/n, r.lo+span*(k+1)/n // [from, to)
+		wg.Go(func() {
+			errs[k] = r.eachInRange(ctx, r.tx(int(k)), from, to, func(id int64, hist []HistoryPurchase) error { return fn(int(k), id, hist) })
+			if errs[k] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// A part stopped by another's error reports the cancellation: name the cause.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// eachInRange streams the histories of the customers with ids in [from, to).
+// One query walks purchases_customer, which holds every purchase column
+// read here in the order asked for (migration 00025), so the database
+// neither sorts nor visits the table; each purchase's lines come from the
+// primary key of purchase_lines and their products from r.products.
+func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64, fn func(customerID int64, purchases []HistoryPurchase) error) error {
 	var (
 		current int64 = -1
 		hist    []HistoryPurchase
@@ -63,45 +250,117 @@ func (db *DB) EachCustomerHistory(ctx context.Context, fn func(customerID int64,
 		}
 		return fn(current, hist)
 	}
+	// SQLite hands the time back as its stored text, parsed below at a
+	// fraction of what the driver's general parse costs.
+	sqlite := r.db.dialect == SQLite
+	at := "p.purchased_at"
+	if sqlite {
+		at = "CAST(p.purchased_at AS TEXT)"
+	}
+	var (
+		customerID, purchaseID, items, total int64
+		atTime                               time.Time
+		atText                               sql.RawBytes
+		promo                                string
+		product, qty, price, discount        sql.NullInt64
+	)
+	dest := []any{&customerID, &purchaseID, &atTime, &total, &items, &promo, &product, &qty, &price, &discount}
+	if sqlite {
+		dest[2] = &atText
+	}
 	var lastPurchase int64 = -1
-	err := queryEach(ctx, db, func(row rowScanner) error {
-		var (
-			customerID, purchaseID, items, total int64
-			at                                   time.Time
-			promo                                string
-			qty, price, discount, cost           sql.NullInt64
-			category                             sql.NullString
-		)
-		if err := row.Scan(&customerID, &purchaseID, &at, &total, &items, &promo, &qty, &price, &discount, &cost, &category); err != nil {
+	err := queryEach(ctx, tx, func(row rowScanner) error {
+		if err := row.Scan(dest...); err != nil {
 			return err
 		}
 		if customerID != current {
 			if err := flush(); err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			current, hist, lines, counts, lastPurchase = customerID, hist[:0], lines[:0], counts[:0], -1
 		}
 		if purchaseID != lastPurchase {
-			hist = append(hist, HistoryPurchase{ID: purchaseID, At: at.UTC(), Total: fresco.Money(total), Items: items,
+			if sqlite {
+				t, err := parseStoredTime(atText)
+				if err != nil {
+					return fmt.Errorf("purchase %d: %w", purchaseID, err)
+				}
+				atTime = t
+			}
+			hist = append(hist, HistoryPurchase{ID: purchaseID, At: atTime.UTC(), Total: fresco.Money(total), Items: items,
 				PromotionCode: promo})
 			counts = append(counts, 0)
 			lastPurchase = purchaseID
 		}
 		if qty.Valid { // a purchase without lines comes back once, with NULLs
+			pf := r.products[product.Int64]
 			lines = append(lines, HistoryLine{Quantity: qty.Int64, UnitPrice: fresco.Money(price.Int64),
-				Discount: fresco.Money(discount.Int64), UnitCost: fresco.Money(cost.Int64), Category: category.String})
+				Discount: fresco.Money(discount.Int64), UnitCost: pf.cost, Category: pf.category})
 			counts[len(counts)-1]++
 		}
 		return nil
-	}, `SELECT p.customer_id, p.id, p.purchased_at, p.total, p.items, p.promotion_code,
-			l.quantity, l.unit_price, l.discount, pr.unit_cost, pr.category
+	}, `SELECT p.customer_id, p.id, `+at+`, p.total, p.items, p.promotion_code,
+			l.product_id, l.quantity, l.unit_price, l.discount
 		FROM purchases p
 		LEFT JOIN purchase_lines l ON l.purchase_id = p.id
-		LEFT JOIN products pr ON pr.id = l.product_id
-		WHERE p.customer_id IS NOT NULL
-		ORDER BY p.customer_id, p.purchased_at, p.id, l.line_no`)
+		WHERE p.customer_id >= ? AND p.customer_id < ?
+		ORDER BY p.customer_id, p.purchased_at, p.id, l.line_no`, from, to)
 	if err != nil {
 		return fmt.Errorf("customer histories: %w", err)
 	}
 	return flush()
+}
+
+// parseStoredTime reads SQLite's stored text of a UTC time,
+// 'YYYY-MM-DD HH:MM:SS[.fffffffff]+00:00', by position; any other form goes
+// to the general parse.
+func parseStoredTime(b []byte) (time.Time, error) {
+	n := len(b)
+	if n < 25 || string(b[n-6:]) != "+00:00" || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+		return slowStoredTime(b)
+	}
+	num := func(s []byte) (int, bool) {
+		v := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(b[0:4])
+	mo, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:10])
+	h, ok4 := num(b[11:13])
+	mi, ok5 := num(b[14:16])
+	s, ok6 := num(b[17:19])
+	ns := 0
+	frac := b[19 : n-6]
+	ok7 := len(frac) == 0
+	if len(frac) >= 2 && len(frac) <= 10 && frac[0] == '.' {
+		ns, ok7 = num(frac[1:])
+		for range 10 - len(frac) {
+			ns *= 10
+		}
+	}
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 {
+		return slowStoredTime(b)
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC)
+	if t.Day() != d { // 31 April and the like: let the general parse refuse it
+		return slowStoredTime(b)
+	}
+	return t, nil
+}
+
+func slowStoredTime(b []byte) (time.Time, error) {
+	t, err := parseSQLiteTime(string(b))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return *t, nil
 }

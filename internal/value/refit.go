@@ -30,16 +30,13 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 
 	step(PhaseReading, 0)
-	inputs, unvalued, skipped, err := s.readInputs(ctx, bound, func(done int) { step(PhaseReading, done) })
+	read, err := s.readInputs(ctx, bound, func(done int) { step(PhaseReading, done) })
 	if err != nil {
 		return nil, err
 	}
-	res.Skipped = *skipped
+	inputs, unvalued, links := read.inputs, read.unvalued, read.links
+	res.Skipped = *read.skipped
 	progress.Total = len(inputs)
-	links, err := s.db.ReferralLinks(ctx)
-	if err != nil {
-		return nil, err
-	}
 	summaries := make([]clv.Summary, len(inputs))
 	for i := range inputs {
 		summaries[i] = summaryOf(&inputs[i], endDay)

@@ -1,15 +1,17 @@
 package value
 
 // The refit's inputs, read in one streamed pass over the purchases
-// (store.EachCustomerHistory) and folded, one customer at a time, into a
+// (store.HistoryReader, in parallel ranges of customers) and folded, one customer at a time, into a
 // compact record per valued customer. A million customers cost about a
 // hundred megabytes here, not a whole-table aggregate per question.
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -174,37 +176,89 @@ func checkHistory(hist []store.HistoryPurchase) error {
 	return nil
 }
 
-// readInputs streams the purchases and returns the valued customers' inputs
-// in id order, and every purchasing customer's net revenue before the bound
-// (the referral values need the customers without a purchase day too: a
-// refund alone counts against whoever referred them). A customer whose
-// history cannot be summed is left out of both, logged and counted in
-// skipped. progress is called every s.progressEvery customers.
-func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) ([]customerInputs, map[int64]int64, *Skipped, error) {
-	var valued []customerInputs
-	unvalued := map[int64]int64{} // customers with purchases but no purchase day: few
-	skipped := &Skipped{}
-	seen := 0
-	err := s.db.EachCustomerHistory(ctx, func(id int64, hist []store.HistoryPurchase) error {
+// refitRead is what the refit reads, all from one snapshot: the valued
+// customers' inputs in id order, every purchasing customer's net revenue
+// before the bound (the referral values need the customers without a
+// purchase day too: a refund alone counts against whoever referred them),
+// the referral links, and the customers left out.
+type refitRead struct {
+	inputs   []customerInputs
+	unvalued map[int64]int64 // customers with purchases but no purchase day: few
+	links    []fresco.ReferralLink
+	skipped  *Skipped
+}
+
+// readInputs streams the purchases in s.opts.ReadParts ranges of customers
+// at once and folds each range's histories on its own goroutine; the
+// ranges' results, concatenated in order, are what one pass in id order
+// gives. A customer whose history cannot be summed is left out, logged
+// and counted in skipped. progress is called every s.progressEvery
+// customers (of all parts).
+func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func(done int)) (*refitRead, error) {
+	r, err := s.db.BeginHistoryRead(ctx, s.opts.ReadParts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	links, err := r.ReferralLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type part struct {
+		valued   []customerInputs
+		unvalued map[int64]int64
+		skipped  []int64
+	}
+	parts := make([]part, r.Parts())
+	var seen atomic.Int64
+	err = r.EachCustomerHistory(ctx, func(k int, id int64, hist []store.HistoryPurchase) error {
+		p := &parts[k]
 		c, err := summariseHistory(id, hist, bound)
-		if err != nil {
-			skipped.add(id)
+		switch {
+		case err != nil:
+			p.skipped = append(p.skipped, id)
 			s.opts.Logger.WarnContext(ctx, "clv refit skips a customer", "customer", id, "err", err)
-		} else if c.valued() {
-			valued = append(valued, c)
-		} else if c.revenue != 0 {
-			unvalued[id] = c.revenue
+		case c.valued():
+			p.valued = append(p.valued, c)
+		case c.revenue != 0:
+			if p.unvalued == nil {
+				p.unvalued = map[int64]int64{}
+			}
+			p.unvalued[id] = c.revenue
 		}
-		if seen++; seen%s.progressEvery == 0 {
-			progress(seen)
+		if n := seen.Add(1); n%int64(s.progressEvery) == 0 {
+			progress(int(n))
 		}
-		return ctx.Err()
+		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return slices.Clip(valued), unvalued, skipped, nil
+	out := &refitRead{unvalued: map[int64]int64{}, links: links, skipped: &Skipped{}}
+	out.inputs = parts[0].valued // one part: no copy
+	if len(parts) > 1 {
+		total := 0
+		for _, p := range parts {
+			total += len(p.valued)
+		}
+		out.inputs = make([]customerInputs, 0, total)
+	}
+	for k := range parts {
+		p := &parts[k]
+		if len(parts) > 1 {
+			out.inputs = append(out.inputs, p.valued...)
+		}
+		p.valued = nil // the part's slice goes as soon as it is merged
+		maps.Copy(out.unvalued, p.unvalued)
+		for _, id := range p.skipped {
+			out.skipped.add(id)
+		}
+	}
+	return out, nil
 }
+
+// maxReadParts bounds Options.ReadParts.
+const maxReadParts = 4
 
 // Skipped counts the customers a refit left out because their purchases
 // cannot be summed, and names the first few for the operator.

@@ -27,14 +27,15 @@ func TestStreamedInputsMatchSQL(t *testing.T) {
 		if _, err := demo.Generate(ctx, db, demo.Options{Customers: 400, End: end, Seed: 11}); err != nil {
 			t.Fatal(err)
 		}
-		for _, at := range []time.Time{end, end.AddDate(0, -7, 0)} {
+		for i, at := range []time.Time{end, end.AddDate(0, -7, 0)} {
 			endDay := dayNum(at)
 			bound := time.Unix((endDay+1)*86400, 0).UTC()
-			svc := New(db, Options{})
-			inputs, unvalued, skipped, err := svc.readInputs(ctx, bound, func(int) {})
+			svc := New(db, Options{ReadParts: 1 + 2*i}) // one pass, then three ranges at once
+			read, err := svc.readInputs(ctx, bound, func(int) {})
 			if err != nil {
 				t.Fatal(err)
 			}
+			inputs, unvalued, skipped := read.inputs, read.unvalued, read.skipped
 			if skipped.Count != 0 {
 				t.Fatalf("a generated business skipped %+v", skipped)
 			}

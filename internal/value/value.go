@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,11 @@ type Options struct {
 	MercenaryPAlive     float64 // default 0.3
 	ApostleTenureDays   int     // default 365
 	ApostleMinReferrals int     // default 2
+
+	// ReadParts is how many ranges of customers the refit reads at once,
+	// each on its own connection, all from one snapshot (default: one per
+	// CPU, at most 4 — the SQLite reader pool keeps 4 connections).
+	ReadParts int
 
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; nil means time.Now
@@ -92,6 +98,10 @@ func (o Options) withDefaults() Options {
 	if o.ApostleMinReferrals <= 0 {
 		o.ApostleMinReferrals = 2
 	}
+	if o.ReadParts <= 0 {
+		o.ReadParts = runtime.GOMAXPROCS(0)
+	}
+	o.ReadParts = min(o.ReadParts, maxReadParts)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
