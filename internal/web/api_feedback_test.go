@@ -387,7 +387,7 @@ func TestFeedbackUIPages(t *testing.T) {
 			}
 		}
 		comments := get("/feedback/comments?show=unlabelled")
-		if !strings.Contains(comments, "waited 3 days") || !strings.Contains(comments, `value="waiting-delivery"`) || !strings.Contains(comments, "Suggested: waiting-delivery") {
+		if !strings.Contains(comments, "waited 3 days") || !strings.Contains(comments, `value="waiting-delivery"`) || !strings.Contains(comments, "Suggested: Waiting and delivery") {
 			t.Fatalf("comments page: %s", comments)
 		}
 		list := w.call(fresco.RoleAnalyst, "GET", "/api/v1/responses?limit=1", nil, 200)

@@ -104,6 +104,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// Listening posts and feedback (ui/feedback.go).
 	page("GET /feedback", auth.Read, u.FeedbackPage)                             // dashboard with charts
 	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
+	page("POST /feedback/comments/label", auth.Write, u.FeedbackLabelComments)   // categories for many comments at once
 	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
 	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
 	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
