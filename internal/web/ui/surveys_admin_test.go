@@ -63,7 +63,7 @@ func TestSurveyAdmin(t *testing.T) {
 			t.Fatal(err)
 		}
 		list = f.do(fresco.RoleAnalyst, "GET", "/feedback/surveys", nil)
-		row := regexp.MustCompile(`(?s)<tr id="survey-`+fmt.Sprint(sv.ID)+`".*?</tr>`).FindString(list.body)
+		row := regexp.MustCompile(`(?s)<tr id="survey-` + fmt.Sprint(sv.ID) + `".*?</tr>`).FindString(list.body)
 		if !strings.Contains(row, `<td class="num survey-answers">1</td>`) || !strings.Contains(row, "Open") || strings.Contains(list.body, "No survey forms yet") {
 			t.Errorf("survey row %s", row)
 		}
@@ -111,7 +111,7 @@ func TestSurveyAdmin(t *testing.T) {
 			t.Fatalf("archive = %d", res.status)
 		}
 		list = f.do(M, "GET", "/feedback/surveys", nil)
-		row = regexp.MustCompile(`(?s)<tr id="survey-`+fmt.Sprint(sv.ID)+`".*?</tr>`).FindString(list.body)
+		row = regexp.MustCompile(`(?s)<tr id="survey-` + fmt.Sprint(sv.ID) + `".*?</tr>`).FindString(list.body)
 		if !strings.Contains(row, "Archived") || !strings.Contains(row, "Bring back") {
 			t.Errorf("archived row %s", row)
 		}
