@@ -217,15 +217,9 @@ func (s *Service) LabelComments(ctx context.Context, ids []int64, categories []s
 	if len(categories) == 0 {
 		v.Add("category", "choose at least one category")
 	}
-	cats, err := s.checkCategories(ctx, &v, categories)
+	cats, actor, err := s.checkLabels(ctx, &v, categories, actor)
 	if err != nil {
 		return err
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	if actor == "" {
-		actor = "staff"
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -244,8 +238,6 @@ func (s *Service) LabelComments(ctx context.Context, ids []int64, categories []s
 	if err != nil {
 		return err
 	}
-	if err := s.scheduleRetraining(ctx); err != nil {
-		s.opts.Logger.WarnContext(ctx, "classifier retraining not queued", "err", err)
-	}
+	s.retrainSoon(ctx)
 	return nil
 }
