@@ -123,8 +123,8 @@ func (db *DB) CountSurveyAnswers(ctx context.Context) (SurveyAnswers, error) {
 			out.Unformed[post] += n
 		}
 		return nil
-	}, `SELECT r.survey_id, p.slug, COUNT(*) FROM responses r JOIN listening_posts p ON p.id = r.post_id
-		GROUP BY r.survey_id, p.slug`)
+	}, `SELECT c.survey_id, p.slug, c.n FROM (SELECT survey_id, post_id, COUNT(*) AS n FROM responses
+		GROUP BY survey_id, post_id) c JOIN listening_posts p ON p.id = c.post_id`) // counted on the index alone, then named
 	return out, err
 }
 
