@@ -236,25 +236,38 @@ func (s *Service) ClassifierStatus(ctx context.Context) (ClassifierStatus, error
 // what the classifier learns from.
 func (s *Service) Categorise(ctx context.Context, responseID int64, categories []string, actor string) error {
 	var v fresco.Validation
-	cats, err := s.checkCategories(ctx, &v, categories)
+	cats, actor, err := s.checkLabels(ctx, &v, categories, actor)
 	if err != nil {
 		return err
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	if actor == "" {
-		actor = "staff"
 	}
 	if err := s.db.SetResponseCategories(ctx, responseID, cats, actor); err != nil {
 		return err
 	}
-	// The label is stored; a retraining that fails to queue only delays
-	// what it teaches until the next label or "Retrain now".
+	s.retrainSoon(ctx)
+	return nil
+}
+
+// checkLabels checks the categories staff give comments, adding to v's
+// problems, and returns them without repeats, with the actor ("staff"
+// when none is named); the error is v's, or a failure to read the taxonomy.
+func (s *Service) checkLabels(ctx context.Context, v *fresco.Validation, categories []string, actor string) ([]string, string, error) {
+	cats, err := s.checkCategories(ctx, v, categories)
+	if err == nil {
+		err = v.Err()
+	}
+	if actor == "" {
+		actor = "staff"
+	}
+	return cats, actor, err
+}
+
+// retrainSoon queues a retraining after labels are stored. One that fails
+// to queue only delays what the labels teach until the next label or
+// "Retrain now", so it is logged, not returned.
+func (s *Service) retrainSoon(ctx context.Context) {
 	if err := s.scheduleRetraining(ctx); err != nil {
 		s.opts.Logger.WarnContext(ctx, "classifier retraining not queued", "err", err)
 	}
-	return nil
 }
 
 // TrainClassifier retrains the classifier on every staff-labelled comment,

@@ -197,3 +197,47 @@ func AspectName(a text.Aspect) string {
 	}
 	return ""
 }
+
+// MaxBulkLabel is the most comments one bulk labelling may change: a page
+// of the comments list and then some.
+const MaxBulkLabel = 500
+
+// LabelComments adds categories to each comment of ids (bulk labelling from
+// the comments list), keeping the categories staff gave each before, and
+// records who did it, in one transaction: either every comment gets them or
+// none does. Like Categorise, the labels queue a retraining.
+func (s *Service) LabelComments(ctx context.Context, ids []int64, categories []string, actor string) error {
+	var v fresco.Validation
+	switch {
+	case len(ids) == 0:
+		v.Add("id", "choose at least one comment")
+	case len(ids) > MaxBulkLabel:
+		v.Add("id", "at most %d comments at once", MaxBulkLabel)
+	}
+	if len(categories) == 0 {
+		v.Add("category", "choose at least one category")
+	}
+	cats, actor, err := s.checkLabels(ctx, &v, categories, actor)
+	if err != nil {
+		return err
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.AddResponseCategories(ctx, ids, cats, actor); err != nil {
+			return err
+		}
+		// One record a comment, so that each comment's history shows it.
+		for _, id := range ids {
+			if err := tx.Audit(ctx, actor, "label", "response", strconv.FormatInt(id, 10),
+				map[string]any{"added": cats, "bulk": len(ids)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.retrainSoon(ctx)
+	return nil
+}

@@ -166,7 +166,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*In
 	} else if err != nil {
 		return nil, err
 	} else if !survey.Active {
-		v.Add("survey", "survey %q is not active", survey.Slug)
+		v.Add("survey", "survey %q is archived: bring it back from the archive to send it", survey.Slug)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -249,7 +249,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*fresco.Invitatio
 		return nil, nil, err
 	}
 	if !survey.Active {
-		return nil, nil, &fresco.Error{Code: fresco.ECONFLICT, Message: "this survey is closed"}
+		return nil, nil, ErrSurveyClosed
 	}
 	return inv, survey, nil
 }
@@ -296,11 +296,18 @@ func (s *Service) WidgetSurvey(ctx context.Context, slug string) (*fresco.Survey
 	if err != nil {
 		return nil, err
 	}
+	if !survey.Active && survey.WidgetEnabled {
+		return nil, ErrSurveyClosed
+	}
 	if !survey.Active || !survey.WidgetEnabled {
 		return nil, fresco.Errorf(fresco.ENOTFOUND, "survey %q is not available", slug)
 	}
 	return survey, nil
 }
+
+// ErrSurveyClosed is the answer of an archived survey's link or widget.
+var ErrSurveyClosed = &fresco.Error{Code: fresco.ECONFLICT,
+	Message: "This survey is no longer taking answers. Thank you for wanting to tell us; nothing was recorded."}
 
 // IsLinkError reports whether err is one of the link errors.
 func IsLinkError(err error) bool {

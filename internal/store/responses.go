@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -188,6 +189,7 @@ type ResponseFilter struct {
 	Labelled    *bool
 	WithComment bool
 	Category    string // staff-assigned category slug
+	Sentiment   string // the comment's sentiment label: negative, neutral or positive
 	Cursor      string
 	Limit       int
 }
@@ -215,6 +217,7 @@ func (f ResponseFilter) where() *conditions {
 		// categories is a JSON array of slugs; slugs hold no quotes.
 		w.add("r.categories LIKE ?", `%"`+f.Category+`"%`)
 	}
+	w.textIs("r.sentiment_label", f.Sentiment)
 	return &w
 }
 
@@ -275,6 +278,50 @@ func (db *DB) SetResponseCategories(ctx context.Context, id int64, categories []
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fresco.Errorf(fresco.ENOTFOUND, "response %d not found", id)
+	}
+	return nil
+}
+
+// AddResponseCategories adds categories to each response of ids, keeping
+// the ones staff gave it before, and marks it categorised by by: bulk
+// labelling. An id that is not a response is EINVALID on "id", and nothing
+// is changed.
+func (tx *Tx) AddResponseCategories(ctx context.Context, ids []int64, categories []string, by string) error {
+	had := make(map[int64][]string, len(ids))
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = id
+	}
+	err := forChunks(keys, func(chunk []any) error {
+		return queryEach(ctx, tx, func(row rowScanner) error {
+			var id int64
+			var cats string
+			if err := row.Scan(&id, &cats); err != nil {
+				return err
+			}
+			var l []string
+			json.Unmarshal([]byte(cats), &l)
+			had[id] = l
+			return nil
+		}, `SELECT id, categories FROM responses WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		l, ok := had[id]
+		if !ok {
+			return invalid("id", "response %d does not exist", id)
+		}
+		for _, c := range categories {
+			if !slices.Contains(l, c) {
+				l = append(l, c)
+			}
+		}
+		cats, _ := json.Marshal(nonNil(l))
+		if _, err := tx.Exec(ctx, `UPDATE responses SET categories = ?, categorised_by = ? WHERE id = ?`, string(cats), by, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -123,11 +123,11 @@ func (db *DB) PurchaseList(f PurchaseListFilter) *List[*PurchaseRow] {
 	return newList(db, purchaseList, w)
 }
 
-// ResponseRow is a response of the response list with its customer's name
-// (no answers).
+// ResponseRow is a response of the response list with the names of its
+// customer and location (no answers).
 type ResponseRow struct {
 	*fresco.Response
-	CustomerName string
+	CustomerName, LocationName string
 }
 
 // Score bands of the response list's filter.
@@ -150,18 +150,22 @@ type ResponseListFilter struct {
 	Band                   string // one of ScoreBands
 	Search                 string // the comment contains it
 	WithComment            bool
+	Category               string // staff gave it this category
+	Sentiment              string // negative, neutral or positive
+	Labelled               *bool  // nil any, true categorised by staff, false not yet
 }
 
 var responseList = &listSpec[*ResponseRow]{
-	columns: responseColumns + `, COALESCE(cu.name, '')`,
-	from:    "responses r JOIN listening_posts p ON p.id = r.post_id LEFT JOIN customers cu ON cu.id = r.customer_id",
-	id:      "r.id",
+	columns: responseColumns + `, COALESCE(cu.name, ''), COALESCE(lo.name, '')`,
+	from: "responses r JOIN listening_posts p ON p.id = r.post_id LEFT JOIN customers cu ON cu.id = r.customer_id" +
+		" LEFT JOIN locations lo ON lo.id = r.location_id",
+	id: "r.id",
 	sorts: []listSort[*ResponseRow]{
 		timeSort("date", "r.responded_at", func(r *ResponseRow) time.Time { return r.RespondedAt }),
 	},
 	scan: func(row rowScanner) (*ResponseRow, error) {
 		var x ResponseRow
-		r, err := scanResponse(withExtra{row, []any{&x.CustomerName}})
+		r, err := scanResponse(withExtra{row, []any{&x.CustomerName, &x.LocationName}})
 		x.Response = r
 		return &x, err
 	},
@@ -172,7 +176,8 @@ var responseList = &listSpec[*ResponseRow]{
 // EINVALID on "score".
 func (db *DB) ResponseList(f ResponseListFilter) (*List[*ResponseRow], error) {
 	w := ResponseFilter{From: f.From, To: f.To, LocationID: f.LocationID, EmployeeID: f.EmployeeID,
-		PostSlug: f.PostSlug, Segment: f.Segment, WithComment: f.WithComment}.where()
+		PostSlug: f.PostSlug, Segment: f.Segment, WithComment: f.WithComment, Category: f.Category,
+		Sentiment: f.Sentiment, Labelled: f.Labelled}.where()
 	if f.Band != "" {
 		band, ok := scoreBands[f.Band]
 		if !ok {

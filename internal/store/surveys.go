@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -95,4 +96,50 @@ func (db *DB) SurveyBySlug(ctx context.Context, slug string) (*fresco.Survey, er
 // ListSurveys returns every survey, in id order.
 func (db *DB) ListSurveys(ctx context.Context) ([]*fresco.Survey, error) {
 	return queryAll(ctx, db, scanSurvey, `SELECT `+surveyColumns+surveyFrom+` ORDER BY s.id`)
+}
+
+// SurveyAnswers counts the responses given through each survey (by survey
+// id) and, under "", those on listening posts that came without a survey
+// form (imported, recorded through the API, demo data), by post slug.
+type SurveyAnswers struct {
+	BySurvey map[int64]int64
+	Unformed map[string]int64
+}
+
+// CountSurveyAnswers counts every response by the survey it answered, and
+// the rest by listening post.
+func (db *DB) CountSurveyAnswers(ctx context.Context) (SurveyAnswers, error) {
+	out := SurveyAnswers{BySurvey: map[int64]int64{}, Unformed: map[string]int64{}}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var survey sql.NullInt64
+		var post string
+		var n int64
+		if err := row.Scan(&survey, &post, &n); err != nil {
+			return err
+		}
+		if survey.Valid {
+			out.BySurvey[survey.Int64] += n
+		} else {
+			out.Unformed[post] += n
+		}
+		return nil
+	}, `SELECT c.survey_id, p.slug, c.n FROM (SELECT survey_id, post_id, COUNT(*) AS n FROM responses
+		GROUP BY survey_id, post_id) c JOIN listening_posts p ON p.id = c.post_id`) // counted on the index alone, then named
+	return out, err
+}
+
+// SurveyHasAnswers reports whether any response answered the survey.
+func (db *DB) SurveyHasAnswers(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE survey_id = ? LIMIT 1) one`, id).Scan(&n)
+	return n > 0, err
+}
+
+// SurveySlugsLike returns the slugs of surveys equal to base or starting
+// with base followed by a hyphen, for making a new slug unique.
+func (db *DB) SurveySlugsLike(ctx context.Context, base string) ([]string, error) {
+	return queryAll(ctx, db, func(row rowScanner) (string, error) {
+		var s string
+		return s, row.Scan(&s)
+	}, `SELECT slug FROM surveys WHERE slug = ? OR slug LIKE ? ESCAPE '\'`, base, escapeLike(base)+`-%`)
 }

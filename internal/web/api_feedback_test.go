@@ -45,6 +45,9 @@ func feedbackMatrix(s seed) []endpoint {
 		{"GET", "/api/v1/surveys/999999", none, 404, everyone},
 		{"PUT", "/api/v1/surveys/999999", fixed(`{"slug":"x","name":"S","questions":[{"type":"nps"}]}`), 404, managers},
 		{"POST", "/api/v1/surveys/999999/invitations", fixed(`{}`), 404, writers},
+		{"POST", "/api/v1/surveys/999999/copy", none, 404, managers},
+		{"POST", "/api/v1/surveys/999999/archive", none, 404, managers},
+		{"POST", "/api/v1/surveys/999999/unarchive", none, 404, managers},
 		{"GET", "/api/v1/call-tasks", none, 200, everyone},
 		{"GET", "/api/v1/call-tasks/script", none, 200, everyone},
 		{"POST", "/api/v1/call-tasks/999999/outcome", fixed(`{"status":"no_answer"}`), 404, writers},
@@ -387,7 +390,7 @@ func TestFeedbackUIPages(t *testing.T) {
 			}
 		}
 		comments := get("/feedback/comments?show=unlabelled")
-		if !strings.Contains(comments, "waited 3 days") || !strings.Contains(comments, `value="waiting-delivery"`) || !strings.Contains(comments, "Suggested: waiting-delivery") {
+		if !strings.Contains(comments, "waited 3 days") || !strings.Contains(comments, `value="waiting-delivery"`) || !strings.Contains(comments, "Suggested: Waiting and delivery") {
 			t.Fatalf("comments page: %s", comments)
 		}
 		list := w.call(fresco.RoleAnalyst, "GET", "/api/v1/responses?limit=1", nil, 200)
@@ -408,10 +411,13 @@ func TestFeedbackUIPages(t *testing.T) {
 			t.Fatalf("create survey %d %s", res.Code, res.Body)
 		}
 		surveys := get("/feedback/surveys")
-		if !strings.Contains(surveys, `data-survey="table-card"`) || !strings.Contains(surveys, "tangible_evidence") {
+		if !strings.Contains(surveys, `data-survey="table-card"`) {
 			t.Fatalf("surveys page: %s", surveys)
 		}
 		sv := w.call(fresco.RoleAnalyst, "GET", "/api/v1/surveys", nil, 200)["items"].([]any)[0].(map[string]any)
+		if page := get(fmt.Sprintf("/feedback/surveys/%d", int64(sv["id"].(float64)))); !strings.Contains(page, "Service quality (1–5): tangible evidence") {
+			t.Fatalf("survey page: %s", page)
+		}
 		req = form(url.Values{"purchase_id": {fmt.Sprint(w.purchase)}})
 		req.path, req.cookie = fmt.Sprintf("/feedback/surveys/%d/links", int64(sv["id"].(float64))), cookie
 		if res := w.do(req); res.Code != 200 || !strings.Contains(string(res.Body), `id="survey-link" href="/s/`) {

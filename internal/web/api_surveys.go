@@ -12,12 +12,12 @@ import (
 // SurveyIO is a survey.
 type SurveyIO struct {
 	ID            int64             `json:"id,omitempty" readOnly:"true"`
-	Slug          string            `json:"slug" doc:"Lower-case letters, digits, - and _; used in the widget's data-survey."`
+	Slug          string            `json:"slug,omitempty" doc:"Lower-case letters, digits, - and _; used in the widget's data-survey. Made from the name when empty on create."`
 	Name          string            `json:"name"`
 	ListeningPost string            `json:"listening_post,omitempty" doc:"Default survey."`
 	Intro         string            `json:"intro,omitempty"`
 	Questions     []fresco.Question `json:"questions"`
-	Active        *bool             `json:"active,omitempty" doc:"Default true."`
+	Active        *bool             `json:"active,omitempty" doc:"Default true. False: archived, taking no new answers (see the archive and unarchive operations)."`
 	WidgetEnabled bool              `json:"widget_enabled,omitempty" doc:"Answerable anonymously through /widget.js."`
 }
 
@@ -110,6 +110,30 @@ func (s *Server) updateSurvey(ctx context.Context, in *patchInput[SurveyIO]) (*T
 		return nil, err
 	}
 	if err := s.feedback.UpdateSurvey(ctx, sv, version, principal(ctx).Actor()); err != nil {
+		return nil, err
+	}
+	return tagged(surveyOut(sv), sv.Version), nil
+}
+
+func (s *Server) copySurvey(ctx context.Context, in *IDParam) (*Created[SurveyIO], error) {
+	sv, err := s.feedback.CopySurvey(ctx, in.ID, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &Created[SurveyIO]{Location: fmt.Sprintf("%s/surveys/%d", apiPrefix, sv.ID), ETag: etag(sv.Version), Body: surveyOut(sv)}, nil
+}
+
+func (s *Server) archiveSurvey(ctx context.Context, in *IDParam) (*Tagged[SurveyIO], error) {
+	return s.setArchived(ctx, in.ID, true)
+}
+
+func (s *Server) unarchiveSurvey(ctx context.Context, in *IDParam) (*Tagged[SurveyIO], error) {
+	return s.setArchived(ctx, in.ID, false)
+}
+
+func (s *Server) setArchived(ctx context.Context, id int64, archived bool) (*Tagged[SurveyIO], error) {
+	sv, err := s.feedback.ArchiveSurvey(ctx, id, archived, principal(ctx).Actor())
+	if err != nil {
 		return nil, err
 	}
 	return tagged(surveyOut(sv), sv.Version), nil

@@ -45,13 +45,14 @@ func (s *Server) routes(mux *http.ServeMux) error {
 // protection and authentication (middleware.go).
 func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	u, err := ui.New(ui.Deps{DB: s.db, Auth: s.auth, Logger: s.log, Now: s.now,
-		Attention: ui.CaseAttention(s.db), // the special-attention banner of open recovery cases
-		Recovery:  s.recovery,
-		Insights:  ui.ValueInsights(s.value), // the profile's lifetime-value panel
-		Loop:      s.loop,
-		Feedback:  s.feedback,
-		Value:     s.value,
-		Staff:     s.staff, // employee administration
+		Attention:     ui.CaseAttention(s.db), // the special-attention banner of open recovery cases
+		Recovery:      s.recovery,
+		Insights:      ui.ValueInsights(s.value), // the profile's lifetime-value panel
+		Loop:          s.loop,
+		Feedback:      s.feedback,
+		Value:         s.value,
+		Staff:         s.staff,         // employee administration
+		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 	})
 	if err != nil {
 		return err
@@ -104,6 +105,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// Listening posts and feedback (ui/feedback.go).
 	page("GET /feedback", auth.Read, u.FeedbackPage)                             // dashboard with charts
 	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
+	page("POST /feedback/comments/label", auth.Write, u.FeedbackLabelComments)   // categories for many comments at once
 	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
 	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
 	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
@@ -115,6 +117,12 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
 	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
 	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
+	// A survey's own page (ui/feedback_survey_edit.go).
+	page("GET /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSurvey)
+	page("POST /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSaveSurvey)
+	page("POST /feedback/surveys/{id}/copy", auth.ManageEmployees, u.FeedbackCopySurvey)
+	page("POST /feedback/surveys/{id}/archive", auth.ManageEmployees, u.FeedbackArchiveSurvey)
+	page("GET /feedback/surveys/{id}/preview", auth.Read, u.FeedbackPreviewSurvey)
 
 	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
@@ -457,7 +465,17 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "get-survey", Method: http.MethodGet, Path: "/surveys/{id}",
 		Summary: "Get a survey", Tags: tags}, auth.Read, s.getSurvey)
 	register(s, huma.Operation{OperationID: "update-survey", Method: http.MethodPut, Path: "/surveys/{id}",
-		Summary: "Replace a survey", Tags: tags}, auth.ManageEmployees, s.updateSurvey)
+		Summary: "Replace a survey", Tags: tags,
+		Description: "A survey with answers keeps them meaningful: each question it asked stays, with its key, type, item, scale and choices " +
+			"(rewording, required, new questions and new choices are allowed). Copy it to ask something else."}, auth.ManageEmployees, s.updateSurvey)
+	register(s, huma.Operation{OperationID: "copy-survey", Method: http.MethodPost, Path: "/surveys/{id}/copy",
+		Summary: "Copy a survey", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "A new, open survey with the same questions, named \"<name> (copy)\" with a slug of its own."}, auth.ManageEmployees, s.copySurvey)
+	register(s, huma.Operation{OperationID: "archive-survey", Method: http.MethodPost, Path: "/surveys/{id}/archive",
+		Summary: "Archive a survey", Tags: tags,
+		Description: "The survey takes no new answers (active becomes false): its links and widget say it is closed, and no new link can be made. Its answers are kept."}, auth.ManageEmployees, s.archiveSurvey)
+	register(s, huma.Operation{OperationID: "unarchive-survey", Method: http.MethodPost, Path: "/surveys/{id}/unarchive",
+		Summary: "Bring a survey back from the archive", Tags: tags}, auth.ManageEmployees, s.unarchiveSurvey)
 	register(s, huma.Operation{OperationID: "create-invitation", Method: http.MethodPost, Path: "/surveys/{id}/invitations",
 		Summary: "Create a signed, single-use, expiring survey link", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +

@@ -264,6 +264,8 @@ type surveyPage struct {
 	Errors map[string]string
 	Top    []string
 	Values map[string][]string
+	// Preview: staff look at the page; its form sends nothing.
+	Preview bool
 	// Message pages.
 	Title, Message string
 }
@@ -350,13 +352,17 @@ legend{font-weight:600;margin-bottom:.4rem}
 textarea{width:100%;box-sizing:border-box;min-height:6rem;font:inherit;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem}
 button{font:inherit;font-weight:600;background:#1f5fbf;color:#fff;border:0;border-radius:.4rem;padding:.7rem 1.4rem;cursor:pointer}
 .error{color:#b3261e;font-weight:600;margin:.3rem 0}
+.preview{background:#fff4ce;border:1px solid #e0b400;border-radius:.4rem;padding:.6rem .9rem;margin:0 0 1rem}
+button:disabled{opacity:.6;cursor:not-allowed}
 </style></head>
-<body><main><div class="card">
+<body><main>
+{{if .Preview}}<p class="preview" role="note" id="preview-note"><strong>Preview.</strong> This is the page your customers see. Nothing you choose here is sent or recorded.</p>{{end}}
+<div class="card">
 {{if .Survey}}
 <h1>{{.Survey.Name}}</h1>
 {{with .Survey.Intro}}<p>{{.}}</p>{{end}}
 {{range .Top}}<p class="error" role="alert">{{.}}</p>{{end}}
-<form method="post" action="{{.Action}}" novalidate>
+{{if .Preview}}<form novalidate>{{else}}<form method="post" action="{{.Action}}" novalidate>{{end}}
 {{$p := .}}
 {{range .Survey.Questions}}{{$q := .}}{{$err := index $p.Errors .Key}}
 <fieldset{{if $err}} aria-invalid="true"{{end}}>
@@ -373,7 +379,7 @@ button{font:inherit;font-weight:600;background:#1f5fbf;color:#fff;border:0;borde
 {{end}}
 <fieldset><legend id="l_comment">Anything else you would like to tell us?</legend>
 <textarea name="comment" aria-labelledby="l_comment" maxlength="5000">{{.Comment}}</textarea></fieldset>
-<button type="submit">Send</button>
+<button type="submit"{{if .Preview}} disabled title="A preview sends nothing"{{end}}>Send</button>
 </form>
 {{else}}
 <h1>{{.Title}}</h1>
@@ -399,6 +405,12 @@ func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
 	if err := surveyTmpl.Execute(w, p); err != nil {
 		s.log.Error("render survey page", "err", err)
 	}
+}
+
+// previewSurvey writes the public page of sv for staff: the same page a
+// link shows, with a banner, and a form that posts nowhere.
+func (s *Server) previewSurvey(w http.ResponseWriter, sv *fresco.Survey) {
+	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: sv, Preview: true})
 }
 
 func (s *Server) renderSurveyMessage(w http.ResponseWriter, status int, title, msg string) {

@@ -195,6 +195,12 @@ var flashes = map[string]string{
 	"employee-activated":   "Employee reactivated. They can sign in again.",
 	"call-recorded":        "Call recorded.",
 	"survey-created":       "Survey created.",
+	"survey-saved":         "Survey saved.",
+	"survey-copied":        "Survey copied. The copy is open for answers; change it as you like.",
+	"survey-archived":      "Survey archived. It takes no new answers; its answers are kept.",
+	"survey-unarchived":    "Survey back from the archive. It takes answers again.",
+	"comments-labelled":    "Categories added to the chosen comments.",
+	"comments-label-none":  "Nothing changed: tick at least one comment and at least one category.",
 	"classifier-trained":   "Classifier retrained.",
 	"classifier-queued":    "Retraining has started. The new version appears under Model versions when it is done.",
 	"classifier-too-few": fmt.Sprintf("The classifier was not retrained: it needs at least %d categorised comments to learn from; "+

@@ -64,6 +64,9 @@ type Deps struct {
 	Value    *value.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
+	// PreviewSurvey writes the public survey page of sv as a preview that
+	// records nothing (internal/web/survey.go); nil turns previews off.
+	PreviewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -115,6 +118,8 @@ type UI struct {
 	value     *value.Service
 	now       func() time.Time
 
+	previewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
+
 	pages  map[string]*template.Template
 	assets *assets
 }
@@ -141,7 +146,8 @@ func New(d Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
-		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a}
+		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
+		previewSurvey: d.PreviewSurvey}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -49,6 +49,16 @@
       table.classList.add("stacked");
     });
   }
+  // <input type="checkbox" data-select-all="FORM"> ticks or unticks every
+  // checkbox named "id" that belongs to that form (the comments list's bulk
+  // labelling).
+  document.addEventListener("change", function (ev) {
+    var box = ev.target;
+    var form = box.getAttribute && box.getAttribute("data-select-all");
+    if (!form) return;
+    var picks = document.querySelectorAll('input[type="checkbox"][name="id"][form="' + form + '"]');
+    for (var i = 0; i < picks.length; i++) picks[i].checked = box.checked;
+  });
 
   // Charts: <div data-chart="spend" data-source="ID"> reads its data from
   // <script type="application/json" id="ID">.

@@ -1,0 +1,123 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// TestCommentsListReadsAndLabelsMany: tone colours, the customer and
+// location by name, suggestions ticked and named, filters, paging both ways
+// and bulk labelling.
+func TestCommentsListReadsAndLabelsMany(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		loc := &fresco.Location{Name: "Harbour Street"}
+		cust := &fresco.Customer{Name: "Grace Hopper"}
+		if err := db.CreateLocation(ctx, loc); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		record := func(comment string, withCustomer bool) int64 {
+			t.Helper()
+			in := &feedback.Input{Comment: comment, Actor: "test"}
+			if withCustomer {
+				in.CustomerID, in.LocationID = &cust.ID, &loc.ID
+			}
+			r, err := f.app.Feedback.Record(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID
+		}
+		angry := record("Terrible, we waited two hours for the delivery and it was broken", true)
+		plain := record("The parcel came on Tuesday", false)
+		var many []int64
+		for i := range 30 {
+			many = append(many, record(fmt.Sprintf("Lovely wonderful staff, thank you %d", i), false))
+		}
+		page := f.do(fresco.RoleAgent, "GET", "/feedback/comments?sentiment=negative", nil)
+		if page.status != http.StatusOK {
+			t.Fatalf("comments = %d", page.status)
+		}
+		item := regexp.MustCompile(`(?s)<li id="r` + fmt.Sprint(angry) + `".*?</li>`).FindString(page.body)
+		for _, want := range []string{`class="badge sentiment-negative"`, ">Negative<", "Grace Hopper", fmt.Sprintf(`href="/customers/%d"`, cust.ID),
+			"Harbour Street", "Suggested: Waiting and delivery", `value="waiting-delivery" checked`} {
+			if !strings.Contains(item, want) {
+				t.Errorf("negative comment lacks %q:\n%s", want, item)
+			}
+		}
+		if strings.Contains(page.body, `id="r`+fmt.Sprint(plain)+`"`) || !strings.Contains(page.body, `id="list-count">1 comment<`) {
+			t.Errorf("the tone filter lets other comments through")
+		}
+		neutral := f.do(fresco.RoleAgent, "GET", "/feedback/comments?sentiment=neutral", nil)
+		if !strings.Contains(neutral.body, `class="badge sentiment-neutral"`) || strings.Contains(neutral.body, "sentiment-negative") {
+			t.Errorf("neutral comments are not grey")
+		}
+		if bad := f.do(fresco.RoleAgent, "GET", "/feedback/comments?sentiment=furious", nil); !strings.Contains(bad.body, "Tone is not one of the choices") {
+			t.Errorf("an unknown tone is not named")
+		}
+
+		// Paging both ways over 32 comments, 25 a page.
+		first := f.do(fresco.RoleAgent, "GET", "/feedback/comments", nil)
+		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.body)
+		if next == nil {
+			t.Fatal("no next page")
+		}
+		second := f.do(fresco.RoleAgent, "GET", strings.ReplaceAll(next[1], "&amp;", "&"), nil)
+		if !strings.Contains(second.body, `id="r`+fmt.Sprint(angry)+`"`) || strings.Contains(second.body, `id="r`+fmt.Sprint(many[29])+`"`) {
+			t.Errorf("second page does not hold the oldest comments")
+		}
+		prev := regexp.MustCompile(`href="([^"]+)" rel="prev"`).FindStringSubmatch(second.body)
+		if prev == nil {
+			t.Fatal("no previous page")
+		}
+		back := f.do(fresco.RoleAgent, "GET", strings.ReplaceAll(prev[1], "&amp;", "&"), nil)
+		if !strings.Contains(back.body, `id="r`+fmt.Sprint(many[29])+`"`) || strings.Contains(back.body, `id="r`+fmt.Sprint(angry)+`"`) {
+			t.Errorf("previous page is not the first")
+		}
+
+		// Bulk labelling: three comments get a category; back to the list as filtered.
+		form := url.Values{"id": {fmt.Sprint(many[0]), fmt.Sprint(many[1]), fmt.Sprint(plain)}, "category": {"staff-manner"},
+			"back": {"/feedback/comments?sentiment=positive"}}
+		res := f.do(fresco.RoleAgent, "POST", "/feedback/comments/label", form)
+		if loc := res.header.Get("Location"); res.status != http.StatusSeeOther || loc != "/feedback/comments?done=comments-labelled&sentiment=positive" {
+			t.Fatalf("bulk label = %d %q", res.status, loc)
+		}
+		for _, id := range []int64{many[0], many[1], plain} {
+			r, err := db.Response(ctx, id)
+			if err != nil || fmt.Sprint(r.Categories) != "[staff-manner]" {
+				t.Errorf("response %d: %v %v", id, r.Categories, err)
+			}
+		}
+		labelled := f.do(fresco.RoleAgent, "GET", "/feedback/comments?category=staff-manner", nil)
+		if !strings.Contains(labelled.body, `id="list-count">3 comments<`) {
+			t.Errorf("category filter after bulk labelling: %s", regexp.MustCompile(`id="list-count">[^<]*`).FindString(labelled.body))
+		}
+		if res := f.do(fresco.RoleAgent, "POST", "/feedback/comments/label", url.Values{"id": {fmt.Sprint(plain)}}); !strings.Contains(res.header.Get("Location"), "done=comments-label-none") {
+			t.Errorf("nothing chosen: %q", res.header.Get("Location"))
+		}
+		if res := f.do(fresco.RoleAgent, "POST", "/feedback/comments/label", url.Values{"id": {"x"}, "category": {"staff-manner"}}); res.status != http.StatusBadRequest {
+			t.Errorf("a bad id = %d", res.status)
+		}
+		if res := f.do(fresco.RoleAnalyst, "POST", "/feedback/comments/label", form); res.status != http.StatusForbidden {
+			t.Errorf("an analyst labels: %d", res.status)
+		}
+		if strings.Contains(f.do(fresco.RoleAnalyst, "GET", "/feedback/comments", nil).body, `id="bulk"`) {
+			t.Errorf("an analyst is offered bulk labelling")
+		}
+	})
+}
