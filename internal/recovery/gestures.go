@@ -154,16 +154,22 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 	return g, err
 }
 
+// gestureText names a gesture inside the letter's sentence "please accept
+// …", with the right article: "a refund of 40.00", "an upgrade".
 func gestureText(g *fresco.Gesture) string {
-	words := strings.ReplaceAll(g.Kind, "_", " ")
+	noun := strings.ReplaceAll(g.Kind, "_", " ")
 	switch {
 	case g.Kind == "apology_letter":
 		return ""
+	case g.Amount > 0 && (g.Kind == "refund" || g.Kind == "service_credit"):
+		noun += " of " + g.Amount.String()
 	case g.Amount > 0:
-		return fmt.Sprintf("a %s of %s", words, g.Amount)
-	default:
-		return "a " + words
+		noun += " worth " + g.Amount.String()
 	}
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func (s *Service) renderLetter(ctx context.Context, ch *change, g *fresco.Gesture) (string, error) {
