@@ -19,6 +19,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path"
 	"strings"
@@ -153,6 +154,7 @@ func New(d Deps) (*UI, error) {
 // "title" and "content" blocks.
 func (u *UI) parseTemplates() error {
 	funcs := u.funcs()
+	maps.Copy(funcs, labelFuncs())
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return fmt.Errorf("ui: parse layout: %w", err)
