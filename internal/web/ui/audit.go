@@ -140,7 +140,9 @@ func detailFields(fields map[string]any, employee func(int64) string) string {
 		switch x := fields[k].(type) {
 		case string:
 			v = x
-			if !strings.Contains(x, " ") {
+			if when := stampWords(x); when != x {
+				v = when
+			} else if !strings.Contains(x, " ") {
 				v = label(x)
 			}
 		case float64:

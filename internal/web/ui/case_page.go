@@ -307,13 +307,13 @@ func eventText(e fresco.CaseEvent) string {
 	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
 		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], label(s("kind")), s("amount"), paren(s("reason")+s("note")))
 	case "sla_warning":
-		return "SLA warning: " + label(s("clock")) + " due " + s("deadline")
+		return "SLA warning: " + label(s("clock")) + " due " + stampWords(s("deadline"))
 	case "sla_breached":
 		return "SLA breached: " + label(s("clock"))
 	case "escalated":
 		return "Escalated to the manager"
 	case "task_created":
-		return fmt.Sprintf("Task: %s due %s", label(s("kind")), s("due_at"))
+		return fmt.Sprintf("Task: %s due %s", label(s("kind")), stampWords(s("due_at")))
 	case "task_completed":
 		var done struct {
 			Result json.RawMessage `json:"result"`
@@ -325,7 +325,7 @@ func eventText(e fresco.CaseEvent) string {
 	case "hold_ended":
 		return "Off hold after " + s("held_for")
 	case "callback_scheduled":
-		return "On hold too long: call-back scheduled for " + s("due_at")
+		return "On hold too long: call-back scheduled for " + stampWords(s("due_at"))
 	case "merged":
 		return "Merged into case " + s("into")
 	case "merged_from":

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/notify"
 )
@@ -177,7 +178,7 @@ var labelGroups = map[string]map[string]string{
 		"case.customer_replied":   "Customer replied",
 		"root_cause_category":     "Root cause",
 		"root_cause_source":       "Why it happened",
-		"assignee_id":             "Assigned to",
+		"assignee":                "Assigned to",
 		"due_at":                  "Due",
 		"kind":                    "Kind",
 		"slug":                    "Web address name",
@@ -249,6 +250,16 @@ func reasonWords(reasons []string) string {
 		words[i] = label(r)
 	}
 	return strings.Join(words, "; ")
+}
+
+// stampWords is a time stored as text in an event (RFC 3339) as the pages
+// write times; text that is not a time stays as it is.
+func stampWords(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return formatDateTime(t)
 }
 
 // A term is a statistical term a page uses, with what it means in one line.

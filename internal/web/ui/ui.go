@@ -84,7 +84,7 @@ type Insight struct {
 	CLVHorizon  string        // e.g. "3 years, discounted at 10%"
 	PAlive      *float64      // probability the customer is still active, 0..1
 	Segment     string        // e.g. "Loyal high value"
-	SegmentNote string        // one line on why, e.g. "R5 F4 M5"
+	SegmentNote string        // one line on why, e.g. "bought recently 5, often 4, much 5 (each 1–5, 5 is best)"
 	Link        string        // a page with the details, if any
 }
 

@@ -75,6 +75,7 @@ func TestWordProblemsFindCodes(t *testing.T) {
 		{`<p>CLV 400.00</p>`, true},
 		{`<p>NPS 40 (n = 12; 95% CI 20 to 60)</p>`, true},
 		{`<td>case.task_created</td>`, true},
+		{`<li>Task due 2026-06-11T22:29:11.959675Z</li>`, true},
 		{`<td><small>{"why":"test"}</small></td>`, true},
 		{`<select><option value="phone">phone</option></select>`, true},
 		{`<p>bgnbd did fine</p>`, true},
@@ -260,6 +261,8 @@ var (
 	sampleSize = regexp.MustCompile(`\bn [=<] \d`)
 	// Event and audit codes: case.task_created, followup.opened.
 	dotted = regexp.MustCompile(`\b(?:case|followup|response|loop|feedback|survey|customer|employee|gesture|webhook|sla_policy|authority_limit)\.[a-z_]+\b`)
+	// A time as stored, not as people write it.
+	rawTime = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d`)
 	// A stored record's raw JSON.
 	rawJSON = regexp.MustCompile(`\{"[a-z_]+":`)
 	// Words that never reach a page: model internals with no use to a
@@ -277,7 +280,7 @@ var (
 func wordProblems(page string) []string {
 	text, abbrs, options := visibleText(page)
 	out := options
-	for _, re := range []*regexp.Regexp{snakeCode, upperCode, actorRef, numbered, sampleSize, dotted, rawJSON} {
+	for _, re := range []*regexp.Regexp{snakeCode, upperCode, actorRef, numbered, sampleSize, dotted, rawJSON, rawTime} {
 		for _, m := range re.FindAllString(text, 3) {
 			out = append(out, fmt.Sprintf("code %q in %q", m, around(text, m)))
 		}
