@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -102,7 +101,7 @@ func customerName(c *fresco.Customer) string {
 	case c.ExternalID != "":
 		return "Customer " + c.ExternalID
 	default:
-		return fmt.Sprintf("Customer #%d", c.ID)
+		return "Unnamed customer" // never the database number
 	}
 }
 
