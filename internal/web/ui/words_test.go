@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -363,4 +364,59 @@ func visibleText(page string) (string, map[string]bool, []string) {
 			}
 		}
 	}
+}
+
+// TestResponseRateBesideAnswers: a listening post's response rate never
+// contradicts its volume. With no invitations the rate is "not tracked";
+// with some, the answers that came without one are counted beside it.
+func TestResponseRateBesideAnswers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		answer := func(post string, n int) {
+			for range n {
+				score := 9
+				if _, err := f.app.Feedback.Record(ctx, &feedback.Input{ListeningPost: post,
+					Answers: []feedback.AnswerInput{{Type: "nps", Score: &score}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		post, err := db.ListeningPostBySlug(ctx, "survey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &fresco.Survey{Slug: "stay", Name: "Your stay", PostID: post.ID, Active: true,
+			Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}
+		if err := db.CreateSurvey(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		for range 2 {
+			if _, err := db.Exec(ctx, `INSERT INTO survey_invitations (survey_id, created_at, expires_at) VALUES (?, ?, ?)`,
+				s.ID, now.Add(-time.Hour), now.Add(24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answer("web_form", 3)
+		answer("survey", 4)
+
+		body := f.do(fresco.RoleOwner, "GET", "/feedback", nil).body
+		row := func(name string) string {
+			_, rest, ok := strings.Cut(body, `<th scope="row">`+name+`</th>`)
+			if !ok {
+				t.Fatalf("no row for %s:\n%s", name, body)
+			}
+			r, _, _ := strings.Cut(rest, "</tr>")
+			text, _, _ := visibleText(r)
+			return strings.Join(strings.Fields(text), " ")
+		}
+		if web := row("Web form"); !strings.HasPrefix(web, "3 ") || !strings.Contains(web, "not tracked") || strings.Contains(web, "%") {
+			t.Errorf("web form row: %q", web)
+		}
+		if survey := row("Survey"); !strings.HasPrefix(survey, "4 0% (0 of 2 invited answered") || !strings.Contains(survey, "plus 4 answers without an invitation") {
+			t.Errorf("survey row: %q", survey)
+		}
+	})
 }
