@@ -270,22 +270,22 @@ type term struct {
 
 // terms are the statistics the pages show, each with what it means for the
 // business, not how it is computed.
+// stillBuying is what P(alive) means to a manager.
+const stillBuying = "Chance this customer still buys from you, judged from how often and how recently they bought"
+
 var terms = map[string]term{
 	"nps":          {"NPS", "Net Promoter Score: the share who would recommend you (9–10) minus the share who would not (0–6), from −100 to 100"},
 	"csat":         {"CSAT", "Customer satisfaction: answers on a 1–5 scale; 4 or 5 counts as satisfied"},
-	"ces":          {"CES", "Customer effort: how easy customers found it to deal with you, 1–7; 5 or more counts as easy"},
 	"clv":          {"CLV", "Customer lifetime value: what a customer is predicted to spend with you over the coming years, in today's money"},
-	"still_buying": {"chance they still buy", "Chance this customer still buys from you, judged from how often and how recently they bought"},
-	"p_alive":      {"Chance still buying", "Chance this customer still buys from you, judged from how often and how recently they bought"},
+	"still_buying": {"chance they still buy", stillBuying},
+	"p_alive":      {"Chance still buying", stillBuying},
 	"interval":     {"likely range", "The true figure lies in this range 95 times in 100; fewer answers give a wider range"},
 	"rfm":          {"recency, frequency and spend", "Customers grouped by how recently they bought, how often, and how much they spent, each scored 1–5 against the others"},
-	"sla":          {"Response-time target", "The time your policy gives staff to reply to and to resolve a case"},
 	"spearman":     {"Link to NPS", "How strongly this item moves with the recommend score, from −1 to 1; 0 is no link"},
 	"pearson":      {"Straight-line link", "How closely this item and the recommend score rise together in a straight line, from −1 to 1, with its likely range"},
 	"n":            {"answers", "How many answers the figure is based on"},
 	"expected":     {"Expected purchases", "How many purchases the customer is predicted to make over the same years as the predicted value"},
 	"flag":         {"group", "Customers picked out by their behaviour across segments; they also count in a segment above"},
-	"mercenary":    {"Mercenaries", "Came with an introductory discount, bought only on deals, and have lapsed"},
 }
 
 // termHTML is a term for a page: its words, with the explanation on hover.
