@@ -131,6 +131,16 @@ var labelGroups = map[string]map[string]string{
 		"process_quality":    "Process quality (1–5)",
 		"value":              "Value for money (1–5)",
 	},
+	"survey item": {
+		"dependability":     "Dependability",
+		"responsiveness":    "Responsiveness",
+		"authority":         "Authority to help",
+		"empathy":           "Empathy",
+		"tangible_evidence": "What customers can see (premises, appearance)",
+		"results":           "Results",
+		"price":             "Price",
+		"access_costs":      "Effort of getting to us",
+	},
 	"audit": {
 		"create":                  "Created",
 		"update":                  "Changed",

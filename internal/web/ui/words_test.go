@@ -70,6 +70,7 @@ func TestWordProblemsFindCodes(t *testing.T) {
 		{`<td>WEB_FORM</td>`, true},
 		{`<td>by employee:5</td>`, true},
 		{`<td>token:3</td>`, true},
+		{`<td>above the limit (role:agent)</td>`, true},
 		{`<a href="/customers/9">Customer #9</a>`, true},
 		{`<p>mean P(alive) 40%</p>`, true},
 		{`<p>log-likelihood −1234.5</p>`, true},
@@ -256,7 +257,7 @@ func pageLinks(from, body string) []string {
 var (
 	snakeCode = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
 	upperCode = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
-	actorRef  = regexp.MustCompile(`\b(?:employee|token|customer|system|api|user):\d+\b`)
+	actorRef  = regexp.MustCompile(`\b(?:(?:employee|token|customer|system|api|user):\d+|role:[a-z]+)\b`)
 	numbered  = regexp.MustCompile(`\b(?:Customer|Employee|customer|employee) #\d+\b`)
 	// Statistics shorthand: "n = 12", "n < 10".
 	sampleSize = regexp.MustCompile(`\bn [=<] \d`)
