@@ -142,7 +142,7 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 	}
 	shot(t, bctx, filepath.Join(shots, "fresco-e2e-feedback.png"))
 	load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))
-	if c := text("#comments"); !strings.Contains(c, "The wait was far too long") || !strings.Contains(c, "positive 0.") {
+	if c := text("#comments"); !strings.Contains(c, "The wait was far too long") || !strings.Contains(c, "Positive 0.") {
 		t.Errorf("comments = %.300q", c)
 	}
 	if errs := jsErrors(); len(errs) > 0 {
