@@ -381,7 +381,7 @@ func TestFeedbackUIPages(t *testing.T) {
 			return string(res.Body)
 		}
 		page := get("/feedback?period=week&from=2000-01-01")
-		for _, want := range []string{`id="nps-trend"`, `id="nps-distribution"`, `id="nps-drivers"`, "hidden: insufficient n", "How did you hear about us?", `id="fb-data"`, "n = 12"} {
+		for _, want := range []string{`id="nps-trend"`, `id="nps-distribution"`, `id="nps-drivers"`, "Too few answers to compare fairly", "How did you hear about us?", `id="fb-data"`, `12 <abbr title="How many answers`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("/feedback lacks %q", want)
 			}
@@ -408,7 +408,7 @@ func TestFeedbackUIPages(t *testing.T) {
 			t.Fatalf("create survey %d %s", res.Code, res.Body)
 		}
 		surveys := get("/feedback/surveys")
-		if !strings.Contains(surveys, `data-survey="table-card"`) || !strings.Contains(surveys, "tangible_evidence") {
+		if !strings.Contains(surveys, `data-survey="table-card"`) || !strings.Contains(surveys, "What customers can see (premises, appearance)") {
 			t.Fatalf("surveys page: %s", surveys)
 		}
 		sv := w.call(fresco.RoleAnalyst, "GET", "/api/v1/surveys", nil, 200)["items"].([]any)[0].(map[string]any)
