@@ -47,12 +47,12 @@ func TestBrowserCaseJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("gesture-amount"), "80.00"))
 	load("ask for the refund", chromedp.Click(chromedp.CSS(`#form-gesture button[type=submit]`)))
 	timeline := text("#case-timeline")
-	for _, want := range []string{"Opened: Varifocals give her headaches", "Responded: New lenses are on order", "requested: refund 80.00"} {
+	for _, want := range []string{"Opened: Varifocals give her headaches", "Responded: New lenses are on order", "requested: Refund 80.00"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("timeline lacks %q:\n%s", want, timeline)
 		}
 	}
-	if g := text("#gestures-heading + ul"); !strings.Contains(g, "pending approval") {
+	if g := text("#gestures-heading + ul"); !strings.Contains(g, "Waiting for approval") {
 		t.Errorf("gestures = %q, want the agent's 80.00 refund pending approval", g)
 	}
 	load("open the customer", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/customers/%d"]`, s.ada.ID))))

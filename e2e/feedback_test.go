@@ -134,7 +134,7 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 	for _, id := range []string{"nps-trend", "nps-distribution", "nps-drivers"} {
 		do("chart "+id+" drawn", chromedp.WaitVisible(chromedp.CSS("#"+id+`[data-rendered="true"] canvas`)))
 	}
-	if v := text("#nps-value"); !strings.Contains(v, "n = 181") || !strings.Contains(v, "95% CI") {
+	if v := text("#nps-value"); !strings.Contains(v, "181 answers") || !strings.Contains(v, "likely range") {
 		t.Errorf("headline = %q", v)
 	}
 	if acq := strings.ToLower(text("#acquisition-table")); !strings.Contains(acq, "a friend recommended us") || !strings.Contains(acq, "100%") {

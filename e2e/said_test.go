@@ -104,7 +104,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	do("give the root cause", chromedp.SendKeys(chromedp.ID("close-category"), "Fitting"),
 		chromedp.SetValue(chromedp.ID("close-source"), "training"))
 	load("close", chromedp.Click(chromedp.CSS(`#form-close button[type=submit]`)))
-	if got := text("#case-status"); !strings.Contains(got, "closed") {
+	if got := text("#case-status"); !strings.Contains(got, "Closed") {
 		t.Errorf("status after closing = %q", got)
 	}
 	timeline := text("#case-timeline")

@@ -283,9 +283,9 @@ func escalates(p feedback.ResponseRecorded) bool {
 func headline(reasons []string) string {
 	switch reasons[0] {
 	case ReasonDetractor:
-		return "Detractor"
+		return "Would not recommend us"
 	case ReasonCSATLow:
-		return "Low satisfaction"
+		return "Unhappy with our service"
 	default:
 		return "Complaint"
 	}

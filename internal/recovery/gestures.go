@@ -31,6 +31,15 @@ func scopes(a Actor) []string {
 	return append(out, "role:"+string(a.Role))
 }
 
+// scopeWords says whose limit a scope is, for the reason staff read:
+// "role:agent" → "set for agents", "employee:5" → "set for this employee".
+func scopeWords(scope string) string {
+	if role, ok := strings.CutPrefix(scope, "role:"); ok {
+		return "set for " + role + "s"
+	}
+	return "set for this employee"
+}
+
 // lookup finds the most specific limit for kind among the actor's scopes.
 func lookup(limits []fresco.AuthorityLimit, actorScopes []string, kind string) (fresco.AuthorityLimit, bool) {
 	for _, sc := range actorScopes {
@@ -59,11 +68,12 @@ func Decide(limits []fresco.AuthorityLimit, a Actor, kind string, amount, alread
 		return Decision{Reason: fmt.Sprintf("no authority limit is set for %s", a.Role)}
 	}
 	if hasKind && kindLimit.Amount != nil && amount > *kindLimit.Amount {
-		return Decision{Reason: fmt.Sprintf("%s of %s is above the %s limit of %s (%s)", kind, amount, kind, *kindLimit.Amount, kindLimit.Scope)}
+		noun := strings.ReplaceAll(kind, "_", " ")
+		return Decision{Reason: fmt.Sprintf("a %s of %s is above the %s limit of %s %s", noun, amount, noun, *kindLimit.Amount, scopeWords(kindLimit.Scope))}
 	}
 	if hasTotal && total.Amount != nil && alreadyGranted+amount > *total.Amount {
-		return Decision{Reason: fmt.Sprintf("%s on this case (%s already granted) is above the limit of %s per case (%s)",
-			alreadyGranted+amount, alreadyGranted, *total.Amount, total.Scope)}
+		return Decision{Reason: fmt.Sprintf("%s on this case (%s already granted) is above the limit of %s per case %s",
+			alreadyGranted+amount, alreadyGranted, *total.Amount, scopeWords(total.Scope))}
 	}
 	return Decision{Within: true, Reason: "within authority"}
 }
@@ -154,16 +164,22 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 	return g, err
 }
 
+// gestureText names a gesture inside the letter's sentence "please accept
+// …", with the right article: "a refund of 40.00", "an upgrade".
 func gestureText(g *fresco.Gesture) string {
-	words := strings.ReplaceAll(g.Kind, "_", " ")
+	noun := strings.ReplaceAll(g.Kind, "_", " ")
 	switch {
 	case g.Kind == "apology_letter":
 		return ""
+	case g.Amount > 0 && (g.Kind == "refund" || g.Kind == "service_credit"):
+		noun += " of " + g.Amount.String()
 	case g.Amount > 0:
-		return fmt.Sprintf("a %s of %s", words, g.Amount)
-	default:
-		return "a " + words
+		noun += " worth " + g.Amount.String()
 	}
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func (s *Service) renderLetter(ctx context.Context, ch *change, g *fresco.Gesture) (string, error) {

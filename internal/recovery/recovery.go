@@ -130,12 +130,14 @@ type LetterData struct {
 // DefaultLetter is the default apology letter.
 const DefaultLetter = `Dear {{.CustomerName}},
 
-Thank you for telling us about {{.Summary}}. We are sorry: this is not the
-experience we want you to have, and we have taken it in hand personally.
+Thank you for telling us what went wrong ({{.Summary}}). I am sorry: this is
+not the experience we want you to have, and I have taken the matter in hand
+personally.
 {{if .Gesture}}
 As a small token of our apology, please accept {{.Gesture}}.
 {{end}}
-If anything is still not right, reply to this letter and it will come straight to me.
+If anything is still not right, reply to this letter and it will come
+straight to me.
 
 Yours sincerely,
 {{.OwnerName}}

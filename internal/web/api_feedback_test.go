@@ -384,7 +384,7 @@ func TestFeedbackUIPages(t *testing.T) {
 			return string(res.Body)
 		}
 		page := get("/feedback?period=week&from=2000-01-01")
-		for _, want := range []string{`id="nps-trend"`, `id="nps-distribution"`, `id="nps-drivers"`, "hidden: insufficient n", "How did you hear about us?", `id="fb-data"`, "n = 12"} {
+		for _, want := range []string{`id="nps-trend"`, `id="nps-distribution"`, `id="nps-drivers"`, "Too few answers to compare fairly", "How did you hear about us?", `id="fb-data"`, `12 <abbr title="How many answers`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("/feedback lacks %q", want)
 			}

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +21,7 @@ type auditView struct {
 	Entity  string
 	Action  string
 	Names   map[string]string // actor → the person's or token's name
+	Details map[int64]string  // entry id → its detail in words
 	Pager   pager
 }
 
@@ -45,26 +50,121 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	v.Details = map[int64]string{}
+	for _, e := range entries {
+		v.Details[e.ID] = auditDetail(e.Detail, func(id int64) string { return u.employeeName(r, v.Names, id) })
+	}
 	u.render(w, r, http.StatusOK, "audit", "Audit log", v)
 }
 
-// actorNames names the employees behind "employee:ID" actors.
+// actorNames names the people and programs behind the actors of the
+// entries: "employee:5" is the employee's name, "token:3" the API token's.
 func (u *UI) actorNames(r *http.Request, entries []fresco.AuditEntry) (map[string]string, error) {
-	names := map[string]string{"cli": "Command line", "cli:doctor": "fresco doctor", "fresco": "Fresco"}
+	names := map[string]string{"cli": "Command line", "cli:doctor": "fresco doctor", "fresco": "Fresco", "system": "Fresco"}
+	var tokens map[int64]string // read once, when a token acted
 	for _, e := range entries {
 		if _, known := names[e.Actor]; known {
 			continue
 		}
-		ref, isEmployee := strings.CutPrefix(e.Actor, "employee:")
+		kind, ref, _ := strings.Cut(e.Actor, ":")
 		id, err := strconv.ParseInt(ref, 10, 64)
-		if !isEmployee || err != nil {
-			continue
+		switch {
+		case err != nil:
+			names[e.Actor] = label(e.Actor)
+		case kind == "employee":
+			names[e.Actor] = "A former employee"
+			if emp, err := u.db.Employee(r.Context(), id); err == nil {
+				names[e.Actor] = emp.Name
+			}
+		case kind == "token":
+			if tokens == nil {
+				if tokens, err = u.tokenNames(r); err != nil {
+					return nil, err
+				}
+			}
+			names[e.Actor] = "A deleted API token"
+			if name, ok := tokens[id]; ok {
+				names[e.Actor] = fmt.Sprintf("API token %q", name)
+			}
+		default:
+			names[e.Actor] = label(kind)
 		}
-		emp, err := u.db.Employee(r.Context(), id)
-		if err != nil {
-			continue // an actor that is gone keeps its code
-		}
-		names[e.Actor] = emp.Name
 	}
 	return names, nil
+}
+
+// employeeKeys are the details that hold an employee's id.
+var employeeKeys = map[string]bool{"assignee_id": true, "owner_id": true, "employee_id": true, "from_owner_id": true,
+	"to_owner_id": true, "requested_by_employee": true, "decided_by_employee": true}
+
+func (u *UI) tokenNames(r *http.Request) (map[int64]string, error) {
+	list, err := u.db.ListAPITokens(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(list))
+	for _, t := range list {
+		names[t.ID] = t.Name
+	}
+	return names, nil
+}
+
+// employeeName names an employee the details refer to, through the same
+// cache as the actors.
+func (u *UI) employeeName(r *http.Request, names map[string]string, id int64) string {
+	ref := fmt.Sprintf("employee:%d", id)
+	if _, ok := names[ref]; !ok {
+		names[ref] = "A former employee"
+		if emp, err := u.db.Employee(r.Context(), id); err == nil {
+			names[ref] = emp.Name
+		}
+	}
+	return names[ref]
+}
+
+// auditDetail is an entry's detail for people: "Root cause: waiting time ·
+// Why it happened: Hiring", each key and code in words, an employee by
+// name; a detail that is not a JSON object is shown as it is.
+func auditDetail(raw []byte, employee func(int64) string) string {
+	var fields map[string]any
+	if len(raw) == 0 || json.Unmarshal(raw, &fields) != nil {
+		return string(raw)
+	}
+	return detailFields(fields, employee)
+}
+
+func detailFields(fields map[string]any, employee func(int64) string) string {
+	parts := make([]string, 0, len(fields))
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		var v any
+		switch x := fields[k].(type) {
+		case string:
+			v = x
+			if when := stampWords(x); when != x {
+				v = when
+			} else if !strings.Contains(x, " ") {
+				v = label(x)
+			}
+		case float64:
+			v = x
+			if employeeKeys[k] {
+				v = employee(int64(x))
+			}
+		case map[string]any:
+			v = "(" + detailFields(x, employee) + ")"
+		case []any:
+			items := make([]string, len(x))
+			for i, item := range x {
+				items[i] = fmt.Sprint(item)
+				if s, ok := item.(string); ok {
+					items[i] = label(s)
+				}
+			}
+			v = strings.Join(items, ", ")
+		default:
+			v = x
+		}
+		parts = append(parts, fmt.Sprintf("%s: %v", label(strings.TrimSuffix(k, "_id")), v))
+	}
+	return strings.Join(parts, " · ")
 }

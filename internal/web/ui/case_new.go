@@ -122,7 +122,7 @@ func summaryOf(r *fresco.Response) string {
 			return line
 		}
 	}
-	return "Unhappy answer on " + codeWords(r.PostSlug)
+	return "Unhappy answer on " + label(r.PostSlug)
 }
 
 // CreateCase is POST /cases/new: open the case, or show the form again with

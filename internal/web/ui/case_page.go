@@ -351,41 +351,41 @@ func eventText(e fresco.CaseEvent, employee func(int64) string) string {
 	case "note":
 		return "Note: " + s("text")
 	case "state_changed":
-		return "State: " + codeWords(s("state")) + paren(s("reason"))
+		return "State: " + label(s("state")) + paren(s("reason"))
 	case "resolved":
 		return "Resolved: " + s("resolution")
 	case "closed":
-		return "Closed. Root cause: " + s("root_cause_category") + ", source in recovery: " + codeWords(s("root_cause_source"))
+		return "Closed. Root cause: " + s("root_cause_category") + ", source in recovery: " + label(s("root_cause_source"))
 	case "reopened":
 		return "Reopened: " + s("reason")
 	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
-		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], codeWords(s("kind")), s("amount"), paren(s("reason")+s("note")))
+		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], label(s("kind")), s("amount"), paren(s("reason")+s("note")))
 	case "sla_warning":
-		return "SLA warning: " + codeWords(s("clock")) + " due " + s("deadline")
+		return "SLA warning: " + label(s("clock")) + " due " + stampWords(s("deadline"))
 	case "sla_breached":
-		return "SLA breached: " + codeWords(s("clock"))
+		return "SLA breached: " + label(s("clock"))
 	case "escalated":
 		return "Escalated to the manager"
 	case "task_created":
-		return fmt.Sprintf("Task: %s due %s", codeWords(s("kind")), s("due_at"))
+		return fmt.Sprintf("Task: %s due %s", label(s("kind")), stampWords(s("due_at")))
 	case "task_completed":
 		var done struct {
 			Result json.RawMessage `json:"result"`
 		}
 		_ = json.Unmarshal(e.Body, &done)
-		return strings.TrimSpace("Task done: "+codeWords(s("kind"))+" "+codeWords(s("outcome"))) + paren(scoreComparison(done.Result))
+		return strings.TrimSpace("Task done: "+label(s("kind"))+" "+label(s("outcome"))) + paren(scoreComparison(done.Result))
 	case "hold_started":
 		return "Customer on hold"
 	case "hold_ended":
 		return "Off hold after " + s("held_for")
 	case "callback_scheduled":
-		return "On hold too long: call-back scheduled for " + s("due_at")
+		return "On hold too long: call-back scheduled for " + stampWords(s("due_at"))
 	case "merged":
 		return "Merged into case " + s("into")
 	case "merged_from":
 		return "Case " + s("case_id") + " merged into this one"
 	}
-	return codeWords(e.Kind)
+	return label(e.Kind)
 }
 
 // scoreComparison says what a re-survey found: the customer's score after
@@ -451,7 +451,7 @@ func actorName(actor string, employee func(int64) string) string {
 	case kind == "employee" && err == nil:
 		return employee(id)
 	case kind == "token" && err == nil:
-		return fmt.Sprintf("API token %d", id)
+		return "An API token" // the case page names people; the audit log names the token
 	}
 	return actor
 }

@@ -76,8 +76,8 @@ func TestCasePages(t *testing.T) {
 			t.Fatalf("analyst action = %d", res.status)
 		}
 		res = f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/%d?done=case-updated", cs.ID), nil)
-		for _, want := range []string{"Case updated.", "Responded: We are on it", "pending approval", `id="case-actions"`,
-			`<option value="apology_letter">apology letter</option>`} {
+		for _, want := range []string{"Case updated.", "Responded: We are on it", "Waiting for approval", `id="case-actions"`,
+			`<option value="apology_letter">Apology letter</option>`} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("case page after actions lacks %q", want)
 			}
@@ -106,14 +106,14 @@ func TestCasePages(t *testing.T) {
 		}
 		inbox := f.do(fresco.RoleAgent, "GET", "/cases?view=all", nil).body
 		page := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/%d", cs.ID), nil).body
-		if !strings.Contains(inbox, "<small>waiting on customer</small>") || strings.Contains(inbox+page, "waiting_on_customer") {
+		if !strings.Contains(inbox, "<small>Waiting on the customer</small>") || strings.Contains(inbox+page, "waiting_on_customer") {
 			t.Errorf("the waiting state is not in words in the inbox or on the case page")
 		}
 		// The timeline names people, not audit references.
 		if !strings.Contains(page, `<small class="muted">`+agent.Name+`</small>`) || strings.Contains(page, "employee:") {
 			t.Errorf("the timeline does not name %q, or shows an employee:N reference", agent.Name)
 		}
-		for _, want := range []string{"waiting on customer: asked for the receipt", "State: waiting on customer (asked for the receipt)"} {
+		for _, want := range []string{"Waiting on the customer: asked for the receipt", "State: Waiting on the customer (asked for the receipt)"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("case page lacks %q", want)
 			}
@@ -269,7 +269,7 @@ func TestCasePageShowsResurveyScores(t *testing.T) {
 		for _, want := range []string{
 			`<span class="task-scores">Score after recovery 9, before 3 (+6)</span>`,
 			`<span class="task-scores">Score after recovery 2, before 5 (-3)</span>`,
-			"Task done: resurvey (Score after recovery 9, before 3 (+6))",
+			"Task done: Ask again (Score after recovery 9, before 3 (+6))",
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("case page lacks %q", want)

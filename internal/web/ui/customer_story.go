@@ -77,7 +77,7 @@ func timelineOf(s *customerStory, purchases []*fresco.Purchase) []storyEntry {
 		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", formatCount(p.Items()), formatMoney(p.Total())), "")
 	}
 	for _, r := range s.Responses {
-		text := "Answered on " + codeWords(r.R.PostSlug)
+		text := "Answered on " + label(r.R.PostSlug)
 		if r.R.Comment != "" {
 			text += ": “" + r.R.Comment + "”"
 		}
@@ -100,14 +100,14 @@ func timelineOf(s *customerStory, purchases []*fresco.Purchase) []storyEntry {
 		}
 	}
 	for _, g := range s.Gestures {
-		add(g.CreatedAt, "Gesture", fmt.Sprintf("%s %s (%s)", codeWords(g.Kind), formatMoney(g.Amount), codeWords(g.Status)), fmt.Sprintf("/cases/%d", g.CaseID))
+		add(g.CreatedAt, "Gesture", fmt.Sprintf("%s %s (%s)", label(g.Kind), formatMoney(g.Amount), label(g.Status)), fmt.Sprintf("/cases/%d", g.CaseID))
 	}
 	for _, k := range s.Calls {
 		at := k.DueAt
 		if k.CompletedAt != nil {
 			at = *k.CompletedAt
 		}
-		add(at, "Call", "Follow-up call: "+codeWords(k.Status)+paren(k.Outcome), "")
+		add(at, "Call", "Follow-up call: "+label(k.Status)+paren(k.Outcome), "")
 	}
 	sort.SliceStable(t, func(i, j int) bool { return t[i].At.After(t[j].At) })
 	return t
@@ -119,7 +119,7 @@ func joinWords(codes []string) string {
 		if i > 0 {
 			out += ", "
 		}
-		out += codeWords(c)
+		out += label(c)
 	}
 	return out
 }

@@ -69,7 +69,7 @@ func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
 var segmentOptions = func() []option {
 	out := []option{{Label: "Any segment"}}
 	for _, s := range value.Segments {
-		out = append(out, option{Value: s, Label: segmentLabel(s)})
+		out = append(out, option{Value: s, Label: label(s)})
 	}
 	return out
 }()

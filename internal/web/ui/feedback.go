@@ -99,6 +99,7 @@ type fbDashboard struct {
 type fbPostRow struct {
 	Slug, Name, Description, UsedFor string
 	Responses, Asked, Answered       int
+	Unasked                          int // answers without a tracked invitation, beside the rate
 	Rate                             *stats.Proportion
 	Median                           string
 	WithPurchase                     int
@@ -199,7 +200,8 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 		d.Posts = append(d.Posts, fbOption{Value: p.Post.Slug, Label: p.Post.Name, Selected: p.Post.Slug == form.Post})
 		d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description,
 			UsedFor: p.Post.UsedFor, Responses: p.Responses, Asked: p.Asked, Answered: p.Answered, Rate: p.ResponseRate,
-			Median: fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses})
+			Unasked: max(0, p.Responses-p.Answered),
+			Median:  fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses})
 	}
 	u.render(w, r, http.StatusOK, "feedback_dashboard", "Feedback", d)
 }

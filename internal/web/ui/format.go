@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -23,12 +22,10 @@ func (u *UI) funcs() template.FuncMap {
 		"number":   func(n int64) string { return groupDigits(strconv.FormatInt(n, 10)) },
 		"customer": customerName,
 		"role":     roleLabel,
-		"words":    codeWords,
 		"initials": initials,
 		"query":    withQuery,
 		"deref":    func(p *int64) int64 { return *p },
 		"fieldOf":  fieldOf,
-		"reasons":  reasonWords, // a follow-up's reasons (home.go)
 	}
 }
 
@@ -104,7 +101,7 @@ func customerName(c *fresco.Customer) string {
 	case c.ExternalID != "":
 		return "Customer " + c.ExternalID
 	default:
-		return fmt.Sprintf("Customer #%d", c.ID)
+		return "Unnamed customer" // never the database number
 	}
 }
 
@@ -121,12 +118,6 @@ func roleLabel(r fresco.Role) string {
 	}
 	return string(r)
 }
-
-// codeWords writes a stored code for people: "waiting_on_customer" becomes
-// "waiting on customer". Statuses, states and kinds are stored as codes
-// because the API and the forms exchange them; only the page shows words,
-// so forms keep the code as the option's value.
-func codeWords(code string) string { return strings.ReplaceAll(code, "_", " ") }
 
 func initials(name string) string {
 	var out []rune

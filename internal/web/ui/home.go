@@ -441,25 +441,3 @@ func (u *UI) customerLabel(ctx context.Context, id *int64) (string, error) {
 	}
 	return customerName(c), nil
 }
-
-// followUpReasons are the reasons a follow-up opens, in words.
-var followUpReasons = map[string]string{
-	"detractor": "would not recommend us",
-	"csat_low":  "unhappy with our service",
-	"complaint": "complaint",
-}
-
-func reasonWords(reasons []string) string {
-	out := ""
-	for i, r := range reasons {
-		if i > 0 {
-			out += ", "
-		}
-		if w, ok := followUpReasons[r]; ok {
-			out += w
-		} else {
-			out += codeWords(r)
-		}
-	}
-	return out
-}

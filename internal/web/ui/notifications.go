@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -33,35 +32,6 @@ type notificationRow struct {
 	Kind    string // what sort of news, in words
 	Summary string // the body's first line
 	More    string // the rest of the body: digests and approval requests read in full
-}
-
-// notificationKinds name the events for people; case events are named
-// from their kind ("case.sla_breached" → "Case: sla breached") unless
-// listed.
-var notificationKinds = map[string]string{
-	notify.EventDetractor:       "Unhappy customer",
-	notify.EventCSATLow:         "Unhappy customer",
-	notify.EventComplaint:       "Complaint",
-	notify.EventFollowUpOpened:  "New follow-up",
-	notify.EventFollowUpClosed:  "Follow-up closed",
-	notify.EventFollowUpOverdue: "Follow-up overdue",
-	notify.EventDigest:          "Daily check: satisfied but leaving",
-	notify.EventThemeGrowing:    "A comment theme is growing",
-	"case.approval_needed":      "Approval needed",
-	"case.approved":             "Gesture approved",
-	"case.rejected":             "Gesture rejected",
-	"case.sla_warning":          "Case due soon",
-	"case.sla_breached":         "Case past its deadline",
-}
-
-func notificationKind(event string) string {
-	if k, ok := notificationKinds[event]; ok {
-		return k
-	}
-	if kind, ok := strings.CutPrefix(event, "case."); ok {
-		return "Case: " + codeWords(kind)
-	}
-	return codeWords(strings.ReplaceAll(event, ".", " "))
 }
 
 // Notifications is GET /notifications[?show=unread][&cursor=].
@@ -85,7 +55,7 @@ func (u *UI) Notifications(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, n := range list {
 		summary, more, _ := strings.Cut(strings.TrimSpace(n.Body), "\n")
-		data.Rows = append(data.Rows, notificationRow{N: n, Kind: notificationKind(n.Event), Summary: summary,
+		data.Rows = append(data.Rows, notificationRow{N: n, Kind: label(n.Event), Summary: summary,
 			More: strings.TrimSpace(more)})
 		data.Latest = max(data.Latest, n.ID)
 	}

@@ -93,12 +93,12 @@ func questionLabel(a fresco.Answer) string {
 		return "How they heard about us"
 	}
 	if a.Question != "" {
-		return codeWords(a.Question)
+		return label(a.Question)
 	}
 	if a.Item != "" {
-		return codeWords(a.Item)
+		return label(a.Item)
 	}
-	return codeWords(a.Type)
+	return label(a.Type)
 }
 
 // answerWords is what the customer answered: "3 out of 10", the choices, or

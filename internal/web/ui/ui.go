@@ -19,6 +19,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path"
 	"strings"
@@ -86,7 +87,7 @@ type Insight struct {
 	CLVHorizon  string        // e.g. "3 years, discounted at 10%"
 	PAlive      *float64      // probability the customer is still active, 0..1
 	Segment     string        // e.g. "Loyal high value"
-	SegmentNote string        // one line on why, e.g. "R5 F4 M5"
+	SegmentNote string        // one line on why, e.g. "bought recently 5, often 4, much 5 (each 1–5, 5 is best)"
 	Link        string        // a page with the details, if any
 }
 
@@ -159,6 +160,7 @@ func New(d Deps) (*UI, error) {
 // "title" and "content" blocks.
 func (u *UI) parseTemplates() error {
 	funcs := u.funcs()
+	maps.Copy(funcs, labelFuncs())
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return fmt.Errorf("ui: parse layout: %w", err)

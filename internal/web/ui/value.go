@@ -32,10 +32,10 @@ func (v valueInsights) CustomerInsight(ctx context.Context, customerID int64) (*
 		CLV:        &clv,
 		CLVHorizon: fmt.Sprintf("%s; %.1f purchases expected", v.svc.HorizonText(), cv.ExpectedPurchases),
 		PAlive:     &p,
-		Segment:    segmentLabel(cv.Segment),
+		Segment:    label(cv.Segment),
 		Link:       "/value",
 	}
-	notes := []string{fmt.Sprintf("R%d F%d M%d", cv.RFM.R, cv.RFM.F, cv.RFM.M)}
+	notes := []string{fmt.Sprintf("bought recently %d, often %d, much %d (each 1–5, 5 is best)", cv.RFM.R, cv.RFM.F, cv.RFM.M)}
 	if cv.Apostle {
 		notes = append(notes, fmt.Sprintf("apostle: referred %d customers (%d down the chain)", cv.Referrals, cv.ReferralsTotal))
 	}
@@ -44,14 +44,6 @@ func (v valueInsights) CustomerInsight(ctx context.Context, customerID int64) (*
 	}
 	in.SegmentNote = strings.Join(notes, " · ")
 	return in, nil
-}
-
-// segmentLabel capitalises a segment name for display.
-func segmentLabel(s string) string {
-	if s == "" {
-		return ""
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // valueView is the data of the Lifetime value page.

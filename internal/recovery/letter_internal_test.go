@@ -1,0 +1,42 @@
+package recovery
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"text/template"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// The letter's gesture reads as English: the right article, and "of" or
+// "worth" before an amount.
+func TestGestureTextGrammar(t *testing.T) {
+	for _, c := range []struct {
+		g    fresco.Gesture
+		want string
+	}{
+		{fresco.Gesture{Kind: "refund", Amount: 4000}, "a refund of 40.00"},
+		{fresco.Gesture{Kind: "service_credit", Amount: 1500}, "a service credit of 15.00"},
+		{fresco.Gesture{Kind: "coupon", Amount: 1000}, "a coupon worth 10.00"},
+		{fresco.Gesture{Kind: "upgrade"}, "an upgrade"},
+		{fresco.Gesture{Kind: "free_item"}, "a free item"},
+		{fresco.Gesture{Kind: "apology_letter"}, ""},
+	} {
+		if got := gestureText(&c.g); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.g.Kind, c.g.Amount, got, c.want)
+		}
+	}
+	var b bytes.Buffer
+	err := template.Must(template.New("").Parse(DefaultLetter)).Execute(&b, LetterData{CustomerName: "Ada Lovelace",
+		Summary: "Room not ready on arrival", OwnerName: "Max Manager", Gesture: "an upgrade"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Dear Ada Lovelace,", "what went wrong (Room not ready on arrival). I am sorry",
+		"please accept an upgrade.", "Yours sincerely,\nMax Manager"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("letter lacks %q:\n%s", want, b.String())
+		}
+	}
+}
