@@ -43,9 +43,10 @@ type OpenHours struct {
 }
 
 // DefaultSettings are the settings of a business that has not changed any:
-// UTC, British English formats, pounds, Monday to Friday 09:00–17:00.
+// UTC, British English formats (day before month, 24-hour clock), US
+// dollars (the demo's currency), Monday to Friday 09:00–17:00.
 func DefaultSettings() Settings {
-	s := Settings{BusinessName: "Fresco", Currency: Currency{Code: "GBP", Symbol: "£", Decimals: 2},
+	s := Settings{BusinessName: "Fresco", Currency: Currency{Code: "USD", Symbol: "$", Decimals: 2},
 		TimeZone: "UTC", Locale: "en-GB"}
 	for day := time.Monday; day <= time.Friday; day++ {
 		s.Hours[day] = []OpenHours{{Start: "09:00", End: "17:00"}}

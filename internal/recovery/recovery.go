@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/sla"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -116,6 +117,10 @@ type Options struct {
 	// PolicyBatchSize is how many live cases one transaction re-evaluates
 	// after an SLA policy change (default 100).
 	PolicyBatchSize int
+	// DefaultCalendar is the calendar of an SLA policy given without one:
+	// the business's hours in its zone (settings.Service.Calendar). Nil: a
+	// policy must bring its own.
+	DefaultCalendar func(context.Context) (sla.Calendar, error)
 }
 
 // LetterData is what the apology letter template sees.

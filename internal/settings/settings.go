@@ -32,6 +32,10 @@ const (
 	keyLogo     = "business.logo"
 )
 
+// Any, as the version a change expects, lets it overwrite whatever is
+// stored.
+const Any int64 = -1
+
 // CacheFor is how long a replica may show settings another replica has
 // changed since.
 const CacheFor = 5 * time.Second
@@ -119,8 +123,7 @@ func (s *Service) remember(set fresco.Settings) *snapshot {
 }
 
 // Update replaces the settings with in, except the logo (SetLogo), if the
-// stored settings are still at version (store.AnyVersion: whatever they
-// are). It returns the settings as stored.
+// stored settings are still at version (Any: whatever they are). It returns the settings as stored.
 func (s *Service) Update(ctx context.Context, actor Actor, in fresco.Settings, version int64) (fresco.Settings, error) {
 	if err := allowed(actor); err != nil {
 		return fresco.Settings{}, err
@@ -222,7 +225,7 @@ func (s *Service) change(ctx context.Context, actor Actor, version int64, action
 		if err != nil {
 			return err
 		}
-		if version != store.AnyVersion && version != cur.Version {
+		if version != Any && version != cur.Version {
 			return stale(version, cur.Version)
 		}
 		next, err := edit(cur)

@@ -37,7 +37,7 @@ func TestRoundTripAndAudit(t *testing.T) {
 		if err != nil || got.Version != 0 || got.TimeZone != "UTC" {
 			t.Fatalf("defaults: %+v %v", got, err)
 		}
-		stored, err := svc.Update(ctx, owner, paris(), store.AnyVersion)
+		stored, err := svc.Update(ctx, owner, paris(), settings.Any)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestValidationNamesTheField(t *testing.T) {
 			in.Hours[d] = []fresco.OpenHours{{Start: "09:00", End: "17:00"}}
 		}
 		c.edit(&in)
-		_, err := svc.Update(context.Background(), owner, in, store.AnyVersion)
+		_, err := svc.Update(context.Background(), owner, in, settings.Any)
 		fields := fresco.ErrorFields(err)
 		if fresco.ErrorCode(err) != fresco.EINVALID || len(fields) == 0 || fields[0].Field != c.field {
 			t.Errorf("%s: got %v %+v", c.field, err, fields)
@@ -135,11 +135,11 @@ func TestLogo(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, bad := range [][]byte{[]byte("<svg onload=alert(1)></svg>"), make([]byte, fresco.MaxLogoBytes+1), {}} {
-			if _, err := svc.SetLogo(ctx, owner, bad, store.AnyVersion); fresco.ErrorCode(err) != fresco.EINVALID || fresco.ErrorFields(err)[0].Field != "logo" {
+			if _, err := svc.SetLogo(ctx, owner, bad, settings.Any); fresco.ErrorCode(err) != fresco.EINVALID || fresco.ErrorFields(err)[0].Field != "logo" {
 				t.Fatalf("bad logo of %d bytes: %v", len(bad), err)
 			}
 		}
-		set, err := svc.SetLogo(ctx, owner, buf.Bytes(), store.AnyVersion)
+		set, err := svc.SetLogo(ctx, owner, buf.Bytes(), settings.Any)
 		if err != nil || set.LogoType != "image/png" {
 			t.Fatalf("png: %+v %v", set, err)
 		}
@@ -166,7 +166,7 @@ func TestCalendarFollowsHours(t *testing.T) {
 	db := storetest.Open(t, storetest.SQLiteURL(t))
 	svc := settings.New(db, settings.Options{})
 	ctx := context.Background()
-	if _, err := svc.Update(ctx, owner, paris(), store.AnyVersion); err != nil {
+	if _, err := svc.Update(ctx, owner, paris(), settings.Any); err != nil {
 		t.Fatal(err)
 	}
 	cal, err := svc.Calendar(ctx)
@@ -187,7 +187,7 @@ func TestCurrentSeesOwnChangeAtOnce(t *testing.T) {
 	if svc.Current(ctx).TimeZone != "UTC" {
 		t.Fatal("defaults not UTC")
 	}
-	if _, err := svc.Update(ctx, owner, paris(), store.AnyVersion); err != nil {
+	if _, err := svc.Update(ctx, owner, paris(), settings.Any); err != nil {
 		t.Fatal(err)
 	}
 	if f := svc.Formatter(ctx); f.Zone.String() != "Europe/Paris" || f.Locale.Tag != "fr-FR" {

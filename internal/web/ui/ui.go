@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -64,6 +65,9 @@ type Deps struct {
 	Value    *value.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
+	// Settings are the business's; every page formats times, numbers and
+	// amounts with them. Nil: a service of its own over DB.
+	Settings *settings.Service
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -113,6 +117,7 @@ type UI struct {
 	loop      *loop.Loop
 	feedback  *feedback.Service
 	value     *value.Service
+	settings  *settings.Service
 	now       func() time.Time
 
 	pages  map[string]*template.Template
@@ -136,12 +141,15 @@ func New(d Deps) (*UI, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Settings == nil {
+		d.Settings = settings.New(d.DB, settings.Options{Logger: d.Logger, Now: d.Now})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
-		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a}
+		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, settings: d.Settings, now: d.Now, assets: a}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -188,6 +196,9 @@ type page struct {
 	Flash  string // a one-off confirmation, e.g. "Employee created"
 	Data   any
 	Status int
+	// Business is the business's name and logo for the header; reading it
+	// also refreshes the settings the format helpers use.
+	Business fresco.Settings
 }
 
 // render executes the named page into a buffer first, so that a template
@@ -200,7 +211,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 	}
 	v := viewerFrom(r.Context())
 	p := page{Title: title, Viewer: v, Path: r.URL.Path, Data: data, Status: status,
-		Flash: flashFor(r)}
+		Flash: flashFor(r), Business: u.business(r.Context())}
 	if v != nil {
 		p.Nav = navFor(v.Role, r.URL.Path)
 	}
