@@ -79,8 +79,8 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "follow-ups", []string{"id", "opened_at", "customer", "reasons", "nps", "csat", "comment", "owner", "due_at", "status", "outcome"},
 			list, p, func(x *fresco.FollowUp) []string {
-				return []string{strconv.FormatInt(x.ID, 10), csvTime(&x.CreatedAt), x.CustomerName, strings.Join(x.Reasons, " "),
-					csvInt(x.NPS), csvInt(x.CSAT), x.Comment, x.OwnerName, csvTime(&x.DueAt), x.Status, x.Outcome}
+				return []string{strconv.FormatInt(x.ID, 10), u.csvTime(&x.CreatedAt), x.CustomerName, strings.Join(x.Reasons, " "),
+					csvInt(x.NPS), csvInt(x.CSAT), x.Comment, x.OwnerName, u.csvTime(&x.DueAt), x.Status, x.Outcome}
 			})
 		return
 	}

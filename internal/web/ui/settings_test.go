@@ -92,5 +92,10 @@ func TestSettingsPage(t *testing.T) {
 		if strings.Contains(res.body, "today 13:05") {
 			t.Error("the case page still shows UTC")
 		}
+		// CSV downloads write local times with their offset.
+		res = f.do(fresco.RoleOwner, "GET", "/cases?view=all&format=csv", nil)
+		if !strings.Contains(res.body, "2026-12-03T14:05:00+01:00") || strings.Contains(res.body, "2026-12-03T13:05:00Z") {
+			t.Errorf("CSV times are not local:\n%s", res.body)
+		}
 	})
 }
