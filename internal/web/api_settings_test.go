@@ -1,11 +1,17 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -65,4 +71,30 @@ func TestSettingsAPI(t *testing.T) {
 			t.Fatalf("default calendar: %v", cal)
 		}
 	})
+}
+
+func TestSurveyFormShowsTheBusiness(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	w := newFBWorld(t, db)
+	_, path := surveyFixture(t, w)
+	w.call(fresco.RoleOwner, "PUT", "/api/v1/settings", parisSettings, http.StatusOK)
+	var logo bytes.Buffer
+	if err := png.Encode(&logo, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	set, err := w.app.Settings.SetLogo(context.Background(), settings.Actor{Ref: "cli", Role: fresco.RoleOwner}, logo.Bytes(), settings.Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := w.do(request{method: "GET", path: path})
+	body := string(page.Body)
+	if !strings.Contains(body, "Hôtel du Lac") || !strings.Contains(body, fmt.Sprintf(`<img src="/logo?v=%d"`, set.Version)) ||
+		!strings.Contains(page.Header.Get("Content-Security-Policy"), "img-src 'self'") {
+		t.Fatalf("survey form lacks the business: %s", body)
+	}
+	res := w.do(request{method: "GET", path: "/logo"}) // public, like the form
+	if res.Code != http.StatusOK || res.Header.Get("Content-Type") != "image/png" || !bytes.Equal(res.Body, logo.Bytes()) {
+		t.Fatalf("logo: %d %s", res.Code, res.Header.Get("Content-Type"))
+	}
 }
