@@ -163,18 +163,19 @@ func (a *App) build(cfg Config) error {
 	registerHousekeeping(a.Queue, db, log)
 	registerOperationsMetrics(a.Registry, db, cfg.Version)
 
-	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now,
+	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now, Business: a.Settings.Current,
 		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat,
 		Registry: a.Registry})
 	a.Notifier.Register(a.Queue)
 	// A complaint also opens a service-recovery case.
 	a.Loop = loop.New(db, a.Notifier, loop.Options{Logger: log, Now: cfg.Now, FollowUpDue: cfg.FollowUpDue,
-		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint})
+		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint,
+		Format: a.Settings.Formatter})
 	a.Loop.Register(a.Queue)
 
 	recoverySvc, err := recovery.New(recovery.Options{DB: db, Logger: log, Now: cfg.Now,
 		Notifier: recovery.ViaNotify(a.Notifier), Notify: a.Queue.Notify,
-		DefaultCalendar: a.Settings.Calendar}) // a policy without hours runs on the business's
+		DefaultCalendar: a.Settings.Calendar, Format: a.Settings.Formatter}) // a policy without hours runs on the business's
 	if err != nil {
 		return err
 	}

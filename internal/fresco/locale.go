@@ -79,6 +79,13 @@ func (f Formatter) DateTime(t time.Time) string {
 	return t.Format(f.Locale.Date) + " " + t.Format(f.Locale.Clock)
 }
 
+// Stamp writes t for a message read later, e-mail or notification, with
+// the weekday and the zone: "Thu 3 Dec 2026 14:05 CET".
+func (f Formatter) Stamp(t time.Time) string {
+	t = t.In(f.Zone)
+	return t.Format("Mon ") + f.DateTime(t) + t.Format(" MST")
+}
+
 // Relative writes t as people read a timeline, relative to now, in the
 // business's zone: "today 14:05", "yesterday 09:12", "tomorrow 09:00",
 // "3 Dec 09:12" this year, "3 Dec 2025 09:12" before or after it.

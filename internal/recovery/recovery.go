@@ -121,6 +121,9 @@ type Options struct {
 	// the business's hours in its zone (settings.Service.Calendar). Nil: a
 	// policy must bring its own.
 	DefaultCalendar func(context.Context) (sla.Calendar, error)
+	// Format writes times in notifications the business's way (its zone
+	// and locale: settings.Service.Formatter); nil: UTC.
+	Format func(context.Context) fresco.Formatter
 }
 
 // LetterData is what the apology letter template sees.
@@ -170,6 +173,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Notify == nil {
 		o.Notify = func() {}
+	}
+	if o.Format == nil {
+		o.Format = func(context.Context) fresco.Formatter { return fresco.NewFormatter(fresco.DefaultSettings()) }
 	}
 	if o.ReopenWindow <= 0 {
 		o.ReopenWindow = 30 * 24 * time.Hour
