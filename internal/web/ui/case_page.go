@@ -380,6 +380,18 @@ func paren(s string) string {
 
 // actorName shows an audit actor ("employee:4", "token:2", "system") as
 // people read it: the employee's name, the API token, or Fresco itself.
+// employeeName looks an employee's name up for actorName; one it cannot
+// read is "employee N", never an audit reference.
+func (u *UI) employeeName(ctx context.Context) func(int64) string {
+	return func(id int64) string {
+		e, err := u.db.Employee(ctx, id)
+		if err != nil || e.Name == "" {
+			return fmt.Sprintf("employee %d", id)
+		}
+		return e.Name
+	}
+}
+
 func actorName(actor string, employee func(int64) string) string {
 	kind, rest, _ := strings.Cut(actor, ":")
 	id, err := strconv.ParseInt(rest, 10, 64)

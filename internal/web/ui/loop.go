@@ -110,6 +110,7 @@ type followUpView struct {
 	Errors   map[string]string
 	Form     map[string]string
 	Said     *saidView // the whole response the follow-up is about
+	ClosedBy string    // who closed it, by name
 }
 
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that
@@ -131,7 +132,8 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 		return
 	}
 	data := followUpView{F: f, Overdue: f.Status == fresco.FollowUpOpen && u.now().After(f.DueAt),
-		Channels: loop.ContactChannels, CanClose: canCloseFollowUp(v, f), Errors: errs, Form: form}
+		Channels: loop.ContactChannels, CanClose: canCloseFollowUp(v, f), Errors: errs, Form: form,
+		ClosedBy: actorName(f.ClosedBy, u.employeeName(r.Context()))}
 	if data.Said, err = u.responseSaid(r.Context(), f.ResponseID); err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
 		u.fail(w, r, err)
 		return
