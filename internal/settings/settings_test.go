@@ -161,36 +161,37 @@ func TestLogo(t *testing.T) {
 	})
 }
 
-func TestCalendarFollowsHours(t *testing.T) {
+// After a change: this replica formats with it at once, another within
+// CacheFor, and the SLA calendar follows the hours.
+func TestAfterAChange(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, storetest.SQLiteURL(t))
-	svc := settings.New(db, settings.Options{})
 	ctx := context.Background()
-	if _, err := svc.Update(ctx, owner, paris(), settings.Any); err != nil {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	here, there := settings.New(db, settings.Options{Now: clock}), settings.New(db, settings.Options{Now: clock})
+	if here.Current(ctx).TimeZone != "UTC" || there.Current(ctx).TimeZone != "UTC" {
+		t.Fatal("defaults not UTC")
+	}
+	if _, err := here.Update(ctx, owner, paris(), settings.Any); err != nil {
 		t.Fatal(err)
 	}
-	cal, err := svc.Calendar(ctx)
+	if f := here.Formatter(ctx); f.Zone.String() != "Europe/Paris" || f.Locale.Tag != "fr-FR" {
+		t.Fatalf("formatter after update: %v %v", f.Zone, f.Locale.Tag)
+	}
+	if there.Current(ctx).TimeZone != "UTC" {
+		t.Fatal("another replica read the database within CacheFor")
+	}
+	now = now.Add(settings.CacheFor)
+	if got := there.Current(ctx).TimeZone; got != "Europe/Paris" {
+		t.Fatalf("another replica after CacheFor: %s", got)
+	}
+	cal, err := here.Calendar(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cal.Location.String() != "Europe/Paris" || len(cal.Weekly[time.Saturday]) != 2 || len(cal.Weekly[time.Sunday]) != 0 ||
 		cal.Weekly[time.Monday][0].Start.String() != "09:00" || cal.Weekly[time.Saturday][1].End.String() != "24:00" {
 		t.Fatalf("calendar %+v", cal)
-	}
-}
-
-func TestCurrentSeesOwnChangeAtOnce(t *testing.T) {
-	t.Parallel()
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	svc := settings.New(db, settings.Options{})
-	ctx := context.Background()
-	if svc.Current(ctx).TimeZone != "UTC" {
-		t.Fatal("defaults not UTC")
-	}
-	if _, err := svc.Update(ctx, owner, paris(), settings.Any); err != nil {
-		t.Fatal(err)
-	}
-	if f := svc.Formatter(ctx); f.Zone.String() != "Europe/Paris" || f.Locale.Tag != "fr-FR" {
-		t.Fatalf("formatter after update: %v %v", f.Zone, f.Locale.Tag)
 	}
 }
