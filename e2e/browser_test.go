@@ -227,7 +227,7 @@ func TestBrowserJourney(t *testing.T) {
 	if name := text("#customer-name"); name != "Ada Lovelace" {
 		t.Errorf("profile name %q", name)
 	}
-	if total := text("#total-spend"); total != s.total {
+	if total := text("#total-spend"); total != "$"+s.total { // in the default currency, US dollars
 		t.Errorf("total spend %q, want %q", total, s.total)
 	}
 	href := get("referral link", func(ctx context.Context, tg *chromedp.Target) (string, error) {

@@ -103,7 +103,7 @@ func TestBrowserOwnerHome(t *testing.T) {
 	if n := text("#count-approvals"); n != "1" {
 		t.Errorf("waiting for approval = %q", n)
 	}
-	if got := text("#home-approvals"); !strings.Contains(got, "Refund of 500.00") {
+	if got := text("#home-approvals"); !strings.Contains(got, "Refund of $500.00") {
 		t.Errorf("approvals section = %q", got)
 	}
 	if got := text("#home-comments"); !strings.Contains(got, "The frames broke in a week.") {
@@ -174,7 +174,7 @@ func TestBrowserAgentHome(t *testing.T) {
 	if got := text("#home-cases"); !strings.Contains(got, "Frames broke after a week") {
 		t.Errorf("my cases = %q", got)
 	}
-	if got := text("#home-approvals"); !strings.Contains(got, "Refund of 500.00") {
+	if got := text("#home-approvals"); !strings.Contains(got, "Refund of $500.00") {
 		t.Errorf("my approvals = %q", got)
 	}
 	if body := text("main"); strings.Contains(body, "How customers feel") || strings.Contains(body, "Satisfied but leaving") {

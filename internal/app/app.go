@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/secret"
+	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -89,6 +90,7 @@ type App struct {
 	Value    *value.Service
 	Feedback *feedback.Service
 	Staff    *staff.Service
+	Settings *settings.Service
 	Server   *web.Server
 
 	closeDB bool
@@ -156,21 +158,24 @@ func (c Config) withDefaults() Config {
 
 func (a *App) build(cfg Config) error {
 	db, log := a.DB, cfg.Logger
+	a.Settings = settings.New(db, settings.Options{Logger: log, Now: cfg.Now})
 	a.Queue = jobs.New(db, jobs.Options{Workers: cfg.Workers, PollInterval: cfg.QueuePollInterval, Lease: cfg.JobLease, Logger: log, Registry: a.Registry})
 	registerHousekeeping(a.Queue, db, log)
 	registerOperationsMetrics(a.Registry, db, cfg.Version)
 
-	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now,
+	a.Notifier = notify.New(db, notify.Options{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Logger: log, Now: cfg.Now, Business: a.Settings.Current,
 		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat,
 		Registry: a.Registry})
 	a.Notifier.Register(a.Queue)
 	// A complaint also opens a service-recovery case.
 	a.Loop = loop.New(db, a.Notifier, loop.Options{Logger: log, Now: cfg.Now, FollowUpDue: cfg.FollowUpDue,
-		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint})
+		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint,
+		Format: a.Settings.Formatter})
 	a.Loop.Register(a.Queue)
 
 	recoverySvc, err := recovery.New(recovery.Options{DB: db, Logger: log, Now: cfg.Now,
-		Notifier: recovery.ViaNotify(a.Notifier), Notify: a.Queue.Notify})
+		Notifier: recovery.ViaNotify(a.Notifier), Notify: a.Queue.Notify,
+		DefaultCalendar: a.Settings.Calendar, Format: a.Settings.Formatter}) // a policy without hours runs on the business's
 	if err != nil {
 		return err
 	}
@@ -194,6 +199,7 @@ func (a *App) build(cfg Config) error {
 			AccountLimit: cfg.LoginAccountLimit}),
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
+		Settings: a.Settings,
 	})
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -180,7 +181,7 @@ func (l *Loop) SendDigest(ctx context.Context) (int, error) {
 			}
 			res, err := l.notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventDigest, EmployeeIDs: to,
 				Subject: fmt.Sprintf("%d satisfied customer(s) may be leaving", len(items)),
-				Body:    digestBody(items), Link: link,
+				Body:    digestBody(items, l.opts.Format(ctx)), Link: link,
 				Data: map[string]any{"customers": len(items), "customer_ids": leavingIDs(items)}})
 			if err == nil {
 				sent += len(res.NotificationIDs)
@@ -214,7 +215,7 @@ func leavingIDs(items []Leaving) []int64 {
 	return ids
 }
 
-func digestBody(items []Leaving) string {
+func digestBody(items []Leaving, format fresco.Formatter) string {
 	var b strings.Builder
 	b.WriteString("These customers told us they were satisfied, but they have stopped buying as they used to:\n\n")
 	for i, x := range items {
@@ -227,7 +228,7 @@ func digestBody(items []Leaving) string {
 			name = fmt.Sprintf("customer %d", x.CustomerID)
 		}
 		fmt.Fprintf(&b, "- %s: %s %d on %s; %d purchases, last %.0f days ago", name, strings.ToUpper(x.LastScoreType),
-			x.LastScore, x.LastAnswerAt.Format("2 Jan 2006"), x.Purchases, x.DaysSinceLast)
+			x.LastScore, format.Date(x.LastAnswerAt), x.Purchases, x.DaysSinceLast)
 		if x.MedianIntervalDays != nil {
 			fmt.Fprintf(&b, " (usually every %.0f days)", *x.MedianIntervalDays)
 		}

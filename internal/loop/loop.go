@@ -59,6 +59,9 @@ type Options struct {
 	// service recovery, which opens a case. The loop itself knows nothing of
 	// cases.
 	Escalate func(ctx context.Context, tx *store.Tx, r *store.LoopResponse) error
+	// Format writes times in messages the business's way (its zone and
+	// locale: settings.Service.Formatter); nil: UTC.
+	Format func(context.Context) fresco.Formatter
 }
 
 // Loop is the closed loop.
@@ -85,6 +88,9 @@ func New(db *store.DB, notifier *notify.Notifier, opts Options) *Loop {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Format == nil {
+		opts.Format = func(context.Context) fresco.Formatter { return fresco.NewFormatter(fresco.DefaultSettings()) }
 	}
 	opts.Leaving = opts.Leaving.withDefaults()
 	return &Loop{db: db, notifier: notifier, opts: opts, log: opts.Logger.With("component", "loop")}
@@ -191,7 +197,7 @@ func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) 
 			who = "A customer"
 		}
 		subject := fmt.Sprintf("%s: %s", headline(reasons), who)
-		body := alertBody(r, f)
+		body := alertBody(r, f, l.opts.Format(ctx))
 		link := fmt.Sprintf("/followups/%d", f.ID)
 		// The first event goes to people; every event goes to its webhooks.
 		for i, ev := range events {
@@ -291,7 +297,7 @@ func headline(reasons []string) string {
 	}
 }
 
-func alertBody(r *store.LoopResponse, f *fresco.FollowUp) string {
+func alertBody(r *store.LoopResponse, f *fresco.FollowUp, format fresco.Formatter) string {
 	var b strings.Builder
 	name := r.CustomerName
 	if name == "" {
@@ -311,7 +317,7 @@ func alertBody(r *store.LoopResponse, f *fresco.FollowUp) string {
 	if c := shorten(r.Comment, 500); c != "" {
 		fmt.Fprintf(&b, "Comment: %q\n", c)
 	}
-	fmt.Fprintf(&b, "\nGet back to them by %s and record the contact and its outcome.", f.DueAt.Format("Mon 2 Jan 15:04 MST"))
+	fmt.Fprintf(&b, "\nGet back to them by %s and record the contact and its outcome.", format.Stamp(f.DueAt))
 	return b.String()
 }
 
@@ -487,7 +493,7 @@ func (l *Loop) SweepOverdue(ctx context.Context) (int, error) {
 					EmployeeIDs: to,
 					Subject:     fmt.Sprintf("Overdue follow-up with %s", who),
 					Body: fmt.Sprintf("The follow-up with %s (owner: %s) was due %s and has no recorded contact yet.",
-						who, owner, f.DueAt.Format("Mon 2 Jan 15:04 MST")),
+						who, owner, l.opts.Format(ctx).Stamp(f.DueAt)),
 					Link: fmt.Sprintf("/followups/%d", f.ID), Data: followUpData(f)}); err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -505,4 +506,26 @@ func TestComplaintEscalates(t *testing.T) {
 			t.Fatalf("escalated %v, want just the complaint %d", escalated, complaint)
 		}
 	})
+}
+
+func TestAlertShowsTheBusinessZone(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	kolkata := fresco.NewFormatter(fresco.Settings{TimeZone: "Asia/Kolkata", Locale: "en-GB"})
+	w := newWorld(t, db, loop.Options{Format: func(context.Context) fresco.Formatter { return kolkata }})
+	w.respond(w.customer, &w.agent, "survey", ptr(2), nil, time.Now(), true)
+	var list []*fresco.Notification
+	waitFor(t, "alert", func() bool {
+		var err error
+		list, err = db.RecentNotifications(ctx, w.agent, 10)
+		return err == nil && len(list) == 1
+	})
+	fus, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Status: fresco.FollowUpOpen})
+	if err != nil || len(fus) != 1 {
+		t.Fatalf("follow-ups %v %v", fus, err)
+	}
+	if want := "Get back to them by " + kolkata.Stamp(fus[0].DueAt); !strings.Contains(list[0].Body, want) || !strings.Contains(want, " IST") {
+		t.Fatalf("alert %q lacks %q", list[0].Body, want)
+	}
 }

@@ -138,6 +138,9 @@ type Options struct {
 	Heartbeat time.Duration
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Business names the business at the foot of every e-mail
+	// (settings.Service.Current); nil: "Fresco".
+	Business func(context.Context) fresco.Settings
 }
 
 // Notifier records notifications and delivers them.
@@ -223,6 +226,9 @@ func New(db *store.DB, opts Options) *Notifier {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Business == nil {
+		opts.Business = func(context.Context) fresco.Settings { return fresco.DefaultSettings() }
 	}
 	if opts.WebhookAttempts <= 0 {
 		opts.WebhookAttempts = DefaultWebhookAttempts
@@ -337,7 +343,7 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if r.Email == "" {
 			continue
 		}
-		mail := &fresco.EmailMessage{NotificationID: &rec.ID, To: r.Email, Subject: msg.Subject, Body: n.emailBody(msg)}
+		mail := &fresco.EmailMessage{NotificationID: &rec.ID, To: r.Email, Subject: msg.Subject, Body: n.emailBody(ctx, msg)}
 		if err := tx.InsertEmail(ctx, mail); err != nil {
 			return nil, fmt.Errorf("notify %s: e-mail: %w", msg.Event, err)
 		}
@@ -381,16 +387,18 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 	return res, nil
 }
 
-func (n *Notifier) emailBody(msg Notification) string {
-	body := msg.Body
+// emailBody is the notification's text, its link, and the business's name
+// at the foot, so that staff of several businesses know whose it is.
+func (n *Notifier) emailBody(ctx context.Context, msg Notification) string {
+	body := strings.TrimRight(msg.Body, "\n") + "\n"
 	if msg.Link != "" {
 		link := msg.Link
 		if strings.HasPrefix(link, "/") {
 			link = strings.TrimRight(n.opts.BaseURL, "/") + link
 		}
-		body = strings.TrimRight(body, "\n") + "\n\n" + link + "\n"
+		body += "\n" + link + "\n"
 	}
-	return body
+	return body + "\n-- \n" + n.opts.Business(ctx).BusinessName + ", via Fresco\n"
 }
 
 // Subscribed reports whether a subscription to patterns receives event:

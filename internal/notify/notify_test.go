@@ -519,3 +519,24 @@ func TestServeStream(t *testing.T) {
 		}
 	})
 }
+
+func TestEmailNamesTheBusiness(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	ann := employee(t, db, "Ann", "ann@example.com", fresco.RoleAgent)
+	n := notify.New(db, notify.Options{BaseURL: "https://fresco.example.com", Business: func(context.Context) fresco.Settings {
+		return fresco.Settings{BusinessName: "Hôtel du Lac"}
+	}})
+	res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b\n", Link: "/followups/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.Email(ctx, res.EmailIDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "b\n\nhttps://fresco.example.com/followups/1\n\n-- \nHôtel du Lac, via Fresco\n"; m.Body != want {
+		t.Fatalf("body %q, want %q", m.Body, want)
+	}
+}

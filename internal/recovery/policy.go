@@ -49,7 +49,11 @@ type PolicyChange struct {
 // enqueues the job that re-evaluates the live cases following it, so that
 // their deadlines and scheduled checks follow the new policy shortly after.
 func (s *Service) SetPolicy(ctx context.Context, actor Actor, in PolicyInput) (*PolicyChange, error) {
-	p, err := parsePolicy(in.Policy)
+	raw, err := s.withDefaultCalendar(ctx, in.Policy)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePolicy(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +78,28 @@ func (s *Service) SetPolicy(ctx context.Context, actor Actor, in PolicyInput) (*
 	}
 	s.wake()
 	return out, nil
+}
+
+// withDefaultCalendar gives a policy without a calendar the business's
+// hours (Options.DefaultCalendar). The calendar is copied into the policy,
+// so a later change of the business hours leaves stored policies as they
+// were agreed; a JSON error is left for parsePolicy to report.
+func (s *Service) withDefaultCalendar(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if s.opts.DefaultCalendar == nil || json.Unmarshal(raw, &fields) != nil || fields == nil {
+		return raw, nil
+	}
+	if c, given := fields["calendar"]; given && string(c) != "null" {
+		return raw, nil
+	}
+	cal, err := s.opts.DefaultCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fields["calendar"], err = json.Marshal(cal); err != nil {
+		return nil, err
+	}
+	return json.Marshal(fields)
 }
 
 func parsePolicy(raw json.RawMessage) (*sla.Policy, error) {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/sla"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -116,6 +117,13 @@ type Options struct {
 	// PolicyBatchSize is how many live cases one transaction re-evaluates
 	// after an SLA policy change (default 100).
 	PolicyBatchSize int
+	// DefaultCalendar is the calendar of an SLA policy given without one:
+	// the business's hours in its zone (settings.Service.Calendar). Nil: a
+	// policy must bring its own.
+	DefaultCalendar func(context.Context) (sla.Calendar, error)
+	// Format writes times in notifications the business's way (its zone
+	// and locale: settings.Service.Formatter); nil: UTC.
+	Format func(context.Context) fresco.Formatter
 }
 
 // LetterData is what the apology letter template sees.
@@ -167,6 +175,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Notify == nil {
 		o.Notify = func() {}
+	}
+	if o.Format == nil {
+		o.Format = func(context.Context) fresco.Formatter { return fresco.NewFormatter(fresco.DefaultSettings()) }
 	}
 	if o.ReopenWindow <= 0 {
 		o.ReopenWindow = 30 * 24 * time.Hour

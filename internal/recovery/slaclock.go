@@ -193,7 +193,7 @@ func (s *Service) recordWarning(ctx context.Context, ch *change, clock sla.Clock
 		return err
 	}
 	return ch.notifyEmployee(ctx, ch.c.OwnerID, "sla_warning", fmt.Sprintf("Case %d: %s due %s (%s left)",
-		ch.c.ID, clock.Name, clock.Deadline.UTC().Format(time.RFC3339), clock.Remaining))
+		ch.c.ID, clock.Name, s.opts.Format(ctx).Stamp(clock.Deadline), clock.Remaining))
 }
 
 func (s *Service) recordBreach(ctx context.Context, ch *change, clock sla.Clock, key string) error {

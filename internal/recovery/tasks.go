@@ -153,7 +153,7 @@ func (s *Service) HoldCheck(ctx context.Context, caseID, holdID int64) error {
 			return err
 		}
 		return ch.notifyEmployee(ctx, owner, "callback", fmt.Sprintf("Call back the customer of case %d by %s",
-			caseID, task.DueAt.Format(time.RFC3339)))
+			caseID, s.opts.Format(ctx).Stamp(task.DueAt)))
 	})
 	return err
 }

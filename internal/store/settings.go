@@ -58,3 +58,25 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// SwapSetting stores value under key only if the stored value is still old
+// (or, when old is nil, only if there is none yet), and reports whether it
+// wrote: an optimistic write for a setting edited by people who may race.
+// The comparison is in the statement, so it holds under READ COMMITTED too.
+func (tx *Tx) SwapSetting(ctx context.Context, key string, old *string, value string) (bool, error) {
+	if key == "" {
+		return false, invalid("key", "is required")
+	}
+	var res sql.Result
+	var err error
+	if old == nil {
+		res, err = tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	} else {
+		res, err = tx.Exec(ctx, `UPDATE settings SET value = ? WHERE key = ? AND value = ?`, value, key, *old)
+	}
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -172,6 +172,7 @@ var tagDescriptions = map[string]string{
 	"Service recovery": "Cases, SLA clocks, holds and call-backs, gestures within authority limits, tasks and reports.",
 	"Session":          "Logging in and out with a password (the UI's session cookie).",
 	"Surveys":          "Surveys, their questions and signed single-use invitation links.",
+	"Settings":         "The business's name, currency, time zone, locale and opening hours, used by every page, e-mail and CSV file.",
 	"Teams":            "Teams of employees under a manager.",
 	"Webhooks":         "Signed HTTP deliveries of events to your own systems.",
 }

@@ -188,8 +188,9 @@ func TestCaseAPI(t *testing.T) {
 		if set["recompute"] != "none" || set["location_id"] != float64(s.location) || set["policy"] == nil {
 			t.Errorf("policy set with no live case at the location = %v, want recompute none", set)
 		}
+		// Without a calendar a policy runs on the business hours (api_settings_test.go); without a target it is refused.
 		fields = problem(t, f.do(request{method: "PUT", path: "/api/v1/sla-policies/0", role: fresco.RoleManager,
-			body: map[string]any{"first_response": "1h"}}), 422)
+			body: map[string]any{"warn_before": "1h"}}), 422)
 		if fields["body.policy"] == "" {
 			t.Errorf("fields = %v, want policy", fields)
 		}

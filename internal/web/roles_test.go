@@ -123,6 +123,8 @@ func matrix(s seed) []endpoint {
 		{"GET", fmt.Sprintf("/api/v1/locations/%d", s.location), none, 200, everyone},
 		{"PATCH", fmt.Sprintf("/api/v1/locations/%d", s.location), body(`{"address":"%s street"}`), 200, managers},
 
+		{"GET", "/api/v1/settings", none, 200, everyone},
+		{"PUT", "/api/v1/settings", body(`{"business_name":"Fresco of %s","currency":{"code":"USD","symbol":"$","decimals":2},"time_zone":"UTC","locale":"en-GB","business_hours":{"monday":[{"start":"09:00","end":"17:00"}]}}`), 200, ownerOnly},
 		{"GET", "/api/v1/teams", none, 200, everyone},
 		{"POST", "/api/v1/teams", body(`{"name":"Team of %s"}`), 201, managers},
 		{"GET", fmt.Sprintf("/api/v1/teams/%d", s.team), none, 200, everyone},

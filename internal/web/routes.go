@@ -33,6 +33,7 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	lim := newSurveyLimits(s.db, s.now)
 	s.handle(mux, PlainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
 	s.handle(mux, PlainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
+	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
 	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
 	s.handle(mux, PlainRoute, "POST /w/{survey}", permPublic, s.limited(lim.submit, s.submitWidgetSurvey))
@@ -53,6 +54,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Value:         s.value,
 		Staff:         s.staff,         // employee administration
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
+		Settings:      s.settings,
 	})
 	if err != nil {
 		return err
@@ -129,6 +131,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
 
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
+	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
+	page("POST /settings", auth.ManageUsers, u.SaveSettings)
+	page("POST /settings/logo", auth.ManageUsers, u.SaveLogo)
 	page("GET /employees", auth.ManageEmployees, u.Employees)
 	page("GET /employees/new", auth.ManageUsers, u.NewEmployee)
 	page("GET /employees/{id}", auth.Read, u.EmployeePage) // who they are and their kind words (ui/kind_words.go)
@@ -492,6 +497,13 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "sweep-call-tasks", Method: http.MethodPost, Path: "/call-tasks:sweep",
 		Summary: "Create the follow-up call tasks that are due now", Tags: tags,
 		Description: "The same sweep runs every 15 minutes as a job; this runs it at once."}, auth.ManageEmployees, s.sweepCallTasks)
+	// The business's settings (api_settings.go).
+	tags = []string{"Settings"}
+	register(s, huma.Operation{OperationID: "get-settings", Method: http.MethodGet, Path: "/settings",
+		Summary: "The business's name, currency, time zone, locale and hours", Tags: tags}, auth.Read, s.getSettings)
+	register(s, huma.Operation{OperationID: "put-settings", Method: http.MethodPut, Path: "/settings",
+		Summary: "Replace the business's settings (owners)", Tags: tags, Description: ifMatchAdvice +
+			" Every field is replaced; a bad one is named in the 422 answer and nothing is written. Audited."}, auth.ManageUsers, s.putSettings)
 	// Categories and the classifier (api_feedback_text.go).
 	tags = []string{"Feedback text"}
 	register(s, huma.Operation{OperationID: "list-feedback-categories", Method: http.MethodGet, Path: "/feedback/categories",

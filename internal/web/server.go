@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -60,6 +61,9 @@ type Deps struct {
 	Loop     *loop.Loop
 	// Staff changes employees, their roles and passwords.
 	Staff *staff.Service
+	// Settings are the business's name, logo, currency, zone, locale and
+	// hours, which every page formats with.
+	Settings *settings.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -84,6 +88,7 @@ type Server struct {
 	value    *value.Service
 	loop     *loop.Loop
 	staff    *staff.Service
+	settings *settings.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -112,6 +117,7 @@ func NewServer(deps Deps) (*Server, error) {
 		value:        deps.Value,
 		loop:         deps.Loop,
 		staff:        deps.Staff,
+		settings:     deps.Settings,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -166,6 +172,7 @@ func (d *Deps) check() error {
 		"DB": d.DB == nil, "Registry": d.Registry == nil, "Auth": d.Auth == nil,
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
+		"Settings": d.Settings == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -268,6 +268,8 @@ type surveyPage struct {
 	Preview bool
 	// Message pages.
 	Title, Message string
+	// Business names the business, with its logo, at the top of the form.
+	Business fresco.Settings
 }
 
 func (p surveyPage) Value(key string) string {
@@ -333,7 +335,7 @@ func scaleHint(q fresco.Question) string {
 
 var surveyTmpl = template.Must(template.New("survey").Funcs(template.FuncMap{"scale": scaleOf, "hint": scaleHint}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .Survey}}{{.Survey.Name}}{{else}}{{.Title}}{{end}}</title>
+<title>{{if .Survey}}{{.Survey.Name}}{{else}}{{.Title}}{{end}} · {{.Business.BusinessName}}</title>
 <style>
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:{{if .Widget}}#fff{{else}}#f4f6f8{{end}}}
 main{max-width:40rem;margin:0 auto;padding:1rem}
@@ -354,10 +356,13 @@ button{font:inherit;font-weight:600;background:#1f5fbf;color:#fff;border:0;borde
 .error{color:#b3261e;font-weight:600;margin:.3rem 0}
 .preview{background:#fff4ce;border:1px solid #e0b400;border-radius:.4rem;padding:.6rem .9rem;margin:0 0 1rem}
 button:disabled{opacity:.6;cursor:not-allowed}
+.business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:#52606d;font-weight:600}
+.business img{max-height:2.5rem;max-width:10rem}
 </style></head>
 <body><main>
 {{if .Preview}}<p class="preview" role="note" id="preview-note"><strong>Preview.</strong> This is the page your customers see. Nothing you choose here is sent or recorded.</p>{{end}}
 <div class="card">
+{{if not .Widget}}{{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}{{end}}
 {{if .Survey}}
 <h1>{{.Survey.Name}}</h1>
 {{with .Survey.Intro}}<p>{{.}}</p>{{end}}
@@ -395,12 +400,15 @@ func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	if p.Widget {
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *")
+		h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *")
 		h.Del("X-Frame-Options") // set for every other page (headers.go)
 	} else {
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Frame-Options", "DENY")
 	}
+	// The business's name and logo. Current reads the database at most
+	// every few seconds and never fails, so the form shows even then.
+	p.Business = s.settings.Current(context.Background())
 	w.WriteHeader(status)
 	if err := surveyTmpl.Execute(w, p); err != nil {
 		s.log.Error("render survey page", "err", err)

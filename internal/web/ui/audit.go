@@ -52,7 +52,7 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Details = map[int64]string{}
 	for _, e := range entries {
-		v.Details[e.ID] = auditDetail(e.Detail, func(id int64) string { return u.employeeName(r, v.Names, id) })
+		v.Details[e.ID] = auditDetail(e.Detail, func(id int64) string { return u.employeeName(r, v.Names, id) }, u.formatDateTime)
 	}
 	u.render(w, r, http.StatusOK, "audit", "Audit log", v)
 }
@@ -125,22 +125,22 @@ func (u *UI) employeeName(r *http.Request, names map[string]string, id int64) st
 // auditDetail is an entry's detail for people: "Root cause: waiting time ·
 // Why it happened: Hiring", each key and code in words, an employee by
 // name; a detail that is not a JSON object is shown as it is.
-func auditDetail(raw []byte, employee func(int64) string) string {
+func auditDetail(raw []byte, employee func(int64) string, when func(any) string) string {
 	var fields map[string]any
 	if len(raw) == 0 || json.Unmarshal(raw, &fields) != nil {
 		return string(raw)
 	}
-	return detailFields(fields, employee)
+	return detailFields(fields, employee, when)
 }
 
-func detailFields(fields map[string]any, employee func(int64) string) string {
+func detailFields(fields map[string]any, employee func(int64) string, when func(any) string) string {
 	parts := make([]string, 0, len(fields))
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		var v any
 		switch x := fields[k].(type) {
 		case string:
 			v = x
-			if when := stampWords(x); when != x {
+			if when := stampWords(x, when); when != x {
 				v = when
 			} else if !strings.Contains(x, " ") {
 				v = label(x)
@@ -151,7 +151,7 @@ func detailFields(fields map[string]any, employee func(int64) string) string {
 				v = employee(int64(x))
 			}
 		case map[string]any:
-			v = "(" + detailFields(x, employee) + ")"
+			v = "(" + detailFields(x, employee, when) + ")"
 		case []any:
 			items := make([]string, len(x))
 			for i, item := range x {

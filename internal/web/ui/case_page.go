@@ -91,7 +91,7 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		return nil, err
 	}
 	for _, e := range events {
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e, name), Merged: e.CaseID != c.ID})
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e, name, u.formatDateTime), Merged: e.CaseID != c.ID})
 	}
 	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
 	if err != nil {
@@ -330,7 +330,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventText is one line describing an event for people.
-func eventText(e fresco.CaseEvent, employee func(int64) string) string {
+func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) string) string {
 	var b map[string]any
 	_ = json.Unmarshal(e.Body, &b)
 	s := func(k string) string {
@@ -361,13 +361,13 @@ func eventText(e fresco.CaseEvent, employee func(int64) string) string {
 	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
 		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], label(s("kind")), s("amount"), paren(s("reason")+s("note")))
 	case "sla_warning":
-		return "SLA warning: " + label(s("clock")) + " due " + stampWords(s("deadline"))
+		return "SLA warning: " + label(s("clock")) + " due " + stampWords(s("deadline"), when)
 	case "sla_breached":
 		return "SLA breached: " + label(s("clock"))
 	case "escalated":
 		return "Escalated to the manager"
 	case "task_created":
-		return fmt.Sprintf("Task: %s due %s", label(s("kind")), stampWords(s("due_at")))
+		return fmt.Sprintf("Task: %s due %s", label(s("kind")), stampWords(s("due_at"), when))
 	case "task_completed":
 		var done struct {
 			Result json.RawMessage `json:"result"`
@@ -379,7 +379,7 @@ func eventText(e fresco.CaseEvent, employee func(int64) string) string {
 	case "hold_ended":
 		return "Off hold after " + s("held_for")
 	case "callback_scheduled":
-		return "On hold too long: call-back scheduled for " + stampWords(s("due_at"))
+		return "On hold too long: call-back scheduled for " + stampWords(s("due_at"), when)
 	case "merged":
 		return "Merged into case " + s("into")
 	case "merged_from":

@@ -120,8 +120,8 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "cases", []string{"id", "opened_at", "customer_id", "customer", "summary", "status", "state", "owner", "due", "location_id"},
 			list, p, func(c *store.CaseRow) []string {
-				return []string{strconv.FormatInt(c.ID, 10), csvTime(&c.OpenedAt), strconv.FormatInt(c.CustomerID, 10), c.CustomerName,
-					c.Summary, c.Status, c.State, c.OwnerName, csvTime(c.SLADeadline), csvID(c.LocationID)}
+				return []string{strconv.FormatInt(c.ID, 10), u.csvTime(&c.OpenedAt), strconv.FormatInt(c.CustomerID, 10), c.CustomerName,
+					c.Summary, c.Status, c.State, c.OwnerName, u.csvTime(c.SLADeadline), csvID(c.LocationID)}
 			})
 		return
 	}

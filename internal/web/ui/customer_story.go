@@ -63,18 +63,18 @@ func (u *UI) customerStory(ctx context.Context, c *fresco.Customer, purchases []
 	if s.Calls, err = u.db.CustomerCallTasks(ctx, c.ID, storyLimit); err != nil {
 		return nil, err
 	}
-	s.Timeline = timelineOf(s, purchases)
+	s.Timeline = timelineOf(s, purchases, u.format())
 	return s, nil
 }
 
 // timelineOf merges everything into one list, newest first.
-func timelineOf(s *customerStory, purchases []*fresco.Purchase) []storyEntry {
+func timelineOf(s *customerStory, purchases []*fresco.Purchase, f fresco.Formatter) []storyEntry {
 	var t []storyEntry
 	add := func(at time.Time, kind, text, link string) {
 		t = append(t, storyEntry{At: at, Kind: kind, Text: text, Link: link})
 	}
 	for _, p := range purchases[:min(len(purchases), storyLimit)] {
-		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", formatCount(p.Items()), formatMoney(p.Total())), "")
+		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", formatCount(p.Items()), f.Money(p.Total())), "")
 	}
 	for _, r := range s.Responses {
 		text := "Answered on " + label(r.R.PostSlug)
@@ -100,7 +100,7 @@ func timelineOf(s *customerStory, purchases []*fresco.Purchase) []storyEntry {
 		}
 	}
 	for _, g := range s.Gestures {
-		add(g.CreatedAt, "Gesture", fmt.Sprintf("%s %s (%s)", label(g.Kind), formatMoney(g.Amount), label(g.Status)), fmt.Sprintf("/cases/%d", g.CaseID))
+		add(g.CreatedAt, "Gesture", fmt.Sprintf("%s %s (%s)", label(g.Kind), f.Money(g.Amount), label(g.Status)), fmt.Sprintf("/cases/%d", g.CaseID))
 	}
 	for _, k := range s.Calls {
 		at := k.DueAt

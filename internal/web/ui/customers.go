@@ -43,7 +43,7 @@ func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "customers", []string{"id", "external_id", "name", "email", "phone", "acquisition_source", "first_seen"},
 			list, p, func(c *fresco.Customer) []string {
-				return []string{strconv.FormatInt(c.ID, 10), c.ExternalID, c.Name, c.Email, c.Phone, c.AcquisitionSource, csvTime(&c.FirstSeen)}
+				return []string{strconv.FormatInt(c.ID, 10), c.ExternalID, c.Name, c.Email, c.Phone, c.AcquisitionSource, u.csvTime(&c.FirstSeen)}
 			})
 		return
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -10,16 +11,19 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// funcs are the template helpers. They format; they never query.
+// funcs are the template helpers. They format; they never query. Times,
+// numbers and amounts are written the business's way (its zone, locale and
+// currency: internal/settings); render reads the settings before it
+// executes a page, so the helpers find them in memory.
 func (u *UI) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":    u.assets.url,
-		"money":    formatMoney,
-		"date":     formatDate,
-		"datetime": formatDateTime,
+		"money":    func(m fresco.Money) string { return u.format().Money(m) },
+		"date":     u.formatDate,
+		"datetime": u.formatDateTime,
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":  func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
-		"number":   func(n int64) string { return groupDigits(strconv.FormatInt(n, 10)) },
+		"number":   func(n int64) string { return u.format().Integer(n) },
 		"customer": customerName,
 		"role":     roleLabel,
 		"initials": initials,
@@ -29,19 +33,24 @@ func (u *UI) funcs() template.FuncMap {
 	}
 }
 
-// formatMoney writes an amount with thousands separators: 1,234.50.
-func formatMoney(m fresco.Money) string {
-	s := m.String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	out := groupDigits(whole) + "." + frac
-	if neg {
-		return "−" + out // a true minus sign reads better than a hyphen
+// format is the formatter of the business's current settings.
+func (u *UI) format() fresco.Formatter {
+	if u.settings == nil { // a UI built bare, as unit tests of its error pages do
+		return fresco.NewFormatter(fresco.DefaultSettings())
 	}
-	return out
+	return u.settings.Formatter(context.Background())
 }
 
+// business returns the business's current settings.
+func (u *UI) business(ctx context.Context) fresco.Settings {
+	if u.settings == nil {
+		return fresco.DefaultSettings()
+	}
+	return u.settings.Current(ctx)
+}
+
+// groupDigits writes a count with the thousands separators of en-GB; pages
+// write the business's with the "number" helper.
 func groupDigits(s string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -58,21 +67,24 @@ func groupDigits(s string) string {
 	return b.String()
 }
 
-// formatDate accepts a time or a *time.Time; nil or zero is "—".
-func formatDate(v any) string {
+// formatDate writes the day of a time or *time.Time in the business's
+// zone; nil or zero is "—".
+func (u *UI) formatDate(v any) string {
 	t, ok := timeOf(v)
 	if !ok {
 		return "—"
 	}
-	return t.UTC().Format("2 Jan 2006")
+	return u.format().Date(t)
 }
 
-func formatDateTime(v any) string {
+// formatDateTime writes a time relative to now, in the business's zone:
+// "today 14:05", "3 Dec 09:12"; nil or zero is "—".
+func (u *UI) formatDateTime(v any) string {
 	t, ok := timeOf(v)
 	if !ok {
 		return "—"
 	}
-	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+	return u.format().Relative(t, u.now())
 }
 
 func timeOf(v any) (time.Time, bool) {

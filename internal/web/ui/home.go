@@ -265,13 +265,13 @@ func (u *UI) homeCases(ctx context.Context, h *homeView, f store.CaseListFilter,
 		return err
 	}
 	for _, c := range page.Rows {
-		h.Cases = append(h.Cases, homeCase{Case: c.Case, Customer: c.CustomerName, Due: dueWords(c.Case, h.Now)})
+		h.Cases = append(h.Cases, homeCase{Case: c.Case, Customer: c.CustomerName, Due: dueWords(c.Case, h.Now, u.format())})
 	}
 	return nil
 }
 
 // dueWords says when a case is due, in words.
-func dueWords(c *fresco.Case, now time.Time) string {
+func dueWords(c *fresco.Case, now time.Time, f fresco.Formatter) string {
 	switch {
 	case c.SLABreached:
 		return "past its deadline"
@@ -282,7 +282,7 @@ func dueWords(c *fresco.Case, now time.Time) string {
 	case c.SLADeadline.Sub(now) < soonWindow:
 		return "due in " + humanDuration(c.SLADeadline.Sub(now))
 	}
-	return "due " + formatDateTime(c.SLADeadline)
+	return "due " + f.Relative(*c.SLADeadline, now)
 }
 
 // homeApprovals: gestures waiting for a manager; an agent sees those they

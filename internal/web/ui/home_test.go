@@ -85,7 +85,7 @@ func TestHomeByRole(t *testing.T) {
 			fmt.Sprintf(`href="/followups/%d"`, w.followUp.ID), "Would not recommend us",
 			`id="count-breaching-cases" href="/cases?view=breaching">`,
 			`id="count-approvals" href="/cases?view=approvals">1</a>`,
-			fmt.Sprintf(`href="/cases/%d#gestures-heading">Refund of 900.00</a>`, w.c.ID),
+			fmt.Sprintf(`href="/cases/%d#gestures-heading">Refund of $900.00</a>`, w.c.ID),
 			`id="count-leaving" href="/loop/satisfied-leaving">1</a>`,
 			fmt.Sprintf(`<a href="/customers/%d">Grace Hopper</a>`, w.customer.ID),
 			`class="tone-negative"`, "The room was cold and nobody came.",

@@ -264,12 +264,12 @@ func reasonWords(reasons []string) string {
 
 // stampWords is a time stored as text in an event (RFC 3339) as the pages
 // write times; text that is not a time stays as it is.
-func stampWords(s string) string {
+func stampWords(s string, when func(any) string) string {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return s
 	}
-	return formatDateTime(t)
+	return when(t)
 }
 
 // A term is a statistical term a page uses, with what it means in one line.

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLabel(t *testing.T) {
@@ -43,10 +44,11 @@ func TestTerm(t *testing.T) {
 	if _, err := termHTML("p(alive)"); err == nil {
 		t.Error("an unknown term renders")
 	}
-	if got := stampWords("2026-06-11T22:29:11.959675Z"); strings.Contains(got, "T22") || got == "" {
+	bareUI := &UI{now: time.Now} // the default settings
+	if got := stampWords("2026-06-11T22:29:11.959675Z", bareUI.formatDateTime); strings.Contains(got, "T22") || got == "" {
 		t.Errorf("stampWords = %q", got)
 	}
-	if got := stampWords("tomorrow"); got != "tomorrow" {
+	if got := stampWords("tomorrow", bareUI.formatDateTime); got != "tomorrow" {
 		t.Errorf("stampWords(tomorrow) = %q", got)
 	}
 }

@@ -228,7 +228,7 @@ func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv
 func streamCSV[T any](u *UI, w http.ResponseWriter, r *http.Request, name string, header []string,
 	list *store.List[T], p store.ListPage, cells func(T) []string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-`+u.now().In(u.format().Zone).Format("2006-01-02")+`.csv"`)
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // RFC 4180
 	if err := cw.Write(header); err != nil {
@@ -262,13 +262,14 @@ func csvSafe(s string) string {
 	return "'" + s
 }
 
-// csvTime writes a time for a CSV cell: RFC 3339 in UTC, what spreadsheets
-// and scripts read alike; "" for none.
-func csvTime(t *time.Time) string {
+// csvTime writes a time for a CSV cell: RFC 3339 in the business's zone
+// with its offset ("2026-12-03T14:05:00+01:00"), the local time a person
+// reads and still an unambiguous instant for a script; "" for none.
+func (u *UI) csvTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return u.format().ISO(*t)
 }
 
 func csvID(id *int64) string {

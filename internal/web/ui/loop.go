@@ -80,8 +80,8 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "follow-ups", []string{"id", "opened_at", "customer", "reasons", "nps", "csat", "comment", "owner", "due_at", "status", "outcome"},
 			list, p, func(x *fresco.FollowUp) []string {
-				return []string{strconv.FormatInt(x.ID, 10), csvTime(&x.CreatedAt), x.CustomerName, strings.Join(x.Reasons, " "),
-					csvInt(x.NPS), csvInt(x.CSAT), x.Comment, x.OwnerName, csvTime(&x.DueAt), x.Status, x.Outcome}
+				return []string{strconv.FormatInt(x.ID, 10), u.csvTime(&x.CreatedAt), x.CustomerName, strings.Join(x.Reasons, " "),
+					csvInt(x.NPS), csvInt(x.CSAT), x.Comment, x.OwnerName, u.csvTime(&x.DueAt), x.Status, x.Outcome}
 			})
 		return
 	}
@@ -109,10 +109,10 @@ type followUpView struct {
 	Channels []string
 	CanClose bool
 	Cannot   string // why the viewer cannot close an open follow-up
-	ClosedBy string // the closer's name
 	Errors   map[string]string
 	Form     map[string]string
 	Said     *saidView // the whole response the follow-up is about
+	ClosedBy string    // who closed it, by name
 }
 
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that

@@ -29,7 +29,7 @@ var navigation = []navItem{
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
-	{Label: "Settings", Allow: fresco.Role.CanManageUsers},
+	{Label: "Settings", Path: "/settings", Allow: fresco.Role.CanManageUsers}, // the business's name, zone, currency (ui/settings.go)
 }
 
 // navLink is a navigation item as rendered for one request.

@@ -54,7 +54,7 @@ func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "purchases", []string{"id", "external_id", "purchased_at", "customer_id", "customer", "location_id", "served_by", "channel", "items", "total"},
 			list, p, func(x *store.PurchaseRow) []string {
-				return []string{strconv.FormatInt(x.ID, 10), x.ExternalID, csvTime(&x.PurchasedAt), csvID(x.CustomerID), x.CustomerName,
+				return []string{strconv.FormatInt(x.ID, 10), x.ExternalID, u.csvTime(&x.PurchasedAt), csvID(x.CustomerID), x.CustomerName,
 					csvID(x.LocationID), csvID(x.ServedBy), x.Channel, strconv.FormatInt(x.Items, 10), x.Amount.String()}
 			})
 		return

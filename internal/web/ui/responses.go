@@ -59,7 +59,7 @@ func (u *UI) Responses(w http.ResponseWriter, r *http.Request) {
 	if wantsCSV(r) {
 		streamCSV(u, w, r, "responses", []string{"id", "responded_at", "listening_post", "customer_id", "customer", "location_id", "employee_id", "segment", "nps", "csat", "ces", "comment"},
 			list, p, func(x *store.ResponseRow) []string {
-				return []string{strconv.FormatInt(x.ID, 10), csvTime(&x.RespondedAt), x.PostSlug, csvID(x.CustomerID), x.CustomerName,
+				return []string{strconv.FormatInt(x.ID, 10), u.csvTime(&x.RespondedAt), x.PostSlug, csvID(x.CustomerID), x.CustomerName,
 					csvID(x.LocationID), csvID(x.EmployeeID), x.Segment, csvInt(x.NPS), csvInt(x.CSAT), csvInt(x.CES), x.Comment}
 			})
 		return

@@ -30,6 +30,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -68,6 +69,9 @@ type Deps struct {
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
 	PreviewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
+	// Settings are the business's; every page formats times, numbers and
+	// amounts with them. Nil: a service of its own over DB.
+	Settings *settings.Service
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -117,6 +121,7 @@ type UI struct {
 	loop      *loop.Loop
 	feedback  *feedback.Service
 	value     *value.Service
+	settings  *settings.Service
 	now       func() time.Time
 
 	previewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
@@ -142,13 +147,16 @@ func New(d Deps) (*UI, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Settings == nil {
+		d.Settings = settings.New(d.DB, settings.Options{Logger: d.Logger, Now: d.Now})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		previewSurvey: d.PreviewSurvey}
+		settings: d.Settings, previewSurvey: d.PreviewSurvey}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -196,6 +204,9 @@ type page struct {
 	Flash  string // a one-off confirmation, e.g. "Employee created"
 	Data   any
 	Status int
+	// Business is the business's name and logo for the header; reading it
+	// also refreshes the settings the format helpers use.
+	Business fresco.Settings
 }
 
 // render executes the named page into a buffer first, so that a template
@@ -208,7 +219,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 	}
 	v := viewerFrom(r.Context())
 	p := page{Title: title, Viewer: v, Path: r.URL.Path, Data: data, Status: status,
-		Flash: flashFor(r)}
+		Flash: flashFor(r), Business: u.business(r.Context())}
 	if v != nil {
 		p.Nav = navFor(v.Role, r.URL.Path)
 	}

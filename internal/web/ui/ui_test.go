@@ -411,8 +411,8 @@ func TestCustomerProfile(t *testing.T) {
 			"Bob Byron",
 			fmt.Sprintf(`<a href="/customers/%d">Ada Lovelace</a>`, ada.ID),    // referred by
 			fmt.Sprintf(`<a href="/customers/%d">Carol Babbage</a>`, carol.ID), // referred
-			`<dd id="total-spend">1,474.00</dd>`,                               // 240 + 85.50 + 1234 − 85.50
-			"House red", "Double room", "−85.50",
+			`<dd id="total-spend">$1,474.00</dd>`,                              // 240 + 85.50 + 1234 − 85.50
+			"House red", "Double room", "−$85.50",
 			"15 Jan 2024", "20 Mar 2024", // first and last purchase
 			`data-chart="spend"`, "vendor/echarts.min.js",
 			`"labels":["Jan 2024","Feb 2024","Mar 2024"]`,

@@ -48,6 +48,7 @@ func (v valueInsights) CustomerInsight(ctx context.Context, customerID int64) (*
 
 // valueView is the data of the Lifetime value page.
 type valueView struct {
+	format      fresco.Formatter
 	Summary     *value.Summary
 	Calc        *value.Calculation
 	CalcError   string
@@ -64,9 +65,9 @@ type valueView struct {
 	Charts      *valueCharts
 }
 
-// Money formats an amount in currency units with two decimals and
-// thousands separators, for the template.
-func (valueView) Money(f float64) string { return formatMoney(fresco.Money(math.Round(f * 100))) }
+// Money formats an amount in currency units the business's way, for the
+// template.
+func (v valueView) Money(f float64) string { return v.format.Money(fresco.Money(math.Round(f * 100))) }
 
 // Whole formats an amount rounded to whole units with thousands separators.
 func (valueView) Whole(f float64) string {
@@ -96,7 +97,7 @@ func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := valueView{Form: map[string]string{}, CanRefit: managersRoles(viewer.Role), RefitQueued: q.Get("refit") == "queued"}
+	v := valueView{format: u.format(), Form: map[string]string{}, CanRefit: managersRoles(viewer.Role), RefitQueued: q.Get("refit") == "queued"}
 	for _, f := range calcFields {
 		v.Form[f] = strings.TrimSpace(q.Get(f))
 	}
