@@ -72,7 +72,7 @@ func TestFollowUpPages(t *testing.T) {
 		if !strings.Contains(res.body, "Called; sending a voucher.") || !strings.Contains(res.body, "Follow-up closed.") {
 			t.Errorf("closed page = %s", res.body)
 		}
-		if !strings.Contains(res.body, "<dd>The agent, today ") || strings.Contains(res.body, "employee:") {
+		if !strings.Contains(res.body, `<dd id="followup-closed-by">The agent, today `) || strings.Contains(res.body, "employee:") {
 			t.Errorf("closed page does not name who closed it, with a local time")
 		}
 		if res := f.do(fresco.RoleAnalyst, "GET", "/loop/satisfied-leaving", nil); res.status != http.StatusOK ||
