@@ -295,10 +295,10 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
 		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(tx.Dialect())},
 		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(tx.Dialect())},
-		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
-		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect())},
-		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect())},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
 	} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
@@ -364,10 +364,15 @@ func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]
 }
 
 // acquisitionCustomerSelect and acquisitionRollupSelect compute the
-// acquisition rollup's rows (migration 00014) as its triggers keep them.
+// acquisition rollup's rows (migration 00014) as its triggers keep them;
+// acquisitionCustomerSelect those of the customers the condition who on
+// purchases.customer_id picks.
+func acquisitionCustomerSelect(who string) string {
+	return `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
+		WHERE ` + who + ` AND total > 0 GROUP BY customer_id`
+}
+
 const (
-	acquisitionCustomerSelect = `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
-		WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id`
 	acquisitionRollupSelect = `SELECT c.acquisition_source, c.id % 16, COUNT(*),
 			COALESCE(SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.revenue), 0)
 		FROM customers c LEFT JOIN acquisition_customer t ON t.customer_id = c.id
@@ -390,7 +395,7 @@ func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) (
 	src := `SELECT source, shard, customers, repeat, revenue FROM acquisition_rollup
 		WHERE NOT (customers = 0 AND repeat = 0 AND revenue = 0)`
 	if fromPurchases {
-		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect+") t", 1)
+		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect(allCustomers)+") t", 1)
 	}
 	return queryAll(ctx, q, func(row rowScanner) (AcquisitionRollupRow, error) {
 		var r AcquisitionRollupRow
