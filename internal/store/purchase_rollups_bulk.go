@@ -1,11 +1,10 @@
 package store
 
-// The purchase rollups of a bulk write, set-based: InsertPurchases defers
-// the insert triggers of migrations 00014, 00016 and 00018 for its own rows
-// (migration 00026 says how) and then recomputes the acquisition rollup,
-// customer_purchase_summary and baseline_customer_month of the customers it
-// touched in a few statements, from the same selects a rebuild runs. Row by
-// row, those triggers made most of the demo's load time.
+// The rollups of bulk writes, set-based: InsertPurchases and
+// InsertResponses defer the insert triggers for their own rows (migration
+// 00026 says how) and bring the rollups up to date in a few statements,
+// from the same selects a rebuild runs. Row by row, those triggers made
+// most of the demo's load time.
 
 import (
 	"context"
@@ -21,19 +20,34 @@ import (
 // every customer's purchases.
 const allCustomers = "customer_id IS NOT NULL"
 
-// customerSet is a condition on customer_id that picks the customers ids,
-// and the argument of its one placeholder.
-func customerSet(d Dialect, ids []int64) (cond string, arg any) {
+// idSet is a condition that column is one of ids, and the argument of its
+// one placeholder.
+func idSet(d Dialect, column string, ids []int64) (cond string, arg any) {
 	if d == Postgres {
-		return "customer_id = ANY(?::bigint[])", ids
+		return column + " = ANY(?::bigint[])", ids
 	}
 	list, _ := json.Marshal(ids) // []int64 always marshals
-	return "customer_id IN (SELECT value FROM json_each(?))", string(list)
+	return column + " IN (SELECT value FROM json_each(?))", string(list)
 }
 
-// deferPurchaseRollups turns the purchase insert triggers off (on = true)
-// or back on for the rest of the transaction.
-func (tx *Tx) deferPurchaseRollups(ctx context.Context, on bool) error {
+// execEach runs each query with arg for every placeholder: all of them
+// are those of idSet conditions on the same ids.
+func (tx *Tx) execEach(ctx context.Context, arg any, queries ...string) error {
+	for _, q := range queries {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = arg
+		}
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deferRollups turns the insert triggers of migration 00026 off (on =
+// true) or back on for the rest of the transaction.
+func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
 	var err error
 	switch {
 	case tx.Dialect() == Postgres:
@@ -41,14 +55,14 @@ func (tx *Tx) deferPurchaseRollups(ctx context.Context, on bool) error {
 		if on {
 			value = "on"
 		}
-		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_purchase_rollups', ?, true)`, value)
+		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_rollups', ?, true)`, value)
 	case on:
 		_, err = tx.Exec(ctx, `INSERT INTO rollups_deferred (id) VALUES (1)`)
 	default:
 		_, err = tx.Exec(ctx, `DELETE FROM rollups_deferred`)
 	}
 	if err != nil {
-		return fmt.Errorf("defer purchase rollups: %w", err)
+		return fmt.Errorf("defer rollups: %w", err)
 	}
 	return nil
 }
@@ -74,24 +88,39 @@ func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	who, arg := customerSet(tx.Dialect(), ids)
-	for _, q := range []string{
+	who, arg := idSet(tx.Dialect(), "customer_id", ids)
+	err := tx.execEach(ctx, arg,
 		acquisitionDelta("-", who),
-		`DELETE FROM acquisition_customer WHERE ` + who,
-		`INSERT INTO acquisition_customer (customer_id, positive, revenue) ` + acquisitionCustomerSelect(who),
+		`DELETE FROM acquisition_customer WHERE `+who,
+		`INSERT INTO acquisition_customer (customer_id, positive, revenue) `+acquisitionCustomerSelect(who),
 		acquisitionDelta("+", who),
-		`DELETE FROM customer_purchase_summary WHERE ` + who,
-		`INSERT INTO customer_purchase_summary (` + purchaseSummaryColumns + `) ` + purchaseSummarySelect(tx.Dialect(), who),
-		`DELETE FROM baseline_customer_month WHERE ` + who,
-		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) ` + baselineCustomerMonthSelect(tx.Dialect(), who),
-	} {
-		args := make([]any, strings.Count(q, who))
-		for i := range args {
-			args[i] = arg
-		}
-		if _, err := tx.Exec(ctx, q, args...); err != nil {
-			return fmt.Errorf("refresh purchase rollups: %w", err)
-		}
+		`DELETE FROM customer_purchase_summary WHERE `+who,
+		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who),
+		`DELETE FROM baseline_customer_month WHERE `+who,
+		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(tx.Dialect(), who))
+	if err != nil {
+		return fmt.Errorf("refresh purchase rollups: %w", err)
+	}
+	return nil
+}
+
+// addResponseRollups adds the responses ids, with their answers, to the
+// rollups their insert triggers would have counted them in: each table's
+// counts of those responses alone, added to its rows.
+func (tx *Tx) addResponseRollups(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	who, arg := idSet(tx.Dialect(), "id", ids)
+	answers, _ := idSet(tx.Dialect(), "response_id", ids)
+	var queries []string
+	for _, r := range responseRollups(tx.Dialect(), "(SELECT * FROM responses WHERE "+who+")", answers) {
+		key := strings.TrimSuffix(r.cols, ", n")
+		queries = append(queries, `INSERT INTO `+r.table+` (`+r.cols+`) SELECT * FROM (`+r.sel+`) x WHERE true
+			ON CONFLICT (`+key+`) DO UPDATE SET n = `+r.table+`.n + excluded.n`)
+	}
+	if err := tx.execEach(ctx, arg, queries...); err != nil {
+		return fmt.Errorf("add responses to the rollups: %w", err)
 	}
 	return nil
 }

@@ -119,3 +119,42 @@ func TestInsertPurchasesKeepsRollups(t *testing.T) {
 		}
 	})
 }
+
+// Bulk responses defer their triggers and add themselves to the rollups
+// set-based; the rollups come out as a rebuild computes them, on top of
+// responses recorded, corrected and deleted one by one, and an ordinary
+// insert after a bulk one in the same transaction fires the triggers.
+func TestInsertResponsesKeepsRollups(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := rand.New(rand.NewPCG(26, 2))
+		w := newRollupWorld(t, ctx, db)
+		w.applyRandomWrites(t, ctx, db, r, 60)
+		for batch := range 4 {
+			rs := make([]*fresco.Response, 50+r.IntN(50))
+			for i := range rs {
+				rs[i] = w.randomResponse(r)
+			}
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertResponses(ctx, rs); err != nil {
+					return err
+				}
+				if batch%2 == 1 {
+					return tx.InsertResponse(ctx, w.randomResponse(r))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if differ, err := store.RollupDifferences(ctx, db); err != nil || len(differ) > 0 {
+				t.Fatalf("after bulk batch %d: rollups differ from a rebuild: %v (%v)", batch, differ, err)
+			}
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM feedback_driver_monthly`).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("%d driver rows (%v)", n, err)
+		}
+	})
+}

@@ -93,7 +93,7 @@ func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error 
 		fresh[i] = i
 	}
 	plan := &purchasePlan{batch: ps, results: make([]BatchResult, len(ps))}
-	if err := tx.deferPurchaseRollups(ctx, true); err != nil {
+	if err := tx.deferRollups(ctx, true); err != nil {
 		return err
 	}
 	if err := tx.writePurchaseRows(ctx, plan, fresh, nil); err != nil {
@@ -102,7 +102,7 @@ func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error 
 	if err := tx.refreshPurchaseRollups(ctx, purchaseCustomers(ps)); err != nil {
 		return err
 	}
-	return tx.deferPurchaseRollups(ctx, false)
+	return tx.deferRollups(ctx, false)
 }
 
 // writePurchaseRows writes the new purchases at fresh and replaces the
