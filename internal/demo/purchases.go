@@ -32,24 +32,8 @@ const (
 
 // generatePurchases builds the customers' purchases a batch of customers
 // at a time, stores each batch and draws the feedback on it, then stores
-// the anonymous walk-in trade. The bulk path loads with the history
-// tables' time-ordered indexes dropped and builds them once at the end.
+// the anonymous walk-in trade.
 func generatePurchases(ctx context.Context, w *world, r *rng) error {
-	if w.viaService {
-		return storeHistory(ctx, w, r)
-	}
-	restore, err := w.db.DeferHistoryIndexes(ctx)
-	if err != nil {
-		return err
-	}
-	if err := storeHistory(ctx, w, r); err != nil {
-		return err
-	}
-	return restore(ctx)
-}
-
-// storeHistory is generatePurchases' work.
-func storeHistory(ctx context.Context, w *world, r *rng) error {
 	fb, err := newFeedbackStep(w)
 	if err != nil {
 		return err

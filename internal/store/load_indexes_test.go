@@ -9,18 +9,18 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// DeferHistoryIndexes drops the time-ordered indexes of the history tables
+// DeferLoadIndexes drops the secondary indexes of the big tables
 // and its restore puts back exactly what the migrations defined.
-func TestDeferHistoryIndexesRestoresTheSchema(t *testing.T) {
+func TestDeferLoadIndexesRestoresTheSchema(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		indexes := func() []string {
 			q := `SELECT name || ' ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-				AND tbl_name IN ('purchases', 'purchase_lines', 'responses') ORDER BY 1`
+				AND tbl_name IN ('customers', 'purchases', 'purchase_lines', 'responses') ORDER BY 1`
 			if db.Dialect() == store.Postgres {
 				q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
-					AND tablename IN ('purchases', 'purchase_lines', 'responses') ORDER BY 1`
+					AND tablename IN ('customers', 'purchases', 'purchase_lines', 'responses') ORDER BY 1`
 			}
 			rows, err := db.Query(ctx, q)
 			if err != nil {
@@ -38,7 +38,7 @@ func TestDeferHistoryIndexesRestoresTheSchema(t *testing.T) {
 			return out
 		}
 		before := indexes()
-		restore, err := db.DeferHistoryIndexes(ctx)
+		restore, err := db.DeferLoadIndexes(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
