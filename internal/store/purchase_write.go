@@ -79,7 +79,7 @@ func (plan *purchasePlan) resolveLineProducts() {
 // stores customers first seen at their first purchase. The rollups come
 // out as SavePurchases' triggers keep them, but set-based: the insert
 // triggers are deferred for these rows and the rollups of their customers
-// recomputed after (purchase_rollups_bulk.go). After an error the
+// recomputed after (bulk_rollups.go). After an error the
 // transaction must be rolled back.
 func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
 	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
