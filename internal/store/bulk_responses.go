@@ -3,8 +3,9 @@ package store
 // Bulk writes of feedback for generators and importers: many responses (and
 // their answers) with multi-row INSERTs inside one transaction. The rollup
 // tables come out as the triggers keep them for InsertResponse, but are
-// added to set-based, a batch at a time (bulk_rollups.go). Rules — attribution, consent, the contact-frequency rule,
-// sentiment — are the caller's job, as for InsertResponse.
+// added to set-based, a batch at a time (bulk_rollups.go). Rules —
+// attribution, consent, the contact-frequency rule, sentiment — are the
+// caller's job, as for InsertResponse.
 
 import (
 	"context"
