@@ -132,10 +132,35 @@ type step struct {
 var steps = []step{
 	{"organisation", generateOrganisation},
 	{"catalogue", generateCatalogue},
+	{"defer indexes", deferIndexes},
 	{"customers", generateCustomers},
 	{"marketing spend", generateMarketingSpend},
 	{"purchases", generatePurchases}, // and the feedback on them, with a stream of its own
+	{"build indexes", buildIndexes},
 	{"recovery cases", generateCases},
+}
+
+// deferIndexes drops the secondary indexes of customers, purchases and
+// responses that the bulk load does not read (store.DeferLoadIndexes), and
+// buildIndexes builds them again once the rows are in: an index built from
+// all its rows at once costs a fraction of one kept row by row, and the
+// load writes purchases and responses in customer order, so every
+// time-ordered index would be written at random. The service path, the
+// tests' reference, keeps them.
+func deferIndexes(ctx context.Context, w *world, _ *rng) error {
+	if w.viaService {
+		return nil
+	}
+	restore, err := w.db.DeferLoadIndexes(ctx)
+	w.restoreIndexes = restore
+	return err
+}
+
+func buildIndexes(ctx context.Context, w *world, _ *rng) error {
+	if w.restoreIndexes == nil {
+		return nil
+	}
+	return w.restoreIndexes(ctx)
 }
 
 // world is the business being generated: what each step made, with the ids
@@ -160,6 +185,9 @@ type world struct {
 	// a batch of purchases at a time and what later steps read of customers.
 	keepAll   bool
 	purchases []*fresco.Purchase
+
+	// restoreIndexes builds the indexes deferIndexes dropped.
+	restoreIndexes func(context.Context) error
 
 	// viaService stores customers, purchases and feedback through the
 	// services' paths, one at a time or with full validation, instead of in

@@ -71,8 +71,9 @@ func baselineRetained(d Dialect) string {
 // baselineCustomerMonthSelect and baselineMonthSelect compute the rollup's
 // rows from purchases and recovery_cases, as a rebuild writes them;
 // baselineMonthSelect reads baseline_customer_month, or the select that
-// computes it when given as from.
-func baselineCustomerMonthSelect(d Dialect) string {
+// computes it when given as from. baselineCustomerMonthSelect computes the
+// rows of the customers the condition who on purchases.customer_id picks.
+func baselineCustomerMonthSelect(d Dialect, who string) string {
 	month := "date(purchased_at, 'start of month')"
 	if d == Postgres {
 		month = "baseline_month_of(purchased_at)"
@@ -80,7 +81,7 @@ func baselineCustomerMonthSelect(d Dialect) string {
 	return `SELECT f.customer_id, f.month, f.first_at,
 			(SELECT MIN(p.purchased_at) FROM purchases p WHERE p.customer_id = f.customer_id AND p.total > 0 AND p.purchased_at > f.first_at) AS next_at
 		FROM (SELECT customer_id, ` + month + ` AS month, MIN(purchased_at) AS first_at
-			FROM purchases WHERE customer_id IS NOT NULL AND total > 0 GROUP BY 1, 2) f`
+			FROM purchases WHERE ` + who + ` AND total > 0 GROUP BY 1, 2) f`
 }
 
 func baselineMonthSelect(d Dialect, from string) string {
@@ -101,7 +102,7 @@ type BaselineRollupRow struct {
 func BaselineRollupRows(ctx context.Context, q Querier, fromPurchases bool) ([]BaselineRollupRow, error) {
 	src := `SELECT month, shard, customers, retained FROM baseline_month`
 	if fromPurchases {
-		src = baselineMonthSelect(q.Dialect(), "("+baselineCustomerMonthSelect(q.Dialect())+")")
+		src = baselineMonthSelect(q.Dialect(), "("+baselineCustomerMonthSelect(q.Dialect(), allCustomers)+")")
 	}
 	return queryAll(ctx, q, func(row rowScanner) (BaselineRollupRow, error) {
 		var r BaselineRollupRow

@@ -2,9 +2,10 @@ package store
 
 // Bulk writes of feedback for generators and importers: many responses (and
 // their answers) with multi-row INSERTs inside one transaction. The rollup
-// tables follow through the triggers on responses, row by row, as for
-// InsertResponse. Rules — attribution, consent, the contact-frequency rule,
-// sentiment — are the caller's job, as for InsertResponse.
+// tables come out as the triggers keep them for InsertResponse, but are
+// added to set-based, a batch at a time (bulk_rollups.go). Rules —
+// attribution, consent, the contact-frequency rule, sentiment — are the
+// caller's job, as for InsertResponse.
 
 import (
 	"context"
@@ -27,7 +28,8 @@ const (
 // InsertResponses stores responses and their answers within the
 // transaction, setting each one's ID and CreatedAt. Unlike InsertResponse it
 // does not translate constraint violations into field errors: a generator
-// or importer that breaks one has a bug, and the whole batch fails.
+// or importer that breaks one has a bug, and the whole batch fails. After
+// an error the transaction must be rolled back.
 func (tx *Tx) InsertResponses(ctx context.Context, rs []*fresco.Response) error {
 	ids, err := tx.allocateIDs(ctx, "responses", len(rs))
 	if err != nil {
@@ -38,6 +40,20 @@ func (tx *Tx) InsertResponses(ctx context.Context, rs []*fresco.Response) error 
 		r.ID, r.CreatedAt = ids[i], t
 		r.RespondedAt = r.RespondedAt.UTC().Truncate(time.Microsecond)
 	}
+	if err := tx.deferRollups(ctx, true); err != nil {
+		return err
+	}
+	if err := tx.insertResponseRows(ctx, rs); err != nil {
+		return err
+	}
+	if err := tx.addResponseRollups(ctx, ids); err != nil {
+		return err
+	}
+	return tx.deferRollups(ctx, false)
+}
+
+// insertResponseRows writes the responses and their answers.
+func (tx *Tx) insertResponseRows(ctx context.Context, rs []*fresco.Response) error {
 	for start := 0; start < len(rs); start += responseChunk {
 		chunk := rs[start:min(start+responseChunk, len(rs))]
 		args := make([]any, 0, len(chunk)*responseRowArgs)

@@ -27,17 +27,17 @@ func delayHours(d Dialect) string {
 }
 
 // delayDailySelect and delayMonthlySelect compute the rollup's rows from
-// responses, as a rebuild writes them.
-func delayDailySelect(d Dialect) string {
+// responses (from, as for feedbackRollupSelect), as a rebuild writes them.
+func delayDailySelect(d Dialect, from string) string {
 	day := "date(responded_at)"
 	if d == Postgres {
 		day = "to_char(responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	}
-	return `SELECT ` + day + ` AS day, post_id, ` + delayHours(d) + ` AS hours, COUNT(*) AS n FROM responses GROUP BY 1, 2, 3`
+	return `SELECT ` + day + ` AS day, post_id, ` + delayHours(d) + ` AS hours, COUNT(*) AS n FROM ` + from + ` r GROUP BY 1, 2, 3`
 }
 
-func delayMonthlySelect(d Dialect) string {
-	return `SELECT substr(day, 1, 7) || '-01', post_id, hours, SUM(n) FROM (` + delayDailySelect(d) + `) d GROUP BY 1, 2, 3`
+func delayMonthlySelect(d Dialect, from string) string {
+	return `SELECT substr(day, 1, 7) || '-01', post_id, hours, SUM(n) FROM (` + delayDailySelect(d, from) + `) d GROUP BY 1, 2, 3`
 }
 
 // addDelays reads rows of (post_id, hours, n) into the posts' activity.
@@ -112,11 +112,11 @@ func DelayRollupRows(ctx context.Context, q Querier, monthly, fromResponses bool
 	src := `SELECT day, post_id, hours, n FROM feedback_delay_daily`
 	switch {
 	case monthly && fromResponses:
-		src = delayMonthlySelect(q.Dialect())
+		src = delayMonthlySelect(q.Dialect(), allResponses)
 	case monthly:
 		src = `SELECT month, post_id, hours, n FROM feedback_delay_monthly`
 	case fromResponses:
-		src = delayDailySelect(q.Dialect())
+		src = delayDailySelect(q.Dialect(), allResponses)
 	}
 	return queryAll(ctx, q, func(row rowScanner) (DelayRollupRow, error) {
 		var r DelayRollupRow

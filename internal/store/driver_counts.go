@@ -87,9 +87,16 @@ func collectDriverCounts(ctx context.Context, q Querier, query string, args ...a
 }
 
 // feedbackDriverSelect computes feedback_driver_monthly's rows from the
-// answers, through the view the triggers read.
-const feedbackDriverSelect = `SELECT dim, month, ref, segment, item, score, nps, COUNT(*) FROM feedback_driver_keys
+// answers, through the view the triggers read: all of them, or those the
+// condition on response_id picks.
+func feedbackDriverSelect(answers string) string {
+	where := ""
+	if answers != "" {
+		where = "WHERE " + answers
+	}
+	return `SELECT dim, month, ref, segment, item, score, nps, COUNT(*) FROM feedback_driver_keys ` + where + `
 	GROUP BY dim, month, ref, segment, item, score, nps`
+}
 
 // FeedbackDriverRow is one row of feedback_driver_monthly.
 type FeedbackDriverRow struct {
@@ -105,7 +112,7 @@ type FeedbackDriverRow struct {
 func FeedbackDriverRows(ctx context.Context, q Querier, fromAnswers bool) ([]FeedbackDriverRow, error) {
 	src := `SELECT dim, month, ref, segment, item, score, nps, n FROM feedback_driver_monthly`
 	if fromAnswers {
-		src = feedbackDriverSelect
+		src = feedbackDriverSelect("")
 	}
 	return queryAll(ctx, q, func(row rowScanner) (FeedbackDriverRow, error) {
 		var r FeedbackDriverRow

@@ -102,7 +102,16 @@ func (db *DB) BaselineRetentionRaw(ctx context.Context, from, to, asOf time.Time
 // differs from what a rebuild would write there, either way.
 func (db *DB) BaselineCustomerMonthDrift(ctx context.Context) (n int, err error) {
 	kept := `SELECT customer_id, month, first_at, next_at FROM baseline_customer_month`
-	rebuilt := baselineCustomerMonthSelect(db.Dialect())
+	rebuilt := baselineCustomerMonthSelect(db.Dialect(), allCustomers)
+	err = db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (`+kept+` EXCEPT `+rebuilt+`) a) + (SELECT COUNT(*) FROM (`+rebuilt+` EXCEPT `+kept+`) b)`).Scan(&n)
+	return n, err
+}
+
+// AcquisitionCustomerDrift is BaselineCustomerMonthDrift for
+// acquisition_customer.
+func (db *DB) AcquisitionCustomerDrift(ctx context.Context) (n int, err error) {
+	kept := `SELECT customer_id, positive, revenue FROM acquisition_customer`
+	rebuilt := acquisitionCustomerSelect(allCustomers)
 	err = db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (`+kept+` EXCEPT `+rebuilt+`) a) + (SELECT COUNT(*) FROM (`+rebuilt+` EXCEPT `+kept+`) b)`).Scan(&n)
 	return n, err
 }

@@ -14,11 +14,13 @@ import (
 )
 
 // purchaseSummarySelect computes customer_purchase_summary's rows from
-// purchases, as the migration's triggers do one customer at a time. The
+// purchases, as the migration's triggers do one customer at a time, for
+// the customers the condition who on purchases.customer_id picks
+// (allCustomers, or a customerSet). The
 // gaps are in microseconds, the precision purchase times are stored at;
 // on SQLite they are read from the UTC text, whose fraction SQLite's date
 // functions would round to milliseconds.
-func purchaseSummarySelect(d Dialect) string {
+func purchaseSummarySelect(d Dialect, who string) string {
 	us := `unixepoch(substr(purchased_at, 1, 19)) * 1000000
 		+ CASE WHEN substr(purchased_at, 20, 1) = '.'
 			THEN CAST(substr(substr(purchased_at, 21, length(purchased_at) - 26) || '000000', 1, 6) AS INTEGER) ELSE 0 END`
@@ -30,13 +32,13 @@ func purchaseSummarySelect(d Dialect) string {
 		s.first_positive_at, m.gap_low, m.gap_high
 	FROM (SELECT customer_id, COUNT(*) AS purchases, MIN(purchased_at) AS first_at, MAX(purchased_at) AS last_at,
 			MIN(CASE WHEN total > 0 THEN purchased_at END) AS first_positive_at
-		FROM purchases WHERE customer_id IS NOT NULL GROUP BY customer_id) s
+		FROM purchases WHERE ` + who + ` GROUP BY customer_id) s
 	LEFT JOIN (SELECT customer_id, MIN(gap) AS gap_low, MAX(gap) AS gap_high
 		FROM (SELECT customer_id, gap, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY gap) AS k,
 				COUNT(*) OVER (PARTITION BY customer_id) AS m
 			FROM (SELECT customer_id, us - LAG(us) OVER (PARTITION BY customer_id ORDER BY us) AS gap
 				FROM (SELECT customer_id, ` + us + ` AS us
-					FROM purchases WHERE customer_id IS NOT NULL) p) g
+					FROM purchases WHERE ` + who + `) p) g
 			WHERE gap IS NOT NULL) r
 		WHERE k IN ((m + 1) / 2, m / 2 + 1) GROUP BY customer_id) m ON m.customer_id = s.customer_id`
 }
@@ -63,7 +65,7 @@ type PurchaseSummary struct {
 func PurchaseSummaryRows(ctx context.Context, q Querier, fromPurchases bool) ([]PurchaseSummary, error) {
 	src := `SELECT ` + purchaseSummaryColumns + ` FROM customer_purchase_summary`
 	if fromPurchases {
-		src = purchaseSummarySelect(q.Dialect())
+		src = purchaseSummarySelect(q.Dialect(), allCustomers)
 	}
 	return queryAll(ctx, q, scanPurchaseSummary, `SELECT * FROM (`+src+`) t ORDER BY 1`)
 }

@@ -76,8 +76,11 @@ func (plan *purchasePlan) resolveLineProducts() {
 // caller: the purchases are valid, new, and reference stored customers,
 // locations, employees and products, every line by ProductID. Nor does it
 // move a customer's first_seen back to an earlier purchase: the caller
-// stores customers first seen at their first purchase. Triggers keep the
-// rollups as for SavePurchases.
+// stores customers first seen at their first purchase. The rollups come
+// out as SavePurchases' triggers keep them, but set-based: the insert
+// triggers are deferred for these rows and the rollups of their customers
+// recomputed after (bulk_rollups.go). After an error the
+// transaction must be rolled back.
 func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
 	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
 	if err != nil {
@@ -90,7 +93,16 @@ func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error 
 		fresh[i] = i
 	}
 	plan := &purchasePlan{batch: ps, results: make([]BatchResult, len(ps))}
-	return tx.writePurchaseRows(ctx, plan, fresh, nil)
+	if err := tx.deferRollups(ctx, true); err != nil {
+		return err
+	}
+	if err := tx.writePurchaseRows(ctx, plan, fresh, nil); err != nil {
+		return err
+	}
+	if err := tx.refreshPurchaseRollups(ctx, purchaseCustomers(ps)); err != nil {
+		return err
+	}
+	return tx.deferRollups(ctx, false)
 }
 
 // writePurchaseRows writes the new purchases at fresh and replaces the

@@ -236,8 +236,9 @@ func (w *conditions) monthlyRows(f ResponseFilter, dim string, m1, m2 time.Time)
 
 // feedbackRollupSelect computes feedback_score_daily's rows from responses:
 // what the triggers maintain one response at a time. The day is the UTC
-// date of responded_at, spelled per engine as in the triggers.
-func feedbackRollupSelect(d Dialect) string {
+// date of responded_at, spelled per engine as in the triggers. from is
+// the responses counted: allResponses, or some of them (responsesIn).
+func feedbackRollupSelect(d Dialect, from string) string {
 	day := "date(responded_at)"
 	if d == Postgres {
 		day = "to_char(responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
@@ -245,15 +246,16 @@ func feedbackRollupSelect(d Dialect) string {
 	dims := day + ", post_id, COALESCE(location_id, 0), COALESCE(employee_id, 0), segment"
 	return `SELECT s.scale, s.day, s.post_id, s.location_id, s.employee_id, s.segment, s.score, COUNT(*)
 		FROM (SELECT 'nps' AS scale, ` + day + ` AS day, post_id, COALESCE(location_id, 0) AS location_id,
-				COALESCE(employee_id, 0) AS employee_id, segment, nps AS score FROM responses WHERE nps IS NOT NULL
-			UNION ALL SELECT 'csat', ` + dims + `, csat FROM responses WHERE csat IS NOT NULL
-			UNION ALL SELECT 'ces', ` + dims + `, ces FROM responses WHERE ces IS NOT NULL) s
+				COALESCE(employee_id, 0) AS employee_id, segment, nps AS score FROM ` + from + ` r WHERE nps IS NOT NULL
+			UNION ALL SELECT 'csat', ` + dims + `, csat FROM ` + from + ` r WHERE csat IS NOT NULL
+			UNION ALL SELECT 'ces', ` + dims + `, ces FROM ` + from + ` r WHERE ces IS NOT NULL) s
 		GROUP BY s.scale, s.day, s.post_id, s.location_id, s.employee_id, s.segment, s.score`
 }
 
 // feedbackMonthlySelect computes feedback_score_monthly's rows from
-// responses: each response counts once in every dimension's row set.
-func feedbackMonthlySelect(d Dialect) string {
+// responses (from, as for feedbackRollupSelect): each response counts
+// once in every dimension's row set.
+func feedbackMonthlySelect(d Dialect, from string) string {
 	month := "date(r.responded_at, 'start of month')"
 	if d == Postgres {
 		month = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
@@ -264,11 +266,32 @@ func feedbackMonthlySelect(d Dialect) string {
 					WHEN 'employee' THEN COALESCE(r.employee_id, 0) ELSE 0 END AS ref,
 				CASE WHEN d.dim = 'segment' THEN r.segment ELSE '' END AS segment,
 				CASE s.scale WHEN 'nps' THEN r.nps WHEN 'csat' THEN r.csat ELSE r.ces END AS score
-			FROM responses r,
+			FROM ` + from + ` r,
 				(SELECT 'nps' AS scale UNION ALL SELECT 'csat' UNION ALL SELECT 'ces') s,
 				(SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d) c
 		WHERE c.score IS NOT NULL
 		GROUP BY c.scale, c.dim, c.month, c.ref, c.segment, c.score`
+}
+
+// rollup is a rollup table, its columns and the select that computes its
+// rows.
+type rollup struct{ table, cols, sel string }
+
+// allResponses is the from of a rebuild: every response.
+const allResponses = "responses"
+
+// responseRollups are the rollups of responses and their answers: counts,
+// n last, that a response adds to. from is the responses counted and
+// answers the condition on response_id that picks their answers ("" for
+// all), as responsesIn gives them.
+func responseRollups(d Dialect, from, answers string) []rollup {
+	return []rollup{
+		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(d, from)},
+		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(d, from)},
+		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect(answers)},
+		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(d, from)},
+		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(d, from)},
+	}
 }
 
 // RollupCount is how many rows a rebuild left in one rollup table.
@@ -289,18 +312,13 @@ type RollupCount struct {
 // restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
-	for _, r := range []struct{ table, cols, sel string }{
-		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(tx.Dialect())},
-		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(tx.Dialect())},
-		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect},
-		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(tx.Dialect())},
-		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(tx.Dialect())},
-		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect},
+	for _, r := range append(responseRollups(tx.Dialect(), allResponses, ""), []rollup{
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
-		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect())},
-		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect())},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
-	} {
+	}...) {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
 		}
@@ -332,7 +350,7 @@ type FeedbackRollupRow struct {
 func FeedbackRollupRows(ctx context.Context, q Querier, fromResponses bool) ([]FeedbackRollupRow, error) {
 	src := `SELECT scale, day, post_id, location_id, employee_id, segment, score, n FROM feedback_score_daily`
 	if fromResponses {
-		src = feedbackRollupSelect(q.Dialect())
+		src = feedbackRollupSelect(q.Dialect(), allResponses)
 	}
 	return queryAll(ctx, q, func(row rowScanner) (FeedbackRollupRow, error) {
 		var r FeedbackRollupRow
@@ -354,7 +372,7 @@ type FeedbackMonthlyRow struct {
 func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]FeedbackMonthlyRow, error) {
 	src := `SELECT scale, dim, month, ref, segment, score, n FROM feedback_score_monthly`
 	if fromResponses {
-		src = feedbackMonthlySelect(q.Dialect())
+		src = feedbackMonthlySelect(q.Dialect(), allResponses)
 	}
 	return queryAll(ctx, q, func(row rowScanner) (FeedbackMonthlyRow, error) {
 		var r FeedbackMonthlyRow
@@ -364,10 +382,15 @@ func FeedbackMonthlyRows(ctx context.Context, q Querier, fromResponses bool) ([]
 }
 
 // acquisitionCustomerSelect and acquisitionRollupSelect compute the
-// acquisition rollup's rows (migration 00014) as its triggers keep them.
+// acquisition rollup's rows (migration 00014) as its triggers keep them;
+// acquisitionCustomerSelect those of the customers the condition who on
+// purchases.customer_id picks.
+func acquisitionCustomerSelect(who string) string {
+	return `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
+		WHERE ` + who + ` AND total > 0 GROUP BY customer_id`
+}
+
 const (
-	acquisitionCustomerSelect = `SELECT customer_id, COUNT(*) AS positive, SUM(total) AS revenue FROM purchases
-		WHERE customer_id IS NOT NULL AND total > 0 GROUP BY customer_id`
 	acquisitionRollupSelect = `SELECT c.acquisition_source, c.id % 16, COUNT(*),
 			COALESCE(SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.revenue), 0)
 		FROM customers c LEFT JOIN acquisition_customer t ON t.customer_id = c.id
@@ -390,7 +413,7 @@ func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) (
 	src := `SELECT source, shard, customers, repeat, revenue FROM acquisition_rollup
 		WHERE NOT (customers = 0 AND repeat = 0 AND revenue = 0)`
 	if fromPurchases {
-		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect+") t", 1)
+		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect(allCustomers)+") t", 1)
 	}
 	return queryAll(ctx, q, func(row rowScanner) (AcquisitionRollupRow, error) {
 		var r AcquisitionRollupRow

@@ -1,0 +1,140 @@
+package store
+
+// The rollups of bulk writes, set-based: InsertPurchases and
+// InsertResponses defer the insert triggers for their own rows (migration
+// 00026 says how) and bring the rollups up to date in a few statements,
+// from the same selects a rebuild runs. Row by row, those triggers made
+// most of the demo's load time.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// allCustomers is the condition on purchases.customer_id of a rebuild:
+// every customer's purchases.
+const allCustomers = "customer_id IS NOT NULL"
+
+// idSet is a condition that column is one of ids, and the argument of its
+// one placeholder.
+func idSet(d Dialect, column string, ids []int64) (cond string, arg any) {
+	if d == Postgres {
+		return column + " = ANY(?::bigint[])", ids
+	}
+	list, _ := json.Marshal(ids) // []int64 always marshals
+	return column + " IN (SELECT value FROM json_each(?))", string(list)
+}
+
+// execEach runs each query with arg for every placeholder: all of them
+// are those of idSet conditions on the same ids.
+func (tx *Tx) execEach(ctx context.Context, arg any, queries ...string) error {
+	for _, q := range queries {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = arg
+		}
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deferRollups turns the insert triggers of migration 00026 off (on =
+// true) or back on for the rest of the transaction.
+func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
+	var err error
+	switch {
+	case tx.Dialect() == Postgres:
+		value := ""
+		if on {
+			value = "on"
+		}
+		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_rollups', ?, true)`, value)
+	case on:
+		_, err = tx.Exec(ctx, `INSERT INTO rollups_deferred (id) VALUES (1)`)
+	default:
+		_, err = tx.Exec(ctx, `DELETE FROM rollups_deferred`)
+	}
+	if err != nil {
+		return fmt.Errorf("defer rollups: %w", err)
+	}
+	return nil
+}
+
+// purchaseCustomers returns the distinct customers of ps, in id order.
+func purchaseCustomers(ps []*fresco.Purchase) []int64 {
+	var ids []int64
+	for _, p := range ps {
+		if p.CustomerID != nil {
+			ids = append(ids, *p.CustomerID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// refreshPurchaseRollups recomputes the purchase rollups of the customers
+// ids from their purchases, as the insert triggers would have kept them:
+// their acquisition_customer rows, with the difference carried into
+// acquisition_rollup; their customer_purchase_summary rows; and their
+// baseline_customer_month rows, whose own triggers keep baseline_month.
+func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	who, arg := idSet(tx.Dialect(), "customer_id", ids)
+	err := tx.execEach(ctx, arg,
+		acquisitionDelta("-", who),
+		`DELETE FROM acquisition_customer WHERE `+who,
+		`INSERT INTO acquisition_customer (customer_id, positive, revenue) `+acquisitionCustomerSelect(who),
+		acquisitionDelta("+", who),
+		`DELETE FROM customer_purchase_summary WHERE `+who,
+		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who),
+		`DELETE FROM baseline_customer_month WHERE `+who,
+		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(tx.Dialect(), who))
+	if err != nil {
+		return fmt.Errorf("refresh purchase rollups: %w", err)
+	}
+	return nil
+}
+
+// addResponseRollups adds the responses ids, with their answers, to the
+// rollups their insert triggers would have counted them in: each table's
+// counts of those responses alone, added to its rows.
+func (tx *Tx) addResponseRollups(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	who, arg := idSet(tx.Dialect(), "id", ids)
+	answers, _ := idSet(tx.Dialect(), "response_id", ids)
+	var queries []string
+	for _, r := range responseRollups(tx.Dialect(), "(SELECT * FROM responses WHERE "+who+")", answers) {
+		key := strings.TrimSuffix(r.cols, ", n")
+		queries = append(queries, `INSERT INTO `+r.table+` (`+r.cols+`) SELECT * FROM (`+r.sel+`) x WHERE true
+			ON CONFLICT (`+key+`) DO UPDATE SET n = `+r.table+`.n + excluded.n`)
+	}
+	if err := tx.execEach(ctx, arg, queries...); err != nil {
+		return fmt.Errorf("add responses to the rollups: %w", err)
+	}
+	return nil
+}
+
+// acquisitionDelta adds (sign "+") or takes away ("-") the contribution of
+// the customers who, as acquisition_customer holds it, to their sources'
+// rows of acquisition_rollup. Those rows exist: the trigger on customers
+// made them when the customers were stored.
+func acquisitionDelta(sign, who string) string {
+	return `UPDATE acquisition_rollup SET repeat = repeat ` + sign + ` d.k, revenue = revenue ` + sign + ` d.v
+		FROM (SELECT c.acquisition_source AS source, c.id % 16 AS shard,
+				SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END) AS k, SUM(t.revenue) AS v
+			FROM (SELECT customer_id, positive, revenue FROM acquisition_customer WHERE ` + who + `) t
+			JOIN customers c ON c.id = t.customer_id
+			GROUP BY c.acquisition_source, c.id % 16) d
+		WHERE acquisition_rollup.source = d.source AND acquisition_rollup.shard = d.shard`
+}

@@ -1,0 +1,67 @@
+package store
+
+// Secondary indexes of the big tables, dropped for a fresh bulk load and
+// built again after it: an index built once from all its rows costs a
+// fraction of keeping it row by row, and the demo writes purchases in
+// customer order, so every time-ordered index was written at random.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// loadIndexes are the indexes DeferLoadIndexes drops: those of customers,
+// purchases, purchase_lines and responses that no bulk write reads.
+// purchases_customer stays (InsertPurchases recomputes its customers'
+// rollups through it), and so does responses_labelled (the classifier that
+// suggests categories reads the labelled responses).
+var loadIndexes = []string{
+	"customers_referred_by", "customers_email", "customers_name_lower", "customers_email_lower", "customers_name", "customers_first_seen",
+	"purchases_at", "purchases_date", "purchases_total", "purchases_location_date", "purchases_served_by",
+	"purchase_lines_product",
+	"responses_post", "responses_customer", "responses_purchase", "responses_at", "responses_employee", "responses_location",
+}
+
+// DeferLoadIndexes drops the secondary indexes of customers and the
+// history tables that bulk writes do not read and returns a function that creates them again, as
+// the migrations defined them. It is for a fresh load into a database
+// nobody else uses yet (the demo): until restore runs, the lists and
+// reports that read those indexes scan whole tables.
+func (db *DB) DeferLoadIndexes(ctx context.Context) (restore func(context.Context) error, err error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (` + placeholders(len(loadIndexes)) + `)`
+	if db.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (` + placeholders(len(loadIndexes)) + `)`
+	}
+	args := make([]any, len(loadIndexes))
+	for i, name := range loadIndexes {
+		args[i] = name
+	}
+	defs := map[string]string{}
+	if err := queryMap(ctx, db, defs, scanPair[string, string], q, args...); err != nil {
+		return nil, fmt.Errorf("defer load indexes: %w", err)
+	}
+	if len(defs) != len(loadIndexes) {
+		return nil, fmt.Errorf("defer load indexes: found %d of the %d indexes (%s)", len(defs), len(loadIndexes), strings.Join(loadIndexes, ", "))
+	}
+	if err := db.InTx(ctx, func(tx *Tx) error {
+		for _, name := range loadIndexes {
+			if _, err := tx.Exec(ctx, `DROP INDEX `+name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("defer load indexes: %w", err)
+	}
+	return func(ctx context.Context) error {
+		return db.InTx(ctx, func(tx *Tx) error {
+			for _, name := range loadIndexes {
+				if _, err := tx.Exec(ctx, defs[name]); err != nil {
+					return fmt.Errorf("restore index %s: %w", name, err)
+				}
+			}
+			return nil
+		})
+	}, nil
+}
