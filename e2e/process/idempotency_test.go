@@ -52,6 +52,9 @@ func TestKilledBatchIsStoredOnceOnRetry(t *testing.T) {
 			for round, m := range moments {
 				key := fmt.Sprintf("batch-%d", round)
 				sendAndKill(t, srv, token, key, batch, m.delay, m.firstAnswer)
+				if eng.Name == "postgres" {
+					awaitOrphanedBackends(t, db)
+				}
 				before := countPurchases(t, db)
 				committed := before == (round+1)*size
 				if !committed && before != round*size {
@@ -140,6 +143,29 @@ func sendAndKill(t *testing.T, srv *server, token, key, body string, delay time.
 		time.Sleep(delay)
 	}
 	srv.kill()
+}
+
+// awaitOrphanedBackends waits until no PostgreSQL backend of the killed
+// server is still working: a COMMIT the server sent just before it died
+// completes on its own, and counting before it does would call a
+// committed batch lost.
+func awaitOrphanedBackends(t *testing.T, db *store.DB) {
+	t.Helper()
+	const busy = `SELECT COUNT(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var n int
+		if err := db.QueryRow(t.Context(), busy).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d backends of the killed server still busy after 10 s", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func countPurchases(t *testing.T, db *store.DB) int {
