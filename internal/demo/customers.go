@@ -158,23 +158,33 @@ type visit struct {
 }
 
 // person is a generated customer: the stored record and the hidden
-// parameters of their behaviour.
+// parameters of their behaviour. A million of them are held at once, so a
+// person keeps a summary of their visits, not the visits: the purchases
+// step plans them again, a batch of customers at a time (visitStreams).
 type person struct {
-	c          *fresco.Customer
-	class      *class
-	acquired   time.Time
-	rate       float64 // λ, per year
-	dropout    float64 // p
-	spendLevel float64 // ν
-	churnAt    time.Time
-	entry      occasion
-	homeHotel  siteKey
-	profile    profile
-	source     string // acquisition source
-	welcome    bool   // first purchase with the introductory offer
-	referrer   *person
-	referrals  int
-	visits     []visit // in time order
+	// c is the record while it is described and stored; then only the
+	// tests (keepAll) keep it, and the steps read id and consentSurveys.
+	c              *fresco.Customer
+	id             int64
+	consentSurveys bool
+	class          *class
+	acquired       time.Time
+	rate           float64 // λ, per year
+	dropout        float64 // p
+	spendLevel     float64 // ν
+	churnAt        time.Time
+	entry          occasion
+	homeHotel      siteKey
+	profile        profile
+	source         string // acquisition source
+	welcome        bool   // first purchase with the introductory offer
+	referrer       *person
+	referrals      int
+	visits         []visit // in time order, while planned
+	// The planned visits' summary.
+	firstVisit, lastVisit time.Time
+	firstOccasion         occasion
+	visitCount            int
 }
 
 const (
@@ -190,8 +200,12 @@ const (
 // referee's.
 func generateCustomers(ctx context.Context, w *world, r *rng) error {
 	w.people = drawPeople(w, r)
-	for _, p := range w.people {
+	for i, p := range w.people {
+		if i%customerBatch == 0 {
+			w.visitStreams = append(w.visitStreams, r.state())
+		}
 		planVisits(w, r, p)
+		p.summariseVisits()
 	}
 	assignReferrals(r, w.people)
 	for _, p := range w.people {
@@ -229,13 +243,17 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 
 // storeCustomers stores the people's records in one transaction, in
 // bulk or, for the tests' reference, one by one through CreateCustomer.
-// Then it keeps only what the later steps (and the tests) read of them: a
-// million names, addresses and tags are a few hundred MB.
+// Then it keeps only what the later steps read of them: a million names,
+// addresses and tags are a few hundred MB.
 func storeCustomers(ctx context.Context, w *world, people []*person) error {
 	cs := make([]*fresco.Customer, len(people))
 	for i, p := range people {
-		if p.referrer != nil {
-			p.c.ReferredBy = &p.referrer.c.ID // set when the referrer is stored, before
+		switch ref := p.referrer; {
+		case ref == nil:
+		case ref.c != nil: // in this batch: its id is set when it is stored, before p
+			p.c.ReferredBy = &ref.c.ID
+		default:
+			p.c.ReferredBy = &ref.id
 		}
 		cs[i] = p.c
 	}
@@ -251,11 +269,10 @@ func storeCustomers(ctx context.Context, w *world, people []*person) error {
 		return nil
 	})
 	for _, p := range people {
-		if w.keepAll {
-			break
+		p.id, p.consentSurveys = p.c.ID, p.c.ConsentSurveys
+		if !w.keepAll {
+			p.c = nil
 		}
-		p.c = &fresco.Customer{ID: p.c.ID, ExternalID: p.c.ExternalID, AcquisitionSource: p.c.AcquisitionSource,
-			ConsentSurveys: p.c.ConsentSurveys}
 	}
 	return err
 }
@@ -352,6 +369,24 @@ func planVisits(w *world, r *rng, p *person) {
 		p.visits = append(p.visits, v)
 	}
 	slices.SortStableFunc(p.visits, func(a, b visit) int { return a.at.Compare(b.at) })
+}
+
+// summariseVisits keeps what the customers and marketing spend steps read
+// of the planned visits, and lets the visits go.
+func (p *person) summariseVisits() {
+	p.firstVisit, p.lastVisit = p.visits[0].at, p.visits[len(p.visits)-1].at
+	p.firstOccasion, p.visitCount = p.visits[0].occasion, len(p.visits)
+	p.visits = nil
+}
+
+// replanVisits plans the visits of a batch of customers — w.people[start:]
+// up to customerBatch of them — again, drawing the same numbers as the
+// customers step did from the state it saved (visitStreams).
+func replanVisits(w *world, start int, people []*person) {
+	r := replay(w.visitStreams[start/customerBatch])
+	for _, p := range people {
+		planVisits(w, r, p)
+	}
 }
 
 // visitTimes draws the purchase times by the class's life rule; the first
@@ -466,13 +501,10 @@ func localTime(w *world, r *rng, t time.Time, tz *time.Location, hours [2]int) t
 	return at
 }
 
-// lastVisit is the time of the customer's last purchase.
-func (p *person) lastVisit() time.Time { return p.visits[len(p.visits)-1].at }
-
 // canRefer reports whether p could have referred somebody who arrived at t:
 // a customer for a while, and not lapsed.
 func (p *person) canRefer(t time.Time) bool {
-	return !p.acquired.After(t.Add(-referralLead)) && !p.lastVisit().Before(t.Add(-referralGrace))
+	return !p.acquired.After(t.Add(-referralLead)) && !p.lastVisit.Before(t.Add(-referralGrace))
 }
 
 // assignReferrals decides who came through a referral and by whom. Going
@@ -503,9 +535,10 @@ func assignReferrals(r *rng, people []*person) {
 			if ref := people[j]; ref.canRefer(p.acquired) {
 				p.referrer = ref
 				ref.referrals++
-				if r.chance(0.7) {
-					p.homeHotel = ref.homeHotel // friends go where their friends go
-				}
+				// The visits were planned at the home hotel drawn with the
+				// person, and the purchases step plans them again there:
+				// this draw stays only to keep the stream (and the data).
+				r.chance(0.7)
 				break
 			}
 		}
@@ -520,14 +553,14 @@ func assignSource(r *rng, p *person) {
 	case p.referrer != nil:
 		p.source = srcReferral
 	case p.class == classMercenary:
-		weights := slices.Clone(sourceWeights[p.visits[0].occasion])
+		weights := slices.Clone(sourceWeights[p.firstOccasion])
 		weights[0], weights[4] = 0, 0 // bargain hunters come from the online ads and events
 		if weights[1]+weights[2]+weights[3]+weights[5] == 0 {
 			weights[1] = 1
 		}
 		p.source = sources[r.pick(weights)]
 	default:
-		p.source = sources[r.pick(sourceWeights[p.visits[0].occasion])]
+		p.source = sources[r.pick(sourceWeights[p.firstOccasion])]
 	}
 	p.welcome = p.class == classMercenary || (promoSources[p.source] && r.chance(0.12))
 }
@@ -540,7 +573,7 @@ func describeCustomer(w *world, r *rng, p *person, i int) *fresco.Customer {
 		ExternalID: fmt.Sprintf("CUS-%05d", i+1),
 		Name:       first + " " + last,
 		Email:      w.names.email(r, first, last, oneOf(r, emailDomains)),
-		FirstSeen:  p.visits[0].at,
+		FirstSeen:  p.firstVisit,
 	}
 	if r.chance(0.8) {
 		c.Phone = phone(r)
@@ -570,7 +603,7 @@ func describeCustomer(w *world, r *rng, p *person, i int) *fresco.Customer {
 // level).
 func vips(people []*person) map[*person]bool {
 	ranked := slices.Clone(people)
-	value := func(p *person) float64 { return float64(len(p.visits)) * p.spendLevel }
+	value := func(p *person) float64 { return float64(p.visitCount) * p.spendLevel }
 	slices.SortStableFunc(ranked, func(a, b *person) int {
 		switch va, vb := value(a), value(b); {
 		case va > vb:
@@ -600,7 +633,7 @@ func tags(p *person, vip bool) []string {
 	case profileFamily:
 		tags = append(tags, "family")
 	}
-	if p.entry == occCafe && len(p.visits) >= 10 {
+	if p.entry == occCafe && p.visitCount >= 10 {
 		tags = append(tags, "local")
 	}
 	return tags

@@ -42,15 +42,17 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		people := w.people[start:min(start+customerBatch, len(w.people))]
+		replanVisits(w, start, people)
 		var batch []*fresco.Purchase
-		for _, p := range w.people[start:min(start+customerBatch, len(w.people))] {
+		for _, p := range people {
 			batch = append(batch, customerPurchases(w, r, p)...)
 			p.visits = nil // planned visits are purchases now: let them go
 		}
 		if err := storePurchases(ctx, w, batch); err != nil {
 			return err
 		}
-		if err := fb.purchased(ctx, batch); err != nil {
+		if err := fb.purchased(ctx, people, batch); err != nil {
 			return fmt.Errorf("feedback: %w", err)
 		}
 	}
@@ -129,7 +131,7 @@ func customerPurchases(w *world, r *rng, p *person) []*fresco.Purchase {
 		}
 		s := w.sites[v.site]
 		pu := &fresco.Purchase{
-			CustomerID:  &p.c.ID,
+			CustomerID:  &p.id,
 			PurchasedAt: v.at,
 			LocationID:  &s.loc.ID,
 			Channel:     v.channel,
