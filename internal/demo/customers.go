@@ -15,7 +15,7 @@ import (
 // The customer model; the package documentation explains it.
 
 // lifeRule is how a behaviour class's purchases unfold in time.
-type lifeRule int
+type lifeRule uint8
 
 const (
 	// lifeBuyTillYouDie is BG/NBD: purchases arrive as a Poisson process of
@@ -32,7 +32,7 @@ const (
 )
 
 // occasion is the kind of visit a purchase comes from.
-type occasion int
+type occasion uint8
 
 const (
 	occCafe occasion = iota
@@ -140,7 +140,7 @@ var sourceWeights = [numOccasions][]float64{
 var promoSources = map[string]bool{srcGoogle: true, srcInstagram: true, srcBooking: true}
 
 // Customer profiles shape baskets and tags.
-type profile int
+type profile uint8
 
 const (
 	profileNone profile = iota
@@ -164,27 +164,25 @@ type visit struct {
 type person struct {
 	// c is the record while it is described and stored; then only the
 	// tests (keepAll) keep it, and the steps read id and consentSurveys.
-	c              *fresco.Customer
-	id             int64
-	consentSurveys bool
-	class          *class
-	acquired       time.Time
-	rate           float64 // λ, per year
-	dropout        float64 // p
-	spendLevel     float64 // ν
-	churnAt        time.Time
-	entry          occasion
-	homeHotel      siteKey
-	profile        profile
-	source         string // acquisition source
-	welcome        bool   // first purchase with the introductory offer
-	referrer       *person
-	referrals      int
-	visits         []visit // in time order, while planned
+	c          *fresco.Customer
+	id         int64
+	class      *class
+	referrer   *person
+	acquired   time.Time
+	churnAt    time.Time
+	rate       float64 // λ, per year
+	dropout    float64 // p
+	spendLevel float64 // ν
+	source     string  // acquisition source
 	// The planned visits' summary.
 	firstVisit, lastVisit time.Time
+	visitCount            int32
 	firstOccasion         occasion
-	visitCount            int
+	entry                 occasion
+	homeHotel             siteKey
+	profile               profile
+	welcome               bool // first purchase with the introductory offer
+	consentSurveys        bool
 }
 
 const (
@@ -204,8 +202,7 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 		if i%customerBatch == 0 {
 			w.visitStreams = append(w.visitStreams, r.state())
 		}
-		planVisits(w, r, p)
-		p.summariseVisits()
+		p.summariseVisits(planVisits(w, r, p))
 	}
 	assignReferrals(r, w.people)
 	for _, p := range w.people {
@@ -355,9 +352,9 @@ func seasonality(t time.Time) float64 {
 
 // planVisits draws when a customer buys, and for each purchase the
 // occasion, location, channel and local time of day.
-func planVisits(w *world, r *rng, p *person) {
+func planVisits(w *world, r *rng, p *person) []visit {
 	times := visitTimes(w, r, p)
-	p.visits = make([]visit, 0, len(times)) // a million people hold them all: no spare capacity
+	visits := make([]visit, 0, len(times))
 	for k, t := range times {
 		occ := p.entry
 		if k > 0 && !r.chance(p.class.stick) {
@@ -366,27 +363,29 @@ func planVisits(w *world, r *rng, p *person) {
 		v := visit{occasion: occ, site: visitSite(r, p, occ)}
 		v.channel = visitChannel(r, occ, v.site)
 		v.at = localTime(w, r, t, w.sites[v.site].tz, openingHours(occ, v.channel))
-		p.visits = append(p.visits, v)
+		visits = append(visits, v)
 	}
-	slices.SortStableFunc(p.visits, func(a, b visit) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(visits, func(a, b visit) int { return a.at.Compare(b.at) })
+	return visits
 }
 
 // summariseVisits keeps what the customers and marketing spend steps read
-// of the planned visits, and lets the visits go.
-func (p *person) summariseVisits() {
-	p.firstVisit, p.lastVisit = p.visits[0].at, p.visits[len(p.visits)-1].at
-	p.firstOccasion, p.visitCount = p.visits[0].occasion, len(p.visits)
-	p.visits = nil
+// of the planned visits.
+func (p *person) summariseVisits(visits []visit) {
+	p.firstVisit, p.lastVisit = visits[0].at, visits[len(visits)-1].at
+	p.firstOccasion, p.visitCount = visits[0].occasion, int32(len(visits))
 }
 
 // replanVisits plans the visits of a batch of customers — w.people[start:]
 // up to customerBatch of them — again, drawing the same numbers as the
 // customers step did from the state it saved (visitStreams).
-func replanVisits(w *world, start int, people []*person) {
+func replanVisits(w *world, start int, people []*person) [][]visit {
 	r := replay(w.visitStreams[start/customerBatch])
-	for _, p := range people {
-		planVisits(w, r, p)
+	visits := make([][]visit, len(people))
+	for i, p := range people {
+		visits[i] = planVisits(w, r, p)
 	}
+	return visits
 }
 
 // visitTimes draws the purchase times by the class's life rule; the first
@@ -534,7 +533,6 @@ func assignReferrals(r *rng, people []*person) {
 			j := sort.Search(k, func(j int) bool { return cum[j] > x })
 			if ref := people[j]; ref.canRefer(p.acquired) {
 				p.referrer = ref
-				ref.referrals++
 				// The visits were planned at the home hotel drawn with the
 				// person, and the purchases step plans them again there:
 				// this draw stays only to keep the stream (and the data).

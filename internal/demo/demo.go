@@ -184,7 +184,7 @@ type world struct {
 	// purchases step to plan them again: holding a million customers'
 	// visits from one step to the next took gigabytes.
 	visitStreams []rand.PCG
-	complaints   []*fresco.Response // stored responses that may open a case (caseCandidate)
+	complaints   []*complaint // of the stored responses that may open a case (caseCandidate)
 
 	// keepAll keeps every stored purchase in purchases, ids set, and the
 	// customers' records in full, for the tests; the generator itself holds

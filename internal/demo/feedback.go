@@ -206,8 +206,8 @@ func (f *feedbackStep) recordViaService(ctx context.Context, plan []*plannedResp
 // recorded counts a stored response and keeps it if it may open a case.
 func (f *feedbackStep) recorded(r *fresco.Response) {
 	f.w.summary.Responses++
-	if caseCandidate(r) {
-		f.w.complaints = append(f.w.complaints, r)
+	if c, ok := caseCandidate(r); ok {
+		f.w.complaints = append(f.w.complaints, c)
 	}
 }
 
