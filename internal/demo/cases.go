@@ -66,12 +66,12 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 
 	// Candidates: complaints and detractors with a comment, tied to a
 	// customer's purchase, one case per customer.
-	var old, recent []*fresco.Response
+	var old, recent []*complaint
 	for _, resp := range w.complaints {
-		if managers[*resp.LocationID] == nil {
+		if managers[resp.locationID] == nil {
 			continue
 		}
-		switch age := w.end.Sub(resp.RespondedAt); {
+		switch age := w.end.Sub(resp.at); {
 		case age > 21*day:
 			old = append(old, resp)
 		case age < 14*day && age > 4*time.Hour:
@@ -79,14 +79,14 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		}
 	}
 	seen := map[int64]bool{}
-	pick := func(from []*fresco.Response) *fresco.Response {
+	pick := func(from []*complaint) *complaint {
 		for range 50 {
 			if len(from) == 0 {
 				return nil
 			}
 			resp := oneOf(r, from)
-			if !seen[*resp.CustomerID] {
-				seen[*resp.CustomerID] = true
+			if !seen[resp.customerID] {
+				seen[resp.customerID] = true
 				return resp
 			}
 		}
@@ -94,22 +94,22 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 
 	expectations := []string{"An apology", "A call back from the manager", "A partial refund", "Wants the problem fixed"}
-	open := func(resp *fresco.Response, at time.Time, owner *fresco.Employee, expectation string) (*fresco.Case, recovery.Actor, error) {
+	open := func(resp *complaint, at time.Time, owner *fresco.Employee, expectation string) (*fresco.Case, recovery.Actor, error) {
 		actor := employeeActor(owner)
 		clock = at
 		source := "detractor"
-		if resp.PostSlug == feedback.PostComplaint {
+		if resp.post == feedback.PostComplaint {
 			source = "complaint"
 		}
 		in := recovery.OpenInput{
-			CustomerID: *resp.CustomerID, PurchaseID: resp.PurchaseID, LocationID: resp.LocationID,
-			Source: source, Summary: firstSentence(resp.Comment), Category: caseCategory(resp.Comment),
+			CustomerID: resp.customerID, PurchaseID: &resp.purchaseID, LocationID: &resp.locationID,
+			Source: source, Summary: firstSentence(resp.comment), Category: caseCategory(resp.comment),
 			Expectation: expectation,
-			Incident:    recovery.Incident{WhatHappened: resp.Comment},
+			Incident:    recovery.Incident{WhatHappened: resp.comment},
 			OpenedAt:    at,
 		}
-		if resp.EmployeeID != nil && *resp.EmployeeID != owner.ID {
-			in.Involved = []int64{*resp.EmployeeID}
+		if resp.employeeID != 0 && resp.employeeID != owner.ID {
+			in.Involved = []int64{resp.employeeID}
 		}
 		c, err := svc.Open(ctx, actor, in)
 		if err == nil {
@@ -131,7 +131,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 			break
 		}
 		pc := &pastCase{resp: resp, gesture: i%3 == 0, cause: causes[i%len(causes)]}
-		pc.opened = resp.RespondedAt.Add(time.Duration(r.between(1, 20)) * time.Hour)
+		pc.opened = resp.at.Add(time.Duration(r.between(1, 20)) * time.Hour)
 		pc.expectation = oneOf(r, expectations)
 		pc.responded = pc.opened.Add(time.Duration(r.between(0.5, 3.5) * float64(time.Hour)))
 		pc.resolved = pc.responded.Add(days(r.between(0.5, 2.5)))
@@ -140,7 +140,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
 	for _, pc := range past {
-		c, actor, err := open(pc.resp, pc.opened, managers[*pc.resp.LocationID], pc.expectation)
+		c, actor, err := open(pc.resp, pc.opened, managers[pc.resp.locationID], pc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
@@ -166,14 +166,14 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 
 	// Live cases, newest last.
-	live := []*fresco.Response{pick(recent), pick(recent), pick(recent), pick(recent)}
+	live := []*complaint{pick(recent), pick(recent), pick(recent), pick(recent)}
 	var liveIDs []int64
 	for i, resp := range live {
 		if resp == nil {
 			continue
 		}
-		owner := managers[*resp.LocationID]
-		at := resp.RespondedAt.Add(2 * time.Hour)
+		owner := managers[resp.locationID]
+		at := resp.at.Add(2 * time.Hour)
 		if i == len(live)-1 {
 			// Opened 3¼ hours ago and not answered yet: the first-response
 			// target (4 hours) is close.
@@ -198,7 +198,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 				return err
 			}
 		case 1: // waiting on the customer, with a coupon awaiting approval
-			agent := agents[*resp.LocationID]
+			agent := agents[resp.locationID]
 			if _, err := svc.Respond(ctx, actor, c.ID, "Left a voicemail and sent an e-mail asking for a good time to talk.", "email"); err != nil {
 				return err
 			}
@@ -235,17 +235,35 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	return nil
 }
 
-// caseCandidate says whether a response may open a case: a complaint or a
-// detractor's response with a comment, tied to a customer's purchase.
-func caseCandidate(r *fresco.Response) bool {
-	return r.CustomerID != nil && r.PurchaseID != nil && r.LocationID != nil && r.Comment != "" &&
-		(r.PostSlug == feedback.PostComplaint || r.NPS != nil && *r.NPS <= 6)
+// caseCandidate returns what a case may be opened from if the response
+// may open one: a complaint or a detractor's response with a comment, tied
+// to a customer's purchase.
+func caseCandidate(r *fresco.Response) (*complaint, bool) {
+	if r.CustomerID == nil || r.PurchaseID == nil || r.LocationID == nil || r.Comment == "" ||
+		r.PostSlug != feedback.PostComplaint && (r.NPS == nil || *r.NPS > 6) {
+		return nil, false
+	}
+	c := &complaint{customerID: *r.CustomerID, purchaseID: *r.PurchaseID, locationID: *r.LocationID,
+		at: r.RespondedAt, post: r.PostSlug, comment: r.Comment}
+	if r.EmployeeID != nil {
+		c.employeeID = *r.EmployeeID
+	}
+	return c, true
+}
+
+// complaint is what a case is opened from: a response that may open one,
+// kept small, as there are tens of thousands of them in a big demo.
+type complaint struct {
+	customerID, purchaseID, locationID int64
+	employeeID                         int64 // 0: nobody served the purchase
+	at                                 time.Time
+	post, comment                      string
 }
 
 // pastCase is a historical case, drawn before it is played through the
 // service.
 type pastCase struct {
-	resp                                *fresco.Response
+	resp                                *complaint
 	opened, responded, resolved, closed time.Time
 	expectation, cause                  string
 	gesture                             bool // an apology letter

@@ -15,7 +15,7 @@ import (
 // The customer model; the package documentation explains it.
 
 // lifeRule is how a behaviour class's purchases unfold in time.
-type lifeRule int
+type lifeRule uint8
 
 const (
 	// lifeBuyTillYouDie is BG/NBD: purchases arrive as a Poisson process of
@@ -32,7 +32,7 @@ const (
 )
 
 // occasion is the kind of visit a purchase comes from.
-type occasion int
+type occasion uint8
 
 const (
 	occCafe occasion = iota
@@ -140,7 +140,7 @@ var sourceWeights = [numOccasions][]float64{
 var promoSources = map[string]bool{srcGoogle: true, srcInstagram: true, srcBooking: true}
 
 // Customer profiles shape baskets and tags.
-type profile int
+type profile uint8
 
 const (
 	profileNone profile = iota
@@ -158,23 +158,31 @@ type visit struct {
 }
 
 // person is a generated customer: the stored record and the hidden
-// parameters of their behaviour.
+// parameters of their behaviour. A million of them are held at once, so a
+// person keeps a summary of their visits, not the visits: the purchases
+// step plans them again, a batch of customers at a time (visitStreams).
 type person struct {
+	// c is the record while it is described and stored; then only the
+	// tests (keepAll) keep it, and the steps read id and consentSurveys.
 	c          *fresco.Customer
+	id         int64
 	class      *class
+	referrer   *person
 	acquired   time.Time
+	churnAt    time.Time
 	rate       float64 // λ, per year
 	dropout    float64 // p
 	spendLevel float64 // ν
-	churnAt    time.Time
-	entry      occasion
-	homeHotel  siteKey
-	profile    profile
-	source     string // acquisition source
-	welcome    bool   // first purchase with the introductory offer
-	referrer   *person
-	referrals  int
-	visits     []visit // in time order
+	source     string  // acquisition source
+	// The planned visits' summary.
+	firstVisit, lastVisit time.Time
+	visitCount            int32
+	firstOccasion         occasion
+	entry                 occasion
+	homeHotel             siteKey
+	profile               profile
+	welcome               bool // first purchase with the introductory offer
+	consentSurveys        bool
 }
 
 const (
@@ -190,8 +198,11 @@ const (
 // referee's.
 func generateCustomers(ctx context.Context, w *world, r *rng) error {
 	w.people = drawPeople(w, r)
-	for _, p := range w.people {
-		planVisits(w, r, p)
+	for i, p := range w.people {
+		if i%customerBatch == 0 {
+			w.visitStreams = append(w.visitStreams, r.state())
+		}
+		p.summariseVisits(planVisits(w, r, p))
 	}
 	assignReferrals(r, w.people)
 	for _, p := range w.people {
@@ -229,13 +240,17 @@ func generateCustomers(ctx context.Context, w *world, r *rng) error {
 
 // storeCustomers stores the people's records in one transaction, in
 // bulk or, for the tests' reference, one by one through CreateCustomer.
-// Then it keeps only what the later steps (and the tests) read of them: a
-// million names, addresses and tags are a few hundred MB.
+// Then it keeps only what the later steps read of them: a million names,
+// addresses and tags are a few hundred MB.
 func storeCustomers(ctx context.Context, w *world, people []*person) error {
 	cs := make([]*fresco.Customer, len(people))
 	for i, p := range people {
-		if p.referrer != nil {
-			p.c.ReferredBy = &p.referrer.c.ID // set when the referrer is stored, before
+		switch ref := p.referrer; {
+		case ref == nil:
+		case ref.c != nil: // in this batch: its id is set when it is stored, before p
+			p.c.ReferredBy = &ref.c.ID
+		default:
+			p.c.ReferredBy = &ref.id
 		}
 		cs[i] = p.c
 	}
@@ -251,11 +266,10 @@ func storeCustomers(ctx context.Context, w *world, people []*person) error {
 		return nil
 	})
 	for _, p := range people {
-		if w.keepAll {
-			break
+		p.id, p.consentSurveys = p.c.ID, p.c.ConsentSurveys
+		if !w.keepAll {
+			p.c = nil
 		}
-		p.c = &fresco.Customer{ID: p.c.ID, ExternalID: p.c.ExternalID, AcquisitionSource: p.c.AcquisitionSource,
-			ConsentSurveys: p.c.ConsentSurveys}
 	}
 	return err
 }
@@ -338,9 +352,9 @@ func seasonality(t time.Time) float64 {
 
 // planVisits draws when a customer buys, and for each purchase the
 // occasion, location, channel and local time of day.
-func planVisits(w *world, r *rng, p *person) {
+func planVisits(w *world, r *rng, p *person) []visit {
 	times := visitTimes(w, r, p)
-	p.visits = make([]visit, 0, len(times)) // a million people hold them all: no spare capacity
+	visits := make([]visit, 0, len(times))
 	for k, t := range times {
 		occ := p.entry
 		if k > 0 && !r.chance(p.class.stick) {
@@ -349,9 +363,29 @@ func planVisits(w *world, r *rng, p *person) {
 		v := visit{occasion: occ, site: visitSite(r, p, occ)}
 		v.channel = visitChannel(r, occ, v.site)
 		v.at = localTime(w, r, t, w.sites[v.site].tz, openingHours(occ, v.channel))
-		p.visits = append(p.visits, v)
+		visits = append(visits, v)
 	}
-	slices.SortStableFunc(p.visits, func(a, b visit) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(visits, func(a, b visit) int { return a.at.Compare(b.at) })
+	return visits
+}
+
+// summariseVisits keeps what the customers and marketing spend steps read
+// of the planned visits.
+func (p *person) summariseVisits(visits []visit) {
+	p.firstVisit, p.lastVisit = visits[0].at, visits[len(visits)-1].at
+	p.firstOccasion, p.visitCount = visits[0].occasion, int32(len(visits))
+}
+
+// replanVisits plans the visits of a batch of customers — w.people[start:]
+// up to customerBatch of them — again, drawing the same numbers as the
+// customers step did from the state it saved (visitStreams).
+func replanVisits(w *world, start int, people []*person) [][]visit {
+	r := replay(w.visitStreams[start/customerBatch])
+	visits := make([][]visit, len(people))
+	for i, p := range people {
+		visits[i] = planVisits(w, r, p)
+	}
+	return visits
 }
 
 // visitTimes draws the purchase times by the class's life rule; the first
@@ -466,13 +500,10 @@ func localTime(w *world, r *rng, t time.Time, tz *time.Location, hours [2]int) t
 	return at
 }
 
-// lastVisit is the time of the customer's last purchase.
-func (p *person) lastVisit() time.Time { return p.visits[len(p.visits)-1].at }
-
 // canRefer reports whether p could have referred somebody who arrived at t:
 // a customer for a while, and not lapsed.
 func (p *person) canRefer(t time.Time) bool {
-	return !p.acquired.After(t.Add(-referralLead)) && !p.lastVisit().Before(t.Add(-referralGrace))
+	return !p.acquired.After(t.Add(-referralLead)) && !p.lastVisit.Before(t.Add(-referralGrace))
 }
 
 // assignReferrals decides who came through a referral and by whom. Going
@@ -502,10 +533,10 @@ func assignReferrals(r *rng, people []*person) {
 			j := sort.Search(k, func(j int) bool { return cum[j] > x })
 			if ref := people[j]; ref.canRefer(p.acquired) {
 				p.referrer = ref
-				ref.referrals++
-				if r.chance(0.7) {
-					p.homeHotel = ref.homeHotel // friends go where their friends go
-				}
+				// The visits were planned at the home hotel drawn with the
+				// person, and the purchases step plans them again there:
+				// this draw stays only to keep the stream (and the data).
+				r.chance(0.7)
 				break
 			}
 		}
@@ -520,14 +551,14 @@ func assignSource(r *rng, p *person) {
 	case p.referrer != nil:
 		p.source = srcReferral
 	case p.class == classMercenary:
-		weights := slices.Clone(sourceWeights[p.visits[0].occasion])
+		weights := slices.Clone(sourceWeights[p.firstOccasion])
 		weights[0], weights[4] = 0, 0 // bargain hunters come from the online ads and events
 		if weights[1]+weights[2]+weights[3]+weights[5] == 0 {
 			weights[1] = 1
 		}
 		p.source = sources[r.pick(weights)]
 	default:
-		p.source = sources[r.pick(sourceWeights[p.visits[0].occasion])]
+		p.source = sources[r.pick(sourceWeights[p.firstOccasion])]
 	}
 	p.welcome = p.class == classMercenary || (promoSources[p.source] && r.chance(0.12))
 }
@@ -540,7 +571,7 @@ func describeCustomer(w *world, r *rng, p *person, i int) *fresco.Customer {
 		ExternalID: fmt.Sprintf("CUS-%05d", i+1),
 		Name:       first + " " + last,
 		Email:      w.names.email(r, first, last, oneOf(r, emailDomains)),
-		FirstSeen:  p.visits[0].at,
+		FirstSeen:  p.firstVisit,
 	}
 	if r.chance(0.8) {
 		c.Phone = phone(r)
@@ -570,7 +601,7 @@ func describeCustomer(w *world, r *rng, p *person, i int) *fresco.Customer {
 // level).
 func vips(people []*person) map[*person]bool {
 	ranked := slices.Clone(people)
-	value := func(p *person) float64 { return float64(len(p.visits)) * p.spendLevel }
+	value := func(p *person) float64 { return float64(p.visitCount) * p.spendLevel }
 	slices.SortStableFunc(ranked, func(a, b *person) int {
 		switch va, vb := value(a), value(b); {
 		case va > vb:
@@ -600,7 +631,7 @@ func tags(p *person, vip bool) []string {
 	case profileFamily:
 		tags = append(tags, "family")
 	}
-	if p.entry == occCafe && len(p.visits) >= 10 {
+	if p.entry == occCafe && p.visitCount >= 10 {
 		tags = append(tags, "local")
 	}
 	return tags

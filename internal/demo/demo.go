@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -172,13 +173,18 @@ type world struct {
 	summary    *Summary
 	names      *namer // hands out unique e-mail addresses, staff and customers alike
 
-	sites      []*site // one per location, in siteKey order
-	teams      []*fresco.Team
-	employees  []*fresco.Employee
-	products   []*fresco.Product
-	bySKU      map[string]*fresco.Product
-	people     []*person          // customers, in order of acquisition (= id order)
-	complaints []*fresco.Response // stored responses that may open a case (caseCandidate)
+	sites     []*site // one per location, in siteKey order
+	teams     []*fresco.Team
+	employees []*fresco.Employee
+	products  []*fresco.Product
+	bySKU     map[string]*fresco.Product
+	people    []*person // customers, in order of acquisition (= id order)
+	// visitStreams are the states of the customers step's stream where it
+	// planned the visits of each batch of customerBatch people, for the
+	// purchases step to plan them again: holding a million customers'
+	// visits from one step to the next took gigabytes.
+	visitStreams []rand.PCG
+	complaints   []*complaint // of the stored responses that may open a case (caseCandidate)
 
 	// keepAll keeps every stored purchase in purchases, ids set, and the
 	// customers' records in full, for the tests; the generator itself holds

@@ -266,6 +266,26 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 		}
 	})
 
+	t.Run("visits planned again are the visits summarised", func(t *testing.T) {
+		// The purchases step plans each batch's visits again from the
+		// stream state the customers step saved (replanVisits); referrals,
+		// first_seen and tags were drawn from the first plan's summary.
+		byCustomer := purchasesByCustomer(w)
+		for _, p := range w.people {
+			var visits []*fresco.Purchase
+			for _, pu := range byCustomer[p.c.ID] {
+				if pu.Total() >= 0 { // not a refund
+					visits = append(visits, pu)
+				}
+			}
+			if len(visits) != int(p.visitCount) || !visits[0].PurchasedAt.Equal(p.firstVisit) ||
+				!visits[len(visits)-1].PurchasedAt.Equal(p.lastVisit) {
+				t.Fatalf("customer %s bought %d times, %v to %v; the plan summarised %d visits, %v to %v", p.c.ExternalID,
+					len(visits), visits[0].PurchasedAt, visits[len(visits)-1].PurchasedAt, p.visitCount, p.firstVisit, p.lastVisit)
+			}
+		}
+	})
+
 	t.Run("churners", func(t *testing.T) {
 		byCustomer := purchasesByCustomer(w)
 		for _, p := range w.people {

@@ -152,10 +152,13 @@
 // catalogue, customers, marketing spend, purchases (with the feedback on
 // them), recovery cases. A step generates one part of the business, stores
 // it and leaves what later steps need in the world — w.people holds each
-// customer's record (with id), class and visits, w.complaints the stored
-// responses that may open a case. Purchases and feedback go a batch of
-// customers at a time, so that memory does not grow with the history: the
-// generator never holds every purchase. Each step has its own random stream
+// customer's id, class, parameters and a summary of their visits,
+// w.complaints what a case may be opened from. Purchases and feedback go a
+// batch of customers at a time, so that memory does not grow with the
+// history: the generator never holds every purchase, nor every customer's
+// visits — the customers step saves its random stream's state at each
+// batch (w.visitStreams) and the purchases step plans the batch's visits
+// again from it, the same visits. Each step has its own random stream
 // seeded by the seed and the step's name (feedback too), so a new step
 // appended to the list does not change what the others generate.
 package demo

@@ -66,8 +66,8 @@ type feedbackStep struct {
 	w      *world
 	r      *rng
 	svc    *feedback.Service
-	bulk   *bulkFeedback // nil when recording through the service
-	byID   map[int64]*person
+	bulk   *bulkFeedback     // nil when recording through the service
+	byID   map[int64]*person // the customers of the batch at hand
 	siteOf map[int64]*site
 	effect map[int64]float64
 	// Historical responses should not raise live alerts: the closed loop
@@ -80,13 +80,10 @@ type feedbackStep struct {
 
 func newFeedbackStep(w *world) (*feedbackStep, error) {
 	svc := feedback.New(w.db, feedback.Options{Now: func() time.Time { return w.end }})
-	f := &feedbackStep{w: w, r: newRNG(w.opts.Seed, "feedback"), svc: svc, byID: make(map[int64]*person, len(w.people)),
+	f := &feedbackStep{w: w, r: newRNG(w.opts.Seed, "feedback"), svc: svc,
 		siteOf: map[int64]*site{}, effect: employeeEffects(w), fresh: w.end.Add(-feedbackFresh)}
 	if !w.viaService {
 		f.bulk = newBulkFeedback(svc)
-	}
-	for _, p := range w.people {
-		f.byID[p.c.ID] = p
 	}
 	for _, s := range w.sites {
 		f.siteOf[s.loc.ID] = s
@@ -95,9 +92,13 @@ func newFeedbackStep(w *world) (*feedbackStep, error) {
 }
 
 // purchased draws the feedback on a batch of stored purchases in time
-// order, every purchase of its customers included, and records the
-// historical responses.
-func (f *feedbackStep) purchased(ctx context.Context, batch []*fresco.Purchase) error {
+// order, every purchase of its customers (people) included, and records
+// the historical responses.
+func (f *feedbackStep) purchased(ctx context.Context, people []*person, batch []*fresco.Purchase) error {
+	f.byID = make(map[int64]*person, len(people))
+	for _, p := range people {
+		f.byID[p.id] = p
+	}
 	plan := f.plan(batch)
 	if f.bulk != nil {
 		f.bulk.see(batch)
@@ -138,17 +139,17 @@ func (f *feedbackStep) plan(batch []*fresco.Purchase) []*plannedResponse {
 			continue
 		}
 		p := f.byID[*pu.CustomerID]
-		if p == nil || !p.c.ConsentSurveys {
+		if p == nil || !p.consentSurveys {
 			continue
 		}
 		if !r.chance(responseShare[p.class]) {
 			continue
 		}
 		at := pu.PurchasedAt.Add(3*time.Hour + time.Duration(math.Min(r.ExpFloat64()*2, 9.8)*float64(day)))
-		if at.After(w.end) || at.Before(lastAsked[p.c.ID].Add(feedbackContactGap)) {
+		if at.After(w.end) || at.Before(lastAsked[p.id].Add(feedbackContactGap)) {
 			continue
 		}
-		lastAsked[p.c.ID] = at
+		lastAsked[p.id] = at
 		s := f.siteOf[*pu.LocationID]
 		mean := npsMean[p.class]
 		if s != nil {
@@ -205,8 +206,8 @@ func (f *feedbackStep) recordViaService(ctx context.Context, plan []*plannedResp
 // recorded counts a stored response and keeps it if it may open a case.
 func (f *feedbackStep) recorded(r *fresco.Response) {
 	f.w.summary.Responses++
-	if caseCandidate(r) {
-		f.w.complaints = append(f.w.complaints, r)
+	if c, ok := caseCandidate(r); ok {
+		f.w.complaints = append(f.w.complaints, c)
 	}
 }
 

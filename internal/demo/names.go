@@ -56,12 +56,16 @@ var (
 		"Amsterdam, NL", "Stockholm, SE", "Tokyo, JP", "Sydney, AU", "Mumbai, IN", "Lagos, NG"}
 )
 
-// namer hands out unique e-mail addresses.
+// namer hands out unique e-mail addresses. It counts the addresses given
+// out per name and domain rather than keeping them: there are a few
+// thousand of those, and a million customers' addresses were 100 MB.
+// Numbered addresses cannot meet: only numbered ones end in digits.
 type namer struct {
-	used map[string]bool
+	given    map[string]int  // addresses handed out, by their unnumbered form
+	reserved map[string]bool // fixed addresses, taken out of the sequence
 }
 
-func newNamer() *namer { return &namer{used: map[string]bool{}} }
+func newNamer() *namer { return &namer{given: map[string]int{}, reserved: map[string]bool{}} }
 
 // person draws a full name.
 func (n *namer) person(r *rng) (first, last string) {
@@ -75,20 +79,21 @@ func (n *namer) email(r *rng, first, last, domain string) string {
 	if r.chance(0.15) {
 		local = asciiLocalPart(first)[:1] + asciiLocalPart(last)
 	}
-	for i := 1; ; i++ {
-		addr := local + "@" + domain
-		if i > 1 {
+	base := local + "@" + domain
+	for {
+		n.given[base]++
+		addr := base
+		if i := n.given[base]; i > 1 {
 			addr = fmt.Sprintf("%s%d@%s", local, i, domain)
 		}
-		if !n.used[addr] {
-			n.used[addr] = true
+		if !n.reserved[addr] {
 			return addr
 		}
 	}
 }
 
 // reserve marks a fixed address (a known login) as taken.
-func (n *namer) reserve(addr string) { n.used[addr] = true }
+func (n *namer) reserve(addr string) { n.reserved[addr] = true }
 
 var foldAccents = strings.NewReplacer(
 	"á", "a", "à", "a", "ã", "a", "â", "a", "ä", "a", "é", "e", "è", "e", "ê", "e", "ë", "e",

@@ -11,7 +11,7 @@ import (
 // The organisation: four locations in three time zones, a team per location
 // and a head office, 24 employees.
 
-type siteKey int
+type siteKey uint8
 
 const (
 	cityHotel siteKey = iota

@@ -42,15 +42,16 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		people := w.people[start:min(start+customerBatch, len(w.people))]
+		visits := replanVisits(w, start, people)
 		var batch []*fresco.Purchase
-		for _, p := range w.people[start:min(start+customerBatch, len(w.people))] {
-			batch = append(batch, customerPurchases(w, r, p)...)
-			p.visits = nil // planned visits are purchases now: let them go
+		for i, p := range people {
+			batch = append(batch, customerPurchases(w, r, p, visits[i])...)
 		}
 		if err := storePurchases(ctx, w, batch); err != nil {
 			return err
 		}
-		if err := fb.purchased(ctx, batch); err != nil {
+		if err := fb.purchased(ctx, people, batch); err != nil {
 			return fmt.Errorf("feedback: %w", err)
 		}
 	}
@@ -117,9 +118,9 @@ func savePurchases(ctx context.Context, db *store.DB, all []*fresco.Purchase) er
 
 // customerPurchases fills a basket for each of the customer's visits and
 // adds the odd refund.
-func customerPurchases(w *world, r *rng, p *person) []*fresco.Purchase {
+func customerPurchases(w *world, r *rng, p *person, visits []visit) []*fresco.Purchase {
 	var list []*fresco.Purchase
-	for k, v := range p.visits {
+	for k, v := range visits {
 		target := occasionBase[v.occasion] * p.spendLevel * r.gamma(transactionShape, 1.0/transactionShape)
 		b := newBasket(w, v.at, v.site)
 		b.fill(r, v.occasion, target*100, p.profile)
@@ -129,7 +130,7 @@ func customerPurchases(w *world, r *rng, p *person) []*fresco.Purchase {
 		}
 		s := w.sites[v.site]
 		pu := &fresco.Purchase{
-			CustomerID:  &p.c.ID,
+			CustomerID:  &p.id,
 			PurchasedAt: v.at,
 			LocationID:  &s.loc.ID,
 			Channel:     v.channel,

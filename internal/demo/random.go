@@ -8,15 +8,25 @@ import (
 )
 
 // rng is a seeded random stream with the distributions the model needs.
-type rng struct{ *rand.Rand }
+type rng struct {
+	*rand.Rand
+	src *rand.PCG
+}
 
 // newRNG returns the stream for one step: the same (seed, name) always gives
 // the same numbers.
 func newRNG(seed int64, name string) *rng {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	return &rng{rand.New(rand.NewPCG(uint64(seed), h.Sum64()))}
+	return replay(*rand.NewPCG(uint64(seed), h.Sum64()))
 }
+
+// state is the stream's position: replay(r.state()) draws the numbers r
+// draws next. rand.Rand keeps no state of its own beyond its source.
+func (r *rng) state() rand.PCG { return *r.src }
+
+// replay returns a stream that starts at a state.
+func replay(state rand.PCG) *rng { return &rng{rand.New(&state), &state} }
 
 // chance is true with probability p.
 func (r *rng) chance(p float64) bool { return r.Float64() < p }

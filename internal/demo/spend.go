@@ -49,7 +49,7 @@ func generateMarketingSpend(ctx context.Context, w *world, r *rng) error {
 	}
 	acquired := map[key]int{}
 	for _, p := range w.people {
-		acquired[key{monthOf(p.visits[0].at), p.source}]++
+		acquired[key{monthOf(p.firstVisit), p.source}]++
 	}
 	scale := float64(w.opts.Customers) / DefaultCustomers
 	var records []*fresco.MarketingSpend
