@@ -157,5 +157,8 @@ func withQuery(path string, kv ...string) string {
 	if len(q) == 0 {
 		return path
 	}
+	if strings.Contains(path, "?") { // a path that carries its own query, as an ask page preselecting a survey
+		return path + "&" + q.Encode()
+	}
 	return path + "?" + q.Encode()
 }
