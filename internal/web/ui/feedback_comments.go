@@ -123,7 +123,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	f, aspect, postNames, err := u.commentsFilter(r, lq, view.Categories)
 	if err != nil {
 		u.fail(w, r, err)
