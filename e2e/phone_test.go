@@ -3,14 +3,19 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserPhoneCaseJourney runs the case journey on a 390×844 phone: the
@@ -42,16 +47,7 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 		return st.get("is "+sel+" shown", chromedp.Evaluate[string](fmt.Sprintf(
 			`(function(){var e=document.querySelector(%q);return String(!!e && e.getClientRects().length>0)})()`, sel))) == "true"
 	}
-	// fits checks that the page needs no sideways scrolling.
-	fits := func(where string) {
-		t.Helper()
-		dims := st.get("measure "+where, chromedp.Evaluate[string](
-			`document.scrollingElement.scrollWidth + " " + window.innerWidth`))
-		var scroll, width int
-		if _, err := fmt.Sscan(dims, &scroll, &width); err != nil || width != 390 || scroll > width {
-			t.Errorf("%s: scroll width and window width = %s, want the page within 390 px", where, dims)
-		}
-	}
+	fits := st.fits
 
 	do("take a phone's screen", chromedp.EmulateViewport(390, 844))
 	load("open the inbox", chromedp.Navigate(ts.URL+"/cases"))
@@ -87,14 +83,14 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 	load("respond", chromedp.Click(chromedp.CSS(`#form-log button[value="respond"]`)))
 	do("write the resolution", chromedp.SendKeys(chromedp.ID("log-text"), "New lenses fitted"))
 	load("resolve", chromedp.Click(chromedp.CSS(`#form-log button[value="resolve"]`)))
-	if got := text("#case-status"); !strings.HasPrefix(got, "resolved") {
+	if got := text("#case-status"); !strings.HasPrefix(strings.ToLower(got), "resolved") {
 		t.Fatalf("status after resolving = %q", got)
 	}
 	fits("the resolved case")
 	do("name the root cause", chromedp.SendKeys(chromedp.ID("close-category"), "lenses"),
 		chromedp.SetValue(chromedp.ID("close-source"), "training"))
 	load("close", chromedp.Click(chromedp.CSS(`#form-close button[type=submit]`)))
-	if got := text("#case-status"); !strings.HasPrefix(got, "closed") {
+	if got := text("#case-status"); !strings.HasPrefix(strings.ToLower(got), "closed") {
 		t.Fatalf("status after closing = %q", got)
 	}
 	// A closed case offers Reopen and nothing else.
@@ -151,6 +147,54 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 		t.Error("the 404 page has no menu")
 	}
 	fits("the 404 page")
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}
+
+// TestBrowserPhoneCommentsAndSurveyAdmin: at phone width the comments page
+// (its filter bar, the bulk-label bar, each comment's categories) and the
+// survey admin (the list with its actions, the new survey form) need no
+// sideways scrolling, as the owner, who sees every control.
+func TestBrowserPhoneCommentsAndSurveyAdmin(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	seed(t, db)
+	a := apptest.New(t, db)
+	for i := range 3 {
+		feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Terrible and rude, we waited for the delivery for hours and hours %d", i), time.Now().Add(-time.Duration(i)*time.Hour))
+	}
+	post, err := db.ListeningPostBySlug(ctx, feedback.PostSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := &fresco.Survey{Name: "After your visit to our harbour café and terrace", PostID: post.ID, Active: true, WidgetEnabled: true,
+		Questions: []fresco.Question{{Key: "nps", Type: feedback.TypeNPS}}}
+	if err := a.Feedback.CreateSurvey(ctx, sv, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Server)
+	defer func() { // the notification bell keeps an event stream open
+		ts.CloseClientConnections()
+		ts.Close()
+	}()
+	st := steps{t, bctx}
+	st.do("take a phone's screen", chromedp.EmulateViewport(390, 844))
+	st.load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))
+	st.login("olivia@example.com")
+	for _, sel := range []string{"form.filters", "#bulk"} {
+		if st.get("is "+sel+" there", chromedp.Evaluate[string](fmt.Sprintf(`String(!!document.querySelector(%q))`, sel))) != "true" {
+			t.Errorf("the comments page has no %s", sel)
+		}
+	}
+	st.fits("the comments page")
+	st.load("open the survey admin", chromedp.Navigate(ts.URL+"/feedback/surveys"))
+	if st.get("is the survey listed", chromedp.Evaluate[string](fmt.Sprintf(`String(!!document.querySelector("#survey-%d"))`, sv.ID))) != "true" {
+		t.Error("the survey admin does not list the survey")
+	}
+	st.fits("the survey admin")
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
