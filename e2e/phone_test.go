@@ -3,19 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
-	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
-	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserPhoneCaseJourney runs the case journey on a 390×844 phone: the
@@ -160,26 +155,8 @@ func TestBrowserPhoneCommentsAndSurveyAdmin(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	bctx, jsErrors := browser(t, ctx)
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
-	for i := range 3 {
-		feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Terrible and rude, we waited for the delivery for hours and hours %d", i), time.Now().Add(-time.Duration(i)*time.Hour))
-	}
-	post, err := db.ListeningPostBySlug(ctx, feedback.PostSurvey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := &fresco.Survey{Name: "After your visit to our harbour café and terrace", PostID: post.ID, Active: true, WidgetEnabled: true,
-		Questions: []fresco.Question{{Key: "nps", Type: feedback.TypeNPS}}}
-	if err := a.Feedback.CreateSurvey(ctx, sv, "test"); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Server)
-	defer func() { // the notification bell keeps an event stream open
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
+	cs := newCommentsStage(t, ctx)
+	sv, ts := cs.survey, cs.ts
 	st := steps{t, bctx}
 	st.do("take a phone's screen", chromedp.EmulateViewport(390, 844))
 	st.load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))

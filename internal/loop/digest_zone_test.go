@@ -35,13 +35,7 @@ func TestDigestAtTheBusinessHour(t *testing.T) {
 			q := jobs.New(db, jobs.Options{Workers: 1, PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 			n.Register(q)
 			l.Register(q)
-			runCtx, cancel := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- q.Run(runCtx) }()
-			t.Cleanup(func() {
-				cancel()
-				<-done
-			})
+			runQueue(t, ctx, q)
 		}
 		var keys []string
 		waitFor(t, "the digest to be enqueued", func() bool {
