@@ -17,6 +17,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -30,30 +31,8 @@ func TestBrowserBulkLabellingAndSurveyAdmin(t *testing.T) {
 	defer cancel()
 	bctx, jsErrors := browser(t, ctx)
 
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
-	now := time.Now()
-	var negative, positive []*fresco.Response
-	for i := range 3 {
-		negative = append(negative, feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Terrible and rude, the worst visit %d", i), now.Add(-time.Duration(i)*time.Hour)))
-		positive = append(positive, feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Lovely, wonderful, thank you %d", i), now.Add(-time.Duration(i)*time.Minute)))
-	}
-	post, err := db.ListeningPostBySlug(ctx, feedback.PostSurvey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := &fresco.Survey{Name: "After your visit", PostID: post.ID, Active: true, WidgetEnabled: true,
-		Questions: []fresco.Question{{Key: "nps", Type: feedback.TypeNPS, Text: "Would you recommend our harbour café?"}}}
-	if err := a.Feedback.CreateSurvey(ctx, sv, "test"); err != nil {
-		t.Fatal(err)
-	}
-
-	ts := httptest.NewServer(a.Server)
-	defer func() { // the notification bell keeps an event stream open
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
+	cs := newCommentsStage(t, ctx)
+	db, negative, positive, sv, ts := cs.db, cs.negative, cs.positive, cs.survey, cs.ts
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
 	shots := os.Getenv("FRESCO_E2E_SHOTS")
@@ -135,4 +114,40 @@ func TestBrowserBulkLabellingAndSurveyAdmin(t *testing.T) {
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
+}
+
+// commentsStage is a served Fresco with three negative and three positive
+// comments and an active survey offered in the widget.
+type commentsStage struct {
+	db                 *store.DB
+	negative, positive []*fresco.Response
+	survey             *fresco.Survey
+	ts                 *httptest.Server
+}
+
+func newCommentsStage(t *testing.T, ctx context.Context) commentsStage {
+	t.Helper()
+	cs := commentsStage{db: storetest.Open(t, storetest.SQLiteURL(t))}
+	seed(t, cs.db)
+	a := apptest.New(t, cs.db)
+	now := time.Now()
+	for i := range 3 {
+		cs.negative = append(cs.negative, feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Terrible and rude, the worst visit %d", i), now.Add(-time.Duration(i)*time.Hour)))
+		cs.positive = append(cs.positive, feedbacktest.Record(t, a.Feedback, fmt.Sprintf("Lovely, wonderful, thank you %d", i), now.Add(-time.Duration(i)*time.Minute)))
+	}
+	post, err := cs.db.ListeningPostBySlug(ctx, feedback.PostSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.survey = &fresco.Survey{Name: "After your visit", PostID: post.ID, Active: true, WidgetEnabled: true,
+		Questions: []fresco.Question{{Key: "nps", Type: feedback.TypeNPS, Text: "Would you recommend our harbour café?"}}}
+	if err := a.Feedback.CreateSurvey(ctx, cs.survey, "test"); err != nil {
+		t.Fatal(err)
+	}
+	cs.ts = httptest.NewServer(a.Server)
+	t.Cleanup(func() { // the notification bell keeps an event stream open
+		cs.ts.CloseClientConnections()
+		cs.ts.Close()
+	})
+	return cs
 }

@@ -42,16 +42,7 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 		return st.get("is "+sel+" shown", chromedp.Evaluate[string](fmt.Sprintf(
 			`(function(){var e=document.querySelector(%q);return String(!!e && e.getClientRects().length>0)})()`, sel))) == "true"
 	}
-	// fits checks that the page needs no sideways scrolling.
-	fits := func(where string) {
-		t.Helper()
-		dims := st.get("measure "+where, chromedp.Evaluate[string](
-			`document.scrollingElement.scrollWidth + " " + window.innerWidth`))
-		var scroll, width int
-		if _, err := fmt.Sscan(dims, &scroll, &width); err != nil || width != 390 || scroll > width {
-			t.Errorf("%s: scroll width and window width = %s, want the page within 390 px", where, dims)
-		}
-	}
+	fits := st.fits
 
 	do("take a phone's screen", chromedp.EmulateViewport(390, 844))
 	load("open the inbox", chromedp.Navigate(ts.URL+"/cases"))
@@ -151,6 +142,36 @@ func TestBrowserPhoneCaseJourney(t *testing.T) {
 		t.Error("the 404 page has no menu")
 	}
 	fits("the 404 page")
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}
+
+// TestBrowserPhoneCommentsAndSurveyAdmin: at phone width the comments page
+// (its filter bar, the bulk-label bar, each comment's categories) and the
+// survey admin (the list with its actions, the new survey form) need no
+// sideways scrolling, as the owner, who sees every control.
+func TestBrowserPhoneCommentsAndSurveyAdmin(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+	cs := newCommentsStage(t, ctx)
+	sv, ts := cs.survey, cs.ts
+	st := steps{t, bctx}
+	st.do("take a phone's screen", chromedp.EmulateViewport(390, 844))
+	st.load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))
+	st.login("olivia@example.com")
+	for _, sel := range []string{"form.filters", "#bulk"} {
+		if st.get("is "+sel+" there", chromedp.Evaluate[string](fmt.Sprintf(`String(!!document.querySelector(%q))`, sel))) != "true" {
+			t.Errorf("the comments page has no %s", sel)
+		}
+	}
+	st.fits("the comments page")
+	st.load("open the survey admin", chromedp.Navigate(ts.URL+"/feedback/surveys"))
+	if st.get("is the survey listed", chromedp.Evaluate[string](fmt.Sprintf(`String(!!document.querySelector("#survey-%d"))`, sv.ID))) != "true" {
+		t.Error("the survey admin does not list the survey")
+	}
+	st.fits("the survey admin")
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +84,15 @@ func (s steps) login(email string) {
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
 	s.load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+}
+
+// fits checks that the page needs no sideways scrolling on a 390 px phone.
+func (s steps) fits(where string) {
+	s.t.Helper()
+	dims := s.get("measure "+where, chromedp.Evaluate[string](
+		`document.scrollingElement.scrollWidth + " " + window.innerWidth`))
+	var scroll, width int
+	if _, err := fmt.Sscan(dims, &scroll, &width); err != nil || width != 390 || scroll > width {
+		s.t.Errorf("%s: scroll width and window width = %s, want the page within 390 px", where, dims)
+	}
 }

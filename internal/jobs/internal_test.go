@@ -117,3 +117,30 @@ func TestErrorText(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// TestDailyAtZoneFollowsTheZone: the slot is the hour in the zone as it is
+// when the schedule looks, here at a +14:00 zone where 07:00 is the day
+// before in UTC, and it moves when the zone changes.
+func TestDailyAtZoneFollowsTheZone(t *testing.T) {
+	t.Parallel()
+	kiritimati, err := time.LoadLocation("Pacific/Kiritimati")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	zone := kiritimati
+	q := New(nil, Options{})
+	q.DailyAtZone("digest", 7, 0, func() *time.Location { return zone })
+	s := q.schedules[len(q.schedules)-1]
+	if s.recheck <= 0 || s.recheck > time.Hour {
+		t.Errorf("a zone schedule looks again every %v", s.recheck)
+	}
+	now := mustTime(t, "2026-12-05T18:00:00Z") // 08:00 on 6 Dec at Kiritimati
+	start, next := s.slotOf(now)
+	if !start.Equal(mustTime(t, "2026-12-05T17:00:00Z")) || !next.Equal(mustTime(t, "2026-12-06T17:00:00Z")) {
+		t.Errorf("Kiritimati slot = %v, %v; want 07:00 there (17:00 UTC the day before)", start, next)
+	}
+	zone = nil // back to UTC: 18:00 UTC is past today's 07:00
+	if start, _ := s.slotOf(now); !start.Equal(mustTime(t, "2026-12-05T07:00:00Z")) {
+		t.Errorf("UTC slot = %v", start)
+	}
+}

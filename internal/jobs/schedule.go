@@ -18,6 +18,10 @@ type Tick struct {
 type schedule struct {
 	kind   string
 	slotOf func(t time.Time) (start, next time.Time)
+	// recheck, when set, wakes the schedule at least this often, for slots
+	// that move (a zone the business may change): a new slot is enqueued
+	// within recheck of the change, a slot already enqueued stays one job.
+	recheck time.Duration
 }
 
 // Every enqueues a job of kind once per interval, in slots aligned to the
@@ -42,13 +46,28 @@ func (q *Queue) Every(kind string, interval time.Duration) {
 // clock change skips or repeats that time, time.Date's normalisation decides
 // (02:30 on a spring-forward day becomes 03:30). Call DailyAt before Run.
 func (q *Queue) DailyAt(kind string, hour, minute int, loc *time.Location) {
+	q.dailyAt(kind, hour, minute, func() *time.Location { return loc }, 0)
+}
+
+// DailyAtZone is DailyAt in the zone that zone returns when the schedule
+// looks (nil: UTC), for a time of day in a zone that may change while the
+// queue runs, such as the business's own. It looks at least hourly, so a
+// changed zone moves the next job within the hour. On the day of a change
+// the new zone's slot is a new slot: moving the zone east of the old one
+// past the hour may run that day's job a second time.
+func (q *Queue) DailyAtZone(kind string, hour, minute int, zone func() *time.Location) {
+	q.dailyAt(kind, hour, minute, zone, time.Hour)
+}
+
+func (q *Queue) dailyAt(kind string, hour, minute int, zone func() *time.Location, recheck time.Duration) {
 	if hour < 0 || hour > 23 || minute < 0 || minute > 59 {
 		panic(fmt.Sprintf("jobs: DailyAt(%q, %d, %d): no such time of day", kind, hour, minute))
 	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	q.addSchedule(schedule{kind: kind, slotOf: func(t time.Time) (time.Time, time.Time) {
+	q.addSchedule(schedule{kind: kind, recheck: recheck, slotOf: func(t time.Time) (time.Time, time.Time) {
+		loc := zone()
+		if loc == nil {
+			loc = time.UTC
+		}
 		local := t.In(loc)
 		at := func(dayOffset int) time.Time {
 			return time.Date(local.Year(), local.Month(), local.Day()+dayOffset, hour, minute, 0, 0, loc)
@@ -76,8 +95,12 @@ func (q *Queue) addSchedule(s schedule) {
 // repeats until ctx ends. A failed enqueue is retried within the slot.
 func (q *Queue) runSchedule(ctx context.Context, s schedule) {
 	for {
-		start, next := s.slotOf(time.Now())
+		now := time.Now()
+		start, next := s.slotOf(now)
 		wakeAt := next
+		if s.recheck > 0 && now.Add(s.recheck).Before(wakeAt) {
+			wakeAt = now.Add(s.recheck)
+		}
 		if err := q.enqueueSlot(ctx, s.kind, start); err != nil {
 			if ctx.Err() != nil {
 				return

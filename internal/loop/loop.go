@@ -48,7 +48,7 @@ var ContactChannels = []string{"phone", "email", "in_person", "sms", "chat", "le
 type Options struct {
 	FollowUpDue   time.Duration // how long the owner has to get back to the customer (48 h)
 	OverdueEvery  time.Duration // how often overdue follow-ups are looked for (5 min)
-	DigestHour    int           // the managers' daily digest, at DigestHour:00 UTC (7)
+	DigestHour    int           // the managers' daily digest, at DigestHour:00 in the business's zone (Format's; 7)
 	Leaving       LeavingOptions
 	Logger        *slog.Logger
 	Now           func() time.Time
@@ -116,7 +116,9 @@ func (l *Loop) Register(q *jobs.Queue) {
 			_, err := l.SendDigest(ctx)
 			return err
 		})
-		q.DailyAt(JobDigest, l.opts.DigestHour, 0, time.UTC)
+		// At the hour in the business's zone as it is now, not as it was at
+		// start: the owner may change it in settings.
+		q.DailyAtZone(JobDigest, l.opts.DigestHour, 0, func() *time.Location { return l.opts.Format(context.Background()).Zone })
 	}
 }
 

@@ -79,6 +79,12 @@ func newWorld(t *testing.T, db *store.DB, opts loop.Options) *world {
 		Backoff: func(int) time.Duration { return 30 * time.Millisecond }, Logger: slog.New(slog.DiscardHandler)})
 	w.notifier.Register(q)
 	w.loop.Register(q)
+	runQueue(t, ctx, q)
+	return w
+}
+
+// runQueue runs q until the test ends.
+func runQueue(t *testing.T, ctx context.Context, q *jobs.Queue) {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- q.Run(runCtx) }()
@@ -86,7 +92,6 @@ func newWorld(t *testing.T, db *store.DB, opts loop.Options) *world {
 		cancel()
 		<-done
 	})
-	return w
 }
 
 func (w *world) employee(name, email string, role fresco.Role, loc *int64) int64 {
@@ -453,13 +458,7 @@ func TestInlineDeliveryFallsBackToJob(t *testing.T) {
 		l := loop.New(db, n, loop.Options{DisableDigest: true})
 		q := jobs.New(db, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 		n.Register(q)
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- q.Run(runCtx) }()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-		})
+		runQueue(t, ctx, q)
 		if _, err := l.HandleResponse(ctx, feedback.ResponseRecorded{
 			ResponseID: w.respond(w.customer, &w.agent, "survey", ptr(0), nil, time.Now(), false), Flags: feedback.Flags{Detractor: true}}); err != nil {
 			t.Fatal(err)

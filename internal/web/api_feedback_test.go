@@ -418,9 +418,16 @@ func TestFeedbackUIPages(t *testing.T) {
 		if page := get(fmt.Sprintf("/feedback/surveys/%d", int64(sv["id"].(float64)))); !strings.Contains(page, "Service quality (1–5): tangible evidence") {
 			t.Fatalf("survey page: %s", page)
 		}
-		req = form(url.Values{"purchase_id": {fmt.Sprint(w.purchase)}})
-		req.path, req.cookie = fmt.Sprintf("/feedback/surveys/%d/links", int64(sv["id"].(float64))), cookie
-		if res := w.do(req); res.Code != 200 || !strings.Contains(string(res.Body), `id="survey-link" href="/s/`) {
+		svID := int64(sv["id"].(float64))
+		if !strings.Contains(surveys, fmt.Sprintf(`href="/feedback/ask?survey=%d"`, svID)) || strings.Contains(surveys, `name="customer_id"`) {
+			t.Fatalf("surveys page asks without the customer picker: %s", surveys)
+		}
+		if ask := get(fmt.Sprintf("/feedback/ask?survey=%d&customer_id=%d", svID, w.customer)); !strings.Contains(ask, fmt.Sprintf(`<option value="%d" selected>Table card`, svID)) {
+			t.Fatalf("ask page does not preselect the survey: %s", ask)
+		}
+		req = form(url.Values{"customer_id": {fmt.Sprint(w.customer)}, "purchase_id": {fmt.Sprint(w.purchase)}, "survey_id": {fmt.Sprint(svID)}})
+		req.path, req.cookie = "/feedback/ask/link", cookie
+		if res := w.do(req); res.Code != 200 || !strings.Contains(string(res.Body), `id="ask-link" href="http`) {
 			t.Fatalf("make link %d %s", res.Code, res.Body)
 		}
 		if res := w.do(req); res.Code != 422 || !strings.Contains(string(res.Body), "contact-frequency rule") {

@@ -118,7 +118,6 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/ask/call", auth.Write, u.AskCall)                       // schedule a follow-up call
 	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
 	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
-	page("POST /feedback/surveys/{id}/links", auth.Write, u.FeedbackCreateLink)  // a signed survey link
 	// A survey's own page (ui/feedback_survey_edit.go).
 	page("GET /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSurvey)
 	page("POST /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSaveSurvey)

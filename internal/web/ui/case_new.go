@@ -205,7 +205,7 @@ func optionalNumber(s string) int64 {
 	return n
 }
 
-// CustomerSearch is GET /customers/search?q=[&for=ask]: the matches of a
+// CustomerSearch is GET /customers/search?q=[&for=ask[&survey=]]: the matches of a
 // customer search as an HTML fragment (the "customer-choices" partial), for
 // the pages that let staff choose a customer as they type; each match leads
 // to the "New case" form, or with for=ask to the page that asks for feedback.
@@ -219,6 +219,9 @@ func (u *UI) CustomerSearch(w http.ResponseWriter, r *http.Request) {
 	v := newCaseView{Query: q, Results: list, Searched: q != ""}
 	if r.URL.Query().Get("for") == "ask" {
 		v.Choose = askPath
+		if id := optionalNumber(r.URL.Query().Get("survey")); id > 0 {
+			v.Choose = withQuery(askPath, "survey", fmt.Sprint(id))
+		}
 	}
 	u.renderFragment(w, r, "cases_new", "customer-choices", v)
 }

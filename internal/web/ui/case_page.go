@@ -441,17 +441,19 @@ func paren(s string) string {
 }
 
 // actorName shows an audit actor ("employee:4", "token:2", "system") as
-// people read it: the employee's name, the API token, or Fresco itself.
+// people read it: the employee's name, the API token, or in labels.go's
+// words Fresco itself, the classifier, the customer.
 func actorName(actor string, employee func(int64) string) string {
 	kind, rest, _ := strings.Cut(actor, ":")
 	id, err := strconv.ParseInt(rest, 10, 64)
 	switch {
-	case actor == "system":
-		return "Fresco"
 	case kind == "employee" && err == nil:
 		return employee(id)
 	case kind == "token" && err == nil:
 		return "An API token" // the case page names people; the audit log names the token
 	}
-	return actor
+	if w, ok := labels[actor]; ok { // "system" is Fresco, "model" the comment classifier
+		return w
+	}
+	return actor // a name given by an import, say
 }

@@ -71,7 +71,7 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	lq.keep.Set("view", view)
 	locations, err := u.locationOptions(r)
 	if err != nil {

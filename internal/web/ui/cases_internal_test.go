@@ -10,6 +10,7 @@ func TestActorName(t *testing.T) {
 		"system":      "Fresco",
 		"employee:x":  "employee:x",
 		"import-2024": "import-2024",
+		"model":       "The comment classifier",
 	} {
 		if got := actorName(actor, employee); got != want {
 			t.Errorf("actorName(%q) = %q, want %q", actor, got, want)

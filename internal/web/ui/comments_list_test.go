@@ -107,6 +107,19 @@ func TestCommentsListReadsAndLabelsMany(t *testing.T) {
 		if !strings.Contains(labelled.body, `id="list-count">3 comments<`) {
 			t.Errorf("category filter after bulk labelling: %s", regexp.MustCompile(`id="list-count">[^<]*`).FindString(labelled.body))
 		}
+		// Who categorised a comment is said in words, never as a reference.
+		if err := db.SetResponseCategories(ctx, many[2], []string{"staff-manner"}, "model"); err != nil {
+			t.Fatal(err)
+		}
+		labelled = f.do(fresco.RoleAgent, "GET", "/feedback/comments?category=staff-manner", nil)
+		for _, want := range []string{"categorised by " + f.people[fresco.RoleAgent].Name + "<", "categorised by The comment classifier<"} {
+			if !strings.Contains(labelled.body, want) {
+				t.Errorf("comments page lacks %q", want)
+			}
+		}
+		if m := regexp.MustCompile(`categorised by (employee|model|token)`).FindString(labelled.body); m != "" {
+			t.Errorf("comments page shows a reference: %q", m)
+		}
 		if res := f.do(fresco.RoleAgent, "POST", "/feedback/comments/label", url.Values{"id": {fmt.Sprint(plain)}}); !strings.Contains(res.header.Get("Location"), "done=comments-label-none") {
 			t.Errorf("nothing chosen: %q", res.header.Get("Location"))
 		}

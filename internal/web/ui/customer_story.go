@@ -74,7 +74,7 @@ func timelineOf(s *customerStory, purchases []*fresco.Purchase, f fresco.Formatt
 		t = append(t, storyEntry{At: at, Kind: kind, Text: text, Link: link})
 	}
 	for _, p := range purchases[:min(len(purchases), storyLimit)] {
-		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", formatCount(p.Items()), f.Money(p.Total())), "")
+		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", f.Integer(int64(p.Items())), f.Money(p.Total())), "")
 	}
 	for _, r := range s.Responses {
 		text := "Answered on " + label(r.R.PostSlug)
@@ -123,5 +123,3 @@ func joinWords(codes []string) string {
 	}
 	return out
 }
-
-func formatCount(n int64) string { return groupDigits(fmt.Sprint(n)) }

@@ -33,7 +33,7 @@ type customersView struct {
 // Customers lists customers, newest first, filtered, sorted and paged both
 // ways; ?format=csv downloads the filtered list.
 func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	f := store.CustomerListFilter{Search: lq.text("q", "Name, e-mail or customer number")}
 	f.From, f.To = lq.dates("Customer since")
 	f.Segment = lq.choice("segment", "Segment", segmentOptions)

@@ -35,6 +35,7 @@ type fbCommentRow struct {
 	Suggested []text.Category // what the classifier suggests, by name
 	Checked   map[string]bool // staff's categories, or else the suggested ones
 	Aspect    string          // the influence a negative comment is about, in words
+	By        string          // who categorised it, in words ("" nobody yet)
 }
 
 // SentimentWords is the comment's sentiment in words.
@@ -122,7 +123,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	f, aspect, postNames, err := u.commentsFilter(r, lq, view.Categories)
 	if err != nil {
 		u.fail(w, r, err)
@@ -156,15 +157,16 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	names := u.employeeNames(ctx)
 	for _, resp := range rows {
-		view.Rows = append(view.Rows, u.commentRow(ctx, resp, view.Categories, postNames))
+		view.Rows = append(view.Rows, u.commentRow(ctx, resp, view.Categories, postNames, names))
 	}
 	u.render(w, r, http.StatusOK, "feedback_comments", "Comments", view)
 }
 
 // commentRow is a comment as the list shows it: the categories staff gave
 // it ticked, or, until staff have, the ones the classifier suggests.
-func (u *UI) commentRow(ctx context.Context, resp *store.ResponseRow, t text.Taxonomy, postNames map[string]string) fbCommentRow {
+func (u *UI) commentRow(ctx context.Context, resp *store.ResponseRow, t text.Taxonomy, postNames map[string]string, employee func(int64) string) fbCommentRow {
 	row := fbCommentRow{R: resp, Post: postNames[resp.PostSlug], Checked: map[string]bool{},
 		Aspect: feedback.AspectName(feedback.AspectOf(resp.Comment))}
 	if row.Post == "" {
@@ -179,6 +181,8 @@ func (u *UI) commentRow(ctx context.Context, resp *store.ResponseRow, t text.Tax
 	ticked := resp.Categories
 	if resp.CategorisedBy == "" {
 		ticked = suggested
+	} else {
+		row.By = actorName(resp.CategorisedBy, employee)
 	}
 	for _, c := range ticked {
 		row.Checked[c] = true

@@ -22,8 +22,6 @@ type fbSurveysView struct {
 	Origin    string
 	CanManage bool
 	CanWrite  bool
-	Link      string
-	LinkFor   int64
 	Error     string
 	Message   string // written here, never taken from the URL
 	Form      map[string]string
@@ -226,46 +224,4 @@ func surveyErrors(err error) string {
 		parts[i] = name + ": " + f.Message + "."
 	}
 	return strings.Join(parts, " ")
-}
-
-// FeedbackCreateLink is POST /feedback/surveys/{id}/links: a signed,
-// single-use, expiring link for a customer or a purchase.
-func (u *UI) FeedbackCreateLink(w http.ResponseWriter, r *http.Request) {
-	v := viewerFrom(r.Context())
-	id, ok := u.idAndForm(w, r, 16<<10)
-	if !ok {
-		return
-	}
-	in := feedback.InvitationInput{SurveyID: id, Channel: "ui"}
-	var problems []string
-	for _, fld := range []struct {
-		name string
-		dst  **int64
-	}{{"customer_id", &in.CustomerID}, {"purchase_id", &in.PurchaseID}} {
-		s := strings.TrimSpace(r.PostForm.Get(fld.name))
-		if s == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
-			problems = append(problems, fld.name+": not an id")
-			continue
-		}
-		*fld.dst = &n
-	}
-	if len(problems) > 0 {
-		u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: strings.Join(problems, "; "), LinkFor: id})
-		return
-	}
-	inv, err := u.feedback.CreateInvitation(r.Context(), in)
-	if err != nil {
-		if c := fresco.ErrorCode(err); c == fresco.EINVALID || c == fresco.ECONFLICT {
-			u.renderSurveys(w, r, v, http.StatusUnprocessableEntity, fbSurveysView{Error: invalidOrMessage(err), LinkFor: id})
-			return
-		}
-		u.fail(w, r, err)
-		return
-	}
-	u.renderSurveys(w, r, v, http.StatusOK, fbSurveysView{Link: inv.Path, LinkFor: id,
-		Message: "Link created; it works once and expires on " + inv.ExpiresAt.Format("2 Jan 2006") + "."})
 }

@@ -49,24 +49,6 @@ func (u *UI) business(ctx context.Context) fresco.Settings {
 	return u.settings.Current(ctx)
 }
 
-// groupDigits writes a count with the thousands separators of en-GB; pages
-// write the business's with the "number" helper.
-func groupDigits(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "−" + b.String()
-	}
-	return b.String()
-}
-
 // formatDate writes the day of a time or *time.Time in the business's
 // zone; nil or zero is "—".
 func (u *UI) formatDate(v any) string {
@@ -156,6 +138,9 @@ func withQuery(path string, kv ...string) string {
 	}
 	if len(q) == 0 {
 		return path
+	}
+	if strings.Contains(path, "?") { // a path that carries its own query, as an ask page preselecting a survey
+		return path + "&" + q.Encode()
 	}
 	return path + "?" + q.Encode()
 }

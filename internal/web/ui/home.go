@@ -61,6 +61,7 @@ type homeScore struct {
 	Href, BeforeHref     string // the dashboard over each period
 	Change               string // "Up 12 points", "No clear change", or "" when not comparable
 	Significant, Falling bool
+	integer              func(int64) string // the business's way of writing numbers
 }
 
 // homeCount is one number of the page and the list behind it.
@@ -156,6 +157,9 @@ func (u *UI) homeScores(ctx context.Context, h *homeView, _ *viewer) error {
 	h.Scores = append(h.Scores, nps,
 		shareScore("Satisfied customers", "Share of satisfaction answers of 4 or 5 out of 5.", hl.CSAT.TopTwoBox, hl.CSATBefore.TopTwoBox, hl.CSATChange, now, before),
 		shareScore("Easy to deal with", "Share of effort answers of 5 to 7 out of 7: customers who found us easy.", hl.CES.Easy, hl.CESBefore.Easy, hl.CESChange, now, before))
+	for i := range h.Scores {
+		h.Scores[i].integer = u.format().Integer
+	}
 	return nil
 }
 
@@ -178,11 +182,11 @@ func figure(ok bool, v float64, unit string) string {
 }
 
 // Answers says how many answers a figure stands on: "1 answer", "12 answers".
-func (homeScore) Answers(n int) string {
+func (s homeScore) Answers(n int) string {
 	if n == 1 {
 		return "1 answer"
 	}
-	return groupDigits(strconv.Itoa(n)) + " answers"
+	return s.integer(int64(n)) + " answers"
 }
 
 // describeChange says whether the score moved: a direction only when the

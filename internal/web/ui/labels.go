@@ -197,6 +197,17 @@ var labelGroups = map[string]map[string]string{
 		"previous_score":          "Score before",
 		"follow_through_outcome":  "Stayed fixed?",
 	},
+	// Who did something when it was not an employee or a token (actorName
+	// names those): the recorded actor of a categorisation, an answer.
+	"actor": {
+		"system":   "Fresco",
+		"staff":    "Staff",
+		"model":    "The comment classifier",
+		"keywords": "The comment classifier",
+		"customer": "Customer",
+		"widget":   "The widget on your site",
+		"demo":     "Sample data",
+	},
 	"notification": {
 		notify.EventDetractor:       "Unhappy customer",
 		notify.EventCSATLow:         "Unhappy customer",

@@ -35,10 +35,12 @@ type listQuery struct {
 	fields []filterField
 	keep   url.Values // the filters that are set, for every link of the list
 	errs   []string
+	// integer writes the count as the business writes numbers.
+	integer func(int64) string
 }
 
-func newListQuery(r *http.Request) *listQuery {
-	return &listQuery{q: r.URL.Query(), keep: url.Values{}}
+func (u *UI) newListQuery(r *http.Request) *listQuery {
+	return &listQuery{q: r.URL.Query(), keep: url.Values{}, integer: u.format().Integer}
 }
 
 // field declares a filter and returns its value as typed.
@@ -144,11 +146,12 @@ type listState struct {
 	Prev, Next string
 	CSV        string
 	keep       url.Values
+	integer    func(int64) string
 }
 
 // state is the list's state after reading page p of it.
 func (lq *listQuery) state(path string, p store.ListPage, count store.Count, prev, next string) *listState {
-	s := &listState{Path: path, Fields: lq.fields, Errors: lq.errs, Count: count, Sort: p.Sort, Desc: p.Desc, keep: lq.keep}
+	s := &listState{Path: path, Fields: lq.fields, Errors: lq.errs, Count: count, Sort: p.Sort, Desc: p.Desc, keep: lq.keep, integer: lq.integer}
 	sorted := s.with("sort", p.Sort, "dir", dirName(p.Desc))
 	if prev != "" {
 		s.Prev = sorted("before", prev)
@@ -208,9 +211,10 @@ func (s *listState) Head(key, label string, firstDesc bool) sortHead {
 	return h
 }
 
-// CountText is the count in words: "1,234 customers", "10,000+ customers".
+// CountText is the count in words, grouped as the business writes numbers:
+// "1,234 customers", "10.000+ Kunden" would be de-DE's "10.000+ customers".
 func (s *listState) CountText(one, many string) string {
-	n := groupDigits(strconv.FormatInt(s.Count.N, 10))
+	n := s.integer(s.Count.N)
 	if s.Count.Capped {
 		return n + "+ " + many
 	}

@@ -57,7 +57,7 @@ func (u *UI) FollowUps(w http.ResponseWriter, r *http.Request) {
 	default:
 		view, f.Status = "open", fresco.FollowUpOpen
 	}
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	lq.keep.Set("view", view)
 	locations, err := u.locationOptions(r)
 	if err != nil {

@@ -31,6 +31,7 @@ type askView struct {
 	Results  []*fresco.Customer
 	Searched bool
 	Choose   string // where a chosen customer leads
+	Survey   string // the survey preselected (the survey admin's "Ask a customer…")
 	Purchase string // a purchase number as typed
 
 	Customer  *fresco.Customer
@@ -42,11 +43,16 @@ type askView struct {
 	Message   string
 }
 
-// Ask is GET /feedback/ask[?q=|customer_id=|purchase=]: choose whom to ask.
+// Ask is GET /feedback/ask[?q=|customer_id=|purchase=][&survey=]: choose
+// whom to ask; survey, kept through the search, preselects the survey.
 func (u *UI) Ask(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	form := map[string]string{"customer_id": q.Get("customer_id"), "purchase": trimQuery(q.Get("purchase"))}
-	v := &askView{Choose: askPath, Form: form, Errors: map[string]string{}, Purchase: form["purchase"]}
+	v := &askView{Form: form, Errors: map[string]string{}, Purchase: form["purchase"]}
+	if id := optionalNumber(q.Get("survey")); id > 0 {
+		v.Survey, form["survey_id"] = fmt.Sprint(id), fmt.Sprint(id)
+	}
+	v.Choose = withQuery(askPath, "survey", v.Survey)
 	ctx := r.Context()
 	if form["purchase"] != "" {
 		p, err := u.db.PurchaseByExternalID(ctx, form["purchase"])

@@ -63,6 +63,18 @@ func TestAskForFeedback(t *testing.T) {
 		if res := f.do(fresco.RoleAgent, "GET", "/customers/search?q=zoe", nil); !strings.Contains(res.body, fmt.Sprintf(`href="/cases/new?customer_id=%d"`, zoe.ID)) {
 			t.Errorf("fragment for the new case form = %s", res.body)
 		}
+		// A survey chosen on the survey admin page stays chosen through the search.
+		withSurvey := fmt.Sprintf(`href="/feedback/ask?survey=%d&amp;customer_id=%d"`, sv.ID, zoe.ID)
+		if res := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/feedback/ask?q=zo&survey=%d", sv.ID), nil); !strings.Contains(res.body, withSurvey) ||
+			!strings.Contains(res.body, fmt.Sprintf(`name="survey" value="%d"`, sv.ID)) {
+			t.Errorf("search keeping the survey = %s", res.body)
+		}
+		if res := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/customers/search?for=ask&survey=%d&q=zo", sv.ID), nil); !strings.Contains(res.body, withSurvey) {
+			t.Errorf("fragment keeping the survey = %s", res.body)
+		}
+		if res := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/feedback/ask?purchase=ORD-55&survey=%d", sv.ID), nil); !strings.Contains(res.body, fmt.Sprintf(`<option value="%d" selected>Your visit`, sv.ID)) {
+			t.Errorf("survey not preselected = %s", res.body)
+		}
 		res = f.do(fresco.RoleAgent, "GET", "/feedback/ask?purchase=ORD-55", nil)
 		if !strings.Contains(res.body, `id="ask-customer">Zoë Quill`) || !strings.Contains(res.body, fmt.Sprintf(`<option value="%d" selected>ORD-55`, zoeBuy.ID)) {
 			t.Errorf("by purchase number = %s", res.body)

@@ -19,7 +19,7 @@ type purchasesView struct {
 // or total and paged both ways; ?format=csv downloads the filtered list.
 func (u *UI) Purchases(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	var v purchasesView
 	var f store.PurchaseListFilter
 	if customerParam := r.URL.Query().Get("customer"); customerParam != "" {

@@ -22,7 +22,7 @@ var scoreBandOptions = []option{{Label: "Any score"},
 // filtered by date, location, employee, listening post, segment, score
 // band and comment text, paged both ways; ?format=csv downloads it.
 func (u *UI) Responses(w http.ResponseWriter, r *http.Request) {
-	lq := newListQuery(r)
+	lq := u.newListQuery(r)
 	locations, err := u.locationOptions(r)
 	if err != nil {
 		u.fail(w, r, err)

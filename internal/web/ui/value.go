@@ -70,8 +70,8 @@ type valueView struct {
 func (v valueView) Money(f float64) string { return v.format.Money(fresco.Money(math.Round(f * 100))) }
 
 // Whole formats an amount rounded to whole units with thousands separators.
-func (valueView) Whole(f float64) string {
-	return groupDigits(strconv.FormatInt(int64(math.Round(f)), 10))
+func (v valueView) Whole(f float64) string {
+	return v.format.Integer(int64(math.Round(f)))
 }
 
 // valueCharts is the JSON the page's charts read.
