@@ -47,13 +47,16 @@ func TestKilledBatchIsStoredOnceOnRetry(t *testing.T) {
 			dbURL := eng.URL(t)
 			token := createToken(t, bin, dbURL)
 			db := storetest.Open(t, dbURL)
-			srv := startServer(t, bin, "server", dbURL)
+			// Each PostgreSQL server gets its own application_name, so the
+			// test can tell its backends from those of the tests beside it.
+			app := func(round int) string { return fmt.Sprintf("killed-%s-%d", eng.Name, round) }
+			srv := startServer(t, bin, "server", withAppName(dbURL, app(0)))
 			replays := 0
 			for round, m := range moments {
 				key := fmt.Sprintf("batch-%d", round)
 				sendAndKill(t, srv, token, key, batch, m.delay, m.firstAnswer)
 				if eng.Name == "postgres" {
-					awaitOrphanedBackends(t, db)
+					awaitOrphanedBackends(t, db, withAppName(dbURL, app(round)))
 				}
 				before := countPurchases(t, db)
 				committed := before == (round+1)*size
@@ -65,7 +68,7 @@ func TestKilledBatchIsStoredOnceOnRetry(t *testing.T) {
 					t.Fatalf("%s: the answer was being sent, yet the batch was not stored", m.name)
 				}
 
-				srv = startServer(t, bin, fmt.Sprintf("server after kill %d", round+1), dbURL)
+				srv = startServer(t, bin, fmt.Sprintf("server after kill %d", round+1), withAppName(dbURL, app(round+1)))
 				var out struct{ Created int }
 				res, body, err := srv.call(token, http.MethodPost, "/api/v1/purchases:batch", batch,
 					http.Header{"Idempotency-Key": {key}}, &out)
@@ -145,24 +148,40 @@ func sendAndKill(t *testing.T, srv *server, token, key, body string, delay time.
 	srv.kill()
 }
 
-// awaitOrphanedBackends waits until no PostgreSQL backend of the killed
-// server is still working: a COMMIT the server sent just before it died
-// completes on its own, and counting before it does would call a
-// committed batch lost.
-func awaitOrphanedBackends(t *testing.T, db *store.DB) {
+// withAppName sets a PostgreSQL URL's application_name; other URLs are
+// returned as they are.
+func withAppName(dbURL, name string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
+		return dbURL
+	}
+	q := u.Query()
+	q.Set("application_name", name+"-"+q.Get("search_path"))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// awaitOrphanedBackends waits until the killed server (known by the
+// application_name in its URL) has no PostgreSQL backend left: a COMMIT it
+// sent just before it died completes on its own, and counting before it
+// does would call a committed batch lost.
+func awaitOrphanedBackends(t *testing.T, db *store.DB, serverURL string) {
 	t.Helper()
-	const busy = `SELECT COUNT(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := u.Query().Get("application_name")
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		var n int
-		if err := db.QueryRow(t.Context(), busy).Scan(&n); err != nil {
+		if err := db.QueryRow(t.Context(), `SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ?`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d backends of the killed server still busy after 10 s", n)
+			t.Fatalf("%d backends of the killed server still there after 10 s", n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

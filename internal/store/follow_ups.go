@@ -151,8 +151,13 @@ func (tx *Tx) CloseFollowUp(ctx context.Context, id int64, contactAt time.Time, 
 // ClaimOverdueFollowUps marks up to limit open follow-ups that were due
 // before at as notified and returns their ids; each is claimed once.
 func (tx *Tx) ClaimOverdueFollowUps(ctx context.Context, at time.Time, limit int) ([]int64, error) {
+	// The outer "overdue_notified_at IS NULL" is not redundant: on PostgreSQL
+	// a sweep that waited for another's lock rechecks only the outer
+	// condition against the committed row, and the subquery's answer is from
+	// before; without it two concurrent sweeps both claim the follow-up.
 	return queryAll(ctx, tx, scanValue[int64], fmt.Sprintf(`UPDATE follow_ups SET overdue_notified_at = ?
 		WHERE id IN (SELECT id FROM follow_ups WHERE status = 'open' AND due_at < ? AND overdue_notified_at IS NULL
 			ORDER BY due_at LIMIT %d)
+			AND overdue_notified_at IS NULL
 		RETURNING id`, limit), now(), at.UTC())
 }
