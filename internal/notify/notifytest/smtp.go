@@ -42,8 +42,8 @@ type SMTPServer struct {
 	// Certs trusts the server's self-signed certificate (TLS servers only).
 	Certs *x509.CertPool
 
-	opts     TLSOptions
-	cert     *tls.Config
+	opts TLSOptions
+	cert *tls.Config
 
 	ln       net.Listener
 	mu       sync.Mutex
