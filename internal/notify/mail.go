@@ -160,15 +160,34 @@ func SendMail(ctx context.Context, cfg SMTPConfig, m Mail) error {
 	if err != nil {
 		return jobs.Cancel(err)
 	}
-	client, err := newClient(cfg)
+	// go-mail leaves the connection open when STARTTLS or AUTH fails, so
+	// the dialer keeps it and it is closed here in any case.
+	var conn net.Conn
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{Timeout: 10 * time.Second}
+		var c net.Conn
+		var err error
+		if cfg.ImplicitTLS { // a dialer of our own replaces go-mail's TLS dialer
+			c, err = (&tls.Dialer{NetDialer: d, Config: tlsConfig(cfg)}).DialContext(ctx, network, addr)
+		} else {
+			c, err = d.DialContext(ctx, network, addr)
+		}
+		conn = c
+		return c, err
+	}
+	client, err := newClient(cfg, gomail.WithDialContextFunc(dial))
 	if err != nil {
 		return jobs.Cancel(err)
 	}
-	return client.DialAndSendWithContext(ctx, msg)
+	err = client.DialAndSendWithContext(ctx, msg)
+	if conn != nil {
+		conn.Close()
+	}
+	return err
 }
 
 // newClient is a go-mail client for cfg.
-func newClient(cfg SMTPConfig) (*gomail.Client, error) {
+func newClient(cfg SMTPConfig, extra ...gomail.Option) (*gomail.Client, error) {
 	host, portText, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("FRESCO_SMTP_ADDR %q: %w", cfg.Addr, err)
@@ -177,11 +196,7 @@ func newClient(cfg SMTPConfig) (*gomail.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("FRESCO_SMTP_ADDR %q: port %q is not a number", cfg.Addr, portText)
 	}
-	tc := cfg.TLSConfig
-	if tc == nil {
-		tc = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	}
-	opts := []gomail.Option{gomail.WithPort(port), gomail.WithTimeout(60 * time.Second), gomail.WithTLSConfig(tc),
+	opts := []gomail.Option{gomail.WithPort(port), gomail.WithTimeout(60 * time.Second), gomail.WithTLSConfig(tlsConfig(cfg)),
 		gomail.WithHELO("fresco"), gomail.WithoutNoop()}
 	switch {
 	case cfg.ImplicitTLS:
@@ -198,7 +213,17 @@ func newClient(cfg SMTPConfig) (*gomail.Client, error) {
 		}
 		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
 	}
-	return gomail.NewClient(host, opts...)
+	return gomail.NewClient(host, append(opts, extra...)...)
+}
+
+// tlsConfig is cfg.TLSConfig, or one that verifies the server's certificate
+// for its host name.
+func tlsConfig(cfg SMTPConfig) *tls.Config {
+	if cfg.TLSConfig != nil {
+		return cfg.TLSConfig
+	}
+	host, _, _ := net.SplitHostPort(cfg.Addr)
+	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 }
 
 // compose builds the message: plain text with an HTML alternative, a

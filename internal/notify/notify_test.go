@@ -185,7 +185,7 @@ func TestNotifyRecordsMailsAndSignsWebhooks(t *testing.T) {
 			if m.From != "fresco@example.com" || len(m.To) != 1 {
 				t.Errorf("envelope %+v", m)
 			}
-			if !strings.Contains(m.Data, "Subject: =?utf-8?q?D=C3=A9tracteur") || !strings.Contains(m.Data, "https://fresco.example.com/followups/1") {
+			if !strings.Contains(m.Data, "Subject: =?UTF-8?q?D=C3=A9tracteur") || !strings.Contains(m.Data, "https://fresco.example.com/followups/1") {
 				t.Errorf("message %q", m.Data)
 			}
 		}
