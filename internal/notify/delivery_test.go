@@ -112,15 +112,12 @@ func TestEmailFailsAfterItsAttempts(t *testing.T) {
 			t.Fatal("SMTP with an address and a sender is not configured")
 		}
 		startQueue(t, db, n)
-		res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := sendEmail(t, n, ann)
 		waitFor(t, "e-mail failed", func() bool {
-			m, err := db.Email(ctx, res.EmailIDs[0])
+			m, err := db.Email(ctx, id)
 			return err == nil && m.Status == fresco.EmailFailed
 		})
-		m, err := db.Email(ctx, res.EmailIDs[0])
+		m, err := db.Email(ctx, id)
 		if err != nil || m.Attempts != 2 || !strings.Contains(m.LastError, "451") {
 			t.Fatalf("failed e-mail %+v %v", m, err)
 		}

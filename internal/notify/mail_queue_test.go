@@ -80,11 +80,7 @@ func TestEmailPermanentFailureIsVisible(t *testing.T) {
 		reg := prometheus.NewRegistry()
 		n := notify.New(db, notify.Options{SMTP: notify.SMTPConfig{Addr: srv.Addr, From: "no address"}, Registry: reg})
 		startQueue(t, db, n)
-		res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := res.EmailIDs[0]
+		id := sendEmail(t, n, ann)
 		waitFor(t, "e-mail failed", func() bool {
 			m, err := db.Email(ctx, id)
 			return err == nil && m.Status == fresco.EmailFailed
@@ -148,4 +144,14 @@ func TestEmailQueueRestartLosesAndDuplicatesNothing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// sendEmail notifies employee by e-mail and returns the e-mail's id.
+func sendEmail(t *testing.T, n *notify.Notifier, employee int64) int64 {
+	t.Helper()
+	res, err := n.Send(context.Background(), notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{employee}, Subject: "s", Body: "b"})
+	if err != nil || len(res.EmailIDs) != 1 {
+		t.Fatalf("send: %+v %v", res, err)
+	}
+	return res.EmailIDs[0]
 }
