@@ -68,7 +68,8 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	baseURL := fs.String("base-url", "", "the UI's public URL, for links in e-mails")
 	followUpDue := fs.Duration("followup-due", 0, "time to get back to a customer after a bad answer (0: 48h)")
 	var smtp notify.SMTPConfig
-	fs.StringVar(&smtp.Addr, "smtp-addr", "", "SMTP server HOST:PORT; unset, e-mails are recorded as skipped")
+	smtpURL := fs.String("smtp-url", "", "SMTP server: smtp://[USER:PASS@]HOST[:587] (STARTTLS) or smtps://…[:465] (implicit TLS), ?auth=plain|login|cram-md5; unset, e-mails are recorded as skipped")
+	fs.StringVar(&smtp.Addr, "smtp-addr", "", "SMTP server HOST:PORT, STARTTLS when offered (older form of --smtp-url)")
 	fs.StringVar(&smtp.From, "smtp-from", "", "sender address of Fresco's e-mails")
 	fs.StringVar(&smtp.User, "smtp-user", "", "SMTP user name")
 	fs.StringVar(&smtp.Password, "smtp-password", "", "SMTP password (prefer FRESCO_SMTP_PASSWORD_FILE)")
@@ -82,6 +83,14 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	}
 	if err := applySettings(fs, env, *config); err != nil {
 		return app.Config{}, "", err
+	}
+	if *smtpURL != "" {
+		if smtp.Addr != "" {
+			return app.Config{}, "", usageError("--smtp-url and --smtp-addr: give one of them")
+		}
+		if err := smtp.ParseSMTPURL(*smtpURL); err != nil {
+			return app.Config{}, "", usageError("%v", err)
+		}
 	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {

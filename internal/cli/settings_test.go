@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/fresco-cx/fresco/internal/notify"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,11 +86,27 @@ func TestServeSettingsRefuseNonsense(t *testing.T) {
 		{"job lease not a duration", nil, map[string]string{"FRESCO_JOB_LEASE": "soon"}, `FRESCO_JOB_LEASE: "soon" is not a duration`},
 		{"job lease too short", []string{"--job-lease", "1s"}, nil, "--job-lease: 1s: want a duration from 5s"},
 		{"job lease too long", nil, map[string]string{"FRESCO_JOB_LEASE": "48h"}, "--job-lease: 48h0m0s"},
+		{"smtp url scheme", []string{"--smtp-url", "imap://mail.example.com"}, nil, "--smtp-url"},
+		{"smtp url and addr", []string{"--smtp-addr", "mail:25"}, map[string]string{"FRESCO_SMTP_URL": "smtp://mail"}, "--smtp-url and --smtp-addr"},
 	} {
 		_, _, err := serveConfig(tc.args, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.want)
 		}
+	}
+}
+
+// FRESCO_SMTP_URL configures the sender: implicit TLS on 465 with AUTH.
+func TestServeSMTPURLFromEnvironment(t *testing.T) {
+	cfg, _, err := serveConfig([]string{"--smtp-from", "fresco@example.com"}, envOf(map[string]string{
+		"FRESCO_DB": "sqlite:" + filepath.Join(t.TempDir(), "x.db"), "FRESCO_SMTP_URL": "smtps://ann:pw@mail.example.com?auth=cram-md5"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := notify.SMTPConfig{Addr: "mail.example.com:465", From: "fresco@example.com", User: "ann", Password: "pw",
+		Auth: "cram-md5", ImplicitTLS: true, RequireTLS: true}
+	if cfg.SMTP != want {
+		t.Errorf("SMTP = %+v, want %+v", cfg.SMTP, want)
 	}
 }
 

@@ -87,7 +87,7 @@ func (q *Queue) decide(job *Running, err error) (outcome, time.Time) {
 	switch {
 	case err == nil:
 		return outcomeDone, time.Time{}
-	case isPermanent(err) || job.LastAttempt():
+	case IsPermanent(err) || job.LastAttempt():
 		return outcomeFailed, time.Time{}
 	default:
 		return outcomeRetry, now().Add(q.opts.Backoff(job.Attempt))

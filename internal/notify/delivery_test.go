@@ -22,7 +22,8 @@ func TestSendMailToReceiver(t *testing.T) {
 	srv := notifytest.StartSMTP(t)
 	cfg := notify.SMTPConfig{Addr: srv.Addr, From: "Fresco <fresco@example.com>"}
 	subject := "Café complaint\r\nBcc: evil@example.com"
-	err := notify.SendMail(context.Background(), cfg, "Ann <ann@example.com>", subject, "Line one\nLine two ünïcode")
+	err := notify.SendMail(context.Background(), cfg, notify.Mail{To: "Ann <ann@example.com>", Subject: subject,
+		Text: "Line one\nLine two ünïcode", HTML: "<p>Line one</p>", MessageID: "fresco.email.1.2@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +54,18 @@ func TestSendMailToReceiver(t *testing.T) {
 	if gotSubject != "Café complaint  Bcc: evil@example.com" {
 		t.Errorf("subject decoded to %q", gotSubject)
 	}
-	for _, want := range []string{"From: \"Fresco\" <fresco@example.com>", "To: \"Ann\" <ann@example.com>", "Content-Transfer-Encoding: quoted-printable"} {
+	for _, want := range []string{"From: \"Fresco\" <fresco@example.com>", "To: \"Ann\" <ann@example.com>",
+		"Message-ID: <fresco.email.1.2@example.com>", "Content-Type: multipart/alternative"} {
 		if !strings.Contains(head, want) {
 			t.Errorf("headers lack %q:\n%s", want, head)
 		}
 	}
-	if !strings.Contains(body, "Line one\r\nLine two =C3=BCn=C3=AFcode") {
-		t.Errorf("body %q", body)
+	if strings.Contains(head, "List-Unsubscribe") {
+		t.Error("a message without an unsubscribe URL has List-Unsubscribe")
+	}
+	if !strings.Contains(body, "Line one\r\nLine two =C3=BCn=C3=AFcode") || !strings.Contains(body, "Content-Type: text/html") ||
+		strings.Index(body, "text/plain") > strings.Index(body, "text/html") {
+		t.Errorf("body %q: want the text, then the HTML alternative", body)
 	}
 }
 
@@ -82,7 +88,7 @@ func TestSendMailRefusals(t *testing.T) {
 		{"AUTH unavailable", notify.SMTPConfig{Addr: srv.Addr, From: "f@example.com", User: "u", Password: "p"}, "ann@example.com", "AUTH"},
 	}
 	for _, tc := range cases {
-		err := notify.SendMail(context.Background(), tc.cfg, tc.to, "s", "b")
+		err := notify.SendMail(context.Background(), tc.cfg, notify.Mail{To: tc.to, Subject: "s", Text: "b"})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error mentioning %s", tc.name, err, tc.want)
 		}
@@ -106,15 +112,12 @@ func TestEmailFailsAfterItsAttempts(t *testing.T) {
 			t.Fatal("SMTP with an address and a sender is not configured")
 		}
 		startQueue(t, db, n)
-		res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := sendEmail(t, n, ann)
 		waitFor(t, "e-mail failed", func() bool {
-			m, err := db.Email(ctx, res.EmailIDs[0])
+			m, err := db.Email(ctx, id)
 			return err == nil && m.Status == fresco.EmailFailed
 		})
-		m, err := db.Email(ctx, res.EmailIDs[0])
+		m, err := db.Email(ctx, id)
 		if err != nil || m.Attempts != 2 || !strings.Contains(m.LastError, "451") {
 			t.Fatalf("failed e-mail %+v %v", m, err)
 		}

@@ -347,7 +347,9 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if err := tx.InsertEmail(ctx, mail); err != nil {
 			return nil, fmt.Errorf("notify %s: e-mail: %w", msg.Event, err)
 		}
-		if _, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobEmail, Payload: emailJob{EmailID: mail.ID},
+		// The key keeps one job per message: a retried transaction or a
+		// second enqueue cannot send it twice.
+		if _, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobEmail, Payload: emailJob{EmailID: mail.ID}, UniqueKey: fmt.Sprintf("email:%d", mail.ID),
 			MaxAttempts: n.opts.EmailAttempts}); err != nil {
 			return nil, err
 		}

@@ -185,7 +185,7 @@ func TestNotifyRecordsMailsAndSignsWebhooks(t *testing.T) {
 			if m.From != "fresco@example.com" || len(m.To) != 1 {
 				t.Errorf("envelope %+v", m)
 			}
-			if !strings.Contains(m.Data, "Subject: =?utf-8?q?D=C3=A9tracteur") || !strings.Contains(m.Data, "https://fresco.example.com/followups/1") {
+			if !strings.Contains(m.Data, "Subject: =?UTF-8?q?D=C3=A9tracteur") || !strings.Contains(m.Data, "https://fresco.example.com/followups/1") {
 				t.Errorf("message %q", m.Data)
 			}
 		}
@@ -217,12 +217,9 @@ func TestEmailSkippedWithoutSMTP(t *testing.T) {
 
 		plain := notify.New(db, notify.Options{})
 		startQueue(t, db, plain)
-		res, err := plain.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := sendEmail(t, plain, ann)
 		waitFor(t, "skipped", func() bool {
-			m, err := db.Email(ctx, res.EmailIDs[0])
+			m, err := db.Email(ctx, id)
 			return err == nil && m.Status == fresco.EmailSkipped
 		})
 	})
@@ -238,12 +235,9 @@ func TestEmailRetried(t *testing.T) {
 		reg := prometheus.NewRegistry()
 		n := notify.New(db, notify.Options{SMTP: notify.SMTPConfig{Addr: smtpSrv.Addr, From: "fresco@example.com"}, Registry: reg})
 		startQueue(t, db, n)
-		res, err := n.Send(ctx, notify.Notification{Event: notify.EventCSATLow, EmployeeIDs: []int64{ann}, Subject: "s", Body: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := sendEmail(t, n, ann)
 		waitFor(t, "sent after retries", func() bool {
-			m, err := db.Email(ctx, res.EmailIDs[0])
+			m, err := db.Email(ctx, id)
 			return err == nil && m.Status == fresco.EmailSent && m.Attempts == 3
 		})
 		if retry, sent := counter(t, reg, "fresco_email_attempts_total", "retry"), counter(t, reg, "fresco_email_attempts_total", "sent"); retry != 2 || sent != 1 {
