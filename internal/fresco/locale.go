@@ -159,7 +159,17 @@ func (f Formatter) Amount(m Money) string {
 // Money writes an amount with the currency symbol where the locale puts
 // it: "£1,234.50", "1.234,50 €".
 func (f Formatter) Money(m Money) string {
-	amount := f.Amount(m)
+	return f.withSymbol(f.Amount(m))
+}
+
+// WholeMoney writes an amount rounded to whole units with the currency
+// symbol, for totals where cents would only be noise: "£5,297,857".
+func (f Formatter) WholeMoney(units int64) string {
+	return f.withSymbol(f.Integer(units))
+}
+
+// withSymbol puts the currency symbol where the locale puts it.
+func (f Formatter) withSymbol(amount string) string {
 	if f.Locale.SymbolAfter {
 		return amount + nbsp + f.Currency.Symbol
 	}

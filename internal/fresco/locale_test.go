@@ -77,4 +77,19 @@ func TestMoneyAndNumbers(t *testing.T) {
 	if got := NewFormatter(Settings{Locale: "de-DE"}).Integer(-1234567); got != "−1.234.567" {
 		t.Errorf("Integer: %q", got)
 	}
+	whole := []struct {
+		locale string
+		units  int64
+		want   string
+	}{
+		{"en-US", 5297857, "$5,297,857"},
+		{"en-US", -12, "−$12"},
+		{"de-DE", 5297857, "5.297.857\u00a0$"},
+	}
+	for _, c := range whole {
+		f := NewFormatter(Settings{Locale: c.locale, Currency: Currency{Code: "USD", Symbol: "$", Decimals: 2}})
+		if got := f.WholeMoney(c.units); got != c.want {
+			t.Errorf("WholeMoney %s %d: %q, want %q", c.locale, c.units, got, c.want)
+		}
+	}
 }

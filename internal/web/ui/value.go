@@ -69,10 +69,13 @@ type valueView struct {
 // template.
 func (v valueView) Money(f float64) string { return v.format.Money(fresco.Money(math.Round(f * 100))) }
 
-// Whole formats an amount rounded to whole units with thousands separators.
+// Whole formats an amount rounded to whole units, with the currency symbol.
 func (v valueView) Whole(f float64) string {
-	return v.format.Integer(int64(math.Round(f)))
+	return v.format.WholeMoney(int64(math.Round(f)))
 }
+
+// Count formats a number of customers the business's way.
+func (v valueView) Count(n int) string { return v.format.Integer(int64(n)) }
 
 // valueCharts is the JSON the page's charts read.
 type valueCharts struct {
