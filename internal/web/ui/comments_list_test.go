@@ -44,6 +44,12 @@ func TestCommentsListReadsAndLabelsMany(t *testing.T) {
 			return r.ID
 		}
 		angry := record("Terrible, we waited two hours for the delivery and it was broken", true)
+		// A response with answers besides its comment: the list shows them all.
+		full, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", Comment: "Paid at the till on Monday",
+			Answers: []feedback.AnswerInput{{Type: "nps", Score: new(9)}, {Question: "what_else", Type: feedback.TypeText, Text: "Ask me about the loyalty card"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		plain := record("The parcel came on Tuesday", false)
 		var many []int64
 		for i := range 30 {
@@ -59,6 +65,11 @@ func TestCommentsListReadsAndLabelsMany(t *testing.T) {
 			if !strings.Contains(item, want) {
 				t.Errorf("negative comment lacks %q:\n%s", want, item)
 			}
+		}
+		everything := f.do(fresco.RoleAgent, "GET", "/feedback/comments?q=Paid+at+the+till", nil)
+		fullItem := regexp.MustCompile(`(?s)<li id="r` + fmt.Sprint(full.ID) + `".*?</li>`).FindString(everything.body)
+		if !strings.Contains(fullItem, "Every answer (2)") || !strings.Contains(fullItem, "<q>Ask me about the loyalty card</q>") || !strings.Contains(fullItem, "9 out of 10") {
+			t.Errorf("the comment does not show every answer of its response:\n%s", fullItem)
 		}
 		if strings.Contains(page.body, `id="r`+fmt.Sprint(plain)+`"`) || !strings.Contains(page.body, `id="list-count">1 comment<`) {
 			t.Errorf("the tone filter lets other comments through")

@@ -36,6 +36,18 @@ type fbCommentRow struct {
 	Checked   map[string]bool // staff's categories, or else the suggested ones
 	Aspect    string          // the influence a negative comment is about, in words
 	By        string          // who categorised it, in words ("" nobody yet)
+	Said      *saidView       // every answer of the response, behind "Every answer"
+}
+
+// commentSaid reads the whole response a comment belongs to, so the list
+// shows every answer beside the comment; texts is shared by the page.
+func (u *UI) commentSaid(ctx context.Context, id int64, texts questionTexts) (*saidView, error) {
+	full, err := u.db.Response(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := u.saidOf(ctx, full, texts)
+	return &v, err
 }
 
 // SentimentWords is the comment's sentiment in words.
@@ -157,9 +169,14 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	names := u.employeeNames(ctx)
+	names, texts := u.employeeNames(ctx), questionTexts{}
 	for _, resp := range rows {
-		view.Rows = append(view.Rows, u.commentRow(ctx, resp, view.Categories, postNames, names))
+		row := u.commentRow(ctx, resp, view.Categories, postNames, names)
+		if row.Said, err = u.commentSaid(ctx, resp.ID, texts); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		view.Rows = append(view.Rows, row)
 	}
 	u.render(w, r, http.StatusOK, "feedback_comments", "Comments", view)
 }
