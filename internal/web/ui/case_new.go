@@ -77,7 +77,7 @@ func (u *UI) newCaseView(ctx context.Context, form, errs map[string]string) (*ne
 		v.FollowUp, form["response_id"] = f.ID, fmt.Sprint(f.ResponseID)
 	}
 	if id := optionalNumber(form["response_id"]); id > 0 {
-		said, err := u.responseSaid(ctx, id)
+		said, err := u.responseSaid(ctx, id, questionTexts{})
 		if err != nil {
 			return nil, err
 		}

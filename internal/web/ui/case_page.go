@@ -191,7 +191,7 @@ func (u *UI) caseOrigin(ctx context.Context, v *caseView) error {
 	c := v.Case
 	gone := func(err error) bool { return fresco.ErrorCode(err) == fresco.ENOTFOUND }
 	if c.SourceResponseID != nil {
-		said, err := u.responseSaid(ctx, *c.SourceResponseID)
+		said, err := u.responseSaid(ctx, *c.SourceResponseID, questionTexts{})
 		if err != nil && !gone(err) {
 			return err
 		}

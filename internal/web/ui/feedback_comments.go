@@ -39,17 +39,6 @@ type fbCommentRow struct {
 	Said      *saidView       // every answer of the response, behind "Every answer"
 }
 
-// commentSaid reads the whole response a comment belongs to, so the list
-// shows every answer beside the comment; texts is shared by the page.
-func (u *UI) commentSaid(ctx context.Context, id int64, texts questionTexts) (*saidView, error) {
-	full, err := u.db.Response(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	v, err := u.saidOf(ctx, full, texts)
-	return &v, err
-}
-
 // SentimentWords is the comment's sentiment in words.
 func (r fbCommentRow) SentimentWords() string {
 	switch text.Polarity(r.R.SentimentLabel) {
@@ -172,7 +161,7 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 	names, texts := u.employeeNames(ctx), questionTexts{}
 	for _, resp := range rows {
 		row := u.commentRow(ctx, resp, view.Categories, postNames, names)
-		if row.Said, err = u.commentSaid(ctx, resp.ID, texts); err != nil {
+		if row.Said, err = u.responseSaid(ctx, resp.ID, texts); err != nil {
 			u.fail(w, r, err)
 			return
 		}
@@ -187,7 +176,7 @@ func (u *UI) commentRow(ctx context.Context, resp *store.ResponseRow, t text.Tax
 	row := fbCommentRow{R: resp, Post: postNames[resp.PostSlug], Checked: map[string]bool{},
 		Aspect: feedback.AspectName(feedback.AspectOf(resp.Comment))}
 	if row.Post == "" {
-		row.Post = codeWords(resp.PostSlug)
+		row.Post = label(resp.PostSlug)
 	}
 	_, suggested, _ := u.feedback.Suggest(ctx, resp.Comment)
 	for _, slug := range suggested {

@@ -30,15 +30,25 @@ type questionRow struct {
 	Remove bool
 }
 
-// FeedbackSurvey is GET /feedback/surveys/{id}: the survey's edit page.
-func (u *UI) FeedbackSurvey(w http.ResponseWriter, r *http.Request) {
+// surveyOfPage reads the survey the URL names; on false the error page is
+// written.
+func (u *UI) surveyOfPage(w http.ResponseWriter, r *http.Request) (*fresco.Survey, bool) {
 	id, ok := u.pageID(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	sv, err := u.db.Survey(r.Context(), id)
 	if err != nil {
 		u.fail(w, r, err)
+		return nil, false
+	}
+	return sv, true
+}
+
+// FeedbackSurvey is GET /feedback/surveys/{id}: the survey's edit page.
+func (u *UI) FeedbackSurvey(w http.ResponseWriter, r *http.Request) {
+	sv, ok := u.surveyOfPage(w, r)
+	if !ok {
 		return
 	}
 	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}}
@@ -165,13 +175,8 @@ func (u *UI) FeedbackArchiveSurvey(w http.ResponseWriter, r *http.Request) {
 // exactly as a customer's link shows it, under a banner; its form sends
 // nothing, so nothing is recorded.
 func (u *UI) FeedbackPreviewSurvey(w http.ResponseWriter, r *http.Request) {
-	id, ok := u.pageID(w, r)
+	sv, ok := u.surveyOfPage(w, r)
 	if !ok {
-		return
-	}
-	sv, err := u.db.Survey(r.Context(), id)
-	if err != nil {
-		u.fail(w, r, err)
 		return
 	}
 	if u.previewSurvey == nil {

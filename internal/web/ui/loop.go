@@ -143,7 +143,7 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 	default:
 		data.Cannot = sentence(fresco.ErrorMessage(err))
 	}
-	if data.Said, err = u.responseSaid(r.Context(), f.ResponseID); err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
+	if data.Said, err = u.responseSaid(r.Context(), f.ResponseID, questionTexts{}); err != nil && fresco.ErrorCode(err) != fresco.ENOTFOUND {
 		u.fail(w, r, err)
 		return
 	}

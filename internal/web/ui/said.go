@@ -123,12 +123,13 @@ func scaleTop(typ string) int {
 	return 5
 }
 
-// responseSaid reads one response and builds its view.
-func (u *UI) responseSaid(ctx context.Context, id int64) (*saidView, error) {
+// responseSaid reads one response and builds its view; texts may be shared
+// by a page that shows many (the comments list).
+func (u *UI) responseSaid(ctx context.Context, id int64, texts questionTexts) (*saidView, error) {
 	r, err := u.db.Response(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v, err := u.saidOf(ctx, r, questionTexts{})
+	v, err := u.saidOf(ctx, r, texts)
 	return &v, err
 }
