@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -117,6 +118,19 @@ func (v *Validation) Text(field, s string, required bool, maxLen int) {
 		v.Add(field, "must not contain NUL characters")
 	case utf8.RuneCountInString(s) > maxLen:
 		v.Add(field, "is longer than %d characters", maxLen)
+	}
+}
+
+// Past records the message for field when t, a time that has happened, is
+// before 1900 or after now plus slack. A time outside those years is a typo,
+// and one near the year 10000 could be stored but never written back as
+// RFC 3339 once its offset is applied.
+func (v *Validation) Past(field string, t, now time.Time, slack time.Duration) {
+	switch {
+	case t.UTC().Year() < 1900:
+		v.Add(field, "%s is before 1900", t.Format(time.RFC3339))
+	case t.After(now.Add(slack)):
+		v.Add(field, "%s is in the future", t.Format(time.RFC3339))
 	}
 }
 

@@ -51,6 +51,9 @@ func (c *Customer) Validate() error {
 	if c.Name == "" && c.Email == "" && c.ExternalID == "" {
 		v.Add("name", "a customer needs at least a name, an e-mail or an external_id")
 	}
+	if !c.FirstSeen.IsZero() {
+		v.Past("first_seen", c.FirstSeen, time.Now(), 24*time.Hour)
+	}
 	v.Check(len(c.Tags) <= MaxTags, "tags", "at most %d tags per customer", MaxTags)
 	for i, tag := range c.Tags {
 		if strings.TrimSpace(tag) == "" || !utf8.ValidString(tag) || strings.ContainsRune(tag, 0) || len(tag) > 64 {
@@ -81,6 +84,9 @@ func (e *Employee) Validate() error {
 	}
 	checkID(&v, "location_id", e.LocationID)
 	checkID(&v, "team_id", e.TeamID)
+	if e.HiredAt != nil {
+		v.Past("hired_at", *e.HiredAt, time.Now(), 366*24*time.Hour)
+	}
 	return v.Err()
 }
 

@@ -453,9 +453,7 @@ func (l *Loop) validateClose(in *CloseInput) (time.Time, error) {
 	at := now
 	if in.ContactAt != nil {
 		at = *in.ContactAt
-		if at.After(now.Add(5 * time.Minute)) {
-			v.Add("contact_at", "is in the future")
-		}
+		v.Past("contact_at", at, now, 5*time.Minute)
 	}
 	return at, v.Err()
 }

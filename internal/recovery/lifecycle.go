@@ -145,7 +145,7 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 	if in.OpenedAt.IsZero() {
 		in.OpenedAt = s.Now()
 	}
-	v.Check(!in.OpenedAt.After(s.Now().Add(time.Minute)), "opened_at", "must not be in the future")
+	v.Past("opened_at", in.OpenedAt, s.Now(), time.Minute)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

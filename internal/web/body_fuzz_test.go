@@ -34,6 +34,7 @@ func FuzzJSONBodies(f *testing.F) {
 		{1, `{"purchased_at":"9999-12-31T23:59:59-23:59","lines":[{"sku":"A","quantity":1,"unit_price":"12,50"}]}`},
 		{2, `{"name":"Ada","email":"ada@example.com","tags":["vip"],"first_seen":"2024-05-01T10:00:00Z"}`},
 		{2, `{"name":"A\u0000da","first_seen":"9999-12-31T23:59:59-23:59"}`},
+		{2, `{"nAme":"0","first_seen":"9999-12-31T0:01:00-23:59"}`}, // stored once, then could not be read back
 		{3, `{"answers":[{"type":"nps","score":9},{"type":"csat","score":5}],"comment":"fine"}`},
 		{3, `{"answers":[{"type":"nps","score":1e309}],"comment":"\ud800"}`},
 		{0, `{"purchases":[` + strings.Repeat(`{},`, 50) + `{}]}`},
