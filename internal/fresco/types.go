@@ -94,8 +94,14 @@ type Customer struct {
 	ReferredBy        *int64 // the customer who referred this one
 	FirstSeen         time.Time
 	Tags              []string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Locale is the language the customer is written to in (a BCP 47 tag
+	// such as "de" or "fr-FR"); "" means the business's default.
+	Locale string
+	// EmailUndeliverableAt is when mail to Email bounced for good; nothing
+	// more is sent to it until the address changes.
+	EmailUndeliverableAt *time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 	// Version counts the changes to the record: 1 when created, one more on
 	// every update. Writers that must not lose a concurrent change update
 	// only if the version is still the one they read.

@@ -2,6 +2,7 @@ package fresco
 
 import (
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ func checkID(v *Validation, field string, id *int64) {
 // of their own.
 const MaxTags = 100
 
+// localeTag is the shape of a BCP 47 language tag: a language and optional
+// subtags (script, region, variant).
+var localeTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
+
 // Validate checks a customer before it is stored.
 func (c *Customer) Validate() error {
 	var v Validation
@@ -54,6 +59,7 @@ func (c *Customer) Validate() error {
 	if !c.FirstSeen.IsZero() {
 		v.Past("first_seen", c.FirstSeen, time.Now(), 24*time.Hour)
 	}
+	v.Check(c.Locale == "" || localeTag.MatchString(c.Locale), "locale", "%q is not a language tag such as de or fr-FR", c.Locale)
 	v.Check(len(c.Tags) <= MaxTags, "tags", "at most %d tags per customer", MaxTags)
 	for i, tag := range c.Tags {
 		if strings.TrimSpace(tag) == "" || !utf8.ValidString(tag) || strings.ContainsRune(tag, 0) || len(tag) > 64 {

@@ -34,7 +34,7 @@ func TestRecordValidationNamesTheFields(t *testing.T) {
 		{"customer tags", &Customer{Name: "A", Tags: []string{"vip", " ", strings.Repeat("t", 65)}}, []string{"tags", "tags"}},
 		{"customer long name", &Customer{Name: long}, []string{"name"}},
 		{"customer first seen", &Customer{Name: "A", FirstSeen: day(1)}, nil},
-		{"customer first seen near 10000", &Customer{Name: "A", FirstSeen: time.Date(9999, 12, 31, 0, 1, 0, 0, time.FixedZone("", -(23*3600 + 59*60)))}, []string{"first_seen"}},
+		{"customer first seen near 10000", &Customer{Name: "A", FirstSeen: time.Date(9999, 12, 31, 0, 1, 0, 0, time.FixedZone("", -(23*3600+59*60)))}, []string{"first_seen"}},
 		{"customer first seen before 1900", &Customer{Name: "A", FirstSeen: time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)}, []string{"first_seen"}},
 		{"product", &Product{SKU: "S1", ListPrice: 100}, nil},
 		{"product without sku, negative prices", &Product{ListPrice: -1, UnitCost: -1}, []string{"sku", "list_price", "unit_cost"}},

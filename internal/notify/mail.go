@@ -149,6 +149,10 @@ type Mail struct {
 	// between the server's 250 and the record's update carries the same
 	// ID and receivers can tell it is the same message.
 	MessageID string
+	// InReplyTo (without angle brackets) and References (as the header
+	// reads) thread a reply with the message it answers.
+	InReplyTo  string
+	References string
 	// Unsubscribe is an https URL that unsubscribes the recipient with one
 	// POST (RFC 8058); "" leaves List-Unsubscribe out (staff mail).
 	Unsubscribe string
@@ -251,6 +255,12 @@ func compose(cfg SMTPConfig, m Mail) (*gomail.Msg, error) {
 	} else {
 		msg.SetMessageID()
 	}
+	if m.InReplyTo != "" {
+		msg.SetGenHeaderPreformatted(gomail.HeaderInReplyTo, "<"+m.InReplyTo+">")
+	}
+	if m.References != "" {
+		msg.SetGenHeaderPreformatted(gomail.HeaderReferences, m.References)
+	}
 	if m.Unsubscribe != "" {
 		msg.SetGenHeaderPreformatted(gomail.HeaderListUnsubscribe, "<"+m.Unsubscribe+">")
 		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
@@ -266,14 +276,25 @@ func crlf(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
 }
 
+// NewMessageID is a Message-ID (without angle brackets) on the sender's
+// domain for a message about to be queued: random, so that it is known
+// before the record is written and never repeats across databases.
+func NewMessageID(from string) string {
+	return "fresco." + randomHex(16) + "@" + senderDomain(from)
+}
+
+// senderDomain is the domain of the From address, or "fresco.invalid".
+func senderDomain(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
+			return d
+		}
+	}
+	return "fresco.invalid"
+}
+
 // messageID is the stable Message-ID of an outbox record, on the sender's
 // domain: the record's id and creation time, so two databases never clash.
 func messageID(from string, m *fresco.EmailMessage) string {
-	domain := "fresco.invalid"
-	if a, err := mail.ParseAddress(from); err == nil {
-		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
-			domain = d
-		}
-	}
-	return fmt.Sprintf("fresco.email.%d.%d@%s", m.ID, m.CreatedAt.UnixNano(), domain)
+	return fmt.Sprintf("fresco.email.%d.%d@%s", m.ID, m.CreatedAt.UnixNano(), senderDomain(from))
 }

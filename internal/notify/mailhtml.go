@@ -22,9 +22,16 @@ const (
 // outgoing is the outbox record m as a message: its text, and an HTML
 // alternative with the business's name, logo and colours.
 func (n *Notifier) outgoing(ctx context.Context, m *fresco.EmailMessage) Mail {
-	set := n.opts.Business(ctx)
-	return Mail{To: m.To, Subject: m.Subject, Text: m.Body, HTML: n.mailHTML(set, m.Subject, m.Body),
-		MessageID: messageID(n.opts.SMTP.From, m)}
+	html := m.HTML
+	if html == "" {
+		html = n.mailHTML(n.opts.Business(ctx), m.Subject, m.Body)
+	}
+	id := m.MessageID
+	if id == "" {
+		id = messageID(n.opts.SMTP.From, m)
+	}
+	return Mail{To: m.To, Subject: m.Subject, Text: m.Body, HTML: html, MessageID: id,
+		InReplyTo: m.InReplyTo, References: m.References}
 }
 
 var mailPage = template.Must(template.New("mail").Parse(`<!DOCTYPE html>

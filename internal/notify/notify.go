@@ -347,10 +347,7 @@ func (n *Notifier) notify(ctx context.Context, tx *store.Tx, msg Notification, w
 		if err := tx.InsertEmail(ctx, mail); err != nil {
 			return nil, fmt.Errorf("notify %s: e-mail: %w", msg.Event, err)
 		}
-		// The key keeps one job per message: a retried transaction or a
-		// second enqueue cannot send it twice.
-		if _, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobEmail, Payload: emailJob{EmailID: mail.ID}, UniqueKey: fmt.Sprintf("email:%d", mail.ID),
-			MaxAttempts: n.opts.EmailAttempts}); err != nil {
+		if err := n.enqueueEmail(ctx, tx, mail.ID); err != nil {
 			return nil, err
 		}
 		res.EmailIDs = append(res.EmailIDs, mail.ID)

@@ -15,7 +15,8 @@ import (
 
 const customerColumns = `id, external_id, name, email, phone, address,
 	consent_surveys, consent_marketing, consent_personalisation,
-	acquisition_source, referred_by, first_seen, tags, created_at, updated_at, version`
+	acquisition_source, referred_by, first_seen, tags, created_at, updated_at, version,
+	locale, email_undeliverable_at`
 
 // Customers, products, employees, locations and teams carry a version for
 // optimistic locking: every UPDATE of them sets version = version + 1, and a
@@ -69,13 +70,16 @@ func scanCustomer(row rowScanner) (*fresco.Customer, error) {
 		externalID sql.NullString
 		referredBy sql.NullInt64
 		tags       string
+		bounced    sql.NullTime
 	)
 	err := row.Scan(&c.ID, &externalID, &c.Name, &c.Email, &c.Phone, &c.Address,
 		&c.ConsentSurveys, &c.ConsentMarketing, &c.ConsentPersonalisation,
-		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt, &c.Version)
+		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt, &c.Version,
+		&c.Locale, &bounced)
 	if err != nil {
 		return nil, err
 	}
+	c.EmailUndeliverableAt = ptrTime(bounced)
 	c.ExternalID = externalID.String
 	c.ReferredBy = ptrID(referredBy)
 	c.Tags = decodeTags(tags)
@@ -101,11 +105,11 @@ func (tx *Tx) CreateCustomer(ctx context.Context, c *fresco.Customer) error {
 	c.FirstSeen = c.FirstSeen.UTC()
 	err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, name, email, phone, address,
 		consent_surveys, consent_marketing, consent_personalisation,
-		acquisition_source, referred_by, first_seen, tags, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
+		acquisition_source, referred_by, first_seen, tags, created_at, updated_at, locale)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
-		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt,
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt, c.Locale,
 	).Scan(&c.ID, &c.Version)
 	return customerWriteError(err, c)
 }
@@ -127,6 +131,20 @@ func customerWriteError(err error, c *fresco.Customer) error {
 func (db *DB) Customer(ctx context.Context, id int64) (*fresco.Customer, error) {
 	c, err := scanCustomer(db.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
 	return c, notFound(err, "customer", id)
+}
+
+// Customer returns the customer with the given id, within the transaction.
+func (tx *Tx) Customer(ctx context.Context, id int64) (*fresco.Customer, error) {
+	c, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
+	return c, notFound(err, "customer", id)
+}
+
+// CustomerByEmail returns the customer with the address (compared without
+// case); when several share it, the one seen most recently.
+func (tx *Tx) CustomerByEmail(ctx context.Context, address string) (*fresco.Customer, error) {
+	c, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers
+		WHERE LOWER(email) = ? ORDER BY updated_at DESC, id DESC LIMIT 1`, normalizeEmail(address)))
+	return c, notFound(err, "customer with e-mail", address)
 }
 
 // CustomerByExternalID returns the customer with the given external id.
@@ -163,17 +181,34 @@ func (tx *Tx) updateCustomer(ctx context.Context, c *fresco.Customer, version in
 		}
 	}
 	c.UpdatedAt = now()
+	// A new address has not bounced: the mark goes with the old one.
+	var bounced sql.NullTime
 	err := tx.QueryRow(ctx, `UPDATE customers SET external_id = ?, name = ?, email = ?, phone = ?, address = ?,
 		consent_surveys = ?, consent_marketing = ?, consent_personalisation = ?,
-		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?, version = version + 1
-		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?, locale = ?,
+		email_undeliverable_at = CASE WHEN email = ? THEN email_undeliverable_at END, version = version + 1
+		WHERE id = ? AND version = COALESCE(?, version) RETURNING version, email_undeliverable_at`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
-		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt,
-		c.ID, expectedVersion(version),
-	).Scan(&c.Version)
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt, c.Locale,
+		c.Email, c.ID, expectedVersion(version),
+	).Scan(&c.Version, &bounced)
+	c.EmailUndeliverableAt = ptrTime(bounced)
 	return tx.versionedWriteError(ctx, err, "customers", "customer", c.ID, version,
 		func(err error) error { return customerWriteError(err, c) })
+}
+
+// MarkEmailUndeliverable records that mail to address bounced for good on
+// every customer who has it (compared without case), and returns how many
+// customers that was. Nothing more is sent to the address until a customer's
+// e-mail changes.
+func (tx *Tx) MarkEmailUndeliverable(ctx context.Context, address string, at time.Time) (int64, error) {
+	res, err := tx.Exec(ctx, `UPDATE customers SET email_undeliverable_at = ?, updated_at = ?, version = version + 1
+		WHERE LOWER(email) = ? AND email_undeliverable_at IS NULL`, at.UTC(), now(), normalizeEmail(address))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // checkNoReferralCycle refuses a referrer who was (directly or down the

@@ -12,25 +12,47 @@ import (
 // InsertEmail adds m to the outbox as queued and sets its ID.
 func (tx *Tx) InsertEmail(ctx context.Context, m *fresco.EmailMessage) error {
 	m.Status, m.CreatedAt = fresco.EmailQueued, now()
-	return tx.QueryRow(ctx, `INSERT INTO email_messages (notification_id, to_addr, subject, body, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		nullID(m.NotificationID), m.To, m.Subject, m.Body, m.Status, m.CreatedAt).Scan(&m.ID)
+	if m.Purpose == "" {
+		m.Purpose = fresco.EmailPurposeStaff
+	}
+	return tx.QueryRow(ctx, `INSERT INTO email_messages (notification_id, customer_id, case_id, purpose, to_addr, subject, body, html,
+		message_id, in_reply_to, refs, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(m.NotificationID), nullID(m.CustomerID), nullID(m.CaseID), m.Purpose, m.To, m.Subject, m.Body, m.HTML,
+		m.MessageID, m.InReplyTo, m.References, m.Status, m.CreatedAt).Scan(&m.ID)
+}
+
+const emailColumns = `id, notification_id, customer_id, case_id, purpose, to_addr, subject, body, html,
+	message_id, in_reply_to, refs, status, attempts, last_error, created_at, sent_at`
+
+func scanEmail(row rowScanner) (*fresco.EmailMessage, error) {
+	var m fresco.EmailMessage
+	var nid, cid, caseID sql.NullInt64
+	var sent sql.NullTime
+	err := row.Scan(&m.ID, &nid, &cid, &caseID, &m.Purpose, &m.To, &m.Subject, &m.Body, &m.HTML,
+		&m.MessageID, &m.InReplyTo, &m.References, &m.Status, &m.Attempts, &m.LastError, &m.CreatedAt, &sent)
+	if err != nil {
+		return nil, err
+	}
+	m.NotificationID, m.CustomerID, m.CaseID, m.SentAt = ptrID(nid), ptrID(cid), ptrID(caseID), ptrTime(sent)
+	m.CreatedAt = m.CreatedAt.UTC()
+	return &m, nil
 }
 
 // Email returns the outbox message with the id.
 func (db *DB) Email(ctx context.Context, id int64) (*fresco.EmailMessage, error) {
-	var m fresco.EmailMessage
-	var nid sql.NullInt64
-	var sent sql.NullTime
-	err := db.QueryRow(ctx, `SELECT id, notification_id, to_addr, subject, body, status, attempts, last_error, created_at, sent_at
-		FROM email_messages WHERE id = ?`, id).Scan(&m.ID, &nid, &m.To, &m.Subject, &m.Body, &m.Status, &m.Attempts,
-		&m.LastError, &m.CreatedAt, &sent)
+	m, err := scanEmail(db.QueryRow(ctx, `SELECT `+emailColumns+` FROM email_messages WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "e-mail", id)
 	}
-	m.NotificationID, m.SentAt = ptrID(nid), ptrTime(sent)
-	m.CreatedAt = m.CreatedAt.UTC()
-	return &m, nil
+	return m, nil
+}
+
+// CustomerEmails lists the mail sent (or queued) to a customer, newest
+// first, at most limit.
+func (db *DB) CustomerEmails(ctx context.Context, customerID int64, limit int) ([]*fresco.EmailMessage, error) {
+	return queryAll(ctx, db, scanEmail, `SELECT `+emailColumns+` FROM email_messages
+		WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, customerID, limit)
 }
 
 // RecordEmailAttempt stores the outcome of one attempt to send an e-mail.

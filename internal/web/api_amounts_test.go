@@ -27,6 +27,8 @@ func TestAmountsAndTextThatCannotBeStored(t *testing.T) {
 			{"NUL in a purchase", "/api/v1/purchases",
 				`{"external_id":"a\u0000b","purchased_at":"2024-05-01T10:00:00Z","lines":[{"sku":"X","quantity":1,"unit_price":"1.00"}]}`, "body.external_id"},
 			{"NUL in a customer", "/api/v1/customers", `{"name":"Ada\u0000"}`, "body.name"},
+			{"not a language tag", "/api/v1/customers", `{"name":"Ada","locale":"German please"}`, "body.locale"},
+			{"first seen in the year 10000", "/api/v1/customers", `{"name":"Ada","first_seen":"9999-12-31T23:00:00-02:00"}`, "body.first_seen"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				fields := problem(t, f.do(request{method: "POST", path: tc.path, role: fresco.RoleOwner, body: tc.body}), 422)

@@ -24,6 +24,8 @@ type Customer struct {
 	ReferredBy             *int64           `json:"referred_by" doc:"The id of the customer who referred this one."`
 	FirstSeen              time.Time        `json:"first_seen"`
 	Tags                   []string         `json:"tags"`
+	Locale                 string           `json:"locale" doc:"The language the customer is written to in (BCP 47, e.g. de or fr-FR); empty: the business's default."`
+	EmailUndeliverableAt   *time.Time       `json:"email_undeliverable_at" doc:"When mail to the address bounced for good; nothing is sent to it until it changes."`
 	CreatedAt              time.Time        `json:"created_at"`
 	UpdatedAt              time.Time        `json:"updated_at"`
 	Version                int64            `json:"version" doc:"Moves with every change; the ETag is this number in quotes."`
@@ -48,7 +50,7 @@ func customerOut(c *fresco.Customer) Customer {
 		ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
 		ConsentSurveys: c.ConsentSurveys, ConsentMarketing: c.ConsentMarketing, ConsentPersonalisation: c.ConsentPersonalisation,
 		AcquisitionSource: c.AcquisitionSource, ReferredBy: c.ReferredBy, FirstSeen: c.FirstSeen,
-		Tags: nonNilStrings(c.Tags), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Tags: nonNilStrings(c.Tags), Locale: c.Locale, EmailUndeliverableAt: c.EmailUndeliverableAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 	}
 }
 
@@ -66,13 +68,14 @@ type CustomerInput struct {
 	ReferredBy             *int64     `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time `json:"first_seen,omitempty" doc:"Defaults to now."`
 	Tags                   []string   `json:"tags,omitempty" maxItems:"100" doc:"At most 100 tags of 1 to 64 characters."`
+	Locale                 string     `json:"locale,omitempty" doc:"BCP 47 language tag, e.g. de or fr-FR."`
 }
 
 func (in *CustomerInput) domain() *fresco.Customer {
 	c := &fresco.Customer{
 		ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address,
 		ConsentSurveys: in.ConsentSurveys, ConsentMarketing: in.ConsentMarketing, ConsentPersonalisation: in.ConsentPersonalisation,
-		AcquisitionSource: in.AcquisitionSource, ReferredBy: in.ReferredBy, Tags: in.Tags,
+		AcquisitionSource: in.AcquisitionSource, ReferredBy: in.ReferredBy, Tags: in.Tags, Locale: in.Locale,
 	}
 	if in.FirstSeen != nil {
 		c.FirstSeen = *in.FirstSeen
@@ -95,6 +98,7 @@ type CustomerPatch struct {
 	ReferredBy             Optional[int64] `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time      `json:"first_seen,omitempty"`
 	Tags                   []string        `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"Replaces the tags when present. At most 100 tags of 1 to 64 characters."`
+	Locale                 *string         `json:"locale,omitempty" doc:"BCP 47 language tag; empty for the business's default."`
 }
 
 func (p *CustomerPatch) apply(c *fresco.Customer) error {
@@ -109,6 +113,7 @@ func (p *CustomerPatch) apply(c *fresco.Customer) error {
 	set(&c.AcquisitionSource, p.AcquisitionSource)
 	p.ReferredBy.apply(&c.ReferredBy)
 	set(&c.FirstSeen, p.FirstSeen)
+	set(&c.Locale, p.Locale)
 	if p.Tags != nil {
 		c.Tags = p.Tags
 	}
