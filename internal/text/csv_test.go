@@ -20,10 +20,10 @@ func TestReadExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Example{
-		{"Slow and rude", []string{"waiting-delivery", "staff-manner"}},
-		{"Great, thanks\nsee you", []string{"praise"}},
-		{"No label yet", nil},
-		{"Dup", []string{"praise"}},
+		{Text: "Slow and rude", Labels: []string{"waiting-delivery", "staff-manner"}},
+		{Text: "Great, thanks\nsee you", Labels: []string{"praise"}},
+		{Text: "No label yet", Labels: nil},
+		{Text: "Dup", Labels: []string{"praise"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d examples, want %d: %+v", len(got), len(want), got)

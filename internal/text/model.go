@@ -12,6 +12,13 @@ import (
 type Example struct {
 	Text   string   `json:"text"`
 	Labels []string `json:"labels"`
+	// OtherLevel, when set, is the comment's category at the other level
+	// of a two-level hierarchy: its broad label when Labels holds a
+	// subcategory, or its subcategory when Labels holds a broad label. The
+	// model then learns both levels (see [OtherLevel]) and still predicts
+	// Labels' level. Either every labelled example has one, with one label
+	// at each level, or none has.
+	OtherLevel []string `json:"other_level,omitempty"`
 }
 
 // Suggestion is a category offered for a comment with its score in [0, 1]:
@@ -132,6 +139,9 @@ type Model struct {
 	MaxLabels int `json:"max_labels"`
 	// NTrain is the number of labelled examples the model learned from.
 	NTrain int `json:"n_train"`
+	// Other is the other level of a two-level label hierarchy, when the
+	// model was trained with one; nil otherwise.
+	Other *OtherLevel `json:"other_level,omitempty"`
 
 	features featurizer
 }
@@ -147,6 +157,10 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	examples = labelled(examples)
 	if len(examples) == 0 {
 		return nil, ErrNoLabels
+	}
+	other, err := hierarchyExamples(examples)
+	if err != nil {
+		return nil, err
 	}
 	m := newModel(examples, opts)
 	ys := targets(examples, m.Labels)
@@ -169,6 +183,9 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	m.Weights, m.Bias = parts[0].weights, parts[0].bias
 	if len(parts) > 1 {
 		m.GramWeights, m.GramBias = parts[1].weights, parts[1].bias
+	}
+	if other != nil {
+		m.Other = fitOtherLevel(m.Labels, ys, other, parts, opts)
 	}
 	if m.MaxLabels > 1 {
 		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
@@ -385,11 +402,29 @@ func (m *Model) Suggest(comment string) []Suggestion {
 }
 
 // probabilities are the labels' probabilities for a comment: the word
-// model's, averaged with the character model's when there is one.
+// model's, averaged with the character model's when there is one, and
+// combined with the other level's when the model has two
+// ([OtherLevel.combine]).
 func (m *Model) probabilities(comment string) []float64 {
-	probs := probabilities(m.features.vector(comment), m.Weights, m.Bias)
+	x := m.features.vector(comment)
+	var g sparse
 	if len(m.GramWeights) > 0 {
-		mixProbabilities(probs, probabilities(m.features.gramVector(comment), m.GramWeights, m.GramBias), m.WordShare)
+		g = m.features.gramVector(comment)
+	}
+	probs := mixedProbabilities(x, g, m.Weights, m.Bias, m.GramWeights, m.GramBias, m.WordShare)
+	if m.Other == nil {
+		return probs
+	}
+	o := m.Other
+	return o.combine(probs, mixedProbabilities(x, g, o.Weights, o.Bias, o.GramWeights, o.GramBias, m.WordShare))
+}
+
+// mixedProbabilities are the word model's probabilities for x, averaged
+// with the character model's for g when there is one.
+func mixedProbabilities(x, g sparse, weights [][]float64, bias []float64, gramWeights [][]float64, gramBias []float64, share float64) []float64 {
+	probs := probabilities(x, weights, bias)
+	if len(gramWeights) > 0 {
+		mixProbabilities(probs, probabilities(g, gramWeights, gramBias), share)
 	}
 	return probs
 }
@@ -485,6 +520,15 @@ func (m *Model) validate() error {
 	for l, row := range m.GramWeights {
 		if len(row) != len(m.Grams) {
 			return fmt.Errorf("text: label %q has %d character weights for %d n-grams", m.Labels[l], len(row), len(m.Grams))
+		}
+	}
+	if m.Other != nil {
+		nGram := 0
+		if len(m.GramWeights) > 0 {
+			nGram = len(m.Grams)
+		}
+		if err := m.Other.validate(len(m.Labels), len(m.Terms)+len(m.Taxonomy), nGram); err != nil {
+			return err
 		}
 	}
 	for _, vocab := range [][]string{m.Terms, m.Grams} {

@@ -58,6 +58,18 @@ func readNHS(t testing.TB, labelCol string) []Example {
 	return examples
 }
 
+// readNHSLevels reads the NHS comments with labelCol as the label and
+// otherCol as the other level of the label hierarchy (the file's 44
+// subcategories each belong to one of its 9 labels).
+func readNHSLevels(t testing.TB, labelCol, otherCol string) []Example {
+	t.Helper()
+	examples, other := readNHS(t, labelCol), readNHS(t, otherCol)
+	for i := range examples {
+		examples[i].OtherLevel = other[i].Labels
+	}
+	return examples
+}
+
 // nhsSplit is the split every NHS figure in this package is measured on:
 // 20% held out by SplitHoldOut with seed 7. The README's split is numpy's
 // default_rng(7) permutation, which Go cannot reproduce without
@@ -87,16 +99,16 @@ const (
 func TestNHSCategories(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		column                 string
+		column, other          string
 		microFloor, macroFloor float64
 	}{
-		{"subcategory", nhsSubcategoryMicroFloor, nhsSubcategoryMacroFloor},
-		{"label", nhsLabelMicroFloor, 0},
+		{"subcategory", "label", nhsSubcategoryMicroFloor, nhsSubcategoryMacroFloor},
+		{"label", "subcategory", nhsLabelMicroFloor, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.column, func(t *testing.T) {
 			t.Parallel()
-			train, test := nhsSplit(readNHS(t, tt.column))
+			train, test := nhsSplit(readNHSLevels(t, tt.column, tt.other))
 			m, err := Train(train, TrainOptions{})
 			if err != nil {
 				t.Fatal(err)
