@@ -102,3 +102,25 @@ func FuzzReadExamples(f *testing.F) {
 		}
 	})
 }
+
+func TestReadLevelledExamples(t *testing.T) {
+	t.Parallel()
+	in := "text,sub,label\nRude nurse,Attitude,Staff\nNo label,,\n"
+	got, err := ReadLevelledExamples(strings.NewReader(in), "text", "sub", "label")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !slices.Equal(got[0].Labels, []string{"Attitude"}) || !slices.Equal(got[0].OtherLevel, []string{"Staff"}) ||
+		got[1].OtherLevel != nil {
+		t.Errorf("got %+v", got)
+	}
+	_, err = ReadLevelledExamples(strings.NewReader(in), "text", "sub", "parent")
+	var ce *CSVError
+	if !errors.As(err, &ce) || ce.Column != "parent" || ce.Line != 1 {
+		t.Errorf("missing other-level column: err %v, want a *CSVError naming column parent on line 1", err)
+	}
+	_, err = ReadLevelledExamples(strings.NewReader("text,sub,label\nx,y\n"), "text", "sub", "label")
+	if !errors.As(err, &ce) || ce.Column != "label" || ce.Line != 2 {
+		t.Errorf("short row: err %v, want a *CSVError naming column label on line 2", err)
+	}
+}

@@ -46,21 +46,25 @@ const (
 	broadPower = 0.25
 )
 
-// hierarchyExamples checks that every example carries one label at each
-// level, as a two-level hierarchy needs, and returns the other level's
-// labels per example. It returns nil when no example has an other-level
-// label: the model then has one level.
+// hierarchyExamples checks that every labelled example carries one label
+// at each level, as a two-level hierarchy needs, and returns the other
+// level's labels of the labelled examples, in order. It returns nil when no
+// example has an other-level label: the model then has one level. Errors
+// number examples from 1 in the caller's list.
 func hierarchyExamples(examples []Example) ([][]string, error) {
 	if !slices.ContainsFunc(examples, func(e Example) bool { return len(e.OtherLevel) > 0 }) {
 		return nil, nil
 	}
-	out := make([][]string, len(examples))
+	var out [][]string
 	for i, e := range examples {
+		if len(e.Labels) == 0 {
+			continue // skipped by Train, like every unlabelled comment
+		}
 		if len(distinct(e.Labels)) != 1 || len(distinct(e.OtherLevel)) != 1 {
 			return nil, fmt.Errorf("text: example %d has %d labels and %d other-level labels; a two-level hierarchy needs exactly one of each",
 				i+1, len(distinct(e.Labels)), len(distinct(e.OtherLevel)))
 		}
-		out[i] = e.OtherLevel
+		out = append(out, e.OtherLevel)
 	}
 	return out, nil
 }

@@ -154,13 +154,13 @@ var ErrNoLabels = errors.New("text: no labelled examples to train on")
 // lacks. Training is deterministic for a given input and options.
 func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	opts = opts.withDefaults()
-	examples = labelled(examples)
-	if len(examples) == 0 {
-		return nil, ErrNoLabels
-	}
 	other, err := hierarchyExamples(examples)
 	if err != nil {
 		return nil, err
+	}
+	examples = labelled(examples)
+	if len(examples) == 0 {
+		return nil, ErrNoLabels
 	}
 	m := newModel(examples, opts)
 	ys := targets(examples, m.Labels)
