@@ -84,16 +84,18 @@ func nhsSplit(examples []Example) (train, test []Example) {
 // The floors below guard the figures measured on nhsSplit (2,059 held-out
 // comments). They sit half a point under what the model reaches with its
 // default options (chosen by 3-fold cross-validation inside the training
-// part): subcategory micro 0.597 / macro 0.373, label micro 0.721. Training
-// is deterministic, so the margin only absorbs floating-point differences
-// between platforms; a real regression fails. The goals
-// (subcategory micro 0.62, macro 0.40; label micro 0.73) are not reached on
-// this split: every model tried lands within a point of these figures in
-// cross-validation (docs/text-models.md).
+// part) trained on both levels of the file's label hierarchy, as
+// readNHSLevels gives them: subcategory micro 0.602 / macro 0.384, label
+// micro 0.731. Training is deterministic, so the margin only absorbs
+// floating-point differences between platforms; a real regression fails.
+// Of the goals, label micro-F1 0.73 is reached on this split;
+// subcategory micro 0.62 and macro 0.40 are not: every model tried lands
+// within a point of these figures in cross-validation
+// (docs/text-models.md).
 const (
-	nhsSubcategoryMicroFloor = 0.592
-	nhsSubcategoryMacroFloor = 0.368
-	nhsLabelMicroFloor       = 0.716
+	nhsSubcategoryMicroFloor = 0.597
+	nhsSubcategoryMacroFloor = 0.379
+	nhsLabelMicroFloor       = 0.726
 )
 
 func TestNHSCategories(t *testing.T) {
