@@ -100,8 +100,10 @@ const modelFormat = 3
 // Model is a trained multi-label classifier: two one-vs-rest sets of
 // L2-regularised logistic regressions, solved with L-BFGS, one over TF-IDF
 // word unigrams and bigrams (and taxonomy keyword matches), one over TF-IDF
-// character n-grams, whose probabilities are averaged; and a decision
-// threshold per label tuned on out-of-fold predictions. It is
+// character n-grams, whose probabilities are averaged; when trained with a
+// two-level label hierarchy, the same pair for the other level, combined
+// with the first ([OtherLevel]); and a decision threshold per label tuned
+// on out-of-fold predictions. It is
 // read-only once built and safe for concurrent use. It marshals to JSON
 // with encoding/json.
 type Model struct {
