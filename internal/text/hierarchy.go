@@ -19,12 +19,9 @@ import (
 type OtherLevel struct {
 	// Labels are the other level's labels, sorted.
 	Labels []string `json:"labels"`
-	// Weights, Bias, GramWeights and GramBias are its word and character
-	// models, over the same features as the model's own.
-	Weights     [][]float64 `json:"weights"`
-	Bias        []float64   `json:"bias"`
-	GramWeights [][]float64 `json:"gram_weights,omitempty"`
-	GramBias    []float64   `json:"gram_bias,omitempty"`
+	// Its word and character models, over the same features as the
+	// model's own.
+	levelWeights
 	// Finer says these labels are the finer level, the model's own the
 	// broad one.
 	Finer bool `json:"finer"`
@@ -88,15 +85,12 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 		i, _ := slices.BinarySearch(o.Labels, ls[0])
 		ys[n][i] = true
 	}
-	for k, part := range parts {
-		d := trainingData{xs: part.data.xs, ys: ys, prior: matrix(len(o.Labels), len(part.data.prior[0]))}
-		w, b := d.fit(part.c, opts.PositiveWeightPower, nil, nil)
-		if k == 0 {
-			o.Weights, o.Bias = w, b
-		} else {
-			o.GramWeights, o.GramBias = w, b
-		}
+	otherParts := slices.Clone(parts)
+	for k, part := range otherParts {
+		otherParts[k].data = trainingData{xs: part.data.xs, ys: ys, prior: matrix(len(o.Labels), len(part.data.prior[0]))}
+		otherParts[k].weights, otherParts[k].bias = otherParts[k].data.fit(part.c, opts.PositiveWeightPower, nil, nil)
 	}
+	o.levelWeights = fitted(otherParts)
 	o.Finer = len(o.Labels) > len(labels)
 	fine, broad := ownTargets, ys
 	if o.Finer {

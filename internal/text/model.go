@@ -122,12 +122,9 @@ type Model struct {
 	Taxonomy Taxonomy `json:"taxonomy,omitempty"`
 	// Weights[l][f] is the word model's weight of word feature f (terms,
 	// then keyword matches) for label l; Bias[l] is the label's intercept.
-	Weights [][]float64 `json:"weights"`
-	Bias    []float64   `json:"bias"`
 	// GramWeights and GramBias are the character model's, over the grams;
 	// empty when the model was trained with WordsOnly.
-	GramWeights [][]float64 `json:"gram_weights,omitempty"`
-	GramBias    []float64   `json:"gram_bias,omitempty"`
+	levelWeights
 	// WordShare is the word model's weight in the averaged probability; 1
 	// without a character model.
 	WordShare float64 `json:"word_share"`
@@ -182,10 +179,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	for k := range parts {
 		parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, opts.PositiveWeightPower, nil, nil)
 	}
-	m.Weights, m.Bias = parts[0].weights, parts[0].bias
-	if len(parts) > 1 {
-		m.GramWeights, m.GramBias = parts[1].weights, parts[1].bias
-	}
+	m.levelWeights = fitted(parts)
 	if other != nil {
 		m.Other = fitOtherLevel(m.Labels, ys, other, parts, opts)
 	}
@@ -413,22 +407,39 @@ func (m *Model) probabilities(comment string) []float64 {
 	if len(m.GramWeights) > 0 {
 		g = m.features.gramVector(comment)
 	}
-	probs := mixedProbabilities(x, g, m.Weights, m.Bias, m.GramWeights, m.GramBias, m.WordShare)
+	probs := m.levelWeights.probabilities(x, g, m.WordShare)
 	if m.Other == nil {
 		return probs
 	}
-	o := m.Other
-	return o.combine(probs, mixedProbabilities(x, g, o.Weights, o.Bias, o.GramWeights, o.GramBias, m.WordShare))
+	return m.Other.combine(probs, m.Other.levelWeights.probabilities(x, g, m.WordShare))
 }
 
-// mixedProbabilities are the word model's probabilities for x, averaged
-// with the character model's for g when there is one.
-func mixedProbabilities(x, g sparse, weights [][]float64, bias []float64, gramWeights [][]float64, gramBias []float64, share float64) []float64 {
-	probs := probabilities(x, weights, bias)
-	if len(gramWeights) > 0 {
-		mixProbabilities(probs, probabilities(g, gramWeights, gramBias), share)
+// levelWeights are the word and character models of one level of labels.
+// Embedded, their fields stay at the top level of the JSON.
+type levelWeights struct {
+	Weights     [][]float64 `json:"weights"`
+	Bias        []float64   `json:"bias"`
+	GramWeights [][]float64 `json:"gram_weights,omitempty"`
+	GramBias    []float64   `json:"gram_bias,omitempty"`
+}
+
+// probabilities are the word model's probabilities for word vector x,
+// averaged with the character model's for gram vector g when there is one.
+func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
+	probs := probabilities(x, w.Weights, w.Bias)
+	if len(w.GramWeights) > 0 {
+		mixProbabilities(probs, probabilities(g, w.GramWeights, w.GramBias), wordShare)
 	}
 	return probs
+}
+
+// fitted collects the weights of fitted parts: words, then characters.
+func fitted(parts []modelPart) levelWeights {
+	w := levelWeights{Weights: parts[0].weights, Bias: parts[0].bias}
+	if len(parts) > 1 {
+		w.GramWeights, w.GramBias = parts[1].weights, parts[1].bias
+	}
+	return w
 }
 
 // mixProbabilities sets words to share·words + (1 − share)·grams.
