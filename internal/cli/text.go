@@ -58,12 +58,15 @@ func runText(_ context.Context, args []string, env Env) error {
 
 // corpusFlags are the flags of every subcommand that reads a labelled CSV.
 type corpusFlags struct {
-	textCol, labelCol, taxonomy string
+	textCol, labelCol, otherLevelCol, taxonomy string
 }
 
 func (c *corpusFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.textCol, "text-col", "text", "header name of the comment column")
 	fs.StringVar(&c.labelCol, "label-col", "label", "header name of the label column (several labels separated by ';')")
+	fs.StringVar(&c.otherLevelCol, "other-level-col", "",
+		"header name of the column holding each training comment's category at the other level of a two-level hierarchy "+
+			"(the broad label beside a subcategory column, or the reverse); the model learns both levels")
 	fs.StringVar(&c.taxonomy, "taxonomy", "default",
 		`keyword rules the classifier may use: "default", "none", or a JSON file holding a list of categories`)
 }
@@ -74,7 +77,11 @@ func (c corpusFlags) read(role, path string) ([]text.Example, error) {
 		return nil, fmt.Errorf("%s file: %w", role, err)
 	}
 	defer f.Close()
-	examples, err := text.ReadExamples(f, c.textCol, c.labelCol)
+	otherCol := c.otherLevelCol
+	if role != "train" {
+		otherCol = "" // only training uses the other level
+	}
+	examples, err := text.ReadLevelledExamples(f, c.textCol, c.labelCol, otherCol)
 	if err != nil {
 		return nil, fmt.Errorf("%s file %s: %w", role, path, err)
 	}

@@ -97,6 +97,7 @@ func TestTextEvalErrors(t *testing.T) {
 		{"stray argument", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "extra"}, 2, "unexpected argument"},
 		{"missing file", []string{"text", "eval", "--train", filepath.Join(dir, "absent.csv"), "--test", textTestCSV}, 1, "train file"},
 		{"wrong column", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--label-col", "tags"}, 1, `column "tags"`},
+		{"wrong other-level column", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--other-level-col", "parent"}, 1, `column "parent"`},
 		{"invalid UTF-8", []string{"text", "eval", "--train", textTrainCSV, "--test", badUTF8}, 1, "line 3"},
 		{"nothing labelled", []string{"text", "eval", "--train", noLabels, "--test", textTestCSV}, 1, "no labelled examples"},
 		{"bad taxonomy file", []string{"text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--taxonomy", badUTF8}, 1, "taxonomy"},

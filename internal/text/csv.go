@@ -40,11 +40,26 @@ func (e *CSVError) Unwrap() error { return e.Err }
 // columns are not read, so not checked). Every error about the content is a
 // *CSVError naming the line, and the column when it concerns one.
 func ReadExamples(r io.Reader, textCol, labelCol string) ([]Example, error) {
+	return ReadLevelledExamples(r, textCol, labelCol, "")
+}
+
+// ReadLevelledExamples reads like [ReadExamples] and, when otherCol is not
+// empty, each comment's category at the other level of a two-level label
+// hierarchy from otherCol into [Example.OtherLevel] (for instance the broad
+// label beside a subcategory column).
+func ReadLevelledExamples(r io.Reader, textCol, labelCol, otherCol string) ([]Example, error) {
+	cols := []string{textCol, labelCol}
+	if otherCol != "" {
+		cols = append(cols, otherCol)
+	}
 	var out []Example
-	err := eachRow(r, textCol, labelCol, func(record []string, line, textAt, labelAt int) error {
-		e, err := exampleFrom(record, line, textAt, labelAt, textCol, labelCol)
-		if err != nil {
+	err := eachRow(r, cols, func(record []string, line int, at []int) error {
+		if err := checkFields(record, line, cols, at); err != nil {
 			return err
+		}
+		e := Example{Text: record[at[0]], Labels: splitLabels(record[at[1]])}
+		if otherCol != "" {
+			e.OtherLevel = splitLabels(record[at[2]])
 		}
 		out = append(out, e)
 		return nil
@@ -55,14 +70,14 @@ func ReadExamples(r io.Reader, textCol, labelCol string) ([]Example, error) {
 	return out, nil
 }
 
-// eachRow reads CSV with a header naming textCol and otherCol and calls fn
-// with every later record, its line number and the two columns' positions.
-// Parse errors are *CSVError naming the line.
-func eachRow(r io.Reader, textCol, otherCol string, fn func(record []string, line, textAt, otherAt int) error) error {
+// eachRow reads CSV with a header naming cols and calls fn with every later
+// record, its line number and the columns' positions. Parse errors are
+// *CSVError naming the line.
+func eachRow(r io.Reader, cols []string, fn func(record []string, line int, at []int) error) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked per row by the caller, with a clearer message
 	cr.ReuseRecord = true
-	textAt, otherAt, err := readHeader(cr, textCol, otherCol)
+	at, err := readHeader(cr, cols)
 	if err != nil {
 		return err
 	}
@@ -75,36 +90,33 @@ func eachRow(r io.Reader, textCol, otherCol string, fn func(record []string, lin
 			return csvParseError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if err := fn(record, line, textAt, otherAt); err != nil {
+		if err := fn(record, line, at); err != nil {
 			return err
 		}
 	}
 }
 
 // readHeader finds the named columns in the header record.
-func readHeader(cr *csv.Reader, textCol, labelCol string) (textAt, labelAt int, err error) {
+func readHeader(cr *csv.Reader, cols []string) ([]int, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return 0, 0, &CSVError{Line: 1, Err: errors.New("empty file: want a header naming the columns")}
+		return nil, &CSVError{Line: 1, Err: errors.New("empty file: want a header naming the columns")}
 	}
 	if err != nil {
-		return 0, 0, csvParseError(err)
+		return nil, csvParseError(err)
 	}
 	line, _ := cr.FieldPos(0)
 	if header[0] = strings.TrimPrefix(header[0], "\uFEFF"); !validUTF8(header) {
-		return 0, 0, &CSVError{Line: line, Err: errors.New("header is not valid UTF-8")}
+		return nil, &CSVError{Line: line, Err: errors.New("header is not valid UTF-8")}
 	}
-	textAt, labelAt = columnIndex(header, textCol), columnIndex(header, labelCol)
-	for _, missing := range []struct {
-		name string
-		at   int
-	}{{textCol, textAt}, {labelCol, labelAt}} {
-		if missing.at < 0 {
-			return 0, 0, &CSVError{Line: line, Column: missing.name,
+	at := make([]int, len(cols))
+	for i, name := range cols {
+		if at[i] = columnIndex(header, name); at[i] < 0 {
+			return nil, &CSVError{Line: line, Column: name,
 				Err: fmt.Errorf("no such column in header (have %s)", strings.Join(quoteAll(header), ", "))}
 		}
 	}
-	return textAt, labelAt, nil
+	return at, nil
 }
 
 // columnIndex finds a header name, ignoring surrounding spaces, or returns -1.
@@ -117,20 +129,19 @@ func columnIndex(header []string, name string) int {
 	return -1
 }
 
-func exampleFrom(record []string, line, textAt, labelAt int, textCol, labelCol string) (Example, error) {
-	for _, c := range []struct {
-		name string
-		at   int
-	}{{textCol, textAt}, {labelCol, labelAt}} {
-		if c.at >= len(record) {
-			return Example{}, &CSVError{Line: line, Column: c.name,
-				Err: fmt.Errorf("row has %d fields, column is field %d", len(record), c.at+1)}
+// checkFields checks that the record has the columns at positions at and
+// that their cells are valid UTF-8.
+func checkFields(record []string, line int, cols []string, at []int) error {
+	for i, name := range cols {
+		if at[i] >= len(record) {
+			return &CSVError{Line: line, Column: name,
+				Err: fmt.Errorf("row has %d fields, column is field %d", len(record), at[i]+1)}
 		}
-		if !utf8.ValidString(record[c.at]) {
-			return Example{}, &CSVError{Line: line, Column: c.name, Err: errors.New("not valid UTF-8")}
+		if !utf8.ValidString(record[at[i]]) {
+			return &CSVError{Line: line, Column: name, Err: errors.New("not valid UTF-8")}
 		}
 	}
-	return Example{Text: record[textAt], Labels: splitLabels(record[labelAt])}, nil
+	return nil
 }
 
 // splitLabels splits a label cell on ";", trimming each label and dropping
@@ -178,12 +189,12 @@ func csvParseError(err error) error {
 // not a number is a *CSVError.
 func ReadScoredComments(r io.Reader, textCol, scoreCol string) ([]ScoredComment, error) {
 	var out []ScoredComment
-	err := eachRow(r, textCol, scoreCol, func(record []string, line, textAt, scoreAt int) error {
-		e, err := exampleFrom(record, line, textAt, scoreAt, textCol, scoreCol)
-		if err != nil {
+	cols := []string{textCol, scoreCol}
+	err := eachRow(r, cols, func(record []string, line int, at []int) error {
+		if err := checkFields(record, line, cols, at); err != nil {
 			return err
 		}
-		cell := strings.TrimSpace(record[scoreAt])
+		cell := strings.TrimSpace(record[at[1]])
 		if cell == "" {
 			return nil
 		}
@@ -191,7 +202,7 @@ func ReadScoredComments(r io.Reader, textCol, scoreCol string) ([]ScoredComment,
 		if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
 			return &CSVError{Line: line, Column: scoreCol, Err: fmt.Errorf("score %q is not a number", cell)}
 		}
-		out = append(out, ScoredComment{Text: e.Text, Score: score})
+		out = append(out, ScoredComment{Text: record[at[0]], Score: score})
 		return nil
 	})
 	if err != nil {

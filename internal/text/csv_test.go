@@ -20,10 +20,10 @@ func TestReadExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Example{
-		{"Slow and rude", []string{"waiting-delivery", "staff-manner"}},
-		{"Great, thanks\nsee you", []string{"praise"}},
-		{"No label yet", nil},
-		{"Dup", []string{"praise"}},
+		{Text: "Slow and rude", Labels: []string{"waiting-delivery", "staff-manner"}},
+		{Text: "Great, thanks\nsee you", Labels: []string{"praise"}},
+		{Text: "No label yet", Labels: nil},
+		{Text: "Dup", Labels: []string{"praise"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d examples, want %d: %+v", len(got), len(want), got)
@@ -101,4 +101,26 @@ func FuzzReadExamples(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadLevelledExamples(t *testing.T) {
+	t.Parallel()
+	in := "text,sub,label\nRude nurse,Attitude,Staff\nNo label,,\n"
+	got, err := ReadLevelledExamples(strings.NewReader(in), "text", "sub", "label")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !slices.Equal(got[0].Labels, []string{"Attitude"}) || !slices.Equal(got[0].OtherLevel, []string{"Staff"}) ||
+		got[1].OtherLevel != nil {
+		t.Errorf("got %+v", got)
+	}
+	_, err = ReadLevelledExamples(strings.NewReader(in), "text", "sub", "parent")
+	var ce *CSVError
+	if !errors.As(err, &ce) || ce.Column != "parent" || ce.Line != 1 {
+		t.Errorf("missing other-level column: err %v, want a *CSVError naming column parent on line 1", err)
+	}
+	_, err = ReadLevelledExamples(strings.NewReader("text,sub,label\nx,y\n"), "text", "sub", "label")
+	if !errors.As(err, &ce) || ce.Column != "label" || ce.Line != 2 {
+		t.Errorf("short row: err %v, want a *CSVError naming column label on line 2", err)
+	}
 }

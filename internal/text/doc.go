@@ -61,7 +61,10 @@
 // per-label precision, recall and F1); [CrossValidate] does k-fold
 // cross-validation so the server can show held-out accuracy for the labels
 // staff have assigned so far. [ReadExamples] reads labelled comments from
-// CSV with header-named columns.
+// CSV with header-named columns; [ReadLevelledExamples] also reads each
+// comment's category at the other level of a two-level hierarchy (a broad
+// label beside a subcategory), which [Train] then learns beside the labels
+// ([OtherLevel]).
 //
 // The NHS patient comments (shared/data, see nhs_test.go) are the
 // benchmark: 80/20 split by [SplitHoldOut] with seed 7 (numpy's

@@ -12,6 +12,13 @@ import (
 type Example struct {
 	Text   string   `json:"text"`
 	Labels []string `json:"labels"`
+	// OtherLevel, when set, is the comment's category at the other level
+	// of a two-level hierarchy: its broad label when Labels holds a
+	// subcategory, or its subcategory when Labels holds a broad label. The
+	// model then learns both levels (see [OtherLevel]) and still predicts
+	// Labels' level. Either every labelled example has one, with one label
+	// at each level, or none has.
+	OtherLevel []string `json:"other_level,omitempty"`
 }
 
 // Suggestion is a category offered for a comment with its score in [0, 1]:
@@ -93,8 +100,10 @@ const modelFormat = 3
 // Model is a trained multi-label classifier: two one-vs-rest sets of
 // L2-regularised logistic regressions, solved with L-BFGS, one over TF-IDF
 // word unigrams and bigrams (and taxonomy keyword matches), one over TF-IDF
-// character n-grams, whose probabilities are averaged; and a decision
-// threshold per label tuned on out-of-fold predictions. It is
+// character n-grams, whose probabilities are averaged; when trained with a
+// two-level label hierarchy, the same pair for the other level, combined
+// with the first ([OtherLevel]); and a decision threshold per label tuned
+// on out-of-fold predictions. It is
 // read-only once built and safe for concurrent use. It marshals to JSON
 // with encoding/json.
 type Model struct {
@@ -113,12 +122,9 @@ type Model struct {
 	Taxonomy Taxonomy `json:"taxonomy,omitempty"`
 	// Weights[l][f] is the word model's weight of word feature f (terms,
 	// then keyword matches) for label l; Bias[l] is the label's intercept.
-	Weights [][]float64 `json:"weights"`
-	Bias    []float64   `json:"bias"`
 	// GramWeights and GramBias are the character model's, over the grams;
 	// empty when the model was trained with WordsOnly.
-	GramWeights [][]float64 `json:"gram_weights,omitempty"`
-	GramBias    []float64   `json:"gram_bias,omitempty"`
+	levelWeights
 	// WordShare is the word model's weight in the averaged probability; 1
 	// without a character model.
 	WordShare float64 `json:"word_share"`
@@ -132,6 +138,9 @@ type Model struct {
 	MaxLabels int `json:"max_labels"`
 	// NTrain is the number of labelled examples the model learned from.
 	NTrain int `json:"n_train"`
+	// Other is the other level of a two-level label hierarchy, when the
+	// model was trained with one; nil otherwise.
+	Other *OtherLevel `json:"other_level,omitempty"`
 
 	features featurizer
 }
@@ -144,6 +153,10 @@ var ErrNoLabels = errors.New("text: no labelled examples to train on")
 // lacks. Training is deterministic for a given input and options.
 func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	opts = opts.withDefaults()
+	other, err := hierarchyExamples(examples)
+	if err != nil {
+		return nil, err
+	}
 	examples = labelled(examples)
 	if len(examples) == 0 {
 		return nil, ErrNoLabels
@@ -166,9 +179,9 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	for k := range parts {
 		parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, opts.PositiveWeightPower, nil, nil)
 	}
-	m.Weights, m.Bias = parts[0].weights, parts[0].bias
-	if len(parts) > 1 {
-		m.GramWeights, m.GramBias = parts[1].weights, parts[1].bias
+	m.levelWeights = fitted(parts)
+	if other != nil {
+		m.Other = fitOtherLevel(m.Labels, ys, other, parts, opts)
 	}
 	if m.MaxLabels > 1 {
 		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
@@ -385,13 +398,48 @@ func (m *Model) Suggest(comment string) []Suggestion {
 }
 
 // probabilities are the labels' probabilities for a comment: the word
-// model's, averaged with the character model's when there is one.
+// model's, averaged with the character model's when there is one, and
+// combined with the other level's when the model has two
+// ([OtherLevel.combine]).
 func (m *Model) probabilities(comment string) []float64 {
-	probs := probabilities(m.features.vector(comment), m.Weights, m.Bias)
+	x := m.features.vector(comment)
+	var g sparse
 	if len(m.GramWeights) > 0 {
-		mixProbabilities(probs, probabilities(m.features.gramVector(comment), m.GramWeights, m.GramBias), m.WordShare)
+		g = m.features.gramVector(comment)
+	}
+	probs := m.levelWeights.probabilities(x, g, m.WordShare)
+	if m.Other == nil {
+		return probs
+	}
+	return m.Other.combine(probs, m.Other.levelWeights.probabilities(x, g, m.WordShare))
+}
+
+// levelWeights are the word and character models of one level of labels.
+// Embedded, their fields stay at the top level of the JSON.
+type levelWeights struct {
+	Weights     [][]float64 `json:"weights"`
+	Bias        []float64   `json:"bias"`
+	GramWeights [][]float64 `json:"gram_weights,omitempty"`
+	GramBias    []float64   `json:"gram_bias,omitempty"`
+}
+
+// probabilities are the word model's probabilities for word vector x,
+// averaged with the character model's for gram vector g when there is one.
+func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
+	probs := probabilities(x, w.Weights, w.Bias)
+	if len(w.GramWeights) > 0 {
+		mixProbabilities(probs, probabilities(g, w.GramWeights, w.GramBias), wordShare)
 	}
 	return probs
+}
+
+// fitted collects the weights of fitted parts: words, then characters.
+func fitted(parts []modelPart) levelWeights {
+	w := levelWeights{Weights: parts[0].weights, Bias: parts[0].bias}
+	if len(parts) > 1 {
+		w.GramWeights, w.GramBias = parts[1].weights, parts[1].bias
+	}
+	return w
 }
 
 // mixProbabilities sets words to share·words + (1 − share)·grams.
@@ -485,6 +533,15 @@ func (m *Model) validate() error {
 	for l, row := range m.GramWeights {
 		if len(row) != len(m.Grams) {
 			return fmt.Errorf("text: label %q has %d character weights for %d n-grams", m.Labels[l], len(row), len(m.Grams))
+		}
+	}
+	if m.Other != nil {
+		nGram := 0
+		if len(m.GramWeights) > 0 {
+			nGram = len(m.Grams)
+		}
+		if err := m.Other.validate(len(m.Labels), len(m.Terms)+len(m.Taxonomy), nGram); err != nil {
+			return err
 		}
 	}
 	for _, vocab := range [][]string{m.Terms, m.Grams} {

@@ -163,21 +163,21 @@ func TestDefaultTaxonomyIsACopy(t *testing.T) {
 
 // accessibilityExamples teach a label no taxonomy has keywords for.
 var accessibilityExamples = []Example{
-	{"There was no wheelchair ramp at the entrance.", []string{"accessibility"}},
-	{"My wheelchair would not fit through the bathroom door.", []string{"accessibility"}},
-	{"No step-free access to the dining room, so my father could not join us.", []string{"accessibility"}},
-	{"The ramp was far too steep for a wheelchair.", []string{"accessibility"}},
-	{"Step-free access was promised but there were stairs everywhere.", []string{"accessibility"}},
-	{"The lift for wheelchair users was broken.", []string{"accessibility"}},
-	{"The food took an hour to arrive.", []string{"waiting-delivery"}},
-	{"We waited ages for the bill.", []string{"waiting-delivery"}},
-	{"The delivery was two days late.", []string{"waiting-delivery"}},
-	{"The waiter was rude to us.", []string{"staff-manner"}},
-	{"Staff were friendly and helpful.", []string{"staff-manner"}},
-	{"The receptionist ignored us.", []string{"staff-manner"}},
-	{"Far too expensive.", []string{"price-billing"}},
-	{"I was charged twice.", []string{"price-billing"}},
-	{"Where is my refund?", []string{"price-billing"}},
+	{Text: "There was no wheelchair ramp at the entrance.", Labels: []string{"accessibility"}},
+	{Text: "My wheelchair would not fit through the bathroom door.", Labels: []string{"accessibility"}},
+	{Text: "No step-free access to the dining room, so my father could not join us.", Labels: []string{"accessibility"}},
+	{Text: "The ramp was far too steep for a wheelchair.", Labels: []string{"accessibility"}},
+	{Text: "Step-free access was promised but there were stairs everywhere.", Labels: []string{"accessibility"}},
+	{Text: "The lift for wheelchair users was broken.", Labels: []string{"accessibility"}},
+	{Text: "The food took an hour to arrive.", Labels: []string{"waiting-delivery"}},
+	{Text: "We waited ages for the bill.", Labels: []string{"waiting-delivery"}},
+	{Text: "The delivery was two days late.", Labels: []string{"waiting-delivery"}},
+	{Text: "The waiter was rude to us.", Labels: []string{"staff-manner"}},
+	{Text: "Staff were friendly and helpful.", Labels: []string{"staff-manner"}},
+	{Text: "The receptionist ignored us.", Labels: []string{"staff-manner"}},
+	{Text: "Far too expensive.", Labels: []string{"price-billing"}},
+	{Text: "I was charged twice.", Labels: []string{"price-billing"}},
+	{Text: "Where is my refund?", Labels: []string{"price-billing"}},
 }
 
 func TestModelLearnsLabelWithoutKeywords(t *testing.T) {
@@ -303,11 +303,11 @@ func (f fixedPredictor) Predict(text string) []string { return f[text] }
 
 func TestEvaluateCounts(t *testing.T) {
 	t.Parallel()
-	train := []Example{{"x", []string{"a"}}, {"y", []string{"b"}}, {"z", []string{"d"}}}
+	train := []Example{{Text: "x", Labels: []string{"a"}}, {Text: "y", Labels: []string{"b"}}, {Text: "z", Labels: []string{"d"}}}
 	test := []Example{
-		{"1", []string{"a"}},      // predicted a: tp a
-		{"2", []string{"a", "b"}}, // predicted a, c: tp a, fn b, fp c
-		{"3", []string{"b"}},      // predicted nothing: fn b
+		{Text: "1", Labels: []string{"a"}},      // predicted a: tp a
+		{Text: "2", Labels: []string{"a", "b"}}, // predicted a, c: tp a, fn b, fp c
+		{Text: "3", Labels: []string{"b"}},      // predicted nothing: fn b
 	}
 	p := fixedPredictor{"1": {"a"}, "2": {"a", "c"}}
 	ev := EvaluatePredictor(p, train, test)

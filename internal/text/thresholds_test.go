@@ -25,10 +25,10 @@ func multiLabelExamples() []Example {
 	var out []Example
 	for i := range 40 {
 		out = append(out,
-			Example{fmt.Sprintf("We waited %d hours and the nurse was rude", i+2), []string{"waiting", "staff"}},
-			Example{fmt.Sprintf("Lovely kind nurse on visit %d", i), []string{"staff"}},
-			Example{fmt.Sprintf("Parking cost %d pounds", i+3), []string{"parking"}},
-			Example{fmt.Sprintf("Waited %d weeks for the referral", i+1), []string{"waiting"}},
+			Example{Text: fmt.Sprintf("We waited %d hours and the nurse was rude", i+2), Labels: []string{"waiting", "staff"}},
+			Example{Text: fmt.Sprintf("Lovely kind nurse on visit %d", i), Labels: []string{"staff"}},
+			Example{Text: fmt.Sprintf("Parking cost %d pounds", i+3), Labels: []string{"parking"}},
+			Example{Text: fmt.Sprintf("Waited %d weeks for the referral", i+1), Labels: []string{"waiting"}},
 		)
 	}
 	return out

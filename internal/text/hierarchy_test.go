@@ -1,0 +1,149 @@
+package text
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// twoLevelExamples are comments with a subcategory and its broad label:
+// "staff" has "rude" and "kind", "waiting" has "clinic" and "phone".
+func twoLevelExamples() []Example {
+	families := []struct{ broad, fine, text string }{
+		{"staff", "rude", "The nurse was rude and dismissive to my mother, visit %d"},
+		{"staff", "kind", "The nurse was kind and gentle with my mother, visit %d"},
+		{"waiting", "clinic", "We waited %d hours in the clinic before anyone came"},
+		{"waiting", "phone", "I waited %d hours on the phone before anyone answered"},
+	}
+	var out []Example
+	for i := range 12 {
+		for _, f := range families {
+			out = append(out, Example{Text: fmt.Sprintf(f.text, i+2), Labels: []string{f.fine}, OtherLevel: []string{f.broad}})
+		}
+	}
+	return out
+}
+
+// broadFirst swaps the levels: the broad label becomes the label.
+func broadFirst(examples []Example) []Example {
+	out := slices.Clone(examples)
+	for i, e := range out {
+		out[i].Labels, out[i].OtherLevel = e.OtherLevel, e.Labels
+	}
+	return out
+}
+
+func TestTrainTwoLevels(t *testing.T) {
+	t.Parallel()
+	fine, err := Train(twoLevelExamples(), TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broad, err := Train(broadFirst(twoLevelExamples()), TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Labels sort as clinic, kind, phone, rude and staff, waiting.
+	wantParent := []int{1, 0, 1, 0}
+	for _, tt := range []struct {
+		name  string
+		m     *Model
+		finer bool
+		text  string
+		want  string
+	}{
+		{"subcategory model", fine, false, "the receptionist was rude and dismissive", "rude"},
+		{"broad model", broad, true, "we waited on the phone for an hour", "waiting"},
+	} {
+		if tt.m.Other == nil || tt.m.Other.Finer != tt.finer || !slices.Equal(tt.m.Other.Parent, wantParent) {
+			t.Fatalf("%s: other level %+v, want finer %v and parents %v", tt.name, tt.m.Other, tt.finer, wantParent)
+		}
+		if got := tt.m.Predict(tt.text); !slices.Equal(got, []string{tt.want}) {
+			t.Errorf("%s: Predict(%q) = %v, want [%s]", tt.name, tt.text, got, tt.want)
+		}
+		sum := 0.0
+		for _, s := range tt.m.Suggest(tt.text) {
+			sum += s.Score
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("%s: scores sum to %v, want 1 (a distribution over one level)", tt.name, sum)
+		}
+	}
+}
+
+func TestTrainTwoLevelsRoundTrip(t *testing.T) {
+	t.Parallel()
+	m, err := Train(broadFirst(twoLevelExamples()), TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Model
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	const comment = "the nurse was rude on the phone"
+	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
+	}
+	broken := strings.Replace(string(data), `"parent":[1,0,1,0]`, `"parent":[1,0,1,2]`, 1)
+	if broken == string(data) {
+		t.Fatal("parent list not found in the JSON")
+	}
+	if err := json.Unmarshal([]byte(broken), &back); err == nil || !strings.Contains(err.Error(), "parent") {
+		t.Errorf("loading a model whose parent is out of range: err %v, want one naming the parent", err)
+	}
+}
+
+func TestTrainTwoLevelsNeedsOneLabelEach(t *testing.T) {
+	t.Parallel()
+	examples := twoLevelExamples()
+	examples[5].Labels = append(examples[5].Labels, "rude")
+	examples[5].Labels = append(examples[5].Labels, "kind")
+	if _, err := Train(examples, TrainOptions{}); err == nil || !strings.Contains(err.Error(), "example 6") {
+		t.Errorf("two labels beside an other level: err %v, want one naming example 6", err)
+	}
+	examples = twoLevelExamples()
+	examples[7].OtherLevel = nil
+	if _, err := Train(examples, TrainOptions{}); err == nil || !strings.Contains(err.Error(), "example 8") {
+		t.Errorf("an example without the other level: err %v, want one naming example 8", err)
+	}
+	if _, err := Train(examples[:0], TrainOptions{}); !errors.Is(err, ErrNoLabels) {
+		t.Errorf("no examples: err %v, want ErrNoLabels", err)
+	}
+}
+
+func TestTrainTwoLevelsOfEqualSizeIgnoresTheOther(t *testing.T) {
+	t.Parallel()
+	examples := twoLevelExamples()
+	for i := range examples {
+		examples[i].OtherLevel = []string{"x-" + examples[i].Labels[0]}
+	}
+	m, err := Train(examples, TrainOptions{WordsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Other != nil {
+		t.Errorf("levels with as many labels each: other level %+v, want none (neither is finer)", m.Other)
+	}
+}
+
+func TestTrainTwoLevelsSkipsUnlabelled(t *testing.T) {
+	t.Parallel()
+	examples := append([]Example{{Text: "not categorised yet"}}, twoLevelExamples()...)
+	examples[3].OtherLevel = nil
+	if _, err := Train(examples, TrainOptions{}); err == nil || !strings.Contains(err.Error(), "example 4") {
+		t.Errorf("err %v, want one naming example 4 (numbered in the caller's list)", err)
+	}
+	m, err := Train(append(examples[:3:3], examples[4:]...), TrainOptions{WordsOnly: true})
+	if err != nil || m.Other == nil {
+		t.Errorf("an unlabelled comment without the other level: model %v, err %v; want a two-level model", m, err)
+	}
+}
