@@ -179,6 +179,13 @@ func TestBulkPathsStoreWhatTheServicesWould(t *testing.T) {
 		`SELECT scale, day, post_id, location_id, employee_id, segment, score, n FROM feedback_score_daily
 			ORDER BY scale, day, post_id, location_id, employee_id, segment, score`,
 		`SELECT scale, dim, month, ref, segment, score, n FROM feedback_score_monthly ORDER BY scale, dim, month, ref, segment, score`,
+		`SELECT dim, month, ref, segment, item, score, nps, n FROM feedback_driver_monthly
+			ORDER BY dim, month, ref, segment, item, score, nps`,
+		`SELECT day, post_id, hours, n FROM feedback_delay_daily ORDER BY day, post_id, hours`,
+		`SELECT month, post_id, hours, n FROM feedback_delay_monthly ORDER BY month, post_id, hours`,
+		`SELECT customer_id, purchases, first_at, last_at, COALESCE(last_location_id, 0), first_positive_at,
+			gap_low_us, gap_high_us FROM customer_purchase_summary ORDER BY customer_id`,
+		`SELECT customer_id, month, first_at, next_at FROM baseline_customer_month ORDER BY customer_id, month`,
 		`SELECT kind, payload FROM jobs WHERE status = 'queued' ORDER BY kind, payload`,
 		// Recovery cases in full (the bulk path plays the past cases in
 		// batches of a transaction each), less the columns that hold the

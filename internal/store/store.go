@@ -233,6 +233,9 @@ type Tx struct {
 	// stmts keeps the statements of a long transaction prepared
 	// (KeepStatements); nil: each statement is prepared when it runs.
 	stmts map[string]*sql.Stmt
+	// rollupsLater: InsertPurchases and InsertResponses leave the rollups
+	// to a rebuild (LeaveRollupsToRebuild).
+	rollupsLater bool
 }
 
 // KeepStatements makes the transaction prepare each distinct statement
