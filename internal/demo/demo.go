@@ -173,10 +173,8 @@ func rebuildRollups(ctx context.Context, w *world, _ *rng) error {
 	if w.viaService {
 		return nil
 	}
-	return w.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.RebuildFeedbackRollups(ctx)
-		return err
-	})
+	_, err := w.db.RebuildRollups(ctx)
+	return err
 }
 
 // world is the business being generated: what each step made, with the ids
