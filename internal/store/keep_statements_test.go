@@ -11,8 +11,8 @@ import (
 
 // A transaction that keeps its statements prepared runs each one as often
 // as it is called, with each call's arguments, its errors where they were,
-// and reads within it see its writes — also while a kept query's rows are
-// being read.
+// and reads within it see its writes — on SQLite also while a kept
+// query's rows are being read.
 func TestKeepStatements(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -36,10 +36,13 @@ func TestKeepStatements(t *testing.T) {
 				if err := rows.Scan(&key, &value); err != nil {
 					return err
 				}
-				// Another kept statement while the rows are open.
-				var again string
-				if err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&again); err != nil {
-					return err
+				// Another kept statement while the rows are open (SQLite:
+				// a PostgreSQL connection reads one result at a time).
+				again := value
+				if db.Dialect() == store.SQLite {
+					if err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&again); err != nil {
+						return err
+					}
 				}
 				if want := fmt.Sprint(n * n); value != want || again != want {
 					t.Errorf("%s = %s, again %s, want %s", key, value, again, want)
