@@ -14,6 +14,13 @@ import (
 // per change and keeps the statements prepared (store.Tx.KeepStatements).
 // Notifications are handed to the Notifier after the batch commits.
 //
+// Only Open and the actions on a case (Respond, RequestGesture, Resolve,
+// Close, Wait, …) belong in fn. What runs a transaction of its own
+// (SetPolicy, SetAuthorityLimit, MayDecide, Evaluate) would wait for the
+// batch's on SQLite's one writer, and what reads before its change
+// (DecideGesture, the task actions) would not see the batch's writes:
+// call those outside a batch.
+//
 // It is for loading many cases at once (the demo's case history, issue
 // 10), where one transaction per change cost more than the change.
 func (s *Service) Batch(ctx context.Context, fn func(b *Service) error) error {
