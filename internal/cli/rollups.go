@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 func init() {
@@ -44,11 +42,7 @@ func runRollups(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	var counts []store.RollupCount
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		counts, err = tx.RebuildFeedbackRollups(ctx)
-		return err
-	})
+	counts, err := db.RebuildRollups(ctx)
 	if err != nil {
 		return err
 	}

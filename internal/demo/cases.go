@@ -94,7 +94,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 
 	expectations := []string{"An apology", "A call back from the manager", "A partial refund", "Wants the problem fixed"}
-	open := func(resp *complaint, at time.Time, owner *fresco.Employee, expectation string) (*fresco.Case, recovery.Actor, error) {
+	open := func(svc *recovery.Service, resp *complaint, at time.Time, owner *fresco.Employee, expectation string) (*fresco.Case, recovery.Actor, error) {
 		actor := employeeActor(owner)
 		clock = at
 		source := "detractor"
@@ -139,8 +139,8 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		past = append(past, pc)
 	}
 	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
-	for _, pc := range past {
-		c, actor, err := open(pc.resp, pc.opened, managers[pc.resp.locationID], pc.expectation)
+	play := func(svc *recovery.Service, pc *pastCase) error {
+		c, actor, err := open(svc, pc.resp, pc.opened, managers[pc.resp.locationID], pc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
@@ -159,10 +159,12 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 			return err
 		}
 		clock = pc.closed
-		if _, err := svc.Close(ctx, actor, c.ID, recovery.CloseInput{RootCauseCategory: c.Category,
-			RootCauseSource: pc.cause}); err != nil {
-			return err
-		}
+		_, err = svc.Close(ctx, actor, c.ID, recovery.CloseInput{RootCauseCategory: c.Category,
+			RootCauseSource: pc.cause})
+		return err
+	}
+	if err := playPast(ctx, w, svc, past, play); err != nil {
+		return err
 	}
 
 	// Live cases, newest last.
@@ -182,7 +184,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if at.After(w.end) {
 			at = w.end
 		}
-		c, actor, err := open(resp, at, owner, oneOf(r, expectations))
+		c, actor, err := open(svc, resp, at, owner, oneOf(r, expectations))
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
@@ -231,6 +233,39 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	// retire their jobs; the live cases' jobs stay queued.
 	if _, err := jobs.Retire(ctx, w.db, recovery.JobKindPrefix, w.end.Add(-caseJobsRetireBefore)); err != nil {
 		return fmt.Errorf("retire historical case jobs: %w", err)
+	}
+	return nil
+}
+
+// casesPerBatch is how many past cases share a transaction on the bulk
+// path.
+const casesPerBatch = 1000
+
+// playPast plays the past cases through the service in time order: in
+// batches of casesPerBatch cases a transaction (recovery.Service.Batch, the
+// same calls in fewer transactions with their statements kept prepared),
+// or, on the tests' reference path, each call in a transaction of its own.
+func playPast(ctx context.Context, w *world, svc *recovery.Service, past []*pastCase,
+	play func(*recovery.Service, *pastCase) error) error {
+	if w.viaService {
+		for _, pc := range past {
+			if err := play(svc, pc); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for batch := range slices.Chunk(past, casesPerBatch) {
+		if err := svc.Batch(ctx, func(b *recovery.Service) error {
+			for _, pc := range batch {
+				if err := play(b, pc); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -138,6 +138,7 @@ var steps = []step{
 	{"marketing spend", generateMarketingSpend},
 	{"purchases", generatePurchases}, // and the feedback on them, with a stream of its own
 	{"build indexes", buildIndexes},
+	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
 }
 
@@ -162,6 +163,18 @@ func buildIndexes(ctx context.Context, w *world, _ *rng) error {
 		return nil
 	}
 	return w.restoreIndexes(ctx)
+}
+
+// rebuildRollups computes every rollup from the purchases and responses
+// the bulk path stored without them (store.Tx.LeaveRollupsToRebuild), in
+// one pass over the tables, before the cases, whose triggers keep the
+// recovery baseline from there. The service path's triggers kept them.
+func rebuildRollups(ctx context.Context, w *world, _ *rng) error {
+	if w.viaService {
+		return nil
+	}
+	_, err := w.db.RebuildRollups(ctx)
+	return err
 }
 
 // world is the business being generated: what each step made, with the ids

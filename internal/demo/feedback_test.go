@@ -179,8 +179,33 @@ func TestBulkPathsStoreWhatTheServicesWould(t *testing.T) {
 		`SELECT scale, day, post_id, location_id, employee_id, segment, score, n FROM feedback_score_daily
 			ORDER BY scale, day, post_id, location_id, employee_id, segment, score`,
 		`SELECT scale, dim, month, ref, segment, score, n FROM feedback_score_monthly ORDER BY scale, dim, month, ref, segment, score`,
+		`SELECT dim, month, ref, segment, item, score, nps, n FROM feedback_driver_monthly
+			ORDER BY dim, month, ref, segment, item, score, nps`,
+		`SELECT day, post_id, hours, n FROM feedback_delay_daily ORDER BY day, post_id, hours`,
+		`SELECT month, post_id, hours, n FROM feedback_delay_monthly ORDER BY month, post_id, hours`,
+		`SELECT customer_id, purchases, first_at, last_at, COALESCE(last_location_id, 0), first_positive_at,
+			gap_low_us, gap_high_us FROM customer_purchase_summary ORDER BY customer_id`,
+		`SELECT customer_id, month, first_at, next_at FROM baseline_customer_month ORDER BY customer_id, month`,
 		`SELECT kind, payload FROM jobs WHERE status = 'queued' ORDER BY kind, payload`,
-		`SELECT id, customer_id, purchase_id, status, state, owner_id, opened_at, summary, category FROM recovery_cases ORDER BY id`,
+		// Recovery cases in full (the bulk path plays the past cases in
+		// batches of a transaction each), less the columns that hold the
+		// wall clock of the write.
+		`SELECT id, customer_id, COALESCE(purchase_id, 0), COALESCE(location_id, 0), COALESCE(product_id, 0), source, summary,
+			expectation, details, category, status, state, state_reason, owner_id, COALESCE(merged_into, 0), opened_at,
+			first_response_at, resolved_at, closed_at, reopen_count, root_cause_category, root_cause_source,
+			follow_through_outcome, sla_status, sla_deadline, sla_breached, created_by FROM recovery_cases ORDER BY id`,
+		`SELECT id, case_id, at, actor, kind, body FROM case_events ORDER BY id`,
+		`SELECT case_id, employee_id, role FROM case_people ORDER BY case_id, employee_id, role`,
+		`SELECT id, case_id, kind, status, due_at, COALESCE(assignee_id, 0), note, outcome, result, done_at, done_by
+			FROM case_tasks ORDER BY id`,
+		`SELECT id, case_id, customer_id, COALESCE(purchase_id, 0), kind, amount, status, note, letter, requested_by,
+			COALESCE(requested_by_employee, 0), requested_role, limit_reason, decided_by, decided_at, decision_note
+			FROM gestures ORDER BY id`,
+		`SELECT id, case_id, COALESCE(employee_id, 0), kind, message FROM case_notifications ORDER BY id`,
+		`SELECT id, dimension, value, cases, window_days, COALESCE(case_id, 0) FROM recurrence_alerts ORDER BY id`,
+		`SELECT kind, payload, status, run_at, attempts, unique_key FROM jobs WHERE kind LIKE 'recovery.%' ORDER BY unique_key`,
+		`SELECT id, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id`,
+		`SELECT month, shard, customers, retained FROM baseline_month ORDER BY month, shard`,
 	}
 	for _, eng := range storetest.Engines() {
 		t.Run(eng.Name, func(t *testing.T) {

@@ -94,7 +94,10 @@ func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) err
 			p.Lines[i].ProductID = w.bySKU[p.Lines[i].SKU].ID
 		}
 	}
-	return w.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertPurchases(ctx, batch) })
+	return w.db.InTx(ctx, func(tx *store.Tx) error {
+		tx.LeaveRollupsToRebuild() // rebuildRollups, once every purchase is in
+		return tx.InsertPurchases(ctx, batch)
+	})
 }
 
 // savePurchases stores purchases through the batch API's path, which

@@ -80,7 +80,7 @@ func (ch *change) enqueue(ctx context.Context, j jobs.Job) error {
 // update runs fn on case id in a transaction.
 func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*fresco.Case, error) {
 	var ch *change
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		ch, err = s.applyChange(ctx, tx, id, actor, fn)
 		return err
@@ -88,7 +88,7 @@ func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(ctx, ch)
+	s.committed(ctx, ch)
 	return ch.c, nil
 }
 
@@ -151,7 +151,7 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 	}
 	details, _ := json.Marshal(in.Incident)
 	var ch *change
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		if in.PurchaseID != nil {
 			owner, loc, err := tx.PurchaseOwner(ctx, *in.PurchaseID)
 			if err != nil {
@@ -216,7 +216,7 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 	if err != nil {
 		return nil, err
 	}
-	s.afterCommit(ctx, ch)
+	s.committed(ctx, ch)
 	return ch.c, nil
 }
 

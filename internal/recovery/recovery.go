@@ -160,6 +160,7 @@ type Service struct {
 	wake   func()
 	opts   Options
 	letter *template.Template
+	batch  *batchTx // the transaction of a Batch; nil: a transaction per change
 }
 
 // New returns a Service.
