@@ -596,33 +596,7 @@ func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*fres
 // location has reached the threshold within the window.
 func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 	since := ch.at.Add(-s.opts.RecurrenceWindow)
-	keys := []struct {
-		dim   string
-		value any
-		text  string
-	}{}
-	if cat := ch.c.Category; cat != "" {
-		keys = append(keys, struct {
-			dim   string
-			value any
-			text  string
-		}{"category", cat, cat})
-	}
-	if p := ch.c.ProductID; p != nil {
-		keys = append(keys, struct {
-			dim   string
-			value any
-			text  string
-		}{"product", *p, strconv.FormatInt(*p, 10)})
-	}
-	if l := ch.c.LocationID; l != nil {
-		keys = append(keys, struct {
-			dim   string
-			value any
-			text  string
-		}{"location", *l, strconv.FormatInt(*l, 10)})
-	}
-	for _, k := range keys {
+	for _, k := range recurrenceKeys(ch.c) {
 		n, err := ch.tx.CountCasesSince(ctx, k.dim, k.value, since)
 		if err != nil {
 			return err
@@ -631,12 +605,15 @@ func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 			continue
 		}
 		dup, err := ch.tx.RecentRecurrenceAlert(ctx, k.dim, k.text, since)
-		if err != nil || dup {
+		if err != nil {
 			return err
+		}
+		if dup { // this key has had its alert; the case's other keys may not
+			continue
 		}
 		id := ch.c.ID
 		a := &fresco.RecurrenceAlert{Dimension: k.dim, Value: k.text, Cases: n,
-			WindowDays: int(s.opts.RecurrenceWindow / (24 * time.Hour)), CaseID: &id}
+			WindowDays: int(s.opts.RecurrenceWindow / (24 * time.Hour)), CaseID: &id, CreatedAt: ch.at}
 		if err := ch.tx.InsertRecurrenceAlert(ctx, a); err != nil {
 			return err
 		}
@@ -656,6 +633,29 @@ func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 		}
 	}
 	return nil
+}
+
+// recurrenceKey is one thing cases can have in common: a category, product
+// or location, its value for the query and as the alert names it.
+type recurrenceKey struct {
+	dim   string
+	value any
+	text  string
+}
+
+// recurrenceKeys are the keys case c can recur on.
+func recurrenceKeys(c *fresco.Case) []recurrenceKey {
+	var keys []recurrenceKey
+	if c.Category != "" {
+		keys = append(keys, recurrenceKey{"category", c.Category, c.Category})
+	}
+	if p := c.ProductID; p != nil {
+		keys = append(keys, recurrenceKey{"product", *p, strconv.FormatInt(*p, 10)})
+	}
+	if l := c.LocationID; l != nil {
+		keys = append(keys, recurrenceKey{"location", *l, strconv.FormatInt(*l, 10)})
+	}
+	return keys
 }
 
 // Involve records an employee as involved in the case.

@@ -134,5 +134,17 @@ func TestReport(t *testing.T) {
 		if len(alerts) != 1 {
 			t.Errorf("alerts after a fourth case = %d, want still 1", len(alerts))
 		}
+		// Three cases at one location raise its alert although their
+		// category has had its own inside the window.
+		for h := 0; h < 3; h++ {
+			w.clock.Set(day(1, 22+h))
+			_, err := w.svc.Open(ctx, w.agent, recovery.OpenInput{CustomerID: a, Summary: "problem", Category: "housekeeping", LocationID: &w.location})
+			must(t, err)
+		}
+		alerts, err = db.ListRecurrenceAlerts(ctx, 10)
+		must(t, err)
+		if len(alerts) != 2 || alerts[0].Dimension != "location" || alerts[0].Cases != 3 || !alerts[0].CreatedAt.Equal(day(1, 24)) {
+			t.Errorf("alerts after three cases at one location = %+v, want a location alert at the third case's time", alerts)
+		}
 	})
 }

@@ -37,7 +37,10 @@ func (tx *Tx) RecentRecurrenceAlert(ctx context.Context, dimension, value string
 
 // InsertRecurrenceAlert stores an alert.
 func (tx *Tx) InsertRecurrenceAlert(ctx context.Context, a *fresco.RecurrenceAlert) error {
-	a.CreatedAt = now()
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now()
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
 	return tx.QueryRow(ctx, `INSERT INTO recurrence_alerts (dimension, value, cases, window_days, case_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, a.Dimension, a.Value, a.Cases, a.WindowDays, nullID(a.CaseID), a.CreatedAt).Scan(&a.ID)
 }
