@@ -7,12 +7,9 @@ import (
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/portable"
 	"github.com/fresco-cx/fresco/internal/store"
 )
-
-// erasedName is the name an erased customer keeps (portable.ErasedName):
-// their links lead nowhere.
-const erasedName = "Erased customer"
 
 // Service opens customer links and applies what the customer chooses.
 type Service struct {
@@ -49,7 +46,7 @@ func customerOf(c *fresco.Customer, l Link, err error) (*fresco.Customer, Link, 
 		return nil, Link{}, ErrLinkInvalid
 	case err != nil:
 		return nil, Link{}, err
-	case c.Name == erasedName && c.Email == "":
+	case c.Name == portable.ErasedName && c.Email == "": // erased: their links lead nowhere
 		return nil, Link{}, ErrLinkInvalid
 	}
 	return c, l, nil

@@ -220,7 +220,7 @@ func settingsFromForm(values map[string]string) (fresco.Settings, *fresco.Valida
 	var v fresco.Validation
 	s := fresco.Settings{BusinessName: values["business_name"], TimeZone: values["time_zone"], Locale: values["locale"],
 		BrandColour: strings.ToLower(values["brand_colour"]),
-		Currency: fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
+		Currency:    fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
 	d, err := strconv.Atoi(values["currency.decimals"])
 	v.Check(err == nil, "currency.decimals", "must be 0, 1 or 2")
 	s.Currency.Decimals = d
