@@ -205,3 +205,29 @@ func TestCustomerMailUnsubscribesInOneClick(t *testing.T) {
 		}
 	})
 }
+
+// The brand colour is a setting (#RRGGBB, validated, stored lower-case)
+// that the UI's pages wear as CSS variables, with text on it that reads.
+func TestBrandColourSetting(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		bad := strings.Replace(parisSettings, `"locale":"fr-FR",`, `"locale":"fr-FR","brand_colour":"#ffd70",`, 1)
+		if errs := problem(t, f.do(request{method: "PUT", path: "/api/v1/settings", role: fresco.RoleOwner, body: bad}),
+			http.StatusUnprocessableEntity); errs["body.brand_colour"] == "" {
+			t.Errorf("a bad colour: %v", errs)
+		}
+		gold := strings.Replace(bad, "#ffd70", "#FFD700", 1)
+		f.call(fresco.RoleOwner, "PUT", "/api/v1/settings", gold, http.StatusOK)
+		if got := f.call(fresco.RoleAgent, "GET", "/api/v1/settings", nil, http.StatusOK); got["brand_colour"] != "#ffd700" {
+			t.Fatalf("read back %v", got["brand_colour"])
+		}
+		agent := f.employee("agent@hotel.example", fresco.RoleAgent, "")
+		res := f.do(request{method: "GET", path: "/", cookie: apptest.Session(t, db, agent.ID)})
+		p := fresco.PaletteOf("#ffd700")
+		want := fmt.Sprintf("--accent-fill:%s;--on-accent:%s", p.Fill, p.OnFill)
+		if res.Code != http.StatusOK || !strings.Contains(string(res.Body), want) || p.OnFill != fresco.DarkInk {
+			t.Errorf("home page %d lacks %q", res.Code, want)
+		}
+	})
+}
