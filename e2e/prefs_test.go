@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -101,6 +103,7 @@ func TestBrowserPreferencePageFromEmail(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("locale"), "es"))
 	load("save on the phone", chromedp.Click(chromedp.ID("save")))
 	st.fits("the saved preference page")
+	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-preferences-phone.png"))
 	if got := text2("#saved"); got != "Sus preferencias se han guardado." {
 		t.Fatalf("after saving in Spanish: %q", got)
 	}
