@@ -28,7 +28,7 @@ type Words struct {
 	ChangeMore                             string
 
 	InvalidTitle, InvalidText string
-	TooMany, TryLater         string
+	ErrorTitle, TryLater      string
 }
 
 var words = map[string]Words{
@@ -45,7 +45,7 @@ var words = map[string]Words{
 		DoneAll:      "We will not send you surveys, news or offers any more.",
 		ChangeMore:   "Change all your e-mail preferences",
 		InvalidTitle: "Link not found", InvalidText: "This link is not valid. Please check that it was copied whole, or use the link in a more recent e-mail. Nothing was changed.",
-		TooMany: "Too many attempts", TryLater: "Something went wrong. Please try again later; nothing was changed."},
+		ErrorTitle: "Something went wrong", TryLater: "Please try again later; nothing was changed."},
 	"de": {Lang: "de",
 		Footer: "Abmelden oder E-Mail-Einstellungen ändern:",
 		Title:  "Ihre E-Mail-Einstellungen", Intro: "Wählen Sie, was wir Ihnen schicken dürfen. Änderungen gelten sofort.",
@@ -59,7 +59,7 @@ var words = map[string]Words{
 		DoneAll:      "Wir schicken Ihnen keine Umfragen, Neuigkeiten oder Angebote mehr.",
 		ChangeMore:   "Alle E-Mail-Einstellungen ändern",
 		InvalidTitle: "Link nicht gefunden", InvalidText: "Dieser Link ist nicht gültig. Bitte prüfen Sie, ob er vollständig kopiert wurde, oder nutzen Sie den Link aus einer neueren E-Mail. Es wurde nichts geändert.",
-		TooMany: "Zu viele Versuche", TryLater: "Etwas ist schiefgelaufen. Bitte versuchen Sie es später noch einmal; es wurde nichts geändert."},
+		ErrorTitle: "Etwas ist schiefgelaufen", TryLater: "Bitte versuchen Sie es später noch einmal; es wurde nichts geändert."},
 	"fr": {Lang: "fr",
 		Footer: "Se désabonner ou modifier vos préférences d'e-mail :",
 		Title:  "Vos préférences d'e-mail", Intro: "Choisissez ce que nous pouvons vous envoyer. Les changements s'appliquent immédiatement.",
@@ -73,7 +73,7 @@ var words = map[string]Words{
 		DoneAll:      "Nous ne vous enverrons plus d'enquêtes, d'actualités ni d'offres.",
 		ChangeMore:   "Modifier toutes vos préférences d'e-mail",
 		InvalidTitle: "Lien introuvable", InvalidText: "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou utilisez le lien d'un e-mail plus récent. Rien n'a été modifié.",
-		TooMany: "Trop de tentatives", TryLater: "Une erreur s'est produite. Veuillez réessayer plus tard ; rien n'a été modifié."},
+		ErrorTitle: "Une erreur s'est produite", TryLater: "Veuillez réessayer plus tard ; rien n'a été modifié."},
 	"es": {Lang: "es",
 		Footer: "Darse de baja o cambiar sus preferencias de correo:",
 		Title:  "Sus preferencias de correo", Intro: "Elija qué podemos enviarle. Los cambios se aplican al momento.",
@@ -87,7 +87,7 @@ var words = map[string]Words{
 		DoneAll:      "No le enviaremos más encuestas, novedades ni ofertas.",
 		ChangeMore:   "Cambiar todas sus preferencias de correo",
 		InvalidTitle: "Enlace no encontrado", InvalidText: "Este enlace no es válido. Compruebe que se copió entero o use el enlace de un correo más reciente. No se ha cambiado nada.",
-		TooMany: "Demasiados intentos", TryLater: "Algo ha fallado. Inténtelo más tarde; no se ha cambiado nada."},
+		ErrorTitle: "Algo ha fallado", TryLater: "Inténtelo más tarde; no se ha cambiado nada."},
 }
 
 // WordsFor are the texts in the customer's language: their locale's

@@ -127,7 +127,7 @@ func (s *Server) prefsError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.log.ErrorContext(r.Context(), "customer link", "path", r.URL.Path, "err", err)
-	s.renderPrefs(w, http.StatusInternalServerError, nil, prefsPage{Mode: "message", Title: words.TooMany, Message: words.TryLater})
+	s.renderPrefs(w, http.StatusInternalServerError, nil, prefsPage{Mode: "message", Title: words.ErrorTitle, Message: words.TryLater})
 }
 
 func (s *Server) renderPrefs(w http.ResponseWriter, status int, c *fresco.Customer, p prefsPage) {
