@@ -203,6 +203,20 @@ func TestCustomerMailUnsubscribesInOneClick(t *testing.T) {
 				t.Errorf("the customer's e-mails lack %q:\n%.3000s", want, section)
 			}
 		}
+
+		// Staff mail goes without either.
+		if _, err := a.Notifier.Send(ctx, notify.Notification{Event: "case.escalated", EmployeeIDs: []int64{owner.ID},
+			Subject: "Case 7 needs you", Body: "Have a look."}); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the staff mail", func() bool { return len(smtp.Messages()) == 2 })
+		staffHeader, staffText, staffHTML, err := smtp.Messages()[1].Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if staffHeader.Get("List-Unsubscribe") != "" || strings.Contains(staffText+staffHTML, "/p/") {
+			t.Errorf("staff mail has customer links:\n%s", staffText)
+		}
 	})
 }
 
