@@ -21,6 +21,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
+	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
@@ -91,6 +92,7 @@ type App struct {
 	Feedback *feedback.Service
 	Staff    *staff.Service
 	Settings *settings.Service
+	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Server   *web.Server
 
 	closeDB bool
@@ -192,6 +194,7 @@ func (a *App) build(cfg Config) error {
 	a.Feedback.RegisterJobs(a.Queue, 0)
 
 	a.Staff = staff.New(db)
+	a.Prefs = prefs.New(db)
 
 	a.Server, err = web.NewServer(web.Deps{
 		DB: db, Logger: log, Registry: a.Registry, Now: cfg.Now, Version: cfg.Version,
@@ -199,7 +202,7 @@ func (a *App) build(cfg Config) error {
 			AccountLimit: cfg.LoginAccountLimit}),
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
-		Settings: a.Settings,
+		Settings: a.Settings, Prefs: a.Prefs,
 	})
 	return err
 }

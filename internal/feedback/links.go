@@ -2,10 +2,7 @@ package feedback
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -15,11 +12,12 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // Survey links. A token is base64url(id ‖ expiry ‖ HMAC-SHA256(key, id ‖
-// expiry)[:16]): the signature makes it unforgeable, the expiry is checked
+// expiry)[:16]) (secret.SignToken): the signature makes it unforgeable, the expiry is checked
 // before the database is touched, and single use is enforced by the
 // invitation row, marked used in the same transaction that stores the
 // response.
@@ -53,32 +51,19 @@ func (s *Service) linkKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
-const tokenLen = 8 + 8 + 16
+const tokenPayload = 8 + 8 // invitation id ‖ expiry
 
 func sign(key []byte, id int64, expires time.Time) string {
-	buf := make([]byte, 16, tokenLen)
+	buf := make([]byte, tokenPayload)
 	binary.BigEndian.PutUint64(buf[:8], uint64(id))
 	binary.BigEndian.PutUint64(buf[8:16], uint64(expires.Unix()))
-	mac := hmac.New(sha256.New, key)
-	mac.Write(buf)
-	buf = append(buf, mac.Sum(nil)[:16]...)
-	return base64.RawURLEncoding.EncodeToString(buf)
+	return secret.SignToken(key, buf)
 }
 
 // parseToken checks a token's signature and expiry and returns the invitation id.
 func parseToken(key []byte, token string, now time.Time) (int64, error) {
-	if len(token) != base64.RawURLEncoding.EncodedLen(tokenLen) {
-		return 0, ErrLinkInvalid
-	}
-	// Strict: a token has exactly one spelling, so no altered copy of a
-	// link (different unused trailing bits) is ever accepted.
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
-	if err != nil || len(raw) != tokenLen {
-		return 0, ErrLinkInvalid
-	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write(raw[:16])
-	if !hmac.Equal(mac.Sum(nil)[:16], raw[16:]) {
+	raw, err := secret.OpenToken(key, token, tokenPayload)
+	if err != nil {
 		return 0, ErrLinkInvalid
 	}
 	id := int64(binary.BigEndian.Uint64(raw[:8]))

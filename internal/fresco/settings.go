@@ -22,9 +22,12 @@ type Settings struct {
 	// day without ranges is closed.
 	Hours [7][]OpenHours
 	// LogoType is the logo's media type, "" when there is no logo.
-	LogoType  string
-	UpdatedAt time.Time
-	UpdatedBy string
+	LogoType string
+	// BrandColour is the accent of e-mails and pages, #RRGGBB; "" is
+	// DefaultBrandColour. Accent derives readable colours from it.
+	BrandColour string
+	UpdatedAt   time.Time
+	UpdatedBy   string
 }
 
 // Currency is how amounts are written. Amounts are stored in hundredths
@@ -83,6 +86,7 @@ func (s *Settings) Validate() error {
 		open = open || len(ranges) > 0
 	}
 	v.Check(open, "business_hours", "must open on at least one day: SLA clocks run only in business hours")
+	v.Check(ValidBrandColour(s.BrandColour), "brand_colour", "%q is not a colour written #RRGGBB, such as #1a5a86", s.BrandColour)
 	if s.LogoType != "" {
 		v.Check(slices.Contains(LogoTypes, s.LogoType), "logo", "%s is not a PNG, JPEG, GIF or WebP image", s.LogoType)
 	}

@@ -15,6 +15,7 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -41,7 +42,8 @@ var (
 type Keyring struct {
 	current string // key id
 	aeads   map[string]cipher.AEAD
-	order   []string // key ids, current first
+	macs    map[string][]byte // key id → the base of its token keys (tokenKey)
+	order   []string          // key ids, current first
 }
 
 // NewKey returns a fresh random key, encoded as ParseKeys reads it.
@@ -94,7 +96,7 @@ func parseKey(s string) ([]byte, error) {
 // NewKeyring returns a keyring that seals with current and opens with it and
 // every earlier key.
 func NewKeyring(current []byte, earlier ...[]byte) (*Keyring, error) {
-	k := &Keyring{aeads: map[string]cipher.AEAD{}}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, macs: map[string][]byte{}}
 	for _, key := range append([][]byte{current}, earlier...) {
 		if len(key) != KeySize {
 			return nil, fmt.Errorf("a key is %d bytes, not %d", KeySize, len(key))
@@ -112,6 +114,9 @@ func NewKeyring(current []byte, earlier ...[]byte) (*Keyring, error) {
 			return nil, err
 		}
 		k.aeads[id] = aead
+		base := hmac.New(sha256.New, key)
+		base.Write([]byte("fresco token keys"))
+		k.macs[id] = base.Sum(nil)
 		k.order = append(k.order, id)
 	}
 	k.current = k.order[0]
@@ -188,4 +193,82 @@ func split(value string) (id, body string, err error) {
 		return "", "", ErrCorrupt
 	}
 	return id, body, nil
+}
+
+// Signed tokens: base64url(payload ‖ HMAC-SHA256(key, payload)[:16]), for
+// links a customer carries (survey links, preference links). The signature
+// makes a token unforgeable; strict decoding gives each token exactly one
+// spelling, so no altered copy of a link is ever accepted.
+
+// ErrBadToken is a token that is not one this server signed.
+var ErrBadToken = errors.New("not a valid signed token")
+
+const tokenMACSize = 16
+
+// SignToken signs payload with key.
+func SignToken(key, payload []byte) string {
+	buf := append(append(make([]byte, 0, len(payload)+tokenMACSize), payload...), tokenMAC(key, payload)...)
+	return base64.RawURLEncoding.EncodeToString(buf)
+}
+
+// OpenToken returns the payload of a token SignToken made with key over
+// payloadLen bytes, or ErrBadToken.
+func OpenToken(key []byte, token string, payloadLen int) ([]byte, error) {
+	payload, mac, err := splitToken(token, payloadLen)
+	if err != nil {
+		return nil, err
+	}
+	if !hmac.Equal(tokenMAC(key, payload), mac) {
+		return nil, ErrBadToken
+	}
+	return payload, nil
+}
+
+func splitToken(token string, payloadLen int) (payload, mac []byte, err error) {
+	if len(token) != base64.RawURLEncoding.EncodedLen(payloadLen+tokenMACSize) {
+		return nil, nil, ErrBadToken
+	}
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
+	if err != nil || len(raw) != payloadLen+tokenMACSize {
+		return nil, nil, ErrBadToken
+	}
+	return raw[:payloadLen], raw[payloadLen:], nil
+}
+
+func tokenMAC(key, payload []byte) []byte {
+	mac := hmac.New(sha256.New, key)
+	mac.Write(payload)
+	return mac.Sum(nil)[:tokenMACSize]
+}
+
+// SignToken signs payload for purpose (e.g. "customer link") with a key
+// derived from the keyring's current key. Such tokens need no stored key
+// and are revoked by key rotation: once the key that signed them is no
+// longer loaded they are refused.
+func (k *Keyring) SignToken(purpose string, payload []byte) string {
+	return SignToken(k.tokenKey(k.current, purpose), payload)
+}
+
+// OpenToken returns the payload of a token Keyring.SignToken made for
+// purpose with any loaded key, or ErrBadToken.
+func (k *Keyring) OpenToken(purpose, token string, payloadLen int) ([]byte, error) {
+	payload, mac, err := splitToken(token, payloadLen)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range k.order {
+		if hmac.Equal(tokenMAC(k.tokenKey(id, purpose), payload), mac) {
+			return payload, nil
+		}
+	}
+	return nil, ErrBadToken
+}
+
+// tokenKey is the signing key of purpose under the key with the id: the
+// key itself never signs anything, so a token reveals nothing of what
+// seals the stored secrets.
+func (k *Keyring) tokenKey(id, purpose string) []byte {
+	mac := hmac.New(sha256.New, k.macs[id])
+	mac.Write([]byte("fresco token\x00" + purpose))
+	return mac.Sum(nil)
 }

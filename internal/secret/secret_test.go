@@ -111,3 +111,47 @@ func TestParseKeys(t *testing.T) {
 		t.Errorf("%v: does not say how to make a key", err)
 	}
 }
+
+// A keyring-signed token opens with the key that signed it while that key
+// is loaded, for its purpose only; any altered spelling is refused, and
+// rotation revokes it once the old key is dropped.
+func TestKeyringTokensAreRevokedByRotation(t *testing.T) {
+	oldKey, newKey := NewKey(), NewKey()
+	old := keyring(t, oldKey)
+	payload := []byte("customer 42")
+	token := old.SignToken("customer link", payload)
+	if got, err := old.OpenToken("customer link", token, len(payload)); err != nil || string(got) != "customer 42" {
+		t.Fatalf("OpenToken = %q, %v", got, err)
+	}
+	if _, err := old.OpenToken("survey link", token, len(payload)); !errors.Is(err, ErrBadToken) {
+		t.Errorf("token opened for another purpose: %v", err)
+	}
+	for i := range token {
+		for _, c := range []byte{'A', '_', '-', 'z'} {
+			if token[i] == c {
+				continue
+			}
+			bad := token[:i] + string(c) + token[i+1:]
+			if _, err := old.OpenToken("customer link", bad, len(payload)); err == nil {
+				t.Fatalf("altered token %q (char %d) accepted", bad, i)
+			}
+		}
+	}
+	for _, bad := range []string{"", token[:len(token)-1], token + "A", strings.ToUpper(token)} {
+		if _, err := old.OpenToken("customer link", bad, len(payload)); err == nil {
+			t.Errorf("token %q accepted", bad)
+		}
+	}
+	// Rotation: the new key signs, the old one still opens what it signed …
+	rotating := keyring(t, newKey+"\n"+oldKey)
+	if _, err := rotating.OpenToken("customer link", token, len(payload)); err != nil {
+		t.Errorf("during rotation the old token is refused: %v", err)
+	}
+	if rotating.SignToken("customer link", payload) == token {
+		t.Error("the new key signs like the old one")
+	}
+	// … until it is dropped.
+	if _, err := keyring(t, newKey).OpenToken("customer link", token, len(payload)); !errors.Is(err, ErrBadToken) {
+		t.Errorf("after rotation the old token opens: %v", err)
+	}
+}

@@ -296,6 +296,7 @@ type stored struct {
 	Locale       string                        `json:"locale"`
 	Hours        map[string][]fresco.OpenHours `json:"business_hours"`
 	LogoType     string                        `json:"logo_type,omitempty"`
+	BrandColour  string                        `json:"brand_colour,omitempty"`
 	UpdatedAt    time.Time                     `json:"updated_at"`
 	UpdatedBy    string                        `json:"updated_by"`
 }
@@ -308,7 +309,7 @@ type storedCurrency struct {
 
 func toJSON(s fresco.Settings) stored {
 	out := stored{Version: s.Version, BusinessName: s.BusinessName, TimeZone: s.TimeZone, Locale: s.Locale,
-		Currency: storedCurrency(s.Currency), Hours: map[string][]fresco.OpenHours{}, LogoType: s.LogoType,
+		Currency: storedCurrency(s.Currency), Hours: map[string][]fresco.OpenHours{}, LogoType: s.LogoType, BrandColour: s.BrandColour,
 		UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -327,7 +328,7 @@ func decode(raw string, found bool) (fresco.Settings, error) {
 		return fresco.Settings{}, errors.New("settings: the stored settings are not JSON: " + err.Error())
 	}
 	out := fresco.Settings{Version: in.Version, BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
-		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy}
+		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, BrandColour: in.BrandColour, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy}
 	for day, name := range fresco.DayNames {
 		out.Hours[day] = in.Hours[name]
 	}

@@ -33,6 +33,10 @@ var ErrNoSecretKey = errors.New("no secret key loaded: give --secret-key or FRES
 // the DB is shared.
 func (db *DB) UseSecretKeys(k *secret.Keyring) { db.keys = k }
 
+// SecretKeys is the keyring of UseSecretKeys (nil before it): signed
+// customer links are signed with it (package prefs).
+func (db *DB) SecretKeys() *secret.Keyring { return db.keys }
+
 // HasSecretKeys says whether UseSecretKeys was called.
 func (db *DB) HasSecretKeys() bool { return db.keys != nil }
 

@@ -20,6 +20,7 @@ type SettingsIn struct {
 	Locale       string     `json:"locale" doc:"Number and date formats: en-GB, en-US, de-DE, fr-FR or es-ES."`
 	// The opening hours by lower-case day name; a missing or empty day is closed.
 	BusinessHours map[string][]fresco.OpenHours `json:"business_hours" doc:"Opening hours by lower-case day name (monday…sunday), each a list of {start, end} in HH:MM (24:00 ends at midnight); a day left out is closed. SLA policies stored without a calendar of their own run on these hours in time_zone."`
+	BrandColour   string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
 }
 
 // CurrencyIO is how amounts are written.
@@ -40,7 +41,7 @@ type SettingsOut struct {
 
 func settingsOut(s fresco.Settings) SettingsOut {
 	out := SettingsOut{SettingsIn: SettingsIn{BusinessName: s.BusinessName, Currency: CurrencyIO(s.Currency),
-		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}},
+		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour},
 		Version: s.Version, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -63,7 +64,7 @@ func LogoURL(s fresco.Settings) string { return "/logo?v=" + strconv.FormatInt(s
 
 func (in SettingsIn) settings() (fresco.Settings, error) {
 	out := fresco.Settings{BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
-		TimeZone: in.TimeZone, Locale: in.Locale}
+		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour))}
 	var v fresco.Validation
 	for name, ranges := range in.BusinessHours {
 		day := dayIndex(name)

@@ -33,6 +33,13 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	lim := newSurveyLimits(s.db, s.now)
 	s.handle(mux, PlainRoute, "GET /s/{token}", permPublic, s.limited(lim.view, s.surveyLinkPage))
 	s.handle(mux, PlainRoute, "POST /s/{token}", permPublic, s.limited(lim.submit, s.submitSurveyLink))
+	// Public customer links from e-mails (prefs.go): one-click unsubscribe
+	// (RFC 8058; unlimited, as mail providers post from few addresses) and
+	// the preference page.
+	s.handle(mux, PlainRoute, "GET /u/{token}", permPublic, s.unsubscribePage)
+	s.handle(mux, PlainRoute, unsubscribePattern, permPublic, s.unsubscribe)
+	s.handle(mux, PlainRoute, "GET /p/{token}", permPublic, s.limited(lim.view, s.preferencesPage))
+	s.handle(mux, PlainRoute, "POST /p/{token}", permPublic, s.limited(lim.submit, s.savePreferences))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
 	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))

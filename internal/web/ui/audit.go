@@ -58,7 +58,8 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 }
 
 // actorNames names the people and programs behind the actors of the
-// entries: "employee:5" is the employee's name, "token:3" the API token's.
+// entries: "employee:5" is the employee's name, "token:3" the API token's,
+// "customer:7" the customer's.
 func (u *UI) actorNames(r *http.Request, entries []fresco.AuditEntry) (map[string]string, error) {
 	names := map[string]string{"cli": "Command line", "cli:doctor": "fresco doctor", "fresco": "Fresco", "system": "Fresco"}
 	var tokens map[int64]string // read once, when a token acted
@@ -75,6 +76,11 @@ func (u *UI) actorNames(r *http.Request, entries []fresco.AuditEntry) (map[strin
 			names[e.Actor] = "A former employee"
 			if emp, err := u.db.Employee(r.Context(), id); err == nil {
 				names[e.Actor] = emp.Name
+			}
+		case kind == "customer": // from a link in their e-mail (package prefs)
+			names[e.Actor] = "The customer"
+			if c, err := u.db.Customer(r.Context(), id); err == nil {
+				names[e.Actor] = customerName(c) + " (the customer)"
 			}
 		case kind == "token":
 			if tokens == nil {

@@ -93,8 +93,13 @@ type customerView struct {
 	Chart         *spendChart
 	Insight       *Insight
 	Attention     []Attention
-	Story         *customerStory // answers, follow-ups, cases, gestures, calls and the timeline
+	Story         *customerStory         // answers, follow-ups, cases, gestures, calls and the timeline
+	Emails        []*fresco.EmailMessage // the newest mail sent (or queued) to them, a failed send with its error
+	MoreEmails    bool
 }
+
+// profileEmails is how many e-mails the profile lists.
+const profileEmails = 20
 
 // Customer shows one customer's profile: contact, consent, how they found
 // us and whom they brought, what they bought, and — when the capabilities
@@ -158,6 +163,13 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 	if v.Story, err = u.customerStory(ctx, c, all); err != nil {
 		u.fail(w, r, err)
 		return
+	}
+	if v.Emails, err = u.db.CustomerEmails(ctx, c.ID, profileEmails+1); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if len(v.Emails) > profileEmails {
+		v.Emails, v.MoreEmails = v.Emails[:profileEmails], true
 	}
 
 	// The optional panels: a failure there is logged and the panel left

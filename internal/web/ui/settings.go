@@ -192,7 +192,7 @@ func (u *UI) renderSettings(w http.ResponseWriter, r *http.Request, status int, 
 var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
 
 func settingsFields() []string {
-	fields := []string{"business_name", "currency.code", "currency.symbol", "currency.decimals", "time_zone", "locale"}
+	fields := []string{"business_name", "currency.code", "currency.symbol", "currency.decimals", "time_zone", "locale", "brand_colour"}
 	for _, d := range fresco.DayNames {
 		fields = append(fields, "business_hours."+d)
 	}
@@ -203,7 +203,7 @@ func settingsFields() []string {
 func settingsValues(s fresco.Settings) map[string]string {
 	v := map[string]string{"business_name": s.BusinessName, "currency.code": s.Currency.Code,
 		"currency.symbol": s.Currency.Symbol, "currency.decimals": strconv.Itoa(s.Currency.Decimals),
-		"time_zone": s.TimeZone, "locale": s.Locale}
+		"time_zone": s.TimeZone, "locale": s.Locale, "brand_colour": s.BrandColour}
 	for day, ranges := range s.Hours {
 		parts := make([]string, len(ranges))
 		for i, h := range ranges {
@@ -219,7 +219,8 @@ func settingsValues(s fresco.Settings) map[string]string {
 func settingsFromForm(values map[string]string) (fresco.Settings, *fresco.Validation) {
 	var v fresco.Validation
 	s := fresco.Settings{BusinessName: values["business_name"], TimeZone: values["time_zone"], Locale: values["locale"],
-		Currency: fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
+		BrandColour: strings.ToLower(values["brand_colour"]),
+		Currency:    fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
 	d, err := strconv.Atoi(values["currency.decimals"])
 	v.Check(err == nil, "currency.decimals", "must be 0, 1 or 2")
 	s.Currency.Decimals = d
