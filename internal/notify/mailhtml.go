@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,16 +23,35 @@ const (
 // outgoing is the outbox record m as a message: its text, and an HTML
 // alternative with the business's name, logo and colours.
 func (n *Notifier) outgoing(ctx context.Context, m *fresco.EmailMessage) Mail {
+	set := n.opts.Business(ctx)
 	html := m.HTML
 	if html == "" {
-		html = n.mailHTML(n.opts.Business(ctx), m.Subject, m.Body)
+		html = n.mailHTML(set, m.Subject, m.Body)
 	}
 	id := m.MessageID
 	if id == "" {
 		id = messageID(n.opts.SMTP.From, m)
 	}
-	return Mail{To: m.To, Subject: m.Subject, Text: m.Body, HTML: html, MessageID: id,
+	out := Mail{To: m.To, Subject: m.Subject, Text: m.Body, HTML: html, MessageID: id,
 		InReplyTo: m.InReplyTo, References: m.References}
+	if m.CustomerID != nil { // customers hear from the business, by its name
+		out.FromName = set.BusinessName
+	}
+	return out
+}
+
+// CustomerFrom is the From of mail to customers: the configured sender
+// address with the business's name as its display name ("" without a
+// configured sender).
+func (n *Notifier) CustomerFrom(ctx context.Context) string {
+	from, err := mail.ParseAddress(n.opts.SMTP.From)
+	if err != nil {
+		return ""
+	}
+	if name := n.opts.Business(ctx).BusinessName; name != "" {
+		from.Name = name
+	}
+	return from.String()
 }
 
 var mailPage = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
