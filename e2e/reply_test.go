@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +10,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fresco-cx/fresco/internal/app"
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/notify/notifytest"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserReplyFromTheCase: an agent opens a case, picks a reply
@@ -29,37 +26,18 @@ import (
 func TestBrowserReplyFromTheCase(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
-	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
 	mail := notifytest.StartSMTP(t)
-	a := apptest.New(t, db, func(c *app.Config) {
-		c.SMTP = notify.SMTPConfig{Addr: mail.Addr, From: "care@shop.example"}
-	})
+	cs := newCaseStage(t, ctx, func(c *app.Config) { c.SMTP = notify.SMTPConfig{Addr: mail.Addr, From: "care@shop.example"} })
+	bctx, jsErrors, db, a, c, ts := cs.browser, cs.jsErrors, cs.db, cs.app, cs.c, cs.ts
 	qctx, stopQueue := context.WithCancel(ctx)
 	queueDone := make(chan error, 1)
-	go func() { queueDone <- a.Queue.Run(qctx) }()
+	go func() { queueDone <- a.Queue.Run(qctx) }() // the outbox is sent while the page is open
 	t.Cleanup(func() { stopQueue(); <-queueDone })
-
-	c, err := a.Recovery.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
-		recovery.OpenInput{CustomerID: s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tpl, err := a.Recovery.CreateReplyTemplate(ctx, recovery.System, recovery.ReplyTemplateInput{Name: "New lenses",
 		Subject: "Your glasses (case #{case_number})", Body: "Dear {customer_name},\n\nyour new lenses are on order."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	t.Cleanup(func() {
-		ts.CloseClientConnections() // the case page's live thread stays open while the browser lives
-		ts.Close()
-	})
 
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text

@@ -175,26 +175,9 @@ func (s *Service) MessageReceived(ctx context.Context, tx *store.Tx, caseID, msg
 	}
 	who := Actor{Ref: "customer", Name: m.From}
 	ch, err := s.applyChange(ctx, tx, caseID, who, func(ctx context.Context, ch *change) error {
-		action := ActCustomerReply
-		if ch.c.Status == fresco.CaseClosed {
-			action = ActReopen
-		}
-		if err := ch.allow(action); err != nil {
+		if err := s.customerCameBack(ctx, ch, "the customer wrote again: "+m.Subject, "customer wrote",
+			"message_received", map[string]any{"case_message_id": m.ID, "from": m.From, "subject": m.Subject}); err != nil {
 			return err
-		}
-		if ch.c.Status != fresco.CaseOpen {
-			if err := s.reopen(ctx, ch, "the customer wrote again: "+m.Subject); err != nil {
-				return err
-			}
-		}
-		if _, err := ch.event(ctx, "message_received", map[string]any{"case_message_id": m.ID,
-			"from": m.From, "subject": m.Subject}); err != nil {
-			return err
-		}
-		if ch.c.State != "open" {
-			if err := s.setState(ctx, ch, "open", "customer wrote"); err != nil {
-				return err
-			}
 		}
 		return ch.notifyEmployee(ctx, ch.c.OwnerID, "customer_message",
 			fmt.Sprintf("The customer wrote on case %d: %s", caseID, m.Subject))
