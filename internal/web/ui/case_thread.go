@@ -43,6 +43,9 @@ type caseThread struct {
 }
 
 func (u *UI) caseThread(ctx context.Context, caseID int64, viewer *viewer) (caseThread, error) {
+	if u.recovery == nil { // pages without the recovery service show no thread
+		return caseThread{CaseID: caseID}, nil
+	}
 	list, err := u.recovery.Thread(ctx, caseActor(viewer), caseID)
 	if err != nil {
 		return caseThread{}, err
@@ -141,6 +144,10 @@ func (u *UI) CaseAttachment(w http.ResponseWriter, r *http.Request) {
 	aid, err := strconv.ParseInt(r.PathValue("attachment"), 10, 64)
 	if err != nil || aid <= 0 {
 		u.fail(w, r, fresco.Errorf(fresco.ENOTFOUND, "attachment %q not found", r.PathValue("attachment")))
+		return
+	}
+	if u.recovery == nil {
+		u.serverError(w, r, fmt.Errorf("attachments need the recovery service (ui.Deps.Recovery)"))
 		return
 	}
 	a, err := u.recovery.Attachment(r.Context(), caseActor(viewer), id, aid)
