@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -119,6 +120,62 @@ func TestCaseConversation(t *testing.T) {
 		}
 		if res := f.do(fresco.RoleAnalyst, "POST", act, url.Values{"action": {"email"}, "body": {"x"}}); res.status != http.StatusForbidden {
 			t.Errorf("analyst reply = %d", res.status)
+		}
+	})
+}
+
+// TestReplyRuleUIAndAPI: a reply from the case page and one over the API,
+// by the same agent, leave the same audit record; on a closed case both
+// doors refuse it with 409.
+func TestReplyRuleUIAndAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		cust := &fresco.Customer{Name: "Ada Lovelace", Email: "ada@example.com"}
+		if err := db.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		agent := f.people[fresco.RoleAgent]
+		actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", agent.ID), Name: agent.Name, Role: agent.Role, EmployeeID: &agent.ID}
+		var cases [2]*fresco.Case
+		for i := range cases {
+			c, err := f.app.Recovery.Open(ctx, actor, recovery.OpenInput{CustomerID: cust.ID, Summary: "scratched"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[i] = c
+		}
+		ui := f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/cases/%d/actions", cases[0].ID),
+			url.Values{"action": {"email"}, "subject": {"Sorry"}, "body": {"On its way."}})
+		api := f.api(fresco.RoleAgent, "POST", fmt.Sprintf("/api/v1/cases/%d/messages", cases[1].ID), `{"subject":"Sorry","body":"On its way."}`)
+		if ui.status != http.StatusSeeOther || api.status != http.StatusCreated {
+			t.Fatalf("reply via the UI %d, via the API %d %s", ui.status, api.status, api.body)
+		}
+		replies := func(id int64) []fresco.AuditEntry {
+			var out []fresco.AuditEntry
+			for _, e := range auditOf(t, db, "case", id) {
+				if e.Action == "case.reply_sent" {
+					out = append(out, e)
+				}
+			}
+			return out
+		}
+		sameAudit(t, "reply", replies(cases[0].ID), replies(cases[1].ID), func(e fresco.AuditEntry) string {
+			var d struct{ To, Subject string }
+			_ = json.Unmarshal(e.Detail, &d)
+			return d.To + " " + d.Subject
+		})
+		for _, c := range cases {
+			if _, err := f.app.Recovery.Close(ctx, actor, c.ID, recovery.CloseInput{RootCauseCategory: "lens", RootCauseSource: "training",
+				Resolution: "replaced"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ui = f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/cases/%d/actions", cases[0].ID), url.Values{"action": {"email"}, "body": {"More?"}})
+		api = f.api(fresco.RoleAgent, "POST", fmt.Sprintf("/api/v1/cases/%d/messages", cases[1].ID), `{"body":"More?"}`)
+		if ui.status != http.StatusConflict || api.status != http.StatusConflict || !strings.Contains(ui.body, "is closed") {
+			t.Errorf("reply on a closed case: UI %d, API %d", ui.status, api.status)
 		}
 	})
 }
