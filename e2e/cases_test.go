@@ -77,7 +77,7 @@ type caseStage struct {
 	ts       *httptest.Server
 }
 
-func newCaseStage(t *testing.T, ctx context.Context) caseStage {
+func newCaseStage(t *testing.T, ctx context.Context, edits ...func(*app.Config)) caseStage {
 	t.Helper()
 	var cs caseStage
 	cs.browser, cs.jsErrors = browser(t, ctx)
@@ -87,7 +87,7 @@ func newCaseStage(t *testing.T, ctx context.Context) caseStage {
 	if cs.sam, err = cs.db.EmployeeByEmail(ctx, "sam@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	cs.app = apptest.New(t, cs.db)
+	cs.app = apptest.New(t, cs.db, edits...)
 	sam := cs.sam
 	cs.c, err = cs.app.Recovery.Open(ctx, recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Role: sam.Role, EmployeeID: &sam.ID},
 		recovery.OpenInput{CustomerID: cs.s.ada.ID, Summary: "Varifocals give her headaches", Expectation: "new lenses"})

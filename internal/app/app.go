@@ -177,7 +177,8 @@ func (a *App) build(cfg Config) error {
 
 	recoverySvc, err := recovery.New(recovery.Options{DB: db, Logger: log, Now: cfg.Now,
 		Notifier: recovery.ViaNotify(a.Notifier), Notify: a.Queue.Notify,
-		DefaultCalendar: a.Settings.Calendar, Format: a.Settings.Formatter}) // a policy without hours runs on the business's
+		DefaultCalendar: a.Settings.Calendar, Format: a.Settings.Formatter, // a policy without hours runs on the business's
+		Mailer: a.Notifier, Business: a.Settings.Current}) // replies to customers from a case
 	if err != nil {
 		return err
 	}

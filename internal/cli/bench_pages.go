@@ -280,7 +280,37 @@ var (
 	idRoutes = map[string]idSource{
 		"GET /api/v1/customers/{id}/value": {"customer_value", "customer_id"},
 	}
+	// pairRoutes take two kinds of id that must belong together (a case
+	// and one of its attachments): the query lists such pairs, at most ?.
+	pairRoutes = map[string]string{
+		"GET /api/v1/cases/{id}/attachments/{attachment_id}": attachmentPairs,
+		"GET /cases/{id}/attachments/{attachment}":           attachmentPairs,
+	}
 )
+
+const attachmentPairs = `SELECT m.case_id, a.id FROM case_attachments a JOIN case_messages m ON m.id = a.case_message_id
+	ORDER BY a.id DESC LIMIT ?`
+
+// pairURLs fills path's two parameters with up to n pairs of ids from
+// query; none when the query finds none.
+func pairURLs(ctx context.Context, db *store.DB, path, query string, n int) ([]string, error) {
+	rows, err := db.Query(ctx, query, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var urls []string
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, err
+		}
+		ids := []string{strconv.FormatInt(a, 10), strconv.FormatInt(b, 10)}
+		i := 0
+		urls = append(urls, paramRE.ReplaceAllStringFunc(path, func(string) string { i++; return ids[min(i, 2)-1] }))
+	}
+	return urls, rows.Err()
+}
 
 // benchTargets picks the routes to walk — every GET UI page and every GET
 // operation of the API, but not the plain routes (health, assets, the
@@ -297,6 +327,18 @@ func benchTargets(ctx context.Context, db *store.DB, routes []web.Route, n int) 
 		}
 		name := r.Method + " " + r.Path
 		path := strings.ReplaceAll(r.Path, "{$}", "")
+		if query, ok := pairRoutes[name]; ok {
+			urls, err := pairURLs(ctx, db, path, query, n)
+			if err != nil {
+				return nil, nil, fmt.Errorf("sample ids of %s: %w", name, err)
+			}
+			if len(urls) == 0 {
+				skips = append(skips, skipped{Route: name, Reason: "no rows to take its ids from"})
+			} else {
+				targets = append(targets, benchTarget{route: name, urls: urls})
+			}
+			continue
+		}
 		segments := strings.Split(path, "/")
 		var ids []int64
 		reason := ""

@@ -119,7 +119,7 @@ func getRoutes(t *testing.T, db *store.DB) []string {
 	return names
 }
 
-func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) {
+func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) { // and a case message with an attachment
 	t.Helper()
 	ctx := context.Background()
 	if err := db.CreateWebhook(ctx, &fresco.Webhook{URL: "https://hooks.example.com/fresco", Events: []string{"*"},
@@ -132,6 +132,17 @@ func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) {
 	}
 	if err := db.CreateSurvey(ctx, &fresco.Survey{Slug: "desk", Name: "At the desk", PostID: post.ID, Active: true,
 		Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error { // a customer's mail with a photo on the first case
+		m := &fresco.CaseMessage{Direction: fresco.MessageIn, Subject: "Photo", Text: "See the photo.",
+			Attachments: []fresco.CaseAttachment{{Filename: "photo.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff")}}}
+		if err := tx.QueryRow(ctx, `SELECT MIN(id) FROM recovery_cases`).Scan(&m.CaseID); err != nil {
+			return err
+		}
+		return tx.InsertCaseMessage(ctx, m)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error {

@@ -124,6 +124,9 @@ func (h *Hub) Close() {
 	}
 }
 
+// Done is closed when the hub closes: other live streams end with it.
+func (h *Hub) Done() <-chan struct{} { return h.done }
+
 // Subscribers counts the open subscriptions.
 func (h *Hub) Subscribers() int {
 	h.mu.Lock()

@@ -149,6 +149,8 @@ type Mail struct {
 	// between the server's 250 and the record's update carries the same
 	// ID and receivers can tell it is the same message.
 	MessageID string
+	// FromName is the sender's display name; "" keeps the configured one.
+	FromName string
 	// InReplyTo (without angle brackets) and References (as the header
 	// reads) thread a reply with the message it answers.
 	InReplyTo  string
@@ -240,6 +242,9 @@ func compose(cfg SMTPConfig, m Mail) (*gomail.Msg, error) {
 	rcpt, err := mail.ParseAddress(m.To)
 	if err != nil {
 		return nil, fmt.Errorf("recipient %q: %w", m.To, err)
+	}
+	if m.FromName != "" {
+		from.Name = m.FromName
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := msg.From(from.String()); err != nil {

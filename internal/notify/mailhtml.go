@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,6 +43,9 @@ func (n *Notifier) outgoing(ctx context.Context, m *fresco.EmailMessage) Mail {
 	}
 	out := Mail{To: m.To, Subject: m.Subject, Text: text, HTML: html, MessageID: id,
 		InReplyTo: m.InReplyTo, References: m.References}
+	if m.CustomerID != nil { // customers hear from the business, by its name
+		out.FromName = set.BusinessName
+	}
 	if links != nil {
 		out.Unsubscribe = links.Unsubscribe
 	}
@@ -100,6 +104,20 @@ func withFooter(html string, links *mailLinks) string {
 		return html[:i] + foot + html[i:]
 	}
 	return html + foot
+}
+
+// CustomerFrom is the From of mail to customers: the configured sender
+// address with the business's name as its display name ("" without a
+// configured sender).
+func (n *Notifier) CustomerFrom(ctx context.Context) string {
+	from, err := mail.ParseAddress(n.opts.SMTP.From)
+	if err != nil {
+		return ""
+	}
+	if name := n.opts.Business(ctx).BusinessName; name != "" {
+		from.Name = name
+	}
+	return from.String()
 }
 
 var mailPage = template.Must(template.New("mail").Parse(`<!DOCTYPE html>

@@ -368,27 +368,36 @@ func (s *Service) CustomerReply(ctx context.Context, actor Actor, id int64, mess
 		return nil, err
 	}
 	return s.update(ctx, id, actor, func(ctx context.Context, ch *change) error {
-		// On a closed case the customer's coming back is a reopening.
-		action := ActCustomerReply
-		if ch.c.Status == fresco.CaseClosed {
-			action = ActReopen
-		}
-		if err := ch.allow(action); err != nil {
-			return err
-		}
-		if ch.c.Status != fresco.CaseOpen {
-			if err := s.reopen(ctx, ch, "the customer came back: "+message); err != nil {
-				return err
-			}
-		}
-		if _, err := ch.event(ctx, "customer_replied", map[string]any{"message": message}); err != nil {
-			return err
-		}
-		if ch.c.State != "open" {
-			return s.setState(ctx, ch, "open", "customer replied")
-		}
-		return nil
+		return s.customerCameBack(ctx, ch, "the customer came back: "+message, "customer replied",
+			"customer_replied", map[string]any{"message": message})
 	})
+}
+
+// customerCameBack records the customer's word on the case being changed
+// as event kind with body: on a resolved or closed case within the reopen
+// window it reopens the case first (why), and a waiting case goes back to
+// open (stateReason).
+func (s *Service) customerCameBack(ctx context.Context, ch *change, why, stateReason, kind string, body map[string]any) error {
+	// On a closed case the customer's coming back is a reopening.
+	action := ActCustomerReply
+	if ch.c.Status == fresco.CaseClosed {
+		action = ActReopen
+	}
+	if err := ch.allow(action); err != nil {
+		return err
+	}
+	if ch.c.Status != fresco.CaseOpen {
+		if err := s.reopen(ctx, ch, why); err != nil {
+			return err
+		}
+	}
+	if _, err := ch.event(ctx, kind, body); err != nil {
+		return err
+	}
+	if ch.c.State != "open" {
+		return s.setState(ctx, ch, "open", stateReason)
+	}
+	return nil
 }
 
 func (s *Service) setState(ctx context.Context, ch *change, state, reason string) error {

@@ -121,6 +121,12 @@ type Options struct {
 	// the business's hours in its zone (settings.Service.Calendar). Nil: a
 	// policy must bring its own.
 	DefaultCalendar func(context.Context) (sla.Calendar, error)
+	// Mailer queues the e-mails staff send to customers from a case
+	// (notify.Notifier); nil: Reply refuses.
+	Mailer CustomerMailer
+	// Business is the business's settings, for {business} in reply
+	// templates (settings.Service.Current); nil: the defaults.
+	Business func(context.Context) fresco.Settings
 	// Format writes times in notifications the business's way (its zone
 	// and locale: settings.Service.Formatter); nil: UTC.
 	Format func(context.Context) fresco.Formatter
@@ -179,6 +185,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Format == nil {
 		o.Format = func(context.Context) fresco.Formatter { return fresco.NewFormatter(fresco.DefaultSettings()) }
+	}
+	if o.Business == nil {
+		o.Business = func(context.Context) fresco.Settings { return fresco.DefaultSettings() }
 	}
 	if o.ReopenWindow <= 0 {
 		o.ReopenWindow = 30 * 24 * time.Hour

@@ -24,6 +24,10 @@ func slaEvents(log []fresco.CaseEvent) []sla.Event {
 		switch e.Kind {
 		case "opened", "agent_responded", "customer_replied", "resolved", "reopened":
 			out = append(out, sla.Event{Kind: sla.EventKind(e.Kind), At: e.At})
+		case "reply_sent": // an e-mail to the customer from the case answers them
+			out = append(out, sla.Event{Kind: sla.EventAgentResponded, At: e.At})
+		case "message_received": // and one from them asks again
+			out = append(out, sla.Event{Kind: sla.EventCustomerReplied, At: e.At})
 		case "state_changed":
 			var b struct{ State, Reason string }
 			_ = json.Unmarshal(e.Body, &b)

@@ -239,6 +239,10 @@ func (tx *Tx) MoveCaseRecords(ctx context.Context, from, into int64) error {
 	for _, q := range []string{
 		`UPDATE case_tasks SET case_id = ? WHERE case_id = ?`,
 		`UPDATE gestures SET case_id = ? WHERE case_id = ?`,
+		// The e-mail thread goes on in the survivor, and replies to mail
+		// sent from the duplicate find it there.
+		`UPDATE case_messages SET case_id = ? WHERE case_id = ?`,
+		`UPDATE email_messages SET case_id = ? WHERE case_id = ?`,
 	} {
 		if _, err := tx.Exec(ctx, q, into, from); err != nil {
 			return err

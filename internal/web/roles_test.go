@@ -136,7 +136,7 @@ func matrix(s seed) []endpoint {
 		{"GET", "/api/v1/tokens", none, 200, ownerOnly},
 		{"POST", "/api/v1/tokens", body(`{"name":"token by %s","role":"analyst"}`), 201, ownerOnly},
 		{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", s.token), none, 204, ownerOnly},
-	}, append(append(append(caseMatrix(s), loopMatrix(s)...), valueMatrix(s)...), feedbackMatrix(s)...)...) // service recovery: api_cases_test.go; closed loop: api_loop_test.go; lifetime value: api_value_test.go; feedback: api_feedback_test.go
+	}, append(append(append(append(caseMatrix(s), caseMessageMatrix()...), loopMatrix(s)...), valueMatrix(s)...), feedbackMatrix(s)...)...) // service recovery: api_cases_test.go; closed loop: api_loop_test.go; lifetime value: api_value_test.go; feedback: api_feedback_test.go
 }
 
 // TestRoleMatrix calls every endpoint as every role and as nobody.
@@ -203,8 +203,9 @@ func TestMatrixCoversEveryOperation(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)))
 	covered := map[string]bool{
-		"POST /api/v1/session":   true, // login: public, tested in TestLoginAPI
-		"DELETE /api/v1/session": true, // logout: public, tested in TestLoginAPI
+		"POST /api/v1/session":                               true, // login: public, tested in TestLoginAPI
+		"DELETE /api/v1/session":                             true, // logout: public, tested in TestLoginAPI
+		"GET /api/v1/cases/{id}/attachments/{attachment_id}": true, // two ids: caseMessageMatrix has it
 	}
 	num := regexp.MustCompile(`/\d+`)
 	for _, ep := range matrix(seed{1, 1, 1, 1, 1, 1, 1, 1}) {

@@ -62,6 +62,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Staff:         s.staff,         // employee administration
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
+		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
 		return err
@@ -93,6 +94,12 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /cases/new", auth.Write, u.CreateCase)
 	page("GET /cases/{id}", auth.Read, u.Case)
 	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
+	page("GET /cases/{id}/attachments/{attachment}", auth.Read, u.CaseAttachment) // a file of the case's e-mail thread (ui/case_thread.go)
+	// The open case page's live thread (static/case-thread.js).
+	s.handle(mux, PlainRoute, "GET /cases/{id}/thread/stream", auth.Read, u.Only(auth.Read, u.CaseThreadStream))
+	page("GET /reply-templates", auth.ManageEmployees, u.ReplyTemplates) // reply templates (macros) for case replies (ui/reply_templates.go)
+	page("POST /reply-templates", auth.ManageEmployees, u.SaveReplyTemplate)
+	page("POST /reply-templates/{id}/delete", auth.ManageEmployees, u.DeleteReplyTemplate)
 
 	// Closed loop (ui/loop.go); the live notification bell on every page is
 	// static/loop.js.
@@ -330,6 +337,25 @@ func (s *Server) apiRoutes() {
 		Summary: "Reject a pending gesture", Tags: tags}, auth.ManageEmployees, s.rejectGesture)
 	register(s, huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/cases/{id}/tasks",
 		Summary: "Schedule a call-back, follow-through or re-survey", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createTask)
+	// A case's e-mail conversation and reply templates: api_case_messages.go.
+	register(s, huma.Operation{OperationID: "list-case-messages", Method: http.MethodGet, Path: "/cases/{id}/messages",
+		Summary: "The case's e-mail thread, oldest first, with attachments and each reply's send status", Tags: tags}, auth.Read, s.listCaseMessages)
+	register(s, huma.Operation{OperationID: "reply-case", Method: http.MethodPost, Path: "/cases/{id}/messages",
+		Summary: "Respond to the customer by e-mail", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Sent from the business's address and threaded on the customer's last message (In-Reply-To, References); " +
+			"a reply counts as a response for the SLA clocks. Not on a resolved, closed or merged case (409); " +
+			"a customer without a usable address is a conflict too."}, auth.Write, s.replyCase)
+	register(s, huma.Operation{OperationID: "get-case-attachment", Method: http.MethodGet, Path: "/cases/{id}/attachments/{attachment_id}",
+		Summary: "Download an attachment of the case's thread", Tags: tags,
+		Description: "Served as a download (Content-Disposition: attachment) with its stored type."}, auth.Read, s.caseAttachment)
+	register(s, huma.Operation{OperationID: "list-reply-templates", Method: http.MethodGet, Path: "/reply-templates",
+		Summary: "Reply templates (macros) staff pick when they respond to a customer", Tags: tags}, auth.Read, s.listReplyTemplates)
+	register(s, huma.Operation{OperationID: "create-reply-template", Method: http.MethodPost, Path: "/reply-templates",
+		Summary: "Add a reply template", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.createReplyTemplate)
+	register(s, huma.Operation{OperationID: "update-reply-template", Method: http.MethodPut, Path: "/reply-templates/{id}",
+		Summary: "Change a reply template", Tags: tags}, auth.ManageEmployees, s.updateReplyTemplate)
+	register(s, huma.Operation{OperationID: "delete-reply-template", Method: http.MethodDelete, Path: "/reply-templates/{id}",
+		Summary: "Delete a reply template", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageEmployees, s.deleteReplyTemplate)
 	register(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/tasks",
 		Summary: "Case tasks by due time", Tags: tags}, auth.Read, s.listTasks)
 	register(s, huma.Operation{OperationID: "complete-task", Method: http.MethodPost, Path: "/tasks/{id}/complete",

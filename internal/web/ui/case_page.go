@@ -64,6 +64,14 @@ type caseView struct {
 	GestureKinds     []string
 	RootCauseSources []string
 	Error            string
+
+	// The e-mail conversation (ui/case_thread.go): the thread, and for a
+	// case that allows a response to a customer with a usable address, the
+	// reply form with its templates.
+	Thread    caseThread
+	CanEmail  bool
+	Templates []recovery.FilledTemplate
+	Reply     recovery.ReplyInput // a reply refused, kept for correction
 }
 
 func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView, error) {
@@ -124,6 +132,12 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		v.Involved = append(v.Involved, name(id))
 	}
 	if err := u.caseOrigin(ctx, v); err != nil {
+		return nil, err
+	}
+	if v.Thread, err = u.caseThread(ctx, c.ID, viewer); err != nil {
+		return nil, err
+	}
+	if err := u.replyForm(ctx, v, viewer); err != nil {
 		return nil, err
 	}
 	if v.Can[string(recovery.ActTransfer)] {
@@ -256,7 +270,14 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 	actor := caseActor(viewer)
 	f := r.PostFormValue
 	var err error
+	var reply recovery.ReplyInput
 	switch f("action") {
+	case "email":
+		reply = recovery.ReplyInput{Subject: f("subject"), Body: f("body")}
+		if tid := optionalNumber(f("template_id")); tid > 0 {
+			reply.TemplateID = &tid
+		}
+		_, err = svc.Reply(ctx, actor, id, reply)
 	case "note":
 		_, err = svc.Note(ctx, actor, id, f("text"))
 	case "respond":
@@ -319,6 +340,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, verr)
 			return
 		}
+		v.Reply = reply
 		v.Error = sentence(fresco.ErrorMessage(err))
 		for _, fe := range fresco.ErrorFields(err) {
 			v.Error += " — " + fe.Field + ": " + fe.Message
@@ -384,6 +406,10 @@ func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) s
 		return "Merged into case " + s("into")
 	case "merged_from":
 		return "Case " + s("case_id") + " merged into this one"
+	case "reply_sent":
+		return "E-mailed the customer: " + s("subject")
+	case "message_received":
+		return "The customer wrote: " + s("subject")
 	}
 	return label(e.Kind)
 }

@@ -21,6 +21,7 @@ func (u *UI) funcs() template.FuncMap {
 		"money":    func(m fresco.Money) string { return u.format().Money(m) },
 		"date":     u.formatDate,
 		"datetime": u.formatDateTime,
+		"filesize": sizeWords,
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":  func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
 		"number":   func(n int64) string { return u.format().Integer(n) },

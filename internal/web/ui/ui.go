@@ -73,6 +73,10 @@ type Deps struct {
 	// amounts with them. Nil: a service of its own over DB.
 	Settings *settings.Service
 
+	// StreamsDone ends the case pages' live thread streams when closed
+	// (the server's shutdown); nil: they end with their requests.
+	StreamsDone <-chan struct{}
+
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -124,6 +128,7 @@ type UI struct {
 	settings  *settings.Service
 	now       func() time.Time
 
+	streamsDone   <-chan struct{} // closed at shutdown: live streams end
 	previewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
 
 	pages  map[string]*template.Template
@@ -156,7 +161,7 @@ func New(d Deps) (*UI, error) {
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, previewSurvey: d.PreviewSurvey}
+		settings: d.Settings, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
