@@ -91,9 +91,24 @@ type Options struct {
 	// job queue's wake-up so that the closed loop acts on a detractor at
 	// once instead of at the next poll.
 	AfterCommit func()
-	// Notifier tells the owners about a growing theme; nil leaves the
-	// theme on the comments page only.
+	// Notifier tells the owners about a growing theme, and sends survey
+	// invitations by e-mail; nil leaves the theme on the comments page only
+	// and records e-mail invitations as failed jobs.
 	Notifier *notify.Notifier
+	// SMS sends invitations by text message (default: a notify.LogSMS that
+	// only logs them).
+	SMS notify.SMSSender
+	// Business is the business's settings (name, time zone, default
+	// language) for invitations; nil: fresco.DefaultSettings.
+	Business func(context.Context) fresco.Settings
+	// BaseURL is prepended to survey links in invitations, e.g.
+	// "https://fresco.example.com".
+	BaseURL string
+	// InvitationEvery is how often the invitation sweep runs (default 5 minutes).
+	InvitationEvery time.Duration
+	// InvitationLookback bounds how long after its due time an event the
+	// sweep has not seen yet still gets its invitation (default 14 days).
+	InvitationLookback time.Duration
 }
 
 // Service is the feedback capability.
@@ -129,6 +144,18 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if opts.MinN <= 0 {
 		opts.MinN = 30
+	}
+	if opts.SMS == nil {
+		opts.SMS = &notify.LogSMS{Logger: opts.Logger}
+	}
+	if opts.Business == nil {
+		opts.Business = func(context.Context) fresco.Settings { return fresco.DefaultSettings() }
+	}
+	if opts.InvitationEvery <= 0 {
+		opts.InvitationEvery = 5 * time.Minute
+	}
+	if opts.InvitationLookback <= 0 {
+		opts.InvitationLookback = 14 * 24 * time.Hour
 	}
 	return &Service{db: db, opts: opts, key: opts.LinkKey}
 }
