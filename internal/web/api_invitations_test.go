@@ -101,7 +101,7 @@ func TestInvitationRulesAPI(t *testing.T) {
 
 		tpl := fmt.Sprintf("/api/v1/surveys/%d/invitation-templates", sv)
 		for field, body := range map[string]string{
-			"body": `{"lang":"de","subject":"Hallo","body":"Hallo {name}: {survey_link}"}`, // the field named body
+			"body":      `{"lang":"de","subject":"Hallo","body":"Hallo {name}: {survey_link}"}`, // the field named body
 			"body.lang": `{"lang":"Deutsch","subject":"Hallo","body":"{survey_link}"}`,
 		} {
 			if fields := problem(t, f.do(request{method: "PUT", path: tpl, role: m, body: body}), http.StatusUnprocessableEntity); fields[field] == "" {

@@ -124,6 +124,10 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/surveys/{id}/copy", auth.ManageEmployees, u.FeedbackCopySurvey)
 	page("POST /feedback/surveys/{id}/archive", auth.ManageEmployees, u.FeedbackArchiveSurvey)
 	page("GET /feedback/surveys/{id}/preview", auth.Read, u.FeedbackPreviewSurvey)
+	// Its invitations that send themselves (ui/feedback_survey_invite.go).
+	page("POST /feedback/surveys/{id}/invitation-rules", auth.ManageEmployees, u.FeedbackAddInvitationRule)
+	page("POST /feedback/surveys/{id}/invitation-rules/{rule}", auth.ManageEmployees, u.FeedbackSwitchInvitationRule)
+	page("POST /feedback/surveys/{id}/invitation-templates", auth.ManageEmployees, u.FeedbackSaveInvitationTemplate)
 
 	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
