@@ -99,7 +99,7 @@ func (s *Service) zone(ctx context.Context) *time.Location {
 }
 
 // scheduleInvitations makes the pending invitations of each active rule's
-// new events: from the rule's creation (or the lookback) up to now.
+// new events: from the rule's creation (at most the lookback ago) up to now.
 func (s *Service) scheduleInvitations(ctx context.Context, now time.Time, zone *time.Location, res *InvitationSweep) error {
 	rules, err := s.db.ActiveInvitationRules(ctx)
 	if err != nil {
@@ -107,7 +107,10 @@ func (s *Service) scheduleInvitations(ctx context.Context, now time.Time, zone *
 	}
 	for _, r := range rules {
 		delay := time.Duration(r.DelayHours) * time.Hour
-		from := now.Add(-delay - s.opts.InvitationLookback)
+		// Events are scheduled when first seen, whatever the delay, so the
+		// window only has to reach back to events recorded late (an import
+		// of yesterday's till) or missed while no sweep ran.
+		from := now.Add(-s.opts.InvitationLookback)
 		if r.CreatedAt.After(from) {
 			from = r.CreatedAt
 		}

@@ -431,3 +431,44 @@ func plainPart(t *testing.T, contentType, encoding string, body io.Reader) strin
 	must(t, err)
 	return string(b)
 }
+
+// A completed follow-up call and a closed case invite too; an older
+// purchase from before the rule existed does not.
+func TestInvitationAfterCallAndCase(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newInviteWorld(t, db, nil)
+		must(t, db.SetSetting(ctx, feedback.SettingContactDays, "0")) // the call itself was a contact
+		w.rule(t, fresco.InvitationRule{Trigger: fresco.TriggerCallDone})
+		w.rule(t, fresco.InvitationRule{Trigger: fresco.TriggerCaseClosed, DelayHours: 24})
+
+		task, _, err := w.svc.ScheduleCall(ctx, feedback.CallRequest{CustomerID: w.ada.ID, PurchaseID: &w.world.purchase.ID})
+		must(t, err)
+		_, err = w.svc.CompleteCallTask(ctx, task.ID, feedback.CallOutcome{Status: feedback.CallDone,
+			Answers: []feedback.AnswerInput{{Question: "csat", Score: intp(5)}}, Actor: "employee:1"})
+		must(t, err)
+		if res := w.sweep(t); res.Sent != 1 {
+			t.Fatalf("after the call: %+v", res)
+		}
+		c := &fresco.Case{CustomerID: w.ada.ID, Source: "phone", Summary: "Cold room", Status: fresco.CaseOpen, State: "open", OwnerID: w.bob.ID,
+			OpenedAt: w.clock.Now(), SLAStatus: "none"}
+		must(t, db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, c) }))
+		w.sweep(t)
+		_, err = db.Exec(ctx, `UPDATE recovery_cases SET status = 'closed', closed_at = ? WHERE id = ?`, w.clock.Now().Add(time.Minute), c.ID)
+		must(t, err)
+		w.clock.Add(time.Minute)
+		if res := w.sweep(t); res.Scheduled != 1 || res.Sent != 0 {
+			t.Fatalf("case closed: %+v", res)
+		}
+		w.clock.Add(24 * time.Hour)
+		if res := w.sweep(t); res.Sent != 1 {
+			t.Fatalf("a day after the case closed: %+v", res)
+		}
+		// Two mails: the call's and the case's; the purchase of two days
+		// before the rules existed invited nobody.
+		if got := w.mails(t, w.ada); len(got) != 2 {
+			t.Errorf("%d mails, want 2", len(got))
+		}
+	})
+}

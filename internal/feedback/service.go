@@ -106,8 +106,9 @@ type Options struct {
 	BaseURL string
 	// InvitationEvery is how often the invitation sweep runs (default 5 minutes).
 	InvitationEvery time.Duration
-	// InvitationLookback bounds how long after its due time an event the
-	// sweep has not seen yet still gets its invitation (default 14 days).
+	// InvitationLookback is how old a trigger event the invitation sweep
+	// still schedules when it first sees it (default 14 days): an import of
+	// older history invites nobody.
 	InvitationLookback time.Duration
 }
 
