@@ -50,57 +50,118 @@ const sweepBatch = 200
 // SweepInvitations schedules the invitations of new trigger events and
 // sends those due by now, with their reminders.
 func (s *Service) SweepInvitations(ctx context.Context) (InvitationSweep, error) {
-	var res InvitationSweep
-	now := s.now()
-	zone := s.zone(ctx)
-	if err := s.scheduleInvitations(ctx, now, zone, &res); err != nil {
-		return res, err
+	run := &sweepRun{s: s, now: s.now(), set: s.opts.Business(ctx), interval: s.ContactInterval(ctx),
+		rules: map[int64]*fresco.InvitationRule{}, surveys: map[int64]*fresco.Survey{},
+		templates: map[int64]map[string]*fresco.InvitationTemplate{}, places: map[int64]string{}}
+	run.zone = zoneOf(run.set)
+	if err := s.scheduleInvitations(ctx, run); err != nil {
+		return run.res, err
 	}
-	key, err := s.linkKey(ctx)
-	if err != nil {
-		return res, err
+	var err error
+	if run.key, err = s.linkKey(ctx); err != nil {
+		return run.res, err
 	}
-	for {
-		due, err := s.db.DueInvitationSends(ctx, now, sweepBatch)
-		if err != nil {
-			return res, err
-		}
-		for _, send := range due {
-			if err := s.sendInvitation(ctx, key, send, now, zone, &res); err != nil {
-				return res, fmt.Errorf("invitation %d: %w", send.ID, err)
+	for _, phase := range []struct {
+		what string
+		due  func(context.Context, time.Time, int) ([]*fresco.InvitationSend, error)
+		act  func(context.Context, *fresco.InvitationSend) error
+	}{
+		{"invitation", s.db.DueInvitationSends, run.sendInvitation},
+		{"reminder of invitation", s.db.DueReminders, run.sendReminder},
+	} {
+		for {
+			due, err := phase.due(ctx, run.now, sweepBatch)
+			if err != nil {
+				return run.res, err
+			}
+			for _, send := range due {
+				if err := phase.act(ctx, send); err != nil {
+					return run.res, fmt.Errorf("%s %d: %w", phase.what, send.ID, err)
+				}
+			}
+			if len(due) < sweepBatch {
+				break
 			}
 		}
-		if len(due) < sweepBatch {
-			break
-		}
 	}
-	for {
-		due, err := s.db.DueReminders(ctx, now, sweepBatch)
-		if err != nil {
-			return res, err
-		}
-		for _, send := range due {
-			if err := s.sendReminder(ctx, key, send, now, zone, &res); err != nil {
-				return res, fmt.Errorf("reminder of invitation %d: %w", send.ID, err)
-			}
-		}
-		if len(due) < sweepBatch {
-			return res, nil
-		}
-	}
+	return run.res, nil
 }
 
-func (s *Service) zone(ctx context.Context) *time.Location {
-	loc, err := fresco.LoadZone(s.opts.Business(ctx).TimeZone)
+// sweepRun is one sweep: its time, the business's settings, and what it
+// has read once rather than for every invitation.
+type sweepRun struct {
+	s        *Service
+	res      InvitationSweep
+	key      []byte
+	now      time.Time
+	set      fresco.Settings
+	zone     *time.Location
+	interval time.Duration // the contact-frequency rule
+
+	rules     map[int64]*fresco.InvitationRule
+	surveys   map[int64]*fresco.Survey
+	templates map[int64]map[string]*fresco.InvitationTemplate // by survey, by language
+	places    map[int64]string                                // location names
+}
+
+func zoneOf(set fresco.Settings) *time.Location {
+	loc, err := fresco.LoadZone(set.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
 }
 
+func (r *sweepRun) rule(ctx context.Context, id int64) (*fresco.InvitationRule, error) {
+	if rule, ok := r.rules[id]; ok {
+		return rule, nil
+	}
+	rule, err := r.s.db.InvitationRule(ctx, id)
+	r.rules[id] = rule
+	return rule, err
+}
+
+func (r *sweepRun) survey(ctx context.Context, id int64) (*fresco.Survey, error) {
+	if sv, ok := r.surveys[id]; ok {
+		return sv, nil
+	}
+	sv, err := r.s.db.Survey(ctx, id)
+	r.surveys[id] = sv
+	return sv, err
+}
+
+func (r *sweepRun) templatesOf(ctx context.Context, surveyID int64) (map[string]*fresco.InvitationTemplate, error) {
+	if m, ok := r.templates[surveyID]; ok {
+		return m, nil
+	}
+	own, err := r.s.db.InvitationTemplates(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]*fresco.InvitationTemplate{}
+	for _, t := range own {
+		m[t.Lang] = t
+	}
+	r.templates[surveyID] = m
+	return m, nil
+}
+
+func (r *sweepRun) place(ctx context.Context, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	if name, ok := r.places[*id]; ok {
+		return name
+	}
+	if l, err := r.s.db.Location(ctx, *id); err == nil {
+		r.places[*id] = l.Name
+	}
+	return r.places[*id]
+}
+
 // scheduleInvitations makes the pending invitations of each active rule's
 // new events: from the rule's creation (at most the lookback ago) up to now.
-func (s *Service) scheduleInvitations(ctx context.Context, now time.Time, zone *time.Location, res *InvitationSweep) error {
+func (s *Service) scheduleInvitations(ctx context.Context, run *sweepRun) error {
 	rules, err := s.db.ActiveInvitationRules(ctx)
 	if err != nil {
 		return err
@@ -110,25 +171,25 @@ func (s *Service) scheduleInvitations(ctx context.Context, now time.Time, zone *
 		// Events are scheduled when first seen, whatever the delay, so the
 		// window only has to reach back to events recorded late (an import
 		// of yesterday's till) or missed while no sweep ran.
-		from := now.Add(-s.opts.InvitationLookback)
+		from := run.now.Add(-s.opts.InvitationLookback)
 		if r.CreatedAt.After(from) {
 			from = r.CreatedAt
 		}
 		for {
-			events, err := s.db.NewTriggerEvents(ctx, r, from, now, sweepBatch)
+			events, err := s.db.NewTriggerEvents(ctx, r, from, run.now, sweepBatch)
 			if err != nil {
 				return err
 			}
 			for _, e := range events {
 				send := &fresco.InvitationSend{RuleID: r.ID, SurveyID: r.SurveyID, Trigger: r.Trigger, TriggerID: e.ID,
 					CustomerID: e.CustomerID, PurchaseID: e.PurchaseID, EventAt: e.At,
-					DueAt: quietEnd(e.At.Add(delay), r.QuietStart, r.QuietEnd, zone)}
+					DueAt: quietEnd(e.At.Add(delay), r.QuietStart, r.QuietEnd, run.zone)}
 				created, err := s.db.ScheduleInvitationSend(ctx, send)
 				if err != nil {
 					return err
 				}
 				if created {
-					res.Scheduled++
+					run.res.Scheduled++
 				}
 			}
 			if len(events) < sweepBatch {
@@ -169,24 +230,28 @@ func clockMinutes(hhmm string) int {
 }
 
 // sendInvitation sends or skips one due invitation, exactly once.
-func (s *Service) sendInvitation(ctx context.Context, key []byte, send *fresco.InvitationSend, now time.Time, zone *time.Location, res *InvitationSweep) error {
-	rule, err := s.db.InvitationRule(ctx, send.RuleID)
+func (r *sweepRun) sendInvitation(ctx context.Context, send *fresco.InvitationSend) error {
+	rule, err := r.rule(ctx, send.RuleID)
 	if err != nil {
 		return err
 	}
-	if later := quietEnd(now, rule.QuietStart, rule.QuietEnd, zone); later.After(now) {
-		res.Postponed++
-		return s.db.PostponeInvitationSend(ctx, send.ID, later)
+	if later := quietEnd(r.now, rule.QuietStart, rule.QuietEnd, r.zone); later.After(r.now) {
+		r.res.Postponed++
+		return r.s.db.PostponeInvitationSend(ctx, send.ID, later)
 	}
-	survey, err := s.db.Survey(ctx, send.SurveyID)
+	survey, err := r.survey(ctx, send.SurveyID)
 	if err != nil {
 		return err
 	}
 	var sent, skipped bool
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = r.s.db.InTx(ctx, func(tx *store.Tx) error {
 		sent, skipped = false, false
-		if ok, err := tx.ClaimInvitationSend(ctx, send.ID, now); err != nil || !ok {
+		if ok, err := tx.ClaimInvitationSend(ctx, send.ID, r.now); err != nil || !ok {
 			return err // another replica has it
+		}
+		c, err := tx.Customer(ctx, send.CustomerID)
+		if err != nil {
+			return err
 		}
 		reason, detail := "", ""
 		switch {
@@ -195,7 +260,7 @@ func (s *Service) sendInvitation(ctx context.Context, key []byte, send *fresco.I
 		case !survey.Active:
 			reason, detail = fresco.SkipSurveyArchived, fmt.Sprintf("survey %q is archived", survey.Slug)
 		default:
-			if reason, detail, err = s.mayInvite(ctx, tx, send.CustomerID, rule.Channel, now, true); err != nil {
+			if reason, detail, err = r.mayInvite(ctx, tx, c, rule.Channel, true); err != nil {
 				return err
 			}
 		}
@@ -203,11 +268,11 @@ func (s *Service) sendInvitation(ctx context.Context, key []byte, send *fresco.I
 			skipped = true
 			return tx.SkipInvitationSend(ctx, send.ID, reason, detail)
 		}
-		if err := tx.RecordContact(ctx, send.CustomerID, "survey:"+rule.Channel, now); err != nil {
+		if err := tx.RecordContact(ctx, c.ID, "survey:"+rule.Channel, r.now); err != nil {
 			return err
 		}
-		inv := &fresco.Invitation{SurveyID: survey.ID, CustomerID: &send.CustomerID, PurchaseID: send.PurchaseID, Channel: rule.Channel,
-			ExpiresAt: now.Add(s.opts.LinkTTL + time.Duration(rule.ReminderDays)*24*time.Hour).Truncate(time.Second)}
+		inv := &fresco.Invitation{SurveyID: survey.ID, CustomerID: &c.ID, PurchaseID: send.PurchaseID, Channel: rule.Channel,
+			ExpiresAt: r.now.Add(r.s.opts.LinkTTL + time.Duration(rule.ReminderDays)*24*time.Hour).Truncate(time.Second)}
 		var purchasedAt *time.Time
 		if send.PurchaseID != nil {
 			a, err := tx.PurchaseAttribution(ctx, *send.PurchaseID)
@@ -221,106 +286,87 @@ func (s *Service) sendInvitation(ctx context.Context, key []byte, send *fresco.I
 		}
 		var remindAt *time.Time
 		if rule.ReminderDays > 0 {
-			t := quietEnd(now.Add(time.Duration(rule.ReminderDays)*24*time.Hour), rule.QuietStart, rule.QuietEnd, zone)
+			t := quietEnd(r.now.Add(time.Duration(rule.ReminderDays)*24*time.Hour), rule.QuietStart, rule.QuietEnd, r.zone)
 			remindAt = &t
 		}
 		if err := tx.SentInvitationSend(ctx, send.ID, inv.ID, remindAt); err != nil {
 			return err
 		}
 		sent = true
-		return s.deliver(ctx, tx, send, rule.Channel, false, inv, sign(key, inv.ID, inv.ExpiresAt), purchasedAt, zone)
+		return r.deliver(ctx, tx, c, send.SurveyID, rule.Channel, false, inv, purchasedAt)
 	})
 	if err != nil {
 		return err
 	}
 	switch {
 	case sent:
-		res.Sent++
-		s.afterCommit()
+		r.res.Sent++
+		r.s.afterCommit()
 	case skipped:
-		res.Skipped++
+		r.res.Skipped++
 	}
 	return nil
 }
 
-// mayInvite says why the customer may not be asked now ("" when they may):
+// mayInvite says why customer c may not be asked now ("" when they may):
 // no consent to surveys, no address for the channel or one that bounced,
-// or (when contactRule) asked within the contact interval.
-func (s *Service) mayInvite(ctx context.Context, tx *store.Tx, customerID int64, channel string, at time.Time, contactRule bool) (reason, detail string, err error) {
-	consent, _, err := tx.CustomerConsent(ctx, customerID)
-	if err != nil {
-		return "", "", err
-	}
-	if !consent {
-		return fresco.SkipNoConsent, "the customer has not agreed to be surveyed", nil
-	}
-	c, err := tx.Customer(ctx, customerID)
+// or (when contactRule) asked within the contact interval. It reads the
+// consent again with the row locked, so that two requests cannot both pass.
+func (r *sweepRun) mayInvite(ctx context.Context, tx *store.Tx, c *fresco.Customer, channel string, contactRule bool) (reason, detail string, err error) {
+	consent, _, err := tx.CustomerConsent(ctx, c.ID)
 	if err != nil {
 		return "", "", err
 	}
 	switch {
+	case !consent:
+		return fresco.SkipNoConsent, "the customer has not agreed to be surveyed", nil
 	case channel == "sms" && strings.TrimSpace(c.Phone) == "":
 		return fresco.SkipNoAddress, "the customer has no phone number", nil
 	case channel == "email" && strings.TrimSpace(c.Email) == "":
 		return fresco.SkipNoAddress, "the customer has no e-mail address", nil
 	case channel == "email" && c.EmailUndeliverableAt != nil:
 		return fresco.SkipAddressBounced, "mail to " + c.Email + " bounced on " + c.EmailUndeliverableAt.Format(time.DateOnly), nil
-	}
-	if !contactRule {
+	case !contactRule:
 		return "", "", nil
 	}
-	last, err := tx.LastContact(ctx, customerID)
+	last, err := tx.LastContact(ctx, c.ID)
 	if err != nil {
 		return "", "", err
 	}
-	if interval := s.ContactInterval(ctx); last != nil && at.Before(last.Add(interval)) {
+	if last != nil && r.now.Before(last.Add(r.interval)) {
 		return fresco.SkipContacted, "contacted on " + last.Format(time.DateOnly), nil
 	}
 	return "", "", nil
 }
 
-// deliver queues the invitation's (or reminder's) e-mail or SMS within tx.
-func (s *Service) deliver(ctx context.Context, tx *store.Tx, send *fresco.InvitationSend, channel string, reminder bool,
-	inv *fresco.Invitation, token string, purchasedAt *time.Time, zone *time.Location) error {
-	c, err := tx.Customer(ctx, send.CustomerID)
+// deliver queues the invitation's (or reminder's) e-mail or SMS to c within tx.
+func (r *sweepRun) deliver(ctx context.Context, tx *store.Tx, c *fresco.Customer, surveyID int64, channel string, reminder bool,
+	inv *fresco.Invitation, purchasedAt *time.Time) error {
+	own, err := r.templatesOf(ctx, surveyID)
 	if err != nil {
 		return err
 	}
-	own, err := s.db.InvitationTemplates(ctx, send.SurveyID)
-	if err != nil {
-		return err
-	}
-	byLang := map[string]*fresco.InvitationTemplate{}
-	for _, t := range own {
-		byLang[t.Lang] = t
-	}
-	set := s.opts.Business(ctx)
-	lang := pickLang(c.Locale, set.Locale, byLang)
-	facts := mailFacts{CustomerName: c.Name, Business: set.BusinessName, Zone: zone, PurchasedAt: purchasedAt,
-		Link: strings.TrimRight(s.opts.BaseURL, "/") + "/s/" + token}
-	if inv.LocationID != nil {
-		if l, err := s.db.Location(ctx, *inv.LocationID); err == nil {
-			facts.Location = l.Name
-		}
-	}
-	subject, body := invitationText(lang, channel, reminder, byLang[lang], facts)
+	lang := pickLang(c.Locale, r.set.Locale, own)
+	facts := mailFacts{CustomerName: c.Name, Business: r.set.BusinessName, Zone: r.zone, PurchasedAt: purchasedAt,
+		Link: strings.TrimRight(r.s.opts.BaseURL, "/") + "/s/" + sign(r.key, inv.ID, inv.ExpiresAt), Location: r.place(ctx, inv.LocationID)}
+	subject, body := invitationText(lang, channel, reminder, own[lang], facts)
 	if channel == "sms" {
 		kind := "invitation"
 		if reminder {
 			kind = "reminder"
 		}
 		_, err := jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobInvitationSMS, Payload: smsJob{To: c.Phone, Text: body},
-			UniqueKey: fmt.Sprintf("sms:%s:%d", kind, send.ID)})
+			UniqueKey: fmt.Sprintf("sms:%s:%d", kind, inv.ID)})
 		return err
 	}
-	if s.opts.Notifier == nil {
+	if r.s.opts.Notifier == nil {
 		return fmt.Errorf("no notifier to send invitation e-mail")
 	}
 	purpose := fresco.EmailPurposeInvitation
 	if reminder {
 		purpose = fresco.EmailPurposeReminder
 	}
-	return s.opts.Notifier.QueueCustomerMail(ctx, tx, &fresco.EmailMessage{CustomerID: &c.ID, Purpose: purpose,
+	return r.s.opts.Notifier.QueueCustomerMail(ctx, tx, &fresco.EmailMessage{CustomerID: &c.ID, Purpose: purpose,
 		Subject: subject, Body: body})
 }
 
@@ -330,43 +376,47 @@ type smsJob struct {
 }
 
 // sendReminder sends (or settles without sending) one due reminder.
-func (s *Service) sendReminder(ctx context.Context, key []byte, send *fresco.InvitationSend, now time.Time, zone *time.Location, res *InvitationSweep) error {
-	rule, err := s.db.InvitationRule(ctx, send.RuleID)
+func (r *sweepRun) sendReminder(ctx context.Context, send *fresco.InvitationSend) error {
+	rule, err := r.rule(ctx, send.RuleID)
 	if err != nil {
 		return err
 	}
-	if later := quietEnd(now, rule.QuietStart, rule.QuietEnd, zone); later.After(now) {
-		res.Postponed++
-		return s.db.PostponeReminder(ctx, send.ID, later)
+	if later := quietEnd(r.now, rule.QuietStart, rule.QuietEnd, r.zone); later.After(r.now) {
+		r.res.Postponed++
+		return r.s.db.PostponeReminder(ctx, send.ID, later)
 	}
 	if send.InvitationID == nil {
 		return fmt.Errorf("sent without an invitation")
 	}
-	inv, err := s.db.Invitation(ctx, *send.InvitationID)
+	inv, err := r.s.db.Invitation(ctx, *send.InvitationID)
 	if err != nil {
 		return err
 	}
 	var purchasedAt *time.Time
 	if send.PurchaseID != nil {
-		if p, err := s.db.Purchase(ctx, *send.PurchaseID); err == nil {
+		if p, err := r.s.db.Purchase(ctx, *send.PurchaseID); err == nil {
 			purchasedAt = &p.PurchasedAt
 		}
 	}
 	reminded := false
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = r.s.db.InTx(ctx, func(tx *store.Tx) error {
 		reminded = false
 		status := fresco.ReminderSent
 		used, err := tx.InvitationUsed(ctx, inv.ID)
 		if err != nil {
 			return err
 		}
+		c, err := tx.Customer(ctx, send.CustomerID)
+		if err != nil {
+			return err
+		}
 		switch {
 		case used:
 			status = fresco.ReminderAnswered
-		case !rule.Active || !now.Before(inv.ExpiresAt):
+		case !rule.Active || !r.now.Before(inv.ExpiresAt):
 			status = fresco.ReminderSkipped
 		default:
-			reason, _, err := s.mayInvite(ctx, tx, send.CustomerID, rule.Channel, now, false)
+			reason, _, err := r.mayInvite(ctx, tx, c, rule.Channel, false)
 			if err != nil {
 				return err
 			}
@@ -374,15 +424,15 @@ func (s *Service) sendReminder(ctx context.Context, key []byte, send *fresco.Inv
 				status = fresco.ReminderSkipped
 			}
 		}
-		if ok, err := tx.ClaimReminder(ctx, send.ID, status, now); err != nil || !ok || status != fresco.ReminderSent {
+		if ok, err := tx.ClaimReminder(ctx, send.ID, status, r.now); err != nil || !ok || status != fresco.ReminderSent {
 			return err
 		}
 		reminded = true
-		return s.deliver(ctx, tx, send, rule.Channel, true, inv, sign(key, inv.ID, inv.ExpiresAt), purchasedAt, zone)
+		return r.deliver(ctx, tx, c, send.SurveyID, rule.Channel, true, inv, purchasedAt)
 	})
 	if err == nil && reminded {
-		res.Reminded++
-		s.afterCommit()
+		r.res.Reminded++
+		r.s.afterCommit()
 	}
 	return err
 }
