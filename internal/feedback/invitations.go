@@ -229,15 +229,26 @@ func clockMinutes(hhmm string) int {
 	return h*60 + m
 }
 
-// sendInvitation sends or skips one due invitation, exactly once.
-func (r *sweepRun) sendInvitation(ctx context.Context, send *fresco.InvitationSend) error {
+// ruleOutsideQuiet returns the send's rule, or nil when now is inside its
+// quiet hours, after moving the send to their end with postpone.
+func (r *sweepRun) ruleOutsideQuiet(ctx context.Context, send *fresco.InvitationSend,
+	postpone func(ctx context.Context, id int64, at time.Time) error) (*fresco.InvitationRule, error) {
 	rule, err := r.rule(ctx, send.RuleID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if later := quietEnd(r.now, rule.QuietStart, rule.QuietEnd, r.zone); later.After(r.now) {
 		r.res.Postponed++
-		return r.s.db.PostponeInvitationSend(ctx, send.ID, later)
+		return nil, postpone(ctx, send.ID, later)
+	}
+	return rule, nil
+}
+
+// sendInvitation sends or skips one due invitation, exactly once.
+func (r *sweepRun) sendInvitation(ctx context.Context, send *fresco.InvitationSend) error {
+	rule, err := r.ruleOutsideQuiet(ctx, send, r.s.db.PostponeInvitationSend)
+	if rule == nil || err != nil {
+		return err
 	}
 	survey, err := r.survey(ctx, send.SurveyID)
 	if err != nil {
@@ -377,13 +388,9 @@ type smsJob struct {
 
 // sendReminder sends (or settles without sending) one due reminder.
 func (r *sweepRun) sendReminder(ctx context.Context, send *fresco.InvitationSend) error {
-	rule, err := r.rule(ctx, send.RuleID)
-	if err != nil {
+	rule, err := r.ruleOutsideQuiet(ctx, send, r.s.db.PostponeReminder)
+	if rule == nil || err != nil {
 		return err
-	}
-	if later := quietEnd(r.now, rule.QuietStart, rule.QuietEnd, r.zone); later.After(r.now) {
-		r.res.Postponed++
-		return r.s.db.PostponeReminder(ctx, send.ID, later)
 	}
 	if send.InvitationID == nil {
 		return fmt.Errorf("sent without an invitation")

@@ -333,12 +333,7 @@ func TestInvitationBySMS(t *testing.T) {
 		if res := w.sweep(t); res.Sent != 1 {
 			t.Fatalf("%+v", res)
 		}
-		q := jobs.New(db, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-		w.svc.RegisterInvitationJobs(q)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- q.Run(ctx) }()
-		defer func() { cancel(); <-done }()
+		runQueue(t, db, w.svc.RegisterInvitationJobs)
 		waitUntil(t, "the SMS", func() bool { return len(w.sms.Sent()) > 0 })
 		got := w.sms.Sent()
 		if len(got) != 1 || got[0].To != "+49 30 1234567" || !strings.Contains(got[0].Text, "Wie zufrieden") {
@@ -361,12 +356,7 @@ func TestInvitationMailArrivesInGerman(t *testing.T) {
 		w.sweep(t)
 		w.clock.Add(24 * time.Hour)
 		w.sweep(t)
-		q := jobs.New(db, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-		w.n.Register(q)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- q.Run(ctx) }()
-		defer func() { cancel(); <-done }()
+		runQueue(t, db, w.n.Register)
 		waitUntil(t, "the e-mail", func() bool { return len(srv.Messages()) > 0 })
 		msg := srv.Messages()[0]
 		if len(msg.To) != 1 || msg.To[0] != "gustav@example.de" {
@@ -381,6 +371,17 @@ func TestInvitationMailArrivesInGerman(t *testing.T) {
 			t.Errorf("the link: %v", err)
 		}
 	})
+}
+
+// runQueue works a job queue with the handlers register adds until the
+// test ends.
+func runQueue(t *testing.T, db *store.DB, register func(*jobs.Queue)) {
+	q := jobs.New(db, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	register(q)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
