@@ -57,10 +57,6 @@ func (s *Service) SweepInvitations(ctx context.Context) (InvitationSweep, error)
 	if err := s.scheduleInvitations(ctx, run); err != nil {
 		return run.res, err
 	}
-	var err error
-	if run.key, err = s.linkKey(ctx); err != nil {
-		return run.res, err
-	}
 	for _, phase := range []struct {
 		what string
 		due  func(context.Context, time.Time, int) ([]*fresco.InvitationSend, error)
@@ -71,6 +67,11 @@ func (s *Service) SweepInvitations(ctx context.Context) (InvitationSweep, error)
 	} {
 		for {
 			due, err := phase.due(ctx, run.now, sweepBatch)
+			if err == nil && len(due) > 0 && run.key == nil {
+				// Read (or made) outside the send's transaction, and only
+				// when something is due: an idle sweep writes nothing.
+				run.key, err = s.linkKey(ctx)
+			}
 			if err != nil {
 				return run.res, err
 			}
