@@ -191,7 +191,7 @@ func (a *App) build(cfg Config) error {
 	// A stored response wakes the workers, so the closed loop alerts the
 	// serving employee at once rather than at the next poll.
 	a.Feedback = feedback.New(db, feedback.Options{Logger: log, Now: cfg.Now, AfterCommit: a.Notifier.Wake,
-		Notifier: a.Notifier})
+		Notifier: a.Notifier, Business: a.Settings.Current, BaseURL: cfg.BaseURL})
 	a.Feedback.RegisterJobs(a.Queue, 0)
 
 	a.Staff = staff.New(db)

@@ -77,8 +77,8 @@ func (s *Service) SweepCallTasks(ctx context.Context) (SweepResult, error) {
 }
 
 // RegisterJobs registers the feedback job handlers on q and schedules the
-// call sweep every interval (≤ 0: 15 minutes) and the watch for growing
-// themes. Handlers of
+// call sweep every interval (≤ 0: 15 minutes), the watch for growing
+// themes and the invitation sweep. Handlers of
 // JobResponseRecorded belong to the closed loop, not to this package.
 func (s *Service) RegisterJobs(q *jobs.Queue, interval time.Duration) {
 	if interval <= 0 {
@@ -97,6 +97,7 @@ func (s *Service) RegisterJobs(q *jobs.Queue, interval time.Duration) {
 	})
 	q.Every(JobCallSweep, interval)
 	s.registerThemeJobs(q, themeWatchInterval)
+	s.RegisterInvitationJobs(q)
 }
 
 // themeWatchInterval: growth is weekly, so a few looks a day notice it

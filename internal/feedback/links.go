@@ -204,9 +204,10 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*In
 	return &Invitation{Invitation: inv, Token: token, Path: "/s/" + token}, nil
 }
 
-// OpenLink checks a survey link and returns its invitation and survey. A
-// forged link is ErrLinkInvalid, an expired one ErrLinkExpired and a used
-// one ErrLinkUsed.
+// OpenLink checks a survey link and returns its invitation and survey, and
+// records the link's first open (for the invitation tracking). A forged
+// link is ErrLinkInvalid, an expired one ErrLinkExpired and a used one
+// ErrLinkUsed.
 func (s *Service) OpenLink(ctx context.Context, token string) (*fresco.Invitation, *fresco.Survey, error) {
 	key, err := s.linkKey(ctx)
 	if err != nil {
@@ -236,6 +237,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*fresco.Invitatio
 	if !survey.Active {
 		return nil, nil, ErrSurveyClosed
 	}
+	s.markOpened(ctx, inv)
 	return inv, survey, nil
 }
 

@@ -27,6 +27,11 @@ type PostStats struct {
 	MedianDelay  *time.Duration
 	WithPurchase int
 	Uses         []*fresco.FeedbackUse // the newest entries of the "used for" trail
+	// Invitations counts what the invitation rules of the post's surveys
+	// did with the invitations due in the period; InvitationRate is their
+	// answered ÷ sent, nil when none was sent.
+	Invitations    fresco.InvitationCounts
+	InvitationRate *stats.Proportion
 }
 
 // PostStats reports every listening post for responses in [from, to).
@@ -39,9 +44,16 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 	if err != nil {
 		return nil, err
 	}
+	invited, err := s.db.InvitationCounts(ctx, from, to, false)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PostStats, 0, len(posts))
 	for _, p := range posts {
 		ps := PostStats{Post: p}
+		if ps.Invitations, ps.InvitationRate, err = invitationRate(invited[p.ID]); err != nil {
+			return nil, err
+		}
 		if a := activity[p.ID]; a != nil {
 			ps.Responses, ps.Asked, ps.Answered = a.Responses, a.Asked, min(a.Answered, a.Asked)
 			if d, n := medianHours(a.DelayHours); n > 0 {
@@ -61,6 +73,28 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 		out = append(out, ps)
 	}
 	return out, nil
+}
+
+// invitationRate is c (zero counts when nil) with its answered ÷ sent.
+func invitationRate(c *fresco.InvitationCounts) (fresco.InvitationCounts, *stats.Proportion, error) {
+	if c == nil {
+		return fresco.InvitationCounts{Skipped: map[string]int{}}, nil, nil
+	}
+	if c.Sent == 0 {
+		return *c, nil, nil
+	}
+	r, err := stats.ProportionInterval(min(c.Answered, c.Sent), c.Sent, 0)
+	return *c, &r, err
+}
+
+// SurveyInvitations is what a survey's invitation rules did with the
+// invitations due in [from, to), with answered ÷ sent.
+func (s *Service) SurveyInvitations(ctx context.Context, surveyID int64, from, to time.Time) (fresco.InvitationCounts, *stats.Proportion, error) {
+	counts, err := s.db.InvitationCounts(ctx, from, to, true)
+	if err != nil {
+		return fresco.InvitationCounts{}, nil, err
+	}
+	return invitationRate(counts[surveyID])
 }
 
 // medianHours is the median of delays given as a count per whole hour, and

@@ -91,9 +91,25 @@ type Options struct {
 	// job queue's wake-up so that the closed loop acts on a detractor at
 	// once instead of at the next poll.
 	AfterCommit func()
-	// Notifier tells the owners about a growing theme; nil leaves the
-	// theme on the comments page only.
+	// Notifier tells the owners about a growing theme, and sends survey
+	// invitations by e-mail; nil leaves the theme on the comments page only
+	// and records e-mail invitations as failed jobs.
 	Notifier *notify.Notifier
+	// SMS sends invitations by text message (default: a notify.LogSMS that
+	// only logs them).
+	SMS notify.SMSSender
+	// Business is the business's settings (name, time zone, default
+	// language) for invitations; nil: fresco.DefaultSettings.
+	Business func(context.Context) fresco.Settings
+	// BaseURL is prepended to survey links in invitations, e.g.
+	// "https://fresco.example.com".
+	BaseURL string
+	// InvitationEvery is how often the invitation sweep runs (default 5 minutes).
+	InvitationEvery time.Duration
+	// InvitationLookback is how old a trigger event the invitation sweep
+	// still schedules when it first sees it (default 14 days): an import of
+	// older history invites nobody.
+	InvitationLookback time.Duration
 }
 
 // Service is the feedback capability.
@@ -129,6 +145,18 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if opts.MinN <= 0 {
 		opts.MinN = 30
+	}
+	if opts.SMS == nil {
+		opts.SMS = &notify.LogSMS{Logger: opts.Logger}
+	}
+	if opts.Business == nil {
+		opts.Business = func(context.Context) fresco.Settings { return fresco.DefaultSettings() }
+	}
+	if opts.InvitationEvery <= 0 {
+		opts.InvitationEvery = 5 * time.Minute
+	}
+	if opts.InvitationLookback <= 0 {
+		opts.InvitationLookback = 14 * 24 * time.Hour
 	}
 	return &Service{db: db, opts: opts, key: opts.LinkKey}
 }

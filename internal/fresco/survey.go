@@ -69,4 +69,5 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	UsedAt     *time.Time
 	ResponseID *int64
+	OpenedAt   *time.Time // the survey form was first viewed
 }

@@ -15,6 +15,7 @@ var customerTables = []table{
 	{name: "purchases", orderBy: "id", where: "customer_id = ?"},
 	{name: "purchase_lines", orderBy: "purchase_id, line_no", where: "purchase_id IN (SELECT id FROM purchases WHERE customer_id = ?)"},
 	{name: "survey_invitations", orderBy: "id", where: "customer_id = ?"},
+	{name: "invitation_sends", orderBy: "id", where: "customer_id = ?"},
 	{name: "customer_contacts", orderBy: "id", where: "customer_id = ?"},
 	{name: "responses", orderBy: "id", where: "customer_id = ?"},
 	{name: "response_answers", orderBy: "response_id, position", where: "response_id IN (SELECT id FROM responses WHERE customer_id = ?)"},

@@ -42,6 +42,7 @@ var erasures = []struct{ table, statement string }{
 	{"gestures", `UPDATE gestures SET note = '', letter = '', decision_note = '' WHERE customer_id = ?`},
 	{"follow_ups", `UPDATE follow_ups SET outcome = '' WHERE customer_id = ?`},
 	{"call_tasks", `UPDATE call_tasks SET outcome = '' WHERE customer_id = ?`},
+	{"invitation_sends", `UPDATE invitation_sends SET skip_detail = '' WHERE skip_detail <> '' AND customer_id = ?`}, // names a bounced address
 }
 
 // freeTextKeys are the keys under which case events and case details keep

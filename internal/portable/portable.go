@@ -69,6 +69,8 @@ var tables = []table{
 	{name: "case_notifications", orderBy: "id"},
 	{name: "recurrence_alerts", orderBy: "id"},
 	{name: "follow_ups", orderBy: "id"},
+	{name: "invitation_rules", orderBy: "id"},
+	{name: "invitation_templates", orderBy: "survey_id, lang"},
 }
 
 // Format is how rows are written.

@@ -13,21 +13,21 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const invitationColumns = `id, survey_id, customer_id, purchase_id, employee_id, location_id, channel, created_at, expires_at, used_at, response_id`
+const invitationColumns = `id, survey_id, customer_id, purchase_id, employee_id, location_id, channel, created_at, expires_at, used_at, response_id, opened_at`
 
 func scanInvitation(row rowScanner) (*fresco.Invitation, error) {
 	var (
 		inv                                    fresco.Invitation
 		customer, purchase, employee, location sql.NullInt64
 		response                               sql.NullInt64
-		used                                   sql.NullTime
+		used, opened                           sql.NullTime
 	)
 	if err := row.Scan(&inv.ID, &inv.SurveyID, &customer, &purchase, &employee, &location, &inv.Channel,
-		&inv.CreatedAt, &inv.ExpiresAt, &used, &response); err != nil {
+		&inv.CreatedAt, &inv.ExpiresAt, &used, &response, &opened); err != nil {
 		return nil, err
 	}
 	inv.CustomerID, inv.PurchaseID, inv.EmployeeID, inv.LocationID = ptrID(customer), ptrID(purchase), ptrID(employee), ptrID(location)
-	inv.ResponseID, inv.UsedAt = ptrID(response), ptrTime(used)
+	inv.ResponseID, inv.UsedAt, inv.OpenedAt = ptrID(response), ptrTime(used), ptrTime(opened)
 	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
 	return &inv, nil
 }

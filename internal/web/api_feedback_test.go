@@ -21,7 +21,7 @@ func feedbackMatrix(s seed) []endpoint {
 	none := func(fresco.Role) any { return nil }
 	fixed := func(b string) func(fresco.Role) any { return func(fresco.Role) any { return b } }
 	m := "/api/v1/metrics/"
-	return []endpoint{
+	return append([]endpoint{
 		{"GET", "/api/v1/responses", none, 200, everyone},
 		{"POST", "/api/v1/responses", fixed(fmt.Sprintf(`{"customer_id":%d,"listening_post":"satisfaction_card","answers":[{"type":"nps","score":9}]}`, s.customer)), 201, writers},
 		{"POST", "/api/v1/responses:import", fixed("nps,comment\n9,great\n"), 200, writers},
@@ -65,7 +65,7 @@ func feedbackMatrix(s seed) []endpoint {
 		{"POST", "/api/v1/feedback/classifier/versions/9:rollback", none, 404, managers},
 		{"POST", "/api/v1/feedback/classifier/versions/9", none, 422, managers}, // no ":rollback"
 		{"POST", "/api/v1/feedback/classifier:retrain", none, 202, managers},
-	}
+	}, invitationMatrix()...)
 }
 
 type fbWorld struct {

@@ -12,20 +12,21 @@ import (
 
 // ListeningPostOut is a listening post with its activity.
 type ListeningPostOut struct {
-	ID               int64             `json:"id"`
-	Slug             string            `json:"slug"`
-	Name             string            `json:"name"`
-	Description      string            `json:"description"`
-	UsedFor          string            `json:"used_for" doc:"How this post's feedback is used."`
-	Solicited        bool              `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
-	Active           bool              `json:"active"`
-	Responses        int               `json:"responses" doc:"Volume in the period."`
-	Asked            int               `json:"asked"`
-	Answered         int               `json:"answered"`
-	ResponseRate     *stats.Proportion `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
-	MedianDelayHours *float64          `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback, each delay counted in whole hours (to the nearest); null without purchase-linked responses."`
-	WithPurchase     int               `json:"with_purchase"`
-	Uses             []FeedbackUseOut  `json:"recent_uses"`
+	ID               int64               `json:"id"`
+	Slug             string              `json:"slug"`
+	Name             string              `json:"name"`
+	Description      string              `json:"description"`
+	UsedFor          string              `json:"used_for" doc:"How this post's feedback is used."`
+	Solicited        bool                `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
+	Active           bool                `json:"active"`
+	Responses        int                 `json:"responses" doc:"Volume in the period."`
+	Asked            int                 `json:"asked"`
+	Answered         int                 `json:"answered"`
+	ResponseRate     *stats.Proportion   `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
+	MedianDelayHours *float64            `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback, each delay counted in whole hours (to the nearest); null without purchase-linked responses."`
+	WithPurchase     int                 `json:"with_purchase"`
+	Uses             []FeedbackUseOut    `json:"recent_uses"`
+	Invitations      InvitationCountsOut `json:"invitations" doc:"What the invitation rules of the post's surveys did with the invitations due in the period; its response_rate is answered / sent."`
 }
 
 // FeedbackUseOut is one entry of a post's "used for" trail.
@@ -45,7 +46,8 @@ func postOut(ps feedback.PostStats) ListeningPostOut {
 	p := ps.Post
 	out := ListeningPostOut{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, UsedFor: p.UsedFor,
 		Solicited: p.Solicited, Active: p.Active, Responses: ps.Responses, Asked: ps.Asked, Answered: ps.Answered,
-		ResponseRate: ps.ResponseRate, WithPurchase: ps.WithPurchase, Uses: []FeedbackUseOut{}}
+		ResponseRate: ps.ResponseRate, WithPurchase: ps.WithPurchase, Uses: []FeedbackUseOut{},
+		Invitations: invitationCountsOut(ps.Invitations, ps.InvitationRate)}
 	if ps.MedianDelay != nil {
 		h := ps.MedianDelay.Hours()
 		out.MedianDelayHours = &h

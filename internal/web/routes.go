@@ -138,6 +138,10 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /feedback/surveys/{id}/copy", auth.ManageEmployees, u.FeedbackCopySurvey)
 	page("POST /feedback/surveys/{id}/archive", auth.ManageEmployees, u.FeedbackArchiveSurvey)
 	page("GET /feedback/surveys/{id}/preview", auth.Read, u.FeedbackPreviewSurvey)
+	// Its invitations that send themselves (ui/feedback_survey_invite.go).
+	page("POST /feedback/surveys/{id}/invitation-rules", auth.ManageEmployees, u.FeedbackAddInvitationRule)
+	page("POST /feedback/surveys/{id}/invitation-rules/{rule}", auth.ManageEmployees, u.FeedbackSwitchInvitationRule)
+	page("POST /feedback/surveys/{id}/invitation-templates", auth.ManageEmployees, u.FeedbackSaveInvitationTemplate)
 
 	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
@@ -517,6 +521,32 @@ func (s *Server) apiRoutes() {
 		Summary: "Create a signed, single-use, expiring survey link", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +
 			"within the contact interval (30 days)."}, auth.Write, s.createInvitation)
+	// Invitations that send themselves (api_invitations.go).
+	register(s, huma.Operation{OperationID: "list-invitation-rules", Method: http.MethodGet, Path: "/surveys/{id}/invitation-rules",
+		Summary: "A survey's invitation rules, with what they did in the period", Tags: tags}, auth.Read, s.listInvitationRules)
+	register(s, huma.Operation{OperationID: "create-invitation-rule", Method: http.MethodPost, Path: "/surveys/{id}/invitation-rules",
+		Summary: "Send the survey by itself after an event", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "After each purchase (optionally at a location and/or through a channel), closed case or completed call from now on, " +
+			"the survey goes to the customer by e-mail or SMS after the delay, outside the quiet hours, with at most one reminder. " +
+			"A customer without consent, without an address, with a bounced address or asked within the contact interval is skipped, with the reason recorded."},
+		auth.ManageEmployees, s.createInvitationRule)
+	register(s, huma.Operation{OperationID: "update-invitation-rule", Method: http.MethodPut, Path: "/invitation-rules/{id}",
+		Summary: "Replace an invitation rule", Tags: tags}, auth.ManageEmployees, s.updateInvitationRule)
+	register(s, huma.Operation{OperationID: "delete-invitation-rule", Method: http.MethodDelete, Path: "/invitation-rules/{id}",
+		Summary: "Delete an invitation rule that has not invited anybody", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "A rule with invitations keeps its history: 409; set active to false instead."}, auth.ManageEmployees, s.deleteInvitationRule)
+	register(s, huma.Operation{OperationID: "list-invitation-templates", Method: http.MethodGet, Path: "/surveys/{id}/invitation-templates",
+		Summary: "The survey's invitation e-mail in each language", Tags: tags,
+		Description: "The customer's locale picks the language (its base language), else the business's default, else English."}, auth.Read, s.listInvitationTemplates)
+	register(s, huma.Operation{OperationID: "set-invitation-template", Method: http.MethodPut, Path: "/surveys/{id}/invitation-templates",
+		Summary: "Set the survey's own invitation e-mail in a language", Tags: tags}, auth.ManageEmployees, s.setInvitationTemplate)
+	register(s, huma.Operation{OperationID: "reset-invitation-template", Method: http.MethodPost, Path: "/surveys/{id}/invitation-templates:reset",
+		Summary: "Go back to the built-in invitation e-mail in a language", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageEmployees, s.resetInvitationTemplate)
+	register(s, huma.Operation{OperationID: "list-invitation-sends", Method: http.MethodGet, Path: "/surveys/{id}/invitation-sends",
+		Summary: "The invitations the survey's rules made: sent, pending, skipped with the reason", Tags: tags}, auth.Read, s.listInvitationSends)
+	register(s, huma.Operation{OperationID: "sweep-invitations", Method: http.MethodPost, Path: "/invitations:sweep",
+		Summary: "Schedule and send the invitations that are due now", Tags: tags,
+		Description: "The same sweep runs every 5 minutes as a job; this runs it at once."}, auth.ManageEmployees, s.sweepInvitations)
 	// Follow-up calls (api_call_tasks.go).
 	tags = []string{"Follow-up calls"}
 	register(s, huma.Operation{OperationID: "list-call-tasks", Method: http.MethodGet, Path: "/call-tasks",

@@ -104,6 +104,9 @@ type fbPostRow struct {
 	Median                           string
 	WithPurchase                     int
 	Uses                             []*fresco.FeedbackUse
+	Invites                          fresco.InvitationCounts // what invitation rules did
+	InviteRate                       *stats.Proportion
+	InviteSkips                      []skipCount
 }
 
 type fbCharts struct {
@@ -201,7 +204,8 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 		d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description,
 			UsedFor: p.Post.UsedFor, Responses: p.Responses, Asked: p.Asked, Answered: p.Answered, Rate: p.ResponseRate,
 			Unasked: max(0, p.Responses-p.Answered),
-			Median:  fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses})
+			Median:  fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses,
+			Invites: p.Invitations, InviteRate: p.InvitationRate, InviteSkips: skipCounts(p.Invitations.Skipped)})
 	}
 	u.render(w, r, http.StatusOK, "feedback_dashboard", "Feedback", d)
 }

@@ -20,6 +20,10 @@ type surveyEditView struct {
 	Blocks   any
 	Error    string
 	Conflict bool // someone else saved it meanwhile
+	// Invite is the "Sent by itself" section (feedback_survey_invite.go);
+	// InviteError what to correct in a form of it.
+	Invite      *inviteView
+	InviteError string
 }
 
 // questionRow is a question of the edit form, as typed.
@@ -65,6 +69,10 @@ func (u *UI) renderSurveyEdit(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	view.Answers, view.Blocks = counts.BySurvey[view.Survey.ID], surveyBlocks
+	if view.Invite, err = u.inviteSection(r, view.Survey.ID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	for i := range view.Rows {
 		view.Rows[i].N = i + 1
 	}

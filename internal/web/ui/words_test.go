@@ -256,11 +256,11 @@ func pageLinks(from, body string) []string {
 }
 
 var (
-	placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
-	snakeCode     = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
-	upperCode     = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
-	actorRef      = regexp.MustCompile(`\b(?:(?:employee|token|customer|system|api|user):\d+|role:[a-z]+)\b`)
-	numbered      = regexp.MustCompile(`\b(?:Customer|Employee|customer|employee) #\d+\b`)
+	placeholder = regexp.MustCompile(`\{[a-z][a-z0-9_]*\}`)
+	snakeCode   = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
+	upperCode   = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
+	actorRef    = regexp.MustCompile(`\b(?:(?:employee|token|customer|system|api|user):\d+|role:[a-z]+)\b`)
+	numbered    = regexp.MustCompile(`\b(?:Customer|Employee|customer|employee) #\d+\b`)
 	// Statistics shorthand: "n = 12", "n < 10".
 	sampleSize = regexp.MustCompile(`\bn [=<] \d`)
 	// Event and audit codes: case.task_created, followup.opened.
@@ -283,10 +283,12 @@ var (
 // what a person should not have to decode.
 func wordProblems(page string) []string {
 	text, abbrs, options := visibleText(page)
-	text = placeholderRE.ReplaceAllString(text, "") // what staff type into a reply template, {customer_name}
 	out := options
+	// A placeholder in braces ({customer_name}) is what people type into a
+	// template, not a stored code they must decode.
+	coded := placeholder.ReplaceAllString(text, " ")
 	for _, re := range []*regexp.Regexp{snakeCode, upperCode, actorRef, numbered, sampleSize, dotted, rawJSON, rawTime} {
-		for _, m := range re.FindAllString(text, 3) {
+		for _, m := range re.FindAllString(coded, 3) {
 			out = append(out, fmt.Sprintf("code %q in %q", m, around(text, m)))
 		}
 	}
