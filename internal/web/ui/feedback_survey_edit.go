@@ -183,5 +183,5 @@ func (u *UI) FeedbackPreviewSurvey(w http.ResponseWriter, r *http.Request) {
 		u.NotFound(w, r)
 		return
 	}
-	u.previewSurvey(w, sv)
+	u.previewSurvey(w, r, sv)
 }
