@@ -404,7 +404,9 @@ func (p surveyPage) Question(q fresco.Question) string { return p.Texts.Question
 
 // Choice is a choice of q in the page's language; the form still sends
 // the choice itself, as the default language words it.
-func (p surveyPage) Choice(q fresco.Question, c string) string { return p.Texts.Questions[q.Key].Choices[c] }
+func (p surveyPage) Choice(q fresco.Question, c string) string {
+	return p.Texts.Questions[q.Key].Choices[c]
+}
 
 // LanguageName is a language by its own name, for the switcher.
 func (p surveyPage) LanguageName(lang string) string { return fresco.LanguageNames[lang] }

@@ -13,14 +13,14 @@ import (
 // one of fresco.Languages so that no customer reads a form half in a
 // language they did not ask for.
 type surveyWords struct {
-	Language, Required, Send, Comment                string
-	ThanksTitle, ThanksMessage                       string
-	ErrRequired, ErrNumber, ErrAnswerOne, ErrForm    string
-	UsedTitle, Used, ExpiredTitle, Expired           string
-	NotFoundTitle, NotFound, ClosedTitle, Closed     string
-	TooManyTitle, TooMany, WrongTitle, Wrong         string
-	NPSHint, CSATHint, CESHint, AgreeHint            string
-	Poor, Excellent                                  string
+	Language, Required, Send, Comment             string
+	ThanksTitle, ThanksMessage                    string
+	ErrRequired, ErrNumber, ErrAnswerOne, ErrForm string
+	UsedTitle, Used, ExpiredTitle, Expired        string
+	NotFoundTitle, NotFound, ClosedTitle, Closed  string
+	TooManyTitle, TooMany, WrongTitle, Wrong      string
+	NPSHint, CSATHint, CESHint, AgreeHint         string
+	Poor, Excellent                               string
 }
 
 var surveyWordsByLang = map[string]*surveyWords{
