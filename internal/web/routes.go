@@ -121,6 +121,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// A survey's own page (ui/feedback_survey_edit.go).
 	page("GET /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSurvey)
 	page("POST /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSaveSurvey)
+	page("POST /feedback/surveys/{id}/translations", auth.ManageEmployees, u.FeedbackTranslateSurvey) // one language's texts (ui/feedback_survey_translate.go)
 	page("POST /feedback/surveys/{id}/copy", auth.ManageEmployees, u.FeedbackCopySurvey)
 	page("POST /feedback/surveys/{id}/archive", auth.ManageEmployees, u.FeedbackArchiveSurvey)
 	page("GET /feedback/surveys/{id}/preview", auth.Read, u.FeedbackPreviewSurvey)

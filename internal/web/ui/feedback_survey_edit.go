@@ -20,6 +20,8 @@ type surveyEditView struct {
 	Blocks   any
 	Error    string
 	Conflict bool // someone else saved it meanwhile
+	// Languages are the survey's translations (feedback_survey_translate.go).
+	Languages *surveyLanguagesView
 }
 
 // questionRow is a question of the edit form, as typed.
@@ -51,7 +53,7 @@ func (u *UI) FeedbackSurvey(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}}
+	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}, Languages: u.surveyLanguages(r, sv, r.URL.Query().Get("lang"))}
 	for _, q := range sv.Questions {
 		view.Rows = append(view.Rows, questionRow{Question: q, Kind: questionKind(q)})
 	}
@@ -65,6 +67,9 @@ func (u *UI) renderSurveyEdit(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	view.Answers, view.Blocks = counts.BySurvey[view.Survey.ID], surveyBlocks
+	if view.Languages == nil {
+		view.Languages = u.surveyLanguages(r, view.Survey, "")
+	}
 	for i := range view.Rows {
 		view.Rows[i].N = i + 1
 	}
@@ -87,6 +92,7 @@ func (u *UI) FeedbackSaveSurvey(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	sv := *stored
 	sv.Name, sv.Slug, sv.Intro = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("slug")), strings.TrimSpace(f.Get("intro"))
+	sv.Thanks = strings.TrimSpace(f.Get("thanks"))
 	sv.WidgetEnabled = f.Get("widget") == "on"
 	view := surveyEditView{Survey: &sv, Ticked: map[string]bool{}}
 	sv.Questions = nil
