@@ -136,12 +136,12 @@ func TestSurveyFormLanguage(t *testing.T) {
 		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "Bitte beantworten Sie diese Frage.") {
 			t.Fatalf("German required error: %d %s", res.Code, res.Body)
 		}
-		res = w.do(withForm(de, url.Values{"lang": {"de"}, "q_nps": {"10"}, "q_room": {"Garden"}}))
+		res = w.do(withForm(de, url.Values{"lang": {"de"}, "q_nps": {"10"}, "q_room": {"Garden"}, "comment": {"Sehr schöner Garten"}}))
 		if res.Code != 200 || !strings.Contains(string(res.Body), "Danke, bis bald!") || !strings.Contains(string(res.Body), `<html lang="de">`) {
 			t.Fatalf("German answer: %d %s", res.Code, res.Body)
 		}
 		en := invite(t, w, id, "Edward", "en-GB")
-		res = w.do(withForm(en, url.Values{"lang": {"en"}, "q_nps": {"0"}, "q_room": {"Garden"}}))
+		res = w.do(withForm(en, url.Values{"lang": {"en"}, "q_nps": {"0"}, "q_room": {"Garden"}, "comment": {"Too noisy"}}))
 		if res.Code != 200 || !strings.Contains(string(res.Body), "Thanks, see you soon!") {
 			t.Fatalf("English answer: %d %s", res.Code, res.Body)
 		}
@@ -160,6 +160,14 @@ func TestSurveyFormLanguage(t *testing.T) {
 		}
 		if langs["10"] != "de" || langs["0"] != "en" {
 			t.Errorf("languages recorded = %v", langs)
+		}
+		// Staff read the comments of one language, each marked with it.
+		w.employee("lang-manager@example.com", fresco.RoleManager, "correct horse battery")
+		cookie := w.login("lang-manager@example.com", "correct horse battery")
+		comments := w.do(request{method: "GET", path: "/feedback/comments?lang=de", cookie: cookie})
+		if body := string(comments.Body); comments.Code != 200 || !strings.Contains(body, "Sehr schöner Garten") ||
+			!strings.Contains(body, `lang="de" title="Answered in Deutsch"`) || strings.Contains(body, "Too noisy") {
+			t.Errorf("comments in German: %d %s", comments.Code, body)
 		}
 	})
 }
