@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -129,12 +130,40 @@ func PickLanguage(offered []string, chosen, customerLocale, acceptLanguage strin
 			}
 		}
 	}
-	if prefs, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil && len(prefs) > 0 {
+	if prefs := acceptedTags(acceptLanguage); len(prefs) > 0 {
 		if _, i, conf := m.Match(prefs...); conf != language.No {
 			return offered[i]
 		}
 	}
 	return offered[0]
+}
+
+// acceptedTags are the languages of an Accept-Language header, most wanted
+// first. Each entry is parsed alone, so that one tag x/text does not know
+// ("xx", a typo) loses only itself, not the whole header; an entry with a
+// broken q-value is dropped.
+func acceptedTags(header string) []language.Tag {
+	type pref struct {
+		tag language.Tag
+		q   float32
+	}
+	var prefs []pref
+	for entry := range strings.SplitSeq(header, ",") {
+		if strings.TrimSpace(entry) == "" {
+			continue
+		}
+		tags, qs, err := language.ParseAcceptLanguage(entry)
+		if err != nil || len(tags) != 1 {
+			continue
+		}
+		prefs = append(prefs, pref{tags[0], qs[0]})
+	}
+	slices.SortStableFunc(prefs, func(a, b pref) int { return cmp.Compare(b.q, a.q) })
+	out := make([]language.Tag, len(prefs))
+	for i, p := range prefs {
+		out[i] = p.tag
+	}
+	return out
 }
 
 // SetSurveyTranslation replaces the survey's texts in lang with texts
