@@ -24,15 +24,18 @@ import (
 
 // TextsIn returns every text of the survey in lang, each falling back to
 // the default language's where lang lacks it: what the form shows.
+// A standard question's text, untranslated, is Fresco's own translation
+// of it (builtinTexts), in the default language too.
 func TextsIn(sv *fresco.Survey, lang string) fresco.SurveyTexts {
 	tr := sv.Translations[lang]
+	text := func(translated, own string) string { return or(translated, or(builtinText(own, lang), own)) }
 	out := fresco.SurveyTexts{Name: or(tr.Name, sv.Name), Intro: or(tr.Intro, sv.Intro), Thanks: or(tr.Thanks, sv.Thanks),
 		Questions: make(map[string]fresco.QuestionTexts, len(sv.Questions))}
 	for _, q := range sv.Questions {
 		qt := tr.Questions[q.Key]
-		t := fresco.QuestionTexts{Text: or(qt.Text, q.Text), Choices: make(map[string]string, len(q.Choices))}
+		t := fresco.QuestionTexts{Text: text(qt.Text, q.Text), Choices: make(map[string]string, len(q.Choices))}
 		for _, c := range q.Choices {
-			t.Choices[c] = or(qt.Choices[c], c)
+			t.Choices[c] = text(qt.Choices[c], c)
 		}
 		out.Questions[q.Key] = t
 	}
@@ -58,7 +61,8 @@ type MissingText struct {
 
 // MissingTranslations lists, language by language (fresco.Languages
 // order, the default language left out), each text of the survey that
-// language lacks.
+// language lacks (a standard question's text is never missing: Fresco
+// has its own translation).
 func MissingTranslations(sv *fresco.Survey, defaultLang string) []MissingText {
 	var out []MissingText
 	for _, lang := range fresco.Languages {
@@ -67,7 +71,7 @@ func MissingTranslations(sv *fresco.Survey, defaultLang string) []MissingText {
 		}
 		tr := sv.Translations[lang]
 		add := func(field, have, def string) {
-			if strings.TrimSpace(def) != "" && strings.TrimSpace(have) == "" {
+			if strings.TrimSpace(def) != "" && strings.TrimSpace(have) == "" && builtinText(def, lang) == "" {
 				out = append(out, MissingText{Language: lang, Field: field, Default: def})
 			}
 		}

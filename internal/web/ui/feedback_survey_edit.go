@@ -53,11 +53,18 @@ func (u *UI) FeedbackSurvey(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}, Languages: u.surveyLanguages(r, sv, r.URL.Query().Get("lang"))}
+	view := surveyEditViewOf(sv)
+	view.Languages = u.surveyLanguages(r, sv, r.URL.Query().Get("lang"))
+	u.renderSurveyEdit(w, r, http.StatusOK, view)
+}
+
+// surveyEditViewOf is the edit page of sv as stored.
+func surveyEditViewOf(sv *fresco.Survey) surveyEditView {
+	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}}
 	for _, q := range sv.Questions {
 		view.Rows = append(view.Rows, questionRow{Question: q, Kind: questionKind(q)})
 	}
-	u.renderSurveyEdit(w, r, http.StatusOK, view)
+	return view
 }
 
 func (u *UI) renderSurveyEdit(w http.ResponseWriter, r *http.Request, status int, view surveyEditView) {

@@ -140,10 +140,7 @@ func (u *UI) FeedbackTranslateSurvey(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}}
-	for _, q := range sv.Questions {
-		view.Rows = append(view.Rows, questionRow{Question: q, Kind: questionKind(q)})
-	}
+	view := surveyEditViewOf(sv)
 	typed := *sv
 	typed.Translations = map[string]fresco.SurveyTexts{lang: texts}
 	view.Languages = u.surveyLanguages(r, sv, lang)
