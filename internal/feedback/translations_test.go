@@ -104,3 +104,45 @@ func TestTranslationsFollowTheSurvey(t *testing.T) {
 		}
 	})
 }
+
+// TestStandardQuestionsSpeakEveryLanguage: a survey of Fresco's standard
+// questions (texts left empty, as the survey form's blocks make them) reads
+// in every language without a translation, none of its question texts is
+// listed as missing, and an owner's translation still wins.
+func TestStandardQuestionsSpeakEveryLanguage(t *testing.T) {
+	t.Parallel()
+	sv := &fresco.Survey{Slug: "std", Name: "Standard", Questions: []fresco.Question{{Type: feedback.TypeNPS},
+		{Type: feedback.TypeCSAT}, {Type: feedback.TypeCES}, {Type: feedback.TypeAcquisitionSource}, {Type: feedback.TypeText}}}
+	for _, it := range feedback.ProcessQualityItems {
+		sv.Questions = append(sv.Questions, fresco.Question{Type: feedback.TypeProcessQuality, Item: it})
+	}
+	for _, it := range feedback.ValueItems {
+		sv.Questions = append(sv.Questions, fresco.Question{Type: feedback.TypeValue, Item: it})
+	}
+	must(t, feedback.ValidateSurvey(sv))
+	for _, lang := range []string{"de", "fr", "es"} {
+		texts := feedback.TextsIn(sv, lang)
+		for _, q := range sv.Questions {
+			if got := texts.Questions[q.Key]; got.Text == q.Text || got.Text == "" {
+				t.Errorf("%s: %s question %q has no %s text", lang, q.Type, q.Text, lang)
+			}
+			for _, c := range q.Choices {
+				if got := texts.Questions[q.Key].Choices[c]; got == c || got == "" {
+					t.Errorf("%s: choice %q untranslated", lang, c)
+				}
+			}
+		}
+	}
+	for _, m := range feedback.MissingTranslations(sv, "en") {
+		if m.Field != "name" {
+			t.Errorf("a standard text is listed as missing: %+v", m)
+		}
+	}
+	sv.Translations = map[string]fresco.SurveyTexts{"de": {Questions: map[string]fresco.QuestionTexts{"q1": {Text: "Empfehlen Sie uns?"}}}}
+	if got := feedback.TextsIn(sv, "de").Questions["q1"].Text; got != "Empfehlen Sie uns?" {
+		t.Errorf("the owner's German lost to Fresco's: %q", got)
+	}
+	if got := feedback.TextsIn(sv, "en").Questions["q1"].Text; got != "How likely are you to recommend us to a friend or colleague?" {
+		t.Errorf("English = %q", got)
+	}
+}

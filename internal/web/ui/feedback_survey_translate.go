@@ -46,6 +46,7 @@ type translateField struct {
 	Label   string // what the text is, in words
 	Default string // the text in the default language
 	Value   string // its translation, "" missing
+	Builtin string // Fresco's own translation of a standard text, shown when Value is ""
 	Long    bool   // a paragraph rather than a line
 }
 
@@ -81,9 +82,15 @@ func (u *UI) surveyLanguages(r *http.Request, sv *fresco.Survey, tab string) *su
 func translateFormOf(sv *fresco.Survey, lang string) *translateForm {
 	tr := sv.Translations[lang]
 	f := &translateForm{Lang: lang, Name: fresco.LanguageNames[lang]}
+	shown := feedback.TextsIn(&fresco.Survey{Questions: sv.Questions}, lang) // the standard texts in lang
 	add := func(input, label, def, value string, long bool) {
 		if strings.TrimSpace(def) != "" {
 			f.Texts = append(f.Texts, translateField{Input: input, Label: label, Default: def, Value: value, Long: long})
+		}
+	}
+	builtin := func(shown string) {
+		if last := &f.Texts[len(f.Texts)-1]; shown != last.Default {
+			last.Builtin = shown
 		}
 	}
 	add("name", "Title", sv.Name, tr.Name, false)
@@ -93,8 +100,10 @@ func translateFormOf(sv *fresco.Survey, lang string) *translateForm {
 		qt := tr.Questions[q.Key]
 		n := strconv.Itoa(i)
 		add("q_"+n, fmt.Sprintf("Question %d", i+1), q.Text, qt.Text, false)
+		builtin(shown.Questions[q.Key].Text)
 		for j, c := range q.Choices {
 			add("c_"+n+"_"+strconv.Itoa(j), fmt.Sprintf("Question %d, choice %d", i+1, j+1), c, qt.Choices[c], false)
+			builtin(shown.Questions[q.Key].Choices[c])
 		}
 	}
 	return f
