@@ -56,7 +56,7 @@ type MissingText struct {
 	// thanks, questions.{key}.text, questions.{key}.choices.{choice}.
 	Field string `json:"field"`
 	// Default is the text in the default language, shown meanwhile.
-	Default string `json:"default"`
+	Default string `json:"default_text"`
 }
 
 // MissingTranslations lists, language by language (fresco.Languages

@@ -57,7 +57,7 @@ func TestSurveyTranslationsAPI(t *testing.T) {
 		missing := map[string]string{}
 		for _, m := range got["missing"].([]any) {
 			m := m.(map[string]any)
-			missing[m["language"].(string)+" "+m["field"].(string)] = m["default"].(string)
+			missing[m["language"].(string)+" "+m["field"].(string)] = m["default_text"].(string)
 		}
 		if missing["fr questions.nps.text"] != "Would you recommend us?" || missing["fr questions.room.choices.Garden"] != "Garden" {
 			t.Errorf("French gaps not listed: %v", missing)
