@@ -109,6 +109,7 @@ type Input struct {
 	Comment       string
 	Categories    []string // staff-assigned categories, optional
 	Source        string   // api, link, widget, import, call, ui
+	Language      string   // the language answered in ("de"), "" not known
 	Actor         string   // who entered it, for the record
 
 	invitationID *int64 // set by SubmitLink
@@ -291,6 +292,9 @@ func validateInput(in *Input) *fresco.Validation {
 	checkID(v, "survey_id", in.SurveyID)
 	v.Text("comment", in.Comment, false, MaxCommentLen)
 	v.Text("segment", in.Segment, false, maxSlugLen)
+	if in.Language != "" && !slices.Contains(fresco.Languages, in.Language) {
+		v.Add("language", "must be one of %s (got %q)", strings.Join(fresco.Languages, ", "), in.Language)
+	}
 	if !in.RespondedAt.IsZero() && (in.RespondedAt.Year() < 1900 || in.RespondedAt.After(time.Now().Add(24*time.Hour))) {
 		v.Add("responded_at", "%s is not a plausible time", in.RespondedAt.Format(time.RFC3339))
 	}
@@ -315,6 +319,7 @@ func ValidateSurvey(s *fresco.Survey) error {
 	}
 	v.Text("name", s.Name, false, 200)
 	v.Text("intro", s.Intro, false, MaxTextLen)
+	v.Text("thanks", s.Thanks, false, MaxTextLen)
 	switch {
 	case len(s.Questions) == 0:
 		v.Add("questions", "a survey needs at least one question")
@@ -377,6 +382,7 @@ func ValidateSurvey(s *fresco.Survey) error {
 			v.Text(fmt.Sprintf("%s.choices[%d]", field, j), c, false, MaxChoiceLen)
 		}
 	}
+	pruneTranslations(s)
 	return v.Err()
 }
 

@@ -245,6 +245,12 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*fresco.Invitatio
 // link used, in one transaction: of two concurrent submissions exactly one
 // is stored.
 func (s *Service) SubmitLink(ctx context.Context, token string, answers []AnswerInput, comment string) (*fresco.Response, error) {
+	return s.SubmitLinkIn(ctx, token, "", answers, comment)
+}
+
+// SubmitLinkIn is SubmitLink of a form answered in lang ("" not known),
+// which the response records.
+func (s *Service) SubmitLinkIn(ctx context.Context, token, lang string, answers []AnswerInput, comment string) (*fresco.Response, error) {
 	inv, survey, err := s.OpenLink(ctx, token)
 	if err != nil {
 		return nil, err
@@ -252,7 +258,7 @@ func (s *Service) SubmitLink(ctx context.Context, token string, answers []Answer
 	in := &Input{
 		ListeningPost: survey.PostSlug, CustomerID: inv.CustomerID, PurchaseID: inv.PurchaseID,
 		EmployeeID: inv.EmployeeID, LocationID: inv.LocationID, Answers: answers, Comment: comment,
-		Source: "link", Actor: "customer", invitationID: &inv.ID,
+		Source: "link", Language: lang, Actor: "customer", invitationID: &inv.ID,
 	}
 	return s.record(ctx, in, survey, func(tx *store.Tx, r *fresco.Response) error {
 		ok, err := tx.UseInvitation(ctx, inv.ID, r.ID, r.RespondedAt)
@@ -269,11 +275,17 @@ func (s *Service) SubmitLink(ctx context.Context, token string, answers []Answer
 // SubmitWidget records an anonymous answer from the embeddable widget of a
 // widget-enabled survey.
 func (s *Service) SubmitWidget(ctx context.Context, surveySlug string, answers []AnswerInput, comment string) (*fresco.Response, error) {
+	return s.SubmitWidgetIn(ctx, surveySlug, "", answers, comment)
+}
+
+// SubmitWidgetIn is SubmitWidget of a form answered in lang ("" not
+// known), which the response records.
+func (s *Service) SubmitWidgetIn(ctx context.Context, surveySlug, lang string, answers []AnswerInput, comment string) (*fresco.Response, error) {
 	survey, err := s.WidgetSurvey(ctx, surveySlug)
 	if err != nil {
 		return nil, err
 	}
-	in := &Input{ListeningPost: survey.PostSlug, Answers: answers, Comment: comment, Source: "widget", Actor: "widget"}
+	in := &Input{ListeningPost: survey.PostSlug, Answers: answers, Comment: comment, Source: "widget", Language: lang, Actor: "widget"}
 	return s.record(ctx, in, survey, nil)
 }
 

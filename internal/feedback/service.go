@@ -224,7 +224,7 @@ func (s *Service) record(ctx context.Context, in *Input, survey *fresco.Survey, 
 	r := &fresco.Response{
 		ExternalID: in.ExternalID, PostID: post.ID, PostSlug: post.Slug, SurveyID: in.SurveyID,
 		CustomerID: in.CustomerID, PurchaseID: in.PurchaseID, EmployeeID: in.EmployeeID, LocationID: in.LocationID,
-		Segment: strings.TrimSpace(in.Segment), Source: in.Source, RespondedAt: in.RespondedAt,
+		Segment: strings.TrimSpace(in.Segment), Source: in.Source, Language: in.Language, RespondedAt: in.RespondedAt,
 		Comment: strings.TrimSpace(in.Comment), Answers: answers, CreatedBy: in.Actor, InvitationID: in.invitationID,
 	}
 	if survey != nil && survey.ID > 0 { // the call script is a survey without a row

@@ -131,7 +131,8 @@ func (s *Service) CopySurvey(ctx context.Context, id int64, actor string) (*fres
 		return nil, err
 	}
 	sv := &fresco.Survey{Slug: slug, Name: from.Name + " (copy)", PostID: from.PostID, PostSlug: from.PostSlug,
-		Intro: from.Intro, Questions: slices.Clone(from.Questions), Active: true, WidgetEnabled: from.WidgetEnabled}
+		Intro: from.Intro, Thanks: from.Thanks, Questions: slices.Clone(from.Questions), Translations: from.Translations,
+		Active: true, WidgetEnabled: from.WidgetEnabled}
 	if len(sv.Name) > 200 {
 		sv.Name = from.Name
 	}

@@ -189,3 +189,22 @@ func group(digits, sep string) string {
 	}
 	return b.String()
 }
+
+// Languages are the languages a survey form speaks: its built-in words are
+// written in each, and a survey's texts may be translated into each. The
+// first is the fallback of last resort.
+var Languages = []string{"en", "de", "fr", "es"}
+
+// Language is the language of the locale: "de" for "de-DE".
+func (l Locale) Language() string {
+	lang, _, _ := strings.Cut(l.Tag, "-")
+	return lang
+}
+
+// LanguageOf is the business's default language: its locale's, "en" when
+// the locale is unknown.
+func LanguageOf(s Settings) string { return LocaleOf(s.Locale).Language() }
+
+// LanguageNames are the languages by their own names, for a switcher a
+// customer reads in whatever language the page is in.
+var LanguageNames = map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}

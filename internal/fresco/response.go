@@ -19,6 +19,7 @@ type Response struct {
 	LocationID        *int64
 	Segment           string
 	Source            string // api, link, widget, import, call, ui
+	Language          string // the language the form was answered in ("de"); "" not known
 	RespondedAt       time.Time
 	PurchasedAt       *time.Time
 	NPS, CSAT, CES    *int

@@ -30,13 +30,18 @@ type FeedbackUse struct {
 
 // Survey is a questionnaire tied to a listening post.
 type Survey struct {
-	ID            int64
-	Slug          string
-	Name          string
-	PostID        int64
-	PostSlug      string
-	Intro         string
-	Questions     []Question
+	ID        int64
+	Slug      string
+	Name      string
+	PostID    int64
+	PostSlug  string
+	Intro     string
+	Thanks    string // the thank-you after answering; "" the form's own words
+	Questions []Question
+	// Translations are the survey's texts in languages other than the
+	// business's default, by language ("de"); the fields above are in the
+	// default language, and a text a translation lacks falls back to them.
+	Translations  map[string]SurveyTexts
 	Active        bool
 	WidgetEnabled bool
 	CreatedAt     time.Time
@@ -54,6 +59,24 @@ type Question struct {
 	Choices  []string `json:"choices,omitempty"`
 	Min      int      `json:"min,omitempty"`
 	Max      int      `json:"max,omitempty"`
+}
+
+// SurveyTexts are a survey's texts in one language. An empty text is a
+// missing translation: the form shows the default language's instead.
+type SurveyTexts struct {
+	Name   string `json:"name,omitempty"`
+	Intro  string `json:"intro,omitempty"`
+	Thanks string `json:"thanks,omitempty"`
+	// Questions are by question key.
+	Questions map[string]QuestionTexts `json:"questions,omitempty"`
+}
+
+// QuestionTexts are a question's texts in one language. Choices are keyed
+// by the choice as the default language words it, which is also what an
+// answer stores, so that answers in every language count together.
+type QuestionTexts struct {
+	Text    string            `json:"text,omitempty"`
+	Choices map[string]string `json:"choices,omitempty"`
 }
 
 // Invitation is a signed, single-use, expiring survey link.

@@ -94,12 +94,12 @@ func (tx *Tx) InsertResponse(ctx context.Context, r *fresco.Response) error {
 	sugg, _ := json.Marshal(nonNil(r.Suggested))
 	err := tx.QueryRow(ctx, `INSERT INTO responses (external_id, post_id, survey_id, invitation_id, customer_id, purchase_id,
 		employee_id, location_id, segment, source, responded_at, purchased_at, nps, csat, ces, acquisition_source, comment,
-		sentiment, sentiment_label, categories, categorised_by, suggested, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sentiment, sentiment_label, categories, categorised_by, suggested, created_by, created_at, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullString(r.ExternalID), r.PostID, nullID(r.SurveyID), nullID(r.InvitationID), nullID(r.CustomerID), nullID(r.PurchaseID),
 		nullID(r.EmployeeID), nullID(r.LocationID), r.Segment, r.Source, r.RespondedAt, nullTime(r.PurchasedAt),
 		nullInt(r.NPS), nullInt(r.CSAT), nullInt(r.CES), r.AcquisitionSource, r.Comment,
-		nullFloat(r.Sentiment), r.SentimentLabel, string(cats), r.CategorisedBy, string(sugg), r.CreatedBy, r.CreatedAt).Scan(&r.ID)
+		nullFloat(r.Sentiment), r.SentimentLabel, string(cats), r.CategorisedBy, string(sugg), r.CreatedBy, r.CreatedAt, r.Language).Scan(&r.ID)
 	switch {
 	case isUniqueViolation(err) && r.InvitationID != nil:
 		return fresco.Errorf(fresco.ECONFLICT, "this survey link has already been used")
@@ -136,7 +136,7 @@ func (tx *Tx) ResponseIDByExternalID(ctx context.Context, externalID string) (in
 const responseColumns = `r.id, r.external_id, r.post_id, p.slug, r.survey_id, r.invitation_id, r.customer_id, r.purchase_id,
 	r.employee_id, r.location_id, r.segment, r.source, r.responded_at, r.purchased_at, r.nps, r.csat, r.ces,
 	r.acquisition_source, r.comment, r.sentiment, r.sentiment_label, r.categories, r.categorised_by, r.suggested,
-	r.created_by, r.created_at`
+	r.created_by, r.created_at, r.language`
 
 func scanResponse(row rowScanner) (*fresco.Response, error) {
 	var (
@@ -150,7 +150,7 @@ func scanResponse(row rowScanner) (*fresco.Response, error) {
 	)
 	err := row.Scan(&r.ID, &ext, &r.PostID, &r.PostSlug, &survey, &invitation, &customer, &purchase, &employee, &location,
 		&r.Segment, &r.Source, &r.RespondedAt, &purchasedAt, &nps, &csat, &ces, &r.AcquisitionSource, &r.Comment,
-		&sentiment, &r.SentimentLabel, &cats, &r.CategorisedBy, &sugg, &r.CreatedBy, &r.CreatedAt)
+		&sentiment, &r.SentimentLabel, &cats, &r.CategorisedBy, &sugg, &r.CreatedBy, &r.CreatedAt, &r.Language)
 	if err != nil {
 		return nil, err
 	}

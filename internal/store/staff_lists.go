@@ -153,6 +153,7 @@ type ResponseListFilter struct {
 	Category               string // staff gave it this category
 	Sentiment              string // negative, neutral or positive
 	Labelled               *bool  // nil any, true categorised by staff, false not yet
+	Language               string // answered in this language ("de"); "" any
 }
 
 var responseList = &listSpec[*ResponseRow]{
@@ -186,6 +187,7 @@ func (db *DB) ResponseList(f ResponseListFilter) (*List[*ResponseRow], error) {
 		w.add(band)
 	}
 	w.search(f.Search, "r.comment")
+	w.textIs("r.language", f.Language)
 	return newList(db, responseList, *w), nil
 }
 

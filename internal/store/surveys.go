@@ -13,19 +13,22 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.questions, s.active, s.widget_enabled, s.created_at, s.updated_at, s.version`
+const surveyColumns = `s.id, s.slug, s.name, s.post_id, p.slug, s.intro, s.thanks, s.questions, s.translations, s.active, s.widget_enabled, s.created_at, s.updated_at, s.version`
 
 const surveyFrom = ` FROM surveys s JOIN listening_posts p ON p.id = s.post_id`
 
 func scanSurvey(row rowScanner) (*fresco.Survey, error) {
 	var s fresco.Survey
-	var questions string
-	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &questions, &s.Active, &s.WidgetEnabled,
+	var questions, translations string
+	if err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.PostID, &s.PostSlug, &s.Intro, &s.Thanks, &questions, &translations, &s.Active, &s.WidgetEnabled,
 		&s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(questions), &s.Questions); err != nil {
 		return nil, fmt.Errorf("survey %d: questions: %w", s.ID, err)
+	}
+	if err := json.Unmarshal([]byte(translations), &s.Translations); err != nil {
+		return nil, fmt.Errorf("survey %d: translations: %w", s.ID, err)
 	}
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	return &s, nil
@@ -40,15 +43,15 @@ func (db *DB) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
 // within the transaction, so that the survey and its audit record are
 // committed together.
 func (tx *Tx) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
-	q, err := json.Marshal(s.Questions)
+	q, tr, err := surveyDocuments(s)
 	if err != nil {
 		return err
 	}
 	t := now()
 	s.CreatedAt, s.UpdatedAt = t, t
-	err = tx.QueryRow(ctx, `INSERT INTO surveys (slug, name, post_id, intro, questions, active, widget_enabled, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, t, t).Scan(&s.ID)
+	err = tx.QueryRow(ctx, `INSERT INTO surveys (slug, name, post_id, intro, thanks, questions, translations, active, widget_enabled,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Slug, s.Name, s.PostID, s.Intro, s.Thanks, q, tr, s.Active, s.WidgetEnabled, t, t).Scan(&s.ID)
 	s.Version = 1
 	switch {
 	case isUniqueViolation(err):
@@ -59,20 +62,36 @@ func (tx *Tx) CreateSurvey(ctx context.Context, s *fresco.Survey) error {
 	return err
 }
 
+// surveyDocuments are the JSON columns of a survey: its questions and its
+// translations (an empty object when it has none).
+func surveyDocuments(s *fresco.Survey) (questions, translations string, err error) {
+	q, err := json.Marshal(s.Questions)
+	if err != nil {
+		return "", "", err
+	}
+	tr := []byte("{}")
+	if len(s.Translations) > 0 {
+		if tr, err = json.Marshal(s.Translations); err != nil {
+			return "", "", err
+		}
+	}
+	return string(q), string(tr), nil
+}
+
 // UpdateSurveyIfVersion replaces a survey's fields (already validated by
 // package feedback), for a writer that read the survey at version (AnyVersion:
 // whatever it is now; otherwise ESTALE when it has moved on). It runs in the
 // caller's transaction, so that the change and its audit record are
 // committed together.
 func (tx *Tx) UpdateSurveyIfVersion(ctx context.Context, s *fresco.Survey, version int64) error {
-	q, err := json.Marshal(s.Questions)
+	q, tr, err := surveyDocuments(s)
 	if err != nil {
 		return err
 	}
 	s.UpdatedAt = now()
-	err = tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, questions = ?, active = ?,
-		widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
-		s.Slug, s.Name, s.PostID, s.Intro, string(q), s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
+	err = tx.QueryRow(ctx, `UPDATE surveys SET slug = ?, name = ?, post_id = ?, intro = ?, thanks = ?, questions = ?, translations = ?,
+		active = ?, widget_enabled = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
+		s.Slug, s.Name, s.PostID, s.Intro, s.Thanks, q, tr, s.Active, s.WidgetEnabled, s.UpdatedAt, s.ID, expectedVersion(version)).Scan(&s.Version)
 	return tx.versionedWriteError(ctx, err, "surveys", "survey", s.ID, version, func(err error) error {
 		if isUniqueViolation(err) {
 			return conflict("slug", "a survey with slug %q already exists", s.Slug)

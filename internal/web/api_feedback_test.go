@@ -46,6 +46,8 @@ func feedbackMatrix(s seed) []endpoint {
 		{"PUT", "/api/v1/surveys/999999", fixed(`{"slug":"x","name":"S","questions":[{"type":"nps"}]}`), 404, managers},
 		{"POST", "/api/v1/surveys/999999/invitations", fixed(`{}`), 404, writers},
 		{"POST", "/api/v1/surveys/999999/copy", none, 404, managers},
+		{"GET", "/api/v1/surveys/999999/translations", none, 404, everyone},
+		{"PUT", "/api/v1/surveys/999999/translations/de", fixed(`{"name":"S"}`), 404, managers},
 		{"POST", "/api/v1/surveys/999999/archive", none, 404, managers},
 		{"POST", "/api/v1/surveys/999999/unarchive", none, 404, managers},
 		{"GET", "/api/v1/call-tasks", none, 200, everyone},

@@ -43,6 +43,7 @@ type ResponseInput struct {
 	Answers       []AnswerIO `json:"answers,omitempty" maxItems:"50"`
 	Comment       string     `json:"comment,omitempty"`
 	Categories    []string   `json:"categories,omitempty" doc:"Category slugs staff assign now (see /api/v1/feedback/categories)."`
+	Language      string     `json:"language,omitempty" doc:"The language the customer answered in: en, de, fr or es; empty when not known."`
 }
 
 // FeedbackResponse is a recorded piece of feedback.
@@ -57,6 +58,7 @@ type FeedbackResponse struct {
 	LocationID        *int64         `json:"location_id"`
 	Segment           string         `json:"segment"`
 	Source            string         `json:"source"`
+	Language          string         `json:"language" doc:"The language the form was answered in (en, de, fr, es); empty when not known. Scores and choices are the same in every language."`
 	RespondedAt       time.Time      `json:"responded_at"`
 	PurchasedAt       *time.Time     `json:"purchased_at"`
 	NPS               *int           `json:"nps"`
@@ -77,7 +79,7 @@ type FeedbackResponse struct {
 func responseOut(r *fresco.Response) FeedbackResponse {
 	out := FeedbackResponse{ID: r.ID, ExternalID: r.ExternalID, ListeningPost: r.PostSlug, SurveyID: r.SurveyID,
 		CustomerID: r.CustomerID, PurchaseID: r.PurchaseID, EmployeeID: r.EmployeeID, LocationID: r.LocationID,
-		Segment: r.Segment, Source: r.Source, RespondedAt: r.RespondedAt, PurchasedAt: r.PurchasedAt,
+		Segment: r.Segment, Source: r.Source, Language: r.Language, RespondedAt: r.RespondedAt, PurchasedAt: r.PurchasedAt,
 		NPS: r.NPS, CSAT: r.CSAT, CES: r.CES, AcquisitionSource: r.AcquisitionSource, Comment: r.Comment,
 		Sentiment: r.Sentiment, SentimentLabel: r.SentimentLabel, Categories: nonNilStrings(r.Categories),
 		Suggested: nonNilStrings(r.Suggested), Answers: make([]AnswerIO, len(r.Answers)), Flags: feedback.FlagsOf(r),
@@ -120,7 +122,7 @@ func (s *Server) createResponse(ctx context.Context, in *struct{ Body ResponseIn
 	inp := &feedback.Input{ExternalID: b.ExternalID, ListeningPost: b.ListeningPost, SurveyID: b.SurveyID,
 		CustomerID: b.CustomerID, PurchaseID: b.PurchaseID, EmployeeID: b.EmployeeID, LocationID: b.LocationID,
 		Segment: b.Segment, Answers: answersIn(b.Answers), Comment: b.Comment, Categories: b.Categories,
-		Source: "api", Actor: principal(ctx).Actor()}
+		Source: "api", Language: b.Language, Actor: principal(ctx).Actor()}
 	if b.RespondedAt != nil {
 		inp.RespondedAt = b.RespondedAt.UTC()
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // SurveyIO is a survey.
@@ -16,6 +17,7 @@ type SurveyIO struct {
 	Name          string            `json:"name"`
 	ListeningPost string            `json:"listening_post,omitempty" doc:"Default survey."`
 	Intro         string            `json:"intro,omitempty"`
+	Thanks        string            `json:"thanks,omitempty" doc:"Shown after answering; empty: the form's own thank-you."`
 	Questions     []fresco.Question `json:"questions"`
 	Active        *bool             `json:"active,omitempty" doc:"Default true. False: archived, taking no new answers (see the archive and unarchive operations)."`
 	WidgetEnabled bool              `json:"widget_enabled,omitempty" doc:"Answerable anonymously through /widget.js."`
@@ -24,7 +26,7 @@ type SurveyIO struct {
 func surveyOut(sv *fresco.Survey) SurveyIO {
 	active := sv.Active
 	return SurveyIO{ID: sv.ID, Slug: sv.Slug, Name: sv.Name, ListeningPost: sv.PostSlug, Intro: sv.Intro,
-		Questions: sv.Questions, Active: &active, WidgetEnabled: sv.WidgetEnabled}
+		Thanks: sv.Thanks, Questions: sv.Questions, Active: &active, WidgetEnabled: sv.WidgetEnabled}
 }
 
 func (s *Server) surveyDomain(ctx context.Context, in *SurveyIO, sv *fresco.Survey) error {
@@ -39,6 +41,7 @@ func (s *Server) surveyDomain(ctx context.Context, in *SurveyIO, sv *fresco.Surv
 		return err
 	}
 	sv.Slug, sv.Name, sv.PostID, sv.PostSlug, sv.Intro, sv.Questions = in.Slug, in.Name, p.ID, p.Slug, in.Intro, in.Questions
+	sv.Thanks = in.Thanks
 	sv.Active = in.Active == nil || *in.Active
 	sv.WidgetEnabled = in.WidgetEnabled
 	return nil
@@ -163,4 +166,60 @@ func hasField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// SurveyTranslations are a survey's texts in every language and which of
+// them are missing.
+type SurveyTranslations struct {
+	SurveyID        int64                         `json:"survey_id"`
+	DefaultLanguage string                        `json:"default_language" doc:"The business's default language (its locale's): the survey's own texts are in it."`
+	Languages       []string                      `json:"languages" doc:"Every language a survey may be translated into."`
+	Offered         []string                      `json:"offered" doc:"The languages the form offers: the default and each with at least one translated text."`
+	Translations    map[string]fresco.SurveyTexts `json:"translations" doc:"By language; a text left out falls back to the default language's."`
+	Missing         []feedback.MissingText        `json:"missing" doc:"Each text a language lacks, named as a translation writes it."`
+}
+
+func (s *Server) translationsOut(ctx context.Context, sv *fresco.Survey) *Tagged[SurveyTranslations] {
+	def := fresco.LanguageOf(s.settings.Current(ctx))
+	out := SurveyTranslations{SurveyID: sv.ID, DefaultLanguage: def, Languages: fresco.Languages,
+		Offered: feedback.OfferedLanguages(sv, def), Translations: sv.Translations, Missing: feedback.MissingTranslations(sv, def)}
+	if out.Translations == nil {
+		out.Translations = map[string]fresco.SurveyTexts{}
+	}
+	if out.Missing == nil {
+		out.Missing = []feedback.MissingText{}
+	}
+	return tagged(out, sv.Version)
+}
+
+func (s *Server) getSurveyTranslations(ctx context.Context, in *IDParam) (*Tagged[SurveyTranslations], error) {
+	sv, err := s.db.Survey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.translationsOut(ctx, sv), nil
+}
+
+func (s *Server) putSurveyTranslation(ctx context.Context, in *struct {
+	IDParam
+	IfMatchParam
+	Language string `path:"language" doc:"en, de, fr or es; not the default language."`
+	Body     fresco.SurveyTexts
+}) (*Tagged[SurveyTranslations], error) {
+	version := store.AnyVersion
+	if in.IfMatch != "" {
+		sv, err := s.db.Survey(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		if version, err = in.expectedVersion("survey", sv.ID, sv.Version); err != nil {
+			return nil, err
+		}
+	}
+	def := fresco.LanguageOf(s.settings.Current(ctx))
+	sv, err := s.feedback.SetSurveyTranslation(ctx, in.ID, in.Language, def, in.Body, version, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return s.translationsOut(ctx, sv), nil
 }

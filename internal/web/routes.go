@@ -135,6 +135,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// A survey's own page (ui/feedback_survey_edit.go).
 	page("GET /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSurvey)
 	page("POST /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSaveSurvey)
+	page("POST /feedback/surveys/{id}/translations", auth.ManageEmployees, u.FeedbackTranslateSurvey) // one language's texts (ui/feedback_survey_translate.go)
 	page("POST /feedback/surveys/{id}/copy", auth.ManageEmployees, u.FeedbackCopySurvey)
 	page("POST /feedback/surveys/{id}/archive", auth.ManageEmployees, u.FeedbackArchiveSurvey)
 	page("GET /feedback/surveys/{id}/preview", auth.Read, u.FeedbackPreviewSurvey)
@@ -517,6 +518,14 @@ func (s *Server) apiRoutes() {
 		Description: "The survey takes no new answers (active becomes false): its links and widget say it is closed, and no new link can be made. Its answers are kept."}, auth.ManageEmployees, s.archiveSurvey)
 	register(s, huma.Operation{OperationID: "unarchive-survey", Method: http.MethodPost, Path: "/surveys/{id}/unarchive",
 		Summary: "Bring a survey back from the archive", Tags: tags}, auth.ManageEmployees, s.unarchiveSurvey)
+	register(s, huma.Operation{OperationID: "get-survey-translations", Method: http.MethodGet, Path: "/surveys/{id}/translations",
+		Summary: "A survey's texts per language, and which are missing", Tags: tags,
+		Description: "The survey's own texts are in the business's default language; each other language's texts fall back to them " +
+			"where missing, and missing lists each such text."}, auth.Read, s.getSurveyTranslations)
+	register(s, huma.Operation{OperationID: "put-survey-translation", Method: http.MethodPut, Path: "/surveys/{id}/translations/{language}",
+		Summary: "Replace a survey's texts in one language", Tags: tags,
+		Description: "Questions by key, choices by the choice as the default language words it; a blank or left-out text is missing " +
+			"(the form shows the default language's). Unknown questions and choices are refused naming the field. " + ifMatchAdvice}, auth.ManageEmployees, s.putSurveyTranslation)
 	register(s, huma.Operation{OperationID: "create-invitation", Method: http.MethodPost, Path: "/surveys/{id}/invitations",
 		Summary: "Create a signed, single-use, expiring survey link", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Refused (409) when the customer has not consented to surveys or was asked for feedback on any channel " +

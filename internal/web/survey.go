@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,31 +55,32 @@ func (m memoryLimiter) Take(_ context.Context, key string) (bool, time.Duration,
 	return ok, wait, nil
 }
 
-// surveyLinkPage is the survey behind a signed link.
+// surveyLinkPage is the survey behind a signed link, in the invited
+// customer's language.
 func (s *Server) surveyLinkPage(w http.ResponseWriter, r *http.Request) {
-	_, survey, err := s.feedback.OpenLink(r.Context(), r.PathValue("token"))
+	inv, survey, err := s.feedback.OpenLink(r.Context(), r.PathValue("token"))
 	if err != nil {
 		s.surveyError(w, r, err)
 		return
 	}
-	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path})
+	s.renderSurvey(w, http.StatusOK, s.formPage(r, survey, inv.CustomerID))
 }
 
 // submitSurveyLink stores the answers given through a signed link.
 func (s *Server) submitSurveyLink(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	_, survey, err := s.feedback.OpenLink(r.Context(), token)
+	inv, survey, err := s.feedback.OpenLink(r.Context(), token)
 	if err != nil {
 		s.surveyError(w, r, err)
 		return
 	}
-	answers, comment, keys, formErr := readSurveyForm(w, r, survey)
-	if formErr == nil {
-		_, err = s.feedback.SubmitLink(r.Context(), token, answers, comment)
-	} else {
-		err = formErr
+	formErr := parseSurveyForm(w, r)
+	page := s.formPage(r, survey, inv.CustomerID)
+	answers, comment, keys, err := readSurveyForm(r, survey, page.Words, formErr)
+	if err == nil {
+		_, err = s.feedback.SubmitLinkIn(r.Context(), token, page.Lang, answers, comment)
 	}
-	s.afterSubmit(w, r, survey, keys, err)
+	s.afterSubmit(w, r, page, keys, err)
 }
 
 // widgetSurveyPage is a survey answerable anonymously through the widget.
@@ -88,7 +90,9 @@ func (s *Server) widgetSurveyPage(w http.ResponseWriter, r *http.Request) {
 		s.surveyError(w, r, err)
 		return
 	}
-	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: survey, Action: r.URL.Path, Widget: true})
+	page := s.formPage(r, survey, nil)
+	page.Widget = true
+	s.renderSurvey(w, http.StatusOK, page)
 }
 
 // submitWidgetSurvey stores the answers given through the widget.
@@ -98,13 +102,50 @@ func (s *Server) submitWidgetSurvey(w http.ResponseWriter, r *http.Request) {
 		s.surveyError(w, r, err)
 		return
 	}
-	answers, comment, keys, formErr := readSurveyForm(w, r, survey)
-	if formErr == nil {
-		_, err = s.feedback.SubmitWidget(r.Context(), survey.Slug, answers, comment)
-	} else {
-		err = formErr
+	formErr := parseSurveyForm(w, r)
+	page := s.formPage(r, survey, nil)
+	page.Widget = true
+	answers, comment, keys, err := readSurveyForm(r, survey, page.Words, formErr)
+	if err == nil {
+		_, err = s.feedback.SubmitWidgetIn(r.Context(), survey.Slug, page.Lang, answers, comment)
 	}
-	s.afterSubmit(w, r, survey, keys, err)
+	s.afterSubmit(w, r, page, keys, err)
+}
+
+// formPage is the form of survey in the language the customer reads: the
+// one picked on the form's switcher (lang in the query or the posted
+// form), else the invited customer's locale, else the browser's
+// Accept-Language, else the business's default (feedback.PickLanguage).
+func (s *Server) formPage(r *http.Request, survey *fresco.Survey, customerID *int64) surveyPage {
+	def := fresco.LanguageOf(s.settings.Current(r.Context()))
+	offered := feedback.OfferedLanguages(survey, def)
+	chosen := r.URL.Query().Get("lang")
+	if posted := r.PostForm.Get("lang"); posted != "" {
+		chosen = posted
+	}
+	var customerLocale string
+	if customerID != nil && !slices.Contains(offered, chosen) {
+		c, err := s.db.Customer(r.Context(), *customerID)
+		switch {
+		case err == nil:
+			customerLocale = c.Locale
+		case fresco.ErrorCode(err) != fresco.ENOTFOUND: // the form still shows, in the browser's language
+			s.log.WarnContext(r.Context(), "survey form: customer's locale", "err", err)
+		}
+	}
+	lang := feedback.PickLanguage(offered, chosen, customerLocale, r.Header.Get("Accept-Language"))
+	return surveyPage{Survey: survey, Action: r.URL.Path, Lang: lang, Offered: offered, Words: wordsIn(lang),
+		Texts: feedback.TextsIn(survey, lang)}
+}
+
+// messagePage is a page without a survey in the browser's language, of
+// those Fresco speaks, else the business's default.
+func (s *Server) messagePage(r *http.Request, title, msg func(*surveyWords) string) surveyPage {
+	def := fresco.LanguageOf(s.settings.Current(r.Context()))
+	langs := append([]string{def}, slices.DeleteFunc(slices.Clone(fresco.Languages), func(l string) bool { return l == def })...)
+	lang := feedback.PickLanguage(langs, "", "", r.Header.Get("Accept-Language"))
+	words := wordsIn(lang)
+	return surveyPage{Lang: lang, Words: words, Title: title(words), Message: msg(words)}
 }
 
 // limited refuses a client over its allowance with 429 and Retry-After.
@@ -121,19 +162,35 @@ func (s *Server) limited(l limiter, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !ok {
 			w.Header().Set("Retry-After", retryAfterSeconds(wait))
-			s.renderSurveyMessage(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a few minutes and try again.")
+			s.renderSurvey(w, http.StatusTooManyRequests, s.messagePage(r,
+				func(w *surveyWords) string { return w.TooManyTitle }, func(w *surveyWords) string { return w.TooMany }))
 			return
 		}
 		h(w, r)
 	}
 }
 
-// readSurveyForm turns the posted form into answers. keys[i] is the question
-// key of answers[i], for placing errors next to their question.
-func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *fresco.Survey) (answers []feedback.AnswerInput, comment string, keys []string, err error) {
+// parseSurveyForm reads the posted form, bounded; its error is the form's
+// first (readSurveyForm returns it).
+func parseSurveyForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSurveyForm)
 	if err := r.ParseForm(); err != nil {
-		return nil, "", nil, fresco.Errorf(fresco.EINVALID, "the form could not be read")
+		return errFormUnreadable
+	}
+	return nil
+}
+
+// errFormUnreadable is a body that is not a form; afterSubmit says so in
+// the form's words.
+var errFormUnreadable = fresco.Errorf(fresco.EINVALID, "the form could not be read")
+
+// readSurveyForm turns the parsed form into answers, with errors in the
+// form's words (formErr, parseSurveyForm's, comes back first). keys[i] is
+// the question key of answers[i], for placing errors next to their
+// question.
+func readSurveyForm(r *http.Request, survey *fresco.Survey, words *surveyWords, formErr error) (answers []feedback.AnswerInput, comment string, keys []string, err error) {
+	if formErr != nil {
+		return nil, "", nil, formErr
 	}
 	if err := storableSurveyForm(r.PostForm); err != nil {
 		return nil, "", nil, err
@@ -141,7 +198,7 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *fresco.Surve
 	var v fresco.Validation
 	missing := func(q fresco.Question) {
 		if q.Required {
-			v.Add("q:"+q.Key, "this question is required")
+			v.Add("q:"+q.Key, "%s", words.ErrRequired)
 		}
 	}
 	for _, q := range survey.Questions {
@@ -174,7 +231,7 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *fresco.Surve
 			}
 			n, convErr := strconv.Atoi(strings.TrimSpace(vals[0]))
 			if convErr != nil {
-				v.Add("q:"+q.Key, "choose one of the numbers")
+				v.Add("q:"+q.Key, "%s", words.ErrNumber)
 				continue
 			}
 			a.Score = &n
@@ -184,7 +241,7 @@ func readSurveyForm(w http.ResponseWriter, r *http.Request, survey *fresco.Surve
 	}
 	comment = r.PostForm.Get("comment")
 	if len(answers) == 0 && strings.TrimSpace(comment) == "" && v.Err() == nil {
-		v.Add("answers", "please answer at least one question")
+		v.Add("answers", "%s", words.ErrAnswerOne)
 	}
 	return answers, comment, keys, v.Err()
 }
@@ -206,15 +263,23 @@ func storableSurveyForm(form url.Values) error {
 	return v.Err()
 }
 
-func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *fresco.Survey, keys []string, err error) {
+// afterSubmit thanks the customer, or shows page again with what to
+// correct, in the page's language.
+func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, page surveyPage, keys []string, err error) {
 	switch {
 	case err == nil:
-		s.renderSurveyMessage(w, http.StatusOK, "Thank you", "Your answers have been recorded. We read every one.")
+		thanks := page.Texts.Thanks
+		if thanks == "" {
+			thanks = page.Words.ThanksMessage
+		}
+		s.renderSurvey(w, http.StatusOK, surveyPage{Lang: page.Lang, Words: page.Words, Title: page.Words.ThanksTitle, Message: thanks})
 	case feedback.IsLinkError(err):
 		s.surveyError(w, r, err)
+	case errors.Is(err, errFormUnreadable):
+		page.Errors, page.Top = map[string]string{}, []string{page.Words.ErrForm}
+		s.renderSurvey(w, http.StatusUnprocessableEntity, page)
 	case fresco.ErrorCode(err) == fresco.EINVALID:
-		page := surveyPage{Survey: survey, Action: r.URL.Path, Widget: strings.HasPrefix(r.URL.Path, "/w/"),
-			Errors: map[string]string{}, Values: r.PostForm}
+		page.Errors, page.Values = map[string]string{}, r.PostForm
 		for _, f := range fresco.ErrorFields(err) {
 			key := f.Field
 			if k, ok := strings.CutPrefix(key, "q:"); ok {
@@ -241,19 +306,27 @@ func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, survey *fre
 	}
 }
 
+// surveyError explains a link or survey that cannot be answered, in the
+// browser's language.
 func (s *Server) surveyError(w http.ResponseWriter, r *http.Request, err error) {
+	say := func(status int, title, msg func(*surveyWords) string) {
+		s.renderSurvey(w, status, s.messagePage(r, title, msg))
+	}
 	switch {
 	case errors.Is(err, feedback.ErrLinkUsed):
-		s.renderSurveyMessage(w, http.StatusConflict, "Already answered", "This survey link has already been used. Thank you — your answers were recorded.")
+		say(http.StatusConflict, func(w *surveyWords) string { return w.UsedTitle }, func(w *surveyWords) string { return w.Used })
 	case errors.Is(err, feedback.ErrLinkExpired):
-		s.renderSurveyMessage(w, http.StatusGone, "This link has expired", "Survey links are valid for a limited time. Nothing was recorded.")
+		say(http.StatusGone, func(w *surveyWords) string { return w.ExpiredTitle }, func(w *surveyWords) string { return w.Expired })
 	case errors.Is(err, feedback.ErrLinkInvalid), fresco.ErrorCode(err) == fresco.ENOTFOUND:
-		s.renderSurveyMessage(w, http.StatusNotFound, "Survey not found", "This survey link is not valid. Please check that it was copied whole. Nothing was recorded.")
+		say(http.StatusNotFound, func(w *surveyWords) string { return w.NotFoundTitle }, func(w *surveyWords) string { return w.NotFound })
+	case errors.Is(err, feedback.ErrSurveyClosed):
+		say(http.StatusConflict, func(w *surveyWords) string { return w.ClosedTitle }, func(w *surveyWords) string { return w.Closed })
 	case fresco.ErrorCode(err) == fresco.ECONFLICT:
-		s.renderSurveyMessage(w, http.StatusConflict, "Survey closed", fresco.ErrorMessage(err))
+		msg := fresco.ErrorMessage(err)
+		say(http.StatusConflict, func(w *surveyWords) string { return w.ClosedTitle }, func(*surveyWords) string { return msg })
 	default:
 		s.log.ErrorContext(r.Context(), "survey page", "err", err)
-		s.renderSurveyMessage(w, http.StatusInternalServerError, "Something went wrong", "Please try again later. Nothing was recorded.")
+		say(http.StatusInternalServerError, func(w *surveyWords) string { return w.WrongTitle }, func(w *surveyWords) string { return w.Wrong })
 	}
 }
 
@@ -268,6 +341,12 @@ type surveyPage struct {
 	Preview bool
 	// Message pages.
 	Title, Message string
+	// Lang is the page's language, Offered the languages its switcher
+	// offers, Words the form's own words and Texts the survey's, in Lang.
+	Lang    string
+	Offered []string
+	Words   *surveyWords
+	Texts   fresco.SurveyTexts
 	// Business names the business, with its logo, at the top of the form.
 	Business fresco.Settings
 }
@@ -317,25 +396,24 @@ func scaleOf(q fresco.Question) []int {
 	return out
 }
 
-func scaleHint(q fresco.Question) string {
-	switch q.Type {
-	case feedback.TypeNPS:
-		return "0 = not at all likely, 10 = extremely likely"
-	case feedback.TypeCSAT:
-		return "1 = very dissatisfied, 5 = very satisfied"
-	case feedback.TypeCES:
-		return "1 = very difficult, 7 = very easy"
-	case feedback.TypeProcessQuality:
-		return "1 = strongly disagree, 5 = strongly agree"
-	case feedback.TypeValue, feedback.TypeRating:
-		return "1 = poor, 5 = excellent"
-	}
-	return ""
+// Hint explains the ends of q's scale in the page's words.
+func (p surveyPage) Hint(q fresco.Question) string { return p.Words.hint(q) }
+
+// Question is q's text in the page's language.
+func (p surveyPage) Question(q fresco.Question) string { return p.Texts.Questions[q.Key].Text }
+
+// Choice is a choice of q in the page's language; the form still sends
+// the choice itself, as the default language words it.
+func (p surveyPage) Choice(q fresco.Question, c string) string {
+	return p.Texts.Questions[q.Key].Choices[c]
 }
 
-var surveyTmpl = template.Must(template.New("survey").Funcs(template.FuncMap{"scale": scaleOf, "hint": scaleHint}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .Survey}}{{.Survey.Name}}{{else}}{{.Title}}{{end}} · {{.Business.BusinessName}}</title>
+// LanguageName is a language by its own name, for the switcher.
+func (p surveyPage) LanguageName(lang string) string { return fresco.LanguageNames[lang] }
+
+var surveyTmpl = template.Must(template.New("survey").Funcs(template.FuncMap{"scale": scaleOf}).Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{if .Survey}}{{.Texts.Name}}{{else}}{{.Title}}{{end}} · {{.Business.BusinessName}}</title>
 <style>
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:{{if .Widget}}#fff{{else}}#f4f6f8{{end}}}
 main{max-width:40rem;margin:0 auto;padding:1rem}
@@ -358,33 +436,37 @@ button{font:inherit;font-weight:600;background:#1f5fbf;color:#fff;border:0;borde
 button:disabled{opacity:.6;cursor:not-allowed}
 .business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:#52606d;font-weight:600}
 .business img{max-height:2.5rem;max-width:10rem}
+.languages{margin:0 0 .6rem;font-size:.9rem;text-align:right}
+.languages a,.languages strong{margin-left:.5rem}
 </style></head>
 <body><main>
 {{if .Preview}}<p class="preview" role="note" id="preview-note"><strong>Preview.</strong> This is the page your customers see. Nothing you choose here is sent or recorded.</p>{{end}}
 <div class="card">
 {{if not .Widget}}{{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}{{end}}
 {{if .Survey}}
-<h1>{{.Survey.Name}}</h1>
-{{with .Survey.Intro}}<p>{{.}}</p>{{end}}
+{{if gt (len .Offered) 1}}<nav class="languages" id="languages" aria-label="{{.Words.Language}}">{{$lang := .Lang}}{{$p := .}}{{range .Offered}}{{if eq . $lang}}<strong lang="{{.}}" aria-current="true">{{$p.LanguageName .}}</strong>{{else}}<a href="?lang={{.}}" lang="{{.}}" hreflang="{{.}}">{{$p.LanguageName .}}</a>{{end}}{{end}}</nav>{{end}}
+<h1>{{.Texts.Name}}</h1>
+{{with .Texts.Intro}}<p>{{.}}</p>{{end}}
 {{range .Top}}<p class="error" role="alert">{{.}}</p>{{end}}
 {{if .Preview}}<form novalidate>{{else}}<form method="post" action="{{.Action}}" novalidate>{{end}}
+<input type="hidden" name="lang" value="{{.Lang}}">
 {{$p := .}}
 {{range .Survey.Questions}}{{$q := .}}{{$err := index $p.Errors .Key}}
 <fieldset{{if $err}} aria-invalid="true"{{end}}>
-<legend id="l_{{.Key}}">{{.Text}}{{if .Required}} <span aria-hidden="true">*</span><span class="sr">(required)</span>{{end}}</legend>
+<legend id="l_{{.Key}}">{{$p.Question .}}{{if .Required}} <span aria-hidden="true">*</span><span class="sr">({{$p.Words.Required}})</span>{{end}}</legend>
 {{with $err}}<p class="error" role="alert" id="e_{{$q.Key}}">{{.}}</p>{{end}}
 {{$scale := scale .}}
 {{if $scale}}<div class="scale" role="radiogroup" aria-labelledby="l_{{.Key}}">{{range $scale}}<label><input type="radio" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key (print .)}} checked{{end}}><span>{{.}}</span></label>{{end}}</div>
-<p class="hint">{{hint .}}</p>
+<p class="hint">{{$p.Hint .}}</p>
 {{else if eq .Type "text"}}<textarea name="q_{{.Key}}" aria-labelledby="l_{{.Key}}" maxlength="2000">{{$p.Value .Key}}</textarea>
-{{else if eq .Type "multiple_choice"}}{{range .Choices}}<label class="choice"><input type="checkbox" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{.}}</label>{{end}}
-{{else}}{{range .Choices}}<label class="choice"><input type="radio" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{.}}</label>{{end}}
+{{else if eq .Type "multiple_choice"}}{{range .Choices}}<label class="choice"><input type="checkbox" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{$p.Choice $q .}}</label>{{end}}
+{{else}}{{range .Choices}}<label class="choice"><input type="radio" name="q_{{$q.Key}}" value="{{.}}"{{if $p.Checked $q.Key .}} checked{{end}}> {{$p.Choice $q .}}</label>{{end}}
 {{end}}
 </fieldset>
 {{end}}
-<fieldset><legend id="l_comment">Anything else you would like to tell us?</legend>
+<fieldset><legend id="l_comment">{{.Words.Comment}}</legend>
 <textarea name="comment" aria-labelledby="l_comment" maxlength="5000">{{.Comment}}</textarea></fieldset>
-<button type="submit"{{if .Preview}} disabled title="A preview sends nothing"{{end}}>Send</button>
+<button type="submit"{{if .Preview}} disabled title="A preview sends nothing"{{end}}>{{.Words.Send}}</button>
 </form>
 {{else}}
 <h1>{{.Title}}</h1>
@@ -416,13 +498,14 @@ func (s *Server) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
 }
 
 // previewSurvey writes the public page of sv for staff: the same page a
-// link shows, with a banner, and a form that posts nowhere.
-func (s *Server) previewSurvey(w http.ResponseWriter, sv *fresco.Survey) {
-	s.renderSurvey(w, http.StatusOK, surveyPage{Survey: sv, Preview: true})
-}
-
-func (s *Server) renderSurveyMessage(w http.ResponseWriter, status int, title, msg string) {
-	s.renderSurvey(w, status, surveyPage{Title: title, Message: msg})
+// link shows, with a banner, and a form that posts nowhere; in the
+// language its switcher picked (lang), else the business's default.
+func (s *Server) previewSurvey(w http.ResponseWriter, r *http.Request, sv *fresco.Survey) {
+	r = r.Clone(r.Context())
+	r.Header.Del("Accept-Language") // staff's own browser language is not the customer's
+	page := s.formPage(r, sv, nil)
+	page.Preview, page.Action = true, ""
+	s.renderSurvey(w, http.StatusOK, page)
 }
 
 // handleWidgetJS serves the embeddable widget: one script tag

@@ -64,6 +64,20 @@ func (r fbCommentRow) SentimentScore() string {
 var sentimentOptions = []option{{Label: "Any tone"}, {Value: string(text.Negative), Label: "Negative"},
 	{Value: string(text.Neutral), Label: "Neutral"}, {Value: string(text.Positive), Label: "Positive"}}
 
+// languageOptions are the comments list's language filter: the language
+// the customer answered the form in.
+var languageOptions = func() []option {
+	out := []option{{Label: "Any language"}}
+	for _, l := range fresco.Languages {
+		out = append(out, option{Value: l, Label: fresco.LanguageNames[l]})
+	}
+	return out
+}()
+
+// LanguageName names the language the comment was written in, "" when
+// not known.
+func (r fbCommentRow) LanguageName() string { return fresco.LanguageNames[r.R.Language] }
+
 // labelledOptions are the comments list's "categorised" filter.
 var labelledOptions = []option{{Label: "Categorised or not"}, {Value: "unlabelled", Label: "Not yet categorised"},
 	{Value: "labelled", Label: "Categorised by staff"}}
@@ -108,6 +122,7 @@ func (u *UI) commentsFilter(r *http.Request, lq *listQuery, t text.Taxonomy) (st
 	case "labelled":
 		f.Labelled = new(true)
 	}
+	f.Language = lq.choice("lang", "Language", languageOptions)
 	aspect := text.Aspect(lq.choice("aspect", "About", aspectOptions))
 	return f, aspect, postNames, nil
 }

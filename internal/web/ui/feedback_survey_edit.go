@@ -24,6 +24,8 @@ type surveyEditView struct {
 	// InviteError what to correct in a form of it.
 	Invite      *inviteView
 	InviteError string
+	// Languages are the survey's translations (feedback_survey_translate.go).
+	Languages *surveyLanguagesView
 }
 
 // questionRow is a question of the edit form, as typed.
@@ -55,11 +57,18 @@ func (u *UI) FeedbackSurvey(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	view := surveyEditViewOf(sv)
+	view.Languages = u.surveyLanguages(r, sv, r.URL.Query().Get("lang"))
+	u.renderSurveyEdit(w, r, http.StatusOK, view)
+}
+
+// surveyEditViewOf is the edit page of sv as stored.
+func surveyEditViewOf(sv *fresco.Survey) surveyEditView {
 	view := surveyEditView{Survey: sv, Ticked: map[string]bool{}}
 	for _, q := range sv.Questions {
 		view.Rows = append(view.Rows, questionRow{Question: q, Kind: questionKind(q)})
 	}
-	u.renderSurveyEdit(w, r, http.StatusOK, view)
+	return view
 }
 
 func (u *UI) renderSurveyEdit(w http.ResponseWriter, r *http.Request, status int, view surveyEditView) {
@@ -72,6 +81,9 @@ func (u *UI) renderSurveyEdit(w http.ResponseWriter, r *http.Request, status int
 	if view.Invite, err = u.inviteSection(r, view.Survey.ID); err != nil {
 		u.fail(w, r, err)
 		return
+	}
+	if view.Languages == nil {
+		view.Languages = u.surveyLanguages(r, view.Survey, "")
 	}
 	for i := range view.Rows {
 		view.Rows[i].N = i + 1
@@ -95,6 +107,7 @@ func (u *UI) FeedbackSaveSurvey(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	sv := *stored
 	sv.Name, sv.Slug, sv.Intro = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("slug")), strings.TrimSpace(f.Get("intro"))
+	sv.Thanks = strings.TrimSpace(f.Get("thanks"))
 	sv.WidgetEnabled = f.Get("widget") == "on"
 	view := surveyEditView{Survey: &sv, Ticked: map[string]bool{}}
 	sv.Questions = nil
@@ -191,5 +204,5 @@ func (u *UI) FeedbackPreviewSurvey(w http.ResponseWriter, r *http.Request) {
 		u.NotFound(w, r)
 		return
 	}
-	u.previewSurvey(w, sv)
+	u.previewSurvey(w, r, sv)
 }

@@ -209,7 +209,8 @@ func surveyErrors(err error) string {
 	if len(fields) == 0 {
 		return sentence(fresco.ErrorMessage(err))
 	}
-	names := map[string]string{"name": "Name", "slug": "Short name", "intro": "Introduction", "questions": "Questions"}
+	names := map[string]string{"name": "Name", "slug": "Short name", "intro": "Introduction", "thanks": "Thank-you",
+		"questions": "Questions", "language": "Language"}
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		name, ok := names[f.Field]

@@ -197,6 +197,7 @@ var flashes = map[string]string{
 	"call-recorded":             "Call recorded.",
 	"survey-created":            "Survey created.",
 	"survey-saved":              "Survey saved.",
+	"survey-translated":         "Translation saved. Texts left blank show in the default language.",
 	"survey-copied":             "Survey copied. The copy is open for answers; change it as you like.",
 	"survey-archived":           "Survey archived. It takes no new answers; its answers are kept.",
 	"survey-unarchived":         "Survey back from the archive. It takes answers again.",

@@ -68,7 +68,7 @@ type Deps struct {
 	Staff *staff.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
-	PreviewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
+	PreviewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
 	// Settings are the business's; every page formats times, numbers and
 	// amounts with them. Nil: a service of its own over DB.
 	Settings *settings.Service
@@ -129,7 +129,7 @@ type UI struct {
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
-	previewSurvey func(w http.ResponseWriter, sv *fresco.Survey)
+	previewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
 
 	pages  map[string]*template.Template
 	assets *assets
