@@ -161,6 +161,7 @@ var tagDescriptions = map[string]string{
 	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
 	"Feedback text":    "Comment categories, the classifier and its training.",
 	"Follow-up calls":  "The call a week after purchase: scripts, tasks and outcomes.",
+	"Inbound e-mail":   "Raw e-mail posted by a mail provider, filed as a case or a reply as the SMTP listener does.",
 	"Follow-ups":       "The closed loop: a bad answer reaches the people who served, and is followed up until done.",
 	"Lifetime value":   "What customers are worth: the calculator, predictive CLV, segments, the Pareto curve.",
 	"Listening posts":  "Every place feedback arrives, and how each is used.",

@@ -20,6 +20,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -64,6 +65,9 @@ type Deps struct {
 	// Settings are the business's name, logo, currency, zone, locale and
 	// hours, which every page formats with.
 	Settings *settings.Service
+	// Inbound files the e-mail providers post to /api/v1/inbound/email
+	// (the same path as the SMTP listener's).
+	Inbound *inbound.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -89,6 +93,7 @@ type Server struct {
 	loop     *loop.Loop
 	staff    *staff.Service
 	settings *settings.Service
+	inbound  *inbound.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -118,6 +123,7 @@ func NewServer(deps Deps) (*Server, error) {
 		loop:         deps.Loop,
 		staff:        deps.Staff,
 		settings:     deps.Settings,
+		inbound:      deps.Inbound,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -172,7 +178,7 @@ func (d *Deps) check() error {
 		"DB": d.DB == nil, "Registry": d.Registry == nil, "Auth": d.Auth == nil,
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
-		"Settings": d.Settings == nil,
+		"Settings": d.Settings == nil, "Inbound": d.Inbound == nil,
 	} {
 		if absent {
 			missing = append(missing, name)
