@@ -92,8 +92,14 @@ func Parse(raw []byte) (*Message, error) {
 		}
 		return m.readPart(part)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("message body: %w", err)
+	if err != nil && m.Text == "" && m.HTML == "" && len(m.Attachments) == 0 && m.Report == nil {
+		// A broken MIME structure (a boundary that never comes) should not
+		// lose what the customer wrote: the body is read as it stands.
+		if _, body, ok := bytes.Cut(raw, []byte("\r\n\r\n")); ok {
+			m.Text = clean(string(body))
+		} else if _, body, ok := bytes.Cut(raw, []byte("\n\n")); ok {
+			m.Text = clean(string(body))
+		}
 	}
 	if m.Text == "" && m.HTML != "" {
 		m.Text = HTMLText(m.HTML)
@@ -257,10 +263,11 @@ func looseAddress(v string) string {
 	return strings.ToLower(v)
 }
 
-// clean makes text safe to store: valid UTF-8 without NUL bytes.
+// clean makes text safe to store: valid UTF-8 without NUL bytes, lines
+// ending in \n.
 func clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return strings.ReplaceAll(s, "\x00", "")
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\x00", ""), "\r\n", "\n")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -104,16 +105,20 @@ type Result struct {
 // case it answers, anything else from a person as a new case. Bounces,
 // automatic answers and loops are dropped (a permanent bounce marks the
 // address undeliverable). Every message is counted by outcome, and each
-// one dropped or refused logged with the reason. An unreadable message is
-// invalid input (EINVALID, field "message"); any other error is ours, and
-// the sender should retry.
+// one dropped or refused logged with the reason. A message that cannot be
+// filed as it is (unreadable, too large, a sender address Fresco cannot
+// keep) is refused: outcome rejected, an EINVALID (ETOOLARGE) error naming
+// "message". Any other error is ours (outcome failed, EINTERNAL): the
+// sender should try again later.
 func (s *Service) Receive(ctx context.Context, env Envelope, raw []byte) (Result, error) {
 	res, err := s.receive(ctx, env, raw)
+	var refused *rejection
 	switch {
-	case err != nil && fresco.ErrorCode(err) == fresco.EINVALID:
-		res.Outcome, res.Reason = OutcomeRejected, err.Error()
+	case errors.As(err, &refused):
+		res.Outcome, res.Reason, err = OutcomeRejected, refused.err.Error(), refused.err
 	case err != nil:
 		res.Outcome, res.Reason = OutcomeFailed, err.Error()
+		err = fresco.Errorf(fresco.EINTERNAL, "could not file the message now, try again later: %v", err)
 	}
 	s.Count(res.Outcome)
 	attrs := []any{"outcome", res.Outcome, "mail_from", env.MailFrom, "bytes", len(raw)}
@@ -134,7 +139,8 @@ func (s *Service) Count(outcome string) { s.messages.WithLabelValues(outcome).In
 
 func (s *Service) receive(ctx context.Context, env Envelope, raw []byte) (Result, error) {
 	if int64(len(raw)) > s.maxBytes {
-		return Result{}, invalid("is %s, more than the %s accepted", byteSize(int64(len(raw))), byteSize(s.maxBytes))
+		return Result{}, &rejection{fresco.Errorf(fresco.ETOOLARGE, "message: is %s, more than the %s accepted",
+			byteSize(int64(len(raw))), byteSize(s.maxBytes))}
 	}
 	m, err := Parse(raw)
 	if err != nil {
@@ -260,8 +266,10 @@ func (s *Service) customer(ctx context.Context, m *Message) (id int64, created b
 		if name == "" {
 			name, _, _ = strings.Cut(m.From, "@")
 		}
-		c = &fresco.Customer{Name: excerpt(name, 200), Email: m.From, AcquisitionSource: ""}
-		if err := tx.CreateCustomer(ctx, c); err != nil {
+		c = &fresco.Customer{Name: excerpt(name, 200), Email: m.From}
+		if err := tx.CreateCustomer(ctx, c); fresco.ErrorCode(err) == fresco.EINVALID {
+			return invalid("the sender %q cannot be kept as a customer: %v", m.From, err)
+		} else if err != nil {
 			return err
 		}
 		id, created = c.ID, true
@@ -344,10 +352,16 @@ func excerpt(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// rejection is a message refused for what it is, not for a fault of ours.
+type rejection struct{ err error }
+
+func (r *rejection) Error() string { return r.err.Error() }
+
+// invalid refuses the message, naming the field "message".
 func invalid(format string, args ...any) error {
 	var v fresco.Validation
 	v.Add("message", format, args...)
-	return v.Err()
+	return &rejection{v.Err()}
 }
 
 func hasField(err error, field string) bool {
