@@ -586,3 +586,41 @@ func code(err error) int {
 	}
 	return 0
 }
+
+// TestComplaintRunsTheLoop: an e-mail that reads as a complaint goes
+// through the closed loop as any listening post's complaint does — a
+// follow-up for its response — and the loop's escalation finds the case
+// the e-mail opened instead of opening a second.
+func TestComplaintRunsTheLoop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- w.app.Queue.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+
+		w.deliver("http", fixture(t, "complaint.eml"))
+		_, cs, _ := w.onlyCase("frank@example.com")
+		var escalated bool
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && !escalated; time.Sleep(50 * time.Millisecond) {
+			stats, err := w.app.Queue.Stats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range stats {
+				escalated = escalated || (s.Kind == recovery.JobOpenFromComplaint && s.Done24h > 0 && s.Queued == 0 && s.Running == 0)
+			}
+		}
+		if !escalated {
+			t.Fatal("the loop did not escalate the complaint")
+		}
+		fus, _, err := db.ListFollowUps(ctx, store.FollowUpFilter{Limit: 10})
+		if err != nil || len(fus) != 1 || fus[0].ResponseID != *cs.SourceResponseID {
+			t.Fatalf("follow-ups %+v, %v: want one for the e-mail's response %d", fus, err, *cs.SourceResponseID)
+		}
+		_, again, _ := w.onlyCase("frank@example.com") // fails if the escalation opened a second case
+		if again.ID != cs.ID {
+			t.Errorf("case %d, want %d", again.ID, cs.ID)
+		}
+	})
+}

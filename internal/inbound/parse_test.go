@@ -183,13 +183,13 @@ func TestScreenHeaders(t *testing.T) {
 
 func TestCaseToken(t *testing.T) {
 	for addrs, want := range map[string]int64{
-		"support+c123@shop.example":                   123,
+		"support+c123@shop.example":                    123,
 		"support@shop.example support+C7@shop.example": 7,
-		"support+x123@shop.example":                   0,
-		"support+c@shop.example":                      0,
-		"support+c12a@shop.example":                   0,
-		"support@shop.example":                        0,
-		"support+c-4@shop.example":                    0,
+		"support+x123@shop.example":                    0,
+		"support+c@shop.example":                       0,
+		"support+c12a@shop.example":                    0,
+		"support@shop.example":                         0,
+		"support+c-4@shop.example":                     0,
 	} {
 		if got := inbound.CaseToken(strings.Fields(addrs)); got != want {
 			t.Errorf("%s: %d, want %d", addrs, got, want)

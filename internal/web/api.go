@@ -233,16 +233,18 @@ func errorHeaders(op *huma.Operation) {
 
 func ptrFloat(f float64) *float64 { return &f }
 
-// plainBinaryBodies describes text bodies (CSV uploads) as plain strings.
+// plainBinaryBodies describes text bodies (CSV uploads, raw e-mail) as
+// plain strings.
 // huma describes a raw body as a binary string and marshals that with
 // contentMediaType, which OpenAPI 3.0 does not know, so its 3.0 rendering
-// (/api/openapi-3.0.json) failed validation; a CSV file is text anyway.
+// (/api/openapi-3.0.json) failed validation; a CSV file is text anyway,
+// and so is an RFC 5322 message (lines of 7- or 8-bit text).
 func plainBinaryBodies(op *huma.Operation) {
 	if op.RequestBody == nil {
 		return
 	}
 	for mediaType, media := range op.RequestBody.Content {
-		if strings.HasPrefix(mediaType, "text/") && media.Schema != nil && media.Schema.Format == "binary" {
+		if (strings.HasPrefix(mediaType, "text/") || mediaType == "message/rfc822") && media.Schema != nil && media.Schema.Format == "binary" {
 			media.Schema.Format = ""
 		}
 	}
