@@ -227,9 +227,7 @@ func TestNewMessagesOpenCases(t *testing.T) {
 
 				t.Run("plain text from a new sender: a new customer and case", func(t *testing.T) {
 					w := w.with(t)
-					before := w.customer("anna.berg@example.net")
-					w.deliver(via, fresh("plain.eml"))
-					c, cs, m := w.onlyCaseAfter("anna.berg@example.net", before)
+					c, cs, m := w.fileNew(via, fresh("plain.eml"), "anna.berg@example.net")
 					if c.Name != "Anna Berg" || cs.Source != "email" || cs.Summary != "Question about opening hours" || cs.OwnerID != w.manager {
 						t.Errorf("customer %q, case %+v", c.Name, cs)
 					}
@@ -257,18 +255,14 @@ func TestNewMessagesOpenCases(t *testing.T) {
 				})
 				t.Run("a complaint flags special attention", func(t *testing.T) {
 					w := w.with(t)
-					before := w.customer("frank@example.com")
-					w.deliver(via, fresh("complaint.eml"))
-					_, cs, _ := w.onlyCaseAfter("frank@example.com", before)
+					_, cs, _ := w.fileNew(via, fresh("complaint.eml"), "frank@example.com")
 					if w.notifications(cs.ID, "special_attention") != 1 {
 						t.Error("the complaint did not flag the customer for special attention")
 					}
 				})
 				t.Run("HTML only", func(t *testing.T) {
 					w := w.with(t)
-					before := w.customer("ben@example.org")
-					w.deliver(via, fresh("html_only.eml"))
-					_, _, m := w.onlyCaseAfter("ben@example.org", before)
+					_, _, m := w.fileNew(via, fresh("html_only.eml"), "ben@example.org")
 					if !strings.Contains(m.Text, "How do I check the balance of my gift card?") || strings.Contains(m.Text, "alert") ||
 						!strings.Contains(m.HTML, "<b>gift card</b>") {
 						t.Errorf("text %q", m.Text)
@@ -276,9 +270,7 @@ func TestNewMessagesOpenCases(t *testing.T) {
 				})
 				t.Run("multipart with a PDF attachment, and a refused executable", func(t *testing.T) {
 					w := w.with(t)
-					before := w.customer("chloe@example.com")
-					w.deliver(via, fresh("multipart_pdf.eml"))
-					_, _, m := w.onlyCaseAfter("chloe@example.com", before)
+					_, _, m := w.fileNew(via, fresh("multipart_pdf.eml"), "chloe@example.com")
 					if len(m.Attachments) != 1 || m.Attachments[0].Filename != "receipt.pdf" || m.Attachments[0].ContentType != "application/pdf" {
 						t.Fatalf("attachments %+v", m.Attachments)
 					}
@@ -292,9 +284,7 @@ func TestNewMessagesOpenCases(t *testing.T) {
 				})
 				t.Run("ISO-8859-1 quoted-printable", func(t *testing.T) {
 					w := w.with(t)
-					before := w.customer("juergen@example.de")
-					w.deliver(via, fresh("latin1_qp.eml"))
-					c, cs, m := w.onlyCaseAfter("juergen@example.de", before)
+					c, cs, m := w.fileNew(via, fresh("latin1_qp.eml"), "juergen@example.de")
 					if c.Name != "Jürgen Müller" || cs.Summary != "Grüße aus Köln" || !strings.Contains(m.Text, "danke schön für den freundlichen Service.\nÀ bientôt") {
 						t.Errorf("name %q summary %q text %q", c.Name, cs.Summary, m.Text)
 					}
@@ -347,6 +337,15 @@ func TestNewMessagesOpenCases(t *testing.T) {
 			})
 		}
 	})
+}
+
+// fileNew delivers a message from addr that opens a case, and returns
+// the customer, the case and its one message.
+func (w *world) fileNew(via string, raw []byte, addr string) (*fresco.Customer, *fresco.Case, fresco.CaseMessage) {
+	w.t.Helper()
+	before := w.customer(addr)
+	w.deliver(via, raw)
+	return w.onlyCaseAfter(addr, before)
 }
 
 // onlyCaseAfter is onlyCase for an address that the shared database may

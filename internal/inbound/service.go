@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -238,7 +239,7 @@ func (s *Service) openCase(ctx context.Context, m *Message, msg *fresco.CaseMess
 		res.CaseID, res.MessageID, done = c.ID, msg.ID, after
 		return nil
 	})
-	if hasField(err, "external_id") {
+	if slices.ContainsFunc(fresco.ErrorFields(err), func(f fresco.FieldError) bool { return f.Field == "external_id" }) {
 		// The same message, filed by a delivery that overlapped this one.
 		return Result{Outcome: OutcomeDuplicate, Reason: "Message-ID " + m.MessageID + " was filed before"}, nil
 	}
@@ -362,13 +363,4 @@ func invalid(format string, args ...any) error {
 	var v fresco.Validation
 	v.Add("message", format, args...)
 	return &rejection{v.Err()}
-}
-
-func hasField(err error, field string) bool {
-	for _, f := range fresco.ErrorFields(err) {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
 }
