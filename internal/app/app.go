@@ -206,8 +206,8 @@ func (a *App) build(cfg Config) error {
 	a.Staff = staff.New(db)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
-		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes,
-		Policy: inbound.Policy{OwnDomains: ownDomains(cfg.SMTP.From)}})
+		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
+		Policy: inbound.Policy{OwnDomains: ownDomains(cfg.SMTP.From), LoopMarker: senderAddress(cfg.SMTP.From)}})
 	if cfg.Inbound.Listen != "" {
 		a.InboundSMTP, a.InboundListen = inbound.NewSMTPServer(a.Inbound, cfg.Inbound.Hostname), cfg.Inbound.Listen
 	}
@@ -239,14 +239,20 @@ type InboundConfig struct {
 	MaxBytes int64    // the largest message (inbound.DefaultMaxBytes when 0)
 }
 
+// senderAddress is the bare address of Fresco's sender, "" when unset.
+func senderAddress(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		return a.Address
+	}
+	return ""
+}
+
 // ownDomains is the domain of Fresco's sender address, on which its
 // Message-IDs are made (notify.NewMessageID): mail with such an ID coming
 // in is Fresco's own come back.
 func ownDomains(from string) []string {
-	if a, err := mail.ParseAddress(from); err == nil {
-		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
-			return []string{d, "fresco.invalid"}
-		}
+	if _, d, ok := strings.Cut(senderAddress(from), "@"); ok && d != "" {
+		return []string{d, "fresco.invalid"}
 	}
 	return []string{"fresco.invalid"}
 }

@@ -36,11 +36,13 @@ type Envelope struct {
 // Policy is what the screening needs to know of this installation.
 type Policy struct {
 	// OwnDomains are the domains of Fresco's own Message-IDs (the domain of
-	// --smtp-from): a message whose own Message-ID is on one of them is our
-	// mail come back.
+	// --smtp-from): a message whose own Message-ID is one of Fresco's
+	// ("fresco.…") on one of them is our mail come back.
 	OwnDomains []string
-	// LoopMarker is the X-Loop value Fresco's mail would carry; any
-	// Received or X-Loop header that names it means our mail came back.
+	// LoopMarker is the X-Loop value Fresco's mail would carry (its sender
+	// address): an X-Loop header that names it means our mail came back.
+	// (Not Received: those name our address as the recipient of every
+	// message.)
 	LoopMarker string
 	// MaxHops is the most Received headers a message may carry (default 30,
 	// as Postfix's hopcount_limit is 50 and a real path has under 15).
@@ -133,15 +135,16 @@ func isReport(m *Message) bool {
 
 // loop says why m is our own mail come back, or went round too long.
 func loop(m *Message, p Policy) string {
-	if _, domain, ok := strings.Cut(m.MessageID, "@"); ok && containsFold(p.OwnDomains, domain) {
+	// Fresco's Message-IDs are "fresco.…@<sender domain>" (notify's
+	// NewMessageID and the outbox's); the domain alone would also match
+	// mail staff send from their own mailboxes there.
+	if local, domain, ok := strings.Cut(m.MessageID, "@"); ok && strings.HasPrefix(local, "fresco.") && containsFold(p.OwnDomains, domain) {
 		return "own Message-ID " + m.MessageID
 	}
 	if p.LoopMarker != "" {
-		for _, key := range []string{"X-Loop", "Received"} {
-			for _, v := range m.Header.Values(key) {
-				if strings.Contains(strings.ToLower(v), strings.ToLower(p.LoopMarker)) {
-					return fmt.Sprintf("%s header names %s", key, p.LoopMarker)
-				}
+		for _, v := range m.Header.Values("X-Loop") {
+			if strings.Contains(strings.ToLower(v), strings.ToLower(p.LoopMarker)) {
+				return "X-Loop header names " + p.LoopMarker
 			}
 		}
 	}

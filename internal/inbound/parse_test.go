@@ -149,7 +149,7 @@ func TestScreen(t *testing.T) {
 }
 
 func TestScreenHeaders(t *testing.T) {
-	base := "From: a@example.net\r\nTo: support@shop.example\r\nMessage-ID: <x@example.net>\r\n"
+	base := "From: a@example.net\r\nTo: support@shop.example\r\n"
 	for _, tc := range []struct {
 		header  string
 		outcome string
@@ -162,6 +162,8 @@ func TestScreenHeaders(t *testing.T) {
 		{"Precedence: junk\r\n", inbound.OutcomeAutoReply},
 		{"Precedence: auto_reply\r\n", inbound.OutcomeAutoReply},
 		{"X-Loop: fresco@shop.example\r\n", inbound.OutcomeLoop},
+		{"Message-ID: <fresco.email.7.123@shop.example>\r\n", inbound.OutcomeLoop},
+		{"Message-ID: <CAF12345@shop.example>\r\n", ""}, // staff writing from the business's own domain
 		{strings.Repeat("Received: from a by b; Sat, 05 Dec 2026 09:00:00 +0000\r\n", 31), inbound.OutcomeLoop},
 		{strings.Repeat("Received: from a by b; Sat, 05 Dec 2026 09:00:00 +0000\r\n", 12), ""},
 		{"Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n", inbound.OutcomeBounce},
@@ -170,7 +172,7 @@ func TestScreenHeaders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := inbound.Screen(m, inbound.Envelope{}, inbound.Policy{LoopMarker: "fresco@shop.example"})
+		v := inbound.Screen(m, inbound.Envelope{}, inbound.Policy{LoopMarker: "fresco@shop.example", OwnDomains: []string{"shop.example"}})
 		got := ""
 		if v != nil {
 			got = v.Outcome

@@ -45,6 +45,8 @@ type Options struct {
 	Domains []string
 	// MaxBytes is the largest message accepted (DefaultMaxBytes when 0).
 	MaxBytes int64
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Service files inbound mail: the one path that both the SMTP listener and
@@ -57,6 +59,7 @@ type Service struct {
 	policy   Policy
 	domains  []string
 	maxBytes int64
+	now      func() time.Time
 	messages *prometheus.CounterVec
 }
 
@@ -68,8 +71,11 @@ func New(o Options) *Service {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	s := &Service{db: o.DB, recovery: o.Recovery, feedback: o.Feedback, log: o.Logger.With("component", "inbound"),
-		policy: o.Policy.WithDefaults(), domains: o.Domains, maxBytes: o.MaxBytes,
+		policy: o.Policy.WithDefaults(), domains: o.Domains, maxBytes: o.MaxBytes, now: o.Now,
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "fresco_inbound_messages_total",
 			Help: "Inbound e-mails by outcome: reply (filed on its case), new_case, auto_reply, bounce, loop, duplicate (dropped), rejected (refused: unreadable, too large, not our recipient), failed (our fault; the sender retries).",
@@ -287,7 +293,7 @@ func (s *Service) markUndeliverable(ctx context.Context, v *Verdict) error {
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		for _, addr := range v.Undeliverable {
-			n, err := tx.MarkEmailUndeliverable(ctx, addr, time.Now())
+			n, err := tx.MarkEmailUndeliverable(ctx, addr, s.now())
 			if err != nil {
 				return err
 			}

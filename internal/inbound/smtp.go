@@ -71,6 +71,8 @@ func (s *session) Logout() error { return nil }
 func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if opts != nil && opts.Size > s.svc.maxBytes {
 		s.svc.Count(OutcomeRejected)
+		s.svc.log.Info("inbound: dropped", "outcome", OutcomeRejected, "mail_from", from,
+			"reason", "declared size over the limit", "bytes", opts.Size)
 		return tooLarge
 	}
 	s.env = Envelope{MailFrom: strings.ToLower(from), NullSender: from == ""}
