@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
@@ -75,6 +78,10 @@ type Config struct {
 	NotifyPollInterval   time.Duration // how often live streams look for others' notifications (notify's default when 0)
 	NotifyHeartbeat      time.Duration // keep-alive interval of live streams (notify's default when 0)
 
+	// Inbound is the inbound e-mail: the SMTP listener's address and the
+	// limits both it and POST /api/v1/inbound/email apply.
+	Inbound InboundConfig
+
 	FollowUpDue   time.Duration // time to get back to a customer after a bad answer (loop's default when 0)
 	DisableDigest bool          // no daily digest job for managers
 }
@@ -93,7 +100,12 @@ type App struct {
 	Staff    *staff.Service
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
-	Server   *web.Server
+	Inbound  *inbound.Service
+	// InboundSMTP is the inbound SMTP listener, nil without
+	// Config.Inbound.Listen; serve runs it beside the web server.
+	InboundSMTP   *inbound.SMTPServer
+	InboundListen string
+	Server        *web.Server
 
 	closeDB bool
 }
@@ -197,6 +209,13 @@ func (a *App) build(cfg Config) error {
 	a.Staff = staff.New(db)
 	a.Prefs = prefs.New(db)
 
+	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
+		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
+		Policy: inbound.Policy{OwnDomains: ownDomains(cfg.SMTP.From), LoopMarker: senderAddress(cfg.SMTP.From)}})
+	if cfg.Inbound.Listen != "" {
+		a.InboundSMTP, a.InboundListen = inbound.NewSMTPServer(a.Inbound, cfg.Inbound.Hostname), cfg.Inbound.Listen
+	}
+
 	a.Server, err = web.NewServer(web.Deps{
 		DB: db, Logger: log, Registry: a.Registry, Now: cfg.Now, Version: cfg.Version,
 		Auth: auth.New(auth.Options{DB: db, Logger: log, Now: cfg.Now, SecureCookies: cfg.SecureCookies,
@@ -204,6 +223,7 @@ func (a *App) build(cfg Config) error {
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs,
+		Inbound: a.Inbound,
 	})
 	return err
 }
@@ -214,4 +234,30 @@ func (a *App) Close() error {
 		return a.DB.Close()
 	}
 	return nil
+}
+
+// InboundConfig configures inbound e-mail.
+type InboundConfig struct {
+	Listen   string   // the SMTP listener's HOST:PORT; empty, none (the webhook still works)
+	Hostname string   // the name the listener greets with; empty, localhost
+	Domains  []string // recipient domains accepted over SMTP; empty, any
+	MaxBytes int64    // the largest message (inbound.DefaultMaxBytes when 0)
+}
+
+// senderAddress is the bare address of Fresco's sender, "" when unset.
+func senderAddress(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		return a.Address
+	}
+	return ""
+}
+
+// ownDomains is the domain of Fresco's sender address, on which its
+// Message-IDs are made (notify.NewMessageID): mail with such an ID coming
+// in is Fresco's own come back.
+func ownDomains(from string) []string {
+	if _, d, ok := strings.Cut(senderAddress(from), "@"); ok && d != "" {
+		return []string{d, "fresco.invalid"}
+	}
+	return []string{"fresco.invalid"}
 }

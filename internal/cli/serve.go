@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/notify"
 )
 
@@ -74,6 +75,11 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	fs.StringVar(&smtp.User, "smtp-user", "", "SMTP user name")
 	fs.StringVar(&smtp.Password, "smtp-password", "", "SMTP password (prefer FRESCO_SMTP_PASSWORD_FILE)")
 	fs.BoolVar(&smtp.RequireTLS, "smtp-require-tls", false, "refuse to send without STARTTLS")
+	var in app.InboundConfig
+	fs.StringVar(&in.Listen, "smtp-listen", "", "inbound SMTP listener HOST:PORT (e.g. 127.0.0.1:2525) for a mail relay or MX to deliver customers' mail to; unset, none (POST /api/v1/inbound/email still works)")
+	fs.StringVar(&in.Hostname, "smtp-hostname", "", "the name the inbound SMTP listener greets with (the MX's name); unset, localhost")
+	inboundDomains := fs.String("inbound-domains", "", "comma-separated recipient domains the inbound SMTP listener accepts (e.g. support.example.com); unset, any")
+	fs.Int64Var(&in.MaxBytes, "inbound-max-bytes", inbound.DefaultMaxBytes, "largest inbound e-mail accepted, in bytes (SMTP SIZE, and the webhook's body)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: fresco serve [flags]\n\nEvery flag --name is also the environment variable FRESCO_NAME (dashes as\nunderscores), FRESCO_NAME_FILE (the value read from a file) and 'name = value'\nin the --config file; the command line wins, then the environment, then the file.")
 		fs.PrintDefaults()
@@ -90,6 +96,14 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 		}
 		if err := smtp.ParseSMTPURL(*smtpURL); err != nil {
 			return app.Config{}, "", usageError("%v", err)
+		}
+	}
+	if in.MaxBytes <= 0 {
+		return app.Config{}, "", usageError("--inbound-max-bytes: want a positive number of bytes, such as 10485760")
+	}
+	for _, d := range strings.Split(*inboundDomains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			in.Domains = append(in.Domains, d)
 		}
 	}
 	trusted, err := parsePrefixes(*proxies)
@@ -112,7 +126,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	}
 	return app.Config{DatabaseURL: *db, ReportsDatabaseURL: *dbRead, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
 		JobLease: *jobLease, SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
-		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue,
+		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue, Inbound: in,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil
 }
 
@@ -131,15 +145,32 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 	go func() { queueDone <- a.Queue.Run(ctx) }()
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- srv.Serve(ln) }()
+	smtpDone := make(chan error, 1)
+	if a.InboundSMTP != nil {
+		sln, err := net.Listen("tcp", a.InboundListen)
+		if err != nil {
+			srv.Close()
+			cancel()
+			<-queueDone
+			return fmt.Errorf("--smtp-listen: %w", err)
+		}
+		go func() { smtpDone <- a.InboundSMTP.Serve(sln) }()
+		logger.Info("fresco is receiving e-mail", "smtp", sln.Addr().String())
+	}
 	ready("http://" + ln.Addr().String())
 	select {
 	case <-ctx.Done():
 	case err = <-serveDone:
 		cancel()
+	case err = <-smtpDone:
+		cancel()
 	}
 	shutdownCtx, stop := context.WithTimeout(context.Background(), 15*time.Second)
 	defer stop()
 	shutdownErr := srv.Shutdown(shutdownCtx)
+	if a.InboundSMTP != nil {
+		shutdownErr = errors.Join(shutdownErr, a.InboundSMTP.Shutdown(shutdownCtx))
+	}
 	cancel()
 	queueErr := <-queueDone
 	if errors.Is(err, http.ErrServerClosed) {

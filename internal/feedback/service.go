@@ -59,7 +59,7 @@ func FlagsOf(r *fresco.Response) Flags {
 	return Flags{
 		Detractor:       r.NPS != nil && *r.NPS <= 6,
 		CSATLow:         r.CSAT != nil && *r.CSAT <= 2,
-		Complaint:       r.PostSlug == PostComplaint,
+		Complaint:       r.PostSlug == PostComplaint || ReadsAsComplaint(r),
 		NegativeComment: r.Sentiment != nil && *r.Sentiment <= -0.5,
 		Praise: r.Comment != "" && ((r.NPS != nil && *r.NPS >= 9) ||
 			slices.Contains(r.Categories, "praise") || slices.Contains(r.Suggested, "praise")),
@@ -208,7 +208,7 @@ func (s *Service) record(ctx context.Context, in *Input, survey *fresco.Survey, 
 		p, err := s.db.ListeningPostBySlug(ctx, postSlug)
 		switch {
 		case fresco.ErrorCode(err) == fresco.ENOTFOUND:
-			v.Add("listening_post", "%q is not a listening post (try survey, web_form, satisfaction_card, follow_up_call, ordering_process, complaint, audit, market_research or focus_group)", postSlug)
+			v.Add("listening_post", "%q is not a listening post (try survey, web_form, satisfaction_card, follow_up_call, ordering_process, complaint, email, audit, market_research or focus_group)", postSlug)
 		case err != nil:
 			return nil, err
 		}

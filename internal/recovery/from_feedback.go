@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
@@ -116,8 +115,5 @@ func complaintSummary(comment string) string {
 	if line == "" {
 		return "Complaint received (no comment)"
 	}
-	if utf8.RuneCountInString(line) > 140 {
-		line = string([]rune(line)[:139]) + "…"
-	}
-	return line
+	return excerpt(line, 140)
 }

@@ -127,6 +127,24 @@ const maxCaseText = 4000
 // Open opens a case, flags the customer as needing special attention and
 // tells the location's staff the same day.
 func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.Case, error) {
+	if err := s.checkOpen(actor, &in); err != nil {
+		return nil, err
+	}
+	var ch *change
+	err := s.inTx(ctx, func(tx *store.Tx) error {
+		var err error
+		ch, err = s.open(ctx, tx, actor, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed(ctx, ch)
+	return ch.c, nil
+}
+
+// checkOpen checks the input of Open and fills in its defaults.
+func (s *Service) checkOpen(actor Actor, in *OpenInput) error {
 	var v fresco.Validation
 	v.Check(in.CustomerID > 0, "customer_id", "is required")
 	v.Text("summary", in.Summary, true, maxCaseText)
@@ -146,12 +164,15 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 		in.OpenedAt = s.Now()
 	}
 	v.Past("opened_at", in.OpenedAt, s.Now(), time.Minute)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
+	return v.Err()
+}
+
+// open is Open's work within tx, on input already checked; the caller
+// commits and then calls afterCommit.
+func (s *Service) open(ctx context.Context, tx *store.Tx, actor Actor, in OpenInput) (*change, error) {
 	details, _ := json.Marshal(in.Incident)
 	var ch *change
-	err := s.inTx(ctx, func(tx *store.Tx) error {
+	err := func() error {
 		if in.PurchaseID != nil {
 			owner, loc, err := tx.PurchaseOwner(ctx, *in.PurchaseID)
 			if err != nil {
@@ -212,12 +233,8 @@ func (s *Service) Open(ctx context.Context, actor Actor, in OpenInput) (*fresco.
 			return err
 		}
 		return tx.UpdateCase(ctx, c)
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.committed(ctx, ch)
-	return ch.c, nil
+	}()
+	return ch, err
 }
 
 func ptrVal(p *int64) int64 {

@@ -28,7 +28,7 @@ import (
 )
 
 // Case sources: where a case came from.
-var Sources = []string{"complaint", "detractor", "low_csat", "incident", "api", "staff"}
+var Sources = []string{"complaint", "detractor", "low_csat", "incident", "api", "staff", "email"}
 
 // Gesture kinds.
 var GestureKinds = []string{"apology_letter", "coupon", "free_item", "service_credit", "refund", "upgrade"}

@@ -161,6 +161,7 @@ var tagDescriptions = map[string]string{
 	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
 	"Feedback text":    "Comment categories, the classifier and its training.",
 	"Follow-up calls":  "The call a week after purchase: scripts, tasks and outcomes.",
+	"Inbound e-mail":   "Raw e-mail posted by a mail provider, filed as a case or a reply as the SMTP listener does.",
 	"Follow-ups":       "The closed loop: a bad answer reaches the people who served, and is followed up until done.",
 	"Lifetime value":   "What customers are worth: the calculator, predictive CLV, segments, the Pareto curve.",
 	"Listening posts":  "Every place feedback arrives, and how each is used.",
@@ -232,16 +233,18 @@ func errorHeaders(op *huma.Operation) {
 
 func ptrFloat(f float64) *float64 { return &f }
 
-// plainBinaryBodies describes text bodies (CSV uploads) as plain strings.
+// plainBinaryBodies describes text bodies (CSV uploads, raw e-mail) as
+// plain strings.
 // huma describes a raw body as a binary string and marshals that with
 // contentMediaType, which OpenAPI 3.0 does not know, so its 3.0 rendering
-// (/api/openapi-3.0.json) failed validation; a CSV file is text anyway.
+// (/api/openapi-3.0.json) failed validation; a CSV file is text anyway,
+// and so is an RFC 5322 message (lines of 7- or 8-bit text).
 func plainBinaryBodies(op *huma.Operation) {
 	if op.RequestBody == nil {
 		return
 	}
 	for mediaType, media := range op.RequestBody.Content {
-		if strings.HasPrefix(mediaType, "text/") && media.Schema != nil && media.Schema.Format == "binary" {
+		if (strings.HasPrefix(mediaType, "text/") || mediaType == "message/rfc822") && media.Schema != nil && media.Schema.Format == "binary" {
 			media.Schema.Format = ""
 		}
 	}

@@ -161,7 +161,7 @@ func TestFeedbackAPIContract(t *testing.T) {
 		}
 		posts := w.call(fresco.RoleAnalyst, "GET", "/api/v1/listening-posts", nil, 200)["items"].([]any)
 		sp := posts[1].(map[string]any)
-		if len(posts) != 9 || sp["slug"] != "survey" || sp["responses"].(float64) != 1 || sp["median_hours_purchase_to_feedback"].(float64) < 71 {
+		if len(posts) != 10 || sp["slug"] != "survey" || sp["responses"].(float64) != 1 || sp["median_hours_purchase_to_feedback"].(float64) < 71 {
 			t.Fatalf("posts %v", sp)
 		}
 		w.call(fresco.RoleManager, "PATCH", "/api/v1/listening-posts/survey", `{"used_for":"Weekly NPS review"}`, 200)

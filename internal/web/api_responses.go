@@ -35,7 +35,7 @@ type ResponseInput struct {
 	PurchaseID    *int64     `json:"purchase_id,omitempty" doc:"Optional; when given, customer, serving employee and location default to the purchase's."`
 	EmployeeID    *int64     `json:"employee_id,omitempty" doc:"The employee who served the customer."`
 	LocationID    *int64     `json:"location_id,omitempty"`
-	ListeningPost string     `json:"listening_post,omitempty" doc:"A slug: survey (default), web_form, satisfaction_card, follow_up_call, ordering_process, complaint, audit, market_research, focus_group."`
+	ListeningPost string     `json:"listening_post,omitempty" doc:"A slug: survey (default), web_form, satisfaction_card, follow_up_call, ordering_process, complaint, email, audit, market_research, focus_group."`
 	SurveyID      *int64     `json:"survey_id,omitempty"`
 	ExternalID    string     `json:"external_id,omitempty" doc:"Your id; a second response with the same id is refused (409)."`
 	RespondedAt   *time.Time `json:"responded_at,omitempty" doc:"Default now."`

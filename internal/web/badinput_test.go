@@ -400,6 +400,7 @@ func TestBodiesBoundedWhileRead(t *testing.T) {
 	f := newFixture(t, storetest.Open(t, storetest.SQLiteURL(t)))
 	for _, c := range []struct{ path, contentType string }{
 		{"/api/v1/responses:import", "text/csv"},
+		{"/api/v1/inbound/email", "message/rfc822"},
 		{"/api/v1/customers", "application/json"},
 		{"/api/v1/purchases:batch", "application/json"},
 	} {

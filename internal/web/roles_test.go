@@ -136,6 +136,9 @@ func matrix(s seed) []endpoint {
 		{"GET", "/api/v1/tokens", none, 200, ownerOnly},
 		{"POST", "/api/v1/tokens", body(`{"name":"token by %s","role":"analyst"}`), 201, ownerOnly},
 		{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", s.token), none, 204, ownerOnly},
+
+		// A mail provider posts with a writer's token (inbound_test.go).
+		{"POST", "/api/v1/inbound/email", body("From: sender-%[1]s@example.net\r\nTo: support@shop.example\r\nMessage-ID: <matrix-%[1]s@example.net>\r\nSubject: Hello\r\n\r\nA question.\r\n"), 200, writers},
 	}, append(append(append(append(caseMatrix(s), caseMessageMatrix()...), loopMatrix(s)...), valueMatrix(s)...), feedbackMatrix(s)...)...) // service recovery: api_cases_test.go; closed loop: api_loop_test.go; lifetime value: api_value_test.go; feedback: api_feedback_test.go
 }
 

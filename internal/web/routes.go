@@ -291,6 +291,15 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/tokens/{id}",
 		Summary: "Revoke an API token", Tags: tags, DefaultStatus: http.StatusNoContent}, auth.ManageUsers, s.revokeToken)
 
+	// Inbound e-mail (internal/inbound): api_inbound.go.
+	register(s, huma.Operation{OperationID: "receive-inbound-email", Method: http.MethodPost, Path: "/inbound/email",
+		Summary: "Receive an e-mail posted by a mail provider", Tags: []string{"Inbound e-mail"},
+		Description: "The body is the raw RFC 5322 message (Content-Type message/rfc822), as the SMTP listener (fresco serve --smtp-listen) " +
+			"would receive it, and it is filed the same way: a reply (In-Reply-To/References of a case's message, or a support+c123@ " +
+			"address from the case's customer) joins its case; anything else opens a case for the sender's customer, or a new customer. " +
+			"Auto-replies, bounces and loops are recognised and open nothing; a permanent bounce marks the address undeliverable.",
+		MaxBodyBytes: s.inbound.MaxBytes(), Errors: inboundStatus}, auth.Write, s.receiveInbound)
+
 	// Service recovery (internal/recovery): api_cases.go, api_gestures.go,
 	// api_tasks.go, api_sla_policies.go, api_authority_limits.go and
 	// api_recovery_reports.go.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/prefs"
@@ -68,6 +69,9 @@ type Deps struct {
 	// Prefs are the customers' own choices behind the signed links in
 	// their e-mails: one-click unsubscribe and the preference page.
 	Prefs *prefs.Service
+	// Inbound files the e-mail providers post to /api/v1/inbound/email
+	// (the same path as the SMTP listener's).
+	Inbound *inbound.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -94,6 +98,7 @@ type Server struct {
 	staff    *staff.Service
 	settings *settings.Service
 	prefs    *prefs.Service
+	inbound  *inbound.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -124,6 +129,7 @@ func NewServer(deps Deps) (*Server, error) {
 		staff:        deps.Staff,
 		settings:     deps.Settings,
 		prefs:        deps.Prefs,
+		inbound:      deps.Inbound,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -179,6 +185,7 @@ func (d *Deps) check() error {
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
+		"Inbound": d.Inbound == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

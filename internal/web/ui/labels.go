@@ -50,6 +50,7 @@ var labelGroups = map[string]map[string]string{
 		"audit":             "Audit",
 		"market_research":   "Market research",
 		"focus_group":       "Focus group",
+		"email":             "E-mail",
 	},
 	"state": {
 		"open":                "Open",
