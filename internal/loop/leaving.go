@@ -114,21 +114,21 @@ func medianInterval(middle [2]time.Duration) float64 {
 	return (days(middle[0]) + days(middle[1])) / 2
 }
 
-// SatisfiedLeaving lists satisfied customers who seem to be leaving, most
-// overdue first, as the last refresh found them at computedAt; locationID
-// > 0 keeps one location's. It is a dashboard: it reads the read replica,
-// if there is one, and the stored list, so that a view costs the rows it
-// shows whatever the number of customers. Before the first refresh it
-// refreshes (on the primary) and returns that.
-func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) (list []Leaving, computedAt time.Time, err error) {
-	list, computedAt, err = l.db.Reports().StoredSatisfiedLeaving(ctx, locationID)
+// SatisfiedLeaving lists a page of the satisfied customers who seem to be
+// leaving, most overdue first, as the last refresh found them at
+// computedAt, and the cursor of the next page. It is a dashboard: it reads
+// the read replica, if there is one, and the stored list, so that a view
+// costs the rows it shows whatever the number of customers. Before the
+// first refresh it refreshes (on the primary) and reads that.
+func (l *Loop) SatisfiedLeaving(ctx context.Context, f store.LeavingFilter) (list []Leaving, next string, computedAt time.Time, err error) {
+	list, next, computedAt, err = l.db.Reports().StoredSatisfiedLeaving(ctx, f)
 	if err != nil || !computedAt.IsZero() {
-		return list, computedAt, err
+		return list, next, computedAt, err
 	}
-	if list, computedAt, err = l.RefreshLeaving(ctx); err != nil {
-		return nil, time.Time{}, err
+	if _, _, err := l.RefreshLeaving(ctx); err != nil {
+		return nil, "", time.Time{}, err
 	}
-	return keepLocation(list, locationID), computedAt, nil
+	return l.db.StoredSatisfiedLeaving(ctx, f)
 }
 
 // RefreshLeaving computes the list on the primary, as of now, and stores it

@@ -30,10 +30,7 @@ func TestLeavingFromSummaryEqualsFromPurchases(t *testing.T) {
 		}
 		opts := loop.LeavingOptions{Window: 365 * 24 * time.Hour}
 		l := loop.New(db, notify.New(db, notify.Options{}), loop.Options{Now: func() time.Time { return end }, Leaving: opts, DisableDigest: true})
-		got, _, err := l.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, _ := storedLeaving(t, l, 0)
 		candidates, err := db.SatisfiedCandidates(ctx, end.Add(-opts.Window))
 		if err != nil {
 			t.Fatal(err)
@@ -83,10 +80,7 @@ func TestStoredLeavingEqualsComputed(t *testing.T) {
 				t.Fatal(err)
 			}
 			now = now.Add(time.Hour) // the direct computation at the refresh's time, not the clock's
-			stored, at, err := l.SatisfiedLeaving(ctx, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			stored, at := storedLeaving(t, l, 0)
 			want, err := l.ComputeSatisfiedLeaving(ctx, db, at, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -104,10 +98,10 @@ func TestStoredLeavingEqualsComputed(t *testing.T) {
 				}
 			}
 			for loc := range locations {
-				stored, _, err := l.SatisfiedLeaving(ctx, loc)
-				want, err2 := l.ComputeSatisfiedLeaving(ctx, db, at, loc)
-				if err != nil || err2 != nil || len(want) == 0 || !reflect.DeepEqual(stored, want) {
-					t.Errorf("%s, location %d: stored %+v (%v)\ncomputed %+v (%v)", step, loc, stored, err, want, err2)
+				stored, _ := storedLeaving(t, l, loc)
+				want, err := l.ComputeSatisfiedLeaving(ctx, db, at, loc)
+				if err != nil || len(want) == 0 || !reflect.DeepEqual(stored, want) {
+					t.Errorf("%s, location %d: stored %+v\ncomputed %+v (%v)", step, loc, stored, want, err)
 				}
 			}
 		}
@@ -126,17 +120,36 @@ func TestStoredLeavingEqualsComputed(t *testing.T) {
 		compare("with P(alive)", "p_alive")
 
 		// An older computation finishing last is dropped.
-		before, at, err := l.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		before, at := storedLeaving(t, l, 0)
 		if stored, err := db.ReplaceSatisfiedLeaving(ctx, nil, at.Add(-time.Minute)); err != nil || stored {
 			t.Fatalf("older list stored: %v %v", stored, err)
 		}
-		if after, at2, err := l.SatisfiedLeaving(ctx, 0); err != nil || !at2.Equal(at) || !reflect.DeepEqual(after, before) {
-			t.Fatalf("after an older refresh: %d at %v (%v), want %d at %v", len(after), at2, err, len(before), at)
+		if after, at2 := storedLeaving(t, l, 0); !at2.Equal(at) || !reflect.DeepEqual(after, before) {
+			t.Fatalf("after an older refresh: %d at %v, want %d at %v", len(after), at2, len(before), at)
 		}
 	})
+}
+
+// storedLeaving reads the whole stored list, of one location (> 0) or all,
+// seven at a time, and the time it was computed.
+func storedLeaving(t *testing.T, l *loop.Loop, locationID int64) ([]loop.Leaving, time.Time) {
+	t.Helper()
+	var all []loop.Leaving
+	f := store.LeavingFilter{LocationID: locationID, Limit: 7}
+	for {
+		page, next, at, err := l.SatisfiedLeaving(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > f.Limit || (next != "" && len(page) != f.Limit) {
+			t.Fatalf("a page of %d, next %q", len(page), next)
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, at
+		}
+		f.Cursor = next
+	}
 }
 
 // purchaseTime is one purchase, as the detector used to read them.

@@ -377,10 +377,7 @@ func TestSatisfiedLeaving(t *testing.T) {
 		series(csat, 4, 7*day, now.Add(-30*day))
 		w.respond(csat, nil, "satisfaction_card", nil, ptr(4), now.Add(-40*day), false)
 
-		list, _, err := w.loop.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		list, _ := storedLeaving(t, w.loop, 0)
 		var got []int64
 		for _, x := range list {
 			got = append(got, x.CustomerID)
@@ -393,8 +390,8 @@ func TestSatisfiedLeaving(t *testing.T) {
 			int(lena.DaysSinceLast+0.5) != 60 || lena.PAlive != nil || lena.Rule != "gap" || *lena.LocationID != w.location {
 			t.Errorf("evidence %+v", lena)
 		}
-		if other, _, err := w.loop.SatisfiedLeaving(ctx, w.location+1); err != nil || len(other) != 0 {
-			t.Errorf("other location: %v %v", other, err)
+		if other, _ := storedLeaving(t, w.loop, w.location+1); len(other) != 0 {
+			t.Errorf("other location: %v", other)
 		}
 
 		// Where the lifetime-value engine provides P(alive), it decides.
@@ -402,16 +399,13 @@ func TestSatisfiedLeaving(t *testing.T) {
 			setPAlive(t, db, c, p, now)
 		}
 		// The stored list changes with the next refresh.
-		if stale, _, err := w.loop.SatisfiedLeaving(ctx, 0); err != nil || len(stale) != 2 || stale[0].CustomerID != leaving {
-			t.Fatalf("before the refresh: %v %v", stale, err)
+		if stale, _ := storedLeaving(t, w.loop, 0); len(stale) != 2 || stale[0].CustomerID != leaving {
+			t.Fatalf("before the refresh: %v", stale)
 		}
 		if _, _, err := w.loop.RefreshLeaving(ctx); err != nil {
 			t.Fatal(err)
 		}
-		list, _, err = w.loop.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		list, _ = storedLeaving(t, w.loop, 0)
 		got = got[:0]
 		for _, x := range list {
 			got = append(got, x.CustomerID)

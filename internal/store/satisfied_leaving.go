@@ -53,31 +53,57 @@ func (db *DB) ReplaceSatisfiedLeaving(ctx context.Context, list []fresco.Leaving
 	return stored && err == nil, err
 }
 
-// StoredSatisfiedLeaving reads the stored list in its order, with the
-// customers' names as they are now; locationID > 0 keeps one location's.
-// computedAt is zero when the list has never been computed.
-func (db *DB) StoredSatisfiedLeaving(ctx context.Context, locationID int64) (list []fresco.Leaving, computedAt time.Time, err error) {
-	err = db.QueryRow(ctx, `SELECT computed_at FROM satisfied_leaving_state WHERE id = 1`).Scan(&computedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, time.Time{}, nil
-	} else if err != nil {
-		return nil, time.Time{}, err
-	}
-	where, args := "", []any{}
-	if locationID > 0 {
-		where, args = "WHERE l.location_id = ?", append(args, locationID)
-	}
-	list, err = queryAll(ctx, db, scanLeaving, `SELECT `+prefixed("l.", satisfiedLeavingColumns)+`, COALESCE(c.name, '')
-		FROM satisfied_leaving l LEFT JOIN customers c ON c.id = l.customer_id `+where+` ORDER BY l.list_rank`, args...)
-	return list, computedAt.UTC(), err
+// LeavingFilter pages through the stored list.
+type LeavingFilter struct {
+	LocationID int64 // > 0: that location's customers only
+	Cursor     string
+	Limit      int
 }
 
-func scanLeaving(row rowScanner) (fresco.Leaving, error) {
-	var x fresco.Leaving
-	var rank int64
+// StoredSatisfiedLeaving reads a page of the stored list in its order, with
+// the customers' names as they are now, and the cursor of the next page. It
+// reads the rows it returns (primary key or the location's index), however
+// long the list. computedAt is zero when the list has never been computed.
+// The cursor is a rank: after a refresh it goes on from the same rank of
+// the new list.
+func (db *DB) StoredSatisfiedLeaving(ctx context.Context, f LeavingFilter) (list []fresco.Leaving, next string, computedAt time.Time, err error) {
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	err = db.QueryRow(ctx, `SELECT computed_at FROM satisfied_leaving_state WHERE id = 1`).Scan(&computedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", time.Time{}, nil
+	} else if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	w := &conditions{}
+	w.add("l.list_rank > ?", after)
+	if f.LocationID > 0 {
+		w.add("l.location_id = ?", f.LocationID)
+	}
+	limit := pageLimit(f.Limit)
+	var ranks []int64
+	list, err = queryAll(ctx, db, func(row rowScanner) (fresco.Leaving, error) {
+		x, rank, err := scanLeaving(row)
+		ranks = append(ranks, rank)
+		return x, err
+	}, `SELECT `+prefixed("l.", satisfiedLeavingColumns)+`, COALESCE(c.name, '')
+		FROM satisfied_leaving l LEFT JOIN customers c ON c.id = l.customer_id
+		WHERE `+w.sql()+` ORDER BY l.list_rank LIMIT ?`, append(w.args, limit)...)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	if len(list) == limit {
+		next = encodeCursor(ranks[len(ranks)-1])
+	}
+	return list, next, computedAt.UTC(), nil
+}
+
+func scanLeaving(row rowScanner) (x fresco.Leaving, rank int64, err error) {
 	var loc sql.NullInt64
 	var median, pAlive sql.NullFloat64
-	err := row.Scan(&rank, &x.CustomerID, &loc, &x.LastScore, &x.LastScoreType, &x.LastAnswerAt, &x.Purchases,
+	err = row.Scan(&rank, &x.CustomerID, &loc, &x.LastScore, &x.LastScoreType, &x.LastAnswerAt, &x.Purchases,
 		&x.LastPurchaseAt, &median, &x.DaysSinceLast, &pAlive, &x.Rule, &x.CustomerName)
 	x.LocationID = ptrID(loc)
 	x.LastAnswerAt, x.LastPurchaseAt = x.LastAnswerAt.UTC(), x.LastPurchaseAt.UTC()
@@ -87,5 +113,5 @@ func scanLeaving(row rowScanner) (fresco.Leaving, error) {
 	if pAlive.Valid {
 		x.PAlive = &pAlive.Float64
 	}
-	return x, err
+	return x, rank, err
 }

@@ -126,21 +126,22 @@ func (s *Server) closeFollowup(ctx context.Context, in *followUpCloseInput) (*On
 	return &One[FollowUp]{Body: s.followUpOut(closed)}, nil
 }
 
-// LeavingList is the answer to GET /loop/satisfied-leaving: the whole list,
-// as the last refresh found it.
+// LeavingList is the answer to GET /loop/satisfied-leaving: a page of the
+// list as the last refresh found it.
 type LeavingList struct {
 	Page[Leaving]
 	ComputedAt time.Time `json:"computed_at" doc:"When the list was worked out; days_since_last counts to then."`
 }
 
 func (s *Server) satisfiedLeaving(ctx context.Context, in *struct {
+	ListParams
 	LocationID int64 `query:"location_id" minimum:"0" doc:"Only this location's customers (of their last purchase)."`
 }) (*One[LeavingList], error) {
-	list, at, err := s.loop.SatisfiedLeaving(ctx, in.LocationID)
+	list, next, at, err := s.loop.SatisfiedLeaving(ctx, store.LeavingFilter{LocationID: in.LocationID, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
-	out := LeavingList{Page: Page[Leaving]{Items: make([]Leaving, len(list))}, ComputedAt: at}
+	out := LeavingList{Page: Page[Leaving]{Items: make([]Leaving, len(list)), NextCursor: next}, ComputedAt: at}
 	for i, x := range list {
 		out.Items[i] = Leaving(x)
 	}

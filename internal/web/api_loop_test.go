@@ -118,6 +118,10 @@ func TestFollowUpAPI(t *testing.T) {
 		if _, ok := leaving["items"].([]any); !ok || at.IsZero() {
 			t.Errorf("satisfied-leaving %v", leaving)
 		}
+		if r := f.do(request{method: "GET", path: "/api/v1/loop/satisfied-leaving?cursor=nonsense", role: fresco.RoleAnalyst}); r.Code != http.StatusUnprocessableEntity ||
+			!strings.Contains(string(r.Body), "cursor") {
+			t.Errorf("a bad cursor: %s", r)
+		}
 		f.call(fresco.RoleAnalyst, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusForbidden)
 		queued := f.call(fresco.RoleManager, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusAccepted)
 		again := f.call(fresco.RoleManager, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusAccepted)

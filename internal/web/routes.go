@@ -377,7 +377,8 @@ func (s *Server) apiRoutes() {
 		Summary: "Satisfied customers who seem to be leaving", Tags: tags,
 		Description: "Customers whose latest answer in the last 180 days was passive or promoter (NPS ≥ 7, or CSAT ≥ 4) " +
 			"but whose purchase rhythm has broken: P(alive) < 0.5 where the lifetime-value engine has scored them, " +
-			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first. " +
+			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first, " +
+			"paged like every list (the cursor is a place in the list, which a refresh may reorder). " +
 			"The list is worked out every 15 minutes, before the daily digest and on POST /loop/satisfied-leaving/refresh; " +
 			"computed_at says when, and days_since_last counts to then."}, auth.Read, s.satisfiedLeaving)
 	register(s, huma.Operation{OperationID: "refresh-satisfied-leaving", Method: http.MethodPost, Path: "/loop/satisfied-leaving/refresh",

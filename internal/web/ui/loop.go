@@ -196,6 +196,7 @@ type leavingView struct {
 	ComputedAt time.Time
 	CanRefresh bool
 	Queued     bool
+	Pager      pager
 }
 
 type leavingRow struct {
@@ -204,18 +205,30 @@ type leavingRow struct {
 	Since  string
 }
 
+// leavingPageSize is how many satisfied-but-leaving customers a page lists:
+// the list grows with the business, a page does not.
+const leavingPageSize = 100
+
 // SatisfiedLeaving is GET /loop/satisfied-leaving[?location_id=]: satisfied
 // customers whose purchase rhythm has broken, with the evidence, as the
 // last refresh found them.
 func (u *UI) SatisfiedLeaving(w http.ResponseWriter, r *http.Request) {
-	loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64)
-	rows, at, err := u.loop.SatisfiedLeaving(r.Context(), max(loc, 0))
+	q := r.URL.Query()
+	loc, _ := strconv.ParseInt(q.Get("location_id"), 10, 64)
+	loc = max(loc, 0)
+	f := store.LeavingFilter{LocationID: loc, Cursor: q.Get("cursor"), Limit: leavingPageSize}
+	rows, next, at, err := u.loop.SatisfiedLeaving(r.Context(), f)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	data := leavingView{Location: loc, ComputedAt: at, CanRefresh: managersRoles(viewerFrom(r.Context()).Role),
-		Queued: r.URL.Query().Get("refresh") == "queued"}
+		Queued: q.Get("refresh") == "queued"}
+	if loc > 0 {
+		data.Pager = pagerFor("/loop/satisfied-leaving", f.Cursor, next, "location_id", strconv.FormatInt(loc, 10))
+	} else {
+		data.Pager = pagerFor("/loop/satisfied-leaving", f.Cursor, next)
+	}
 	for _, x := range rows {
 		row := leavingRow{Leaving: x, Since: fmt.Sprintf("%.0f days", x.DaysSinceLast)}
 		if x.MedianIntervalDays != nil {
