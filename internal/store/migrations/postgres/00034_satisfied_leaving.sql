@@ -14,7 +14,7 @@
 -- +goose Up
 CREATE TABLE satisfied_leaving (
     list_rank            BIGINT PRIMARY KEY,
-    customer_id          BIGINT NOT NULL,
+    customer_id          BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
     location_id          BIGINT,
     last_score           BIGINT NOT NULL,
     last_score_type      TEXT NOT NULL,
@@ -27,6 +27,8 @@ CREATE TABLE satisfied_leaving (
     rule                 TEXT NOT NULL
 );
 CREATE INDEX satisfied_leaving_location ON satisfied_leaving (location_id, list_rank);
+-- A customer deleted (erased, merged away) leaves the list at once.
+CREATE INDEX satisfied_leaving_customer ON satisfied_leaving (customer_id);
 
 CREATE TABLE satisfied_leaving_state (
     id          BIGINT PRIMARY KEY CHECK (id = 1),
