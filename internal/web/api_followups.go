@@ -129,7 +129,8 @@ func (s *Server) closeFollowup(ctx context.Context, in *followUpCloseInput) (*On
 // LeavingList is the answer to GET /loop/satisfied-leaving: a page of the
 // list as the last refresh found it.
 type LeavingList struct {
-	Page[Leaving]
+	Items      []Leaving `json:"items" doc:"The items of this page."`
+	NextCursor string    `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`
 	ComputedAt time.Time `json:"computed_at" doc:"When the list was worked out; days_since_last counts to then."`
 }
 
@@ -141,7 +142,7 @@ func (s *Server) satisfiedLeaving(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, err
 	}
-	out := LeavingList{Page: Page[Leaving]{Items: make([]Leaving, len(list)), NextCursor: next}, ComputedAt: at}
+	out := LeavingList{Items: make([]Leaving, len(list)), NextCursor: next, ComputedAt: at}
 	for i, x := range list {
 		out.Items[i] = Leaving(x)
 	}
