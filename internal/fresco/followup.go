@@ -57,3 +57,20 @@ type CallTask struct {
 	PurchasedAt    time.Time
 	PurchaseNumber string // the purchase's external id, "" when it has none
 }
+
+// Leaving is one satisfied customer who seems to be leaving, with the
+// evidence (internal/loop finds them).
+type Leaving struct {
+	CustomerID         int64
+	CustomerName       string
+	LocationID         *int64 // of the last purchase, else of the answer
+	LastScore          int
+	LastScoreType      string // "nps" or "csat"
+	LastAnswerAt       time.Time
+	Purchases          int
+	LastPurchaseAt     time.Time
+	MedianIntervalDays *float64
+	DaysSinceLast      float64
+	PAlive             *float64
+	Rule               string // "p_alive" or "gap"
+}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -46,20 +48,7 @@ func (o LeavingOptions) withDefaults() LeavingOptions {
 }
 
 // Leaving is one satisfied customer who seems to be leaving, with the evidence.
-type Leaving struct {
-	CustomerID         int64
-	CustomerName       string
-	LocationID         *int64 // of the last purchase, else of the answer
-	LastScore          int
-	LastScoreType      string // "nps" or "csat"
-	LastAnswerAt       time.Time
-	Purchases          int
-	LastPurchaseAt     time.Time
-	MedianIntervalDays *float64
-	DaysSinceLast      float64
-	PAlive             *float64
-	Rule               string // "p_alive" or "gap"
-}
+type Leaving = fresco.Leaving
 
 // Detect applies the rule to candidates (each a positive answer and the
 // summary of the customer's purchases) at now. pAlive may be nil. It is
@@ -125,15 +114,40 @@ func medianInterval(middle [2]time.Duration) float64 {
 	return (days(middle[0]) + days(middle[1])) / 2
 }
 
-// SatisfiedLeaving lists satisfied customers who seem to be leaving, most
-// overdue first; locationID > 0 keeps one location's. It is a dashboard:
-// it reads the read replica, if there is one.
-func (l *Loop) SatisfiedLeaving(ctx context.Context, locationID int64) ([]Leaving, error) {
-	return l.satisfiedLeaving(ctx, l.db.Reports(), locationID)
+// SatisfiedLeaving lists a page of the satisfied customers who seem to be
+// leaving, most overdue first, as the last refresh found them at
+// computedAt, and the cursor of the next page. It is a dashboard: it reads
+// the read replica, if there is one, and the stored list, so that a view
+// costs the rows it shows whatever the number of customers. Before the
+// first refresh it refreshes (on the primary) and reads that.
+func (l *Loop) SatisfiedLeaving(ctx context.Context, f store.LeavingFilter) (list []Leaving, next string, computedAt time.Time, err error) {
+	list, next, computedAt, err = l.db.Reports().StoredSatisfiedLeaving(ctx, f)
+	if err != nil || !computedAt.IsZero() {
+		return list, next, computedAt, err
+	}
+	if _, _, err := l.RefreshLeaving(ctx); err != nil {
+		return nil, "", time.Time{}, err
+	}
+	return l.db.StoredSatisfiedLeaving(ctx, f)
 }
 
-func (l *Loop) satisfiedLeaving(ctx context.Context, db *store.DB, locationID int64) ([]Leaving, error) {
+// RefreshLeaving computes the list on the primary, as of now, and stores it
+// for SatisfiedLeaving (unless a refresh that started later has stored
+// its own already); it returns the list and the time it is for.
+func (l *Loop) RefreshLeaving(ctx context.Context) ([]Leaving, time.Time, error) {
 	now := l.opts.Now()
+	list, err := l.ComputeSatisfiedLeaving(ctx, l.db, now, 0)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	_, err = l.db.ReplaceSatisfiedLeaving(ctx, list, now)
+	return list, now, err
+}
+
+// ComputeSatisfiedLeaving is the direct computation at now from db: every
+// candidate's purchase summary and P(alive). It is what RefreshLeaving
+// stores, and the reference a test compares the stored list with.
+func (l *Loop) ComputeSatisfiedLeaving(ctx context.Context, db *store.DB, now time.Time, locationID int64) ([]Leaving, error) {
 	candidates, err := db.SatisfiedCandidates(ctx, now.Add(-l.opts.Leaving.Window))
 	if err != nil {
 		return nil, err
@@ -142,20 +156,46 @@ func (l *Loop) satisfiedLeaving(ctx context.Context, db *store.DB, locationID in
 	if err != nil {
 		return nil, err
 	}
-	list := Detect(candidates, pAlive, now, l.opts.Leaving)
+	return keepLocation(Detect(candidates, pAlive, now, l.opts.Leaving), locationID), nil
+}
+
+// keepLocation keeps the customers of one location (locationID > 0), or all.
+func keepLocation(list []Leaving, locationID int64) []Leaving {
 	if locationID > 0 {
 		list = slices.DeleteFunc(list, func(x Leaving) bool { return x.LocationID == nil || *x.LocationID != locationID })
 	}
-	return list, nil
+	return list
+}
+
+// EnqueueLeavingRefresh queues a refresh of the stored list ("Refresh
+// now"), or returns the one already queued, and audits who asked.
+func (l *Loop) EnqueueLeavingRefresh(ctx context.Context, actor string) (int64, error) {
+	var id int64
+	err := l.db.InTx(ctx, func(tx *store.Tx) error {
+		queued, found, err := jobs.QueuedID(ctx, tx, JobLeavingRefresh)
+		switch {
+		case err != nil:
+			return err
+		case found:
+			id = queued
+		default:
+			if id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobLeavingRefresh, MaxAttempts: 3}); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, actor, JobLeavingRefresh, "job", strconv.FormatInt(id, 10), nil)
+	})
+	return id, err
 }
 
 // SendDigest e-mails (and notifies) each location's managers the satisfied
 // customers of their location who seem to be leaving, and the owners the
 // whole list. It returns how many notifications it made.
 func (l *Loop) SendDigest(ctx context.Context) (int, error) {
-	// The primary: the digest is sent once, and must not miss what a
-	// lagging replica has not seen yet.
-	list, err := l.satisfiedLeaving(ctx, l.db, 0)
+	// Computed afresh on the primary: the digest is sent once, and must not
+	// miss what the last refresh or a lagging replica has not seen yet. The
+	// page then shows the list the digest sent.
+	list, _, err := l.RefreshLeaving(ctx)
 	if err != nil || len(list) == 0 {
 		return 0, err
 	}

@@ -30,10 +30,7 @@ func TestLeavingFromSummaryEqualsFromPurchases(t *testing.T) {
 		}
 		opts := loop.LeavingOptions{Window: 365 * 24 * time.Hour}
 		l := loop.New(db, notify.New(db, notify.Options{}), loop.Options{Now: func() time.Time { return end }, Leaving: opts, DisableDigest: true})
-		got, err := l.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, _ := storedLeaving(t, l, 0)
 		candidates, err := db.SatisfiedCandidates(ctx, end.Add(-opts.Window))
 		if err != nil {
 			t.Fatal(err)
@@ -60,6 +57,99 @@ func TestLeavingFromSummaryEqualsFromPurchases(t *testing.T) {
 			t.Fatalf("with P(alive), from the summary %+v\nfrom the purchases %+v", got, want)
 		}
 	})
+}
+
+// The stored list is exactly the direct computation at the time of its
+// refresh — every customer, in order, with all the evidence, for the whole
+// business and for each location — with and without P(alive); and a
+// refresh that finishes after a later one does not overwrite it.
+func TestStoredLeavingEqualsComputed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		end := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := demo.Generate(ctx, db, demo.Options{Customers: 500, End: end, Seed: 7}); err != nil {
+			t.Fatal(err)
+		}
+		now := end
+		opts := loop.Options{Now: func() time.Time { return now }, Leaving: loop.LeavingOptions{Window: 365 * 24 * time.Hour}, DisableDigest: true}
+		l := loop.New(db, notify.New(db, notify.Options{}), opts)
+		compare := func(step string, wantRule string) {
+			t.Helper()
+			if _, _, err := l.RefreshLeaving(ctx); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(time.Hour) // the direct computation at the refresh's time, not the clock's
+			stored, at := storedLeaving(t, l, 0)
+			want, err := l.ComputeSatisfiedLeaving(ctx, db, at, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !at.Equal(now.Add(-time.Hour)) || len(want) < 5 || !reflect.DeepEqual(stored, want) {
+				t.Fatalf("%s, at %v: stored %d %+v\ncomputed %d %+v", step, at, len(stored), stored, len(want), want)
+			}
+			if !slices.ContainsFunc(want, func(x loop.Leaving) bool { return x.Rule == wantRule }) {
+				t.Errorf("%s: no customer flagged by %s", step, wantRule)
+			}
+			locations := map[int64]bool{}
+			for _, x := range want {
+				if x.LocationID != nil {
+					locations[*x.LocationID] = true
+				}
+			}
+			for loc := range locations {
+				stored, _ := storedLeaving(t, l, loc)
+				want, err := l.ComputeSatisfiedLeaving(ctx, db, at, loc)
+				if err != nil || len(want) == 0 || !reflect.DeepEqual(stored, want) {
+					t.Errorf("%s, location %d: stored %+v\ncomputed %+v (%v)", step, loc, stored, want, err)
+				}
+			}
+		}
+		compare("gaps", "gap")
+
+		candidates, err := db.SatisfiedCandidates(ctx, now.Add(-opts.Leaving.Window))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(3, 4))
+		for _, c := range candidates {
+			if r.IntN(2) == 0 {
+				setPAlive(t, db, c.Answer.CustomerID, r.Float64(), end)
+			}
+		}
+		compare("with P(alive)", "p_alive")
+
+		// An older computation finishing last is dropped.
+		before, at := storedLeaving(t, l, 0)
+		if stored, err := db.ReplaceSatisfiedLeaving(ctx, nil, at.Add(-time.Minute)); err != nil || stored {
+			t.Fatalf("older list stored: %v %v", stored, err)
+		}
+		if after, at2 := storedLeaving(t, l, 0); !at2.Equal(at) || !reflect.DeepEqual(after, before) {
+			t.Fatalf("after an older refresh: %d at %v, want %d at %v", len(after), at2, len(before), at)
+		}
+	})
+}
+
+// storedLeaving reads the whole stored list, of one location (> 0) or all,
+// seven at a time, and the time it was computed.
+func storedLeaving(t *testing.T, l *loop.Loop, locationID int64) ([]loop.Leaving, time.Time) {
+	t.Helper()
+	var all []loop.Leaving
+	f := store.LeavingFilter{LocationID: locationID, Limit: 7}
+	for {
+		page, next, at, err := l.SatisfiedLeaving(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > f.Limit || (next != "" && len(page) != f.Limit) {
+			t.Fatalf("a page of %d, next %q", len(page), next)
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, at
+		}
+		f.Cursor = next
+	}
 }
 
 // purchaseTime is one purchase, as the detector used to read them.

@@ -32,6 +32,9 @@ import (
 const (
 	JobOverdueSweep = "loop.followups_overdue"
 	JobDigest       = "loop.digest"
+	// JobLeavingRefresh recomputes the stored "satisfied but leaving" list,
+	// every Options.LeavingEvery and on demand.
+	JobLeavingRefresh = "loop.satisfied_leaving"
 )
 
 // Reasons for a follow-up.
@@ -50,6 +53,7 @@ type Options struct {
 	OverdueEvery  time.Duration // how often overdue follow-ups are looked for (5 min)
 	DigestHour    int           // the managers' daily digest, at DigestHour:00 in the business's zone (Format's; 7)
 	Leaving       LeavingOptions
+	LeavingEvery  time.Duration // how often the "satisfied but leaving" list is recomputed (15 min; < 0: on demand only)
 	Logger        *slog.Logger
 	Now           func() time.Time
 	DisableDigest bool
@@ -79,6 +83,9 @@ func New(db *store.DB, notifier *notify.Notifier, opts Options) *Loop {
 	}
 	if opts.OverdueEvery <= 0 {
 		opts.OverdueEvery = 5 * time.Minute
+	}
+	if opts.LeavingEvery == 0 {
+		opts.LeavingEvery = 15 * time.Minute
 	}
 	if opts.DigestHour <= 0 || opts.DigestHour > 23 {
 		opts.DigestHour = 7
@@ -111,6 +118,13 @@ func (l *Loop) Register(q *jobs.Queue) {
 		return err
 	})
 	q.Every(JobOverdueSweep, l.opts.OverdueEvery)
+	q.Register(JobLeavingRefresh, func(ctx context.Context, _ *jobs.Running) error {
+		_, _, err := l.RefreshLeaving(ctx)
+		return err
+	})
+	if l.opts.LeavingEvery > 0 {
+		q.Every(JobLeavingRefresh, l.opts.LeavingEvery)
+	}
 	if !l.opts.DisableDigest {
 		q.Register(JobDigest, func(ctx context.Context, _ *jobs.Running) error {
 			_, err := l.SendDigest(ctx)

@@ -343,7 +343,9 @@ func TestSatisfiedLeaving(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		w := newWorld(t, db, loop.Options{Now: func() time.Time { return now }})
+		// Refreshed on demand only: a scheduled refresh while the customers
+		// below are being made would store a part of them.
+		w := newWorld(t, db, loop.Options{Now: func() time.Time { return now }, LeavingEvery: -1})
 		day := 24 * time.Hour
 		series := func(c int64, n int, every time.Duration, last time.Time) {
 			for i := n - 1; i >= 0; i-- {
@@ -375,10 +377,7 @@ func TestSatisfiedLeaving(t *testing.T) {
 		series(csat, 4, 7*day, now.Add(-30*day))
 		w.respond(csat, nil, "satisfaction_card", nil, ptr(4), now.Add(-40*day), false)
 
-		list, err := w.loop.SatisfiedLeaving(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		list, _ := storedLeaving(t, w.loop, 0)
 		var got []int64
 		for _, x := range list {
 			got = append(got, x.CustomerID)
@@ -391,24 +390,22 @@ func TestSatisfiedLeaving(t *testing.T) {
 			int(lena.DaysSinceLast+0.5) != 60 || lena.PAlive != nil || lena.Rule != "gap" || *lena.LocationID != w.location {
 			t.Errorf("evidence %+v", lena)
 		}
-		if other, err := w.loop.SatisfiedLeaving(ctx, w.location+1); err != nil || len(other) != 0 {
-			t.Errorf("other location: %v %v", other, err)
+		if other, _ := storedLeaving(t, w.loop, w.location+1); len(other) != 0 {
+			t.Errorf("other location: %v", other)
 		}
 
 		// Where the lifetime-value engine provides P(alive), it decides.
 		for c, p := range map[int64]float64{loyal: 0.2, leaving: 0.9} {
-			if _, err := db.Exec(ctx, `INSERT INTO `+store.PAliveTable+` (customer_id, frequency, recency, t, monetary, purchases,
-				first_purchase, last_purchase, p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit,
-				related_sales_value, referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, computed_at)
-				VALUES (?, 4, 40, 50, 10, 5, ?, ?, ?, 1, 10, 100, 5000, 1000, 0, 0, 0, 0, 3, 3, 3, 'loyal', ?)`,
-				c, now, now, p, now); err != nil {
-				t.Fatal(err)
-			}
+			setPAlive(t, db, c, p, now)
 		}
-		list, err = w.loop.SatisfiedLeaving(ctx, 0)
-		if err != nil {
+		// The stored list changes with the next refresh.
+		if stale, _ := storedLeaving(t, w.loop, 0); len(stale) != 2 || stale[0].CustomerID != leaving {
+			t.Fatalf("before the refresh: %v", stale)
+		}
+		if _, _, err := w.loop.RefreshLeaving(ctx); err != nil {
 			t.Fatal(err)
 		}
+		list, _ = storedLeaving(t, w.loop, 0)
 		got = got[:0]
 		for _, x := range list {
 			got = append(got, x.CustomerID)
@@ -430,6 +427,19 @@ func TestSatisfiedLeaving(t *testing.T) {
 			t.Fatalf("manager notifications %v %v", notes, err)
 		}
 	})
+}
+
+// setPAlive gives customer c a lifetime-value row with P(alive) p, as a
+// refit would.
+func setPAlive(t *testing.T, db *store.DB, c int64, p float64, now time.Time) {
+	t.Helper()
+	if _, err := db.Exec(context.Background(), `INSERT INTO `+store.PAliveTable+` (customer_id, frequency, recency, t, monetary, purchases,
+		first_purchase, last_purchase, p_alive, expected_purchases, expected_spend, clv, historical_value, historical_profit,
+		related_sales_value, referral_value, referrals, referrals_total, rfm_r, rfm_f, rfm_m, segment, computed_at)
+		VALUES (?, 4, 40, 50, 10, 5, ?, ?, ?, 1, 10, 100, 5000, 1000, 0, 0, 0, 0, 3, 3, 3, 'loyal', ?)`,
+		c, now, now, p, now); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestInlineDeliveryFallsBackToJob: when the immediate attempt fails, the

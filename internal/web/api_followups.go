@@ -126,16 +126,33 @@ func (s *Server) closeFollowup(ctx context.Context, in *followUpCloseInput) (*On
 	return &One[FollowUp]{Body: s.followUpOut(closed)}, nil
 }
 
+// LeavingList is the answer to GET /loop/satisfied-leaving: a page of the
+// list as the last refresh found it.
+type LeavingList struct {
+	Items      []Leaving `json:"items" doc:"The items of this page."`
+	NextCursor string    `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`
+	ComputedAt time.Time `json:"computed_at" doc:"When the list was worked out; days_since_last counts to then."`
+}
+
 func (s *Server) satisfiedLeaving(ctx context.Context, in *struct {
+	ListParams
 	LocationID int64 `query:"location_id" minimum:"0" doc:"Only this location's customers (of their last purchase)."`
-}) (*One[Page[Leaving]], error) {
-	list, err := s.loop.SatisfiedLeaving(ctx, in.LocationID)
+}) (*One[LeavingList], error) {
+	list, next, at, err := s.loop.SatisfiedLeaving(ctx, store.LeavingFilter{LocationID: in.LocationID, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
-	out := Page[Leaving]{Items: make([]Leaving, len(list))}
+	out := LeavingList{Items: make([]Leaving, len(list)), NextCursor: next, ComputedAt: at}
 	for i, x := range list {
 		out.Items[i] = Leaving(x)
 	}
-	return &One[Page[Leaving]]{Body: out}, nil
+	return &One[LeavingList]{Body: out}, nil
+}
+
+func (s *Server) refreshSatisfiedLeaving(ctx context.Context, _ *struct{}) (*refitOutput, error) {
+	id, err := s.loop.EnqueueLeavingRefresh(ctx, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &refitOutput{Body: RefitQueued{JobID: id, Kind: loop.JobLeavingRefresh}}, nil
 }

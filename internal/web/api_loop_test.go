@@ -114,8 +114,19 @@ func TestFollowUpAPI(t *testing.T) {
 		}
 
 		leaving := f.call(fresco.RoleAnalyst, "GET", "/api/v1/loop/satisfied-leaving", nil, http.StatusOK)
-		if _, ok := leaving["items"].([]any); !ok {
+		at, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(leaving["computed_at"]))
+		if _, ok := leaving["items"].([]any); !ok || at.IsZero() {
 			t.Errorf("satisfied-leaving %v", leaving)
+		}
+		if r := f.do(request{method: "GET", path: "/api/v1/loop/satisfied-leaving?cursor=nonsense", role: fresco.RoleAnalyst}); r.Code != http.StatusUnprocessableEntity ||
+			!strings.Contains(string(r.Body), "cursor") {
+			t.Errorf("a bad cursor: %s", r)
+		}
+		f.call(fresco.RoleAnalyst, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusForbidden)
+		queued := f.call(fresco.RoleManager, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusAccepted)
+		again := f.call(fresco.RoleManager, "POST", "/api/v1/loop/satisfied-leaving/refresh", nil, http.StatusAccepted)
+		if queued["kind"] != "loop.satisfied_leaving" || queued["job_id"] == nil || again["job_id"] != queued["job_id"] {
+			t.Errorf("refresh queued %v, then %v", queued, again)
 		}
 	})
 }
@@ -224,6 +235,7 @@ func loopMatrix(s seed) []endpoint {
 		{"POST", "/api/v1/followups/999999:close", fixed(`{"contact_channel":"phone","outcome":"x"}`), 404, writers},
 		{"POST", "/api/v1/followups/999999", fixed(`{}`), 422, writers}, // no ":close"
 		{"GET", "/api/v1/loop/satisfied-leaving", none, 200, everyone},
+		{"POST", "/api/v1/loop/satisfied-leaving/refresh", none, 202, managers},
 		{"GET", "/api/v1/notifications", none, 422, everyone},
 		{"POST", "/api/v1/notifications:read", fixed(`{}`), 422, everyone},
 	}

@@ -83,7 +83,8 @@ type CLVList struct {
 	NextCursor string                `json:"next_cursor" doc:"Pass as ?cursor= for the next page; empty on the last page."`
 }
 
-// RefitQueued is the answer to POST /clv/refit.
+// RefitQueued is a queued job: the answer to POST /clv/refit and POST
+// /loop/satisfied-leaving/refresh.
 type RefitQueued struct {
 	JobID int64  `json:"job_id"`
 	Kind  string `json:"kind"`

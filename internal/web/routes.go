@@ -107,6 +107,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /followups/{id}", auth.Read, u.FollowUp)
 	page("POST /followups/{id}/close", auth.Write, u.CloseFollowUp)
 	page("GET /loop/satisfied-leaving", auth.Read, u.SatisfiedLeaving)
+	page("POST /loop/satisfied-leaving/refresh", auth.ManageEmployees, u.RefreshLeaving)
 
 	// The notification centre (ui/notifications.go): one's own notifications.
 	page("GET /notifications", auth.Read, u.Notifications)
@@ -423,7 +424,14 @@ func (s *Server) apiRoutes() {
 		Summary: "Satisfied customers who seem to be leaving", Tags: tags,
 		Description: "Customers whose latest answer in the last 180 days was passive or promoter (NPS ≥ 7, or CSAT ≥ 4) " +
 			"but whose purchase rhythm has broken: P(alive) < 0.5 where the lifetime-value engine has scored them, " +
-			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first."}, auth.Read, s.satisfiedLeaving)
+			"else days since the last purchase above 2 × their median interval (at least 3 purchases). Most overdue first, " +
+			"paged like every list (the cursor is a place in the list, which a refresh may reorder). " +
+			"The list is worked out every 15 minutes, before the daily digest and on POST /loop/satisfied-leaving/refresh; " +
+			"computed_at says when, and days_since_last counts to then."}, auth.Read, s.satisfiedLeaving)
+	register(s, huma.Operation{OperationID: "refresh-satisfied-leaving", Method: http.MethodPost, Path: "/loop/satisfied-leaving/refresh",
+		DefaultStatus: http.StatusAccepted, Summary: "Queue a refresh of the satisfied-but-leaving list", Tags: tags,
+		Description: "Returns the queued job (the one already queued, if any); the list's computed_at moves when it has run."},
+		auth.ManageEmployees, s.refreshSatisfiedLeaving)
 	tags = []string{"Notifications"}
 	register(s, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/notifications",
 		Summary: "The caller's latest notifications", Tags: tags,

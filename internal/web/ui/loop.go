@@ -191,8 +191,12 @@ func (u *UI) CloseFollowUp(w http.ResponseWriter, r *http.Request) {
 }
 
 type leavingView struct {
-	Rows     []leavingRow
-	Location int64
+	Rows       []leavingRow
+	Location   int64
+	ComputedAt time.Time
+	CanRefresh bool
+	Queued     bool
+	Pager      pager
 }
 
 type leavingRow struct {
@@ -201,16 +205,30 @@ type leavingRow struct {
 	Since  string
 }
 
+// leavingPageSize is how many satisfied-but-leaving customers a page lists:
+// the list grows with the business, a page does not.
+const leavingPageSize = 100
+
 // SatisfiedLeaving is GET /loop/satisfied-leaving[?location_id=]: satisfied
-// customers whose purchase rhythm has broken, with the evidence.
+// customers whose purchase rhythm has broken, with the evidence, as the
+// last refresh found them.
 func (u *UI) SatisfiedLeaving(w http.ResponseWriter, r *http.Request) {
-	loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64)
-	rows, err := u.loop.SatisfiedLeaving(r.Context(), max(loc, 0))
+	q := r.URL.Query()
+	loc, _ := strconv.ParseInt(q.Get("location_id"), 10, 64)
+	loc = max(loc, 0)
+	f := store.LeavingFilter{LocationID: loc, Cursor: q.Get("cursor"), Limit: leavingPageSize}
+	rows, next, at, err := u.loop.SatisfiedLeaving(r.Context(), f)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	data := leavingView{Location: loc}
+	data := leavingView{Location: loc, ComputedAt: at, CanRefresh: managersRoles(viewerFrom(r.Context()).Role),
+		Queued: q.Get("refresh") == "queued"}
+	if loc > 0 {
+		data.Pager = pagerFor("/loop/satisfied-leaving", f.Cursor, next, "location_id", strconv.FormatInt(loc, 10))
+	} else {
+		data.Pager = pagerFor("/loop/satisfied-leaving", f.Cursor, next)
+	}
 	for _, x := range rows {
 		row := leavingRow{Leaving: x, Since: fmt.Sprintf("%.0f days", x.DaysSinceLast)}
 		if x.MedianIntervalDays != nil {
@@ -219,4 +237,18 @@ func (u *UI) SatisfiedLeaving(w http.ResponseWriter, r *http.Request) {
 		data.Rows = append(data.Rows, row)
 	}
 	u.render(w, r, http.StatusOK, "loop_leaving", "Satisfied but leaving", data)
+}
+
+// RefreshLeaving is POST /loop/satisfied-leaving/refresh (managers and
+// owners): it queues a refresh of the list and returns to it.
+func (u *UI) RefreshLeaving(w http.ResponseWriter, r *http.Request) {
+	if _, err := u.loop.EnqueueLeavingRefresh(r.Context(), viewerFrom(r.Context()).actor()); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	target := "/loop/satisfied-leaving?refresh=queued"
+	if loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64); loc > 0 {
+		target += "&location_id=" + strconv.FormatInt(loc, 10)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -76,8 +76,22 @@ func TestFollowUpPages(t *testing.T) {
 			t.Errorf("closed page does not name who closed it, with a local time")
 		}
 		if res := f.do(fresco.RoleAnalyst, "GET", "/loop/satisfied-leaving", nil); res.status != http.StatusOK ||
-			!strings.Contains(res.body, "Satisfied but leaving") {
-			t.Errorf("satisfied-leaving page = %d", res.status)
+			!strings.Contains(res.body, "Satisfied but leaving") || !strings.Contains(res.body, `id="leaving-computed-at">Worked out `) ||
+			strings.Contains(res.body, "Refresh now") {
+			t.Errorf("satisfied-leaving page = %d %s", res.status, res.body)
+		}
+		if res := f.do(fresco.RoleAnalyst, "POST", "/loop/satisfied-leaving/refresh", url.Values{}); res.status != http.StatusForbidden {
+			t.Errorf("analyst refresh = %d", res.status)
+		}
+		if res := f.do(fresco.RoleManager, "GET", "/loop/satisfied-leaving", nil); !strings.Contains(res.body, "Refresh now") {
+			t.Errorf("no refresh button for a manager")
+		}
+		res = f.do(fresco.RoleManager, "POST", "/loop/satisfied-leaving/refresh?location_id=3", url.Values{})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/loop/satisfied-leaving?refresh=queued&location_id=3" {
+			t.Errorf("refresh = %d %q", res.status, res.header.Get("Location"))
+		}
+		if res := f.do(fresco.RoleManager, "GET", "/loop/satisfied-leaving?refresh=queued", nil); !strings.Contains(res.body, "Refresh queued.") {
+			t.Errorf("no word of the queued refresh")
 		}
 	})
 }
