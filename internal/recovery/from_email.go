@@ -97,21 +97,11 @@ func (s *Service) ReceiveEmail(ctx context.Context, id int64, m *fresco.CaseMess
 			return s.addEmail(ctx, ch, m)
 		}
 		ch, err = s.applyChange(ctx, tx, c.ID, System, func(ctx context.Context, ch *change) error {
-			if ch.c.Status != fresco.CaseOpen {
-				if err := s.reopen(ctx, ch, "the customer wrote: "+excerpt(m.Subject, 200)); err != nil {
-					return err
-				}
-			}
-			if err := s.addEmail(ctx, ch, m); err != nil {
+			m.CaseID, m.Direction = ch.c.ID, fresco.MessageIn
+			if err := ch.tx.InsertCaseMessage(ctx, m); err != nil {
 				return err
 			}
-			if ch.c.State != "open" {
-				if err := s.setState(ctx, ch, "open", "customer replied"); err != nil {
-					return err
-				}
-			}
-			return ch.notifyEmployee(ctx, ch.c.OwnerID, NotifyCustomerEmail,
-				fmt.Sprintf("The customer replied on case %d: %s", ch.c.ID, excerpt(m.Subject, 200)))
+			return s.messageArrived(ctx, ch, m)
 		})
 		return err
 	})

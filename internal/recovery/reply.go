@@ -175,17 +175,26 @@ func (s *Service) MessageReceived(ctx context.Context, tx *store.Tx, caseID, msg
 	}
 	who := Actor{Ref: "customer", Name: m.From}
 	ch, err := s.applyChange(ctx, tx, caseID, who, func(ctx context.Context, ch *change) error {
-		if err := s.customerCameBack(ctx, ch, "the customer wrote again: "+m.Subject, "customer wrote",
-			"message_received", map[string]any{"case_message_id": m.ID, "from": m.From, "subject": m.Subject}); err != nil {
-			return err
-		}
-		return ch.notifyEmployee(ctx, ch.c.OwnerID, "customer_message",
-			fmt.Sprintf("The customer wrote on case %d: %s", caseID, m.Subject))
+		return s.messageArrived(ctx, ch, m)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) { s.afterCommit(ctx, ch) }, nil
+}
+
+// messageArrived is what a customer's message filed on the case being
+// changed does, however it came: it goes on the timeline, starts the
+// next-response clock, ends a waiting state, reopens a resolved or closed
+// case within the reopen window (else ECONFLICT), and the owner is told.
+func (s *Service) messageArrived(ctx context.Context, ch *change, m *fresco.CaseMessage) error {
+	if err := s.customerCameBack(ctx, ch, "the customer wrote again: "+excerpt(m.Subject, 200), "customer wrote",
+		"message_received", map[string]any{"case_message_id": m.ID, "from": m.From, "subject": m.Subject,
+			"attachments": len(m.Attachments)}); err != nil {
+		return err
+	}
+	return ch.notifyEmployee(ctx, ch.c.OwnerID, NotifyCustomerEmail,
+		fmt.Sprintf("The customer wrote on case %d: %s", ch.c.ID, excerpt(m.Subject, 200)))
 }
 
 // fill fills template t's subject and body for case c, written by actor;
