@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -75,6 +76,9 @@ type caseStage struct {
 	sam      *fresco.Employee
 	c        *fresco.Case
 	ts       *httptest.Server
+	// inboundAddr is the SMTP listener's address when the edits set
+	// Config.Inbound.Listen, as `fresco serve --smtp-listen` runs it.
+	inboundAddr string
 }
 
 func newCaseStage(t *testing.T, ctx context.Context, edits ...func(*app.Config)) caseStage {
@@ -99,5 +103,14 @@ func newCaseStage(t *testing.T, ctx context.Context, edits ...func(*app.Config))
 		cs.ts.CloseClientConnections() // the page's live-event stream stays open while the browser lives
 		cs.ts.Close()
 	})
+	if cs.app.InboundSMTP != nil {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs.inboundAddr = l.Addr().String()
+		go cs.app.InboundSMTP.Serve(l)
+		t.Cleanup(func() { cs.app.InboundSMTP.Close() })
+	}
 	return cs
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/smtp"
 	"strings"
 	"testing"
 	"time"
@@ -10,24 +11,25 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fresco-cx/fresco/internal/app"
-	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/notify/notifytest"
 	"github.com/fresco-cx/fresco/internal/recovery"
-	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // TestBrowserReplyFromTheCase: an agent opens a case, picks a reply
 // template (which fills the form), edits it and sends it; the reply shows in
 // the conversation with its send status, which turns to sent when the mail
-// server has it, without a reload. Then the customer's answer, filed on the
-// case as the inbound mail code files it, appears on the open page by
-// itself.
+// server has it, without a reload. Then the customer's answer, sent by
+// e-mail to Fresco's SMTP listener as a reply to that message, appears on
+// the open page by itself.
 func TestBrowserReplyFromTheCase(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mail := notifytest.StartSMTP(t)
-	cs := newCaseStage(t, ctx, func(c *app.Config) { c.SMTP = notify.SMTPConfig{Addr: mail.Addr, From: "care@shop.example"} })
+	cs := newCaseStage(t, ctx, func(c *app.Config) {
+		c.SMTP = notify.SMTPConfig{Addr: mail.Addr, From: "care@shop.example"}
+		c.Inbound.Listen = "127.0.0.1:0"
+	})
 	bctx, jsErrors, db, a, c, ts := cs.browser, cs.jsErrors, cs.db, cs.app, cs.c, cs.ts
 	qctx, stopQueue := context.WithCancel(ctx)
 	queueDone := make(chan error, 1)
@@ -77,26 +79,34 @@ func TestBrowserReplyFromTheCase(t *testing.T) {
 		t.Fatalf("thread in the store: %d messages (%v)", len(sent), err)
 	}
 
-	// The customer answers; the inbound code files it on the case.
-	in := &fresco.CaseMessage{CaseID: c.ID, Direction: fresco.MessageIn, MessageID: "ada-1@example.com", InReplyTo: sent[0].MessageID,
-		From: "ada@example.com", Subject: "Re: Your glasses", Text: "Thank you, Friday suits me.",
-		Attachments: []fresco.CaseAttachment{{Filename: "prescription.txt", ContentType: "text/plain", Data: []byte("R -1.25 L -1.50")}}}
+	// The customer answers by e-mail: their mail client's reply, threaded on
+	// the Message-ID they received, reaches Fresco's SMTP listener.
+	answerMail := strings.ReplaceAll(fmt.Sprintf(`From: Ada Lovelace <ada@example.com>
+To: care@shop.example
+Subject: Re: Your glasses
+Message-ID: <ada-1@example.com>
+In-Reply-To: <%[1]s>
+References: <%[1]s>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+Thank you, Friday suits me.
+--b1
+Content-Type: text/plain; name="prescription.txt"
+Content-Disposition: attachment; filename="prescription.txt"
+
+R -1.25 L -1.50
+--b1--
+`, sent[0].MessageID), "\n", "\r\n")
 	filed := time.Now()
-	var after func(context.Context)
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.InsertCaseMessage(ctx, in); err != nil {
-			return err
-		}
-		var err error
-		after, err = a.Recovery.MessageReceived(ctx, tx, c.ID, in.ID)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
+	if err := smtp.SendMail(cs.inboundAddr, nil, "ada@example.com", []string{"care@shop.example"}, []byte(answerMail)); err != nil {
+		t.Fatalf("the customer's reply was refused: %v", err)
 	}
-	after(ctx)
 	do("see the customer's answer arrive", chromedp.WaitVisible(chromedp.CSS(`#case-thread li[data-direction="in"]`)))
-	t.Logf("the customer's message showed on the open page %s after it was filed", time.Since(filed).Round(time.Millisecond))
+	t.Logf("the customer's e-mail showed on the open page %s after it was sent", time.Since(filed).Round(time.Millisecond))
 	answer := text(`#case-thread li[data-direction="in"]`)
 	for _, want := range []string{"From customer", "ada@example.com", "Thank you, Friday suits me.", "prescription.txt", "15 B"} {
 		if !strings.Contains(answer, want) {
