@@ -35,6 +35,17 @@ func QueuedID(ctx context.Context, tx *store.Tx, kind string) (int64, bool, erro
 	return id, err == nil, err
 }
 
+// EnqueueOnce queues a job of kind for an on-demand request ("Refresh
+// now"), or returns the one of that kind already waiting to run, so that
+// impatient clicks queue one job, not one each.
+func EnqueueOnce(ctx context.Context, tx *store.Tx, kind string, maxAttempts int) (int64, error) {
+	queued, found, err := QueuedID(ctx, tx, kind)
+	if err != nil || found {
+		return queued, err
+	}
+	return Enqueue(ctx, tx, Job{Kind: kind, MaxAttempts: maxAttempts})
+}
+
 // Retire marks the waiting jobs whose kind starts with kindPrefix and that
 // were due before dueBefore (zero: whenever) as done without running them.
 // Loading history (the demo, an import of old feedback) uses it so that the

@@ -38,6 +38,13 @@ func TestWithdrawQueuedIDAndRetire(t *testing.T) {
 			if _, found, err := jobs.QueuedID(ctx, tx, "nothing"); err != nil || found {
 				t.Errorf("QueuedID(nothing) found=%v err=%v", found, err)
 			}
+			if id, err := jobs.EnqueueOnce(ctx, tx, "refit", 3); err != nil || id != ids[3] {
+				t.Errorf("EnqueueOnce(refit) = %d %v, want the waiting %d", id, err, ids[3])
+			}
+			first, err := jobs.EnqueueOnce(ctx, tx, "fresh", 3)
+			if again, err2 := jobs.EnqueueOnce(ctx, tx, "fresh", 3); err != nil || err2 != nil || first == 0 || again != first {
+				t.Errorf("EnqueueOnce(fresh) twice = %d, %d (%v, %v), want one new job", first, again, err, err2)
+			}
 			if ok, err := jobs.Withdraw(ctx, tx, ids[3]); err != nil || !ok {
 				t.Errorf("withdraw a queued job: %v %v", ok, err)
 			}

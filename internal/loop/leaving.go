@@ -172,16 +172,9 @@ func keepLocation(list []Leaving, locationID int64) []Leaving {
 func (l *Loop) EnqueueLeavingRefresh(ctx context.Context, actor string) (int64, error) {
 	var id int64
 	err := l.db.InTx(ctx, func(tx *store.Tx) error {
-		queued, found, err := jobs.QueuedID(ctx, tx, JobLeavingRefresh)
-		switch {
-		case err != nil:
+		var err error
+		if id, err = jobs.EnqueueOnce(ctx, tx, JobLeavingRefresh, 3); err != nil {
 			return err
-		case found:
-			id = queued
-		default:
-			if id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: JobLeavingRefresh, MaxAttempts: 3}); err != nil {
-				return err
-			}
 		}
 		return tx.Audit(ctx, actor, JobLeavingRefresh, "job", strconv.FormatInt(id, 10), nil)
 	})

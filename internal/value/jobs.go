@@ -30,16 +30,9 @@ func (s *Service) Register(q *jobs.Queue) {
 func (s *Service) EnqueueRefit(ctx context.Context, actor string) (int64, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		queued, found, err := jobs.QueuedID(ctx, tx, RefitKind)
-		switch {
-		case err != nil:
+		var err error
+		if id, err = jobs.EnqueueOnce(ctx, tx, RefitKind, 3); err != nil {
 			return err
-		case found:
-			id = queued
-		default:
-			if id, err = jobs.Enqueue(ctx, tx, jobs.Job{Kind: RefitKind, MaxAttempts: 3}); err != nil {
-				return err
-			}
 		}
 		return tx.Audit(ctx, actor, RefitKind, "job", strconv.FormatInt(id, 10), nil)
 	})
