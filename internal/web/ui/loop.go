@@ -247,7 +247,7 @@ func (u *UI) RefreshLeaving(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := "/loop/satisfied-leaving?refresh=queued"
-	if loc, _ := strconv.ParseInt(r.URL.Query().Get("location_id"), 10, 64); loc > 0 {
+	if loc, _ := strconv.ParseInt(r.FormValue("location_id"), 10, 64); loc > 0 {
 		target += "&location_id=" + strconv.FormatInt(loc, 10)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
