@@ -16,9 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/recovery"
 )
 
@@ -56,7 +55,7 @@ func (u *UI) caseThread(ctx context.Context, caseID int64, viewer *viewer) (case
 		it := threadItem{ID: m.ID, Out: m.Direction == fresco.MessageOut, Who: m.From, At: m.CreatedAt, Subject: m.Subject,
 			Text: m.Text, Attachments: m.Attachments}
 		if strings.TrimSpace(it.Text) == "" && m.HTML != "" {
-			it.Text = htmlText(m.HTML)
+			it.Text = inbound.HTMLText(m.HTML) // never render what a mail client wrote
 		}
 		if m.EmployeeID != nil {
 			it.Who = name(*m.EmployeeID)
@@ -67,58 +66,6 @@ func (u *UI) caseThread(ctx context.Context, caseID int64, viewer *viewer) (case
 		t.Messages[i] = it
 	}
 	return t, nil
-}
-
-// htmlText reduces an HTML body to its text, paragraphs on lines of their
-// own, so that the page never renders what a customer's mail client wrote.
-func htmlText(s string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // inside <script> or <style>
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.TrimSpace(collapseBlankLines(b.String()))
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			tag, _ := z.TagName()
-			switch string(tag) {
-			case "script", "style", "head", "title":
-				skip++
-			case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote":
-				b.WriteString("\n")
-			}
-		case html.EndTagToken:
-			tag, _ := z.TagName()
-			switch string(tag) {
-			case "script", "style", "head", "title":
-				skip = max(0, skip-1)
-			case "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote":
-				b.WriteString("\n")
-			}
-		}
-	}
-}
-
-func collapseBlankLines(s string) string {
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	blank := 0
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t\r")
-		if strings.TrimSpace(l) == "" {
-			if blank++; blank > 1 {
-				continue
-			}
-		} else {
-			blank = 0
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
 }
 
 // sizeWords is a file size for people: 512 B, 14 KB, 2.3 MB.
