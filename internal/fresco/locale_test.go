@@ -93,3 +93,20 @@ func TestMoneyAndNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"  short  ", 10, "short"},
+		{"exactly ten", 11, "exactly ten"},
+		{"Zimmer war kalt", 8, "Zimmer …"},
+		{"ééééé", 3, "éé…"},
+	} {
+		if got := Excerpt(c.in, c.n); got != c.want {
+			t.Errorf("Excerpt(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

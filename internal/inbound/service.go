@@ -273,7 +273,7 @@ func (s *Service) customer(ctx context.Context, m *Message) (id int64, created b
 		if name == "" {
 			name, _, _ = strings.Cut(m.From, "@")
 		}
-		c = &fresco.Customer{Name: excerpt(name, 200), Email: m.From}
+		c = &fresco.Customer{Name: fresco.Excerpt(name, 200), Email: m.From}
 		if err := tx.CreateCustomer(ctx, c); fresco.ErrorCode(err) == fresco.EINVALID {
 			return invalid("the sender %q cannot be kept as a customer: %v", m.From, err)
 		} else if err != nil {
@@ -335,7 +335,7 @@ func caseMessage(m *Message, p Policy) (*fresco.CaseMessage, []string) {
 // the text, within the length a comment may have.
 func comment(m *Message) string {
 	c := strings.TrimSpace(m.Subject + "\n\n" + m.Text)
-	return excerpt(c, feedback.MaxCommentLen)
+	return fresco.Excerpt(c, feedback.MaxCommentLen)
 }
 
 // externalID keeps one response per Message-ID: a second delivery of the
@@ -349,14 +349,6 @@ func externalID(m *Message) string {
 	}
 	sum := sha256.Sum256([]byte(m.MessageID))
 	return "email:sha256:" + hex.EncodeToString(sum[:])
-}
-
-func excerpt(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // rejection is a message refused for what it is, not for a fault of ours.

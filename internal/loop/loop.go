@@ -273,7 +273,7 @@ func (l *Loop) passOnPraise(ctx context.Context, p feedback.ResponseRecorded) er
 			who = "A customer"
 		}
 		res, err = l.notifier.NotifyNow(ctx, tx, notify.Notification{Event: notify.EventPraise,
-			EmployeeIDs: []int64{*r.EmployeeID}, Subject: "Kind words from " + who, Body: shorten(r.Comment, 500),
+			EmployeeIDs: []int64{*r.EmployeeID}, Subject: "Kind words from " + who, Body: fresco.Excerpt(r.Comment, 500),
 			Link: fmt.Sprintf("/employees/%d#kind-words", *r.EmployeeID),
 			Data: map[string]any{"response_id": r.ID, "customer_id": r.CustomerID, "employee_id": r.EmployeeID, "comment": r.Comment}})
 		return err
@@ -284,14 +284,6 @@ func (l *Loop) passOnPraise(ctx context.Context, p feedback.ResponseRecorded) er
 	l.notifier.DeliverNow(res)
 	l.notifier.Wake()
 	return nil
-}
-
-func shorten(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > n {
-		return string([]rune(s)[:n]) + "…"
-	}
-	return s
 }
 
 // escalates reports whether a bad answer opens a case too: a complaint from
@@ -330,7 +322,7 @@ func alertBody(r *store.LoopResponse, f *fresco.FollowUp, format fresco.Formatte
 	if r.CSAT != nil {
 		fmt.Fprintf(&b, "Satisfaction: %d/5\n", *r.CSAT)
 	}
-	if c := shorten(r.Comment, 500); c != "" {
+	if c := fresco.Excerpt(r.Comment, 500); c != "" {
 		fmt.Fprintf(&b, "Comment: %q\n", c)
 	}
 	fmt.Fprintf(&b, "\nGet back to them by %s and record the contact and its outcome.", format.Stamp(f.DueAt))

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -119,7 +118,7 @@ func (s *Service) addEmail(ctx context.Context, ch *change, m *fresco.CaseMessag
 	if err := ch.tx.InsertCaseMessage(ctx, m); err != nil {
 		return err
 	}
-	_, err := ch.event(ctx, "customer_replied", map[string]any{"message": excerpt(m.Text, maxCaseText),
+	_, err := ch.event(ctx, "customer_replied", map[string]any{"message": fresco.Excerpt(m.Text, maxCaseText),
 		"channel": "email", "subject": m.Subject, "case_message_id": m.ID, "attachments": len(m.Attachments)})
 	return err
 }
@@ -133,14 +132,5 @@ func caseSummary(subject, text string) string {
 	if s == "" {
 		s = "E-mail received (no subject)"
 	}
-	return excerpt(s, 140)
-}
-
-// excerpt is s cut to n runes.
-func excerpt(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n-1]) + "…"
-	}
-	return s
+	return fresco.Excerpt(s, 140)
 }

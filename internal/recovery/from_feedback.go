@@ -115,5 +115,5 @@ func complaintSummary(comment string) string {
 	if line == "" {
 		return "Complaint received (no comment)"
 	}
-	return excerpt(line, 140)
+	return fresco.Excerpt(line, 140)
 }

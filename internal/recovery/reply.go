@@ -188,13 +188,13 @@ func (s *Service) MessageReceived(ctx context.Context, tx *store.Tx, caseID, msg
 // next-response clock, ends a waiting state, reopens a resolved or closed
 // case within the reopen window (else ECONFLICT), and the owner is told.
 func (s *Service) messageArrived(ctx context.Context, ch *change, m *fresco.CaseMessage) error {
-	if err := s.customerCameBack(ctx, ch, "the customer wrote again: "+excerpt(m.Subject, 200), "customer wrote",
+	if err := s.customerCameBack(ctx, ch, "the customer wrote again: "+fresco.Excerpt(m.Subject, 200), "customer wrote",
 		"message_received", map[string]any{"case_message_id": m.ID, "from": m.From, "subject": m.Subject,
 			"attachments": len(m.Attachments)}); err != nil {
 		return err
 	}
 	return ch.notifyEmployee(ctx, ch.c.OwnerID, NotifyCustomerEmail,
-		fmt.Sprintf("The customer wrote on case %d: %s", ch.c.ID, excerpt(m.Subject, 200)))
+		fmt.Sprintf("The customer wrote on case %d: %s", ch.c.ID, fresco.Excerpt(m.Subject, 200)))
 }
 
 // fill fills template t's subject and body for case c, written by actor;
