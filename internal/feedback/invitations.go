@@ -341,14 +341,11 @@ func (r *sweepRun) mayInvite(ctx context.Context, tx *store.Tx, c *fresco.Custom
 	case !contactRule:
 		return "", "", nil
 	}
-	last, err := tx.LastContact(ctx, c.ID)
-	if err != nil {
+	last, _, err := askedWithin(ctx, tx, c.ID, r.now, r.interval)
+	if err != nil || last == nil {
 		return "", "", err
 	}
-	if last != nil && r.now.Before(last.Add(r.interval)) {
-		return fresco.SkipContacted, "contacted on " + last.Format(time.DateOnly), nil
-	}
-	return "", "", nil
+	return fresco.SkipContacted, "contacted on " + last.Format(time.DateOnly), nil
 }
 
 // deliver queues the invitation's (or reminder's) e-mail or SMS to c within tx.

@@ -121,15 +121,25 @@ func (s *Service) checkContactRule(ctx context.Context, tx *store.Tx, customerID
 		e.Fields = []fresco.FieldError{{Field: "customer_id", Message: e.Message}}
 		return e
 	}
-	last, err := tx.LastContact(ctx, customerID)
+	last, next, err := askedWithin(ctx, tx, customerID, at, s.ContactInterval(ctx))
 	if err != nil {
 		return err
 	}
-	interval := s.ContactInterval(ctx)
-	if last != nil && at.Before(last.Add(interval)) {
-		return contactRuleError(customerID, *last, last.Add(interval))
+	if last != nil {
+		return contactRuleError(customerID, *last, next)
 	}
 	return tx.RecordContact(ctx, customerID, channel, at)
+}
+
+// askedWithin is the contact-frequency rule: when the customer was last
+// asked, if that was within interval before at (nil otherwise), and when
+// they may be asked next. Links, calls and invitations all go by it.
+func askedWithin(ctx context.Context, tx *store.Tx, customerID int64, at time.Time, interval time.Duration) (last *time.Time, next time.Time, err error) {
+	last, err = tx.LastContact(ctx, customerID)
+	if err != nil || last == nil || !at.Before(last.Add(interval)) {
+		return nil, time.Time{}, err
+	}
+	return last, last.Add(interval), nil
 }
 
 // CreateInvitation creates a signed, single-use, expiring link to a survey,
