@@ -49,26 +49,14 @@ var builtInTemplates = map[string]builtIn{
 	},
 }
 
-// baseLang is the base language of a BCP 47 tag: "de-CH" → "de".
-func baseLang(tag string) string {
-	base, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
-	base, _, _ = strings.Cut(base, "_")
-	return strings.ToLower(base)
-}
-
 // pickLang is the language to write to a customer in: theirs when there is
 // a text in it, else the business's default, else English.
 func pickLang(customerLocale, businessLocale string, own map[string]*fresco.InvitationTemplate) string {
-	for _, tag := range []string{customerLocale, businessLocale} {
-		l := baseLang(tag)
-		if _, ok := own[l]; ok {
-			return l
-		}
-		if _, ok := builtInTemplates[l]; ok {
-			return l
-		}
-	}
-	return "en"
+	return fresco.CustomerLanguage(customerLocale, businessLocale, func(l string) bool {
+		_, mine := own[l]
+		_, builtIn := builtInTemplates[l]
+		return mine || builtIn
+	})
 }
 
 // mailFacts fill the placeholders.

@@ -196,9 +196,26 @@ func group(digits, sep string) string {
 var Languages = []string{"en", "de", "fr", "es"}
 
 // Language is the language of the locale: "de" for "de-DE".
-func (l Locale) Language() string {
-	lang, _, _ := strings.Cut(l.Tag, "-")
-	return lang
+func (l Locale) Language() string { return BaseLanguage(l.Tag) }
+
+// BaseLanguage is the language of a BCP 47 tag, in lower case: "de" for
+// "de-CH" (or "de_CH", as some systems write it).
+func BaseLanguage(tag string) string {
+	base, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
+	base, _, _ = strings.Cut(base, "_")
+	return strings.ToLower(base)
+}
+
+// CustomerLanguage is the language to write to a customer in: their
+// locale's when has says there are words in it, else the business's
+// locale's, else English. E-mails and the pages behind their links go by it.
+func CustomerLanguage(customerLocale, businessLocale string, has func(lang string) bool) string {
+	for _, tag := range []string{customerLocale, businessLocale} {
+		if l := BaseLanguage(tag); l != "" && has(l) {
+			return l
+		}
+	}
+	return "en"
 }
 
 // LanguageOf is the business's default language: its locale's, "en" when

@@ -110,3 +110,17 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomerLanguage(t *testing.T) {
+	has := func(l string) bool { return l == "de" || l == "fr" }
+	for _, c := range []struct{ customer, business, want string }{
+		{"de-CH", "fr-FR", "de"},
+		{"es", "fr-FR", "fr"},
+		{"", "de_DE", "de"},
+		{"it", "es-ES", "en"},
+	} {
+		if got := CustomerLanguage(c.customer, c.business, has); got != c.want {
+			t.Errorf("CustomerLanguage(%q, %q) = %q, want %q", c.customer, c.business, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 package prefs
 
-import "strings"
+import "github.com/fresco-cx/fresco/internal/fresco"
 
 // Language is one the preference page offers, named in itself.
 type Language struct {
@@ -94,11 +94,5 @@ var words = map[string]Words{
 // language when offered, else the business's (its locale setting, e.g.
 // "de-DE"), else English.
 func WordsFor(customerLocale, businessLocale string) Words {
-	for _, tag := range []string{customerLocale, businessLocale} {
-		lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if w, ok := words[lang]; ok {
-			return w
-		}
-	}
-	return words["en"]
+	return words[fresco.CustomerLanguage(customerLocale, businessLocale, func(l string) bool { _, ok := words[l]; return ok })]
 }
