@@ -57,6 +57,10 @@ type routeStats struct {
 	// where requests do not overlap: a figure the load of a shared machine
 	// does not inflate as it does the latencies.
 	CPUms float64 `json:"cpu_ms,omitempty"`
+	// DBCPUms is, on a PostgreSQL server on the same machine, its backends'
+	// CPU time per request (measured as CPUms is): the database's share,
+	// which on SQLite is inside CPUms.
+	DBCPUms float64 `json:"db_cpu_ms,omitempty"`
 }
 
 // skipped is a route the walk could not fill in: no row to take an id from.
@@ -112,8 +116,12 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	perRequestCPU := *clients == 1 && *target == ""
-	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration, perRequestCPU)
+	var meter *cpuMeter
+	if *clients == 1 && *target == "" {
+		meter = &cpuMeter{db: newDBCPUMeter(ctx, srv.db, *db)}
+		defer meter.db.close(context.WithoutCancel(ctx))
+	}
+	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration, meter)
 	res.Engine = string(srv.db.Dialect())
 	res.Skipped = skips
 	if err := srv.db.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
@@ -421,8 +429,8 @@ func sampleIDs(ctx context.Context, db *store.DB, src idSource, n int) ([]int64,
 // has been asked at least once. Request k goes to route k mod len(targets),
 // so every route gets the same share of requests, a slow page holding its
 // client as it would hold a person.
-func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration, perRequestCPU bool) pagesResult {
-	samples, elapsed := hammer(ctx, clients, d, len(targets), perRequestCPU, routeRequest(ctx, client, base, targets))
+func walkRoutes(ctx context.Context, client *http.Client, base string, targets []benchTarget, clients int, d time.Duration, meter *cpuMeter) pagesResult {
+	samples, elapsed := hammer(ctx, clients, d, len(targets), meter, routeRequest(ctx, client, base, targets))
 	res := pagesResult{Benchmark: "pages", Clients: clients, Seconds: elapsed, Cores: runtime.NumCPU()}
 	for i, t := range targets {
 		st := routeFigures(t.route, samples[i], elapsed)
@@ -444,20 +452,43 @@ func routeRequest(ctx context.Context, client *http.Client, base string, targets
 	}
 }
 
-// sample is one request's time and error, if any, and the process's CPU
-// time meanwhile if it was measured.
+// sample is one request's time and error, if any, and the CPU time of the
+// process and of the database server meanwhile if it was measured.
 type sample struct {
-	took time.Duration
-	cpu  time.Duration
-	err  string
+	took  time.Duration
+	cpu   time.Duration
+	dbCPU time.Duration
+	err   string
+}
+
+// cpuMeter measures the CPU a request costs, with one client only (requests
+// must not overlap): the process's and, when db is set, that of the
+// PostgreSQL backends serving it.
+type cpuMeter struct {
+	db *dbCPUMeter
+}
+
+// measure runs do and fills in s the CPU it cost.
+func (m *cpuMeter) measure(ctx context.Context, s *sample, do func()) {
+	var dbBefore map[int]time.Duration
+	if m.db != nil {
+		dbBefore, _ = m.db.sample(ctx)
+	}
+	before, _ := processUsage()
+	do()
+	after, _ := processUsage()
+	s.cpu = after - before
+	if m.db != nil {
+		s.dbCPU = m.db.since(ctx, dbBefore)
+	}
 }
 
 // hammer sends requests from clients goroutines at once until the duration
 // has passed and at least groups requests were sent. do sends request k (0,
 // 1, 2 …) and returns which of the groups it belongs to; the samples come
-// back by group, with the seconds it all took. With perRequestCPU (one
-// client only) each sample has the process's CPU time during the request.
-func hammer(ctx context.Context, clients int, d time.Duration, groups int, perRequestCPU bool, do func(k int) (int, time.Duration, error)) ([][]sample, float64) {
+// back by group, with the seconds it all took. With a meter (one client
+// only) each sample has the CPU time spent during the request.
+func hammer(ctx context.Context, clients int, d time.Duration, groups int, meter *cpuMeter, do func(k int) (int, time.Duration, error)) ([][]sample, float64) {
 	samples := make([][]sample, groups)
 	var mu sync.Mutex
 	var next atomic.Int64
@@ -473,15 +504,16 @@ func hammer(ctx context.Context, clients int, d time.Duration, groups int, perRe
 				if k >= groups && time.Now().After(deadline) {
 					return
 				}
-				var cpuBefore time.Duration
-				if perRequestCPU {
-					cpuBefore, _ = processUsage()
-				}
-				i, took, err := do(k)
-				s := sample{took: took}
-				if perRequestCPU {
-					cpuAfter, _ := processUsage()
-					s.cpu = cpuAfter - cpuBefore
+				var (
+					s   sample
+					i   int
+					err error
+				)
+				send := func() { i, s.took, err = do(k) }
+				if meter != nil {
+					meter.measure(ctx, &s, send)
+				} else {
+					send()
 				}
 				if err != nil {
 					s.err = err.Error()
@@ -500,10 +532,11 @@ func hammer(ctx context.Context, clients int, d time.Duration, groups int, perRe
 func routeFigures(route string, samples []sample, elapsed float64) routeStats {
 	st := routeStats{Route: route, Requests: len(samples), RPS: float64(len(samples)) / elapsed}
 	var ms []float64
-	var cpu time.Duration
+	var cpu, dbCPU time.Duration
 	for _, s := range samples {
 		ms = append(ms, float64(s.took.Microseconds())/1000)
 		cpu += s.cpu
+		dbCPU += s.dbCPU
 		if s.err != "" {
 			st.Errors++
 			if st.FirstError == "" {
@@ -516,6 +549,7 @@ func routeFigures(route string, samples []sample, elapsed float64) routeStats {
 	if len(ms) > 0 {
 		st.Max = ms[len(ms)-1]
 		st.CPUms = float64(cpu.Microseconds()) / 1000 / float64(len(ms))
+		st.DBCPUms = float64(dbCPU.Microseconds()) / 1000 / float64(len(ms))
 	}
 	return st
 }
@@ -552,6 +586,15 @@ func firstLine(b []byte) string {
 	return s
 }
 
+// cpuFigure prints a CPU time per request, or a dash where none was
+// measured (more than one client, or no local PostgreSQL server).
+func cpuFigure(ms float64) string {
+	if ms <= 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(ms, 'f', 1, 64)
+}
+
 // percentile is the nearest-rank percentile of sorted values.
 func percentile(sorted []float64, p float64) float64 {
 	if len(sorted) == 0 {
@@ -565,13 +608,9 @@ func printPages(w io.Writer, res pagesResult) error {
 	fmt.Fprintf(w, "%s, %d customers, %d clients, %.1f s, %d requests, %d errors\n\n",
 		res.Engine, res.Customers, res.Clients, res.Seconds, res.Requests, res.Errors)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tCPU ms\t")
+	fmt.Fprintln(tw, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tCPU ms\tDB CPU ms\t")
 	for _, r := range res.Routes {
-		cpu := "–" // measured with one client only
-		if r.CPUms > 0 {
-			cpu = strconv.FormatFloat(r.CPUms, 'f', 1, 64)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", r.Route, r.Requests, r.Errors, r.RPS, r.P50, r.P95, r.P99, cpu)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t\n", r.Route, r.Requests, r.Errors, r.RPS, r.P50, r.P95, r.P99, cpuFigure(r.CPUms), cpuFigure(r.DBCPUms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -95,9 +95,9 @@ func benchWrites(ctx context.Context, args []string, env Env) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		reads, _ = hammer(ctx, *readers, *duration, len(targets), false, routeRequest(ctx, client, srv.base, targets))
+		reads, _ = hammer(ctx, *readers, *duration, len(targets), nil, routeRequest(ctx, client, srv.base, targets))
 	}()
-	writes, elapsed := hammer(ctx, *writers, *duration, 1, false, post.request)
+	writes, elapsed := hammer(ctx, *writers, *duration, 1, nil, post.request)
 	wg.Wait()
 	stopProfile()
 	res.Seconds = elapsed
