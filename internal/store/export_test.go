@@ -118,3 +118,11 @@ func (db *DB) AcquisitionCustomerDrift(ctx context.Context) (n int, err error) {
 
 // ParseStoredTime is the refit's parse of SQLite's stored times.
 var ParseStoredTime = parseStoredTime
+
+// CountQueries are the count queries of the case and response lists with
+// no filter, by list, for the tests to read their plans.
+func (db *DB) CountQueries() map[string]string {
+	cases, _ := caseList(db.dialect).countQuery(conditions{})
+	responses, _ := responseList.countQuery(conditions{})
+	return map[string]string{"cases": cases, "responses": responses}
+}

@@ -175,9 +175,17 @@ func (s *listSpec[T]) each(ctx context.Context, q Querier, w conditions, p ListP
 // count counts the rows w selects, up to MaxCount+1: capped is true when
 // there are more than MaxCount.
 func (s *listSpec[T]) count(ctx context.Context, q Querier, w conditions) (n int64, capped bool, err error) {
-	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+s.from+` WHERE `+w.sql()+` LIMIT ?) counted`,
-		append(w.args, MaxCount+1)...).Scan(&n)
+	query, args := s.countQuery(w)
+	err = q.QueryRow(ctx, query, args...).Scan(&n)
 	return min(n, MaxCount), n > MaxCount, err
+}
+
+// countQuery is the capped count of the rows w selects. The joins of the
+// list's FROM that only add columns are LEFT JOINs on a key, which both
+// engines leave out of a count that does not filter on them.
+func (s *listSpec[T]) countQuery(w conditions) (string, []any) {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + s.from + ` WHERE ` + w.sql() + ` LIMIT ?) counted`,
+		append(slices.Clip(w.args), MaxCount+1)
 }
 
 // Count is a list's count, capped at MaxCount.
