@@ -19,8 +19,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" database/sql driver
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/secret"
@@ -171,10 +172,21 @@ func openPostgres(rawURL string) (*DB, error) {
 }
 
 func openPostgresPool(rawURL string) (*sql.DB, error) {
-	pool, err := sql.Open("pgx", rawURL)
+	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
-		return nil, err
+		return nil, fresco.Errorf(fresco.EINVALID, "database URL: %v", err)
 	}
+	// pgx prepares each statement once per connection, and after five
+	// runs PostgreSQL may keep a generic plan for it, made without the
+	// parameters' values: a date range or a LIMIT is then estimated at a
+	// guess, and the plans chosen for the guess read whole tables (the two
+	// weeks of uncategorised comments: every response, backwards by id,
+	// 106 ms instead of 9 at 50k customers). Planning each run costs well
+	// under a millisecond. A URL that sets plan_cache_mode keeps its own.
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
 	pool.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	pool.SetConnMaxIdleTime(5 * time.Minute)
