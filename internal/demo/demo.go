@@ -112,8 +112,9 @@ func generateWorld(ctx context.Context, db *store.DB, opts Options, adjust func(
 			return nil, fmt.Errorf("demo: %s: %w", s.name, err)
 		}
 	}
-	// A freshly loaded PostgreSQL has no statistics: plan with real ones.
-	if err := db.Analyze(ctx); err != nil {
+	// A freshly loaded PostgreSQL has no statistics, and no page marked
+	// all-visible for index-only scans: plan with real ones, scan indexes only.
+	if err := db.VacuumAnalyze(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return w, nil

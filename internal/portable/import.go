@@ -56,7 +56,7 @@ func Import(ctx context.Context, db *store.DB, dir string) (*Manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	return m, db.Analyze(ctx) // every table was just loaded: PostgreSQL's statistics know none of it
+	return m, db.VacuumAnalyze(ctx) // every table was just loaded: PostgreSQL's statistics know none of it
 }
 
 // requireEmpty refuses to import over a business's data: an import replaces
