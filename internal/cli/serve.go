@@ -143,6 +143,7 @@ func serve(ctx context.Context, a *app.App, addr string, logger *slog.Logger, re
 	defer cancel()
 	queueDone := make(chan error, 1)
 	go func() { queueDone <- a.Queue.Run(ctx) }()
+	go a.Value.KeepViewsWarm(ctx, time.Minute)
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- srv.Serve(ln) }()
 	smtpDone := make(chan error, 1)

@@ -130,6 +130,9 @@ type Options struct {
 	// Format writes times in notifications the business's way (its zone
 	// and locale: settings.Service.Formatter); nil: UTC.
 	Format func(context.Context) fresco.Formatter
+	// ReportEvery is how often the report of the last twelve months is
+	// worked out in the background (15 min; < 0: only when first viewed).
+	ReportEvery time.Duration
 }
 
 // LetterData is what the apology letter template sees.
@@ -206,6 +209,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.RecurrenceThreshold <= 0 {
 		o.RecurrenceThreshold = 3
+	}
+	if o.ReportEvery == 0 {
+		o.ReportEvery = 15 * time.Minute
 	}
 	if o.PolicyBatchSize <= 0 {
 		o.PolicyBatchSize = defaultPolicyBatch

@@ -2,6 +2,7 @@ package recovery_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -147,4 +148,62 @@ func TestReport(t *testing.T) {
 			t.Errorf("alerts after three cases at one location = %+v, want a location alert at the third case's time", alerts)
 		}
 	})
+}
+
+// TestLastYearReportIsStored: the report of the last twelve months is the
+// one Report works out as of its refresh, read back from the stored
+// snapshot until the next refresh, which sees the cases opened since; a
+// refresh that started earlier than the stored one does not replace it.
+func TestLastYearReportIsStored(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+		open := func() {
+			t.Helper()
+			w.clock.Set(at)
+			_, err := w.svc.Open(ctx, w.agent, recovery.OpenInput{CustomerID: w.customer, Summary: "problem", Category: "housekeeping"})
+			must(t, err)
+			at = at.Add(time.Hour)
+		}
+		open()
+		w.clock.Set(at)
+		first, err := w.svc.LastYearReport(ctx) // none stored yet: works it out and stores it
+		must(t, err)
+		want, err := w.svc.Report(ctx, at.AddDate(-1, 0, 0), at)
+		must(t, err)
+		want.AsOf = at
+		if first.Cases != 1 || jsonOf(t, first) != jsonOf(t, want) {
+			t.Fatalf("first last-year report\n%s\nwant Report's\n%s", jsonOf(t, first), jsonOf(t, want))
+		}
+		open()
+		w.clock.Set(at)
+		again, err := w.svc.LastYearReport(ctx)
+		must(t, err)
+		if again.Cases != 1 || !again.AsOf.Equal(first.AsOf) || jsonOf(t, again) != jsonOf(t, first) {
+			t.Fatalf("before a refresh the report is not the stored one: %s", jsonOf(t, again))
+		}
+		refreshed, err := w.svc.RefreshLastYearReport(ctx)
+		must(t, err)
+		read, err := w.svc.LastYearReport(ctx)
+		must(t, err)
+		if refreshed.Cases != 2 || jsonOf(t, read) != jsonOf(t, refreshed) || !read.AsOf.Equal(at) {
+			t.Fatalf("after a refresh: %d cases, read back %s", refreshed.Cases, jsonOf(t, read))
+		}
+		// A refresh that finishes late, as of an earlier time, is dropped.
+		if stored, err := db.ReplaceReportSnapshot(ctx, "recovery.last_year", []byte(`{}`), at.Add(-time.Minute)); err != nil || stored {
+			t.Fatalf("an older snapshot replaced the newer one: %v, %v", stored, err)
+		}
+		if read, err := w.svc.LastYearReport(ctx); err != nil || read.Cases != 2 {
+			t.Fatalf("after an older snapshot: %+v, %v", read, err)
+		}
+	})
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	must(t, err)
+	return string(b)
 }

@@ -254,6 +254,13 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 		return err
 	})
 	q.Register(JobPolicyChanged, s.policyChangedJob)
+	q.Register(JobReportRefresh, func(ctx context.Context, _ *jobs.Running) error {
+		_, err := s.RefreshLastYearReport(ctx)
+		return err
+	})
+	if s.opts.ReportEvery > 0 {
+		q.Every(JobReportRefresh, s.opts.ReportEvery)
+	}
 	q.Register(JobHoldCheck, func(ctx context.Context, j *jobs.Running) error {
 		var p holdPayload
 		if err := j.Decode(&p); err != nil {

@@ -387,3 +387,38 @@ func TestViewCacheHandsOutCopies(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmViewsWorksOutThePageViews: after WarmViews the /value page's
+// views and the calculator's default are served from memory, and a second
+// WarmViews on the same refit computes nothing; after a new refit, the
+// next WarmViews works them out again.
+func TestWarmViewsWorksOutThePageViews(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		insertBareCustomers(t, db, 200, cacheRefitAt)
+		writeRefit(t, db, 200, 1)
+		svc := value.New(db, value.Options{})
+		if err := svc.WarmViews(ctx); err != nil {
+			t.Fatal(err)
+		}
+		warmed := svc.ViewsComputed()
+		if warmed != 4 {
+			t.Fatalf("WarmViews computed %d views, want 4 (summary, Pareto, segments, calculator)", warmed)
+		}
+		getPageViews(t, svc)
+		if _, err := svc.Calculator(ctx, value.CalcInput{}); err != nil {
+			t.Fatal(err)
+		}
+		checkComputed(t, svc, "the page after WarmViews", warmed)
+		if err := svc.WarmViews(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkComputed(t, svc, "WarmViews again", warmed)
+		writeRefit(t, db, 200, 2)
+		if err := svc.WarmViews(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkComputed(t, svc, "WarmViews after a new refit", 2*warmed)
+	})
+}

@@ -13,12 +13,19 @@ import (
 const RefitKind = "clv.refit"
 
 // Register makes q run the refit job, nightly at 03:15 UTC and whenever
-// EnqueueRefit asks; the job records its progress (RefitProgress). Call it
+// EnqueueRefit asks; the job records its progress (RefitProgress) and then
+// works out the new refit's default views (WarmViews). Call it
 // before q.Run.
 func (s *Service) Register(q *jobs.Queue) {
 	q.Register(RefitKind, func(ctx context.Context, _ *jobs.Running) error {
-		_, err := s.RefitWithProgress(ctx)
-		return err
+		if _, err := s.RefitWithProgress(ctx); err != nil {
+			return err
+		}
+		// The new refit's views now, not on its first view (warm.go).
+		if err := s.WarmViews(ctx); err != nil {
+			s.opts.Logger.WarnContext(ctx, "working out the lifetime-value views", "err", err)
+		}
+		return nil
 	})
 	q.DailyAt(RefitKind, 3, 15, time.UTC)
 }

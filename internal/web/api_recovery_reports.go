@@ -49,6 +49,7 @@ type RecoveryCost struct {
 type RecoveryReport struct {
 	From                time.Time                `json:"from"`
 	To                  time.Time                `json:"to"`
+	ComputedAt          time.Time                `json:"computed_at" doc:"When the report was worked out: purchases and the 90 days after a case are counted up to then. Without from and to, the twelve months up to the last background refresh (every 15 minutes)."`
 	Cases               int                      `json:"cases" doc:"Cases opened in the period (merged duplicates excluded)."`
 	TimeToFirstResponse recovery.Stat            `json:"time_to_first_response"`
 	TimeToResolution    recovery.Stat            `json:"time_to_resolution"`
@@ -62,7 +63,7 @@ type RecoveryReport struct {
 
 func reportOut(r *recovery.Report) RecoveryReport {
 	c := r.CostOfPoorRecovery
-	return RecoveryReport{From: r.From, To: r.To, Cases: r.Cases, TimeToFirstResponse: r.TimeToFirstResponse,
+	return RecoveryReport{From: r.From, To: r.To, ComputedAt: r.AsOf, Cases: r.Cases, TimeToFirstResponse: r.TimeToFirstResponse,
 		TimeToResolution: r.TimeToResolution, ReopenRate: r.ReopenRate, SLATracked: r.SLATracked, SLAAttainment: r.SLAAttainment,
 		Recovery: r.Recovery, ByCategory: r.ByCategory,
 		CostOfPoorRecovery: RecoveryCost{FailedCustomers: c.FailedCustomers, RecoveredCustomers: c.RecoveredCustomers,
@@ -73,14 +74,21 @@ func reportOut(r *recovery.Report) RecoveryReport {
 }
 
 func (s *Server) recoveryReport(ctx context.Context, in *struct {
-	From string `query:"from" doc:"Cases opened from this date (default: a year ago)."`
-	To   string `query:"to" doc:"… until this date, inclusive (default: now)."`
+	From string `query:"from" doc:"Cases opened from this date (default: a year before to)."`
+	To   string `query:"to" doc:"… until this date, inclusive (default: now). Without from and to, the report of the twelve months up to its last background refresh (computed_at, at most 15 minutes ago)."`
 }) (*One[RecoveryReport], error) {
 	var v fresco.Validation
 	from := parseTimeParam(&v, "from", in.From, false)
 	to := parseTimeParam(&v, "to", in.To, true)
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	if from.IsZero() && to.IsZero() {
+		r, err := s.recovery.LastYearReport(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &One[RecoveryReport]{Body: reportOut(r)}, nil
 	}
 	now := s.now().UTC()
 	if to.IsZero() {

@@ -1,0 +1,41 @@
+package store
+
+// Dashboards worked out in the background (migration 00043): a job computes
+// a report that costs too much to work out on every view and stores it
+// here as JSON under a name; a view reads that one row.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// ReplaceReportSnapshot stores body as the report name as of computedAt,
+// unless a snapshot as of a later time is stored already (two refreshes
+// that overlapped, the older finishing last): it reports whether body was
+// stored.
+func (db *DB) ReplaceReportSnapshot(ctx context.Context, name string, body []byte, computedAt time.Time) (stored bool, err error) {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO report_snapshots (name, computed_at, body) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET computed_at = excluded.computed_at, body = excluded.body
+			WHERE report_snapshots.computed_at <= excluded.computed_at RETURNING name`,
+			name, computedAt.UTC(), string(body)).Scan(new(string))
+		if stored = err == nil; errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return stored && err == nil, err
+}
+
+// ReportSnapshot returns the stored report name and the time it is as of;
+// computedAt is zero when it has never been stored.
+func (db *DB) ReportSnapshot(ctx context.Context, name string) (body []byte, computedAt time.Time, err error) {
+	var s string
+	err = db.QueryRow(ctx, `SELECT body, computed_at FROM report_snapshots WHERE name = ?`, name).Scan(&s, &computedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, nil
+	}
+	return []byte(s), computedAt.UTC(), err
+}
