@@ -76,16 +76,46 @@ func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
 // the tables (issue 10).
 func (tx *Tx) LeaveRollupsToRebuild() { tx.rollupsLater = true }
 
-// purchaseCustomers returns the distinct customers of ps, in id order.
-func purchaseCustomers(ps []*fresco.Purchase) []int64 {
+// purchaseCustomers returns the distinct customers of the purchases of ps
+// at indexes, in id order.
+func purchaseCustomers(ps []*fresco.Purchase, indexes []int) []int64 {
 	var ids []int64
-	for _, p := range ps {
-		if p.CustomerID != nil {
-			ids = append(ids, *p.CustomerID)
+	for _, i := range indexes {
+		if c := ps[i].CustomerID; c != nil {
+			ids = append(ids, *c)
 		}
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// lockPurchaseCustomers locks, on PostgreSQL, the customers whose purchase
+// rollups a batch changes — those of its purchases and those the replaced
+// purchases had before — in id order, before the first purchase is
+// written. refreshPurchaseRollups recomputes a customer's rows from their
+// purchases and takes away what the rows held before; holding the customer
+// keeps another batch's purchases of theirs from landing in between, as
+// the row trigger's refresh_customer_purchase_summary locked the customer
+// it recomputed. (SQLite's transactions write one at a time.)
+func (tx *Tx) lockPurchaseCustomers(ctx context.Context, plan *purchasePlan, fresh, replaced []int) error {
+	if tx.Dialect() != Postgres || tx.rollupsLater {
+		return nil
+	}
+	ids := purchaseCustomers(plan.batch, append(append([]int(nil), fresh...), replaced...))
+	stored := make([]int64, len(replaced))
+	for k, i := range replaced {
+		stored[k] = plan.batch[i].ID
+	}
+	if len(ids) == 0 && len(stored) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT id FROM customers
+		WHERE id = ANY(?::bigint[]) OR id IN (SELECT customer_id FROM purchases WHERE id = ANY(?::bigint[]))
+		ORDER BY id FOR NO KEY UPDATE`, ids, stored)
+	if err != nil {
+		return fmt.Errorf("lock the purchases' customers: %w", err)
+	}
+	return nil
 }
 
 // refreshPurchaseRollups recomputes the purchase rollups of the customers

@@ -48,10 +48,33 @@ func (tx *Tx) writePlan(ctx context.Context, plan *purchasePlan) error {
 		plan.results[i].ID, plan.results[i].Status = plan.existing[i], StatusUpdated
 	}
 	plan.resolveLineProducts()
-	if err := tx.writePurchaseRows(ctx, plan, fresh, replaced); err != nil {
+	if err := tx.lockPurchaseCustomers(ctx, plan, fresh, replaced); err != nil {
+		return err
+	}
+	if err := tx.writeRowsDeferred(ctx, plan, fresh, replaced); err != nil {
 		return err
 	}
 	return tx.advanceFirstSeen(ctx, plan)
+}
+
+// writeRowsDeferred writes the purchase rows with the rollups' insert
+// triggers deferred (migration 00026) and then recomputes the purchase
+// rollups of the new purchases' customers set-based, a few statements a
+// batch: the triggers recomputed a customer's purchase summary from their
+// whole history once per purchase, about a third of the server's CPU of an
+// import (issue 10). A replaced purchase fires its update triggers as
+// before.
+func (tx *Tx) writeRowsDeferred(ctx context.Context, plan *purchasePlan, fresh, replaced []int) error {
+	if err := tx.deferRollups(ctx, true); err != nil {
+		return err
+	}
+	if err := tx.writePurchaseRows(ctx, plan, fresh, replaced); err != nil {
+		return err
+	}
+	if err := tx.refreshPurchaseRollups(ctx, purchaseCustomers(plan.batch, fresh)); err != nil {
+		return err
+	}
+	return tx.deferRollups(ctx, false)
 }
 
 // resolveLineProducts sets the product id of every line named by SKU.
@@ -77,9 +100,7 @@ func (plan *purchasePlan) resolveLineProducts() {
 // locations, employees and products, every line by ProductID. Nor does it
 // move a customer's first_seen back to an earlier purchase: the caller
 // stores customers first seen at their first purchase. The rollups come
-// out as SavePurchases' triggers keep them, but set-based: the insert
-// triggers are deferred for these rows and the rollups of their customers
-// recomputed after (bulk_rollups.go). After an error the
+// out as SavePurchases keeps them (writeRowsDeferred). After an error the
 // transaction must be rolled back.
 func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
 	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
@@ -92,17 +113,7 @@ func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error 
 		p.ID, p.CreatedAt, p.Version = ids[i], t, 1
 		fresh[i] = i
 	}
-	plan := &purchasePlan{batch: ps, results: make([]BatchResult, len(ps))}
-	if err := tx.deferRollups(ctx, true); err != nil {
-		return err
-	}
-	if err := tx.writePurchaseRows(ctx, plan, fresh, nil); err != nil {
-		return err
-	}
-	if err := tx.refreshPurchaseRollups(ctx, purchaseCustomers(ps)); err != nil {
-		return err
-	}
-	return tx.deferRollups(ctx, false)
+	return tx.writeRowsDeferred(ctx, &purchasePlan{batch: ps, results: make([]BatchResult, len(ps))}, fresh, nil)
 }
 
 // writePurchaseRows writes the new purchases at fresh and replaces the
@@ -124,9 +135,13 @@ func (tx *Tx) createProducts(ctx context.Context, plan *purchasePlan) error {
 	for i, p := range plan.newSKUs {
 		rows[i] = []any{p.SKU, p.Name, int64(p.ListPrice), t, t}
 	}
-	// ON CONFLICT: a concurrent batch may have added the same SKU.
+	// ON CONFLICT: a concurrent batch may have added the same SKU. The
+	// no-op update sets a column no key holds, so that PostgreSQL locks the
+	// row FOR NO KEY UPDATE: setting sku locked it FOR UPDATE, which waits
+	// for, and blocks, the KEY SHARE lock of another batch's lines naming
+	// the product, a deadlock once that batch waits for our customers.
 	err := tx.upsertIDs(ctx, `INSERT INTO products (sku, name, category, list_price, unit_cost, created_at, updated_at) VALUES `,
-		`(?, ?, '', ?, 0, ?, ?)`, ` ON CONFLICT (sku) DO UPDATE SET sku = excluded.sku RETURNING sku, id`, rows, plan.products)
+		`(?, ?, '', ?, 0, ?, ?)`, ` ON CONFLICT (sku) DO UPDATE SET name = products.name RETURNING sku, id`, rows, plan.products)
 	if err != nil {
 		return fmt.Errorf("add products: %w", err)
 	}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,9 +36,9 @@ func BenchmarkSavePurchases(b *testing.B) {
 					batch[i] = &fresco.Purchase{ExternalID: fmt.Sprintf("%d-%d", n, i), PurchasedAt: at, Lines: lines}
 				}
 				b.StartTimer()
-				cpu0 := processCPU(b)
+				cpu0 := storetest.ProcessCPU(b)
 				res, err := db.SavePurchases(ctx, batch)
-				cpu += processCPU(b) - cpu0
+				cpu += storetest.ProcessCPU(b) - cpu0
 				if err != nil || res[0].Status != store.StatusCreated {
 					b.Fatal(err, res[0])
 				}
@@ -49,13 +48,4 @@ func BenchmarkSavePurchases(b *testing.B) {
 			b.ReportMetric(lines/cpu.Seconds(), "lines/cpu-s")
 		})
 	}
-}
-
-// processCPU is the user and system CPU time this process has used so far.
-func processCPU(b *testing.B) time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

@@ -164,11 +164,44 @@ func describePostgres(t *testing.T, ctx context.Context, db *store.DB) []string 
 			WHERE con.conrelid = ?::oid AND con.contype = 'f'`, oid) {
 			facts = append(facts, foreignKeyFact(name, fk[1], fk[0], fk[2], pgDeleteAction[fk[3]]))
 		}
+		for _, fk := range triggerForeignKeys {
+			if fk.table == name && hasTriggers(t, ctx, db, fk.triggers) {
+				facts = append(facts, foreignKeyFact(fk.table, fk.column, fk.refTable, "id", fk.onDelete))
+			}
+		}
 		checks := queryStrings(t, ctx, db, `SELECT COUNT(*) FROM pg_constraint WHERE conrelid = ?::oid AND contype = 'c'`, oid)
 		facts = append(facts, fmt.Sprintf("table %s has %s CHECK constraints", name, checks[0][0]))
 	}
 	slices.Sort(facts)
 	return slices.Compact(facts)
+}
+
+// triggerForeignKeys are the references PostgreSQL checks with triggers
+// once a statement instead of with a foreign key once a row (migration
+// 00042): each counts as the foreign key SQLite has when all its triggers
+// are in place.
+var triggerForeignKeys = []struct {
+	table, column, refTable, onDelete string
+	triggers                          []string // table.trigger
+}{
+	{"purchase_lines", "purchase_id", "purchases", "CASCADE", []string{"purchase_lines.purchase_lines_references_insert",
+		"purchase_lines.purchase_lines_references_update", "purchases.purchases_delete_lines", "purchases.purchases_keep_id"}},
+	{"purchase_lines", "product_id", "products", "NO ACTION", []string{"purchase_lines.purchase_lines_references_insert",
+		"purchase_lines.purchase_lines_references_update", "products.products_keep_referenced", "products.products_keep_id"}},
+}
+
+// hasTriggers reports whether every table.trigger named exists in the
+// current schema.
+func hasTriggers(t *testing.T, ctx context.Context, db *store.DB, triggers []string) bool {
+	for _, tr := range triggers {
+		table, name, _ := strings.Cut(tr, ".")
+		n := queryStrings(t, ctx, db, `SELECT COUNT(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+			WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ? AND g.tgname = ?`, table, name)
+		if n[0][0] != "1" {
+			return false
+		}
+	}
+	return true
 }
 
 // pgDeleteAction spells pg_constraint.confdeltype as SQLite's pragma does.
