@@ -90,6 +90,11 @@ func (db *DB) UpdatePurchaseIfVersion(ctx context.Context, p *fresco.Purchase, v
 	}
 	plan.existing[0] = p.ID
 	return db.InTx(ctx, func(tx *Tx) error {
+		// Customers before the purchase, in the order a batch locks them
+		// (writePlan), so that the two cannot deadlock.
+		if err := tx.lockPurchaseCustomers(ctx, plan, nil, []int{0}); err != nil {
+			return err
+		}
 		// Check the version and lock the row in one statement: the row lock
 		// (PostgreSQL) or the write lock (SQLite) holds until the new lines
 		// are written, and writePlan moves the version on.
