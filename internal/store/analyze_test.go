@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -46,8 +47,9 @@ func TestAnalyze(t *testing.T) {
 	})
 }
 
-// VacuumAnalyze also marks the loaded pages all-visible, so that index-only
-// scans stay in the index; on SQLite it is a no-op that succeeds.
+// VacuumAnalyze vacuums as well as analyses (VACUUM is what marks pages
+// all-visible; whether it can depends on other sessions' open snapshots,
+// so the test checks that it ran); on SQLite it is a no-op that succeeds.
 func TestVacuumAnalyze(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -63,13 +65,23 @@ func TestVacuumAnalyze(t *testing.T) {
 			return
 		}
 		var tuples float64
-		var visible int
-		err := db.QueryRow(ctx, `SELECT reltuples, relallvisible FROM pg_class WHERE oid = 'customers'::regclass`).Scan(&tuples, &visible)
-		if err != nil {
+		if err := db.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass`).Scan(&tuples); err != nil {
 			t.Fatal(err)
 		}
-		if tuples != 3 || visible < 1 {
-			t.Errorf("after: reltuples %v, relallvisible %d; want 3 and at least 1", tuples, visible)
+		if tuples != 3 {
+			t.Errorf("after: reltuples %v, want 3", tuples)
 		}
+		// The statistics views are updated a moment after the command.
+		var vacuums int64
+		for range 50 {
+			if err := db.QueryRow(ctx, `SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'customers'::regclass`).Scan(&vacuums); err != nil {
+				t.Fatal(err)
+			}
+			if vacuums > 0 {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Error("customers was analysed but not vacuumed")
 	})
 }
