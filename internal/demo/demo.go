@@ -104,11 +104,6 @@ func generateWorld(ctx context.Context, db *store.DB, opts Options, adjust func(
 	}
 	w := newWorld(db, opts)
 	adjust(w)
-	restore, err := db.BulkLoadSettings(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	defer restore()
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err

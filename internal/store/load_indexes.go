@@ -86,31 +86,3 @@ func (db *DB) sortOnDisk(ctx context.Context) (restore func(), err error) {
 	}
 	return func() { db.Exec(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) }, nil
 }
-
-// loadCacheKiB is the SQLite writer's page cache during a bulk load, in
-// KiB; sqliteCacheKiB is the one restored after.
-const loadCacheKiB = 256 << 10
-
-// BulkLoadSettings gives SQLite's writer, until restore is called, a page
-// cache of 256 MB and two sorter threads: the demo's load reads back what
-// it wrote (the rollup rebuild reads purchases by customer, the cases
-// their responses and purchases) and sorts whole tables (the index build,
-// the rebuild's GROUP BYs), which a 32 MB cache made a churn of pages and
-// of sort runs spilled to disk. PostgreSQL manages its own memory: there
-// it does nothing.
-func (db *DB) BulkLoadSettings(ctx context.Context) (restore func(), err error) {
-	if db.dialect != SQLite {
-		return func() {}, nil
-	}
-	if _, err := db.Exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, loadCacheKiB)); err != nil {
-		return nil, err
-	}
-	if _, err := db.Exec(ctx, `PRAGMA threads = 2`); err != nil {
-		return nil, err
-	}
-	return func() {
-		ctx := context.WithoutCancel(ctx)
-		db.Exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, sqliteCacheKiB))
-		db.Exec(ctx, `PRAGMA threads = 0`)
-	}, nil
-}

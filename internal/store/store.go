@@ -115,9 +115,6 @@ func openSQLite(path string) (*DB, error) {
 	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1)}, nil
 }
 
-// sqliteCacheKiB is each SQLite connection's page cache, in KiB.
-const sqliteCacheKiB = 32000
-
 // sqliteDSN is the connection string of the database file at path.
 func sqliteDSN(path string) string {
 	// busy_timeout comes first so that every later pragma already waits for
@@ -128,7 +125,7 @@ func sqliteDSN(path string) string {
 	params.Add("_pragma", "journal_mode(WAL)")
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Add("_pragma", "foreign_keys(1)")
-	params.Add("_pragma", fmt.Sprintf("cache_size(-%d)", sqliteCacheKiB))
+	params.Add("_pragma", "cache_size(-32000)")
 	// Multi-row INSERTs keep a statement journal for rollback; in memory it
 	// costs no file writes (it was an eighth of bulk-ingest time on disk).
 	params.Add("_pragma", "temp_store(MEMORY)")
