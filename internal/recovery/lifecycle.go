@@ -623,7 +623,7 @@ func (s *Service) Merge(ctx context.Context, actor Actor, id, into int64) (*fres
 func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 	since := ch.at.Add(-s.opts.RecurrenceWindow)
 	for _, k := range recurrenceKeys(ch.c) {
-		n, err := ch.tx.CountCasesSince(ctx, k.dim, k.value, since)
+		n, err := ch.tx.CountCasesSince(ctx, k.dim, k.value, since, s.opts.RecurrenceThreshold)
 		if err != nil {
 			return err
 		}
@@ -636,6 +636,10 @@ func (s *Service) detectRecurrence(ctx context.Context, ch *change) error {
 		}
 		if dup { // this key has had its alert; the case's other keys may not
 			continue
+		}
+		// The alert says how many: count them all.
+		if n, err = ch.tx.CountCasesSince(ctx, k.dim, k.value, since, 0); err != nil {
+			return err
 		}
 		id := ch.c.ID
 		a := &fresco.RecurrenceAlert{Dimension: k.dim, Value: k.text, Cases: n,

@@ -170,6 +170,8 @@ type Service struct {
 	opts   Options
 	letter *template.Template
 	batch  *batchTx // the transaction of a Batch; nil: a transaction per change
+	// policies are the SLA policies parsed so far, shared by a Batch's copy.
+	policies *policyCache
 }
 
 // New returns a Service.
@@ -223,7 +225,8 @@ func New(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fresco.Errorf(fresco.EINVALID, "recovery: letter template: %v", err)
 	}
-	return &Service{db: o.DB, notif: o.Notifier, log: o.Logger, now: o.Now, wake: o.Notify, opts: o, letter: tmpl}, nil
+	return &Service{db: o.DB, notif: o.Notifier, log: o.Logger, now: o.Now, wake: o.Notify, opts: o, letter: tmpl,
+		policies: &policyCache{}}, nil
 }
 
 // DB is the service's database.

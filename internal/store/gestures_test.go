@@ -273,15 +273,23 @@ func TestRecurrence(t *testing.T) {
 				{"location", depot, 1},
 				{"product", soup.ID, 3},
 			} {
-				got, err := tx.CountCasesSince(w.ctx, c.dimension, c.value, since)
+				got, err := tx.CountCasesSince(w.ctx, c.dimension, c.value, since, 0)
 				if err != nil {
 					return err
 				}
 				if got != c.want {
 					t.Errorf("cases with %s %v since %v = %d, want %d", c.dimension, c.value, since, got, c.want)
 				}
+				// Up to a limit: as many, at most the limit.
+				capped, err := tx.CountCasesSince(w.ctx, c.dimension, c.value, since, 2)
+				if err != nil {
+					return err
+				}
+				if want := min(c.want, 2); capped != want {
+					t.Errorf("cases with %s %v since %v, up to 2 = %d, want %d", c.dimension, c.value, since, capped, want)
+				}
 			}
-			if _, err := tx.CountCasesSince(w.ctx, "customer_id = customer_id OR category", "x", since); err == nil {
+			if _, err := tx.CountCasesSince(w.ctx, "customer_id = customer_id OR category", "x", since, 0); err == nil {
 				t.Error("an unknown dimension was turned into SQL")
 			}
 

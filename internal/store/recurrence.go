@@ -15,15 +15,24 @@ import (
 // recurrenceColumn maps a dimension to its recovery_cases column; never user input.
 var recurrenceColumn = map[string]string{"category": "category", "product": "product_id", "location": "location_id"}
 
-// CountCasesSince counts cases opened since the instant with the dimension's value.
-func (tx *Tx) CountCasesSince(ctx context.Context, dimension string, value any, since time.Time) (int, error) {
+// CountCasesSince counts cases opened since the instant with the
+// dimension's value, up to limit of them (0: all). The recurrence check
+// asks only whether a threshold is reached, and at 50,000 cases (the demo
+// at a million customers) counting every case of the window on each open
+// and close was a sixth of the cases' CPU.
+func (tx *Tx) CountCasesSince(ctx context.Context, dimension string, value any, since time.Time, limit int) (int, error) {
 	col, ok := recurrenceColumn[dimension]
 	if !ok {
 		return 0, fmt.Errorf("store: unknown recurrence dimension %q", dimension)
 	}
+	q := `SELECT 1 FROM recovery_cases WHERE ` + col + ` = ? AND opened_at >= ? AND status <> 'merged'`
+	args := []any{value, utc(since)}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
 	var n int
-	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM recovery_cases WHERE `+col+` = ? AND opened_at >= ? AND status <> 'merged'`,
-		value, utc(since)).Scan(&n)
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) c`, args...).Scan(&n)
 	return n, err
 }
 

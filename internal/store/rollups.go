@@ -254,23 +254,28 @@ func feedbackRollupSelect(d Dialect, from string) string {
 
 // feedbackMonthlySelect computes feedback_score_monthly's rows from
 // responses (from, as for feedbackRollupSelect): each response counts
-// once in every dimension's row set.
+// once in every dimension's row set. The answers are first counted by
+// month and every dimension at once (materialised, so that it runs once),
+// and those counts spread over the five row sets: spreading each response
+// itself made 15 rows of it (3 scales × 5 dimensions) to sort, the dearest
+// table of a rebuild (issue 10).
 func feedbackMonthlySelect(d Dialect, from string) string {
-	month := "date(r.responded_at, 'start of month')"
+	month := "date(responded_at, 'start of month')"
 	if d == Postgres {
-		month = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
+		month = "to_char(responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
 	}
-	return `SELECT c.scale, c.dim, c.month, c.ref, c.segment, c.score, COUNT(*)
-		FROM (SELECT s.scale, d.dim, ` + month + ` AS month,
-				CASE d.dim WHEN 'post' THEN r.post_id WHEN 'location' THEN COALESCE(r.location_id, 0)
-					WHEN 'employee' THEN COALESCE(r.employee_id, 0) ELSE 0 END AS ref,
-				CASE WHEN d.dim = 'segment' THEN r.segment ELSE '' END AS segment,
-				CASE s.scale WHEN 'nps' THEN r.nps WHEN 'csat' THEN r.csat ELSE r.ces END AS score
-			FROM ` + from + ` r,
-				(SELECT 'nps' AS scale UNION ALL SELECT 'csat' UNION ALL SELECT 'ces') s,
-				(SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d) c
-		WHERE c.score IS NOT NULL
-		GROUP BY c.scale, c.dim, c.month, c.ref, c.segment, c.score`
+	dims := month + ", post_id, COALESCE(location_id, 0), COALESCE(employee_id, 0), segment"
+	return `WITH m AS MATERIALIZED (SELECT s.scale, s.month, s.post_id, s.location_id, s.employee_id, s.segment, s.score, COUNT(*) AS n
+		FROM (SELECT 'nps' AS scale, ` + month + ` AS month, post_id, COALESCE(location_id, 0) AS location_id,
+				COALESCE(employee_id, 0) AS employee_id, segment, nps AS score FROM ` + from + ` r WHERE nps IS NOT NULL
+			UNION ALL SELECT 'csat', ` + dims + `, csat FROM ` + from + ` r WHERE csat IS NOT NULL
+			UNION ALL SELECT 'ces', ` + dims + `, ces FROM ` + from + ` r WHERE ces IS NOT NULL) s
+		GROUP BY s.scale, s.month, s.post_id, s.location_id, s.employee_id, s.segment, s.score)
+	SELECT m.scale, d.dim, m.month,
+		CASE d.dim WHEN 'post' THEN m.post_id WHEN 'location' THEN m.location_id WHEN 'employee' THEN m.employee_id ELSE 0 END,
+		CASE WHEN d.dim = 'segment' THEN m.segment ELSE '' END, m.score, SUM(m.n)
+	FROM m, (SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d
+	GROUP BY 1, 2, 3, 4, 5, 6`
 }
 
 // rollup is a rollup table, its columns and the select that computes its
