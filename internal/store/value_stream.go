@@ -14,6 +14,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"regexp"
@@ -52,7 +53,16 @@ type HistoryReader struct {
 	txs      []*sql.Tx
 	lo, hi   int64                   // the least and greatest customer id with purchases; hi < lo: none
 	products map[int64]productFigure // every product's cost and category, read once instead of joined per line
+	cacheKiB int64                   // SQLite: the connections' page cache before the read, given back at Close
 }
+
+// historyCacheKiB is the page cache of each SQLite connection reading
+// histories. The walk visits each page of the index once, and those of the
+// lines in purchase order, so a cache that holds the trees' inner pages
+// serves it as well as a large one — and the pool's 32 MB a connection,
+// filled by a million customers' pages on every part's connection, was most
+// of the server's memory after a refit.
+const historyCacheKiB = 8000
 
 type productFigure struct {
 	cost     fresco.Money
@@ -87,6 +97,17 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 			return nil, err
 		}
 		r.conns = append(r.conns, c)
+	}
+	if db.dialect == SQLite {
+		if err := r.conns[0].QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&r.cacheKiB); err != nil {
+			return nil, err
+		}
+		for _, c := range r.conns {
+			// PRAGMA takes no parameters; the size is a constant.
+			if _, err := c.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, historyCacheKiB)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if db.dialect == SQLite && parts > 1 {
 		release, err := db.holdWriteLock(ctx)
@@ -181,6 +202,11 @@ func (r *HistoryReader) Close() {
 		tx.Rollback()
 	}
 	for _, c := range r.conns {
+		if r.cacheKiB != 0 { // back to the pool's size (negative: KiB; positive: pages)
+			if _, err := c.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, r.cacheKiB)); err != nil {
+				c.Raw(func(any) error { return driver.ErrBadConn }) // a connection left small: let the pool drop it
+			}
+		}
 		c.Close()
 	}
 	r.txs, r.conns = nil, nil
