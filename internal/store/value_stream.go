@@ -283,21 +283,27 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 	if sqlite {
 		at = "CAST(p.purchased_at AS TEXT)"
 	}
-	var (
-		customerID, purchaseID, items, total int64
-		atTime                               time.Time
-		atText                               sql.RawBytes
-		promo                                string
-		product, qty, price, discount        sql.NullInt64
-	)
-	dest := []any{&customerID, &purchaseID, &atTime, &total, &items, &promo, &product, &qty, &price, &discount}
-	if sqlite {
-		dest[2] = &atText
+	// Each column is scanned into an any and its type asserted here: the
+	// driver's own values (int64, string or time.Time; nil for a purchase
+	// without lines), without database/sql converting each of ten columns
+	// of millions of rows by reflection.
+	var vals [10]any
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
 	}
 	var lastPurchase int64 = -1
 	err := queryEach(ctx, tx, func(row rowScanner) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
+		}
+		customerID, ok1 := vals[0].(int64)
+		purchaseID, ok2 := vals[1].(int64)
+		total, ok3 := vals[3].(int64)
+		items, ok4 := vals[4].(int64)
+		promo, ok5 := vals[5].(string)
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+			return fmt.Errorf("purchase %v: unexpected column types %T %T %T %T %T", vals[1], vals[0], vals[1], vals[3], vals[4], vals[5])
 		}
 		if customerID != current {
 			if err := flush(); err != nil {
@@ -309,22 +315,35 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 			current, hist, lines, counts, lastPurchase = customerID, hist[:0], lines[:0], counts[:0], -1
 		}
 		if purchaseID != lastPurchase {
-			if sqlite {
-				t, err := parseStoredTime(atText)
+			var atTime time.Time
+			switch at := vals[2].(type) {
+			case string: // SQLite's stored text
+				t, err := parseStoredTime(at)
 				if err != nil {
 					return fmt.Errorf("purchase %d: %w", purchaseID, err)
 				}
 				atTime = t
+			case time.Time:
+				atTime = at
+			default:
+				return fmt.Errorf("purchase %d: unexpected time %T", purchaseID, at)
 			}
 			hist = append(hist, HistoryPurchase{ID: purchaseID, At: atTime.UTC(), Total: fresco.Money(total), Items: items,
 				PromotionCode: promo})
 			counts = append(counts, 0)
 			lastPurchase = purchaseID
 		}
-		if qty.Valid { // a purchase without lines comes back once, with NULLs
-			pf := r.products[product.Int64]
-			lines = append(lines, HistoryLine{Quantity: qty.Int64, UnitPrice: fresco.Money(price.Int64),
-				Discount: fresco.Money(discount.Int64), UnitCost: pf.cost, Category: pf.category})
+		if vals[7] != nil { // a purchase without lines comes back once, with NULLs
+			product, ok1 := vals[6].(int64)
+			qty, ok2 := vals[7].(int64)
+			price, ok3 := vals[8].(int64)
+			discount, ok4 := vals[9].(int64)
+			if !(ok1 && ok2 && ok3 && ok4) {
+				return fmt.Errorf("purchase %d: unexpected line column types %T %T %T %T", purchaseID, vals[6], vals[7], vals[8], vals[9])
+			}
+			pf := r.products[product]
+			lines = append(lines, HistoryLine{Quantity: qty, UnitPrice: fresco.Money(price),
+				Discount: fresco.Money(discount), UnitCost: pf.cost, Category: pf.category})
 			counts[len(counts)-1]++
 		}
 		return nil
@@ -343,12 +362,12 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 // parseStoredTime reads SQLite's stored text of a UTC time,
 // 'YYYY-MM-DD HH:MM:SS[.fffffffff]+00:00', by position; any other form goes
 // to the general parse.
-func parseStoredTime(b []byte) (time.Time, error) {
+func parseStoredTime(b string) (time.Time, error) {
 	n := len(b)
-	if n < 25 || string(b[n-6:]) != "+00:00" || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+	if n < 25 || b[n-6:] != "+00:00" || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
 		return slowStoredTime(b)
 	}
-	num := func(s []byte) (int, bool) {
+	num := func(s string) (int, bool) {
 		v := 0
 		for _, c := range s {
 			if c < '0' || c > '9' {
@@ -383,8 +402,8 @@ func parseStoredTime(b []byte) (time.Time, error) {
 	return t, nil
 }
 
-func slowStoredTime(b []byte) (time.Time, error) {
-	t, err := parseSQLiteTime(string(b))
+func slowStoredTime(b string) (time.Time, error) {
+	t, err := parseSQLiteTime(b)
 	if err != nil {
 		return time.Time{}, err
 	}
