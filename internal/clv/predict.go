@@ -84,6 +84,24 @@ func PredictAll(m PurchaseModel, spend *GammaGamma, summaries []Summary, opts Pr
 	return out, nil
 }
 
+// Predictor forecasts customers one at a time, as PredictAll does each of
+// them, for a caller that streams its customers instead of holding every
+// summary and forecast at once. One goroutine only. It is fastest when
+// customers with the same T come together.
+type Predictor struct{ p *predictor }
+
+// NewPredictor is a Predictor for m and spend (which may be nil, as for
+// PredictAll).
+func NewPredictor(m PurchaseModel, spend *GammaGamma, opts PredictOptions) (*Predictor, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return &Predictor{newPredictor(m, spend, opts)}, nil
+}
+
+// Predict is the forecast of s: PredictAll's, bit for bit.
+func (p *Predictor) Predict(s *Summary) Prediction { return p.p.predict(s) }
+
 type curveKey struct {
 	x int
 	T float64

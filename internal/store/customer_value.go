@@ -71,11 +71,18 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.Custom
 // copied at once).
 func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		rebuild, err := tx.dropCustomerValueIndexes(ctx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
 			return err
 		}
 		if err := tx.writeCustomerValues(ctx, values); err != nil {
 			return fmt.Errorf("insert customer_value: %w", err)
+		}
+		if err := rebuild(); err != nil {
+			return err
 		}
 		if len(fits) > 0 { // keep 90 days of fit history
 			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
@@ -91,6 +98,40 @@ func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fre
 		}
 		return tx.markCustomerValueRefit(ctx)
 	})
+}
+
+// dropCustomerValueIndexes drops customer_value's secondary indexes (SQLite)
+// and returns what creates them again, as the migrations defined them. A
+// million rows cost twice as much with the indexes kept up row by row —
+// the one by clv is written at random — as with each index built once,
+// sorted, from the finished table. It is all one transaction: readers see
+// the old rows and indexes until it commits (WAL), and a failed refit
+// leaves both. PostgreSQL keeps its indexes: dropping one would lock
+// every reader out of customer_value until the refit commits.
+func (tx *Tx) dropCustomerValueIndexes(ctx context.Context) (rebuild func() error, err error) {
+	if tx.Dialect() != SQLite {
+		return func() error { return nil }, nil
+	}
+	defs, err := queryAll(ctx, tx, func(row rowScanner) ([2]string, error) {
+		var d [2]string
+		return d, row.Scan(&d[0], &d[1])
+	}, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer_value' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("customer_value indexes: %w", err)
+	}
+	for _, d := range defs {
+		if _, err := tx.Exec(ctx, `DROP INDEX `+d[0]); err != nil { // a name sqlite_master gave
+			return nil, fmt.Errorf("drop index %s: %w", d[0], err)
+		}
+	}
+	return func() error {
+		for _, d := range defs {
+			if _, err := tx.Exec(ctx, d[1]); err != nil {
+				return fmt.Errorf("create index %s: %w", d[0], err)
+			}
+		}
+		return nil
+	}, nil
 }
 
 // writeCustomerValues inserts the rows values yields into the emptied

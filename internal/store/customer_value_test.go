@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -146,6 +147,50 @@ func TestCurrentCustomerValueRefit(t *testing.T) {
 		}
 		if after := current(); after.Token != before.Token || after.LastFitID <= before.LastFitID {
 			t.Errorf("a fit written without the token: %+v → %+v, want the same token and a higher fit id", before, after)
+		}
+	})
+}
+
+// TestReplaceCustomerValuesKeepsIndexes: the write builds customer_value's
+// indexes again after its rows (SQLite drops them for the load), as the
+// migrations defined them; a write that fails leaves the old rows and every
+// index, as the one transaction it is.
+func TestReplaceCustomerValuesKeepsIndexes(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		indexes := func() []string { return indexDefs(t, db, "customer_value") }
+		before := indexes()
+		if len(before) < 4 {
+			t.Fatalf("customer_value has %d indexes: %q", len(before), before)
+		}
+		at := day(2026, 1, 1)
+		if _, err := db.Exec(ctx, `INSERT INTO customers (id, name, first_seen, created_at, updated_at) VALUES (1, 'Ann', ?, ?, ?), (2, 'Bob', ?, ?, ?)`,
+			at, at, at, at, at, at); err != nil {
+			t.Fatal(err)
+		}
+		row := func(id int64, clv float64) *fresco.CustomerValue {
+			return &fresco.CustomerValue{CustomerID: id, CLV: clv, Segment: "new", FirstPurchase: at, LastPurchase: at, ComputedAt: at}
+		}
+		if err := db.ReplaceCustomerValues(ctx, []*fresco.CustomerValue{row(1, 10), row(2, 20)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if after := indexes(); !slices.Equal(after, before) {
+			t.Fatalf("indexes after the write:\n%q\nbefore:\n%q", after, before)
+		}
+		// The same customer twice breaks the primary key half way through.
+		if err := db.ReplaceCustomerValues(ctx, []*fresco.CustomerValue{row(2, 5), row(2, 6)}, nil); err == nil {
+			t.Fatal("a write repeating a customer succeeded")
+		}
+		if after := indexes(); !slices.Equal(after, before) {
+			t.Fatalf("indexes after a failed write:\n%q\nbefore:\n%q", after, before)
+		}
+		list, err := db.ListCustomerValues(ctx, store.CustomerValueFilter{Sort: "clv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 2 || list[0].CustomerID != 2 || list[0].CLV != 20 || list[1].CLV != 10 {
+			t.Fatalf("after a failed write the rows are %+v, want the first write's", list)
 		}
 	})
 }

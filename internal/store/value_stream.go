@@ -14,6 +14,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"regexp"
@@ -52,7 +53,16 @@ type HistoryReader struct {
 	txs      []*sql.Tx
 	lo, hi   int64                   // the least and greatest customer id with purchases; hi < lo: none
 	products map[int64]productFigure // every product's cost and category, read once instead of joined per line
+	cacheKiB int64                   // SQLite: the connections' page cache before the read, given back at Close
 }
+
+// historyCacheKiB is the page cache of each SQLite connection reading
+// histories. The walk visits each page of the index once, and those of the
+// lines in purchase order, so a cache that holds the trees' inner pages
+// serves it as well as a large one — and the pool's 32 MB a connection,
+// filled by a million customers' pages on every part's connection, was most
+// of the server's memory after a refit.
+const historyCacheKiB = 8000
 
 type productFigure struct {
 	cost     fresco.Money
@@ -87,6 +97,17 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 			return nil, err
 		}
 		r.conns = append(r.conns, c)
+	}
+	if db.dialect == SQLite {
+		if err := r.conns[0].QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&r.cacheKiB); err != nil {
+			return nil, err
+		}
+		for _, c := range r.conns {
+			// PRAGMA takes no parameters; the size is a constant.
+			if _, err := c.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, historyCacheKiB)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if db.dialect == SQLite && parts > 1 {
 		release, err := db.holdWriteLock(ctx)
@@ -181,6 +202,11 @@ func (r *HistoryReader) Close() {
 		tx.Rollback()
 	}
 	for _, c := range r.conns {
+		if r.cacheKiB != 0 { // back to the pool's size (negative: KiB; positive: pages)
+			if _, err := c.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, r.cacheKiB)); err != nil {
+				c.Raw(func(any) error { return driver.ErrBadConn }) // a connection left small: let the pool drop it
+			}
+		}
 		c.Close()
 	}
 	r.txs, r.conns = nil, nil
@@ -257,21 +283,27 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 	if sqlite {
 		at = "CAST(p.purchased_at AS TEXT)"
 	}
-	var (
-		customerID, purchaseID, items, total int64
-		atTime                               time.Time
-		atText                               sql.RawBytes
-		promo                                string
-		product, qty, price, discount        sql.NullInt64
-	)
-	dest := []any{&customerID, &purchaseID, &atTime, &total, &items, &promo, &product, &qty, &price, &discount}
-	if sqlite {
-		dest[2] = &atText
+	// Each column is scanned into an any and its type asserted here: the
+	// driver's own values (int64, string or time.Time; nil for a purchase
+	// without lines), without database/sql converting each of ten columns
+	// of millions of rows by reflection.
+	var vals [10]any
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
 	}
 	var lastPurchase int64 = -1
 	err := queryEach(ctx, tx, func(row rowScanner) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
+		}
+		customerID, ok1 := vals[0].(int64)
+		purchaseID, ok2 := vals[1].(int64)
+		total, ok3 := vals[3].(int64)
+		items, ok4 := vals[4].(int64)
+		promo, ok5 := vals[5].(string)
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+			return fmt.Errorf("purchase %v: unexpected column types %T %T %T %T %T", vals[1], vals[0], vals[1], vals[3], vals[4], vals[5])
 		}
 		if customerID != current {
 			if err := flush(); err != nil {
@@ -283,22 +315,35 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 			current, hist, lines, counts, lastPurchase = customerID, hist[:0], lines[:0], counts[:0], -1
 		}
 		if purchaseID != lastPurchase {
-			if sqlite {
-				t, err := parseStoredTime(atText)
+			var atTime time.Time
+			switch at := vals[2].(type) {
+			case string: // SQLite's stored text
+				t, err := parseStoredTime(at)
 				if err != nil {
 					return fmt.Errorf("purchase %d: %w", purchaseID, err)
 				}
 				atTime = t
+			case time.Time:
+				atTime = at
+			default:
+				return fmt.Errorf("purchase %d: unexpected time %T", purchaseID, at)
 			}
 			hist = append(hist, HistoryPurchase{ID: purchaseID, At: atTime.UTC(), Total: fresco.Money(total), Items: items,
 				PromotionCode: promo})
 			counts = append(counts, 0)
 			lastPurchase = purchaseID
 		}
-		if qty.Valid { // a purchase without lines comes back once, with NULLs
-			pf := r.products[product.Int64]
-			lines = append(lines, HistoryLine{Quantity: qty.Int64, UnitPrice: fresco.Money(price.Int64),
-				Discount: fresco.Money(discount.Int64), UnitCost: pf.cost, Category: pf.category})
+		if vals[7] != nil { // a purchase without lines comes back once, with NULLs
+			product, ok1 := vals[6].(int64)
+			qty, ok2 := vals[7].(int64)
+			price, ok3 := vals[8].(int64)
+			discount, ok4 := vals[9].(int64)
+			if !(ok1 && ok2 && ok3 && ok4) {
+				return fmt.Errorf("purchase %d: unexpected line column types %T %T %T %T", purchaseID, vals[6], vals[7], vals[8], vals[9])
+			}
+			pf := r.products[product]
+			lines = append(lines, HistoryLine{Quantity: qty, UnitPrice: fresco.Money(price),
+				Discount: fresco.Money(discount), UnitCost: pf.cost, Category: pf.category})
 			counts[len(counts)-1]++
 		}
 		return nil
@@ -317,12 +362,12 @@ func (r *HistoryReader) eachInRange(ctx context.Context, tx *Tx, from, to int64,
 // parseStoredTime reads SQLite's stored text of a UTC time,
 // 'YYYY-MM-DD HH:MM:SS[.fffffffff]+00:00', by position; any other form goes
 // to the general parse.
-func parseStoredTime(b []byte) (time.Time, error) {
+func parseStoredTime(b string) (time.Time, error) {
 	n := len(b)
-	if n < 25 || string(b[n-6:]) != "+00:00" || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+	if n < 25 || b[n-6:] != "+00:00" || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
 		return slowStoredTime(b)
 	}
-	num := func(s []byte) (int, bool) {
+	num := func(s string) (int, bool) {
 		v := 0
 		for _, c := range s {
 			if c < '0' || c > '9' {
@@ -357,8 +402,8 @@ func parseStoredTime(b []byte) (time.Time, error) {
 	return t, nil
 }
 
-func slowStoredTime(b []byte) (time.Time, error) {
-	t, err := parseSQLiteTime(string(b))
+func slowStoredTime(b string) (time.Time, error) {
+	t, err := parseSQLiteTime(b)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -127,7 +127,7 @@ func TestParseStoredTime(t *testing.T) {
 		"2026-12-31 23:59:59.999999999+00:00", "2024-02-29 00:00:00+00:00",
 		"2026-01-02T03:04:05Z", "2026-01-02 03:04:05", "2026-01-02 05:04:05+02:00",
 	} {
-		got, err := store.ParseStoredTime([]byte(s))
+		got, err := store.ParseStoredTime(s)
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
@@ -143,7 +143,7 @@ func TestParseStoredTime(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"2026-02-30 00:00:00+00:00", "2026-13-01 00:00:00+00:00", "2026-01-02 24:00:00+00:00", "2026-01-0x 00:00:00+00:00", "yesterday"} {
-		if got, err := store.ParseStoredTime([]byte(s)); err == nil {
+		if got, err := store.ParseStoredTime(s); err == nil {
 			t.Fatalf("%q read as %v", s, got)
 		}
 	}

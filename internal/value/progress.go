@@ -14,12 +14,11 @@ import (
 
 // Phases of a refit, in order.
 const (
-	PhaseReading    = "reading purchases"
-	PhaseFitting    = "fitting the models"
-	PhasePredicting = "predicting"
-	PhaseWriting    = "writing"
-	PhaseDone       = "done"
-	PhaseFailed     = "failed"
+	PhaseReading = "reading purchases"
+	PhaseFitting = "fitting the models"
+	PhaseWriting = "writing"
+	PhaseDone    = "done"
+	PhaseFailed  = "failed"
 )
 
 // RefitProgress is where the last refit got to.

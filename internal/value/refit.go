@@ -1,16 +1,15 @@
 package value
 
 // The refit: one streamed pass over the purchases (refit_inputs.go), the
-// fits on compact summaries, and the rows of customer_value built one at a
-// time as they are written. Nothing holds a row per customer beyond the
-// compact inputs, the summaries and the predictions the models need.
+// fits on compact summaries, and the rows of customer_value — forecasts
+// included — built one at a time as they are written. Nothing holds a row
+// per customer beyond the compact inputs, and the summaries while the
+// models are fitted: a million customers cost about 200 MB at the peak.
 
 import (
 	"cmp"
 	"context"
 	"slices"
-	"sort"
-	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/clv"
@@ -18,6 +17,7 @@ import (
 )
 
 func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*RefitResult, error) {
+	defer holdRefitGC()()
 	start := time.Now()
 	now := s.opts.Now().UTC().Truncate(time.Microsecond)
 	endDay := dayNum(now)
@@ -36,10 +36,10 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 	inputs, unvalued, links := read.inputs, read.unvalued, read.links
 	res.Skipped = *read.skipped
-	progress.Total = len(inputs)
-	summaries := make([]clv.Summary, len(inputs))
-	for i := range inputs {
-		summaries[i] = summaryOf(&inputs[i], endDay)
+	progress.Total = inputs.len()
+	summaries := make([]clv.Summary, inputs.len())
+	for i, c := range inputs.all() {
+		summaries[i] = summaryOf(c, endDay)
 	}
 	res.AggregateMS = ms(time.Since(start))
 
@@ -76,16 +76,14 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 	res.FitMS = ms(time.Since(t0))
 
-	step(PhasePredicting, 0)
-	t0 = time.Now()
-	var preds []clv.Prediction
+	summaries = nil // the write takes each customer's again from their inputs
+	var predictor *clv.Predictor
 	if model != nil {
-		preds, err = clv.PredictAll(model, spend, summaries, clv.PredictOptions{Horizon: s.opts.HorizonWeeks, DiscountRate: s.weeklyDiscount()})
+		predictor, err = clv.NewPredictor(model, spend, clv.PredictOptions{Horizon: s.opts.HorizonWeeks, DiscountRate: s.weeklyDiscount()})
 		if err != nil {
 			return nil, err
 		}
 	}
-	res.PredictMS = ms(time.Since(t0))
 
 	referrals := referralValues(inputs, unvalued, links)
 	links = nil // the largest of the inputs; the write does not need it
@@ -95,8 +93,8 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	t0 = time.Now()
 	rows := func(yield func(*fresco.CustomerValue) bool) {
 		var v fresco.CustomerValue // one row at a time: the store copies it out
-		for i := range inputs {
-			c, sm := &inputs[i], &summaries[i]
+		for i, c := range inputs.all() {
+			sm := summaryOf(c, endDay)
 			v = fresco.CustomerValue{
 				CustomerID: c.id, Frequency: sm.Frequency, Recency: sm.Recency, T: sm.T,
 				Monetary:  sm.MonetaryValue * 100,
@@ -108,12 +106,12 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 				R: int(rfm[i][0]), F: int(rfm[i][1]), M: int(rfm[i][2]),
 				ComputedAt: now,
 			}
-			if preds != nil {
-				p := preds[i]
+			if predictor != nil { // forecast as written: no array of a million forecasts
+				p := predictor.Predict(&sm)
 				v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.CLV = finite(p.ProbAlive), finite(p.ExpectedPurchases), finite(p.ExpectedSpend)*100, finite(p.CLV)*100
 			}
 			v.Segment = segmentOf(v.R, v.F)
-			lapsed := endDay-int64(c.lastDay) > int64(s.opts.MercenaryLapseDays) || (preds != nil && v.PAlive < s.opts.MercenaryPAlive)
+			lapsed := endDay-int64(c.lastDay) > int64(s.opts.MercenaryLapseDays) || (predictor != nil && v.PAlive < s.opts.MercenaryPAlive)
 			v.Mercenary = c.firstPromo && c.purchases > 0 && c.discounted == c.purchases && lapsed
 			v.Apostle = endDay-int64(c.firstDay) > int64(s.opts.ApostleTenureDays) && v.Referrals >= s.opts.ApostleMinReferrals
 			if v.Mercenary {
@@ -134,7 +132,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 		return nil, err
 	}
 	res.WriteMS = ms(time.Since(t0))
-	res.Customers = len(inputs)
+	res.Customers = inputs.len()
 	res.TotalMS = ms(time.Since(start))
 	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "converged", res.Converged,
 		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "skipped", res.Skipped.Count, "total_ms", res.TotalMS)
@@ -142,14 +140,14 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 }
 
 // summaryOf is the models' summary of a valued customer, with the
-// calibration end at endDay. Amounts are in currency units.
+// calibration end at endDay, without the customer's id (which only the
+// models' errors need). Amounts are in currency units.
 func summaryOf(c *customerInputs, endDay int64) clv.Summary {
 	x := int(c.days) - 1
 	sm := clv.Summary{
-		CustomerID: strconv.FormatInt(c.id, 10),
-		Frequency:  x,
-		Recency:    float64(c.lastDay-c.firstDay) / 7,
-		T:          float64(endDay-int64(c.firstDay)) / 7,
+		Frequency: x,
+		Recency:   float64(c.lastDay-c.firstDay) / 7,
+		T:         float64(endDay-int64(c.firstDay)) / 7,
 	}
 	if x > 0 {
 		sm.MonetaryValue = float64(c.total-c.firstAmount) / 100 / float64(x)
@@ -168,7 +166,7 @@ type referral struct {
 // customers and the store refuses cycles; the visit stamps guard anyway.
 // The forest is kept as arrays indexed by position in links (id order),
 // not maps: a million customers cost a few tens of megabytes.
-func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []fresco.ReferralLink) []referral {
+func referralValues(inputs *inputList, unvalued map[int64]int64, links []fresco.ReferralLink) []referral {
 	n := len(links)
 	index := func(id int64) int {
 		i, ok := slices.BinarySearchFunc(links, id, func(l fresco.ReferralLink, id int64) int { return cmp.Compare(l.CustomerID, id) })
@@ -204,22 +202,25 @@ func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []f
 	// Net revenue by position: valued customers (in id order, like links)
 	// merged in, the few others looked up.
 	revenue := make([]int64, n)
-	j := 0
-	for i, l := range links {
-		for j < len(inputs) && inputs[j].id < l.CustomerID {
-			j++
-		}
-		if j < len(inputs) && inputs[j].id == l.CustomerID {
-			revenue[i] = inputs[j].revenue
-		} else {
-			revenue[i] = unvalued[l.CustomerID]
+	for id, r := range unvalued {
+		if p := index(id); p >= 0 {
+			revenue[p] = r
 		}
 	}
-	out := make([]referral, len(inputs))
+	j := 0
+	for _, c := range inputs.all() {
+		for j < n && links[j].CustomerID < c.id {
+			j++
+		}
+		if j < n && links[j].CustomerID == c.id {
+			revenue[j] = c.revenue
+		}
+	}
+	out := make([]referral, inputs.len())
 	stamp := make([]int32, n)
 	var stack []int32
-	for i := range inputs {
-		root := index(inputs[i].id)
+	for i, c := range inputs.all() {
+		root := index(c.id)
 		if root < 0 {
 			continue
 		}
@@ -248,23 +249,25 @@ func referralValues(inputs []customerInputs, unvalued map[int64]int64, links []f
 // Tied customers share the score of the first of them in ascending order,
 // and the next tie group gets at most the next score (so with 40% one-time
 // buyers, F runs 1..4).
-func scoreRFM(inputs []customerInputs) [][3]uint8 {
-	n := len(inputs)
+func scoreRFM(inputs *inputList) [][3]uint8 {
+	n := inputs.len()
 	out := make([][3]uint8, n)
 	if n == 0 {
 		return out
 	}
 	idx := make([]int32, n)
+	keys := make([]float64, n)
 	score := func(slot int, key func(c *customerInputs) float64) {
-		for i := range idx {
-			idx[i] = int32(i)
+		for i, c := range inputs.all() {
+			idx[i], keys[i] = int32(i), key(c)
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return key(&inputs[idx[a]]) < key(&inputs[idx[b]]) })
+		// By key, ties in input order: what a stable sort gives, faster.
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b)) })
 		prev := 0
 		for pos := 0; pos < n; {
 			end := pos
-			k := key(&inputs[idx[pos]])
-			for end < n && key(&inputs[idx[end]]) == k {
+			k := keys[idx[pos]]
+			for end < n && keys[idx[end]] == k {
 				end++
 			}
 			// A tie group spanning quintile boundaries (40% of customers

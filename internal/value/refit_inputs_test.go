@@ -35,7 +35,14 @@ func TestStreamedInputsMatchSQL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			inputs, unvalued, skipped := read.inputs, read.unvalued, read.skipped
+			unvalued, skipped := read.unvalued, read.skipped
+			var inputs []customerInputs
+			for _, c := range read.inputs.all() {
+				inputs = append(inputs, *c)
+			}
+			if len(inputs) != read.inputs.len() {
+				t.Fatalf("the list yields %d customers, says it holds %d", len(inputs), read.inputs.len())
+			}
 			if skipped.Count != 0 {
 				t.Fatalf("a generated business skipped %+v", skipped)
 			}
@@ -120,5 +127,35 @@ func TestCheckHistoryBoundsTheSums(t *testing.T) {
 	}
 	if err := checkHistory(many[:10_000]); err != nil {
 		t.Fatalf("10,000 maximal purchases (sum 1e18, under a quarter of int64) refused: %v", err)
+	}
+}
+
+// TestInputListJoinsPartsInOrder: parts of several chunks, the last of each
+// part left part-full, joined, yield every customer once, in order, at the
+// position they were counted at.
+func TestInputListJoinsPartsInOrder(t *testing.T) {
+	sizes := []int{inputChunk*2 + 5, 0, inputChunk - 1, 3}
+	var all inputList
+	id := int64(0)
+	for _, size := range sizes {
+		var part inputList
+		for range size {
+			id++
+			part.add(customerInputs{id: id})
+		}
+		all.join(&part)
+	}
+	if all.len() != int(id) {
+		t.Fatalf("len %d, want %d", all.len(), id)
+	}
+	seen := 0
+	for i, c := range all.all() {
+		if c.id != int64(i+1) {
+			t.Fatalf("position %d holds customer %d, want %d", i, c.id, i+1)
+		}
+		seen++
+	}
+	if seen != int(id) {
+		t.Fatalf("yielded %d customers, want %d", seen, id)
 	}
 }

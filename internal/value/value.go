@@ -169,11 +169,10 @@ type RefitResult struct {
 	// beyond the limits (see fresco doctor); everyone else is refitted.
 	Skipped    Skipped   `json:"skipped"`
 	ComputedAt time.Time `json:"computed_at"`
-	// Timings in milliseconds: the SQL aggregation, the fits, the
-	// predictions and the write.
+	// Timings in milliseconds: the read of the purchases, the fits, and
+	// the write (with the forecasts, made as each row is written).
 	AggregateMS float64 `json:"aggregate_ms"`
 	FitMS       float64 `json:"fit_ms"`
-	PredictMS   float64 `json:"predict_ms"`
 	WriteMS     float64 `json:"write_ms"`
 	TotalMS     float64 `json:"total_ms"`
 }
