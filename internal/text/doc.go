@@ -67,7 +67,8 @@
 // ([OtherLevel]).
 //
 // The NHS patient comments (shared/data, see nhs_test.go) are the
-// benchmark: 80/20 split by [SplitHoldOut] with seed 7 (numpy's
-// default_rng(7) permutation that the data README uses cannot be
-// reproduced in Go, so figures are not on the README's exact split).
+// benchmark, measured on two 80/20 splits: the data README's own (numpy's
+// default_rng(7) permutation, reproduced in numpy_split_test.go) and the
+// one rounds one to four used, [SplitHoldOut] with seed 7; and by 5-fold
+// cross-validation over the whole file (docs/text-models.md).
 package text

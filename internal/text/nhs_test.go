@@ -1,6 +1,7 @@
 package text
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -70,58 +71,118 @@ func readNHSLevels(t testing.TB, labelCol, otherCol string) []Example {
 	return examples
 }
 
-// nhsSplit is the split every NHS figure in this package is measured on:
-// 20% held out by SplitHoldOut with seed 7. The README's split is numpy's
-// default_rng(7) permutation, which Go cannot reproduce without
-// reimplementing numpy's generator; its reference configuration (word
-// TF-IDF, softmax logistic regression with C = 10, balanced, argmax) is
-// therefore re-measured on this split by BenchmarkNHSReference: label
-// micro-F1 0.702 / macro-F1 0.571, subcategory 0.559 / 0.379.
+// nhsSplit is the split the NHS figures of rounds one to four were
+// measured on, kept so that they stay comparable: 20% held out by
+// SplitHoldOut with seed 7 (8,238 training and 2,059 test comments).
+// numpySplit (numpy_split_test.go) is the data README's own split.
 func nhsSplit(examples []Example) (train, test []Example) {
 	return SplitHoldOut(examples, 0.2, 7)
 }
 
-// The floors below guard the figures measured on nhsSplit (2,059 held-out
-// comments). They sit half a point under what the model reaches with its
-// default options (chosen by 3-fold cross-validation inside the training
-// part) trained on both levels of the file's label hierarchy, as
-// readNHSLevels gives them: subcategory micro 0.602 / macro 0.384, label
-// micro 0.731. Training is deterministic, so the margin only absorbs
-// floating-point differences between platforms; a real regression fails.
-// Of the issue's goals, label micro-F1 0.73 is reached on this split;
-// subcategory micro 0.62 and macro 0.40 are not: every model tried lands
-// within a point of these figures in cross-validation
-// (docs/text-models.md).
-const (
-	nhsSubcategoryMicroFloor = 0.597
-	nhsSubcategoryMacroFloor = 0.379
-	nhsLabelMicroFloor       = 0.726
-)
+// The floors below guard the figures measured on the two splits. They sit
+// half a point under what the model reaches with its default options
+// (chosen by 3-fold cross-validation inside nhsSplit's training part),
+// trained on both levels of the file's label hierarchy as readNHSLevels
+// gives them, or at the issue's goal where it is reached:
+//
+//	split       subcategory micro / macro   label micro
+//	nhsSplit    0.602 / 0.384               0.731 (goal 0.73)
+//	numpySplit  0.613 / 0.354               0.725
+//
+// Training is deterministic, so the margin only absorbs floating-point
+// differences between platforms; a real regression fails. Of the issue's
+// goals, label micro-F1 0.73 is reached on nhsSplit but not on the
+// README's split; subcategory micro 0.62 and macro 0.40 on neither:
+// every model tried lands within a point of these figures in
+// cross-validation (docs/text-models.md).
+var nhsFloors = []struct {
+	split                          string
+	splitFunc                      func([]Example) (train, test []Example)
+	subMicro, subMacro, labelMicro float64
+}{
+	{"holdout", nhsSplit, 0.597, 0.379, 0.73},
+	{"numpy", numpySplit, 0.608, 0.349, 0.720},
+}
 
 func TestNHSCategories(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		column, other          string
-		microFloor, macroFloor float64
-	}{
-		{"subcategory", "label", nhsSubcategoryMicroFloor, nhsSubcategoryMacroFloor},
-		{"label", "subcategory", nhsLabelMicroFloor, 0},
+	for _, f := range nhsFloors {
+		tests := []struct {
+			column, other          string
+			microFloor, macroFloor float64
+		}{
+			{"subcategory", "label", f.subMicro, f.subMacro},
+			{"label", "subcategory", f.labelMicro, 0},
+		}
+		for _, tt := range tests {
+			t.Run(f.split+"/"+tt.column, func(t *testing.T) {
+				t.Parallel()
+				train, test := f.splitFunc(readNHSLevels(t, tt.column, tt.other))
+				m, err := Train(train, TrainOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ev := Evaluate(m, test)
+				t.Logf("%s split, %s: micro-F1 %.4f macro-F1 %.4f (train %d, test %d)", f.split, tt.column, ev.MicroF1, ev.MacroF1, ev.NTrain, ev.NTest)
+				if ev.MicroF1 < tt.microFloor || ev.MacroF1 < tt.macroFloor {
+					t.Errorf("%s split, %s: micro-F1 %.4f, macro-F1 %.4f; floors %.3f, %.3f", f.split, tt.column, ev.MicroF1, ev.MacroF1, tt.microFloor, tt.macroFloor)
+				}
+			})
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.column, func(t *testing.T) {
-			t.Parallel()
-			train, test := nhsSplit(readNHSLevels(t, tt.column, tt.other))
-			m, err := Train(train, TrainOptions{})
-			if err != nil {
-				t.Fatal(err)
+}
+
+// BenchmarkNHSCrossValidation is the steadier figure the issue allows
+// beside a fixed split: 5-fold cross-validation over the whole file, folds
+// dealt by assignFolds(10297, 5, 7), each fold scored by a model trained on
+// the other four with the default options and both hierarchy levels. It
+// reports the mean of the five folds' micro- and macro-F1 and their
+// standard deviation. A benchmark, not a test: it trains ten models.
+//
+//	go test ./internal/text -run '^$' -bench NHSCrossValidation -benchtime 1x
+func BenchmarkNHSCrossValidation(b *testing.B) {
+	for _, tt := range []struct{ column, other string }{{"subcategory", "label"}, {"label", "subcategory"}} {
+		b.Run(tt.column, func(b *testing.B) {
+			examples := readNHSLevels(b, tt.column, tt.other)
+			var micro, macro []float64
+			for b.Loop() {
+				micro, macro = nil, nil
+				folds := assignFolds(len(examples), 5, 7)
+				for f := range 5 {
+					train, testIdx := splitFold(examples, folds, f)
+					test := make([]Example, len(testIdx))
+					for k, i := range testIdx {
+						test[k] = examples[i]
+					}
+					m, err := Train(train, TrainOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					ev := Evaluate(m, test)
+					b.Logf("fold %d: micro-F1 %.4f macro-F1 %.4f", f+1, ev.MicroF1, ev.MacroF1)
+					micro, macro = append(micro, ev.MicroF1), append(macro, ev.MacroF1)
+				}
 			}
-			ev := Evaluate(m, test)
-			t.Logf("%s: micro-F1 %.4f macro-F1 %.4f (train %d, test %d)", tt.column, ev.MicroF1, ev.MacroF1, ev.NTrain, ev.NTest)
-			if ev.MicroF1 < tt.microFloor || ev.MacroF1 < tt.macroFloor {
-				t.Errorf("%s: micro-F1 %.4f, macro-F1 %.4f; floors %.2f, %.2f", tt.column, ev.MicroF1, ev.MacroF1, tt.microFloor, tt.macroFloor)
-			}
+			mean, sd := meanAndSD(micro)
+			b.ReportMetric(mean, "micro-F1")
+			b.ReportMetric(sd, "micro-sd")
+			mean, sd = meanAndSD(macro)
+			b.ReportMetric(mean, "macro-F1")
+			b.ReportMetric(sd, "macro-sd")
 		})
 	}
+}
+
+// meanAndSD is the mean of xs and their sample standard deviation.
+func meanAndSD(xs []float64) (mean, sd float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	for _, x := range xs {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(xs)-1))
 }
 
 // Sentiment floors on the criticality (−4 … 4) of the nhsSplit test part,
