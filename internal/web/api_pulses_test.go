@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,7 +45,7 @@ type pulseClock struct {
 	t  time.Time
 }
 
-func (c *pulseClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *pulseClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *pulseClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // pulseWorld is an organisation for pulse tests.
@@ -328,5 +330,275 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// silence unused imports until the anonymity test below uses them.
-var _ = big.NewRat
+// TestPulseAnonymityFloor tries to attribute pulse answers through every
+// filter combination of the results endpoint, on random organisations
+// with small teams, staff without a team or location, a team whose staff
+// work at two locations, someone who leaves and someone who moves team.
+// It collects every cell any query publishes and checks, independently of
+// the rule the server implements:
+//   - a cell is the same whatever from/to asked for it;
+//   - a hidden cell carries no figure;
+//   - no sum of 1 to 4 answers can be formed from published cells by any
+//     linear combination (differences of overlapping cells included), and
+//   - every published free text could have come from at least 5 people.
+func TestPulseAnonymityFloor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newPulseWorld(t, db)
+		for round := range 4 {
+			w.attack(t, rand.New(rand.NewPCG(uint64(round), 13)), time.Date(2025, time.Month(1+2*round), 1, 9, 0, 0, 0, time.UTC))
+		}
+	})
+}
+
+// atomKey is the finest grouping an answer has: its team and location.
+type atomKey struct{ team, location int64 }
+
+func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
+	ctx := context.Background()
+	round := start.Format("0601")
+	var locs []int64
+	for i := range 2 + r.IntN(2) {
+		locs = append(locs, w.location(t, fmt.Sprintf("L%s-%d", round, i)))
+	}
+	type member struct {
+		e    *fresco.Employee
+		atom atomKey
+	}
+	var staff []*member
+	teamLoc := map[int64]*int64{}
+	add := func(team, teamLoc, loc *int64) {
+		w.hire(t, "x"+round, 1, team, loc)
+		e := w.staff["x"+round][len(w.staff["x"+round])-1]
+		m := &member{e: e}
+		if team != nil {
+			m.atom.team = *team
+		}
+		switch {
+		case loc != nil:
+			m.atom.location = *loc
+		case teamLoc != nil:
+			m.atom.location = *teamLoc
+		}
+		staff = append(staff, m)
+	}
+	for i := range 3 + r.IntN(4) {
+		var loc *int64
+		if r.IntN(5) > 0 {
+			loc = &locs[r.IntN(len(locs))]
+		}
+		team := w.team(t, fmt.Sprintf("T%s-%d", round, i), loc)
+		teamLoc[team] = loc
+		for range 1 + r.IntN(8) {
+			add(&team, loc, nil)
+		}
+		if i == 0 { // someone of this team works at another location
+			add(&team, loc, &locs[len(locs)-1])
+		}
+	}
+	for range 1 + r.IntN(3) { // staff without a team
+		add(nil, nil, &locs[r.IntN(len(locs))])
+	}
+
+	months := []time.Time{start, start.AddDate(0, 1, 0)}
+	truth := map[string]map[atomKey]int{} // month → atom → answers
+	texts := map[string]atomKey{}         // text → the atom of its writer
+	for mi, at := range months {
+		month := at.Format("2006-01")
+		truth[month] = map[atomKey]int{}
+		p := w.open(t, at)
+		if mi == 1 { // month 1 has closed: one leaves, one moves to another team; its cells stay as they were
+			q := "by=team&from=" + months[0].Format("2006-01") + "&to=" + months[0].Format("2006-01")
+			before := w.results(t, q)
+			leaver, mover := staff[0], staff[len(staff)/2]
+			leaver.e.Active = false
+			must(t, w.f.db.UpdateEmployee(ctx, leaver.e))
+			mover.e.TeamID = &w.teams[len(w.teams)-1]
+			must(t, w.f.db.UpdateEmployee(ctx, mover.e))
+			mover.atom.team = w.teams[len(w.teams)-1]
+			if mover.e.LocationID == nil { // counts at the new team's location
+				mover.atom.location = 0
+				if l := teamLoc[mover.atom.team]; l != nil {
+					mover.atom.location = *l
+				}
+			}
+			if after := w.results(t, q); !sameResults(before, after) {
+				t.Errorf("a leaver and a mover changed last month's results:\n%+v\n%+v", before, after)
+			}
+		}
+		for i, m := range staff {
+			if !m.e.Active || r.IntN(6) == 0 { // not everyone answers
+				continue
+			}
+			text := ""
+			if r.IntN(2) == 0 {
+				text = fmt.Sprintf("idea %s of %d", month, m.e.ID)
+				texts[text] = m.atom
+			}
+			w.answer(t, p, m.e, 1+(i+mi)%5, text)
+			truth[month][m.atom]++
+		}
+	}
+	w.clock.Set(months[1].AddDate(0, 1, 5))
+
+	m1, m2 := months[0].Format("2006-01"), months[1].Format("2006-01")
+	published := map[string]pulse.Cell{} // "unit kind/id month" → cell
+	for _, by := range []string{"team", "location"} {
+		for _, span := range [][2]string{{m1, m1}, {m2, m2}, {m1, m2}, {months[0].Format("2006-01-02"), months[1].AddDate(0, 0, 20).Format("2006-01-02")}, {"", m2}} {
+			q := "by=" + by + "&period=month&to=" + span[1]
+			if span[0] != "" {
+				q += "&from=" + span[0]
+			}
+			res := w.results(t, q)
+			for _, c := range append(res.Units, res.All...) {
+				if c.Period != m1 && c.Period != m2 {
+					continue
+				}
+				if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
+					t.Errorf("hidden cell %+v carries figures", c)
+				}
+				key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
+				if prev, ok := published[key]; ok && !sameCell(prev, c) {
+					t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
+				}
+				published[key] = c
+			}
+		}
+	}
+
+	for _, month := range []string{m1, m2} {
+		atoms := make([]atomKey, 0, len(truth[month]))
+		for a := range truth[month] {
+			atoms = append(atoms, a)
+		}
+		var rows [][]int // each published cell over the atoms
+		shown := 0
+		for _, c := range published {
+			if c.Period != month || c.Hidden {
+				continue
+			}
+			shown++
+			row := make([]int, len(atoms))
+			n := 0
+			for i, a := range atoms {
+				if inUnit(c.Unit, a) {
+					row[i], n = 1, n+truth[month][a]
+				}
+			}
+			if *c.N != n || n < pulse.MinN {
+				t.Errorf("%s %s/%d: n = %d, the answers in it %d", month, c.Unit.Kind, c.Unit.ID, *c.N, n)
+			}
+			rows = append(rows, row)
+			// Texts: the people who could have written each are those whose
+			// atoms lie in exactly the same published cells.
+			for _, cm := range c.Comments {
+				for _, text := range cm.Texts {
+					if a, ok := texts[text]; !ok || !inUnit(c.Unit, a) {
+						t.Errorf("text %q listed in %s/%d", text, c.Unit.Kind, c.Unit.ID)
+					} else if k := w.lookAlikes(published, month, truth[month], a); k < pulse.MinN {
+						t.Errorf("text %q can be narrowed down to %d people", text, k)
+					}
+				}
+			}
+		}
+		if shown == 0 {
+			t.Logf("%s: nothing published", month)
+		}
+		// Every set of atoms holding 1 to 4 answers must be out of reach
+		// of every linear combination of the published cells.
+		for set := 1; set < 1<<len(atoms); set++ {
+			n := 0
+			target := make([]int, len(atoms))
+			for i, a := range atoms {
+				if set&(1<<i) != 0 {
+					target[i], n = 1, n+truth[month][a]
+				}
+			}
+			if n >= 1 && n < pulse.MinN && inSpan(rows, target) {
+				t.Errorf("%s: %d answers (atoms %v) can be isolated from the published cells", month, n, target)
+			}
+		}
+	}
+}
+
+// lookAlikes counts the answers whose atoms are in exactly the published
+// cells of month that contain atom a.
+func (w *pulseWorld) lookAlikes(published map[string]pulse.Cell, month string, atoms map[atomKey]int, a atomKey) int {
+	signature := func(x atomKey) string {
+		var in []string
+		for key, c := range published {
+			if c.Period == month && !c.Hidden && inUnit(c.Unit, x) {
+				in = append(in, key)
+			}
+		}
+		slices.Sort(in)
+		return strings.Join(in, ";")
+	}
+	mine, n := signature(a), 0
+	for x, count := range atoms {
+		if signature(x) == mine {
+			n += count
+		}
+	}
+	return n
+}
+
+func inUnit(u pulse.Unit, a atomKey) bool {
+	switch u.Kind {
+	case pulse.UnitTeam:
+		return a.team == u.ID
+	case pulse.UnitLocation:
+		return a.location == u.ID
+	}
+	return true
+}
+
+func sameResults(a, b *pulse.Results) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func sameCell(a, b pulse.Cell) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// inSpan reports whether target is a rational linear combination of rows.
+func inSpan(rows [][]int, target []int) bool {
+	rank := func(m [][]int) int {
+		a := make([][]*big.Rat, len(m))
+		for i, row := range m {
+			a[i] = make([]*big.Rat, len(row))
+			for j, v := range row {
+				a[i][j] = big.NewRat(int64(v), 1)
+			}
+		}
+		r := 0
+		for col := 0; len(a) > 0 && col < len(a[0]) && r < len(a); col++ {
+			pivot := -1
+			for i := r; i < len(a); i++ {
+				if a[i][col].Sign() != 0 {
+					pivot = i
+					break
+				}
+			}
+			if pivot < 0 {
+				continue
+			}
+			a[r], a[pivot] = a[pivot], a[r]
+			for i := range a {
+				if i == r || a[i][col].Sign() == 0 {
+					continue
+				}
+				f := new(big.Rat).Quo(a[i][col], a[r][col])
+				for j := col; j < len(a[i]); j++ {
+					a[i][j] = new(big.Rat).Sub(a[i][j], new(big.Rat).Mul(f, a[r][j]))
+				}
+			}
+			r++
+		}
+		return r
+	}
+	return rank(append(append([][]int{}, rows...), target)) == rank(rows)
+}
