@@ -63,6 +63,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Staff:         s.staff,         // employee administration
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
+		Pulse:         s.pulse, // the staff pulse (ui/pulse.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -149,6 +150,13 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
 	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
+
+	// The employee pulse (ui/pulse.go): every employee answers, results behind the anonymity floor.
+	page("GET /pulse", auth.Read, u.PulsePage)
+	page("POST /pulse", auth.Read, u.AnswerPulse)
+	page("GET /pulse/results", auth.StaffAggregates, u.PulseResults)
+	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
+	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
 
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
