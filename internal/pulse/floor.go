@@ -1,6 +1,7 @@
 package pulse
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -99,10 +100,10 @@ func buildFamily(atoms []*fresco.PulseAtom) *family {
 			teamLocations[*a.TeamID][loc] = true
 		}
 	}
-	for _, id := range sortedIDs(f.locations) {
+	for _, id := range slices.Sorted(maps.Keys(f.locations)) {
 		f.all.children = append(f.all.children, f.locations[id])
 	}
-	for _, id := range sortedIDs(f.teams) {
+	for _, id := range slices.Sorted(maps.Keys(f.teams)) {
 		t := f.teams[id]
 		if len(teamLocations[id]) > 1 {
 			t.spans = true
@@ -122,10 +123,10 @@ func buildFamily(atoms []*fresco.PulseAtom) *family {
 // groups lists every group, all staff first, then locations and teams by id.
 func (f *family) groups() []*group {
 	out := []*group{f.all}
-	for _, id := range sortedIDs(f.locations) {
+	for _, id := range slices.Sorted(maps.Keys(f.locations)) {
 		out = append(out, f.locations[id])
 	}
-	for _, id := range sortedIDs(f.teams) {
+	for _, id := range slices.Sorted(maps.Keys(f.teams)) {
 		out = append(out, f.teams[id])
 	}
 	return out
@@ -181,13 +182,4 @@ func (g *group) largestShownSubgroups() []*group {
 		}
 	}
 	return out
-}
-
-func sortedIDs(m map[int64]*group) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -2,6 +2,7 @@ package pulse
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -135,7 +136,7 @@ func (s *Service) Results(ctx context.Context, q Query) (*Results, error) {
 		if q.By == UnitTeam {
 			groups = c.family.teams
 		}
-		for _, id := range sortedKeys(names) {
+		for _, id := range slices.Sorted(maps.Keys(names)) {
 			g := groups[id]
 			if g == nil {
 				g = &group{kind: q.By, id: id, reason: ReasonFewer}
@@ -290,15 +291,6 @@ func commentsOf(comments []fresco.PulseComment, pulseID int64) []fresco.PulseCom
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[int64]V) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }
 
 // UnitMonth is the pulse of one unit in one month, for the service-profit

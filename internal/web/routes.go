@@ -63,7 +63,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Staff:         s.staff,         // employee administration
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
-		Pulse:         s.pulse, // the staff pulse (ui/pulse.go)
+		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
