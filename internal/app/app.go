@@ -85,6 +85,10 @@ type Config struct {
 
 	FollowUpDue   time.Duration // time to get back to a customer after a bad answer (loop's default when 0)
 	DisableDigest bool          // no daily digest job for managers
+	// DisablePulse leaves the monthly staff pulse unscheduled (tests whose
+	// running queue must not notify everyone); pulse.Service.OpenMonth
+	// still opens one when called.
+	DisablePulse bool
 }
 
 // App is a built Fresco: the services share one database and one job queue,
@@ -212,7 +216,9 @@ func (a *App) build(cfg Config) error {
 	a.Prefs = prefs.New(db)
 	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
 		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})
-	a.Pulse.Register(a.Queue)
+	if !cfg.DisablePulse {
+		a.Pulse.Register(a.Queue)
+	}
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
