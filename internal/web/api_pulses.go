@@ -12,7 +12,7 @@ import (
 
 // PulseResultsInput asks for pulse results.
 type PulseResultsInput struct {
-	By     string `query:"by" enum:"team,location" required:"true" doc:"Group the answers by team or by location."`
+	By     string `query:"by" enum:"team,location" default:"team" doc:"Group the answers by team or by location."`
 	Period string `query:"period" enum:"month" default:"month" doc:"Months: the pulse's own period."`
 	From   string `query:"from" doc:"The first month: 2025-01, or a date standing for its month. Default: 11 months before to."`
 	To     string `query:"to" doc:"The last month (inclusive): 2025-12, or a date. Default: this month."`
