@@ -25,6 +25,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
@@ -84,6 +85,10 @@ type Config struct {
 
 	FollowUpDue   time.Duration // time to get back to a customer after a bad answer (loop's default when 0)
 	DisableDigest bool          // no daily digest job for managers
+	// DisablePulse leaves the monthly staff pulse unscheduled (tests whose
+	// running queue must not notify everyone); pulse.Service.OpenMonth
+	// still opens one when called.
+	DisablePulse bool
 }
 
 // App is a built Fresco: the services share one database and one job queue,
@@ -100,6 +105,7 @@ type App struct {
 	Staff    *staff.Service
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
+	Pulse    *pulse.Service // the monthly employee pulse
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -208,6 +214,11 @@ func (a *App) build(cfg Config) error {
 
 	a.Staff = staff.New(db)
 	a.Prefs = prefs.New(db)
+	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
+		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})
+	if !cfg.DisablePulse {
+		a.Pulse.Register(a.Queue)
+	}
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -223,7 +234,7 @@ func (a *App) build(cfg Config) error {
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs,
-		Inbound: a.Inbound,
+		Inbound: a.Inbound, Pulse: a.Pulse,
 	})
 	return err
 }

@@ -420,6 +420,10 @@ const (
 	// ManageUsers: logins, passwords, owner accounts, API tokens and
 	// settings. Owners only.
 	ManageUsers Permission = "manage_users"
+	// StaffAggregates: staff figures published only as aggregates behind
+	// an anonymity floor (the employee pulse's results). Owners, managers
+	// and analysts; agents answer the pulse but do not read its results.
+	StaffAggregates Permission = "staff_aggregates"
 )
 
 // Allowed reports whether role has permission perm.
@@ -434,6 +438,8 @@ func Allowed(role fresco.Role, perm Permission) bool {
 		return role.CanManageEmployees()
 	case ManageUsers:
 		return role.CanManageUsers()
+	case StaffAggregates:
+		return role == fresco.RoleOwner || role == fresco.RoleManager || role == fresco.RoleAnalyst
 	default:
 		return false
 	}

@@ -64,6 +64,8 @@ type Summary struct {
 	MarketingSpendPeriods int
 	Responses             int // feedback responses
 	Cases                 int // service-recovery cases
+	Pulses                int // monthly staff pulses
+	PulseAnswers          int // anonymous answers to them
 	OwnerEmail            string
 	Logins                []string // e-mail addresses that get Options.PasswordHash
 	Segments              []Segment
@@ -141,6 +143,7 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
+	{"pulses", generatePulses}, // the monthly staff pulse (pulses.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

@@ -43,6 +43,8 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 		w.summary.Customers, w.summary.Purchases, w.summary.Lines)
 	sum := w.summary
 
+	t.Run("pulse", func(t *testing.T) { testDemoPulse(t, db, w) })
+
 	t.Run("counts", func(t *testing.T) {
 		want := map[string]int{
 			"locations": 4, "teams": 5, "employees": 24, "products": 40, "customers": DefaultCustomers,

@@ -70,16 +70,18 @@ const (
 	// EventThemeGrowing: a theme among uncategorised comments grew
 	// significantly week over week (internal/feedback).
 	EventThemeGrowing = "feedback.theme_growing"
+	// EventPulseOpened: this month's employee pulse is open (internal/pulse).
+	EventPulseOpened = "pulse.opened"
 )
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
-	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise}
+	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise, EventPulseOpened}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery
 // defines them); in the others only the listed Events exist.
-var Namespaces = []string{"response", "followup", "loop", "case", "feedback"}
+var Namespaces = []string{"response", "followup", "loop", "case", "feedback", "pulse"}
 
 // Defaults.
 const (

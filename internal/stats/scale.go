@@ -167,3 +167,21 @@ func countScale(scale string, scores []int, lo, hi int) ([]int, error) {
 	}
 	return counts, nil
 }
+
+// MeanOfCounts is the mean of scores on the scale lo..hi given as how many
+// answers gave each score, with its Student-t interval (as for CSAT and
+// CES). A score outside the scale is rejected with a *ScoreError.
+func MeanOfCounts(counts map[int]int, lo, hi int, confidence float64) (Mean, error) {
+	var scores []int
+	for s := lo; s <= hi; s++ {
+		for range counts[s] {
+			scores = append(scores, s)
+		}
+	}
+	for s, n := range counts {
+		if n > 0 && (s < lo || s > hi) {
+			return Mean{}, &ScoreError{Scale: "scale", Index: -1, Value: s, Min: lo, Max: hi}
+		}
+	}
+	return scaleMean(scores, lo, hi, confidence)
+}

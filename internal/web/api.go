@@ -157,6 +157,7 @@ var tagDescriptions = map[string]string{
 	"Audit":            "Who changed what: every write is recorded with its actor.",
 	"Customers":        "Customers, their purchase summary, their data (right of access) and its erasure.",
 	"Employees":        "Logins and roles of the people who serve customers.",
+	"Employee pulse":   "The monthly anonymous staff survey: its questions, imports and results behind an anonymity floor of 5.",
 	"Feedback":         "Responses from every listening post, attributed to customer, purchase, employee and location.",
 	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
 	"Feedback text":    "Comment categories, the classifier and its training.",

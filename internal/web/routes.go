@@ -6,6 +6,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/pulse"
 
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
@@ -62,6 +63,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Staff:         s.staff,         // employee administration
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
+		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -148,6 +150,13 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// The comments page's themes and model versions (ui/feedback_comments_insights.go).
 	page("POST /feedback/themes/category", auth.ManageEmployees, u.FeedbackThemeCategory)
 	page("POST /feedback/classifier/versions/{version}/rollback", auth.ManageEmployees, u.FeedbackRollback)
+
+	// The employee pulse (ui/pulse.go): every employee answers, results behind the anonymity floor.
+	page("GET /pulse", auth.Read, u.PulsePage)
+	page("POST /pulse", auth.Read, u.AnswerPulse)
+	page("GET /pulse/results", auth.StaffAggregates, u.PulseResults)
+	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
+	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
 
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
@@ -627,4 +636,22 @@ func (s *Server) apiRoutes() {
 		Description: "Themes are clusters of comments over word TF-IDF, named by their most distinctive phrase. growing is true when a " +
 			"theme's share of this week's comments is significantly above last week's (one-sided 95%, at least 5 comments); " +
 			"the owners are notified (event feedback.theme_growing) once per theme a month."}, auth.Read, s.feedbackThemes)
+	// The employee pulse (api_pulses.go): results behind the anonymity floor (internal/pulse/floor.go).
+	tags = []string{"Employee pulse"}
+	register(s, huma.Operation{OperationID: "pulse-results", Method: http.MethodGet, Path: "/pulses/results",
+		Summary: "Pulse results per team or location and month, behind the anonymity floor", Tags: tags,
+		Description: "Per unit and month: n, the mean and 95% interval of each scale question, eNPS with promoters, passives, " +
+			"detractors and its adjusted-Wald interval, and the free-text answers as an unordered list. " + pulse.Rule}, auth.StaffAggregates, s.pulseResults)
+	register(s, huma.Operation{OperationID: "list-pulses", Method: http.MethodGet, Path: "/pulses",
+		Summary: "The monthly pulses with how many were asked and answered", Tags: tags}, auth.StaffAggregates, s.listPulses)
+	register(s, huma.Operation{OperationID: "import-pulse-answer", Method: http.MethodPost, Path: "/pulses/{id}/answers",
+		Summary: "Import one answer collected elsewhere into an open pulse (owners)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The body gives the unit (team_id and/or location_id) and every scale and eNPS answer; a bad field is named (422) and nothing is stored. " +
+			"A closed pulse takes no answers (409): its results are published. Audited."}, auth.ManageUsers, s.importPulseAnswer)
+	register(s, huma.Operation{OperationID: "get-pulse-questions", Method: http.MethodGet, Path: "/pulses/questions",
+		Summary: "The pulse's questions in use", Tags: tags}, auth.Read, s.getPulseQuestions)
+	register(s, huma.Operation{OperationID: "put-pulse-questions", Method: http.MethodPut, Path: "/pulses/questions",
+		Summary: "Store a new version of the pulse's questions (owners)", Tags: tags,
+		Description: "Pulses opened from now on ask it; earlier ones keep their wording. satisfaction, capability, latitude (scale), " +
+			"decisions (text) and enps stay (reword them freely); others may be added (scale or text). Audited."}, auth.ManageUsers, s.putPulseQuestions)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -72,6 +73,8 @@ type Deps struct {
 	// Inbound files the e-mail providers post to /api/v1/inbound/email
 	// (the same path as the SMTP listener's).
 	Inbound *inbound.Service
+	// Pulse is the monthly employee pulse (internal/pulse).
+	Pulse *pulse.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -99,6 +102,7 @@ type Server struct {
 	settings *settings.Service
 	prefs    *prefs.Service
 	inbound  *inbound.Service
+	pulse    *pulse.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -130,6 +134,7 @@ func NewServer(deps Deps) (*Server, error) {
 		settings:     deps.Settings,
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,
+		pulse:        deps.Pulse,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -185,7 +190,7 @@ func (d *Deps) check() error {
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
-		"Inbound": d.Inbound == nil,
+		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

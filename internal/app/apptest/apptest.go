@@ -18,7 +18,9 @@ import (
 // fast timings).
 func New(tb testing.TB, db *store.DB, edits ...func(*app.Config)) *app.App {
 	tb.Helper()
-	cfg := app.Config{DB: db}
+	// The staff pulse would open at the queue's start and notify everyone:
+	// tests that want it set DisablePulse back to false.
+	cfg := app.Config{DB: db, DisablePulse: true}
 	for _, edit := range edits {
 		edit(&cfg)
 	}

@@ -49,8 +49,12 @@ type homeView struct {
 	Calls     []*fresco.CallTask // agents: due by the end of today
 	Leaving   homeLeaving        // managers: from the latest daily check
 	Comments  []homeComment      // managers: latest, negative first
+	Pulse     *homePulse         // this month's staff pulse, while open and not yet answered
 	Now       time.Time
 }
+
+// homePulse invites the viewer to answer the open staff pulse.
+type homePulse struct{ Month, Closes string }
 
 // homeScore is one headline scale now and before.
 type homeScore struct {
@@ -121,12 +125,23 @@ func (u *UI) homeFor(ctx context.Context, v *viewer) (*homeView, error) {
 	default:
 		steps = []func(context.Context, *homeView, *viewer) error{u.homeScores}
 	}
-	for _, step := range steps {
+	for _, step := range append(steps, u.homePulse) {
 		if err := step(ctx, h, v); err != nil {
 			return nil, err
 		}
 	}
 	return h, nil
+}
+
+// homePulse asks the viewer to answer the staff pulse while it is open
+// and they have not.
+func (u *UI) homePulse(ctx context.Context, h *homeView, v *viewer) error {
+	p, _, answered, err := u.pulse.Current(ctx, v.ID)
+	if err != nil || p == nil || answered {
+		return err
+	}
+	h.Pulse = &homePulse{Month: monthName(p.Period), Closes: u.format().Date(p.ClosesAt.Add(-1))}
+	return nil
 }
 
 // homeScores compares the last 30 days (today included) with the 30 days

@@ -27,6 +27,7 @@ var navigation = []navItem{
 	{Label: "Responses", Path: "/responses"},  // every answer and comment, filtered
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
+	{Label: "Pulse", Path: "/pulse"},          // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
 	{Label: "Settings", Path: "/settings", Allow: fresco.Role.CanManageUsers}, // the business's name, zone, currency (ui/settings.go)

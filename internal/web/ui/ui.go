@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
+	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -64,6 +65,8 @@ type Deps struct {
 	Loop     *loop.Loop
 	Feedback *feedback.Service
 	Value    *value.Service
+	// Pulse is the monthly employee pulse. Nil: a service of its own over DB.
+	Pulse *pulse.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
@@ -126,6 +129,7 @@ type UI struct {
 	feedback  *feedback.Service
 	value     *value.Service
 	settings  *settings.Service
+	pulse     *pulse.Service
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
@@ -155,13 +159,16 @@ func New(d Deps) (*UI, error) {
 	if d.Settings == nil {
 		d.Settings = settings.New(d.DB, settings.Options{Logger: d.Logger, Now: d.Now})
 	}
+	if d.Pulse == nil {
+		d.Pulse = pulse.New(d.DB, pulse.Options{Logger: d.Logger, Now: d.Now})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
