@@ -28,6 +28,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
+	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
@@ -98,6 +99,7 @@ type App struct {
 	Value    *value.Service
 	Feedback *feedback.Service
 	Staff    *staff.Service
+	People   *people.Service // trainings, exits, rehires, retention and turnover cost
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Inbound  *inbound.Service
@@ -207,6 +209,7 @@ func (a *App) build(cfg Config) error {
 	a.Feedback.RegisterJobs(a.Queue, 0)
 
 	a.Staff = staff.New(db)
+	a.People = people.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.Prefs = prefs.New(db)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
@@ -222,7 +225,7 @@ func (a *App) build(cfg Config) error {
 			AccountLimit: cfg.LoginAccountLimit}),
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
-		Settings: a.Settings, Prefs: a.Prefs,
+		Settings: a.Settings, Prefs: a.Prefs, People: a.People,
 		Inbound: a.Inbound,
 	})
 	return err
