@@ -140,6 +140,7 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
+	{"people", generatePeople}, // trainings, exits, rehires (people.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

@@ -304,3 +304,19 @@ func (db *DB) ServedCustomers(ctx context.Context, q ServedQuery) ([]ServedCusto
 				AND s.served_by IS NOT NULL AND (s.served_by = ?`+sLoc+`))
 		GROUP BY p.customer_id ORDER BY p.customer_id`, args...)
 }
+
+// HandOver gives colleague to what the employee from served in [since,
+// until) (until zero: no end): the purchases, and, when cases is set, every
+// case from owns. Package demo draws purchases before it draws exits, and
+// hands a leaver's later customers to their replacement with it.
+func (tx *Tx) HandOver(ctx context.Context, from, to int64, since, until time.Time, cases bool) error {
+	q, args := `UPDATE purchases SET served_by = ? WHERE served_by = ? AND purchased_at >= ?`, []any{to, from, since}
+	if !until.IsZero() {
+		q, args = q+` AND purchased_at < ?`, append(args, until)
+	}
+	if _, err := tx.Exec(ctx, q, args...); err != nil || !cases {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE recovery_cases SET owner_id = ? WHERE owner_id = ?`, to, from)
+	return err
+}

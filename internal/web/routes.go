@@ -60,6 +60,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Feedback:      s.feedback,
 		Value:         s.value,
 		Staff:         s.staff,         // employee administration
+		People:        s.people,        // trainings, exits, rehires, turnover cost
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
@@ -160,6 +161,15 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
+	// People records and turnover cost (ui/people.go); package people
+	// scopes managers to their own team and location.
+	page("POST /employees/{id}/trainings", auth.ManageEmployees, u.AddTraining)
+	page("POST /employees/{id}/exit", auth.ManageEmployees, u.RecordExit)
+	page("POST /employees/{id}/rehire", auth.ManageEmployees, u.Rehire)
+	page("GET /turnover", auth.Read, u.Turnover) // not for agents (the handler refuses them)
+	page("POST /turnover/inputs", auth.ManageEmployees, u.SaveTurnoverInputs)
+	page("GET /settings/exit-reasons", auth.ManageUsers, u.ExitReasons)
+	page("POST /settings/exit-reasons", auth.ManageUsers, u.SaveExitReason)
 
 	// Every other URL gets the styled 404 page (the API's unknown paths have
 	// their problem document above), signed in or not: it names nothing.

@@ -28,6 +28,7 @@ var navigation = []navItem{
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
+	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/people: what turnover costs
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
 	{Label: "Settings", Path: "/settings", Allow: fresco.Role.CanManageUsers}, // the business's name, zone, currency (ui/settings.go)
 }
