@@ -58,16 +58,11 @@ func (s *Service) Cost(ctx context.Context, a Actor, from, to time.Time, by By, 
 	}
 	var v fresco.Validation
 	v.Merge("", in.Validate())
-	v.Check(!to.Before(from), "to", "is before from")
-	v.Check(to.Sub(from) <= 10*366*24*time.Hour, "to", "the period is longer than ten years")
+	checkPeriod(&v, from, to)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	spells, err := s.db.SpellsOverlapping(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	names, err := s.unitNames(ctx, by)
+	spells, names, err := s.spellsIn(ctx, by, from, to)
 	if err != nil {
 		return nil, err
 	}

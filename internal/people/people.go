@@ -183,27 +183,27 @@ func (s *Service) AddTraining(ctx context.Context, a Actor, t *fresco.Training) 
 	})
 }
 
-// checkLeaveChange refuses a change of someone's employment that the actor
-// may not make: their own (they would lock themselves out), or an owner's
-// by anyone but an owner.
-func checkLeaveChange(a Actor, target *fresco.Employee) error {
-	if a.EmployeeID != nil && *a.EmployeeID == target.ID {
-		return fresco.Errorf(fresco.EINVALID, "You can't record your own exit or rehire. Ask an owner.")
+// leaveChange loads employee id for a change of their employment, and
+// refuses one the actor may not make: outside their unit, their own (they
+// would lock themselves out), or an owner's by anyone but an owner.
+func (s *Service) leaveChange(ctx context.Context, a Actor, id int64) (*fresco.Employee, error) {
+	e, err := s.employee(ctx, a, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case a.EmployeeID != nil && *a.EmployeeID == id:
+		return nil, fresco.Errorf(fresco.EINVALID, "You can't record your own exit or rehire. Ask an owner.")
+	case e.Role == fresco.RoleOwner && a.Role != fresco.RoleOwner:
+		return nil, forbidden("only an owner records an owner's exit or rehire")
 	}
-	if target.Role == fresco.RoleOwner && a.Role != fresco.RoleOwner {
-		return forbidden("only an owner records an owner's exit or rehire")
-	}
-	return nil
+	return e, nil
 }
 
 // RecordExit ends employee id's open spell with x and deactivates their
 // login (ending their sessions). The employee and their history stay.
 func (s *Service) RecordExit(ctx context.Context, a Actor, id int64, x fresco.Exit) (*fresco.Spell, error) {
-	e, err := s.employee(ctx, a, id)
+	e, err := s.leaveChange(ctx, a, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkLeaveChange(a, e); err != nil {
 		return nil, err
 	}
 	var sp *fresco.Spell
@@ -259,11 +259,8 @@ type Rehire struct {
 // in.StartedOn, optionally in a new team, location or job, and reactivates
 // their login when asked.
 func (s *Service) Rehire(ctx context.Context, a Actor, id int64, in Rehire) (*fresco.Spell, error) {
-	e, err := s.employee(ctx, a, id)
+	e, err := s.leaveChange(ctx, a, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkLeaveChange(a, e); err != nil {
 		return nil, err
 	}
 	var sp *fresco.Spell

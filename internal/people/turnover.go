@@ -139,17 +139,35 @@ type UnitMonth struct {
 // link of the service-profit chain. Units come from the spells (where each
 // employee worked while employed); months are the business calendar's.
 func (s *Service) Retention(ctx context.Context, by By, from, to time.Time) ([]UnitMonth, error) {
-	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(to.Year(), to.Month()+1, 0, 0, 0, 0, 0, time.UTC)
-	spells, err := s.db.SpellsOverlapping(ctx, first, end)
-	if err != nil {
+	var v fresco.Validation
+	checkPeriod(&v, from, to)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	names, err := s.unitNames(ctx, by)
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(to.Year(), to.Month()+1, 0, 0, 0, 0, 0, time.UTC)
+	spells, names, err := s.spellsIn(ctx, by, first, end)
 	if err != nil {
 		return nil, err
 	}
 	return retention(spells, by, names, first, end), nil
+}
+
+// checkPeriod names what is wrong with the days [from, to].
+func checkPeriod(v *fresco.Validation, from, to time.Time) {
+	v.Check(!to.Before(from), "to", "is before from")
+	v.Check(to.Sub(from) <= 10*366*24*time.Hour, "to", "the period is longer than ten years")
+}
+
+// spellsIn returns the spells overlapping the days [from, to] and the names
+// of the units of by.
+func (s *Service) spellsIn(ctx context.Context, by By, from, to time.Time) ([]*fresco.Spell, map[int64]string, error) {
+	spells, err := s.db.SpellsOverlapping(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := s.unitNames(ctx, by)
+	return spells, names, err
 }
 
 // retention counts unit-months; a unit appears in a month when it had a
