@@ -252,8 +252,8 @@ func (s *Server) putTurnoverInputs(ctx context.Context, in *struct{ Body Turnove
 // turnoverQuery is a period, a unit kind and overrides of the stored
 // inputs, each named as in TurnoverInputs.
 type turnoverQuery struct {
-	From                  string `query:"from" doc:"First day, YYYY-MM-DD (required)."`
-	To                    string `query:"to" doc:"Last day, YYYY-MM-DD (required)."`
+	From                  string `query:"from" doc:"First day, YYYY-MM-DD; default: a year before to."`
+	To                    string `query:"to" doc:"Last day, YYYY-MM-DD; default: today."`
 	By                    string `query:"by" enum:"team,location" doc:"Add a breakdown per team or location."`
 	RecruitingCostPerHire string `query:"recruiting_cost_per_hire"`
 	CoworkerWeeks         string `query:"coworker_weeks"`
@@ -265,11 +265,16 @@ type turnoverQuery struct {
 	LapseDays             string `query:"lapse_days"`
 }
 
-// period reads from and to, both required.
-func period(v *fresco.Validation, from, to string) (time.Time, time.Time) {
-	v.Check(from != "", "query.from", "is required (YYYY-MM-DD)")
-	v.Check(to != "", "query.to", "is required (YYYY-MM-DD)")
-	return parseDate(v, "query.from", from), parseDate(v, "query.to", to)
+// period reads from and to; left out, the twelve months to today.
+func (s *Server) period(ctx context.Context, v *fresco.Validation, from, to string) (time.Time, time.Time) {
+	f, t := parseDate(v, "query.from", from), parseDate(v, "query.to", to)
+	if t.IsZero() {
+		t = s.people.Today(ctx)
+	}
+	if f.IsZero() {
+		f = t.AddDate(-1, 0, 1)
+	}
+	return f, t
 }
 
 // overrides applies the query's inputs over the stored ones.
@@ -353,7 +358,7 @@ func (s *Server) turnoverCost(ctx context.Context, q *turnoverQuery) (*One[Turno
 		return nil, err
 	}
 	var v fresco.Validation
-	from, to := period(&v, q.From, q.To)
+	from, to := s.period(ctx, &v, q.From, q.To)
 	in, err := s.people.Inputs(ctx)
 	if err != nil {
 		return nil, err
@@ -366,7 +371,7 @@ func (s *Server) turnoverCost(ctx context.Context, q *turnoverQuery) (*One[Turno
 	if err != nil {
 		return nil, err
 	}
-	out := TurnoverCost{From: q.From, To: q.To, Currency: s.settings.Current(ctx).Currency.Code,
+	out := TurnoverCost{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Currency: s.settings.Current(ctx).Currency.Code,
 		Leavers: c.Leavers, Regretted: c.Regretted, Headcount: c.Headcount, Rate: c.Rate,
 		CostTotal: moneyOut(c.Total), CostPerLeaver: moneyOut(c.PerLeaver), Components: componentsOut(c.Components),
 		Inputs: inputsOut(c.Inputs)}
@@ -390,15 +395,15 @@ type RetentionCell struct {
 }
 
 func (s *Server) turnoverRetention(ctx context.Context, q *struct {
-	From string `query:"from" doc:"A day of the first month, YYYY-MM-DD (required)."`
-	To   string `query:"to" doc:"A day of the last month, YYYY-MM-DD (required)."`
+	From string `query:"from" doc:"A day of the first month, YYYY-MM-DD; default: a year before to."`
+	To   string `query:"to" doc:"A day of the last month, YYYY-MM-DD; default: today."`
 	By   string `query:"by" enum:"team,location" default:"team"`
 }) (*List[RetentionCell], error) {
 	if err := aggregatesOnly(ctx); err != nil {
 		return nil, err
 	}
 	var v fresco.Validation
-	from, to := period(&v, q.From, q.To)
+	from, to := s.period(ctx, &v, q.From, q.To)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

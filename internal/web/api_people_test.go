@@ -135,7 +135,7 @@ func TestPeopleRecordsAndTurnoverCost(t *testing.T) {
 		if got := c["components"].(map[string]any)["customer_value_at_risk"]; got != "0.00" {
 			t.Errorf("value at risk with lapse_days=7 = %v, want 0.00", got)
 		}
-		badQ := problem(t, f.do(request{method: "GET", path: "/api/v1/turnover/cost?from=2024-06-01&coworker_weeks=x", role: "owner"}), 422)
+		badQ := problem(t, f.do(request{method: "GET", path: "/api/v1/turnover/cost?from=2024-06-01&to=June&coworker_weeks=x", role: "owner"}), 422)
 		for _, field := range []string{"query.to", "query.coworker_weeks"} {
 			if _, ok := badQ[field]; !ok {
 				t.Errorf("bad query: no error for %s in %v", field, badQ)
