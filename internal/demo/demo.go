@@ -143,6 +143,7 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
+	{"people", generatePeople}, // trainings, exits, rehires (people.go)
 	{"pulses", generatePulses}, // the monthly staff pulse (pulses.go)
 }
 

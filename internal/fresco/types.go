@@ -67,9 +67,10 @@ type Employee struct {
 	Email      string
 	Name       string
 	Role       Role
+	JobTitle   string // e.g. "Guest services agent"; the role is what they may do in Fresco
 	LocationID *int64
 	TeamID     *int64
-	Active     bool
+	Active     bool // may sign in; an exit deactivates, a rehire may reactivate
 	HiredAt    *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time

@@ -85,6 +85,7 @@ func (e *Employee) Validate() error {
 	var v Validation
 	checkEmail(&v, "email", e.Email, true)
 	v.Text("name", e.Name, true, maxText)
+	v.Text("job_title", e.JobTitle, false, 200)
 	if _, err := ParseRole(string(e.Role)); err != nil {
 		v.Add("role", "%s", err.Error())
 	}

@@ -13,7 +13,7 @@ import (
 // case, so the UNIQUE constraint on email is case-insensitive in effect and a
 // login matches whatever case the user types.
 
-const employeeColumns = `id, email, name, role, location_id, team_id, active, hired_at, created_at, updated_at, version`
+const employeeColumns = `id, email, name, role, location_id, team_id, active, hired_at, created_at, updated_at, version, job_title`
 
 // scanEmployee reads employeeColumns, followed by any extra columns into extra.
 func scanEmployee(row rowScanner, extra ...any) (*fresco.Employee, error) {
@@ -25,7 +25,7 @@ func scanEmployee(row rowScanner, extra ...any) (*fresco.Employee, error) {
 		hiredAt    sql.NullTime
 	)
 	dest := append([]any{&e.ID, &e.Email, &e.Name, &role, &locationID, &teamID, &e.Active, &hiredAt,
-		&e.CreatedAt, &e.UpdatedAt, &e.Version}, extra...)
+		&e.CreatedAt, &e.UpdatedAt, &e.Version, &e.JobTitle}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -127,12 +127,15 @@ func (tx *Tx) CreateEmployee(ctx context.Context, e *fresco.Employee) error {
 		e.HiredAt = &h
 	}
 	err := tx.QueryRow(ctx, `INSERT INTO employees (email, name, role, location_id, team_id, active, hired_at,
-		created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
+		created_at, updated_at, job_title)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID), e.Active, nullTime(e.HiredAt),
-		e.CreatedAt, e.UpdatedAt,
+		e.CreatedAt, e.UpdatedAt, e.JobTitle,
 	).Scan(&e.ID, &e.Version)
-	return employeeWriteError(err, e)
+	if err != nil {
+		return employeeWriteError(err, e)
+	}
+	return tx.openFirstSpell(ctx, e)
 }
 
 // Employee returns the employee with the given id.
@@ -209,13 +212,16 @@ func (tx *Tx) updateEmployee(ctx context.Context, e *fresco.Employee, version in
 	}
 	e.UpdatedAt = now()
 	err := tx.QueryRow(ctx, `UPDATE employees SET email = ?, name = ?, role = ?, location_id = ?, team_id = ?,
-		active = ?, hired_at = ?, updated_at = ?, version = version + 1
+		active = ?, hired_at = ?, updated_at = ?, job_title = ?, version = version + 1
 		WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
 		e.Email, e.Name, string(e.Role), nullID(e.LocationID), nullID(e.TeamID),
-		e.Active, nullTime(e.HiredAt), e.UpdatedAt, e.ID, expectedVersion(version),
+		e.Active, nullTime(e.HiredAt), e.UpdatedAt, e.JobTitle, e.ID, expectedVersion(version),
 	).Scan(&e.Version)
-	return tx.versionedWriteError(ctx, err, "employees", "employee", e.ID, version,
-		func(err error) error { return employeeWriteError(err, e) })
+	if err := tx.versionedWriteError(ctx, err, "employees", "employee", e.ID, version,
+		func(err error) error { return employeeWriteError(err, e) }); err != nil {
+		return err
+	}
+	return tx.followUnit(ctx, e)
 }
 
 // EmployeeFilter selects employees for a list.

@@ -169,6 +169,7 @@ var tagDescriptions = map[string]string{
 	"Locations":        "Places where the business meets its customers.",
 	"Marketing spend":  "Spend per channel and period, for acquisition cost.",
 	"Notifications":    "What staff are told, live and as a list.",
+	"People":           "Employee records (trainings, exits, rehires), retention and what turnover costs.",
 	"Products":         "The catalogue.",
 	"Purchases":        "Purchases with their lines, one at a time or in batches of 10,000.",
 	"Service recovery": "Cases, SLA clocks, holds and call-backs, gestures within authority limits, tasks and reports.",

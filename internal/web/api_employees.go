@@ -16,6 +16,7 @@ type Employee struct {
 	Email      string     `json:"email"`
 	Name       string     `json:"name"`
 	Role       string     `json:"role" enum:"owner,manager,agent,analyst"`
+	JobTitle   string     `json:"job_title"`
 	LocationID *int64     `json:"location_id"`
 	TeamID     *int64     `json:"team_id"`
 	Active     bool       `json:"active"`
@@ -26,7 +27,7 @@ type Employee struct {
 }
 
 func employeeOut(e *fresco.Employee) Employee {
-	return Employee{ID: e.ID, Email: e.Email, Name: e.Name, Role: string(e.Role), LocationID: e.LocationID,
+	return Employee{ID: e.ID, Email: e.Email, Name: e.Name, Role: string(e.Role), JobTitle: e.JobTitle, LocationID: e.LocationID,
 		TeamID: e.TeamID, Active: e.Active, HiredAt: e.HiredAt, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 		Version: e.Version}
 }
@@ -36,6 +37,7 @@ type EmployeeInput struct {
 	Email      string     `json:"email" format:"email"`
 	Name       string     `json:"name" minLength:"1"`
 	Role       string     `json:"role" enum:"owner,manager,agent,analyst"`
+	JobTitle   string     `json:"job_title,omitempty" maxLength:"200"`
 	LocationID *int64     `json:"location_id,omitempty"`
 	TeamID     *int64     `json:"team_id,omitempty"`
 	Active     *bool      `json:"active,omitempty" doc:"Defaults to true."`
@@ -43,7 +45,7 @@ type EmployeeInput struct {
 }
 
 func (in *EmployeeInput) domain() *fresco.Employee {
-	e := &fresco.Employee{Email: in.Email, Name: in.Name, Role: fresco.Role(in.Role),
+	e := &fresco.Employee{Email: in.Email, Name: in.Name, Role: fresco.Role(in.Role), JobTitle: in.JobTitle,
 		LocationID: in.LocationID, TeamID: in.TeamID, Active: true, HiredAt: in.HiredAt}
 	set(&e.Active, in.Active)
 	return e
@@ -55,6 +57,7 @@ type EmployeePatch struct {
 	Email      *string             `json:"email,omitempty" format:"email"`
 	Name       *string             `json:"name,omitempty"`
 	Role       *string             `json:"role,omitempty" enum:"owner,manager,agent,analyst"`
+	JobTitle   *string             `json:"job_title,omitempty" maxLength:"200"`
 	LocationID Optional[int64]     `json:"location_id,omitempty"`
 	TeamID     Optional[int64]     `json:"team_id,omitempty"`
 	Active     *bool               `json:"active,omitempty" doc:"false ends the employee's sessions."`
@@ -64,6 +67,7 @@ type EmployeePatch struct {
 func (p *EmployeePatch) apply(e *fresco.Employee) {
 	set(&e.Email, p.Email)
 	set(&e.Name, p.Name)
+	set(&e.JobTitle, p.JobTitle)
 	if p.Role != nil {
 		e.Role = fresco.Role(*p.Role)
 	}

@@ -61,6 +61,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Feedback:      s.feedback,
 		Value:         s.value,
 		Staff:         s.staff,         // employee administration
+		People:        s.people,        // trainings, exits, rehires, turnover cost
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
@@ -169,6 +170,15 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
+	// People records and turnover cost (ui/people.go); package people
+	// scopes managers to their own team and location.
+	page("POST /employees/{id}/trainings", auth.ManageEmployees, u.AddTraining)
+	page("POST /employees/{id}/exit", auth.ManageEmployees, u.RecordExit)
+	page("POST /employees/{id}/rehire", auth.ManageEmployees, u.Rehire)
+	page("GET /turnover", auth.Read, u.Turnover) // not for agents (the handler refuses them)
+	page("POST /turnover/inputs", auth.ManageEmployees, u.SaveTurnoverInputs)
+	page("GET /settings/exit-reasons", auth.ManageUsers, u.ExitReasons)
+	page("POST /settings/exit-reasons", auth.ManageUsers, u.SaveExitReason)
 
 	// Every other URL gets the styled 404 page (the API's unknown paths have
 	// their problem document above), signed in or not: it names nothing.
@@ -246,6 +256,38 @@ func (s *Server) apiRoutes() {
 		Summary: "Set an employee's login password", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Gives the employee a UI login (or a new password) and ends their sessions."}, auth.ManageUsers,
 		s.setEmployeePassword)
+
+	// People records: trainings, exits, rehires (api_people.go). Managers
+	// only for their own team and location, agents their own trainings
+	// (package people decides); turnover figures for all but agents.
+	tags = []string{"People"}
+	register(s, huma.Operation{OperationID: "list-trainings", Method: http.MethodGet, Path: "/employees/{id}/trainings",
+		Summary: "An employee's training records", Tags: tags}, auth.Read, s.listTrainings)
+	register(s, huma.Operation{OperationID: "add-training", Method: http.MethodPost, Path: "/employees/{id}/trainings",
+		Summary: "Record a training (course, skill, date, hours, cost)", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.addTraining)
+	register(s, huma.Operation{OperationID: "list-spells", Method: http.MethodGet, Path: "/employees/{id}/spells",
+		Summary: "An employee's employment spells with their exits", Tags: tags}, auth.ManageEmployees, s.listSpells)
+	register(s, huma.Operation{OperationID: "record-exit", Method: http.MethodPost, Path: "/employees/{id}/exit",
+		Summary: "Record that an employee left", Tags: tags,
+		Description: "Ends the open spell with the last day worked, a reason from the list, regretted or not and exit-interview notes, " +
+			"and deactivates the login (ending its sessions). The employee and their history stay; 409 when they have already left."}, auth.ManageEmployees, s.recordExit)
+	register(s, huma.Operation{OperationID: "rehire", Method: http.MethodPost, Path: "/employees/{id}/rehire",
+		Summary: "Rehire someone who left: a new employment spell", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Optionally in a new team, location or job; reactivate_login lets them sign in again. 409 while they are still employed."}, auth.ManageEmployees, s.rehire)
+	register(s, huma.Operation{OperationID: "list-exit-reasons", Method: http.MethodGet, Path: "/exit-reasons",
+		Summary: "The list of exit reasons", Tags: tags}, auth.Read, s.listExitReasons)
+	register(s, huma.Operation{OperationID: "put-exit-reason", Method: http.MethodPut, Path: "/exit-reasons/{slug}",
+		Summary: "Add or change an exit reason", Tags: tags}, auth.ManageUsers, s.putExitReason)
+	register(s, huma.Operation{OperationID: "turnover-cost", Method: http.MethodGet, Path: "/turnover/cost",
+		Summary: "What the leavers of a period cost, by component and per team or location", Tags: tags,
+		Description: "Inputs come from the settings (PUT /api/v1/turnover/inputs); each may be overridden as a query parameter of the same name. Not for agents."}, auth.Read, s.turnoverCost)
+	register(s, huma.Operation{OperationID: "turnover-retention", Method: http.MethodGet, Path: "/turnover/retention",
+		Summary: "Headcount, leavers, regretted leavers and retention per team or location and month", Tags: tags,
+		Description: "Not for agents."}, auth.Read, s.turnoverRetention)
+	register(s, huma.Operation{OperationID: "get-turnover-inputs", Method: http.MethodGet, Path: "/turnover/inputs",
+		Summary: "The turnover-cost calculator's stored inputs", Tags: tags}, auth.Read, s.getTurnoverInputs)
+	register(s, huma.Operation{OperationID: "put-turnover-inputs", Method: http.MethodPut, Path: "/turnover/inputs",
+		Summary: "Replace the turnover-cost calculator's inputs", Tags: tags}, auth.ManageEmployees, s.putTurnoverInputs)
 
 	// Locations, teams and marketing spend (api_locations.go, api_teams.go,
 	// api_marketing_spend.go).

@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
+	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -64,6 +65,8 @@ type Deps struct {
 	Loop     *loop.Loop
 	// Staff changes employees, their roles and passwords.
 	Staff *staff.Service
+	// People keeps trainings, exits and rehires, and costs turnover.
+	People *people.Service
 	// Settings are the business's name, logo, currency, zone, locale and
 	// hours, which every page formats with.
 	Settings *settings.Service
@@ -99,6 +102,7 @@ type Server struct {
 	value    *value.Service
 	loop     *loop.Loop
 	staff    *staff.Service
+	people   *people.Service
 	settings *settings.Service
 	prefs    *prefs.Service
 	inbound  *inbound.Service
@@ -131,6 +135,7 @@ func NewServer(deps Deps) (*Server, error) {
 		value:        deps.Value,
 		loop:         deps.Loop,
 		staff:        deps.Staff,
+		people:       deps.People,
 		settings:     deps.Settings,
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,

@@ -16,6 +16,8 @@ type employeePageView struct {
 	Employee  *fresco.Employee
 	Location  string
 	KindWords []saidView
+	People    *peopleRecord // nil: the viewer may not see it (ui/people.go)
+	Problem   string        // what was wrong with a people form
 }
 
 // EmployeePage is GET /employees/{id}.
@@ -24,13 +26,23 @@ func (u *UI) EmployeePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	u.renderEmployee(w, r, id, http.StatusOK, "")
+}
+
+// renderEmployee shows employee id's page, with problem (a people form's)
+// at the top.
+func (u *UI) renderEmployee(w http.ResponseWriter, r *http.Request, id int64, status int, problem string) {
 	ctx := r.Context()
 	e, err := u.db.Employee(ctx, id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	v := employeePageView{Employee: e}
+	v := employeePageView{Employee: e, Problem: problem}
+	if err := u.peopleSection(r, &v); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	if e.LocationID != nil {
 		if l, err := u.db.Location(ctx, *e.LocationID); err == nil {
 			v.Location = l.Name
@@ -50,5 +62,5 @@ func (u *UI) EmployeePage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.KindWords = append(v.KindWords, s)
 	}
-	u.render(w, r, http.StatusOK, "employee", e.Name, v)
+	u.render(w, r, status, "employee", e.Name, v)
 }

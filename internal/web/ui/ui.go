@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
+	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/settings"
@@ -69,6 +70,9 @@ type Deps struct {
 	Pulse *pulse.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
+	// People keeps trainings, exits and rehires and costs turnover (the
+	// employee page's record, the turnover page); nil hides them.
+	People *people.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
 	PreviewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
@@ -125,6 +129,7 @@ type UI struct {
 	attention AttentionSource
 	recovery  *recovery.Service
 	staff     *staff.Service
+	people    *people.Service
 	loop      *loop.Loop
 	feedback  *feedback.Service
 	value     *value.Service
@@ -167,7 +172,7 @@ func New(d Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
-		staff: d.Staff, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
+		staff: d.Staff, people: d.People, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
