@@ -9,6 +9,7 @@ package store
 // id-ordered lists (cursor.go) are unchanged.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -68,9 +69,13 @@ func decodeKey[K any](raw json.RawMessage) (any, error) {
 // listSpec is a staff list: what it selects, from where, and how it sorts.
 type listSpec[T any] struct {
 	columns, from, id string // id: the id column, the tie-break of every sort
-	sorts             []listSort[T]
-	scan              func(rowScanner) (T, error)
-	rowID             func(T) int64
+	// countFrom, when set, is what count reads instead of from: the listed
+	// table alone, for a from whose joins only add columns (NOT NULL
+	// foreign keys), so that counting does not look up every joined row.
+	countFrom string
+	sorts     []listSort[T]
+	scan      func(rowScanner) (T, error)
+	rowID     func(T) int64
 }
 
 // sortOf returns the list's sort of that name ("" is the first); an unknown
@@ -175,7 +180,8 @@ func (s *listSpec[T]) each(ctx context.Context, q Querier, w conditions, p ListP
 // count counts the rows w selects, up to MaxCount+1: capped is true when
 // there are more than MaxCount.
 func (s *listSpec[T]) count(ctx context.Context, q Querier, w conditions) (n int64, capped bool, err error) {
-	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+s.from+` WHERE `+w.sql()+` LIMIT ?) counted`,
+	from := cmp.Or(s.countFrom, s.from)
+	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+w.sql()+` LIMIT ?) counted`,
 		append(w.args, MaxCount+1)...).Scan(&n)
 	return min(n, MaxCount), n > MaxCount, err
 }

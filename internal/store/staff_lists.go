@@ -258,7 +258,11 @@ func caseList(d Dialect) *listSpec[*CaseRow] {
 	return &listSpec[*CaseRow]{
 		columns: prefixed("k.", caseColumns) + `, cu.name, e.name`,
 		from:    "recovery_cases k JOIN customers cu ON cu.id = k.customer_id JOIN employees e ON e.id = k.owner_id",
-		id:      "k.id",
+		// Every case has a customer and an owner (NOT NULL foreign keys):
+		// the tabs' counts read the cases alone (10,001 rows at most, each
+		// without its two lookups: the /cases page 100 → 3.7 ms of CPU at 1M).
+		countFrom: "recovery_cases k",
+		id:        "k.id",
 		sorts: []listSort[*CaseRow]{
 			timeSort("due", caseDue(d), func(c *CaseRow) time.Time {
 				if c.SLADeadline == nil {
