@@ -245,7 +245,8 @@ func ensureRefit(ctx context.Context, a *app.App, env Env) error {
 
 // settle does, untimed, what a server that has been running a while has
 // done in the background: the lifetime-value views of the current refit
-// and the stored dashboards (satisfied but leaving, the recovery report),
+// and the stored dashboards (satisfied but leaving, the recovery report,
+// the emerging themes),
 // which a fresh database has not yet worked out and a first view would.
 func settle(ctx context.Context, a *app.App, env Env) error {
 	start := time.Now()
@@ -257,6 +258,9 @@ func settle(ctx context.Context, a *app.App, env Env) error {
 	}
 	if _, err := a.Recovery.LastYearReport(ctx); err != nil {
 		return fmt.Errorf("recovery report before the bench: %w", err)
+	}
+	if _, err := a.Feedback.Themes(ctx); err != nil {
+		return fmt.Errorf("emerging themes before the bench: %w", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		fmt.Fprintf(env.Stderr, "background views worked out in %.1f s before the bench\n", d.Seconds())

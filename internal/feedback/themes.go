@@ -33,6 +33,11 @@ const (
 	settingThemeAlerts = "feedback.themes.notified"
 	// themeRenotifyAfter is how long a theme stays quiet after notifying.
 	themeRenotifyAfter = 30 * 24 * time.Hour
+	// JobThemesRefresh works the themes out for Themes every
+	// themesRefreshEvery; themesSnapshot names them among the stored reports.
+	JobThemesRefresh   = "feedback.themes_refresh"
+	themesRefreshEvery = 15 * time.Minute
+	themesSnapshot     = "feedback.themes"
 )
 
 // ThemeReport is the emerging themes among recent uncategorised comments.
@@ -68,9 +73,44 @@ type ThemeExample struct {
 	Comment    string `json:"comment"`
 }
 
-// Themes clusters the uncategorised comments of the last two weeks into
-// themes, largest first.
+// Themes is the emerging themes of the uncategorised comments of the two
+// weeks up to its last background refresh (ThemeReport.To), largest
+// first. It reads one stored row, from the read replica if there is one:
+// clustering the up to maxThemeComments comments costs about 150 ms of CPU
+// once the window holds that many (a million customers), on every view of
+// the comments page. Before the first refresh it refreshes, on the primary.
 func (s *Service) Themes(ctx context.Context) (ThemeReport, error) {
+	body, at, err := s.db.Reports().ReportSnapshot(ctx, themesSnapshot)
+	if err != nil {
+		return ThemeReport{}, err
+	}
+	if at.IsZero() {
+		return s.RefreshThemes(ctx)
+	}
+	var rep ThemeReport
+	if err := json.Unmarshal(body, &rep); err != nil {
+		return ThemeReport{}, fmt.Errorf("stored themes: %w", err)
+	}
+	return rep, nil
+}
+
+// RefreshThemes finds the themes as of now and stores them for Themes.
+func (s *Service) RefreshThemes(ctx context.Context) (ThemeReport, error) {
+	rep, err := s.findThemes(ctx)
+	if err != nil {
+		return rep, err
+	}
+	body, err := json.Marshal(rep)
+	if err != nil {
+		return rep, err
+	}
+	_, err = s.db.ReplaceReportSnapshot(ctx, themesSnapshot, body, rep.To)
+	return rep, err
+}
+
+// findThemes clusters the uncategorised comments of the last two weeks
+// into themes, largest first.
+func (s *Service) findThemes(ctx context.Context) (ThemeReport, error) {
 	to := s.now()
 	rep := ThemeReport{From: to.Add(-2 * themeWeek), To: to, Themes: []EmergingTheme{}}
 	recent, err := s.uncategorisedSince(ctx, rep.From, rep.To)
@@ -189,7 +229,7 @@ func (s *Service) NotifyGrowingThemes(ctx context.Context) (int, error) {
 	if s.opts.Notifier == nil {
 		return 0, nil
 	}
-	rep, err := s.Themes(ctx)
+	rep, err := s.RefreshThemes(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -253,11 +293,17 @@ func themeNotification(t EmergingTheme, owners []int64) notify.Notification {
 		Data: map[string]any{"theme": t.Label, "terms": t.Terms, "this_week": t.ThisWeek, "last_week": t.LastWeek, "z": t.Z}}
 }
 
-// registerThemeJobs schedules the theme watch every interval.
+// registerThemeJobs schedules the theme watch every interval and the
+// stored themes' refresh every themesRefreshEvery.
 func (s *Service) registerThemeJobs(q *jobs.Queue, interval time.Duration) {
 	q.Register(JobThemeWatch, func(ctx context.Context, _ *jobs.Running) error {
 		_, err := s.NotifyGrowingThemes(ctx)
 		return err
 	})
 	q.Every(JobThemeWatch, interval)
+	q.Register(JobThemesRefresh, func(ctx context.Context, _ *jobs.Running) error {
+		_, err := s.RefreshThemes(ctx)
+		return err
+	})
+	q.Every(JobThemesRefresh, themesRefreshEvery)
 }

@@ -167,3 +167,34 @@ func TestMakeCategoryFromTheme(t *testing.T) {
 		}
 	})
 }
+
+// TestThemesAreStoredUntilTheNextRefresh: Themes reads back the report the
+// last refresh stored, not comments recorded since, and a refresh sees them.
+func TestThemesAreStoredUntilTheNextRefresh(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		first, err := w.svc.Themes(ctx) // none stored: works them out (no comments yet)
+		must(t, err)
+		if first.Comments != 0 {
+			t.Fatalf("themes of no comments: %+v", first)
+		}
+		plantThemes(t, w)
+		stored, err := w.svc.Themes(ctx)
+		must(t, err)
+		if stored.Comments != 0 || !stored.To.Equal(first.To) {
+			t.Fatalf("before a refresh, themes = %d comments as of %v; want the stored 0 as of %v", stored.Comments, stored.To, first.To)
+		}
+		fresh, err := w.svc.RefreshThemes(ctx)
+		must(t, err)
+		read, err := w.svc.Themes(ctx)
+		must(t, err)
+		if fresh.Comments != 33 || read.Comments != 33 || len(read.Themes) != len(fresh.Themes) {
+			t.Fatalf("after a refresh: %d comments, read back %d with %d themes (want %d)", fresh.Comments, read.Comments, len(read.Themes), len(fresh.Themes))
+		}
+		if _, ok := parkingTheme(read); !ok {
+			t.Errorf("no parking theme read back: %+v", read.Themes)
+		}
+	})
+}
