@@ -213,6 +213,10 @@ type world struct {
 	// visits from one step to the next took gigabytes.
 	visitStreams []rand.PCG
 	complaints   []*complaint // of the stored responses that may open a case (caseCandidate)
+	// away are the people step's gaps in employment, by employee: from the
+	// day after an exit to a rehire (zero: never back), for the pulse step
+	// to invite only the staff employed that month.
+	away map[int64][]absence
 
 	// keepAll keeps every stored purchase in purchases, ids set, and the
 	// customers' records in full, for the tests; the generator itself holds

@@ -51,6 +51,31 @@ var courses = []struct{ course, skill string }{
 	{"Anticipating what guests need", "anticipatory service"},
 }
 
+// absence is a gap in one employee's employment: from the day after an
+// exit until a rehire (zero: never back).
+type absence struct{ from, until time.Time }
+
+func (w *world) leave(id int64, a absence) {
+	if w.away == nil {
+		w.away = map[int64][]absence{}
+	}
+	w.away[id] = append(w.away[id], a)
+}
+
+// employedOn reports whether e worked for the business on day t: hired by
+// then and not in a gap between an exit and a rehire.
+func (w *world) employedOn(e *fresco.Employee, t time.Time) bool {
+	if e.HiredAt != nil && e.HiredAt.After(t) {
+		return false
+	}
+	for _, a := range w.away[e.ID] {
+		if !t.Before(a.from) && (a.until.IsZero() || t.Before(a.until)) {
+			return false
+		}
+	}
+	return true
+}
+
 // peopleState is what the step tracks per site.
 type peopleState struct {
 	names        *namer // staff addresses (the customers step let go of the world's namer)
@@ -122,6 +147,7 @@ func planExit(ctx context.Context, tx *store.Tx, w *world, r *rng, st *peopleSta
 	after := lastDay.AddDate(0, 0, 1)
 	if p.rehire > 0 {
 		back := w.at(p.rehire).Truncate(day)
+		w.leave(e.ID, absence{from: after, until: back})
 		if err := tx.HandOver(ctx, e.ID, w.sites[p.site].manager.ID, after, back, false); err != nil {
 			return err
 		}
@@ -129,6 +155,7 @@ func planExit(ctx context.Context, tx *store.Tx, w *world, r *rng, st *peopleSta
 		st.left[e.ID] = false
 		return err
 	}
+	w.leave(e.ID, absence{from: after})
 	e.Active = false
 	if err := tx.UpdateEmployee(ctx, e); err != nil {
 		return err

@@ -73,7 +73,7 @@ func generatePulses(ctx context.Context, w *world, r *rng) error {
 			open := p.ClosesAt.After(w.end)
 			var staff []*fresco.Employee
 			for _, e := range w.employees {
-				if e.Active && (e.HiredAt == nil || e.HiredAt.Before(m.AddDate(0, 0, 15))) {
+				if w.employedOn(e, m.AddDate(0, 0, 14)) { // employed mid-month
 					staff = append(staff, e)
 				}
 			}
