@@ -79,7 +79,7 @@ type PulseImportInput struct {
 	Body struct {
 		TeamID     *int64         `json:"team_id,omitempty" doc:"The answerer's team; with location_id or alone (the team's location is used)."`
 		LocationID *int64         `json:"location_id,omitempty" doc:"The answerer's location."`
-		Answers    map[string]any `json:"answers" doc:"By question key: a whole number for scale (1–5) and enps (0–10) questions, text for text questions."`
+		Answers    map[string]any `json:"answers" minProperties:"1" doc:"By question key: a whole number for scale (1–5) and enps (0–10) questions, text for text questions."`
 	}
 }
 
@@ -110,7 +110,7 @@ func (s *Server) importPulseAnswer(ctx context.Context, in *PulseImportInput) (*
 // pulseAnswers reads JSON answers: whole numbers are scores, strings texts.
 func pulseAnswers(raw map[string]any) (map[string]fresco.PulseAnswer, error) {
 	var v fresco.Validation
-	v.Check(len(raw) > 0, "answers", "is required")
+	v.Check(len(raw) > 0, "answers", "needs at least one answer")
 	out := make(map[string]fresco.PulseAnswer, len(raw))
 	for key, val := range raw {
 		switch x := val.(type) {
