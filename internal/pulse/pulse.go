@@ -94,27 +94,26 @@ func monthBounds(month string, zone *time.Location) (start, next time.Time, err 
 // Questions returns the question set in use: the latest version, or the
 // defaults (version 0) before the owner has saved any.
 func (s *Service) Questions(ctx context.Context) (*fresco.PulseQuestionSet, error) {
-	var qs *fresco.PulseQuestionSet
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		qs, err = currentQuestions(ctx, tx, false)
-		return err
-	})
-	return qs, err
+	qs, ok, err := s.db.LatestPulseQuestions(ctx) // a reader: a view never waits for the writer
+	if err != nil || ok {
+		return qs, err
+	}
+	return defaultQuestionSet(), nil
 }
 
-// currentQuestions is the latest version; with store, the defaults are
-// stored as version 1 when there is none, for a pulse to point at.
-func currentQuestions(ctx context.Context, tx *store.Tx, store bool) (*fresco.PulseQuestionSet, error) {
+// storedQuestions is the latest version, the defaults stored as version 1
+// when there is none, for a pulse to point at.
+func storedQuestions(ctx context.Context, tx *store.Tx) (*fresco.PulseQuestionSet, error) {
 	qs, ok, err := tx.LatestPulseQuestions(ctx)
 	if err != nil || ok {
 		return qs, err
 	}
-	qs = &fresco.PulseQuestionSet{Questions: DefaultQuestions, CreatedBy: "Fresco (defaults)"}
-	if store {
-		err = tx.InsertPulseQuestions(ctx, qs)
-	}
-	return qs, err
+	qs = defaultQuestionSet()
+	return qs, tx.InsertPulseQuestions(ctx, qs)
+}
+
+func defaultQuestionSet() *fresco.PulseQuestionSet {
+	return &fresco.PulseQuestionSet{Questions: DefaultQuestions, CreatedBy: "Fresco (defaults)"}
 }
 
 // SaveQuestions stores a new version of the question set; the pulses
@@ -159,7 +158,7 @@ func (s *Service) OpenMonth(ctx context.Context, at time.Time) (*fresco.Pulse, b
 			p = nil
 			return nil
 		}
-		qs, err := currentQuestions(ctx, tx, true)
+		qs, err := storedQuestions(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -19,8 +19,18 @@ import (
 
 // LatestPulseQuestions returns the newest version of the pulse questions;
 // ok is false when none has been stored.
-func (tx *Tx) LatestPulseQuestions(ctx context.Context) (qs *fresco.PulseQuestionSet, ok bool, err error) {
-	qs, err = scanPulseQuestions(tx.QueryRow(ctx, `SELECT version, questions, created_by, created_at
+func (tx *Tx) LatestPulseQuestions(ctx context.Context) (*fresco.PulseQuestionSet, bool, error) {
+	return latestPulseQuestions(ctx, tx)
+}
+
+// LatestPulseQuestions is Tx.LatestPulseQuestions on a reader, for a view
+// that must not queue behind SQLite's one writer.
+func (db *DB) LatestPulseQuestions(ctx context.Context) (*fresco.PulseQuestionSet, bool, error) {
+	return latestPulseQuestions(ctx, db)
+}
+
+func latestPulseQuestions(ctx context.Context, q Querier) (qs *fresco.PulseQuestionSet, ok bool, err error) {
+	qs, err = scanPulseQuestions(q.QueryRow(ctx, `SELECT version, questions, created_by, created_at
 		FROM pulse_question_sets ORDER BY version DESC LIMIT 1`))
 	if err == sql.ErrNoRows {
 		return nil, false, nil
