@@ -94,22 +94,6 @@ type ExitReasonInput struct {
 	Active   *bool  `json:"active,omitempty" doc:"Defaults to true; false keeps it for past exits but offers it no more."`
 }
 
-// List is a whole list (no paging: these lists are short).
-type List[T any] struct {
-	Body struct {
-		Items []T `json:"items"`
-	}
-}
-
-func listOf[T, D any](items []D, conv func(D) T) *List[T] {
-	out := &List[T]{}
-	out.Body.Items = make([]T, len(items))
-	for i, d := range items {
-		out.Body.Items[i] = conv(d)
-	}
-	return out
-}
-
 func (s *Server) addTraining(ctx context.Context, in *struct {
 	IDParam
 	Body TrainingInput
@@ -127,20 +111,20 @@ func (s *Server) addTraining(ctx context.Context, in *struct {
 	return &Created[Training]{Location: fmt.Sprintf("%s/employees/%d/trainings", apiPrefix, in.ID), Body: trainingOut(t)}, nil
 }
 
-func (s *Server) listTrainings(ctx context.Context, in *IDParam) (*List[Training], error) {
+func (s *Server) listTrainings(ctx context.Context, in *IDParam) (*itemsBody[Training], error) {
 	list, err := s.people.Trainings(ctx, staffActor(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return listOf(list, trainingOut), nil
+	return items(list, trainingOut), nil
 }
 
-func (s *Server) listSpells(ctx context.Context, in *IDParam) (*List[Spell], error) {
+func (s *Server) listSpells(ctx context.Context, in *IDParam) (*itemsBody[Spell], error) {
 	list, err := s.people.Spells(ctx, staffActor(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return listOf(list, spellOut), nil
+	return items(list, spellOut), nil
 }
 
 func (s *Server) recordExit(ctx context.Context, in *struct {
@@ -183,12 +167,12 @@ func exitReasonOut(r fresco.ExitReason) ExitReason {
 
 func (s *Server) listExitReasons(ctx context.Context, in *struct {
 	All bool `query:"all" doc:"Include the reasons no longer offered."`
-}) (*List[ExitReason], error) {
+}) (*itemsBody[ExitReason], error) {
 	list, err := s.people.ExitReasons(ctx, in.All)
 	if err != nil {
 		return nil, err
 	}
-	return listOf(list, exitReasonOut), nil
+	return items(list, exitReasonOut), nil
 }
 
 func (s *Server) putExitReason(ctx context.Context, in *struct {
@@ -398,7 +382,7 @@ func (s *Server) turnoverRetention(ctx context.Context, q *struct {
 	From string `query:"from" doc:"A day of the first month, YYYY-MM-DD; default: a year before to."`
 	To   string `query:"to" doc:"A day of the last month, YYYY-MM-DD; default: today."`
 	By   string `query:"by" enum:"team,location" default:"team"`
-}) (*List[RetentionCell], error) {
+}) (*itemsBody[RetentionCell], error) {
 	if err := aggregatesOnly(ctx); err != nil {
 		return nil, err
 	}
@@ -411,7 +395,7 @@ func (s *Server) turnoverRetention(ctx context.Context, q *struct {
 	if err != nil {
 		return nil, err
 	}
-	return listOf(cells, func(c people.UnitMonth) RetentionCell {
+	return items(cells, func(c people.UnitMonth) RetentionCell {
 		return RetentionCell{UnitID: c.Unit.ID, Unit: c.Unit.Name, Month: c.Month.Format("2006-01"),
 			Headcount: c.Headcount, Leavers: c.Leavers, Regretted: c.Regretted, Retention: c.Retention}
 	}), nil
