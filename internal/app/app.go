@@ -20,6 +20,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/goals"
 	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/loop"
@@ -85,7 +86,7 @@ type Config struct {
 	Inbound InboundConfig
 
 	FollowUpDue   time.Duration // time to get back to a customer after a bad answer (loop's default when 0)
-	DisableDigest bool          // no daily digest job for managers
+	DisableDigest bool          // no daily digest job for managers, nor the weekly goals digest
 	// DisablePulse leaves the monthly staff pulse unscheduled (tests whose
 	// running queue must not notify everyone); pulse.Service.OpenMonth
 	// still opens one when called.
@@ -108,6 +109,7 @@ type App struct {
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Pulse    *pulse.Service // the monthly employee pulse
+	Goals    *goals.Service // satisfaction goals and their weekly digest
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -223,6 +225,16 @@ func (a *App) build(cfg Config) error {
 		a.Pulse.Register(a.Queue)
 	}
 
+	zone := func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }
+	a.Goals = goals.New(db, goals.Options{Logger: log, Now: cfg.Now, Zone: zone, Notifier: a.Notifier, Format: a.Settings.Formatter,
+		Pulse: func(ctx context.Context, kind string, id int64, from, to string) (map[int]int, int, string, error) {
+			p, err := a.Pulse.PooledScale(ctx, kind, id, from, to, pulse.KeySatisfaction)
+			return p.Counts, p.Hidden, p.Reason, err
+		}})
+	if !cfg.DisableDigest {
+		a.Goals.Register(a.Queue)
+	}
+
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
 		Policy: inbound.Policy{OwnDomains: ownDomains(cfg.SMTP.From), LoopMarker: senderAddress(cfg.SMTP.From)}})
@@ -237,7 +249,7 @@ func (a *App) build(cfg Config) error {
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People,
-		Inbound: a.Inbound, Pulse: a.Pulse,
+		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals,
 	})
 	return err
 }

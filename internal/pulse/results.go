@@ -338,3 +338,63 @@ func (s *Service) UnitMonths(ctx context.Context, by, from, to string) ([]UnitMo
 	}
 	return out, nil
 }
+
+// Pooled is one unit's answers to one scale question summed over the
+// months of a range whose cell is shown, for a goal (internal/goals).
+// Months hidden by the floor, or still open, are left out whole, so the
+// sum is only ever a sum of published cells and reveals nothing they do
+// not.
+type Pooled struct {
+	Counts map[int]int // answers per score, 1–5
+	N      int         // answers in the shown months
+	Shown  int         // months shown
+	Hidden int         // months with a pulse but hidden (fewer than MinN, complementary, or open)
+	Reason string      // why the last hidden month was hidden
+}
+
+// PooledScale sums a unit's answers to the scale question key over the
+// months from..to (YYYY-MM): kind is UnitAll, UnitTeam or UnitLocation.
+func (s *Service) PooledScale(ctx context.Context, kind string, id int64, from, to, key string) (Pooled, error) {
+	out := Pooled{Counts: map[int]int{}}
+	pulses, err := s.db.Reports().Pulses(ctx, from, to)
+	if err != nil || len(pulses) == 0 {
+		return out, err
+	}
+	ids := make([]int64, len(pulses))
+	for i, p := range pulses {
+		ids[i] = p.ID
+	}
+	atoms, err := s.db.Reports().PulseAtoms(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	now := s.opts.Now()
+	for _, p := range pulses {
+		f := buildFamily(atomsOf(atoms, p.ID))
+		f.suppress(MinN)
+		g := f.all
+		switch kind {
+		case UnitTeam:
+			g = f.teams[id]
+		case UnitLocation:
+			g = f.locations[id]
+		}
+		switch {
+		case p.Open(now):
+			out.Hidden, out.Reason = out.Hidden+1, ReasonOpen
+			continue
+		case g == nil: // none answered: told apart from 1 to 4 answers nowhere (as in Results)
+			out.Hidden, out.Reason = out.Hidden+1, ReasonFewer
+			continue
+		case !g.shown:
+			out.Hidden, out.Reason = out.Hidden+1, g.reason
+			continue
+		}
+		out.Shown++
+		for score, n := range sumScores(g.atoms, key) {
+			out.Counts[score] += n
+			out.N += n
+		}
+	}
+	return out, nil
+}

@@ -108,7 +108,16 @@ func (db *DB) ManagersByLocation(ctx context.Context) (map[int64][]int64, error)
 
 // ActiveEmployeeIDs returns the ids of the active employees with a role.
 func (db *DB) ActiveEmployeeIDs(ctx context.Context, role string) ([]int64, error) {
-	return queryAll(ctx, db, scanValue[int64], `SELECT id FROM employees WHERE role = ? AND active ORDER BY id`, role)
+	return activeEmployeeIDs(ctx, db, role)
+}
+
+// ActiveEmployeeIDs is DB.ActiveEmployeeIDs inside a transaction.
+func (tx *Tx) ActiveEmployeeIDs(ctx context.Context, role string) ([]int64, error) {
+	return activeEmployeeIDs(ctx, tx, role)
+}
+
+func activeEmployeeIDs(ctx context.Context, q Querier, role string) ([]int64, error) {
+	return queryAll(ctx, q, scanValue[int64], `SELECT id FROM employees WHERE role = ? AND active ORDER BY id`, role)
 }
 
 // EmployeeLocation returns the employee's location (nil when none) and

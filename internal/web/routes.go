@@ -696,4 +696,26 @@ func (s *Server) apiRoutes() {
 		Summary: "Store a new version of the pulse's questions (owners)", Tags: tags,
 		Description: "Pulses opened from now on ask it; earlier ones keep their wording. satisfaction, capability, latitude (scale), " +
 			"decisions (text) and enps stay (reword them freely); others may be added (scale or text). Audited."}, auth.ManageUsers, s.putPulseQuestions)
+
+	// Satisfaction goals (api_goals.go): owners and managers set them
+	// (managers for their own location and teams: package goals decides);
+	// everyone reads them, agents only the business's, segments' and their
+	// own unit's.
+	tags = []string{"Goals"}
+	register(s, huma.Operation{OperationID: "list-goals", Method: http.MethodGet, Path: "/goals",
+		Summary: "The satisfaction goals", Tags: tags, Description: "Agents see the goals of the whole business, of segments, and of their own location and team."}, auth.Read, s.listGoals)
+	register(s, huma.Operation{OperationID: "create-goal", Method: http.MethodPost, Path: "/goals",
+		Summary: "Set a satisfaction goal (owners; managers for their own location and teams)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: goalMetricDoc + " A bad field is named (422) and nothing is stored. Audited."}, auth.ManageEmployees, s.createGoal)
+	register(s, huma.Operation{OperationID: "goals-progress", Method: http.MethodGet, Path: "/goals/progress",
+		Summary: "Each goal with its value so far, 95% interval, n and status in its current period", Tags: tags,
+		Description: "status is on_track when the whole 95% interval is on the target's side, off_track when the whole of it is on the wrong " +
+			"side, cant_tell otherwise or with fewer than 5 observations. Pulse satisfaction is read only from months the pulse's anonymity " +
+			"floor shows: below it value, interval and n are null/0 and the status cant_tell. " + goalMetricDoc}, auth.Read, s.goalsProgress)
+	register(s, huma.Operation{OperationID: "get-goal", Method: http.MethodGet, Path: "/goals/{id}",
+		Summary: "One satisfaction goal", Tags: tags}, auth.Read, s.getGoal)
+	register(s, huma.Operation{OperationID: "patch-goal", Method: http.MethodPatch, Path: "/goals/{id}",
+		Summary: "Change a satisfaction goal", Tags: tags, Description: ifMatchAdvice + " Audited."}, auth.ManageEmployees, s.patchGoal)
+	register(s, huma.Operation{OperationID: "delete-goal", Method: http.MethodDelete, Path: "/goals/{id}",
+		Summary: "Delete a satisfaction goal", Tags: tags, DefaultStatus: http.StatusNoContent, Description: "Audited."}, auth.ManageEmployees, s.deleteGoal)
 }
