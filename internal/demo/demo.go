@@ -145,6 +145,7 @@ var steps = []step{
 	{"recovery cases", generateCases},
 	{"people", generatePeople}, // trainings, exits, rehires (people.go)
 	{"pulses", generatePulses}, // the monthly staff pulse (pulses.go)
+	{"goals", generateGoals},   // satisfaction goals showing every status (goals.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

@@ -217,29 +217,52 @@ func Describe(p Progress) string {
 	if p.Value == nil {
 		return fmt.Sprintf("Target %s %s; %s (%s).", way, target, p.Reason, period)
 	}
-	likely := "from " + Figure(*p.CILow, p.Unit) + " up"
+	likely := Figure(*p.CILow, p.Unit) + " or more"
 	if p.CIHigh != nil {
-		likely = Figure(*p.CILow, p.Unit) + " to " + Figure(*p.CIHigh, p.Unit)
+		likely = number(*p.CILow, p.Unit) + " to " + Figure(*p.CIHigh, p.Unit)
 	}
-	out := fmt.Sprintf("%s so far from %d, likely %s, target %s %s (%s).", Figure(*p.Value, p.Unit), p.N, likely, way, target, period)
+	out := fmt.Sprintf("%s so far from %d %s, likely %s; target %s %s (%s).", Figure(*p.Value, p.Unit), p.N,
+		observations(p.Goal.Metric, p.N), likely, way, target, period)
 	if p.NeededN > p.N {
-		out += fmt.Sprintf(" About %d in all would tell, if it stays where it is.", p.NeededN)
+		out += fmt.Sprintf(" About %d %s in all would tell, if it stays where it is.", p.NeededN, observations(p.Goal.Metric, p.NeededN))
 	}
 	return out
 }
 
-// Figure writes a value in its unit: "42", "81%", "5.6 of 7", "30.5 hours".
-func Figure(v float64, unit string) string {
+// observations names what a metric counts: answers, follow-ups or cases.
+func observations(metric string, n int) string {
+	noun := "answers"
+	switch metric {
+	case fresco.MetricFollowUpClosure:
+		noun = "follow-ups"
+	case fresco.MetricSLAAttainment:
+		noun = "cases"
+	}
+	if n == 1 {
+		return strings.TrimSuffix(noun, "s")
+	}
+	return noun
+}
+
+// number writes a value as Figure does, without its unit but for %,
+// which reads oddly alone ("57% to 82%", "5.2 to 6.1 of 7").
+func number(v float64, unit string) string {
 	digits := 1
 	if unit == "points" || unit == "%" {
 		digits = 0
 	}
 	s := strings.Replace(strconv.FormatFloat(v, 'f', digits, 64), "-", "−", 1)
-	switch unit {
-	case "%":
-		return s + "%"
-	case "points", "":
-		return s
+	if unit == "%" {
+		s += "%"
 	}
-	return s + " " + unit
+	return s
+}
+
+// Figure writes a value in its unit: "42", "81%", "5.6 of 7", "30.5 hours".
+func Figure(v float64, unit string) string {
+	if s := number(v, unit); unit == "%" || unit == "points" || unit == "" {
+		return s
+	} else {
+		return s + " " + unit
+	}
 }

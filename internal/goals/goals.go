@@ -344,9 +344,17 @@ func (s *Service) Get(ctx context.Context, a Actor, id int64) (*fresco.Goal, err
 const auditEntity = "goal"
 
 func audit(ctx context.Context, tx *store.Tx, a Actor, action string, g *fresco.Goal) error {
-	return tx.Audit(ctx, a.Ref, action, auditEntity, strconv.FormatInt(g.ID, 10), map[string]any{
-		"name": g.Name, "metric": g.Metric, "scope": g.Scope, "location_id": g.LocationID, "team_id": g.TeamID,
-		"segment": g.Segment, "direction": g.Direction, "target": g.Target, "period": g.Period})
+	detail := map[string]any{"name": g.Name, "metric": g.Metric, "scope": g.Scope, "direction": g.Direction,
+		"target": g.Target, "period": g.Period}
+	switch { // only the reference the scope uses
+	case g.LocationID != nil:
+		detail["location_id"] = *g.LocationID
+	case g.TeamID != nil:
+		detail["team_id"] = *g.TeamID
+	case g.Segment != "":
+		detail["segment"] = g.Segment
+	}
+	return tx.Audit(ctx, a.Ref, action, auditEntity, strconv.FormatInt(g.ID, 10), detail)
 }
 
 // Create stores a new goal owned by a. Audited.

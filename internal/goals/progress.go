@@ -146,6 +146,10 @@ func (s *Service) progress(ctx context.Context, g *fresco.Goal, today time.Time,
 			p.Reason = "the likely range still includes the target"
 		}
 		p.NeededN = stats.NeededN(m.n, value, low, high, g.Target)
+		if p.NeededN > 100*m.n { // no period brings that many: the figure sits on the target
+			p.NeededN = 0
+			p.Reason += ", and sits too close to it for more answers to settle soon"
+		}
 	}
 	return p, nil
 }

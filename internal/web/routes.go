@@ -65,6 +65,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
+		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -170,6 +171,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/deactivate", auth.ManageUsers, u.DeactivateEmployee)
 	page("POST /employees/{id}/activate", auth.ManageUsers, u.ActivateEmployee)
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
+	// Satisfaction goals (ui/goals.go): everyone reads (agents their own
+	// unit's), owners and managers set them; package goals decides which.
+	page("GET /goals", auth.Read, u.Goals)
+	page("POST /goals", auth.ManageEmployees, u.CreateGoal)
+	page("GET /goals/{id}", auth.ManageEmployees, u.EditGoal)
+	page("POST /goals/{id}", auth.ManageEmployees, u.UpdateGoal)
+	page("POST /goals/{id}/delete", auth.ManageEmployees, u.DeleteGoal)
+
 	// People records and turnover cost (ui/people.go); package people
 	// scopes managers to their own team and location.
 	page("POST /employees/{id}/trainings", auth.ManageEmployees, u.AddTraining)

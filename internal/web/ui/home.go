@@ -50,6 +50,7 @@ type homeView struct {
 	Leaving   homeLeaving        // managers: from the latest daily check
 	Comments  []homeComment      // managers: latest, negative first
 	Pulse     *homePulse         // this month's staff pulse, while open and not yet answered
+	Goals     []goalRow          // the satisfaction goals the viewer may see, off track first
 	Now       time.Time
 }
 
@@ -125,7 +126,7 @@ func (u *UI) homeFor(ctx context.Context, v *viewer) (*homeView, error) {
 	default:
 		steps = []func(context.Context, *homeView, *viewer) error{u.homeScores}
 	}
-	for _, step := range append(steps, u.homePulse) {
+	for _, step := range append(steps, u.homePulse, u.homeGoals) {
 		if err := step(ctx, h, v); err != nil {
 			return nil, err
 		}

@@ -27,6 +27,7 @@ var navigation = []navItem{
 	{Label: "Responses", Path: "/responses"},  // every answer and comment, filtered
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
+	{Label: "Goals", Path: "/goals"},          // internal/goals: satisfaction goals, on track or not
 	{Label: "Pulse", Path: "/pulse"},          // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
 	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/people: what turnover costs

@@ -28,6 +28,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/goals"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/pulse"
@@ -70,6 +71,9 @@ type Deps struct {
 	Pulse *pulse.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
+	// Goals are the satisfaction goals (the goals page, the home card);
+	// nil hides them.
+	Goals *goals.Service
 	// People keeps trainings, exits and rehires and costs turnover (the
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
@@ -135,6 +139,7 @@ type UI struct {
 	value     *value.Service
 	settings  *settings.Service
 	pulse     *pulse.Service
+	goals     *goals.Service
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
@@ -173,7 +178,7 @@ func New(d Deps) (*UI, error) {
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
