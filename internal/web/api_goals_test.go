@@ -11,6 +11,8 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/goals"
+	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/web"
@@ -286,3 +288,65 @@ func TestGoalsAgentsSeeTheirUnit(t *testing.T) {
 		}
 	})
 }
+
+// goalsReadOnlyPublished checks, inside the pulse's attack
+// (TestPulseAnonymityFloor), that a staff-satisfaction goal of any unit
+// over any span of the attack's months stands on exactly the answers of
+// that unit's published cells: its n is their sum, and without any it
+// shows no figure. The goal's figure is then computed from published
+// cells only, and isolates nothing they do not.
+func (w *pulseWorld) goalsReadOnlyPublished(t *testing.T, published map[string]pulse.Cell, months []time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	units := map[pulse.Unit]bool{}
+	for _, c := range published {
+		units[pulse.Unit{Kind: c.Unit.Kind, ID: c.Unit.ID}] = true
+	}
+	spans := [][2]time.Time{{months[0], months[0]}, {months[1], months[1]}, {months[0], months[1]}}
+	want := map[int64]int{}
+	for u := range units {
+		for _, span := range spans {
+			from, to := span[0], span[1].AddDate(0, 1, -1)
+			from = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+			to = time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)
+			in := goals.Input{Metric: fresco.MetricPulseSatisfaction, Scope: u.Kind, Target: ptrFloat(3),
+				Period: fresco.PeriodFixed, StartsOn: &from, EndsOn: &to}
+			switch u.Kind {
+			case pulse.UnitTeam:
+				in.TeamID = &u.ID
+			case pulse.UnitLocation:
+				in.LocationID = &u.ID
+			}
+			g, err := w.f.app.Goals.Create(ctx, goals.Actor{Ref: "test", Role: fresco.RoleOwner}, in)
+			must(t, err)
+			n := 0
+			for m := span[0]; !m.After(span[1]); m = m.AddDate(0, 1, 0) {
+				if c, ok := published[fmt.Sprintf("%s/%d %s", u.Kind, u.ID, m.Format("2006-01"))]; ok && !c.Hidden {
+					n += *c.N
+				}
+			}
+			want[g.ID] = n
+		}
+	}
+	res := w.f.do(request{method: "GET", path: "/api/v1/goals/progress", role: fresco.RoleAnalyst})
+	var body struct{ Items []web.GoalProgress }
+	must(t, json.Unmarshal(res.Body, &body))
+	checked := 0
+	for _, p := range body.Items {
+		n, ok := want[p.ID]
+		if !ok {
+			continue // an earlier round's
+		}
+		if p.N != n || (n == 0) != (p.Value == nil) {
+			t.Errorf("goal of %s %v: n %d value %v, the published cells hold %d answers", p.ScopeName, p.PeriodFrom, p.N, p.Value, n)
+		}
+		if n > 0 {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no goal stood on a published cell: the check checked nothing")
+	}
+}
+
+func ptrFloat(v float64) *float64 { return &v }

@@ -465,6 +465,8 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 		}
 	}
 
+	w.goalsReadOnlyPublished(t, published, months)
+
 	for _, month := range []string{m1, m2} {
 		atoms := make([]atomKey, 0, len(truth[month]))
 		for a := range truth[month] {
