@@ -225,6 +225,7 @@ var labelGroups = map[string]map[string]string{
 		notify.EventFollowUpOverdue: "Follow-up overdue",
 		notify.EventDigest:          "Daily check: satisfied but leaving",
 		notify.EventThemeGrowing:    "A comment theme is growing",
+		notify.EventGoalsDigest:     "This week's goals",
 		"case.approval_needed":      "Approval needed",
 		"case.approved":             "Gesture approved",
 		"case.rejected":             "Gesture rejected",
