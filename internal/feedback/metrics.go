@@ -31,20 +31,7 @@ const (
 	PeriodMonth = "month"
 )
 
-func tallyOf(counts map[int]int) stats.Tally {
-	var t stats.Tally
-	for score, n := range counts {
-		switch {
-		case score >= 9:
-			t.Promoters += n
-		case score >= 7:
-			t.Passives += n
-		default:
-			t.Detractors += n
-		}
-	}
-	return t
-}
+func tallyOf(counts map[int]int) stats.Tally { return stats.TallyCounts(counts) }
 
 func expand(counts map[int]int) []int {
 	var out []int

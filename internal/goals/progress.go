@@ -246,18 +246,7 @@ func (s *Service) scoreCounts(ctx context.Context, g *fresco.Goal, start, end ti
 func fromCounts(m measure, metric string, counts map[int]int) (measure, error) {
 	switch metric {
 	case fresco.MetricNPS:
-		var t stats.Tally
-		for score, n := range counts {
-			switch {
-			case score >= 9:
-				t.Promoters += n
-			case score >= 7:
-				t.Passives += n
-			default:
-				t.Detractors += n
-			}
-		}
-		r, err := stats.NPS(t, 0)
+		r, err := stats.NPS(stats.TallyCounts(counts), 0)
 		m.n, m.value, m.low, m.high = r.N, r.NPS, r.CILow, r.CIHigh
 		return m, err
 	case fresco.MetricCSAT:
@@ -313,29 +302,33 @@ type scopeNames map[string]string
 func (c scopeNames) of(ctx context.Context, db *store.DB, g *fresco.Goal) (string, error) {
 	switch g.Scope {
 	case fresco.ScopeLocation:
-		key := "l" + strconv.FormatInt(*g.LocationID, 10)
-		if name, ok := c[key]; ok {
-			return name, nil
-		}
-		l, err := db.Location(ctx, *g.LocationID)
-		if err != nil {
-			return "", err
-		}
-		c[key] = l.Name
-		return l.Name, nil
+		return c.cached(ctx, "l", *g.LocationID, func(ctx context.Context, id int64) (string, error) {
+			l, err := db.Location(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return l.Name, nil
+		})
 	case fresco.ScopeTeam:
-		key := "t" + strconv.FormatInt(*g.TeamID, 10)
-		if name, ok := c[key]; ok {
-			return name, nil
-		}
-		t, err := db.Team(ctx, *g.TeamID)
-		if err != nil {
-			return "", err
-		}
-		c[key] = t.Name
-		return t.Name, nil
+		return c.cached(ctx, "t", *g.TeamID, func(ctx context.Context, id int64) (string, error) {
+			t, err := db.Team(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return t.Name, nil
+		})
 	case fresco.ScopeSegment:
 		return "Customers: " + g.Segment, nil
 	}
 	return "Whole business", nil
+}
+
+func (c scopeNames) cached(ctx context.Context, kind string, id int64, read func(context.Context, int64) (string, error)) (string, error) {
+	key := kind + strconv.FormatInt(id, 10)
+	if name, ok := c[key]; ok {
+		return name, nil
+	}
+	name, err := read(ctx, id)
+	c[key] = name
+	return name, err
 }

@@ -3,8 +3,6 @@ package stats
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // MeanOfValues is the mean of measurements on no fixed scale (hours to
@@ -41,8 +39,7 @@ func MeanOfValues(values []float64, lo, confidence float64) (Mean, error) {
 		squares += (v - m.Mean) * (v - m.Mean)
 	}
 	m.SD = math.Sqrt(squares / float64(m.N-1))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m.N - 1)}.Quantile(1 - (1-confidence)/2)
-	half := t * m.SD / math.Sqrt(float64(m.N))
+	half := studentHalf(m.SD, m.N, confidence)
 	m.CILow, m.CIHigh = math.Max(m.Mean-half, lo), m.Mean+half
 	return m, nil
 }

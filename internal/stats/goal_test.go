@@ -60,7 +60,11 @@ func TestGoalStatusBoundaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nps, err := NPS(Tally{Promoters: 60, Passives: 30, Detractors: 10}, 0)
+	tally := TallyCounts(map[int]int{10: 45, 9: 15, 8: 20, 7: 10, 6: 4, 3: 5, 0: 1})
+	if tally != (Tally{Promoters: 60, Passives: 30, Detractors: 10}) {
+		t.Fatalf("TallyCounts = %+v, want 60 promoters, 30 passives, 10 detractors", tally)
+	}
+	nps, err := NPS(tally, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

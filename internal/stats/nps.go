@@ -76,6 +76,24 @@ func (t *Tally) Add(score int) error {
 	return nil
 }
 
+// TallyCounts tallies answers given as how many gave each score (the
+// rollups' shape). Scores are taken as they come: 9 and above promote, 7–8
+// are passive, the rest detract.
+func TallyCounts(counts map[int]int) Tally {
+	var t Tally
+	for score, n := range counts {
+		switch {
+		case score >= 9:
+			t.Promoters += n
+		case score >= 7:
+			t.Passives += n
+		default:
+			t.Detractors += n
+		}
+	}
+	return t
+}
+
 // TallyScores counts 0–10 answers. It rejects the whole input on the first
 // invalid score rather than silently dropping it, because a bad score means
 // a bug upstream.

@@ -91,11 +91,17 @@ func scaleMean(scores []int, lo, hi int, confidence float64) (Mean, error) {
 		squares += (float64(s) - m.Mean) * (float64(s) - m.Mean)
 	}
 	m.SD = math.Sqrt(squares / float64(m.N-1))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m.N - 1)}.Quantile(1 - (1-confidence)/2)
-	half := t * m.SD / math.Sqrt(float64(m.N))
+	half := studentHalf(m.SD, m.N, confidence)
 	m.CILow = clamp(m.Mean-half, float64(lo), float64(hi))
 	m.CIHigh = clamp(m.Mean+half, float64(lo), float64(hi))
 	return m, nil
+}
+
+// studentHalf is the half-width of the Student-t interval (df = n − 1) of
+// a mean of n ≥ 2 values with sample standard deviation sd.
+func studentHalf(sd float64, n int, confidence float64) float64 {
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1 - (1-confidence)/2)
+	return t * sd / math.Sqrt(float64(n))
 }
 
 // CSATResult summarises 1–5 satisfaction answers.
