@@ -31,6 +31,10 @@ CREATE TABLE goals (
 CREATE INDEX goals_location ON goals (location_id);
 CREATE INDEX goals_team ON goals (team_id);
 
+-- A follow-up-closure goal reads the follow-ups closed in its period: a
+-- range of this index, not every closed follow-up there ever was.
+CREATE INDEX follow_ups_closed ON follow_ups (closed_at);
+
 -- One row per ISO week (2026-W49, in the business's zone) whose digest
 -- was sent, written in the transaction that queues it: a second run of
 -- the week finds the row and sends nothing.
@@ -41,5 +45,6 @@ CREATE TABLE goal_digests (
 );
 
 -- +goose Down
+DROP INDEX follow_ups_closed;
 DROP TABLE goal_digests;
 DROP TABLE goals;
