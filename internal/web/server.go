@@ -24,6 +24,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -67,6 +68,8 @@ type Deps struct {
 	Staff *staff.Service
 	// People keeps trainings, exits and rehires, and costs turnover.
 	People *people.Service
+	// Rewards scores results and keeps rewards and nominations.
+	Rewards *rewards.Service
 	// Settings are the business's name, logo, currency, zone, locale and
 	// hours, which every page formats with.
 	Settings *settings.Service
@@ -103,6 +106,7 @@ type Server struct {
 	loop     *loop.Loop
 	staff    *staff.Service
 	people   *people.Service
+	rewards  *rewards.Service
 	settings *settings.Service
 	prefs    *prefs.Service
 	inbound  *inbound.Service
@@ -136,6 +140,7 @@ func NewServer(deps Deps) (*Server, error) {
 		loop:         deps.Loop,
 		staff:        deps.Staff,
 		people:       deps.People,
+		rewards:      deps.Rewards,
 		settings:     deps.Settings,
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,
@@ -195,7 +200,7 @@ func (d *Deps) check() error {
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
-		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil,
+		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Rewards": d.Rewards == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -30,6 +30,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/settings"
@@ -73,6 +74,9 @@ type Deps struct {
 	// People keeps trainings, exits and rehires and costs turnover (the
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
+	// Rewards scores results and keeps rewards and nominations (the
+	// scorecard, rewards and recognition pages); required.
+	Rewards *rewards.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
 	PreviewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
@@ -130,6 +134,7 @@ type UI struct {
 	recovery  *recovery.Service
 	staff     *staff.Service
 	people    *people.Service
+	rewards   *rewards.Service
 	loop      *loop.Loop
 	feedback  *feedback.Service
 	value     *value.Service
@@ -155,6 +160,9 @@ func New(d Deps) (*UI, error) {
 	if d.Staff == nil {
 		return nil, errors.New("ui: Deps.Staff is required")
 	}
+	if d.Rewards == nil {
+		return nil, errors.New("ui: Deps.Rewards is required")
+	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -172,7 +180,7 @@ func New(d Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
-		staff: d.Staff, people: d.People, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
+		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err

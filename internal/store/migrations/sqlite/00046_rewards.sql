@@ -39,6 +39,8 @@ CREATE TABLE nominations (
 );
 CREATE INDEX nominations_at ON nominations (created_at);
 CREATE INDEX nominations_nominee ON nominations (nominee_id, created_at);
+-- A customer nominates once per survey link (created_by 'invitation:N').
+CREATE UNIQUE INDEX nominations_invitation ON nominations (created_by) WHERE created_by LIKE 'invitation:%';
 
 -- +goose Down
 DROP TABLE nominations;
