@@ -25,10 +25,10 @@ import (
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
-	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -105,7 +105,7 @@ type App struct {
 	Value    *value.Service
 	Feedback *feedback.Service
 	Staff    *staff.Service
-	People   *people.Service // trainings, exits, rehires, retention and turnover cost
+	People   *people.Service  // trainings, exits, rehires, retention and turnover cost
 	Rewards  *rewards.Service // scorecards of results, rewards for team goals, nominations
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
