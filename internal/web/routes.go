@@ -160,6 +160,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
 	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
 
+	// Rewards for results (ui/rewards.go): package rewards decides who sees
+	// whose scorecard; the employee page carries its own.
+	page("GET /teams/{id}/scorecard", auth.Read, u.TeamScorecard)
+	page("GET /rewards", auth.Read, u.RewardsPage)
+	page("POST /rewards", auth.ManageUsers, u.CreateReward)
+	page("GET /recognition", auth.Read, u.Recognition)
+	page("POST /recognition/nominate", auth.Write, u.Nominate)
+
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
 	page("POST /settings", auth.ManageUsers, u.SaveSettings)

@@ -28,6 +28,7 @@ var navigation = []navItem{
 	{Label: "Follow-ups", Path: "/followups"}, // internal/loop: the closed loop
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Pulse", Path: "/pulse"},          // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
+	{Label: "Recognition", Path: "/recognition"}, // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
 	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/people: what turnover costs
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},

@@ -75,7 +75,8 @@ type Deps struct {
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
 	// Rewards scores results and keeps rewards and nominations (the
-	// scorecard, rewards and recognition pages); required.
+	// scorecard, rewards and recognition pages). Nil: a service of its own
+	// over DB.
 	Rewards *rewards.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
@@ -160,9 +161,6 @@ func New(d Deps) (*UI, error) {
 	if d.Staff == nil {
 		return nil, errors.New("ui: Deps.Staff is required")
 	}
-	if d.Rewards == nil {
-		return nil, errors.New("ui: Deps.Rewards is required")
-	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -171,6 +169,9 @@ func New(d Deps) (*UI, error) {
 	}
 	if d.Settings == nil {
 		d.Settings = settings.New(d.DB, settings.Options{Logger: d.Logger, Now: d.Now})
+	}
+	if d.Rewards == nil {
+		d.Rewards = rewards.New(d.DB, nil, d.Now)
 	}
 	if d.Pulse == nil {
 		d.Pulse = pulse.New(d.DB, pulse.Options{Logger: d.Logger, Now: d.Now})
