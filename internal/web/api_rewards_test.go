@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -445,4 +446,56 @@ func rewardsMatrix(s seed) []endpoint {
 		}, 201, writers},
 		{"GET", "/api/v1/recognition", none, 200, everyone},
 	}
+}
+
+// TestCustomerNominatesOnTheSurveyPage: a survey link that names who served
+// the customer offers to nominate them; the nomination is stored with the
+// answers, once, and a reason too long stores neither.
+func TestCustomerNominatesOnTheSurveyPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newFBWorld(t, db)
+		_, path := surveyFixture(t, w)
+		page := w.do(request{method: "GET", path: path})
+		if page.Code != 200 || !strings.Contains(string(page.Body), `name="nominate"`) || !strings.Contains(string(page.Body), "nominate Bob for an award") {
+			t.Fatalf("survey page offers no nomination: %d %s", page.Code, page.Body)
+		}
+		stored := func() (responses, nominations int) {
+			for q, n := range map[string]*int{`SELECT COUNT(*) FROM responses`: &responses, `SELECT COUNT(*) FROM nominations`: &nominations} {
+				if err := db.QueryRow(context.Background(), q).Scan(n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return
+		}
+		req := form(url.Values{"q_nps": {"10"}, "nominate": {strings.Repeat("é", 1001)}})
+		req.path = path
+		if res := w.do(req); res.Code != 422 || !strings.Contains(string(res.Body), `id="e_nominate"`) {
+			t.Fatalf("too long a nomination: %d %s", res.Code, res.Body)
+		}
+		if r, n := stored(); r != 0 || n != 0 {
+			t.Fatalf("a refused form stored %d responses and %d nominations", r, n)
+		}
+		req = form(url.Values{"q_nps": {"10"}, "nominate": {"Bob remembered my daughter's birthday"}})
+		req.path = path
+		if res := w.do(req); res.Code != 200 {
+			t.Fatalf("submit %d %s", res.Code, res.Body)
+		}
+		var nominee, customer int64
+		var source, by string
+		if err := db.QueryRow(context.Background(), `SELECT nominee_id, customer_id, source, created_by FROM nominations`).Scan(&nominee, &customer, &source, &by); err != nil {
+			t.Fatal(err)
+		}
+		if nominee != w.bob || customer != w.customer || source != "customer" || !strings.HasPrefix(by, "invitation:") {
+			t.Errorf("nomination of %d by customer %d, %s, %s", nominee, customer, source, by)
+		}
+		feed := w.call(fresco.RoleAgent, "GET", "/api/v1/recognition", nil, 200)["items"].([]any)
+		found := false
+		for _, x := range feed {
+			e := x.(map[string]any)
+			found = found || (e["kind"] == "nomination" && e["employee_name"] == "Bob" && e["text"] == "Bob remembered my daughter's birthday")
+		}
+		if !found {
+			t.Errorf("the customer's nomination is not in the feed: %v", feed)
+		}
+	})
 }
