@@ -143,8 +143,9 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
-	{"people", generatePeople}, // trainings, exits, rehires (people.go)
-	{"pulses", generatePulses}, // the monthly staff pulse (pulses.go)
+	{"people", generatePeople},   // trainings, exits, rehires (people.go)
+	{"pulses", generatePulses},   // the monthly staff pulse (pulses.go)
+	{"rewards", generateRewards}, // nominations and the owner's rewards for team goals (rewards.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

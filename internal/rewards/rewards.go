@@ -77,11 +77,14 @@ func (p Period) Validate() error {
 	return v.Err()
 }
 
-// DefaultPeriod is the last 90 days up to today, in the business's zone.
+// DefaultPeriod is the latest 90 days whose results are all settled: the
+// 90 days that ended DefaultWindow ago, so that every customer recovered or
+// served in them has had the whole window to come back. A more recent
+// period is asked for by name and shows its unsettled chances as pending.
 func (s *Service) DefaultPeriod(ctx context.Context) Period {
 	t := s.now().In(s.zone(ctx))
-	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return Period{From: today.AddDate(0, 0, -89), To: today}
+	to := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -int(s.window/(24*time.Hour)))
+	return Period{From: to.AddDate(0, 0, -89), To: to}
 }
 
 func forbidden(format string, args ...any) error {

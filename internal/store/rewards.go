@@ -180,7 +180,9 @@ func (tx *Tx) CreateReward(ctx context.Context, r *fresco.Reward) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	r.CreatedAt = now()
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = now()
+	}
 	return tx.QueryRow(ctx, `INSERT INTO rewards (name, team_id, measure, target, period_from, period_to, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Name, r.TeamID, string(r.Measure), r.Target,
 		dateText(r.From), dateText(r.To), r.CreatedBy, r.CreatedAt).Scan(&r.ID)
@@ -218,7 +220,9 @@ func (tx *Tx) CreateNomination(ctx context.Context, n *fresco.Nomination) error 
 	if err := n.Validate(); err != nil {
 		return err
 	}
-	n.CreatedAt = now()
+	if n.CreatedAt.IsZero() { // the demo dates its own
+		n.CreatedAt = now()
+	}
 	err := tx.QueryRow(ctx, `INSERT INTO nominations (nominee_id, source, nominator_id, customer_id, reason, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.NomineeID, string(n.Source), nullID(n.NominatorID),
 		nullID(n.CustomerID), n.Reason, n.CreatedBy, n.CreatedAt).Scan(&n.ID)

@@ -78,7 +78,7 @@ type TeamScorecard struct {
 // ScorecardQuery is the period of a scorecard.
 type ScorecardQuery struct {
 	From string `query:"from" doc:"First day, YYYY-MM-DD; default: 89 days before to."`
-	To   string `query:"to" doc:"Last day, YYYY-MM-DD; default: today."`
+	To   string `query:"to" doc:"Last day, YYYY-MM-DD; default: 90 days ago (the window_days), so that every result is settled."`
 }
 
 func (q ScorecardQuery) period(ctx context.Context, s *Server, v *fresco.Validation) rewards.Period {
