@@ -75,7 +75,7 @@ func (s *Service) status(ctx context.Context, r *fresco.Reward, teams map[int64]
 		}
 		teams[r.TeamID] = t
 	}
-	sc, err := s.teamScorecard(ctx, t, Period{From: r.From, To: r.To})
+	sc, err := s.teamScorecard(ctx, t, Period{From: r.From, To: r.To}, r.Measure)
 	if err != nil {
 		return RewardStatus{}, err
 	}

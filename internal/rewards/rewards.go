@@ -35,7 +35,8 @@ const MinN = 10
 
 // DefaultWindow is how long after a resolved case, or a purchase they
 // served, a customer has to buy again to count as recovered or retained:
-// 90 days, the recovery report's window (store.Baseline).
+// 90 days, the recovery report's window (store.Baseline), which
+// store.ServedCounts applies in SQL; change them together.
 const DefaultWindow = 90 * 24 * time.Hour
 
 // Service computes scorecards and keeps rewards and nominations.

@@ -44,7 +44,7 @@ func newTallies() Tallies {
 type Facts struct {
 	Cases    []store.CaseOutcome
 	Due      []store.DueItem
-	Served   []store.FirstServed
+	Served   []store.ServedCount
 	Comments []store.CommentCount
 }
 
@@ -61,7 +61,7 @@ type Facts struct {
 //     when it was closed by then;
 //   - retention: a customer served is settled window after the first
 //     purchase the employee served in the period; good when they bought
-//     again within it;
+//     again within it (the store counts these: store.ServedCounts);
 //   - kind words: every comment attributed to them; good when kind.
 func Count(ids []int64, f Facts, now time.Time, window time.Duration) map[int64]Tallies {
 	out := map[int64]Tallies{}
@@ -85,8 +85,9 @@ func Count(ids []int64, f Facts, now time.Time, window time.Duration) map[int64]
 	for _, d := range f.Due {
 		row(d.EmployeeID)[fresco.MeasureFollowUpsInTime].add(now.After(d.DueAt), d.ClosedAt != nil && !d.ClosedAt.After(d.DueAt))
 	}
-	for _, s := range f.Served {
-		row(s.EmployeeID)[fresco.MeasureRetention].add(!now.Before(s.FirstAt.Add(window)), within(s.FirstAt, s.NextPurchaseAt))
+	for _, s := range f.Served { // counted by the store, over its 90-day window
+		t := row(s.EmployeeID)[fresco.MeasureRetention]
+		t.N, t.Count, t.Pending = t.N+s.Settled, t.Count+s.Retained, t.Pending+s.Pending
 	}
 	for _, c := range f.Comments {
 		t := row(c.EmployeeID)[fresco.MeasureKindWords]
@@ -152,23 +153,33 @@ func Of(results []Result, m fresco.Measure) Result {
 	return Result{Measure: m, Hidden: true}
 }
 
-// facts reads the facts of employees ids in period p.
-func (s *Service) facts(ctx context.Context, ids []int64, p Period) (Facts, error) {
+// facts reads the facts of employees ids in period p: of every measure,
+// or of measure only (a reward's), each query only when needed.
+func (s *Service) facts(ctx context.Context, ids []int64, p Period, only fresco.Measure) (Facts, error) {
 	from, to := p.instants(s.zone(ctx))
 	q := store.ScorecardQuery{Employees: ids, From: from, To: to}
 	db := s.db.Reports()
+	need := func(ms ...fresco.Measure) bool { return only == "" || slices.Contains(ms, only) }
 	var f Facts
 	var err error
-	if f.Cases, err = db.CaseOutcomes(ctx, q); err != nil {
-		return f, err
+	if need(fresco.MeasureRecovered, fresco.MeasurePromotersAfterCase) {
+		if f.Cases, err = db.CaseOutcomes(ctx, q); err != nil {
+			return f, err
+		}
 	}
-	if f.Due, err = db.DueItems(ctx, q); err != nil {
-		return f, err
+	if need(fresco.MeasureFollowUpsInTime) {
+		if f.Due, err = db.DueItems(ctx, q); err != nil {
+			return f, err
+		}
 	}
-	if f.Served, err = db.ServedFirst(ctx, q); err != nil {
-		return f, err
+	if need(fresco.MeasureRetention) {
+		if f.Served, err = db.ServedCounts(ctx, q, s.now().Add(-s.window)); err != nil {
+			return f, err
+		}
 	}
-	f.Comments, err = db.KindWordCounts(ctx, q)
+	if need(fresco.MeasureKindWords) {
+		f.Comments, err = db.KindWordCounts(ctx, q)
+	}
 	return f, err
 }
 
@@ -191,7 +202,7 @@ func (s *Service) EmployeeScorecard(ctx context.Context, a Actor, id int64, p Pe
 	if err := s.checkEmployee(ctx, a, e); err != nil {
 		return nil, err
 	}
-	f, err := s.facts(ctx, []int64{id}, p)
+	f, err := s.facts(ctx, []int64{id}, p, "")
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +250,7 @@ func (s *Service) TeamScorecard(ctx context.Context, a Actor, id int64, p Period
 	if err := s.checkTeam(ctx, a, t); err != nil {
 		return nil, err
 	}
-	sc, err := s.teamScorecard(ctx, t, p)
+	sc, err := s.teamScorecard(ctx, t, p, "")
 	if err != nil {
 		return nil, err
 	}
@@ -249,8 +260,9 @@ func (s *Service) TeamScorecard(ctx context.Context, a Actor, id int64, p Period
 }
 
 // teamScorecard computes team t's results, unranked, without checking
-// who asks (rewards are judged on it for everyone).
-func (s *Service) teamScorecard(ctx context.Context, t *fresco.Team, p Period) (*TeamScorecard, error) {
+// who asks (rewards are judged on it for everyone): of every measure, or
+// of measure only.
+func (s *Service) teamScorecard(ctx context.Context, t *fresco.Team, p Period, only fresco.Measure) (*TeamScorecard, error) {
 	members, err := s.db.TeamMembers(ctx, t.ID)
 	if err != nil {
 		return nil, err
@@ -259,7 +271,7 @@ func (s *Service) teamScorecard(ctx context.Context, t *fresco.Team, p Period) (
 	for i, e := range members {
 		ids[i] = e.ID
 	}
-	f, err := s.facts(ctx, ids, p)
+	f, err := s.facts(ctx, ids, p, only)
 	if err != nil {
 		return nil, err
 	}

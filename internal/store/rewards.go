@@ -144,6 +144,42 @@ func (db *DB) ServedFirst(ctx context.Context, q ScorecardQuery) ([]FirstServed,
 		ORDER BY f.served_by, f.customer_id`, append(args, q.From, q.To)...)
 }
 
+// ServedCount is, of the customers an employee served in the window, how
+// many have had the whole 90 days after the first purchase the employee
+// served (Settled), how many of those bought again within them (Retained),
+// and how many are still within them (Pending).
+type ServedCount struct {
+	EmployeeID                  int64
+	Settled, Retained, Pending int
+}
+
+// ServedCounts counts, per employee, the customers they served in the
+// window (purchases.served_by), each from the first purchase they served
+// there: settled when that purchase is at or before settledBy (now less 90
+// days), retained when the customer bought again (total > 0) within 90
+// days of it — the recovery report's baseline rule (baselineRetained). The
+// counting is done here, not in Go: a team serves thousands of customers a
+// quarter.
+func (db *DB) ServedCounts(ctx context.Context, q ScorecardQuery, settledBy time.Time) ([]ServedCount, error) {
+	if len(q.Employees) == 0 {
+		return nil, nil
+	}
+	in, args := q.in()
+	args = append([]any{settledBy, settledBy, settledBy}, append(args, q.From, q.To)...)
+	return queryAll(ctx, db, func(row rowScanner) (ServedCount, error) {
+		var c ServedCount
+		err := row.Scan(&c.EmployeeID, &c.Settled, &c.Retained, &c.Pending)
+		return c, err
+	}, `SELECT served_by, SUM(CASE WHEN first_at <= ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN first_at <= ? THEN `+baselineRetained(db.Dialect())+` ELSE 0 END),
+			SUM(CASE WHEN first_at > ? THEN 1 ELSE 0 END)
+		FROM (SELECT f.served_by, f.first_at, `+nextPurchase("f.customer_id", "f.first_at")+` AS next_at
+			FROM (SELECT served_by, customer_id, MIN(purchased_at) AS first_at FROM purchases
+				WHERE served_by IN `+in+` AND customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
+				GROUP BY served_by, customer_id) f) b
+		GROUP BY served_by ORDER BY served_by`, args...)
+}
+
 // CommentCount is how many comments were attributed to an employee in the
 // window, and how many of them were kind words.
 type CommentCount struct {
