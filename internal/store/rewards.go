@@ -149,7 +149,7 @@ func (db *DB) ServedFirst(ctx context.Context, q ScorecardQuery) ([]FirstServed,
 // served (Settled), how many of those bought again within them (Retained),
 // and how many are still within them (Pending).
 type ServedCount struct {
-	EmployeeID                  int64
+	EmployeeID                 int64
 	Settled, Retained, Pending int
 }
 
