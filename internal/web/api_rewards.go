@@ -174,14 +174,18 @@ type RewardInput struct {
 	To      string  `json:"to" doc:"Last day of the period, YYYY-MM-DD."`
 }
 
+// optionalTeam is the team query parameter: 0 (left out) is every team.
+func optionalTeam(id int64) *int64 {
+	if id <= 0 {
+		return nil
+	}
+	return &id
+}
+
 func (s *Server) listRewards(ctx context.Context, in *struct {
 	Team int64 `query:"team" minimum:"0" doc:"Only this team's rewards."`
 }) (*itemsBody[Reward], error) {
-	var team *int64
-	if in.Team > 0 {
-		team = &in.Team
-	}
-	list, err := s.rewards.Rewards(ctx, team)
+	list, err := s.rewards.Rewards(ctx, optionalTeam(in.Team))
 	if err != nil {
 		return nil, err
 	}
@@ -254,11 +258,7 @@ type RecognitionEntry struct {
 func (s *Server) recognition(ctx context.Context, in *struct {
 	Team int64 `query:"team" minimum:"0" doc:"Only this team's members."`
 }) (*itemsBody[RecognitionEntry], error) {
-	var team *int64
-	if in.Team > 0 {
-		team = &in.Team
-	}
-	feed, err := s.rewards.Recognition(ctx, team)
+	feed, err := s.rewards.Recognition(ctx, optionalTeam(in.Team))
 	if err != nil {
 		return nil, err
 	}
