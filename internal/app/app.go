@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -105,7 +106,8 @@ type App struct {
 	Value    *value.Service
 	Feedback *feedback.Service
 	Staff    *staff.Service
-	People   *people.Service // trainings, exits, rehires, retention and turnover cost
+	People   *people.Service  // trainings, exits, rehires, retention and turnover cost
+	Rewards  *rewards.Service // scorecards of results, rewards for team goals, nominations
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Pulse    *pulse.Service // the monthly employee pulse
@@ -218,6 +220,7 @@ func (a *App) build(cfg Config) error {
 
 	a.Staff = staff.New(db)
 	a.People = people.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
+	a.Rewards = rewards.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.Prefs = prefs.New(db)
 	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
 		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})
@@ -248,7 +251,7 @@ func (a *App) build(cfg Config) error {
 			AccountLimit: cfg.LoginAccountLimit}),
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
-		Settings: a.Settings, Prefs: a.Prefs, People: a.People,
+		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals,
 	})
 	return err

@@ -43,6 +43,7 @@ var erasures = []struct{ table, statement string }{
 	{"follow_ups", `UPDATE follow_ups SET outcome = '' WHERE customer_id = ?`},
 	{"call_tasks", `UPDATE call_tasks SET outcome = '' WHERE customer_id = ?`},
 	{"invitation_sends", `UPDATE invitation_sends SET skip_detail = '' WHERE skip_detail <> '' AND customer_id = ?`}, // names a bounced address
+	{"nominations", `UPDATE nominations SET reason = '' WHERE reason <> '' AND customer_id = ?`},                     // what the customer wrote nominating someone
 }
 
 // freeTextKeys are the keys under which case events and case details keep

@@ -29,6 +29,14 @@
 // with the Agresti–Coull interval and a mean with a Student-t interval; see
 // [ProportionInterval] and the doc comments on those functions.
 //
+// # Scorecards
+//
+// [Wilson] gives a share of n with the Wilson score interval, which stays
+// inside 0–100% and honest at the small n of one person's results; and
+// [TiedRanks] ranks estimates so that overlapping intervals (directly or
+// through a chain of overlaps) share a rank: no order the data cannot
+// support.
+//
 // # Drivers
 //
 // [Drivers] answers "which items move NPS" with Pearson and Spearman

@@ -37,10 +37,15 @@ func (db *DB) CustomerResponses(ctx context.Context, customerID int64, limit int
 // staff or the classifier filed as praise, newest first.
 func (db *DB) KindWords(ctx context.Context, employeeID int64, limit int) ([]*fresco.Response, error) {
 	return db.queryResponses(ctx, `SELECT `+responseColumns+` FROM responses r JOIN listening_posts p ON p.id = r.post_id
-		WHERE r.employee_id = ? AND r.comment <> ''
-			AND (r.nps >= 9 OR r.categories LIKE '%"praise"%' OR (r.categorised_by = '' AND r.suggested LIKE '%"praise"%'))
+		WHERE r.employee_id = ? AND r.comment <> '' AND `+kindWords+`
 		ORDER BY r.responded_at DESC, r.id DESC LIMIT ?`, employeeID, pageLimit(limit))
 }
+
+// kindWords is when a response r's comment counts as kind words: a
+// promoter's (NPS 9–10), or one staff or the classifier filed as praise.
+// The employee page lists them and the scorecard counts them
+// (internal/store/rewards.go).
+const kindWords = `(r.nps >= 9 OR r.categories LIKE '%"praise"%' OR (r.categorised_by = '' AND r.suggested LIKE '%"praise"%'))`
 
 // CaseOfResponse returns the id of the case opened from the response, if any.
 func (db *DB) CaseOfResponse(ctx context.Context, responseID int64) (int64, bool, error) {

@@ -173,6 +173,7 @@ var tagDescriptions = map[string]string{
 	"People":           "Employee records (trainings, exits, rehires), retention and what turnover costs.",
 	"Products":         "The catalogue.",
 	"Purchases":        "Purchases with their lines, one at a time or in batches of 10,000.",
+	"Rewards":          "Rewards for results: scorecards per employee and team (shares of settled chances with n and Wilson intervals, hidden below n 10, tied ranks where intervals overlap), rewards for team goals, nominations and the recognition feed. See docs/rewards.md.",
 	"Service recovery": "Cases, SLA clocks, holds and call-backs, gestures within authority limits, tasks and reports.",
 	"Session":          "Logging in and out with a password (the UI's session cookie).",
 	"Surveys":          "Surveys, their questions and signed single-use invitation links.",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -88,7 +89,7 @@ func matrix(s seed) []endpoint {
 	}
 	purchase := `{"external_id":"p-%s","customer_id":` + fmt.Sprint(s.customer) +
 		`,"purchased_at":"2024-06-01T10:00:00Z","lines":[{"sku":"X","quantity":2,"unit_price":"12.50"}]}`
-	return append([]endpoint{
+	return slices.Concat([]endpoint{
 		{"GET", "/api/v1/session", none, 200, everyone},
 
 		{"GET", "/api/v1/customers", none, 200, everyone},
@@ -141,7 +142,9 @@ func matrix(s seed) []endpoint {
 
 		// A mail provider posts with a writer's token (inbound_test.go).
 		{"POST", "/api/v1/inbound/email", body("From: sender-%[1]s@example.net\r\nTo: support@shop.example\r\nMessage-ID: <matrix-%[1]s@example.net>\r\nSubject: Hello\r\n\r\nA question.\r\n"), 200, writers},
-	}, append(append(append(append(append(append(caseMatrix(s), caseMessageMatrix()...), loopMatrix(s)...), valueMatrix(s)...), feedbackMatrix(s)...), pulseMatrix()...), append(peopleMatrix(s), goalsMatrix()...)...)...) // service recovery: api_cases_test.go; closed loop: api_loop_test.go; lifetime value: api_value_test.go; feedback: api_feedback_test.go; pulse: api_pulses_test.go; people: api_people_test.go; goals: api_goals_test.go
+	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s))
+	// The matrices live beside their tests: service recovery api_cases_test.go; closed loop api_loop_test.go; lifetime value api_value_test.go;
+	// feedback api_feedback_test.go; pulse api_pulses_test.go; people api_people_test.go; goals api_goals_test.go; rewards api_rewards_test.go.
 }
 
 // TestRoleMatrix calls every endpoint as every role and as nobody.

@@ -62,6 +62,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Value:         s.value,
 		Staff:         s.staff,         // employee administration
 		People:        s.people,        // trainings, exits, rehires, turnover cost
+		Rewards:       s.rewards,       // scorecards, rewards, nominations, recognition
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
@@ -159,6 +160,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /pulse/results", auth.StaffAggregates, u.PulseResults)
 	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
 	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
+
+	// Rewards for results (ui/rewards.go): package rewards decides who sees
+	// whose scorecard; the employee page carries its own.
+	page("GET /teams/{id}/scorecard", auth.Read, u.TeamScorecard)
+	page("GET /rewards", auth.Read, u.RewardsPage)
+	page("POST /rewards", auth.ManageUsers, u.CreateReward)
+	page("GET /recognition", auth.Read, u.Recognition)
+	page("POST /recognition/nominate", auth.Write, u.Nominate)
 
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
@@ -297,6 +306,29 @@ func (s *Server) apiRoutes() {
 		Summary: "The turnover-cost calculator's stored inputs", Tags: tags}, auth.Read, s.getTurnoverInputs)
 	register(s, huma.Operation{OperationID: "put-turnover-inputs", Method: http.MethodPut, Path: "/turnover/inputs",
 		Summary: "Replace the turnover-cost calculator's inputs", Tags: tags}, auth.ManageEmployees, s.putTurnoverInputs)
+
+	// Rewards for results (api_rewards.go). Package rewards scopes who
+	// sees whose scorecard: owners all, managers their teams and location,
+	// agents their own and their team's, analysts none.
+	tags = []string{"Rewards"}
+	register(s, huma.Operation{OperationID: "employee-scorecard", Method: http.MethodGet, Path: "/employees/{id}/scorecard",
+		Summary: "An employee's results: customers recovered, promoters after a case, follow-ups in time, retention, kind words", Tags: tags,
+		Description: "Each measure is a proportion of settled chances with its n and Wilson 95% interval; below min_n the figure is withheld. " +
+			"See docs/rewards.md for the definitions."}, auth.Read, s.employeeScorecard)
+	register(s, huma.Operation{OperationID: "team-scorecard", Method: http.MethodGet, Path: "/teams/{id}/scorecard",
+		Summary: "A team's pooled results and each member's, ranked without a false order", Tags: tags,
+		Description: "Members whose intervals on rank_by overlap, directly or through a chain of others, share a rank."}, auth.Read, s.teamScorecard)
+	register(s, huma.Operation{OperationID: "list-rewards", Method: http.MethodGet, Path: "/rewards",
+		Summary: "Rewards tied to team goals, each met, not met or can't tell yet", Tags: tags}, auth.Read, s.listRewards)
+	register(s, huma.Operation{OperationID: "create-reward", Method: http.MethodPost, Path: "/rewards",
+		Summary: "Define a reward for a team's goal (owners)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "e.g. team promoters_after_case ≥ 60 from 2027-01-01 to 2027-03-31 → \"Team dinner\". Audited."}, auth.ManageUsers, s.createReward)
+	register(s, huma.Operation{OperationID: "create-nomination", Method: http.MethodPost, Path: "/nominations",
+		Summary: "Nominate a colleague, or record a customer's nomination", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "A colleague's nomination (source peer) is made signed in as oneself and never for oneself (422 naming employee_id). " +
+			"Customers nominate on the survey page of a link that names who served them. Audited."}, auth.Write, s.createNomination)
+	register(s, huma.Operation{OperationID: "recognition", Method: http.MethodGet, Path: "/recognition",
+		Summary: "The recognition feed: nominations, recovered customers and kind words, newest first", Tags: tags}, auth.Read, s.recognition)
 
 	// Locations, teams and marketing spend (api_locations.go, api_teams.go,
 	// api_marketing_spend.go).

@@ -28,6 +28,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -68,6 +69,8 @@ type Deps struct {
 	Staff *staff.Service
 	// People keeps trainings, exits and rehires, and costs turnover.
 	People *people.Service
+	// Rewards scores results and keeps rewards and nominations.
+	Rewards *rewards.Service
 	// Settings are the business's name, logo, currency, zone, locale and
 	// hours, which every page formats with.
 	Settings *settings.Service
@@ -106,6 +109,7 @@ type Server struct {
 	loop     *loop.Loop
 	staff    *staff.Service
 	people   *people.Service
+	rewards  *rewards.Service
 	settings *settings.Service
 	prefs    *prefs.Service
 	inbound  *inbound.Service
@@ -140,6 +144,7 @@ func NewServer(deps Deps) (*Server, error) {
 		loop:         deps.Loop,
 		staff:        deps.Staff,
 		people:       deps.People,
+		rewards:      deps.Rewards,
 		settings:     deps.Settings,
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,
@@ -200,7 +205,7 @@ func (d *Deps) check() error {
 		"Notifier": d.Notifier == nil, "Loop": d.Loop == nil, "Feedback": d.Feedback == nil,
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
-		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil,
+		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

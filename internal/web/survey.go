@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
@@ -63,7 +64,9 @@ func (s *Server) surveyLinkPage(w http.ResponseWriter, r *http.Request) {
 		s.surveyError(w, r, err)
 		return
 	}
-	s.renderSurvey(w, http.StatusOK, s.formPage(r, survey, inv.CustomerID))
+	page := s.formPage(r, survey, inv.CustomerID)
+	s.offerNomination(r, &page, inv)
+	s.renderSurvey(w, http.StatusOK, page)
 }
 
 // submitSurveyLink stores the answers given through a signed link.
@@ -76,11 +79,40 @@ func (s *Server) submitSurveyLink(w http.ResponseWriter, r *http.Request) {
 	}
 	formErr := parseSurveyForm(w, r)
 	page := s.formPage(r, survey, inv.CustomerID)
+	s.offerNomination(r, &page, inv)
 	answers, comment, keys, err := readSurveyForm(r, survey, page.Words, formErr)
+	nomination := strings.TrimSpace(r.PostForm.Get("nominate"))
+	if err == nil && page.Nominee != "" {
+		var v fresco.Validation
+		v.Text("q:nominate", nomination, false, fresco.MaxNominationReason)
+		err = v.Err()
+	}
 	if err == nil {
 		_, err = s.feedback.SubmitLinkIn(r.Context(), token, page.Lang, answers, comment)
 	}
+	if err == nil && page.Nominee != "" && nomination != "" {
+		// The answers are stored; a nomination that fails now (the
+		// employee's record gone) is logged, not shown as a failed survey.
+		if nerr := s.rewards.CustomerNominates(r.Context(), inv, nomination); nerr != nil {
+			s.log.WarnContext(r.Context(), "survey nomination", "invitation", inv.ID, "err", nerr)
+		}
+	}
 	s.afterSubmit(w, r, page, keys, err)
+}
+
+// offerNomination asks, on a link that names who served the customer,
+// whether they would nominate them for an award (package rewards): by
+// first name only, as the customer knows them.
+func (s *Server) offerNomination(r *http.Request, page *surveyPage, inv *fresco.Invitation) {
+	if inv.EmployeeID == nil {
+		return
+	}
+	e, err := s.db.Employee(r.Context(), *inv.EmployeeID)
+	if err != nil || !e.Active {
+		return
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(e.Name), " ")
+	page.Nominee = first
 }
 
 // widgetSurveyPage is a survey answerable anonymously through the widget.
@@ -349,6 +381,21 @@ type surveyPage struct {
 	Texts   fresco.SurveyTexts
 	// Business names the business, with its logo, at the top of the form.
 	Business fresco.Settings
+	// Nominee is the first name of who served the customer, when the link
+	// names them: the form offers to nominate them for an award.
+	Nominee string
+}
+
+// NominatePrompt asks to nominate the Nominee, in the page's words.
+func (p surveyPage) NominatePrompt() string { return fmt.Sprintf(p.Words.Nominate, p.Nominee) }
+
+// Nomination is what the customer wrote to nominate, when the page is
+// shown again.
+func (p surveyPage) Nomination() string {
+	if v := p.Values["nominate"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func (p surveyPage) Value(key string) string {
@@ -466,6 +513,9 @@ button:disabled{opacity:.6;cursor:not-allowed}
 {{end}}
 <fieldset><legend id="l_comment">{{.Words.Comment}}</legend>
 <textarea name="comment" aria-labelledby="l_comment" maxlength="5000">{{.Comment}}</textarea></fieldset>
+{{if .Nominee}}<fieldset id="nominate"><legend id="l_nominate">{{.NominatePrompt}}</legend>
+{{with index .Errors "nominate"}}<p class="error" role="alert" id="e_nominate">{{.}}</p>{{end}}
+<textarea name="nominate" aria-labelledby="l_nominate" maxlength="1000">{{.Nomination}}</textarea></fieldset>{{end}}
 <button type="submit"{{if .Preview}} disabled title="A preview sends nothing"{{end}}>{{.Words.Send}}</button>
 </form>
 {{else}}

@@ -21,6 +21,9 @@ type surveyWords struct {
 	TooManyTitle, TooMany, WrongTitle, Wrong      string
 	NPSHint, CSATHint, CESHint, AgreeHint         string
 	Poor, Excellent                               string
+	// Nominate asks, on a link that names who served the customer, whether
+	// they would nominate them for an award (%s: their first name).
+	Nominate string
 }
 
 var surveyWordsByLang = map[string]*surveyWords{
@@ -38,6 +41,7 @@ var surveyWordsByLang = map[string]*surveyWords{
 		NPSHint: "0 = not at all likely, 10 = extremely likely", CSATHint: "1 = very dissatisfied, 5 = very satisfied",
 		CESHint: "1 = very difficult, 7 = very easy", AgreeHint: "1 = strongly disagree, 5 = strongly agree",
 		Poor: "poor", Excellent: "excellent",
+		Nominate: "Would you like to nominate %s for an award? Tell us what they did (optional).",
 	},
 	"de": {
 		Language: "Sprache", Required: "Pflichtfrage", Send: "Senden", Comment: "Möchten Sie uns noch etwas mitteilen?",
@@ -53,6 +57,7 @@ var surveyWordsByLang = map[string]*surveyWords{
 		NPSHint: "0 = überhaupt nicht wahrscheinlich, 10 = äußerst wahrscheinlich", CSATHint: "1 = sehr unzufrieden, 5 = sehr zufrieden",
 		CESHint: "1 = sehr schwierig, 7 = sehr einfach", AgreeHint: "1 = stimme überhaupt nicht zu, 5 = stimme voll und ganz zu",
 		Poor: "schlecht", Excellent: "ausgezeichnet",
+		Nominate: "Möchten Sie %s für eine Auszeichnung vorschlagen? Erzählen Sie uns, was geschehen ist (freiwillig).",
 	},
 	"fr": {
 		Language: "Langue", Required: "obligatoire", Send: "Envoyer", Comment: "Souhaitez-vous nous dire autre chose\u00a0?",
@@ -68,6 +73,7 @@ var surveyWordsByLang = map[string]*surveyWords{
 		NPSHint: "0 = pas du tout probable, 10 = extrêmement probable", CSATHint: "1 = très insatisfait, 5 = très satisfait",
 		CESHint: "1 = très difficile, 7 = très facile", AgreeHint: "1 = pas du tout d’accord, 5 = tout à fait d’accord",
 		Poor: "mauvais", Excellent: "excellent",
+		Nominate: "Souhaitez-vous proposer %s pour une distinction\u00a0? Dites-nous ce qui s’est passé (facultatif).",
 	},
 	"es": {
 		Language: "Idioma", Required: "obligatoria", Send: "Enviar", Comment: "¿Hay algo más que quiera contarnos?",
@@ -83,6 +89,7 @@ var surveyWordsByLang = map[string]*surveyWords{
 		NPSHint: "0 = nada probable, 10 = extremadamente probable", CSATHint: "1 = muy insatisfecho, 5 = muy satisfecho",
 		CESHint: "1 = muy difícil, 7 = muy fácil", AgreeHint: "1 = totalmente en desacuerdo, 5 = totalmente de acuerdo",
 		Poor: "malo", Excellent: "excelente",
+		Nominate: "¿Le gustaría proponer a %s para un reconocimiento? Cuéntenos qué hizo (opcional).",
 	},
 }
 

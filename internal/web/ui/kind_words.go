@@ -13,11 +13,13 @@ import (
 const kindWordsShown = 50
 
 type employeePageView struct {
-	Employee  *fresco.Employee
-	Location  string
-	KindWords []saidView
-	People    *peopleRecord // nil: the viewer may not see it (ui/people.go)
-	Problem   string        // what was wrong with a people form
+	Employee    *fresco.Employee
+	Location    string
+	KindWords   []saidView
+	People      *peopleRecord  // nil: the viewer may not see it (ui/people.go)
+	Scorecard   *scorecardView // nil: the viewer may not see it (ui/rewards.go)
+	CanNominate bool           // the viewer may nominate them
+	Problem     string         // what was wrong with a people form
 }
 
 // EmployeePage is GET /employees/{id}.
@@ -40,6 +42,10 @@ func (u *UI) renderEmployee(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	v := employeePageView{Employee: e, Problem: problem}
 	if err := u.peopleSection(r, &v); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if err := u.employeeScorecard(r, &v); err != nil {
 		u.fail(w, r, err)
 		return
 	}

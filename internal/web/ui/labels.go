@@ -27,6 +27,25 @@ var labelGroups = map[string]map[string]string{
 		"negative_comment": "Negative comment",
 		"praise":           "Praise",
 	},
+	"scorecard measure": { // package rewards
+		"recovered":            "Customers recovered",
+		"promoters_after_case": "Promoters after a case",
+		"followups_in_time":    "Follow-ups closed in time",
+		"retention":            "Customers who came back",
+		"kind_words":           "Kind words",
+	},
+	"reward verdict": {
+		"met":       "Met",
+		"not_met":   "Not met",
+		"cant_tell": "Can't tell yet",
+	},
+	"nomination source": {
+		"peer":     "Colleague",
+		"customer": "Customer",
+	},
+	"recognition": {
+		"nomination": "Nominated",
+	},
 	"contact channel": {
 		"phone":     "Phone",
 		"email":     "E-mail",

@@ -33,6 +33,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -77,6 +78,10 @@ type Deps struct {
 	// People keeps trainings, exits and rehires and costs turnover (the
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
+	// Rewards scores results and keeps rewards and nominations (the
+	// scorecard, rewards and recognition pages). Nil: a service of its own
+	// over DB.
+	Rewards *rewards.Service
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
 	PreviewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
@@ -134,6 +139,7 @@ type UI struct {
 	recovery  *recovery.Service
 	staff     *staff.Service
 	people    *people.Service
+	rewards   *rewards.Service
 	loop      *loop.Loop
 	feedback  *feedback.Service
 	value     *value.Service
@@ -169,6 +175,9 @@ func New(d Deps) (*UI, error) {
 	if d.Settings == nil {
 		d.Settings = settings.New(d.DB, settings.Options{Logger: d.Logger, Now: d.Now})
 	}
+	if d.Rewards == nil {
+		d.Rewards = rewards.New(d.DB, nil, d.Now)
+	}
 	if d.Pulse == nil {
 		d.Pulse = pulse.New(d.DB, pulse.Options{Logger: d.Logger, Now: d.Now})
 	}
@@ -177,7 +186,7 @@ func New(d Deps) (*UI, error) {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
-		staff: d.Staff, people: d.People, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
+		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
