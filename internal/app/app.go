@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/jobs"
@@ -108,6 +109,7 @@ type App struct {
 	Settings *settings.Service
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Pulse    *pulse.Service // the monthly employee pulse
+	Chain    *chain.Service // the service-profit chain and the cycle-of-mediocrity alert
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -222,6 +224,8 @@ func (a *App) build(cfg Config) error {
 	if !cfg.DisablePulse {
 		a.Pulse.Register(a.Queue)
 	}
+	a.Chain = chain.New(db, a.People, a.Pulse, chain.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier})
+	a.Chain.Register(a.Queue)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -237,7 +241,7 @@ func (a *App) build(cfg Config) error {
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People,
-		Inbound: a.Inbound, Pulse: a.Pulse,
+		Inbound: a.Inbound, Pulse: a.Pulse, Chain: a.Chain,
 	})
 	return err
 }

@@ -72,16 +72,19 @@ const (
 	EventThemeGrowing = "feedback.theme_growing"
 	// EventPulseOpened: this month's employee pulse is open (internal/pulse).
 	EventPulseOpened = "pulse.opened"
+	// EventMediocrity: a team's turnover rose while its customers' NPS or
+	// retention fell, each significantly (internal/chain).
+	EventMediocrity = "people.mediocrity_cycle"
 )
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
-	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise, EventPulseOpened}
+	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise, EventPulseOpened, EventMediocrity}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery
 // defines them); in the others only the listed Events exist.
-var Namespaces = []string{"response", "followup", "loop", "case", "feedback", "pulse"}
+var Namespaces = []string{"response", "followup", "loop", "case", "feedback", "pulse", "people"}
 
 // Defaults.
 const (

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/loop"
@@ -78,6 +79,9 @@ type Deps struct {
 	Inbound *inbound.Service
 	// Pulse is the monthly employee pulse (internal/pulse).
 	Pulse *pulse.Service
+	// Chain measures the service-profit chain (internal/chain); nil: the
+	// chain's API and page answer 404.
+	Chain *chain.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -107,6 +111,7 @@ type Server struct {
 	prefs    *prefs.Service
 	inbound  *inbound.Service
 	pulse    *pulse.Service
+	chain    *chain.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -140,6 +145,7 @@ func NewServer(deps Deps) (*Server, error) {
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,
 		pulse:        deps.Pulse,
+		chain:        deps.Chain,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
