@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -266,3 +267,24 @@ func alertBody(a Alert) string {
 func leaversOf(percent float64, n int) string {
 	return fmt.Sprint(int(math.Round(percent * float64(n) / 100)))
 }
+
+// Alerts returns the alerts raised so far, newest first, as they were
+// raised.
+func (s *Service) Alerts(ctx context.Context) ([]Alert, error) {
+	rows, err := s.db.Reports().MediocrityAlerts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Alert, 0, len(rows))
+	for _, r := range rows {
+		var a Alert
+		if err := json.Unmarshal(r.Figures, &a); err != nil {
+			return nil, fmt.Errorf("mediocrity alert %s %d %s: %w", r.UnitKind, r.UnitID, r.Period, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Words says the alert in a sentence for a page.
+func (a Alert) Words() string { return alertBody(a) }

@@ -108,13 +108,13 @@ func links(all []UnitPeriod, labels []string, shown []UnitPeriod, lag int, pairs
 
 // How each measure reads in a sentence: as the subject's trait when high,
 // and as what a unit has more or less of.
-var phrases = map[string]struct{ subject, more, less, label string }{
-	EmployeeCapability:   {"staff feel better equipped", "better-equipped staff", "less well-equipped staff", "Employee capability"},
-	EmployeeSatisfaction: {"staff are more satisfied", "more satisfied staff", "less satisfied staff", "Employee satisfaction"},
-	EmployeeRetention:    {"staff leave less often", "fewer leavers", "more leavers", "Employee retention"},
-	CustomerSatisfaction: {"customers give a higher NPS", "higher NPS", "lower NPS", "Customer satisfaction (NPS)"},
-	CustomerLoyalty:      {"customers come back more often", "more customers coming back", "fewer customers coming back", "Customer loyalty"},
-	Profit:               {"customers bring more gross profit", "more gross profit per customer", "less gross profit per customer", "Profit per customer"},
+var phrases = map[string]struct{ subject, more, less, label, noun string }{
+	EmployeeCapability:   {"staff feel better equipped", "better-equipped staff", "less well-equipped staff", "Employee capability", "staff capability"},
+	EmployeeSatisfaction: {"staff are more satisfied", "more satisfied staff", "less satisfied staff", "Employee satisfaction", "staff satisfaction"},
+	EmployeeRetention:    {"staff leave less often", "fewer leavers", "more leavers", "Employee retention", "staff retention"},
+	CustomerSatisfaction: {"customers give a higher NPS", "higher NPS", "lower NPS", "Customer satisfaction (NPS)", "NPS"},
+	CustomerLoyalty:      {"customers come back more often", "more customers coming back", "fewer customers coming back", "Customer loyalty", "customers coming back"},
+	Profit:               {"customers bring more gross profit", "more gross profit per customer", "less gross profit per customer", "Profit per customer", "gross profit per customer"},
 }
 
 // Label is a measure's name on a page.
@@ -132,12 +132,12 @@ func linkWords(l ChainLink, by, periodKind string) string {
 		later = fmt.Sprintf(" %d %s%s later", l.Lag, periodKind, plural(l.Lag))
 	}
 	if l.R == nil {
-		return fmt.Sprintf("Not enough data to link %s with %s%s: %s.", strings.ToLower(from.label), strings.ToLower(to.label), later, l.Reason)
+		return fmt.Sprintf("Not enough data to link %s with %s%s: %s.", from.noun, to.noun, later, l.Reason)
 	}
 	figures := fmt.Sprintf("r = %.2f (%.2f to %.2f)", *l.R, *l.CILow, *l.CIHigh)
 	if !l.Significant {
 		return fmt.Sprintf("No clear link between %s and %s%s: %s, a likely range that includes zero, over %d %s-%ss.",
-			strings.ToLower(from.label), strings.ToLower(to.label), later, figures, l.N, strings.ToLower(units[:len(units)-1]), periodKind)
+			from.noun, to.noun, later, figures, l.N, strings.ToLower(units[:len(units)-1]), periodKind)
 	}
 	have := to.more
 	if *l.R < 0 {

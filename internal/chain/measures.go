@@ -141,13 +141,15 @@ func unitsOf(spells []*fresco.Spell, by string) unitMap {
 	return m
 }
 
-// of returns the unit employee worked in during [from, to): the latest
-// spell overlapping it; 0 when none.
+// of returns the unit employee worked in during [from, to): that of the
+// latest spell begun by its end. A leaver's unit is their last one: what
+// customers say of a leaver's service after they left (a late answer)
+// still belongs to the unit they served in. 0 when none.
 func (m unitMap) of(employee int64, from, to time.Time) int64 {
 	var unit int64
 	last := to.AddDate(0, 0, -1)
 	for _, sp := range m.spells[employee] { // oldest first
-		if sp.StartedOn.After(last) || (sp.LeftOn != nil && sp.LeftOn.Before(from)) {
+		if sp.StartedOn.After(last) {
 			continue
 		}
 		u := sp.TeamID

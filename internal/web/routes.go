@@ -178,6 +178,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/rehire", auth.ManageEmployees, u.Rehire)
 	page("GET /turnover", auth.Read, u.Turnover) // not for agents (the handler refuses them)
 	page("POST /turnover/inputs", auth.ManageEmployees, u.SaveTurnoverInputs)
+	page("GET /chain", auth.StaffAggregates, u.Chain) // the service-profit chain (ui/chain.go)
 	page("GET /settings/exit-reasons", auth.ManageUsers, u.ExitReasons)
 	page("POST /settings/exit-reasons", auth.ManageUsers, u.SaveExitReason)
 
