@@ -177,7 +177,7 @@ func axisNumber(measure string, v float64) string {
 	case chain.EmployeeRetention, chain.CustomerLoyalty:
 		return strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
 	case chain.CustomerSatisfaction:
-		return signed(math.Round(v))
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	case chain.Profit:
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
