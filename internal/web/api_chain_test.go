@@ -1,18 +1,14 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/fresco-cx/fresco/internal/chain/chaintest"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/people"
-	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -22,100 +18,6 @@ func chainMatrix() []endpoint {
 	return []endpoint{
 		{"GET", "/api/v1/chain?by=location&period=quarter&from=2024-Q1&to=2024-Q4&lag=1&pairs=employee_satisfaction:profit", none, 200, aggregates},
 	}
-}
-
-// chainWorld is six locations with ten staff each, hired in 2023. In March
-// 2024 location i loses leavers[i] of them and its customers give ten NPS
-// answers of which promoters[i] are 9s and the rest 3s; in April the
-// answers are March's in the reverse order of locations. Hand-computed:
-//
-//	retention x = 1, .9, .9, .8, .7, .6 (mean 0.816 67, Sxx = 0.108 333)
-//	March NPS y = 80, 60, 60, 20, 0, −40 (mean 30, Syy = 10 200)
-//	Sxy = 33, r = 33/√(0.108 333 × 10 200) = 33/33.241 5 = 0.992 73
-//	April NPS (reversed): Sxy = −31, r = −31/33.241 5 = −0.932 57
-//
-// Pulse answers for March: 6, 2, 6 and 6 at the first four locations. The
-// floor hides the second (2 < 5) and, so that all staff (20) minus the
-// shown locations cannot reveal those 2, the first as well.
-type chainWorld struct {
-	locations []int64
-}
-
-var (
-	chainLeavers   = []int{0, 1, 1, 2, 3, 4}
-	chainPromoters = []int{9, 8, 8, 6, 5, 3}
-	chainPulse     = []int{6, 2, 6, 6, 0, 0}
-)
-
-func buildChainWorld(t *testing.T, f *fixture) chainWorld {
-	t.Helper()
-	ctx := context.Background()
-	db := f.db
-	var w chainWorld
-	hired := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
-	owner := people.Actor{Ref: "test", Role: fresco.RoleOwner}
-	for i := range 6 {
-		l := &fresco.Location{Name: fmt.Sprintf("Site %d", i), Timezone: "UTC"}
-		if err := db.CreateLocation(ctx, l); err != nil {
-			t.Fatal(err)
-		}
-		w.locations = append(w.locations, l.ID)
-		for j := range 10 {
-			e := &fresco.Employee{Email: fmt.Sprintf("s%d-%d@example.com", i, j), Name: fmt.Sprintf("Staff %d-%d", i, j),
-				Role: fresco.RoleAgent, LocationID: &l.ID, Active: true, HiredAt: &hired}
-			if err := db.CreateEmployee(ctx, e); err != nil {
-				t.Fatal(err)
-			}
-			if j < chainLeavers[i] {
-				if _, err := f.app.People.RecordExit(ctx, owner, e.ID, fresco.Exit{LeftOn: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC),
-					Reason: "pay"}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	answer := func(location int64, at time.Time, score int) {
-		f.call(fresco.RoleOwner, "POST", "/api/v1/responses", map[string]any{"location_id": location, "responded_at": at,
-			"answers": []map[string]any{{"type": "nps", "score": score}}}, http.StatusCreated)
-	}
-	for i, l := range w.locations {
-		for k := range 10 {
-			march, april := 3, 3
-			if k < chainPromoters[i] {
-				march = 9
-			}
-			if k < chainPromoters[5-i] {
-				april = 9
-			}
-			answer(l, time.Date(2024, 3, 10, 10, k, 0, 0, time.UTC), march)
-			answer(l, time.Date(2024, 4, 10, 10, k, 0, 0, time.UTC), april)
-		}
-	}
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		qs := &fresco.PulseQuestionSet{Questions: pulse.DefaultQuestions, CreatedBy: "test"}
-		if err := tx.InsertPulseQuestions(ctx, qs); err != nil {
-			return err
-		}
-		p := &fresco.Pulse{Period: "2024-03", QuestionVersion: qs.Version, OpenedAt: time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC),
-			ClosesAt: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
-		if err := tx.InsertPulse(ctx, p); err != nil {
-			return err
-		}
-		for i, n := range chainPulse {
-			for k := range n {
-				score := 2 + (i+k)%4
-				if err := tx.InsertPulseResponse(ctx, &fresco.PulseResponse{PulseID: p.ID, LocationID: &w.locations[i],
-					Answers: map[string]fresco.PulseAnswer{pulse.KeySatisfaction: {Score: &score}, pulse.KeyCapability: {Score: &score}}}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w
 }
 
 type chainBody struct {
@@ -161,28 +63,28 @@ func getChain(t *testing.T, f *fixture, query string) chainBody {
 	return b
 }
 
-// TestChainAPI measures the chain of chainWorld through the API on both
+// TestChainAPI measures the chain of chaintest's world through the API on both
 // engines: the figures per location, r and its interval for a link with a
 // known answer (with and without lag), r null with a reason where too few
 // unit-periods have both values, and the pulse's anonymity floor.
 func TestChainAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		w := buildChainWorld(t, f)
+		locations := chaintest.Build(t, f.app)
 
 		b := getChain(t, f, "by=location&period=month&from=2024-03&to=2024-03&pairs=employee_satisfaction:customer_satisfaction")
 		if len(b.Units) != 6 {
 			t.Fatalf("%d units, want 6: %+v", len(b.Units), b.Units)
 		}
 		for i, u := range b.Units {
-			if u.Unit.ID != w.locations[i] || u.Period != "2024-03" {
+			if u.Unit.ID != locations[i] || u.Period != "2024-03" {
 				t.Fatalf("unit %d is %+v", i, u)
 			}
-			wantRet := 1 - float64(chainLeavers[i])/10
-			if u.EmployeeRetention == nil || math.Abs(*u.EmployeeRetention-wantRet) > 1e-9 || u.N.Headcount != 10 || u.N.Leavers != chainLeavers[i] {
+			wantRet := 1 - float64(chaintest.Leavers[i])/10
+			if u.EmployeeRetention == nil || math.Abs(*u.EmployeeRetention-wantRet) > 1e-9 || u.N.Headcount != 10 || u.N.Leavers != chaintest.Leavers[i] {
 				t.Errorf("%s retention %v (n %+v), want %.1f", u.Unit.Name, u.EmployeeRetention, u.N, wantRet)
 			}
-			wantNPS := float64(10 * (2*chainPromoters[i] - 10))
+			wantNPS := float64(10 * (2*chaintest.Promoters[i] - 10))
 			if u.CustomerSatisfaction == nil || *u.CustomerSatisfaction != wantNPS || u.N.Responses != 10 {
 				t.Errorf("%s NPS %v (n %d), want %v", u.Unit.Name, u.CustomerSatisfaction, u.N.Responses, wantNPS)
 			}
@@ -192,8 +94,8 @@ func TestChainAPI(t *testing.T) {
 				t.Errorf("%s pulse: satisfaction %v capability %v n %v; want shown = %v", u.Unit.Name, u.EmployeeSatisfaction,
 					u.EmployeeCapability, u.N.Pulse, shown)
 			}
-			if shown && *u.N.Pulse != chainPulse[i] {
-				t.Errorf("%s pulse n = %d, want %d", u.Unit.Name, *u.N.Pulse, chainPulse[i])
+			if shown && *u.N.Pulse != chaintest.Pulse[i] {
+				t.Errorf("%s pulse n = %d, want %d", u.Unit.Name, *u.N.Pulse, chaintest.Pulse[i])
 			}
 		}
 		// The chain's five links, then the pair asked for.
@@ -209,7 +111,7 @@ func TestChainAPI(t *testing.T) {
 			}
 		}
 		link := b.Links[2]
-		if link.R == nil || math.Abs(*link.R-0.99273) > 5e-5 || link.N != 6 || !link.Significant || *link.CILow > *link.R || *link.CIHigh < *link.R {
+		if link.R == nil || math.Abs(*link.R-chaintest.RetentionNPS) > 5e-5 || link.N != 6 || !link.Significant || *link.CILow > *link.R || *link.CIHigh < *link.R {
 			t.Errorf("retention→NPS: %+v, want r = 0.99273 over 6, significant", link)
 		}
 		for _, l := range []int{1, 5} { // two shown pulse cells: too few
@@ -223,7 +125,7 @@ func TestChainAPI(t *testing.T) {
 		if len(lagged.Units) != 6 {
 			t.Errorf("lag 1: %d units, want March's 6", len(lagged.Units))
 		}
-		if l := lagged.Links[2]; l.Lag != 1 || l.R == nil || math.Abs(*l.R+0.93257) > 5e-5 || l.N != 6 || !l.Significant {
+		if l := lagged.Links[2]; l.Lag != 1 || l.R == nil || math.Abs(*l.R-chaintest.RetentionNPSLagged) > 5e-5 || l.N != 6 || !l.Significant {
 			t.Errorf("lag 1 retention→NPS: %+v, want r = −0.93257", l)
 		}
 
