@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -33,6 +34,57 @@ func testDemoChain(t *testing.T, db *store.DB, w *world) {
 			t.Errorf("%s is flagged too", a.Unit.Name)
 		}
 	}
+	// The chain publishes no pulse figure the pulse's own results do not:
+	// a unit-month's figures are its published cell's, a quarter's pool
+	// its published months, and a hidden cell gives nulls.
+	pulses := pulse.New(db, pulse.Options{Now: now})
+	published, hidden := 0, 0
+	for _, by := range []string{chain.ByTeam, chain.ByLocation} {
+		cells, err := pulses.UnitMonths(ctx, by, "2024-01", "2026-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := map[int64]map[string]int{}
+		for _, c := range cells {
+			if shown[c.Unit.ID] == nil {
+				shown[c.Unit.ID] = map[string]int{}
+			}
+			if !c.Hidden {
+				shown[c.Unit.ID][c.Month] = c.N
+			}
+		}
+		for _, period := range []string{chain.Month, chain.Quarter} {
+			r, err := svc.Measure(ctx, chain.Query{By: by, Period: period, From: "2024-04", To: "2026-03"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range r.Units {
+				want := 0
+				for m, n := range shown[u.Unit.ID] {
+					if m == u.Period || (period == chain.Quarter && quarterOf(m) == u.Period) {
+						want += n
+					}
+				}
+				if want > 0 {
+					published++
+				} else {
+					hidden++
+				}
+				got := 0
+				if u.N.Pulse != nil {
+					got = *u.N.Pulse
+				}
+				if got != want || (want == 0) != (u.EmployeeSatisfaction == nil) {
+					t.Errorf("by %s, %s %s: pulse n %v (satisfaction %v), want the published %d", by, u.Unit.Name, u.Period,
+						u.N.Pulse, u.EmployeeSatisfaction, want)
+				}
+			}
+		}
+	}
+	if published == 0 || hidden == 0 {
+		t.Errorf("%d unit-periods with pulse figures, %d without: want both", published, hidden)
+	}
+	t.Logf("pulse figures: %d unit-periods published, %d hidden", published, hidden)
 	for _, q := range []chain.Query{{By: chain.ByLocation, Period: chain.Month}, {By: chain.ByTeam, Period: chain.Quarter}} {
 		r, err := svc.Measure(ctx, q)
 		if err != nil {
@@ -49,4 +101,10 @@ func testDemoChain(t *testing.T, db *store.DB, w *world) {
 			t.Errorf("by %s per %s: %d links with r, want at least 3", q.By, q.Period, withR)
 		}
 	}
+}
+
+// quarterOf is the quarter (YYYY-Qn) of a month (YYYY-MM).
+func quarterOf(month string) string {
+	t, _ := time.Parse("2006-01", month)
+	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
 }
