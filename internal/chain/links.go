@@ -134,7 +134,7 @@ func linkWords(l ChainLink, by, periodKind string) string {
 	if l.R == nil {
 		return fmt.Sprintf("Not enough data to link %s with %s%s: %s.", from.noun, to.noun, later, l.Reason)
 	}
-	figures := fmt.Sprintf("r = %.2f (%.2f to %.2f)", *l.R, *l.CILow, *l.CIHigh)
+	figures := fmt.Sprintf("r = %s (%s to %s)", Decimal(*l.R), Decimal(*l.CILow), Decimal(*l.CIHigh))
 	if !l.Significant {
 		return fmt.Sprintf("No clear link between %s and %s%s: %s, a likely range that includes zero, over %d %s-%ss.",
 			from.noun, to.noun, later, figures, l.N, strings.ToLower(units[:len(units)-1]), periodKind)
@@ -152,4 +152,9 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// Decimal writes x to two places with a true minus sign, as pages do.
+func Decimal(x float64) string {
+	return strings.Replace(fmt.Sprintf("%.2f", x), "-", "−", 1)
 }

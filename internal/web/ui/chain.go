@@ -44,15 +44,7 @@ func (l chainLinkView) Figures() string {
 	if l.R == nil {
 		return "not enough data"
 	}
-	return fmt.Sprintf("r = %s (%s to %s)", signed(*l.R), signed(*l.CILow), signed(*l.CIHigh))
-}
-
-func signed(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	if x < 0 {
-		return "−" + s[1:]
-	}
-	return s
+	return fmt.Sprintf("r = %s (%s to %s)", chain.Decimal(*l.R), chain.Decimal(*l.CILow), chain.Decimal(*l.CIHigh))
 }
 
 // definitions say what each measure is, on its box.
