@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/goals"
 	"github.com/fresco-cx/fresco/internal/inbound"
@@ -112,6 +113,7 @@ type App struct {
 	Prefs    *prefs.Service // customers' unsubscribe and preference links
 	Pulse    *pulse.Service // the monthly employee pulse
 	Goals    *goals.Service // satisfaction goals and their weekly digest
+	Chain    *chain.Service // the service-profit chain and the cycle-of-mediocrity alert
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -227,6 +229,8 @@ func (a *App) build(cfg Config) error {
 	if !cfg.DisablePulse {
 		a.Pulse.Register(a.Queue)
 	}
+	a.Chain = chain.New(db, a.People, a.Pulse, chain.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier})
+	a.Chain.Register(a.Queue)
 
 	zone := func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }
 	a.Goals = goals.New(db, goals.Options{Logger: log, Now: cfg.Now, Zone: zone, Notifier: a.Notifier, Format: a.Settings.Formatter,
@@ -252,7 +256,7 @@ func (a *App) build(cfg Config) error {
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
-		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals,
+		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
 	})
 	return err
 }

@@ -44,6 +44,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 	sum := w.summary
 
 	t.Run("pulse", func(t *testing.T) { testDemoPulse(t, db, w) })
+	t.Run("chain", func(t *testing.T) { testDemoChain(t, db, w) })
 
 	t.Run("counts", func(t *testing.T) {
 		want := map[string]int{

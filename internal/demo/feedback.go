@@ -50,6 +50,11 @@ var npsMean = map[*class]float64{
 // less so (delivery and booking confusion).
 var siteNPS = map[siteKey]float64{cityHotel: 0, seasideHotel: 0.2, cafe: 0.4, onlineShop: -0.5}
 
+// seasideSlump is how far Seaside's guests' likelihood to recommend falls
+// (0–10 scale) from the quarter its staff leave in a burst (people.go,
+// burstStart): the customer half of its cycle of mediocrity.
+const seasideSlump = 2.0
+
 // plannedResponse is a response drawn for a purchase.
 type plannedResponse struct {
 	in feedback.Input
@@ -76,12 +81,13 @@ type feedbackStep struct {
 	// queued for the server's workers; the older ones' jobs are retired.
 	fresh time.Time
 	later []*plannedResponse
+	slump time.Time // Seaside's guests are let down from here on (zero: never)
 }
 
 func newFeedbackStep(w *world) (*feedbackStep, error) {
 	svc := feedback.New(w.db, feedback.Options{Now: func() time.Time { return w.end }})
 	f := &feedbackStep{w: w, r: newRNG(w.opts.Seed, "feedback"), svc: svc,
-		siteOf: map[int64]*site{}, effect: employeeEffects(w), fresh: w.end.Add(-feedbackFresh)}
+		siteOf: map[int64]*site{}, effect: employeeEffects(w), fresh: w.end.Add(-feedbackFresh), slump: w.burstStart()}
 	if !w.viaService {
 		f.bulk = newBulkFeedback(svc)
 	}
@@ -157,6 +163,9 @@ func (f *feedbackStep) plan(batch []*fresco.Purchase) []*plannedResponse {
 		}
 		if pu.ServedBy != nil {
 			mean += f.effect[*pu.ServedBy]
+		}
+		if s != nil && s.key == seasideHotel && !f.slump.IsZero() && !pu.PurchasedAt.Before(f.slump) {
+			mean -= seasideSlump // the cycle of mediocrity: staff stretched, guests let down
 		}
 		if p.class == classChurner && !p.churnAt.IsZero() && p.churnAt.Sub(pu.PurchasedAt) < 120*day {
 			mean -= 2.5 // unhappy in the months before leaving

@@ -30,14 +30,43 @@ type exitPlan struct {
 	notes       string
 	rehire      float64
 	replacement bool // the leaver is the site's first replacement, not an original agent
+	// burst, when set, puts the exit this many days into the burst quarter
+	// (see burstStart) instead of at at.
+	burst int
+}
+
+// burstStart is the first day of the quarter before the last complete one
+// at the end of the history: the quarter in which Seaside's staff leave in
+// a burst and its guests' NPS falls, so that the daily cycle-of-mediocrity
+// check (which looks at the last two complete quarters) finds it whatever
+// End is. Zero when that quarter starts before the second half of the
+// history (a short demo): the exits then fall at their fractions.
+func (w *world) burstStart() time.Time {
+	e := w.end.UTC()
+	q := time.Date(e.Year(), time.Month((int(e.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -6, 0)
+	if q.Before(w.at(0.6)) {
+		return time.Time{}
+	}
+	return q
+}
+
+// exitDay is the last day worked under plan p.
+func (w *world) exitDay(p exitPlan) time.Time {
+	if b := w.burstStart(); p.burst > 0 && !b.IsZero() {
+		return b.AddDate(0, 0, p.burst)
+	}
+	return w.at(p.at).Truncate(day)
 }
 
 var exitPlans = []exitPlan{
 	{site: cityHotel, at: 0.30, reason: "relocation", regretted: true, notes: "Moving to be near family; would gladly come back.", rehire: 0.52},
 	{site: seasideHotel, at: 0.58, reason: "workload", regretted: true, notes: "Covering double shifts since the spring; no time left to help guests properly."},
 	{site: cafe, at: 0.62, reason: "career", notes: "Starting a catering course."},
-	{site: seasideHotel, at: 0.70, reason: "manager", regretted: true, notes: "Every refund needs a sign-off; felt unable to fix anything for a guest."},
-	{site: seasideHotel, at: 0.80, reason: "workload", regretted: true, notes: "Too few people on the desk; guests angry at the queues."},
+	// Three leave within one quarter: the burst the cycle-of-mediocrity
+	// alert (internal/chain) finds, beside the guests' falling NPS.
+	{site: seasideHotel, at: 0.70, burst: 12, reason: "manager", regretted: true, notes: "Every refund needs a sign-off; felt unable to fix anything for a guest."},
+	{site: seasideHotel, at: 0.72, burst: 30, reason: "workload", regretted: true, notes: "Too few people on the desk; guests angry at the queues."},
+	{site: seasideHotel, at: 0.74, burst: 50, reason: "workload", regretted: true, notes: "Tired of apologising for things I was not allowed to put right."},
 	{site: seasideHotel, at: 0.90, reason: "workload", notes: "Never got the training that was promised.", replacement: true},
 }
 
@@ -131,7 +160,7 @@ func leaverFor(w *world, st *peopleState, p exitPlan, lastDay time.Time) *fresco
 }
 
 func planExit(ctx context.Context, tx *store.Tx, w *world, r *rng, st *peopleState, p exitPlan) error {
-	lastDay := w.at(p.at).Truncate(day)
+	lastDay := w.exitDay(p)
 	e := leaverFor(w, st, p, lastDay)
 	if e == nil {
 		return nil

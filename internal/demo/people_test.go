@@ -12,7 +12,7 @@ import (
 
 // demoReplacements is how many people the demo hires to replace leavers
 // (exitPlans without a rehire, when each finds a leaver).
-const demoReplacements = 5
+const demoReplacements = 6
 
 // The demo's people records: Seaside Hotel guest services churns in the
 // second year (regretted exits for workload and the manager, a replacement

@@ -75,17 +75,20 @@ const (
 	// EventGoalsDigest: the weekly digest of satisfaction goals, each with
 	// its status (internal/goals).
 	EventGoalsDigest = "goals.digest"
+	// EventMediocrity: a team's turnover rose while its customers' NPS or
+	// retention fell, each significantly (internal/chain).
+	EventMediocrity = "people.mediocrity_cycle"
 )
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
 	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise, EventPulseOpened,
-	EventGoalsDigest}
+	EventGoalsDigest, EventMediocrity}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery
 // defines them); in the others only the listed Events exist.
-var Namespaces = []string{"response", "followup", "loop", "case", "feedback", "pulse", "goals"}
+var Namespaces = []string{"response", "followup", "loop", "case", "feedback", "pulse", "goals", "people"}
 
 // Defaults.
 const (

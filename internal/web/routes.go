@@ -67,6 +67,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
+		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -195,6 +196,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/rehire", auth.ManageEmployees, u.Rehire)
 	page("GET /turnover", auth.Read, u.Turnover) // not for agents (the handler refuses them)
 	page("POST /turnover/inputs", auth.ManageEmployees, u.SaveTurnoverInputs)
+	page("GET /chain", auth.StaffAggregates, u.Chain) // the service-profit chain (ui/chain.go)
 	page("GET /settings/exit-reasons", auth.ManageUsers, u.ExitReasons)
 	page("POST /settings/exit-reasons", auth.ManageUsers, u.SaveExitReason)
 
@@ -306,6 +308,17 @@ func (s *Server) apiRoutes() {
 		Summary: "The turnover-cost calculator's stored inputs", Tags: tags}, auth.Read, s.getTurnoverInputs)
 	register(s, huma.Operation{OperationID: "put-turnover-inputs", Method: http.MethodPut, Path: "/turnover/inputs",
 		Summary: "Replace the turnover-cost calculator's inputs", Tags: tags}, auth.ManageEmployees, s.putTurnoverInputs)
+	// The service-profit chain (api_chain.go, package chain): pulse figures
+	// behind the pulse's anonymity floor, so for the roles that read staff
+	// aggregates.
+	register(s, huma.Operation{OperationID: "service-profit-chain", Method: http.MethodGet, Path: "/chain",
+		Summary: "The service-profit chain per team or location and period, and how strongly each link moves together", Tags: tags,
+		Description: "Per unit and period: employee capability and satisfaction (pulse means, 1–5; null where the pulse's anonymity floor hides the unit), " +
+			"employee retention (1 − leavers ÷ headcount at the start), customer satisfaction (NPS, from 10 answers), customer loyalty " +
+			"(the share of the period's customers who bought again in the next period, once it is over; from 10 customers) and profit " +
+			"(gross profit per customer). Each link of the chain, and each pair asked for, has Pearson's r over the unit-periods with both values " +
+			"(with lag, \"to\" that many periods later) and its Fisher-z 95% interval; with fewer than 6 such unit-periods r is null and reason says why. " +
+			"A correlation, not proof that one causes the other."}, auth.StaffAggregates, s.chainMeasure)
 
 	// Rewards for results (api_rewards.go). Package rewards scopes who
 	// sees whose scorecard: owners all, managers their teams and location,

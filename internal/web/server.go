@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/goals"
 	"github.com/fresco-cx/fresco/internal/inbound"
@@ -84,6 +85,9 @@ type Deps struct {
 	Pulse *pulse.Service
 	// Goals are the satisfaction goals (internal/goals).
 	Goals *goals.Service
+	// Chain measures the service-profit chain (internal/chain); nil: the
+	// chain's API and page answer 404.
+	Chain *chain.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -115,6 +119,7 @@ type Server struct {
 	inbound  *inbound.Service
 	pulse    *pulse.Service
 	goals    *goals.Service
+	chain    *chain.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -150,6 +155,7 @@ func NewServer(deps Deps) (*Server, error) {
 		inbound:      deps.Inbound,
 		pulse:        deps.Pulse,
 		goals:        deps.Goals,
+		chain:        deps.Chain,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {

@@ -328,6 +328,7 @@ var terms = map[string]term{
 	"still_buying": {"chance they still buy", stillBuying},
 	"p_alive":      {"Chance still buying", stillBuying},
 	"interval":     {"likely range", "The true figure lies in this range 95 times in 100; fewer answers give a wider range"},
+	"correlation":  {"link strength (r)", "How closely two measures rise and fall together across units and periods, from −1 to 1; 0 is no link. It does not show that one causes the other"},
 	"rfm":          {"recency, frequency and spend", "Customers grouped by how recently they bought, how often, and how much they spent, each scored 1–5 against the others"},
 	"spearman":     {"Link to NPS", "How strongly this item moves with the recommend score, from −1 to 1; 0 is no link"},
 	"pearson":      {"Straight-line link", "How closely this item and the recommend score rise together in a straight line, from −1 to 1, with its likely range"},

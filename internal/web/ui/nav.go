@@ -31,7 +31,8 @@ var navigation = []navItem{
 	{Label: "Pulse", Path: "/pulse"},             // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Recognition", Path: "/recognition"}, // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
-	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/people: what turnover costs
+	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }},          // internal/people: what turnover costs
+	{Label: "Service-profit chain", Path: "/chain", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/chain: the chain measured
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
 	{Label: "Settings", Path: "/settings", Allow: fresco.Role.CanManageUsers}, // the business's name, zone, currency (ui/settings.go)
 }

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/goals"
@@ -70,6 +71,8 @@ type Deps struct {
 	Value    *value.Service
 	// Pulse is the monthly employee pulse. Nil: a service of its own over DB.
 	Pulse *pulse.Service
+	// Chain measures the service-profit chain (the chain page); nil hides it.
+	Chain *chain.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// Goals are the satisfaction goals (the goals page, the home card);
@@ -146,6 +149,7 @@ type UI struct {
 	settings  *settings.Service
 	pulse     *pulse.Service
 	goals     *goals.Service
+	chain     *chain.Service
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
@@ -185,7 +189,7 @@ func New(d Deps) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
+	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
