@@ -140,11 +140,11 @@ func monthName(period string) string {
 
 // pulseResultsView is the results page.
 type pulseResultsView struct {
-	By, Period   string
-	From, To     string
-	Rule         string
-	Months       []pulseMonthView
-	Error        string
+	By, Period string
+	From, To   string
+	Rule       string
+	Months     []pulseMonthView
+	Error      string
 }
 
 type pulseMonthView struct {
