@@ -22,6 +22,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/inbound"
 	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
@@ -106,8 +107,9 @@ type App struct {
 	Staff    *staff.Service
 	People   *people.Service // trainings, exits, rehires, retention and turnover cost
 	Settings *settings.Service
-	Prefs    *prefs.Service // customers' unsubscribe and preference links
-	Pulse    *pulse.Service // the monthly employee pulse
+	Prefs    *prefs.Service    // customers' unsubscribe and preference links
+	Pulse    *pulse.Service    // the monthly employee pulse
+	Latitude *latitude.Service // the latitude audit: limits, staff's asks, approvals
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -222,6 +224,7 @@ func (a *App) build(cfg Config) error {
 	if !cfg.DisablePulse {
 		a.Pulse.Register(a.Queue)
 	}
+	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -238,6 +241,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People,
 		Inbound: a.Inbound, Pulse: a.Pulse,
+		Latitude: a.Latitude,
 	})
 	return err
 }

@@ -20,8 +20,9 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// pulseMatrix is the pulse's rows of the role matrix: results are staff
-// aggregates (not for agents), imports and the question set the owner's.
+// pulseMatrix is the pulse's rows of the role matrix: results and the
+// latitude audit are staff aggregates (not for agents), imports and the
+// question set the owner's.
 func pulseMatrix() []endpoint {
 	none := func(fresco.Role) any { return nil }
 	fixed := func(b string) func(fresco.Role) any { return func(fresco.Role) any { return b } }
@@ -32,6 +33,8 @@ func pulseMatrix() []endpoint {
 		`{"key":"enps","kind":"enps","text":"How likely are you to recommend working here to a friend?"}]}`
 	return []endpoint{
 		{"GET", "/api/v1/pulses/results?by=team", none, 200, aggregates},
+		{"GET", "/api/v1/pulses/results?by=location&period=quarter", none, 200, aggregates},
+		{"GET", "/api/v1/latitude", none, 200, aggregates}, // the latitude audit: staff's asks are pulse aggregates
 		{"GET", "/api/v1/pulses", none, 200, aggregates},
 		{"POST", "/api/v1/pulses/999999/answers", fixed(`{"team_id":1,"answers":{"enps":9}}`), 404, ownerOnly},
 		{"GET", "/api/v1/pulses/questions", none, 200, everyone},

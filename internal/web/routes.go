@@ -6,6 +6,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/pulse"
 
 	"github.com/fresco-cx/fresco/internal/web/ui"
@@ -65,6 +66,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		PreviewSurvey: s.previewSurvey, // the public survey page, recording nothing (survey.go)
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
+		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -158,6 +160,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /pulse/results", auth.StaffAggregates, u.PulseResults)
 	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
 	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
+	// The latitude audit (ui/latitude.go; package latitude): limits beside staff's asks and approvals.
+	page("GET /latitude", auth.StaffAggregates, u.Latitude)
 
 	page("GET /audit", auth.ManageUsers, u.AuditLog)
 	page("GET /settings", auth.ManageUsers, u.SettingsPage) // the business's settings (ui/settings.go)
@@ -696,4 +700,13 @@ func (s *Server) apiRoutes() {
 		Summary: "Store a new version of the pulse's questions (owners)", Tags: tags,
 		Description: "Pulses opened from now on ask it; earlier ones keep their wording. satisfaction, capability, latitude (scale), " +
 			"decisions (text) and enps stay (reword them freely); others may be added (scale or text). Audited."}, auth.ManageUsers, s.putPulseQuestions)
+
+	// The latitude audit (api_latitude.go; package latitude): whether to widen authority limits.
+	register(s, huma.Operation{OperationID: "latitude", Method: http.MethodGet, Path: "/latitude",
+		Summary: "The latitude audit: authority limits beside what staff ask for and how approvals went", Tags: []string{"Latitude"},
+		Description: "The limits per role and per employee; the answers to the pulse's open question \"What decisions could you make " +
+			"that you can't now?\" counted by theme, only from pulse cells the anonymity floor publishes (quotes only when at least 5 " +
+			"answers are counted, never with an author or a date finer than the month); and per role and gesture kind how many " +
+			"gestures waited for approval, the approval rate with its 95% interval, the median wait, where the amounts lay against " +
+			"the limit, and a recommendation when the data carry one. " + latitude.Rule}, auth.StaffAggregates, s.latitudeAudit)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/inbound"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
@@ -78,6 +79,8 @@ type Deps struct {
 	Inbound *inbound.Service
 	// Pulse is the monthly employee pulse (internal/pulse).
 	Pulse *pulse.Service
+	// Latitude is the latitude audit (internal/latitude).
+	Latitude *latitude.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -107,6 +110,7 @@ type Server struct {
 	prefs    *prefs.Service
 	inbound  *inbound.Service
 	pulse    *pulse.Service
+	latitude *latitude.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -140,6 +144,7 @@ func NewServer(deps Deps) (*Server, error) {
 		prefs:        deps.Prefs,
 		inbound:      deps.Inbound,
 		pulse:        deps.Pulse,
+		latitude:     deps.Latitude,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -196,6 +201,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil,
+		"Latitude": d.Latitude == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

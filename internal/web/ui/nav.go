@@ -29,6 +29,7 @@ var navigation = []navItem{
 	{Label: "Cases", Path: "/cases"},          // internal/recovery: service recovery
 	{Label: "Pulse", Path: "/pulse"},          // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
+	{Label: "Latitude", Path: "/latitude", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/latitude: limits beside staff's asks and approvals
 	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/people: what turnover costs
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},
 	{Label: "Settings", Path: "/settings", Allow: fresco.Role.CanManageUsers}, // the business's name, zone, currency (ui/settings.go)

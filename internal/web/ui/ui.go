@@ -28,6 +28,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/pulse"
@@ -68,6 +69,9 @@ type Deps struct {
 	Value    *value.Service
 	// Pulse is the monthly employee pulse. Nil: a service of its own over DB.
 	Pulse *pulse.Service
+	// Latitude is the latitude audit. Nil: a service of its own over DB
+	// and Pulse.
+	Latitude *latitude.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// People keeps trainings, exits and rehires and costs turnover (the
@@ -135,6 +139,7 @@ type UI struct {
 	value     *value.Service
 	settings  *settings.Service
 	pulse     *pulse.Service
+	latitude  *latitude.Service
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
@@ -167,13 +172,16 @@ func New(d Deps) (*UI, error) {
 	if d.Pulse == nil {
 		d.Pulse = pulse.New(d.DB, pulse.Options{Logger: d.Logger, Now: d.Now})
 	}
+	if d.Latitude == nil {
+		d.Latitude = latitude.New(d.DB, latitude.Options{Pulse: d.Pulse, Format: d.Settings.Formatter})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
