@@ -48,11 +48,14 @@ type Approvals struct {
 	ApprovalRate *Rate `json:"approval_rate"`
 	// MedianWaitHours is the median time from asking to the decision.
 	MedianWaitHours *float64 `json:"median_wait_hours"`
-	// Limit is the role's limit for the kind now (null: none set, so every
-	// such gesture waits; "unlimited" when set without an amount);
-	// CaseLimit the role's total per case.
+	// Limit is the role's limit for the kind now (null: none set;
+	// "unlimited" when set without an amount); CaseLimit the role's total
+	// per case. Compared is the one a single gesture meets first: the
+	// kind's limit when it has an amount, else the total per case ("*");
+	// "" when neither has one.
 	Limit     *string `json:"limit"`
 	CaseLimit *string `json:"case_limit"`
+	Compared  string  `json:"compared" doc:"The limit the amounts are set against: the kind's, or * for the total per case."`
 	// Band is where the waiting requests' amounts lay against the limit.
 	Band *Band `json:"band,omitempty"`
 	// Summary says the figures in words; Recommendation what they suggest,
@@ -149,10 +152,13 @@ func tally(role fresco.Role, kind string, facts []store.GestureFact, limits Limi
 		a.MedianWaitHours = &m
 	}
 	var low fresco.Money
-	if hasLimit && limit != nil {
-		low = *limit
+	switch total := limits["*"]; {
+	case hasLimit && limit != nil:
+		a.Compared, low = kind, *limit
+	case total != nil:
+		a.Compared, low = "*", *total
 	}
-	if len(amounts) > 0 && (!hasLimit || limit != nil) {
+	if len(amounts) > 0 {
 		a.Band = band(amounts, low, format)
 	}
 	a.Summary = summary(a, format)
@@ -222,6 +228,15 @@ func median(xs []float64) float64 {
 // noun is a gesture kind in words: "free_item" → "free items".
 func noun(kind string) string { return strings.ReplaceAll(kind, "_", " ") + "s" }
 
+// limitWords names the limit compared: "agent limit for refunds", "agent
+// limit per case".
+func limitWords(a Approvals) string {
+	if a.Compared == "*" {
+		return a.Role + " limit per case"
+	}
+	return a.Role + " limit for " + noun(a.Kind)
+}
+
 // summary says a row's figures in a sentence.
 func summary(a Approvals, format func(fresco.Money) string) string {
 	var b strings.Builder
@@ -231,11 +246,12 @@ func summary(a Approvals, format func(fresco.Money) string) string {
 		return b.String()
 	}
 	switch {
-	case a.Band != nil && a.Limit != nil:
-		fmt.Fprintf(&b, ". %.0f%% of them were for %s above %s and up to %s — the %s limit is %s",
-			a.Band.Percent, strings.TrimSuffix(noun(a.Kind), "s"), format(a.Band.low), format(a.Band.high), a.Role, format(a.Band.low))
+	case a.Band != nil && a.Compared != "":
+		fmt.Fprintf(&b, ". %.0f%% of them were for %ss above %s and up to %s — the %s",
+			a.Band.Percent, strings.ReplaceAll(a.Kind, "_", " "), format(a.Band.low), format(a.Band.high), limitWords(a))
+		fmt.Fprintf(&b, " is %s", format(a.Band.low))
 	case a.Band != nil:
-		fmt.Fprintf(&b, ". %.0f%% of them were for up to %s — %ss have no limit for %s, so every one waits",
+		fmt.Fprintf(&b, ". %.0f%% of them were for up to %s — %ss have no limit with an amount for %s, so every one waits",
 			a.Band.Percent, format(a.Band.high), a.Role, noun(a.Kind))
 	}
 	if r := a.ApprovalRate; r != nil {
@@ -276,14 +292,14 @@ func recommend(a Approvals, format func(fresco.Money) string) (recommendation, r
 		}
 		return "", fmt.Sprintf("only %d decided approvals: at least %d are needed before suggesting a change", n, MinDecided)
 	case r.Percent >= RaiseAt && a.Band != nil && a.Band.Count > 0:
-		verb := "raising the " + a.Role + " limit for " + noun(a.Kind)
-		if a.Limit == nil {
+		verb := "raising the " + limitWords(a)
+		if a.Compared == "" {
 			verb = "setting a " + a.Role + " limit for " + noun(a.Kind)
 		}
 		return fmt.Sprintf("Consider %s to %s, which would have covered %.0f%% of the requests that waited (%.0f%% of them were approved).",
 			verb, format(a.Band.high), a.Band.Percent, r.Percent), ""
 	case r.CIHigh < KeepBelow:
-		return fmt.Sprintf("Keep the %s limit for %s: most requests above it are declined (%.0f%% approved).", a.Role, noun(a.Kind), r.Percent), ""
+		return fmt.Sprintf("Keep the %s: most %s above it are declined (%.0f%% approved).", limitWords(a), noun(a.Kind), r.Percent), ""
 	}
 	return "", fmt.Sprintf("%.0f%% approved is neither near-certain approval (≥ %.0f%%) nor mostly declined: no change suggested", r.Percent, RaiseAt)
 }

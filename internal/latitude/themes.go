@@ -32,7 +32,7 @@ var Themes = []Theme{
 	{text.Category{Slug: "discounts", Name: "Discounts and coupons", Description: "Taking money off, now or next time.",
 		Keywords: []string{"discount", "coupon", "voucher", "price match", "percent off", "% off", "money off", "promo code"}}, "coupon"},
 	{text.Category{Slug: "replacements", Name: "Free items and replacements", Description: "Replacing, or giving something on the house.",
-		Keywords: []string{"free", "replace", "replacement", "on the house", "comp", "complimentary", "swap", "exchange", "dessert", "drink"}}, "free_item"},
+		Keywords: []string{"free", "replace", "replacement", "on the house", "comp", "complimentary", "exchange", "dessert", "drink"}}, "free_item"},
 	{text.Category{Slug: "credits", Name: "Account credit", Description: "Credit on the customer's account.",
 		Keywords: []string{"credit", "goodwill", "store credit", "account credit", "gift card"}}, "service_credit"},
 	{text.Category{Slug: "upgrades", Name: "Upgrades", Description: "A better room, seat, plan or delivery.",
