@@ -159,7 +159,7 @@ func tally(role fresco.Role, kind string, facts []store.GestureFact, limits Limi
 		a.Compared, low = "*", *total
 	}
 	if len(amounts) > 0 {
-		a.Band = band(amounts, low, format)
+		a.Band = band(amounts, low)
 	}
 	a.Summary = summary(a, format)
 	a.Recommendation, a.Reason = recommend(a, format)
@@ -179,21 +179,28 @@ func limitText(m *fresco.Money, set bool) *string {
 	return &s
 }
 
-// band places the waiting amounts against the limit low.
-func band(amounts []fresco.Money, low fresco.Money, format func(fresco.Money) string) *Band {
-	sorted := slices.Clone(amounts)
-	slices.Sort(sorted)
-	high := roundUp(quantile(sorted, CoverShare/100))
-	b := &Band{low: low, high: high, Low: low.String(), High: high.String()}
-	for _, m := range sorted {
-		switch {
-		case m <= low:
-			b.UnderLimit++
-		case m <= high:
-			b.Count++
+// band places the waiting amounts against the limit low: High is taken
+// from the amounts above it (those under it waited for the total per
+// case), the share of all that waited.
+func band(amounts []fresco.Money, low fresco.Money) *Band {
+	var above []fresco.Money
+	for _, m := range amounts {
+		if m > low {
+			above = append(above, m)
 		}
 	}
-	b.Percent = 100 * float64(b.Count) / float64(len(sorted))
+	b := &Band{low: low, high: low, Low: low.String(), UnderLimit: len(amounts) - len(above)}
+	if len(above) > 0 {
+		slices.Sort(above)
+		b.high = roundUp(quantile(above, CoverShare/100))
+		for _, m := range above {
+			if m <= b.high {
+				b.Count++
+			}
+		}
+	}
+	b.High = b.high.String()
+	b.Percent = 100 * float64(b.Count) / float64(len(amounts))
 	return b
 }
 
@@ -246,6 +253,7 @@ func summary(a Approvals, format func(fresco.Money) string) string {
 		return b.String()
 	}
 	switch {
+	case a.Band != nil && a.Band.Count == 0:
 	case a.Band != nil && a.Compared != "":
 		fmt.Fprintf(&b, ". %.0f%% of them were for %ss above %s and up to %s — the %s",
 			a.Band.Percent, strings.ReplaceAll(a.Kind, "_", " "), format(a.Band.low), format(a.Band.high), limitWords(a))
@@ -253,6 +261,13 @@ func summary(a Approvals, format func(fresco.Money) string) string {
 	case a.Band != nil:
 		fmt.Fprintf(&b, ". %.0f%% of them were for up to %s — %ss have no limit with an amount for %s, so every one waits",
 			a.Band.Percent, format(a.Band.high), a.Role, noun(a.Kind))
+	}
+	switch {
+	case a.Band == nil || a.Band.UnderLimit == 0 || a.Compared == "":
+	case a.Compared == "*":
+		fmt.Fprintf(&b, "; %d were under it but over it with what the case had been granted before", a.Band.UnderLimit)
+	default:
+		fmt.Fprintf(&b, "; %d were within it but over the total per case", a.Band.UnderLimit)
 	}
 	if r := a.ApprovalRate; r != nil {
 		fmt.Fprintf(&b, "; %.0f%% of the %d decided were approved (95%% interval %.0f–%.0f%%)", r.Percent, r.N, r.CILow, r.CIHigh)
