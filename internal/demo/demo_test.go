@@ -44,6 +44,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 	sum := w.summary
 
 	t.Run("pulse", func(t *testing.T) { testDemoPulse(t, db, w) })
+	t.Run("latitude", func(t *testing.T) { testDemoLatitude(t, db) })
 
 	t.Run("counts", func(t *testing.T) {
 		want := map[string]int{

@@ -29,7 +29,7 @@ type Options struct {
 	// Pulse publishes the staff's answers behind the anonymity floor.
 	Pulse *pulse.Service
 	// Format gives the business's formatter: its time zone (whose months
-	// the audit counts in) and its money; nil: UTC and plain amounts.
+	// the audit counts in) and its money; nil: the default settings'.
 	Format func(context.Context) fresco.Formatter
 }
 
@@ -42,9 +42,8 @@ type Service struct {
 // New returns the audit over db.
 func New(db *store.DB, opts Options) *Service {
 	if opts.Format == nil {
-		opts.Format = func(context.Context) fresco.Formatter {
-			return fresco.Formatter{Zone: time.UTC, Currency: fresco.Currency{Decimals: 2}}
-		}
+		f := fresco.NewFormatter(fresco.DefaultSettings())
+		opts.Format = func(context.Context) fresco.Formatter { return f }
 	}
 	return &Service{db: db, opts: opts}
 }
