@@ -1,9 +1,9 @@
 package pulse
 
 import (
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -66,6 +66,9 @@ type group struct {
 	spans    bool
 	shown    bool
 	reason   string
+	// mute: shown for its figures but not its free text (exact.go): a
+	// text is one answer whose cells say which class it is in.
+	mute bool
 }
 
 // family is the groups of one pulse.
@@ -253,10 +256,11 @@ func (q *quarterFamily) suppress(minN int) {
 	for {
 		g := q.smallestAroundASmallClass(minN)
 		if g == nil {
-			return
+			break
 		}
 		g.shown, g.reason = false, ReasonComplement
 	}
+	q.reshow(minN) // exact.go: what the rule hid that no combination could take apart
 }
 
 // smallestAroundASmallClass finds a class of alike atoms with 1 to minN−1
@@ -276,20 +280,23 @@ func (q *quarterFamily) smallestAroundASmallClass(minN int) *group {
 	classes := map[string]*class{}
 	regions := map[string][]*fresco.PulseAtom{}
 	var order []string
+	shownIn := func(gs []*group) []*group { return slices.DeleteFunc(gs, func(g *group) bool { return !g.shown }) }
+	quarter := shownIn(q.groups())
 	for mi, m := range q.months {
+		month := shownIn(m.groups()) // the month's published cells
 		for _, a := range m.all.atoms {
 			var sig strings.Builder
-			for _, g := range m.groups() { // the month's published cells
-				if g.shown && g.holdsAtom(a) {
-					fmt.Fprintf(&sig, "m%d/%s/%d;", mi, g.kind, g.id)
+			for _, g := range month {
+				if g.holdsAtom(a) {
+					sig.WriteString("m" + strconv.Itoa(mi) + "/" + g.kind + "/" + strconv.FormatInt(g.id, 10) + ";")
 				}
 			}
-			region := fmt.Sprintf("m%d:%s", mi, sig.String())
+			region := "m" + strconv.Itoa(mi) + ":" + sig.String()
 			regions[region] = append(regions[region], a)
 			var holders []*group
-			for _, g := range q.groups() {
-				if g.shown && g.holdsAtom(a) {
-					fmt.Fprintf(&sig, "q/%s/%d;", g.kind, g.id)
+			for _, g := range quarter {
+				if g.holdsAtom(a) {
+					sig.WriteString("q/" + g.kind + "/" + strconv.FormatInt(g.id, 10) + ";")
 					holders = append(holders, g)
 				}
 			}
@@ -310,9 +317,9 @@ func (q *quarterFamily) smallestAroundASmallClass(minN int) *group {
 			continue
 		}
 		candidates := append([]*group{}, c.holders...)
-		for _, g := range q.groups() {
+		for _, g := range quarter {
 			for _, r := range c.regions {
-				if g.shown && splits(g, regions[r]) && !slices.Contains(candidates, g) {
+				if splits(g, regions[r]) && !slices.Contains(candidates, g) {
 					candidates = append(candidates, g)
 				}
 			}

@@ -79,6 +79,10 @@ type Cell struct {
 	Scales          []ScaleResult `json:"scales,omitempty"`
 	ENPS            *ENPSResult   `json:"enps,omitempty"`
 	Comments        []Comments    `json:"comments,omitempty"`
+	// TextsHidden: a quarter's figures are shown but its free text is not
+	// (it would narrow a text's writer down to fewer than 5); the months'
+	// cells list it where they can.
+	TextsHidden bool `json:"texts_hidden,omitempty"`
 }
 
 // Results is the answer to a Query.
@@ -301,6 +305,10 @@ func (c *cellsOf) cell(g *group, u Unit) Cell {
 		case fresco.PulseENPS:
 			out.ENPS = enpsOf(q, sumScores(g.atoms, q.Key))
 		case fresco.PulseText:
+			if g.mute {
+				out.TextsHidden = true
+				continue
+			}
 			out.Comments = append(out.Comments, Comments{Key: q.Key, Question: q.Text, Texts: c.textsIn(g, q.Key)})
 		}
 	}

@@ -348,11 +348,12 @@ func orthogonal(null [][]*big.Rat, set []int) bool {
 	return true
 }
 
-// signatureOf is the published cells that hold atom a.
+// signatureOf is the published cells listing free text that hold atom
+// a: where a text of a shows up, and so all it tells of its writer.
 func signatureOf(tr *quarterTruth, published map[string]pulse.Cell, a answerAtom) string {
 	var in []string
 	for key, c := range published {
-		if !c.Hidden && tr.holds(c, a) {
+		if !c.Hidden && !c.TextsHidden && tr.holds(c, a) {
 			in = append(in, key)
 		}
 	}
