@@ -39,23 +39,10 @@ func TestBrowserLatitude(t *testing.T) {
 	a := apptest.New(t, db, func(c *app.Config) {
 		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	})
-	loc := &fresco.Location{Name: "Harbour", Timezone: "UTC"}
-	must(t, db.CreateLocation(ctx, loc))
-	team := &fresco.Team{Name: "Front desk", LocationID: &loc.ID}
-	must(t, db.CreateTeam(ctx, team))
-	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
-	must(t, err)
+	loc, team, staff := frontDesk(t, db)
+	sam := staff[0]
 	olivia, err := db.EmployeeByEmail(ctx, "olivia@example.com")
 	must(t, err)
-	sam.TeamID = &team.ID
-	must(t, db.UpdateEmployee(ctx, sam))
-	staff := []*fresco.Employee{sam}
-	for i := range 5 {
-		e := &fresco.Employee{Name: fmt.Sprintf("Desk %d", i), Email: fmt.Sprintf("desk%d@example.com", i), Role: fresco.RoleAgent,
-			TeamID: &team.ID, Active: true}
-		must(t, db.CreateEmployee(ctx, e))
-		staff = append(staff, e)
-	}
 	p, _, err := a.Pulse.OpenMonth(ctx, clock)
 	must(t, err)
 	for i, e := range staff {

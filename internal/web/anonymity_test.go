@@ -21,7 +21,6 @@ package web_test
 //   - no other endpoint shows a pulse text at all.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -75,52 +74,9 @@ func TestAnonymityAcrossEndpoints(t *testing.T) {
 // answerQuarter builds a random organisation and has it answer the three
 // pulses of the quarter starting at start.
 func (w *pulseWorld) answerQuarter(t *testing.T, r *rand.Rand, start time.Time) *quarterTruth {
-	ctx := context.Background()
-	round := start.Format("0601")
 	tr := &quarterTruth{answers: map[answerAtom]int{}, texts: map[string]answerAtom{}, units: map[string][]int64{}}
-	var locs []int64
-	for i := range 2 + r.IntN(2) {
-		locs = append(locs, w.location(t, fmt.Sprintf("L%s-%d", round, i)))
-	}
-	tr.units[pulse.UnitLocation] = locs
-	type member struct {
-		e    *fresco.Employee
-		atom atomKey
-	}
-	var staff []*member
-	teamLoc := map[int64]*int64{}
-	add := func(team, tLoc, loc *int64) {
-		w.hire(t, "q"+round, 1, team, loc)
-		m := &member{e: w.staff["q"+round][len(w.staff["q"+round])-1]}
-		if team != nil {
-			m.atom.team = *team
-		}
-		switch {
-		case loc != nil:
-			m.atom.location = *loc
-		case tLoc != nil:
-			m.atom.location = *tLoc
-		}
-		staff = append(staff, m)
-	}
-	for i := range 3 + r.IntN(3) {
-		var loc *int64
-		if r.IntN(5) > 0 {
-			loc = &locs[r.IntN(len(locs))]
-		}
-		team := w.team(t, fmt.Sprintf("T%s-%d", round, i), loc)
-		tr.units[pulse.UnitTeam] = append(tr.units[pulse.UnitTeam], team)
-		teamLoc[team] = loc
-		for range 1 + r.IntN(7) {
-			add(&team, loc, nil)
-		}
-		if i == 0 { // someone of this team works at another location
-			add(&team, loc, &locs[len(locs)-1])
-		}
-	}
-	for range 1 + r.IntN(2) { // staff without a team
-		add(nil, nil, &locs[r.IntN(len(locs))])
-	}
+	org := w.randomOrg(t, r, start.Format("0601"), 3, 7, 2)
+	tr.units[pulse.UnitLocation], tr.units[pulse.UnitTeam] = org.locs, org.teams
 	tr.quarter = fmt.Sprintf("%d-Q%d", start.Year(), (int(start.Month())-1)/3+1)
 	for mi := range 3 {
 		at := start.AddDate(0, mi, 0)
@@ -128,21 +84,9 @@ func (w *pulseWorld) answerQuarter(t *testing.T, r *rand.Rand, start time.Time) 
 		tr.months = append(tr.months, month)
 		p := w.open(t, at)
 		if mi == 1 { // one leaves, one moves to another team
-			leaver, mover := staff[0], staff[len(staff)/2]
-			leaver.e.Active = false
-			must(t, w.f.db.UpdateEmployee(ctx, leaver.e))
-			last := tr.units[pulse.UnitTeam][len(tr.units[pulse.UnitTeam])-1]
-			mover.e.TeamID = &last
-			must(t, w.f.db.UpdateEmployee(ctx, mover.e))
-			mover.atom.team = last
-			if mover.e.LocationID == nil {
-				mover.atom.location = 0
-				if l := teamLoc[last]; l != nil {
-					mover.atom.location = *l
-				}
-			}
+			org.leaveAndMove(t, w)
 		}
-		for i, m := range staff {
+		for i, m := range org.staff {
 			if !m.e.Active || r.IntN(6) == 0 {
 				continue
 			}
@@ -176,16 +120,9 @@ func (w *pulseWorld) publishedCells(t *testing.T, tr *quarterTruth) map[string]p
 					if span[0] != "" {
 						q += "&from=" + span[0]
 					}
-					res := w.f.do(request{method: "GET", path: "/api/v1/pulses/results?" + q, role: role})
-					if role == fresco.RoleAgent {
-						if res.Code != http.StatusForbidden {
-							t.Fatalf("agent: results?%s = %d, want 403", q, res.Code)
-						}
-						continue
-					}
 					var r pulse.Results
-					if res.Code != http.StatusOK || json.Unmarshal(res.Body, &r) != nil {
-						t.Fatalf("results?%s as %s = %s", q, role, res)
+					if !w.aggregateAs(t, role, "/api/v1/pulses/results?"+q, &r) {
+						continue
 					}
 					for _, c := range append(r.Units, r.All...) {
 						if c.Period != tr.quarter && !slices.Contains(tr.months, c.Period) {
@@ -205,6 +142,23 @@ func (w *pulseWorld) publishedCells(t *testing.T, tr *quarterTruth) map[string]p
 		}
 	}
 	return published
+}
+
+// aggregateAs reads a staff aggregate as role into out; an agent must be
+// refused (403), and then it reports false.
+func (w *pulseWorld) aggregateAs(t *testing.T, role fresco.Role, path string, out any) bool {
+	t.Helper()
+	res := w.f.do(request{method: "GET", path: path, role: role})
+	if role == fresco.RoleAgent {
+		if res.Code != http.StatusForbidden {
+			t.Fatalf("agent: %s = %d, want 403", path, res.Code)
+		}
+		return false
+	}
+	if res.Code != http.StatusOK || json.Unmarshal(res.Body, out) != nil {
+		t.Fatalf("%s as %s = %s", path, role, res)
+	}
+	return true
 }
 
 // holds reports whether a published cell holds an answer of atom a.
@@ -425,16 +379,9 @@ func (w *pulseWorld) checkLatitude(t *testing.T, tr *quarterTruth, published map
 				}
 			}
 			for _, role := range fresco.Roles {
-				res := w.f.do(request{method: "GET", path: "/api/v1/latitude?" + q, role: role})
-				if role == fresco.RoleAgent {
-					if res.Code != http.StatusForbidden {
-						t.Fatalf("agent: latitude?%s = %d, want 403", q, res.Code)
-					}
-					continue
-				}
 				var r latitude.Report
-				if res.Code != http.StatusOK || json.Unmarshal(res.Body, &r) != nil {
-					t.Fatalf("latitude?%s as %s = %s", q, role, res)
+				if !w.aggregateAs(t, role, "/api/v1/latitude?"+q, &r) {
+					continue
 				}
 				asks, _ := json.Marshal(r.Asks)
 				if preciseTime.Match(asks) {
