@@ -124,19 +124,7 @@ func (w *pulseWorld) publishedCells(t *testing.T, tr *quarterTruth) map[string]p
 					if !w.aggregateAs(t, role, "/api/v1/pulses/results?"+q, &r) {
 						continue
 					}
-					for _, c := range append(r.Units, r.All...) {
-						if c.Period != tr.quarter && !slices.Contains(tr.months, c.Period) {
-							continue
-						}
-						if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
-							t.Errorf("hidden cell %+v carries figures", c)
-						}
-						key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
-						if prev, ok := published[key]; ok && !sameCell(prev, c) {
-							t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
-						}
-						published[key] = c
-					}
+					collect(t, published, &r, append([]string{tr.quarter}, tr.months...)...)
 				}
 			}
 		}

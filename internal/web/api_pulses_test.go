@@ -473,20 +473,7 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 			if span[0] != "" {
 				q += "&from=" + span[0]
 			}
-			res := w.results(t, q)
-			for _, c := range append(res.Units, res.All...) {
-				if c.Period != m1 && c.Period != m2 {
-					continue
-				}
-				if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
-					t.Errorf("hidden cell %+v carries figures", c)
-				}
-				key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
-				if prev, ok := published[key]; ok && !sameCell(prev, c) {
-					t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
-				}
-				published[key] = c
-			}
+			collect(t, published, w.results(t, q), m1, m2)
 		}
 	}
 
@@ -543,6 +530,26 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 				t.Errorf("%s: %d answers (atoms %v) can be isolated from the published cells", month, n, target)
 			}
 		}
+	}
+}
+
+// collect adds the cells of res for the given periods to published,
+// checking that a hidden cell carries no figure and that a cell is the
+// same whatever query published it.
+func collect(t *testing.T, published map[string]pulse.Cell, res *pulse.Results, periods ...string) {
+	t.Helper()
+	for _, c := range append(res.Units, res.All...) {
+		if !slices.Contains(periods, c.Period) {
+			continue
+		}
+		if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
+			t.Errorf("hidden cell %+v carries figures", c)
+		}
+		key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
+		if prev, ok := published[key]; ok && !sameCell(prev, c) {
+			t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
+		}
+		published[key] = c
 	}
 }
 
