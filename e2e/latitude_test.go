@@ -77,7 +77,7 @@ func TestBrowserLatitude(t *testing.T) {
 	s.login("olivia@example.com")
 	s.load("open the latitude page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/latitude"]`)))
 	agents := s.text("#latitude-role-agent")
-	for _, want := range []string{"total per case $50.00", "21", "95% (", "1.5 h",
+	for _, want := range []string{"total per case $50.00", "21", "95% (76–100%, of 21 decided)", "1.5 hours",
 		"Consider raising the agent limit per case to $65.00, which would have covered 100% of the requests that waited"} {
 		if !strings.Contains(agents, want) {
 			t.Errorf("agents' section lacks %q:\n%s", want, agents)

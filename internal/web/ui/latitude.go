@@ -5,6 +5,7 @@ package ui
 // recommendation where the data carry one.
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,7 +30,15 @@ type latitudeView struct {
 type latitudeRoleView struct {
 	Role      string
 	Limits    []latitudeLimitView
-	Approvals []latitude.Approvals
+	Approvals []latitudeApprovalView
+}
+
+// latitudeApprovalView is one gesture kind's row, in words.
+type latitudeApprovalView struct {
+	latitude.Approvals
+	Gesture string // "free item"
+	Rate    string // "95% (77–99%, of 21 decided)"
+	Wait    string // "1.5 hours"
 }
 
 type latitudeLimitView struct {
@@ -87,7 +96,7 @@ func (v *latitudeView) layout(f fresco.Formatter) {
 		if k == "*" {
 			return "total per case"
 		}
-		return k
+		return strings.ReplaceAll(k, "_", " ")
 	}
 	roles := map[string]*latitudeRoleView{}
 	var order []string
@@ -106,7 +115,14 @@ func (v *latitudeView) layout(f fresco.Formatter) {
 	}
 	for _, a := range v.Report.Approvals {
 		rv := at(a.Role)
-		rv.Approvals = append(rv.Approvals, a)
+		av := latitudeApprovalView{Approvals: a, Gesture: kind(a.Kind), Rate: "—", Wait: "—"}
+		if r := a.ApprovalRate; r != nil {
+			av.Rate = fmt.Sprintf("%.0f%% (%.0f–%.0f%%, of %d decided)", r.Percent, r.CILow, r.CIHigh, r.N)
+		}
+		if h := a.MedianWaitHours; h != nil {
+			av.Wait = fmt.Sprintf("%.1f hours", *h)
+		}
+		rv.Approvals = append(rv.Approvals, av)
 	}
 	for _, role := range order {
 		v.Roles = append(v.Roles, *roles[role])
