@@ -324,7 +324,7 @@ type pastCase struct {
 	refund                              *pastRefund
 }
 
-// pastRefund is a refund an agent asks for above the agents' limit (€50
+// pastRefund is a refund an agent asks for above the agents' limit (50.00
 // per case) and the case's manager decides: the latitude audit's history
 // (internal/latitude), in which agents are at their limit and nearly every
 // request is approved.
@@ -341,7 +341,7 @@ const (
 	refundApproved = 0.94 // and this share of those is approved
 )
 
-// drawRefund draws a refund: mostly €52 to €80 (the limit is €50), a few
+// drawRefund draws a refund: mostly 52 to 80 (the limit is 50.00), a few
 // larger; approved after half an hour to eight hours.
 func drawRefund(r *rng) *pastRefund {
 	units := r.between(52, 80)
