@@ -15,6 +15,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/pulse"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -35,21 +36,7 @@ func TestBrowserPulse(t *testing.T) {
 	a := apptest.New(t, db, func(c *app.Config) {
 		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	})
-	loc := &fresco.Location{Name: "Harbour", Timezone: "UTC"}
-	must(t, db.CreateLocation(ctx, loc))
-	team := &fresco.Team{Name: "Front desk", LocationID: &loc.ID}
-	must(t, db.CreateTeam(ctx, team))
-	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
-	must(t, err)
-	sam.TeamID = &team.ID
-	must(t, db.UpdateEmployee(ctx, sam))
-	staff := []*fresco.Employee{sam}
-	for i := range 5 {
-		e := &fresco.Employee{Name: fmt.Sprintf("Desk %d", i), Email: fmt.Sprintf("desk%d@example.com", i), Role: fresco.RoleAgent,
-			TeamID: &team.ID, Active: true}
-		must(t, db.CreateEmployee(ctx, e))
-		staff = append(staff, e)
-	}
+	_, _, staff := frontDesk(t, db)
 
 	// Last month: everyone answered.
 	last, _, err := a.Pulse.OpenMonth(ctx, clock)
@@ -115,6 +102,28 @@ func TestBrowserPulse(t *testing.T) {
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
 	}
+}
+
+// frontDesk puts Sam and five new agents in the team "Front desk" at the
+// location "Harbour"; staff[0] is Sam.
+func frontDesk(t *testing.T, db *store.DB) (loc *fresco.Location, team *fresco.Team, staff []*fresco.Employee) {
+	ctx := context.Background()
+	loc = &fresco.Location{Name: "Harbour", Timezone: "UTC"}
+	must(t, db.CreateLocation(ctx, loc))
+	team = &fresco.Team{Name: "Front desk", LocationID: &loc.ID}
+	must(t, db.CreateTeam(ctx, team))
+	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
+	must(t, err)
+	sam.TeamID = &team.ID
+	must(t, db.UpdateEmployee(ctx, sam))
+	staff = []*fresco.Employee{sam}
+	for i := range 5 {
+		e := &fresco.Employee{Name: fmt.Sprintf("Desk %d", i), Email: fmt.Sprintf("desk%d@example.com", i), Role: fresco.RoleAgent,
+			TeamID: &team.ID, Active: true}
+		must(t, db.CreateEmployee(ctx, e))
+		staff = append(staff, e)
+	}
+	return loc, team, staff
 }
 
 func must(t *testing.T, err error) {

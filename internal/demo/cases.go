@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -139,6 +140,16 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		past = append(past, pc)
 	}
 	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
+	// The newest cases are played one by one: DecideGesture reads before
+	// it changes, so a batch would hide the refund it decides.
+	single := past[len(past)-min(len(past), refundTail):]
+	past = past[:len(past)-len(single)]
+	rr := newRNG(w.opts.Seed, "refunds") // a stream of its own: the other steps draw as before
+	for _, pc := range single {
+		if agents[pc.resp.locationID] != nil && rr.chance(refundShare) {
+			pc.refund = drawRefund(rr)
+		}
+	}
 	play := func(svc *recovery.Service, pc *pastCase) error {
 		c, actor, err := open(svc, pc.resp, pc.opened, managers[pc.resp.locationID], pc.expectation)
 		if err != nil {
@@ -154,6 +165,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 				return err
 			}
 		}
+		if err := playRefund(ctx, svc, pc, c.ID, agents[pc.resp.locationID], actor, &clock); err != nil {
+			return err
+		}
 		clock = pc.resolved
 		if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
 			return err
@@ -165,6 +179,11 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	}
 	if err := playPast(ctx, w, svc, past, play); err != nil {
 		return err
+	}
+	for _, pc := range single {
+		if err := play(svc, pc); err != nil {
+			return err
+		}
 	}
 
 	// Live cases, newest last.
@@ -302,6 +321,55 @@ type pastCase struct {
 	opened, responded, resolved, closed time.Time
 	expectation, cause                  string
 	gesture                             bool // an apology letter
+	refund                              *pastRefund
+}
+
+// pastRefund is a refund an agent asks for above the agents' limit (50.00
+// per case) and the case's manager decides: the latitude audit's history
+// (internal/latitude), in which agents are at their limit and nearly every
+// request is approved.
+type pastRefund struct {
+	amount  fresco.Money
+	wait    time.Duration
+	approve bool
+}
+
+// Refunds over the agents' limit in the newest past cases.
+const (
+	refundTail     = 90   // the newest past cases, played one by one
+	refundShare    = 0.5  // of which this share has a refund asked for
+	refundApproved = 0.94 // and this share of those is approved
+)
+
+// drawRefund draws a refund: mostly 52 to 80 (the limit is 50.00), a few
+// larger; approved after half an hour to eight hours.
+func drawRefund(r *rng) *pastRefund {
+	units := r.between(52, 80)
+	if r.chance(0.12) {
+		units = r.between(80, 140)
+	}
+	return &pastRefund{amount: fresco.Money(math.Round(units)) * 100,
+		wait: time.Duration(r.between(0.5, 8) * float64(time.Hour)), approve: r.chance(refundApproved)}
+}
+
+// playRefund has the agent ask for pc's refund on case c, if it has one,
+// and the manager decide it after the wait (clock moves on).
+func playRefund(ctx context.Context, svc *recovery.Service, pc *pastCase, c int64, agent *fresco.Employee, manager recovery.Actor, clock *time.Time) error {
+	if pc.refund == nil || agent == nil {
+		return nil
+	}
+	g, err := svc.RequestGesture(ctx, employeeActor(agent), c, recovery.GestureInput{Kind: "refund", Amount: pc.refund.amount,
+		Note: "Partial refund for the trouble"})
+	if err != nil || g.Status != recovery.GesturePending {
+		return err
+	}
+	*clock = clock.Add(pc.refund.wait)
+	note := ""
+	if !pc.refund.approve {
+		note = "More than the trouble was worth: offer a coupon instead"
+	}
+	_, err = svc.DecideGesture(ctx, manager, g.ID, pc.refund.approve, note)
+	return err
 }
 
 func employeeActor(e *fresco.Employee) recovery.Actor {

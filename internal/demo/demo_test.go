@@ -45,6 +45,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 
 	t.Run("pulse", func(t *testing.T) { testDemoPulse(t, db, w) })
 	t.Run("chain", func(t *testing.T) { testDemoChain(t, db, w) })
+	t.Run("latitude", func(t *testing.T) { testDemoLatitude(t, db) })
 
 	t.Run("counts", func(t *testing.T) {
 		want := map[string]int{

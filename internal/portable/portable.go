@@ -11,7 +11,15 @@
 //     them after an import);
 //   - what Fresco recomputes or can do without: lifetime-value results
 //     (refitted nightly or with "Refit now"), the job queue, notification and
-//     delivery logs, idempotency keys, login-failure counters.
+//     delivery logs, idempotency keys, login-failure counters;
+//   - who has answered each staff pulse (pulse_respondents): the only link
+//     between an employee and a pulse, which beside a small team's answers
+//     would say whose they are. The answers themselves are exported as
+//     stored — their unit, never an employee, a time or an ordered id — so
+//     the history moves with the business; what Fresco publishes of them
+//     stays behind the anonymity floor after an import as before. The cost:
+//     after a restore, staff could answer a pulse that is still open a
+//     second time.
 package portable
 
 import (
@@ -71,6 +79,11 @@ var tables = []table{
 	{name: "follow_ups", orderBy: "id"},
 	{name: "invitation_rules", orderBy: "id"},
 	{name: "invitation_templates", orderBy: "survey_id, lang"},
+	// The staff pulse, anonymous: no employee in any of these (see above).
+	{name: "pulse_question_sets", orderBy: "version"},
+	{name: "pulses", orderBy: "id"},
+	{name: "pulse_responses", orderBy: "id"}, // ids are random: their order tells nothing
+	{name: "pulse_answers", orderBy: "response_id, item"},
 }
 
 // Format is how rows are written.

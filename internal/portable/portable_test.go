@@ -125,7 +125,7 @@ func TestExportKeepsSecretsIn(t *testing.T) {
 				t.Errorf("%s contains the secret %q", e.Name(), secret)
 			}
 		}
-		for _, never := range []string{"api_tokens", "sessions", "webhook_subscriptions", "jobs"} {
+		for _, never := range []string{"api_tokens", "sessions", "webhook_subscriptions", "jobs", "pulse_respondents"} {
 			if strings.HasPrefix(e.Name(), never+".") {
 				t.Errorf("%s exported", e.Name())
 			}
@@ -160,5 +160,33 @@ func TestImportRefusesDataAndBadFiles(t *testing.T) {
 	}
 	if _, err := portable.Import(context.Background(), target, t.TempDir()); err == nil {
 		t.Error("a folder without a manifest was imported")
+	}
+}
+
+// TestExportPulsesWithoutEmployees: the staff pulse moves with the
+// business, its answers with their unit and nothing that names or dates
+// the answerer, and who answered stays behind.
+func TestExportPulsesWithoutEmployees(t *testing.T) {
+	db := demoDB(t)
+	dir, m := export(t, db, portable.CSV)
+	for _, table := range []string{"pulses", "pulse_responses", "pulse_answers", "pulse_question_sets"} {
+		if m.Rows[table] == 0 {
+			t.Errorf("%s: no rows exported from a demo with pulses", table)
+		}
+	}
+	for _, table := range []string{"pulse_responses", "pulse_answers"} {
+		b, err := os.ReadFile(filepath.Join(dir, table+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, _, _ := strings.Cut(string(b), "\n")
+		for _, col := range []string{"employee", "created", "_at", "answered"} {
+			if strings.Contains(header, col) {
+				t.Errorf("%s exports %q: %s", table, col, header)
+			}
+		}
+	}
+	if _, ok := m.Rows["pulse_respondents"]; ok {
+		t.Error("pulse_respondents exported")
 	}
 }

@@ -3,6 +3,8 @@ package pulse
 import (
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
@@ -64,6 +66,9 @@ type group struct {
 	spans    bool
 	shown    bool
 	reason   string
+	// mute: shown for its figures but not its free text (exact.go): a
+	// text is one answer whose cells say which class it is in.
+	mute bool
 }
 
 // family is the groups of one pulse.
@@ -182,4 +187,163 @@ func (g *group) largestShownSubgroups() []*group {
 		}
 	}
 	return out
+}
+
+// Quarters. A quarter's cells are sums of its months' atoms, published
+// beside the months' own cells, so the two together are no longer a
+// laminar family: a team's quarter minus its two shown months is its
+// third month, a location's quarter minus a team's quarter crosses the
+// months. The rule generalises to any family: call two atoms alike when
+// every published cell holds both or neither. Any figure an attacker
+// can form from published cells, with any filters and any differences,
+// weighs alike atoms alike, so the fewest answers it can isolate is the
+// size of a class of alike atoms. Hence, for a quarter:
+//
+//	every class of alike atoms (over the quarter's cells and its
+//	months' published cells) that some published cell holds has at
+//	least MinN answers.
+//
+// The months' cells are decided first, by the month rule, and never
+// change; a class of 1 to MinN−1 answers hides the smallest published
+// quarter cell that holds it, and the check runs again. With every
+// quarter cell hidden the classes are the months' regions, which the
+// month rule keeps at 0 or ≥ MinN, so the loop ends with the rule kept.
+// A quarter is published only once it is over and all its pulses have
+// closed.
+
+// ReasonQuarterOpen is why a quarter that has not ended shows nothing.
+const ReasonQuarterOpen = "the quarter is not over: results are shown once all its pulses have closed"
+
+// quarterFamily is the groups of one quarter over its months' families.
+type quarterFamily struct {
+	months []*family // each suppressed by the month rule
+	family           // the quarter's own groups: all staff, locations, teams (none spans)
+}
+
+// buildQuarter groups the atoms of a quarter's months (one family each,
+// suppressed) into quarter groups.
+func buildQuarter(months []*family) *quarterFamily {
+	q := &quarterFamily{months: months, family: family{all: &group{kind: UnitAll}, teams: map[int64]*group{}, locations: map[int64]*group{}}}
+	at := func(m map[int64]*group, kind string, id int64) *group {
+		if m[id] == nil {
+			m[id] = &group{kind: kind, id: id}
+		}
+		return m[id]
+	}
+	for _, m := range months {
+		for _, a := range m.all.atoms {
+			add := func(g *group) { g.n += a.N; g.atoms = append(g.atoms, a) }
+			add(q.all)
+			if a.LocationID != nil {
+				add(at(q.locations, UnitLocation, *a.LocationID))
+			}
+			if a.TeamID != nil {
+				add(at(q.teams, UnitTeam, *a.TeamID))
+			}
+		}
+	}
+	return q
+}
+
+// suppress decides which quarter groups are published, by the rule above.
+func (q *quarterFamily) suppress(minN int) {
+	for _, g := range q.groups() {
+		g.shown, g.reason = g.n >= minN, ""
+		if !g.shown {
+			g.reason = ReasonFewer
+		}
+	}
+	for {
+		g := q.smallestAroundASmallClass(minN)
+		if g == nil {
+			break
+		}
+		g.shown, g.reason = false, ReasonComplement
+	}
+	q.reshow(minN) // exact.go: what the rule hid that no combination could take apart
+}
+
+// smallestAroundASmallClass finds a class of alike atoms with 1 to minN−1
+// answers held by some published cell and returns the smallest published
+// quarter group that either holds it or splits the atoms alike by the
+// months' cells alone (its month region) that it belongs to; nil when
+// there is no such class. One of them exists: a class that is a whole
+// month region held by a month cell has 0 or ≥ minN answers by the month
+// rule.
+func (q *quarterFamily) smallestAroundASmallClass(minN int) *group {
+	type class struct {
+		n       int
+		held    bool     // some published cell holds it
+		holders []*group // the published quarter groups that hold it
+		regions []string // the month regions its atoms lie in
+	}
+	classes := map[string]*class{}
+	regions := map[string][]*fresco.PulseAtom{}
+	var order []string
+	shownIn := func(gs []*group) []*group { return slices.DeleteFunc(gs, func(g *group) bool { return !g.shown }) }
+	quarter := shownIn(q.groups())
+	for mi, m := range q.months {
+		month := shownIn(m.groups()) // the month's published cells
+		for _, a := range m.all.atoms {
+			var sig strings.Builder
+			for _, g := range month {
+				if g.holdsAtom(a) {
+					sig.WriteString("m" + strconv.Itoa(mi) + "/" + g.kind + "/" + strconv.FormatInt(g.id, 10) + ";")
+				}
+			}
+			region := "m" + strconv.Itoa(mi) + ":" + sig.String()
+			regions[region] = append(regions[region], a)
+			var holders []*group
+			for _, g := range quarter {
+				if g.holdsAtom(a) {
+					sig.WriteString("q/" + g.kind + "/" + strconv.FormatInt(g.id, 10) + ";")
+					holders = append(holders, g)
+				}
+			}
+			key := sig.String() // the months' cells name their month: alike atoms may come from several
+			if classes[key] == nil {
+				classes[key] = &class{holders: holders, held: key != ""}
+				order = append(order, key)
+			}
+			classes[key].n += a.N
+			if !slices.Contains(classes[key].regions, region) {
+				classes[key].regions = append(classes[key].regions, region)
+			}
+		}
+	}
+	for _, key := range order {
+		c := classes[key]
+		if c.n == 0 || c.n >= minN || !c.held {
+			continue
+		}
+		candidates := append([]*group{}, c.holders...)
+		for _, g := range quarter {
+			for _, r := range c.regions {
+				if splits(g, regions[r]) && !slices.Contains(candidates, g) {
+					candidates = append(candidates, g)
+				}
+			}
+		}
+		if len(candidates) > 0 {
+			return slices.MinFunc(candidates, func(a, b *group) int { return a.n - b.n })
+		}
+	}
+	return nil
+}
+
+// splits reports whether g holds some of atoms but not all.
+func splits(g *group, atoms []*fresco.PulseAtom) bool {
+	in := 0
+	for _, a := range atoms {
+		if g.holdsAtom(a) {
+			in++
+		}
+	}
+	return in > 0 && in < len(atoms)
+}
+
+// holdsAtom reports whether atom a counts in g (a team that spans
+// locations holds its atoms too; it is simply never shown).
+func (g *group) holdsAtom(a *fresco.PulseAtom) bool {
+	return g.holds(a.TeamID, a.LocationID)
 }

@@ -1,7 +1,9 @@
 package pulse
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -10,12 +12,20 @@ import (
 	"github.com/fresco-cx/fresco/internal/stats"
 )
 
-// Query asks for pulse results: by team or location, per month, for the
-// months From..To (YYYY-MM, inclusive).
+// Query asks for pulse results: by team or location, per month or
+// quarter, for the months From..To (YYYY-MM, inclusive; per quarter they
+// widen to whole quarters).
 type Query struct {
 	By       string // UnitTeam or UnitLocation
+	Period   string // PeriodMonth (also "") or PeriodQuarter
 	From, To string
 }
+
+// Periods of results.
+const (
+	PeriodMonth   = "month"
+	PeriodQuarter = "quarter"
+)
 
 // Unit is a team, a location, or all staff.
 type Unit struct {
@@ -60,21 +70,25 @@ type Comments struct {
 // figure, not even its n, only the reason.
 type Cell struct {
 	Unit            Unit          `json:"unit"`
-	Period          string        `json:"period" doc:"The month, YYYY-MM."`
-	PulseID         int64         `json:"pulse_id"`
-	QuestionVersion int           `json:"question_version"`
+	Period          string        `json:"period" doc:"The month, YYYY-MM, or the quarter, YYYY-Qn."`
+	PulseID         int64         `json:"pulse_id" doc:"The month's pulse; for a quarter, its last month's."`
+	QuestionVersion int           `json:"question_version" doc:"The wording asked; for a quarter, its last month's."`
 	Hidden          bool          `json:"hidden"`
 	Reason          string        `json:"reason,omitempty"`
 	N               *int          `json:"n" doc:"Answers; null when hidden."`
 	Scales          []ScaleResult `json:"scales,omitempty"`
 	ENPS            *ENPSResult   `json:"enps,omitempty"`
 	Comments        []Comments    `json:"comments,omitempty"`
+	// TextsHidden: a quarter's figures are shown but its free text is not
+	// (it would narrow a text's writer down to fewer than 5); the months'
+	// cells list it where they can.
+	TextsHidden bool `json:"texts_hidden,omitempty"`
 }
 
 // Results is the answer to a Query.
 type Results struct {
 	By     string `json:"by"`
-	Period string `json:"period"`
+	Period string `json:"period" enum:"month,quarter"`
 	From   string `json:"from"`
 	To     string `json:"to"`
 	MinN   int    `json:"min_n"`
@@ -88,7 +102,8 @@ type Results struct {
 const Rule = "A cell is shown only with at least 5 answers. Every month is treated as one family of groups (all staff, " +
 	"locations, teams within them) whatever is asked for, and a cell is also hidden when a wider shown figure minus the " +
 	"shown figures inside it would leave 1 to 4 answers. Months are whole cells, shown only once the pulse has closed; " +
-	"free text is listed per cell, unordered and undated."
+	"a quarter is shown once it is over, and a quarter's cell is hidden too when it and the months' shown cells " +
+	"together would single out 1 to 4 answers. Free text is listed per cell, unordered and undated."
 
 // DefaultMonths is how many months results cover without from.
 const DefaultMonths = 12
@@ -124,13 +139,21 @@ func (s *Service) Results(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Results{By: q.By, Period: "month", From: q.From, To: q.To, MinN: MinN, Rule: Rule, Units: []Cell{}, All: []Cell{}}
+	out := &Results{By: q.By, Period: q.Period, From: q.From, To: q.To, MinN: MinN, Rule: Rule, Units: []Cell{}, All: []Cell{}}
 	now := s.opts.Now()
-	for _, p := range pulses {
-		c := cellsOf{pulse: p, questions: sets[p.QuestionVersion], open: p.Open(now)}
+	months := make([]*cellsOf, len(pulses))
+	for i, p := range pulses {
+		c := &cellsOf{pulse: p, period: p.Period, questions: sets[p.QuestionVersion], open: p.Open(now)}
 		c.family = buildFamily(atomsOf(atoms, p.ID))
 		c.family.suppress(MinN)
 		c.comments = commentsOf(comments, p.ID)
+		months[i] = c
+	}
+	cells := months
+	if q.Period == PeriodQuarter {
+		cells = quartersOf(months, s.quarterOver(ctx, now))
+	}
+	for _, c := range cells {
 		out.All = append(out.All, c.cell(c.family.all, Unit{Kind: UnitAll, Name: "All staff"}))
 		groups := c.family.locations
 		if q.By == UnitTeam {
@@ -148,10 +171,16 @@ func (s *Service) Results(ctx context.Context, q Query) (*Results, error) {
 }
 
 // checkQuery validates q and fills in its defaults: the last DefaultMonths
-// months to this one. A date (YYYY-MM-DD) stands for its month.
+// months to this one. A date (YYYY-MM-DD) stands for its month; per
+// quarter, from and to widen to the first and last month of theirs, so a
+// quarter is always a whole cell.
 func (s *Service) checkQuery(ctx context.Context, q *Query) error {
 	var v fresco.Validation
 	v.Check(q.By == UnitTeam || q.By == UnitLocation, "by", "must be team or location")
+	if q.Period == "" {
+		q.Period = PeriodMonth
+	}
+	v.Check(q.Period == PeriodMonth || q.Period == PeriodQuarter, "period", "must be month or quarter")
 	this := s.Month(ctx, s.opts.Now())
 	q.From, q.To = monthParam(&v, "from", q.From), monthParam(&v, "to", q.To)
 	if q.To == "" {
@@ -163,7 +192,65 @@ func (s *Service) checkQuery(ctx context.Context, q *Query) error {
 		}
 	}
 	v.Check(q.From <= q.To, "from", "must not be after to")
+	if q.Period == PeriodQuarter && v.Err() == nil {
+		q.From, q.To = quarterStart(q.From), quarterEnd(q.To)
+	}
 	return v.Err()
+}
+
+// quarterOf names the quarter of a month (YYYY-MM): "2025-Q1".
+func quarterOf(month string) string {
+	if len(month) != 7 {
+		return month
+	}
+	return fmt.Sprintf("%s-Q%d", month[:4], (int(month[5]-'0')*10+int(month[6]-'0')-1)/3+1)
+}
+
+// quarterStart is the first month of month's quarter; quarterEnd the last.
+func quarterStart(month string) string {
+	t, _ := time.Parse("2006-01", month)
+	return t.AddDate(0, -int(t.Month()-1)%3, 0).Format("2006-01")
+}
+
+func quarterEnd(month string) string {
+	t, _ := time.Parse("2006-01", quarterStart(month))
+	return t.AddDate(0, 2, 0).Format("2006-01")
+}
+
+// quarterOver reports whether the quarter (YYYY-Qn) has ended at now in
+// the business's zone.
+func (s *Service) quarterOver(ctx context.Context, now time.Time) func(quarter string) bool {
+	this := quarterOf(s.Month(ctx, now))
+	return func(quarter string) bool { return quarter < this }
+}
+
+// quartersOf makes one cellsOf per quarter from its months' (in period
+// order), under the quarter rule (floor.go). A quarter not over, or with
+// a pulse still open, shows nothing.
+func quartersOf(months []*cellsOf, over func(string) bool) []*cellsOf {
+	var out []*cellsOf
+	for i := 0; i < len(months); {
+		quarter := quarterOf(months[i].period)
+		j := i
+		var fams []*family
+		q := &cellsOf{period: quarter, open: !over(quarter)}
+		for ; j < len(months) && quarterOf(months[j].period) == quarter; j++ {
+			m := months[j]
+			fams = append(fams, m.family)
+			q.comments = append(q.comments, m.comments...)
+			q.pulse, q.questions = m.pulse, m.questions
+			q.open = q.open || m.open
+		}
+		qf := buildQuarter(fams)
+		qf.suppress(MinN)
+		q.family = &qf.family
+		if q.open {
+			q.reason = ReasonQuarterOpen
+		}
+		out = append(out, q)
+		i = j
+	}
+	return out
 }
 
 // monthParam reads a month (YYYY-MM) or a date (YYYY-MM-DD, meaning its
@@ -181,9 +268,11 @@ func monthParam(v *fresco.Validation, field, s string) string {
 	return ""
 }
 
-// cellsOf makes the cells of one pulse.
+// cellsOf makes the cells of one pulse, or of the pulses of one quarter.
 type cellsOf struct {
-	pulse     *fresco.Pulse
+	pulse     *fresco.Pulse // for a quarter, its last month's
+	period    string        // YYYY-MM or YYYY-Qn
+	reason    string        // why an open period shows nothing; "": ReasonOpen
 	questions *fresco.PulseQuestionSet
 	family    *family
 	comments  []fresco.PulseComment
@@ -191,10 +280,10 @@ type cellsOf struct {
 }
 
 func (c *cellsOf) cell(g *group, u Unit) Cell {
-	out := Cell{Unit: u, Period: c.pulse.Period, PulseID: c.pulse.ID, QuestionVersion: c.pulse.QuestionVersion}
+	out := Cell{Unit: u, Period: c.period, PulseID: c.pulse.ID, QuestionVersion: c.pulse.QuestionVersion}
 	switch {
 	case c.open:
-		out.Hidden, out.Reason = true, ReasonOpen
+		out.Hidden, out.Reason = true, cmp.Or(c.reason, ReasonOpen)
 		return out
 	case !g.shown:
 		out.Hidden, out.Reason = true, g.reason
@@ -216,6 +305,10 @@ func (c *cellsOf) cell(g *group, u Unit) Cell {
 		case fresco.PulseENPS:
 			out.ENPS = enpsOf(q, sumScores(g.atoms, q.Key))
 		case fresco.PulseText:
+			if g.mute {
+				out.TextsHidden = true
+				continue
+			}
 			out.Comments = append(out.Comments, Comments{Key: q.Key, Question: q.Text, Texts: c.textsIn(g, q.Key)})
 		}
 	}

@@ -127,7 +127,8 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 		d := Decide(limits, actor, in.Kind, in.Amount, granted)
 		g = &fresco.Gesture{CaseID: caseID, CustomerID: c.CustomerID, PurchaseID: purchase, Kind: in.Kind,
 			Amount: in.Amount, Status: GesturePending, Note: in.Note, RequestedBy: actor.Ref,
-			RequestedByEmployee: actor.EmployeeID, RequestedRole: actor.Role, LimitReason: d.Reason}
+			RequestedByEmployee: actor.EmployeeID, RequestedRole: actor.Role, LimitReason: d.Reason,
+			CreatedAt: ch.at} // the case's clock, as its events: the wait for approval is decided_at − created_at
 		if d.Within {
 			g.Status = GestureGranted
 			at := ch.at

@@ -30,9 +30,13 @@ func scanGesture(row rowScanner) (*fresco.Gesture, error) {
 	return &g, nil
 }
 
-// InsertGesture adds a gesture to the ledger and sets its ID.
+// InsertGesture adds a gesture to the ledger and sets its ID; a zero
+// CreatedAt is set to now.
 func (tx *Tx) InsertGesture(ctx context.Context, g *fresco.Gesture) error {
-	g.CreatedAt = now()
+	if g.CreatedAt.IsZero() {
+		g.CreatedAt = now()
+	}
+	g.CreatedAt = utc(g.CreatedAt)
 	return tx.QueryRow(ctx, `INSERT INTO gestures (case_id, customer_id, purchase_id, kind, amount, status, note, letter,
 		requested_by, requested_by_employee, requested_role, limit_reason, decided_by, decided_at, decision_note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,

@@ -158,6 +158,7 @@ var tagDescriptions = map[string]string{
 	"Customers":        "Customers, their purchase summary, their data (right of access) and its erasure.",
 	"Employees":        "Logins and roles of the people who serve customers.",
 	"Employee pulse":   "The monthly anonymous staff survey: its questions, imports and results behind an anonymity floor of 5.",
+	"Latitude":         "The latitude audit: authority limits per role and employee beside what staff ask to decide and how approvals went.",
 	"Feedback":         "Responses from every listening post, attributed to customer, purchase, employee and location.",
 	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
 	"Feedback text":    "Comment categories, the classifier and its training.",

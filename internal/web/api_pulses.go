@@ -13,13 +13,13 @@ import (
 // PulseResultsInput asks for pulse results.
 type PulseResultsInput struct {
 	By     string `query:"by" enum:"team,location" default:"team" doc:"Group the answers by team or by location."`
-	Period string `query:"period" enum:"month" default:"month" doc:"Months: the pulse's own period."`
+	Period string `query:"period" enum:"month,quarter" default:"month" doc:"month: the pulse's own period; quarter: its three months together (from and to widen to whole quarters), shown once the quarter is over."`
 	From   string `query:"from" doc:"The first month: 2025-01, or a date standing for its month. Default: 11 months before to."`
 	To     string `query:"to" doc:"The last month (inclusive): 2025-12, or a date. Default: this month."`
 }
 
 func (s *Server) pulseResults(ctx context.Context, in *PulseResultsInput) (*One[*pulse.Results], error) {
-	r, err := s.pulse.Results(ctx, pulse.Query{By: in.By, From: in.From, To: in.To})
+	r, err := s.pulse.Results(ctx, pulse.Query{By: in.By, Period: in.Period, From: in.From, To: in.To})
 	if err != nil {
 		return nil, err
 	}

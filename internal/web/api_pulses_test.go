@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -20,8 +19,9 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// pulseMatrix is the pulse's rows of the role matrix: results are staff
-// aggregates (not for agents), imports and the question set the owner's.
+// pulseMatrix is the pulse's rows of the role matrix: results and the
+// latitude audit are staff aggregates (not for agents), imports and the
+// question set the owner's.
 func pulseMatrix() []endpoint {
 	none := func(fresco.Role) any { return nil }
 	fixed := func(b string) func(fresco.Role) any { return func(fresco.Role) any { return b } }
@@ -32,6 +32,8 @@ func pulseMatrix() []endpoint {
 		`{"key":"enps","kind":"enps","text":"How likely are you to recommend working here to a friend?"}]}`
 	return []endpoint{
 		{"GET", "/api/v1/pulses/results?by=team", none, 200, aggregates},
+		{"GET", "/api/v1/pulses/results?by=location&period=quarter", none, 200, aggregates},
+		{"GET", "/api/v1/latitude", none, 200, aggregates}, // the latitude audit: staff's asks are pulse aggregates
 		{"GET", "/api/v1/pulses", none, 200, aggregates},
 		{"POST", "/api/v1/pulses/999999/answers", fixed(`{"team_id":1,"answers":{"enps":9}}`), 404, ownerOnly},
 		{"GET", "/api/v1/pulses/questions", none, 200, everyone},
@@ -353,23 +355,31 @@ func TestPulseAnonymityFloor(t *testing.T) {
 // atomKey is the finest grouping an answer has: its team and location.
 type atomKey struct{ team, location int64 }
 
-func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
-	ctx := context.Background()
-	round := start.Format("0601")
-	var locs []int64
+// orgMember is an employee of a random organisation and the atom their
+// answers count in.
+type orgMember struct {
+	e    *fresco.Employee
+	atom atomKey
+}
+
+// randomOrg is an organisation for the anonymity tests: 2 or 3 locations,
+// 3 to 2+teams teams of 1 to size (one at no location), one member of the
+// first team working at another location, and 1 to loose staff without a
+// team.
+type randomOrg struct {
+	locs, teams []int64
+	teamLoc     map[int64]*int64
+	staff       []*orgMember
+}
+
+func (w *pulseWorld) randomOrg(t *testing.T, r *rand.Rand, round string, teams, size, loose int) *randomOrg {
+	o := &randomOrg{teamLoc: map[int64]*int64{}}
 	for i := range 2 + r.IntN(2) {
-		locs = append(locs, w.location(t, fmt.Sprintf("L%s-%d", round, i)))
+		o.locs = append(o.locs, w.location(t, fmt.Sprintf("L%s-%d", round, i)))
 	}
-	type member struct {
-		e    *fresco.Employee
-		atom atomKey
-	}
-	var staff []*member
-	teamLoc := map[int64]*int64{}
 	add := func(team, teamLoc, loc *int64) {
 		w.hire(t, "x"+round, 1, team, loc)
-		e := w.staff["x"+round][len(w.staff["x"+round])-1]
-		m := &member{e: e}
+		m := &orgMember{e: w.staff["x"+round][len(w.staff["x"+round])-1]}
 		if team != nil {
 			m.atom.team = *team
 		}
@@ -379,25 +389,51 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 		case teamLoc != nil:
 			m.atom.location = *teamLoc
 		}
-		staff = append(staff, m)
+		o.staff = append(o.staff, m)
 	}
-	for i := range 3 + r.IntN(4) {
+	for i := range 3 + r.IntN(teams) {
 		var loc *int64
 		if r.IntN(5) > 0 {
-			loc = &locs[r.IntN(len(locs))]
+			loc = &o.locs[r.IntN(len(o.locs))]
 		}
 		team := w.team(t, fmt.Sprintf("T%s-%d", round, i), loc)
-		teamLoc[team] = loc
-		for range 1 + r.IntN(8) {
+		o.teams = append(o.teams, team)
+		o.teamLoc[team] = loc
+		for range 1 + r.IntN(size) {
 			add(&team, loc, nil)
 		}
 		if i == 0 { // someone of this team works at another location
-			add(&team, loc, &locs[len(locs)-1])
+			add(&team, loc, &o.locs[len(o.locs)-1])
 		}
 	}
-	for range 1 + r.IntN(3) { // staff without a team
-		add(nil, nil, &locs[r.IntN(len(locs))])
+	for range 1 + r.IntN(loose) { // staff without a team
+		add(nil, nil, &o.locs[r.IntN(len(o.locs))])
 	}
+	return o
+}
+
+// leaveAndMove has the first member leave and the middle one move to the
+// last team (counting at its location when they have none of their own).
+func (o *randomOrg) leaveAndMove(t *testing.T, w *pulseWorld) {
+	ctx := context.Background()
+	leaver, mover := o.staff[0], o.staff[len(o.staff)/2]
+	leaver.e.Active = false
+	must(t, w.f.db.UpdateEmployee(ctx, leaver.e))
+	last := o.teams[len(o.teams)-1]
+	mover.e.TeamID = &last
+	must(t, w.f.db.UpdateEmployee(ctx, mover.e))
+	mover.atom.team = last
+	if mover.e.LocationID == nil {
+		mover.atom.location = 0
+		if l := o.teamLoc[last]; l != nil {
+			mover.atom.location = *l
+		}
+	}
+}
+
+func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
+	org := w.randomOrg(t, r, start.Format("0601"), 4, 8, 3)
+	staff := org.staff
 
 	months := []time.Time{start, start.AddDate(0, 1, 0)}
 	truth := map[string]map[atomKey]int{} // month → atom → answers
@@ -409,18 +445,7 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 		if mi == 1 { // month 1 has closed: one leaves, one moves to another team; its cells stay as they were
 			q := "by=team&from=" + months[0].Format("2006-01") + "&to=" + months[0].Format("2006-01")
 			before := w.results(t, q)
-			leaver, mover := staff[0], staff[len(staff)/2]
-			leaver.e.Active = false
-			must(t, w.f.db.UpdateEmployee(ctx, leaver.e))
-			mover.e.TeamID = &w.teams[len(w.teams)-1]
-			must(t, w.f.db.UpdateEmployee(ctx, mover.e))
-			mover.atom.team = w.teams[len(w.teams)-1]
-			if mover.e.LocationID == nil { // counts at the new team's location
-				mover.atom.location = 0
-				if l := teamLoc[mover.atom.team]; l != nil {
-					mover.atom.location = *l
-				}
-			}
+			org.leaveAndMove(t, w)
 			if after := w.results(t, q); !sameResults(before, after) {
 				t.Errorf("a leaver and a mover changed last month's results:\n%+v\n%+v", before, after)
 			}
@@ -448,20 +473,7 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 			if span[0] != "" {
 				q += "&from=" + span[0]
 			}
-			res := w.results(t, q)
-			for _, c := range append(res.Units, res.All...) {
-				if c.Period != m1 && c.Period != m2 {
-					continue
-				}
-				if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
-					t.Errorf("hidden cell %+v carries figures", c)
-				}
-				key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
-				if prev, ok := published[key]; ok && !sameCell(prev, c) {
-					t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
-				}
-				published[key] = c
-			}
+			collect(t, published, w.results(t, q), m1, m2)
 		}
 	}
 
@@ -507,18 +519,39 @@ func (w *pulseWorld) attack(t *testing.T, r *rand.Rand, start time.Time) {
 		}
 		// Every set of atoms holding 1 to 4 answers must be out of reach
 		// of every linear combination of the published cells.
+		null := nullSpace(rows, len(atoms)) // anonymity_test.go
 		for set := 1; set < 1<<len(atoms); set++ {
 			n := 0
-			target := make([]int, len(atoms))
+			var target []int
 			for i, a := range atoms {
 				if set&(1<<i) != 0 {
-					target[i], n = 1, n+truth[month][a]
+					target, n = append(target, i), n+truth[month][a]
 				}
 			}
-			if n >= 1 && n < pulse.MinN && inSpan(rows, target) {
+			if n >= 1 && n < pulse.MinN && orthogonal(null, target) {
 				t.Errorf("%s: %d answers (atoms %v) can be isolated from the published cells", month, n, target)
 			}
 		}
+	}
+}
+
+// collect adds the cells of res for the given periods to published,
+// checking that a hidden cell carries no figure and that a cell is the
+// same whatever query published it.
+func collect(t *testing.T, published map[string]pulse.Cell, res *pulse.Results, periods ...string) {
+	t.Helper()
+	for _, c := range append(res.Units, res.All...) {
+		if !slices.Contains(periods, c.Period) {
+			continue
+		}
+		if c.Hidden && (c.N != nil || c.Scales != nil || c.ENPS != nil || c.Comments != nil) {
+			t.Errorf("hidden cell %+v carries figures", c)
+		}
+		key := fmt.Sprintf("%s/%d %s", c.Unit.Kind, c.Unit.ID, c.Period)
+		if prev, ok := published[key]; ok && !sameCell(prev, c) {
+			t.Errorf("cell %s differs between queries: %+v vs %+v", key, prev, c)
+		}
+		published[key] = c
 	}
 }
 
@@ -564,43 +597,4 @@ func sameCell(a, b pulse.Cell) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
-}
-
-// inSpan reports whether target is a rational linear combination of rows.
-func inSpan(rows [][]int, target []int) bool {
-	rank := func(m [][]int) int {
-		a := make([][]*big.Rat, len(m))
-		for i, row := range m {
-			a[i] = make([]*big.Rat, len(row))
-			for j, v := range row {
-				a[i][j] = big.NewRat(int64(v), 1)
-			}
-		}
-		r := 0
-		for col := 0; len(a) > 0 && col < len(a[0]) && r < len(a); col++ {
-			pivot := -1
-			for i := r; i < len(a); i++ {
-				if a[i][col].Sign() != 0 {
-					pivot = i
-					break
-				}
-			}
-			if pivot < 0 {
-				continue
-			}
-			a[r], a[pivot] = a[pivot], a[r]
-			for i := range a {
-				if i == r || a[i][col].Sign() == 0 {
-					continue
-				}
-				f := new(big.Rat).Quo(a[i][col], a[r][col])
-				for j := col; j < len(a[i]); j++ {
-					a[i][j] = new(big.Rat).Sub(a[i][j], new(big.Rat).Mul(f, a[r][j]))
-				}
-			}
-			r++
-		}
-		return r
-	}
-	return rank(append(append([][]int{}, rows...), target)) == rank(rows)
 }

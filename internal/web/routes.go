@@ -6,6 +6,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/pulse"
 
 	"github.com/fresco-cx/fresco/internal/web/ui"
@@ -68,6 +69,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
+		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -161,6 +163,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /pulse/results", auth.StaffAggregates, u.PulseResults)
 	page("GET /pulse/questions", auth.ManageUsers, u.PulseQuestions)
 	page("POST /pulse/questions", auth.ManageUsers, u.SavePulseQuestions)
+	// The latitude audit (ui/latitude.go; package latitude): limits beside staff's asks and approvals.
+	page("GET /latitude", auth.StaffAggregates, u.Latitude)
 
 	// Rewards for results (ui/rewards.go): package rewards decides who sees
 	// whose scorecard; the employee page carries its own.
@@ -772,4 +776,12 @@ func (s *Server) apiRoutes() {
 		Summary: "Change a satisfaction goal", Tags: tags, Description: ifMatchAdvice + " Audited."}, auth.ManageEmployees, s.patchGoal)
 	register(s, huma.Operation{OperationID: "delete-goal", Method: http.MethodDelete, Path: "/goals/{id}",
 		Summary: "Delete a satisfaction goal", Tags: tags, DefaultStatus: http.StatusNoContent, Description: "Audited."}, auth.ManageEmployees, s.deleteGoal)
+	// The latitude audit (api_latitude.go; package latitude): whether to widen authority limits.
+	register(s, huma.Operation{OperationID: "latitude", Method: http.MethodGet, Path: "/latitude",
+		Summary: "The latitude audit: authority limits beside what staff ask for and how approvals went", Tags: []string{"Latitude"},
+		Description: "The limits per role and per employee; the answers to the pulse's open question \"What decisions could you make " +
+			"that you can't now?\" counted by theme, only from pulse cells the anonymity floor publishes (quotes only when at least 5 " +
+			"answers are counted, never with an author or a date finer than the month); and per role and gesture kind how many " +
+			"gestures waited for approval, the approval rate with its 95% interval, the median wait, where the amounts lay against " +
+			"the limit, and a recommendation when the data carry one. " + latitude.Rule}, auth.StaffAggregates, s.latitudeAudit)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/goals"
 	"github.com/fresco-cx/fresco/internal/inbound"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
@@ -88,6 +89,8 @@ type Deps struct {
 	// Chain measures the service-profit chain (internal/chain); nil: the
 	// chain's API and page answer 404.
 	Chain *chain.Service
+	// Latitude is the latitude audit (internal/latitude).
+	Latitude *latitude.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -120,6 +123,7 @@ type Server struct {
 	pulse    *pulse.Service
 	goals    *goals.Service
 	chain    *chain.Service
+	latitude *latitude.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go registers them
@@ -156,6 +160,7 @@ func NewServer(deps Deps) (*Server, error) {
 		pulse:        deps.Pulse,
 		goals:        deps.Goals,
 		chain:        deps.Chain,
+		latitude:     deps.Latitude,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -212,6 +217,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
+		"Latitude": d.Latitude == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -31,6 +31,7 @@ var navigation = []navItem{
 	{Label: "Pulse", Path: "/pulse"},             // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Recognition", Path: "/recognition"}, // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
+	{Label: "Latitude", Path: "/latitude", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }},          // internal/latitude: limits beside staff's asks and approvals
 	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }},          // internal/people: what turnover costs
 	{Label: "Service-profit chain", Path: "/chain", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }}, // internal/chain: the chain measured
 	{Label: "Audit log", Path: "/audit", Allow: fresco.Role.CanManageUsers},

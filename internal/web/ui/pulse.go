@@ -5,6 +5,7 @@ package ui
 // managers, analysts) and the owner's question set.
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -126,6 +127,9 @@ func pulseProblem(err error) string {
 
 // monthName writes 2025-03 as "March 2025".
 func monthName(period string) string {
+	if y, q, ok := strings.Cut(period, "-Q"); ok { // a quarter: "2025-Q1"
+		return "Q" + q + " " + y
+	}
 	var y, m int
 	if _, err := fmt.Sscanf(period, "%d-%d", &y, &m); err != nil || m < 1 || m > 12 {
 		return period
@@ -136,10 +140,11 @@ func monthName(period string) string {
 
 // pulseResultsView is the results page.
 type pulseResultsView struct {
-	By, From, To string
-	Rule         string
-	Months       []pulseMonthView
-	Error        string
+	By, Period string
+	From, To   string
+	Rule       string
+	Months     []pulseMonthView
+	Error      string
 }
 
 type pulseMonthView struct {
@@ -170,8 +175,8 @@ func (u *UI) PulseResults(w http.ResponseWriter, r *http.Request) {
 	if by == "" {
 		by = pulse.UnitTeam
 	}
-	view := pulseResultsView{By: by, From: q.Get("from"), To: q.Get("to"), Rule: pulse.Rule}
-	res, err := u.pulse.Results(r.Context(), pulse.Query{By: by, From: view.From, To: view.To})
+	view := pulseResultsView{By: by, Period: cmp.Or(q.Get("period"), pulse.PeriodMonth), From: q.Get("from"), To: q.Get("to"), Rule: pulse.Rule}
+	res, err := u.pulse.Results(r.Context(), pulse.Query{By: by, Period: view.Period, From: view.From, To: view.To})
 	switch fresco.ErrorCode(err) {
 	case "":
 		view.From, view.To = res.From, res.To

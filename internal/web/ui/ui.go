@@ -30,6 +30,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/goals"
+	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/pulse"
@@ -73,6 +74,9 @@ type Deps struct {
 	Pulse *pulse.Service
 	// Chain measures the service-profit chain (the chain page); nil hides it.
 	Chain *chain.Service
+	// Latitude is the latitude audit. Nil: a service of its own over DB
+	// and Pulse.
+	Latitude *latitude.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// Goals are the satisfaction goals (the goals page, the home card);
@@ -150,6 +154,7 @@ type UI struct {
 	pulse     *pulse.Service
 	goals     *goals.Service
 	chain     *chain.Service
+	latitude  *latitude.Service
 	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
@@ -185,13 +190,16 @@ func New(d Deps) (*UI, error) {
 	if d.Pulse == nil {
 		d.Pulse = pulse.New(d.DB, pulse.Options{Logger: d.Logger, Now: d.Now})
 	}
+	if d.Latitude == nil {
+		d.Latitude = latitude.New(d.DB, latitude.Options{Pulse: d.Pulse, Format: d.Settings.Formatter})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
