@@ -122,7 +122,8 @@ func (tx *Tx) lockPurchaseCustomers(ctx context.Context, plan *purchasePlan, fre
 // ids from their purchases, as the insert triggers would have kept them:
 // their acquisition_customer rows, with the difference carried into
 // acquisition_rollup; their customer_purchase_summary rows; and their
-// baseline_customer_month rows, whose own triggers keep baseline_month.
+// baseline_customer_month rows, with the difference carried into
+// baseline_month.
 func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 || tx.rollupsLater {
 		return nil
@@ -134,13 +135,67 @@ func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 		`INSERT INTO acquisition_customer (customer_id, positive, revenue) `+acquisitionCustomerSelect(who),
 		acquisitionDelta("+", who),
 		`DELETE FROM customer_purchase_summary WHERE `+who,
-		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who),
-		`DELETE FROM baseline_customer_month WHERE `+who,
-		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(tx.Dialect(), who))
+		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who))
+	if err == nil {
+		err = tx.refreshBaselineMonths(ctx, who, arg)
+	}
 	if err != nil {
 		return fmt.Errorf("refresh purchase rollups: %w", err)
 	}
 	return nil
+}
+
+// refreshBaselineMonths recomputes the baseline_customer_month rows of the
+// customers who picks and moves baseline_month by what their rows counted
+// before and count after: two grouped statements instead of the counting
+// triggers' one lookup and update for every row deleted and inserted
+// (migration 00050), most of them rows that did not change. Both moves go
+// in (month, shard) order, as concurrent batches on PostgreSQL must take
+// the rows' locks; months left with no customers are dropped, as the
+// delete trigger drops them.
+func (tx *Tx) refreshBaselineMonths(ctx context.Context, who string, arg any) error {
+	d := tx.Dialect()
+	mine := "(SELECT * FROM baseline_customer_month WHERE " + who + ")"
+	move := func(sign string) string {
+		return `INSERT INTO baseline_month AS m (month, shard, customers, retained)
+			SELECT month, shard, ` + sign + `customers, ` + sign + `retained FROM (` + baselineMonthSelect(d, mine) + `) x WHERE true ORDER BY 1, 2
+			ON CONFLICT (month, shard) DO UPDATE SET customers = m.customers + excluded.customers, retained = m.retained + excluded.retained`
+	}
+	if err := tx.execEach(ctx, arg, move("-")); err != nil {
+		return err
+	}
+	if err := tx.deferBaseline(ctx, true); err != nil {
+		return err
+	}
+	err := tx.execEach(ctx, arg,
+		`DELETE FROM baseline_customer_month WHERE `+who,
+		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(d, who))
+	if err != nil {
+		return err
+	}
+	if err := tx.deferBaseline(ctx, false); err != nil {
+		return err
+	}
+	return tx.execEach(ctx, arg, move(""), `DELETE FROM baseline_month WHERE customers = 0`)
+}
+
+// deferBaseline turns the counting triggers of baseline_customer_month off
+// (on = true) or back on, as deferRollups does those of 00026.
+func (tx *Tx) deferBaseline(ctx context.Context, on bool) error {
+	var err error
+	switch {
+	case tx.Dialect() == Postgres:
+		value := ""
+		if on {
+			value = "on"
+		}
+		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_baseline', ?, true)`, value)
+	case on:
+		_, err = tx.Exec(ctx, `INSERT INTO baseline_deferred (id) VALUES (1)`)
+	default:
+		_, err = tx.Exec(ctx, `DELETE FROM baseline_deferred`)
+	}
+	return err
 }
 
 // addResponseRollups adds the responses ids, with their answers, to the
