@@ -29,6 +29,14 @@ type purchaseImporter struct {
 	locations map[string]int64
 	employees map[string]int64
 	saving    *batchSave // the batch being stored while the next is read
+	lastAt    parsedTime // the last purchased_at read: lines of a purchase repeat it
+}
+
+// parsedTime is a purchased_at text and what parseTime made of it.
+type parsedTime struct {
+	text string
+	at   time.Time
+	err  error
 }
 
 // batchSave is one batch being stored in the background: what it adds to
@@ -107,7 +115,11 @@ func (p *purchaseImporter) add(ctx context.Context, r *row, s *Summary) error {
 // purchase's first row, which sets the purchase's own fields.
 func (p *purchaseImporter) addLine(ctx context.Context, pending *pendingPurchase, r *row, first bool) error {
 	var v fresco.Validation
-	at, err := parseTime(r.get("purchased_at"))
+	if text := r.get("purchased_at"); text != p.lastAt.text || p.lastAt.at.IsZero() && p.lastAt.err == nil {
+		at, err := parseTime(text)
+		p.lastAt = parsedTime{text: text, at: at, err: err}
+	}
+	at, err := p.lastAt.at, p.lastAt.err
 	if err != nil {
 		v.Add("purchased_at", "%v", err)
 	}
