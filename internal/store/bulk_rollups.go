@@ -48,6 +48,16 @@ func (tx *Tx) execEach(ctx context.Context, arg any, queries ...string) error {
 // deferRollups turns the insert triggers of migration 00026 off (on =
 // true) or back on for the rest of the transaction.
 func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
+	if err := tx.deferTriggers(ctx, "fresco.defer_rollups", "rollups_deferred", on); err != nil {
+		return fmt.Errorf("defer rollups: %w", err)
+	}
+	return nil
+}
+
+// deferTriggers turns off (on = true), or back on, the triggers whose WHEN
+// checks setting (PostgreSQL: a setting local to the transaction) or
+// table (SQLite: an uncommitted row, which no other connection sees).
+func (tx *Tx) deferTriggers(ctx context.Context, setting, table string, on bool) error {
 	var err error
 	switch {
 	case tx.Dialect() == Postgres:
@@ -55,16 +65,13 @@ func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
 		if on {
 			value = "on"
 		}
-		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_rollups', ?, true)`, value)
+		_, err = tx.Exec(ctx, `SELECT set_config(?, ?, true)`, setting, value)
 	case on:
-		_, err = tx.Exec(ctx, `INSERT INTO rollups_deferred (id) VALUES (1)`)
+		_, err = tx.Exec(ctx, `INSERT INTO `+table+` (id) VALUES (1)`)
 	default:
-		_, err = tx.Exec(ctx, `DELETE FROM rollups_deferred`)
+		_, err = tx.Exec(ctx, `DELETE FROM `+table)
 	}
-	if err != nil {
-		return fmt.Errorf("defer rollups: %w", err)
-	}
-	return nil
+	return err
 }
 
 // LeaveRollupsToRebuild makes InsertPurchases and InsertResponses in this
@@ -180,22 +187,9 @@ func (tx *Tx) refreshBaselineMonths(ctx context.Context, who string, arg any) er
 }
 
 // deferBaseline turns the counting triggers of baseline_customer_month off
-// (on = true) or back on, as deferRollups does those of 00026.
+// (on = true) or back on (migration 00050).
 func (tx *Tx) deferBaseline(ctx context.Context, on bool) error {
-	var err error
-	switch {
-	case tx.Dialect() == Postgres:
-		value := ""
-		if on {
-			value = "on"
-		}
-		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_baseline', ?, true)`, value)
-	case on:
-		_, err = tx.Exec(ctx, `INSERT INTO baseline_deferred (id) VALUES (1)`)
-	default:
-		_, err = tx.Exec(ctx, `DELETE FROM baseline_deferred`)
-	}
-	return err
+	return tx.deferTriggers(ctx, "fresco.defer_baseline", "baseline_deferred", on)
 }
 
 // addResponseRollups adds the responses ids, with their answers, to the
