@@ -159,9 +159,18 @@ func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 // (migration 00050), most of them rows that did not change. Both moves go
 // in (month, shard) order, as concurrent batches on PostgreSQL must take
 // the rows' locks; months left with no customers are dropped, as the
-// delete trigger drops them.
+// delete trigger drops them. On PostgreSQL the refresh first takes a
+// transaction lock of its own: the two moves lock different sets of rows,
+// each in order, so two batches between them could each hold a row the
+// other's second move wants; with the lock they refresh one after the
+// other (SQLite's transactions write one at a time anyway).
 func (tx *Tx) refreshBaselineMonths(ctx context.Context, who string, arg any) error {
 	d := tx.Dialect()
+	if d == Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, baselineLockClass, baselineLockID); err != nil {
+			return err
+		}
+	}
 	mine := "(SELECT * FROM baseline_customer_month WHERE " + who + ")"
 	move := func(sign string) string {
 		return `INSERT INTO baseline_month AS m (month, shard, customers, retained)
@@ -185,6 +194,11 @@ func (tx *Tx) refreshBaselineMonths(ctx context.Context, who string, arg any) er
 	}
 	return tx.execEach(ctx, arg, move(""), `DELETE FROM baseline_month WHERE customers = 0`)
 }
+
+// baselineLockClass and baselineLockID name refreshBaselineMonths' advisory
+// lock ("fres", "base"); two-key advisory locks never meet the one-key lock
+// of the migrations.
+const baselineLockClass, baselineLockID = 0x66726573, 0x62617365
 
 // deferBaseline turns the counting triggers of baseline_customer_month off
 // (on = true) or back on (migration 00050).
