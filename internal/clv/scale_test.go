@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"sync"
 	"testing"
+
+	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // The 1M-customer benchmarks of issue 10: the generator's benchmark customer
@@ -11,6 +13,11 @@ import (
 // binary so that only the fits and predictions are timed.
 //
 //	go test ./internal/clv -run '^$' -bench 'Scale1M' -benchtime 3x -cpu 2
+//
+// Besides wall time each reports cpu-s/op, this process's CPU time per
+// fit: on a shared machine wall time depends on what else runs, CPU time
+// much less (on two free cores the wall time is about half of it, or all
+// of it where a stage runs on one core).
 var scale1M struct {
 	once sync.Once
 	s    []Summary
@@ -38,6 +45,7 @@ func summaries1M(b *testing.B) []Summary {
 // every customer (52 weeks, about 10% a year).
 func BenchmarkScale1MBGNBDGammaGamma(b *testing.B) {
 	s := summaries1M(b)
+	defer reportCPU(b)()
 	for b.Loop() {
 		m, err := FitBGNBD(s)
 		if err != nil {
@@ -56,9 +64,20 @@ func BenchmarkScale1MBGNBDGammaGamma(b *testing.B) {
 // BenchmarkScale1MParetoNBDFit is the Pareto/NBD fit alone.
 func BenchmarkScale1MParetoNBDFit(b *testing.B) {
 	s := summaries1M(b)
+	defer reportCPU(b)()
 	for b.Loop() {
 		if _, err := FitParetoNBD(s); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// reportCPU starts counting this process's CPU time; the function it
+// returns reports it per iteration as cpu-s/op.
+func reportCPU(b *testing.B) func() {
+	cpu0 := storetest.ProcessCPU(b)
+	return func() {
+		cpu := storetest.ProcessCPU(b) - cpu0
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	}
 }

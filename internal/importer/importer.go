@@ -64,6 +64,16 @@ func (s *Summary) reject(line int, field, format string, args ...any) {
 	}
 }
 
+// add counts into s what part, the summary of one stored batch, holds.
+func (s *Summary) add(part *Summary) {
+	s.Imported += part.Imported
+	s.Updated += part.Updated
+	s.Rejected += part.Rejected
+	room := max(maxRejections-len(s.Rejections), 0)
+	s.Rejections = append(s.Rejections, part.Rejections[:min(room, len(part.Rejections))]...)
+	s.Warnings = append(s.Warnings, part.Warnings...)
+}
+
 func (s *Summary) rejectErr(line int, err error) {
 	var le *lineError
 	if errors.As(err, &le) {
@@ -132,6 +142,9 @@ func Read(ctx context.Context, db *store.DB, kind string, r io.Reader, size int6
 	src, err := newCSVSource(text, imp.aliases(), opts.Map)
 	if err != nil {
 		return err
+	}
+	if bg, ok := imp.(interface{ stop() }); ok {
+		defer bg.stop() // no batch goes on being stored after an error
 	}
 	if len(src.unknown) > 0 {
 		summary.Warnings = append(summary.Warnings, "ignored columns: "+strings.Join(src.unknown, ", "))

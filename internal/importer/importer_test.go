@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/importer"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
@@ -224,6 +225,44 @@ func TestImportNonContiguousInvoiceLines(t *testing.T) {
 		p, err := db.PurchaseByExternalID(ctx, "5001")
 		if err != nil || len(p.Lines) != 2 || p.Total() != 500 {
 			t.Fatalf("5001 after merge: %+v %v", p, err)
+		}
+	})
+}
+
+// Batches are stored while the next ones are read: a purchase the store
+// refuses is still refused whole, its lines named, and the summary lists
+// every rejection in file order, those found while reading (a bad price)
+// and those found while storing (a description over 1,000 characters).
+func TestImportBatchesStoredWhileReading(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 1001)
+	text := retailHeader +
+		"6001,A,Mug,1,2011-03-01 10:00:00,2.00,900,UK,\n" +
+		"6002,B," + long + ",1,2011-03-01 11:00:00,3.00,901,UK,\n" + // refused by the store: the whole of 6002 goes
+		"6002,C,Bowl,1,2011-03-01 11:00:00,1.00,901,UK,\n" +
+		"6003,D,Cup,1,2011-03-02 10:00:00,1.00,902,UK,\n" +
+		"6003,E,Cup,1,2011-03-02 10:00:00,x,902,UK,\n" + // refused while reading: 6003 keeps line D
+		"6004,F,Cup,1,2011-03-03 10:00:00,1.00,903,UK,\n"
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, err := importer.File(ctx, db, importer.Purchases, writeFile(t, "b.csv", []byte(text)), importer.Options{BatchSize: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []importer.Rejection{{Line: 3, Field: "description"}, {Line: 4}, {Line: 6, Field: "unit_price"}}
+		if s.Imported != 3 || s.Rejected != len(want) || len(s.Rejections) != len(want) {
+			t.Fatalf("summary %+v", s)
+		}
+		for i, r := range s.Rejections {
+			if r.Line != want[i].Line || r.Field != want[i].Field {
+				t.Fatalf("rejection %d is line %d %q (%s), want line %d %q", i, r.Line, r.Field, r.Message, want[i].Line, want[i].Field)
+			}
+		}
+		if _, err := db.PurchaseByExternalID(ctx, "6002"); fresco.ErrorCode(err) != fresco.ENOTFOUND {
+			t.Fatalf("6002 should not be stored: %v", err)
+		}
+		if p, err := db.PurchaseByExternalID(ctx, "6003"); err != nil || len(p.Lines) != 1 {
+			t.Fatalf("6003: %+v %v", p, err)
 		}
 	})
 }

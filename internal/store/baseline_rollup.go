@@ -85,7 +85,7 @@ func baselineCustomerMonthSelect(d Dialect, who string) string {
 }
 
 func baselineMonthSelect(d Dialect, from string) string {
-	return `SELECT month, customer_id % 16, COUNT(*), SUM(` + baselineRetained(d) + `) FROM ` + from + ` b
+	return `SELECT month, customer_id % 16 AS shard, COUNT(*) AS customers, SUM(` + baselineRetained(d) + `) AS retained FROM ` + from + ` b
 		WHERE NOT EXISTS (SELECT 1 FROM recovery_cases c WHERE c.customer_id = b.customer_id) GROUP BY 1, 2`
 }
 

@@ -48,6 +48,16 @@ func (tx *Tx) execEach(ctx context.Context, arg any, queries ...string) error {
 // deferRollups turns the insert triggers of migration 00026 off (on =
 // true) or back on for the rest of the transaction.
 func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
+	if err := tx.deferTriggers(ctx, "fresco.defer_rollups", "rollups_deferred", on); err != nil {
+		return fmt.Errorf("defer rollups: %w", err)
+	}
+	return nil
+}
+
+// deferTriggers turns off (on = true), or back on, the triggers whose WHEN
+// checks setting (PostgreSQL: a setting local to the transaction) or
+// table (SQLite: an uncommitted row, which no other connection sees).
+func (tx *Tx) deferTriggers(ctx context.Context, setting, table string, on bool) error {
 	var err error
 	switch {
 	case tx.Dialect() == Postgres:
@@ -55,16 +65,13 @@ func (tx *Tx) deferRollups(ctx context.Context, on bool) error {
 		if on {
 			value = "on"
 		}
-		_, err = tx.Exec(ctx, `SELECT set_config('fresco.defer_rollups', ?, true)`, value)
+		_, err = tx.Exec(ctx, `SELECT set_config(?, ?, true)`, setting, value)
 	case on:
-		_, err = tx.Exec(ctx, `INSERT INTO rollups_deferred (id) VALUES (1)`)
+		_, err = tx.Exec(ctx, `INSERT INTO `+table+` (id) VALUES (1)`)
 	default:
-		_, err = tx.Exec(ctx, `DELETE FROM rollups_deferred`)
+		_, err = tx.Exec(ctx, `DELETE FROM `+table)
 	}
-	if err != nil {
-		return fmt.Errorf("defer rollups: %w", err)
-	}
-	return nil
+	return err
 }
 
 // LeaveRollupsToRebuild makes InsertPurchases and InsertResponses in this
@@ -122,7 +129,8 @@ func (tx *Tx) lockPurchaseCustomers(ctx context.Context, plan *purchasePlan, fre
 // ids from their purchases, as the insert triggers would have kept them:
 // their acquisition_customer rows, with the difference carried into
 // acquisition_rollup; their customer_purchase_summary rows; and their
-// baseline_customer_month rows, whose own triggers keep baseline_month.
+// baseline_customer_month rows, with the difference carried into
+// baseline_month.
 func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 || tx.rollupsLater {
 		return nil
@@ -134,13 +142,68 @@ func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 		`INSERT INTO acquisition_customer (customer_id, positive, revenue) `+acquisitionCustomerSelect(who),
 		acquisitionDelta("+", who),
 		`DELETE FROM customer_purchase_summary WHERE `+who,
-		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who),
-		`DELETE FROM baseline_customer_month WHERE `+who,
-		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(tx.Dialect(), who))
+		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who))
+	if err == nil {
+		err = tx.refreshBaselineMonths(ctx, who, arg)
+	}
 	if err != nil {
 		return fmt.Errorf("refresh purchase rollups: %w", err)
 	}
 	return nil
+}
+
+// refreshBaselineMonths recomputes the baseline_customer_month rows of the
+// customers who picks and moves baseline_month by what their rows counted
+// before and count after: two grouped statements instead of the counting
+// triggers' one lookup and update for every row deleted and inserted
+// (migration 00050), most of them rows that did not change. Both moves go
+// in (month, shard) order, as concurrent batches on PostgreSQL must take
+// the rows' locks; months left with no customers are dropped, as the
+// delete trigger drops them. On PostgreSQL the refresh first takes a
+// transaction lock of its own: the two moves lock different sets of rows,
+// each in order, so two batches between them could each hold a row the
+// other's second move wants; with the lock they refresh one after the
+// other (SQLite's transactions write one at a time anyway).
+func (tx *Tx) refreshBaselineMonths(ctx context.Context, who string, arg any) error {
+	d := tx.Dialect()
+	if d == Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, baselineLockClass, baselineLockID); err != nil {
+			return err
+		}
+	}
+	mine := "(SELECT * FROM baseline_customer_month WHERE " + who + ")"
+	move := func(sign string) string {
+		return `INSERT INTO baseline_month AS m (month, shard, customers, retained)
+			SELECT month, shard, ` + sign + `customers, ` + sign + `retained FROM (` + baselineMonthSelect(d, mine) + `) x WHERE true ORDER BY 1, 2
+			ON CONFLICT (month, shard) DO UPDATE SET customers = m.customers + excluded.customers, retained = m.retained + excluded.retained`
+	}
+	if err := tx.execEach(ctx, arg, move("-")); err != nil {
+		return err
+	}
+	if err := tx.deferBaseline(ctx, true); err != nil {
+		return err
+	}
+	err := tx.execEach(ctx, arg,
+		`DELETE FROM baseline_customer_month WHERE `+who,
+		`INSERT INTO baseline_customer_month (customer_id, month, first_at, next_at) `+baselineCustomerMonthSelect(d, who))
+	if err != nil {
+		return err
+	}
+	if err := tx.deferBaseline(ctx, false); err != nil {
+		return err
+	}
+	return tx.execEach(ctx, arg, move(""), `DELETE FROM baseline_month WHERE customers = 0`)
+}
+
+// baselineLockClass and baselineLockID name refreshBaselineMonths' advisory
+// lock ("fres", "base"); two-key advisory locks never meet the one-key lock
+// of the migrations.
+const baselineLockClass, baselineLockID = 0x66726573, 0x62617365
+
+// deferBaseline turns the counting triggers of baseline_customer_month off
+// (on = true) or back on (migration 00050).
+func (tx *Tx) deferBaseline(ctx context.Context, on bool) error {
+	return tx.deferTriggers(ctx, "fresco.defer_baseline", "baseline_deferred", on)
 }
 
 // addResponseRollups adds the responses ids, with their answers, to the

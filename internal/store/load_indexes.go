@@ -19,7 +19,6 @@ import (
 var loadIndexes = []string{
 	"customers_referred_by", "customers_email", "customers_name_lower", "customers_email_lower", "customers_name", "customers_first_seen",
 	"purchases_at", "purchases_date", "purchases_total", "purchases_location_date", "purchases_served_by",
-	"purchase_lines_product",
 	"responses_post", "responses_customer", "responses_purchase", "responses_at", "responses_employee", "responses_location",
 }
 

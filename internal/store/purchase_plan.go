@@ -206,6 +206,11 @@ func checkProductIDs(ctx context.Context, q Querier, plan *purchasePlan) error {
 	return nil
 }
 
+// findExistingPurchases finds the stored purchases the batch's external ids
+// name. PostgreSQL takes them as one array, in one statement: lists of 500
+// placeholders were planned afresh each time (plan_cache_mode
+// force_custom_plan), about a tenth of the server's time on a batch of
+// purchases sent to the API.
 func findExistingPurchases(ctx context.Context, q Querier, plan *purchasePlan) error {
 	index := map[string]int{}
 	var keys []any
@@ -215,14 +220,25 @@ func findExistingPurchases(ctx context.Context, q Querier, plan *purchasePlan) e
 			keys = append(keys, p.ExternalID)
 		}
 	}
-	return forChunks(keys, func(chunk []any) error {
-		return queryEach(ctx, q, func(row rowScanner) error {
-			ext, id, err := scanPair[string, int64](row)
-			if err != nil {
-				return err
-			}
-			plan.existing[index[ext]] = id
+	found := func(row rowScanner) error {
+		ext, id, err := scanPair[string, int64](row)
+		if err != nil {
+			return err
+		}
+		plan.existing[index[ext]] = id
+		return nil
+	}
+	if q.Dialect() == Postgres {
+		if len(keys) == 0 {
 			return nil
-		}, `SELECT external_id, id FROM purchases WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		}
+		ids := make([]string, len(keys))
+		for k, key := range keys {
+			ids[k] = key.(string)
+		}
+		return queryEach(ctx, q, found, `SELECT external_id, id FROM purchases WHERE external_id = ANY(?::text[])`, ids)
+	}
+	return forChunks(keys, func(chunk []any) error {
+		return queryEach(ctx, q, found, `SELECT external_id, id FROM purchases WHERE external_id IN (`+placeholders(len(chunk))+`)`, chunk...)
 	})
 }
