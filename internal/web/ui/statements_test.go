@@ -1,0 +1,65 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// statements requests target as role and returns how many statements the
+// request ran, failing the test unless it answered 200.
+func (f *fixture) statements(role fresco.Role, target string) int64 {
+	f.t.Helper()
+	ctx, count := store.CountStatements(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	req.AddCookie(f.cookie[role])
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		f.t.Fatalf("GET %s = %d: %s", target, rec.Code, rec.Body)
+	}
+	return count()
+}
+
+// sameStatements checks that target runs as many statements with the rows
+// that add adds as before them: a page reads its rows in a fixed number of
+// statements, not one or more per row.
+func (f *fixture) sameStatements(role fresco.Role, target string, add func()) {
+	f.t.Helper()
+	f.statements(role, target) // caches (the classifier, the taxonomy) filled
+	before := f.statements(role, target)
+	add()
+	if after := f.statements(role, target); after != before {
+		f.t.Errorf("GET %s ran %d statements, %d after more rows were added: it reads per row", target, before, after)
+	}
+}
+
+// The comments list reads a page of comments, their answers and the
+// cases opened from them in a number of statements that does not grow with
+// the page: at a million customers, three statements per row made it the
+// slowest page (p95 1.1 s with 8 clients).
+func TestCommentsListStatementsDoNotGrowWithRows(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		record := func(n int) {
+			for i := range n {
+				_, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", Comment: fmt.Sprintf("The parcel came late, %d days", i),
+					Answers: []feedback.AnswerInput{{Type: "nps", Score: new(i % 11)}, {Question: "what_else", Type: feedback.TypeText, Text: "Nothing"}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		record(2)
+		f.sameStatements(fresco.RoleManager, "/feedback/comments", func() { record(20) })
+	})
+}
