@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -14,8 +15,9 @@ import (
 )
 
 // statements requests target as role and returns how many statements the
-// request ran, failing the test unless it answered 200.
-func (f *fixture) statements(role fresco.Role, target string) int64 {
+// request ran and their first lines, failing the test unless it answered
+// 200.
+func (f *fixture) statements(role fresco.Role, target string) (int64, []string) {
 	f.t.Helper()
 	ctx, count := store.CountStatements(context.Background())
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, target, nil)
@@ -34,10 +36,11 @@ func (f *fixture) statements(role fresco.Role, target string) int64 {
 func (f *fixture) sameStatements(role fresco.Role, target string, add func()) {
 	f.t.Helper()
 	f.statements(role, target) // caches (the classifier, the taxonomy) filled
-	before := f.statements(role, target)
+	before, _ := f.statements(role, target)
 	add()
-	if after := f.statements(role, target); after != before {
-		f.t.Errorf("GET %s ran %d statements, %d after more rows were added: it reads per row", target, before, after)
+	if after, texts := f.statements(role, target); after != before {
+		f.t.Errorf("GET %s ran %d statements, %d after more rows were added: it reads per row:\n%s",
+			target, before, after, strings.Join(texts, "\n"))
 	}
 }
 
