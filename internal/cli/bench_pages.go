@@ -97,6 +97,7 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 	ids := fs.Int("ids", 200, "ids sampled per kind of path parameter")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	routes := fs.String("routes", "", "walk only the routes whose name (\"GET /cases/{id}\") matches this regular expression")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the walk (server and bench, one process) to FILE")
 	drain := fs.Duration("drain", 10*time.Minute, "before the walk, wait up to this long for the jobs already due to run (0: do not wait)")
 	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -136,7 +137,12 @@ func benchPages(ctx context.Context, args []string, env Env) error {
 		meter = &cpuMeter{db: newDBCPUMeter(ctx, srv.db, *db)}
 		defer meter.db.close(context.WithoutCancel(ctx))
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	res := walkRoutes(ctx, client, srv.base, targets, *clients, *duration, meter)
+	stopProfile()
 	res.Engine = string(srv.db.Dialect())
 	res.Skipped = skips
 	if err := srv.db.QueryRow(ctx, `SELECT COUNT(*) FROM customers`).Scan(&res.Customers); err != nil {
@@ -276,6 +282,9 @@ func settle(ctx context.Context, a *app.App, env Env) error {
 	}
 	if _, err := a.Feedback.Themes(ctx); err != nil {
 		return fmt.Errorf("emerging themes before the bench: %w", err)
+	}
+	if _, err := a.People.RefreshValueAtRisk(ctx); err != nil {
+		return fmt.Errorf("the exits' value at risk before the bench: %w", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		fmt.Fprintf(env.Stderr, "background views worked out in %.1f s before the bench\n", d.Seconds())
