@@ -283,7 +283,7 @@ func settle(ctx context.Context, a *app.App, env Env) error {
 	if _, err := a.Feedback.Themes(ctx); err != nil {
 		return fmt.Errorf("emerging themes before the bench: %w", err)
 	}
-	if _, err := a.People.RefreshValueAtRisk(ctx); err != nil {
+	if err := a.People.WarmValueAtRisk(ctx); err != nil {
 		return fmt.Errorf("the exits' value at risk before the bench: %w", err)
 	}
 	if d := time.Since(start); d > time.Second {

@@ -110,6 +110,13 @@ func (s *Service) storedValueAtRisk(ctx context.Context) (*exitValues, error) {
 	return &v, nil
 }
 
+// WarmValueAtRisk works the values at risk out unless they are stored, as
+// the first view of the turnover cost would.
+func (s *Service) WarmValueAtRisk(ctx context.Context) error {
+	_, err := s.storedValueAtRisk(ctx)
+	return err
+}
+
 // lazyValues reads the stored values at risk once, when the first exit
 // needs them: a period without exits reads nothing.
 type lazyValues struct {
