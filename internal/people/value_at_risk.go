@@ -56,7 +56,13 @@ func (e exitValue) of(sp *fresco.Spell) bool {
 // every ValueAtRiskEvery.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
 	q.Register(JobValueAtRiskRefresh, func(ctx context.Context, _ *jobs.Running) error {
-		_, err := s.RefreshValueAtRisk(ctx)
+		// A server started just after a first view worked them out (or
+		// several replicas' schedules) need not work them out again.
+		_, at, err := s.db.ReportSnapshot(ctx, valueAtRiskSnapshot)
+		if err != nil || s.now().Sub(at) < ValueAtRiskEvery/2 {
+			return err
+		}
+		_, err = s.RefreshValueAtRisk(ctx)
 		return err
 	})
 	q.Every(JobValueAtRiskRefresh, ValueAtRiskEvery)

@@ -126,3 +126,6 @@ func (db *DB) CountQueries() map[string]string {
 	responses, _ := responseList.countQuery(conditions{})
 	return map[string]string{"cases": cases, "responses": responses}
 }
+
+// CaseTimelineQuery is the statement of a case's timeline, for its plan.
+const CaseTimelineQuery = caseTimelineQuery
