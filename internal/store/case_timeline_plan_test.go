@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -19,7 +18,7 @@ func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		var plan strings.Builder
+		var plan string
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			explain := "EXPLAIN QUERY PLAN "
 			if db.Dialect() == store.Postgres {
@@ -32,27 +31,15 @@ func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				plan.WriteString(fmt.Sprint(vals[len(vals)-1]) + "\n")
-			}
-			return rows.Err()
+			plan, err = planText(rows)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, scan := range []string{"SCAN recovery_cases", "Seq Scan on recovery_cases"} {
-			if strings.Contains(plan.String(), scan) {
-				t.Errorf("the timeline reads every case to find the merged ones:\n%s", plan.String())
+			if strings.Contains(plan, scan) {
+				t.Errorf("the timeline reads every case to find the merged ones:\n%s", plan)
 			}
 		}
 	})
