@@ -66,3 +66,31 @@ func TestCommentsListStatementsDoNotGrowWithRows(t *testing.T) {
 		f.sameStatements(fresco.RoleManager, "/feedback/comments", func() { record(20) })
 	})
 }
+
+// The customer's profile and the employee's page show answers with the
+// case opened from each: one statement for the cases of all of them, not
+// one an answer.
+func TestAnswerPagesStatementsDoNotGrowWithAnswers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		cust := &fresco.Customer{Name: "Grace Hopper"}
+		if err := db.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		agent := f.people[fresco.RoleAgent].ID
+		record := func(n int) {
+			for i := range n {
+				_, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", CustomerID: &cust.ID, EmployeeID: &agent,
+					Comment: fmt.Sprintf("Lovely staff, visit %d", i), Answers: []feedback.AnswerInput{{Type: "nps", Score: new(10)}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		record(2)
+		f.sameStatements(fresco.RoleManager, fmt.Sprintf("/customers/%d", cust.ID), func() { record(6) })
+		f.sameStatements(fresco.RoleManager, fmt.Sprintf("/employees/%d", agent), func() { record(6) })
+	})
+}
