@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -32,21 +31,6 @@ const (
 )
 
 func tallyOf(counts map[int]int) stats.Tally { return stats.TallyCounts(counts) }
-
-func expand(counts map[int]int) []int {
-	var out []int
-	keys := make([]int, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for range counts[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
 
 func merged(groups []*store.ScoreGroup) map[int]int {
 	all := map[int]int{}
@@ -106,7 +90,7 @@ func (s *Service) CSAT(ctx context.Context, f store.ResponseFilter) (stats.CSATR
 	if err != nil {
 		return stats.CSATResult{}, err
 	}
-	return stats.CSAT(expand(merged(groups)), 0)
+	return stats.CSATOfCounts(merged(groups), 0)
 }
 
 // CES summarises the 1–7 effort answers f selects.
@@ -115,7 +99,7 @@ func (s *Service) CES(ctx context.Context, f store.ResponseFilter) (stats.CESRes
 	if err != nil {
 		return stats.CESResult{}, err
 	}
-	return stats.CES(expand(merged(groups)), 0)
+	return stats.CESOfCounts(merged(groups), 0)
 }
 
 // GroupResult is one group of a breakdown: NPS, CSAT or CES with n and
@@ -185,21 +169,24 @@ func (s *Service) Breakdown(ctx context.Context, f store.ResponseFilter, scale, 
 	}
 	out := make([]GroupResult, 0, len(groups))
 	for _, g := range groups {
-		scores := expand(g.Counts)
-		gr := GroupResult{Key: g.Key, Label: labels[g.Key], N: len(scores)}
+		n := 0
+		for _, c := range g.Counts {
+			n += c
+		}
+		gr := GroupResult{Key: g.Key, Label: labels[g.Key], N: n}
 		if ranked && gr.N < minN {
 			gr.Hidden, gr.HiddenReason = true, stats.HiddenInsufficientN
 			out = append(out, gr)
 			continue
 		}
 		if scale == ScaleCSAT {
-			r, err := stats.CSAT(scores, 0)
+			r, err := stats.CSATOfCounts(g.Counts, 0)
 			if err != nil {
 				return nil, err
 			}
 			gr.CSAT = &r
 		} else {
-			r, err := stats.CES(scores, 0)
+			r, err := stats.CESOfCounts(g.Counts, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -348,7 +335,7 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 			p.N = t.N()
 			periods = append(periods, stats.Period{Label: p.Label, Tally: t})
 		case ScaleCSAT:
-			r, err := stats.CSAT(expand(counts), 0)
+			r, err := stats.CSATOfCounts(counts, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -361,7 +348,7 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 				p.Change, p.SignificantChange = &c, c.Significant
 			}
 		case ScaleCES:
-			r, err := stats.CES(expand(counts), 0)
+			r, err := stats.CESOfCounts(counts, 0)
 			if err != nil {
 				return nil, err
 			}

@@ -48,6 +48,10 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 	if err != nil {
 		return nil, err
 	}
+	uses, err := s.db.FeedbackUses(ctx, 5)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PostStats, 0, len(posts))
 	for _, p := range posts {
 		ps := PostStats{Post: p}
@@ -67,9 +71,7 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 			}
 			ps.ResponseRate = &r
 		}
-		if ps.Uses, err = s.db.FeedbackUses(ctx, p.ID, 5); err != nil {
-			return nil, err
-		}
+		ps.Uses = uses[p.ID]
 		out = append(out, ps)
 	}
 	return out, nil

@@ -66,6 +66,7 @@ func (s *Service) Cost(ctx context.Context, a Actor, from, to time.Time, by By, 
 	if err != nil {
 		return nil, err
 	}
+	stored := &lazyValues{s: s}
 	out := &Cost{From: from, To: to, Inputs: in}
 	units := map[int64]*Turnover{}
 	var order []int64
@@ -88,7 +89,7 @@ func (s *Service) Cost(ctx context.Context, a Actor, from, to time.Time, by By, 
 		if sp.LeftOn == nil || sp.LeftOn.Before(from) || sp.LeftOn.After(to) {
 			continue
 		}
-		c, err := s.leaverCost(ctx, sp, in)
+		c, err := s.leaverCost(ctx, stored, sp, in)
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +130,7 @@ func (t *Turnover) finish() {
 func times(m fresco.Money, x float64) fresco.Money { return fresco.Money(math.Round(float64(m) * x)) }
 
 // leaverCost is what one leaver's exit cost.
-func (s *Service) leaverCost(ctx context.Context, sp *fresco.Spell, in Inputs) (Components, error) {
+func (s *Service) leaverCost(ctx context.Context, stored *lazyValues, sp *fresco.Spell, in Inputs) (Components, error) {
 	c := Components{
 		Recruiting: in.RecruitingCostPerHire,
 		LostProductivity: times(in.CoworkerWeeklyCost, in.CoworkerWeeks) + times(in.ManagerWeeklyCost, in.ManagerWeeks) +
@@ -139,7 +140,7 @@ func (s *Service) leaverCost(ctx context.Context, sp *fresco.Spell, in Inputs) (
 	if c.Training, _, err = s.db.TrainingCost(ctx, sp.EmployeeID, sp.StartedOn, *sp.LeftOn); err != nil {
 		return c, err
 	}
-	c.CustomerValueAtRisk, err = s.valueAtRisk(ctx, sp, in.LapseDays)
+	c.CustomerValueAtRisk, err = s.exitValueAtRisk(ctx, stored, sp, in.LapseDays)
 	return c, err
 }
 

@@ -65,30 +65,34 @@ type Mean struct {
 // for survey-sized n is indistinguishable from the normal one but is not
 // overconfident for a handful of answers. The interval is clamped to the
 // scale. With n = 1 there is no spread to estimate, so the interval is the
-// whole scale; with n = 0 the result is NoData.
-func scaleMean(scores []int, lo, hi int, confidence float64) (Mean, error) {
+// whole scale; with n = 0 the result is NoData. counts[i] is how many
+// answers gave score lo+i: the sums come from the counts, so a dashboard's
+// cost does not grow with the answers behind it.
+func scaleMean(counts []int, lo, hi int, confidence float64) (Mean, error) {
 	if _, err := ZForConfidence(confidence); err != nil { // validates the level
 		return Mean{}, err
 	}
 	if confidence == 0 {
 		confidence = DefaultConfidence
 	}
-	m := Mean{N: len(scores), CILow: float64(lo), CIHigh: float64(hi)}
+	m := Mean{CILow: float64(lo), CIHigh: float64(hi)}
+	var sum float64
+	for i, n := range counts {
+		m.N += n
+		sum += float64(n) * float64(lo+i)
+	}
 	if m.N == 0 {
 		m.NoData = true
 		return m, nil
-	}
-	var sum float64
-	for _, s := range scores {
-		sum += float64(s)
 	}
 	m.Mean = sum / float64(m.N)
 	if m.N == 1 {
 		return m, nil
 	}
 	var squares float64
-	for _, s := range scores {
-		squares += (float64(s) - m.Mean) * (float64(s) - m.Mean)
+	for i, n := range counts {
+		d := float64(lo+i) - m.Mean
+		squares += float64(n) * d * d
 	}
 	m.SD = math.Sqrt(squares / float64(m.N-1))
 	half := studentHalf(m.SD, m.N, confidence)
@@ -122,12 +126,30 @@ func CSAT(scores []int, confidence float64) (CSATResult, error) {
 	if err != nil {
 		return CSATResult{}, err
 	}
-	r := CSATResult{N: len(scores)}
+	return csatOf(counts, confidence)
+}
+
+// CSATOfCounts is CSAT of the answers given as how many gave each score
+// (a rollup's counts): the same figures, without a slice of every answer.
+func CSATOfCounts(counts map[int]int, confidence float64) (CSATResult, error) {
+	c, err := scaleCounts("CSAT", counts, 1, 5)
+	if err != nil {
+		return CSATResult{}, err
+	}
+	return csatOf(c, confidence)
+}
+
+func csatOf(counts []int, confidence float64) (CSATResult, error) {
+	var r CSATResult
 	copy(r.Counts[:], counts)
+	for _, n := range counts {
+		r.N += n
+	}
+	var err error
 	if r.TopTwoBox, err = ProportionInterval(counts[3]+counts[4], r.N, confidence); err != nil {
 		return CSATResult{}, err
 	}
-	if r.Mean, err = scaleMean(scores, 1, 5, confidence); err != nil {
+	if r.Mean, err = scaleMean(counts, 1, 5, confidence); err != nil {
 		return CSATResult{}, err
 	}
 	return r, nil
@@ -151,15 +173,48 @@ func CES(scores []int, confidence float64) (CESResult, error) {
 	if err != nil {
 		return CESResult{}, err
 	}
-	r := CESResult{N: len(scores)}
+	return cesOf(counts, confidence)
+}
+
+// CESOfCounts is CES of the answers given as how many gave each score.
+func CESOfCounts(counts map[int]int, confidence float64) (CESResult, error) {
+	c, err := scaleCounts("CES", counts, 1, 7)
+	if err != nil {
+		return CESResult{}, err
+	}
+	return cesOf(c, confidence)
+}
+
+func cesOf(counts []int, confidence float64) (CESResult, error) {
+	var r CESResult
 	copy(r.Counts[:], counts)
+	for _, n := range counts {
+		r.N += n
+	}
+	var err error
 	if r.Easy, err = ProportionInterval(counts[4]+counts[5]+counts[6], r.N, confidence); err != nil {
 		return CESResult{}, err
 	}
-	if r.Mean, err = scaleMean(scores, 1, 7, confidence); err != nil {
+	if r.Mean, err = scaleMean(counts, 1, 7, confidence); err != nil {
 		return CESResult{}, err
 	}
 	return r, nil
+}
+
+// scaleCounts checks counts by score against the scale lo..hi and returns
+// them indexed by score − lo.
+func scaleCounts(scale string, counts map[int]int, lo, hi int) ([]int, error) {
+	out := make([]int, hi-lo+1)
+	for score, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if score < lo || score > hi || n < 0 {
+			return nil, &ScoreError{Scale: scale, Index: -1, Value: score, Min: lo, Max: hi}
+		}
+		out[score-lo] = n
+	}
+	return out, nil
 }
 
 // countScale validates every score and returns counts indexed by score − lo.
@@ -178,16 +233,9 @@ func countScale(scale string, scores []int, lo, hi int) ([]int, error) {
 // answers gave each score, with its Student-t interval (as for CSAT and
 // CES). A score outside the scale is rejected with a *ScoreError.
 func MeanOfCounts(counts map[int]int, lo, hi int, confidence float64) (Mean, error) {
-	var scores []int
-	for s := lo; s <= hi; s++ {
-		for range counts[s] {
-			scores = append(scores, s)
-		}
+	c, err := scaleCounts("scale", counts, lo, hi)
+	if err != nil {
+		return Mean{}, err
 	}
-	for s, n := range counts {
-		if n > 0 && (s < lo || s > hi) {
-			return Mean{}, &ScoreError{Scale: "scale", Index: -1, Value: s, Min: lo, Max: hi}
-		}
-	}
-	return scaleMean(scores, lo, hi, confidence)
+	return scaleMean(c, lo, hi, confidence)
 }

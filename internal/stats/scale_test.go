@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -119,5 +120,48 @@ func TestScaleEdgeCases(t *testing.T) {
 				t.Errorf("got %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// CSAT and CES of counts are the figures of the answers themselves, and
+// are worked out from the counts: a rollup of four hundred billion answers
+// (which as a slice of scores would not fit in memory) summarises at once.
+func TestScalesOfCounts(t *testing.T) {
+	counts := map[int]int{1: 3, 2: 1, 4: 7, 5: 11}
+	var scores []int
+	for s := 1; s <= 5; s++ {
+		for range counts[s] {
+			scores = append(scores, s)
+		}
+	}
+	want, err := CSAT(scores, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := CSATOfCounts(counts, 0)
+	if err != nil || got.N != want.N || got.Counts != want.Counts || got.TopTwoBox != want.TopTwoBox ||
+		math.Abs(got.Mean.Mean-want.Mean.Mean) > 1e-12 || math.Abs(got.Mean.CILow-want.Mean.CILow) > 1e-12 || math.Abs(got.Mean.SD-want.Mean.SD) > 1e-12 {
+		t.Errorf("CSAT of counts = %+v, %v; of the scores %+v", got, err, want)
+	}
+	counts[6] = 2
+	wantCES, err := CES(append(scores, 6, 6), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotCES, err := CESOfCounts(counts, 0)
+	if err != nil || gotCES.N != wantCES.N || gotCES.Counts != wantCES.Counts || gotCES.Easy != wantCES.Easy ||
+		math.Abs(gotCES.Mean.Mean-wantCES.Mean.Mean) > 1e-12 || math.Abs(gotCES.Mean.SD-wantCES.Mean.SD) > 1e-12 {
+		t.Errorf("CES of counts = %+v, %v; of the scores %+v", gotCES, err, wantCES)
+	}
+	if _, err := CSATOfCounts(counts, 0); !errors.As(err, new(*ScoreError)) {
+		t.Errorf("a 6 on the CSAT scale: %v, want a ScoreError", err)
+	}
+	big, err := CSATOfCounts(map[int]int{2: 100_000_000_000, 4: 300_000_000_000}, 0)
+	if err != nil || big.N != 400_000_000_000 || big.TopTwoBox.Percent != 75 || big.Mean.Mean != 3.5 {
+		t.Errorf("CSAT of 4e11 answers = %+v, %v", big, err)
+	}
+	m, err := MeanOfCounts(map[int]int{1: 200_000_000_000, 7: 200_000_000_000}, 1, 7, 0)
+	if err != nil || m.N != 400_000_000_000 || m.Mean != 4 {
+		t.Errorf("mean of 4e11 answers = %+v, %v", m, err)
 	}
 }

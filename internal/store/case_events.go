@@ -36,10 +36,14 @@ func scanCaseEvent(row rowScanner) (fresco.CaseEvent, error) {
 	return e, nil
 }
 
-func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]fresco.CaseEvent, error) {
-	return queryAll(ctx, q, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events
+// caseTimelineQuery reads a case's events and those of the cases merged
+// into it; migration 00049 indexes merged_into for it.
+const caseTimelineQuery = `SELECT ` + caseEventColumns + ` FROM case_events
 		WHERE case_id = ? OR case_id IN (SELECT id FROM recovery_cases WHERE merged_into = ?)
-		ORDER BY at, id`, caseID, caseID)
+		ORDER BY at, id`
+
+func caseTimeline(ctx context.Context, q Querier, caseID int64) ([]fresco.CaseEvent, error) {
+	return queryAll(ctx, q, scanCaseEvent, caseTimelineQuery, caseID, caseID)
 }
 
 // CaseTimeline returns the case's events and those of the cases merged into

@@ -57,6 +57,23 @@ func (db *DB) CaseOfResponse(ctx context.Context, responseID int64) (int64, bool
 	return id, err == nil, err
 }
 
+// CasesOfResponses maps each of the responses that a case was opened from
+// to that case's id: CaseOfResponse for a page of responses at once.
+func (db *DB) CasesOfResponses(ctx context.Context, responseIDs []int64) (map[int64]int64, error) {
+	cases := map[int64]int64{}
+	err := forChunks(asArgs(responseIDs), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			var response, id int64
+			if err := row.Scan(&response, &id); err != nil {
+				return err
+			}
+			cases[response] = id
+			return nil
+		}, `SELECT source_response_id, id FROM recovery_cases WHERE source_response_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	return cases, err
+}
+
 // CustomerPurchases returns the customer's latest purchases with their
 // lines, newest first.
 func (db *DB) CustomerPurchases(ctx context.Context, customerID int64, limit int) ([]*fresco.Purchase, error) {

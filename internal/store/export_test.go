@@ -126,3 +126,13 @@ func (db *DB) CountQueries() map[string]string {
 	responses, _ := responseList.countQuery(conditions{})
 	return map[string]string{"cases": cases, "responses": responses}
 }
+
+// CaseTimelineQuery is the statement of a case's timeline, for its plan.
+const CaseTimelineQuery = caseTimelineQuery
+
+// CallTaskListQuery is the statement of a page of call tasks under f, for
+// its plan.
+func CallTaskListQuery(f CallTaskFilter) (string, []any) {
+	w := callTaskWhere(f, 0)
+	return `SELECT t.id` + callTaskFrom + ` WHERE ` + w.sql() + ` ORDER BY t.id`, w.args
+}

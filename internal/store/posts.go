@@ -82,10 +82,20 @@ func (db *DB) AddFeedbackUse(ctx context.Context, u *fresco.FeedbackUse) error {
 	return err
 }
 
-// FeedbackUses returns the newest uses of a post's feedback, newest first.
-func (db *DB) FeedbackUses(ctx context.Context, postID int64, limit int) ([]*fresco.FeedbackUse, error) {
-	return queryAll(ctx, db, scanFeedbackUse, `SELECT id, post_id, response_id, note, actor, at FROM feedback_uses
-		WHERE post_id = ? ORDER BY at DESC, id DESC LIMIT ?`, postID, pageLimit(limit))
+// FeedbackUses returns the newest uses of each post's feedback, newest
+// first, at most limit a post, by post id: one statement for the listening
+// posts' table rather than one per post.
+func (db *DB) FeedbackUses(ctx context.Context, limit int) (map[int64][]*fresco.FeedbackUse, error) {
+	list, err := queryAll(ctx, db, scanFeedbackUse, `SELECT id, post_id, response_id, note, actor, at FROM (
+			SELECT id, post_id, response_id, note, actor, at,
+				ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY at DESC, id DESC) AS nth
+			FROM feedback_uses) u
+		WHERE nth <= ? ORDER BY post_id, at DESC, id DESC`, pageLimit(limit))
+	byPost := map[int64][]*fresco.FeedbackUse{}
+	for _, u := range list {
+		byPost[u.PostID] = append(byPost[u.PostID], u)
+	}
+	return byPost, err
 }
 
 func scanFeedbackUse(row rowScanner) (*fresco.FeedbackUse, error) {

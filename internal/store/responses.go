@@ -245,12 +245,20 @@ func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]
 	if err != nil {
 		return nil, err
 	}
+	return list, db.AddAnswers(ctx, list)
+}
+
+// AddAnswers reads the answers of responses read without them (a list's
+// rows), in one statement per few hundred responses rather than one per
+// response.
+func (db *DB) AddAnswers(ctx context.Context, list []*fresco.Response) error {
 	byID := make(map[int64]*fresco.Response, len(list))
 	ids := make([]any, len(list))
 	for i, r := range list {
 		byID[r.ID], ids[i] = r, r.ID
+		r.Answers = nil
 	}
-	err = forChunks(ids, func(chunk []any) error {
+	return forChunks(ids, func(chunk []any) error {
 		return queryEach(ctx, db, func(row rowScanner) error {
 			var id int64
 			var a fresco.Answer
@@ -266,7 +274,6 @@ func (db *DB) queryResponses(ctx context.Context, query string, args ...any) ([]
 		}, `SELECT response_id, question, type, item, score, choices, text FROM response_answers
 			WHERE response_id IN (`+placeholders(len(chunk))+`) ORDER BY response_id, position`, chunk...)
 	})
-	return list, err
 }
 
 // SetResponseCategories stores the categories staff assigned to a response.

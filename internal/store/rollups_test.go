@@ -318,7 +318,9 @@ func TestScoreCountsFromRollupEqualsRaw(t *testing.T) {
 		day := func(d int) time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 		month := func(m int) time.Time { return time.Date(2025, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
 		filters := []store.ResponseFilter{{}, {From: day(3)}, {To: day(10)}, {From: day(5), To: day(6)}, {From: day(80)},
-			{From: month(2), To: month(4)}, {From: month(2)}, {To: month(3)}, {From: day(-20), To: day(40)}, {From: day(-3), To: day(2)}}
+			{From: month(2), To: month(4)}, {From: month(2)}, {To: month(3)}, {From: day(-20), To: day(40)}, {From: day(-3), To: day(2)},
+			// Most of a month, read as the month less its other days.
+			{From: day(2), To: day(29)}, {From: day(-27), To: day(3)}, {From: day(1), To: day(60)}}
 		for range 60 {
 			f := store.ResponseFilter{}
 			if r.IntN(2) == 0 {

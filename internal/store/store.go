@@ -282,6 +282,7 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // Exec runs a statement written with ? placeholders.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	counted(ctx, query)
 	query = t.db.rebind(query)
 	if st, err := t.stmt(ctx, query); err != nil || st != nil {
 		if err != nil {
@@ -294,6 +295,7 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 
 // Query runs a query written with ? placeholders.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	counted(ctx, query)
 	query = t.db.rebind(query)
 	if st, err := t.stmt(ctx, query); err != nil || st != nil {
 		if err != nil {
@@ -308,6 +310,7 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // that fails to prepare is run unprepared, so that its error comes from
 // the row's Scan as usual.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	counted(ctx, query)
 	query = t.db.rebind(query)
 	if st, err := t.stmt(ctx, query); err == nil && st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -360,6 +363,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		return nil, err
 	}
 	defer done()
+	counted(ctx, query)
 	return db.write.ExecContext(ctx, db.rebind(query), args...)
 }
 
@@ -383,11 +387,13 @@ func (db *DB) awaitWriteTurn(ctx context.Context) (done func(), err error) {
 
 // Query runs a read query on the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	counted(ctx, query)
 	return db.read.QueryContext(ctx, db.rebind(query), args...)
 }
 
 // QueryRow runs a one-row read query on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	counted(ctx, query)
 	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
 }
 

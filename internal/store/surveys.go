@@ -5,7 +5,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -126,24 +125,43 @@ type SurveyAnswers struct {
 }
 
 // CountSurveyAnswers counts every response by the survey it answered, and
-// the rest by listening post.
+// the rest by listening post. The responses of each post are counted by
+// the delay rollup (feedback_delay_monthly, which every response enters),
+// and only those given through a survey form are counted from the
+// responses, on the survey index: at a million customers, counting all
+// 750,000 responses (the demo's, none through a form) cost 70 ms a view.
 func (db *DB) CountSurveyAnswers(ctx context.Context) (SurveyAnswers, error) {
 	out := SurveyAnswers{BySurvey: map[int64]int64{}, Unformed: map[string]int64{}}
 	err := queryEach(ctx, db, func(row rowScanner) error {
-		var survey sql.NullInt64
+		var survey int64
 		var post string
 		var n int64
 		if err := row.Scan(&survey, &post, &n); err != nil {
 			return err
 		}
-		if survey.Valid {
-			out.BySurvey[survey.Int64] += n
-		} else {
-			out.Unformed[post] += n
-		}
+		out.BySurvey[survey] += n
+		out.Unformed[post] -= n
 		return nil
 	}, `SELECT c.survey_id, p.slug, c.n FROM (SELECT survey_id, post_id, COUNT(*) AS n FROM responses
-		GROUP BY survey_id, post_id) c JOIN listening_posts p ON p.id = c.post_id`) // counted on the index alone, then named
+		WHERE survey_id IS NOT NULL GROUP BY survey_id, post_id) c JOIN listening_posts p ON p.id = c.post_id`) // counted on the index alone, then named
+	if err != nil {
+		return out, err
+	}
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var post string
+		var n int64
+		if err := row.Scan(&post, &n); err != nil {
+			return err
+		}
+		out.Unformed[post] += n
+		return nil
+	}, `SELECT p.slug, t.n FROM (SELECT post_id, SUM(n) AS n FROM feedback_delay_monthly GROUP BY post_id) t
+		JOIN listening_posts p ON p.id = t.post_id`)
+	for post, n := range out.Unformed {
+		if n == 0 {
+			delete(out.Unformed, post)
+		}
+	}
 	return out, err
 }
 

@@ -42,14 +42,11 @@ func (u *UI) customerStory(ctx context.Context, c *fresco.Customer, purchases []
 	if err != nil {
 		return nil, err
 	}
-	texts := questionTexts{}
-	for _, r := range responses {
-		v, err := u.saidOf(ctx, r, texts)
-		if err != nil {
-			return nil, err
-		}
-		v.Act = true
-		s.Responses = append(s.Responses, v)
+	if s.Responses, err = u.saidOfAll(ctx, responses, questionTexts{}); err != nil {
+		return nil, err
+	}
+	for i := range s.Responses {
+		s.Responses[i].Act = true
 	}
 	if s.FollowUps, err = u.db.CustomerFollowUps(ctx, c.ID, storyLimit); err != nil {
 		return nil, err

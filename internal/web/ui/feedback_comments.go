@@ -173,16 +173,35 @@ func (u *UI) FeedbackComments(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	names, texts := u.employeeNames(ctx), questionTexts{}
-	for _, resp := range rows {
-		row := u.commentRow(ctx, resp, view.Categories, postNames, names)
-		if row.Said, err = u.responseSaid(ctx, resp.ID, texts); err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		view.Rows = append(view.Rows, row)
+	if view.Rows, err = u.commentRows(ctx, rows, view.Categories, postNames); err != nil {
+		u.fail(w, r, err)
+		return
 	}
 	u.render(w, r, http.StatusOK, "feedback_comments", "Comments", view)
+}
+
+// commentRows are a page of comments as the list shows them, each with
+// every answer of its response: the answers and the cases opened from the
+// responses are read for the whole page at once, not per row.
+func (u *UI) commentRows(ctx context.Context, page []*store.ResponseRow, t text.Taxonomy, postNames map[string]string) ([]fbCommentRow, error) {
+	responses := make([]*fresco.Response, len(page))
+	for i, resp := range page {
+		responses[i] = resp.Response
+	}
+	if err := u.db.AddAnswers(ctx, responses); err != nil {
+		return nil, err
+	}
+	said, err := u.saidOfAll(ctx, responses, questionTexts{})
+	if err != nil {
+		return nil, err
+	}
+	names := u.employeeNames(ctx)
+	rows := make([]fbCommentRow, len(page))
+	for i, resp := range page {
+		rows[i] = u.commentRow(ctx, resp, t, postNames, names)
+		rows[i].Said = &said[i]
+	}
+	return rows, nil
 }
 
 // commentRow is a comment as the list shows it: the categories staff gave

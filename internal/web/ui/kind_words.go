@@ -59,14 +59,9 @@ func (u *UI) renderEmployee(w http.ResponseWriter, r *http.Request, id int64, st
 		u.fail(w, r, err)
 		return
 	}
-	texts := questionTexts{}
-	for _, resp := range words {
-		s, err := u.saidOf(ctx, resp, texts)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		v.KindWords = append(v.KindWords, s)
+	if v.KindWords, err = u.saidOfAll(ctx, words, questionTexts{}); err != nil {
+		u.fail(w, r, err)
+		return
 	}
 	u.render(w, r, status, "employee", e.Name, v)
 }

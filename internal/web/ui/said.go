@@ -64,20 +64,39 @@ func textsOf(qs []fresco.Question) map[string]string {
 
 // saidOf builds the view of r; texts may be shared across responses.
 func (u *UI) saidOf(ctx context.Context, r *fresco.Response, texts questionTexts) (saidView, error) {
-	v := saidView{R: r}
-	labels := texts.of(ctx, u, r)
-	for _, a := range r.Answers {
-		q := labels[a.Question]
-		if q == "" {
-			q = questionLabel(a)
+	views, err := u.saidOfAll(ctx, []*fresco.Response{r}, texts)
+	if err != nil {
+		return saidView{}, err
+	}
+	return views[0], nil
+}
+
+// saidOfAll builds the views of a page of responses, which carry their
+// answers, in one statement for their cases (and one per survey, which
+// texts remembers) however many responses the page shows.
+func (u *UI) saidOfAll(ctx context.Context, rs []*fresco.Response, texts questionTexts) ([]saidView, error) {
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	cases, err := u.db.CasesOfResponses(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]saidView, len(rs))
+	for i, r := range rs {
+		v := saidView{R: r, CaseID: cases[r.ID]}
+		labels := texts.of(ctx, u, r)
+		for _, a := range r.Answers {
+			q := labels[a.Question]
+			if q == "" {
+				q = questionLabel(a)
+			}
+			v.Answers = append(v.Answers, saidAnswer{Question: q, Answer: answerWords(a), Text: a.Type == feedback.TypeText})
 		}
-		v.Answers = append(v.Answers, saidAnswer{Question: q, Answer: answerWords(a), Text: a.Type == feedback.TypeText})
+		views[i] = v
 	}
-	id, ok, err := u.db.CaseOfResponse(ctx, r.ID)
-	if ok {
-		v.CaseID = id
-	}
-	return v, err
+	return views, nil
 }
 
 // questionLabel names an answer whose survey is not at hand.
