@@ -41,7 +41,7 @@ const CustomersRefreshEvery = 15 * time.Minute
 const StoredYears = 2
 
 const (
-	customersSnapshot  = "chain.customers."         // + kind + "." + label
+	customersSnapshot  = "chain.customers."          // + kind + "." + label
 	customersWatermark = "chain.customers_watermark" // the job's watermark
 )
 
