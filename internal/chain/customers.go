@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,9 +21,12 @@ import (
 // late, so they are stored (report_snapshots, migration 00043), one row per
 // period kind and period holding every team's and location's counts, and
 // refreshed by a job (JobCustomersRefresh); a view reads one index range
-// of O(periods) rows, each holding O(units) counts. Periods still open are
-// read live, over their own purchases only (the purchases_at and
-// purchases_customer indexes).
+// of O(periods) rows, each holding O(units) counts. The current period is
+// read live, over its own purchases only (the purchases_date and
+// purchases_customer indexes). The one period whose window is still open
+// shows the count back as of the job's last run (up to 15 minutes old);
+// its loyalty is not shown until the window is over, and then the first
+// view reads it once more.
 //
 // Quarters are stored beside months rather than pooled from them: a
 // customer who buys in January and February is one customer of the first
@@ -58,6 +62,9 @@ type customerSum struct {
 type customerFigures struct {
 	Team     map[int64]customerSum `json:"team"`
 	Location map[int64]customerSum `json:"location"`
+	// Final: the "bought again" window was over when these were read, so
+	// Returned is final too.
+	Final bool `json:"final"`
 }
 
 func (f customerFigures) of(by string) map[int64]customerSum {
@@ -74,8 +81,9 @@ func againEnd(p period) time.Time { return p.End.Add(p.End.Sub(p.Start)) }
 // addCustomers adds each period's customers per location, or per team of
 // whoever served them (a customer served by two teams counts in both):
 // how many, how many bought again in the following period of the same
-// length, and their net revenue and cost. Finished periods come from the
-// stored figures (stored now if the job has not yet), open ones are read.
+// length, and their net revenue and cost. Periods that are over come from
+// the stored figures (stored now if the job has not yet); the current
+// period is read.
 func (s *Service) addCustomers(ctx context.Context, by, kind string, periods []period, units unitMap, at func(int64, string) *cell) error {
 	now := s.opts.Now()
 	stored, err := s.storedCustomers(ctx, kind, periods[0].Label, periods[len(periods)-1].Label)
@@ -83,13 +91,15 @@ func (s *Service) addCustomers(ctx context.Context, by, kind string, periods []p
 		return err
 	}
 	for _, p := range periods {
-		final := !againEnd(p).After(now)
+		over, final := !p.End.After(now), !againEnd(p).After(now)
 		figures, ok := stored[p.Label]
-		if !final || !ok {
-			if figures, err = s.customerFigures(ctx, p, units); err != nil {
+		// A period stored while its "bought again" window was open is read
+		// again once the window is over, for the final count.
+		if !over || !ok || (final && !figures.Final) {
+			if figures, err = s.customerFigures(ctx, p, units, final); err != nil {
 				return err
 			}
-			if final {
+			if over {
 				if err := s.storeCustomers(ctx, kind, p, figures); err != nil {
 					return err
 				}
@@ -133,12 +143,12 @@ func (s *Service) storeCustomers(ctx context.Context, kind string, p period, f c
 
 // customerFigures reads p's purchases: per location, serving employee and
 // customer, with whether the customer bought again in the next period.
-func (s *Service) customerFigures(ctx context.Context, p period, units unitMap) (customerFigures, error) {
+func (s *Service) customerFigures(ctx context.Context, p period, units unitMap, final bool) (customerFigures, error) {
 	rows, err := s.db.Reports().ChainCustomers(ctx, p.Start, p.End, againEnd(p))
 	if err != nil {
 		return customerFigures{}, err
 	}
-	out := customerFigures{}
+	out := customerFigures{Final: final}
 	teams := unitMap{by: ByTeam, spells: units.spells}
 	for _, kind := range []string{ByLocation, ByTeam} {
 		type seen struct {
@@ -185,11 +195,11 @@ type watermark struct {
 	Newer int64 `json:"newer"`
 }
 
-// RefreshCustomers stores the customer figures of every finished month
-// and quarter of the last StoredYears that is not stored yet, and
-// recomputes each stored period that purchases imported since the job's
-// watermark fall in or in the "bought again" window of. It returns how
-// many periods it worked out.
+// RefreshCustomers stores the customer figures of every month and quarter
+// of the last StoredYears that is over and not stored yet, and works out
+// again each stored period that purchases imported since the job's
+// watermark fall in or in the "bought again" window of, and the one whose
+// window is still open. It returns how many periods it worked out.
 //
 // Why a watermark rather than recomputing the last N periods each run: a
 // late import (a till that was offline, a CSV of last year's sales) can
@@ -201,7 +211,8 @@ type watermark struct {
 // only open periods and cost nothing. The scan starts from the id seen two
 // runs ago, not one, because on PostgreSQL ids are taken when a
 // transaction inserts but seen when it commits: a long import may commit
-// ids below one a run has already seen. Not seen: a purchase whose date is
+// ids below one a run has already seen (and a read replica may lag the
+// primary the watermark is read from). Not seen: a purchase whose date is
 // edited or that is deleted (erasure, the doctor), and a change of
 // product costs or of the spells that put a server in a team; the periods
 // of the last StoredYears can be recomputed by deleting their rows.
@@ -239,7 +250,7 @@ func (s *Service) RefreshCustomers(ctx context.Context) (int, error) {
 		}
 		units := unitsOf(spells, ByTeam)
 		for _, p := range todo {
-			f, err := s.customerFigures(ctx, p, units)
+			f, err := s.customerFigures(ctx, p, units, !againEnd(p).After(now))
 			if err != nil {
 				return worked, err
 			}
@@ -262,9 +273,12 @@ func (s *Service) RefreshCustomers(ctx context.Context) (int, error) {
 	return worked, err
 }
 
-// customerPeriodsToStore lists, oldest first, the finished periods of kind
-// to work out: those of the last StoredYears not stored yet, and the
-// stored ones (of any age) touched by new purchases.
+// customerPeriodsToStore lists, oldest first, the periods of kind that
+// are over to work out: those of the last StoredYears not stored yet, the
+// stored ones (of any age) touched by new purchases, and those stored
+// before their "bought again" window was over (at most the last one of
+// the kind, whose count of customers back grows as the current period
+// goes on).
 func (s *Service) customerPeriodsToStore(ctx context.Context, kind string, now time.Time, touched func(period) bool) ([]period, error) {
 	lo, hi := "1900-01", "9999-12"
 	if kind == Quarter {
@@ -274,23 +288,24 @@ func (s *Service) customerPeriodsToStore(ctx context.Context, kind string, now t
 	if err != nil {
 		return nil, err
 	}
-	stored := map[time.Time]bool{}
+	storedFinal := map[time.Time]bool{} // start → stored with its final count
 	for _, r := range rows {
 		var v fresco.Validation
 		start := parsePeriodParam(&v, "period", r.Name[len(customersSnapshot)+len(kind)+1:])
-		if v.Err() != nil {
-			return nil, fmt.Errorf("stored chain customers %s: %w", r.Name, v.Err())
+		var f customerFigures
+		if err := cmp.Or(v.Err(), json.Unmarshal(r.Body, &f)); err != nil {
+			return nil, fmt.Errorf("stored chain customers %s: %w", r.Name, err)
 		}
-		stored[start] = true
+		storedFinal[start] = f.Final
 	}
-	candidates := maps.Clone(stored)
+	candidates := maps.Clone(storedFinal)
 	for _, p := range periodsBetween(kind, now.AddDate(-StoredYears, 0, 0), now) {
-		candidates[p.Start] = true
+		candidates[p.Start] = false
 	}
 	var out []period
 	for _, start := range slices.SortedFunc(maps.Keys(candidates), time.Time.Compare) {
 		p := periodFrom(kind, start)
-		if againEnd(p).After(now) || (stored[start] && !touched(p)) {
+		if p.End.After(now) || (storedFinal[start] && !touched(p)) {
 			continue
 		}
 		out = append(out, p)

@@ -105,7 +105,9 @@ func checkCustomers(t *testing.T, a *app.App, all []bought, locations []int64, n
 // before the job runs (worked out and stored by the view), after it, and,
 // after a late purchase lands in February (a new customer, and one who
 // had not come back in March now has), once the job has run again; until
-// then the view shows the stored, older figures.
+// then the view shows the stored, older figures. June and the second
+// quarter, stored while their windows were open, are counted again by the
+// first view after the windows end.
 func TestStoredCustomers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -155,8 +157,8 @@ func TestStoredCustomers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(stored) != 5 { // January to May
-			t.Fatalf("%d months stored, want 5", len(stored))
+		if len(stored) != 6 { // January to June (over, its window not)
+			t.Fatalf("%d months stored, want 6", len(stored))
 		}
 		checkCustomers(t, a, all, locations, now)
 
@@ -192,9 +194,10 @@ func TestStoredCustomers(t *testing.T) {
 		}
 		// January (February is its "bought again" window), February,
 		// March, the first quarter and the last of 2023 (whose window is
-		// the first).
-		if n != 5 {
-			t.Errorf("the job worked out %d periods after the late purchases, want 5", n)
+		// the first); and, as every run, June and the second quarter,
+		// whose windows are open.
+		if n != 7 {
+			t.Errorf("the job worked out %d periods after the late purchases, want 7", n)
 		}
 		checkCustomers(t, a, all, locations, now)
 		// The next run looks again (ids may commit out of order), the one
@@ -202,9 +205,26 @@ func TestStoredCustomers(t *testing.T) {
 		if _, err := a.Chain.RefreshCustomers(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := a.Chain.RefreshCustomers(ctx); err != nil || n != 0 {
-			t.Errorf("third run after the late purchases worked out %d periods (%v), want 0", n, err)
+		if n, err := a.Chain.RefreshCustomers(ctx); err != nil || n != 2 {
+			t.Errorf("third run after the late purchases worked out %d periods (%v), want 2 (June, 2024-Q2)", n, err)
 		}
+		checkCustomers(t, a, all, locations, now)
+
+		// July goes on: a June customer of location 2 buys again. On
+		// 15 October June's and the second quarter's windows are over:
+		// the first view, before any run of the job, counts them back.
+		for _, c := range customers {
+			june, july := false, false
+			for _, b := range all {
+				june = june || (b.customer == c && b.location == locations[2] && b.at.Month() == 6)
+				july = july || (b.customer == c && b.at.Month() == 7)
+			}
+			if june && !july {
+				buy(c, locations[3], time.Date(2024, 7, 20, 9, 0, 0, 0, time.UTC), 2, 1)
+				break
+			}
+		}
+		now = time.Date(2024, 10, 15, 12, 0, 0, 0, time.UTC)
 		checkCustomers(t, a, all, locations, now)
 	})
 }
