@@ -97,6 +97,22 @@ func checkCustomers(t *testing.T, a *app.App, all []bought, locations []int64, n
 	}
 }
 
+// skipped returns the first of customers who bought at location in month
+// of 2024 and nowhere in the month after (0: none).
+func skipped(all []bought, customers []int64, location int64, month time.Month) int64 {
+	for _, c := range customers {
+		in, next := false, false
+		for _, b := range all {
+			in = in || (b.customer == c && b.location == location && b.at.Month() == month)
+			next = next || (b.customer == c && b.at.Month() == month+1)
+		}
+		if in && !next {
+			return c
+		}
+	}
+	return 0
+}
+
 // TestStoredCustomers: in chaintest's world, 120 customers (20 per
 // location) buy at their location in the first half of 2024, some months
 // and not others. On 15 July the months January to May and the first
@@ -168,18 +184,7 @@ func TestStoredCustomers(t *testing.T) {
 		if err := db.CreateCustomer(ctx, late); err != nil {
 			t.Fatal(err)
 		}
-		var comeBack int64
-		for _, c := range customers {
-			febAt0, march := false, false
-			for _, b := range all {
-				febAt0 = febAt0 || (b.customer == c && b.location == locations[0] && b.at.Month() == 2)
-				march = march || (b.customer == c && b.at.Month() == 3)
-			}
-			if febAt0 && !march {
-				comeBack = c
-				break
-			}
-		}
+		comeBack := skipped(all, customers, locations[0], time.February)
 		if comeBack == 0 {
 			t.Fatal("no customer of February at location 0 who skipped March")
 		}
@@ -213,16 +218,10 @@ func TestStoredCustomers(t *testing.T) {
 		// July goes on: a June customer of location 2 buys again. On
 		// 15 October June's and the second quarter's windows are over:
 		// the first view, before any run of the job, counts them back.
-		for _, c := range customers {
-			june, july := false, false
-			for _, b := range all {
-				june = june || (b.customer == c && b.location == locations[2] && b.at.Month() == 6)
-				july = july || (b.customer == c && b.at.Month() == 7)
-			}
-			if june && !july {
-				buy(c, locations[3], time.Date(2024, 7, 20, 9, 0, 0, 0, time.UTC), 2, 1)
-				break
-			}
+		if c := skipped(all, customers, locations[2], time.June); c != 0 {
+			buy(c, locations[3], time.Date(2024, 7, 20, 9, 0, 0, 0, time.UTC), 2, 1)
+		} else {
+			t.Fatal("no customer of June at location 2 who skipped July")
 		}
 		now = time.Date(2024, 10, 15, 12, 0, 0, 0, time.UTC)
 		checkCustomers(t, a, all, locations, now)
