@@ -73,6 +73,7 @@ func (s *Service) Register(q *jobs.Queue) {
 		return err
 	})
 	q.DailyAt(JobMediocrity, 6, 30, time.UTC)
+	s.registerCustomers(q)
 }
 
 // CheckMediocrity looks at the quarters before the one containing at and

@@ -14,7 +14,6 @@ package chain
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -66,9 +65,6 @@ type Service struct {
 	pulse  *pulse.Service
 	opts   Options
 	log    *slog.Logger
-
-	mu        sync.Mutex
-	customers map[customerCacheKey]customerCacheEntry // finished periods' customer figures (measures.go)
 }
 
 // New returns the chain over db, reading the pulse and retention through

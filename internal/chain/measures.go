@@ -63,7 +63,7 @@ func (s *Service) unitPeriods(ctx context.Context, by, kind string, periods []pe
 	if err := s.addNPS(ctx, by, first, end, periodOfMonth, units, at); err != nil {
 		return nil, err
 	}
-	if err := s.addCustomers(ctx, by, periods, units, at); err != nil {
+	if err := s.addCustomers(ctx, by, kind, periods, units, at); err != nil {
 		return nil, err
 	}
 	var out []UnitPeriod
@@ -202,114 +202,6 @@ func (s *Service) addNPS(ctx context.Context, by string, first, end time.Time, p
 		}
 	}
 	return nil
-}
-
-// addCustomers adds each period's customers per location, or per team of
-// whoever served them (a customer served by two teams counts in both):
-// how many, how many bought again in the following period of the same
-// length, and their net revenue and cost.
-func (s *Service) addCustomers(ctx context.Context, by string, periods []period, units unitMap, at func(int64, string) *cell) error {
-	now := s.opts.Now()
-	for _, p := range periods {
-		againTo := p.End.Add(p.End.Sub(p.Start))
-		sums, err := s.customerSums(ctx, by, p, againTo, units, !againTo.After(now))
-		if err != nil {
-			return err
-		}
-		for unit, sum := range sums {
-			c := at(unit, p.Label)
-			c.customers, c.returned, c.revenue, c.cost = sum.customers, sum.returned, sum.revenue, sum.cost
-			c.againKnown = !againTo.After(now)
-		}
-	}
-	return nil
-}
-
-// customerSum is one unit's customers in one period.
-type customerSum struct {
-	customers, returned int
-	revenue, cost       int64
-}
-
-// customerCacheFor is how long a period's customer figures are kept once
-// its "bought again" window is over: they change only when purchases are
-// imported late. Reading a period's purchases is the dearest part of the
-// chain (one query each); periods still open are always read afresh.
-const customerCacheFor = time.Hour
-
-type customerCacheKey struct {
-	by         string
-	start, end time.Time
-}
-
-type customerCacheEntry struct {
-	at   time.Time
-	sums map[int64]customerSum
-}
-
-// customerSums reads (or, for a finished period, recalls) the period's
-// customer figures per unit.
-func (s *Service) customerSums(ctx context.Context, by string, p period, againTo time.Time, units unitMap, final bool) (map[int64]customerSum, error) {
-	key := customerCacheKey{by, p.Start, p.End}
-	now := time.Now()
-	if final {
-		s.mu.Lock()
-		e, ok := s.customers[key]
-		s.mu.Unlock()
-		if ok && now.Sub(e.at) < customerCacheFor {
-			return e.sums, nil
-		}
-	}
-	rows, err := s.db.Reports().ChainCustomers(ctx, p.Start, p.End, againTo)
-	if err != nil {
-		return nil, err
-	}
-	// Both kinds of unit come from the same rows: sum both, so that the
-	// other view of the page finds its figures ready too.
-	all := map[string]map[int64]customerSum{}
-	for _, kind := range []string{ByLocation, ByTeam} {
-		type seen struct {
-			unit, customer int64
-		}
-		counted := map[seen]bool{}
-		sums := map[int64]customerSum{}
-		teams := unitMap{by: ByTeam, spells: units.spells}
-		for _, r := range rows {
-			unit := r.LocationID
-			if kind == ByTeam {
-				unit = 0
-				if r.ServedBy != 0 {
-					unit = teams.of(r.ServedBy, p.Start, p.End)
-				}
-			}
-			if unit == 0 {
-				continue
-			}
-			sum := sums[unit]
-			sum.revenue += r.Revenue
-			sum.cost += r.Cost
-			if k := (seen{unit, r.CustomerID}); !counted[k] {
-				counted[k] = true
-				sum.customers++
-				if r.Again {
-					sum.returned++
-				}
-			}
-			sums[unit] = sum
-		}
-		all[kind] = sums
-	}
-	if final {
-		s.mu.Lock()
-		if s.customers == nil {
-			s.customers = map[customerCacheKey]customerCacheEntry{}
-		}
-		for kind, sums := range all {
-			s.customers[customerCacheKey{kind, p.Start, p.End}] = customerCacheEntry{at: now, sums: sums}
-		}
-		s.mu.Unlock()
-	}
-	return all[by], nil
 }
 
 // figures turns the counts into the unit-period's figures.

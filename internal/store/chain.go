@@ -69,6 +69,25 @@ func (db *DB) ChainCustomers(ctx context.Context, from, to, againTo time.Time) (
 		ORDER BY x.location_id, x.served_by, x.customer_id`, to, againTo, from, to)
 }
 
+// ChainPurchasesSince returns when the purchases stored with an id above
+// afterID were made (first and last; nil when there are none) and the
+// largest purchase id (afterID when none is larger). Ids only grow, so
+// this finds purchases imported since afterID was read, whatever their
+// date, through the primary key.
+func (db *DB) ChainPurchasesSince(ctx context.Context, afterID int64) (first, last *time.Time, maxID int64, err error) {
+	var lo, hi any
+	err = db.QueryRow(ctx, `SELECT MIN(purchased_at), MAX(purchased_at), COALESCE(MAX(id), ?) FROM purchases WHERE id > ?`,
+		afterID, afterID).Scan(&lo, &hi, &maxID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if first, err = anyTime(lo); err != nil {
+		return nil, nil, 0, err
+	}
+	last, err = anyTime(hi)
+	return first, last, maxID, err
+}
+
 // OwnerIDs returns the active owners.
 func (db *DB) OwnerIDs(ctx context.Context) ([]int64, error) {
 	return queryAll(ctx, db, scanValue[int64], `SELECT id FROM employees WHERE role = 'owner' AND active ORDER BY id`)

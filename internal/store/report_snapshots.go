@@ -39,3 +39,23 @@ func (db *DB) ReportSnapshot(ctx context.Context, name string) (body []byte, com
 	}
 	return []byte(s), computedAt.UTC(), err
 }
+
+// StoredReport is one stored snapshot.
+type StoredReport struct {
+	Name       string
+	Body       []byte
+	ComputedAt time.Time
+}
+
+// ReportSnapshotRange returns the snapshots named first to last
+// (inclusive, in the names' byte order), by name: a family of snapshots
+// named prefix+label, such as one per period, read in one index range.
+func (db *DB) ReportSnapshotRange(ctx context.Context, first, last string) ([]StoredReport, error) {
+	return queryAll(ctx, db, func(row rowScanner) (StoredReport, error) {
+		var r StoredReport
+		var body string
+		err := row.Scan(&r.Name, &body, &r.ComputedAt)
+		r.Body, r.ComputedAt = []byte(body), r.ComputedAt.UTC()
+		return r, err
+	}, `SELECT name, body, computed_at FROM report_snapshots WHERE name >= ? AND name <= ? ORDER BY name`, first, last)
+}
