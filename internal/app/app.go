@@ -225,6 +225,7 @@ func (a *App) build(cfg Config) error {
 	a.Staff = staff.New(db)
 	a.People = people.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.Rewards = rewards.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
+	a.Rewards.UseNotifier(a.Notifier)
 	a.Prefs = prefs.New(db)
 	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
 		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})
