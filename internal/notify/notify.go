@@ -75,8 +75,8 @@ const (
 	// EventGoalsDigest: the weekly digest of satisfaction goals, each with
 	// its status (internal/goals).
 	EventGoalsDigest = "goals.digest"
-	// EventMediocrity: a team's turnover rose while its customers' NPS or
-	// retention fell, each significantly (internal/chain).
+	// EventMediocrity: a team's or a location's turnover rose while its
+	// customers' NPS or retention fell, each significantly (internal/chain).
 	EventMediocrity = "people.mediocrity_cycle"
 	// EventNominated: a colleague or a customer nominated an employee for
 	// an award (internal/rewards); the nominee hears of it.
