@@ -226,6 +226,7 @@ func (a *App) build(cfg Config) error {
 	a.People = people.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.Rewards = rewards.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.People.RegisterJobs(a.Queue)
+	a.Rewards.UseNotifier(a.Notifier)
 	a.Prefs = prefs.New(db)
 	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
 		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})

@@ -14,12 +14,12 @@ import (
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
-// The cycle of mediocrity, measured: a team whose turnover rises while its
-// customers' NPS or retention falls, each change beyond chance, in the
-// same quarter or the next. Quarters, because a team of six losing one
-// person in a month is never a significant change; and each quarter is
-// compared with the year before it (the four quarters before, pooled), a
-// baseline steady enough to test against:
+// The cycle of mediocrity, measured: a team or a location whose turnover
+// rises while its customers' NPS or retention falls, each change beyond
+// chance, in the same quarter or the next. Quarters, because a team of six
+// losing one person in a month is never a significant change; and each
+// quarter is compared with the year before it (the four quarters before,
+// pooled), a baseline steady enough to test against:
 //
 //   - turnover: leavers ÷ headcount at the start, this quarter against the
 //     pooled year before, with the two-proportion test
@@ -31,7 +31,7 @@ import (
 //     again in the next quarter, tested like turnover.
 //
 // The check runs daily (JobMediocrity) over the last complete quarters,
-// and each team-quarter alerts once: the alert is claimed in the
+// and each unit-quarter alerts once: the alert is claimed in the
 // transaction that notifies (store.ClaimMediocrityAlert).
 
 // JobMediocrity checks for the cycle of mediocrity. Daily, one job per slot.
@@ -53,7 +53,7 @@ type Change struct {
 	Significant bool    `json:"significant"`
 }
 
-// Alert is a team in the cycle of mediocrity.
+// Alert is a team or a location in the cycle of mediocrity.
 type Alert struct {
 	Unit      UnitRef `json:"unit"`
 	Period    string  `json:"period" doc:"The quarter turnover rose."`
@@ -77,9 +77,9 @@ func (s *Service) Register(q *jobs.Queue) {
 }
 
 // CheckMediocrity looks at the quarters before the one containing at and
-// raises each alert not raised before: a notification to the team's
-// manager and the owners, with the figures. It returns the alerts it
-// raised now.
+// raises each alert not raised before: a notification to the unit's
+// managers (a team's manager; a location's managers) and the owners, with
+// the figures. It returns the alerts it raised now.
 func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, error) {
 	found, err := s.Mediocrity(ctx, at)
 	if err != nil {
@@ -87,9 +87,9 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 	}
 	var raised []Alert
 	for _, a := range found {
-		var managers []int64
-		if t, err := s.db.Team(ctx, a.Unit.ID); err == nil && t.ManagerID != nil {
-			managers = append(managers, *t.ManagerID)
+		managers, err := s.unitManagers(ctx, a.Unit)
+		if err != nil {
+			return raised, err
 		}
 		owners, err := s.db.OwnerIDs(ctx)
 		if err != nil {
@@ -106,7 +106,7 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 			}
 			_, err = s.opts.Notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventMediocrity,
 				EmployeeIDs: append(managers, owners...), Subject: alertSubject(a), Body: alertBody(a),
-				Link: "/chain?by=team&period=quarter", Data: a})
+				Link: "/chain?by=" + a.Unit.Kind + "&period=quarter", Data: a})
 			return err
 		})
 		if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 		}
 		if fresh {
 			raised = append(raised, a)
-			s.log.Info("cycle of mediocrity", "team", a.Unit.Name, "period", a.Period)
+			s.log.Info("cycle of mediocrity", a.Unit.Kind, a.Unit.Name, "period", a.Period)
 		}
 	}
 	if len(raised) > 0 && s.opts.Notifier != nil {
@@ -123,22 +123,46 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 	return raised, nil
 }
 
-// Mediocrity returns the teams in the cycle of mediocrity in the last two
-// complete quarters before at (the older with the next quarter as its
-// "next"), whether or not alerted already.
+// unitManagers are who runs the unit: a team's manager, or a location's
+// active managers.
+func (s *Service) unitManagers(ctx context.Context, u UnitRef) ([]int64, error) {
+	if u.Kind == ByLocation {
+		byLocation, err := s.db.ManagersByLocation(ctx)
+		return byLocation[u.ID], err
+	}
+	t, err := s.db.Team(ctx, u.ID)
+	if err != nil || t.ManagerID == nil {
+		return nil, nil // a team gone or without a manager: the owners are told
+	}
+	return []int64{*t.ManagerID}, nil
+}
+
+// Mediocrity returns the teams, then the locations, in the cycle of
+// mediocrity in the last two complete quarters before at (the older with
+// the next quarter as its "next"), whether or not alerted already.
 func (s *Service) Mediocrity(ctx context.Context, at time.Time) ([]Alert, error) {
 	last := periodOf(Quarter, at).prev(Quarter)
 	periods := []period{last}
 	for range BaselinePeriods + 1 {
 		periods = append([]period{periods[0].prev(Quarter)}, periods...)
 	}
-	cells, err := s.unitPeriods(ctx, ByTeam, Quarter, periods)
-	if err != nil {
-		return nil, err
+	var out []Alert
+	for _, by := range []string{ByTeam, ByLocation} {
+		cells, err := s.unitPeriods(ctx, by, Quarter, periods)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mediocrityIn(cells, len(periods))...)
 	}
+	return out, nil
+}
+
+// mediocrityIn tests the last two periods of each unit's series in cells
+// (period by period, units in id order).
+func mediocrityIn(cells []UnitPeriod, periods int) []Alert {
 	series := map[int64][]UnitPeriod{}
 	var order []int64
-	for _, c := range cells { // period by period, units in id order
+	for _, c := range cells {
 		if series[c.Unit.ID] == nil {
 			order = append(order, c.Unit.ID)
 		}
@@ -146,13 +170,13 @@ func (s *Service) Mediocrity(ctx context.Context, at time.Time) ([]Alert, error)
 	}
 	var out []Alert
 	for _, id := range order {
-		for i := len(periods) - 2; i < len(periods); i++ {
+		for i := periods - 2; i < periods; i++ {
 			if a := mediocrityAt(series[id], i); a != nil {
 				out = append(out, *a)
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // mediocrityAt tests one unit's period i against the BaselinePeriods

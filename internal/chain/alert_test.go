@@ -3,11 +3,13 @@ package chain_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/people"
@@ -26,34 +28,57 @@ import (
 // z ≈ 2.9) and NPS +80 → −60: the alert. Steady: 1/8 against 1/32
 // (z ≈ 1.1): no alert. Checked in April 2025 and again in July (when
 // 2025-Q1 is the older of the two quarters looked at), it fires once.
-func TestMediocrityAlert(t *testing.T) {
+func TestMediocrityAlert(t *testing.T) { mediocrityAlert(t, chain.ByTeam) }
+
+// TestMediocrityAlertForLocations: the same business as two locations of
+// eight agents each, with a location manager (and no teams); the answers
+// name the location. Declining alerts once, to its managers and the
+// owner; Steady does not.
+func TestMediocrityAlertForLocations(t *testing.T) { mediocrityAlert(t, chain.ByLocation) }
+
+func mediocrityAlert(t *testing.T, by string) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := apptest.New(t, db)
 		hired := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
-		employee := func(email string, role fresco.Role, team *int64) *fresco.Employee {
-			e := &fresco.Employee{Email: email, Name: email, Role: role, Active: true, HiredAt: &hired, TeamID: team}
+		employee := func(email string, role fresco.Role, team, location *int64) *fresco.Employee {
+			e := &fresco.Employee{Email: email, Name: email, Role: role, Active: true, HiredAt: &hired, TeamID: team, LocationID: location}
 			if err := db.CreateEmployee(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 			return e
 		}
-		owner := employee("owner@example.com", fresco.RoleOwner, nil)
+		owner := employee("owner@example.com", fresco.RoleOwner, nil, nil)
 		actor := people.Actor{Ref: "test", Role: fresco.RoleOwner}
-		type team struct {
+		type unit struct {
 			id      int64
 			manager *fresco.Employee
 			server  int64
 		}
-		build := func(name string, leftIn2025 int, leftIn2024 int, q1 []int) team {
-			m := employee(strings.ToLower(name)+"-manager@example.com", fresco.RoleManager, nil)
-			tm := &fresco.Team{Name: name, ManagerID: &m.ID}
+		// newUnit makes a team with its manager, or a location with a
+		// manager of its own; it returns the unit and where its agents go.
+		newUnit := func(name string) (u unit, team, location *int64) {
+			if by == chain.ByLocation {
+				l := &fresco.Location{Name: name, Timezone: "UTC"}
+				if err := db.CreateLocation(ctx, l); err != nil {
+					t.Fatal(err)
+				}
+				u.manager = employee(strings.ToLower(name)+"-manager@example.com", fresco.RoleManager, nil, &l.ID)
+				u.id = l.ID
+				return u, nil, &l.ID
+			}
+			u.manager = employee(strings.ToLower(name)+"-manager@example.com", fresco.RoleManager, nil, nil)
+			tm := &fresco.Team{Name: name, ManagerID: &u.manager.ID}
 			if err := db.CreateTeam(ctx, tm); err != nil {
 				t.Fatal(err)
 			}
-			out := team{id: tm.ID, manager: m}
+			u.id = tm.ID
+			return u, &tm.ID, nil
+		}
+		build := func(name string, leftIn2025 int, leftIn2024 int, q1 []int) unit {
+			out, team, location := newUnit(name)
 			for i := range 8 {
-				e := employee(fmt.Sprintf("%s-%d@example.com", strings.ToLower(name), i), fresco.RoleAgent, &tm.ID)
+				e := employee(fmt.Sprintf("%s-%d@example.com", strings.ToLower(name), i), fresco.RoleAgent, team, location)
 				var left time.Time
 				switch {
 				case i < leftIn2025:
@@ -69,7 +94,7 @@ func TestMediocrityAlert(t *testing.T) {
 				out.server = e.ID
 			}
 			answer := func(at time.Time, score int) {
-				if _, err := a.Feedback.Record(ctx, &feedback.Input{EmployeeID: &out.server, RespondedAt: at,
+				if _, err := a.Feedback.Record(ctx, &feedback.Input{EmployeeID: &out.server, LocationID: location, RespondedAt: at,
 					Answers: []feedback.AnswerInput{{Type: feedback.TypeNPS, Score: &score}}}); err != nil {
 					t.Fatal(err)
 				}
@@ -117,12 +142,17 @@ func TestMediocrityAlert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(raised) != 1 || raised[0].Unit.ID != declining.id || raised[0].Period != "2025-Q1" {
+		if len(raised) != 1 || raised[0].Unit.ID != declining.id || raised[0].Unit.Kind != by || raised[0].Period != "2025-Q1" {
 			t.Fatalf("raised %+v, want Declining in 2025-Q1 only", raised)
 		}
 		al := raised[0]
-		if al.Turnover.After != 50 || al.Turnover.Before != 0 || al.Turnover.NBefore != 32 || al.Turnover.NAfter != 8 || !al.Turnover.Significant {
-			t.Errorf("turnover %+v, want 0%% of 32 → 50%% of 8, significant", al.Turnover)
+		heads := 8 // a team's agents; a location's manager works there too
+		if by == chain.ByLocation {
+			heads = 9
+		}
+		pct := 400 / float64(heads)
+		if math.Abs(al.Turnover.After-pct) > 1e-9 || al.Turnover.Before != 0 || al.Turnover.NBefore != 4*heads || al.Turnover.NAfter != heads || !al.Turnover.Significant {
+			t.Errorf("turnover %+v, want 0%% of %d → %.1f%% of %d, significant", al.Turnover, 4*heads, pct, heads)
 		}
 		if al.NPS == nil || al.NPS.Before != 80 || al.NPS.After != -60 || al.NPS.Period != "2025-Q1" {
 			t.Errorf("NPS %+v, want +80 → −60 in 2025-Q1", al.NPS)
@@ -137,7 +167,7 @@ func TestMediocrityAlert(t *testing.T) {
 		if err := db.QueryRow(ctx, `SELECT body FROM notifications WHERE employee_id = ?`, owner.ID).Scan(&body); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"50%", "4 of 8", "+80", "-60"} {
+		for _, want := range []string{fmt.Sprintf("%.0f%%", pct), fmt.Sprintf("4 of %d", heads), "+80", "-60"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the notification %q does not give %s", body, want)
 			}
@@ -162,7 +192,7 @@ func TestMediocrityAlert(t *testing.T) {
 			t.Errorf("Mediocrity = %+v, %v; want Declining", found, err)
 		}
 		alerts, err := db.MediocrityAlerts(ctx)
-		if err != nil || len(alerts) != 1 || alerts[0].UnitID != declining.id {
+		if err != nil || len(alerts) != 1 || alerts[0].UnitID != declining.id || alerts[0].UnitKind != by {
 			t.Errorf("stored alerts %+v, %v", alerts, err)
 		}
 	})

@@ -75,15 +75,18 @@ const (
 	// EventGoalsDigest: the weekly digest of satisfaction goals, each with
 	// its status (internal/goals).
 	EventGoalsDigest = "goals.digest"
-	// EventMediocrity: a team's turnover rose while its customers' NPS or
-	// retention fell, each significantly (internal/chain).
+	// EventMediocrity: a team's or a location's turnover rose while its
+	// customers' NPS or retention fell, each significantly (internal/chain).
 	EventMediocrity = "people.mediocrity_cycle"
+	// EventNominated: a colleague or a customer nominated an employee for
+	// an award (internal/rewards); the nominee hears of it.
+	EventNominated = "people.nominated"
 )
 
 // Events lists the events above, for documentation and validation.
 var Events = []string{EventDetractor, EventCSATLow, EventComplaint, EventFollowUpOpened, EventFollowUpClosed,
 	EventFollowUpOverdue, EventDigest, EventThemeGrowing, EventPraise, EventPulseOpened,
-	EventGoalsDigest, EventMediocrity}
+	EventGoalsDigest, EventMediocrity, EventNominated}
 
 // Namespaces are the event prefixes a webhook may subscribe to with a
 // wildcard ("case.*"). Events in "case" are free-form (service recovery

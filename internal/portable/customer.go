@@ -8,8 +8,8 @@ import (
 )
 
 // customerTables select one customer's rows from every table that holds
-// them: what the customer bought, said, was asked, and what staff did about
-// it.
+// them: what the customer bought, said, was asked, what staff did about
+// it, and whom they nominated.
 var customerTables = []table{
 	{name: "customers", orderBy: "id", where: "id = ?"},
 	{name: "purchases", orderBy: "id", where: "customer_id = ?"},
@@ -25,6 +25,7 @@ var customerTables = []table{
 	{name: "case_events", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
 	{name: "case_tasks", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
 	{name: "gestures", orderBy: "id", where: "customer_id = ?"},
+	{name: "nominations", orderBy: "id", where: "customer_id = ?"}, // what they wrote nominating someone
 }
 
 // CustomerData is everything Fresco holds about one customer (the right of

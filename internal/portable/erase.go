@@ -160,12 +160,15 @@ func scrub(v any) bool {
 }
 
 // eraseNotifications blanks the bodies of staff notifications about the
-// customer, their cases and their follow-ups: they quote what was said.
+// customer, their cases and their follow-ups, and those telling a nominee
+// of the customer's nomination (rewards.NominationLink): they quote what
+// was said.
 func eraseNotifications(ctx context.Context, tx *store.Tx, e *Erasure, id int64) error {
 	res, err := tx.Exec(ctx, `UPDATE notifications SET body = '' WHERE body <> '' AND (
 		link = ? OR link IN (SELECT '/cases/' || id FROM recovery_cases WHERE customer_id = ?)
-		OR link IN (SELECT '/followups/' || id FROM follow_ups WHERE customer_id = ?))`,
-		fmt.Sprintf("/customers/%d", id), id, id)
+		OR link IN (SELECT '/followups/' || id FROM follow_ups WHERE customer_id = ?)
+		OR link IN (SELECT '/recognition#nomination-' || id FROM nominations WHERE customer_id = ?))`,
+		fmt.Sprintf("/customers/%d", id), id, id, id)
 	if err != nil {
 		return fmt.Errorf("erase notifications: %w", err)
 	}

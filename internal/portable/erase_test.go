@@ -113,3 +113,54 @@ func personalStrings(data map[string][]map[string]any) []string {
 	pick("gestures", "letter", "note")
 	return out
 }
+
+// The customer's data holds the nominations they wrote, and only theirs;
+// erasure blanks the words and keeps the nomination.
+func TestCustomerDataHoldsTheirNominations(t *testing.T) {
+	ctx := context.Background()
+	for _, eng := range storetest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			db := storetest.Open(t, eng.URL(t))
+			e := &fresco.Employee{Name: "Ana", Email: "ana@example.com", Role: fresco.RoleAgent}
+			if err := db.CreateEmployee(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, name := range []string{"Writer", "Other"} {
+				c := &fresco.Customer{Name: name}
+				if err := db.CreateCustomer(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, c.ID)
+			}
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				for i, id := range ids {
+					n := &fresco.Nomination{NomineeID: e.ID, Source: fresco.NominationCustomer, CustomerID: &id,
+						Reason: []string{"Ana found my lost parcel", "Someone else's words"}[i], CreatedBy: "token:1"}
+					if err := tx.CreateNomination(ctx, n); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := portable.CustomerData(ctx, db, ids[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := data["nominations"]
+			if len(got) != 1 || got[0]["reason"] != "Ana found my lost parcel" {
+				t.Fatalf("nominations in the customer's data: %v", got)
+			}
+			if _, err := portable.EraseCustomer(ctx, db, "employee:1", ids[0]); err != nil {
+				t.Fatal(err)
+			}
+			data, _ = portable.CustomerData(ctx, db, ids[0])
+			if got := data["nominations"]; len(got) != 1 || got[0]["reason"] != "" {
+				t.Errorf("nominations after erasure: %v", got)
+			}
+		})
+	}
+}

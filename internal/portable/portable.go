@@ -84,6 +84,19 @@ var tables = []table{
 	{name: "pulses", orderBy: "id"},
 	{name: "pulse_responses", orderBy: "id"}, // ids are random: their order tells nothing
 	{name: "pulse_answers", orderBy: "response_id, item"},
+	// People: who worked when, why they left, what they learnt, and what
+	// the business rewards and aims at.
+	{name: "exit_reasons", orderBy: "slug"},
+	{name: "employment_spells", orderBy: "id"},
+	{name: "employee_trainings", orderBy: "id"},
+	{name: "rewards", orderBy: "id"},
+	{name: "nominations", orderBy: "id"},
+	{name: "goals", orderBy: "id"},
+	// What was already sent: without them a restored business would be
+	// sent this week's goals digest and every standing mediocrity alert
+	// again.
+	{name: "goal_digests", orderBy: "week"},
+	{name: "mediocrity_alerts", orderBy: "unit_kind, unit_id, period"},
 }
 
 // Format is how rows are written.

@@ -30,6 +30,15 @@ func demoDB(t *testing.T) *store.DB {
 	if _, err := db.Exec(context.Background(), `UPDATE customers SET referred_by = (SELECT MAX(id) FROM customers) WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
+	// What the daily jobs claim once sent; the demo does not run them.
+	for _, q := range []string{
+		`INSERT INTO goal_digests (week, notifications, sent_at) VALUES ('2026-W21', 3, '2026-05-25 07:00:00')`,
+		`INSERT INTO mediocrity_alerts (unit_kind, unit_id, period, figures, created_at) VALUES ('team', 1, '2026-Q1', '{"turnover":0.4}', '2026-04-02 06:00:00'), ('location', 1, '2026-Q1', '{}', '2026-04-02 06:00:00')`,
+	} {
+		if _, err := db.Exec(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return db
 }
 
@@ -48,7 +57,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	source := demoDB(t)
 	for _, format := range []portable.Format{portable.CSV, portable.JSON} {
 		dir, m := export(t, source, format)
-		for _, table := range []string{"customers", "purchases", "purchase_lines", "responses", "response_answers", "recovery_cases", "case_events", "employees"} {
+		for _, table := range []string{"customers", "purchases", "purchase_lines", "responses", "response_answers", "recovery_cases", "case_events", "employees",
+			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts"} {
 			if m.Rows[table] == 0 {
 				t.Errorf("%s export has no %s: the round trip would prove little", format, table)
 			}
@@ -188,5 +198,56 @@ func TestExportPulsesWithoutEmployees(t *testing.T) {
 	}
 	if _, ok := m.Rows["pulse_respondents"]; ok {
 		t.Error("pulse_respondents exported")
+	}
+}
+
+// notExported are the tables an export leaves behind on purpose, each with
+// why; every other table of the schema must be in the export.
+var notExported = map[string]string{
+	"api_tokens": "secret", "sessions": "secret", "webhook_subscriptions": "receivers hold the secrets",
+	"webhook_deliveries": "delivery log", "webhook_attempts": "delivery log", "notifications": "notification log",
+	"jobs": "job queue", "idempotency_keys": "replay guard", "login_failures": "login counter",
+	"pulse_respondents": "would say whose a small team's answers are",
+	"clv_fits":          "recomputed", "customer_value": "recomputed", "customer_purchase_summary": "recomputed",
+	"acquisition_customer": "recomputed", "acquisition_rollup": "recomputed", "rollups_deferred": "recomputed",
+	"baseline_customer_month": "recomputed", "baseline_month": "recomputed", "baseline_deferred": "recomputed",
+	"feedback_score_daily": "recomputed", "feedback_score_monthly": "recomputed", "feedback_delay_daily": "recomputed",
+	"feedback_delay_monthly": "recomputed", "feedback_driver_monthly": "recomputed",
+	"satisfied_leaving": "recomputed", "satisfied_leaving_state": "recomputed", "report_snapshots": "recomputed",
+	// Known gaps, not yet decided: business data an export should probably
+	// carry (case conversations and their files, e-mails, reply templates,
+	// the log of invitations sent).
+	"case_messages": "gap", "case_attachments": "gap", "email_messages": "gap", "reply_templates": "gap",
+	"invitation_sends": "gap",
+}
+
+// TestEveryTableExportedOrExcused fails when a migration adds a table that
+// neither the export carries nor notExported explains.
+func TestEveryTableExportedOrExcused(t *testing.T) {
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	_, m := export(t, db, portable.CSV)
+	rows, err := db.Query(context.Background(), `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		_, exported := m.Rows[name]
+		_, excused := notExported[name]
+		switch {
+		case exported && excused:
+			t.Errorf("%s is exported and listed as not exported", name)
+		case !exported && !excused:
+			t.Errorf("%s is neither exported nor listed in notExported with a reason", name)
+		}
+	}
+	if n < len(m.Rows) {
+		t.Errorf("%d tables in the schema, %d exported", n, len(m.Rows))
 	}
 }

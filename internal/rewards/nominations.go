@@ -2,8 +2,10 @@ package rewards
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -24,7 +26,9 @@ func (s *Service) Nominate(ctx context.Context, a Actor, n *fresco.Nomination) e
 		return err
 	}
 	n.CreatedBy = a.Ref
-	return s.db.InTx(ctx, func(tx *store.Tx) error { return createNomination(ctx, tx, a, n) })
+	err := s.db.InTx(ctx, func(tx *store.Tx) error { return s.createNomination(ctx, tx, a, n) })
+	s.wake(err)
+	return err
 }
 
 // checkNomination validates n and that the people it names exist.
@@ -47,12 +51,53 @@ func (s *Service) checkNomination(ctx context.Context, n *fresco.Nomination) err
 	return nil
 }
 
-func createNomination(ctx context.Context, tx *store.Tx, a Actor, n *fresco.Nomination) error {
+// createNomination stores n, audits it and, in the same transaction,
+// tells the nominee: recognition that nobody hears of rewards nobody.
+func (s *Service) createNomination(ctx context.Context, tx *store.Tx, a Actor, n *fresco.Nomination) error {
 	if err := tx.CreateNomination(ctx, n); err != nil {
 		return err
 	}
-	return audit(ctx, tx, a, "nomination.create", "employee", n.NomineeID, map[string]any{"nomination": n.ID,
-		"source": n.Source, "nominator": n.NominatorID, "customer": n.CustomerID})
+	if err := audit(ctx, tx, a, "nomination.create", "employee", n.NomineeID, map[string]any{"nomination": n.ID,
+		"source": n.Source, "nominator": n.NominatorID, "customer": n.CustomerID}); err != nil {
+		return err
+	}
+	return s.tellNominee(ctx, tx, n)
+}
+
+// NominationLink is where a nomination's notification points: the
+// recognition feed, at the nomination. Customer erasure finds the
+// notifications quoting a customer's words by it.
+func NominationLink(id int64) string { return "/recognition#nomination-" + itoa(id) }
+
+// tellNominee notifies the nominee in the app and by e-mail (the outbox),
+// quoting the reason. A customer is not named: the nominee learns what
+// was said, not who said it.
+func (s *Service) tellNominee(ctx context.Context, tx *store.Tx, n *fresco.Nomination) error {
+	if s.notifier == nil {
+		return nil
+	}
+	who := "A customer"
+	if n.NominatorID != nil {
+		e, err := tx.Employee(ctx, *n.NominatorID)
+		if err != nil {
+			return err
+		}
+		who = e.Name
+	}
+	_, err := s.notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventNominated, EmployeeIDs: []int64{n.NomineeID},
+		Subject: "You were nominated for an award",
+		Body:    fmt.Sprintf("%s nominated you for an award: “%s”", who, n.Reason),
+		Link:    NominationLink(n.ID),
+		Data:    map[string]any{"nomination_id": n.ID, "employee_id": n.NomineeID, "source": n.Source}})
+	return err
+}
+
+// wake sends what a committed nomination queued at once rather than at
+// the outbox's next poll.
+func (s *Service) wake(err error) {
+	if err == nil && s.notifier != nil {
+		s.notifier.Wake()
+	}
 }
 
 // CustomerNominates records the nomination a customer makes on the public
@@ -69,7 +114,7 @@ func (s *Service) CustomerNominates(ctx context.Context, inv *fresco.Invitation,
 		return err
 	}
 	a := Actor{Ref: n.CreatedBy, Role: fresco.RoleAgent}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		taken, err := tx.NominationBy(ctx, n.CreatedBy)
 		if err != nil {
 			return err
@@ -77,8 +122,10 @@ func (s *Service) CustomerNominates(ctx context.Context, inv *fresco.Invitation,
 		if taken {
 			return fresco.Errorf(fresco.ECONFLICT, "a nomination was already made from this survey")
 		}
-		return createNomination(ctx, tx, a, n)
+		return s.createNomination(ctx, tx, a, n)
 	})
+	s.wake(err)
+	return err
 }
 
 // InvitationRef is who made a nomination from a survey link: the

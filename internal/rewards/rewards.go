@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -45,6 +46,8 @@ type Service struct {
 	zone   func(context.Context) *time.Location
 	now    func() time.Time
 	window time.Duration
+	// notifier tells a nominee; nil: nobody is told.
+	notifier *notify.Notifier
 }
 
 // New returns the service over db. zone gives the business's time zone
@@ -58,6 +61,9 @@ func New(db *store.DB, zone func(context.Context) *time.Location, now func() tim
 	}
 	return &Service{db: db, zone: zone, now: now, window: DefaultWindow}
 }
+
+// UseNotifier makes nominations notify their nominee through n.
+func (s *Service) UseNotifier(n *notify.Notifier) { s.notifier = n }
 
 // Period is civil days From to To, both included.
 type Period struct {
