@@ -132,7 +132,7 @@ func (s *Service) Mediocrity(ctx context.Context, at time.Time) ([]Alert, error)
 	for range BaselinePeriods + 1 {
 		periods = append([]period{periods[0].prev(Quarter)}, periods...)
 	}
-	cells, err := s.unitPeriods(ctx, ByTeam, Quarter, periods)
+	cells, _, err := s.unitPeriods(ctx, ByTeam, Quarter, periods)
 	if err != nil {
 		return nil, err
 	}
