@@ -148,7 +148,7 @@ func (s *Service) Mediocrity(ctx context.Context, at time.Time) ([]Alert, error)
 	}
 	var out []Alert
 	for _, by := range []string{ByTeam, ByLocation} {
-		cells, err := s.unitPeriods(ctx, by, Quarter, periods)
+		cells, _, err := s.unitPeriods(ctx, by, Quarter, periods)
 		if err != nil {
 			return nil, err
 		}

@@ -162,6 +162,10 @@ type Measured struct {
 	Lag    int          `json:"lag"`
 	Units  []UnitPeriod `json:"units"`
 	Links  []ChainLink  `json:"links"`
+	// AsOf: the customer figures of a period not over, or whose "bought
+	// again" window is not, are the stored ones, worked out by the job
+	// every 15 minutes rather than on each view.
+	AsOf *time.Time `json:"as_of" doc:"When the customer figures of the periods still open (the current one, and the one whose customers' return is still being counted) were worked out; null when none is shown."`
 }
 
 // Measure returns the chain for q.
@@ -177,11 +181,14 @@ func (s *Service) Measure(ctx context.Context, q Query) (*Measured, error) {
 	for p, i := shown[len(shown)-1].next(q.Period), 0; i < q.Lag && p.Start.Before(s.opts.Now()); p, i = p.next(q.Period), i+1 {
 		all = append(all, p)
 	}
-	cells, err := s.unitPeriods(ctx, q.By, q.Period, all)
+	cells, asOf, err := s.unitPeriods(ctx, q.By, q.Period, all)
 	if err != nil {
 		return nil, err
 	}
 	res := &Measured{By: q.By, Period: q.Period, From: shown[0].Label, To: shown[len(shown)-1].Label, Lag: q.Lag, Units: []UnitPeriod{}}
+	if !asOf.IsZero() {
+		res.AsOf = &asOf
+	}
 	inShown := map[string]bool{}
 	for _, p := range shown {
 		inShown[p.Label] = true

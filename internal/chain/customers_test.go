@@ -97,6 +97,45 @@ func checkCustomers(t *testing.T, a *app.App, all []bought, locations []int64, n
 	}
 }
 
+// checkCurrent compares location's customers in July 2024 and the third
+// quarter, both under way on 15 July, with the hand computation over all,
+// and the chain's as-of time with when the job stored each period.
+func checkCurrent(t *testing.T, a *app.App, db *store.DB, all []bought, location int64, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for _, kind := range []string{chain.Month, chain.Quarter} {
+		label, months := "2024-07", 1
+		if kind == chain.Quarter {
+			label, months = "2024-Q3", 3
+		}
+		m, err := a.Chain.Measure(ctx, chain.Query{By: chain.ByLocation, Period: kind, From: label, To: label})
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+		want, _, _ := expectedCustomers(all, location, from, from.AddDate(0, months, 0))
+		found := false
+		for _, u := range m.Units {
+			if u.Unit.ID == location && u.Period == label {
+				found = true
+				if u.N.Customers != want {
+					t.Errorf("%s %s: %d customers, want %d", u.Unit.Name, label, u.N.Customers, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: location %d not shown", label, location)
+		}
+		_, storedAt, err := db.ReportSnapshot(ctx, "chain.customers."+kind+"."+label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if storedAt.IsZero() || m.AsOf == nil || !m.AsOf.Equal(storedAt) {
+			t.Errorf("%s: as of %v, want when it was stored (%v)", label, m.AsOf, storedAt)
+		}
+	}
+}
+
 // skipped returns the first of customers who bought at location in month
 // of 2024 and nowhere in the month after (0: none).
 func skipped(all []bought, customers []int64, location int64, month time.Month) int64 {
@@ -121,7 +160,9 @@ func skipped(all []bought, customers []int64, location int64, month time.Month) 
 // before the job runs (worked out and stored by the view), after it, and,
 // after a late purchase lands in February (a new customer, and one who
 // had not come back in March now has), once the job has run again; until
-// then the view shows the stored, older figures. June and the second
+// then the view shows the stored, older figures. So do July and the third
+// quarter, under way: a customer new in July shows once the job has run
+// again, and the chain says as of when. June and the second
 // quarter, stored while their windows were open, are counted again by the
 // first view after the windows end.
 func TestStoredCustomers(t *testing.T) {
@@ -173,8 +214,8 @@ func TestStoredCustomers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(stored) != 6 { // January to June (over, its window not)
-			t.Fatalf("%d months stored, want 6", len(stored))
+		if len(stored) != 7 { // January to June, and July as of the run
+			t.Fatalf("%d months stored, want 7", len(stored))
 		}
 		checkCustomers(t, a, all, locations, now)
 
@@ -200,9 +241,9 @@ func TestStoredCustomers(t *testing.T) {
 		// January (February is its "bought again" window), February,
 		// March, the first quarter and the last of 2023 (whose window is
 		// the first); and, as every run, June and the second quarter,
-		// whose windows are open.
-		if n != 7 {
-			t.Errorf("the job worked out %d periods after the late purchases, want 7", n)
+		// whose windows are open, and July and the third quarter, under way.
+		if n != 9 {
+			t.Errorf("the job worked out %d periods after the late purchases, want 9", n)
 		}
 		checkCustomers(t, a, all, locations, now)
 		// The next run looks again (ids may commit out of order), the one
@@ -210,10 +251,25 @@ func TestStoredCustomers(t *testing.T) {
 		if _, err := a.Chain.RefreshCustomers(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := a.Chain.RefreshCustomers(ctx); err != nil || n != 2 {
-			t.Errorf("third run after the late purchases worked out %d periods (%v), want 2 (June, 2024-Q2)", n, err)
+		if n, err := a.Chain.RefreshCustomers(ctx); err != nil || n != 4 {
+			t.Errorf("third run after the late purchases worked out %d periods (%v), want 4 (June, July, 2024-Q2, 2024-Q3)", n, err)
 		}
 		checkCustomers(t, a, all, locations, now)
+
+		// The current month and quarter come from the rows the job stored:
+		// a customer who buys in July shows once the job has run again.
+		checkCurrent(t, a, db, all, locations[0], now)
+		newcomer := &fresco.Customer{Name: "Newcomer", Email: "newcomer@example.com"}
+		if err := db.CreateCustomer(ctx, newcomer); err != nil {
+			t.Fatal(err)
+		}
+		before = append([]bought(nil), all...)
+		buy(newcomer.ID, locations[0], time.Date(2024, 7, 10, 9, 0, 0, 0, time.UTC), 1, 1)
+		checkCurrent(t, a, db, before, locations[0], now) // stored: the job has not run
+		if _, err := a.Chain.RefreshCustomers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkCurrent(t, a, db, all, locations[0], now)
 
 		// July goes on: a June customer of location 2 buys again. On
 		// 15 October June's and the second quarter's windows are over:

@@ -28,11 +28,13 @@ type cellKey struct {
 	period string
 }
 
-// unitPeriods measures every unit of by in every period.
-func (s *Service) unitPeriods(ctx context.Context, by, kind string, periods []period) ([]UnitPeriod, error) {
+// unitPeriods measures every unit of by in every period, and returns when
+// the customer figures of the periods still open were worked out (zero:
+// none is open).
+func (s *Service) unitPeriods(ctx context.Context, by, kind string, periods []period) ([]UnitPeriod, time.Time, error) {
 	names, err := s.db.Reports().UnitNames(ctx, by)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	cells := map[cellKey]*cell{}
 	at := func(unit int64, p string) *cell {
@@ -51,20 +53,21 @@ func (s *Service) unitPeriods(ctx context.Context, by, kind string, periods []pe
 	first, end := periods[0].Start, periods[len(periods)-1].End
 	spells, err := s.db.Reports().SpellsOverlapping(ctx, first, end.AddDate(0, 0, -1))
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	units := unitsOf(spells, by)
 	if err := s.addPulse(ctx, by, periods, periodOfMonth, at); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if err := s.addRetention(ctx, by, first, end, periodOfMonth, at); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if err := s.addNPS(ctx, by, first, end, periodOfMonth, units, at); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	if err := s.addCustomers(ctx, by, kind, periods, units, at); err != nil {
-		return nil, err
+	asOf, err := s.addCustomers(ctx, by, kind, periods, units, at)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
 	var out []UnitPeriod
 	for _, p := range periods {
@@ -76,7 +79,7 @@ func (s *Service) unitPeriods(ctx context.Context, by, kind string, periods []pe
 			out = append(out, c.figures(UnitRef{Kind: by, ID: id, Name: names[id]}, p.Label))
 		}
 	}
-	return out, nil
+	return out, asOf, nil
 }
 
 // addPulse adds the pulse's shown cells: a quarter pools its shown months

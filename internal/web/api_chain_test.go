@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/chain/chaintest"
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -48,6 +49,7 @@ type chainBody struct {
 		Significant bool     `json:"significant"`
 		Reason      string   `json:"reason"`
 	} `json:"links"`
+	AsOf *time.Time `json:"as_of"`
 }
 
 func getChain(t *testing.T, f *fixture, query string) chainBody {
@@ -97,6 +99,15 @@ func TestChainAPI(t *testing.T) {
 			if shown && *u.N.Pulse != chaintest.Pulse[i] {
 				t.Errorf("%s pulse n = %d, want %d", u.Unit.Name, *u.N.Pulse, chaintest.Pulse[i])
 			}
+		}
+		if b.AsOf != nil {
+			t.Errorf("as of %v for March 2024, long over: want null", b.AsOf)
+		}
+		// This month, under way, is read as of when it was stored: here by
+		// the first view, the job not having run.
+		current := getChain(t, f, "by=location&period=month")
+		if current.AsOf == nil || current.AsOf.After(time.Now()) {
+			t.Errorf("as of %v for the months up to now, want when this month's customers were worked out", current.AsOf)
 		}
 		// The chain's five links, then the pair asked for.
 		want := [][2]string{{"employee_capability", "employee_satisfaction"}, {"employee_satisfaction", "employee_retention"},

@@ -26,9 +26,15 @@ func TestChainPage(t *testing.T) {
 		}
 	}
 	res := f.do(fresco.RoleOwner, "GET", "/chain", nil)
-	for _, want := range []string{`id="chain-boxes"`, "Employee capability", "Profit per customer", "Not enough data"} {
+	// The month under way is shown as of when its customers were worked
+	// out; a range long over has nothing still open.
+	for _, want := range []string{`id="chain-boxes"`, "Employee capability", "Profit per customer", "Not enough data",
+		`id="chain-as-of"`, "worked out again every 15 minutes"} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the empty business's chain page lacks %q", want)
 		}
+	}
+	if res := f.do(fresco.RoleOwner, "GET", "/chain?from=2024-01&to=2024-03", nil); strings.Contains(res.body, `id="chain-as-of"`) {
+		t.Error("a chain of months long over says as of when its open periods were worked out")
 	}
 }
