@@ -27,7 +27,7 @@ type Route struct {
 	Perm   auth.Permission
 }
 
-// Routes is the route table, in the order routes.go registers it.
+// Routes is the route table, in the order routes.go and routes_api.go register it.
 func (s *Server) Routes() []Route { return slices.Clone(s.routeTable) }
 
 // record adds a route to the route table.

@@ -16,7 +16,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
-// TestRouteTable walks the route table routes.go builds: every route has a
+// TestRouteTable walks the route table routes.go and routes_api.go build: every route has a
 // role rule and is registered once; every API operation is in the OpenAPI
 // document (and the document has no other); every UI page is in the
 // navigation or is linked or posted to from a template.

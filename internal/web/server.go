@@ -2,8 +2,9 @@
 // by the OpenAPI document at /api/openapi.json), the server-rendered UI
 // (package ui), health checks and metrics.
 //
-// Every route is in routes.go. Errors leave the API as RFC 9457
-// application/problem+json, mapped from fresco error codes by package httperr.
+// Every route is in routes.go (pages) or routes_api.go (API operations).
+// Errors leave the API as RFC 9457 application/problem+json, mapped from
+// fresco error codes by package httperr.
 package web
 
 import (
@@ -126,7 +127,7 @@ type Server struct {
 	latitude *latitude.Service
 
 	mux        *http.ServeMux
-	routeTable []Route // every route and its role rule, as routes.go registers them
+	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
 	api        huma.API
 	metrics    *httpMetrics
 	handler    http.Handler
