@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/stats"
@@ -87,10 +88,6 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 	}
 	var raised []Alert
 	for _, a := range found {
-		managers, err := s.unitManagers(ctx, a.Unit)
-		if err != nil {
-			return raised, err
-		}
 		owners, err := s.db.OwnerIDs(ctx)
 		if err != nil {
 			return raised, err
@@ -103,6 +100,10 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 			}
 			if s.opts.Notifier == nil {
 				return nil
+			}
+			managers, err := unitManagers(ctx, tx, a.Unit)
+			if err != nil {
+				return err
 			}
 			_, err = s.opts.Notifier.Notify(ctx, tx, notify.Notification{Event: notify.EventMediocrity,
 				EmployeeIDs: append(managers, owners...), Subject: alertSubject(a), Body: alertBody(a),
@@ -123,18 +124,18 @@ func (s *Service) CheckMediocrity(ctx context.Context, at time.Time) ([]Alert, e
 	return raised, nil
 }
 
-// unitManagers are who runs the unit: a team's manager, or a location's
-// active managers.
-func (s *Service) unitManagers(ctx context.Context, u UnitRef) ([]int64, error) {
+// unitManagers are who runs the unit, by the escalation ladder the goals
+// digest uses too: a team's active manager (else its location's managers),
+// or a location's managers. A team gone: the owners alone are told.
+func unitManagers(ctx context.Context, tx *store.Tx, u UnitRef) ([]int64, error) {
 	if u.Kind == ByLocation {
-		byLocation, err := s.db.ManagersByLocation(ctx)
-		return byLocation[u.ID], err
+		return tx.LocationManagers(ctx, &u.ID)
 	}
-	t, err := s.db.Team(ctx, u.ID)
-	if err != nil || t.ManagerID == nil {
-		return nil, nil // a team gone or without a manager: the owners are told
+	ids, err := tx.TeamManagers(ctx, u.ID)
+	if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+		return nil, nil
 	}
-	return []int64{*t.ManagerID}, nil
+	return ids, err
 }
 
 // Mediocrity returns the teams, then the locations, in the cycle of
