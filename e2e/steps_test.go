@@ -65,10 +65,16 @@ func (s steps) get(step string, a chromedp.Action[string]) string {
 	return strings.TrimSpace(v)
 }
 
-// text is the visible text of the first element matching sel.
+// text is the visible text of the first element matching sel. It is read
+// in one script once the element is there: a page that redraws a section
+// (the case thread does, on every change) can replace the element between
+// finding its node and reading it, which a node-based read reports as
+// "No node with given id found".
 func (s steps) text(sel string) string {
 	s.t.Helper()
-	return s.get("read "+sel, chromedp.Text(chromedp.CSS(sel)))
+	s.do("wait for "+sel, chromedp.WaitReady(chromedp.CSS(sel)))
+	return s.get("read "+sel, chromedp.Evaluate[string](fmt.Sprintf(
+		`(function () { var e = document.querySelector(%q); return e ? e.innerText : ""; })()`, sel)))
 }
 
 // location is the page's URL.

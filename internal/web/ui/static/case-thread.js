@@ -29,6 +29,8 @@
     var box = document.createElement("div");
     box.innerHTML = html;
     var fresh = box.querySelector("#case-thread");
-    if (fresh) current.replaceWith(fresh);
+    // The stream sends the thread when it connects too: redraw only what changed,
+    // so the page does not move under the reader's eye (or pointer).
+    if (fresh && fresh.outerHTML !== current.outerHTML) current.replaceWith(fresh);
   });
 })();
