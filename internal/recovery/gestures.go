@@ -155,7 +155,7 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 			}
 			for _, m := range managers {
 				if err := ch.notifyEmployee(ctx, m, "approval_needed", fmt.Sprintf("Approve %s of %s on case %d? %s",
-					g.Kind, g.Amount, caseID, d.Reason)); err != nil {
+					strings.ReplaceAll(g.Kind, "_", " "), g.Amount, caseID, d.Reason)); err != nil {
 					return err
 				}
 			}
