@@ -137,6 +137,16 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	if got := text("#customer-timeline li"); !strings.Contains(got, "Case closed") {
 		t.Errorf("newest timeline entry = %q, want the case closing", got)
 	}
+	if got := text("#customer-cases"); !strings.Contains(got, "Nobody offered to adjust them.") || !strings.Contains(got, "Closed") ||
+		!strings.Contains(got, "cause: Fitting") {
+		t.Errorf("customer page cases = %q, want the closed case and its cause", got)
+	}
+	if got := text("#customer-gestures"); !strings.Contains(got, "Apology letter") || strings.Contains(got, "0.00") {
+		t.Errorf("customer page gestures = %q, want the apology letter and no amount", got)
+	}
+	if got := text(fmt.Sprintf(`#customer-followups a[href="/followups/%d"]`, fu.ID)); got == "" {
+		t.Error("the customer page does not list the follow-up")
+	}
 
 	// A case from Grace's page, found by searching her name in the customer
 	// list: the form names her and keeps what was typed.
