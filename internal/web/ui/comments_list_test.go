@@ -147,7 +147,7 @@ func TestCommentsListReadsAndLabelsMany(t *testing.T) {
 }
 
 // TestOpenACaseFromAComment: a comment with a customer offers "Open a case"
-// to staff who write; the form carries what the customer said; once opened
+// to staff who write, on the comments page and the responses list; the form carries what the customer said; once opened
 // the comment links its case instead, and a second form from before goes to
 // that case. An anonymous comment offers nothing and its form says why.
 func TestOpenACaseFromAComment(t *testing.T) {
@@ -181,6 +181,13 @@ func TestOpenACaseFromAComment(t *testing.T) {
 		if got := item(fresco.RoleAgent, anon.ID); strings.Contains(got, "/cases/new") {
 			t.Errorf("an anonymous comment offers a case:\n%s", got)
 		}
+		// The responses list offers the same, once per response with a customer.
+		if list := f.do(fresco.RoleAgent, "GET", "/responses", nil).body; strings.Count(list, `href="/cases/new?`) != 1 || !strings.Contains(list, open) {
+			t.Errorf("the responses list does not offer a case on Grace's answer only")
+		}
+		if list := f.do(fresco.RoleAnalyst, "GET", "/responses", nil).body; strings.Contains(list, "/cases/new") {
+			t.Error("the responses list offers the analyst a case")
+		}
 		form := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/new?response_id=%d", known.ID), nil)
 		if !strings.Contains(form.body, `id="new-case-said"`) || !strings.Contains(form.body, "The bill was wrong twice") ||
 			!strings.Contains(form.body, "Grace Hopper") {
@@ -199,6 +206,10 @@ func TestOpenACaseFromAComment(t *testing.T) {
 		got := item(fresco.RoleAgent, known.ID)
 		if !strings.Contains(got, fmt.Sprintf(`<a href="/cases/%d">Case %d</a> was opened from this.`, caseID, caseID)) || strings.Contains(got, open) {
 			t.Errorf("after opening, the comment does not link its case:\n%s", got)
+		}
+		if list := f.do(fresco.RoleAgent, "GET", "/responses", nil).body; strings.Contains(list, open) ||
+			!strings.Contains(list, fmt.Sprintf(`href="/cases/%d">Case %d</a>`, caseID, caseID)) {
+			t.Error("after opening, the responses list does not link the case")
 		}
 		if again := f.do(fresco.RoleAgent, "POST", "/cases/new", post); again.status != http.StatusSeeOther ||
 			again.header.Get("Location") != fmt.Sprintf("/cases/%d", caseID) {
