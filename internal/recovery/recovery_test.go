@@ -285,7 +285,7 @@ func TestGesturesWithinAuthority(t *testing.T) {
 		must(t, err)
 		var asked bool
 		for _, n := range asks {
-			asked = asked || strings.HasPrefix(n.Message, "Approve service credit of 900.00")
+			asked = asked || strings.HasPrefix(n.Message, "Approve service credit of $900.00")
 			if strings.Contains(n.Message, "service_credit") {
 				t.Errorf("approval request shows a code: %q", n.Message)
 			}
