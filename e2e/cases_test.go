@@ -48,7 +48,7 @@ func TestBrowserCaseJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("gesture-amount"), "80.00"))
 	load("ask for the refund", chromedp.Click(chromedp.CSS(`#form-gesture button[type=submit]`)))
 	timeline := text("#case-timeline")
-	for _, want := range []string{"Opened: Varifocals give her headaches", "Responded: New lenses are on order", "requested: Refund 80.00"} {
+	for _, want := range []string{"Opened: Varifocals give her headaches", "Responded: New lenses are on order", "Gesture requested: Refund of $80.00"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("timeline lacks %q:\n%s", want, timeline)
 		}

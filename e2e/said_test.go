@@ -13,6 +13,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -20,7 +21,8 @@ import (
 // text; the agent who served them sees every answer on the follow-up, opens
 // a case from it, and the case carries the text, the purchase, the employee
 // and the location through a gesture, resolution and closing. Then cases are
-// opened from a customer's page and from the blank form by searching a name.
+// opened from the page of a customer found by searching her name, and from
+// the blank form by searching a name.
 func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -53,19 +55,9 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := apptest.New(t, db)
-	two := 2
-	resp, err := a.Feedback.Record(ctx, &feedback.Input{SurveyID: &sv.ID, PurchaseID: &buy.ID,
-		Answers: []feedback.AnswerInput{{Question: "nps", Type: "nps", Score: &two},
-			{Question: "wrong", Type: "text", Text: "The frames pinch behind my ears"}},
-		Comment: "Nobody offered to adjust them."})
+	inv, err := a.Feedback.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: sv.ID, PurchaseID: &buy.ID})
 	if err != nil {
 		t.Fatal(err)
-	}
-	fu, err := a.Loop.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp.ID, ListeningPost: resp.PostSlug,
-		CustomerID: resp.CustomerID, EmployeeID: resp.EmployeeID, NPS: resp.NPS, RespondedAt: resp.RespondedAt,
-		Flags: feedback.FlagsOf(resp)})
-	if err != nil || fu == nil {
-		t.Fatalf("follow-up %v %v", fu, err)
 	}
 	ts := httptest.NewServer(a.Server)
 	defer func() {
@@ -75,6 +67,29 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 
 	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
+
+	// Ada answers the survey link from her purchase: a 2, and what went wrong.
+	load("open the survey link", chromedp.Navigate(ts.URL+inv.Path))
+	do("answer as a detractor, in her own words", chromedp.Click(chromedp.CSS(`input[name=q_nps][value="2"] + span`)),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=q_wrong]`), "The frames pinch behind my ears"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "Nobody offered to adjust them."))
+	load("send", chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	if h := text("h1"); h != "Thank you" {
+		t.Fatalf("after sending: %q", h)
+	}
+	answered, _, err := db.ListResponses(ctx, store.ResponseFilter{Limit: 1})
+	if err != nil || len(answered) != 1 || answered[0].NPS == nil || *answered[0].NPS != 2 {
+		t.Fatalf("stored answer %+v %v", answered, err)
+	}
+	// The closed loop as the job queue runs it on a recorded response.
+	resp := answered[0]
+	fu, err := a.Loop.HandleResponse(ctx, feedback.ResponseRecorded{ResponseID: resp.ID, ListeningPost: resp.PostSlug,
+		CustomerID: resp.CustomerID, EmployeeID: resp.EmployeeID, NPS: resp.NPS, RespondedAt: resp.RespondedAt,
+		Flags: feedback.FlagsOf(resp)})
+	if err != nil || fu == nil {
+		t.Fatalf("follow-up %v %v", fu, err)
+	}
+
 	load("open the follow-up", chromedp.Navigate(fmt.Sprintf("%s/followups/%d", ts.URL, fu.ID)))
 	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
@@ -122,9 +137,26 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	if got := text("#customer-timeline li"); !strings.Contains(got, "Case closed") {
 		t.Errorf("newest timeline entry = %q, want the case closing", got)
 	}
+	if got := text("#customer-cases"); !strings.Contains(got, "Nobody offered to adjust them.") || !strings.Contains(got, "Closed") ||
+		!strings.Contains(got, "cause: Fitting") {
+		t.Errorf("customer page cases = %q, want the closed case and its cause", got)
+	}
+	if got := text("#customer-gestures"); !strings.Contains(got, "Apology letter") || strings.Contains(got, "0.00") {
+		t.Errorf("customer page gestures = %q, want the apology letter and no amount", got)
+	}
+	if got := text(fmt.Sprintf(`#customer-followups a[href="/followups/%d"]`, fu.ID)); got == "" {
+		t.Error("the customer page does not list the follow-up")
+	}
 
-	// A case from Grace's page: the form names her and keeps what was typed.
-	load("open Grace's page", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, s.grace.ID)))
+	// A case from Grace's page, found by searching her name in the customer
+	// list: the form names her and keeps what was typed.
+	load("open the customers", chromedp.Navigate(ts.URL+"/customers"))
+	do("type her name", chromedp.SendKeys(chromedp.ID("q"), "grace"))
+	load("search", chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)))
+	if got := text("#list-count"); got != "1 customer" {
+		t.Errorf("searching grace found %q", got)
+	}
+	load("open Grace's page", chromedp.Click(chromedp.CSS(fmt.Sprintf(`main table a[href="/customers/%d"]`, s.grace.ID))))
 	load("open a case for her", chromedp.Click(chromedp.ID("customer-open-case")))
 	if got := text("#new-case-customer"); got != "Grace Hopper" {
 		t.Errorf("new case for %q", got)

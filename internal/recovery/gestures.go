@@ -155,7 +155,7 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 			}
 			for _, m := range managers {
 				if err := ch.notifyEmployee(ctx, m, "approval_needed", fmt.Sprintf("Approve %s of %s on case %d? %s",
-					g.Kind, g.Amount, caseID, d.Reason)); err != nil {
+					gestureWords(g.Kind), s.opts.Format(ctx).Money(g.Amount), caseID, d.Reason)); err != nil {
 					return err
 				}
 			}
@@ -167,21 +167,24 @@ func (s *Service) RequestGesture(ctx context.Context, actor Actor, caseID int64,
 
 // gestureText names a gesture inside the letter's sentence "please accept
 // …", with the right article: "a refund of 40.00", "an upgrade".
-func gestureText(g *fresco.Gesture) string {
-	noun := strings.ReplaceAll(g.Kind, "_", " ")
+func gestureText(g *fresco.Gesture, money func(fresco.Money) string) string {
+	noun := gestureWords(g.Kind)
 	switch {
 	case g.Kind == "apology_letter":
 		return ""
 	case g.Amount > 0 && (g.Kind == "refund" || g.Kind == "service_credit"):
-		noun += " of " + g.Amount.String()
+		noun += " of " + money(g.Amount)
 	case g.Amount > 0:
-		noun += " worth " + g.Amount.String()
+		noun += " worth " + money(g.Amount)
 	}
 	if strings.ContainsRune("aeiou", rune(noun[0])) {
 		return "an " + noun
 	}
 	return "a " + noun
 }
+
+// gestureWords is a gesture's kind in words: "service credit".
+func gestureWords(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
 
 func (s *Service) renderLetter(ctx context.Context, ch *change, g *fresco.Gesture) (string, error) {
 	if g.Kind != "apology_letter" && g.Status != GestureGranted {
@@ -200,7 +203,7 @@ func (s *Service) renderLetter(ctx context.Context, ch *change, g *fresco.Gestur
 	}
 	var b bytes.Buffer
 	err = s.letter.Execute(&b, LetterData{CustomerName: name, Summary: ch.c.Summary, Expectation: ch.c.Expectation,
-		OwnerName: owner, Gesture: gestureText(g)})
+		OwnerName: owner, Gesture: gestureText(g, s.opts.Format(ctx).Money)})
 	if err != nil {
 		return "", fmt.Errorf("recovery: apology letter: %w", err)
 	}
@@ -254,7 +257,7 @@ func (s *Service) DecideGesture(ctx context.Context, actor Actor, gestureID int6
 		}
 		if g.RequestedByEmployee != nil {
 			return ch.notifyEmployee(ctx, *g.RequestedByEmployee, kind, fmt.Sprintf("%s of %s on case %d: %s",
-				g.Kind, g.Amount, g.CaseID, strings.TrimPrefix(kind, "gesture_")))
+				gestureWords(g.Kind), s.opts.Format(ctx).Money(g.Amount), g.CaseID, strings.TrimPrefix(kind, "gesture_")))
 		}
 		return nil
 	})

@@ -9,21 +9,22 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// The letter's gesture reads as English: the right article, and "of" or
-// "worth" before an amount.
+// The letter's gesture reads as English: the right article, "of" or
+// "worth" before an amount, and the amount in the business's currency.
 func TestGestureTextGrammar(t *testing.T) {
 	for _, c := range []struct {
 		g    fresco.Gesture
 		want string
 	}{
-		{fresco.Gesture{Kind: "refund", Amount: 4000}, "a refund of 40.00"},
-		{fresco.Gesture{Kind: "service_credit", Amount: 1500}, "a service credit of 15.00"},
-		{fresco.Gesture{Kind: "coupon", Amount: 1000}, "a coupon worth 10.00"},
+		{fresco.Gesture{Kind: "refund", Amount: 4000}, "a refund of $40.00"},
+		{fresco.Gesture{Kind: "service_credit", Amount: 1500}, "a service credit of $15.00"},
+		{fresco.Gesture{Kind: "coupon", Amount: 1000}, "a coupon worth $10.00"},
 		{fresco.Gesture{Kind: "upgrade"}, "an upgrade"},
 		{fresco.Gesture{Kind: "free_item"}, "a free item"},
 		{fresco.Gesture{Kind: "apology_letter"}, ""},
 	} {
-		if got := gestureText(&c.g); got != c.want {
+		money := fresco.NewFormatter(fresco.DefaultSettings()).Money // the business's currency
+		if got := gestureText(&c.g, money); got != c.want {
 			t.Errorf("%s %v: %q, want %q", c.g.Kind, c.g.Amount, got, c.want)
 		}
 	}

@@ -280,6 +280,19 @@ func TestGesturesWithinAuthority(t *testing.T) {
 		// A manager's own authority (500.00) bounds what they approve.
 		big, err := w.svc.RequestGesture(ctx, w.agent, c.ID, recovery.GestureInput{Kind: "service_credit", Amount: 90000})
 		must(t, err)
+		// The approval request names the gesture in words, not its code.
+		asks, err := db.ListCaseNotifications(ctx, c.ID, *w.manager.EmployeeID, 100)
+		must(t, err)
+		var asked bool
+		for _, n := range asks {
+			asked = asked || strings.HasPrefix(n.Message, "Approve service credit of $900.00")
+			if strings.Contains(n.Message, "service_credit") {
+				t.Errorf("approval request shows a code: %q", n.Message)
+			}
+		}
+		if !asked {
+			t.Errorf("no approval request for the service credit among %+v", asks)
+		}
 		_, err = w.svc.DecideGesture(ctx, w.manager, big.ID, true, "")
 		wantCode(t, err, fresco.EFORBIDDEN)
 		g, err = w.svc.DecideGesture(ctx, w.manager, big.ID, false, "too much; offered an upgrade instead")

@@ -207,7 +207,7 @@ func (s *Service) fill(ctx context.Context, q store.Querier, c *fresco.Case, cus
 	}
 	gesture := ""
 	if g != nil {
-		if gesture = gestureText(g); gesture == "" {
+		if gesture = gestureText(g, s.opts.Format(ctx).Money); gesture == "" {
 			gesture = "an apology letter"
 		}
 	}

@@ -263,7 +263,7 @@ func TestReplyTemplates(t *testing.T) {
 		must(t, err)
 		filled, err := w.svc.FillTemplates(ctx, w.agent, c.ID)
 		must(t, err)
-		wantBody := "Dear Grace Hopper, please accept a refund of 30.00. ann, Harbour Hotel"
+		wantBody := "Dear Grace Hopper, please accept a refund of $30.00. ann, Harbour Hotel"
 		if len(filled) != 1 || filled[0].Subject != "Case #"+itoa(c.ID) || filled[0].Body != wantBody {
 			t.Fatalf("filled = %+v, want body %q", filled, wantBody)
 		}

@@ -175,6 +175,10 @@ func TestGestureDecisionsOnThePage(t *testing.T) {
 			return strings.Contains(body, fmt.Sprintf(`id="%s-%d"`, action, g.ID))
 		}
 		agentPage, managerPage := page(fresco.RoleAgent), page(fresco.RoleManager)
+		// The timeline says what was asked for in words and the business's currency.
+		if !strings.Contains(agentPage, "Gesture requested: Refund of $20.00") || strings.Contains(agentPage, "requested: refund") {
+			t.Error("the timeline does not say the refund asked for in words and currency")
+		}
 		for _, tc := range []struct {
 			body    string
 			g       *fresco.Gesture

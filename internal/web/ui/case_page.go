@@ -99,7 +99,7 @@ func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView,
 		return nil, err
 	}
 	for _, e := range events {
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e, name, u.formatDateTime), Merged: e.CaseID != c.ID})
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Actor: actorName(e.Actor, name), Kind: e.Kind, Text: eventText(e, name, u.formatDateTime, u.format().Money), Merged: e.CaseID != c.ID})
 	}
 	tasks, err := u.db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Limit: 200})
 	if err != nil {
@@ -351,8 +351,9 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// eventText is one line describing an event for people.
-func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) string) string {
+// eventText is one line describing an event for people, amounts in the
+// business's currency.
+func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) string, money func(fresco.Money) string) string {
 	var b map[string]any
 	_ = json.Unmarshal(e.Body, &b)
 	s := func(k string) string {
@@ -381,7 +382,11 @@ func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) s
 	case "reopened":
 		return "Reopened: " + s("reason")
 	case "gesture_granted", "gesture_requested", "gesture_approved", "gesture_rejected":
-		return fmt.Sprintf("%s: %s %s%s", e.Kind[len("gesture_"):], label(s("kind")), s("amount"), paren(s("reason")+s("note")))
+		what := label(s("kind"))
+		if m, err := fresco.ParseMoney(s("amount")); err == nil && m > 0 {
+			what += " of " + money(m)
+		}
+		return fmt.Sprintf("Gesture %s: %s%s", e.Kind[len("gesture_"):], what, paren(s("reason")+s("note")))
 	case "sla_warning":
 		return "SLA warning: " + label(s("clock")) + " due " + stampWords(s("deadline"), when)
 	case "sla_breached":

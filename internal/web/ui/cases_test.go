@@ -202,6 +202,18 @@ func TestCaseInboxOpensOnAUsefulTab(t *testing.T) {
 					strings.Contains(body, link), want.tab, want.listed)
 			}
 		}
+		// Each tab counts its cases: one live, one closed.
+		all := f.do(fresco.RoleManager, "GET", "/cases?view=all", nil).body
+		for _, want := range []string{"Open", "Closed", "Mine", "My team"} {
+			if !strings.Contains(all, want+` <span class="count">1</span>`) {
+				t.Errorf("the %s tab does not count 1 case", want)
+			}
+		}
+		for _, want := range []string{`All <span class="count">2</span>`, `Waiting <span class="count">0</span>`, `Resolved <span class="count">0</span>`} {
+			if !strings.Contains(all, want) {
+				t.Errorf("the inbox tabs lack %q", want)
+			}
+		}
 		if res := f.do(fresco.RoleAgent, "GET", "/cases?view=nope", nil); res.status != http.StatusNotFound {
 			t.Errorf("unknown view = %d, want 404", res.status)
 		}

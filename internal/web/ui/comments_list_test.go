@@ -145,3 +145,79 @@ func TestCommentsListReadsAndLabelsMany(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenACaseFromAComment: a comment with a customer offers "Open a case"
+// to staff who write, on the comments page and the responses list; the form carries what the customer said; once opened
+// the comment links its case instead, and a second form from before goes to
+// that case. An anonymous comment offers nothing and its form says why.
+func TestOpenACaseFromAComment(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		cust := &fresco.Customer{Name: "Grace Hopper"}
+		if err := db.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		known, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", CustomerID: &cust.ID, Comment: "The bill was wrong twice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		anon, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", Comment: "Cold coffee"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		item := func(role fresco.Role, id int64) string {
+			body := f.do(role, "GET", "/feedback/comments", nil).body
+			return regexp.MustCompile(`(?s)<li id="r` + fmt.Sprint(id) + `".*?</li>`).FindString(body)
+		}
+		open := fmt.Sprintf(`href="/cases/new?response_id=%d"`, known.ID)
+		if got := item(fresco.RoleAgent, known.ID); !strings.Contains(got, open) {
+			t.Errorf("the comment offers no case to the agent:\n%s", got)
+		}
+		if got := item(fresco.RoleAnalyst, known.ID); strings.Contains(got, open) {
+			t.Error("the analyst, who reads only, is offered a case")
+		}
+		if got := item(fresco.RoleAgent, anon.ID); strings.Contains(got, "/cases/new") {
+			t.Errorf("an anonymous comment offers a case:\n%s", got)
+		}
+		// The responses list offers the same, once per response with a customer.
+		if list := f.do(fresco.RoleAgent, "GET", "/responses", nil).body; strings.Count(list, `href="/cases/new?`) != 1 || !strings.Contains(list, open) {
+			t.Errorf("the responses list does not offer a case on Grace's answer only")
+		}
+		if list := f.do(fresco.RoleAnalyst, "GET", "/responses", nil).body; strings.Contains(list, "/cases/new") {
+			t.Error("the responses list offers the analyst a case")
+		}
+		form := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/new?response_id=%d", known.ID), nil)
+		if !strings.Contains(form.body, `id="new-case-said"`) || !strings.Contains(form.body, "The bill was wrong twice") ||
+			!strings.Contains(form.body, "Grace Hopper") {
+			t.Fatalf("new case form from the comment = %d", form.status)
+		}
+		post := url.Values{"response_id": {fmt.Sprint(known.ID)}, "summary": {"The bill was wrong twice"}}
+		res := f.do(fresco.RoleAgent, "POST", "/cases/new", post)
+		loc := res.header.Get("Location")
+		var caseID int64
+		if _, err := fmt.Sscanf(loc, "/cases/%d", &caseID); res.status != http.StatusSeeOther || err != nil {
+			t.Fatalf("open the case = %d → %q", res.status, loc)
+		}
+		if c, err := db.Case(ctx, caseID); err != nil || c.CustomerID != cust.ID || c.SourceResponseID == nil || *c.SourceResponseID != known.ID {
+			t.Errorf("case %+v %v: want Grace's, from the comment", c, err)
+		}
+		got := item(fresco.RoleAgent, known.ID)
+		if !strings.Contains(got, fmt.Sprintf(`<a href="/cases/%d">Case %d</a> was opened from this.`, caseID, caseID)) || strings.Contains(got, open) {
+			t.Errorf("after opening, the comment does not link its case:\n%s", got)
+		}
+		if list := f.do(fresco.RoleAgent, "GET", "/responses", nil).body; strings.Contains(list, open) ||
+			!strings.Contains(list, fmt.Sprintf(`href="/cases/%d">Case %d</a>`, caseID, caseID)) {
+			t.Error("after opening, the responses list does not link the case")
+		}
+		if again := f.do(fresco.RoleAgent, "POST", "/cases/new", post); again.status != http.StatusSeeOther ||
+			again.header.Get("Location") != fmt.Sprintf("/cases/%d", caseID) {
+			t.Errorf("a second form = %d → %q, want its case", again.status, again.header.Get("Location"))
+		}
+		if res := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/cases/new?response_id=%d", anon.ID), nil); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, "This answer is anonymous") {
+			t.Errorf("a case from an anonymous comment = %d", res.status)
+		}
+	})
+}

@@ -143,7 +143,7 @@ func (u *UI) FeedbackSaveSurvey(w http.ResponseWriter, r *http.Request) {
 	case fresco.ESTALE:
 		sv.Version = stored.Version // the form as typed, against what is stored now
 		view.Error, view.Conflict = "Someone else changed this survey while you were editing it. Your changes are below, not saved: check them against the survey as it is now and save again.", true
-		u.renderSurveyEdit(w, r, http.StatusConflict, view)
+		u.renderSurveyEdit(w, r, http.StatusPreconditionFailed, view) // as the API answers a stale If-Match
 	default:
 		u.fail(w, r, err)
 	}

@@ -161,7 +161,7 @@ func (u *UI) FeedbackTranslateSurvey(w http.ResponseWriter, r *http.Request) {
 	view.Languages.Tab = translateFormOf(&typed, lang)
 	status := http.StatusUnprocessableEntity
 	if fresco.ErrorCode(err) == fresco.ESTALE {
-		status = http.StatusConflict
+		status = http.StatusPreconditionFailed // as the API answers a stale If-Match
 		view.Languages.Tab.Error = "Someone else changed this survey while you were translating it. Your texts are below, not saved: check them and save again."
 	} else {
 		view.Languages.Tab.Error = translateErrors(sv, err)

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
@@ -75,6 +77,31 @@ func TestPeopleOnTheEmployeePage(t *testing.T) {
 		}
 		if res := f.do(fresco.RoleManager, "POST", "/settings/exit-reasons", url.Values{"slug": {"x"}, "name": {"X"}}); res.status != http.StatusForbidden {
 			t.Errorf("a manager edits exit reasons: %d", res.status)
+		}
+	})
+}
+
+// TestKindWordsOnTheEmployeePage: a promoter's comment on a visit the agent
+// served is listed among their kind words; a detractor's is not.
+func TestKindWordsOnTheEmployeePage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		agent := f.people[fresco.RoleAgent]
+		page := fmt.Sprintf("/employees/%d", agent.ID)
+		if res := f.do(fresco.RoleAgent, "GET", page, nil); !strings.Contains(res.body, "No kind words yet.") {
+			t.Errorf("before any praise: %d", res.status)
+		}
+		for score, comment := range map[int]string{10: "Sam found my size in the back", 2: "Sam kept me waiting"} {
+			if _, err := f.app.Feedback.Record(ctx, &feedback.Input{Actor: "test", EmployeeID: &agent.ID, Comment: comment,
+				Answers: []feedback.AnswerInput{{Type: "nps", Score: &score}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kind := regexp.MustCompile(`(?s)<section[^>]*id="kind-words".*?</section>`).FindString(f.do(fresco.RoleManager, "GET", page, nil).body)
+		if !strings.Contains(kind, "Sam found my size in the back") || strings.Contains(kind, "Sam kept me waiting") {
+			t.Errorf("kind words section:\n%s", kind)
 		}
 	})
 }

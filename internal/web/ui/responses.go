@@ -8,8 +8,9 @@ import (
 )
 
 type responsesView struct {
-	Rows []*store.ResponseRow
-	List *listState
+	Rows  []*store.ResponseRow
+	Cases map[int64]int64 // the case opened from a response, by its id
+	List  *listState
 }
 
 // scoreBandOptions are the response list's score bands in words.
@@ -74,5 +75,15 @@ func (u *UI) Responses(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	u.render(w, r, http.StatusOK, "responses", "Responses", responsesView{Rows: page.Rows, List: lq.state("/responses", p, count, page.Prev, page.Next)})
+	ids := make([]int64, len(page.Rows))
+	for i, x := range page.Rows {
+		ids[i] = x.ID
+	}
+	cases, err := u.db.CasesOfResponses(r.Context(), ids)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "responses", "Responses", responsesView{Rows: page.Rows, Cases: cases,
+		List: lq.state("/responses", p, count, page.Prev, page.Next)})
 }

@@ -77,6 +77,15 @@ func TestSurveyTranslationTab(t *testing.T) {
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Question 1: is longer than 500") || !strings.Contains(res.body, "lang lang lang") {
 			t.Errorf("too long = %d %s", res.status, res.body)
 		}
+		// Stale: a form read before the save above answers 412, as the API
+		// does, with the texts kept as typed.
+		form.Set("version", fmt.Sprint(sv.Version))
+		form.Set("q_0", "Empfehlen Sie uns weiter?")
+		if res := f.do(M, "POST", path+"/translations", form); res.status != http.StatusPreconditionFailed ||
+			!strings.Contains(res.body, "Someone else changed this survey") || !strings.Contains(res.body, "Empfehlen Sie uns weiter?") {
+			t.Errorf("stale translation = %d", res.status)
+		}
+		form.Set("version", fmt.Sprint(sv.Version+1))
 		form.Set("lang", "en")
 		if res := f.do(M, "POST", path+"/translations", form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "default language") {
 			t.Errorf("translating into the default language = %d", res.status)

@@ -95,7 +95,7 @@ func TestSurveyAdmin(t *testing.T) {
 		}
 		form.Del("remove_0")
 		form.Set("version", fmt.Sprint(sv.Version)) // read before the save above
-		if res := f.do(M, "POST", path, form); res.status != http.StatusConflict || !strings.Contains(res.body, "Someone else changed this survey") {
+		if res := f.do(M, "POST", path, form); res.status != http.StatusPreconditionFailed || !strings.Contains(res.body, "Someone else changed this survey") {
 			t.Errorf("stale edit = %d", res.status)
 		}
 

@@ -35,11 +35,13 @@ func TestPagesSpeakInWords(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := wordsWorld(t, db)
 		pages := map[string]bool{} // route patterns reached
+		explained := false         // the value page says why lost segments can look alive
 		for _, role := range fresco.Roles {
 			cookie := demoLogin(t, db, role)
 			reported := map[string]bool{} // a problem once per kind of page
 			for target, body := range crawl(t, a, cookie) {
 				pages[patternOf(target)] = true
+				explained = explained || patternOf(target) == "/value" && strings.Contains(body, `id="segments-help"`) && strings.Contains(body, `id="segments"`)
 				for _, p := range wordProblems(body) {
 					if key := patternOf(target) + p; !reported[key] {
 						reported[key] = true
@@ -47,6 +49,9 @@ func TestPagesSpeakInWords(t *testing.T) {
 					}
 				}
 			}
+		}
+		if !explained {
+			t.Error("the value page's segment table has no note on why a lost segment's chance of still buying can be high")
 		}
 		for _, r := range a.Server.Routes() {
 			if r.Kind == web.UIPage && r.Method == http.MethodGet && !pages[r.Path] && !notAPage[r.Path] {
