@@ -41,8 +41,8 @@ const (
 // Deviation is one way the real flow departs from the design, with the cases that did so.
 type Deviation struct {
 	Kind     string
-	Activity string // start, end, activity
-	From, To string // arc
+	Activity string   // start, end, activity
+	From, To string   // arc
 	Count    int      // occurrences over all cases
 	CaseIDs  []string // the cases, in file order, each once
 }

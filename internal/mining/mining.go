@@ -191,7 +191,7 @@ func Percentile(sorted []float64, q float64) float64 {
 
 // Summary is the distribution of durations, in seconds.
 type Summary struct {
-	N                     int
+	N                      int
 	Mean, Median, P90, Max float64
 }
 
