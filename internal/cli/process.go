@@ -69,11 +69,11 @@ func runProcess(ctx context.Context, args []string, env Env) error {
 
 // logFlags are the flags of every subcommand that mines a log file.
 type logFlags struct {
-	input, format                                   string
+	input, format                                    string
 	caseCol, activity, timeCol, resource, role, life string
-	timeFormat                                      string
-	from, to, periodMode                            string
-	where                                           multiFlag
+	timeFormat                                       string
+	from, to, periodMode                             string
+	where                                            multiFlag
 }
 
 // multiFlag is a repeatable string flag.
