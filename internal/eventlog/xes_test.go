@@ -254,7 +254,9 @@ func sameLog(a, b *Log, attrs bool) string {
 }
 
 func TestParseTime(t *testing.T) {
-	utc := func(y, mo, d, h, mi, s, ns int) time.Time { return time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC) }
+	utc := func(y, mo, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC)
+	}
 	good := map[string]time.Time{
 		"2024-03-01T10:15:00.000+01:00":  utc(2024, 3, 1, 9, 15, 0, 0),
 		"2024-03-01T10:15:00Z":           utc(2024, 3, 1, 10, 15, 0, 0),
