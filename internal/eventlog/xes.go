@@ -229,7 +229,9 @@ func (p *xesParser) eventAttr(key, value []byte) error {
 	case "org:role":
 		p.event.Role = p.in.bytes(value)
 	case "lifecycle:transition":
-		if hasUpper(value) {
+		if string(value) == "complete" {
+			p.event.Lifecycle = "complete"
+		} else if hasUpper(value) {
 			p.event.Lifecycle = p.in.str(strings.ToLower(string(value)))
 		} else {
 			p.event.Lifecycle = p.in.bytes(value)

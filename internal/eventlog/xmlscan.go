@@ -84,7 +84,19 @@ func (s *xmlScanner) fill() (bool, error) {
 // next returns the next element tag, or io.EOF at the end of the file.
 func (s *xmlScanner) next() (*xmlTag, error) {
 	for {
-		i := bytes.IndexByte(s.buf[s.start:], '<')
+		// Between tags there is mostly a little indentation: step over it before searching.
+		i := 0
+		w := s.buf[s.start:]
+		for i < len(w) && i < 16 && isSpace(w[i]) {
+			i++
+		}
+		if i == len(w) || w[i] != '<' {
+			if j := bytes.IndexByte(w[i:], '<'); j >= 0 {
+				i += j
+			} else {
+				i = -1
+			}
+		}
 		if i < 0 {
 			s.start = len(s.buf) // text between tags: skipped
 			more, err := s.fill()
@@ -249,7 +261,7 @@ func (s *xmlScanner) scanElement(w []byte) (int, bool, error) {
 		if q != '"' && q != '\'' {
 			return 0, false, s.errorAt(s.tagStart, string(an), fmt.Sprintf("attribute value of <%s> not in quotes", truncate(t.name)), nil)
 		}
-		j := bytes.IndexByte(w[p+1:], q)
+		j, amp := findQuote(w[p+1:], q)
 		if j < 0 {
 			return 0, false, nil
 		}
@@ -257,19 +269,50 @@ func (s *xmlScanner) scanElement(w []byte) (int, bool, error) {
 		p += j + 2
 		switch string(an) {
 		case "key":
-			v, err := s.unescape(val, &s.unescBuf)
-			if err != nil {
-				return 0, false, s.errorAt(s.tagStart, "key", err.Error(), nil)
+			t.key = val
+			if amp {
+				v, err := s.unescape(val, &s.unescBuf)
+				if err != nil {
+					return 0, false, s.errorAt(s.tagStart, "key", err.Error(), nil)
+				}
+				t.key = v
 			}
-			t.key = v
 		case "value":
-			v, err := s.unescape(val, &s.unescValue)
-			if err != nil {
-				return 0, false, s.errorAt(s.tagStart, string(t.key), err.Error(), nil)
+			t.value = val
+			if amp {
+				v, err := s.unescape(val, &s.unescValue)
+				if err != nil {
+					return 0, false, s.errorAt(s.tagStart, string(t.key), err.Error(), nil)
+				}
+				t.value = v
 			}
-			t.value = v
 		}
 	}
+}
+
+// findQuote finds the closing quote q of an attribute value in w, and whether the value has
+// a '&' before it (so needs unescaping); -1 when w holds no q. Short values, the usual, are
+// scanned byte by byte; long ones with two searches.
+func findQuote(w []byte, q byte) (int, bool) {
+	n := len(w)
+	if n > 48 {
+		n = 48
+	}
+	amp := false
+	for i := 0; i < n; i++ {
+		switch w[i] {
+		case q:
+			return i, amp
+		case '&':
+			amp = true
+		}
+	}
+	j := bytes.IndexByte(w[n:], q)
+	if j < 0 {
+		return -1, false
+	}
+	j += n
+	return j, amp || bytes.IndexByte(w[n:j], '&') >= 0
 }
 
 // unescape replaces entity and character references; v is returned as it is when it has none.

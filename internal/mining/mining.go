@@ -29,6 +29,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/eventlog"
@@ -42,6 +43,9 @@ type Log struct {
 	names []string         // activity id → name
 	ids   map[string]int32 // name → activity id
 	seqs  [][]int32        // per case: activity ids in order
+
+	variantsOnce sync.Once
+	variants     [][]int // case indexes per variant, by first appearance (variantGroups)
 }
 
 // New prepares a log read by internal/eventlog for mining. It takes the log over: events are
@@ -58,13 +62,7 @@ func FromTraces(traces []eventlog.Trace, hasLifecycle bool) *Log {
 	for _, t := range traces {
 		evs := t.Events
 		if hasLifecycle {
-			kept := evs[:0]
-			for _, e := range evs {
-				if e.Lifecycle == "" || e.Lifecycle == "complete" {
-					kept = append(kept, e)
-				}
-			}
-			evs = kept
+			evs = completeOnly(evs)
 		}
 		if len(evs) == 0 {
 			continue
@@ -76,6 +74,23 @@ func FromTraces(traces []eventlog.Trace, hasLifecycle bool) *Log {
 		cases = append(cases, t)
 	}
 	return encode(cases)
+}
+
+// completeOnly drops the events whose lifecycle transition is other than complete, in place
+// (copying nothing when there is none to drop).
+func completeOnly(evs []eventlog.Event) []eventlog.Event {
+	for i := range evs {
+		if l := evs[i].Lifecycle; l != "" && l != "complete" {
+			kept := evs[:i]
+			for _, e := range evs[i+1:] {
+				if e.Lifecycle == "" || e.Lifecycle == "complete" {
+					kept = append(kept, e)
+				}
+			}
+			return kept
+		}
+	}
+	return evs
 }
 
 // compareTime orders events by time, missing times last.

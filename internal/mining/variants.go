@@ -17,8 +17,14 @@ type Variant struct {
 // Key is the variant as PM4Py writes it: activities joined by ",".
 func (v Variant) Key() string { return strings.Join(v.Activities, ",") }
 
-// variantGroups groups case indexes by activity sequence, in order of first appearance.
+// variantGroups groups case indexes by activity sequence, in order of first appearance
+// (worked out once per Log).
 func (l *Log) variantGroups() [][]int {
+	l.variantsOnce.Do(func() { l.variants = l.groupVariants() })
+	return l.variants
+}
+
+func (l *Log) groupVariants() [][]int {
 	index := map[string]int{}
 	var groups [][]int
 	for i, seq := range l.seqs {
