@@ -94,7 +94,7 @@ func benchProcess(_ context.Context, args []string, env Env) error {
 	if *asJSON {
 		return writeJSON(env.Stdout, res)
 	}
-	fmt.Fprintf(env.Stdout, "%d events, %d cases (%.1f MB .xes.gz): file → stats + DFG (%d arcs) + variants (%d) in %.2f s wall = %.0f events/s on %d cores",
+	fmt.Fprintf(env.Stdout, "%d events, %d cases (%.1f MB file): file → stats + DFG (%d arcs) + variants (%d) in %.2f s wall = %.0f events/s on %d cores",
 		res.Events, res.Cases, res.FileMB, res.Arcs, res.Variants, res.Seconds, res.EventsPerSecond, res.Cores)
 	if res.CPUSecs > 0 {
 		fmt.Fprintf(env.Stdout, "; %.2f CPU-s (%.0f events per CPU-second), peak RSS %.0f MB", res.CPUSecs, res.EventsPerCPUSec, res.PeakRSSMB)
