@@ -11,7 +11,10 @@ import (
 )
 
 // processHandCSV is the hand-worked log of internal/mining's tests (see mining_test.go).
-const processHandCSV = "../mining/testdata/hand.csv"
+const (
+	processHandCSV = "../mining/testdata/hand.csv"
+	processHandXES = "../mining/testdata/hand.xes"
+)
 
 func TestProcessStatsJSONExact(t *testing.T) {
 	t.Parallel()
@@ -22,6 +25,10 @@ func TestProcessStatsJSONExact(t *testing.T) {
 	want := `{"cases":4,"events":13,"activities":4,"variants":2,"start":"2024-03-01T08:00:00Z","end":"2024-03-01T12:45:00Z"}` + "\n"
 	if out != want {
 		t.Errorf("got  %s\nwant %s", out, want)
+	}
+	code, out, errOut = runTextCLI(t, "", "process", "stats", "--input", processHandXES, "--json")
+	if code != 0 || out != want {
+		t.Errorf("xes: exit %d %s\ngot  %s\nwant %s", code, errOut, out, want)
 	}
 }
 

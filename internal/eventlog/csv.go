@@ -59,12 +59,14 @@ type lineGuard struct {
 	max     int
 	curLine int // bytes since the last newline
 	lines   int
+	total   int64 // bytes read
 }
 
 var errLongLine = errors.New("long line")
 
 func (g *lineGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
+	g.total += int64(n)
 	b := p[:n]
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
@@ -132,7 +134,7 @@ func ReadCSV(r io.Reader, cols CSVColumns, lim Limits) (*Log, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return src.readErr(FormatCSV, guard.lines+1, 0, err)
+		return src.readErr(FormatCSV, guard.lines+1, guard.total, err)
 	}
 	header, err := cr.Read()
 	if err == io.EOF {

@@ -140,3 +140,18 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestReadCSVTruncatedGzip(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("case:concept:name,concept:name,time:timestamp\n")
+	for i := 0; i < 20000; i++ {
+		b.WriteString("c" + strings.Repeat("x", i%7) + ",Activity " + string(rune('A'+i%26)) + ",2024-03-01T10:00:00Z\n")
+	}
+	whole := gz(t, []byte(b.String()))
+	_, err := ReadCSV(bytes.NewReader(whole[:len(whole)*2/3]), CSVColumns{}, Limits{})
+	var e *Error
+	if !errors.As(err, &e) || e.Line < 2 || !strings.Contains(err.Error(), "gzip stream truncated: it ends after") || e.Offset == 0 {
+		t.Fatalf("err = %v", err)
+	}
+	t.Log(err)
+}

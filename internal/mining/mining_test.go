@@ -240,3 +240,25 @@ func TestNoLifecycleKeepsAllEvents(t *testing.T) {
 		t.Errorf("wait without times: %v", *a.MedianWaitS)
 	}
 }
+
+// testdata/hand.xes is hand.csv as XES (with an unknown extension's nested attribute): the
+// two readers must give the same mining.
+func TestXESAndCSVMineAlike(t *testing.T) {
+	raw, err := eventlog.ReadFile("testdata/hand.xes", eventlog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, c := New(raw), handLog(t)
+	if x.Stats() != c.Stats() {
+		t.Errorf("stats: xes %+v, csv %+v", x.Stats(), c.Stats())
+	}
+	if !reflect.DeepEqual(x.DFG(DFGOptions{}), c.DFG(DFGOptions{})) {
+		t.Error("DFGs differ")
+	}
+	if !reflect.DeepEqual(x.Variants(0), c.Variants(0)) {
+		t.Error("variants differ")
+	}
+	if !reflect.DeepEqual(x.Handovers(ByRole), c.Handovers(ByRole)) {
+		t.Error("role handovers differ")
+	}
+}
