@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -35,6 +36,7 @@ var processSubcommands = map[string]processSubcommand{
 	"stats":    {"cases, events, activities, variants and time span of a log", runProcessStats},
 	"dfg":      {"directly-follows graph: arc counts and waiting times, start and end activities", runProcessDFG},
 	"variants": {"variants (activity sequences) with counts and share", runProcessVariants},
+	"conform":  {"fitness of each case to a designed flow (allowed arcs, start and end activities) and the deviations", runProcessConform},
 }
 
 func processHelp() string {
@@ -412,6 +414,75 @@ func runProcessVariants(_ context.Context, args []string, env Env) error {
 	fmt.Fprintln(tw, "#\tCASES\tSHARE\tSTEPS\tACTIVITIES")
 	for i, v := range vs {
 		fmt.Fprintf(tw, "%d\t%d\t%.1f%%\t%d\t%s\n", i+1, v.Count, 100*v.Share, len(v.Activities), strings.Join(v.Activities, " → "))
+	}
+	return tw.Flush()
+}
+
+// processConformJSON is what 'fresco process conform --json' prints.
+type processConformJSON struct {
+	Cases      int                    `json:"cases"`
+	Fitting    int                    `json:"fitting"`
+	Fitness    float64                `json:"fitness"` // mean case fitness
+	Deviations []processDeviationJSON `json:"deviations"`
+}
+
+type processDeviationJSON struct {
+	Kind     string   `json:"kind"` // start, end, arc, activity
+	Activity string   `json:"activity,omitempty"`
+	From     string   `json:"from,omitempty"`
+	To       string   `json:"to,omitempty"`
+	Count    int      `json:"count"`
+	Cases    []string `json:"cases"`
+}
+
+func runProcessConform(_ context.Context, args []string, env Env) error {
+	fs := newFlagSet("process conform", env)
+	var lf logFlags
+	lf.register(fs)
+	designPath := fs.String("design", "", `designed flow, JSON: {"arcs":[{"from":"A","to":"B"}],"start":["A"],"end":["B"]} (required)`)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *designPath == "" {
+		return usageError("--design is required")
+	}
+	data, err := os.ReadFile(*designPath)
+	if err != nil {
+		return fmt.Errorf("design: %w", err)
+	}
+	var d mining.Design
+	if err := json.Unmarshal(data, &d); err != nil {
+		return fmt.Errorf("design %s: %w", *designPath, err)
+	}
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("design %s: %w", *designPath, err)
+	}
+	l, err := lf.load()
+	if err != nil {
+		return err
+	}
+	c := l.Conform(d)
+	out := processConformJSON{Cases: len(c.Cases), Fitting: c.Fitting, Fitness: c.Fitness, Deviations: make([]processDeviationJSON, len(c.Deviations))}
+	for i, dv := range c.Deviations {
+		out.Deviations[i] = processDeviationJSON{Kind: dv.Kind, Activity: dv.Activity, From: dv.From, To: dv.To, Count: dv.Count, Cases: dv.CaseIDs}
+	}
+	if *asJSON {
+		return writeJSON(env.Stdout, out)
+	}
+	fmt.Fprintf(env.Stdout, "%d cases, %d fit the design (mean fitness %.3f)\n", out.Cases, out.Fitting, out.Fitness)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEVIATION\tCASES\tTIMES\tEXAMPLE CASES")
+	for _, dv := range c.Deviations {
+		what := dv.Kind + " " + dv.Activity
+		if dv.Kind == mining.DeviationArc {
+			what = "arc " + dv.From + " → " + dv.To
+		}
+		ex := dv.CaseIDs
+		if len(ex) > 5 {
+			ex = ex[:5]
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", what, len(dv.CaseIDs), dv.Count, strings.Join(ex, ", "))
 	}
 	return tw.Flush()
 }

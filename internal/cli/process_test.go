@@ -132,3 +132,24 @@ func TestProcessErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestProcessConform(t *testing.T) {
+	t.Parallel()
+	design := filepath.Join(t.TempDir(), "design.json")
+	os.WriteFile(design, []byte(`{"arcs":[{"from":"A","to":"B"},{"from":"B","to":"C"}],"start":["A"],"end":["C"]}`), 0o600)
+	code, out, errOut := runTextCLI(t, "", "process", "conform", "--input", processHandCSV, "--design", design, "--json")
+	want := `{"cases":4,"fitting":3,"fitness":0.85,"deviations":[{"kind":"activity","activity":"D","count":1,"cases":["4"]},` +
+		`{"kind":"arc","from":"B","to":"B","count":1,"cases":["4"]},{"kind":"arc","from":"B","to":"D","count":1,"cases":["4"]},` +
+		`{"kind":"end","activity":"D","count":1,"cases":["4"]}]}` + "\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d %s\ngot  %s\nwant %s", code, errOut, out, want)
+	}
+	code, out, _ = runTextCLI(t, "", "process", "conform", "--input", processHandCSV, "--design", design)
+	if code != 0 || !strings.Contains(out, "3 fit the design") || !strings.Contains(out, "arc B → D") {
+		t.Errorf("table: %s", out)
+	}
+	os.WriteFile(design, []byte(`{"arcs":[{"from":"A"}]}`), 0o600)
+	if code, _, errOut := runTextCLI(t, "", "process", "conform", "--input", processHandCSV, "--design", design); code != 1 || !strings.Contains(errOut, "design arc 1: from and to are required") {
+		t.Errorf("bad design: exit %d %s", code, errOut)
+	}
+}

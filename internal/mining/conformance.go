@@ -8,14 +8,18 @@ import (
 // Design is a designed flow to check cases against: the arcs allowed (one activity directly
 // followed by another) and the activities a case may start and end with. An empty Start (or
 // End) allows any.
+// In JSON: {"arcs":[{"from":"A","to":"B"}],"start":["A"],"end":["B"]}.
 type Design struct {
-	Arcs  []Pair
-	Start []string
-	End   []string
+	Arcs  []Pair   `json:"arcs"`
+	Start []string `json:"start"`
+	End   []string `json:"end"`
 }
 
 // Pair is an arc of a design.
-type Pair struct{ From, To string }
+type Pair struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
 
 // Validate reports a design that allows nothing.
 func (d Design) Validate() error {
