@@ -229,6 +229,10 @@ func (p *xesParser) eventAttr(key, value []byte) error {
 	case "org:role":
 		p.event.Role = p.in.bytes(value)
 	case "lifecycle:transition":
+		if len(value) == 0 {
+			p.event.Lifecycle = "" // as if absent (as an empty CSV cell)
+			return nil
+		}
 		if string(value) == "complete" {
 			p.event.Lifecycle = "complete"
 		} else if hasUpper(value) {
