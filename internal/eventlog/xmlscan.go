@@ -194,6 +194,17 @@ func skipDecl(w []byte) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
+// nameEnd marks the bytes that end an element name; attrNameEnd those that end an attribute
+// name (table lookups: the scanner's inner loops).
+var nameEnd, attrNameEnd [256]bool
+
+func init() {
+	for _, c := range []byte(" \n\t\r>/") {
+		nameEnd[c], attrNameEnd[c] = true, true
+	}
+	attrNameEnd['='] = true
+}
+
 func (s *xmlScanner) scanElement(w []byte) (int, bool, error) {
 	t := &s.tag
 	*t = xmlTag{}
@@ -203,7 +214,7 @@ func (s *xmlScanner) scanElement(w []byte) (int, bool, error) {
 		p++
 	}
 	ns := p
-	for p < len(w) && !isSpace(w[p]) && w[p] != '>' && w[p] != '/' {
+	for p < len(w) && !nameEnd[w[p]] {
 		p++
 	}
 	if p >= len(w) {
@@ -237,7 +248,7 @@ func (s *xmlScanner) scanElement(w []byte) (int, bool, error) {
 			return 0, false, s.errorAt(s.tagStart, "", fmt.Sprintf("malformed end tag </%s", truncate(t.name)), nil)
 		}
 		as := p
-		for p < len(w) && w[p] != '=' && !isSpace(w[p]) && w[p] != '>' && w[p] != '/' {
+		for p < len(w) && !attrNameEnd[w[p]] {
 			p++
 		}
 		an := w[as:p]
