@@ -39,7 +39,7 @@ func TestProcessDFGJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		`{"arcs":[{"from":"A","to":"B","count":4,"cases":4,"median_wait_s":1650,"p90_wait_s":3330,"mean_wait_s":1875},`,
+		`{"arcs":[{"from":"A","to":"B","count":4,"cases":4,"median_wait_s":1200,"p90_wait_s":2430,"mean_wait_s":1425},`,
 		`{"from":"B","to":"C","count":3,"cases":3,"median_wait_s":300,"p90_wait_s":540,"mean_wait_s":300}`,
 		`"start_activities":{"A":4},"end_activities":{"C":3,"D":1}`,
 	} {
@@ -51,11 +51,11 @@ func TestProcessDFGJSON(t *testing.T) {
 		t.Error("business-hours fields without --business-hours")
 	}
 	code, out, _ = runTextCLI(t, "", "process", "dfg", "--input", processHandCSV, "--json", "--business-hours", "09:00-17:00", "--tz", "UTC")
-	if code != 0 || !strings.Contains(out, `"business_median_wait_s":1650`) {
+	if code != 0 || !strings.Contains(out, `"business_median_wait_s":1200`) {
 		t.Errorf("business hours: exit %d %s", code, out)
 	}
 	code, out, _ = runTextCLI(t, "", "process", "dfg", "--input", processHandCSV)
-	if code != 0 || !strings.Contains(out, "FROM") || !strings.Contains(out, "27m30s") {
+	if code != 0 || !strings.Contains(out, "FROM") || !strings.Contains(out, "20m0s") {
 		t.Errorf("table: exit %d\n%s", code, out)
 	}
 }

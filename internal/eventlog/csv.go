@@ -20,6 +20,7 @@ type CSVColumns struct {
 	Resource  string // default "org:resource" (optional: absent is fine)
 	Role      string // default "org:role" (optional)
 	Lifecycle string // default "lifecycle:transition" (optional)
+	Start     string // default "start_timestamp" (optional): when the activity instance began
 	// TimeLayout is a Go time layout for the time column; "" reads ISO 8601 forms
 	// (2024-03-01T10:15:00Z, 2024-03-01 10:15:00, 2024/03/01 10:15, 2024-03-01).
 	TimeLayout string
@@ -35,6 +36,7 @@ const (
 	DefaultResourceColumn  = "org:resource"
 	DefaultRoleColumn      = "org:role"
 	DefaultLifecycleColumn = "lifecycle:transition"
+	DefaultStartColumn     = "start_timestamp"
 )
 
 func (c CSVColumns) withDefaults() CSVColumns {
@@ -49,6 +51,7 @@ func (c CSVColumns) withDefaults() CSVColumns {
 	def(&c.Resource, DefaultResourceColumn)
 	def(&c.Role, DefaultRoleColumn)
 	def(&c.Lifecycle, DefaultLifecycleColumn)
+	def(&c.Start, DefaultStartColumn)
 	return c
 }
 
@@ -167,7 +170,7 @@ func ReadCSV(r io.Reader, cols CSVColumns, lim Limits) (*Log, error) {
 		}
 		return -1, nil
 	}
-	var ci, ai, ti, ri, oi, li int
+	var ci, ai, ti, ri, oi, li, si int
 	if ci, err = col(cols.Case, explicit.Case, "case", true); err != nil {
 		return nil, err
 	}
@@ -186,7 +189,27 @@ func ReadCSV(r io.Reader, cols CSVColumns, lim Limits) (*Log, error) {
 	if li, err = col(cols.Lifecycle, explicit.Lifecycle, "lifecycle", false); err != nil {
 		return nil, err
 	}
-	mapped := map[int]bool{ci: true, ai: true, ti: true, ri: true, oi: true, li: true}
+	if si, err = col(cols.Start, explicit.Start, "start time", false); err != nil {
+		return nil, err
+	}
+	mapped := map[int]bool{ci: true, ai: true, ti: true, ri: true, oi: true, li: true, si: true}
+	readTime := func(line int, column, v string) (time.Time, error) {
+		var t time.Time
+		var terr error
+		if cols.TimeLayout != "" {
+			t, terr = parseTimeLayout(cols.TimeLayout, v)
+		} else {
+			t, terr = parseTime([]byte(v))
+		}
+		if terr != nil {
+			want := "an ISO 8601 date-time like 2024-03-01T10:15:00Z (or give the time layout)"
+			if cols.TimeLayout != "" {
+				want = "in the layout " + cols.TimeLayout
+			}
+			return t, fail(line, column, fmt.Sprintf("%q is not %s", truncate([]byte(v)), want), terr)
+		}
+		return t, nil
+	}
 	in := interner{}
 	log := &Log{}
 	caseIndex := map[string]int{}
@@ -220,21 +243,16 @@ func ReadCSV(r io.Reader, cols CSVColumns, lim Limits) (*Log, error) {
 		ev := Event{Activity: in.str(rec[ai])}
 		if ti >= 0 {
 			if v := strings.TrimSpace(rec[ti]); v != "" {
-				var t time.Time
-				var terr error
-				if cols.TimeLayout != "" {
-					t, terr = parseTimeLayout(cols.TimeLayout, v)
-				} else {
-					t, terr = parseTime([]byte(v))
+				if ev.Time, err = readTime(line, cols.Time, v); err != nil {
+					return nil, err
 				}
-				if terr != nil {
-					want := "an ISO 8601 date-time like 2024-03-01T10:15:00Z (or give the time layout)"
-					if cols.TimeLayout != "" {
-						want = "in the layout " + cols.TimeLayout
-					}
-					return nil, fail(line, cols.Time, fmt.Sprintf("%q is not %s", truncate([]byte(v)), want), terr)
+			}
+		}
+		if si >= 0 {
+			if v := strings.TrimSpace(rec[si]); v != "" {
+				if ev.Start, err = readTime(line, cols.Start, v); err != nil {
+					return nil, err
 				}
-				ev.Time = t
 			}
 		}
 		if ri >= 0 {

@@ -155,3 +155,20 @@ func TestReadCSVTruncatedGzip(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+func TestReadCSVStartColumn(t *testing.T) {
+	doc := "case:concept:name,concept:name,start_timestamp,time:timestamp\n1,A,2024-03-01 09:00,2024-03-01 09:30\n1,B,,2024-03-01 10:00\n"
+	log, err := ReadCSV(strings.NewReader(doc), CSVColumns{}, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := log.Traces[0].Events
+	if !evs[0].Start.Equal(time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)) || !evs[1].Start.IsZero() || len(log.Traces[0].Attrs) != 0 {
+		t.Errorf("events = %+v, attrs %v", evs, log.Traces[0].Attrs)
+	}
+	_, err = ReadCSV(strings.NewReader(strings.Replace(doc, "2024-03-01 09:00", "soon", 1)), CSVColumns{}, Limits{})
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 2 || e.Field != "start_timestamp" {
+		t.Errorf("bad start: %v", err)
+	}
+}

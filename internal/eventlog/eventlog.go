@@ -26,6 +26,10 @@ type Event struct {
 	Resource  string    // org:resource: who did it; "" when unknown
 	Role      string    // org:role; "" when unknown
 	Lifecycle string    // lifecycle:transition in lower case ("start", "complete"); "" when the log has none
+	// Start is when the activity instance began, in UTC; zero when unknown. A CSV start
+	// column (PM4Py's start_timestamp) gives it; mining.New sets it on a complete event from
+	// the matching lifecycle start event. XES has no field for it: WriteXES leaves it out.
+	Start time.Time
 }
 
 // Trace is one case: its id, its attributes and its events in the order the log gave them.

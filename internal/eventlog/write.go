@@ -78,7 +78,7 @@ func WriteXES(w io.Writer, log *Log) error {
 }
 
 // WriteCSV writes log as CSV, one event a row, with the default column names of CSVColumns
-// and one column per case attribute (sorted by name), repeated on each of the case's rows.
+// (start_timestamp included) and one column per case attribute (sorted by name), repeated on each of the case's rows.
 func WriteCSV(w io.Writer, log *Log) error {
 	keySet := map[string]bool{}
 	for i := range log.Traces {
@@ -88,7 +88,7 @@ func WriteCSV(w io.Writer, log *Log) error {
 	}
 	keys := sortedKeys(keySet)
 	cw := csv.NewWriter(w)
-	header := []string{DefaultCaseColumn, DefaultActivityColumn, DefaultTimeColumn, DefaultResourceColumn, DefaultRoleColumn, DefaultLifecycleColumn}
+	header := []string{DefaultCaseColumn, DefaultActivityColumn, DefaultTimeColumn, DefaultResourceColumn, DefaultRoleColumn, DefaultLifecycleColumn, DefaultStartColumn}
 	if err := cw.Write(append(header, keys...)); err != nil {
 		return err
 	}
@@ -101,7 +101,11 @@ func WriteCSV(w io.Writer, log *Log) error {
 			if !e.Time.IsZero() {
 				ts = e.Time.UTC().Format(time.RFC3339Nano)
 			}
-			copy(rec, []string{t.Case, e.Activity, ts, e.Resource, e.Role, e.Lifecycle})
+			start := ""
+			if !e.Start.IsZero() {
+				start = e.Start.UTC().Format(time.RFC3339Nano)
+			}
+			copy(rec, []string{t.Case, e.Activity, ts, e.Resource, e.Role, e.Lifecycle, start})
 			for k, key := range keys {
 				rec[len(header)+k] = t.Attrs[key]
 			}

@@ -245,7 +245,7 @@ func sameLog(a, b *Log, attrs bool) string {
 		}
 		for j := range ta.Events {
 			ea, eb := ta.Events[j], tb.Events[j]
-			if ea.Activity != eb.Activity || !ea.Time.Equal(eb.Time) || ea.Resource != eb.Resource || ea.Role != eb.Role || ea.Lifecycle != eb.Lifecycle {
+			if ea.Activity != eb.Activity || !ea.Time.Equal(eb.Time) || ea.Resource != eb.Resource || ea.Role != eb.Role || ea.Lifecycle != eb.Lifecycle || !ea.Start.Equal(eb.Start) {
 				return "event differs in trace " + ta.Case
 			}
 		}

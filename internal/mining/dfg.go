@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/sla"
 )
 
@@ -35,8 +36,8 @@ type DFGOptions struct {
 }
 
 // Arc is a directly-follows relation: To came right after From in Count places (over all
-// cases). Waiting is the time from From's event to To's, over the pairs where both have a
-// time; nil when none has.
+// cases). Waiting is the time from From's event to To's start (Event.Start) when known, else
+// to To's event, over the pairs where both have a time; nil when none has.
 type Arc struct {
 	From, To        string
 	Count           int
@@ -111,8 +112,8 @@ func (l *Log) DFG(opt DFGOptions) DFG {
 				acc.cases++
 				acc.lastCase = i
 			}
-			t0, t1 := evs[j-1].Time, evs[j].Time
-			if t0.IsZero() || t1.IsZero() {
+			t0, t1, ok := waitSpan(&evs[j-1], &evs[j])
+			if !ok {
 				continue
 			}
 			acc.waits = append(acc.waits, t1.Sub(t0).Seconds())
@@ -167,3 +168,20 @@ func (l *Log) DFG(opt DFGOptions) DFG {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// waitSpan is the wait between consecutive events a and b: from a's time to b's start when
+// known, else b's time; never negative (b started before a ended: no wait). ok is false when
+// either time is missing.
+func waitSpan(a, b *eventlog.Event) (from, to time.Time, ok bool) {
+	from, to = a.Time, b.Start
+	if to.IsZero() {
+		to = b.Time
+	}
+	if from.IsZero() || to.IsZero() {
+		return from, to, false
+	}
+	if to.Before(from) {
+		to = from
+	}
+	return from, to, true
+}

@@ -13,6 +13,9 @@ type Activity struct {
 	Events int     // occurrences over all cases
 	Cases  int     // cases with at least one
 	Share  float64 // Cases / cases in the log
+	// Duration is the time the activity took (Event.Start to its time), over the events with
+	// both; zero N when none has a start.
+	Duration Summary
 }
 
 // Activities lists activity frequencies by events descending, then name.
@@ -23,19 +26,27 @@ func (l *Log) Activities() []Activity {
 	for i := range last {
 		last[i] = -1
 	}
+	var durations map[int32][]float64
 	for i, seq := range l.seqs {
-		for _, a := range seq {
+		for j, a := range seq {
 			events[a]++
 			if last[a] != i {
 				last[a] = i
 				cases[a]++
+			}
+			if e := &l.Cases[i].Events[j]; !e.Start.IsZero() && !e.Time.IsZero() {
+				if durations == nil {
+					durations = map[int32][]float64{}
+				}
+				durations[a] = append(durations[a], max(0, e.Time.Sub(e.Start).Seconds()))
 			}
 		}
 	}
 	var out []Activity
 	for a, n := range events {
 		if n > 0 {
-			out = append(out, Activity{Name: l.names[a], Events: n, Cases: cases[a], Share: float64(cases[a]) / float64(len(l.Cases))})
+			out = append(out, Activity{Name: l.names[a], Events: n, Cases: cases[a], Share: float64(cases[a]) / float64(len(l.Cases)),
+				Duration: summarize(durations[int32(a)])})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -134,7 +145,7 @@ func (l *Log) Handovers(by Dimension) []Handover {
 				h.last = i
 				h.cases++
 			}
-			if t0, t1 := c.Events[j-1].Time, c.Events[j].Time; !t0.IsZero() && !t1.IsZero() {
+			if t0, t1, ok := waitSpan(&c.Events[j-1], &c.Events[j]); ok {
 				h.waits = append(h.waits, t1.Sub(t0).Seconds())
 			}
 		}

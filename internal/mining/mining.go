@@ -14,11 +14,16 @@
 //
 //   - When any event of the log has lifecycle:transition, only events whose transition is
 //     "complete" are used (events without one count as complete); otherwise every event is.
+//   - A complete event gets the time of its activity's matching start event (the first one
+//     not yet taken, before it in the case) as Event.Start, unless the log gave one (a CSV
+//     start_timestamp column).
 //   - A case's events are ordered by timestamp with a stable sort: ties keep file order, and
 //     events without a timestamp go after those with one, in file order.
 //   - Cases left without events are dropped.
 //   - A variant is a case's activity sequence in that order; the directly-follows graph counts
 //     every consecutive pair of each case; start and end activities are counted per case.
+//   - Waiting on an arc runs from the first event's time to the second's start when it has one
+//     (start_timestamp), else to its time; a wait below zero (overlapping work) counts as 0.
 //   - Median and p90 are numpy's (linear interpolation between the closest ranks).
 //
 // A *Log is read-only after New: every method and filter may be called concurrently, and
@@ -62,6 +67,7 @@ func FromTraces(traces []eventlog.Trace, hasLifecycle bool) *Log {
 	for _, t := range traces {
 		evs := t.Events
 		if hasLifecycle {
+			pairStarts(evs)
 			evs = completeOnly(evs)
 		}
 		if len(evs) == 0 {
@@ -74,6 +80,33 @@ func FromTraces(traces []eventlog.Trace, hasLifecycle bool) *Log {
 		cases = append(cases, t)
 	}
 	return encode(cases)
+}
+
+// pairStarts gives each complete event without a Start the time of the first start event of
+// the same activity before it in the case not yet taken (first in, first out), as PM4Py pairs
+// lifecycle events into intervals. Events are in file order here.
+func pairStarts(evs []eventlog.Event) {
+	var open map[string][]time.Time
+	for i := range evs {
+		e := &evs[i]
+		switch e.Lifecycle {
+		case "start":
+			if e.Time.IsZero() {
+				continue
+			}
+			if open == nil {
+				open = map[string][]time.Time{}
+			}
+			open[e.Activity] = append(open[e.Activity], e.Time)
+		case "", "complete":
+			if q := open[e.Activity]; len(q) > 0 {
+				if e.Start.IsZero() {
+					e.Start = q[0]
+				}
+				open[e.Activity] = q[1:]
+			}
+		}
+	}
 }
 
 // completeOnly drops the events whose lifecycle transition is other than complete, in place

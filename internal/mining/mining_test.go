@@ -13,7 +13,8 @@ import (
 
 // testdata/hand.csv, worked by hand (times on 1 March 2024, UTC):
 //
-//	case 1: A 10:00, B start 10:30 (dropped: not complete), B 11:00, C 11:00 (tie: file order) → A B C
+//	case 1: A 10:00, B start 10:30 (not complete: only gives B its start), B 11:00, C 11:00
+//	        (tie: file order) → A B C
 //	case 2: A 09:00, C 09:20, B 09:10 (out of file order: sorted) → A B C
 //	case 3: A 12:00, C (no time: last), B 12:45 → A B C
 //	case 4: A 08:00, B 08:10, B 09:10, D 10:10 → A B B D
@@ -65,10 +66,11 @@ func TestDFGCountsAndWaits(t *testing.T) {
 		count, cases      int
 		median, p90, mean float64
 	}
-	// A→B waits 3600, 600, 2700, 600: median (600+2700)/2, p90 at rank 2.7 = 2700+0.7·900.
-	// B→C waits 0 and 600 (case 3's C has no time); B→B and B→D one hour each.
+	// A→B waits 1800 (to B's start at 10:30), 600, 2700, 600: median (600+1800)/2, p90 at
+	// rank 2.7 = 1800+0.7·900. B→C waits 0 and 600 (case 3's C has no time); B→B and B→D
+	// one hour each.
 	want := []arc{
-		{"A", "B", 4, 4, 1650, 3330, 1875},
+		{"A", "B", 4, 4, 1200, 2430, 1425},
 		{"B", "C", 3, 3, 300, 540, 300},
 		{"B", "B", 1, 1, 3600, 3600, 3600},
 		{"B", "D", 1, 1, 3600, 3600, 3600},
@@ -103,9 +105,10 @@ func TestDFGBusinessHours(t *testing.T) {
 	if f(a.MedianWaitS) != 66*3600 || f(a.BusinessMedianS) != 2*3600 || f(a.BusinessP90S) != 2*3600 {
 		t.Errorf("arc = wall %v, business %v", f(a.MedianWaitS), f(a.BusinessMedianS))
 	}
-	// The hand log: every wait but A→B of case 4 (08:00 → 08:10, before opening) is within hours.
+	// The hand log: every wait but A→B of case 4 (08:00 → 08:10, before opening: 0) is within
+	// hours, so A→B's business waits are 0, 600, 1800, 2700.
 	g := handLog(t).DFG(DFGOptions{Calendar: cal})
-	if a := g.Arcs[0]; a.From != "A" || f(a.BusinessMedianS) != (600+2700)/2.0 {
+	if a := g.Arcs[0]; a.From != "A" || f(a.BusinessMedianS) != (600+1800)/2.0 {
 		t.Errorf("A→B business median = %v", f(a.BusinessMedianS))
 	}
 	if _, err := BusinessHours(sla.Calendar{}); err == nil {
@@ -129,7 +132,8 @@ func TestPercentileIsNumpys(t *testing.T) {
 func TestActivitiesThroughputHandoversRework(t *testing.T) {
 	l := handLog(t)
 	acts := l.Activities()
-	wantActs := []Activity{{"B", 5, 4, 1}, {"A", 4, 4, 1}, {"C", 3, 3, 0.75}, {"D", 1, 1, 0.25}}
+	// Only case 1's B has a start (10:30 → 11:00).
+	wantActs := []Activity{{"B", 5, 4, 1, Summary{1, 1800, 1800, 1800, 1800}}, {"A", 4, 4, 1, Summary{}}, {"C", 3, 3, 0.75, Summary{}}, {"D", 1, 1, 0.25, Summary{}}}
 	if !reflect.DeepEqual(acts, wantActs) {
 		t.Errorf("activities = %+v", acts)
 	}
@@ -156,7 +160,7 @@ func TestActivitiesThroughputHandoversRework(t *testing.T) {
 	if !reflect.DeepEqual(got, wantHo) {
 		t.Errorf("handovers = %+v", got)
 	}
-	if f(hs[0].MedianWaitS) != 2700 { // 3600 (case 1), 2700 (case 3), 600 (case 4)
+	if f(hs[0].MedianWaitS) != 1800 { // 1800 (case 1, to B's start), 2700 (case 3), 600 (case 4)
 		t.Errorf("ann→bob median wait = %v", f(hs[0].MedianWaitS))
 	}
 	roles := l.Handovers(ByRole)
@@ -260,5 +264,37 @@ func TestXESAndCSVMineAlike(t *testing.T) {
 	}
 	if !reflect.DeepEqual(x.Handovers(ByRole), c.Handovers(ByRole)) {
 		t.Error("role handovers differ")
+	}
+}
+
+func TestStartsPairedFirstInFirstOut(t *testing.T) {
+	tm := func(h int) time.Time { return at(h, 0) }
+	tr := []eventlog.Trace{{Case: "p", Events: []eventlog.Event{
+		{Activity: "A", Time: tm(8), Lifecycle: "start"},
+		{Activity: "A", Time: tm(9), Lifecycle: "start"},
+		{Activity: "B", Time: tm(9), Lifecycle: "complete"}, // no start of its own
+		{Activity: "A", Time: tm(10), Lifecycle: "complete"},
+		{Activity: "A", Time: tm(12), Lifecycle: "complete"},
+		{Activity: "C", Time: tm(13), Lifecycle: "complete", Start: tm(11)}, // given (a CSV start column)
+	}}}
+	l := FromTraces(tr, true)
+	evs := l.Cases[0].Events
+	var starts []time.Time
+	for _, e := range evs {
+		starts = append(starts, e.Start)
+	}
+	if want := []time.Time{{}, tm(8), tm(9), tm(11)}; !reflect.DeepEqual(starts, want) {
+		t.Errorf("starts = %v", starts)
+	}
+	// A(10:00, started 8:00) → A(12:00, started 9:00): it started before the first ended, so
+	// no wait; A(12:00) → C started 11:00: no wait either; B(9:00) → A started 8:00: none.
+	for _, a := range l.DFG(DFGOptions{}).Arcs {
+		if f(a.MedianWaitS) != 0 {
+			t.Errorf("%s→%s wait %v", a.From, a.To, f(a.MedianWaitS))
+		}
+	}
+	acts := l.Activities()
+	if acts[0].Name != "A" || acts[0].Duration.N != 2 || acts[0].Duration.Median != 2.5*3600 {
+		t.Errorf("A durations = %+v", acts[0].Duration)
 	}
 }
