@@ -26,7 +26,7 @@ func init() {
 
 func runBench(ctx context.Context, args []string, env Env) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n       fresco bench writes --db URL [--writers 16] [--readers 8] [--duration 20s] [--json]\n       fresco bench refit --db URL [--read-parts N] [--json]\n       fresco bench process [--events 1000000] [--input LOG] [--json]\n(fresco bench NAME -h for its flags)")
+		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n       fresco bench writes --db URL [--writers 16] [--readers 8] [--duration 20s] [--json]\n       fresco bench refit --db URL [--read-parts N] [--json]\n       fresco bench process [--events 1000000] [--input LOG] [--runs N] [--json]\n(fresco bench NAME -h for its flags)")
 		return flag.ErrHelp
 	}
 	switch {

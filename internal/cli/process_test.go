@@ -2,6 +2,7 @@ package cli
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,28 @@ func TestProcessConform(t *testing.T) {
 	os.WriteFile(design, []byte(`{"arcs":[{"from":"A"}]}`), 0o600)
 	if code, _, errOut := runTextCLI(t, "", "process", "conform", "--input", processHandCSV, "--design", design); code != 1 || !strings.Contains(errOut, "design arc 1: from and to are required") {
 		t.Errorf("bad design: exit %d %s", code, errOut)
+	}
+}
+
+func TestBenchProcessSmall(t *testing.T) {
+	t.Parallel()
+	keep := filepath.Join(t.TempDir(), "small.xes.gz")
+	code, out, errOut := runTextCLI(t, "", "bench", "process", "--events", "3000", "--runs", "2", "--keep", keep, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res processBenchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Events < 3000 || res.Cases == 0 || res.Arcs == 0 || res.Variants == 0 || res.Runs != 2 || res.EventsPerSecond <= 0 {
+		t.Errorf("result = %+v", res)
+	}
+	// The kept file is a log the process commands read, with the same counts.
+	code, out, _ = runTextCLI(t, "", "process", "stats", "--input", keep, "--json")
+	var st processStatsJSON
+	json.Unmarshal([]byte(out), &st)
+	if code != 0 || st.Events != res.Events || st.Cases != res.Cases || st.Variants != res.Variants {
+		t.Errorf("stats of the kept log = %+v, bench %+v", st, res)
 	}
 }
