@@ -73,6 +73,7 @@ func runProcess(ctx context.Context, args []string, env Env) error {
 type logFlags struct {
 	input, format                                    string
 	caseCol, activity, timeCol, resource, role, life string
+	start                                            string
 	timeFormat                                       string
 	from, to, periodMode                             string
 	where                                            multiFlag
@@ -95,6 +96,7 @@ func (f *logFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.resource, "resource", "", "CSV: resource (who) column, optional (default "+eventlog.DefaultResourceColumn+")")
 	fs.StringVar(&f.role, "role", "", "CSV: role column, optional (default "+eventlog.DefaultRoleColumn+")")
 	fs.StringVar(&f.life, "lifecycle", "", "CSV: lifecycle transition column, optional (default "+eventlog.DefaultLifecycleColumn+")")
+	fs.StringVar(&f.start, "start", "", "CSV: column of the time each activity began, optional (default "+eventlog.DefaultStartColumn+")")
 	fs.StringVar(&f.timeFormat, "time-format", "", "CSV: Go time layout of the time column (default: ISO 8601 forms)")
 	fs.StringVar(&f.from, "from", "", "keep cases in the period from this date or RFC 3339 time")
 	fs.StringVar(&f.to, "to", "", "keep cases in the period up to this date (whole day) or RFC 3339 time")
@@ -108,7 +110,7 @@ func (f *logFlags) load() (*mining.Log, error) {
 		return nil, usageError("--input is required")
 	}
 	opt := eventlog.Options{CSV: eventlog.CSVColumns{
-		Case: f.caseCol, Activity: f.activity, Time: f.timeCol, Resource: f.resource, Role: f.role, Lifecycle: f.life,
+		Case: f.caseCol, Activity: f.activity, Time: f.timeCol, Resource: f.resource, Role: f.role, Lifecycle: f.life, Start: f.start,
 		TimeLayout: f.timeFormat,
 	}}
 	if f.format != "" {
