@@ -17,11 +17,12 @@ type Calendar func(from, to time.Time) time.Duration
 // BusinessHours is a Calendar counting only the open hours of cal (weekly hours, holidays,
 // time zone) — the same clock as the SLA timers.
 func BusinessHours(cal sla.Calendar) (Calendar, error) {
-	if err := cal.Validate(); err != nil {
+	clock, err := sla.NewBusinessClock(cal)
+	if err != nil {
 		return nil, fmt.Errorf("business-hours calendar: %w", err)
 	}
 	return func(from, to time.Time) time.Duration {
-		d, err := sla.BusinessDuration(cal, from, to)
+		d, err := clock.Between(from, to)
 		if err != nil {
 			return 0
 		}

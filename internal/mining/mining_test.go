@@ -1,6 +1,7 @@
 package mining
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -296,5 +297,21 @@ func TestStartsPairedFirstInFirstOut(t *testing.T) {
 	acts := l.Activities()
 	if acts[0].Name != "A" || acts[0].Duration.N != 2 || acts[0].Duration.Median != 2.5*3600 {
 		t.Errorf("A durations = %+v", acts[0].Duration)
+	}
+}
+
+func TestManyActivitiesUseTheSparseIndex(t *testing.T) {
+	var evs []eventlog.Event
+	for i := 0; i < 1500; i++ {
+		evs = append(evs, eventlog.Event{Activity: fmt.Sprintf("a%04d", i), Time: at(0, 0).Add(time.Duration(i) * time.Minute)})
+	}
+	evs = append(evs, eventlog.Event{Activity: "a0000", Time: at(0, 0).Add(2000 * time.Minute)})
+	g := FromTraces([]eventlog.Trace{{Case: "x", Events: evs}}, false).DFG(DFGOptions{})
+	if len(g.Arcs) != 1500 || g.Arcs[0].Count != 1 || g.Start["a0000"] != 1 || g.End["a0000"] != 1 {
+		t.Fatalf("%d arcs, first %+v", len(g.Arcs), g.Arcs[0])
+	}
+	last := g.Arcs[len(g.Arcs)-1]
+	if last.From != "a1499" || last.To != "a0000" || f(last.MedianWaitS) != 501*60 {
+		t.Errorf("last arc = %+v (wait %v)", last, f(last.MedianWaitS))
 	}
 }
