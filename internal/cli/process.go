@@ -85,6 +85,14 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// newLogFlagSet is the flag set of a subcommand that mines a log file: the log flags and --json.
+func newLogFlagSet(name string, env Env) (*flag.FlagSet, *logFlags, *bool) {
+	fs := newFlagSet(name, env)
+	lf := &logFlags{}
+	lf.register(fs)
+	return fs, lf, fs.Bool("json", false, "print JSON")
+}
+
 func (f *logFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.input, "input", "", "event log file: .xes, .xes.gz, .csv or .csv.gz (required)")
 	fs.StringVar(&f.format, "format", "", "xes or csv (default: from the file name)")
@@ -204,10 +212,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func runProcessStats(_ context.Context, args []string, env Env) error {
-	fs := newFlagSet("process stats", env)
-	var lf logFlags
-	lf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, lf, asJSON := newLogFlagSet("process stats", env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -255,10 +260,7 @@ type processDFGJSON struct {
 }
 
 func runProcessDFG(_ context.Context, args []string, env Env) error {
-	fs := newFlagSet("process dfg", env)
-	var lf logFlags
-	lf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, lf, asJSON := newLogFlagSet("process dfg", env)
 	hours := fs.String("business-hours", "", "also measure waiting in business hours, Monday to Friday, e.g. 09:00-17:00")
 	tz := fs.String("tz", "UTC", "time zone of --business-hours (IANA name)")
 	if err := parseFlags(fs, args); err != nil {
@@ -380,10 +382,7 @@ type processVariantsJSON struct {
 }
 
 func runProcessVariants(_ context.Context, args []string, env Env) error {
-	fs := newFlagSet("process variants", env)
-	var lf logFlags
-	lf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, lf, asJSON := newLogFlagSet("process variants", env)
 	top := fs.Int("top", 10, "show the K most frequent variants (0: all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -438,11 +437,8 @@ type processDeviationJSON struct {
 }
 
 func runProcessConform(_ context.Context, args []string, env Env) error {
-	fs := newFlagSet("process conform", env)
-	var lf logFlags
-	lf.register(fs)
+	fs, lf, asJSON := newLogFlagSet("process conform", env)
 	designPath := fs.String("design", "", `designed flow, JSON: {"arcs":[{"from":"A","to":"B"}],"start":["A"],"end":["B"]} (required)`)
-	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

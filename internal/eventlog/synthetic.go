@@ -36,13 +36,7 @@ var synthProcess = map[string]synthStep{
 func WriteSyntheticXES(w io.Writer, events int, seed uint64) (cases, written int, err error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	bw := bufio.NewWriterSize(w, 256<<10)
-	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<log xes.version="1.0" xmlns="http://www.xes-standard.org/">
-  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
-  <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
-  <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
-  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
-  <global scope="event"><string key="concept:name" value="__INVALID__"/></global>
+	bw.WriteString(xesHeader + `  <global scope="event"><string key="concept:name" value="__INVALID__"/></global>
   <classifier name="Activity" keys="concept:name"/>
   <string key="concept:name" value="synthetic complaints"/>
 `)

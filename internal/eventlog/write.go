@@ -9,6 +9,16 @@ import (
 	"time"
 )
 
+// xesHeader opens the XES documents Fresco writes: the log element and the standard
+// extensions the fields of Event use.
+const xesHeader = `<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
+  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+  <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+  <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+`
+
 // xesTime is how WriteXES writes time:timestamp (what PM4Py and ProM write).
 const xesTime = "2006-01-02T15:04:05.000Z07:00"
 
@@ -18,13 +28,7 @@ var xesEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`
 // lifecycle extensions. Attribute values are written as strings; empty fields are left out.
 func WriteXES(w io.Writer, log *Log) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
-  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
-  <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
-  <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
-  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
-`)
+	bw.WriteString(xesHeader)
 	attr := func(indent, typ, key, value string) {
 		bw.WriteString(indent)
 		bw.WriteString("<")

@@ -47,16 +47,7 @@ func (l *Log) FilterPeriod(from, to time.Time, mode PeriodMode) *Log {
 		return encode(cases)
 	}
 	return l.Filter(func(c *eventlog.Trace) bool {
-		var first, last time.Time
-		for _, e := range c.Events {
-			if e.Time.IsZero() {
-				continue
-			}
-			if first.IsZero() {
-				first = e.Time
-			}
-			last = e.Time
-		}
+		first, last := timedSpan(c.Events)
 		if first.IsZero() {
 			return false
 		}
@@ -95,4 +86,18 @@ func (l *Log) Filter(keep func(*eventlog.Trace) bool) *Log {
 		}
 	}
 	return l.subset(idx)
+}
+
+// timedSpan is the first and last event time of a case's events in mining order (untimed
+// events last); zero when none has a time.
+func timedSpan(evs []eventlog.Event) (first, last time.Time) {
+	for i := range evs {
+		if t := evs[i].Time; !t.IsZero() {
+			if first.IsZero() {
+				first = t
+			}
+			last = t
+		}
+	}
+	return first, last
 }

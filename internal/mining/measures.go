@@ -79,16 +79,7 @@ func (l *Log) Throughput() Throughput {
 	var out Throughput
 	secs := make([]float64, 0, len(l.Cases))
 	for _, c := range l.Cases {
-		var first, last time.Time
-		for _, e := range c.Events {
-			if e.Time.IsZero() {
-				continue
-			}
-			if first.IsZero() {
-				first = e.Time
-			}
-			last = e.Time // events are in time order, untimed ones last
-		}
+		first, last := timedSpan(c.Events)
 		if first.IsZero() {
 			continue
 		}
