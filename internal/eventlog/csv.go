@@ -171,26 +171,22 @@ func ReadCSV(r io.Reader, cols CSVColumns, lim Limits) (*Log, error) {
 		return -1, nil
 	}
 	var ci, ai, ti, ri, oi, li, si int
-	if ci, err = col(cols.Case, explicit.Case, "case", true); err != nil {
-		return nil, err
-	}
-	if ai, err = col(cols.Activity, explicit.Activity, "activity", true); err != nil {
-		return nil, err
-	}
-	if ti, err = col(cols.Time, explicit.Time, "time", false); err != nil {
-		return nil, err
-	}
-	if ri, err = col(cols.Resource, explicit.Resource, "resource", false); err != nil {
-		return nil, err
-	}
-	if oi, err = col(cols.Role, explicit.Role, "role", false); err != nil {
-		return nil, err
-	}
-	if li, err = col(cols.Lifecycle, explicit.Lifecycle, "lifecycle", false); err != nil {
-		return nil, err
-	}
-	if si, err = col(cols.Start, explicit.Start, "start time", false); err != nil {
-		return nil, err
+	for _, c := range []struct {
+		index             *int
+		name, given, what string
+		required          bool
+	}{
+		{&ci, cols.Case, explicit.Case, "case", true},
+		{&ai, cols.Activity, explicit.Activity, "activity", true},
+		{&ti, cols.Time, explicit.Time, "time", false},
+		{&ri, cols.Resource, explicit.Resource, "resource", false},
+		{&oi, cols.Role, explicit.Role, "role", false},
+		{&li, cols.Lifecycle, explicit.Lifecycle, "lifecycle", false},
+		{&si, cols.Start, explicit.Start, "start time", false},
+	} {
+		if *c.index, err = col(c.name, c.given, c.what, c.required); err != nil {
+			return nil, err
+		}
 	}
 	mapped := map[int]bool{ci: true, ai: true, ti: true, ri: true, oi: true, li: true, si: true}
 	readTime := func(line int, column, v string) (time.Time, error) {
