@@ -21,12 +21,12 @@ import (
 )
 
 func init() {
-	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest, bench pages, bench writes, bench refit", run: runBench}
+	commands["bench"] = command{summary: "measure Fresco's speed: bench ingest, bench pages, bench writes, bench refit, bench process", run: runBench}
 }
 
 func runBench(ctx context.Context, args []string, env Env) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n       fresco bench writes --db URL [--writers 16] [--readers 8] [--duration 20s] [--json]\n       fresco bench refit --db URL [--read-parts N] [--json]\n(fresco bench NAME -h for its flags)")
+		fmt.Fprintln(env.Stderr, "Usage: fresco bench ingest --db URL --purchases N\n       fresco bench pages --db URL [--clients 8] [--duration 20s] [--json]\n       fresco bench writes --db URL [--writers 16] [--readers 8] [--duration 20s] [--json]\n       fresco bench refit --db URL [--read-parts N] [--json]\n       fresco bench process [--events 1000000] [--input LOG] [--runs N] [--json]\n(fresco bench NAME -h for its flags)")
 		return flag.ErrHelp
 	}
 	switch {
@@ -38,8 +38,10 @@ func runBench(ctx context.Context, args []string, env Env) error {
 		return benchWrites(ctx, args[1:], env)
 	case len(args) > 0 && args[0] == "refit":
 		return benchRefit(ctx, args[1:], env)
+	case len(args) > 0 && args[0] == "process":
+		return benchProcess(ctx, args[1:], env)
 	}
-	return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N, fresco bench pages --db URL, fresco bench writes --db URL, or fresco bench refit --db URL")
+	return usageError("want a benchmark name: fresco bench ingest --db URL --purchases N, fresco bench pages --db URL, fresco bench writes --db URL, fresco bench refit --db URL, or fresco bench process")
 }
 
 // ingestResult is what `fresco bench ingest` prints.

@@ -245,3 +245,23 @@ func FuzzAddBusinessRoundTrip(f *testing.F) {
 }
 
 func mod(a, m int64) int64 { return (a%m + m) % m }
+
+// A BusinessClock measures as BusinessDuration does, and refuses the calendars it refuses.
+func TestBusinessClockMatchesBusinessDuration(t *testing.T) {
+	cal := Weekdays(time.UTC, Interval{TimeOf(9, 0), TimeOf(17, 0)})
+	cal.Holidays = []Date{{2024, 3, 4}}
+	clock, err := NewBusinessClock(cal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2024, 3, 1, 16, 0, 0, 0, time.UTC)
+	for _, to := range []time.Time{from.Add(30 * time.Minute), from.Add(90 * time.Hour), from.Add(-20 * time.Hour)} {
+		want, _ := BusinessDuration(cal, from, to)
+		if got, err := clock.Between(from, to); got != want || err != nil {
+			t.Errorf("%v → %v: clock %v, BusinessDuration %v", from, to, got, want)
+		}
+	}
+	if _, err := NewBusinessClock(Calendar{}); err == nil {
+		t.Error("a calendar without a zone accepted")
+	}
+}
