@@ -11,6 +11,7 @@ package processlog
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path"
@@ -36,10 +37,10 @@ type Columns struct {
 	Case, Activity, Time, Resource, Role, Lifecycle string
 }
 
-// Reader parses a log in format ("xes" or "csv") into traces. Errors for
-// bad input must be *fresco.Error with code EINVALID naming the line (the
-// eventlog readers' errors, which app.New adapts); anything else is
-// treated as an internal failure.
+// Reader parses a log in format ("xes" or "csv") into traces. Its errors
+// are taken to be about the file (a *fresco.Error keeps its code; any
+// other becomes a 422 on "body" with the reader's message, which should
+// name the line), except the context's own.
 type Reader func(ctx context.Context, r io.Reader, format string, cols Columns) ([]eventlog.Trace, error)
 
 // Limits of a stored log.
@@ -140,9 +141,20 @@ func (s *Service) Import(ctx context.Context, actor Actor, in ImportInput) (*fre
 	}
 	traces, err := s.opts.Read(ctx, in.Body, meta.Format, in.Columns)
 	if err != nil {
-		return nil, err
+		return nil, readError(ctx, err)
 	}
 	return s.save(ctx, actor, meta, traces)
+}
+
+// readError makes a reader's error a coded one.
+func readError(ctx context.Context, err error) error {
+	var fe *fresco.Error
+	if errors.As(err, &fe) || ctx.Err() != nil {
+		return err
+	}
+	var v fresco.Validation
+	v.Add("body", "%s", strings.ToValidUTF8(err.Error(), "?"))
+	return v.Err()
 }
 
 // Save stores traces as a log named name: for logs built in Go (tests,

@@ -3,9 +3,11 @@ package processlog_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -396,6 +398,9 @@ func lineReader(_ context.Context, r io.Reader, format string, _ processlog.Colu
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		c, a, ok := strings.Cut(sc.Text(), ",")
+		if c == "?" {
+			return nil, errors.New("line " + strconv.Itoa(n) + ": unreadable")
+		}
 		if !ok {
 			var v fresco.Validation
 			v.Add("body", "line %d: want case,activity", n)
@@ -427,6 +432,10 @@ func TestImportReadsThroughTheReader(t *testing.T) {
 		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad", Format: "csv", Body: strings.NewReader("1,A\n!")})
 		if !hasField(err, "body") || !strings.Contains(err.Error(), "line 2") {
 			t.Errorf("bad line: %v", err)
+		}
+		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad2", Format: "csv", Body: strings.NewReader("1,A\n?,x")})
+		if fresco.ErrorCode(err) != fresco.EINVALID || !hasField(err, "body") || !strings.Contains(err.Error(), "line 2: unreadable") {
+			t.Errorf("reader's plain error: %v", err)
 		}
 		if _, err := svc.Import(ctx, agent, processlog.ImportInput{Name: "n", Format: "csv", Body: strings.NewReader("1,A")}); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
 			t.Errorf("agent imports: %v", err)
