@@ -157,7 +157,7 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 		csvHeader := http.Header{"Content-Type": {"text/csv"}}
 		for _, tc := range []struct {
 			path, body, field, says string
-			header              http.Header
+			header                  http.Header
 		}{
 			{"/api/v1/event-logs?format=csv", good, "body.name", "required", csvHeader},
 			{"/api/v1/event-logs?name=x", good, "body.format", "required", csvHeader},
