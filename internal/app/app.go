@@ -97,15 +97,15 @@ type Config struct {
 	DisablePulse bool
 	// EventLogReader parses the XES and CSV files that POST
 	// /api/v1/event-logs and fresco process import take; nil:
-	// defaultEventLogReader.
+	// DefaultEventLogReader.
 	EventLogReader processlog.Reader
 }
 
-// defaultEventLogReader reads XES and CSV event logs for the server and
+// DefaultEventLogReader reads XES and CSV event logs for the server and
 // the CLI. It is nil until internal/eventlog's streaming readers are
 // adapted to processlog.Reader here; until then an import is refused with a
 // 422 and logs are stored only through processlog.Service.Save.
-var defaultEventLogReader processlog.Reader
+var DefaultEventLogReader processlog.Reader
 
 // App is a built Fresco: the services share one database and one job queue,
 // and the HTTP server works with the same instances the jobs use.
@@ -261,7 +261,7 @@ func (a *App) build(cfg Config) error {
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
 	read := cfg.EventLogReader
 	if read == nil {
-		read = defaultEventLogReader
+		read = DefaultEventLogReader
 	}
 	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Now: cfg.Now, Read: read})
 
