@@ -263,7 +263,7 @@ func (a *App) build(cfg Config) error {
 	if read == nil {
 		read = DefaultEventLogReader
 	}
-	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Now: cfg.Now, Read: read})
+	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Read: read})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,

@@ -62,4 +62,3 @@ func BenchmarkStoreEventLog(b *testing.B) {
 		})
 	}
 }
-

@@ -56,9 +56,8 @@ const (
 // Options configure the service. Zero values are the defaults.
 type Options struct {
 	Logger *slog.Logger
-	Now    func() time.Time
-	// Read parses XES and CSV files; nil: Import refuses every file (the
-	// eventlog readers are wired in by app.New).
+	// Read parses XES and CSV files; nil: Import refuses every file (app.New
+	// passes app.DefaultEventLogReader).
 	Read Reader
 }
 
@@ -73,9 +72,6 @@ type Service struct {
 func New(db *store.DB, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	return &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog")}
 }
