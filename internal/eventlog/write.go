@@ -42,6 +42,7 @@ type XESWriter struct {
 	w      *bufio.Writer
 	err    error
 	closed bool
+	keys   map[string]bool // the keys written in the current trace
 }
 
 // NewXESWriter writes the log's header (xes.version is the schema's
@@ -49,7 +50,7 @@ type XESWriter struct {
 // globals every trace and event carries (concept:name), the activity
 // classifier and the log's own name.
 func NewXESWriter(w io.Writer, name string) *XESWriter {
-	x := &XESWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	x := &XESWriter{w: bufio.NewWriterSize(w, 64<<10), keys: map[string]bool{}}
 	x.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	x.raw(`<log xes.version="1.0" xmlns="http://www.xes-standard.org/">` + "\n")
 	for _, e := range xesExtensions {
@@ -76,10 +77,14 @@ func (x *XESWriter) Write(t *Trace) error {
 	}
 	x.raw("  <trace>\n")
 	x.attr("    ", "string", "concept:name", t.Case)
+	clear(x.keys)
 	for _, k := range slices.Sorted(maps.Keys(t.Attrs)) {
-		if !reservedKeys[k] && k != "" {
-			x.attr("    ", "string", xesKey(k), t.Attrs[k])
+		key := xesKey(k)
+		if reservedKeys[key] || key == "" || x.keys[key] {
+			continue // a key occurs once in a trace (IEEE 1849, 5.5): the first of two that read alike
 		}
+		x.keys[key] = true
+		x.attr("    ", "string", key, t.Attrs[k])
 	}
 	for i := range t.Events {
 		e := &t.Events[i]
@@ -152,11 +157,18 @@ type CSVWriter struct {
 	rec   []string
 }
 
-// NewCSVWriter writes the header line with attrs after the standard columns.
+// NewCSVWriter writes the header line with attrs after the standard columns
+// (an attribute named like one of them, or twice, is left out: a column
+// name says one thing).
 func NewCSVWriter(w io.Writer, attrs []string) (*CSVWriter, error) {
-	c := &CSVWriter{w: csv.NewWriter(w), attrs: slices.Clone(attrs)}
-	c.rec = make([]string, len(CSVHeader)+len(attrs))
-	if err := c.w.Write(append(slices.Clone(CSVHeader), attrs...)); err != nil {
+	c := &CSVWriter{w: csv.NewWriter(w)}
+	for _, a := range attrs {
+		if !slices.Contains(CSVHeader, a) && !slices.Contains(c.attrs, a) {
+			c.attrs = append(c.attrs, a)
+		}
+	}
+	c.rec = make([]string, len(CSVHeader)+len(c.attrs))
+	if err := c.w.Write(append(slices.Clone(CSVHeader), c.attrs...)); err != nil {
 		return nil, err
 	}
 	return c, nil

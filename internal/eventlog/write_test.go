@@ -46,7 +46,8 @@ type xesDoc struct {
 func sample() []eventlog.Trace {
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.FixedZone("CET", 3600))
 	return []eventlog.Trace{
-		{Case: "case-1", Attrs: map[string]string{"location": "Bath & <Wells>", "Customer type": "=SUM(A1)"},
+		{Case: "case-1", Attrs: map[string]string{"location": "Bath & <Wells>", "Customer type": "=SUM(A1)", "Customer_type": "dup",
+			"concept:name": "not the case id"},
 			Events: []eventlog.Event{
 				{Activity: "Case opened", Time: t0, Resource: "Ann \"A\" Lee", Role: "agent", Lifecycle: "complete"},
 				{Activity: "Handed over", Time: t0.Add(90*time.Minute + 123*time.Millisecond), Resource: "Bo", Role: "manager", Lifecycle: "complete"},
@@ -94,6 +95,7 @@ func TestXESWriterWritesTheStandardStructure(t *testing.T) {
 		t.Fatalf("%d traces, want 2", len(doc.Traces))
 	}
 	tr := doc.Traces[0]
+	// Keys are XML Names, each once: "Customer type" and "Customer_type" read alike, the first stays.
 	want := []xesAttr{{Key: "concept:name", Value: "case-1"}, {Key: "Customer_type", Value: "=SUM(A1)"}, {Key: "location", Value: "Bath & <Wells>"}}
 	if len(tr.Strings) != len(want) {
 		t.Fatalf("trace attributes = %+v", tr.Strings)
@@ -160,10 +162,10 @@ func TestCSVWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"case", "activity", "time", "resource", "role", "lifecycle", "Customer type", "location"},
-		{"case-1", "Case opened", "2026-03-01T08:00:00.000Z", `Ann "A" Lee`, "agent", "complete", "'=SUM(A1)", "Bath & <Wells>"},
-		{"case-1", "Handed over", "2026-03-01T09:30:00.123Z", "Bo", "manager", "complete", "'=SUM(A1)", "Bath & <Wells>"},
-		{"case-2", "Case opened", "", "", "", "", "", ""},
+		{"case", "activity", "time", "resource", "role", "lifecycle", "Customer type", "Customer_type", "concept:name", "location"},
+		{"case-1", "Case opened", "2026-03-01T08:00:00.000Z", `Ann "A" Lee`, "agent", "complete", "'=SUM(A1)", "dup", "not the case id", "Bath & <Wells>"},
+		{"case-1", "Handed over", "2026-03-01T09:30:00.123Z", "Bo", "manager", "complete", "'=SUM(A1)", "dup", "not the case id", "Bath & <Wells>"},
+		{"case-2", "Case opened", "", "", "", "", "", "", "", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows = %q", rows)
@@ -172,6 +174,21 @@ func TestCSVWriter(t *testing.T) {
 		if strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
 			t.Errorf("row %d = %q, want %q", i, rows[i], want[i])
 		}
+	}
+}
+
+func TestCSVWriterLeavesOutColumnsNamedTwice(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := eventlog.NewCSVWriter(&buf, []string{"time", "region", "region"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := eventlog.Trace{Case: "c", Attrs: map[string]string{"time": "x", "region": "north"}, Events: []eventlog.Event{{Activity: "A"}}}
+	if err := w.Write(&tr); err != nil || w.Close() != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != "case,activity,time,resource,role,lifecycle,region\nc,A,,,,,north\n" {
+		t.Errorf("csv = %q", got)
 	}
 }
 
