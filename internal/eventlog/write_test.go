@@ -197,3 +197,50 @@ func TestNewWriterRefusesUnknownFormat(t *testing.T) {
 		t.Error("json accepted")
 	}
 }
+
+// FuzzXESWriter: whatever the strings, the log parses as XML and gives them
+// back (characters XML cannot hold become U+FFFD).
+func FuzzXESWriter(f *testing.F) {
+	f.Add("case-1", "Case opened", "location", "Bath & <Wells>", "Ann \"A\"\r\n\t")
+	f.Add("", "", "", "", "")
+	f.Add("\x00", "]]>", "1bad key", "\xff", "&amp;")
+	f.Fuzz(func(t *testing.T, caseID, activity, key, value, resource string) {
+		tr := eventlog.Trace{Case: caseID, Attrs: map[string]string{key: value},
+			Events: []eventlog.Event{{Activity: activity, Resource: resource, Time: time.Unix(1700000000, 0)}}}
+		var buf bytes.Buffer
+		if err := eventlog.Write(&buf, "xes", "fuzz", []eventlog.Trace{tr}); err != nil {
+			t.Fatal(err)
+		}
+		var doc xesDoc
+		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("not XML: %v\n%s", err, buf.String())
+		}
+		if len(doc.Traces) != 1 || len(doc.Traces[0].Events) != 1 {
+			t.Fatalf("structure: %+v", doc.Traces)
+		}
+		if got := doc.Traces[0].Strings[0].Value; got != xmlSafe(caseID) {
+			t.Errorf("case %q came back %q", caseID, got)
+		}
+		got := map[string]string{}
+		for _, a := range doc.Traces[0].Events[0].Attrs {
+			got[a.Key] = a.Value
+		}
+		if got["concept:name"] != xmlSafe(activity) || got["org:resource"] != xmlSafe(resource) {
+			t.Errorf("event %v, want activity %q resource %q", got, activity, resource)
+		}
+	})
+}
+
+// xmlSafe is s as XML gives it back: invalid UTF-8 and characters XML 1.0
+// cannot hold replaced by U+FFFD.
+func xmlSafe(s string) string {
+	var b strings.Builder
+	for _, r := range s { // an invalid byte ranges as U+FFFD, one each
+		if r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF) {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('\uFFFD')
+		}
+	}
+	return b.String()
+}
