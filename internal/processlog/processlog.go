@@ -46,7 +46,7 @@ type Reader func(ctx context.Context, r io.Reader, format string, cols Columns) 
 // Limits of a stored log.
 const (
 	MaxName      = 200
-	MaxEvents    = 2_000_000 // a bigger log is mined from its file (fresco process stats|dfg|variants), not stored
+	MaxEvents    = 2_000_000 // the default of Options.MaxEvents
 	MaxText      = 1000      // an activity, resource, role, case id or attribute value
 	MaxAttrs     = 100       // attributes of one case
 	MaxAttrName  = 200
@@ -59,6 +59,9 @@ type Options struct {
 	// Read parses XES and CSV files; nil: Import refuses every file (app.New
 	// passes app.DefaultEventLogReader).
 	Read Reader
+	// MaxEvents is the most events a stored log holds (MaxEvents when 0): a
+	// bigger log is mined from its file (fresco process stats|dfg|variants).
+	MaxEvents int
 }
 
 // Service keeps event logs.
@@ -72,6 +75,9 @@ type Service struct {
 func New(db *store.DB, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxEvents <= 0 {
+		opts.MaxEvents = MaxEvents
 	}
 	return &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog")}
 }
@@ -167,7 +173,7 @@ func (s *Service) Save(ctx context.Context, actor Actor, name, source, format st
 }
 
 func (s *Service) save(ctx context.Context, actor Actor, l *fresco.EventLog, traces []eventlog.Trace) (*fresco.EventLog, error) {
-	if err := measure(l, traces); err != nil {
+	if err := measure(l, traces, s.opts.MaxEvents); err != nil {
 		return nil, err
 	}
 	l.ImportedBy = actor.Ref
@@ -226,7 +232,7 @@ func checkString(v *fresco.Validation, field, s string) {
 
 // measure validates traces and fills l's counts and time span. Each bad
 // field is named by its place: cases[2].events[5].activity.
-func measure(l *fresco.EventLog, traces []eventlog.Trace) error {
+func measure(l *fresco.EventLog, traces []eventlog.Trace, maxEvents int) error {
 	var v fresco.Validation
 	if len(traces) == 0 {
 		v.Add("body", "the log holds no cases")
@@ -274,8 +280,8 @@ func measure(l *fresco.EventLog, traces []eventlog.Trace) error {
 			activities[e.Activity] = struct{}{}
 		}
 		events += len(t.Events)
-		if events > MaxEvents {
-			return fresco.Errorf(fresco.ETOOLARGE, "a stored log holds at most %d events; mine a bigger one from its file", MaxEvents)
+		if events > maxEvents {
+			return fresco.Errorf(fresco.ETOOLARGE, "a stored log holds at most %d events; mine a bigger one from its file", maxEvents)
 		}
 		if bad > before && bad >= 20 { // enough to fix before trying again
 			break
@@ -350,4 +356,53 @@ func (s *Service) Delete(ctx context.Context, actor Actor, id int64) error {
 		return tx.Audit(ctx, actor.Ref, "event_log.deleted", "event_log", strconv.FormatInt(id, 10),
 			map[string]any{"name": l.Name, "cases": l.Cases, "events": l.Events})
 	})
+}
+
+// StoredTraces is Traces collected into a slice, for miners that take one:
+// every trace copied, the repeated strings (activities, resources, roles,
+// lifecycle transitions) shared rather than held once per event.
+func (s *Service) StoredTraces(ctx context.Context, actor Actor, id int64) ([]eventlog.Trace, error) {
+	var c collector
+	err := s.Traces(ctx, actor, id, c.add)
+	return c.traces, err
+}
+
+// OwnTraces is OwnLog collected into a slice, like StoredTraces.
+func (s *Service) OwnTraces(ctx context.Context, actor Actor, f OwnFilter) ([]eventlog.Trace, error) {
+	var c collector
+	err := s.OwnLog(ctx, actor, f, c.add)
+	return c.traces, err
+}
+
+// collector copies the traces a stream passes, interning their strings.
+type collector struct {
+	traces  []eventlog.Trace
+	strings map[string]string
+}
+
+func (c *collector) intern(s string) string {
+	if c.strings == nil {
+		c.strings = map[string]string{}
+	}
+	if v, ok := c.strings[s]; ok {
+		return v
+	}
+	c.strings[s] = s
+	return s
+}
+
+func (c *collector) add(t *eventlog.Trace) error {
+	out := eventlog.Trace{Case: t.Case, Events: make([]eventlog.Event, len(t.Events))}
+	if len(t.Attrs) > 0 {
+		out.Attrs = make(map[string]string, len(t.Attrs))
+		for k, v := range t.Attrs {
+			out.Attrs[c.intern(k)] = c.intern(v)
+		}
+	}
+	for i, e := range t.Events {
+		out.Events[i] = eventlog.Event{Activity: c.intern(e.Activity), Time: e.Time, Resource: c.intern(e.Resource),
+			Role: c.intern(e.Role), Lifecycle: c.intern(e.Lifecycle)}
+	}
+	c.traces = append(c.traces, out)
+	return nil
 }

@@ -141,17 +141,7 @@ func line(e eventlog.Event) string {
 
 func ownLog(t *testing.T, svc *processlog.Service, f processlog.OwnFilter) []eventlog.Trace {
 	t.Helper()
-	var out []eventlog.Trace
-	err := svc.OwnLog(context.Background(), analyst, f, func(tr *eventlog.Trace) error {
-		c := *tr
-		c.Events = slices.Clone(tr.Events)
-		c.Attrs = map[string]string{}
-		for k, v := range tr.Attrs {
-			c.Attrs[k] = v
-		}
-		out = append(out, c)
-		return nil
-	})
+	out, err := svc.OwnTraces(context.Background(), analyst, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,11 +241,7 @@ func builtLog() []eventlog.Trace {
 
 func storedTraces(t *testing.T, svc *processlog.Service, id int64) []eventlog.Trace {
 	t.Helper()
-	var out []eventlog.Trace
-	err := svc.Traces(context.Background(), analyst, id, func(tr *eventlog.Trace) error {
-		out = append(out, eventlog.Trace{Case: tr.Case, Attrs: tr.Attrs, Events: slices.Clone(tr.Events)})
-		return nil
-	})
+	out, err := svc.StoredTraces(context.Background(), analyst, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,6 +361,10 @@ func TestBadLogsLeaveNothing(t *testing.T) {
 			if fresco.ErrorCode(err) != fresco.EINVALID || !hasField(err, tc.field) {
 				t.Errorf("%s: %v, want invalid %s", tc.field, err, tc.field)
 			}
+		}
+		small := processlog.New(db, processlog.Options{MaxEvents: 5})
+		if _, err := small.Save(ctx, owner, "big", "", "xes", builtLog()); fresco.ErrorCode(err) != fresco.ETOOLARGE {
+			t.Errorf("6 events past a limit of 5: %v", err)
 		}
 		var n int
 		if err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM event_logs) + (SELECT COUNT(*) FROM event_log_events)`).Scan(&n); err != nil || n != 0 {
