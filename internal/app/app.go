@@ -127,14 +127,15 @@ type App struct {
 	Goals    *goals.Service    // satisfaction goals and their weekly digest
 	Chain    *chain.Service    // the service-profit chain and the cycle-of-mediocrity alert
 	Latitude *latitude.Service // the latitude audit: limits, staff's asks, approvals
-	// ProcessLog keeps imported process event logs and draws Fresco's own work as one.
-	ProcessLog *processlog.Service
-	Inbound    *inbound.Service
+	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
 	InboundListen string
 	Server        *web.Server
+
+	// ProcessLog keeps imported process event logs and draws Fresco's own work as one.
+	ProcessLog *processlog.Service
 
 	closeDB bool
 }
