@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -94,7 +95,17 @@ type Config struct {
 	// running queue must not notify everyone); pulse.Service.OpenMonth
 	// still opens one when called.
 	DisablePulse bool
+	// EventLogReader parses the XES and CSV files that POST
+	// /api/v1/event-logs and fresco process import take; nil:
+	// DefaultEventLogReader.
+	EventLogReader processlog.Reader
 }
+
+// DefaultEventLogReader reads XES and CSV event logs for the server and
+// the CLI. It is nil until internal/eventlog's streaming readers are
+// adapted to processlog.Reader here; until then an import is refused with a
+// 422 and logs are stored only through processlog.Service.Save.
+var DefaultEventLogReader processlog.Reader
 
 // App is a built Fresco: the services share one database and one job queue,
 // and the HTTP server works with the same instances the jobs use.
@@ -122,6 +133,9 @@ type App struct {
 	InboundSMTP   *inbound.SMTPServer
 	InboundListen string
 	Server        *web.Server
+
+	// ProcessLog keeps imported process event logs and draws Fresco's own work as one.
+	ProcessLog *processlog.Service
 
 	closeDB bool
 }
@@ -246,6 +260,11 @@ func (a *App) build(cfg Config) error {
 		a.Goals.Register(a.Queue)
 	}
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
+	read := cfg.EventLogReader
+	if read == nil {
+		read = DefaultEventLogReader
+	}
+	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Read: read})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -262,7 +281,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude,
+		Latitude: a.Latitude, ProcessLog: a.ProcessLog,
 	})
 	return err
 }

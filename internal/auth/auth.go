@@ -424,6 +424,10 @@ const (
 	// an anonymity floor (the employee pulse's results). Owners, managers
 	// and analysts; agents answer the pulse but do not read its results.
 	StaffAggregates Permission = "staff_aggregates"
+	// ProcessLogs: read process event logs, which say who did what and
+	// when (internal/processlog). Owners, managers and analysts; importing
+	// and deleting them is ManageEmployees.
+	ProcessLogs Permission = "process_logs"
 )
 
 // Allowed reports whether role has permission perm.
@@ -438,7 +442,7 @@ func Allowed(role fresco.Role, perm Permission) bool {
 		return role.CanManageEmployees()
 	case ManageUsers:
 		return role.CanManageUsers()
-	case StaffAggregates:
+	case StaffAggregates, ProcessLogs:
 		return role == fresco.RoleOwner || role == fresco.RoleManager || role == fresco.RoleAnalyst
 	default:
 		return false

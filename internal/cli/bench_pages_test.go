@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -119,7 +120,7 @@ func getRoutes(t *testing.T, db *store.DB) []string {
 	return names
 }
 
-func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) { // and a case message with an attachment
+func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) { // and a case message with an attachment, and an event log
 	t.Helper()
 	ctx := context.Background()
 	if err := db.CreateWebhook(ctx, &fresco.Webhook{URL: "https://hooks.example.com/fresco", Events: []string{"*"},
@@ -132,6 +133,13 @@ func addWebhookSurveyFollowUp(t *testing.T, db *store.DB) { // and a case messag
 	}
 	if err := db.CreateSurvey(ctx, &fresco.Survey{Slug: "desk", Name: "At the desk", PostID: post.ID, Active: true,
 		Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error { // an imported event log
+		return tx.InsertEventLog(ctx, &fresco.EventLog{Name: "claims", Format: fresco.LogFormatXES, Cases: 1, Events: 1, Activities: 1, ImportedBy: "test"},
+			[]eventlog.Trace{{Case: "c1", Events: []eventlog.Event{{Activity: "Register", Time: time.Now()}}}})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error { // a customer's mail with a photo on the first case

@@ -1,7 +1,6 @@
 package eventlog
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -35,11 +34,7 @@ var synthProcess = map[string]synthStep{
 // event. The same seed gives the same log. It is what the benchmarks read.
 func WriteSyntheticXES(w io.Writer, events int, seed uint64) (cases, written int, err error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	bw := bufio.NewWriterSize(w, 256<<10)
-	bw.WriteString(xesHeader + `  <global scope="event"><string key="concept:name" value="__INVALID__"/></global>
-  <classifier name="Activity" keys="concept:name"/>
-  <string key="concept:name" value="synthetic complaints"/>
-`)
+	xw := NewXESWriter(w, "synthetic complaints")
 	regions := []string{"north", "south", "east", "west"}
 	roleResources := map[string][]string{}
 	for i := 0; i < 60; i++ {
@@ -47,20 +42,20 @@ func WriteSyntheticXES(w io.Writer, events int, seed uint64) (cases, written int
 		roleResources[role] = append(roleResources[role], fmt.Sprintf("emp%02d", i))
 	}
 	t0 := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
-	var tb []byte
+	var tr Trace
 	for written < events {
 		cases++
 		t := t0.Add(time.Duration(rng.Int64N(int64(365 * 24 * time.Hour))))
-		fmt.Fprintf(bw, "  <trace>\n    <string key=\"concept:name\" value=\"case-%d\"/>\n    <string key=\"region\" value=\"%s\"/>\n", cases, regions[rng.IntN(len(regions))])
+		tr = Trace{Case: fmt.Sprintf("case-%d", cases), Attrs: map[string]string{"region": regions[rng.IntN(len(regions))]},
+			Events: tr.Events[:0]}
 		act := "Register complaint"
 		for steps := 0; act != "" && steps < 40; steps++ {
 			st := synthProcess[act]
 			t = t.Add(time.Duration(rng.ExpFloat64() * float64(st.meanWait)))
 			t = t.Truncate(time.Millisecond)
 			res := roleResources[st.role]
-			tb = t.AppendFormat(tb[:0], xesTime)
-			fmt.Fprintf(bw, "    <event>\n      <string key=\"concept:name\" value=\"%s\"/>\n      <date key=\"time:timestamp\" value=\"%s\"/>\n      <string key=\"org:resource\" value=\"%s\"/>\n      <string key=\"org:role\" value=\"%s\"/>\n      <string key=\"lifecycle:transition\" value=\"complete\"/>\n    </event>\n",
-				act, tb, res[rng.IntN(len(res))], st.role)
+			tr.Events = append(tr.Events, Event{Activity: act, Time: t, Resource: res[rng.IntN(len(res))], Role: st.role,
+				Lifecycle: "complete"})
 			written++
 			act = ""
 			if len(st.next) > 0 {
@@ -74,8 +69,9 @@ func WriteSyntheticXES(w io.Writer, events int, seed uint64) (cases, written int
 				}
 			}
 		}
-		bw.WriteString("  </trace>\n")
+		if err := xw.Write(&tr); err != nil {
+			return cases, written, err
+		}
 	}
-	bw.WriteString("</log>\n")
-	return cases, written, bw.Flush()
+	return cases, written, xw.Close()
 }

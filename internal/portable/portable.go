@@ -97,6 +97,12 @@ var tables = []table{
 	// again.
 	{name: "goal_digests", orderBy: "week"},
 	{name: "mediocrity_alerts", orderBy: "unit_kind, unit_id, period"},
+	// Imported process event logs (internal/processlog): a file may be
+	// gone by the time the business is restored.
+	{name: "event_logs", orderBy: "id"},
+	{name: "event_log_cases", orderBy: "log_id, case_no"},
+	{name: "event_log_attributes", orderBy: "log_id, case_no, name"},
+	{name: "event_log_events", orderBy: "log_id, seq"},
 }
 
 // Format is how rows are written.

@@ -34,6 +34,13 @@ func demoDB(t *testing.T) *store.DB {
 	for _, q := range []string{
 		`INSERT INTO goal_digests (week, notifications, sent_at) VALUES ('2026-W21', 3, '2026-05-25 07:00:00')`,
 		`INSERT INTO mediocrity_alerts (unit_kind, unit_id, period, figures, created_at) VALUES ('team', 1, '2026-Q1', '{"turnover":0.4}', '2026-04-02 06:00:00'), ('location', 1, '2026-Q1', '{}', '2026-04-02 06:00:00')`,
+		// An imported event log, one event without a time.
+		`INSERT INTO event_logs (id, name, source, format, cases, events, activities, starts_at, ends_at, imported_by, imported_at)
+			VALUES (1, 'claims', 'claims.xes', 'xes', 1, 2, 2, '2026-05-01 09:00:00', '2026-05-01 09:00:00', 'cli', '2026-05-02 10:00:00')`,
+		`INSERT INTO event_log_cases (log_id, case_no, name) VALUES (1, 0, 'c1')`,
+		`INSERT INTO event_log_attributes (log_id, case_no, name, value) VALUES (1, 0, 'region', 'north')`,
+		`INSERT INTO event_log_events (log_id, seq, case_no, activity, at, resource, role, lifecycle)
+			VALUES (1, 0, 0, 'Register', '2026-05-01 09:00:00', 'Pat', 'clerk', 'complete'), (1, 1, 0, 'Decide', NULL, '', '', '')`,
 	} {
 		if _, err := db.Exec(context.Background(), q); err != nil {
 			t.Fatal(err)
@@ -58,7 +65,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, format := range []portable.Format{portable.CSV, portable.JSON} {
 		dir, m := export(t, source, format)
 		for _, table := range []string{"customers", "purchases", "purchase_lines", "responses", "response_answers", "recovery_cases", "case_events", "employees",
-			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts"} {
+			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts",
+			"event_logs", "event_log_cases", "event_log_attributes", "event_log_events"} {
 			if m.Rows[table] == 0 {
 				t.Errorf("%s export has no %s: the round trip would prove little", format, table)
 			}

@@ -164,6 +164,7 @@ var tagDescriptions = map[string]string{
 	"Feedback text":    "Comment categories, the classifier and its training.",
 	"Follow-up calls":  "The call a week after purchase: scripts, tasks and outcomes.",
 	"Inbound e-mail":   "Raw e-mail posted by a mail provider, filed as a case or a reply as the SMTP listener does.",
+	"Event logs":       "Process event logs imported from XES or CSV files and stored whole, to mine beside Fresco's own work (docs/event-logs.md).",
 	"Goals":            "Satisfaction goals per location, team or segment, judged on the 95% interval: on track, off track or can't tell yet.",
 	"Follow-ups":       "The closed loop: a bad answer reaches the people who served, and is followed up until done.",
 	"Lifetime value":   "What customers are worth: the calculator, predictive CLV, segments, the Pareto curve.",
@@ -243,13 +244,14 @@ func ptrFloat(f float64) *float64 { return &f }
 // huma describes a raw body as a binary string and marshals that with
 // contentMediaType, which OpenAPI 3.0 does not know, so its 3.0 rendering
 // (/api/openapi-3.0.json) failed validation; a CSV file is text anyway,
-// and so is an RFC 5322 message (lines of 7- or 8-bit text).
+// and so is an RFC 5322 message (lines of 7- or 8-bit text) and an XES
+// event log (XML; one sent gzipped is described in the operation's text).
 func plainBinaryBodies(op *huma.Operation) {
 	if op.RequestBody == nil {
 		return
 	}
 	for mediaType, media := range op.RequestBody.Content {
-		if (strings.HasPrefix(mediaType, "text/") || mediaType == "message/rfc822") && media.Schema != nil && media.Schema.Format == "binary" {
+		if (strings.HasPrefix(mediaType, "text/") || mediaType == "message/rfc822" || mediaType == "application/xml") && media.Schema != nil && media.Schema.Format == "binary" {
 			media.Schema.Format = ""
 		}
 	}

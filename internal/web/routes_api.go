@@ -581,6 +581,25 @@ func (s *Server) apiRoutes() {
 		Summary: "Change a satisfaction goal", Tags: tags, Description: ifMatchAdvice + " Audited."}, auth.ManageEmployees, s.patchGoal)
 	register(s, huma.Operation{OperationID: "delete-goal", Method: http.MethodDelete, Path: "/goals/{id}",
 		Summary: "Delete a satisfaction goal", Tags: tags, DefaultStatus: http.StatusNoContent, Description: "Audited."}, auth.ManageEmployees, s.deleteGoal)
+	// Process event logs (api_event_logs.go; package processlog): owners
+	// and managers import and delete them; owners, managers and analysts
+	// read them (they name who did what, when); agents neither.
+	tags = []string{"Event logs"}
+	register(s, huma.Operation{OperationID: "import-event-log", Method: http.MethodPost, Path: "/event-logs",
+		Summary: "Import a process event log (XES or CSV)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "The file is the raw body, or the part \"file\" of a multipart/form-data body. XES (IEEE 1849, plain or gzip): " +
+			"concept:name, time:timestamp, org:resource, org:role, lifecycle:transition and the trace attributes. CSV: one line per " +
+			"event, the columns named by case=, activity=, time=, resource=, role= and lifecycle= (other columns become case " +
+			"attributes). At most 64 MiB (413) and 2,000,000 events. The log is stored whole or not at all: a bad file is a 422 " +
+			"naming the line, a bad event one naming cases[i].events[j].field; a name already taken is a 409. Audited.",
+		MaxBodyBytes: maxEventLogBytes, Errors: []int{http.StatusRequestEntityTooLarge}}, auth.ManageEmployees, s.importEventLog)
+	register(s, huma.Operation{OperationID: "list-event-logs", Method: http.MethodGet, Path: "/event-logs",
+		Summary: "The stored event logs, newest first", Tags: tags}, auth.ProcessLogs, s.listEventLogs)
+	register(s, huma.Operation{OperationID: "get-event-log", Method: http.MethodGet, Path: "/event-logs/{id}",
+		Summary: "One stored event log: its source, size and time span", Tags: tags}, auth.ProcessLogs, s.getEventLog)
+	register(s, huma.Operation{OperationID: "delete-event-log", Method: http.MethodDelete, Path: "/event-logs/{id}",
+		Summary: "Delete a stored event log and its events", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Audited."}, auth.ManageEmployees, s.deleteEventLog)
 	// The latitude audit (api_latitude.go; package latitude): whether to widen authority limits.
 	register(s, huma.Operation{OperationID: "latitude", Method: http.MethodGet, Path: "/latitude",
 		Summary: "The latitude audit: authority limits beside what staff ask for and how approvals went", Tags: []string{"Latitude"},

@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -92,6 +93,8 @@ type Deps struct {
 	Chain *chain.Service
 	// Latitude is the latitude audit (internal/latitude).
 	Latitude *latitude.Service
+	// ProcessLog keeps imported process event logs (internal/processlog).
+	ProcessLog *processlog.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -125,6 +128,8 @@ type Server struct {
 	goals    *goals.Service
 	chain    *chain.Service
 	latitude *latitude.Service
+
+	processlog *processlog.Service // imported event logs
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -162,6 +167,7 @@ func NewServer(deps Deps) (*Server, error) {
 		goals:        deps.Goals,
 		chain:        deps.Chain,
 		latitude:     deps.Latitude,
+		processlog:   deps.ProcessLog,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -218,7 +224,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil,
+		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/eventlog"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// logReaders read event logs: they name who did what (not agents).
+var logReaders = []fresco.Role{fresco.RoleOwner, fresco.RoleManager, fresco.RoleAnalyst}
+
+func eventLogsMatrix() []endpoint {
+	none := func(fresco.Role) any { return nil }
+	file := func(fresco.Role) any { return "case,activity\nc1,A\n" }
+	return []endpoint{
+		// Allowed through, then refused for the format (TestEventLogsAPI imports).
+		{"POST", "/api/v1/event-logs?name=m&format=json", file, 422, managers},
+		{"GET", "/api/v1/event-logs", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/999999", none, 404, logReaders},
+		{"DELETE", "/api/v1/event-logs/999999", none, 404, managers},
+	}
+}
+
+// csvReader is the tests' reader: a header line, the columns chosen by the
+// mapping (defaults case, activity, time), times in RFC 3339.
+func csvReader(_ context.Context, r io.Reader, format string, cols processlog.Columns) ([]eventlog.Trace, error) {
+	if format != "csv" {
+		return nil, errors.New("line 1: not a CSV")
+	}
+	cr := csv.NewReader(r)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("line 1: %v", err)
+	}
+	idx := map[string]int{}
+	for i, h := range head {
+		idx[h] = i
+	}
+	col := func(name, def string) int {
+		if name == "" {
+			name = def
+		}
+		if i, ok := idx[name]; ok {
+			return i
+		}
+		return -1
+	}
+	ci, ai, ti := col(cols.Case, "case"), col(cols.Activity, "activity"), col(cols.Time, "time")
+	if ci < 0 || ai < 0 {
+		return nil, errors.New("line 1: no case or activity column")
+	}
+	var out []eventlog.Trace
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		e := eventlog.Event{Activity: rec[ai]}
+		if ti >= 0 && rec[ti] != "" {
+			if e.Time, err = time.Parse(time.RFC3339, rec[ti]); err != nil {
+				return nil, fmt.Errorf("line %d: time %q is not RFC 3339", n, rec[ti])
+			}
+		}
+		if len(out) == 0 || out[len(out)-1].Case != rec[ci] {
+			out = append(out, eventlog.Trace{Case: rec[ci]})
+		}
+		out[len(out)-1].Events = append(out[len(out)-1].Events, e)
+	}
+}
+
+func withCSVReader(c *app.Config) { c.EventLogReader = csvReader }
+
+// TestEventLogsAPI: import raw and multipart, list, read, delete.
+func TestEventLogsAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, withCSVReader)
+		raw := "Case ID,Act,When\nc1,Register,2025-01-06T08:00:00Z\nc1,Decide,2025-01-06T09:00:00Z\nc2,Register,2025-01-07T08:00:00Z\n"
+		res := f.do(request{method: "POST", path: "/api/v1/event-logs?name=claims&format=csv&case=Case%20ID&activity=Act&time=When",
+			role: fresco.RoleManager, body: raw, header: http.Header{"Content-Type": {"text/csv"}}})
+		if res.Code != http.StatusCreated {
+			t.Fatalf("import: %s", res)
+		}
+		l := res.JSON(t)
+		if l["name"] != "claims" || l["format"] != "csv" || l["cases"] != 2.0 || l["events"] != 3.0 || l["activities"] != 2.0 ||
+			l["start"] != "2025-01-06T08:00:00Z" || l["end"] != "2025-01-07T08:00:00Z" {
+			t.Errorf("imported %v", l)
+		}
+		loc := res.Header.Get("Location")
+		if loc != fmt.Sprintf("/api/v1/event-logs/%d", id(t, l)) {
+			t.Errorf("Location %q", loc)
+		}
+
+		// A form upload: name and format from the file's name.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "orders.csv")
+		io.WriteString(fw, "case,activity\no1,Pick\no1,Ship\n")
+		mw.Close()
+		res = f.do(request{method: "POST", path: "/api/v1/event-logs", role: fresco.RoleOwner, body: body.Bytes(),
+			header: http.Header{"Content-Type": {mw.FormDataContentType()}}})
+		if res.Code != http.StatusCreated {
+			t.Fatalf("form import: %s", res)
+		}
+		if m := res.JSON(t); m["name"] != "orders.csv" || m["source"] != "orders.csv" || m["events"] != 2.0 {
+			t.Errorf("form import = %v", m)
+		}
+
+		list := f.call(fresco.RoleAnalyst, "GET", "/api/v1/event-logs", nil, 200)["items"].([]any)
+		if len(list) != 2 || list[0].(map[string]any)["name"] != "orders.csv" {
+			t.Errorf("list = %v", list)
+		}
+		if got := f.call(fresco.RoleAnalyst, "GET", loc, nil, 200); got["name"] != "claims" || got["imported_by"] != "token:"+tokenID(t, f, fresco.RoleManager) {
+			t.Errorf("get = %v", got)
+		}
+		f.call(fresco.RoleManager, "DELETE", loc, nil, http.StatusNoContent)
+		f.call(fresco.RoleAnalyst, "GET", loc, nil, http.StatusNotFound)
+	})
+}
+
+// tokenID is the id of the fixture's token for role, as the audit names it.
+func tokenID(t *testing.T, f *fixture, role fresco.Role) string {
+	t.Helper()
+	who := f.call(role, "GET", "/api/v1/session", nil, 200)
+	if tok, ok := who["token_id"].(float64); ok {
+		return fmt.Sprint(int64(tok))
+	}
+	t.Fatalf("session has no token_id: %v", who)
+	return ""
+}
+
+// TestEventLogsAPIRefusesBadInput: 422 naming the field or the line, 409 for
+// a name taken, 413 past the size limit, and nothing half-written.
+func TestEventLogsAPIRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, withCSVReader)
+		good := "case,activity\nc1,A\n"
+		csvHeader := http.Header{"Content-Type": {"text/csv"}}
+		for _, tc := range []struct {
+			path, body, field, says string
+			header                  http.Header
+		}{
+			{"/api/v1/event-logs?format=csv", good, "body.name", "required", csvHeader},
+			{"/api/v1/event-logs?name=x", good, "body.format", "required", csvHeader},
+			{"/api/v1/event-logs?name=x&format=json", good, "body.format", "json", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\nc2,B\nc3,C,extra\n", "body", "line 4", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case,act\nc1,A\n", "body", "line 1", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&activity=act", "case,act\nc1,A\nc1,\n", "body.cases[0].events[1].activity", "required", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case,activity,time\nc1,A,yesterday\n", "body", "line 2", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case,activity\n", "body", "no cases", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\x00B\n", "body.cases[0].events[0].activity", "NUL", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--b--\r\n", "body", "no file",
+				http.Header{"Content-Type": {"multipart/form-data; boundary=b"}}},
+		} {
+			res := f.do(request{method: "POST", path: tc.path, role: fresco.RoleOwner, body: tc.body, header: tc.header})
+			if res.Code != http.StatusUnprocessableEntity {
+				t.Errorf("%s %q: %s, want 422", tc.path, tc.body, res)
+				continue
+			}
+			fields := problem(t, res, http.StatusUnprocessableEntity)
+			if !strings.Contains(fields[tc.field], tc.says) {
+				t.Errorf("%s %q: fields %v, want %s saying %q", tc.path, tc.body, fields, tc.field, tc.says)
+			}
+		}
+		f.call(fresco.RoleOwner, "POST", "/api/v1/event-logs?name=x&format=csv", good, http.StatusCreated)
+		res := f.do(request{method: "POST", path: "/api/v1/event-logs?name=x&format=csv", role: fresco.RoleOwner, body: good})
+		if fields := problem(t, res, http.StatusConflict); fields["body.name"] == "" {
+			t.Errorf("second log named x: %v", fields)
+		}
+		big := append([]byte("case,activity\n"), bytes.Repeat([]byte("c1,A\n"), (64<<20)/5+1)...)
+		res = f.do(request{method: "POST", path: "/api/v1/event-logs?name=big&format=csv", role: fresco.RoleOwner, body: big})
+		problem(t, res, http.StatusRequestEntityTooLarge)
+
+		var logs, events int
+		if err := db.QueryRow(context.Background(), `SELECT (SELECT COUNT(*) FROM event_logs), (SELECT COUNT(*) FROM event_log_events)`).
+			Scan(&logs, &events); err != nil || logs != 1 || events != 1 {
+			t.Errorf("stored %d logs, %d events (%v); want only the good one", logs, events, err)
+		}
+	})
+}
