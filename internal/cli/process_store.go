@@ -24,38 +24,12 @@ import (
 	"github.com/fresco-cx/fresco/internal/staff"
 )
 
-// processStoreSubcommands are the verbs of 'fresco process' that work on
-// the database.
-var processStoreSubcommands = map[string]func(ctx context.Context, args []string, env Env) error{
-	"export": runProcessExport,
-	"import": runProcessImport,
-}
-
-const processStoreUsage = `  export     write Fresco's own work (cases, follow-ups, call tasks) as an XES or CSV event log
-  import     store an XES or CSV event log in the database`
-
 func init() {
-	// process.go registers 'fresco process' with every verb; until it
-	// does, these two answer on their own.
-	if _, ok := commands["process"]; ok {
-		return
-	}
-	commands["process"] = command{summary: "process event logs: export Fresco's own work, import XES/CSV logs",
-		run: func(ctx context.Context, args []string, env Env) error {
-			usage := "usage: fresco process SUBCOMMAND [flags]\n\nSubcommands:\n" + processStoreUsage
-			if len(args) == 0 {
-				return usageError("missing subcommand\n%s", usage)
-			}
-			if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-				fmt.Fprintln(env.Stdout, usage)
-				return nil
-			}
-			run, ok := processStoreSubcommands[args[0]]
-			if !ok {
-				return usageError("unknown subcommand %q\n%s", args[0], usage)
-			}
-			return run(ctx, args[1:], env)
-		}}
+	// The verbs of 'fresco process' that work on the database, beside the
+	// ones in process.go that read a log file.
+	processSubcommands["export"] = processSubcommand{
+		"write Fresco's own work (cases, follow-ups, call tasks) as an XES or CSV event log", runProcessExport}
+	processSubcommands["import"] = processSubcommand{"store an XES or CSV event log in the database", runProcessImport}
 }
 
 // runProcessExport is 'fresco process export --db URL [--format xes|csv]

@@ -153,7 +153,7 @@ func TestProcessExport(t *testing.T) {
 				t.Fatalf("csv export: %d %q %q", code, stdout, stderr)
 			}
 			rows, _ := csv.NewReader(strings.NewReader(readFile(t, csvOut))).ReadAll()
-			if len(rows) != 1 || strings.Join(rows[0], ",") != "case,activity,time,resource,role,lifecycle,type,location,category,channel,status" {
+			if len(rows) != 1 || strings.Join(rows[0], ",") != "case:concept:name,concept:name,time:timestamp,org:resource,org:role,lifecycle:transition,start_timestamp,type,location,category,channel,status" {
 				t.Errorf("csv with nothing in the period: %q", rows)
 			}
 			_, stdout, _ = runCLI(t, nil, "", "process", "export", "--db", url, "--format", "csv", "--to", "2026-04-01", "--output", "-")
