@@ -46,6 +46,10 @@ type Facts struct {
 	Due      []store.DueItem
 	Served   []store.ServedCount
 	Comments []store.CommentCount
+	// ServedAsOf is when the retention counts were worked out, when they
+	// come from a stored period still open then (see stored.go); zero:
+	// they are as of now.
+	ServedAsOf time.Time
 }
 
 // Count turns facts into tallies per employee (every employee in ids gets
@@ -173,7 +177,7 @@ func (s *Service) facts(ctx context.Context, ids []int64, p Period, only fresco.
 		}
 	}
 	if need(fresco.MeasureRetention) {
-		if f.Served, err = db.ServedCounts(ctx, q, s.now().Add(-s.window)); err != nil {
+		if f.Served, f.ServedAsOf, err = s.servedCounts(ctx, ids, span{from, to}); err != nil {
 			return f, err
 		}
 	}
@@ -188,6 +192,9 @@ type Scorecard struct {
 	Employee *fresco.Employee
 	Period   Period
 	Results  []Result
+	// AsOf is when the retention counts were worked out, when not now
+	// (Facts.ServedAsOf).
+	AsOf time.Time
 }
 
 // EmployeeScorecard returns employee id's scorecard for period p.
@@ -206,7 +213,7 @@ func (s *Service) EmployeeScorecard(ctx context.Context, a Actor, id int64, p Pe
 	if err != nil {
 		return nil, err
 	}
-	return &Scorecard{Employee: e, Period: p, Results: Results(Count([]int64{id}, f, s.now(), s.window)[id])}, nil
+	return &Scorecard{Employee: e, Period: p, Results: Results(Count([]int64{id}, f, s.now(), s.window)[id]), AsOf: f.ServedAsOf}, nil
 }
 
 // MemberRow is one member on a team's scorecard, with their rank on the
@@ -228,6 +235,7 @@ type TeamScorecard struct {
 	Results []Result
 	RankBy  fresco.Measure
 	Members []MemberRow // ranked first (by rank, then name: no order inside a tie), hidden after, by name
+	AsOf    time.Time   // as Scorecard's
 }
 
 // TeamScorecard returns team id's scorecard for period p, its members
@@ -276,7 +284,7 @@ func (s *Service) teamScorecard(ctx context.Context, t *fresco.Team, p Period, o
 		return nil, err
 	}
 	rows := Count(ids, f, s.now(), s.window)
-	sc := &TeamScorecard{Team: t, Period: p}
+	sc := &TeamScorecard{Team: t, Period: p, AsOf: f.ServedAsOf}
 	all := make([]Tallies, 0, len(members))
 	for _, e := range members {
 		all = append(all, rows[e.ID])

@@ -59,3 +59,10 @@ func (db *DB) ReportSnapshotRange(ctx context.Context, first, last string) ([]St
 		return r, err
 	}, `SELECT name, body, computed_at FROM report_snapshots WHERE name >= ? AND name <= ? ORDER BY name`, first, last)
 }
+
+// DeleteReportSnapshot removes the stored report name, if any: a family
+// of snapshots a job keeps for some periods only drops the others.
+func (db *DB) DeleteReportSnapshot(ctx context.Context, name string) error {
+	_, err := db.Exec(ctx, `DELETE FROM report_snapshots WHERE name = ?`, name)
+	return err
+}

@@ -82,6 +82,9 @@ type DueItem struct {
 // DueItems returns the closing-the-loop follow-ups and the follow-up calls
 // the employees owned that were due in the window. A call marked skipped
 // (no consent, asked too recently) was never work to do and is left out.
+// The calls' statuses are named rather than "<> 'skipped'" so that the
+// look-up walks call_tasks_employee (employee_id, status, due_at) over the
+// window only, not over every call the employee ever had.
 func (db *DB) DueItems(ctx context.Context, q ScorecardQuery) ([]DueItem, error) {
 	if len(q.Employees) == 0 {
 		return nil, nil
@@ -103,7 +106,7 @@ func (db *DB) DueItems(ctx context.Context, q ScorecardQuery) ([]DueItem, error)
 			WHERE owner_id IN `+in+` AND due_at >= ? AND due_at < ?
 		UNION ALL
 		SELECT employee_id, 'call', id, due_at, CASE WHEN status = 'open' THEN NULL ELSE completed_at END FROM call_tasks
-			WHERE employee_id IN `+in+` AND due_at >= ? AND due_at < ? AND status <> 'skipped'
+			WHERE employee_id IN `+in+` AND status IN ('open', 'done', 'no_answer', 'declined') AND due_at >= ? AND due_at < ?
 		ORDER BY 4, 3`, args...)
 }
 
@@ -149,8 +152,10 @@ func (db *DB) ServedFirst(ctx context.Context, q ScorecardQuery) ([]FirstServed,
 // served (Settled), how many of those bought again within them (Retained),
 // and how many are still within them (Pending).
 type ServedCount struct {
-	EmployeeID                 int64
-	Settled, Retained, Pending int
+	EmployeeID int64 `json:"employee_id"`
+	Settled    int   `json:"settled"`
+	Retained   int   `json:"retained"`
+	Pending    int   `json:"pending"`
 }
 
 // ServedCounts counts, per employee, the customers they served in the
@@ -165,7 +170,18 @@ func (db *DB) ServedCounts(ctx context.Context, q ScorecardQuery, settledBy time
 		return nil, nil
 	}
 	in, args := q.in()
-	args = append([]any{settledBy, settledBy, settledBy}, append(args, q.From, q.To)...)
+	return db.servedCounts(ctx, "served_by IN "+in, args, q.From, q.To, settledBy)
+}
+
+// ServedCountsAll is ServedCounts of every employee who served anyone in
+// [from, to): what the stored scorecards keep (internal/rewards), each
+// employee's counts being independent of the others'.
+func (db *DB) ServedCountsAll(ctx context.Context, from, to, settledBy time.Time) ([]ServedCount, error) {
+	return db.servedCounts(ctx, "served_by IS NOT NULL", nil, from, to, settledBy)
+}
+
+func (db *DB) servedCounts(ctx context.Context, who string, whoArgs []any, from, to, settledBy time.Time) ([]ServedCount, error) {
+	args := append(append([]any{settledBy, settledBy, settledBy}, whoArgs...), from, to)
 	return queryAll(ctx, db, func(row rowScanner) (ServedCount, error) {
 		var c ServedCount
 		err := row.Scan(&c.EmployeeID, &c.Settled, &c.Retained, &c.Pending)
@@ -175,7 +191,7 @@ func (db *DB) ServedCounts(ctx context.Context, q ScorecardQuery, settledBy time
 			SUM(CASE WHEN first_at > ? THEN 1 ELSE 0 END)
 		FROM (SELECT f.served_by, f.first_at, `+nextPurchase("f.customer_id", "f.first_at")+` AS next_at
 			FROM (SELECT served_by, customer_id, MIN(purchased_at) AS first_at FROM purchases
-				WHERE served_by IN `+in+` AND customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
+				WHERE `+who+` AND customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
 				GROUP BY served_by, customer_id) f) b
 		GROUP BY served_by ORDER BY served_by`, args...)
 }
