@@ -48,7 +48,7 @@ const JobScorecardsRefresh = "rewards.scorecards_refresh"
 const ScorecardsRefreshEvery = 15 * time.Minute
 
 const (
-	servedSnapshot  = "rewards.served."         // + start + "/" + end (RFC 3339, UTC)
+	servedSnapshot  = "rewards.served."          // + start + "/" + end (RFC 3339, UTC)
 	servedWatermark = "rewards.served_watermark" // the job's watermark
 )
 
