@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,21 @@ func TestStoredScorecardsMatchLive(t *testing.T) {
 		stored, asOf := view()
 		same("stored", stored, live)
 		wantAsOf("stored", asOf, stamp, nil, stamp, nil, nil)
+		// The page says so, for the open default period only.
+		page := func(q string) string {
+			t.Helper()
+			res := f.do(request{method: "GET", path: fmt.Sprintf("/teams/%d/scorecard%s", w.team, q), cookie: w.anaCookie})
+			if res.Code != 200 {
+				t.Fatalf("team scorecard page%s = %s", q, res)
+			}
+			return string(res.Body)
+		}
+		if body := page(""); !strings.Contains(body, `id="scorecard-as-of"`) {
+			t.Errorf("the default period's page does not say its retention counts are as of the job's run")
+		}
+		if body := page("?from=2025-01-01&to=2025-03-31"); strings.Contains(body, `id="scorecard-as-of"`) {
+			t.Errorf("a settled period's page says its counts are as of a run")
+		}
 		if got := retention(stored[3], "Ben"); got != "Ben 2 of 20 (0 pending)" {
 			t.Errorf("stored: %s, want Ben 2 of 20", got)
 		}
