@@ -108,27 +108,30 @@ func (s *Service) servedCounts(ctx context.Context, ids []int64, sp span) ([]sto
 	return out, at, nil
 }
 
-// keptPeriods are the periods whose counts the job stores: the default
-// period of today and of tomorrow (stored ahead, so that views after
-// midnight find it), and each reward's.
-func (s *Service) keptPeriods(ctx context.Context) (map[string]span, error) {
+// keptPeriods are the periods whose counts the job stores, by name: the
+// default period of today, each reward's, and tomorrow's default period,
+// which is stored once ahead (ahead true), so that views after midnight
+// find it, and worked out again once it is today's.
+func (s *Service) keptPeriods(ctx context.Context) (kept map[string]span, ahead string, err error) {
 	zone := s.zone(ctx)
 	today := s.DefaultPeriod(ctx)
-	periods := []Period{today, {From: today.From.AddDate(0, 0, 1), To: today.To.AddDate(0, 0, 1)}}
+	tomorrow := Period{From: today.From.AddDate(0, 0, 1), To: today.To.AddDate(0, 0, 1)}
+	periods := []Period{today, tomorrow}
 	list, err := s.db.Rewards(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, r := range list {
 		periods = append(periods, Period{From: r.From, To: r.To})
 	}
-	out := map[string]span{}
+	kept = map[string]span{}
 	for _, p := range periods {
 		start, end := p.instants(zone)
 		sp := span{start, end}
-		out[servedName(sp)] = sp
+		kept[servedName(sp)] = sp
 	}
-	return out, nil
+	start, end := tomorrow.instants(zone)
+	return kept, servedName(span{start, end}), nil
 }
 
 // watermark is what the job has seen of the purchases: the largest
@@ -140,7 +143,8 @@ type watermark struct {
 }
 
 // RefreshScorecards stores the retention counts of the kept periods not
-// stored yet, of those still open, and of those that purchases imported
+// stored yet, of those still open (but tomorrow's default period, stored
+// once ahead), and of those that purchases imported
 // since the watermark fall in or in the window after; it drops the stored
 // periods no longer kept (yesterday's default period, a deleted reward's).
 // It returns how many periods it worked out.
@@ -160,7 +164,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	keep, err := s.keptPeriods(ctx)
+	keep, ahead, err := s.keptPeriods(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -168,7 +172,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	final := map[string]bool{}
+	final, stored := map[string]bool{}, map[string]bool{}
 	for _, r := range rows {
 		if _, ok := keep[r.Name]; !ok {
 			if err := s.db.DeleteReportSnapshot(ctx, r.Name); err != nil {
@@ -180,13 +184,13 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 		if err := json.Unmarshal(r.Body, &st); err != nil {
 			return 0, fmt.Errorf("stored scorecard counts %s: %w", r.Name, err)
 		}
-		final[r.Name] = st.Final
+		final[r.Name], stored[r.Name] = st.Final, true
 	}
 	worked := 0
 	for _, name := range slices.Sorted(maps.Keys(keep)) {
 		sp := keep[name]
 		touched := newFirst != nil && newFirst.Before(sp.end.Add(s.window)) && !newLast.Before(sp.start)
-		if final[name] && !touched {
+		if (final[name] || (name == ahead && stored[name])) && !touched {
 			continue
 		}
 		counts, err := s.db.Reports().ServedCountsAll(ctx, sp.start, sp.end, now.Add(-s.window))
