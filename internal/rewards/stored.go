@@ -1,13 +1,11 @@
 package rewards
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/jobs"
@@ -17,48 +15,51 @@ import (
 // Retention on a scorecard looks up, for every customer an employee served
 // in the period, their next purchase: at a million customers a team serves
 // about 100 000 customers a quarter, and those look-ups were 1.5 s of CPU
-// per view of a team's scorecard. So the counts of the periods people look
-// at — the default period (DefaultPeriod, today's and tomorrow's) and each
-// reward's — are worked out by a job (JobScorecardsRefresh) for every
-// employee at once and stored (report_snapshots, migration 00043), one row
-// per period; a view reads that row and keeps its team's or employee's
-// counts. Each employee's counts depend only on the purchases they served
-// and their customers' next purchases, so the stored row gives exactly what
-// the view would count for any set of employees.
+// per view of a team's scorecard; the other four results read a team's
+// cases, follow-ups and comments of the period, tens of milliseconds more.
+// So the scorecards of the periods people look at — the default period
+// (DefaultPeriod, today's and tomorrow's) and each reward's — are worked out
+// by a job (JobScorecardsRefresh) for every employee at once and stored
+// (report_snapshots, migration 00043), one row per period holding each
+// employee's tallies; a view reads that row and keeps its team's or
+// employee's. Each employee's tallies depend only on their own work and
+// what their customers did next, so the stored row gives exactly what the
+// view would count for any set of employees, as of the run (Scorecard.AsOf
+// says when).
 //
-// A period whose every customer has had the whole window to come back
-// (its end is at least DefaultWindow ago: Final) changes only when
-// purchases arrive late; the job finds those by the purchase ids above its
-// watermark, as the chain's stored customer figures do, and works out the
-// periods their dates fall in or in the window after. A period still open
-// (the default period is, until the last of its customers settles) is
-// worked out again on every run, and a view shows its counts as of that
-// run (Scorecard.AsOf). A period not kept — one asked for by dates of
-// one's own — is counted live for the employees asked about.
-//
-// The other four measures stay live: each reads a few hundred to a few
-// thousand rows of a team's cases, follow-ups and comments through indexes
-// that start with the employee, and they change with events (a case
-// reopened, an answer arriving) that no purchase watermark would see.
+// Every run counts the four cheap results of every kept period again (a
+// case reopened, an NPS answer arriving after a case, a comment filed as
+// praise change them, and no watermark would see those), and retention only
+// where it can have changed: a period whose every customer has had the
+// whole window to come back (its end is at least DefaultWindow ago: Final)
+// changes only when purchases arrive late, which the job finds by the
+// purchase ids above its watermark, as the chain's stored customer figures
+// do; a period still open (the default period is, until the last of its
+// customers settles) is counted again on every run. Tomorrow's default
+// period is stored once ahead, so that views after midnight find it, and
+// counted again once it is today's. A period not kept — one asked for by
+// dates of one's own — is counted live for the employees asked about.
 
-// JobScorecardsRefresh stores the retention counts of the kept periods.
+// JobScorecardsRefresh stores the scorecards of the kept periods.
 const JobScorecardsRefresh = "rewards.scorecards_refresh"
 
 // ScorecardsRefreshEvery is how often JobScorecardsRefresh runs.
 const ScorecardsRefreshEvery = 15 * time.Minute
 
 const (
-	servedSnapshot  = "rewards.served."          // + start + "/" + end (RFC 3339, UTC)
-	servedWatermark = "rewards.served_watermark" // the job's watermark
+	servedSnapshot  = "rewards.scorecard."          // + start + "/" + end (RFC 3339, UTC)
+	servedWatermark = "rewards.scorecard_watermark" // the job's watermark
 )
 
-// storedServed is one period's retention counts, of every employee who
-// served a customer in it.
+// storedServed is one period's scorecards, of every employee who had a
+// chance in it.
 type storedServed struct {
-	// Final: every customer counted had had the whole window when these
-	// were worked out, so only late purchases can change them.
-	Final  bool                `json:"final"`
-	Counts []store.ServedCount `json:"counts"`
+	// Final: every customer served had had the whole window when the
+	// retention counts were worked out, so only late purchases can change
+	// them (and a run reuses them).
+	Final   bool                `json:"final"`
+	Served  []store.ServedCount `json:"served"`
+	Tallies map[int64]Tallies   `json:"tallies"`
 }
 
 // span is a period as instants [start, end).
@@ -68,44 +69,28 @@ func servedName(sp span) string {
 	return servedSnapshot + sp.start.UTC().Format(time.RFC3339) + "/" + sp.end.UTC().Format(time.RFC3339)
 }
 
-func parseServedName(name string) (span, error) {
-	a, b, ok := strings.Cut(strings.TrimPrefix(name, servedSnapshot), "/")
-	start, err1 := time.Parse(time.RFC3339, a)
-	end, err2 := time.Parse(time.RFC3339, b)
-	if err := cmp.Or(err1, err2); err != nil || !ok {
-		return span{}, fmt.Errorf("stored scorecard counts %q: not a period", name)
-	}
-	return span{start, end}, nil
-}
-
-// servedCounts returns the retention counts of employees ids in sp: from
-// the stored row when the period is kept, with the time they were worked
-// out when the period was still open then (zero when final or live), or
-// else counted now.
-func (s *Service) servedCounts(ctx context.Context, ids []int64, sp span) ([]store.ServedCount, time.Time, error) {
-	db := s.db.Reports()
-	body, at, err := db.ReportSnapshot(ctx, servedName(sp))
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if at.IsZero() {
-		counts, err := db.ServedCounts(ctx, store.ScorecardQuery{Employees: ids, From: sp.start, To: sp.end}, s.now().Add(-s.window))
-		return counts, time.Time{}, err
+// storedTallies returns the tallies of employees ids in sp from the
+// stored row, and when they were worked out; ok is false when the period
+// is not stored.
+func (s *Service) storedTallies(ctx context.Context, ids []int64, sp span) (out map[int64]Tallies, at time.Time, ok bool, err error) {
+	body, at, err := s.db.Reports().ReportSnapshot(ctx, servedName(sp))
+	if err != nil || at.IsZero() {
+		return nil, time.Time{}, false, err
 	}
 	var st storedServed
 	if err := json.Unmarshal(body, &st); err != nil {
-		return nil, time.Time{}, fmt.Errorf("stored scorecard counts %s: %w", servedName(sp), err)
+		return nil, time.Time{}, false, fmt.Errorf("stored scorecards %s: %w", servedName(sp), err)
 	}
-	var out []store.ServedCount
-	for _, c := range st.Counts {
-		if slices.Contains(ids, c.EmployeeID) {
-			out = append(out, c)
+	out = map[int64]Tallies{}
+	for _, id := range ids {
+		out[id] = newTallies()
+		for m, t := range st.Tallies[id] {
+			if o := out[id][m]; o != nil && t != nil {
+				*o = *t
+			}
 		}
 	}
-	if st.Final {
-		at = time.Time{}
-	}
-	return out, at, nil
+	return out, at, true, nil
 }
 
 // keptPeriods are the periods whose counts the job stores, by name: the
@@ -142,12 +127,12 @@ type watermark struct {
 	Newer int64 `json:"newer"`
 }
 
-// RefreshScorecards stores the retention counts of the kept periods not
-// stored yet, of those still open (but tomorrow's default period, stored
-// once ahead), and of those that purchases imported
-// since the watermark fall in or in the window after; it drops the stored
-// periods no longer kept (yesterday's default period, a deleted reward's).
-// It returns how many periods it worked out.
+// RefreshScorecards stores the scorecards of the kept periods (but
+// tomorrow's default period once stored), counting retention again only
+// for the periods not stored yet, those still open, and those that
+// purchases imported since the watermark fall in or in the window after;
+// it drops the stored periods no longer kept (yesterday's default period, a
+// deleted reward's). It returns for how many periods it counted retention.
 func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	now := s.now()
 	var wm watermark
@@ -157,7 +142,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	}
 	if !wmAt.IsZero() {
 		if err := json.Unmarshal(body, &wm); err != nil {
-			return 0, fmt.Errorf("scorecard counts watermark: %w", err)
+			return 0, fmt.Errorf("scorecards watermark: %w", err)
 		}
 	}
 	newFirst, newLast, maxID, err := s.db.ChainPurchasesSince(ctx, wm.Older)
@@ -172,7 +157,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	final, stored := map[string]bool{}, map[string]bool{}
+	stored := map[string]storedServed{}
 	for _, r := range rows {
 		if _, ok := keep[r.Name]; !ok {
 			if err := s.db.DeleteReportSnapshot(ctx, r.Name); err != nil {
@@ -182,22 +167,33 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 		}
 		var st storedServed
 		if err := json.Unmarshal(r.Body, &st); err != nil {
-			return 0, fmt.Errorf("stored scorecard counts %s: %w", r.Name, err)
+			return 0, fmt.Errorf("stored scorecards %s: %w", r.Name, err)
 		}
-		final[r.Name], stored[r.Name] = st.Final, true
+		stored[r.Name] = st
 	}
 	worked := 0
 	for _, name := range slices.Sorted(maps.Keys(keep)) {
 		sp := keep[name]
 		touched := newFirst != nil && newFirst.Before(sp.end.Add(s.window)) && !newLast.Before(sp.start)
-		if (final[name] || (name == ahead && stored[name])) && !touched {
+		old, ok := stored[name]
+		if name == ahead && ok && !touched {
 			continue
 		}
-		counts, err := s.db.Reports().ServedCountsAll(ctx, sp.start, sp.end, now.Add(-s.window))
-		if err != nil {
+		q := store.ScorecardQuery{All: true, From: sp.start, To: sp.end}
+		var f Facts
+		if ok && old.Final && !touched {
+			f.Served = old.Served
+		} else {
+			if f.Served, err = s.db.Reports().ServedCounts(ctx, q, now.Add(-s.window)); err != nil {
+				return worked, err
+			}
+			worked++
+		}
+		if err := s.cheapFacts(ctx, q, &f, ""); err != nil {
 			return worked, err
 		}
-		body, err := json.Marshal(storedServed{Final: !sp.end.Add(s.window).After(now), Counts: counts})
+		body, err := json.Marshal(storedServed{Final: !sp.end.Add(s.window).After(now), Served: f.Served,
+			Tallies: Count(nil, f, now, s.window)})
 		if err != nil {
 			return worked, err
 		}
@@ -205,7 +201,6 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 		if _, err := s.db.ReplaceReportSnapshot(ctx, name, body, now); err != nil {
 			return worked, err
 		}
-		worked++
 	}
 	next := watermark{Older: wm.Newer, Newer: maxID}
 	if wmAt.IsZero() { // everything was new: nothing older to look at again
@@ -218,7 +213,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	return worked, err
 }
 
-// RegisterJobs installs the refresh of the stored retention counts.
+// RegisterJobs installs the refresh of the stored scorecards.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
 	q.Register(JobScorecardsRefresh, func(ctx context.Context, _ *jobs.Running) error {
 		_, err := s.RefreshScorecards(ctx)

@@ -22,11 +22,22 @@ import (
 // ScorecardQuery asks for the facts of employees' work in [From, To).
 type ScorecardQuery struct {
 	Employees []int64
-	From, To  time.Time
+	// All asks for every employee's (Employees is then ignored): what the
+	// stored scorecards keep (internal/rewards), each employee's facts
+	// being independent of the others'.
+	All      bool
+	From, To time.Time
 }
 
-func (q ScorecardQuery) in() (string, []any) {
-	return "(" + placeholders(len(q.Employees)) + ")", asArgs(q.Employees)
+// none reports whether the query asks for nobody.
+func (q ScorecardQuery) none() bool { return !q.All && len(q.Employees) == 0 }
+
+// who is the condition on the employee column col, and its arguments.
+func (q ScorecardQuery) who(col string) (string, []any) {
+	if q.All {
+		return col + " IS NOT NULL", nil
+	}
+	return col + " IN (" + placeholders(len(q.Employees)) + ")", asArgs(q.Employees)
 }
 
 // CaseOutcome is a case an employee owned and resolved, with what the
@@ -49,10 +60,10 @@ func nextPurchase(col, after string) string {
 // CaseOutcomes returns the cases the employees owned that were resolved in
 // the window and are resolved or closed now.
 func (db *DB) CaseOutcomes(ctx context.Context, q ScorecardQuery) ([]CaseOutcome, error) {
-	if len(q.Employees) == 0 {
+	if q.none() {
 		return nil, nil
 	}
-	in, args := q.in()
+	who, args := q.who("c.owner_id")
 	return queryAll(ctx, db, func(row rowScanner) (CaseOutcome, error) {
 		var c CaseOutcome
 		var next any
@@ -68,7 +79,7 @@ func (db *DB) CaseOutcomes(ctx context.Context, q ScorecardQuery) ([]CaseOutcome
 			(SELECT r.nps FROM responses r WHERE r.customer_id = c.customer_id AND r.nps IS NOT NULL
 				AND r.responded_at > c.resolved_at ORDER BY r.responded_at, r.id LIMIT 1)
 		FROM recovery_cases c
-		WHERE c.owner_id IN `+in+` AND c.status IN ('resolved', 'closed') AND c.resolved_at >= ? AND c.resolved_at < ?
+		WHERE `+who+` AND c.status IN ('resolved', 'closed') AND c.resolved_at >= ? AND c.resolved_at < ?
 		ORDER BY c.resolved_at, c.id`, append(args, q.From, q.To)...)
 }
 
@@ -88,10 +99,11 @@ type DueItem struct {
 // look-up walks call_tasks_employee (employee_id, status, due_at) over the
 // window only, not over every call the employee ever had.
 func (db *DB) DueItems(ctx context.Context, q ScorecardQuery) ([]DueItem, error) {
-	if len(q.Employees) == 0 {
+	if q.none() {
 		return nil, nil
 	}
-	in, ids := q.in()
+	owner, ids := q.who("owner_id")
+	employee, _ := q.who("employee_id")
 	args := append(append(append([]any{}, ids...), q.From, q.To), ids...)
 	args = append(args, q.From, q.To)
 	return queryAll(ctx, db, func(row rowScanner) (DueItem, error) {
@@ -105,10 +117,10 @@ func (db *DB) DueItems(ctx context.Context, q ScorecardQuery) ([]DueItem, error)
 		}
 		return d, err
 	}, `SELECT owner_id, 'follow_up', id, due_at, closed_at FROM follow_ups
-			WHERE owner_id IN `+in+` AND due_at >= ? AND due_at < ?
+			WHERE `+owner+` AND due_at >= ? AND due_at < ?
 		UNION ALL
 		SELECT employee_id, 'call', id, due_at, CASE WHEN status = 'open' THEN NULL ELSE completed_at END FROM call_tasks
-			WHERE employee_id IN `+in+` AND status IN ('open', 'done', 'no_answer', 'declined') AND due_at >= ? AND due_at < ?
+			WHERE `+employee+` AND status IN ('open', 'done', 'no_answer', 'declined') AND due_at >= ? AND due_at < ?
 		ORDER BY 4, 3`, args...)
 }
 
@@ -125,10 +137,10 @@ type FirstServed struct {
 // window (purchases.served_by) with the first such purchase and the
 // customer's next purchase after it.
 func (db *DB) ServedFirst(ctx context.Context, q ScorecardQuery) ([]FirstServed, error) {
-	if len(q.Employees) == 0 {
+	if q.none() {
 		return nil, nil
 	}
-	in, args := q.in()
+	who, args := q.who("served_by")
 	return queryAll(ctx, db, func(row rowScanner) (FirstServed, error) {
 		var s FirstServed
 		var first, next any
@@ -144,7 +156,7 @@ func (db *DB) ServedFirst(ctx context.Context, q ScorecardQuery) ([]FirstServed,
 		return s, err
 	}, `SELECT f.served_by, f.customer_id, f.first_at, `+nextPurchase("f.customer_id", "f.first_at")+`
 		FROM (SELECT served_by, customer_id, MIN(purchased_at) AS first_at FROM purchases
-			WHERE served_by IN `+in+` AND customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
+			WHERE `+who+` AND customer_id IS NOT NULL AND total > 0 AND purchased_at >= ? AND purchased_at < ?
 			GROUP BY served_by, customer_id) f
 		ORDER BY f.served_by, f.customer_id`, append(args, q.From, q.To)...)
 }
@@ -168,22 +180,11 @@ type ServedCount struct {
 // counting is done here, not in Go: a team serves thousands of customers a
 // quarter.
 func (db *DB) ServedCounts(ctx context.Context, q ScorecardQuery, settledBy time.Time) ([]ServedCount, error) {
-	if len(q.Employees) == 0 {
+	if q.none() {
 		return nil, nil
 	}
-	in, args := q.in()
-	return db.servedCounts(ctx, "served_by IN "+in, args, q.From, q.To, settledBy)
-}
-
-// ServedCountsAll is ServedCounts of every employee who served anyone in
-// [from, to): what the stored scorecards keep (internal/rewards), each
-// employee's counts being independent of the others'.
-func (db *DB) ServedCountsAll(ctx context.Context, from, to, settledBy time.Time) ([]ServedCount, error) {
-	return db.servedCounts(ctx, "served_by IS NOT NULL", nil, from, to, settledBy)
-}
-
-func (db *DB) servedCounts(ctx context.Context, who string, whoArgs []any, from, to, settledBy time.Time) ([]ServedCount, error) {
-	args := append(append([]any{settledBy, settledBy, settledBy}, whoArgs...), from, to)
+	who, whoArgs := q.who("served_by")
+	args := append(append([]any{settledBy, settledBy, settledBy}, whoArgs...), q.From, q.To)
 	return queryAll(ctx, db, func(row rowScanner) (ServedCount, error) {
 		var c ServedCount
 		err := row.Scan(&c.EmployeeID, &c.Settled, &c.Retained, &c.Pending)
@@ -209,16 +210,16 @@ type CommentCount struct {
 // KindWordCounts counts the comments of responses attributed to the
 // employees in the window, and the kind ones among them (see kindWords).
 func (db *DB) KindWordCounts(ctx context.Context, q ScorecardQuery) ([]CommentCount, error) {
-	if len(q.Employees) == 0 {
+	if q.none() {
 		return nil, nil
 	}
-	in, args := q.in()
+	who, args := q.who("r.employee_id")
 	return queryAll(ctx, db, func(row rowScanner) (CommentCount, error) {
 		var c CommentCount
 		err := row.Scan(&c.EmployeeID, &c.Comments, &c.KindComments)
 		return c, err
 	}, `SELECT r.employee_id, COUNT(*), COALESCE(SUM(CASE WHEN `+kindWords+` THEN 1 ELSE 0 END), 0)
-		FROM responses r WHERE r.employee_id IN `+in+` AND r.comment <> '' AND r.responded_at >= ? AND r.responded_at < ?
+		FROM responses r WHERE `+who+` AND r.comment <> '' AND r.responded_at >= ? AND r.responded_at < ?
 		GROUP BY r.employee_id ORDER BY r.employee_id`, append(args, q.From, q.To)...)
 }
 

@@ -14,12 +14,12 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// TestStoredScorecardsMatchLive: the scorecards read from the retention
-// counts the job stores are the scorecards worked out live, for the
-// default period (still open at rewardsNow: shown as of the job's run) and
-// a reward's period (settled: no as_of), for the team, each member and the
-// reward; a late purchase changes nothing until the job runs again, and
-// then what the view shows is again what a live count gives.
+// TestStoredScorecardsMatchLive: the scorecards read from the rows the job
+// stores are the scorecards worked out live, for the default period (its
+// retention still open at rewardsNow) and a reward's period (settled), for
+// the team, each member and the reward, and say as of when; late purchases
+// and a late comment change nothing until the job runs again, and then
+// what the view shows is again what a live count gives.
 func TestStoredScorecardsMatchLive(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -92,8 +92,8 @@ func TestStoredScorecardsMatchLive(t *testing.T) {
 		}
 		stored, asOf := view()
 		same("stored", stored, live)
-		wantAsOf("stored", asOf, stamp, nil, stamp, nil, nil)
-		// The page says so, for the open default period only.
+		wantAsOf("stored", asOf, stamp, stamp, stamp, stamp, stamp)
+		// The page says so; a period the job does not keep is counted live.
 		page := func(q string) string {
 			t.Helper()
 			res := f.do(request{method: "GET", path: fmt.Sprintf("/teams/%d/scorecard%s", w.team, q), cookie: w.anaCookie})
@@ -105,15 +105,16 @@ func TestStoredScorecardsMatchLive(t *testing.T) {
 		if body := page(""); !strings.Contains(body, `id="scorecard-as-of"`) {
 			t.Errorf("the default period's page does not say its retention counts are as of the job's run")
 		}
-		if body := page("?from=2025-01-01&to=2025-03-31"); strings.Contains(body, `id="scorecard-as-of"`) {
-			t.Errorf("a settled period's page says its counts are as of a run")
+		if body := page("?from=2025-01-01&to=2025-03-30"); strings.Contains(body, `id="scorecard-as-of"`) {
+			t.Errorf("a period of one's own, counted live, says it is as of a run")
 		}
 		if got := retention(stored[3], "Ben"); got != "Ben 2 of 20 (0 pending)" {
 			t.Errorf("stored: %s, want Ben 2 of 20", got)
 		}
 
 		// Late purchases: a customer Ben served in January who had not come
-		// back buys in February; Ana serves a new customer in March.
+		// back buys in February; Ana serves a new customer in March. And a
+		// late kind comment about Ben.
 		var benCustomer int64
 		if err := db.QueryRow(ctx, `SELECT p.customer_id FROM purchases p WHERE p.served_by = ? AND NOT EXISTS
 			(SELECT 1 FROM purchases q WHERE q.customer_id = p.customer_id AND q.id <> p.id) ORDER BY p.id LIMIT 1`, w.ben.ID).Scan(&benCustomer); err != nil {
@@ -132,6 +133,13 @@ func TestStoredScorecardsMatchLive(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO responses (post_id, employee_id, responded_at, nps, comment, created_at)
+				SELECT MIN(id), ?, ?, 10, 'Lovely', ? FROM listening_posts`, w.ben.ID, time.Date(2025, 3, 20, 10, 0, 0, 0, time.UTC), rewardsNow)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		stale, _ := view()
 		same("before the job runs again", stale, stored)
 
@@ -139,15 +147,18 @@ func TestStoredScorecardsMatchLive(t *testing.T) {
 			t.Fatalf("run after the late purchases worked out %d periods (%v), want 3", n, err)
 		}
 		after, asOf := view()
-		wantAsOf("after", asOf, stamp, nil, stamp, nil, nil)
+		wantAsOf("after", asOf, stamp, stamp, stamp, stamp, stamp)
 		if got := retention(after[3], "Ben"); got != "Ben 3 of 20 (0 pending)" {
 			t.Errorf("after the late purchase: %s, want Ben 3 of 20", got)
 		}
 		if got := retention(after[1], "team"); got != "team 22 of 41 (0 pending)" {
 			t.Errorf("after the late purchases: %s, want team 22 of 41", got)
 		}
+		if !strings.Contains(after[3], `"count":2,"hidden":true,"measure":"kind_words","n":4,`) {
+			t.Errorf("after the late comment Ben's kind words are not 2 of 4: %s", after[3])
+		}
 		// The view of the same data with nothing stored: counted live.
-		rows, err := db.ReportSnapshotRange(ctx, "rewards.served.", "rewards.served.~")
+		rows, err := db.ReportSnapshotRange(ctx, "rewards.scorecard.", "rewards.scorecard.~")
 		if err != nil || len(rows) != 3 {
 			t.Fatalf("%d stored periods (%v), want 3", len(rows), err)
 		}

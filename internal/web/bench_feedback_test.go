@@ -142,7 +142,7 @@ func BenchmarkScorecardsRefresh(b *testing.B) {
 	cpu := processCPU()
 	for b.Loop() {
 		b.StopTimer()
-		rows, err := db.ReportSnapshotRange(ctx, "rewards.served.", "rewards.served.~")
+		rows, err := db.ReportSnapshotRange(ctx, "rewards.scorecard.", "rewards.scorecard.~")
 		if err != nil {
 			b.Fatal(err)
 		}
