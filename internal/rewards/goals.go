@@ -42,7 +42,7 @@ type RewardStatus struct {
 	Result   Result
 	Verdict  Verdict
 	Running  bool      // the period has not ended: a verdict may still change
-	AsOf     time.Time // when a retention result was worked out, when not now (Scorecard.AsOf)
+	AsOf     time.Time // when the result was worked out, when not now (Scorecard.AsOf)
 }
 
 // Rewards returns the rewards (of one team when teamID is set) with their

@@ -50,7 +50,7 @@ type Scorecard struct {
 	MinN       int             `json:"min_n" doc:"Results with fewer settled chances are hidden."`
 	WindowDays int             `json:"window_days" doc:"How long a customer has to buy again to count as recovered or retained."`
 	Measures   []MeasureResult `json:"measures"`
-	AsOf       *time.Time      `json:"as_of" doc:"When the retention counts were worked out, when they are not live: those of the default period and of rewards' periods are stored and worked out again every 15 minutes while customers are still settling; null: as of now."`
+	AsOf       *time.Time      `json:"as_of" doc:"When these results were worked out, when they are not live: the scorecards of the default period and of rewards' periods are stored by a job and worked out again every 15 minutes; null: counted on this request."`
 }
 
 // TeamMember is one member's row on a team scorecard.
@@ -74,7 +74,7 @@ type TeamScorecard struct {
 	RankBy     string          `json:"rank_by"`
 	Measures   []MeasureResult `json:"measures"`
 	Members    []TeamMember    `json:"members" doc:"Ranked members first (by rank, then name: no order inside a tie), then those hidden on rank_by."`
-	AsOf       *time.Time      `json:"as_of" doc:"When the retention counts were worked out, when they are not live: those of the default period and of rewards' periods are stored and worked out again every 15 minutes while customers are still settling; null: as of now."`
+	AsOf       *time.Time      `json:"as_of" doc:"When these results were worked out, when they are not live: the scorecards of the default period and of rewards' periods are stored by a job and worked out again every 15 minutes; null: counted on this request."`
 }
 
 // ScorecardQuery is the period of a scorecard.
@@ -157,7 +157,7 @@ type Reward struct {
 	Status   string        `json:"status" enum:"met,not_met,cant_tell" doc:"met: the whole 95% interval is at or above the target; not_met: wholly below; cant_tell: it straddles the target or n is below min_n."`
 	Running  bool          `json:"running" doc:"The period has not ended: the status may still change."`
 	Result   MeasureResult `json:"result" doc:"The team's result on the measure over the period."`
-	AsOf     *time.Time    `json:"as_of" doc:"When a retention result was worked out (stored, worked out again every 15 minutes while the period's customers are still settling); null: as of now."`
+	AsOf     *time.Time    `json:"as_of" doc:"When the result was worked out (the job stores the scorecards of rewards' periods and works them out again every 15 minutes); null: counted on this request."`
 }
 
 func rewardOut(st rewards.RewardStatus) Reward {

@@ -28,7 +28,7 @@ type scorecardView struct {
 	MinN     int
 	Window   int // days
 	Results  []rewards.Result
-	AsOf     *time.Time // when the retention counts were worked out, when not on this view
+	AsOf     *time.Time // when the results were worked out, when not on this view
 }
 
 // periodFrom reads from and to (YYYY-MM-DD) from the query; missing, the
