@@ -119,14 +119,6 @@ func (s *Service) keptPeriods(ctx context.Context) (kept map[string]span, ahead 
 	return kept, servedName(span{start, end}), nil
 }
 
-// watermark is what the job has seen of the purchases: the largest
-// purchase id at its last two runs (two, as in the chain's: on PostgreSQL
-// a transaction may commit ids below one a run has already seen).
-type watermark struct {
-	Older int64 `json:"older"`
-	Newer int64 `json:"newer"`
-}
-
 // RefreshScorecards stores the scorecards of the kept periods (but
 // tomorrow's default period once stored), counting retention again only
 // for the periods not stored yet, those still open, and those that
@@ -135,17 +127,7 @@ type watermark struct {
 // deleted reward's). It returns for how many periods it counted retention.
 func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	now := s.now()
-	var wm watermark
-	body, wmAt, err := s.db.ReportSnapshot(ctx, servedWatermark)
-	if err != nil {
-		return 0, err
-	}
-	if !wmAt.IsZero() {
-		if err := json.Unmarshal(body, &wm); err != nil {
-			return 0, fmt.Errorf("scorecards watermark: %w", err)
-		}
-	}
-	newFirst, newLast, maxID, err := s.db.ChainPurchasesSince(ctx, wm.Older)
+	fresh, err := s.db.PurchasesSinceWatermark(ctx, servedWatermark)
 	if err != nil {
 		return 0, err
 	}
@@ -174,7 +156,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 	worked := 0
 	for _, name := range slices.Sorted(maps.Keys(keep)) {
 		sp := keep[name]
-		touched := newFirst != nil && newFirst.Before(sp.end.Add(s.window)) && !newLast.Before(sp.start)
+		touched := fresh.Touch(sp.start, sp.end.Add(s.window))
 		old, ok := stored[name]
 		if name == ahead && ok && !touched {
 			continue
@@ -202,15 +184,7 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 			return worked, err
 		}
 	}
-	next := watermark{Older: wm.Newer, Newer: maxID}
-	if wmAt.IsZero() { // everything was new: nothing older to look at again
-		next.Older = maxID
-	}
-	if body, err = json.Marshal(next); err != nil {
-		return worked, err
-	}
-	_, err = s.db.ReplaceReportSnapshot(ctx, servedWatermark, body, now)
-	return worked, err
+	return worked, s.db.SavePurchaseWatermark(ctx, fresh, now)
 }
 
 // RegisterJobs installs the refresh of the stored scorecards.
