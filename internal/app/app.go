@@ -241,6 +241,7 @@ func (a *App) build(cfg Config) error {
 	a.Rewards = rewards.New(db, func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }, cfg.Now)
 	a.People.RegisterJobs(a.Queue)
 	a.Rewards.UseNotifier(a.Notifier)
+	a.Rewards.RegisterJobs(a.Queue)
 	a.Prefs = prefs.New(db)
 	a.Pulse = pulse.New(db, pulse.Options{Logger: log, Now: cfg.Now, Notifier: a.Notifier,
 		Zone: func(ctx context.Context) *time.Location { return a.Settings.Formatter(ctx).Zone }})

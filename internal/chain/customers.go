@@ -203,13 +203,6 @@ func (s *Service) customerFigures(ctx context.Context, p period, units unitMap, 
 	return out, nil
 }
 
-// watermark is what the job has seen of the purchases: the largest
-// purchase id at its last two runs.
-type watermark struct {
-	Older int64 `json:"older"`
-	Newer int64 `json:"newer"`
-}
-
 // RefreshCustomers stores the customer figures of every month and quarter
 // of the last StoredYears that is not stored yet, and works out again each
 // stored period that purchases imported since the job's watermark fall in
@@ -234,22 +227,12 @@ type watermark struct {
 // of the last StoredYears can be recomputed by deleting their rows.
 func (s *Service) RefreshCustomers(ctx context.Context) (int, error) {
 	now := s.opts.Now()
-	var wm watermark
-	body, at, err := s.db.ReportSnapshot(ctx, customersWatermark)
-	if err != nil {
-		return 0, err
-	}
-	if !at.IsZero() {
-		if err := json.Unmarshal(body, &wm); err != nil {
-			return 0, fmt.Errorf("chain customers watermark: %w", err)
-		}
-	}
-	newFirst, newLast, maxID, err := s.db.ChainPurchasesSince(ctx, wm.Older)
+	fresh, err := s.db.PurchasesSinceWatermark(ctx, customersWatermark)
 	if err != nil {
 		return 0, err
 	}
 	touched := func(p period) bool {
-		return newFirst != nil && newFirst.Before(againEnd(p)) && !newLast.Before(p.Start)
+		return fresh.Touch(p.Start, againEnd(p))
 	}
 	worked := 0
 	for _, kind := range []string{Month, Quarter} {
@@ -277,16 +260,7 @@ func (s *Service) RefreshCustomers(ctx context.Context) (int, error) {
 			worked++
 		}
 	}
-	next := watermark{Older: wm.Newer, Newer: maxID}
-	if at.IsZero() { // everything was new: nothing older to look at again
-		next.Older = maxID
-	}
-	body, err = json.Marshal(next)
-	if err != nil {
-		return worked, err
-	}
-	_, err = s.db.ReplaceReportSnapshot(ctx, customersWatermark, body, time.Now())
-	return worked, err
+	return worked, s.db.SavePurchaseWatermark(ctx, fresh, time.Now())
 }
 
 // customerPeriodsToStore lists, oldest first, the periods of kind to work

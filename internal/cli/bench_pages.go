@@ -266,7 +266,7 @@ func ensureRefit(ctx context.Context, a *app.App, env Env) error {
 // settle does, untimed, what a server that has been running a while has
 // done in the background: the lifetime-value views of the current refit
 // and the stored dashboards (satisfied but leaving, the recovery report,
-// the emerging themes),
+// the emerging themes, the scorecards' retention counts),
 // which a fresh database has not yet worked out and a first view would.
 func settle(ctx context.Context, a *app.App, env Env) error {
 	start := time.Now()
@@ -284,6 +284,9 @@ func settle(ctx context.Context, a *app.App, env Env) error {
 	}
 	if err := a.People.WarmValueAtRisk(ctx); err != nil {
 		return fmt.Errorf("the exits' value at risk before the bench: %w", err)
+	}
+	if _, err := a.Rewards.RefreshScorecards(ctx); err != nil {
+		return fmt.Errorf("the scorecards' stored retention counts before the bench: %w", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		fmt.Fprintf(env.Stderr, "background views worked out in %.1f s before the bench\n", d.Seconds())

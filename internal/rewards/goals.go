@@ -41,7 +41,8 @@ type RewardStatus struct {
 	TeamName string
 	Result   Result
 	Verdict  Verdict
-	Running  bool // the period has not ended: a verdict may still change
+	Running  bool      // the period has not ended: a verdict may still change
+	AsOf     time.Time // when the result was worked out, when not now (Scorecard.AsOf)
 }
 
 // Rewards returns the rewards (of one team when teamID is set) with their
@@ -80,7 +81,7 @@ func (s *Service) status(ctx context.Context, r *fresco.Reward, teams map[int64]
 		return RewardStatus{}, err
 	}
 	res := Of(sc.Results, r.Measure)
-	return RewardStatus{Reward: r, TeamName: t.Name, Result: res, Verdict: Judge(res, r.Target)}, nil
+	return RewardStatus{Reward: r, TeamName: t.Name, Result: res, Verdict: Judge(res, r.Target), AsOf: sc.AsOf}, nil
 }
 
 // CreateReward stores a reward an owner defines for a team's goal.

@@ -153,34 +153,49 @@ func Of(results []Result, m fresco.Measure) Result {
 	return Result{Measure: m, Hidden: true}
 }
 
-// facts reads the facts of employees ids in period p: of every measure,
-// or of measure only (a reward's), each query only when needed.
-func (s *Service) facts(ctx context.Context, ids []int64, p Period, only fresco.Measure) (Facts, error) {
+// tallies returns the tallies of employees ids in period p: of every
+// measure, or of measure only (a reward's). A period the job keeps is read
+// from its stored row, as of the job's run (at, zero when live); any other
+// is counted now, each query only when needed.
+func (s *Service) tallies(ctx context.Context, ids []int64, p Period, only fresco.Measure) (out map[int64]Tallies, at time.Time, err error) {
 	from, to := p.instants(s.zone(ctx))
+	out, at, ok, err := s.storedTallies(ctx, ids, span{from, to})
+	if err != nil || ok {
+		return out, at, err
+	}
 	q := store.ScorecardQuery{Employees: ids, From: from, To: to}
+	var f Facts
+	if only == "" || only == fresco.MeasureRetention {
+		if f.Served, err = s.db.Reports().ServedCounts(ctx, q, s.now().Add(-s.window)); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
+	if err := s.cheapFacts(ctx, q, &f, only); err != nil {
+		return nil, time.Time{}, err
+	}
+	return Count(ids, f, s.now(), s.window), time.Time{}, nil
+}
+
+// cheapFacts reads into f the facts of every measure but retention in q:
+// of every measure, or of measure only.
+func (s *Service) cheapFacts(ctx context.Context, q store.ScorecardQuery, f *Facts, only fresco.Measure) error {
 	db := s.db.Reports()
 	need := func(ms ...fresco.Measure) bool { return only == "" || slices.Contains(ms, only) }
-	var f Facts
 	var err error
 	if need(fresco.MeasureRecovered, fresco.MeasurePromotersAfterCase) {
 		if f.Cases, err = db.CaseOutcomes(ctx, q); err != nil {
-			return f, err
+			return err
 		}
 	}
 	if need(fresco.MeasureFollowUpsInTime) {
 		if f.Due, err = db.DueItems(ctx, q); err != nil {
-			return f, err
-		}
-	}
-	if need(fresco.MeasureRetention) {
-		if f.Served, err = db.ServedCounts(ctx, q, s.now().Add(-s.window)); err != nil {
-			return f, err
+			return err
 		}
 	}
 	if need(fresco.MeasureKindWords) {
 		f.Comments, err = db.KindWordCounts(ctx, q)
 	}
-	return f, err
+	return err
 }
 
 // Scorecard is one employee's results in a period.
@@ -188,6 +203,9 @@ type Scorecard struct {
 	Employee *fresco.Employee
 	Period   Period
 	Results  []Result
+	// AsOf is when the results were worked out, when they come from a
+	// period the job stores (stored.go); zero: now.
+	AsOf time.Time
 }
 
 // EmployeeScorecard returns employee id's scorecard for period p.
@@ -202,11 +220,11 @@ func (s *Service) EmployeeScorecard(ctx context.Context, a Actor, id int64, p Pe
 	if err := s.checkEmployee(ctx, a, e); err != nil {
 		return nil, err
 	}
-	f, err := s.facts(ctx, []int64{id}, p, "")
+	rows, at, err := s.tallies(ctx, []int64{id}, p, "")
 	if err != nil {
 		return nil, err
 	}
-	return &Scorecard{Employee: e, Period: p, Results: Results(Count([]int64{id}, f, s.now(), s.window)[id])}, nil
+	return &Scorecard{Employee: e, Period: p, Results: Results(rows[id]), AsOf: at}, nil
 }
 
 // MemberRow is one member on a team's scorecard, with their rank on the
@@ -228,6 +246,7 @@ type TeamScorecard struct {
 	Results []Result
 	RankBy  fresco.Measure
 	Members []MemberRow // ranked first (by rank, then name: no order inside a tie), hidden after, by name
+	AsOf    time.Time   // as Scorecard's
 }
 
 // TeamScorecard returns team id's scorecard for period p, its members
@@ -271,12 +290,11 @@ func (s *Service) teamScorecard(ctx context.Context, t *fresco.Team, p Period, o
 	for i, e := range members {
 		ids[i] = e.ID
 	}
-	f, err := s.facts(ctx, ids, p, only)
+	rows, at, err := s.tallies(ctx, ids, p, only)
 	if err != nil {
 		return nil, err
 	}
-	rows := Count(ids, f, s.now(), s.window)
-	sc := &TeamScorecard{Team: t, Period: p}
+	sc := &TeamScorecard{Team: t, Period: p, AsOf: at}
 	all := make([]Tallies, 0, len(members))
 	for _, e := range members {
 		all = append(all, rows[e.ID])

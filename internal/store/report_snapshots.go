@@ -7,7 +7,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -58,4 +60,74 @@ func (db *DB) ReportSnapshotRange(ctx context.Context, first, last string) ([]St
 		r.Body, r.ComputedAt = []byte(body), r.ComputedAt.UTC()
 		return r, err
 	}, `SELECT name, body, computed_at FROM report_snapshots WHERE name >= ? AND name <= ? ORDER BY name`, first, last)
+}
+
+// DeleteReportSnapshot removes the stored report name, if any: a family
+// of snapshots a job keeps for some periods only drops the others.
+func (db *DB) DeleteReportSnapshot(ctx context.Context, name string) error {
+	_, err := db.Exec(ctx, `DELETE FROM report_snapshots WHERE name = ?`, name)
+	return err
+}
+
+// NewPurchases is what a job that keeps snapshots of purchase figures
+// finds new since its last runs, by a purchase-id watermark stored as a
+// snapshot of its own (chain.customers_refresh, rewards.scorecards_refresh).
+// Purchase ids only grow, so "the purchases with an id above the
+// watermark" finds the new ones, late imports of any date included,
+// through the primary key; their dates say which periods to work out
+// again. The watermark is the largest id at the run before last, not at the
+// last run: on PostgreSQL ids are taken when a transaction inserts but
+// seen when it commits, so a long import may commit ids below one a run
+// has already seen (and a read replica may lag the primary).
+type NewPurchases struct {
+	First, Last *time.Time // the earliest and latest date among them; nil: none
+	name        string
+	next        purchaseWatermark
+}
+
+// purchaseWatermark is the largest purchase id at a job's last two runs.
+type purchaseWatermark struct {
+	Older int64 `json:"older"`
+	Newer int64 `json:"newer"`
+}
+
+// Touch reports whether any new purchase is dated in [from, to).
+func (n NewPurchases) Touch(from, to time.Time) bool {
+	return n.First != nil && n.First.Before(to) && !n.Last.Before(from)
+}
+
+// PurchasesSinceWatermark reads the watermark stored under name and the
+// purchases above it; after the run, SavePurchaseWatermark moves it on.
+func (db *DB) PurchasesSinceWatermark(ctx context.Context, name string) (NewPurchases, error) {
+	n := NewPurchases{name: name}
+	var wm purchaseWatermark
+	body, at, err := db.ReportSnapshot(ctx, name)
+	if err != nil {
+		return n, err
+	}
+	if !at.IsZero() {
+		if err := json.Unmarshal(body, &wm); err != nil {
+			return n, fmt.Errorf("watermark %s: %w", name, err)
+		}
+	}
+	var maxID int64
+	if n.First, n.Last, maxID, err = db.ChainPurchasesSince(ctx, wm.Older); err != nil {
+		return n, err
+	}
+	n.next = purchaseWatermark{Older: wm.Newer, Newer: maxID}
+	if at.IsZero() { // everything was new: nothing older to look at again
+		n.next.Older = maxID
+	}
+	return n, nil
+}
+
+// SavePurchaseWatermark stores the watermark after a run that worked out
+// what n found, as of at.
+func (db *DB) SavePurchaseWatermark(ctx context.Context, n NewPurchases, at time.Time) error {
+	body, err := json.Marshal(n.next)
+	if err != nil {
+		return err
+	}
+	_, err = db.ReplaceReportSnapshot(ctx, n.name, body, at)
+	return err
 }

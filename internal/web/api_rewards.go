@@ -50,6 +50,7 @@ type Scorecard struct {
 	MinN       int             `json:"min_n" doc:"Results with fewer settled chances are hidden."`
 	WindowDays int             `json:"window_days" doc:"How long a customer has to buy again to count as recovered or retained."`
 	Measures   []MeasureResult `json:"measures"`
+	AsOf       *time.Time      `json:"as_of" doc:"When these results were worked out, when they are not live: the scorecards of the default period and of rewards' periods are stored by a job and worked out again every 15 minutes; null: counted on this request."`
 }
 
 // TeamMember is one member's row on a team scorecard.
@@ -73,6 +74,7 @@ type TeamScorecard struct {
 	RankBy     string          `json:"rank_by"`
 	Measures   []MeasureResult `json:"measures"`
 	Members    []TeamMember    `json:"members" doc:"Ranked members first (by rank, then name: no order inside a tie), then those hidden on rank_by."`
+	AsOf       *time.Time      `json:"as_of" doc:"When these results were worked out, when they are not live: the scorecards of the default period and of rewards' periods are stored by a job and worked out again every 15 minutes; null: counted on this request."`
 }
 
 // ScorecardQuery is the period of a scorecard.
@@ -111,7 +113,7 @@ func (s *Server) employeeScorecard(ctx context.Context, in *struct {
 	}
 	return &One[Scorecard]{Body: Scorecard{EmployeeID: sc.Employee.ID, Name: sc.Employee.Name,
 		From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly), MinN: rewards.MinN,
-		WindowDays: days(rewards.DefaultWindow), Measures: measuresOut(sc.Results)}}, nil
+		WindowDays: days(rewards.DefaultWindow), Measures: measuresOut(sc.Results), AsOf: asOf(sc.AsOf)}}, nil
 }
 
 func (s *Server) teamScorecard(ctx context.Context, in *struct {
@@ -130,7 +132,7 @@ func (s *Server) teamScorecard(ctx context.Context, in *struct {
 	}
 	out := TeamScorecard{TeamID: sc.Team.ID, Name: sc.Team.Name, From: p.From.Format(time.DateOnly),
 		To: p.To.Format(time.DateOnly), MinN: rewards.MinN, WindowDays: days(rewards.DefaultWindow),
-		RankBy: string(sc.RankBy), Measures: measuresOut(sc.Results), Members: []TeamMember{}}
+		RankBy: string(sc.RankBy), Measures: measuresOut(sc.Results), Members: []TeamMember{}, AsOf: asOf(sc.AsOf)}
 	for _, m := range sc.Members {
 		row := TeamMember{EmployeeID: m.Employee.ID, Name: m.Employee.Name, Active: m.Employee.Active, Tied: m.Tied,
 			Measures: measuresOut(m.Results)}
@@ -155,13 +157,22 @@ type Reward struct {
 	Status   string        `json:"status" enum:"met,not_met,cant_tell" doc:"met: the whole 95% interval is at or above the target; not_met: wholly below; cant_tell: it straddles the target or n is below min_n."`
 	Running  bool          `json:"running" doc:"The period has not ended: the status may still change."`
 	Result   MeasureResult `json:"result" doc:"The team's result on the measure over the period."`
+	AsOf     *time.Time    `json:"as_of" doc:"When the result was worked out (the job stores the scorecards of rewards' periods and works them out again every 15 minutes); null: counted on this request."`
 }
 
 func rewardOut(st rewards.RewardStatus) Reward {
 	r := st.Reward
 	return Reward{ID: r.ID, Name: r.Name, TeamID: r.TeamID, TeamName: st.TeamName, Measure: string(r.Measure), Target: r.Target,
 		From: r.From.Format(time.DateOnly), To: r.To.Format(time.DateOnly), Status: string(st.Verdict), Running: st.Running,
-		Result: measureOut(st.Result)}
+		Result: measureOut(st.Result), AsOf: asOf(st.AsOf)}
+}
+
+// asOf is a stored figure's time for the API: null for one worked out now.
+func asOf(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // RewardInput defines a reward.

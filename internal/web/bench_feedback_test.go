@@ -61,6 +61,10 @@ func benchPages(b *testing.B, targets ...string) {
 		b.Fatal(err)
 	}
 	cookie := apptest.Session(b, db, owner)
+	// As the job of a running server has: the scorecards' stored counts.
+	if _, err := a.Rewards.RefreshScorecards(ctx); err != nil {
+		b.Fatal(err)
+	}
 	get := func(b *testing.B, target string) {
 		r := httptest.NewRequest("GET", target, nil)
 		r.AddCookie(cookie)
@@ -121,4 +125,38 @@ func benchDemoDB(b *testing.B, ctx context.Context) *store.DB {
 //	  go test ./internal/web -run '^$' -bench 'Pages$' -benchtime 20x -cpu 1 -cpuprofile /tmp/pages.prof
 func BenchmarkPages(b *testing.B) {
 	benchPages(b, strings.Fields(cmp.Or(os.Getenv("FRESCO_BENCH_PAGES"), "/"))...)
+}
+
+// BenchmarkScorecardsRefresh times one run of the job that stores the
+// scorecards' retention counts (rewards.scorecards_refresh) when every
+// kept period is to be worked out — its first run, or a run after a late
+// import that touches them all; an ordinary run works out only the
+// periods still open (the default period, today's and tomorrow's, and the
+// running rewards'):
+//
+//	FRESCO_BENCH_DB=/tmp/demo200k.db go test ./internal/web -run '^$' -bench 'ScorecardsRefresh$' -benchtime 3x -cpu 1
+func BenchmarkScorecardsRefresh(b *testing.B) {
+	ctx := context.Background()
+	db := benchDemoDB(b, ctx)
+	a := apptest.New(b, db)
+	cpu := processCPU()
+	for b.Loop() {
+		b.StopTimer()
+		rows, err := db.ReportSnapshotRange(ctx, "rewards.scorecard.", "rewards.scorecard.~")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rows {
+			if err := db.DeleteReportSnapshot(ctx, r.Name); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		n, err := a.Rewards.RefreshScorecards(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n), "periods/op")
+	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }

@@ -28,6 +28,7 @@ type scorecardView struct {
 	MinN     int
 	Window   int // days
 	Results  []rewards.Result
+	AsOf     *time.Time // when the results were worked out, when not on this view
 }
 
 // periodFrom reads from and to (YYYY-MM-DD) from the query; missing, the
@@ -48,9 +49,13 @@ func (u *UI) periodFrom(r *http.Request, v *fresco.Validation) rewards.Period {
 	return p
 }
 
-func newScorecardView(p rewards.Period, results []rewards.Result) *scorecardView {
-	return &scorecardView{From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly), MinN: rewards.MinN,
+func newScorecardView(p rewards.Period, results []rewards.Result, asOf time.Time) *scorecardView {
+	v := &scorecardView{From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly), MinN: rewards.MinN,
 		Window: int(rewards.DefaultWindow / (24 * time.Hour)), Results: results}
+	if !asOf.IsZero() {
+		v.AsOf = &asOf
+	}
+	return v
 }
 
 // employeeScorecard fills the employee page's scorecard, or leaves it nil
@@ -70,7 +75,7 @@ func (u *UI) employeeScorecard(r *http.Request, v *employeePageView) error {
 	case err != nil:
 		return err
 	}
-	v.Scorecard = newScorecardView(p, sc.Results)
+	v.Scorecard = newScorecardView(p, sc.Results, sc.AsOf)
 	return nil
 }
 
@@ -108,7 +113,7 @@ func (u *UI) TeamScorecard(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	view.Team, view.Card, view.Members = sc.Team, newScorecardView(p, sc.Results), sc.Members
+	view.Team, view.Card, view.Members = sc.Team, newScorecardView(p, sc.Results, sc.AsOf), sc.Members
 	if view.Rewards, err = u.rewards.Rewards(ctx, &id); err != nil {
 		u.fail(w, r, err)
 		return
