@@ -97,6 +97,10 @@ var tables = []table{
 	// again.
 	{name: "goal_digests", orderBy: "week"},
 	{name: "mediocrity_alerts", orderBy: "unit_kind, unit_id, period"},
+	// Designed process maps, every version of them, and their fail points.
+	{name: "process_maps", orderBy: "id"},
+	{name: "process_map_versions", orderBy: "map_id, version"},
+	{name: "process_map_fail_points", orderBy: "id"},
 }
 
 // Format is how rows are written.

@@ -58,7 +58,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, format := range []portable.Format{portable.CSV, portable.JSON} {
 		dir, m := export(t, source, format)
 		for _, table := range []string{"customers", "purchases", "purchase_lines", "responses", "response_answers", "recovery_cases", "case_events", "employees",
-			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts"} {
+			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts",
+			"process_maps", "process_map_versions", "process_map_fail_points"} {
 			if m.Rows[table] == 0 {
 				t.Errorf("%s export has no %s: the round trip would prove little", format, table)
 			}
