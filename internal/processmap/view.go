@@ -54,12 +54,14 @@ func CustomerShoes(m *fresco.ProcessMap) CustomerView {
 	}
 	for _, a := range v.Activities {
 		added := map[string]bool{}
+		for _, r := range next[a.Key] { // the arrows the customer sees whole first
+			if seen[r.To] && !added[r.To] {
+				added[r.To] = true
+				v.Arrows = append(v.Arrows, r)
+			}
+		}
 		for _, r := range next[a.Key] {
 			if seen[r.To] {
-				if !added[r.To] {
-					added[r.To] = true
-					v.Arrows = append(v.Arrows, r)
-				}
 				continue
 			}
 			// Through the steps behind the line, to the first ones the customer sees again.
@@ -140,7 +142,7 @@ func LongestPath(m *fresco.ProcessMap) []string {
 	for i := len(order) - 1; i >= 0; i-- { // sources first
 		k := order[i]
 		best[k] += m.Activity(k).DurationMinutes()
-		if best[k] > endBest {
+		if best[k] >= endBest { // ties: the longer chain, ending in a zero-length step
 			end, endBest = k, best[k]
 		}
 		for _, to := range next[k] {
