@@ -64,7 +64,9 @@ func TestCheckNamesEveryBadField(t *testing.T) {
 		{func(d *processmap.Draft) { d.Arrows[1].From = "" }, "arrows[1].from"},
 		{func(d *processmap.Draft) { d.Arrows[1].To = "first" }, "arrows[1].to"},
 		{func(d *processmap.Draft) { d.Arrows[2].Key = "a1" }, "arrows[2].key"},
-		{func(d *processmap.Draft) { d.Arrows = append(d.Arrows, fresco.MapArrow{Key: "a7", From: "opened", To: "first"}) }, "arrows[6]"},
+		{func(d *processmap.Draft) {
+			d.Arrows = append(d.Arrows, fresco.MapArrow{Key: "a7", From: "opened", To: "first"})
+		}, "arrows[6]"},
 		{func(d *processmap.Draft) { d.Arrows[0].Label = strings.Repeat("x", processmap.MaxLabel+1) }, "arrows[0].label"},
 	} {
 		d := complaint()

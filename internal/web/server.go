@@ -29,6 +29,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -92,6 +93,8 @@ type Deps struct {
 	Chain *chain.Service
 	// Latitude is the latitude audit (internal/latitude).
 	Latitude *latitude.Service
+	// Maps are the designed process maps (internal/processmap).
+	Maps *processmap.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -125,6 +128,7 @@ type Server struct {
 	goals    *goals.Service
 	chain    *chain.Service
 	latitude *latitude.Service
+	maps     *processmap.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -162,6 +166,7 @@ func NewServer(deps Deps) (*Server, error) {
 		goals:        deps.Goals,
 		chain:        deps.Chain,
 		latitude:     deps.Latitude,
+		maps:         deps.Maps,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -218,7 +223,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil,
+		"Latitude": d.Latitude == nil, "Maps": d.Maps == nil,
 	} {
 		if absent {
 			missing = append(missing, name)
