@@ -150,9 +150,21 @@ func (s *Service) FailPoints(ctx context.Context, a Actor, mapID int64) ([]*fres
 }
 
 func failAudit(ctx context.Context, tx *store.Tx, a Actor, action string, f *fresco.FailPoint) error {
-	return tx.Audit(ctx, a.Ref, action, "process_map_fail_point", strconv.FormatInt(f.ID, 10), map[string]any{
-		"map_id": f.MapID, "activity": f.Activity, "arrow": f.Arrow, "kind": f.Kind, "influence": f.Influence,
-		"status": f.Status, "owner_id": f.OwnerID, "case_ids": f.CaseIDs, "response_ids": f.ResponseIDs})
+	detail := map[string]any{"map_id": f.MapID, "kind": f.Kind, "influence": f.Influence, "status": f.Status}
+	for k, v := range map[string]string{"activity": f.Activity, "arrow": f.Arrow} {
+		if v != "" {
+			detail[k] = v
+		}
+	}
+	if f.OwnerID != nil {
+		detail["owner_id"] = *f.OwnerID
+	}
+	for k, ids := range map[string][]int64{"case_ids": f.CaseIDs, "response_ids": f.ResponseIDs} {
+		if len(ids) > 0 {
+			detail[k] = ids
+		}
+	}
+	return tx.Audit(ctx, a.Ref, action, "process_map_fail_point", strconv.FormatInt(f.ID, 10), detail)
 }
 
 // MarkFailPoint marks a fail point on map mapID. Audited.
