@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -188,6 +189,21 @@ func TestBrowserProcessMap(t *testing.T) {
 	if svg := get("the customer's drawing", chromedp.OuterHTML(chromedp.CSS("#process-map-figure svg"))); strings.Contains(svg, "Back office") || !strings.Contains(svg, "Front line") {
 		t.Errorf("the customer's view shows the wrong lanes")
 	}
+
+	// Printed: the map and its legend alone, scaled to the page.
+	load("back to the whole map", chromedp.Click(chromedp.ID("view-whole")))
+	do("print", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	shown := get("what prints", chromedp.Evaluate[string](`["header.topbar", "#fail-points", "#map-versions", "#process-map-figure svg"].map(s => getComputedStyle(document.querySelector(s)).display).join(" ")`))
+	if shown != "none none none block" {
+		t.Errorf("printed (topbar, fail points, versions, map): %s, want only the map", shown)
+	}
+	do("back to the screen", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	}))
 
 	load("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	st.login("sam@example.com")
