@@ -222,7 +222,6 @@ func TestBrowserProcessMap(t *testing.T) {
 	}
 }
 
-
 func atof(t *testing.T, s string) float64 {
 	t.Helper()
 	var f float64

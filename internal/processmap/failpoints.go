@@ -30,52 +30,31 @@ func FailInputOf(f *fresco.FailPoint) FailInput {
 		CaseIDs: slices.Clone(f.CaseIDs), ResponseIDs: slices.Clone(f.ResponseIDs), OwnerID: f.OwnerID, Status: f.Status}
 }
 
-// KindWords is a fail point's kind in words.
-func KindWords(kind string) string {
-	switch kind {
-	case fresco.FailInefficiency:
-		return "Inefficiency"
-	case fresco.FailUnnecessaryStep:
-		return "Unnecessary step"
-	case fresco.FailLostTime:
-		return "Lost time"
-	case fresco.FailOther:
-		return "Other"
+// The codes of fail points in words.
+var (
+	kindWords = map[string]string{fresco.FailInefficiency: "Inefficiency", fresco.FailUnnecessaryStep: "Unnecessary step",
+		fresco.FailLostTime: "Lost time", fresco.FailOther: "Other"}
+	influenceWords = map[string]string{fresco.InfluenceDependability: "Dependability", fresco.InfluenceResponsiveness: "Responsiveness",
+		fresco.InfluenceAuthority: "Authority", fresco.InfluenceEmpathy: "Empathy", fresco.InfluenceTangibleEvidence: "Tangible evidence"}
+	statusWords = map[string]string{fresco.FixOpen: "Open", fresco.FixInProgress: "In progress", fresco.FixFixed: "Fixed",
+		fresco.FixWontFix: "Won't fix"}
+)
+
+func words(m map[string]string, code string) string {
+	if w, ok := m[code]; ok {
+		return w
 	}
-	return kind
+	return code
 }
+
+// KindWords is a fail point's kind in words.
+func KindWords(kind string) string { return words(kindWords, kind) }
 
 // InfluenceWords is a process-quality influence in words.
-func InfluenceWords(influence string) string {
-	switch influence {
-	case fresco.InfluenceDependability:
-		return "Dependability"
-	case fresco.InfluenceResponsiveness:
-		return "Responsiveness"
-	case fresco.InfluenceAuthority:
-		return "Authority"
-	case fresco.InfluenceEmpathy:
-		return "Empathy"
-	case fresco.InfluenceTangibleEvidence:
-		return "Tangible evidence"
-	}
-	return influence
-}
+func InfluenceWords(influence string) string { return words(influenceWords, influence) }
 
 // StatusWords is a fix status in words.
-func StatusWords(status string) string {
-	switch status {
-	case fresco.FixOpen:
-		return "Open"
-	case fresco.FixInProgress:
-		return "In progress"
-	case fresco.FixFixed:
-		return "Fixed"
-	case fresco.FixWontFix:
-		return "Won't fix"
-	}
-	return status
-}
+func StatusWords(status string) string { return words(statusWords, status) }
 
 // checkFail validates in against map m, naming every bad field, and
 // returns the fail point it describes (fields only).

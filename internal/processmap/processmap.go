@@ -104,6 +104,22 @@ func uniqueKey(base string, taken map[string]bool) string {
 	return k
 }
 
+// checkKey validates the key of a lane, activity or arrow (field f), made
+// from base when empty, against those taken, and takes it.
+func checkKey(v *fresco.Validation, f, key, base, what string, taken map[string]bool) string {
+	if key == "" {
+		key = uniqueKey(base, taken)
+	}
+	switch {
+	case !keyPattern.MatchString(key):
+		v.Add(f+".key", "must be 1 to 40 lower-case letters, digits, - or _ (got %q)", key)
+	case taken[key]:
+		v.Add(f+".key", "%q is the key of another %s", key, what)
+	}
+	taken[key] = true
+	return key
+}
+
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // Check validates d, naming every bad field as the API names it
@@ -131,16 +147,7 @@ func Check(d Draft) (*fresco.ProcessMap, error) {
 		f := "lanes[" + strconv.Itoa(i) + "]"
 		l.Name = strings.TrimSpace(l.Name)
 		v.Text(f+".name", l.Name, true, MaxLaneName)
-		if l.Key == "" {
-			l.Key = uniqueKey(slug(l.Name), lanes)
-		}
-		switch {
-		case !keyPattern.MatchString(l.Key):
-			v.Add(f+".key", "must be 1 to 40 lower-case letters, digits, - or _ (got %q)", l.Key)
-		case lanes[l.Key]:
-			v.Add(f+".key", "%q is the key of another lane", l.Key)
-		}
-		lanes[l.Key] = true
+		l.Key = checkKey(&v, f, l.Key, slug(l.Name), "lane", lanes)
 		m.Lanes = append(m.Lanes, l)
 	}
 	m.Activities = checkActivities(&v, d.Activities, lanes, m.TimeUnit)
@@ -153,16 +160,7 @@ func Check(d Draft) (*fresco.ProcessMap, error) {
 		f := "arrows[" + strconv.Itoa(i) + "]"
 		r.Label = strings.TrimSpace(r.Label)
 		v.Text(f+".label", r.Label, false, MaxLabel)
-		if r.Key == "" {
-			r.Key = uniqueKey(slug(r.From+"-"+r.To), arrows)
-		}
-		switch {
-		case !keyPattern.MatchString(r.Key):
-			v.Add(f+".key", "must be 1 to 40 lower-case letters, digits, - or _ (got %q)", r.Key)
-		case arrows[r.Key]:
-			v.Add(f+".key", "%q is the key of another arrow", r.Key)
-		}
-		arrows[r.Key] = true
+		r.Key = checkKey(&v, f, r.Key, slug(r.From+"-"+r.To), "arrow", arrows)
 		for _, end := range []struct{ field, key string }{{"from", r.From}, {"to", r.To}} {
 			switch {
 			case end.key == "":
@@ -196,16 +194,7 @@ func checkActivities(v *fresco.Validation, list []fresco.MapActivity, lanes map[
 		a.Name, a.Description = strings.TrimSpace(a.Name), strings.TrimSpace(a.Description)
 		v.Text(f+".name", a.Name, true, MaxLaneName)
 		v.Text(f+".description", a.Description, false, MaxDescription)
-		if a.Key == "" {
-			a.Key = uniqueKey(slug(a.Name), keys)
-		}
-		switch {
-		case !keyPattern.MatchString(a.Key):
-			v.Add(f+".key", "must be 1 to 40 lower-case letters, digits, - or _ (got %q)", a.Key)
-		case keys[a.Key]:
-			v.Add(f+".key", "%q is the key of another activity", a.Key)
-		}
-		keys[a.Key] = true
+		a.Key = checkKey(v, f, a.Key, slug(a.Name), "activity", keys)
 		if !numbered {
 			a.Number = i + 1
 		}

@@ -45,13 +45,25 @@ func mapUnits() []choice {
 	return []choice{{fresco.UnitMinutes, "Minutes"}, {fresco.UnitHours, "Hours"}, {fresco.UnitDays, "Days"}}
 }
 
-// refNames names the actors of versions ("employee:4" → the name).
-func (u *UI) refNames(r *http.Request, refs ...string) (map[string]string, error) {
-	entries := make([]fresco.AuditEntry, len(refs))
-	for i, ref := range refs {
-		entries[i].Actor = ref
+// refNames names who made each of list ("employee:4" → the name), as the
+// audit log does.
+func refNames[T any](u *UI, r *http.Request, list []T, ref func(T) string) (map[string]string, error) {
+	entries := make([]fresco.AuditEntry, len(list))
+	for i, x := range list {
+		entries[i].Actor = ref(x)
 	}
 	return u.actorNames(r, entries)
+}
+
+// mapAndFails reads a map and its fail points.
+func (u *UI) mapAndFails(r *http.Request, id int64) (*fresco.ProcessMap, []*fresco.FailPoint, error) {
+	a := staffActor(viewerFrom(r.Context()))
+	m, err := u.maps.Get(r.Context(), a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	fps, err := u.maps.FailPoints(r.Context(), a, id)
+	return m, fps, err
 }
 
 // ProcessMaps is GET /process-maps: every map, and for owners and
@@ -69,11 +81,7 @@ func (u *UI) renderProcessMaps(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	view := &mapsView{Manage: v.Role.CanManageEmployees(), Units: mapUnits(), Problem: problem, Name: name}
-	refs := make([]string, len(list))
-	for i, m := range list {
-		refs[i] = m.UpdatedBy
-	}
-	names, err := u.refNames(r, refs...)
+	names, err := refNames(u, r, list, func(m *fresco.ProcessMap) string { return m.UpdatedBy })
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -174,12 +182,7 @@ func (u *UI) renderProcessMap(w http.ResponseWriter, r *http.Request, id int64, 
 	ctx := r.Context()
 	v := viewerFrom(ctx)
 	a := staffActor(v)
-	m, err := u.maps.Get(ctx, a, id)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	fps, err := u.maps.FailPoints(ctx, a, id)
+	m, fps, err := u.mapAndFails(r, id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -226,11 +229,7 @@ func (u *UI) renderProcessMap(w http.ResponseWriter, r *http.Request, id int64, 
 		u.fail(w, r, err)
 		return
 	}
-	refs := make([]string, len(versions))
-	for i, x := range versions {
-		refs[i] = x.ChangedBy
-	}
-	who, err := u.refNames(r, refs...)
+	who, err := refNames(u, r, versions, func(x *fresco.ProcessMapVersion) string { return x.ChangedBy })
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -296,13 +295,7 @@ func (u *UI) ProcessMapSVG(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a := staffActor(viewerFrom(r.Context()))
-	m, err := u.maps.Get(r.Context(), a, id)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	fps, err := u.maps.FailPoints(r.Context(), a, id)
+	m, fps, err := u.mapAndFails(r, id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -437,14 +430,7 @@ func (u *UI) EditProcessMap(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	a := staffActor(viewerFrom(ctx))
-	m, err := u.maps.Get(ctx, a, id)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	fps, err := u.maps.FailPoints(ctx, a, id)
+	m, fps, err := u.mapAndFails(r, id)
 	if err != nil {
 		u.fail(w, r, err)
 		return
