@@ -43,7 +43,10 @@ func TestProcessMapRows(t *testing.T) {
 		m.Name, m.UpdatedBy, m.Arrows = "Check-in desk", "token:2", nil
 		stale := int64(7)
 		var ok bool
-		if err := db.InTx(ctx, func(tx *store.Tx) (err error) { ok, err = tx.UpdateProcessMapIfVersion(ctx, m, &stale, []string{"x"}); return }); err != nil || ok {
+		if err := db.InTx(ctx, func(tx *store.Tx) (err error) {
+			ok, err = tx.UpdateProcessMapIfVersion(ctx, m, &stale, []string{"x"})
+			return
+		}); err != nil || ok {
 			t.Fatalf("stale write: %v %v", ok, err)
 		}
 		one := int64(1)
