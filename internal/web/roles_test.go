@@ -221,6 +221,9 @@ func TestMatrixCoversEveryOperation(t *testing.T) {
 		"GET /api/v1/turnover/cost":       true,
 		"GET /api/v1/turnover/retention":  true,
 		"GET /api/v1/chain":               true, // in chainMatrix with query strings (api_chain_test.go)
+		// Two ids: processMapsMatrix has them (api_process_maps_test.go).
+		"PATCH /api/v1/process-maps/{id}/fail-points/{fail_point_id}":  true,
+		"DELETE /api/v1/process-maps/{id}/fail-points/{fail_point_id}": true,
 	}
 	num := regexp.MustCompile(`/\d+`)
 	for _, ep := range matrix(seed{1, 1, 1, 1, 1, 1, 1, 1}) {
