@@ -320,18 +320,37 @@ func (s *Server) getProcessMap(ctx context.Context, in *IDParam) (*Tagged[Proces
 }
 
 func (s *Server) patchProcessMap(ctx context.Context, in *patchInput[ProcessMapPatch]) (*Tagged[ProcessMap], error) {
+	return s.changeProcessMap(ctx, in.ID, in.IfMatchParam, &in.Body)
+}
+
+// ProcessMapPatchByID changes the map named in the body.
+type ProcessMapPatchByID struct {
+	ID int64 `json:"id" minimum:"1" doc:"The map to change."`
+	ProcessMapPatch
+}
+
+// patchProcessMapByID is PATCH /process-maps with the map's id in the
+// body: the same change as PATCH /process-maps/{id}.
+func (s *Server) patchProcessMapByID(ctx context.Context, in *struct {
+	IfMatchParam
+	Body ProcessMapPatchByID
+}) (*Tagged[ProcessMap], error) {
+	return s.changeProcessMap(ctx, in.Body.ID, in.IfMatchParam, &in.Body.ProcessMapPatch)
+}
+
+func (s *Server) changeProcessMap(ctx context.Context, id int64, ifMatch IfMatchParam, p *ProcessMapPatch) (*Tagged[ProcessMap], error) {
 	a := staffActor(ctx)
-	m, err := s.maps.Get(ctx, a, in.ID)
+	m, err := s.maps.Get(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	version, err := in.expectedVersion("process map", m.ID, m.Version)
+	version, err := ifMatch.expectedVersion("process map", m.ID, m.Version)
 	if err != nil {
 		return nil, err
 	}
 	d := processmap.DraftOf(m)
-	in.Body.apply(&d)
-	if m, err = s.maps.Update(ctx, a, in.ID, version, d); err != nil {
+	p.apply(&d)
+	if m, err = s.maps.Update(ctx, a, id, version, d); err != nil {
 		return nil, err
 	}
 	return s.fullMap(ctx, m)

@@ -33,6 +33,7 @@ func processMapsMatrix() []endpoint {
 		{"GET", "/api/v1/process-maps", none, 200, everyone},
 		{"GET", "/api/v1/process-maps/1", none, 200, everyone},
 		{"PATCH", "/api/v1/process-maps/1", body(`{"description":"as changed by %s"}`), 200, managers},
+		{"PATCH", "/api/v1/process-maps", body(`{"id":1,"description":"as changed through the collection by %s"}`), 200, managers},
 		{"GET", "/api/v1/process-maps/1/versions", none, 200, everyone},
 		{"POST", "/api/v1/process-maps/1/fail-points", fixed(`{"activity":"handed","kind":"lost_time","influence":"responsiveness"}`), 201, managers},
 		{"GET", "/api/v1/process-maps/1/fail-points", none, 200, everyone},
@@ -102,6 +103,14 @@ func TestProcessMapsAPI(t *testing.T) {
 		if res.Code != 200 || res.Header.Get("ETag") != `"2"` {
 			t.Fatalf("patch: %s", res)
 		}
+		// The same change addressed to the collection, with the id in the body.
+		res = f.do(request{method: "PATCH", path: "/api/v1/process-maps", role: fresco.RoleOwner, header: http.Header{"If-Match": {`"1"`}},
+			body: fmt.Sprintf(`{"id":%d,"description":"late"}`, id(t, m))})
+		if fields := problem(t, res, http.StatusPreconditionFailed); fields["header.If-Match"] == "" {
+			t.Errorf("stale If-Match through the collection: %v", fields)
+		}
+		res = f.do(request{method: "PATCH", path: "/api/v1/process-maps", role: fresco.RoleOwner, body: `{"id":424242,"description":"x"}`})
+		problem(t, res, http.StatusNotFound)
 		vs := f.call(fresco.RoleAnalyst, "GET", path+"/versions", nil, 200)["items"].([]any)
 		if len(vs) != 2 {
 			t.Fatalf("versions %v", vs)
@@ -143,6 +152,10 @@ func TestProcessMapsAPI(t *testing.T) {
 		}
 		if got := f.call(fresco.RoleAgent, "GET", path, nil, 200); len(got["fail_points"].([]any)) != 1 || len(got["arrows"].([]any)) != 2 {
 			t.Errorf("after: %v", got)
+		}
+		changed := f.call(fresco.RoleManager, "PATCH", "/api/v1/process-maps", fmt.Sprintf(`{"id":%d,"description":"through the collection"}`, id(t, m)), 200)
+		if changed["description"] != "through the collection" || changed["version"] != 3.0 {
+			t.Errorf("collection PATCH: %v", changed)
 		}
 	})
 }

@@ -597,6 +597,10 @@ func (s *Server) apiRoutes() {
 		Summary: "Change a process map: a new version", Tags: tags,
 		Description: ifMatchAdvice + " Each list sent (lanes, activities, arrows) replaces the map's. A change that changes nothing stores no " +
 			"version. An activity or arrow carrying a fail point cannot be taken off the map (422). Audited."}, auth.ManageEmployees, s.patchProcessMap)
+	register(s, huma.Operation{OperationID: "patch-process-maps", Method: http.MethodPatch, Path: "/process-maps",
+		Summary: "Change the process map whose id the body gives: a new version", Tags: tags,
+		Description: "The same change as PATCH /api/v1/process-maps/{id}, for clients that address the collection. " + ifMatchAdvice + " Audited."},
+		auth.ManageEmployees, s.patchProcessMapByID)
 	register(s, huma.Operation{OperationID: "process-map-versions", Method: http.MethodGet, Path: "/process-maps/{id}/versions",
 		Summary: "Every version of a map, newest first: who, when, what changed and the map as it was", Tags: tags}, auth.Read, s.processMapVersions)
 	register(s, huma.Operation{OperationID: "list-fail-points", Method: http.MethodGet, Path: "/process-maps/{id}/fail-points",
