@@ -30,6 +30,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -122,11 +123,12 @@ type App struct {
 	People   *people.Service  // trainings, exits, rehires, retention and turnover cost
 	Rewards  *rewards.Service // scorecards of results, rewards for team goals, nominations
 	Settings *settings.Service
-	Prefs    *prefs.Service    // customers' unsubscribe and preference links
-	Pulse    *pulse.Service    // the monthly employee pulse
-	Goals    *goals.Service    // satisfaction goals and their weekly digest
-	Chain    *chain.Service    // the service-profit chain and the cycle-of-mediocrity alert
-	Latitude *latitude.Service // the latitude audit: limits, staff's asks, approvals
+	Prefs    *prefs.Service      // customers' unsubscribe and preference links
+	Pulse    *pulse.Service      // the monthly employee pulse
+	Goals    *goals.Service      // satisfaction goals and their weekly digest
+	Maps     *processmap.Service // designed process maps and their fail points
+	Chain    *chain.Service      // the service-profit chain and the cycle-of-mediocrity alert
+	Latitude *latitude.Service   // the latitude audit: limits, staff's asks, approvals
 	Inbound  *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
@@ -260,6 +262,7 @@ func (a *App) build(cfg Config) error {
 	if !cfg.DisableDigest {
 		a.Goals.Register(a.Queue)
 	}
+	a.Maps = processmap.New(db)
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
 	read := cfg.EventLogReader
 	if read == nil {
@@ -282,7 +285,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude, ProcessLog: a.ProcessLog,
+		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps,
 	})
 	return err
 }

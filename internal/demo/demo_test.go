@@ -9,10 +9,12 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -432,6 +434,22 @@ func TestEngines(t *testing.T) {
 		}
 		if mercenaries != 40 {
 			t.Errorf("%d mercenaries, want 16%% of 250", mercenaries)
+		}
+		// The designed complaint map, named as the cases' event log names
+		// its activities, with its two fail points.
+		maps, err := processmap.New(db).List(context.Background(), processmap.Actor{Role: fresco.RoleAnalyst})
+		if err != nil || len(maps) != 1 || maps[0].Name != ComplaintMapName {
+			t.Fatalf("process maps: %v %+v", err, maps)
+		}
+		var names []string
+		for _, a := range maps[0].Activities {
+			names = append(names, a.Name)
+		}
+		if want := "Case opened,First response,On hold,Handed over,Gesture granted,Resolved,Closed"; strings.Join(names, ",") != want {
+			t.Errorf("activities %v, want %s", names, want)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM process_map_fail_points WHERE map_id = ?`, maps[0].ID); n != 2 {
+			t.Errorf("%d fail points, want 2", n)
 		}
 		// A second run refuses the now filled database.
 		_, err = Generate(context.Background(), db, Options{Customers: 10})

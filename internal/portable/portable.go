@@ -103,6 +103,10 @@ var tables = []table{
 	{name: "event_log_cases", orderBy: "log_id, case_no"},
 	{name: "event_log_attributes", orderBy: "log_id, case_no, name"},
 	{name: "event_log_events", orderBy: "log_id, seq"},
+	// Designed process maps, every version of them, and their fail points.
+	{name: "process_maps", orderBy: "id"},
+	{name: "process_map_versions", orderBy: "map_id, version"},
+	{name: "process_map_fail_points", orderBy: "id"},
 }
 
 // Format is how rows are written.

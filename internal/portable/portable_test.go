@@ -66,7 +66,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		dir, m := export(t, source, format)
 		for _, table := range []string{"customers", "purchases", "purchase_lines", "responses", "response_answers", "recovery_cases", "case_events", "employees",
 			"exit_reasons", "employment_spells", "employee_trainings", "rewards", "nominations", "goals", "goal_digests", "mediocrity_alerts",
-			"event_logs", "event_log_cases", "event_log_attributes", "event_log_events"} {
+			"event_logs", "event_log_cases", "event_log_attributes", "event_log_events",
+			"process_maps", "process_map_versions", "process_map_fail_points"} {
 			if m.Rows[table] == 0 {
 				t.Errorf("%s export has no %s: the round trip would prove little", format, table)
 			}

@@ -173,6 +173,7 @@ var tagDescriptions = map[string]string{
 	"Marketing spend":  "Spend per channel and period, for acquisition cost.",
 	"Notifications":    "What staff are told, live and as a list.",
 	"People":           "Employee records (trainings, exits, rehires), retention and what turnover costs.",
+	"Process maps":     "Designed service-process maps: lanes, numbered activities with expected durations, arrows, versions; fail points with their influence, evidence and fix; the customer's-shoes view. See docs/process-maps.md.",
 	"Products":         "The catalogue.",
 	"Purchases":        "Purchases with their lines, one at a time or in batches of 10,000.",
 	"Rewards":          "Rewards for results: scorecards per employee and team (shares of settled chances with n and Wilson intervals, hidden below n 10, tied ranks where intervals overlap), rewards for team goals, nominations and the recognition feed. See docs/rewards.md.",

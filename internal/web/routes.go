@@ -65,6 +65,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Settings:      s.settings,
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
+		Maps:          s.maps,                  // designed process maps (ui/process_maps.go)
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
@@ -184,6 +185,17 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /employees/{id}/password", auth.ManageUsers, u.ResetPassword)
 	// Satisfaction goals (ui/goals.go): everyone reads (agents their own
 	// unit's), owners and managers set them; package goals decides which.
+	// Designed process maps (ui/process_maps.go): everyone reads them;
+	// owners and managers draw them (the editor saves through the API)
+	// and mark fail points.
+	page("GET /process-maps", auth.Read, u.ProcessMaps)
+	page("POST /process-maps", auth.ManageEmployees, u.CreateProcessMap)
+	page("GET /process-maps/{id}", auth.Read, u.ProcessMap)
+	page("GET /process-maps/{id}/edit", auth.ManageEmployees, u.EditProcessMap)
+	page("POST /process-maps/{id}/fail-points", auth.ManageEmployees, u.MarkFailPoint)
+	page("POST /process-maps/{id}/fail-points/{fp}", auth.ManageEmployees, u.UpdateFailPoint)
+	// The drawing as a file (the SVG export).
+	s.handle(mux, PlainRoute, "GET /process-maps/{id}/map.svg", auth.Read, u.Only(auth.Read, u.ProcessMapSVG))
 	page("GET /goals", auth.Read, u.Goals)
 	page("POST /goals", auth.ManageEmployees, u.CreateGoal)
 	page("GET /goals/{id}", auth.ManageEmployees, u.EditGoal)

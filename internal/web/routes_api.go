@@ -600,6 +600,39 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "delete-event-log", Method: http.MethodDelete, Path: "/event-logs/{id}",
 		Summary: "Delete a stored event log and its events", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Audited."}, auth.ManageEmployees, s.deleteEventLog)
+	// Designed process maps (api_process_maps.go; package processmap):
+	// owners and managers draw them and mark fail points; everyone reads
+	// them, agents too (they work in the lanes).
+	tags = []string{"Process maps"}
+	register(s, huma.Operation{OperationID: "list-process-maps", Method: http.MethodGet, Path: "/process-maps",
+		Summary: "The designed process maps, at their current versions", Tags: tags}, auth.Read, s.listProcessMaps)
+	register(s, huma.Operation{OperationID: "create-process-map", Method: http.MethodPost, Path: "/process-maps",
+		Summary: "Draw a process map (owners and managers)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Stored as version 1. Every bad field is named (422: lanes[1].name, activities[2].lane, arrows[0].to …) and nothing is " +
+			"stored; an arrow must join two activities on the map. Audited."}, auth.ManageEmployees, s.createProcessMap)
+	register(s, huma.Operation{OperationID: "get-process-map", Method: http.MethodGet, Path: "/process-maps/{id}",
+		Summary: "One process map with its fail points, the customer's-shoes view and the flow it allows", Tags: tags}, auth.Read, s.getProcessMap)
+	register(s, huma.Operation{OperationID: "patch-process-map", Method: http.MethodPatch, Path: "/process-maps/{id}",
+		Summary: "Change a process map: a new version", Tags: tags,
+		Description: ifMatchAdvice + " Each list sent (lanes, activities, arrows) replaces the map's. A change that changes nothing stores no " +
+			"version. An activity or arrow carrying a fail point cannot be taken off the map (422). Audited."}, auth.ManageEmployees, s.patchProcessMap)
+	register(s, huma.Operation{OperationID: "patch-process-maps", Method: http.MethodPatch, Path: "/process-maps",
+		Summary: "Change the process map whose id the body gives: a new version", Tags: tags,
+		Description: "The same change as PATCH /api/v1/process-maps/{id}, for clients that address the collection. " + ifMatchAdvice + " Audited."},
+		auth.ManageEmployees, s.patchProcessMapByID)
+	register(s, huma.Operation{OperationID: "process-map-versions", Method: http.MethodGet, Path: "/process-maps/{id}/versions",
+		Summary: "Every version of a map, newest first: who, when, what changed and the map as it was", Tags: tags}, auth.Read, s.processMapVersions)
+	register(s, huma.Operation{OperationID: "list-fail-points", Method: http.MethodGet, Path: "/process-maps/{id}/fail-points",
+		Summary: "A map's fail points", Tags: tags}, auth.Read, s.listFailPoints)
+	register(s, huma.Operation{OperationID: "mark-fail-point", Method: http.MethodPost, Path: "/process-maps/{id}/fail-points",
+		Summary: "Mark a fail point on an activity or an arrow (owners and managers)", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "Linked cases, responses and the owner must exist (422 naming case_ids, response_ids, owner_id). Audited."}, auth.ManageEmployees, s.markFailPoint)
+	register(s, huma.Operation{OperationID: "patch-fail-point", Method: http.MethodPatch, Path: "/process-maps/{id}/fail-points/{fail_point_id}",
+		Summary: "Change a fail point: its fix status, owner, evidence …", Tags: tags, Description: ifMatchAdvice + " Audited."}, auth.ManageEmployees, s.patchFailPoint)
+	register(s, huma.Operation{OperationID: "delete-fail-point", Method: http.MethodDelete, Path: "/process-maps/{id}/fail-points/{fail_point_id}",
+		Summary: "Delete a fail point marked by mistake (a fixed one is better kept as fixed)", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Audited."}, auth.ManageEmployees, s.deleteFailPoint)
+
 	// The latitude audit (api_latitude.go; package latitude): whether to widen authority limits.
 	register(s, huma.Operation{OperationID: "latitude", Method: http.MethodGet, Path: "/latitude",
 		Summary: "The latitude audit: authority limits beside what staff ask for and how approvals went", Tags: []string{"Latitude"},

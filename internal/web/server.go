@@ -30,6 +30,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/people"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -95,6 +96,8 @@ type Deps struct {
 	Latitude *latitude.Service
 	// ProcessLog keeps imported process event logs (internal/processlog).
 	ProcessLog *processlog.Service
+	// Maps are the designed process maps (internal/processmap).
+	Maps *processmap.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -128,6 +131,7 @@ type Server struct {
 	goals    *goals.Service
 	chain    *chain.Service
 	latitude *latitude.Service
+	maps     *processmap.Service
 
 	processlog *processlog.Service // imported event logs
 
@@ -168,6 +172,7 @@ func NewServer(deps Deps) (*Server, error) {
 		chain:        deps.Chain,
 		latitude:     deps.Latitude,
 		processlog:   deps.ProcessLog,
+		maps:         deps.Maps,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -224,7 +229,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil,
+		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil, "Maps": d.Maps == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

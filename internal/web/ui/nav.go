@@ -22,14 +22,15 @@ type navItem struct {
 var navigation = []navItem{
 	{Label: "Customers", Path: "/customers"},
 	{Label: "Purchases", Path: "/purchases"},
-	{Label: "Lifetime value", Path: "/value"},    // internal/value: average vs loyal, CLV, P(alive)
-	{Label: "Feedback", Path: "/feedback"},       // internal/feedback: listening posts, NPS
-	{Label: "Responses", Path: "/responses"},     // every answer and comment, filtered
-	{Label: "Follow-ups", Path: "/followups"},    // internal/loop: the closed loop
-	{Label: "Cases", Path: "/cases"},             // internal/recovery: service recovery
-	{Label: "Goals", Path: "/goals"},             // internal/goals: satisfaction goals, on track or not
-	{Label: "Pulse", Path: "/pulse"},             // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
-	{Label: "Recognition", Path: "/recognition"}, // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
+	{Label: "Lifetime value", Path: "/value"},                                             // internal/value: average vs loyal, CLV, P(alive)
+	{Label: "Feedback", Path: "/feedback"},                                                // internal/feedback: listening posts, NPS
+	{Label: "Responses", Path: "/responses"},                                              // every answer and comment, filtered
+	{Label: "Follow-ups", Path: "/followups"},                                             // internal/loop: the closed loop
+	{Label: "Cases", Path: "/cases"},                                                      // internal/recovery: service recovery
+	{Label: "Goals", Path: "/goals"},                                                      // internal/goals: satisfaction goals, on track or not
+	{Label: "Process maps", Path: "/process-maps", Allow: fresco.Role.CanManageEmployees}, // internal/processmap: designed service processes and their fail points
+	{Label: "Pulse", Path: "/pulse"},                                                      // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
+	{Label: "Recognition", Path: "/recognition"},                                          // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},
 	{Label: "Latitude", Path: "/latitude", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }},          // internal/latitude: limits beside staff's asks and approvals
 	{Label: "Turnover", Path: "/turnover", Allow: func(r fresco.Role) bool { return r != fresco.RoleAgent }},          // internal/people: what turnover costs

@@ -33,6 +33,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
+	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -82,6 +83,8 @@ type Deps struct {
 	// Goals are the satisfaction goals (the goals page, the home card);
 	// nil hides them.
 	Goals *goals.Service
+	// Maps are the designed process maps (the process-map pages); required.
+	Maps *processmap.Service
 	// People keeps trainings, exits and rehires and costs turnover (the
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
@@ -153,6 +156,7 @@ type UI struct {
 	settings  *settings.Service
 	pulse     *pulse.Service
 	goals     *goals.Service
+	maps      *processmap.Service
 	chain     *chain.Service
 	latitude  *latitude.Service
 	now       func() time.Time
@@ -174,6 +178,9 @@ func New(d Deps) (*UI, error) {
 	}
 	if d.Staff == nil {
 		return nil, errors.New("ui: Deps.Staff is required")
+	}
+	if d.Maps == nil {
+		d.Maps = processmap.New(d.DB)
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -199,7 +206,7 @@ func New(d Deps) (*UI, error) {
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
