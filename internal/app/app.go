@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -116,7 +117,9 @@ type App struct {
 	Goals    *goals.Service    // satisfaction goals and their weekly digest
 	Chain    *chain.Service    // the service-profit chain and the cycle-of-mediocrity alert
 	Latitude *latitude.Service // the latitude audit: limits, staff's asks, approvals
-	Inbound  *inbound.Service
+	// Anticipate keeps preference notes and works out next best actions.
+	Anticipate *anticipate.Service
+	Inbound    *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
@@ -246,6 +249,7 @@ func (a *App) build(cfg Config) error {
 		a.Goals.Register(a.Queue)
 	}
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
+	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -262,7 +266,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude,
+		Latitude: a.Latitude, Anticipate: a.Anticipate,
 	})
 	return err
 }

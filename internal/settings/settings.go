@@ -316,8 +316,8 @@ type stored struct {
 	// SensitiveNoteRoles is absent in settings stored before it existed:
 	// the default then.
 	SensitiveNoteRoles []fresco.Role `json:"sensitive_note_roles,omitempty"`
-	UpdatedAt    time.Time                     `json:"updated_at"`
-	UpdatedBy    string                        `json:"updated_by"`
+	UpdatedAt          time.Time     `json:"updated_at"`
+	UpdatedBy          string        `json:"updated_by"`
 }
 
 type storedCurrency struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -92,6 +93,9 @@ type Deps struct {
 	Chain *chain.Service
 	// Latitude is the latitude audit (internal/latitude).
 	Latitude *latitude.Service
+	// Anticipate keeps preference notes and works out next best actions
+	// (internal/anticipate).
+	Anticipate *anticipate.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -125,6 +129,8 @@ type Server struct {
 	goals    *goals.Service
 	chain    *chain.Service
 	latitude *latitude.Service
+	// anticipate: preference notes and next best actions (api_anticipate.go)
+	anticipate *anticipate.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -162,6 +168,7 @@ func NewServer(deps Deps) (*Server, error) {
 		goals:        deps.Goals,
 		chain:        deps.Chain,
 		latitude:     deps.Latitude,
+		anticipate:   deps.Anticipate,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -218,7 +225,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil,
+		"Latitude": d.Latitude == nil, "Anticipate": d.Anticipate == nil,
 	} {
 		if absent {
 			missing = append(missing, name)
