@@ -97,6 +97,10 @@ var tables = []table{
 	// again.
 	{name: "goal_digests", orderBy: "week"},
 	{name: "mediocrity_alerts", orderBy: "unit_kind, unit_id, period"},
+	// Anticipation: preference notes and what staff made of next best
+	// actions (without them a restore would show dismissed actions again).
+	{name: "customer_preferences", orderBy: "id"},
+	{name: "next_action_marks", orderBy: "customer_id, kind"},
 }
 
 // Format is how rows are written.

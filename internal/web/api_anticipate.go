@@ -224,7 +224,7 @@ type ActionMark struct {
 }
 
 type markInput struct {
-	Kind     string `path:"kind" doc:"The action's kind."`
+	Kind     string `path:"kind" enum:"case_returning,rhythm_broken,replenishment,promoter,milestone" doc:"The action's kind."`
 	Customer int64  `path:"customer" minimum:"1" doc:"The customer's id."`
 }
 
