@@ -211,3 +211,32 @@ func (s *Service) DeleteNote(ctx context.Context, a Actor, id int64) error {
 		return audit(ctx, tx, a, "preference.deleted", n)
 	})
 }
+
+// Shown is a customer's current notes as one reader may see them.
+type Shown struct {
+	CustomerID int64
+	Notes      []*fresco.PreferenceNote
+	Hidden     int // sensitive notes the reader's role does not see
+}
+
+// CurrentNotes returns the current notes of the customers of ids as a
+// sees them, by customer (customers without notes are left out).
+func (s *Service) CurrentNotes(ctx context.Context, a Actor, ids []int64) (map[int64]*Shown, error) {
+	all, err := s.db.CurrentPreferencesOf(ctx, ids, s.today(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*Shown{}
+	for id, notes := range all {
+		sh := &Shown{CustomerID: id}
+		for _, n := range notes {
+			if s.sees(ctx, a, n) {
+				sh.Notes = append(sh.Notes, n)
+			} else {
+				sh.Hidden++
+			}
+		}
+		out[id] = sh
+	}
+	return out, nil
+}

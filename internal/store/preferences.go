@@ -86,3 +86,21 @@ func (tx *Tx) DeletePreference(ctx context.Context, id int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM customer_preferences WHERE id = ?`, id)
 	return err
 }
+
+// CurrentPreferencesOf returns the notes of the customers of ids that
+// still hold on day today, by customer, oldest first: the notes shown
+// beside a list of customers (the follow-up calls).
+func (db *DB) CurrentPreferencesOf(ctx context.Context, ids []int64, today time.Time) (map[int64][]*fresco.PreferenceNote, error) {
+	out := map[int64][]*fresco.PreferenceNote{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			n, err := scanPreference(row)
+			if err == nil {
+				out[n.CustomerID] = append(out[n.CustomerID], n)
+			}
+			return err
+		}, `SELECT `+preferenceColumns+` FROM customer_preferences WHERE customer_id IN (`+placeholders(len(chunk))+`)
+			AND (expires_on IS NULL OR expires_on >= ?) ORDER BY customer_id, id`, append(chunk, dateText(today))...)
+	})
+	return out, err
+}
