@@ -178,19 +178,37 @@ func (db *DB) CasesReturning(ctx context.Context, ids []int64) (map[int64]CaseRe
 // The candidates of the staff list, each a few customer ids read from an
 // index in order and cut at limit.
 
+// The candidate queries, each an index range read in order and cut at
+// its limit (plans checked in next_actions_plan_test.go).
+const (
+	slippingRegularsQuery = `SELECT customer_id FROM customer_value
+		WHERE purchases >= 3 AND p_alive < ? AND p_alive >= ? ORDER BY p_alive DESC, customer_id DESC LIMIT ?`
+	regularsLastBuyingQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE purchases >= 3 AND last_at >= ? AND last_at < ? ORDER BY last_at DESC LIMIT ?`
+	visitCountQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE purchases = ? AND last_at >= ? ORDER BY last_at DESC LIMIT ?`
+	firstBoughtQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE first_positive_at >= ? AND first_positive_at < ? ORDER BY first_positive_at LIMIT ?`
+	recentPromotersQuery = `SELECT r.customer_id FROM responses r
+		WHERE r.responded_at >= ? AND r.nps >= 9 AND r.customer_id IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.referred_by = r.customer_id)
+		ORDER BY r.responded_at DESC, r.id DESC LIMIT ?`
+	openCaseReturnersQuery = `SELECT c.customer_id FROM recovery_cases c
+		WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = c.customer_id AND p.purchased_at > c.opened_at)
+		ORDER BY c.opened_at DESC, c.id DESC LIMIT ?`
+)
+
 // SlippingRegulars returns customers with at least three purchases whose
 // chance of still buying is below below (and at least floor), the highest
 // first: those just slipping away before those long gone.
 func (db *DB) SlippingRegulars(ctx context.Context, floor, below float64, limit int) ([]int64, error) {
-	return queryAll(ctx, db, scanValue[int64], `SELECT customer_id FROM customer_value
-		WHERE purchases >= 3 AND p_alive < ? AND p_alive >= ? ORDER BY p_alive DESC, customer_id DESC LIMIT ?`, below, floor, limit)
+	return queryAll(ctx, db, scanValue[int64], slippingRegularsQuery, below, floor, limit)
 }
 
 // RegularsLastBuying returns customers with at least three purchases
 // whose last was in [from, to), the latest first.
 func (db *DB) RegularsLastBuying(ctx context.Context, from, to time.Time, limit int) ([]int64, error) {
-	return queryAll(ctx, db, scanValue[int64], `SELECT customer_id FROM customer_purchase_summary
-		WHERE purchases >= 3 AND last_at >= ? AND last_at < ? ORDER BY last_at DESC LIMIT ?`, utc(from), utc(to), limit)
+	return queryAll(ctx, db, scanValue[int64], regularsLastBuyingQuery, utc(from), utc(to), limit)
 }
 
 // VisitCountsReached returns customers whose purchase count is one of
@@ -198,8 +216,7 @@ func (db *DB) RegularsLastBuying(ctx context.Context, from, to time.Time, limit 
 func (db *DB) VisitCountsReached(ctx context.Context, counts []int, since time.Time, limit int) ([]int64, error) {
 	var out []int64
 	for _, n := range counts {
-		list, err := queryAll(ctx, db, scanValue[int64], `SELECT customer_id FROM customer_purchase_summary
-			WHERE purchases = ? AND last_at >= ? ORDER BY last_at DESC LIMIT ?`, n, utc(since), limit)
+		list, err := queryAll(ctx, db, scanValue[int64], visitCountQuery, n, utc(since), limit)
 		if err != nil {
 			return nil, err
 		}
@@ -213,8 +230,7 @@ func (db *DB) VisitCountsReached(ctx context.Context, counts []int, since time.T
 func (db *DB) FirstBoughtWithin(ctx context.Context, ranges [][2]time.Time, limit int) ([]int64, error) {
 	var out []int64
 	for _, r := range ranges {
-		list, err := queryAll(ctx, db, scanValue[int64], `SELECT customer_id FROM customer_purchase_summary
-			WHERE first_positive_at >= ? AND first_positive_at < ? ORDER BY first_positive_at LIMIT ?`, utc(r[0]), utc(r[1]), limit)
+		list, err := queryAll(ctx, db, scanValue[int64], firstBoughtQuery, utc(r[0]), utc(r[1]), limit)
 		if err != nil {
 			return nil, err
 		}
@@ -227,18 +243,13 @@ func (db *DB) FirstBoughtWithin(ctx context.Context, ranges [][2]time.Time, limi
 // 9 or 10 since since and have referred nobody, the latest answers first
 // (a customer may come more than once).
 func (db *DB) RecentPromoters(ctx context.Context, since time.Time, limit int) ([]int64, error) {
-	return queryAll(ctx, db, scanValue[int64], `SELECT r.customer_id FROM responses r
-		WHERE r.responded_at >= ? AND r.nps >= 9 AND r.customer_id IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.referred_by = r.customer_id)
-		ORDER BY r.responded_at DESC, r.id DESC LIMIT ?`, utc(since), limit)
+	return queryAll(ctx, db, scanValue[int64], recentPromotersQuery, utc(since), limit)
 }
 
 // OpenCaseReturners returns the customers of open cases who have bought
 // since their case opened, the newest cases first.
 func (db *DB) OpenCaseReturners(ctx context.Context, limit int) ([]int64, error) {
-	return queryAll(ctx, db, scanValue[int64], `SELECT c.customer_id FROM recovery_cases c
-		WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = c.customer_id AND p.purchased_at > c.opened_at)
-		ORDER BY c.opened_at DESC, c.id DESC LIMIT ?`, limit)
+	return queryAll(ctx, db, scanValue[int64], openCaseReturnersQuery, limit)
 }
 
 // CustomersOf returns the customers of ids, by id (missing ones left out).
