@@ -28,7 +28,7 @@ var (
 		"locations": {"locations", "id"}, "teams": {"teams", "id"}, "purchases": {"purchases", "id"},
 		"cases": {"recovery_cases", "id"}, "webhooks": {"webhook_subscriptions", "id"},
 		"followups": {"follow_ups", "id"}, "responses": {"responses", "id"}, "surveys": {"surveys", "id"},
-		"goals": {"goals", "id"},
+		"goals": {"goals", "id"}, "preferences": {"customer_preferences", "id"},
 	}
 	idRoutes = map[string]idSource{
 		"GET /api/v1/customers/{id}/value": {"customer_value", "customer_id"},
