@@ -231,3 +231,14 @@ func (u *UI) NextActions(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "next_actions", "Next best actions",
 		nextActionsView{Kind: kind, Kinds: actionKindOptions, Actions: list, Back: withQuery(nextActionsPath, "kind", kind)})
 }
+
+// homeActions is how many next best actions the managers' home card lists.
+const homeActions = 5
+
+// homeNextActions is the managers' home card: the most pressing next best
+// actions across customers.
+func (u *UI) homeNextActions(ctx context.Context, h *homeView, _ *viewer) error {
+	var err error
+	h.Actions, err = u.anticipate.List(ctx, "", homeActions)
+	return err
+}

@@ -96,6 +96,27 @@ func TestNotesWhereStaffMeetTheCustomer(t *testing.T) {
 		check(fresco.RoleAgent, false)
 		check(fresco.RoleManager, true)
 
+		// The managers' home card lists next best actions: the case's
+		// customer has none yet (no purchase since it opened), so nobody.
+		if res := f.do(fresco.RoleManager, "GET", "/", nil); strings.Contains(res.body, "home-next-actions") {
+			t.Errorf("the home card shows with nothing to do")
+		}
+		back := &fresco.Purchase{ExternalID: "N-2", CustomerID: &c.ID, PurchasedAt: time.Now().UTC().Add(time.Minute),
+			Lines: []fresco.PurchaseLine{{SKU: "CAKE", Quantity: 1, UnitPrice: 500}}}
+		if err := db.CreatePurchase(ctx, back); err != nil {
+			t.Fatal(err)
+		}
+		if res := f.do(fresco.RoleManager, "GET", "/", nil); !strings.Contains(res.body, "Back with a case open</strong>: Their case “Cold soup”") {
+			t.Errorf("the home card lacks the customer back with a case open")
+		}
+		if res := f.do(fresco.RoleAgent, "GET", "/next-actions?kind=case_returning", nil); !strings.Contains(res.body, "Their case “Cold soup” is still open") ||
+			!strings.Contains(res.body, `value="dismissed"`) {
+			t.Errorf("the next-actions page lacks the action or its buttons")
+		}
+		if res := f.do(fresco.RoleAnalyst, "GET", "/next-actions", nil); strings.Contains(res.body, `value="dismissed"`) {
+			t.Errorf("an analyst is offered to dismiss")
+		}
+
 		// The owner lets agents read them, from the settings page.
 		form := settingsForm("0", map[string]string{"sensitive_notes.agent": "on"})
 		if res := f.do(fresco.RoleOwner, "POST", "/settings", form); res.status != http.StatusSeeOther {
