@@ -242,3 +242,11 @@ func (u *UI) homeNextActions(ctx context.Context, h *homeView, _ *viewer) error 
 	h.Actions, err = u.anticipate.List(ctx, "", homeActions)
 	return err
 }
+
+// actionMark is what the partial "next-action-mark" writes its forms of.
+type actionMark struct {
+	Action fresco.NextAction
+	Back   string
+}
+
+func markForm(a fresco.NextAction, back string) actionMark { return actionMark{Action: a, Back: back} }

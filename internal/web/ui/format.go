@@ -32,6 +32,7 @@ func (u *UI) funcs() template.FuncMap {
 		"query":    withQuery,
 		"deref":    func(p *int64) int64 { return *p },
 		"fieldOf":  fieldOf,
+		"markForm": markForm,
 	}
 }
 
