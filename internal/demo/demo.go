@@ -143,10 +143,11 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
-	{"people", generatePeople},   // trainings, exits, rehires (people.go)
-	{"pulses", generatePulses},   // the monthly staff pulse (pulses.go)
-	{"goals", generateGoals},     // satisfaction goals showing every status (goals.go)
-	{"rewards", generateRewards}, // nominations and the owner's rewards for team goals (rewards.go)
+	{"people", generatePeople},           // trainings, exits, rehires (people.go)
+	{"pulses", generatePulses},           // the monthly staff pulse (pulses.go)
+	{"goals", generateGoals},             // satisfaction goals showing every status (goals.go)
+	{"rewards", generateRewards},         // nominations and the owner's rewards for team goals (rewards.go)
+	{"preferences", generatePreferences}, // remembered preferences of one customer in fifty (preferences.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and
