@@ -135,10 +135,10 @@ func (s *Service) Update(ctx context.Context, actor Actor, in fresco.Settings, v
 		if in.SensitiveNoteRoles == nil { // left out: as they were
 			in.SensitiveNoteRoles = cur.SensitiveNoteRoles
 		}
-		in.SensitiveNoteRoles = withOwner(in.SensitiveNoteRoles)
-		if err := in.Validate(); err != nil {
+		if err := in.Validate(); err != nil { // before withOwner: an error names the index as sent
 			return in, err
 		}
+		in.SensitiveNoteRoles = withOwner(in.SensitiveNoteRoles)
 		return in, nil
 	}, &out, nil)
 	return out, err
