@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -129,7 +130,9 @@ type App struct {
 	Maps     *processmap.Service // designed process maps and their fail points
 	Chain    *chain.Service      // the service-profit chain and the cycle-of-mediocrity alert
 	Latitude *latitude.Service   // the latitude audit: limits, staff's asks, approvals
-	Inbound  *inbound.Service
+	// Anticipate keeps preference notes and works out next best actions.
+	Anticipate *anticipate.Service
+	Inbound    *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
@@ -269,6 +272,7 @@ func (a *App) build(cfg Config) error {
 		read = DefaultEventLogReader
 	}
 	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Read: read})
+	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -285,7 +289,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps,
+		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps, Anticipate: a.Anticipate,
 	})
 	return err
 }

@@ -148,6 +148,7 @@ var steps = []step{
 	{"goals", generateGoals},              // satisfaction goals showing every status (goals.go)
 	{"rewards", generateRewards},          // nominations and the owner's rewards for team goals (rewards.go)
 	{"process maps", generateProcessMaps}, // the designed "Complaint to resolution" map with two fail points (process_maps.go)
+	{"preferences", generatePreferences},  // remembered preferences of one customer in fifty (preferences.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

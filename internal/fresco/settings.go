@@ -26,8 +26,22 @@ type Settings struct {
 	// BrandColour is the accent of e-mails and pages, #RRGGBB; "" is
 	// DefaultBrandColour. Accent derives readable colours from it.
 	BrandColour string
-	UpdatedAt   time.Time
-	UpdatedBy   string
+	// SensitiveNoteRoles are the roles that see preference notes marked
+	// sensitive (health, family); owners always do. Default: owners and
+	// managers.
+	SensitiveNoteRoles []Role
+	UpdatedAt          time.Time
+	UpdatedBy          string
+}
+
+// DefaultSensitiveNoteRoles are the roles that see sensitive notes until an
+// owner says otherwise.
+var DefaultSensitiveNoteRoles = []Role{RoleOwner, RoleManager}
+
+// SeesSensitiveNotes reports whether role r may see a sensitive preference
+// note: an owner always, the others when listed.
+func (s Settings) SeesSensitiveNotes(r Role) bool {
+	return r == RoleOwner || slices.Contains(s.SensitiveNoteRoles, r)
 }
 
 // Currency is how amounts are written. Amounts are stored in hundredths
@@ -50,7 +64,7 @@ type OpenHours struct {
 // dollars (the demo's currency), Monday to Friday 09:00–17:00.
 func DefaultSettings() Settings {
 	s := Settings{BusinessName: "Fresco", Currency: Currency{Code: "USD", Symbol: "$", Decimals: 2},
-		TimeZone: "UTC", Locale: "en-GB"}
+		TimeZone: "UTC", Locale: "en-GB", SensitiveNoteRoles: slices.Clone(DefaultSensitiveNoteRoles)}
 	for day := time.Monday; day <= time.Friday; day++ {
 		s.Hours[day] = []OpenHours{{Start: "09:00", End: "17:00"}}
 	}
@@ -87,6 +101,9 @@ func (s *Settings) Validate() error {
 	}
 	v.Check(open, "business_hours", "must open on at least one day: SLA clocks run only in business hours")
 	v.Check(ValidBrandColour(s.BrandColour), "brand_colour", "%q is not a colour written #RRGGBB, such as #1a5a86", s.BrandColour)
+	for i, r := range s.SensitiveNoteRoles {
+		v.Check(slices.Contains(Roles, r), fmt.Sprintf("sensitive_note_roles[%d]", i), "%q is not a role: owner, manager, agent or analyst", r)
+	}
 	if s.LogoType != "" {
 		v.Check(slices.Contains(LogoTypes, s.LogoType), "logo", "%s is not a PNG, JPEG, GIF or WebP image", s.LogoType)
 	}

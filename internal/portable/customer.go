@@ -25,7 +25,9 @@ var customerTables = []table{
 	{name: "case_events", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
 	{name: "case_tasks", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
 	{name: "gestures", orderBy: "id", where: "customer_id = ?"},
-	{name: "nominations", orderBy: "id", where: "customer_id = ?"}, // what they wrote nominating someone
+	{name: "nominations", orderBy: "id", where: "customer_id = ?"},                      // what they wrote nominating someone
+	{name: "customer_preferences", orderBy: "id", where: "customer_id = ?"},             // what staff remember of how they like to be served
+	{name: "next_action_marks", orderBy: "customer_id, kind", where: "customer_id = ?"}, // what staff made of the actions suggested for them
 }
 
 // CustomerData is everything Fresco holds about one customer (the right of

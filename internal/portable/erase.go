@@ -44,6 +44,10 @@ var erasures = []struct{ table, statement string }{
 	{"call_tasks", `UPDATE call_tasks SET outcome = '' WHERE customer_id = ?`},
 	{"invitation_sends", `UPDATE invitation_sends SET skip_detail = '' WHERE skip_detail <> '' AND customer_id = ?`}, // names a bounced address
 	{"nominations", `UPDATE nominations SET reason = '' WHERE reason <> '' AND customer_id = ?`},                     // what the customer wrote nominating someone
+	// Preference notes are nothing but what staff know of the person: they
+	// go whole, as do the marks on actions suggested for them.
+	{"customer_preferences", `DELETE FROM customer_preferences WHERE customer_id = ?`},
+	{"next_action_marks", `DELETE FROM next_action_marks WHERE customer_id = ?`},
 }
 
 // freeTextKeys are the keys under which case events and case details keep

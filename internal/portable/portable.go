@@ -107,6 +107,10 @@ var tables = []table{
 	{name: "process_maps", orderBy: "id"},
 	{name: "process_map_versions", orderBy: "map_id, version"},
 	{name: "process_map_fail_points", orderBy: "id"},
+	// Anticipation: preference notes and what staff made of next best
+	// actions (without them a restore would show dismissed actions again).
+	{name: "customer_preferences", orderBy: "id"},
+	{name: "next_action_marks", orderBy: "customer_id, kind"},
 }
 
 // Format is how rows are written.

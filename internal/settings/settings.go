@@ -132,9 +132,13 @@ func (s *Service) Update(ctx context.Context, actor Actor, in fresco.Settings, v
 	var out fresco.Settings
 	err := s.change(ctx, actor, version, "settings.update", func(cur fresco.Settings) (fresco.Settings, error) {
 		in.LogoType = cur.LogoType
-		if err := in.Validate(); err != nil {
+		if in.SensitiveNoteRoles == nil { // left out: as they were
+			in.SensitiveNoteRoles = cur.SensitiveNoteRoles
+		}
+		if err := in.Validate(); err != nil { // before withOwner: an error names the index as sent
 			return in, err
 		}
+		in.SensitiveNoteRoles = withOwner(in.SensitiveNoteRoles)
 		return in, nil
 	}, &out, nil)
 	return out, err
@@ -276,6 +280,18 @@ func stale(expected, current int64) error {
 			Message: "version " + strconv.FormatInt(expected, 10) + " is not the current one, " + strconv.FormatInt(current, 10) + ": read the settings again and redo your change"}}}
 }
 
+// withOwner puts the owner first among the roles that see sensitive
+// notes (owners always do) and drops repeats.
+func withOwner(roles []fresco.Role) []fresco.Role {
+	out := []fresco.Role{fresco.RoleOwner}
+	for _, r := range roles {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // tidyHours drops nil days' differences: an empty day is closed however it
 // came (null, [] or missing).
 func tidyHours(h [7][]fresco.OpenHours) [7][]fresco.OpenHours {
@@ -297,8 +313,11 @@ type stored struct {
 	Hours        map[string][]fresco.OpenHours `json:"business_hours"`
 	LogoType     string                        `json:"logo_type,omitempty"`
 	BrandColour  string                        `json:"brand_colour,omitempty"`
-	UpdatedAt    time.Time                     `json:"updated_at"`
-	UpdatedBy    string                        `json:"updated_by"`
+	// SensitiveNoteRoles is absent in settings stored before it existed:
+	// the default then.
+	SensitiveNoteRoles []fresco.Role `json:"sensitive_note_roles,omitempty"`
+	UpdatedAt          time.Time     `json:"updated_at"`
+	UpdatedBy          string        `json:"updated_by"`
 }
 
 type storedCurrency struct {
@@ -310,7 +329,7 @@ type storedCurrency struct {
 func toJSON(s fresco.Settings) stored {
 	out := stored{Version: s.Version, BusinessName: s.BusinessName, TimeZone: s.TimeZone, Locale: s.Locale,
 		Currency: storedCurrency(s.Currency), Hours: map[string][]fresco.OpenHours{}, LogoType: s.LogoType, BrandColour: s.BrandColour,
-		UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
+		SensitiveNoteRoles: s.SensitiveNoteRoles, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
 			out.Hours[fresco.DayNames[day]] = ranges
@@ -328,7 +347,11 @@ func decode(raw string, found bool) (fresco.Settings, error) {
 		return fresco.Settings{}, errors.New("settings: the stored settings are not JSON: " + err.Error())
 	}
 	out := fresco.Settings{Version: in.Version, BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
-		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, BrandColour: in.BrandColour, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy}
+		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, BrandColour: in.BrandColour, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy,
+		SensitiveNoteRoles: in.SensitiveNoteRoles}
+	if out.SensitiveNoteRoles == nil {
+		out.SensitiveNoteRoles = slices.Clone(fresco.DefaultSensitiveNoteRoles)
+	}
 	for day, name := range fresco.DayNames {
 		out.Hours[day] = in.Hours[name]
 	}

@@ -136,3 +136,13 @@ func CallTaskListQuery(f CallTaskFilter) (string, []any) {
 	w := callTaskWhere(f, 0)
 	return `SELECT t.id` + callTaskFrom + ` WHERE ` + w.sql() + ` ORDER BY t.id`, w.args
 }
+
+// The candidate queries of the next best actions across customers, for their plans.
+const (
+	SlippingRegularsQuery   = slippingRegularsQuery
+	RegularsLastBuyingQuery = regularsLastBuyingQuery
+	VisitCountQuery         = visitCountQuery
+	FirstBoughtQuery        = firstBoughtQuery
+	RecentPromotersQuery    = recentPromotersQuery
+	OpenCaseReturnersQuery  = openCaseReturnersQuery
+)

@@ -166,6 +166,7 @@ var tagDescriptions = map[string]string{
 	"Inbound e-mail":   "Raw e-mail posted by a mail provider, filed as a case or a reply as the SMTP listener does.",
 	"Event logs":       "Process event logs imported from XES or CSV files and stored whole, to mine beside Fresco's own work (docs/event-logs.md).",
 	"Goals":            "Satisfaction goals per location, team or segment, judged on the 95% interval: on track, off track or can't tell yet.",
+	"Anticipation":     "Remembered preferences (typed notes; sensitive ones only for the roles the owner allows) and next best actions with their reasons.",
 	"Follow-ups":       "The closed loop: a bad answer reaches the people who served, and is followed up until done.",
 	"Lifetime value":   "What customers are worth: the calculator, predictive CLV, segments, the Pareto curve.",
 	"Listening posts":  "Every place feedback arrives, and how each is used.",

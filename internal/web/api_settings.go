@@ -19,8 +19,9 @@ type SettingsIn struct {
 	TimeZone     string     `json:"time_zone" doc:"An IANA zone, e.g. Europe/Paris: pages, e-mails and CSV files show times in it. API times stay RFC 3339 in UTC."`
 	Locale       string     `json:"locale" doc:"Number and date formats: en-GB, en-US, de-DE, fr-FR or es-ES."`
 	// The opening hours by lower-case day name; a missing or empty day is closed.
-	BusinessHours map[string][]fresco.OpenHours `json:"business_hours" doc:"Opening hours by lower-case day name (monday…sunday), each a list of {start, end} in HH:MM (24:00 ends at midnight); a day left out is closed. SLA policies stored without a calendar of their own run on these hours in time_zone."`
-	BrandColour   string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
+	BusinessHours      map[string][]fresco.OpenHours `json:"business_hours" doc:"Opening hours by lower-case day name (monday…sunday), each a list of {start, end} in HH:MM (24:00 ends at midnight); a day left out is closed. SLA policies stored without a calendar of their own run on these hours in time_zone."`
+	SensitiveNoteRoles []string                      `json:"sensitive_note_roles,omitempty" doc:"The roles that see preference notes marked sensitive (health, family): any of owner, manager, agent, analyst; owners always do. Left out: as they are (at first owner and manager)."`
+	BrandColour        string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
 }
 
 // CurrencyIO is how amounts are written.
@@ -41,7 +42,8 @@ type SettingsOut struct {
 
 func settingsOut(s fresco.Settings) SettingsOut {
 	out := SettingsOut{SettingsIn: SettingsIn{BusinessName: s.BusinessName, Currency: CurrencyIO(s.Currency),
-		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour},
+		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour,
+		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles)},
 		Version: s.Version, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -65,6 +67,12 @@ func LogoURL(s fresco.Settings) string { return "/logo?v=" + strconv.FormatInt(s
 func (in SettingsIn) settings() (fresco.Settings, error) {
 	out := fresco.Settings{BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
 		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour))}
+	if in.SensitiveNoteRoles != nil {
+		out.SensitiveNoteRoles = []fresco.Role{}
+		for _, r := range in.SensitiveNoteRoles {
+			out.SensitiveNoteRoles = append(out.SensitiveNoteRoles, fresco.Role(r))
+		}
+	}
 	var v fresco.Validation
 	for name, ranges := range in.BusinessHours {
 		day := dayIndex(name)
@@ -75,6 +83,14 @@ func (in SettingsIn) settings() (fresco.Settings, error) {
 		out.Hours[day] = ranges
 	}
 	return out, v.Err()
+}
+
+func rolesOut(roles []fresco.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
 }
 
 func dayIndex(name string) int {

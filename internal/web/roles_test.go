@@ -142,10 +142,10 @@ func matrix(s seed) []endpoint {
 
 		// A mail provider posts with a writer's token (inbound_test.go).
 		{"POST", "/api/v1/inbound/email", body("From: sender-%[1]s@example.net\r\nTo: support@shop.example\r\nMessage-ID: <matrix-%[1]s@example.net>\r\nSubject: Hello\r\n\r\nA question.\r\n"), 200, writers},
-	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix())
+	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix(), anticipateMatrix(s))
 	// The matrices live beside their tests: service recovery api_cases_test.go; closed loop api_loop_test.go; lifetime value api_value_test.go;
 	// feedback api_feedback_test.go; pulse api_pulses_test.go; people api_people_test.go; goals api_goals_test.go; rewards api_rewards_test.go; chain api_chain_test.go;
-	// event logs api_event_logs_test.go; process maps api_process_maps_test.go.
+	// event logs api_event_logs_test.go; process maps api_process_maps_test.go; anticipation api_anticipate_test.go.
 }
 
 // TestRoleMatrix calls every endpoint as every role and as nobody.
@@ -225,6 +225,9 @@ func TestMatrixCoversEveryOperation(t *testing.T) {
 		// Two ids: processMapsMatrix has them (api_process_maps_test.go).
 		"PATCH /api/v1/process-maps/{id}/fail-points/{fail_point_id}":  true,
 		"DELETE /api/v1/process-maps/{id}/fail-points/{fail_point_id}": true,
+		// In anticipateMatrix with a kind: only numbers become {id} below.
+		"POST /api/v1/next-actions/{kind}/{customer}/dismiss": true,
+		"POST /api/v1/next-actions/{kind}/{customer}/done":    true,
 	}
 	num := regexp.MustCompile(`/\d+`)
 	for _, ep := range matrix(seed{1, 1, 1, 1, 1, 1, 1, 1}) {

@@ -90,6 +90,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /customers", auth.Read, u.Customers)
 	page("GET /customers/{id}", auth.Read, u.Customer)
 	page("GET /customers/search", auth.Read, u.CustomerSearch) // the customer picker's matches (ui/case_new.go)
+	// Anticipatory service (ui/anticipate.go): the "before you serve" card
+	// found by customer search, next best actions across customers,
+	// preference notes and the marks on actions.
+	page("GET /serve", auth.Read, u.Serve)
+	page("GET /next-actions", auth.Read, u.NextActions)
+	page("POST /next-actions/mark", auth.Write, u.MarkAction)
+	page("POST /customers/{id}/notes", auth.Write, u.AddNote)
+	page("POST /notes/{id}/delete", auth.Write, u.DeleteNote)
 	page("GET /purchases", auth.Read, u.Purchases)
 	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/auth"
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/pulse"
 )
@@ -641,4 +642,34 @@ func (s *Server) apiRoutes() {
 			"answers are counted, never with an author or a date finer than the month); and per role and gesture kind how many " +
 			"gestures waited for approval, the approval rate with its 95% interval, the median wait, where the amounts lay against " +
 			"the limit, and a recommendation when the data carry one. " + latitude.Rule}, auth.StaffAggregates, s.latitudeAudit)
+
+	// Anticipatory service (api_anticipate.go; package anticipate):
+	// preference notes (sensitive ones only for the roles the owner
+	// allows) and next best actions.
+	tags = []string{"Anticipation"}
+	register(s, huma.Operation{OperationID: "list-customer-preferences", Method: http.MethodGet, Path: "/customers/{id}/preferences",
+		Summary: "A customer's preference notes", Tags: tags,
+		Description: "Oldest first, each with current (not expired). Sensitive notes are left out for roles the owner has not allowed " +
+			"(settings' sensitive_note_roles); hidden_sensitive says how many."}, auth.Read, s.listPreferences)
+	register(s, huma.Operation{OperationID: "create-customer-preference", Method: http.MethodPost, Path: "/customers/{id}/preferences",
+		Summary: "Record a preference note about a customer", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "A bad field is named (422) and nothing is stored. Audited (without the note's text)."}, auth.Write, s.createPreference)
+	register(s, huma.Operation{OperationID: "get-preference", Method: http.MethodGet, Path: "/preferences/{id}",
+		Summary: "One preference note", Tags: tags, Description: "A sensitive note your role does not see is not found (404)."}, auth.Read, s.getPreference)
+	register(s, huma.Operation{OperationID: "patch-preference", Method: http.MethodPatch, Path: "/preferences/{id}",
+		Summary: "Change a preference note", Tags: tags, Description: ifMatchAdvice + " Audited."}, auth.Write, s.patchPreference)
+	register(s, huma.Operation{OperationID: "delete-preference", Method: http.MethodDelete, Path: "/preferences/{id}",
+		Summary: "Delete a preference note", Tags: tags, DefaultStatus: http.StatusNoContent, Description: "Audited."}, auth.Write, s.deletePreference)
+	register(s, huma.Operation{OperationID: "customer-next-actions", Method: http.MethodGet, Path: "/customers/{id}/next-actions",
+		Summary: "A customer's next best actions, each with its reason and a link to act", Tags: tags, Description: nextActionsDoc}, auth.Read, s.customerNextActions)
+	register(s, huma.Operation{OperationID: "list-next-actions", Method: http.MethodGet, Path: "/next-actions",
+		Summary: "Next best actions across customers", Tags: tags,
+		Description: "The most pressing kind first, then the most recently due. Each kind reads a bounded number of candidates from an " +
+			"index, so the list is quick at any size: a customer it does not reach still has their actions on their own page. " + nextActionsDoc}, auth.Read, s.listNextActions)
+	register(s, huma.Operation{OperationID: "dismiss-next-action", Method: http.MethodPost, Path: "/next-actions/{kind}/{customer}/dismiss",
+		Summary: "Dismiss a next best action", Tags: tags, Description: "That kind of action stays off the customer's list for 90 days. Audited."},
+		auth.Write, s.markNextAction(fresco.ActionDismissed))
+	register(s, huma.Operation{OperationID: "done-next-action", Method: http.MethodPost, Path: "/next-actions/{kind}/{customer}/done",
+		Summary: "Mark a next best action done", Tags: tags, Description: "That kind of action stays off the customer's list for 90 days. Audited."},
+		auth.Write, s.markNextAction(fresco.ActionDone))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -98,6 +99,9 @@ type Deps struct {
 	ProcessLog *processlog.Service
 	// Maps are the designed process maps (internal/processmap).
 	Maps *processmap.Service
+	// Anticipate keeps preference notes and works out next best actions
+	// (internal/anticipate).
+	Anticipate *anticipate.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -134,6 +138,8 @@ type Server struct {
 	maps     *processmap.Service
 
 	processlog *processlog.Service // imported event logs
+	// anticipate: preference notes and next best actions (api_anticipate.go)
+	anticipate *anticipate.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -173,6 +179,7 @@ func NewServer(deps Deps) (*Server, error) {
 		latitude:     deps.Latitude,
 		processlog:   deps.ProcessLog,
 		maps:         deps.Maps,
+		anticipate:   deps.Anticipate,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -229,7 +236,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil, "Maps": d.Maps == nil,
+		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil, "Maps": d.Maps == nil, "Anticipate": d.Anticipate == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -205,10 +205,11 @@ func optionalNumber(s string) int64 {
 	return n
 }
 
-// CustomerSearch is GET /customers/search?q=[&for=ask[&survey=]]: the matches of a
+// CustomerSearch is GET /customers/search?q=[&for=ask[&survey=]|for=serve]: the matches of a
 // customer search as an HTML fragment (the "customer-choices" partial), for
 // the pages that let staff choose a customer as they type; each match leads
-// to the "New case" form, or with for=ask to the page that asks for feedback.
+// to the "New case" form, with for=ask to the page that asks for feedback, with
+// for=serve to the "before you serve" card.
 func (u *UI) CustomerSearch(w http.ResponseWriter, r *http.Request) {
 	q := trimQuery(r.URL.Query().Get("q"))
 	list, err := u.db.SearchCustomers(r.Context(), q, searchResults)
@@ -217,6 +218,9 @@ func (u *UI) CustomerSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := newCaseView{Query: q, Results: list, Searched: q != ""}
+	if r.URL.Query().Get("for") == "serve" {
+		v.Choose = servePath
+	}
 	if r.URL.Query().Get("for") == "ask" {
 		v.Choose = askPath
 		if id := optionalNumber(r.URL.Query().Get("survey")); id > 0 {

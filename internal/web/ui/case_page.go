@@ -38,6 +38,7 @@ type caseGesture struct {
 type caseView struct {
 	Case      *fresco.Case
 	Customer  *fresco.Customer
+	Notes     *notesPanel // the customer's current preference notes
 	Owner     string
 	Timeline  []timelineEntry
 	Tasks     []caseTask
@@ -244,6 +245,7 @@ func (u *UI) Case(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	v.Notes = u.customerNotes(r.Context(), viewer, v.Customer.ID)
 	u.render(w, r, http.StatusOK, "cases_case", fmt.Sprintf("Case %d", id), v)
 }
 

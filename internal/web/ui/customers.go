@@ -96,6 +96,8 @@ type customerView struct {
 	Story         *customerStory         // answers, follow-ups, cases, gestures, calls and the timeline
 	Emails        []*fresco.EmailMessage // the newest mail sent (or queued) to them, a failed send with its error
 	MoreEmails    bool
+	Notes         *notesPanel         // their current preference notes (ui/anticipate.go)
+	Actions       []fresco.NextAction // their next best actions
 }
 
 // profileEmails is how many e-mails the profile lists.
@@ -182,6 +184,11 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 		if v.Insight != nil && v.Insight.CLV == nil && v.Insight.PAlive == nil && v.Insight.Segment == "" {
 			v.Insight = nil
 		}
+	}
+	v.Notes = u.customerNotes(ctx, viewerFrom(ctx), c.ID)
+	if v.Actions, err = u.anticipate.For(ctx, c.ID); err != nil {
+		u.log.ErrorContext(ctx, "ui: next best actions", "customer_id", c.ID, "err", err)
+		v.Actions = nil
 	}
 	if u.attention != nil {
 		if v.Attention, err = u.attention.SpecialAttention(ctx, c.ID); err != nil {

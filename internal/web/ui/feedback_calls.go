@@ -22,6 +22,7 @@ type fbCallsView struct {
 	Mine    bool
 	Error   string
 	ErrorID int64
+	Notes   map[int64]*notesPanel // each customer's current preference notes
 }
 
 // FeedbackCalls is GET /feedback/calls: the viewer's follow-up calls.
@@ -47,6 +48,11 @@ func (u *UI) renderCalls(w http.ResponseWriter, r *http.Request, v *viewer, stat
 		return
 	}
 	view.Tasks = tasks
+	ids := make([]int64, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.CustomerID
+	}
+	view.Notes = u.notesOf(r.Context(), v, ids)
 	u.render(w, r, status, "feedback_calls", "Follow-up calls", view)
 }
 

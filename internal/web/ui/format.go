@@ -20,6 +20,7 @@ func (u *UI) funcs() template.FuncMap {
 		"asset":    u.assets.url,
 		"money":    func(m fresco.Money) string { return u.format().Money(m) },
 		"date":     u.formatDate,
+		"day":      u.formatDay,
 		"datetime": u.formatDateTime,
 		"filesize": sizeWords,
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -31,6 +32,7 @@ func (u *UI) funcs() template.FuncMap {
 		"query":    withQuery,
 		"deref":    func(p *int64) int64 { return *p },
 		"fieldOf":  fieldOf,
+		"markForm": markForm,
 	}
 }
 
@@ -58,6 +60,15 @@ func (u *UI) formatDate(v any) string {
 		return "—"
 	}
 	return u.format().Date(t)
+}
+
+// formatDay writes a civil day kept as a UTC midnight (a note's expiry)
+// the business's way, without moving it into the business's zone.
+func (u *UI) formatDay(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.UTC().Format(u.format().Locale.Date)
 }
 
 // formatDateTime writes a time relative to now, in the business's zone:

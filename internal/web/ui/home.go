@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
@@ -43,14 +44,15 @@ type homeView struct {
 
 	Counts []homeCount // the figures at the top of the work sections
 
-	FollowUps []*fresco.FollowUp // overdue (managers) or mine (agents), due first
-	Cases     []homeCase         // breaching or due soon (managers) or mine by due time (agents)
-	Approvals []homeApproval     // waiting for approval (managers) or asked by me (agents)
-	Calls     []*fresco.CallTask // agents: due by the end of today
-	Leaving   homeLeaving        // managers: from the latest daily check
-	Comments  []homeComment      // managers: latest, negative first
-	Pulse     *homePulse         // this month's staff pulse, while open and not yet answered
-	Goals     []goalRow          // the satisfaction goals the viewer may see, off track first
+	FollowUps []*fresco.FollowUp  // overdue (managers) or mine (agents), due first
+	Cases     []homeCase          // breaching or due soon (managers) or mine by due time (agents)
+	Approvals []homeApproval      // waiting for approval (managers) or asked by me (agents)
+	Calls     []*fresco.CallTask  // agents: due by the end of today
+	Leaving   homeLeaving         // managers: from the latest daily check
+	Comments  []homeComment       // managers: latest, negative first
+	Pulse     *homePulse          // this month's staff pulse, while open and not yet answered
+	Goals     []goalRow           // the satisfaction goals the viewer may see, off track first
+	Actions   []anticipate.Listed // managers: the most pressing next best actions (ui/anticipate.go)
 	Now       time.Time
 }
 
@@ -119,7 +121,7 @@ func (u *UI) homeFor(ctx context.Context, v *viewer) (*homeView, error) {
 	switch {
 	case h.Manage:
 		steps = []func(context.Context, *homeView, *viewer) error{u.homeScores, u.homeOverdue, u.homeBreaching,
-			u.homeApprovals, u.homeLeaving, u.homeComments}
+			u.homeApprovals, u.homeLeaving, u.homeComments, u.homeNextActions}
 	case h.Agent:
 		steps = []func(context.Context, *homeView, *viewer) error{u.homeMyFollowUps, u.homeMyCases, u.homeMyCalls,
 			u.homeApprovals}

@@ -111,8 +111,9 @@ type followUpView struct {
 	Cannot   string // why the viewer cannot close an open follow-up
 	Errors   map[string]string
 	Form     map[string]string
-	Said     *saidView // the whole response the follow-up is about
-	ClosedBy string    // who closed it, by name
+	Said     *saidView   // the whole response the follow-up is about
+	ClosedBy string      // who closed it, by name
+	Notes    *notesPanel // the customer's current preference notes
 }
 
 // FollowUp is GET /followups/{id}: the answer, the owner, and the form that
@@ -149,6 +150,9 @@ func (u *UI) followUpPage(w http.ResponseWriter, r *http.Request, v *viewer, sta
 	}
 	if data.Form == nil {
 		data.Form = map[string]string{}
+	}
+	if f.CustomerID != nil {
+		data.Notes = u.customerNotes(r.Context(), v, *f.CustomerID)
 	}
 	u.render(w, r, status, "loop_followup", fmt.Sprintf("Follow-up %d", f.ID), data)
 }

@@ -20,7 +20,9 @@ type navItem struct {
 
 // navigation is the whole menu of the product.
 var navigation = []navItem{
+	{Label: "Before you serve", Path: "/serve"}, // internal/anticipate: a customer's notes, open cases, usual buys, next actions
 	{Label: "Customers", Path: "/customers"},
+	{Label: "Next actions", Path: "/next-actions"}, // internal/anticipate: next best actions across customers
 	{Label: "Purchases", Path: "/purchases"},
 	{Label: "Lifetime value", Path: "/value"},                                             // internal/value: average vs loyal, CLV, P(alive)
 	{Label: "Feedback", Path: "/feedback"},                                                // internal/feedback: listening posts, NPS

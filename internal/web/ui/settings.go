@@ -196,8 +196,15 @@ func settingsFields() []string {
 	for _, d := range fresco.DayNames {
 		fields = append(fields, "business_hours."+d)
 	}
+	for _, r := range sensitiveNoteChoices {
+		fields = append(fields, "sensitive_notes."+string(r))
+	}
 	return fields
 }
+
+// sensitiveNoteChoices are the roles an owner may let see sensitive
+// preference notes (owners always do).
+var sensitiveNoteChoices = []fresco.Role{fresco.RoleManager, fresco.RoleAgent, fresco.RoleAnalyst}
 
 // settingsValues are the stored settings as the form shows them.
 func settingsValues(s fresco.Settings) map[string]string {
@@ -211,6 +218,11 @@ func settingsValues(s fresco.Settings) map[string]string {
 		}
 		v["business_hours."+fresco.DayNames[day]] = strings.Join(parts, ", ")
 	}
+	for _, r := range sensitiveNoteChoices {
+		if s.SeesSensitiveNotes(r) {
+			v["sensitive_notes."+string(r)] = "on"
+		}
+	}
 	return v
 }
 
@@ -221,6 +233,12 @@ func settingsFromForm(values map[string]string) (fresco.Settings, *fresco.Valida
 	s := fresco.Settings{BusinessName: values["business_name"], TimeZone: values["time_zone"], Locale: values["locale"],
 		BrandColour: strings.ToLower(values["brand_colour"]),
 		Currency:    fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
+	s.SensitiveNoteRoles = []fresco.Role{fresco.RoleOwner}
+	for _, r := range sensitiveNoteChoices {
+		if values["sensitive_notes."+string(r)] != "" {
+			s.SensitiveNoteRoles = append(s.SensitiveNoteRoles, r)
+		}
+	}
 	d, err := strconv.Atoi(values["currency.decimals"])
 	v.Check(err == nil, "currency.decimals", "must be 0, 1 or 2")
 	s.Currency.Decimals = d

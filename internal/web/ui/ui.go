@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/anticipate"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -95,6 +96,11 @@ type Deps struct {
 	// PreviewSurvey writes the public survey page of sv as a preview that
 	// records nothing (internal/web/survey.go); nil turns previews off.
 	PreviewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
+	// Anticipate keeps preference notes and works out next best actions
+	// (the "before you serve" and next-actions pages, the notes on the
+	// customer, case, follow-up and call pages). Nil: a service of its
+	// own over DB.
+	Anticipate *anticipate.Service
 	// Settings are the business's; every page formats times, numbers and
 	// amounts with them. Nil: a service of its own over DB.
 	Settings *settings.Service
@@ -159,7 +165,9 @@ type UI struct {
 	maps      *processmap.Service
 	chain     *chain.Service
 	latitude  *latitude.Service
-	now       func() time.Time
+	// anticipate: preference notes and next best actions (ui/anticipate.go)
+	anticipate *anticipate.Service
+	now        func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
 	previewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
@@ -200,13 +208,17 @@ func New(d Deps) (*UI, error) {
 	if d.Latitude == nil {
 		d.Latitude = latitude.New(d.DB, latitude.Options{Pulse: d.Pulse, Format: d.Settings.Formatter})
 	}
+	if d.Anticipate == nil {
+		d.Anticipate = anticipate.New(d.DB, anticipate.Options{Logger: d.Logger, Now: d.Now, Settings: d.Settings.Current, Format: d.Settings.Formatter})
+	}
 	a, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, latitude: d.Latitude, anticipate: d.Anticipate,
+		previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// Next best actions (migration 00054): the marks staff leave on an action
+// (dismissed or done, until when), the facts package anticipate works the
+// actions out from for a set of customers, and the candidate queries of
+// the staff list across customers. Every candidate query reads an index in
+// order and stops at its limit, so the list costs the same at a million
+// customers as at a thousand.
+
+// MarkNextAction records what staff made of a kind of action for a
+// customer, replacing any earlier mark of that kind.
+func (tx *Tx) MarkNextAction(ctx context.Context, m *fresco.ActionMark) error {
+	_, err := tx.Exec(ctx, `INSERT INTO next_action_marks (customer_id, kind, outcome, until_at, marked_by, marked_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, kind) DO UPDATE SET outcome = excluded.outcome, until_at = excluded.until_at,
+			marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
+		m.CustomerID, m.Kind, m.Outcome, utc(m.Until), m.MarkedBy, utc(m.MarkedAt))
+	return err
+}
+
+// ActiveMarks returns, per customer of ids, the kinds marked dismissed or
+// done whose period has not ended at now.
+func (db *DB) ActiveMarks(ctx context.Context, ids []int64, now time.Time) (map[int64]map[string]bool, error) {
+	out := map[int64]map[string]bool{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			var id int64
+			var kind string
+			if err := row.Scan(&id, &kind); err != nil {
+				return err
+			}
+			if out[id] == nil {
+				out[id] = map[string]bool{}
+			}
+			out[id][kind] = true
+			return nil
+		}, `SELECT customer_id, kind FROM next_action_marks WHERE customer_id IN (`+placeholders(len(chunk))+`) AND until_at > ?`,
+			append(chunk, utc(now))...)
+	})
+	return out, err
+}
+
+// PurchaseSummariesOf returns the customer_purchase_summary rows of ids.
+func (db *DB) PurchaseSummariesOf(ctx context.Context, ids []int64) (map[int64]PurchaseSummary, error) {
+	out := map[int64]PurchaseSummary{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			s, err := scanPurchaseSummary(row)
+			out[s.CustomerID] = s
+			return err
+		}, `SELECT `+purchaseSummaryColumns+` FROM customer_purchase_summary WHERE customer_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	return out, err
+}
+
+// PAlivesOf returns the chance each customer of ids is still buying, from
+// the latest lifetime-value refit (customers it has not seen are missing).
+func (db *DB) PAlivesOf(ctx context.Context, ids []int64) (map[int64]float64, error) {
+	out := map[int64]float64{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryMap(ctx, db, out, scanPair[int64, float64],
+			`SELECT customer_id, p_alive FROM customer_value WHERE customer_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	return out, err
+}
+
+// ProductPurchase is one purchase of a product by a customer (bought,
+// not returned: a positive quantity).
+type ProductPurchase struct {
+	CustomerID int64
+	ProductID  int64
+	Product    string // its name, else its SKU
+	At         time.Time
+}
+
+// ProductPurchases returns what the customers of ids bought since since,
+// one row per purchase and product, by customer, product and time.
+func (db *DB) ProductPurchases(ctx context.Context, ids []int64, since time.Time) ([]ProductPurchase, error) {
+	var out []ProductPurchase
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		list, err := queryAll(ctx, db, func(row rowScanner) (ProductPurchase, error) {
+			var p ProductPurchase
+			err := row.Scan(&p.CustomerID, &p.ProductID, &p.Product, &p.At)
+			p.At = p.At.UTC()
+			return p, err
+		}, `SELECT p.customer_id, l.product_id, COALESCE(NULLIF(MIN(pr.name), ''), MIN(pr.sku)), p.purchased_at
+			FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id JOIN products pr ON pr.id = l.product_id
+			WHERE p.customer_id IN (`+placeholders(len(chunk))+`) AND p.purchased_at >= ? AND l.quantity > 0
+			GROUP BY p.customer_id, l.product_id, p.id, p.purchased_at
+			ORDER BY p.customer_id, l.product_id, p.purchased_at`, append(chunk, utc(since))...)
+		out = append(out, list...)
+		return err
+	})
+	return out, err
+}
+
+// NPSAnswer is a customer's latest answer to the recommend question.
+type NPSAnswer struct {
+	Score int
+	At    time.Time
+}
+
+// LatestNPS returns each customer's latest NPS answer since since.
+func (db *DB) LatestNPS(ctx context.Context, ids []int64, since time.Time) (map[int64]NPSAnswer, error) {
+	out := map[int64]NPSAnswer{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			var id int64
+			var a NPSAnswer
+			if err := row.Scan(&id, &a.Score, &a.At); err != nil {
+				return err
+			}
+			a.At = a.At.UTC()
+			if old, ok := out[id]; !ok || a.At.After(old.At) {
+				out[id] = a
+			}
+			return nil
+		}, `SELECT customer_id, nps, responded_at FROM responses
+			WHERE customer_id IN (`+placeholders(len(chunk))+`) AND nps IS NOT NULL AND responded_at >= ?`, append(chunk, utc(since))...)
+	})
+	return out, err
+}
+
+// Referrers returns which customers of ids have referred anyone.
+func (db *DB) Referrers(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryMap(ctx, db, out, scanIDSet,
+			`SELECT DISTINCT referred_by FROM customers WHERE referred_by IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	return out, err
+}
+
+// CaseReturn is an open case whose customer has bought since it opened.
+type CaseReturn struct {
+	CaseID   int64
+	Summary  string
+	OpenedAt time.Time
+	BackAt   time.Time // the first purchase after the case opened
+}
+
+// CasesReturning returns, per customer of ids, their oldest open case
+// with a purchase after it opened.
+func (db *DB) CasesReturning(ctx context.Context, ids []int64) (map[int64]CaseReturn, error) {
+	out := map[int64]CaseReturn{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			var id int64
+			var c CaseReturn
+			var back any
+			if err := row.Scan(&id, &c.CaseID, &c.Summary, &c.OpenedAt, &back); err != nil {
+				return err
+			}
+			at, err := anyTime(back)
+			if err != nil || at == nil {
+				return err
+			}
+			c.OpenedAt, c.BackAt = c.OpenedAt.UTC(), *at
+			if _, seen := out[id]; !seen {
+				out[id] = c
+			}
+			return nil
+		}, `SELECT c.customer_id, c.id, c.summary, c.opened_at,
+				(SELECT MIN(p.purchased_at) FROM purchases p WHERE p.customer_id = c.customer_id AND p.purchased_at > c.opened_at)
+			FROM recovery_cases c WHERE c.customer_id IN (`+placeholders(len(chunk))+`) AND c.status = 'open'
+			ORDER BY c.opened_at, c.id`, chunk...)
+	})
+	return out, err
+}
+
+// The candidates of the staff list, each a few customer ids read from an
+// index in order and cut at limit.
+
+// The candidate queries, each an index range read in order and cut at
+// its limit (plans checked in next_actions_plan_test.go).
+const (
+	slippingRegularsQuery = `SELECT customer_id FROM customer_value
+		WHERE purchases >= 3 AND p_alive < ? AND p_alive >= ? ORDER BY p_alive DESC, customer_id DESC LIMIT ?`
+	regularsLastBuyingQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE purchases >= 3 AND last_at >= ? AND last_at < ? ORDER BY last_at DESC LIMIT ?`
+	visitCountQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE purchases = ? AND last_at >= ? ORDER BY last_at DESC LIMIT ?`
+	firstBoughtQuery = `SELECT customer_id FROM customer_purchase_summary
+		WHERE first_positive_at >= ? AND first_positive_at < ? ORDER BY first_positive_at LIMIT ?`
+	recentPromotersQuery = `SELECT r.customer_id FROM responses r
+		WHERE r.responded_at >= ? AND r.nps >= 9 AND r.customer_id IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.referred_by = r.customer_id)
+		ORDER BY r.responded_at DESC, r.id DESC LIMIT ?`
+	openCaseReturnersQuery = `SELECT c.customer_id FROM recovery_cases c
+		WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = c.customer_id AND p.purchased_at > c.opened_at)
+		ORDER BY c.opened_at DESC, c.id DESC LIMIT ?`
+)
+
+// SlippingRegulars returns customers with at least three purchases whose
+// chance of still buying is below below (and at least floor), the highest
+// first: those just slipping away before those long gone.
+func (db *DB) SlippingRegulars(ctx context.Context, floor, below float64, limit int) ([]int64, error) {
+	return queryAll(ctx, db, scanValue[int64], slippingRegularsQuery, below, floor, limit)
+}
+
+// RegularsLastBuying returns customers with at least three purchases
+// whose last was in [from, to), the latest first.
+func (db *DB) RegularsLastBuying(ctx context.Context, from, to time.Time, limit int) ([]int64, error) {
+	return queryAll(ctx, db, scanValue[int64], regularsLastBuyingQuery, utc(from), utc(to), limit)
+}
+
+// VisitCountsReached returns customers whose purchase count is one of
+// counts and whose last purchase was at or after since, the latest first.
+func (db *DB) VisitCountsReached(ctx context.Context, counts []int, since time.Time, limit int) ([]int64, error) {
+	var out []int64
+	for _, n := range counts {
+		list, err := queryAll(ctx, db, scanValue[int64], visitCountQuery, n, utc(since), limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+// FirstBoughtWithin returns customers whose first positive purchase fell
+// in one of the ranges [from, to), for anniversaries.
+func (db *DB) FirstBoughtWithin(ctx context.Context, ranges [][2]time.Time, limit int) ([]int64, error) {
+	var out []int64
+	for _, r := range ranges {
+		list, err := queryAll(ctx, db, scanValue[int64], firstBoughtQuery, utc(r[0]), utc(r[1]), limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+// RecentPromoters returns customers who answered the recommend question
+// 9 or 10 since since and have referred nobody, the latest answers first
+// (a customer may come more than once).
+func (db *DB) RecentPromoters(ctx context.Context, since time.Time, limit int) ([]int64, error) {
+	return queryAll(ctx, db, scanValue[int64], recentPromotersQuery, utc(since), limit)
+}
+
+// OpenCaseReturners returns the customers of open cases who have bought
+// since their case opened, the newest cases first.
+func (db *DB) OpenCaseReturners(ctx context.Context, limit int) ([]int64, error) {
+	return queryAll(ctx, db, scanValue[int64], openCaseReturnersQuery, limit)
+}
+
+// CustomersOf returns the customers of ids, by id (missing ones left out).
+func (db *DB) CustomersOf(ctx context.Context, ids []int64) (map[int64]*fresco.Customer, error) {
+	out := map[int64]*fresco.Customer{}
+	err := forChunks(asArgs(ids), func(chunk []any) error {
+		return queryEach(ctx, db, func(row rowScanner) error {
+			c, err := scanCustomer(row)
+			if err == nil {
+				out[c.ID] = c
+			}
+			return err
+		}, `SELECT `+customerColumns+` FROM customers WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
+	})
+	return out, err
+}
