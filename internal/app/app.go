@@ -36,6 +36,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web"
 )
@@ -116,7 +117,9 @@ type App struct {
 	Goals    *goals.Service    // satisfaction goals and their weekly digest
 	Chain    *chain.Service    // the service-profit chain and the cycle-of-mediocrity alert
 	Latitude *latitude.Service // the latitude audit: limits, staff's asks, approvals
-	Inbound  *inbound.Service
+	// Suggestions: "bought this, also bought" with its guard rails, trained nightly.
+	Suggestions *suggestions.Service
+	Inbound     *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
@@ -246,6 +249,8 @@ func (a *App) build(cfg Config) error {
 		a.Goals.Register(a.Queue)
 	}
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
+	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now})
+	a.Suggestions.Register(a.Queue)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -262,7 +267,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude,
+		Latitude: a.Latitude, Suggestions: a.Suggestions,
 	})
 	return err
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -92,6 +93,9 @@ type Deps struct {
 	Chain *chain.Service
 	// Latitude is the latitude audit (internal/latitude).
 	Latitude *latitude.Service
+	// Suggestions are the guarded "bought this, also bought" suggestions
+	// (internal/suggestions).
+	Suggestions *suggestions.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -110,21 +114,22 @@ type Server struct {
 	// metricsToken guards /metrics when set (Deps.MetricsToken).
 	metricsToken string
 
-	notifier *notify.Notifier
-	feedback *feedback.Service
-	recovery *recovery.Service
-	value    *value.Service
-	loop     *loop.Loop
-	staff    *staff.Service
-	people   *people.Service
-	rewards  *rewards.Service
-	settings *settings.Service
-	prefs    *prefs.Service
-	inbound  *inbound.Service
-	pulse    *pulse.Service
-	goals    *goals.Service
-	chain    *chain.Service
-	latitude *latitude.Service
+	notifier    *notify.Notifier
+	feedback    *feedback.Service
+	recovery    *recovery.Service
+	value       *value.Service
+	loop        *loop.Loop
+	staff       *staff.Service
+	people      *people.Service
+	rewards     *rewards.Service
+	settings    *settings.Service
+	prefs       *prefs.Service
+	inbound     *inbound.Service
+	pulse       *pulse.Service
+	goals       *goals.Service
+	chain       *chain.Service
+	latitude    *latitude.Service
+	suggestions *suggestions.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -162,6 +167,7 @@ func NewServer(deps Deps) (*Server, error) {
 		goals:        deps.Goals,
 		chain:        deps.Chain,
 		latitude:     deps.Latitude,
+		suggestions:  deps.Suggestions,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -218,7 +224,7 @@ func (d *Deps) check() error {
 		"Recovery": d.Recovery == nil, "Value": d.Value == nil, "Staff": d.Staff == nil,
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
-		"Latitude": d.Latitude == nil,
+		"Latitude": d.Latitude == nil, "Suggestions": d.Suggestions == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -1,0 +1,179 @@
+// Package recommend is the engine of Fresco's suggestions ("customers who
+// bought what you bought also bought…"): models trained on who bought which
+// item, a k-anonymity floor on item pairs, scoring that leaves out what a
+// customer owns, and the offline evaluation of `fresco recommend eval`.
+// It is a pure engine: it knows customers and items only as indexes, and
+// neither reads a database nor serves HTTP (internal/suggestions does).
+package recommend
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Matrix is who bought what: for each customer, the distinct items they
+// bought (indexes below Items, any order).
+type Matrix struct {
+	Items int
+	Users [][]int32
+}
+
+// Model is what Fresco serves: for each item j, its neighbours — the items
+// i that owning j suggests, with the weight j adds to i's score — and the
+// items by number of buyers. Every model (EASE, item kNN, popularity) comes
+// to this one form, so that evaluation scores exactly what is served.
+type Model struct {
+	Name  string
+	Items int
+	// Neighbours of item j are To[Start[j]:Start[j+1]] with weights W.
+	Start []int32
+	To    []int32
+	W     []float32
+	// Popular lists items by distinct buyers, most first (popularity's
+	// answer, and a model's description).
+	Popular []int32
+	// Buyers is the number of distinct customers of each item.
+	Buyers []int32
+}
+
+// Owned is an item a customer bought, with the weight it carries in their
+// scores (1, or less when a recency blend ages it).
+type Owned struct {
+	Item   int32
+	Weight float64
+}
+
+// Suggestion is an item suggested to a customer, its score and the owned
+// item that added most to it: the reason ("because you bought …").
+type Suggestion struct {
+	Item    int32
+	Score   float64
+	Because int32
+}
+
+// Recommend returns up to n items for a customer who owns owned, best
+// first, leaving out owned items and those skip refuses (nil: none). Only
+// neighbours suggest: an item no owned item points to is not suggested,
+// so every suggestion has its reason. A model without neighbours
+// (popularity) suggests its most bought items, Because -1.
+func (m *Model) Recommend(owned []Owned, n int, skip func(item int32) bool) []Suggestion {
+	if n <= 0 {
+		return nil
+	}
+	own := make(map[int32]bool, len(owned))
+	for _, o := range owned {
+		own[o.Item] = true
+	}
+	if len(m.To) == 0 {
+		var out []Suggestion
+		for _, i := range m.Popular {
+			if len(out) == n {
+				break
+			}
+			if !own[i] && (skip == nil || !skip(i)) {
+				out = append(out, Suggestion{Item: i, Score: float64(m.Buyers[i]), Because: -1})
+			}
+		}
+		return out
+	}
+	type acc struct {
+		score, best float64
+		because     int32
+	}
+	scores := make(map[int32]*acc, 256)
+	for _, o := range owned {
+		if o.Item < 0 || int(o.Item) >= m.Items || o.Weight == 0 {
+			continue // weight 0: owned, so never suggested, but suggesting nothing
+		}
+		for k := m.Start[o.Item]; k < m.Start[o.Item+1]; k++ {
+			i, w := m.To[k], float64(m.W[k])*o.Weight
+			a := scores[i]
+			if a == nil {
+				a = &acc{because: o.Item, best: w}
+				scores[i] = a
+			} else if w > a.best || w == a.best && o.Item < a.because {
+				a.best, a.because = w, o.Item
+			}
+			a.score += w
+		}
+	}
+	out := make([]Suggestion, 0, len(scores))
+	for i, a := range scores {
+		if a.score > 0 && !own[i] {
+			out = append(out, Suggestion{Item: i, Score: a.score, Because: a.because})
+		}
+	}
+	slices.SortFunc(out, func(a, b Suggestion) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Item, b.Item)
+	})
+	res := out[:0]
+	for _, s := range out {
+		if len(res) == n {
+			break
+		}
+		if skip == nil || !skip(s.Item) {
+			res = append(res, s)
+		}
+	}
+	return res
+}
+
+// Neighbours returns item j's neighbours and weights.
+func (m *Model) Neighbours(j int32) ([]int32, []float32) {
+	return m.To[m.Start[j]:m.Start[j+1]], m.W[m.Start[j]:m.Start[j+1]]
+}
+
+// Validate checks a model's shape, for one read back from storage.
+func (m *Model) Validate() error {
+	if m.Items < 0 || len(m.Start) != m.Items+1 || len(m.To) != len(m.W) || len(m.Buyers) != m.Items {
+		return fmt.Errorf("recommend: malformed model (%d items, %d offsets, %d neighbours, %d weights)", m.Items, len(m.Start), len(m.To), len(m.W))
+	}
+	if m.Start[0] != 0 || int(m.Start[m.Items]) != len(m.To) {
+		return fmt.Errorf("recommend: malformed model: offsets do not span the neighbours")
+	}
+	for j := range m.Items {
+		if m.Start[j] > m.Start[j+1] || int(m.Start[j+1]) > len(m.To) {
+			return fmt.Errorf("recommend: malformed model: offsets of item %d", j)
+		}
+	}
+	for _, i := range m.To {
+		if i < 0 || int(i) >= m.Items {
+			return fmt.Errorf("recommend: malformed model: neighbour %d of %d items", i, m.Items)
+		}
+	}
+	for _, i := range m.Popular {
+		if i < 0 || int(i) >= m.Items {
+			return fmt.Errorf("recommend: malformed model: popular item %d of %d", i, m.Items)
+		}
+	}
+	return nil
+}
+
+// buyers counts each item's distinct buyers and lists items by it.
+func buyers(x Matrix) ([]int32, []int32) {
+	n := make([]int32, x.Items)
+	for _, u := range x.Users {
+		for _, i := range u {
+			n[i]++
+		}
+	}
+	order := make([]int32, 0, x.Items)
+	for i := range x.Items {
+		if n[i] > 0 {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(n[b], n[a]) })
+	return n, order
+}
+
+// Popularity is the model that suggests the most bought items to everyone:
+// the baseline the others must beat.
+func Popularity(x Matrix) *Model {
+	n, order := buyers(x)
+	return &Model{Name: "popularity", Items: x.Items, Start: make([]int32, x.Items+1), Buyers: n, Popular: order}
+}
