@@ -35,6 +35,8 @@ type Model struct {
 	Popular []int32
 	// Buyers is the number of distinct customers of each item.
 	Buyers []int32
+	// PopularOnly: the model suggests its Popular items to everyone.
+	PopularOnly bool
 }
 
 // Owned is an item a customer bought, with the weight it carries in their
@@ -55,8 +57,8 @@ type Suggestion struct {
 // Recommend returns up to n items for a customer who owns owned, best
 // first, leaving out owned items and those skip refuses (nil: none). Only
 // neighbours suggest: an item no owned item points to is not suggested,
-// so every suggestion has its reason. A model without neighbours
-// (popularity) suggests its most bought items, Because -1.
+// so every suggestion has its reason. The popularity model suggests its
+// most bought items, Because -1.
 func (m *Model) Recommend(owned []Owned, n int, skip func(item int32) bool) []Suggestion {
 	if n <= 0 {
 		return nil
@@ -65,7 +67,7 @@ func (m *Model) Recommend(owned []Owned, n int, skip func(item int32) bool) []Su
 	for _, o := range owned {
 		own[o.Item] = true
 	}
-	if len(m.To) == 0 {
+	if m.PopularOnly {
 		var out []Suggestion
 		for _, i := range m.Popular {
 			if len(out) == n {
@@ -175,5 +177,5 @@ func buyers(x Matrix) ([]int32, []int32) {
 // the baseline the others must beat.
 func Popularity(x Matrix) *Model {
 	n, order := buyers(x)
-	return &Model{Name: "popularity", Items: x.Items, Start: make([]int32, x.Items+1), Buyers: n, Popular: order}
+	return &Model{Name: "popularity", Items: x.Items, Start: make([]int32, x.Items+1), Buyers: n, Popular: order, PopularOnly: true}
 }

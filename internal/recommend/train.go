@@ -38,6 +38,8 @@ type Options struct {
 	// Negatives keeps negative weights too (the neighbours kept are then
 	// the largest by size): an owned item may lower another's score.
 	Negatives bool
+
+	noCompensation bool // experiments: zero below the floor without moving counts to the diagonal
 }
 
 func (o Options) withDefaults() Options {
@@ -149,9 +151,10 @@ func (c *cooc) at(a, b int) float64 {
 // closed form: G = XᵀX + λI, P = G⁻¹, B = −P / diag(P) with a zero
 // diagonal; owning item j adds B[j,i] to item i's score. With the floor,
 // entries of G for pairs bought together by fewer than k customers are
-// zeroed before the solve, and such pairs get no weight after it (the
-// solve spreads weight through chains of pairs, so both are needed for
-// "a pair contributes only when k customers bought both").
+// zeroed before the solve (their counts moved to the diagonal, which keeps
+// G positive definite), and such pairs get no weight after it (the solve
+// spreads weight through chains of pairs, so both are needed for "a pair
+// contributes only when k customers bought both").
 func EASE(x Matrix, o Options) (*Model, Stats, error) {
 	o = o.withDefaults()
 	e, st, err := solveEASE(x, o)
@@ -207,6 +210,7 @@ func solveEASE(x Matrix, o Options) (*easeSolve, Stats, error) {
 	// below marks the pairs under the floor, before the solve overwrites
 	// the counts.
 	below := make([]bool, n*n)
+	removed := map[int]float64{}
 	for a := range n {
 		for b := a + 1; b < n; b++ {
 			v := c.count[a*n+b]
@@ -215,7 +219,8 @@ func solveEASE(x Matrix, o Options) (*easeSolve, Stats, error) {
 			}
 			if v < floor {
 				below[a*n+b], below[b*n+a] = true, true
-				if !o.FloorGramOff {
+				if !o.FloorGramOff && v > 0 {
+					removed[a*n+b] = v
 					c.count[a*n+b] = 0
 				}
 			} else {
@@ -223,9 +228,26 @@ func solveEASE(x Matrix, o Options) (*easeSolve, Stats, error) {
 			}
 		}
 	}
+	// Zeroing entries of XᵀX can leave it indefinite. Adding each removed
+	// entry to the diagonal of both its items keeps it positive
+	// semi-definite (what is removed, E − diag(E·1), is minus a diagonally
+	// dominant matrix); the diagonal then holds per-item sums only, no
+	// pair. In effect an item loses the co-purchases below the floor and
+	// gets that much more of EASE's penalty.
 	diag := make([]float64, n)
 	for a := range n {
 		diag[a] = c.count[a*n+a]
+	}
+	if !o.FloorGramOff && !o.noCompensation {
+		for a := range n {
+			for b := a + 1; b < n; b++ {
+				if below[a*n+b] {
+					v := removed[a*n+b]
+					diag[a] += v
+					diag[b] += v
+				}
+			}
+		}
 	}
 	g := c.count
 	lambda := o.Lambda
