@@ -67,7 +67,8 @@ type recommendOptions struct {
 	Neighbours int     `json:"neighbours"`
 	MinBuyers  int     `json:"min_buyers,omitempty"`
 	MaxItems   int     `json:"max_items"`
-	HalfLife   float64 `json:"half_life_days,omitempty"`
+	HalfLife   float64 `json:"half_life_days"`
+	Negatives  bool    `json:"negatives"`
 	Floor      string  `json:"floor"`
 }
 
@@ -79,13 +80,15 @@ func runRecommendEval(ctx context.Context, args []string, env Env) error {
 	k := fs.Int("k", 10, "score the top `k` suggestions")
 	model := fs.String("model", "ease", "model: ease (what Fresco serves), knn or popularity")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	lambda := fs.Float64("lambda", 200, "EASE: L2 penalty λ")
-	floor := fs.Int("k-floor", 5, "k-anonymity floor: an item pair counts only when this many customers bought both (1: off)")
-	neighbours := fs.Int("neighbours", 100, "neighbours kept per item")
+	def := suggestions.DefaultTrain()
+	lambda := fs.Float64("lambda", def.Lambda, "EASE: L2 penalty λ")
+	floor := fs.Int("k-floor", def.KFloor, "k-anonymity floor: an item pair counts only when this many customers bought both (1: off)")
+	neighbours := fs.Int("neighbours", def.Neighbours, "neighbours kept per item")
+	negatives := fs.Bool("negatives", def.Negatives, "keep negative weights (the neighbours kept are the largest by size)")
 	minBuyers := fs.Int("min-buyers", 0, "leave out items with fewer distinct buyers (default: the k floor)")
-	maxItems := fs.Int("max-items", suggestions.DefaultMaxItems, "keep at most this many items, the most bought (0: all)")
-	halfLife := fs.Float64("half-life", 0, "recency blend: an item last bought this many `days` before the split weighs half (0: off)")
-	floorMode := fs.String("floor", "both", "where the floor applies: both, gram (EASE's Gram matrix only) or weights (the neighbours only); for measuring it")
+	maxItems := fs.Int("max-items", def.MaxItems, "keep at most this many items, the most bought (0: all)")
+	halfLife := fs.Float64("half-life", suggestions.DefaultHalfLife.Hours()/24, "recency blend: an item last bought this many `days` before the split weighs half (0: off)")
+	floorMode := fs.String("floor", floorModeOf(def), "where the floor applies: both (EASE's Gram matrix and the weights), gram or weights only; for measuring it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -112,7 +115,8 @@ func runRecommendEval(ctx context.Context, args []string, env Env) error {
 	if *floor < 1 || *neighbours < 1 || *lambda <= 0 || *halfLife < 0 {
 		return usageError("--k-floor and --neighbours must be at least 1, --lambda positive, --half-life not negative")
 	}
-	opts := recommend.Options{Lambda: *lambda, KFloor: *floor, Neighbours: *neighbours, MinBuyers: *minBuyers, MaxItems: *maxItems}
+	opts := recommend.Options{Lambda: *lambda, KFloor: *floor, Neighbours: *neighbours, MinBuyers: *minBuyers, MaxItems: *maxItems,
+		Negatives: *negatives}
 	switch *floorMode {
 	case "both":
 	case "gram":
@@ -137,7 +141,7 @@ func runRecommendEval(ctx context.Context, args []string, env Env) error {
 	}
 	out := evalJSON{Users: len(split.Scored), Items: split.Train.Items, Model: *model, K: *k,
 		TrainSeconds: time.Since(start).Seconds(), Training: stats,
-		Options: recommendOptions{Lambda: *lambda, KFloor: *floor, Neighbours: *neighbours, MinBuyers: *minBuyers, MaxItems: *maxItems, HalfLife: *halfLife, Floor: *floorMode}}
+		Options: recommendOptions{Lambda: *lambda, KFloor: *floor, Neighbours: *neighbours, MinBuyers: *minBuyers, MaxItems: *maxItems, HalfLife: *halfLife, Negatives: *negatives, Floor: *floorMode}}
 	sc := split.Evaluate(m)
 	out.Recall, out.NDCG = sc.Recall, sc.NDCG
 	out.Popularity = split.Evaluate(recommend.Popularity(split.Train))
@@ -148,6 +152,16 @@ func runRecommendEval(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintf(env.Stdout, "%d customers scored, %d items; %s: recall@%d %.4f, NDCG@%d %.4f; popularity: recall@%d %.4f, NDCG@%d %.4f (trained in %.2fs)\n",
 		out.Users, out.Items, *model, *k, out.Recall, *k, out.NDCG, *k, out.Popularity.Recall, *k, out.Popularity.NDCG, out.TrainSeconds)
 	return nil
+}
+
+func floorModeOf(o recommend.Options) string {
+	switch {
+	case o.FloorGramOff:
+		return "weights"
+	case o.FloorWeightsOff:
+		return "gram"
+	}
+	return "both"
 }
 
 // readBought reads a purchases file with the importer's reader, keeping

@@ -97,6 +97,10 @@ var tables = []table{
 	// again.
 	{name: "goal_digests", orderBy: "week"},
 	{name: "mediocrity_alerts", orderBy: "unit_kind, unit_id, period"},
+	// Suggestions: what the owner marked sensitive and who opted out (the
+	// model itself is retrained from the purchases).
+	{name: "sensitive_categories", orderBy: "category"},
+	{name: "suggestion_opt_outs", orderBy: "customer_id"},
 }
 
 // Format is how rows are written.

@@ -79,31 +79,35 @@ func (m *Model) Recommend(owned []Owned, n int, skip func(item int32) bool) []Su
 		}
 		return out
 	}
-	type acc struct {
-		score, best float64
-		because     int32
+	// Dense accumulators: a customer who owns a few hundred items adds a
+	// few hundred thousand weights, which a map would make slow.
+	score := make([]float64, m.Items)
+	best := make([]float64, m.Items)
+	because := make([]int32, m.Items)
+	for i := range because {
+		because[i] = -1
 	}
-	scores := make(map[int32]*acc, 256)
+	var touched []int32
 	for _, o := range owned {
 		if o.Item < 0 || int(o.Item) >= m.Items || o.Weight == 0 {
 			continue // weight 0: owned, so never suggested, but suggesting nothing
 		}
 		for k := m.Start[o.Item]; k < m.Start[o.Item+1]; k++ {
 			i, w := m.To[k], float64(m.W[k])*o.Weight
-			a := scores[i]
-			if a == nil {
-				a = &acc{because: o.Item, best: w}
-				scores[i] = a
-			} else if w > a.best || w == a.best && o.Item < a.because {
-				a.best, a.because = w, o.Item
+			switch {
+			case because[i] < 0:
+				touched = append(touched, i)
+				best[i], because[i] = w, o.Item
+			case w > best[i] || w == best[i] && o.Item < because[i]:
+				best[i], because[i] = w, o.Item
 			}
-			a.score += w
+			score[i] += w
 		}
 	}
-	out := make([]Suggestion, 0, len(scores))
-	for i, a := range scores {
-		if a.score > 0 && !own[i] {
-			out = append(out, Suggestion{Item: i, Score: a.score, Because: a.because})
+	out := make([]Suggestion, 0, len(touched))
+	for _, i := range touched {
+		if score[i] > 0 && best[i] > 0 && !own[i] {
+			out = append(out, Suggestion{Item: i, Score: score[i], Because: because[i]})
 		}
 	}
 	slices.SortFunc(out, func(a, b Suggestion) int {

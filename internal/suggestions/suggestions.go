@@ -34,8 +34,7 @@ const JobRetrain = "suggestions.retrain"
 type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time
-	// Train shapes the model; see recommend.Options. Defaults: the floor
-	// k = 5, λ = 200, 100 neighbours, the 2,500 most bought items.
+	// Train shapes the model (zero: DefaultTrain).
 	Train recommend.Options
 	// HalfLife ages what a customer bought: an item bought HalfLife ago
 	// weighs half in their scores (the recency blend; 0: DefaultHalfLife,
@@ -50,11 +49,20 @@ type Options struct {
 // of the items (docs/recommendations.md).
 const DefaultMaxItems = 2500
 
-// DefaultHalfLife is the recency blend's half-life.
-const DefaultHalfLife = 90 * 24 * time.Hour
+// DefaultHalfLife is the recency blend's half-life: what a customer bought
+// a month ago weighs half of what they bought today.
+const DefaultHalfLife = 30 * 24 * time.Hour
 
 // DefaultCount is how many suggestions a customer is shown.
 const DefaultCount = 10
+
+// DefaultTrain is the model Fresco serves, measured in
+// docs/recommendations.md (fresco recommend eval uses it too): EASE with
+// λ = 200 on the 2,500 most bought items, the floor k = 5, and each item's
+// 1,000 largest weights, negative ones included.
+func DefaultTrain() recommend.Options {
+	return recommend.Options{KFloor: 5, Lambda: 200, Neighbours: 1000, MaxItems: DefaultMaxItems, Negatives: true}
+}
 
 func (o Options) withDefaults() Options {
 	if o.Logger == nil {
@@ -63,8 +71,8 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Train.MaxItems == 0 {
-		o.Train.MaxItems = DefaultMaxItems
+	if o.Train == (recommend.Options{}) {
+		o.Train = DefaultTrain()
 	}
 	if o.HalfLife == 0 {
 		o.HalfLife = DefaultHalfLife
@@ -399,4 +407,3 @@ func (s *Service) SetCategorySensitive(ctx context.Context, actor, category stri
 func (s *Service) SensitiveMarks(ctx context.Context) ([]store.SensitiveMark, error) {
 	return s.db.SensitiveMarks(ctx)
 }
-

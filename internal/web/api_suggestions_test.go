@@ -176,6 +176,24 @@ func TestSuggestionGuardRails(t *testing.T) {
 		if got := suggested(sh.alice, ""); !slices.Equal(got, []string{"CUP", "MATCH", "SAUCER", "WINE"}) {
 			t.Fatalf("Alice is suggested %v", got)
 		}
+		// Staff see them on the customer page, with their reasons.
+		f.employee("clerk@example.com", fresco.RoleAgent, "clerk password 1")
+		cookie := f.login("clerk@example.com", "clerk password 1")
+		page := func(c int64) string {
+			t.Helper()
+			res := f.do(request{method: "GET", path: fmt.Sprintf("/customers/%d", c), cookie: cookie})
+			if res.Code != 200 {
+				t.Fatalf("customer page %d: %s", c, res)
+			}
+			return string(res.Body)
+		}
+		if p := page(sh.alice); !strings.Contains(p, `id="suggestions"`) || !strings.Contains(p, "Teacup") ||
+			!strings.Contains(p, "Because you bought the Blue Teapot") {
+			t.Errorf("Alice's page lacks her suggestions")
+		}
+		if p := page(sh.bob); !strings.Contains(p, "has not agreed to personalised suggestions") || strings.Contains(p, "Because you bought") {
+			t.Errorf("Bob's page shows suggestions or no reason for none")
+		}
 		// Bob has not consented.
 		if got := suggested(sh.bob, fresco.SuggestionsNoConsent); len(got) != 0 {
 			t.Errorf("Bob without consent is suggested %v", got)

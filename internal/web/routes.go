@@ -67,6 +67,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
+		Suggestions:   s.suggestions,           // the customer page's suggestions
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {

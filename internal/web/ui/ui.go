@@ -39,6 +39,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
@@ -77,6 +78,9 @@ type Deps struct {
 	// Latitude is the latitude audit. Nil: a service of its own over DB
 	// and Pulse.
 	Latitude *latitude.Service
+	// Suggestions are a customer's guarded suggestions (the customer
+	// page's small section); nil hides them.
+	Suggestions *suggestions.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// Goals are the satisfaction goals (the goals page, the home card);
@@ -138,24 +142,25 @@ type Attention struct {
 
 // UI holds the parsed templates and the static file server.
 type UI struct {
-	db        *store.DB
-	auth      *auth.Auth
-	log       *slog.Logger
-	insights  CustomerInsights
-	attention AttentionSource
-	recovery  *recovery.Service
-	staff     *staff.Service
-	people    *people.Service
-	rewards   *rewards.Service
-	loop      *loop.Loop
-	feedback  *feedback.Service
-	value     *value.Service
-	settings  *settings.Service
-	pulse     *pulse.Service
-	goals     *goals.Service
-	chain     *chain.Service
-	latitude  *latitude.Service
-	now       func() time.Time
+	db          *store.DB
+	auth        *auth.Auth
+	log         *slog.Logger
+	insights    CustomerInsights
+	attention   AttentionSource
+	recovery    *recovery.Service
+	staff       *staff.Service
+	people      *people.Service
+	rewards     *rewards.Service
+	loop        *loop.Loop
+	feedback    *feedback.Service
+	value       *value.Service
+	suggestions *suggestions.Service
+	settings    *settings.Service
+	pulse       *pulse.Service
+	goals       *goals.Service
+	chain       *chain.Service
+	latitude    *latitude.Service
+	now         func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
 	previewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
@@ -199,7 +204,8 @@ func New(d Deps) (*UI, error) {
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, latitude: d.Latitude, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone,
+		suggestions: d.Suggestions}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
