@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 	"github.com/fresco-cx/fresco/internal/suggestions"
@@ -226,6 +227,26 @@ func TestSuggestionGuardRails(t *testing.T) {
 		f.call(agent, "PUT", fmt.Sprintf("/api/v1/customers/%d/suggestions/opt-out", sh.alice), map[string]any{"opted_out": true}, 200)
 		suggested(sh.alice, fresco.SuggestionsOptedOut)
 		f.call(agent, "PUT", fmt.Sprintf("/api/v1/customers/%d/suggestions/opt-out", sh.alice), map[string]any{"opted_out": false}, 200)
+		// The customer's own one click, on the preference page of their
+		// e-mails' link.
+		token, err := prefs.New(db).Token(sh.alice, prefs.ScopeAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := f.do(request{method: "GET", path: prefs.PreferencesPath(token)}); res.Code != 200 || !strings.Contains(string(res.Body), `id="stop-suggestions"`) {
+			t.Fatalf("preference page: %s", res)
+		}
+		if res := f.do(request{method: "POST", path: prefs.PreferencesPath(token) + "/suggestions-off"}); res.Code != 303 {
+			t.Fatalf("one-click opt-out: %s", res)
+		}
+		suggested(sh.alice, fresco.SuggestionsOptedOut)
+		if res := f.do(request{method: "GET", path: prefs.PreferencesPath(token)}); !strings.Contains(string(res.Body), `id="suggestions-stopped"`) {
+			t.Errorf("the preference page does not say suggestions are stopped: %s", res)
+		}
+		if res := f.do(request{method: "POST", path: "/p/forged/suggestions-off"}); res.Code != 404 {
+			t.Errorf("a forged link: %s", res)
+		}
+		f.call(agent, "PUT", fmt.Sprintf("/api/v1/customers/%d/suggestions/opt-out", sh.alice), map[string]any{"opted_out": false}, 200)
 		f.call(agent, "PUT", "/api/v1/customers/999999/suggestions/opt-out", map[string]any{"opted_out": true}, 404)
 		f.call(agent, "GET", path(999999), nil, 404)
 		problem(t, f.do(request{method: "GET", path: path(sh.alice) + "?limit=0", role: agent}), 422)
@@ -246,8 +267,8 @@ func TestSuggestionGuardRails(t *testing.T) {
 		// The audit log has the owner's marks and the retrain.
 		var n int
 		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('product.sensitive', 'category.sensitive', 'suggestions.retrain',
-			'customer.suggestions_opt_out', 'customer.suggestions_opt_in')`).Scan(&n); err != nil || n != 5 {
-			t.Errorf("%d audit entries (%v), want 5", n, err)
+			'customer.suggestions_opt_out', 'customer.suggestions_opt_in')`).Scan(&n); err != nil || n != 7 {
+			t.Errorf("%d audit entries (%v), want 7", n, err)
 		}
 	})
 }
