@@ -172,6 +172,23 @@ func (db *DB) SuggestibleProducts(ctx context.Context, ids []int64) (map[int64]S
 	return out, err
 }
 
+// SensitiveProductIDs lists the products marked sensitive, themselves or
+// by their category.
+func (db *DB) SensitiveProductIDs(ctx context.Context) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		if err := row.Scan(&id); err != nil {
+			return err
+		}
+		out[id] = true
+		return nil
+	}, `SELECT id FROM products WHERE sensitive
+		UNION
+		SELECT p.id FROM products p JOIN sensitive_categories s ON s.category = p.category`)
+	return out, err
+}
+
 // SetProductSensitive marks a product sensitive or not; ENOTFOUND when
 // there is no such product.
 func (tx *Tx) SetProductSensitive(ctx context.Context, id int64, sensitive bool, now time.Time) error {

@@ -274,11 +274,7 @@ func (s *Service) For(ctx context.Context, customerID int64, n int) (*fresco.Sug
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(bought))
-	for _, b := range bought {
-		ids = append(ids, b.ProductID)
-	}
-	products, err := s.db.SuggestibleProducts(ctx, ids)
+	sensitive, err := s.db.SensitiveProductIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -293,46 +289,32 @@ func (s *Service) For(ctx context.Context, customerID int64, n int) (*fresco.Sug
 		if !ok {
 			continue
 		}
-		if b.Returned || products[b.ProductID].Sensitive {
-			owned = append(owned, recommend.Owned{Item: i, Weight: 0})
-			continue
+		w := 0.0
+		if !b.Returned && !sensitive[b.ProductID] {
+			w = s.weight(now.Sub(b.LastAt))
 		}
-		owned = append(owned, recommend.Owned{Item: i, Weight: s.weight(now.Sub(b.LastAt))})
+		owned = append(owned, recommend.Owned{Item: i, Weight: w})
 	}
-	// Candidates a few times what is asked, so that the sensitive ones can
-	// be dropped; more when too many were.
-	for want := 3*n + 10; ; want *= 4 {
-		cands := sv.m.Recommend(owned, want, nil)
-		cids := make([]int64, 0, len(cands))
-		for _, c := range cands {
-			if _, known := products[sv.keys[c.Item]]; !known {
-				cids = append(cids, sv.keys[c.Item])
-			}
-		}
-		more, err := s.db.SuggestibleProducts(ctx, cids)
-		if err != nil {
-			return nil, err
-		}
-		for id, p := range more {
-			products[id] = p
-		}
-		out.Items = out.Items[:0]
-		for _, c := range cands {
-			p, ok := products[sv.keys[c.Item]]
-			if !ok || p.Sensitive || c.Because < 0 {
-				continue // deleted since training, or sensitive
-			}
-			because := products[sv.keys[c.Because]]
-			out.Items = append(out.Items, fresco.Suggestion{ProductID: p.ID, SKU: p.SKU, Name: nameOf(p), Score: c.Score,
-				BecauseProductID: because.ID, BecauseName: nameOf(because), Reason: "Because you bought the " + nameOf(because)})
-			if len(out.Items) == n {
-				return out, nil
-			}
-		}
-		if len(cands) < want {
-			return out, nil
-		}
+	cands := sv.m.Recommend(owned, n, func(i int32) bool { return sensitive[sv.keys[i]] })
+	// Names of the suggestions and of their reasons, as they are now.
+	ids := make([]int64, 0, 2*len(cands))
+	for _, c := range cands {
+		ids = append(ids, sv.keys[c.Item], sv.keys[c.Because])
 	}
+	products, err := s.db.SuggestibleProducts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cands {
+		p, ok := products[sv.keys[c.Item]]
+		because, found := products[sv.keys[c.Because]]
+		if !ok || !found || p.Sensitive || because.Sensitive {
+			continue // deleted since training, or marked between the two reads
+		}
+		out.Items = append(out.Items, fresco.Suggestion{ProductID: p.ID, SKU: p.SKU, Name: nameOf(p), Score: c.Score,
+			BecauseProductID: because.ID, BecauseName: nameOf(because), Reason: "Because you bought the " + nameOf(because)})
+	}
+	return out, nil
 }
 
 func (s *Service) weight(age time.Duration) float64 {
