@@ -100,25 +100,32 @@ func (db *DB) SuggestionTrainingItems(ctx context.Context, erasedName string, ea
 }
 
 // CustomerBoughtItems lists every product a customer bought or returned.
+// The lines are folded here rather than grouped by the database, which
+// would sort them first.
 func (db *DB) CustomerBoughtItems(ctx context.Context, customerID int64) ([]BoughtItem, error) {
-	return queryAll(ctx, db, func(row rowScanner) (BoughtItem, error) {
-		b := BoughtItem{CustomerID: customerID}
-		var minQty int64
-		var last any
-		if err := row.Scan(&b.ProductID, &last, &minQty); err != nil {
-			return b, err
+	at := map[int64]int{} // product → index in out
+	var out []BoughtItem
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var product, qty int64
+		var when time.Time
+		if err := row.Scan(&product, &when, &qty); err != nil {
+			return err
 		}
-		b.Returned = minQty < 0
-		at, err := anyTime(last)
-		if err != nil || at == nil {
-			return b, fmt.Errorf("last purchase of product %d: %v", b.ProductID, err)
+		i, ok := at[product]
+		if !ok {
+			i = len(out)
+			at[product] = i
+			out = append(out, BoughtItem{CustomerID: customerID, ProductID: product, LastAt: when.UTC()})
 		}
-		b.LastAt = *at
-		return b, nil
-	}, `SELECT l.product_id, MAX(p.purchased_at), MIN(l.quantity)
+		if when.After(out[i].LastAt) {
+			out[i].LastAt = when.UTC()
+		}
+		out[i].Returned = out[i].Returned || qty < 0
+		return nil
+	}, `SELECT l.product_id, p.purchased_at, l.quantity
 		FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id
-		WHERE p.customer_id = ?
-		GROUP BY l.product_id`, customerID)
+		WHERE p.customer_id = ?`, customerID)
+	return out, err
 }
 
 // SuggestionGuard is what decides whether a customer may be suggested
@@ -205,11 +212,16 @@ func (tx *Tx) SetProductSensitive(ctx context.Context, id int64, sensitive bool,
 // SetCategorySensitive marks a product category sensitive or not; it
 // reports whether anything changed.
 func (tx *Tx) SetCategorySensitive(ctx context.Context, category string, sensitive bool, now time.Time) (bool, error) {
-	q := `DELETE FROM sensitive_categories WHERE category = ?`
-	args := []any{category}
-	if sensitive {
-		q = `INSERT INTO sensitive_categories (category, marked_at) VALUES (?, ?) ON CONFLICT (category) DO NOTHING`
-		args = append(args, utc(now))
+	return tx.setMark(ctx, sensitive, `INSERT INTO sensitive_categories (category, marked_at) VALUES (?, ?) ON CONFLICT (category) DO NOTHING`,
+		`DELETE FROM sensitive_categories WHERE category = ?`, category, now)
+}
+
+// setMark inserts (insert: key, now) or deletes (del: key) the row that
+// marks key, and reports whether anything changed.
+func (tx *Tx) setMark(ctx context.Context, on bool, insert, del string, key any, now time.Time) (bool, error) {
+	q, args := del, []any{key}
+	if on {
+		q, args = insert, []any{key, utc(now)}
 	}
 	res, err := tx.Exec(ctx, q, args...)
 	if err != nil {
@@ -219,7 +231,7 @@ func (tx *Tx) SetCategorySensitive(ctx context.Context, category string, sensiti
 	return n > 0, nil
 }
 
-// SensitiveProduct is a product or category the owner marked sensitive.
+// SensitiveMark is a product or category the owner marked sensitive.
 type SensitiveMark struct {
 	ProductID int64 // 0 for a category
 	SKU       string
@@ -242,16 +254,6 @@ func (db *DB) SensitiveMarks(ctx context.Context) ([]SensitiveMark, error) {
 // SetSuggestionOptOut records or removes a customer's opt-out; it reports
 // whether anything changed.
 func (tx *Tx) SetSuggestionOptOut(ctx context.Context, customerID int64, optOut bool, now time.Time) (bool, error) {
-	q := `DELETE FROM suggestion_opt_outs WHERE customer_id = ?`
-	args := []any{customerID}
-	if optOut {
-		q = `INSERT INTO suggestion_opt_outs (customer_id, opted_out_at) VALUES (?, ?) ON CONFLICT (customer_id) DO NOTHING`
-		args = append(args, utc(now))
-	}
-	res, err := tx.Exec(ctx, q, args...)
-	if err != nil {
-		return false, err
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return tx.setMark(ctx, optOut, `INSERT INTO suggestion_opt_outs (customer_id, opted_out_at) VALUES (?, ?) ON CONFLICT (customer_id) DO NOTHING`,
+		`DELETE FROM suggestion_opt_outs WHERE customer_id = ?`, customerID, now)
 }

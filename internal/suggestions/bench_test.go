@@ -6,9 +6,9 @@ import (
 	"context"
 	"os"
 	"runtime"
-	"syscall"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 

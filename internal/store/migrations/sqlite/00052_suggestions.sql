@@ -23,6 +23,10 @@ CREATE TABLE suggestion_models (
 );
 
 ALTER TABLE products ADD COLUMN sensitive BOOLEAN NOT NULL DEFAULT FALSE;
+-- Each request reads the sensitive products: the few marked ones, and
+-- those of the marked categories.
+CREATE INDEX products_sensitive ON products (id) WHERE sensitive;
+CREATE INDEX products_category ON products (category);
 
 CREATE TABLE sensitive_categories (
     category   TEXT PRIMARY KEY,
@@ -37,5 +41,7 @@ CREATE TABLE suggestion_opt_outs (
 -- +goose Down
 DROP TABLE suggestion_opt_outs;
 DROP TABLE sensitive_categories;
+DROP INDEX products_category;
+DROP INDEX products_sensitive;
 ALTER TABLE products DROP COLUMN sensitive;
 DROP TABLE suggestion_models;
