@@ -105,28 +105,32 @@ func (m *Model) Recommend(owned []Owned, n int, skip func(item int32) bool) []Su
 			score[i] += w
 		}
 	}
-	out := make([]Suggestion, 0, len(touched))
+	// The best n, kept in order as the candidates go by: a customer may
+	// have thousands of candidates, and sorting them all costs more than
+	// the scoring.
+	better := func(a, b Suggestion) bool { return a.Score > b.Score || a.Score == b.Score && a.Item < b.Item }
+	top := make([]Suggestion, 0, n)
 	for _, i := range touched {
-		if score[i] > 0 && best[i] > 0 && !own[i] {
-			out = append(out, Suggestion{Item: i, Score: score[i], Because: because[i]})
+		if score[i] <= 0 || best[i] <= 0 || own[i] {
+			continue
+		}
+		c := Suggestion{Item: i, Score: score[i], Because: because[i]}
+		if len(top) == n && !better(c, top[n-1]) {
+			continue
+		}
+		if skip != nil && skip(i) {
+			continue
+		}
+		if len(top) < n {
+			top = append(top, c)
+		} else {
+			top[n-1] = c
+		}
+		for k := len(top) - 1; k > 0 && better(top[k], top[k-1]); k-- {
+			top[k], top[k-1] = top[k-1], top[k]
 		}
 	}
-	slices.SortFunc(out, func(a, b Suggestion) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Item, b.Item)
-	})
-	res := out[:0]
-	for _, s := range out {
-		if len(res) == n {
-			break
-		}
-		if skip == nil || !skip(s.Item) {
-			res = append(res, s)
-		}
-	}
-	return res
+	return top
 }
 
 // MaxDriving is how many owned items at most drive a customer's scores:

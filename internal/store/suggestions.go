@@ -100,29 +100,42 @@ func (db *DB) SuggestionTrainingItems(ctx context.Context, erasedName string, ea
 }
 
 // CustomerBoughtItems lists every product a customer bought or returned.
-// The lines are folded here rather than grouped by the database, which
-// would sort them first.
+// The purchases' times are read once per purchase, not per line (reading
+// a time is the costly part of a row), and the lines folded here rather
+// than grouped by the database, which would sort them first.
 func (db *DB) CustomerBoughtItems(ctx context.Context, customerID int64) ([]BoughtItem, error) {
+	when := map[int64]time.Time{}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var id int64
+		var at time.Time
+		if err := row.Scan(&id, &at); err != nil {
+			return err
+		}
+		when[id] = at.UTC()
+		return nil
+	}, `SELECT id, purchased_at FROM purchases WHERE customer_id = ?`, customerID)
+	if err != nil || len(when) == 0 {
+		return nil, err
+	}
 	at := map[int64]int{} // product → index in out
 	var out []BoughtItem
-	err := queryEach(ctx, db, func(row rowScanner) error {
-		var product, qty int64
-		var when time.Time
-		if err := row.Scan(&product, &when, &qty); err != nil {
+	err = queryEach(ctx, db, func(row rowScanner) error {
+		var purchase, product, qty int64
+		if err := row.Scan(&purchase, &product, &qty); err != nil {
 			return err
 		}
 		i, ok := at[product]
 		if !ok {
 			i = len(out)
 			at[product] = i
-			out = append(out, BoughtItem{CustomerID: customerID, ProductID: product, LastAt: when.UTC()})
+			out = append(out, BoughtItem{CustomerID: customerID, ProductID: product})
 		}
-		if when.After(out[i].LastAt) {
-			out[i].LastAt = when.UTC()
+		if t := when[purchase]; t.After(out[i].LastAt) {
+			out[i].LastAt = t
 		}
 		out[i].Returned = out[i].Returned || qty < 0
 		return nil
-	}, `SELECT l.product_id, p.purchased_at, l.quantity
+	}, `SELECT l.purchase_id, l.product_id, l.quantity
 		FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id
 		WHERE p.customer_id = ?`, customerID)
 	return out, err
