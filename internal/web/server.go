@@ -114,22 +114,23 @@ type Server struct {
 	// metricsToken guards /metrics when set (Deps.MetricsToken).
 	metricsToken string
 
-	notifier    *notify.Notifier
-	feedback    *feedback.Service
-	recovery    *recovery.Service
-	value       *value.Service
-	loop        *loop.Loop
-	staff       *staff.Service
-	people      *people.Service
-	rewards     *rewards.Service
-	settings    *settings.Service
-	prefs       *prefs.Service
-	inbound     *inbound.Service
-	pulse       *pulse.Service
-	goals       *goals.Service
-	chain       *chain.Service
-	latitude    *latitude.Service
-	suggestions *suggestions.Service
+	notifier *notify.Notifier
+	feedback *feedback.Service
+	recovery *recovery.Service
+	value    *value.Service
+	loop     *loop.Loop
+	staff    *staff.Service
+	people   *people.Service
+	rewards  *rewards.Service
+	settings *settings.Service
+	prefs    *prefs.Service
+	inbound  *inbound.Service
+	pulse    *pulse.Service
+	goals    *goals.Service
+	chain    *chain.Service
+	latitude *latitude.Service
+
+	suggestions *suggestions.Service // kept apart: its name would realign the block above
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them

@@ -142,31 +142,32 @@ type Attention struct {
 
 // UI holds the parsed templates and the static file server.
 type UI struct {
-	db          *store.DB
-	auth        *auth.Auth
-	log         *slog.Logger
-	insights    CustomerInsights
-	attention   AttentionSource
-	recovery    *recovery.Service
-	staff       *staff.Service
-	people      *people.Service
-	rewards     *rewards.Service
-	loop        *loop.Loop
-	feedback    *feedback.Service
-	value       *value.Service
-	suggestions *suggestions.Service
-	settings    *settings.Service
-	pulse       *pulse.Service
-	goals       *goals.Service
-	chain       *chain.Service
-	latitude    *latitude.Service
-	now         func() time.Time
+	db        *store.DB
+	auth      *auth.Auth
+	log       *slog.Logger
+	insights  CustomerInsights
+	attention AttentionSource
+	recovery  *recovery.Service
+	staff     *staff.Service
+	people    *people.Service
+	rewards   *rewards.Service
+	loop      *loop.Loop
+	feedback  *feedback.Service
+	value     *value.Service
+	settings  *settings.Service
+	pulse     *pulse.Service
+	goals     *goals.Service
+	chain     *chain.Service
+	latitude  *latitude.Service
+	now       func() time.Time
 
 	streamsDone   <-chan struct{} // closed at shutdown: live streams end
 	previewSurvey func(w http.ResponseWriter, r *http.Request, sv *fresco.Survey)
 
 	pages  map[string]*template.Template
 	assets *assets
+
+	suggestions *suggestions.Service // the customer page's section; kept apart: its name would realign the fields above
 }
 
 // New parses the templates and indexes the static files.
