@@ -39,6 +39,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web"
 )
@@ -132,7 +133,9 @@ type App struct {
 	Latitude *latitude.Service   // the latitude audit: limits, staff's asks, approvals
 	// Anticipate keeps preference notes and works out next best actions.
 	Anticipate *anticipate.Service
-	Inbound    *inbound.Service
+	// Suggestions: "bought this, also bought" with its guard rails, trained nightly.
+	Suggestions *suggestions.Service
+	Inbound     *inbound.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
@@ -273,6 +276,8 @@ func (a *App) build(cfg Config) error {
 	}
 	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Read: read})
 	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
+	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now})
+	a.Suggestions.Register(a.Queue)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,
@@ -289,7 +294,7 @@ func (a *App) build(cfg Config) error {
 		Notifier: a.Notifier, Loop: a.Loop, Feedback: a.Feedback, Recovery: a.Recovery, Value: a.Value, Staff: a.Staff,
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
-		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps, Anticipate: a.Anticipate,
+		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps, Anticipate: a.Anticipate, Suggestions: a.Suggestions,
 	})
 	return err
 }

@@ -2,32 +2,14 @@ package importer_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/importer"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// onlineRetail finds the UCI Online Retail file (541,909 purchase lines of
-// 25,900 invoices) in shared/data beside the repository root or beside a
-// folder above it (a worktree kept in a subfolder), or skips.
-func onlineRetail(b *testing.B) string {
-	dir, err := os.Getwd()
-	for err == nil {
-		path := filepath.Join(dir, "shared", "data", "online_retail.csv.gz")
-		if _, err := os.Stat(path); err == nil {
-			return path
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	b.Skip("shared/data/online_retail.csv.gz not found beside the repository or a folder above it")
-	return ""
-}
+// onlineRetail finds the Online Retail file, or skips.
+func onlineRetail(b *testing.B) string { return storetest.OnlineRetail(b) }
 
 // BenchmarkImportOnlineRetail imports the Online Retail file into an empty
 // database on each engine, as `fresco import purchases` does (ANALYZE

@@ -111,6 +111,10 @@ var tables = []table{
 	// actions (without them a restore would show dismissed actions again).
 	{name: "customer_preferences", orderBy: "id"},
 	{name: "next_action_marks", orderBy: "customer_id, kind"},
+	// Suggestions: what the owner marked sensitive and who opted out (the
+	// model itself is retrained from the purchases).
+	{name: "sensitive_categories", orderBy: "category"},
+	{name: "suggestion_opt_outs", orderBy: "customer_id"},
 }
 
 // Format is how rows are written.

@@ -22,6 +22,8 @@ type Words struct {
 	Surveys, Marketing, Personalisation string
 	Language, BusinessLanguage          string
 	Save, Saved                         string
+	// The one-click opt-out from suggestions, beside the form.
+	StopSuggestions, SuggestionsStopped string
 
 	ConfirmTitle, ConfirmText, Unsubscribe string
 	DoneTitle, DoneSurveys, DoneAll        string
@@ -33,6 +35,7 @@ type Words struct {
 
 var words = map[string]Words{
 	"en": {Lang: "en",
+		StopSuggestions: "Stop all suggestions, and leave my purchases out of them", SuggestionsStopped: "You will get no suggestions, and your purchases are left out of everyone's.",
 		Footer: "Unsubscribe or change your e-mail preferences:",
 		Title:  "Your e-mail preferences", Intro: "Choose what we may send you. Changes apply at once.",
 		Surveys: "Invitations to tell us how we did (surveys)", Marketing: "News and offers",
@@ -47,6 +50,7 @@ var words = map[string]Words{
 		InvalidTitle: "Link not found", InvalidText: "This link is not valid. Please check that it was copied whole, or use the link in a more recent e-mail. Nothing was changed.",
 		ErrorTitle: "Something went wrong", TryLater: "Please try again later; nothing was changed."},
 	"de": {Lang: "de",
+		StopSuggestions: "Keine Vorschläge mehr, und meine Einkäufe nicht dafür verwenden", SuggestionsStopped: "Sie erhalten keine Vorschläge, und Ihre Einkäufe werden für niemandes Vorschläge verwendet.",
 		Footer: "Abmelden oder E-Mail-Einstellungen ändern:",
 		Title:  "Ihre E-Mail-Einstellungen", Intro: "Wählen Sie, was wir Ihnen schicken dürfen. Änderungen gelten sofort.",
 		Surveys: "Einladungen zu Umfragen", Marketing: "Neuigkeiten und Angebote",
@@ -61,6 +65,7 @@ var words = map[string]Words{
 		InvalidTitle: "Link nicht gefunden", InvalidText: "Dieser Link ist nicht gültig. Bitte prüfen Sie, ob er vollständig kopiert wurde, oder nutzen Sie den Link aus einer neueren E-Mail. Es wurde nichts geändert.",
 		ErrorTitle: "Etwas ist schiefgelaufen", TryLater: "Bitte versuchen Sie es später noch einmal; es wurde nichts geändert."},
 	"fr": {Lang: "fr",
+		StopSuggestions: "Arrêter toutes les suggestions, et ne pas y utiliser mes achats", SuggestionsStopped: "Vous ne recevrez plus de suggestions, et vos achats ne servent plus à celles des autres.",
 		Footer: "Se désabonner ou modifier vos préférences d'e-mail :",
 		Title:  "Vos préférences d'e-mail", Intro: "Choisissez ce que nous pouvons vous envoyer. Les changements s'appliquent immédiatement.",
 		Surveys: "Invitations à nos enquêtes", Marketing: "Actualités et offres",
@@ -75,6 +80,7 @@ var words = map[string]Words{
 		InvalidTitle: "Lien introuvable", InvalidText: "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou utilisez le lien d'un e-mail plus récent. Rien n'a été modifié.",
 		ErrorTitle: "Une erreur s'est produite", TryLater: "Veuillez réessayer plus tard ; rien n'a été modifié."},
 	"es": {Lang: "es",
+		StopSuggestions: "Dejar de recibir sugerencias, y no usar mis compras para ellas", SuggestionsStopped: "No recibirá sugerencias, y sus compras no se usan para las de nadie.",
 		Footer: "Darse de baja o cambiar sus preferencias de correo:",
 		Title:  "Sus preferencias de correo", Intro: "Elija qué podemos enviarle. Los cambios se aplican al momento.",
 		Surveys: "Invitaciones a encuestas", Marketing: "Novedades y ofertas",

@@ -159,6 +159,7 @@ var tagDescriptions = map[string]string{
 	"Employees":        "Logins and roles of the people who serve customers.",
 	"Employee pulse":   "The monthly anonymous staff survey: its questions, imports and results behind an anonymity floor of 5.",
 	"Latitude":         "The latitude audit: authority limits per role and employee beside what staff ask to decide and how approvals went.",
+	"Suggestions":      "\"Bought this, also bought\" suggestions with their reasons and guard rails: consent, opt-out, complaints, sensitive items, the k floor; the model and its training.",
 	"Feedback":         "Responses from every listening post, attributed to customer, purchase, employee and location.",
 	"Feedback metrics": "NPS, CSAT and CES with n and honest intervals, by period, location, employee, post and segment.",
 	"Feedback text":    "Comment categories, the classifier and its training.",

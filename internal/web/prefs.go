@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/prefs"
@@ -37,7 +38,11 @@ type prefsPage struct {
 	Languages        []prefs.Language
 	Saved            bool
 	Error            string
-	Title, Message   string
+	// SuggestionsOff: the customer opted out of suggestions; StopAction
+	// is where the one-click opt-out posts.
+	SuggestionsOff bool
+	StopAction     string
+	Title, Message string
 }
 
 // SurveysOnly says the link unsubscribes from surveys alone.
@@ -77,8 +82,31 @@ func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
 		s.prefsError(w, r, err)
 		return
 	}
+	off, err := s.suggestions.OptedOut(r.Context(), c.ID)
+	if err != nil {
+		s.prefsError(w, r, err)
+		return
+	}
 	s.renderPrefs(w, http.StatusOK, c, prefsPage{Mode: "form", Action: prefs.PreferencesPath(token),
-		Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1"})
+		Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1",
+		SuggestionsOff: off, StopAction: prefs.PreferencesPath(token) + "/suggestions-off"})
+}
+
+// stopSuggestions is the preference page's one-click opt-out from
+// suggestions: none for the customer, and their purchases out of the
+// next training. Audited as the customer.
+func (s *Server) stopSuggestions(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPrefsForm)
+	token := r.PathValue("token")
+	c, _, err := s.prefs.Open(r.Context(), token)
+	if err == nil {
+		err = s.suggestions.SetOptOut(r.Context(), "customer:"+strconv.FormatInt(c.ID, 10), c.ID, true)
+	}
+	if err != nil {
+		s.prefsError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, prefs.PreferencesPath(token)+"?saved=1", http.StatusSeeOther)
 }
 
 // savePreferences stores the preference form. The form carries no CSRF
@@ -214,5 +242,7 @@ button:hover{background:{{.Accent.Hover}};color:#fff}
 </select>
 <button type="submit" id="save">{{.Words.Save}}</button>
 </form>
+{{if .SuggestionsOff}}<p id="suggestions-stopped">{{.Words.SuggestionsStopped}}</p>
+{{else}}<form method="post" action="{{.StopAction}}" id="stop-suggestions-form"><button type="submit" id="stop-suggestions">{{.Words.StopSuggestions}}</button></form>{{end}}
 {{end}}
 </div></main></body></html>`))

@@ -142,10 +142,10 @@ func matrix(s seed) []endpoint {
 
 		// A mail provider posts with a writer's token (inbound_test.go).
 		{"POST", "/api/v1/inbound/email", body("From: sender-%[1]s@example.net\r\nTo: support@shop.example\r\nMessage-ID: <matrix-%[1]s@example.net>\r\nSubject: Hello\r\n\r\nA question.\r\n"), 200, writers},
-	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix(), anticipateMatrix(s))
+	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix(), anticipateMatrix(s), suggestionsMatrix(s))
 	// The matrices live beside their tests: service recovery api_cases_test.go; closed loop api_loop_test.go; lifetime value api_value_test.go;
 	// feedback api_feedback_test.go; pulse api_pulses_test.go; people api_people_test.go; goals api_goals_test.go; rewards api_rewards_test.go; chain api_chain_test.go;
-	// event logs api_event_logs_test.go; process maps api_process_maps_test.go; anticipation api_anticipate_test.go.
+	// event logs api_event_logs_test.go; process maps api_process_maps_test.go; anticipation api_anticipate_test.go; suggestions api_suggestions_test.go.
 }
 
 // TestRoleMatrix calls every endpoint as every role and as nobody.

@@ -39,6 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	s.handle(mux, PlainRoute, unsubscribePattern, permPublic, s.unsubscribe)
 	s.handle(mux, PlainRoute, "GET /p/{token}", permPublic, s.limited(lim.view, s.preferencesPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}", permPublic, s.limited(lim.submit, s.savePreferences))
+	s.handle(mux, PlainRoute, "POST /p/{token}/suggestions-off", permPublic, s.limited(lim.submit, s.stopSuggestions))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
 	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
@@ -68,6 +69,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Maps:          s.maps,                  // designed process maps (ui/process_maps.go)
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
+		Suggestions:   s.suggestions,           // the customer page's suggestions
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {

@@ -672,4 +672,31 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "done-next-action", Method: http.MethodPost, Path: "/next-actions/{kind}/{customer}/done",
 		Summary: "Mark a next best action done", Tags: tags, Description: "That kind of action stays off the customer's list for 90 days. Audited."},
 		auth.Write, s.markNextAction(fresco.ActionDone))
+	// Suggestions (api_suggestions.go; package suggestions): what a customer is suggested and why, with the guard rails.
+	tags = []string{"Suggestions"}
+	register(s, huma.Operation{OperationID: "customer-suggestions", Method: http.MethodGet, Path: "/customers/{id}/suggestions",
+		Summary: "What a customer is suggested, each with its reason, or why nothing is", Tags: tags,
+		Description: "\"Customers who bought what you bought also bought…\", from the model last trained. Nothing is suggested to a customer " +
+			"without consent to personalisation, who opted out, whose personal data was erased or who has a complaint not yet closed " +
+			"(withheld says which); never a product or category marked sensitive, nor because of one; never one the customer bought " +
+			"or returned; and only from item pairs at least k customers (k_floor, 5) bought together. Reasons name only the " +
+			"customer's own purchases."}, auth.Read, s.customerSuggestions)
+	register(s, huma.Operation{OperationID: "set-suggestion-opt-out", Method: http.MethodPut, Path: "/customers/{id}/suggestions/opt-out",
+		Summary: "Record a customer's opt-out from suggestions, or undo it", Tags: tags,
+		Description: "An opted-out customer is suggested nothing, and their purchases leave the model at the next training. Audited."},
+		auth.Write, s.setSuggestionOptOut)
+	register(s, huma.Operation{OperationID: "set-product-sensitive", Method: http.MethodPut, Path: "/products/{id}/sensitive",
+		Summary: "Mark a product sensitive or age-restricted (never suggested)", Tags: tags, Description: "Audited."},
+		auth.ManageUsers, s.setProductSensitive)
+	register(s, huma.Operation{OperationID: "set-category-sensitive", Method: http.MethodPut, Path: "/recommendations/sensitive-categories",
+		Summary: "Mark a product category sensitive or age-restricted (none of it suggested)", Tags: tags, Description: "Audited."},
+		auth.ManageUsers, s.setCategorySensitive)
+	register(s, huma.Operation{OperationID: "list-sensitive", Method: http.MethodGet, Path: "/recommendations/sensitive",
+		Summary: "The categories and products never suggested", Tags: tags}, auth.Read, s.sensitiveMarks)
+	register(s, huma.Operation{OperationID: "suggestion-model", Method: http.MethodGet, Path: "/recommendations/model",
+		Summary: "The suggestion model being served", Tags: tags, Description: "404 before the first training."}, auth.Read, s.suggestionModel)
+	register(s, huma.Operation{OperationID: "retrain-suggestions", Method: http.MethodPost, Path: "/recommendations/retrain", DefaultStatus: http.StatusAccepted,
+		Summary: "Queue a training of the suggestion model", Tags: tags,
+		Description: "The model is also trained nightly at 02:40 UTC. Erased and opted-out customers' purchases are left out. Audited."},
+		auth.ManageUsers, s.retrainSuggestions)
 }

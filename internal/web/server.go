@@ -38,6 +38,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -102,6 +103,9 @@ type Deps struct {
 	// Anticipate keeps preference notes and works out next best actions
 	// (internal/anticipate).
 	Anticipate *anticipate.Service
+	// Suggestions are the guarded "bought this, also bought" suggestions
+	// (internal/suggestions).
+	Suggestions *suggestions.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -140,6 +144,8 @@ type Server struct {
 	processlog *processlog.Service // imported event logs
 	// anticipate: preference notes and next best actions (api_anticipate.go)
 	anticipate *anticipate.Service
+
+	suggestions *suggestions.Service // kept apart: its name would realign the block above
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -180,6 +186,7 @@ func NewServer(deps Deps) (*Server, error) {
 		processlog:   deps.ProcessLog,
 		maps:         deps.Maps,
 		anticipate:   deps.Anticipate,
+		suggestions:  deps.Suggestions,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -237,6 +244,7 @@ func (d *Deps) check() error {
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
 		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil, "Maps": d.Maps == nil, "Anticipate": d.Anticipate == nil,
+		"Suggestions": d.Suggestions == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

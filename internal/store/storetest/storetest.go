@@ -132,3 +132,22 @@ func AuditLines(t testing.TB, db *store.DB, entity, id string) []string {
 	}
 	return out
 }
+
+// OnlineRetail finds the UCI Online Retail file (541,909 purchase lines of
+// 25,900 invoices) in shared/data beside the repository root or beside a
+// folder above it (a worktree kept in a subfolder), or skips.
+func OnlineRetail(tb testing.TB) string {
+	dir, err := os.Getwd()
+	for err == nil {
+		path := filepath.Join(dir, "shared", "data", "online_retail.csv.gz")
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	tb.Skip("shared/data/online_retail.csv.gz not found beside the repository or a folder above it")
+	return ""
+}

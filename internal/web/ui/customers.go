@@ -96,9 +96,13 @@ type customerView struct {
 	Story         *customerStory         // answers, follow-ups, cases, gestures, calls and the timeline
 	Emails        []*fresco.EmailMessage // the newest mail sent (or queued) to them, a failed send with its error
 	MoreEmails    bool
-	Notes         *notesPanel         // their current preference notes (ui/anticipate.go)
-	Actions       []fresco.NextAction // their next best actions
+	Notes         *notesPanel            // their current preference notes (ui/anticipate.go)
+	Actions       []fresco.NextAction    // their next best actions
+	Suggestions   *fresco.SuggestionList // what they may be suggested and why, or why nothing
 }
+
+// profileSuggestions is how many suggestions the profile shows.
+const profileSuggestions = 5
 
 // profileEmails is how many e-mails the profile lists.
 const profileEmails = 20
@@ -194,6 +198,12 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 		if v.Attention, err = u.attention.SpecialAttention(ctx, c.ID); err != nil {
 			u.log.ErrorContext(ctx, "ui: special attention", "customer_id", c.ID, "err", err)
 			v.Attention = nil
+		}
+	}
+	if u.suggestions != nil {
+		if v.Suggestions, err = u.suggestions.For(ctx, c.ID, profileSuggestions); err != nil {
+			u.log.ErrorContext(ctx, "ui: suggestions", "customer_id", c.ID, "err", err)
+			v.Suggestions = nil
 		}
 	}
 	u.render(w, r, http.StatusOK, "customer", customerName(c), v)

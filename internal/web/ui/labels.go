@@ -182,6 +182,21 @@ var labelGroups = map[string]map[string]string{
 		"price":             "Price",
 		"access_costs":      "Effort of getting to us",
 	},
+	"suggestions withheld": { // package suggestions: why a customer is suggested nothing
+		"no_consent": "Not shown: the customer has not agreed to personalised suggestions.",
+		"opted_out":  "Not shown: the customer asked not to receive suggestions.",
+		"open_case":  "Not shown while the customer has a complaint that is not closed.",
+		"erased":     "Not shown: the customer's personal data was erased.",
+		"no_model":   "Not trained yet: suggestions appear after the nightly training.",
+	},
+	"suggestions audit": { // package suggestions' audit actions and entities
+		"product.sensitive":            "Product marked sensitive or cleared",
+		"category.sensitive":           "Category marked sensitive or cleared",
+		"customer.suggestions_opt_out": "Opted out of suggestions",
+		"customer.suggestions_opt_in":  "Opted back in to suggestions",
+		"suggestions.retrain":          "Suggestions retrained",
+		"category":                     "Product category",
+	},
 	"audit": {
 		"create":                  "Created",
 		"update":                  "Changed",

@@ -41,6 +41,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 	"github.com/fresco-cx/fresco/internal/value"
 	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
@@ -79,6 +80,9 @@ type Deps struct {
 	// Latitude is the latitude audit. Nil: a service of its own over DB
 	// and Pulse.
 	Latitude *latitude.Service
+	// Suggestions are a customer's guarded suggestions (the customer
+	// page's small section); nil hides them.
+	Suggestions *suggestions.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// Goals are the satisfaction goals (the goals page, the home card);
@@ -174,6 +178,8 @@ type UI struct {
 
 	pages  map[string]*template.Template
 	assets *assets
+
+	suggestions *suggestions.Service // the customer page's section; kept apart: its name would realign the fields above
 }
 
 // New parses the templates and indexes the static files.
@@ -218,7 +224,7 @@ func New(d Deps) (*UI, error) {
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, latitude: d.Latitude, anticipate: d.Anticipate,
-		previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone}
+		previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
