@@ -3,20 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/fresco-cx/fresco/internal/app"
-	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -36,63 +30,11 @@ func eventLogsMatrix() []endpoint {
 	}
 }
 
-// csvReader is the tests' reader: a header line, the columns chosen by the
-// mapping (defaults case, activity, time), times in RFC 3339.
-func csvReader(_ context.Context, r io.Reader, format string, cols processlog.Columns) ([]eventlog.Trace, error) {
-	if format != "csv" {
-		return nil, errors.New("line 1: not a CSV")
-	}
-	cr := csv.NewReader(r)
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("line 1: %v", err)
-	}
-	idx := map[string]int{}
-	for i, h := range head {
-		idx[h] = i
-	}
-	col := func(name, def string) int {
-		if name == "" {
-			name = def
-		}
-		if i, ok := idx[name]; ok {
-			return i
-		}
-		return -1
-	}
-	ci, ai, ti := col(cols.Case, "case"), col(cols.Activity, "activity"), col(cols.Time, "time")
-	if ci < 0 || ai < 0 {
-		return nil, errors.New("line 1: no case or activity column")
-	}
-	var out []eventlog.Trace
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		e := eventlog.Event{Activity: rec[ai]}
-		if ti >= 0 && rec[ti] != "" {
-			if e.Time, err = time.Parse(time.RFC3339, rec[ti]); err != nil {
-				return nil, fmt.Errorf("line %d: time %q is not RFC 3339", n, rec[ti])
-			}
-		}
-		if len(out) == 0 || out[len(out)-1].Case != rec[ci] {
-			out = append(out, eventlog.Trace{Case: rec[ci]})
-		}
-		out[len(out)-1].Events = append(out[len(out)-1].Events, e)
-	}
-}
-
-func withCSVReader(c *app.Config) { c.EventLogReader = csvReader }
-
 // TestEventLogsAPI: import raw and multipart, list, read, delete.
 func TestEventLogsAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, withCSVReader)
+		f := newFixture(t, db)
 		raw := "Case ID,Act,When\nc1,Register,2025-01-06T08:00:00Z\nc1,Decide,2025-01-06T09:00:00Z\nc2,Register,2025-01-07T08:00:00Z\n"
 		res := f.do(request{method: "POST", path: "/api/v1/event-logs?name=claims&format=csv&case=Case%20ID&activity=Act&time=When",
 			role: fresco.RoleManager, body: raw, header: http.Header{"Content-Type": {"text/csv"}}})
@@ -113,7 +55,7 @@ func TestEventLogsAPI(t *testing.T) {
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		fw, _ := mw.CreateFormFile("file", "orders.csv")
-		io.WriteString(fw, "case,activity\no1,Pick\no1,Ship\n")
+		io.WriteString(fw, "case:concept:name,concept:name\no1,Pick\no1,Ship\n")
 		mw.Close()
 		res = f.do(request{method: "POST", path: "/api/v1/event-logs", role: fresco.RoleOwner, body: body.Bytes(),
 			header: http.Header{"Content-Type": {mw.FormDataContentType()}}})
@@ -152,8 +94,8 @@ func tokenID(t *testing.T, f *fixture, role fresco.Role) string {
 func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, withCSVReader)
-		good := "case,activity\nc1,A\n"
+		f := newFixture(t, db)
+		good := "case:concept:name,concept:name\nc1,A\n"
 		csvHeader := http.Header{"Content-Type": {"text/csv"}}
 		for _, tc := range []struct {
 			path, body, field, says string
@@ -162,12 +104,13 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 			{"/api/v1/event-logs?format=csv", good, "body.name", "required", csvHeader},
 			{"/api/v1/event-logs?name=x", good, "body.format", "required", csvHeader},
 			{"/api/v1/event-logs?name=x&format=json", good, "body.format", "json", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\nc2,B\nc3,C,extra\n", "body", "line 4", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&case=case&activity=activity", "case,activity\nc1,A\nc2,B\nc3,C,extra\n", "body", "line 4", csvHeader},
 			{"/api/v1/event-logs?name=x&format=csv", "case,act\nc1,A\n", "body", "line 1", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv&activity=act", "case,act\nc1,A\nc1,\n", "body.cases[0].events[1].activity", "required", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity,time\nc1,A,yesterday\n", "body", "line 2", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\n", "body", "no cases", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\x00B\n", "body.cases[0].events[0].activity", "NUL", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&activity=act", "case:concept:name,act\nc1,A\nc1,\n", "body.cases[0].events[1].activity", "required", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&time=time", "case:concept:name,concept:name,time\nc1,A,yesterday\n", "body", "line 2", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case:concept:name,concept:name\n", "body", "no cases", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case:concept:name,concept:name\nc1,A\x00B\n", "body.cases[0].events[0].activity", "NUL", csvHeader},
+			{"/api/v1/event-logs?name=x&format=xes", "<log><trace><event><string key=\"concept:name\" value=\"A\"/></event>\n<trace>", "body", "line 2", csvHeader},
 			{"/api/v1/event-logs?name=x&format=csv", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--b--\r\n", "body", "no file",
 				http.Header{"Content-Type": {"multipart/form-data; boundary=b"}}},
 		} {
@@ -186,7 +129,7 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 		if fields := problem(t, res, http.StatusConflict); fields["body.name"] == "" {
 			t.Errorf("second log named x: %v", fields)
 		}
-		big := append([]byte("case,activity\n"), bytes.Repeat([]byte("c1,A\n"), (64<<20)/5+1)...)
+		big := append([]byte("case:concept:name,concept:name\n"), bytes.Repeat([]byte("c1,A\n"), (64<<20)/5+1)...)
 		res = f.do(request{method: "POST", path: "/api/v1/event-logs?name=big&format=csv", role: fresco.RoleOwner, body: big})
 		problem(t, res, http.StatusRequestEntityTooLarge)
 
