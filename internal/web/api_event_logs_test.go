@@ -27,6 +27,12 @@ func eventLogsMatrix() []endpoint {
 		{"GET", "/api/v1/event-logs", none, 200, logReaders},
 		{"GET", "/api/v1/event-logs/999999", none, 404, logReaders},
 		{"DELETE", "/api/v1/event-logs/999999", none, 404, managers},
+		{"GET", "/api/v1/event-logs/own/dfg", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/own/variants?top=3", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/own/stats", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/999999/dfg", none, 404, logReaders},
+		{"GET", "/api/v1/event-logs/999999/variants", none, 404, logReaders},
+		{"GET", "/api/v1/event-logs/999999/stats?where=location:Harbour", none, 404, logReaders},
 	}
 }
 
@@ -139,4 +145,79 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 			t.Errorf("stored %d logs, %d events (%v); want only the good one", logs, events, err)
 		}
 	})
+}
+
+// TestEventLogsMiningAPI: the DFG, variants and stats of an imported CSV,
+// filtered by period and case attribute, with business-hours waits; bad
+// filters are 422 naming the parameter.
+func TestEventLogsMiningAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		raw := "case,activity,time,location\n" +
+			"c1,Register,2025-01-06T08:00:00Z,Harbour\nc1,Decide,2025-01-06T09:00:00Z,Harbour\nc1,Pay,2025-01-06T12:00:00Z,Harbour\n" +
+			"c2,Register,2025-01-07T08:00:00Z,Harbour\nc2,Decide,2025-01-07T08:30:00Z,Harbour\nc2,Pay,2025-01-07T09:00:00Z,Harbour\n" +
+			"c3,Register,2025-02-03T08:00:00Z,Airport\nc3,Pay,2025-02-03T18:00:00Z,Airport\n"
+		l := f.call(fresco.RoleManager, "POST", "/api/v1/event-logs?name=claims&format=csv&case=case&activity=activity&time=time", raw, http.StatusCreated)
+		base := fmt.Sprintf("/api/v1/event-logs/%d", id(t, l))
+
+		g := f.call(fresco.RoleAnalyst, "GET", base+"/dfg", nil, 200)
+		arcs := g["arcs"].([]any)
+		first := arcs[0].(map[string]any)
+		// Register→Decide twice (waits 1h, 30m: median 45m), Decide→Pay twice, Register→Pay once.
+		if len(arcs) != 3 || first["from"] != "Decide" || first["to"] != "Pay" || first["count"] != 2.0 {
+			t.Errorf("arcs = %v", arcs)
+		}
+		for _, a := range arcs {
+			a := a.(map[string]any)
+			if a["from"] == "Register" && a["to"] == "Decide" && a["median_wait_s"] != 2700.0 {
+				t.Errorf("Register→Decide median wait %v, want 2700", a["median_wait_s"])
+			}
+		}
+		if g["start_activities"].(map[string]any)["Register"] != 3.0 || g["end_activities"].(map[string]any)["Pay"] != 3.0 {
+			t.Errorf("start/end = %v %v", g["start_activities"], g["end_activities"])
+		}
+
+		v := f.call(fresco.RoleOwner, "GET", base+"/variants?top=1", nil, 200)
+		vs := v["variants"].([]any)
+		if v["cases"] != 3.0 || len(vs) != 1 || fmt.Sprint(vs[0].(map[string]any)["activities"]) != "[Register Decide Pay]" || vs[0].(map[string]any)["count"] != 2.0 {
+			t.Errorf("variants = %v", v)
+		}
+
+		st := f.call(fresco.RoleAnalyst, "GET", base+"/stats?where=location:Airport", nil, 200)
+		if st["cases"] != 1.0 || st["events"] != 2.0 || st["variants"] != 1.0 || st["median_throughput_s"] != 36000.0 {
+			t.Errorf("stats at the airport = %v", st)
+		}
+		st = f.call(fresco.RoleAnalyst, "GET", base+"/stats?from=2025-01-07&to=2025-01-31", nil, 200)
+		if st["cases"] != 1.0 || st["start"] != "2025-01-07T08:00:00Z" {
+			t.Errorf("stats of 7–31 January = %v", st)
+		}
+		// Business hours 09:00–17:00: c3 waits 10h wall clock, 8h of business.
+		g = f.call(fresco.RoleAnalyst, "GET", base+"/dfg?where=location:Airport&business_hours=09:00-17:00", nil, 200)
+		if a := g["arcs"].([]any)[0].(map[string]any); a["median_wait_s"] != 36000.0 || a["business_median_wait_s"] != 28800.0 {
+			t.Errorf("business-hours arc = %v", a)
+		}
+
+		for path, field := range map[string]string{
+			base + "/dfg?where=location":             "where",
+			base + "/dfg?business_hours=17:00-09:00": "business_hours",
+			base + "/stats?from=yesterday":           "from",
+			"/api/v1/event-logs/x/variants":          "id",
+		} {
+			res := f.do(request{method: "GET", path: path, role: fresco.RoleOwner})
+			fields := problem(t, res, http.StatusUnprocessableEntity)
+			if !hasFieldPrefix(fields, field) {
+				t.Errorf("%s: fields %v, want %s", path, fields, field)
+			}
+		}
+	})
+}
+
+func hasFieldPrefix(fields map[string]string, name string) bool {
+	for k := range fields {
+		if k == name || strings.HasSuffix(k, "."+name) {
+			return true
+		}
+	}
+	return false
 }
