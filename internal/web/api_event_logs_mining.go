@@ -149,4 +149,3 @@ func (s *Server) miningStats(ctx context.Context, in *MiningParams) (*One[Mining
 	}
 	return &One[MiningStats]{Body: out}, nil
 }
-
