@@ -98,17 +98,7 @@ type Config struct {
 	// running queue must not notify everyone); pulse.Service.OpenMonth
 	// still opens one when called.
 	DisablePulse bool
-	// EventLogReader parses the XES and CSV files that POST
-	// /api/v1/event-logs and fresco process import take; nil:
-	// DefaultEventLogReader.
-	EventLogReader processlog.Reader
 }
-
-// DefaultEventLogReader reads XES and CSV event logs for the server and
-// the CLI. It is nil until internal/eventlog's streaming readers are
-// adapted to processlog.Reader here; until then an import is refused with a
-// 422 and logs are stored only through processlog.Service.Save.
-var DefaultEventLogReader processlog.Reader
 
 // App is a built Fresco: the services share one database and one job queue,
 // and the HTTP server works with the same instances the jobs use.
@@ -270,11 +260,7 @@ func (a *App) build(cfg Config) error {
 	}
 	a.Maps = processmap.New(db)
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
-	read := cfg.EventLogReader
-	if read == nil {
-		read = DefaultEventLogReader
-	}
-	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log, Read: read})
+	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log})
 	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
 	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now})
 	a.Suggestions.Register(a.Queue)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/mining"
-	"github.com/fresco-cx/fresco/internal/sla"
 )
 
 func init() {
@@ -316,22 +315,9 @@ func runProcessDFG(_ context.Context, args []string, env Env) error {
 
 // businessCalendar reads --business-hours "09:00-17:00" (Monday to Friday) in zone tz.
 func businessCalendar(hours, tz string) (mining.Calendar, error) {
-	a, b, ok := strings.Cut(hours, "-")
-	if !ok {
-		return nil, usageError("--business-hours %q: want HH:MM-HH:MM", hours)
-	}
-	start, err1 := sla.ParseTimeOfDay(strings.TrimSpace(a))
-	end, err2 := sla.ParseTimeOfDay(strings.TrimSpace(b))
-	if err1 != nil || err2 != nil || end <= start {
-		return nil, usageError("--business-hours %q: want HH:MM-HH:MM, start before end", hours)
-	}
-	loc, err := time.LoadLocation(tz)
+	cal, err := mining.WeekdayHours(hours, tz)
 	if err != nil {
-		return nil, usageError("--tz %q: %v", tz, err)
-	}
-	cal, err := mining.BusinessHours(sla.Weekdays(loc, sla.Interval{Start: start, End: end}))
-	if err != nil {
-		return nil, usageError("--business-hours: %v", err)
+		return nil, usageError("--business-hours with --tz: %v", err)
 	}
 	return cal, nil
 }

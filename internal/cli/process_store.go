@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/processlog"
@@ -198,7 +197,7 @@ func runProcessImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer database.Close()
-	svc := processlog.New(database, processlog.Options{Read: app.DefaultEventLogReader})
+	svc := processlog.New(database, processlog.Options{})
 	l, err := svc.Import(ctx, staff.CLI, processlog.ImportInput{Name: *name, Source: filepath.Base(file), Format: *format,
 		Columns: cols, Body: in})
 	if err != nil {

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
@@ -183,48 +179,24 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// lineLog is the test's reader: "case,activity" lines; "!" is a bad line.
-func lineLog(_ context.Context, r io.Reader, _ string, cols processlog.Columns) ([]eventlog.Trace, error) {
-	var out []eventlog.Trace
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		c, a, ok := strings.Cut(sc.Text(), ",")
-		if !ok {
-			return nil, errors.New("line " + fmt.Sprint(n) + ": want case,activity")
-		}
-		if cols.Activity == "upper" {
-			a = strings.ToUpper(a)
-		}
-		out = append(out, eventlog.Trace{Case: c, Events: []eventlog.Event{{Activity: a}}})
-	}
-	return out, nil
-}
-
-// TestProcessImport stores a file through the configured reader; a bad
-// file says its line and stores nothing. Not parallel: it sets the
-// package-level reader.
+// TestProcessImport stores a CSV file through the real reader, the columns
+// mapped by the flags; a bad file says its line and stores nothing.
 func TestProcessImport(t *testing.T) {
-	saved := app.DefaultEventLogReader
-	t.Cleanup(func() { app.DefaultEventLogReader = saved })
+	t.Parallel()
 	for _, eng := range storetest.Engines() {
 		t.Run(eng.Name, func(t *testing.T) {
 			url := eng.URL(t)
 			dir := t.TempDir()
 			good, bad := filepath.Join(dir, "claims.csv"), filepath.Join(dir, "bad.csv")
-			os.WriteFile(good, []byte("c1,register\nc2,register\n"), 0o600)
-			os.WriteFile(bad, []byte("c1,register\n!\n"), 0o600)
+			os.WriteFile(good, []byte("id,step,when\nc1,register,2025-01-06T08:00:00Z\nc2,register,2025-01-06T09:00:00Z\n"), 0o600)
+			os.WriteFile(bad, []byte("id,step\nc1,register\nc2\n"), 0o600)
 
-			app.DefaultEventLogReader = nil
-			if code, _, stderr := runCLI(t, nil, "", "process", "import", "--db", url, good); code != 1 || !strings.Contains(stderr, "reads no event log files") {
-				t.Errorf("without a reader: exit %d %q", code, stderr)
-			}
-			app.DefaultEventLogReader = lineLog
-			code, stdout, stderr := runCLI(t, nil, "", "process", "import", good, "--db", url, "--activity", "upper")
+			code, stdout, stderr := runCLI(t, nil, "", "process", "import", good, "--db", url, "--case", "id", "--activity", "step", "--time", "when")
 			if code != 0 || !strings.Contains(stdout, `"claims.csv": 2 cases, 2 events, 1 activities`) {
 				t.Fatalf("import: exit %d %q %q", code, stdout, stderr)
 			}
-			code, _, stderr = runCLI(t, nil, "", "process", "import", "--db", url, "--name", "b", bad)
-			if code != 1 || !strings.Contains(stderr, "line 2") {
+			code, _, stderr = runCLI(t, nil, "", "process", "import", "--db", url, "--name", "b", "--case", "id", "--activity", "step", bad)
+			if code != 1 || !strings.Contains(stderr, "line 3") {
 				t.Errorf("bad file: exit %d %q", code, stderr)
 			}
 			if code, _, _ := runCLI(t, nil, "", "process", "import", "--db", url); code != 2 {
@@ -244,7 +216,7 @@ func TestProcessImport(t *testing.T) {
 				acts = append(acts, tr.Events[0].Activity)
 				return nil
 			})
-			if strings.Join(acts, ",") != "REGISTER,REGISTER" {
+			if strings.Join(acts, ",") != "register,register" {
 				t.Errorf("column mapping not passed: %v", acts)
 			}
 		})

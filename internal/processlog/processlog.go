@@ -37,12 +37,6 @@ type Columns struct {
 	Case, Activity, Time, Resource, Role, Lifecycle string
 }
 
-// Reader parses a log in format ("xes" or "csv") into traces. Its errors
-// are taken to be about the file (a *fresco.Error keeps its code; any
-// other becomes a 422 on "body" with the reader's message, which should
-// name the line), except the context's own.
-type Reader func(ctx context.Context, r io.Reader, format string, cols Columns) ([]eventlog.Trace, error)
-
 // Limits of a stored log.
 const (
 	MaxName      = 200
@@ -56,9 +50,6 @@ const (
 // Options configure the service. Zero values are the defaults.
 type Options struct {
 	Logger *slog.Logger
-	// Read parses XES and CSV files; nil: Import refuses every file (app.New
-	// passes app.DefaultEventLogReader).
-	Read Reader
 	// MaxEvents is the most events a stored log holds (MaxEvents when 0): a
 	// bigger log is mined from its file (fresco process stats|dfg|variants).
 	MaxEvents int
@@ -138,21 +129,32 @@ func (s *Service) Import(ctx context.Context, actor Actor, in ImportInput) (*fre
 	if err != nil {
 		return nil, err
 	}
-	if s.opts.Read == nil {
-		return nil, fresco.Errorf(fresco.EINVALID, "this server reads no event log files yet")
-	}
-	traces, err := s.opts.Read(ctx, in.Body, meta.Format, in.Columns)
+	log, err := eventlog.Read(in.Body, in.Source, eventlog.Options{
+		Format: eventlog.Format(meta.Format),
+		CSV: eventlog.CSVColumns{Case: in.Columns.Case, Activity: in.Columns.Activity, Time: in.Columns.Time,
+			Resource: in.Columns.Resource, Role: in.Columns.Role, Lifecycle: in.Columns.Lifecycle},
+		Limits: eventlog.Limits{MaxEvents: s.opts.MaxEvents},
+	})
 	if err != nil {
-		return nil, readError(ctx, err)
+		return nil, s.readError(ctx, err)
 	}
-	return s.save(ctx, actor, meta, traces)
+	return s.save(ctx, actor, meta, log.Traces)
 }
 
-// readError makes a reader's error a coded one.
-func readError(ctx context.Context, err error) error {
+// readError makes a reader's error a coded one: bad input (an
+// *eventlog.Error, naming the line) is a 422 on "body"; a read failure of
+// the request body (the client went away, a size limit) keeps its own.
+func (s *Service) readError(ctx context.Context, err error) error {
 	var fe *fresco.Error
 	if errors.As(err, &fe) || ctx.Err() != nil {
 		return err
+	}
+	var ee *eventlog.Error
+	if !errors.As(err, &ee) {
+		return err
+	}
+	if errors.Is(err, eventlog.ErrLimit) && strings.Contains(ee.Msg, "limit MaxEvents") {
+		return tooManyEvents(s.opts.MaxEvents)
 	}
 	var v fresco.Validation
 	v.Add("body", "%s", strings.ToValidUTF8(err.Error(), "?"))
@@ -281,7 +283,7 @@ func measure(l *fresco.EventLog, traces []eventlog.Trace, maxEvents int) error {
 		}
 		events += len(t.Events)
 		if events > maxEvents {
-			return fresco.Errorf(fresco.ETOOLARGE, "a stored log holds at most %d events; mine a bigger one from its file", maxEvents)
+			return tooManyEvents(maxEvents)
 		}
 		if bad > before && bad >= 20 { // enough to fix before trying again
 			break
@@ -296,6 +298,10 @@ func measure(l *fresco.EventLog, traces []eventlog.Trace, maxEvents int) error {
 		l.StartsAt, l.EndsAt = &s, &e
 	}
 	return nil
+}
+
+func tooManyEvents(maxEvents int) error {
+	return fresco.Errorf(fresco.ETOOLARGE, "a stored log holds at most %d events; mine a bigger one from its file", maxEvents)
 }
 
 // text checks one text field and returns 1 when it is bad.

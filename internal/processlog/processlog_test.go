@@ -1,13 +1,9 @@
 package processlog_test
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -382,56 +378,55 @@ func hasField(err error, field string) bool {
 	return false
 }
 
-// lineReader is a test reader: "case,activity" lines; a line "!" is bad.
-func lineReader(_ context.Context, r io.Reader, format string, _ processlog.Columns) ([]eventlog.Trace, error) {
-	var out []eventlog.Trace
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		c, a, ok := strings.Cut(sc.Text(), ",")
-		if c == "?" {
-			return nil, errors.New("line " + strconv.Itoa(n) + ": unreadable")
-		}
-		if !ok {
-			var v fresco.Validation
-			v.Add("body", "line %d: want case,activity", n)
-			return nil, v.Err()
-		}
-		if len(out) == 0 || out[len(out)-1].Case != c {
-			out = append(out, eventlog.Trace{Case: c})
-		}
-		out[len(out)-1].Events = append(out[len(out)-1].Events, eventlog.Event{Activity: a})
-	}
-	return out, sc.Err()
-}
+const xesBody = `<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0">
+ <trace><string key="concept:name" value="t1"/><string key="location" value="Harbour"/>
+  <event><string key="concept:name" value="Register"/><date key="time:timestamp" value="2025-01-06T08:00:00Z"/></event>
+  <event><string key="concept:name" value="Decide"/><date key="time:timestamp" value="2025-01-06T09:00:00Z"/></event>
+ </trace>
+</log>`
 
-// TestImportReadsThroughTheReader: the format comes from the file name, the
-// name defaults to it, and a reader's error is returned as it is.
-func TestImportReadsThroughTheReader(t *testing.T) {
+// TestImportReadsXESAndCSV: the real readers; the format comes from the
+// file name, the name defaults to it, the CSV columns are mapped, and a
+// bad file is a 422 on "body" naming the line; too many events a 413.
+func TestImportReadsXESAndCSV(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		none := processlog.New(db, processlog.Options{})
-		if _, err := none.Import(ctx, owner, processlog.ImportInput{Source: "a.csv", Body: strings.NewReader("1,A")}); fresco.ErrorCode(err) != fresco.EINVALID {
-			t.Errorf("import without a reader: %v", err)
+		svc := processlog.New(db, processlog.Options{})
+		l, err := svc.Import(ctx, owner, processlog.ImportInput{Source: "dir/orders.CSV", Columns: processlog.Columns{Case: "case", Activity: "activity"},
+			Body: strings.NewReader("case,activity\n1,A\n1,B\n2,A\n")})
+		if err != nil || l.Name != "orders.CSV" || l.Format != "csv" || l.Cases != 2 || l.Events != 3 || l.Activities != 2 {
+			t.Fatalf("CSV import = %+v, %v", l, err)
 		}
-		svc := processlog.New(db, processlog.Options{Read: lineReader})
-		l, err := svc.Import(ctx, owner, processlog.ImportInput{Source: "dir/orders.CSV", Body: strings.NewReader("1,A\n1,B\n2,A")})
-		if err != nil || l.Name != "orders.CSV" || l.Format != "csv" || l.Cases != 2 || l.Events != 3 {
-			t.Fatalf("import = %+v, %v", l, err)
+		l, err = svc.Import(ctx, owner, processlog.ImportInput{Source: "claims.xes", Body: strings.NewReader(xesBody)})
+		if err != nil || l.Format != "xes" || l.Cases != 1 || l.Events != 2 || l.StartsAt == nil || !l.StartsAt.Equal(time.Date(2025, 1, 6, 8, 0, 0, 0, time.UTC)) {
+			t.Fatalf("XES import = %+v, %v", l, err)
 		}
-		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad", Format: "csv", Body: strings.NewReader("1,A\n!")})
-		if !hasField(err, "body") || !strings.Contains(err.Error(), "line 2") {
-			t.Errorf("bad line: %v", err)
+		traces, err := svc.StoredTraces(ctx, owner, l.ID)
+		if err != nil || len(traces) != 1 || traces[0].Attrs["location"] != "Harbour" || traces[0].Events[1].Activity != "Decide" {
+			t.Errorf("stored XES traces %+v %v", traces, err)
 		}
-		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad2", Format: "csv", Body: strings.NewReader("1,A\n?,x")})
-		if fresco.ErrorCode(err) != fresco.EINVALID || !hasField(err, "body") || !strings.Contains(err.Error(), "line 2: unreadable") {
-			t.Errorf("reader's plain error: %v", err)
+		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad", Format: "csv", Columns: processlog.Columns{Case: "case", Activity: "activity"},
+			Body: strings.NewReader("case,activity\n1,A\n2,B,extra\n")})
+		if fresco.ErrorCode(err) != fresco.EINVALID || !hasField(err, "body") || !strings.Contains(err.Error(), "line 3") {
+			t.Errorf("bad CSV line: %v", err)
 		}
-		if _, err := svc.Import(ctx, agent, processlog.ImportInput{Name: "n", Format: "csv", Body: strings.NewReader("1,A")}); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
+		_, err = svc.Import(ctx, owner, processlog.ImportInput{Name: "bad2", Format: "xes", Body: strings.NewReader(xesBody[:200])})
+		if fresco.ErrorCode(err) != fresco.EINVALID || !hasField(err, "body") || !strings.Contains(err.Error(), "line") {
+			t.Errorf("truncated XES: %v", err)
+		}
+		small := processlog.New(db, processlog.Options{MaxEvents: 2})
+		_, err = small.Import(ctx, owner, processlog.ImportInput{Name: "big", Format: "csv", Columns: processlog.Columns{Case: "case", Activity: "activity"},
+			Body: strings.NewReader("case,activity\n1,A\n1,B\n1,C\n")})
+		if fresco.ErrorCode(err) != fresco.ETOOLARGE {
+			t.Errorf("three events past a limit of two: %v", err)
+		}
+		if _, err := svc.Import(ctx, agent, processlog.ImportInput{Name: "n", Format: "csv", Body: strings.NewReader("case:concept:name,concept:name\n1,A\n")}); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
 			t.Errorf("agent imports: %v", err)
 		}
-		if list, _ := svc.List(ctx, owner); len(list) != 1 {
-			t.Errorf("%d logs stored, want 1", len(list))
+		if list, _ := svc.List(ctx, owner); len(list) != 2 {
+			t.Errorf("%d logs stored, want 2", len(list))
 		}
 	})
 }

@@ -3,20 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/fresco-cx/fresco/internal/app"
-	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -33,66 +27,20 @@ func eventLogsMatrix() []endpoint {
 		{"GET", "/api/v1/event-logs", none, 200, logReaders},
 		{"GET", "/api/v1/event-logs/999999", none, 404, logReaders},
 		{"DELETE", "/api/v1/event-logs/999999", none, 404, managers},
+		{"GET", "/api/v1/event-logs/own/dfg", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/own/variants?top=3", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/own/stats", none, 200, logReaders},
+		{"GET", "/api/v1/event-logs/999999/dfg", none, 404, logReaders},
+		{"GET", "/api/v1/event-logs/999999/variants", none, 404, logReaders},
+		{"GET", "/api/v1/event-logs/999999/stats?where=location:Harbour", none, 404, logReaders},
 	}
 }
-
-// csvReader is the tests' reader: a header line, the columns chosen by the
-// mapping (defaults case, activity, time), times in RFC 3339.
-func csvReader(_ context.Context, r io.Reader, format string, cols processlog.Columns) ([]eventlog.Trace, error) {
-	if format != "csv" {
-		return nil, errors.New("line 1: not a CSV")
-	}
-	cr := csv.NewReader(r)
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("line 1: %v", err)
-	}
-	idx := map[string]int{}
-	for i, h := range head {
-		idx[h] = i
-	}
-	col := func(name, def string) int {
-		if name == "" {
-			name = def
-		}
-		if i, ok := idx[name]; ok {
-			return i
-		}
-		return -1
-	}
-	ci, ai, ti := col(cols.Case, "case"), col(cols.Activity, "activity"), col(cols.Time, "time")
-	if ci < 0 || ai < 0 {
-		return nil, errors.New("line 1: no case or activity column")
-	}
-	var out []eventlog.Trace
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		e := eventlog.Event{Activity: rec[ai]}
-		if ti >= 0 && rec[ti] != "" {
-			if e.Time, err = time.Parse(time.RFC3339, rec[ti]); err != nil {
-				return nil, fmt.Errorf("line %d: time %q is not RFC 3339", n, rec[ti])
-			}
-		}
-		if len(out) == 0 || out[len(out)-1].Case != rec[ci] {
-			out = append(out, eventlog.Trace{Case: rec[ci]})
-		}
-		out[len(out)-1].Events = append(out[len(out)-1].Events, e)
-	}
-}
-
-func withCSVReader(c *app.Config) { c.EventLogReader = csvReader }
 
 // TestEventLogsAPI: import raw and multipart, list, read, delete.
 func TestEventLogsAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, withCSVReader)
+		f := newFixture(t, db)
 		raw := "Case ID,Act,When\nc1,Register,2025-01-06T08:00:00Z\nc1,Decide,2025-01-06T09:00:00Z\nc2,Register,2025-01-07T08:00:00Z\n"
 		res := f.do(request{method: "POST", path: "/api/v1/event-logs?name=claims&format=csv&case=Case%20ID&activity=Act&time=When",
 			role: fresco.RoleManager, body: raw, header: http.Header{"Content-Type": {"text/csv"}}})
@@ -113,7 +61,7 @@ func TestEventLogsAPI(t *testing.T) {
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		fw, _ := mw.CreateFormFile("file", "orders.csv")
-		io.WriteString(fw, "case,activity\no1,Pick\no1,Ship\n")
+		io.WriteString(fw, "case:concept:name,concept:name\no1,Pick\no1,Ship\n")
 		mw.Close()
 		res = f.do(request{method: "POST", path: "/api/v1/event-logs", role: fresco.RoleOwner, body: body.Bytes(),
 			header: http.Header{"Content-Type": {mw.FormDataContentType()}}})
@@ -152,8 +100,8 @@ func tokenID(t *testing.T, f *fixture, role fresco.Role) string {
 func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, withCSVReader)
-		good := "case,activity\nc1,A\n"
+		f := newFixture(t, db)
+		good := "case:concept:name,concept:name\nc1,A\n"
 		csvHeader := http.Header{"Content-Type": {"text/csv"}}
 		for _, tc := range []struct {
 			path, body, field, says string
@@ -162,12 +110,13 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 			{"/api/v1/event-logs?format=csv", good, "body.name", "required", csvHeader},
 			{"/api/v1/event-logs?name=x", good, "body.format", "required", csvHeader},
 			{"/api/v1/event-logs?name=x&format=json", good, "body.format", "json", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\nc2,B\nc3,C,extra\n", "body", "line 4", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&case=case&activity=activity", "case,activity\nc1,A\nc2,B\nc3,C,extra\n", "body", "line 4", csvHeader},
 			{"/api/v1/event-logs?name=x&format=csv", "case,act\nc1,A\n", "body", "line 1", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv&activity=act", "case,act\nc1,A\nc1,\n", "body.cases[0].events[1].activity", "required", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity,time\nc1,A,yesterday\n", "body", "line 2", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\n", "body", "no cases", csvHeader},
-			{"/api/v1/event-logs?name=x&format=csv", "case,activity\nc1,A\x00B\n", "body.cases[0].events[0].activity", "NUL", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&activity=act", "case:concept:name,act\nc1,A\nc1,\n", "body.cases[0].events[1].activity", "required", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv&time=time", "case:concept:name,concept:name,time\nc1,A,yesterday\n", "body", "line 2", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case:concept:name,concept:name\n", "body", "no cases", csvHeader},
+			{"/api/v1/event-logs?name=x&format=csv", "case:concept:name,concept:name\nc1,A\x00B\n", "body.cases[0].events[0].activity", "NUL", csvHeader},
+			{"/api/v1/event-logs?name=x&format=xes", "<log><trace><event><string key=\"concept:name\" value=\"A\"/></event>\n<trace>", "body", "line 2", csvHeader},
 			{"/api/v1/event-logs?name=x&format=csv", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--b--\r\n", "body", "no file",
 				http.Header{"Content-Type": {"multipart/form-data; boundary=b"}}},
 		} {
@@ -186,7 +135,7 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 		if fields := problem(t, res, http.StatusConflict); fields["body.name"] == "" {
 			t.Errorf("second log named x: %v", fields)
 		}
-		big := append([]byte("case,activity\n"), bytes.Repeat([]byte("c1,A\n"), (64<<20)/5+1)...)
+		big := append([]byte("case:concept:name,concept:name\n"), bytes.Repeat([]byte("c1,A\n"), (64<<20)/5+1)...)
 		res = f.do(request{method: "POST", path: "/api/v1/event-logs?name=big&format=csv", role: fresco.RoleOwner, body: big})
 		problem(t, res, http.StatusRequestEntityTooLarge)
 
@@ -196,4 +145,79 @@ func TestEventLogsAPIRefusesBadInput(t *testing.T) {
 			t.Errorf("stored %d logs, %d events (%v); want only the good one", logs, events, err)
 		}
 	})
+}
+
+// TestEventLogsMiningAPI: the DFG, variants and stats of an imported CSV,
+// filtered by period and case attribute, with business-hours waits; bad
+// filters are 422 naming the parameter.
+func TestEventLogsMiningAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		raw := "case,activity,time,location\n" +
+			"c1,Register,2025-01-06T08:00:00Z,Harbour\nc1,Decide,2025-01-06T09:00:00Z,Harbour\nc1,Pay,2025-01-06T12:00:00Z,Harbour\n" +
+			"c2,Register,2025-01-07T08:00:00Z,Harbour\nc2,Decide,2025-01-07T08:30:00Z,Harbour\nc2,Pay,2025-01-07T09:00:00Z,Harbour\n" +
+			"c3,Register,2025-02-03T08:00:00Z,Airport\nc3,Pay,2025-02-03T18:00:00Z,Airport\n"
+		l := f.call(fresco.RoleManager, "POST", "/api/v1/event-logs?name=claims&format=csv&case=case&activity=activity&time=time", raw, http.StatusCreated)
+		base := fmt.Sprintf("/api/v1/event-logs/%d", id(t, l))
+
+		g := f.call(fresco.RoleAnalyst, "GET", base+"/dfg", nil, 200)
+		arcs := g["arcs"].([]any)
+		first := arcs[0].(map[string]any)
+		// Register→Decide twice (waits 1h, 30m: median 45m), Decide→Pay twice, Register→Pay once.
+		if len(arcs) != 3 || first["from"] != "Decide" || first["to"] != "Pay" || first["count"] != 2.0 {
+			t.Errorf("arcs = %v", arcs)
+		}
+		for _, a := range arcs {
+			a := a.(map[string]any)
+			if a["from"] == "Register" && a["to"] == "Decide" && a["median_wait_s"] != 2700.0 {
+				t.Errorf("Register→Decide median wait %v, want 2700", a["median_wait_s"])
+			}
+		}
+		if g["start_activities"].(map[string]any)["Register"] != 3.0 || g["end_activities"].(map[string]any)["Pay"] != 3.0 {
+			t.Errorf("start/end = %v %v", g["start_activities"], g["end_activities"])
+		}
+
+		v := f.call(fresco.RoleOwner, "GET", base+"/variants?top=1", nil, 200)
+		vs := v["variants"].([]any)
+		if v["cases"] != 3.0 || len(vs) != 1 || fmt.Sprint(vs[0].(map[string]any)["activities"]) != "[Register Decide Pay]" || vs[0].(map[string]any)["count"] != 2.0 {
+			t.Errorf("variants = %v", v)
+		}
+
+		st := f.call(fresco.RoleAnalyst, "GET", base+"/stats?where=location:Airport", nil, 200)
+		if st["cases"] != 1.0 || st["events"] != 2.0 || st["variants"] != 1.0 || st["median_throughput_s"] != 36000.0 {
+			t.Errorf("stats at the airport = %v", st)
+		}
+		st = f.call(fresco.RoleAnalyst, "GET", base+"/stats?from=2025-01-07&to=2025-01-31", nil, 200)
+		if st["cases"] != 1.0 || st["start"] != "2025-01-07T08:00:00Z" {
+			t.Errorf("stats of 7–31 January = %v", st)
+		}
+		// Business hours 09:00–17:00: c3 waits 10h wall clock, 8h of business.
+		g = f.call(fresco.RoleAnalyst, "GET", base+"/dfg?where=location:Airport&business_hours=09:00-17:00", nil, 200)
+		if a := g["arcs"].([]any)[0].(map[string]any); a["median_wait_s"] != 36000.0 || a["business_median_wait_s"] != 28800.0 {
+			t.Errorf("business-hours arc = %v", a)
+		}
+
+		for path, field := range map[string]string{
+			base + "/dfg?where=location":             "where",
+			base + "/dfg?business_hours=17:00-09:00": "business_hours",
+			base + "/stats?from=yesterday":           "from",
+			"/api/v1/event-logs/x/variants":          "id",
+		} {
+			res := f.do(request{method: "GET", path: path, role: fresco.RoleOwner})
+			fields := problem(t, res, http.StatusUnprocessableEntity)
+			if !hasFieldPrefix(fields, field) {
+				t.Errorf("%s: fields %v, want %s", path, fields, field)
+			}
+		}
+	})
+}
+
+func hasFieldPrefix(fields map[string]string, name string) bool {
+	for k := range fields {
+		if k == name || strings.HasSuffix(k, "."+name) {
+			return true
+		}
+	}
+	return false
 }

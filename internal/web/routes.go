@@ -67,6 +67,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Pulse:         s.pulse,                 // the staff pulse (ui/pulse.go)
 		Goals:         s.goals,                 // satisfaction goals (ui/goals.go)
 		Maps:          s.maps,                  // designed process maps (ui/process_maps.go)
+		ProcessLog:    s.processlog,            // event logs mined on the Process page (ui/process.go)
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		Suggestions:   s.suggestions,           // the customer page's suggestions
@@ -198,6 +199,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// Designed process maps (ui/process_maps.go): everyone reads them;
 	// owners and managers draw them (the editor saves through the API)
 	// and mark fail points.
+	// The mined process (ui/process.go): who reads event logs.
+	page("GET /process", auth.ProcessLogs, u.Process)
 	page("GET /process-maps", auth.Read, u.ProcessMaps)
 	page("POST /process-maps", auth.ManageEmployees, u.CreateProcessMap)
 	page("GET /process-maps/{id}", auth.Read, u.ProcessMap)

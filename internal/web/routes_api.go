@@ -601,6 +601,18 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "delete-event-log", Method: http.MethodDelete, Path: "/event-logs/{id}",
 		Summary: "Delete a stored event log and its events", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Audited."}, auth.ManageEmployees, s.deleteEventLog)
+	miningFilters := " Filters: from= and to= (days or times) keep the cases with an event in the period; where=attribute:value " +
+		"(repeatable) keeps the cases whose attribute has the value; {id} is a stored log's id or own for Fresco's own work."
+	register(s, huma.Operation{OperationID: "event-log-dfg", Method: http.MethodGet, Path: "/event-logs/{id}/dfg",
+		Summary: "The directly-follows graph of a log: arcs with counts and waits", Tags: tags,
+		Description: "As `fresco process dfg --json` prints it; business_hours=09:00-17:00 (and tz=) adds business-hours waits." + miningFilters},
+		auth.ProcessLogs, s.miningDFG)
+	register(s, huma.Operation{OperationID: "event-log-variants", Method: http.MethodGet, Path: "/event-logs/{id}/variants",
+		Summary: "The variants of a log (activity sequences) with counts and share", Tags: tags, Description: "top= keeps the most frequent." + miningFilters},
+		auth.ProcessLogs, s.miningVariants)
+	register(s, huma.Operation{OperationID: "event-log-stats", Method: http.MethodGet, Path: "/event-logs/{id}/stats",
+		Summary: "The size and span of a log, and its cases' throughput time", Tags: tags, Description: "As `fresco process stats --json` prints it." + miningFilters},
+		auth.ProcessLogs, s.miningStats)
 	// Designed process maps (api_process_maps.go; package processmap):
 	// owners and managers draw them and mark fail points; everyone reads
 	// them, agents too (they work in the lanes).

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processlog"
 )
 
 // navItem is one section of the main navigation, in the order shown.
@@ -31,6 +32,7 @@ var navigation = []navItem{
 	{Label: "Cases", Path: "/cases"},                                                      // internal/recovery: service recovery
 	{Label: "Goals", Path: "/goals"},                                                      // internal/goals: satisfaction goals, on track or not
 	{Label: "Process maps", Path: "/process-maps", Allow: fresco.Role.CanManageEmployees}, // internal/processmap: designed service processes and their fail points
+	{Label: "Process", Path: "/process", Allow: processlog.CanRead},                       // internal/mining: the process as it ran, mined from Fresco's own work or a stored log
 	{Label: "Pulse", Path: "/pulse"},                                                      // internal/pulse: the monthly staff pulse, answered by all, results for all but agents
 	{Label: "Recognition", Path: "/recognition"},                                          // internal/rewards: nominations, recovered customers, kind words; rewards and scorecards from there
 	{Label: "Employees", Path: "/employees", Allow: fresco.Role.CanManageEmployees},

@@ -34,6 +34,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/latitude"
 	"github.com/fresco-cx/fresco/internal/loop"
 	"github.com/fresco-cx/fresco/internal/people"
+	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -90,6 +91,8 @@ type Deps struct {
 	Goals *goals.Service
 	// Maps are the designed process maps (the process-map pages); required.
 	Maps *processmap.Service
+	// ProcessLog reads event logs for the Process page; nil: a service of its own.
+	ProcessLog *processlog.Service
 	// People keeps trainings, exits and rehires and costs turnover (the
 	// employee page's record, the turnover page); nil hides them.
 	People *people.Service
@@ -151,24 +154,25 @@ type Attention struct {
 
 // UI holds the parsed templates and the static file server.
 type UI struct {
-	db        *store.DB
-	auth      *auth.Auth
-	log       *slog.Logger
-	insights  CustomerInsights
-	attention AttentionSource
-	recovery  *recovery.Service
-	staff     *staff.Service
-	people    *people.Service
-	rewards   *rewards.Service
-	loop      *loop.Loop
-	feedback  *feedback.Service
-	value     *value.Service
-	settings  *settings.Service
-	pulse     *pulse.Service
-	goals     *goals.Service
-	maps      *processmap.Service
-	chain     *chain.Service
-	latitude  *latitude.Service
+	db         *store.DB
+	auth       *auth.Auth
+	log        *slog.Logger
+	insights   CustomerInsights
+	attention  AttentionSource
+	recovery   *recovery.Service
+	staff      *staff.Service
+	people     *people.Service
+	rewards    *rewards.Service
+	loop       *loop.Loop
+	feedback   *feedback.Service
+	value      *value.Service
+	settings   *settings.Service
+	pulse      *pulse.Service
+	goals      *goals.Service
+	maps       *processmap.Service
+	processlog *processlog.Service
+	chain      *chain.Service
+	latitude   *latitude.Service
 	// anticipate: preference notes and next best actions (ui/anticipate.go)
 	anticipate *anticipate.Service
 	now        func() time.Time
@@ -195,6 +199,9 @@ func New(d Deps) (*UI, error) {
 	}
 	if d.Maps == nil {
 		d.Maps = processmap.New(d.DB)
+	}
+	if d.ProcessLog == nil {
+		d.ProcessLog = processlog.New(d.DB, processlog.Options{Logger: d.Logger})
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -223,8 +230,8 @@ func New(d Deps) (*UI, error) {
 	}
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
-		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, latitude: d.Latitude, anticipate: d.Anticipate,
-		previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions}
+		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, processlog: d.ProcessLog, latitude: d.Latitude,
+		anticipate: d.Anticipate, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}

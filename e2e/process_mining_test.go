@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// miningCSV: three cases Register→Decide→Pay (Decide→Pay waits 2 hours),
+// one Register→Pay, the rare path.
+const miningCSV = "case:concept:name,concept:name,time:timestamp\n" +
+	"c1,Register,2025-01-06T08:00:00Z\nc1,Decide,2025-01-06T09:00:00Z\nc1,Pay,2025-01-06T11:00:00Z\n" +
+	"c2,Register,2025-01-07T08:00:00Z\nc2,Decide,2025-01-07T09:00:00Z\nc2,Pay,2025-01-07T11:00:00Z\n" +
+	"c3,Register,2025-01-08T08:00:00Z\nc3,Decide,2025-01-08T09:00:00Z\nc3,Pay,2025-01-08T11:00:00Z\n" +
+	"c4,Register,2025-01-09T08:00:00Z\nc4,Pay,2025-01-09T08:30:00Z\n"
+
+// TestBrowserProcessMining: the owner opens the Process page from the
+// menu, chooses an imported log and sees its map with an arc's count; the
+// performance view shows the median wait; moving the slider to 50% hides
+// the rare arc Register→Pay.
+func TestBrowserProcessMining(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	seed(t, db)
+	a := apptest.New(t, db)
+	l, err := a.ProcessLog.Import(context.Background(), processlog.Actor{Ref: "cli", Role: fresco.RoleOwner},
+		processlog.ImportInput{Name: "claims", Format: "csv", Body: strings.NewReader(miningCSV)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Server)
+	defer func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	}()
+	st := steps{t, bctx}
+	do, load, get := st.do, st.load, st.get
+	arc := func(from, to string) string {
+		t.Helper()
+		return get("read arc "+from+"→"+to, chromedp.Evaluate[string](fmt.Sprintf(
+			`(function(){var g=document.querySelector('#process-map g.process-arc[data-from=%q][data-to=%q]'); return g ? g.querySelector("text").textContent : "none"})()`, from, to)))
+	}
+
+	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	st.login("olivia@example.com")
+	load("open the Process page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/process"]`)))
+	do("choose the claims log", chromedp.SetValue(chromedp.ID("process-log"), fmt.Sprint(l.ID)))
+	load("show it", chromedp.Click(chromedp.ID("process-show")))
+	if got := arc("Register", "Decide"); got != "3" {
+		t.Errorf("Register→Decide reads %q, want 3", got)
+	}
+	if got := arc("Register", "Pay"); got != "1" {
+		t.Errorf("the rare arc Register→Pay reads %q, want 1", got)
+	}
+	do("the performance view", chromedp.Click(chromedp.ID("process-view-performance")))
+	load("show it", chromedp.Click(chromedp.ID("process-show")))
+	if got := arc("Decide", "Pay"); got != "2 h" {
+		t.Errorf("Decide→Pay waits %q, want 2 h", got)
+	}
+	do("move the slider to 50%", chromedp.SetValue(chromedp.ID("process-paths"), "50"))
+	load("show it", chromedp.Click(chromedp.ID("process-show")))
+	if got := arc("Register", "Pay"); got != "none" {
+		t.Errorf("at 50%% the rare arc Register→Pay still reads %q", got)
+	}
+	if got := arc("Decide", "Pay"); got != "2 h" {
+		t.Errorf("at 50%% Decide→Pay reads %q, want 2 h", got)
+	}
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}
