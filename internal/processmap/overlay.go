@@ -76,8 +76,8 @@ type RealFail struct {
 // Outcomes are what happened to the customers of a set of Fresco cases.
 type Outcomes struct {
 	Cases         int
-	Reopened      int     // cases re-opened
-	RepeatContact int     // cases whose customer opened another case within 90 days
+	Reopened      int          // cases re-opened
+	RepeatContact int          // cases whose customer opened another case within 90 days
 	GestureCost   fresco.Money // gestures granted on the cases
 }
 
