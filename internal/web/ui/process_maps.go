@@ -213,7 +213,9 @@ func (u *UI) renderProcessMap(w http.ResponseWriter, r *http.Request, id int64, 
 		view.SVG = template.HTML(processmap.SVG(cv.Map, seen, processmap.SVGOptions{Legend: true, Title: m.Name + " — from the customer's shoes"}))
 	} else {
 		opt := processmap.SVGOptions{Legend: true}
-		if view.Real = u.mapOverlay(r, m); view.Real != nil {
+		// A log with no case of the map lays nothing on it (every arrow
+		// would read "never taken").
+		if view.Real = u.mapOverlay(r, m); view.Real != nil && view.Real.O != nil && view.Real.O.Cases > 0 {
 			opt.Overlay = view.Real.O
 		}
 		view.SVG = template.HTML(processmap.SVG(m, fps, opt))
@@ -309,7 +311,7 @@ func (u *UI) ProcessMapSVG(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("view") == "customer" {
 		m, fps = processmap.CustomerShoes(m).Map, nil
 	} else if r.URL.Query().Get("log") != "" {
-		if ov := u.mapOverlay(r, m); ov != nil && ov.O != nil {
+		if ov := u.mapOverlay(r, m); ov != nil && ov.O != nil && ov.O.Cases > 0 {
 			opt.Overlay = ov.O
 		}
 	}
