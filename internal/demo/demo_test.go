@@ -460,7 +460,9 @@ func TestEngines(t *testing.T) {
 		}
 		skipped := false
 		for _, d := range o.Conformance.Deviations {
-			skipped = skipped || d.Kind == mining.DeviationArc && d.From == "Case opened" && d.To == "Case resolved" && len(d.CaseIDs) > 0
+			// Straight from "Case opened" to anything but a response
+			// ("Case resolved", or a refund's "Gesture requested").
+			skipped = skipped || d.Kind == mining.DeviationArc && d.From == "Case opened" && d.To != "Responded to customer" && len(d.CaseIDs) > 0
 		}
 		if !skipped {
 			t.Errorf("no case skips the first response: %+v", o.Conformance.Deviations)
