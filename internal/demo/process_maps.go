@@ -12,8 +12,8 @@ import (
 // The designed "Complaint to resolution" process (internal/processmap):
 // the map the owner drew of how a recovery case should go, with the
 // activities named as Fresco's own event log of cases names them (Case
-// opened, First response, On hold, Handed over, Gesture granted, Resolved,
-// Closed), so that the times mined from the cases can be laid over it and
+// opened, Responded to customer, Put on hold, Handed over, Gesture
+// granted, Case resolved, Case closed: internal/processlog), so that the times mined from the cases can be laid over it and
 // the real flow checked against it. Two fail points are marked: the day a
 // handed-over case waits in the other team's queue, and the manager's
 // approval a gesture above the front line's limit waits for.
@@ -33,17 +33,17 @@ func complaintMap() processmap.Draft {
 		Activities: []fresco.MapActivity{
 			{Key: "case-opened", Number: 1, Name: "Case opened", Lane: "front-line", Duration: 15, DurationUnit: fresco.UnitMinutes, Position: at(0, 0),
 				Description: "From a complaint, a detractor's answer or an e-mail; the customer's expectation recorded."},
-			{Key: "first-response", Number: 2, Name: "First response", Lane: "front-line", Duration: 2, DurationUnit: fresco.UnitHours, Position: at(1.25, 0),
+			{Key: "first-response", Number: 2, Name: "Responded to customer", Lane: "front-line", Duration: 2, DurationUnit: fresco.UnitHours, Position: at(1.25, 0),
 				Description: "Call the customer, apologise and hear the whole story."},
-			{Key: "on-hold", Number: 3, Name: "On hold", Lane: "customer", Duration: 4, DurationUnit: fresco.UnitHours, Position: at(3, 0),
+			{Key: "on-hold", Number: 3, Name: "Put on hold", Lane: "customer", Duration: 4, DurationUnit: fresco.UnitHours, Position: at(3, 0),
 				Description: "Waiting for the customer's answer or a time to talk."},
 			{Key: "handed-over", Number: 4, Name: "Handed over", Lane: "back-office", Duration: 1, DurationUnit: fresco.UnitDays, Position: at(3, 0),
 				Description: "To the team or manager who can put it right."},
 			{Key: "gesture-granted", Number: 5, Name: "Gesture granted", Lane: "front-line", Duration: 30, DurationUnit: fresco.UnitMinutes, Position: at(4.5, 0),
 				Description: "An apology letter, a coupon or a refund within the authority limit."},
-			{Key: "resolved", Number: 6, Name: "Resolved", Lane: "front-line", Duration: 1, DurationUnit: fresco.UnitHours, Position: at(6.75, 0),
+			{Key: "resolved", Number: 6, Name: "Case resolved", Lane: "front-line", Duration: 1, DurationUnit: fresco.UnitHours, Position: at(6.75, 0),
 				Description: "The customer told what was done."},
-			{Key: "closed", Number: 7, Name: "Closed", Lane: "back-office", Duration: 3, DurationUnit: fresco.UnitDays, Position: at(8.25, 0),
+			{Key: "closed", Number: 7, Name: "Case closed", Lane: "back-office", Duration: 3, DurationUnit: fresco.UnitDays, Position: at(8.25, 0),
 				Description: "After the follow-through call, closed with its root cause."},
 		},
 		Arrows: []fresco.MapArrow{

@@ -97,6 +97,11 @@ type SVGOptions struct {
 	// Legend adds the numbered legend (and the fail points') below the
 	// lanes, for export and print.
 	Legend bool
+	// Overlay, when set, lays the real process on the map: counts and
+	// waits on the arrows, frequencies on the activities, the arcs not in
+	// the design dashed, arrows never taken greyed, real fail points in
+	// FailColour with their reason.
+	Overlay *Overlay
 }
 
 // SVG draws m with its fail points as a standalone SVG document: lanes
@@ -137,10 +142,13 @@ func SVG(m *fresco.ProcessMap, fps []*fresco.FailPoint, opt SVGOptions) string {
 	writeAxis(&b, l)
 	writeLanes(&b, l)
 	for _, r := range m.Arrows {
-		writeArrow(&b, l, r, failOn["r:"+r.Key])
+		writeArrow(&b, l, r, failOn["r:"+r.Key], opt.Overlay)
+	}
+	if opt.Overlay != nil {
+		writeExtras(&b, l, opt.Overlay)
 	}
 	for _, a := range m.Activities {
-		writeBox(&b, l.boxes[a.Key], failOn["a:"+a.Key])
+		writeBox(&b, l.boxes[a.Key], failOn["a:"+a.Key], opt.Overlay)
 	}
 	for i, line := range legend {
 		fill := "#222"
@@ -188,10 +196,11 @@ func writeLanes(b *strings.Builder, l *layout) {
 	}
 }
 
-func writeBox(b *strings.Builder, bx box, fails []int) {
+func writeBox(b *strings.Builder, bx box, fails []int, o *Overlay) {
 	a := bx.a
 	stroke, cls, sw := "#335", "pm-activity", "1.5"
-	if len(fails) > 0 {
+	real := o.FailOn("a", a.Key)
+	if len(fails) > 0 || real != nil {
 		stroke, cls, sw = FailColour, "pm-activity fail", "3"
 	}
 	fmt.Fprintf(b, `<g class="%s" id="activity-%s" data-key="%s"><title>%d. %s — %s%s</title>`, cls, esc(a.Key), esc(a.Key), a.Number,
@@ -204,7 +213,21 @@ func writeBox(b *strings.Builder, bx box, fails []int) {
 	fmt.Fprintf(b, `<text x="%s" y="%s" font-weight="600">%s</text>`, num(bx.x+32), num(bx.y+21), esc(clip(a.Name, max(chars, 8))))
 	fmt.Fprintf(b, `<text x="%s" y="%s" fill="#555" font-size="12">%s</text>`, num(bx.x+10), num(bx.y+45), esc(DurationWords(a.Duration, a.DurationUnit)))
 	writeFailBadge(b, bx.x+bx.w-4, bx.y-2, fails)
+	if o != nil {
+		f := o.Activities[a.Key]
+		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" fill="#1f5fa8" font-size="12" text-anchor="end">%d× in %d cases</text>`,
+			num(bx.x+bx.w-8), num(bx.y+45), f.Count, f.Cases)
+		if real != nil {
+			writeRealFail(b, bx.x+4, bx.y+boxHeight+4, real)
+		}
+	}
 	b.WriteString(`</g>`)
+}
+
+// writeRealFail writes a real fail point's mark, its reason as its title.
+func writeRealFail(b *strings.Builder, x, y float64, f *RealFail) {
+	fmt.Fprintf(b, `<g class="pm-real-fail"><title>Real fail point: %s</title><rect x="%s" y="%s" width="96" height="16" rx="8" fill="%s"/><text x="%s" y="%s" fill="#fff" font-size="10" font-weight="700" text-anchor="middle">REAL FAIL POINT</text></g>`,
+		esc(f.Reason), num(x), num(y), FailColour, num(x+48), num(y+12))
 }
 
 func descSuffix(d string) string {
@@ -229,15 +252,10 @@ func writeFailBadge(b *strings.Builder, x, y float64, fails []int) {
 		num(x-w), num(y-9), num(w), FailColour, num(x-w/2), num(y+4), esc(text))
 }
 
-func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int) {
-	from, okf := l.boxes[r.From]
-	to, okt := l.boxes[r.To]
-	if !okf || !okt {
-		return
-	}
+// arrowPath is the curve from one box to another, and the point to label it at.
+func arrowPath(from, to box) (d string, mx, my float64) {
 	x1, y1 := from.x+from.w, from.y+boxHeight/2
 	x2, y2 := to.x, to.y+boxHeight/2
-	var d string
 	if x2 >= x1+10 {
 		dx := math.Max((x2-x1)/2, 20)
 		d = fmt.Sprintf("M%s,%s C%s,%s %s,%s %s,%s", num(x1), num(y1), num(x1+dx), num(y1), num(x2-dx), num(y2), num(x2), num(y2))
@@ -245,15 +263,51 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int) {
 		low := math.Max(from.y, to.y) + boxHeight + 14
 		d = fmt.Sprintf("M%s,%s C%s,%s %s,%s %s,%s", num(x1), num(y1), num(x1+60), num(low+30), num(x2-60), num(low+30), num(x2), num(y2))
 	}
-	stroke, cls, sw, marker := "#444", "pm-arrow", "1.5", "pm-arrow"
-	if len(fails) > 0 {
-		stroke, cls, sw, marker = FailColour, "pm-arrow fail", "3", "pm-arrow-fail"
-	}
-	fmt.Fprintf(b, `<g class="%s" id="arrow-%s" data-key="%s"><path d="%s" fill="none" stroke="%s" stroke-width="%s" marker-end="url(#%s)"/>`,
-		cls, esc(r.Key), esc(r.Key), d, stroke, sw, marker)
-	mx, my := (x1+x2)/2, (y1+y2)/2
+	mx, my = (x1+x2)/2, (y1+y2)/2
 	if x2 < x1+10 {
 		my = math.Max(from.y, to.y) + boxHeight + 30
+	}
+	return d, mx, my
+}
+
+func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o *Overlay) {
+	from, okf := l.boxes[r.From]
+	to, okt := l.boxes[r.To]
+	if !okf || !okt {
+		return
+	}
+	d, mx, my := arrowPath(from, to)
+	stroke, cls, sw, marker, dash := "#444", "pm-arrow", "1.5", "pm-arrow", ""
+	real := o.FailOn("r", r.Key)
+	fig, mined := ArcFigures{}, false
+	if o != nil {
+		fig, mined = o.Arrows[r.Key]
+	}
+	if mined && fig.Count == 0 {
+		stroke, cls, dash = "#aaa", "pm-arrow never-taken", ` stroke-dasharray="2 4"`
+	}
+	if len(fails) > 0 || real != nil {
+		stroke, cls, sw, marker = FailColour, cls+" fail", "3", "pm-arrow-fail"
+	}
+	fmt.Fprintf(b, `<g class="%s" id="arrow-%s" data-key="%s"><path d="%s" fill="none" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"/>`,
+		cls, esc(r.Key), esc(r.Key), d, stroke, sw, dash, marker)
+	if mined {
+		text := "never taken"
+		if fig.Count > 0 {
+			text = fmt.Sprintf("%d×", fig.Count)
+			if fig.MedianWaitS != nil {
+				text += " · median " + SecondsWords(*fig.MedianWaitS) + " · p90 " + SecondsWords(*fig.P90WaitS)
+			}
+		}
+		fill := "#1f5fa8"
+		if real != nil {
+			fill = FailColour
+		}
+		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" font-size="11" fill="%s" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
+			num(mx), num(my+24), fill, esc(text))
+		if real != nil {
+			writeRealFail(b, mx-48, my+30, real)
+		}
 	}
 	if r.Label != "" {
 		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="#333" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
@@ -261,6 +315,32 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int) {
 	}
 	writeFailBadge(b, mx+20, my+12, fails)
 	b.WriteString(`</g>`)
+}
+
+// writeExtras draws, dashed, the arcs reality takes that the design has
+// no arrow for, between activities on the map ("not in the design").
+// Arcs to or from activities the map lacks are listed beside it instead.
+func writeExtras(b *strings.Builder, l *layout, o *Overlay) {
+	key := map[string]string{}
+	for _, a := range l.m.Activities {
+		key[a.Name] = a.Key
+	}
+	for i, x := range o.Extras {
+		from, okf := l.boxes[key[x.From]]
+		to, okt := l.boxes[key[x.To]]
+		if !okf || !okt {
+			continue
+		}
+		d, mx, my := arrowPath(from, to)
+		text := fmt.Sprintf("not in the design · %d×", x.Count)
+		if x.MedianWaitS != nil {
+			text += " · median " + SecondsWords(*x.MedianWaitS)
+		}
+		fmt.Fprintf(b, `<g class="pm-extra" id="extra-%d"><title>%s → %s: not in the design</title><path d="%s" fill="none" stroke="#8e44ad" stroke-width="1.5" stroke-dasharray="7 5" marker-end="url(#pm-arrow)"/>`,
+			i+1, esc(x.From), esc(x.To), d)
+		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="#8e44ad" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text></g>`,
+			num(mx), num(my-20), esc(text))
+	}
 }
 
 // legendLines are the numbered legend: one line an activity, then one a

@@ -39,6 +39,9 @@ func processMapsMatrix() []endpoint {
 		{"GET", "/api/v1/process-maps/1/fail-points", none, 200, everyone},
 		{"PATCH", "/api/v1/process-maps/1/fail-points/1", body(`{"note":"seen by %s"}`), 200, managers},
 		{"DELETE", "/api/v1/process-maps/1/fail-points/999999", none, 404, managers},
+		{"GET", "/api/v1/process-maps/1/mined", none, 200, logReaders},
+		{"GET", "/api/v1/process-maps/1/conformance?log=own&from=2024-01-01", none, 200, logReaders},
+		{"GET", "/api/v1/process-maps/1/conformance?log=999999", none, 404, logReaders},
 	}
 }
 
@@ -152,6 +155,23 @@ func TestProcessMapsAPI(t *testing.T) {
 		}
 		if got := f.call(fresco.RoleAgent, "GET", path, nil, 200); len(got["fail_points"].([]any)) != 1 || len(got["arrows"].([]any)) != 2 {
 			t.Errorf("after: %v", got)
+		}
+		// The real process on it: a bad log or period named; an empty one mined.
+		for q, field := range map[string]string{"log=x": "query.log", "from=2024-02-30": "query.from", "from=2024-03-02&to=2024-03-01": "query.to"} {
+			for _, what := range []string{"/mined?", "/conformance?"} {
+				res := f.do(request{method: "GET", path: path + what + q, role: fresco.RoleAnalyst})
+				if fields := problem(t, res, http.StatusUnprocessableEntity); fields[field] == "" {
+					t.Errorf("%s%s: %v, want %s named", what, q, fields, field)
+				}
+			}
+		}
+		mined := f.call(fresco.RoleAnalyst, "GET", path+"/mined?log=own", nil, 200)
+		if mined["log"] != "own" || len(mined["arrows"].([]any)) != 2 || mined["arrows"].([]any)[0].(map[string]any)["taken"] != false {
+			t.Errorf("mined: %v", mined)
+		}
+		conf := f.call(fresco.RoleAnalyst, "GET", path+"/conformance", nil, 200)
+		if conf["fitness"] != 1.0 || len(conf["deviations"].([]any)) != 0 {
+			t.Errorf("conformance of no cases: %v", conf)
 		}
 		changed := f.call(fresco.RoleManager, "PATCH", "/api/v1/process-maps", fmt.Sprintf(`{"id":%d,"description":"through the collection"}`, id(t, m)), 200)
 		if changed["description"] != "through the collection" || changed["version"] != 3.0 {

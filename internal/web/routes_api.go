@@ -645,6 +645,16 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "delete-fail-point", Method: http.MethodDelete, Path: "/process-maps/{id}/fail-points/{fail_point_id}",
 		Summary: "Delete a fail point marked by mistake (a fixed one is better kept as fixed)", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Audited."}, auth.ManageEmployees, s.deleteFailPoint)
+	// The real process on a designed map (api_process_overlay.go): read by
+	// those who read event logs (owners, managers, analysts).
+	register(s, huma.Operation{OperationID: "process-map-mined", Method: http.MethodGet, Path: "/process-maps/{id}/mined",
+		Summary: "The real process on a designed map: counts and waits per arrow, frequencies per activity, arcs not in the design, real fail points", Tags: tags,
+		Description: "log=own (Fresco's own work, the default) or a stored event log's id; from= and to= a period. Activities are matched by name, " +
+			"ignoring case and surrounding spaces. A bad log, from or to is a 422 naming it."}, auth.ProcessLogs, s.processMapMined)
+	register(s, huma.Operation{OperationID: "process-map-conformance", Method: http.MethodGet, Path: "/process-maps/{id}/conformance",
+		Summary: "How the real cases fit a designed map: fitness, and each deviation with its cases", Tags: tags,
+		Description: "The same log=, from= and to= as /mined. A case's fitness is the share of its steps (start, each directly-follows pair, end) " +
+			"the map allows."}, auth.ProcessLogs, s.processMapConformance)
 
 	// The latitude audit (api_latitude.go; package latitude): whether to widen authority limits.
 	register(s, huma.Operation{OperationID: "latitude", Method: http.MethodGet, Path: "/latitude",

@@ -159,6 +159,7 @@ type mapPageView struct {
 	Problem                     string
 	FailColour                  string
 	Form                        map[string]string
+	Real                        *overlayView // the real process on the map; nil for those who do not read logs
 }
 
 func choices(codes []string, words func(string) string) []choice {
@@ -211,7 +212,13 @@ func (u *UI) renderProcessMap(w http.ResponseWriter, r *http.Request, id int64, 
 		}
 		view.SVG = template.HTML(processmap.SVG(cv.Map, seen, processmap.SVGOptions{Legend: true, Title: m.Name + " — from the customer's shoes"}))
 	} else {
-		view.SVG = template.HTML(processmap.SVG(m, fps, processmap.SVGOptions{Legend: true}))
+		opt := processmap.SVGOptions{Legend: true}
+		// A log with no case of the map lays nothing on it (every arrow
+		// would read "never taken").
+		if view.Real = u.mapOverlay(r, m); view.Real != nil && view.Real.O != nil && view.Real.O.Cases > 0 {
+			opt.Overlay = view.Real.O
+		}
+		view.SVG = template.HTML(processmap.SVG(m, fps, opt))
 	}
 	names := u.employeeNames(ctx)
 	for i, f := range fps {
@@ -300,13 +307,18 @@ func (u *UI) ProcessMapSVG(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	opt := processmap.SVGOptions{Legend: true}
 	if r.URL.Query().Get("view") == "customer" {
 		m, fps = processmap.CustomerShoes(m).Map, nil
+	} else if r.URL.Query().Get("log") != "" {
+		if ov := u.mapOverlay(r, m); ov != nil && ov.O != nil && ov.O.Cases > 0 {
+			opt.Overlay = ov.O
+		}
 	}
 	w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="process-map-%d-v%d.svg"`, id, m.Version))
 	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+processmap.SVG(m, fps, processmap.SVGOptions{Legend: true}))
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+processmap.SVG(m, fps, opt))
 }
 
 // failForm reads the mark-a-fail-point form.

@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processmap"
+	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+type overlayClock struct{ t time.Time }
+
+func (c *overlayClock) Now() time.Time { return c.t }
+
+// TestBrowserProcessOverlay: two recovery cases played on a clock — one
+// answered three hours late (against the map's 30 minutes), given a
+// refund and re-opened; one resolved without a first response — and a map
+// whose activities are named as Fresco's own log names them. The owner
+// opens the map: the arrow to the first response carries its mined
+// waiting time and is marked a real fail point with what it cost the
+// customer; the conformance view lists the skipped response with a link
+// to the case that skipped it, which opens the case.
+func TestBrowserProcessOverlay(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	s := seed(t, db)
+	emps, err := db.EmployeeByEmail(ctx, "olivia@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now().UTC().AddDate(0, 0, -20).Truncate(time.Hour)
+	clock := &overlayClock{t: t0}
+	rec, err := recovery.New(recovery.Options{DB: db, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	olivia := recovery.Actor{Ref: fmt.Sprintf("employee:%d", emps.ID), Name: emps.Name, Role: emps.Role, EmployeeID: &emps.ID}
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(d time.Duration) { clock.t = t0.Add(d) }
+	k1, err := rec.Open(ctx, olivia, recovery.OpenInput{CustomerID: s.ada.ID, OwnerID: &emps.ID, Summary: "Scratched lenses", Source: "complaint", OpenedAt: t0})
+	must(k1, err)
+	at(3 * time.Hour)
+	must(rec.Respond(ctx, olivia, k1.ID, "So sorry", "phone"))
+	must(rec.RequestGesture(ctx, olivia, k1.ID, recovery.GestureInput{Kind: "refund", Amount: 4550}))
+	at(4 * time.Hour)
+	must(rec.Resolve(ctx, olivia, k1.ID, "New lenses"))
+	at(5 * time.Hour)
+	must(rec.Reopen(ctx, olivia, k1.ID, "Scratched again"))
+	at(6 * time.Hour)
+	must(rec.Resolve(ctx, olivia, k1.ID, "Replaced the frames too"))
+	at(48 * time.Hour)
+	k2, err := rec.Open(ctx, olivia, recovery.OpenInput{CustomerID: s.ada.ID, OwnerID: &emps.ID, Summary: "Late delivery", Source: "complaint", OpenedAt: clock.t})
+	must(k2, err)
+	at(49 * time.Hour)
+	must(rec.Resolve(ctx, olivia, k2.ID, "Apologised"))
+	owner := processmap.Actor{Ref: olivia.Ref, Role: fresco.RoleOwner, EmployeeID: &emps.ID}
+	if _, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint to resolution", TimeUnit: fresco.UnitHours,
+		Lanes: []fresco.MapLane{{Key: "desk", Name: "Front desk", CustomerFacing: true}},
+		Activities: []fresco.MapActivity{
+			{Key: "opened", Name: "Case opened", Lane: "desk", Duration: 5, DurationUnit: fresco.UnitMinutes},
+			{Key: "first", Name: "Responded to customer", Lane: "desk", Duration: 30, DurationUnit: fresco.UnitMinutes, Position: fresco.MapPosition{X: 1}},
+			{Key: "resolved", Name: "Case resolved", Lane: "desk", Duration: 1, Position: fresco.MapPosition{X: 2.5}},
+		},
+		Arrows: []fresco.MapArrow{{Key: "a1", From: "opened", To: "first"}, {Key: "a2", From: "first", To: "resolved"}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	a := apptest.New(t, db)
+	ts := httptest.NewServer(a.Server)
+	defer func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	}()
+	st := steps{t, bctx}
+	load, text, get := st.load, st.text, st.get
+	// svgText is the text of the first SVG element matching sel (SVG has no innerText).
+	svgText := func(sel string) string {
+		t.Helper()
+		return get("read "+sel, chromedp.Evaluate[string](fmt.Sprintf(
+			`(function () { var e = document.querySelector(%q); return e ? e.textContent : ""; })()`, sel)))
+	}
+
+	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	st.login("olivia@example.com")
+	load("open the map", chromedp.Navigate(ts.URL+"/process-maps/1"))
+	if got := text("#overlay-summary"); !strings.Contains(got, "2 cases mined") {
+		t.Errorf("summary %q", got)
+	}
+	if got := svgText("#arrow-a1 .pm-real"); got != "1× · median 3 h · p90 3 h" {
+		t.Errorf("mined waiting on the arrow: %q", got)
+	}
+	if cls := get("is the arrow a fail point", chromedp.Evaluate[string](`document.getElementById("arrow-a1").getAttribute("class")`)); !strings.Contains(cls, "fail") {
+		t.Errorf("arrow a1's class %q, want a fail point", cls)
+	}
+	if got := svgText("#arrow-a1 .pm-real-fail"); !strings.Contains(got, "REAL FAIL POINT") {
+		t.Errorf("fail mark on the arrow: %q", got)
+	}
+	if got := text("#real-fail-points"); !strings.Contains(got, "median wait 3 h against 30 min expected") ||
+		!strings.Contains(got, "1 cases through it: 100% re-opened, 100% with a repeat contact") || !strings.Contains(got, "45.50") {
+		t.Errorf("real fail points: %q", got)
+	}
+	if got := svgText("svg .pm-extra"); !strings.Contains(got, "not in the design · 1×") {
+		t.Errorf("the extra arc: %q", got)
+	}
+	if got := text("#fitness"); !strings.Contains(got, "0% of cases (0 of 2)") {
+		t.Errorf("fitness: %q", got)
+	}
+	if got := text("#deviations"); !strings.Contains(got, `"Case opened" straight to "Case resolved": no arrow on the map`) {
+		t.Errorf("deviations: %q", got)
+	}
+	// Open the skipped response's cases and follow the link to the case.
+	link := fmt.Sprintf(`#deviations details a[href="/cases/%d"]`, k2.ID)
+	st.do("open the deviation's cases", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`Array.from(document.querySelectorAll("#deviations details")).filter(d => d.querySelector(%q)).forEach(d => d.open = true)`, fmt.Sprintf(`a[href="/cases/%d"]`, k2.ID))))
+	load("follow the case link", chromedp.Click(chromedp.CSS(link)))
+	if loc := st.location(); !strings.HasSuffix(loc, fmt.Sprintf("/cases/%d", k2.ID)) {
+		t.Errorf("after the link: at %s", loc)
+	}
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}

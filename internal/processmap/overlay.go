@@ -1,0 +1,437 @@
+package processmap
+
+// The real process laid over the designed one (issue 14, items 4 and 5):
+// an event log — Fresco's own work or a stored log — mined for the period
+// asked, its figures hung on the map's arrows and activities (matched by
+// activity name, case and surrounding spaces ignored), the arcs reality
+// takes that the design has not, the arrows never taken, the conformance
+// of the cases to the map, and the real fail points: long waits against
+// the design's expected duration and frequent rework, each joined to what
+// it cost the customers who went through it.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/eventlog"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/mining"
+	"github.com/fresco-cx/fresco/internal/processlog"
+)
+
+// OwnLog is the source name of Fresco's own work as an event log.
+const OwnLog = "own"
+
+// Thresholds of a real fail point.
+const (
+	// SlowFactor: an arrow is flagged when the median wait on it is more
+	// than this many times the expected duration of the activity it leads
+	// to (the time the design gives that step).
+	SlowFactor = 1.5
+	// ReworkShare: an activity is flagged when it is repeated within at
+	// least this share of the cases that reach it.
+	ReworkShare = 0.2
+)
+
+// OverlayQuery chooses the log and the period to mine.
+type OverlayQuery struct {
+	// Log is OwnLog ("" too) or a stored log's id.
+	Log string
+	// From and To bound the period: the cases that started in [From, To)
+	// for Fresco's own log, the cases with any event in it for a stored
+	// one. Zero leaves a side open.
+	From, To time.Time
+}
+
+// ArcFigures are the real figures of one directly-follows arc.
+type ArcFigures struct {
+	From, To    string // activity names, as the map names them when it has them
+	Count       int
+	Cases       int
+	MedianWaitS *float64
+	P90WaitS    *float64
+}
+
+// ActivityFigures are the real figures of one activity of the map.
+type ActivityFigures struct {
+	Count       int // events
+	Cases       int // cases with it
+	ReworkCases int // cases in which it happens more than once
+}
+
+// RealFail is a place where reality fails the customer: an arrow (by key)
+// or an activity (by key), with the reason in words and what the cases
+// through it cost.
+type RealFail struct {
+	Arrow, Activity string
+	Reason          string
+	Outcomes        *Outcomes // nil unless the log is Fresco's own
+}
+
+// Outcomes are what happened to the customers of a set of Fresco cases.
+type Outcomes struct {
+	Cases         int
+	Reopened      int          // cases re-opened
+	RepeatContact int          // cases whose customer opened another case within 90 days
+	GestureCost   fresco.Money // gestures granted on the cases
+}
+
+// ReopenedShare is the share of the cases re-opened (0 for none).
+func (o *Outcomes) ReopenedShare() float64 { return share(o.Reopened, o.Cases) }
+
+// RepeatShare is the share of the cases with a repeat contact.
+func (o *Outcomes) RepeatShare() float64 { return share(o.RepeatContact, o.Cases) }
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// Overlay is the real process on a designed map.
+type Overlay struct {
+	Log    string // OwnLog or the stored log's id
+	Own    bool
+	Period OverlayQuery
+	// Cases mined: those with at least one activity of the map; Skipped
+	// the others (a follow-up is not a complaint).
+	Cases, Skipped int
+	Activities     map[string]ActivityFigures // by activity key
+	Arrows         map[string]ArcFigures      // by arrow key; Count 0: never taken
+	// Extras are the arcs that happen but the design has no arrow for.
+	Extras      []ArcFigures
+	Conformance mining.Conformance
+	Fails       []RealFail
+
+	cases []eventlog.Trace // the cases mined, for joining to outcomes
+}
+
+// NeverTaken lists the keys of the arrows no case took.
+func (o *Overlay) NeverTaken() []string {
+	var out []string
+	for k, f := range o.Arrows {
+		if f.Count == 0 {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// FailOn returns the real fail on an arrow or activity key ("r:KEY",
+// "a:KEY"), or nil.
+func (o *Overlay) FailOn(kind, key string) *RealFail {
+	if o == nil {
+		return nil
+	}
+	for i := range o.Fails {
+		f := &o.Fails[i]
+		if kind == "r" && f.Arrow == key || kind == "a" && f.Activity == key {
+			return f
+		}
+	}
+	return nil
+}
+
+// CaseNumber is the Fresco case number of a case id of the own log
+// ("case-12" → 12), or 0.
+func CaseNumber(id string) int64 {
+	rest, ok := strings.CutPrefix(id, "case-")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ParseOverlayQuery reads the log and the period as a page or the API
+// takes them: log "own" (or "") or a stored log's id; from and to dates
+// (2024-05-01, to included) or RFC 3339 times. A bad one is named
+// (field "log", "from" or "to").
+func ParseOverlayQuery(log, from, to string) (OverlayQuery, error) {
+	var v fresco.Validation
+	q := OverlayQuery{Log: strings.TrimSpace(log)}
+	if q.Log == "" {
+		q.Log = OwnLog
+	}
+	if q.Log != OwnLog {
+		if id, err := strconv.ParseInt(q.Log, 10, 64); err != nil || id <= 0 {
+			v.Add("log", "must be %q or a stored event log's id (got %q)", OwnLog, q.Log)
+		}
+	}
+	at := func(field, s string, day time.Duration) time.Time {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return time.Time{}
+		}
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return d.Add(day)
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil && t.Year() >= 1 && t.Year() <= 9999 {
+			return t.UTC()
+		}
+		v.Add(field, "%q is not a date such as 2024-05-01 or a time such as 2024-05-01T09:00:00Z", s)
+		return time.Time{}
+	}
+	q.From = at("from", from, 0)
+	q.To = at("to", to, 24*time.Hour) // a date is included whole
+	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
+		v.Add("to", "must be after from")
+	}
+	return q, v.Err()
+}
+
+// Design is the map's flow as mining checks it, by activity name.
+func Design(m *fresco.ProcessMap) mining.Design {
+	f := m.Flow()
+	d := mining.Design{Start: f.Start, End: f.End}
+	for _, a := range f.Arcs {
+		d.Arcs = append(d.Arcs, mining.Pair{From: a[0], To: a[1]})
+	}
+	return d
+}
+
+// Overlay mines the log asked for over the map.
+func (s *Service) Overlay(ctx context.Context, a Actor, m *fresco.ProcessMap, q OverlayQuery) (*Overlay, error) {
+	logs := processlog.New(s.db, processlog.Options{})
+	var traces []eventlog.Trace
+	own := q.Log == "" || q.Log == OwnLog
+	if own {
+		var err error
+		if traces, err = logs.OwnTraces(ctx, a, processlog.OwnFilter{From: q.From, To: q.To}); err != nil {
+			return nil, err
+		}
+	} else {
+		id, err := strconv.ParseInt(q.Log, 10, 64)
+		if err != nil || id <= 0 {
+			var v fresco.Validation
+			v.Add("log", "must be %q or a stored event log's id (got %q)", OwnLog, q.Log)
+			return nil, v.Err()
+		}
+		if traces, err = logs.StoredTraces(ctx, a, id); err != nil {
+			return nil, err
+		}
+	}
+	o := Mine(m, traces, !own, q)
+	if own {
+		o.Log, o.Own = OwnLog, true
+		if err := s.outcomes(ctx, m, o); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// Mine lays traces over m (pure: no database). Activity names are matched
+// to the map's without regard to case or surrounding spaces; cases with no
+// activity of the map are skipped. filterPeriod keeps only the cases with
+// an event in q's period (Fresco's own log is chosen by period as it is
+// read).
+func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q OverlayQuery) *Overlay {
+	o := &Overlay{Log: q.Log, Period: q, Activities: map[string]ActivityFigures{}, Arrows: map[string]ArcFigures{}}
+	byName := map[string]string{} // normalised → the map's name
+	for _, x := range m.Activities {
+		byName[norm(x.Name)] = x.Name
+	}
+	kept := traces[:0:0]
+	lifecycle := false
+	for _, t := range traces {
+		hit := false
+		for i := range t.Events {
+			e := &t.Events[i]
+			if n, ok := byName[norm(e.Activity)]; ok {
+				e.Activity, hit = n, true
+			}
+			lifecycle = lifecycle || e.Lifecycle != ""
+		}
+		if hit {
+			kept = append(kept, t)
+		} else {
+			o.Skipped++
+		}
+	}
+	l := mining.FromTraces(kept, lifecycle)
+	if filterPeriod && (!q.From.IsZero() || !q.To.IsZero()) {
+		to := q.To
+		if !to.IsZero() {
+			to = to.Add(-time.Nanosecond) // [From, To)
+		}
+		l = l.FilterPeriod(q.From, to, mining.Intersecting)
+	}
+	o.Cases, o.cases = len(l.Cases), l.Cases
+	g := l.DFG(mining.DFGOptions{})
+	// Activities: events, cases, rework.
+	for _, x := range m.Activities {
+		o.Activities[x.Key] = ActivityFigures{Count: g.Activities[x.Name]}
+	}
+	keyOf := map[string]string{}
+	for _, x := range m.Activities {
+		keyOf[x.Name] = x.Key
+	}
+	for _, c := range l.Cases {
+		seen := map[string]int{}
+		for _, e := range c.Events {
+			seen[e.Activity]++
+		}
+		for name, n := range seen {
+			k, ok := keyOf[name]
+			if !ok {
+				continue
+			}
+			f := o.Activities[k]
+			f.Cases++
+			if n > 1 {
+				f.ReworkCases++
+			}
+			o.Activities[k] = f
+		}
+	}
+	// Arrows and extras.
+	arcs := map[mining.Pair]mining.Arc{}
+	for _, arc := range g.Arcs {
+		arcs[mining.Pair{From: arc.From, To: arc.To}] = arc
+	}
+	designed := map[mining.Pair]bool{}
+	for _, r := range m.Arrows {
+		from, to := m.Activity(r.From), m.Activity(r.To)
+		if from == nil || to == nil {
+			continue
+		}
+		p := mining.Pair{From: from.Name, To: to.Name}
+		designed[p] = true
+		arc := arcs[p]
+		o.Arrows[r.Key] = ArcFigures{From: p.From, To: p.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS}
+	}
+	for _, arc := range g.Arcs {
+		if !designed[mining.Pair{From: arc.From, To: arc.To}] {
+			o.Extras = append(o.Extras, ArcFigures{From: arc.From, To: arc.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS})
+		}
+	}
+	o.Conformance = l.Conform(Design(m))
+	// Real fail points: slow arrows, then reworked activities, in map order.
+	for _, r := range m.Arrows {
+		f, ok := o.Arrows[r.Key]
+		to := m.Activity(r.To)
+		if !ok || f.MedianWaitS == nil || to == nil {
+			continue
+		}
+		expected := to.DurationMinutes() * 60
+		if expected > 0 && *f.MedianWaitS > SlowFactor*expected {
+			o.Fails = append(o.Fails, RealFail{Arrow: r.Key, Reason: fmt.Sprintf("median wait %s against %s expected for %q (%.1f× as long)",
+				SecondsWords(*f.MedianWaitS), SecondsWords(expected), to.Name, *f.MedianWaitS/expected)})
+		}
+	}
+	for _, x := range m.Activities {
+		f := o.Activities[x.Key]
+		if f.Cases > 0 && share(f.ReworkCases, f.Cases) >= ReworkShare {
+			o.Fails = append(o.Fails, RealFail{Activity: x.Key, Reason: fmt.Sprintf("done more than once in %d of %d cases (%s): rework",
+				f.ReworkCases, f.Cases, percent(share(f.ReworkCases, f.Cases)))})
+		}
+	}
+	return o
+}
+
+func percent(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }
+
+// SecondsWords writes a wait for people: "2 d 3 h", "45 min", "12 s".
+func SecondsWords(s float64) string {
+	switch {
+	case s < 60:
+		return strconv.Itoa(int(math.Round(s))) + " s"
+	case s < 3600:
+		return strconv.Itoa(int(math.Round(s/60))) + " min"
+	case s < 86400:
+		h := int(s / 3600)
+		if m := int(math.Round((s - float64(h)*3600) / 60)); m > 0 && h < 10 {
+			return fmt.Sprintf("%d h %d min", h, m)
+		}
+		return strconv.Itoa(int(math.Round(s/3600))) + " h"
+	}
+	d := int(s / 86400)
+	if h := int(math.Round((s - float64(d)*86400) / 3600)); h > 0 && h < 24 {
+		return fmt.Sprintf("%d d %d h", d, h)
+	}
+	return strconv.Itoa(int(math.Round(s/86400))) + " d"
+}
+
+// outcomes joins each real fail to the outcomes of the Fresco cases
+// through it.
+func (s *Service) outcomes(ctx context.Context, m *fresco.ProcessMap, o *Overlay) error {
+	if len(o.Fails) == 0 {
+		return nil
+	}
+	through := make([][]int64, len(o.Fails))
+	var all []int64
+	for i, f := range o.Fails {
+		through[i] = o.casesThrough(m, f)
+		all = append(all, through[i]...)
+	}
+	costs, err := s.db.CustomerCosts(ctx, all)
+	if err != nil {
+		return err
+	}
+	for i := range o.Fails {
+		out := &Outcomes{}
+		var minor int64
+		for _, id := range through[i] {
+			c, ok := costs[id]
+			if !ok {
+				continue
+			}
+			out.Cases++
+			if c.Reopened {
+				out.Reopened++
+			}
+			if c.RepeatContact {
+				out.RepeatContact++
+			}
+			minor += c.Gestures
+		}
+		out.GestureCost = fresco.Money(minor)
+		o.Fails[i].Outcomes = out
+	}
+	return nil
+}
+
+// casesThrough returns the Fresco case numbers of the cases in which the
+// fail's arrow (its pair of names) or activity occurs.
+func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
+	var ids []int64
+	for _, c := range o.cases {
+		if n := CaseNumber(c.Case); n > 0 && through(m, c.Events, f) {
+			ids = append(ids, n)
+		}
+	}
+	return ids
+}
+
+func through(m *fresco.ProcessMap, evs []eventlog.Event, f RealFail) bool {
+	if f.Activity != "" {
+		name := m.Activity(f.Activity).Name
+		for _, e := range evs {
+			if e.Activity == name {
+				return true
+			}
+		}
+		return false
+	}
+	r := m.Arrow(f.Arrow)
+	from, to := m.Activity(r.From).Name, m.Activity(r.To).Name
+	for j := 1; j < len(evs); j++ {
+		if evs[j-1].Activity == from && evs[j].Activity == to {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,125 @@
+package processmap_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/eventlog"
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/mining"
+	"github.com/fresco-cx/fresco/internal/processmap"
+)
+
+// smallMap: Case opened → First response (30 min) → Case resolved.
+func smallMap() *fresco.ProcessMap {
+	return &fresco.ProcessMap{ID: 1, Name: "Small", TimeUnit: fresco.UnitHours,
+		Lanes: []fresco.MapLane{{Key: "desk", Name: "Desk", CustomerFacing: true}},
+		Activities: []fresco.MapActivity{
+			{Key: "opened", Number: 1, Name: "Case opened", Lane: "desk", Duration: 5, DurationUnit: fresco.UnitMinutes},
+			{Key: "first", Number: 2, Name: "First response", Lane: "desk", Duration: 30, DurationUnit: fresco.UnitMinutes, Position: fresco.MapPosition{X: 1}},
+			{Key: "resolved", Number: 3, Name: "Case resolved", Lane: "desk", Duration: 4, DurationUnit: fresco.UnitHours, Position: fresco.MapPosition{X: 2}},
+			{Key: "spare", Number: 4, Name: "Escalated", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitHours, Position: fresco.MapPosition{X: 6}},
+		},
+		Arrows: []fresco.MapArrow{{Key: "a1", From: "opened", To: "first"}, {Key: "a2", From: "first", To: "resolved"},
+			{Key: "a3", From: "first", To: "spare"}},
+	}
+}
+
+func trace(id string, t0 time.Time, steps ...any) eventlog.Trace {
+	t := eventlog.Trace{Case: id}
+	for i := 0; i < len(steps); i += 2 {
+		t.Events = append(t.Events, eventlog.Event{Activity: steps[i].(string), Time: t0.Add(steps[i+1].(time.Duration))})
+	}
+	return t
+}
+
+// TestMine checks the overlay's figures against hand-computed ones.
+func TestMine(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h := time.Hour
+	traces := []eventlog.Trace{
+		trace("case-1", t0, "Case opened", 0*h, "First response", 1*h, "Case resolved", 3*h),
+		trace("case-2", t0, " case OPENED ", 0*h, "Case resolved", 5*h),                                             // skips the first response
+		trace("case-3", t0, "Case opened", 0*h, "First response", 2*h, "First response", 4*h, "Case resolved", 6*h), // rework
+		trace("follow-up-4", t0, "Follow-up opened", 0*h, "Follow-up closed", 1*h),                                  // nothing of the map
+	}
+	m := smallMap()
+	o := processmap.Mine(m, traces, false, processmap.OverlayQuery{Log: "own"})
+	if o.Cases != 3 || o.Skipped != 1 {
+		t.Fatalf("cases %d skipped %d, want 3 and 1", o.Cases, o.Skipped)
+	}
+	a1 := o.Arrows["a1"]
+	if a1.Count != 2 || a1.MedianWaitS == nil || *a1.MedianWaitS != 1.5*3600 || *a1.P90WaitS != 1.9*3600 {
+		t.Errorf("a1 %+v median %v p90 %v, want 2 taken, median 1.5 h, p90 1.9 h", a1, a1.MedianWaitS, a1.P90WaitS)
+	}
+	if a3 := o.Arrows["a3"]; a3.Count != 0 || fmt.Sprint(o.NeverTaken()) != "[a3]" {
+		t.Errorf("never taken: %v (a3 %+v)", o.NeverTaken(), a3)
+	}
+	if f := o.Activities["opened"]; f.Count != 3 || f.Cases != 3 {
+		t.Errorf("opened %+v: the name matched without case or spaces?", f)
+	}
+	if f := o.Activities["first"]; f.Count != 3 || f.Cases != 2 || f.ReworkCases != 1 {
+		t.Errorf("first %+v", f)
+	}
+	var extras []string
+	for _, x := range o.Extras {
+		extras = append(extras, fmt.Sprintf("%s→%s %d", x.From, x.To, x.Count))
+	}
+	if got := strings.Join(extras, "; "); got != "Case opened→Case resolved 1; First response→First response 1" {
+		t.Errorf("extras %q", got)
+	}
+	c := o.Conformance
+	// case-1 fits; case-2: start, end ok, one bad arc of 3 steps; case-3: 1 bad of 5.
+	if c.Fitting != 1 || len(c.Cases) != 3 || fmt.Sprintf("%.4f", c.Fitness) != fmt.Sprintf("%.4f", (1+2.0/3+4.0/5)/3) {
+		t.Errorf("conformance %+v", c)
+	}
+	found := false
+	for _, d := range c.Deviations {
+		if d.Kind == mining.DeviationArc && d.From == "Case opened" && d.To == "Case resolved" && fmt.Sprint(d.CaseIDs) == "[case-2]" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no deviation Case opened → Case resolved for case-2: %+v", c.Deviations)
+	}
+	// Real fail points: a1's median 1.5 h against 30 min expected; First response reworked in 1 of 2.
+	if f := o.FailOn("r", "a1"); f == nil || !strings.Contains(f.Reason, "median wait 1 h 30 min against 30 min expected") {
+		t.Errorf("a1 not flagged slow: %+v", o.Fails)
+	}
+	if f := o.FailOn("r", "a2"); f != nil {
+		t.Errorf("a2 flagged: %+v (2 h median against 4 h expected)", f)
+	}
+	if f := o.FailOn("a", "first"); f == nil || !strings.Contains(f.Reason, "1 of 2 cases") {
+		t.Errorf("rework not flagged: %+v", o.Fails)
+	}
+	svg := processmap.SVG(m, nil, processmap.SVGOptions{Overlay: o})
+	for _, want := range []string{"2× · median 1 h 30 min · p90 1 h 54 min", "never taken", "not in the design · 1×", "REAL FAIL POINT", "3× in 3 cases"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	// A period keeps the cases with an event in it (stored logs).
+	o = processmap.Mine(smallMap(), []eventlog.Trace{trace("x", t0, "Case opened", 0*h), trace("y", t0.AddDate(0, 1, 0), "Case opened", 0*h)},
+		true, processmap.OverlayQuery{From: t0.AddDate(0, 0, 10)})
+	if o.Cases != 1 {
+		t.Errorf("period: %d cases, want 1", o.Cases)
+	}
+}
+
+func TestParseOverlayQuery(t *testing.T) {
+	for _, tc := range []struct{ log, from, to, field string }{
+		{"abc", "", "", "log"}, {"-2", "", "", "log"}, {"own", "2026-13-01", "", "from"}, {"", "", "yesterday", "to"},
+		{"", "2026-03-05", "2026-03-01", "to"},
+	} {
+		_, err := processmap.ParseOverlayQuery(tc.log, tc.from, tc.to)
+		if fs := fresco.ErrorFields(err); len(fs) != 1 || fs[0].Field != tc.field {
+			t.Errorf("%+v: %v, want %s named", tc, fs, tc.field)
+		}
+	}
+	q, err := processmap.ParseOverlayQuery("", "2026-03-01", "2026-03-01")
+	if err != nil || q.Log != "own" || !q.To.Equal(q.From.Add(24*time.Hour)) {
+		t.Errorf("%+v %v", q, err)
+	}
+}

@@ -1,0 +1,156 @@
+package ui
+
+// The real process on a designed map's page (processmap.Overlay): the log
+// and period chosen in the page's form, the mined figures drawn on the
+// map, the arcs not in the design listed, the real fail points with what
+// they cost customers, and the conformance of the cases with each
+// deviation's cases as links. Shown to those who read event logs.
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/mining"
+	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/processmap"
+)
+
+// overlayView is what the page shows of the real process.
+type overlayView struct {
+	Log, From, To string
+	Logs          []choice // the event sources offered
+	Problem       string   // a bad log or period, in words
+	O             *processmap.Overlay
+	Fitness       string // mean fitness per case, as a percentage
+	FittingShare  string
+	Fitting       int
+	Deviations    []deviationRow
+	Extras        []extraRow
+	Fails         []realFailRow
+	NeverTaken    []string
+	Query         string // the query string that asks for this overlay (for the SVG download)
+}
+
+type deviationRow struct {
+	N     int
+	What  string
+	Count int
+	Cases []caseLink
+}
+
+type caseLink struct {
+	ID   string
+	Href string // "" for a stored log's case
+}
+
+type extraRow struct {
+	From, To string
+	Count    int
+	Median   string
+}
+
+type realFailRow struct {
+	On, Reason string
+	Outcome    string // "" when the log is not Fresco's own
+}
+
+// mapOverlay reads the log and period asked for in r's query and mines it
+// over m; nil when the viewer may not read logs or asked for none.
+func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
+	v := viewerFrom(r.Context())
+	if !processlog.CanRead(v.Role) {
+		return nil
+	}
+	qv := r.URL.Query()
+	ov := &overlayView{Log: qv.Get("log"), From: qv.Get("from"), To: qv.Get("to")}
+	if ov.Log == "none" {
+		return ov
+	}
+	a := staffActor(v)
+	ov.Logs = []choice{{processmap.OwnLog, "Fresco's own work (recovery cases)"}}
+	if logs, err := processlog.New(u.db, processlog.Options{}).List(r.Context(), a); err == nil {
+		for _, l := range logs {
+			ov.Logs = append(ov.Logs, choice{strconv.FormatInt(l.ID, 10), fmt.Sprintf("%s (%d cases)", l.Name, l.Cases)})
+		}
+	}
+	q, err := processmap.ParseOverlayQuery(ov.Log, ov.From, ov.To)
+	if err == nil {
+		ov.O, err = u.maps.Overlay(r.Context(), a, m, q)
+	}
+	if err != nil {
+		ov.Problem, ov.O = problemWords(err), nil
+		return ov
+	}
+	ov.Log = q.Log
+	ov.Query = "log=" + q.Log + "&from=" + ov.From + "&to=" + ov.To
+	o, f := ov.O, u.format()
+	c := o.Conformance
+	ov.Fitness, ov.Fitting = pct(c.Fitness), c.Fitting
+	ov.FittingShare = pct(1)
+	if len(c.Cases) > 0 {
+		ov.FittingShare = pct(float64(c.Fitting) / float64(len(c.Cases)))
+	}
+	for i, d := range c.Deviations {
+		row := deviationRow{N: i + 1, What: deviationWords(d), Count: d.Count}
+		for _, id := range d.CaseIDs {
+			link := caseLink{ID: id}
+			if n := processmap.CaseNumber(id); o.Own && n > 0 {
+				link.Href = "/cases/" + strconv.FormatInt(n, 10)
+			}
+			row.Cases = append(row.Cases, link)
+		}
+		ov.Deviations = append(ov.Deviations, row)
+	}
+	for _, x := range o.Extras {
+		row := extraRow{From: x.From, To: x.To, Count: x.Count, Median: "—"}
+		if x.MedianWaitS != nil {
+			row.Median = processmap.SecondsWords(*x.MedianWaitS)
+		}
+		ov.Extras = append(ov.Extras, row)
+	}
+	for _, rf := range o.Fails {
+		on := "activity " + rf.Activity
+		if x := m.Activity(rf.Activity); x != nil {
+			on = fmt.Sprintf("activity %d %s", x.Number, x.Name)
+		}
+		if rf.Arrow != "" {
+			on = processmap.TargetWords(m, &fresco.FailPoint{Arrow: rf.Arrow})
+		}
+		row := realFailRow{On: on, Reason: rf.Reason}
+		if oc := rf.Outcomes; oc != nil {
+			row.Outcome = fmt.Sprintf("%d cases through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted",
+				oc.Cases, pct(oc.ReopenedShare()), pct(oc.RepeatShare()), f.Money(oc.GestureCost))
+		}
+		ov.Fails = append(ov.Fails, row)
+	}
+	for _, k := range o.NeverTaken() {
+		ov.NeverTaken = append(ov.NeverTaken, processmap.TargetWords(m, &fresco.FailPoint{Arrow: k}))
+	}
+	return ov
+}
+
+func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" }
+
+// deviationWords says what a deviation is.
+func deviationWords(d mining.Deviation) string {
+	switch d.Kind {
+	case mining.DeviationStart:
+		return fmt.Sprintf("Starts with %q, which the map does not start with", d.Activity)
+	case mining.DeviationEnd:
+		return fmt.Sprintf("Ends with %q, which the map does not end with", d.Activity)
+	case mining.DeviationActivity:
+		return fmt.Sprintf("%q is not on the map", d.Activity)
+	}
+	return fmt.Sprintf("%q straight to %q: no arrow on the map", d.From, d.To)
+}
+
+// problemWords is an error's message with its fields, for a page.
+func problemWords(err error) string {
+	msg := fresco.ErrorMessage(err)
+	for _, f := range fresco.ErrorFields(err) {
+		msg += "; " + f.Field + ": " + f.Message
+	}
+	return msg
+}
