@@ -12,21 +12,26 @@ import (
 
 // ListeningPostOut is a listening post with its activity.
 type ListeningPostOut struct {
-	ID               int64               `json:"id"`
-	Slug             string              `json:"slug"`
-	Name             string              `json:"name"`
-	Description      string              `json:"description"`
-	UsedFor          string              `json:"used_for" doc:"How this post's feedback is used."`
-	Solicited        bool                `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
-	Active           bool                `json:"active"`
-	Responses        int                 `json:"responses" doc:"Volume in the period."`
-	Asked            int                 `json:"asked"`
-	Answered         int                 `json:"answered"`
-	ResponseRate     *stats.Proportion   `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
-	MedianDelayHours *float64            `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback, each delay counted in whole hours (to the nearest); null without purchase-linked responses."`
-	WithPurchase     int                 `json:"with_purchase"`
-	Uses             []FeedbackUseOut    `json:"recent_uses"`
-	Invitations      InvitationCountsOut `json:"invitations" doc:"What the invitation rules of the post's surveys did with the invitations due in the period; its response_rate is answered / sent."`
+	ID               int64                    `json:"id"`
+	Slug             string                   `json:"slug"`
+	Name             string                   `json:"name"`
+	Description      string                   `json:"description"`
+	UsedFor          string                   `json:"used_for" doc:"How this post's feedback is used."`
+	Solicited        bool                     `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
+	Active           bool                     `json:"active"`
+	Responses        int                      `json:"responses" doc:"Volume in the period."`
+	Asked            int                      `json:"asked"`
+	Answered         int                      `json:"answered"`
+	ResponseRate     *stats.Proportion        `json:"response_rate" doc:"answered / asked with its 95% interval; null when nothing was asked."`
+	MedianDelayHours *float64                 `json:"median_hours_purchase_to_feedback" doc:"Median time from purchase to feedback, each delay counted in whole hours (to the nearest); null without purchase-linked responses."`
+	WithPurchase     int                      `json:"with_purchase"`
+	Uses             []FeedbackUseOut         `json:"recent_uses"`
+	Invitations      InvitationCountsOut      `json:"invitations" doc:"What the invitation rules of the post's surveys did with the invitations due in the period; its response_rate is answered / sent."`
+	Purpose          string                   `json:"purpose" doc:"What the business wants to know at this post."`
+	OwnerEmployeeID  *int64                   `json:"owner_employee_id" doc:"The employee who looks after the post."`
+	Questions        []string                 `json:"questions" doc:"The question(s) asked there."`
+	RetiredAt        *time.Time               `json:"retired_at" doc:"When the post was retired: it takes no feedback answered after it; null while in use."`
+	Checklist        []feedback.ChecklistItem `json:"checklist" doc:"The seed's steps for improving listening posts, each with its tick, note and (in the list and GET) the evidence Fresco has."`
 }
 
 // FeedbackUseOut is one entry of a post's "used for" trail.
@@ -42,12 +47,25 @@ func useOut(u *fresco.FeedbackUse) FeedbackUseOut {
 	return FeedbackUseOut{ID: u.ID, ResponseID: u.ResponseID, Note: u.Note, Actor: u.Actor, At: u.At}
 }
 
-func postOut(ps feedback.PostStats) ListeningPostOut {
+// postOut is a post with its activity; evidence, when not empty, is the
+// period the activity covers, for the checklist's evidence ("" leaves the
+// evidence out: the post's activity was not read).
+func postOut(ps feedback.PostStats, evidence string) ListeningPostOut {
 	p := ps.Post
 	out := ListeningPostOut{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, UsedFor: p.UsedFor,
 		Solicited: p.Solicited, Active: p.Active, Responses: ps.Responses, Asked: ps.Asked, Answered: ps.Answered,
 		ResponseRate: ps.ResponseRate, WithPurchase: ps.WithPurchase, Uses: []FeedbackUseOut{},
-		Invitations: invitationCountsOut(ps.Invitations, ps.InvitationRate)}
+		Invitations: invitationCountsOut(ps.Invitations, ps.InvitationRate),
+		Purpose:     p.Purpose, OwnerEmployeeID: p.OwnerEmployeeID, Questions: p.Questions, RetiredAt: p.RetiredAt,
+		Checklist: feedback.Checklist(ps, evidence)}
+	if out.Questions == nil {
+		out.Questions = []string{}
+	}
+	if evidence == "" {
+		for i := range out.Checklist {
+			out.Checklist[i].Evidence = ""
+		}
+	}
 	if ps.MedianDelay != nil {
 		h := ps.MedianDelay.Hours()
 		out.MedianDelayHours = &h
@@ -60,11 +78,28 @@ func postOut(ps feedback.PostStats) ListeningPostOut {
 
 // ListeningPostPatch changes a post.
 type ListeningPostPatch struct {
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
-	UsedFor     *string `json:"used_for,omitempty"`
-	Solicited   *bool   `json:"solicited,omitempty"`
-	Active      *bool   `json:"active,omitempty"`
+	Name            *string            `json:"name,omitempty"`
+	Description     *string            `json:"description,omitempty"`
+	UsedFor         *string            `json:"used_for,omitempty"`
+	Solicited       *bool              `json:"solicited,omitempty"`
+	Active          *bool              `json:"active,omitempty"`
+	Purpose         *string            `json:"purpose,omitempty"`
+	OwnerEmployeeID *int64             `json:"owner_employee_id,omitempty" minimum:"0" doc:"0 clears the owner."`
+	Questions       *[]string          `json:"questions,omitempty"`
+	Checklist       *map[string]string `json:"checklist,omitempty" doc:"The ticked steps of the improvement checklist, by key (review, timing, want_to_know, design, questions_built_in, new_posts), each with a note; replaces the ticks."`
+	Retired         *bool              `json:"retired,omitempty" doc:"true retires the post (it stops taking new feedback, its history stays); false puts it back in use."`
+}
+
+// ListeningPostNew is a new post.
+type ListeningPostNew struct {
+	Slug            string   `json:"slug" doc:"Lower-case letters, digits, - or _."`
+	Name            string   `json:"name"`
+	Description     string   `json:"description,omitempty"`
+	UsedFor         string   `json:"used_for,omitempty"`
+	Solicited       bool     `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
+	Purpose         string   `json:"purpose,omitempty"`
+	OwnerEmployeeID *int64   `json:"owner_employee_id,omitempty" minimum:"1"`
+	Questions       []string `json:"questions,omitempty"`
 }
 
 // AcquisitionReport answers "How did you hear about us?".
@@ -96,7 +131,7 @@ func (s *Server) listListeningPosts(ctx context.Context, in *struct {
 	}
 	out := make([]ListeningPostOut, len(list))
 	for i, p := range list {
-		out[i] = postOut(p)
+		out[i] = postOut(p, periodText(in.From, in.To))
 	}
 	return &One[ItemList[ListeningPostOut]]{Body: ItemList[ListeningPostOut]{Items: out}}, nil
 }
@@ -117,7 +152,58 @@ func (s *Server) updateListeningPost(ctx context.Context, in *struct {
 	if err := s.feedback.UpdatePost(ctx, p, version, feedback.PostChange(in.Body), principal(ctx).Actor()); err != nil {
 		return nil, err
 	}
-	return tagged(postOut(feedback.PostStats{Post: p}), p.Version), nil
+	return tagged(postOut(feedback.PostStats{Post: p}, ""), p.Version), nil
+}
+
+func (s *Server) createListeningPost(ctx context.Context, in *struct {
+	Body ListeningPostNew
+}) (*Tagged[ListeningPostOut], error) {
+	b := in.Body
+	p := &fresco.ListeningPost{Slug: b.Slug, Name: b.Name, Description: b.Description, UsedFor: b.UsedFor,
+		Solicited: b.Solicited, Purpose: b.Purpose, OwnerEmployeeID: b.OwnerEmployeeID, Questions: b.Questions}
+	if err := s.feedback.CreatePost(ctx, p, principal(ctx).Actor()); err != nil {
+		return nil, err
+	}
+	return tagged(postOut(feedback.PostStats{Post: p}, ""), p.Version), nil
+}
+
+func (s *Server) getListeningPost(ctx context.Context, in *struct {
+	ID   string `path:"id" doc:"An id or a slug."`
+	From string `query:"from"`
+	To   string `query:"to"`
+}) (*Tagged[ListeningPostOut], error) {
+	var v fresco.Validation
+	from, to := parseTimeParam(&v, "from", in.From, false), parseTimeParam(&v, "to", in.To, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	p, err := s.postByKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.feedback.PostStats(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, ps := range list {
+		if ps.Post.ID == p.ID {
+			return tagged(postOut(ps, periodText(in.From, in.To)), ps.Post.Version), nil
+		}
+	}
+	return tagged(postOut(feedback.PostStats{Post: p}, periodText(in.From, in.To)), p.Version), nil
+}
+
+// periodText describes the period of a report's from and to parameters.
+func periodText(from, to string) string {
+	switch {
+	case from == "" && to == "":
+		return "in all"
+	case from == "":
+		return "up to " + to
+	case to == "":
+		return "since " + from
+	}
+	return "from " + from + " to " + to
 }
 
 func (s *Server) addFeedbackUse(ctx context.Context, in *struct {
