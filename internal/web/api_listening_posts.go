@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/stats"
+	"github.com/fresco-cx/fresco/internal/value"
 )
 
 // ListeningPostOut is a listening post with its activity.
@@ -102,18 +105,107 @@ type ListeningPostNew struct {
 	Questions       []string `json:"questions,omitempty"`
 }
 
-// AcquisitionReport answers "How did you hear about us?".
+// AcquisitionReport answers "How did you hear about us?" and what each
+// source cost and returned in the period.
 type AcquisitionReport struct {
+	From    string                 `json:"from" doc:"The period's first day."`
+	To      string                 `json:"to" doc:"… and its last, inclusive."`
 	Sources []AcquisitionSourceOut `json:"sources"`
+	Months  []AcquisitionMonthOut  `json:"months" doc:"The same figures month by month (calendar months in UTC, cut to the period), the sources in the order above."`
+	Losing  []string               `json:"losing_money" doc:"The sources that lose money, in words, most spend first."`
+	Mapped  map[string]string      `json:"channel_sources" doc:"The owner's channel → source mapping in force (channels lower-cased); any other channel pays for the source of its own name, compared case-insensitively."`
 }
 
 // AcquisitionSourceOut is one source.
 type AcquisitionSourceOut struct {
 	Source       string           `json:"source"`
-	Customers    int              `json:"customers"`
+	Customers    int              `json:"customers" doc:"All customers with this source, whenever first seen."`
 	Retention    stats.Proportion `json:"retention" doc:"Share of these customers who bought more than once, with its 95% interval."`
 	AverageValue Money            `json:"average_value" doc:"Mean total net purchases per customer."`
 	TotalValue   Money            `json:"total_value"`
+	SourcePeriodOut
+}
+
+// SourcePeriodOut is what a source cost and returned in a period.
+type SourcePeriodOut struct {
+	NewCustomers  int      `json:"new_customers" doc:"Customers first seen in the period with this source."`
+	Spend         Money    `json:"spend" doc:"Marketing spend of the channels mapped to the source: each record's amount × the share of its days in the period."`
+	CAC           *Money   `json:"cac" doc:"spend ÷ new_customers; null when there are none."`
+	CLV           *Money   `json:"clv" doc:"Mean predicted lifetime value of the new customers the last refit valued (clv_n of them); null when none was."`
+	CLVLow        *Money   `json:"clv_ci_low" doc:"95% Student-t interval of clv; null with fewer than two."`
+	CLVHigh       *Money   `json:"clv_ci_high"`
+	CLVN          int      `json:"clv_n"`
+	CLVToCAC      *float64 `json:"clv_to_cac" doc:"clv ÷ cac; null without both or when cac is 0."`
+	CLVToCACLow   *float64 `json:"clv_to_cac_ci_low" doc:"clv's interval ÷ cac."`
+	CLVToCACHigh  *float64 `json:"clv_to_cac_ci_high"`
+	MonthlyGP     *Money   `json:"monthly_gross_profit" doc:"Mean observed gross profit a month of the same customers: each one's gross profit to the last refit ÷ the months since their first purchase (at least one)."`
+	MonthlyGPLow  *Money   `json:"monthly_gross_profit_ci_low"`
+	MonthlyGPHigh *Money   `json:"monthly_gross_profit_ci_high"`
+	Payback       *float64 `json:"payback_months" doc:"cac ÷ monthly_gross_profit: months of their gross profit that repay cac; null without cac or when they made no gross profit."`
+	PaybackLow    *float64 `json:"payback_months_ci_low" doc:"cac ÷ the profit interval's high end."`
+	PaybackHigh   *float64 `json:"payback_months_ci_high" doc:"cac ÷ the profit interval's low end; null when that is not above 0."`
+	LosesMoney    bool     `json:"loses_money" doc:"clv below cac, or spend that brought no new customer."`
+}
+
+// AcquisitionMonthOut is one month of the period.
+type AcquisitionMonthOut struct {
+	Month   string                  `json:"month" doc:"YYYY-MM."`
+	Sources []AcquisitionMonthEntry `json:"sources"`
+}
+
+// AcquisitionMonthEntry is one source's month.
+type AcquisitionMonthEntry struct {
+	Source string `json:"source"`
+	SourcePeriodOut
+}
+
+func sourcePeriodOut(f value.SourceFigures) SourcePeriodOut {
+	out := SourcePeriodOut{NewCustomers: f.NewCustomers, Spend: moneyOut(f.Spend), CLVN: f.CLVN, LosesMoney: f.LosesMoney()}
+	if f.CAC != nil {
+		m := moneyOut(*f.CAC)
+		out.CAC = &m
+	}
+	out.CLV, out.CLVLow, out.CLVHigh = moneyInterval(f.CLV)
+	out.MonthlyGP, out.MonthlyGPLow, out.MonthlyGPHigh = moneyInterval(f.MonthlyGrossProfit)
+	out.CLVToCAC, out.CLVToCACLow, out.CLVToCACHigh = ratioInterval(f.CLVToCAC)
+	out.Payback, out.PaybackLow, out.PaybackHigh = ratioInterval(f.PaybackMonths)
+	return out
+}
+
+func moneyInterval(in *value.Interval) (v, low, high *Money) {
+	if in == nil {
+		return nil, nil, nil
+	}
+	m := func(x float64) *Money {
+		out := moneyOut(fresco.Money(math.Round(x)))
+		return &out
+	}
+	v = m(in.Value)
+	if in.Low != nil {
+		low = m(*in.Low)
+	}
+	if in.High != nil {
+		high = m(*in.High)
+	}
+	return v, low, high
+}
+
+func ratioInterval(in *value.Interval) (v, low, high *float64) {
+	if in == nil {
+		return nil, nil, nil
+	}
+	r := func(x float64) *float64 {
+		out := math.Round(x*100) / 100
+		return &out
+	}
+	v = r(in.Value)
+	if in.Low != nil {
+		low = r(*in.Low)
+	}
+	if in.High != nil {
+		high = r(*in.High)
+	}
+	return v, low, high
 }
 
 func (s *Server) listListeningPosts(ctx context.Context, in *struct {
@@ -224,17 +316,83 @@ func (s *Server) addFeedbackUse(ctx context.Context, in *struct {
 	return &One[FeedbackUseOut]{Body: useOut(u)}, nil
 }
 
-func (s *Server) acquisitionReport(ctx context.Context, in *struct{}) (*One[AcquisitionReport], error) {
+func (s *Server) acquisitionReport(ctx context.Context, in *struct {
+	From string `query:"from" doc:"The period's first day, YYYY-MM-DD (default: a year before to)."`
+	To   string `query:"to" doc:"Its last day, inclusive (default: today, UTC)."`
+}) (*One[AcquisitionReport], error) {
+	from, to, err := reportDates(in.From, in.To, s.now())
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.feedback.Acquisition(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := AcquisitionReport{Sources: make([]AcquisitionSourceOut, len(rows))}
-	for i, r := range rows {
-		out.Sources[i] = AcquisitionSourceOut{Source: r.Source, Customers: r.Customers, Retention: r.Retention,
-			AverageValue: moneyOut(r.AverageValue), TotalValue: moneyOut(r.TotalValue)}
+	econ, err := s.value.Sources(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := AcquisitionReport{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Sources: []AcquisitionSourceOut{},
+		Months: []AcquisitionMonthOut{}, Mapped: econ.Mapped, Losing: econ.Losing(func(m fresco.Money) string { return m.String() })}
+	period := map[string]value.SourceFigures{}
+	for _, f := range econ.Sources {
+		period[strings.ToLower(f.Source)] = f
+	}
+	for _, r := range rows {
+		k := strings.ToLower(r.Source)
+		f, ok := period[k]
+		if !ok {
+			f = value.SourceFigures{Source: r.Source}
+		}
+		delete(period, k)
+		out.Sources = append(out.Sources, AcquisitionSourceOut{Source: r.Source, Customers: r.Customers, Retention: r.Retention,
+			AverageValue: moneyOut(r.AverageValue), TotalValue: moneyOut(r.TotalValue), SourcePeriodOut: sourcePeriodOut(f)})
+	}
+	for _, f := range econ.Sources { // spend on a source no customer names
+		if _, left := period[strings.ToLower(f.Source)]; left {
+			out.Sources = append(out.Sources, AcquisitionSourceOut{Source: f.Source, AverageValue: moneyOut(0), TotalValue: moneyOut(0),
+				SourcePeriodOut: sourcePeriodOut(f)})
+		}
+	}
+	for _, m := range econ.Months {
+		mo := AcquisitionMonthOut{Month: m.Month.Format("2006-01"), Sources: []AcquisitionMonthEntry{}}
+		for _, f := range m.Sources {
+			mo.Sources = append(mo.Sources, AcquisitionMonthEntry{Source: f.Source, SourcePeriodOut: sourcePeriodOut(f)})
+		}
+		out.Months = append(out.Months, mo)
 	}
 	return &One[AcquisitionReport]{Body: out}, nil
+}
+
+// reportDates reads a report's from and to dates (YYYY-MM-DD, both
+// inclusive): to defaults to today (UTC), from to a year before to.
+func reportDates(fromParam, toParam string, now time.Time) (from, to time.Time, err error) {
+	var v fresco.Validation
+	parse := func(name, s string) time.Time {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			v.Add("query."+name, "%q is not a date like 2025-01-31", s)
+		}
+		return t
+	}
+	from, to = parse("from", fromParam), parse("to", toParam)
+	if err := v.Err(); err != nil {
+		return from, to, err
+	}
+	if to.IsZero() {
+		y, m, d := now.UTC().Date()
+		to = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	if from.IsZero() {
+		from = to.AddDate(-1, 0, 1)
+	}
+	v.Check(!to.Before(from), "query.to", "%s is before from (%s)", to.Format(time.DateOnly), from.Format(time.DateOnly))
+	v.Check(!to.After(from.AddDate(10, 0, 0)), "query.from", "the period is longer than ten years")
+	return from, to, v.Err()
 }
 
 func (s *Server) postByKey(ctx context.Context, key string) (*fresco.ListeningPost, error) {

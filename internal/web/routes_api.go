@@ -180,6 +180,11 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "create-marketing-spend", Method: http.MethodPost, Path: "/marketing-spend",
 		Summary: "Record marketing spend", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Acquisition cost is spend ÷ new customers in the period."}, auth.ManageEmployees, s.createMarketingSpend)
+	register(s, huma.Operation{OperationID: "get-channel-sources", Method: http.MethodGet, Path: "/marketing-spend/channel-sources",
+		Summary: "Which acquisition source each spend channel pays for", Tags: tags}, auth.Read, s.getChannelSources)
+	register(s, huma.Operation{OperationID: "set-channel-sources", Method: http.MethodPut, Path: "/marketing-spend/channel-sources",
+		Summary: "Map spend channels to acquisition sources (owner)", Tags: tags,
+		Description: "Replaces the mapping. Without one, a channel pays for the source of the same name, case-insensitively."}, auth.ManageUsers, s.setChannelSources)
 
 	// Purchases (api_purchases.go, api_batch.go).
 	tags = []string{"Purchases"}
