@@ -55,8 +55,8 @@ func (db *DB) SpendOverlapping(ctx context.Context, from, to time.Time) ([]*fres
 
 // CohortSums are the customers first seen in one month with one
 // acquisition source: how many, how many the last refit valued, and the
-// sums (and sums of squares) of their predicted lifetime value (currency
-// units, as customer_value.clv) and of their observed monthly gross profit
+// sums (and sums of squares) of their predicted lifetime value (cents, as
+// customer_value.clv) and of their observed monthly gross profit
 // (cents: historical_profit ÷ the months from their first purchase to the
 // refit, at least one).
 type CohortSums struct {

@@ -229,8 +229,7 @@ func figures(source string, c store.CohortSums, spend *big.Rat) SourceFigures {
 		f.CAC = &cac
 	}
 	if c.Valued > 0 {
-		// customer_value.clv is in currency units; the report's money in cents.
-		f.CLV = interval(stats.MeanOfSums(c.Valued, 100*c.CLV, 10000*c.CLVSq, 0))
+		f.CLV = interval(stats.MeanOfSums(c.Valued, c.CLV, c.CLVSq, 0)) // cents, as customer_value.clv
 		f.MonthlyGrossProfit = interval(stats.MeanOfSums(c.Valued, c.GP, c.GPSq, 0))
 	}
 	if f.CAC == nil {

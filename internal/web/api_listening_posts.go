@@ -99,7 +99,7 @@ type ListeningPostNew struct {
 	Name            string   `json:"name"`
 	Description     string   `json:"description,omitempty"`
 	UsedFor         string   `json:"used_for,omitempty"`
-	Solicited       bool     `json:"solicited" doc:"The business asks (counts against the contact-frequency rule)."`
+	Solicited       bool     `json:"solicited,omitempty" doc:"The business asks (counts against the contact-frequency rule); default false."`
 	Purpose         string   `json:"purpose,omitempty"`
 	OwnerEmployeeID *int64   `json:"owner_employee_id,omitempty" minimum:"1"`
 	Questions       []string `json:"questions,omitempty"`
