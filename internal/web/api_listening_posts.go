@@ -165,48 +165,36 @@ func sourcePeriodOut(f value.SourceFigures) SourcePeriodOut {
 		m := moneyOut(*f.CAC)
 		out.CAC = &m
 	}
-	out.CLV, out.CLVLow, out.CLVHigh = moneyInterval(f.CLV)
-	out.MonthlyGP, out.MonthlyGPLow, out.MonthlyGPHigh = moneyInterval(f.MonthlyGrossProfit)
-	out.CLVToCAC, out.CLVToCACLow, out.CLVToCACHigh = ratioInterval(f.CLVToCAC)
-	out.Payback, out.PaybackLow, out.PaybackHigh = ratioInterval(f.PaybackMonths)
+	out.CLV, out.CLVLow, out.CLVHigh = intervalOut(f.CLV, centsOut)
+	out.MonthlyGP, out.MonthlyGPLow, out.MonthlyGPHigh = intervalOut(f.MonthlyGrossProfit, centsOut)
+	out.CLVToCAC, out.CLVToCACLow, out.CLVToCACHigh = intervalOut(f.CLVToCAC, ratioOut)
+	out.Payback, out.PaybackLow, out.PaybackHigh = intervalOut(f.PaybackMonths, ratioOut)
 	return out
 }
 
-func moneyInterval(in *value.Interval) (v, low, high *Money) {
+// intervalOut is an interval's value and ends through out; all nil for no
+// interval, an end nil where it has none.
+func intervalOut[T any](in *value.Interval, out func(float64) T) (v, low, high *T) {
 	if in == nil {
 		return nil, nil, nil
 	}
-	m := func(x float64) *Money {
-		out := moneyOut(fresco.Money(math.Round(x)))
-		return &out
+	at := func(x float64) *T {
+		o := out(x)
+		return &o
 	}
-	v = m(in.Value)
+	v = at(in.Value)
 	if in.Low != nil {
-		low = m(*in.Low)
+		low = at(*in.Low)
 	}
 	if in.High != nil {
-		high = m(*in.High)
+		high = at(*in.High)
 	}
 	return v, low, high
 }
 
-func ratioInterval(in *value.Interval) (v, low, high *float64) {
-	if in == nil {
-		return nil, nil, nil
-	}
-	r := func(x float64) *float64 {
-		out := math.Round(x*100) / 100
-		return &out
-	}
-	v = r(in.Value)
-	if in.Low != nil {
-		low = r(*in.Low)
-	}
-	if in.High != nil {
-		high = r(*in.High)
-	}
-	return v, low, high
-}
+func centsOut(x float64) Money { return moneyOut(fresco.Money(math.Round(x))) }
+
+func ratioOut(x float64) float64 { return math.Round(x*100) / 100 }
 
 func (s *Server) listListeningPosts(ctx context.Context, in *struct {
 	From string `query:"from"`

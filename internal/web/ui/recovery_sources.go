@@ -7,7 +7,6 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -48,34 +47,14 @@ func (v recoverySourcesView) BarWidth(n int) int {
 
 // RecoverySources is the recovery-sources report page.
 func (u *UI) RecoverySources(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	today := u.now().UTC()
-	data := recoverySourcesView{From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	to := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, time.UTC)
-	from := to.AddDate(-1, 0, 0)
-	var v fresco.Validation
-	if data.To != "" {
-		t, err := time.Parse(time.DateOnly, data.To)
-		v.Check(err == nil, "to", "%q is not a date like 2025-12-31", data.To)
-		to = t.AddDate(0, 0, 1)
-	}
-	if data.From != "" {
-		t, err := time.Parse(time.DateOnly, data.From)
-		v.Check(err == nil, "from", "%q is not a date like 2025-01-01", data.From)
-		from = t
-	}
-	if data.From == "" {
-		data.From = from.Format(time.DateOnly)
-	}
-	if data.To == "" {
-		data.To = to.AddDate(0, 0, -1).Format(time.DateOnly)
-	}
-	err := v.Err()
+	var data recoverySourcesView
+	from, to, err := u.reportPeriod(r, &data.From, &data.To)
+	to = to.AddDate(0, 0, 1) // the report's to is exclusive
 	if err == nil {
 		data.Report, err = u.recovery.Sources(r.Context(), from, to)
 	}
 	if fresco.ErrorCode(err) == fresco.EINVALID {
-		data.Problem = err.Error()
+		data.Problem = invalidMessage(err)
 		u.render(w, r, http.StatusUnprocessableEntity, "recovery_sources", "Recovery sources", data)
 		return
 	} else if err != nil {

@@ -99,26 +99,9 @@ const chartWidth, labelWidth, barRow = 480, 140, 22
 
 // ValueSources is GET /value/sources.
 func (u *UI) ValueSources(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
 	format := u.format()
-	v := sourcesView{From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), money: format.Money}
-	today := u.now().UTC()
-	to := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	from := to.AddDate(-1, 0, 1)
-	var val fresco.Validation
-	if v.To != "" {
-		t, err := time.Parse(time.DateOnly, v.To)
-		val.Check(err == nil, "to", "%q is not a date like 2025-12-31", v.To)
-		to = t
-	}
-	if v.From != "" {
-		t, err := time.Parse(time.DateOnly, v.From)
-		val.Check(err == nil, "from", "%q is not a date like 2025-01-01", v.From)
-		from = t
-	}
-	val.Check(!to.After(from.AddDate(10, 0, 0)), "from", "the period is longer than ten years")
-	v.From, v.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
-	err := val.Err()
+	v := sourcesView{money: format.Money}
+	from, to, err := u.reportPeriod(r, &v.From, &v.To)
 	if err == nil {
 		v.Report, err = u.value.Sources(r.Context(), from, to)
 	}
@@ -226,4 +209,28 @@ func cacTrend(r *value.SourceEconomics, money func(fresco.Money) string) *lineCh
 		c.Series = append(c.Series, series{Name: f.Source, Points: strings.Join(pts, " "), Colour: seriesColours[s%len(seriesColours)]})
 	}
 	return c
+}
+
+// reportPeriod reads a report page's from and to dates (YYYY-MM-DD, to
+// inclusive; by default the year up to today, UTC), and sets the form's
+// texts to the dates used.
+func (u *UI) reportPeriod(r *http.Request, fromText, toText *string) (from, to time.Time, err error) {
+	q := r.URL.Query()
+	today := u.now().UTC()
+	to = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	var v fresco.Validation
+	if s := strings.TrimSpace(q.Get("to")); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		v.Check(err == nil, "to", "%q is not a date like 2025-12-31", s)
+		to = t
+	}
+	from = to.AddDate(-1, 0, 1)
+	if s := strings.TrimSpace(q.Get("from")); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		v.Check(err == nil, "from", "%q is not a date like 2025-01-01", s)
+		from = t
+	}
+	v.Check(!to.After(from.AddDate(10, 0, 0)), "from", "the period is longer than ten years")
+	*fromText, *toText = from.Format(time.DateOnly), to.Format(time.DateOnly)
+	return from, to, v.Err()
 }
