@@ -55,8 +55,8 @@ func TestUpdatePostIsValidatedAndAudited(t *testing.T) {
 			t.Errorf("empty name: %v, want an error naming name", err)
 		}
 		long := strings.Repeat("x", 2001)
-		if err := w.svc.UpdatePost(ctx, again, store.AnyVersion, feedback.PostChange{Description: &long}, "employee:3"); fieldsOf(err)["used_for"] == "" {
-			t.Errorf("long description: %v, want an error naming used_for", err)
+		if err := w.svc.UpdatePost(ctx, again, store.AnyVersion, feedback.PostChange{Description: &long}, "employee:3"); fieldsOf(err)["description"] == "" {
+			t.Errorf("long description: %v, want an error naming description", err)
 		}
 		wantRecords(t, "after refusals", storetest.AuditLines(t, db, "listening_post", ""),
 			`employee:3 update {"solicited":false,"used_for":"Weekly service review"}`)

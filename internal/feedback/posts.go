@@ -125,19 +125,40 @@ func medianHours(counts map[int]int) (median time.Duration, n int) {
 // PostChange changes some fields of a listening post; nil leaves a field as
 // it is. The audit record of the change is this struct, as JSON.
 type PostChange struct {
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
-	UsedFor     *string `json:"used_for,omitempty"`
-	Solicited   *bool   `json:"solicited,omitempty"`
-	Active      *bool   `json:"active,omitempty"`
+	Name            *string            `json:"name,omitempty"`
+	Description     *string            `json:"description,omitempty"`
+	UsedFor         *string            `json:"used_for,omitempty"`
+	Solicited       *bool              `json:"solicited,omitempty"`
+	Active          *bool              `json:"active,omitempty"`
+	Purpose         *string            `json:"purpose,omitempty"`
+	OwnerEmployeeID *int64             `json:"owner_employee_id,omitempty"`
+	Questions       *[]string          `json:"questions,omitempty"`
+	Checklist       *map[string]string `json:"checklist,omitempty"`
+	Retired         *bool              `json:"retired,omitempty"`
 }
 
-func (c PostChange) apply(p *fresco.ListeningPost) {
+func (c PostChange) apply(p *fresco.ListeningPost, now time.Time) {
 	setIf(&p.Name, c.Name)
 	setIf(&p.Description, c.Description)
 	setIf(&p.UsedFor, c.UsedFor)
 	setIf(&p.Solicited, c.Solicited)
 	setIf(&p.Active, c.Active)
+	setIf(&p.Purpose, c.Purpose)
+	setIf(&p.Questions, c.Questions)
+	setIf(&p.Checklist, c.Checklist)
+	if c.OwnerEmployeeID != nil {
+		p.OwnerEmployeeID = c.OwnerEmployeeID
+		if *c.OwnerEmployeeID == 0 { // 0 clears the owner
+			p.OwnerEmployeeID = nil
+		}
+	}
+	switch {
+	case c.Retired == nil:
+	case *c.Retired && p.RetiredAt == nil:
+		p.RetiredAt, p.Active = &now, false
+	case !*c.Retired && p.RetiredAt != nil:
+		p.RetiredAt, p.Active = nil, true
+	}
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -150,11 +171,8 @@ func setIf[T any](dst *T, v *T) {
 // whatever the stored version; otherwise ESTALE when it has moved on), and
 // records who changed what in the same transaction.
 func (s *Service) UpdatePost(ctx context.Context, p *fresco.ListeningPost, version int64, change PostChange, actor string) error {
-	change.apply(p)
-	var v fresco.Validation
-	v.Check(p.Name != "", "name", "is required")
-	v.Check(len(p.UsedFor) <= 2000 && len(p.Description) <= 2000, "used_for", "at most 2000 characters")
-	if err := v.Err(); err != nil {
+	change.apply(p, s.now().UTC())
+	if err := s.checkPost(ctx, p); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -211,6 +211,8 @@ func (s *Service) record(ctx context.Context, in *Input, survey *fresco.Survey, 
 			v.Add("listening_post", "%q is not a listening post (try survey, web_form, satisfaction_card, follow_up_call, ordering_process, complaint, email, audit, market_research or focus_group)", postSlug)
 		case err != nil:
 			return nil, err
+		case p.RetiredAt != nil && (in.RespondedAt.IsZero() || !in.RespondedAt.Before(*p.RetiredAt)):
+			v.Add("listening_post", "%q was retired on %s and takes no new feedback", postSlug, p.RetiredAt.Format(time.DateOnly))
 		}
 		post = p
 	}

@@ -16,6 +16,12 @@ type ListeningPost struct {
 	Active      bool
 	CreatedAt   time.Time
 	Version     int64 // moves on every change; the API's ETag
+
+	Purpose         string            // what the business wants to know here
+	OwnerEmployeeID *int64            // who looks after the post
+	Questions       []string          // the question(s) asked there
+	Checklist       map[string]string // improvement steps ticked: step key -> note
+	RetiredAt       *time.Time        // no new feedback answered after it; nil while in use
 }
 
 // FeedbackUse is one entry of a listening post's "used for" trail.

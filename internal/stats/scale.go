@@ -239,3 +239,30 @@ func MeanOfCounts(counts map[int]int, lo, hi int, confidence float64) (Mean, err
 	}
 	return scaleMean(c, lo, hi, confidence)
 }
+
+// MeanOfSums is the mean of n values given their sum and the sum of their
+// squares, with a Student-t interval (df = n − 1) at confidence (0: 95%).
+// The interval is unbounded (not clamped to a scale); with n < 2 it is the
+// mean itself and SD is 0; with n = 0 the result is NoData. Reports that
+// aggregate in SQL send the two sums rather than every value.
+func MeanOfSums(n int, sum, sumSquares, confidence float64) Mean {
+	if confidence == 0 {
+		confidence = DefaultConfidence
+	}
+	m := Mean{N: n}
+	if n == 0 {
+		m.NoData = true
+		return m
+	}
+	m.Mean = sum / float64(n)
+	m.CILow, m.CIHigh = m.Mean, m.Mean
+	if n < 2 {
+		return m
+	}
+	// Σ(x − mean)² = Σx² − n·mean², never below 0 after rounding.
+	squares := max(0, sumSquares-float64(n)*m.Mean*m.Mean)
+	m.SD = math.Sqrt(squares / float64(n-1))
+	half := studentHalf(m.SD, n, confidence)
+	m.CILow, m.CIHigh = m.Mean-half, m.Mean+half
+	return m
+}

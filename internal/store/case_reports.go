@@ -151,3 +151,23 @@ func scanCaseFacts(row rowScanner) (CaseFacts, error) {
 	f.OpenedAt, f.FirstResponseAt, f.ResolvedAt = f.OpenedAt.UTC(), ptrTime(first), ptrTime(resolved)
 	return f, nil
 }
+
+// ClosedCaseCause is one closed case's root cause: the source of the problem
+// in the recovery process, the category, and when it was closed.
+type ClosedCaseCause struct {
+	Source, Category string
+	ClosedAt         time.Time
+}
+
+// ClosedCaseCauses returns the root causes of the cases closed in [from,
+// to), oldest first. It reads the closed cases through their closing time's
+// index (migration 00057), never the customers or purchases.
+func (db *DB) ClosedCaseCauses(ctx context.Context, from, to time.Time) ([]ClosedCaseCause, error) {
+	return queryAll(ctx, db, func(row rowScanner) (ClosedCaseCause, error) {
+		var c ClosedCaseCause
+		err := row.Scan(&c.Source, &c.Category, &c.ClosedAt)
+		c.ClosedAt = c.ClosedAt.UTC()
+		return c, err
+	}, `SELECT root_cause_source, root_cause_category, closed_at FROM recovery_cases
+		WHERE status = 'closed' AND closed_at >= ? AND closed_at < ? ORDER BY closed_at, id`, utc(from), utc(to))
+}

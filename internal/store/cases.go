@@ -162,8 +162,13 @@ type CaseFilter struct {
 	// for it.
 	AwaitingApproval bool
 	ApprovalAskedBy  *int64
-	Cursor           string
-	Limit            int
+	// RootCauseSource and RootCauseCategory select closed cases by their
+	// root cause ("" any); ClosedFrom and ClosedTo by closing time, in
+	// [ClosedFrom, ClosedTo): the cases behind the recovery-sources report.
+	RootCauseSource, RootCauseCategory string
+	ClosedFrom, ClosedTo               *time.Time
+	Cursor                             string
+	Limit                              int
 }
 
 // ListCases returns a page of cases, newest first by id, and the next cursor.
@@ -199,6 +204,18 @@ func (f CaseFilter) where(t string) conditions {
 	w.idIs(t+"location_id", f.LocationID)
 	if f.DeadlineBefore != nil {
 		w.add(t+"status = 'open' AND ("+t+"sla_breached OR ("+t+"sla_deadline IS NOT NULL AND "+t+"sla_deadline < ?))", utc(*f.DeadlineBefore))
+	}
+	if f.RootCauseSource != "" {
+		w.add(t+"root_cause_source = ?", f.RootCauseSource)
+	}
+	if f.RootCauseCategory != "" {
+		w.add(t+"root_cause_category = ?", f.RootCauseCategory)
+	}
+	if f.ClosedFrom != nil {
+		w.add(t+"closed_at >= ?", utc(*f.ClosedFrom))
+	}
+	if f.ClosedTo != nil {
+		w.add(t+"closed_at < ?", utc(*f.ClosedTo))
 	}
 	switch {
 	case f.ApprovalAskedBy != nil:

@@ -8,20 +8,57 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-const postColumns = `id, slug, name, description, used_for, solicited, active, created_at, version`
+const postColumns = `id, slug, name, description, used_for, solicited, active, created_at, version,
+	purpose, owner_employee_id, questions, checklist, retired_at`
 
 func scanPost(row rowScanner) (*fresco.ListeningPost, error) {
 	var p fresco.ListeningPost
-	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt, &p.Version); err != nil {
+	var owner sql.NullInt64
+	var questions, checklist string
+	var retired sql.NullTime
+	if err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.UsedFor, &p.Solicited, &p.Active, &p.CreatedAt, &p.Version,
+		&p.Purpose, &owner, &questions, &checklist, &retired); err != nil {
 		return nil, err
 	}
-	p.CreatedAt = p.CreatedAt.UTC()
+	p.CreatedAt, p.OwnerEmployeeID = p.CreatedAt.UTC(), ptrID(owner)
+	if err := json.Unmarshal([]byte(questions), &p.Questions); err != nil {
+		return nil, fmt.Errorf("listening post %d: questions: %w", p.ID, err)
+	}
+	if err := json.Unmarshal([]byte(checklist), &p.Checklist); err != nil {
+		return nil, fmt.Errorf("listening post %d: checklist: %w", p.ID, err)
+	}
+	if p.Questions == nil {
+		p.Questions = []string{}
+	}
+	if p.Checklist == nil {
+		p.Checklist = map[string]string{}
+	}
+	if retired.Valid {
+		t := retired.Time.UTC()
+		p.RetiredAt = &t
+	}
 	return &p, nil
+}
+
+// postJSON is the stored text of a post's questions and checklist.
+func postJSON(p *fresco.ListeningPost) (questions, checklist string) {
+	q, c := p.Questions, p.Checklist
+	if q == nil {
+		q = []string{}
+	}
+	if c == nil {
+		c = map[string]string{}
+	}
+	qb, _ := json.Marshal(q) // strings only: cannot fail
+	cb, _ := json.Marshal(c)
+	return string(qb), string(cb)
 }
 
 // ListeningPosts returns every listening post, in id order.
@@ -52,9 +89,21 @@ func (db *DB) ListeningPost(ctx context.Context, id int64) (*fresco.ListeningPos
 
 // CreateListeningPost adds a post.
 func (db *DB) CreateListeningPost(ctx context.Context, p *fresco.ListeningPost) error {
+	return createListeningPost(ctx, db, p)
+}
+
+// CreateListeningPost adds a post within the transaction.
+func (tx *Tx) CreateListeningPost(ctx context.Context, p *fresco.ListeningPost) error {
+	return createListeningPost(ctx, tx, p)
+}
+
+func createListeningPost(ctx context.Context, q Querier, p *fresco.ListeningPost) error {
 	p.CreatedAt = now()
-	err := db.write.QueryRowContext(ctx, db.rebind(`INSERT INTO listening_posts (slug, name, description, used_for, solicited, active, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.Slug, p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.CreatedAt).Scan(&p.ID)
+	questions, checklist := postJSON(p)
+	err := q.QueryRow(ctx, `INSERT INTO listening_posts (slug, name, description, used_for, solicited, active, created_at,
+			purpose, owner_employee_id, questions, checklist, retired_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Slug, p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.CreatedAt,
+		p.Purpose, nullID(p.OwnerEmployeeID), questions, checklist, nullTime(p.RetiredAt)).Scan(&p.ID)
 	p.Version = 1
 	if isUniqueViolation(err) {
 		return conflict("slug", "a listening post with slug %q already exists", p.Slug)
@@ -68,9 +117,12 @@ func (db *DB) CreateListeningPost(ctx context.Context, p *fresco.ListeningPost) 
 // on). It runs in the caller's transaction, so that the change and its audit
 // record are committed together.
 func (tx *Tx) UpdateListeningPostIfVersion(ctx context.Context, p *fresco.ListeningPost, version int64) error {
+	questions, checklist := postJSON(p)
 	err := tx.QueryRow(ctx, `UPDATE listening_posts SET name = ?, description = ?, used_for = ?, solicited = ?, active = ?,
+		purpose = ?, owner_employee_id = ?, questions = ?, checklist = ?, retired_at = ?,
 		version = version + 1 WHERE id = ? AND version = COALESCE(?, version) RETURNING version`,
-		p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.ID, expectedVersion(version)).Scan(&p.Version)
+		p.Name, p.Description, p.UsedFor, p.Solicited, p.Active, p.Purpose, nullID(p.OwnerEmployeeID), questions, checklist,
+		nullTime(p.RetiredAt), p.ID, expectedVersion(version)).Scan(&p.Version)
 	return tx.versionedWriteError(ctx, err, "listening_posts", "listening post", p.ID, version, func(err error) error { return err })
 }
 

@@ -123,6 +123,11 @@ type caseListInput struct {
 	OwnerID    int64  `query:"owner_id" minimum:"0"`
 	CustomerID int64  `query:"customer_id" minimum:"0"`
 	LocationID int64  `query:"location_id" minimum:"0"`
+	// The cases behind a count of the recovery-sources report.
+	RootCauseSource   string `query:"root_cause_source" doc:"Closed cases whose problem came from this source of the recovery process."`
+	RootCauseCategory string `query:"root_cause_category" doc:"Closed cases with this root-cause category."`
+	ClosedFrom        string `query:"closed_from" doc:"Cases closed from this date or time."`
+	ClosedTo          string `query:"closed_to" doc:"… until this date (inclusive) or before this time."`
 }
 
 type caseIDBody[B any] struct {
@@ -242,6 +247,8 @@ func (s *Server) listCases(ctx context.Context, in *caseListInput) (*PageBody[Ca
 	}
 	p := principal(ctx)
 	var v fresco.Validation
+	f.RootCauseSource, f.RootCauseCategory = in.RootCauseSource, in.RootCauseCategory
+	f.ClosedFrom, f.ClosedTo = timePtr(parseTimeParam(&v, "closed_from", in.ClosedFrom, false)), timePtr(parseTimeParam(&v, "closed_to", in.ClosedTo, true))
 	switch in.View {
 	case "mine", "team":
 		if p.Employee == nil {

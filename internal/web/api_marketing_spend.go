@@ -73,3 +73,24 @@ func (s *Server) createMarketingSpend(ctx context.Context, in *struct{ Body Mark
 	}
 	return &One[MarketingSpend]{Body: spendOut(m)}, nil
 }
+
+// ChannelSources maps marketing spend channels to acquisition sources.
+type ChannelSources struct {
+	Channels map[string]string `json:"channels" doc:"Channel → acquisition source. Channels are compared case-insensitively (returned lower-cased); a channel not listed pays for the source of its own name."`
+}
+
+func (s *Server) getChannelSources(ctx context.Context, _ *struct{}) (*One[ChannelSources], error) {
+	m, err := s.value.ChannelSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[ChannelSources]{Body: ChannelSources{Channels: m}}, nil
+}
+
+func (s *Server) setChannelSources(ctx context.Context, in *struct{ Body ChannelSources }) (*One[ChannelSources], error) {
+	m, err := s.value.SetChannelSources(ctx, in.Body.Channels, principal(ctx).Actor())
+	if err != nil {
+		return nil, err
+	}
+	return &One[ChannelSources]{Body: ChannelSources{Channels: m}}, nil
+}

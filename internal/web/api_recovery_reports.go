@@ -6,6 +6,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/web/ui"
 )
 
 // RecurrenceAlert is a recurring problem.
@@ -102,4 +103,40 @@ func (s *Server) recoveryReport(ctx context.Context, in *struct {
 		return nil, err
 	}
 	return &One[RecoveryReport]{Body: reportOut(r)}, nil
+}
+
+func (s *Server) recoverySourcesReport(ctx context.Context, in *struct {
+	From string `query:"from" doc:"Cases closed from this date (default: a year before to)."`
+	To   string `query:"to" doc:"… until this date, inclusive (default: today)."`
+}) (*One[recovery.SourcesReport], error) {
+	r, err := RecoverySources(ctx, s.recovery, in.From, in.To, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &One[recovery.SourcesReport]{Body: *r}, nil
+}
+
+// RecoverySources is the recovery-sources report for the API's and the
+// page's from and to (dates, to inclusive; a year up to now by default),
+// each count linked to the case list of its cases.
+func RecoverySources(ctx context.Context, svc *recovery.Service, fromParam, toParam string, now time.Time) (*recovery.SourcesReport, error) {
+	var v fresco.Validation
+	from := parseTimeParam(&v, "from", fromParam, false)
+	to := parseTimeParam(&v, "to", toParam, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if to.IsZero() {
+		y, m, d := now.UTC().Date()
+		to = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	}
+	if from.IsZero() {
+		from = to.AddDate(-1, 0, 0)
+	}
+	r, err := svc.Sources(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	r.CaseLinks(ui.CaseCauseLink(from, to))
+	return r, nil
 }

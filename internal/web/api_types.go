@@ -275,3 +275,11 @@ func invalidField(field, format string, args ...any) error {
 	v.Add(field, format, args...)
 	return v.Err()
 }
+
+// timePtr is nil for the zero time (a parameter not given), else &t.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

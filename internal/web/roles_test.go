@@ -135,6 +135,15 @@ func matrix(s seed) []endpoint {
 
 		{"GET", "/api/v1/marketing-spend", none, 200, everyone},
 		{"POST", "/api/v1/marketing-spend", body(`{"period_start":"2024-01-01","period_end":"2024-01-31","channel":"%s","amount":"1000.00"}`), 201, managers},
+		{"GET", "/api/v1/marketing-spend/channel-sources", none, 200, everyone},
+		{"PUT", "/api/v1/marketing-spend/channel-sources", body(`{"channels":{"ads of %s":"Search"}}`), 200, ownerOnly},
+		{"GET", "/api/v1/reports/acquisition?from=2024-01-01&to=2024-12-31", none, 200, everyone},
+		{"POST", "/api/v1/listening-posts", func(r fresco.Role) any {
+			return fmt.Sprintf(`{"slug":"post-%s","name":"Post of %s","solicited":false}`, r, r)
+		}, 201, managers},
+		{"GET", "/api/v1/listening-posts/1", none, 200, everyone},
+		{"PATCH", "/api/v1/listening-posts/audit", body(`{"purpose":"What %s wants to know"}`), 200, managers},
+		{"GET", "/api/v1/reports/recovery-sources?from=2024-01-01&to=2024-12-31", none, 200, everyone},
 
 		{"GET", "/api/v1/tokens", none, 200, ownerOnly},
 		{"POST", "/api/v1/tokens", body(`{"name":"token by %s","role":"analyst"}`), 201, ownerOnly},

@@ -109,6 +109,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /cases", auth.Read, u.Cases)
 	page("GET /cases/new", auth.Write, u.NewCase) // open a case from anywhere (ui/case_new.go)
 	page("POST /cases/new", auth.Write, u.CreateCase)
+	page("GET /cases/sources", auth.Read, u.RecoverySources) // closed cases by the source of the problem (ui/recovery_sources.go)
 	page("GET /cases/{id}", auth.Read, u.Case)
 	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
 	page("GET /cases/{id}/attachments/{attachment}", auth.Read, u.CaseAttachment) // a file of the case's e-mail thread (ui/case_thread.go)
@@ -135,21 +136,25 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// Lifetime value (ui/value.go).
 	page("GET /value", auth.Read, u.ValuePage)
 	page("POST /value/refit", auth.ManageEmployees, u.ValuePage)
+	page("GET /value/sources", auth.Read, u.ValueSources) // cost and return per acquisition source (ui/value_sources.go)
 
 	// Listening posts and feedback (ui/feedback.go).
-	page("GET /feedback", auth.Read, u.FeedbackPage)                             // dashboard with charts
-	page("GET /feedback/comments", auth.Read, u.FeedbackComments)                // sentiment, categories, classifier
-	page("POST /feedback/comments/label", auth.Write, u.FeedbackLabelComments)   // categories for many comments at once
-	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)       // staff assign categories
-	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy)  // edit the taxonomy
-	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)     // queue the retraining job
-	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                      // my follow-up calls
-	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)         // record a call
-	page("GET /feedback/ask", auth.Write, u.Ask)                                 // choose whom to ask: survey link or call (ui/pick_who.go)
-	page("POST /feedback/ask/link", auth.Write, u.AskLink)                       // a survey link for the chosen customer
-	page("POST /feedback/ask/call", auth.Write, u.AskCall)                       // schedule a follow-up call
-	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                  // surveys, widget snippet
-	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey) // quick survey form
+	page("GET /feedback", auth.Read, u.FeedbackPage)                            // dashboard with charts
+	page("GET /feedback/comments", auth.Read, u.FeedbackComments)               // sentiment, categories, classifier
+	page("POST /feedback/comments/label", auth.Write, u.FeedbackLabelComments)  // categories for many comments at once
+	page("POST /feedback/comments/{id}", auth.Write, u.FeedbackCategorise)      // staff assign categories
+	page("POST /feedback/categories", auth.ManageEmployees, u.FeedbackTaxonomy) // edit the taxonomy
+	page("POST /feedback/classifier", auth.ManageEmployees, u.FeedbackTrain)    // queue the retraining job
+	page("GET /feedback/calls", auth.Read, u.FeedbackCalls)                     // my follow-up calls
+	page("POST /feedback/calls/{id}", auth.Write, u.FeedbackCallOutcome)        // record a call
+	page("GET /feedback/posts/{slug}", auth.Read, u.ListeningPost)              // a post, its evidence and checklist; "new" adds one (ui/listening_posts.go)
+	page("POST /feedback/posts", auth.ManageEmployees, u.CreateListeningPost)
+	page("POST /feedback/posts/{slug}", auth.ManageEmployees, u.SaveListeningPost) // edit, checklist, retire
+	page("GET /feedback/ask", auth.Write, u.Ask)                                   // choose whom to ask: survey link or call (ui/pick_who.go)
+	page("POST /feedback/ask/link", auth.Write, u.AskLink)                         // a survey link for the chosen customer
+	page("POST /feedback/ask/call", auth.Write, u.AskCall)                         // schedule a follow-up call
+	page("GET /feedback/surveys", auth.Read, u.FeedbackSurveys)                    // surveys, widget snippet
+	page("POST /feedback/surveys", auth.ManageEmployees, u.FeedbackCreateSurvey)   // quick survey form
 	// A survey's own page (ui/feedback_survey_edit.go).
 	page("GET /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSurvey)
 	page("POST /feedback/surveys/{id}", auth.ManageEmployees, u.FeedbackSaveSurvey)

@@ -181,6 +181,11 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "create-marketing-spend", Method: http.MethodPost, Path: "/marketing-spend",
 		Summary: "Record marketing spend", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Acquisition cost is spend ÷ new customers in the period."}, auth.ManageEmployees, s.createMarketingSpend)
+	register(s, huma.Operation{OperationID: "get-channel-sources", Method: http.MethodGet, Path: "/marketing-spend/channel-sources",
+		Summary: "Which acquisition source each spend channel pays for", Tags: tags}, auth.Read, s.getChannelSources)
+	register(s, huma.Operation{OperationID: "set-channel-sources", Method: http.MethodPut, Path: "/marketing-spend/channel-sources",
+		Summary: "Map spend channels to acquisition sources (owner)", Tags: tags,
+		Description: "Replaces the mapping. Without one, a channel pays for the source of the same name, case-insensitively."}, auth.ManageUsers, s.setChannelSources)
 
 	// Purchases (api_purchases.go, api_batch.go).
 	tags = []string{"Purchases"}
@@ -300,6 +305,9 @@ func (s *Server) apiRoutes() {
 		Summary: "Set one authority limit (amount null: unlimited)", Tags: tags}, auth.ManageUsers, s.putAuthorityLimit)
 	register(s, huma.Operation{OperationID: "list-recurrence-alerts", Method: http.MethodGet, Path: "/recovery/alerts",
 		Summary: "Recurring problems: a category, product or location above the threshold", Tags: tags}, auth.Read, s.listRecurrenceAlerts)
+	register(s, huma.Operation{OperationID: "recovery-sources-report", Method: http.MethodGet, Path: "/reports/recovery-sources",
+		Summary: "Closed cases by the source of the problem in the recovery process and by category, month by month", Tags: tags,
+		Description: "Each count links to the case list of its cases (cases_url). Months are calendar months in UTC."}, auth.Read, s.recoverySourcesReport)
 	register(s, huma.Operation{OperationID: "recovery-report", Method: http.MethodGet, Path: "/reports/recovery",
 		Summary: "Recovery report: response and resolution times, reopen rate, SLA attainment, recovery rate, cost of poor recovery", Tags: tags,
 		Description: "The recovery rate compares customers whose first case in the period opened at least 90 days ago " +
@@ -421,8 +429,12 @@ func (s *Server) apiRoutes() {
 	tags = []string{"Listening posts"}
 	register(s, huma.Operation{OperationID: "list-listening-posts", Method: http.MethodGet, Path: "/listening-posts",
 		Summary: "Listening posts with volume, response rate, timing and how their feedback is used", Tags: tags}, auth.Read, s.listListeningPosts)
+	register(s, huma.Operation{OperationID: "create-listening-post", Method: http.MethodPost, Path: "/listening-posts",
+		Summary: "Add a listening post", Tags: tags, DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.createListeningPost)
+	register(s, huma.Operation{OperationID: "get-listening-post", Method: http.MethodGet, Path: "/listening-posts/{id}",
+		Summary: "A listening post with its activity and improvement checklist", Tags: tags}, auth.Read, s.getListeningPost)
 	register(s, huma.Operation{OperationID: "update-listening-post", Method: http.MethodPatch, Path: "/listening-posts/{id}",
-		Summary: "Change a listening post (name, description, how its feedback is used)", Tags: tags}, auth.ManageEmployees, s.updateListeningPost)
+		Summary: "Change a listening post (name, description, use, purpose, owner, questions, checklist) or retire it", Tags: tags}, auth.ManageEmployees, s.updateListeningPost)
 	register(s, huma.Operation{OperationID: "add-feedback-use", Method: http.MethodPost, Path: "/listening-posts/{id}/uses",
 		Summary: "Record how feedback from a post was used", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.addFeedbackUse)
 	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -42,6 +43,7 @@ type casesView struct {
 	Rows  []*store.CaseRow
 	List  *listState
 	Note  string
+	Cause string // the recovery-sources report's filter, described; "" when none
 }
 
 type caseTab struct {
@@ -89,6 +91,8 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 	extra.LocationID = lq.id("location", "Location", anyOption("Any location", locations))
 	extra.OwnerID = lq.id("owner", "Owner", anyOption("Anyone", employees))
 	data := casesView{View: view}
+	cause := causeFilter(lq)
+	data.Cause = describeCause(cause)
 	var list *store.List[*store.CaseRow]
 	for _, t := range caseViews {
 		box, err := u.inboxFor(ctx, t[0], v.ID)
@@ -100,6 +104,8 @@ func (u *UI) Cases(w http.ResponseWriter, r *http.Request) {
 		f := box.filter
 		f.Search, f.From, f.To = extra.Search, extra.From, extra.To
 		f.LocationID, f.OwnerID = extra.LocationID, extra.OwnerID
+		f.RootCauseSource, f.RootCauseCategory = cause.RootCauseSource, cause.RootCauseCategory
+		f.ClosedFrom, f.ClosedTo = cause.ClosedFrom, cause.ClosedTo
 		tabList := u.db.CaseList(f)
 		if box.note == "" {
 			if tab.Count, err = tabList.Count(ctx); err != nil {
@@ -221,4 +227,42 @@ func (u *UI) customersNeedingAttention(ctx context.Context, list []*fresco.Custo
 		ids[i] = c.ID
 	}
 	return u.db.CustomersNeedingAttention(ctx, ids)
+}
+
+// causeFilter reads the filter of the recovery-sources report's links
+// (root_cause_source, root_cause_category, closed_from, closed_to: RFC 3339
+// times, to exclusive) and keeps it on the list's links. A time that does
+// not parse is left out.
+func causeFilter(lq *listQuery) store.CaseFilter {
+	var f store.CaseFilter
+	get := func(name string) string {
+		v := strings.TrimSpace(lq.q.Get(name))
+		if v != "" {
+			lq.keep.Set(name, v)
+		}
+		return v
+	}
+	f.RootCauseSource, f.RootCauseCategory = get("root_cause_source"), get("root_cause_category")
+	for name, dst := range map[string]**time.Time{"closed_from": &f.ClosedFrom, "closed_to": &f.ClosedTo} {
+		if t, err := time.Parse(time.RFC3339, get(name)); err == nil {
+			*dst = &t
+		} else {
+			lq.keep.Del(name)
+		}
+	}
+	return f
+}
+
+func describeCause(f store.CaseFilter) string {
+	var parts []string
+	if f.RootCauseSource != "" {
+		parts = append(parts, "problem from "+label(f.RootCauseSource))
+	}
+	if f.RootCauseCategory != "" {
+		parts = append(parts, "category "+strconv.Quote(f.RootCauseCategory))
+	}
+	if f.ClosedFrom != nil && f.ClosedTo != nil {
+		parts = append(parts, "closed "+f.ClosedFrom.Format(time.DateOnly)+" to "+f.ClosedTo.Add(-time.Nanosecond).Format(time.DateOnly))
+	}
+	return strings.Join(parts, ", ")
 }

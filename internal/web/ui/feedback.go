@@ -91,13 +91,16 @@ type fbDashboard struct {
 	MinN      int
 	PostStats []feedback.PostStats
 	PostRows  []fbPostRow
-	Acq       []feedback.AcquisitionRow
-	Drivers   stats.DriverAnalysis
-	Charts    fbCharts
+	// CanManagePosts shows owners and managers the link to add a post.
+	CanManagePosts bool
+	Acq            []feedback.AcquisitionRow
+	Drivers        stats.DriverAnalysis
+	Charts         fbCharts
 }
 
 type fbPostRow struct {
 	Slug, Name, Description, UsedFor string
+	Retired                          bool
 	Responses, Asked, Answered       int
 	Unasked                          int // answers without a tracked invitation, beside the rate
 	Rate                             *stats.Proportion
@@ -201,12 +204,13 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, p := range d.PostStats {
 		d.Posts = append(d.Posts, fbOption{Value: p.Post.Slug, Label: p.Post.Name, Selected: p.Post.Slug == form.Post})
-		d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description,
+		d.PostRows = append(d.PostRows, fbPostRow{Slug: p.Post.Slug, Name: p.Post.Name, Description: p.Post.Description, Retired: p.Post.RetiredAt != nil,
 			UsedFor: p.Post.UsedFor, Responses: p.Responses, Asked: p.Asked, Answered: p.Answered, Rate: p.ResponseRate,
 			Unasked: max(0, p.Responses-p.Answered),
 			Median:  fbHours(p.MedianDelay), WithPurchase: p.WithPurchase, Uses: p.Uses,
 			Invites: p.Invitations, InviteRate: p.InvitationRate, InviteSkips: skipCounts(p.Invitations.Skipped)})
 	}
+	d.CanManagePosts = managersRoles(viewerFrom(ctx).Role)
 	u.render(w, r, http.StatusOK, "feedback_dashboard", "Feedback", d)
 }
 

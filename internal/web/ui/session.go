@@ -191,6 +191,7 @@ func withFlash(r *http.Request, msg string) *http.Request {
 // write into a link; an unknown key shows nothing.
 var flashes = map[string]string{
 	"employee-created":          "Employee added. They can sign in now.",
+	"post-saved":                "Listening post saved.",
 	"settings-saved":            "Settings saved.",
 	"employee-deactivated":      "Employee deactivated and signed out everywhere.",
 	"employee-activated":        "Employee reactivated. They can sign in again.",

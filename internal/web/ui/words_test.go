@@ -213,6 +213,9 @@ func patternOf(target string) string {
 	for idSegment.MatchString(p) {
 		p = idSegment.ReplaceAllString(p, "/{id}$1")
 	}
+	if strings.HasPrefix(p, "/feedback/posts/") { // listening posts go by slug
+		return "/feedback/posts/{slug}"
+	}
 	return p
 }
 

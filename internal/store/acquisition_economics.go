@@ -1,0 +1,97 @@
+package store
+
+// What each acquisition source costs and returns (package value's
+// SourceEconomics): the spend channels' sources, the spend overlapping a
+// period, and the period's new customers by source and month with the sums
+// of their predicted lifetime value and observed monthly gross profit.
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+)
+
+// ChannelSources returns the owner's mapping of spend channels (lower-cased)
+// to acquisition sources. A channel it lacks pays for the source of the same
+// name, compared case-insensitively.
+func (db *DB) ChannelSources(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var channel, source string
+		if err := row.Scan(&channel, &source); err != nil {
+			return err
+		}
+		out[channel] = source
+		return nil
+	}, `SELECT channel, source FROM channel_sources ORDER BY channel`)
+	return out, err
+}
+
+// SetChannelSources replaces the mapping within the transaction; channels
+// are stored lower-cased.
+func (tx *Tx) SetChannelSources(ctx context.Context, m map[string]string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM channel_sources`); err != nil {
+		return err
+	}
+	at := now()
+	for channel, source := range m {
+		if _, err := tx.Exec(ctx, `INSERT INTO channel_sources (channel, source, updated_at) VALUES (?, ?, ?)`,
+			strings.ToLower(strings.TrimSpace(channel)), strings.TrimSpace(source), at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SpendOverlapping returns every spend record sharing a day with the dates
+// from..to (both inclusive), by id: a handful of rows a month, read whole.
+func (db *DB) SpendOverlapping(ctx context.Context, from, to time.Time) ([]*fresco.MarketingSpend, error) {
+	var w conditions
+	w.spendOverlaps(dateOf(from), dateOf(to))
+	return queryAll(ctx, db, scanSpend, `SELECT `+spendColumns+` FROM marketing_spend WHERE `+w.sql()+` ORDER BY id`, w.args...)
+}
+
+// CohortSums are the customers first seen in one month with one
+// acquisition source: how many, how many the last refit valued, and the
+// sums (and sums of squares) of their predicted lifetime value (cents, as
+// customer_value.clv) and of their observed monthly gross profit
+// (cents: historical_profit ÷ the months from their first purchase to the
+// refit, at least one).
+type CohortSums struct {
+	Source      string
+	Month       time.Time // the first of the month, UTC
+	New, Valued int
+	CLV, CLVSq  float64
+	GP, GPSq    float64
+}
+
+// AcquisitionCohorts sums the customers first seen in [from, to) by
+// acquisition source and calendar month (UTC). It reads the customers
+// through their first_seen index (migration 00021) and each one's
+// customer_value row by key — never purchases — so its cost is the
+// period's new customers, not the whole base.
+func (db *DB) AcquisitionCohorts(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
+	month, days := "date(c.first_seen, 'start of month')", "(julianday(v.computed_at) - julianday(v.first_purchase))"
+	if db.Dialect() == Postgres {
+		month = "to_char(c.first_seen AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
+		days = "(EXTRACT(EPOCH FROM (v.computed_at - v.first_purchase)) / 86400.0)"
+	}
+	return queryAll(ctx, db, func(row rowScanner) (CohortSums, error) {
+		var s CohortSums
+		var m string
+		err := row.Scan(&s.Source, &m, &s.New, &s.Valued, &s.CLV, &s.CLVSq, &s.GP, &s.GPSq)
+		if err == nil {
+			s.Month, err = time.Parse(time.DateOnly, m)
+		}
+		return s, err
+	}, `SELECT source, month, COUNT(*), COUNT(clv), COALESCE(SUM(clv), 0), COALESCE(SUM(clv * clv), 0),
+			COALESCE(SUM(gp), 0), COALESCE(SUM(gp * gp), 0)
+		FROM (SELECT c.acquisition_source AS source, `+month+` AS month, v.clv AS clv,
+				CAST(v.historical_profit AS DOUBLE PRECISION)
+					/ CAST(CASE WHEN `+days+` < 30.4375 THEN 1.0 ELSE `+days+` / 30.4375 END AS DOUBLE PRECISION) AS gp
+			FROM customers c LEFT JOIN customer_value v ON v.customer_id = c.id
+			WHERE c.first_seen >= ? AND c.first_seen < ?) t
+		GROUP BY source, month ORDER BY source, month`, utc(from), utc(to))
+}
