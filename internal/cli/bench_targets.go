@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ var (
 		"cases": {"recovery_cases", "id"}, "webhooks": {"webhook_subscriptions", "id"},
 		"followups": {"follow_ups", "id"}, "responses": {"responses", "id"}, "surveys": {"surveys", "id"},
 		"goals": {"goals", "id"}, "event-logs": {"event_logs", "id"}, "process-maps": {"process_maps", "id"},
-		"preferences": {"customer_preferences", "id"},
+		"preferences": {"customer_preferences", "id"}, "listening-posts": {"listening_posts", "id"},
 	}
 	idRoutes = map[string]idSource{
 		"GET /api/v1/customers/{id}/value": {"customer_value", "customer_id"},
@@ -42,8 +43,32 @@ var (
 	}
 )
 
+// slugRoutes take a name rather than an id in their one parameter: the
+// query lists such names, at most ?.
+var slugRoutes = map[string]string{
+	"GET /feedback/posts/{slug}": `SELECT slug FROM listening_posts ORDER BY id LIMIT ?`,
+}
+
 const attachmentPairs = `SELECT m.case_id, a.id FROM case_attachments a JOIN case_messages m ON m.id = a.case_message_id
 	ORDER BY a.id DESC LIMIT ?`
+
+// slugURLs fills path's one parameter with up to n names from query.
+func slugURLs(ctx context.Context, db *store.DB, path, query string, n int) ([]string, error) {
+	rows, err := db.Query(ctx, query, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var urls []string
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return nil, err
+		}
+		urls = append(urls, paramRE.ReplaceAllLiteralString(path, url.PathEscape(slug)))
+	}
+	return urls, rows.Err()
+}
 
 // pairURLs fills path's two parameters with up to n pairs of ids from
 // query; none when the query finds none.
@@ -81,8 +106,14 @@ func benchTargets(ctx context.Context, db *store.DB, routes []web.Route, n int) 
 		}
 		name := r.Method + " " + r.Path
 		path := strings.ReplaceAll(r.Path, "{$}", "")
-		if query, ok := pairRoutes[name]; ok {
-			urls, err := pairURLs(ctx, db, path, query, n)
+		query, pairs := pairRoutes[name]
+		slugs, isSlug := slugRoutes[name]
+		if pairs || isSlug {
+			fill := pairURLs
+			if isSlug {
+				query, fill = slugs, slugURLs
+			}
+			urls, err := fill(ctx, db, path, query, n)
 			if err != nil {
 				return nil, nil, fmt.Errorf("sample ids of %s: %w", name, err)
 			}

@@ -56,6 +56,7 @@ var tables = []table{
 	{name: "purchases", orderBy: "id"},
 	{name: "purchase_lines", orderBy: "purchase_id, line_no"},
 	{name: "marketing_spend", orderBy: "id"},
+	{name: "channel_sources", orderBy: "channel"}, // the owner's mapping of spend channels to acquisition sources
 	{name: "audit_log", orderBy: "id"},
 	{name: "settings", orderBy: "key", where: "key NOT IN ('feedback.link_key')"},
 	{name: "listening_posts", orderBy: "id"},
