@@ -15,7 +15,7 @@ import (
 // loaded (a table never analysed has reltuples -1), and only Fresco's
 // schema; on SQLite it is a no-op that succeeds.
 func TestAnalyze(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for i := range 3 {
 			if err := db.CreateCustomer(ctx, &fresco.Customer{ExternalID: fmt.Sprint("a", i), Name: "Ada"}); err != nil {
@@ -51,7 +51,7 @@ func TestAnalyze(t *testing.T) {
 // all-visible; whether it can depends on other sessions' open snapshots,
 // so the test checks that it ran); on SQLite it is a no-op that succeeds.
 func TestVacuumAnalyze(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for i := range 3 {
 			if err := db.CreateCustomer(ctx, &fresco.Customer{ExternalID: fmt.Sprint("v", i), Name: "Vi"}); err != nil {

@@ -14,7 +14,7 @@ import (
 // was most of the cost of a case's page.
 func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
 		plan := explainAvoidingScans(t, db, store.CaseTimelineQuery, 1, 1)
 		for _, scan := range []string{"SCAN recovery_cases", "Seq Scan on recovery_cases"} {
 			if strings.Contains(plan, scan) {
@@ -29,7 +29,7 @@ func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 // task through the status index: 55,000 of them at a million customers.
 func TestAgentCallTasksFoundByIndex(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
 		employee, team := int64(3), int64(2)
 		query, args := store.CallTaskListQuery(store.CallTaskFilter{EmployeeID: &employee, TeamID: &team, Status: "open"})
 		plan := explainAvoidingScans(t, db, query, args...)

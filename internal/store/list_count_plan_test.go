@@ -17,7 +17,7 @@ import (
 // 10,000 cases on PostgreSQL at a million customers read the customers.
 func TestListCountsReadNoJoinedTable(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		joined := map[string][]string{
 			"cases":     {"customers", "employees", " cu", " e "},

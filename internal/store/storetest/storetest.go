@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -37,7 +36,25 @@ func Engines() []Engine {
 // Each runs fn as a subtest on every engine with a freshly migrated database.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	for _, eng := range Engines() {
+	each(t, Engines(), fn)
+}
+
+// EachFresh is Each with a PostgreSQL schema made for the test alone
+// (FreshPostgresURL): for tests of query plans.
+func EachFresh(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	engines := Engines()
+	for i := range engines {
+		if engines[i].Name == "postgres" {
+			engines[i].URL = FreshPostgresURL
+		}
+	}
+	each(t, engines, fn)
+}
+
+func each(t *testing.T, engines []Engine, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, eng := range engines {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
 			fn(t, Open(t, eng.URL(t)))
@@ -69,19 +86,32 @@ func Keys(t testing.TB) *secret.Keyring {
 	return k
 }
 
-// SQLiteURL returns the URL of a new SQLite file in the test's temp folder.
+// SQLiteURL returns the URL of a new, migrated SQLite file in the test's
+// temp folder: a copy of the template this process migrated once
+// (sqlite_template.go).
 func SQLiteURL(t testing.TB) string {
-	return "sqlite:" + filepath.Join(t.TempDir(), "fresco.db")
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fresco.db")
+	copySQLiteTemplate(t, path)
+	return "sqlite:" + path
 }
 
-// PostgresURL creates a new schema in the database FRESCO_TEST_POSTGRES_URL
-// names and returns a URL whose search_path points at it.
+// PostgresURL returns the URL of an empty, migrated schema of its own in the
+// database FRESCO_TEST_POSTGRES_URL names (search_path points at it). The
+// schema comes from this process's pool (see pgpool.go) and goes back to it,
+// emptied, when the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("FRESCO_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("FRESCO_TEST_POSTGRES_URL is not set")
-	}
+	base := postgresBase(t)
+	return schemaURL(base, pgPool.take(t, base))
+}
+
+// FreshPostgresURL is PostgresURL with a schema created for this test alone
+// and dropped when it ends: for the tests that read the planner's
+// statistics, which a reused schema carries over from the test before.
+func FreshPostgresURL(t testing.TB) string {
+	t.Helper()
+	base := postgresBase(t)
 	suffix := make([]byte, 6)
 	rand.Read(suffix)
 	schema := "t_" + hex.EncodeToString(suffix)
@@ -101,14 +131,15 @@ func PostgresURL(t testing.TB) string {
 		defer admin.Close()
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
+	return schemaURL(base, schema)
+}
+
+func postgresBase(t testing.TB) string {
+	base := os.Getenv("FRESCO_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("FRESCO_TEST_POSTGRES_URL is not set")
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return base
 }
 
 // AuditLines lists an entity's audit records (id "" for all of them) as
