@@ -143,7 +143,7 @@ func TestBrowserProcessOverlay(t *testing.T) {
 		t.Errorf("handover mark on the card: %q", got)
 	}
 	if got := text("#real-fail-points"); !strings.Contains(got, "changes hands twice or more into or out of it in 1 of 1 cases (100%): handovers pile up") ||
-		!strings.Contains(got, "P(alive) now") {
+		!strings.Contains(got, "chance still buying now") {
 		t.Errorf("handover fail points: %q", got)
 	}
 	// The API carries the numbers.

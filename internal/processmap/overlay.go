@@ -486,6 +486,8 @@ func (o *Overlay) flag(m *fresco.ProcessMap) {
 
 // OutcomeWords says what the cases through a real fail point cost their
 // customers, beside the other cases mined; money writes an amount.
+// P(alive) is said as the pages say it, "chance still buying", with
+// "now" and why: it is today's figure, not a drop over the case.
 func OutcomeWords(oc *Outcomes, money func(fresco.Money) string) string {
 	nps := func(f Figure) string {
 		if f.Value == nil {
@@ -500,7 +502,7 @@ func OutcomeWords(oc *Outcomes, money func(fresco.Money) string) string {
 		return fmt.Sprintf("%s (%d customers)", percent(*f.Value), f.N)
 	}
 	return fmt.Sprintf("%d cases through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted; "+
-		"NPS after the case %s against %s for the other cases; P(alive) now %s against %s for the other customers",
+		"NPS after the case %s against %s for the other cases; chance still buying now (today's figure, not a drop measured over the case) %s against %s for the other customers",
 		oc.Cases, percent(oc.ReopenedShare()), percent(oc.RepeatShare()), money(oc.GestureCost),
 		nps(oc.NPSAfter), nps(oc.RestNPSAfter), alive(oc.PAliveNow), alive(oc.RestPAliveNow))
 }
