@@ -639,7 +639,9 @@ func meanOf(by map[int64]float64) Figure {
 }
 
 // casesThrough returns the Fresco case numbers of the cases in which the
-// fail's arrow (its pair of names) or activity occurs.
+// fail's arrow (its pair of names) or activity occurs — for a handover,
+// those in which the work changed hands there: on the arrow, or twice or
+// more around the activity.
 func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
 	var ids []int64
 	for _, c := range o.cases {
@@ -651,6 +653,14 @@ func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
 }
 
 func through(m *fresco.ProcessMap, evs []eventlog.Event, f RealFail) bool {
+	if f.Kind == RealHandover {
+		arcs, touched := handovers(evs)
+		if f.Activity != "" {
+			return touched[m.Activity(f.Activity).Name] >= 2
+		}
+		r := m.Arrow(f.Arrow)
+		return arcs[mining.Pair{From: m.Activity(r.From).Name, To: m.Activity(r.To).Name}]
+	}
 	if f.Activity != "" {
 		name := m.Activity(f.Activity).Name
 		for _, e := range evs {

@@ -132,9 +132,9 @@ func TestOverlayOfOwnWork(t *testing.T) {
 //
 // The arrow "Handed over" → "Case resolved" changes hands in both its
 // cases (A, C); "Handed over" has the work change hands twice around it in
-// A, one of its two cases. Through them: Xena answered 10 after A was
-// resolved (an earlier 0 does not count), Zed 3: NPS 0 of 2 answers; Yves
-// 9: +100 of 1. P(alive) now: Xena 0.8, Zed 0.2 (mean 0.5), Yves 0.9.
+// A, one of its two cases. Xena answered 10 after A was resolved (an
+// earlier 0 does not count, nor her later 2), Zed 3, Yves 9. P(alive)
+// now: Xena 0.8, Zed 0.2, Yves 0.9.
 func TestOverlayHandoverOutcomes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -247,16 +247,34 @@ func TestOverlayHandoverOutcomes(t *testing.T) {
 		if got := strings.Join(kinds, ", "); got != "handover a3, rework handed, handover handed" {
 			t.Errorf("real fail points: %s", got)
 		}
+		// Through a3 (handed over on it) and the rework of "Handed over": A and
+		// C, against B. Through the handovers piling up at "Handed over": A
+		// alone (C changed hands once there), against B and C: Xena's 10
+		// (+100 of 1) against Yves's 9 and Zed's 3 (0 of 2); 0.8 against
+		// the mean of 0.9 and 0.2, 0.55.
+		type want struct {
+			cases, n, restN    int
+			nps, restNPS       float64
+			alive, restAlive   float64
+			aliveN, restAliveN int
+		}
+		wants := map[string]want{
+			"handover a3":     {2, 2, 1, 0, 100, 0.5, 0.9, 2, 1},
+			"rework handed":   {2, 2, 1, 0, 100, 0.5, 0.9, 2, 1},
+			"handover handed": {1, 1, 2, 100, 0, 0.8, 0.55, 1, 2},
+		}
 		for _, f := range o.Fails {
-			oc := f.Outcomes
+			oc, w := f.Outcomes, wants[f.Kind+" "+f.Arrow+f.Activity]
 			if oc == nil {
 				t.Fatalf("%s: no outcomes", f.Reason)
 			}
-			gap := oc.PAliveGap()
-			if oc.Cases != 2 || oc.NPSAfter.N != 2 || *oc.NPSAfter.Value != 0 || oc.RestNPSAfter.N != 1 || *oc.RestNPSAfter.Value != 100 ||
-				oc.PAliveNow.N != 2 || math.Abs(*oc.PAliveNow.Value-0.5) > 1e-9 || oc.RestPAliveNow.N != 1 || *oc.RestPAliveNow.Value != 0.9 ||
-				gap == nil || math.Abs(*gap-0.4) > 1e-9 || *oc.NPSGap() != 100 {
-				t.Errorf("%s %s%s outcomes %+v nps %v/%v alive %v/%v", f.Kind, f.Arrow, f.Activity, oc, oc.NPSAfter, oc.RestNPSAfter, oc.PAliveNow, oc.RestPAliveNow)
+			near := func(p *float64, v float64) bool { return p != nil && math.Abs(*p-v) < 1e-9 }
+			if oc.Cases != w.cases || oc.NPSAfter.N != w.n || !near(oc.NPSAfter.Value, w.nps) || oc.RestNPSAfter.N != w.restN ||
+				!near(oc.RestNPSAfter.Value, w.restNPS) || !near(oc.NPSGap(), w.restNPS-w.nps) ||
+				oc.PAliveNow.N != w.aliveN || !near(oc.PAliveNow.Value, w.alive) || oc.RestPAliveNow.N != w.restAliveN ||
+				!near(oc.RestPAliveNow.Value, w.restAlive) || !near(oc.PAliveGap(), w.restAlive-w.alive) {
+				t.Errorf("%s %s%s outcomes %+v nps %v/%v alive %v/%v, want %+v", f.Kind, f.Arrow, f.Activity, oc, oc.NPSAfter, oc.RestNPSAfter,
+					oc.PAliveNow, oc.RestPAliveNow, w)
 			}
 		}
 		words := processmap.OutcomeWords(o.Fails[0].Outcomes, fresco.Money.String)

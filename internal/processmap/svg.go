@@ -228,7 +228,7 @@ func writeBox(b *strings.Builder, bx box, fails []int, opt SVGOptions) {
 		f := o.Activities[a.Key]
 		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" fill="#1f5fa8" font-size="12" text-anchor="end">%d× in %d cases</text>`,
 			num(bx.x+bx.w-8), num(bx.y+45), f.Count, f.Cases)
-		writeRealFail(b, bx.x+4, bx.y+boxHeight+4, real, opt)
+		writeRealFail(b, bx.x+4, bx.y+boxHeight+4, false, real, opt)
 	}
 	b.WriteString(`</g>`)
 }
@@ -236,7 +236,8 @@ func writeBox(b *strings.Builder, bx box, fails []int, opt SVGOptions) {
 // writeRealFail writes the mark of the real fail points on one activity
 // or arrow: "REAL FAIL POINT" and, for Fresco's own cases, what the cases
 // through it cost in gestures; the reasons and every outcome as its title.
-func writeRealFail(b *strings.Builder, x, y float64, fails []*RealFail, opt SVGOptions) {
+// x is its left edge, or its middle when centred.
+func writeRealFail(b *strings.Builder, x, y float64, centred bool, fails []*RealFail, opt SVGOptions) {
 	if len(fails) == 0 {
 		return
 	}
@@ -250,6 +251,9 @@ func writeRealFail(b *strings.Builder, x, y float64, fails []*RealFail, opt SVGO
 		text += " · " + opt.money(oc.GestureCost)
 	}
 	w := math.Max(96, float64(len([]rune(text)))*6.2+12)
+	if centred {
+		x -= w / 2
+	}
 	fmt.Fprintf(b, `<g class="pm-real-fail"><title>Real fail point: %s</title><rect x="%s" y="%s" width="%s" height="16" rx="8" fill="%s"/><text x="%s" y="%s" fill="#fff" font-size="10" font-weight="700" text-anchor="middle">%s</text></g>`,
 		esc(title), num(x), num(y), num(w), FailColour, num(x+w/2), num(y+12), esc(text))
 }
@@ -330,7 +334,7 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o
 		}
 		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" font-size="11" fill="%s" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
 			num(mx), num(my+24), fill, esc(text))
-		writeRealFail(b, mx-48, my+30, real, opt)
+		writeRealFail(b, mx, my+30, true, real, opt)
 	}
 	if r.Label != "" {
 		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="#333" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
