@@ -26,7 +26,8 @@ const miningCSV = "case:concept:name,concept:name,time:timestamp\n" +
 // TestBrowserProcessMining: the owner opens the Process page from the
 // menu, chooses an imported log and sees its map with an arc's count; the
 // performance view shows the median wait; moving the slider to 50% hides
-// the rare arc Register→Pay.
+// the rare arc Register→Pay. Then, with no Show, dragging the slider back
+// and choosing the frequency view redraw the map in place.
 func TestBrowserProcessMining(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -76,6 +77,22 @@ func TestBrowserProcessMining(t *testing.T) {
 	}
 	if got := arc("Decide", "Pay"); got != "2 h" {
 		t.Errorf("at 50%% Decide→Pay reads %q, want 2 h", got)
+	}
+	// Live: the slider and the view redraw the map with no Show.
+	do("drag the slider back to 0", chromedp.Evaluate[chromedp.Void](
+		`(function(){var p=document.getElementById("process-paths"); p.value="0"; p.dispatchEvent(new Event("input",{bubbles:true}))})()`))
+	do("the rare arc comes back without Show", chromedp.WaitReady(chromedp.CSS(`#process-map g.process-arc[data-from="Register"][data-to="Pay"]`)))
+	if got := arc("Register", "Pay"); got != "30 min" {
+		t.Errorf("at 0%% the rare arc Register→Pay reads %q, want its median wait 30 min", got)
+	}
+	if got := get("the slider's value shown", chromedp.Evaluate[string](`document.getElementById("process-paths-value").textContent`)); got != "0" {
+		t.Errorf("the slider says %q, want 0", got)
+	}
+	do("back to the frequency view", chromedp.Click(chromedp.ID("process-view-frequency")))
+	do("the counts come back without Show", chromedp.Poll[chromedp.Void](
+		`(function(){var g=document.querySelector('#process-map g.process-arc[data-from="Register"][data-to="Decide"]'); return g && g.querySelector("text").textContent === "3"})()`))
+	if loc := st.location(); !strings.Contains(loc, "view=frequency") || !strings.Contains(loc, "paths=0") {
+		t.Errorf("the address %s does not say what is shown", loc)
 	}
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)

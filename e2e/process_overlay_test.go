@@ -28,7 +28,10 @@ func (c *overlayClock) Now() time.Time { return c.t }
 // opens the map: the arrow to the first response carries its mined
 // waiting time and is marked a real fail point with what it cost the
 // customer; the conformance view lists the skipped response with a link
-// to the case that skipped it, which opens the case.
+// to the case that skipped it, which opens the case. A third case, for
+// Charles, is handed to Sam and back (the work changes hands twice around
+// "Handed over"): the arrow from it and the card are real fail points of
+// handovers, on the page, on the map and in the API's numbers.
 func TestBrowserProcessOverlay(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -70,6 +73,20 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	must(k2, err)
 	at(49 * time.Hour)
 	must(rec.Resolve(ctx, olivia, k2.ID, "Apologised"))
+	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	samActor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", sam.ID), Name: sam.Name, Role: sam.Role, EmployeeID: &sam.ID}
+	at(72 * time.Hour)
+	k3, err := rec.Open(ctx, olivia, recovery.OpenInput{CustomerID: s.charles.ID, OwnerID: &emps.ID, Summary: "Wrong size", Source: "complaint", OpenedAt: clock.t})
+	must(k3, err)
+	at(73 * time.Hour)
+	must(rec.Transfer(ctx, olivia, k3.ID, sam.ID, "Can you swap it?"))
+	at(74 * time.Hour)
+	must(rec.Transfer(ctx, samActor, k3.ID, emps.ID, "Not in stock here: back to you"))
+	at(75 * time.Hour)
+	must(rec.Resolve(ctx, olivia, k3.ID, "Swapped it"))
 	owner := processmap.Actor{Ref: olivia.Ref, Role: fresco.RoleOwner, EmployeeID: &emps.ID}
 	if _, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint to resolution", TimeUnit: fresco.UnitHours,
 		Lanes: []fresco.MapLane{{Key: "desk", Name: "Front desk", CustomerFacing: true}},
@@ -77,8 +94,10 @@ func TestBrowserProcessOverlay(t *testing.T) {
 			{Key: "opened", Name: "Case opened", Lane: "desk", Duration: 5, DurationUnit: fresco.UnitMinutes},
 			{Key: "first", Name: "Responded to customer", Lane: "desk", Duration: 30, DurationUnit: fresco.UnitMinutes, Position: fresco.MapPosition{X: 1}},
 			{Key: "resolved", Name: "Case resolved", Lane: "desk", Duration: 1, Position: fresco.MapPosition{X: 2.5}},
+			{Key: "handed", Name: "Handed over", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays, Position: fresco.MapPosition{X: 1, Y: 1}},
 		},
-		Arrows: []fresco.MapArrow{{Key: "a1", From: "opened", To: "first"}, {Key: "a2", From: "first", To: "resolved"}}}); err != nil {
+		Arrows: []fresco.MapArrow{{Key: "a1", From: "opened", To: "first"}, {Key: "a2", From: "first", To: "resolved"},
+			{Key: "a3", From: "opened", To: "handed"}, {Key: "a4", From: "handed", To: "resolved"}}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -100,7 +119,7 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
 	st.login("olivia@example.com")
 	load("open the map", chromedp.Navigate(ts.URL+"/process-maps/1"))
-	if got := text("#overlay-summary"); !strings.Contains(got, "2 cases mined") {
+	if got := text("#overlay-summary"); !strings.Contains(got, "3 cases mined") {
 		t.Errorf("summary %q", got)
 	}
 	if got := svgText("#arrow-a1 .pm-real"); got != "1× · median 3 h · p90 3 h" {
@@ -109,8 +128,30 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	if cls := get("is the arrow a fail point", chromedp.Evaluate[string](`document.getElementById("arrow-a1").getAttribute("class")`)); !strings.Contains(cls, "fail") {
 		t.Errorf("arrow a1's class %q, want a fail point", cls)
 	}
-	if got := svgText("#arrow-a1 .pm-real-fail"); !strings.Contains(got, "REAL FAIL POINT") {
-		t.Errorf("fail mark on the arrow: %q", got)
+	if got := svgText("#arrow-a1 .pm-real-fail"); !strings.Contains(got, "REAL FAIL POINT") || !strings.Contains(got, "45.50") {
+		t.Errorf("fail mark on the arrow, with what it cost: %q", got)
+	}
+	// The handover: Sam hands the case back on the arrow to "Case resolved";
+	// the work changes hands twice around "Handed over".
+	if cls := get("is the handover arrow a fail point", chromedp.Evaluate[string](`document.getElementById("arrow-a4").getAttribute("class")`)); !strings.Contains(cls, "fail") {
+		t.Errorf("arrow a4's class %q, want a fail point", cls)
+	}
+	if got := svgText("#arrow-a4 .pm-real-fail title"); !strings.Contains(got, "changes hands here in 1 of 1 cases") {
+		t.Errorf("handover mark on the arrow: %q", got)
+	}
+	if got := svgText("#activity-handed .pm-real-fail title"); !strings.Contains(got, "handovers pile up") || !strings.Contains(got, "NPS after the case") {
+		t.Errorf("handover mark on the card: %q", got)
+	}
+	if got := text("#real-fail-points"); !strings.Contains(got, "changes hands twice or more into or out of it in 1 of 1 cases (100%): handovers pile up") ||
+		!strings.Contains(got, "chance still buying now") {
+		t.Errorf("handover fail points: %q", got)
+	}
+	// The API carries the numbers.
+	api := get("read the mined overlay", chromedp.Evaluate[string](`fetch("/api/v1/process-maps/1/mined").then(r => r.text())`, chromedp.EvalAwaitPromise))
+	for _, want := range []string{`"handover_cases":1`, `"bounce_cases":1`, `"kind":"handover"`, `"p_alive_now_n":`, `"nps_after":`} {
+		if !strings.Contains(api, want) {
+			t.Errorf("the mined overlay's JSON lacks %s: %s", want, api)
+		}
 	}
 	if got := text("#real-fail-points"); !strings.Contains(got, "median wait 3 h against 30 min expected") ||
 		!strings.Contains(got, "1 cases through it: 100% re-opened, 100% with a repeat contact") || !strings.Contains(got, "45.50") {
@@ -119,7 +160,7 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	if got := svgText("svg .pm-extra"); !strings.Contains(got, "not in the design · 1×") {
 		t.Errorf("the extra arc: %q", got)
 	}
-	if got := text("#fitness"); !strings.Contains(got, "0% of cases (0 of 2)") {
+	if got := text("#fitness"); !strings.Contains(got, "0% of cases (0 of 3)") {
 		t.Errorf("fitness: %q", got)
 	}
 	if got := text("#deviations"); !strings.Contains(got, `"Case opened" straight to "Case resolved": no arrow on the map`) {

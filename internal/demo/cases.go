@@ -131,7 +131,7 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if resp == nil {
 			break
 		}
-		pc := &pastCase{resp: resp, gesture: i%3 == 0, cause: causes[i%len(causes)], noResponse: i%9 == 4}
+		pc := &pastCase{resp: resp, gesture: i%3 == 0, cause: causes[i%len(causes)], noResponse: i%9 == 4, bounce: i%9 == 7}
 		pc.opened = resp.at.Add(time.Duration(r.between(1, 20)) * time.Hour)
 		pc.expectation = oneOf(r, expectations)
 		pc.responded = pc.opened.Add(time.Duration(r.between(0.5, 3.5) * float64(time.Hour)))
@@ -171,6 +171,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 			}
 		}
 		if err := playRefund(ctx, svc, pc, c.ID, agents[pc.resp.locationID], actor, &clock); err != nil {
+			return err
+		}
+		if err := playBounce(ctx, svc, pc, c, agents[pc.resp.locationID], actor, &clock); err != nil {
 			return err
 		}
 		clock = pc.resolved
@@ -327,6 +330,7 @@ type pastCase struct {
 	expectation, cause                  string
 	gesture                             bool // an apology letter
 	noResponse                          bool // resolved without a first response
+	bounce                              bool // handed to the location's agent and back: handed over twice
 	refund                              *pastRefund
 }
 
@@ -375,6 +379,24 @@ func playRefund(ctx context.Context, svc *recovery.Service, pc *pastCase, c int6
 		note = "More than the trouble was worth: offer a coupon instead"
 	}
 	_, err = svc.DecideGesture(ctx, manager, g.ID, pc.refund.approve, note)
+	return err
+}
+
+// playBounce hands pc's case c from its manager to the location's agent,
+// who hands it back a while later ("needs the manager's say"): the case
+// changes hands twice around "Handed over", which the designed map's
+// overlay flags as a real fail point of handovers. The clock moves on,
+// staying before the case is resolved.
+func playBounce(ctx context.Context, svc *recovery.Service, pc *pastCase, c *fresco.Case, agent *fresco.Employee, manager recovery.Actor, clock *time.Time) error {
+	if !pc.bounce || agent == nil || !clock.Before(pc.resolved) {
+		return nil
+	}
+	*clock = clock.Add(pc.resolved.Sub(*clock) / 3)
+	if _, err := svc.Transfer(ctx, manager, c.ID, agent.ID, "Can you sort this out with the customer?"); err != nil {
+		return err
+	}
+	*clock = clock.Add(pc.resolved.Sub(*clock) / 2)
+	_, err := svc.Transfer(ctx, employeeActor(agent), c.ID, *manager.EmployeeID, "Needs the manager's say: back to you")
 	return err
 }
 

@@ -467,6 +467,17 @@ func TestEngines(t *testing.T) {
 		if !skipped {
 			t.Errorf("no case skips the first response: %+v", o.Conformance.Deviations)
 		}
+		// Some cases are handed to the agent and back: handovers pile up
+		// around "Handed over", a real fail point joined to its customers.
+		handover := map[string]bool{}
+		for _, f := range o.Fails {
+			if f.Kind == processmap.RealHandover && f.Outcomes != nil && f.Outcomes.Cases > 0 {
+				handover[f.Arrow+f.Activity] = true
+			}
+		}
+		if !handover["handed-over"] || !handover["handover-resolved"] || o.Activities["handed-over"].BounceCases == 0 {
+			t.Errorf("no handover fail points on the demo's map: %+v (handed over %+v)", o.Fails, o.Activities["handed-over"])
+		}
 		if n := count(t, db, `SELECT COUNT(*) FROM process_map_fail_points WHERE map_id = ?`, maps[0].ID); n != 2 {
 			t.Errorf("%d fail points, want 2", n)
 		}

@@ -140,6 +140,14 @@ func taskActivity(body string) string {
 	return caseActivities["task_completed"]
 }
 
+// The roles of the own log's events nobody on the staff did: the
+// customer's own (a reply) and Fresco's (an SLA breach, an automatic
+// close). Handovers of work are counted between the others.
+const (
+	RoleCustomer = "customer"
+	RoleSystem   = "system"
+)
+
 // who names an actor as a resource and a role: an employee by name and
 // role; anyone else by an id-free label.
 func who(actor string, people map[int64]store.WorkPerson) (resource, role string) {
@@ -156,7 +164,7 @@ func who(actor string, people map[int64]store.WorkPerson) (resource, role string
 	case "token":
 		return "API client", "api"
 	case "customer":
-		return "Customer", "customer"
+		return "Customer", RoleCustomer
 	}
-	return "Fresco", "system"
+	return "Fresco", RoleSystem
 }

@@ -6,8 +6,10 @@ package processmap
 // activity name, case and surrounding spaces ignored), the arcs reality
 // takes that the design has not, the arrows never taken, the conformance
 // of the cases to the map, and the real fail points: long waits against
-// the design's expected duration and frequent rework, each joined to what
-// it cost the customers who went through it.
+// the design's expected duration, frequent rework and handovers piling
+// up, each joined to what it cost the customers who went through it —
+// re-opened, repeat contact, gestures paid, NPS after the case and
+// P(alive) now — beside the other cases mined.
 
 import (
 	"context"
@@ -22,6 +24,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/mining"
 	"github.com/fresco-cx/fresco/internal/processlog"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // OwnLog is the source name of Fresco's own work as an event log.
@@ -36,6 +39,21 @@ const (
 	// ReworkShare: an activity is flagged when it is repeated within at
 	// least this share of the cases that reach it.
 	ReworkShare = 0.2
+	// HandoverShare: an arrow is flagged when the work changes hands on
+	// it (one person does the step it leaves, another the step it leads
+	// to) in at least this share of the cases taking it.
+	HandoverShare = 0.5
+	// BounceShare: an activity is flagged when, in at least this share of
+	// the cases that reach it, the work changes hands twice or more into
+	// or out of it: handed to it and on again, or back and forth.
+	BounceShare = 0.2
+)
+
+// The kinds of real fail point.
+const (
+	RealSlow     = "slow"     // a long wait on an arrow
+	RealRework   = "rework"   // an activity done again in a case
+	RealHandover = "handover" // work changing hands on an arrow, or piling up around an activity
 )
 
 // OverlayQuery chooses the log and the period to mine.
@@ -55,6 +73,9 @@ type ArcFigures struct {
 	Cases       int
 	MedianWaitS *float64
 	P90WaitS    *float64
+	// HandoverCases: the cases in which the work changed hands on the
+	// arc (see Worker).
+	HandoverCases int
 }
 
 // ActivityFigures are the real figures of one activity of the map.
@@ -62,6 +83,9 @@ type ActivityFigures struct {
 	Count       int // events
 	Cases       int // cases with it
 	ReworkCases int // cases in which it happens more than once
+	// BounceCases: cases in which the work changed hands twice or more
+	// into or out of it.
+	BounceCases int
 }
 
 // RealFail is a place where reality fails the customer: an arrow (by key)
@@ -69,16 +93,55 @@ type ActivityFigures struct {
 // through it cost.
 type RealFail struct {
 	Arrow, Activity string
+	Kind            string // RealSlow, RealRework or RealHandover
 	Reason          string
 	Outcomes        *Outcomes // nil unless the log is Fresco's own
 }
 
-// Outcomes are what happened to the customers of a set of Fresco cases.
+// Outcomes are what happened to the customers of the Fresco cases
+// through a real fail point, and (Rest…) to those of the other cases
+// mined, for comparison.
 type Outcomes struct {
 	Cases         int
 	Reopened      int          // cases re-opened
 	RepeatContact int          // cases whose customer opened another case within 90 days
 	GestureCost   fresco.Money // gestures granted on the cases
+	// NPSAfter is the NPS (promoters' share minus detractors', −100 to
+	// 100) of the customers' first answers within 180 days after each
+	// case was settled; RestNPSAfter the same over the other cases mined.
+	NPSAfter, RestNPSAfter Figure
+	// PAliveNow is the mean P(alive) today, from the latest lifetime-value
+	// refit, of the customers of the cases through; RestPAliveNow that of
+	// the customers of the other cases mined who had no case through it.
+	// It is measured now, not before and after the case: no history of
+	// P(alive) is kept.
+	PAliveNow, RestPAliveNow Figure
+}
+
+// Figure is a measure over N cases or customers; Value is nil when N is 0.
+type Figure struct {
+	Value *float64
+	N     int
+}
+
+// PAliveGap is how much lower the P(alive) now of the customers through
+// is than the others' (rest − through, in 0–1); nil unless both are known.
+func (o *Outcomes) PAliveGap() *float64 {
+	if o.PAliveNow.Value == nil || o.RestPAliveNow.Value == nil {
+		return nil
+	}
+	g := *o.RestPAliveNow.Value - *o.PAliveNow.Value
+	return &g
+}
+
+// NPSGap is how much lower the NPS after the case is through it than for
+// the rest (rest − through, in points); nil unless both are known.
+func (o *Outcomes) NPSGap() *float64 {
+	if o.NPSAfter.Value == nil || o.RestNPSAfter.Value == nil {
+		return nil
+	}
+	g := *o.RestNPSAfter.Value - *o.NPSAfter.Value
+	return &g
 }
 
 // ReopenedShare is the share of the cases re-opened (0 for none).
@@ -137,6 +200,35 @@ func (o *Overlay) FailOn(kind, key string) *RealFail {
 		}
 	}
 	return nil
+}
+
+// FailsOn returns every real fail on an arrow or activity key (see
+// FailOn): an activity can be both reworked and a place handovers pile up.
+func (o *Overlay) FailsOn(kind, key string) []*RealFail {
+	if o == nil {
+		return nil
+	}
+	var out []*RealFail
+	for i := range o.Fails {
+		f := &o.Fails[i]
+		if kind == "r" && f.Arrow == key || kind == "a" && f.Activity == key {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Worker is who did an event's work, for handovers: its resource (the
+// person), else its role; "" for the customer's and Fresco's own events
+// and for events that name nobody, which hand nothing over.
+func Worker(e eventlog.Event) string {
+	if e.Role == processlog.RoleCustomer || e.Role == processlog.RoleSystem {
+		return ""
+	}
+	if e.Resource != "" {
+		return e.Resource
+	}
+	return e.Role
 }
 
 // CaseNumber is the Fresco case number of a case id of the own log
@@ -279,10 +371,15 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 	for _, x := range m.Activities {
 		keyOf[x.Name] = x.Key
 	}
+	handedOn := map[mining.Pair]int{} // arc → cases in which it changed hands
 	for _, c := range l.Cases {
 		seen := map[string]int{}
 		for _, e := range c.Events {
 			seen[e.Activity]++
+		}
+		arcs, touched := handovers(c.Events)
+		for p := range arcs {
+			handedOn[p]++
 		}
 		for name, n := range seen {
 			k, ok := keyOf[name]
@@ -293,6 +390,9 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 			f.Cases++
 			if n > 1 {
 				f.ReworkCases++
+			}
+			if touched[name] >= 2 {
+				f.BounceCases++
 			}
 			o.Activities[k] = f
 		}
@@ -311,15 +411,48 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 		p := mining.Pair{From: from.Name, To: to.Name}
 		designed[p] = true
 		arc := arcs[p]
-		o.Arrows[r.Key] = ArcFigures{From: p.From, To: p.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS}
+		o.Arrows[r.Key] = ArcFigures{From: p.From, To: p.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS,
+			HandoverCases: handedOn[p]}
 	}
 	for _, arc := range g.Arcs {
 		if !designed[mining.Pair{From: arc.From, To: arc.To}] {
-			o.Extras = append(o.Extras, ArcFigures{From: arc.From, To: arc.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS})
+			o.Extras = append(o.Extras, ArcFigures{From: arc.From, To: arc.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS,
+				HandoverCases: handedOn[mining.Pair{From: arc.From, To: arc.To}]})
 		}
 	}
 	o.Conformance = l.Conform(Design(m))
-	// Real fail points: slow arrows, then reworked activities, in map order.
+	o.flag(m)
+	return o
+}
+
+// handovers finds where a case's work changes hands: each pair of
+// consecutive events both done by someone (Worker), by different people.
+// arcs holds the pairs of activities it changed hands between; touched
+// counts per activity the handovers into or out of its events (a
+// handover between two events of the same activity counts once).
+func handovers(evs []eventlog.Event) (arcs map[mining.Pair]bool, touched map[string]int) {
+	for j := 1; j < len(evs); j++ {
+		a, b := Worker(evs[j-1]), Worker(evs[j])
+		if a == "" || b == "" || a == b {
+			continue
+		}
+		if arcs == nil {
+			arcs, touched = map[mining.Pair]bool{}, map[string]int{}
+		}
+		from, to := evs[j-1].Activity, evs[j].Activity
+		arcs[mining.Pair{From: from, To: to}] = true
+		touched[from]++
+		if to != from {
+			touched[to]++
+		}
+	}
+	return arcs, touched
+}
+
+// flag finds the real fail points, in map order: slow arrows, arrows
+// the work changes hands on, then reworked activities and those
+// handovers pile up around.
+func (o *Overlay) flag(m *fresco.ProcessMap) {
 	for _, r := range m.Arrows {
 		f, ok := o.Arrows[r.Key]
 		to := m.Activity(r.To)
@@ -328,18 +461,50 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 		}
 		expected := to.DurationMinutes() * 60
 		if expected > 0 && *f.MedianWaitS > SlowFactor*expected {
-			o.Fails = append(o.Fails, RealFail{Arrow: r.Key, Reason: fmt.Sprintf("median wait %s against %s expected for %q (%.1f× as long)",
+			o.Fails = append(o.Fails, RealFail{Arrow: r.Key, Kind: RealSlow, Reason: fmt.Sprintf("median wait %s against %s expected for %q (%.1f× as long)",
 				SecondsWords(*f.MedianWaitS), SecondsWords(expected), to.Name, *f.MedianWaitS/expected)})
+		}
+	}
+	for _, r := range m.Arrows {
+		if f := o.Arrows[r.Key]; f.Cases > 0 && share(f.HandoverCases, f.Cases) >= HandoverShare {
+			o.Fails = append(o.Fails, RealFail{Arrow: r.Key, Kind: RealHandover, Reason: fmt.Sprintf("the work changes hands here in %d of %d cases (%s): a handover",
+				f.HandoverCases, f.Cases, percent(share(f.HandoverCases, f.Cases)))})
 		}
 	}
 	for _, x := range m.Activities {
 		f := o.Activities[x.Key]
 		if f.Cases > 0 && share(f.ReworkCases, f.Cases) >= ReworkShare {
-			o.Fails = append(o.Fails, RealFail{Activity: x.Key, Reason: fmt.Sprintf("done more than once in %d of %d cases (%s): rework",
+			o.Fails = append(o.Fails, RealFail{Activity: x.Key, Kind: RealRework, Reason: fmt.Sprintf("done more than once in %d of %d cases (%s): rework",
 				f.ReworkCases, f.Cases, percent(share(f.ReworkCases, f.Cases)))})
 		}
+		if f.Cases > 0 && share(f.BounceCases, f.Cases) >= BounceShare {
+			o.Fails = append(o.Fails, RealFail{Activity: x.Key, Kind: RealHandover, Reason: fmt.Sprintf("the work changes hands twice or more into or out of it in %d of %d cases (%s): handovers pile up",
+				f.BounceCases, f.Cases, percent(share(f.BounceCases, f.Cases)))})
+		}
 	}
-	return o
+}
+
+// OutcomeWords says what the cases through a real fail point cost their
+// customers, beside the other cases mined; money writes an amount.
+// P(alive) is said as the pages say it, "chance still buying", with
+// "now" and why: it is today's figure, not a drop over the case.
+func OutcomeWords(oc *Outcomes, money func(fresco.Money) string) string {
+	nps := func(f Figure) string {
+		if f.Value == nil {
+			return "no answer"
+		}
+		return fmt.Sprintf("%+.0f (%d answers)", *f.Value, f.N)
+	}
+	alive := func(f Figure) string {
+		if f.Value == nil {
+			return "unknown"
+		}
+		return fmt.Sprintf("%s (%d customers)", percent(*f.Value), f.N)
+	}
+	return fmt.Sprintf("%d cases through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted; "+
+		"NPS after the case %s against %s for the other cases; chance still buying now (today's figure, not a drop measured over the case) %s against %s for the other customers",
+		oc.Cases, percent(oc.ReopenedShare()), percent(oc.RepeatShare()), money(oc.GestureCost),
+		nps(oc.NPSAfter), nps(oc.RestNPSAfter), alive(oc.PAliveNow), alive(oc.RestPAliveNow))
 }
 
 func percent(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }
@@ -366,46 +531,117 @@ func SecondsWords(s float64) string {
 }
 
 // outcomes joins each real fail to the outcomes of the Fresco cases
-// through it.
+// through it, beside those of the other cases mined.
 func (s *Service) outcomes(ctx context.Context, m *fresco.ProcessMap, o *Overlay) error {
 	if len(o.Fails) == 0 {
 		return nil
 	}
-	through := make([][]int64, len(o.Fails))
 	var all []int64
-	for i, f := range o.Fails {
-		through[i] = o.casesThrough(m, f)
-		all = append(all, through[i]...)
+	for _, c := range o.cases {
+		if n := CaseNumber(c.Case); n > 0 {
+			all = append(all, n)
+		}
 	}
 	costs, err := s.db.CustomerCosts(ctx, all)
 	if err != nil {
 		return err
 	}
-	for i := range o.Fails {
-		out := &Outcomes{}
-		var minor int64
-		for _, id := range through[i] {
-			c, ok := costs[id]
-			if !ok {
-				continue
-			}
-			out.Cases++
-			if c.Reopened {
-				out.Reopened++
-			}
-			if c.RepeatContact {
-				out.RepeatContact++
-			}
-			minor += c.Gestures
-		}
-		out.GestureCost = fresco.Money(minor)
-		o.Fails[i].Outcomes = out
+	for i, f := range o.Fails {
+		o.Fails[i].Outcomes = joinOutcomes(costs, all, o.casesThrough(m, f))
 	}
 	return nil
 }
 
+// joinOutcomes sums the outcomes of the cases through (ids among all)
+// and sets the NPS after the case and P(alive) now beside the rest's.
+func joinOutcomes(costs map[int64]store.CaseCost, all, through []int64) *Outcomes {
+	out := &Outcomes{}
+	in := map[int64]bool{}
+	inCustomer := map[int64]bool{}
+	var minor int64
+	var nps, restNPS []int
+	for _, id := range through {
+		c, ok := costs[id]
+		if !ok {
+			continue
+		}
+		in[id], inCustomer[c.Customer] = true, true
+		out.Cases++
+		if c.Reopened {
+			out.Reopened++
+		}
+		if c.RepeatContact {
+			out.RepeatContact++
+		}
+		minor += c.Gestures
+		if c.NPSAfter != nil {
+			nps = append(nps, *c.NPSAfter)
+		}
+	}
+	out.GestureCost = fresco.Money(minor)
+	alive, restAlive := map[int64]float64{}, map[int64]float64{} // customer → P(alive) now
+	for _, id := range all {
+		c, ok := costs[id]
+		if !ok {
+			continue
+		}
+		if !in[id] && c.NPSAfter != nil {
+			restNPS = append(restNPS, *c.NPSAfter)
+		}
+		if c.PAliveNow == nil {
+			continue
+		}
+		if inCustomer[c.Customer] {
+			alive[c.Customer] = *c.PAliveNow
+		} else {
+			restAlive[c.Customer] = *c.PAliveNow
+		}
+	}
+	out.NPSAfter, out.RestNPSAfter = npsOf(nps), npsOf(restNPS)
+	out.PAliveNow, out.RestPAliveNow = meanOf(alive), meanOf(restAlive)
+	return out
+}
+
+// npsOf is the NPS of 0–10 answers: promoters (9–10) less detractors
+// (0–6), as a share of all, in points.
+func npsOf(scores []int) Figure {
+	if len(scores) == 0 {
+		return Figure{}
+	}
+	var net int
+	for _, s := range scores {
+		switch {
+		case s >= 9:
+			net++
+		case s <= 6:
+			net--
+		}
+	}
+	v := 100 * float64(net) / float64(len(scores))
+	return Figure{Value: &v, N: len(scores)}
+}
+
+func meanOf(by map[int64]float64) Figure {
+	if len(by) == 0 {
+		return Figure{}
+	}
+	vals := make([]float64, 0, len(by))
+	for _, v := range by {
+		vals = append(vals, v)
+	}
+	sort.Float64s(vals) // summed in one order: the same figure every time
+	var sum float64
+	for _, v := range vals {
+		sum += v
+	}
+	v := sum / float64(len(vals))
+	return Figure{Value: &v, N: len(by)}
+}
+
 // casesThrough returns the Fresco case numbers of the cases in which the
-// fail's arrow (its pair of names) or activity occurs.
+// fail's arrow (its pair of names) or activity occurs — for a handover,
+// those in which the work changed hands there: on the arrow, or twice or
+// more around the activity.
 func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
 	var ids []int64
 	for _, c := range o.cases {
@@ -417,6 +653,14 @@ func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
 }
 
 func through(m *fresco.ProcessMap, evs []eventlog.Event, f RealFail) bool {
+	if f.Kind == RealHandover {
+		arcs, touched := handovers(evs)
+		if f.Activity != "" {
+			return touched[m.Activity(f.Activity).Name] >= 2
+		}
+		r := m.Arrow(f.Arrow)
+		return arcs[mining.Pair{From: m.Activity(r.From).Name, To: m.Activity(r.To).Name}]
+	}
 	if f.Activity != "" {
 		name := m.Activity(f.Activity).Name
 		for _, e := range evs {

@@ -3,6 +3,7 @@ package processmap_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,170 @@ func TestOverlayOfOwnWork(t *testing.T) {
 		}
 		if _, err := processmap.New(db).Overlay(ctx, analyst, m, processmap.OverlayQuery{Log: "999"}); fresco.ErrorCode(err) != fresco.ENOTFOUND {
 			t.Errorf("unknown log: %v", err)
+		}
+	})
+}
+
+// TestOverlayHandoverOutcomes plays three cases by Ann and Bob on a clock
+// and joins the handover fail points to the customers' NPS after the case
+// and their P(alive) now, beside the case that went another way:
+//
+//	A (Xena):  Ann opens, responds, hands to Bob; Bob hands back; Ann resolves.
+//	C (Zed):   Ann opens, responds, hands to Bob; Bob resolves.
+//	B (Yves):  Ann opens, responds, resolves.
+//
+// The arrow "Handed over" → "Case resolved" changes hands in both its
+// cases (A, C); "Handed over" has the work change hands twice around it in
+// A, one of its two cases. Xena answered 10 after A was resolved (an
+// earlier 0 does not count, nor her later 2), Zed 3, Yves 9. P(alive)
+// now: Xena 0.8, Zed 0.2, Yves 0.9.
+func TestOverlayHandoverOutcomes(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		people := map[string]*fresco.Employee{}
+		for _, n := range []string{"Ann", "Bob"} {
+			e := &fresco.Employee{Name: n, Email: strings.ToLower(n) + "@example.com", Role: fresco.RoleManager, Active: true}
+			if err := db.CreateEmployee(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			people[n] = e
+		}
+		customers := map[string]*fresco.Customer{}
+		for _, n := range []string{"Xena", "Yves", "Zed"} {
+			c := &fresco.Customer{Name: n}
+			if err := db.CreateCustomer(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			customers[n] = c
+		}
+		c := &fixedClock{t: t0}
+		rec, err := recovery.New(recovery.Options{DB: db, Now: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := func(n string) recovery.Actor {
+			e := people[n]
+			return recovery.Actor{Ref: fmt.Sprintf("employee:%d", e.ID), Name: e.Name, Role: e.Role, EmployeeID: &e.ID}
+		}
+		must := func(_ any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// play runs one case for a customer: steps are who does what, an hour apart.
+		play := func(customer string, start time.Time, steps ...string) int64 {
+			c.t = start
+			ann := people["Ann"]
+			k, err := rec.Open(ctx, by("Ann"), recovery.OpenInput{CustomerID: customers[customer].ID, OwnerID: &ann.ID, Summary: "Trouble",
+				Source: "complaint", OpenedAt: start})
+			must(k, err)
+			for i := 0; i < len(steps); i += 2 {
+				c.t = c.t.Add(time.Hour)
+				who, what := steps[i], steps[i+1]
+				switch what {
+				case "respond":
+					must(rec.Respond(ctx, by(who), k.ID, "Sorry", "phone"))
+				case "to Ann", "to Bob":
+					must(rec.Transfer(ctx, by(who), k.ID, people[what[3:]].ID, "Over to you"))
+				case "resolve":
+					must(rec.Resolve(ctx, by(who), k.ID, "Put right"))
+				}
+			}
+			return k.ID
+		}
+		play("Xena", t0, "Ann", "respond", "Ann", "to Bob", "Bob", "to Ann", "Ann", "resolve")
+		play("Yves", t0.Add(24*time.Hour), "Ann", "respond", "Ann", "resolve")
+		play("Zed", t0.Add(48*time.Hour), "Ann", "respond", "Ann", "to Bob", "Bob", "resolve")
+		post, err := db.ListeningPostBySlug(ctx, "survey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := func(customer string, at time.Time, nps int) {
+			id := customers[customer].ID
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.InsertResponse(ctx, &fresco.Response{PostID: post.ID, CustomerID: &id, RespondedAt: at, NPS: &nps})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answer("Xena", t0.Add(-24*time.Hour), 0) // before the case: not after it
+		answer("Xena", t0.AddDate(0, 0, 5), 10)
+		answer("Xena", t0.AddDate(0, 0, 6), 2) // the first answer after counts
+		answer("Zed", t0.AddDate(0, 0, 5), 3)
+		answer("Yves", t0.AddDate(0, 0, 5), 9)
+		var values []*fresco.CustomerValue
+		for n, p := range map[string]float64{"Xena": 0.8, "Yves": 0.9, "Zed": 0.2} {
+			values = append(values, &fresco.CustomerValue{CustomerID: customers[n].ID, Purchases: 3, PAlive: p, Segment: "regular",
+				FirstPurchase: t0.AddDate(-1, 0, 0), LastPurchase: t0, ComputedAt: t0.AddDate(0, 0, 7)})
+		}
+		if err := db.ReplaceCustomerValues(ctx, values, nil); err != nil {
+			t.Fatal(err)
+		}
+		m, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint", TimeUnit: fresco.UnitHours,
+			Lanes: []fresco.MapLane{{Key: "desk", Name: "Desk", CustomerFacing: true}},
+			Activities: []fresco.MapActivity{
+				{Key: "opened", Name: "Case opened", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays},
+				{Key: "first", Name: "Responded to customer", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays, Position: fresco.MapPosition{X: 1}},
+				{Key: "handed", Name: "Handed over", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays, Position: fresco.MapPosition{X: 2}},
+				{Key: "resolved", Name: "Case resolved", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays, Position: fresco.MapPosition{X: 3}},
+			},
+			Arrows: []fresco.MapArrow{{Key: "a1", From: "opened", To: "first"}, {Key: "a2", From: "first", To: "handed"},
+				{Key: "a3", From: "handed", To: "resolved"}, {Key: "a4", From: "first", To: "resolved"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := processmap.New(db).Overlay(ctx, processmap.Actor{Ref: "employee:9", Role: fresco.RoleAnalyst}, m, processmap.OverlayQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Cases != 3 || o.Arrows["a3"].HandoverCases != 2 || o.Arrows["a2"].HandoverCases != 0 || o.Activities["handed"].BounceCases != 1 {
+			t.Fatalf("%d cases, a3 %+v, a2 %+v, handed %+v", o.Cases, o.Arrows["a3"], o.Arrows["a2"], o.Activities["handed"])
+		}
+		var kinds []string
+		for _, f := range o.Fails {
+			kinds = append(kinds, f.Kind+" "+f.Arrow+f.Activity)
+		}
+		if got := strings.Join(kinds, ", "); got != "handover a3, rework handed, handover handed" {
+			t.Errorf("real fail points: %s", got)
+		}
+		// Through a3 (handed over on it) and the rework of "Handed over": A and
+		// C, against B. Through the handovers piling up at "Handed over": A
+		// alone (C changed hands once there), against B and C: Xena's 10
+		// (+100 of 1) against Yves's 9 and Zed's 3 (0 of 2); 0.8 against
+		// the mean of 0.9 and 0.2, 0.55.
+		type want struct {
+			cases, n, restN    int
+			nps, restNPS       float64
+			alive, restAlive   float64
+			aliveN, restAliveN int
+		}
+		wants := map[string]want{
+			"handover a3":     {2, 2, 1, 0, 100, 0.5, 0.9, 2, 1},
+			"rework handed":   {2, 2, 1, 0, 100, 0.5, 0.9, 2, 1},
+			"handover handed": {1, 1, 2, 100, 0, 0.8, 0.55, 1, 2},
+		}
+		for _, f := range o.Fails {
+			oc, w := f.Outcomes, wants[f.Kind+" "+f.Arrow+f.Activity]
+			if oc == nil {
+				t.Fatalf("%s: no outcomes", f.Reason)
+			}
+			near := func(p *float64, v float64) bool { return p != nil && math.Abs(*p-v) < 1e-9 }
+			if oc.Cases != w.cases || oc.NPSAfter.N != w.n || !near(oc.NPSAfter.Value, w.nps) || oc.RestNPSAfter.N != w.restN ||
+				!near(oc.RestNPSAfter.Value, w.restNPS) || !near(oc.NPSGap(), w.restNPS-w.nps) ||
+				oc.PAliveNow.N != w.aliveN || !near(oc.PAliveNow.Value, w.alive) || oc.RestPAliveNow.N != w.restAliveN ||
+				!near(oc.RestPAliveNow.Value, w.restAlive) || !near(oc.PAliveGap(), w.restAlive-w.alive) {
+				t.Errorf("%s %s%s outcomes %+v nps %v/%v alive %v/%v, want %+v", f.Kind, f.Arrow, f.Activity, oc, oc.NPSAfter, oc.RestNPSAfter,
+					oc.PAliveNow, oc.RestPAliveNow, w)
+			}
+		}
+		words := processmap.OutcomeWords(o.Fails[0].Outcomes, fresco.Money.String)
+		for _, want := range []string{"2 cases through it", "NPS after the case +0 (2 answers) against +100 (1 answers)", "chance still buying now (today's figure, not a drop measured over the case) 50% (2 customers) against 90% (1 customers)"} {
+			if !strings.Contains(words, want) {
+				t.Errorf("words %q lack %q", words, want)
+			}
 		}
 	})
 }

@@ -123,3 +123,53 @@ func TestParseOverlayQuery(t *testing.T) {
 		t.Errorf("%+v %v", q, err)
 	}
 }
+
+// ev is an event done by a person (resource) or, with no resource, a role.
+func ev(activity string, at time.Time, resource, role string) eventlog.Event {
+	return eventlog.Event{Activity: activity, Time: at, Resource: resource, Role: role}
+}
+
+// TestMineHandovers checks the handover flags against hand-counted
+// handovers: an arrow the work changes hands on in half or more of its
+// cases, an activity the work changes hands into and out of in a fifth
+// or more of its cases; the customer's own events hand nothing over; a
+// role stands in for a missing person.
+func TestMineHandovers(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * 10 * time.Minute) }
+	traces := []eventlog.Trace{
+		// Ann → Bob → Ann: a handover on a1 and on a2, two around "First response".
+		{Case: "c1", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("First response", m(1), "Bob", "agent"), ev("Case resolved", m(2), "Ann", "agent")}},
+		// The customer's reply between Ann's two responses hands nothing over (were it counted, twice around "First response").
+		{Case: "c2", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("First response", m(1), "Ann", "agent"),
+			ev("Customer replied", m(2), "Customer", "customer"), ev("First response", m(3), "Ann", "agent"), ev("Case resolved", m(4), "Ann", "agent")}},
+		// No people, only roles: desk → back office on a2.
+		{Case: "c3", Events: []eventlog.Event{ev("Case opened", m(0), "", "desk"), ev("First response", m(1), "", "desk"), ev("Case resolved", m(2), "", "back office")}},
+	}
+	o := processmap.Mine(smallMap(), traces, false, processmap.OverlayQuery{Log: "x"})
+	if a1, a2 := o.Arrows["a1"], o.Arrows["a2"]; a1.Cases != 3 || a1.HandoverCases != 1 || a2.Cases != 3 || a2.HandoverCases != 2 {
+		t.Errorf("a1 %+v a2 %+v: want a1 handed over in 1 of 3 cases, a2 in 2 of 3", a1, a2)
+	}
+	if f := o.Activities["first"]; f.Cases != 3 || f.BounceCases != 1 {
+		t.Errorf("first %+v, want 1 of 3 cases changing hands twice around it", f)
+	}
+	if f := o.Activities["resolved"]; f.BounceCases != 0 {
+		t.Errorf("resolved %+v: one handover into it is not two", f)
+	}
+	var got []string
+	for _, f := range o.Fails {
+		got = append(got, f.Kind+" "+f.Arrow+f.Activity+": "+f.Reason)
+	}
+	want := []string{
+		"handover a2: the work changes hands here in 2 of 3 cases (67%): a handover",
+		"rework first: done more than once in 1 of 3 cases (33%): rework",
+		"handover first: the work changes hands twice or more into or out of it in 1 of 3 cases (33%): handovers pile up",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("real fail points:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	svg := processmap.SVG(smallMap(), nil, processmap.SVGOptions{Overlay: o})
+	if !strings.Contains(svg, "handovers pile up") || !strings.Contains(svg, `class="pm-arrow fail"`) {
+		t.Errorf("SVG lacks the handover fail points")
+	}
+}

@@ -100,8 +100,19 @@ type SVGOptions struct {
 	// Overlay, when set, lays the real process on the map: counts and
 	// waits on the arrows, frequencies on the activities, the arcs not in
 	// the design dashed, arrows never taken greyed, real fail points in
-	// FailColour with their reason.
+	// FailColour with their reason and what they cost the customers in
+	// money (gestures granted on the cases through them).
 	Overlay *Overlay
+	// Money writes an amount in the business's currency; nil writes the
+	// plain amount (45.50).
+	Money func(fresco.Money) string
+}
+
+func (opt SVGOptions) money(m fresco.Money) string {
+	if opt.Money == nil {
+		return m.String()
+	}
+	return opt.Money(m)
 }
 
 // SVG draws m with its fail points as a standalone SVG document: lanes
@@ -142,13 +153,13 @@ func SVG(m *fresco.ProcessMap, fps []*fresco.FailPoint, opt SVGOptions) string {
 	writeAxis(&b, l)
 	writeLanes(&b, l)
 	for _, r := range m.Arrows {
-		writeArrow(&b, l, r, failOn["r:"+r.Key], opt.Overlay)
+		writeArrow(&b, l, r, failOn["r:"+r.Key], opt)
 	}
 	if opt.Overlay != nil {
 		writeExtras(&b, l, opt.Overlay)
 	}
 	for _, a := range m.Activities {
-		writeBox(&b, l.boxes[a.Key], failOn["a:"+a.Key], opt.Overlay)
+		writeBox(&b, l.boxes[a.Key], failOn["a:"+a.Key], opt)
 	}
 	for i, line := range legend {
 		fill := "#222"
@@ -196,11 +207,11 @@ func writeLanes(b *strings.Builder, l *layout) {
 	}
 }
 
-func writeBox(b *strings.Builder, bx box, fails []int, o *Overlay) {
-	a := bx.a
+func writeBox(b *strings.Builder, bx box, fails []int, opt SVGOptions) {
+	a, o := bx.a, opt.Overlay
 	stroke, cls, sw := "#335", "pm-activity", "1.5"
-	real := o.FailOn("a", a.Key)
-	if len(fails) > 0 || real != nil {
+	real := o.FailsOn("a", a.Key)
+	if len(fails) > 0 || len(real) > 0 {
 		stroke, cls, sw = FailColour, "pm-activity fail", "3"
 	}
 	fmt.Fprintf(b, `<g class="%s" id="activity-%s" data-key="%s"><title>%d. %s — %s%s</title>`, cls, esc(a.Key), esc(a.Key), a.Number,
@@ -217,17 +228,34 @@ func writeBox(b *strings.Builder, bx box, fails []int, o *Overlay) {
 		f := o.Activities[a.Key]
 		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" fill="#1f5fa8" font-size="12" text-anchor="end">%d× in %d cases</text>`,
 			num(bx.x+bx.w-8), num(bx.y+45), f.Count, f.Cases)
-		if real != nil {
-			writeRealFail(b, bx.x+4, bx.y+boxHeight+4, real)
-		}
+		writeRealFail(b, bx.x+4, bx.y+boxHeight+4, false, real, opt)
 	}
 	b.WriteString(`</g>`)
 }
 
-// writeRealFail writes a real fail point's mark, its reason as its title.
-func writeRealFail(b *strings.Builder, x, y float64, f *RealFail) {
-	fmt.Fprintf(b, `<g class="pm-real-fail"><title>Real fail point: %s</title><rect x="%s" y="%s" width="96" height="16" rx="8" fill="%s"/><text x="%s" y="%s" fill="#fff" font-size="10" font-weight="700" text-anchor="middle">REAL FAIL POINT</text></g>`,
-		esc(f.Reason), num(x), num(y), FailColour, num(x+48), num(y+12))
+// writeRealFail writes the mark of the real fail points on one activity
+// or arrow: "REAL FAIL POINT" and, for Fresco's own cases, what the cases
+// through it cost in gestures; the reasons and every outcome as its title.
+// x is its left edge, or its middle when centred.
+func writeRealFail(b *strings.Builder, x, y float64, centred bool, fails []*RealFail, opt SVGOptions) {
+	if len(fails) == 0 {
+		return
+	}
+	reasons := make([]string, len(fails))
+	for i, f := range fails {
+		reasons[i] = f.Reason
+	}
+	title, text := strings.Join(reasons, "; "), "REAL FAIL POINT"
+	if oc := fails[0].Outcomes; oc != nil { // the same cases go through each fail on one target
+		title += ". " + OutcomeWords(oc, opt.money)
+		text += " · " + opt.money(oc.GestureCost)
+	}
+	w := math.Max(96, float64(len([]rune(text)))*6.2+12)
+	if centred {
+		x -= w / 2
+	}
+	fmt.Fprintf(b, `<g class="pm-real-fail"><title>Real fail point: %s</title><rect x="%s" y="%s" width="%s" height="16" rx="8" fill="%s"/><text x="%s" y="%s" fill="#fff" font-size="10" font-weight="700" text-anchor="middle">%s</text></g>`,
+		esc(title), num(x), num(y), num(w), FailColour, num(x+w/2), num(y+12), esc(text))
 }
 
 func descSuffix(d string) string {
@@ -270,7 +298,8 @@ func arrowPath(from, to box) (d string, mx, my float64) {
 	return d, mx, my
 }
 
-func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o *Overlay) {
+func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, opt SVGOptions) {
+	o := opt.Overlay
 	from, okf := l.boxes[r.From]
 	to, okt := l.boxes[r.To]
 	if !okf || !okt {
@@ -278,7 +307,7 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o
 	}
 	d, mx, my := arrowPath(from, to)
 	stroke, cls, sw, marker, dash := "#444", "pm-arrow", "1.5", "pm-arrow", ""
-	real := o.FailOn("r", r.Key)
+	real := o.FailsOn("r", r.Key)
 	fig, mined := ArcFigures{}, false
 	if o != nil {
 		fig, mined = o.Arrows[r.Key]
@@ -286,7 +315,7 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o
 	if mined && fig.Count == 0 {
 		stroke, cls, dash = "#aaa", "pm-arrow never-taken", ` stroke-dasharray="2 4"`
 	}
-	if len(fails) > 0 || real != nil {
+	if len(fails) > 0 || len(real) > 0 {
 		stroke, cls, sw, marker = FailColour, cls+" fail", "3", "pm-arrow-fail"
 	}
 	fmt.Fprintf(b, `<g class="%s" id="arrow-%s" data-key="%s"><path d="%s" fill="none" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"/>`,
@@ -300,14 +329,12 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o
 			}
 		}
 		fill := "#1f5fa8"
-		if real != nil {
+		if len(real) > 0 {
 			fill = FailColour
 		}
 		fmt.Fprintf(b, `<text class="pm-real" x="%s" y="%s" font-size="11" fill="%s" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
 			num(mx), num(my+24), fill, esc(text))
-		if real != nil {
-			writeRealFail(b, mx-48, my+30, real)
-		}
+		writeRealFail(b, mx, my+30, true, real, opt)
 	}
 	if r.Label != "" {
 		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="#333" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,

@@ -64,7 +64,7 @@ type MinedOverlay struct {
 	Activities []MinedActivity `json:"activities" doc:"In the map's numbered order."`
 	Arrows     []MinedArrow    `json:"arrows" doc:"In the map's order."`
 	Extras     []MinedArc      `json:"extras" doc:"Arcs that happen but the map has no arrow for (\"not in the design\"), most frequent first."`
-	FailPoints []RealFailOut   `json:"real_fail_points" doc:"Arrows whose median wait is over 1.5× the expected duration of the activity they lead to, and activities repeated within 20% or more of their cases."`
+	FailPoints []RealFailOut   `json:"real_fail_points" doc:"Arrows whose median wait is over 1.5× the expected duration of the activity they lead to; arrows the work changes hands on (another person does the next step) in 50% or more of the cases taking them; activities repeated within 20% or more of their cases; activities the work changes hands into or out of twice or more in 20% or more of their cases."`
 }
 
 // MinedActivity is an activity's real frequency.
@@ -74,16 +74,18 @@ type MinedActivity struct {
 	Count       int    `json:"count" doc:"Events."`
 	Cases       int    `json:"cases" doc:"Cases with it."`
 	ReworkCases int    `json:"rework_cases" doc:"Cases in which it happens more than once."`
+	BounceCases int    `json:"bounce_cases" doc:"Cases in which the work changes hands twice or more into or out of it (handed to it and on again, or back and forth). Handovers are between people (org:resource, else org:role); the customer's and Fresco's own events hand nothing over."`
 }
 
 // MinedArc is a directly-follows arc's real figures.
 type MinedArc struct {
-	From        string   `json:"from"`
-	To          string   `json:"to"`
-	Count       int      `json:"count"`
-	Cases       int      `json:"cases"`
-	MedianWaitS *float64 `json:"median_wait_s" doc:"Median wait from one event to the next, seconds; null when never taken."`
-	P90WaitS    *float64 `json:"p90_wait_s"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	Count         int      `json:"count"`
+	Cases         int      `json:"cases"`
+	MedianWaitS   *float64 `json:"median_wait_s" doc:"Median wait from one event to the next, seconds; null when never taken."`
+	P90WaitS      *float64 `json:"p90_wait_s"`
+	HandoverCases int      `json:"handover_cases" doc:"Cases in which the work changes hands on it: one person does the step it leaves, another the step it leads to."`
 }
 
 // MinedArrow is a designed arrow's real figures.
@@ -97,6 +99,7 @@ type MinedArrow struct {
 type RealFailOut struct {
 	Arrow    string       `json:"arrow,omitempty" doc:"The arrow's key."`
 	Activity string       `json:"activity,omitempty" doc:"The activity's key."`
+	Kind     string       `json:"kind" enum:"slow,rework,handover" doc:"slow: a long wait; rework: done again; handover: the work changes hands on the arrow, or twice or more around the activity."`
 	Reason   string       `json:"reason"`
 	Outcomes *OutcomesOut `json:"outcomes,omitempty" doc:"For Fresco's own log: what happened to the customers of the cases through it."`
 }
@@ -106,7 +109,17 @@ type OutcomesOut struct {
 	Cases              int          `json:"cases"`
 	ReopenedShare      float64      `json:"reopened_share"`
 	RepeatContactShare float64      `json:"repeat_contact_share" doc:"Share of the cases whose customer opened another case within 90 days."`
-	GestureCost        fresco.Money `json:"gesture_cost" doc:"Gestures granted on those cases, in the business's currency."`
+	GestureCost        fresco.Money `json:"gesture_cost" doc:"Gestures granted on those cases, in the business's currency: what the fail point cost in money."`
+	NPSAfter           *float64     `json:"nps_after" doc:"NPS (−100 to 100) of the customers' first 0–10 answers within 180 days after each case through it was resolved (closed, if closed without a resolution); null when none answered."`
+	NPSAfterN          int          `json:"nps_after_n" doc:"Answers nps_after counts."`
+	RestNPSAfter       *float64     `json:"rest_nps_after" doc:"The same for the other cases mined (not through it)."`
+	RestNPSAfterN      int          `json:"rest_nps_after_n"`
+	NPSGap             *float64     `json:"nps_gap" doc:"rest_nps_after − nps_after, points; null unless both are known."`
+	PAliveNow          *float64     `json:"p_alive_now" doc:"Mean P(alive) today (the latest lifetime-value refit) of the customers of the cases through it. Measured now, not before and after the case: Fresco keeps no history of P(alive)."`
+	PAliveNowN         int          `json:"p_alive_now_n" doc:"Customers p_alive_now averages."`
+	RestPAliveNow      *float64     `json:"rest_p_alive_now" doc:"The same for the customers of the other cases mined who had no case through it."`
+	RestPAliveNowN     int          `json:"rest_p_alive_now_n"`
+	PAliveGap          *float64     `json:"p_alive_gap" doc:"rest_p_alive_now − p_alive_now (0–1): how much less likely to be still a customer those through it are now; null unless both are known."`
 }
 
 func (s *Server) overlay(ctx context.Context, in *OverlayParams) (*fresco.ProcessMap, *processmap.Overlay, error) {
@@ -165,7 +178,7 @@ func (s *Server) processMapConformance(ctx context.Context, in *OverlayParams) (
 }
 
 func minedArc(f processmap.ArcFigures) MinedArc {
-	return MinedArc{From: f.From, To: f.To, Count: f.Count, Cases: f.Cases, MedianWaitS: f.MedianWaitS, P90WaitS: f.P90WaitS}
+	return MinedArc{From: f.From, To: f.To, Count: f.Count, Cases: f.Cases, MedianWaitS: f.MedianWaitS, P90WaitS: f.P90WaitS, HandoverCases: f.HandoverCases}
 }
 
 func (s *Server) processMapMined(ctx context.Context, in *OverlayParams) (*One[MinedOverlay], error) {
@@ -177,7 +190,8 @@ func (s *Server) processMapMined(ctx context.Context, in *OverlayParams) (*One[M
 		FailPoints: []RealFailOut{}}
 	for _, a := range m.Activities {
 		f := o.Activities[a.Key]
-		out.Activities = append(out.Activities, MinedActivity{Key: a.Key, Name: a.Name, Count: f.Count, Cases: f.Cases, ReworkCases: f.ReworkCases})
+		out.Activities = append(out.Activities, MinedActivity{Key: a.Key, Name: a.Name, Count: f.Count, Cases: f.Cases, ReworkCases: f.ReworkCases,
+			BounceCases: f.BounceCases})
 	}
 	for _, r := range m.Arrows {
 		f := o.Arrows[r.Key]
@@ -187,9 +201,12 @@ func (s *Server) processMapMined(ctx context.Context, in *OverlayParams) (*One[M
 		out.Extras = append(out.Extras, minedArc(x))
 	}
 	for _, f := range o.Fails {
-		rf := RealFailOut{Arrow: f.Arrow, Activity: f.Activity, Reason: f.Reason}
+		rf := RealFailOut{Arrow: f.Arrow, Activity: f.Activity, Kind: f.Kind, Reason: f.Reason}
 		if oc := f.Outcomes; oc != nil {
-			rf.Outcomes = &OutcomesOut{Cases: oc.Cases, ReopenedShare: oc.ReopenedShare(), RepeatContactShare: oc.RepeatShare(), GestureCost: oc.GestureCost}
+			rf.Outcomes = &OutcomesOut{Cases: oc.Cases, ReopenedShare: oc.ReopenedShare(), RepeatContactShare: oc.RepeatShare(), GestureCost: oc.GestureCost,
+				NPSAfter: oc.NPSAfter.Value, NPSAfterN: oc.NPSAfter.N, RestNPSAfter: oc.RestNPSAfter.Value, RestNPSAfterN: oc.RestNPSAfter.N, NPSGap: oc.NPSGap(),
+				PAliveNow: oc.PAliveNow.Value, PAliveNowN: oc.PAliveNow.N, RestPAliveNow: oc.RestPAliveNow.Value, RestPAliveNowN: oc.RestPAliveNow.N,
+				PAliveGap: oc.PAliveGap()}
 		}
 		out.FailPoints = append(out.FailPoints, rf)
 	}

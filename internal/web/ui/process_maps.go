@@ -212,7 +212,7 @@ func (u *UI) renderProcessMap(w http.ResponseWriter, r *http.Request, id int64, 
 		}
 		view.SVG = template.HTML(processmap.SVG(cv.Map, seen, processmap.SVGOptions{Legend: true, Title: m.Name + " — from the customer's shoes"}))
 	} else {
-		opt := processmap.SVGOptions{Legend: true}
+		opt := processmap.SVGOptions{Legend: true, Money: u.format().Money}
 		// A log with no case of the map lays nothing on it (every arrow
 		// would read "never taken").
 		if view.Real = u.mapOverlay(r, m); view.Real != nil && view.Real.O != nil && view.Real.O.Cases > 0 {
@@ -307,7 +307,7 @@ func (u *UI) ProcessMapSVG(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	opt := processmap.SVGOptions{Legend: true}
+	opt := processmap.SVGOptions{Legend: true, Money: u.format().Money}
 	if r.URL.Query().Get("view") == "customer" {
 		m, fps = processmap.CustomerShoes(m).Map, nil
 	} else if r.URL.Query().Get("log") != "" {

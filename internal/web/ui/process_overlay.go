@@ -120,8 +120,7 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 		}
 		row := realFailRow{On: on, Reason: rf.Reason}
 		if oc := rf.Outcomes; oc != nil {
-			row.Outcome = fmt.Sprintf("%d cases through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted",
-				oc.Cases, pct(oc.ReopenedShare()), pct(oc.RepeatShare()), f.Money(oc.GestureCost))
+			row.Outcome = processmap.OutcomeWords(oc, f.Money)
 		}
 		ov.Fails = append(ov.Fails, row)
 	}
