@@ -511,7 +511,8 @@ func perFold(b *testing.B, name string, scores, base [][]float64, y []int, label
 // subcategory model's word and character LRs fitted on the README split's
 // training part, then refitted on 3 folds' complements, warm-started from
 // the full fit (as tuneThresholds does for multi-label data), words alone
-// and both.
+// and both; the per-label conditional models of joint decoding; and the
+// label level's LRs with their out-of-fold refits.
 //
 //	go test ./internal/text -run '^$' -bench NHSRound6Cost -benchtime 1x -cpu 2 -v
 func BenchmarkNHSRound6Cost(b *testing.B) {
@@ -551,7 +552,17 @@ func BenchmarkNHSRound6Cost(b *testing.B) {
 				conditionalFit(part.data.xs, ys, parent, len(part.data.prior[0]), part.c, trIdx, nil, nil)
 			}
 		}
-		b.Logf("conditional models: full fit %.1f CPU-s, 3 fold fits (cold) %.1f", cond-both, cpuSeconds()-cond)
+		labelStart := cpuSeconds()
+		labelYs := targets(otherLevelExamples(train), labelSet(otherLevelExamples(train)))
+		labelParts := slices.Clone(parts)
+		for k, part := range labelParts {
+			labelParts[k].data = trainingData{xs: part.data.xs, ys: labelYs, prior: matrix(len(labelYs[0]), len(part.data.prior[0]))}
+			labelParts[k].weights, labelParts[k].bias = labelParts[k].data.fit(part.c, opts.PositiveWeightPower, nil, nil)
+		}
+		labelFitted := cpuSeconds()
+		tuneThresholds(labelParts, 0.6, opts)
+		b.Logf("conditional models: full fit %.1f CPU-s, 3 fold fits (cold) %.1f", cond-both, labelStart-cond)
+		b.Logf("label level: full fit %.1f CPU-s, out-of-fold refits %.1f", labelFitted-labelStart, cpuSeconds()-labelFitted)
 		b.Logf("full fit %.1f CPU-s; out-of-fold refits: words %.1f, words and characters %.1f", fitted-start, words-fitted, both-words)
 	}
 }
