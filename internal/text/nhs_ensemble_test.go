@@ -105,14 +105,7 @@ func nhsEnsembleScores(b *testing.B, split func([]Example) (train, test []Exampl
 		}
 	}
 	for f := range 3 {
-		var trIdx, teIdx []int
-		for i, fold := range c.folds {
-			if fold == f {
-				teIdx = append(teIdx, i)
-			} else {
-				trIdx = append(trIdx, i)
-			}
-		}
+		trIdx, teIdx := foldRows(c.folds, f)
 		fit(trIdx, teIdx, func(lv, model, k int) []float64 { return c.oof[lv][model][teIdx[k]] })
 	}
 	all, testIdx := make([]int, len(train)), make([]int, len(test))
