@@ -39,6 +39,10 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	s.handle(mux, PlainRoute, unsubscribePattern, permPublic, s.unsubscribe)
 	s.handle(mux, PlainRoute, "GET /p/{token}", permPublic, s.limited(lim.view, s.preferencesPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}", permPublic, s.limited(lim.submit, s.savePreferences))
+	// The stop link beside suggestions shown to a customer: a GET (from an
+	// e-mail) asks with one button, a POST (that button, the thank-you
+	// page's, the preference page's) stops them.
+	s.handle(mux, PlainRoute, "GET /p/{token}/suggestions-off", permPublic, s.limited(lim.view, s.stopSuggestionsPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}/suggestions-off", permPublic, s.limited(lim.submit, s.stopSuggestions))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
