@@ -78,26 +78,23 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 
 // preferencesPage shows the customer's consents and language.
 func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
-	c, _, err := s.prefs.Open(r.Context(), token)
-	if err != nil {
-		s.prefsError(w, r, err)
-		return
-	}
-	off, err := s.suggestions.OptedOut(r.Context(), c.ID)
-	if err != nil {
-		s.prefsError(w, r, err)
-		return
-	}
-	s.renderPrefs(w, http.StatusOK, c, prefsPage{Mode: "form", Action: prefs.PreferencesPath(token),
-		Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1",
-		SuggestionsOff: off, StopAction: suggestions.StopPath(token)})
+	s.linkPage(w, r, func(token string, c *fresco.Customer) prefsPage {
+		return prefsPage{Mode: "form", Action: prefs.PreferencesPath(token), Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1"}
+	})
 }
 
 // stopSuggestionsPage is where the "stop these suggestions" link of an
 // e-mail leads: one button that stops them (a GET changes nothing, as link
 // scanners follow GETs); a customer already opted out is told so.
 func (s *Server) stopSuggestionsPage(w http.ResponseWriter, r *http.Request) {
+	s.linkPage(w, r, func(token string, _ *fresco.Customer) prefsPage {
+		return prefsPage{Mode: "stop", PrefsURL: prefs.PreferencesPath(token)}
+	})
+}
+
+// linkPage shows the page of a customer link that offers to stop
+// suggestions (or says they are stopped): page fills the rest.
+func (s *Server) linkPage(w http.ResponseWriter, r *http.Request, page func(token string, c *fresco.Customer) prefsPage) {
 	token := r.PathValue("token")
 	c, _, err := s.prefs.Open(r.Context(), token)
 	if err != nil {
@@ -109,8 +106,9 @@ func (s *Server) stopSuggestionsPage(w http.ResponseWriter, r *http.Request) {
 		s.prefsError(w, r, err)
 		return
 	}
-	s.renderPrefs(w, http.StatusOK, c, prefsPage{Mode: "stop", SuggestionsOff: off, StopAction: suggestions.StopPath(token),
-		PrefsURL: prefs.PreferencesPath(token)})
+	p := page(token, c)
+	p.SuggestionsOff, p.StopAction = off, suggestions.StopPath(token)
+	s.renderPrefs(w, http.StatusOK, c, p)
 }
 
 // stopSuggestions is the preference page's one-click opt-out from

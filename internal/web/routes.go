@@ -104,6 +104,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /next-actions", auth.Read, u.NextActions)
 	page("POST /next-actions/mark", auth.Write, u.MarkAction)
 	page("POST /customers/{id}/notes", auth.Write, u.AddNote)
+	page("GET /notes/{id}/edit", auth.Write, u.EditNote) // a note's form, filled; saved if nobody changed it meanwhile
+	page("POST /notes/{id}", auth.Write, u.SaveNote)
 	page("POST /notes/{id}/delete", auth.Write, u.DeleteNote)
 	page("GET /purchases", auth.Read, u.Purchases)
 	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)
