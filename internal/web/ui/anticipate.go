@@ -77,15 +77,16 @@ type noteForm struct {
 	Kinds, Sources, Categories []option
 	Form                       map[string]string
 	Error                      string
-	Action, Back, Submit       string
-	CustomerID, Version        int64
+	Back, Submit               string
+	CustomerID                 int64
+	NoteID, Version            int64 // a change: the note, and its version the form was filled from
 }
 
 // addNoteForm is the empty form that records a note about customerID and
 // comes back to back.
 func addNoteForm(customerID int64, back string, form map[string]string, msg string) noteForm {
 	f := newNoteForm(form, msg)
-	f.Action, f.Back, f.Submit, f.CustomerID = "/customers/"+strconv.FormatInt(customerID, 10)+"/notes", back, "Save the note", customerID
+	f.Back, f.Submit, f.CustomerID = back, "Save the note", customerID
 	return f
 }
 
@@ -249,7 +250,7 @@ func (u *UI) renderNoteEdit(w http.ResponseWriter, r *http.Request, status int, 
 		back = "/customers/" + strconv.FormatInt(n.CustomerID, 10)
 	}
 	f := newNoteForm(form, msg)
-	f.Action, f.Back, f.Submit, f.CustomerID, f.Version = "/notes/"+strconv.FormatInt(n.ID, 10), back, "Save the change", n.CustomerID, version
+	f.Back, f.Submit, f.CustomerID, f.NoteID, f.Version = back, "Save the change", n.CustomerID, n.ID, version
 	u.render(w, r, status, "note_edit", "Change a note", noteEditView{Note: n, Customer: c, NoteForm: f})
 }
 
