@@ -24,7 +24,9 @@ import (
 // and sees the window-table note (and only that a sensitive one exists),
 // that she usually buys the tea, and the next best action "Due to buy
 // again" with its reason. He notes that she doesn't want calls before 10,
-// then dismisses the action, which leaves her card.
+// then dismisses the action, which leaves her card. He changes the
+// window-table note to the corner table from the card, and deletes the
+// timing note from her page.
 func TestBrowserBeforeYouServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -106,6 +108,32 @@ func TestBrowserBeforeYouServe(t *testing.T) {
 	var marks int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM next_action_marks WHERE customer_id = ? AND kind = 'replenishment' AND outcome = 'dismissed'`, rita.ID).Scan(&marks); err != nil || marks != 1 {
 		t.Errorf("marks %d (%v), want 1", marks, err)
+	}
+	// She says she now prefers the corner table: the note is changed from
+	// the card, then the timing note deleted from her own page.
+	var window, timing int64
+	if err := db.QueryRow(ctx, `SELECT id FROM customer_preferences WHERE text = 'Prefers the window table'`).Scan(&window); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `SELECT id FROM customer_preferences WHERE kind = 'timing'`).Scan(&timing); err != nil {
+		t.Fatal(err)
+	}
+	load("change the window-table note", chromedp.Click(chromedp.ID(fmt.Sprintf("edit-note-%d", window))))
+	do("type the corner table", chromedp.SetValue(chromedp.ID("note-text"), "Prefers the corner table"), chromedp.SetValue(chromedp.ID("note-source"), "told_us"))
+	load("save the change", chromedp.Click(chromedp.CSS(`#form-edit-note button[type=submit]`)))
+	if got := text(".flash"); got != "Note saved." {
+		t.Errorf("after the change: flash %q", got)
+	}
+	if got := text("#serve-notes"); !strings.Contains(got, "Prefers the corner table") || strings.Contains(got, "window") {
+		t.Errorf("the card's notes after the change %q", got)
+	}
+	load("open her page", chromedp.Click(chromedp.ID("serve-customer")))
+	load("delete the timing note", chromedp.Click(chromedp.ID(fmt.Sprintf("delete-note-%d", timing))))
+	if got := text(".flash"); got != "Note deleted." {
+		t.Errorf("after deleting: flash %q", got)
+	}
+	if got := text("#customer-notes"); strings.Contains(got, "call before 10") || !strings.Contains(got, "Prefers the corner table") {
+		t.Errorf("her page's notes after deleting %q", got)
 	}
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)

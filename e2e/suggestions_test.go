@@ -12,9 +12,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/app/apptest"
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/settings"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
@@ -34,38 +38,7 @@ func TestBrowserSuggestionWithReason(t *testing.T) {
 	defer ts.Close()
 	defer a.Server.CloseStreams()
 
-	// Six customers bought the teapot with the cosy; Lin bought the teapot.
-	n := 0
-	buy := func(c *fresco.Customer, skus ...string) {
-		n++
-		p := &fresco.Purchase{CustomerID: &c.ID, PurchasedAt: time.Now().UTC().AddDate(0, 0, -n)}
-		for _, sku := range skus {
-			p.Lines = append(p.Lines, fresco.PurchaseLine{SKU: sku, Description: sku, Quantity: 1, UnitPrice: 1200})
-		}
-		if err := db.CreatePurchase(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, pr := range []*fresco.Product{{SKU: "TEAPOT", Name: "Blue Teapot"}, {SKU: "COSY", Name: "Knitted Tea Cosy"}} {
-		if err := db.CreateProduct(ctx, pr); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 6 {
-		c := &fresco.Customer{Name: fmt.Sprintf("Regular %d", i), Email: fmt.Sprintf("regular%d@example.com", i), ConsentPersonalisation: true}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		buy(c, "TEAPOT", "COSY")
-	}
-	lin := &fresco.Customer{Name: "Lin Wei", Email: "lin@example.com", ConsentPersonalisation: true}
-	if err := db.CreateCustomer(ctx, lin); err != nil {
-		t.Fatal(err)
-	}
-	buy(lin, "TEAPOT")
-	if _, err := a.Suggestions.Retrain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	lin := teapotShop(t, db, a)
 
 	st := steps{t, bctx}
 	load, text := st.load, st.text
@@ -99,6 +72,108 @@ func TestBrowserSuggestionWithReason(t *testing.T) {
 	load("open Lin's profile again", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, lin.ID)))
 	if got := text("#suggestions"); !strings.Contains(got, "asked not to receive suggestions") || strings.Contains(got, "Because") {
 		t.Errorf("Lin's profile after she opted out: %q", got)
+	}
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript errors: %v", errs)
+	}
+}
+
+// teapotShop is six customers who bought the Blue Teapot with the Knitted
+// Tea Cosy, and Lin Wei, who bought the teapot; the model trained.
+func teapotShop(t *testing.T, db *store.DB, a *app.App) *fresco.Customer {
+	t.Helper()
+	ctx := context.Background()
+	// Six customers bought the teapot with the cosy; Lin bought the teapot.
+	n := 0
+	buy := func(c *fresco.Customer, skus ...string) {
+		n++
+		p := &fresco.Purchase{CustomerID: &c.ID, PurchasedAt: time.Now().UTC().AddDate(0, 0, -n)}
+		for _, sku := range skus {
+			p.Lines = append(p.Lines, fresco.PurchaseLine{SKU: sku, Description: sku, Quantity: 1, UnitPrice: 1200})
+		}
+		if err := db.CreatePurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pr := range []*fresco.Product{{SKU: "TEAPOT", Name: "Blue Teapot"}, {SKU: "COSY", Name: "Knitted Tea Cosy"}} {
+		if err := db.CreateProduct(ctx, pr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 6 {
+		c := &fresco.Customer{Name: fmt.Sprintf("Regular %d", i), Email: fmt.Sprintf("regular%d@example.com", i), ConsentPersonalisation: true}
+		if err := db.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		buy(c, "TEAPOT", "COSY")
+	}
+	lin := &fresco.Customer{Name: "Lin Wei", Email: "lin@example.com", ConsentPersonalisation: true, ConsentSurveys: true}
+	if err := db.CreateCustomer(ctx, lin); err != nil {
+		t.Fatal(err)
+	}
+	buy(lin, "TEAPOT")
+	if _, err := a.Suggestions.Retrain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return lin
+
+}
+
+// TestBrowserSuggestionsOnThankYouPage: with the owner's switch on, Lin
+// answers her survey link and the thank-you page suggests the tea cosy
+// with its reason; one click on "Stop these suggestions" stops them, and
+// her preference page says so.
+func TestBrowserSuggestionsOnThankYouPage(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bctx, jsErrors := browser(t, ctx)
+
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	seed(t, db)
+	a := apptest.New(t, db)
+	ts := httptest.NewServer(a.Server)
+	defer ts.Close()
+	defer a.Server.CloseStreams()
+	lin := teapotShop(t, db, a)
+	set, err := a.Settings.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.SuggestionsToCustomers = true
+	if _, err := a.Settings.Update(ctx, settings.Actor{Ref: "cli", Role: fresco.RoleOwner}, set, settings.Any); err != nil {
+		t.Fatal(err)
+	}
+	post, err := db.ListeningPostBySlug(ctx, "survey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := &fresco.Survey{Slug: "after-tea", Name: "After your tea", PostID: post.ID, Active: true,
+		Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}
+	if err := db.CreateSurvey(ctx, sv); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := a.Feedback.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: sv.ID, CustomerID: &lin.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st := steps{t, bctx}
+	do, load, text := st.do, st.load, st.text
+	load("open her survey link", chromedp.Navigate(ts.URL+inv.Path))
+	do("answer 9", chromedp.Click(chromedp.CSS(`input[name=q_nps][value="9"] + span`)))
+	load("send", chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	got := text("#suggestions")
+	if !strings.Contains(got, "Knitted Tea Cosy") || !strings.Contains(got, "Because you bought the Blue Teapot") || strings.Contains(got, "Regular") {
+		t.Fatalf("the thank-you page's suggestions: %q", got)
+	}
+	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-thanks.png"))
+	load("stop them", chromedp.Click(chromedp.ID("stop-suggestions")))
+	if got := text("#suggestions-stopped"); !strings.Contains(got, "no suggestions") {
+		t.Errorf("after stopping: %q", got)
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM suggestion_opt_outs WHERE customer_id = ?`, lin.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("opt-outs %d (%v), want 1", n, err)
 	}
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)

@@ -228,10 +228,17 @@ func (a *App) build(cfg Config) error {
 	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now})
 	a.Value.Register(a.Queue)
 
+	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current})
+	a.Suggestions.Register(a.Queue)
+
 	// A stored response wakes the workers, so the closed loop alerts the
 	// serving employee at once rather than at the next poll.
 	a.Feedback = feedback.New(db, feedback.Options{Logger: log, Now: cfg.Now, AfterCommit: a.Notifier.Wake,
-		Notifier: a.Notifier, Business: a.Settings.Current, BaseURL: cfg.BaseURL})
+		Notifier: a.Notifier, Business: a.Settings.Current, BaseURL: cfg.BaseURL,
+		Suggestions: func(ctx context.Context, customerID int64, lang string) (string, error) { // in invitations, when the owner allows
+			f, err := a.Suggestions.ToCustomer(ctx, customerID, lang)
+			return f.MailText(cfg.BaseURL), err
+		}})
 	a.Feedback.RegisterJobs(a.Queue, 0)
 
 	a.Staff = staff.New(db)
@@ -262,8 +269,6 @@ func (a *App) build(cfg Config) error {
 	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
 	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log})
 	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
-	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now})
-	a.Suggestions.Register(a.Queue)
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,
 		Registry: a.Registry, Domains: cfg.Inbound.Domains, MaxBytes: cfg.Inbound.MaxBytes, Now: cfg.Now,

@@ -30,7 +30,7 @@ var (
 		"cases": {"recovery_cases", "id"}, "webhooks": {"webhook_subscriptions", "id"},
 		"followups": {"follow_ups", "id"}, "responses": {"responses", "id"}, "surveys": {"surveys", "id"},
 		"goals": {"goals", "id"}, "event-logs": {"event_logs", "id"}, "process-maps": {"process_maps", "id"},
-		"preferences": {"customer_preferences", "id"}, "listening-posts": {"listening_posts", "id"},
+		"preferences": {"customer_preferences", "id"}, "notes": {"customer_preferences", "id"}, "listening-posts": {"listening_posts", "id"},
 	}
 	idRoutes = map[string]idSource{
 		"GET /api/v1/customers/{id}/value": {"customer_value", "customer_id"},

@@ -374,9 +374,27 @@ func (r *sweepRun) deliver(ctx context.Context, tx *store.Tx, c *fresco.Customer
 	purpose := fresco.EmailPurposeInvitation
 	if reminder {
 		purpose = fresco.EmailPurposeReminder
+	} else if body, err = r.withSuggestions(ctx, c.ID, lang, body); err != nil {
+		return err
 	}
 	return r.s.opts.Notifier.QueueCustomerMail(ctx, tx, &fresco.EmailMessage{CustomerID: &c.ID, Purpose: purpose,
 		Subject: subject, Body: body})
+}
+
+// withSuggestions adds to an invitation's body the customer's suggestions
+// when the owner allows them (Options.Suggestions); the reminder, a second
+// knock, carries none. A failure to read them is logged and the invitation
+// goes without: it matters more.
+func (r *sweepRun) withSuggestions(ctx context.Context, customerID int64, lang, body string) (string, error) {
+	if r.s.opts.Suggestions == nil {
+		return body, nil
+	}
+	block, err := r.s.opts.Suggestions(ctx, customerID, lang)
+	if err != nil {
+		r.s.opts.Logger.WarnContext(ctx, "invitation suggestions", "customer_id", customerID, "err", err)
+		return body, nil
+	}
+	return body + block, nil
 }
 
 type smsJob struct {

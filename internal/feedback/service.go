@@ -101,6 +101,10 @@ type Options struct {
 	// Business is the business's settings (name, time zone, default
 	// language) for invitations; nil: fresco.DefaultSettings.
 	Business func(context.Context) fresco.Settings
+	// Suggestions returns the block of suggestions an e-mail invitation
+	// to a customer carries, in lang, "" when none (package suggestions:
+	// the owner's switch and every guard rail); nil: none ever.
+	Suggestions func(ctx context.Context, customerID int64, lang string) (string, error)
 	// BaseURL is prepended to survey links in invitations, e.g.
 	// "https://fresco.example.com".
 	BaseURL string

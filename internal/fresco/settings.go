@@ -30,8 +30,13 @@ type Settings struct {
 	// sensitive (health, family); owners always do. Default: owners and
 	// managers.
 	SensitiveNoteRoles []Role
-	UpdatedAt          time.Time
-	UpdatedBy          string
+	// SuggestionsToCustomers shows customers their own suggestions (issue
+	// 15) on a survey's thank-you page and in survey invitations, with
+	// every guard rail of the staff's view. Off until the owner turns it
+	// on: what staff may see, a customer is not shown unasked.
+	SuggestionsToCustomers bool
+	UpdatedAt              time.Time
+	UpdatedBy              string
 }
 
 // DefaultSensitiveNoteRoles are the roles that see sensitive notes until an

@@ -28,6 +28,7 @@ var customerTables = []table{
 	{name: "nominations", orderBy: "id", where: "customer_id = ?"},                      // what they wrote nominating someone
 	{name: "customer_preferences", orderBy: "id", where: "customer_id = ?"},             // what staff remember of how they like to be served
 	{name: "next_action_marks", orderBy: "customer_id, kind", where: "customer_id = ?"}, // what staff made of the actions suggested for them
+	{name: "suggestion_opt_outs", orderBy: "customer_id", where: "customer_id = ?"},     // that (and when) they asked for no suggestions
 }
 
 // CustomerData is everything Fresco holds about one customer (the right of

@@ -48,6 +48,9 @@ var erasures = []struct{ table, statement string }{
 	// go whole, as do the marks on actions suggested for them.
 	{"customer_preferences", `DELETE FROM customer_preferences WHERE customer_id = ?`},
 	{"next_action_marks", `DELETE FROM next_action_marks WHERE customer_id = ?`},
+	// An erased customer is suggested nothing and trains nothing anyway
+	// (no consent, no name); their opt-out, a fact about the person, goes.
+	{"suggestion_opt_outs", `DELETE FROM suggestion_opt_outs WHERE customer_id = ?`},
 }
 
 // freeTextKeys are the keys under which case events and case details keep

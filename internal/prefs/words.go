@@ -24,6 +24,11 @@ type Words struct {
 	Save, Saved                         string
 	// The one-click opt-out from suggestions, beside the form.
 	StopSuggestions, SuggestionsStopped string
+	// Suggestions shown to the customer themselves (a survey's thank-you
+	// page, an invitation): a heading, each one's reason (Because, with
+	// the product bought for %s), the stop link's words, and the page
+	// that link opens (a GET only asks: link scanners follow GETs).
+	SuggestionsHeading, Because, StopThese, StopConfirm string
 
 	ConfirmTitle, ConfirmText, Unsubscribe string
 	DoneTitle, DoneSurveys, DoneAll        string
@@ -35,6 +40,8 @@ type Words struct {
 
 var words = map[string]Words{
 	"en": {Lang: "en",
+		SuggestionsHeading: "You might also like", Because: "Because you bought the %s", StopThese: "Stop these suggestions",
+		StopConfirm:     "Press the button and we will suggest nothing more, and leave your purchases out of everyone's suggestions. Nothing changes until you do.",
 		StopSuggestions: "Stop all suggestions, and leave my purchases out of them", SuggestionsStopped: "You will get no suggestions, and your purchases are left out of everyone's.",
 		Footer: "Unsubscribe or change your e-mail preferences:",
 		Title:  "Your e-mail preferences", Intro: "Choose what we may send you. Changes apply at once.",
@@ -50,6 +57,8 @@ var words = map[string]Words{
 		InvalidTitle: "Link not found", InvalidText: "This link is not valid. Please check that it was copied whole, or use the link in a more recent e-mail. Nothing was changed.",
 		ErrorTitle: "Something went wrong", TryLater: "Please try again later; nothing was changed."},
 	"de": {Lang: "de",
+		SuggestionsHeading: "Das könnte Ihnen auch gefallen", Because: "Weil Sie %s gekauft haben", StopThese: "Keine solchen Vorschläge mehr",
+		StopConfirm:     "Drücken Sie die Schaltfläche: Wir schlagen Ihnen nichts mehr vor und verwenden Ihre Einkäufe für niemandes Vorschläge. Vorher ändert sich nichts.",
 		StopSuggestions: "Keine Vorschläge mehr, und meine Einkäufe nicht dafür verwenden", SuggestionsStopped: "Sie erhalten keine Vorschläge, und Ihre Einkäufe werden für niemandes Vorschläge verwendet.",
 		Footer: "Abmelden oder E-Mail-Einstellungen ändern:",
 		Title:  "Ihre E-Mail-Einstellungen", Intro: "Wählen Sie, was wir Ihnen schicken dürfen. Änderungen gelten sofort.",
@@ -65,6 +74,8 @@ var words = map[string]Words{
 		InvalidTitle: "Link nicht gefunden", InvalidText: "Dieser Link ist nicht gültig. Bitte prüfen Sie, ob er vollständig kopiert wurde, oder nutzen Sie den Link aus einer neueren E-Mail. Es wurde nichts geändert.",
 		ErrorTitle: "Etwas ist schiefgelaufen", TryLater: "Bitte versuchen Sie es später noch einmal; es wurde nichts geändert."},
 	"fr": {Lang: "fr",
+		SuggestionsHeading: "Vous aimerez peut-être aussi", Because: "Parce que vous avez acheté %s", StopThese: "Arrêter ces suggestions",
+		StopConfirm:     "Appuyez sur le bouton : nous ne vous suggérerons plus rien et vos achats ne serviront plus aux suggestions de personne. Rien ne change avant.",
 		StopSuggestions: "Arrêter toutes les suggestions, et ne pas y utiliser mes achats", SuggestionsStopped: "Vous ne recevrez plus de suggestions, et vos achats ne servent plus à celles des autres.",
 		Footer: "Se désabonner ou modifier vos préférences d'e-mail :",
 		Title:  "Vos préférences d'e-mail", Intro: "Choisissez ce que nous pouvons vous envoyer. Les changements s'appliquent immédiatement.",
@@ -80,6 +91,8 @@ var words = map[string]Words{
 		InvalidTitle: "Lien introuvable", InvalidText: "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou utilisez le lien d'un e-mail plus récent. Rien n'a été modifié.",
 		ErrorTitle: "Une erreur s'est produite", TryLater: "Veuillez réessayer plus tard ; rien n'a été modifié."},
 	"es": {Lang: "es",
+		SuggestionsHeading: "También le puede gustar", Because: "Porque compró %s", StopThese: "No quiero estas sugerencias",
+		StopConfirm:     "Pulse el botón: no le sugeriremos nada más y sus compras no se usarán para las sugerencias de nadie. Nada cambia hasta entonces.",
 		StopSuggestions: "Dejar de recibir sugerencias, y no usar mis compras para ellas", SuggestionsStopped: "No recibirá sugerencias, y sus compras no se usan para las de nadie.",
 		Footer: "Darse de baja o cambiar sus preferencias de correo:",
 		Title:  "Sus preferencias de correo", Intro: "Elija qué podemos enviarle. Los cambios se aplican al momento.",

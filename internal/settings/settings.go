@@ -315,9 +315,10 @@ type stored struct {
 	BrandColour  string                        `json:"brand_colour,omitempty"`
 	// SensitiveNoteRoles is absent in settings stored before it existed:
 	// the default then.
-	SensitiveNoteRoles []fresco.Role `json:"sensitive_note_roles,omitempty"`
-	UpdatedAt          time.Time     `json:"updated_at"`
-	UpdatedBy          string        `json:"updated_by"`
+	SensitiveNoteRoles     []fresco.Role `json:"sensitive_note_roles,omitempty"`
+	SuggestionsToCustomers bool          `json:"suggestions_to_customers,omitempty"`
+	UpdatedAt              time.Time     `json:"updated_at"`
+	UpdatedBy              string        `json:"updated_by"`
 }
 
 type storedCurrency struct {
@@ -329,7 +330,7 @@ type storedCurrency struct {
 func toJSON(s fresco.Settings) stored {
 	out := stored{Version: s.Version, BusinessName: s.BusinessName, TimeZone: s.TimeZone, Locale: s.Locale,
 		Currency: storedCurrency(s.Currency), Hours: map[string][]fresco.OpenHours{}, LogoType: s.LogoType, BrandColour: s.BrandColour,
-		SensitiveNoteRoles: s.SensitiveNoteRoles, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
+		SensitiveNoteRoles: s.SensitiveNoteRoles, SuggestionsToCustomers: s.SuggestionsToCustomers, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
 			out.Hours[fresco.DayNames[day]] = ranges
@@ -348,7 +349,7 @@ func decode(raw string, found bool) (fresco.Settings, error) {
 	}
 	out := fresco.Settings{Version: in.Version, BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
 		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, BrandColour: in.BrandColour, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy,
-		SensitiveNoteRoles: in.SensitiveNoteRoles}
+		SensitiveNoteRoles: in.SensitiveNoteRoles, SuggestionsToCustomers: in.SuggestionsToCustomers}
 	if out.SensitiveNoteRoles == nil {
 		out.SensitiveNoteRoles = slices.Clone(fresco.DefaultSensitiveNoteRoles)
 	}

@@ -42,6 +42,9 @@ type Options struct {
 	HalfLife time.Duration
 	// Keep is how many trained models the database keeps (default 3).
 	Keep int
+	// Settings are the business's: its locale and whether customers see
+	// their own suggestions (nil: the defaults, which do not).
+	Settings func(context.Context) fresco.Settings
 }
 
 // DefaultMaxItems keeps the model to the most bought items: the others
@@ -82,6 +85,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Keep <= 0 {
 		o.Keep = 3
+	}
+	if o.Settings == nil {
+		o.Settings = func(context.Context) fresco.Settings { return fresco.DefaultSettings() }
 	}
 	return o
 }

@@ -22,6 +22,8 @@ type SettingsIn struct {
 	BusinessHours      map[string][]fresco.OpenHours `json:"business_hours" doc:"Opening hours by lower-case day name (monday…sunday), each a list of {start, end} in HH:MM (24:00 ends at midnight); a day left out is closed. SLA policies stored without a calendar of their own run on these hours in time_zone."`
 	SensitiveNoteRoles []string                      `json:"sensitive_note_roles,omitempty" doc:"The roles that see preference notes marked sensitive (health, family): any of owner, manager, agent, analyst; owners always do. Left out: as they are (at first owner and manager)."`
 	BrandColour        string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
+	// A pointer: left out of a PUT keeps it as it is.
+	SuggestionsToCustomers *bool `json:"suggestions_to_customers,omitempty" doc:"true: customers who consented to personalisation see their own suggestions, each with its reason and a one-click link to stop them, on a survey's thank-you page and in survey invitations (every guard rail applies). Off at first; left out of a PUT: as it is."`
 }
 
 // CurrencyIO is how amounts are written.
@@ -43,7 +45,7 @@ type SettingsOut struct {
 func settingsOut(s fresco.Settings) SettingsOut {
 	out := SettingsOut{SettingsIn: SettingsIn{BusinessName: s.BusinessName, Currency: CurrencyIO(s.Currency),
 		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour,
-		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles)},
+		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles), SuggestionsToCustomers: &s.SuggestionsToCustomers},
 		Version: s.Version, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -126,6 +128,15 @@ func (s *Server) putSettings(ctx context.Context, in *struct {
 	set, err := in.Body.settings()
 	if err != nil {
 		return nil, err
+	}
+	if in.Body.SuggestionsToCustomers == nil { // left out: as it is
+		cur, err := s.settings.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		set.SuggestionsToCustomers = cur.SuggestionsToCustomers
+	} else {
+		set.SuggestionsToCustomers = *in.Body.SuggestionsToCustomers
 	}
 	stored, err := s.settings.Update(ctx, settingsActor(ctx), set, version)
 	if err != nil {

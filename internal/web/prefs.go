@@ -8,6 +8,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/prefs"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 )
 
 // Customer links (package prefs): /u/{token} unsubscribes in one click
@@ -30,7 +31,8 @@ type prefsPage struct {
 	Business fresco.Settings
 	Accent   fresco.Palette
 	// Mode: "confirm" (GET /u), "done" (after unsubscribing), "form" (the
-	// preference page) or "message" (a bad link, an error).
+	// preference page), "stop" (GET of the stop link beside suggestions)
+	// or "message" (a bad link, an error).
 	Mode             string
 	Action, PrefsURL string
 	Scope            prefs.Scope
@@ -76,6 +78,23 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 
 // preferencesPage shows the customer's consents and language.
 func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
+	s.linkPage(w, r, func(token string, c *fresco.Customer) prefsPage {
+		return prefsPage{Mode: "form", Action: prefs.PreferencesPath(token), Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1"}
+	})
+}
+
+// stopSuggestionsPage is where the "stop these suggestions" link of an
+// e-mail leads: one button that stops them (a GET changes nothing, as link
+// scanners follow GETs); a customer already opted out is told so.
+func (s *Server) stopSuggestionsPage(w http.ResponseWriter, r *http.Request) {
+	s.linkPage(w, r, func(token string, _ *fresco.Customer) prefsPage {
+		return prefsPage{Mode: "stop", PrefsURL: prefs.PreferencesPath(token)}
+	})
+}
+
+// linkPage shows the page of a customer link that offers to stop
+// suggestions (or says they are stopped): page fills the rest.
+func (s *Server) linkPage(w http.ResponseWriter, r *http.Request, page func(token string, c *fresco.Customer) prefsPage) {
 	token := r.PathValue("token")
 	c, _, err := s.prefs.Open(r.Context(), token)
 	if err != nil {
@@ -87,9 +106,9 @@ func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
 		s.prefsError(w, r, err)
 		return
 	}
-	s.renderPrefs(w, http.StatusOK, c, prefsPage{Mode: "form", Action: prefs.PreferencesPath(token),
-		Choices: prefs.ChoicesOf(c), Saved: r.URL.Query().Get("saved") == "1",
-		SuggestionsOff: off, StopAction: prefs.PreferencesPath(token) + "/suggestions-off"})
+	p := page(token, c)
+	p.SuggestionsOff, p.StopAction = off, suggestions.StopPath(token)
+	s.renderPrefs(w, http.StatusOK, c, p)
 }
 
 // stopSuggestions is the preference page's one-click opt-out from
@@ -193,7 +212,7 @@ func knownLanguage(tag string) bool {
 
 var prefsTmpl = template.Must(template.New("prefs").Parse(`<!doctype html>
 <html lang="{{.Words.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if eq .Mode "message"}}{{.Title}}{{else if eq .Mode "form"}}{{.Words.Title}}{{else if eq .Mode "done"}}{{.Words.DoneTitle}}{{else}}{{.Words.ConfirmTitle}}{{end}} · {{.Business.BusinessName}}</title>
+<title>{{if eq .Mode "message"}}{{.Title}}{{else if eq .Mode "form"}}{{.Words.Title}}{{else if eq .Mode "stop"}}{{.Words.StopThese}}{{else if eq .Mode "done"}}{{.Words.DoneTitle}}{{else}}{{.Words.ConfirmTitle}}{{end}} · {{.Business.BusinessName}}</title>
 <style>
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:#f4f6f8}
 main{max-width:36rem;margin:0 auto;padding:1rem}
@@ -215,6 +234,12 @@ button:hover{background:{{.Accent.Hover}};color:#fff}
 {{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}
 {{if eq .Mode "message"}}
 <h1>{{.Title}}</h1><p id="message">{{.Message}}</p>
+{{else if eq .Mode "stop"}}
+<h1>{{.Words.StopThese}}</h1>
+{{if .SuggestionsOff}}<p id="suggestions-stopped">{{.Words.SuggestionsStopped}}</p>
+{{else}}<p>{{.Words.StopConfirm}}</p>
+<form method="post" action="{{.StopAction}}" id="stop-suggestions-form"><button type="submit" id="stop-suggestions">{{.Words.StopThese}}</button></form>{{end}}
+<p><a href="{{.PrefsURL}}" id="preferences-link">{{.Words.ChangeMore}}</a></p>
 {{else if eq .Mode "confirm"}}
 <h1>{{.Words.ConfirmTitle}}</h1>
 <p>{{if .SurveysOnly}}{{.Words.DoneSurveys}}{{else}}{{.Words.DoneAll}}{{end}}</p>

@@ -39,6 +39,10 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	s.handle(mux, PlainRoute, unsubscribePattern, permPublic, s.unsubscribe)
 	s.handle(mux, PlainRoute, "GET /p/{token}", permPublic, s.limited(lim.view, s.preferencesPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}", permPublic, s.limited(lim.submit, s.savePreferences))
+	// The stop link beside suggestions shown to a customer: a GET (from an
+	// e-mail) asks with one button, a POST (that button, the thank-you
+	// page's, the preference page's) stops them.
+	s.handle(mux, PlainRoute, "GET /p/{token}/suggestions-off", permPublic, s.limited(lim.view, s.stopSuggestionsPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}/suggestions-off", permPublic, s.limited(lim.submit, s.stopSuggestions))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
@@ -100,6 +104,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /next-actions", auth.Read, u.NextActions)
 	page("POST /next-actions/mark", auth.Write, u.MarkAction)
 	page("POST /customers/{id}/notes", auth.Write, u.AddNote)
+	page("GET /notes/{id}/edit", auth.Write, u.EditNote) // a note's form, filled; saved if nobody changed it meanwhile
+	page("POST /notes/{id}", auth.Write, u.SaveNote)
 	page("POST /notes/{id}/delete", auth.Write, u.DeleteNote)
 	page("GET /purchases", auth.Read, u.Purchases)
 	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)

@@ -17,6 +17,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/suggestions"
 )
 
 // Public survey pages: the page behind a signed survey link (/s/{token}) and
@@ -87,8 +88,9 @@ func (s *Server) submitSurveyLink(w http.ResponseWriter, r *http.Request) {
 		v.Text("q:nominate", nomination, false, fresco.MaxNominationReason)
 		err = v.Err()
 	}
+	var resp *fresco.Response
 	if err == nil {
-		_, err = s.feedback.SubmitLinkIn(r.Context(), token, page.Lang, answers, comment)
+		resp, err = s.feedback.SubmitLinkIn(r.Context(), token, page.Lang, answers, comment)
 	}
 	if err == nil && page.Nominee != "" && nomination != "" {
 		// The answers are stored; a nomination that fails now (the
@@ -97,7 +99,27 @@ func (s *Server) submitSurveyLink(w http.ResponseWriter, r *http.Request) {
 			s.log.WarnContext(r.Context(), "survey nomination", "invitation", inv.ID, "err", nerr)
 		}
 	}
+	if err == nil && inv.CustomerID != nil {
+		page.Suggestions = s.thanksSuggestions(r.Context(), *inv.CustomerID, page.Lang, resp)
+	}
 	s.afterSubmit(w, r, page, keys, err)
+}
+
+// thanksSuggestions are the suggestions the thank-you page shows the
+// customer who answered (package suggestions: the owner's switch and every
+// guard rail), none after an answer that says something went wrong — a
+// customer who just told us so is not sold to — and none when they cannot
+// be read (logged: the thanks matter more).
+func (s *Server) thanksSuggestions(ctx context.Context, customerID int64, lang string, resp *fresco.Response) *suggestions.ForCustomer {
+	if resp == nil || feedback.FlagsOf(resp).Any() {
+		return nil
+	}
+	f, err := s.suggestions.ToCustomer(ctx, customerID, lang)
+	if err != nil {
+		s.log.WarnContext(ctx, "thank-you page suggestions", "customer_id", customerID, "err", err)
+		return nil
+	}
+	return f
 }
 
 // offerNomination asks, on a link that names who served the customer,
@@ -304,7 +326,8 @@ func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, page survey
 		if thanks == "" {
 			thanks = page.Words.ThanksMessage
 		}
-		s.renderSurvey(w, http.StatusOK, surveyPage{Lang: page.Lang, Words: page.Words, Title: page.Words.ThanksTitle, Message: thanks})
+		s.renderSurvey(w, http.StatusOK, surveyPage{Lang: page.Lang, Words: page.Words, Title: page.Words.ThanksTitle, Message: thanks,
+			Suggestions: page.Suggestions})
 	case feedback.IsLinkError(err):
 		s.surveyError(w, r, err)
 	case errors.Is(err, errFormUnreadable):
@@ -384,6 +407,9 @@ type surveyPage struct {
 	// Nominee is the first name of who served the customer, when the link
 	// names them: the form offers to nominate them for an award.
 	Nominee string
+	// Suggestions are the thank-you page's, for the customer who answered
+	// through their own link; nil: none.
+	Suggestions *suggestions.ForCustomer
 }
 
 // NominatePrompt asks to nominate the Nominee, in the page's words.
@@ -485,6 +511,9 @@ button:disabled{opacity:.6;cursor:not-allowed}
 .business img{max-height:2.5rem;max-width:10rem}
 .languages{margin:0 0 .6rem;font-size:.9rem;text-align:right}
 .languages a,.languages strong{margin-left:.5rem}
+h2{font-size:1.1rem;margin:1.4rem 0 .4rem}
+.suggestions{padding-left:1.2rem}.suggestion{margin:.3rem 0}.reason{font-size:.9rem;color:#52606d}
+button.quiet{background:none;color:#1f5fbf;padding:0;font-weight:400;text-decoration:underline}
 </style></head>
 <body><main>
 {{if .Preview}}<p class="preview" role="note" id="preview-note"><strong>Preview.</strong> This is the page your customers see. Nothing you choose here is sent or recorded.</p>{{end}}
@@ -521,6 +550,11 @@ button:disabled{opacity:.6;cursor:not-allowed}
 {{else}}
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
+{{with .Suggestions}}<section id="suggestions" aria-labelledby="suggestions-heading">
+<h2 id="suggestions-heading">{{.Heading}}</h2>
+<ul class="suggestions">{{range .Items}}<li class="suggestion"><strong>{{.Name}}</strong><br><span class="reason">{{.Reason}}</span></li>{{end}}</ul>
+<form method="post" action="{{.StopPath}}" id="stop-suggestions-form"><button type="submit" class="quiet" id="stop-suggestions">{{.StopWords}}</button></form>
+</section>{{end}}
 {{end}}
 </div></main>
 <style>.sr{position:absolute;left:-9999px}</style>

@@ -70,11 +70,24 @@ var (
 	actionKindOptions   = append([]option{{Value: "", Label: "Every kind"}}, codeOptions(fresco.ActionKinds)...)
 )
 
-// noteForm is the form that records a note.
+// noteForm is the form that records or changes a note (the partial
+// "note-form"): where it posts, the page to come back to, and for a
+// change the note's version it was filled from.
 type noteForm struct {
 	Kinds, Sources, Categories []option
 	Form                       map[string]string
 	Error                      string
+	Back, Submit               string
+	CustomerID                 int64
+	NoteID, Version            int64 // a change: the note, and its version the form was filled from
+}
+
+// addNoteForm is the empty form that records a note about customerID and
+// comes back to back.
+func addNoteForm(customerID int64, back string, form map[string]string, msg string) noteForm {
+	f := newNoteForm(form, msg)
+	f.Back, f.Submit, f.CustomerID = back, "Save the note", customerID
+	return f
 }
 
 func newNoteForm(form map[string]string, msg string) noteForm {
@@ -104,7 +117,7 @@ func (u *UI) Serve(w http.ResponseWriter, r *http.Request) {
 
 func (u *UI) renderServe(w http.ResponseWriter, r *http.Request, status int, customerID int64, form map[string]string, msg string) {
 	ctx := r.Context()
-	v := &serveView{Choose: servePath, NoteForm: newNoteForm(form, msg)}
+	v := &serveView{Choose: servePath}
 	if customerID > 0 {
 		card, err := u.anticipate.Card(ctx, staffActor(viewerFrom(ctx)), customerID)
 		if err != nil {
@@ -112,6 +125,7 @@ func (u *UI) renderServe(w http.ResponseWriter, r *http.Request, status int, cus
 			return
 		}
 		v.Card, v.Back = card, withQuery(servePath, "customer_id", strconv.FormatInt(customerID, 10))
+		v.NoteForm = addNoteForm(customerID, v.Back, form, msg)
 	} else if v.Query = trimQuery(r.URL.Query().Get("q")); v.Query != "" {
 		v.Searched = true
 		var err error
@@ -125,11 +139,20 @@ func (u *UI) renderServe(w http.ResponseWriter, r *http.Request, status int, cus
 
 // backTo is where a form goes back to: the local path it names, else def.
 func backTo(r *http.Request, def string) string {
-	back := r.PostFormValue("back")
-	if u, err := url.Parse(back); err != nil || back == "" || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || u.Host != "" {
-		return def
+	if back := localPath(r.PostFormValue("back")); back != "" {
+		return back
 	}
-	return back
+	return def
+}
+
+// localPath is p when it is a path of this site, else "": a form never
+// sends anyone elsewhere.
+func localPath(p string) string {
+	if u, err := url.Parse(p); err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.HasPrefix(p, "/\\") || u.Host != "" {
+		return ""
+	}
+	return p
 }
 
 func doneFlash(path, flash string) string {
@@ -139,6 +162,31 @@ func doneFlash(path, flash string) string {
 	return path + "?done=" + flash
 }
 
+// noteFields are the note form's fields.
+var noteFields = []string{"kind", "text", "source", "sensitive_category", "expires_on"}
+
+// noteFromForm reads the note form: the fields as typed (to show again)
+// and the note they ask for, or an error naming the bad field.
+func noteFromForm(r *http.Request) (map[string]string, anticipate.Note, error) {
+	form := map[string]string{}
+	for _, k := range noteFields {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	in := anticipate.Note{Kind: form["kind"], Text: form["text"], Source: form["source"],
+		Sensitive: form["sensitive_category"] != "", SensitiveCategory: form["sensitive_category"]}
+	if form["expires_on"] == "" {
+		return form, in, nil
+	}
+	d, err := time.Parse(time.DateOnly, form["expires_on"])
+	if err != nil {
+		var v fresco.Validation
+		v.Add("expires_on", "%q is not a date such as 2026-12-31", form["expires_on"])
+		return form, in, v.Err()
+	}
+	in.ExpiresOn = &d
+	return form, in, nil
+}
+
 // AddNote is POST /customers/{id}/notes: record a preference note; a bad
 // field shows the "before you serve" page again with the form as typed.
 func (u *UI) AddNote(w http.ResponseWriter, r *http.Request) {
@@ -146,22 +194,7 @@ func (u *UI) AddNote(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form := map[string]string{}
-	for _, k := range []string{"kind", "text", "source", "sensitive_category", "expires_on"} {
-		form[k] = strings.TrimSpace(r.PostFormValue(k))
-	}
-	in := anticipate.Note{Kind: form["kind"], Text: form["text"], Source: form["source"],
-		Sensitive: form["sensitive_category"] != "", SensitiveCategory: form["sensitive_category"]}
-	var err error
-	if form["expires_on"] != "" {
-		d, perr := time.Parse(time.DateOnly, form["expires_on"])
-		if perr != nil {
-			var v fresco.Validation
-			v.Add("expires_on", "%q is not a date such as 2026-12-31", form["expires_on"])
-			err = v.Err()
-		}
-		in.ExpiresOn = &d
-	}
+	form, in, err := noteFromForm(r)
 	if err == nil {
 		_, err = u.anticipate.AddNote(r.Context(), staffActor(viewerFrom(r.Context())), id, in)
 	}
@@ -173,6 +206,97 @@ func (u *UI) AddNote(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Redirect(w, r, doneFlash(backTo(r, withQuery(servePath, "customer_id", strconv.FormatInt(id, 10))), "note-saved"), http.StatusSeeOther)
 	}
+}
+
+// noteEditView is the page that changes one note.
+type noteEditView struct {
+	Note     *fresco.PreferenceNote
+	Customer *fresco.Customer
+	NoteForm noteForm
+}
+
+// noteFormOf is the form filled with n as it is.
+func noteFormOf(n *fresco.PreferenceNote) map[string]string {
+	form := map[string]string{"kind": n.Kind, "text": n.Text, "source": n.Source, "sensitive_category": n.SensitiveCategory}
+	if n.ExpiresOn != nil {
+		form["expires_on"] = n.ExpiresOn.Format(time.DateOnly)
+	}
+	return form
+}
+
+// EditNote is GET /notes/{id}/edit[?back=]: the note's form, filled. A
+// sensitive note the viewer's role may not read is not found.
+func (u *UI) EditNote(w http.ResponseWriter, r *http.Request) {
+	id, ok := u.pageID(w, r)
+	if !ok {
+		return
+	}
+	n, err := u.anticipate.Note(r.Context(), staffActor(viewerFrom(r.Context())), id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.renderNoteEdit(w, r, http.StatusOK, n, noteFormOf(n), n.Version, "", localPath(r.URL.Query().Get("back")))
+}
+
+func (u *UI) renderNoteEdit(w http.ResponseWriter, r *http.Request, status int, n *fresco.PreferenceNote, form map[string]string,
+	version int64, msg, back string) {
+	c, err := u.db.Customer(r.Context(), n.CustomerID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if back == "" {
+		back = "/customers/" + strconv.FormatInt(n.CustomerID, 10)
+	}
+	f := newNoteForm(form, msg)
+	f.Back, f.Submit, f.CustomerID, f.NoteID, f.Version = back, "Save the change", n.CustomerID, n.ID, version
+	u.render(w, r, status, "note_edit", "Change a note", noteEditView{Note: n, Customer: c, NoteForm: f})
+}
+
+// SaveNote is POST /notes/{id}: change a note, if nobody changed it since
+// the form was filled (version); otherwise, or with a bad field, the form
+// again — a stale one filled with the note as it is now, saying so.
+func (u *UI) SaveNote(w http.ResponseWriter, r *http.Request) {
+	id, ok := u.idAndForm(w, r, maxFormBytes)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	a := staffActor(viewerFrom(ctx))
+	back := backTo(r, "")
+	form, in, err := noteFromForm(r)
+	version, verr := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err == nil && verr != nil {
+		var v fresco.Validation
+		v.Add("version", "is missing: open the note again and redo your change")
+		err = v.Err()
+	}
+	if err == nil {
+		_, err = u.anticipate.UpdateNote(ctx, a, id, version, in)
+	}
+	if code := fresco.ErrorCode(err); code == fresco.EINVALID || code == fresco.ESTALE {
+		n, nerr := u.anticipate.Note(ctx, a, id)
+		if nerr != nil {
+			u.fail(w, r, nerr)
+			return
+		}
+		if code == fresco.ESTALE {
+			u.renderNoteEdit(w, r, http.StatusConflict, n, noteFormOf(n), n.Version,
+				"Someone changed this note while you were editing it. Here it is as it is now: make your change again.", back)
+			return
+		}
+		u.renderNoteEdit(w, r, http.StatusUnprocessableEntity, n, form, version, invalidMessage(err), back)
+		return
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if back == "" {
+		back = withQuery(servePath, "customer_id", r.PostFormValue("customer_id"))
+	}
+	http.Redirect(w, r, doneFlash(back, "note-saved"), http.StatusSeeOther)
 }
 
 // DeleteNote is POST /notes/{id}/delete.
@@ -250,3 +374,24 @@ type actionMark struct {
 }
 
 func markForm(a fresco.NextAction, back string) actionMark { return actionMark{Action: a, Back: back} }
+
+// noteAction is what the partial "note-actions" writes its link and form of.
+type noteAction struct {
+	Note *fresco.PreferenceNote
+	Back string
+}
+
+func noteActions(n *fresco.PreferenceNote, back string) noteAction {
+	return noteAction{Note: n, Back: back}
+}
+
+// notesList is what the partial "editable-notes" lists.
+type notesList struct {
+	Notes    []*fresco.PreferenceNote
+	ID, Back string
+	Write    bool // Change and Delete beside each
+}
+
+func editableNotes(notes []*fresco.PreferenceNote, id, back string, write bool) notesList {
+	return notesList{Notes: notes, ID: id, Back: back, Write: write}
+}

@@ -165,3 +165,108 @@ func TestNotesWhereStaffMeetTheCustomer(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestNotesChangedOnThePages: writers change and delete a note from the
+// customer page and the "before you serve" card and add one from the
+// customer page; a change made meanwhile by someone else is not
+// overwritten (the form carries the version it was filled from); a bad
+// field is named; a sensitive note the role may not read cannot be opened
+// or changed; analysts are offered none of it.
+func TestNotesChangedOnThePages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		c := &fresco.Customer{Name: "Grace Hopper", Email: "grace@example.com"}
+		if err := db.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		n, err := f.app.Anticipate.AddNote(ctx, staff.CLI, c.ID, anticipate.Note{Kind: fresco.PreferenceLikes, Text: "Prefers the window table", Source: fresco.SourceObserved})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, err := f.app.Anticipate.AddNote(ctx, staff.CLI, c.ID, anticipate.Note{Kind: fresco.PreferenceOther, Text: "Hard of hearing",
+			Source: fresco.SourceToldUs, Sensitive: true, SensitiveCategory: fresco.SensitiveHealth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		profile := fmt.Sprintf("/customers/%d", c.ID)
+		edit := fmt.Sprintf("/notes/%d", n.ID)
+		for _, page := range []string{profile, fmt.Sprintf("/serve?customer_id=%d", c.ID)} {
+			res := f.do(fresco.RoleAgent, "GET", page, nil)
+			if !strings.Contains(res.body, fmt.Sprintf(`id="edit-note-%d"`, n.ID)) || !strings.Contains(res.body, fmt.Sprintf(`id="delete-note-%d"`, n.ID)) ||
+				!strings.Contains(res.body, `id="form-add-note"`) || strings.Contains(res.body, fmt.Sprintf(`id="edit-note-%d"`, secret.ID)) {
+				t.Errorf("%s as an agent lacks the note's Change, Delete or the add form, or offers the sensitive note", page)
+			}
+			if res := f.do(fresco.RoleAnalyst, "GET", page, nil); strings.Contains(res.body, `id="edit-note-`) || strings.Contains(res.body, `id="form-add-note"`) {
+				t.Errorf("%s offers an analyst to change notes", page)
+			}
+		}
+		// The sensitive note, which agents may not read, cannot be opened.
+		if res := f.do(fresco.RoleAgent, "GET", fmt.Sprintf("/notes/%d/edit", secret.ID), nil); res.status != http.StatusNotFound {
+			t.Errorf("an agent opens the sensitive note: %d", res.status)
+		}
+		if res := f.do(fresco.RoleAgent, "POST", fmt.Sprintf("/notes/%d", secret.ID), url.Values{"kind": {"other"}, "text": {"x"}, "source": {"told_us"},
+			"version": {fmt.Sprint(secret.Version)}}); res.status != http.StatusNotFound {
+			t.Errorf("an agent changes the sensitive note: %d", res.status)
+		}
+		if res := f.do(fresco.RoleManager, "GET", fmt.Sprintf("/notes/%d/edit", secret.ID), nil); res.status != http.StatusOK ||
+			!strings.Contains(res.body, `value="Hard of hearing"`) || !strings.Contains(res.body, `<option value="health" selected>`) {
+			t.Errorf("a manager opens the sensitive note: %d", res.status)
+		}
+
+		res := f.do(fresco.RoleAgent, "GET", edit+"/edit?back="+url.QueryEscape(profile), nil)
+		if res.status != http.StatusOK || !strings.Contains(res.body, `value="Prefers the window table"`) ||
+			!strings.Contains(res.body, fmt.Sprintf(`name="version" value="%d"`, n.Version)) || !strings.Contains(res.body, `id="form-edit-note"`) {
+			t.Fatalf("the edit page: %d\n%s", res.status, res.body)
+		}
+		change := func(role fresco.Role, text, version, expires string) response {
+			t.Helper()
+			return f.do(role, "POST", edit, url.Values{"kind": {"likes"}, "text": {text}, "source": {"told_us"}, "expires_on": {expires},
+				"version": {version}, "back": {profile}})
+		}
+		v1 := fmt.Sprint(n.Version)
+		if res := change(fresco.RoleAnalyst, "x", v1, ""); res.status != http.StatusForbidden {
+			t.Errorf("an analyst's change = %d", res.status)
+		}
+		if res := change(fresco.RoleAgent, "Prefers the corner table", v1, "soon"); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "expires_on") || !strings.Contains(res.body, `value="Prefers the corner table"`) {
+			t.Errorf("a bad date = %d", res.status)
+		}
+		if res := change(fresco.RoleAgent, "Prefers the corner table", "", ""); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Version: is missing") {
+			t.Errorf("no version = %d", res.status)
+		}
+		res = change(fresco.RoleAgent, "Prefers the corner table", v1, "")
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != profile+"?done=note-saved" {
+			t.Fatalf("change = %d %s", res.status, res.header.Get("Location"))
+		}
+		got, err := db.Preference(ctx, n.ID)
+		if err != nil || got.Text != "Prefers the corner table" || got.Source != fresco.SourceToldUs || got.Version == n.Version {
+			t.Fatalf("after the change: %+v %v", got, err)
+		}
+		// A form filled before that change does not overwrite it.
+		res = change(fresco.RoleAgent, "Prefers the bar", v1, "")
+		if res.status != http.StatusConflict || !strings.Contains(res.body, "Someone changed this note") ||
+			!strings.Contains(res.body, `value="Prefers the corner table"`) || !strings.Contains(res.body, fmt.Sprintf(`name="version" value="%d"`, got.Version)) {
+			t.Errorf("a stale change = %d\n%s", res.status, res.body)
+		}
+		if res := f.do(fresco.RoleAgent, "GET", profile, nil); !strings.Contains(res.body, "Prefers the corner table") {
+			t.Errorf("the customer page lacks the changed note")
+		}
+		// Added from the customer page, deleted from it: back there.
+		res = f.do(fresco.RoleAgent, "POST", profile+"/notes", url.Values{"kind": {"timing"}, "text": {"Mornings only"}, "source": {"told_us"}, "back": {profile}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != profile+"?done=note-saved" {
+			t.Errorf("add from the customer page = %d %s", res.status, res.header.Get("Location"))
+		}
+		res = f.do(fresco.RoleAgent, "POST", edit+"/delete", url.Values{"back": {profile}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != profile+"?done=note-deleted" {
+			t.Errorf("delete from the customer page = %d %s", res.status, res.header.Get("Location"))
+		}
+		if res := f.do(fresco.RoleAgent, "GET", profile, nil); strings.Contains(res.body, "corner table") || !strings.Contains(res.body, "Mornings only") {
+			t.Errorf("the customer page after adding and deleting")
+		}
+		if res := f.do(fresco.RoleAgent, "GET", edit+"/edit", nil); res.status != http.StatusNotFound {
+			t.Errorf("a deleted note's edit page = %d", res.status)
+		}
+	})
+}

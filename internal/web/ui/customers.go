@@ -97,6 +97,8 @@ type customerView struct {
 	Emails        []*fresco.EmailMessage // the newest mail sent (or queued) to them, a failed send with its error
 	MoreEmails    bool
 	Notes         *notesPanel            // their current preference notes (ui/anticipate.go)
+	NoteForm      noteForm               // writers add a note here
+	Back          string                 // this page, for the note forms to come back to
 	Actions       []fresco.NextAction    // their next best actions
 	Suggestions   *fresco.SuggestionList // what they may be suggested and why, or why nothing
 }
@@ -190,6 +192,8 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Notes = u.customerNotes(ctx, viewerFrom(ctx), c.ID)
+	v.Back = "/customers/" + strconv.FormatInt(c.ID, 10)
+	v.NoteForm = addNoteForm(c.ID, v.Back, nil, "")
 	if v.Actions, err = u.anticipate.For(ctx, c.ID); err != nil {
 		u.log.ErrorContext(ctx, "ui: next best actions", "customer_id", c.ID, "err", err)
 		v.Actions = nil

@@ -199,7 +199,7 @@ func settingsFields() []string {
 	for _, r := range sensitiveNoteChoices {
 		fields = append(fields, "sensitive_notes."+string(r))
 	}
-	return fields
+	return append(fields, "suggestions_to_customers")
 }
 
 // sensitiveNoteChoices are the roles an owner may let see sensitive
@@ -223,6 +223,9 @@ func settingsValues(s fresco.Settings) map[string]string {
 			v["sensitive_notes."+string(r)] = "on"
 		}
 	}
+	if s.SuggestionsToCustomers {
+		v["suggestions_to_customers"] = "on"
+	}
 	return v
 }
 
@@ -233,6 +236,7 @@ func settingsFromForm(values map[string]string) (fresco.Settings, *fresco.Valida
 	s := fresco.Settings{BusinessName: values["business_name"], TimeZone: values["time_zone"], Locale: values["locale"],
 		BrandColour: strings.ToLower(values["brand_colour"]),
 		Currency:    fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
+	s.SuggestionsToCustomers = values["suggestions_to_customers"] != ""
 	s.SensitiveNoteRoles = []fresco.Role{fresco.RoleOwner}
 	for _, r := range sensitiveNoteChoices {
 		if values["sensitive_notes."+string(r)] != "" {

@@ -142,6 +142,13 @@ func wordsWorld(t *testing.T, db *store.DB) *app.App {
 		Questions: []fresco.Question{{Key: "nps", Type: "nps", Required: true}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A note on every customer, so that whichever customer page is read
+	// offers a note's own page (/notes/{id}/edit) to read too.
+	if _, err := db.Exec(ctx, `INSERT INTO customer_preferences (customer_id, kind, text, source, created_by, created_at, updated_at)
+		SELECT id, 'likes', 'Prefers the window table', 'observed', 'test', ?, ? FROM customers
+		WHERE id NOT IN (SELECT customer_id FROM customer_preferences)`, time.Now().UTC(), time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
 	return a
 }
 
