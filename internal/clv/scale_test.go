@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -79,5 +80,36 @@ func reportCPU(b *testing.B) func() {
 	return func() {
 		cpu := storetest.ProcessCPU(b) - cpu0
 		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	}
+}
+
+// BenchmarkScale1MCalibration is the refit's model comparison: the three
+// purchase models fitted on a million calibration summaries and each
+// scored on the holdout (MAE, deciles, a 78-week tracking curve).
+func BenchmarkScale1MCalibration(b *testing.B) {
+	s := summaries1M(b)
+	calEnd := DayNumber(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	hb, err := NewHoldoutBuilder(Week, calEnd, calEnd+7*26)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, c := range s {
+		first := calEnd - int32(c.T*7)
+		hb.AddCustomer(c, i%3, first)
+		hb.AddRepeats(first+int32(c.Recency*7), float64(c.Frequency))
+	}
+	h, err := hb.Data()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reportCPU(b)()
+	for b.Loop() {
+		for _, name := range []string{"bgnbd", "mbgnbd", "paretonbd"} {
+			m, err := FitModel(name, h.Summaries())
+			if err != nil {
+				b.Fatal(err)
+			}
+			EvaluateHoldout(m, h)
+		}
 	}
 }
