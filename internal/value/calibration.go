@@ -97,12 +97,12 @@ type ModelCalibration struct {
 // TrackingWeek is one week of the tracking plot: repeat purchases of the
 // scored customers, actual and expected, in the week and cumulated.
 type TrackingWeek struct {
-	Start         string  `json:"start" doc:"The week's first day (YYYY-MM-DD)."`
-	Holdout       bool    `json:"holdout"`
-	Actual        float64 `json:"actual"`
-	Predicted     float64 `json:"predicted"`
-	CumActual     float64 `json:"cumulative_actual"`
-	CumPredicted  float64 `json:"cumulative_predicted"`
+	Start        string  `json:"start" doc:"The week's first day (YYYY-MM-DD)."`
+	Holdout      bool    `json:"holdout"`
+	Actual       float64 `json:"actual"`
+	Predicted    float64 `json:"predicted"`
+	CumActual    float64 `json:"cumulative_actual"`
+	CumPredicted float64 `json:"cumulative_predicted"`
 }
 
 // CalibrationBand is a tenth of the scored customers by predicted holdout

@@ -2,8 +2,8 @@ package value
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 // Auto takes the scored model with the lowest holdout MAE: not a model

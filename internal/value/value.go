@@ -193,8 +193,8 @@ type RefitResult struct {
 	// CalibrationMS is the holdout check: the three models fitted on the
 	// calibration period and scored (part of FitMS).
 	CalibrationMS float64 `json:"calibration_ms"`
-	WriteMS     float64 `json:"write_ms"`
-	TotalMS     float64 `json:"total_ms"`
+	WriteMS       float64 `json:"write_ms"`
+	TotalMS       float64 `json:"total_ms"`
 }
 
 func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())/10) / 100 }
