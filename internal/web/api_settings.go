@@ -22,6 +22,7 @@ type SettingsIn struct {
 	BusinessHours      map[string][]fresco.OpenHours `json:"business_hours" doc:"Opening hours by lower-case day name (monday…sunday), each a list of {start, end} in HH:MM (24:00 ends at midnight); a day left out is closed. SLA policies stored without a calendar of their own run on these hours in time_zone."`
 	SensitiveNoteRoles []string                      `json:"sensitive_note_roles,omitempty" doc:"The roles that see preference notes marked sensitive (health, family): any of owner, manager, agent, analyst; owners always do. Left out: as they are (at first owner and manager)."`
 	BrandColour        string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
+	CLVModel           string                        `json:"clv_model,omitempty" doc:"The lifetime-value refit's purchase model: auto (the default: the one of the three with the lowest error on a holdout of your own purchases, see GET /api/v1/clv/calibration), bgnbd, mbgnbd or paretonbd. Left out: as it is. Used from the next refit."`
 }
 
 // CurrencyIO is how amounts are written.
@@ -43,7 +44,7 @@ type SettingsOut struct {
 func settingsOut(s fresco.Settings) SettingsOut {
 	out := SettingsOut{SettingsIn: SettingsIn{BusinessName: s.BusinessName, Currency: CurrencyIO(s.Currency),
 		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour,
-		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles)},
+		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles), CLVModel: s.CLVModel},
 		Version: s.Version, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -66,7 +67,8 @@ func LogoURL(s fresco.Settings) string { return "/logo?v=" + strconv.FormatInt(s
 
 func (in SettingsIn) settings() (fresco.Settings, error) {
 	out := fresco.Settings{BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
-		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour))}
+		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour)),
+		CLVModel: strings.ToLower(strings.TrimSpace(in.CLVModel))}
 	if in.SensitiveNoteRoles != nil {
 		out.SensitiveNoteRoles = []fresco.Role{}
 		for _, r := range in.SensitiveNoteRoles {
