@@ -100,14 +100,7 @@ func TestCalibrationOnCDNOW(t *testing.T) {
 		if _, err := svc.Calibration(ctx); fresco.ErrorCode(err) != fresco.ENOTFOUND {
 			t.Fatalf("before a refit: %v", err)
 		}
-		res, err := svc.Refit(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cal, err := svc.Calibration(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, cal := refitCalibrated(t, svc)
 		h, err := clv.SplitHoldout(slices.Values(txns), clv.Options{Unit: clv.Week, CalibrationEnd: time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)},
 			time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC))
 		if err != nil {
@@ -204,14 +197,7 @@ func TestCalibrationOwnerChoice(t *testing.T) {
 			at := cdnowEnd.Add(time.Duration(i) * time.Minute) // a refit of its own instant
 			svc := value.New(db, value.Options{Now: func() time.Time { return at },
 				ModelChoice: func(context.Context) string { return choice }})
-			res, err := svc.Refit(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cal, err := svc.Calibration(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res, cal := refitCalibrated(t, svc)
 			fits, err := svc.Fits(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -228,13 +214,7 @@ func TestCalibrationOwnerChoice(t *testing.T) {
 		}
 		// A holdout the owner set: 13 weeks.
 		svc := value.New(db, value.Options{Now: func() time.Time { return cdnowEnd.Add(time.Hour) }, HoldoutWeeks: 13, CalibrationSample: 1000})
-		if _, err := svc.Refit(ctx); err != nil {
-			t.Fatal(err)
-		}
-		cal, err := svc.Calibration(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, cal := refitCalibrated(t, svc)
 		// Sampled: whole 1/64ths of the 2,357 customers, about 1,000 of them.
 		if cal.CalibrationEnd != "1998-03-31" || cal.HoldoutWeeks != 13 || !cal.Sampled || cal.Customers < 800 || cal.Customers > 1300 {
 			t.Errorf("13-week holdout, sample of 1000: %d customers from %s (%v weeks), sampled %v", cal.Customers, cal.CalibrationEnd, cal.HoldoutWeeks, cal.Sampled)
@@ -247,19 +227,26 @@ func TestCalibrationOwnerChoice(t *testing.T) {
 func TestCalibrationSkippedOnShortHistory(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		newTiny(t, db)
 		svc := value.New(db, value.Options{Now: func() time.Time { return day(2024, 2, 20, 12) }})
-		res, err := svc.Refit(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cal, err := svc.Calibration(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, cal := refitCalibrated(t, svc)
 		if res.Model != value.ModelBGNBD || cal.Skipped == "" || !strings.Contains(cal.Reason, "no holdout check") || len(cal.Models) != 0 {
 			t.Errorf("refit %q; calibration %+v", res.Model, cal)
 		}
 	})
+}
+
+// refitCalibrated refits and reads back the refit's holdout check.
+func refitCalibrated(t *testing.T, svc *value.Service) (*value.RefitResult, *value.Calibration) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := svc.Refit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := svc.Calibration(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, cal
 }

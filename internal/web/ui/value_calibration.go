@@ -167,7 +167,7 @@ func trackingPlot(cal *value.Calibration) *trackingChart {
 		if !w.Holdout && i+1 < len(weeks) && weeks[i+1].Holdout {
 			c.Split = x(i + 1)
 		}
-		if i%labelEvery == 0 {
+		if i%labelEvery == 0 && x(i) <= calWidth-36 { // a date needs room either side
 			c.Ticks = append(c.Ticks, axisLabel{X: x(i), Text: w.Start})
 		}
 	}
