@@ -1,6 +1,8 @@
 // Package value is Fresco's server-side lifetime-value service. It reads
 // per-customer aggregates from the database (the aggregation is SQL, in
-// internal/store/value_inputs.go), fits the pure engine's models (internal/clv) and
+// internal/store/value_inputs.go), checks the pure engine's purchase models
+// on a holdout and fits the owner's or the best (calibration.go), fits the
+// pure engine's models (internal/clv) and
 // stores one row per customer in customer_value, from which it answers the
 // lifetime-value views: the texts' calculator (an average customer against a
 // loyal one), the CLV distribution, the Pareto curve of profit, RFM segments,
