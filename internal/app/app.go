@@ -225,7 +225,10 @@ func (a *App) build(cfg Config) error {
 	a.Recovery = recoverySvc
 	a.Recovery.RegisterJobs(a.Queue)
 
-	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now})
+	// The refit's purchase model is the owner's (settings' clv_model), read
+	// at each refit; unreadable settings mean auto.
+	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now,
+		ModelChoice: func(ctx context.Context) string { return a.Settings.Current(ctx).CLVModel }})
 	a.Value.Register(a.Queue)
 
 	a.Suggestions = suggestions.New(db, suggestions.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current})

@@ -23,8 +23,10 @@
 //     GammaGamma gives the expected mean spend; DiscountedPurchases and
 //     PredictAll combine them into a discounted CLV (see DiscountedPurchases for
 //     the method).
-//  4. Evaluate on a holdout period with SplitHoldout and EvaluateHoldout
-//     (per-customer MAE and an aggregate tracking curve).
+//  4. Evaluate on a holdout period with SplitHoldout (or a HoldoutBuilder,
+//     for callers that count their own purchases) and EvaluateHoldout
+//     (per-customer MAE, an aggregate tracking curve, deciles of predicted
+//     against actual purchases).
 //
 // Generate draws synthetic transaction logs from BG/NBD + Gamma-Gamma with
 // known parameters, for tests and benchmarks.

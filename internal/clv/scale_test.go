@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -79,5 +80,42 @@ func reportCPU(b *testing.B) func() {
 	return func() {
 		cpu := storetest.ProcessCPU(b) - cpu0
 		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	}
+}
+
+// BenchmarkScale1MCalibration is the refit's model comparison at a
+// million customers: the server scores a sample of about 100,000 of them
+// (internal/value, Options.CalibrationSample), here every tenth, on which
+// the three purchase models are fitted and each scored on a 26-week
+// holdout (MAE, deciles, the tracking curve).
+func BenchmarkScale1MCalibration(b *testing.B) {
+	all := summaries1M(b)
+	s := make([]Summary, 0, len(all)/10)
+	for i := 0; i < len(all); i += 10 {
+		s = append(s, all[i])
+	}
+	calEnd := DayNumber(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	hb, err := NewHoldoutBuilder(Week, calEnd, calEnd+7*26)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, c := range s {
+		first := calEnd - int32(c.T*7)
+		hb.AddCustomer(c, i%3, first)
+		hb.AddRepeats(first+int32(c.Recency*7), float64(c.Frequency))
+	}
+	h, err := hb.Data()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reportCPU(b)()
+	for b.Loop() {
+		for _, name := range []string{"bgnbd", "mbgnbd", "paretonbd"} {
+			m, err := FitModel(name, h.Summaries())
+			if err != nil {
+				b.Fatal(err)
+			}
+			EvaluateHoldout(m, h)
+		}
 	}
 }

@@ -35,9 +35,16 @@ type Settings struct {
 	// every guard rail of the staff's view. Off until the owner turns it
 	// on: what staff may see, a customer is not shown unasked.
 	SuggestionsToCustomers bool
-	UpdatedAt              time.Time
-	UpdatedBy              string
+	// CLVModel is the purchase model of the lifetime-value refit: one of
+	// CLVModels, "auto" (the default; "" means it too) taking the one
+	// with the lowest error on a holdout of the business's own purchases.
+	CLVModel  string
+	UpdatedAt time.Time
+	UpdatedBy string
 }
+
+// CLVModels are the choices of Settings.CLVModel.
+var CLVModels = []string{"auto", "bgnbd", "mbgnbd", "paretonbd"}
 
 // DefaultSensitiveNoteRoles are the roles that see sensitive notes until an
 // owner says otherwise.
@@ -69,7 +76,7 @@ type OpenHours struct {
 // dollars (the demo's currency), Monday to Friday 09:00–17:00.
 func DefaultSettings() Settings {
 	s := Settings{BusinessName: "Fresco", Currency: Currency{Code: "USD", Symbol: "$", Decimals: 2},
-		TimeZone: "UTC", Locale: "en-GB", SensitiveNoteRoles: slices.Clone(DefaultSensitiveNoteRoles)}
+		TimeZone: "UTC", Locale: "en-GB", SensitiveNoteRoles: slices.Clone(DefaultSensitiveNoteRoles), CLVModel: "auto"}
 	for day := time.Monday; day <= time.Friday; day++ {
 		s.Hours[day] = []OpenHours{{Start: "09:00", End: "17:00"}}
 	}
@@ -109,6 +116,8 @@ func (s *Settings) Validate() error {
 	for i, r := range s.SensitiveNoteRoles {
 		v.Check(slices.Contains(Roles, r), fmt.Sprintf("sensitive_note_roles[%d]", i), "%q is not a role: owner, manager, agent or analyst", r)
 	}
+	v.Check(s.CLVModel == "" || slices.Contains(CLVModels, s.CLVModel), "clv_model",
+		"%q is not a model: auto, bgnbd, mbgnbd or paretonbd", s.CLVModel)
 	if s.LogoType != "" {
 		v.Check(slices.Contains(LogoTypes, s.LogoType), "logo", "%s is not a PNG, JPEG, GIF or WebP image", s.LogoType)
 	}

@@ -135,6 +135,9 @@ func (s *Service) Update(ctx context.Context, actor Actor, in fresco.Settings, v
 		if in.SensitiveNoteRoles == nil { // left out: as they were
 			in.SensitiveNoteRoles = cur.SensitiveNoteRoles
 		}
+		if in.CLVModel == "" { // left out: as it was
+			in.CLVModel = cur.CLVModel
+		}
 		if err := in.Validate(); err != nil { // before withOwner: an error names the index as sent
 			return in, err
 		}
@@ -317,8 +320,10 @@ type stored struct {
 	// the default then.
 	SensitiveNoteRoles     []fresco.Role `json:"sensitive_note_roles,omitempty"`
 	SuggestionsToCustomers bool          `json:"suggestions_to_customers,omitempty"`
-	UpdatedAt              time.Time     `json:"updated_at"`
-	UpdatedBy              string        `json:"updated_by"`
+	// CLVModel is absent before it existed: auto then.
+	CLVModel  string    `json:"clv_model,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
 }
 
 type storedCurrency struct {
@@ -330,7 +335,7 @@ type storedCurrency struct {
 func toJSON(s fresco.Settings) stored {
 	out := stored{Version: s.Version, BusinessName: s.BusinessName, TimeZone: s.TimeZone, Locale: s.Locale,
 		Currency: storedCurrency(s.Currency), Hours: map[string][]fresco.OpenHours{}, LogoType: s.LogoType, BrandColour: s.BrandColour,
-		SensitiveNoteRoles: s.SensitiveNoteRoles, SuggestionsToCustomers: s.SuggestionsToCustomers, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
+		SensitiveNoteRoles: s.SensitiveNoteRoles, SuggestionsToCustomers: s.SuggestionsToCustomers, CLVModel: s.CLVModel, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
 			out.Hours[fresco.DayNames[day]] = ranges
@@ -349,9 +354,12 @@ func decode(raw string, found bool) (fresco.Settings, error) {
 	}
 	out := fresco.Settings{Version: in.Version, BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
 		TimeZone: in.TimeZone, Locale: in.Locale, LogoType: in.LogoType, BrandColour: in.BrandColour, UpdatedAt: in.UpdatedAt, UpdatedBy: in.UpdatedBy,
-		SensitiveNoteRoles: in.SensitiveNoteRoles, SuggestionsToCustomers: in.SuggestionsToCustomers}
+		SensitiveNoteRoles: in.SensitiveNoteRoles, SuggestionsToCustomers: in.SuggestionsToCustomers, CLVModel: in.CLVModel}
 	if out.SensitiveNoteRoles == nil {
 		out.SensitiveNoteRoles = slices.Clone(fresco.DefaultSensitiveNoteRoles)
+	}
+	if out.CLVModel == "" {
+		out.CLVModel = "auto"
 	}
 	for day, name := range fresco.DayNames {
 		out.Hours[day] = in.Hours[name]

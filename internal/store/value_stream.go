@@ -218,6 +218,22 @@ func (r *HistoryReader) ReferralLinks(ctx context.Context) ([]fresco.ReferralLin
 	return referralLinks(ctx, r.tx(0))
 }
 
+// FirstPurchaseBefore returns the time of the earliest positive purchase
+// of an identified customer before bound, from the snapshot (ok false: none).
+// The refit's holdout split is measured from it. One step along
+// purchases_at, which holds every column the condition reads.
+func (r *HistoryReader) FirstPurchaseBefore(ctx context.Context, bound time.Time) (at time.Time, ok bool, err error) {
+	err = r.tx(0).QueryRow(ctx, `SELECT purchased_at FROM purchases
+		WHERE purchased_at < ? AND customer_id IS NOT NULL AND total > 0 ORDER BY purchased_at LIMIT 1`, bound.UTC()).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("first purchase: %w", err)
+	}
+	return at.UTC(), true, nil
+}
+
 // EachCustomerHistory calls fn with every identified customer's purchases,
 // the parts' ranges of customer ids at once, one goroutine each: part k
 // holds lower ids than part k+1, and within a part customers come in id

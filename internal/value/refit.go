@@ -22,7 +22,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	now := s.opts.Now().UTC().Truncate(time.Microsecond)
 	endDay := dayNum(now)
 	bound := time.Unix((endDay+1)*86400, 0).UTC()
-	res := &RefitResult{Model: s.opts.Model, ComputedAt: now}
+	res := &RefitResult{ComputedAt: now}
 	progress := RefitProgress{Phase: PhaseReading, StartedAt: start.UTC()}
 	step := func(phase string, done int) {
 		progress.Phase, progress.Done = phase, done
@@ -37,26 +37,35 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	inputs, unvalued, links := read.inputs, read.unvalued, read.links
 	res.Skipped = *read.skipped
 	progress.Total = inputs.len()
+	res.AggregateMS = ms(time.Since(start))
+
+	// The holdout check first, then the model it settles: the calibration
+	// summaries are let go before the full ones are built.
+	step(PhaseFitting, 0)
+	t0 := time.Now()
+	cal := &Calibration{ComputedAt: now, Choice: s.modelChoice(ctx), Criterion: "holdout_mae", Skipped: read.plan.skip, Models: []ModelCalibration{}}
+	s.calibrate(inputs, read.holdout, cal)
+	cal.chooseModel()
+	res.Model, res.ModelChoice, res.ModelReason = cal.Model, cal.Choice, cal.Reason
+	res.CalibrationMS = ms(time.Since(t0))
+
 	summaries := make([]clv.Summary, inputs.len())
 	for i, c := range inputs.all() {
 		summaries[i] = summaryOf(c, endDay)
 	}
-	res.AggregateMS = ms(time.Since(start))
 
 	// Fit. A failed fit (too little data) still gives historical values,
 	// segments and flags; the predictions stay zero.
-	step(PhaseFitting, 0)
-	t0 := time.Now()
 	var fits []*fresco.CLVFit
 	var model clv.PurchaseModel
 	var spend *clv.GammaGamma
 	if len(summaries) > 0 {
-		model, err = clv.FitModel(s.opts.Model, summaries)
+		model, err = clv.FitModel(res.Model, summaries)
 		if err != nil {
 			res.FitError = err.Error()
 			model = nil
 		} else {
-			fits = append(fits, fitRow(s.opts.Model, model.Result(), now))
+			fits = append(fits, fitRow(res.Model, model.Result(), now))
 			res.Converged = model.Result().Converged
 		}
 		if model != nil {
@@ -71,8 +80,11 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 		}
 	}
 	if res.FitError != "" {
-		fits = append(fits, &fresco.CLVFit{Model: s.opts.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
+		fits = append(fits, &fresco.CLVFit{Model: res.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
 			Customers: len(summaries), ComputedAt: now})
+	}
+	if len(summaries) > 0 {
+		fits = append(fits, cal.fitRow())
 	}
 	res.FitMS = ms(time.Since(t0))
 
@@ -134,7 +146,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	res.WriteMS = ms(time.Since(t0))
 	res.Customers = inputs.len()
 	res.TotalMS = ms(time.Since(start))
-	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "converged", res.Converged,
+	s.opts.Logger.InfoContext(ctx, "clv refit", "customers", res.Customers, "model", res.Model, "model_choice", res.ModelChoice, "converged", res.Converged,
 		"fit_error", res.FitError, "mercenaries", res.Mercenaries, "apostles", res.Apostles, "skipped", res.Skipped.Count, "total_ms", res.TotalMS)
 	return res, nil
 }

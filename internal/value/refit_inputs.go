@@ -41,12 +41,13 @@ type customerInputs struct {
 	days                           int32 // purchase days
 	firstDay, lastDay              int32 // day numbers (days since 1970-01-01)
 	purchases, refunds, discounted int32
+	calDays, calLastDay            int32 // purchase days up to the holdout check's calibration end, and the last (calibration.go)
 
 	firstPromo bool // the first positive purchase (of all) used a promotion code
 }
 
-// The 64-bit fields first, then the 32-bit ones, then the flag: 104 bytes
-// a customer instead of the 112 the fields' natural order pads to.
+// The 64-bit fields first, then the 32-bit ones, then the flag: 112 bytes
+// a customer instead of the 120 the fields' natural order pads to.
 
 // valued says whether the customer gets a row of customer_value: a
 // purchase day before the bound.
@@ -57,8 +58,9 @@ func (c *customerInputs) valued() bool { return c.days > 0 }
 // cannot hold — a row beyond the limits the API enforces (written before
 // them, or by hand), or totals past int64 — is an error naming the
 // purchase: the refit skips that customer rather than value them wrongly
-// or fail everyone (fresco doctor finds and repairs such rows).
-func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) (customerInputs, error) {
+// or fail everyone (fresco doctor finds and repairs such rows). hold, when
+// not nil, counts the purchase days for the holdout check.
+func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time, hold *holdoutCounts) (customerInputs, error) {
 	if err := checkHistory(hist); err != nil {
 		return customerInputs{id: id}, err
 	}
@@ -97,9 +99,11 @@ func summariseHistory(id int64, hist []store.HistoryPurchase, bound time.Time) (
 			case c.days == 0:
 				c.days, c.firstDay, c.lastDay = 1, day, day
 				c.firstAmount = int64(p.Total)
+				hold.purchaseDay(&c, day, true)
 			case day != c.lastDay:
 				c.days++
 				c.lastDay = day
+				hold.purchaseDay(&c, day, false)
 			case day == c.firstDay:
 				c.firstAmount += int64(p.Total)
 			}
@@ -192,6 +196,8 @@ type refitRead struct {
 	unvalued map[int64]int64 // customers with purchases but no purchase day: few
 	links    []fresco.ReferralLink
 	skipped  *Skipped
+	holdout  *holdoutCounts // nil: no holdout check (plan.skip says why)
+	plan     holdoutPlan
 }
 
 // inputList holds the valued customers' inputs in order, in chunks of at
@@ -256,16 +262,27 @@ func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func
 	if err != nil {
 		return nil, err
 	}
+	first, found, err := r.FirstPurchaseBefore(ctx, bound)
+	if err != nil {
+		return nil, err
+	}
+	plan := s.planHoldout(first, found, dayNum(bound)-1)
 	type part struct {
 		valued   inputList
 		unvalued map[int64]int64
 		skipped  []int64
+		holdout  *holdoutCounts
 	}
 	parts := make([]part, r.Parts())
+	if plan.skip == "" {
+		for k := range parts {
+			parts[k].holdout = &holdoutCounts{plan: &plan}
+		}
+	}
 	var seen atomic.Int64
 	err = r.EachCustomerHistory(ctx, func(k int, id int64, hist []store.HistoryPurchase) error {
 		p := &parts[k]
-		c, err := summariseHistory(id, hist, bound)
+		c, err := summariseHistory(id, hist, bound, p.holdout)
 		switch {
 		case err != nil:
 			p.skipped = append(p.skipped, id)
@@ -286,9 +303,15 @@ func (s *Service) readInputs(ctx context.Context, bound time.Time, progress func
 	if err != nil {
 		return nil, err
 	}
-	out := &refitRead{inputs: &inputList{}, unvalued: map[int64]int64{}, links: links, skipped: &Skipped{}}
+	out := &refitRead{inputs: &inputList{}, unvalued: map[int64]int64{}, links: links, skipped: &Skipped{}, plan: plan}
+	if plan.skip == "" {
+		out.holdout = &holdoutCounts{plan: &out.plan}
+	}
 	for k := range parts {
 		p := &parts[k]
+		if out.holdout != nil {
+			out.holdout.merge(p.holdout)
+		}
 		out.inputs.join(&p.valued)
 		maps.Copy(out.unvalued, p.unvalued)
 		for _, id := range p.skipped {

@@ -25,6 +25,7 @@ func TestRefitSameWhateverTheReadParts(t *testing.T) {
 		if _, err := demo.Generate(ctx, db, demo.Options{Customers: 400, End: demoEnd, Seed: 5}); err != nil {
 			t.Fatal(err)
 		}
+		var cals []*value.Calibration // each refit's holdout check: the same too
 		refit := func(parts int) ([]*fresco.CustomerValue, *value.RefitResult) {
 			t.Helper()
 			svc := value.New(db, value.Options{ReadParts: parts, Now: func() time.Time { return demoEnd }})
@@ -36,7 +37,15 @@ func TestRefitSameWhateverTheReadParts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res.AggregateMS, res.FitMS, res.WriteMS, res.TotalMS = 0, 0, 0, 0
+			res.AggregateMS, res.FitMS, res.CalibrationMS, res.WriteMS, res.TotalMS = 0, 0, 0, 0, 0
+			cal, err := svc.Calibration(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cals) > 0 && !reflect.DeepEqual(cal, cals[0]) {
+				t.Fatalf("%d parts: calibration %+v, one pass %+v", parts, cal, cals[0])
+			}
+			cals = append(cals, cal)
 			return rows, res
 		}
 		one, oneRes := refit(1)

@@ -1,6 +1,8 @@
 // Package value is Fresco's server-side lifetime-value service. It reads
 // per-customer aggregates from the database (the aggregation is SQL, in
-// internal/store/value_inputs.go), fits the pure engine's models (internal/clv) and
+// internal/store/value_inputs.go), checks the pure engine's purchase models
+// on a holdout and fits the owner's or the best (calibration.go), fits the
+// pure engine's models (internal/clv) and
 // stores one row per customer in customer_value, from which it answers the
 // lifetime-value views: the texts' calculator (an average customer against a
 // loyal one), the CLV distribution, the Pareto curve of profit, RFM segments,
@@ -51,8 +53,20 @@ import (
 
 // Options tune the service. Zero values mean the documented defaults.
 type Options struct {
-	// Model is the purchase model: bgnbd (default), mbgnbd or paretonbd.
+	// Model is the purchase model when ModelChoice is nil: auto (the
+	// default: the lowest holdout error, calibration.go), bgnbd, mbgnbd or
+	// paretonbd.
 	Model string
+	// ModelChoice reads the owner's choice (settings' clv_model) at each
+	// refit; "" means auto.
+	ModelChoice func(context.Context) string
+	// HoldoutWeeks is the length of the refit's holdout check (default:
+	// half the purchase history, at most 52 weeks).
+	HoldoutWeeks int
+	// CalibrationSample is how many customers the holdout check scores at
+	// most (default 100,000): past it, a random sample of whole 1/64ths of
+	// them, which keeps the three fits of a million customers' refit short.
+	CalibrationSample int
 	// HorizonWeeks is the CLV horizon (default 156: three years).
 	HorizonWeeks int
 	// AnnualDiscount is the yearly discount rate of CLV (default 0.10).
@@ -75,7 +89,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Model == "" {
-		o.Model = "bgnbd"
+		o.Model = ModelAuto
+	}
+	if o.CalibrationSample <= 0 {
+		o.CalibrationSample = defaultCalibrationCustomer
 	}
 	if o.HorizonWeeks <= 0 {
 		o.HorizonWeeks = 156
@@ -161,6 +178,8 @@ func (s *Service) weeklyDiscount() float64 {
 type RefitResult struct {
 	Customers   int    `json:"customers"`
 	Model       string `json:"model"`
+	ModelChoice string `json:"model_choice"` // the owner's: auto, bgnbd, mbgnbd or paretonbd
+	ModelReason string `json:"model_reason"`
 	Converged   bool   `json:"converged"`
 	FitError    string `json:"fit_error,omitempty"`
 	Mercenaries int    `json:"mercenaries"`
@@ -173,8 +192,11 @@ type RefitResult struct {
 	// the write (with the forecasts, made as each row is written).
 	AggregateMS float64 `json:"aggregate_ms"`
 	FitMS       float64 `json:"fit_ms"`
-	WriteMS     float64 `json:"write_ms"`
-	TotalMS     float64 `json:"total_ms"`
+	// CalibrationMS is the holdout check: the three models fitted on the
+	// calibration period and scored (part of FitMS).
+	CalibrationMS float64 `json:"calibration_ms"`
+	WriteMS       float64 `json:"write_ms"`
+	TotalMS       float64 `json:"total_ms"`
 }
 
 func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())/10) / 100 }

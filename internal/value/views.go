@@ -65,6 +65,9 @@ func (s *Service) Fits(ctx context.Context) ([]FitInfo, error) {
 	}
 	out := []FitInfo{}
 	for _, f := range rows {
+		if f.Model == calibrationModel { // the holdout check: Calibration
+			continue
+		}
 		fi := FitInfo{Model: f.Model, LogLikelihood: f.LogLikelihood, Customers: f.Customers, Converged: f.Converged, ComputedAt: f.ComputedAt}
 		json.Unmarshal([]byte(f.Params), &fi.Params)
 		json.Unmarshal([]byte(f.Detail), &fi.Detail)

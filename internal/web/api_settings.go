@@ -23,7 +23,8 @@ type SettingsIn struct {
 	SensitiveNoteRoles []string                      `json:"sensitive_note_roles,omitempty" doc:"The roles that see preference notes marked sensitive (health, family): any of owner, manager, agent, analyst; owners always do. Left out: as they are (at first owner and manager)."`
 	BrandColour        string                        `json:"brand_colour,omitempty" doc:"The accent of e-mails and of the UI's header and buttons, #RRGGBB (e.g. #1a5a86); empty or left out: Fresco's own. Text on it is white or dark, whichever reads better."`
 	// A pointer: left out of a PUT keeps it as it is.
-	SuggestionsToCustomers *bool `json:"suggestions_to_customers,omitempty" doc:"true: customers who consented to personalisation see their own suggestions, each with its reason and a one-click link to stop them, on a survey's thank-you page and in survey invitations (every guard rail applies). Off at first; left out of a PUT: as it is."`
+	SuggestionsToCustomers *bool  `json:"suggestions_to_customers,omitempty" doc:"true: customers who consented to personalisation see their own suggestions, each with its reason and a one-click link to stop them, on a survey's thank-you page and in survey invitations (every guard rail applies). Off at first; left out of a PUT: as it is."`
+	CLVModel               string `json:"clv_model,omitempty" doc:"The lifetime-value refit's purchase model: auto (the default: the one of the three with the lowest error on a holdout of your own purchases, see GET /api/v1/clv/calibration), bgnbd, mbgnbd or paretonbd. Left out: as it is. Used from the next refit."`
 }
 
 // CurrencyIO is how amounts are written.
@@ -45,7 +46,7 @@ type SettingsOut struct {
 func settingsOut(s fresco.Settings) SettingsOut {
 	out := SettingsOut{SettingsIn: SettingsIn{BusinessName: s.BusinessName, Currency: CurrencyIO(s.Currency),
 		TimeZone: s.TimeZone, Locale: s.Locale, BusinessHours: map[string][]fresco.OpenHours{}, BrandColour: s.BrandColour,
-		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles), SuggestionsToCustomers: &s.SuggestionsToCustomers},
+		SensitiveNoteRoles: rolesOut(s.SensitiveNoteRoles), SuggestionsToCustomers: &s.SuggestionsToCustomers, CLVModel: s.CLVModel},
 		Version: s.Version, UpdatedBy: s.UpdatedBy}
 	for day, ranges := range s.Hours {
 		if len(ranges) > 0 {
@@ -68,7 +69,8 @@ func LogoURL(s fresco.Settings) string { return "/logo?v=" + strconv.FormatInt(s
 
 func (in SettingsIn) settings() (fresco.Settings, error) {
 	out := fresco.Settings{BusinessName: in.BusinessName, Currency: fresco.Currency(in.Currency),
-		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour))}
+		TimeZone: in.TimeZone, Locale: in.Locale, BrandColour: strings.ToLower(strings.TrimSpace(in.BrandColour)),
+		CLVModel: strings.ToLower(strings.TrimSpace(in.CLVModel))}
 	if in.SensitiveNoteRoles != nil {
 		out.SensitiveNoteRoles = []fresco.Role{}
 		for _, r := range in.SensitiveNoteRoles {

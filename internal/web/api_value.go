@@ -115,6 +115,14 @@ func (s *Server) clvSummary(ctx context.Context, in *clvSummaryInput) (*One[*val
 	return &One[*value.Summary]{Body: out}, nil
 }
 
+func (s *Server) clvCalibration(ctx context.Context, _ *struct{}) (*One[*value.Calibration], error) {
+	out, err := s.value.Calibration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &One[*value.Calibration]{Body: out}, nil
+}
+
 func (s *Server) clvPareto(ctx context.Context, in *paretoInput) (*One[*value.Pareto], error) {
 	out, err := s.value.Pareto(ctx, in.Metric, in.Points, in.Top)
 	if err != nil {

@@ -27,6 +27,7 @@ func valueMatrix(s seed) []endpoint {
 		{"GET", "/api/v1/clv/pareto", none, 200, everyone},
 		{"GET", "/api/v1/clv/segments", none, 200, everyone},
 		{"GET", "/api/v1/clv/customers", none, 200, everyone},
+		{"GET", "/api/v1/clv/calibration", none, 404, everyone}, // no refit yet
 		{"GET", fmt.Sprintf("/api/v1/customers/%d/value", s.customer), none, 404, everyone},
 		{"POST", "/api/v1/clv/refit", none, 202, managers},
 	}

@@ -378,6 +378,12 @@ func (s *Server) apiRoutes() {
 		Summary: "Customers' lifetime values, by segment or flag", Tags: tags,
 		Description: "Paged like every list. Sorted by a value, the cursor is a keyset on (value, customer id): " +
 			"each customer appears once across the pages even when many share a value."}, auth.Read, s.clvCustomers)
+	register(s, huma.Operation{OperationID: "clv-calibration", Method: http.MethodGet, Path: "/clv/calibration",
+		Summary: "How well BG/NBD, MBG/NBD and Pareto/NBD forecast a holdout of the business's purchases, and the model in use", Tags: tags,
+		Description: "Worked out at each refit: the models are fitted on the purchases up to calibration_end and scored on the holdout to holdout_end " +
+			"(half the history, at most 52 weeks). Per model: mae (mean over customers of |expected − actual| holdout purchases; auto uses the lowest), " +
+			"the weekly tracking of repeat purchases (actual and expected, weekly and cumulative) and ten deciles of customers by expected purchases " +
+			"(mean expected vs actual). The model is the owner's choice, settings' clv_model. 404 before the first refit."}, auth.Read, s.clvCalibration)
 	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
 		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read, s.customerValue)
 	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/settings"
+	"github.com/fresco-cx/fresco/internal/value"
 )
 
 // The settings page (owners): the business's name, logo, currency, time
@@ -25,9 +26,11 @@ type settingsForm struct {
 	Days     []settingsDay
 	Locales  []option
 	Decimals []option
-	Zones    []string // suggestions; any IANA zone is accepted
-	Logo     string   // the logo's URL, "" when there is none
-	Version  int64
+	// CLVModels are the lifetime-value refit's model choices.
+	CLVModels []option
+	Zones     []string // suggestions; any IANA zone is accepted
+	Logo      string   // the logo's URL, "" when there is none
+	Version   int64
 }
 
 // settingField is one text field of the form; its id is its name with
@@ -180,6 +183,13 @@ func (u *UI) renderSettings(w http.ResponseWriter, r *http.Request, status int, 
 	for _, n := range []string{"0", "1", "2"} {
 		f.Decimals = append(f.Decimals, option{Value: n, Label: n, Selected: values["currency.decimals"] == n})
 	}
+	for _, m := range fresco.CLVModels {
+		label := modelWords[m]
+		if m == value.ModelAuto {
+			label = "Automatic: the best on a check against your own purchases"
+		}
+		f.CLVModels = append(f.CLVModels, option{Value: m, Label: label, Selected: values["clv_model"] == m})
+	}
 	for _, day := range weekOrder {
 		name := "business_hours." + fresco.DayNames[day]
 		f.Days = append(f.Days, settingsDay{Name: name, Label: strings.ToUpper(fresco.DayNames[day][:1]) + fresco.DayNames[day][1:],
@@ -192,7 +202,7 @@ func (u *UI) renderSettings(w http.ResponseWriter, r *http.Request, status int, 
 var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
 
 func settingsFields() []string {
-	fields := []string{"business_name", "currency.code", "currency.symbol", "currency.decimals", "time_zone", "locale", "brand_colour"}
+	fields := []string{"business_name", "currency.code", "currency.symbol", "currency.decimals", "time_zone", "locale", "brand_colour", "clv_model"}
 	for _, d := range fresco.DayNames {
 		fields = append(fields, "business_hours."+d)
 	}
@@ -210,7 +220,7 @@ var sensitiveNoteChoices = []fresco.Role{fresco.RoleManager, fresco.RoleAgent, f
 func settingsValues(s fresco.Settings) map[string]string {
 	v := map[string]string{"business_name": s.BusinessName, "currency.code": s.Currency.Code,
 		"currency.symbol": s.Currency.Symbol, "currency.decimals": strconv.Itoa(s.Currency.Decimals),
-		"time_zone": s.TimeZone, "locale": s.Locale, "brand_colour": s.BrandColour}
+		"time_zone": s.TimeZone, "locale": s.Locale, "brand_colour": s.BrandColour, "clv_model": s.CLVModel}
 	for day, ranges := range s.Hours {
 		parts := make([]string, len(ranges))
 		for i, h := range ranges {
@@ -234,8 +244,8 @@ func settingsValues(s fresco.Settings) map[string]string {
 func settingsFromForm(values map[string]string) (fresco.Settings, *fresco.Validation) {
 	var v fresco.Validation
 	s := fresco.Settings{BusinessName: values["business_name"], TimeZone: values["time_zone"], Locale: values["locale"],
-		BrandColour: strings.ToLower(values["brand_colour"]),
-		Currency:    fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
+		BrandColour: strings.ToLower(values["brand_colour"]), CLVModel: values["clv_model"],
+		Currency: fresco.Currency{Code: strings.ToUpper(values["currency.code"]), Symbol: values["currency.symbol"]}}
 	s.SuggestionsToCustomers = values["suggestions_to_customers"] != ""
 	s.SensitiveNoteRoles = []fresco.Role{fresco.RoleOwner}
 	for _, r := range sensitiveNoteChoices {
