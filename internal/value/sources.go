@@ -171,17 +171,13 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 			src = to
 		}
 		k := key(src)
-		days := dayNum(sp.PeriodEnd) - dayNum(sp.PeriodStart) + 1
-		if days <= 0 {
-			continue
-		}
 		for _, m := range months {
-			first := max(dayNum(sp.PeriodStart), dayNum(from), dayNum(m))
-			last := min(dayNum(sp.PeriodEnd), dayNum(to), dayNum(m.AddDate(0, 1, -1)))
-			if last < first {
+			// Only acquisition spend wins new customers (retention spend:
+			// AcquisitionRetention).
+			share := proRata(sp.AcquisitionPart(), sp, later(from, m), earlier(to, m.AddDate(0, 1, -1)))
+			if share == nil {
 				continue
 			}
-			share := new(big.Rat).SetFrac(big.NewInt(int64(sp.Amount)*(last-first+1)), big.NewInt(days))
 			t, mo := at(k, m)
 			t.spend.Add(&t.spend, share)
 			mo.spend.Add(&mo.spend, share)
@@ -210,6 +206,32 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 		r.Months = append(r.Months, sm)
 	}
 	return r, nil
+}
+
+// proRata is the part of amount (cents, spent over sp's days) that falls
+// on the dates first..last, both inclusive, exactly; nil when they share no
+// day.
+func proRata(amount fresco.Money, sp *fresco.MarketingSpend, first, last time.Time) *big.Rat {
+	days := dayNum(sp.PeriodEnd) - dayNum(sp.PeriodStart) + 1
+	a, b := max(dayNum(sp.PeriodStart), dayNum(first)), min(dayNum(sp.PeriodEnd), dayNum(last))
+	if days <= 0 || b < a {
+		return nil
+	}
+	return new(big.Rat).SetFrac(big.NewInt(int64(amount)*(b-a+1)), big.NewInt(days))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func addCohort(dst *store.CohortSums, c store.CohortSums) {
