@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -40,6 +42,34 @@ type WhatIfInput struct {
 	Lift *float64
 	// CAC is what one new customer costs (cents); default the period's.
 	CAC *fresco.Money
+}
+
+// ParseWhatIf reads the what-if's assumptions as typed (empty: the
+// default), naming a bad one prefix + its parameter name.
+func ParseWhatIf(prefix, move, lift, cac string) (WhatIfInput, error) {
+	var v fresco.Validation
+	var w WhatIfInput
+	money := func(name, s string) *fresco.Money {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		m, err := fresco.ParseMoney(s)
+		if err != nil {
+			v.Add(prefix+name, "%q is not an amount of money like 250.00", s)
+			return nil
+		}
+		return &m
+	}
+	w.Move, w.CAC = money("move", move), money("cac", cac)
+	if s := strings.TrimSpace(lift); s != "" {
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			v.Add(prefix+"retention_lift", "%q is not a number", s)
+		} else {
+			w.Lift = &x
+		}
+	}
+	return w, v.Err()
 }
 
 // RetentionHistory is the data's own answer to "does retention spend keep

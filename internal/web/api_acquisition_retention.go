@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -60,39 +58,12 @@ type acquisitionRetentionInput struct {
 	CAC           string `query:"cac" doc:"What-if: cost per new customer, money (default: the period's)."`
 }
 
-// whatIfInput reads the what-if's optional assumptions, naming the bad one.
-func (in *acquisitionRetentionInput) whatIfInput() (value.WhatIfInput, error) {
-	var v fresco.Validation
-	var w value.WhatIfInput
-	money := func(name, s string) *fresco.Money {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		m, err := fresco.ParseMoney(s)
-		if err != nil {
-			v.Add("query."+name, "%q is not an amount of money like 250.00", s)
-			return nil
-		}
-		return &m
-	}
-	w.Move, w.CAC = money("move", in.Move), money("cac", in.CAC)
-	if s := strings.TrimSpace(in.RetentionLift); s != "" {
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			v.Add("query.retention_lift", "%q is not a number", s)
-		} else {
-			w.Lift = &x
-		}
-	}
-	return w, v.Err()
-}
-
 func (s *Server) acquisitionRetention(ctx context.Context, in *acquisitionRetentionInput) (*One[AcquisitionRetentionReport], error) {
 	from, to, err := reportDates(in.From, in.To, s.now())
 	if err != nil {
 		return nil, err
 	}
-	w, err := in.whatIfInput()
+	w, err := value.ParseWhatIf("query.", in.Move, in.RetentionLift, in.CAC)
 	if err != nil {
 		return nil, err
 	}
