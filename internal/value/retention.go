@@ -183,9 +183,9 @@ func (s *Service) periodSpend(ctx context.Context, r *AcquisitionRetention) erro
 	}
 	acq, ret := new(big.Rat), new(big.Rat)
 	for _, sp := range spend {
-		if a := proRata(sp.AcquisitionPart(), sp, r.From, r.To); a != nil {
+		if a := proRata(sp.AcquisitionPart(), sp, dayNum(r.From), dayNum(r.To)); a != nil {
 			acq.Add(acq, a)
-			ret.Add(ret, proRata(sp.RetentionPart(), sp, r.From, r.To))
+			ret.Add(ret, proRata(sp.RetentionPart(), sp, dayNum(r.From), dayNum(r.To)))
 		}
 	}
 	r.AcquisitionSpend, r.RetentionSpend = roundMoney(acq), roundMoney(ret)
@@ -270,7 +270,7 @@ func (s *Service) retentionHistory(ctx context.Context, db *store.DB, to time.Ti
 		}
 		ret := new(big.Rat)
 		for _, sp := range spend {
-			if p := proRata(sp.RetentionPart(), sp, m.Month, m.Month.AddDate(0, 1, -1)); p != nil {
+			if p := proRata(sp.RetentionPart(), sp, dayNum(m.Month), dayNum(m.Month.AddDate(0, 1, -1))); p != nil {
 				ret.Add(ret, p)
 			}
 		}

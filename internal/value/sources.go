@@ -174,7 +174,7 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 		for _, m := range months {
 			// Only acquisition spend wins new customers (retention spend:
 			// AcquisitionRetention).
-			share := proRata(sp.AcquisitionPart(), sp, later(from, m), earlier(to, m.AddDate(0, 1, -1)))
+			share := proRata(sp.AcquisitionPart(), sp, max(dayNum(from), dayNum(m)), min(dayNum(to), dayNum(m.AddDate(0, 1, -1))))
 			if share == nil {
 				continue
 			}
@@ -209,29 +209,15 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 }
 
 // proRata is the part of amount (cents, spent over sp's days) that falls
-// on the dates first..last, both inclusive, exactly; nil when they share no
-// day.
-func proRata(amount fresco.Money, sp *fresco.MarketingSpend, first, last time.Time) *big.Rat {
+// on the days first..last (dayNum), both inclusive, exactly; nil when they
+// share no day.
+func proRata(amount fresco.Money, sp *fresco.MarketingSpend, first, last int64) *big.Rat {
 	days := dayNum(sp.PeriodEnd) - dayNum(sp.PeriodStart) + 1
-	a, b := max(dayNum(sp.PeriodStart), dayNum(first)), min(dayNum(sp.PeriodEnd), dayNum(last))
+	a, b := max(dayNum(sp.PeriodStart), first), min(dayNum(sp.PeriodEnd), last)
 	if days <= 0 || b < a {
 		return nil
 	}
 	return new(big.Rat).SetFrac(big.NewInt(int64(amount)*(b-a+1)), big.NewInt(days))
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 func addCohort(dst *store.CohortSums, c store.CohortSums) {
