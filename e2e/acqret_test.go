@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +65,7 @@ func TestBrowserAcquisitionRetention(t *testing.T) {
 			t.Errorf("#%s = %q, want %q", id, got, want)
 		}
 	}
+	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-acquisition-retention.png"))
 	words := text("#assumptions")
 	for _, want := range []string{"$500.00", "by 0.5 percentage points (typed)", "$300.00", "$900.00", "estimates"} {
 		if !strings.Contains(words, want) {

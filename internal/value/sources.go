@@ -166,6 +166,9 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 		addCohort(&m.cohort, c)
 	}
 	for _, sp := range spend {
+		if sp.AcquisitionPart() == 0 && sp.Amount > 0 {
+			continue // retention spend pays for no source
+		}
 		src := sp.Channel
 		if to, ok := mapped[strings.ToLower(strings.TrimSpace(sp.Channel))]; ok {
 			src = to

@@ -123,8 +123,8 @@ func TestAcquisitionRetention(t *testing.T) {
 		// Loyalty channel's 750.00, not its 1,000.00.
 		acq := f.call(fresco.RoleAnalyst, "GET", "/api/v1/reports/acquisition?from=2025-03-10&to=2025-04-09", nil, 200)
 		for _, s := range acq["sources"].([]any) {
-			if row := s.(map[string]any); row["source"] == "Loyalty" && row["spend"] != "750.00" {
-				t.Errorf("Loyalty spend %v, want 750.00", row["spend"])
+			if row := s.(map[string]any); row["source"] == "Loyalty" && row["spend"] != "750.00" || row["source"] == "Email" {
+				t.Errorf("acquisition report row %v: want Loyalty's 750.00 and no Email (retention only)", row)
 			}
 		}
 		for _, bad := range []struct{ query, field string }{
