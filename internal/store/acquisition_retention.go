@@ -46,9 +46,17 @@ func (db *DB) ValuedByFirstSeenMonth(ctx context.Context) ([]ValuedSums, error) 
 		GROUP BY 1 ORDER BY 1`)
 }
 
+// CountFirstSeen counts the customers first seen in [from, to), valued or
+// not, from the customers' first_seen index alone.
+func (db *DB) CountFirstSeen(ctx context.Context, from, to time.Time) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM customers WHERE first_seen >= ? AND first_seen < ?`, utc(from), utc(to)).Scan(&n)
+	return n, err
+}
+
 // ValuedFirstSeen sums the customers the last refit valued who were first
-// seen in [from, to), through the customers' first_seen index: a few weeks
-// of customers, for the part of a month the monthly sums cannot split.
+// seen in [from, to), through the customers' first_seen index: at most a
+// month of customers, for the part of a month the monthly sums cannot split.
 func (db *DB) ValuedFirstSeen(ctx context.Context, from, to time.Time) (ValuedSums, error) {
 	var s ValuedSums
 	err := db.QueryRow(ctx, `SELECT COUNT(v.customer_id), COALESCE(SUM(v.p_alive), 0), COALESCE(SUM(v.clv), 0)

@@ -131,10 +131,11 @@ type AcquisitionRetention struct {
 }
 
 // AcquisitionRetention reports the dates from..to (both inclusive). It
-// reads the spend records overlapping the period, the period's new
-// customers by the first_seen index, the base from per-month sums kept per
-// refit (ValuedByFirstSeenMonth) and the repurchase rollup's months: never
-// the purchases.
+// reads the spend records overlapping the period, the count of the
+// period's new customers by the first_seen index, the valued customers'
+// sums per month of first_seen kept per refit (ValuedByFirstSeenMonth) with
+// the part-months at the ends by index, and the repurchase rollup's months:
+// never the purchases, and not the period's customers one by one.
 func (s *Service) AcquisitionRetention(ctx context.Context, from, to time.Time, in WhatIfInput) (*AcquisitionRetention, error) {
 	from, to = day(from), day(to)
 	var v fresco.Validation
@@ -156,10 +157,16 @@ func (s *Service) AcquisitionRetention(ctx context.Context, from, to time.Time, 
 	if err := s.periodSpend(ctx, r); err != nil {
 		return nil, err
 	}
-	if err := s.newCustomers(ctx, r); err != nil {
+	// The valued customers by the month they were first seen, once per
+	// refit: the new customers' and the base's sums come from it.
+	months, err := cached(ctx, s.views, "valued-by-first-seen-month", db.ValuedByFirstSeenMonth)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.base(ctx, r); err != nil {
+	if err := s.newCustomers(ctx, months, r); err != nil {
+		return nil, err
+	}
+	if err := s.base(ctx, months, r); err != nil {
 		return nil, err
 	}
 	if in.Move != nil && *in.Move > r.AcquisitionSpend {
@@ -192,16 +199,19 @@ func (s *Service) periodSpend(ctx context.Context, r *AcquisitionRetention) erro
 	return nil
 }
 
-func (s *Service) newCustomers(ctx context.Context, r *AcquisitionRetention) error {
-	cohorts, err := s.db.Reports().AcquisitionCohorts(ctx, r.From, r.To.AddDate(0, 0, 1))
+// newCustomers counts the customers first seen in the period (by index)
+// and sums those of them the last refit valued (valuedBetween).
+func (s *Service) newCustomers(ctx context.Context, months []store.ValuedSums, r *AcquisitionRetention) error {
+	end := r.To.AddDate(0, 0, 1)
+	n, err := s.db.Reports().CountFirstSeen(ctx, r.From, end)
 	if err != nil {
 		return err
 	}
-	for _, c := range cohorts {
-		r.NewCustomers += c.New
-		r.NewValued += c.Valued
-		r.NewCLV += c.CLV
+	valued, err := s.valuedBetween(ctx, months, r.From, end)
+	if err != nil {
+		return err
 	}
+	r.NewCustomers, r.NewValued, r.NewCLV = n, valued.Customers, valued.CLV
 	if r.NewValued > 0 {
 		r.NewCLVMean = ptr(r.NewCLV / float64(r.NewValued))
 	}
@@ -212,38 +222,56 @@ func (s *Service) newCustomers(ctx context.Context, r *AcquisitionRetention) err
 	return nil
 }
 
-// base sums the customers first seen before From: whole months from the
-// per-refit monthly sums, the start of From's month by index.
-func (s *Service) base(ctx context.Context, r *AcquisitionRetention) error {
-	db := s.db.Reports()
-	months, err := cached(ctx, s.views, "valued-by-first-seen-month", db.ValuedByFirstSeenMonth)
+// base sums the valued customers first seen before From.
+func (s *Service) base(ctx context.Context, months []store.ValuedSums, r *AcquisitionRetention) error {
+	b, err := s.valuedBetween(ctx, months, time.Time{}, r.From)
 	if err != nil {
 		return err
 	}
-	start := time.Date(r.From.Year(), r.From.Month(), 1, 0, 0, 0, 0, time.UTC)
-	add := func(m store.ValuedSums) {
-		r.Base += m.Customers
-		r.Retained += m.PAlive
-		r.RetainedCLV += m.CLV
-	}
-	for _, m := range months {
-		if m.Month.Before(start) {
-			add(m)
-		}
-	}
-	if start.Before(r.From) {
-		part, err := db.ValuedFirstSeen(ctx, start, r.From)
-		if err != nil {
-			return err
-		}
-		add(part)
-	}
+	r.Base, r.Retained, r.RetainedCLV = b.Customers, b.PAlive, b.CLV
 	if r.Retained > 0 {
 		r.ValuePerRetained = ptr(r.RetainedCLV / r.Retained)
 		cpr := fresco.Money(math.Round(float64(r.RetentionSpend) / r.Retained))
 		r.CostPerRetained = &cpr
 	}
 	return nil
+}
+
+// valuedBetween sums the valued customers first seen in [from, to): the
+// whole months inside from the per-refit monthly sums, the part-months at
+// either end through the first_seen index (ValuedFirstSeen). A zero from
+// is the beginning of time.
+func (s *Service) valuedBetween(ctx context.Context, months []store.ValuedSums, from, to time.Time) (store.ValuedSums, error) {
+	db := s.db.Reports()
+	m1 := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if m1.Before(from) {
+		m1 = m1.AddDate(0, 1, 0)
+	}
+	m2 := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !m1.Before(m2) {
+		return db.ValuedFirstSeen(ctx, from, to)
+	}
+	var out store.ValuedSums
+	add := func(m store.ValuedSums) {
+		out.Customers += m.Customers
+		out.PAlive += m.PAlive
+		out.CLV += m.CLV
+	}
+	for _, m := range months {
+		if !m.Month.Before(m1) && m.Month.Before(m2) {
+			add(m)
+		}
+	}
+	for _, edge := range [][2]time.Time{{from, m1}, {m2, to}} {
+		if edge[0].Before(edge[1]) {
+			part, err := db.ValuedFirstSeen(ctx, edge[0], edge[1])
+			if err != nil {
+				return out, err
+			}
+			add(part)
+		}
+	}
+	return out, nil
 }
 
 // retentionHistory fits the repurchase rate of each month's buyers on the

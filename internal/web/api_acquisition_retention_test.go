@@ -106,6 +106,13 @@ func TestAcquisitionRetention(t *testing.T) {
 				t.Errorf("assumptions lack %q: %s", s, words)
 			}
 		}
+		// From February 15th: March whole (the per-refit monthly sums) and
+		// both ends by index; the March 5th customer is now new.
+		wide := f.call(fresco.RoleAnalyst, "GET", "/api/v1/reports/acquisition-retention?from=2025-02-15&to=2025-04-09", nil, 200)
+		if wide["new_customers"] != 4.0 || wide["new_valued"] != 3.0 || wide["new_clv"] != "900.00" ||
+			wide["base_customers"] != 2.0 || wide["expected_retained"] != 1.5 || wide["retained_clv"] != "1500.00" {
+			t.Errorf("from February 15th: %v", wide)
+		}
 		// A lift of 0.5 would keep 2.5, more than the 1.0 expected to leave.
 		w = f.call(fresco.RoleAnalyst, "GET", path+"&move=500.00&retention_lift=0.5&cac=1000.00", nil, 200)["what_if"].(map[string]any)
 		if w["extra_retained"] != 1.0 || w["capped"] != true || w["gained_clv"] != "900.00" || w["change_customers"] != 0.5 || w["change_clv"] != "750.00" {
