@@ -313,7 +313,8 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 			newCustomers[p.c.AcquisitionSource]++
 		}
 		spend := map[string]int64{}
-		rows := query(t, db, `SELECT channel, SUM(amount) FROM marketing_spend GROUP BY channel`)
+		// Acquisition spend only: the newsletter keeps customers.
+		rows := query(t, db, `SELECT channel, SUM(amount) FROM marketing_spend WHERE retention_share = 0 GROUP BY channel`)
 		for rows.Next() {
 			var ch string
 			var amount int64
@@ -332,6 +333,11 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 		}
 		if blended := sum.MarketingSpend.Float() / float64(sum.Customers); blended < 12 || blended > 60 {
 			t.Errorf("blended acquisition cost $%.2f", blended)
+		}
+		var retention, months int
+		if err := db.QueryRow(t.Context(), `SELECT COALESCE(SUM(amount), 0), COUNT(*) FROM marketing_spend
+			WHERE channel = 'Newsletter' AND retention_share = 1`).Scan(&retention, &months); err != nil || months == 0 || retention < months*6000 {
+			t.Errorf("retention spend %d over %d months (%v), want a newsletter of $60 or more each month", retention, months, err)
 		}
 	})
 

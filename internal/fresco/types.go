@@ -2,6 +2,7 @@ package fresco
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -169,13 +170,46 @@ func (p *Purchase) Items() int64 {
 	return n
 }
 
-// MarketingSpend is what the business spent to win customers in a period on a
-// channel; acquisition cost = spend ÷ new customers in the period.
+// MarketingSpend is what the business spent in a period on a channel, to
+// win customers (acquisition), to keep them (retention) or both;
+// acquisition cost = acquisition spend ÷ new customers in the period.
 type MarketingSpend struct {
 	ID          int64
 	PeriodStart time.Time // inclusive, a date
 	PeriodEnd   time.Time // inclusive, a date
 	Channel     string
 	Amount      Money
-	CreatedAt   time.Time
+	// RetentionShare is the part of Amount spent on keeping customers, 0..1
+	// (0, the default, is all acquisition).
+	RetentionShare float64
+	CreatedAt      time.Time
 }
+
+// Purposes of marketing spend, as the API names them.
+const (
+	SpendAcquisition = "acquisition"
+	SpendRetention   = "retention"
+	SpendSplit       = "split"
+)
+
+// Purpose names what the record paid for: acquisition, retention, or split
+// between them.
+func (m *MarketingSpend) Purpose() string {
+	switch m.RetentionShare {
+	case 0:
+		return SpendAcquisition
+	case 1:
+		return SpendRetention
+	}
+	return SpendSplit
+}
+
+// RetentionPart is the cents of Amount spent on retention: Amount ×
+// RetentionShare rounded to the cent, so that the two parts always add up
+// to Amount exactly.
+func (m *MarketingSpend) RetentionPart() Money {
+	return Money(math.Round(float64(m.Amount) * m.RetentionShare))
+}
+
+// AcquisitionPart is the rest of Amount: what was spent to win customers.
+func (m *MarketingSpend) AcquisitionPart() Money { return m.Amount - m.RetentionPart() }

@@ -203,5 +203,6 @@ func (m *MarketingSpend) Validate() error {
 	v.Check(!m.PeriodEnd.IsZero(), "period_end", "is required (YYYY-MM-DD)")
 	v.Check(m.PeriodEnd.IsZero() || !m.PeriodEnd.Before(m.PeriodStart), "period_end", "must not be before period_start")
 	v.Check(m.Amount >= 0, "amount", "must not be negative")
+	v.Check(m.RetentionShare >= 0 && m.RetentionShare <= 1, "retention_share", "must be between 0 and 1")
 	return v.Err()
 }

@@ -73,9 +73,8 @@ type CohortSums struct {
 // customer_value row by key — never purchases — so its cost is the
 // period's new customers, not the whole base.
 func (db *DB) AcquisitionCohorts(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
-	month, days := "date(c.first_seen, 'start of month')", "(julianday(v.computed_at) - julianday(v.first_purchase))"
+	month, days := db.firstSeenMonth(), "(julianday(v.computed_at) - julianday(v.first_purchase))"
 	if db.Dialect() == Postgres {
-		month = "to_char(c.first_seen AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
 		days = "(EXTRACT(EPOCH FROM (v.computed_at - v.first_purchase)) / 86400.0)"
 	}
 	return queryAll(ctx, db, func(row rowScanner) (CohortSums, error) {

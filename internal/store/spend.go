@@ -12,7 +12,7 @@ import (
 // are stored as UTC midnight of the date each time carries in its own
 // location, so 2024-05-01T00:00+01:00 is the date 2024-05-01, not April 30.
 
-const spendColumns = `id, period_start, period_end, channel, amount, created_at`
+const spendColumns = `id, period_start, period_end, channel, amount, retention_share, created_at`
 
 // dateOf returns UTC midnight of the calendar date t shows in its location.
 func dateOf(t time.Time) time.Time {
@@ -29,7 +29,7 @@ func dayNumber(date time.Time) int64 { return date.Unix() / 86400 }
 
 func scanSpend(row rowScanner) (*fresco.MarketingSpend, error) {
 	var m fresco.MarketingSpend
-	if err := row.Scan(&m.ID, &m.PeriodStart, &m.PeriodEnd, &m.Channel, &m.Amount, &m.CreatedAt); err != nil {
+	if err := row.Scan(&m.ID, &m.PeriodStart, &m.PeriodEnd, &m.Channel, &m.Amount, &m.RetentionShare, &m.CreatedAt); err != nil {
 		return nil, err
 	}
 	m.PeriodStart, m.PeriodEnd, m.CreatedAt = m.PeriodStart.UTC(), m.PeriodEnd.UTC(), m.CreatedAt.UTC()
@@ -49,9 +49,9 @@ func (tx *Tx) CreateMarketingSpend(ctx context.Context, m *fresco.MarketingSpend
 		return err
 	}
 	m.CreatedAt = now()
-	return tx.QueryRow(ctx, `INSERT INTO marketing_spend (period_start, period_end, channel, amount, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		m.PeriodStart, m.PeriodEnd, m.Channel, m.Amount, m.CreatedAt,
+	return tx.QueryRow(ctx, `INSERT INTO marketing_spend (period_start, period_end, channel, amount, retention_share, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.PeriodStart, m.PeriodEnd, m.Channel, m.Amount, m.RetentionShare, m.CreatedAt,
 	).Scan(&m.ID)
 }
 
@@ -73,9 +73,10 @@ func (db *DB) ListMarketingSpend(ctx context.Context, f SpendFilter) ([]*fresco.
 		func(x *fresco.MarketingSpend) int64 { return x.ID })
 }
 
-// MarketingSpendTotal returns the spend attributable to the days from..to,
-// both inclusive (dates as in CreateMarketingSpend; a zero time leaves that
-// end open), over all channels.
+// MarketingSpendTotal returns the acquisition spend attributable to the
+// days from..to, both inclusive (dates as in CreateMarketingSpend; a zero
+// time leaves that end open), over all channels. Spend tagged retention
+// (RetentionPart) wins no new customer and is left out.
 //
 // A spend period that only partly overlaps the range counts in proportion to
 // the days of overlap: 300.00 spent over April 1–30 contributes 10.00 per
@@ -87,13 +88,11 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 	w.spendOverlaps(from, to)
 	total := new(big.Rat)
 	err := queryEach(ctx, db, func(row rowScanner) error {
-		var (
-			start, end time.Time
-			amount     int64
-		)
-		if err := row.Scan(&start, &end, &amount); err != nil {
+		var m fresco.MarketingSpend
+		if err := row.Scan(&m.PeriodStart, &m.PeriodEnd, &m.Amount, &m.RetentionShare); err != nil {
 			return err
 		}
+		start, end, amount := m.PeriodStart, m.PeriodEnd, int64(m.AcquisitionPart())
 		first, last := dayNumber(start.UTC()), dayNumber(end.UTC())
 		days := last - first + 1
 		if days <= 0 {
@@ -112,7 +111,7 @@ func (db *DB) MarketingSpendTotal(ctx context.Context, from, to time.Time) (fres
 		share := new(big.Int).Mul(big.NewInt(amount), big.NewInt(overlap))
 		total.Add(total, new(big.Rat).SetFrac(share, big.NewInt(days)))
 		return nil
-	}, `SELECT period_start, period_end, amount FROM marketing_spend WHERE `+w.sql(), w.args...)
+	}, `SELECT period_start, period_end, amount, retention_share FROM marketing_spend WHERE `+w.sql(), w.args...)
 	if err != nil {
 		return 0, err
 	}

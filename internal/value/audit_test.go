@@ -32,7 +32,7 @@ func TestMarketingSpendIsAudited(t *testing.T) {
 		}
 		lines := storetest.AuditLines(t, db, "marketing_spend", fmt.Sprint(m.ID))
 		if len(lines) != 1 || !contains(lines[0], `employee:9 create`) || !contains(lines[0], `"amount":"1250.50"`) ||
-			!contains(lines[0], `"channel":"radio"`) {
+			!contains(lines[0], `"channel":"radio"`) || !contains(lines[0], `"purpose":"acquisition"`) {
 			t.Errorf("audit %q", lines)
 		}
 		backwards := &fresco.MarketingSpend{PeriodStart: day(2026, 4, 30, 0), PeriodEnd: day(2026, 4, 1, 0), Amount: amount}

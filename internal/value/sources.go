@@ -166,22 +166,21 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 		addCohort(&m.cohort, c)
 	}
 	for _, sp := range spend {
+		if sp.AcquisitionPart() == 0 && sp.Amount > 0 {
+			continue // retention spend pays for no source
+		}
 		src := sp.Channel
 		if to, ok := mapped[strings.ToLower(strings.TrimSpace(sp.Channel))]; ok {
 			src = to
 		}
 		k := key(src)
-		days := dayNum(sp.PeriodEnd) - dayNum(sp.PeriodStart) + 1
-		if days <= 0 {
-			continue
-		}
 		for _, m := range months {
-			first := max(dayNum(sp.PeriodStart), dayNum(from), dayNum(m))
-			last := min(dayNum(sp.PeriodEnd), dayNum(to), dayNum(m.AddDate(0, 1, -1)))
-			if last < first {
+			// Only acquisition spend wins new customers (retention spend:
+			// AcquisitionRetention).
+			share := proRata(sp.AcquisitionPart(), sp, max(dayNum(from), dayNum(m)), min(dayNum(to), dayNum(m.AddDate(0, 1, -1))))
+			if share == nil {
 				continue
 			}
-			share := new(big.Rat).SetFrac(big.NewInt(int64(sp.Amount)*(last-first+1)), big.NewInt(days))
 			t, mo := at(k, m)
 			t.spend.Add(&t.spend, share)
 			mo.spend.Add(&mo.spend, share)
@@ -210,6 +209,18 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 		r.Months = append(r.Months, sm)
 	}
 	return r, nil
+}
+
+// proRata is the part of amount (cents, spent over sp's days) that falls
+// on the days first..last (dayNum), both inclusive, exactly; nil when they
+// share no day.
+func proRata(amount fresco.Money, sp *fresco.MarketingSpend, first, last int64) *big.Rat {
+	days := dayNum(sp.PeriodEnd) - dayNum(sp.PeriodStart) + 1
+	a, b := max(dayNum(sp.PeriodStart), first), min(dayNum(sp.PeriodEnd), last)
+	if days <= 0 || b < a {
+		return nil
+	}
+	return new(big.Rat).SetFrac(big.NewInt(int64(amount)*(b-a+1)), big.NewInt(days))
 }
 
 func addCohort(dst *store.CohortSums, c store.CohortSums) {

@@ -17,7 +17,7 @@ func (s *Service) CreateMarketingSpend(ctx context.Context, m *fresco.MarketingS
 			return err
 		}
 		return tx.Audit(ctx, actor, "create", "marketing_spend", strconv.FormatInt(m.ID, 10),
-			map[string]any{"amount": m.Amount.String(), "channel": m.Channel})
+			map[string]any{"amount": m.Amount.String(), "channel": m.Channel, "purpose": m.Purpose(), "retention_share": m.RetentionShare})
 	})
 }
 

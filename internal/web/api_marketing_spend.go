@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -10,17 +11,20 @@ import (
 
 // MarketingSpend is what was spent to win customers in a period on a channel.
 type MarketingSpend struct {
-	ID          int64     `json:"id"`
-	PeriodStart string    `json:"period_start" format:"date"`
-	PeriodEnd   string    `json:"period_end" format:"date"`
-	Channel     string    `json:"channel"`
-	Amount      Money     `json:"amount"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"id"`
+	PeriodStart string `json:"period_start" format:"date"`
+	PeriodEnd   string `json:"period_end" format:"date"`
+	Channel     string `json:"channel"`
+	Amount      Money  `json:"amount"`
+	Purpose     string `json:"purpose" enum:"acquisition,retention,split" doc:"What the money was for: winning customers, keeping them, or split by retention_share."`
+	// RetentionShare is the part of amount spent on retention.
+	RetentionShare float64   `json:"retention_share" doc:"The part of amount spent on keeping customers, 0..1 (0: all acquisition)."`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 func spendOut(m *fresco.MarketingSpend) MarketingSpend {
 	return MarketingSpend{ID: m.ID, PeriodStart: m.PeriodStart.Format(time.DateOnly), PeriodEnd: m.PeriodEnd.Format(time.DateOnly),
-		Channel: m.Channel, Amount: moneyOut(m.Amount), CreatedAt: m.CreatedAt}
+		Channel: m.Channel, Amount: moneyOut(m.Amount), Purpose: m.Purpose(), RetentionShare: m.RetentionShare, CreatedAt: m.CreatedAt}
 }
 
 // MarketingSpendInput records marketing spend.
@@ -29,6 +33,9 @@ type MarketingSpendInput struct {
 	PeriodEnd   string `json:"period_end" doc:"Last day (inclusive), YYYY-MM-DD."`
 	Channel     string `json:"channel,omitempty"`
 	Amount      Money  `json:"amount"`
+	Purpose     string `json:"purpose,omitempty" doc:"acquisition (the default), retention, or split (then retention_share says how)."`
+	// RetentionShare is a pointer so that an absent share follows purpose.
+	RetentionShare *float64 `json:"retention_share,omitempty" doc:"The part of amount spent on retention, 0..1; defaults to 0 for acquisition and 1 for retention."`
 }
 
 func (in *MarketingSpendInput) domain() (*fresco.MarketingSpend, error) {
@@ -39,7 +46,29 @@ func (in *MarketingSpendInput) domain() (*fresco.MarketingSpend, error) {
 		Channel:     in.Channel,
 		Amount:      in.Amount.parse(&v, "amount"),
 	}
+	m.RetentionShare = spendShare(&v, in.Purpose, in.RetentionShare)
 	return m, mergeValidation(&v, m.Validate())
+}
+
+// spendShare is the retention share a purpose and an optional share give,
+// naming the field that contradicts the other.
+func spendShare(v *fresco.Validation, purpose string, share *float64) float64 {
+	want := map[string]float64{"": 0, fresco.SpendAcquisition: 0, fresco.SpendRetention: 1, fresco.SpendSplit: -1}
+	p := strings.ToLower(strings.TrimSpace(purpose))
+	w, ok := want[p]
+	switch {
+	case !ok:
+		v.Add("purpose", "must be acquisition, retention or split")
+	case share == nil && p == fresco.SpendSplit:
+		v.Add("retention_share", "is required when purpose is split (the part spent on retention, 0..1)")
+	case share == nil:
+		return w
+	case p != "" && w >= 0 && *share != w:
+		v.Add("retention_share", "must be %g when purpose is %s (or use purpose split)", w, p)
+	default:
+		return *share
+	}
+	return 0
 }
 
 type spendListInput struct {

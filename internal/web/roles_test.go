@@ -138,6 +138,7 @@ func matrix(s seed) []endpoint {
 		{"GET", "/api/v1/marketing-spend/channel-sources", none, 200, everyone},
 		{"PUT", "/api/v1/marketing-spend/channel-sources", body(`{"channels":{"ads of %s":"Search"}}`), 200, ownerOnly},
 		{"GET", "/api/v1/reports/acquisition?from=2024-01-01&to=2024-12-31", none, 200, everyone},
+		{"GET", "/api/v1/reports/acquisition-retention?from=2024-01-01&to=2024-12-31&retention_lift=0.5", none, 200, everyone},
 		{"POST", "/api/v1/listening-posts", func(r fresco.Role) any {
 			return fmt.Sprintf(`{"slug":"post-%s","name":"Post of %s","solicited":false}`, r, r)
 		}, 201, managers},

@@ -142,8 +142,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	// Lifetime value (ui/value.go).
 	page("GET /value", auth.Read, u.ValuePage)
 	page("POST /value/refit", auth.ManageEmployees, u.ValuePage)
-	page("GET /value/sources", auth.Read, u.ValueSources)         // cost and return per acquisition source (ui/value_sources.go)
-	page("GET /value/calibration", auth.Read, u.ValueCalibration) // the models' holdout check (ui/value_calibration.go)
+	page("GET /value/sources", auth.Read, u.ValueSources)                            // cost and return per acquisition source (ui/value_sources.go)
+	page("GET /value/acquisition-retention", auth.Read, u.ValueAcquisitionRetention) // acquisition vs retention spend, the what-if (ui/value_retention.go)
+	page("GET /value/calibration", auth.Read, u.ValueCalibration)                    // the models' holdout check (ui/value_calibration.go)
 
 	// Listening posts and feedback (ui/feedback.go).
 	page("GET /feedback", auth.Read, u.FeedbackPage)                            // dashboard with charts

@@ -443,6 +443,11 @@ func (s *Server) apiRoutes() {
 		Summary: "Record how feedback from a post was used", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.addFeedbackUse)
 	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",
 		Summary: `"How did you hear about us?": count, retention and average value per source`, Tags: tags}, auth.Read, s.acquisitionReport)
+	register(s, huma.Operation{OperationID: "acquisition-retention-report", Method: http.MethodGet, Path: "/reports/acquisition-retention",
+		Summary: "Acquisition vs retention spend: new customers and their value against customers kept, with a what-if", Tags: tags,
+		Description: "Customers kept are the sum of P(alive) of the last refit over customers first seen before the period. " +
+			"The what-if moves `move` of acquisition spend to retention under the assumptions it returns (estimates, not forecasts); docs/value.md."},
+		auth.Read, s.acquisitionRetention)
 	// Surveys and links (api_surveys.go).
 	tags = []string{"Surveys"}
 	register(s, huma.Operation{OperationID: "list-surveys", Method: http.MethodGet, Path: "/surveys",

@@ -74,6 +74,9 @@ func TestListeningPostPages(t *testing.T) {
 			{"/cases/sources?from=2025-02-30", "is not a date", 422},
 			{"/value/sources?from=2025-01-01&to=2025-01-31", "No customer was first seen", 200},
 			{"/value/sources?from=nope", "is not a date", 422},
+			{"/value/acquisition-retention?from=2025-01-01&to=2025-01-31", "Both sides are estimates", 200},
+			{"/value/acquisition-retention?move=-1.00", "Move: must not be negative", 422},
+			{"/value/acquisition-retention?cac=abc", "is not an amount of money", 422},
 		} {
 			if r := f.do(A, "GET", c.path, nil); r.status != c.status || !strings.Contains(r.body, c.want) {
 				t.Errorf("%s: %d, want %d with %q", c.path, r.status, c.status, c.want)
