@@ -194,23 +194,7 @@ func knownLanguage(tag string) bool {
 var prefsTmpl = template.Must(template.New("prefs").Parse(`<!doctype html>
 <html lang="{{.Words.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{if eq .Mode "message"}}{{.Title}}{{else if eq .Mode "form"}}{{.Words.Title}}{{else if eq .Mode "done"}}{{.Words.DoneTitle}}{{else}}{{.Words.ConfirmTitle}}{{end}} · {{.Business.BusinessName}}</title>
-<style>
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:#f4f6f8}
-main{max-width:36rem;margin:0 auto;padding:1rem}
-.card{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);border-top:4px solid {{.Accent.Fill}}}
-h1{font-size:1.35rem;margin:.2rem 0 .8rem}
-a{color:{{.Accent.Ink}}}
-.business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:{{.Accent.Ink}};font-weight:600}
-.business img{max-height:2.5rem;max-width:10rem}
-.check{display:flex;gap:.7rem;align-items:flex-start;padding:.6rem 0;border-bottom:1px solid #e3e7ec;cursor:pointer}
-.check input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none;accent-color:{{.Accent.Fill}}}
-label.field{display:block;font-weight:600;margin:1rem 0 .3rem}
-select{font:inherit;width:100%;max-width:20rem;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem;background:#fff}
-button{font:inherit;font-weight:600;background:{{.Accent.Fill}};color:{{.Accent.OnFill}};border:0;border-radius:.4rem;padding:.75rem 1.4rem;cursor:pointer;margin-top:1.2rem;width:100%;max-width:20rem}
-button:hover{background:{{.Accent.Hover}};color:#fff}
-.saved{background:#e8f4ec;color:#1d5e35;border-radius:.4rem;padding:.6rem .9rem}
-.error{color:#b3261e;font-weight:600}
-</style></head>
+` + customerPageStyle + `</head>
 <body><main><div class="card">
 {{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}
 {{if eq .Mode "message"}}
@@ -246,3 +230,24 @@ button:hover{background:{{.Accent.Hover}};color:#fff}
 {{else}}<form method="post" action="{{.StopAction}}" id="stop-suggestions-form"><button type="submit" id="stop-suggestions">{{.Words.StopSuggestions}}</button></form>{{end}}
 {{end}}
 </div></main></body></html>`))
+
+// customerPageStyle styles the public pages customers open from a link
+// (these and the referral page, referral_link.go) in the business's
+// colour: the page's data has an Accent (fresco.Palette).
+const customerPageStyle = `<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:#f4f6f8}
+main{max-width:36rem;margin:0 auto;padding:1rem}
+.card{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);border-top:4px solid {{.Accent.Fill}}}
+h1{font-size:1.35rem;margin:.2rem 0 .8rem}
+a{color:{{.Accent.Ink}}}
+.business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:{{.Accent.Ink}};font-weight:600}
+.business img{max-height:2.5rem;max-width:10rem}
+.check{display:flex;gap:.7rem;align-items:flex-start;padding:.6rem 0;border-bottom:1px solid #e3e7ec;cursor:pointer}
+.check input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none;accent-color:{{.Accent.Fill}}}
+label.field{display:block;font-weight:600;margin:1rem 0 .3rem}
+select,input.text{font:inherit;box-sizing:border-box;width:100%;max-width:20rem;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem;background:#fff}
+button{font:inherit;font-weight:600;background:{{.Accent.Fill}};color:{{.Accent.OnFill}};border:0;border-radius:.4rem;padding:.75rem 1.4rem;cursor:pointer;margin-top:1.2rem;width:100%;max-width:20rem}
+button:hover{background:{{.Accent.Hover}};color:#fff}
+.saved{background:#e8f4ec;color:#1d5e35;border-radius:.4rem;padding:.6rem .9rem}
+.error{color:#b3261e;font-weight:600}
+</style>`

@@ -40,6 +40,9 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	s.handle(mux, PlainRoute, "GET /p/{token}", permPublic, s.limited(lim.view, s.preferencesPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}", permPublic, s.limited(lim.submit, s.savePreferences))
 	s.handle(mux, PlainRoute, "POST /p/{token}/suggestions-off", permPublic, s.limited(lim.submit, s.stopSuggestions))
+	// A promoter's referral link (referral_link.go): newcomers join through it.
+	s.handle(mux, PlainRoute, "GET /r/{code}", permPublic, s.limited(lim.view, s.referralLinkPage))
+	s.handle(mux, PlainRoute, "POST /r/{code}", permPublic, s.limited(lim.submit, s.joinByReferral))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
 	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
