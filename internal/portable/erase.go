@@ -25,7 +25,7 @@ type Erasure struct {
 // first-seen date (they carry no identity and feed lifetime value and
 // referral figures) and removes the rest.
 const eraseCustomerRow = `UPDATE customers SET external_id = NULL, name = '` + ErasedName + `', email = '', phone = '', address = '',
-	tags = '[]', consent_surveys = FALSE, consent_marketing = FALSE, consent_personalisation = FALSE,
+	tags = '[]', consent_surveys = FALSE, consent_marketing = FALSE, consent_personalisation = FALSE, consent_referral = FALSE,
 	version = version + 1, updated_at = ? WHERE id = ?`
 
 // erasures blank the free text that a customer wrote or that staff wrote
@@ -48,6 +48,7 @@ var erasures = []struct{ table, statement string }{
 	// go whole, as do the marks on actions suggested for them.
 	{"customer_preferences", `DELETE FROM customer_preferences WHERE customer_id = ?`},
 	{"next_action_marks", `DELETE FROM next_action_marks WHERE customer_id = ?`},
+	{"referral_codes", `DELETE FROM referral_codes WHERE customer_id = ?`}, // the customers they brought stay referred
 }
 
 // freeTextKeys are the keys under which case events and case details keep

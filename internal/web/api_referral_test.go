@@ -46,7 +46,9 @@ func TestReferralCodes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, smtp := referralFixture(t, db)
-		customer := func(body string) int64 { return id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/customers", body, 201)) }
+		customer := func(body string) int64 {
+			return id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/customers", body, 201))
+		}
 		pia := customer(`{"name":"Pia Promoter","email":"pia@example.com","consent_referral":true}`)
 		quinn := customer(`{"name":"Quinn","email":"quinn@example.com"}`)
 		newton := customer(`{"name":"Newton"}`)
@@ -185,4 +187,16 @@ func TestReferralCodes(t *testing.T) {
 			t.Errorf("totals %v", totals)
 		}
 	})
+}
+
+// referralMatrix is the role matrix of referral codes: the seed customer
+// has not agreed to a code (422 for those allowed to ask) and no code
+// ZZZZ… was issued (404).
+func referralMatrix(s seed) []endpoint {
+	none := func(fresco.Role) any { return nil }
+	return []endpoint{
+		{"GET", fmt.Sprintf("/api/v1/customers/%d/referral-codes", s.customer), none, 200, everyone},
+		{"POST", fmt.Sprintf("/api/v1/customers/%d/referral-codes", s.customer), none, 422, writers},
+		{"POST", "/api/v1/referral-codes/ZZZZZZZZZZZZZZZZ/revoke", none, 404, writers},
+	}
 }
