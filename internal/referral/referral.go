@@ -98,11 +98,13 @@ func (s *Service) Issue(ctx context.Context, customerID int64, actor string, emp
 
 // mayRefer says why customer c may not be given a code: no consent, or not
 // a promoter.
-func mayRefer(ctx context.Context, tx *store.Tx, c *fresco.Customer) error {
+func mayRefer(ctx context.Context, q interface {
+	LastNPS(context.Context, int64) (*int, error)
+}, c *fresco.Customer) error {
 	if !c.ConsentReferral {
 		return invalid("consent_referral", "customer %d has not agreed to be given a referral link", c.ID)
 	}
-	nps, err := tx.LatestNPS(ctx, c.ID)
+	nps, err := q.LastNPS(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -116,6 +118,18 @@ func invalid(field, format string, args ...any) error {
 	var v fresco.Validation
 	v.Add(field, format, args...)
 	return v.Err()
+}
+
+// WhyNot says why customer c cannot be given a code now ("" when they
+// can), for the customer page to offer the button only when it works.
+func (s *Service) WhyNot(ctx context.Context, c *fresco.Customer) (string, error) {
+	err := mayRefer(ctx, s.db, c)
+	if fresco.ErrorCode(err) == fresco.EINVALID {
+		if f := fresco.ErrorFields(err); len(f) > 0 {
+			return f[0].Message, nil
+		}
+	}
+	return "", err
 }
 
 // Codes returns every code customerID was given, the newest first.

@@ -92,11 +92,20 @@ func (tx *Tx) RevokeReferralCodes(ctx context.Context, customerID int64, at time
 	return err
 }
 
-// LatestNPS returns the last recommend answer (0–10) customerID gave, nil
+// LastNPS returns the last recommend answer (0–10) customerID gave, nil
 // when they never answered it.
-func (tx *Tx) LatestNPS(ctx context.Context, customerID int64) (*int, error) {
+func (tx *Tx) LastNPS(ctx context.Context, customerID int64) (*int, error) {
+	return latestNPS(ctx, tx, customerID)
+}
+
+// LastNPS is Tx.LastNPS outside a transaction (DB.LatestNPS reads many customers since a time).
+func (db *DB) LastNPS(ctx context.Context, customerID int64) (*int, error) {
+	return latestNPS(ctx, db, customerID)
+}
+
+func latestNPS(ctx context.Context, q Querier, customerID int64) (*int, error) {
 	var nps sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT nps FROM responses WHERE customer_id = ? AND nps IS NOT NULL
+	err := q.QueryRow(ctx, `SELECT nps FROM responses WHERE customer_id = ? AND nps IS NOT NULL
 		ORDER BY responded_at DESC, id DESC LIMIT 1`, customerID).Scan(&nps)
 	if err == sql.ErrNoRows || !nps.Valid {
 		return nil, nil

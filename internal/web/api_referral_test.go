@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/app"
+	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/notify/notifytest"
@@ -199,4 +200,58 @@ func referralMatrix(s seed) []endpoint {
 		{"POST", fmt.Sprintf("/api/v1/customers/%d/referral-codes", s.customer), none, 422, writers},
 		{"POST", "/api/v1/referral-codes/ZZZZZZZZZZZZZZZZ/revoke", none, 404, writers},
 	}
+}
+
+// Staff see and issue a promoter's referral link on the customer page, and
+// revoke it there; a customer who has not agreed shows why there is none.
+func TestReferralOnCustomerPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		agent := apptest.Session(t, db, f.employee("referral-agent@example.com", fresco.RoleAgent, "").ID)
+		pia := id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/customers", `{"name":"Pia","consent_referral":true}`, 201))
+		quinn := id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/customers", `{"name":"Quinn"}`, 201))
+		for _, c := range []int64{pia, quinn} {
+			f.call(fresco.RoleAgent, "POST", "/api/v1/responses", map[string]any{"customer_id": c, "listening_post": "satisfaction_card",
+				"answers": []any{map[string]any{"type": "nps", "score": 9}}}, 201)
+		}
+		page := func(c int64) string {
+			res := f.do(request{method: "GET", path: fmt.Sprintf("/customers/%d", c), cookie: agent})
+			if res.Code != 200 {
+				t.Fatalf("customer page %s", res)
+			}
+			return string(res.Body)
+		}
+		post := func(path, form string) {
+			res := f.do(request{method: "POST", path: path, cookie: agent, body: form,
+				header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}})
+			if res.Code != http.StatusSeeOther {
+				t.Fatalf("POST %s = %s", path, res)
+			}
+		}
+		if body := page(quinn); !strings.Contains(body, `id="referral-why-not"`) || !strings.Contains(body, "has not agreed") {
+			t.Errorf("Quinn's page does not say why there is no link")
+		}
+		if body := page(pia); !strings.Contains(body, `id="referral-issue"`) {
+			t.Fatalf("no button to give Pia a link")
+		}
+		post(fmt.Sprintf("/customers/%d/referral", pia), "")
+		body := page(pia)
+		codes := f.call(fresco.RoleAgent, "GET", fmt.Sprintf("/api/v1/customers/%d/referral-codes", pia), nil, 200)["items"].([]any)
+		code := codes[0].(map[string]any)["code"].(string)
+		if !strings.Contains(body, `<dd class="mono" id="referral-code">`+code+`</dd>`) || !strings.Contains(body, "/r/"+code) {
+			t.Fatalf("Pia's page does not show her code %s", code)
+		}
+		post(fmt.Sprintf("/customers/%d/referral/revoke", pia), "code="+code)
+		body = page(pia)
+		if strings.Contains(body, `id="referral-code"`) || !strings.Contains(body, "1 revoked before") || !strings.Contains(body, `id="referral-issue"`) {
+			t.Errorf("after revoking, the page still shows a live code or no way to issue one")
+		}
+		// Another customer's code cannot be revoked from this page.
+		res := f.do(request{method: "POST", path: fmt.Sprintf("/customers/%d/referral/revoke", quinn), cookie: agent, body: "code=" + code,
+			header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}})
+		if res.Code == http.StatusSeeOther {
+			t.Errorf("revoking Pia's code from Quinn's page: %s", res)
+		}
+	})
 }

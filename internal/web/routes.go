@@ -74,6 +74,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		Suggestions:   s.suggestions,           // the customer page's suggestions
+		Referral:      s.referral,              // the customer page's referral link
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -103,6 +104,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /next-actions", auth.Read, u.NextActions)
 	page("POST /next-actions/mark", auth.Write, u.MarkAction)
 	page("POST /customers/{id}/notes", auth.Write, u.AddNote)
+	page("POST /customers/{id}/referral", auth.Write, u.IssueReferral) // a promoter's referral link (ui/referral.go)
+	page("POST /customers/{id}/referral/revoke", auth.Write, u.RevokeReferral)
 	page("POST /notes/{id}/delete", auth.Write, u.DeleteNote)
 	page("GET /purchases", auth.Read, u.Purchases)
 	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)
