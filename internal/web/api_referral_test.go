@@ -187,6 +187,12 @@ func TestReferralCodes(t *testing.T) {
 			totals["referral_value"] != 60.0 || totals["referral_value_share"] != 0.3 {
 			t.Errorf("totals %v", totals)
 		}
+		analyst := apptest.Session(t, db, f.employee("referral-analyst@example.com", fresco.RoleAnalyst, "").ID)
+		valuePage := f.do(request{method: "GET", path: "/value", cookie: analyst})
+		if !strings.Contains(string(valuePage.Body), `<dd id="clv-referred">33% <small>1 customers, who brought`) ||
+			!strings.Contains(string(valuePage.Body), "(30% of historical value)") {
+			t.Errorf("the value page's referral figures: %s", valuePage)
+		}
 	})
 }
 
