@@ -28,10 +28,7 @@ func referralFixture(t *testing.T, db *store.DB) (*fixture, *notifytest.SMTPServ
 		c.SMTP = notify.SMTPConfig{Addr: smtp.Addr, From: "Café Nord <hello@cafe.example>"}
 		c.BaseURL, c.QueuePollInterval, c.DisableDigest = "https://fresco.example", 20*time.Millisecond, true
 	})
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.app.Queue.Run(ctx) }()
-	t.Cleanup(func() { stop(); <-done })
+	runQueue(t, f.app)
 	return f, smtp
 }
 

@@ -171,15 +171,22 @@ func (s *Server) renderPrefs(w http.ResponseWriter, status int, c *fresco.Custom
 		// A locale set by staff (e.g. fr-CA) stays choosable as it is.
 		p.Languages = append([]prefs.Language{{Tag: p.Choices.Locale, Name: p.Choices.Locale}}, p.Languages...)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	w.WriteHeader(status)
+	customerPageHeaders(w, status)
 	if err := prefsTmpl.Execute(w, p); err != nil {
 		s.log.Error("render customer link page", "err", err)
 	}
+}
+
+// customerPageHeaders writes the headers and status of a public page opened
+// from a link whose token or code is in the URL: not cached, not passed on
+// as a referrer, no scripts.
+func customerPageHeaders(w http.ResponseWriter, status int) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(status)
 }
 
 func knownLanguage(tag string) bool {

@@ -101,12 +101,7 @@ func firstName(name string) string {
 func (s *Server) renderReferral(w http.ResponseWriter, status int, p referralPage) {
 	p.Business = s.settings.Current(context.Background())
 	p.Accent = p.Business.Accent()
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer") // the code is in the URL
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	w.WriteHeader(status)
+	customerPageHeaders(w, status) // the code is in the URL
 	if err := referralTmpl.Execute(w, p); err != nil {
 		s.log.Error("render referral page", "err", err)
 	}
