@@ -102,14 +102,14 @@ func mayRefer(ctx context.Context, q interface {
 	LastNPS(context.Context, int64) (*int, error)
 }, c *fresco.Customer) error {
 	if !c.ConsentReferral {
-		return invalid("consent_referral", "customer %d has not agreed to be given a referral link", c.ID)
+		return invalid("consent_referral", "the customer has not agreed to be given a referral link")
 	}
 	nps, err := q.LastNPS(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	if nps == nil || *nps < 9 {
-		return invalid("customer_id", "customer %d is not a promoter: their last answer to the recommend question was not 9 or 10", c.ID)
+		return invalid("customer_id", "the customer is not a promoter: their last answer to the recommend question was not 9 or 10")
 	}
 	return nil
 }
