@@ -127,7 +127,8 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := prefs.Choices{Surveys: r.PostForm.Get("consent_surveys") != "", Marketing: r.PostForm.Get("consent_marketing") != "",
-		Personalisation: r.PostForm.Get("consent_personalisation") != "", Locale: r.PostForm.Get("locale")}
+		Personalisation: r.PostForm.Get("consent_personalisation") != "", Referral: r.PostForm.Get("consent_referral") != "",
+		Locale: r.PostForm.Get("locale")}
 	_, err := s.prefs.Update(r.Context(), token, in)
 	if fresco.ErrorCode(err) == fresco.EINVALID {
 		c, _, oerr := s.prefs.Open(r.Context(), token)
@@ -226,6 +227,7 @@ var prefsTmpl = template.Must(template.New("prefs").Parse(`<!doctype html>
 <label class="check"><input type="checkbox" name="consent_surveys" id="consent_surveys" value="1"{{if .Choices.Surveys}} checked{{end}}><span>{{.Words.Surveys}}</span></label>
 <label class="check"><input type="checkbox" name="consent_marketing" id="consent_marketing" value="1"{{if .Choices.Marketing}} checked{{end}}><span>{{.Words.Marketing}}</span></label>
 <label class="check"><input type="checkbox" name="consent_personalisation" id="consent_personalisation" value="1"{{if .Choices.Personalisation}} checked{{end}}><span>{{.Words.Personalisation}}</span></label>
+<label class="check"><input type="checkbox" name="consent_referral" id="consent_referral" value="1"{{if .Choices.Referral}} checked{{end}}><span>{{.Words.Referral}}</span></label>
 <label class="field" for="locale">{{.Words.Language}}</label>
 <select name="locale" id="locale">
 <option value=""{{if eq .Choices.Locale ""}} selected{{end}}>{{.Words.BusinessLanguage}}</option>
