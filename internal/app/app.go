@@ -34,6 +34,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/referral"
 	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/secret"
 	"github.com/fresco-cx/fresco/internal/settings"
@@ -126,6 +127,8 @@ type App struct {
 	// Suggestions: "bought this, also bought" with its guard rails, trained nightly.
 	Suggestions *suggestions.Service
 	Inbound     *inbound.Service
+	// Referral: promoters' referral codes, their links and thanks.
+	Referral *referral.Service
 	// InboundSMTP is the inbound SMTP listener, nil without
 	// Config.Inbound.Listen; serve runs it beside the web server.
 	InboundSMTP   *inbound.SMTPServer
@@ -209,9 +212,12 @@ func (a *App) build(cfg Config) error {
 		RefusePrivateHosts: !cfg.AllowPrivateWebhooks, PollInterval: cfg.NotifyPollInterval, Heartbeat: cfg.NotifyHeartbeat,
 		Registry: a.Registry})
 	a.Notifier.Register(a.Queue)
-	// A complaint also opens a service-recovery case.
+	a.Referral = referral.New(db, referral.Options{BaseURL: cfg.BaseURL, Mailer: a.Notifier, Business: a.Settings.Current,
+		Now: cfg.Now, Logger: log})
+	// A complaint also opens a service-recovery case; a consenting
+	// promoter is thanked with their referral link.
 	a.Loop = loop.New(db, a.Notifier, loop.Options{Logger: log, Now: cfg.Now, FollowUpDue: cfg.FollowUpDue,
-		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint,
+		DisableDigest: cfg.DisableDigest, Escalate: recovery.EnqueueCaseFromComplaint, Promoter: a.Referral.ThankPromoter,
 		Format: a.Settings.Formatter})
 	a.Loop.Register(a.Queue)
 
@@ -289,6 +295,7 @@ func (a *App) build(cfg Config) error {
 		Settings: a.Settings, Prefs: a.Prefs, People: a.People, Rewards: a.Rewards,
 		Inbound: a.Inbound, Pulse: a.Pulse, Goals: a.Goals, Chain: a.Chain,
 		Latitude: a.Latitude, ProcessLog: a.ProcessLog, Maps: a.Maps, Anticipate: a.Anticipate, Suggestions: a.Suggestions,
+		Referral: a.Referral,
 	})
 	return err
 }

@@ -49,7 +49,7 @@ func TestNewLeavesTheCallersDatabaseOpen(t *testing.T) {
 func TestServerRequiresItsServices(t *testing.T) {
 	db := storetest.Open(t, storetest.SQLiteURL(t))
 	_, err := web.NewServer(web.Deps{DB: db})
-	if err == nil || !strings.Contains(err.Error(), "Anticipate, Auth, Feedback, Goals, Inbound, Latitude, Loop, Maps, Notifier, Prefs, ProcessLog, Pulse, Recovery, Registry, Rewards, Settings, Staff, Suggestions, Value") {
+	if err == nil || !strings.Contains(err.Error(), "Anticipate, Auth, Feedback, Goals, Inbound, Latitude, Loop, Maps, Notifier, Prefs, ProcessLog, Pulse, Recovery, Referral, Registry, Rewards, Settings, Staff, Suggestions, Value") {
 		t.Errorf("NewServer without services: %v", err)
 	}
 }

@@ -36,6 +36,7 @@ const (
 	EmailPurposeInvitation = "invitation" // a survey invitation
 	EmailPurposeReminder   = "reminder"   // the one reminder of an unanswered invitation
 	EmailPurposeCaseReply  = "case_reply" // staff answering a customer from a case
+	EmailPurposeReferral   = "referral"   // a promoter thanked, with their referral link
 )
 
 // EmailMessage is one e-mail in the outbox.

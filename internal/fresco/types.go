@@ -91,6 +91,9 @@ type Customer struct {
 	ConsentSurveys         bool
 	ConsentMarketing       bool
 	ConsentPersonalisation bool
+	// ConsentReferral: the customer agreed to be given a personal referral
+	// link to pass on (internal/referral).
+	ConsentReferral bool
 	// AcquisitionSource is the answer to "How did you hear about us?".
 	AcquisitionSource string
 	ReferredBy        *int64 // the customer who referred this one
@@ -134,9 +137,13 @@ type Purchase struct {
 	Channel       string // e.g. "store", "web", "phone"
 	ServedBy      *int64 // the employee who served the customer
 	PromotionCode string
-	Lines         []PurchaseLine
-	CreatedAt     time.Time
-	Version       int64 // see Customer.Version
+	// ReferralCode is the referral code the customer gave with the purchase
+	// (normalised): saving the purchase records its owner as the one who
+	// referred the customer, when nobody had. It is not kept on the purchase.
+	ReferralCode string
+	Lines        []PurchaseLine
+	CreatedAt    time.Time
+	Version      int64 // see Customer.Version
 }
 
 // PurchaseLine is product × quantity × unit price − discount.

@@ -134,6 +134,12 @@ func (p *Purchase) Validate() error {
 	checkID(&v, "served_by", p.ServedBy)
 	v.Text("channel", p.Channel, false, maxText)
 	v.Text("promotion_code", p.PromotionCode, false, maxText)
+	if p.ReferralCode != "" {
+		CheckReferralCode(&v, "referral_code", p.ReferralCode)
+		if p.CustomerID == nil {
+			v.Add("referral_code", "needs the customer who gave it: an anonymous purchase cannot be referred")
+		}
+	}
 	if p.PurchasedAt.IsZero() {
 		v.Add("purchased_at", "is required (RFC 3339, e.g. 2024-05-01T14:30:00Z)")
 	} else if p.PurchasedAt.Year() < 1900 || p.PurchasedAt.After(time.Now().AddDate(1, 0, 0)) {

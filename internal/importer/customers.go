@@ -94,7 +94,7 @@ func parseCustomer(r *row) (*fresco.Customer, string, error) {
 	for _, consent := range []struct {
 		field string
 		dst   *bool
-	}{{"consent_surveys", &c.ConsentSurveys}, {"consent_marketing", &c.ConsentMarketing}, {"consent_personalisation", &c.ConsentPersonalisation}} {
+	}{{"consent_surveys", &c.ConsentSurveys}, {"consent_marketing", &c.ConsentMarketing}, {"consent_personalisation", &c.ConsentPersonalisation}, {"consent_referral", &c.ConsentReferral}} {
 		b, err := parseBool(r.get(consent.field))
 		if err != nil {
 			v.Add(consent.field, "%v", err)

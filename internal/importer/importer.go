@@ -197,9 +197,9 @@ type importer interface {
 
 // Fields lists the Fresco fields of each kind, for --map validation and help.
 var Fields = map[string][]string{
-	Customers: {"external_id", "name", "email", "phone", "address", "acquisition_source", "referred_by", "first_seen", "tags", "consent_surveys", "consent_marketing", "consent_personalisation"},
+	Customers: {"external_id", "name", "email", "phone", "address", "acquisition_source", "referred_by", "first_seen", "tags", "consent_surveys", "consent_marketing", "consent_personalisation", "consent_referral"},
 	Products:  {"sku", "name", "category", "list_price", "unit_cost"},
-	Purchases: {"external_id", "customer_external_id", "purchased_at", "location", "channel", "served_by", "promotion_code", "sku", "description", "quantity", "unit_price", "discount", "country"},
+	Purchases: {"external_id", "customer_external_id", "purchased_at", "location", "channel", "served_by", "promotion_code", "referral_code", "sku", "description", "quantity", "unit_price", "discount", "country"},
 }
 
 func checkMap(kind string, m map[string]string) error {

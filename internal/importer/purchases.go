@@ -74,6 +74,7 @@ func (p *purchaseImporter) aliases() map[string]string {
 		"invoicedate": "purchased_at", "date": "purchased_at", "time": "purchased_at",
 		"stockcode": "sku", "product": "sku", "qty": "quantity",
 		"unitprice": "unit_price", "price": "unit_price", "promo": "promotion_code",
+		"referral": "referral_code", "referred_by_code": "referral_code",
 	})
 }
 
@@ -160,6 +161,7 @@ func (p *purchaseImporter) setHeader(ctx context.Context, pending *pendingPurcha
 	pu.PurchasedAt = at
 	pu.Channel = r.get("channel")
 	pu.PromotionCode = r.get("promotion_code")
+	pu.ReferralCode = fresco.NormalizeReferralCode(r.get("referral_code"))
 	if name := r.get("location"); name != "" {
 		id, err := p.location(ctx, name)
 		if err != nil {

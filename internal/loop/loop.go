@@ -63,6 +63,12 @@ type Options struct {
 	// service recovery, which opens a case. The loop itself knows nothing of
 	// cases.
 	Escalate func(ctx context.Context, tx *store.Tx, r *store.LoopResponse) error
+	// Promoter, when set, is called for an identified customer's answer of
+	// 9 or 10 to the recommend question, before anything else the loop
+	// does with it: package app points it at referral, which thanks a
+	// consenting promoter with their referral link. It must be safe to run
+	// twice (the job may be retried).
+	Promoter func(ctx context.Context, customerID int64) error
 	// Format writes times in messages the business's way (its zone and
 	// locale: settings.Service.Formatter); nil: UTC.
 	Format func(context.Context) fresco.Formatter
@@ -140,6 +146,11 @@ func (l *Loop) Register(q *jobs.Queue) {
 // transaction; it returns the follow-up (nil when the answer was not bad).
 // Running it twice for one response does nothing the second time.
 func (l *Loop) HandleResponse(ctx context.Context, p feedback.ResponseRecorded) (*fresco.FollowUp, error) {
+	if p.NPS != nil && *p.NPS >= 9 && p.CustomerID != nil && l.opts.Promoter != nil {
+		if err := l.opts.Promoter(ctx, *p.CustomerID); err != nil {
+			return nil, fmt.Errorf("thank promoter: %w", err)
+		}
+	}
 	var reasons []string
 	var events []string
 	if p.Detractor {

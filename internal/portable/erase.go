@@ -25,7 +25,7 @@ type Erasure struct {
 // first-seen date (they carry no identity and feed lifetime value and
 // referral figures) and removes the rest.
 const eraseCustomerRow = `UPDATE customers SET external_id = NULL, name = '` + ErasedName + `', email = '', phone = '', address = '',
-	tags = '[]', consent_surveys = FALSE, consent_marketing = FALSE, consent_personalisation = FALSE,
+	tags = '[]', consent_surveys = FALSE, consent_marketing = FALSE, consent_personalisation = FALSE, consent_referral = FALSE,
 	version = version + 1, updated_at = ? WHERE id = ?`
 
 // erasures blank the free text that a customer wrote or that staff wrote
@@ -51,6 +51,7 @@ var erasures = []struct{ table, statement string }{
 	// An erased customer is suggested nothing and trains nothing anyway
 	// (no consent, no name); their opt-out, a fact about the person, goes.
 	{"suggestion_opt_outs", `DELETE FROM suggestion_opt_outs WHERE customer_id = ?`},
+	{"referral_codes", `DELETE FROM referral_codes WHERE customer_id = ?`}, // the customers they brought stay referred
 }
 
 // freeTextKeys are the keys under which case events and case details keep

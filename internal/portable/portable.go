@@ -52,6 +52,7 @@ var tables = []table{
 	{name: "employees", orderBy: "id", blank: []string{"password_hash"}},
 	{name: "teams", orderBy: "id"},
 	{name: "customers", orderBy: "id", selfRefs: []string{"referred_by"}},
+	{name: "referral_codes", orderBy: "id"}, // promoters' codes, live and revoked
 	{name: "products", orderBy: "id"},
 	{name: "purchases", orderBy: "id"},
 	{name: "purchase_lines", orderBy: "purchase_id, line_no"},

@@ -55,6 +55,9 @@ func customerOf(c *fresco.Customer, l Link, err error) (*fresco.Customer, Link, 
 // Choices are what the preference page sets.
 type Choices struct {
 	Surveys, Marketing, Personalisation bool
+	// Referral: a personal referral link (customers.consent_referral);
+	// turning it off revokes the live code.
+	Referral bool
 	// Locale is one of Languages' tags ("" the business's default), or
 	// the customer's current locale unchanged.
 	Locale string
@@ -63,7 +66,7 @@ type Choices struct {
 // ChoicesOf are a customer's current choices.
 func ChoicesOf(c *fresco.Customer) Choices {
 	return Choices{Surveys: c.ConsentSurveys, Marketing: c.ConsentMarketing,
-		Personalisation: c.ConsentPersonalisation, Locale: c.Locale}
+		Personalisation: c.ConsentPersonalisation, Referral: c.ConsentReferral, Locale: c.Locale}
 }
 
 // Unsubscribe turns off, at once, the consents the link's scope names
@@ -118,6 +121,7 @@ func (s *Service) change(ctx context.Context, token, action string, edit func(*f
 			return nil
 		}
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation, c.Locale = after.Surveys, after.Marketing, after.Personalisation, after.Locale
+		c.ConsentReferral = after.Referral
 		if err := tx.UpdateCustomer(ctx, c); err != nil {
 			return err
 		}
@@ -132,5 +136,5 @@ func (s *Service) change(ctx context.Context, token, action string, edit func(*f
 
 func auditChoices(c Choices) map[string]any {
 	return map[string]any{"consent_surveys": c.Surveys, "consent_marketing": c.Marketing,
-		"consent_personalisation": c.Personalisation, "locale": c.Locale}
+		"consent_personalisation": c.Personalisation, "consent_referral": c.Referral, "locale": c.Locale}
 }

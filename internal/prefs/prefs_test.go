@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -160,6 +161,40 @@ func TestPreferencesRoundTrip(t *testing.T) {
 		}
 		audit, _ := db.ListAuditPage(ctx, store.AuditFilter{Actor: fmt.Sprintf("customer:%d", ada.ID)})
 		if len(audit) != 1 || audit[0].Action != "customer.preferences" || !strings.Contains(string(audit[0].Detail), `"locale":"de"`) {
+			t.Errorf("audit %+v", audit)
+		}
+	})
+}
+
+// The preference page carries the referral consent: turning it off there
+// takes the customer's live referral code with it, and the audit says so.
+func TestPreferencesWithdrawReferralConsent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := prefs.New(db)
+		pia := &fresco.Customer{Name: "Pia", Email: "pia@example.com", ConsentReferral: true}
+		must(t, db.CreateCustomer(ctx, pia))
+		must(t, db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertReferralCode(ctx, &fresco.ReferralCode{Code: "AAAABBBBCCCCDDDD", CustomerID: pia.ID, CreatedAt: time.Now()})
+		}))
+		token, _ := svc.Token(pia.ID, prefs.ScopeAll)
+		c, _, err := svc.Open(ctx, token)
+		must(t, err)
+		choices := prefs.ChoicesOf(c)
+		if !choices.Referral {
+			t.Fatalf("the page does not show the referral consent: %+v", choices)
+		}
+		choices.Referral = false
+		_, err = svc.Update(ctx, token, choices)
+		must(t, err)
+		code, err := db.ReferralCodeByCode(ctx, "AAAABBBBCCCCDDDD")
+		must(t, err)
+		if code.RevokedAt == nil {
+			t.Error("the live code survived the withdrawn consent")
+		}
+		audit, _ := db.ListAuditPage(ctx, store.AuditFilter{Actor: fmt.Sprintf("customer:%d", pia.ID)})
+		if len(audit) != 1 || !strings.Contains(string(audit[0].Detail), `"consent_referral":false`) {
 			t.Errorf("audit %+v", audit)
 		}
 	})

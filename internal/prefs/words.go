@@ -18,10 +18,10 @@ type Words struct {
 	// The e-mail footer line, followed by the preference page's URL.
 	Footer string
 
-	Title, Intro                        string
-	Surveys, Marketing, Personalisation string
-	Language, BusinessLanguage          string
-	Save, Saved                         string
+	Title, Intro                                  string
+	Surveys, Marketing, Personalisation, Referral string
+	Language, BusinessLanguage                    string
+	Save, Saved                                   string
 	// The one-click opt-out from suggestions, beside the form.
 	StopSuggestions, SuggestionsStopped string
 	// Suggestions shown to the customer themselves (a survey's thank-you
@@ -47,6 +47,7 @@ var words = map[string]Words{
 		Title:  "Your e-mail preferences", Intro: "Choose what we may send you. Changes apply at once.",
 		Surveys: "Invitations to tell us how we did (surveys)", Marketing: "News and offers",
 		Personalisation: "Suggestions based on what you bought",
+		Referral:        "A personal link to recommend us to friends",
 		Language:        "Language of our e-mails", BusinessLanguage: "Our usual language",
 		Save: "Save my preferences", Saved: "Your preferences have been saved.",
 		ConfirmTitle: "Unsubscribe?", Unsubscribe: "Unsubscribe",
@@ -64,6 +65,7 @@ var words = map[string]Words{
 		Title:  "Ihre E-Mail-Einstellungen", Intro: "Wählen Sie, was wir Ihnen schicken dürfen. Änderungen gelten sofort.",
 		Surveys: "Einladungen zu Umfragen", Marketing: "Neuigkeiten und Angebote",
 		Personalisation: "Vorschläge auf Grundlage Ihrer Einkäufe",
+		Referral:        "Ein persönlicher Link, um uns Freunden zu empfehlen",
 		Language:        "Sprache unserer E-Mails", BusinessLanguage: "Unsere übliche Sprache",
 		Save: "Einstellungen speichern", Saved: "Ihre Einstellungen wurden gespeichert.",
 		ConfirmTitle: "Abmelden?", Unsubscribe: "Abmelden",
@@ -81,6 +83,7 @@ var words = map[string]Words{
 		Title:  "Vos préférences d'e-mail", Intro: "Choisissez ce que nous pouvons vous envoyer. Les changements s'appliquent immédiatement.",
 		Surveys: "Invitations à nos enquêtes", Marketing: "Actualités et offres",
 		Personalisation: "Suggestions selon vos achats",
+		Referral:        "Un lien personnel pour nous recommander à vos amis",
 		Language:        "Langue de nos e-mails", BusinessLanguage: "Notre langue habituelle",
 		Save: "Enregistrer mes préférences", Saved: "Vos préférences ont été enregistrées.",
 		ConfirmTitle: "Se désabonner ?", Unsubscribe: "Se désabonner",
@@ -98,6 +101,7 @@ var words = map[string]Words{
 		Title:  "Sus preferencias de correo", Intro: "Elija qué podemos enviarle. Los cambios se aplican al momento.",
 		Surveys: "Invitaciones a encuestas", Marketing: "Novedades y ofertas",
 		Personalisation: "Sugerencias según sus compras",
+		Referral:        "Un enlace personal para recomendarnos a sus amigos",
 		Language:        "Idioma de nuestros correos", BusinessLanguage: "Nuestro idioma habitual",
 		Save: "Guardar mis preferencias", Saved: "Sus preferencias se han guardado.",
 		ConfirmTitle: "¿Darse de baja?", Unsubscribe: "Darse de baja",

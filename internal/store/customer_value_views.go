@@ -46,9 +46,11 @@ type CustomerValueTotals struct {
 	Apostles          int
 	// ReferredValue is the historical value of the customers somebody
 	// referred: each referred customer once, whoever referred them.
-	ReferredValue  fresco.Money
-	MinCLV, MaxCLV float64   // cents; 0 when there are no rows
-	ComputedAt     time.Time // of the refit; zero when there are no rows
+	ReferredValue fresco.Money
+	// ReferredCustomers counts those customers (among customer_value's).
+	ReferredCustomers int
+	MinCLV, MaxCLV    float64   // cents; 0 when there are no rows
+	ComputedAt        time.Time // of the refit; zero when there are no rows
 }
 
 // CustomerValueGroups sums customer_value per segment, and over the
@@ -102,22 +104,22 @@ func (db *DB) ReadCustomerValues(ctx context.Context, fn func(*CustomerValueSnap
 	return fn(&CustomerValueSnapshot{tx: &Tx{tx: tx, db: db}})
 }
 
-// Totals sums customer_value. The referred customers' value is a scalar
-// subquery so that it comes from the same statement.
+// Totals sums customer_value. The referred customers' value and count are
+// a one-row derived table so that they come from the same statement.
 func (s *CustomerValueSnapshot) Totals(ctx context.Context) (*CustomerValueTotals, error) {
 	var t CustomerValueTotals
 	var computedAt any
 	dest := append(t.sumsDest(), &t.RelatedSalesValue, &t.ExpectedPurchases, &t.LikelyActive, &t.Mercenaries, &t.Apostles,
-		&t.MinCLV, &t.MaxCLV, &computedAt, &t.ReferredValue)
+		&t.MinCLV, &t.MaxCLV, &computedAt, &t.ReferredValue, &t.ReferredCustomers)
 	err := s.tx.QueryRow(ctx, `SELECT `+customerValueSums+`,
 			COALESCE(SUM(related_sales_value), 0), COALESCE(SUM(expected_purchases), 0),
 			COALESCE(SUM(CASE WHEN p_alive >= 0.5 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN mercenary THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN apostle THEN 1 ELSE 0 END), 0),
 			COALESCE(MIN(clv), 0), COALESCE(MAX(clv), 0), MAX(computed_at),
-			(SELECT COALESCE(SUM(r.historical_value), 0) FROM customer_value r
-				JOIN customers c ON c.id = r.customer_id WHERE c.referred_by IS NOT NULL)
-		FROM customer_value`).Scan(dest...)
+			COALESCE(MAX(referred.value), 0), COALESCE(MAX(referred.customers), 0)
+		FROM customer_value CROSS JOIN (SELECT COALESCE(SUM(r.historical_value), 0) AS value, COUNT(*) AS customers
+			FROM customer_value r JOIN customers c ON c.id = r.customer_id WHERE c.referred_by IS NOT NULL) referred`).Scan(dest...)
 	if err != nil {
 		return nil, fmt.Errorf("customer value totals: %w", err)
 	}

@@ -16,7 +16,7 @@ import (
 const customerColumns = `id, external_id, name, email, phone, address,
 	consent_surveys, consent_marketing, consent_personalisation,
 	acquisition_source, referred_by, first_seen, tags, created_at, updated_at, version,
-	locale, email_undeliverable_at`
+	locale, email_undeliverable_at, consent_referral`
 
 // Customers, products, employees, locations and teams carry a version for
 // optimistic locking: every UPDATE of them sets version = version + 1, and a
@@ -75,7 +75,7 @@ func scanCustomer(row rowScanner) (*fresco.Customer, error) {
 	err := row.Scan(&c.ID, &externalID, &c.Name, &c.Email, &c.Phone, &c.Address,
 		&c.ConsentSurveys, &c.ConsentMarketing, &c.ConsentPersonalisation,
 		&c.AcquisitionSource, &referredBy, &c.FirstSeen, &tags, &c.CreatedAt, &c.UpdatedAt, &c.Version,
-		&c.Locale, &bounced)
+		&c.Locale, &bounced, &c.ConsentReferral)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +105,11 @@ func (tx *Tx) CreateCustomer(ctx context.Context, c *fresco.Customer) error {
 	c.FirstSeen = c.FirstSeen.UTC()
 	err := tx.QueryRow(ctx, `INSERT INTO customers (external_id, name, email, phone, address,
 		consent_surveys, consent_marketing, consent_personalisation,
-		acquisition_source, referred_by, first_seen, tags, created_at, updated_at, locale)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
+		acquisition_source, referred_by, first_seen, tags, created_at, updated_at, locale, consent_referral)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, version`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
-		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt, c.Locale,
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen, encodeTags(c.Tags), c.CreatedAt, c.UpdatedAt, c.Locale, c.ConsentReferral,
 	).Scan(&c.ID, &c.Version)
 	return customerWriteError(err, c)
 }
@@ -185,17 +185,25 @@ func (tx *Tx) updateCustomer(ctx context.Context, c *fresco.Customer, version in
 	var bounced sql.NullTime
 	err := tx.QueryRow(ctx, `UPDATE customers SET external_id = ?, name = ?, email = ?, phone = ?, address = ?,
 		consent_surveys = ?, consent_marketing = ?, consent_personalisation = ?,
-		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?, locale = ?,
+		acquisition_source = ?, referred_by = ?, first_seen = ?, tags = ?, updated_at = ?, locale = ?, consent_referral = ?,
 		email_undeliverable_at = CASE WHEN email = ? THEN email_undeliverable_at END, version = version + 1
 		WHERE id = ? AND version = COALESCE(?, version) RETURNING version, email_undeliverable_at`,
 		nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Address,
 		c.ConsentSurveys, c.ConsentMarketing, c.ConsentPersonalisation,
-		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt, c.Locale,
+		c.AcquisitionSource, nullID(c.ReferredBy), c.FirstSeen.UTC(), encodeTags(c.Tags), c.UpdatedAt, c.Locale, c.ConsentReferral,
 		c.Email, c.ID, expectedVersion(version),
 	).Scan(&c.Version, &bounced)
 	c.EmailUndeliverableAt = ptrTime(bounced)
-	return tx.versionedWriteError(ctx, err, "customers", "customer", c.ID, version,
-		func(err error) error { return customerWriteError(err, c) })
+	if err != nil {
+		return tx.versionedWriteError(ctx, err, "customers", "customer", c.ID, version,
+			func(err error) error { return customerWriteError(err, c) })
+	}
+	if !c.ConsentReferral {
+		// A customer who no longer agrees to pass a link on has no live
+		// link: the one they were given stops working with the consent.
+		return tx.RevokeReferralCodes(ctx, c.ID, c.UpdatedAt)
+	}
+	return nil
 }
 
 // MarkEmailUndeliverable records that mail to address bounced for good on
@@ -215,28 +223,14 @@ func (tx *Tx) MarkEmailUndeliverable(ctx context.Context, address string, at tim
 // chain) referred by the customer: referral value is summed along chains,
 // and a cycle would count money forever.
 func (tx *Tx) checkNoReferralCycle(ctx context.Context, customerID, referrer int64) error {
-	seen := map[int64]bool{}
-	for id := referrer; ; {
-		if id == customerID {
-			return invalid("referred_by", "customer %d is already down this customer's referral chain", referrer)
-		}
-		if seen[id] {
-			return nil
-		}
-		seen[id] = true
-		var next sql.NullInt64
-		err := tx.QueryRow(ctx, `SELECT referred_by FROM customers WHERE id = ?`, id).Scan(&next)
-		if err == sql.ErrNoRows {
-			return invalid("referred_by", "customer %d does not exist", referrer)
-		}
-		if err != nil {
-			return err
-		}
-		if !next.Valid {
-			return nil
-		}
-		id = next.Int64
+	cycle, err := referralCycle(ctx, tx, customerID, referrer)
+	if err != nil {
+		return err
 	}
+	if cycle {
+		return invalid("referred_by", "customer %d is already down this customer's referral chain", referrer)
+	}
+	return nil
 }
 
 // CustomerFilter selects customers for a list.

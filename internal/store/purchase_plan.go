@@ -18,6 +18,9 @@ type purchasePlan struct {
 	existing map[int]int64 // batch index → id of the stored purchase it replaces
 	products map[string]int64
 	newSKUs  []*fresco.Product
+	// referrers: batch index → the customer whose referral code the
+	// purchase carries (referral_codes.go).
+	referrers map[int]int64
 }
 
 func planPurchases(ctx context.Context, q Querier, batch []*fresco.Purchase) (*purchasePlan, error) {
@@ -46,6 +49,9 @@ func planPurchases(ctx context.Context, q Querier, batch []*fresco.Purchase) (*p
 		return nil, err
 	}
 	plan.rejectDanglingReferences(refs)
+	if err := resolveReferralCodes(ctx, q, plan); err != nil {
+		return nil, err
+	}
 	if err := resolveProducts(ctx, q, plan); err != nil {
 		return nil, err
 	}

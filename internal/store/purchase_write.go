@@ -54,7 +54,10 @@ func (tx *Tx) writePlan(ctx context.Context, plan *purchasePlan) error {
 	if err := tx.writeRowsDeferred(ctx, plan, fresh, replaced); err != nil {
 		return err
 	}
-	return tx.advanceFirstSeen(ctx, plan)
+	if err := tx.advanceFirstSeen(ctx, plan); err != nil {
+		return err
+	}
+	return tx.applyReferrals(ctx, plan)
 }
 
 // writeRowsDeferred writes the purchase rows with the rollups' insert

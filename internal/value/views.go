@@ -46,6 +46,12 @@ type Totals struct {
 	Apostles          int     `json:"apostles"`
 	RelatedSalesValue float64 `json:"related_sales_value"`
 	ReferralValue     float64 `json:"referral_value"` // direct referrals' value only, so nobody counts twice
+	// Acquired by referral: customers somebody referred (customers.referred_by
+	// set, by hand, by import or by a purchase carrying a referral code), their
+	// share of all customers, and the share of historical value they brought.
+	ReferredCustomers  int     `json:"referred_customers"`
+	ReferralShare      float64 `json:"referral_share"`       // referred_customers ÷ customers
+	ReferralValueShare float64 `json:"referral_value_share"` // referral_value ÷ historical_value; 0 when there is none
 }
 
 // Summary is the CLV page's headline: the distribution, totals and fits.
@@ -145,8 +151,19 @@ func totalsOf(t *store.CustomerValueTotals) Totals {
 		RelatedSalesValue: round2(t.RelatedSalesValue.Float()),
 		// Referral value: each referred customer's value once (their
 		// direct referrer's), so nobody counts twice.
-		ReferralValue: round2(t.ReferredValue.Float()),
+		ReferralValue:      round2(t.ReferredValue.Float()),
+		ReferredCustomers:  t.ReferredCustomers,
+		ReferralShare:      round4(float64(t.ReferredCustomers) / n),
+		ReferralValueShare: round4(share(t.ReferredValue.Float(), t.HistoricalValue.Float())),
 	}
+}
+
+// share is part ÷ whole, 0 when whole is not positive.
+func share(part, whole float64) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return part / whole
 }
 
 // clvQuantile is the q-quantile of CLV (currency units) over the n

@@ -144,6 +144,7 @@ func refSummary(rows []*fresco.CustomerValue, bins int) *value.Summary {
 		}
 		if referred(v.CustomerID) {
 			t.ReferralValue += v.HistoricalValue.Float()
+			t.ReferredCustomers++
 		}
 	}
 	n := float64(len(rows))
@@ -154,6 +155,8 @@ func refSummary(rows []*fresco.CustomerValue, bins int) *value.Summary {
 	t.MedianCLV = r2(refQuantile(clvs, 0.5))
 	t.TotalCLV, t.MeanCLV = r2(t.TotalCLV), r2(t.MeanCLV)
 	t.HistoricalValue, t.HistoricalProfit = r2(t.HistoricalValue), r2(t.HistoricalProfit)
+	t.ReferralShare = r4(float64(t.ReferredCustomers) / n)
+	t.ReferralValueShare = r4(t.ReferralValue / t.HistoricalValue)
 	t.RelatedSalesValue, t.ReferralValue = r2(t.RelatedSalesValue), r2(t.ReferralValue)
 	t.ExpectedPurchases = r2(t.ExpectedPurchases)
 	out.Distribution = refHistogram(clvs, bins)

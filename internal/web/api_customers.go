@@ -20,6 +20,7 @@ type Customer struct {
 	ConsentSurveys         bool             `json:"consent_surveys"`
 	ConsentMarketing       bool             `json:"consent_marketing"`
 	ConsentPersonalisation bool             `json:"consent_personalisation"`
+	ConsentReferral        bool             `json:"consent_referral" doc:"Agreed to be given a personal referral link to pass on."`
 	AcquisitionSource      string           `json:"acquisition_source" doc:"The answer to \"How did you hear about us?\""`
 	ReferredBy             *int64           `json:"referred_by" doc:"The id of the customer who referred this one."`
 	FirstSeen              time.Time        `json:"first_seen"`
@@ -49,6 +50,7 @@ func customerOut(c *fresco.Customer) Customer {
 	return Customer{
 		ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
 		ConsentSurveys: c.ConsentSurveys, ConsentMarketing: c.ConsentMarketing, ConsentPersonalisation: c.ConsentPersonalisation,
+		ConsentReferral:   c.ConsentReferral,
 		AcquisitionSource: c.AcquisitionSource, ReferredBy: c.ReferredBy, FirstSeen: c.FirstSeen,
 		Tags: nonNilStrings(c.Tags), Locale: c.Locale, EmailUndeliverableAt: c.EmailUndeliverableAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 	}
@@ -64,6 +66,7 @@ type CustomerInput struct {
 	ConsentSurveys         bool       `json:"consent_surveys,omitempty"`
 	ConsentMarketing       bool       `json:"consent_marketing,omitempty"`
 	ConsentPersonalisation bool       `json:"consent_personalisation,omitempty"`
+	ConsentReferral        bool       `json:"consent_referral,omitempty"`
 	AcquisitionSource      string     `json:"acquisition_source,omitempty"`
 	ReferredBy             *int64     `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time `json:"first_seen,omitempty" doc:"Defaults to now."`
@@ -75,6 +78,7 @@ func (in *CustomerInput) domain() *fresco.Customer {
 	c := &fresco.Customer{
 		ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address,
 		ConsentSurveys: in.ConsentSurveys, ConsentMarketing: in.ConsentMarketing, ConsentPersonalisation: in.ConsentPersonalisation,
+		ConsentReferral:   in.ConsentReferral,
 		AcquisitionSource: in.AcquisitionSource, ReferredBy: in.ReferredBy, Tags: in.Tags, Locale: in.Locale,
 	}
 	if in.FirstSeen != nil {
@@ -94,6 +98,7 @@ type CustomerPatch struct {
 	ConsentSurveys         *bool           `json:"consent_surveys,omitempty"`
 	ConsentMarketing       *bool           `json:"consent_marketing,omitempty"`
 	ConsentPersonalisation *bool           `json:"consent_personalisation,omitempty"`
+	ConsentReferral        *bool           `json:"consent_referral,omitempty" doc:"false also revokes the customer's live referral code."`
 	AcquisitionSource      *string         `json:"acquisition_source,omitempty"`
 	ReferredBy             Optional[int64] `json:"referred_by,omitempty"`
 	FirstSeen              *time.Time      `json:"first_seen,omitempty"`
@@ -110,6 +115,7 @@ func (p *CustomerPatch) apply(c *fresco.Customer) error {
 	set(&c.ConsentSurveys, p.ConsentSurveys)
 	set(&c.ConsentMarketing, p.ConsentMarketing)
 	set(&c.ConsentPersonalisation, p.ConsentPersonalisation)
+	set(&c.ConsentReferral, p.ConsentReferral)
 	set(&c.AcquisitionSource, p.AcquisitionSource)
 	p.ReferredBy.apply(&c.ReferredBy)
 	set(&c.FirstSeen, p.FirstSeen)

@@ -67,6 +67,7 @@ type PurchaseInput struct {
 	Channel       string              `json:"channel,omitempty" doc:"e.g. store, web, phone."`
 	ServedBy      *int64              `json:"served_by,omitempty" doc:"The employee who served the customer."`
 	PromotionCode string              `json:"promotion_code,omitempty"`
+	ReferralCode  string              `json:"referral_code,omitempty" doc:"A customer's referral code given with the purchase: its owner is recorded as the one who referred this customer (referred_by), when nobody had. Refused (422) when unknown, revoked or the customer's own."`
 	Lines         []PurchaseLineInput `json:"lines" doc:"At least one line."`
 }
 
@@ -99,7 +100,7 @@ func (in *PurchaseInput) domain() (*fresco.Purchase, error) {
 	var v fresco.Validation
 	p := &fresco.Purchase{ExternalID: in.ExternalID, CustomerID: in.CustomerID, PurchasedAt: in.PurchasedAt.UTC(),
 		LocationID: in.LocationID, Channel: in.Channel, ServedBy: in.ServedBy, PromotionCode: in.PromotionCode,
-		Lines: linesDomain(&v, in.Lines)}
+		ReferralCode: fresco.NormalizeReferralCode(in.ReferralCode), Lines: linesDomain(&v, in.Lines)}
 	return p, mergeValidation(&v, p.Validate())
 }
 

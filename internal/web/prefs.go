@@ -146,7 +146,8 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := prefs.Choices{Surveys: r.PostForm.Get("consent_surveys") != "", Marketing: r.PostForm.Get("consent_marketing") != "",
-		Personalisation: r.PostForm.Get("consent_personalisation") != "", Locale: r.PostForm.Get("locale")}
+		Personalisation: r.PostForm.Get("consent_personalisation") != "", Referral: r.PostForm.Get("consent_referral") != "",
+		Locale: r.PostForm.Get("locale")}
 	_, err := s.prefs.Update(r.Context(), token, in)
 	if fresco.ErrorCode(err) == fresco.EINVALID {
 		c, _, oerr := s.prefs.Open(r.Context(), token)
@@ -190,15 +191,22 @@ func (s *Server) renderPrefs(w http.ResponseWriter, status int, c *fresco.Custom
 		// A locale set by staff (e.g. fr-CA) stays choosable as it is.
 		p.Languages = append([]prefs.Language{{Tag: p.Choices.Locale, Name: p.Choices.Locale}}, p.Languages...)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	w.WriteHeader(status)
+	customerPageHeaders(w, status)
 	if err := prefsTmpl.Execute(w, p); err != nil {
 		s.log.Error("render customer link page", "err", err)
 	}
+}
+
+// customerPageHeaders writes the headers and status of a public page opened
+// from a link whose token or code is in the URL: not cached, not passed on
+// as a referrer, no scripts.
+func customerPageHeaders(w http.ResponseWriter, status int) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(status)
 }
 
 func knownLanguage(tag string) bool {
@@ -213,23 +221,7 @@ func knownLanguage(tag string) bool {
 var prefsTmpl = template.Must(template.New("prefs").Parse(`<!doctype html>
 <html lang="{{.Words.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{if eq .Mode "message"}}{{.Title}}{{else if eq .Mode "form"}}{{.Words.Title}}{{else if eq .Mode "stop"}}{{.Words.StopThese}}{{else if eq .Mode "done"}}{{.Words.DoneTitle}}{{else}}{{.Words.ConfirmTitle}}{{end}} · {{.Business.BusinessName}}</title>
-<style>
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:#f4f6f8}
-main{max-width:36rem;margin:0 auto;padding:1rem}
-.card{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);border-top:4px solid {{.Accent.Fill}}}
-h1{font-size:1.35rem;margin:.2rem 0 .8rem}
-a{color:{{.Accent.Ink}}}
-.business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:{{.Accent.Ink}};font-weight:600}
-.business img{max-height:2.5rem;max-width:10rem}
-.check{display:flex;gap:.7rem;align-items:flex-start;padding:.6rem 0;border-bottom:1px solid #e3e7ec;cursor:pointer}
-.check input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none;accent-color:{{.Accent.Fill}}}
-label.field{display:block;font-weight:600;margin:1rem 0 .3rem}
-select{font:inherit;width:100%;max-width:20rem;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem;background:#fff}
-button{font:inherit;font-weight:600;background:{{.Accent.Fill}};color:{{.Accent.OnFill}};border:0;border-radius:.4rem;padding:.75rem 1.4rem;cursor:pointer;margin-top:1.2rem;width:100%;max-width:20rem}
-button:hover{background:{{.Accent.Hover}};color:#fff}
-.saved{background:#e8f4ec;color:#1d5e35;border-radius:.4rem;padding:.6rem .9rem}
-.error{color:#b3261e;font-weight:600}
-</style></head>
+` + customerPageStyle + `</head>
 <body><main><div class="card">
 {{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}
 {{if eq .Mode "message"}}
@@ -260,6 +252,7 @@ button:hover{background:{{.Accent.Hover}};color:#fff}
 <label class="check"><input type="checkbox" name="consent_surveys" id="consent_surveys" value="1"{{if .Choices.Surveys}} checked{{end}}><span>{{.Words.Surveys}}</span></label>
 <label class="check"><input type="checkbox" name="consent_marketing" id="consent_marketing" value="1"{{if .Choices.Marketing}} checked{{end}}><span>{{.Words.Marketing}}</span></label>
 <label class="check"><input type="checkbox" name="consent_personalisation" id="consent_personalisation" value="1"{{if .Choices.Personalisation}} checked{{end}}><span>{{.Words.Personalisation}}</span></label>
+<label class="check"><input type="checkbox" name="consent_referral" id="consent_referral" value="1"{{if .Choices.Referral}} checked{{end}}><span>{{.Words.Referral}}</span></label>
 <label class="field" for="locale">{{.Words.Language}}</label>
 <select name="locale" id="locale">
 <option value=""{{if eq .Choices.Locale ""}} selected{{end}}>{{.Words.BusinessLanguage}}</option>
@@ -271,3 +264,24 @@ button:hover{background:{{.Accent.Hover}};color:#fff}
 {{else}}<form method="post" action="{{.StopAction}}" id="stop-suggestions-form"><button type="submit" id="stop-suggestions">{{.Words.StopSuggestions}}</button></form>{{end}}
 {{end}}
 </div></main></body></html>`))
+
+// customerPageStyle styles the public pages customers open from a link
+// (these and the referral page, referral_link.go) in the business's
+// colour: the page's data has an Accent (fresco.Palette).
+const customerPageStyle = `<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;background:#f4f6f8}
+main{max-width:36rem;margin:0 auto;padding:1rem}
+.card{background:#fff;border-radius:.5rem;padding:1rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);border-top:4px solid {{.Accent.Fill}}}
+h1{font-size:1.35rem;margin:.2rem 0 .8rem}
+a{color:{{.Accent.Ink}}}
+.business{display:flex;align-items:center;gap:.6rem;margin:0 0 .8rem;color:{{.Accent.Ink}};font-weight:600}
+.business img{max-height:2.5rem;max-width:10rem}
+.check{display:flex;gap:.7rem;align-items:flex-start;padding:.6rem 0;border-bottom:1px solid #e3e7ec;cursor:pointer}
+.check input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none;accent-color:{{.Accent.Fill}}}
+label.field{display:block;font-weight:600;margin:1rem 0 .3rem}
+select,input.text{font:inherit;box-sizing:border-box;width:100%;max-width:20rem;padding:.5rem;border:1px solid #9aa5b1;border-radius:.4rem;background:#fff}
+button{font:inherit;font-weight:600;background:{{.Accent.Fill}};color:{{.Accent.OnFill}};border:0;border-radius:.4rem;padding:.75rem 1.4rem;cursor:pointer;margin-top:1.2rem;width:100%;max-width:20rem}
+button:hover{background:{{.Accent.Hover}};color:#fff}
+.saved{background:#e8f4ec;color:#1d5e35;border-radius:.4rem;padding:.6rem .9rem}
+.error{color:#b3261e;font-weight:600}
+</style>`

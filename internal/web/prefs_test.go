@@ -35,11 +35,16 @@ func customerMailServer(t *testing.T, db *store.DB) (*app.App, *httptest.Server,
 		c.BaseURL, c.QueuePollInterval, c.DisableDigest = ts.URL, 20*time.Millisecond, true
 	})
 	ts.Config.Handler = a.Server
+	runQueue(t, a)
+	return a, ts, smtp
+}
+
+// runQueue runs the app's job queue until the test ends.
+func runQueue(t *testing.T, a *app.App) {
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Queue.Run(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
-	return a, ts, smtp
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {

@@ -152,7 +152,7 @@ func matrix(s seed) []endpoint {
 
 		// A mail provider posts with a writer's token (inbound_test.go).
 		{"POST", "/api/v1/inbound/email", body("From: sender-%[1]s@example.net\r\nTo: support@shop.example\r\nMessage-ID: <matrix-%[1]s@example.net>\r\nSubject: Hello\r\n\r\nA question.\r\n"), 200, writers},
-	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix(), anticipateMatrix(s), suggestionsMatrix(s))
+	}, caseMatrix(s), caseMessageMatrix(), loopMatrix(s), valueMatrix(s), feedbackMatrix(s), pulseMatrix(), peopleMatrix(s), goalsMatrix(), rewardsMatrix(s), chainMatrix(), eventLogsMatrix(), processMapsMatrix(), anticipateMatrix(s), suggestionsMatrix(s), referralMatrix(s))
 	// The matrices live beside their tests: service recovery api_cases_test.go; closed loop api_loop_test.go; lifetime value api_value_test.go;
 	// feedback api_feedback_test.go; pulse api_pulses_test.go; people api_people_test.go; goals api_goals_test.go; rewards api_rewards_test.go; chain api_chain_test.go;
 	// event logs api_event_logs_test.go; process maps api_process_maps_test.go; anticipation api_anticipate_test.go; suggestions api_suggestions_test.go.
@@ -238,6 +238,8 @@ func TestMatrixCoversEveryOperation(t *testing.T) {
 		// In anticipateMatrix with a kind: only numbers become {id} below.
 		"POST /api/v1/next-actions/{kind}/{customer}/dismiss": true,
 		"POST /api/v1/next-actions/{kind}/{customer}/done":    true,
+		// In referralMatrix with a code: only numbers become {id} below.
+		"POST /api/v1/referral-codes/{code}/revoke": true,
 	}
 	num := regexp.MustCompile(`/\d+`)
 	for _, ep := range matrix(seed{1, 1, 1, 1, 1, 1, 1, 1}) {

@@ -44,6 +44,9 @@ func (s *Server) routes(mux *http.ServeMux) error {
 	// page's, the preference page's) stops them.
 	s.handle(mux, PlainRoute, "GET /p/{token}/suggestions-off", permPublic, s.limited(lim.view, s.stopSuggestionsPage))
 	s.handle(mux, PlainRoute, "POST /p/{token}/suggestions-off", permPublic, s.limited(lim.submit, s.stopSuggestions))
+	// A promoter's referral link (referral_link.go): newcomers join through it.
+	s.handle(mux, PlainRoute, "GET /r/{code}", permPublic, s.limited(lim.view, s.referralLinkPage))
+	s.handle(mux, PlainRoute, "POST /r/{code}", permPublic, s.limited(lim.submit, s.joinByReferral))
 	s.handle(mux, PlainRoute, "GET /logo", permPublic, s.handleLogo) // the business's logo, for pages and survey forms
 	s.handle(mux, PlainRoute, "GET /widget.js", permPublic, s.limited(lim.view, s.handleWidgetJS))
 	s.handle(mux, PlainRoute, "GET /w/{survey}", permPublic, s.limited(lim.view, s.widgetSurveyPage))
@@ -75,6 +78,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 		Chain:         s.chain,                 // the service-profit chain (ui/chain.go)
 		Latitude:      s.latitude,              // the latitude audit (ui/latitude.go)
 		Suggestions:   s.suggestions,           // the customer page's suggestions
+		Referral:      s.referral,              // the customer page's referral link
 		StreamsDone:   s.notifier.Hub().Done(), // the case page's live thread ends with the other streams
 	})
 	if err != nil {
@@ -106,6 +110,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("POST /customers/{id}/notes", auth.Write, u.AddNote)
 	page("GET /notes/{id}/edit", auth.Write, u.EditNote) // a note's form, filled; saved if nobody changed it meanwhile
 	page("POST /notes/{id}", auth.Write, u.SaveNote)
+	page("POST /customers/{id}/referral", auth.Write, u.IssueReferral) // a promoter's referral link (ui/referral.go)
+	page("POST /customers/{id}/referral/revoke", auth.Write, u.RevokeReferral)
 	page("POST /notes/{id}/delete", auth.Write, u.DeleteNote)
 	page("GET /purchases", auth.Read, u.Purchases)
 	page("GET /responses", auth.Read, u.Responses) // every answer and comment, filtered (ui/responses.go)

@@ -49,6 +49,19 @@ func (s *Server) apiRoutes() {
 		Description: "Removes name, contact details, external id, tags and consents, and the free text the customer or staff wrote about them. " +
 			"Ids, scores, amounts, dates and categories stay, so every figure stays right; the customer is shown as \"Erased customer\". Audited."},
 		auth.ManageUsers, s.eraseCustomer)
+	// Referral codes (api_referrals.go; package referral).
+	register(s, huma.Operation{OperationID: "list-referral-codes", Method: http.MethodGet, Path: "/customers/{id}/referral-codes",
+		Summary: "A customer's referral codes and links, the newest first", Tags: tags}, auth.Read, s.listReferralCodes)
+	register(s, huma.Operation{OperationID: "issue-referral-code", Method: http.MethodPost, Path: "/customers/{id}/referral-codes",
+		Summary: "Give a promoter a personal referral code and link", Tags: tags, DefaultStatus: http.StatusCreated,
+		Description: "201 with a new code, or 200 with the live code the customer already has. The customer must have agreed " +
+			"(consent_referral; else 422 naming it) and be a promoter: their last answer to the recommend question was 9 or 10 " +
+			"(else 422 naming customer_id). A purchase giving the code as referral_code, or a newcomer joining through the link, " +
+			"is recorded as referred by the customer. Audited."}, auth.Write, s.issueReferralCode)
+	register(s, huma.Operation{OperationID: "revoke-referral-code", Method: http.MethodPost, Path: "/referral-codes/{code}/revoke",
+		Summary: "Revoke a referral code for good", Tags: tags,
+		Description: "The code is refused from then on (422 naming referral_code on a purchase); the customers it brought stay referred. Audited."},
+		auth.Write, s.revokeReferralCode)
 
 	// The audit log (api_audit.go).
 	register(s, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/audit",

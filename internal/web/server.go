@@ -34,6 +34,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/referral"
 	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -106,6 +107,9 @@ type Deps struct {
 	// Suggestions are the guarded "bought this, also bought" suggestions
 	// (internal/suggestions).
 	Suggestions *suggestions.Service
+	// Referral issues and revokes promoters' referral codes and lets
+	// newcomers join by a link (internal/referral).
+	Referral *referral.Service
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Prometheus: authorization.credentials). Empty: /metrics is open,
 	// to be restricted at the proxy.
@@ -146,6 +150,7 @@ type Server struct {
 	anticipate *anticipate.Service
 
 	suggestions *suggestions.Service // kept apart: its name would realign the block above
+	referral    *referral.Service
 
 	mux        *http.ServeMux
 	routeTable []Route // every route and its role rule, as routes.go and routes_api.go register them
@@ -187,6 +192,7 @@ func NewServer(deps Deps) (*Server, error) {
 		maps:         deps.Maps,
 		anticipate:   deps.Anticipate,
 		suggestions:  deps.Suggestions,
+		referral:     deps.Referral,
 		mux:          http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -244,7 +250,7 @@ func (d *Deps) check() error {
 		"Settings": d.Settings == nil, "Prefs": d.Prefs == nil,
 		"Inbound": d.Inbound == nil, "Pulse": d.Pulse == nil, "Goals": d.Goals == nil, "Rewards": d.Rewards == nil,
 		"Latitude": d.Latitude == nil, "ProcessLog": d.ProcessLog == nil, "Maps": d.Maps == nil, "Anticipate": d.Anticipate == nil,
-		"Suggestions": d.Suggestions == nil,
+		"Suggestions": d.Suggestions == nil, "Referral": d.Referral == nil,
 	} {
 		if absent {
 			missing = append(missing, name)

@@ -101,6 +101,7 @@ type customerView struct {
 	Back          string                 // this page, for the note forms to come back to
 	Actions       []fresco.NextAction    // their next best actions
 	Suggestions   *fresco.SuggestionList // what they may be suggested and why, or why nothing
+	Referral      *referralPanel         // their referral link (ui/referral.go)
 }
 
 // profileSuggestions is how many suggestions the profile shows.
@@ -210,6 +211,7 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 			v.Suggestions = nil
 		}
 	}
+	v.Referral = u.customerReferral(ctx, c)
 	u.render(w, r, http.StatusOK, "customer", customerName(c), v)
 }
 

@@ -38,6 +38,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/pulse"
 	"github.com/fresco-cx/fresco/internal/recovery"
+	"github.com/fresco-cx/fresco/internal/referral"
 	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/staff"
@@ -84,6 +85,9 @@ type Deps struct {
 	// Suggestions are a customer's guarded suggestions (the customer
 	// page's small section); nil hides them.
 	Suggestions *suggestions.Service
+	// Referral issues and revokes a customer's referral code (the
+	// customer page's section); nil hides it.
+	Referral *referral.Service
 	// Staff changes employees (the employee pages); required.
 	Staff *staff.Service
 	// Goals are the satisfaction goals (the goals page, the home card);
@@ -184,6 +188,7 @@ type UI struct {
 	assets *assets
 
 	suggestions *suggestions.Service // the customer page's section; kept apart: its name would realign the fields above
+	referral    *referral.Service    // the customer page's referral link
 }
 
 // New parses the templates and indexes the static files.
@@ -231,7 +236,8 @@ func New(d Deps) (*UI, error) {
 	u := &UI{db: d.DB, auth: d.Auth, log: d.Logger, chain: d.Chain, insights: d.Insights, attention: d.Attention, recovery: d.Recovery,
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, processlog: d.ProcessLog, latitude: d.Latitude,
-		anticipate: d.Anticipate, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions}
+		anticipate: d.Anticipate, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions,
+		referral: d.Referral}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
