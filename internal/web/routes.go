@@ -137,6 +137,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /value", auth.Read, u.ValuePage)
 	page("POST /value/refit", auth.ManageEmployees, u.ValuePage)
 	page("GET /value/sources", auth.Read, u.ValueSources) // cost and return per acquisition source (ui/value_sources.go)
+	page("GET /value/equation", auth.Read, u.ValueEquation) // the Customer Value Equation by group (ui/value_equation.go)
 
 	// Listening posts and feedback (ui/feedback.go).
 	page("GET /feedback", auth.Read, u.FeedbackPage)                            // dashboard with charts
