@@ -50,6 +50,15 @@ func calcGroupKey(by string) (key, label string, err error) {
 	return "", "", fmt.Errorf("calculator: unknown grouping %q", by)
 }
 
+// calcGroupJoins are the tables a grouping's key reads, and no others.
+var calcGroupJoins = map[string]string{
+	CalcBySource: `
+			JOIN customers c ON c.id = cv.customer_id`,
+	CalcByLocation: `
+			LEFT JOIN customer_purchase_summary s ON s.customer_id = cv.customer_id
+			LEFT JOIN locations l ON l.id = s.last_location_id`,
+}
+
 // GroupPurchases sums the refit's customers by the grouping by (only those
 // filter selects when by is CalcByFilter; filter is ignored otherwise). The
 // loyal customers of a group are its top ⌈n·loyalTop/100⌉ by purchases
@@ -71,10 +80,7 @@ func (s *CustomerValueSnapshot) GroupPurchases(ctx context.Context, by string, f
 	q := `WITH g AS (
 			SELECT ` + key + ` AS k, ` + label + ` AS label, cv.customer_id, cv.purchases, cv.items, cv.historical_value, cv.historical_profit,
 				cv.first_purchase, COUNT(*) OVER (PARTITION BY ` + key + `) AS gn
-			FROM customer_value cv
-			JOIN customers c ON c.id = cv.customer_id
-			LEFT JOIN customer_purchase_summary s ON s.customer_id = cv.customer_id
-			LEFT JOIN locations l ON l.id = s.last_location_id
+			FROM customer_value cv` + calcGroupJoins[by] + `
 			WHERE ` + w.sql() + `),
 		e AS (
 			SELECT k, purchases, items, historical_value, historical_profit, gn,
