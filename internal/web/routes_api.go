@@ -445,7 +445,7 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "acquisition-report", Method: http.MethodGet, Path: "/reports/acquisition",
 		Summary: `"How did you hear about us?": count, retention and average value per source`, Tags: tags}, auth.Read, s.acquisitionReport)
 	register(s, huma.Operation{OperationID: "value-equation-report", Method: http.MethodGet, Path: "/reports/value-equation",
-		Summary: "The Customer Value Equation: (results + process quality) ÷ (price + access costs), with interval, trend and drivers", Tags: []string{"Metrics"},
+		Summary: "The Customer Value Equation: (results + process quality) ÷ (price + access costs), with interval, trend and drivers", Tags: tags,
 		Description: "From the four value survey items. " + ValueEquationDefinition + " Drivers: rank correlation of each item with NPS and with " +
 			"buying again after answering (answers at least 90 days old), with n and interval; items with fewer than 10 answers are skipped with the reason. " +
 			"Cost: one pass over the period's value answers (api_value_equation.go)."}, auth.Read, s.valueEquationReport)
