@@ -147,3 +147,28 @@ func (s *Service) valueDrivers(ctx context.Context, f store.ResponseFilter) (Val
 	out.Repurchase, err = stats.DriversFromCounts(repurchase, 0)
 	return out, err
 }
+
+// ValueIndexOf is one response's index, the formula the store sums
+// (store/value_equation.go): (results + process_quality) ÷ ((6 − price) +
+// (6 − access_costs)) over the item means; ok is false unless the response
+// answers all four items.
+func ValueIndexOf(answers []fresco.Answer) (index float64, ok bool) {
+	var sum, n [4]float64
+	for _, a := range answers {
+		if a.Type != TypeValue || a.Score == nil {
+			continue
+		}
+		if i := slices.Index(ValueItems, a.Item); i >= 0 {
+			sum[i] += float64(*a.Score)
+			n[i]++
+		}
+	}
+	var mean [4]float64
+	for i := range mean {
+		if n[i] == 0 {
+			return 0, false
+		}
+		mean[i] = sum[i] / n[i]
+	}
+	return (mean[0] + mean[1]) / ((6 - mean[2]) + (6 - mean[3])), true
+}

@@ -46,14 +46,20 @@ func TestValueEquationIndex(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
-		record := func(at time.Time, loc *int64, answers []feedback.AnswerInput) {
-			_, err := w.svc.Record(ctx, &feedback.Input{LocationID: loc, RespondedAt: at, Answers: answers})
+		// record stores a response and checks its own index (ValueIndexOf,
+		// the response's value_index in the API) against want (< 0: none).
+		record := func(at time.Time, loc *int64, want float64, answers []feedback.AnswerInput) {
+			r, err := w.svc.Record(ctx, &feedback.Input{LocationID: loc, RespondedAt: at, Answers: answers})
 			must(t, err)
+			got, ok := feedback.ValueIndexOf(r.Answers)
+			if ok != (want >= 0) || ok && math.Abs(got-want) > 1e-12 {
+				t.Errorf("response at %v: index %v (%v), want %v", at, got, ok, want)
+			}
 		}
-		record(time.Date(2025, 5, 10, 9, 0, 0, 0, time.UTC), &w.loc.ID, valueAnswers(5, 4, 4, 5))
-		record(time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC), &w.loc.ID, valueAnswers(3, 3, 2, 3))
-		record(time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC), nil, valueAnswers(3, 5, 3, 3, 5))
-		record(time.Date(2025, 6, 1, 11, 0, 0, 0, time.UTC), &w.loc.ID, valueAnswers(5, 5, 5, 0))
+		record(time.Date(2025, 5, 10, 9, 0, 0, 0, time.UTC), &w.loc.ID, 3, valueAnswers(5, 4, 4, 5))
+		record(time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC), &w.loc.ID, 6.0/7, valueAnswers(3, 3, 2, 3))
+		record(time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC), nil, 1.5, valueAnswers(3, 5, 3, 3, 5))
+		record(time.Date(2025, 6, 1, 11, 0, 0, 0, time.UTC), &w.loc.ID, -1, valueAnswers(5, 5, 5, 0))
 
 		r, err := w.svc.ValueEquation(ctx, store.ResponseFilter{}, store.ValueByLocation)
 		must(t, err)

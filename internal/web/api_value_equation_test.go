@@ -19,15 +19,18 @@ func TestValueEquationAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		post := func(at string, scores ...int) {
+		post := func(at string, scores ...int) float64 {
 			var answers []any
 			for i, item := range []string{"results", "process_quality", "price", "access_costs"} {
 				answers = append(answers, map[string]any{"type": "value", "item": item, "score": scores[i]})
 			}
-			f.call(fresco.RoleAgent, "POST", "/api/v1/responses", map[string]any{"listening_post": "survey",
+			r := f.call(fresco.RoleAgent, "POST", "/api/v1/responses", map[string]any{"listening_post": "survey",
 				"responded_at": at, "answers": answers}, 201)
+			return r["value_index"].(float64)
 		}
-		post("2024-03-05T10:00:00Z", 5, 5, 5, 4)
+		if got := post("2024-03-05T10:00:00Z", 5, 5, 5, 4); math.Abs(got-10.0/3) > 1e-9 {
+			t.Errorf("the response's value_index %v, want 10/3", got)
+		}
 		post("2024-04-05T10:00:00Z", 2, 3, 1, 2)
 		r := f.call(fresco.RoleAnalyst, "GET", "/api/v1/reports/value-equation?from=2024-01-01&to=2024-12-31&by=period", nil, 200)
 		overall := r["overall"].(map[string]any)["index"].(map[string]any)
