@@ -66,6 +66,11 @@ var customerList = &listSpec[*fresco.Customer]{
 
 // CustomerList is the customer list under f.
 func (db *DB) CustomerList(f CustomerListFilter) *List[*fresco.Customer] {
+	return newList(db, customerList, f.where())
+}
+
+// where is the filter as conditions on customers (unqualified columns).
+func (f CustomerListFilter) where() conditions {
 	var w conditions
 	w.search(f.Search, "name", "email", "phone", "COALESCE(external_id, '')")
 	w.within("first_seen", f.From, f.To)
@@ -76,7 +81,7 @@ func (db *DB) CustomerList(f CustomerListFilter) *List[*fresco.Customer] {
 	if f.Attention {
 		w.add("id IN (SELECT customer_id FROM recovery_cases WHERE status IN ('open','resolved'))")
 	}
-	return newList(db, customerList, w)
+	return w
 }
 
 // PurchaseRow is a purchase of the purchase list: its header, amount and

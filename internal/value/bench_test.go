@@ -190,3 +190,25 @@ func BenchmarkRefitDemo(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSegmentCalculator times the calculator per segment on the same
+// 200,000 customer_value rows in SQLite: computed (the first request after
+// a refit: one pass over the rows with a window per group) and cached
+// (every other request):
+//
+//	go test ./internal/value -run '^$' -bench 'BenchmarkSegmentCalculator$' -benchtime 3x
+func BenchmarkSegmentCalculator(b *testing.B) {
+	svc := benchService(b)
+	ctx := context.Background()
+	in := value.SegmentCalcInput{By: store.CalcByRFM, LoyalTop: 20, LoyalMinTenureDays: 365}
+	b.Run("rfm/computed", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.ComputeSegmentCalculator(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rfm/cached", func(b *testing.B) {
+		benchCached(b, func() error { _, err := svc.SegmentCalculator(ctx, in); return err })
+	})
+}

@@ -389,7 +389,8 @@ func TestViewCacheHandsOutCopies(t *testing.T) {
 }
 
 // TestWarmViewsWorksOutThePageViews: after WarmViews the /value page's
-// views and the calculator's default are served from memory, and a second
+// views, the calculator's default and /value/segments' default are served
+// from memory, and a second
 // WarmViews on the same refit computes nothing; after a new refit, the
 // next WarmViews works them out again.
 func TestWarmViewsWorksOutThePageViews(t *testing.T) {
@@ -403,11 +404,14 @@ func TestWarmViewsWorksOutThePageViews(t *testing.T) {
 			t.Fatal(err)
 		}
 		warmed := svc.ViewsComputed()
-		if warmed != 4 {
-			t.Fatalf("WarmViews computed %d views, want 4 (summary, Pareto, segments, calculator)", warmed)
+		if warmed != 5 {
+			t.Fatalf("WarmViews computed %d views, want 5 (summary, Pareto, segments, calculator, calculator by source)", warmed)
 		}
 		getPageViews(t, svc)
 		if _, err := svc.Calculator(ctx, value.CalcInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SegmentCalculator(ctx, value.SegmentCalcInput{By: store.CalcBySource}); err != nil {
 			t.Fatal(err)
 		}
 		checkComputed(t, svc, "the page after WarmViews", warmed)

@@ -36,3 +36,9 @@ func (s *Service) ComputeSegments(ctx context.Context) (*SegmentTable, error) { 
 
 // SetProgressEvery makes the refit report its progress every n customers.
 func (s *Service) SetProgressEvery(n int) { s.progressEvery = n }
+
+// ComputeSegmentCalculator computes the calculator per segment without the
+// cache (in with its defaults filled in).
+func (s *Service) ComputeSegmentCalculator(ctx context.Context, in SegmentCalcInput) (*SegmentCalculation, error) {
+	return s.segmentCalculator(ctx, in)
+}

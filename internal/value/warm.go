@@ -3,6 +3,8 @@ package value
 import (
 	"context"
 	"time"
+
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 // The views of a refit are worked out once and kept (cache.go), but at a
@@ -24,6 +26,9 @@ func (s *Service) WarmViews(ctx context.Context) error {
 		return err
 	}
 	if _, err := s.Segments(ctx); err != nil {
+		return err
+	}
+	if _, err := s.SegmentCalculator(ctx, SegmentCalcInput{By: store.CalcBySource}); err != nil { // /value/segments
 		return err
 	}
 	_, err := s.Calculator(ctx, CalcInput{})

@@ -73,6 +73,7 @@ type FeedbackResponse struct {
 	Answers           []AnswerIO     `json:"answers"`
 	Flags             feedback.Flags `json:"flags"`
 	Aspect            string         `json:"aspect,omitempty" doc:"For a negative comment, the process-quality influence it is about: dependability, responsiveness, authority, empathy or tangible-evidence."`
+	ValueIndex        *float64       `json:"value_index" doc:"The Customer Value Equation of this response, (results + process_quality) ÷ ((6 − price) + (6 − access_costs)); null unless it answers all four value items."`
 	CreatedAt         time.Time      `json:"created_at"`
 }
 
@@ -84,6 +85,9 @@ func responseOut(r *fresco.Response) FeedbackResponse {
 		Sentiment: r.Sentiment, SentimentLabel: r.SentimentLabel, Categories: nonNilStrings(r.Categories),
 		Suggested: nonNilStrings(r.Suggested), Answers: make([]AnswerIO, len(r.Answers)), Flags: feedback.FlagsOf(r),
 		Aspect: string(feedback.AspectOf(r.Comment)), CreatedAt: r.CreatedAt}
+	if v, ok := feedback.ValueIndexOf(r.Answers); ok {
+		out.ValueIndex = &v
+	}
 	for i, a := range r.Answers {
 		out.Answers[i] = AnswerIO{Question: a.Question, Type: a.Type, Item: a.Item, Score: a.Score, Text: a.Text}
 		if a.Type == feedback.TypeMultipleChoice {

@@ -23,6 +23,8 @@ func valueMatrix(s seed) []endpoint {
 	none := func(fresco.Role) any { return nil }
 	return []endpoint{
 		{"GET", "/api/v1/clv/calculator", none, 200, everyone},
+		{"GET", "/api/v1/clv/calculator/segments?by=rfm", none, 200, everyone},
+		{"POST", "/api/v1/clv/calculator/share", func(fresco.Role) any { return `{"by":"source","expires_in_days":7}` }, 201, managers},
 		{"GET", "/api/v1/clv/summary", none, 200, everyone},
 		{"GET", "/api/v1/clv/pareto", none, 200, everyone},
 		{"GET", "/api/v1/clv/segments", none, 200, everyone},

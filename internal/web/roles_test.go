@@ -145,6 +145,7 @@ func matrix(s seed) []endpoint {
 		{"GET", "/api/v1/listening-posts/1", none, 200, everyone},
 		{"PATCH", "/api/v1/listening-posts/audit", body(`{"purpose":"What %s wants to know"}`), 200, managers},
 		{"GET", "/api/v1/reports/recovery-sources?from=2024-01-01&to=2024-12-31", none, 200, everyone},
+		{"GET", "/api/v1/reports/value-equation?from=2024-01-01&to=2024-12-31&by=location", none, 200, everyone},
 
 		{"GET", "/api/v1/tokens", none, 200, ownerOnly},
 		{"POST", "/api/v1/tokens", body(`{"name":"token by %s","role":"analyst"}`), 201, ownerOnly},

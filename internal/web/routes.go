@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/auth"
 
@@ -151,6 +152,14 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /value/sources", auth.Read, u.ValueSources)                            // cost and return per acquisition source (ui/value_sources.go)
 	page("GET /value/acquisition-retention", auth.Read, u.ValueAcquisitionRetention) // acquisition vs retention spend, the what-if (ui/value_retention.go)
 	page("GET /value/calibration", auth.Read, u.ValueCalibration)                    // the models' holdout check (ui/value_calibration.go)
+	// The Customer Value Equation by group (ui/value_equation.go).
+	page("GET /value/equation", auth.Read, u.ValueEquation)
+	// The calculator per segment, its share links and its one-page print (ui/value_segments.go).
+	page("GET /value/segments", auth.Read, u.ValueSegments)
+	page("POST /value/segments", auth.ManageEmployees, u.ValueSegments)
+	page("GET /value/segments/print", auth.Read, u.ValueSegmentsPrint)
+	shareViews := memoryLimiter{auth.NewLimiter(120, 10*time.Minute, s.now)}
+	s.handle(mux, PlainRoute, "GET /share/calculator/{token}", permPublic, s.limited(shareViews, u.SharedCalculator))
 
 	// Listening posts and feedback (ui/feedback.go).
 	page("GET /feedback", auth.Read, u.FeedbackPage)                            // dashboard with charts

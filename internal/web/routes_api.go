@@ -381,6 +381,13 @@ func (s *Server) apiRoutes() {
 		Description: "lifetime value = purchases per lifetime × items per purchase × average price × margin − acquisition cost, " +
 			"where acquisition cost = marketing spend in the period ÷ customers whose first purchase falls in it. " +
 			"Every input can be overridden."}, auth.Read, s.clvCalculator)
+	register(s, huma.Operation{OperationID: "clv-calculator-segments", Method: http.MethodGet, Path: "/clv/calculator/segments",
+		Summary: "The lifetime-value calculator per acquisition source, location, RFM segment or customer filter: average vs loyal in each", Tags: tags,
+		Description: "Every calculator figure for each segment, from the last refit (every purchase up to it); computed once per refit. " +
+			"Acquisition cost by source is the spend mapped to the source ÷ its customers first seen; for other groupings the business's."}, auth.Read, s.clvCalculatorSegments)
+	register(s, huma.Operation{OperationID: "clv-calculator-share", Method: http.MethodPost, Path: "/clv/calculator/share",
+		Summary: "A read-only, expiring link to the calculator per segment (signed with the app's secret keys)", Tags: tags,
+		DefaultStatus: http.StatusCreated}, auth.ManageEmployees, s.shareCalculator)
 	register(s, huma.Operation{OperationID: "clv-summary", Method: http.MethodGet, Path: "/clv/summary",
 		Summary: "CLV distribution, totals and the fitted models of the last refit", Tags: tags}, auth.Read, s.clvSummary)
 	register(s, huma.Operation{OperationID: "clv-pareto", Method: http.MethodGet, Path: "/clv/pareto",
@@ -461,6 +468,11 @@ func (s *Server) apiRoutes() {
 		Description: "Customers kept are the sum of P(alive) of the last refit over customers first seen before the period. " +
 			"The what-if moves `move` of acquisition spend to retention under the assumptions it returns (estimates, not forecasts); docs/value.md."},
 		auth.Read, s.acquisitionRetention)
+	register(s, huma.Operation{OperationID: "value-equation-report", Method: http.MethodGet, Path: "/reports/value-equation",
+		Summary: "The Customer Value Equation: (results + process quality) ÷ (price + access costs), with interval, trend and drivers", Tags: tags,
+		Description: "From the four value survey items. " + ValueEquationDefinition + " Drivers: rank correlation of each item with NPS and with " +
+			"buying again after answering (answers at least 90 days old), with n and interval; items with fewer than 10 answers are skipped with the reason. " +
+			"Cost: one pass over the period's value answers (api_value_equation.go)."}, auth.Read, s.valueEquationReport)
 	// Surveys and links (api_surveys.go).
 	tags = []string{"Surveys"}
 	register(s, huma.Operation{OperationID: "list-surveys", Method: http.MethodGet, Path: "/surveys",

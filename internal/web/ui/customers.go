@@ -28,6 +28,9 @@ type customersView struct {
 	Customers []*fresco.Customer
 	List      *listState
 	Attention map[int64]bool // service recovery: customers with an open case
+	// ValueLink is the lifetime-value calculator for the customers of
+	// this filter (ui/value_segments.go).
+	ValueLink string
 }
 
 // Customers lists customers, newest first, filtered, sorted and paged both
@@ -57,7 +60,8 @@ func (u *UI) Customers(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	v := customersView{Query: f.Search, Customers: page.Rows, List: lq.state("/customers", p, count, page.Prev, page.Next)}
+	v := customersView{Query: f.Search, Customers: page.Rows, List: lq.state("/customers", p, count, page.Prev, page.Next),
+		ValueLink: "/value/segments?" + value.SegmentCalcInput{By: store.CalcByFilter, Filter: f}.Query().Encode()}
 	if v.Attention, err = u.customersNeedingAttention(r.Context(), page.Rows); err != nil { // service recovery (ui/cases.go)
 		u.fail(w, r, err)
 		return

@@ -95,6 +95,7 @@ type fbDashboard struct {
 	CanManagePosts bool
 	Acq            []feedback.AcquisitionRow
 	Drivers        stats.DriverAnalysis
+	Equation       *veCard // the Customer Value Equation under the same filter
 	Charts         fbCharts
 }
 
@@ -171,6 +172,9 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Drivers, err = u.feedback.Drivers(ctx, f); fail(err) {
+		return
+	}
+	if d.Equation, err = u.valueEquationCard(ctx, f, ""); fail(err) {
 		return
 	}
 	dist, err := u.feedback.Distribution(ctx, f, feedback.ScaleNPS)

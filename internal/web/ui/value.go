@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -63,6 +64,7 @@ type valueView struct {
 	Refit       *value.RefitProgress // the refit under way, nil when none is
 	Skipped     *value.Skipped       // customers the last refit left out, nil when none
 	Charts      *valueCharts
+	Equation    *veCard // the Customer Value Equation over the last twelve months
 }
 
 // Money formats an amount in currency units the business's way, for the
@@ -145,6 +147,11 @@ func (u *UI) ValuePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Top, err = u.value.List(ctx, value.ListFilter{Sort: "clv", Limit: 10}); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	today := u.now().UTC().Truncate(24 * time.Hour)
+	if v.Equation, err = u.valueEquationCard(ctx, store.ResponseFilter{From: today.AddDate(-1, 0, 1), To: today.AddDate(0, 0, 1)}, ""); err != nil {
 		u.fail(w, r, err)
 		return
 	}
