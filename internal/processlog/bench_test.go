@@ -62,3 +62,39 @@ func BenchmarkStoreEventLog(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRepeatedView is one view of a stored 100,000-event log (mined
+// whole, or with a period and an attribute filter, then drawn as the
+// Process page draws it), per engine: "first" reads the log from the database each
+// time, as every view did before the cache and as the first view still
+// does; "again" is a later view, from memory. Compare their ns/op.
+func BenchmarkRepeatedView(b *testing.B) {
+	traces := generated(10_000)
+	t0 := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
+	for _, eng := range storetest.Engines() {
+		b.Run(eng.Name, func(b *testing.B) {
+			db := storetest.Open(b, eng.URL(b))
+			ctx := context.Background()
+			l, err := processlog.New(db, processlog.Options{}).Save(ctx, owner, "bench", "", "xes", traces)
+			if err != nil {
+				b.Fatal(err)
+			}
+			queries := map[string]processlog.Query{"whole": {ID: l.ID},
+				"filtered": {ID: l.ID, From: t0, To: t0.Add(24 * time.Hour), Where: []string{"region:r1"}}}
+			for _, view := range []string{"whole", "filtered"} {
+				for _, c := range []struct {
+					name  string
+					cache int
+				}{{"first", -1}, {"again", 0}} {
+					svc := processlog.New(db, processlog.Options{CacheEvents: c.cache})
+					draw(mine(b, svc, queries[view])) // the first view, which fills the cache
+					b.Run(view+"/"+c.name, func(b *testing.B) {
+						for i := 0; i < b.N; i++ {
+							draw(mine(b, svc, queries[view]))
+						}
+					})
+				}
+			}
+		})
+	}
+}

@@ -63,20 +63,58 @@ func (s *Service) Mine(ctx context.Context, actor Actor, q Query) (*Mined, error
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var traces []eventlog.Trace
+	var l *mining.Log
 	var err error
 	if q.Own {
-		// Work that started by To; FilterPeriod below keeps what touches [From, To].
-		traces, err = s.OwnTraces(ctx, actor, OwnFilter{To: endOfQuery(q.To)})
+		l, err = s.ownPrepared(ctx, actor, q.To)
 	} else {
-		if _, err = s.Get(ctx, actor, q.ID); err != nil {
-			return nil, err
-		}
-		traces, err = s.StoredTraces(ctx, actor, q.ID)
+		l, err = s.storedPrepared(ctx, actor, q.ID)
 	}
 	if err != nil {
 		return nil, err
 	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		l = l.FilterPeriod(q.From, q.To, mining.Intersecting)
+	}
+	for _, c := range conds {
+		l = l.FilterAttr(c.key, c.value)
+	}
+	return &Mined{Log: l, DFG: opt}, nil
+}
+
+// storedPrepared is stored log id prepared for mining, from the cache when
+// it holds the log (cache.go).
+func (s *Service) storedPrepared(ctx context.Context, actor Actor, id int64) (*mining.Log, error) {
+	row, err := s.Get(ctx, actor, id)
+	if err != nil {
+		if fresco.ErrorCode(err) == fresco.ENOTFOUND {
+			s.cache.evict(id) // deleted by another replica
+		}
+		return nil, err
+	}
+	return s.cache.get(ctx, row, func() (*mining.Log, error) {
+		traces, err := s.StoredTraces(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		return prepare(traces), nil
+	})
+}
+
+// ownPrepared is Fresco's own work that started by to, prepared for
+// mining. It changes with every case event, so it is read every time.
+func (s *Service) ownPrepared(ctx context.Context, actor Actor, to time.Time) (*mining.Log, error) {
+	// Work that started by To; Mine's FilterPeriod keeps what touches [From, To].
+	traces, err := s.OwnTraces(ctx, actor, OwnFilter{To: endOfQuery(to)})
+	if err != nil {
+		return nil, err
+	}
+	return prepare(traces), nil
+}
+
+// prepare makes traces a log to mine, complete events only when any event
+// has a lifecycle transition.
+func prepare(traces []eventlog.Trace) *mining.Log {
 	hasLifecycle := false
 	for i := range traces {
 		for _, e := range traces[i].Events {
@@ -86,14 +124,7 @@ func (s *Service) Mine(ctx context.Context, actor Actor, q Query) (*Mined, error
 			}
 		}
 	}
-	l := mining.FromTraces(traces, hasLifecycle)
-	if !q.From.IsZero() || !q.To.IsZero() {
-		l = l.FilterPeriod(q.From, q.To, mining.Intersecting)
-	}
-	for _, c := range conds {
-		l = l.FilterAttr(c.key, c.value)
-	}
-	return &Mined{Log: l, DFG: opt}, nil
+	return mining.FromTraces(traces, hasLifecycle)
 }
 
 func endOfQuery(t time.Time) time.Time {

@@ -53,13 +53,18 @@ type Options struct {
 	// MaxEvents is the most events a stored log holds (MaxEvents when 0): a
 	// bigger log is mined from its file (fresco process stats|dfg|variants).
 	MaxEvents int
+	// CacheEvents bounds the stored logs kept in memory prepared for
+	// mining, in events (CacheEvents when 0; below 0 keeps none): see
+	// cache.go.
+	CacheEvents int
 }
 
 // Service keeps event logs.
 type Service struct {
-	db   *store.DB
-	opts Options
-	log  *slog.Logger
+	db    *store.DB
+	opts  Options
+	log   *slog.Logger
+	cache *logCache // nil when Options.CacheEvents < 0
 }
 
 // New returns the service over db.
@@ -70,7 +75,10 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.MaxEvents <= 0 {
 		opts.MaxEvents = MaxEvents
 	}
-	return &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog")}
+	if opts.CacheEvents == 0 {
+		opts.CacheEvents = CacheEvents
+	}
+	return &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog"), cache: newLogCache(opts.CacheEvents)}
 }
 
 // CanRead reports whether role may read event logs: owners, managers and
@@ -351,6 +359,7 @@ func (s *Service) Delete(ctx context.Context, actor Actor, id int64) error {
 	if err := mayWrite(actor); err != nil {
 		return err
 	}
+	defer s.cache.evict(id) // after the transaction, whatever its end: a reload costs only time
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		l, err := store.EventLog(ctx, tx, id)
 		if err != nil {
