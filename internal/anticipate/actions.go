@@ -22,8 +22,9 @@ const (
 )
 
 // facts loads the rules' facts of the customers of ids; withProducts says
-// whose purchase history to read (for replenishment).
-func (s *Service) facts(ctx context.Context, ids []int64, withProducts map[int64]bool) ([]Facts, error) {
+// whose purchase history to read, of the products bought in at least
+// times purchases (ReplenishTimes for the rules; fewer for the card).
+func (s *Service) facts(ctx context.Context, ids []int64, withProducts map[int64]bool, times int) ([]Facts, error) {
 	now := s.now()
 	summaries, err := s.db.PurchaseSummariesOf(ctx, ids)
 	if err != nil {
@@ -53,7 +54,7 @@ func (s *Service) facts(ctx context.Context, ids []int64, withProducts map[int64
 	}
 	products := map[int64][]store.ProductPurchase{}
 	if len(productIDs) > 0 {
-		list, err := s.db.ProductPurchases(ctx, productIDs, now.Add(-ReplenishHistory))
+		list, err := s.db.ProductPurchases(ctx, productIDs, now.Add(-ReplenishHistory), times)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +99,7 @@ func (s *Service) For(ctx context.Context, customerID int64) ([]fresco.NextActio
 		return nil, err
 	}
 	ids := []int64{customerID}
-	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true})
+	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true}, ReplenishTimes)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func (s *Service) List(ctx context.Context, kind string, limit int) ([]Listed, e
 	if len(ids) == 0 {
 		return []Listed{}, nil
 	}
-	facts, err := s.facts(ctx, ids, products)
+	facts, err := s.facts(ctx, ids, products, ReplenishTimes)
 	if err != nil {
 		return nil, err
 	}
