@@ -21,64 +21,118 @@ const (
 	candidateFactor  = 3
 )
 
-// facts loads the rules' facts of the customers of ids; withProducts says
-// whose purchase history to read (for replenishment).
-func (s *Service) facts(ctx context.Context, ids []int64, withProducts map[int64]bool) ([]Facts, error) {
-	now := s.now()
-	summaries, err := s.db.PurchaseSummariesOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	alive, err := s.db.PAlivesOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	nps, err := s.db.LatestNPS(ctx, ids, now.Add(-PromoterRecent))
-	if err != nil {
-		return nil, err
-	}
-	referred, err := s.db.Referrers(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	cases, err := s.db.CasesReturning(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var productIDs []int64
-	for _, id := range ids {
-		if withProducts[id] {
-			productIDs = append(productIDs, id)
-		}
-	}
-	products := map[int64][]store.ProductPurchase{}
-	if len(productIDs) > 0 {
-		list, err := s.db.ProductPurchases(ctx, productIDs, now.Add(-ReplenishHistory))
-		if err != nil {
+// facts loads all the rules' facts of the customers of ids; withProducts
+// says whose purchase history to read, of the products bought in at least
+// times purchases (ReplenishTimes for the rules; fewer for the card).
+func (s *Service) facts(ctx context.Context, ids []int64, withProducts map[int64]bool, times int) ([]Facts, error) {
+	l := s.newFactLoader(ids, withProducts, times)
+	for _, kind := range fresco.ActionKinds {
+		if err := l.need(ctx, kind); err != nil {
 			return nil, err
 		}
+	}
+	return l.facts, nil
+}
+
+// factLoader reads the facts of a set of customers one kind of fact at a
+// time, each at most once, when a rule first needs it: the list across
+// customers stops judging once the most pressing kinds fill the page, and
+// never reads the facts only the kinds below would have used (the
+// purchase histories of replenishment above all).
+type factLoader struct {
+	s        *Service
+	ids      []int64
+	products map[int64]bool
+	times    int
+	facts    []Facts
+	at       map[int64]int // index in facts
+	loaded   map[string]bool
+}
+
+func (s *Service) newFactLoader(ids []int64, withProducts map[int64]bool, times int) *factLoader {
+	l := &factLoader{s: s, ids: ids, products: withProducts, times: times,
+		facts: make([]Facts, len(ids)), at: make(map[int64]int, len(ids)), loaded: map[string]bool{}}
+	for i, id := range ids {
+		l.facts[i].CustomerID = id
+		l.at[id] = i
+	}
+	return l
+}
+
+// need reads the facts the rule of kind reads.
+func (l *factLoader) need(ctx context.Context, kind string) error {
+	var what []string
+	switch kind {
+	case fresco.ActionCaseReturning:
+		what = []string{"cases"}
+	case fresco.ActionRhythmBroken:
+		what = []string{"summaries", "alive"}
+	case fresco.ActionReplenishment:
+		what = []string{"products"}
+	case fresco.ActionPromoter:
+		what = []string{"nps", "referred"}
+	case fresco.ActionMilestone:
+		what = []string{"summaries"}
+	}
+	for _, w := range what {
+		if !l.loaded[w] {
+			if err := l.load(ctx, w); err != nil {
+				return err
+			}
+			l.loaded[w] = true
+		}
+	}
+	return nil
+}
+
+// fill reads one fact per customer with read and sets it with set.
+func fill[V any](l *factLoader, read func([]int64) (map[int64]V, error), set func(*Facts, V)) error {
+	m, err := read(l.ids)
+	for id, v := range m {
+		set(&l.facts[l.at[id]], v)
+	}
+	return err
+}
+
+// load reads one kind of fact into l.facts.
+func (l *factLoader) load(ctx context.Context, what string) error {
+	db, now := l.s.db, l.s.now()
+	switch what {
+	case "cases":
+		return fill(l, func(ids []int64) (map[int64]store.CaseReturn, error) { return db.CasesReturning(ctx, ids) },
+			func(f *Facts, c store.CaseReturn) { f.Case = &c })
+	case "summaries":
+		return fill(l, func(ids []int64) (map[int64]store.PurchaseSummary, error) { return db.PurchaseSummariesOf(ctx, ids) },
+			func(f *Facts, sum store.PurchaseSummary) { f.Summary = &sum })
+	case "alive":
+		return fill(l, func(ids []int64) (map[int64]float64, error) { return db.PAlivesOf(ctx, ids) },
+			func(f *Facts, p float64) { f.PAlive = &p })
+	case "nps":
+		return fill(l, func(ids []int64) (map[int64]store.NPSAnswer, error) {
+			return db.LatestNPS(ctx, ids, now.Add(-PromoterRecent))
+		},
+			func(f *Facts, n store.NPSAnswer) { f.NPS = &n })
+	case "referred":
+		return fill(l, func(ids []int64) (map[int64]bool, error) { return db.Referrers(ctx, ids) },
+			func(f *Facts, r bool) { f.Referred = r })
+	case "products":
+		var ids []int64
+		for _, id := range l.ids {
+			if l.products[id] {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		list, err := db.ProductPurchases(ctx, ids, now.Add(-ReplenishHistory), l.times)
 		for _, p := range list {
-			products[p.CustomerID] = append(products[p.CustomerID], p)
+			f := &l.facts[l.at[p.CustomerID]]
+			f.Products = append(f.Products, p)
 		}
+		return err
 	}
-	out := make([]Facts, 0, len(ids))
-	for _, id := range ids {
-		f := Facts{CustomerID: id, Referred: referred[id], Products: products[id]}
-		if sum, ok := summaries[id]; ok {
-			f.Summary = &sum
-		}
-		if p, ok := alive[id]; ok {
-			f.PAlive = &p
-		}
-		if n, ok := nps[id]; ok {
-			f.NPS = &n
-		}
-		if c, ok := cases[id]; ok {
-			f.Case = &c
-		}
-		out = append(out, f)
-	}
-	return out, nil
+	return nil
 }
 
 // unmarked drops the actions whose kind was dismissed or done for their
@@ -98,7 +152,7 @@ func (s *Service) For(ctx context.Context, customerID int64) ([]fresco.NextActio
 		return nil, err
 	}
 	ids := []int64{customerID}
-	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true})
+	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true}, ReplenishTimes)
 	if err != nil {
 		return nil, err
 	}
@@ -145,21 +199,31 @@ func (s *Service) List(ctx context.Context, kind string, limit int) ([]Listed, e
 	if len(ids) == 0 {
 		return []Listed{}, nil
 	}
-	facts, err := s.facts(ctx, ids, products)
+	// The kinds in order of pressure, each judged over every candidate:
+	// once the page is full no lower kind can reach it, so their facts
+	// are never read.
+	facts := s.newFactLoader(ids, products, ReplenishTimes)
+	marks, err := s.db.ActiveMarks(ctx, ids, s.now())
 	if err != nil {
 		return nil, err
 	}
 	now, fm := s.now(), s.format(ctx)
 	var actions []fresco.NextAction
-	for _, f := range facts {
-		for _, a := range Actions(f, now, fm) {
-			if kind == "" || a.Kind == kind {
-				actions = append(actions, a)
+	for _, k := range fresco.ActionKinds {
+		if kind != "" && k != kind {
+			continue
+		}
+		if len(actions) >= limit {
+			break
+		}
+		if err := facts.need(ctx, k); err != nil {
+			return nil, err
+		}
+		for _, f := range facts.facts {
+			if a := judge(k, f, now, fm); a != nil && !marks[a.CustomerID][k] {
+				actions = append(actions, *a)
 			}
 		}
-	}
-	if actions, err = s.unmarked(ctx, ids, actions); err != nil {
-		return nil, err
 	}
 	sort.SliceStable(actions, func(i, j int) bool {
 		ri, rj := slices.Index(fresco.ActionKinds, actions[i].Kind), slices.Index(fresco.ActionKinds, actions[j].Kind)

@@ -31,10 +31,12 @@ type Usual struct {
 	Times   int // purchases it was in (over ReplenishHistory)
 }
 
-// cardOpenCases and cardUsual bound the card's lists.
+// cardOpenCases and cardUsual bound the card's lists; a product is usual
+// from usualTimes purchases.
 const (
 	cardOpenCases = 5
 	cardUsual     = 3
+	usualTimes    = 2
 )
 
 // Card returns the customer's card as a sees it.
@@ -51,7 +53,7 @@ func (s *Service) Card(ctx context.Context, a Actor, customerID int64) (*Card, e
 		return nil, err
 	}
 	ids := []int64{customerID}
-	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true})
+	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true}, min(usualTimes, ReplenishTimes))
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func usually(list []store.ProductPurchase) []Usual {
 	}
 	var out []Usual
 	for _, id := range order {
-		if count[id].Times >= 2 {
+		if count[id].Times >= usualTimes {
 			out = append(out, *count[id])
 		}
 	}

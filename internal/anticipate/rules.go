@@ -74,18 +74,33 @@ type Facts struct {
 // pressing kind first, one at most of each kind. f writes dates.
 func Actions(f Facts, now time.Time, fm fresco.Formatter) []fresco.NextAction {
 	var out []fresco.NextAction
-	add := func(a *fresco.NextAction) {
-		if a != nil {
-			a.CustomerID = f.CustomerID
+	for _, kind := range fresco.ActionKinds {
+		if a := judge(kind, f, now, fm); a != nil {
 			out = append(out, *a)
 		}
 	}
-	add(caseReturning(f, fm))
-	add(rhythmBroken(f, now))
-	add(replenishment(f, now, fm))
-	add(promoter(f, now, fm))
-	add(milestone(f, now, fm))
 	return out
+}
+
+// judge works out the customer's action of one kind, nil when none.
+func judge(kind string, f Facts, now time.Time, fm fresco.Formatter) *fresco.NextAction {
+	var a *fresco.NextAction
+	switch kind {
+	case fresco.ActionCaseReturning:
+		a = caseReturning(f, fm)
+	case fresco.ActionRhythmBroken:
+		a = rhythmBroken(f, now)
+	case fresco.ActionReplenishment:
+		a = replenishment(f, now, fm)
+	case fresco.ActionPromoter:
+		a = promoter(f, now, fm)
+	case fresco.ActionMilestone:
+		a = milestone(f, now, fm)
+	}
+	if a != nil {
+		a.CustomerID = f.CustomerID
+	}
+	return a
 }
 
 func callLink(id int64, text string) (string, string) {

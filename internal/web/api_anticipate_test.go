@@ -314,6 +314,20 @@ func TestNextActionsAPI(t *testing.T) {
 		if got := list("?kind=milestone&limit=1"); fmt.Sprint(got) != "[milestone:Annie Year]" {
 			t.Errorf("milestones, 1 = %v", got)
 		}
+		// A shorter page stops judging once its most pressing kinds fill
+		// it (the facts of the kinds below are never read): it must still
+		// be the head of the whole list, kind by kind and for every limit.
+		for _, kind := range append([]string{""}, fresco.ActionKinds...) {
+			full := list("?limit=200&kind=" + kind)
+			if kind == "" && fmt.Sprint(full) != want {
+				t.Errorf("list of 200 = %v\nwant %s", full, want)
+			}
+			for n := 1; n < len(full); n++ {
+				if got := list(fmt.Sprintf("?limit=%d&kind=%s", n, kind)); fmt.Sprint(got) != fmt.Sprint(full[:n]) {
+					t.Errorf("kind %q, limit %d = %v, want %v", kind, n, got, full[:n])
+				}
+			}
+		}
 		for _, q := range []string{"?kind=gossip", "?limit=500"} {
 			res := f.do(request{method: "GET", path: "/api/v1/next-actions" + q, role: fresco.RoleAgent})
 			problem(t, res, http.StatusUnprocessableEntity)
