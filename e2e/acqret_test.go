@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserAcquisitionRetention: the owner goes from the value page to
@@ -26,25 +23,11 @@ import (
 // 0.5 points: 0.4 new customers (120.00) given up, 1.0 kept (900.00), a
 // change of +0.6 customers and +780.00 — with the assumptions in words.
 func TestBrowserAcquisitionRetention(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	retentionWorld(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
+	st := newStage(t, retentionWorld)
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the value page", chromedp.Navigate(ts.URL+"/value"))
+	load("open the value page", chromedp.Navigate(st.base+"/value"))
 	load("follow the link to acquisition vs retention", chromedp.Click(chromedp.ID("value-retention-link")))
 	do("from March 2025", chromedp.SetValue(chromedp.ID("from"), "2025-03-01"))
 	do("to its end", chromedp.SetValue(chromedp.ID("to"), "2025-03-31"))
@@ -65,7 +48,7 @@ func TestBrowserAcquisitionRetention(t *testing.T) {
 			t.Errorf("#%s = %q, want %q", id, got, want)
 		}
 	}
-	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-acquisition-retention.png"))
+	shot(t, st.ctx, filepath.Join(os.TempDir(), "fresco-e2e-acquisition-retention.png"))
 	words := text("#assumptions")
 	for _, want := range []string{"$500.00", "by 0.5 percentage points (typed)", "$300.00", "$900.00", "estimates"} {
 		if !strings.Contains(words, want) {
@@ -80,7 +63,7 @@ func TestBrowserAcquisitionRetention(t *testing.T) {
 	if got := text("#form-errors"); !strings.Contains(strings.ToLower(got), "retention_lift: \"lots\" is not a number") {
 		t.Errorf("error %q does not name retention_lift", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

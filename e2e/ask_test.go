@@ -159,12 +159,9 @@ func TestBrowserAskForFeedback(t *testing.T) {
 // TestBrowserListCSV: a manager filters the case list by location and
 // downloads it; the file holds exactly the cases the filter shows.
 func TestBrowserListCSV(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a, s := st.db, st.app, st.s
 	olivia, err := db.EmployeeByEmail(ctx, "olivia@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +172,6 @@ func TestBrowserListCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := apptest.New(t, db)
 	actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", olivia.ID), Role: olivia.Role, EmployeeID: &olivia.ID}
 	want := map[string]bool{}
 	for _, k := range []struct {
@@ -193,15 +189,8 @@ func TestBrowserListCSV(t *testing.T) {
 			want[k.summary] = true
 		}
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open the case list", chromedp.Navigate(ts.URL+"/cases?view=all"))
+	load("open the case list", chromedp.Navigate(st.base+"/cases?view=all"))
 	st.login("olivia@example.com")
 	if got := text("#list-count"); got != "4 cases" {
 		t.Fatalf("count before the filter = %q", got)
@@ -213,7 +202,7 @@ func TestBrowserListCSV(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	sctx, scancel := context.WithTimeout(bctx, stepTimeout)
+	sctx, scancel := context.WithTimeout(st.ctx, stepTimeout)
 	defer scancel()
 	progress := chromedp.Events(sctx, cdpbrowser.DownloadProgress)
 	events := true
@@ -257,7 +246,7 @@ func TestBrowserListCSV(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("the download lacks %v", want)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fresco-cx/fresco/internal/app"
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -90,6 +91,40 @@ func browser(t *testing.T, ctx context.Context) (context.Context, func() []strin
 		defer mu.Unlock()
 		return append([]string(nil), errs...)
 	}
+}
+
+// stage is how most browser tests begin: a browser, a seeded SQLite
+// database with the test's own world built on it, and the app serving it —
+// no page opened yet, so a test may still add data through the app first.
+// Everything is torn down with t.Cleanup.
+type stage struct {
+	steps
+	db       *store.DB
+	app      *app.App
+	s        seeded
+	base     string // the server's URL
+	jsErrors func() []string
+}
+
+// newStage builds the stage; worlds run after the seed and before the app
+// is built, as data an app must find at its start would be.
+func newStage(t *testing.T, worlds ...func(*testing.T, *store.DB)) stage {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	bctx, jsErrors := browser(t, ctx)
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	s := seed(t, db)
+	for _, world := range worlds {
+		world(t, db)
+	}
+	a := apptest.New(t, db)
+	ts := httptest.NewServer(a.Server)
+	t.Cleanup(func() {
+		ts.CloseClientConnections() // the notification bell keeps an event stream open
+		ts.Close()
+	})
+	return stage{steps: steps{t, bctx}, db: db, app: a, s: s, base: ts.URL, jsErrors: jsErrors}
 }
 
 type seeded struct {
@@ -169,19 +204,8 @@ func seed(t *testing.T, db *store.DB) seeded {
 }
 
 func TestBrowserJourney(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
-	srv := apptest.New(t, db).Server
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.CloseStreams() // first: an open event stream would keep ts.Close waiting
+	st := newStage(t)
 	shots := os.TempDir()
-
-	st := steps{t, bctx}
 	do, load, get, text, location := st.do, st.load, st.get, st.text, st.location
 	loginWith := func(email, password string) {
 		t.Helper()
@@ -194,10 +218,10 @@ func TestBrowserJourney(t *testing.T) {
 		load("submit the login form", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
 	}
 	login := func(email string) { t.Helper(); loginWith(email, "a fine long password") }
-	profileLink := chromedp.CSS(fmt.Sprintf(`table a[href="/customers/%d"]`, s.ada.ID))
+	profileLink := chromedp.CSS(fmt.Sprintf(`table a[href="/customers/%d"]`, st.s.ada.ID))
 
 	// Anonymous visitors land on the login page and come back after it.
-	load("open the customer list", chromedp.Navigate(ts.URL+"/customers"))
+	load("open the customer list", chromedp.Navigate(st.base+"/customers"))
 	if loc := location(); !strings.Contains(loc, "/login?next=%2Fcustomers") {
 		t.Errorf("anonymous /customers went to %s", loc)
 	}
@@ -206,7 +230,7 @@ func TestBrowserJourney(t *testing.T) {
 	if msg := text("#login-error"); !strings.Contains(msg, "don't match an active account") {
 		t.Errorf("wrong password message %q", msg)
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-login-error.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-login-error.png"))
 	login("olivia@example.com")
 	if h1, loc := text("#main h1"), location(); h1 != "Customers" || !strings.HasSuffix(loc, "/customers") {
 		t.Fatalf("after login: %q at %s, want the page asked for", h1, loc)
@@ -220,21 +244,21 @@ func TestBrowserJourney(t *testing.T) {
 		strings.Contains(rows, "Bob Ross") || strings.Contains(rows, "Grace Hopper") {
 		t.Errorf("search results at %s:\n%s", loc, rows)
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-customers.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-customers.png"))
 
 	// The profile.
 	load("open the profile", chromedp.Click(profileLink))
 	if name := text("#customer-name"); name != "Ada Lovelace" {
 		t.Errorf("profile name %q", name)
 	}
-	if total := text("#total-spend"); total != "$"+s.total { // in the default currency, US dollars
-		t.Errorf("total spend %q, want %q", total, s.total)
+	if total := text("#total-spend"); total != "$"+st.s.total { // in the default currency, US dollars
+		t.Errorf("total spend %q, want %q", total, st.s.total)
 	}
 	href := get("referral link", func(ctx context.Context, tg *chromedp.Target) (string, error) {
 		r, err := chromedp.AttributeValue(chromedp.CSS("#referred-by a"), "href")(ctx, tg)
 		return r.Value, err
 	})
-	if by := text("#referred-by"); by != "Grace Hopper" || href != fmt.Sprintf("/customers/%d", s.grace.ID) {
+	if by := text("#referred-by"); by != "Grace Hopper" || href != fmt.Sprintf("/customers/%d", st.s.grace.ID) {
 		t.Errorf("referred by %q → %q", by, href)
 	}
 	if refs := text("#referrals"); !strings.Contains(refs, "Charles Babbage") {
@@ -258,7 +282,7 @@ func TestBrowserJourney(t *testing.T) {
 	if painted != "true" {
 		t.Error("the chart canvas is missing, tiny or blank")
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-profile.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-profile.png"))
 
 	// The referral link leads to the referrer.
 	load("follow the referral link", chromedp.Click(chromedp.CSS("#referred-by a")))
@@ -268,8 +292,8 @@ func TestBrowserJourney(t *testing.T) {
 
 	// The lifetime-value page under its Content-Security-Policy, which allows
 	// scripts from the server's files only: its charts are drawn all the same.
-	sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
-	valuePage, err := chromedp.Run(sctx, chromedp.NavigateResponse(ts.URL+"/value"))
+	sctx, scancel := context.WithTimeout(st.ctx, 20*time.Second)
+	valuePage, err := chromedp.Run(sctx, chromedp.NavigateResponse(st.base+"/value"))
 	scancel()
 	if err != nil {
 		st.fail("open the value page", err)
@@ -280,33 +304,33 @@ func TestBrowserJourney(t *testing.T) {
 	do("value chart drawn", chromedp.WaitVisible(chromedp.CSS(`#compare-chart[data-rendered="true"] canvas`)))
 
 	// The owner sees employee administration.
-	load("open employees", chromedp.Navigate(ts.URL+"/employees"))
+	load("open employees", chromedp.Navigate(st.base+"/employees"))
 	if h1 := text("#main h1"); h1 != "Employees" {
 		t.Errorf("owner /employees heading %q", h1)
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-employees.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-employees.png"))
 	load("add an employee", chromedp.Click(chromedp.CSS(`a[href="/employees/new"]`)))
 	do("fill in a bad form", chromedp.SendKeys(chromedp.ID("email"), "not-an-address"))
 	load("submit the bad form", chromedp.Click(chromedp.CSS(`form[action="/employees"] button[type=submit]`)))
 	if msg := text("#email-help"); !strings.Contains(msg, "not an e-mail address") {
 		t.Errorf("employee form e-mail error %q", msg)
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-employee-form.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-employee-form.png"))
 
 	// Log out: back at the login page, and the pages are closed again.
 	load("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	if flash := text(".flash"); !strings.Contains(flash, "signed out") {
 		t.Errorf("after logout: flash %q", flash)
 	}
-	load("customer list after logout", chromedp.Navigate(ts.URL+"/customers"))
+	load("customer list after logout", chromedp.Navigate(st.base+"/customers"))
 	if loc := location(); !strings.Contains(loc, "/login") {
 		t.Errorf("after logout, /customers opened %s", loc)
 	}
 
 	// An agent cannot open employee administration: the 403 page.
 	login("sam@example.com")
-	sctx, scancel = context.WithTimeout(bctx, 20*time.Second)
-	resp, err := chromedp.Run(sctx, chromedp.NavigateResponse(ts.URL+"/employees"))
+	sctx, scancel = context.WithTimeout(st.ctx, 20*time.Second)
+	resp, err := chromedp.Run(sctx, chromedp.NavigateResponse(st.base+"/employees"))
 	scancel()
 	if err != nil {
 		st.fail("agent opens employees", err)
@@ -320,15 +344,15 @@ func TestBrowserJourney(t *testing.T) {
 	if nav := text("nav.nav"); strings.Contains(nav, "Employees") || !strings.Contains(nav, "Customers") {
 		t.Errorf("agent navigation: %q", nav)
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-403.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-403.png"))
 
 	// A phone-sized screen: the profile must still read (for a human to check).
 	do("narrow viewport", chromedp.EmulateViewport(390, 844))
-	load("narrow profile", chromedp.Navigate(ts.URL+fmt.Sprintf("/customers/%d", s.ada.ID)))
+	load("narrow profile", chromedp.Navigate(st.base+fmt.Sprintf("/customers/%d", st.s.ada.ID)))
 	do("narrow chart", chromedp.WaitVisible(chromedp.CSS(`#spend-chart[data-rendered="true"] canvas`)))
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-profile-narrow.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-profile-narrow.png"))
 
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
 	}
 }

@@ -1,18 +1,14 @@
 package e2e
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/chain/chaintest"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserChain: the owner goes from the turnover page to the
@@ -24,13 +20,9 @@ import (
 // The business is chaintest's: retention 1 … 0.6 against NPS 80 … −40 at
 // six locations in March 2024, r = 0.99 (0.93 to 1.00).
 func TestBrowserChain(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	chaintest.Build(t, a)
 	flagged := chain.Alert{Unit: chain.UnitRef{Kind: chain.ByTeam, ID: 1, Name: "Front desk"}, Period: "2024-Q1",
 		Turnover: chain.Change{Period: "2024-Q1", Before: 0, After: 50, NBefore: 32, NAfter: 8, Significant: true},
@@ -41,15 +33,8 @@ func TestBrowserChain(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
 	load("open the turnover page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/turnover"]`)))
 	load("follow the link to the chain", chromedp.Click(chromedp.ID("chain-link")))
@@ -77,7 +62,7 @@ func TestBrowserChain(t *testing.T) {
 	if got := text("#chain-alerts"); !strings.Contains(got, "Front desk") || !strings.Contains(got, "50%") || !strings.Contains(got, "-60") {
 		t.Errorf("the flagged team: %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

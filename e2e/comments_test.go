@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,9 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserLabellingFromTheQueue: the owner opens the comments page,
@@ -23,13 +19,9 @@ import (
 // queue, ticks its category and saves; the label is stored and the page
 // comes back to the queue.
 func TestBrowserLabellingFromTheQueue(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	fb := a.Feedback
 	feedbacktest.Train(t, fb, 1)
 	doubtful := feedbacktest.Record(t, fb, feedbacktest.Doubtful, time.Now().Add(-time.Hour))
@@ -38,15 +30,9 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 		t.Fatalf("queue %+v, %v: want the doubtful comment first", queue, err)
 	}
 
-	ts := httptest.NewServer(a.Server)
-	defer func() { // the notification bell keeps an event stream open
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
 
-	load("open the comments", chromedp.Navigate(ts.URL+"/feedback/comments"))
+	load("open the comments", chromedp.Navigate(st.base+"/feedback/comments"))
 	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "olivia@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
@@ -55,7 +41,7 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	shot(t, bctx, filepath.Join(shots, "fresco-e2e-comments.png"))
+	shot(t, st.ctx, filepath.Join(shots, "fresco-e2e-comments.png"))
 	first := fmt.Sprintf("#q%d", doubtful.ID)
 	if q := text(first); !strings.Contains(q, feedbacktest.Doubtful) || !strings.Contains(q, "hesitates") {
 		t.Fatalf("first in the queue: %q", q)
@@ -72,7 +58,7 @@ func TestBrowserLabellingFromTheQueue(t *testing.T) {
 	if q := text("#queue"); strings.Contains(q, feedbacktest.Doubtful) {
 		t.Errorf("the labelled comment is still in the queue: %q", q)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

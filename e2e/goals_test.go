@@ -1,17 +1,13 @@
 package e2e
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserGoals: this month's 100 answers give an NPS of 50, likely
@@ -21,13 +17,9 @@ import (
 // both, off track first; changing the second to 40 makes it "can't tell
 // yet". The agent sees the goals and no form to set one.
 func TestBrowserGoals(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db := st.db
 	now := time.Now().UTC()
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
 		for score, n := range map[int]int{10: 60, 8: 30, 3: 10} {
@@ -42,15 +34,8 @@ func TestBrowserGoals(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
 	load("open the goals from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/goals"]`)))
 	if got := text("#goals-list"); !strings.Contains(got, "No goals yet") {
@@ -75,7 +60,7 @@ func TestBrowserGoals(t *testing.T) {
 		}
 	}
 
-	load("go home", chromedp.Navigate(ts.URL+"/"))
+	load("go home", chromedp.Navigate(st.base+"/"))
 	card := text("#home-goals")
 	if off, on := strings.Index(card, "Off track"), strings.Index(card, "On track"); off < 0 || on < 0 || off > on {
 		t.Errorf("home card %q: want both goals, off track first", card)
@@ -98,14 +83,14 @@ func TestBrowserGoals(t *testing.T) {
 
 	load("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	st.login("sam@example.com")
-	load("the agent opens the goals", chromedp.Navigate(ts.URL+"/goals"))
+	load("the agent opens the goals", chromedp.Navigate(st.base+"/goals"))
 	if got := text("#goals-list"); !strings.Contains(got, "NPS at least 30") || strings.Contains(got, "Change") {
 		t.Errorf("agent's goals %q", got)
 	}
 	if forms := st.get("count the forms", chromedp.Evaluate[string](`String(document.querySelectorAll("#goal-new").length)`)); forms != "0" {
 		t.Errorf("the agent is offered the form to set a goal")
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -1,15 +1,10 @@
 package e2e
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/fresco-cx/fresco/internal/app/apptest"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserListeningPost: the owner adds a listening post from the
@@ -18,24 +13,13 @@ import (
 // checklist with a note, and retires it; the dashboard marks it retired and
 // the database holds every change.
 func TestBrowserListeningPost(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
+	st := newStage(t)
+	ctx := t.Context()
+	db := st.db
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the feedback dashboard", chromedp.Navigate(ts.URL+"/feedback"))
+	load("open the feedback dashboard", chromedp.Navigate(st.base+"/feedback"))
 	load("add a listening post", chromedp.Click(chromedp.ID("add-post")))
 
 	fill := func(step, slug string) {
@@ -83,7 +67,7 @@ func TestBrowserListeningPost(t *testing.T) {
 		t.Errorf("the retired badge says %q", got)
 	}
 	do("see the way back", chromedp.WaitVisible(chromedp.ID("post-reinstate")))
-	load("back to the dashboard", chromedp.Navigate(ts.URL+"/feedback"))
+	load("back to the dashboard", chromedp.Navigate(st.base+"/feedback"))
 	if got := st.get("read the post's row", chromedp.Evaluate[string](
 		`(function () { var a = document.querySelector('a[href="/feedback/posts/sales-reps"]'); return a ? a.closest("tr").textContent : ""; })()`)); !strings.Contains(got, "Sales reps in the field") || !strings.Contains(got, "retired") {
 		t.Errorf("the dashboard's row for the post: %q", got)
@@ -97,7 +81,7 @@ func TestBrowserListeningPost(t *testing.T) {
 		p.Checklist["timing"] != "Ask at the order" || len(p.Questions) != 2 {
 		t.Errorf("stored post %+v", p)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

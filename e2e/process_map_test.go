@@ -3,16 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/fresco-cx/fresco/internal/app/apptest"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserProcessMap: the owner starts a map from the menu, draws it in
@@ -25,20 +21,7 @@ import (
 // exports PNG and SVG. The agent reads the map without the editor or the
 // fail-point form.
 func TestBrowserProcessMap(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
+	st := newStage(t)
 	do, load, text, get := st.do, st.load, st.text, st.get
 	// set types into a field of the editor as a person would, and leaves
 	// it (the editor applies a field when it changes).
@@ -57,7 +40,7 @@ func TestBrowserProcessMap(t *testing.T) {
 		do("wait for "+want, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById("editor-status").textContent.includes(%q)`, want)))
 	}
 
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
 	load("open the process maps from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/process-maps"]`)))
 	if got := text("#maps-list"); !strings.Contains(got, "No process maps yet") {
@@ -210,14 +193,14 @@ func TestBrowserProcessMap(t *testing.T) {
 	if n := get("the agent's menu", chromedp.Evaluate[string](`String(document.querySelectorAll('nav a[href="/process-maps"]').length)`)); n != "0" {
 		t.Errorf("the agent's menu links the process maps")
 	}
-	load("the agent opens the map", chromedp.Navigate(ts.URL+"/process-maps/1"))
+	load("the agent opens the map", chromedp.Navigate(st.base+"/process-maps/1"))
 	if n := get("the agent's forms", chromedp.Evaluate[string](`String(document.querySelectorAll("#fail-new, #map-edit, #fail-points form").length)`)); n != "0" {
 		t.Errorf("the agent is offered %s forms or the editor", n)
 	}
 	if got := text("#fail-points tbody"); !strings.Contains(got, "In progress") {
 		t.Errorf("the agent's fail points: %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

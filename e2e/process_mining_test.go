@@ -3,16 +3,13 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/processlog"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // miningCSV: three cases Register→Decide→Pay (Decide→Pay waits 2 hours),
@@ -29,24 +26,13 @@ const miningCSV = "case:concept:name,concept:name,time:timestamp\n" +
 // the rare arc Register→Pay. Then, with no Show, dragging the slider back
 // and choosing the frequency view redraw the map in place.
 func TestBrowserProcessMining(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	a := st.app
 	l, err := a.ProcessLog.Import(context.Background(), processlog.Actor{Ref: "cli", Role: fresco.RoleOwner},
 		processlog.ImportInput{Name: "claims", Format: "csv", Body: strings.NewReader(miningCSV)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-	st := steps{t, bctx}
 	do, load, get := st.do, st.load, st.get
 	arc := func(from, to string) string {
 		t.Helper()
@@ -54,7 +40,7 @@ func TestBrowserProcessMining(t *testing.T) {
 			`(function(){var g=document.querySelector('#process-map g.process-arc[data-from=%q][data-to=%q]'); return g ? g.querySelector("text").textContent : "none"})()`, from, to)))
 	}
 
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
 	load("open the Process page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/process"]`)))
 	do("choose the claims log", chromedp.SetValue(chromedp.ID("process-log"), fmt.Sprint(l.ID)))
@@ -94,7 +80,7 @@ func TestBrowserProcessMining(t *testing.T) {
 	if loc := st.location(); !strings.Contains(loc, "view=frequency") || !strings.Contains(loc, "paths=0") {
 		t.Errorf("the address %s does not say what is shown", loc)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -1,20 +1,16 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/recovery"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 type overlayClock struct{ t time.Time }
@@ -33,12 +29,9 @@ func (c *overlayClock) Now() time.Time { return c.t }
 // "Handed over"): the arrow from it and the card are real fail points of
 // handovers, on the page, on the map and in the API's numbers.
 func TestBrowserProcessOverlay(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, s := st.db, st.s
 	emps, err := db.EmployeeByEmail(ctx, "olivia@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -101,13 +94,6 @@ func TestBrowserProcessOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-	st := steps{t, bctx}
 	load, text, get := st.load, st.text, st.get
 	// svgText is the text of the first SVG element matching sel (SVG has no innerText).
 	svgText := func(sel string) string {
@@ -116,9 +102,9 @@ func TestBrowserProcessOverlay(t *testing.T) {
 			`(function () { var e = document.querySelector(%q); return e ? e.textContent : ""; })()`, sel)))
 	}
 
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the map", chromedp.Navigate(ts.URL+"/process-maps/1"))
+	load("open the map", chromedp.Navigate(st.base+"/process-maps/1"))
 	if got := text("#overlay-summary"); !strings.Contains(got, "3 cases mined") {
 		t.Errorf("summary %q", got)
 	}
@@ -174,7 +160,7 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	if loc := st.location(); !strings.HasSuffix(loc, fmt.Sprintf("/cases/%d", k2.ID)) {
 		t.Errorf("after the link: at %s", loc)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

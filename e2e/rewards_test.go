@@ -1,18 +1,14 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserScorecard: the owner opens an agent's page and reads their
@@ -21,13 +17,9 @@ import (
 // not ranked, nominates the agent, finds the nomination in the recognition
 // feed, and defines a reward the team has met.
 func TestBrowserScorecard(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	team := &fresco.Team{Name: "Harbour desk"}
 	if err := db.CreateTeam(ctx, team); err != nil {
 		t.Fatal(err)
@@ -70,17 +62,10 @@ func TestBrowserScorecard(t *testing.T) {
 			}
 		}
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open Sam's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", ts.URL, sam.ID)))
+	load("open Sam's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", st.base, sam.ID)))
 	// 9 of 12: Wilson 95% interval 46.8% to 91.1%.
 	if got := text(`#scorecard-table tr[data-measure="retention"]`); !strings.Contains(got, "75%") || !strings.Contains(got, "47–91%") || !strings.Contains(got, "9 of 12") {
 		t.Errorf("retention row %q", got)
@@ -100,7 +85,7 @@ func TestBrowserScorecard(t *testing.T) {
 		t.Errorf("team retention %q", got)
 	}
 
-	load("back to Sam's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", ts.URL, sam.ID)))
+	load("back to Sam's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", st.base, sam.ID)))
 	do("open the nominate form", chromedp.Click(chromedp.CSS(`#scorecard details summary`)))
 	do("say why", chromedp.SendKeys(chromedp.ID("nominate-reason"), "Calmed a furious guest and won them back"))
 	load("nominate", chromedp.Click(chromedp.ID("nominate-send")))
@@ -112,7 +97,7 @@ func TestBrowserScorecard(t *testing.T) {
 		t.Errorf("feed %q", got)
 	}
 
-	load("open the rewards", chromedp.Navigate(ts.URL+"/rewards"))
+	load("open the rewards", chromedp.Navigate(st.base+"/rewards"))
 	period := a.Rewards.DefaultPeriod(ctx)
 	do("name the reward", chromedp.SendKeys(chromedp.ID("reward-name"), "Team dinner"))
 	do("choose the measure", chromedp.SetValue(chromedp.ID("reward-measure"), "retention"))
@@ -124,7 +109,7 @@ func TestBrowserScorecard(t *testing.T) {
 	if got := strings.ToLower(text("#rewards")); !strings.Contains(got, "team dinner") || !strings.Contains(got, "met") || strings.Contains(got, "not met") {
 		t.Errorf("rewards %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

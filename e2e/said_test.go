@@ -1,20 +1,16 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserWhatTheCustomerSaid: a detractor answers a survey with free
@@ -24,12 +20,9 @@ import (
 // opened from the page of a customer found by searching her name, and from
 // the blank form by searching a name.
 func TestBrowserWhatTheCustomerSaid(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a, s := st.db, st.app, st.s
 	sam, err := db.EmployeeByEmail(ctx, "sam@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -54,22 +47,14 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	if err := db.CreateSurvey(ctx, sv); err != nil {
 		t.Fatal(err)
 	}
-	a := apptest.New(t, db)
 	inv, err := a.Feedback.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: sv.ID, PurchaseID: &buy.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections() // the bell's live-event stream stays open while the browser lives
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
 
 	// Ada answers the survey link from her purchase: a 2, and what went wrong.
-	load("open the survey link", chromedp.Navigate(ts.URL+inv.Path))
+	load("open the survey link", chromedp.Navigate(st.base+inv.Path))
 	do("answer as a detractor, in her own words", chromedp.Click(chromedp.CSS(`input[name=q_nps][value="2"] + span`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name=q_wrong]`), "The frames pinch behind my ears"),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "Nobody offered to adjust them."))
@@ -90,7 +75,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 		t.Fatalf("follow-up %v %v", fu, err)
 	}
 
-	load("open the follow-up", chromedp.Navigate(fmt.Sprintf("%s/followups/%d", ts.URL, fu.ID)))
+	load("open the follow-up", chromedp.Navigate(fmt.Sprintf("%s/followups/%d", st.base, fu.ID)))
 	do("log in", chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "a fine long password"))
@@ -130,7 +115,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	}
 
 	// The customer's page tells the whole story, newest first.
-	load("open Ada's page", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, s.ada.ID)))
+	load("open Ada's page", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", st.base, s.ada.ID)))
 	if got := text("#customer-said"); !strings.Contains(got, "The frames pinch behind my ears") {
 		t.Errorf("customer page answers = %q", got)
 	}
@@ -150,7 +135,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 
 	// A case from Grace's page, found by searching her name in the customer
 	// list: the form names her and keeps what was typed.
-	load("open the customers", chromedp.Navigate(ts.URL+"/customers"))
+	load("open the customers", chromedp.Navigate(st.base+"/customers"))
 	do("type her name", chromedp.SendKeys(chromedp.ID("q"), "grace"))
 	load("search", chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)))
 	if got := text("#list-count"); got != "1 customer" {
@@ -162,7 +147,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 		t.Errorf("new case for %q", got)
 	}
 	do("say what she expects but no summary", chromedp.SendKeys(chromedp.ID("case-expectation"), "a call back"))
-	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("form-new-case").noValidate = true`)); err != nil {
+	if _, err := chromedp.Run(st.ctx, chromedp.Evaluate[bool](`document.getElementById("form-new-case").noValidate = true`)); err != nil {
 		t.Fatal(err)
 	}
 	load("submit without a summary", chromedp.Click(chromedp.CSS(`#form-new-case button[type=submit]`)))
@@ -179,7 +164,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	}
 
 	// The blank form: find Charles by typing the start of his name.
-	load("open the blank form", chromedp.Navigate(ts.URL+"/cases/new"))
+	load("open the blank form", chromedp.Navigate(st.base+"/cases/new"))
 	do("type a name", chromedp.SendKeys(chromedp.ID("customer-q"), "charl"))
 	do("the matches appear as you type", chromedp.WaitVisible(chromedp.CSS(`#customer-choices a.choose-customer`)))
 	load("choose Charles", chromedp.Click(chromedp.CSS(`#customer-choices a.choose-customer`)))
@@ -191,7 +176,7 @@ func TestBrowserWhatTheCustomerSaid(t *testing.T) {
 	if got := text("main"); !strings.Contains(got, "Charles Babbage") || !strings.Contains(got, "Engine parts missing") {
 		t.Errorf("case page:\n%.600s", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

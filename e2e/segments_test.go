@@ -2,17 +2,14 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserSegmentCalculator: the owner goes from the Lifetime value page
@@ -30,25 +27,11 @@ import (
 //
 // then opens the one-page print and makes a share link that opens.
 func TestBrowserSegmentCalculator(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	segmentsWorld(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
+	st := newStage(t, segmentsWorld)
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the Lifetime value page", chromedp.Navigate(ts.URL+"/value"))
+	load("open the Lifetime value page", chromedp.Navigate(st.base+"/value"))
 	load("follow the link to the calculator by group", chromedp.Click(chromedp.ID("value-segments-link")))
 	do("group by how they heard of us", chromedp.SetValue(chromedp.ID("seg-by"), "source"))
 	load("update", chromedp.Click(chromedp.ID("segments-update")))
@@ -94,7 +77,7 @@ func TestBrowserSegmentCalculator(t *testing.T) {
 	if got := text("#segment-print"); !strings.Contains(got, "Radio") {
 		t.Errorf("the shared page's table %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

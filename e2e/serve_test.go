@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,10 +9,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fresco-cx/fresco/internal/anticipate"
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/staff"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserBeforeYouServe: Rita buys Earl Grey tea every two weeks and
@@ -28,12 +24,9 @@ import (
 // window-table note to the corner table from the card, and deletes the
 // timing note from her page.
 func TestBrowserBeforeYouServe(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	rita := &fresco.Customer{Name: "Rita Refill", Email: "rita@example.com"}
 	if err := db.CreateCustomer(ctx, rita); err != nil {
 		t.Fatal(err)
@@ -49,7 +42,6 @@ func TestBrowserBeforeYouServe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := apptest.New(t, db)
 	for _, n := range []anticipate.Note{
 		{Kind: fresco.PreferenceLikes, Text: "Prefers the window table", Source: fresco.SourceObserved},
 		{Kind: fresco.PreferenceDietary, Text: "Allergic to nuts", Source: fresco.SourceToldUs, Sensitive: true, SensitiveCategory: fresco.SensitiveHealth},
@@ -58,15 +50,8 @@ func TestBrowserBeforeYouServe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("sam@example.com")
 	load("open Before you serve from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/serve"]`)))
 	do("type the start of her name", chromedp.SendKeys(chromedp.ID("customer-q"), "rita"))
@@ -135,7 +120,7 @@ func TestBrowserBeforeYouServe(t *testing.T) {
 	if got := text("#customer-notes"); strings.Contains(got, "call before 10") || !strings.Contains(got, "Prefers the corner table") {
 		t.Errorf("her page's notes after deleting %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -2,17 +2,14 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserSources: the owner goes from the feedback dashboard's "How
@@ -21,25 +18,11 @@ import (
 // and lifetime value ÷ CAC (2,000 ÷ 1,000 = 2.00) in the table and the
 // charts, and Radio — $300.00 spent, nobody — named as losing money.
 func TestBrowserSources(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	sourcesWorld(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
+	st := newStage(t, sourcesWorld)
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the feedback dashboard", chromedp.Navigate(ts.URL+"/feedback"))
+	load("open the feedback dashboard", chromedp.Navigate(st.base+"/feedback"))
 	load("follow the link to the sources page", chromedp.Click(chromedp.ID("sources-page-link")))
 	do("from March 2025", chromedp.SetValue(chromedp.ID("from"), "2025-03-01"))
 	do("to April 2025", chromedp.SetValue(chromedp.ID("to"), "2025-04-30"))
@@ -63,7 +46,7 @@ func TestBrowserSources(t *testing.T) {
 	if n := st.get("count the trend's lines", chromedp.Evaluate[string](`document.querySelectorAll("#chart-cac-trend polyline").length + ""`)); n != "1" {
 		t.Errorf("%s lines in the CAC trend, want Facebook's only (Radio has no CAC)", n)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,13 +12,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fresco-cx/fresco/internal/app"
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/prefs"
 	"github.com/fresco-cx/fresco/internal/settings"
 	"github.com/fresco-cx/fresco/internal/store"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserSuggestionWithReason: an agent opens the profile of a
@@ -27,22 +24,12 @@ import (
 // words; the customer stops them with one click on their preference page,
 // and the profile then says why there are none.
 func TestBrowserSuggestionWithReason(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	s := seed(t, db) // the logins; Ada has not agreed to suggestions
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer ts.Close()
-	defer a.Server.CloseStreams()
-
+	st := newStage(t) // the logins; Ada has not agreed to suggestions
+	db, a := st.db, st.app
 	lin := teapotShop(t, db, a)
 
-	st := steps{t, bctx}
 	load, text := st.load, st.text
-	load("open the login page", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, lin.ID)))
+	load("open the login page", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", st.base, lin.ID)))
 	st.login("sam@example.com")
 	got := text("#suggestions")
 	if !strings.Contains(got, "Knitted Tea Cosy") || !strings.Contains(got, "Because you bought the Blue Teapot") {
@@ -53,8 +40,8 @@ func TestBrowserSuggestionWithReason(t *testing.T) {
 			t.Errorf("a suggestion names another customer: %q", got)
 		}
 	}
-	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-suggestions.png"))
-	load("open Ada's profile", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, s.ada.ID)))
+	shot(t, st.ctx, filepath.Join(os.TempDir(), "fresco-e2e-suggestions.png"))
+	load("open Ada's profile", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", st.base, st.s.ada.ID)))
 	if got := text("#suggestions"); !strings.Contains(got, "has not agreed to personalised suggestions") {
 		t.Errorf("Ada's suggestions section: %q", got)
 	}
@@ -64,16 +51,16 @@ func TestBrowserSuggestionWithReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load("open Lin's preference page", chromedp.Navigate(ts.URL+prefs.PreferencesPath(token)))
+	load("open Lin's preference page", chromedp.Navigate(st.base+prefs.PreferencesPath(token)))
 	load("stop suggestions", chromedp.Click(chromedp.ID("stop-suggestions")))
 	if got := text("#suggestions-stopped"); !strings.Contains(got, "no suggestions") {
 		t.Errorf("after stopping: %q", got)
 	}
-	load("open Lin's profile again", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", ts.URL, lin.ID)))
+	load("open Lin's profile again", chromedp.Navigate(fmt.Sprintf("%s/customers/%d", st.base, lin.ID)))
 	if got := text("#suggestions"); !strings.Contains(got, "asked not to receive suggestions") || strings.Contains(got, "Because") {
 		t.Errorf("Lin's profile after she opted out: %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }
@@ -124,16 +111,9 @@ func teapotShop(t *testing.T, db *store.DB, a *app.App) *fresco.Customer {
 // with its reason; one click on "Stop these suggestions" stops them, and
 // her preference page says so.
 func TestBrowserSuggestionsOnThankYouPage(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
-	ts := httptest.NewServer(a.Server)
-	defer ts.Close()
-	defer a.Server.CloseStreams()
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	lin := teapotShop(t, db, a)
 	set, err := a.Settings.Get(ctx)
 	if err != nil {
@@ -157,16 +137,15 @@ func TestBrowserSuggestionsOnThankYouPage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open her survey link", chromedp.Navigate(ts.URL+inv.Path))
+	load("open her survey link", chromedp.Navigate(st.base+inv.Path))
 	do("answer 9", chromedp.Click(chromedp.CSS(`input[name=q_nps][value="9"] + span`)))
 	load("send", chromedp.Click(chromedp.CSS(`button[type=submit]`)))
 	got := text("#suggestions")
 	if !strings.Contains(got, "Knitted Tea Cosy") || !strings.Contains(got, "Because you bought the Blue Teapot") || strings.Contains(got, "Regular") {
 		t.Fatalf("the thank-you page's suggestions: %q", got)
 	}
-	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-thanks.png"))
+	shot(t, st.ctx, filepath.Join(os.TempDir(), "fresco-e2e-thanks.png"))
 	load("stop them", chromedp.Click(chromedp.ID("stop-suggestions")))
 	if got := text("#suggestions-stopped"); !strings.Contains(got, "no suggestions") {
 		t.Errorf("after stopping: %q", got)
@@ -175,7 +154,7 @@ func TestBrowserSuggestionsOnThankYouPage(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM suggestion_opt_outs WHERE customer_id = ?`, lin.ID).Scan(&n); err != nil || n != 1 {
 		t.Errorf("opt-outs %d (%v), want 1", n, err)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }

@@ -1,32 +1,24 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/people"
-	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
 // TestBrowserTurnover: the owner opens the turnover page from the menu,
 // sees last year's leaver and what they cost, tries other inputs, then
 // opens the leaver's page and rehires them.
 func TestBrowserTurnover(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bctx, jsErrors := browser(t, ctx)
-
-	db := storetest.Open(t, storetest.SQLiteURL(t))
-	seed(t, db)
-	a := apptest.New(t, db)
+	st := newStage(t)
+	ctx := t.Context()
+	db, a := st.db, st.app
 	hired := time.Now().AddDate(-2, 0, 0)
 	leaver := &fresco.Employee{Name: "Lee Leaver", Email: "lee@example.com", Role: fresco.RoleAgent, Active: true, HiredAt: &hired}
 	if err := db.CreateEmployee(ctx, leaver); err != nil {
@@ -42,15 +34,8 @@ func TestBrowserTurnover(t *testing.T) {
 		Notes: "Double shifts"}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Server)
-	defer func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	}()
-
-	st := steps{t, bctx}
 	do, load, text := st.do, st.load, st.text
-	load("open Fresco", chromedp.Navigate(ts.URL+"/"))
+	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
 	load("open the turnover page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/turnover"]`)))
 	if got := text("#turnover-leavers"); got != "1" {
@@ -71,7 +56,7 @@ func TestBrowserTurnover(t *testing.T) {
 		t.Errorf("per-team table %q", got)
 	}
 
-	load("open the leaver's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", ts.URL, leaver.ID)))
+	load("open the leaver's page", chromedp.Navigate(fmt.Sprintf("%s/employees/%d", st.base, leaver.ID)))
 	if got := text("#spells"); !strings.Contains(got, "Workload") || !strings.Contains(got, "Double shifts") {
 		t.Errorf("spells %q", got)
 	}
@@ -84,7 +69,7 @@ func TestBrowserTurnover(t *testing.T) {
 	if got := text("#spells"); !strings.Contains(got, "employed") {
 		t.Errorf("spells after the rehire %q", got)
 	}
-	if errs := jsErrors(); len(errs) > 0 {
+	if errs := st.jsErrors(); len(errs) > 0 {
 		t.Errorf("JavaScript errors: %v", errs)
 	}
 }
