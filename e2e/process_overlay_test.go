@@ -81,7 +81,7 @@ func TestBrowserProcessOverlay(t *testing.T) {
 	at(75 * time.Hour)
 	must(rec.Resolve(ctx, olivia, k3.ID, "Swapped it"))
 	owner := processmap.Actor{Ref: olivia.Ref, Role: fresco.RoleOwner, EmployeeID: &emps.ID}
-	if _, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint to resolution", TimeUnit: fresco.UnitHours,
+	if _, err := processmap.New(db, nil).Create(ctx, owner, processmap.Draft{Name: "Complaint to resolution", TimeUnit: fresco.UnitHours,
 		Lanes: []fresco.MapLane{{Key: "desk", Name: "Front desk", CustomerFacing: true}},
 		Activities: []fresco.MapActivity{
 			{Key: "opened", Name: "Case opened", Lane: "desk", Duration: 5, DurationUnit: fresco.UnitMinutes},

@@ -444,7 +444,7 @@ func TestEngines(t *testing.T) {
 		}
 		// The designed complaint map, named as the cases' event log names
 		// its activities, with its two fail points.
-		maps, err := processmap.New(db).List(context.Background(), processmap.Actor{Role: fresco.RoleAnalyst})
+		maps, err := processmap.New(db, nil).List(context.Background(), processmap.Actor{Role: fresco.RoleAnalyst})
 		if err != nil || len(maps) != 1 || maps[0].Name != ComplaintMapName {
 			t.Fatalf("process maps: %v %+v", err, maps)
 		}
@@ -457,7 +457,7 @@ func TestEngines(t *testing.T) {
 		}
 		// The real cases differ from the design, and the conformance view
 		// says how: some skip the first response.
-		o, err := processmap.New(db).Overlay(context.Background(), processmap.Actor{Role: fresco.RoleAnalyst}, maps[0], processmap.OverlayQuery{})
+		o, err := processmap.New(db, nil).Overlay(context.Background(), processmap.Actor{Role: fresco.RoleAnalyst}, maps[0], processmap.OverlayQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}

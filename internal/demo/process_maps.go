@@ -73,7 +73,7 @@ func generateProcessMaps(ctx context.Context, w *world, _ *rng) error {
 		return fmt.Errorf("no owner or manager")
 	}
 	actor := processmap.Actor{Ref: fmt.Sprintf("employee:%d", owner.ID), Role: fresco.RoleOwner, EmployeeID: &owner.ID}
-	svc := processmap.New(w.db)
+	svc := processmap.New(w.db, nil)
 	m, err := svc.Create(ctx, actor, complaintMap())
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -296,12 +297,11 @@ func Design(m *fresco.ProcessMap) mining.Design {
 
 // Overlay mines the log asked for over the map.
 func (s *Service) Overlay(ctx context.Context, a Actor, m *fresco.ProcessMap, q OverlayQuery) (*Overlay, error) {
-	logs := processlog.New(s.db, processlog.Options{})
 	var traces []eventlog.Trace
 	own := q.Log == "" || q.Log == OwnLog
 	if own {
 		var err error
-		if traces, err = logs.OwnTraces(ctx, a, processlog.OwnFilter{From: q.From, To: q.To}); err != nil {
+		if traces, err = s.logs.OwnTraces(ctx, a, processlog.OwnFilter{From: q.From, To: q.To}); err != nil {
 			return nil, err
 		}
 	} else {
@@ -311,9 +311,13 @@ func (s *Service) Overlay(ctx context.Context, a Actor, m *fresco.ProcessMap, q 
 			v.Add("log", "must be %q or a stored event log's id (got %q)", OwnLog, q.Log)
 			return nil, v.Err()
 		}
-		if traces, err = logs.StoredTraces(ctx, a, id); err != nil {
+		// Unfiltered, Mine hands out the cached log itself: Mine below
+		// copies the cases before renaming their activities.
+		mined, err := s.logs.Mine(ctx, a, processlog.Query{ID: id})
+		if err != nil {
 			return nil, err
 		}
+		traces = mined.Log.Cases
 	}
 	o := Mine(m, traces, !own, q)
 	if own {
@@ -329,7 +333,8 @@ func (s *Service) Overlay(ctx context.Context, a Actor, m *fresco.ProcessMap, q 
 // to the map's without regard to case or surrounding spaces; cases with no
 // activity of the map are skipped. filterPeriod keeps only the cases with
 // an event in q's period (Fresco's own log is chosen by period as it is
-// read).
+// read). traces are left as they are — they may be a cached log's cases
+// (processlog's cache): the cases kept are copied, renamed in the copy.
 func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q OverlayQuery) *Overlay {
 	o := &Overlay{Log: q.Log, Period: q, Activities: map[string]ActivityFigures{}, Arrows: map[string]ArcFigures{}}
 	byName := map[string]string{} // normalised → the map's name
@@ -340,18 +345,22 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 	lifecycle := false
 	for _, t := range traces {
 		hit := false
-		for i := range t.Events {
-			e := &t.Events[i]
-			if n, ok := byName[norm(e.Activity)]; ok {
-				e.Activity, hit = n, true
-			}
+		for _, e := range t.Events {
+			_, ok := byName[norm(e.Activity)]
+			hit = hit || ok
 			lifecycle = lifecycle || e.Lifecycle != ""
 		}
-		if hit {
-			kept = append(kept, t)
-		} else {
+		if !hit {
 			o.Skipped++
+			continue
 		}
+		t.Events = slices.Clone(t.Events) // FromTraces reorders too
+		for i := range t.Events {
+			if n, ok := byName[norm(t.Events[i].Activity)]; ok {
+				t.Events[i].Activity = n
+			}
+		}
+		kept = append(kept, t)
 	}
 	l := mining.FromTraces(kept, lifecycle)
 	if filterPeriod && (!q.From.IsZero() || !q.To.IsZero()) {

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/eventlog"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/mining"
+	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/processmap"
 	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -70,7 +74,7 @@ func TestOverlayOfOwnWork(t *testing.T) {
 		k2 := open(t0.AddDate(0, 0, 10), "Noisy")
 		at(t0.AddDate(0, 0, 10).Add(time.Hour))
 		must(rec.Resolve(ctx, a, k2, "Apologised"))
-		m, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint", TimeUnit: fresco.UnitHours,
+		m, err := processmap.New(db, nil).Create(ctx, owner, processmap.Draft{Name: "Complaint", TimeUnit: fresco.UnitHours,
 			Lanes: []fresco.MapLane{{Key: "desk", Name: "Desk", CustomerFacing: true}},
 			Activities: []fresco.MapActivity{
 				{Key: "opened", Name: "case opened", Lane: "desk", Duration: 5, DurationUnit: fresco.UnitMinutes},
@@ -82,7 +86,7 @@ func TestOverlayOfOwnWork(t *testing.T) {
 			t.Fatal(err)
 		}
 		analyst := processmap.Actor{Ref: "employee:9", Role: fresco.RoleAnalyst}
-		o, err := processmap.New(db).Overlay(ctx, analyst, m, processmap.OverlayQuery{Log: processmap.OwnLog})
+		o, err := processmap.New(db, nil).Overlay(ctx, analyst, m, processmap.OverlayQuery{Log: processmap.OwnLog})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,14 +113,14 @@ func TestOverlayOfOwnWork(t *testing.T) {
 			t.Errorf("outcomes %+v, want 1 case re-opened with a repeat contact and 45.50 refunded", got)
 		}
 		// Agents do not read logs; a period with nothing in it mines nothing.
-		if _, err := processmap.New(db).Overlay(ctx, agent, m, processmap.OverlayQuery{}); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
+		if _, err := processmap.New(db, nil).Overlay(ctx, agent, m, processmap.OverlayQuery{}); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
 			t.Errorf("agent: %v", err)
 		}
-		o, err = processmap.New(db).Overlay(ctx, analyst, m, processmap.OverlayQuery{From: t0.AddDate(0, 0, 5)})
+		o, err = processmap.New(db, nil).Overlay(ctx, analyst, m, processmap.OverlayQuery{From: t0.AddDate(0, 0, 5)})
 		if err != nil || o.Cases != 1 {
 			t.Errorf("period: %v, %d cases", err, o.Cases)
 		}
-		if _, err := processmap.New(db).Overlay(ctx, analyst, m, processmap.OverlayQuery{Log: "999"}); fresco.ErrorCode(err) != fresco.ENOTFOUND {
+		if _, err := processmap.New(db, nil).Overlay(ctx, analyst, m, processmap.OverlayQuery{Log: "999"}); fresco.ErrorCode(err) != fresco.ENOTFOUND {
 			t.Errorf("unknown log: %v", err)
 		}
 	})
@@ -220,7 +224,7 @@ func TestOverlayHandoverOutcomes(t *testing.T) {
 		if err := db.ReplaceCustomerValues(ctx, values, nil); err != nil {
 			t.Fatal(err)
 		}
-		m, err := processmap.New(db).Create(ctx, owner, processmap.Draft{Name: "Complaint", TimeUnit: fresco.UnitHours,
+		m, err := processmap.New(db, nil).Create(ctx, owner, processmap.Draft{Name: "Complaint", TimeUnit: fresco.UnitHours,
 			Lanes: []fresco.MapLane{{Key: "desk", Name: "Desk", CustomerFacing: true}},
 			Activities: []fresco.MapActivity{
 				{Key: "opened", Name: "Case opened", Lane: "desk", Duration: 1, DurationUnit: fresco.UnitDays},
@@ -233,7 +237,7 @@ func TestOverlayHandoverOutcomes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := processmap.New(db).Overlay(ctx, processmap.Actor{Ref: "employee:9", Role: fresco.RoleAnalyst}, m, processmap.OverlayQuery{})
+		o, err := processmap.New(db, nil).Overlay(ctx, processmap.Actor{Ref: "employee:9", Role: fresco.RoleAnalyst}, m, processmap.OverlayQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -282,6 +286,75 @@ func TestOverlayHandoverOutcomes(t *testing.T) {
 			if !strings.Contains(words, want) {
 				t.Errorf("words %q lack %q", words, want)
 			}
+		}
+	})
+}
+
+// TestOverlayOfCachedStoredLog lays a stored log over a map through the
+// app's shared processlog service, whose cache hands the overlay the
+// cached log itself: the overlay renames activities ("  case OPENED" is
+// the map's "Case opened") in copies, so the cached log is unchanged, a
+// second (cached) overlay equals the first, and both equal an overlay of
+// the log read afresh.
+func TestOverlayOfCachedStoredLog(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		at := func(h float64) time.Time { return t0.Add(time.Duration(h * float64(time.Hour))) }
+		traces := []eventlog.Trace{
+			{Case: "c1", Events: []eventlog.Event{
+				{Activity: "  case OPENED", Time: at(0), Resource: "Ann", Lifecycle: "complete"},
+				{Activity: "first response", Time: at(2), Resource: "Bob", Lifecycle: "start"},
+				{Activity: "first response", Time: at(3), Resource: "Bob", Lifecycle: "complete"},
+				{Activity: "Case resolved", Time: at(4), Resource: "Ann", Lifecycle: "complete"}}},
+			{Case: "c2", Events: []eventlog.Event{ // out of time order in the file
+				{Activity: "case resolved", Time: at(30), Resource: "Bob", Lifecycle: "complete"},
+				{Activity: "Case opened", Time: at(24), Resource: "Ann", Lifecycle: "complete"}}},
+			{Case: "c3", Events: []eventlog.Event{{Activity: "Invoice", Time: at(1), Lifecycle: "complete"}}},
+		}
+		shared := processlog.New(db, processlog.Options{})
+		l, err := shared.Save(ctx, owner, "desk", "", "xes", traces)
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyst := processmap.Actor{Ref: "employee:9", Role: fresco.RoleAnalyst}
+		mined, err := shared.Mine(ctx, analyst, processlog.Query{ID: l.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cached := mined.Log
+		before := fmt.Sprintf("%+v", cached.Cases) // every event's fields, by value
+		m, q := smallMap(), processmap.OverlayQuery{Log: strconv.FormatInt(l.ID, 10)}
+		maps := processmap.New(db, shared)
+		first, err := maps.Overlay(ctx, analyst, m, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := maps.Overlay(ctx, analyst, m, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		afresh, err := processmap.New(db, processlog.New(db, processlog.Options{CacheEvents: -1})).Overlay(ctx, analyst, m, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(first, second) || !reflect.DeepEqual(first, afresh) {
+			t.Errorf("overlays differ:\nfirst  %+v\nsecond %+v\nafresh %+v", first, second, afresh)
+		}
+		if first.Cases != 2 || first.Skipped != 1 || first.Arrows["a1"].Count != 1 || first.Arrows["a2"].Count != 1 || len(first.Extras) != 1 ||
+			first.Extras[0].From != "Case opened" || first.Extras[0].To != "Case resolved" {
+			t.Errorf("overlay: %d cases, %d skipped, a1 %+v, a2 %+v, extras %+v", first.Cases, first.Skipped, first.Arrows["a1"], first.Arrows["a2"], first.Extras)
+		}
+		again, err := shared.Mine(ctx, analyst, processlog.Query{ID: l.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Log != cached {
+			t.Fatal("the log was read again, not mined from the cache")
+		}
+		if after := fmt.Sprintf("%+v", cached.Cases); after != before {
+			t.Errorf("the overlay changed the cached log:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }

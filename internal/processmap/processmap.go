@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/processlog"
 	"github.com/fresco-cx/fresco/internal/staff"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -33,10 +34,20 @@ type Actor = staff.Actor
 // Service keeps process maps and their fail points.
 type Service struct {
 	db *store.DB
+	// logs reads the event logs the overlay mines: the app's shared service,
+	// so a stored log is read and prepared once, then mined from its cache.
+	logs *processlog.Service
 }
 
-// New returns the service over db.
-func New(db *store.DB) *Service { return &Service{db: db} }
+// New returns the service over db, mining event logs through logs — the
+// app's shared service, whose cache of stored logs the overlay then uses;
+// nil gives it a service of its own.
+func New(db *store.DB, logs *processlog.Service) *Service {
+	if logs == nil {
+		logs = processlog.New(db, processlog.Options{})
+	}
+	return &Service{db: db, logs: logs}
+}
 
 // Limits of a map.
 const (

@@ -185,7 +185,7 @@ func TestVersionsAndConcurrency(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := processmap.New(db)
+		svc := processmap.New(db, nil)
 		if _, err := svc.Create(ctx, agent, complaint()); fresco.ErrorCode(err) != fresco.EFORBIDDEN {
 			t.Fatalf("agent create: %v", err)
 		}
@@ -265,7 +265,7 @@ func TestFailPoints(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := processmap.New(db)
+		svc := processmap.New(db, nil)
 		e := &fresco.Employee{Email: "fixer@example.com", Name: "Fixer", Role: fresco.RoleManager, Active: true}
 		if err := db.CreateEmployee(ctx, e); err != nil {
 			t.Fatal(err)

@@ -70,7 +70,7 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 	}
 	a := staffActor(v)
 	ov.Logs = []choice{{processmap.OwnLog, "Fresco's own work (recovery cases)"}}
-	if logs, err := processlog.New(u.db, processlog.Options{}).List(r.Context(), a); err == nil {
+	if logs, err := u.processlog.List(r.Context(), a); err == nil {
 		for _, l := range logs {
 			ov.Logs = append(ov.Logs, choice{strconv.FormatInt(l.ID, 10), fmt.Sprintf("%s (%d cases)", l.Name, l.Cases)})
 		}

@@ -202,11 +202,11 @@ func New(d Deps) (*UI, error) {
 	if d.Staff == nil {
 		return nil, errors.New("ui: Deps.Staff is required")
 	}
-	if d.Maps == nil {
-		d.Maps = processmap.New(d.DB)
-	}
 	if d.ProcessLog == nil {
 		d.ProcessLog = processlog.New(d.DB, processlog.Options{Logger: d.Logger})
+	}
+	if d.Maps == nil {
+		d.Maps = processmap.New(d.DB, d.ProcessLog)
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
