@@ -77,6 +77,9 @@ type ArcFigures struct {
 	// HandoverCases: the cases in which the work changed hands on the
 	// arc (see Worker).
 	HandoverCases int
+	// LoopCases: the cases in which the arc leads back to an activity
+	// already done in the case (its target done again: rework).
+	LoopCases int
 }
 
 // ActivityFigures are the real figures of one activity of the map.
@@ -89,12 +92,13 @@ type ActivityFigures struct {
 	BounceCases int
 }
 
-// RealFail is a place where reality fails the customer: an arrow (by key)
-// or an activity (by key), with the reason in words and what the cases
-// through it cost.
+// RealFail is a place where reality fails the customer: an arrow (by key),
+// an activity (by key) or an arc not in the design (Extra, by activity
+// names), with the reason in words and what the cases through it cost.
 type RealFail struct {
 	Arrow, Activity string
-	Kind            string // RealSlow, RealRework or RealHandover
+	Extra           *mining.Pair // an arc of Overlay.Extras; Arrow and Activity are then ""
+	Kind            string       // RealSlow, RealRework or RealHandover
 	Reason          string
 	Outcomes        *Outcomes // nil unless the log is Fresco's own
 }
@@ -214,6 +218,21 @@ func (o *Overlay) FailsOn(kind, key string) []*RealFail {
 		f := &o.Fails[i]
 		if kind == "r" && f.Arrow == key || kind == "a" && f.Activity == key {
 			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FailsOnExtra returns every real fail on the arc not in the design
+// from → to (by activity name).
+func (o *Overlay) FailsOnExtra(from, to string) []*RealFail {
+	if o == nil {
+		return nil
+	}
+	var out []*RealFail
+	for i := range o.Fails {
+		if x := o.Fails[i].Extra; x != nil && x.From == from && x.To == to {
+			out = append(out, &o.Fails[i])
 		}
 	}
 	return out
@@ -381,6 +400,8 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 		keyOf[x.Name] = x.Key
 	}
 	handedOn := map[mining.Pair]int{} // arc → cases in which it changed hands
+	looped := map[mining.Pair]int{}   // arc → cases in which it led back
+	withName := map[string]int{}      // activity name → cases with it
 	for _, c := range l.Cases {
 		seen := map[string]int{}
 		for _, e := range c.Events {
@@ -390,7 +411,11 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 		for p := range arcs {
 			handedOn[p]++
 		}
+		for p := range loopsBack(c.Events) {
+			looped[p]++
+		}
 		for name, n := range seen {
+			withName[name]++
 			k, ok := keyOf[name]
 			if !ok {
 				continue
@@ -421,17 +446,36 @@ func Mine(m *fresco.ProcessMap, traces []eventlog.Trace, filterPeriod bool, q Ov
 		designed[p] = true
 		arc := arcs[p]
 		o.Arrows[r.Key] = ArcFigures{From: p.From, To: p.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS,
-			HandoverCases: handedOn[p]}
+			HandoverCases: handedOn[p], LoopCases: looped[p]}
 	}
 	for _, arc := range g.Arcs {
-		if !designed[mining.Pair{From: arc.From, To: arc.To}] {
+		p := mining.Pair{From: arc.From, To: arc.To}
+		if !designed[p] {
 			o.Extras = append(o.Extras, ArcFigures{From: arc.From, To: arc.To, Count: arc.Count, Cases: arc.Cases, MedianWaitS: arc.MedianWaitS, P90WaitS: arc.P90WaitS,
-				HandoverCases: handedOn[mining.Pair{From: arc.From, To: arc.To}]})
+				HandoverCases: handedOn[p], LoopCases: looped[p]})
 		}
 	}
 	o.Conformance = l.Conform(Design(m))
 	o.flag(m)
+	o.flagExtras(withName)
 	return o
+}
+
+// loopsBack finds the arcs of a case that lead back to an activity already
+// done in it: to itself, or to one done before.
+func loopsBack(evs []eventlog.Event) map[mining.Pair]bool {
+	var out map[mining.Pair]bool
+	done := map[string]bool{}
+	for j, e := range evs {
+		if j > 0 && done[e.Activity] {
+			if out == nil {
+				out = map[mining.Pair]bool{}
+			}
+			out[mining.Pair{From: evs[j-1].Activity, To: e.Activity}] = true
+		}
+		done[e.Activity] = true
+	}
+	return out
 }
 
 // handovers finds where a case's work changes hands: each pair of
@@ -489,6 +533,26 @@ func (o *Overlay) flag(m *fresco.ProcessMap) {
 		if f.Cases > 0 && share(f.BounceCases, f.Cases) >= BounceShare {
 			o.Fails = append(o.Fails, RealFail{Activity: x.Key, Kind: RealHandover, Reason: fmt.Sprintf("the work changes hands twice or more into or out of it in %d of %d cases (%s): handovers pile up",
 				f.BounceCases, f.Cases, percent(share(f.BounceCases, f.Cases)))})
+		}
+	}
+}
+
+// flagExtras finds the real fail points on the arcs not in the design, by
+// the arrows' rules less the long wait (the design gives an extra arc no
+// expected duration): the work changing hands on it in HandoverShare or
+// more of the cases taking it, and — when it leads back to an activity
+// already done — that activity done again through it in ReworkShare or
+// more of the cases that reach it (withName: cases by activity name).
+func (o *Overlay) flagExtras(withName map[string]int) {
+	for _, x := range o.Extras {
+		p := &mining.Pair{From: x.From, To: x.To}
+		if x.Cases > 0 && share(x.HandoverCases, x.Cases) >= HandoverShare {
+			o.Fails = append(o.Fails, RealFail{Extra: p, Kind: RealHandover, Reason: fmt.Sprintf("not in the design, and the work changes hands here in %d of %d cases (%s): a handover",
+				x.HandoverCases, x.Cases, percent(share(x.HandoverCases, x.Cases)))})
+		}
+		if n := withName[x.To]; n > 0 && share(x.LoopCases, n) >= ReworkShare {
+			o.Fails = append(o.Fails, RealFail{Extra: p, Kind: RealRework, Reason: fmt.Sprintf("not in the design: it leads back to %q, done again this way in %d of the %d cases with it (%s): rework",
+				x.To, x.LoopCases, n, percent(share(x.LoopCases, n)))})
 		}
 	}
 }
@@ -662,6 +726,13 @@ func (o *Overlay) casesThrough(m *fresco.ProcessMap, f RealFail) []int64 {
 }
 
 func through(m *fresco.ProcessMap, evs []eventlog.Event, f RealFail) bool {
+	if x := f.Extra; x != nil {
+		if f.Kind == RealHandover {
+			arcs, _ := handovers(evs)
+			return arcs[*x]
+		}
+		return loopsBack(evs)[*x] // RealRework
+	}
 	if f.Kind == RealHandover {
 		arcs, touched := handovers(evs)
 		if f.Activity != "" {

@@ -2,6 +2,7 @@ package processmap_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,28 @@ func trace(id string, t0 time.Time, steps ...any) eventlog.Trace {
 		t.Events = append(t.Events, eventlog.Event{Activity: steps[i].(string), Time: t0.Add(steps[i+1].(time.Duration))})
 	}
 	return t
+}
+
+// target names what a real fail is on: an arrow's or activity's key, or
+// an extra arc's "From→To".
+func target(f processmap.RealFail) string {
+	if f.Extra != nil {
+		return f.Extra.From + "→" + f.Extra.To
+	}
+	return f.Arrow + f.Activity
+}
+
+// wantFails checks o's real fail points, in order, each as "kind
+// target: reason".
+func wantFails(t *testing.T, o *processmap.Overlay, want ...string) {
+	t.Helper()
+	var got []string
+	for _, f := range o.Fails {
+		got = append(got, f.Kind+" "+target(f)+": "+f.Reason)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("real fail points:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // TestMine checks the overlay's figures against hand-computed ones.
@@ -156,20 +179,64 @@ func TestMineHandovers(t *testing.T) {
 	if f := o.Activities["resolved"]; f.BounceCases != 0 {
 		t.Errorf("resolved %+v: one handover into it is not two", f)
 	}
-	var got []string
-	for _, f := range o.Fails {
-		got = append(got, f.Kind+" "+f.Arrow+f.Activity+": "+f.Reason)
-	}
-	want := []string{
+	wantFails(t, o,
 		"handover a2: the work changes hands here in 2 of 3 cases (67%): a handover",
 		"rework first: done more than once in 1 of 3 cases (33%): rework",
 		"handover first: the work changes hands twice or more into or out of it in 1 of 3 cases (33%): handovers pile up",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("real fail points:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+		// c2: the customer's reply leads back to "First response" (not in the design).
+		`rework Customer replied→First response: not in the design: it leads back to "First response", done again this way in 1 of the 3 cases with it (33%): rework`,
+	)
 	svg := processmap.SVG(smallMap(), nil, processmap.SVGOptions{Overlay: o})
 	if !strings.Contains(svg, "handovers pile up") || !strings.Contains(svg, `class="pm-arrow fail"`) {
 		t.Errorf("SVG lacks the handover fail points")
+	}
+}
+
+// TestMineExtraArcFailPoints: the arcs not in the design are flagged by
+// the arrows' rules less the long wait, hand-counted on smallMap.
+func TestMineExtraArcFailPoints(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	traces := []eventlog.Trace{
+		// Opened → resolved skips the response (not in the design): Ann to
+		// Bob in c1 and c2, Ann alone in c3 — 2 of 3 change hands.
+		{Case: "c1", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("Case resolved", m(1), "Bob", "agent")}},
+		{Case: "c2", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("Case resolved", m(1), "Bob", "agent")}},
+		{Case: "c3", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("Case resolved", m(1), "Ann", "agent")}},
+		// Resolved → first response leads back: 1 of the 2 cases with a response.
+		{Case: "c4", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("First response", m(1), "Ann", "agent"),
+			ev("Case resolved", m(2), "Ann", "agent"), ev("First response", m(3), "Ann", "agent"), ev("Case resolved", m(4), "Ann", "agent")}},
+		{Case: "c5", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("First response", m(1), "Ann", "agent"), ev("Case resolved", m(2), "Ann", "agent")}},
+		// Opened → escalated: not in the design, but neither handed over nor a loop.
+		{Case: "c6", Events: []eventlog.Event{ev("Case opened", m(0), "Ann", "agent"), ev("Escalated", m(1), "Ann", "agent")}},
+	}
+	o := processmap.Mine(smallMap(), traces, false, processmap.OverlayQuery{Log: "x"})
+	var extras []string
+	for _, x := range o.Extras {
+		extras = append(extras, fmt.Sprintf("%s→%s %d cases %d handed %d looped", x.From, x.To, x.Cases, x.HandoverCases, x.LoopCases))
+	}
+	slices.Sort(extras)
+	if got, want := strings.Join(extras, "; "), "Case opened→Case resolved 3 cases 2 handed 0 looped; Case opened→Escalated 1 cases 0 handed 0 looped; "+
+		"Case resolved→First response 1 cases 0 handed 1 looped"; got != want {
+		t.Errorf("extras\n%s\nwant\n%s", got, want)
+	}
+	wantFails(t, o,
+		"rework first: done more than once in 1 of 2 cases (50%): rework",
+		"rework resolved: done more than once in 1 of 5 cases (20%): rework",
+		"handover Case opened→Case resolved: not in the design, and the work changes hands here in 2 of 3 cases (67%): a handover",
+		`rework Case resolved→First response: not in the design: it leads back to "First response", done again this way in 1 of the 2 cases with it (50%): rework`,
+	)
+	if f := o.FailsOnExtra("Case opened", "Escalated"); f != nil {
+		t.Errorf("opened → escalated flagged: %+v", f)
+	}
+	if f := o.FailsOnExtra("Case opened", "Case resolved"); len(f) != 1 || f[0].Kind != processmap.RealHandover {
+		t.Errorf("opened → resolved: %+v", f)
+	}
+	svg := processmap.SVG(smallMap(), nil, processmap.SVGOptions{Overlay: o})
+	if n := strings.Count(svg, `class="pm-extra fail"`); n != 2 || strings.Count(svg, `class="pm-extra"`) != 1 {
+		t.Errorf("SVG: %d extras in the fail colour, want 2 (and 1 plain)", n)
+	}
+	if !strings.Contains(svg, "a handover</title>") && !strings.Contains(svg, "(67%): a handover") {
+		t.Errorf("SVG lacks the extra's reason")
 	}
 }

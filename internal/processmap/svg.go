@@ -156,7 +156,7 @@ func SVG(m *fresco.ProcessMap, fps []*fresco.FailPoint, opt SVGOptions) string {
 		writeArrow(&b, l, r, failOn["r:"+r.Key], opt)
 	}
 	if opt.Overlay != nil {
-		writeExtras(&b, l, opt.Overlay)
+		writeExtras(&b, l, opt)
 	}
 	for _, a := range m.Activities {
 		writeBox(&b, l.boxes[a.Key], failOn["a:"+a.Key], opt)
@@ -345,9 +345,11 @@ func writeArrow(b *strings.Builder, l *layout, r fresco.MapArrow, fails []int, o
 }
 
 // writeExtras draws, dashed, the arcs reality takes that the design has
-// no arrow for, between activities on the map ("not in the design").
-// Arcs to or from activities the map lacks are listed beside it instead.
-func writeExtras(b *strings.Builder, l *layout, o *Overlay) {
+// no arrow for, between activities on the map ("not in the design"), those
+// that are real fail points in FailColour with their mark. Arcs to or from
+// activities the map lacks are listed beside it instead.
+func writeExtras(b *strings.Builder, l *layout, opt SVGOptions) {
+	o := opt.Overlay
 	key := map[string]string{}
 	for _, a := range l.m.Activities {
 		key[a.Name] = a.Key
@@ -363,10 +365,17 @@ func writeExtras(b *strings.Builder, l *layout, o *Overlay) {
 		if x.MedianWaitS != nil {
 			text += " · median " + SecondsWords(*x.MedianWaitS)
 		}
-		fmt.Fprintf(b, `<g class="pm-extra" id="extra-%d"><title>%s → %s: not in the design</title><path d="%s" fill="none" stroke="#8e44ad" stroke-width="1.5" stroke-dasharray="7 5" marker-end="url(#pm-arrow)"/>`,
-			i+1, esc(x.From), esc(x.To), d)
-		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="#8e44ad" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text></g>`,
-			num(mx), num(my-20), esc(text))
+		cls, colour, sw, marker := "pm-extra", "#8e44ad", "1.5", "pm-arrow"
+		real := o.FailsOnExtra(x.From, x.To)
+		if len(real) > 0 {
+			cls, colour, sw, marker = cls+" fail", FailColour, "3", "pm-arrow-fail"
+		}
+		fmt.Fprintf(b, `<g class="%s" id="extra-%d"><title>%s → %s: not in the design</title><path d="%s" fill="none" stroke="%s" stroke-width="%s" stroke-dasharray="7 5" marker-end="url(#%s)"/>`,
+			cls, i+1, esc(x.From), esc(x.To), d, colour, sw, marker)
+		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="11" fill="%s" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
+			num(mx), num(my-20), colour, esc(text))
+		writeRealFail(b, mx, my-14, true, real, opt)
+		b.WriteString(`</g>`)
 	}
 }
 

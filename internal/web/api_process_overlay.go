@@ -64,7 +64,7 @@ type MinedOverlay struct {
 	Activities []MinedActivity `json:"activities" doc:"In the map's numbered order."`
 	Arrows     []MinedArrow    `json:"arrows" doc:"In the map's order."`
 	Extras     []MinedArc      `json:"extras" doc:"Arcs that happen but the map has no arrow for (\"not in the design\"), most frequent first."`
-	FailPoints []RealFailOut   `json:"real_fail_points" doc:"Arrows whose median wait is over 1.5× the expected duration of the activity they lead to; arrows the work changes hands on (another person does the next step) in 50% or more of the cases taking them; activities repeated within 20% or more of their cases; activities the work changes hands into or out of twice or more in 20% or more of their cases."`
+	FailPoints []RealFailOut   `json:"real_fail_points" doc:"Arrows whose median wait is over 1.5× the expected duration of the activity they lead to; arrows the work changes hands on (another person does the next step) in 50% or more of the cases taking them; activities repeated within 20% or more of their cases; activities the work changes hands into or out of twice or more in 20% or more of their cases; arcs not in the design (extras) the work changes hands on in 50% or more of the cases taking them, or leading back to an activity done again this way in 20% or more of the cases with it."`
 }
 
 // MinedActivity is an activity's real frequency.
@@ -86,6 +86,7 @@ type MinedArc struct {
 	MedianWaitS   *float64 `json:"median_wait_s" doc:"Median wait from one event to the next, seconds; null when never taken."`
 	P90WaitS      *float64 `json:"p90_wait_s"`
 	HandoverCases int      `json:"handover_cases" doc:"Cases in which the work changes hands on it: one person does the step it leaves, another the step it leads to."`
+	LoopCases     int      `json:"loop_cases" doc:"Cases in which it leads back to an activity already done in the case (that activity done again: rework)."`
 }
 
 // MinedArrow is a designed arrow's real figures.
@@ -99,7 +100,9 @@ type MinedArrow struct {
 type RealFailOut struct {
 	Arrow    string       `json:"arrow,omitempty" doc:"The arrow's key."`
 	Activity string       `json:"activity,omitempty" doc:"The activity's key."`
-	Kind     string       `json:"kind" enum:"slow,rework,handover" doc:"slow: a long wait; rework: done again; handover: the work changes hands on the arrow, or twice or more around the activity."`
+	From     string       `json:"from,omitempty" doc:"An arc not in the design (one of extras): the activity it leaves; arrow and activity are then absent."`
+	To       string       `json:"to,omitempty" doc:"An arc not in the design: the activity it leads to."`
+	Kind     string       `json:"kind" enum:"slow,rework,handover" doc:"slow: a long wait; rework: done again; handover: the work changes hands on the arrow or arc, or twice or more around the activity; rework on an arc: it leads back to an activity done again."`
 	Reason   string       `json:"reason"`
 	Outcomes *OutcomesOut `json:"outcomes,omitempty" doc:"For Fresco's own log: what happened to the customers of the cases through it."`
 }
@@ -178,7 +181,8 @@ func (s *Server) processMapConformance(ctx context.Context, in *OverlayParams) (
 }
 
 func minedArc(f processmap.ArcFigures) MinedArc {
-	return MinedArc{From: f.From, To: f.To, Count: f.Count, Cases: f.Cases, MedianWaitS: f.MedianWaitS, P90WaitS: f.P90WaitS, HandoverCases: f.HandoverCases}
+	return MinedArc{From: f.From, To: f.To, Count: f.Count, Cases: f.Cases, MedianWaitS: f.MedianWaitS, P90WaitS: f.P90WaitS, HandoverCases: f.HandoverCases,
+		LoopCases: f.LoopCases}
 }
 
 func (s *Server) processMapMined(ctx context.Context, in *OverlayParams) (*One[MinedOverlay], error) {
@@ -202,6 +206,9 @@ func (s *Server) processMapMined(ctx context.Context, in *OverlayParams) (*One[M
 	}
 	for _, f := range o.Fails {
 		rf := RealFailOut{Arrow: f.Arrow, Activity: f.Activity, Kind: f.Kind, Reason: f.Reason}
+		if x := f.Extra; x != nil {
+			rf.From, rf.To = x.From, x.To
+		}
 		if oc := f.Outcomes; oc != nil {
 			rf.Outcomes = &OutcomesOut{Cases: oc.Cases, ReopenedShare: oc.ReopenedShare(), RepeatContactShare: oc.RepeatShare(), GestureCost: oc.GestureCost,
 				NPSAfter: oc.NPSAfter.Value, NPSAfterN: oc.NPSAfter.N, RestNPSAfter: oc.RestNPSAfter.Value, RestNPSAfterN: oc.RestNPSAfter.N, NPSGap: oc.NPSGap(),

@@ -118,6 +118,9 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 		if rf.Arrow != "" {
 			on = processmap.TargetWords(m, &fresco.FailPoint{Arrow: rf.Arrow})
 		}
+		if x := rf.Extra; x != nil {
+			on = fmt.Sprintf("the arc from %s to %s (not in the design)", x.From, x.To)
+		}
 		row := realFailRow{On: on, Reason: rf.Reason}
 		if oc := rf.Outcomes; oc != nil {
 			row.Outcome = processmap.OutcomeWords(oc, f.Money)
