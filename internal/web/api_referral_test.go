@@ -186,7 +186,7 @@ func TestReferralCodes(t *testing.T) {
 		}
 		analyst := apptest.Session(t, db, f.employee("referral-analyst@example.com", fresco.RoleAnalyst, "").ID)
 		valuePage := f.do(request{method: "GET", path: "/value", cookie: analyst})
-		if !strings.Contains(string(valuePage.Body), `<dd id="clv-referred">33% <small>1 customers, who brought`) ||
+		if !strings.Contains(string(valuePage.Body), `<dd id="clv-referred">33% <small>1 customer, who brought`) ||
 			!strings.Contains(string(valuePage.Body), "(30% of historical value)") {
 			t.Errorf("the value page's referral figures: %s", valuePage)
 		}
