@@ -143,12 +143,13 @@ var steps = []step{
 	{"build indexes", buildIndexes},
 	{"rollups", rebuildRollups},
 	{"recovery cases", generateCases},
-	{"people", generatePeople},            // trainings, exits, rehires (people.go)
-	{"pulses", generatePulses},            // the monthly staff pulse (pulses.go)
-	{"goals", generateGoals},              // satisfaction goals showing every status (goals.go)
-	{"rewards", generateRewards},          // nominations and the owner's rewards for team goals (rewards.go)
-	{"process maps", generateProcessMaps}, // the designed "Complaint to resolution" map with two fail points (process_maps.go)
-	{"preferences", generatePreferences},  // remembered preferences of one customer in fifty (preferences.go)
+	{"people", generatePeople},                // trainings, exits, rehires (people.go)
+	{"pulses", generatePulses},                // the monthly staff pulse (pulses.go)
+	{"goals", generateGoals},                  // satisfaction goals showing every status (goals.go)
+	{"rewards", generateRewards},              // nominations and the owner's rewards for team goals (rewards.go)
+	{"process maps", generateProcessMaps},     // the designed "Complaint to resolution" map with two fail points (process_maps.go)
+	{"preferences", generatePreferences},      // remembered preferences of one customer in fifty (preferences.go)
+	{"referral codes", generateReferralCodes}, // links of the busiest referrers who are promoters (referral_codes.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

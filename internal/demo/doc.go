@@ -76,7 +76,10 @@
 // 30%, churners 25%, occasional 18%, mercenaries never) by an earlier
 // customer, drawn by referral weight among those who became customers at
 // least two weeks earlier and bought in the last 60 days. Referrers are
-// always earlier customers, so chains (depth 2–4 occur) cannot loop.
+// always earlier customers, so chains (depth 2–4 occur) cannot loop. Up to
+// five of the busiest referrers whose last recommend answer was 9 or 10 agreed
+// to a personal referral link (consent_referral), dated the day before their
+// first referral came, so the customers they referred came through it.
 // Referred customers answer "Friend or family" to "How did you hear about
 // us?"; the others "Walk-in", "Google search", "Instagram", "Booking site",
 // "Newspaper" or "Event", in a mix that depends on their first occasion

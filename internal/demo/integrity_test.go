@@ -65,6 +65,7 @@ func TestSameSeedSameBusinessOnEveryEngine(t *testing.T) {
 		`SELECT period_start, channel, amount FROM marketing_spend ORDER BY id`,
 		`SELECT id, post_id, COALESCE(customer_id, 0), responded_at, COALESCE(nps, -1), COALESCE(csat, -1), comment FROM responses ORDER BY id`,
 		`SELECT id, customer_id, status, owner_id, opened_at, summary FROM recovery_cases ORDER BY id`,
+		`SELECT c.id, c.consent_referral, k.code, k.created_at FROM referral_codes k JOIN customers c ON c.id = k.customer_id ORDER BY k.id`,
 	}
 	opts := Options{Seed: 11, Customers: 150, Years: 1, End: testEnd}
 	var first [][]string
@@ -126,6 +127,14 @@ func TestReferentialIntegrityAcrossSeeds(t *testing.T) {
 		{"closed cases without a root cause", `SELECT COUNT(*) FROM recovery_cases WHERE status = 'closed' AND (root_cause_category = '' OR root_cause_source = '')`},
 		{"referrals to later customers", `SELECT COUNT(*) FROM customers c JOIN customers r ON r.id = c.referred_by WHERE r.first_seen > c.first_seen`},
 		{"self-referrals", `SELECT COUNT(*) FROM customers WHERE referred_by = id`},
+		{"referral codes of customers who did not agree", `SELECT COUNT(*) FROM referral_codes k JOIN customers c ON c.id = k.customer_id
+			WHERE NOT c.consent_referral OR k.revoked_at IS NOT NULL`},
+		{"customers agreeing to a link without one", `SELECT COUNT(*) FROM customers c WHERE c.consent_referral
+			AND NOT EXISTS (SELECT 1 FROM referral_codes k WHERE k.customer_id = c.id)`},
+		{"referrals by a code's owner from before the code", `SELECT COUNT(*) FROM customers c JOIN referral_codes k ON k.customer_id = c.referred_by
+			WHERE c.first_seen < k.created_at`},
+		{"codes of customers not yet customers", `SELECT COUNT(*) FROM referral_codes k JOIN customers c ON c.id = k.customer_id
+			WHERE k.created_at < c.first_seen`},
 		{"employees in a team of another location", `SELECT COUNT(*) FROM employees e JOIN teams t ON t.id = e.team_id
 			WHERE t.location_id IS NOT NULL AND e.location_id <> t.location_id`},
 	}
@@ -144,6 +153,22 @@ func TestReferentialIntegrityAcrossSeeds(t *testing.T) {
 				if n := count(t, db, c.q); n != 0 {
 					t.Errorf("%d %s", n, c.what)
 				}
+			}
+			// A few promoters have a referral link, and customers came
+			// through it.
+			codes := dump(t, db, `SELECT customer_id FROM referral_codes ORDER BY id`)
+			if len(codes) == 0 || len(codes) > demoReferralPromoters {
+				t.Errorf("%d referral codes, want 1 to %d", len(codes), demoReferralPromoters)
+			}
+			for _, owner := range codes {
+				var id int64
+				fmt.Sscanf(owner, "%d|", &id)
+				if nps, err := db.LastNPS(context.Background(), id); err != nil || nps == nil || *nps < 9 {
+					t.Errorf("customer %d has a code, last recommend answer %v (%v)", id, nps, err)
+				}
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM customers c JOIN referral_codes k ON k.customer_id = c.referred_by`); n < len(codes) {
+				t.Errorf("%d customers came through %d codes", n, len(codes))
 			}
 			// The summary is what was stored.
 			sizes := []struct {

@@ -40,21 +40,8 @@ func generatePreferences(ctx context.Context, w *world, r *rng) error {
 	if owner == nil {
 		return fmt.Errorf("no owner")
 	}
-	rows, err := w.db.Query(ctx, `SELECT id FROM customers WHERE id % 50 = 7 ORDER BY id LIMIT 200`)
+	ids, err := queryIDs(ctx, w.db, `SELECT id FROM customers WHERE id % 50 = 7 ORDER BY id LIMIT 200`)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	svc := anticipate.New(w.db, anticipate.Options{Now: func() time.Time { return w.end }})

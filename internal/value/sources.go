@@ -96,8 +96,8 @@ func (r *SourceEconomics) Losing(money func(fresco.Money) string) []string {
 			out[i] = fmt.Sprintf("%s: %s spent, no new customer.", f.Source, money(f.Spend))
 			continue
 		}
-		out[i] = fmt.Sprintf("%s: each new customer cost %s and is expected to bring %s (%.2f× what they cost): %s of spend for %d customers.",
-			f.Source, money(*f.CAC), money(fresco.Money(math.Round(f.CLV.Value))), f.CLVToCAC.Value, money(f.Spend), f.NewCustomers)
+		out[i] = fmt.Sprintf("%s: each new customer cost %s and is expected to bring %s (%.2f× what they cost): %s of spend for %d customer%s.",
+			f.Source, money(*f.CAC), money(fresco.Money(math.Round(f.CLV.Value))), f.CLVToCAC.Value, money(f.Spend), f.NewCustomers, plural(f.NewCustomers))
 	}
 	return out
 }
@@ -295,4 +295,12 @@ func roundMoney(r *big.Rat) fresco.Money {
 func day(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// plural is the "s" a count other than one takes in English.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

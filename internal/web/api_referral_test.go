@@ -142,6 +142,20 @@ func TestReferralCodes(t *testing.T) {
 		if bad.Code != 422 || !strings.Contains(string(bad.Body), "must be an e-mail address") {
 			t.Errorf("bad e-mail on the page: %s", bad)
 		}
+		// A German browser gets the page in German (the business writes
+		// en-US), its refusal too; French as a second choice is passed over.
+		german := http.Header{"Accept-Language": {"de-AT,fr;q=0.5"}}
+		if page := f.do(request{method: "GET", path: "/r/" + code, header: german}); page.Code != 200 ||
+			!strings.Contains(string(page.Body), `<html lang="de">`) || !strings.Contains(string(page.Body), "Pia meint, ") ||
+			!strings.Contains(string(page.Body), `>Anmelden</button>`) || strings.Contains(string(page.Body), "would like") {
+			t.Errorf("German referral page %s", page)
+		}
+		german.Set("Content-Type", "application/x-www-form-urlencoded")
+		if bad := f.do(request{method: "POST", path: "/r/" + code, body: "name=X&email=not-an-address", header: german}); bad.Code != 422 ||
+			!strings.Contains(string(bad.Body), "Bitte geben Sie eine gültige E-Mail-Adresse an.") || strings.Contains(string(bad.Body), "must be") {
+			t.Errorf("bad e-mail on the German page: %s", bad)
+		}
+		german.Del("Content-Type")
 
 		// Revoked: refused at the till and on the page; a new code differs.
 		revoked := f.call(fresco.RoleAgent, "POST", "/api/v1/referral-codes/"+strings.ToLower(code)+"/revoke", nil, 200)
@@ -153,6 +167,10 @@ func TestReferralCodes(t *testing.T) {
 		}
 		if page := f.do(request{method: "GET", path: "/r/" + code}); page.Code != 404 || strings.Contains(string(page.Body), "Pia") {
 			t.Errorf("revoked link page %s", page)
+		}
+		if page := f.do(request{method: "GET", path: "/r/" + code, header: german}); page.Code != 404 ||
+			!strings.Contains(string(page.Body), "Dieser Link ist nicht gültig") {
+			t.Errorf("revoked link page in German %s", page)
 		}
 		fresh := issue(pia)
 		if fresh.Code != 201 || fresh.JSON(t)["code"] == code {
@@ -186,9 +204,18 @@ func TestReferralCodes(t *testing.T) {
 		}
 		analyst := apptest.Session(t, db, f.employee("referral-analyst@example.com", fresco.RoleAnalyst, "").ID)
 		valuePage := f.do(request{method: "GET", path: "/value", cookie: analyst})
-		if !strings.Contains(string(valuePage.Body), `<dd id="clv-referred">33% <small>1 customers, who brought`) ||
+		if !strings.Contains(string(valuePage.Body), `<dd id="clv-referred">33% <small>1 customer, who brought`) ||
 			!strings.Contains(string(valuePage.Body), "(30% of historical value)") {
 			t.Errorf("the value page's referral figures: %s", valuePage)
+		}
+		// A business that writes French answers a browser that names no
+		// language it speaks in French; an English browser still in English.
+		f.call(fresco.RoleOwner, "PUT", "/api/v1/settings", `{"business_name":"Café Nord","currency":{"code":"EUR","symbol":"€","decimals":2},"time_zone":"UTC","locale":"fr-FR","business_hours":{"monday":[{"start":"09:00","end":"17:00"}]}}`, 200)
+		for accept, want := range map[string]string{"": `<html lang="fr">`, "nl": `<html lang="fr">`, "en-GB,fr;q=0.8": "This link is not valid"} {
+			if page := f.do(request{method: "GET", path: "/r/" + code, header: http.Header{"Accept-Language": {accept}}}); page.Code != 404 ||
+				!strings.Contains(string(page.Body), want) {
+				t.Errorf("Accept-Language %q, business fr-FR: want %q in %s", accept, want, page)
+			}
 		}
 	})
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/referral"
 )
@@ -19,6 +21,7 @@ import (
 // referralPage is what the referral link page shows.
 type referralPage struct {
 	Business fresco.Settings
+	W        referral.Words // in the newcomer's language
 	Accent   fresco.Palette
 	// Mode: "form", "done" (joined, or already a customer: the same words)
 	// or "message" (a bad link).
@@ -27,7 +30,27 @@ type referralPage struct {
 	Action   string
 	Name     string
 	Email    string
-	Error    string
+	Err      error // the rejected form's, told in W's words where it has them
+}
+
+// ErrorText says what is wrong with each field of the rejected form, in the
+// page's language where it has words for the field.
+func (p referralPage) ErrorText() string {
+	if p.Err == nil {
+		return ""
+	}
+	var out []string
+	for _, f := range fresco.ErrorFields(p.Err) {
+		if say, ok := p.W.Fields[f.Field]; ok {
+			out = append(out, say)
+			continue
+		}
+		out = append(out, f.Field+": "+f.Message+".")
+	}
+	if len(out) == 0 {
+		return fresco.ErrorMessage(p.Err)
+	}
+	return strings.Join(out, " ")
 }
 
 func (s *Server) referralLinkPage(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +60,7 @@ func (s *Server) referralLinkPage(w http.ResponseWriter, r *http.Request) {
 		s.referralLinkError(w, r, err)
 		return
 	}
-	s.renderReferral(w, http.StatusOK, referralPage{Mode: "form", Referrer: firstName(owner.Name), Action: r.URL.Path})
+	s.renderReferral(w, r, http.StatusOK, referralPage{Mode: "form", Referrer: firstName(owner.Name), Action: r.URL.Path})
 }
 
 func (s *Server) joinByReferral(w http.ResponseWriter, r *http.Request) {
@@ -59,34 +82,34 @@ func (s *Server) joinByReferral(w http.ResponseWriter, r *http.Request) {
 			s.referralLinkError(w, r, err)
 			return
 		}
-		s.renderReferral(w, http.StatusUnprocessableEntity, referralPage{Mode: "form", Referrer: firstName(owner.Name),
-			Action: r.URL.Path, Name: n.Name, Email: n.Email, Error: fieldMessages(err)})
+		s.renderReferral(w, r, http.StatusUnprocessableEntity, referralPage{Mode: "form", Referrer: firstName(owner.Name),
+			Action: r.URL.Path, Name: n.Name, Email: n.Email, Err: err})
 		return
 	}
-	s.renderReferral(w, http.StatusOK, referralPage{Mode: "done", Referrer: firstName(owner.Name)})
+	s.renderReferral(w, r, http.StatusOK, referralPage{Mode: "done", Referrer: firstName(owner.Name)})
 }
 
 // referralLinkError answers a bad code with the 404 page and anything else
 // with a 500 page, logged.
 func (s *Server) referralLinkError(w http.ResponseWriter, r *http.Request, err error) {
 	if code := fresco.ErrorCode(err); code == fresco.EINVALID || code == fresco.ENOTFOUND {
-		s.renderReferral(w, http.StatusNotFound, referralPage{Mode: "message"})
+		s.renderReferral(w, r, http.StatusNotFound, referralPage{Mode: "message"})
 		return
 	}
 	s.log.ErrorContext(r.Context(), "referral link", "path", r.URL.Path, "err", err)
-	s.renderReferral(w, http.StatusInternalServerError, referralPage{Mode: "error"})
+	s.renderReferral(w, r, http.StatusInternalServerError, referralPage{Mode: "error"})
 }
 
-// fieldMessages says what is wrong with each field of a rejected form.
-func fieldMessages(err error) string {
-	var out []string
-	for _, f := range fresco.ErrorFields(err) {
-		out = append(out, f.Field+": "+f.Message+".")
+// newcomerLanguage is the referral page's language: the newcomer's
+// browser's (Accept-Language) among the languages the customer pages speak,
+// else the business's, else English. The referrer's language is not the
+// newcomer's, so it is not asked.
+func newcomerLanguage(b fresco.Settings, acceptLanguage string) string {
+	offered := referral.Languages
+	if home := fresco.LanguageOf(b); slices.Contains(offered, home) { // the default goes first
+		offered = append([]string{home}, slices.DeleteFunc(slices.Clone(offered), func(l string) bool { return l == home })...)
 	}
-	if len(out) == 0 {
-		return fresco.ErrorMessage(err)
-	}
-	return strings.Join(out, " ")
+	return feedback.PickLanguage(offered, "", "", acceptLanguage)
 }
 
 // firstName is the first word of a name: the newcomer learns who sent
@@ -98,8 +121,9 @@ func firstName(name string) string {
 	return ""
 }
 
-func (s *Server) renderReferral(w http.ResponseWriter, status int, p referralPage) {
+func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status int, p referralPage) {
 	p.Business = s.settings.Current(context.Background())
+	p.W = referral.WordsIn(newcomerLanguage(p.Business, r.Header.Get("Accept-Language")))
 	p.Accent = p.Business.Accent()
 	customerPageHeaders(w, status) // the code is in the URL
 	if err := referralTmpl.Execute(w, p); err != nil {
@@ -108,28 +132,28 @@ func (s *Server) renderReferral(w http.ResponseWriter, status int, p referralPag
 }
 
 var referralTmpl = template.Must(template.New("referral").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{{.W.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Business.BusinessName}}</title>
 ` + customerPageStyle + `</head>
 <body><main><div class="card">
 {{with .Business}}<p class="business" id="business">{{if .LogoType}}<img src="/logo?v={{.Version}}" alt="">{{end}}<span>{{.BusinessName}}</span></p>{{end}}
-{{if eq .Mode "message"}}
-<h1>This link is not valid</h1><p id="message">Check that it was copied whole, or ask the person who gave it to you for a new one.</p>
-{{else if eq .Mode "error"}}
-<h1>Something went wrong</h1><p id="message">Please try again in a few minutes.</p>
-{{else if eq .Mode "done"}}
-<h1 id="done">Welcome</h1>
-<p>Thank you. We know you came through {{if .Referrer}}{{.Referrer}}{{else}}a friend{{end}}, and look forward to seeing you at {{.Business.BusinessName}}.</p>
+{{- with .W}}{{if eq $.Mode "message"}}
+<h1>{{.InvalidTitle}}</h1><p id="message">{{.InvalidText}}</p>
+{{else if eq $.Mode "error"}}
+<h1>{{.ErrorTitle}}</h1><p id="message">{{.TryLater}}</p>
+{{else if eq $.Mode "done"}}
+<h1 id="done">{{.Welcome}}</h1>
+<p>{{if $.Referrer}}{{printf .CameThrough $.Referrer $.Business.BusinessName}}{{else}}{{printf .CameThroughFriend $.Business.BusinessName}}{{end}}</p>
 {{else}}
-<h1>{{if .Referrer}}{{.Referrer}} thinks{{else}}A friend thinks{{end}} you would like {{.Business.BusinessName}}</h1>
-{{with .Error}}<p class="error" role="alert" id="error">{{.}}</p>{{end}}
-<p>Leave your name and e-mail address, and we will know who sent you.</p>
-<form method="post" action="{{.Action}}" id="join">
-<label class="field" for="name">Name</label><input class="text" type="text" name="name" id="name" value="{{.Name}}" required maxlength="200" autocomplete="name">
-<label class="field" for="email">E-mail</label><input class="text" type="email" name="email" id="email" value="{{.Email}}" required maxlength="320" autocomplete="email">
-<label class="check"><input type="checkbox" name="consent_surveys" value="1"><span>You may ask me how you did after I buy</span></label>
-<label class="check"><input type="checkbox" name="consent_marketing" value="1"><span>You may send me news and offers</span></label>
-<button type="submit" id="join-button">Join</button>
+<h1>{{if $.Referrer}}{{printf .Thinks $.Referrer $.Business.BusinessName}}{{else}}{{printf .FriendThinks $.Business.BusinessName}}{{end}}</h1>
+{{with $.ErrorText}}<p class="error" role="alert" id="error">{{.}}</p>{{end}}
+<p>{{.Leave}}</p>
+<form method="post" action="{{$.Action}}" id="join">
+<label class="field" for="name">{{.Name}}</label><input class="text" type="text" name="name" id="name" value="{{$.Name}}" required maxlength="200" autocomplete="name">
+<label class="field" for="email">{{.Email}}</label><input class="text" type="email" name="email" id="email" value="{{$.Email}}" required maxlength="320" autocomplete="email">
+<label class="check"><input type="checkbox" name="consent_surveys" value="1"><span>{{.Surveys}}</span></label>
+<label class="check"><input type="checkbox" name="consent_marketing" value="1"><span>{{.Marketing}}</span></label>
+<button type="submit" id="join-button">{{.Join}}</button>
 </form>
-{{end}}
+{{end}}{{end}}
 </div></main></body></html>`))

@@ -26,6 +26,7 @@ func (u *UI) funcs() template.FuncMap {
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":       func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
 		"number":        func(n int64) string { return u.format().Integer(n) },
+		"counted":       func(n int, one, many string) string { return countWords(u.format().Integer, int64(n), one, many) },
 		"customer":      customerName,
 		"role":          roleLabel,
 		"initials":      initials,
@@ -36,6 +37,16 @@ func (u *UI) funcs() template.FuncMap {
 		"noteActions":   noteActions,
 		"editableNotes": editableNotes,
 	}
+}
+
+// countWords is a count and its noun, "1 customer" or "1,204 customers",
+// the number written the business's way: the one wording of a count, so no
+// page says "1 customers".
+func countWords(integer func(int64) string, n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return integer(n) + " " + many
 }
 
 // format is the formatter of the business's current settings.

@@ -214,14 +214,10 @@ func (s *listState) Head(key, label string, firstDesc bool) sortHead {
 // CountText is the count in words, grouped as the business writes numbers:
 // "1,234 customers", "10.000+ Kunden" would be de-DE's "10.000+ customers".
 func (s *listState) CountText(one, many string) string {
-	n := s.integer(s.Count.N)
 	if s.Count.Capped {
-		return n + "+ " + many
+		return s.integer(s.Count.N) + "+ " + many
 	}
-	if s.Count.N == 1 {
-		return "1 " + one
-	}
-	return n + " " + many
+	return countWords(s.integer, s.Count.N, one, many)
 }
 
 // wantsCSV reports whether a list request asks for the CSV download.
