@@ -71,8 +71,25 @@ type CohortSums struct {
 // acquisition source and calendar month (UTC). It reads the customers
 // through their first_seen index (migration 00021) and each one's
 // customer_value row by key — never purchases — so its cost is the
-// period's new customers, not the whole base.
+// period's new customers, not the whole base. Package value reads whole
+// months from ValuedCohortsByMonth and NewBySourceMonth instead, and this
+// only for the part-months at a period's ends.
 func (db *DB) AcquisitionCohorts(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
+	return db.cohortSums(ctx, `customers c LEFT JOIN customer_value v ON v.customer_id = c.id
+			WHERE c.first_seen >= ? AND c.first_seen < ?`, utc(from), utc(to))
+}
+
+// ValuedCohortsByMonth sums every customer the last refit valued by
+// acquisition source and the month they were first seen (New is the count
+// of them valued). It reads all of customer_value, so callers keep the
+// result until the next refit (value's view cache).
+func (db *DB) ValuedCohortsByMonth(ctx context.Context) ([]CohortSums, error) {
+	return db.cohortSums(ctx, `customer_value v JOIN customers c ON c.id = v.customer_id`)
+}
+
+// cohortSums is AcquisitionCohorts' grouping over the customers c (joined
+// to their customer_value v) that from (the SQL after FROM) selects.
+func (db *DB) cohortSums(ctx context.Context, from string, args ...any) ([]CohortSums, error) {
 	month, days := db.firstSeenMonth(), "(julianday(v.computed_at) - julianday(v.first_purchase))"
 	if db.Dialect() == Postgres {
 		days = "(EXTRACT(EPOCH FROM (v.computed_at - v.first_purchase)) / 86400.0)"
@@ -90,7 +107,23 @@ func (db *DB) AcquisitionCohorts(ctx context.Context, from, to time.Time) ([]Coh
 		FROM (SELECT c.acquisition_source AS source, `+month+` AS month, v.clv AS clv,
 				CAST(v.historical_profit AS DOUBLE PRECISION)
 					/ CAST(CASE WHEN `+days+` < 30.4375 THEN 1.0 ELSE `+days+` / 30.4375 END AS DOUBLE PRECISION) AS gp
-			FROM customers c LEFT JOIN customer_value v ON v.customer_id = c.id
-			WHERE c.first_seen >= ? AND c.first_seen < ?) t
-		GROUP BY source, month ORDER BY source, month`, utc(from), utc(to))
+			FROM `+from+`) t
+		GROUP BY source, month ORDER BY source, month`, args...)
+}
+
+// NewBySourceMonth counts the customers first seen in [from, to), valued
+// or not, by acquisition source and month (New alone): live, for the
+// customers added since the last refit.
+func (db *DB) NewBySourceMonth(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
+	return queryAll(ctx, db, func(row rowScanner) (CohortSums, error) {
+		var s CohortSums
+		var m string
+		err := row.Scan(&s.Source, &m, &s.New)
+		if err == nil {
+			s.Month, err = time.Parse(time.DateOnly, m)
+		}
+		return s, err
+	}, `SELECT c.acquisition_source, `+db.firstSeenMonth()+` AS month, COUNT(*)
+		FROM customers c WHERE c.first_seen >= ? AND c.first_seen < ?
+		GROUP BY 1, 2 ORDER BY 1, 2`, utc(from), utc(to))
 }

@@ -243,11 +243,7 @@ func (s *Service) base(ctx context.Context, months []store.ValuedSums, r *Acquis
 // is the beginning of time.
 func (s *Service) valuedBetween(ctx context.Context, months []store.ValuedSums, from, to time.Time) (store.ValuedSums, error) {
 	db := s.db.Reports()
-	m1 := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if m1.Before(from) {
-		m1 = m1.AddDate(0, 1, 0)
-	}
-	m2 := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	m1, m2 := wholeMonths(from, to)
 	if !m1.Before(m2) {
 		return db.ValuedFirstSeen(ctx, from, to)
 	}
@@ -272,6 +268,16 @@ func (s *Service) valuedBetween(ctx context.Context, months []store.ValuedSums, 
 		}
 	}
 	return out, nil
+}
+
+// wholeMonths returns the first and the end of the whole calendar months
+// (UTC) within [from, to): [m1, m2), empty when m2 is not after m1.
+func wholeMonths(from, to time.Time) (m1, m2 time.Time) {
+	m1 = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if m1.Before(from) {
+		m1 = m1.AddDate(0, 1, 0)
+	}
+	return m1, time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
 // retentionHistory fits the repurchase rate of each month's buyers on the

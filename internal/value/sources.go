@@ -105,7 +105,8 @@ func (r *SourceEconomics) Losing(money func(fresco.Money) string) []string {
 // Sources reports what each acquisition source cost and returned over the
 // dates from..to, both inclusive. It reads the spend records overlapping
 // the period and the period's new customers grouped in SQL
-// (store.AcquisitionCohorts), never the purchases.
+// (acquisitionCohorts: whole months from per-refit sums), never the
+// purchases.
 func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEconomics, error) {
 	from, to = day(from), day(to)
 	var v fresco.Validation
@@ -118,7 +119,7 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEcono
 	if err != nil {
 		return nil, err
 	}
-	cohorts, err := db.AcquisitionCohorts(ctx, from, to.AddDate(0, 0, 1))
+	cohorts, err := s.acquisitionCohorts(ctx, from, to.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
