@@ -19,10 +19,14 @@ func (m *BGNBD) Result() Fit  { return m.Fit }
 
 // FitBGNBD fits BG/NBD by maximum likelihood.
 func FitBGNBD(summaries []Summary) (*BGNBD, error) {
-	d, err := compressRFM(summaries)
+	d, err := compressRFM(eachSummary(summaries))
 	if err != nil {
 		return nil, err
 	}
+	return fitBGNBD(d)
+}
+
+func fitBGNBD(d *rfmData) (*BGNBD, error) {
 	if err := checkRepeaters(d); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"math/bits"
 	"unsafe"
@@ -33,12 +34,13 @@ type rfmData struct {
 
 func (d *rfmData) tuples() int { return len(d.zeroT) + len(d.x) }
 
-// compressRFM validates and compresses summaries. Customers are weighted 1.
-func compressRFM(summaries []Summary) (*rfmData, error) {
+// compressRFM validates and compresses summaries, which it walks twice.
+// Customers are weighted 1.
+func compressRFM(summaries iter.Seq[*Summary]) (*rfmData, error) {
 	d := &rfmData{}
 	repeat := 0
-	for i := range summaries {
-		if summaries[i].Frequency > 0 {
+	for s := range summaries {
+		if s.Frequency > 0 {
 			repeat++
 		}
 	}
@@ -61,8 +63,7 @@ func compressRFM(summaries []Summary) (*rfmData, error) {
 	}
 	zeroByT := []int32{} // time index -> entry+1 in zeroT
 	keys := make([]uint64, 0, repeat)
-	for i := range summaries {
-		s := &summaries[i]
+	for s := range summaries {
 		if err := checkSummary(s); err != nil {
 			return nil, err
 		}

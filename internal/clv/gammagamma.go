@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"iter"
 	"math"
 )
 
@@ -28,17 +29,16 @@ type ggData struct {
 	skipped   int     // repeat buyers left out for a non-positive mean spend
 }
 
-func newGGData(summaries []Summary) (*ggData, error) {
+func newGGData(summaries iter.Seq[*Summary]) (*ggData, error) {
 	d := &ggData{}
 	repeat := 0
-	for i := range summaries {
-		if summaries[i].Frequency > 0 {
+	for s := range summaries {
+		if s.Frequency > 0 {
 			repeat++
 		}
 	}
 	d.x, d.xm = make([]float64, 0, repeat), make([]float64, 0, repeat)
-	for i := range summaries {
-		s := &summaries[i]
+	for s := range summaries {
 		if s.Frequency <= 0 {
 			continue
 		}
@@ -88,6 +88,12 @@ func (d *ggData) subsample(k int) *ggData {
 // others carry no repeat-spend information); repeat buyers with a
 // non-positive mean spend are left out and counted in Fit.Warning.
 func FitGammaGamma(summaries []Summary) (*GammaGamma, error) {
+	return FitGammaGammaSeq(eachSummary(summaries))
+}
+
+// FitGammaGammaSeq is FitGammaGamma on the summaries a sequence yields,
+// walked twice and not kept (FitModelSeq).
+func FitGammaGammaSeq(summaries iter.Seq[*Summary]) (*GammaGamma, error) {
 	d, err := newGGData(summaries)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func checkHessian(t *testing.T, name string, th []float64, ll func(th, g []float
 
 func TestBGNBDHessian(t *testing.T) {
 	s := cdnowFromLog(t)
-	d, err := compressRFM(s)
+	d, err := compressRFM(eachSummary(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestBGNBDHessian(t *testing.T) {
 
 func TestGammaGammaHessian(t *testing.T) {
 	s := cdnowFromLog(t)
-	d, err := newGGData(s)
+	d, err := newGGData(eachSummary(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func benchRFM(b *testing.B) *rfmData {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := compressRFM(s)
+	d, err := compressRFM(eachSummary(s))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func BenchmarkBGNBDLogLikHess(b *testing.B) {
 // where they meet.
 func TestParetoNBDGradient(t *testing.T) {
 	s := cdnowFromLog(t)
-	d, err := compressRFM(s)
+	d, err := compressRFM(eachSummary(s))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,14 @@ func (m *MBGNBD) Result() Fit  { return m.Fit }
 
 // FitMBGNBD fits MBG/NBD by maximum likelihood.
 func FitMBGNBD(summaries []Summary) (*MBGNBD, error) {
-	d, err := compressRFM(summaries)
+	d, err := compressRFM(eachSummary(summaries))
 	if err != nil {
 		return nil, err
 	}
+	return fitMBGNBD(d)
+}
+
+func fitMBGNBD(d *rfmData) (*MBGNBD, error) {
 	if err := checkRepeaters(d); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"iter"
 	"math"
 )
 
@@ -29,15 +30,49 @@ type PurchaseModel interface {
 
 // FitModel fits the named purchase model: "bgnbd", "mbgnbd" or "paretonbd".
 func FitModel(name string, summaries []Summary) (PurchaseModel, error) {
-	switch name {
-	case "bgnbd":
-		return FitBGNBD(summaries)
-	case "mbgnbd":
-		return FitMBGNBD(summaries)
-	case "paretonbd":
-		return FitParetoNBD(summaries)
+	return FitModelSeq(name, eachSummary(summaries))
+}
+
+// FitModelSeq is FitModel on the summaries a sequence yields, which it
+// walks twice and does not keep: a caller that can make each summary when
+// asked (the server's refit, from its compact per-customer records) need
+// not hold a million of them while the model is fitted.
+func FitModelSeq(name string, summaries iter.Seq[*Summary]) (PurchaseModel, error) {
+	fit, ok := modelFits[name]
+	if !ok {
+		return nil, fmt.Errorf("clv: unknown purchase model %q (want bgnbd, mbgnbd or paretonbd)", name)
 	}
-	return nil, fmt.Errorf("clv: unknown purchase model %q (want bgnbd, mbgnbd or paretonbd)", name)
+	d, err := compressRFM(summaries)
+	if err != nil {
+		return nil, err
+	}
+	return fit(d)
+}
+
+// modelFits fit each purchase model on compressed summaries. A failed fit
+// is a nil model, not a typed nil in the interface.
+var modelFits = map[string]func(*rfmData) (PurchaseModel, error){
+	"bgnbd":     func(d *rfmData) (PurchaseModel, error) { return asModel(fitBGNBD(d)) },
+	"mbgnbd":    func(d *rfmData) (PurchaseModel, error) { return asModel(fitMBGNBD(d)) },
+	"paretonbd": func(d *rfmData) (PurchaseModel, error) { return asModel(fitParetoNBD(d)) },
+}
+
+func asModel[M PurchaseModel](m M, err error) (PurchaseModel, error) {
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// eachSummary yields each of summaries in place.
+func eachSummary(summaries []Summary) iter.Seq[*Summary] {
+	return func(yield func(*Summary) bool) {
+		for i := range summaries {
+			if !yield(&summaries[i]) {
+				return
+			}
+		}
+	}
 }
 
 // checkRepeaters refuses data on which the purchase models are not identified.

@@ -45,7 +45,7 @@ func TestHeavyBuyersStayFinite(t *testing.T) {
 				t.Errorf("%s %+v: P(alive) %v, E %v", m.Name(), s, alive, e)
 			}
 		}
-		d, err := compressRFM(customers)
+		d, err := compressRFM(eachSummary(customers))
 		if err != nil {
 			t.Fatal(err)
 		}

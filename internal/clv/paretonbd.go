@@ -16,10 +16,14 @@ func (m *ParetoNBD) Result() Fit  { return m.Fit }
 // FitParetoNBD fits Pareto/NBD by maximum likelihood. The likelihood is
 // nearly flat in β on data like CDNOW, so β is the least precise parameter.
 func FitParetoNBD(summaries []Summary) (*ParetoNBD, error) {
-	d, err := compressRFM(summaries)
+	d, err := compressRFM(eachSummary(summaries))
 	if err != nil {
 		return nil, err
 	}
+	return fitParetoNBD(d)
+}
+
+func fitParetoNBD(d *rfmData) (*ParetoNBD, error) {
 	if err := checkRepeaters(d); err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func TestPublishedRFMFits(t *testing.T) {
 // likelihood at the published (rounded) parameters, which we reproduce too.
 func TestParetoLikelihoodAtPublishedParameters(t *testing.T) {
 	t.Parallel()
-	d, err := compressRFM(readSummaries(t, "cdnow_customers_summary.csv"))
+	d, err := compressRFM(eachSummary(readSummaries(t, "cdnow_customers_summary.csv")))
 	if err != nil {
 		t.Fatal(err)
 	}

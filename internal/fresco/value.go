@@ -47,9 +47,8 @@ type CLVFit struct {
 	ComputedAt    time.Time
 }
 
-// ReferralLink is a customer and who referred them.
+// ReferralLink is a referred customer and who referred them.
 type ReferralLink struct {
 	CustomerID int64
-	ReferredBy int64 // 0: nobody
-	FirstSeen  time.Time
+	ReferredBy int64
 }

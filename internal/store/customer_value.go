@@ -70,6 +70,13 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.Custom
 // may build each one as it is asked for (and reuse it: its arguments are
 // copied at once).
 func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
+	if db.dialect == SQLite { // the indexes are built by sorting every row (dropCustomerValueIndexes)
+		spill, err := db.sortOnDisk(ctx)
+		if err != nil {
+			return err
+		}
+		defer spill()
+	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		rebuild, err := tx.dropCustomerValueIndexes(ctx)
 		if err != nil {

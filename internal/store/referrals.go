@@ -9,20 +9,19 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// ReferralLinks returns every customer's referrer, in id order.
+// ReferralLinks returns the customers someone referred, with who did, by
+// referrer then customer: customers_referred_by (referred_by, id) read in
+// order, never the whole customers table (most customers were not
+// referred).
 func (db *DB) ReferralLinks(ctx context.Context) ([]fresco.ReferralLink, error) {
 	return referralLinks(ctx, db)
 }
 
 func referralLinks(ctx context.Context, q Querier) ([]fresco.ReferralLink, error) {
-	return queryAll(ctx, q, scanReferralLink, `SELECT id, COALESCE(referred_by, 0), first_seen FROM customers ORDER BY id`)
-}
-
-func scanReferralLink(row rowScanner) (fresco.ReferralLink, error) {
-	var l fresco.ReferralLink
-	err := row.Scan(&l.CustomerID, &l.ReferredBy, &l.FirstSeen)
-	l.FirstSeen = l.FirstSeen.UTC()
-	return l, err
+	return queryAll(ctx, q, func(row rowScanner) (fresco.ReferralLink, error) {
+		var l fresco.ReferralLink
+		return l, row.Scan(&l.CustomerID, &l.ReferredBy)
+	}, `SELECT id, referred_by FROM customers WHERE referred_by IS NOT NULL ORDER BY referred_by, id`)
 }
 
 // ReferralNode is one customer in a referral chain.

@@ -212,8 +212,8 @@ func (r *HistoryReader) Close() {
 	r.txs, r.conns = nil, nil
 }
 
-// ReferralLinks returns every customer's referrer, in id order, from the
-// snapshot.
+// ReferralLinks returns the referred customers and their referrers (as
+// DB.ReferralLinks), from the snapshot.
 func (r *HistoryReader) ReferralLinks(ctx context.Context) ([]fresco.ReferralLink, error) {
 	return referralLinks(ctx, r.tx(0))
 }

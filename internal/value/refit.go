@@ -49,18 +49,23 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	res.Model, res.ModelChoice, res.ModelReason = cal.Model, cal.Choice, cal.Reason
 	res.CalibrationMS = ms(time.Since(t0))
 
-	summaries := make([]clv.Summary, inputs.len())
-	for i, c := range inputs.all() {
-		summaries[i] = summaryOf(c, endDay)
+	// Fit, on each customer's summary made from their inputs as the fit
+	// walks them: no array of a million summaries. A failed fit (too little
+	// data) still gives historical values, segments and flags; the
+	// predictions stay zero.
+	summaries := func(yield func(*clv.Summary) bool) {
+		var sm clv.Summary
+		for _, c := range inputs.all() {
+			if sm = summaryOf(c, endDay); !yield(&sm) {
+				return
+			}
+		}
 	}
-
-	// Fit. A failed fit (too little data) still gives historical values,
-	// segments and flags; the predictions stay zero.
 	var fits []*fresco.CLVFit
 	var model clv.PurchaseModel
 	var spend *clv.GammaGamma
-	if len(summaries) > 0 {
-		model, err = clv.FitModel(res.Model, summaries)
+	if inputs.len() > 0 {
+		model, err = clv.FitModelSeq(res.Model, summaries)
 		if err != nil {
 			res.FitError = err.Error()
 			model = nil
@@ -69,7 +74,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 			res.Converged = model.Result().Converged
 		}
 		if model != nil {
-			spend, err = clv.FitGammaGamma(summaries)
+			spend, err = clv.FitGammaGammaSeq(summaries)
 			if err != nil {
 				res.FitError = "gamma-gamma: " + err.Error()
 				spend = nil
@@ -81,14 +86,13 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 	if res.FitError != "" {
 		fits = append(fits, &fresco.CLVFit{Model: res.Model, Params: "{}", Detail: mustJSON(map[string]string{"error": res.FitError}),
-			Customers: len(summaries), ComputedAt: now})
+			Customers: inputs.len(), ComputedAt: now})
 	}
-	if len(summaries) > 0 {
+	if inputs.len() > 0 {
 		fits = append(fits, cal.fitRow())
 	}
 	res.FitMS = ms(time.Since(t0))
 
-	summaries = nil // the write takes each customer's again from their inputs
 	var predictor *clv.Predictor
 	if model != nil {
 		predictor, err = clv.NewPredictor(model, spend, clv.PredictOptions{Horizon: s.opts.HorizonWeeks, DiscountRate: s.weeklyDiscount()})
@@ -98,7 +102,6 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 	}
 
 	referrals := referralValues(inputs, unvalued, links)
-	links = nil // the largest of the inputs; the write does not need it
 	rfm := scoreRFM(inputs)
 
 	step(PhaseWriting, 0)
@@ -107,6 +110,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 		var v fresco.CustomerValue // one row at a time: the store copies it out
 		for i, c := range inputs.all() {
 			sm := summaryOf(c, endDay)
+			ref := referrals.of(c.id)
 			v = fresco.CustomerValue{
 				CustomerID: c.id, Frequency: sm.Frequency, Recency: sm.Recency, T: sm.T,
 				Monetary:  sm.MonetaryValue * 100,
@@ -114,7 +118,7 @@ func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*Refit
 				FirstPurchase: time.Unix(0, c.first).UTC(), LastPurchase: time.Unix(0, c.last).UTC(),
 				HistoricalValue: fresco.Money(c.revenue), HistoricalProfit: fresco.Money(c.revenue - c.cost),
 				RelatedSalesValue: fresco.Money(c.related),
-				ReferralValue:     referrals[i].value, Referrals: referrals[i].direct, ReferralsTotal: referrals[i].total,
+				ReferralValue:     ref.value, Referrals: ref.direct, ReferralsTotal: ref.total,
 				R: int(rfm[i][0]), F: int(rfm[i][1]), M: int(rfm[i][2]),
 				ComputedAt: now,
 			}
@@ -165,95 +169,6 @@ func summaryOf(c *customerInputs, endDay int64) clv.Summary {
 		sm.MonetaryValue = float64(c.total-c.firstAmount) / 100 / float64(x)
 	}
 	return sm
-}
-
-// referral is a valued customer's referral figures.
-type referral struct {
-	direct, total int
-	value         fresco.Money
-}
-
-// referralValues credits each valued customer with the net revenue of
-// every customer down their referral chain. Referrers are always earlier
-// customers and the store refuses cycles; the visit stamps guard anyway.
-// The forest is kept as arrays indexed by position in links (id order),
-// not maps: a million customers cost a few tens of megabytes.
-func referralValues(inputs *inputList, unvalued map[int64]int64, links []fresco.ReferralLink) []referral {
-	n := len(links)
-	index := func(id int64) int {
-		i, ok := slices.BinarySearchFunc(links, id, func(l fresco.ReferralLink, id int64) int { return cmp.Compare(l.CustomerID, id) })
-		if !ok {
-			return -1
-		}
-		return i
-	}
-	// Children in compressed rows: first[p]..first[p+1] in kids.
-	first := make([]int32, n+1)
-	parent := make([]int32, n)
-	for i, l := range links {
-		parent[i] = -1
-		if l.ReferredBy != 0 {
-			if p := index(l.ReferredBy); p >= 0 {
-				parent[i] = int32(p)
-				first[p+1]++
-			}
-		}
-	}
-	for p := range n {
-		first[p+1] += first[p]
-	}
-	kids := make([]int32, first[n])
-	fill := slices.Clone(first[:n])
-	for i, p := range parent {
-		if p >= 0 {
-			kids[fill[p]] = int32(i)
-			fill[p]++
-		}
-	}
-	parent, fill = nil, nil
-	// Net revenue by position: valued customers (in id order, like links)
-	// merged in, the few others looked up.
-	revenue := make([]int64, n)
-	for id, r := range unvalued {
-		if p := index(id); p >= 0 {
-			revenue[p] = r
-		}
-	}
-	j := 0
-	for _, c := range inputs.all() {
-		for j < n && links[j].CustomerID < c.id {
-			j++
-		}
-		if j < n && links[j].CustomerID == c.id {
-			revenue[j] = c.revenue
-		}
-	}
-	out := make([]referral, inputs.len())
-	stamp := make([]int32, n)
-	var stack []int32
-	for i, c := range inputs.all() {
-		root := index(c.id)
-		if root < 0 {
-			continue
-		}
-		mark := int32(i + 1)
-		stamp[root] = mark
-		r := &out[i]
-		r.direct = int(first[root+1] - first[root])
-		stack = append(stack[:0], kids[first[root]:first[root+1]]...)
-		for len(stack) > 0 {
-			c := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if stamp[c] == mark {
-				continue
-			}
-			stamp[c] = mark
-			r.total++
-			r.value += fresco.Money(revenue[c])
-			stack = append(stack, kids[first[c]:first[c+1]]...)
-		}
-	}
-	return out
 }
 
 // scoreRFM returns the R, F and M quintile scores of each customer: R by
