@@ -70,12 +70,12 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.Custom
 // may build each one as it is asked for (and reuse it: its arguments are
 // copied at once).
 func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
-	if db.dialect == SQLite { // the indexes are built by sorting every row (dropCustomerValueIndexes)
-		spill, err := db.sortOnDisk(ctx)
+	if db.dialect == SQLite {
+		restore, err := db.lowMemoryWriter(ctx)
 		if err != nil {
 			return err
 		}
-		defer spill()
+		defer restore()
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		rebuild, err := tx.dropCustomerValueIndexes(ctx)
@@ -105,6 +105,39 @@ func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fre
 		}
 		return tx.markCustomerValueRefit(ctx)
 	})
+}
+
+// refitWriteCacheKiB is SQLite's writer's page cache while it replaces
+// customer_value. The rows go in in key order and each index is built by
+// one sort, so a small cache writes them as fast as the pool's 32 MB; and
+// the sort's in-memory runs are as big as the cache (SQLite sizes them by
+// it), so with 32 MB the write held about 100 MB more than the read at a
+// million customers.
+const refitWriteCacheKiB = 8000
+
+// lowMemoryWriter gives SQLite's writer a small page cache and lets it
+// spill sorts to temporary files until restore is called: building an
+// index sorts every row, in memory by default (sqliteDSN). The pragmas
+// cannot change within a transaction; the writer pool is one connection,
+// so it is the one the transaction after this uses.
+func (db *DB) lowMemoryWriter(ctx context.Context) (restore func(), err error) {
+	var cacheKiB int64
+	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheKiB); err != nil {
+		return nil, err
+	}
+	spill, err := db.sortOnDisk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// PRAGMA takes no parameters; the sizes are numbers.
+	if _, err := db.Exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, refitWriteCacheKiB)); err != nil {
+		spill()
+		return nil, err
+	}
+	return func() {
+		db.Exec(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheKiB)) // negative: KiB; positive: pages
+		spill()
+	}, nil
 }
 
 // dropCustomerValueIndexes drops customer_value's secondary indexes (SQLite)
