@@ -74,6 +74,9 @@ type Config struct {
 	// another takes it over (jobs' default, 5 min, when 0). Running jobs
 	// renew their lease, so it does not limit how long a job may take.
 	JobLease time.Duration
+	// RefitMemoryLimit, when positive, is Go's soft memory limit in bytes
+	// while a lifetime-value refit runs (value.Options.RefitMemoryLimit).
+	RefitMemoryLimit int64
 
 	SecureCookies     bool           // session cookies Secure behind a TLS proxy
 	TrustedProxies    []netip.Prefix // load balancers whose X-Forwarded-For is believed
@@ -233,7 +236,7 @@ func (a *App) build(cfg Config) error {
 
 	// The refit's purchase model is the owner's (settings' clv_model), read
 	// at each refit; unreadable settings mean auto.
-	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now,
+	a.Value = value.New(db, value.Options{Logger: log, Now: cfg.Now, RefitMemoryLimit: cfg.RefitMemoryLimit,
 		ModelChoice: func(ctx context.Context) string { return a.Settings.Current(ctx).CLVModel }})
 	a.Value.Register(a.Queue)
 

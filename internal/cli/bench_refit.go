@@ -31,6 +31,7 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the refit to FILE")
 	readParts := fs.Int("read-parts", 0, "ranges of customers read at once (0: one per CPU, at most 4)")
+	memoryLimit := fs.Int64("refit-memory-limit", 0, "Go's soft memory limit in MiB during the refit, as serve's flag (0: none but GOMEMLIMIT's)")
 	secretKey := secretKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -42,9 +43,12 @@ func benchRefit(ctx context.Context, args []string, env Env) error {
 	}
 	defer database.Close()
 	svc := a.Value
-	if *readParts > 0 {
+	if *readParts > 0 || *memoryLimit > 0 {
 		opts := svc.Options()
-		opts.ReadParts = *readParts
+		if *readParts > 0 {
+			opts.ReadParts = *readParts
+		}
+		opts.RefitMemoryLimit = *memoryLimit << 20
 		svc = value.New(database, opts)
 	}
 	stopProfile, err := startCPUProfile(*cpuProfile)

@@ -63,6 +63,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind a TLS proxy)")
 	workers := fs.Int("workers", 32, "background jobs run at once in this process (mostly waiting on webhooks and e-mail, so many)")
 	jobLease := fs.Duration("job-lease", defaultJobLease, "how long a job claimed by a replica that died waits before another takes it over; running jobs renew it")
+	refitMemory := fs.Int64("refit-memory-limit", 0, "Go's soft memory limit in MiB while a lifetime-value refit runs, put back after it (0: none but GOMEMLIMIT's; see docs/operations.md)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or CIDRs of the load balancers in front; their X-Forwarded-For is believed")
 	metricsToken := fs.String("metrics-token", "", "bearer token that /metrics requires; unset, /metrics is open")
 	webhookPrivate := fs.Bool("webhook-private", false, "allow webhook receivers on loopback, private and link-local addresses (inside your network)")
@@ -116,6 +117,9 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 	if *jobLease < minJobLease || *jobLease > maxJobLease {
 		return app.Config{}, "", usageError("--job-lease: %v: want a duration from %v to %v, such as 30s or 5m", *jobLease, minJobLease, maxJobLease)
 	}
+	if *refitMemory < 0 {
+		return app.Config{}, "", usageError("--refit-memory-limit: want MiB, such as 256, or 0 for none")
+	}
 	logger, err := newLogger(env.Stderr, *logFormat, *logLevel)
 	if err != nil {
 		return app.Config{}, "", err
@@ -125,7 +129,7 @@ func serveConfig(args []string, env Env) (app.Config, string, error) {
 		return app.Config{}, "", err
 	}
 	return app.Config{DatabaseURL: *db, ReportsDatabaseURL: *dbRead, SecretKeys: keys, Logger: logger, Version: buildVersion(), Workers: *workers,
-		JobLease: *jobLease, SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
+		JobLease: *jobLease, RefitMemoryLimit: *refitMemory << 20, SecureCookies: *secure, TrustedProxies: trusted, MetricsToken: *metricsToken,
 		SMTP: smtp, BaseURL: *baseURL, FollowUpDue: *followUpDue, Inbound: in,
 		AllowPrivateWebhooks: *webhookPrivate}, *addr, nil
 }

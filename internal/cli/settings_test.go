@@ -22,7 +22,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 	secret := filepath.Join(dir, "smtp-password")
 	os.WriteFile(secret, []byte("s3cret\n"), 0o600)
 	conf := filepath.Join(dir, "fresco.conf")
-	os.WriteFile(conf, []byte("# settings\nworkers = 7\nbase-url = https://fresco.example.com\nsmtp-addr = mail:587\nmetrics-token = from-file\njob-lease = 45s\n"), 0o600)
+	os.WriteFile(conf, []byte("# settings\nworkers = 7\nbase-url = https://fresco.example.com\nsmtp-addr = mail:587\nmetrics-token = from-file\njob-lease = 45s\nrefit-memory-limit = 256\n"), 0o600)
 
 	cfg, addr, err := serveConfig([]string{"--config", conf, "--metrics-token", "from-flag"}, envOf(map[string]string{
 		"FRESCO_SECURE_COOKIES":      "true", // used to need "1"
@@ -54,6 +54,7 @@ func TestServeSettingsFromEverywhere(t *testing.T) {
 		{"webhook private", cfg.AllowPrivateWebhooks, false},
 		{"workers", cfg.Workers, 7},
 		{"job lease", cfg.JobLease, 45 * time.Second},
+		{"refit memory limit", cfg.RefitMemoryLimit, int64(256 << 20)},
 		{"base url", cfg.BaseURL, "https://fresco.example.com"},
 		{"metrics token", cfg.MetricsToken, "from-flag"},
 		{"trusted proxies", len(cfg.TrustedProxies), 1},
@@ -86,6 +87,7 @@ func TestServeSettingsRefuseNonsense(t *testing.T) {
 		{"job lease not a duration", nil, map[string]string{"FRESCO_JOB_LEASE": "soon"}, `FRESCO_JOB_LEASE: "soon" is not a duration`},
 		{"job lease too short", []string{"--job-lease", "1s"}, nil, "--job-lease: 1s: want a duration from 5s"},
 		{"job lease too long", nil, map[string]string{"FRESCO_JOB_LEASE": "48h"}, "--job-lease: 48h0m0s"},
+		{"refit memory limit", []string{"--refit-memory-limit", "-1"}, nil, "--refit-memory-limit"},
 		{"smtp url scheme", []string{"--smtp-url", "imap://mail.example.com"}, nil, "--smtp-url"},
 		{"smtp url and addr", []string{"--smtp-addr", "mail:25"}, map[string]string{"FRESCO_SMTP_URL": "smtp://mail"}, "--smtp-url and --smtp-addr"},
 	} {

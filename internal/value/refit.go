@@ -17,7 +17,7 @@ import (
 )
 
 func (s *Service) refit(ctx context.Context, report func(RefitProgress)) (*RefitResult, error) {
-	defer holdRefitGC()()
+	defer holdRefitGC(s.opts.RefitMemoryLimit)()
 	start := time.Now()
 	now := s.opts.Now().UTC().Truncate(time.Microsecond)
 	endDay := dayNum(now)

@@ -1,6 +1,7 @@
 package value
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
@@ -12,28 +13,31 @@ func gcPercent() int {
 	return p
 }
 
-// TestHoldRefitGC: refits under way lower the target to refitGCPercent
-// until the last ends, then it is what it was; a lower target, or
-// collection off, is left alone. Not parallel: the target is the process's.
+// TestHoldRefitGC: refits under way lower the target to refitGCPercent,
+// and set the memory limit given, until the last ends, then both are what
+// they were; a lower target or limit, or collection off, is left alone.
+// Not parallel: the target and the limit are the process's.
 func TestHoldRefitGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	first := holdRefitGC()
-	second := holdRefitGC()
-	if got := gcPercent(); got != refitGCPercent {
-		t.Fatalf("two refits under way: GC percent %d, want %d", got, refitGCPercent)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	const limit = 300 << 20
+	first := holdRefitGC(limit)
+	second := holdRefitGC(0)
+	if got, lim := gcPercent(), debug.SetMemoryLimit(-1); got != refitGCPercent || lim != limit {
+		t.Fatalf("two refits under way: GC percent %d, limit %d; want %d, %d", got, lim, refitGCPercent, limit)
 	}
 	first()
 	first() // twice: counted once
-	if got := gcPercent(); got != refitGCPercent {
-		t.Fatalf("one refit still under way: GC percent %d, want %d", got, refitGCPercent)
+	if got, lim := gcPercent(), debug.SetMemoryLimit(-1); got != refitGCPercent || lim != limit {
+		t.Fatalf("one refit still under way: GC percent %d, limit %d", got, lim)
 	}
 	second()
-	if got := gcPercent(); got != 100 {
-		t.Fatalf("after the refits: GC percent %d, want 100", got)
+	if got, lim := gcPercent(), debug.SetMemoryLimit(-1); got != 100 || lim != math.MaxInt64 {
+		t.Fatalf("after the refits: GC percent %d, limit %d; want 100 and none", got, lim)
 	}
 	for _, set := range []int{20, -1} {
 		debug.SetGCPercent(set)
-		release := holdRefitGC()
+		release := holdRefitGC(0)
 		if got := gcPercent(); got != set {
 			t.Fatalf("GOGC %d: during a refit %d, want it left alone", set, got)
 		}
@@ -41,5 +45,14 @@ func TestHoldRefitGC(t *testing.T) {
 		if got := gcPercent(); got != set {
 			t.Fatalf("GOGC %d: after a refit %d", set, got)
 		}
+	}
+	debug.SetMemoryLimit(200 << 20) // the operator's GOMEMLIMIT, lower than the refit's
+	release := holdRefitGC(limit)
+	if lim := debug.SetMemoryLimit(-1); lim != 200<<20 {
+		t.Fatalf("GOMEMLIMIT 200 MiB: during a refit with %d, limit %d, want it left alone", limit, lim)
+	}
+	release()
+	if lim := debug.SetMemoryLimit(-1); lim != 200<<20 {
+		t.Fatalf("GOMEMLIMIT 200 MiB: after a refit %d", lim)
 	}
 }

@@ -82,6 +82,13 @@ type Options struct {
 	// each on its own connection, all from one snapshot (default: one per
 	// CPU, at most 4 — the SQLite reader pool keeps 4 connections).
 	ReadParts int
+	// RefitMemoryLimit, when positive, is Go's soft memory limit in bytes
+	// while a refit runs (debug.SetMemoryLimit; refit_gc.go), put back
+	// after it. It bounds the runtime's memory — the refit's heap, with
+	// what the collector has yet to free or return — not SQLite's caches
+	// nor the program's code. 0: the process's own limit (GOMEMLIMIT;
+	// none by default).
+	RefitMemoryLimit int64
 
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; nil means time.Now
