@@ -336,6 +336,13 @@ type Recovered struct {
 // result made SQLite run the look-up twice per case (a few thousand cases
 // in 90 days at a million customers).
 func (db *DB) RecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Recovered, error) {
+	out, err := db.AllRecoveredCustomers(ctx, q)
+	return out[:min(len(out), pageLimit(q.Limit))], err
+}
+
+// AllRecoveredCustomers is RecoveredCustomers without a limit: what the
+// recognition feed stores (rewards.RefreshRecovered).
+func (db *DB) AllRecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Recovered, error) {
 	who, args := q.who("c.owner_id")
 	all, err := queryAll(ctx, db, func(row rowScanner) (Recovered, error) {
 		var r Recovered
@@ -359,7 +366,7 @@ func (db *DB) RecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Rec
 	slices.SortFunc(out, func(a, b Recovered) int {
 		return cmp.Or(b.BoughtAt.Compare(a.BoughtAt), cmp.Compare(b.CaseID, a.CaseID))
 	})
-	return out[:min(len(out), pageLimit(q.Limit))], nil
+	return out, nil
 }
 
 // RecentKindWords returns the latest kind words attributed to employees
