@@ -28,8 +28,8 @@ type FeedEntry struct {
 	Recovered  *store.Recovered   // FeedRecovered
 	// AsOf is, for FeedRecovered, when the recoveries were worked out
 	// (stored every ScorecardsRefreshEvery, recovered.go).
-	AsOf time.Time
-	Response   *fresco.Response   // FeedKindWords
+	AsOf     time.Time
+	Response *fresco.Response // FeedKindWords
 }
 
 // FeedDays is how far back the recognition feed looks.
