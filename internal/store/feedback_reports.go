@@ -178,10 +178,14 @@ func (db *DB) postActivity(ctx context.Context, from, to time.Time, fromRollup b
 	if err != nil {
 		return nil, err
 	}
+	// Every status but skipped (the table's CHECK lists them), named so
+	// that call_tasks_due (status, due_at) is read by ranges: "<> skipped"
+	// read all of it, and the skipped tasks are half the table at a
+	// million customers.
 	w = within("due_at")
 	var asked, answered int
 	err = db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
-		FROM call_tasks WHERE status <> 'skipped' AND `+w.sql(), w.args...).Scan(&asked, &answered)
+		FROM call_tasks WHERE status IN ('open', 'done', 'no_answer', 'declined') AND `+w.sql(), w.args...).Scan(&asked, &answered)
 	if err != nil {
 		return nil, err
 	}
