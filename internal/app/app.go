@@ -279,7 +279,8 @@ func (a *App) build(cfg Config) error {
 	}
 	a.ProcessLog = processlog.New(db, processlog.Options{Logger: log})
 	a.Maps = processmap.New(db, a.ProcessLog) // the overlay mines stored logs from the shared cache
-	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter})
+	a.Latitude = latitude.New(db, latitude.Options{Pulse: a.Pulse, Format: a.Settings.Formatter, Now: cfg.Now})
+	a.Latitude.RegisterJobs(a.Queue, time.Hour) // the settled months' approvals, stored
 	a.Anticipate = anticipate.New(db, anticipate.Options{Logger: log, Now: cfg.Now, Settings: a.Settings.Current, Format: a.Settings.Formatter})
 
 	a.Inbound = inbound.New(inbound.Options{DB: db, Recovery: a.Recovery, Feedback: a.Feedback, Logger: log,

@@ -266,7 +266,8 @@ func ensureRefit(ctx context.Context, a *app.App, env Env) error {
 // settle does, untimed, what a server that has been running a while has
 // done in the background: the lifetime-value views of the current refit
 // and the stored dashboards (satisfied but leaving, the recovery report,
-// the emerging themes, the scorecards' retention counts),
+// the emerging themes, the scorecards' retention counts, the latitude
+// audit's settled months),
 // which a fresh database has not yet worked out and a first view would.
 func settle(ctx context.Context, a *app.App, env Env) error {
 	start := time.Now()
@@ -287,6 +288,9 @@ func settle(ctx context.Context, a *app.App, env Env) error {
 	}
 	if _, err := a.Rewards.RefreshScorecards(ctx); err != nil {
 		return fmt.Errorf("the scorecards' stored retention counts before the bench: %w", err)
+	}
+	if err := a.Latitude.RefreshMonths(ctx); err != nil {
+		return fmt.Errorf("the latitude audit's stored months before the bench: %w", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		fmt.Fprintf(env.Stderr, "background views worked out in %.1f s before the bench\n", d.Seconds())

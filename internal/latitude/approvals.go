@@ -96,59 +96,108 @@ type roleKey struct {
 	kind string
 }
 
-// Tally weighs the gestures per role and kind, in role order then kind
-// order; format writes money for the summary. Apology letters cost nothing
-// and never wait: they are left out.
-func Tally(facts []store.GestureFact, limits map[fresco.Role]Limits, kinds []string, format func(fresco.Money) string) []Approvals {
-	groups := map[roleKey][]store.GestureFact{}
+// Counts are what one role's approvals of one gesture kind rest on, over
+// one month or several: they add up month by month (Add), the waits and
+// the amounts kept whole, since a median and a quantile do not add up.
+type Counts struct {
+	Role     fresco.Role `json:"role"`
+	Kind     string      `json:"kind"`
+	Gestures int         `json:"gestures"`
+	Waited   int         `json:"waited"`
+	Approved int         `json:"approved"`
+	Declined int         `json:"declined"`
+	Pending  int         `json:"pending"`
+	// Waits are the hours from asking to the decision of those decided;
+	// Amounts those of the gestures that waited.
+	Waits   []float64      `json:"waits,omitempty"`
+	Amounts []fresco.Money `json:"amounts,omitempty"`
+}
+
+// Count gathers the gestures into counts per role and kind. Apology
+// letters cost nothing and never wait: they are left out.
+func Count(facts []store.GestureFact) map[roleKey]*Counts {
+	groups := map[roleKey]*Counts{}
 	for _, f := range facts {
-		if f.Amount > 0 {
-			k := roleKey{f.Role, f.Kind}
-			groups[k] = append(groups[k], f)
+		if f.Amount <= 0 {
+			continue
+		}
+		k := roleKey{f.Role, f.Kind}
+		c := groups[k]
+		if c == nil {
+			c = &Counts{Role: f.Role, Kind: f.Kind}
+			groups[k] = c
+		}
+		c.Gestures++
+		if !f.Waited {
+			continue
+		}
+		c.Waited++
+		c.Amounts = append(c.Amounts, f.Amount)
+		switch {
+		case f.Status == "pending_approval":
+			c.Pending++
+			continue
+		case f.Status == "granted":
+			c.Approved++
+		default:
+			c.Declined++
+		}
+		if f.DecidedAt != nil {
+			c.Waits = append(c.Waits, f.DecidedAt.Sub(f.CreatedAt).Hours())
 		}
 	}
+	return groups
+}
+
+// Add adds the counts of more months to groups.
+func Add(groups map[roleKey]*Counts, more []Counts) {
+	for _, m := range more {
+		k := roleKey{m.Role, m.Kind}
+		c := groups[k]
+		if c == nil {
+			c = &Counts{Role: m.Role, Kind: m.Kind}
+			groups[k] = c
+		}
+		c.Gestures += m.Gestures
+		c.Waited += m.Waited
+		c.Approved += m.Approved
+		c.Declined += m.Declined
+		c.Pending += m.Pending
+		c.Waits = append(c.Waits, m.Waits...)
+		c.Amounts = append(c.Amounts, m.Amounts...)
+	}
+}
+
+// Tally weighs the gestures per role and kind, in role order then kind
+// order; format writes money for the summary.
+func Tally(facts []store.GestureFact, limits map[fresco.Role]Limits, kinds []string, format func(fresco.Money) string) []Approvals {
+	return tallyCounts(Count(facts), limits, kinds, format)
+}
+
+func tallyCounts(groups map[roleKey]*Counts, limits map[fresco.Role]Limits, kinds []string, format func(fresco.Money) string) []Approvals {
 	var out []Approvals
 	for _, role := range fresco.Roles {
 		for _, kind := range kinds {
-			if fs := groups[roleKey{role, kind}]; len(fs) > 0 {
-				out = append(out, tally(role, kind, fs, limits[role], format))
+			if c := groups[roleKey{role, kind}]; c != nil && c.Gestures > 0 {
+				out = append(out, tally(c, limits[role], format))
 			}
 		}
 	}
 	return out
 }
 
-func tally(role fresco.Role, kind string, facts []store.GestureFact, limits Limits, format func(fresco.Money) string) Approvals {
-	a := Approvals{Role: string(role), Kind: kind, Gestures: len(facts)}
+func tally(c *Counts, limits Limits, format func(fresco.Money) string) Approvals {
+	kind := c.Kind
+	a := Approvals{Role: string(c.Role), Kind: kind, Gestures: c.Gestures, Waited: c.Waited,
+		Approved: c.Approved, Declined: c.Declined, Pending: c.Pending}
 	limit, hasLimit := limits[kind]
 	a.Limit, a.CaseLimit = limitText(limit, hasLimit), limitText(limits["*"], hasKey(limits, "*"))
-	var waits []float64
-	var amounts []fresco.Money
-	for _, f := range facts {
-		if !f.Waited {
-			continue
-		}
-		a.Waited++
-		amounts = append(amounts, f.Amount)
-		switch {
-		case f.Status == "pending_approval":
-			a.Pending++
-			continue
-		case f.Status == "granted":
-			a.Approved++
-		default:
-			a.Declined++
-		}
-		if f.DecidedAt != nil {
-			waits = append(waits, f.DecidedAt.Sub(f.CreatedAt).Hours())
-		}
-	}
 	if decided := a.Approved + a.Declined; decided > 0 {
 		p, _ := stats.ProportionInterval(a.Approved, decided, 0.95) // counts are consistent by construction
 		a.ApprovalRate = &Rate{N: decided, Percent: p.Percent, CILow: p.CILow, CIHigh: p.CIHigh}
 	}
-	if len(waits) > 0 {
-		m := median(waits)
+	if len(c.Waits) > 0 {
+		m := median(c.Waits)
 		a.MedianWaitHours = &m
 	}
 	var low fresco.Money
@@ -158,8 +207,8 @@ func tally(role fresco.Role, kind string, facts []store.GestureFact, limits Limi
 	case total != nil:
 		a.Compared, low = "*", *total
 	}
-	if len(amounts) > 0 {
-		a.Band = band(amounts, low)
+	if len(c.Amounts) > 0 {
+		a.Band = band(c.Amounts, low)
 	}
 	a.Summary = summary(a, format)
 	a.Recommendation, a.Reason = recommend(a, format)

@@ -31,6 +31,8 @@ type Options struct {
 	// Format gives the business's formatter: its time zone (whose months
 	// the audit counts in) and its money; nil: the default settings'.
 	Format func(context.Context) fresco.Formatter
+	// Now is the clock (default time.Now): which month is under way.
+	Now func() time.Time
 }
 
 // Service reads the audit.
@@ -45,8 +47,13 @@ func New(db *store.DB, opts Options) *Service {
 		f := fresco.NewFormatter(fresco.DefaultSettings())
 		opts.Format = func(context.Context) fresco.Formatter { return f }
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	return &Service{db: db, opts: opts}
 }
+
+func (s *Service) now() time.Time { return s.opts.Now() }
 
 // Query chooses the months (YYYY-MM, or dates standing for their months;
 // default the last 12) and, for staff's answers, a team or location (By
@@ -66,7 +73,11 @@ type Report struct {
 	Employees []EmployeeLimit `json:"employees" doc:"Limits set for one employee, which take precedence over their role's."`
 	Asks      Asks            `json:"asks"`
 	Approvals []Approvals     `json:"approvals" doc:"Per role and gesture kind (apology letters, which cost nothing, left out), in the months."`
-	Rule      string          `json:"rule" doc:"How the recommendations are made."`
+	// AsOf is when the settled months' approvals were worked out: they
+	// are stored per month (job latitude.months_refresh, hourly); the
+	// month under way is counted on each view. Null when every month was.
+	AsOf *time.Time `json:"as_of,omitempty" doc:"When the settled months' approvals were worked out (stored per month, refreshed hourly); the month under way is live."`
+	Rule string     `json:"rule" doc:"How the recommendations are made."`
 }
 
 // RoleLimits is one role's limits.
@@ -159,11 +170,14 @@ func (s *Service) Audit(ctx context.Context, q Query) (*Report, error) {
 	}
 	start, _ := time.ParseInLocation("2006-01", res.From, f.Zone)
 	end, _ := time.ParseInLocation("2006-01", res.To, f.Zone)
-	facts, err := s.db.Reports().GestureFacts(ctx, start, end.AddDate(0, 1, 0))
+	counts, asOf, err := s.countsIn(ctx, start, end.AddDate(0, 1, 0))
 	if err != nil {
 		return nil, err
 	}
-	out.Approvals = Tally(facts, byRole, recovery.GestureKinds, f.Money)
+	if !asOf.IsZero() {
+		out.AsOf = &asOf
+	}
+	out.Approvals = tallyCounts(counts, byRole, recovery.GestureKinds, f.Money)
 	if out.Approvals == nil {
 		out.Approvals = []Approvals{}
 	}

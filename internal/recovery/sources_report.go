@@ -52,11 +52,11 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourcesRepo
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	causes, err := s.db.ClosedCaseCauses(ctx, from, to)
+	causes, err := s.db.ClosedCaseCauseCounts(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	r := &SourcesReport{From: from.UTC(), To: to.UTC(), Total: len(causes)}
+	r := &SourcesReport{From: from.UTC(), To: to.UTC()}
 	bySource := map[string]map[string]int{}
 	byCategory := map[string]int{}
 	months := map[string]*SourceMonth{}
@@ -72,11 +72,12 @@ func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourcesRepo
 		if bySource[c.Source] == nil {
 			bySource[c.Source] = map[string]int{}
 		}
-		bySource[c.Source][c.Category]++
-		byCategory[c.Category]++
-		if sm := months[c.ClosedAt.Format("2006-01")]; sm != nil {
-			sm.Total++
-			sm.BySource[c.Source]++
+		r.Total += c.Cases
+		bySource[c.Source][c.Category] += c.Cases
+		byCategory[c.Category] += c.Cases
+		if sm := months[c.Month]; sm != nil {
+			sm.Total += c.Cases
+			sm.BySource[c.Source] += c.Cases
 		}
 	}
 	for i := range r.Months {

@@ -26,7 +26,10 @@ type FeedEntry struct {
 	EmployeeID int64
 	Nomination *fresco.Nomination // FeedNomination
 	Recovered  *store.Recovered   // FeedRecovered
-	Response   *fresco.Response   // FeedKindWords
+	// AsOf is, for FeedRecovered, when the recoveries were worked out
+	// (stored every ScorecardsRefreshEvery, recovered.go).
+	AsOf     time.Time
+	Response *fresco.Response // FeedKindWords
 }
 
 // FeedDays is how far back the recognition feed looks.
@@ -58,7 +61,7 @@ func (s *Service) Recognition(ctx context.Context, teamID *int64) ([]FeedEntry, 
 	if err != nil {
 		return nil, err
 	}
-	rec, err := db.RecoveredCustomers(ctx, q)
+	rec, asOf, err := s.recovered(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func (s *Service) Recognition(ctx context.Context, teamID *int64) ([]FeedEntry, 
 		out = append(out, FeedEntry{Kind: FeedNomination, At: n.CreatedAt, EmployeeID: n.NomineeID, Nomination: n})
 	}
 	for i := range rec {
-		out = append(out, FeedEntry{Kind: FeedRecovered, At: rec[i].BoughtAt, EmployeeID: rec[i].EmployeeID, Recovered: &rec[i]})
+		out = append(out, FeedEntry{Kind: FeedRecovered, At: rec[i].BoughtAt, EmployeeID: rec[i].EmployeeID, Recovered: &rec[i], AsOf: asOf})
 	}
 	for _, r := range words {
 		if r.EmployeeID != nil {

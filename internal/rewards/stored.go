@@ -190,7 +190,10 @@ func (s *Service) RefreshScorecards(ctx context.Context) (int, error) {
 // RegisterJobs installs the refresh of the stored scorecards.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
 	q.Register(JobScorecardsRefresh, func(ctx context.Context, _ *jobs.Running) error {
-		_, err := s.RefreshScorecards(ctx)
+		if _, err := s.RefreshScorecards(ctx); err != nil {
+			return err
+		}
+		_, err := s.RefreshRecovered(ctx) // the recognition feed's (recovered.go)
 		return err
 	})
 	q.Every(JobScorecardsRefresh, ScorecardsRefreshEvery)

@@ -86,7 +86,42 @@ func delaysRollup(from, to time.Time) (string, []any) {
 			part("feedback_delay_daily", "day", m2, to)
 		}
 	}
-	return `SELECT post_id, hours, SUM(n) FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY post_id, hours`, args
+	return `SELECT post_id, hours, SUM(n) AS n FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY post_id, hours`, args
+}
+
+// delaysSplit reads the responses in [from, to) per post and delay: the
+// whole UTC days from the rollup (delaysRollup), the part-days before and
+// after them from the responses (delaysRaw), summed in one statement. A
+// period within one day reads the responses only.
+func delaysSplit(d Dialect, from, to time.Time) (string, []any) {
+	d1, d2 := from, to // the whole days: [d1, d2)
+	if !from.IsZero() {
+		if d1 = from.UTC().Truncate(24 * time.Hour); d1.Before(from) {
+			d1 = d1.AddDate(0, 0, 1)
+		}
+	}
+	if !to.IsZero() {
+		d2 = to.UTC().Truncate(24 * time.Hour)
+	}
+	if !from.IsZero() && !to.IsZero() && !d1.Before(d2) {
+		return delaysRaw(d, from, to)
+	}
+	var parts []string
+	var args []any
+	add := func(q string, a []any) {
+		parts, args = append(parts, q), append(args, a...)
+	}
+	if d1.After(from) {
+		add(delaysRaw(d, from, d1))
+	}
+	add(delaysRollup(d1, d2))
+	if d2.Before(to) {
+		add(delaysRaw(d, d2, to))
+	}
+	if len(parts) == 1 {
+		return parts[0], args
+	}
+	return `SELECT post_id, hours, SUM(n) FROM (` + strings.Join(parts, " UNION ALL ") + `) s GROUP BY post_id, hours`, args
 }
 
 // delaysRaw is delaysRollup over the responses themselves, for bounds
@@ -94,7 +129,7 @@ func delaysRollup(from, to time.Time) (string, []any) {
 func delaysRaw(d Dialect, from, to time.Time) (string, []any) {
 	var w conditions
 	w.within("responded_at", from, to)
-	return `SELECT post_id, ` + delayHours(d) + `, COUNT(*) FROM responses WHERE ` + w.sql() + ` GROUP BY 1, 2`, w.args
+	return `SELECT post_id, ` + delayHours(d) + ` AS hours, COUNT(*) AS n FROM responses WHERE ` + w.sql() + ` GROUP BY 1, 2`, w.args
 }
 
 // DelayRollupRow is one row of feedback_delay_daily or feedback_delay_monthly.

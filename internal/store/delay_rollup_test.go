@@ -45,11 +45,8 @@ func TestDelayRollupEqualsRaw(t *testing.T) {
 		for range 30 {
 			periods = append(periods, [2]time.Time{day(r.IntN(100) - 40), day(r.IntN(102) - 40)})
 		}
-		withDelay := 0
-		for _, p := range periods {
-			if !(store.ResponseFilter{From: p[0], To: p[1]}).RollupAnswers() {
-				t.Fatalf("%v: day-bounded periods are read from the rollup", p)
-			}
+		// same reads the period both ways and compares them.
+		same := func(p [2]time.Time) map[int64]*store.PostActivity {
 			got, err := db.PostActivity(ctx, p[0], p[1])
 			if err != nil {
 				t.Fatal(err)
@@ -59,14 +56,33 @@ func TestDelayRollupEqualsRaw(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%v: post activity from the rollup %v differs from the responses' %v", p, activity(got), activity(want))
+				t.Fatalf("%v: post activity from the rollup (and the part-days) %v differs from the responses' %v", p, activity(got), activity(want))
 			}
-			for _, a := range got {
+			return got
+		}
+		withDelay := 0
+		for _, p := range periods {
+			if !(store.ResponseFilter{From: p[0], To: p[1]}).RollupAnswers() {
+				t.Fatalf("%v: day-bounded periods are read from the rollup", p)
+			}
+			for _, a := range same(p) {
 				withDelay += len(a.DelayHours)
 			}
 		}
 		if withDelay < 100 {
 			t.Fatalf("only %d delay buckets over all periods: the test did not exercise them", withDelay)
+		}
+
+		// Bounds within days (the last 90 days up to now): the whole days
+		// from the rollup, the part-days from the responses, the same sums.
+		at := func(d, minutes int) time.Time { return day(d).Add(time.Duration(minutes) * time.Minute) }
+		odd := [][2]time.Time{{at(3, 90), {}}, {{}, at(10, 7)}, {at(5, 60), at(5, 600)}, {at(5, 60), at(6, 1)},
+			{at(-28, 1), at(31, 1439)}, {at(-1, 720), day(45)}, {day(-40), at(80, 30)}}
+		for range 30 {
+			odd = append(odd, [2]time.Time{at(r.IntN(100)-40, r.IntN(1440)), at(r.IntN(102)-40, r.IntN(1440))})
+		}
+		for _, p := range odd {
+			same(p)
 		}
 	})
 }

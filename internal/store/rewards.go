@@ -328,14 +328,16 @@ type Recovered struct {
 	ResolvedAt, BoughtAt           time.Time
 }
 
-// RecoveredCustomers returns the latest recoveries: cases resolved since
-// q.Since whose customer has bought since, newest purchase first. The
-// cases come through recovery_cases_resolved (or recovery_cases_owner for
-// a team), each with one probe of purchases_customer; they are filtered
-// and ordered here rather than in SQL, where the filter on the look-up's
-// result made SQLite run the look-up twice per case (a few thousand cases
-// in 90 days at a million customers).
-func (db *DB) RecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Recovered, error) {
+// AllRecoveredCustomers returns the recoveries: cases resolved since
+// q.Since whose customer has bought since, newest purchase first (q.Limit
+// is not applied: the recognition feed stores them all and cuts per view,
+// rewards/recovered.go). The cases come through recovery_cases_resolved
+// (or recovery_cases_owner for a team), each with one probe of
+// purchases_customer; they are filtered and ordered here rather than in
+// SQL, where the filter on the look-up's result made SQLite run the
+// look-up twice per case (a few thousand cases in 90 days at a million
+// customers).
+func (db *DB) AllRecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Recovered, error) {
 	who, args := q.who("c.owner_id")
 	all, err := queryAll(ctx, db, func(row rowScanner) (Recovered, error) {
 		var r Recovered
@@ -359,7 +361,7 @@ func (db *DB) RecoveredCustomers(ctx context.Context, q RecognitionQuery) ([]Rec
 	slices.SortFunc(out, func(a, b Recovered) int {
 		return cmp.Or(b.BoughtAt.Compare(a.BoughtAt), cmp.Compare(b.CaseID, a.CaseID))
 	})
-	return out[:min(len(out), pageLimit(q.Limit))], nil
+	return out, nil
 }
 
 // RecentKindWords returns the latest kind words attributed to employees

@@ -263,6 +263,7 @@ type RecognitionEntry struct {
 	Nomination   *Nomination `json:"nomination,omitempty" doc:"kind nomination."`
 	CaseID       *int64      `json:"case_id,omitempty" doc:"kind recovered: the case they resolved, after which the customer bought again."`
 	ResponseID   *int64      `json:"response_id,omitempty" doc:"kind kind_words."`
+	AsOf         *time.Time  `json:"as_of,omitempty" doc:"kind recovered: when the recoveries were worked out (stored every 15 minutes, not on each view)."`
 	Text         string      `json:"text" doc:"The nomination's reason, the case's summary or the customer's comment."`
 }
 
@@ -288,7 +289,7 @@ func (s *Server) recognition(ctx context.Context, in *struct {
 			n := nominationOut(e.Nomination)
 			out.Nomination, out.Text = &n, n.Reason
 		case e.Recovered != nil:
-			out.CaseID, out.Text = &e.Recovered.CaseID, e.Recovered.Summary
+			out.CaseID, out.Text, out.AsOf = &e.Recovered.CaseID, e.Recovered.Summary, &e.AsOf
 		case e.Response != nil:
 			out.ResponseID, out.Text = &e.Response.ID, e.Response.Comment
 		}

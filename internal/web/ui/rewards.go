@@ -198,6 +198,9 @@ type recognitionView struct {
 	Problem     string
 	Form        url.Values
 	Days        int
+	// RecoveredAsOf is when the customers won back were worked out
+	// (stored, rewards/recovered.go); nil when none is shown.
+	RecoveredAsOf *time.Time
 }
 
 type recognitionEntry struct {
@@ -231,6 +234,9 @@ func (u *UI) renderRecognition(w http.ResponseWriter, r *http.Request, status in
 	view := recognitionView{CanNominate: me.Role.CanWrite(), Problem: problem, Form: form, Days: rewards.FeedDays}
 	for _, e := range feed {
 		view.Entries = append(view.Entries, recognitionEntry{FeedEntry: e, Name: names[e.EmployeeID]})
+		if e.Recovered != nil {
+			view.RecoveredAsOf = &e.AsOf
+		}
 	}
 	if view.CanNominate {
 		if view.Colleagues, err = u.colleagues(r, me.ID, form.Get("employee_id")); err != nil {
