@@ -7,13 +7,15 @@ package store
 // purchases go by COPY into a session-local staging table and from there
 // into purchases with one UPDATE; their old lines are deleted. Row
 // triggers, and so the rollups, fire as for any insert or update. The
-// lines then go by COPY straight into purchase_lines, without the
-// reference check of their purchases (migration 00064): the batch wrote
-// every one of them a moment before, in this transaction.
+// lines then go by COPY straight into purchase_lines without its statement
+// trigger's reference check (migration 00064): the batch wrote every one
+// of their purchases a moment before, in this transaction, and locks their
+// products itself.
 
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // purchaseStage is created once per connection; ON COMMIT DELETE ROWS
@@ -52,13 +54,46 @@ func (tx *Tx) copyPurchases(ctx context.Context, plan *purchasePlan, fresh, repl
 	if err != nil {
 		return fmt.Errorf("copy purchases: %w", err)
 	}
-	if err := tx.checkLinePurchases(ctx, false); err != nil {
+	indexes := append(replaced, fresh...)
+	if err := tx.lockLineProducts(ctx, plan, indexes); err != nil {
 		return err
 	}
-	if err := tx.copyFrom(ctx, "purchase_lines", lineColumns, plan.lineRows(append(replaced, fresh...))); err != nil {
+	if err := tx.checkLines(ctx, false); err != nil {
+		return err
+	}
+	if err := tx.copyFrom(ctx, "purchase_lines", lineColumns, plan.lineRows(indexes)); err != nil {
 		return fmt.Errorf("copy purchase lines: %w", err)
 	}
-	return tx.checkLinePurchases(ctx, true)
+	return tx.checkLines(ctx, true)
+}
+
+// lockLineProducts locks the products the lines of the purchases at
+// indexes name FOR KEY SHARE, as purchase_lines' reference check would, so
+// that none can be deleted before the batch commits, and fails if one is
+// gone already (the batch then falls back to one purchase at a time, whose
+// plan rejects the line). The ids come from the plan: the server need not
+// gather them from the lines.
+func (tx *Tx) lockLineProducts(ctx context.Context, plan *purchasePlan, indexes []int) error {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, i := range indexes {
+		for _, l := range plan.batch[i].Lines {
+			if !seen[l.ProductID] {
+				seen[l.ProductID] = true
+				ids = append(ids, l.ProductID)
+			}
+		}
+	}
+	slices.Sort(ids) // locked in id order, as every batch locks them
+	var locked int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT FROM products WHERE id = ANY(?::bigint[]) ORDER BY id FOR KEY SHARE) p`, ids).Scan(&locked)
+	if err != nil {
+		return fmt.Errorf("lock the lines' products: %w", err)
+	}
+	if locked != len(ids) {
+		return fmt.Errorf("lock the lines' products: %d of %d are gone", len(ids)-locked, len(ids))
+	}
+	return nil
 }
 
 // replaceStaged overwrites the stored purchases at indexes with the batch's
@@ -100,14 +135,14 @@ func (tx *Tx) replaceStaged(ctx context.Context, plan *purchasePlan, indexes []i
 	return nil
 }
 
-// checkLinePurchases turns the check of purchase_lines' purchases off (on =
-// false) or back on for the rest of the transaction (migration 00064).
-func (tx *Tx) checkLinePurchases(ctx context.Context, on bool) error {
+// checkLines turns purchase_lines' reference check off (on = false) or
+// back on for the rest of the transaction (migration 00064).
+func (tx *Tx) checkLines(ctx context.Context, on bool) error {
 	value := "on"
 	if on {
 		value = ""
 	}
-	if _, err := tx.Exec(ctx, `SELECT set_config('fresco.lines_own_purchases', ?, true)`, value); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT set_config('fresco.lines_checked', ?, true)`, value); err != nil {
 		return fmt.Errorf("line checks: %w", err)
 	}
 	return nil

@@ -9,25 +9,37 @@
 -- entry at the NULL end of both: two of the eight index insertions of
 -- every such purchase.
 --
--- 2. The purchases half of purchase_lines' reference check (00042) is
--- skipped while fresco.lines_own_purchases is 'on'. The batch path sets
--- it (set_config(…, true), for its transaction or savepoint only) around
--- the COPY of lines whose purchases it wrote itself, a moment before in
--- the same transaction: inserted, or updated and so locked, they exist
--- and cannot go before it commits. Checking them again — a hashed
--- distinct over the lines, then a lookup and a KEY SHARE lock (a WAL
--- record) per purchase — was about a tenth of the server's work of an
--- import. The products half still runs: the batch resolved most products
--- before its transaction. Every other writer is checked as before.
+-- 2. purchase_lines' reference check (00042) is skipped while
+-- fresco.lines_checked is 'on'. The batch path sets it (set_config(…,
+-- true), for its transaction or savepoint only) around its COPY of lines,
+-- having made sure of their references itself: their purchases it wrote a
+-- moment before in the same transaction (inserted, or updated and so
+-- locked, they exist and cannot go before it commits), and their products
+-- it locks FOR KEY SHARE in one statement from the ids it holds, checking
+-- that all are there (store.Tx.lockLineProducts). The trigger ran two
+-- hashed distincts over the lines for each table, then a lookup and a lock
+-- per purchase and product: about a tenth of the server's work of an
+-- import. Every other writer is checked as before.
 --
--- 3. baseline_month_of is written with immutable functions only, so that
--- the planner inlines it. to_char is only stable (it reads the locale), and
--- an immutable SQL function calling it ran through the function executor
--- for every row, most of the cost of the grouped select of a batch's
--- baseline months (store.baselineCustomerMonthSelect). It returns the same
--- text for every time a purchase may have (years 1900 to 9999).
+-- 3. baseline_month_of and baseline_retained are written with immutable
+-- functions only, so that the planner inlines them. to_char is only stable
+-- (it reads the locale), and so is adding an interval to a timestamptz
+-- (it reads the time zone); an immutable SQL function calling one ran
+-- through the function executor for every row, most of the cost of the
+-- grouped selects of a batch's baseline months (store.baselineCustomer-
+-- MonthSelect, baselineMonthSelect). Both return what they did for every
+-- time a purchase may have (years 1900 to 9999): the month's text is built
+-- from its numbers, and a difference of two times is compared with the 90
+-- days (2160 hours, a timestamp difference never holds months).
 
 -- +goose Up
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION baseline_retained(first_at TIMESTAMPTZ, next_at TIMESTAMPTZ) RETURNS INTEGER
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN next_at - first_at <= interval '2160 hours' THEN 1 ELSE 0 END
+$$;
+-- +goose StatementEnd
+
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION baseline_month_of(t TIMESTAMPTZ) RETURNS TEXT
 LANGUAGE sql IMMUTABLE AS $$
@@ -41,63 +53,16 @@ CREATE INDEX purchases_location_date ON purchases (location_id, purchased_at, id
 DROP INDEX purchases_served_by;
 CREATE INDEX purchases_served_by ON purchases (served_by, purchased_at, id) WHERE served_by IS NOT NULL;
 
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION purchase_lines_references() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    missing BIGINT;
-BEGIN
-    -- Lock first, then look: each statement here reads a fresh snapshot,
-    -- so a purchase or product deleted by a transaction that committed
-    -- while we waited for its lock is missing.
-    IF current_setting('fresco.lines_own_purchases', true) IS DISTINCT FROM 'on' THEN
-        PERFORM FROM purchases WHERE id IN (SELECT DISTINCT purchase_id FROM new_lines) FOR KEY SHARE;
-        SELECT n.id INTO missing FROM (SELECT DISTINCT purchase_id AS id FROM new_lines) n
-            WHERE NOT EXISTS (SELECT FROM purchases p WHERE p.id = n.id) LIMIT 1;
-        IF FOUND THEN
-            RAISE foreign_key_violation USING TABLE = 'purchase_lines', CONSTRAINT = 'purchase_lines_purchase_id_fkey',
-                MESSAGE = 'insert or update on table "purchase_lines" violates foreign key constraint "purchase_lines_purchase_id_fkey"',
-                DETAIL = format('Key (purchase_id)=(%s) is not present in table "purchases".', missing);
-        END IF;
-    END IF;
-    PERFORM FROM products WHERE id IN (SELECT DISTINCT product_id FROM new_lines) FOR KEY SHARE;
-    SELECT n.id INTO missing FROM (SELECT DISTINCT product_id AS id FROM new_lines) n
-        WHERE NOT EXISTS (SELECT FROM products p WHERE p.id = n.id) LIMIT 1;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING TABLE = 'purchase_lines', CONSTRAINT = 'purchase_lines_product_id_fkey',
-            MESSAGE = 'insert or update on table "purchase_lines" violates foreign key constraint "purchase_lines_product_id_fkey"',
-            DETAIL = format('Key (product_id)=(%s) is not present in table "products".', missing);
-    END IF;
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
+DROP TRIGGER purchase_lines_references_insert ON purchase_lines;
+CREATE TRIGGER purchase_lines_references_insert AFTER INSERT ON purchase_lines
+    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT
+    WHEN (current_setting('fresco.lines_checked', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION purchase_lines_references();
 
 -- +goose Down
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION purchase_lines_references() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    missing BIGINT;
-BEGIN
-    PERFORM FROM purchases WHERE id IN (SELECT DISTINCT purchase_id FROM new_lines) FOR KEY SHARE;
-    SELECT n.id INTO missing FROM (SELECT DISTINCT purchase_id AS id FROM new_lines) n
-        WHERE NOT EXISTS (SELECT FROM purchases p WHERE p.id = n.id) LIMIT 1;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING TABLE = 'purchase_lines', CONSTRAINT = 'purchase_lines_purchase_id_fkey',
-            MESSAGE = 'insert or update on table "purchase_lines" violates foreign key constraint "purchase_lines_purchase_id_fkey"',
-            DETAIL = format('Key (purchase_id)=(%s) is not present in table "purchases".', missing);
-    END IF;
-    PERFORM FROM products WHERE id IN (SELECT DISTINCT product_id FROM new_lines) FOR KEY SHARE;
-    SELECT n.id INTO missing FROM (SELECT DISTINCT product_id AS id FROM new_lines) n
-        WHERE NOT EXISTS (SELECT FROM products p WHERE p.id = n.id) LIMIT 1;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING TABLE = 'purchase_lines', CONSTRAINT = 'purchase_lines_product_id_fkey',
-            MESSAGE = 'insert or update on table "purchase_lines" violates foreign key constraint "purchase_lines_product_id_fkey"',
-            DETAIL = format('Key (product_id)=(%s) is not present in table "products".', missing);
-    END IF;
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
+DROP TRIGGER purchase_lines_references_insert ON purchase_lines;
+CREATE TRIGGER purchase_lines_references_insert AFTER INSERT ON purchase_lines
+    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION purchase_lines_references();
 DROP INDEX purchases_served_by;
 CREATE INDEX purchases_served_by ON purchases (served_by, purchased_at, id);
 DROP INDEX purchases_location_date;
@@ -107,5 +72,12 @@ CREATE INDEX purchases_location_date ON purchases (location_id, purchased_at, id
 CREATE OR REPLACE FUNCTION baseline_month_of(t TIMESTAMPTZ) RETURNS TEXT
 LANGUAGE sql IMMUTABLE AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION baseline_retained(first_at TIMESTAMPTZ, next_at TIMESTAMPTZ) RETURNS INTEGER
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN next_at <= first_at + interval '2160 hours' THEN 1 ELSE 0 END
 $$;
 -- +goose StatementEnd
