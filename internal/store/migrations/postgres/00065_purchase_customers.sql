@@ -16,6 +16,12 @@
 -- constraint's name, detail and table. Deleting a customer that purchases
 -- name is refused (the key was NO ACTION), and so is changing the id of
 -- one (nothing in Fresco deletes customers or changes ids).
+--
+-- And the acquisition rollup's insert trigger on customers is deferred
+-- like those of 00026: store.Tx.insertBareCustomers, which adds the
+-- customers an import meets, counts them into acquisition_rollup in the
+-- same statement, per source and shard, instead of upserting the same few
+-- rows once per customer.
 
 -- +goose Up
 ALTER TABLE purchases DROP CONSTRAINT purchases_customer_id_fkey;
@@ -76,7 +82,15 @@ $$;
 CREATE TRIGGER customers_keep_id AFTER UPDATE OF id ON customers
     FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION customers_keep_id();
 
+DROP TRIGGER customers_acquisition_insert ON customers;
+CREATE TRIGGER customers_acquisition_insert AFTER INSERT ON customers
+    FOR EACH ROW WHEN (current_setting('fresco.defer_rollups', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION customers_acquisition();
+
 -- +goose Down
+DROP TRIGGER customers_acquisition_insert ON customers;
+CREATE TRIGGER customers_acquisition_insert AFTER INSERT ON customers
+    FOR EACH ROW EXECUTE FUNCTION customers_acquisition();
 DROP TRIGGER customers_keep_id ON customers;
 DROP FUNCTION customers_keep_id();
 DROP TRIGGER customers_keep_purchases ON customers;
