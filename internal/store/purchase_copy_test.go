@@ -93,9 +93,7 @@ func TestPurchaseBatchStoresEveryRowAsGiven(t *testing.T) {
 				t.Errorf("%s: created_at moved from %v to %v", p.ExternalID, c, got.CreatedAt)
 			}
 		}
-		if differ, err := store.RollupDifferences(ctx, db); err != nil || len(differ) > 0 {
-			t.Fatalf("rollups differing from a rebuild: %v %v", differ, err)
-		}
+		rollupsExact(t, db)
 	})
 }
 
@@ -190,4 +188,12 @@ func purchaseDiff(want, got *fresco.Purchase) string {
 		return "stored " + g + "\n\twant   " + w
 	}
 	return ""
+}
+
+// rollupsExact fails the test if a rollup differs from a rebuild.
+func rollupsExact(t *testing.T, db *store.DB) {
+	t.Helper()
+	if differ, err := store.RollupDifferences(context.Background(), db); err != nil || len(differ) > 0 {
+		t.Fatalf("rollups differing from a rebuild: %v %v", differ, err)
+	}
 }
