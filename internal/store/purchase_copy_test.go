@@ -30,7 +30,7 @@ func TestPurchaseBatchStoresEveryRowAsGiven(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		customers, err := db.EnsureCustomers(ctx, map[string]time.Time{"a": at, "b": at})
+		customers, err := db.EnsureCustomers(ctx, map[string]time.Time{"a": at, "b": at, "c": at})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,6 +54,10 @@ func TestPurchaseBatchStoresEveryRowAsGiven(t *testing.T) {
 		for k := range 6 {
 			first = append(first, build(fmt.Sprintf("p%d", k), k, 0))
 		}
+		// p5, odd, is anonymous: give it to c, whose only purchase it is
+		// until the second batch replaces it (anonymous again).
+		c := customers["c"]
+		first[5].CustomerID = &c
 		save(t, db, first, store.StatusCreated)
 		created := map[string]time.Time{}
 		for _, p := range first {
