@@ -2,9 +2,10 @@ package store
 
 // Writing a planned batch of purchases in one transaction: new catalogue
 // entries first, ids allocated up front, then the purchases and their lines
-// in bulk — PostgreSQL through COPY into a staging table and one set-based
-// upsert (purchase_copy.go), SQLite through multi-row INSERTs of prepared
-// statements — and last the customers' first_seen moved back.
+// in bulk — PostgreSQL by COPY, new purchases straight into the table and
+// replaced ones through a staging table (purchase_copy.go), SQLite through
+// multi-row INSERTs of prepared statements — and last the customers'
+// first_seen moved back.
 
 import (
 	"context"
