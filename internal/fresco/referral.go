@@ -30,9 +30,15 @@ const ReferralCodeLen = 16
 // spaces and hyphens people add when they copy it, and with the letters
 // Crockford's alphabet reads as digits (O → 0, I and L → 1).
 func NormalizeReferralCode(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "", "-", "", "O", "0", "I", "1", "L", "1").Replace(s)
+	if s == "" {
+		return ""
+	}
+	return referralCodeReplacer.Replace(strings.ToUpper(strings.TrimSpace(s)))
 }
+
+// referralCodeReplacer is built once: a purchase batch normalises a code for
+// every purchase, and building the replacer was a tenth of its CPU.
+var referralCodeReplacer = strings.NewReplacer(" ", "", "-", "", "O", "0", "I", "1", "L", "1")
 
 // CheckReferralCode records in v why code (normalised) cannot be a code.
 func CheckReferralCode(v *Validation, field, code string) {

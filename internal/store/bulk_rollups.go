@@ -141,8 +141,15 @@ func (tx *Tx) refreshPurchaseRollups(ctx context.Context, ids []int64) error {
 		`DELETE FROM acquisition_customer WHERE `+who,
 		`INSERT INTO acquisition_customer (customer_id, positive, revenue) `+acquisitionCustomerSelect(who),
 		acquisitionDelta("+", who),
-		`DELETE FROM customer_purchase_summary WHERE `+who,
-		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) `+purchaseSummarySelect(tx.Dialect(), who))
+		// Rows kept are updated in place, not deleted and inserted again:
+		// an insert checked the foreign key to customers row by row, and
+		// on PostgreSQL planned that check afresh each time (the
+		// connections' force_custom_plan), about 5% of an import's server
+		// CPU. A customer with no purchase left loses the row.
+		`DELETE FROM customer_purchase_summary WHERE `+who+`
+			AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = customer_purchase_summary.customer_id)`,
+		`INSERT INTO customer_purchase_summary (`+purchaseSummaryColumns+`) SELECT * FROM (`+purchaseSummarySelect(tx.Dialect(), who)+`) x WHERE true
+			ON CONFLICT (customer_id) DO UPDATE SET `+purchaseSummaryUpdate)
 	if err == nil {
 		err = tx.refreshBaselineMonths(ctx, who, arg)
 	}

@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,6 +126,41 @@ func TestEnsureCustomers(t *testing.T) {
 				t.Errorf("external id %q: %d customers after a refused batch, want 3", bad, n)
 			}
 		}
+		rollupsExact(t, db)
+	})
+}
+
+// Imports adding the same customers at once: each creates those it does
+// not find, the others' turn up as conflicts of its insert, and only the
+// customers a call inserted count in the acquisition rollup (PostgreSQL
+// counts them in the insert's statement, migration 00065).
+func TestConcurrentEnsureCustomersCountEachOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for g := range 4 {
+			wg.Go(func() {
+				for round := range 5 {
+					want := map[string]time.Time{}
+					for k := range 40 {
+						want[fmt.Sprintf("c%d-%d", round, (k*(g+1))%60)] = at
+					}
+					if _, err := db.EnsureCustomers(ctx, want); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		rollupsExact(t, db)
 	})
 }
 

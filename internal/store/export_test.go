@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
 // ScoreCountsRaw lets the tests compare the rollup with the responses.
@@ -146,3 +148,13 @@ const (
 	RecentPromotersQuery    = recentPromotersQuery
 	OpenCaseReturnersQuery  = openCaseReturnersQuery
 )
+
+// LockLineProducts lets the tests lock the products the lines of ps name,
+// as the batch path does on PostgreSQL before it writes them.
+func (tx *Tx) LockLineProducts(ctx context.Context, ps []*fresco.Purchase) error {
+	indexes := make([]int, len(ps))
+	for i := range ps {
+		indexes[i] = i
+	}
+	return tx.lockLineProducts(ctx, &purchasePlan{batch: ps}, indexes)
+}

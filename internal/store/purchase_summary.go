@@ -47,6 +47,12 @@ func purchaseSummarySelect(d Dialect, who string) string {
 // order purchaseSummarySelect gives them.
 const purchaseSummaryColumns = `customer_id, purchases, first_at, last_at, last_location_id, first_positive_at, gap_low_us, gap_high_us`
 
+// purchaseSummaryUpdate sets a customer_purchase_summary row to the
+// excluded one of an upsert.
+const purchaseSummaryUpdate = `purchases = excluded.purchases, first_at = excluded.first_at, last_at = excluded.last_at,
+	last_location_id = excluded.last_location_id, first_positive_at = excluded.first_positive_at,
+	gap_low_us = excluded.gap_low_us, gap_high_us = excluded.gap_high_us`
+
 // PurchaseSummary is one customer's row of customer_purchase_summary.
 type PurchaseSummary struct {
 	CustomerID      int64

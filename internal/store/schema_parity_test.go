@@ -177,8 +177,8 @@ func describePostgres(t *testing.T, ctx context.Context, db *store.DB) []string 
 }
 
 // triggerForeignKeys are the references PostgreSQL checks with triggers
-// once a statement instead of with a foreign key once a row (migration
-// 00042): each counts as the foreign key SQLite has when all its triggers
+// once a statement instead of with a foreign key once a row (migrations
+// 00042 and 00065): each counts as the foreign key SQLite has when all its triggers
 // are in place.
 var triggerForeignKeys = []struct {
 	table, column, refTable, onDelete string
@@ -188,6 +188,8 @@ var triggerForeignKeys = []struct {
 		"purchase_lines.purchase_lines_references_update", "purchases.purchases_delete_lines", "purchases.purchases_keep_id"}},
 	{"purchase_lines", "product_id", "products", "NO ACTION", []string{"purchase_lines.purchase_lines_references_insert",
 		"purchase_lines.purchase_lines_references_update", "products.products_keep_referenced", "products.products_keep_id"}},
+	{"purchases", "customer_id", "customers", "NO ACTION", []string{"purchases.purchases_customer_insert",
+		"purchases.purchases_customer_update", "customers.customers_keep_purchases", "customers.customers_keep_id"}},
 }
 
 // hasTriggers reports whether every table.trigger named exists in the
