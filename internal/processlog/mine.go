@@ -102,14 +102,14 @@ func (s *Service) storedPrepared(ctx context.Context, actor Actor, id int64) (*m
 }
 
 // ownPrepared is Fresco's own work that started by to, prepared for
-// mining. It changes with every case event, so it is read every time.
+// mining: from memory while the log is unchanged (owncache.go).
 func (s *Service) ownPrepared(ctx context.Context, actor Actor, to time.Time) (*mining.Log, error) {
-	// Work that started by To; Mine's FilterPeriod keeps what touches [From, To].
-	traces, err := s.OwnTraces(ctx, actor, OwnFilter{To: endOfQuery(to)})
+	w, _, err := s.Own(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	return prepare(traces), nil
+	// Work that started by To; Mine's FilterPeriod keeps what touches [From, To].
+	return w.prepared(endOfQuery(to)), nil
 }
 
 // prepare makes traces a log to mine, complete events only when any event
