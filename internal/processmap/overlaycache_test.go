@@ -116,7 +116,11 @@ func TestKeptOverlayEqualsWorkedOut(t *testing.T) {
 			what string
 			do   func() error
 		}{
-			{"a case event", func() error { c.t = t0.AddDate(0, 0, 11); _, err := rec.Respond(ctx, a, k2, "Sorry", "phone"); return err }},
+			{"a case event", func() error {
+				c.t = t0.AddDate(0, 0, 11)
+				_, err := rec.Respond(ctx, a, k2, "Sorry", "phone")
+				return err
+			}},
 			{"an NPS answer", func() error {
 				nps, id := 3, cust.ID
 				return db.InTx(ctx, func(tx *store.Tx) error {
