@@ -30,6 +30,10 @@ type Query struct {
 type Mined struct {
 	Log *mining.Log
 	DFG mining.DFGOptions
+	// Kept: Log is a log kept in memory, unfiltered, the same pointer for
+	// every view while the log is unchanged — what is worked out from it
+	// may be kept with it (the Process page's drawing).
+	Kept bool
 }
 
 // Mine reads the log q names, filtered. Bad filters are a 422 naming the
@@ -73,13 +77,14 @@ func (s *Service) Mine(ctx context.Context, actor Actor, q Query) (*Mined, error
 	if err != nil {
 		return nil, err
 	}
+	kept := s.Caches()
 	if !q.From.IsZero() || !q.To.IsZero() {
-		l = l.FilterPeriod(q.From, q.To, mining.Intersecting)
+		l, kept = l.FilterPeriod(q.From, q.To, mining.Intersecting), false
 	}
 	for _, c := range conds {
-		l = l.FilterAttr(c.key, c.value)
+		l, kept = l.FilterAttr(c.key, c.value), false
 	}
-	return &Mined{Log: l, DFG: opt}, nil
+	return &Mined{Log: l, DFG: opt, Kept: kept}, nil
 }
 
 // storedPrepared is stored log id prepared for mining, from the cache when

@@ -56,7 +56,11 @@ func TestOwnLogCachedEqualsUncached(t *testing.T) {
 		svc := processlog.New(db, processlog.Options{})
 		uncached := processlog.New(db, processlog.Options{CacheEvents: -1})
 		sameAsUncached(t, svc, uncached, w.t0)
-		kept := mine(t, svc, processlog.Query{Own: true}).Log
+		whole := mine(t, svc, processlog.Query{Own: true})
+		if !whole.Kept || mine(t, svc, ownQueries(w.t0)[1]).Kept || mine(t, uncached, processlog.Query{Own: true}).Kept {
+			t.Error("Kept: want it for the whole kept log only")
+		}
+		kept := whole.Log
 		if again := mine(t, svc, processlog.Query{Own: true}).Log; again != kept {
 			t.Fatal("an unchanged own log was read again")
 		}
