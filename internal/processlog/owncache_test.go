@@ -43,6 +43,16 @@ func sameAsUncached(t *testing.T, svc, uncached *processlog.Service, t0 time.Tim
 	}
 }
 
+// asBo is the recovery service on a clock five hours into w's day, and
+// Bo, its manager.
+func asBo(t *testing.T, db *store.DB, w world) (*recovery.Service, recovery.Actor) {
+	rec, err := recovery.New(recovery.Options{DB: db, Now: func() time.Time { return w.t0.Add(5 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, recovery.Actor{Ref: fmt.Sprintf("employee:%d", w.bo.ID), Name: w.bo.Name, Role: w.bo.Role, EmployeeID: &w.bo.ID}
+}
+
 // TestOwnLogCachedEqualsUncached: every view of Fresco's own log is, from
 // memory, what reading it afresh gives; the log is kept while nothing
 // changes, and read again after each kind of write it is made of — a case
@@ -64,11 +74,7 @@ func TestOwnLogCachedEqualsUncached(t *testing.T) {
 		if again := mine(t, svc, processlog.Query{Own: true}).Log; again != kept {
 			t.Fatal("an unchanged own log was read again")
 		}
-		rec, err := recovery.New(recovery.Options{DB: db, Now: func() time.Time { return w.t0.Add(5 * time.Hour) }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bo := recovery.Actor{Ref: fmt.Sprintf("employee:%d", w.bo.ID), Name: w.bo.Name, Role: w.bo.Role, EmployeeID: &w.bo.ID}
+		rec, bo := asBo(t, db, w)
 		sql := func(q string, args ...any) func() error {
 			return func() error { _, err := db.Exec(ctx, q, args...); return err }
 		}
@@ -106,11 +112,7 @@ func TestOwnLogConcurrentViews(t *testing.T) {
 		w := seedWorld(t, db)
 		svc := processlog.New(db, processlog.Options{})
 		uncached := processlog.New(db, processlog.Options{CacheEvents: -1})
-		rec, err := recovery.New(recovery.Options{DB: db, Now: func() time.Time { return w.t0.Add(5 * time.Hour) }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bo := recovery.Actor{Ref: fmt.Sprintf("employee:%d", w.bo.ID), Name: w.bo.Name, Role: w.bo.Role, EmployeeID: &w.bo.ID}
+		rec, bo := asBo(t, db, w)
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {

@@ -2,7 +2,6 @@ package processmap_test
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -27,32 +26,9 @@ func TestKeptOverlayEqualsWorkedOut(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		ann := &fresco.Employee{Name: "Ann Lee", Email: "ann@example.com", Role: fresco.RoleOwner, Active: true}
-		if err := db.CreateEmployee(ctx, ann); err != nil {
-			t.Fatal(err)
-		}
-		cust := &fresco.Customer{Name: "Cy Customer"}
-		if err := db.CreateCustomer(ctx, cust); err != nil {
-			t.Fatal(err)
-		}
-		c := &fixedClock{t: t0}
-		rec, err := recovery.New(recovery.Options{DB: db, Now: c.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := recovery.Actor{Ref: fmt.Sprintf("employee:%d", ann.ID), Name: ann.Name, Role: ann.Role, EmployeeID: &ann.ID}
-		must := func(_ any, err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		open := func(at time.Time) int64 {
-			c.t = at
-			k, err := rec.Open(ctx, a, recovery.OpenInput{CustomerID: cust.ID, OwnerID: &ann.ID, Summary: "Cold", Source: "complaint", OpenedAt: at})
-			must(k, err)
-			return k.ID
-		}
+		d := newDesk(t, db, t0)
+		rec, a, c, cust, must := d.rec, d.a, d.clock, d.cust, d.must
+		open := func(at time.Time) int64 { return d.open(at, "Cold") }
 		// A slow first response (3 h against 30 min): a real fail point
 		// joined to its customers' outcomes.
 		k1 := open(t0)
