@@ -30,7 +30,6 @@ type overlayView struct {
 	Extras        []extraRow
 	Fails         []realFailRow
 	NeverTaken    []string
-	Query         string // the query string that asks for this overlay (for the SVG download)
 }
 
 type deviationRow struct {
@@ -92,7 +91,6 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 		return ov
 	}
 	ov.Log = q.Log
-	ov.Query = "log=" + q.Log + "&from=" + ov.From + "&to=" + ov.To
 	o, f := ov.O, u.format()
 	c := o.Conformance
 	ov.Fitness, ov.Fitting = pct(c.Fitness), c.Fitting
