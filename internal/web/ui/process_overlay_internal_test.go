@@ -2,12 +2,10 @@ package ui
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/mining"
@@ -42,14 +40,7 @@ func TestDeviationRowsLinkTheFirstCases(t *testing.T) {
 // first cases and points to the conformance API for the rest.
 func TestMapPageSaysHowManyMoreCases(t *testing.T) {
 	t.Parallel()
-	a, err := embeddedAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &UI{log: slog.New(slog.DiscardHandler), now: time.Now, assets: a}
-	if err := u.parseTemplates(); err != nil {
-		t.Fatal(err)
-	}
+	u := templatesOnly(t)
 	many := make([]string, deviationLinks+5)
 	for i := range many {
 		many[i] = fmt.Sprint("case-", i+1)
