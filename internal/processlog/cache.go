@@ -11,7 +11,7 @@ package processlog
 // is the one it was read for — same id, name, size and import time — so a
 // log deleted by another replica, or an id SQLite reuses after a deletion,
 // is read afresh. Delete also drops its entry here, to free the memory.
-// Fresco's own log changes with every case event and is never cached.
+// Fresco's own log is kept apart, by its process mark (owncache.go).
 
 import (
 	"container/list"

@@ -30,6 +30,10 @@ type Query struct {
 type Mined struct {
 	Log *mining.Log
 	DFG mining.DFGOptions
+	// Kept: Log is a log kept in memory, unfiltered, the same pointer for
+	// every view while the log is unchanged — what is worked out from it
+	// may be kept with it (the Process page's drawing).
+	Kept bool
 }
 
 // Mine reads the log q names, filtered. Bad filters are a 422 naming the
@@ -73,13 +77,14 @@ func (s *Service) Mine(ctx context.Context, actor Actor, q Query) (*Mined, error
 	if err != nil {
 		return nil, err
 	}
+	kept := s.Caches()
 	if !q.From.IsZero() || !q.To.IsZero() {
-		l = l.FilterPeriod(q.From, q.To, mining.Intersecting)
+		l, kept = l.FilterPeriod(q.From, q.To, mining.Intersecting), false
 	}
 	for _, c := range conds {
-		l = l.FilterAttr(c.key, c.value)
+		l, kept = l.FilterAttr(c.key, c.value), false
 	}
-	return &Mined{Log: l, DFG: opt}, nil
+	return &Mined{Log: l, DFG: opt, Kept: kept}, nil
 }
 
 // storedPrepared is stored log id prepared for mining, from the cache when
@@ -102,14 +107,14 @@ func (s *Service) storedPrepared(ctx context.Context, actor Actor, id int64) (*m
 }
 
 // ownPrepared is Fresco's own work that started by to, prepared for
-// mining. It changes with every case event, so it is read every time.
+// mining: from memory while the log is unchanged (owncache.go).
 func (s *Service) ownPrepared(ctx context.Context, actor Actor, to time.Time) (*mining.Log, error) {
-	// Work that started by To; Mine's FilterPeriod keeps what touches [From, To].
-	traces, err := s.OwnTraces(ctx, actor, OwnFilter{To: endOfQuery(to)})
+	w, _, err := s.Own(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	return prepare(traces), nil
+	// Work that started by To; Mine's FilterPeriod keeps what touches [From, To].
+	return w.prepared(endOfQuery(to)), nil
 }
 
 // prepare makes traces a log to mine, complete events only when any event

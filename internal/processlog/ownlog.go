@@ -81,6 +81,12 @@ func (s *Service) OwnLog(ctx context.Context, actor Actor, f OwnFilter, each fun
 	if err := mayRead(actor); err != nil {
 		return err
 	}
+	return s.ownLog(ctx, f, func(t *eventlog.Trace, _ time.Time) error { return each(t) })
+}
+
+// ownLog is OwnLog without the rights check, passing each trace's start
+// too: when its case was opened, its follow-up or call task created.
+func (s *Service) ownLog(ctx context.Context, f OwnFilter, each func(t *eventlog.Trace, start time.Time) error) error {
 	people, err := s.db.WorkPeople(ctx)
 	if err != nil {
 		return err
@@ -92,7 +98,7 @@ func (s *Service) OwnLog(ctx context.Context, actor Actor, f OwnFilter, each fun
 		if len(t.Events) == 0 {
 			return nil
 		}
-		return each(&t)
+		return each(&t, w.Start)
 	})
 }
 

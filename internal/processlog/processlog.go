@@ -55,7 +55,7 @@ type Options struct {
 	MaxEvents int
 	// CacheEvents bounds the stored logs kept in memory prepared for
 	// mining, in events (CacheEvents when 0; below 0 keeps none): see
-	// cache.go.
+	// cache.go. Fresco's own log is kept too while no bigger (owncache.go).
 	CacheEvents int
 }
 
@@ -65,6 +65,7 @@ type Service struct {
 	opts  Options
 	log   *slog.Logger
 	cache *logCache // nil when Options.CacheEvents < 0
+	own   *ownCache // Fresco's own log (owncache.go); nil when Options.CacheEvents < 0
 }
 
 // New returns the service over db.
@@ -78,7 +79,11 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.CacheEvents == 0 {
 		opts.CacheEvents = CacheEvents
 	}
-	return &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog"), cache: newLogCache(opts.CacheEvents)}
+	s := &Service{db: db, opts: opts, log: opts.Logger.With("component", "processlog"), cache: newLogCache(opts.CacheEvents)}
+	if opts.CacheEvents >= 0 {
+		s.own = &ownCache{}
+	}
+	return s
 }
 
 // CanRead reports whether role may read event logs: owners, managers and

@@ -254,36 +254,22 @@ func Design(m *fresco.ProcessMap) mining.Design {
 
 // Overlay mines the log asked for over the map.
 func (s *Service) Overlay(ctx context.Context, a Actor, m *fresco.ProcessMap, q OverlayQuery) (*Overlay, error) {
-	var traces []eventlog.Trace
-	own := q.Log == "" || q.Log == OwnLog
-	if own {
-		var err error
-		if traces, err = s.logs.OwnTraces(ctx, a, processlog.OwnFilter{From: q.From, To: q.To}); err != nil {
-			return nil, err
-		}
-	} else {
-		id, err := strconv.ParseInt(q.Log, 10, 64)
-		if err != nil || id <= 0 {
-			var v fresco.Validation
-			v.Add("log", "must be %q or a stored event log's id (got %q)", OwnLog, q.Log)
-			return nil, v.Err()
-		}
-		// Unfiltered, Mine hands out the cached log itself: Mine below
-		// copies the cases before renaming their activities.
-		mined, err := s.logs.Mine(ctx, a, processlog.Query{ID: id})
-		if err != nil {
-			return nil, err
-		}
-		traces = mined.Log.Cases
+	if q.Log == "" || q.Log == OwnLog {
+		return s.ownOverlay(ctx, a, m, q) // overlaycache.go
 	}
-	o := Mine(m, traces, !own, q)
-	if own {
-		o.Log, o.Own = OwnLog, true
-		if err := s.outcomes(ctx, m, o); err != nil {
-			return nil, err
-		}
+	id, err := strconv.ParseInt(q.Log, 10, 64)
+	if err != nil || id <= 0 {
+		var v fresco.Validation
+		v.Add("log", "must be %q or a stored event log's id (got %q)", OwnLog, q.Log)
+		return nil, v.Err()
 	}
-	return o, nil
+	// Unfiltered, Mine hands out the cached log itself: Mine below copies
+	// the cases before renaming their activities.
+	mined, err := s.logs.Mine(ctx, a, processlog.Query{ID: id})
+	if err != nil {
+		return nil, err
+	}
+	return Mine(m, mined.Log.Cases, true, q), nil
 }
 
 // Mine lays traces over m (pure: no database). Activity names are matched

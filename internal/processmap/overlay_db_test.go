@@ -24,6 +24,50 @@ type fixedClock struct{ t time.Time }
 
 func (c *fixedClock) Now() time.Time { return c.t }
 
+// desk is Ann, an owner, working the cases of one customer on a clock.
+type desk struct {
+	t     *testing.T
+	rec   *recovery.Service
+	a     recovery.Actor
+	ann   *fresco.Employee
+	cust  *fresco.Customer
+	clock *fixedClock
+}
+
+func newDesk(t *testing.T, db *store.DB, t0 time.Time) *desk {
+	ctx := context.Background()
+	d := &desk{t: t, ann: &fresco.Employee{Name: "Ann Lee", Email: "ann@example.com", Role: fresco.RoleOwner, Active: true},
+		cust: &fresco.Customer{Name: "Cy Customer"}, clock: &fixedClock{t: t0}}
+	if err := db.CreateEmployee(ctx, d.ann); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateCustomer(ctx, d.cust); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if d.rec, err = recovery.New(recovery.Options{DB: db, Now: d.clock.Now}); err != nil {
+		t.Fatal(err)
+	}
+	d.a = recovery.Actor{Ref: fmt.Sprintf("employee:%d", d.ann.ID), Name: d.ann.Name, Role: d.ann.Role, EmployeeID: &d.ann.ID}
+	return d
+}
+
+func (d *desk) must(_ any, err error) {
+	d.t.Helper()
+	if err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+// open opens a case for the customer at at, owned by Ann.
+func (d *desk) open(at time.Time, summary string) int64 {
+	d.clock.t = at
+	k, err := d.rec.Open(context.Background(), d.a, recovery.OpenInput{CustomerID: d.cust.ID, OwnerID: &d.ann.ID, Summary: summary,
+		Source: "complaint", OpenedAt: at})
+	d.must(k, err)
+	return k.ID
+}
+
 // TestOverlayOfOwnWork lays Fresco's own cases over a map and joins its
 // real fail point to what the cases through it cost: re-opened, a repeat
 // contact, a refund.
@@ -32,32 +76,8 @@ func TestOverlayOfOwnWork(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		ann := &fresco.Employee{Name: "Ann Lee", Email: "ann@example.com", Role: fresco.RoleOwner, Active: true}
-		if err := db.CreateEmployee(ctx, ann); err != nil {
-			t.Fatal(err)
-		}
-		cust := &fresco.Customer{Name: "Cy Customer"}
-		if err := db.CreateCustomer(ctx, cust); err != nil {
-			t.Fatal(err)
-		}
-		c := &fixedClock{t: t0}
-		rec, err := recovery.New(recovery.Options{DB: db, Now: c.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := recovery.Actor{Ref: fmt.Sprintf("employee:%d", ann.ID), Name: ann.Name, Role: ann.Role, EmployeeID: &ann.ID}
-		must := func(_ any, err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		open := func(at time.Time, summary string) int64 {
-			c.t = at
-			k, err := rec.Open(ctx, a, recovery.OpenInput{CustomerID: cust.ID, OwnerID: &ann.ID, Summary: summary, Source: "complaint", OpenedAt: at})
-			must(k, err)
-			return k.ID
-		}
+		d := newDesk(t, db, t0)
+		rec, a, c, must, open := d.rec, d.a, d.clock, d.must, d.open
 		at := func(d time.Time) { c.t = d }
 		// Case 1: a slow first response (3 h against 30 min), a refund, re-opened later.
 		k1 := open(t0, "Cold room")

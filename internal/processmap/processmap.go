@@ -37,6 +37,9 @@ type Service struct {
 	// logs reads the event logs the overlay mines: the app's shared service,
 	// so a stored log is read and prepared once, then mined from its cache.
 	logs *processlog.Service
+	// overlays keeps the overlays of Fresco's own log (overlaycache.go);
+	// nil when logs keeps nothing in memory.
+	overlays *overlayCache
 }
 
 // New returns the service over db, mining event logs through logs — the
@@ -46,7 +49,11 @@ func New(db *store.DB, logs *processlog.Service) *Service {
 	if logs == nil {
 		logs = processlog.New(db, processlog.Options{})
 	}
-	return &Service{db: db, logs: logs}
+	s := &Service{db: db, logs: logs}
+	if logs.Caches() {
+		s.overlays = &overlayCache{kept: map[overlayKey]*overlayWork{}}
+	}
+	return s
 }
 
 // Limits of a map.

@@ -196,3 +196,20 @@ func jsonList(raw string) string {
 	}
 	return strings.Join(list, ",")
 }
+
+// ProcessMarks are the marks of migration 00069: Log moves with every
+// write to what Fresco's own log is read from (WorkTrails, WorkPeople),
+// Outcomes with every write to gestures and to the NPS answers of
+// customers with a case (CustomerCosts also reads recovery_cases, which
+// move Log). Equal marks, same rows: a result kept with the marks read
+// before it was worked out is current while they read the same.
+type ProcessMarks struct {
+	Log, Outcomes int64
+}
+
+// ProcessMarks reads the marks: one row.
+func (db *DB) ProcessMarks(ctx context.Context) (ProcessMarks, error) {
+	var m ProcessMarks
+	err := db.QueryRow(ctx, `SELECT log, outcomes FROM process_marks WHERE id = 1`).Scan(&m.Log, &m.Outcomes)
+	return m, err
+}

@@ -12,11 +12,9 @@ import (
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
-// TestFailStatuses: a coded error reaches the user with the status the API
-// gives it and its message, never as a 500 page; only uncoded errors are 500s
-// and their internals stay in the log.
-func TestFailStatuses(t *testing.T) {
-	t.Parallel()
+// templatesOnly is a UI that renders pages and nothing else.
+func templatesOnly(t *testing.T) *UI {
+	t.Helper()
 	a, err := embeddedAssets()
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +23,15 @@ func TestFailStatuses(t *testing.T) {
 	if err := u.parseTemplates(); err != nil {
 		t.Fatal(err)
 	}
+	return u
+}
+
+// TestFailStatuses: a coded error reaches the user with the status the API
+// gives it and its message, never as a 500 page; only uncoded errors are 500s
+// and their internals stay in the log.
+func TestFailStatuses(t *testing.T) {
+	t.Parallel()
+	u := templatesOnly(t)
 	stale := fresco.Errorf(fresco.ESTALE, "customer 3 has changed since you read it")
 	conflict := fresco.Errorf(fresco.ECONFLICT, "case 7 is already closed")
 	invalid := &fresco.Error{Code: fresco.EINVALID, Message: "invalid input",

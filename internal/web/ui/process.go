@@ -121,7 +121,7 @@ func (u *UI) Process(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Problem = strings.Join(problems, " ")
 	if m != nil {
-		fillProcessView(view, m.Log)
+		u.drawings.draw(view, m.Log, m.Kept) // process_drawn.go
 	}
 	u.render(w, r, status, "process", "Process", view)
 }

@@ -30,15 +30,22 @@ type overlayView struct {
 	Extras        []extraRow
 	Fails         []realFailRow
 	NeverTaken    []string
-	Query         string // the query string that asks for this overlay (for the SVG download)
 }
 
 type deviationRow struct {
 	N     int
 	What  string
 	Count int
-	Cases []caseLink
+	Cases []caseLink // the first deviationLinks
+	// InCases is how many cases deviate so; More of them are not linked.
+	InCases, More int
 }
+
+// deviationLinks bounds the cases a deviation links to: at a million
+// customers one deviation can be tens of thousands of cases, a page of
+// megabytes that costs a quarter of a second to write and nobody reads;
+// GET /api/v1/process-maps/{id}/conformance lists them all.
+const deviationLinks = 100
 
 type caseLink struct {
 	ID   string
@@ -84,7 +91,6 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 		return ov
 	}
 	ov.Log = q.Log
-	ov.Query = "log=" + q.Log + "&from=" + ov.From + "&to=" + ov.To
 	o, f := ov.O, u.format()
 	c := o.Conformance
 	ov.Fitness, ov.Fitting = pct(c.Fitness), c.Fitting
@@ -92,17 +98,7 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 	if len(c.Cases) > 0 {
 		ov.FittingShare = pct(float64(c.Fitting) / float64(len(c.Cases)))
 	}
-	for i, d := range c.Deviations {
-		row := deviationRow{N: i + 1, What: deviationWords(d), Count: d.Count}
-		for _, id := range d.CaseIDs {
-			link := caseLink{ID: id}
-			if n := processmap.CaseNumber(id); o.Own && n > 0 {
-				link.Href = "/cases/" + strconv.FormatInt(n, 10)
-			}
-			row.Cases = append(row.Cases, link)
-		}
-		ov.Deviations = append(ov.Deviations, row)
-	}
+	ov.Deviations = deviationRows(c.Deviations, o.Own)
 	for _, x := range o.Extras {
 		row := extraRow{From: x.From, To: x.To, Count: x.Count, Median: "—"}
 		if x.MedianWaitS != nil {
@@ -131,6 +127,28 @@ func (u *UI) mapOverlay(r *http.Request, m *fresco.ProcessMap) *overlayView {
 		ov.NeverTaken = append(ov.NeverTaken, processmap.TargetWords(m, &fresco.FailPoint{Arrow: k}))
 	}
 	return ov
+}
+
+// deviationRows lists the deviations, each with links to its first
+// deviationLinks cases (to their case pages when own, Fresco's own log).
+func deviationRows(devs []mining.Deviation, own bool) []deviationRow {
+	var rows []deviationRow
+	for i, d := range devs {
+		row := deviationRow{N: i + 1, What: deviationWords(d), Count: d.Count, InCases: len(d.CaseIDs)}
+		ids := d.CaseIDs
+		if len(ids) > deviationLinks {
+			ids, row.More = ids[:deviationLinks], len(ids)-deviationLinks
+		}
+		for _, id := range ids {
+			link := caseLink{ID: id}
+			if n := processmap.CaseNumber(id); own && n > 0 {
+				link.Href = "/cases/" + strconv.FormatInt(n, 10)
+			}
+			row.Cases = append(row.Cases, link)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" }

@@ -189,6 +189,7 @@ type UI struct {
 
 	suggestions *suggestions.Service // the customer page's section; kept apart: its name would realign the fields above
 	referral    *referral.Service    // the customer page's referral link
+	drawings    *processDrawings     // the Process page's drawings of kept logs (process_drawn.go)
 }
 
 // New parses the templates and indexes the static files.
@@ -237,7 +238,7 @@ func New(d Deps) (*UI, error) {
 		staff: d.Staff, people: d.People, rewards: d.Rewards, loop: d.Loop, feedback: d.Feedback, value: d.Value, now: d.Now, assets: a,
 		settings: d.Settings, pulse: d.Pulse, goals: d.Goals, maps: d.Maps, processlog: d.ProcessLog, latitude: d.Latitude,
 		anticipate: d.Anticipate, previewSurvey: d.PreviewSurvey, streamsDone: d.StreamsDone, suggestions: d.Suggestions,
-		referral: d.Referral}
+		referral: d.Referral, drawings: &processDrawings{}}
 	if err := u.parseTemplates(); err != nil {
 		return nil, err
 	}
