@@ -1,11 +1,18 @@
 -- Marks that move whenever Fresco's own event log or its outcomes change
 -- (PostgreSQL; keep in step with ../sqlite/00069_process_marks.sql, which
--- says why). Here the triggers are per statement, but for the NPS answers
--- (per row: only those of customers with a case count), and the marks are
--- one row: a transaction that bumps both takes one row lock, so two such
--- transactions wait for each other rather than deadlock. The lock is held
--- until commit, which serialises writes to cases, gestures and case
--- customers' answers: all at the pace of people, not of bulk imports.
+-- says why).
+--
+-- The marks are one row, so the transaction that moves them holds its lock
+-- until commit. Taken in the middle of a transaction, that lock would
+-- serialise every write to cases, follow-ups, call tasks and gestures for
+-- the rest of it, and could deadlock: one transaction holding the marks
+-- and waiting for a case row that another holds while it waits for the
+-- marks. So the triggers are deferred constraint triggers: they run at
+-- commit, after every other statement, and the marks are the last lock a
+-- transaction takes (no cycle through them is possible) and are held only
+-- while it commits. Constraint triggers are per row; a transaction-local
+-- setting makes all but the first row of each mark a no-op, so a bulk
+-- insert moves each mark once.
 
 -- +goose Up
 CREATE TABLE process_marks (
@@ -18,45 +25,53 @@ INSERT INTO process_marks (id) VALUES (1);
 -- +goose StatementBegin
 CREATE FUNCTION process_marks_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE process_marks SET log = log + 1;
+    IF current_setting('fresco.process_log_moved', true) IS DISTINCT FROM 'on' THEN
+        UPDATE process_marks SET log = log + 1;
+        PERFORM set_config('fresco.process_log_moved', 'on', true);
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION process_marks_outcomes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE process_marks SET outcomes = outcomes + 1;
+    IF current_setting('fresco.process_outcomes_moved', true) IS DISTINCT FROM 'on' THEN
+        UPDATE process_marks SET outcomes = outcomes + 1;
+        PERFORM set_config('fresco.process_outcomes_moved', 'on', true);
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION process_marks_response() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF (TG_OP <> 'DELETE' AND NEW.nps IS NOT NULL AND EXISTS (SELECT 1 FROM recovery_cases WHERE customer_id = NEW.customer_id))
-       OR (TG_OP <> 'INSERT' AND OLD.nps IS NOT NULL AND EXISTS (SELECT 1 FROM recovery_cases WHERE customer_id = OLD.customer_id)) THEN
+    IF current_setting('fresco.process_outcomes_moved', true) IS DISTINCT FROM 'on' AND (
+       (TG_OP <> 'DELETE' AND NEW.nps IS NOT NULL AND EXISTS (SELECT 1 FROM recovery_cases WHERE customer_id = NEW.customer_id))
+       OR (TG_OP <> 'INSERT' AND OLD.nps IS NOT NULL AND EXISTS (SELECT 1 FROM recovery_cases WHERE customer_id = OLD.customer_id))) THEN
         UPDATE process_marks SET outcomes = outcomes + 1;
+        PERFORM set_config('fresco.process_outcomes_moved', 'on', true);
     END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER process_marks_case_events AFTER INSERT OR UPDATE OR DELETE ON case_events
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_cases AFTER INSERT OR DELETE OR UPDATE OF customer_id, location_id, category, source, status, opened_at,
+CREATE CONSTRAINT TRIGGER process_marks_case_events AFTER INSERT OR UPDATE OR DELETE ON case_events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_cases AFTER INSERT OR DELETE OR UPDATE OF customer_id, location_id, category, source, status, opened_at,
     resolved_at, closed_at, reopen_count ON recovery_cases
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_follow_ups AFTER INSERT OR UPDATE OR DELETE ON follow_ups
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_call_tasks AFTER INSERT OR UPDATE OR DELETE ON call_tasks
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_employees AFTER INSERT OR DELETE OR UPDATE OF name, role ON employees
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_locations AFTER DELETE OR UPDATE OF name ON locations
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_log();
-CREATE TRIGGER process_marks_gestures AFTER INSERT OR UPDATE OR DELETE ON gestures
-    FOR EACH STATEMENT EXECUTE FUNCTION process_marks_outcomes();
-CREATE TRIGGER process_marks_responses AFTER INSERT OR DELETE OR UPDATE OF customer_id, nps, responded_at ON responses
-    FOR EACH ROW EXECUTE FUNCTION process_marks_response();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_follow_ups AFTER INSERT OR UPDATE OR DELETE ON follow_ups
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_call_tasks AFTER INSERT OR UPDATE OR DELETE ON call_tasks
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_employees AFTER INSERT OR DELETE OR UPDATE OF name, role ON employees
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_locations AFTER DELETE OR UPDATE OF name ON locations
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_log();
+CREATE CONSTRAINT TRIGGER process_marks_gestures AFTER INSERT OR UPDATE OR DELETE ON gestures
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_outcomes();
+CREATE CONSTRAINT TRIGGER process_marks_responses AFTER INSERT OR DELETE OR UPDATE OF customer_id, nps, responded_at ON responses
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION process_marks_response();
 
 -- +goose Down
 DROP TRIGGER process_marks_responses ON responses;
