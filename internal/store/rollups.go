@@ -342,12 +342,21 @@ func feedbackMonthlySelect(d Dialect, from string) string {
 			UNION ALL SELECT 'csat', ` + dims + `, csat FROM ` + from + ` r WHERE csat IS NOT NULL
 			UNION ALL SELECT 'ces', ` + dims + `, ces FROM ` + from + ` r WHERE ces IS NOT NULL) s
 		GROUP BY s.scale, s.month, s.post_id, s.location_id, s.employee_id, s.segment, s.score)
-	SELECT m.scale, d.dim, m.month,
-		CASE d.dim WHEN 'post' THEN m.post_id WHEN 'location' THEN m.location_id WHEN 'employee' THEN m.employee_id ELSE 0 END,
-		CASE WHEN d.dim = 'segment' THEN m.segment ELSE '' END, m.score, SUM(m.n)
-	FROM m, (SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d
+	SELECT m.scale, d.dim, m.month, ` + spreadRef + `, ` + spreadSegment + `, m.score, SUM(m.n)
+	FROM m, ` + spreadSets + `
 	GROUP BY 1, 2, 3, 4, 5, 6`
 }
+
+// spreadSets, spreadRef and spreadSegment spread rows m, counted by every
+// dimension at once (post_id, location_id and employee_id 0 for none,
+// segment), over the five row sets of a monthly rollup: d.dim names the
+// set, spreadRef and spreadSegment are the row's ref and segment in it.
+const (
+	spreadSets = `(SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location'
+		UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d`
+	spreadRef     = `CASE d.dim WHEN 'post' THEN m.post_id WHEN 'location' THEN m.location_id WHEN 'employee' THEN m.employee_id ELSE 0 END`
+	spreadSegment = `CASE WHEN d.dim = 'segment' THEN m.segment ELSE '' END`
+)
 
 // rollup is a rollup table, its columns and the select that computes its
 // rows.
@@ -364,7 +373,7 @@ func responseRollups(d Dialect, from, answers string) []rollup {
 	return []rollup{
 		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(d, from)},
 		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(d, from)},
-		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect(answers)},
+		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect(d, answers)},
 		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(d, from)},
 		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(d, from)},
 	}
