@@ -95,7 +95,7 @@ func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) err
 		}
 	}
 	return w.db.InTx(ctx, func(tx *store.Tx) error {
-		tx.LeaveRollupsToRebuild() // rebuildRollups, once every purchase is in
+		tx.LeaveRollupsToRebuild() // indexesAndRollups, once every purchase is in
 		return tx.InsertPurchases(ctx, batch)
 	})
 }

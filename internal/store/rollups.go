@@ -417,20 +417,26 @@ type RollupCount struct {
 // rows each now holds. It repairs rollups written around the triggers (a
 // restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
+	return tx.replaceRollups(ctx, rebuilt(tx.Dialect(), ""), func(r rollup) string { return r.sel })
+}
+
+// replaceRollups empties each rollup table and fills it with the rows
+// from(r) selects, in order, and reports how many each now holds. The
+// counting triggers of baseline_customer_month are off meanwhile:
+// baseline_month is rebuilt after it, and they cost a sixth of its rows'
+// insert.
+func (tx *Tx) replaceRollups(ctx context.Context, rollups []rollup, from func(rollup) string) ([]RollupCount, error) {
+	if err := tx.deferBaseline(ctx, true); err != nil {
+		return nil, err
+	}
 	var out []RollupCount
-	for _, r := range append(responseRollups(tx.Dialect(), allResponses, ""), []rollup{
-		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
-		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
-		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
-		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
-		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
-	}...) {
+	for _, r := range rollups {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
 		}
-		res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+r.sel)
+		res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+from(r))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("rebuild %s: %w", r.table, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
@@ -438,7 +444,20 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		}
 		out = append(out, RollupCount{Table: r.table, Rows: n})
 	}
-	return out, nil
+	return out, tx.deferBaseline(ctx, false)
+}
+
+// rebuilt are the rollups a rebuild recomputes, in order: acquisition_rollup
+// reads acquisition_customer and baseline_month baseline_customer_month,
+// both in the schema in names ("" for the tables themselves).
+func rebuilt(d Dialect, in string) []rollup {
+	return append(responseRollups(d, allResponses, ""), []rollup{
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
+		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(in + "acquisition_customer")},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, allCustomers)},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, allCustomers)},
+		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(d, in+"baseline_customer_month")},
+	}...)
 }
 
 // FeedbackRollupRow is one row of feedback_score_daily.
@@ -496,12 +515,14 @@ func acquisitionCustomerSelect(who string) string {
 		WHERE ` + who + ` AND total > 0 GROUP BY customer_id`
 }
 
-const (
-	acquisitionRollupSelect = `SELECT c.acquisition_source, c.id % 16, COUNT(*),
+// acquisitionRollupSelect reads the customers' rows of acquisition_customer
+// from the table (or subquery) from.
+func acquisitionRollupSelect(from string) string {
+	return `SELECT c.acquisition_source, c.id % 16, COUNT(*),
 			COALESCE(SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.revenue), 0)
-		FROM customers c LEFT JOIN acquisition_customer t ON t.customer_id = c.id
+		FROM customers c LEFT JOIN ` + from + ` t ON t.customer_id = c.id
 		GROUP BY c.acquisition_source, c.id % 16`
-)
+}
 
 // AcquisitionRollupRow is one row of acquisition_rollup.
 type AcquisitionRollupRow struct {
@@ -519,7 +540,7 @@ func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) (
 	src := `SELECT source, shard, customers, repeat, revenue FROM acquisition_rollup
 		WHERE NOT (customers = 0 AND repeat = 0 AND revenue = 0)`
 	if fromPurchases {
-		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect(allCustomers)+") t", 1)
+		src = acquisitionRollupSelect("(" + acquisitionCustomerSelect(allCustomers) + ")")
 	}
 	return queryAll(ctx, q, func(row rowScanner) (AcquisitionRollupRow, error) {
 		var r AcquisitionRollupRow
