@@ -299,4 +299,3 @@ func checkEmpty(ctx context.Context, db *store.DB) error {
 	}
 	return nil
 }
-
