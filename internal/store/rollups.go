@@ -417,43 +417,49 @@ type RollupCount struct {
 // rows each now holds. It repairs rollups written around the triggers (a
 // restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
-	return tx.replaceRollups(ctx, rebuilt(tx.Dialect(), ""), func(r rollup) string { return r.sel })
-}
-
-// replaceRollups empties each rollup table and fills it with the rows
-// from(r) selects, in order, and reports how many each now holds. The
-// counting triggers of baseline_customer_month are off meanwhile:
-// baseline_month is rebuilt after it, and they cost a sixth of its rows'
-// insert.
-func (tx *Tx) replaceRollups(ctx context.Context, rollups []rollup, from func(rollup) string) ([]RollupCount, error) {
 	if err := tx.deferBaseline(ctx, true); err != nil {
 		return nil, err
 	}
 	var out []RollupCount
-	for _, r := range rollups {
-		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
-			return nil, err
-		}
-		res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+from(r))
-		if err != nil {
-			return nil, fmt.Errorf("rebuild %s: %w", r.table, err)
-		}
-		n, err := res.RowsAffected()
+	for _, r := range rebuilt(tx.Dialect(), "") {
+		c, err := tx.replaceRollup(ctx, r, r.sel)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, RollupCount{Table: r.table, Rows: n})
+		out = append(out, c)
 	}
 	return out, tx.deferBaseline(ctx, false)
 }
 
+// replaceRollup empties the rollup table and fills it with the rows sel
+// selects. Rebuilds turn the counting triggers of baseline_customer_month
+// off around it (deferBaseline): baseline_month is rebuilt after it, and
+// they cost a sixth of its rows' insert.
+func (tx *Tx) replaceRollup(ctx context.Context, r rollup, sel string) (RollupCount, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
+		return RollupCount{}, err
+	}
+	res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+sel)
+	if err != nil {
+		return RollupCount{}, fmt.Errorf("rebuild %s: %w", r.table, err)
+	}
+	n, err := res.RowsAffected()
+	return RollupCount{Table: r.table, Rows: n}, err
+}
+
 // rebuilt are the rollups a rebuild recomputes, in order: acquisition_rollup
 // reads acquisition_customer and baseline_month baseline_customer_month,
-// both in the schema in names ("" for the tables themselves).
+// both in the schema in names ("" for the tables themselves). A table of
+// another schema (RebuildRollupsBeside's scratch file) has no key to look
+// a customer up by, so acquisition_rollup then counts the purchases again.
 func rebuilt(d Dialect, in string) []rollup {
+	acquired := "acquisition_customer"
+	if in != "" {
+		acquired = "(" + acquisitionCustomerSelect(allCustomers) + ")"
+	}
 	return append(responseRollups(d, allResponses, ""), []rollup{
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
-		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(in + "acquisition_customer")},
+		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(acquired)},
 		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, allCustomers)},
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(d, in+"baseline_customer_month")},
