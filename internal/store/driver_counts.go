@@ -87,15 +87,29 @@ func collectDriverCounts(ctx context.Context, q Querier, query string, args ...a
 }
 
 // feedbackDriverSelect computes feedback_driver_monthly's rows from the
-// answers, through the view the triggers read: all of them, or those the
-// condition on response_id picks.
-func feedbackDriverSelect(answers string) string {
-	where := ""
-	if answers != "" {
-		where = "WHERE " + answers
+// answers: all of them, or those the condition on response_id picks. It
+// counts what the view the triggers read (feedback_driver_keys) adds, but
+// counts the answers once by month and every dimension, materialised, and
+// spreads those counts over the five row sets, as feedbackMonthlySelect
+// does: the view spreads every answer five ways before one big sort, the
+// dearest table of a rebuild after the purchase summary (issue 10).
+func feedbackDriverSelect(d Dialect, answers string) string {
+	month := "date(r.responded_at, 'start of month')"
+	if d == Postgres {
+		month = "to_char(r.responded_at AT TIME ZONE 'UTC', 'YYYY-MM') || '-01'"
 	}
-	return `SELECT dim, month, ref, segment, item, score, nps, COUNT(*) FROM feedback_driver_keys ` + where + `
-	GROUP BY dim, month, ref, segment, item, score, nps`
+	if answers != "" {
+		answers = " AND " + answers
+	}
+	return `WITH m AS MATERIALIZED (SELECT ` + month + ` AS month, r.post_id AS post_id, COALESCE(r.location_id, 0) AS location_id,
+			COALESCE(r.employee_id, 0) AS employee_id, r.segment AS segment, ` + driverItem + ` AS item,
+			a.score AS score, r.nps AS nps, COUNT(*) AS n
+		FROM response_answers a JOIN responses r ON r.id = a.response_id
+		WHERE a.score IS NOT NULL AND a.type <> 'nps' AND r.nps IS NOT NULL` + answers + `
+		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)
+	SELECT d.dim, m.month, ` + spreadRef + `, ` + spreadSegment + `, m.item, m.score, m.nps, SUM(m.n)
+	FROM m, ` + spreadSets + `
+	GROUP BY 1, 2, 3, 4, 5, 6, 7`
 }
 
 // FeedbackDriverRow is one row of feedback_driver_monthly.
@@ -112,7 +126,7 @@ type FeedbackDriverRow struct {
 func FeedbackDriverRows(ctx context.Context, q Querier, fromAnswers bool) ([]FeedbackDriverRow, error) {
 	src := `SELECT dim, month, ref, segment, item, score, nps, n FROM feedback_driver_monthly`
 	if fromAnswers {
-		src = feedbackDriverSelect("")
+		src = feedbackDriverSelect(q.Dialect(), "")
 	}
 	return queryAll(ctx, q, func(row rowScanner) (FeedbackDriverRow, error) {
 		var r FeedbackDriverRow

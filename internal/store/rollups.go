@@ -342,12 +342,21 @@ func feedbackMonthlySelect(d Dialect, from string) string {
 			UNION ALL SELECT 'csat', ` + dims + `, csat FROM ` + from + ` r WHERE csat IS NOT NULL
 			UNION ALL SELECT 'ces', ` + dims + `, ces FROM ` + from + ` r WHERE ces IS NOT NULL) s
 		GROUP BY s.scale, s.month, s.post_id, s.location_id, s.employee_id, s.segment, s.score)
-	SELECT m.scale, d.dim, m.month,
-		CASE d.dim WHEN 'post' THEN m.post_id WHEN 'location' THEN m.location_id WHEN 'employee' THEN m.employee_id ELSE 0 END,
-		CASE WHEN d.dim = 'segment' THEN m.segment ELSE '' END, m.score, SUM(m.n)
-	FROM m, (SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location' UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d
+	SELECT m.scale, d.dim, m.month, ` + spreadRef + `, ` + spreadSegment + `, m.score, SUM(m.n)
+	FROM m, ` + spreadSets + `
 	GROUP BY 1, 2, 3, 4, 5, 6`
 }
+
+// spreadSets, spreadRef and spreadSegment spread rows m, counted by every
+// dimension at once (post_id, location_id and employee_id 0 for none,
+// segment), over the five row sets of a monthly rollup: d.dim names the
+// set, spreadRef and spreadSegment are the row's ref and segment in it.
+const (
+	spreadSets = `(SELECT 'all' AS dim UNION ALL SELECT 'post' UNION ALL SELECT 'location'
+		UNION ALL SELECT 'employee' UNION ALL SELECT 'segment') d`
+	spreadRef     = `CASE d.dim WHEN 'post' THEN m.post_id WHEN 'location' THEN m.location_id WHEN 'employee' THEN m.employee_id ELSE 0 END`
+	spreadSegment = `CASE WHEN d.dim = 'segment' THEN m.segment ELSE '' END`
+)
 
 // rollup is a rollup table, its columns and the select that computes its
 // rows.
@@ -364,7 +373,7 @@ func responseRollups(d Dialect, from, answers string) []rollup {
 	return []rollup{
 		{"feedback_score_daily", "scale, day, post_id, location_id, employee_id, segment, score, n", feedbackRollupSelect(d, from)},
 		{"feedback_score_monthly", "scale, dim, month, ref, segment, score, n", feedbackMonthlySelect(d, from)},
-		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect(answers)},
+		{"feedback_driver_monthly", "dim, month, ref, segment, item, score, nps, n", feedbackDriverSelect(d, answers)},
 		{"feedback_delay_daily", "day, post_id, hours, n", delayDailySelect(d, from)},
 		{"feedback_delay_monthly", "month, post_id, hours, n", delayMonthlySelect(d, from)},
 	}
@@ -408,28 +417,53 @@ type RollupCount struct {
 // rows each now holds. It repairs rollups written around the triggers (a
 // restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
-	var out []RollupCount
-	for _, r := range append(responseRollups(tx.Dialect(), allResponses, ""), []rollup{
-		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
-		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
-		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
-		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
-		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
-	}...) {
-		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
-			return nil, err
-		}
-		res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+r.sel)
-		if err != nil {
-			return nil, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, RollupCount{Table: r.table, Rows: n})
+	if err := tx.deferBaseline(ctx, true); err != nil {
+		return nil, err
 	}
-	return out, nil
+	var out []RollupCount
+	for _, r := range rebuilt(tx.Dialect(), "") {
+		c, err := tx.replaceRollup(ctx, r, r.sel)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, tx.deferBaseline(ctx, false)
+}
+
+// replaceRollup empties the rollup table and fills it with the rows sel
+// selects. Rebuilds turn the counting triggers of baseline_customer_month
+// off around it (deferBaseline): baseline_month is rebuilt after it, and
+// they cost a sixth of its rows' insert.
+func (tx *Tx) replaceRollup(ctx context.Context, r rollup, sel string) (RollupCount, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
+		return RollupCount{}, err
+	}
+	res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+sel)
+	if err != nil {
+		return RollupCount{}, fmt.Errorf("rebuild %s: %w", r.table, err)
+	}
+	n, err := res.RowsAffected()
+	return RollupCount{Table: r.table, Rows: n}, err
+}
+
+// rebuilt are the rollups a rebuild recomputes, in order: acquisition_rollup
+// reads acquisition_customer and baseline_month baseline_customer_month,
+// both in the schema in names ("" for the tables themselves). A table of
+// another schema (RebuildRollupsBeside's scratch file) has no key to look
+// a customer up by, so acquisition_rollup then counts the purchases again.
+func rebuilt(d Dialect, in string) []rollup {
+	acquired := "acquisition_customer"
+	if in != "" {
+		acquired = "(" + acquisitionCustomerSelect(allCustomers) + ")"
+	}
+	return append(responseRollups(d, allResponses, ""), []rollup{
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
+		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(acquired)},
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, allCustomers)},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, allCustomers)},
+		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(d, in+"baseline_customer_month")},
+	}...)
 }
 
 // FeedbackRollupRow is one row of feedback_score_daily.
@@ -487,12 +521,14 @@ func acquisitionCustomerSelect(who string) string {
 		WHERE ` + who + ` AND total > 0 GROUP BY customer_id`
 }
 
-const (
-	acquisitionRollupSelect = `SELECT c.acquisition_source, c.id % 16, COUNT(*),
+// acquisitionRollupSelect reads the customers' rows of acquisition_customer
+// from the table (or subquery) from.
+func acquisitionRollupSelect(from string) string {
+	return `SELECT c.acquisition_source, c.id % 16, COUNT(*),
 			COALESCE(SUM(CASE WHEN t.positive > 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(t.revenue), 0)
-		FROM customers c LEFT JOIN acquisition_customer t ON t.customer_id = c.id
+		FROM customers c LEFT JOIN ` + from + ` t ON t.customer_id = c.id
 		GROUP BY c.acquisition_source, c.id % 16`
-)
+}
 
 // AcquisitionRollupRow is one row of acquisition_rollup.
 type AcquisitionRollupRow struct {
@@ -510,7 +546,7 @@ func AcquisitionRollupRows(ctx context.Context, q Querier, fromPurchases bool) (
 	src := `SELECT source, shard, customers, repeat, revenue FROM acquisition_rollup
 		WHERE NOT (customers = 0 AND repeat = 0 AND revenue = 0)`
 	if fromPurchases {
-		src = strings.Replace(acquisitionRollupSelect, "acquisition_customer t", "("+acquisitionCustomerSelect(allCustomers)+") t", 1)
+		src = acquisitionRollupSelect("(" + acquisitionCustomerSelect(allCustomers) + ")")
 	}
 	return queryAll(ctx, q, func(row rowScanner) (AcquisitionRollupRow, error) {
 		var r AcquisitionRollupRow

@@ -1,0 +1,237 @@
+package store
+
+// Rebuilding the rollups beside other work of the writer. SQLite has one
+// writer, and a demo load's last two big jobs — building the deferred
+// indexes and rebuilding every rollup — each kept one core busy while the
+// other idled. The rollups only read the loaded tables, so a connection of
+// their own computes them into a scratch database file while the writer
+// builds the indexes, and the writer then copies the finished rows in.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// scratchSchema is the name the scratch file is attached under.
+const scratchSchema = "rollup_scratch"
+
+// RebuildRollupsBeside runs work on the writer and rebuilds every rollup
+// as RebuildRollups does, at the same time where it can. On SQLite a
+// connection of its own computes rollups into a scratch file, from the
+// tables as committed before work, while the writer runs work; the writer
+// then rebuilds, in one transaction, those the other connection has not
+// started yet, and copies the others' rows in, in a second: both take
+// rollups from one queue, the dearest first, so the two cores finish at
+// about the same time. work must not change what the rollups read (the
+// demo builds indexes), and nothing should read the rollups before it
+// returns (the demo's fresh load). On PostgreSQL work runs first and the
+// rebuild after it.
+func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Context) error) ([]RollupCount, error) {
+	if db.dialect != SQLite {
+		if err := work(ctx); err != nil {
+			return nil, err
+		}
+		return db.RebuildRollups(ctx)
+	}
+	units, err := rollupUnits()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "fresco-rollups-")
+	if err != nil {
+		return nil, fmt.Errorf("rebuild rollups: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	scratch := filepath.Join(dir, "rollups.db")
+	queue := make(chan []rollup, len(units))
+	for _, u := range units {
+		queue <- u
+	}
+	close(queue)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var beside []rollup // what the other connection computed, once computed is read
+	computed := make(chan error, 1)
+	go func() {
+		var err error
+		beside, err = db.computeRollups(ctx, scratch, queue)
+		if err != nil {
+			cancel() // work need not go on
+		}
+		computed <- err
+	}()
+	err = work(ctx)
+	var here []RollupCount
+	if err == nil {
+		here, err = db.rebuildQueued(ctx, queue)
+	}
+	if err != nil {
+		cancel()
+	}
+	if err := errors.Join(err, <-computed); err != nil {
+		return nil, err
+	}
+	copied, err := db.copyRollups(ctx, scratch, beside)
+	if err != nil {
+		return nil, err
+	}
+	return inRebuildOrder(append(here, copied...)), nil
+}
+
+// rollupUnits are the rollups of rebuilt as units of work, the dearest
+// first (by a million-customer demo): a rollup is rebuilt with those that
+// read it, on the same connection.
+func rollupUnits() ([][]rollup, error) {
+	order := [][]string{
+		{"customer_purchase_summary"},
+		{"baseline_customer_month", "baseline_month"},
+		{"feedback_driver_monthly"},
+		{"feedback_score_monthly"},
+		{"feedback_score_daily"},
+		{"feedback_delay_daily"},
+		{"feedback_delay_monthly"},
+		{"acquisition_customer", "acquisition_rollup"},
+	}
+	all := rebuilt(SQLite, scratchSchema+".")
+	byTable := map[string]rollup{}
+	for _, r := range all {
+		byTable[r.table] = r
+	}
+	var units [][]rollup
+	for _, names := range order {
+		var u []rollup
+		for _, name := range names {
+			u = append(u, byTable[name])
+			delete(byTable, name)
+		}
+		units = append(units, u)
+	}
+	for name := range byTable {
+		return nil, fmt.Errorf("rebuild rollups: %s belongs to no unit of work", name)
+	}
+	return units, nil
+}
+
+// inRebuildOrder orders counts as RebuildFeedbackRollups reports them.
+func inRebuildOrder(counts []RollupCount) []RollupCount {
+	var out []RollupCount
+	for _, r := range rebuilt(SQLite, "") {
+		for _, c := range counts {
+			if c.Table == r.table {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// rebuildQueued rebuilds on the writer, in one transaction, the units of
+// work left in queue, their sorts spilled to disk as RebuildRollups'.
+// The units' dependent selects name the scratch schema: here they read the
+// tables themselves.
+func (db *DB) rebuildQueued(ctx context.Context, queue <-chan []rollup) ([]RollupCount, error) {
+	spill, err := db.sortOnDisk(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild rollups: %w", err)
+	}
+	defer spill()
+	var counts []RollupCount
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.deferBaseline(ctx, true); err != nil {
+			return err
+		}
+		for u := range queue {
+			for _, r := range u {
+				c, err := tx.replaceRollup(ctx, r, strings.ReplaceAll(r.sel, scratchSchema+".", ""))
+				if err != nil {
+					return err
+				}
+				counts = append(counts, c)
+			}
+		}
+		return tx.deferBaseline(ctx, false)
+	})
+	return counts, err
+}
+
+// computeRollups writes the rows of the units of work it takes from queue
+// into tables of the same names in the scratch file at path, on a
+// connection of its own, and returns the rollups it computed. Its
+// statements run outside any transaction, so they take no lock on the
+// database the writer holds; each reads the tables as last committed. The
+// scratch tables have no column types: they keep each value as the select
+// gives it, and the copy into the real tables converts it as the rebuild's
+// own INSERT would.
+func (db *DB) computeRollups(ctx context.Context, path string, queue <-chan []rollup) ([]rollup, error) {
+	pool, err := sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(db.url, "sqlite:")))
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	setup := []string{
+		`PRAGMA temp_store = FILE`, // as the writer's rebuild (sortOnDisk)
+		`ATTACH DATABASE '` + strings.ReplaceAll(path, "'", "''") + `' AS ` + scratchSchema,
+		`PRAGMA ` + scratchSchema + `.journal_mode = OFF`, // a crash throws the file away
+		`PRAGMA ` + scratchSchema + `.synchronous = OFF`,
+	}
+	for _, q := range setup {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("compute rollups: %w", err)
+		}
+	}
+	var done []rollup
+	for u := range queue {
+		for _, r := range u {
+			t := scratchSchema + "." + r.table
+			for _, q := range []string{`CREATE TABLE ` + t + ` (` + r.cols + `)`, `INSERT INTO ` + t + ` (` + r.cols + `) ` + r.sel} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return nil, fmt.Errorf("compute rollup %s: %w", r.table, err)
+				}
+			}
+			done = append(done, r)
+		}
+	}
+	return done, nil
+}
+
+// copyRollups replaces the rows of the rollup tables computeRollups
+// computed with those it wrote into the scratch file at path, in one
+// transaction of the writer.
+func (db *DB) copyRollups(ctx context.Context, path string, rollups []rollup) ([]RollupCount, error) {
+	if len(rollups) == 0 {
+		return nil, nil
+	}
+	// ATTACH cannot run in a transaction; the writer pool is one
+	// connection, so the transaction below runs where it ran. Attached
+	// earlier, the writer's transaction would have locked the file
+	// computeRollups was writing.
+	if _, err := db.Exec(ctx, `ATTACH DATABASE ? AS `+scratchSchema, path); err != nil {
+		return nil, fmt.Errorf("copy rollups: %w", err)
+	}
+	defer db.Exec(context.WithoutCancel(ctx), `DETACH DATABASE `+scratchSchema)
+	var counts []RollupCount
+	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.deferBaseline(ctx, true); err != nil {
+			return err
+		}
+		for _, r := range rollups {
+			c, err := tx.replaceRollup(ctx, r, `SELECT `+r.cols+` FROM `+scratchSchema+`.`+r.table)
+			if err != nil {
+				return err
+			}
+			counts = append(counts, c)
+		}
+		return tx.deferBaseline(ctx, false)
+	})
+	return counts, err
+}

@@ -1,0 +1,77 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// RebuildRollupsBeside repairs every rollup as RebuildRollups does, runs
+// the writer's work, and reports the same row counts; an error of the work
+// is its error.
+func TestRebuildRollupsBesideRepairsEveryRollup(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newRollupWorld(t, ctx, db)
+		r := rand.New(rand.NewPCG(3, 4))
+		w.applyRandomWrites(t, ctx, db, r, 300)
+		var purchases []*fresco.Purchase
+		for range 60 {
+			at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(400*24)) * time.Hour)
+			purchases = append(purchases, &fresco.Purchase{CustomerID: &w.customers[r.IntN(len(w.customers))], PurchasedAt: at,
+				LocationID: &w.locations[0], Channel: "store",
+				Lines: []fresco.PurchaseLine{{SKU: "X1", Description: "Thing", Quantity: 1, UnitPrice: fresco.Money(100 + r.IntN(5000))}}})
+		}
+		if _, err := db.SavePurchases(ctx, purchases); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`UPDATE feedback_score_daily SET n = n + 5`,
+			`DELETE FROM feedback_score_monthly WHERE dim = 'employee'`,
+			`DELETE FROM feedback_driver_monthly WHERE dim = 'post'`,
+			`DELETE FROM feedback_delay_monthly`,
+			`DELETE FROM customer_purchase_summary`,
+			`UPDATE acquisition_rollup SET revenue = revenue + 1`,
+			`UPDATE baseline_month SET customers = customers + 1`,
+		} {
+			if _, err := db.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		worked := false
+		counts, err := db.RebuildRollupsBeside(ctx, func(ctx context.Context) error {
+			// A write of the writer's, as the demo's index build is.
+			_, err := db.Exec(ctx, `CREATE INDEX rollups_beside_probe ON purchases (total)`)
+			worked = err == nil
+			return err
+		})
+		if err != nil || !worked {
+			t.Fatalf("rebuild beside: worked %v, %v", worked, err)
+		}
+		differ, err := store.RollupDifferences(ctx, db)
+		if err != nil || len(differ) > 0 {
+			t.Fatalf("after the rebuild these rollups differ from a rebuild: %v (%v)", differ, err)
+		}
+		again, err := db.RebuildRollups(ctx)
+		if err != nil || !reflect.DeepEqual(counts, again) {
+			t.Fatalf("rebuilt beside %v rows, alone %v (%v)", counts, again, err)
+		}
+		for _, c := range counts {
+			if c.Rows == 0 {
+				t.Errorf("%s: no rows: the writes did not exercise it", c.Table)
+			}
+		}
+		failed := errors.New("the work failed")
+		if _, err := db.RebuildRollupsBeside(ctx, func(context.Context) error { return failed }); !errors.Is(err, failed) {
+			t.Fatalf("a failed work gave %v", err)
+		}
+	})
+}
