@@ -404,8 +404,8 @@ type RollupCount struct {
 // acquisition_rollup, which reads it) from customers and purchases,
 // customer_purchase_summary from purchases, and the recovery baseline
 // (baseline_customer_month, then baseline_month, which reads it) from
-// purchases and recovery_cases, in the transaction, and reports how many
-// rows each now holds. It repairs rollups written around the triggers (a
+// purchases and recovery_cases, and value_answers from the answers, in the
+// transaction, and reports how many rows each now holds. It repairs rollups written around the triggers (a
 // restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
@@ -415,6 +415,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
+		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
 	}...) {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
@@ -537,6 +538,7 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		{"acquisition_rollup", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionRollupRows) }},
 		{"customer_purchase_summary", func() (bool, error) { return sameAsRebuild(ctx, q, PurchaseSummaryRows) }},
 		{"baseline_month", func() (bool, error) { return sameAsRebuild(ctx, q, BaselineRollupRows) }},
+		{"value_answers", func() (bool, error) { return sameAsRebuild(ctx, q, ValueAnswerRows) }},
 	} {
 		same, err := c.same()
 		if err != nil {
