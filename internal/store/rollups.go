@@ -404,9 +404,10 @@ type RollupCount struct {
 // acquisition_rollup, which reads it) from customers and purchases,
 // customer_purchase_summary from purchases, and the recovery baseline
 // (baseline_customer_month, then baseline_month, which reads it) from
-// purchases and recovery_cases, and value_answers from the answers, in the
-// transaction, and reports how many rows each now holds. It repairs rollups written around the triggers (a
-// restore of an old dump, a hand edit with triggers disabled).
+// purchases and recovery_cases, value_answers from the answers and
+// acquisition_daily from customers, in the transaction, and reports how
+// many rows each now holds. It repairs rollups written around the triggers
+// (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
 	for _, r := range append(responseRollups(tx.Dialect(), allResponses, ""), []rollup{
@@ -416,6 +417,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
 		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
+		{"acquisition_daily", "day, source, shard, customers", acquisitionDailySelect(tx.Dialect())},
 	}...) {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
@@ -539,6 +541,7 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		{"customer_purchase_summary", func() (bool, error) { return sameAsRebuild(ctx, q, PurchaseSummaryRows) }},
 		{"baseline_month", func() (bool, error) { return sameAsRebuild(ctx, q, BaselineRollupRows) }},
 		{"value_answers", func() (bool, error) { return sameAsRebuild(ctx, q, ValueAnswerRows) }},
+		{"acquisition_daily", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionDailyRows) }},
 	} {
 		same, err := c.same()
 		if err != nil {
