@@ -92,10 +92,10 @@ func TestAcquisitionCohortsEqualQuery(t *testing.T) {
 		add(20, true)  // bought since: not valued until the next refit
 		check("after new customers")
 		for _, q := range []string{
-			`UPDATE customers SET acquisition_source = 'Walk-in' WHERE id = ?`,    // a valued customer's source corrected
+			`UPDATE customers SET acquisition_source = 'Walk-in' WHERE id = ?`,   // a valued customer's source corrected
 			`UPDATE customers SET acquisition_source = 'Newspaper' WHERE id = ?`, // a new source
-			`UPDATE customers SET first_seen = ? WHERE id = ?`,                  // first seen earlier: another month
-			`DELETE FROM customers WHERE id = ?`,                                // one not valued, with no purchase
+			`UPDATE customers SET first_seen = ? WHERE id = ?`,                   // first seen earlier: another month
+			`DELETE FROM customers WHERE id = ?`,                                 // one not valued, with no purchase
 		} {
 			var err error
 			switch {
