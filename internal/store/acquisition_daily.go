@@ -1,7 +1,7 @@
 package store
 
 // acquisition_daily (migration 00071): the customers by UTC day of
-// first_seen, source and shard, kept by triggers on customers; a rebuild
+// first_seen and source, kept by triggers on customers; a rebuild
 // rewrites it from them.
 
 import "context"
@@ -13,13 +13,12 @@ func acquisitionDailySelect(d Dialect) string {
 	if d == Postgres {
 		day = "to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	}
-	return `SELECT ` + day + `, acquisition_source, id % 16, COUNT(*) FROM customers GROUP BY 1, 2, 3`
+	return `SELECT ` + day + `, acquisition_source, COUNT(*) FROM customers GROUP BY 1, 2`
 }
 
 // AcquisitionDailyRow is one row of acquisition_daily.
 type AcquisitionDailyRow struct {
 	Day, Source string
-	Shard       int
 	Customers   int64
 }
 
@@ -27,13 +26,13 @@ type AcquisitionDailyRow struct {
 // rows as kept (but those at zero, which the triggers leave and a rebuild
 // does not write), or as a rebuild would compute them from the customers.
 func AcquisitionDailyRows(ctx context.Context, q Querier, fromCustomers bool) ([]AcquisitionDailyRow, error) {
-	src := `SELECT day, source, shard, customers FROM acquisition_daily WHERE customers > 0`
+	src := `SELECT day, source, customers FROM acquisition_daily WHERE customers > 0`
 	if fromCustomers {
 		src = acquisitionDailySelect(q.Dialect())
 	}
 	return queryAll(ctx, q, func(row rowScanner) (AcquisitionDailyRow, error) {
 		var r AcquisitionDailyRow
-		err := row.Scan(&r.Day, &r.Source, &r.Shard, &r.Customers)
+		err := row.Scan(&r.Day, &r.Source, &r.Customers)
 		return r, err
-	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2, 3`)
+	}, `SELECT * FROM (`+src+`) t ORDER BY 1, 2`)
 }

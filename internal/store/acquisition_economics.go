@@ -120,8 +120,8 @@ func (db *DB) cohortSums(ctx context.Context, period, from string, args ...any) 
 
 // NewBySourceMonth counts the customers first seen in [from, to) (UTC
 // days), valued or not, by acquisition source and month (New alone), from
-// acquisition_daily (migration 00071): the period's days × sources × 16
-// shards, whatever the number of customers.
+// acquisition_daily (migration 00071): the period's days × sources rows,
+// whatever the number of customers.
 func (db *DB) NewBySourceMonth(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
 	return queryAll(ctx, db, func(row rowScanner) (CohortSums, error) {
 		var s CohortSums

@@ -417,7 +417,7 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
 		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
-		{"acquisition_daily", "day, source, shard, customers", acquisitionDailySelect(tx.Dialect())},
+		{"acquisition_daily", "day, source, customers", acquisitionDailySelect(tx.Dialect())},
 	}...) {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err

@@ -91,7 +91,7 @@ func (db *DB) ValueEquation(ctx context.Context, f ResponseFilter, by string) ([
 	}
 	inner := `SELECT ` + key + ` AS k, ` + label + ` AS label, ` + item("results") + ` AS res, ` + item("process_quality") + ` AS pq, ` +
 		item("price") + ` AS price, ` + item("access_costs") + ` AS access
-		FROM ` + valueAnswersFrom + `
+		FROM ` + db.valueAnswersFrom() + `
 		LEFT JOIN locations l ON l.id = r.location_id
 		LEFT JOIN customers c ON c.id = r.customer_id
 		LEFT JOIN customer_value v ON v.customer_id = r.customer_id
@@ -128,7 +128,7 @@ func (db *DB) ValueRepurchaseCounts(ctx context.Context, f ResponseFilter, answe
 	w := f.valueWhere()
 	w.add("va.responded_at <= ?", answeredBy.UTC())
 	back := `CASE WHEN s.last_at > r.responded_at THEN 1 ELSE 0 END`
-	q := `SELECT va.item, va.score, ` + back + `, COUNT(*) FROM ` + valueAnswersFrom + `
+	q := `SELECT va.item, va.score, ` + back + `, COUNT(*) FROM ` + db.valueAnswersFrom() + `
 		LEFT JOIN customer_purchase_summary s ON s.customer_id = r.customer_id
 		WHERE r.customer_id IS NOT NULL AND ` + w.sql() + `
 		GROUP BY va.item, va.score, ` + back + ` ORDER BY 1, 2, 3`
@@ -145,16 +145,25 @@ func (db *DB) ValueRepurchaseCounts(ctx context.Context, f ResponseFilter, answe
 // answers are not.
 func (db *DB) ValueDriverCounts(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
 	w := f.valueWhere()
-	return collectDriverCounts(ctx, db, `SELECT va.item, va.score, r.nps, COUNT(*) FROM `+valueAnswersFrom+`
+	return collectDriverCounts(ctx, db, `SELECT va.item, va.score, r.nps, COUNT(*) FROM `+db.valueAnswersFrom()+`
 		WHERE r.nps IS NOT NULL AND `+w.sql()+`
 		GROUP BY va.item, va.score, r.nps ORDER BY 1, 2, 3`, w.args...)
 }
 
 // valueAnswersFrom joins the value answers va to their responses r and the
 // responses' listening posts p, which ResponseFilter's conditions name.
-const valueAnswersFrom = `value_answers va
-		JOIN responses r ON r.id = va.response_id
+// SQLite keeps the order of a CROSS JOIN: value_answers first, always —
+// left to choose, without a period it scanned every response (for the
+// GROUP BY's order) and looked for value answers under each.
+func (db *DB) valueAnswersFrom() string {
+	join := "CROSS JOIN"
+	if db.dialect == Postgres {
+		join = "JOIN"
+	}
+	return `value_answers va
+		` + join + ` responses r ON r.id = va.response_id
 		JOIN listening_posts p ON p.id = r.post_id`
+}
 
 // valueWhere is where() with the period on the value answers' own copy of
 // responded_at, so that the database walks value_answers_at, not the

@@ -6,9 +6,8 @@
 CREATE TABLE acquisition_daily (
     day       TEXT NOT NULL,
     source    TEXT NOT NULL,
-    shard     INTEGER NOT NULL,
     customers BIGINT NOT NULL CHECK (customers >= 0),
-    PRIMARY KEY (day, source, shard)
+    PRIMARY KEY (day, source)
 );
 
 CREATE TABLE acquisition_edits (
@@ -25,13 +24,13 @@ BEGIN
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE acquisition_daily SET customers = customers - 1
-        WHERE day = to_char(OLD.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD') AND source = OLD.acquisition_source AND shard = OLD.id % 16;
+        WHERE day = to_char(OLD.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD') AND source = OLD.acquisition_source;
         INSERT INTO acquisition_edits AS e (shard, n) VALUES (OLD.id % 16, 1) ON CONFLICT (shard) DO UPDATE SET n = e.n + 1;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO acquisition_daily AS a (day, source, shard, customers)
-        VALUES (to_char(NEW.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NEW.acquisition_source, NEW.id % 16, 1)
-        ON CONFLICT (day, source, shard) DO UPDATE SET customers = a.customers + 1;
+        INSERT INTO acquisition_daily AS a (day, source, customers)
+        VALUES (to_char(NEW.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NEW.acquisition_source, 1)
+        ON CONFLICT (day, source) DO UPDATE SET customers = a.customers + 1;
     END IF;
     RETURN NULL;
 END;
@@ -46,8 +45,8 @@ CREATE TRIGGER customers_acquisition_daily_update AFTER UPDATE OF first_seen, ac
     FOR EACH ROW EXECUTE FUNCTION customers_acquisition_daily();
 
 -- Fill it from the customers already recorded.
-INSERT INTO acquisition_daily (day, source, shard, customers)
-SELECT to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD'), acquisition_source, id % 16, COUNT(*) FROM customers GROUP BY 1, 2, 3;
+INSERT INTO acquisition_daily (day, source, customers)
+SELECT to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD'), acquisition_source, COUNT(*) FROM customers GROUP BY 1, 2;
 
 -- +goose Down
 DROP TRIGGER customers_acquisition_daily_update ON customers;

@@ -7,15 +7,19 @@
 -- million rows per view, and the per-refit sums of the valued customers
 -- were by month, so the part-months at a period's ends were read customer
 -- by customer. acquisition_daily keeps the count per UTC day of first_seen
--- and source, split in 16 shards by customer id as acquisition_rollup
--- (00014) is, so that it adds no row-lock queue of its own on PostgreSQL; a
--- period is a sum of days. Triggers keep it exact on every path (a customer
+-- and source — a year is about 365 × sources rows, whatever the number of
+-- customers — and a period is a sum of days. It is not split in shards as
+-- acquisition_rollup (00014) is: a read sums every shard, and a batch of
+-- new customers already takes every shard of its sources there; what it
+-- adds on PostgreSQL is single-customer writes of one source on one day
+-- queueing for each other's short transactions. Triggers keep it exact on every path (a customer
 -- added, deleted or merged away, their source or first_seen corrected — a
 -- purchase dated before it moves it back); `fresco rollups rebuild`
 -- rewrites it from customers.
 --
 -- acquisition_edits counts the corrections (a source or first-seen day
--- changed, a customer deleted), per shard: the per-refit sums of the valued
+-- changed, a customer deleted), in 16 shards by customer id so that
+-- corrections on PostgreSQL do not queue on one row: the per-refit sums of the valued
 -- customers by day are kept per refit and per this count, so that a
 -- correction between refits shows at once, as in the query over the
 -- customers. Adding a customer does not count: a new customer is not valued
@@ -25,9 +29,8 @@
 CREATE TABLE acquisition_daily (
     day       TEXT NOT NULL,
     source    TEXT NOT NULL,
-    shard     INTEGER NOT NULL,
     customers INTEGER NOT NULL CHECK (customers >= 0),
-    PRIMARY KEY (day, source, shard)
+    PRIMARY KEY (day, source)
 ) WITHOUT ROWID;
 
 CREATE TABLE acquisition_edits (
@@ -38,8 +41,8 @@ CREATE TABLE acquisition_edits (
 -- +goose StatementBegin
 CREATE TRIGGER customers_acquisition_daily_insert AFTER INSERT ON customers
 BEGIN
-    INSERT INTO acquisition_daily (day, source, shard, customers) VALUES (date(NEW.first_seen), NEW.acquisition_source, NEW.id % 16, 1)
-    ON CONFLICT (day, source, shard) DO UPDATE SET customers = customers + 1;
+    INSERT INTO acquisition_daily (day, source, customers) VALUES (date(NEW.first_seen), NEW.acquisition_source, 1)
+    ON CONFLICT (day, source) DO UPDATE SET customers = customers + 1;
 END;
 -- +goose StatementEnd
 
@@ -47,7 +50,7 @@ END;
 CREATE TRIGGER customers_acquisition_daily_delete AFTER DELETE ON customers
 BEGIN
     UPDATE acquisition_daily SET customers = customers - 1
-    WHERE day = date(OLD.first_seen) AND source = OLD.acquisition_source AND shard = OLD.id % 16;
+    WHERE day = date(OLD.first_seen) AND source = OLD.acquisition_source;
     INSERT INTO acquisition_edits (shard, n) VALUES (OLD.id % 16, 1) ON CONFLICT (shard) DO UPDATE SET n = n + 1;
 END;
 -- +goose StatementEnd
@@ -57,16 +60,16 @@ CREATE TRIGGER customers_acquisition_daily_update AFTER UPDATE OF first_seen, ac
 WHEN date(OLD.first_seen) IS NOT date(NEW.first_seen) OR OLD.acquisition_source <> NEW.acquisition_source
 BEGIN
     UPDATE acquisition_daily SET customers = customers - 1
-    WHERE day = date(OLD.first_seen) AND source = OLD.acquisition_source AND shard = OLD.id % 16;
-    INSERT INTO acquisition_daily (day, source, shard, customers) VALUES (date(NEW.first_seen), NEW.acquisition_source, NEW.id % 16, 1)
-    ON CONFLICT (day, source, shard) DO UPDATE SET customers = customers + 1;
+    WHERE day = date(OLD.first_seen) AND source = OLD.acquisition_source;
+    INSERT INTO acquisition_daily (day, source, customers) VALUES (date(NEW.first_seen), NEW.acquisition_source, 1)
+    ON CONFLICT (day, source) DO UPDATE SET customers = customers + 1;
     INSERT INTO acquisition_edits (shard, n) VALUES (NEW.id % 16, 1) ON CONFLICT (shard) DO UPDATE SET n = n + 1;
 END;
 -- +goose StatementEnd
 
 -- Fill it from the customers already recorded.
-INSERT INTO acquisition_daily (day, source, shard, customers)
-SELECT date(first_seen), acquisition_source, id % 16, COUNT(*) FROM customers GROUP BY 1, 2, 3;
+INSERT INTO acquisition_daily (day, source, customers)
+SELECT date(first_seen), acquisition_source, COUNT(*) FROM customers GROUP BY 1, 2;
 
 -- +goose Down
 DROP TRIGGER customers_acquisition_daily_update;
