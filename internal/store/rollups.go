@@ -402,22 +402,22 @@ type RollupCount struct {
 // their answers, feedback_delay_daily and feedback_delay_monthly from
 // responses, the acquisition rollup (acquisition_customer, then
 // acquisition_rollup, which reads it) from customers and purchases,
+// value_answers from the answers, acquisition_daily from customers,
 // customer_purchase_summary from purchases, and the recovery baseline
 // (baseline_customer_month, then baseline_month, which reads it) from
-// purchases and recovery_cases, value_answers from the answers and
-// acquisition_daily from customers, in the transaction, and reports how
-// many rows each now holds. It repairs rollups written around the triggers
+// purchases and recovery_cases, in the transaction, and reports how many
+// rows each now holds. It repairs rollups written around the triggers
 // (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	var out []RollupCount
 	for _, r := range append(responseRollups(tx.Dialect(), allResponses, ""), []rollup{
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect},
+		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
+		{"acquisition_daily", "day, source, customers", acquisitionDailySelect(tx.Dialect())},
 		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(tx.Dialect(), allCustomers)},
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(tx.Dialect(), allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(tx.Dialect(), "baseline_customer_month")},
-		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
-		{"acquisition_daily", "day, source, customers", acquisitionDailySelect(tx.Dialect())},
 	}...) {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 			return nil, err
