@@ -42,7 +42,7 @@ func TestRollupsRebuild(t *testing.T) {
 	}
 	db.Close()
 	code, out, errOut := runCLI(t, nil, "", "rollups", "rebuild", "--db", url)
-	if code != 0 || out != "feedback_score_daily: 1 rows\nfeedback_score_monthly: 5 rows\nfeedback_driver_monthly: 5 rows\nfeedback_delay_daily: 1 rows\nfeedback_delay_monthly: 1 rows\nacquisition_customer: 0 rows\nacquisition_rollup: 0 rows\ncustomer_purchase_summary: 0 rows\nbaseline_customer_month: 0 rows\nbaseline_month: 0 rows\n" {
+	if code != 0 || out != "feedback_score_daily: 1 rows\nfeedback_score_monthly: 5 rows\nfeedback_driver_monthly: 5 rows\nfeedback_delay_daily: 1 rows\nfeedback_delay_monthly: 1 rows\nacquisition_customer: 0 rows\nacquisition_rollup: 0 rows\nvalue_answers: 0 rows\nacquisition_daily: 0 rows\ncustomer_purchase_summary: 0 rows\nbaseline_customer_month: 0 rows\nbaseline_month: 0 rows\n" {
 		t.Fatalf("rebuild: exit %d, %q %q", code, out, errOut)
 	}
 	db, err = store.Open(ctx, url)

@@ -118,12 +118,12 @@ func valueIndexOf(g store.ValueEquationSums) ValueIndex {
 	return v
 }
 
-// valueDrivers correlates each value item with NPS (from the driver
-// counts, a rollup for whole months) and with coming back (1) or not (0).
+// valueDrivers correlates each value item with NPS and with coming back
+// (1) or not (0), from the period's value answers alone.
 func (s *Service) valueDrivers(ctx context.Context, f store.ResponseFilter) (ValueDrivers, error) {
 	db := s.db.Reports()
 	out := ValueDrivers{RepurchaseAnsweredBy: s.opts.Now().UTC().Add(-RepurchaseWindow)}
-	counts, err := db.DriverCounts(ctx, f)
+	counts, err := db.ValueDriverCounts(ctx, f)
 	if err != nil {
 		return out, err
 	}

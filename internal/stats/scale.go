@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -104,8 +105,38 @@ func scaleMean(counts []int, lo, hi int, confidence float64) (Mean, error) {
 // studentHalf is the half-width of the Student-t interval (df = n − 1) of
 // a mean of n ≥ 2 values with sample standard deviation sd.
 func studentHalf(sd float64, n int, confidence float64) float64 {
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1 - (1-confidence)/2)
-	return t * sd / math.Sqrt(float64(n))
+	return studentT(n-1, confidence) * sd / math.Sqrt(float64(n))
+}
+
+// tQuantiles keeps the Student-t quantiles worked out so far, by degrees of
+// freedom and confidence: a report of many groups (the acquisition report's
+// sources × months) asks for the same ones on every view, and each costs
+// tens of microseconds of incomplete-beta iterations. Bounded: past
+// maxTQuantiles entries new ones are worked out and not kept.
+var tQuantiles = struct {
+	sync.Mutex
+	m map[[2]float64]float64
+}{m: map[[2]float64]float64{}}
+
+const maxTQuantiles = 1 << 14
+
+// studentT is the two-sided Student-t critical value of df degrees of
+// freedom at confidence.
+func studentT(df int, confidence float64) float64 {
+	key := [2]float64{float64(df), confidence}
+	tQuantiles.Lock()
+	t, ok := tQuantiles.m[key]
+	tQuantiles.Unlock()
+	if ok {
+		return t
+	}
+	t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(1 - (1-confidence)/2)
+	tQuantiles.Lock()
+	if len(tQuantiles.m) < maxTQuantiles {
+		tQuantiles.m[key] = t
+	}
+	tQuantiles.Unlock()
+	return t
 }
 
 // CSATResult summarises 1–5 satisfaction answers.

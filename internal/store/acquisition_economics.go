@@ -53,7 +53,7 @@ func (db *DB) SpendOverlapping(ctx context.Context, from, to time.Time) ([]*fres
 	return queryAll(ctx, db, scanSpend, `SELECT `+spendColumns+` FROM marketing_spend WHERE `+w.sql()+` ORDER BY id`, w.args...)
 }
 
-// CohortSums are the customers first seen in one month with one
+// CohortSums are the customers first seen in one month (or day) with one
 // acquisition source: how many, how many the last refit valued, and the
 // sums (and sums of squares) of their predicted lifetime value (cents, as
 // customer_value.clv) and of their observed monthly gross profit
@@ -62,35 +62,42 @@ func (db *DB) SpendOverlapping(ctx context.Context, from, to time.Time) ([]*fres
 type CohortSums struct {
 	Source      string
 	Month       time.Time // the first of the month, UTC
+	Day         time.Time // the day, UTC, in ValuedCohortsByDay's rows; else zero
 	New, Valued int
 	CLV, CLVSq  float64
 	GP, GPSq    float64
 }
 
 // AcquisitionCohorts sums the customers first seen in [from, to) by
-// acquisition source and calendar month (UTC). It reads the customers
-// through their first_seen index (migration 00021) and each one's
-// customer_value row by key — never purchases — so its cost is the
-// period's new customers, not the whole base. Package value reads whole
-// months from ValuedCohortsByMonth and NewBySourceMonth instead, and this
-// only for the part-months at a period's ends.
+// acquisition source and calendar month (UTC), reading each of them and
+// their customer_value row. Package value's Sources adds up the same rows
+// from acquisition_daily and the per-refit ValuedCohortsByDay instead; this
+// is the query they must equal (its tests).
 func (db *DB) AcquisitionCohorts(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
-	return db.cohortSums(ctx, `customers c LEFT JOIN customer_value v ON v.customer_id = c.id
+	return db.cohortSums(ctx, db.firstSeenMonth(), `customers c LEFT JOIN customer_value v ON v.customer_id = c.id
 			WHERE c.first_seen >= ? AND c.first_seen < ?`, utc(from), utc(to))
 }
 
-// ValuedCohortsByMonth sums every customer the last refit valued by
-// acquisition source and the month they were first seen (New is the count
-// of them valued). It reads all of customer_value, so callers keep the
-// result until the next refit (value's view cache).
-func (db *DB) ValuedCohortsByMonth(ctx context.Context) ([]CohortSums, error) {
-	return db.cohortSums(ctx, `customer_value v JOIN customers c ON c.id = v.customer_id`)
+// ValuedCohortsByDay sums every customer the last refit valued by
+// acquisition source and the UTC day they were first seen (New is the
+// count of them valued; Month the first of the day's month). It reads all
+// of customer_value, so callers keep the result until the next refit or
+// correction (AcquisitionEdits).
+func (db *DB) ValuedCohortsByDay(ctx context.Context) ([]CohortSums, error) {
+	rows, err := db.cohortSums(ctx, db.firstSeenDay(), `customer_value v JOIN customers c ON c.id = v.customer_id`)
+	for i := range rows {
+		r := &rows[i]
+		r.Day, r.Month = r.Month, time.Date(r.Month.Year(), r.Month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return rows, err
 }
 
-// cohortSums is AcquisitionCohorts' grouping over the customers c (joined
-// to their customer_value v) that from (the SQL after FROM) selects.
-func (db *DB) cohortSums(ctx context.Context, from string, args ...any) ([]CohortSums, error) {
-	month, days := db.firstSeenMonth(), "(julianday(v.computed_at) - julianday(v.first_purchase))"
+// cohortSums is AcquisitionCohorts' grouping by source and period (the
+// SQL of the customers' month or day, read into Month) over the customers c
+// (joined to their customer_value v) that from (the SQL after FROM)
+// selects.
+func (db *DB) cohortSums(ctx context.Context, period, from string, args ...any) ([]CohortSums, error) {
+	days := "(julianday(v.computed_at) - julianday(v.first_purchase))"
 	if db.Dialect() == Postgres {
 		days = "(EXTRACT(EPOCH FROM (v.computed_at - v.first_purchase)) / 86400.0)"
 	}
@@ -102,18 +109,19 @@ func (db *DB) cohortSums(ctx context.Context, from string, args ...any) ([]Cohor
 			s.Month, err = time.Parse(time.DateOnly, m)
 		}
 		return s, err
-	}, `SELECT source, month, COUNT(*), COUNT(clv), COALESCE(SUM(clv), 0), COALESCE(SUM(clv * clv), 0),
+	}, `SELECT source, period, COUNT(*), COUNT(clv), COALESCE(SUM(clv), 0), COALESCE(SUM(clv * clv), 0),
 			COALESCE(SUM(gp), 0), COALESCE(SUM(gp * gp), 0)
-		FROM (SELECT c.acquisition_source AS source, `+month+` AS month, v.clv AS clv,
+		FROM (SELECT c.acquisition_source AS source, `+period+` AS period, v.clv AS clv,
 				CAST(v.historical_profit AS DOUBLE PRECISION)
 					/ CAST(CASE WHEN `+days+` < 30.4375 THEN 1.0 ELSE `+days+` / 30.4375 END AS DOUBLE PRECISION) AS gp
 			FROM `+from+`) t
-		GROUP BY source, month ORDER BY source, month`, args...)
+		GROUP BY source, period ORDER BY source, period`, args...)
 }
 
-// NewBySourceMonth counts the customers first seen in [from, to), valued
-// or not, by acquisition source and month (New alone): live, for the
-// customers added since the last refit.
+// NewBySourceMonth counts the customers first seen in [from, to) (UTC
+// days), valued or not, by acquisition source and month (New alone), from
+// acquisition_daily (migration 00071): the period's days × sources rows,
+// whatever the number of customers.
 func (db *DB) NewBySourceMonth(ctx context.Context, from, to time.Time) ([]CohortSums, error) {
 	return queryAll(ctx, db, func(row rowScanner) (CohortSums, error) {
 		var s CohortSums
@@ -123,7 +131,7 @@ func (db *DB) NewBySourceMonth(ctx context.Context, from, to time.Time) ([]Cohor
 			s.Month, err = time.Parse(time.DateOnly, m)
 		}
 		return s, err
-	}, `SELECT c.acquisition_source, `+db.firstSeenMonth()+` AS month, COUNT(*)
-		FROM customers c WHERE c.first_seen >= ? AND c.first_seen < ?
-		GROUP BY 1, 2 ORDER BY 1, 2`, utc(from), utc(to))
+	}, `SELECT source, substr(day, 1, 7) || '-01', SUM(customers) FROM acquisition_daily
+		WHERE day >= ? AND day < ?
+		GROUP BY 1, 2 HAVING SUM(customers) > 0 ORDER BY 1, 2`, dateText(from.UTC()), dateText(to.UTC()))
 }

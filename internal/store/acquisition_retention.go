@@ -13,7 +13,7 @@ import (
 // their probability of being alive and of their predicted lifetime value
 // (cents, as customer_value.clv).
 type ValuedSums struct {
-	Month     time.Time // the first of the month (UTC) they were first seen; zero for a range
+	Day       time.Time // the UTC day they were first seen; zero for a range
 	Customers int
 	PAlive    float64
 	CLV       float64
@@ -28,41 +28,50 @@ func (db *DB) firstSeenMonth() string {
 	return "date(c.first_seen, 'start of month')"
 }
 
-// ValuedByFirstSeenMonth sums every customer the last refit valued by the
-// month they were first seen. It reads all of customer_value, so callers
-// keep the result until the next refit (value's view cache); a period's
-// base is then a sum over months.
-func (db *DB) ValuedByFirstSeenMonth(ctx context.Context) ([]ValuedSums, error) {
+// firstSeenDay is the SQL of the UTC day (text 'YYYY-MM-DD') customers c
+// were first seen, as acquisition_daily (migration 00071) keys it.
+func (db *DB) firstSeenDay() string {
+	if db.Dialect() == Postgres {
+		return "to_char(c.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "date(c.first_seen)"
+}
+
+// ValuedByFirstSeenDay sums every customer the last refit valued by the
+// day they were first seen. It reads all of customer_value, so callers keep
+// the result until the next refit or correction (AcquisitionEdits); a
+// period's base is then a sum over days.
+func (db *DB) ValuedByFirstSeenDay(ctx context.Context) ([]ValuedSums, error) {
 	return queryAll(ctx, db, func(row rowScanner) (ValuedSums, error) {
 		var s ValuedSums
-		var m string
-		err := row.Scan(&m, &s.Customers, &s.PAlive, &s.CLV)
+		var d string
+		err := row.Scan(&d, &s.Customers, &s.PAlive, &s.CLV)
 		if err == nil {
-			s.Month, err = time.Parse(time.DateOnly, m)
+			s.Day, err = time.Parse(time.DateOnly, d)
 		}
 		return s, err
-	}, `SELECT `+db.firstSeenMonth()+` AS month, COUNT(*), COALESCE(SUM(v.p_alive), 0), COALESCE(SUM(v.clv), 0)
+	}, `SELECT `+db.firstSeenDay()+` AS day, COUNT(*), COALESCE(SUM(v.p_alive), 0), COALESCE(SUM(v.clv), 0)
 		FROM customer_value v JOIN customers c ON c.id = v.customer_id
 		GROUP BY 1 ORDER BY 1`)
 }
 
-// CountFirstSeen counts the customers first seen in [from, to), valued or
-// not, from the customers' first_seen index alone.
-func (db *DB) CountFirstSeen(ctx context.Context, from, to time.Time) (int, error) {
-	var n int
-	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM customers WHERE first_seen >= ? AND first_seen < ?`, utc(from), utc(to)).Scan(&n)
+// AcquisitionEdits is the count of corrections to customers' sources and
+// first-seen days and of customers deleted (migration 00071): it grows on
+// each, so sums of the customers by first-seen day kept while it stays the
+// same are still exact.
+func (db *DB) AcquisitionEdits(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM acquisition_edits`).Scan(&n)
 	return n, err
 }
 
-// ValuedFirstSeen sums the customers the last refit valued who were first
-// seen in [from, to), through the customers' first_seen index: at most a
-// month of customers, for the part of a month the monthly sums cannot split.
-func (db *DB) ValuedFirstSeen(ctx context.Context, from, to time.Time) (ValuedSums, error) {
-	var s ValuedSums
-	err := db.QueryRow(ctx, `SELECT COUNT(v.customer_id), COALESCE(SUM(v.p_alive), 0), COALESCE(SUM(v.clv), 0)
-		FROM customers c JOIN customer_value v ON v.customer_id = c.id
-		WHERE c.first_seen >= ? AND c.first_seen < ?`, utc(from), utc(to)).Scan(&s.Customers, &s.PAlive, &s.CLV)
-	return s, err
+// CountFirstSeen counts the customers first seen in [from, to), valued or
+// not, from acquisition_daily (migration 00071): from and to are UTC days.
+func (db *DB) CountFirstSeen(ctx context.Context, from, to time.Time) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COALESCE(SUM(customers), 0) FROM acquisition_daily WHERE day >= ? AND day < ?`,
+		dateText(from.UTC()), dateText(to.UTC())).Scan(&n)
+	return n, err
 }
 
 // RepurchaseMonth is one month of the repurchase rollup: the customers

@@ -13,9 +13,10 @@ import (
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
 
-// The acquisition rollup the triggers keep equals a rebuild and the report
-// over customers and purchases, after random writes: customers added,
-// given another source and deleted; purchases added one by one and several
+// The acquisition rollup (and acquisition_daily) the triggers keep equals a
+// rebuild and the report over customers and purchases, after random
+// writes: customers added, given another source or first-seen day and
+// deleted; purchases added one by one and several
 // for one customer in one statement, their totals corrected (to refunds and
 // back), moved to another customer as a merge does (one statement), and
 // deleted.
@@ -77,7 +78,11 @@ func TestAcquisitionRollupEqualsRaw(t *testing.T) {
 					return err
 				case op == 10:
 					return deleteCustomerWithoutPurchases(ctx, tx, r, &customers)
-				default: // a write the rollup ignores
+				case op == 11 && r.IntN(2) == 0: // first seen earlier (acquisition_daily moves it to another day)
+					_, err := tx.Exec(ctx, `UPDATE customers SET first_seen = ? WHERE id = ?`,
+						at.Add(-time.Duration(r.IntN(90*24))*time.Hour), pick(r, customers))
+					return err
+				default: // a write the rollups ignore
 					_, err := tx.Exec(ctx, `UPDATE customers SET name = 'x' WHERE id = ?`, pick(r, customers))
 					return err
 				}
@@ -223,5 +228,13 @@ func checkRollupEqualsRebuild(t *testing.T, db *store.DB) {
 	rebuilt, err := store.AcquisitionRollupRows(ctx, db, true)
 	if err != nil || !reflect.DeepEqual(kept, rebuilt) {
 		t.Fatalf("incremental %+v\nrebuilt %+v (%v)", kept, rebuilt, err)
+	}
+	days, err := store.AcquisitionDailyRows(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	daysRebuilt, err := store.AcquisitionDailyRows(ctx, db, true)
+	if err != nil || len(days) == 0 || !reflect.DeepEqual(days, daysRebuilt) {
+		t.Fatalf("acquisition_daily incremental %+v\nrebuilt %+v (%v)", days, daysRebuilt, err)
 	}
 }

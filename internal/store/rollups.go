@@ -411,11 +411,12 @@ type RollupCount struct {
 // their answers, feedback_delay_daily and feedback_delay_monthly from
 // responses, the acquisition rollup (acquisition_customer, then
 // acquisition_rollup, which reads it) from customers and purchases,
+// value_answers from the answers, acquisition_daily from customers,
 // customer_purchase_summary from purchases, and the recovery baseline
 // (baseline_customer_month, then baseline_month, which reads it) from
 // purchases and recovery_cases, in the transaction, and reports how many
-// rows each now holds. It repairs rollups written around the triggers (a
-// restore of an old dump, a hand edit with triggers disabled).
+// rows each now holds. It repairs rollups written around the triggers
+// (a restore of an old dump, a hand edit with triggers disabled).
 func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error) {
 	if err := tx.deferBaseline(ctx, true); err != nil {
 		return nil, err
@@ -460,6 +461,8 @@ func rebuilt(d Dialect, in string) []rollup {
 	return append(responseRollups(d, allResponses, ""), []rollup{
 		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(acquired)},
+		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
+		{"acquisition_daily", "day, source, customers", acquisitionDailySelect(d)},
 		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, allCustomers)},
 		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(d, in+"baseline_customer_month")},
@@ -573,6 +576,8 @@ func RollupDifferences(ctx context.Context, q Querier) ([]string, error) {
 		{"acquisition_rollup", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionRollupRows) }},
 		{"customer_purchase_summary", func() (bool, error) { return sameAsRebuild(ctx, q, PurchaseSummaryRows) }},
 		{"baseline_month", func() (bool, error) { return sameAsRebuild(ctx, q, BaselineRollupRows) }},
+		{"value_answers", func() (bool, error) { return sameAsRebuild(ctx, q, ValueAnswerRows) }},
+		{"acquisition_daily", func() (bool, error) { return sameAsRebuild(ctx, q, AcquisitionDailyRows) }},
 	} {
 		same, err := c.same()
 		if err != nil {

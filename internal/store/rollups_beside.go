@@ -96,6 +96,8 @@ func rollupUnits() ([][]rollup, error) {
 		{"feedback_delay_daily"},
 		{"feedback_delay_monthly"},
 		{"acquisition_customer", "acquisition_rollup"},
+		{"value_answers"},
+		{"acquisition_daily"},
 	}
 	all := rebuilt(SQLite, scratchSchema+".")
 	byTable := map[string]rollup{}

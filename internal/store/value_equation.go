@@ -4,8 +4,9 @@ package store
 // (price + access costs), from the four "value" answers of a response. The
 // index of each response is computed in SQL and only its sums per group
 // (n, Σ index, Σ index², Σ of each item) leave the database, so a report
-// costs one pass over the period's value answers (responses by their
-// responded_at index, answers by primary key) and returns one row a group.
+// costs one pass over the period's value answers — value_answers by its
+// time index (migration 00070), each answer's response by key — and returns
+// one row a group. Responses without value answers are never read.
 //
 // Scale: every item is asked 1–5 with 5 the good end ("How fair was the
 // price?", "How easy was it to reach us?"), so price and access costs are
@@ -84,19 +85,17 @@ func (db *DB) ValueEquation(ctx context.Context, f ResponseFilter, by string) ([
 	if by != ValueByAll { // PostgreSQL refuses a constant in GROUP BY
 		groupBy += ", " + key + ", " + label
 	}
-	w := f.where()
+	w := f.valueWhere()
 	item := func(name string) string {
-		return `AVG(CASE WHEN a.item = '` + name + `' THEN a.score END)`
+		return `AVG(CASE WHEN va.item = '` + name + `' THEN va.score END)`
 	}
 	inner := `SELECT ` + key + ` AS k, ` + label + ` AS label, ` + item("results") + ` AS res, ` + item("process_quality") + ` AS pq, ` +
 		item("price") + ` AS price, ` + item("access_costs") + ` AS access
-		FROM responses r
-		JOIN listening_posts p ON p.id = r.post_id
-		JOIN response_answers a ON a.response_id = r.id
+		FROM ` + db.valueAnswersFrom() + `
 		LEFT JOIN locations l ON l.id = r.location_id
 		LEFT JOIN customers c ON c.id = r.customer_id
 		LEFT JOIN customer_value v ON v.customer_id = r.customer_id
-		WHERE a.type = 'value' AND a.score IS NOT NULL AND ` + w.sql() + `
+		WHERE ` + w.sql() + `
 		GROUP BY ` + groupBy
 	q := `SELECT k, label, COUNT(*), SUM(` + valueIndexSQL + `), SUM(` + valueIndexSQL + ` * ` + valueIndexSQL + `),
 		SUM(res), SUM(pq), SUM(price), SUM(access)
@@ -126,18 +125,53 @@ type ValueRepurchaseCount struct {
 // answeredBy are left out so that every counted customer had the same
 // minimum time to come back.
 func (db *DB) ValueRepurchaseCounts(ctx context.Context, f ResponseFilter, answeredBy time.Time) ([]ValueRepurchaseCount, error) {
-	w := f.where()
-	w.add("r.responded_at <= ?", answeredBy.UTC())
+	w := f.valueWhere()
+	w.add("va.responded_at <= ?", answeredBy.UTC())
 	back := `CASE WHEN s.last_at > r.responded_at THEN 1 ELSE 0 END`
-	q := `SELECT a.item, a.score, ` + back + `, COUNT(*) FROM responses r
-		JOIN listening_posts p ON p.id = r.post_id
-		JOIN response_answers a ON a.response_id = r.id
+	q := `SELECT va.item, va.score, ` + back + `, COUNT(*) FROM ` + db.valueAnswersFrom() + `
 		LEFT JOIN customer_purchase_summary s ON s.customer_id = r.customer_id
-		WHERE a.type = 'value' AND a.score IS NOT NULL AND r.customer_id IS NOT NULL AND ` + w.sql() + `
-		GROUP BY a.item, a.score, ` + back + ` ORDER BY 1, 2, 3`
+		WHERE r.customer_id IS NOT NULL AND ` + w.sql() + `
+		GROUP BY va.item, va.score, ` + back + ` ORDER BY 1, 2, 3`
 	return queryAll(ctx, db, func(row rowScanner) (ValueRepurchaseCount, error) {
 		var c ValueRepurchaseCount
 		err := row.Scan(&c.Item, &c.Score, &c.Repurchased, &c.N)
 		return c, err
 	}, q, w.args...)
+}
+
+// ValueDriverCounts is DriverCounts for the value items alone: the scored
+// value answers of the responses f selects that carry an NPS answer, by
+// item, score and NPS — read through value_answers, so the period's other
+// answers are not.
+func (db *DB) ValueDriverCounts(ctx context.Context, f ResponseFilter) ([]DriverCount, error) {
+	w := f.valueWhere()
+	return collectDriverCounts(ctx, db, `SELECT va.item, va.score, r.nps, COUNT(*) FROM `+db.valueAnswersFrom()+`
+		WHERE r.nps IS NOT NULL AND `+w.sql()+`
+		GROUP BY va.item, va.score, r.nps ORDER BY 1, 2, 3`, w.args...)
+}
+
+// valueAnswersFrom joins the value answers va to their responses r and the
+// responses' listening posts p, which ResponseFilter's conditions name.
+// SQLite keeps the order of a CROSS JOIN: value_answers first, always —
+// left to choose, without a period it scanned every response (for the
+// GROUP BY's order) and looked for value answers under each.
+func (db *DB) valueAnswersFrom() string {
+	join := "CROSS JOIN"
+	if db.dialect == Postgres {
+		join = "JOIN"
+	}
+	return `value_answers va
+		` + join + ` responses r ON r.id = va.response_id
+		JOIN listening_posts p ON p.id = r.post_id`
+}
+
+// valueWhere is where() with the period on the value answers' own copy of
+// responded_at, so that the database walks value_answers_at, not the
+// period's responses.
+func (f ResponseFilter) valueWhere() *conditions {
+	g := f
+	g.From, g.To = time.Time{}, time.Time{}
+	w := g.where()
+	w.within("va.responded_at", f.From, f.To)
+	return w
 }

@@ -405,9 +405,10 @@ func TestWarmViewsWorksOutThePageViews(t *testing.T) {
 		}
 		warmed := svc.ViewsComputed()
 		// The calculator by source reads the acquisition economics, whose
-		// whole months come from the per-refit cohort sums: warmed too.
-		if warmed != 6 {
-			t.Fatalf("WarmViews computed %d views, want 6 (summary, Pareto, segments, calculator, calculator by source, cohort sums by month)", warmed)
+		// days come from the per-refit cohort sums: warmed too, and the
+		// sums by first-seen day of acquisition vs retention.
+		if warmed != 7 {
+			t.Fatalf("WarmViews computed %d views, want 7 (summary, Pareto, segments, calculator, calculator by source, cohort sums by day, valued sums by day)", warmed)
 		}
 		getPageViews(t, svc)
 		if _, err := svc.Calculator(ctx, value.CalcInput{}); err != nil {

@@ -132,10 +132,10 @@ type AcquisitionRetention struct {
 
 // AcquisitionRetention reports the dates from..to (both inclusive). It
 // reads the spend records overlapping the period, the count of the
-// period's new customers by the first_seen index, the valued customers'
-// sums per month of first_seen kept per refit (ValuedByFirstSeenMonth) with
-// the part-months at the ends by index, and the repurchase rollup's months:
-// never the purchases, and not the period's customers one by one.
+// period's new customers from acquisition_daily, the valued customers'
+// sums per day of first_seen kept per refit (valuedByDay), and the
+// repurchase rollup's months: never the purchases, and not the customers
+// one by one.
 func (s *Service) AcquisitionRetention(ctx context.Context, from, to time.Time, in WhatIfInput) (*AcquisitionRetention, error) {
 	from, to = day(from), day(to)
 	var v fresco.Validation
@@ -157,18 +157,16 @@ func (s *Service) AcquisitionRetention(ctx context.Context, from, to time.Time, 
 	if err := s.periodSpend(ctx, r); err != nil {
 		return nil, err
 	}
-	// The valued customers by the month they were first seen, once per
+	// The valued customers by the day they were first seen, once per
 	// refit: the new customers' and the base's sums come from it.
-	months, err := cached(ctx, s.views, "valued-by-first-seen-month", db.ValuedByFirstSeenMonth)
+	days, err := s.valuedByFirstSeenDay(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.newCustomers(ctx, months, r); err != nil {
+	if err := s.newCustomers(ctx, days, r); err != nil {
 		return nil, err
 	}
-	if err := s.base(ctx, months, r); err != nil {
-		return nil, err
-	}
+	r.base(days)
 	if in.Move != nil && *in.Move > r.AcquisitionSpend {
 		v.Add("move", "must be at most the period's acquisition spend (%s)", r.AcquisitionSpend)
 		return nil, v.Err()
@@ -199,18 +197,15 @@ func (s *Service) periodSpend(ctx context.Context, r *AcquisitionRetention) erro
 	return nil
 }
 
-// newCustomers counts the customers first seen in the period (by index)
-// and sums those of them the last refit valued (valuedBetween).
-func (s *Service) newCustomers(ctx context.Context, months []store.ValuedSums, r *AcquisitionRetention) error {
+// newCustomers counts the customers first seen in the period and sums
+// those of them the last refit valued (valuedBetween).
+func (s *Service) newCustomers(ctx context.Context, days []store.ValuedSums, r *AcquisitionRetention) error {
 	end := r.To.AddDate(0, 0, 1)
 	n, err := s.db.Reports().CountFirstSeen(ctx, r.From, end)
 	if err != nil {
 		return err
 	}
-	valued, err := s.valuedBetween(ctx, months, r.From, end)
-	if err != nil {
-		return err
-	}
+	valued := valuedBetween(days, r.From, end)
 	r.NewCustomers, r.NewValued, r.NewCLV = n, valued.Customers, valued.CLV
 	if r.NewValued > 0 {
 		r.NewCLVMean = ptr(r.NewCLV / float64(r.NewValued))
@@ -223,61 +218,28 @@ func (s *Service) newCustomers(ctx context.Context, months []store.ValuedSums, r
 }
 
 // base sums the valued customers first seen before From.
-func (s *Service) base(ctx context.Context, months []store.ValuedSums, r *AcquisitionRetention) error {
-	b, err := s.valuedBetween(ctx, months, time.Time{}, r.From)
-	if err != nil {
-		return err
-	}
+func (r *AcquisitionRetention) base(days []store.ValuedSums) {
+	b := valuedBetween(days, time.Time{}, r.From)
 	r.Base, r.Retained, r.RetainedCLV = b.Customers, b.PAlive, b.CLV
 	if r.Retained > 0 {
 		r.ValuePerRetained = ptr(r.RetainedCLV / r.Retained)
 		cpr := fresco.Money(math.Round(float64(r.RetentionSpend) / r.Retained))
 		r.CostPerRetained = &cpr
 	}
-	return nil
 }
 
-// valuedBetween sums the valued customers first seen in [from, to): the
-// whole months inside from the per-refit monthly sums, the part-months at
-// either end through the first_seen index (ValuedFirstSeen). A zero from
-// is the beginning of time.
-func (s *Service) valuedBetween(ctx context.Context, months []store.ValuedSums, from, to time.Time) (store.ValuedSums, error) {
-	db := s.db.Reports()
-	m1, m2 := wholeMonths(from, to)
-	if !m1.Before(m2) {
-		return db.ValuedFirstSeen(ctx, from, to)
-	}
+// valuedBetween sums the valued customers first seen in [from, to) (UTC
+// days; a zero from is the beginning of time) from the per-day sums.
+func valuedBetween(days []store.ValuedSums, from, to time.Time) store.ValuedSums {
 	var out store.ValuedSums
-	add := func(m store.ValuedSums) {
-		out.Customers += m.Customers
-		out.PAlive += m.PAlive
-		out.CLV += m.CLV
-	}
-	for _, m := range months {
-		if !m.Month.Before(m1) && m.Month.Before(m2) {
-			add(m)
+	for _, d := range days {
+		if !d.Day.Before(from) && d.Day.Before(to) {
+			out.Customers += d.Customers
+			out.PAlive += d.PAlive
+			out.CLV += d.CLV
 		}
 	}
-	for _, edge := range [][2]time.Time{{from, m1}, {m2, to}} {
-		if edge[0].Before(edge[1]) {
-			part, err := db.ValuedFirstSeen(ctx, edge[0], edge[1])
-			if err != nil {
-				return out, err
-			}
-			add(part)
-		}
-	}
-	return out, nil
-}
-
-// wholeMonths returns the first and the end of the whole calendar months
-// (UTC) within [from, to): [m1, m2), empty when m2 is not after m1.
-func wholeMonths(from, to time.Time) (m1, m2 time.Time) {
-	m1 = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if m1.Before(from) {
-		m1 = m1.AddDate(0, 1, 0)
-	}
-	return m1, time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return out
 }
 
 // retentionHistory fits the repurchase rate of each month's buyers on the

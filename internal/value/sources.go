@@ -105,7 +105,7 @@ func (r *SourceEconomics) Losing(money func(fresco.Money) string) []string {
 // Sources reports what each acquisition source cost and returned over the
 // dates from..to, both inclusive. It reads the spend records overlapping
 // the period and the period's new customers grouped in SQL
-// (acquisitionCohorts: whole months from per-refit sums), never the
+// (acquisitionCohorts: sums of days, per refit and from acquisition_daily), never the
 // purchases.
 func (s *Service) Sources(ctx context.Context, from, to time.Time) (*SourceEconomics, error) {
 	from, to = day(from), day(to)

@@ -1,34 +1,29 @@
 package value
 
 // The period's new customers by source and month for Sources, without
-// reading every one of them: what the last refit knows of a whole month
-// (its valued customers' lifetime value and gross profit) is summed once
-// per refit and kept in the view cache; only how many customers each month
-// brought stays live, a grouped count; the part-months at the period's
-// ends are read whole through the first_seen index.
+// reading any of them: what the last refit knows of each day's new
+// customers (their lifetime value and gross profit) is summed once per
+// refit and kept in the view cache (valuedByDay); how many customers each
+// day brought stays live, from acquisition_daily (migration 00071). A
+// period, a span of whole days, is a sum of days.
 
 import (
-	"cmp"
 	"context"
-	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
-// acquisitionCohorts is store.AcquisitionCohorts(from, to), the same rows.
+// acquisitionCohorts is store.AcquisitionCohorts(from, to), the same rows,
+// for from and to UTC days.
 func (s *Service) acquisitionCohorts(ctx context.Context, from, to time.Time) ([]store.CohortSums, error) {
 	db := s.db.Reports()
-	m1, m2 := wholeMonths(from, to)
-	if !m1.Before(m2) {
-		return db.AcquisitionCohorts(ctx, from, to)
-	}
-	valued, err := cached(ctx, s.views, "valued-cohorts-by-month", db.ValuedCohortsByMonth)
+	valued, err := valuedByDay(ctx, s, "valued-cohorts-by-day", db.ValuedCohortsByDay)
 	if err != nil {
 		return nil, err
 	}
-	out, err := db.NewBySourceMonth(ctx, m1, m2)
+	out, err := db.NewBySourceMonth(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -41,25 +36,36 @@ func (s *Service) acquisitionCohorts(ctx context.Context, from, to time.Time) ([
 		at[key{c.Source, c.Month}] = i
 	}
 	for _, v := range valued {
+		if v.Day.Before(from) || !v.Day.Before(to) {
+			continue
+		}
 		// A month's group exists only while it has customers, as in the
 		// query; the valued sums join it.
 		if i, ok := at[key{v.Source, v.Month}]; ok {
 			c := &out[i]
-			c.Valued, c.CLV, c.CLVSq, c.GP, c.GPSq = v.Valued, v.CLV, v.CLVSq, v.GP, v.GPSq
+			c.Valued += v.Valued
+			c.CLV, c.CLVSq, c.GP, c.GPSq = c.CLV+v.CLV, c.CLVSq+v.CLVSq, c.GP+v.GP, c.GPSq+v.GPSq
 		}
 	}
-	for _, edge := range [][2]time.Time{{from, m1}, {m2, to}} {
-		if edge[0].Before(edge[1]) {
-			part, err := db.AcquisitionCohorts(ctx, edge[0], edge[1])
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, part...)
-		}
-	}
-	// The query's order: Sources spells a source as its first row does.
-	slices.SortFunc(out, func(a, b store.CohortSums) int {
-		return cmp.Or(strings.Compare(a.Source, b.Source), a.Month.Compare(b.Month))
-	})
 	return out, nil
+}
+
+// valuedByDay is a view summing the valued customers by the day they were
+// first seen (compute reads all of customer_value): kept per refit, as the
+// other views are, and per count of corrections to customers' sources and
+// first-seen days (store.AcquisitionEdits, one small read), so that a
+// correction between refits moves the sums at once, as in the query.
+func valuedByDay[T any](ctx context.Context, s *Service, view string, compute func(context.Context) (T, error)) (T, error) {
+	edits, err := s.db.Reports().AcquisitionEdits(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return cached(ctx, s.views, view+"?edits="+strconv.FormatInt(edits, 10), compute)
+}
+
+// valuedByFirstSeenDay is the view AcquisitionRetention reads: the valued
+// customers by first-seen day, all sources together.
+func (s *Service) valuedByFirstSeenDay(ctx context.Context) ([]store.ValuedSums, error) {
+	return valuedByDay(ctx, s, "valued-by-first-seen-day", s.db.Reports().ValuedByFirstSeenDay)
 }

@@ -31,7 +31,12 @@ func (s *Service) WarmViews(ctx context.Context) error {
 	if _, err := s.SegmentCalculator(ctx, SegmentCalcInput{By: store.CalcBySource}); err != nil { // /value/segments
 		return err
 	}
-	_, err := s.Calculator(ctx, CalcInput{})
+	if _, err := s.Calculator(ctx, CalcInput{}); err != nil {
+		return err
+	}
+	// The acquisition reports' sums by first-seen day (the calculator by
+	// source has read the cohorts' already).
+	_, err := s.valuedByFirstSeenDay(ctx)
 	return err
 }
 
