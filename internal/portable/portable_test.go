@@ -222,6 +222,7 @@ var notExported = map[string]string{
 	"baseline_customer_month": "recomputed", "baseline_month": "recomputed", "baseline_deferred": "recomputed",
 	"feedback_score_daily": "recomputed", "feedback_score_monthly": "recomputed", "feedback_delay_daily": "recomputed",
 	"feedback_delay_monthly": "recomputed", "feedback_driver_monthly": "recomputed", "process_marks": "recomputed",
+	"value_answers": "recomputed", "acquisition_daily": "recomputed", "acquisition_edits": "cache counter",
 	"satisfied_leaving": "recomputed", "suggestion_models": "recomputed", "satisfied_leaving_state": "recomputed", "report_snapshots": "recomputed",
 	// Known gaps, not yet decided: business data an export should probably
 	// carry (case conversations and their files, e-mails, reply templates,

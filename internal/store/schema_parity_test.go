@@ -156,11 +156,13 @@ func describePostgres(t *testing.T, ctx context.Context, db *store.DB) []string 
 			}
 			facts = append(facts, indexFact(name, cols, ix[1] == "true", ix[2] == "true"))
 		}
+		// One fact a column pair, as SQLite's pragma lists a composite key.
 		for _, fk := range queryStrings(t, ctx, db, `SELECT r.relname, a.attname, ra.attname, con.confdeltype::text
 			FROM pg_constraint con
+			CROSS JOIN LATERAL unnest(con.conkey, con.confkey) AS k(col, refcol)
 			JOIN pg_class r ON r.oid = con.confrelid
-			JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
-			JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1]
+			JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.col
+			JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refcol
 			WHERE con.conrelid = ?::oid AND con.contype = 'f'`, oid) {
 			facts = append(facts, foreignKeyFact(name, fk[1], fk[0], fk[2], pgDeleteAction[fk[3]]))
 		}
