@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/memo"
 	"github.com/fresco-cx/fresco/internal/mining"
 )
 
@@ -38,12 +39,10 @@ func keyOf(l *fresco.EventLog) cacheKey {
 	return cacheKey{id: l.ID, name: l.Name, cases: l.Cases, events: l.Events, importedAtNano: l.ImportedAt.UnixNano()}
 }
 
-// cached is one log, loading until done is closed.
+// cached is one log, loading until its work is done.
 type cached struct {
+	*memo.Work[*mining.Log]
 	key  cacheKey
-	done chan struct{}
-	log  *mining.Log
-	err  error
 	elem *list.Element
 }
 
@@ -74,23 +73,10 @@ func (c *logCache) get(ctx context.Context, l *fresco.EventLog, load func() (*mi
 		return load()
 	}
 	key := keyOf(l)
-	for {
+	return memo.Share(ctx, func() (*memo.Work[*mining.Log], bool) {
 		e, mine := c.entry(key)
-		if mine {
-			e.log, e.err = load()
-			c.finish(e)
-			return e.log, e.err
-		}
-		select {
-		case <-e.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if e.err == nil {
-			return e.log, nil
-		}
-		// The load failed (its request was cancelled, say): this one tries.
-	}
+		return e.Work, mine
+	}, load, func(w *memo.Work[*mining.Log]) { c.finish(key, w) })
 }
 
 // entry returns key's entry, and true when the caller is to load it.
@@ -104,7 +90,7 @@ func (c *logCache) entry(key cacheKey) (*cached, bool) {
 		}
 		c.remove(e) // another log that had this id
 	}
-	e := &cached{key: key, done: make(chan struct{})}
+	e := &cached{Work: memo.New[*mining.Log](), key: key}
 	e.elem = c.lru.PushFront(e)
 	c.byID[key.id] = e
 	c.used += key.events
@@ -114,14 +100,13 @@ func (c *logCache) entry(key cacheKey) (*cached, bool) {
 	return e, true
 }
 
-// finish publishes a load; a failed one is dropped so the next asks again.
-func (c *logCache) finish(e *cached) {
+// finish drops a failed load so the next view loads again.
+func (c *logCache) finish(key cacheKey, w *memo.Work[*mining.Log]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.err != nil && c.byID[e.key.id] == e {
+	if e := c.byID[key.id]; w.Err() != nil && e != nil && e.Work == w {
 		c.remove(e)
 	}
-	close(e.done)
 }
 
 // evict drops log id's entry.

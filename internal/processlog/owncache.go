@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/eventlog"
+	"github.com/fresco-cx/fresco/internal/memo"
 	"github.com/fresco-cx/fresco/internal/mining"
 	"github.com/fresco-cx/fresco/internal/store"
 )
@@ -101,12 +102,10 @@ type ownCache struct {
 	cur *ownRead
 }
 
-// ownRead is one reading of the log, in progress until done is closed.
+// ownRead is one reading of the log, in progress until its work is done.
 type ownRead struct {
+	*memo.Work[*OwnWork]
 	mark int64
-	done chan struct{}
-	work *OwnWork
-	err  error
 }
 
 // get returns the log read at mark, reading it with read unless it is kept
@@ -115,23 +114,10 @@ func (c *ownCache) get(ctx context.Context, mark int64, budget int, read func() 
 	if c == nil {
 		return read()
 	}
-	for {
+	return memo.Share(ctx, func() (*memo.Work[*OwnWork], bool) {
 		r, mine := c.reading(mark)
-		if mine {
-			r.work, r.err = read()
-			c.finish(r, budget)
-			return r.work, r.err
-		}
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if r.err == nil {
-			return r.work, nil
-		}
-		// Its reader failed (its request was cancelled, say): this one tries.
-	}
+		return r.Work, mine
+	}, read, func(w *memo.Work[*OwnWork]) { c.finish(w, budget) })
 }
 
 // reading returns the reading at mark or a later one, and true when the
@@ -143,19 +129,18 @@ func (c *ownCache) reading(mark int64) (*ownRead, bool) {
 	if r := c.cur; r != nil && r.mark >= mark {
 		return r, false // a reading at a later mark is newer than the caller asked
 	}
-	c.cur = &ownRead{mark: mark, done: make(chan struct{})}
+	c.cur = &ownRead{Work: memo.New[*OwnWork](), mark: mark}
 	return c.cur, true
 }
 
-// finish publishes a reading; a failed or too big one is dropped so that
-// the next view reads again.
-func (c *ownCache) finish(r *ownRead, budget int) {
+// finish drops a failed or too big reading so that the next view reads
+// again.
+func (c *ownCache) finish(w *memo.Work[*OwnWork], budget int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if (r.err != nil || r.work.events > budget) && c.cur == r {
+	if (w.Err() != nil || w.Value().events > budget) && c.cur != nil && c.cur.Work == w {
 		c.cur = nil
 	}
-	close(r.done)
 }
 
 // ownMark is the mark of the log kept, for tests; -1 when none.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/memo"
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
@@ -33,12 +34,10 @@ type overlayKey struct {
 	refit          store.CustomerValueRefit
 }
 
-// overlayWork is one overlay, being worked out until done is closed.
+// overlayWork is one overlay, being worked out until its work is done.
 type overlayWork struct {
-	done chan struct{}
-	o    *Overlay
-	err  error
-	seq  uint64 // when it was asked for first, to drop the oldest
+	*memo.Work[*Overlay]
+	seq uint64 // when it was asked for first, to drop the oldest
 }
 
 type overlayCache struct {
@@ -85,23 +84,10 @@ func timeKey(t time.Time) string {
 // get returns key's overlay, working it out with work unless it is kept
 // or being worked out.
 func (c *overlayCache) get(ctx context.Context, key overlayKey, work func() (*Overlay, error)) (*Overlay, error) {
-	for {
+	return memo.Share(ctx, func() (*memo.Work[*Overlay], bool) {
 		w, mine := c.entry(key)
-		if mine {
-			w.o, w.err = work()
-			c.finish(key, w)
-			return w.o, w.err
-		}
-		select {
-		case <-w.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if w.err == nil {
-			return w.o, nil
-		}
-		// Its worker failed (its request was cancelled, say): this one tries.
-	}
+		return w.Work, mine
+	}, work, func(w *memo.Work[*Overlay]) { c.finish(key, w) })
 }
 
 // entry returns key's entry, and true when the caller is to work it out.
@@ -131,18 +117,16 @@ func (c *overlayCache) entry(key overlayKey) (*overlayWork, bool) {
 		delete(c.kept, oldest)
 	}
 	c.seq++
-	w := &overlayWork{done: make(chan struct{}), seq: c.seq}
+	w := &overlayWork{Work: memo.New[*Overlay](), seq: c.seq}
 	c.kept[key] = w
 	return w, true
 }
 
-// finish publishes a working out; a failed one is dropped so that the
-// next view tries again.
-func (c *overlayCache) finish(key overlayKey, w *overlayWork) {
+// finish drops a failed working out so that the next view tries again.
+func (c *overlayCache) finish(key overlayKey, w *memo.Work[*Overlay]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if w.err != nil && c.kept[key] == w {
+	if kept := c.kept[key]; w.Err() != nil && kept != nil && kept.Work == w {
 		delete(c.kept, key)
 	}
-	close(w.done)
 }
