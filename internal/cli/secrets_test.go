@@ -99,7 +99,6 @@ func TestSecretKeyRefusals(t *testing.T) {
 // and a webhook whose receiver holds the secret.
 type fixture struct {
 	token, secret string
-	hookURL       string
 	verified      atomic.Int64
 }
 

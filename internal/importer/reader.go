@@ -62,11 +62,6 @@ func (r *row) get(field string) string {
 	return strings.TrimSpace(r.fields[i])
 }
 
-func (r *row) has(field string) bool {
-	_, ok := r.cols[field]
-	return ok
-}
-
 // csvSource reads rows and knows which Fresco field each column feeds.
 type csvSource struct {
 	csv      *csv.Reader

@@ -261,18 +261,3 @@ type Count struct {
 	Name  string
 	Count int
 }
-
-// sortedCounts turns a map into counts by count descending, then name.
-func sortedCounts(m map[string]int) []Count {
-	out := make([]Count, 0, len(m))
-	for k, v := range m {
-		out = append(out, Count{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}

@@ -143,16 +143,6 @@ func (c *ownCache) finish(w *memo.Work[*OwnWork], budget int) {
 	}
 }
 
-// ownMark is the mark of the log kept, for tests; -1 when none.
-func (c *ownCache) ownMark() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == nil {
-		return -1
-	}
-	return c.cur.mark
-}
-
 // Caches reports whether the service keeps logs in memory (Options.CacheEvents
 // not below zero): what is worked out from them may then be kept too.
 func (s *Service) Caches() bool { return s.own != nil }
