@@ -11,12 +11,16 @@ import (
 )
 
 // Pools names the database/sql pools behind db: "write" and "read" on
-// SQLite, one "pool" on PostgreSQL, and "reports" for an attached read
+// SQLite, "pool" and "keyed" (reads by key, reused_plans.go) on
+// PostgreSQL, and "reports" for an attached read
 // replica. For connection metrics only.
 func (db *DB) Pools() map[string]*sql.DB {
 	pools := map[string]*sql.DB{"write": db.write, "read": db.read}
 	if db.read == db.write {
 		pools = map[string]*sql.DB{"pool": db.write}
+	}
+	if db.keyed != nil {
+		pools["keyed"] = db.keyed
 	}
 	if db.reports != nil {
 		pools["reports"] = db.reports.read

@@ -45,6 +45,7 @@ type DB struct {
 	url     string
 	keys    *secret.Keyring // seals webhook secrets and the survey-link key; see secrets.go
 	reports *DB             // the dashboards' read replica, when one is attached; see reports.go
+	keyed   *sql.DB         // PostgreSQL's pool for reads by key, which keeps plans; see reused_plans.go
 	// writeTurn queues the writers of SQLite's one writer connection in
 	// arrival order (see awaitWriteTurn); nil on PostgreSQL.
 	writeTurn chan struct{}
@@ -164,25 +165,25 @@ func createPrivately(path string) error {
 }
 
 func openPostgres(rawURL string) (*DB, error) {
-	pool, err := openPostgresPool(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	return &DB{dialect: Postgres, write: pool, read: pool, url: rawURL}, nil
-}
-
-func openPostgresPool(rawURL string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fresco.Errorf(fresco.EINVALID, "database URL: %v", err)
 	}
+	pool := openPostgresPool(cfg)
+	return &DB{dialect: Postgres, write: pool, read: pool, keyed: openKeyedPool(cfg), url: rawURL}, nil
+}
+
+func openPostgresPool(cfg *pgx.ConnConfig) *sql.DB {
+	cfg = cfg.Copy()
 	// pgx prepares each statement once per connection, and after five
 	// runs PostgreSQL may keep a generic plan for it, made without the
 	// parameters' values: a date range or a LIMIT is then estimated at a
 	// guess, and the plans chosen for the guess read whole tables (the two
 	// weeks of uncategorised comments: every response, backwards by id,
 	// 106 ms instead of 9 at 50k customers). Planning each run costs well
-	// under a millisecond. A URL that sets plan_cache_mode keeps its own.
+	// under a millisecond — except for pages of many reads by key, which
+	// keep their plans (reused_plans.go). A URL that sets plan_cache_mode
+	// keeps its own.
 	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
 		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
@@ -190,7 +191,7 @@ func openPostgresPool(rawURL string) (*sql.DB, error) {
 	pool.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
 	pool.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return pool, nil
+	return pool
 }
 
 // Close closes the pools, the read replica's too.
@@ -201,6 +202,9 @@ func (db *DB) Close() error {
 	}
 	if db.reports != nil {
 		err = errors.Join(err, db.reports.Close())
+	}
+	if db.keyed != nil {
+		err = errors.Join(err, db.keyed.Close())
 	}
 	return err
 }
@@ -388,13 +392,13 @@ func (db *DB) awaitWriteTurn(ctx context.Context) (done func(), err error) {
 // Query runs a read query on the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	counted(ctx, query)
-	return db.read.QueryContext(ctx, db.rebind(query), args...)
+	return db.readPool(ctx).QueryContext(ctx, db.rebind(query), args...)
 }
 
 // QueryRow runs a one-row read query on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	counted(ctx, query)
-	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
+	return db.readPool(ctx).QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // now is the clock used for created_at and updated_at, truncated to the

@@ -100,7 +100,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 
 	page("GET /{$}", auth.Read, u.Home) // each role's home page (ui/home.go)
 	page("GET /customers", auth.Read, u.Customers)
-	page("GET /customers/{id}", auth.Read, u.Customer)
+	page("GET /customers/{id}", auth.Read, byKey(u.Customer))  // reads by key keep their plans (reused_plans.go)
 	page("GET /customers/search", auth.Read, u.CustomerSearch) // the customer picker's matches (ui/case_new.go)
 	// Anticipatory service (ui/anticipate.go): the "before you serve" card
 	// found by customer search, next best actions across customers,

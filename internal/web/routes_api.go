@@ -36,14 +36,14 @@ func (s *Server) apiRoutes() {
 	register(s, huma.Operation{OperationID: "create-customer", Method: http.MethodPost, Path: "/customers",
 		Summary: "Create a customer", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createCustomer)
 	register(s, huma.Operation{OperationID: "get-customer", Method: http.MethodGet, Path: "/customers/{id}",
-		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read, s.getCustomer)
+		Summary: "Get a customer with a summary of their purchases", Tags: tags}, auth.Read, byKeyOp(s.getCustomer))
 	register(s, huma.Operation{OperationID: "update-customer", Method: http.MethodPatch, Path: "/customers/{id}",
 		Summary: "Change some fields of a customer", Tags: tags, Description: ifMatchAdvice,
 		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateCustomer)
 	register(s, huma.Operation{OperationID: "export-customer", Method: http.MethodGet, Path: "/customers/{id}/export",
 		Summary: "Everything held about one customer (right of access)", Tags: tags,
 		Description: "Purchases with lines, survey invitations, contacts, responses and answers, call tasks, follow-ups, cases with events and tasks, gestures, preference notes and the opt-out from suggestions, as stored; and the suggestions made for the customer now with their reasons (or why none)."},
-		auth.ManageEmployees, s.exportCustomer)
+		auth.ManageEmployees, byKeyOp(s.exportCustomer))
 	register(s, huma.Operation{OperationID: "erase-customer", Method: http.MethodDelete, Path: "/customers/{id}",
 		Summary: "Erase a customer's personal data (right to be forgotten)", Tags: tags,
 		Description: "Removes name, contact details, external id, tags and consents, and the free text the customer or staff wrote about them. " +
@@ -51,7 +51,7 @@ func (s *Server) apiRoutes() {
 		auth.ManageUsers, s.eraseCustomer)
 	// Referral codes (api_referrals.go; package referral).
 	register(s, huma.Operation{OperationID: "list-referral-codes", Method: http.MethodGet, Path: "/customers/{id}/referral-codes",
-		Summary: "A customer's referral codes and links, the newest first", Tags: tags}, auth.Read, s.listReferralCodes)
+		Summary: "A customer's referral codes and links, the newest first", Tags: tags}, auth.Read, byKeyOp(s.listReferralCodes))
 	register(s, huma.Operation{OperationID: "issue-referral-code", Method: http.MethodPost, Path: "/customers/{id}/referral-codes",
 		Summary: "Give a promoter a personal referral code and link", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "201 with a new code, or 200 with the live code the customer already has. The customer must have agreed " +
@@ -405,7 +405,7 @@ func (s *Server) apiRoutes() {
 			"the weekly tracking of repeat purchases (actual and expected, weekly and cumulative) and ten deciles of customers by expected purchases " +
 			"(mean expected vs actual). The model is the owner's choice, settings' clv_model. 404 before the first refit."}, auth.Read, s.clvCalibration)
 	register(s, huma.Operation{OperationID: "customer-value", Method: http.MethodGet, Path: "/customers/{id}/value",
-		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read, s.customerValue)
+		Summary: "A customer's lifetime value: CLV, P(alive), historical, related-sales and referral value, RFM and segment", Tags: tags}, auth.Read, byKeyOp(s.customerValue))
 	register(s, huma.Operation{OperationID: "clv-refit", Method: http.MethodPost, Path: "/clv/refit", DefaultStatus: http.StatusAccepted,
 		Summary: "Queue a refit of the lifetime-value models over all purchases", Tags: tags}, auth.ManageEmployees, s.clvRefit)
 

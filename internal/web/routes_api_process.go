@@ -107,7 +107,7 @@ func (s *Server) processAndAnticipationAPI() {
 	register(s, huma.Operation{OperationID: "list-customer-preferences", Method: http.MethodGet, Path: "/customers/{id}/preferences",
 		Summary: "A customer's preference notes", Tags: tags,
 		Description: "Oldest first, each with current (not expired). Sensitive notes are left out for roles the owner has not allowed " +
-			"(settings' sensitive_note_roles); hidden_sensitive says how many."}, auth.Read, s.listPreferences)
+			"(settings' sensitive_note_roles); hidden_sensitive says how many."}, auth.Read, byKeyOp(s.listPreferences))
 	register(s, huma.Operation{OperationID: "create-customer-preference", Method: http.MethodPost, Path: "/customers/{id}/preferences",
 		Summary: "Record a preference note about a customer", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "A bad field is named (422) and nothing is stored. Audited (without the note's text)."}, auth.Write, s.createPreference)
@@ -118,7 +118,7 @@ func (s *Server) processAndAnticipationAPI() {
 	register(s, huma.Operation{OperationID: "delete-preference", Method: http.MethodDelete, Path: "/preferences/{id}",
 		Summary: "Delete a preference note", Tags: tags, DefaultStatus: http.StatusNoContent, Description: "Audited."}, auth.Write, s.deletePreference)
 	register(s, huma.Operation{OperationID: "customer-next-actions", Method: http.MethodGet, Path: "/customers/{id}/next-actions",
-		Summary: "A customer's next best actions, each with its reason and a link to act", Tags: tags, Description: nextActionsDoc}, auth.Read, s.customerNextActions)
+		Summary: "A customer's next best actions, each with its reason and a link to act", Tags: tags, Description: nextActionsDoc}, auth.Read, byKeyOp(s.customerNextActions))
 	register(s, huma.Operation{OperationID: "list-next-actions", Method: http.MethodGet, Path: "/next-actions",
 		Summary: "Next best actions across customers", Tags: tags,
 		Description: "The most pressing kind first, then the most recently due. Each kind reads a bounded number of candidates from an " +
@@ -137,7 +137,7 @@ func (s *Server) processAndAnticipationAPI() {
 			"without consent to personalisation, who opted out, whose personal data was erased or who has a complaint not yet closed " +
 			"(withheld says which); never a product or category marked sensitive, nor because of one; never one the customer bought " +
 			"or returned; and only from item pairs at least k customers (k_floor, 5) bought together. Reasons name only the " +
-			"customer's own purchases."}, auth.Read, s.customerSuggestions)
+			"customer's own purchases."}, auth.Read, byKeyOp(s.customerSuggestions))
 	register(s, huma.Operation{OperationID: "set-suggestion-opt-out", Method: http.MethodPut, Path: "/customers/{id}/suggestions/opt-out",
 		Summary: "Record a customer's opt-out from suggestions, or undo it", Tags: tags,
 		Description: "An opted-out customer is suggested nothing, and their purchases leave the model at the next training. Audited."},
