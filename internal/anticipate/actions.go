@@ -148,9 +148,17 @@ func (s *Service) unmarked(ctx context.Context, ids []int64, actions []fresco.Ne
 // For returns a customer's next best actions now, the most pressing
 // first, without those dismissed or done within the snooze period.
 func (s *Service) For(ctx context.Context, customerID int64) ([]fresco.NextAction, error) {
-	if _, err := s.db.Customer(ctx, customerID); err != nil {
+	c, err := s.db.Customer(ctx, customerID)
+	if err != nil {
 		return nil, err
 	}
+	return s.ForCustomer(ctx, c)
+}
+
+// ForCustomer is For for a customer already read: the profile has the
+// row, and on PostgreSQL each statement it saves is a round trip.
+func (s *Service) ForCustomer(ctx context.Context, c *fresco.Customer) ([]fresco.NextAction, error) {
+	customerID := c.ID
 	ids := []int64{customerID}
 	facts, err := s.facts(ctx, ids, map[int64]bool{customerID: true}, ReplenishTimes)
 	if err != nil {

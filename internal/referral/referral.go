@@ -140,6 +140,11 @@ func (s *Service) Codes(ctx context.Context, customerID int64) ([]*fresco.Referr
 	return s.db.ReferralCodes(ctx, customerID)
 }
 
+// CodesOf is Codes for a customer already read (the profile's).
+func (s *Service) CodesOf(ctx context.Context, c *fresco.Customer) ([]*fresco.ReferralCode, error) {
+	return s.db.ReferralCodes(ctx, c.ID)
+}
+
 // Revoke stops code (as typed) working for good. Revoking a revoked code
 // changes nothing.
 func (s *Service) Revoke(ctx context.Context, code, actor string) (*fresco.ReferralCode, error) {

@@ -199,7 +199,7 @@ func (u *UI) Customer(w http.ResponseWriter, r *http.Request) {
 	v.Notes = u.customerNotes(ctx, viewerFrom(ctx), c.ID)
 	v.Back = "/customers/" + strconv.FormatInt(c.ID, 10)
 	v.NoteForm = addNoteForm(c.ID, v.Back, nil, "")
-	if v.Actions, err = u.anticipate.For(ctx, c.ID); err != nil {
+	if v.Actions, err = u.anticipate.ForCustomer(ctx, c); err != nil {
 		u.log.ErrorContext(ctx, "ui: next best actions", "customer_id", c.ID, "err", err)
 		v.Actions = nil
 	}

@@ -31,7 +31,7 @@ func (u *UI) customerReferral(ctx context.Context, c *fresco.Customer) *referral
 	if u.referral == nil {
 		return nil
 	}
-	codes, err := u.referral.Codes(ctx, c.ID)
+	codes, err := u.referral.CodesOf(ctx, c)
 	if err != nil {
 		u.log.ErrorContext(ctx, "ui: referral codes", "customer_id", c.ID, "err", err)
 		return nil
