@@ -202,9 +202,11 @@ func (r *HistoryReader) Close() {
 		tx.Rollback()
 	}
 	for _, c := range r.conns {
-		// The walk's pages are of no use to the pool's next reader: let
-		// them go rather than hold them until the cache turns over.
-		c.ExecContext(context.Background(), `PRAGMA shrink_memory`)
+		if r.db.dialect == SQLite {
+			// The walk's pages are of no use to the pool's next reader: let
+			// them go rather than hold them until the cache turns over.
+			c.ExecContext(context.Background(), `PRAGMA shrink_memory`)
+		}
 		if r.cacheKiB != 0 { // back to the pool's size (negative: KiB; positive: pages)
 			if _, err := c.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, r.cacheKiB)); err != nil {
 				c.Raw(func(any) error { return driver.ErrBadConn }) // a connection left small: let the pool drop it
