@@ -67,9 +67,10 @@ func hierarchyExamples(examples []Example) ([][]string, error) {
 }
 
 // fitOtherLevel fits the other level's word and character models on the
-// features of parts and links the levels. It returns nil when both levels
-// have as many labels, since neither is then the finer.
-func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts []modelPart, opts TrainOptions) *OtherLevel {
+// features of parts and links the levels; it returns the fitted parts too.
+// It returns nil when both levels have as many labels, since neither is
+// then the finer.
+func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts []modelPart, opts TrainOptions) (*OtherLevel, []modelPart) {
 	o := &OtherLevel{}
 	for _, ls := range other {
 		o.Labels = append(o.Labels, ls...)
@@ -77,7 +78,7 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 	slices.Sort(o.Labels)
 	o.Labels = slices.Compact(o.Labels)
 	if len(o.Labels) == len(labels) {
-		return nil
+		return nil, nil
 	}
 	ys := make([][]bool, len(other))
 	for n, ls := range other {
@@ -97,7 +98,7 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 		fine, broad = ys, ownTargets
 	}
 	o.Parent = parents(fine, broad)
-	return o
+	return o, otherParts
 }
 
 // parents maps each finer label to the broad label it co-occurs with most.
@@ -124,27 +125,39 @@ func parents(fine, broad [][]bool) []int {
 }
 
 // combine turns the model's own probabilities and the other level's into
-// the own labels' scores, a distribution summing to 1: for broad labels a
-// mix of their own normalised probabilities and their children's; for
-// finer labels their own normalised probabilities times their parent's to
-// the power broadPower, renormalised.
+// the own labels' scores, a distribution summing to 1 (see broadScores and
+// fineScores). It normalises both in place.
 func (o *OtherLevel) combine(own, other []float64) []float64 {
-	normalise(own)
-	normalise(other)
 	if o.Finer {
-		for l := range own {
-			own[l] *= 1 - finerShare
-		}
-		for f, p := range other {
-			own[o.Parent[f]] += finerShare * p
-		}
-		return own
+		return broadScores(own, other, o.Parent)
 	}
-	for f := range own {
-		own[f] *= math.Pow(other[o.Parent[f]], broadPower)
+	return fineScores(own, other, o.Parent)
+}
+
+// broadScores mixes the broad labels' normalised probabilities with their
+// children's, summed per parent.
+func broadScores(broad, fine []float64, parent []int) []float64 {
+	normalise(broad)
+	normalise(fine)
+	for l := range broad {
+		broad[l] *= 1 - finerShare
 	}
-	normalise(own)
-	return own
+	for f, p := range fine {
+		broad[parent[f]] += finerShare * p
+	}
+	return broad
+}
+
+// fineScores multiplies the finer labels' normalised probabilities by
+// their parent's to the power broadPower, renormalised.
+func fineScores(fine, broad []float64, parent []int) []float64 {
+	normalise(fine)
+	normalise(broad)
+	for f := range fine {
+		fine[f] *= math.Pow(broad[parent[f]], broadPower)
+	}
+	normalise(fine)
+	return fine
 }
 
 func normalise(p []float64) {
