@@ -168,14 +168,10 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	ys := targets(examples, m.Labels)
 	parts := []modelPart{{data: trainingData{xs: make([]sparse, len(examples)), ys: ys,
 		prior: keywordPrior(m.Labels, m.features)}, c: opts.C}}
-	for i, e := range examples {
-		parts[0].data.xs[i] = m.features.vector(e.Text)
-	}
+	eachIndex(len(examples), func(i int) { parts[0].data.xs[i] = m.features.vector(examples[i].Text) })
 	if !opts.WordsOnly {
 		gx := make([]sparse, len(examples))
-		for i, e := range examples {
-			gx[i] = m.features.gramVector(e.Text)
-		}
+		eachIndex(len(examples), func(i int) { gx[i] = m.features.gramVector(examples[i].Text) })
 		parts = append(parts, modelPart{data: trainingData{xs: gx, ys: ys,
 			prior: matrix(len(m.Labels), m.features.gramSize())}, c: opts.CharC})
 	}
@@ -204,12 +200,12 @@ func labelled(examples []Example) []Example {
 // texts; the weights are left to fit.
 func newModel(examples []Example, opts TrainOptions) *Model {
 	words, grams := make([][]string, len(examples)), make([][]string, len(examples))
-	for i, e := range examples {
-		words[i] = terms(e.Text)
+	eachIndex(len(examples), func(i int) {
+		words[i] = terms(examples[i].Text)
 		if !opts.WordsOnly {
-			grams[i] = charGrams(e.Text)
+			grams[i] = charGrams(examples[i].Text)
 		}
-	}
+	})
 	wordVocab, gramVocab := buildVocabulary(words, keepWordTerm), buildVocabulary(grams, keepGram)
 	labels := labelSet(examples)
 	return &Model{

@@ -357,3 +357,11 @@ func argmaxF1(scores [][]float64, y []int, labels []string) (micro, macro float6
 	ev := score(labels, len(scores), examples, predicted)
 	return ev.MicroF1, ev.MacroF1
 }
+
+// softplus is log(1 + e^z), finite for large z.
+func softplus(z float64) float64 {
+	if z > 30 {
+		return z
+	}
+	return math.Log1p(math.Exp(z))
+}
