@@ -184,28 +184,37 @@ func (o *OtherLevel) validate(nOwn, nWord, nGram int) error {
 	switch {
 	case !slices.IsSorted(o.Labels) || firstDuplicate(o.Labels) != "":
 		return fmt.Errorf("text: other-level labels are not sorted and distinct")
-	case len(o.Weights) != n || len(o.Bias) != n:
-		return fmt.Errorf("text: other level has %d labels but %d weight rows and %d biases", n, len(o.Weights), len(o.Bias))
 	case len(o.Parent) != nFine:
 		return fmt.Errorf("text: other level has %d parents for %d finer labels", len(o.Parent), nFine)
-	case (nGram > 0) != (len(o.GramWeights) > 0):
-		return fmt.Errorf("text: other level's character model does not match the model's")
-	case len(o.GramWeights) > 0 && (len(o.GramWeights) != n || len(o.GramBias) != n):
-		return fmt.Errorf("text: other level has %d labels but %d character weight rows and %d biases", n, len(o.GramWeights), len(o.GramBias))
 	}
 	for _, p := range o.Parent {
 		if p < 0 || p >= nBroad {
 			return fmt.Errorf("text: other level's parent %d is not one of %d broad labels", p, nBroad)
 		}
 	}
-	for _, row := range o.Weights {
+	return o.levelWeights.validateShape("other level", n, nWord, nGram)
+}
+
+// validateShape checks that w has nRows rows of nWord word weights and,
+// when nGram > 0, as many rows of nGram character weights, and a bias per
+// row; what names the part in errors.
+func (w levelWeights) validateShape(what string, nRows, nWord, nGram int) error {
+	switch {
+	case len(w.Weights) != nRows || len(w.Bias) != nRows:
+		return fmt.Errorf("text: %s has %d labels but %d weight rows and %d biases", what, nRows, len(w.Weights), len(w.Bias))
+	case (nGram > 0) != (len(w.GramWeights) > 0):
+		return fmt.Errorf("text: %s's character model does not match the model's", what)
+	case len(w.GramWeights) > 0 && (len(w.GramWeights) != nRows || len(w.GramBias) != nRows):
+		return fmt.Errorf("text: %s has %d labels but %d character weight rows and %d biases", what, nRows, len(w.GramWeights), len(w.GramBias))
+	}
+	for _, row := range w.Weights {
 		if len(row) != nWord {
-			return fmt.Errorf("text: other level has %d weights for %d word features", len(row), nWord)
+			return fmt.Errorf("text: %s has %d weights for %d word features", what, len(row), nWord)
 		}
 	}
-	for _, row := range o.GramWeights {
+	for _, row := range w.GramWeights {
 		if len(row) != nGram {
-			return fmt.Errorf("text: other level has %d character weights for %d n-grams", len(row), nGram)
+			return fmt.Errorf("text: %s has %d character weights for %d n-grams", what, len(row), nGram)
 		}
 	}
 	return nil

@@ -37,16 +37,24 @@ func broadFirst(examples []Example) []Example {
 	return out
 }
 
-func TestTrainTwoLevels(t *testing.T) {
-	t.Parallel()
+// trainBothLevels trains on twoLevelExamples with the subcategory as the
+// label, then with the broad label.
+func trainBothLevels(t *testing.T) (fine, broad *Model) {
+	t.Helper()
 	fine, err := Train(twoLevelExamples(), TrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	broad, err := Train(broadFirst(twoLevelExamples()), TrainOptions{})
+	broad, err = Train(broadFirst(twoLevelExamples()), TrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fine, broad
+}
+
+func TestTrainTwoLevels(t *testing.T) {
+	t.Parallel()
+	fine, broad := trainBothLevels(t)
 	// Labels sort as clinic, kind, phone, rude and staff, waiting.
 	wantParent := []int{1, 0, 1, 0}
 	for _, tt := range []struct {
@@ -81,18 +89,8 @@ func TestTrainTwoLevelsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := checkRoundTrip(t, m, "the nurse was rude on the phone")
 	var back Model
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	const comment = "the nurse was rude on the phone"
-	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
-		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
-	}
 	broken := strings.Replace(string(data), `"parent":[1,0,1,0]`, `"parent":[1,0,1,2]`, 1)
 	if broken == string(data) {
 		t.Fatal("parent list not found in the JSON")
@@ -150,32 +148,15 @@ func TestTrainTwoLevelsSkipsUnlabelled(t *testing.T) {
 
 func TestTrainTwoLevelsJointDecoding(t *testing.T) {
 	t.Parallel()
-	fine, err := Train(twoLevelExamples(), TrainOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	broad, err := Train(broadFirst(twoLevelExamples()), TrainOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fine, broad := trainBothLevels(t)
 	if broad.Joint != nil {
 		t.Errorf("broad-level model has joint decoding %+v; only the finer level decides jointly", broad.Joint)
 	}
 	if fine.Joint == nil || len(fine.Joint.Offsets) != len(fine.Labels) {
 		t.Fatalf("subcategory model: joint decoding %+v, want offsets for its %d labels", fine.Joint, len(fine.Labels))
 	}
-	data, err := json.Marshal(fine)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := checkRoundTrip(t, fine, "the receptionist on the phone was rude")
 	var back Model
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	const comment = "the receptionist on the phone was rude"
-	if got, want := back.Suggest(comment), fine.Suggest(comment); !slices.Equal(got, want) {
-		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
-	}
 	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
 		t.Fatal(err)
@@ -233,4 +214,22 @@ func TestTuneOffsets(t *testing.T) {
 			t.Fatalf("offsets %v: row %d decided %d, want %d", off, i, best, y[i])
 		}
 	}
+}
+
+// checkRoundTrip marshals m, loads it back, checks that the loaded model
+// scores comment as m does, and returns the JSON.
+func checkRoundTrip(t *testing.T, m *Model, comment string) []byte {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Model
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
+	}
+	return data
 }

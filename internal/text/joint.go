@@ -330,23 +330,8 @@ func secondBest(row, off []float64, skip int) int {
 // validate checks that joint decoding fits a model with nOwn labels, nWord
 // word features and nGram character n-grams.
 func (j *JointDecoding) validate(nOwn, nWord, nGram int) error {
-	switch {
-	case len(j.Offsets) != nOwn || len(j.Weights) != nOwn || len(j.Bias) != nOwn:
-		return fmt.Errorf("text: joint decoding has %d offsets, %d weight rows and %d biases for %d labels", len(j.Offsets), len(j.Weights), len(j.Bias), nOwn)
-	case (nGram > 0) != (len(j.GramWeights) > 0):
-		return fmt.Errorf("text: joint decoding's character model does not match the model's")
-	case len(j.GramWeights) > 0 && (len(j.GramWeights) != nOwn || len(j.GramBias) != nOwn):
-		return fmt.Errorf("text: joint decoding has %d character weight rows and %d biases for %d labels", len(j.GramWeights), len(j.GramBias), nOwn)
+	if len(j.Offsets) != nOwn {
+		return fmt.Errorf("text: joint decoding has %d offsets for %d labels", len(j.Offsets), nOwn)
 	}
-	for _, row := range j.Weights {
-		if len(row) != nWord {
-			return fmt.Errorf("text: joint decoding has %d weights for %d word features", len(row), nWord)
-		}
-	}
-	for _, row := range j.GramWeights {
-		if len(row) != nGram {
-			return fmt.Errorf("text: joint decoding has %d character weights for %d n-grams", len(row), nGram)
-		}
-	}
-	return nil
+	return j.levelWeights.validateShape("joint decoding", nOwn, nWord, nGram)
 }
