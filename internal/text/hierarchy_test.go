@@ -233,3 +233,17 @@ func checkRoundTrip(t *testing.T, m *Model, comment string) []byte {
 	}
 	return data
 }
+
+func TestTrainTwoLevelsFewExamples(t *testing.T) {
+	t.Parallel()
+	m, err := Train(twoLevelExamples()[:8], TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Joint == nil || slices.ContainsFunc(m.Joint.Offsets, func(o float64) bool { return o != 0 }) {
+		t.Errorf("8 comments: joint decoding %+v, want it with zero offsets (too few to tune on)", m.Joint)
+	}
+	if got := m.Predict("the nurse was rude and dismissive"); len(got) != 1 {
+		t.Errorf("Predict = %v, want one label", got)
+	}
+}

@@ -114,8 +114,11 @@ func fitJoint(fine, broad []modelPart, parent []int, wordShare float64, opts Tra
 	for k := range cond {
 		cond[k].weights, cond[k].bias = fitConditional(cond[k].data, parent, cond[k].c, opts.PositiveWeightPower, nil, nil)
 	}
-	j := &JointDecoding{levelWeights: fitted(cond)}
 	n := len(fine[0].data.xs)
+	j := &JointDecoding{levelWeights: fitted(cond), Offsets: make([]float64, len(parent))}
+	if n < jointFolds*minExamplesPerFold {
+		return j // too few comments to score out of fold: no offsets
+	}
 	folds := assignFolds(n, jointFolds, opts.Seed)
 	logs := make([][]float64, n)
 	// The folds are fitted at once: each fit spreads its labels over the
