@@ -64,7 +64,10 @@
 // CSV with header-named columns; [ReadLevelledExamples] also reads each
 // comment's category at the other level of a two-level hierarchy (a broad
 // label beside a subcategory), which [Train] then learns beside the labels
-// ([OtherLevel]).
+// ([OtherLevel]); a model of the finer level decides jointly with the broad
+// one and per-label offsets tuned out of fold ([JointDecoding]). Macro-F1
+// averages over the labels true or predicted in the test data, as
+// scikit-learn's average='macro' does.
 //
 // The NHS patient comments (shared/data, see nhs_test.go) are the
 // benchmark, measured on two 80/20 splits: the data README's own (numpy's

@@ -67,9 +67,10 @@ func hierarchyExamples(examples []Example) ([][]string, error) {
 }
 
 // fitOtherLevel fits the other level's word and character models on the
-// features of parts and links the levels. It returns nil when both levels
-// have as many labels, since neither is then the finer.
-func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts []modelPart, opts TrainOptions) *OtherLevel {
+// features of parts and links the levels; it returns the fitted parts too.
+// It returns nil when both levels have as many labels, since neither is
+// then the finer.
+func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts []modelPart, opts TrainOptions) (*OtherLevel, []modelPart) {
 	o := &OtherLevel{}
 	for _, ls := range other {
 		o.Labels = append(o.Labels, ls...)
@@ -77,7 +78,7 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 	slices.Sort(o.Labels)
 	o.Labels = slices.Compact(o.Labels)
 	if len(o.Labels) == len(labels) {
-		return nil
+		return nil, nil
 	}
 	ys := make([][]bool, len(other))
 	for n, ls := range other {
@@ -97,7 +98,7 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 		fine, broad = ys, ownTargets
 	}
 	o.Parent = parents(fine, broad)
-	return o
+	return o, otherParts
 }
 
 // parents maps each finer label to the broad label it co-occurs with most.
@@ -124,27 +125,39 @@ func parents(fine, broad [][]bool) []int {
 }
 
 // combine turns the model's own probabilities and the other level's into
-// the own labels' scores, a distribution summing to 1: for broad labels a
-// mix of their own normalised probabilities and their children's; for
-// finer labels their own normalised probabilities times their parent's to
-// the power broadPower, renormalised.
+// the own labels' scores, a distribution summing to 1 (see broadScores and
+// fineScores). It normalises both in place.
 func (o *OtherLevel) combine(own, other []float64) []float64 {
-	normalise(own)
-	normalise(other)
 	if o.Finer {
-		for l := range own {
-			own[l] *= 1 - finerShare
-		}
-		for f, p := range other {
-			own[o.Parent[f]] += finerShare * p
-		}
-		return own
+		return broadScores(own, other, o.Parent)
 	}
-	for f := range own {
-		own[f] *= math.Pow(other[o.Parent[f]], broadPower)
+	return fineScores(own, other, o.Parent)
+}
+
+// broadScores mixes the broad labels' normalised probabilities with their
+// children's, summed per parent.
+func broadScores(broad, fine []float64, parent []int) []float64 {
+	normalise(broad)
+	normalise(fine)
+	for l := range broad {
+		broad[l] *= 1 - finerShare
 	}
-	normalise(own)
-	return own
+	for f, p := range fine {
+		broad[parent[f]] += finerShare * p
+	}
+	return broad
+}
+
+// fineScores multiplies the finer labels' normalised probabilities by
+// their parent's to the power broadPower, renormalised.
+func fineScores(fine, broad []float64, parent []int) []float64 {
+	normalise(fine)
+	normalise(broad)
+	for f := range fine {
+		fine[f] *= math.Pow(broad[parent[f]], broadPower)
+	}
+	normalise(fine)
+	return fine
 }
 
 func normalise(p []float64) {
@@ -171,28 +184,37 @@ func (o *OtherLevel) validate(nOwn, nWord, nGram int) error {
 	switch {
 	case !slices.IsSorted(o.Labels) || firstDuplicate(o.Labels) != "":
 		return fmt.Errorf("text: other-level labels are not sorted and distinct")
-	case len(o.Weights) != n || len(o.Bias) != n:
-		return fmt.Errorf("text: other level has %d labels but %d weight rows and %d biases", n, len(o.Weights), len(o.Bias))
 	case len(o.Parent) != nFine:
 		return fmt.Errorf("text: other level has %d parents for %d finer labels", len(o.Parent), nFine)
-	case (nGram > 0) != (len(o.GramWeights) > 0):
-		return fmt.Errorf("text: other level's character model does not match the model's")
-	case len(o.GramWeights) > 0 && (len(o.GramWeights) != n || len(o.GramBias) != n):
-		return fmt.Errorf("text: other level has %d labels but %d character weight rows and %d biases", n, len(o.GramWeights), len(o.GramBias))
 	}
 	for _, p := range o.Parent {
 		if p < 0 || p >= nBroad {
 			return fmt.Errorf("text: other level's parent %d is not one of %d broad labels", p, nBroad)
 		}
 	}
-	for _, row := range o.Weights {
+	return o.levelWeights.validateShape("other level", n, nWord, nGram)
+}
+
+// validateShape checks that w has nRows rows of nWord word weights and,
+// when nGram > 0, as many rows of nGram character weights, and a bias per
+// row; what names the part in errors.
+func (w levelWeights) validateShape(what string, nRows, nWord, nGram int) error {
+	switch {
+	case len(w.Weights) != nRows || len(w.Bias) != nRows:
+		return fmt.Errorf("text: %s has %d labels but %d weight rows and %d biases", what, nRows, len(w.Weights), len(w.Bias))
+	case (nGram > 0) != (len(w.GramWeights) > 0):
+		return fmt.Errorf("text: %s's character model does not match the model's", what)
+	case len(w.GramWeights) > 0 && (len(w.GramWeights) != nRows || len(w.GramBias) != nRows):
+		return fmt.Errorf("text: %s has %d labels but %d character weight rows and %d biases", what, nRows, len(w.GramWeights), len(w.GramBias))
+	}
+	for _, row := range w.Weights {
 		if len(row) != nWord {
-			return fmt.Errorf("text: other level has %d weights for %d word features", len(row), nWord)
+			return fmt.Errorf("text: %s has %d weights for %d word features", what, len(row), nWord)
 		}
 	}
-	for _, row := range o.GramWeights {
+	for _, row := range w.GramWeights {
 		if len(row) != nGram {
-			return fmt.Errorf("text: other level has %d character weights for %d n-grams", len(row), nGram)
+			return fmt.Errorf("text: %s has %d character weights for %d n-grams", what, len(row), nGram)
 		}
 	}
 	return nil

@@ -37,16 +37,24 @@ func broadFirst(examples []Example) []Example {
 	return out
 }
 
-func TestTrainTwoLevels(t *testing.T) {
-	t.Parallel()
+// trainBothLevels trains on twoLevelExamples with the subcategory as the
+// label, then with the broad label.
+func trainBothLevels(t *testing.T) (fine, broad *Model) {
+	t.Helper()
 	fine, err := Train(twoLevelExamples(), TrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	broad, err := Train(broadFirst(twoLevelExamples()), TrainOptions{})
+	broad, err = Train(broadFirst(twoLevelExamples()), TrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fine, broad
+}
+
+func TestTrainTwoLevels(t *testing.T) {
+	t.Parallel()
+	fine, broad := trainBothLevels(t)
 	// Labels sort as clinic, kind, phone, rude and staff, waiting.
 	wantParent := []int{1, 0, 1, 0}
 	for _, tt := range []struct {
@@ -81,18 +89,8 @@ func TestTrainTwoLevelsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := checkRoundTrip(t, m, "the nurse was rude on the phone")
 	var back Model
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	const comment = "the nurse was rude on the phone"
-	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
-		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
-	}
 	broken := strings.Replace(string(data), `"parent":[1,0,1,0]`, `"parent":[1,0,1,2]`, 1)
 	if broken == string(data) {
 		t.Fatal("parent list not found in the JSON")
@@ -145,5 +143,107 @@ func TestTrainTwoLevelsSkipsUnlabelled(t *testing.T) {
 	m, err := Train(append(examples[:3:3], examples[4:]...), TrainOptions{WordsOnly: true})
 	if err != nil || m.Other == nil {
 		t.Errorf("an unlabelled comment without the other level: model %v, err %v; want a two-level model", m, err)
+	}
+}
+
+func TestTrainTwoLevelsJointDecoding(t *testing.T) {
+	t.Parallel()
+	fine, broad := trainBothLevels(t)
+	if broad.Joint != nil {
+		t.Errorf("broad-level model has joint decoding %+v; only the finer level decides jointly", broad.Joint)
+	}
+	if fine.Joint == nil || len(fine.Joint.Offsets) != len(fine.Labels) {
+		t.Fatalf("subcategory model: joint decoding %+v, want offsets for its %d labels", fine.Joint, len(fine.Labels))
+	}
+	data := checkRoundTrip(t, fine, "the receptionist on the phone was rude")
+	var back Model
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	raw["joint"].(map[string]any)["offsets"] = []float64{0, 0}
+	broken, err := json.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(broken, &back); err == nil || !strings.Contains(err.Error(), "offsets") {
+		t.Errorf("loading a model with 2 offsets for 4 labels: err %v, want one naming the offsets", err)
+	}
+}
+
+func TestNormaliseWithin(t *testing.T) {
+	t.Parallel()
+	p := []float64{0.2, 0.6, 0.5, 0.3}
+	normaliseWithin(p, []int{0, 1, 0, 2})
+	if want := []float64{2.0 / 7, 1, 5.0 / 7, 1}; !slices.EqualFunc(p, want, near) {
+		t.Errorf("normaliseWithin = %v, want %v", p, want)
+	}
+}
+
+// TestTuneOffsets plants rows where label 2 always loses to label 0 by a
+// margin of 0.5 although it is right: an offset of at least 0.5 for label 2
+// (or −0.5 for 0) wins those rows back without losing any, and tuning
+// must find it.
+func TestTuneOffsets(t *testing.T) {
+	t.Parallel()
+	var s [][]float64
+	var y []int
+	for i := range 30 {
+		switch i % 3 {
+		case 0: // right label 0, clear
+			s, y = append(s, []float64{0, -2, -1}), append(y, 0)
+		case 1: // right label 1, clear
+			s, y = append(s, []float64{-2, 0, -2}), append(y, 1)
+		default: // right label 2, narrowly behind 0
+			s, y = append(s, []float64{0, -2, -0.5}), append(y, 2)
+		}
+	}
+	rows := make([]int, len(s))
+	for i := range rows {
+		rows[i] = i
+	}
+	off := tuneOffsets(s, y, rows, 1, 0.25, 0)
+	for i := range s {
+		best := 0
+		for l := range s[i] {
+			if s[i][l]+off[l] > s[i][best]+off[best] {
+				best = l
+			}
+		}
+		if best != y[i] {
+			t.Fatalf("offsets %v: row %d decided %d, want %d", off, i, best, y[i])
+		}
+	}
+}
+
+// checkRoundTrip marshals m, loads it back, checks that the loaded model
+// scores comment as m does, and returns the JSON.
+func checkRoundTrip(t *testing.T, m *Model, comment string) []byte {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Model
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
+	}
+	return data
+}
+
+func TestTrainTwoLevelsFewExamples(t *testing.T) {
+	t.Parallel()
+	m, err := Train(twoLevelExamples()[:8], TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Joint == nil || slices.ContainsFunc(m.Joint.Offsets, func(o float64) bool { return o != 0 }) {
+		t.Errorf("8 comments: joint decoding %+v, want it with zero offsets (too few to tune on)", m.Joint)
+	}
+	if got := m.Predict("the nurse was rude and dismissive"); len(got) != 1 {
+		t.Errorf("Predict = %v, want one label", got)
 	}
 }

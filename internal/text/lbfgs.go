@@ -128,12 +128,23 @@ func (h *curvatureHistory) direction(g, dir []float64) {
 	scale(-1, dir)
 }
 
+// dot keeps four running sums: one would make every addition wait for the
+// previous one, and the dense vectors here are as long as the vocabulary,
+// walked several times an iteration.
 func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
 	}
-	return s
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 func axpy(a float64, x, y []float64) {
@@ -153,7 +164,11 @@ func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }
 func maxAbs(x []float64) float64 {
 	m := 0.0
 	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
+		if v > m {
+			m = v
+		} else if -v > m {
+			m = -v
+		}
 	}
 	return m
 }

@@ -141,6 +141,9 @@ type Model struct {
 	// Other is the other level of a two-level label hierarchy, when the
 	// model was trained with one; nil otherwise.
 	Other *OtherLevel `json:"other_level,omitempty"`
+	// Joint is how a model of the finer level of a hierarchy decides
+	// between its labels; nil otherwise.
+	Joint *JointDecoding `json:"joint,omitempty"`
 
 	features featurizer
 }
@@ -165,14 +168,10 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	ys := targets(examples, m.Labels)
 	parts := []modelPart{{data: trainingData{xs: make([]sparse, len(examples)), ys: ys,
 		prior: keywordPrior(m.Labels, m.features)}, c: opts.C}}
-	for i, e := range examples {
-		parts[0].data.xs[i] = m.features.vector(e.Text)
-	}
+	eachIndex(len(examples), func(i int) { parts[0].data.xs[i] = m.features.vector(examples[i].Text) })
 	if !opts.WordsOnly {
 		gx := make([]sparse, len(examples))
-		for i, e := range examples {
-			gx[i] = m.features.gramVector(e.Text)
-		}
+		eachIndex(len(examples), func(i int) { gx[i] = m.features.gramVector(examples[i].Text) })
 		parts = append(parts, modelPart{data: trainingData{xs: gx, ys: ys,
 			prior: matrix(len(m.Labels), m.features.gramSize())}, c: opts.CharC})
 	}
@@ -181,7 +180,11 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	}
 	m.levelWeights = fitted(parts)
 	if other != nil {
-		m.Other = fitOtherLevel(m.Labels, ys, other, parts, opts)
+		var otherParts []modelPart
+		m.Other, otherParts = fitOtherLevel(m.Labels, ys, other, parts, opts)
+		if m.Other != nil && !m.Other.Finer {
+			m.Joint = fitJoint(parts, otherParts, m.Other.Parent, m.WordShare, opts)
+		}
 	}
 	if m.MaxLabels > 1 {
 		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
@@ -197,12 +200,12 @@ func labelled(examples []Example) []Example {
 // texts; the weights are left to fit.
 func newModel(examples []Example, opts TrainOptions) *Model {
 	words, grams := make([][]string, len(examples)), make([][]string, len(examples))
-	for i, e := range examples {
-		words[i] = terms(e.Text)
+	eachIndex(len(examples), func(i int) {
+		words[i] = terms(examples[i].Text)
 		if !opts.WordsOnly {
-			grams[i] = charGrams(e.Text)
+			grams[i] = charGrams(examples[i].Text)
 		}
-	}
+	})
 	wordVocab, gramVocab := buildVocabulary(words, keepWordTerm), buildVocabulary(grams, keepGram)
 	labels := labelSet(examples)
 	return &Model{
@@ -300,8 +303,9 @@ func (d trainingData) fit(c, power float64, startW [][]float64, startBias []floa
 	if startW == nil {
 		startW, startBias = d.prior, priorLogits(d.ys)
 	}
+	xs := pack(d.xs)
 	return fitLabels(len(d.prior), func(l int) (binaryProblem, []float64, float64) {
-		p := binaryProblem{xs: d.xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)),
+		p := binaryProblem{xs: xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)),
 			prior: d.prior[l], penalty: penalty, solver: classifierSolver}
 		for n, pos := range p.y {
 			p.weight[n] = 1
@@ -411,7 +415,11 @@ func (m *Model) probabilities(comment string) []float64 {
 	if m.Other == nil {
 		return probs
 	}
-	return m.Other.combine(probs, m.Other.levelWeights.probabilities(x, g, m.WordShare))
+	other := m.Other.levelWeights.probabilities(x, g, m.WordShare)
+	if m.Joint == nil {
+		return m.Other.combine(probs, other)
+	}
+	return m.Joint.scores(probs, other, m.Joint.conditional(x, g, m.WordShare, m.Other.Parent), m.Other.Parent)
 }
 
 // levelWeights are the word and character models of one level of labels.
@@ -541,6 +549,21 @@ func (m *Model) validate() error {
 			nGram = len(m.Grams)
 		}
 		if err := m.Other.validate(len(m.Labels), len(m.Terms)+len(m.Taxonomy), nGram); err != nil {
+			return err
+		}
+		if m.Joint != nil && m.Other.Finer {
+			return errors.New("text: joint decoding needs the model's own labels to be the finer level")
+		}
+	}
+	if m.Joint != nil {
+		if m.Other == nil {
+			return errors.New("text: joint decoding without an other level")
+		}
+		nGram := 0
+		if len(m.GramWeights) > 0 {
+			nGram = len(m.Grams)
+		}
+		if err := m.Joint.validate(len(m.Labels), len(m.Terms)+len(m.Taxonomy), nGram); err != nil {
 			return err
 		}
 	}

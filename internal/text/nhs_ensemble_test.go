@@ -132,13 +132,14 @@ func (d trainingData) fitSVM(c, power float64) ([][]float64, []float64) {
 	posWeight := positiveWeights(d.ys, power)
 	nl, nf := len(d.prior), len(d.prior[0])
 	weights, bias := make([][]float64, nl), make([]float64, nl)
+	xs := pack(d.xs)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for l := range nl {
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			p := binaryProblem{xs: d.xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)), prior: d.prior[l], penalty: penalty}
+			p := binaryProblem{xs: xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)), prior: d.prior[l], penalty: penalty}
 			for n, pos := range p.y {
 				p.weight[n] = 1
 				if pos {
@@ -160,22 +161,20 @@ func (d trainingData) fitSVM(c, power float64) ([][]float64, []float64) {
 func (p binaryProblem) squaredHinge(w, grad []float64) float64 {
 	nf := len(p.prior)
 	clear(grad)
-	n := float64(len(p.xs))
+	n := float64(p.xs.rows())
 	loss := 0.0
-	for i, x := range p.xs {
+	for i := range p.xs.rows() {
 		sign := -1.0
 		if p.y[i] {
 			sign = 1
 		}
-		slack := 1 - sign*(w[nf]+x.dot(w[:nf]))
+		slack := 1 - sign*(w[nf]+p.xs.dot(i, w[:nf]))
 		if slack <= 0 {
 			continue
 		}
 		loss += p.weight[i] * slack * slack
 		r := -2 * p.weight[i] * sign * slack / n
-		for k, j := range x.idx {
-			grad[j] += r * x.val[k]
-		}
+		p.xs.addTo(i, r, grad)
 		grad[nf] += r
 	}
 	reg := 0.0
@@ -357,4 +356,12 @@ func argmaxF1(scores [][]float64, y []int, labels []string) (micro, macro float6
 	}
 	ev := score(labels, len(scores), examples, predicted)
 	return ev.MicroF1, ev.MacroF1
+}
+
+// softplus is log(1 + e^z), finite for large z.
+func softplus(z float64) float64 {
+	if z > 30 {
+		return z
+	}
+	return math.Log1p(math.Exp(z))
 }

@@ -89,7 +89,10 @@ func trainReference(train []Example) referenceModel {
 		loss := 0.0
 		z := make([]float64, k)
 		for i, x := range xs {
-			softmax(z, func(l int) float64 { return w[l*(nf+1)+nf] + x.dot(w[l*(nf+1):l*(nf+1)+nf]) })
+			for l := range z {
+				z[l] = w[l*(nf+1)+nf] + x.dot(w[l*(nf+1):l*(nf+1)+nf])
+			}
+			softmax(z)
 			cw := classWeight[ys[i]]
 			loss -= cw * math.Log(z[ys[i]])
 			for l := range k {
@@ -120,23 +123,6 @@ func trainReference(train []Example) referenceModel {
 		m.weights[l] = w[l*(nf+1) : (l+1)*(nf+1)]
 	}
 	return m
-}
-
-// softmax sets z to the softmax of score(0), …, score(len(z)−1).
-func softmax(z []float64, score func(l int) float64) {
-	top := math.Inf(-1)
-	for l := range z {
-		z[l] = score(l)
-		top = max(top, z[l])
-	}
-	sum := 0.0
-	for l := range z {
-		z[l] = math.Exp(z[l] - top)
-		sum += z[l]
-	}
-	for l := range z {
-		z[l] /= sum
-	}
 }
 
 func (m referenceModel) Predict(comment string) []string {

@@ -361,16 +361,6 @@ func logRound6Rows(b *testing.B, r *r6Scores) {
 	perFold(b, "joint 0.5 + offsets tolerance 0, per fold, against shipped", cv, combine(r.OOF, 0, "", 0), r.YTrain[0], r.Labels[0], r.Folds)
 }
 
-func secondBest(row, off []float64, skip int) int {
-	best := -1
-	for l, v := range row {
-		if l != skip && (best < 0 || v+off[l] > row[best]+off[best]) {
-			best = l
-		}
-	}
-	return best
-}
-
 // offsetScores adds per-label offsets to log scores, shrunk by shrink:
 // out-of-fold rows of fold f get offsets tuned on the other folds' rows,
 // test rows offsets tuned on all out-of-fold rows.
@@ -408,85 +398,6 @@ func offsetScores(tuneOn, oof, tst [][]float64, y []int, folds []int, macroWeigh
 		}
 	}
 	return cv, test
-}
-
-// tuneOffsets is coordinate ascent, three sweeps, on per-label additive
-// offsets to maximise micro-F1 + macroWeight·macro-F1 of the argmax over
-// rows, keeping micro-F1 within tolerance of where it started, each
-// label's offset searched on a grid of ±3 in the given step.
-func tuneOffsets(s [][]float64, y []int, rows []int, macroWeight, step, tolerance float64) []float64 {
-	nl := len(s[0])
-	off := make([]float64, nl)
-	pred := make([]int, len(rows))
-	top1, top2 := make([]float64, len(rows)), make([]float64, len(rows))
-	refresh := func() {
-		for k, i := range rows {
-			best, a, bb := 0, math.Inf(-1), math.Inf(-1)
-			for l, v := range s[i] {
-				v += off[l]
-				if v > a {
-					bb, a, best = a, v, l
-				} else if v > bb {
-					bb = v
-				}
-			}
-			pred[k], top1[k], top2[k] = best, a, bb
-		}
-	}
-	minAccuracy := math.Inf(-1)
-	objective := func(p []int) (float64, float64) {
-		tp, fp, fn := make([]int, nl), make([]int, nl), make([]int, nl)
-		correct := 0
-		for k, i := range rows {
-			if p[k] == y[i] {
-				tp[y[i]]++
-				correct++
-			} else {
-				fp[p[k]]++
-				fn[y[i]]++
-			}
-		}
-		macro := 0.0
-		for l := range nl {
-			macro += ratio(2*tp[l], 2*tp[l]+fp[l]+fn[l])
-		}
-		accuracy := float64(correct) / float64(len(rows))
-		if accuracy < minAccuracy {
-			return math.Inf(-1), accuracy
-		}
-		return accuracy + macroWeight*macro/float64(nl), accuracy
-	}
-	refresh()
-	best, start := objective(pred)
-	minAccuracy = start - tolerance
-	trial := make([]int, len(rows))
-	for range 3 {
-		for l := range nl {
-			bestDelta := off[l]
-			for d := -3.0; d <= 3.0+1e-9; d += step {
-				for k, i := range rows {
-					other := top1[k]
-					if pred[k] == l {
-						other = top2[k]
-					}
-					switch {
-					case s[i][l]+d > other:
-						trial[k] = l
-					case pred[k] == l:
-						trial[k] = secondBest(s[i], off, l)
-					default:
-						trial[k] = pred[k]
-					}
-				}
-				if v, _ := objective(trial); v > best+1e-12 {
-					best, bestDelta = v, d
-				}
-			}
-			off[l] = bestDelta
-			refresh()
-		}
-	}
-	return off
 }
 
 // perFold logs, fold by fold, the micro- and macro-F1 of scores and of
@@ -624,17 +535,4 @@ func otherLevelExamples(examples []Example) []Example {
 		out[i] = Example{Text: e.Text, Labels: e.OtherLevel}
 	}
 	return out
-}
-
-// foldRows are the rows outside fold f, which fit, and those in it, which
-// are scored.
-func foldRows(folds []int, f int) (train, scored []int) {
-	for i, fold := range folds {
-		if fold == f {
-			scored = append(scored, i)
-		} else {
-			train = append(train, i)
-		}
-	}
-	return train, scored
 }

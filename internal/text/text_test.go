@@ -315,16 +315,24 @@ func TestEvaluateCounts(t *testing.T) {
 	if !near(ev.MicroF1, 4.0/7) || !near(ev.MicroPrecision, 2.0/3) || !near(ev.MicroRecall, 0.5) {
 		t.Errorf("micro = P %v R %v F1 %v", ev.MicroPrecision, ev.MicroRecall, ev.MicroF1)
 	}
-	// macro over train ∪ test = {a, b, d}: a 1, b 0, d 0 (never seen, never
-	// predicted); c is not in it.
+	// macro over the labels true or predicted in test, as scikit-learn's
+	// average='macro': a 1, b 0 (never predicted), c 0 (never true); d,
+	// taught but neither true nor predicted, is left out.
 	if !near(ev.MacroF1, 1.0/3) {
 		t.Errorf("macro F1 = %v, want 1/3", ev.MacroF1)
 	}
-	if ev.NTrain != 3 || ev.NTest != 3 || len(ev.PerLabel) != 3 {
+	if ev.NTrain != 3 || ev.NTest != 3 || len(ev.PerLabel) != 4 {
 		t.Errorf("n_train %d n_test %d per-label %+v", ev.NTrain, ev.NTest, ev.PerLabel)
 	}
 	if b := ev.PerLabel[1]; b.Label != "b" || b.Support != 2 || b.Predicted != 0 || b.Recall != 0 {
 		t.Errorf("label b = %+v", b)
+	}
+	// Every test label and prediction right: macro-F1 is 1 whatever labels
+	// training had besides (scikit-learn gives 1.0 for the same).
+	perfect := EvaluatePredictor(fixedPredictor{"1": {"a"}, "3": {"b"}}, train,
+		[]Example{{Text: "1", Labels: []string{"a"}}, {Text: "3", Labels: []string{"b"}}})
+	if !near(perfect.MacroF1, 1) || len(perfect.PerLabel) != 3 {
+		t.Errorf("macro F1 = %v with per-label %+v, want 1 over a and b", perfect.MacroF1, perfect.PerLabel)
 	}
 }
 

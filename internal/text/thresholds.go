@@ -23,14 +23,7 @@ func tuneThresholds(parts []modelPart, wordShare float64, opts TrainOptions) []f
 	folds := assignFolds(len(d.xs), k, opts.Seed)
 	scores := make([][]float64, len(d.xs))
 	for f := range k {
-		var trainIdx, testIdx []int
-		for i, fold := range folds {
-			if fold == f {
-				testIdx = append(testIdx, i)
-			} else {
-				trainIdx = append(trainIdx, i)
-			}
-		}
+		trainIdx, testIdx := foldRows(folds, f)
 		for p, part := range parts {
 			foldW, foldBias := part.data.subset(trainIdx).fit(part.c, opts.PositiveWeightPower, part.weights, part.bias)
 			for _, i := range testIdx {
