@@ -11,8 +11,8 @@ import (
 )
 
 // Pools names the database/sql pools behind db: "write" and "read" on
-// SQLite, one "pool" on PostgreSQL, and "reports" for an attached read
-// replica. For connection metrics only.
+// SQLite with "dashboards" (Reports' own readers), one "pool" on
+// PostgreSQL, and "reports" for an attached read replica. For connection metrics only.
 func (db *DB) Pools() map[string]*sql.DB {
 	pools := map[string]*sql.DB{"write": db.write, "read": db.read}
 	if db.read == db.write {
@@ -20,6 +20,9 @@ func (db *DB) Pools() map[string]*sql.DB {
 	}
 	if db.reports != nil {
 		pools["reports"] = db.reports.read
+	}
+	if db.dashboards != nil {
+		pools["dashboards"] = db.dashboards.read
 	}
 	return pools
 }
