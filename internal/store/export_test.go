@@ -159,20 +159,16 @@ func (tx *Tx) LockLineProducts(ctx context.Context, ps []*fresco.Purchase) error
 	return tx.lockLineProducts(ctx, &purchasePlan{batch: ps}, indexes)
 }
 
-// KeptStatements counts the statements kept prepared between uses on
-// SQLite's writer and on the dashboards' readers (kept_statements.go); 0
-// on PostgreSQL.
-func (db *DB) KeptStatements() (write, read int) {
-	count := func(k *keptStatements) int {
-		if k == nil {
-			return 0
-		}
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		return len(k.kept)
+// KeptWriteStatements counts the statements SQLite's writer keeps prepared
+// between transactions (write_statements.go); 0 on PostgreSQL.
+func (db *DB) KeptWriteStatements() int {
+	if db.writeStatements == nil {
+		return 0
 	}
-	return count(db.writeStatements), count(db.Reports().readStatements)
+	db.writeStatements.mu.Lock()
+	defer db.writeStatements.mu.Unlock()
+	return len(db.writeStatements.kept)
 }
 
-// MaxKeptStatements is the bound on each count of KeptStatements.
-const MaxKeptStatements = maxKeptStatements
+// MaxWriteStatements is the bound on KeptWriteStatements.
+const MaxWriteStatements = maxWriteStatements

@@ -52,10 +52,9 @@ type DB struct {
 	// with a reader pool of its own, smaller than the cores (see
 	// dashboardConns); nil on PostgreSQL, whose server does the work.
 	dashboards *DB
-	// writeStatements and readStatements: statements kept prepared on
-	// SQLite's writer and, for the dashboards, on their readers
-	// (kept_statements.go); nil on PostgreSQL and for the other readers.
-	writeStatements, readStatements *keptStatements
+	// writeStatements: SQLite's writer's statements, kept prepared
+	// between transactions (write_statements.go); nil on PostgreSQL.
+	writeStatements *writeStatements
 }
 
 // Open opens the database named by rawURL — "sqlite:PATH" (or a path ending in
@@ -130,9 +129,9 @@ func openSQLite(path string) (*DB, error) {
 	dashboards.SetMaxOpenConns(dashboardConns())
 	dashboards.SetMaxIdleConns(dashboardConns())
 	db := &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1),
-		writeStatements: newKeptStatements()}
+		writeStatements: newWriteStatements()}
 	db.dashboards = &DB{dialect: SQLite, write: write, read: dashboards, url: db.url, writeTurn: db.writeTurn,
-		writeStatements: db.writeStatements, readStatements: newKeptStatements()}
+		writeStatements: db.writeStatements}
 	return db, nil
 }
 
@@ -238,7 +237,6 @@ func (db *DB) Close() error {
 		err = errors.Join(err, db.reports.Close())
 	}
 	if db.dashboards != nil {
-		db.dashboards.readStatements.close()
 		err = errors.Join(err, db.dashboards.read.Close())
 	}
 	return err
@@ -285,8 +283,8 @@ type Tx struct {
 	// (KeepStatements); nil: each statement is prepared when it runs.
 	stmts map[string]*sql.Stmt
 	// kept: SQLite's writer's statements kept across transactions
-	// (kept_statements.go); nil in read snapshots and on PostgreSQL.
-	kept *keptStatements
+	// (write_statements.go); nil in read snapshots and on PostgreSQL.
+	kept *writeStatements
 	// rollupsLater: InsertPurchases and InsertResponses leave the rollups
 	// to a rebuild (LeaveRollupsToRebuild).
 	rollupsLater bool
@@ -440,30 +438,13 @@ func (db *DB) awaitWriteTurn(ctx context.Context) (done func(), err error) {
 // Query runs a read query on the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	counted(ctx, query)
-	query = db.rebind(query)
-	if st := db.readStatement(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return db.read.QueryContext(ctx, query, args...)
+	return db.read.QueryContext(ctx, db.rebind(query), args...)
 }
 
 // QueryRow runs a one-row read query on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	counted(ctx, query)
-	query = db.rebind(query)
-	if st := db.readStatement(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return db.read.QueryRowContext(ctx, query, args...)
-}
-
-// readStatement is query's statement kept prepared on the reader pool (the
-// dashboards' on SQLite), or nil: run it unprepared.
-func (db *DB) readStatement(ctx context.Context, query string) *sql.Stmt {
-	if db.readStatements == nil {
-		return nil
-	}
-	return db.readStatements.forRead(ctx, db.read, query)
+	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // now is the clock used for created_at and updated_at, truncated to the
