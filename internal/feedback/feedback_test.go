@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -314,6 +316,16 @@ func TestMetrics(t *testing.T) {
 		must(t, err)
 		if len(dist) != 11 || dist[10] != 25 || dist[1] != 40 {
 			t.Fatalf("distribution %v", dist)
+		}
+		// The dashboard reads both at once: the same figures.
+		for _, f := range []store.ResponseFilter{{}, {EmployeeID: &w.bob.ID, From: june}} {
+			one, _ := w.svc.NPS(ctx, f)
+			spread, _ := w.svc.Distribution(ctx, f, "nps")
+			both, bothDist, err := w.svc.NPSWithDistribution(ctx, f)
+			must(t, err)
+			if !reflect.DeepEqual(both, one) || !slices.Equal(bothDist, spread) {
+				t.Fatalf("%+v: NPSWithDistribution %+v %v, NPS and Distribution %+v %v", f, both, bothDist, one, spread)
+			}
 		}
 		drivers, err := w.svc.Drivers(ctx, store.ResponseFilter{})
 		must(t, err)

@@ -51,6 +51,18 @@ func (s *Service) NPS(ctx context.Context, f store.ResponseFilter) (stats.NPSRes
 	return stats.NPS(tallyOf(merged(groups)), 0)
 }
 
+// NPSWithDistribution is NPS and Distribution(ScaleNPS) from one read of
+// the counts: the feedback dashboard shows both.
+func (s *Service) NPSWithDistribution(ctx context.Context, f store.ResponseFilter) (stats.NPSResult, []int, error) {
+	groups, err := s.db.Reports().ScoreCounts(ctx, f, ScaleNPS, store.GroupNone)
+	if err != nil {
+		return stats.NPSResult{}, nil, err
+	}
+	counts := merged(groups)
+	r, err := stats.NPS(tallyOf(counts), 0)
+	return r, spread(counts, 0, 10), err
+}
+
 // Distribution counts answers per score of a scale (0–10, 1–5 or 1–7),
 // every score present, zeros included.
 func (s *Service) Distribution(ctx context.Context, f store.ResponseFilter, scale string) ([]int, error) {
@@ -62,14 +74,18 @@ func (s *Service) Distribution(ctx context.Context, f store.ResponseFilter, scal
 	if err != nil {
 		return nil, err
 	}
-	all := merged(groups)
+	return spread(merged(groups), lo, hi), nil
+}
+
+// spread lays counts by score out as a slice from lo to hi.
+func spread(counts map[int]int, lo, hi int) []int {
 	out := make([]int, hi-lo+1)
-	for k, n := range all {
+	for k, n := range counts {
 		if k >= lo && k <= hi {
 			out[k-lo] = n
 		}
 	}
-	return out, nil
+	return out
 }
 
 func scaleRange(scale string) (lo, hi int, err error) {

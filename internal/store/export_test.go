@@ -158,3 +158,17 @@ func (tx *Tx) LockLineProducts(ctx context.Context, ps []*fresco.Purchase) error
 	}
 	return tx.lockLineProducts(ctx, &purchasePlan{batch: ps}, indexes)
 }
+
+// KeptWriteStatements counts the statements SQLite's writer keeps prepared
+// between transactions (write_statements.go); 0 on PostgreSQL.
+func (db *DB) KeptWriteStatements() int {
+	if db.writeStatements == nil {
+		return 0
+	}
+	db.writeStatements.mu.Lock()
+	defer db.writeStatements.mu.Unlock()
+	return len(db.writeStatements.kept)
+}
+
+// MaxWriteStatements is the bound on KeptWriteStatements.
+const MaxWriteStatements = maxWriteStatements

@@ -11,9 +11,9 @@ import (
 )
 
 // Pools names the database/sql pools behind db: "write" and "read" on
-// SQLite, "pool" and "keyed" (reads by key, reused_plans.go) on
-// PostgreSQL, and "reports" for an attached read
-// replica. For connection metrics only.
+// SQLite with "dashboards" (Reports' own readers), "pool" and "keyed"
+// (reads by key, reused_plans.go) on PostgreSQL, and "reports" for an
+// attached read replica. For connection metrics only.
 func (db *DB) Pools() map[string]*sql.DB {
 	pools := map[string]*sql.DB{"write": db.write, "read": db.read}
 	if db.read == db.write {
@@ -24,6 +24,9 @@ func (db *DB) Pools() map[string]*sql.DB {
 	}
 	if db.reports != nil {
 		pools["reports"] = db.reports.read
+	}
+	if db.dashboards != nil {
+		pools["dashboards"] = db.dashboards.read
 	}
 	return pools
 }

@@ -66,8 +66,11 @@ func openReports(rawURL string) (*DB, error) {
 // attached, else db itself. What it answers may lag db's writes, so no
 // write, nor a read that must see one just made, may use it.
 func (db *DB) Reports() *DB {
-	if db.reports != nil {
+	switch {
+	case db.reports != nil:
 		return db.reports
+	case db.dashboards != nil:
+		return db.dashboards
 	}
 	return db
 }

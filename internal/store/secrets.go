@@ -31,7 +31,12 @@ var ErrNoSecretKey = errors.New("no secret key loaded: give --secret-key or FRES
 // UseSecretKeys sets the keys that seal and open stored secrets: the
 // keyring's current key seals, every key in it opens. Call it once, before
 // the DB is shared.
-func (db *DB) UseSecretKeys(k *secret.Keyring) { db.keys = k }
+func (db *DB) UseSecretKeys(k *secret.Keyring) {
+	db.keys = k
+	if db.dashboards != nil {
+		db.dashboards.keys = k
+	}
+}
 
 // SecretKeys is the keyring of UseSecretKeys (nil before it): signed
 // customer links are signed with it (package prefs).

@@ -49,6 +49,13 @@ type DB struct {
 	// writeTurn queues the writers of SQLite's one writer connection in
 	// arrival order (see awaitWriteTurn); nil on PostgreSQL.
 	writeTurn chan struct{}
+	// dashboards is what Reports gives on SQLite without a replica: db
+	// with a reader pool of its own, smaller than the cores (see
+	// dashboardConns); nil on PostgreSQL, whose server does the work.
+	dashboards *DB
+	// writeStatements: SQLite's writer's statements, kept prepared
+	// between transactions (write_statements.go); nil on PostgreSQL.
+	writeStatements *writeStatements
 }
 
 // Open opens the database named by rawURL — "sqlite:PATH" (or a path ending in
@@ -114,7 +121,31 @@ func openSQLite(path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	return &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1)}, nil
+	dashboards, err := openSQLiteReaders(dsn)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	dashboards.SetMaxOpenConns(dashboardConns())
+	dashboards.SetMaxIdleConns(dashboardConns())
+	db := &DB{dialect: SQLite, write: write, read: read, url: "sqlite:" + path, writeTurn: make(chan struct{}, 1),
+		writeStatements: newWriteStatements()}
+	db.dashboards = &DB{dialect: SQLite, write: write, read: dashboards, url: db.url, writeTurn: db.writeTurn,
+		writeStatements: db.writeStatements}
+	return db, nil
+}
+
+// dashboardConns is how many dashboard queries (Reports) run at once on
+// SQLite: one fewer than the cores, at least one. SQLite runs in this
+// process, so a dashboard's query takes a core for as long as it runs, and
+// eight dashboards at once took both cores of a small machine: the write
+// transaction that held SQLite's one writer connection then ran at a
+// fraction of a core, and every write queued behind it waited that much
+// longer (issue 10, writes under load). A core is left to the writes;
+// dashboards beyond it wait for a connection.
+func dashboardConns() int {
+	return max(1, runtime.NumCPU()-1)
 }
 
 // sqliteDSN is the connection string of the database file at path.
@@ -196,6 +227,9 @@ func openPostgresPool(cfg *pgx.ConnConfig) *sql.DB {
 
 // Close closes the pools, the read replica's too.
 func (db *DB) Close() error {
+	if db.writeStatements != nil {
+		db.writeStatements.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -205,6 +239,9 @@ func (db *DB) Close() error {
 	}
 	if db.keyed != nil {
 		err = errors.Join(err, db.keyed.Close())
+	}
+	if db.dashboards != nil {
+		err = errors.Join(err, db.dashboards.read.Close())
 	}
 	return err
 }
@@ -249,6 +286,9 @@ type Tx struct {
 	// stmts keeps the statements of a long transaction prepared
 	// (KeepStatements); nil: each statement is prepared when it runs.
 	stmts map[string]*sql.Stmt
+	// kept: SQLite's writer's statements kept across transactions
+	// (write_statements.go); nil in read snapshots and on PostgreSQL.
+	kept *writeStatements
 	// rollupsLater: InsertPurchases and InsertResponses leave the rollups
 	// to a rebuild (LeaveRollupsToRebuild).
 	rollupsLater bool
@@ -271,6 +311,11 @@ func (t *Tx) KeepStatements() {
 // it on first use; nil when the transaction keeps none.
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if t.stmts == nil {
+		if t.kept != nil {
+			if st := t.kept.lookup(query); st != nil {
+				return t.tx.StmtContext(ctx, st), nil // closed by the transaction's end
+			}
+		}
 		return nil, nil
 	}
 	if st, ok := t.stmts[query]; ok {
@@ -337,7 +382,12 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer conn.Close()
+	defer func() {
+		conn.Close()
+		if db.writeStatements != nil { // the turn is still this writer's, the connection free
+			db.writeStatements.prepareMissed(context.WithoutCancel(ctx), db.write)
+		}
+	}()
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -351,7 +401,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, db: db, conn: conn}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, db: db, conn: conn, kept: db.writeStatements}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

@@ -141,7 +141,8 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return false
 	}
-	if d.NPS, err = u.feedback.NPS(ctx, f); fail(err) {
+	var dist []int
+	if d.NPS, dist, err = u.feedback.NPSWithDistribution(ctx, f); fail(err) {
 		return
 	}
 	if d.CSAT, err = u.feedback.CSAT(ctx, f); fail(err) {
@@ -175,10 +176,6 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Equation, err = u.valueEquationCard(ctx, f, ""); fail(err) {
-		return
-	}
-	dist, err := u.feedback.Distribution(ctx, f, feedback.ScaleNPS)
-	if fail(err) {
 		return
 	}
 	d.Charts = fbCharts{Distribution: dist, Drivers: d.Drivers.Drivers}
