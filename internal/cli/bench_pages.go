@@ -349,7 +349,8 @@ func benchSession(ctx context.Context, db *store.DB) (string, error) {
 }
 
 // benchClient sends the session cookie with every request and follows
-// redirects (the home page redirects to /customers).
+// redirects: GET /login sends the signed-in client on to the home page, so
+// its figures are the home page's plus a redirect.
 func benchClient(base, session string, timeout time.Duration) (*http.Client, error) {
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"context"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/stats"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -23,8 +24,29 @@ type Headlines struct {
 
 // Headlines reports the scales over now and over before. With day-aligned
 // dates and no other condition the counts come from the rollups, so the
-// cost does not grow with history.
+// cost does not grow with history; with no condition but the dates they
+// are kept in memory, with the scores mark read before they were worked
+// out, until a write to the answers moves it (headlinesCache).
 func (s *Service) Headlines(ctx context.Context, now, before store.ResponseFilter) (Headlines, error) {
+	if !datesOnly(now) || !datesOnly(before) {
+		return s.headlines(ctx, now, before)
+	}
+	mark, err := s.db.ScoresMark(ctx)
+	if err != nil {
+		return Headlines{}, err
+	}
+	key := headlinesKey{mark: mark, now: [2]time.Time{now.From, now.To}, before: [2]time.Time{before.From, before.To}}
+	return s.heads.get(ctx, key, func() (Headlines, error) { return s.headlines(ctx, now, before) })
+}
+
+// datesOnly reports whether f selects by nothing but its dates: the scores
+// mark moves with everything else such a filter's counts read.
+func datesOnly(f store.ResponseFilter) bool {
+	return f == store.ResponseFilter{From: f.From, To: f.To}
+}
+
+// headlines works the headlines out from the database.
+func (s *Service) headlines(ctx context.Context, now, before store.ResponseFilter) (Headlines, error) {
 	var h Headlines
 	var err error
 	if h.NPS, err = s.NPS(ctx, now); err != nil {

@@ -124,7 +124,8 @@ type Service struct {
 	keyOnce sync.Mutex
 	key     []byte
 
-	clf classifierCache
+	clf   classifierCache
+	heads headlinesCache
 }
 
 // New returns the service over db.

@@ -72,3 +72,55 @@ func marks(t *testing.T, db *store.DB) store.ProcessMarks {
 	}
 	return m
 }
+
+// The scores mark moves with every write to what the score rollups count —
+// a response added, its score or day changed, a response deleted — and
+// with every rebuild of the rollups, but not with a write they do not
+// count (a comment's category): feedback keeps its headlines with it.
+func TestScoresMarkMovesWithTheCountedAnswers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var post int64
+		if err := db.QueryRow(ctx, `SELECT id FROM listening_posts ORDER BY id LIMIT 1`).Scan(&post); err != nil {
+			t.Fatal(err)
+		}
+		nine := 9
+		r := &fresco.Response{PostID: post, RespondedAt: time.Date(2025, 5, 3, 10, 0, 0, 0, time.UTC), NPS: &nine, Source: "test"}
+		exec := func(q string, args ...any) func() error {
+			return func() error { _, err := db.Exec(ctx, q, args...); return err }
+		}
+		steps := []struct {
+			what  string
+			do    func() error
+			moves bool
+		}{
+			{"insert", func() error { return db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertResponse(ctx, r) }) }, true},
+			{"score", func() error { return exec(`UPDATE responses SET nps = 3 WHERE id = ?`, r.ID)() }, true},
+			{"day", func() error {
+				return exec(`UPDATE responses SET responded_at = ? WHERE id = ?`, r.RespondedAt.AddDate(0, 0, 1), r.ID)()
+			}, true},
+			{"category", func() error { return exec(`UPDATE responses SET categorised_by = 'ann' WHERE id = ?`, r.ID)() }, false},
+			{"rebuild", func() error { _, err := db.RebuildRollups(ctx); return err }, true},
+			{"delete", func() error { return exec(`DELETE FROM responses WHERE id = ?`, r.ID)() }, true},
+		}
+		for _, s := range steps {
+			before := scoresMark(t, db)
+			if err := s.do(); err != nil {
+				t.Fatalf("%s: %v", s.what, err)
+			}
+			if after := scoresMark(t, db); (after > before) != s.moves {
+				t.Errorf("%s: scores mark %d → %d; want moved %v", s.what, before, after, s.moves)
+			}
+		}
+	})
+}
+
+func scoresMark(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	m, err := db.ScoresMark(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -445,7 +445,15 @@ func (tx *Tx) replaceRollup(ctx context.Context, r rollup, sel string) (RollupCo
 		return RollupCount{}, fmt.Errorf("rebuild %s: %w", r.table, err)
 	}
 	n, err := res.RowsAffected()
-	return RollupCount{Table: r.table, Rows: n}, err
+	if err != nil {
+		return RollupCount{}, err
+	}
+	// Figures kept with the scores mark (feedback's headlines) were worked
+	// out from the rollups as they were: the mark moves with them.
+	if _, err := tx.Exec(ctx, `UPDATE process_marks SET scores = scores + 1`); err != nil {
+		return RollupCount{}, err
+	}
+	return RollupCount{Table: r.table, Rows: n}, nil
 }
 
 // rebuilt are the rollups a rebuild recomputes, in order: acquisition_rollup

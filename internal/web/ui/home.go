@@ -5,7 +5,8 @@ package ui
 // somebody; agents see their own work; analysts the dashboards. Every number
 // links to the list behind it, every item to the page where it is acted on.
 // Each figure is read from a rollup or an indexed, capped count, so the page
-// costs the same at a million customers as at a hundred.
+// costs the same at a million customers as at a hundred; the headlines are
+// kept in memory while no answer changes (feedback.Headlines).
 
 import (
 	"context"
