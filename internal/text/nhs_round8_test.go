@@ -70,22 +70,12 @@ func BenchmarkNHSRound8(b *testing.B) {
 func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 	train, test := numpySplit(readNHSLevels(b, "subcategory", "label"))
 	m := newModel(train, TrainOptions{}.withDefaults())
-	r := &r6Scores{Folds: assignFolds(len(train), 3, 1)}
-	r.Labels[0] = m.Labels
-	for _, e := range train {
-		r.Labels[1] = append(r.Labels[1], e.OtherLevel[0])
-	}
-	slices.Sort(r.Labels[1])
-	r.Labels[1] = slices.Compact(r.Labels[1])
-	d := r6Data{nTrain: len(train), nTest: len(test), feats: map[string][]sparse{}, width: map[string]int{
-		"word": m.features.wordSize(), "char": m.features.gramSize()}}
-	for _, e := range slices.Concat(train, test) {
-		x, g := m.features.vector(e.Text), m.features.gramVector(e.Text)
-		d.feats["word"] = append(d.feats["word"], x)
-		d.feats["char"] = append(d.feats["char"], g)
+	r, d := newR6Scores(train, test, m)
+	for n, x := range d.feats["word"] {
+		g := d.feats["char"][n]
 		wc := sparse{idx: slices.Clone(x.idx), val: slices.Clone(x.val)}
 		for a, j := range g.idx {
-			wc.idx, wc.val = append(wc.idx, j+m.features.wordSize()), append(wc.val, g.val[a])
+			wc.idx, wc.val = append(wc.idx, j+d.width["word"]), append(wc.val, g.val[a])
 		}
 		d.feats["wordchar"] = append(d.feats["wordchar"], wc)
 	}
@@ -110,21 +100,8 @@ func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 		b.Logf("word vocabulary %d, with 2-skip-grams seen in %d comments %d", d.width["word"], minDF, d.width[name])
 	}
 	d.width["wordchar"] = d.width["word"] + d.width["char"]
-	for n, e := range slices.Concat(train, test) {
-		for lv, l := range []string{e.Labels[0], e.OtherLevel[0]} {
-			i, _ := slices.BinarySearch(r.Labels[lv], l)
-			if n < len(train) {
-				r.YTrain[lv] = append(r.YTrain[lv], i)
-				d.ys[lv] = append(d.ys[lv], oneHot(len(r.Labels[lv]), i))
-			} else {
-				r.YTest[lv] = append(r.YTest[lv], i)
-			}
-		}
-	}
-	r.Parent = parents(d.ys[0], d.ys[1])
 	cache := os.Getenv("FRESCO_NHS_CACHE")
 	path := filepath.Join(cache, "round8b.gob")
-	r.OOF, r.Test = map[string][2][][]float64{}, map[string][2][][]float64{}
 	if cache != "" {
 		if f, err := os.Open(path); err == nil {
 			var c struct{ OOF, Test map[string][2][][]float64 }
