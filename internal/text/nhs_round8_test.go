@@ -26,7 +26,18 @@ func BenchmarkNHSRound8(b *testing.B) {
 	for b.Loop() {
 		r, d := round8Scores(b)
 		logRound8Rows(b, r, "shipped (words)", "word", false, []float64{0})
-		for _, key := range []string{"wordskip", "wordskipC3", "wordskip10"} {
+		// The skip-gram LR as a member beside the word LR, half and half.
+		for _, which := range []map[string][2][][]float64{r.OOF, r.Test} {
+			if _, ok := which["wordskip"]; !ok {
+				break // the hold-out split is fitted without skip-grams
+			}
+			which["wordavg"] = [2][][]float64{blend(which["word"][0], which["wordskip"][0], 0.5), blend(which["word"][1], which["wordskip"][1], 0.5)}
+			which["condwordavg"] = [2][][]float64{blend(which["condword"][0], which["condwordskip"][0], 0.5)}
+		}
+		for _, key := range []string{"wordskip", "wordskipC3", "wordskip10", "wordavg"} {
+			if _, ok := r.OOF[key]; !ok {
+				continue
+			}
 			logRound8Rows(b, r, "words + 2-skip-grams in the word LR: "+key, key, false, []float64{0})
 		}
 		variants := []struct {
@@ -68,7 +79,12 @@ func BenchmarkNHSRound8(b *testing.B) {
 }
 
 func round8Scores(b *testing.B) (*r6Scores, r6Data) {
-	train, test := numpySplit(readNHSLevels(b, "subcategory", "label"))
+	split, cacheName := numpySplit, "round8b.gob"
+	holdout := os.Getenv("FRESCO_R8_SPLIT") == "holdout"
+	if holdout {
+		split, cacheName = nhsSplit, "round8-holdout.gob"
+	}
+	train, test := split(readNHSLevels(b, "subcategory", "label"))
 	m := newModel(train, TrainOptions{}.withDefaults())
 	r, d := newR6Scores(train, test, m)
 	for n, x := range d.feats["word"] {
@@ -101,7 +117,7 @@ func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 	}
 	d.width["wordchar"] = d.width["word"] + d.width["char"]
 	cache := os.Getenv("FRESCO_NHS_CACHE")
-	path := filepath.Join(cache, "round8b.gob")
+	path := filepath.Join(cache, cacheName)
 	if cache != "" {
 		if f, err := os.Open(path); err == nil {
 			var c struct{ OOF, Test map[string][2][][]float64 }
@@ -129,7 +145,7 @@ func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 		c    float64
 		key  string
 	}{{"word", 5, "word"}, {"char", 10, "char"}, {"wordskip", 5, "wordskip"}, {"wordskip", 3, "wordskipC3"}, {"wordskip10", 5, "wordskip10"}} {
-		if _, ok := r.OOF[spec.key]; ok {
+		if _, ok := r.OOF[spec.key]; ok || (holdout && spec.name != "word" && spec.name != "char") {
 			continue
 		}
 		var oof, tst [2][][]float64
