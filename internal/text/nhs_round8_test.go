@@ -14,12 +14,15 @@ import (
 
 // BenchmarkNHSRound8 reproduces round eight's comparison (docs/text-models.md,
 // "Round eight") on numpySplit: a one-hidden-layer network over the TF-IDF
-// vectors mixed into the shipped model's probabilities at both levels,
+// vectors mixed into the shipped model's probabilities at both levels, and
+// a word LR that also reads word 2-skip-grams, each
 // decoded jointly with cross-fitted offsets as Train does. Options are
 // compared on out-of-fold scores from 3 folds inside the training part
 // (assignFolds(…, 3, 1)); the test part is scored for the record. Set
 // FRESCO_NHS_CACHE to a folder to keep the logistic regressions' scores
-// between runs; FRESCO_R8 picks the network variants ("all" for every one).
+// between runs; FRESCO_R8 picks the network variants by index, comma
+// separated ("all" for every one); FRESCO_R8_SPLIT=holdout runs the words
+// and network rows on nhsSplit instead.
 //
 //	FRESCO_NHS_CACHE=DIR go test ./internal/text -run '^$' -bench NHSRound8 -benchtime 1x -v
 func BenchmarkNHSRound8(b *testing.B) {
