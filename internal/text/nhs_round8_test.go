@@ -56,6 +56,7 @@ func BenchmarkNHSRound8(b *testing.B) {
 			{"wordchar h64", "wordchar", mlpSettings{Hidden: 64, Epochs: 8, Batch: 32, Rate: 2e-3, Dropout: 0.3, Decay: 1e-5, Seed: 1}, 1},
 			{"word h64 class power 0.5", "word", mlpSettings{Hidden: 64, Epochs: 8, Batch: 32, Rate: 2e-3, Dropout: 0.3, Decay: 1e-5, ClassPower: 0.5, Seed: 1}, 1},
 			{"word h64 class power 0.5, 3 seeds averaged", "word", mlpSettings{Hidden: 64, Epochs: 8, Batch: 32, Rate: 2e-3, Dropout: 0.3, Decay: 1e-5, ClassPower: 0.5, Seed: 1}, 3},
+			{"word h32 e5 class power 0.5, 3 seeds averaged", "word", mlpSettings{Hidden: 32, Epochs: 5, Batch: 32, Rate: 2e-3, Dropout: 0.3, Decay: 1e-5, ClassPower: 0.5, Seed: 1}, 3},
 		}
 		pick := os.Getenv("FRESCO_R8")
 		for vi, v := range variants {
