@@ -49,13 +49,7 @@ type nhsScores struct {
 func nhsEnsembleScores(b *testing.B, split func([]Example) (train, test []Example)) *nhsScores {
 	train, test := split(readNHSLevels(b, "subcategory", "label"))
 	m := newModel(train, TrainOptions{}.withDefaults())
-	c := &nhsScores{folds: assignFolds(len(train), 3, 1)}
-	c.labels[0] = m.Labels
-	for _, e := range train {
-		c.labels[1] = append(c.labels[1], e.OtherLevel[0])
-	}
-	slices.Sort(c.labels[1])
-	c.labels[1] = slices.Compact(c.labels[1])
+	c := &nhsScores{folds: assignFolds(len(train), 3, 1), labels: twoLevelLabels(m, train)}
 	var feats [2][]sparse // words, grams of train then test
 	for _, e := range slices.Concat(train, test) {
 		feats[0] = append(feats[0], m.features.vector(e.Text))

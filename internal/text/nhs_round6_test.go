@@ -64,32 +64,8 @@ func round6Scores(b *testing.B) *r6Scores {
 	}
 	train, test := numpySplit(readNHSLevels(b, "subcategory", "label"))
 	m := newModel(train, TrainOptions{}.withDefaults())
-	r.Folds = assignFolds(len(train), 3, 1)
-	r.OOF, r.Test = map[string][2][][]float64{}, map[string][2][][]float64{}
-	r.Labels[0] = m.Labels
-	for _, e := range train {
-		r.Labels[1] = append(r.Labels[1], e.OtherLevel[0])
-	}
-	slices.Sort(r.Labels[1])
-	r.Labels[1] = slices.Compact(r.Labels[1])
-	d := r6Data{nTrain: len(train), nTest: len(test), feats: map[string][]sparse{}, width: map[string]int{
-		"word": m.features.wordSize(), "char": m.features.gramSize()}}
-	for _, e := range slices.Concat(train, test) {
-		d.feats["word"] = append(d.feats["word"], m.features.vector(e.Text))
-		d.feats["char"] = append(d.feats["char"], m.features.gramVector(e.Text))
-	}
-	for n, e := range slices.Concat(train, test) {
-		for lv, l := range []string{e.Labels[0], e.OtherLevel[0]} {
-			i, _ := slices.BinarySearch(r.Labels[lv], l)
-			if n < len(train) {
-				r.YTrain[lv] = append(r.YTrain[lv], i)
-				d.ys[lv] = append(d.ys[lv], oneHot(len(r.Labels[lv]), i))
-			} else {
-				r.YTest[lv] = append(r.YTest[lv], i)
-			}
-		}
-	}
-	r.Parent = parents(d.ys[0], d.ys[1])
+	var d r6Data
+	r, d = newR6Scores(train, test, m)
 	// LSA reads unigrams seen in at least 3 training comments.
 	keep := make([]bool, d.width["word"])
 	for j, t := range m.Terms {
@@ -125,6 +101,45 @@ func round6Scores(b *testing.B) *r6Scores {
 		}
 	}
 	return r
+}
+
+// newR6Scores sets up the README split's training and test parts for
+// fitting: both levels' labels and targets, the parent map, the 3 folds,
+// and the word and character vectors of m's featurizer.
+func newR6Scores(train, test []Example, m *Model) (*r6Scores, r6Data) {
+	r := &r6Scores{Folds: assignFolds(len(train), 3, 1), Labels: twoLevelLabels(m, train)}
+	r.OOF, r.Test = map[string][2][][]float64{}, map[string][2][][]float64{}
+	d := r6Data{nTrain: len(train), nTest: len(test), feats: map[string][]sparse{}, width: map[string]int{
+		"word": m.features.wordSize(), "char": m.features.gramSize()}}
+	for _, e := range slices.Concat(train, test) {
+		d.feats["word"] = append(d.feats["word"], m.features.vector(e.Text))
+		d.feats["char"] = append(d.feats["char"], m.features.gramVector(e.Text))
+	}
+	for n, e := range slices.Concat(train, test) {
+		for lv, l := range []string{e.Labels[0], e.OtherLevel[0]} {
+			i, _ := slices.BinarySearch(r.Labels[lv], l)
+			if n < len(train) {
+				r.YTrain[lv] = append(r.YTrain[lv], i)
+				d.ys[lv] = append(d.ys[lv], oneHot(len(r.Labels[lv]), i))
+			} else {
+				r.YTest[lv] = append(r.YTest[lv], i)
+			}
+		}
+	}
+	r.Parent = parents(d.ys[0], d.ys[1])
+	return r, d
+}
+
+// twoLevelLabels are m's own labels and the sorted distinct other-level
+// labels of train.
+func twoLevelLabels(m *Model, train []Example) [2][]string {
+	out := [2][]string{m.Labels}
+	for _, e := range train {
+		out[1] = append(out[1], e.OtherLevel[0])
+	}
+	slices.Sort(out[1])
+	out[1] = slices.Compact(out[1])
+	return out
 }
 
 // fitOOF fits one-vs-rest LRs (power 0.75) to the training rows of each
