@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,34 @@ func TestVacuumAnalyze(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 		t.Error("customers was analysed but not vacuumed")
+	})
+}
+
+// The migrations set PostgreSQL's autovacuum thresholds on the big
+// append-only tables and on jobs (migration 00076): read back from the
+// catalogue, table by table. SQLite has no such settings.
+func TestAutovacuumSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() != store.Postgres {
+			return
+		}
+		ctx := context.Background()
+		appended := []string{"autovacuum_analyze_scale_factor=0.02", "autovacuum_vacuum_scale_factor=0.05", "autovacuum_vacuum_insert_scale_factor=0.05"}
+		want := map[string][]string{
+			"purchases": appended, "purchase_lines": appended, "responses": appended, "response_answers": appended,
+			"jobs": {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_cost_limit=2000"},
+		}
+		for table, options := range want {
+			var list string
+			if err := db.QueryRow(ctx, `SELECT COALESCE(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = to_regclass(?)`, table).Scan(&list); err != nil {
+				t.Fatalf("%s: %v", table, err)
+			}
+			got := strings.Split(list, ",")
+			for _, o := range options {
+				if !slices.Contains(got, o) {
+					t.Errorf("%s: reloptions %v, want %s among them", table, got, o)
+				}
+			}
+		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -118,4 +119,39 @@ func atLeast(list []store.ProductPurchase, times int) []store.ProductPurchase {
 		i = j
 	}
 	return out
+}
+
+// ActiveMarks finds a mark of the first customer of the second chunk of
+// ids: the chunks' reads append the time after the ids, and that append
+// once wrote over the next chunk's first id (an error on PostgreSQL, the
+// mark silently missed on SQLite).
+func TestActiveMarksPastOneChunk(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+		const marked = 501 // ids go in chunks of 500
+		if _, err := db.Exec(ctx, `INSERT INTO customers (id, name, first_seen, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			marked, "Marked", at, at, at); err != nil {
+			t.Fatal(err)
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.MarkNextAction(ctx, &fresco.ActionMark{CustomerID: marked, Kind: fresco.ActionPromoter,
+				Outcome: "done", Until: at.AddDate(0, 0, 30), MarkedBy: "test", MarkedAt: at})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for id := int64(1); id <= 2*marked; id++ {
+			ids = append(ids, id)
+		}
+		marks, err := db.ActiveMarks(ctx, ids, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(marks) != 1 || !marks[marked][fresco.ActionPromoter] {
+			t.Fatalf("marks = %v, want customer %d's %s only", marks, marked, fresco.ActionPromoter)
+		}
+	})
 }

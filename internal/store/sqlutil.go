@@ -35,9 +35,14 @@ func rowsList(row string, n int) string {
 }
 
 // forChunks calls fn on successive slices of at most setQueryChunk keys.
+// Each chunk's capacity ends with it, so a caller that appends its other
+// arguments (append(chunk, since)) gets a copy instead of writing over the
+// first key of the next chunk — which sent a time as a customer id (an
+// error on PostgreSQL, a customer silently skipped on SQLite).
 func forChunks(keys []any, fn func(chunk []any) error) error {
 	for start := 0; start < len(keys); start += setQueryChunk {
-		if err := fn(keys[start:min(start+setQueryChunk, len(keys))]); err != nil {
+		end := min(start+setQueryChunk, len(keys))
+		if err := fn(keys[start:end:end]); err != nil {
 			return err
 		}
 	}
