@@ -137,15 +137,17 @@ func openSQLite(path string) (*DB, error) {
 }
 
 // dashboardConns is how many dashboard queries (Reports) run at once on
-// SQLite: one fewer than the cores, at least one. SQLite runs in this
-// process, so a dashboard's query takes a core for as long as it runs, and
-// eight dashboards at once took both cores of a small machine: the write
-// transaction that held SQLite's one writer connection then ran at a
-// fraction of a core, and every write queued behind it waited that much
-// longer (issue 10, writes under load). A core is left to the writes;
-// dashboards beyond it wait for a connection.
+// SQLite: one a core. SQLite runs in this process, so a dashboard's query
+// takes a core for as long as it runs; more at once than cores only
+// queue for CPU, and the write transaction that holds SQLite's one writer
+// then runs at a fraction of a core while every write waits behind it
+// (issue 10, writes under load: with the reader pool's four connections,
+// writes p50 1.2–2.3 s under load). One fewer than the cores left a core
+// to the writes (p99 430–500 ms against 590–670 quiet) but queued the
+// home page and /feedback behind one connection: in the quiet 1M walk
+// `/` and `/login` went over 200 ms at p95 (217 ms), none with one a core.
 func dashboardConns() int {
-	return max(1, runtime.NumCPU()-1)
+	return max(1, runtime.NumCPU())
 }
 
 // sqliteDSN is the connection string of the database file at path.
