@@ -44,11 +44,8 @@ func merged(groups []*store.ScoreGroup) map[int]int {
 
 // NPS is the Net Promoter Score of the responses f selects.
 func (s *Service) NPS(ctx context.Context, f store.ResponseFilter) (stats.NPSResult, error) {
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, ScaleNPS, store.GroupNone)
-	if err != nil {
-		return stats.NPSResult{}, err
-	}
-	return stats.NPS(tallyOf(merged(groups)), 0)
+	r, _, err := s.NPSWithDistribution(ctx, f)
+	return r, err
 }
 
 // NPSWithDistribution is NPS and Distribution(ScaleNPS) from one read of

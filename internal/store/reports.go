@@ -63,7 +63,8 @@ func openReports(rawURL string) (*DB, error) {
 }
 
 // Reports is the database the dashboards read: the replica AttachReports
-// attached, else db itself. What it answers may lag db's writes, so no
+// attached, else on SQLite db with the dashboards' own readers
+// (dashboardConns), else db itself. What it answers may lag db's writes, so no
 // write, nor a read that must see one just made, may use it.
 func (db *DB) Reports() *DB {
 	switch {

@@ -50,7 +50,7 @@ type DB struct {
 	// arrival order (see awaitWriteTurn); nil on PostgreSQL.
 	writeTurn chan struct{}
 	// dashboards is what Reports gives on SQLite without a replica: db
-	// with a reader pool of its own, smaller than the cores (see
+	// with a reader pool of its own, one connection a core (see
 	// dashboardConns); nil on PostgreSQL, whose server does the work.
 	dashboards *DB
 	// writeStatements: SQLite's writer's statements, kept prepared
