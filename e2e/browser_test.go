@@ -121,7 +121,11 @@ func newStage(t *testing.T, worlds ...func(*testing.T, *store.DB)) stage {
 	a := apptest.New(t, db)
 	ts := httptest.NewServer(a.Server)
 	t.Cleanup(func() {
-		ts.CloseClientConnections() // the notification bell keeps an event stream open
+		// The browser goes first: the notification bell keeps an event
+		// stream open and reconnects it (retry: 3000) to a server that is
+		// closing, which Close then waits for for ever.
+		cancel()
+		ts.CloseClientConnections()
 		ts.Close()
 	})
 	return stage{steps: steps{t, bctx}, db: db, app: a, s: s, base: ts.URL, jsErrors: jsErrors}
