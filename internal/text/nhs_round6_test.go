@@ -150,7 +150,6 @@ func twoLevelLabels(m *Model, train []Example) [2][]string {
 // parent's children.
 func (r *r6Scores) fitOOF(d r6Data, feats string, ys [][]bool, c float64, parent []int) (oof, tst [][]float64) {
 	nl := len(ys[0])
-	oof, tst = matrix(d.nTrain, nl), matrix(d.nTest, nl)
 	xs := d.feats[feats]
 	fit := func(trIdx, scoreIdx []int, into [][]float64) {
 		if parent == nil {
@@ -166,23 +165,7 @@ func (r *r6Scores) fitOOF(d r6Data, feats string, ys [][]bool, c float64, parent
 		}
 		conditionalFit(xs, ys, parent, d.width[feats], c, trIdx, scoreIdx, into)
 	}
-	for f := range 3 {
-		trIdx, teIdx := foldRows(r.Folds, f)
-		rows := make([][]float64, len(teIdx))
-		fit(trIdx, teIdx, rows)
-		for k, i := range teIdx {
-			oof[i] = rows[k]
-		}
-	}
-	all, testIdx := make([]int, d.nTrain), make([]int, d.nTest)
-	for i := range all {
-		all[i] = i
-	}
-	for i := range testIdx {
-		testIdx[i] = d.nTrain + i
-	}
-	fit(all, testIdx, tst)
-	return oof, tst
+	return r.fitOOFWith(d, ys, fit)
 }
 
 // lsaFeatures projects every row onto the top k right singular vectors of

@@ -1,10 +1,8 @@
 package text
 
 import (
-	"encoding/gob"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,30 +118,7 @@ func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 		b.Logf("word vocabulary %d, with 2-skip-grams seen in %d comments %d", d.width["word"], minDF, d.width[name])
 	}
 	d.width["wordchar"] = d.width["word"] + d.width["char"]
-	cache := os.Getenv("FRESCO_NHS_CACHE")
-	path := filepath.Join(cache, cacheName)
-	if cache != "" {
-		if f, err := os.Open(path); err == nil {
-			var c struct{ OOF, Test map[string][2][][]float64 }
-			if gob.NewDecoder(f).Decode(&c) == nil {
-				r.OOF, r.Test = c.OOF, c.Test
-			}
-			f.Close()
-		}
-	}
-	save := func() {
-		if cache == "" {
-			return
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		if err := gob.NewEncoder(f).Encode(struct{ OOF, Test map[string][2][][]float64 }{r.OOF, r.Test}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	save := loadScoreCache(b, r, cacheName)
 	for _, spec := range []struct {
 		name string
 		c    float64
@@ -152,13 +127,7 @@ func round8Scores(b *testing.B) (*r6Scores, r6Data) {
 		if _, ok := r.OOF[spec.key]; ok || (holdout && spec.name != "word" && spec.name != "char") {
 			continue
 		}
-		var oof, tst [2][][]float64
-		for lv := range 2 {
-			oof[lv], tst[lv] = r.fitOOF(d, spec.name, d.ys[lv], spec.c, nil)
-		}
-		r.OOF[spec.key], r.Test[spec.key] = oof, tst
-		oofC, tstC := r.fitOOF(d, spec.name, d.ys[0], spec.c, r.Parent)
-		r.OOF["cond"+spec.key], r.Test["cond"+spec.key] = [2][][]float64{oofC}, [2][][]float64{tstC}
+		r.fitLevels(d, spec.name, spec.key, spec.c)
 		b.Logf("fitted %s", spec.key)
 		save()
 	}

@@ -160,30 +160,7 @@ func round9Scores(b *testing.B, train, test []Example, cacheName string, only []
 	if wanted("wordskip") {
 		d.feats["wordskip"], d.width["wordskip"] = skipGramFeatures(slices.Concat(train, test), len(train), 3)
 	}
-	cache := os.Getenv("FRESCO_NHS_CACHE")
-	path := filepath.Join(cache, cacheName)
-	if cache != "" {
-		if f, err := os.Open(path); err == nil {
-			var c struct{ OOF, Test map[string][2][][]float64 }
-			if gob.NewDecoder(f).Decode(&c) == nil {
-				r.OOF, r.Test = c.OOF, c.Test
-			}
-			f.Close()
-		}
-	}
-	save := func() {
-		if cache == "" {
-			return
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		if err := gob.NewEncoder(f).Encode(struct{ OOF, Test map[string][2][][]float64 }{r.OOF, r.Test}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	save := loadScoreCache(b, r, cacheName)
 	// Plain LRs at both levels, and the conditional models joint decoding
 	// needs.
 	for _, spec := range []struct {
@@ -194,13 +171,7 @@ func round9Scores(b *testing.B, train, test []Example, cacheName string, only []
 			continue
 		}
 		start := cpuSeconds()
-		var oof, tst [2][][]float64
-		for lv := range 2 {
-			oof[lv], tst[lv] = r.fitOOF(d, spec.key, d.ys[lv], spec.c, nil)
-		}
-		r.OOF[spec.key], r.Test[spec.key] = oof, tst
-		oofC, tstC := r.fitOOF(d, spec.key, d.ys[0], spec.c, r.Parent)
-		r.OOF["cond"+spec.key], r.Test["cond"+spec.key] = [2][][]float64{oofC}, [2][][]float64{tstC}
+		r.fitLevels(d, spec.key, spec.key, spec.c)
 		b.Logf("fitted %s: %.1f CPU-s", spec.key, cpuSeconds()-start)
 		save()
 	}
@@ -262,6 +233,47 @@ func round9Scores(b *testing.B, train, test []Example, cacheName string, only []
 		save()
 	}
 	return r
+}
+
+// loadScoreCache fills r's scores from FRESCO_NHS_CACHE/name when the
+// variable is set and the file reads, and returns the function that
+// writes them back (a no-op without the variable).
+func loadScoreCache(b *testing.B, r *r6Scores, name string) (save func()) {
+	cache := os.Getenv("FRESCO_NHS_CACHE")
+	if cache == "" {
+		return func() {}
+	}
+	path := filepath.Join(cache, name)
+	if f, err := os.Open(path); err == nil {
+		var c struct{ OOF, Test map[string][2][][]float64 }
+		if gob.NewDecoder(f).Decode(&c) == nil {
+			r.OOF, r.Test = c.OOF, c.Test
+		}
+		f.Close()
+	}
+	return func() {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := gob.NewEncoder(f).Encode(struct{ OOF, Test map[string][2][][]float64 }{r.OOF, r.Test}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fitLevels fits one-vs-rest LRs over feats at both levels and the
+// conditional models, out of fold and on the test part, and keeps their
+// scores under key and "cond"+key.
+func (r *r6Scores) fitLevels(d r6Data, feats, key string, c float64) {
+	var oof, tst [2][][]float64
+	for lv := range 2 {
+		oof[lv], tst[lv] = r.fitOOF(d, feats, d.ys[lv], c, nil)
+	}
+	r.OOF[key], r.Test[key] = oof, tst
+	oofC, tstC := r.fitOOF(d, feats, d.ys[0], c, r.Parent)
+	r.OOF["cond"+key], r.Test["cond"+key] = [2][][]float64{oofC}, [2][][]float64{tstC}
 }
 
 // fitOOFWith calls fit on each fold's complement scoring that fold, then
