@@ -91,7 +91,10 @@ func (db *DB) swapCustomerValues(ctx context.Context, values iter.Seq[*fresco.Cu
 	}); err != nil {
 		return err
 	}
-	return db.dropValueTable(ctx, retiredValues)
+	if err := db.dropValueTable(ctx, retiredValues); err != nil {
+		return fmt.Errorf("the new refit is served, the old one's rows are left for the next refit: %w", err)
+	}
+	return nil
 }
 
 // claimValueStaging makes owner the refit that owns stagingValues, removes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -228,4 +229,26 @@ func TestRefitWritesInShortTransactions(t *testing.T) {
 		t.Fatalf("the earlier refit, taken over: %v, want a conflict", err)
 	}
 	wantServed(t, db, "after a refit took over", 3, store.CustomerValueRefit{})
+}
+
+// TestRefitRefusesAViewOverCustomerValue (SQLite): a view naming
+// customer_value would follow the old table on the switch and then break
+// when it is dropped, so the refit refuses to start, naming the view, and
+// the rows stay served.
+func TestRefitRefusesAViewOverCustomerValue(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	addRefitCustomers(t, db)
+	if err := db.ReplaceCustomerValuesSeq(ctx, refitRows(1, 0, func(int) {}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `CREATE VIEW loyal_values AS SELECT customer_id, clv FROM customer_value WHERE segment = 'loyal'`); err != nil {
+		t.Fatal(err)
+	}
+	err := db.ReplaceCustomerValuesSeq(ctx, refitRows(2, 0, func(int) {}), nil)
+	if err == nil || !strings.Contains(err.Error(), "view loyal_values") {
+		t.Fatalf("a refit with a view over customer_value: %v, want an error naming the view", err)
+	}
+	wantServed(t, db, "after the refused refit", 1, store.CustomerValueRefit{})
 }
