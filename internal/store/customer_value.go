@@ -64,139 +64,58 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, values []*fresco.Custom
 
 // ReplaceCustomerValuesSeq replaces the whole of customer_value with the
 // rows values yields and records fits (dropping fits more than 90 days
-// older), in one transaction: readers see the old refit or the new one,
-// never a mix. The rows are written as they come — PostgreSQL: one COPY;
-// SQLite: one prepared 400-row INSERT, run again and again — so the caller
-// may build each one as it is asked for (and reuse it: its arguments are
-// copied at once).
+// older): readers see the old refit or the new one, never a mix. The
+// caller may build each row as it is asked for (and reuse it: its
+// arguments are copied at once).
+//
+// SQLite has one writer, and a million rows written in one transaction held
+// it for about 20 s (1 s at 50k customers), every other write waiting
+// behind: SQLite writes the new refit beside the old in short transactions
+// and switches to it in one small one (customer_value_swap.go).
+// PostgreSQL writes the rows with one COPY in one transaction: its writers
+// take row locks, so the long transaction blocks none of them, and its
+// readers see the old rows until it commits.
 func (db *DB) ReplaceCustomerValuesSeq(ctx context.Context, values iter.Seq[*fresco.CustomerValue], fits []*fresco.CLVFit) error {
 	if db.dialect == SQLite {
-		restore, err := db.lowMemoryWriter(ctx)
-		if err != nil {
-			return err
-		}
-		defer restore()
+		return db.swapCustomerValues(ctx, values, fits)
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		rebuild, err := tx.dropCustomerValueIndexes(ctx)
-		if err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `DELETE FROM customer_value`); err != nil {
 			return err
 		}
-		if err := tx.writeCustomerValues(ctx, values); err != nil {
-			return fmt.Errorf("insert customer_value: %w", err)
-		}
-		if err := rebuild(); err != nil {
-			return err
-		}
-		if len(fits) > 0 { // keep 90 days of fit history
-			if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
-				return err
-			}
-		}
-		for _, f := range fits {
-			if err := tx.QueryRow(ctx, `INSERT INTO clv_fits (model, params, log_likelihood, customers, converged, detail, computed_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				f.Model, f.Params, f.LogLikelihood, f.Customers, f.Converged, f.Detail, f.ComputedAt.UTC()).Scan(&f.ID); err != nil {
-				return fmt.Errorf("insert clv_fits: %w", err)
-			}
-		}
-		return tx.markCustomerValueRefit(ctx)
-	})
-}
-
-// refitWriteCacheKiB is SQLite's writer's page cache while it replaces
-// customer_value. The rows go in in key order and each index is built by
-// one sort, so a small cache writes them as fast as the pool's 32 MB; and
-// the sort's in-memory runs are as big as the cache (SQLite sizes them by
-// it), so with 32 MB the write held about 100 MB more than the read at a
-// million customers.
-const refitWriteCacheKiB = 8000
-
-// lowMemoryWriter gives SQLite's writer a small page cache and lets it
-// spill sorts to temporary files until restore is called: building an
-// index sorts every row, in memory by default (sqliteDSN). The pragmas
-// cannot change within a transaction; the writer pool is one connection,
-// so it is the one the transaction after this uses.
-func (db *DB) lowMemoryWriter(ctx context.Context) (restore func(), err error) {
-	var cacheKiB int64
-	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheKiB); err != nil {
-		return nil, err
-	}
-	spill, err := db.sortOnDisk(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// PRAGMA takes no parameters; the sizes are numbers.
-	if _, err := db.Exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, refitWriteCacheKiB)); err != nil {
-		spill()
-		return nil, err
-	}
-	return func() {
-		db.Exec(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheKiB)) // negative: KiB; positive: pages
-		spill()
-	}, nil
-}
-
-// dropCustomerValueIndexes drops customer_value's secondary indexes (SQLite)
-// and returns what creates them again, as the migrations defined them. A
-// million rows cost twice as much with the indexes kept up row by row —
-// the one by clv is written at random — as with each index built once,
-// sorted, from the finished table. It is all one transaction: readers see
-// the old rows and indexes until it commits (WAL), and a failed refit
-// leaves both. PostgreSQL keeps its indexes: dropping one would lock
-// every reader out of customer_value until the refit commits.
-func (tx *Tx) dropCustomerValueIndexes(ctx context.Context) (rebuild func() error, err error) {
-	if tx.Dialect() != SQLite {
-		return func() error { return nil }, nil
-	}
-	defs, err := queryAll(ctx, tx, func(row rowScanner) ([2]string, error) {
-		var d [2]string
-		return d, row.Scan(&d[0], &d[1])
-	}, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer_value' AND sql IS NOT NULL ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("customer_value indexes: %w", err)
-	}
-	for _, d := range defs {
-		if _, err := tx.Exec(ctx, `DROP INDEX `+d[0]); err != nil { // a name sqlite_master gave
-			return nil, fmt.Errorf("drop index %s: %w", d[0], err)
-		}
-	}
-	return func() error {
-		for _, d := range defs {
-			if _, err := tx.Exec(ctx, d[1]); err != nil {
-				return fmt.Errorf("create index %s: %w", d[0], err)
-			}
-		}
-		return nil
-	}, nil
-}
-
-// writeCustomerValues inserts the rows values yields into the emptied
-// customer_value.
-func (tx *Tx) writeCustomerValues(ctx context.Context, values iter.Seq[*fresco.CustomerValue]) error {
-	next, stop := iter.Pull(values)
-	defer stop()
-	if tx.Dialect() == Postgres {
-		return tx.copyFrom(ctx, "customer_value", customerValueColumnList, func(buf []any) bool {
+		next, stop := iter.Pull(values)
+		defer stop()
+		err := tx.copyFrom(ctx, "customer_value", customerValueColumnList, func(buf []any) bool {
 			v, ok := next()
 			if ok {
 				copy(buf, customerValueRow(v))
 			}
 			return ok
 		})
+		if err != nil {
+			return fmt.Errorf("insert customer_value: %w", err)
+		}
+		return tx.recordRefit(ctx, fits)
+	})
+}
+
+// recordRefit records fits, drops the fits more than 90 days older than
+// them, and marks customer_value as holding a new refit: the end of the
+// transaction that makes a refit's rows the ones readers see.
+func (tx *Tx) recordRefit(ctx context.Context, fits []*fresco.CLVFit) error {
+	if len(fits) > 0 { // keep 90 days of fit history
+		if _, err := tx.Exec(ctx, `DELETE FROM clv_fits WHERE computed_at < ?`, fits[0].ComputedAt.UTC().AddDate(0, 0, -90)); err != nil {
+			return err
+		}
 	}
-	const chunk = 400 // 400 × 26 = 10,400 parameters, under SQLite's limit
-	return tx.insertRows(ctx, `INSERT INTO customer_value (`+customerValueColumns+`) VALUES `, customerValueArgs, chunk,
-		func(args []any) ([]any, bool) {
-			v, ok := next()
-			if ok {
-				args = append(args, customerValueRow(v)...)
-			}
-			return args, ok
-		})
+	for _, f := range fits {
+		if err := tx.QueryRow(ctx, `INSERT INTO clv_fits (model, params, log_likelihood, customers, converged, detail, computed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.Model, f.Params, f.LogLikelihood, f.Customers, f.Converged, f.Detail, f.ComputedAt.UTC()).Scan(&f.ID); err != nil {
+			return fmt.Errorf("insert clv_fits: %w", err)
+		}
+	}
+	return tx.markCustomerValueRefit(ctx)
 }
 
 // customerValueRefitKey is the settings row that names the refit in

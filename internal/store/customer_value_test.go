@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,16 +152,15 @@ func TestCurrentCustomerValueRefit(t *testing.T) {
 	})
 }
 
-// TestReplaceCustomerValuesKeepsIndexes: the write builds customer_value's
-// indexes again after its rows (SQLite drops them for the load), as the
-// migrations defined them; a write that fails leaves the old rows and every
-// index, as the one transaction it is.
+// TestReplaceCustomerValuesKeepsIndexes: after a write customer_value has
+// the indexes the migrations defined (SQLite names them the other way at
+// every refit, valueIndexes); a write that fails leaves the old rows and
+// every index.
 func TestReplaceCustomerValuesKeepsIndexes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		indexes := func() []string { return indexDefs(t, db, "customer_value") }
-		before := indexes()
+		before := valueIndexes(t, db)
 		if len(before) < 4 {
 			t.Fatalf("customer_value has %d indexes: %q", len(before), before)
 		}
@@ -172,17 +172,19 @@ func TestReplaceCustomerValuesKeepsIndexes(t *testing.T) {
 		row := func(id int64, clv float64) *fresco.CustomerValue {
 			return &fresco.CustomerValue{CustomerID: id, CLV: clv, Segment: "new", FirstPurchase: at, LastPurchase: at, ComputedAt: at}
 		}
-		if err := db.ReplaceCustomerValues(ctx, []*fresco.CustomerValue{row(1, 10), row(2, 20)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		if after := indexes(); !slices.Equal(after, before) {
-			t.Fatalf("indexes after the write:\n%q\nbefore:\n%q", after, before)
+		for range 2 { // both sets of names
+			if err := db.ReplaceCustomerValues(ctx, []*fresco.CustomerValue{row(1, 10), row(2, 20)}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if after := valueIndexes(t, db); !slices.Equal(after, before) {
+				t.Fatalf("indexes after the write:\n%q\nbefore:\n%q", after, before)
+			}
 		}
 		// The same customer twice breaks the primary key half way through.
 		if err := db.ReplaceCustomerValues(ctx, []*fresco.CustomerValue{row(2, 5), row(2, 6)}, nil); err == nil {
 			t.Fatal("a write repeating a customer succeeded")
 		}
-		if after := indexes(); !slices.Equal(after, before) {
+		if after := valueIndexes(t, db); !slices.Equal(after, before) {
 			t.Fatalf("indexes after a failed write:\n%q\nbefore:\n%q", after, before)
 		}
 		list, err := db.ListCustomerValues(ctx, store.CustomerValueFilter{Sort: "clv"})
@@ -193,4 +195,24 @@ func TestReplaceCustomerValuesKeepsIndexes(t *testing.T) {
 			t.Fatalf("after a failed write the rows are %+v, want the first write's", list)
 		}
 	})
+}
+
+// valueIndexes is customer_value's index definitions, SQLite's names taken
+// back to the migrations' (a refit names them the other way from the last)
+// and its quotes of the table's name (a rename adds them) dropped.
+func valueIndexes(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	defs := indexDefs(t, db, "customer_value")
+	if db.Dialect() == store.SQLite {
+		for i, d := range defs {
+			name, sql, _ := strings.Cut(d, " ")
+			if alt := store.SwapIndexName(name); len(alt) < len(name) {
+				name = alt
+			}
+			sql = strings.Replace(sql, `ON "customer_value"`, "ON customer_value", 1)
+			defs[i] = name + " " + strings.Replace(sql, "INDEX "+strings.Fields(sql)[2]+" ", "INDEX "+name+" ", 1)
+		}
+		slices.Sort(defs)
+	}
+	return defs
 }

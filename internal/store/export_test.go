@@ -172,3 +172,13 @@ func (db *DB) KeptWriteStatements() int {
 
 // MaxWriteStatements is the bound on KeptWriteStatements.
 const MaxWriteStatements = maxWriteStatements
+
+// RefitRowsPerTx and StagingValues let the tests watch a SQLite refit's
+// short transactions.
+const (
+	RefitRowsPerTx = refitRowsPerTx
+	StagingValues  = stagingValues
+)
+
+// SwapIndexName is the name a customer_value index takes in the next refit.
+func SwapIndexName(name string) string { return swapIndexName(name) }

@@ -109,45 +109,8 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 			}
 		}
 	}
-	if db.dialect == SQLite && parts > 1 {
-		release, err := db.holdWriteLock(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-	}
-	var snapshot string
-	for i := range parts {
-		tx, err := r.conns[i].BeginTx(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		r.txs = append(r.txs, tx)
-		switch {
-		case db.dialect == Postgres && i == 0 && parts > 1:
-			if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
-				return nil, err
-			}
-			if !snapshotID.MatchString(snapshot) {
-				return nil, fmt.Errorf("unexpected snapshot id %q", snapshot)
-			}
-		case db.dialect == Postgres && i > 0:
-			// SET takes no parameters; the id was checked above.
-			if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
-				return nil, err
-			}
-		}
-		// The first read: SQLite's snapshot is taken here.
-		var lo, hi sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT MIN(customer_id), MAX(customer_id) FROM purchases`).Scan(&lo, &hi); err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			r.lo, r.hi = lo.Int64, hi.Int64
-			if !lo.Valid {
-				r.lo, r.hi = 1, 0
-			}
-		}
+	if err := r.begin(ctx, parts, opts); err != nil {
+		return nil, err
 	}
 	r.products = map[int64]productFigure{}
 	err = queryEach(ctx, r.tx(0), func(row rowScanner) error {
@@ -160,6 +123,57 @@ func (db *DB) BeginHistoryRead(ctx context.Context, parts int) (r *HistoryReader
 		return nil
 	}, `SELECT id, unit_cost, category FROM products`)
 	return r, err
+}
+
+// begin opens the parts' transactions on r's connections and makes each
+// one's first read, which takes SQLite's snapshot. On SQLite it holds the
+// write lock for those reads only: every writer waits while it does.
+func (r *HistoryReader) begin(ctx context.Context, parts int, opts *sql.TxOptions) error {
+	db := r.db
+	if db.dialect == SQLite && parts > 1 {
+		release, err := db.holdWriteLock(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	var snapshot string
+	for i := range parts {
+		tx, err := r.conns[i].BeginTx(ctx, opts)
+		if err != nil {
+			return err
+		}
+		r.txs = append(r.txs, tx)
+		switch {
+		case db.dialect == Postgres && i == 0 && parts > 1:
+			if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
+				return err
+			}
+			if !snapshotID.MatchString(snapshot) {
+				return fmt.Errorf("unexpected snapshot id %q", snapshot)
+			}
+		case db.dialect == Postgres && i > 0:
+			// SET takes no parameters; the id was checked above.
+			if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+				return err
+			}
+		}
+		// The first read: SQLite's snapshot is taken here. MIN and MAX in
+		// one SELECT made SQLite scan a whole index of purchases (its
+		// min/max shortcut takes one aggregate alone), under the write
+		// lock: 0.7 s of every writer's time at 50k customers, loaded.
+		var lo, hi sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT MIN(customer_id) FROM purchases), (SELECT MAX(customer_id) FROM purchases)`).Scan(&lo, &hi); err != nil {
+			return err
+		}
+		if i == 0 {
+			r.lo, r.hi = lo.Int64, hi.Int64
+			if !lo.Valid {
+				r.lo, r.hi = 1, 0
+			}
+		}
+	}
+	return nil
 }
 
 // snapshotID is the form of PostgreSQL's exported snapshot ids.
