@@ -149,6 +149,10 @@ const (
 	OpenCaseReturnersQuery  = openCaseReturnersQuery
 )
 
+// EachLimitedQuery is a candidate query run n times in one statement, for
+// its plan.
+func EachLimitedQuery(query string, n int) string { return eachLimitedQuery(query, n) }
+
 // LockLineProducts lets the tests lock the products the lines of ps name,
 // as the batch path does on PostgreSQL before it writes them.
 func (tx *Tx) LockLineProducts(ctx context.Context, ps []*fresco.Purchase) error {
