@@ -31,6 +31,28 @@ func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 	})
 }
 
+// A case's e-mails and a tab of the follow-up list, newest first, are
+// read through their indexes (migration 00078): before, the case page
+// read every e-mail sent to anyone, and the follow-up list walked every
+// follow-up of either status, or joined every open one and sorted it.
+func TestCaseMailAndFollowUpTabsReadByIndex(t *testing.T) {
+	t.Parallel()
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
+		for _, tc := range []struct {
+			name, query, index string
+			args               []any
+		}{
+			{"a case's e-mails", store.CaseEmailsQuery, "email_messages_case", []any{1}},
+			{"the open follow-ups, newest first", store.FollowUpTabQuery(), "follow_ups_status_id", []any{"open", 26}},
+		} {
+			plan := explainAvoidingScans(t, db, tc.query, tc.args...)
+			if !strings.Contains(plan, tc.index) {
+				t.Errorf("%s: not read through %s:\n%s", tc.name, tc.index, plan)
+			}
+		}
+	})
+}
+
 // An agent's calls (theirs, or their team's unassigned ones) are found
 // through the employee's index and the team's, not by reading every open
 // task through the status index: 55,000 of them at a million customers.
