@@ -41,10 +41,17 @@ func TestCustomerProfileSameOnBothEngines(t *testing.T) {
 		}
 		pages[e.Name] = sessionFree.ReplaceAllString(r.body, "")
 	}
+	sameOnBothEngines(t, "the profile", pages)
+}
+
+// sameOnBothEngines fails at the first line where the page built on SQLite
+// and the one built on PostgreSQL differ.
+func sameOnBothEngines(t *testing.T, what string, pages map[string]string) {
+	t.Helper()
 	sqlite, postgres := strings.Split(pages["sqlite"], "\n"), strings.Split(pages["postgres"], "\n")
 	for i := range max(len(sqlite), len(postgres)) {
 		if line(sqlite, i) != line(postgres, i) {
-			t.Fatalf("the profile differs at line %d:\nsqlite:   %s\npostgres: %s", i+1, line(sqlite, i), line(postgres, i))
+			t.Fatalf("%s differs at line %d:\nsqlite:   %s\npostgres: %s", what, i+1, line(sqlite, i), line(postgres, i))
 		}
 	}
 }
@@ -144,10 +151,5 @@ func TestCasePageSameOnBothEngines(t *testing.T) {
 		}
 		pages[e.Name] = sessionFree.ReplaceAllString(r.body, "")
 	}
-	sqlite, postgres := strings.Split(pages["sqlite"], "\n"), strings.Split(pages["postgres"], "\n")
-	for i := range max(len(sqlite), len(postgres)) {
-		if line(sqlite, i) != line(postgres, i) {
-			t.Fatalf("the case page differs at line %d:\nsqlite:   %s\npostgres: %s", i+1, line(sqlite, i), line(postgres, i))
-		}
-	}
+	sameOnBothEngines(t, "the case page", pages)
 }
