@@ -4,8 +4,7 @@ package feedback
 // customers the feedback dashboard worked out, on every view, the same
 // score distributions (overall, by month, by segment) and the driver
 // counts (7,400 rollup rows spread over all 1,800 pages of the driver
-// rollup) — the
-// same for every viewer until an answer changes. So, as the home page's
+// rollup) — the same for every viewer until an answer changes. So, as the home page's
 // headlines (headlines_cache.go), the counts of a filter that selects by
 // dates only are kept with the scores mark read before them: the mark
 // moves with every write to the answers (their scored items are written
