@@ -51,7 +51,7 @@ func (s *Service) NPS(ctx context.Context, f store.ResponseFilter) (stats.NPSRes
 // NPSWithDistribution is NPS and Distribution(ScaleNPS) from one read of
 // the counts: the feedback dashboard shows both.
 func (s *Service) NPSWithDistribution(ctx context.Context, f store.ResponseFilter) (stats.NPSResult, []int, error) {
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, ScaleNPS, store.GroupNone)
+	groups, err := s.scoreCounts(ctx, f, ScaleNPS, store.GroupNone)
 	if err != nil {
 		return stats.NPSResult{}, nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) Distribution(ctx context.Context, f store.ResponseFilter, scal
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, scale, store.GroupNone)
+	groups, err := s.scoreCounts(ctx, f, scale, store.GroupNone)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func scaleRange(scale string) (lo, hi int, err error) {
 
 // CSAT summarises the 1–5 satisfaction answers f selects.
 func (s *Service) CSAT(ctx context.Context, f store.ResponseFilter) (stats.CSATResult, error) {
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, ScaleCSAT, store.GroupNone)
+	groups, err := s.scoreCounts(ctx, f, ScaleCSAT, store.GroupNone)
 	if err != nil {
 		return stats.CSATResult{}, err
 	}
@@ -108,7 +108,7 @@ func (s *Service) CSAT(ctx context.Context, f store.ResponseFilter) (stats.CSATR
 
 // CES summarises the 1–7 effort answers f selects.
 func (s *Service) CES(ctx context.Context, f store.ResponseFilter) (stats.CESResult, error) {
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, ScaleCES, store.GroupNone)
+	groups, err := s.scoreCounts(ctx, f, ScaleCES, store.GroupNone)
 	if err != nil {
 		return stats.CESResult{}, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) Breakdown(ctx context.Context, f store.ResponseFilter, scale, 
 		minN = s.opts.MinN
 	}
 	ranked := by == store.GroupEmployee || by == store.GroupLocation
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, scale, by)
+	groups, err := s.scoreCounts(ctx, f, scale, by)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 	if period == PeriodMonth {
 		by = store.GroupMonth
 	}
-	groups, err := s.db.Reports().ScoreCounts(ctx, f, scale, by)
+	groups, err := s.scoreCounts(ctx, f, scale, by)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +395,7 @@ func (s *Service) Trend(ctx context.Context, f store.ResponseFilter, scale, peri
 // from the counts of each (item score, NPS) pair, which the store reads
 // mostly from a rollup, so a view does not grow with history.
 func (s *Service) Drivers(ctx context.Context, f store.ResponseFilter) (stats.DriverAnalysis, error) {
-	counts, err := s.db.Reports().DriverCounts(ctx, f)
+	counts, err := s.driverCounts(ctx, f)
 	if err != nil {
 		return stats.DriverAnalysis{}, err
 	}

@@ -124,8 +124,10 @@ type Service struct {
 	keyOnce sync.Mutex
 	key     []byte
 
-	clf   classifierCache
-	heads headlinesCache
+	clf     classifierCache
+	heads   headlinesCache
+	scores  keptCounts[[]*store.ScoreGroup] // counts_cache.go
+	drivers keptCounts[[]store.DriverCount]
 }
 
 // New returns the service over db.

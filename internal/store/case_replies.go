@@ -51,10 +51,14 @@ func (tx *Tx) CaseMessage(ctx context.Context, id int64) (*fresco.CaseMessage, e
 	return &m, nil
 }
 
+// caseEmailsQuery reads a case's e-mails through their index (migration
+// 00078).
+const caseEmailsQuery = `SELECT ` + emailColumns + ` FROM email_messages WHERE case_id = ? ORDER BY id`
+
 // CaseEmails returns the outbox records of the mail sent from case caseID,
 // by id: the send status of each outgoing message of its thread.
 func (db *DB) CaseEmails(ctx context.Context, caseID int64) (map[int64]*fresco.EmailMessage, error) {
-	list, err := queryAll(ctx, db, scanEmail, `SELECT `+emailColumns+` FROM email_messages WHERE case_id = ? ORDER BY id`, caseID)
+	list, err := queryAll(ctx, db, scanEmail, caseEmailsQuery, caseID)
 	out := make(map[int64]*fresco.EmailMessage, len(list))
 	for _, m := range list {
 		out[m.ID] = m

@@ -167,14 +167,27 @@ type ClosedCaseCauses struct {
 // ClosedCaseCauseCounts returns the counts of ClosedCaseCauses, by source,
 // category and month.
 func (db *DB) ClosedCaseCauseCounts(ctx context.Context, from, to time.Time) ([]ClosedCaseCauses, error) {
-	month := "substr(closed_at, 1, 7)" // closing times are stored in UTC as text: 2025-03-14 …
-	if db.dialect == Postgres {
-		month = "to_char(closed_at AT TIME ZONE 'UTC', 'YYYY-MM')"
-	}
 	return queryAll(ctx, db, func(row rowScanner) (ClosedCaseCauses, error) {
 		var c ClosedCaseCauses
 		err := row.Scan(&c.Source, &c.Category, &c.Month, &c.Cases)
 		return c, err
-	}, `SELECT root_cause_source, root_cause_category, `+month+`, COUNT(*) FROM recovery_cases
-		WHERE status = 'closed' AND closed_at >= ? AND closed_at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, utc(from), utc(to))
+	}, closedCaseCausesQuery(db.dialect), utc(from), utc(to))
+}
+
+// closedCaseCausesQuery is ClosedCaseCauseCounts' statement. On
+// PostgreSQL the cases are grouped by the month as a time and only the
+// groups' months spelled out: grouping by the spelled month sorted every
+// case by three texts (PostgreSQL chose a sort, not a hash, for a year's
+// cases) and formatted each case's month, 30,000 of them at a million
+// customers.
+func closedCaseCausesQuery(d Dialect) string {
+	if d == Postgres {
+		return `SELECT root_cause_source, root_cause_category, to_char(month, 'YYYY-MM'), n FROM (
+			SELECT root_cause_source, root_cause_category, date_trunc('month', closed_at AT TIME ZONE 'UTC') AS month, COUNT(*) AS n
+			FROM recovery_cases WHERE status = 'closed' AND closed_at >= ? AND closed_at < ? GROUP BY 1, 2, 3) g
+		ORDER BY 1, 2, 3`
+	}
+	// closing times are stored in UTC as text: 2025-03-14 …
+	return `SELECT root_cause_source, root_cause_category, substr(closed_at, 1, 7), COUNT(*) FROM recovery_cases
+		WHERE status = 'closed' AND closed_at >= ? AND closed_at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
 }

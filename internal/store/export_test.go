@@ -132,6 +132,16 @@ func (db *DB) CountQueries() map[string]string {
 // CaseTimelineQuery is the statement of a case's timeline, for its plan.
 const CaseTimelineQuery = caseTimelineQuery
 
+// CaseEmailsQuery is the statement of a case's e-mails, for its plan.
+const CaseEmailsQuery = caseEmailsQuery
+
+// FollowUpTabQuery is the statement of the first page of a tab of the
+// follow-up list (a status), newest first, for its plan.
+func FollowUpTabQuery() string {
+	by, _ := followUpList.sortOf("newest")
+	return `SELECT ` + followUpList.columns + ` FROM ` + followUpList.from + ` WHERE f.status = ?` + followUpList.order(by, true) + ` LIMIT ?`
+}
+
 // CallTaskListQuery is the statement of a page of call tasks under f, for
 // its plan.
 func CallTaskListQuery(f CallTaskFilter) (string, []any) {
@@ -148,6 +158,10 @@ const (
 	RecentPromotersQuery    = recentPromotersQuery
 	OpenCaseReturnersQuery  = openCaseReturnersQuery
 )
+
+// EachLimitedQuery is a candidate query run n times in one statement, for
+// its plan.
+func EachLimitedQuery(query string, n int) string { return eachLimitedQuery(query, n) }
 
 // LockLineProducts lets the tests lock the products the lines of ps name,
 // as the batch path does on PostgreSQL before it writes them.

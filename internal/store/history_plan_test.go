@@ -11,7 +11,8 @@ import (
 
 // A case's timeline finds the cases merged into it through an index, not
 // by reading every case: at a million customers that scan of 50,000 cases
-// was most of the cost of a case's page.
+// was most of the cost of a case's page. Then it reads their events
+// through the events' index.
 func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 	t.Parallel()
 	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
@@ -19,6 +20,34 @@ func TestCaseTimelineFindsMergedCasesByIndex(t *testing.T) {
 		for _, scan := range []string{"SCAN recovery_cases", "Seq Scan on recovery_cases"} {
 			if strings.Contains(plan, scan) {
 				t.Errorf("the timeline reads every case to find the merged ones:\n%s", plan)
+			}
+		}
+		// and the events of each case through theirs, not by reading
+		// every event (PostgreSQL cannot use an index for "case_id = ?
+		// OR case_id IN (…)").
+		if !strings.Contains(plan, "case_events_case") {
+			t.Errorf("the timeline does not read the events by case:\n%s", plan)
+		}
+	})
+}
+
+// A case's e-mails and a tab of the follow-up list, newest first, are
+// read through their indexes (migration 00078): before, the case page
+// read every e-mail sent to anyone, and the follow-up list walked every
+// follow-up of either status, or joined every open one and sorted it.
+func TestCaseMailAndFollowUpTabsReadByIndex(t *testing.T) {
+	t.Parallel()
+	storetest.EachFresh(t, func(t *testing.T, db *store.DB) {
+		for _, tc := range []struct {
+			name, query, index string
+			args               []any
+		}{
+			{"a case's e-mails", store.CaseEmailsQuery, "email_messages_case", []any{1}},
+			{"the open follow-ups, newest first", store.FollowUpTabQuery(), "follow_ups_status_id", []any{"open", 26}},
+		} {
+			plan := explainAvoidingScans(t, db, tc.query, tc.args...)
+			if !strings.Contains(plan, tc.index) {
+				t.Errorf("%s: not read through %s:\n%s", tc.name, tc.index, plan)
 			}
 		}
 	})

@@ -3,7 +3,9 @@ package store
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -267,31 +269,48 @@ func (db *DB) RegularsLastBuying(ctx context.Context, from, to time.Time, limit 
 }
 
 // VisitCountsReached returns customers whose purchase count is one of
-// counts and whose last purchase was at or after since, the latest first.
+// counts and whose last purchase was at or after since, the latest first
+// within each count.
 func (db *DB) VisitCountsReached(ctx context.Context, counts []int, since time.Time, limit int) ([]int64, error) {
-	var out []int64
-	for _, n := range counts {
-		list, err := queryAll(ctx, db, scanValue[int64], visitCountQuery, n, utc(since), limit)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
+	args := make([][]any, len(counts))
+	for i, n := range counts {
+		args[i] = []any{n, utc(since), limit}
 	}
-	return out, nil
+	return eachLimited(ctx, db, visitCountQuery, args)
 }
 
 // FirstBoughtWithin returns customers whose first positive purchase fell
 // in one of the ranges [from, to), for anniversaries.
 func (db *DB) FirstBoughtWithin(ctx context.Context, ranges [][2]time.Time, limit int) ([]int64, error) {
-	var out []int64
-	for _, r := range ranges {
-		list, err := queryAll(ctx, db, scanValue[int64], firstBoughtQuery, utc(r[0]), utc(r[1]), limit)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
+	args := make([][]any, len(ranges))
+	for i, r := range ranges {
+		args[i] = []any{utc(r[0]), utc(r[1]), limit}
 	}
-	return out, nil
+	return eachLimited(ctx, db, firstBoughtQuery, args)
+}
+
+// eachLimited runs a candidate query (one customer_id column, its own
+// order and limit) once for each set of args, as one statement: each run
+// a subquery of a UNION ALL. Ten anniversaries and seven visit counts were
+// seventeen round trips of the staff list, each planned afresh on
+// PostgreSQL; each subquery keeps its own plan, an index range read in
+// order up to its limit (next_actions_plan_test.go). The callers do not
+// depend on the order of the runs' rows.
+func eachLimited(ctx context.Context, db *DB, query string, args [][]any) ([]int64, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	return queryAll(ctx, db, scanValue[int64], eachLimitedQuery(query, len(args)), slices.Concat(args...)...)
+}
+
+// eachLimitedQuery is the statement of eachLimited: query n times, each
+// a subquery of a UNION ALL.
+func eachLimitedQuery(query string, n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("SELECT customer_id FROM (%s) c%d", query, i)
+	}
+	return strings.Join(parts, " UNION ALL ")
 }
 
 // RecentPromoters returns customers who answered the recommend question

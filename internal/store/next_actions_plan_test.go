@@ -31,6 +31,13 @@ func TestNextActionCandidatesReadByIndex(t *testing.T) {
 				[]string{"SCAN customer_purchase_summary", "Seq Scan on customer_purchase_summary"}},
 			{"anniversaries", store.FirstBoughtQuery, []any{at.AddDate(-1, 0, -14), at.AddDate(-1, 0, 7), 150}, "customer_purchase_summary_first_positive",
 				[]string{"SCAN customer_purchase_summary", "Seq Scan on customer_purchase_summary"}},
+			// Several anniversaries and visit counts are one statement,
+			// each run a subquery that keeps its own plan.
+			{"visit milestones at once", store.EachLimitedQuery(store.VisitCountQuery, 2), []any{10, at.AddDate(0, -1, 0), 150, 25, at.AddDate(0, -1, 0), 150},
+				"customer_purchase_summary_visits", []string{"SCAN customer_purchase_summary", "Seq Scan on customer_purchase_summary"}},
+			{"anniversaries at once", store.EachLimitedQuery(store.FirstBoughtQuery, 2),
+				[]any{at.AddDate(-1, 0, -14), at.AddDate(-1, 0, 7), 150, at.AddDate(-2, 0, -14), at.AddDate(-2, 0, 7), 150},
+				"customer_purchase_summary_first_positive", []string{"SCAN customer_purchase_summary", "Seq Scan on customer_purchase_summary"}},
 			{"promoters", store.RecentPromotersQuery, []any{at.AddDate(-1, 0, 0), 150}, "responses_at",
 				[]string{"SCAN r\n", "Seq Scan on responses", "SCAN c\n", "Seq Scan on customers"}},
 			{"open cases with a return", store.OpenCaseReturnersQuery, []any{150}, "(status=?)", // the open cases only, few beside all cases

@@ -257,27 +257,33 @@ func dailyPart(f ResponseFilter, scale, groupBy string, from, to time.Time) (str
 
 // monthlyPart selects (k, label, score, n) from the dim row set of
 // feedback_score_monthly for the answers of f in the whole months [m1, m2).
+// A grouping whose labels are names (employees, locations, posts) first
+// sums the rows by ref and score and then joins the names to those sums:
+// joining them to every row of every month and segment, then grouping by
+// the texts, was most of the cost of the feedback dashboard's rankings on
+// PostgreSQL (4,000 rows for 200 sums at 50k customers).
 func monthlyPart(f ResponseFilter, scale, groupBy, dim string, m1, m2 time.Time) (string, []any) {
-	var key, label, joins string
+	var w conditions
+	w.add("m.scale = ?", scale)
+	w.monthlyRows(f, dim, m1, m2)
+	var key, label string
 	switch groupBy {
+	case GroupEmployee, GroupLocation, GroupPost:
+		join := " LEFT JOIN " + map[string]string{GroupEmployee: "employees", GroupLocation: "locations"}[groupBy] + " x ON x.id = g.ref"
+		key, label = "CASE WHEN g.ref = 0 THEN '' ELSE CAST(g.ref AS TEXT) END", "COALESCE(x.name, '')"
+		if groupBy == GroupPost {
+			join, key, label = " JOIN listening_posts x ON x.id = g.ref", "x.slug", "x.name"
+		}
+		return `SELECT ` + key + ` AS k, ` + label + ` AS label, g.score AS score, g.n AS n FROM (SELECT m.ref AS ref, m.score AS score, SUM(m.n) AS n
+			FROM feedback_score_monthly m WHERE ` + w.sql() + ` GROUP BY m.ref, m.score) g` + join, w.args
 	case GroupNone:
 		key, label = "'-'", "'-'"
-	case GroupEmployee, GroupLocation:
-		key = "CASE WHEN m.ref = 0 THEN '' ELSE CAST(m.ref AS TEXT) END"
-		table := map[string]string{GroupEmployee: "employees", GroupLocation: "locations"}[groupBy]
-		label, joins = "COALESCE(x.name, '')", " LEFT JOIN "+table+" x ON x.id = m.ref"
-	case GroupPost:
-		key, label, joins = "p.slug", "p.name", " JOIN listening_posts p ON p.id = m.ref"
 	case GroupSegment:
 		key, label = "m.segment", "m.segment"
 	case GroupMonth:
 		key, label = "m.month", "m.month"
 	}
-	var w conditions
-	w.add("m.scale = ?", scale)
-	w.monthlyRows(f, dim, m1, m2)
-	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m` + joins +
-		` WHERE ` + w.sql(), w.args
+	return `SELECT ` + key + ` AS k, ` + label + ` AS label, m.score AS score, m.n AS n FROM feedback_score_monthly m WHERE ` + w.sql(), w.args
 }
 
 // monthlyRows adds the conditions that select, from a monthly rollup

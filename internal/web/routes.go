@@ -123,7 +123,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) error {
 	page("GET /cases/new", auth.Write, u.NewCase) // open a case from anywhere (ui/case_new.go)
 	page("POST /cases/new", auth.Write, u.CreateCase)
 	page("GET /cases/sources", auth.Read, u.RecoverySources) // closed cases by the source of the problem (ui/recovery_sources.go)
-	page("GET /cases/{id}", auth.Read, u.Case)
+	page("GET /cases/{id}", auth.Read, byKey(u.Case))        // a case's reads are by its key, its customer's, its people's (reused_plans.go)
 	page("POST /cases/{id}/actions", auth.Write, u.CaseAction)
 	page("GET /cases/{id}/attachments/{attachment}", auth.Read, u.CaseAttachment) // a file of the case's e-mail thread (ui/case_thread.go)
 	// The open case page's live thread (static/case-thread.js).

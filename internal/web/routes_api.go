@@ -242,7 +242,7 @@ func (s *Server) apiRoutes() {
 		Summary: "Open a case", Description: "Flags the customer as needing special attention until the case closes, and tells the location's staff.",
 		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createCase)
 	register(s, huma.Operation{OperationID: "get-case", Method: http.MethodGet, Path: "/cases/{id}",
-		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags}, auth.Read, s.getCase)
+		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags}, auth.Read, byKeyOp(s.getCase))
 	register(s, huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
 		Summary: "Hand the case to a new owner with a handover note", Tags: tags}, auth.Write, s.transferCase)
 	register(s, huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",

@@ -41,10 +41,17 @@ func TestCustomerProfileSameOnBothEngines(t *testing.T) {
 		}
 		pages[e.Name] = sessionFree.ReplaceAllString(r.body, "")
 	}
+	sameOnBothEngines(t, "the profile", pages)
+}
+
+// sameOnBothEngines fails at the first line where the page built on SQLite
+// and the one built on PostgreSQL differ.
+func sameOnBothEngines(t *testing.T, what string, pages map[string]string) {
+	t.Helper()
 	sqlite, postgres := strings.Split(pages["sqlite"], "\n"), strings.Split(pages["postgres"], "\n")
 	for i := range max(len(sqlite), len(postgres)) {
 		if line(sqlite, i) != line(postgres, i) {
-			t.Fatalf("the profile differs at line %d:\nsqlite:   %s\npostgres: %s", i+1, line(sqlite, i), line(postgres, i))
+			t.Fatalf("%s differs at line %d:\nsqlite:   %s\npostgres: %s", what, i+1, line(sqlite, i), line(postgres, i))
 		}
 	}
 }
@@ -101,4 +108,48 @@ func profileWorld(t *testing.T, f *fixture) int64 {
 		t.Fatal(err)
 	}
 	return ada.ID
+}
+
+// A case's page reads by key too (store.ReusePlans on PostgreSQL), and its
+// timeline gathers the events of the cases merged into it: the same case
+// built on SQLite and on PostgreSQL gives the same page.
+func TestCasePageSameOnBothEngines(t *testing.T) {
+	t.Parallel()
+	engines := storetest.Engines()
+	if len(engines) < 2 {
+		t.Skip("needs both engines (FRESCO_TEST_POSTGRES_URL)")
+	}
+	ctx := context.Background()
+	pages := map[string]string{}
+	for _, e := range engines {
+		f := newFixture(t, storetest.Open(t, e.URL(t)))
+		id := profileWorld(t, f)
+		owner := f.people[fresco.RoleOwner]
+		actor := recovery.Actor{Ref: fmt.Sprintf("employee:%d", owner.ID), Role: owner.Role, EmployeeID: &owner.ID}
+		into, err := f.app.Recovery.Open(ctx, actor, recovery.OpenInput{CustomerID: id, Summary: "Soup again"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dup, err := f.app.Recovery.Open(ctx, actor, recovery.OpenInput{CustomerID: id, Summary: "Soup, said twice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.Recovery.Note(ctx, actor, dup.ID, "Called from the terrace"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.Recovery.Merge(ctx, actor, dup.ID, into.ID); err != nil {
+			t.Fatal(err)
+		}
+		r := f.do(fresco.RoleManager, "GET", fmt.Sprintf("/cases/%d", into.ID), nil)
+		if r.status != 200 {
+			t.Fatalf("%s: GET /cases/%d = %d: %s", e.Name, into.ID, r.status, r.body)
+		}
+		for _, part := range []string{"Ada Lovelace", "Soup again", "Called from the terrace"} {
+			if !strings.Contains(r.body, part) {
+				t.Errorf("%s: the case page leaves out %q", e.Name, part)
+			}
+		}
+		pages[e.Name] = sessionFree.ReplaceAllString(r.body, "")
+	}
+	sameOnBothEngines(t, "the case page", pages)
 }

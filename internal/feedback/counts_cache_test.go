@@ -1,0 +1,108 @@
+package feedback_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/feedback"
+	"github.com/fresco-cx/fresco/internal/store"
+	"github.com/fresco-cx/fresco/internal/store/storetest"
+)
+
+// The dashboard's counts kept with the scores mark equal those read from
+// the database after every kind of write to the answers and after a
+// rebuild; a change behind the triggers' back does not show in them
+// (they are kept), and a renamed employee shows in the ranking at once
+// (named groups are never kept).
+func TestDashboardCountsKeptEqualLive(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		rec := func(at time.Time, nps, quality int) int64 {
+			t.Helper()
+			r, err := w.svc.Record(ctx, &feedback.Input{EmployeeID: &w.bob.ID, RespondedAt: at, Answers: []feedback.AnswerInput{
+				{Type: "nps", Score: intp(nps)}, {Type: "csat", Score: intp(1 + quality%5)},
+				{Type: "process_quality", Item: "responsiveness", Score: intp(quality)}}})
+			must(t, err)
+			return r.ID
+		}
+		for i := range 40 {
+			rec(w.clock.Now().AddDate(0, 0, -3*i), []int{10, 9, 7, 3}[i%4], 1+i%5)
+		}
+		filters := []store.ResponseFilter{{}, {From: w.clock.Now().AddDate(0, -2, 0), To: w.clock.Now().AddDate(0, 0, 1)}}
+		dashboard := func(ctx context.Context) string {
+			t.Helper()
+			var out string
+			for _, f := range filters {
+				nps, dist, err := w.svc.NPSWithDistribution(ctx, f)
+				must(t, err)
+				csat, err := w.svc.CSAT(ctx, f)
+				must(t, err)
+				trend, err := w.svc.Trend(ctx, f, feedback.ScaleNPS, feedback.PeriodMonth)
+				must(t, err)
+				days, err := w.svc.Trend(ctx, f, feedback.ScaleNPS, feedback.PeriodDay)
+				must(t, err)
+				segments, err := w.svc.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupSegment, 0)
+				must(t, err)
+				drivers, err := w.svc.Drivers(ctx, f)
+				must(t, err)
+				b, err := json.Marshal([]any{nps, dist, csat, trend, days, segments, drivers})
+				must(t, err)
+				out += string(b) + "\n"
+			}
+			return out
+		}
+		same := func(after string) string {
+			t.Helper()
+			kept, live := dashboard(ctx), dashboard(feedback.Live(ctx))
+			if kept != live {
+				t.Fatalf("after %s the kept counts\n%s\ndiffer from the live ones\n%s", after, kept, live)
+			}
+			return kept
+		}
+		first := same("the first answers")
+		id := rec(w.clock.Now(), 0, 1)
+		if same("an answer today") == first {
+			t.Fatal("an answer of 0 today left the dashboard as it was")
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			_, err := db.Exec(ctx, q, args...)
+			must(t, err)
+		}
+		exec(`UPDATE responses SET nps = 10 WHERE id = ?`, id)
+		same("a changed score")
+		exec(`UPDATE responses SET responded_at = ? WHERE id = ?`, w.clock.Now().AddDate(0, -1, 0), id)
+		same("a changed day")
+		exec(`DELETE FROM response_answers WHERE response_id = ?`, id)
+		exec(`DELETE FROM responses WHERE id = ?`, id)
+		same("a deleted answer")
+
+		// Behind the triggers' back: the kept counts do not see it …
+		kept := dashboard(ctx)
+		exec(`UPDATE feedback_score_monthly SET n = n + 5 WHERE scale = 'nps' AND score = 10`)
+		exec(`UPDATE feedback_driver_monthly SET n = n + 5 WHERE score = 5`)
+		if dashboard(ctx) != kept || dashboard(feedback.Live(ctx)) == kept {
+			t.Fatal("the counts were not kept: a rollup changed without its mark showed in them")
+		}
+		// … and a rebuild, which repairs the rollups, moves the mark.
+		_, err := db.RebuildRollups(ctx)
+		must(t, err)
+		if same("a rebuild") != kept {
+			t.Fatal("the rebuilt rollups give other counts than before the change")
+		}
+
+		// A ranking names its groups after rows that change without an
+		// answer: it is read afresh.
+		w.bob.Name = "Robert"
+		must(t, db.UpdateEmployee(ctx, w.bob))
+		ranking, err := w.svc.Breakdown(ctx, store.ResponseFilter{}, feedback.ScaleNPS, store.GroupEmployee, 1)
+		must(t, err)
+		if len(ranking) == 0 || ranking[0].Label != "Robert" {
+			t.Fatalf("the ranking after a rename = %+v, want Robert", ranking)
+		}
+	})
+}
