@@ -10,7 +10,8 @@ package feedback
 // moves with every write to the answers (their scored items are written
 // with them) and with every rebuild of a rollup. Counts whose groups are
 // named after rows that change without an answer (employees, locations,
-// posts) are not kept: a rename would not move the mark.
+// posts) are not kept: a rename would not move the mark. The listening
+// posts' delay counts of whole days are kept too (wholeDayDelays).
 
 import (
 	"context"
@@ -117,4 +118,25 @@ func (s *Service) driverCounts(ctx context.Context, f store.ResponseFilter) ([]s
 		return nil, err
 	}
 	return s.drivers.get(ctx, countsKey{mark: mark, from: f.From, to: f.To}, read)
+}
+
+// wholeDayDelays is the store's WholeDayDelays, kept: the listening posts
+// page and /feedback read them for the same days on every view, from
+// feedback_delay_daily rows spread over many pages (most of those pages'
+// database time on PostgreSQL at a million customers). The delay rollup
+// changes with an insert or delete of a response and an update of its
+// time or post, which move the scores mark, and with a rebuild, which
+// moves it too. An update of a response's purchase time alone does not
+// move it; Fresco never makes one (a response's purchase is set when it
+// is recorded), and a hand-made one shows after the next answer.
+func (s *Service) wholeDayDelays(ctx context.Context, d1, d2 time.Time) ([]store.DelayCount, error) {
+	read := func() ([]store.DelayCount, error) { return s.db.WholeDayDelays(ctx, d1, d2) }
+	if ctx.Value(liveKey{}) != nil {
+		return read()
+	}
+	mark, err := s.db.ScoresMark(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.delays.get(ctx, countsKey{mark: mark, from: d1, to: d2}, read)
 }

@@ -106,3 +106,81 @@ func TestDashboardCountsKeptEqualLive(t *testing.T) {
 		}
 	})
 }
+
+// The listening posts' delay counts kept with the scores mark equal those
+// read from the database after every write that moves the delay rollup
+// and after a rebuild; a change of the rollup behind the triggers' back
+// does not show in them (they are kept).
+func TestPostDelaysKeptEqualLive(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		rec := func(bought time.Time, after time.Duration) int64 {
+			t.Helper()
+			p := w.buy(t, w.ada, w.bob, bought)
+			r, err := w.svc.Record(ctx, &feedback.Input{CustomerID: &w.ada.ID, PurchaseID: &p.ID, EmployeeID: &w.bob.ID,
+				RespondedAt: bought.Add(after), Answers: []feedback.AnswerInput{{Type: "nps", Score: intp(9)}}})
+			must(t, err)
+			return r.ID
+		}
+		for i := range 30 {
+			rec(w.clock.Now().AddDate(0, 0, -2*i-1), time.Duration(1+i%4)*time.Hour)
+		}
+		// From and to at noon: the part-days at both ends are read from
+		// the responses, the 59 whole days between from the rollup.
+		from, to := w.clock.Now().AddDate(0, 0, -60), w.clock.Now()
+		stats := func(ctx context.Context) string {
+			t.Helper()
+			list, err := w.svc.PostStats(ctx, from, to)
+			must(t, err)
+			var out []any
+			for _, ps := range list {
+				out = append(out, []any{ps.Post.Slug, ps.Responses, ps.WithPurchase, ps.MedianDelay})
+			}
+			b, err := json.Marshal(out)
+			must(t, err)
+			return string(b)
+		}
+		same := func(after string) string {
+			t.Helper()
+			kept, live := stats(ctx), stats(feedback.Live(ctx))
+			if kept != live {
+				t.Fatalf("after %s the kept delay counts give\n%s\nthe live ones\n%s", after, kept, live)
+			}
+			return kept
+		}
+		first := same("the first answers")
+		// Two answers 30 hours after their purchases, on whole days of
+		// the period: the median delay moves.
+		id := rec(w.clock.Now().AddDate(0, 0, -20), 30*time.Hour)
+		rec(w.clock.Now().AddDate(0, 0, -30), 30*time.Hour)
+		if same("answers on whole days") == first {
+			t.Fatal("answers on whole days of the period left the post's counts as they were")
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			_, err := db.Exec(ctx, q, args...)
+			must(t, err)
+		}
+		exec(`UPDATE responses SET responded_at = ? WHERE id = ?`, w.clock.Now().AddDate(0, -4, 0), id)
+		same("an answer moved out of the period")
+		exec(`DELETE FROM response_answers WHERE response_id = ?`, id)
+		exec(`DELETE FROM responses WHERE id = ?`, id)
+		same("a deleted answer")
+
+		// Behind the triggers' back: the kept counts do not see it …
+		kept := stats(ctx)
+		exec(`UPDATE feedback_delay_daily SET n = n + 5`)
+		exec(`UPDATE feedback_delay_monthly SET n = n + 5`)
+		if stats(ctx) != kept || stats(feedback.Live(ctx)) == kept {
+			t.Fatal("the delay counts were not kept: a rollup changed without its mark showed in them")
+		}
+		// … and a rebuild, which repairs the rollups, moves the mark.
+		_, err := db.RebuildRollups(ctx)
+		must(t, err)
+		if same("a rebuild") != kept {
+			t.Fatal("the rebuilt rollups give other counts than before the change")
+		}
+	})
+}

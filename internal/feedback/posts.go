@@ -40,7 +40,9 @@ func (s *Service) PostStats(ctx context.Context, from, to time.Time) ([]PostStat
 	if err != nil {
 		return nil, err
 	}
-	activity, err := s.db.PostActivity(ctx, from, to)
+	activity, err := s.db.PostActivity(ctx, from, to, func(d1, d2 time.Time) ([]store.DelayCount, error) {
+		return s.wholeDayDelays(ctx, d1, d2)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,7 @@ type Service struct {
 	heads   headlinesCache
 	scores  keptCounts[[]*store.ScoreGroup] // counts_cache.go
 	drivers keptCounts[[]store.DriverCount]
+	delays  keptCounts[[]store.DelayCount]
 }
 
 // New returns the service over db.

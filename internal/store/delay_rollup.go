@@ -40,21 +40,43 @@ func delayMonthlySelect(d Dialect, from string) string {
 	return `SELECT substr(day, 1, 7) || '-01', post_id, hours, SUM(n) FROM (` + delayDailySelect(d, from) + `) d GROUP BY 1, 2, 3`
 }
 
+// DelayCount is how many responses a listening post heard with a delay
+// of Hours (-1: tied to no purchase, or given before it).
+type DelayCount struct {
+	PostID   int64
+	Hours, N int
+}
+
+// addDelay counts n responses of a post with a delay into its activity.
+func addDelay(get func(int64) *PostActivity, c DelayCount) {
+	a := get(c.PostID)
+	a.Responses += c.N
+	if c.Hours != noDelay {
+		a.DelayHours[c.Hours] += c.N
+	}
+}
+
 // addDelays reads rows of (post_id, hours, n) into the posts' activity.
 func addDelays(ctx context.Context, q Querier, get func(int64) *PostActivity, query string, args ...any) error {
 	return queryEach(ctx, q, func(row rowScanner) error {
-		var id int64
-		var hours, n int
-		if err := row.Scan(&id, &hours, &n); err != nil {
+		var c DelayCount
+		if err := row.Scan(&c.PostID, &c.Hours, &c.N); err != nil {
 			return err
 		}
-		a := get(id)
-		a.Responses += n
-		if hours != noDelay {
-			a.DelayHours[hours] += n
-		}
+		addDelay(get, c)
 		return nil
 	}, query, args...)
+}
+
+// WholeDayDelays reads the responses of the whole UTC days [d1, d2) (zero:
+// unbounded) per post and delay from the rollup (delaysRollup).
+func (db *DB) WholeDayDelays(ctx context.Context, d1, d2 time.Time) ([]DelayCount, error) {
+	q, args := delaysRollup(d1, d2)
+	return queryAll(ctx, db, func(row rowScanner) (DelayCount, error) {
+		var c DelayCount
+		err := row.Scan(&c.PostID, &c.Hours, &c.N)
+		return c, err
+	}, q, args...)
 }
 
 // delaysRollup reads the responses in the day-bounded [from, to) per post
@@ -89,11 +111,15 @@ func delaysRollup(from, to time.Time) (string, []any) {
 	return `SELECT post_id, hours, SUM(n) AS n FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY post_id, hours`, args
 }
 
-// delaysSplit reads the responses in [from, to) per post and delay: the
-// whole UTC days from the rollup (delaysRollup), the part-days before and
-// after them from the responses (delaysRaw), summed in one statement. A
-// period within one day reads the responses only.
-func delaysSplit(d Dialect, from, to time.Time) (string, []any) {
+// WholeDays is a reader of the delay counts of whole UTC days, as
+// WholeDayDelays; the feedback service keeps what it read.
+type WholeDays func(d1, d2 time.Time) ([]DelayCount, error)
+
+// addDelaysSplit counts the responses in [from, to) per post and delay:
+// the whole UTC days with whole, the part-days before and after them from
+// the responses (delaysRaw, both in one statement). A period within one
+// day reads the responses only.
+func (db *DB) addDelaysSplit(ctx context.Context, get func(int64) *PostActivity, from, to time.Time, whole WholeDays) error {
 	d1, d2 := from, to // the whole days: [d1, d2)
 	if !from.IsZero() {
 		if d1 = from.UTC().Truncate(24 * time.Hour); d1.Before(from) {
@@ -104,7 +130,8 @@ func delaysSplit(d Dialect, from, to time.Time) (string, []any) {
 		d2 = to.UTC().Truncate(24 * time.Hour)
 	}
 	if !from.IsZero() && !to.IsZero() && !d1.Before(d2) {
-		return delaysRaw(d, from, to)
+		q, args := delaysRaw(db.dialect, from, to)
+		return addDelays(ctx, db, get, q, args...)
 	}
 	var parts []string
 	var args []any
@@ -112,16 +139,24 @@ func delaysSplit(d Dialect, from, to time.Time) (string, []any) {
 		parts, args = append(parts, q), append(args, a...)
 	}
 	if d1.After(from) {
-		add(delaysRaw(d, from, d1))
+		add(delaysRaw(db.dialect, from, d1))
 	}
-	add(delaysRollup(d1, d2))
 	if d2.Before(to) {
-		add(delaysRaw(d, d2, to))
+		add(delaysRaw(db.dialect, d2, to))
 	}
-	if len(parts) == 1 {
-		return parts[0], args
+	if len(parts) > 0 {
+		if err := addDelays(ctx, db, get, strings.Join(parts, " UNION ALL "), args...); err != nil {
+			return err
+		}
 	}
-	return `SELECT post_id, hours, SUM(n) FROM (` + strings.Join(parts, " UNION ALL ") + `) s GROUP BY post_id, hours`, args
+	counts, err := whole(d1, d2)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		addDelay(get, c)
+	}
+	return nil
 }
 
 // delaysRaw is delaysRollup over the responses themselves, for bounds

@@ -47,7 +47,7 @@ func TestDelayRollupEqualsRaw(t *testing.T) {
 		}
 		// same reads the period both ways and compares them.
 		same := func(p [2]time.Time) map[int64]*store.PostActivity {
-			got, err := db.PostActivity(ctx, p[0], p[1])
+			got, err := db.PostActivity(ctx, p[0], p[1], nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,10 @@ func TestDelayHoursRoundHalfUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := store.PostActivity{PostID: w.posts[0], Responses: 6, DelayHours: map[int]int{2: 1, 3: 1, 0: 1, 49: 1}}
-		for _, read := range []func(context.Context, time.Time, time.Time) (map[int64]*store.PostActivity, error){db.PostActivity, db.PostActivityRaw} {
+		fromRollup := func(ctx context.Context, from, to time.Time) (map[int64]*store.PostActivity, error) {
+			return db.PostActivity(ctx, from, to, nil)
+		}
+		for _, read := range []func(context.Context, time.Time, time.Time) (map[int64]*store.PostActivity, error){fromRollup, db.PostActivityRaw} {
 			got, err := read(ctx, time.Time{}, time.Time{})
 			if err != nil {
 				t.Fatal(err)

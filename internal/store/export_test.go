@@ -14,7 +14,7 @@ func (db *DB) ScoreCountsRaw(ctx context.Context, f ResponseFilter, scale, group
 
 // PostActivityRaw is PostActivity over the responses, whatever the bounds.
 func (db *DB) PostActivityRaw(ctx context.Context, from, to time.Time) (map[int64]*PostActivity, error) {
-	return db.postActivity(ctx, from, to, false)
+	return db.postActivity(ctx, from, to, nil)
 }
 
 // RollupAnswers lets the tests see which path a filter takes.

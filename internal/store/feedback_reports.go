@@ -133,14 +133,20 @@ type PostActivity struct {
 // PostActivity gathers volume, asks and purchase→feedback delays per post
 // for responses and asks in [from, to). Responses and delays come from the
 // delay rollup for the whole UTC days of the period (see delaysRollup) and
-// from the responses for the part-days at its ends (delaysSplit), so "the
-// last 90 days up to now" reads a day of responses, not 90; both count
-// the same.
-func (db *DB) PostActivity(ctx context.Context, from, to time.Time) (map[int64]*PostActivity, error) {
-	return db.postActivity(ctx, from, to, true)
+// from the responses for the part-days at its ends (addDelaysSplit), so
+// "the last 90 days up to now" reads a day of responses, not 90; both
+// count the same. The whole days' delays are read by whole (the feedback
+// service's kept ones), or, when it is nil, by WholeDayDelays.
+func (db *DB) PostActivity(ctx context.Context, from, to time.Time, whole WholeDays) (map[int64]*PostActivity, error) {
+	if whole == nil {
+		whole = func(d1, d2 time.Time) ([]DelayCount, error) { return db.WholeDayDelays(ctx, d1, d2) }
+	}
+	return db.postActivity(ctx, from, to, whole)
 }
 
-func (db *DB) postActivity(ctx context.Context, from, to time.Time, fromRollup bool) (map[int64]*PostActivity, error) {
+// postActivity reads the delays of the whole days with whole, or, when
+// it is nil, every delay from the responses.
+func (db *DB) postActivity(ctx context.Context, from, to time.Time, whole WholeDays) (map[int64]*PostActivity, error) {
 	out := map[int64]*PostActivity{}
 	get := func(id int64) *PostActivity {
 		a, ok := out[id]
@@ -155,15 +161,18 @@ func (db *DB) postActivity(ctx context.Context, from, to time.Time, fromRollup b
 		w.within(col, from, to)
 		return &w
 	}
-	q, args := delaysRaw(db.dialect, from, to)
-	if fromRollup {
-		q, args = delaysSplit(db.dialect, from, to)
+	var err error
+	if whole != nil {
+		err = db.addDelaysSplit(ctx, get, from, to, whole)
+	} else {
+		q, args := delaysRaw(db.dialect, from, to)
+		err = addDelays(ctx, db, get, q, args...)
 	}
-	if err := addDelays(ctx, db, get, q, args...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	w := within("i.created_at")
-	err := queryEach(ctx, db, func(row rowScanner) error {
+	err = queryEach(ctx, db, func(row rowScanner) error {
 		var id int64
 		var asked, answered int
 		if err := row.Scan(&id, &asked, &answered); err != nil {

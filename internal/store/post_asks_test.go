@@ -45,7 +45,7 @@ func TestPostActivityCountsCallTasksOfEveryStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range [][2]time.Time{{at.Add(-time.Minute), at.AddDate(0, 0, 1)}, {at.Truncate(24 * time.Hour), at.AddDate(0, 0, 2).Truncate(24 * time.Hour)}} {
-			got, err := db.PostActivity(ctx, p[0], p[1])
+			got, err := db.PostActivity(ctx, p[0], p[1], nil)
 			if err != nil {
 				t.Fatal(err)
 			}
