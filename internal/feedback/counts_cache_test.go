@@ -55,23 +55,12 @@ func TestDashboardCountsKeptEqualLive(t *testing.T) {
 			}
 			return out
 		}
-		same := func(after string) string {
-			t.Helper()
-			kept, live := dashboard(ctx), dashboard(feedback.Live(ctx))
-			if kept != live {
-				t.Fatalf("after %s the kept counts\n%s\ndiffer from the live ones\n%s", after, kept, live)
-			}
-			return kept
-		}
+		c := keptCheck{t: t, db: db, read: dashboard}
+		same, exec := c.same, c.exec
 		first := same("the first answers")
 		id := rec(w.clock.Now(), 0, 1)
 		if same("an answer today") == first {
 			t.Fatal("an answer of 0 today left the dashboard as it was")
-		}
-		exec := func(q string, args ...any) {
-			t.Helper()
-			_, err := db.Exec(ctx, q, args...)
-			must(t, err)
 		}
 		exec(`UPDATE responses SET nps = 10 WHERE id = ?`, id)
 		same("a changed score")
@@ -81,19 +70,8 @@ func TestDashboardCountsKeptEqualLive(t *testing.T) {
 		exec(`DELETE FROM responses WHERE id = ?`, id)
 		same("a deleted answer")
 
-		// Behind the triggers' back: the kept counts do not see it …
-		kept := dashboard(ctx)
-		exec(`UPDATE feedback_score_monthly SET n = n + 5 WHERE scale = 'nps' AND score = 10`)
-		exec(`UPDATE feedback_driver_monthly SET n = n + 5 WHERE score = 5`)
-		if dashboard(ctx) != kept || dashboard(feedback.Live(ctx)) == kept {
-			t.Fatal("the counts were not kept: a rollup changed without its mark showed in them")
-		}
-		// … and a rebuild, which repairs the rollups, moves the mark.
-		_, err := db.RebuildRollups(ctx)
-		must(t, err)
-		if same("a rebuild") != kept {
-			t.Fatal("the rebuilt rollups give other counts than before the change")
-		}
+		c.keptUntilRebuild(`UPDATE feedback_score_monthly SET n = n + 5 WHERE scale = 'nps' AND score = 10`,
+			`UPDATE feedback_driver_monthly SET n = n + 5 WHERE score = 5`)
 
 		// A ranking names its groups after rows that change without an
 		// answer: it is read afresh.
@@ -142,14 +120,8 @@ func TestPostDelaysKeptEqualLive(t *testing.T) {
 			must(t, err)
 			return string(b)
 		}
-		same := func(after string) string {
-			t.Helper()
-			kept, live := stats(ctx), stats(feedback.Live(ctx))
-			if kept != live {
-				t.Fatalf("after %s the kept delay counts give\n%s\nthe live ones\n%s", after, kept, live)
-			}
-			return kept
-		}
+		c := keptCheck{t: t, db: db, read: stats}
+		same, exec := c.same, c.exec
 		first := same("the first answers")
 		// Two answers 30 hours after their purchases, on whole days of
 		// the period: the median delay moves.
@@ -158,29 +130,58 @@ func TestPostDelaysKeptEqualLive(t *testing.T) {
 		if same("answers on whole days") == first {
 			t.Fatal("answers on whole days of the period left the post's counts as they were")
 		}
-		exec := func(q string, args ...any) {
-			t.Helper()
-			_, err := db.Exec(ctx, q, args...)
-			must(t, err)
-		}
 		exec(`UPDATE responses SET responded_at = ? WHERE id = ?`, w.clock.Now().AddDate(0, -4, 0), id)
 		same("an answer moved out of the period")
 		exec(`DELETE FROM response_answers WHERE response_id = ?`, id)
 		exec(`DELETE FROM responses WHERE id = ?`, id)
 		same("a deleted answer")
 
-		// Behind the triggers' back: the kept counts do not see it …
-		kept := stats(ctx)
-		exec(`UPDATE feedback_delay_daily SET n = n + 5`)
-		exec(`UPDATE feedback_delay_monthly SET n = n + 5`)
-		if stats(ctx) != kept || stats(feedback.Live(ctx)) == kept {
-			t.Fatal("the delay counts were not kept: a rollup changed without its mark showed in them")
-		}
-		// … and a rebuild, which repairs the rollups, moves the mark.
-		_, err := db.RebuildRollups(ctx)
-		must(t, err)
-		if same("a rebuild") != kept {
-			t.Fatal("the rebuilt rollups give other counts than before the change")
-		}
+		c.keptUntilRebuild(`UPDATE feedback_delay_daily SET n = n + 5`, `UPDATE feedback_delay_monthly SET n = n + 5`)
 	})
+}
+
+// keptCheck compares figures read with kept counts (read) with the same
+// read live.
+type keptCheck struct {
+	t    *testing.T
+	db   *store.DB
+	read func(context.Context) string
+}
+
+// same fails unless the kept figures equal the live ones, and returns them.
+func (c keptCheck) same(after string) string {
+	c.t.Helper()
+	ctx := context.Background()
+	kept, live := c.read(ctx), c.read(feedback.Live(ctx))
+	if kept != live {
+		c.t.Fatalf("after %s the kept counts give\n%s\nthe live ones\n%s", after, kept, live)
+	}
+	return kept
+}
+
+func (c keptCheck) exec(q string, args ...any) {
+	c.t.Helper()
+	_, err := c.db.Exec(context.Background(), q, args...)
+	must(c.t, err)
+}
+
+// keptUntilRebuild changes the rollups with stmts behind the triggers'
+// back: the kept figures do not show it (they are kept), the live ones
+// do; a rebuild, which repairs the rollups and moves the mark, brings
+// back the figures of before.
+func (c keptCheck) keptUntilRebuild(stmts ...string) {
+	c.t.Helper()
+	ctx := context.Background()
+	kept := c.read(ctx)
+	for _, q := range stmts {
+		c.exec(q)
+	}
+	if c.read(ctx) != kept || c.read(feedback.Live(ctx)) == kept {
+		c.t.Fatal("the counts were not kept: a rollup changed without its mark showed in them")
+	}
+	_, err := c.db.RebuildRollups(ctx)
+	must(c.t, err)
+	if c.same("a rebuild") != kept {
+		c.t.Fatal("the rebuilt rollups give other counts than before the change")
+	}
 }
