@@ -125,10 +125,8 @@ func (s *Service) driverCounts(ctx context.Context, f store.ResponseFilter) ([]s
 // feedback_delay_daily rows spread over many pages (most of those pages'
 // database time on PostgreSQL at a million customers). The delay rollup
 // changes with an insert or delete of a response and an update of its
-// time or post, which move the scores mark, and with a rebuild, which
-// moves it too. An update of a response's purchase time alone does not
-// move it; Fresco never makes one (a response's purchase is set when it
-// is recorded), and a hand-made one shows after the next answer.
+// time, purchase time or post, which move the scores mark (00074, 00079),
+// and with a rebuild, which moves it too.
 func (s *Service) wholeDayDelays(ctx context.Context, d1, d2 time.Time) ([]store.DelayCount, error) {
 	read := func() ([]store.DelayCount, error) { return s.db.WholeDayDelays(ctx, d1, d2) }
 	if ctx.Value(liveKey{}) != nil {

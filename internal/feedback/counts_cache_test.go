@@ -134,7 +134,14 @@ func TestPostDelaysKeptEqualLive(t *testing.T) {
 		same("an answer moved out of the period")
 		exec(`DELETE FROM response_answers WHERE response_id = ?`, id)
 		exec(`DELETE FROM responses WHERE id = ?`, id)
-		same("a deleted answer")
+		before := same("a deleted answer")
+		// A response's purchase time alone moves its delay (migration
+		// 00079 moves the mark for it): every purchase 90 days back moves
+		// the median delay.
+		exec(`UPDATE responses SET purchased_at = ?`, w.clock.Now().AddDate(0, 0, -90))
+		if same("an answer's purchase time alone changed") == before {
+			t.Fatal("answers with their purchases moved left the post's counts as they were")
+		}
 
 		c.keptUntilRebuild(`UPDATE feedback_delay_daily SET n = n + 5`, `UPDATE feedback_delay_monthly SET n = n + 5`)
 	})
