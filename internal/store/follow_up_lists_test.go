@@ -127,3 +127,35 @@ func TestFollowUpLists(t *testing.T) {
 		})
 	})
 }
+
+// TestFollowUpListPagesOfTies pages the follow-up list two at a time through
+// follow-ups due at the same instant, both ways: a page reads its ids first
+// and joins them after (listSpec.pageQuery), and neither read may lose the
+// id order that breaks the ties.
+func TestFollowUpListPagesOfTies(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ann := w.customer("Ann")
+		due := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+		var rows []int64
+		for i := range 5 {
+			resp := w.response(&ann.ID, i)
+			w.tx(func(tx *store.Tx) error {
+				f := &fresco.FollowUp{ResponseID: resp, CustomerID: &ann.ID, Reasons: []string{"detractor"}, DueAt: due}
+				if i == 3 {
+					f.DueAt = due.Add(-time.Hour)
+				}
+				_, err := tx.CreateFollowUp(w.ctx, f)
+				rows = append(rows, f.ID)
+				return err
+			})
+		}
+		open := db.FollowUpList(store.FollowUpListFilter{Status: fresco.FollowUpOpen})
+		checkLists(t, []listCase[*fresco.FollowUp]{
+			{"soonest due", open, store.ListPage{Sort: "due"}, []int{3, 0, 1, 2, 4}},
+			{"latest due", open, store.ListPage{Sort: "due", Desc: true}, []int{4, 2, 1, 0, 3}},
+			{"newest", open, store.ListPage{Desc: true}, []int{4, 3, 2, 1, 0}},
+		}, func(f *fresco.FollowUp) int64 { return f.ID }, rows)
+	})
+}

@@ -125,7 +125,9 @@ func (db *DB) ListFollowUps(ctx context.Context, f FollowUpFilter) ([]*fresco.Fo
 		}
 		w.add("f.id > ?", after)
 	}
-	return queryPage(ctx, db, `SELECT `+followUpColumns+followUpFrom+` WHERE `+w.sql()+` ORDER BY f.id LIMIT ?`, w.args, limit, scanFollowUp,
+	// The page's ids first, then their joins: see listSpec.pageQuery.
+	return queryPage(ctx, db, `SELECT `+followUpColumns+followUpFrom+` WHERE f.id IN (SELECT f.id FROM follow_ups f WHERE `+w.sql()+
+		` ORDER BY f.id LIMIT ?) ORDER BY f.id`, w.args, limit, scanFollowUp,
 		func(x *fresco.FollowUp) int64 { return x.ID })
 }
 

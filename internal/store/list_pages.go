@@ -68,9 +68,12 @@ func decodeKey[K any](raw json.RawMessage) (any, error) {
 // listSpec is a staff list: what it selects, from where, and how it sorts.
 type listSpec[T any] struct {
 	columns, from, id string // id: the id column, the tie-break of every sort
-	sorts             []listSort[T]
-	scan              func(rowScanner) (T, error)
-	rowID             func(T) int64
+	// keys, when set, is the FROM a page reads its ids from before joining
+	// only those rows in from (see pageQuery).
+	keys  string
+	sorts []listSort[T]
+	scan  func(rowScanner) (T, error)
+	rowID func(T) int64
 }
 
 // sortOf returns the list's sort of that name ("" is the first); an unknown
@@ -127,8 +130,7 @@ func (s *listSpec[T]) page(ctx context.Context, q Querier, w conditions, p ListP
 		w.add(by.expr+" "+op+"= ? AND ("+by.expr+" "+op+" ? OR "+s.id+" "+op+" ?)", key, key, id)
 	}
 	limit := pageLimit(p.Limit)
-	rows, err := queryAll(ctx, q, s.scan, `SELECT `+s.columns+` FROM `+s.from+` WHERE `+w.sql()+
-		s.order(by, readDesc)+` LIMIT ?`, append(w.args, limit+1)...)
+	rows, err := queryAll(ctx, q, s.scan, s.pageQuery(w, s.order(by, readDesc)), append(w.args, limit+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +156,20 @@ func (s *listSpec[T]) page(ctx context.Context, q Querier, w conditions, p ListP
 		page.Next = at(rows[len(rows)-1])
 	}
 	return page, nil
+}
+
+// pageQuery is the statement of a page of the rows w selects in that order,
+// its last argument the limit. A list with keys reads the page's ids first
+// and joins only them: on statistics taken before the rows existed,
+// PostgreSQL otherwise joined every follow-up of the filter to its customer
+// and answer and sorted them all for one page (docs/operations.md, "The
+// slow eleven on PostgreSQL"); the ids alone are a walk of the sort's index.
+func (s *listSpec[T]) pageQuery(w conditions, order string) string {
+	if s.keys == "" {
+		return `SELECT ` + s.columns + ` FROM ` + s.from + ` WHERE ` + w.sql() + order + ` LIMIT ?`
+	}
+	return `SELECT ` + s.columns + ` FROM ` + s.from + ` WHERE ` + s.id + ` IN (SELECT ` + s.id + ` FROM ` + s.keys +
+		` WHERE ` + w.sql() + order + ` LIMIT ?)` + order
 }
 
 // each calls fn on every row w selects, in the page's order, without

@@ -210,6 +210,9 @@ type FollowUpListFilter struct {
 
 var followUpList = &listSpec[*fresco.FollowUp]{
 	columns: followUpColumns, from: followUpFrom[len(" FROM "):], id: "f.id",
+	// The answer is joined for the search of its comment; both engines
+	// leave the join out of the ids' read when no search uses it.
+	keys: "follow_ups f LEFT JOIN responses r ON r.id = f.response_id",
 	sorts: []listSort[*fresco.FollowUp]{
 		intSort("newest", "f.id", func(f *fresco.FollowUp) int64 { return f.ID }),
 		timeSort("due", "f.due_at", func(f *fresco.FollowUp) time.Time { return f.DueAt }),

@@ -236,6 +236,10 @@ func TestFollowUpListFilters(t *testing.T) {
 			{"soup", db.FollowUpList(store.FollowUpListFilter{Search: "Soup"}), newest, []int{3, 0}},
 			{"opened days 1-2", db.FollowUpList(store.FollowUpListFilter{From: w.at(1), To: w.at(3)}), newest, []int{2, 1}},
 			{"e1's overdue", db.FollowUpList(store.FollowUpListFilter{OwnerID: &w.e1.ID, Overdue: true, Now: now}), store.ListPage{Sort: "due"}, []int{0, 4}},
+			// A page reads its ids first and joins them after: the order must
+			// survive both reads, and the search the ids' own join.
+			{"open, latest due first", db.FollowUpList(store.FollowUpListFilter{Status: fresco.FollowUpOpen}), store.ListPage{Sort: "due", Desc: true}, []int{3, 1, 4, 0}},
+			{"soup, latest due first", db.FollowUpList(store.FollowUpListFilter{Search: "soup"}), store.ListPage{Sort: "due", Desc: true}, []int{3, 0}},
 		}, func(f *fresco.FollowUp) int64 { return f.ID }, rows)
 	})
 }
