@@ -195,7 +195,10 @@ func (f CaseFilter) where(t string) conditions {
 	}
 	w.idIs(t+"owner_id", f.OwnerID)
 	if f.WatcherID != nil {
-		w.add("("+t+"owner_id = ? OR "+t+"id IN (SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher'))", *f.WatcherID, *f.WatcherID)
+		// The ids first, by index: with "owner_id = ? OR id IN (…)"
+		// PostgreSQL walked the whole due-date index for the first page of
+		// someone who owns and watches nothing (27 ms at 50k cases).
+		w.add(t+"id IN (SELECT id FROM recovery_cases WHERE owner_id = ? UNION ALL SELECT case_id FROM case_people WHERE employee_id = ? AND role = 'watcher')", *f.WatcherID, *f.WatcherID)
 	}
 	if f.TeamID != nil {
 		w.add(t+"owner_id IN (SELECT id FROM employees WHERE team_id = ?)", *f.TeamID)
