@@ -22,42 +22,42 @@ import (
 	"github.com/fresco-cx/fresco/internal/store"
 )
 
-// countsKey is what kept counts were worked out from.
+// countsKey is what kept counts were worked out from, beside the mark.
 type countsKey struct {
-	mark     int64
 	from, to time.Time
 	scale    string // "" for the driver counts
 	by       string
 }
 
-// maxKeptCounts bounds a mark's entries: the dashboard asks for a dozen
-// per filter, and each dates asked for is a filter.
-const maxKeptCounts = 256
+// maxKept bounds a mark's entries: the dashboard asks for a dozen per
+// filter, and each dates asked for is a filter.
+const maxKept = 256
 
-// keptCounts keeps the counts of one kind worked out at the latest mark.
-type keptCounts[T any] struct {
+// keptByMark keeps what was worked out at the latest scores mark, by key:
+// the home page's headlines (headlines_cache.go) and the counts here.
+type keptByMark[K comparable, T any] struct {
 	mu      sync.Mutex
 	mark    int64
-	entries map[countsKey]*memo.Work[T]
+	entries map[K]*memo.Work[T]
 }
 
-// get returns the counts of key, working them out with work unless they
-// are kept or being worked out.
-func (c *keptCounts[T]) get(ctx context.Context, key countsKey, work func() (T, error)) (T, error) {
-	return memo.Share(ctx, func() (*memo.Work[T], bool) { return c.claim(key) }, work, func(w *memo.Work[T]) { c.finish(key, w) })
+// get returns what key gives at mark, working it out with work unless it
+// is kept or being worked out.
+func (c *keptByMark[K, T]) get(ctx context.Context, mark int64, key K, work func() (T, error)) (T, error) {
+	return memo.Share(ctx, func() (*memo.Work[T], bool) { return c.claim(mark, key) }, work, func(w *memo.Work[T]) { c.finish(key, w) })
 }
 
 // claim returns the work for key and true when the caller is to do it.
 // A later mark drops every entry (the marks only move forward); work at
 // an earlier mark than the kept ones is done but not kept.
-func (c *keptCounts[T]) claim(key countsKey) (*memo.Work[T], bool) {
+func (c *keptByMark[K, T]) claim(mark int64, key K) (*memo.Work[T], bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if key.mark < c.mark {
+	if mark < c.mark {
 		return memo.New[T](), true
 	}
-	if key.mark > c.mark || c.entries == nil || len(c.entries) >= maxKeptCounts {
-		c.mark, c.entries = key.mark, map[countsKey]*memo.Work[T]{}
+	if mark > c.mark || c.entries == nil || len(c.entries) >= maxKept {
+		c.mark, c.entries = mark, map[K]*memo.Work[T]{}
 	}
 	if w, ok := c.entries[key]; ok {
 		return w, false
@@ -67,9 +67,8 @@ func (c *keptCounts[T]) claim(key countsKey) (*memo.Work[T], bool) {
 	return w, true
 }
 
-// finish drops failed work so that the next view works the counts out
-// again.
-func (c *keptCounts[T]) finish(key countsKey, w *memo.Work[T]) {
+// finish drops failed work so that the next view works it out again.
+func (c *keptByMark[K, T]) finish(key K, w *memo.Work[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if w.Err() != nil && c.entries[key] == w {
@@ -103,7 +102,7 @@ func (s *Service) scoreCounts(ctx context.Context, f store.ResponseFilter, scale
 	if err != nil {
 		return nil, err
 	}
-	return s.scores.get(ctx, countsKey{mark: mark, from: f.From, to: f.To, scale: scale, by: by}, read)
+	return s.scores.get(ctx, mark, countsKey{from: f.From, to: f.To, scale: scale, by: by}, read)
 }
 
 // driverCounts is the store's DriverCounts, kept for a filter by dates
@@ -117,7 +116,7 @@ func (s *Service) driverCounts(ctx context.Context, f store.ResponseFilter) ([]s
 	if err != nil {
 		return nil, err
 	}
-	return s.drivers.get(ctx, countsKey{mark: mark, from: f.From, to: f.To}, read)
+	return s.drivers.get(ctx, mark, countsKey{from: f.From, to: f.To}, read)
 }
 
 // wholeDayDelays is the store's WholeDayDelays, kept: the listening posts
@@ -136,5 +135,5 @@ func (s *Service) wholeDayDelays(ctx context.Context, d1, d2 time.Time) ([]store
 	if err != nil {
 		return nil, err
 	}
-	return s.delays.get(ctx, countsKey{mark: mark, from: d1, to: d2}, read)
+	return s.delays.get(ctx, mark, countsKey{from: d1, to: d2}, read)
 }

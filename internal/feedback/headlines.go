@@ -26,7 +26,7 @@ type Headlines struct {
 // dates and no other condition the counts come from the rollups, so the
 // cost does not grow with history; with no condition but the dates they
 // are kept in memory, with the scores mark read before they were worked
-// out, until a write to the answers moves it (headlinesCache).
+// out, until a write to the answers moves it (keptByMark).
 func (s *Service) Headlines(ctx context.Context, now, before store.ResponseFilter) (Headlines, error) {
 	if !datesOnly(now) || !datesOnly(before) {
 		return s.headlines(ctx, now, before)
@@ -35,8 +35,8 @@ func (s *Service) Headlines(ctx context.Context, now, before store.ResponseFilte
 	if err != nil {
 		return Headlines{}, err
 	}
-	key := headlinesKey{mark: mark, now: [2]time.Time{now.From, now.To}, before: [2]time.Time{before.From, before.To}}
-	return s.heads.get(ctx, key, func() (Headlines, error) { return s.headlines(ctx, now, before) })
+	key := headlinesKey{now: [2]time.Time{now.From, now.To}, before: [2]time.Time{before.From, before.To}}
+	return s.heads.get(ctx, mark, key, func() (Headlines, error) { return s.headlines(ctx, now, before) })
 }
 
 // datesOnly reports whether f selects by nothing but its dates: the scores

@@ -11,62 +11,10 @@ package feedback
 // never older than the database. Concurrent views of changed headlines
 // wait for one working out rather than each doing it.
 
-import (
-	"context"
-	"sync"
-	"time"
+import "time"
 
-	"github.com/fresco-cx/fresco/internal/memo"
-)
-
-// headlinesKey is what kept headlines were worked out from: the scores
-// mark read before, and the two periods.
+// headlinesKey is what kept headlines were worked out from, beside the
+// scores mark: the two periods. They are kept in a keptByMark.
 type headlinesKey struct {
-	mark        int64
 	now, before [2]time.Time
-}
-
-// headlinesCache keeps the headlines last worked out.
-type headlinesCache struct {
-	mu  sync.Mutex
-	cur *headlinesWork
-}
-
-// headlinesWork is one working out of the headlines, in progress until
-// its work is done.
-type headlinesWork struct {
-	*memo.Work[Headlines]
-	key headlinesKey
-}
-
-// get returns the headlines of key, working them out with work unless
-// they are kept or being worked out.
-func (c *headlinesCache) get(ctx context.Context, key headlinesKey, work func() (Headlines, error)) (Headlines, error) {
-	return memo.Share(ctx, func() (*memo.Work[Headlines], bool) {
-		w, mine := c.claim(key)
-		return w.Work, mine
-	}, work, c.finish)
-}
-
-// claim returns the work for key — kept, or at a later mark of the same
-// periods — and true when the caller is to do it. Work at an earlier mark
-// or of other periods (yesterday's) is dropped: the marks only move
-// forward, and the periods with the days.
-func (c *headlinesCache) claim(key headlinesKey) (*headlinesWork, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w := c.cur; w != nil && w.key.now == key.now && w.key.before == key.before && w.key.mark >= key.mark {
-		return w, false
-	}
-	c.cur = &headlinesWork{Work: memo.New[Headlines](), key: key}
-	return c.cur, true
-}
-
-// finish drops failed work so that the next view works them out again.
-func (c *headlinesCache) finish(w *memo.Work[Headlines]) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w.Err() != nil && c.cur != nil && c.cur.Work == w {
-		c.cur = nil
-	}
 }

@@ -125,10 +125,10 @@ type Service struct {
 	key     []byte
 
 	clf     classifierCache
-	heads   headlinesCache
-	scores  keptCounts[[]*store.ScoreGroup] // counts_cache.go
-	drivers keptCounts[[]store.DriverCount]
-	delays  keptCounts[[]store.DelayCount]
+	heads   keptByMark[headlinesKey, Headlines] // counts_cache.go
+	scores  keptByMark[countsKey, []*store.ScoreGroup]
+	drivers keptByMark[countsKey, []store.DriverCount]
+	delays  keptByMark[countsKey, []store.DelayCount]
 }
 
 // New returns the service over db.
