@@ -73,7 +73,12 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	start := time.Now()
-	summary, err := demo.Generate(ctx, database, demo.Options{Seed: *seed, Customers: *customers, PasswordHash: hash})
+	summary, err := demo.Generate(ctx, database, demo.Options{
+		Seed: *seed, Customers: *customers, PasswordHash: hash,
+		StepDone: func(step string, took time.Duration) {
+			fmt.Fprintf(env.Stderr, "  %s: %.1fs\n", step, took.Seconds())
+		},
+	})
 	stopProfile()
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)

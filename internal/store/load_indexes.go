@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -72,16 +73,26 @@ func (db *DB) DeferLoadIndexes(ctx context.Context) (restore func(context.Contex
 	}, nil
 }
 
-// sortOnDisk lets SQLite's writer spill big sorts to temporary files until
-// the returned function is called. The connection keeps temporary data in
-// memory (sqliteDSN), and building an index sorts all its rows: in memory
-// that grew with the table, by hundreds of MB for a million-customer demo.
-// On disk the sort holds about cache_size of it. The pragma cannot change
-// within a transaction; the writer pool is one connection, so it is the one
-// the transactions after it use.
+// sortOnDisk lets SQLite's writer spill big sorts to temporary files, and
+// sort with helper threads, until the returned function is called. The
+// connection keeps temporary data in memory (sqliteDSN), and building an
+// index sorts all its rows: in memory that grew with the table, by
+// hundreds of MB for a million-customer demo. On disk the sort holds about
+// cache_size of it. A helper thread sorts one part of the rows while the
+// writer reads the next, and merges beside it: an index of 6 million
+// purchases built in 8.4 s instead of 12.5 s on two cores, for about 10%
+// more CPU. The pragmas cannot change within a transaction; the writer pool
+// is one connection, so it is the one the transactions after it use.
 func (db *DB) sortOnDisk(ctx context.Context) (restore func(), err error) {
-	if _, err := db.Exec(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return nil, err
+	helpers := max(runtime.NumCPU()-1, 0)
+	for _, q := range []string{`PRAGMA temp_store = FILE`, fmt.Sprintf(`PRAGMA threads = %d`, helpers)} {
+		if _, err := db.Exec(ctx, q); err != nil {
+			return nil, err
+		}
 	}
-	return func() { db.Exec(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) }, nil
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		db.Exec(ctx, `PRAGMA temp_store = MEMORY`)
+		db.Exec(ctx, `PRAGMA threads = 0`)
+	}, nil
 }

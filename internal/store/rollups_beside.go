@@ -12,8 +12,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -31,23 +29,33 @@ const scratchSchema = "rollup_scratch"
 // demo builds indexes), and nothing should read the rollups before it
 // returns (the demo's fresh load). On PostgreSQL work runs first and the
 // rebuild after it.
-func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Context) error) ([]RollupCount, error) {
+//
+// pre, when not nil, holds the per-customer rollups computed during the
+// load (ComputeCustomerRollups): they are not computed again, and the
+// rollups that read them (baseline_month) are computed from its rows on
+// the other connection, first. It closes pre.
+func (db *DB) RebuildRollupsBeside(ctx context.Context, pre *CustomerRollups, work func(context.Context) error) ([]RollupCount, error) {
 	if db.dialect != SQLite {
 		if err := work(ctx); err != nil {
 			return nil, err
 		}
 		return db.RebuildRollups(ctx)
 	}
-	units, err := rollupUnits()
+	if pre == nil {
+		var err error
+		if pre, err = newCustomerRollups(); err != nil {
+			return nil, err
+		}
+	}
+	defer pre.Close()
+	precomputed, err := pre.finish()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "fresco-rollups-")
+	first, units, err := rollupUnits(precomputed)
 	if err != nil {
-		return nil, fmt.Errorf("rebuild rollups: %w", err)
+		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	scratch := filepath.Join(dir, "rollups.db")
 	queue := make(chan []rollup, len(units))
 	for _, u := range units {
 		queue <- u
@@ -59,7 +67,7 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Contex
 	computed := make(chan error, 1)
 	go func() {
 		var err error
-		beside, err = db.computeRollups(ctx, scratch, queue)
+		beside, err = db.computeRollups(ctx, pre.scratch, first, queue)
 		if err != nil {
 			cancel() // work need not go on
 		}
@@ -76,7 +84,7 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Contex
 	if err := errors.Join(err, <-computed); err != nil {
 		return nil, err
 	}
-	copied, err := db.copyRollups(ctx, scratch, beside)
+	copied, err := db.copyRollups(ctx, pre.scratch, append(precomputed, beside...))
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +93,10 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Contex
 
 // rollupUnits are the rollups of rebuilt as units of work, the dearest
 // first (by a million-customer demo): a rollup is rebuilt with those that
-// read it, on the same connection.
-func rollupUnits() ([][]rollup, error) {
+// read it, on the same connection. Of the rollups that read one of
+// precomputed (in the scratch file already), first are those the scratch
+// connection computes before it takes units.
+func rollupUnits(precomputed []rollup) (first []rollup, units [][]rollup, err error) {
 	order := [][]string{
 		{"customer_purchase_summary"},
 		{"baseline_customer_month", "baseline_month"},
@@ -104,19 +114,32 @@ func rollupUnits() ([][]rollup, error) {
 	for _, r := range all {
 		byTable[r.table] = r
 	}
-	var units [][]rollup
+	done := map[string]bool{}
+	for _, r := range precomputed {
+		done[r.table] = true
+	}
 	for _, names := range order {
 		var u []rollup
+		readsDone := false
 		for _, name := range names {
-			u = append(u, byTable[name])
+			if done[name] {
+				readsDone = true // the rest of the unit reads it
+			} else {
+				u = append(u, byTable[name])
+			}
 			delete(byTable, name)
 		}
-		units = append(units, u)
+		switch {
+		case readsDone:
+			first = append(first, u...)
+		case len(u) > 0:
+			units = append(units, u)
+		}
 	}
 	for name := range byTable {
-		return nil, fmt.Errorf("rebuild rollups: %s belongs to no unit of work", name)
+		return nil, nil, fmt.Errorf("rebuild rollups: %s belongs to no unit of work", name)
 	}
-	return units, nil
+	return first, units, nil
 }
 
 // inRebuildOrder orders counts as RebuildFeedbackRollups reports them.
@@ -169,17 +192,51 @@ func (db *DB) rebuildQueued(ctx context.Context, queue <-chan []rollup) ([]Rollu
 // scratch tables have no column types: they keep each value as the select
 // gives it, and the copy into the real tables converts it as the rebuild's
 // own INSERT would.
-func (db *DB) computeRollups(ctx context.Context, path string, queue <-chan []rollup) ([]rollup, error) {
+func (db *DB) computeRollups(ctx context.Context, path string, first []rollup, queue <-chan []rollup) ([]rollup, error) {
+	conn, closeConn, err := db.scratchConn(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("compute rollups: %w", err)
+	}
+	defer closeConn()
+	var done []rollup
+	compute := func(r rollup) error {
+		if err := createScratchTable(ctx, conn, r); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO `+scratchSchema+`.`+r.table+` (`+r.cols+`) `+r.sel); err != nil {
+			return fmt.Errorf("compute rollup %s: %w", r.table, err)
+		}
+		done = append(done, r)
+		return nil
+	}
+	for _, r := range first {
+		if err := compute(r); err != nil {
+			return nil, err
+		}
+	}
+	for u := range queue {
+		for _, r := range u {
+			if err := compute(r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return done, nil
+}
+
+// scratchConn opens a connection of its own to the database, with the
+// scratch file at path attached, and returns it with what closes it.
+func (db *DB) scratchConn(ctx context.Context, path string) (*sql.Conn, func(), error) {
 	pool, err := sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(db.url, "sqlite:")))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer pool.Close()
 	conn, err := pool.Conn(ctx)
 	if err != nil {
-		return nil, err
+		pool.Close()
+		return nil, nil, err
 	}
-	defer conn.Close()
+	closeConn := func() { conn.Close(); pool.Close() }
 	setup := []string{
 		`PRAGMA temp_store = FILE`, // as the writer's rebuild (sortOnDisk)
 		`ATTACH DATABASE '` + strings.ReplaceAll(path, "'", "''") + `' AS ` + scratchSchema,
@@ -188,27 +245,27 @@ func (db *DB) computeRollups(ctx context.Context, path string, queue <-chan []ro
 	}
 	for _, q := range setup {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("compute rollups: %w", err)
+			closeConn()
+			return nil, nil, err
 		}
 	}
-	var done []rollup
-	for u := range queue {
-		for _, r := range u {
-			t := scratchSchema + "." + r.table
-			for _, q := range []string{`CREATE TABLE ` + t + ` (` + r.cols + `)`, `INSERT INTO ` + t + ` (` + r.cols + `) ` + r.sel} {
-				if _, err := conn.ExecContext(ctx, q); err != nil {
-					return nil, fmt.Errorf("compute rollup %s: %w", r.table, err)
-				}
-			}
-			done = append(done, r)
-		}
+	return conn, closeConn, nil
+}
+
+// createScratchTable makes r's table in the scratch file.
+func createScratchTable(ctx context.Context, conn *sql.Conn, r rollup) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE `+scratchSchema+`.`+r.table+` (`+r.cols+`)`); err != nil {
+		return fmt.Errorf("compute rollup %s: %w", r.table, err)
 	}
-	return done, nil
+	return nil
 }
 
 // copyRollups replaces the rows of the rollup tables computeRollups
 // computed with those it wrote into the scratch file at path, in one
-// transaction of the writer.
+// transaction of the writer. A table's secondary indexes are built again
+// after its rows are in: the rows come in key order, and each index kept
+// row by row was written at random (a million purchase summaries have
+// three).
 func (db *DB) copyRollups(ctx context.Context, path string, rollups []rollup) ([]RollupCount, error) {
 	if len(rollups) == 0 {
 		return nil, nil
@@ -221,13 +278,18 @@ func (db *DB) copyRollups(ctx context.Context, path string, rollups []rollup) ([
 		return nil, fmt.Errorf("copy rollups: %w", err)
 	}
 	defer db.Exec(context.WithoutCancel(ctx), `DETACH DATABASE `+scratchSchema)
+	spill, err := db.sortOnDisk(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("copy rollups: %w", err)
+	}
+	defer spill()
 	var counts []RollupCount
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err = db.InTx(ctx, func(tx *Tx) error {
 		if err := tx.deferBaseline(ctx, true); err != nil {
 			return err
 		}
 		for _, r := range rollups {
-			c, err := tx.replaceRollup(ctx, r, `SELECT `+r.cols+` FROM `+scratchSchema+`.`+r.table)
+			c, err := tx.copyRollup(ctx, r)
 			if err != nil {
 				return err
 			}
@@ -236,4 +298,30 @@ func (db *DB) copyRollups(ctx context.Context, path string, rollups []rollup) ([
 		return tx.deferBaseline(ctx, false)
 	})
 	return counts, err
+}
+
+// copyRollup replaces r's rows with those of its scratch table, its
+// secondary indexes dropped for the copy and built again after it.
+func (tx *Tx) copyRollup(ctx context.Context, r rollup) (RollupCount, error) {
+	indexes := map[string]string{}
+	err := queryMap(ctx, tx, indexes, scanPair[string, string],
+		`SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, r.table)
+	if err != nil {
+		return RollupCount{}, fmt.Errorf("copy rollup %s: %w", r.table, err)
+	}
+	for name := range indexes {
+		if _, err := tx.Exec(ctx, `DROP INDEX main.`+name); err != nil {
+			return RollupCount{}, fmt.Errorf("copy rollup %s: %w", r.table, err)
+		}
+	}
+	c, err := tx.replaceRollup(ctx, r, `SELECT `+r.cols+` FROM `+scratchSchema+`.`+r.table)
+	if err != nil {
+		return c, err
+	}
+	for _, def := range indexes {
+		if _, err := tx.Exec(ctx, def); err != nil {
+			return c, fmt.Errorf("copy rollup %s: %w", r.table, err)
+		}
+	}
+	return c, nil
 }
