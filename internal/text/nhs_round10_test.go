@@ -54,7 +54,7 @@ func round10Candidates() []r10Candidate {
 	}
 	out = append(out, with("offsets bagged ×16, step 0.1", func(d *r10Decode) { d.bags, d.step = 16, 0.1 }))
 	for _, s := range [][3]float64{{0.6, 0.6, 0.6}, {0.5, 0.5, 0.6}, {0.7, 0.7, 0.6}} {
-		out = append(out, with(fmt.Sprintf("members calibrated, shares %v", s), func(d *r10Decode) { d.calibrate, d.share = true, s }))
+		out = append(out, with(fmt.Sprintf("members calibrated, shares %v", s), func(d *r10Decode) { d.calibrate, d.share = [2]bool{true, true}, s }))
 	}
 	out = append(out, with("word LR C 2, 5, 10 averaged", func(d *r10Decode) {
 		d.word, d.condWord = []string{"wordC2", "word", "wordC10"}, []string{"condwordC2", "condword", "condwordC10"}
@@ -66,6 +66,9 @@ func round10Candidates() []r10Candidate {
 	for _, s := range [][2]float64{{0.5, 0.5}, {0.6, 0.6}, {0.5, 0.6}, {0.6, 0.5}, {0.4, 0.4}} {
 		out = append(out, with(fmt.Sprintf("labels from calibrated members, shares %v", s), func(d *r10Decode) { d.labelShare = &s }))
 	}
+	out = append(out, with("label members calibrated in the subcategory decision too, labels from calibrated members, shares [0.6 0.6]", func(d *r10Decode) {
+		d.calibrate, d.labelShare = [2]bool{false, true}, &[2]float64{0.6, 0.6}
+	}))
 	out = append(out, with("offsets bagged ×8, labels from calibrated members, shares [0.6 0.6]", func(d *r10Decode) {
 		d.bags, d.labelShare = 8, &[2]float64{0.6, 0.6}
 	}))
@@ -80,7 +83,7 @@ type r10Decode struct {
 	word, condWord []string
 	char, condChar string
 	share          [3]float64 // word shares: subcategory, label, conditional
-	calibrate      bool       // Platt-scale the level members before blending
+	calibrate      [2]bool    // Platt-scale each level's members before blending
 	bags           int        // offsets averaged over this many bootstrap resamples (0: tuned once)
 	step           float64    // the offsets' grid step
 	// labelShare, when set, decides labels from calibrated members mixed
@@ -106,10 +109,10 @@ func round10Figures(r *r6Scores, dec r10Decode) [8]float64 {
 		}
 		return p
 	}
-	mix := func(calibrate bool, share [2]float64) (levels [2]pair) {
+	mix := func(calibrate [2]bool, share [2]float64) (levels [2]pair) {
 		for lv := range 2 {
 			w, c := mean(dec.word, lv), pair{r.OOF[dec.char][lv], r.Test[dec.char][lv]}
-			if calibrate {
+			if calibrate[lv] {
 				w.oof, w.test = plattPooled(w.oof, w.test, r.YTrain[lv], r.Folds)
 				c.oof, c.test = plattPooled(c.oof, c.test, r.YTrain[lv], r.Folds)
 			}
@@ -140,7 +143,7 @@ func round10Figures(r *r6Scores, dec r10Decode) [8]float64 {
 		return out
 	}
 	if dec.labelShare != nil {
-		levels = mix(true, *dec.labelShare)
+		levels = mix([2]bool{true, true}, *dec.labelShare)
 	}
 	lMi, lMa := argmaxF1(combine(levels[1].oof, levels[0].oof), r.YTrain[1], r.Labels[1])
 	tlMi, tlMa := argmaxF1(combine(levels[1].test, levels[0].test), r.YTest[1], r.Labels[1])
