@@ -63,6 +63,18 @@ func BenchmarkTrainNHS(b *testing.B) {
 	}
 }
 
+// BenchmarkTrainNHSLabels is BenchmarkTrainNHS with the levels swapped:
+// the 9 labels as the model's own, the 44 subcategories as the other
+// level; this model calibrates its members on out-of-fold scores.
+func BenchmarkTrainNHSLabels(b *testing.B) {
+	train, _ := nhsSplit(readNHSLevels(b, "label", "subcategory"))
+	for b.Loop() {
+		if _, err := Train(train, TrainOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkTrainSentimentNHS measures training the sentiment model on the
 // criticality of the 8,238 comments of the NHS training split; run with
 // -cpu 2.

@@ -206,6 +206,8 @@ func (w levelWeights) validateShape(what string, nRows, nWord, nGram int) error 
 		return fmt.Errorf("text: %s's character model does not match the model's", what)
 	case len(w.GramWeights) > 0 && (len(w.GramWeights) != nRows || len(w.GramBias) != nRows):
 		return fmt.Errorf("text: %s has %d labels but %d character weight rows and %d biases", what, nRows, len(w.GramWeights), len(w.GramBias))
+	case len(w.WordScale) != 0 && len(w.WordScale) != 2, len(w.GramScale) != 0 && len(w.GramScale) != 2:
+		return fmt.Errorf("text: %s has calibration scales of %d and %d numbers, want 2", what, len(w.WordScale), len(w.GramScale))
 	}
 	for _, row := range w.Weights {
 		if len(row) != nWord {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -246,4 +247,159 @@ func TestTrainTwoLevelsFewExamples(t *testing.T) {
 	if got := m.Predict("the nurse was rude and dismissive"); len(got) != 1 {
 		t.Errorf("Predict = %v, want one label", got)
 	}
+}
+
+func TestTrainTwoLevelsCalibratesBroad(t *testing.T) {
+	t.Parallel()
+	fine, broad := trainBothLevels(t)
+	for _, w := range []levelWeights{broad.levelWeights, broad.Other.levelWeights} {
+		if len(w.WordScale) != 2 || len(w.GramScale) != 2 || w.WordScale[0] <= 0 || w.GramScale[0] <= 0 {
+			t.Fatalf("broad-level model: scales %v and %v, want [a b] with a > 0 for both members of both levels", w.WordScale, w.GramScale)
+		}
+	}
+	if fine.WordScale != nil || fine.Other.WordScale != nil {
+		t.Errorf("subcategory model: scales %v and %v, want none (its decision is left uncalibrated)", fine.WordScale, fine.Other.WordScale)
+	}
+	data := checkRoundTrip(t, broad, "we waited on the phone for an hour")
+	broken := strings.Replace(string(data), `"word_scale":[`, `"word_scale":[1,`, 1)
+	if broken == string(data) {
+		t.Fatal("word scale not found in the JSON")
+	}
+	var back Model
+	if err := json.Unmarshal([]byte(broken), &back); err == nil || !strings.Contains(err.Error(), "scales") {
+		t.Errorf("loading a model with a 3-number scale: err %v, want one naming the scales", err)
+	}
+}
+
+func TestPlattFit(t *testing.T) {
+	t.Parallel()
+	// Scores drawn so that P(positive | m) = σ(2m − 1): the fit recovers
+	// a ≈ 2, b ≈ −1.
+	var ms []float64
+	var pos []bool
+	for i := range 20000 {
+		m := float64(i%200)/50 - 2
+		u := float64((i*7919)%10007) / 10007
+		ms, pos = append(ms, m), append(pos, u < sigmoid(2*m-1))
+	}
+	a, b := plattFit(ms, pos)
+	if math.Abs(a-2) > 0.15 || math.Abs(b+1) > 0.15 {
+		t.Errorf("plattFit = %.3f, %.3f; want about 2, −1", a, b)
+	}
+	// Separable scores: Platt's soft targets keep a finite.
+	if a, _ := plattFit([]float64{-2, -1, 1, 2}, []bool{false, false, true, true}); math.IsInf(a, 0) || math.IsNaN(a) || a > 50 {
+		t.Errorf("separable scores: a = %v, want finite and moderate", a)
+	}
+}
+
+func TestTuneOffsetsMatchesScan(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 6 {
+		n, nl := 300+50*trial, 3+trial
+		s := matrix(n, nl)
+		y := make([]int, n)
+		for i := range s {
+			y[i] = rng.IntN(nl)
+			for l := range s[i] {
+				s[i][l] = rng.NormFloat64()
+			}
+			s[i][y[i]] += rng.Float64() * 2
+		}
+		// Rows drawn with replacement, as bootstrap resamples are.
+		rows := make([]int, n)
+		for k := range rows {
+			rows[k] = rng.IntN(n)
+		}
+		step, tolerance := []float64{0.25, 0.1}[trial%2], []float64{0, 0.01, 1}[trial%3]
+		got := tuneOffsets(s, y, rows, 1, step, tolerance)
+		want := tuneOffsetsByScan(s, y, rows, 1, step, tolerance)
+		if !slices.Equal(got, want) {
+			t.Errorf("trial %d (step %v, tolerance %v): offsets %v, want %v", trial, step, tolerance, got, want)
+		}
+	}
+}
+
+// tuneOffsetsByScan is the plain form of tuneOffsets, kept to check it:
+// every grid point scores every row. It is coordinate ascent, offsetSweeps sweeps, on per-label
+// additive offsets to log scores s, maximising micro-F1 +
+// macroWeight·macro-F1 of the argmax over rows (y[i] is row i's label),
+// keeping micro-F1 within tolerance of where it started, each label's
+// offset searched on a grid of ±offsetRange in the given step.
+func tuneOffsetsByScan(s [][]float64, y []int, rows []int, macroWeight, step, tolerance float64) []float64 {
+	nl := len(s[0])
+	off := make([]float64, nl)
+	pred := make([]int, len(rows))
+	top1, top2 := make([]float64, len(rows)), make([]float64, len(rows))
+	refresh := func() {
+		for k, i := range rows {
+			best, a, bb := 0, math.Inf(-1), math.Inf(-1)
+			for l, v := range s[i] {
+				v += off[l]
+				if v > a {
+					bb, a, best = a, v, l
+				} else if v > bb {
+					bb = v
+				}
+			}
+			pred[k], top1[k], top2[k] = best, a, bb
+		}
+	}
+	minAccuracy := math.Inf(-1)
+	tp, fp, fn := make([]int, nl), make([]int, nl), make([]int, nl)
+	objective := func(p []int) (float64, float64) {
+		clear(tp)
+		clear(fp)
+		clear(fn)
+		correct := 0
+		for k, i := range rows {
+			if p[k] == y[i] {
+				tp[y[i]]++
+				correct++
+			} else {
+				fp[p[k]]++
+				fn[y[i]]++
+			}
+		}
+		macro := 0.0
+		for l := range nl {
+			macro += ratio(2*tp[l], 2*tp[l]+fp[l]+fn[l])
+		}
+		accuracy := float64(correct) / float64(len(rows))
+		if accuracy < minAccuracy {
+			return math.Inf(-1), accuracy
+		}
+		return accuracy + macroWeight*macro/float64(nl), accuracy
+	}
+	refresh()
+	best, start := objective(pred)
+	minAccuracy = start - tolerance
+	trial := make([]int, len(rows))
+	for range offsetSweeps {
+		for l := range nl {
+			bestDelta := off[l]
+			for d := -offsetRange; d <= offsetRange+1e-9; d += step {
+				for k, i := range rows {
+					other := top1[k]
+					if pred[k] == l {
+						other = top2[k]
+					}
+					switch {
+					case s[i][l]+d > other:
+						trial[k] = l
+					case pred[k] == l:
+						trial[k] = secondBest(s[i], off, l)
+					default:
+						trial[k] = pred[k]
+					}
+				}
+				if v, _ := objective(trial); v > best+1e-12 {
+					best, bestDelta = v, d
+				}
+			}
+			off[l] = bestDelta
+			refresh()
+		}
+	}
+	return off
 }

@@ -241,82 +241,157 @@ func foldRows(folds []int, f int) (train, scored []int) {
 // macroWeight·macro-F1 of the argmax over rows (y[i] is row i's label),
 // keeping micro-F1 within tolerance of where it started, each label's
 // offset searched on a grid of ±offsetRange in the given step.
+//
+// Trying label l's offsets only moves rows into l (those whose score for
+// l overtakes their top one) or out of it to their runner-up, and a row's
+// score for l grows with the offset, so each row changes side once along
+// the grid: the grid index where it does is found by bisection, and the
+// F1 counts are updated row by row as the scan passes it, instead of
+// deciding every row at every grid point.
 func tuneOffsets(s [][]float64, y []int, rows []int, macroWeight, step, tolerance float64) []float64 {
 	nl := len(s[0])
 	off := make([]float64, nl)
-	pred := make([]int, len(rows))
+	pred, second := make([]int, len(rows)), make([]int, len(rows))
 	top1, top2 := make([]float64, len(rows)), make([]float64, len(rows))
-	refresh := func() {
-		for k, i := range rows {
-			best, a, bb := 0, math.Inf(-1), math.Inf(-1)
-			for l, v := range s[i] {
-				v += off[l]
-				if v > a {
-					bb, a, best = a, v, l
-				} else if v > bb {
-					bb = v
-				}
-			}
-			pred[k], top1[k], top2[k] = best, a, bb
-		}
-	}
-	minAccuracy := math.Inf(-1)
-	tp, fp, fn := make([]int, nl), make([]int, nl), make([]int, nl)
-	objective := func(p []int) (float64, float64) {
-		clear(tp)
-		clear(fp)
-		clear(fn)
-		correct := 0
-		for k, i := range rows {
-			if p[k] == y[i] {
-				tp[y[i]]++
-				correct++
-			} else {
-				fp[p[k]]++
-				fn[y[i]]++
+	decide := func(k int) {
+		best, next, a, bb := 0, -1, math.Inf(-1), math.Inf(-1)
+		for l, v := range s[rows[k]] {
+			v += off[l]
+			if v > a {
+				next, bb, a, best = best, a, v, l
+			} else if v > bb {
+				next, bb = l, v
 			}
 		}
-		macro := 0.0
-		for l := range nl {
-			macro += ratio(2*tp[l], 2*tp[l]+fp[l]+fn[l])
-		}
-		accuracy := float64(correct) / float64(len(rows))
-		if accuracy < minAccuracy {
-			return math.Inf(-1), accuracy
-		}
-		return accuracy + macroWeight*macro/float64(nl), accuracy
+		pred[k], second[k], top1[k], top2[k] = best, next, a, bb
 	}
-	refresh()
-	best, start := objective(pred)
-	minAccuracy = start - tolerance
-	trial := make([]int, len(rows))
+	// redecide re-decides the rows that label l's new offset can change:
+	// those it led or came second in, and those it now reaches.
+	redecide := func(l int) {
+		for k, i := range rows {
+			if pred[k] == l || second[k] == l || s[i][l]+off[l] >= top2[k] {
+				decide(k)
+			}
+		}
+	}
+	for k := range rows {
+		decide(k)
+	}
+	var grid []float64
+	for d := -offsetRange; d <= offsetRange+1e-9; d += step {
+		grid = append(grid, d)
+	}
+	c := newF1Counts(nl)
+	for k, i := range rows {
+		c.add(pred[k], y[i], 1)
+	}
+	start := c.accuracy()
+	minAccuracy := start - tolerance
+	best := c.objective(macroWeight, minAccuracy)
+	// at[k] is the first grid index at which row k is decided l; runnerUp[k]
+	// the label a row predicted l goes to below it.
+	at, runnerUp := make([]int, len(rows)), make([]int, len(rows))
+	byIndex := make([][]int, len(grid)+1)
 	for range offsetSweeps {
 		for l := range nl {
-			bestDelta := off[l]
-			for d := -offsetRange; d <= offsetRange+1e-9; d += step {
-				for k, i := range rows {
-					other := top1[k]
-					if pred[k] == l {
-						other = top2[k]
+			for g := range byIndex {
+				byIndex[g] = byIndex[g][:0]
+			}
+			trial := c.clone()
+			for k, i := range rows {
+				other := top1[k]
+				if pred[k] == l {
+					other = top2[k]
+					runnerUp[k] = secondBest(s[i], off, l)
+				}
+				at[k], _ = slices.BinarySearchFunc(grid, 0, func(d float64, _ int) int {
+					if s[i][l]+d > other {
+						return 1
 					}
-					switch {
-					case s[i][l]+d > other:
-						trial[k] = l
-					case pred[k] == l:
-						trial[k] = secondBest(s[i], off, l)
-					default:
-						trial[k] = pred[k]
+					return -1
+				})
+				byIndex[at[k]] = append(byIndex[at[k]], k)
+				// The trial starts at the grid's first point.
+				if pred[k] == l && at[k] > 0 {
+					trial.move(l, runnerUp[k], y[i])
+				} else if pred[k] != l && at[k] == 0 {
+					trial.move(pred[k], l, y[i])
+				}
+			}
+			bestDelta := off[l]
+			for g, d := range grid {
+				if g > 0 {
+					for _, k := range byIndex[g] {
+						from := pred[k]
+						if from == l {
+							from = runnerUp[k]
+						}
+						trial.move(from, l, y[rows[k]])
 					}
 				}
-				if v, _ := objective(trial); v > best+1e-12 {
+				if v := trial.objective(macroWeight, minAccuracy); v > best+1e-12 {
 					best, bestDelta = v, d
 				}
 			}
 			off[l] = bestDelta
-			refresh()
+			redecide(l)
+			c = newF1Counts(nl)
+			for k, i := range rows {
+				c.add(pred[k], y[i], 1)
+			}
 		}
 	}
 	return off
+}
+
+// f1Counts are the per-label true positives, false positives and false
+// negatives of single-label decisions, and how many were right.
+type f1Counts struct {
+	tp, fp, fn     []int
+	correct, total int
+}
+
+func newF1Counts(nl int) *f1Counts {
+	return &f1Counts{tp: make([]int, nl), fp: make([]int, nl), fn: make([]int, nl)}
+}
+
+func (c *f1Counts) clone() *f1Counts {
+	return &f1Counts{tp: slices.Clone(c.tp), fp: slices.Clone(c.fp), fn: slices.Clone(c.fn), correct: c.correct, total: c.total}
+}
+
+// add counts (sign 1) or uncounts (sign −1) a row of label truth decided
+// pred.
+func (c *f1Counts) add(pred, truth, sign int) {
+	c.total += sign
+	if pred == truth {
+		c.tp[truth] += sign
+		c.correct += sign
+		return
+	}
+	c.fp[pred] += sign
+	c.fn[truth] += sign
+}
+
+// move re-decides a row of label truth from one label to another.
+func (c *f1Counts) move(from, to, truth int) {
+	c.add(from, truth, -1)
+	c.add(to, truth, 1)
+}
+
+func (c *f1Counts) accuracy() float64 { return float64(c.correct) / float64(c.total) }
+
+// objective is micro-F1 (accuracy) + macroWeight·macro-F1 over all
+// labels, or −∞ when accuracy is below minAccuracy.
+func (c *f1Counts) objective(macroWeight, minAccuracy float64) float64 {
+	accuracy := c.accuracy()
+	if accuracy < minAccuracy {
+		return math.Inf(-1)
+	}
+	macro := 0.0
+	for l := range c.tp {
+		macro += ratio(2*c.tp[l], 2*c.tp[l]+c.fp[l]+c.fn[l])
+	}
+	return accuracy + macroWeight*macro/float64(len(c.tp))
 }
 
 // secondBest is the label other than skip with the highest offset score.

@@ -95,15 +95,16 @@ func (o TrainOptions) withDefaults() TrainOptions {
 // stemming, stopwords, character n-grams). Bump it when either changes: a
 // stored model whose terms were made by other rules would silently score
 // nonsense, so loading it fails instead and the server retrains.
-const modelFormat = 3
+const modelFormat = 4
 
 // Model is a trained multi-label classifier: two one-vs-rest sets of
 // L2-regularised logistic regressions, solved with L-BFGS, one over TF-IDF
 // word unigrams and bigrams (and taxonomy keyword matches), one over TF-IDF
 // character n-grams, whose probabilities are averaged; when trained with a
 // two-level label hierarchy, the same pair for the other level, combined
-// with the first ([OtherLevel]); and a decision threshold per label tuned
-// on out-of-fold predictions. It is
+// with the first ([OtherLevel]), each member calibrated on out-of-fold
+// scores when the model's own labels are the broad level (calibrateBroad);
+// and a decision threshold per label tuned on out-of-fold predictions. It is
 // read-only once built and safe for concurrent use. It marshals to JSON
 // with encoding/json.
 type Model struct {
@@ -182,7 +183,11 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	if other != nil {
 		var otherParts []modelPart
 		m.Other, otherParts = fitOtherLevel(m.Labels, ys, other, parts, opts)
-		if m.Other != nil && !m.Other.Finer {
+		switch {
+		case m.Other == nil:
+		case m.Other.Finer:
+			calibrateBroad(&m.levelWeights, &m.Other.levelWeights, parts, otherParts, opts)
+		default:
 			m.Joint = fitJoint(parts, otherParts, m.Other.Parent, m.WordShare, opts)
 		}
 	}
@@ -429,16 +434,36 @@ type levelWeights struct {
 	Bias        []float64   `json:"bias"`
 	GramWeights [][]float64 `json:"gram_weights,omitempty"`
 	GramBias    []float64   `json:"gram_bias,omitempty"`
+	// WordScale and GramScale, when set, calibrate the word and character
+	// models' probabilities: [a, b] turns log-odds z into σ(a·z + b), for
+	// every label (see calibrateBroad).
+	WordScale []float64 `json:"word_scale,omitempty"`
+	GramScale []float64 `json:"gram_scale,omitempty"`
 }
 
 // probabilities are the word model's probabilities for word vector x,
-// averaged with the character model's for gram vector g when there is one.
+// averaged with the character model's for gram vector g when there is one,
+// each calibrated when it has a scale.
 func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
-	probs := probabilities(x, w.Weights, w.Bias)
+	probs := scaledProbabilities(x, w.Weights, w.Bias, w.WordScale)
 	if len(w.GramWeights) > 0 {
-		mixProbabilities(probs, probabilities(g, w.GramWeights, w.GramBias), wordShare)
+		mixProbabilities(probs, scaledProbabilities(g, w.GramWeights, w.GramBias, w.GramScale), wordShare)
 	}
 	return probs
+}
+
+// scaledProbabilities are σ(a·z + b) of the labels' log-odds z for x,
+// with [a, b] = scale, or σ(z) when scale is empty.
+func scaledProbabilities(x sparse, weights [][]float64, bias, scale []float64) []float64 {
+	out := linearScores(x, weights, bias)
+	a, b := 1.0, 0.0
+	if len(scale) == 2 {
+		a, b = scale[0], scale[1]
+	}
+	for l, z := range out {
+		out[l] = sigmoid(a*z + b)
+	}
+	return out
 }
 
 // fitted collects the weights of fitted parts: words, then characters.
@@ -459,11 +484,7 @@ func mixProbabilities(words, grams []float64, share float64) {
 
 // probabilities are the labels' probabilities for feature vector x.
 func probabilities(x sparse, weights [][]float64, bias []float64) []float64 {
-	out := make([]float64, len(weights))
-	for l := range weights {
-		out[l] = sigmoid(bias[l] + x.dot(weights[l]))
-	}
-	return out
+	return scaledProbabilities(x, weights, bias, nil)
 }
 
 // Predict returns the labels a comment gets, best first: the top label,
@@ -532,6 +553,8 @@ func (m *Model) validate() error {
 		return fmt.Errorf("text: model assigns at most %d labels", m.MaxLabels)
 	case !slices.IsSorted(m.Labels):
 		return errors.New("text: model labels are not sorted")
+	case len(m.WordScale) != 0 && len(m.WordScale) != 2, len(m.GramScale) != 0 && len(m.GramScale) != 2:
+		return fmt.Errorf("text: model has calibration scales of %d and %d numbers, want 2", len(m.WordScale), len(m.GramScale))
 	}
 	for l, row := range m.Weights {
 		if want := len(m.Terms) + len(m.Taxonomy); len(row) != want {

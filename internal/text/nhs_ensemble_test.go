@@ -276,27 +276,6 @@ func plattScores(oof, test [][]float64, y []int, folds []int) (pOOF, pTest [][]f
 	return pOOF, pTest
 }
 
-func plattFit(ms []float64, pos []bool) (a, b float64) {
-	w := []float64{1, 0}
-	minimise(func(w, g []float64) float64 {
-		g[0], g[1] = 0, 0
-		loss := 0.0
-		for i, m := range ms {
-			z, t := w[0]*m+w[1], 0.0
-			if pos[i] {
-				t = 1
-				loss += softplus(-z)
-			} else {
-				loss += softplus(z)
-			}
-			g[0] += (sigmoid(z) - t) * m
-			g[1] += sigmoid(z) - t
-		}
-		return loss
-	}, w, defaultLBFGS)
-	return w[0], w[1]
-}
-
 // smoothThresholds divides each label's score by its F1-best threshold on
 // out-of-fold scores (of the other folds for out-of-fold rows, of all for
 // test rows), shrunk toward the labels' geometric mean threshold:
@@ -350,12 +329,4 @@ func argmaxF1(scores [][]float64, y []int, labels []string) (micro, macro float6
 	}
 	ev := score(labels, len(scores), examples, predicted)
 	return ev.MicroF1, ev.MacroF1
-}
-
-// softplus is log(1 + e^z), finite for large z.
-func softplus(z float64) float64 {
-	if z > 30 {
-		return z
-	}
-	return math.Log1p(math.Exp(z))
 }

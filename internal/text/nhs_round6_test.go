@@ -48,6 +48,16 @@ type r6Data struct {
 	feats         map[string][]sparse
 	width         map[string]int
 	ys            [2][][]bool
+	// power is the positive-weight power of the fits (0: the shipped 0.75).
+	power float64
+}
+
+// fitPower is d's positive-weight power.
+func (d r6Data) fitPower() float64 {
+	if d.power == 0 {
+		return 0.75
+	}
+	return d.power
 }
 
 func round6Scores(b *testing.B) *r6Scores {
@@ -142,7 +152,7 @@ func twoLevelLabels(m *Model, train []Example) [2][]string {
 	return out
 }
 
-// fitOOF fits one-vs-rest LRs (power 0.75) to the training rows of each
+// fitOOF fits one-vs-rest LRs (power d.fitPower()) to the training rows of each
 // fold's complement and scores that fold, then to all training rows and
 // scores the test rows. With parent set the fit is conditional: for each
 // parent label, on the rows of that parent only, over its children, and a
@@ -157,13 +167,13 @@ func (r *r6Scores) fitOOF(d r6Data, feats string, ys [][]bool, c float64, parent
 			for _, i := range trIdx {
 				td.xs, td.ys = append(td.xs, xs[i]), append(td.ys, ys[i])
 			}
-			w, bias := td.fit(c, 0.75, nil, nil)
+			w, bias := td.fit(c, d.fitPower(), nil, nil)
 			for k, i := range scoreIdx {
 				into[k] = probabilities(xs[i], w, bias)
 			}
 			return
 		}
-		conditionalFit(xs, ys, parent, d.width[feats], c, trIdx, scoreIdx, into)
+		conditionalFit(xs, ys, parent, d.width[feats], c, d.fitPower(), trIdx, scoreIdx, into)
 	}
 	return r.fitOOFWith(d, ys, fit)
 }
@@ -363,6 +373,17 @@ func logRound6Rows(b *testing.B, r *r6Scores) {
 // out-of-fold rows of fold f get offsets tuned on the other folds' rows,
 // test rows offsets tuned on all out-of-fold rows.
 func offsetScores(tuneOn, oof, tst [][]float64, y []int, folds []int, macroWeight, step, tolerance, shrink float64) (cv, test [][]float64) {
+	return crossFitOffsets(tuneOn, oof, tst, folds, func(lu [][]float64, rows []int, _ int) []float64 {
+		off := tuneOffsets(lu, y, rows, macroWeight, step, tolerance)
+		scale(shrink, off)
+		return off
+	})
+}
+
+// crossFitOffsets adds per-label offsets to the log scores of oof and tst:
+// out-of-fold rows of fold f get tune(log tuneOn, the other folds' rows,
+// f), test rows tune(log tuneOn, all rows, −1).
+func crossFitOffsets(tuneOn, oof, tst [][]float64, folds []int, tune func(lu [][]float64, rows []int, f int) []float64) (cv, test [][]float64) {
 	logs := func(m [][]float64) [][]float64 {
 		out := matrix(len(m), len(m[0]))
 		for i := range m {
@@ -381,8 +402,7 @@ func offsetScores(tuneOn, oof, tst [][]float64, y []int, folds []int, macroWeigh
 				rows = append(rows, i)
 			}
 		}
-		off := tuneOffsets(lu, y, rows, macroWeight, step, tolerance)
-		scale(shrink, off)
+		off := tune(lu, rows, f)
 		src, dst := lo, cv
 		if f < 0 {
 			src, dst = lt, test
@@ -452,13 +472,13 @@ func BenchmarkNHSRound6Cost(b *testing.B) {
 		}
 		parent := parents(ys, targets(otherLevelExamples(train), labelSet(otherLevelExamples(train))))
 		for _, part := range parts {
-			conditionalFit(part.data.xs, ys, parent, len(part.data.prior[0]), part.c, all, nil, nil)
+			conditionalFit(part.data.xs, ys, parent, len(part.data.prior[0]), part.c, 0.75, all, nil, nil)
 		}
 		cond := cpuSeconds()
 		for f := range 3 {
 			trIdx, _ := foldRows(folds, f)
 			for _, part := range parts {
-				conditionalFit(part.data.xs, ys, parent, len(part.data.prior[0]), part.c, trIdx, nil, nil)
+				conditionalFit(part.data.xs, ys, parent, len(part.data.prior[0]), part.c, 0.75, trIdx, nil, nil)
 			}
 		}
 		labelStart := cpuSeconds()
@@ -482,11 +502,11 @@ func cpuSeconds() float64 {
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
-// conditionalFit fits, for each parent label, one-vs-rest LRs (power 0.75)
-// over its children on the rows of trIdx whose label is one of them, and
-// sets into[k][s] to row scoreIdx[k]'s probability of child s given its
+// conditionalFit fits, for each parent label, one-vs-rest LRs (positive
+// weight power power) over its children on the rows of trIdx whose label
+// is one of them, and sets into[k][s] to row scoreIdx[k]'s probability of child s given its
 // parent, normalised within the parent's children.
-func conditionalFit(xs []sparse, ys [][]bool, parent []int, width int, c float64, trIdx, scoreIdx []int, into [][]float64) {
+func conditionalFit(xs []sparse, ys [][]bool, parent []int, width int, c, power float64, trIdx, scoreIdx []int, into [][]float64) {
 	nl := len(ys[0])
 	for k := range scoreIdx {
 		into[k] = make([]float64, nl)
@@ -515,7 +535,7 @@ func conditionalFit(xs []sparse, ys [][]bool, parent []int, width int, c float64
 			}
 			td.xs, td.ys = append(td.xs, xs[i]), append(td.ys, y)
 		}
-		w, bias := td.fit(c, 0.75, nil, nil)
+		w, bias := td.fit(c, power, nil, nil)
 		for k, i := range scoreIdx {
 			probs := probabilities(xs[i], w, bias)
 			normalise(probs)

@@ -507,35 +507,60 @@ func BenchmarkNHSRound9Folds(b *testing.B) {
 		{"network, class-weighted, share 0.2", r9Decode{word: "word", char: "char", share: [3]float64{0.6, 0.6, 0.6}, labelMacro: -1, member: "mlpcw", memberShare: 0.2}},
 	}
 	only := []string{"nbbin1", "nb2", "char5", "wordskip", "mlpcw"}
+	names := make([]string, len(candidates))
+	for c, cand := range candidates {
+		names[c] = cand.name
+	}
 	for b.Loop() {
-		examples := readNHSLevels(b, "subcategory", "label")
-		folds := assignFolds(len(examples), 5, 7)
-		figures := make([][][8]float64, len(candidates))
-		for f := range 5 {
-			train, testIdx := splitFold(examples, folds, f)
-			test := make([]Example, len(testIdx))
-			for k, i := range testIdx {
-				test[k] = examples[i]
-			}
-			r := round9Scores(b, train, test, fmt.Sprintf("round9-fold%d.gob", f+1), only)
+		wholeFileFolds(b, names, func(train, test []Example, fold int) [][8]float64 {
+			r := round9Scores(b, train, test, fmt.Sprintf("round9-fold%d.gob", fold), only)
+			out := make([][8]float64, len(candidates))
 			for c, cand := range candidates {
-				fig := round9Figures(r, cand.dec)
-				figures[c] = append(figures[c], fig)
-				b.Logf("fold %d, %s: test sub %.4f / %.4f label %.4f / %.4f (inner CV sum %.4f)", f+1, cand.name, fig[4], fig[5], fig[6], fig[7], fig[0]+fig[1]+fig[2]+fig[3])
+				out[c] = round9Figures(r, cand.dec)
 			}
+			return out
+		})
+	}
+}
+
+// wholeFileFolds deals the NHS file into assignFolds(10297, 5, 7)'s five
+// folds and, for each, calls figures with the other four folds as the
+// training part, the fold as the test part and the fold's number from 1;
+// figures returns each named candidate's CV and test figures (as
+// round9Figures orders them). It logs every fold's figures, then each
+// candidate's mean ± sd of the test figures over the folds and its gain
+// over the first candidate fold by fold.
+func wholeFileFolds(b *testing.B, names []string, figures func(train, test []Example, fold int) [][8]float64) {
+	examples := readNHSLevels(b, "subcategory", "label")
+	folds := assignFolds(len(examples), 5, 7)
+	byFold := make([][][8]float64, 5)
+	for f := range 5 {
+		train, testIdx := splitFold(examples, folds, f)
+		test := make([]Example, len(testIdx))
+		for k, i := range testIdx {
+			test[k] = examples[i]
 		}
-		for c, cand := range candidates {
-			var cols [4][]float64
-			for _, fig := range figures[c] {
-				for k := range 4 {
-					cols[k] = append(cols[k], fig[4+k])
-				}
-			}
-			var ms, sds [4]float64
+		byFold[f] = figures(train, test, f+1)
+		for c, fig := range byFold[f] {
+			b.Logf("fold %d, %s: test sub %.4f / %.4f label %.4f / %.4f (inner CV sum %.4f)", f+1, names[c], fig[4], fig[5], fig[6], fig[7], fig[0]+fig[1]+fig[2]+fig[3])
+		}
+	}
+	for c, name := range names {
+		var cols [4][]float64
+		var gains [3][]string
+		for _, figs := range byFold {
 			for k := range 4 {
-				ms[k], sds[k] = meanAndSD(cols[k])
+				cols[k] = append(cols[k], figs[c][4+k])
 			}
-			b.Logf("5-fold %s: sub %.4f ± %.4f / %.4f ± %.4f, label %.4f ± %.4f / %.4f ± %.4f", cand.name, ms[0], sds[0], ms[1], sds[1], ms[2], sds[2], ms[3], sds[3])
+			for k := range 3 {
+				gains[k] = append(gains[k], fmt.Sprintf("%+.4f", figs[c][4+k]-figs[0][4+k]))
+			}
 		}
+		var ms, sds [4]float64
+		for k := range 4 {
+			ms[k], sds[k] = meanAndSD(cols[k])
+		}
+		b.Logf("5-fold %s: sub %.4f ± %.4f / %.4f ± %.4f, label %.4f ± %.4f / %.4f ± %.4f; against %s by fold: sub micro %v, macro %v, label micro %v",
+			name, ms[0], sds[0], ms[1], sds[1], ms[2], sds[2], ms[3], sds[3], names[0], gains[0], gains[1], gains[2])
 	}
 }
