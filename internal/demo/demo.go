@@ -110,7 +110,6 @@ func generateWorld(ctx context.Context, db *store.DB, opts Options, adjust func(
 	}
 	w := newWorld(db, opts)
 	adjust(w)
-	defer w.customerRollups.Close() // after an error; indexesAndRollups closes it
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -149,8 +148,7 @@ var steps = []step{
 	{"customers", generateCustomers},
 	{"marketing spend", generateMarketingSpend},
 	{"purchases", generatePurchases}, // and the feedback on them, with a stream of its own
-	{"indexes and rollups", indexesAndRollups},
-	{"recovery cases", generateCases},
+	{"indexes, rollups and cases", indexesRollupsAndCases},
 	{"people", generatePeople},                // trainings, exits, rehires (people.go)
 	{"pulses", generatePulses},                // the monthly staff pulse (pulses.go)
 	{"goals", generateGoals},                  // satisfaction goals showing every status (goals.go)
@@ -176,22 +174,29 @@ func deferIndexes(ctx context.Context, w *world, _ *rng) error {
 	return err
 }
 
-// indexesAndRollups builds the deferred indexes (see deferIndexes) and
+// indexesRollupsAndCases builds the deferred indexes (see deferIndexes),
+// plays the past recovery cases (generateCases, with the random stream of
+// a step named "recovery cases", as before it shared this step) and
 // computes every rollup from the purchases and responses the bulk path
 // stored without them (store.Tx.LeaveRollupsToRebuild), the same rebuild
-// as `fresco rollups rebuild`, before the cases, whose triggers keep the
-// recovery baseline from there. On SQLite the rollups are computed on a
-// connection of their own while the writer builds the indexes
-// (store.DB.RebuildRollupsBeside): each kept one of the two cores busy
-// for about a minute and a half at a million customers. The per-customer
-// rollups were worked out during the purchases step already
-// (store.CustomerRollups) and are only copied in. The service path's
-// triggers kept the rollups, and it keeps its indexes.
-func indexesAndRollups(ctx context.Context, w *world, _ *rng) error {
+// as `fresco rollups rebuild`. On SQLite the rollups are computed on a
+// connection of their own while the writer builds the indexes and plays
+// the cases (store.DB.RebuildRollupsBeside): the rollups kept one core
+// busy for over a minute at a million customers, the indexes and the
+// cases the other for two. The cases change no rollup but the recovery
+// baseline, which the rebuild computes last. The service path's triggers
+// kept the rollups, and it keeps its indexes.
+func indexesRollupsAndCases(ctx context.Context, w *world, _ *rng) error {
+	playCases := func(ctx context.Context) error { return generateCases(ctx, w, newRNG(w.opts.Seed, "recovery cases")) }
 	if w.viaService {
-		return nil
+		return playCases(ctx)
 	}
-	_, err := w.db.RebuildRollupsBeside(ctx, w.customerRollups, func(ctx context.Context) error { return buildIndexes(ctx, w) })
+	_, err := w.db.RebuildRollupsBeside(ctx, func(ctx context.Context) error {
+		if err := buildIndexes(ctx, w); err != nil {
+			return err
+		}
+		return playCases(ctx)
+	})
 	return err
 }
 
@@ -242,9 +247,6 @@ type world struct {
 
 	// restoreIndexes builds the indexes deferIndexes dropped.
 	restoreIndexes func(context.Context) error
-	// customerRollups works out the purchase rollups of the customers whose
-	// purchases are stored while the load goes on (bulk path only).
-	customerRollups *store.CustomerRollups
 
 	// viaService stores customers, purchases and feedback through the
 	// services' paths, one at a time or with full validation, instead of in

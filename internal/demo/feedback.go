@@ -245,7 +245,7 @@ func (f *feedbackStep) recordInBulk(ctx context.Context, plan []*plannedResponse
 			}
 		}
 		err := f.w.db.InTx(ctx, func(tx *store.Tx) error {
-			tx.LeaveRollupsToRebuild() // indexesAndRollups, once every response is in
+			tx.LeaveRollupsToRebuild() // indexesRollupsAndCases, once every response is in
 			if err := tx.InsertResponses(ctx, batch); err != nil {
 				return err
 			}

@@ -38,14 +38,6 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 	if err != nil {
 		return err
 	}
-	if !w.viaService {
-		// The purchase rollups of each batch's customers are worked out on
-		// the other core while the next batches load (indexesAndRollups
-		// copies them in).
-		if w.customerRollups, err = w.db.ComputeCustomerRollups(ctx); err != nil {
-			return err
-		}
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops drawPurchases after an error
 	for d := range drawPurchases(ctx, w, r) {
@@ -55,7 +47,6 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 		if err := fb.purchased(ctx, d.people, d.batch); err != nil {
 			return fmt.Errorf("feedback: %w", err)
 		}
-		w.customerRollups.Stored(d.people[0].id, d.people[len(d.people)-1].id)
 	}
 	if err := ctx.Err(); err != nil {
 		return err // drawPurchases stopped early
@@ -132,7 +123,7 @@ func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) err
 		}
 	}
 	return w.db.InTx(ctx, func(tx *store.Tx) error {
-		tx.LeaveRollupsToRebuild() // indexesAndRollups, once every purchase is in
+		tx.LeaveRollupsToRebuild() // indexesRollupsAndCases, once every purchase is in
 		return tx.InsertPurchases(ctx, batch)
 	})
 }

@@ -472,26 +472,15 @@ func rebuilt(d Dialect, in string) []rollup {
 	if in != "" {
 		acquired = "(" + acquisitionCustomerSelect(allCustomers) + ")"
 	}
-	acquisition, summary, baseline := perCustomerRollups(d, allCustomers)
 	return append(responseRollups(d, allResponses, ""), []rollup{
-		acquisition,
+		{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(allCustomers)},
 		{"acquisition_rollup", "source, shard, customers, repeat, revenue", acquisitionRollupSelect(acquired)},
 		{"value_answers", "response_id, position, responded_at, item, score", valueAnswersSelect},
 		{"acquisition_daily", "day, source, customers", acquisitionDailySelect(d)},
-		summary,
-		baseline,
+		{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, allCustomers)},
+		{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, allCustomers)},
 		{"baseline_month", "month, shard, customers, retained", baselineMonthSelect(d, in+"baseline_customer_month")},
 	}...)
-}
-
-// perCustomerRollups are the rollups with rows per customer, computed from
-// the purchases of the customers the condition who on purchases.customer_id
-// picks: the rows of some customers depend on those customers' purchases
-// alone (CustomerRollups computes them a range of customers at a time).
-func perCustomerRollups(d Dialect, who string) (acquisition, summary, baseline rollup) {
-	return rollup{"acquisition_customer", "customer_id, positive, revenue", acquisitionCustomerSelect(who)},
-		rollup{"customer_purchase_summary", purchaseSummaryColumns, purchaseSummarySelect(d, who)},
-		rollup{"baseline_customer_month", "customer_id, month, first_at, next_at", baselineCustomerMonthSelect(d, who)}
 }
 
 // FeedbackRollupRow is one row of feedback_score_daily.

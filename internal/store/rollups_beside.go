@@ -12,6 +12,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -25,37 +28,29 @@ const scratchSchema = "rollup_scratch"
 // then rebuilds, in one transaction, those the other connection has not
 // started yet, and copies the others' rows in, in a second: both take
 // rollups from one queue, the dearest first, so the two cores finish at
-// about the same time. work must not change what the rollups read (the
-// demo builds indexes), and nothing should read the rollups before it
-// returns (the demo's fresh load). On PostgreSQL work runs first and the
-// rebuild after it.
-//
-// pre, when not nil, holds the per-customer rollups computed during the
-// load (ComputeCustomerRollups): they are not computed again, and the
-// rollups that read them (baseline_month) are computed from its rows on
-// the other connection, first. It closes pre.
-func (db *DB) RebuildRollupsBeside(ctx context.Context, pre *CustomerRollups, work func(context.Context) error) ([]RollupCount, error) {
+// about the same time. work may open recovery cases (the demo builds its
+// indexes and plays its past cases there) but must change nothing else
+// the rollups read: baseline_month, which leaves out the customers with a
+// case, is rebuilt last, on the writer, from the tables themselves. Nothing
+// should read the rollups before it returns (the demo's fresh load). On
+// PostgreSQL work runs first and the rebuild after it.
+func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Context) error) ([]RollupCount, error) {
 	if db.dialect != SQLite {
 		if err := work(ctx); err != nil {
 			return nil, err
 		}
 		return db.RebuildRollups(ctx)
 	}
-	if pre == nil {
-		var err error
-		if pre, err = newCustomerRollups(); err != nil {
-			return nil, err
-		}
-	}
-	defer pre.Close()
-	precomputed, err := pre.finish()
+	units, last, err := rollupUnits()
 	if err != nil {
 		return nil, err
 	}
-	first, units, err := rollupUnits(precomputed)
+	dir, err := os.MkdirTemp("", "fresco-rollups-")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rebuild rollups: %w", err)
 	}
+	defer os.RemoveAll(dir)
+	scratch := filepath.Join(dir, "rollups.db")
 	queue := make(chan []rollup, len(units))
 	for _, u := range units {
 		queue <- u
@@ -67,7 +62,7 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, pre *CustomerRollups, wo
 	computed := make(chan error, 1)
 	go func() {
 		var err error
-		beside, err = db.computeRollups(ctx, pre.scratch, first, queue)
+		beside, err = db.computeRollups(ctx, scratch, queue)
 		if err != nil {
 			cancel() // work need not go on
 		}
@@ -84,22 +79,33 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, pre *CustomerRollups, wo
 	if err := errors.Join(err, <-computed); err != nil {
 		return nil, err
 	}
-	copied, err := db.copyRollups(ctx, pre.scratch, append(precomputed, beside...))
+	copied, err := db.copyRollups(ctx, scratch, beside)
 	if err != nil {
 		return nil, err
 	}
-	return inRebuildOrder(append(here, copied...)), nil
+	after, err := db.rebuildQueued(ctx, queueOf(last))
+	if err != nil {
+		return nil, err
+	}
+	return inRebuildOrder(slices.Concat(here, copied, after)), nil
+}
+
+// queueOf is a queue holding unit alone.
+func queueOf(unit []rollup) <-chan []rollup {
+	q := make(chan []rollup, 1)
+	q <- unit
+	close(q)
+	return q
 }
 
 // rollupUnits are the rollups of rebuilt as units of work, the dearest
 // first (by a million-customer demo): a rollup is rebuilt with those that
-// read it, on the same connection. Of the rollups that read one of
-// precomputed (in the scratch file already), first are those the scratch
-// connection computes before it takes units.
-func rollupUnits(precomputed []rollup) (first []rollup, units [][]rollup, err error) {
+// read it, on the same connection. last are those rebuilt after the work
+// beside which the others are (baseline_month reads recovery_cases).
+func rollupUnits() (units [][]rollup, last []rollup, err error) {
 	order := [][]string{
 		{"customer_purchase_summary"},
-		{"baseline_customer_month", "baseline_month"},
+		{"baseline_customer_month"},
 		{"feedback_driver_monthly"},
 		{"feedback_score_monthly"},
 		{"feedback_score_daily"},
@@ -114,32 +120,20 @@ func rollupUnits(precomputed []rollup) (first []rollup, units [][]rollup, err er
 	for _, r := range all {
 		byTable[r.table] = r
 	}
-	done := map[string]bool{}
-	for _, r := range precomputed {
-		done[r.table] = true
-	}
 	for _, names := range order {
 		var u []rollup
-		readsDone := false
 		for _, name := range names {
-			if done[name] {
-				readsDone = true // the rest of the unit reads it
-			} else {
-				u = append(u, byTable[name])
-			}
+			u = append(u, byTable[name])
 			delete(byTable, name)
 		}
-		switch {
-		case readsDone:
-			first = append(first, u...)
-		case len(u) > 0:
-			units = append(units, u)
-		}
+		units = append(units, u)
 	}
+	last = append(last, byTable["baseline_month"])
+	delete(byTable, "baseline_month")
 	for name := range byTable {
 		return nil, nil, fmt.Errorf("rebuild rollups: %s belongs to no unit of work", name)
 	}
-	return first, units, nil
+	return units, last, nil
 }
 
 // inRebuildOrder orders counts as RebuildFeedbackRollups reports them.
@@ -192,51 +186,17 @@ func (db *DB) rebuildQueued(ctx context.Context, queue <-chan []rollup) ([]Rollu
 // scratch tables have no column types: they keep each value as the select
 // gives it, and the copy into the real tables converts it as the rebuild's
 // own INSERT would.
-func (db *DB) computeRollups(ctx context.Context, path string, first []rollup, queue <-chan []rollup) ([]rollup, error) {
-	conn, closeConn, err := db.scratchConn(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("compute rollups: %w", err)
-	}
-	defer closeConn()
-	var done []rollup
-	compute := func(r rollup) error {
-		if err := createScratchTable(ctx, conn, r); err != nil {
-			return err
-		}
-		if _, err := conn.ExecContext(ctx, `INSERT INTO `+scratchSchema+`.`+r.table+` (`+r.cols+`) `+r.sel); err != nil {
-			return fmt.Errorf("compute rollup %s: %w", r.table, err)
-		}
-		done = append(done, r)
-		return nil
-	}
-	for _, r := range first {
-		if err := compute(r); err != nil {
-			return nil, err
-		}
-	}
-	for u := range queue {
-		for _, r := range u {
-			if err := compute(r); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return done, nil
-}
-
-// scratchConn opens a connection of its own to the database, with the
-// scratch file at path attached, and returns it with what closes it.
-func (db *DB) scratchConn(ctx context.Context, path string) (*sql.Conn, func(), error) {
+func (db *DB) computeRollups(ctx context.Context, path string, queue <-chan []rollup) ([]rollup, error) {
 	pool, err := sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(db.url, "sqlite:")))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	defer pool.Close()
 	conn, err := pool.Conn(ctx)
 	if err != nil {
-		pool.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	closeConn := func() { conn.Close(); pool.Close() }
+	defer conn.Close()
 	setup := []string{
 		`PRAGMA temp_store = FILE`, // as the writer's rebuild (sortOnDisk)
 		`ATTACH DATABASE '` + strings.ReplaceAll(path, "'", "''") + `' AS ` + scratchSchema,
@@ -245,19 +205,22 @@ func (db *DB) scratchConn(ctx context.Context, path string) (*sql.Conn, func(), 
 	}
 	for _, q := range setup {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			closeConn()
-			return nil, nil, err
+			return nil, fmt.Errorf("compute rollups: %w", err)
 		}
 	}
-	return conn, closeConn, nil
-}
-
-// createScratchTable makes r's table in the scratch file.
-func createScratchTable(ctx context.Context, conn *sql.Conn, r rollup) error {
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE `+scratchSchema+`.`+r.table+` (`+r.cols+`)`); err != nil {
-		return fmt.Errorf("compute rollup %s: %w", r.table, err)
+	var done []rollup
+	for u := range queue {
+		for _, r := range u {
+			t := scratchSchema + "." + r.table
+			for _, q := range []string{`CREATE TABLE ` + t + ` (` + r.cols + `)`, `INSERT INTO ` + t + ` (` + r.cols + `) ` + r.sel} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return nil, fmt.Errorf("compute rollup %s: %w", r.table, err)
+				}
+			}
+			done = append(done, r)
+		}
 	}
-	return nil
+	return done, nil
 }
 
 // copyRollups replaces the rows of the rollup tables computeRollups
