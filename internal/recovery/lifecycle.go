@@ -99,6 +99,7 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, id int64, actor
 	if err != nil {
 		return nil, err
 	}
+	before := *c
 	ch := &change{s: s, tx: tx, c: c, actor: actor, at: s.Now()}
 	if err := fn(ctx, ch); err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func (s *Service) applyChange(ctx context.Context, tx *store.Tx, id int64, actor
 	if err := s.recompute(ctx, ch); err != nil {
 		return nil, err
 	}
-	if err := tx.UpdateCase(ctx, ch.c); err != nil {
+	if err := tx.UpdateCase(ctx, &before, ch.c); err != nil {
 		return nil, err
 	}
 	return ch, nil
@@ -198,6 +199,7 @@ func (s *Service) open(ctx context.Context, tx *store.Tx, actor Actor, in OpenIn
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
 		}
+		inserted := *c
 		if in.SourceResponseID != nil {
 			if err := tx.SetCaseSourceResponse(ctx, c.ID, *in.SourceResponseID); err != nil {
 				return err
@@ -232,7 +234,7 @@ func (s *Service) open(ctx context.Context, tx *store.Tx, actor Actor, in OpenIn
 		if err := s.recompute(ctx, ch); err != nil {
 			return err
 		}
-		return tx.UpdateCase(ctx, c)
+		return tx.UpdateCase(ctx, &inserted, c)
 	}()
 	return ch, err
 }

@@ -46,7 +46,7 @@ func TestListCasesFilters(t *testing.T) {
 		c5 := w.openCase(ann.ID, other.ID, at, status(fresco.CaseClosed), where(shop))
 		w.tx(func(tx *store.Tx) error {
 			for _, c := range []*fresco.Case{c1, c2, c3, c4, c5} {
-				if err := tx.UpdateCase(w.ctx, c); err != nil {
+				if err := tx.UpdateCase(w.ctx, nil, c); err != nil {
 					return err
 				}
 			}
@@ -147,7 +147,7 @@ func TestCaseUpdates(t *testing.T) {
 
 		missing := *live
 		missing.ID = live.ID + 100
-		err := db.InTx(w.ctx, func(tx *store.Tx) error { return tx.UpdateCase(w.ctx, &missing) })
+		err := db.InTx(w.ctx, func(tx *store.Tx) error { return tx.UpdateCase(w.ctx, nil, &missing) })
 		wantCode(t, fresco.ENOTFOUND, err)
 
 		nowhere := int64(424242)
@@ -167,7 +167,7 @@ func TestCaseUpdates(t *testing.T) {
 			}
 			bad.Summary = "changed"
 			c.edit(bad)
-			err = db.InTx(w.ctx, func(tx *store.Tx) error { return tx.UpdateCase(w.ctx, bad) })
+			err = db.InTx(w.ctx, func(tx *store.Tx) error { return tx.UpdateCase(w.ctx, nil, bad) })
 			wantFieldError(t, err, fresco.EINVALID, c.field)
 			if got, _ := db.Case(w.ctx, live.ID); got.Summary != "cold soup" {
 				t.Errorf("%s: a refused update wrote the summary %q", c.field, got.Summary)
@@ -234,7 +234,7 @@ func TestMergeMovesCaseRecords(t *testing.T) {
 				return err
 			}
 			from.Status, from.MergedInto = fresco.CaseMerged, &into.ID
-			return tx.UpdateCase(w.ctx, from)
+			return tx.UpdateCase(w.ctx, nil, from)
 		})
 
 		if got, err := db.Task(w.ctx, task.ID); err != nil || got.CaseID != into.ID {
