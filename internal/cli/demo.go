@@ -76,7 +76,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	summary, err := demo.Generate(ctx, database, demo.Options{
 		Seed: *seed, Customers: *customers, PasswordHash: hash,
 		StepDone: func(step string, took time.Duration) {
-			fmt.Fprintf(env.Stderr, "  %s: %.1fs\n", step, took.Seconds())
+			if took >= time.Second { // a big demo's minutes, not a small one's every step
+				fmt.Fprintf(env.Stderr, "  %s: %.1fs\n", step, took.Seconds())
+			}
 		},
 	})
 	stopProfile()

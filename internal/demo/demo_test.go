@@ -514,6 +514,30 @@ func TestOptions(t *testing.T) {
 	}
 }
 
+// Generate tells Options.StepDone of every step, in order, as it ends.
+func TestStepDoneHearsEveryStep(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	var heard []string
+	_, err := Generate(context.Background(), db, Options{Seed: 3, Customers: 60, Years: 1, End: testEnd,
+		StepDone: func(step string, took time.Duration) {
+			if took < 0 {
+				t.Errorf("%s took %v", step, took)
+			}
+			heard = append(heard, step)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, s := range steps {
+		want = append(want, s.name)
+	}
+	if !slices.Equal(heard, want) {
+		t.Fatalf("heard %v, want %v", heard, want)
+	}
+}
+
 // BenchmarkGenerate times the default data set on SQLite, as `fresco demo`
 // generates it at start-up:
 //
