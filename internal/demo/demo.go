@@ -175,8 +175,9 @@ func deferIndexes(ctx context.Context, w *world, _ *rng) error {
 }
 
 // indexesRollupsAndCases builds the deferred indexes (see deferIndexes),
-// plays the past recovery cases (generateCases, with the random stream of
-// a step named "recovery cases", as before it shared this step) and
+// plays the past recovery cases (generateCases, drawing from the stream
+// named "recovery cases", so the cases do not depend on the steps they
+// share) and
 // computes every rollup from the purchases and responses the bulk path
 // stored without them (store.Tx.LeaveRollupsToRebuild), the same rebuild
 // as `fresco rollups rebuild`. On SQLite the rollups are computed on a

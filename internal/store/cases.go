@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,13 +51,7 @@ func scanCase(row rowScanner) (*fresco.Case, error) {
 // (customer, purchase, location, product, owner) are checked first and
 // reported as EINVALID on their fields.
 func (tx *Tx) InsertCase(ctx context.Context, c *fresco.Case) error {
-	refs := []foreignRef{
-		{field: "customer_id", table: "customers", what: "customer", id: &c.CustomerID},
-		{field: "purchase_id", table: "purchases", what: "purchase", id: c.PurchaseID},
-		{field: "location_id", table: "locations", what: "location", id: c.LocationID},
-		{field: "product_id", table: "products", what: "product", id: c.ProductID},
-		{field: "owner_id", table: "employees", what: "employee", id: &c.OwnerID},
-	}
+	refs := caseRefs(c)
 	if err := tx.checkForeignRefs(ctx, refs...); err != nil {
 		return err
 	}
@@ -121,9 +116,9 @@ func caseByID(ctx context.Context, q Querier, id int64, lock string) (*fresco.Ca
 // as EINVALID on their own fields, as InsertCase does.
 func (tx *Tx) UpdateCase(ctx context.Context, before, c *fresco.Case) error {
 	var (
-		set  []string
-		args []any
-		refs []foreignRef
+		set     []string
+		args    []any
+		changed = map[string]bool{}
 	)
 	for _, f := range caseFields {
 		v := f.value(c)
@@ -131,10 +126,9 @@ func (tx *Tx) UpdateCase(ctx context.Context, before, c *fresco.Case) error {
 			continue
 		}
 		set, args = append(set, f.column+" = ?"), append(args, v)
-		if f.ref != nil {
-			refs = append(refs, f.ref(c))
-		}
+		changed[f.column] = true
 	}
+	refs := slices.DeleteFunc(caseRefs(c), func(r foreignRef) bool { return !changed[r.field] })
 	if err := tx.checkForeignRefs(ctx, refs...); err != nil {
 		return err
 	}
@@ -153,50 +147,47 @@ func (tx *Tx) UpdateCase(ctx context.Context, before, c *fresco.Case) error {
 	return nil
 }
 
+// caseRefs are c's references as checkForeignRefs checks them, each named
+// by its column.
+func caseRefs(c *fresco.Case) []foreignRef {
+	return []foreignRef{
+		{field: "customer_id", table: "customers", what: "customer", id: &c.CustomerID},
+		{field: "purchase_id", table: "purchases", what: "purchase", id: c.PurchaseID},
+		{field: "location_id", table: "locations", what: "location", id: c.LocationID},
+		{field: "product_id", table: "products", what: "product", id: c.ProductID},
+		{field: "owner_id", table: "employees", what: "employee", id: &c.OwnerID},
+		{field: "merged_into", table: "recovery_cases", what: "case", id: c.MergedInto},
+	}
+}
+
 // caseFields are the mutable columns of recovery_cases, each with its
-// value in a case and, for a reference, what checkForeignRefs checks.
+// value in a case.
 var caseFields = []struct {
 	column string
 	value  func(c *fresco.Case) any
-	ref    func(c *fresco.Case) foreignRef
 }{
-	{"purchase_id", func(c *fresco.Case) any { return nullID(c.PurchaseID) },
-		func(c *fresco.Case) foreignRef {
-			return foreignRef{field: "purchase_id", table: "purchases", what: "purchase", id: c.PurchaseID}
-		}},
-	{"location_id", func(c *fresco.Case) any { return nullID(c.LocationID) },
-		func(c *fresco.Case) foreignRef {
-			return foreignRef{field: "location_id", table: "locations", what: "location", id: c.LocationID}
-		}},
-	{"product_id", func(c *fresco.Case) any { return nullID(c.ProductID) },
-		func(c *fresco.Case) foreignRef {
-			return foreignRef{field: "product_id", table: "products", what: "product", id: c.ProductID}
-		}},
-	{"summary", func(c *fresco.Case) any { return c.Summary }, nil},
-	{"expectation", func(c *fresco.Case) any { return c.Expectation }, nil},
-	{"details", func(c *fresco.Case) any { return rawJSON(c.Details) }, nil},
-	{"category", func(c *fresco.Case) any { return c.Category }, nil},
-	{"status", func(c *fresco.Case) any { return c.Status }, nil},
-	{"state", func(c *fresco.Case) any { return c.State }, nil},
-	{"state_reason", func(c *fresco.Case) any { return c.StateReason }, nil},
-	{"owner_id", func(c *fresco.Case) any { return c.OwnerID },
-		func(c *fresco.Case) foreignRef {
-			return foreignRef{field: "owner_id", table: "employees", what: "employee", id: &c.OwnerID}
-		}},
-	{"merged_into", func(c *fresco.Case) any { return nullID(c.MergedInto) },
-		func(c *fresco.Case) foreignRef {
-			return foreignRef{field: "merged_into", table: "recovery_cases", what: "case", id: c.MergedInto}
-		}},
-	{"first_response_at", func(c *fresco.Case) any { return utcPtr(c.FirstResponseAt) }, nil},
-	{"resolved_at", func(c *fresco.Case) any { return utcPtr(c.ResolvedAt) }, nil},
-	{"closed_at", func(c *fresco.Case) any { return utcPtr(c.ClosedAt) }, nil},
-	{"reopen_count", func(c *fresco.Case) any { return c.ReopenCount }, nil},
-	{"root_cause_category", func(c *fresco.Case) any { return c.RootCauseCategory }, nil},
-	{"root_cause_source", func(c *fresco.Case) any { return c.RootCauseSource }, nil},
-	{"follow_through_outcome", func(c *fresco.Case) any { return c.FollowThroughOutcome }, nil},
-	{"sla_status", func(c *fresco.Case) any { return c.SLAStatus }, nil},
-	{"sla_deadline", func(c *fresco.Case) any { return utcPtr(c.SLADeadline) }, nil},
-	{"sla_breached", func(c *fresco.Case) any { return c.SLABreached }, nil},
+	{"purchase_id", func(c *fresco.Case) any { return nullID(c.PurchaseID) }},
+	{"location_id", func(c *fresco.Case) any { return nullID(c.LocationID) }},
+	{"product_id", func(c *fresco.Case) any { return nullID(c.ProductID) }},
+	{"summary", func(c *fresco.Case) any { return c.Summary }},
+	{"expectation", func(c *fresco.Case) any { return c.Expectation }},
+	{"details", func(c *fresco.Case) any { return rawJSON(c.Details) }},
+	{"category", func(c *fresco.Case) any { return c.Category }},
+	{"status", func(c *fresco.Case) any { return c.Status }},
+	{"state", func(c *fresco.Case) any { return c.State }},
+	{"state_reason", func(c *fresco.Case) any { return c.StateReason }},
+	{"owner_id", func(c *fresco.Case) any { return c.OwnerID }},
+	{"merged_into", func(c *fresco.Case) any { return nullID(c.MergedInto) }},
+	{"first_response_at", func(c *fresco.Case) any { return utcPtr(c.FirstResponseAt) }},
+	{"resolved_at", func(c *fresco.Case) any { return utcPtr(c.ResolvedAt) }},
+	{"closed_at", func(c *fresco.Case) any { return utcPtr(c.ClosedAt) }},
+	{"reopen_count", func(c *fresco.Case) any { return c.ReopenCount }},
+	{"root_cause_category", func(c *fresco.Case) any { return c.RootCauseCategory }},
+	{"root_cause_source", func(c *fresco.Case) any { return c.RootCauseSource }},
+	{"follow_through_outcome", func(c *fresco.Case) any { return c.FollowThroughOutcome }},
+	{"sla_status", func(c *fresco.Case) any { return c.SLAStatus }},
+	{"sla_deadline", func(c *fresco.Case) any { return utcPtr(c.SLADeadline) }},
+	{"sla_breached", func(c *fresco.Case) any { return c.SLABreached }},
 }
 
 // sameValue reports whether two values of a caseFields column are equal
