@@ -163,14 +163,21 @@ var steps = []step{
 // buildIndexes builds them again once the rows are in: an index built from
 // all its rows at once costs a fraction of one kept row by row, and the
 // load writes purchases and responses in customer order, so every
-// time-ordered index would be written at random. The service path, the
-// tests' reference, keeps them.
+// time-ordered index would be written at random. It also turns SQLite's
+// foreign key checks off until then (store.DB.SkipForeignKeyChecks): the
+// generator's rows reference stored ones (TestReferentialIntegrityAcrossSeeds
+// checks), and the cases after it run with them on, as in production. The
+// service path, the tests' reference, keeps both.
 func deferIndexes(ctx context.Context, w *world, _ *rng) error {
 	if w.viaService {
 		return nil
 	}
 	restore, err := w.db.DeferLoadIndexes(ctx)
+	if err != nil {
+		return err
+	}
 	w.restoreIndexes = restore
+	w.checkForeignKeys, err = w.db.SkipForeignKeyChecks(ctx)
 	return err
 }
 
@@ -208,6 +215,9 @@ func indexesRollupsAndCases(ctx context.Context, w *world, _ *rng) error {
 // where there are millions, and every index-only read went to the table
 // (the baseline rollup alone ran over 8 minutes at 1M customers).
 func buildIndexes(ctx context.Context, w *world) error {
+	if err := w.checkForeignKeys(ctx); err != nil {
+		return err
+	}
 	if err := w.restoreIndexes(ctx); err != nil {
 		return err
 	}
@@ -246,8 +256,12 @@ type world struct {
 	keepAll   bool
 	purchases []*fresco.Purchase
 
-	// restoreIndexes builds the indexes deferIndexes dropped.
-	restoreIndexes func(context.Context) error
+	// restoreIndexes builds the indexes deferIndexes dropped, and
+	// checkForeignKeys turns on the checks it turned off.
+	restoreIndexes, checkForeignKeys func(context.Context) error
+	// lines writes the purchases' lines beside the writer during the
+	// purchase step of the bulk path on SQLite (store.LinesBeside).
+	lines *store.LinesBeside
 
 	// viaService stores customers, purchases and feedback through the
 	// services' paths, one at a time or with full validation, instead of in

@@ -135,6 +135,7 @@ func TestReferentialIntegrityAcrossSeeds(t *testing.T) {
 			WHERE c.first_seen < k.created_at`},
 		{"codes of customers not yet customers", `SELECT COUNT(*) FROM referral_codes k JOIN customers c ON c.id = k.customer_id
 			WHERE k.created_at < c.first_seen`},
+		{"references to missing rows (SQLite's foreign key check)", `SELECT COUNT(*) FROM pragma_foreign_key_check`},
 		{"employees in a team of another location", `SELECT COUNT(*) FROM employees e JOIN teams t ON t.id = e.team_id
 			WHERE t.location_id IS NOT NULL AND e.location_id <> t.location_id`},
 	}

@@ -38,6 +38,12 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 	if err != nil {
 		return err
 	}
+	if !w.viaService && w.db.Dialect() == store.SQLite {
+		if w.lines, err = w.db.WriteLinesBeside(ctx); err != nil {
+			return err
+		}
+		defer w.lines.Abandon()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops drawPurchases after an error
 	for d := range drawPurchases(ctx, w, r) {
@@ -61,7 +67,10 @@ func generatePurchases(ctx context.Context, w *world, r *rng) error {
 	if err := fb.finish(ctx); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
-	return nil
+	if w.lines != nil {
+		err, w.lines = w.lines.Finish(ctx), nil
+	}
+	return err
 }
 
 // drawn is a batch of customers and their purchases, drawn but not stored.
@@ -122,10 +131,17 @@ func storePurchases(ctx context.Context, w *world, batch []*fresco.Purchase) err
 			p.Lines[i].ProductID = w.bySKU[p.Lines[i].SKU].ID
 		}
 	}
-	return w.db.InTx(ctx, func(tx *store.Tx) error {
+	err := w.db.InTx(ctx, func(tx *store.Tx) error {
 		tx.LeaveRollupsToRebuild() // indexesRollupsAndCases, once every purchase is in
+		if w.lines != nil {
+			tx.LeaveLinesOut()
+		}
 		return tx.InsertPurchases(ctx, batch)
 	})
+	if err != nil || w.lines == nil {
+		return err
+	}
+	return w.lines.Write(ctx, batch)
 }
 
 // savePurchases stores purchases through the batch API's path, which

@@ -107,6 +107,9 @@ func (plan *purchasePlan) resolveLineProducts() {
 // out as SavePurchases keeps them (writeRowsDeferred). After an error the
 // transaction must be rolled back.
 func (tx *Tx) InsertPurchases(ctx context.Context, ps []*fresco.Purchase) error {
+	if tx.linesOut && tx.Dialect() != SQLite {
+		return fmt.Errorf("insert purchases: lines are left out on SQLite only")
+	}
 	ids, err := tx.allocateIDs(ctx, "purchases", len(ps))
 	if err != nil {
 		return err
@@ -217,8 +220,16 @@ func (tx *Tx) insertPurchases(ctx context.Context, plan *purchasePlan, fresh, re
 	if err != nil {
 		return fmt.Errorf("insert purchases: %w", err)
 	}
-	next := plan.lineRows(append(replaced, fresh...))
-	err = tx.insertRows(ctx, `INSERT INTO purchase_lines (purchase_id, line_no, product_id, description, quantity, unit_price, discount) VALUES `,
+	if tx.linesOut {
+		return nil
+	}
+	return tx.insertLines(ctx, plan, append(replaced, fresh...))
+}
+
+// insertLines inserts the lines of the purchases of plan at indexes.
+func (tx *Tx) insertLines(ctx context.Context, plan *purchasePlan, indexes []int) error {
+	next := plan.lineRows(indexes)
+	err := tx.insertRows(ctx, `INSERT INTO purchase_lines (purchase_id, line_no, product_id, description, quantity, unit_price, discount) VALUES `,
 		lineRowArgs, lineChunk, func(args []any) ([]any, bool) {
 			n := len(args)
 			args = slices.Grow(args, lineRowArgs)[:n+lineRowArgs]

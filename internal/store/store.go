@@ -294,6 +294,9 @@ type Tx struct {
 	// rollupsLater: InsertPurchases and InsertResponses leave the rollups
 	// to a rebuild (LeaveRollupsToRebuild).
 	rollupsLater bool
+	// linesOut: InsertPurchases leaves the lines to LinesBeside
+	// (LeaveLinesOut).
+	linesOut bool
 }
 
 // KeepStatements makes the transaction prepare each distinct statement
