@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -89,6 +90,8 @@ type r10Decode struct {
 	// labelShare, when set, decides labels from calibrated members mixed
 	// at these word shares (subcategory, label), whatever calibrate says.
 	labelShare *[2]float64
+	// jointW, when not 0, weighs the joint score in place of jointShare.
+	jointW float64
 }
 
 // round10Figures are dec's CV subcategory micro / macro, label micro /
@@ -126,7 +129,7 @@ func round10Figures(r *r6Scores, dec r10Decode) [8]float64 {
 	joint := func(sub, label, cond [][]float64) [][]float64 {
 		out := make([][]float64, len(sub))
 		for i := range sub {
-			out[i] = softmax(jointLogScores(slices.Clone(sub[i]), slices.Clone(label[i]), slices.Clone(cond[i]), r.Parent))
+			out[i] = softmax(jointLogScoresAt(slices.Clone(sub[i]), slices.Clone(label[i]), slices.Clone(cond[i]), r.Parent, cmp.Or(dec.jointW, jointShare)))
 		}
 		return out
 	}
