@@ -71,6 +71,9 @@ func round11Candidates() []r10Candidate {
 	for _, key := range r11StyleKeys {
 		out = append(out, with("word LR with "+key, func(d *r10Decode) { d.word, d.condWord = []string{key}, []string{"cond" + key} }))
 		out = append(out, with("word LR with "+key+" at both levels only", func(d *r10Decode) { d.word = []string{key} }))
+		out = append(out, with("labels from calibrated members, word LR with "+key+" at both levels only", func(d *r10Decode) {
+			d.word, d.labelShare = []string{key}, calibrated
+		}))
 	}
 	for _, key := range r11LengthKeys {
 		out = append(out, with("word share by length, "+key, func(d *r10Decode) {
