@@ -3,7 +3,6 @@ package text
 import (
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,25 +22,14 @@ import (
 func BenchmarkNHSRound11(b *testing.B) {
 	for b.Loop() {
 		train, test := numpySplit(readNHSLevels(b, "subcategory", "label"))
-		r := round11Scores(b, train, test, "round11.gob", nil)
-		for _, c := range round11Candidates() {
-			f := round10Figures(r, c.dec)
-			b.Logf("%s: CV sub %.4f / %.4f label %.4f / %.4f (sum %.4f); test sub %.4f / %.4f label %.4f / %.4f",
-				c.name, f[0], f[1], f[2], f[3], f[0]+f[1]+f[2]+f[3], f[4], f[5], f[6], f[7])
-		}
+		logCandidates(b, round11Scores(b, train, test, "round11.gob", nil), round11Candidates())
 	}
 }
 
 // round11Candidates are the decodings compared in round eleven.
 func round11Candidates() []r10Candidate {
-	shipped := r10Decode{word: []string{"word"}, char: "char", condWord: []string{"condword"}, condChar: "condchar",
-		share: [3]float64{0.6, 0.6, 0.6}, step: offsetStep}
-	with := func(name string, change func(d *r10Decode)) r10Candidate {
-		d := shipped
-		change(&d)
-		return r10Candidate{name, d}
-	}
-	out := []r10Candidate{{"shipped", shipped}}
+	with := shippedVariant
+	out := []r10Candidate{with("shipped", func(*r10Decode) {})}
 	out = append(out, with("word LRs averaged: shipped, lsa300a0.5, sent3", func(d *r10Decode) {
 		d.word, d.condWord = []string{"word", "lsa300a0.5", "sent3"}, []string{"condword", "condlsa300a0.5", "condsent3"}
 	}))
@@ -148,38 +136,34 @@ func round11Scores(b *testing.B, train, test []Example, cacheName string, only [
 		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
 	all := slices.Concat(train, test)
-	for _, key := range r11SentimentKeys {
-		if _, ok := r.OOF[key]; ok || !wanted(key) {
-			continue
+	// appended fits the word LR with each comment's features(text),
+	// width wide, appended ×a to its word vector, for each key that is
+	// prefix followed by a.
+	appended := func(keys []string, prefix string, width int, features func(text string) sparse) {
+		for _, key := range keys {
+			if _, ok := r.OOF[key]; ok || !wanted(key) {
+				continue
+			}
+			var a float64
+			fmt.Sscanf(strings.TrimPrefix(key, prefix), "%g", &a)
+			extra := make([]sparse, len(all))
+			for i, e := range all {
+				extra[i] = features(e.Text)
+			}
+			d.feats[key], d.width[key] = appendDense(d.feats["word"], extra, d.width["word"], a), d.width["word"]+width
+			timed(key, func() { r.fitLevels(d, key, key, 5) })
 		}
-		var a float64
-		fmt.Sscanf(key, "sent%g", &a)
-		polarity := make([]sparse, len(all))
-		for i, e := range all {
-			c := Sentiment(e.Text).Compound
-			polarity[i] = sparse{idx: []int{0, 1}, val: []float64{max(c, 0), max(-c, 0)}}
-		}
-		d.feats[key], d.width[key] = appendDense(d.feats["word"], polarity, d.width["word"], a), d.width["word"]+2
-		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
+	appended(r11SentimentKeys, "sent", 2, func(text string) sparse {
+		c := Sentiment(text).Compound
+		return sparse{idx: []int{0, 1}, val: []float64{max(c, 0), max(-c, 0)}}
+	})
+	appended(r11StyleKeys, "style", len(styleCuePatterns)+2, styleCues)
 	for _, key := range r11SentimentKeys {
 		if _, ok := r.OOF[key]; ok {
 			r.OOF[key+"label"] = [2][][]float64{r.OOF["word"][0], r.OOF[key][1]}
 			r.Test[key+"label"] = [2][][]float64{r.Test["word"][0], r.Test[key][1]}
 		}
-	}
-	for _, key := range r11StyleKeys {
-		if _, ok := r.OOF[key]; ok || !wanted(key) {
-			continue
-		}
-		var a float64
-		fmt.Sscanf(key, "style%g", &a)
-		cues := make([]sparse, len(all))
-		for i, e := range all {
-			cues[i] = styleCues(e.Text)
-		}
-		d.feats[key], d.width[key] = appendDense(d.feats["word"], cues, d.width["word"], a), d.width["word"]+len(styleCuePatterns)+2
-		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
 	for _, key := range r11LengthKeys {
 		var t int
@@ -364,25 +348,12 @@ func negativeWeightedFit(xs []sparse, ys [][]bool, width int, c float64, trIdx, 
 //
 //	FRESCO_NHS_CACHE=DIR FRESCO_R11='…' go test ./internal/text -run '^$' -bench 'NHSRound11Folds$' -benchtime 1x -v -timeout 60m
 func BenchmarkNHSRound11Folds(b *testing.B) {
-	var cands []r10Candidate
-	var names, only []string
-	asked := strings.Split(os.Getenv("FRESCO_R11"), "|")
-	for _, c := range round11Candidates() {
-		if c.name == "shipped" || slices.Contains(asked, c.name) {
-			cands, names = append(cands, c), append(names, c.name)
-			for _, key := range slices.Concat(c.dec.word, []string{c.dec.char}) {
-				only = append(only, strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(key, "word"), "char"), "label"))
-			}
+	candidateFolds(b, round11Candidates(), "FRESCO_R11", func(key string) []string {
+		for _, suffix := range []string{"word", "char", "label"} {
+			key = strings.TrimSuffix(key, suffix)
 		}
-	}
-	for b.Loop() {
-		wholeFileFolds(b, names, func(train, test []Example, fold int) [][8]float64 {
-			r := round11Scores(b, train, test, fmt.Sprintf("round11-fold%d.gob", fold), only)
-			out := make([][8]float64, len(cands))
-			for c, cand := range cands {
-				out[c] = round10Figures(r, cand.dec)
-			}
-			return out
-		})
-	}
+		return []string{key}
+	}, func(train, test []Example, fold int, only []string) *r6Scores {
+		return round11Scores(b, train, test, fmt.Sprintf("round11-fold%d.gob", fold), only)
+	})
 }
