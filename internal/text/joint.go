@@ -64,11 +64,17 @@ func (j *JointDecoding) scores(fine, broad, cond []float64, parent []int) []floa
 // jointLogScores is the log of the joint score before offsets. It
 // normalises fine and broad in place.
 func jointLogScores(fine, broad, cond []float64, parent []int) []float64 {
+	return jointLogScoresAt(fine, broad, cond, parent, jointShare)
+}
+
+// jointLogScoresAt is jointLogScores with the joint score weighed by
+// share: 1 is the plain two-stage p(parent) · p(label | parent).
+func jointLogScoresAt(fine, broad, cond []float64, parent []int, share float64) []float64 {
 	label := broadScores(slices.Clone(broad), slices.Clone(fine), parent)
 	sub := fineScores(fine, broad, parent)
 	out := make([]float64, len(sub))
 	for f := range sub {
-		out[f] = (1-jointShare)*math.Log(sub[f]+1e-12) + jointShare*math.Log(label[parent[f]]*cond[f]+1e-12)
+		out[f] = (1-share)*math.Log(sub[f]+1e-12) + share*math.Log(label[parent[f]]*cond[f]+1e-12)
 	}
 	return out
 }

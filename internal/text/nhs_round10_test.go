@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -25,13 +26,27 @@ import (
 func BenchmarkNHSRound10(b *testing.B) {
 	for b.Loop() {
 		train, test := numpySplit(readNHSLevels(b, "subcategory", "label"))
-		r := round10Scores(b, train, test, "round10.gob", nil)
-		for _, c := range round10Candidates() {
-			f := round10Figures(r, c.dec)
-			b.Logf("%s: CV sub %.4f / %.4f label %.4f / %.4f (sum %.4f); test sub %.4f / %.4f label %.4f / %.4f",
-				c.name, f[0], f[1], f[2], f[3], f[0]+f[1]+f[2]+f[3], f[4], f[5], f[6], f[7])
-		}
+		logCandidates(b, round10Scores(b, train, test, "round10.gob", nil), round10Candidates())
 	}
+}
+
+// logCandidates logs each candidate's figures (round10Figures) on r's
+// scores.
+func logCandidates(b *testing.B, r *r6Scores, cands []r10Candidate) {
+	for _, c := range cands {
+		f := round10Figures(r, c.dec)
+		b.Logf("%s: CV sub %.4f / %.4f label %.4f / %.4f (sum %.4f); test sub %.4f / %.4f label %.4f / %.4f",
+			c.name, f[0], f[1], f[2], f[3], f[0]+f[1]+f[2]+f[3], f[4], f[5], f[6], f[7])
+	}
+}
+
+// shippedVariant is the shipped model's decoding, as the harness fits
+// its members, changed by change.
+func shippedVariant(name string, change func(d *r10Decode)) r10Candidate {
+	d := r10Decode{word: []string{"word"}, char: "char", condWord: []string{"condword"}, condChar: "condchar",
+		share: [3]float64{0.6, 0.6, 0.6}, step: offsetStep}
+	change(&d)
+	return r10Candidate{name, d}
 }
 
 type r10Candidate struct {
@@ -41,14 +56,8 @@ type r10Candidate struct {
 
 // round10Candidates are the decodings compared in round ten.
 func round10Candidates() []r10Candidate {
-	shipped := r10Decode{word: []string{"word"}, char: "char", condWord: []string{"condword"}, condChar: "condchar",
-		share: [3]float64{0.6, 0.6, 0.6}, step: offsetStep}
-	with := func(name string, change func(d *r10Decode)) r10Candidate {
-		d := shipped
-		change(&d)
-		return r10Candidate{name, d}
-	}
-	out := []r10Candidate{{"shipped", shipped}}
+	with := shippedVariant
+	out := []r10Candidate{with("shipped", func(*r10Decode) {})}
 	for _, bags := range []int{8, 16, 32} {
 		out = append(out, with(fmt.Sprintf("offsets bagged ×%d", bags), func(d *r10Decode) { d.bags = bags }))
 	}
@@ -89,6 +98,8 @@ type r10Decode struct {
 	// labelShare, when set, decides labels from calibrated members mixed
 	// at these word shares (subcategory, label), whatever calibrate says.
 	labelShare *[2]float64
+	// jointW, when not 0, weighs the joint score in place of jointShare.
+	jointW float64
 }
 
 // round10Figures are dec's CV subcategory micro / macro, label micro /
@@ -126,7 +137,7 @@ func round10Figures(r *r6Scores, dec r10Decode) [8]float64 {
 	joint := func(sub, label, cond [][]float64) [][]float64 {
 		out := make([][]float64, len(sub))
 		for i := range sub {
-			out[i] = softmax(jointLogScores(slices.Clone(sub[i]), slices.Clone(label[i]), slices.Clone(cond[i]), r.Parent))
+			out[i] = softmax(jointLogScoresAt(slices.Clone(sub[i]), slices.Clone(label[i]), slices.Clone(cond[i]), r.Parent, cmp.Or(dec.jointW, jointShare)))
 		}
 		return out
 	}
@@ -304,22 +315,34 @@ func idfPowerFeatures(v vocabulary, examples []Example, k float64) []sparse {
 //
 //	FRESCO_NHS_CACHE=DIR go test ./internal/text -run '^$' -bench 'NHSRound10Folds$' -benchtime 1x -v -timeout 60m
 func BenchmarkNHSRound10Folds(b *testing.B) {
-	var cands []r10Candidate
-	var names, only []string
-	asked := strings.Split(os.Getenv("FRESCO_R10"), "|")
-	for _, c := range round10Candidates() {
+	candidateFolds(b, round10Candidates(), "FRESCO_R10", func(key string) []string { return []string{key, strings.TrimPrefix(key, "cond")} },
+		func(train, test []Example, fold int, only []string) *r6Scores {
+			return round10Scores(b, train, test, fmt.Sprintf("round10-fold%d.gob", fold), only)
+		})
+}
+
+// candidateFolds scores, by the whole file's 5-fold (wholeFileFolds), the
+// shipped decoding among cands and those the environment variable env
+// names, separated by "|"; only(key) are the fits a member key needs,
+// and scores fits (or reads) them for one fold.
+func candidateFolds(b *testing.B, cands []r10Candidate, env string, only func(key string) []string,
+	scores func(train, test []Example, fold int, only []string) *r6Scores) {
+	var chosen []r10Candidate
+	var names, keys []string
+	asked := strings.Split(os.Getenv(env), "|")
+	for _, c := range cands {
 		if c.name == "shipped" || slices.Contains(asked, c.name) {
-			cands, names = append(cands, c), append(names, c.name)
+			chosen, names = append(chosen, c), append(names, c.name)
 			for _, key := range slices.Concat(c.dec.word, c.dec.condWord, []string{c.dec.char, c.dec.condChar}) {
-				only = append(only, key, strings.TrimPrefix(key, "cond"))
+				keys = append(keys, only(key)...)
 			}
 		}
 	}
 	for b.Loop() {
 		wholeFileFolds(b, names, func(train, test []Example, fold int) [][8]float64 {
-			r := round10Scores(b, train, test, fmt.Sprintf("round10-fold%d.gob", fold), only)
-			out := make([][8]float64, len(cands))
-			for c, cand := range cands {
+			r := scores(train, test, fold, keys)
+			out := make([][8]float64, len(chosen))
+			for c, cand := range chosen {
 				out[c] = round10Figures(r, cand.dec)
 			}
 			return out
