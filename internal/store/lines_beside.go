@@ -37,6 +37,7 @@ type LinesBeside struct {
 	failed  atomic.Pointer[error] // the writing's error, as soon as it fails
 	stopped sync.Once
 	err     error // the writing's, once stopped
+	removed bool  // Abandon ran: the lines are gone
 }
 
 // LeaveLinesOut makes InsertPurchases store the purchases without their
@@ -132,6 +133,9 @@ func (b *LinesBeside) Write(ctx context.Context, ps []*fresco.Purchase) error {
 // (SkipForeignKeyChecks), as SQLite's transfer does not check references;
 // with them on it inserts row by row.
 func (b *LinesBeside) Finish(ctx context.Context) error {
+	if b.removed {
+		return errors.New("lines beside: finished after Abandon")
+	}
 	defer b.Abandon()
 	if err := b.stop(); err != nil {
 		return fmt.Errorf("lines beside: %w", err)
@@ -158,6 +162,7 @@ func (b *LinesBeside) Finish(ctx context.Context) error {
 func (b *LinesBeside) Abandon() {
 	b.stop()
 	os.RemoveAll(b.dir)
+	b.removed = true
 }
 
 // stop ends the writing, once, and reports how it went.
