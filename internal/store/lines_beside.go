@@ -33,7 +33,7 @@ type LinesBeside struct {
 	dir     string
 	scratch *DB
 	batches chan []*fresco.Purchase
-	written chan error // the writing goroutine's end
+	written chan error            // the writing goroutine's end
 	failed  atomic.Pointer[error] // the writing's error, as soon as it fails
 	stopped sync.Once
 	err     error // the writing's, once stopped
