@@ -196,3 +196,29 @@ const (
 
 // SwapIndexName is the name a customer_value index takes in the next refit.
 func SwapIndexName(name string) string { return swapIndexName(name) }
+
+// CopyEveryRollupFromScratch computes every rollup on RebuildRollupsBeside's
+// other connection and copies each into its table, as that does for those
+// the writer leaves to it, then rebuilds baseline_month last (SQLite).
+func (db *DB) CopyEveryRollupFromScratch(ctx context.Context, dir string) ([]RollupCount, error) {
+	units, last, err := rollupUnits()
+	if err != nil {
+		return nil, err
+	}
+	queue := make(chan []rollup, len(units))
+	for _, u := range units {
+		queue <- u
+	}
+	close(queue)
+	scratch := dir + "/rollups.db"
+	computed, err := db.computeRollups(ctx, scratch, queue)
+	if err != nil {
+		return nil, err
+	}
+	copied, err := db.copyRollups(ctx, scratch, computed)
+	if err != nil {
+		return nil, err
+	}
+	after, err := db.rebuildQueued(ctx, queueOf(last))
+	return append(copied, after...), err
+}

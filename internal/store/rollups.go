@@ -443,10 +443,15 @@ func (tx *Tx) RebuildFeedbackRollups(ctx context.Context) ([]RollupCount, error)
 // off around it (deferBaseline): baseline_month is rebuilt after it, and
 // they cost a sixth of its rows' insert.
 func (tx *Tx) replaceRollup(ctx context.Context, r rollup, sel string) (RollupCount, error) {
+	return tx.replaceRows(ctx, r, `INSERT INTO `+r.table+` (`+r.cols+`) `+sel)
+}
+
+// replaceRows deletes r's rows and runs insert, which writes them again.
+func (tx *Tx) replaceRows(ctx context.Context, r rollup, insert string) (RollupCount, error) {
 	if _, err := tx.Exec(ctx, `DELETE FROM `+r.table); err != nil {
 		return RollupCount{}, err
 	}
-	res, err := tx.Exec(ctx, `INSERT INTO `+r.table+` (`+r.cols+`) `+sel)
+	res, err := tx.Exec(ctx, insert)
 	if err != nil {
 		return RollupCount{}, fmt.Errorf("rebuild %s: %w", r.table, err)
 	}

@@ -91,6 +91,69 @@ func TestRebuildRollupsBesideRepairsEveryRollup(t *testing.T) {
 
 // summaryIndexes names the indexes of customer_purchase_summary, which
 // the copy from the scratch file drops and builds again.
+// Rollups computed on the other connection are copied in whole: the rows
+// a rebuild computes, every index and trigger of their tables kept, and
+// the writer's foreign key checks on again after the copy.
+func TestCopiedRollupsMatchARebuild(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	w := newRollupWorld(t, ctx, db)
+	r := rand.New(rand.NewPCG(5, 6))
+	w.applyRandomWrites(t, ctx, db, r, 300)
+	var purchases []*fresco.Purchase
+	for range 60 {
+		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(400*24)) * time.Hour)
+		purchases = append(purchases, &fresco.Purchase{CustomerID: &w.customers[r.IntN(len(w.customers))], PurchasedAt: at,
+			LocationID: &w.locations[0], Channel: "store",
+			Lines: []fresco.PurchaseLine{{SKU: "X1", Description: "Thing", Quantity: 1, UnitPrice: fresco.Money(100 + r.IntN(5000))}}})
+	}
+	if _, err := db.SavePurchases(ctx, purchases); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE feedback_score_daily SET n = n + 5`,
+		`DELETE FROM feedback_driver_monthly WHERE dim = 'post'`,
+		`DELETE FROM customer_purchase_summary WHERE customer_id % 2 = 0`,
+		`UPDATE acquisition_rollup SET revenue = revenue + 1`,
+		`DELETE FROM baseline_customer_month WHERE month < '2025-06'`,
+	} {
+		if _, err := db.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	schema := `SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY type, name`
+	before := queryStrings(t, ctx, db, schema)
+	counts, err := db.CopyEveryRollupFromScratch(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if differ, err := store.RollupDifferences(ctx, db); err != nil || len(differ) > 0 {
+		t.Fatalf("copied rollups differ from a rebuild: %v (%v)", differ, err)
+	}
+	if after := queryStrings(t, ctx, db, schema); !reflect.DeepEqual(before, after) {
+		t.Fatalf("indexes and triggers changed by the copy:\nbefore %v\nafter  %v", before, after)
+	}
+	again, err := db.RebuildRollups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied, rebuilt := rowCounts(counts), rowCounts(again); !reflect.DeepEqual(copied, rebuilt) || copied["customer_purchase_summary"] == 0 {
+		t.Fatalf("copied %v rows, a rebuild %v", copied, rebuilt)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO customer_purchase_summary (customer_id, purchases, first_at, last_at) VALUES (999999, 1, '2025-01-01', '2025-01-01')`); err == nil {
+		t.Fatal("a summary of a missing customer was stored after the copy: foreign key checks are still off")
+	}
+}
+
+func rowCounts(counts []store.RollupCount) map[string]int64 {
+	rows := map[string]int64{}
+	for _, c := range counts {
+		rows[c.Table] = c.Rows
+	}
+	return rows
+}
+
 func summaryIndexes(t *testing.T, ctx context.Context, db *store.DB) []string {
 	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer_purchase_summary' ORDER BY name`
 	if db.Dialect() == store.Postgres {
