@@ -163,11 +163,13 @@ var steps = []step{
 // buildIndexes builds them again once the rows are in: an index built from
 // all its rows at once costs a fraction of one kept row by row, and the
 // load writes purchases and responses in customer order, so every
-// time-ordered index would be written at random. It also turns SQLite's
-// foreign key checks off until then (store.DB.SkipForeignKeyChecks): the
-// generator's rows reference stored ones (TestReferentialIntegrityAcrossSeeds
-// checks), and the cases after it run with them on, as in production. The
-// service path, the tests' reference, keeps both.
+// time-ordered index would be written at random. Until the load is in it
+// also drops SQLite's insert triggers of the loaded tables, whose rollups
+// the rebuild after the load computes (store.DB.DeferLoadTriggers), and
+// turns SQLite's foreign key checks off (store.DB.SkipForeignKeyChecks):
+// the generator's rows reference stored ones (TestReferentialIntegrityAcrossSeeds
+// checks). The cases after the load run with both, as in production. The
+// service path, the tests' reference, keeps all three.
 func deferIndexes(ctx context.Context, w *world, _ *rng) error {
 	if w.viaService {
 		return nil
@@ -177,6 +179,9 @@ func deferIndexes(ctx context.Context, w *world, _ *rng) error {
 		return err
 	}
 	w.restoreIndexes = restore
+	if w.restoreTriggers, err = w.db.DeferLoadTriggers(ctx); err != nil {
+		return err
+	}
 	w.checkForeignKeys, err = w.db.SkipForeignKeyChecks(ctx)
 	return err
 }
@@ -201,10 +206,13 @@ func indexesRollupsAndCases(ctx context.Context, w *world, _ *rng) error {
 	if w.viaService {
 		return playCases(ctx)
 	}
+	if err := w.checkForeignKeys(ctx); err != nil {
+		return err
+	}
+	if err := w.restoreTriggers(ctx); err != nil {
+		return err
+	}
 	_, err := w.db.RebuildRollupsBeside(ctx, func(ctx context.Context) error {
-		if err := w.checkForeignKeys(ctx); err != nil {
-			return err
-		}
 		if w.db.Dialect() == store.Postgres {
 			// The cases' reads need the statistics gathered after the
 			// indexes are built (buildIndexes).
@@ -266,9 +274,10 @@ type world struct {
 	keepAll   bool
 	purchases []*fresco.Purchase
 
-	// restoreIndexes builds the indexes deferIndexes dropped, and
+	// restoreIndexes builds the indexes deferIndexes dropped,
+	// restoreTriggers creates the triggers it dropped, and
 	// checkForeignKeys turns on the checks it turned off.
-	restoreIndexes, checkForeignKeys func(context.Context) error
+	restoreIndexes, restoreTriggers, checkForeignKeys func(context.Context) error
 	// lines writes the purchases' lines beside the writer during the
 	// purchase step of the bulk path on SQLite (store.LinesBeside).
 	lines *store.LinesBeside

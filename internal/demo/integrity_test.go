@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,33 @@ func TestCustomerCountsAndSegments(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The bulk load drops indexes and triggers and turns foreign key checks
+// off while it runs; a finished demo has every index and trigger the
+// migrations define, as written, and checks references again.
+func TestDemoLeavesTheSchemaAsMigrated(t *testing.T) {
+	t.Parallel()
+	fresh := storetest.Open(t, storetest.SQLiteURL(t))
+	db := storetest.Open(t, storetest.SQLiteURL(t))
+	if _, err := Generate(context.Background(), db, Options{Seed: 4, Customers: 100, Years: 1, End: testEnd}); err != nil {
+		t.Fatal(err)
+	}
+	schema := `SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY type, name`
+	want, got := dump(t, fresh, schema), dump(t, db, schema)
+	if !slices.Equal(got, want) {
+		t.Fatalf("after the demo %d indexes and triggers, freshly migrated %d; first missing: %v", len(got), len(want), firstMissing(want, got))
+	}
+	if _, err := db.Exec(context.Background(), `INSERT INTO purchases (customer_id, purchased_at, total, items, created_at) VALUES (99999999, '2025-01-01', 1, 1, '2025-01-01')`); err == nil {
+		t.Fatal("a purchase of a missing customer was stored after the demo")
+	}
+}
+
+func firstMissing(want, got []string) string {
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return w
+		}
+	}
+	return ""
 }
