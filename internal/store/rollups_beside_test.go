@@ -21,19 +21,7 @@ func TestRebuildRollupsBesideRepairsEveryRollup(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		w := newRollupWorld(t, ctx, db)
-		r := rand.New(rand.NewPCG(3, 4))
-		w.applyRandomWrites(t, ctx, db, r, 300)
-		var purchases []*fresco.Purchase
-		for range 60 {
-			at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(400*24)) * time.Hour)
-			purchases = append(purchases, &fresco.Purchase{CustomerID: &w.customers[r.IntN(len(w.customers))], PurchasedAt: at,
-				LocationID: &w.locations[0], Channel: "store",
-				Lines: []fresco.PurchaseLine{{SKU: "X1", Description: "Thing", Quantity: 1, UnitPrice: fresco.Money(100 + r.IntN(5000))}}})
-		}
-		if _, err := db.SavePurchases(ctx, purchases); err != nil {
-			t.Fatal(err)
-		}
+		w, purchases := rollupHistory(t, ctx, db, rand.New(rand.NewPCG(3, 4)))
 		for _, q := range []string{
 			`UPDATE feedback_score_daily SET n = n + 5`,
 			`DELETE FROM feedback_score_monthly WHERE dim = 'employee'`,
@@ -98,19 +86,7 @@ func TestCopiedRollupsMatchARebuild(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t, storetest.SQLiteURL(t))
-	w := newRollupWorld(t, ctx, db)
-	r := rand.New(rand.NewPCG(5, 6))
-	w.applyRandomWrites(t, ctx, db, r, 300)
-	var purchases []*fresco.Purchase
-	for range 60 {
-		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(400*24)) * time.Hour)
-		purchases = append(purchases, &fresco.Purchase{CustomerID: &w.customers[r.IntN(len(w.customers))], PurchasedAt: at,
-			LocationID: &w.locations[0], Channel: "store",
-			Lines: []fresco.PurchaseLine{{SKU: "X1", Description: "Thing", Quantity: 1, UnitPrice: fresco.Money(100 + r.IntN(5000))}}})
-	}
-	if _, err := db.SavePurchases(ctx, purchases); err != nil {
-		t.Fatal(err)
-	}
+	rollupHistory(t, ctx, db, rand.New(rand.NewPCG(5, 6)))
 	for _, q := range []string{
 		`UPDATE feedback_score_daily SET n = n + 5`,
 		`DELETE FROM feedback_driver_monthly WHERE dim = 'post'`,
@@ -144,6 +120,26 @@ func TestCopiedRollupsMatchARebuild(t *testing.T) {
 	if _, err := db.Exec(ctx, `INSERT INTO customer_purchase_summary (customer_id, purchases, first_at, last_at) VALUES (999999, 1, '2025-01-01', '2025-01-01')`); err == nil {
 		t.Fatal("a summary of a missing customer was stored after the copy: foreign key checks are still off")
 	}
+}
+
+// rollupHistory stores responses, answers and their corrections at random
+// and 60 purchases of the world's customers, through the services, and
+// returns the world and the purchases.
+func rollupHistory(t *testing.T, ctx context.Context, db *store.DB, r *rand.Rand) (*rollupWorld, []*fresco.Purchase) {
+	t.Helper()
+	w := newRollupWorld(t, ctx, db)
+	w.applyRandomWrites(t, ctx, db, r, 300)
+	var purchases []*fresco.Purchase
+	for range 60 {
+		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(400*24)) * time.Hour)
+		purchases = append(purchases, &fresco.Purchase{CustomerID: &w.customers[r.IntN(len(w.customers))], PurchasedAt: at,
+			LocationID: &w.locations[0], Channel: "store",
+			Lines: []fresco.PurchaseLine{{SKU: "X1", Description: "Thing", Quantity: 1, UnitPrice: fresco.Money(100 + r.IntN(5000))}}})
+	}
+	if _, err := db.SavePurchases(ctx, purchases); err != nil {
+		t.Fatal(err)
+	}
+	return w, purchases
 }
 
 func rowCounts(counts []store.RollupCount) map[string]int64 {
