@@ -205,13 +205,8 @@ func (db *DB) CopyEveryRollupFromScratch(ctx context.Context, dir string) ([]Rol
 	if err != nil {
 		return nil, err
 	}
-	queue := make(chan []rollup, len(units))
-	for _, u := range units {
-		queue <- u
-	}
-	close(queue)
 	scratch := dir + "/rollups.db"
-	computed, err := db.computeRollups(ctx, scratch, queue)
+	computed, err := db.computeRollups(ctx, scratch, queueOf(units...))
 	if err != nil {
 		return nil, err
 	}

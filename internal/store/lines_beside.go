@@ -119,7 +119,6 @@ func (b *LinesBeside) Write(ctx context.Context, ps []*fresco.Purchase) error {
 		return fmt.Errorf("lines beside: %w", *err)
 	}
 	select {
-
 	case b.batches <- ps:
 		return nil
 	case <-ctx.Done():
@@ -172,26 +171,4 @@ func (b *LinesBeside) stop() error {
 		b.err = errors.Join(<-b.written, b.scratch.write.Close())
 	})
 	return b.err
-}
-
-// SkipForeignKeyChecks turns SQLite's foreign key checks off on the writer
-// until the returned function turns them on again, for a bulk load whose
-// rows are known to reference stored rows (the demo's, which a test checks
-// with PRAGMA foreign_key_check): checking them was about a sixth of the
-// cost of each purchase row. On PostgreSQL it does nothing. The pragma
-// cannot change within a transaction; the writer pool is one connection,
-// so it holds for the transactions after it.
-func (db *DB) SkipForeignKeyChecks(ctx context.Context) (restore func(context.Context) error, err error) {
-	if db.dialect != SQLite {
-		return func(context.Context) error { return nil }, nil
-	}
-	if _, err := db.Exec(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-		return nil, fmt.Errorf("skip foreign key checks: %w", err)
-	}
-	return func(ctx context.Context) error {
-		if _, err := db.Exec(ctx, `PRAGMA foreign_keys = ON`); err != nil {
-			return fmt.Errorf("check foreign keys again: %w", err)
-		}
-		return nil
-	}, nil
 }

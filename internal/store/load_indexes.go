@@ -45,14 +45,7 @@ func (db *DB) DeferLoadIndexes(ctx context.Context) (restore func(context.Contex
 			}
 			defer spill()
 		}
-		return db.InTx(ctx, func(tx *Tx) error {
-			for _, name := range loadIndexes {
-				if _, err := tx.Exec(ctx, defs[name]); err != nil {
-					return fmt.Errorf("restore index %s: %w", name, err)
-				}
-			}
-			return nil
-		})
+		return db.createAgain(ctx, loadIndexes, defs)
 	}, nil
 }
 
@@ -86,16 +79,7 @@ func (db *DB) DeferLoadTriggers(ctx context.Context) (restore func(context.Conte
 	if err != nil {
 		return nil, fmt.Errorf("defer load triggers: %w", err)
 	}
-	return func(ctx context.Context) error {
-		return db.InTx(ctx, func(tx *Tx) error {
-			for _, name := range loadTriggers {
-				if _, err := tx.Exec(ctx, defs[name]); err != nil {
-					return fmt.Errorf("restore trigger %s: %w", name, err)
-				}
-			}
-			return nil
-		})
-	}, nil
+	return func(ctx context.Context) error { return db.createAgain(ctx, loadTriggers, defs) }, nil
 }
 
 // dropForLoad reads the definitions of the schema objects names by q (name
@@ -122,6 +106,43 @@ func (db *DB) dropForLoad(ctx context.Context, q, drop string, names []string) (
 		return nil
 	})
 	return defs, err
+}
+
+// createAgain runs the definitions of the schema objects dropForLoad
+// dropped, in one transaction.
+func (db *DB) createAgain(ctx context.Context, names []string, defs map[string]string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, name := range names {
+			if _, err := tx.Exec(ctx, defs[name]); err != nil {
+				return fmt.Errorf("create %s again: %w", name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SkipForeignKeyChecks turns SQLite's foreign key checks off on the writer
+// until the returned function turns them on again, for writes whose rows
+// are known to reference stored rows: the demo's bulk load (which a test
+// checks with PRAGMA foreign_key_check), where checking them was about a
+// fifth of the cost of each purchase row, and copies that SQLite makes a
+// transfer of whole records only without checks (LinesBeside, copyRollup).
+// On PostgreSQL it does nothing. The pragma cannot change within a
+// transaction; the writer pool is one connection, so it holds for the
+// transactions after it.
+func (db *DB) SkipForeignKeyChecks(ctx context.Context) (restore func(context.Context) error, err error) {
+	if db.dialect != SQLite {
+		return func(context.Context) error { return nil }, nil
+	}
+	if _, err := db.Exec(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return nil, fmt.Errorf("skip foreign key checks: %w", err)
+	}
+	return func(ctx context.Context) error {
+		if _, err := db.Exec(ctx, `PRAGMA foreign_keys = ON`); err != nil {
+			return fmt.Errorf("check foreign keys again: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // sortOnDisk lets SQLite's writer spill big sorts to temporary files, and

@@ -51,11 +51,7 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Contex
 	}
 	defer os.RemoveAll(dir)
 	scratch := filepath.Join(dir, "rollups.db")
-	queue := make(chan []rollup, len(units))
-	for _, u := range units {
-		queue <- u
-	}
-	close(queue)
+	queue := queueOf(units...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var beside []rollup // what the other connection computed, once computed is read
@@ -90,10 +86,12 @@ func (db *DB) RebuildRollupsBeside(ctx context.Context, work func(context.Contex
 	return inRebuildOrder(slices.Concat(here, copied, after)), nil
 }
 
-// queueOf is a queue holding unit alone.
-func queueOf(unit []rollup) <-chan []rollup {
-	q := make(chan []rollup, 1)
-	q <- unit
+// queueOf is a closed queue holding units, in order.
+func queueOf(units ...[]rollup) <-chan []rollup {
+	q := make(chan []rollup, len(units))
+	for _, u := range units {
+		q <- u
+	}
 	close(q)
 	return q
 }
