@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
 // sparse is a feature vector: parallel slices of ascending feature indices
@@ -149,34 +151,44 @@ const minGram, maxGram = 2, 5
 
 // featurizer turns a comment into the feature vectors the two halves of a
 // model score: the word vector (the TF-IDF vector of its word terms, then
-// one feature per taxonomy category whose keywords it contains) and the
+// one feature per taxonomy category whose keywords it contains, then,
+// when the model has them, its averaged pre-trained word vector) and the
 // character n-gram TF-IDF vector.
 type featurizer struct {
 	words, grams vocabulary
 	keywords     []keywordRule
+	vectors      *vectorWeights
 }
 
-func newFeaturizer(words, grams vocabulary, t Taxonomy) featurizer {
-	return featurizer{words: words, grams: grams, keywords: compileKeywords(t)}
+func newFeaturizer(words, grams vocabulary, t Taxonomy, vectors *vectorWeights) featurizer {
+	return featurizer{words: words, grams: grams, keywords: compileKeywords(t), vectors: vectors}
 }
 
 // wordSize is the number of word features, and so the width of a word
 // weight row; gramSize is that of a character n-gram weight row.
-func (f featurizer) wordSize() int { return len(f.words.terms) + len(f.keywords) }
+func (f featurizer) wordSize() int {
+	n := len(f.words.terms) + len(f.keywords)
+	if f.vectors != nil {
+		n += wordvec.Dims
+	}
+	return n
+}
 func (f featurizer) gramSize() int { return len(f.grams.terms) }
 
 func (f featurizer) vector(comment string) sparse {
 	x := f.words.appendVector(sparse{}, terms(comment), 0)
-	if len(f.keywords) == 0 {
-		return x
-	}
-	text := stems(comment)
-	offset := len(f.words.terms)
-	for k, rule := range f.keywords {
-		if hits := rule.hits(text); hits > 0 {
-			x.idx = append(x.idx, offset+k)
-			x.val = append(x.val, keywordFeatureScale*keywordStrength(hits))
+	if len(f.keywords) > 0 {
+		text := stems(comment)
+		offset := len(f.words.terms)
+		for k, rule := range f.keywords {
+			if hits := rule.hits(text); hits > 0 {
+				x.idx = append(x.idx, offset+k)
+				x.val = append(x.val, keywordFeatureScale*keywordStrength(hits))
+			}
 		}
+	}
+	if f.vectors != nil {
+		x = f.vectors.appendAverage(x, comment, len(f.words.terms)+len(f.keywords))
 	}
 	return x
 }

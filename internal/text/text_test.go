@@ -270,6 +270,13 @@ func TestModelJSONRejectsBrokenModels(t *testing.T) {
 			delete(j, "gram_weights")
 			delete(j, "gram_bias")
 		},
+		"short vector idf":             func(j map[string]any) { j["vector_idf"] = []float64{1} },
+		"vector words without vectors": func(j map[string]any) { j["word_vectors"] = false },
+		"rows without the vector block": func(j map[string]any) {
+			delete(j, "word_vectors")
+			delete(j, "vector_words")
+			delete(j, "vector_idf")
+		},
 	}
 	for name, corrupt := range tests {
 		data, _ := json.Marshal(m)

@@ -1,0 +1,68 @@
+package text
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+// vectorExamples teach two categories with words that the comments in
+// TestWordVectorsCarryMeaning never use.
+var vectorExamples = []Example{
+	{Text: "The nurse was kind.", Labels: []string{"staff"}},
+	{Text: "A lovely doctor.", Labels: []string{"staff"}},
+	{Text: "The nurses were caring.", Labels: []string{"staff"}},
+	{Text: "Our doctor listened.", Labels: []string{"staff"}},
+	{Text: "The soup was cold.", Labels: []string{"food"}},
+	{Text: "Tasty sandwiches.", Labels: []string{"food"}},
+	{Text: "The soup was bland.", Labels: []string{"food"}},
+	{Text: "Lovely sandwiches and tea.", Labels: []string{"food"}},
+}
+
+// TestWordVectorsCarryMeaning is a known answer: comments whose words no
+// training comment had are put in the category their meaning belongs to
+// when the model reads word vectors, and the vector block survives a JSON
+// round trip. Without the vectors the same comments have no feature the
+// model knows (character n-grams aside), so both get the same scores.
+func TestWordVectorsCarryMeaning(t *testing.T) {
+	t.Parallel()
+	unseen := map[string]string{
+		"Physician and midwife were attentive.": "staff",
+		"Pizza, pasta and salad.":               "food",
+		"Surgeon.":                              "staff",
+		"Dessert.":                              "food",
+	}
+	m, err := Train(vectorExamples, TrainOptions{WordsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.WordVectors || len(m.VectorWords) == 0 {
+		t.Fatalf("model trained with the defaults has no word vectors (%d vector words)", len(m.VectorWords))
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	for comment, want := range unseen {
+		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
+			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
+		}
+		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
+		}
+	}
+	plain, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.WordVectors || len(plain.VectorWords) > 0 {
+		t.Fatal("WithoutWordVectors kept the vectors")
+	}
+	if a, b := plain.Suggest("Surgeon."), plain.Suggest("Dessert."); !slices.Equal(a, b) {
+		t.Errorf("without vectors two comments of unknown words scored differently: %v, %v", a, b)
+	}
+}
