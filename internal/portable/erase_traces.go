@@ -1,0 +1,242 @@
+package portable
+
+// What the customer left outside their own records: copies of their words
+// and details in the audit log, the job queue, webhook deliveries, stored
+// reports, and digests that list them among others.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/store"
+)
+
+// identity is who the customer is, as stored before erasure.
+type identity struct {
+	name, email, phone, address, externalID string
+}
+
+func identityOf(ctx context.Context, tx *store.Tx, id int64) (identity, error) {
+	var who identity
+	err := tx.QueryRow(ctx, `SELECT name, email, phone, address, COALESCE(external_id, '') FROM customers WHERE id = ?`, id).
+		Scan(&who.name, &who.email, &who.phone, &who.address, &who.externalID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return who, fresco.Errorf(fresco.ENOTFOUND, "customer %d not found", id)
+	}
+	return who, err
+}
+
+// eraseTraces removes the customer's traces outside their own records.
+//
+// Deliberately kept, because they hold no words of the customer's and no
+// detail of who they are: idempotency keys (only the purchases batch stores
+// its answers, which are indexes, statuses, purchase ids and validation
+// messages); process-map fail points (staff's notes on a step of a
+// process, pointing at case and response ids); imported process event
+// logs (another system's case ids, with no link to a customer); the
+// suggestion model (co-purchase counts of products); quarantined purchases
+// in the audit log (ids, amounts, product lines).
+func eraseTraces(ctx context.Context, tx *store.Tx, e *Erasure, id int64, who identity) error {
+	idText := strconv.FormatInt(id, 10)
+	// The audit log outlives the records it describes, so it must not
+	// keep their words: a case's changes are recorded with the same body
+	// as its timeline ("case.note" with the text, "case.reply_sent" with
+	// the address), an e-mail that made someone a customer with their name
+	// and address, a bounce under the address itself. Who did what, and
+	// when, stays.
+	if err := scrubJSON(ctx, tx, e, "audit_log", "detail", `SELECT id, detail FROM audit_log
+		WHERE (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM recovery_cases WHERE customer_id = ?))
+		OR (entity = 'customer' AND entity_id = ?) OR (entity = 'email' AND entity_id IN (?, ?))`,
+		id, idText, who.email, strings.ToLower(who.email)); err != nil {
+		return err
+	}
+	if who.email != "" {
+		res, err := tx.Exec(ctx, `UPDATE audit_log SET entity_id = '' WHERE entity = 'email' AND entity_id IN (?, ?)`,
+			who.email, strings.ToLower(who.email))
+		if err != nil {
+			return fmt.Errorf("erase audit_log: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		e.Rows["audit_log"] += n
+	}
+	// Jobs carry the customer in their payloads: a complaint waiting to
+	// open its case quotes the comment (recovery.JobOpenFromComplaint,
+	// unique per response), a survey invitation by SMS holds the number
+	// and a text that greets them by name (feedback.JobInvitationSMS,
+	// unique per invitation). Done jobs are pruned only after a while and
+	// failed ones never. The job's kind, status and times stay; a queued
+	// SMS without a number is not sent.
+	if err := scrubJSON(ctx, tx, e, "jobs", "payload", `SELECT id, payload FROM jobs
+		WHERE unique_key IN (SELECT 'recovery.open_from_complaint:' || id FROM responses WHERE customer_id = ?)
+		OR unique_key IN (SELECT 'sms:invitation:' || id FROM survey_invitations WHERE customer_id = ?)
+		OR unique_key IN (SELECT 'sms:reminder:' || id FROM survey_invitations WHERE customer_id = ?)`, id, id, id); err != nil {
+		return err
+	}
+	// A webhook delivery is the event as it was sent (or will be): alerts
+	// and praise carry the comment and the customer's name. Pending ones
+	// go out without them.
+	if err := scrubJSON(ctx, tx, e, "webhook_deliveries", "payload", `SELECT id, payload FROM webhook_deliveries
+		WHERE payload LIKE ? OR payload LIKE ?`, namesCustomer(id)...); err != nil {
+		return err
+	}
+	if err := eraseReportQuotes(ctx, tx, e, id); err != nil {
+		return err
+	}
+	return eraseQuotes(ctx, tx, e, who)
+}
+
+// eraseReportQuotes blanks the free text of whatever a stored report says
+// about one of the customer's responses or about the customer (the themes
+// report quotes example comments by response_id). The report's figures
+// stay until its next refresh recomputes them.
+func eraseReportQuotes(ctx context.Context, tx *store.Tx, e *Erasure, id int64) error {
+	responses := map[string]bool{}
+	rows, err := tx.Query(ctx, `SELECT id FROM responses WHERE customer_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r int64
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return err
+		}
+		responses[strconv.FormatInt(r, 10)] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	about := func(m map[string]any) bool {
+		r, _ := m["response_id"].(json.Number)
+		c, _ := m["customer_id"].(json.Number)
+		return responses[r.String()] || c.String() == strconv.FormatInt(id, 10)
+	}
+	type report struct{ name, body string }
+	var reports []report
+	rows, err = tx.Query(ctx, `SELECT name, body FROM report_snapshots`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r report
+		if err := rows.Scan(&r.name, &r.body); err != nil {
+			rows.Close()
+			return err
+		}
+		reports = append(reports, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range reports {
+		d := json.NewDecoder(strings.NewReader(r.body))
+		d.UseNumber()
+		var v any
+		if d.Decode(&v) != nil || !scrubWhere(v, about) {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE report_snapshots SET body = ? WHERE name = ?`, string(b), r.name); err != nil {
+			return fmt.Errorf("erase report_snapshots: %w", err)
+		}
+		e.Rows["report_snapshots"]++
+	}
+	return nil
+}
+
+// scrubWhere blanks the free-text keys of every object in v that about
+// picks, and reports whether it changed anything.
+func scrubWhere(v any, about func(map[string]any) bool) bool {
+	changed := false
+	switch x := v.(type) {
+	case map[string]any:
+		if about(x) {
+			changed = scrub(x)
+		}
+		for _, inner := range x {
+			changed = scrubWhere(inner, about) || changed
+		}
+	case []any:
+		for _, inner := range x {
+			changed = scrubWhere(inner, about) || changed
+		}
+	}
+	return changed
+}
+
+// quotedIn are the columns where the customer may be named among others,
+// with nothing linking the row to them: a digest of satisfied customers
+// who may be leaving lists names, a job or a webhook delivery may copy
+// them, a stored report may list them. eraseQuotes looks in these for the
+// customer's name, address, number and external id by content.
+var quotedIn = []struct{ table, column string }{
+	{"notifications", "subject"}, {"notifications", "body"},
+	{"email_messages", "subject"}, {"email_messages", "body"}, {"email_messages", "html"},
+	{"webhook_deliveries", "payload"}, {"jobs", "payload"}, {"report_snapshots", "body"},
+	{"case_notifications", "message"},
+}
+
+// minQuoted is the shortest detail eraseQuotes looks for: a shorter name
+// ("Al") would match inside other people's words.
+const minQuoted = 5
+
+// eraseQuotes replaces the customer's name (with ErasedName) and removes
+// their e-mail address, phone number, postal address and external id
+// wherever quotedIn holds them. It runs after the erasures by link, so a
+// row they cleaned is not found (nor counted) again.
+func eraseQuotes(ctx context.Context, tx *store.Tx, e *Erasure, who identity) error {
+	type swap struct{ old, new string }
+	var swaps []swap
+	for _, s := range []swap{{who.name, ErasedName}, {who.email, ""}, {strings.ToLower(who.email), ""},
+		{who.phone, ""}, {who.address, ""}, {who.externalID, ""}} {
+		if len([]rune(s.old)) >= minQuoted && s.old != ErasedName {
+			swaps = append(swaps, s)
+		}
+	}
+	changed := map[string]map[string]bool{} // table → keys of the rows changed: a row counts once
+	for _, q := range quotedIn {
+		key := "id"
+		if q.table == "report_snapshots" {
+			key = "name"
+		}
+		if changed[q.table] == nil {
+			changed[q.table] = map[string]bool{}
+		}
+		for _, s := range swaps {
+			// REPLACE(x, y, '') <> x finds y in x on both engines, with no
+			// LIKE wildcards to escape in a name such as "50% Off Ltd".
+			rows, err := tx.Query(ctx, `UPDATE `+q.table+` SET `+q.column+` = REPLACE(`+q.column+`, ?, ?)
+				WHERE REPLACE(`+q.column+`, ?, '') <> `+q.column+` RETURNING CAST(`+key+` AS TEXT)`, s.old, s.new, s.old)
+			if err != nil {
+				return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
+			}
+			for rows.Next() {
+				var k string
+				if err := rows.Scan(&k); err != nil {
+					rows.Close()
+					return err
+				}
+				changed[q.table][k] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
+			}
+		}
+	}
+	for table, keys := range changed {
+		e.Rows[table] += int64(len(keys))
+	}
+	return nil
+}
