@@ -111,6 +111,13 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		_, err = a.Recovery.Reply(ctx, staff, caseID, recovery.ReplyInput{Body: "Dear Quillon Needlewright, we are sorry about the glorbnak."})
 		must(err)
 		settle(t, db)
+		// A later mail to them bounces: the address is marked, and audited.
+		_, err = a.Inbound.Receive(ctx, inbound.Envelope{NullSender: true, Recipients: []string{"support@shop.example"}},
+			[]byte(strings.ReplaceAll(needleBounce, "\n", "\r\n")))
+		must(err)
+		if c, err = db.Customer(ctx, id); err != nil || c.EmailUndeliverableAt == nil {
+			t.Fatalf("the bounce did not mark the address: %v", err)
+		}
 
 		var followUp int64
 		must(db.QueryRow(ctx, `SELECT MIN(id) FROM follow_ups WHERE customer_id = ? AND status = 'open'`, id).Scan(&followUp))
@@ -121,11 +128,12 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 
 		// The flows wrote where the erasure must reach; if one stops
 		// writing there, the test no longer proves anything about it.
-		wrote := []string{"audit_log", "case_attachments", "case_events", "case_messages", "case_notifications",
-			"email_messages", "jobs", "notifications", "webhook_deliveries"}
+		wrote := []string{"audit_log.detail", "audit_log.entity_id", "case_attachments.data", "case_events", "case_messages",
+			"case_notifications", "email_messages.to_addr", "jobs", "notifications.data",
+			"notifications.subject", "webhook_deliveries"}
 		before := needlesIn(t, db)
 		for _, table := range wrote {
-			if !strings.Contains(strings.Join(before, " "), table+".") {
+			if !strings.Contains(strings.Join(before, " "), table) {
 				t.Errorf("no needle in %s before erasure: the flows did not write there (found %v)", table, before)
 			}
 		}
@@ -178,6 +186,35 @@ Content-Disposition: attachment; filename="glorbnak-receipt.pdf"
 
 %PDF-1.4 blorvex receipt
 --outer--
+`
+
+// needleBounce reports that mail to the customer's address bounced (the
+// address in another case than stored, as mail servers write it).
+const needleBounce = `From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+To: support@shop.example
+Subject: Undelivered Mail Returned to Sender
+Date: Sat, 05 Dec 2026 13:00:00 +0000
+Message-ID: <dsn-0001@mx.example.net>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"
+
+--dsn
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered.
+
+--dsn
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; Quillon.Needlewright@needle.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <quillon.needlewright@needle.example>: User unknown
+
+--dsn--
 `
 
 // settle waits until no job is due: what the flows queued has run.
@@ -293,4 +330,46 @@ func rowCounts(t *testing.T, db *store.DB) map[string]int64 {
 	}
 	out["sum(nps)"] = nps.Int64
 	return out
+}
+
+// Mail queued to a customer who is then erased is not sent: its address is
+// gone, and the e-mail job records it as skipped and why.
+func TestErasedCustomersQueuedMailIsSkipped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := apptest.New(t, db, func(c *app.Config) {
+			c.QueuePollInterval, c.DisableDigest = 20*time.Millisecond, true
+			c.SMTP.From = "Shop <support@shop.example>"
+			c.Inbound = app.InboundConfig{Domains: []string{"shop.example"}, MaxBytes: inbound.DefaultMaxBytes}
+		})
+		owner := &fresco.Employee{Name: "Olga Owner", Email: "owner@shop.example", Role: fresco.RoleOwner, Active: true}
+		if err := db.CreateEmployee(ctx, owner); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Inbound.Receive(ctx, inbound.Envelope{MailFrom: "quillon.needlewright@needle.example",
+			Recipients: []string{"support@shop.example"}}, []byte(strings.ReplaceAll(needleMail, "\n", "\r\n")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff := recovery.Actor{Ref: fmt.Sprintf("employee:%d", owner.ID), Name: owner.Name, Role: fresco.RoleOwner, EmployeeID: &owner.ID}
+		reply, err := a.Recovery.Reply(ctx, staff, res.CaseID, recovery.ReplyInput{Body: "We are sorry."})
+		if err != nil || reply.EmailID == nil {
+			t.Fatalf("reply %+v: %v", reply, err)
+		}
+		if _, err := portable.EraseCustomer(ctx, db, "employee:1", res.CustomerID); err != nil {
+			t.Fatal(err)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- a.Queue.Run(runCtx) }()
+		t.Cleanup(func() { stop(); <-done })
+		settle(t, db)
+		m, err := db.Email(ctx, *reply.EmailID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Status != fresco.EmailSkipped || m.To != "" || !strings.Contains(m.LastError, "erased") {
+			t.Errorf("the erased customer's queued reply: status %s, to %q, error %q", m.Status, m.To, m.LastError)
+		}
+	})
 }

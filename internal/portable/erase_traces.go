@@ -52,13 +52,13 @@ func eraseTraces(ctx context.Context, tx *store.Tx, e *Erasure, id int64, who id
 	// when, stays.
 	if err := scrubJSON(ctx, tx, e, "audit_log", "detail", `SELECT id, detail FROM audit_log
 		WHERE (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM recovery_cases WHERE customer_id = ?))
-		OR (entity = 'customer' AND entity_id = ?) OR (entity = 'email' AND entity_id IN (?, ?))`,
-		id, idText, who.email, strings.ToLower(who.email)); err != nil {
+		OR (entity = 'customer' AND entity_id = ?) OR (entity = 'email' AND LOWER(entity_id) = ?)`,
+		id, idText, strings.ToLower(who.email)); err != nil {
 		return err
 	}
-	if who.email != "" {
-		res, err := tx.Exec(ctx, `UPDATE audit_log SET entity_id = '' WHERE entity = 'email' AND entity_id IN (?, ?)`,
-			who.email, strings.ToLower(who.email))
+	if who.email != "" { // addresses are compared as mail servers do, whatever their case
+		res, err := tx.Exec(ctx, `UPDATE audit_log SET entity_id = '' WHERE entity = 'email' AND LOWER(entity_id) = ?`,
+			strings.ToLower(who.email))
 		if err != nil {
 			return fmt.Errorf("erase audit_log: %w", err)
 		}
