@@ -33,8 +33,9 @@ var needles = []string{"Quillon", "Needlewright", "needle.example", "2079460999"
 // The customer goes through every flow that writes about them — a survey
 // answer that alerts staff and webhooks, praise passed on, an e-mail with
 // an attachment that opens a case, a reply, notes, a closed follow-up, a
-// nomination — and after erasure not one table, on either engine, holds a
-// word of it, while the counts of what happened stay.
+// nomination, the digest of satisfied customers leaving, a bounce — and
+// after erasure not one table, on either engine, holds a word of it, while
+// the counts of what happened stay.
 func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -83,9 +84,14 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		must(err)
 		c.Phone, c.Address, c.ExternalID, c.ConsentSurveys = "+442079460999", "17 Thimblewick Lane, Quay", "CUST-THIMBLE-42", true
 		must(db.UpdateCustomer(ctx, c))
-		buy := &fresco.Purchase{ExternalID: "ORD-1", CustomerID: &id, PurchasedAt: time.Now().UTC().Add(-48 * time.Hour),
-			LocationID: &loc.ID, ServedBy: &agent.ID, Lines: []fresco.PurchaseLine{{SKU: "SOUP", Quantity: 1, UnitPrice: 450}}}
-		must(db.CreatePurchase(ctx, buy))
+		// Every ten days, then no more: a rhythm broken, for the digest of
+		// satisfied customers who may be leaving.
+		var buy *fresco.Purchase
+		for i, ago := range []int{100, 90, 80} {
+			buy = &fresco.Purchase{ExternalID: fmt.Sprintf("ORD-%d", i), CustomerID: &id, PurchasedAt: time.Now().UTC().AddDate(0, 0, -ago),
+				LocationID: &loc.ID, ServedBy: &agent.ID, Lines: []fresco.PurchaseLine{{SKU: "SOUP", Quantity: 1, UnitPrice: 450}}}
+			must(db.CreatePurchase(ctx, buy))
+		}
 
 		// A survey answered by link: a detractor's comment alerts staff and
 		// webhooks; on the same page they nominate the agent.
@@ -111,6 +117,11 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		_, err = a.Recovery.Reply(ctx, staff, caseID, recovery.ReplyInput{Body: "Dear Quillon Needlewright, we are sorry about the glorbnak."})
 		must(err)
 		settle(t, db)
+		// Their last answer praised us, and they stopped buying: the digest
+		// lists them by name among any others, with nothing linking to them.
+		if sent, err := a.Loop.SendDigest(ctx); err != nil || sent == 0 {
+			t.Fatalf("digest sent %d: %v", sent, err)
+		}
 		// A later mail to them bounces: the address is marked, and audited.
 		_, err = a.Inbound.Receive(ctx, inbound.Envelope{NullSender: true, Recipients: []string{"support@shop.example"}},
 			[]byte(strings.ReplaceAll(needleBounce, "\n", "\r\n")))
