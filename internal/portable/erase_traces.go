@@ -204,6 +204,9 @@ func eraseQuotes(ctx context.Context, tx *store.Tx, e *Erasure, who identity) er
 			swaps = append(swaps, s)
 		}
 	}
+	if len(swaps) == 0 {
+		return nil
+	}
 	changed := map[string]map[string]bool{} // table → keys of the rows changed: a row counts once
 	for _, q := range quotedIn {
 		key := "id"
@@ -213,26 +216,34 @@ func eraseQuotes(ctx context.Context, tx *store.Tx, e *Erasure, who identity) er
 		if changed[q.table] == nil {
 			changed[q.table] = map[string]bool{}
 		}
-		for _, s := range swaps {
-			// REPLACE(x, y, '') <> x finds y in x on both engines, with no
-			// LIKE wildcards to escape in a name such as "50% Off Ltd".
-			rows, err := tx.Query(ctx, `UPDATE `+q.table+` SET `+q.column+` = REPLACE(`+q.column+`, ?, ?)
-				WHERE REPLACE(`+q.column+`, ?, '') <> `+q.column+` RETURNING CAST(`+key+` AS TEXT)`, s.old, s.new, s.old)
-			if err != nil {
-				return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
+		// One pass over the column for all the details: REPLACE nested
+		// once per detail, and REPLACE(x, y, '') <> x to find y in x on
+		// both engines, with no LIKE wildcards to escape in a name such as
+		// "50% Off Ltd".
+		set, found := q.column, make([]string, len(swaps))
+		var setArgs, findArgs []any
+		for i, sw := range swaps {
+			set = `REPLACE(` + set + `, ?, ?)`
+			setArgs = append(setArgs, sw.old, sw.new)
+			found[i] = `REPLACE(` + q.column + `, ?, '') <> ` + q.column
+			findArgs = append(findArgs, sw.old)
+		}
+		rows, err := tx.Query(ctx, `UPDATE `+q.table+` SET `+q.column+` = `+set+`
+			WHERE `+strings.Join(found, " OR ")+` RETURNING CAST(`+key+` AS TEXT)`, append(setArgs, findArgs...)...)
+		if err != nil {
+			return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
 			}
-			for rows.Next() {
-				var k string
-				if err := rows.Scan(&k); err != nil {
-					rows.Close()
-					return err
-				}
-				changed[q.table][k] = true
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
-			}
+			changed[q.table][k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("erase %s.%s: %w", q.table, q.column, err)
 		}
 	}
 	for table, keys := range changed {
