@@ -206,6 +206,25 @@ func scrubbed(body string) (string, bool, error) {
 	return string(b), err == nil, err
 }
 
+// isFreeText reports whether key is one of freeTextKeys, however it is
+// written: snake_case as the services write JSON, or a Go field name as a
+// struct without tags marshals it (a stored report's "Summary").
+func isFreeText(key string) bool {
+	return freeTextKeys[key] || normalFreeTextKeys[normalKey(key)]
+}
+
+// normalKey is key in lower case without underscores: "CustomerID" and
+// "customer_id" are both "customerid".
+func normalKey(key string) string { return strings.ToLower(strings.ReplaceAll(key, "_", "")) }
+
+var normalFreeTextKeys = func() map[string]bool {
+	m := make(map[string]bool, len(freeTextKeys))
+	for k := range freeTextKeys {
+		m[normalKey(k)] = true
+	}
+	return m
+}()
+
 // scrub blanks free-text keys anywhere in v and reports whether it changed
 // anything.
 func scrub(v any) bool {
@@ -213,7 +232,7 @@ func scrub(v any) bool {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, inner := range x {
-			if s, isText := inner.(string); isText && freeTextKeys[k] && s != "" {
+			if s, isText := inner.(string); isText && isFreeText(k) && s != "" {
 				x[k] = ""
 				changed = true
 				continue

@@ -93,8 +93,9 @@ func eraseTraces(ctx context.Context, tx *store.Tx, e *Erasure, id int64, who id
 
 // eraseReportQuotes blanks the free text of whatever a stored report says
 // about one of the customer's responses or about the customer (the themes
-// report quotes example comments by response_id). The report's figures
-// stay until its next refresh recomputes them.
+// report quotes example comments by response_id, the recognition feed's
+// recoveries a case's summary by CustomerID). The report's figures stay
+// until its next refresh recomputes them.
 func eraseReportQuotes(ctx context.Context, tx *store.Tx, e *Erasure, id int64) error {
 	responses := map[string]bool{}
 	rows, err := tx.Query(ctx, `SELECT id FROM responses WHERE customer_id = ?`, id)
@@ -113,10 +114,23 @@ func eraseReportQuotes(ctx context.Context, tx *store.Tx, e *Erasure, id int64) 
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// An object is about them when its response id is one of theirs or its
+	// customer id is theirs, whether written response_id or ResponseID.
 	about := func(m map[string]any) bool {
-		r, _ := m["response_id"].(json.Number)
-		c, _ := m["customer_id"].(json.Number)
-		return responses[r.String()] || c.String() == strconv.FormatInt(id, 10)
+		for k, v := range m {
+			n, _ := v.(json.Number)
+			switch normalKey(k) {
+			case "responseid":
+				if responses[n.String()] {
+					return true
+				}
+			case "customerid":
+				if n.String() == strconv.FormatInt(id, 10) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	type report struct{ name, body string }
 	var reports []report
