@@ -3,6 +3,7 @@ package portable_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,8 +104,19 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		inv, err := a.Feedback.CreateInvitation(ctx, feedback.InvitationInput{SurveyID: survey.ID, PurchaseID: &buy.ID})
 		must(err)
 		two, ten := 2, 10
-		_, err = a.Feedback.SubmitLink(ctx, inv.Token, []feedback.AnswerInput{{Question: "nps", Score: &two}},
+		detractor, err := a.Feedback.SubmitLink(ctx, inv.Token, []feedback.AnswerInput{{Question: "nps", Score: &two}},
 			"Quillon here: the zarquon soup arrived cold")
+		must(err)
+		// The comments page's themes quote comments as examples, beside
+		// other people's, which must stay. (Clustering needs a crowd of
+		// comments; the report is stored as the refresh stores it, under a
+		// name of its own that the refresh job cannot overwrite.)
+		other, err := a.Feedback.Record(ctx, &feedback.Input{Answers: []feedback.AnswerInput{{Type: feedback.TypeNPS, Score: &two}},
+			Comment: "my soup was cold too", Actor: "test"})
+		must(err)
+		themes, _ := json.Marshal(feedback.ThemeReport{Themes: []feedback.EmergingTheme{{Label: "soup cold",
+			Examples: []feedback.ThemeExample{{ResponseID: detractor.ID, Comment: detractor.Comment}, {ResponseID: other.ID, Comment: other.Comment}}}}})
+		_, err = db.ReplaceReportSnapshot(ctx, "needle.themes", themes, time.Now().UTC())
 		must(err)
 		must(a.Rewards.CustomerNominates(ctx, inv.Invitation, "Ann rescued my snorfle umbrella"))
 		_, err = a.Feedback.Record(ctx, &feedback.Input{CustomerID: &id, EmployeeID: &agent.ID, LocationID: &loc.ID,
@@ -169,6 +181,9 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		}
 		if left := needlesIn(t, db); len(left) > 0 {
 			t.Errorf("after erasure the customer is still in:\n%s", strings.Join(left, "\n"))
+		}
+		if body, _, err := db.ReportSnapshot(ctx, "needle.themes"); err != nil || !strings.Contains(string(body), other.Comment) {
+			t.Errorf("another customer's comment left the stored themes: %s (%v)", body, err)
 		}
 		after := rowCounts(t, db)
 		for k, n := range counts {
