@@ -57,7 +57,7 @@ var erasures = []struct{ table, statement string }{
 	// The e-mail conversation: the mail sent to them (invitations,
 	// reminders, replies on their cases) and the thread of each case, both
 	// ways. Addresses, subjects and texts go; the rows, directions,
-	// statuses, senders on staff's side and dates stay, so reply counts and
+	// statuses, the employee who wrote and dates stay, so reply counts and
 	// response times do not move. Message-IDs stay too: they are opaque
 	// identifiers (not the address) that keep a later reply threading onto
 	// its case. A queued mail whose address is blanked is skipped, not sent
