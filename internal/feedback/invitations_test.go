@@ -321,19 +321,27 @@ func TestInvitationReplicasSendOnce(t *testing.T) {
 	})
 }
 
+// queueSMS makes c a customer who buys under an SMS rule, and sweeps
+// until their invitation's SMS is queued (not yet sent: no queue runs).
+func (w *inviteWorld) queueSMS(t *testing.T, c fresco.Customer) *fresco.Customer {
+	t.Helper()
+	w.rule(t, fresco.InvitationRule{DelayHours: 2, Channel: "sms"})
+	customer := w.customer(t, c)
+	w.purchase(t, customer, "store", w.clock.Now())
+	w.sweep(t)
+	w.clock.Add(2 * time.Hour)
+	if res := w.sweep(t); res.Sent != 1 {
+		t.Fatalf("%+v", res)
+	}
+	return customer
+}
+
 // An SMS rule sends through the SMS sender, once, by a durable job.
 func TestInvitationBySMS(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newInviteWorld(t, db, nil)
-		w.rule(t, fresco.InvitationRule{DelayHours: 2, Channel: "sms"})
-		fay := w.customer(t, fresco.Customer{Name: "Fay", Phone: "+49 30 1234567", Locale: "de-DE", ConsentSurveys: true})
-		w.purchase(t, fay, "store", w.clock.Now())
-		w.sweep(t)
-		w.clock.Add(2 * time.Hour)
-		if res := w.sweep(t); res.Sent != 1 {
-			t.Fatalf("%+v", res)
-		}
+		w.queueSMS(t, fresco.Customer{Name: "Fay", Phone: "+49 30 1234567", Locale: "de-DE", ConsentSurveys: true})
 		runQueue(t, db, w.svc.RegisterInvitationJobs)
 		waitUntil(t, "the SMS", func() bool { return len(w.sms.Sent()) > 0 })
 		got := w.sms.Sent()
@@ -352,14 +360,7 @@ func TestErasedCustomersQueuedSMSIsNotSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newInviteWorld(t, db, nil)
-		w.rule(t, fresco.InvitationRule{DelayHours: 2, Channel: "sms"})
-		fay := w.customer(t, fresco.Customer{Name: "Fay Quernby", Phone: "+49 30 7654321", Locale: "de-DE", ConsentSurveys: true})
-		w.purchase(t, fay, "store", w.clock.Now())
-		w.sweep(t)
-		w.clock.Add(2 * time.Hour)
-		if res := w.sweep(t); res.Sent != 1 {
-			t.Fatalf("%+v", res)
-		}
+		fay := w.queueSMS(t, fresco.Customer{Name: "Fay Quernby", Phone: "+49 30 7654321", Locale: "de-DE", ConsentSurveys: true})
 		if _, err := portable.EraseCustomer(ctx, db, "employee:1", fay.ID); err != nil {
 			t.Fatal(err)
 		}
