@@ -33,7 +33,11 @@ const eraseCustomerRow = `UPDATE customers SET external_id = NULL, name = '` + E
 // records stay, so NPS, lifetime value, SLA and recovery figures do not move:
 // the history is kept, but it no longer says who.
 var erasures = []struct{ table, statement string }{
-	{"responses", `UPDATE responses SET comment = '' WHERE customer_id = ?`},
+	// An e-mail's answer is known by the mail's Message-ID ("email:<id>"),
+	// which their own mail server made and may carry their domain; other
+	// external ids are another system's opaque keys and stay.
+	{"responses", `UPDATE responses SET comment = '',
+		external_id = CASE WHEN external_id LIKE 'email:%' THEN NULL ELSE external_id END WHERE customer_id = ?`},
 	{"response_answers", `UPDATE response_answers SET text = '' WHERE text <> ''
 		AND response_id IN (SELECT id FROM responses WHERE customer_id = ?)`},
 	// state_reason is what staff typed when they parked the case ("waiting
@@ -58,13 +62,17 @@ var erasures = []struct{ table, statement string }{
 	// reminders, replies on their cases) and the thread of each case, both
 	// ways. Addresses, subjects and texts go; the rows, directions,
 	// statuses, the employee who wrote and dates stay, so reply counts and
-	// response times do not move. Message-IDs stay too: they are opaque
-	// identifiers (not the address) that keep a later reply threading onto
-	// its case. A queued mail whose address is blanked is skipped, not sent
-	// (notify's e-mail job).
-	{"email_messages", `UPDATE email_messages SET to_addr = '', subject = '', body = '', html = '', last_error = ''
+	// response times do not move. Message-IDs go too: the customer's are
+	// made by their mail server and may carry their own domain, and ours
+	// would thread a later reply onto a case whose customer is forgotten —
+	// such a reply now opens a case of its own, from a new customer, as
+	// from someone Fresco does not know. A queued mail whose address is
+	// blanked is skipped, not sent (notify's e-mail job).
+	{"email_messages", `UPDATE email_messages SET to_addr = '', subject = '', body = '', html = '', last_error = '',
+		message_id = '', in_reply_to = '', refs = ''
 		WHERE customer_id = ? OR case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)`},
-	{"case_messages", `UPDATE case_messages SET from_addr = '', to_addr = '', subject = '', body_text = '', body_html = ''
+	{"case_messages", `UPDATE case_messages SET from_addr = '', to_addr = '', subject = '', body_text = '', body_html = '',
+		message_id = '', in_reply_to = '', refs = ''
 		WHERE case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)`},
 	// An attachment is nothing but the customer's: their photo, receipt or
 	// letter, its name often theirs too. It goes whole rather than as an

@@ -206,7 +206,7 @@ const needleMail = `From: Quillon Needlewright <quillon.needlewright@needle.exam
 To: support@shop.example
 Subject: Mouldy glorbnak sandwich
 Date: Sat, 05 Dec 2026 11:00:00 +0000
-Message-ID: <m1-0001@mail.example>
+Message-ID: <m1-0001@needle.example>
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="outer"
 
