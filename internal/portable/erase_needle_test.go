@@ -171,6 +171,9 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 		}
 		stopQueue() // nothing runs beside the erasure to move the counts
 		counts := rowCounts(t, db)
+		var ourReply string
+		must(db.QueryRow(ctx, `SELECT message_id FROM email_messages WHERE case_id = ? AND purpose <> 'staff' AND message_id <> ''`,
+			caseID).Scan(&ourReply))
 
 		e, err := portable.EraseCustomer(ctx, db, "employee:1", id)
 		must(err)
@@ -197,6 +200,15 @@ func TestErasureLeavesNoNeedleAnywhere(t *testing.T) {
 			if after[k] != want {
 				t.Errorf("%s: %d after erasure, %d before (want %d)", k, after[k], n, want)
 			}
+		}
+		// They answer our old reply: Fresco no longer knows whose it was,
+		// so it is a new customer's first mail, not the erased case's.
+		answer := strings.Replace(strings.ReplaceAll(needleMail, "\n", "\r\n"), "Message-ID: <m1-0001@needle.example>",
+			"Message-ID: <m2-0001@needle.example>\r\nIn-Reply-To: <"+ourReply+">", 1)
+		res, err = a.Inbound.Receive(ctx, inbound.Envelope{MailFrom: "quillon.needlewright@needle.example",
+			Recipients: []string{"support@shop.example"}}, []byte(answer))
+		if err != nil || !res.NewCustomer || res.CaseID == caseID {
+			t.Errorf("a reply after erasure was filed as %+v (%v); the erased case is %d", res, err, caseID)
 		}
 	})
 }
