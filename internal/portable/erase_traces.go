@@ -205,7 +205,7 @@ var quotedIn = []struct {
 	{"notifications", []string{"subject", "body"}},
 	{"email_messages", []string{"subject", "body", "html"}},
 	{"webhook_deliveries", []string{"payload"}},
-	{"jobs", []string{"payload"}},
+	{"jobs", []string{"payload", "last_error"}}, // a mail server's refusal often quotes the address
 	{"report_snapshots", []string{"body"}},
 	{"case_notifications", []string{"message"}},
 }
