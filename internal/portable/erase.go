@@ -18,7 +18,7 @@ const ErasedName = "Erased customer"
 type Erasure struct {
 	CustomerID int64            `json:"customer_id"`
 	ErasedAt   time.Time        `json:"erased_at"`
-	Rows       map[string]int64 `json:"rows"` // table → rows whose personal data was removed
+	Rows       map[string]int64 `json:"rows"` // table → rows whose personal data was removed (case_attachments: rows deleted)
 }
 
 // eraseCustomerRow keeps the customer's id, acquisition source, referrer and

@@ -56,13 +56,19 @@ func eraseTraces(ctx context.Context, tx *store.Tx, e *Erasure, id int64, who id
 	// when, stays.
 	if err := scrubJSON(ctx, tx, e, "audit_log", "detail", `SELECT id, detail FROM audit_log
 		WHERE (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM recovery_cases WHERE customer_id = ?))
-		OR (entity = 'customer' AND entity_id = ?) OR (entity = 'email' AND LOWER(entity_id) = ?)`,
-		id, idText, strings.ToLower(who.email)); err != nil {
+		OR (entity = 'customer' AND entity_id = ?)`, id, idText); err != nil {
 		return err
 	}
-	if who.email != "" { // addresses are compared as mail servers do, whatever their case
-		res, err := tx.Exec(ctx, `UPDATE audit_log SET entity_id = '' WHERE entity = 'email' AND LOWER(entity_id) = ?`,
-			strings.ToLower(who.email))
+	if who.email != "" {
+		// A bounce is recorded under the address, compared as mail servers
+		// do, whatever its case; its reason may quote the address too. Such
+		// a record is counted once, by its entity_id.
+		bounce := strings.ToLower(who.email)
+		if _, err := scrubJSONRows(ctx, tx, "audit_log", "detail", `SELECT id, detail FROM audit_log
+			WHERE entity = 'email' AND LOWER(entity_id) = ?`, bounce); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE audit_log SET entity_id = '' WHERE entity = 'email' AND LOWER(entity_id) = ?`, bounce)
 		if err != nil {
 			return fmt.Errorf("erase audit_log: %w", err)
 		}
