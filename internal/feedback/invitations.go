@@ -478,6 +478,9 @@ func (s *Service) RegisterInvitationJobs(q *jobs.Queue) {
 		if err := job.Decode(&m); err != nil {
 			return err
 		}
+		if m.To == "" {
+			return nil // the customer was erased while it waited (portable.EraseCustomer): nobody to text
+		}
 		return s.opts.SMS.Send(ctx, m.To, m.Text)
 	})
 	q.Every(JobInvitationSweep, s.opts.InvitationEvery)

@@ -19,6 +19,7 @@ import (
 	"github.com/fresco-cx/fresco/internal/jobs"
 	"github.com/fresco-cx/fresco/internal/notify"
 	"github.com/fresco-cx/fresco/internal/notify/notifytest"
+	"github.com/fresco-cx/fresco/internal/portable"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
 )
@@ -320,19 +321,27 @@ func TestInvitationReplicasSendOnce(t *testing.T) {
 	})
 }
 
+// queueSMS makes c a customer who buys under an SMS rule, and sweeps
+// until their invitation's SMS is queued (not yet sent: no queue runs).
+func (w *inviteWorld) queueSMS(t *testing.T, c fresco.Customer) *fresco.Customer {
+	t.Helper()
+	w.rule(t, fresco.InvitationRule{DelayHours: 2, Channel: "sms"})
+	customer := w.customer(t, c)
+	w.purchase(t, customer, "store", w.clock.Now())
+	w.sweep(t)
+	w.clock.Add(2 * time.Hour)
+	if res := w.sweep(t); res.Sent != 1 {
+		t.Fatalf("%+v", res)
+	}
+	return customer
+}
+
 // An SMS rule sends through the SMS sender, once, by a durable job.
 func TestInvitationBySMS(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newInviteWorld(t, db, nil)
-		w.rule(t, fresco.InvitationRule{DelayHours: 2, Channel: "sms"})
-		fay := w.customer(t, fresco.Customer{Name: "Fay", Phone: "+49 30 1234567", Locale: "de-DE", ConsentSurveys: true})
-		w.purchase(t, fay, "store", w.clock.Now())
-		w.sweep(t)
-		w.clock.Add(2 * time.Hour)
-		if res := w.sweep(t); res.Sent != 1 {
-			t.Fatalf("%+v", res)
-		}
+		w.queueSMS(t, fresco.Customer{Name: "Fay", Phone: "+49 30 1234567", Locale: "de-DE", ConsentSurveys: true})
 		runQueue(t, db, w.svc.RegisterInvitationJobs)
 		waitUntil(t, "the SMS", func() bool { return len(w.sms.Sent()) > 0 })
 		got := w.sms.Sent()
@@ -340,6 +349,35 @@ func TestInvitationBySMS(t *testing.T) {
 			t.Fatalf("SMS sent: %+v", got)
 		}
 		tokenIn(t, got[0].Text)
+	})
+}
+
+// An SMS invitation still queued when its customer is erased is never
+// sent: the erasure takes the number and the text out of the job, and the
+// job then has nobody to text.
+func TestErasedCustomersQueuedSMSIsNotSent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newInviteWorld(t, db, nil)
+		fay := w.queueSMS(t, fresco.Customer{Name: "Fay Quernby", Phone: "+49 30 7654321", Locale: "de-DE", ConsentSurveys: true})
+		if _, err := portable.EraseCustomer(ctx, db, "employee:1", fay.ID); err != nil {
+			t.Fatal(err)
+		}
+		var payload string
+		must(t, db.QueryRow(ctx, `SELECT payload FROM jobs WHERE kind = ?`, feedback.JobInvitationSMS).Scan(&payload))
+		if strings.Contains(payload, "7654321") || strings.Contains(payload, "Fay") {
+			t.Errorf("the queued SMS after erasure: %s", payload)
+		}
+		runQueue(t, db, w.svc.RegisterInvitationJobs)
+		waitUntil(t, "the SMS job", func() bool {
+			var status string
+			must(t, db.QueryRow(ctx, `SELECT status FROM jobs WHERE kind = ?`, feedback.JobInvitationSMS).Scan(&status))
+			return status == "done" || status == "failed"
+		})
+		if got := w.sms.Sent(); len(got) != 0 {
+			t.Errorf("texted after erasure: %+v", got)
+		}
 	})
 }
 

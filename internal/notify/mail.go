@@ -118,6 +118,12 @@ func (n *Notifier) handleEmail(ctx context.Context, job *jobs.Running) error {
 	if m.Status != fresco.EmailQueued {
 		return nil // sent, skipped or given up by an earlier run: never twice
 	}
+	if m.To == "" {
+		// The customer was erased while their mail waited (portable.EraseCustomer
+		// blanks the address): there is nobody to send it to.
+		n.metrics.emails.WithLabelValues(fresco.EmailSkipped).Inc()
+		return n.db.RecordEmailAttempt(ctx, m.ID, fresco.EmailSkipped, "no recipient: the address was erased")
+	}
 	if !n.opts.SMTP.Configured() {
 		n.metrics.emails.WithLabelValues(fresco.EmailSkipped).Inc()
 		return n.db.RecordEmailAttempt(ctx, m.ID, fresco.EmailSkipped, "SMTP is not configured (--smtp-url, --smtp-from)")

@@ -65,6 +65,13 @@ func TestEraseCustomer(t *testing.T) {
 			if e.Rows["responses"] == 0 || e.Rows["recovery_cases"] == 0 {
 				t.Errorf("erasure touched %v", e.Rows)
 			}
+			// The answer names every table erasure looks in, even where it found nothing.
+			for _, table := range []string{"email_messages", "case_messages", "case_attachments", "case_notifications",
+				"feedback_uses", "audit_log", "jobs", "webhook_deliveries", "report_snapshots", "notifications"} {
+				if _, ok := e.Rows[table]; !ok {
+					t.Errorf("no %s in the erasure's rows %v", table, e.Rows)
+				}
+			}
 			after, err := portable.CustomerData(ctx, db, id)
 			if err != nil {
 				t.Fatal(err)

@@ -46,8 +46,11 @@ func (s *Server) apiRoutes() {
 		auth.ManageEmployees, byKeyOp(s.exportCustomer))
 	register(s, huma.Operation{OperationID: "erase-customer", Method: http.MethodDelete, Path: "/customers/{id}",
 		Summary: "Erase a customer's personal data (right to be forgotten)", Tags: tags,
-		Description: "Removes name, contact details, external id, tags and consents, and the free text the customer or staff wrote about them. " +
-			"Ids, scores, amounts, dates and categories stay, so every figure stays right; the customer is shown as \"Erased customer\". Audited."},
+		Description: "Removes name, contact details, external id, tags and consents, and the free text the customer or staff wrote about them, " +
+			"wherever it was copied: their e-mail conversation (addresses, subjects, texts; attachments are deleted), staff notifications and their e-mails, " +
+			"webhook deliveries, queued jobs, the audit log and stored reports. " +
+			"Ids, scores, amounts, dates, statuses and row counts stay, so every figure stays right; the customer is shown as \"Erased customer\". " +
+			"`rows` counts, table by table, the rows changed (or, for case_attachments, deleted). Audited."},
 		auth.ManageUsers, s.eraseCustomer)
 	// Referral codes (api_referrals.go; package referral).
 	register(s, huma.Operation{OperationID: "list-referral-codes", Method: http.MethodGet, Path: "/customers/{id}/referral-codes",
