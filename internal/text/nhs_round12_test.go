@@ -2,6 +2,7 @@ package text
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -55,23 +56,7 @@ func round12Candidates() []r10Candidate {
 // out of fold (3 folds), and on test; only, when not nil, names the keys
 // to fit beside the shipped ones.
 func round12Scores(b *testing.B, train, test []Example, cacheName string, only []string) *r6Scores {
-	m := newModel(train, TrainOptions{WithoutWordVectors: true}.withDefaults()) // the model before round twelve
-	r, d := newR6Scores(train, test, m)
-	save := loadScoreCache(b, r, cacheName)
-	timed := func(key string, fit func()) {
-		start := cpuSeconds()
-		fit()
-		b.Logf("fitted %s: %.1f CPU-s", key, cpuSeconds()-start)
-		save()
-	}
-	for _, spec := range []struct {
-		key string
-		c   float64
-	}{{"word", 5}, {"char", 10}} {
-		if _, ok := r.OOF[spec.key]; !ok {
-			timed(spec.key, func() { r.fitLevels(d, spec.key, spec.key, spec.c) })
-		}
-	}
+	r, d, timed := shippedFits(b, train, test, cacheName, TrainOptions{WithoutWordVectors: true}) // the model before round twelve
 	all := slices.Concat(train, test)
 	var glove map[string][]float64
 	for _, key := range r12Keys {
@@ -98,9 +83,9 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 		if glove == nil {
 			glove = readGlove(b)
 		}
-		var k int
-		fmt.Sscanf(key, "abtt%d", &k)
-		z := averagedVectorsK(all, len(train), projectedGlove(b, glove, k), k)
+		var k, vocab, basis int
+		fmt.Sscanf(key, "abtt%dv%dp%d", &k, &vocab, &basis)
+		z := averagedVectorsK(all, len(train), projectedGlove(b, glove, k, cmp.Or(vocab, len(glove)), cmp.Or(basis, gloveClusterWords)), k)
 		d.feats[key], d.width[key] = appendDense(d.feats["word"], z, d.width["word"], 1), d.width["word"]+k
 		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
@@ -135,6 +120,30 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 }
 
 const gloveDims = 100
+
+// shippedFits starts a round's scores: the word (C 5) and character
+// (C 10) LRs of the model opts make, fitted out of fold and on test, or
+// read from FRESCO_NHS_CACHE/cacheName; timed fits one more member,
+// logs its CPU time and saves the cache.
+func shippedFits(b *testing.B, train, test []Example, cacheName string, opts TrainOptions) (r *r6Scores, d r6Data, timed func(key string, fit func())) {
+	r, d = newR6Scores(train, test, newModel(train, opts.withDefaults()))
+	save := loadScoreCache(b, r, cacheName)
+	timed = func(key string, fit func()) {
+		start := cpuSeconds()
+		fit()
+		b.Logf("fitted %s: %.1f CPU-s", key, cpuSeconds()-start)
+		save()
+	}
+	for _, spec := range []struct {
+		key string
+		c   float64
+	}{{"word", 5}, {"char", 10}} {
+		if _, ok := r.OOF[spec.key]; !ok {
+			timed(spec.key, func() { r.fitLevels(d, spec.key, spec.key, spec.c) })
+		}
+	}
+	return r, d, timed
+}
 
 func mustFloat(b *testing.B, s string) float64 {
 	x, err := strconv.ParseFloat(s, 64)
@@ -485,12 +494,15 @@ func wordClusters(b *testing.B, k int) map[string]int {
 // r12ProjectedKeys name gloveidf1 with every vector first centred and
 // stripped of its top 2 principal components ("all-but-the-top", Mu &
 // Viswanath 2018), then projected on the next k (abtt{k}).
-var r12ProjectedKeys = []string{"abtt98", "abtt48", "abtt24"}
+// abtt{k}v{n}p{m} keeps only the first n words' vectors and computes the
+// components on the first m (default: all, and gloveClusterWords).
+var r12ProjectedKeys = []string{"abtt98", "abtt48", "abtt24", "abtt48v50000p30000", "abtt48v100000p50000", "abtt48v50000p50000"}
 
-// projectedGlove is vec with every vector centred on the mean of the
-// first gloveClusterWords words' vectors, its top 2 principal components
-// removed, and expressed in the next k components' coordinates.
-func projectedGlove(b *testing.B, vec map[string][]float64, k int) map[string][]float64 {
+// projectedGlove is the first vocab words of vec with every vector
+// centred on the mean of the first basis words' vectors, its top 2
+// principal components removed, and expressed in the next k components'
+// coordinates.
+func projectedGlove(b *testing.B, vec map[string][]float64, k, vocab, basis int) map[string][]float64 {
 	path := os.Getenv("FRESCO_GLOVE")
 	f, err := os.Open(path)
 	if err != nil {
@@ -498,10 +510,15 @@ func projectedGlove(b *testing.B, vec map[string][]float64, k int) map[string][]
 	}
 	defer f.Close()
 	var rows [][]float64
+	var kept []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() && len(rows) < gloveClusterWords {
-		rows = append(rows, vec[strings.Fields(sc.Text())[0]])
+	for sc.Scan() && len(kept) < vocab {
+		w := strings.Fields(sc.Text())[0]
+		kept = append(kept, w)
+		if len(rows) < basis {
+			rows = append(rows, vec[w])
+		}
 	}
 	mean := make([]float64, gloveDims)
 	for _, r := range rows {
@@ -519,9 +536,9 @@ func projectedGlove(b *testing.B, vec map[string][]float64, k int) map[string][]
 	}
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs) // ascending eigenvalues: the top components are the last columns
-	out := make(map[string][]float64, len(vec))
-	for w, v := range vec {
-		c := slices.Clone(v)
+	out := make(map[string][]float64, len(kept))
+	for _, w := range kept {
+		c := slices.Clone(vec[w])
 		axpy(-1, mean, c)
 		p := make([]float64, k)
 		for j := range k {
