@@ -26,12 +26,20 @@ func BenchmarkNHSRound13(b *testing.B) {
 // (C{c}).
 var r13Keys = []string{"vec0.5", "vec1.5", "vec2", "C3", "C8"}
 
+// r13CharKeys name character LRs with the word vector block appended ×a
+// (charvec{a}).
+var r13CharKeys = []string{"charvec0.5", "charvec1"}
+
 func round13Candidates() []r10Candidate {
 	with := shippedVariant
 	out := []r10Candidate{with("shipped", func(*r10Decode) {})}
 	for _, key := range r13Keys {
 		out = append(out, with("word LR "+key, func(d *r10Decode) { d.word, d.condWord = []string{key}, []string{"cond" + key} }))
 		out = append(out, with("word LR "+key+" at both levels only", func(d *r10Decode) { d.word = []string{key} }))
+	}
+	for _, key := range r13CharKeys {
+		out = append(out, with("char LR "+key, func(d *r10Decode) { d.char, d.condChar = key, "cond"+key }))
+		out = append(out, with("char LR "+key+" at both levels only", func(d *r10Decode) { d.char = key }))
 	}
 	return out
 }
@@ -64,6 +72,22 @@ func round13Scores(b *testing.B, train, test []Example, cacheName string, only [
 		}
 		d.feats[key], d.width[key] = scaled, d.width["word"]
 		timed(key, func() { r.fitLevels(d, key, key, 5) })
+	}
+	for _, key := range r13CharKeys {
+		if _, ok := r.OOF[key]; ok || (only != nil && !slices.Contains(only, key)) {
+			continue
+		}
+		vectors := make([]sparse, len(d.feats["word"]))
+		for i, x := range d.feats["word"] {
+			for k, j := range x.idx {
+				if j >= block {
+					vectors[i].idx, vectors[i].val = append(vectors[i].idx, j-block), append(vectors[i].val, x.val[k])
+				}
+			}
+		}
+		a := mustFloat(b, strings.TrimPrefix(key, "charvec"))
+		d.feats[key], d.width[key] = appendDense(d.feats["char"], vectors, d.width["char"], a), d.width["char"]+wordvec.Dims
+		timed(key, func() { r.fitLevels(d, key, key, 10) })
 	}
 	return r
 }
