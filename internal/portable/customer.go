@@ -2,6 +2,8 @@ package portable
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
@@ -9,7 +11,7 @@ import (
 
 // customerTables select one customer's rows from every table that holds
 // them: what the customer bought, said, was asked, what staff did about
-// it, and whom they nominated.
+// it, whom they nominated, and the e-mail between them and the business.
 var customerTables = []table{
 	{name: "customers", orderBy: "id", where: "id = ?"},
 	{name: "purchases", orderBy: "id", where: "customer_id = ?"},
@@ -29,6 +31,23 @@ var customerTables = []table{
 	{name: "customer_preferences", orderBy: "id", where: "customer_id = ?"},             // what staff remember of how they like to be served
 	{name: "next_action_marks", orderBy: "customer_id, kind", where: "customer_id = ?"}, // what staff made of the actions suggested for them
 	{name: "suggestion_opt_outs", orderBy: "customer_id", where: "customer_id = ?"},     // that (and when) they asked for no suggestions
+	// The e-mail sent to them (invitations, reminders, thanks, replies on
+	// their cases), as queued and sent. Staff mail is left out even where
+	// it is about them: it goes to an employee, carries a notification
+	// (case assigned, SLA breached, a detractor's comment) and may quote
+	// what staff wrote among themselves — staff's mail, not the customer's.
+	{name: "email_messages", orderBy: "id", where: "purpose <> 'staff' AND notification_id IS NULL AND " +
+		"(customer_id = ? OR case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?))"},
+	// The conversation of each of their cases, both ways: what they wrote
+	// and what staff answered.
+	{name: "case_messages", orderBy: "id", where: "case_id IN (SELECT id FROM recovery_cases WHERE customer_id = ?)"},
+	// The files that came with those messages: name, type, size and when,
+	// not the file itself. A file can be many megabytes, and every one of
+	// them is something the customer sent; the export stays a document
+	// that can be read, and each file is downloaded on its own
+	// (GET /api/v1/cases/{id}/attachments/{attachment_id}).
+	{name: "case_attachments", orderBy: "id", omit: []string{"data"}, where: `case_message_id IN (SELECT m.id FROM case_messages m
+		JOIN recovery_cases c ON c.id = m.case_id WHERE c.customer_id = ?)`},
 }
 
 // CustomerData is everything Fresco holds about one customer (the right of
@@ -40,6 +59,12 @@ func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map
 		if err != nil {
 			return nil, err
 		}
+		cols = slices.DeleteFunc(cols, func(c column) bool { return slices.Contains(t.omit, c.name) })
+		// Every placeholder of the filter is the customer's id.
+		args := make([]any, strings.Count(t.where, "?"))
+		for i := range args {
+			args[i] = id
+		}
 		list := []map[string]any{}
 		_, err = eachRow(ctx, db, t, cols, func(vals []string, present []bool) error {
 			row := make(map[string]any, len(cols))
@@ -48,7 +73,7 @@ func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map
 			}
 			list = append(list, row)
 			return nil
-		}, id)
+		}, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -43,6 +43,9 @@ type table struct {
 	blank []string
 	// where keeps rows out of the export (secret settings).
 	where string
+	// omit are columns CustomerData does not read at all: the right of
+	// access leaves out an attachment's file (customerTables).
+	omit []string
 }
 
 // tables lists every exported table in an order in which each table's

@@ -56,6 +56,38 @@ func TestCustomerExportAndErasure(t *testing.T) {
 	})
 }
 
+// The export carries a case's conversation and its attachment's name,
+// type and size with the link that downloads it, not the file itself.
+func TestCustomerExportLinksAttachments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		s := seedAll(t, f)
+		caseID := id(t, f.call(fresco.RoleAgent, "POST", "/api/v1/cases", map[string]any{"customer_id": s.customer, "summary": "cold room"}, 201))
+		attachment := fileInbound(t, f, caseID, "guest-1@example.net", "Cold room")
+
+		export := f.call(fresco.RoleManager, "GET", fmt.Sprintf("/api/v1/customers/%d/export", s.customer), nil, 200)
+		tables := export["tables"].(map[string]any)
+		if msgs, _ := tables["case_messages"].([]any); len(msgs) != 1 || msgs[0].(map[string]any)["subject"] != "Cold room" {
+			t.Errorf("case messages in the export: %v", msgs)
+		}
+		files, _ := tables["case_attachments"].([]any)
+		if len(files) != 1 {
+			t.Fatalf("attachments in the export: %v", files)
+		}
+		file := files[0].(map[string]any)
+		url := fmt.Sprintf("/api/v1/cases/%d/attachments/%d", caseID, attachment)
+		if file["url"] != url || file["filename"] != "photo of room.html" || file["size_bytes"] != float64(25) {
+			t.Errorf("attachment in the export: %v, want url %s", file, url)
+		}
+		if _, ok := file["data"]; ok {
+			t.Errorf("the export carries the file: %v", file)
+		}
+		if res := f.do(request{method: "GET", path: url, role: fresco.RoleManager}); res.Code != 200 || string(res.Body) != "<script>alert(1)</script>" {
+			t.Errorf("the export's link downloads %d %q", res.Code, res.Body)
+		}
+	})
+}
+
 // The audit log pages newest first and filters by record and action.
 func TestAuditLogAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

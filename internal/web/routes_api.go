@@ -42,7 +42,9 @@ func (s *Server) apiRoutes() {
 		Errors: []int{http.StatusPreconditionFailed}}, auth.Write, s.updateCustomer)
 	register(s, huma.Operation{OperationID: "export-customer", Method: http.MethodGet, Path: "/customers/{id}/export",
 		Summary: "Everything held about one customer (right of access)", Tags: tags,
-		Description: "Purchases with lines, survey invitations, contacts, responses and answers, call tasks, follow-ups, cases with events and tasks, gestures, preference notes and the opt-out from suggestions, as stored; and the suggestions made for the customer now with their reasons (or why none)."},
+		Description: "Purchases with lines, survey invitations, contacts, responses and answers, call tasks, follow-ups, cases with events and tasks, gestures, preference notes and the opt-out from suggestions, " +
+			"the e-mail sent to the customer and the e-mail conversation of their cases both ways with its attachments' names, types and sizes (each file is downloaded by its url, not embedded: it can be large, and the customer sent it), as stored; " +
+			"and the suggestions made for the customer now with their reasons (or why none). Staff notification e-mails are not included: they go to employees and may quote what staff wrote among themselves."},
 		auth.ManageEmployees, byKeyOp(s.exportCustomer))
 	register(s, huma.Operation{OperationID: "erase-customer", Method: http.MethodDelete, Path: "/customers/{id}",
 		Summary: "Erase a customer's personal data (right to be forgotten)", Tags: tags,
