@@ -2,6 +2,7 @@ package portable
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -21,7 +22,17 @@ const (
 	kindReal
 	kindTimestamp
 	kindDate
+	// kindBytes is a BLOB (SQLite) or bytea (PostgreSQL) column: a file's
+	// bytes, which may be anything, NUL and invalid UTF-8 included. Neither
+	// a CSV field nor a JSON string can carry those as they are, so they
+	// are written in standard base64 (RFC 4648, padded); the manifest
+	// names every column written so (Manifest.Encoded).
+	kindBytes
 )
+
+// base64Encoding is how kindBytes columns are written, as the manifest
+// spells it.
+const base64Encoding = "base64"
 
 type column struct {
 	name string
@@ -73,6 +84,8 @@ func kindOf(declared string) kind {
 		return kindTimestamp
 	case t == "date":
 		return kindDate
+	case t == "blob" || t == "bytea":
+		return kindBytes
 	default:
 		return kindText
 	}
@@ -83,6 +96,15 @@ func kindOf(declared string) kind {
 func (c column) format(v any) (s string, ok bool, err error) {
 	if v == nil {
 		return "", false, nil
+	}
+	if c.kind == kindBytes {
+		switch b := v.(type) {
+		case []byte:
+			return base64.StdEncoding.EncodeToString(b), true, nil
+		case string: // SQLite keeps a text stored in a BLOB column as text
+			return base64.StdEncoding.EncodeToString([]byte(b)), true, nil
+		}
+		return "", false, fmt.Errorf("column %s: %T is not bytes", c.name, v)
 	}
 	if b, isBytes := v.([]byte); isBytes {
 		v = string(b)
@@ -148,6 +170,12 @@ func (c column) parse(s string) (any, error) {
 		return t.UTC(), err
 	case kindDate:
 		return time.Parse(time.DateOnly, s)
+	case kindBytes:
+		b, err := base64.StdEncoding.DecodeString(s)
+		if b == nil {
+			b = []byte{} // an empty file is bytes, not NULL
+		}
+		return b, err
 	default:
 		return s, nil
 	}

@@ -30,13 +30,22 @@ func Export(ctx context.Context, db *store.DB, dir string, format Format) (*Mani
 		return nil, err
 	}
 	m := &Manifest{Fresco: layout, Format: format, SchemaVersion: version, ExportedAt: time.Now().UTC(),
-		Engine: string(db.Dialect()), Rows: map[string]int64{}}
+		Engine: string(db.Dialect()), Rows: map[string]int64{}, Encoded: map[string]string{}}
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		if err := snapshot(ctx, tx); err != nil {
 			return err
 		}
 		for _, t := range tables {
-			n, err := exportTable(ctx, tx, t, filepath.Join(dir, t.name+format.extension()), format)
+			cols, err := columnsOf(ctx, tx, t.name)
+			if err != nil {
+				return err
+			}
+			for _, c := range cols {
+				if c.kind == kindBytes {
+					m.Encoded[t.name+"."+c.name] = base64Encoding
+				}
+			}
+			n, err := exportTable(ctx, tx, t, cols, filepath.Join(dir, t.name+format.extension()), format)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", t.name, err)
 			}
@@ -74,11 +83,7 @@ func emptyFolder(dir string) error {
 	return nil
 }
 
-func exportTable(ctx context.Context, q store.Querier, t table, path string, format Format) (int64, error) {
-	cols, err := columnsOf(ctx, q, t.name)
-	if err != nil {
-		return 0, err
-	}
+func exportTable(ctx context.Context, q store.Querier, t table, cols []column, path string, format Format) (int64, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return 0, err
@@ -129,6 +134,10 @@ func eachRow(ctx context.Context, q store.Querier, t table, cols []column, fn fu
 		for i, c := range cols {
 			if slices.Contains(t.blank, c.name) {
 				vals[i], present[i] = "", true
+				continue
+			}
+			if slices.Contains(t.null, c.name) {
+				vals[i], present[i] = "", false
 				continue
 			}
 			if vals[i], present[i], err = c.format(raw[i]); err != nil {

@@ -22,7 +22,8 @@ import (
 var awkward = []string{`\N`, `\\N`, `\`, `a,"b"` + "\nc\r\nd", "Zoë 🍵 Ångström", "  padded  ", "{\"json\": true}"}
 
 // business stores a few customers with awkward names, a referral to a later
-// customer, and purchases with sub-microsecond times, refunds and discounts.
+// customer, purchases with sub-microsecond times, refunds and discounts, and
+// mail (see mail).
 func business(t *testing.T, db *store.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -62,6 +63,7 @@ func business(t *testing.T, db *store.DB) {
 			t.Fatalf("purchase %d: %v", i, r.Err)
 		}
 	}
+	mail(t, db, ids[1])
 }
 
 // An export from either engine, in either format, restores on either engine
@@ -89,6 +91,7 @@ func TestRoundTripEveryEnginePairKeepsContent(t *testing.T) {
 					}
 					again, _ := export(t, target, format)
 					sameFiles(t, dir, again)
+					sameMail(t, source, target)
 				})
 			}
 		}

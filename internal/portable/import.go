@@ -43,7 +43,7 @@ func Import(ctx context.Context, db *store.DB, dir string) (*Manifest, error) {
 			}
 		}
 		for _, t := range tables {
-			n, err := importTable(ctx, tx, t, filepath.Join(dir, t.name+m.Format.extension()), m.Format)
+			n, err := importTable(ctx, tx, t, filepath.Join(dir, t.name+m.Format.extension()), m)
 			if err != nil {
 				return err
 			}
@@ -77,7 +77,7 @@ func requireEmpty(ctx context.Context, db *store.DB) error {
 // importTable inserts one file's rows. Columns that point into the same
 // table are written in a second pass, once every row they may point at is
 // there.
-func importTable(ctx context.Context, tx *store.Tx, t table, path string, format Format) (int64, error) {
+func importTable(ctx context.Context, tx *store.Tx, t table, path string, m *Manifest) (int64, error) {
 	cols, err := columnsOf(ctx, tx, t.name)
 	if err != nil {
 		return 0, err
@@ -90,9 +90,16 @@ func importTable(ctx context.Context, tx *store.Tx, t table, path string, format
 		return 0, err
 	}
 	defer f.Close()
-	r, err := newRowReader(bufio.NewReaderSize(f, 1<<16), format, cols)
+	r, err := newRowReader(bufio.NewReaderSize(f, 1<<16), m.Format, cols)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	// A binary column is read as base64 only where the manifest says it
+	// was written so: raw bytes read as base64 would be restored garbled.
+	for _, c := range r.cols {
+		if c.kind == kindBytes && m.Encoded[t.name+"."+c.name] != base64Encoding {
+			return 0, fmt.Errorf("%s: column %s holds bytes, but %s does not say they are in %s", filepath.Base(path), c.name, manifestFile, base64Encoding)
+		}
 	}
 	ins := newInserter(tx, t, r.cols)
 	var n int64

@@ -3,6 +3,9 @@
 // manifest. An export restored into an empty database — SQLite or
 // PostgreSQL, either way round — exports again to the same files, so it is
 // also how a business moves between engines or leaves Fresco altogether.
+// That includes its mail: case conversations with their attachments (the
+// files' bytes in base64, as the manifest says), every e-mail queued or
+// sent, reply templates and the log of invitations sent.
 //
 // What is not exported, and why:
 //   - secrets: API tokens, sessions, password hashes (employees come back
@@ -11,7 +14,8 @@
 //     them after an import);
 //   - what Fresco recomputes or can do without: lifetime-value results
 //     (refitted nightly or with "Refit now"), the job queue, notification and
-//     delivery logs, idempotency keys, login-failure counters;
+//     delivery logs (an e-mail's link to the notification it carried is
+//     exported empty), idempotency keys, login-failure counters;
 //   - who has answered each staff pulse (pulse_respondents): the only link
 //     between an employee and a pulse, which beside a small team's answers
 //     would say whose they are. The answers themselves are exported as
@@ -41,6 +45,10 @@ type table struct {
 	selfRefs []string
 	// blank are columns written empty: secrets that must not leave.
 	blank []string
+	// null are columns written as NULL: they point at a table the export
+	// leaves behind, whose row would not be there to point at after an
+	// import (the foreign key would refuse the row).
+	null []string
 	// where keeps rows out of the export (secret settings).
 	where string
 	// omit are columns CustomerData does not read at all: the right of
@@ -74,6 +82,15 @@ var tables = []table{
 	{name: "feedback_categories", orderBy: "slug"},
 	{name: "sla_policies", orderBy: "location_id"},
 	{name: "recovery_cases", orderBy: "id", selfRefs: []string{"merged_into"}},
+	// Every e-mail queued or sent: to customers (invitations, replies on
+	// their cases) and to staff. notification_id points into the
+	// notification log, which is not exported; the mail itself is kept.
+	{name: "email_messages", orderBy: "id", null: []string{"notification_id"}},
+	// Case conversations both ways, and the files that came with them
+	// (their bytes in base64: see kindBytes).
+	{name: "case_messages", orderBy: "id"},
+	{name: "case_attachments", orderBy: "id"},
+	{name: "reply_templates", orderBy: "id"},
 	{name: "case_events", orderBy: "id"},
 	{name: "case_people", orderBy: "case_id, employee_id, role"},
 	{name: "case_tasks", orderBy: "id"},
@@ -83,6 +100,9 @@ var tables = []table{
 	{name: "recurrence_alerts", orderBy: "id"},
 	{name: "follow_ups", orderBy: "id"},
 	{name: "invitation_rules", orderBy: "id"},
+	// Which invitation each rule sent, skipped or still has pending: without
+	// them a restored business would invite the same customers again.
+	{name: "invitation_sends", orderBy: "id"},
 	{name: "invitation_templates", orderBy: "survey_id, lang"},
 	// The staff pulse, anonymous: no employee in any of these (see above).
 	{name: "pulse_question_sets", orderBy: "version"},
@@ -155,6 +175,10 @@ type Manifest struct {
 	ExportedAt    time.Time        `json:"exported_at"`
 	Engine        string           `json:"engine"`
 	Rows          map[string]int64 `json:"rows"` // table → rows written
+	// Encoded names the columns whose values are not written as they are
+	// stored, "table.column" → encoding: "base64" for binary columns (an
+	// attachment's file), in CSV and JSON Lines alike.
+	Encoded map[string]string `json:"encoded,omitempty"`
 }
 
 const layout = "export/1"
