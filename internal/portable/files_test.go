@@ -243,6 +243,11 @@ func TestImportRejectsDamagedFiles(t *testing.T) {
 		{"table file missing", portable.CSV, func(dir string) { os.Remove(filepath.Join(dir, "customers.csv")) }, []string{"customers", "incomplete"}},
 		{"csv bad quoted text", portable.CSV, replaceLine("products.csv", 2, func(s string) string { return strings.Replace(s, ",A,", `,"\""unclosed",`, 1) }),
 			[]string{"products.csv line 2", "column sku"}},
+		{"binary column not marked", portable.JSON, editManifest(func(m map[string]any) { delete(m, "encoded") }),
+			[]string{"case_attachments", "column data", "base64"}},
+		{"binary not base64", portable.JSON, replaceLine("case_attachments.jsonl", 1, func(s string) string {
+			return strings.Replace(s, `"data":"`, `"data":"%`, 1)
+		}), []string{"case_attachments.jsonl line 1", "column data"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
