@@ -50,12 +50,16 @@ func buildVocabulary(docs [][]string, keep func(term string, df int) bool) vocab
 	slices.Sort(kept)
 	v := vocabulary{terms: kept, idf: make([]float64, len(kept))}
 	for i, t := range kept {
-		// Smoothed IDF as in scikit-learn: never zero, never infinite.
-		v.idf[i] = math.Log(float64(1+len(docs))/float64(1+df[t])) + 1
+		v.idf[i] = smoothIDF(len(docs), df[t])
 	}
 	v.index = indexOf(kept)
 	return v
 }
+
+// smoothIDF is a term's inverse document frequency among n documents, df
+// of which contain it, smoothed as in scikit-learn: never zero, never
+// infinite.
+func smoothIDF(n, df int) float64 { return math.Log(float64(1+n)/float64(1+df)) + 1 }
 
 // keepWordTerm keeps every unigram and every bigram seen in at least
 // minBigramDF documents. Rare bigrams are mostly noise and would bloat the
@@ -167,18 +171,24 @@ func newFeaturizer(words, grams vocabulary, t Taxonomy, vectors *vectorWeights) 
 // wordSize is the number of word features, and so the width of a word
 // weight row; gramSize is that of a character n-gram weight row.
 func (f featurizer) wordSize() int {
-	n := len(f.words.terms) + len(f.keywords)
-	if f.vectors != nil {
-		n += wordvec.Dims
+	return wordFeatures(len(f.words.terms), len(f.keywords), f.vectors != nil)
+}
+
+// wordFeatures is the width of a word vector: terms, keyword matches and,
+// with vectors, the averaged word vector.
+func wordFeatures(terms, keywords int, vectors bool) int {
+	if vectors {
+		return terms + keywords + wordvec.Dims
 	}
-	return n
+	return terms + keywords
 }
 func (f featurizer) gramSize() int { return len(f.grams.terms) }
 
 func (f featurizer) vector(comment string) sparse {
-	x := f.words.appendVector(sparse{}, terms(comment), 0)
+	ws := words(comment)
+	text := stemsOf(ws)
+	x := f.words.appendVector(sparse{}, termsOf(text), 0)
 	if len(f.keywords) > 0 {
-		text := stems(comment)
 		offset := len(f.words.terms)
 		for k, rule := range f.keywords {
 			if hits := rule.hits(text); hits > 0 {
@@ -188,7 +198,7 @@ func (f featurizer) vector(comment string) sparse {
 		}
 	}
 	if f.vectors != nil {
-		x = f.vectors.appendAverage(x, comment, len(f.words.terms)+len(f.keywords))
+		x = f.vectors.appendAverage(x, ws, len(f.words.terms)+len(f.keywords))
 	}
 	return x
 }

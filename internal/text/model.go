@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-
-	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
 // Example is one comment with the categories staff assigned to it.
@@ -65,10 +63,11 @@ type TrainOptions struct {
 	// WithoutWordVectors leaves out the pre-trained word vectors
 	// (internal/text/wordvec) that the word model otherwise reads beside
 	// the words: each comment's IDF-weighted average vector. They let a
-	// word no labelled comment had count by its meaning; on the NHS
-	// comments they gained, in 5-fold cross-validation, 0.3 points of
-	// subcategory micro-F1, 0.7 of macro-F1 and 0.4 of label micro-F1
-	// (docs/text-models.md, round twelve).
+	// word no labelled comment had count by its meaning. On the NHS
+	// comments' whole-file 5-fold cross-validation they gained 0.45
+	// points of subcategory micro-F1 and 0.8 of label macro-F1, and moved
+	// subcategory macro-F1 and label micro-F1 by under 0.2 (docs/text-models.md,
+	// round twelve).
 	WithoutWordVectors bool
 	// Taxonomy, when set, lets the model use keyword matches as evidence
 	// alongside the words: one feature per category saying whether its
@@ -139,7 +138,7 @@ type Model struct {
 	VectorWords []string  `json:"vector_words,omitempty"`
 	VectorIDF   []float64 `json:"vector_idf,omitempty"`
 	// Weights[l][f] is the word model's weight of word feature f (terms,
-	// then keyword matches) for label l; Bias[l] is the label's intercept.
+	// then keyword matches, then the averaged word vector) for label l; Bias[l] is the label's intercept.
 	// GramWeights and GramBias are the character model's, over the grams;
 	// empty when the model was trained with WordsOnly.
 	levelWeights
@@ -231,11 +230,7 @@ func newModel(examples []Example, opts TrainOptions) *Model {
 	wordVocab, gramVocab := buildVocabulary(words, keepWordTerm), buildVocabulary(grams, keepGram)
 	var vectors *vectorWeights
 	if !opts.WithoutWordVectors {
-		texts := make([]string, len(examples))
-		for i, e := range examples {
-			texts[i] = e.Text
-		}
-		vectors = newVectorWeights(texts)
+		vectors = newVectorWeights(examples)
 	}
 	labels := labelSet(examples)
 	m := &Model{
@@ -561,10 +556,7 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 	}
 	var vectors *vectorWeights
 	if m.WordVectors {
-		vectors = &vectorWeights{idf: make(map[string]float64, len(m.VectorWords)), unseenIDF: math.Log(1+float64(m.NTrain)) + 1}
-		for i, w := range m.VectorWords {
-			vectors.idf[w] = m.VectorIDF[i]
-		}
+		vectors = storedVectorWeights(m.VectorWords, m.VectorIDF, m.NTrain)
 	}
 	m.features = newFeaturizer(vocabulary{terms: m.Terms, idf: m.IDF, index: indexOf(m.Terms)},
 		vocabulary{terms: m.Grams, idf: m.GramIDF, index: indexOf(m.Grams)}, m.Taxonomy, vectors)
@@ -637,15 +629,8 @@ func (m *Model) validate() error {
 	return nil
 }
 
-// wordWidth is the number of word features: terms, keyword matches and
-// the averaged word vector.
-func (m *Model) wordWidth() int {
-	n := len(m.Terms) + len(m.Taxonomy)
-	if m.WordVectors {
-		n += wordvec.Dims
-	}
-	return n
-}
+// wordWidth is the number of word features (wordFeatures).
+func (m *Model) wordWidth() int { return wordFeatures(len(m.Terms), len(m.Taxonomy), m.WordVectors) }
 
 func firstDuplicate(list []string) string {
 	seen := make(map[string]bool, len(list))

@@ -17,33 +17,42 @@ type vectorWeights struct {
 	unseenIDF float64
 }
 
-// newVectorWeights counts, over the training comments, the documents of
+// newVectorWeights counts, over the training examples, the documents of
 // each word that has a pre-trained vector.
-func newVectorWeights(comments []string) *vectorWeights {
+func newVectorWeights(examples []Example) *vectorWeights {
 	df := map[string]int{}
-	for _, c := range comments {
-		for _, w := range distinct(words(c)) {
+	for _, e := range examples {
+		for _, w := range distinct(words(e.Text)) {
 			if _, ok := wordvec.Lookup(w); ok {
 				df[w]++
 			}
 		}
 	}
-	n := float64(len(comments))
-	v := &vectorWeights{idf: make(map[string]float64, len(df)), unseenIDF: math.Log(1+n) + 1}
+	v := &vectorWeights{idf: make(map[string]float64, len(df)), unseenIDF: smoothIDF(len(examples), 0)}
 	for w, d := range df {
-		v.idf[w] = math.Log((1+n)/float64(1+d)) + 1
+		v.idf[w] = smoothIDF(len(examples), d)
+	}
+	return v
+}
+
+// storedVectorWeights are the weights a model's JSON keeps (stored),
+// for a model trained on nTrain examples.
+func storedVectorWeights(words []string, idf []float64, nTrain int) *vectorWeights {
+	v := &vectorWeights{idf: make(map[string]float64, len(words)), unseenIDF: smoothIDF(nTrain, 0)}
+	for i, w := range words {
+		v.idf[w] = idf[i]
 	}
 	return v
 }
 
 // appendAverage appends to x, from feature offset on, the L2-normalised
-// IDF-weighted average of the vectors of comment's words; nothing when
+// IDF-weighted average of the vectors of a comment's words; nothing when
 // none has a vector. Normalised like the TF-IDF block, the average weighs
 // about as much as the words themselves; cross-validated on the NHS
 // comments (docs/text-models.md, round twelve), scale 1 beat 2 and 4.
-func (v *vectorWeights) appendAverage(x sparse, comment string, offset int) sparse {
+func (v *vectorWeights) appendAverage(x sparse, words []string, offset int) sparse {
 	sum := make([]float64, wordvec.Dims)
-	for _, w := range words(comment) {
+	for _, w := range words {
 		vec, ok := wordvec.Lookup(w)
 		if !ok {
 			continue
