@@ -38,12 +38,7 @@ var load = sync.OnceValues(func() (*table, error) { return unpack(packed) })
 // Lookup returns w's vector, or false when the table has none. The slice
 // is shared: callers must not change it.
 func Lookup(w string) ([]float32, bool) {
-	t, err := load()
-	if err != nil {
-		// The embedded file is checked by the package's tests; a binary
-		// built without it cannot work at all.
-		panic(err)
-	}
+	t := loaded()
 	i, ok := t.index[w]
 	if !ok {
 		return nil, false
@@ -52,12 +47,16 @@ func Lookup(w string) ([]float32, bool) {
 }
 
 // Len is the number of words with a vector.
-func Len() int {
+func Len() int { return len(loaded().index) }
+
+// loaded is the unpacked table. The embedded file is checked by the
+// package's tests; a binary whose file does not unpack cannot work at all.
+func loaded() *table {
 	t, err := load()
 	if err != nil {
 		panic(err)
 	}
-	return len(t.index)
+	return t
 }
 
 // The packed format, after gzip: the magic, the word count n (uint32,

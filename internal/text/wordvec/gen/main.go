@@ -117,7 +117,7 @@ func allButTheTop(vs [][]float64, skip, k int) ([][]float32, error) {
 func isWord(w string) bool {
 	digits := true
 	for _, r := range w {
-		if !(unicode.IsLower(r) || unicode.IsDigit(r)) || unicode.IsUpper(r) {
+		if !unicode.IsLower(r) && !unicode.IsDigit(r) {
 			return false
 		}
 		digits = digits && unicode.IsDigit(r)
