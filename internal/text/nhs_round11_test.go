@@ -100,23 +100,8 @@ var (
 // to fit beside the shipped ones.
 func round11Scores(b *testing.B, train, test []Example, cacheName string, only []string) *r6Scores {
 	wanted := func(key string) bool { return only == nil || slices.Contains(only, key) }
-	m := newModel(train, TrainOptions{}.withDefaults())
-	r, d := newR6Scores(train, test, m)
-	save := loadScoreCache(b, r, cacheName)
-	timed := func(key string, fit func()) {
-		start := cpuSeconds()
-		fit()
-		b.Logf("fitted %s: %.1f CPU-s", key, cpuSeconds()-start)
-		save()
-	}
-	for _, spec := range []struct {
-		key string
-		c   float64
-	}{{"word", 5}, {"char", 10}} {
-		if _, ok := r.OOF[spec.key]; !ok {
-			timed(spec.key, func() { r.fitLevels(d, spec.key, spec.key, spec.c) })
-		}
-	}
+	m := newModel(train, TrainOptions{WithoutWordVectors: true}.withDefaults()) // as the round ran: before word vectors
+	r, d, timed := shippedFits(b, m, train, test, cacheName)
 	keep := make([]bool, d.width["word"]) // unigrams seen in at least 3 training comments, as round six
 	for j, t := range m.Terms {
 		keep[j] = !isBigram(t) && m.IDF[j] <= math.Log(float64(1+len(train))/4)+1

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
+	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
 // BenchmarkNHSRound12 reproduces round twelve's comparison
@@ -56,14 +56,15 @@ func round12Candidates() []r10Candidate {
 // out of fold (3 folds), and on test; only, when not nil, names the keys
 // to fit beside the shipped ones.
 func round12Scores(b *testing.B, train, test []Example, cacheName string, only []string) *r6Scores {
-	r, d, timed := shippedFits(b, train, test, cacheName, TrainOptions{WithoutWordVectors: true}) // the model before round twelve
+	m := newModel(train, TrainOptions{WithoutWordVectors: true}.withDefaults()) // the model before round twelve
+	r, d, timed := shippedFits(b, m, train, test, cacheName)
 	all := slices.Concat(train, test)
-	var glove map[string][]float64
+	var glove gloveFile
 	for _, key := range r12Keys {
 		if _, ok := r.OOF[key]; ok || (only != nil && !slices.Contains(only, key)) {
 			continue
 		}
-		if glove == nil {
+		if glove.vec == nil {
 			glove = readGlove(b)
 		}
 		weighting, a := "mean", 0.0
@@ -72,7 +73,7 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 		} else {
 			a = mustFloat(b, strings.TrimPrefix(key, "glovemean"))
 		}
-		z := averagedVectors(all, len(train), glove, weighting)
+		z := averagedVectors(all, len(train), glove.vec, weighting)
 		d.feats[key], d.width[key] = appendDense(d.feats["word"], z, d.width["word"], a), d.width["word"]+gloveDims
 		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
@@ -80,12 +81,12 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 		if _, ok := r.OOF[key]; ok || (only != nil && !slices.Contains(only, key)) {
 			continue
 		}
-		if glove == nil {
+		if glove.vec == nil {
 			glove = readGlove(b)
 		}
 		var k, vocab, basis int
 		fmt.Sscanf(key, "abtt%dv%dp%d", &k, &vocab, &basis)
-		z := averagedVectorsK(all, len(train), projectedGlove(b, glove, k, cmp.Or(vocab, len(glove)), cmp.Or(basis, gloveClusterWords)), k)
+		z := averagedVectors(all, len(train), projectedGlove(b, glove, k, cmp.Or(vocab, len(glove.words)), cmp.Or(basis, gloveClusterWords)), "idf")
 		d.feats[key], d.width[key] = appendDense(d.feats["word"], z, d.width["word"], 1), d.width["word"]+k
 		timed(key, func() { r.fitLevels(d, key, key, 5) })
 	}
@@ -97,8 +98,11 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 		var k int
 		var a float64
 		fmt.Sscanf(key, "clu%da%g", &k, &a)
+		if glove.vec == nil {
+			glove = readGlove(b)
+		}
 		if clusters[k] == nil {
-			clusters[k] = wordClusters(b, k)
+			clusters[k] = wordClusters(glove, k)
 		}
 		docs := make([][]string, len(all))
 		for i, e := range all {
@@ -122,11 +126,11 @@ func round12Scores(b *testing.B, train, test []Example, cacheName string, only [
 const gloveDims = 100
 
 // shippedFits starts a round's scores: the word (C 5) and character
-// (C 10) LRs of the model opts make, fitted out of fold and on test, or
-// read from FRESCO_NHS_CACHE/cacheName; timed fits one more member,
-// logs its CPU time and saves the cache.
-func shippedFits(b *testing.B, train, test []Example, cacheName string, opts TrainOptions) (r *r6Scores, d r6Data, timed func(key string, fit func())) {
-	r, d = newR6Scores(train, test, newModel(train, opts.withDefaults()))
+// (C 10) LRs of model m (newModel of train), fitted out of fold and on
+// test, or read from FRESCO_NHS_CACHE/cacheName; timed fits one more
+// member, logs its CPU time and saves the cache.
+func shippedFits(b *testing.B, m *Model, train, test []Example, cacheName string) (r *r6Scores, d r6Data, timed func(key string, fit func())) {
+	r, d = newR6Scores(train, test, m)
 	save := loadScoreCache(b, r, cacheName)
 	timed = func(key string, fit func()) {
 		start := cpuSeconds()
@@ -153,8 +157,15 @@ func mustFloat(b *testing.B, s string) float64 {
 	return x
 }
 
+// gloveFile is FRESCO_GLOVE's words, in the file's (frequency) order,
+// and their vectors.
+type gloveFile struct {
+	words []string
+	vec   map[string][]float64
+}
+
 // readGlove reads FRESCO_GLOVE's "word v1 … v100" lines.
-func readGlove(b *testing.B) map[string][]float64 {
+func readGlove(b *testing.B) gloveFile {
 	path := os.Getenv("FRESCO_GLOVE")
 	if path == "" {
 		b.Skip("FRESCO_GLOVE names no vector file")
@@ -164,7 +175,7 @@ func readGlove(b *testing.B) map[string][]float64 {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	out := map[string][]float64{}
+	g := gloveFile{vec: map[string][]float64{}}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -176,27 +187,15 @@ func readGlove(b *testing.B) map[string][]float64 {
 		for j, s := range fields[1:] {
 			v[j], _ = strconv.ParseFloat(s, 64)
 		}
-		out[fields[0]] = v
+		g.words, g.vec[fields[0]] = append(g.words, fields[0]), v
 	}
-	return out
+	return g
 }
 
 // averagedVectors is, for each example, the L2-normalised average of its
 // words' vectors (words without one are skipped), each word weighted 1
 // or, for "idf", by its smoothed IDF among the first nTrain examples.
 func averagedVectors(examples []Example, nTrain int, vec map[string][]float64, weighting string) []sparse {
-	if weighting == "idf" {
-		return averagedVectorsK(examples, nTrain, vec, gloveDims)
-	}
-	return averagedVectorsOf(examples, nTrain, vec, weighting, gloveDims)
-}
-
-// averagedVectorsK is averagedVectors, IDF-weighted, of k-long vectors.
-func averagedVectorsK(examples []Example, nTrain int, vec map[string][]float64, k int) []sparse {
-	return averagedVectorsOf(examples, nTrain, vec, "idf", k)
-}
-
-func averagedVectorsOf(examples []Example, nTrain int, vec map[string][]float64, weighting string, dims int) []sparse {
 	df := map[string]int{}
 	for _, e := range examples[:nTrain] {
 		for _, w := range distinct(words(e.Text)) {
@@ -205,7 +204,7 @@ func averagedVectorsOf(examples []Example, nTrain int, vec map[string][]float64,
 	}
 	out := make([]sparse, len(examples))
 	for i, e := range examples {
-		sum := make([]float64, dims)
+		var sum []float64
 		for _, w := range words(e.Text) {
 			v, ok := vec[w]
 			if !ok {
@@ -213,22 +212,17 @@ func averagedVectorsOf(examples []Example, nTrain int, vec map[string][]float64,
 			}
 			weight := 1.0
 			if weighting == "idf" {
-				weight = math.Log(float64(1+nTrain)/float64(1+df[w])) + 1
+				weight = smoothIDF(nTrain, df[w])
 			}
-			for j := range sum {
-				sum[j] += weight * v[j]
+			if sum == nil {
+				sum = make([]float64, len(v))
 			}
+			axpy(weight, v, sum)
 		}
-		norm := 0.0
-		for _, s := range sum {
-			norm += s * s
-		}
-		if norm == 0 {
-			continue
-		}
-		norm = math.Sqrt(norm)
-		for j, s := range sum {
-			out[i].idx, out[i].val = append(out[i].idx, j), append(out[i].val, s/norm)
+		if n := norm(sum); n > 0 {
+			for j, x := range sum {
+				out[i].idx, out[i].val = append(out[i].idx, j), append(out[i].val, x/n)
+			}
 		}
 	}
 	return out
@@ -434,28 +428,15 @@ var r12ClusterKeys = []string{"clu300a0.5", "clu1000a0.5", "clu1000a1", "clu3000
 
 const gloveClusterWords = 30000
 
-// wordClusters assigns each of the first n words of the GloVe file (in
+// wordClusters assigns each of the first gloveClusterWords words of the GloVe file (in
 // its frequency order) to one of k spherical k-means clusters (15
 // rounds, seeded), so that a comment's words can be counted by cluster.
-func wordClusters(b *testing.B, k int) map[string]int {
-	path := os.Getenv("FRESCO_GLOVE")
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var names []string
-	var vs [][]float64
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() && len(names) < gloveClusterWords {
-		fields := strings.Fields(sc.Text())
-		v := make([]float64, gloveDims)
-		for j, s := range fields[1:] {
-			v[j], _ = strconv.ParseFloat(s, 64)
-		}
-		scale(1/norm(v), v)
-		names, vs = append(names, fields[0]), append(vs, v)
+func wordClusters(g gloveFile, k int) map[string]int {
+	names := g.words[:min(gloveClusterWords, len(g.words))]
+	vs := make([][]float64, len(names))
+	for i, w := range names {
+		vs[i] = slices.Clone(g.vec[w])
+		scale(1/norm(vs[i]), vs[i])
 	}
 	centres := make([][]float64, k)
 	for c := range centres {
@@ -502,52 +483,22 @@ var r12ProjectedKeys = []string{"abtt98", "abtt48", "abtt24", "abtt48v50000p3000
 // centred on the mean of the first basis words' vectors, its top 2
 // principal components removed, and expressed in the next k components'
 // coordinates.
-func projectedGlove(b *testing.B, vec map[string][]float64, k, vocab, basis int) map[string][]float64 {
-	path := os.Getenv("FRESCO_GLOVE")
-	f, err := os.Open(path)
+func projectedGlove(b *testing.B, g gloveFile, k, vocab, basis int) map[string][]float64 {
+	rows := make([][]float64, min(vocab, len(g.words)))
+	for i := range rows {
+		rows[i] = g.vec[g.words[i]]
+	}
+	projected, err := wordvec.AllButTheTop(rows[:min(basis, len(rows))], rows, 2, k)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	var rows [][]float64
-	var kept []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() && len(kept) < vocab {
-		w := strings.Fields(sc.Text())[0]
-		kept = append(kept, w)
-		if len(rows) < basis {
-			rows = append(rows, vec[w])
+	out := make(map[string][]float64, len(rows))
+	for i, p := range projected {
+		v := make([]float64, k)
+		for j, x := range p {
+			v[j] = float64(x)
 		}
-	}
-	mean := make([]float64, gloveDims)
-	for _, r := range rows {
-		axpy(1/float64(len(rows)), r, mean)
-	}
-	cov := mat.NewSymDense(gloveDims, nil)
-	for _, r := range rows {
-		c := slices.Clone(r)
-		axpy(-1, mean, c)
-		cov.SymRankOne(cov, 1/float64(len(rows)), mat.NewVecDense(gloveDims, c))
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(cov, true) {
-		b.Fatal("no eigen decomposition")
-	}
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs) // ascending eigenvalues: the top components are the last columns
-	out := make(map[string][]float64, len(kept))
-	for _, w := range kept {
-		c := slices.Clone(vec[w])
-		axpy(-1, mean, c)
-		p := make([]float64, k)
-		for j := range k {
-			col := gloveDims - 3 - j
-			for i := range gloveDims {
-				p[j] += c[i] * vecs.At(i, col)
-			}
-		}
-		out[w] = p
+		out[g.words[i]] = v
 	}
 	return out
 }

@@ -55,7 +55,7 @@ func round13Candidates() []r10Candidate {
 // thirteen's variants; only, when not nil, names the keys to fit beside
 // the shipped ones.
 func round13Scores(b *testing.B, train, test []Example, cacheName string, only []string) *r6Scores {
-	r, d, timed := shippedFits(b, train, test, cacheName, TrainOptions{})
+	r, d, timed := shippedFits(b, newModel(train, TrainOptions{}.withDefaults()), train, test, cacheName)
 	block := d.width["word"] - wordvec.Dims // the vector block's first feature
 	for _, key := range r13Keys {
 		if _, ok := r.OOF[key]; ok || (only != nil && !slices.Contains(only, key)) {

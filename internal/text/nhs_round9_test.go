@@ -144,7 +144,7 @@ func round9Scores(b *testing.B, train, test []Example, cacheName string, only []
 	wanted := func(key string) bool {
 		return only == nil || key == "word" || key == "char" || slices.Contains(only, key)
 	}
-	m := newModel(train, TrainOptions{}.withDefaults())
+	m := newModel(train, TrainOptions{WithoutWordVectors: true}.withDefaults()) // as the round ran: before word vectors
 	r, d := newR6Scores(train, test, m)
 	d.feats["bm25"], d.width["bm25"] = bm25Features(m.features, slices.Concat(train, test), len(train))
 	d.feats["bin"], d.width["bin"] = binaryFeatures(d.feats["word"]), d.width["word"]

@@ -93,3 +93,28 @@ func cosine(a, b []float32) float64 {
 	}
 	return ab / math.Sqrt(aa*bb)
 }
+
+// TestAllButTheTop is a known answer: vectors spread along two axes, the
+// wider first, come back centred and in those axes' coordinates, and the
+// top component can be skipped.
+func TestAllButTheTop(t *testing.T) {
+	basis := [][]float64{{11, 1, 0}, {9, 1, 0}, {10, 1.5, 0}, {10, 0.5, 0}}
+	got, err := AllButTheTop(basis, [][]float64{{12, 1.25, 0}}, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Mean (10, 1, 0); the first component is ±x, the second ±y.
+	if math.Abs(math.Abs(float64(got[0][0]))-2) > 1e-6 || math.Abs(math.Abs(float64(got[0][1]))-0.25) > 1e-6 {
+		t.Errorf("coordinates %v, want ±2, ±0.25", got[0])
+	}
+	skipped, err := AllButTheTop(basis, [][]float64{{12, 1.25, 0}}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(math.Abs(float64(skipped[0][0]))-0.25) > 1e-6 {
+		t.Errorf("with the top component skipped: %v, want ±0.25", skipped[0])
+	}
+	if _, err := AllButTheTop(basis, nil, 2, 2); err == nil {
+		t.Error("asked for more components than there are, no error")
+	}
+}

@@ -24,9 +24,6 @@ import (
 	"os"
 	"unicode"
 
-	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
@@ -65,7 +62,7 @@ func run(in, out string, n int) error {
 			break
 		}
 	}
-	vectors, err := allButTheTop(full, 2, wordvec.Dims)
+	vectors, err := wordvec.AllButTheTop(full, full, 2, wordvec.Dims)
 	if err != nil {
 		return err
 	}
@@ -82,36 +79,6 @@ func run(in, out string, n int) error {
 
 // gloveDims is the length of the package's vectors.
 const gloveDims = 100
-
-// allButTheTop centres vs on their mean and returns each in the
-// coordinates of principal components skip+1 … skip+k.
-func allButTheTop(vs [][]float64, skip, k int) ([][]float32, error) {
-	mean := make([]float64, gloveDims)
-	for _, v := range vs {
-		floats.AddScaled(mean, 1/float64(len(vs)), v)
-	}
-	cov := mat.NewSymDense(gloveDims, nil)
-	centred := make([]float64, gloveDims)
-	for _, v := range vs {
-		floats.SubTo(centred, v, mean)
-		cov.SymRankOne(cov, 1/float64(len(vs)), mat.NewVecDense(gloveDims, centred))
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(cov, true) {
-		return nil, fmt.Errorf("no eigen decomposition of the covariance")
-	}
-	var comps mat.Dense
-	eig.VectorsTo(&comps) // columns in ascending order of eigenvalue: the top is last
-	out := make([][]float32, len(vs))
-	for i, v := range vs {
-		floats.SubTo(centred, v, mean)
-		out[i] = make([]float32, k)
-		for j := range k {
-			out[i][j] = float32(floats.Dot(centred, mat.Col(nil, gloveDims-1-skip-j, &comps)))
-		}
-	}
-	return out, nil
-}
 
 // isWord reports whether text.words could produce w.
 func isWord(w string) bool {
