@@ -50,6 +50,16 @@ var customerTables = []table{
 		JOIN recovery_cases c ON c.id = m.case_id WHERE c.customer_id = ?)`},
 }
 
+// idForEach is the arguments of a statement about one customer: their
+// id for each of its placeholders.
+func idForEach(statement string, id int64) []any {
+	args := make([]any, strings.Count(statement, "?"))
+	for i := range args {
+		args[i] = id
+	}
+	return args
+}
+
 // CustomerData is everything Fresco holds about one customer (the right of
 // access), table by table, each row an object keyed by column.
 func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map[string]any, error) {
@@ -60,11 +70,6 @@ func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map
 			return nil, err
 		}
 		cols = slices.DeleteFunc(cols, func(c column) bool { return slices.Contains(t.omit, c.name) })
-		// Every placeholder of the filter is the customer's id.
-		args := make([]any, strings.Count(t.where, "?"))
-		for i := range args {
-			args[i] = id
-		}
 		list := []map[string]any{}
 		_, err = eachRow(ctx, db, t, cols, func(vals []string, present []bool) error {
 			row := make(map[string]any, len(cols))
@@ -73,7 +78,7 @@ func CustomerData(ctx context.Context, db *store.DB, id int64) (map[string][]map
 			}
 			list = append(list, row)
 			return nil
-		}, args...)
+		}, idForEach(t.where, id)...)
 		if err != nil {
 			return nil, err
 		}

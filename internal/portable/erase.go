@@ -120,11 +120,7 @@ func EraseCustomer(ctx context.Context, db *store.DB, actor string, id int64) (*
 		}
 		e.Rows["customers"] = 1
 		for _, er := range erasures {
-			args := make([]any, strings.Count(er.statement, "?"))
-			for i := range args {
-				args[i] = id
-			}
-			res, err := tx.Exec(ctx, er.statement, args...)
+			res, err := tx.Exec(ctx, er.statement, idForEach(er.statement, id)...)
 			if err != nil {
 				return fmt.Errorf("erase %s: %w", er.table, err)
 			}
