@@ -176,8 +176,14 @@ const imperativeValence = -0.8
 // feedback a comment that praises the staff and then reports a four-hour
 // wait is a complaint with manners.
 func lexiconScore(comment string) float64 {
+	praise, complaint := lexiconParts(comment)
+	return math.Tanh(praiseWeight*praise + complaintWeight*complaint)
+}
+
+// lexiconParts is lexiconScore's praise (≥ 0) and complaint (≤ 0) before
+// they are weighed and squashed.
+func lexiconParts(comment string) (praise, complaint float64) {
 	w := words(comment)
-	praise, complaint := 0.0, 0.0
 	// The cues read the whole comment, so that "Nothing to improve" is the
 	// praise cue it is, not an opener and then "improve"; VADER reads what
 	// follows the opener, since it counts "nothing" and "no" as complaints.
@@ -194,7 +200,7 @@ func lexiconScore(comment string) float64 {
 		complaint += v
 	}
 	p, c := cueValence(cues)
-	return math.Tanh(praiseWeight*(praise+p) + complaintWeight*(complaint+c))
+	return praise + p, complaint + c
 }
 
 // praiseWeight and complaintWeight set how praise and complaint add up.

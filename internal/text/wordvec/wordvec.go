@@ -144,3 +144,13 @@ func Pack(w io.Writer, words []string, vectors [][]float32) error {
 	}
 	return zw.Close()
 }
+
+// Words lists the words with a vector, most frequent first.
+func Words() []string {
+	t := loaded()
+	out := make([]string, len(t.index))
+	for w, i := range t.index {
+		out[i] = w
+	}
+	return out
+}
