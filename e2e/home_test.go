@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/fresco-cx/fresco/internal/app/apptest"
 	"github.com/fresco-cx/fresco/internal/feedback"
@@ -113,6 +114,38 @@ func TestBrowserOwnerHome(t *testing.T) {
 		t.Errorf("scores = %q", got)
 	}
 	shot(t, bctx, filepath.Join(os.TempDir(), "fresco-e2e-home-owner.png"))
+
+	// The navigation fits a laptop's width in groups; a group's menu opens
+	// on click and closes on Escape.
+	navFits, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("#main-nav > ul > li")].every(li => li.getBoundingClientRect().right <= window.innerWidth)`))
+	if err != nil || !navFits {
+		t.Errorf("a navigation group lies beyond the 1280 px window (%v)", err)
+	}
+	openMenu := func() string {
+		return st.get("which menu is open", chromedp.Evaluate[string](`[...document.querySelectorAll(".nav-group")].filter(g => getComputedStyle(g.querySelector(".nav-menu")).display !== "none").map(g => g.querySelector("button").textContent + ":" + g.querySelector("button").getAttribute("aria-expanded")).join()`))
+	}
+	do("move the pointer away from the menu", chromedp.MouseClickXY(5, 600))
+	if got := openMenu(); got != "" {
+		t.Errorf("menus open before a click: %q", got)
+	}
+	do("open the People group", chromedp.Click(chromedp.CSS(`button[aria-controls="nav-people"]`)))
+	if got := openMenu(); got != "People:true" {
+		t.Errorf("after clicking People the open menus are %q", got)
+	}
+	do("press Escape", chromedp.KeyEvent(kb.Escape))
+	do("move the pointer away from the menu", chromedp.MouseClickXY(5, 600))
+	if got := openMenu(); got != "" {
+		t.Errorf("menus open after Escape: %q", got)
+	}
+	do("open the Service group", chromedp.Click(chromedp.CSS(`button[aria-controls="nav-service"]`)))
+	load("choose Cases", chromedp.Click(chromedp.CSS(`#nav-service a[href="/cases"]`)))
+	if loc := location(); !strings.HasSuffix(loc, "/cases") {
+		t.Errorf("the Service menu's Cases link opened %s", loc)
+	}
+	if got := st.get("the current group", chromedp.Evaluate[string](`document.querySelector(".nav-group.active button").textContent`)); got != "Service" {
+		t.Errorf("on the inbox the marked group is %q, want Service", got)
+	}
+	load("back home", chromedp.Navigate(ts.URL+"/"))
 
 	if n := text("#count-overdue-followups"); n != "1" {
 		t.Fatalf("overdue follow-ups = %q, want 1", n)

@@ -3,6 +3,7 @@ package recovery
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -81,9 +82,31 @@ var actionWords = map[Action]string{
 func withinReopenWindow(c *fresco.Case, now time.Time, window time.Duration) (bool, string) {
 	if c.ResolvedAt != nil && now.Sub(*c.ResolvedAt) > window {
 		return false, fmt.Sprintf("case %d was resolved %s ago, beyond the reopen window of %s; open a new case",
-			c.ID, now.Sub(*c.ResolvedAt).Round(time.Hour), window)
+			c.ID, inWords(now.Sub(*c.ResolvedAt)), inWords(window))
 	}
 	return true, ""
+}
+
+// inWords says a span of time as staff would: "5 hours", "30 days", "23
+// months" — never Go's "16682h0m0s".
+func inWords(d time.Duration) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	hours := int(d.Round(time.Hour).Hours())
+	days := int(math.Round(d.Hours() / 24))
+	switch {
+	case hours < 48:
+		return plural(hours, "hour")
+	case days < 60:
+		return plural(days, "day")
+	case days < 730:
+		return plural(int(math.Round(float64(days)/30.44)), "month")
+	}
+	return plural(int(math.Round(float64(days)/365.25)), "year")
 }
 
 // Allows applies CaseAllows with the service's clock and reopen window.

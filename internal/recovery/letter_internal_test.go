@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
@@ -38,6 +39,20 @@ func TestGestureTextGrammar(t *testing.T) {
 		"please accept an upgrade.", "Yours sincerely,\nMax Manager"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("letter lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestInWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		40 * time.Minute:         "1 hour",
+		5 * time.Hour:            "5 hours",
+		720 * time.Hour:          "30 days",
+		16682 * time.Hour:        "23 months",
+		3 * 365 * 24 * time.Hour: "3 years",
+	} {
+		if got := inWords(d); got != want {
+			t.Errorf("inWords(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -281,7 +281,7 @@ func (u *UI) parseTemplates() error {
 type page struct {
 	Title  string
 	Viewer *viewer
-	Nav    []navLink
+	Nav    []navSection
 	Path   string // the request path, for the active nav link
 	Flash  string // a one-off confirmation, e.g. "Employee created"
 	Data   any

@@ -28,6 +28,52 @@
     });
   }
 
+  // The navigation's groups: the heading button opens and closes its
+  // menu; a click elsewhere, focus leaving the group or Escape closes it.
+  function initNavGroups() {
+    var groups = Array.prototype.slice.call(document.querySelectorAll(".nav-group"));
+    function close(g) {
+      g.classList.remove("open");
+      g.querySelector(".nav-group-toggle").setAttribute("aria-expanded", "false");
+    }
+    groups.forEach(function (g) {
+      var button = g.querySelector(".nav-group-toggle");
+      button.addEventListener("click", function () {
+        var open = !g.classList.contains("open");
+        groups.forEach(close);
+        if (open) {
+          g.classList.add("open");
+          button.setAttribute("aria-expanded", "true");
+        }
+      });
+      g.addEventListener("focusout", function (ev) {
+        if (!g.contains(ev.relatedTarget)) close(g);
+      });
+    });
+    document.addEventListener("click", function (ev) {
+      groups.forEach(function (g) { if (!g.contains(ev.target)) close(g); });
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape") return;
+      groups.forEach(function (g) {
+        if (!g.classList.contains("open")) return;
+        close(g);
+        g.querySelector(".nav-group-toggle").focus();
+      });
+    });
+  }
+
+  // Wide tables scroll inside their card rather than spill out of it.
+  function wrapTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-wrap")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
+  }
+
   // Phone width: every list table stacks its rows, each cell labelled with
   // its column's header (data-label, shown by app.css); a table marked
   // data-no-stack keeps its columns.
@@ -126,6 +172,8 @@
 
   function init() {
     initMenu();
+    initNavGroups();
+    wrapTables();
     stackTables();
     initCharts();
   }
