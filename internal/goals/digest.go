@@ -188,19 +188,27 @@ func DigestBody(goals []Progress) string {
 	var b strings.Builder
 	b.WriteString("Where your satisfaction goals stand, judged on the likely range of each figure, not the figure alone:\n\n")
 	for _, p := range sorted {
-		fmt.Fprintf(&b, "- %s (%s): %s. %s\n", p.Goal.Name, p.ScopeName, StatusWords(p.Status), Describe(p))
+		fmt.Fprintf(&b, "- %s (%s): %s. %s\n", p.Goal.Name, p.ScopeName, StatusWords(p), Describe(p))
 	}
 	b.WriteString("\nA goal is on track when even the low end of the likely range meets it, off track when even the high end misses it.")
 	return b.String()
 }
 
-// StatusWords is a status in plain words.
-func StatusWords(status string) string {
-	switch status {
-	case stats.OnTrack:
+// StatusWords is p's status in plain words; once the period is over, as a
+// verdict ("Met", "Missed", "Too close to call"), since nothing is on its
+// way any more and there is no "yet" to wait for.
+func StatusWords(p Progress) string {
+	switch {
+	case p.Status == stats.OnTrack && p.Ended:
+		return "Met"
+	case p.Status == stats.OffTrack && p.Ended:
+		return "Missed"
+	case p.Status == stats.OnTrack:
 		return "On track"
-	case stats.OffTrack:
+	case p.Status == stats.OffTrack:
 		return "Off track"
+	case p.Ended:
+		return "Too close to call"
 	}
 	return "Can't tell yet"
 }
@@ -214,6 +222,10 @@ func Describe(p Progress) string {
 	}
 	target := Figure(p.Goal.Target, p.Unit)
 	period := fmt.Sprintf("%s to %s, %d%% gone", p.From.Format("2 Jan 2006"), p.To.Format("2 Jan 2006"), int(p.Elapsed*100+0.5))
+	sofar := "so far"
+	if p.Ended {
+		sofar, period = "in all", fmt.Sprintf("%s to %s, ended", p.From.Format("2 Jan 2006"), p.To.Format("2 Jan 2006"))
+	}
 	if p.Value == nil {
 		return fmt.Sprintf("Target %s %s; %s (%s).", way, target, p.Reason, period)
 	}
@@ -221,9 +233,9 @@ func Describe(p Progress) string {
 	if p.CIHigh != nil {
 		likely = number(*p.CILow, p.Unit) + " to " + Figure(*p.CIHigh, p.Unit)
 	}
-	out := fmt.Sprintf("%s so far from %d %s, likely %s; target %s %s (%s).", Figure(*p.Value, p.Unit), p.N,
+	out := fmt.Sprintf("%s %s from %d %s, likely %s; target %s %s (%s).", Figure(*p.Value, p.Unit), sofar, p.N,
 		observations(p.Goal.Metric, p.N), likely, way, target, period)
-	if p.NeededN > p.N {
+	if p.NeededN > p.N && !p.Ended {
 		out += fmt.Sprintf(" About %d %s in all would tell, if it stays where it is.", p.NeededN, observations(p.Goal.Metric, p.NeededN))
 	}
 	return out

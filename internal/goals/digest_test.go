@@ -43,3 +43,33 @@ func TestDigestBody(t *testing.T) {
 		}
 	}
 }
+
+// TestEndedGoalsReadAsVerdicts: once a fixed period is over, a goal is met,
+// missed or too close to call, its figure is the period's in all, and no
+// number of answers "would tell" any more.
+func TestEndedGoalsReadAsVerdicts(t *testing.T) {
+	t.Parallel()
+	f := func(v float64) *float64 { return &v }
+	from, to := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+	nps := &fresco.Goal{Name: "NPS", Metric: fresco.MetricNPS, Direction: stats.AtLeast, Target: 30}
+	p := goals.Progress{Goal: nps, ScopeName: "Whole business", From: from, To: to, Elapsed: 1, Ended: true,
+		Value: f(31), CILow: f(20.2), CIHigh: f(41.9), N: 120, Unit: "points", Status: stats.CantTell, NeededN: 9000}
+	for status, want := range map[string]string{stats.OnTrack: "Met", stats.OffTrack: "Missed", stats.CantTell: "Too close to call"} {
+		p.Status = status
+		if got := goals.StatusWords(p); got != want {
+			t.Errorf("ended %s reads %q, want %q", status, got, want)
+		}
+	}
+	p.Status = stats.CantTell
+	wantText := "31 in all from 120 answers, likely 20 to 42; target at least 30 (1 Jul 2026 to 30 Sep 2026, ended)."
+	if got := goals.Describe(p); got != wantText {
+		t.Errorf("ended goal described as\n %s\nwant\n %s", got, wantText)
+	}
+	p.Ended = false
+	if got := goals.StatusWords(p); got != "Can't tell yet" {
+		t.Errorf("running goal reads %q", got)
+	}
+	if got := goals.Describe(p); !strings.Contains(got, "so far") || !strings.Contains(got, "About 9000 answers in all would tell") {
+		t.Errorf("running goal described as %s", got)
+	}
+}

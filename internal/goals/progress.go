@@ -28,6 +28,9 @@ type Progress struct {
 	// from the target if it stayed where it is (0: no estimate).
 	NeededN int
 	Unit    string // the unit of value and target: "points", "%", "hours", "of 7", "of 5"
+	// Ended is true once the period's last day is past (a fixed goal's
+	// period can end; a monthly or quarterly one always holds today).
+	Ended bool
 }
 
 // measure is a value with its interval over n observations.
@@ -102,7 +105,7 @@ func (s *Service) progressOf(ctx context.Context, list []*fresco.Goal) ([]Progre
 
 func (s *Service) progress(ctx context.Context, g *fresco.Goal, today time.Time, names scopeNames) (Progress, error) {
 	from, to := Period(g, today)
-	p := Progress{Goal: g, From: from, To: to, Status: stats.CantTell}
+	p := Progress{Goal: g, From: from, To: to, Status: stats.CantTell, Ended: today.After(to)}
 	var err error
 	if p.ScopeName, err = names.of(ctx, s.db, g); err != nil {
 		return p, err
@@ -126,6 +129,9 @@ func (s *Service) progress(ctx context.Context, g *fresco.Goal, today time.Time,
 		return p, nil
 	case m.n == 0:
 		p.Reason = "no answers in the period yet"
+		if p.Ended {
+			p.Reason = "no answers in the period"
+		}
 		return p, nil
 	}
 	value, low, high := m.value, m.low, m.high

@@ -89,6 +89,7 @@ type GoalProgress struct {
 	PeriodFrom string   `json:"period_from" format:"date" doc:"The current period's first day."`
 	PeriodTo   string   `json:"period_to" format:"date" doc:"… and last day."`
 	Elapsed    float64  `json:"elapsed" doc:"The share of the period's days gone, today included (0–1)."`
+	Ended      bool     `json:"ended" doc:"The period's last day is past (only a fixed goal's can be): the status is final — met, missed or too close to call."`
 	Value      *float64 `json:"value" doc:"The figure so far in the period; null without answers, or when the pulse's anonymity floor hides them."`
 	CILow      *float64 `json:"ci_low" doc:"The 95% interval's low end."`
 	CIHigh     *float64 `json:"ci_high" doc:"… and high end; null when it has none (a single follow-up)."`
@@ -101,7 +102,7 @@ type GoalProgress struct {
 
 func goalProgressOut(p goals.Progress) GoalProgress {
 	out := GoalProgress{Goal: goalOut(p.Goal), ScopeName: p.ScopeName, PeriodFrom: p.From.Format(time.DateOnly),
-		PeriodTo: p.To.Format(time.DateOnly), Elapsed: p.Elapsed, Value: p.Value, CILow: p.CILow, CIHigh: p.CIHigh,
+		PeriodTo: p.To.Format(time.DateOnly), Elapsed: p.Elapsed, Ended: p.Ended, Value: p.Value, CILow: p.CILow, CIHigh: p.CIHigh,
 		N: p.N, Unit: p.Unit, Status: p.Status, Reason: p.Reason}
 	if p.NeededN > 0 {
 		n := p.NeededN

@@ -204,6 +204,9 @@ func TestGoalsProgressStatuses(t *testing.T) {
 		}
 		for i, p := range body.Items {
 			want := cases[i].want
+			if !p.Ended {
+				t.Errorf("%s: February 2025 has not ended", p.Name)
+			}
 			if p.Status != want.status || p.N != want.n {
 				t.Errorf("%s: status %s n %d (%s), want %s n %d", p.Name, p.Status, p.N, p.Reason, want.status, want.n)
 			}

@@ -41,7 +41,7 @@ func goalRowOf(p goals.Progress) goalRow {
 		chip = "goal-off"
 	}
 	return goalRow{ID: p.Goal.ID, Name: p.Goal.Name, Scope: p.ScopeName, Period: periodWords(p.Goal),
-		Status: goals.StatusWords(p.Status), Chip: chip, Summary: goals.Describe(p), Elapsed: int(p.Elapsed*100 + 0.5)}
+		Status: goals.StatusWords(p), Chip: chip, Summary: goals.Describe(p), Elapsed: int(p.Elapsed*100 + 0.5)}
 }
 
 func periodWords(g *fresco.Goal) string {
