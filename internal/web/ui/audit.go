@@ -142,6 +142,9 @@ func auditDetail(raw []byte, employee func(int64) string, when func(any) string)
 func detailFields(fields map[string]any, employee func(int64) string, when func(any) string) string {
 	parts := make([]string, 0, len(fields))
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if empty(fields[k]) {
+			continue // "Incident: ()" and "Product category: " say nothing
+		}
 		var v any
 		switch x := fields[k].(type) {
 		case string:
@@ -173,4 +176,25 @@ func detailFields(fields map[string]any, employee func(int64) string, when func(
 		parts = append(parts, fmt.Sprintf("%s: %v", label(strings.TrimSuffix(k, "_id")), v))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// empty reports whether a detail's value holds nothing to show: null, "",
+// an empty list, or an object of empty values.
+func empty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		for _, item := range x {
+			if !empty(item) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
