@@ -36,7 +36,7 @@ func TestBrowserChain(t *testing.T) {
 	do, load, text := st.do, st.load, st.text
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the turnover page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/turnover"]`)))
+	st.fromMenu("open the turnover page from the menu", "/turnover")
 	load("follow the link to the chain", chromedp.Click(chromedp.ID("chain-link")))
 	do("per location", chromedp.SetValue(chromedp.ID("by"), "location"))
 	do("from March 2024", chromedp.SetValue(chromedp.ID("from"), "2024-03"))

@@ -37,7 +37,7 @@ func TestBrowserGoals(t *testing.T) {
 	do, load, text := st.do, st.load, st.text
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the goals from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/goals"]`)))
+	st.fromMenu("open the goals from the menu", "/goals")
 	if got := text("#goals-list"); !strings.Contains(got, "No goals yet") {
 		t.Fatalf("goals before any: %q", got)
 	}

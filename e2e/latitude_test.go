@@ -75,7 +75,7 @@ func TestBrowserLatitude(t *testing.T) {
 	s := steps{t, bctx}
 	s.load("open the login page", chromedp.Navigate(ts.URL+"/login"))
 	s.login("olivia@example.com")
-	s.load("open the latitude page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/latitude"]`)))
+	s.fromMenu("open the latitude page from the menu", "/latitude")
 	agents := s.text("#latitude-role-agent")
 	for _, want := range []string{"total per case $50.00", "21", "95% (76–100%, of 21 decided)", "1.5 hours",
 		"Consider raising the agent limit per case to $65.00, which would have covered 100% of the requests that waited"} {

@@ -42,7 +42,7 @@ func TestBrowserProcessMap(t *testing.T) {
 
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the process maps from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/process-maps"]`)))
+	st.fromMenu("open the process maps from the menu", "/process-maps")
 	if got := text("#maps-list"); !strings.Contains(got, "No process maps yet") {
 		t.Fatalf("maps before any: %q", got)
 	}

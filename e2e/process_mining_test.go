@@ -42,7 +42,7 @@ func TestBrowserProcessMining(t *testing.T) {
 
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the Process page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/process"]`)))
+	st.fromMenu("open the Process page from the menu", "/process")
 	do("choose the claims log", chromedp.SetValue(chromedp.ID("process-log"), fmt.Sprint(l.ID)))
 	load("show it", chromedp.Click(chromedp.ID("process-show")))
 	if got := arc("Register", "Decide"); got != "3" {

@@ -92,7 +92,7 @@ func TestBrowserScorecard(t *testing.T) {
 	if got := text(".flash"); !strings.HasPrefix(got, "Nomination sent") {
 		t.Fatalf("after nominating: %q", got)
 	}
-	load("open the recognition feed from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/recognition"]`)))
+	st.fromMenu("open the recognition feed from the menu", "/recognition")
 	if got := text("#recognition-feed"); !strings.Contains(got, "Sam Agent") || !strings.Contains(got, "Calmed a furious guest") {
 		t.Errorf("feed %q", got)
 	}

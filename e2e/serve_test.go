@@ -53,7 +53,7 @@ func TestBrowserBeforeYouServe(t *testing.T) {
 	do, load, text := st.do, st.load, st.text
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("sam@example.com")
-	load("open Before you serve from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/serve"]`)))
+	st.fromMenu("open Before you serve from the menu", "/serve")
 	do("type the start of her name", chromedp.SendKeys(chromedp.ID("customer-q"), "rita"))
 	do("the matches appear as you type", chromedp.WaitVisible(chromedp.CSS(`#customer-choices a.choose-customer`)))
 	load("choose Rita", chromedp.Click(chromedp.CSS(`#customer-choices a.choose-customer`)))

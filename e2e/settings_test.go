@@ -64,7 +64,7 @@ func TestBrowserSettingsTimeZone(t *testing.T) {
 	if got := text(openedAt); got != wantUTC {
 		t.Fatalf("opened at %q before the change, want %q (UTC)", got, wantUTC)
 	}
-	load("open the settings from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/settings"]`)))
+	st.fromMenu("open the settings from the menu", "/settings")
 	do("choose the time zone", chromedp.SetValue(chromedp.ID("time_zone"), zone))
 	load("save the settings", chromedp.Click(chromedp.ID("settings-save")))
 	if got := text(".flash"); got != "Settings saved." {

@@ -53,6 +53,19 @@ func (s steps) load(step string, trigger chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// fromMenu opens the page the main navigation links to href, as a person
+// would: the link's group first when it sits in one.
+func (s steps) fromMenu(step, href string) {
+	s.t.Helper()
+	group := s.get(step+": find the menu group", chromedp.Evaluate[string](fmt.Sprintf(
+		`(function () { var a = document.querySelector('#main-nav a[href="%s"]'); var g = a && a.closest(".nav-group");
+		  return g ? g.querySelector(".nav-group-toggle").getAttribute("aria-controls") : ""; })()`, href)))
+	if group != "" {
+		s.do(step+": open its group", chromedp.Click(chromedp.CSS(`button[aria-controls="`+group+`"]`)))
+	}
+	s.load(step, chromedp.Click(chromedp.CSS(`#main-nav a[href="`+href+`"]`)))
+}
+
 // get runs an action that reads a string, trimmed.
 func (s steps) get(step string, a chromedp.Action[string]) string {
 	s.t.Helper()

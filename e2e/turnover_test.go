@@ -37,7 +37,7 @@ func TestBrowserTurnover(t *testing.T) {
 	do, load, text := st.do, st.load, st.text
 	load("open Fresco", chromedp.Navigate(st.base+"/"))
 	st.login("olivia@example.com")
-	load("open the turnover page from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/turnover"]`)))
+	st.fromMenu("open the turnover page from the menu", "/turnover")
 	if got := text("#turnover-leavers"); got != "1" {
 		t.Fatalf("leavers %q, want 1", got)
 	}
