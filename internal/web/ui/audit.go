@@ -22,6 +22,7 @@ type auditView struct {
 	Action  string
 	Names   map[string]string // actor → the person's or token's name
 	Details map[int64]string  // entry id → its detail in words
+	Links   map[int64]string  // entry id → the page of its record, when it has one
 	Pager   pager
 }
 
@@ -50,9 +51,12 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	v.Details = map[int64]string{}
+	v.Details, v.Links = map[int64]string{}, map[int64]string{}
 	for _, e := range entries {
 		v.Details[e.ID] = auditDetail(e.Detail, func(id int64) string { return u.employeeName(r, v.Names, id) }, u.formatDateTime)
+		if page, ok := recordPages[e.Entity]; ok && e.EntityID != "" && e.Action != "erase" && e.Action != "delete" {
+			v.Links[e.ID] = page + e.EntityID
+		}
 	}
 	u.render(w, r, http.StatusOK, "audit", "Audit log", v)
 }
@@ -98,6 +102,11 @@ func (u *UI) actorNames(r *http.Request, entries []fresco.AuditEntry) (map[strin
 	}
 	return names, nil
 }
+
+// recordPages are where a record the audit log names can be opened, by its
+// kind; an erased or deleted record has no page left to open.
+var recordPages = map[string]string{"case": "/cases/", "customer": "/customers/", "employee": "/employees/",
+	"follow_up": "/followups/", "goal": "/goals/", "process_map": "/process-maps/"}
 
 // employeeKeys are the details that hold an employee's id.
 var employeeKeys = map[string]bool{"assignee_id": true, "owner_id": true, "employee_id": true, "from_owner_id": true,

@@ -40,6 +40,9 @@ func TestAuditLogPage(t *testing.T) {
 		if newest < 0 || oldest < 0 || newest > oldest || !strings.Contains(table, "fresco doctor") || !strings.Contains(table, "Repair totals") || strings.Contains(table, "token:3") {
 			t.Errorf("audit page lacks the entries in order, with names and words:\n%s", res.body)
 		}
+		if !strings.Contains(table, `<a href="/customers/42">Customer 42</a>`) || strings.Contains(table, `href="/customers/41"`) {
+			t.Errorf("the created customer should link to its page and the erased one should not:\n%s", table)
+		}
 		filtered := f.do(fresco.RoleOwner, "GET", "/audit?action=erase", nil)
 		if !strings.Contains(filtered.body, "Customer 41") || strings.Contains(filtered.body, "Customer 42") {
 			t.Errorf("filter by action:\n%s", filtered.body)
