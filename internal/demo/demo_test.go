@@ -382,6 +382,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 		}
 	})
 
+	t.Run("case threads", func(t *testing.T) { testDemoThreads(t, db, w) })
 	// Last: it stores a lifetime-value refit.
 	t.Run("value at risk", func(t *testing.T) { testDemoValueAtRisk(t, db, w) })
 }
