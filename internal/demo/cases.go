@@ -229,18 +229,32 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if at.After(w.end) {
 			at = w.end
 		}
-		c, actor, err := open(svc, resp, at, owner, oneOf(r, expectations))
+		lc := &pastCase{resp: resp, opened: at, responded: at.Add(90 * time.Minute), resolved: at.Add(90*time.Minute + 20*time.Hour),
+			expectation: oneOf(r, expectations)}
+		c, actor, err := open(svc, resp, at, owner, lc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
 		liveIDs = append(liveIDs, c.ID)
-		clock = clock.Add(90 * time.Minute)
+		if lc.thread, err = liveThread(ctx, w, tr, lc, i, owner); err != nil {
+			return fmt.Errorf("e-mail thread: %w", err)
+		}
+		if err := lc.thread.opening(ctx, svc, c, &clock); err != nil {
+			return err
+		}
+		clock = lc.responded
 		switch i {
 		case 0: // resolved, follow-through pending
 			if _, err := svc.Respond(ctx, actor, c.ID, "Apologised by phone; offered a return visit on us.", "phone"); err != nil {
 				return err
 			}
-			clock = clock.Add(20 * time.Hour)
+			if err := lc.thread.answerCustomer(ctx, svc, actor, c, lc.responded, &clock); err != nil {
+				return err
+			}
+			if err := lc.thread.writeBack(ctx, svc, c, lc.resolved, &clock); err != nil {
+				return err
+			}
+			clock = lc.resolved
 			if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
 				return err
 			}
@@ -260,6 +274,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 			}
 		case 2: // open and answered
 			if _, err := svc.Respond(ctx, actor, c.ID, "Called the customer; investigating with the team.", "phone"); err != nil {
+				return err
+			}
+			if err := lc.thread.answerCustomer(ctx, svc, actor, c, lc.responded, &clock); err != nil {
 				return err
 			}
 		}

@@ -102,6 +102,30 @@ func drawThread(ctx context.Context, w *world, r *rng, pc *pastCase, owner *fres
 	return th, nil
 }
 
+// liveThread is the conversation of the i-th live case, if it has one:
+// the one resolved since (i = 0) has the whole of it, the open one
+// answered (2) the customer's e-mail and the reply, which leaves nobody
+// waiting; the others none, nor a thread that would end after the history.
+func liveThread(ctx context.Context, w *world, r *rng, lc *pastCase, i int, owner *fresco.Employee) (*pastThread, error) {
+	if i != 0 && i != 2 {
+		return nil, nil
+	}
+	th, err := drawThread(ctx, w, r, lc, owner)
+	if err != nil || th == nil {
+		return th, err
+	}
+	last := lc.responded.Add(th.replyIn)
+	if i == 0 {
+		last = lc.resolved
+	} else {
+		th.answer = nil
+	}
+	if !last.Before(w.end) {
+		return nil, nil
+	}
+	return th, nil
+}
+
 // opening files the customer's first e-mail on case c.
 func (th *pastThread) opening(ctx context.Context, svc *recovery.Service, c *fresco.Case, clock *time.Time) error {
 	if th == nil {
