@@ -26,10 +26,10 @@ import (
 // steps draw stays as it was without bonds.
 
 const (
-	// bondChance is the chance that a guest with bondVisits or more visits
+	// bondChance is the chance that a guest with minBondVisits or more visits
 	// at the hotel in the year before an exit had the leaver as favourite.
-	bondChance = 0.2
-	bondVisits = 2
+	bondChance    = 0.2
+	minBondVisits = 2
 	// driftChance is the chance that a bonded guest stops buying after the
 	// favourite leaves.
 	driftChance = 0.35
@@ -112,7 +112,7 @@ func (w *world) bondVisits(p *person, visits []visit) []visit {
 	}
 	var r *rng
 	for i, b := range w.bonds {
-		if b.visitsIn(visits) < bondVisits {
+		if b.visitsIn(visits) < minBondVisits {
 			continue
 		}
 		if r == nil {
