@@ -44,7 +44,8 @@ func demoSLAPolicy() (json.RawMessage, error) {
 
 func generateCases(ctx context.Context, w *world, r *rng) error {
 	var clock time.Time
-	svc, err := recovery.New(recovery.Options{DB: w.db, Now: func() time.Time { return clock }})
+	mailer := &caseMailer{r: newRNG(w.opts.Seed, "case mail"), clock: &clock}
+	svc, err := recovery.New(recovery.Options{DB: w.db, Now: func() time.Time { return clock }, Mailer: mailer})
 	if err != nil {
 		return err
 	}
@@ -140,6 +141,14 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		past = append(past, pc)
 	}
 	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
+	tr := newRNG(w.opts.Seed, "case threads") // a stream of its own, as the refunds'
+	for _, pc := range past {
+		if !pc.noResponse && tr.chance(threadShare) {
+			if pc.thread, err = drawThread(ctx, w, tr, pc, managers[pc.resp.locationID]); err != nil {
+				return fmt.Errorf("e-mail thread: %w", err)
+			}
+		}
+	}
 	// The newest cases are played one by one: DecideGesture reads before
 	// it changes, so a batch would hide the refund it decides.
 	single := past[len(past)-min(len(past), refundTail):]
@@ -154,6 +163,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		c, actor, err := open(svc, pc.resp, pc.opened, managers[pc.resp.locationID], pc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
+		}
+		if err := pc.thread.opening(ctx, svc, c, &clock); err != nil {
+			return err
 		}
 		clock = pc.responded
 		// Some cases skip the first response, as busy desks do: the
@@ -170,10 +182,16 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 				return err
 			}
 		}
+		if err := pc.thread.answerCustomer(ctx, svc, actor, c, pc.responded, &clock); err != nil {
+			return err
+		}
 		if err := playRefund(ctx, svc, pc, c.ID, agents[pc.resp.locationID], actor, &clock); err != nil {
 			return err
 		}
 		if err := playBounce(ctx, svc, pc, c, agents[pc.resp.locationID], actor, &clock); err != nil {
+			return err
+		}
+		if err := pc.thread.writeBack(ctx, svc, c, pc.resolved, &clock); err != nil {
 			return err
 		}
 		clock = pc.resolved
@@ -211,18 +229,32 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if at.After(w.end) {
 			at = w.end
 		}
-		c, actor, err := open(svc, resp, at, owner, oneOf(r, expectations))
+		lc := &pastCase{resp: resp, opened: at, responded: at.Add(90 * time.Minute), resolved: at.Add(90*time.Minute + 20*time.Hour),
+			expectation: oneOf(r, expectations)}
+		c, actor, err := open(svc, resp, at, owner, lc.expectation)
 		if err != nil {
 			return fmt.Errorf("open case: %w", err)
 		}
 		liveIDs = append(liveIDs, c.ID)
-		clock = clock.Add(90 * time.Minute)
+		if lc.thread, err = liveThread(ctx, w, tr, lc, i, owner); err != nil {
+			return fmt.Errorf("e-mail thread: %w", err)
+		}
+		if err := lc.thread.opening(ctx, svc, c, &clock); err != nil {
+			return err
+		}
+		clock = lc.responded
 		switch i {
 		case 0: // resolved, follow-through pending
 			if _, err := svc.Respond(ctx, actor, c.ID, "Apologised by phone; offered a return visit on us.", "phone"); err != nil {
 				return err
 			}
-			clock = clock.Add(20 * time.Hour)
+			if err := lc.thread.answerCustomer(ctx, svc, actor, c, lc.responded, &clock); err != nil {
+				return err
+			}
+			if err := lc.thread.writeBack(ctx, svc, c, lc.resolved, &clock); err != nil {
+				return err
+			}
+			clock = lc.resolved
 			if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
 				return err
 			}
@@ -242,6 +274,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 			}
 		case 2: // open and answered
 			if _, err := svc.Respond(ctx, actor, c.ID, "Called the customer; investigating with the team.", "phone"); err != nil {
+				return err
+			}
+			if err := lc.thread.answerCustomer(ctx, svc, actor, c, lc.responded, &clock); err != nil {
 				return err
 			}
 		}
@@ -332,6 +367,7 @@ type pastCase struct {
 	noResponse                          bool // resolved without a first response
 	bounce                              bool // handed to the location's agent and back: handed over twice
 	refund                              *pastRefund
+	thread                              *pastThread // nil: no e-mails (threads.go)
 }
 
 // pastRefund is a refund an agent asks for above the agents' limit (50.00

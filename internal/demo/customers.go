@@ -183,6 +183,10 @@ type person struct {
 	profile               profile
 	welcome               bool // first purchase with the introductory offer
 	consentSurveys        bool
+	// bond is 1 + the index in w.bonds of the leaver who was p's favourite
+	// (0: none), and drifted whether p stopped buying after the exit.
+	bond    uint8
+	drifted bool
 }
 
 const (
@@ -197,6 +201,7 @@ const (
 // order of acquisition, so a referrer's id is always smaller than the
 // referee's.
 func generateCustomers(ctx context.Context, w *world, r *rng) error {
+	w.planBonds()
 	w.people = drawPeople(w, r)
 	for i, p := range w.people {
 		if i%customerBatch == 0 {
@@ -351,7 +356,8 @@ func seasonality(t time.Time) float64 {
 }
 
 // planVisits draws when a customer buys, and for each purchase the
-// occasion, location, channel and local time of day.
+// occasion, location, channel and local time of day; a guest who drifts
+// away after a favourite's exit loses the visits after it (bondVisits).
 func planVisits(w *world, r *rng, p *person) []visit {
 	times := visitTimes(w, r, p)
 	visits := make([]visit, 0, len(times))
@@ -366,7 +372,7 @@ func planVisits(w *world, r *rng, p *person) []visit {
 		visits = append(visits, v)
 	}
 	slices.SortStableFunc(visits, func(a, b visit) int { return a.at.Compare(b.at) })
-	return visits
+	return w.bondVisits(p, visits)
 }
 
 // summariseVisits keeps what the customers and marketing spend steps read

@@ -268,6 +268,12 @@ type world struct {
 	// day after an exit to a rehire (zero: never back), for the pulse step
 	// to invite only the staff employed that month.
 	away map[int64][]absence
+	// leavers are the original staff who leave under each exit plan
+	// (originalLeavers), and bonds the regretted exits whose guests may
+	// drift away (planBonds): the customers step reads them before the
+	// people step records the exits.
+	leavers []*fresco.Employee
+	bonds   []bond
 
 	// keepAll keeps every stored purchase in purchases, ids set, and the
 	// customers' records in full, for the tests; the generator itself holds

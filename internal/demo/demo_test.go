@@ -381,6 +381,10 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 			t.Errorf("%d employees outside example.com", n)
 		}
 	})
+
+	t.Run("case threads", func(t *testing.T) { testDemoThreads(t, db, w) })
+	// Last: it stores a lifetime-value refit.
+	t.Run("value at risk", func(t *testing.T) { testDemoValueAtRisk(t, db, w) })
 }
 
 // TestDeterministic generates twice with the same seed and compares what was

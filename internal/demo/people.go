@@ -18,7 +18,9 @@ import (
 // Purchases were drawn before this step, so each leaver's purchases after
 // their last day go to whoever replaces them (a new hire, the day after),
 // and their cases with them; a leaver who is rehired hands the gap to
-// their site's manager.
+// their site's manager. The exits are scripted, though, and the customers
+// step knew the leavers (originalLeavers): the guests of a well-liked one
+// had them as favourite, and some drift away after the exit (bonds.go).
 
 // exitPlan is one scripted exit. at is a fraction of the history; rehire,
 // when set, is when they come back (else a replacement is hired).
@@ -119,8 +121,8 @@ func generatePeople(ctx context.Context, w *world, r *rng) error {
 		st.names.reserve(e.Email)
 	}
 	err := w.db.InTx(ctx, func(tx *store.Tx) error {
-		for _, p := range exitPlans {
-			if err := planExit(ctx, tx, w, r, st, p); err != nil {
+		for i := range exitPlans {
+			if err := planExit(ctx, tx, w, r, st, i); err != nil {
 				return err
 			}
 		}
@@ -138,30 +140,26 @@ func generatePeople(ctx context.Context, w *world, r *rng) error {
 	return err
 }
 
-// leaverFor picks who leaves under plan p: the site's longest-serving
-// agent still there (never a known login), hired at least 90 days before.
-func leaverFor(w *world, st *peopleState, p exitPlan, lastDay time.Time) *fresco.Employee {
-	s := w.sites[p.site]
-	if p.replacement {
-		for _, e := range st.replacements[p.site] {
-			if !st.left[e.ID] && e.HiredAt.Before(lastDay.AddDate(0, 0, -30)) {
-				return e
-			}
-		}
-		return nil
+// leaverFor picks who leaves under plan i: for a replacement's plan, the
+// site's first replacement still there, hired at least 30 days before;
+// otherwise the original agent originalLeavers picked.
+func leaverFor(w *world, st *peopleState, i int, lastDay time.Time) *fresco.Employee {
+	p := exitPlans[i]
+	if !p.replacement {
+		return w.originalLeavers()[i]
 	}
-	for _, e := range s.staff {
-		if e.Role != fresco.RoleAgent || e.Email == agentLogin.email || st.left[e.ID] || e.HiredAt.After(lastDay.AddDate(0, 0, -90)) {
-			continue
+	for _, e := range st.replacements[p.site] {
+		if !st.left[e.ID] && e.HiredAt.Before(lastDay.AddDate(0, 0, -30)) {
+			return e
 		}
-		return e
 	}
 	return nil
 }
 
-func planExit(ctx context.Context, tx *store.Tx, w *world, r *rng, st *peopleState, p exitPlan) error {
+func planExit(ctx context.Context, tx *store.Tx, w *world, r *rng, st *peopleState, i int) error {
+	p := exitPlans[i]
 	lastDay := w.exitDay(p)
-	e := leaverFor(w, st, p, lastDay)
+	e := leaverFor(w, st, i, lastDay)
 	if e == nil {
 		return nil
 	}

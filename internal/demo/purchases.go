@@ -184,6 +184,9 @@ func customerPurchases(w *world, r *rng, p *person, visits []visit) []*fresco.Pu
 			ServedBy:    s.serverAt(r, v.at),
 			Lines:       b.lines,
 		}
+		if bd, ok := w.bondOf(p); ok && bd.site == v.site && bd.serves(v.at) {
+			pu.ServedBy = &bd.leaver.ID // the favourite serves their guest
+		}
 		if ok {
 			pu.PromotionCode = promo.code
 		}
@@ -191,7 +194,7 @@ func customerPurchases(w *world, r *rng, p *person, visits []visit) []*fresco.Pu
 		if p.class == classMercenary {
 			continue // they keep what they got cheaply
 		}
-		if refund := maybeRefund(w, r, pu, v); refund != nil {
+		if refund := maybeRefund(w, r, pu, v); refund != nil && !driftedBy(w, p, refund.PurchasedAt) {
 			list = append(list, refund)
 		}
 	}

@@ -34,8 +34,11 @@ const (
 // exitValues is the stored snapshot: each exit's value at risk with the
 // lapse window it was worked out with.
 type exitValues struct {
-	LapseDays int                 `json:"lapse_days"`
-	Exits     map[int64]exitValue `json:"exits"` // by spell id
+	LapseDays int `json:"lapse_days"`
+	// Refit names the lifetime-value refit whose CLVs they were worked out
+	// with (store.CustomerValueRefit's token; "" before the first).
+	Refit string              `json:"refit,omitempty"`
+	Exits map[int64]exitValue `json:"exits"` // by spell id
 }
 
 // exitValue is one exit's value at risk and what it was worked out for,
@@ -76,11 +79,15 @@ func (s *Service) RefreshValueAtRisk(ctx context.Context) (*exitValues, error) {
 	if err != nil {
 		return nil, err
 	}
+	refit, err := s.db.CurrentCustomerValueRefit(ctx)
+	if err != nil {
+		return nil, err
+	}
 	spells, err := s.db.SpellsOverlapping(ctx, time.Time{}, Day(now).AddDate(1, 0, 0))
 	if err != nil {
 		return nil, err
 	}
-	out := &exitValues{LapseDays: in.LapseDays, Exits: map[int64]exitValue{}}
+	out := &exitValues{LapseDays: in.LapseDays, Refit: refit.Token, Exits: map[int64]exitValue{}}
 	for _, sp := range spells {
 		if sp.LeftOn == nil {
 			continue
@@ -100,7 +107,10 @@ func (s *Service) RefreshValueAtRisk(ctx context.Context) (*exitValues, error) {
 }
 
 // storedValueAtRisk reads the stored values at risk; before the first
-// refresh it refreshes.
+// refresh it refreshes, and so it does when they were worked out before
+// the first lifetime-value refit and one has ended since: a fresh
+// database's first server works them out at start, seconds before its
+// first refit stores any CLV, and every value came out 0.
 func (s *Service) storedValueAtRisk(ctx context.Context) (*exitValues, error) {
 	body, at, err := s.db.Reports().ReportSnapshot(ctx, valueAtRiskSnapshot)
 	if err != nil {
@@ -112,6 +122,15 @@ func (s *Service) storedValueAtRisk(ctx context.Context) (*exitValues, error) {
 	var v exitValues
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, fmt.Errorf("stored values at risk: %w", err)
+	}
+	if v.Refit == "" {
+		refit, err := s.db.CurrentCustomerValueRefit(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if refit.Token != "" {
+			return s.RefreshValueAtRisk(ctx)
+		}
 	}
 	return &v, nil
 }

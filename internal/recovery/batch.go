@@ -15,7 +15,7 @@ import (
 // Notifications are handed to the Notifier after the batch commits.
 //
 // Only Open and the actions on a case (Respond, RequestGesture, Resolve,
-// Close, Wait, …) belong in fn. What runs a transaction of its own
+// Close, Wait, Reply, ReceiveEmail, …) belong in fn. What runs a transaction of its own
 // (SetPolicy, SetAuthorityLimit, MayDecide, Evaluate) would wait for the
 // batch's on SQLite's one writer, and what reads before its change
 // (DecideGesture, the task actions) would not see the batch's writes:

@@ -67,11 +67,12 @@ func (s *Service) OpenFromEmail(ctx context.Context, tx *store.Tx, in EmailCase)
 // that cannot take it any more (closed beyond the reopen window) stays as
 // it is, and a new case is opened for its customer, naming the old one in
 // its summary. It returns the case the message landed on and whether that
-// case is new.
+// case is new. It may run in a Batch (the demo files its customers'
+// e-mails so).
 func (s *Service) ReceiveEmail(ctx context.Context, id int64, m *fresco.CaseMessage) (*fresco.Case, bool, error) {
 	var ch *change
 	var opened bool
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		for hops := 0; err == nil && c.Status == fresco.CaseMerged && c.MergedInto != nil && hops < 10; hops++ {
 			c, err = tx.CaseForUpdate(ctx, *c.MergedInto)
@@ -107,7 +108,7 @@ func (s *Service) ReceiveEmail(ctx context.Context, id int64, m *fresco.CaseMess
 	if err != nil {
 		return nil, false, err
 	}
-	s.afterCommit(ctx, ch)
+	s.committed(ctx, ch)
 	return ch.c, opened, nil
 }
 

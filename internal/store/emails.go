@@ -11,15 +11,23 @@ import (
 
 // InsertEmail adds m to the outbox as queued and sets its ID.
 func (tx *Tx) InsertEmail(ctx context.Context, m *fresco.EmailMessage) error {
-	m.Status, m.CreatedAt = fresco.EmailQueued, now()
+	m.Status, m.Attempts, m.CreatedAt, m.SentAt = fresco.EmailQueued, 0, now(), nil
+	return tx.RecordEmail(ctx, m)
+}
+
+// RecordEmail adds m to the outbox as it is — status, attempts, creation
+// and send times included — and sets its ID: mail recorded after the fact,
+// such as package demo's history of replies sent from cases.
+func (tx *Tx) RecordEmail(ctx context.Context, m *fresco.EmailMessage) error {
 	if m.Purpose == "" {
 		m.Purpose = fresco.EmailPurposeStaff
 	}
+	m.CreatedAt = m.CreatedAt.UTC()
 	return tx.QueryRow(ctx, `INSERT INTO email_messages (notification_id, customer_id, case_id, purpose, to_addr, subject, body, html,
-		message_id, in_reply_to, refs, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		message_id, in_reply_to, refs, status, attempts, created_at, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullID(m.NotificationID), nullID(m.CustomerID), nullID(m.CaseID), m.Purpose, m.To, m.Subject, m.Body, m.HTML,
-		m.MessageID, m.InReplyTo, m.References, m.Status, m.CreatedAt).Scan(&m.ID)
+		m.MessageID, m.InReplyTo, m.References, m.Status, m.Attempts, m.CreatedAt, nullTime(m.SentAt)).Scan(&m.ID)
 }
 
 const emailColumns = `id, notification_id, customer_id, case_id, purpose, to_addr, subject, body, html,

@@ -29,6 +29,16 @@ type peopleWorld struct {
 
 func buildPeopleWorld(t *testing.T, db *store.DB) peopleWorld {
 	t.Helper()
+	w, storeValues := buildPeopleWorldBeforeRefit(t, db)
+	storeValues()
+	return w
+}
+
+// buildPeopleWorldBeforeRefit builds the world without its stored CLVs, as
+// before the first lifetime-value refit, and returns the function that
+// stores them as a refit would.
+func buildPeopleWorldBeforeRefit(t *testing.T, db *store.DB) (peopleWorld, func()) {
+	t.Helper()
 	ctx := context.Background()
 	l := &fresco.Location{Name: "Harbour", Timezone: "UTC"}
 	if err := db.CreateLocation(ctx, l); err != nil {
@@ -73,10 +83,11 @@ func buildPeopleWorld(t *testing.T, db *store.DB) peopleWorld {
 				LastPurchase: first, CLV: clv, Segment: "regular", ComputedAt: again})
 		}
 	}
-	if err := db.ReplaceCustomerValues(ctx, values, nil); err != nil {
-		t.Fatal(err)
+	return w, func() {
+		if err := db.ReplaceCustomerValues(ctx, values, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return w
 }
 
 func TestPeopleRecordsAndTurnoverCost(t *testing.T) {
@@ -273,6 +284,34 @@ func TestTurnoverCostReadsStoredValueAtRisk(t *testing.T) {
 		// (4 × 100.00 + 5.00) / 5.
 		if got := atRisk(); got != "81.00" {
 			t.Errorf("after the refresh the value at risk = %v, want 81.00", got)
+		}
+	})
+}
+
+// A fresh database's first server works the values at risk out at start,
+// seconds before its first lifetime-value refit stores any CLV: every
+// exit's value came out 0.00, and the turnover cost showed it until the
+// next refresh, six hours on. Values worked out before the first refit are
+// worked out again once there is one.
+func TestValueAtRiskWorkedOutBeforeTheFirstRefit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		w, storeValues := buildPeopleWorldBeforeRefit(t, db)
+		f.call("manager", "POST", fmt.Sprintf("/api/v1/employees/%d/exit", w.leaver), `{"left_on":"2024-06-30","reason":"workload"}`, 200)
+		const q = "/api/v1/turnover/cost?from=2024-06-01&to=2024-06-30"
+		atRisk := func() any {
+			return f.call("analyst", "GET", q, nil, 200)["components"].(map[string]any)["customer_value_at_risk"]
+		}
+		if _, err := f.app.People.RefreshValueAtRisk(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := atRisk(); got != "0.00" {
+			t.Fatalf("without any CLV the value at risk = %v, want 0.00", got)
+		}
+		storeValues()
+		if got := atRisk(); got != "200.00" {
+			t.Errorf("after the first refit the value at risk = %v, want 200.00", got)
 		}
 	})
 }

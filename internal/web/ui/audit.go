@@ -160,7 +160,7 @@ func detailFields(fields map[string]any, employee func(int64) string, when func(
 			v = x
 			if when := stampWords(x, when); when != x {
 				v = when
-			} else if !strings.Contains(x, " ") {
+			} else if !strings.Contains(x, " ") && !isAddress(x) { // a code, not words or an address
 				v = label(x)
 			}
 		case float64:
@@ -206,4 +206,12 @@ func empty(v any) bool {
 		return true
 	}
 	return false
+}
+
+// isAddress reports whether s reads as an e-mail address (a reply's
+// recipient), which a detail shows as it is: a domain with a dot after the
+// @, unlike an SLA clock's key (first_response@1769895574).
+func isAddress(s string) bool {
+	_, domain, ok := strings.Cut(s, "@")
+	return ok && strings.Contains(domain, ".")
 }

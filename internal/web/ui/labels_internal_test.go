@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -50,5 +51,15 @@ func TestTerm(t *testing.T) {
 	}
 	if got := stampWords("tomorrow", bareUI.formatDateTime); got != "tomorrow" {
 		t.Errorf("stampWords(tomorrow) = %q", got)
+	}
+}
+
+// An audit detail shows a reply's recipient as it is, not as a code, and
+// leaves out the template a reply sent without one does not name.
+func TestAuditDetailOfAReply(t *testing.T) {
+	got := auditDetail([]byte(`{"template_id":null,"to":"ann.lee@example.com","status":"sent"}`),
+		func(int64) string { return "" }, func(v any) string { return fmt.Sprint(v) })
+	if want := "Status: Sent · To: ann.lee@example.com"; got != want {
+		t.Errorf("auditDetail = %q, want %q", got, want)
 	}
 }
