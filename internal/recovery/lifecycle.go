@@ -92,11 +92,15 @@ func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx
 	return ch.c, nil
 }
 
-// applyChange locks case id within tx, runs fn on it, then recomputes and
-// stores the case. The caller commits and then calls afterCommit.
+// applyChange locks case id within tx, checks it against the version the
+// caller saw (Seeing: a stale action is refused before fn writes
+// anything), runs fn on it, then recomputes and stores the case. The caller commits and then calls afterCommit.
 func (s *Service) applyChange(ctx context.Context, tx *store.Tx, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*change, error) {
 	c, err := tx.CaseForUpdate(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSeen(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	before := *c

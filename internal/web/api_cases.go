@@ -130,9 +130,18 @@ type caseListInput struct {
 	ClosedTo          string `query:"closed_to" doc:"… until this date (inclusive) or before this time."`
 }
 
+// caseIDBody is the request of an action on a case: If-Match is optional
+// (api_case_seen.go).
 type caseIDBody[B any] struct {
 	IDParam
+	IfMatchParam
 	Body B
+}
+
+// caseIDInput is the request of an action on a case without a body.
+type caseIDInput struct {
+	IDParam
+	IfMatchParam
 }
 
 type transferBody struct {
@@ -293,61 +302,121 @@ func (s *Server) createCase(ctx context.Context, in *struct{ Body CaseInput }) (
 	return createdCase(c), nil
 }
 
-func (s *Server) getCase(ctx context.Context, in *IDParam) (*One[Case], error) {
+// getCase answers the case with its version as the ETag, read before the
+// case: a change in between makes the ETag older than the body, so that an
+// If-Match with it is refused (412) rather than a stale body passing for
+// current.
+func (s *Server) getCase(ctx context.Context, in *IDParam) (*Tagged[Case], error) {
+	version, err := s.db.CaseVersion(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
 	c, err := s.db.Case(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return s.caseDetail(ctx, c)
+	one, err := s.caseDetail(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return tagged(one.Body, version), nil
 }
 
 func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
 }
 
 func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
 }
 
 func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
 }
 
 func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	return oneCase(s.recovery.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
 }
 
 func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
 }
 
 func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
 }
 
 func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
 }
 
 func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
 		RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
 }
 
 func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
 }
 
 func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
 }
 
 func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
 }
 
-func (s *Server) startHold(ctx context.Context, in *IDParam) (*One[HoldOut], error) {
-	hold, err := s.recovery.Hold(ctx, recoveryActor(ctx), in.ID)
+func (s *Server) startHold(ctx context.Context, in *caseIDInput) (*One[HoldOut], error) {
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	hold, err := svc.Hold(ctx, recoveryActor(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +429,11 @@ type EndHoldInput struct {
 }
 
 func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*One[Case], error) {
-	return oneCase(s.recovery.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
+	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
 }
 
 // flagCustomers sets needs_special_attention on a page of customers.
