@@ -140,18 +140,37 @@ func staleError(id, seen, current int64, changes []Change) *StaleError {
 		err: &fresco.Error{Code: fresco.ESTALE, Message: msg}}
 }
 
-// ChangesText tells changes in one line, "Sam Lee resolved the case at
-// 10:42; Meg added a note at 10:44", the first few of many and how many
-// more.
+// ChangesText tells changes in one line, "Sam Lee resolved the case and
+// scheduled a task at 10:42; Meg added a note at 10:44": the events of one
+// change (one actor, one instant) as one, the first few of many and how
+// many more.
 func ChangesText(changes []Change) string {
-	told := make([]string, 0, maxChangesTold+1)
-	for _, c := range changes[:min(len(changes), maxChangesTold)] {
-		told = append(told, c.String())
-	}
-	if more := len(changes) - maxChangesTold; more > 0 {
-		told = append(told, fmt.Sprintf("and %d more", more))
+	var told []string
+	for i := 0; i < len(changes); {
+		j := i + 1
+		for j < len(changes) && changes[j].Event.Actor == changes[i].Event.Actor && changes[j].Event.At.Equal(changes[i].Event.At) {
+			j++
+		}
+		if len(told) == maxChangesTold {
+			told = append(told, fmt.Sprintf("and %d more in the timeline", len(changes)-i))
+			break
+		}
+		what := make([]string, 0, j-i)
+		for _, c := range changes[i:j] {
+			what = append(what, c.What)
+		}
+		told = append(told, changes[i].Who+" "+andList(what)+" "+changes[i].When)
+		i = j
 	}
 	return strings.Join(told, "; ")
+}
+
+// andList joins "a", "b", "c" as "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // ChangesSince describes case id's events after version after, up to upTo
