@@ -67,7 +67,7 @@ func (u *UI) changedSince(ctx context.Context, r *http.Request, v *caseView) err
 // through onto a case that had moved on), and what they typed.
 func refusedCaseForm(v *caseView, err error, action string, form url.Values, seen *recovery.Seen) {
 	if stale, ok := errors.AsType[*recovery.StaleError](err); ok {
-		v.Error = sentence("This case changed after you loaded the page, so nothing was saved: " +
+		v.Error = sentence("This case changed after you loaded the page, so nothing was saved: "+
 			recovery.ChangesText(stale.Changes)) + " What you typed is kept below: check the case as it is now and send it again if it still makes sense."
 	} else {
 		v.Error = sentence(fresco.ErrorMessage(err))
