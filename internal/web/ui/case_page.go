@@ -495,13 +495,11 @@ func paren(s string) string {
 // people read it: the employee's name, the API token, or in labels.go's
 // words Fresco itself, the classifier, the customer.
 func actorName(actor string, employee func(int64) string) string {
-	kind, rest, _ := strings.Cut(actor, ":")
-	id, err := strconv.ParseInt(rest, 10, 64)
-	switch {
-	case kind == "employee" && err == nil:
-		return employee(id)
-	case kind == "token" && err == nil:
-		return "An API token" // the case page names people; the audit log names the token
+	if who, ok := recovery.ActorWho(actor, employee); ok {
+		if who == recovery.TokenWho {
+			return "An API token" // at the head of a timeline entry
+		}
+		return who
 	}
 	if w, ok := labels[actor]; ok { // "system" is Fresco, "model" the comment classifier
 		return w
