@@ -195,6 +195,8 @@ func (s *Service) MayDecide(ctx context.Context, actor Actor, g *fresco.Gesture,
 // second record of the same thing, to keep in step in every UPDATE of the
 // row (and would still need the events to say who did what).
 type Seen struct {
+	// Version is the version seen; 0 checks nothing (a caller that saw
+	// none: an API call without If-Match), and only After is set.
 	Version int64
 	// For is the case page's action, whose rule (StaleSafe) decides
 	// whether it goes through on a page that is out of date. Empty: an API
@@ -205,6 +207,9 @@ type Seen struct {
 	// went ahead all the same (a note, or only the SLA clock moved): the
 	// changes, for the caller to tell.
 	Missed []Change
+	// After is the case's version once the action is written (0 when it
+	// was refused): the ETag of the case the API answers.
+	After int64
 }
 
 // StaleSafe is the case page's rule of which actions go through on a page
@@ -260,7 +265,7 @@ func (s *Service) Seeing(caseID int64, seen *Seen) *Service {
 // checkSeen applies Seen to case id, locked in tx, before a change to it.
 func (s *Service) checkSeen(ctx context.Context, tx *store.Tx, id int64) error {
 	seen := s.seen
-	if seen == nil || id != s.seenCase {
+	if seen == nil || id != s.seenCase || seen.Version == 0 {
 		return nil
 	}
 	current, err := tx.CaseVersion(ctx, id)

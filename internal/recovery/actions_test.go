@@ -205,6 +205,9 @@ func TestSeenRefusesStaleActions(t *testing.T) {
 		seen := &recovery.Seen{Version: loaded, For: recovery.ActRespond}
 		_, err = w.svc.Seeing(c.ID, seen).Respond(ctx, w.agent, c.ID, "we are on it", "phone")
 		wantCode(t, err, fresco.ESTALE)
+		if seen.After != 0 {
+			t.Errorf("a refused action reports version %d after it", seen.After)
+		}
 		var stale *recovery.StaleError
 		if !errors.As(err, &stale) || stale.Seen != loaded || stale.Current != before.version || len(stale.Changes) == 0 {
 			t.Fatalf("stale error = %#v", err)
@@ -229,6 +232,9 @@ func TestSeenRefusesStaleActions(t *testing.T) {
 		must(t, err)
 		if len(seen.Missed) == 0 || seen.Missed[0].Event.Kind != "resolved" || !strings.Contains(recovery.ChangesText(seen.Missed), "bob resolved the case") {
 			t.Errorf("missed = %+v, want bob's resolution", seen.Missed)
+		}
+		if now := version(t, db, c.ID); seen.After != now || now == before.version {
+			t.Errorf("after the note: Seen.After %d, version %d (was %d)", seen.After, now, before.version)
 		}
 		// An If-Match names no action: any change since refuses, a note too.
 		_, err = w.svc.Seeing(c.ID, &recovery.Seen{Version: loaded}).Note(ctx, w.agent, c.ID, "again")

@@ -50,6 +50,7 @@ type change struct {
 	actor  Actor
 	at     time.Time
 	notify []fresco.CaseNotification
+	last   int64 // the id of the last event appended: the case's version after the change
 }
 
 func (ch *change) event(ctx context.Context, kind string, body any) (*fresco.CaseEvent, error) {
@@ -57,6 +58,7 @@ func (ch *change) event(ctx context.Context, kind string, body any) (*fresco.Cas
 	if err != nil {
 		return nil, err
 	}
+	ch.last = e.ID
 	if err := ch.tx.Audit(ctx, ch.actor.Ref, "case."+kind, "case", strconv.FormatInt(ch.c.ID, 10), body); err != nil {
 		return nil, err
 	}
@@ -89,6 +91,9 @@ func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx
 		return nil, err
 	}
 	s.committed(ctx, ch)
+	if s.seen != nil && id == s.seenCase && ch.last > 0 {
+		s.seen.After = ch.last
+	}
 	return ch.c, nil
 }
 

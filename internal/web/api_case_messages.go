@@ -78,7 +78,7 @@ func (s *Server) listCaseMessages(ctx context.Context, in *IDParam) (*itemsBody[
 func (s *Server) replyCase(ctx context.Context, in *caseIDBody[CaseReplyInput]) (*Created[CaseMessageOut], error) {
 	actor := recoveryActor(ctx)
 	b := in.Body
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}

@@ -326,97 +326,97 @@ func (s *Server) getCase(ctx context.Context, in *IDParam) (*Tagged[Case], error
 	return tagged(one.Body, version), nil
 }
 
-func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
+	return taggedCase(seen)(svc.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
 }
 
-func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
+	return taggedCase(seen)(svc.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
 }
 
-func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
+	return taggedCase(seen)(svc.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
 }
 
-func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
+	return taggedCase(seen)(svc.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
 }
 
-func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
+	return taggedCase(seen)(svc.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
 }
 
-func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	return taggedCase(seen)(svc.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
 }
 
-func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
+	return taggedCase(seen)(svc.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
 }
 
-func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
+	return taggedCase(seen)(svc.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
 		RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
 }
 
-func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	return taggedCase(seen)(svc.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
 }
 
 func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
 	return oneCase(svc.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
 }
 
-func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
+	return taggedCase(seen)(svc.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
 }
 
 func (s *Server) startHold(ctx context.Context, in *caseIDInput) (*One[HoldOut], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
@@ -432,12 +432,12 @@ type EndHoldInput struct {
 	HoldID int64 `json:"hold_id" minimum:"1" doc:"The hold_id that starting the hold answered."`
 }
 
-func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*One[Case], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
-	return oneCase(svc.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
+	return taggedCase(seen)(svc.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
 }
 
 // flagCustomers sets needs_special_attention on a page of customers.
@@ -469,33 +469,46 @@ const caseIfMatch = "Send the ETag of your last GET of the case as If-Match: if 
 	"the answer is 412 Precondition Failed naming who did what, and nothing is written. Without If-Match the action applies as it is."
 
 // seeing is the recovery service acting for a caller who sent ifMatch for
-// case id: the service itself, without one (or with "*"); one that checks
-// the version in the change's transaction, with one. An If-Match that
-// holds no ETag the API gives for a case cannot match: 412 at once.
-func (s *Server) seeing(ctx context.Context, id int64, ifMatch IfMatchParam) (*recovery.Service, error) {
+// case id, and the Seen it reports the case's new version in: without
+// If-Match (or with "*") it checks nothing; with one, the version is
+// checked in the change's transaction. An If-Match that holds no ETag the
+// API gives for a case cannot match: 412 at once.
+func (s *Server) seeing(ctx context.Context, id int64, ifMatch IfMatchParam) (*recovery.Service, *recovery.Seen, error) {
+	seen := &recovery.Seen{}
 	header := strings.TrimSpace(ifMatch.IfMatch)
 	if header == "" || header == "*" {
-		return s.recovery, nil
+		return s.recovery.Seeing(id, seen), seen, nil
 	}
-	version, ok := int64(0), false
 	for tag := range strings.SplitSeq(header, ",") {
 		// Strong comparison: a weak tag (W/"…") never matches. Of
 		// several, the newest: a case's versions only grow.
-		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(tag), `"`), `"`), 10, 64)
-		if err == nil && n > 0 && strings.HasPrefix(strings.TrimSpace(tag), `"`) {
-			version, ok = max(version, n), true
+		tag = strings.TrimSpace(tag)
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(tag, `"`), `"`), 10, 64)
+		if err == nil && n > 0 && strings.HasPrefix(tag, `"`) {
+			seen.Version = max(seen.Version, n)
 		}
 	}
-	if !ok {
+	if seen.Version == 0 {
 		current, err := s.db.CaseVersion(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, &fresco.Error{Code: fresco.ESTALE, Message: fmt.Sprintf("case %d: If-Match holds no ETag of a case; nothing was written", id),
+		return nil, nil, &fresco.Error{Code: fresco.ESTALE, Message: fmt.Sprintf("case %d: If-Match holds no ETag of a case; nothing was written", id),
 			Fields: []fresco.FieldError{{Field: "header.If-Match",
 				Message: fmt.Sprintf("%s is not the current ETag, %s: GET the case and send its ETag", header, etag(current))}}}
 	}
-	return s.recovery.Seeing(id, &recovery.Seen{Version: version}), nil
+	return s.recovery.Seeing(id, seen), seen, nil
+}
+
+// taggedCase answers the case an action changed with its new version as
+// the ETag, for the next action's If-Match.
+func taggedCase(seen *recovery.Seen) func(*fresco.Case, error) (*Tagged[Case], error) {
+	return func(c *fresco.Case, err error) (*Tagged[Case], error) {
+		if err != nil {
+			return nil, err
+		}
+		return tagged(caseOut(c), seen.After), nil
+	}
 }
 
 // StaleChange is one change to a case since the If-Match version, in the

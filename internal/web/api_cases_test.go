@@ -290,12 +290,14 @@ func TestCaseIfMatch(t *testing.T) {
 		if last := timeline[len(timeline)-1].(map[string]any)["id"]; loaded != fmt.Sprintf(`"%v"`, last) {
 			t.Fatalf("ETag %q, want the last timeline event's id %v", loaded, last)
 		}
-		if res := act("/resolve", loaded, map[string]any{"resolution": "a hot one"}); res.Code != 200 {
-			t.Fatalf("resolve with the current ETag = %s", res)
+		resolved := act("/resolve", loaded, map[string]any{"resolution": "a hot one"})
+		if resolved.Code != 200 {
+			t.Fatalf("resolve with the current ETag = %s", resolved)
 		}
 		now, after := read()
-		if now == loaded || after <= events {
-			t.Fatalf("after resolving: ETag %q (was %q), %d events (was %d)", now, loaded, after, events)
+		if now == loaded || after <= events || resolved.Header.Get("ETag") != now {
+			t.Fatalf("after resolving: ETag %q (was %q, the answer's %q), %d events (was %d)",
+				now, loaded, resolved.Header.Get("ETag"), after, events)
 		}
 
 		// Every action with the stale ETag: 412, who did what, nothing written.
@@ -341,10 +343,11 @@ func TestCaseIfMatch(t *testing.T) {
 		for _, tag := range []string{"W/" + now, "garbage", `"0"`} {
 			problem(t, act("/notes", tag, map[string]any{"text": "x"}), http.StatusPreconditionFailed)
 		}
-		// No If-Match, or "*": as before.
+		// No If-Match, or "*": as before, and the answer's ETag is the case's.
 		for _, tag := range []string{"", "*"} {
-			if res := act("/notes", tag, map[string]any{"text": "noted"}); res.Code != 200 {
-				t.Errorf("note with If-Match %q = %s", tag, res)
+			res := act("/notes", tag, map[string]any{"text": "noted"})
+			if current, _ := read(); res.Code != 200 || res.Header.Get("ETag") != current {
+				t.Errorf("note with If-Match %q = %s, ETag %q, want 200 with %s", tag, res, res.Header.Get("ETag"), current)
 			}
 		}
 		// With a list, the newest of its ETags counts.

@@ -57,7 +57,7 @@ func (s *Server) createGesture(ctx context.Context, in *caseIDBody[gestureBody])
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}

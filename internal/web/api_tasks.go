@@ -47,7 +47,7 @@ type completeBody struct {
 }
 
 func (s *Server) createTask(ctx context.Context, in *caseIDBody[taskBody]) (*Created[CaseTask], error) {
-	svc, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
 	if err != nil {
 		return nil, err
 	}
