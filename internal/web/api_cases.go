@@ -327,76 +327,58 @@ func (s *Server) getCase(ctx context.Context, in *IDParam) (*Tagged[Case], error
 }
 
 func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Transfer(ctx, a, in.ID, in.Body.OwnerID, in.Body.Note)
+	})
 }
 
 func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Note(ctx, a, in.ID, in.Body.Text)
+	})
 }
 
 func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Respond(ctx, a, in.ID, in.Body.Message, in.Body.Channel)
+	})
 }
 
 func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.CustomerReply(ctx, a, in.ID, in.Body.Message)
+	})
 }
 
 func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Wait(ctx, a, in.ID, in.Body.State, in.Body.Reason)
+	})
 }
 
 func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Resume(ctx, a, in.ID, in.Body.Reason)
+	})
 }
 
 func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Resolve(ctx, a, in.ID, in.Body.Resolution)
+	})
 }
 
 func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
-		RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Close(ctx, a, in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
+			RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution})
+	})
 }
 
 func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Reopen(ctx, a, in.ID, in.Body.Reason)
+	})
 }
 
 func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
@@ -408,11 +390,9 @@ func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One
 }
 
 func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Involve(ctx, a, in.ID, in.Body.EmployeeID)
+	})
 }
 
 func (s *Server) startHold(ctx context.Context, in *caseIDInput) (*One[HoldOut], error) {
@@ -433,11 +413,9 @@ type EndHoldInput struct {
 }
 
 func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*Tagged[Case], error) {
-	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
-	if err != nil {
-		return nil, err
-	}
-	return taggedCase(seen)(svc.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.EndHold(ctx, a, in.ID, in.Body.HoldID)
+	})
 }
 
 // flagCustomers sets needs_special_attention on a page of customers.
@@ -500,15 +478,20 @@ func (s *Server) seeing(ctx context.Context, id int64, ifMatch IfMatchParam) (*r
 	return s.recovery.Seeing(id, seen), seen, nil
 }
 
-// taggedCase answers the case an action changed with its new version as
-// the ETag, for the next action's If-Match.
-func taggedCase(seen *recovery.Seen) func(*fresco.Case, error) (*Tagged[Case], error) {
-	return func(c *fresco.Case, err error) (*Tagged[Case], error) {
-		if err != nil {
-			return nil, err
-		}
-		return tagged(caseOut(c), seen.After), nil
+// caseAct runs act, an action on case in.ID, for a caller who sent in's
+// If-Match (seeing), and answers the case it changed with its new version
+// as the ETag, for the next action's If-Match.
+func caseAct[B any](s *Server, ctx context.Context, in *caseIDBody[B],
+	act func(*recovery.Service, recovery.Actor) (*fresco.Case, error)) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
 	}
+	c, err := act(svc, recoveryActor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return tagged(caseOut(c), seen.After), nil
 }
 
 // StaleChange is one change to a case since the If-Match version, in the
