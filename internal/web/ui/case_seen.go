@@ -79,7 +79,11 @@ func refusedCaseForm(v *caseView, err error, action string, form url.Values, see
 		}
 	}
 	v.Kept = keptForm{Action: action, Values: form}
-	if text := form.Get("text"); text != "" && !v.formShown(caseForms[action]) {
+	text, shown := form.Get("text"), v.formShown(caseForms[action])
+	if action == "email" { // the reply form keeps its own (v.Reply) while the case allows one
+		text, shown = form.Get("body"), v.CanEmail
+	}
+	if text != "" && !shown {
 		v.Unplaced = text // its form is gone with the case's new state
 	}
 }

@@ -380,12 +380,18 @@ func TestStaleCasePage(t *testing.T) {
 			!strings.Contains(res.body, `<option value="training" selected>`) {
 			t.Errorf("the closing typed is not kept")
 		}
+		// So does an e-mail's text once the case takes no reply.
+		res = send(url.Values{"action": {"email"}, "subject": {"Sorry"}, "body": {"Your heater is fixed"}})
+		refused("an e-mail", res)
+		if !strings.Contains(res.body, `readonly>Your heater is fixed</textarea>`) {
+			t.Errorf("the e-mail typed is not kept")
+		}
 		events, err := db.CaseTimeline(ctx, cs.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range events {
-			if e.Kind == "agent_responded" || e.Kind == "transferred" || e.Kind == "closed" {
+			if e.Kind == "agent_responded" || e.Kind == "transferred" || e.Kind == "closed" || e.Kind == "reply_sent" {
 				t.Errorf("a refused action wrote %s", e.Kind)
 			}
 		}
