@@ -471,6 +471,9 @@ func (s *Server) seeing(ctx context.Context, id int64, ifMatch IfMatchParam) (*r
 		if err != nil {
 			return nil, nil, err
 		}
+		if current == 0 { // every case has its "opened" event: there is no case
+			return nil, nil, fresco.Errorf(fresco.ENOTFOUND, "case %d not found", id)
+		}
 		return nil, nil, &fresco.Error{Code: fresco.ESTALE, Message: fmt.Sprintf("case %d: If-Match holds no ETag of a case; nothing was written", id),
 			Fields: []fresco.FieldError{{Field: "header.If-Match",
 				Message: fmt.Sprintf("%s is not the current ETag, %s: GET the case and send its ETag", header, etag(current))}}}

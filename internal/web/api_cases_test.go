@@ -343,6 +343,12 @@ func TestCaseIfMatch(t *testing.T) {
 		for _, tag := range []string{"W/" + now, "garbage", `"0"`} {
 			problem(t, act("/notes", tag, map[string]any{"text": "x"}), http.StatusPreconditionFailed)
 		}
+		// A case that does not exist is not found, whatever the If-Match.
+		for _, tag := range []string{"garbage", now} {
+			res := f.do(request{method: "POST", path: "/api/v1/cases/999999/notes", cookie: sam, body: map[string]any{"text": "x"},
+				header: http.Header{"If-Match": {tag}}})
+			problem(t, res, http.StatusNotFound)
+		}
 		// No If-Match, or "*": as before, and the answer's ETag is the case's.
 		for _, tag := range []string{"", "*"} {
 			res := act("/notes", tag, map[string]any{"text": "noted"})
