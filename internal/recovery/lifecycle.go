@@ -50,6 +50,7 @@ type change struct {
 	actor  Actor
 	at     time.Time
 	notify []fresco.CaseNotification
+	last   int64 // the id of the last event appended: the case's version after the change
 }
 
 func (ch *change) event(ctx context.Context, kind string, body any) (*fresco.CaseEvent, error) {
@@ -57,6 +58,7 @@ func (ch *change) event(ctx context.Context, kind string, body any) (*fresco.Cas
 	if err != nil {
 		return nil, err
 	}
+	ch.last = e.ID
 	if err := ch.tx.Audit(ctx, ch.actor.Ref, "case."+kind, "case", strconv.FormatInt(ch.c.ID, 10), body); err != nil {
 		return nil, err
 	}
@@ -89,14 +91,21 @@ func (s *Service) update(ctx context.Context, id int64, actor Actor, fn func(ctx
 		return nil, err
 	}
 	s.committed(ctx, ch)
+	if s.seen != nil && id == s.seenCase && ch.last > 0 {
+		s.seen.After = ch.last
+	}
 	return ch.c, nil
 }
 
-// applyChange locks case id within tx, runs fn on it, then recomputes and
-// stores the case. The caller commits and then calls afterCommit.
+// applyChange locks case id within tx, checks it against the version the
+// caller saw (Seeing: a stale action is refused before fn writes
+// anything), runs fn on it, then recomputes and stores the case. The caller commits and then calls afterCommit.
 func (s *Service) applyChange(ctx context.Context, tx *store.Tx, id int64, actor Actor, fn func(ctx context.Context, ch *change) error) (*change, error) {
 	c, err := tx.CaseForUpdate(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSeen(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	before := *c

@@ -172,6 +172,9 @@ type Service struct {
 	batch  *batchTx // the transaction of a Batch; nil: a transaction per change
 	// policies are the SLA policies parsed so far, shared by a Batch's copy.
 	policies *policyCache
+	// seen is the caller's version of case seenCase (Seeing); nil: no check.
+	seen     *Seen
+	seenCase int64
 }
 
 // New returns a Service.

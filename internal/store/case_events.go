@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -100,4 +101,47 @@ func (db *DB) CasePeople(ctx context.Context, caseID int64) (involved, watchers 
 		return nil, nil, err
 	}
 	return involved, watchers, nil
+}
+
+// CaseVersion is a case's version for collision detection: the id of the
+// last event of its own timeline (0 before any). Every change to a case
+// appends its events while holding the case's row lock (CaseForUpdate), so
+// a case's event ids grow in commit order and the version moves with each
+// committed change; events are never deleted (erasure scrubs their bodies),
+// so a version is never reused. See recovery.Seen for why the timeline
+// rather than a version column.
+func (db *DB) CaseVersion(ctx context.Context, caseID int64) (int64, error) {
+	return caseVersion(ctx, db, caseID)
+}
+
+// CaseVersion is DB.CaseVersion within tx.
+func (tx *Tx) CaseVersion(ctx context.Context, caseID int64) (int64, error) {
+	return caseVersion(ctx, tx, caseID)
+}
+
+// caseVersion is one probe of case_events_case (case_id, id).
+func caseVersion(ctx context.Context, q Querier, caseID int64) (int64, error) {
+	var v int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM case_events WHERE case_id = ?`, caseID).Scan(&v)
+	return v, err
+}
+
+// CaseEventsSince returns the case's own events after event id after and
+// up to upTo (0: no bound), in log order: what changed since a caller read
+// the case at version after.
+func (db *DB) CaseEventsSince(ctx context.Context, caseID, after, upTo int64) ([]fresco.CaseEvent, error) {
+	return caseEventsSince(ctx, db, caseID, after, upTo)
+}
+
+// CaseEventsSince is DB.CaseEventsSince within tx.
+func (tx *Tx) CaseEventsSince(ctx context.Context, caseID, after, upTo int64) ([]fresco.CaseEvent, error) {
+	return caseEventsSince(ctx, tx, caseID, after, upTo)
+}
+
+func caseEventsSince(ctx context.Context, q Querier, caseID, after, upTo int64) ([]fresco.CaseEvent, error) {
+	if upTo <= 0 {
+		upTo = math.MaxInt64
+	}
+	return queryAll(ctx, q, scanCaseEvent, `SELECT `+caseEventColumns+` FROM case_events
+		WHERE case_id = ? AND id > ? AND id <= ? ORDER BY id`, caseID, after, upTo)
 }

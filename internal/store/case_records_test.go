@@ -519,3 +519,59 @@ func TestCaseNotifications(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseVersion: a case's version is the id of the last event of its own
+// timeline — another case's events do not move it — and CaseEventsSince
+// reads the events after a version, up to a bound.
+func TestCaseVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		owner := w.employee(fresco.RoleAgent, nil).ID
+		at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		c, other := w.openCase(w.customer("Ann").ID, owner, at), w.openCase(w.customer("Bo").ID, owner, at)
+		var events []*fresco.CaseEvent
+		w.tx(func(tx *store.Tx) error {
+			for i, kind := range []string{"opened", "note", "resolved"} {
+				e, err := tx.AppendCaseEvent(w.ctx, c.ID, at, "system", kind, nil)
+				if err != nil {
+					return err
+				}
+				events = append(events, e)
+				if i == 1 { // another case's event in between
+					if _, err := tx.AppendCaseEvent(w.ctx, other.ID, at, "system", "opened", nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if v, err := db.CaseVersion(w.ctx, c.ID); err != nil || v != events[2].ID {
+			t.Fatalf("version = %d, %v; want the last event's id %d", v, err, events[2].ID)
+		}
+		if v, err := db.CaseVersion(w.ctx, 1<<40); err != nil || v != 0 {
+			t.Errorf("a case without events: version %d, %v", v, err)
+		}
+		for _, tc := range []struct {
+			after, upTo int64
+			want        []string
+		}{
+			{events[0].ID, 0, []string{"note", "resolved"}},
+			{events[0].ID, events[1].ID, []string{"note"}},
+			{events[2].ID, 0, nil},
+			{0, 0, []string{"opened", "note", "resolved"}},
+		} {
+			got, err := db.CaseEventsSince(w.ctx, c.ID, tc.after, tc.upTo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, e := range got {
+				kinds = append(kinds, e.Kind)
+			}
+			if !slices.Equal(kinds, tc.want) {
+				t.Errorf("events after %d up to %d = %v, want %v", tc.after, tc.upTo, kinds, tc.want)
+			}
+		}
+	})
+}

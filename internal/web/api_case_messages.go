@@ -78,7 +78,11 @@ func (s *Server) listCaseMessages(ctx context.Context, in *IDParam) (*itemsBody[
 func (s *Server) replyCase(ctx context.Context, in *caseIDBody[CaseReplyInput]) (*Created[CaseMessageOut], error) {
 	actor := recoveryActor(ctx)
 	b := in.Body
-	m, err := s.recovery.Reply(ctx, actor, in.ID, recovery.ReplyInput{Subject: b.Subject, Body: b.Body, TemplateID: b.TemplateID})
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	m, err := svc.Reply(ctx, actor, in.ID, recovery.ReplyInput{Subject: b.Subject, Body: b.Body, TemplateID: b.TemplateID})
 	if err != nil {
 		return nil, err
 	}

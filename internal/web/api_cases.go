@@ -8,8 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/recovery"
@@ -130,9 +134,18 @@ type caseListInput struct {
 	ClosedTo          string `query:"closed_to" doc:"… until this date (inclusive) or before this time."`
 }
 
+// caseIDBody is the request of an action on a case: If-Match is optional
+// (seeing, below).
 type caseIDBody[B any] struct {
 	IDParam
+	IfMatchParam
 	Body B
+}
+
+// caseIDInput is the request of an action on a case without a body.
+type caseIDInput struct {
+	IDParam
+	IfMatchParam
 }
 
 type transferBody struct {
@@ -293,61 +306,101 @@ func (s *Server) createCase(ctx context.Context, in *struct{ Body CaseInput }) (
 	return createdCase(c), nil
 }
 
-func (s *Server) getCase(ctx context.Context, in *IDParam) (*One[Case], error) {
+// getCase answers the case with its version as the ETag, read before the
+// case: a change in between makes the ETag older than the body, so that an
+// If-Match with it is refused (412) rather than a stale body passing for
+// current.
+func (s *Server) getCase(ctx context.Context, in *IDParam) (*Tagged[Case], error) {
+	version, err := s.db.CaseVersion(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
 	c, err := s.db.Case(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return s.caseDetail(ctx, c)
+	one, err := s.caseDetail(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return tagged(one.Body, version), nil
 }
 
-func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Transfer(ctx, recoveryActor(ctx), in.ID, in.Body.OwnerID, in.Body.Note))
+func (s *Server) transferCase(ctx context.Context, in *caseIDBody[transferBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Transfer(ctx, a, in.ID, in.Body.OwnerID, in.Body.Note)
+	})
 }
 
-func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Note(ctx, recoveryActor(ctx), in.ID, in.Body.Text))
+func (s *Server) addCaseNote(ctx context.Context, in *caseIDBody[textBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Note(ctx, a, in.ID, in.Body.Text)
+	})
 }
 
-func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Respond(ctx, recoveryActor(ctx), in.ID, in.Body.Message, in.Body.Channel))
+func (s *Server) respondCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Respond(ctx, a, in.ID, in.Body.Message, in.Body.Channel)
+	})
 }
 
-func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*One[Case], error) {
-	return oneCase(s.recovery.CustomerReply(ctx, recoveryActor(ctx), in.ID, in.Body.Message))
+func (s *Server) customerReplyCase(ctx context.Context, in *caseIDBody[messageBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.CustomerReply(ctx, a, in.ID, in.Body.Message)
+	})
 }
 
-func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Wait(ctx, recoveryActor(ctx), in.ID, in.Body.State, in.Body.Reason))
+func (s *Server) waitCase(ctx context.Context, in *caseIDBody[waitBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Wait(ctx, a, in.ID, in.Body.State, in.Body.Reason)
+	})
 }
 
-func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Resume(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+func (s *Server) resumeCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Resume(ctx, a, in.ID, in.Body.Reason)
+	})
 }
 
-func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Resolve(ctx, recoveryActor(ctx), in.ID, in.Body.Resolution))
+func (s *Server) resolveCase(ctx context.Context, in *caseIDBody[resolveBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Resolve(ctx, a, in.ID, in.Body.Resolution)
+	})
 }
 
-func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Close(ctx, recoveryActor(ctx), in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
-		RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution}))
+func (s *Server) closeCase(ctx context.Context, in *caseIDBody[closeBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Close(ctx, a, in.ID, recovery.CloseInput{RootCauseCategory: in.Body.RootCauseCategory,
+			RootCauseSource: in.Body.RootCauseSource, Resolution: in.Body.Resolution})
+	})
 }
 
-func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Reopen(ctx, recoveryActor(ctx), in.ID, in.Body.Reason))
+func (s *Server) reopenCase(ctx context.Context, in *caseIDBody[reasonBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Reopen(ctx, a, in.ID, in.Body.Reason)
+	})
 }
 
 func (s *Server) mergeCase(ctx context.Context, in *caseIDBody[mergeBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	return oneCase(svc.Merge(ctx, recoveryActor(ctx), in.ID, in.Body.Into))
 }
 
-func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*One[Case], error) {
-	return oneCase(s.recovery.Involve(ctx, recoveryActor(ctx), in.ID, in.Body.EmployeeID))
+func (s *Server) involveEmployee(ctx context.Context, in *caseIDBody[involveBody]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.Involve(ctx, a, in.ID, in.Body.EmployeeID)
+	})
 }
 
-func (s *Server) startHold(ctx context.Context, in *IDParam) (*One[HoldOut], error) {
-	hold, err := s.recovery.Hold(ctx, recoveryActor(ctx), in.ID)
+func (s *Server) startHold(ctx context.Context, in *caseIDInput) (*One[HoldOut], error) {
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	hold, err := svc.Hold(ctx, recoveryActor(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -359,8 +412,10 @@ type EndHoldInput struct {
 	HoldID int64 `json:"hold_id" minimum:"1" doc:"The hold_id that starting the hold answered."`
 }
 
-func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*One[Case], error) {
-	return oneCase(s.recovery.EndHold(ctx, recoveryActor(ctx), in.ID, in.Body.HoldID))
+func (s *Server) endHold(ctx context.Context, in *caseIDBody[EndHoldInput]) (*Tagged[Case], error) {
+	return caseAct(s, ctx, in, func(svc *recovery.Service, a recovery.Actor) (*fresco.Case, error) {
+		return svc.EndHold(ctx, a, in.ID, in.Body.HoldID)
+	})
 }
 
 // flagCustomers sets needs_special_attention on a page of customers.
@@ -377,4 +432,100 @@ func (s *Server) flagCustomers(ctx context.Context, list []Customer) error {
 		list[i].NeedsSpecialAttention = flags[list[i].ID]
 	}
 	return nil
+}
+
+// Collision detection on cases (recovery.Seen): GET /cases/{id} answers the
+// case's version as its ETag, and every action on a case honours an
+// optional If-Match. A stale one is refused with 412 and the changes since
+// in the problem; without If-Match an action applies as it always has.
+// Unlike the case page, the API makes no exception for a note: a failed
+// If-Match performs nothing (RFC 9110, section 13.1.1), and a client that
+// wants its note in whatever happened omits If-Match.
+
+// caseIfMatch is the description every action on a case gets.
+const caseIfMatch = "Send the ETag of your last GET of the case as If-Match: if anyone has changed the case since, " +
+	"the answer is 412 Precondition Failed naming who did what, and nothing is written. Without If-Match the action applies as it is."
+
+// seeing is the recovery service acting for a caller who sent ifMatch for
+// case id, and the Seen it reports the case's new version in: without
+// If-Match (or with "*") it checks nothing; with one, the version is
+// checked in the change's transaction. An If-Match that holds no ETag the
+// API gives for a case cannot match: 412 at once.
+func (s *Server) seeing(ctx context.Context, id int64, ifMatch IfMatchParam) (*recovery.Service, *recovery.Seen, error) {
+	seen := &recovery.Seen{}
+	header := strings.TrimSpace(ifMatch.IfMatch)
+	if header == "" || header == "*" {
+		return s.recovery.Seeing(id, seen), seen, nil
+	}
+	for tag := range strings.SplitSeq(header, ",") {
+		// Strong comparison: a weak tag (W/"…") never matches. Of
+		// several, the newest: a case's versions only grow.
+		tag = strings.TrimSpace(tag)
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(tag, `"`), `"`), 10, 64)
+		if err == nil && n > 0 && strings.HasPrefix(tag, `"`) {
+			seen.Version = max(seen.Version, n)
+		}
+	}
+	if seen.Version == 0 {
+		current, err := s.db.CaseVersion(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if current == 0 { // every case has its "opened" event: there is no case
+			return nil, nil, fresco.Errorf(fresco.ENOTFOUND, "case %d not found", id)
+		}
+		return nil, nil, &fresco.Error{Code: fresco.ESTALE, Message: fmt.Sprintf("case %d: If-Match holds no ETag of a case; nothing was written", id),
+			Fields: []fresco.FieldError{{Field: "header.If-Match",
+				Message: fmt.Sprintf("%s is not the current ETag, %s: GET the case and send its ETag", header, etag(current))}}}
+	}
+	return s.recovery.Seeing(id, seen), seen, nil
+}
+
+// caseAct runs act, an action on case in.ID, for a caller who sent in's
+// If-Match (seeing), and answers the case it changed with its new version
+// as the ETag, for the next action's If-Match.
+func caseAct[B any](s *Server, ctx context.Context, in *caseIDBody[B],
+	act func(*recovery.Service, recovery.Actor) (*fresco.Case, error)) (*Tagged[Case], error) {
+	svc, seen, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	c, err := act(svc, recoveryActor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return tagged(caseOut(c), seen.After), nil
+}
+
+// StaleChange is one change to a case since the If-Match version, in the
+// value of a 412's If-Match error.
+type StaleChange struct {
+	EventID int64     `json:"event_id"`
+	Kind    string    `json:"kind"`
+	Actor   string    `json:"actor"`
+	At      time.Time `json:"at"`
+	Text    string    `json:"text" doc:"Who did what when, in words: \"Sam Lee resolved the case at 10:42\"."`
+}
+
+// staleCaseDetails are the errors of a 412 for a stale case: If-Match,
+// with the current ETag, and the changes since as its value.
+func staleCaseDetails(e *recovery.StaleError) []*huma.ErrorDetail {
+	changes := make([]StaleChange, len(e.Changes))
+	for i, c := range e.Changes {
+		changes[i] = StaleChange{EventID: c.Event.ID, Kind: c.Event.Kind, Actor: c.Event.Actor, At: c.Event.At, Text: c.String()}
+	}
+	return []*huma.ErrorDetail{{Location: "header.If-Match", Value: changes,
+		Message: fmt.Sprintf("%s is not the current ETag, %s: GET the case again, see what changed and redo your change if it still makes sense",
+			etag(e.Seen), etag(e.Current))}}
+}
+
+// caseAction is the operation of an action on a case: it honours If-Match,
+// and says so.
+func caseAction(op huma.Operation) huma.Operation {
+	if op.Description != "" {
+		op.Description += " "
+	}
+	op.Description += caseIfMatch
+	op.Errors = append(op.Errors, http.StatusPreconditionFailed)
+	return op
 }

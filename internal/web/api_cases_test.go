@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -251,4 +252,114 @@ func TestCaseAPIForbidsAnalystWrites(t *testing.T) {
 	res := f.do(request{method: "POST", path: "/api/v1/cases", role: fresco.RoleAnalyst,
 		body: map[string]any{"customer_id": s.customer, "summary": "x"}})
 	problem(t, res, http.StatusForbidden)
+}
+
+// TestCaseIfMatch: GET /cases/{id} answers the case's version as its ETag;
+// an action with that If-Match applies, one with an older ETag is refused
+// with 412 naming who did what since, and nothing is written; an action
+// without If-Match applies as it always has.
+func TestCaseIfMatch(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		s := seedAll(t, f)
+		f.employee("sam@example.com", fresco.RoleAgent, "a fine long password")
+		sam := f.login("sam@example.com", "a fine long password")
+		c := f.call(fresco.RoleAgent, "POST", "/api/v1/cases", map[string]any{"customer_id": s.customer, "summary": "cold soup"}, 201)
+		path := fmt.Sprintf("/api/v1/cases/%d", id(t, c))
+		read := func() (string, int) {
+			t.Helper()
+			res := f.do(request{method: "GET", path: path, role: fresco.RoleAnalyst})
+			if res.Code != 200 {
+				t.Fatalf("GET case = %s", res)
+			}
+			return res.Header.Get("ETag"), len(res.JSON(t)["timeline"].([]any))
+		}
+		act := func(op, tag string, body any) *response {
+			t.Helper()
+			req := request{method: "POST", path: path + op, cookie: sam, body: body}
+			if tag != "" {
+				req.header = http.Header{"If-Match": {tag}}
+			}
+			return f.do(req)
+		}
+
+		loaded, events := read()
+		get := f.do(request{method: "GET", path: path, role: fresco.RoleAnalyst}).JSON(t)
+		timeline := get["timeline"].([]any)
+		if last := timeline[len(timeline)-1].(map[string]any)["id"]; loaded != fmt.Sprintf(`"%v"`, last) {
+			t.Fatalf("ETag %q, want the last timeline event's id %v", loaded, last)
+		}
+		resolved := act("/resolve", loaded, map[string]any{"resolution": "a hot one"})
+		if resolved.Code != 200 {
+			t.Fatalf("resolve with the current ETag = %s", resolved)
+		}
+		now, after := read()
+		if now == loaded || after <= events || resolved.Header.Get("ETag") != now {
+			t.Fatalf("after resolving: ETag %q (was %q, the answer's %q), %d events (was %d)",
+				now, loaded, resolved.Header.Get("ETag"), after, events)
+		}
+
+		// Every action with the stale ETag: 412, who did what, nothing written.
+		for _, tc := range []struct {
+			op   string
+			body any
+		}{
+			{"/responses", map[string]any{"message": "on its way"}},
+			{"/notes", map[string]any{"text": "the API makes no exception for notes"}},
+			{"/transfer", map[string]any{"owner_id": s.employee, "note": "yours"}},
+			{"/close", map[string]any{"root_cause_category": "food", "root_cause_source": "training"}},
+			{"/gestures", map[string]any{"kind": "apology_letter"}},
+			{"/holds", nil},
+		} {
+			res := act(tc.op, loaded, tc.body)
+			fields := problem(t, res, http.StatusPreconditionFailed)
+			if msg := fields["header.If-Match"]; !strings.Contains(msg, now) {
+				t.Errorf("%s: If-Match error %q does not give the current ETag %s", tc.op, msg, now)
+			}
+			var p struct {
+				Detail string `json:"detail"`
+				Errors []struct {
+					Value []struct {
+						Kind, Actor, Text string
+					} `json:"value"`
+				} `json:"errors"`
+			}
+			if err := json.Unmarshal(res.Body, &p); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(p.Detail, "Test sam@example.com resolved the case and scheduled a task at ") {
+				t.Errorf("%s: detail %q does not say who did what", tc.op, p.Detail)
+			}
+			if len(p.Errors) != 1 || len(p.Errors[0].Value) == 0 || p.Errors[0].Value[0].Kind != "resolved" ||
+				!strings.HasPrefix(p.Errors[0].Value[0].Actor, "employee:") {
+				t.Errorf("%s: the changes in the problem = %s", tc.op, res.Body)
+			}
+			if tag, n := read(); tag != now || n != after {
+				t.Errorf("%s: a refused action wrote: ETag %s, %d events", tc.op, tag, n)
+			}
+		}
+		// An If-Match that cannot be a case's ETag: weak, garbage.
+		for _, tag := range []string{"W/" + now, "garbage", `"0"`} {
+			problem(t, act("/notes", tag, map[string]any{"text": "x"}), http.StatusPreconditionFailed)
+		}
+		// A case that does not exist is not found, whatever the If-Match.
+		for _, tag := range []string{"garbage", now} {
+			res := f.do(request{method: "POST", path: "/api/v1/cases/999999/notes", cookie: sam, body: map[string]any{"text": "x"},
+				header: http.Header{"If-Match": {tag}}})
+			problem(t, res, http.StatusNotFound)
+		}
+		// No If-Match, or "*": as before, and the answer's ETag is the case's.
+		for _, tag := range []string{"", "*"} {
+			res := act("/notes", tag, map[string]any{"text": "noted"})
+			if current, _ := read(); res.Code != 200 || res.Header.Get("ETag") != current {
+				t.Errorf("note with If-Match %q = %s, ETag %q, want 200 with %s", tag, res, res.Header.Get("ETag"), current)
+			}
+		}
+		// With a list, the newest of its ETags counts.
+		tag, _ := read()
+		if res := act("/notes", loaded+", "+tag, map[string]any{"text": "listed"}); res.Code != 200 {
+			t.Errorf("note with If-Match %s, %s = %s", loaded, tag, res)
+		}
+	})
 }

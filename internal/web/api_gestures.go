@@ -57,7 +57,11 @@ func (s *Server) createGesture(ctx context.Context, in *caseIDBody[gestureBody])
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	g, err := s.recovery.RequestGesture(ctx, recoveryActor(ctx), in.ID, recovery.GestureInput{Kind: in.Body.Kind,
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	g, err := svc.RequestGesture(ctx, recoveryActor(ctx), in.ID, recovery.GestureInput{Kind: in.Body.Kind,
 		Amount: amount, PurchaseID: in.Body.PurchaseID, Note: in.Body.Note})
 	if err != nil {
 		return nil, err

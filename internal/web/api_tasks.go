@@ -47,7 +47,11 @@ type completeBody struct {
 }
 
 func (s *Server) createTask(ctx context.Context, in *caseIDBody[taskBody]) (*Created[CaseTask], error) {
-	t, err := s.recovery.AddTask(ctx, recoveryActor(ctx), in.ID, recovery.TaskInput{Kind: in.Body.Kind, DueAt: in.Body.DueAt,
+	svc, _, err := s.seeing(ctx, in.ID, in.IfMatchParam)
+	if err != nil {
+		return nil, err
+	}
+	t, err := svc.AddTask(ctx, recoveryActor(ctx), in.ID, recovery.TaskInput{Kind: in.Body.Kind, DueAt: in.Body.DueAt,
 		AssigneeID: in.Body.AssigneeID, Note: in.Body.Note})
 	if err != nil {
 		return nil, err

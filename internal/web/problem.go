@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/auth"
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/recovery"
 	"github.com/fresco-cx/fresco/internal/web/httperr"
 )
 
@@ -64,6 +66,9 @@ func (s *Server) apiError(ctx context.Context, err error) error {
 		Title:  http.StatusText(status),
 		Detail: msg,
 		Errors: problemDetails(fresco.ErrorFields(err)),
+	}
+	if stale, ok := errors.AsType[*recovery.StaleError](err); ok {
+		p.Errors = staleCaseDetails(stale) // who changed the case since the caller's If-Match
 	}
 	if status == http.StatusPreconditionFailed && len(p.Errors) == 0 {
 		// Only a PATCH with If-Match writes on condition, so a record that

@@ -247,37 +247,39 @@ func (s *Server) apiRoutes() {
 		Summary: "Open a case", Description: "Flags the customer as needing special attention until the case closes, and tells the location's staff.",
 		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createCase)
 	register(s, huma.Operation{OperationID: "get-case", Method: http.MethodGet, Path: "/cases/{id}",
-		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags}, auth.Read, byKeyOp(s.getCase))
-	register(s, huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
-		Summary: "Hand the case to a new owner with a handover note", Tags: tags}, auth.Write, s.transferCase)
-	register(s, huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",
-		Summary: "Add an internal note (not on a closed or merged case: 409)", Tags: tags}, auth.Write, s.addCaseNote)
-	register(s, huma.Operation{OperationID: "respond-case", Method: http.MethodPost, Path: "/cases/{id}/responses",
-		Summary: "Record a response to the customer (stops the response clocks)", Tags: tags}, auth.Write, s.respondCase)
-	register(s, huma.Operation{OperationID: "customer-reply-case", Method: http.MethodPost, Path: "/cases/{id}/customer-replies",
-		Summary: "Record what the customer said (reopens a resolved or closed case within the reopen window)", Tags: tags}, auth.Write, s.customerReplyCase)
-	register(s, huma.Operation{OperationID: "wait-case", Method: http.MethodPost, Path: "/cases/{id}/wait",
-		Summary: "Put the case in a waiting state with a reason (pauses the clocks per policy)", Tags: tags}, auth.Write, s.waitCase)
-	register(s, huma.Operation{OperationID: "resume-case", Method: http.MethodPost, Path: "/cases/{id}/resume",
-		Summary: "End a waiting state", Tags: tags}, auth.Write, s.resumeCase)
-	register(s, huma.Operation{OperationID: "resolve-case", Method: http.MethodPost, Path: "/cases/{id}/resolve",
-		Summary: "Resolve the case (schedules the follow-through)", Tags: tags}, auth.Write, s.resolveCase)
-	register(s, huma.Operation{OperationID: "close-case", Method: http.MethodPost, Path: "/cases/{id}/close",
-		Summary: "Close the case with its root causes", Tags: tags}, auth.Write, s.closeCase)
-	register(s, huma.Operation{OperationID: "reopen-case", Method: http.MethodPost, Path: "/cases/{id}/reopen",
-		Summary: "Reopen a resolved or closed case within the reopen window", Tags: tags}, auth.Write, s.reopenCase)
-	register(s, huma.Operation{OperationID: "merge-case", Method: http.MethodPost, Path: "/cases/{id}/merge",
-		Summary: "Merge this duplicate into another case of the same customer", Tags: tags}, auth.Write, s.mergeCase)
-	register(s, huma.Operation{OperationID: "involve-employee", Method: http.MethodPost, Path: "/cases/{id}/involved",
-		Summary: "Record an employee as involved", Tags: tags}, auth.Write, s.involveEmployee)
-	register(s, huma.Operation{OperationID: "start-hold", Method: http.MethodPost, Path: "/cases/{id}/holds",
+		Summary: "Get a case with its whole timeline, SLA clocks, tasks and gestures", Tags: tags,
+		Description: "The ETag is the case's version (the id of the last event of its own timeline): send it back as If-Match with an action on the case."},
+		auth.Read, byKeyOp(s.getCase))
+	register(s, caseAction(huma.Operation{OperationID: "transfer-case", Method: http.MethodPost, Path: "/cases/{id}/transfer",
+		Summary: "Hand the case to a new owner with a handover note", Tags: tags}), auth.Write, s.transferCase)
+	register(s, caseAction(huma.Operation{OperationID: "add-case-note", Method: http.MethodPost, Path: "/cases/{id}/notes",
+		Summary: "Add an internal note (not on a closed or merged case: 409)", Tags: tags}), auth.Write, s.addCaseNote)
+	register(s, caseAction(huma.Operation{OperationID: "respond-case", Method: http.MethodPost, Path: "/cases/{id}/responses",
+		Summary: "Record a response to the customer (stops the response clocks)", Tags: tags}), auth.Write, s.respondCase)
+	register(s, caseAction(huma.Operation{OperationID: "customer-reply-case", Method: http.MethodPost, Path: "/cases/{id}/customer-replies",
+		Summary: "Record what the customer said (reopens a resolved or closed case within the reopen window)", Tags: tags}), auth.Write, s.customerReplyCase)
+	register(s, caseAction(huma.Operation{OperationID: "wait-case", Method: http.MethodPost, Path: "/cases/{id}/wait",
+		Summary: "Put the case in a waiting state with a reason (pauses the clocks per policy)", Tags: tags}), auth.Write, s.waitCase)
+	register(s, caseAction(huma.Operation{OperationID: "resume-case", Method: http.MethodPost, Path: "/cases/{id}/resume",
+		Summary: "End a waiting state", Tags: tags}), auth.Write, s.resumeCase)
+	register(s, caseAction(huma.Operation{OperationID: "resolve-case", Method: http.MethodPost, Path: "/cases/{id}/resolve",
+		Summary: "Resolve the case (schedules the follow-through)", Tags: tags}), auth.Write, s.resolveCase)
+	register(s, caseAction(huma.Operation{OperationID: "close-case", Method: http.MethodPost, Path: "/cases/{id}/close",
+		Summary: "Close the case with its root causes", Tags: tags}), auth.Write, s.closeCase)
+	register(s, caseAction(huma.Operation{OperationID: "reopen-case", Method: http.MethodPost, Path: "/cases/{id}/reopen",
+		Summary: "Reopen a resolved or closed case within the reopen window", Tags: tags}), auth.Write, s.reopenCase)
+	register(s, caseAction(huma.Operation{OperationID: "merge-case", Method: http.MethodPost, Path: "/cases/{id}/merge",
+		Summary: "Merge this duplicate into another case of the same customer", Tags: tags}), auth.Write, s.mergeCase)
+	register(s, caseAction(huma.Operation{OperationID: "involve-employee", Method: http.MethodPost, Path: "/cases/{id}/involved",
+		Summary: "Record an employee as involved", Tags: tags}), auth.Write, s.involveEmployee)
+	register(s, caseAction(huma.Operation{OperationID: "start-hold", Method: http.MethodPost, Path: "/cases/{id}/holds",
 		Summary: "Put the customer on hold", Description: "Never on hold over two minutes: a hold still running then becomes a call-back task.",
-		Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.startHold)
-	register(s, huma.Operation{OperationID: "end-hold", Method: http.MethodPost, Path: "/cases/{id}/holds/end",
-		Summary: "Take the customer off hold", Tags: tags}, auth.Write, s.endHold)
-	register(s, huma.Operation{OperationID: "create-gesture", Method: http.MethodPost, Path: "/cases/{id}/gestures",
+		Tags: tags, DefaultStatus: http.StatusCreated}), auth.Write, s.startHold)
+	register(s, caseAction(huma.Operation{OperationID: "end-hold", Method: http.MethodPost, Path: "/cases/{id}/holds/end",
+		Summary: "Take the customer off hold", Tags: tags}), auth.Write, s.endHold)
+	register(s, caseAction(huma.Operation{OperationID: "create-gesture", Method: http.MethodPost, Path: "/cases/{id}/gestures",
 		Summary: "Grant a gesture (granted within the caller's authority, else pending approval)", Tags: tags,
-		DefaultStatus: http.StatusCreated}, auth.Write, s.createGesture)
+		DefaultStatus: http.StatusCreated}), auth.Write, s.createGesture)
 	register(s, huma.Operation{OperationID: "list-gestures", Method: http.MethodGet, Path: "/gestures",
 		Summary: "The gesture ledger", Tags: tags}, auth.Read, s.listGestures)
 	register(s, huma.Operation{OperationID: "list-approvals", Method: http.MethodGet, Path: "/approvals",
@@ -286,16 +288,16 @@ func (s *Server) apiRoutes() {
 		Summary: "Approve a pending gesture (within the approver's own authority)", Tags: tags}, auth.ManageEmployees, s.approveGesture)
 	register(s, huma.Operation{OperationID: "reject-gesture", Method: http.MethodPost, Path: "/gestures/{id}/reject",
 		Summary: "Reject a pending gesture", Tags: tags}, auth.ManageEmployees, s.rejectGesture)
-	register(s, huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/cases/{id}/tasks",
-		Summary: "Schedule a call-back, follow-through or re-survey", Tags: tags, DefaultStatus: http.StatusCreated}, auth.Write, s.createTask)
+	register(s, caseAction(huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/cases/{id}/tasks",
+		Summary: "Schedule a call-back, follow-through or re-survey", Tags: tags, DefaultStatus: http.StatusCreated}), auth.Write, s.createTask)
 	// A case's e-mail conversation and reply templates: api_case_messages.go.
 	register(s, huma.Operation{OperationID: "list-case-messages", Method: http.MethodGet, Path: "/cases/{id}/messages",
 		Summary: "The case's e-mail thread, oldest first, with attachments and each reply's send status", Tags: tags}, auth.Read, s.listCaseMessages)
-	register(s, huma.Operation{OperationID: "reply-case", Method: http.MethodPost, Path: "/cases/{id}/messages",
+	register(s, caseAction(huma.Operation{OperationID: "reply-case", Method: http.MethodPost, Path: "/cases/{id}/messages",
 		Summary: "Respond to the customer by e-mail", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Sent from the business's address and threaded on the customer's last message (In-Reply-To, References); " +
 			"a reply counts as a response for the SLA clocks. Not on a resolved, closed or merged case (409); " +
-			"a customer without a usable address is a conflict too."}, auth.Write, s.replyCase)
+			"a customer without a usable address is a conflict too."}), auth.Write, s.replyCase)
 	register(s, huma.Operation{OperationID: "get-case-attachment", Method: http.MethodGet, Path: "/cases/{id}/attachments/{attachment_id}",
 		Summary: "Download an attachment of the case's thread", Tags: tags,
 		Description: "Served as a download (Content-Disposition: attachment) with its stored type."}, auth.Read, s.caseAttachment)

@@ -73,14 +73,30 @@ type caseView struct {
 	CanEmail  bool
 	Templates []recovery.FilledTemplate
 	Reply     recovery.ReplyInput // a reply refused, kept for correction
+
+	// Collision detection (case_seen.go): the version the page's forms
+	// carry, what changed while the viewer's previous page was open, and
+	// what they typed into a form that was refused (Unplaced: text whose
+	// form the case's new state no longer offers).
+	Version  int64
+	Changed  string
+	Kept     keptForm
+	Unplaced string
 }
 
 func (u *UI) caseView(ctx context.Context, id int64, viewer *viewer) (*caseView, error) {
+	// The version first: a change between the two reads leaves the forms
+	// a version older than the page, which refuses them (safe), never a
+	// newer one that would pass a stale page for current.
+	version, err := u.db.CaseVersion(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	c, err := u.db.Case(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v := &caseView{Case: c, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite() && u.recovery != nil,
+	v := &caseView{Case: c, Version: version, Incident: map[string]string{}, CanWrite: viewer.Role.CanWrite() && u.recovery != nil,
 		Can: map[string]bool{}, Outcomes: recovery.Outcomes,
 		GestureKinds: recovery.GestureKinds, RootCauseSources: recovery.RootCauseSources}
 	if v.CanWrite {
@@ -246,6 +262,10 @@ func (u *UI) Case(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Notes = u.customerNotes(r.Context(), viewer, v.Customer.ID)
+	if err := u.changedSince(r.Context(), r, v); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	u.render(w, r, http.StatusOK, "cases_case", fmt.Sprintf("Case %d", id), v)
 }
 
@@ -253,15 +273,15 @@ func init() { flashes["case-updated"] = "Case updated." }
 
 // CaseAction applies one form on the case page (note, response, customer
 // reply, transfer, wait, resume, resolve, close, reopen, gesture) through the
-// recovery service, then shows the case again.
+// recovery service, then shows the case again. The form's version is
+// checked as case_seen.go describes.
 func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 	viewer := viewerFrom(r.Context())
 	id, ok := u.pageID(w, r)
 	if !ok {
 		return
 	}
-	svc := u.recovery
-	if svc == nil {
+	if u.recovery == nil {
 		u.serverError(w, r, fmt.Errorf("case actions need the recovery service (ui.Deps.Recovery)"))
 		return
 	}
@@ -271,6 +291,7 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	actor := caseActor(viewer)
 	f := r.PostFormValue
+	svc, seen := u.caseSeen(id, f("action"), r.PostForm)
 	var err error
 	var reply recovery.ReplyInput
 	switch f("action") {
@@ -334,19 +355,16 @@ func (u *UI) CaseAction(w http.ResponseWriter, r *http.Request) {
 	}
 	switch fresco.ErrorCode(err) {
 	case "":
-		http.Redirect(w, r, fmt.Sprintf("/cases/%d?done=case-updated", id), http.StatusSeeOther)
+		http.Redirect(w, r, missedLink(id, seen), http.StatusSeeOther)
 		return
-	case fresco.EINVALID, fresco.ECONFLICT, fresco.EFORBIDDEN:
+	case fresco.EINVALID, fresco.ECONFLICT, fresco.EFORBIDDEN, fresco.ESTALE:
 		v, verr := u.caseView(ctx, id, viewer)
 		if verr != nil {
 			u.fail(w, r, verr)
 			return
 		}
 		v.Reply = reply
-		v.Error = sentence(fresco.ErrorMessage(err))
-		for _, fe := range fresco.ErrorFields(err) {
-			v.Error += " — " + fe.Field + ": " + fe.Message
-		}
+		refusedCaseForm(v, err, f("action"), r.PostForm, seen)
 		u.render(w, r, httperr.Status(err), "cases_case", fmt.Sprintf("Case %d", id), v)
 	default:
 		u.fail(w, r, err)
@@ -477,13 +495,11 @@ func paren(s string) string {
 // people read it: the employee's name, the API token, or in labels.go's
 // words Fresco itself, the classifier, the customer.
 func actorName(actor string, employee func(int64) string) string {
-	kind, rest, _ := strings.Cut(actor, ":")
-	id, err := strconv.ParseInt(rest, 10, 64)
-	switch {
-	case kind == "employee" && err == nil:
-		return employee(id)
-	case kind == "token" && err == nil:
-		return "An API token" // the case page names people; the audit log names the token
+	if who, ok := recovery.ActorWho(actor, employee); ok {
+		if who == recovery.TokenWho {
+			return "An API token" // at the head of a timeline entry
+		}
+		return who
 	}
 	if w, ok := labels[actor]; ok { // "system" is Fresco, "model" the comment classifier
 		return w
