@@ -288,6 +288,9 @@ func TestNewMessagesOpenCases(t *testing.T) {
 					if c.Name != "Jürgen Müller" || cs.Summary != "Grüße aus Köln" || !strings.Contains(m.Text, "danke schön für den freundlichen Service.\nÀ bientôt") {
 						t.Errorf("name %q summary %q text %q", c.Name, cs.Summary, m.Text)
 					}
+					if m.From != "Jürgen Müller <juergen@example.de>" {
+						t.Errorf("the thread's sender reads %q, want the name as people write it", m.From)
+					}
 				})
 				t.Run("a DSN bounce marks the address and opens nothing", func(t *testing.T) {
 					w := w.with(t)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,7 +315,7 @@ func caseMessage(m *Message, p Policy) (*fresco.CaseMessage, []string) {
 	if len(refused) > 0 {
 		text += "\n\n[Attachments not stored: " + strings.Join(refused, "; ") + "]"
 	}
-	from := (&mail.Address{Name: m.FromName, Address: m.From}).String()
+	from := displayAddress(m.FromName, m.From)
 	msg := &fresco.CaseMessage{Direction: fresco.MessageIn, MessageID: m.MessageID, From: from,
 		To: strings.Join(m.To, ", "), Subject: m.Subject, Text: strings.TrimSpace(text), HTML: m.HTML}
 	if len(m.InReplyTo) > 0 {
@@ -361,4 +360,18 @@ func invalid(format string, args ...any) error {
 	var v fresco.Validation
 	v.Add("message", format, args...)
 	return &rejection{v.Err()}
+}
+
+// displayAddress is "Name <address>" as people read it: a name in any
+// script as it is, quoted only when it holds a character that would
+// confuse the address. (mail.Address.String would store "João" as
+// "=?utf-8?q?Jo=C3=A3o?=", which is for the wire, not for the case page.)
+func displayAddress(name, addr string) string {
+	if name == "" {
+		return addr
+	}
+	if strings.ContainsAny(name, `"(),:;<>@[\]`) {
+		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+	}
+	return name + " <" + addr + ">"
 }
