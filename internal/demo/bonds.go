@@ -93,12 +93,15 @@ func (w *world) planBonds() {
 }
 
 // bondStream is a customer's own stream for their bond: seeded by the
-// demo's seed and the customer's acquisition time, which the customers
-// step draws before it plans any visit.
-func bondStream(seed int64, p *person) *rng {
+// demo's seed and how long after the history's start the customer was
+// acquired, which the customers step draws before it plans any visit. (Not
+// the acquisition time itself: the history ends at today, so two runs a
+// second apart would draw other bonds and the same seed would not give
+// the same business.)
+func bondStream(w *world, p *person) *rng {
 	h := fnv.New64a()
 	h.Write([]byte("bonds"))
-	return replay(*rand.NewPCG(uint64(seed)^h.Sum64(), uint64(p.acquired.UnixNano())))
+	return replay(*rand.NewPCG(uint64(w.opts.Seed)^h.Sum64(), uint64(p.acquired.Sub(w.start))))
 }
 
 // bondVisits decides whether p, a buy-till-you-die customer with these
@@ -116,7 +119,7 @@ func (w *world) bondVisits(p *person, visits []visit) []visit {
 			continue
 		}
 		if r == nil {
-			r = bondStream(w.opts.Seed, p)
+			r = bondStream(w, p)
 		}
 		if !r.chance(bondChance) {
 			continue

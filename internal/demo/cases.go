@@ -141,6 +141,13 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		past = append(past, pc)
 	}
 	slices.SortStableFunc(past, func(a, b *pastCase) int { return a.opened.Compare(b.opened) })
+	ft := newRNG(w.opts.Seed, "follow-through") // a stream of its own, as the refunds'
+	for _, pc := range past {
+		pc.followThrough = "solved"
+		if ft.chance(followThroughUnanswered) {
+			pc.followThrough = "no_answer"
+		}
+	}
 	tr := newRNG(w.opts.Seed, "case threads") // a stream of its own, as the refunds'
 	for _, pc := range past {
 		if !pc.noResponse && tr.chance(threadShare) {
@@ -196,6 +203,13 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		}
 		clock = pc.resolved
 		if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
+			return err
+		}
+		// The follow-through falls due three days on (recovery's
+		// default); the manager checks it before closing the case.
+		due := pc.resolved.Add(followThroughAfter)
+		clock = due.Add(max(0, pc.closed.Sub(due)) / 2)
+		if _, err := svc.CompleteFollowThrough(ctx, actor, c.ID, recovery.CompleteInput{Outcome: pc.followThrough}); err != nil {
 			return err
 		}
 		clock = pc.closed
@@ -299,6 +313,15 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	return nil
 }
 
+// followThroughAfter is when a resolved case's follow-through falls due
+// (recovery.Options.FollowThroughAfter's default), and
+// followThroughUnanswered the share of past customers the check could not
+// reach; the others found it solved.
+const (
+	followThroughAfter      = 72 * time.Hour
+	followThroughUnanswered = 0.12
+)
+
 // casesPerBatch is how many past cases share a transaction on the bulk
 // path.
 const casesPerBatch = 1000
@@ -367,6 +390,7 @@ type pastCase struct {
 	noResponse                          bool // resolved without a first response
 	bounce                              bool // handed to the location's agent and back: handed over twice
 	refund                              *pastRefund
+	followThrough                       string // what the check three days on found: solved or no_answer
 	thread                              *pastThread // nil: no e-mails (threads.go)
 }
 

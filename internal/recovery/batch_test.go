@@ -3,6 +3,7 @@ package recovery_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -118,6 +119,57 @@ func TestBatchCommitsAndRollsBackTogether(t *testing.T) {
 		must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM case_notifications`).Scan(&stored))
 		if stored == 0 || sent.count() != stored {
 			t.Errorf("%d notifications sent after the commit, %d stored", sent.count(), stored)
+		}
+	})
+}
+
+// TestFollowThroughInABatch: a case opened, resolved, checked and closed in
+// one batch (the demo's history) records the follow-through's outcome on
+// the task and the case, as CompleteTask would; a case without an open
+// follow-through is refused, and the refusal takes the batch with it.
+func TestFollowThroughInABatch(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		var c *fresco.Case
+		must(t, w.svc.Batch(ctx, func(b *recovery.Service) error {
+			var err error
+			if c, err = b.Open(ctx, w.agent, recovery.OpenInput{CustomerID: w.customer, PurchaseID: &w.purchase, Summary: "Cold room"}); err != nil {
+				return err
+			}
+			if _, err = b.Resolve(ctx, w.agent, c.ID, "moved rooms"); err != nil {
+				return err
+			}
+			if _, err = b.CompleteFollowThrough(ctx, w.agent, c.ID, recovery.CompleteInput{Outcome: "solved", Note: "warm now"}); err != nil {
+				return err
+			}
+			c, err = b.Close(ctx, w.agent, c.ID, recovery.CloseInput{RootCauseCategory: "facilities", RootCauseSource: "support_systems"})
+			return err
+		}))
+		tasks, err := db.ListTasks(ctx, store.TaskFilter{CaseID: &c.ID, Kind: "follow_through"})
+		must(t, err)
+		if len(tasks) != 1 {
+			t.Fatalf("%d follow-throughs, want 1", len(tasks))
+		}
+		if ft := tasks[0]; ft.Status != "done" || ft.Outcome != "solved" || !strings.HasSuffix(ft.Note, "\nwarm now") || ft.DoneAt == nil {
+			t.Fatalf("follow-through after the batch = %+v", *ft)
+		}
+		if stored, err := db.Case(ctx, c.ID); err != nil || stored.FollowThroughOutcome != "solved" || stored.Status != fresco.CaseClosed {
+			t.Fatalf("case after the batch = %+v, %v", stored, err)
+		}
+		err = w.svc.Batch(ctx, func(b *recovery.Service) error {
+			if _, err := b.Open(ctx, w.agent, recovery.OpenInput{CustomerID: w.customer, PurchaseID: &w.purchase, Summary: "Noisy"}); err != nil {
+				return err
+			}
+			_, err := b.CompleteFollowThrough(ctx, w.agent, c.ID, recovery.CompleteInput{Outcome: "solved"})
+			return err
+		})
+		wantCode(t, err, fresco.ECONFLICT)
+		var n int
+		must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM recovery_cases`).Scan(&n))
+		if n != 1 {
+			t.Errorf("%d cases after the refused batch, want 1", n)
 		}
 	})
 }

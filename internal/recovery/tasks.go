@@ -9,6 +9,7 @@ import (
 
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/jobs"
+	"github.com/fresco-cx/fresco/internal/store"
 )
 
 type holdPayload struct {
@@ -192,9 +193,8 @@ type CompleteInput struct {
 	PreviousScore *int
 }
 
-// CompleteTask records what came of a task. A follow-through that finds the
-// problem not solved reopens the case.
-func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, in CompleteInput) (*fresco.CaseTask, error) {
+// validComplete checks a task outcome's own fields.
+func validComplete(in CompleteInput) error {
 	var v fresco.Validation
 	v.Text("note", in.Note, false, maxCaseText)
 	if in.Score != nil {
@@ -203,7 +203,13 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 	if in.PreviousScore != nil {
 		v.Check(*in.PreviousScore >= 0 && *in.PreviousScore <= 10, "previous_score", "must be 0 to 10")
 	}
-	if err := v.Err(); err != nil {
+	return v.Err()
+}
+
+// CompleteTask records what came of a task. A follow-through that finds the
+// problem not solved reopens the case.
+func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, in CompleteInput) (*fresco.CaseTask, error) {
+	if err := validComplete(in); err != nil {
 		return nil, err
 	}
 	t, err := s.db.Task(ctx, taskID)
@@ -215,41 +221,69 @@ func (s *Service) CompleteTask(ctx context.Context, actor Actor, taskID int64, i
 		if err != nil {
 			return err
 		}
-		if t.Status != "open" {
-			return fresco.Errorf(fresco.ECONFLICT, "task %d is already %s", taskID, t.Status)
-		}
-		if t.Kind == "follow_through" && !oneOf(in.Outcome, Outcomes) {
-			var v fresco.Validation
-			v.Add("outcome", "must be one of %s", strings.Join(Outcomes, ", "))
-			return v.Err()
-		}
-		previous, err := previousScore(ctx, ch, t, in)
+		return s.completeTask(ctx, ch, t, in)
+	})
+	return t, err
+}
+
+// CompleteFollowThrough records what came of case caseID's open
+// follow-through task, found inside the change: unlike CompleteTask it
+// needs no read before it, so it belongs in a Batch (the demo's history
+// checks each past case's fix before closing it).
+func (s *Service) CompleteFollowThrough(ctx context.Context, actor Actor, caseID int64, in CompleteInput) (*fresco.CaseTask, error) {
+	if err := validComplete(in); err != nil {
+		return nil, err
+	}
+	var t *fresco.CaseTask
+	_, err := s.update(ctx, caseID, actor, func(ctx context.Context, ch *change) error {
+		open, err := ch.tx.ListTasks(ctx, store.TaskFilter{CaseID: &caseID, Kind: "follow_through", Status: "open"})
 		if err != nil {
 			return err
 		}
-		result := taskResult(in.Score, previous)
-		raw, _ := json.Marshal(result)
-		at := ch.at
-		t.Status, t.Outcome, t.Result, t.DoneAt, t.DoneBy = "done", in.Outcome, raw, &at, actor.Ref
-		if in.Note != "" {
-			t.Note = strings.TrimSpace(t.Note + "\n" + in.Note)
+		if len(open) == 0 {
+			return fresco.Errorf(fresco.ECONFLICT, "case %d has no open follow-through", caseID)
 		}
-		if err := ch.tx.UpdateTask(ctx, t); err != nil {
-			return err
-		}
-		if _, err := ch.event(ctx, "task_completed", map[string]any{"task_id": taskID, "kind": t.Kind,
-			"outcome": in.Outcome, "note": in.Note, "result": result}); err != nil {
-			return err
-		}
-		if t.Kind == "follow_through" {
-			ch.c.FollowThroughOutcome = in.Outcome
-			if in.Outcome == "not_solved" && ch.c.Status != fresco.CaseOpen {
-				return s.reopen(ctx, ch, "follow-through: the problem is not solved")
-			}
-		}
-		return nil
+		t = open[0]
+		return s.completeTask(ctx, ch, t, in)
 	})
 	return t, err
+}
+
+// completeTask is CompleteTask's change to task t of the case ch holds.
+func (s *Service) completeTask(ctx context.Context, ch *change, t *fresco.CaseTask, in CompleteInput) error {
+	if t.Status != "open" {
+		return fresco.Errorf(fresco.ECONFLICT, "task %d is already %s", t.ID, t.Status)
+	}
+	if t.Kind == "follow_through" && !oneOf(in.Outcome, Outcomes) {
+		var v fresco.Validation
+		v.Add("outcome", "must be one of %s", strings.Join(Outcomes, ", "))
+		return v.Err()
+	}
+	previous, err := previousScore(ctx, ch, t, in)
+	if err != nil {
+		return err
+	}
+	result := taskResult(in.Score, previous)
+	raw, _ := json.Marshal(result)
+	at := ch.at
+	t.Status, t.Outcome, t.Result, t.DoneAt, t.DoneBy = "done", in.Outcome, raw, &at, ch.actor.Ref
+	if in.Note != "" {
+		t.Note = strings.TrimSpace(t.Note + "\n" + in.Note)
+	}
+	if err := ch.tx.UpdateTask(ctx, t); err != nil {
+		return err
+	}
+	if _, err := ch.event(ctx, "task_completed", map[string]any{"task_id": t.ID, "kind": t.Kind,
+		"outcome": in.Outcome, "note": in.Note, "result": result}); err != nil {
+		return err
+	}
+	if t.Kind == "follow_through" {
+		ch.c.FollowThroughOutcome = in.Outcome
+		if in.Outcome == "not_solved" && ch.c.Status != fresco.CaseOpen {
+			return s.reopen(ctx, ch, "follow-through: the problem is not solved")
+		}
+	}
+	return nil
 }
 
 // previousScore is the score a re-survey's score is compared with: the one
