@@ -390,7 +390,7 @@ type pastCase struct {
 	noResponse                          bool // resolved without a first response
 	bounce                              bool // handed to the location's agent and back: handed over twice
 	refund                              *pastRefund
-	followThrough                       string // what the check three days on found: solved or no_answer
+	followThrough                       string      // what the check three days on found: solved or no_answer
 	thread                              *pastThread // nil: no e-mails (threads.go)
 }
 
