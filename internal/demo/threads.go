@@ -58,7 +58,7 @@ func drawThread(ctx context.Context, w *world, r *rng, pc *pastCase, owner *fres
 	s := w.siteOf(pc.resp.locationID)
 	category := caseCategory(pc.resp.comment)
 	firstName, _, _ := strings.Cut(cust.Name, " ")
-	from := mailbox(cust.Name, cust.Email)
+	from := fresco.Mailbox(cust.Name, cust.Email)
 	visit := pu.PurchasedAt.In(s.tz).Format("Monday 2 January")
 	subjects, occasion, there := threadSubjects[category], "my visit to "+s.loc.Name, "at "+s.loc.Name
 	if s.key == onlineShop {
@@ -251,13 +251,8 @@ func (m *caseMailer) QueueCustomerMail(ctx context.Context, tx *store.Tx, e *fre
 	return tx.RecordEmail(ctx, e)
 }
 
-func (m *caseMailer) CustomerFrom(context.Context) string { return mailbox(businessName, businessMail) }
-
-// mailbox is a name and an address as a From header shows them, the name
-// quoted and left in UTF-8 (RFC 6532), not encoded: the case page shows the
-// sender of a customer's message as it is stored.
-func mailbox(name, address string) string {
-	return fmt.Sprintf("%q <%s>", name, address)
+func (m *caseMailer) CustomerFrom(context.Context) string {
+	return fresco.Mailbox(businessName, businessMail)
 }
 
 // What customers and managers write, by the case's category.

@@ -4,7 +4,10 @@
 
 package fresco
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Directions of a case message.
 const (
@@ -41,4 +44,19 @@ type CaseAttachment struct {
 	Size        int64
 	Data        []byte // only when read one by one
 	CreatedAt   time.Time
+}
+
+// Mailbox is "Name <address>" as people read it and as a From header may
+// carry it (RFC 6532): a name in any script as it is, quoted only when it
+// holds a character that would confuse the address. mail.Address.String
+// would store "João" as "=?utf-8?q?Jo=C3=A3o?=", which is for the wire of
+// old mail systems, not for the case page.
+func Mailbox(name, addr string) string {
+	if name == "" {
+		return addr
+	}
+	if strings.ContainsAny(name, `"(),:;<>@[\]`) {
+		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+	}
+	return name + " <" + addr + ">"
 }

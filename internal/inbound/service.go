@@ -315,7 +315,7 @@ func caseMessage(m *Message, p Policy) (*fresco.CaseMessage, []string) {
 	if len(refused) > 0 {
 		text += "\n\n[Attachments not stored: " + strings.Join(refused, "; ") + "]"
 	}
-	from := displayAddress(m.FromName, m.From)
+	from := fresco.Mailbox(m.FromName, m.From)
 	msg := &fresco.CaseMessage{Direction: fresco.MessageIn, MessageID: m.MessageID, From: from,
 		To: strings.Join(m.To, ", "), Subject: m.Subject, Text: strings.TrimSpace(text), HTML: m.HTML}
 	if len(m.InReplyTo) > 0 {
@@ -360,18 +360,4 @@ func invalid(format string, args ...any) error {
 	var v fresco.Validation
 	v.Add("message", format, args...)
 	return &rejection{v.Err()}
-}
-
-// displayAddress is "Name <address>" as people read it: a name in any
-// script as it is, quoted only when it holds a character that would
-// confuse the address. (mail.Address.String would store "João" as
-// "=?utf-8?q?Jo=C3=A3o?=", which is for the wire, not for the case page.)
-func displayAddress(name, addr string) string {
-	if name == "" {
-		return addr
-	}
-	if strings.ContainsAny(name, `"(),:;<>@[\]`) {
-		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
-	}
-	return name + " <" + addr + ">"
 }

@@ -1,15 +1,15 @@
-package inbound
+package fresco
 
 import "testing"
 
-func TestDisplayAddress(t *testing.T) {
+func TestMailbox(t *testing.T) {
 	for _, c := range []struct{ name, addr, want string }{
 		{"", "a@example.com", "a@example.com"},
 		{"João Patel", "joao@example.com", "João Patel <joao@example.com>"},
 		{`Berg, Anna "AB"`, "anna@example.net", `"Berg, Anna \"AB\"" <anna@example.net>`},
 	} {
-		if got := displayAddress(c.name, c.addr); got != c.want {
-			t.Errorf("displayAddress(%q, %q) = %q, want %q", c.name, c.addr, got, c.want)
+		if got := Mailbox(c.name, c.addr); got != c.want {
+			t.Errorf("Mailbox(%q, %q) = %q, want %q", c.name, c.addr, got, c.want)
 		}
 	}
 }
