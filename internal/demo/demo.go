@@ -149,13 +149,14 @@ var steps = []step{
 	{"marketing spend", generateMarketingSpend},
 	{"purchases", generatePurchases}, // and the feedback on them, with a stream of its own
 	{"indexes, rollups and cases", indexesRollupsAndCases},
-	{"people", generatePeople},                // trainings, exits, rehires (people.go)
-	{"pulses", generatePulses},                // the monthly staff pulse (pulses.go)
-	{"goals", generateGoals},                  // satisfaction goals showing every status (goals.go)
-	{"rewards", generateRewards},              // nominations and the owner's rewards for team goals (rewards.go)
-	{"process maps", generateProcessMaps},     // the designed "Complaint to resolution" map with two fail points (process_maps.go)
-	{"preferences", generatePreferences},      // remembered preferences of one customer in fifty (preferences.go)
-	{"referral codes", generateReferralCodes}, // links of the busiest referrers who are promoters (referral_codes.go)
+	{"people", generatePeople},                    // trainings, exits, rehires (people.go)
+	{"pulses", generatePulses},                    // the monthly staff pulse (pulses.go)
+	{"goals", generateGoals},                      // satisfaction goals showing every status (goals.go)
+	{"rewards", generateRewards},                  // nominations and the owner's rewards for team goals (rewards.go)
+	{"process maps", generateProcessMaps},         // the designed "Complaint to resolution" map with two fail points (process_maps.go)
+	{"preferences", generatePreferences},          // remembered preferences of one customer in fifty (preferences.go)
+	{"referral codes", generateReferralCodes},     // links of the busiest referrers who are promoters (referral_codes.go)
+	{"comment categories", generateCommentLabels}, // staff categorise older comments; the classifier learns from them (labels.go)
 }
 
 // deferIndexes drops the secondary indexes of customers, purchases and

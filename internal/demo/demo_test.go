@@ -383,6 +383,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 	})
 
 	t.Run("case threads", func(t *testing.T) { testDemoThreads(t, db, w) })
+	t.Run("comment categories", func(t *testing.T) { testDemoCommentLabels(t, db, w) })
 	// Last: it stores a lifetime-value refit.
 	t.Run("value at risk", func(t *testing.T) { testDemoValueAtRisk(t, db, w) })
 }

@@ -124,7 +124,13 @@
 // response has an NPS answer; 70% a CSAT, 25% a CES and 15% process-quality
 // items (responsiveness and empathy follow the score most closely); about a
 // third a comment fitting the location and the score (praise; waiting,
-// staff manner, price, cleanliness, booking confusion).
+// staff manner, price, cleanliness, booking confusion). Each location's
+// manager has categorised up to 450 of the comments older than three weeks
+// (labels.go: the categories a person would give, now and then one
+// fewer), and the comment classifier is trained on them, so the comments
+// page shows its figures per category, the queue of comments it is least
+// sure about and a model version; "Suggestion for a new feature" stays
+// unused, as a category still waiting for examples.
 //
 // Scores follow the behaviour class (NPS about +65 for apostles, +45
 // regulars, +15 occasional, −35 churners, worse in their last months, and

@@ -22,18 +22,33 @@ const TargetCategoryF1 = 0.7
 
 // CategoryNeeds lists every category's cross-validated precision, recall
 // and F1 from the last training, with an estimate of the labels it still
-// needs (text.LabelsNeeded), weakest first. It is empty until a model has
-// been trained.
+// needs (text.LabelsNeeded), weakest first. A category of the taxonomy no
+// staff label has used yet is listed too, first, with nothing measured: it
+// is the weakest of all, since the classifier never suggests it. It is
+// empty until a model has been trained.
 func (s *Service) CategoryNeeds(ctx context.Context) ([]CategoryNeed, error) {
 	st, err := s.ClassifierStatus(ctx)
 	if err != nil || st.Evaluation == nil {
 		return nil, err
 	}
-	out := make([]CategoryNeed, 0, len(st.Evaluation.PerLabel))
+	tax, err := s.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	measured := map[string]bool{}
+	out := make([]CategoryNeed, 0, len(tax))
 	for _, l := range st.Evaluation.PerLabel {
+		measured[l.Label] = true
 		out = append(out, CategoryNeed{LabelScore: l, MoreLabels: text.LabelsNeeded(l.F1, l.Support, TargetCategoryF1)})
 	}
-	slices.SortStableFunc(out, func(a, b CategoryNeed) int { return cmp.Compare(a.F1, b.F1) })
+	for _, c := range tax {
+		if !measured[c.Slug] {
+			out = append(out, CategoryNeed{LabelScore: text.LabelScore{Label: c.Slug}, MoreLabels: text.LabelsNeeded(0, 0, TargetCategoryF1)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b CategoryNeed) int {
+		return cmp.Or(cmp.Compare(min(a.Support, 1), min(b.Support, 1)), cmp.Compare(a.F1, b.F1))
+	})
 	return out, nil
 }
 

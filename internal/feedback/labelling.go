@@ -29,6 +29,10 @@ type QueuedComment struct {
 	Comment     string            `json:"comment"`
 	Uncertainty float64           `json:"uncertainty"`
 	Suggestions []text.Suggestion `json:"suggestions"`
+	// Doubt is the category a multi-label model is unsure to add (its
+	// probability nearest its threshold); nil when the doubt is which
+	// category comes first.
+	Doubt *text.Doubt `json:"doubt,omitempty"`
 }
 
 // LabellingQueue returns the n newest uncategorised comments the trained
@@ -52,7 +56,7 @@ func (s *Service) LabellingQueue(ctx context.Context, n int) ([]QueuedComment, e
 	out := make([]QueuedComment, len(ranked))
 	for i, u := range ranked {
 		r := candidates[u.Index]
-		out[i] = QueuedComment{Response: r, ResponseID: r.ID, Comment: r.Comment, Uncertainty: u.Uncertainty, Suggestions: u.Suggestions}
+		out[i] = QueuedComment{Response: r, ResponseID: r.ID, Comment: r.Comment, Uncertainty: u.Uncertainty, Suggestions: u.Suggestions, Doubt: u.Doubt}
 	}
 	return out, nil
 }

@@ -98,6 +98,27 @@ func TestCategoryNeedsAndActiveLearning(t *testing.T) {
 				t.Errorf("category %s: F1 %.2f but %d more labels", n.Label, n.F1, n.MoreLabels)
 			}
 		}
+		// Every category of the taxonomy is listed; those no label has used
+		// yet come first, unmeasured, each needing a first 20.
+		tax, err := w.svc.Taxonomy(ctx)
+		must(t, err)
+		if len(needs) != len(tax) {
+			t.Errorf("%d categories listed, the taxonomy has %d", len(needs), len(tax))
+		}
+		seenMeasured := false
+		for _, n := range needs {
+			switch {
+			case n.Support > 0:
+				seenMeasured = true
+			case seenMeasured:
+				t.Errorf("unlabelled category %s listed after a measured one", n.Label)
+			case n.MoreLabels != 20 || n.Precision != 0:
+				t.Errorf("unlabelled category %+v", n)
+			}
+		}
+		if !seenMeasured {
+			t.Error("no measured category listed")
+		}
 		comments := []string{"The courier was late and slow", "late refund for the expensive bill", "Overpriced and charged twice"}
 		q, err := w.svc.ActiveLearningQueue(ctx, comments, 1)
 		must(t, err)

@@ -50,3 +50,32 @@ func TestLabelsNeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestUncertaintyRespectsThresholds: a model that gives several labels is
+// sure of a comment whose two labels are both far above their thresholds,
+// and unsure of one whose second label sits at its threshold; a model that
+// gives one label judges by the gap between the top two.
+func TestUncertaintyRespectsThresholds(t *testing.T) {
+	t.Parallel()
+	multi := &Model{Labels: []string{"a", "b", "c"}, Thresholds: []float64{0.4, 0.4, 0.4}, MaxLabels: 3}
+	ranked := func(ps ...float64) []Suggestion {
+		var out []Suggestion
+		for i, p := range ps {
+			out = append(out, Suggestion{Label: multi.Labels[i], Score: p})
+		}
+		return out
+	}
+	both, _ := multi.uncertainty(ranked(0.99, 0.99, 0.01))
+	edge, doubt := multi.uncertainty(ranked(0.9, 0.41, 0.02))
+	if both > 0.05 || edge < 0.95 || doubt == nil || doubt.Label != "b" || doubt.Threshold != 0.4 || doubt.Score != 0.41 {
+		t.Errorf("two sure labels: %.3f; a label at its threshold: %.3f, doubt %+v", both, edge, doubt)
+	}
+	// The runner-up under its threshold: which label comes first matters.
+	if u, d := multi.uncertainty(ranked(0.3, 0.29, 0.0)); u < 0.99 || d != nil {
+		t.Errorf("top two 0.30 / 0.29, runner-up not given: %.3f, doubt %+v", u, d)
+	}
+	single := &Model{Labels: []string{"a", "b", "c"}, Thresholds: []float64{0.5, 0.5, 0.5}, MaxLabels: 1}
+	if u, d := single.uncertainty(ranked(0.99, 0.99, 0.01)); u != 1 || d != nil {
+		t.Errorf("single-label model, top two equal: %.3f, doubt %+v", u, d)
+	}
+}

@@ -37,10 +37,13 @@ type categoryQuality struct {
 func (q categoryQuality) Weak() bool { return q.F1 < feedback.TargetCategoryF1 }
 
 // queuedRow is a comment of the labelling queue with the model's two
-// best guesses, between which it hesitates.
+// best guesses, between which it hesitates, or the category it is unsure
+// to add (a model that gives several categories).
 type queuedRow struct {
 	feedback.QueuedComment
 	Guesses []guess
+	Unsure  *guess
+	Needs   float64 // the probability from which the model adds Unsure
 }
 
 // Unplaced reports whether the classifier fits none of its categories to
@@ -78,7 +81,11 @@ func (u *UI) commentInsights(ctx context.Context, cats text.Taxonomy) (commentIn
 		return in, err
 	}
 	for _, q := range queue {
-		in.Queue = append(in.Queue, queuedRow{QueuedComment: q, Guesses: guesses(cats, q.Suggestions)})
+		row := queuedRow{QueuedComment: q, Guesses: guesses(cats, q.Suggestions)}
+		if d := q.Doubt; d != nil {
+			row.Unsure, row.Needs = &guess{Name: categoryName(cats, d.Label), Probability: d.Score}, d.Threshold
+		}
+		in.Queue = append(in.Queue, row)
 	}
 	if in.Themes, err = u.feedback.Themes(ctx); err != nil {
 		return in, err

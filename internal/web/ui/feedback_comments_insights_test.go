@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/feedback/feedbacktest"
@@ -34,7 +35,7 @@ func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
 		}
 		for _, want := range []string{`id="category-quality"`, "Right when suggested", `id="labelling-queue"`,
 			feedbacktest.Doubtful, "The classifier hesitates between", "fits none of its categories", `id="emerging-themes"`, "parking",
-			"growing", `id="model-versions"`, "in use", "about Empathy"} {
+			"growing", `id="model-versions"`, "in use", "about Empathy", "never suggested"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("comments page lacks %q", want)
 			}
@@ -111,6 +112,32 @@ func TestCommentsPageActions(t *testing.T) {
 		list, _, _ = strings.Cut(list, "</ul>") // the list comes first on the page
 		if !strings.Contains(list, "rude and dismissive") || strings.Contains(list, "hospital food was cold") {
 			t.Errorf("aspect filter lists the wrong comments:\n%s", list)
+		}
+	})
+}
+
+// TestCommentsQueueOfAMultiLabelModel: a model that gives several
+// categories queues the comment whose second category it is unsure to add,
+// and says which, not "hesitates between" two it gives anyway.
+func TestCommentsQueueOfAMultiLabelModel(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ago := time.Now().UTC().Add(-21 * 24 * time.Hour)
+		for i := range 12 {
+			feedbacktest.Record(t, f.app.Feedback, fmt.Sprintf("The delivery was late again, waited %d hours", i+2), ago, "waiting-delivery")
+			feedbacktest.Record(t, f.app.Feedback, fmt.Sprintf("Far too expensive, charged %d pounds twice", i+2), ago, "price-billing")
+			feedbacktest.Record(t, f.app.Feedback, fmt.Sprintf("Late delivery %d days and an expensive bill", i+2), ago, "waiting-delivery", "price-billing")
+		}
+		if _, err := f.app.Feedback.TrainClassifier(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		feedbacktest.Record(t, f.app.Feedback, "Late delivery and the bill", time.Now().UTC().Add(-time.Hour))
+		page := f.do(fresco.RoleAnalyst, "GET", "/feedback/comments", nil)
+		_, queue, _ := strings.Cut(page.body, `id="labelling-queue"`)
+		queue, _, _ = strings.Cut(queue, "</ul>")
+		if !strings.Contains(queue, "The classifier is unsure whether it is also about") || strings.Contains(queue, "hesitates between") {
+			t.Errorf("the queue of a multi-label model:\n%s", queue)
 		}
 	})
 }
