@@ -578,7 +578,8 @@ func (s *Server) apiRoutes() {
 		Summary: "Add one category to the taxonomy (e.g. an emerging theme)", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "The slug defaults to the name made lower-case with hyphens; a slug in use is a conflict (409). Audited."}, auth.ManageEmployees, s.addFeedbackCategory)
 	register(s, huma.Operation{OperationID: "classifier-quality", Method: http.MethodGet, Path: "/feedback/classifier/quality",
-		Summary: "Each category's cross-validated precision, recall and F1, and the labels weak ones need", Tags: tags}, auth.Read, s.classifierQuality)
+		Summary: "Each category's cross-validated precision, recall and F1, and the labels weak ones need", Tags: tags,
+		Description: "Every category of the taxonomy, weakest first: those no categorised comment carries yet come first with support 0, nothing measured, and the labels to start with in more_labels."}, auth.Read, s.classifierQuality)
 	register(s, huma.Operation{OperationID: "classifier-queue", Method: http.MethodGet, Path: "/feedback/classifier/queue",
 		Summary: "The uncategorised comments the classifier is least sure about (active learning)", Tags: tags}, auth.Read, s.classifierQueue)
 	register(s, huma.Operation{OperationID: "queue-classifier-training", Method: http.MethodPost, Path: "/feedback/classifier:retrain",
