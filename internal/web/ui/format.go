@@ -75,10 +75,19 @@ func (u *UI) formatDate(v any) string {
 	return u.format().Date(t)
 }
 
-// formatDay writes a civil day kept as a UTC midnight (a note's expiry)
+// formatDay writes a civil day kept as a UTC midnight (a note's expiry, an
+// employment spell's first day) or as "YYYY-MM-DD" text (a refit's split)
 // the business's way, without moving it into the business's zone.
-func (u *UI) formatDay(t *time.Time) string {
-	if t == nil {
+func (u *UI) formatDay(v any) string {
+	if s, ok := v.(string); ok {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return s // not a day: shown as it is rather than hidden
+		}
+		v = d
+	}
+	t, ok := timeOf(v)
+	if !ok {
 		return "—"
 	}
 	return t.UTC().Format(u.format().Locale.Date)

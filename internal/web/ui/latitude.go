@@ -33,6 +33,9 @@ type latitudeRoleView struct {
 	Approvals []latitudeApprovalView
 }
 
+// Heading names the role's people: "Agents", not the stored "agent".
+func (r latitudeRoleView) Heading() string { return roleLabel(fresco.Role(r.Role)) + "s" }
+
 // latitudeApprovalView is one gesture kind's row, in words.
 type latitudeApprovalView struct {
 	latitude.Approvals

@@ -105,3 +105,28 @@ func TestKindWordsOnTheEmployeePage(t *testing.T) {
 		}
 	})
 }
+
+// An employee's days are written the business's way, like the rest of the
+// page ("1 Mar 2024"), and an open spell says so in words.
+func TestEmployeePageWritesDays(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		agent := f.people[fresco.RoleAgent]
+		page := fmt.Sprintf("/employees/%d", agent.ID)
+		res := f.do(fresco.RoleOwner, "POST", page+"/trainings", url.Values{"course": {"First aid"},
+			"taken_on": {"2024-03-01"}, "hours": {"2"}, "cost": {"50.00"}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("add a training: %d %s", res.status, res.body)
+		}
+		body := f.do(fresco.RoleOwner, "GET", page, nil).body
+		for _, want := range []string{"<td>1 Mar 2024</td>", "Still employed"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the employee's page lacks %q", want)
+			}
+		}
+		if regexp.MustCompile(`<td>\d{4}-\d{2}-\d{2}</td>`).MatchString(body) {
+			t.Error("the employee's page shows a day as YYYY-MM-DD")
+		}
+	})
+}

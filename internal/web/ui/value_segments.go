@@ -36,6 +36,9 @@ type segView struct {
 // Money formats an amount in currency units.
 func (v segView) Money(f float64) string { return v.format.Money(fresco.Money(math.Round(f * 100))) }
 
+// Count writes a number of customers the business's way ("5,000").
+func (v segView) Count(n int) string { return v.format.Integer(int64(n)) }
+
 // Name is a segment's name in words.
 func (v segView) Name(c value.SegmentColumn) string {
 	switch {

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/value"
+)
+
+// renderPage renders one page's template with data, as a handler would
+// (without a viewer: the page as the layout shows it to nobody in particular).
+func renderPage(t *testing.T, name string, data any) string {
+	t.Helper()
+	var b strings.Builder
+	if err := templatesOnly(t).pages[name].ExecuteTemplate(&b, "layout.html", page{Title: "A page", Data: data, Status: http.StatusOK}); err != nil {
+		t.Fatalf("render %s: %v", name, err)
+	}
+	return b.String()
+}
+
+// The lifetime-value page writes its counts of customers the business's
+// way everywhere, not only in the totals: "5,000", never "5000".
+func TestValuePageWritesCounts(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	v := valueView{format: fresco.NewFormatter(fresco.DefaultSettings()),
+		Summary: &value.Summary{ComputedAt: &at, Totals: value.Totals{Customers: 5000}},
+		Calc: &value.Calculation{Average: value.Economics{Customers: 5000}, Loyal: value.Economics{Customers: 1000},
+			Inputs: value.CalcInputs{NewCustomers: 2500}, Period: value.CalcPeriod{From: at.AddDate(-1, 0, 0), To: at}},
+		Pareto: &value.Pareto{}, Segments: &value.SegmentTable{}}
+	body := renderPage(t, "value_page", v)
+	for _, want := range []string{"from 5,000 customers' purchases", `<td class="num">5,000</td><td class="num">1,000</td>`, "for 2,500 new customers"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the value page lacks %q", want)
+		}
+	}
+	if n := regexp.MustCompile(`\b(5000|1000|2500)\b`).FindAllString(body, -1); len(n) > 0 {
+		t.Errorf("the value page writes counts as %v", n)
+	}
+}
+
+// A refit's split shows its days the business's way, not "2025-12-08",
+// and its time in the business's zone, not "… UTC".
+func TestCalibrationSplitWritesDays(t *testing.T) {
+	t.Parallel()
+	c := &value.Calibration{CalibrationEnd: "2025-12-08", HoldoutEnd: "2026-12-07", HoldoutWeeks: 52,
+		ComputedAt: time.Date(2026, 12, 7, 10, 11, 0, 0, time.UTC), Customers: 2697, Models: []value.ModelCalibration{}}
+	body := renderPage(t, "value_calibration", calibrationView{Cal: c, format: fresco.NewFormatter(fresco.DefaultSettings())})
+	split := regexp.MustCompile(`(?s)id="calibration-split">(.*?)</p>`).FindStringSubmatch(body)
+	if split == nil {
+		t.Fatal("no split paragraph")
+	}
+	if !strings.Contains(split[1], "8 Dec 2025") || !strings.Contains(split[1], "7 Dec 2026") || strings.Contains(split[1], "2025-12-08") || strings.Contains(split[1], "UTC") {
+		t.Errorf("split: %s", split[1])
+	}
+}
+
+// A month whose every cell is hidden (the pulse still open) has a column
+// heading for the reason, as many headings as cells in each row.
+func TestPulseResultsHiddenMonthHasItsColumns(t *testing.T) {
+	t.Parallel()
+	hidden := pulseRowView{Unit: "All staff", All: true, Hidden: true, Reason: "the pulse is still open"}
+	body := renderPage(t, "pulse_results", pulseResultsView{Months: []pulseMonthView{{Period: "2026-12", Name: "December 2026", Rows: []pulseRowView{hidden}}}})
+	table := regexp.MustCompile(`(?s)<table class="stack-sm">(.*?)</table>`).FindStringSubmatch(body)
+	if table == nil {
+		t.Fatal("no results table")
+	}
+	head, row, _ := strings.Cut(table[1], "</thead>")
+	if h, c := strings.Count(head, "<th "), strings.Count(row, "<th ")+strings.Count(row, "<td"); h != 3 || c != 3 {
+		t.Errorf("%d column headings for %d cells:\n%s", h, c, table[1])
+	}
+}
+
+// The latitude page heads each role's section with its people, "Agents",
+// not the stored "agents".
+func TestLatitudeRoleHeading(t *testing.T) {
+	for role, want := range map[string]string{"agent": "Agents", "manager": "Managers", "owner": "Owners"} {
+		if got := (latitudeRoleView{Role: role}).Heading(); got != want {
+			t.Errorf("Heading(%q) = %q, want %q", role, got, want)
+		}
+	}
+}
