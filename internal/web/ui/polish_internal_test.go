@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
+	"github.com/fresco-cx/fresco/internal/rewards"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -81,6 +83,25 @@ func TestLatitudeRoleHeading(t *testing.T) {
 	for role, want := range map[string]string{"agent": "Agents", "manager": "Managers", "owner": "Owners"} {
 		if got := (latitudeRoleView{Role: role}).Heading(); got != want {
 			t.Errorf("Heading(%q) = %q, want %q", role, got, want)
+		}
+	}
+}
+
+// A reward not met is red and one that can't be told yet grey, as the
+// satisfaction goals colour theirs; a running period's notes share one
+// pair of brackets.
+func TestRewardVerdictColours(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	row := func(name string, v rewards.Verdict) rewards.RewardStatus {
+		return rewards.RewardStatus{Reward: &fresco.Reward{Name: name, From: at, To: at.AddDate(0, 3, -1)}, TeamName: "Café crew",
+			Verdict: v, Running: true, AsOf: at.AddDate(0, 1, 0)}
+	}
+	body := html.UnescapeString(renderPage(t, "rewards", rewardsView{Rewards: []rewards.RewardStatus{row("Dinner", rewards.NotMet), row("Spa", rewards.CantTell), row("Day off", rewards.Met)}}))
+	for _, want := range []string{`<span class="badge off">` + label("not_met"), `<span class="badge no">` + label("cant_tell"), `<span class="badge yes">` + label("met"),
+		"(running; as of 1 Nov"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the rewards page lacks %q", want)
 		}
 	}
 }
