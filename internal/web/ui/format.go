@@ -26,6 +26,7 @@ func (u *UI) funcs() template.FuncMap {
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":       func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
 		"number":        func(n int64) string { return u.format().Integer(n) },
+		"integer":       func(n int) string { return u.format().Integer(int64(n)) }, // a count held as an int
 		"counted":       func(n int, one, many string) string { return countWords(u.format().Integer, int64(n), one, many) },
 		"customer":      customerName,
 		"role":          roleLabel,

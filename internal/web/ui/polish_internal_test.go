@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"regexp"
@@ -8,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/rewards"
+	"github.com/fresco-cx/fresco/internal/stats"
 	"github.com/fresco-cx/fresco/internal/value"
 )
 
@@ -102,6 +105,46 @@ func TestRewardVerdictColours(t *testing.T) {
 		"(running; as of 1 Nov"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the rewards page lacks %q", want)
+		}
+	}
+}
+
+// The drivers chart names its bars as the table beside it does, never by
+// the item's key ("csat", "tangible_evidence").
+func TestDriverBarsNameTheItems(t *testing.T) {
+	raw, err := json.Marshal(driverBars([]stats.Driver{{Item: "csat", N: 40}, {Item: "tangible_evidence", N: 12}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bars []struct {
+		Item, Label string
+		N           int
+	}
+	if err := json.Unmarshal(raw, &bars); err != nil {
+		t.Fatal(err)
+	}
+	for i, key := range []string{"csat", "tangible_evidence"} {
+		if bars[i].Item != key || bars[i].Label != label(key) || bars[i].Label == key || bars[i].N == 0 {
+			t.Errorf("bar %d: %+v, want %s named %q", i, bars[i], key, label(key))
+		}
+	}
+}
+
+// The NPS trend names its periods in words, not by their keys.
+func TestTrendPeriodWords(t *testing.T) {
+	f := fresco.NewFormatter(fresco.DefaultSettings())
+	for _, tc := range []struct {
+		p      feedback.TrendPeriod
+		period string
+		want   string
+	}{
+		{feedback.TrendPeriod{Label: "2024-12", Start: "2024-12-01"}, feedback.PeriodMonth, "Dec 2024"},
+		{feedback.TrendPeriod{Label: "2025-W03", Start: "2025-01-13"}, feedback.PeriodWeek, "Week of 13 Jan 2025"},
+		{feedback.TrendPeriod{Label: "2025-01-15", Start: "2025-01-15"}, feedback.PeriodDay, "15 Jan 2025"},
+		{feedback.TrendPeriod{Label: "2025-01"}, feedback.PeriodMonth, "2025-01"},
+	} {
+		if got := trendPeriodWords(tc.p, tc.period, f); got != tc.want {
+			t.Errorf("%s by %s = %q, want %q", tc.p.Label, tc.period, got, tc.want)
 		}
 	}
 }

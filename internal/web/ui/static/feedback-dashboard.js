@@ -39,12 +39,12 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
     make("nps-drivers", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
         var x = dr[items[0].dataIndex];
-        return x.item + "<br>Spearman " + x.spearman.toFixed(2) + "<br>Pearson " + x.pearson.toFixed(2) +
+        return (x.label || x.item) + "<br>Spearman " + x.spearman.toFixed(2) + "<br>Pearson " + x.pearson.toFixed(2) +
           " (95% CI " + x.pearson_ci_low.toFixed(2) + " to " + x.pearson_ci_high.toFixed(2) + ")<br>n = " + x.n;
       } },
-      grid: { left: 8, right: 24, top: 8, bottom: 4, containLabel: true },
+      grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true }, // room for the axis name below
       xAxis: { type: "value", min: -1, max: 1, name: "rank correlation with NPS", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
-      yAxis: { type: "category", data: dr.map(function (x) { return x.item.replace(/_/g, " "); }), axisLabel: { color: muted } },
+      yAxis: { type: "category", data: dr.map(function (x) { return x.label || x.item; }), axisLabel: { color: muted } },
       series: [{ type: "bar", barMaxWidth: 22, itemStyle: { color: accent }, data: dr.map(function (x) { return x.spearman; }) }]
     });
   }
