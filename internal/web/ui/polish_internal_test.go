@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/rewards"
@@ -146,5 +147,17 @@ func TestTrendPeriodWords(t *testing.T) {
 		if got := trendPeriodWords(tc.p, tc.period, f); got != tc.want {
 			t.Errorf("%s by %s = %q, want %q", tc.p.Label, tc.period, got, tc.want)
 		}
+	}
+}
+
+// The service-profit chain's profit axis is an amount, like every other
+// amount on the page.
+func TestChainProfitAxisIsMoney(t *testing.T) {
+	f := fresco.NewFormatter(fresco.DefaultSettings())
+	if got, want := axisNumber(chain.Profit, 392.13, f.Money), f.Money(39213); got != want || !strings.Contains(got, "392.13") || got == "392.13" {
+		t.Errorf("profit axis %q, want %q", got, want)
+	}
+	if got := axisNumber(chain.CustomerLoyalty, 0.6, f.Money); got != "60%" {
+		t.Errorf("loyalty axis %q", got)
 	}
 }
