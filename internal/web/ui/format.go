@@ -21,6 +21,7 @@ func (u *UI) funcs() template.FuncMap {
 		"money":         func(m fresco.Money) string { return u.format().Money(m) },
 		"date":          u.formatDate,
 		"day":           u.formatDay,
+		"month":         monthWords,
 		"datetime":      u.formatDateTime,
 		"filesize":      sizeWords,
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -74,6 +75,16 @@ func (u *UI) formatDate(v any) string {
 		return "—"
 	}
 	return u.format().Date(t)
+}
+
+// monthWords writes a month key ("2026-01") as people read it, "Jan
+// 2026"; anything else as it is.
+func monthWords(key string) string {
+	m, err := time.Parse("2006-01", key)
+	if err != nil {
+		return key
+	}
+	return m.Format("Jan 2006")
 }
 
 // formatDay writes a civil day kept as a UTC midnight (a note's expiry, an

@@ -82,11 +82,20 @@ func TestPulseResultsHiddenMonthHasItsColumns(t *testing.T) {
 }
 
 // The latitude page heads each role's section with its people, "Agents",
-// not the stored "agents".
+// not the stored "agents", each gesture's row "Refund", and writes months
+// "Jan 2026", not "2026-01".
 func TestLatitudeRoleHeading(t *testing.T) {
 	for role, want := range map[string]string{"agent": "Agents", "manager": "Managers", "owner": "Owners"} {
 		if got := (latitudeRoleView{Role: role}).Heading(); got != want {
 			t.Errorf("Heading(%q) = %q, want %q", role, got, want)
+		}
+	}
+	if got := (latitudeApprovalView{Gesture: "free item"}).Name(); got != "Free item" {
+		t.Errorf("gesture row %q", got)
+	}
+	for key, want := range map[string]string{"2026-01": "Jan 2026", "2026-Q1": "2026-Q1"} {
+		if got := monthWords(key); got != want {
+			t.Errorf("monthWords(%q) = %q, want %q", key, got, want)
 		}
 	}
 }
