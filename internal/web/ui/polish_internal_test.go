@@ -170,3 +170,17 @@ func TestChainProfitAxisIsMoney(t *testing.T) {
 		t.Errorf("loyalty axis %q", got)
 	}
 }
+
+// Acquisition vs retention counts its customers the business's way:
+// "2,306 new", not "2306 new".
+func TestRetentionPageWritesCounts(t *testing.T) {
+	t.Parallel()
+	f := fresco.NewFormatter(fresco.DefaultSettings())
+	r := &value.AcquisitionRetention{NewCustomers: 2306, NewValued: 2306, Base: 2694}
+	body := renderPage(t, "value_retention", retentionView{Report: r, money: f.Money})
+	for _, want := range []string{">2,306 new<", "of 2,694", "(2,306 valued)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
