@@ -191,7 +191,7 @@ tr.loyal td{color:#14532d} tr.seg-start th, tr.seg-start td{border-top:2px solid
 <tr class="loyal"><td>Loyal{{if .LoyalMultiple}} (× {{printf "%.1f" .LoyalMultiple}}){{end}}</td><td>{{.Loyal.Customers}}</td><td>{{printf "%.2f" .Loyal.PurchasesPerLifetime}}</td><td>{{printf "%.2f" .Loyal.ItemsPerPurchase}}</td><td>{{$.Money .Loyal.AveragePrice}}</td><td>{{$.Money .Loyal.GrossValue}}</td><td>{{percent .Loyal.Margin}}</td><td>{{$.Money .Loyal.GrossProfit}}</td><td>{{$.Money .Loyal.AcquisitionCost}}</td><td><strong>{{$.Money .Loyal.LifetimeValue}}</strong></td></tr>
 {{- end}}
 </tbody></table>
-<p class="note">Every purchase up to {{.Period.To.Format "2 Jan 2006"}}. {{index .Definitions "segment"}}. Acquisition cost: {{index .Definitions "acquisition_cost"}}.</p>
+<p class="note">Every purchase up to {{.Period.To.Format "2 Jan 2006"}}. Group: {{index .Definitions "segment"}}. Acquisition cost: {{index .Definitions "acquisition_cost"}}.</p>
 {{- else}}<p>No lifetime-value figures yet: they appear after the first nightly refit.</p>{{end}}{{end}}
 <p class="note">Printed {{.Date}}.</p>
 </body></html>
