@@ -296,7 +296,11 @@ func limitWords(a Approvals) string {
 // summary says a row's figures in a sentence.
 func summary(a Approvals, format func(fresco.Money) string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%ss asked for %d %s; %d waited for approval", a.Role, a.Gestures, noun(a.Kind), a.Waited)
+	role := a.Role // a sentence starts with a capital: "Agents asked for …"
+	if role != "" {
+		role = strings.ToUpper(role[:1]) + role[1:]
+	}
+	fmt.Fprintf(&b, "%ss asked for %d %s; %d waited for approval", role, a.Gestures, noun(a.Kind), a.Waited)
 	if a.Waited == 0 {
 		b.WriteString(".")
 		return b.String()

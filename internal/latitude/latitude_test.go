@@ -81,7 +81,7 @@ func TestTallyAgainstHandComputedFigures(t *testing.T) {
 	if a.Recommendation != want {
 		t.Errorf("recommendation = %q, want %q", a.Recommendation, want)
 	}
-	for _, s := range []string{"88% of them were for refunds above €50.00 and up to €75.00", "the agent limit per case is €50.00", "96% of the 25 decided were approved (95% interval 79–100%)", "median wait of 3.0 hours"} {
+	for _, s := range []string{"Agents asked for 30 refunds", "88% of them were for refunds above €50.00 and up to €75.00", "the agent limit per case is €50.00", "96% of the 25 decided were approved (95% interval 79–100%)", "median wait of 3.0 hours"} {
 		if !strings.Contains(a.Summary, s) {
 			t.Errorf("summary %q lacks %q", a.Summary, s)
 		}

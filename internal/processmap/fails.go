@@ -181,17 +181,17 @@ func OutcomeWords(oc *Outcomes, money func(fresco.Money) string) string {
 		if f.Value == nil {
 			return "no answer"
 		}
-		return fmt.Sprintf("%+.0f (%d answers)", *f.Value, f.N)
+		return fmt.Sprintf("%+.0f (%s)", *f.Value, count(f.N, "answer"))
 	}
 	alive := func(f Figure) string {
 		if f.Value == nil {
 			return "unknown"
 		}
-		return fmt.Sprintf("%s (%d customers)", percent(*f.Value), f.N)
+		return fmt.Sprintf("%s (%s)", percent(*f.Value), count(f.N, "customer"))
 	}
-	return fmt.Sprintf("%d cases through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted; "+
+	return fmt.Sprintf("%s through it: %s re-opened, %s with a repeat contact within 90 days, %s in gestures granted; "+
 		"NPS after the case %s against %s for the other cases; chance still buying now (today's figure, not a drop measured over the case) %s against %s for the other customers",
-		oc.Cases, percent(oc.ReopenedShare()), percent(oc.RepeatShare()), money(oc.GestureCost),
+		count(oc.Cases, "case"), percent(oc.ReopenedShare()), percent(oc.RepeatShare()), money(oc.GestureCost),
 		nps(oc.NPSAfter), nps(oc.RestNPSAfter), alive(oc.PAliveNow), alive(oc.RestPAliveNow))
 }
 

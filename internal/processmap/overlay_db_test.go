@@ -307,7 +307,7 @@ func TestOverlayHandoverOutcomes(t *testing.T) {
 			}
 		}
 		words := processmap.OutcomeWords(o.Fails[0].Outcomes, fresco.Money.String)
-		for _, want := range []string{"2 cases through it", "NPS after the case +0 (2 answers) against +100 (1 answers)", "chance still buying now (today's figure, not a drop measured over the case) 50% (2 customers) against 90% (1 customers)"} {
+		for _, want := range []string{"2 cases through it", "NPS after the case +0 (2 answers) against +100 (1 answer)", "chance still buying now (today's figure, not a drop measured over the case) 50% (2 customers) against 90% (1 customer)"} {
 			if !strings.Contains(words, want) {
 				t.Errorf("words %q lack %q", words, want)
 			}

@@ -168,6 +168,11 @@ func detailFields(fields map[string]any, employee func(int64) string, when func(
 			if employeeKeys[k] {
 				v = employee(int64(x))
 			}
+		case bool: // "Sensitive: No", not Go's "false"
+			v = "No"
+			if x {
+				v = "Yes"
+			}
 		case map[string]any:
 			v = "(" + detailFields(x, employee, when) + ")"
 		case []any:

@@ -11,3 +11,13 @@ func TestAuditDetailLeavesOutEmptyValues(t *testing.T) {
 		t.Errorf("detail = %q, want %q", got, want)
 	}
 }
+
+// TestAuditDetailWritesYesAndNo: a flag reads "Yes" or "No", never Go's
+// "true" and "false".
+func TestAuditDetailWritesYesAndNo(t *testing.T) {
+	raw := []byte(`{"sensitive":false,"consented":true}`)
+	got := auditDetail(raw, func(int64) string { return "" }, func(any) string { return "" })
+	if want := "Consented: Yes · Sensitive: No"; got != want {
+		t.Errorf("detail = %q, want %q", got, want)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/fresco-cx/fresco/internal/fresco"
@@ -420,7 +419,11 @@ func eventText(e fresco.CaseEvent, employee func(int64) string, when func(any) s
 			Result json.RawMessage `json:"result"`
 		}
 		_ = json.Unmarshal(e.Body, &done)
-		return strings.TrimSpace("Task done: "+label(s("kind"))+" "+label(s("outcome"))) + paren(scoreComparison(done.Result))
+		text := "Task done: " + label(s("kind"))
+		if o := s("outcome"); o != "" { // the outcome apart from the task's name: "Check it stayed fixed — Solved"
+			text += " — " + label(o)
+		}
+		return text + paren(scoreComparison(done.Result))
 	case "hold_started":
 		return "Customer on hold"
 	case "hold_ended":

@@ -100,7 +100,7 @@ func (u *UI) Chain(w http.ResponseWriter, r *http.Request) {
 		view.From, view.To = view.Result.From, view.Result.To
 		for _, l := range view.Result.Links {
 			view.Links = append(view.Links, chainLinkView{ChainLink: l, FromLabel: chain.Label(l.From), ToLabel: chain.Label(l.To),
-				Plot: scatterOf(l)})
+				Plot: scatterOf(l, u.format().Money)})
 		}
 	}
 	for i, m := range chain.Measures {
@@ -134,7 +134,7 @@ const (
 )
 
 // scatterOf lays out a link's points; nil when it has none.
-func scatterOf(l chain.ChainLink) *scatter {
+func scatterOf(l chain.ChainLink, money func(fresco.Money) string) *scatter {
 	if len(l.Points) == 0 {
 		return nil
 	}
@@ -151,27 +151,28 @@ func scatterOf(l chain.ChainLink) *scatter {
 	}
 	x0, x1 := pad(xmin, xmax)
 	y0, y1 := pad(ymin, ymax)
-	s := &scatter{XMin: axisNumber(l.From, xmin), XMax: axisNumber(l.From, xmax), YMin: axisNumber(l.To, ymin), YMax: axisNumber(l.To, ymax),
+	s := &scatter{XMin: axisNumber(l.From, xmin, money), XMax: axisNumber(l.From, xmax, money), YMin: axisNumber(l.To, ymin, money), YMax: axisNumber(l.To, ymax, money),
 		XLabel: chain.Label(l.From), YLabel: chain.Label(l.To)}
 	for _, p := range l.Points {
 		s.Points = append(s.Points, scatterPoint{
 			X:     math.Round((plotLeft+(p.X-x0)/(x1-x0)*(plotRight-plotLeft))*10) / 10,
 			Y:     math.Round((plotBottom-(p.Y-y0)/(y1-y0)*(plotBottom-plotTop))*10) / 10,
-			Title: fmt.Sprintf("%s, %s: %s and %s", p.Unit, p.Period, axisNumber(l.From, p.X), axisNumber(l.To, p.Y)),
+			Title: fmt.Sprintf("%s, %s: %s and %s", p.Unit, p.Period, axisNumber(l.From, p.X, money), axisNumber(l.To, p.Y, money)),
 		})
 	}
 	return s
 }
 
-// axisNumber writes a measure's value as people read it.
-func axisNumber(measure string, v float64) string {
+// axisNumber writes a measure's value as people read it: profit as an
+// amount in the business's currency, not "392.13".
+func axisNumber(measure string, v float64, money func(fresco.Money) string) string {
 	switch measure {
 	case chain.EmployeeRetention, chain.CustomerLoyalty:
 		return strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
 	case chain.CustomerSatisfaction:
 		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	case chain.Profit:
-		return strconv.FormatFloat(v, 'f', 2, 64)
+		return money(fresco.Money(math.Round(v * 100)))
 	}
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }

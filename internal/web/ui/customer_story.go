@@ -71,7 +71,7 @@ func timelineOf(s *customerStory, purchases []*fresco.Purchase, f fresco.Formatt
 		t = append(t, storyEntry{At: at, Kind: kind, Text: text, Link: link})
 	}
 	for _, p := range purchases[:min(len(purchases), storyLimit)] {
-		add(p.PurchasedAt, "Purchase", fmt.Sprintf("Bought %s items for %s", f.Integer(int64(p.Items())), f.Money(p.Total())), "")
+		add(p.PurchasedAt, "Purchase", purchaseWords(p, f), "")
 	}
 	for _, r := range s.Responses {
 		text := "Answered on " + label(r.R.PostSlug)
@@ -119,4 +119,14 @@ func joinWords(codes []string) string {
 		out += label(c)
 	}
 	return out
+}
+
+// purchaseWords is a purchase in the timeline: "Bought 1 item for $3.60",
+// a refund "Returned 2 items for −$7.20".
+func purchaseWords(p *fresco.Purchase, f fresco.Formatter) string {
+	verb, n := "Bought ", p.Items()
+	if n < 0 {
+		verb, n = "Returned ", -n
+	}
+	return verb + countWords(f.Integer, n, "item", "items") + " for " + f.Money(p.Total())
 }

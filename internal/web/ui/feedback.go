@@ -116,7 +116,23 @@ type fbPostRow struct {
 type fbCharts struct {
 	Trend        []fbTrendPoint `json:"trend"`
 	Distribution []int          `json:"distribution"`
-	Drivers      []stats.Driver `json:"drivers"`
+	Drivers      []fbDriver     `json:"drivers"`
+}
+
+// fbDriver is a driver with its item named as the table below the chart
+// names it ("Satisfaction (1–5)", not "csat").
+type fbDriver struct {
+	stats.Driver
+	Label string `json:"label"`
+}
+
+// driverBars are the drivers chart's bars, each item in words.
+func driverBars(ds []stats.Driver) []fbDriver {
+	out := make([]fbDriver, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, fbDriver{Driver: d, Label: label(d.Item)})
+	}
+	return out
 }
 
 type fbTrendPoint struct {
@@ -154,6 +170,9 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 	if d.Trend, err = u.feedback.Trend(ctx, f, feedback.ScaleNPS, form.Period); fail(err) {
 		return
 	}
+	for i := range d.Trend { // the chart and its table name periods in words, not "2025-W03"
+		d.Trend[i].Label = trendPeriodWords(d.Trend[i], form.Period, u.format())
+	}
 	if d.Ranking, err = u.feedback.Breakdown(ctx, f, feedback.ScaleNPS, store.GroupEmployee, 0); fail(err) {
 		return
 	}
@@ -178,7 +197,7 @@ func (u *UI) FeedbackPage(w http.ResponseWriter, r *http.Request) {
 	if d.Equation, err = u.valueEquationCard(ctx, f, ""); fail(err) {
 		return
 	}
-	d.Charts = fbCharts{Distribution: dist, Drivers: d.Drivers.Drivers}
+	d.Charts = fbCharts{Distribution: dist, Drivers: driverBars(d.Drivers.Drivers)}
 	for _, p := range d.Trend {
 		tp := fbTrendPoint{Label: p.Label, N: p.N, Significant: p.SignificantChange}
 		if p.NPS != nil && !p.NPS.Result.NoData {
@@ -224,4 +243,20 @@ func fbHours(d *time.Duration) string {
 		return fmt.Sprintf("%.0f hours", h)
 	}
 	return fmt.Sprintf("%.1f days", h/24)
+}
+
+// trendPeriodWords names a trend period for people: "Jan 2025", "Week of 13 Jan
+// 2025", "13 Jan 2025"; its key ("2025-01") when its first day is unknown.
+func trendPeriodWords(p feedback.TrendPeriod, period string, f fresco.Formatter) string {
+	start, err := time.Parse(time.DateOnly, p.Start)
+	if err != nil {
+		return p.Label
+	}
+	switch period {
+	case feedback.PeriodMonth:
+		return start.Format("Jan 2006")
+	case feedback.PeriodWeek:
+		return "Week of " + start.Format(f.Locale.Date)
+	}
+	return start.Format(f.Locale.Date)
 }

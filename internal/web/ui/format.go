@@ -21,11 +21,13 @@ func (u *UI) funcs() template.FuncMap {
 		"money":         func(m fresco.Money) string { return u.format().Money(m) },
 		"date":          u.formatDate,
 		"day":           u.formatDay,
+		"month":         monthWords,
 		"datetime":      u.formatDateTime,
 		"filesize":      sizeWords,
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":       func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
 		"number":        func(n int64) string { return u.format().Integer(n) },
+		"integer":       func(n int) string { return u.format().Integer(int64(n)) }, // a count held as an int
 		"counted":       func(n int, one, many string) string { return countWords(u.format().Integer, int64(n), one, many) },
 		"customer":      customerName,
 		"role":          roleLabel,
@@ -75,10 +77,29 @@ func (u *UI) formatDate(v any) string {
 	return u.format().Date(t)
 }
 
-// formatDay writes a civil day kept as a UTC midnight (a note's expiry)
+// monthWords writes a month key ("2026-01") as people read it, "Jan
+// 2026"; anything else as it is.
+func monthWords(key string) string {
+	m, err := time.Parse("2006-01", key)
+	if err != nil {
+		return key
+	}
+	return m.Format("Jan 2006")
+}
+
+// formatDay writes a civil day kept as a UTC midnight (a note's expiry, an
+// employment spell's first day) or as "YYYY-MM-DD" text (a refit's split)
 // the business's way, without moving it into the business's zone.
-func (u *UI) formatDay(t *time.Time) string {
-	if t == nil {
+func (u *UI) formatDay(v any) string {
+	if s, ok := v.(string); ok {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return s // not a day: shown as it is rather than hidden
+		}
+		v = d
+	}
+	t, ok := timeOf(v)
+	if !ok {
 		return "—"
 	}
 	return t.UTC().Format(u.format().Locale.Date)

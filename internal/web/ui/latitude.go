@@ -33,6 +33,18 @@ type latitudeRoleView struct {
 	Approvals []latitudeApprovalView
 }
 
+// Heading names the role's people: "Agents", not the stored "agent".
+func (r latitudeRoleView) Heading() string { return roleLabel(fresco.Role(r.Role)) + "s" }
+
+// Name heads the gesture's row: "Refund", the sentences' "refund" with a
+// capital.
+func (a latitudeApprovalView) Name() string {
+	if a.Gesture == "" {
+		return ""
+	}
+	return strings.ToUpper(a.Gesture[:1]) + a.Gesture[1:]
+}
+
 // latitudeApprovalView is one gesture kind's row, in words.
 type latitudeApprovalView struct {
 	latitude.Approvals

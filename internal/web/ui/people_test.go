@@ -41,10 +41,17 @@ func TestPeopleOnTheEmployeePage(t *testing.T) {
 			t.Fatalf("record an exit: %d %s", res.status, res.body)
 		}
 		owner := f.do(fresco.RoleOwner, "GET", page, nil)
-		for _, want := range []string{"Listening to guests", "Offered more across the road", `id="rehire-form"`} {
+		for _, want := range []string{"Listening to guests", "Offered more across the road", `id="rehire-form"`,
+			"<td>1 Mar 2024</td>", "<td>Yes</td>"} { // days and the regretted flag in words
 			if !strings.Contains(owner.body, want) {
 				t.Errorf("the owner's view lacks %q", want)
 			}
+		}
+		if regexp.MustCompile(`<td>\d{4}-\d{2}-\d{2}</td>`).MatchString(owner.body) {
+			t.Error("the employee's page shows a day as YYYY-MM-DD")
+		}
+		if manager := f.do(fresco.RoleOwner, "GET", fmt.Sprintf("/employees/%d", f.people[fresco.RoleManager].ID), nil); !strings.Contains(manager.body, "Still employed") {
+			t.Error(`an open spell does not say "Still employed"`)
 		}
 		// The exit ended the agent's sessions; a new one to look at their own page.
 		e, err := db.Employee(context.Background(), agent.ID)

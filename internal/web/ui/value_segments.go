@@ -36,6 +36,9 @@ type segView struct {
 // Money formats an amount in currency units.
 func (v segView) Money(f float64) string { return v.format.Money(fresco.Money(math.Round(f * 100))) }
 
+// Count writes a number of customers the business's way ("5,000").
+func (v segView) Count(n int) string { return v.format.Integer(int64(n)) }
+
 // Name is a segment's name in words.
 func (v segView) Name(c value.SegmentColumn) string {
 	switch {
@@ -188,7 +191,7 @@ tr.loyal td{color:#14532d} tr.seg-start th, tr.seg-start td{border-top:2px solid
 <tr class="loyal"><td>Loyal{{if .LoyalMultiple}} (× {{printf "%.1f" .LoyalMultiple}}){{end}}</td><td>{{.Loyal.Customers}}</td><td>{{printf "%.2f" .Loyal.PurchasesPerLifetime}}</td><td>{{printf "%.2f" .Loyal.ItemsPerPurchase}}</td><td>{{$.Money .Loyal.AveragePrice}}</td><td>{{$.Money .Loyal.GrossValue}}</td><td>{{percent .Loyal.Margin}}</td><td>{{$.Money .Loyal.GrossProfit}}</td><td>{{$.Money .Loyal.AcquisitionCost}}</td><td><strong>{{$.Money .Loyal.LifetimeValue}}</strong></td></tr>
 {{- end}}
 </tbody></table>
-<p class="note">Every purchase up to {{.Period.To.Format "2 Jan 2006"}}. {{index .Definitions "segment"}}. Acquisition cost: {{index .Definitions "acquisition_cost"}}.</p>
+<p class="note">Every purchase up to {{.Period.To.Format "2 Jan 2006"}}. Group: {{index .Definitions "segment"}}. Acquisition cost: {{index .Definitions "acquisition_cost"}}.</p>
 {{- else}}<p>No lifetime-value figures yet: they appear after the first nightly refit.</p>{{end}}{{end}}
 <p class="note">Printed {{.Date}}.</p>
 </body></html>

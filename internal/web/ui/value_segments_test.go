@@ -40,6 +40,9 @@ func TestValueSegmentPages(t *testing.T) {
 		if page.status != 200 || strings.Count(page.body, `data-kind="loyal"`) < 2 || strings.Contains(page.body, `id="share-form"`) {
 			t.Fatalf("agent's page: %d, loyal rows %d, share form %v", page.status, strings.Count(page.body, `data-kind="loyal"`), strings.Contains(page.body, `id="share-form"`))
 		}
+		if !regexp.MustCompile(`<small>Group: [a-z]`).MatchString(page.body) { // the definition is a clause, not a sentence
+			t.Errorf("the groups' definition does not read \"Group: …\"")
+		}
 		if r := f.do(A, "GET", "/value/segments?by=weekday", nil); r.status != 422 || !strings.Contains(r.body, "by") {
 			t.Errorf("by=weekday: %d", r.status)
 		}
@@ -47,7 +50,7 @@ func TestValueSegmentPages(t *testing.T) {
 			t.Errorf("an agent makes a link: %d", r.status)
 		}
 		print := f.do(A, "GET", "/value/segments/print?by=rfm", nil)
-		if print.status != 200 || !strings.Contains(print.body, "@media print") || !strings.Contains(print.body, `id="segment-print"`) || strings.Contains(print.body, "topbar") {
+		if print.status != 200 || !strings.Contains(print.body, ". Group: ") || !strings.Contains(print.body, "@media print") || !strings.Contains(print.body, `id="segment-print"`) || strings.Contains(print.body, "topbar") {
 			t.Errorf("print page: %d", print.status)
 		}
 		made := f.do(M, "POST", "/value/segments", url.Values{"by": {"filter"}, "segment": {"champions"}, "expires_in_days": {"7"}})

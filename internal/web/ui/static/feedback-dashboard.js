@@ -28,7 +28,8 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
   if (d.distribution && d.distribution.length) {
     make("nps-distribution", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "category", name: "Score", data: d.distribution.map(function (_, i) { return String(i); }), axisLabel: { color: muted } },
+      grid: { left: 8, right: 16, top: 28, bottom: 28, containLabel: true }, // room for the axis name below
+      xAxis: { type: "category", name: "Score", nameLocation: "middle", nameGap: 24, data: d.distribution.map(function (_, i) { return String(i); }), axisLabel: { color: muted } },
       yAxis: { type: "value", name: "Answers", splitLine: { lineStyle: { color: grid } }, axisLabel: { color: muted } },
       series: [{ type: "bar", barMaxWidth: 32, data: d.distribution.map(function (n, i) {
         return { value: n, itemStyle: { color: i <= 6 ? bad : (i >= 9 ? good : muted) } }; }) }]
@@ -39,12 +40,13 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
     make("nps-drivers", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
         var x = dr[items[0].dataIndex];
-        return x.item + "<br>Spearman " + x.spearman.toFixed(2) + "<br>Pearson " + x.pearson.toFixed(2) +
+        return (x.label || x.item) + "<br>Spearman " + x.spearman.toFixed(2) + "<br>Pearson " + x.pearson.toFixed(2) +
           " (95% CI " + x.pearson_ci_low.toFixed(2) + " to " + x.pearson_ci_high.toFixed(2) + ")<br>n = " + x.n;
       } },
-      grid: { left: 8, right: 24, top: 8, bottom: 4, containLabel: true },
+      grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true }, // room for the axis name below
       xAxis: { type: "value", min: -1, max: 1, name: "rank correlation with NPS", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
-      yAxis: { type: "category", data: dr.map(function (x) { return x.item.replace(/_/g, " "); }), axisLabel: { color: muted } },
+      yAxis: { type: "category", data: dr.map(function (x) { return x.label || x.item; }),
+        axisLabel: { color: muted, width: 190, overflow: "break" } }, // a long item wraps instead of running off the card
       series: [{ type: "bar", barMaxWidth: 22, itemStyle: { color: accent }, data: dr.map(function (x) { return x.spearman; }) }]
     });
   }
