@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -26,8 +27,7 @@ func (u *UI) funcs() template.FuncMap {
 		"filesize":      sizeWords,
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":       func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
-		"number":        func(n int64) string { return u.format().Integer(n) },
-		"integer":       func(n int) string { return u.format().Integer(int64(n)) }, // a count held as an int
+		"number":        u.formatNumber,
 		"counted":       func(n int, one, many string) string { return countWords(u.format().Integer, int64(n), one, many) },
 		"customer":      customerName,
 		"role":          roleLabel,
@@ -189,4 +189,18 @@ func withQuery(path string, kv ...string) string {
 		return path + "&" + q.Encode()
 	}
 	return path + "?" + q.Encode()
+}
+
+// formatNumber writes a count held as any integer type (templates pass
+// int and int64 fields alike) with the business's thousands separator.
+func (u *UI) formatNumber(n any) (string, error) {
+	switch x := n.(type) {
+	case int:
+		return u.format().Integer(int64(x)), nil
+	case int32:
+		return u.format().Integer(int64(x)), nil
+	case int64:
+		return u.format().Integer(x), nil
+	}
+	return "", fmt.Errorf("number: %T is not an integer", n)
 }
