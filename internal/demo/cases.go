@@ -205,9 +205,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 		if _, err := svc.Resolve(ctx, actor, c.ID, resolutionFor(c.Category)); err != nil {
 			return err
 		}
-		// The follow-through falls due three days on (recovery's
+		// The follow-through falls due three days on (the service's
 		// default); the manager checks it before closing the case.
-		due := pc.resolved.Add(followThroughAfter)
+		due := pc.resolved.Add(recovery.DefaultFollowThroughAfter)
 		clock = due.Add(max(0, pc.closed.Sub(due)) / 2)
 		if _, err := svc.CompleteFollowThrough(ctx, actor, c.ID, recovery.CompleteInput{Outcome: pc.followThrough}); err != nil {
 			return err
@@ -313,14 +313,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	return nil
 }
 
-// followThroughAfter is when a resolved case's follow-through falls due
-// (recovery.Options.FollowThroughAfter's default), and
-// followThroughUnanswered the share of past customers the check could not
-// reach; the others found it solved.
-const (
-	followThroughAfter      = 72 * time.Hour
-	followThroughUnanswered = 0.12
-)
+// followThroughUnanswered is the share of past customers the follow-through
+// could not reach; the others found it solved.
+const followThroughUnanswered = 0.12
 
 // casesPerBatch is how many past cases share a transaction on the bulk
 // path.

@@ -88,6 +88,10 @@ type NopNotifier struct{}
 
 func (NopNotifier) Notify(context.Context, fresco.CaseNotification) error { return nil }
 
+// DefaultFollowThroughAfter is when a resolved case's follow-through
+// falls due unless Options say otherwise.
+const DefaultFollowThroughAfter = 72 * time.Hour
+
 // Options configure a Service. Only DB is required.
 type Options struct {
 	DB       *store.DB
@@ -100,7 +104,7 @@ type Options struct {
 	// reopens the case rather than opening a new one (default 30 days).
 	ReopenWindow time.Duration
 	// FollowThroughAfter is when the follow-through task falls due after
-	// resolution (default 3 days).
+	// resolution (default DefaultFollowThroughAfter).
 	FollowThroughAfter time.Duration
 	// HoldLimit is how long a customer may be on hold before the hold turns
 	// into a call-back task (default 2 minutes).
@@ -201,7 +205,7 @@ func New(o Options) (*Service, error) {
 		o.ReopenWindow = 30 * 24 * time.Hour
 	}
 	if o.FollowThroughAfter <= 0 {
-		o.FollowThroughAfter = 72 * time.Hour
+		o.FollowThroughAfter = DefaultFollowThroughAfter
 	}
 	if o.HoldLimit <= 0 {
 		o.HoldLimit = 2 * time.Minute

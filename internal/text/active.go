@@ -77,12 +77,7 @@ func (m *Model) uncertainty(ranked []Suggestion) (float64, *Doubt) {
 // probability scale a label with a low threshold (0.10) would look as
 // doubtful at 0.51, far above it, as at 0.05 just under it.
 func nearness(p, t float64) float64 {
-	return math.Exp(-math.Abs(clampedLogit(p) - clampedLogit(t)))
-}
-
-func clampedLogit(p float64) float64 {
-	p = min(max(p, 1e-6), 1-1e-6)
-	return math.Log(p / (1 - p))
+	return math.Exp(-math.Abs(logit(p) - logit(t)))
 }
 
 func marginUncertainty(ranked []Suggestion) float64 {

@@ -404,7 +404,7 @@ func priorLogits(ys [][]bool) []float64 {
 			}
 		}
 		p := pos / (float64(len(ys)) + 1)
-		out[l] = math.Log(p / (1 - p))
+		out[l] = logit(p)
 	}
 	return out
 }
@@ -418,6 +418,13 @@ func matrix(rows, cols int) [][]float64 {
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logit is sigmoid's inverse, the log-odds of p, with p kept inside
+// [1e-6, 1 − 1e-6] so that a certainty gives a large number, not ±Inf.
+func logit(p float64) float64 {
+	p = min(max(p, 1e-6), 1-1e-6)
+	return math.Log(p / (1 - p))
+}
 
 // Suggest scores every label the model knows for a comment, best first; ties
 // are broken by label name so the order is stable.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 )
 
@@ -115,7 +114,7 @@ func trainSentiment(data []ScoredComment, c float64) (*SentimentModel, error) {
 			}
 		}
 		q := above / (float64(len(xs)) + 1)
-		return p, p.prior, math.Log(q / (1 - q))
+		return p, p.prior, logit(q)
 	})
 	return m, nil
 }
