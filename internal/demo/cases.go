@@ -57,10 +57,9 @@ func generateCases(ctx context.Context, w *world, r *rng) error {
 	if _, err := svc.SetPolicy(ctx, recovery.System, recovery.PolicyInput{Policy: policy}); err != nil {
 		return fmt.Errorf("SLA policy: %w", err)
 	}
-	managers := map[int64]*fresco.Employee{}
+	managers := w.managersByLocation()
 	agents := map[int64]*fresco.Employee{}
 	for _, s := range w.sites {
-		managers[s.loc.ID] = s.manager
 		if len(s.staff) > 1 {
 			agents[s.loc.ID] = s.staff[1]
 		}

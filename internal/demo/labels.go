@@ -86,12 +86,7 @@ var commentCategories = map[string][]string{
 // the comments older than labelQuietDays, newest first, and trains the
 // classifier on them as "Retrain now" would.
 func generateCommentLabels(ctx context.Context, w *world, r *rng) error {
-	managers := map[int64]*fresco.Employee{}
-	for _, s := range w.sites {
-		if s.manager != nil {
-			managers[s.loc.ID] = s.manager
-		}
-	}
+	managers := w.managersByLocation()
 	picked, err := commentsToLabel(ctx, w, r)
 	if err != nil {
 		return err

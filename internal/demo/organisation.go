@@ -229,3 +229,12 @@ func (s *site) serverAt(r *rng, t time.Time) *int64 {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// managersByLocation is each location's manager, by location id.
+func (w *world) managersByLocation() map[int64]*fresco.Employee {
+	out := make(map[int64]*fresco.Employee, len(w.sites))
+	for _, s := range w.sites {
+		out[s.loc.ID] = s.manager
+	}
+	return out
+}
