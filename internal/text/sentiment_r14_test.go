@@ -59,7 +59,7 @@ func TestSentimentRound14(t *testing.T) {
 			beta, b0 := ridge(tx, ty, lambda)
 			for i := range xs {
 				if i%5 == f {
-					pred, want = append(pred, dot64(beta, xs[i])+b0), append(want, ys[i])
+					pred, want = append(pred, dot(beta, xs[i])+b0), append(want, ys[i])
 				}
 			}
 		}
@@ -83,7 +83,7 @@ func TestSentimentRound14(t *testing.T) {
 		if !ok {
 			return 0, false
 		}
-		return dot64(beta, f64(vec)) + b0, true
+		return dot(beta, f64(vec)) + b0, true
 	}
 	for _, w := range strings.Fields("waited cold rude physio parking food toilets staff nurse doctor appointment receptionist hours filthy delays cancelled ignored unprofessional kind lovely polite efficient prompt") {
 		v, ok := valence(w)
@@ -140,14 +140,6 @@ func f64(v []float32) []float64 {
 	return out
 }
 
-func dot64(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
 // ridge solves (XᵀX + λI)β = Xᵀ(y − ȳ) on centred X; it returns β and the
 // intercept.
 func ridge(xs [][]float64, ys []float64, lambda float64) ([]float64, float64) {
@@ -180,5 +172,5 @@ func ridge(xs [][]float64, ys []float64, lambda float64) ([]float64, float64) {
 	for j := range d {
 		out[j] = beta.AtVec(j)
 	}
-	return out, my - dot64(out, mx)
+	return out, my - dot(out, mx)
 }
