@@ -221,11 +221,11 @@ func Describe(p Progress) string {
 		way = "at most"
 	}
 	target := Figure(p.Goal.Target, p.Unit)
-	period := fmt.Sprintf("%s to %s, %d%% gone", p.From.Format("2 Jan 2006"), p.To.Format("2 Jan 2006"), int(p.Elapsed*100+0.5))
-	sofar := "so far"
+	sofar, gone := "so far", fmt.Sprintf("%d%% gone", int(p.Elapsed*100+0.5))
 	if p.Ended {
-		sofar, period = "in all", fmt.Sprintf("%s to %s, ended", p.From.Format("2 Jan 2006"), p.To.Format("2 Jan 2006"))
+		sofar, gone = "in all", "ended"
 	}
+	period := fmt.Sprintf("%s to %s, %s", p.From.Format("2 Jan 2006"), p.To.Format("2 Jan 2006"), gone)
 	if p.Value == nil {
 		return fmt.Sprintf("Target %s %s; %s (%s).", way, target, p.Reason, period)
 	}
