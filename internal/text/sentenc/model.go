@@ -171,6 +171,13 @@ func attention(n, width int, qkv, scores, out []float32) {
 
 // gemm adds a (rows × k) times w (k × cols) to c (rows × cols).
 func gemm(rows int, a []float32, k int, w []float32, cols int, c []float32) {
+	if rows == 0 {
+		return
+	}
+	if useKernels && cols%16 == 0 {
+		gemmKernels(rows, a, k, w, cols, c)
+		return
+	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 		blas32.General{Rows: rows, Cols: k, Stride: k, Data: a},
 		blas32.General{Rows: k, Cols: cols, Stride: cols, Data: w},

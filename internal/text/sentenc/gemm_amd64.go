@@ -1,0 +1,31 @@
+package sentenc
+
+import "golang.org/x/sys/cpu"
+
+// useKernels is whether the AVX2 and FMA kernels of gemm_amd64.s can run:
+// they make the encoder several times faster than gonum's SSE Gemm.
+var useKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func kernel1x16(k int, a *float32, b *float32, ldb int, c *float32)
+
+// gemmKernels adds a (rows × k) times w (k × cols) to c (rows × cols),
+// cols a multiple of 16. Column panels are the outer loop so that a
+// panel of w (k × 16 floats) stays in cache while every row block uses it.
+func gemmKernels(rows int, a []float32, k int, w []float32, cols int, c []float32) {
+	_ = a[rows*k-1]
+	_ = w[k*cols-1]
+	_ = c[rows*cols-1]
+	for j := 0; j < cols; j += 16 {
+		i := 0
+		for ; i+4 <= rows; i += 4 {
+			kernel4x16(k, &a[i*k], k, &w[j], cols, &c[i*cols+j], cols)
+		}
+		for ; i < rows; i++ {
+			kernel1x16(k, &a[i*k], &w[j], cols, &c[i*cols+j])
+		}
+	}
+}
