@@ -73,3 +73,20 @@ func nhsTexts(b *testing.B) []string {
 		dir = parent
 	}
 }
+
+// BenchmarkGemm measures the matrix product at the shape of the
+// feed-forward block's first map over a full batch.
+func BenchmarkGemm(b *testing.B) {
+	rows, k, cols := batchRows, hiddenDims, ffnDims
+	a, w, c := make([]float32, rows*k), make([]float32, k*cols), make([]float32, rows*cols)
+	for i := range a {
+		a[i] = float32(i%7) / 10
+	}
+	for i := range w {
+		w[i] = float32(i%5) / 10
+	}
+	for b.Loop() {
+		gemm(rows, a, k, w, cols, c)
+	}
+	b.ReportMetric(float64(2*rows*k*cols*b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+}

@@ -78,8 +78,9 @@ store4:
 
 // func kernel1x16(k int, a *float32, b *float32, ldb int, c *float32)
 //
-// c[0:16] += a[0:k] · B[0:k, 0:16]; four accumulators over k mod 4 hide
-// the FMA latency.
+// c[0:16] += a[0:k] · B[0:k, 0:16]. It sums over k in the same order as
+// kernel4x16, one accumulator per column, so that a text's embedding does
+// not depend on which rows of its batch it lands in.
 TEXT ·kernel1x16(SB), NOSPLIT, $0-40
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -89,35 +90,19 @@ TEXT ·kernel1x16(SB), NOSPLIT, $0-40
 	SHLQ $2, R9
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	CMPQ   CX, $2
-	JLT    tail1
+	TESTQ  CX, CX
+	JEQ    store1
 
 loop1:
 	VBROADCASTSS (SI), Y10
 	VFMADD231PS  (DI), Y10, Y0
 	VFMADD231PS  32(DI), Y10, Y1
 	ADDQ         R9, DI
-	VBROADCASTSS 4(SI), Y11
-	VFMADD231PS  (DI), Y11, Y2
-	VFMADD231PS  32(DI), Y11, Y3
-	ADDQ         R9, DI
-	ADDQ         $8, SI
-	SUBQ         $2, CX
-	CMPQ         CX, $2
-	JGE          loop1
-
-tail1:
-	TESTQ        CX, CX
-	JEQ          store1
-	VBROADCASTSS (SI), Y10
-	VFMADD231PS  (DI), Y10, Y0
-	VFMADD231PS  32(DI), Y10, Y1
+	ADDQ         $4, SI
+	DECQ         CX
+	JNZ          loop1
 
 store1:
-	VADDPS  Y2, Y0, Y0
-	VADDPS  Y3, Y1, Y1
 	VADDPS  (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS  32(DX), Y1, Y1

@@ -42,116 +42,192 @@ type model struct {
 	layer1        layer     // 512 → 512
 	tanhW, tanhB  []float32 // 512 × 512, on the mean over tokens
 	invTimescales []float32 // the timing signal's 128 frequencies
+	timing        []float32 // the signal itself, maxTokens × embedDims, made once
 }
 
-// scratch is one goroutine's working memory for a text of up to
-// maxTokens tokens, so that embedding allocates nothing but its result.
+// batchRows bounds the tokens that go through the layers together: every
+// weight matrix is read once per batch rather than once per text, and
+// matrix products of many rows run near the kernels' peak. It is at least
+// maxTokens, so that any one text fits.
+const batchRows = 256
+
+// segment is one text's rows in a batch.
+type segment struct{ start, n int }
+
+// scratch is one goroutine's working memory for a batch, so that
+// embedding allocates nothing but its result.
 type scratch struct {
-	lat    lattice
-	ids    []int
-	x      []float32 // the residual stream, n × 512
-	h      []float32 // layer-normed input, n × 512
-	qkv    []float32 // n × 1536
-	att    []float32 // attention output before its transform, n × 512
-	ffn    []float32 // n × 1536
-	scores []float32 // n × n, one head at a time
-	mean   []float32 // Dims
+	lat     lattice
+	tokens  []int     // one text's ids, before it joins the batch
+	ids     []int     // the batch's ids, text after text
+	segs    []segment // where each text's ids are
+	x       []float32 // the residual stream, rows × 512
+	h       []float32 // layer-normed input, rows × 512
+	qkv     []float32 // rows × 1536
+	att     []float32 // attention output before its transform, rows × 512
+	ffn     []float32 // rows × 1536
+	scores  []float32 // n × n, one text and head at a time
+	ffnMean []float32 // per text, the mean over its tokens of the last ReLU, × 1536
+	pooled  []float32 // per text, the mean over its tokens of the last layer, × 512
 }
 
 func newScratch() *scratch {
 	return &scratch{
-		ids:    make([]int, 0, 4*maxTokens),
-		x:      make([]float32, maxTokens*hiddenDims),
-		h:      make([]float32, maxTokens*hiddenDims),
-		qkv:    make([]float32, maxTokens*3*hiddenDims),
-		att:    make([]float32, maxTokens*hiddenDims),
-		ffn:    make([]float32, maxTokens*ffnDims),
-		scores: make([]float32, maxTokens*maxTokens),
-		mean:   make([]float32, Dims),
+		ids:     make([]int, 0, batchRows),
+		x:       make([]float32, batchRows*hiddenDims),
+		h:       make([]float32, batchRows*hiddenDims),
+		qkv:     make([]float32, batchRows*3*hiddenDims),
+		att:     make([]float32, batchRows*hiddenDims),
+		ffn:     make([]float32, batchRows*ffnDims),
+		scores:  make([]float32, maxTokens*maxTokens),
+		ffnMean: make([]float32, batchRows*ffnDims),
+		pooled:  make([]float32, batchRows*hiddenDims),
 	}
 }
 
-// forward writes the embedding of ids (at most maxTokens) into out.
-func (m *model) forward(ids []int, s *scratch, out []float32) {
-	n := len(ids)
-	mean := s.mean
-	clear(mean)
-	if n > 0 {
-		m.embed(ids, s.x)
-		m.layer0.apply(n, s, m.layer0.in, hiddenDims)
-		m.layer1.apply(n, s, m.layer1.in, hiddenDims)
-		for i := range n {
-			addTo(mean, s.x[i*hiddenDims:(i+1)*hiddenDims])
+// makeTiming fills m.timing: for position p, sin(p·f) for each frequency
+// f, then cos(p·f), the product rounded to float32 as in the graph.
+func (m *model) makeTiming() {
+	half := embedDims / 2
+	m.timing = make([]float32, maxTokens*embedDims)
+	for pos := range maxTokens {
+		row := m.timing[pos*embedDims : (pos+1)*embedDims]
+		for j, inv := range m.invTimescales {
+			angle := float64(float32(pos) * inv)
+			row[j] = float32(math.Sin(angle))
+			row[half+j] = float32(math.Cos(angle))
 		}
-		scale(mean, 1/float32(n))
 	}
-	// With no tokens the graph's masked mean is 0/max(0,1) = 0, so the
-	// result is the normalised tanh of the bias alone.
-	copy(out, m.tanhB)
-	gemm(1, mean, Dims, m.tanhW, Dims, out)
+}
+
+// forward writes the embedding of each text of the batch (s.ids split by
+// s.segs) into outs, one per segment.
+func (m *model) forward(s *scratch, outs [][]float32) {
+	rows, texts := len(s.ids), len(s.segs)
+	pooled := s.pooled[:texts*hiddenDims]
+	clear(pooled)
+	if rows > 0 {
+		m.embed(s)
+		m.layer0.apply(rows, s, hiddenDims, false)
+		m.layer1.apply(rows, s, hiddenDims, true)
+	}
+	// An empty text's pooled row stays 0, as the graph's masked mean is
+	// 0/max(0,1): its result is the normalised tanh of the bias alone.
+	hidden := s.h[:texts*Dims]
+	rowsWithBias(hidden, m.tanhB, texts)
+	gemm(texts, pooled, hiddenDims, m.tanhW, Dims, hidden)
+	for i := range texts {
+		normalisedTanh(hidden[i*Dims:(i+1)*Dims], outs[i])
+	}
+}
+
+// normalisedTanh writes tanh of v, scaled to unit length, into out.
+func normalisedTanh(v, out []float32) {
 	var sq float32
-	for i, v := range out {
-		t := float32(math.Tanh(float64(v)))
+	for i, x := range v {
+		t := float32(math.Tanh(float64(x)))
 		out[i] = t
 		sq += t * t
 	}
 	scale(out, float32(1/math.Sqrt(float64(max(sq, l2Floor)))))
 }
 
-// embed fills x (n × embedDims) with each token's embedding plus the
-// timing signal. The graph adds the embedding twice: its AddTimingSignal
-// returns embedding+signal, and the layer adds that to the embedding again.
-func (m *model) embed(ids []int, x []float32) {
-	half := embedDims / 2
-	for pos, id := range ids {
-		row := x[pos*embedDims : (pos+1)*embedDims]
-		e := m.embeddings[id*embedDims : (id+1)*embedDims]
-		for j, inv := range m.invTimescales {
-			angle := float64(float32(pos) * inv)
-			row[j] = 2*e[j] + float32(math.Sin(angle))
-			row[half+j] = 2*e[half+j] + float32(math.Cos(angle))
+// embed fills s.x (rows × embedDims) with each token's embedding plus the
+// timing signal of its place in its text. The graph adds the embedding
+// twice: its AddTimingSignal returns embedding+signal, and the layer adds
+// that to the embedding again.
+func (m *model) embed(s *scratch) {
+	for _, seg := range s.segs {
+		for pos := range seg.n {
+			r := seg.start + pos
+			row := s.x[r*embedDims : (r+1)*embedDims]
+			id := s.ids[r]
+			e := m.embeddings[id*embedDims : (id+1)*embedDims]
+			t := m.timing[pos*embedDims : (pos+1)*embedDims]
+			for j := range row {
+				row[j] = 2*e[j] + t[j]
+			}
 		}
 	}
 }
 
-// apply runs the layer on s.x, n rows of width in, leaving n rows of
-// width out in s.x.
-func (l *layer) apply(n int, s *scratch, in, out int) {
-	x := s.x[:n*in]
-	layerNorm(x, in, l.lnScale, l.lnBias, s.h[:n*in])
-	qkv := s.qkv[:n*3*in]
-	rowsWithBias(qkv, l.qkvB, n)
-	gemm(n, s.h[:n*in], in, l.qkvW, 3*in, qkv)
-	attention(n, in, qkv, s.scores, s.att[:n*in])
+// apply runs the layer on s.x, rows of width l.in, leaving rows of width
+// out in s.x. The last layer only needs each text's mean over its tokens,
+// which it leaves in s.pooled: the feed-forward block's second map is
+// linear, so it is applied once to each text's mean ReLU rather than to
+// every token (a sixth of the encoder's work).
+func (l *layer) apply(rows int, s *scratch, out int, last bool) {
+	in := l.in
+	x := s.x[:rows*in]
+	layerNorm(x, in, l.lnScale, l.lnBias, s.h[:rows*in])
+	qkv := s.qkv[:rows*3*in]
+	rowsWithBias(qkv, l.qkvB, rows)
+	gemm(rows, s.h[:rows*in], in, l.qkvW, 3*in, qkv)
+	for _, seg := range s.segs {
+		attention(seg, in, qkv, s.scores, s.att[:rows*in])
+	}
 	// The attention's transform, plus the residual: x itself, or for the
 	// first layer x through the dense map that widens it to out.
-	y := s.h[:n*out]
-	rowsWithBias(y, l.outB, n)
-	gemm(n, s.att[:n*in], in, l.outW, out, y)
+	y := s.h[:rows*out]
+	rowsWithBias(y, l.outB, rows)
+	gemm(rows, s.att[:rows*in], in, l.outW, out, y)
 	if l.residW != nil {
-		addBias(y, l.residB, n)
-		gemm(n, x, in, l.residW, out, y)
+		addBias(y, l.residB, rows)
+		gemm(rows, x, in, l.residW, out, y)
 	} else {
 		addTo(y, x)
 	}
-	x = s.x[:n*out]
+	x = s.x[:rows*out]
 	copy(x, y)
 	// The feed-forward block, added back to x.
-	layerNorm(x, out, l.ffnLnScale, l.ffnLnBias, s.h[:n*out])
-	f := s.ffn[:n*ffnDims]
-	rowsWithBias(f, l.ffn1B, n)
-	gemm(n, s.h[:n*out], out, l.ffn1W, ffnDims, f)
+	layerNorm(x, out, l.ffnLnScale, l.ffnLnBias, s.h[:rows*out])
+	f := s.ffn[:rows*ffnDims]
+	rowsWithBias(f, l.ffn1B, rows)
+	gemm(rows, s.h[:rows*out], out, l.ffn1W, ffnDims, f)
 	for i, v := range f {
 		f[i] = max(v, 0)
 	}
-	addBias(x, l.ffn2B, n)
-	gemm(n, f, ffnDims, l.ffn2W, out, x)
+	if !last {
+		addBias(x, l.ffn2B, rows)
+		gemm(rows, f, ffnDims, l.ffn2W, out, x)
+		return
+	}
+	texts := len(s.segs)
+	fm := s.ffnMean[:texts*ffnDims]
+	pooled := s.pooled[:texts*out]
+	for i, seg := range s.segs {
+		meanRows(x, seg, out, pooled[i*out:(i+1)*out])
+		meanRows(f, seg, ffnDims, fm[i*ffnDims:(i+1)*ffnDims])
+		if seg.n > 0 {
+			addTo(pooled[i*out:(i+1)*out], l.ffn2B)
+		}
+	}
+	gemm(texts, fm, ffnDims, l.ffn2W, out, pooled)
 }
 
-// attention is multi-head scaled dot-product attention over all n tokens
-// (a single text has no padding to mask) of the queries, keys and values
-// side by side in qkv, writing the heads side by side into out.
-func attention(n, width int, qkv, scores, out []float32) {
+// meanRows writes the mean of seg's rows of m (width wide) into dst, or
+// zeros for a segment of no rows.
+func meanRows(m []float32, seg segment, width int, dst []float32) {
+	clear(dst)
+	for r := seg.start; r < seg.start+seg.n; r++ {
+		addTo(dst, m[r*width:(r+1)*width])
+	}
+	if seg.n > 0 {
+		scale(dst, 1/float32(seg.n))
+	}
+}
+
+// attention is multi-head scaled dot-product attention among one text's
+// tokens (seg's rows; a text alone has no padding to mask), of the
+// queries, keys and values side by side in qkv, writing the heads side by
+// side into out.
+func attention(seg segment, width int, qkv, scores, out []float32) {
+	n := seg.n
+	if n == 0 {
+		return
+	}
+	qkv = qkv[seg.start*3*width:]
+	out = out[seg.start*width:]
 	d := width / heads
 	scaleBy := float32(1 / math.Sqrt(float64(d)))
 	p := scores[:n*n]

@@ -65,7 +65,7 @@ func mustLoad() *Encoder {
 // time.
 func (e *Encoder) Embed(text string) []float32 {
 	out := make([]float32, Dims)
-	e.embedInto(text, out)
+	e.embedInto([]string{text}, [][]float32{out})
 	return out
 }
 
@@ -77,16 +77,20 @@ func (e *Encoder) EmbedAll(texts []string) [][]float32 {
 	for i := range out {
 		out[i] = flat[i*Dims : (i+1)*Dims : (i+1)*Dims]
 	}
+	// Goroutines take chunks of texts in turn, which balances long and
+	// short texts; a chunk's texts share batches (see batchRows).
+	const chunk = 16
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(texts)) {
+	for range min(runtime.GOMAXPROCS(0), (len(texts)+chunk-1)/chunk) {
 		wg.Go(func() {
 			for {
-				i := int(next.Add(1)) - 1
+				i := int(next.Add(chunk)) - chunk
 				if i >= len(texts) {
 					return
 				}
-				e.embedInto(texts[i], out[i])
+				j := min(i+chunk, len(texts))
+				e.embedInto(texts[i:j], out[i:j])
 			}
 		})
 	}
@@ -94,13 +98,26 @@ func (e *Encoder) EmbedAll(texts []string) [][]float32 {
 	return out
 }
 
-func (e *Encoder) embedInto(text string, out []float32) {
+// embedInto writes the embedding of each text into outs, putting as many
+// texts as fit in each batch.
+func (e *Encoder) embedInto(texts []string, outs [][]float32) {
 	s, _ := e.scratch.Get().(*scratch)
 	if s == nil {
 		s = newScratch()
 	}
-	s.ids = e.tok.encode(text, &s.lat, s.ids[:0])
-	e.model.forward(s.ids[:min(len(s.ids), maxTokens)], s, out)
+	s.ids, s.segs = s.ids[:0], s.segs[:0]
+	first := 0 // the batch's first text
+	for i, text := range texts {
+		s.tokens = e.tok.encode(text, &s.lat, s.tokens[:0])
+		tokens := s.tokens[:min(len(s.tokens), maxTokens)]
+		if len(s.ids)+len(tokens) > batchRows || len(s.segs) == batchRows {
+			e.model.forward(s, outs[first:i])
+			s.ids, s.segs, first = s.ids[:0], s.segs[:0], i
+		}
+		s.segs = append(s.segs, segment{start: len(s.ids), n: len(tokens)})
+		s.ids = append(s.ids, tokens...)
+	}
+	e.model.forward(s, outs[first:])
 	e.scratch.Put(s)
 }
 

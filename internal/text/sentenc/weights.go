@@ -139,6 +139,9 @@ func readModel(r *reader) *model {
 	m.tanhW = r.tensor(hiddenDims, Dims)
 	m.tanhB = r.tensor(Dims)
 	m.invTimescales = r.tensor(embedDims / 2)
+	if r.err == nil {
+		m.makeTiming()
+	}
 	return m
 }
 
