@@ -90,3 +90,14 @@ func BenchmarkGemm(b *testing.B) {
 	}
 	b.ReportMetric(float64(2*rows*k*cols*b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 }
+
+// BenchmarkLoad is the first call's cost: unzipping and decoding the
+// embedded weights.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := unpack(packed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
