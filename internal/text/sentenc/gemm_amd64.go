@@ -3,8 +3,13 @@ package sentenc
 import "golang.org/x/sys/cpu"
 
 // useKernels is whether the AVX2 and FMA kernels of gemm_amd64.s can run:
-// they make the encoder several times faster than gonum's SSE Gemm.
+// they make the encoder several times faster than gonum's SSE Gemm. All
+// three sum over k in the same order, so a row's result does not depend
+// on which kernel computed it.
 var useKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func kernel6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
 func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
@@ -21,6 +26,9 @@ func gemmKernels(rows int, a []float32, k int, w []float32, cols int, c []float3
 	_ = c[rows*cols-1]
 	for j := 0; j < cols; j += 16 {
 		i := 0
+		for ; i+6 <= rows; i += 6 {
+			kernel6x16(k, &a[i*k], k, &w[j], cols, &c[i*cols+j], cols)
+		}
 		for ; i+4 <= rows; i += 4 {
 			kernel4x16(k, &a[i*k], k, &w[j], cols, &c[i*cols+j], cols)
 		}
