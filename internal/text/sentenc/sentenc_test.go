@@ -183,3 +183,16 @@ func length(v []float32) float64 {
 	}
 	return math.Sqrt(s)
 }
+
+// TestInvalidUTF8: bytes that are not UTF-8 (a comment pasted from another
+// encoding) are unknown pieces, not a panic.
+func TestInvalidUTF8(t *testing.T) {
+	e := loaded(t)
+	text := "caf\xe9 was \xff\xfe fine"
+	if ids := e.tokens(text); !slices.Contains(ids, 0) {
+		t.Errorf("tokens(%q) = %v, want an unknown piece (0) among them", text, ids)
+	}
+	if n := length(e.Embed(text)); math.Abs(n-1) > 1e-5 {
+		t.Errorf("Embed(%q) has length %.6f, want 1", text, n)
+	}
+}
