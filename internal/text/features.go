@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fresco-cx/fresco/internal/text/sentenc"
 	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
@@ -156,31 +157,37 @@ const minGram, maxGram = 2, 5
 // featurizer turns a comment into the feature vectors the two halves of a
 // model score: the word vector (the TF-IDF vector of its word terms, then
 // one feature per taxonomy category whose keywords it contains, then,
-// when the model has them, its averaged pre-trained word vector) and the
-// character n-gram TF-IDF vector.
+// when the model has them, its averaged pre-trained word vector and its
+// sentence vector) and the character n-gram TF-IDF vector.
 type featurizer struct {
 	words, grams vocabulary
 	keywords     []keywordRule
 	vectors      *vectorWeights
+	sentences    bool
 }
 
-func newFeaturizer(words, grams vocabulary, t Taxonomy, vectors *vectorWeights) featurizer {
-	return featurizer{words: words, grams: grams, keywords: compileKeywords(t), vectors: vectors}
+func newFeaturizer(words, grams vocabulary, t Taxonomy, vectors *vectorWeights, sentences bool) featurizer {
+	return featurizer{words: words, grams: grams, keywords: compileKeywords(t), vectors: vectors, sentences: sentences}
 }
 
 // wordSize is the number of word features, and so the width of a word
 // weight row; gramSize is that of a character n-gram weight row.
 func (f featurizer) wordSize() int {
-	return wordFeatures(len(f.words.terms), len(f.keywords), f.vectors != nil)
+	return wordFeatures(len(f.words.terms), len(f.keywords), f.vectors != nil, f.sentences)
 }
 
 // wordFeatures is the width of a word vector: terms, keyword matches and,
-// with vectors, the averaged word vector.
-func wordFeatures(terms, keywords int, vectors bool) int {
+// with vectors, the averaged word vector and, with sentences, the
+// sentence vector.
+func wordFeatures(terms, keywords int, vectors, sentences bool) int {
+	n := terms + keywords
 	if vectors {
-		return terms + keywords + wordvec.Dims
+		n += wordvec.Dims
 	}
-	return terms + keywords
+	if sentences {
+		n += sentenc.Dims
+	}
+	return n
 }
 func (f featurizer) gramSize() int { return len(f.grams.terms) }
 
@@ -197,8 +204,13 @@ func (f featurizer) vector(comment string) sparse {
 			}
 		}
 	}
+	offset := len(f.words.terms) + len(f.keywords)
 	if f.vectors != nil {
-		x = f.vectors.appendAverage(x, ws, len(f.words.terms)+len(f.keywords))
+		x = f.vectors.appendAverage(x, ws, offset)
+		offset += wordvec.Dims
+	}
+	if f.sentences {
+		x = appendSentence(x, comment, offset)
 	}
 	return x
 }

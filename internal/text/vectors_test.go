@@ -55,7 +55,7 @@ func TestWordVectorsCarryMeaning(t *testing.T) {
 			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
 		}
 	}
-	plain, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true})
+	plain, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true, WithoutSentenceVectors: true})
 	if err != nil {
 		t.Fatal(err)
 	}

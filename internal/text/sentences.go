@@ -1,0 +1,81 @@
+package text
+
+import (
+	"sync"
+
+	"github.com/fresco-cx/fresco/internal/text/sentenc"
+)
+
+// sentenceScale is how much a comment's sentence vector weighs beside its
+// words. The vector has unit length, like the TF-IDF block; scale 1 beat
+// 0.5 and 2 in 3-fold cross-validation inside the README split's training
+// part (docs/text-models.md, round fifteen).
+const sentenceScale = 1.0
+
+// maxCachedSentences bounds the vectors kept between trainings: more than
+// the 20,000 comments the server trains on, about 2 KB each.
+const maxCachedSentences = 25_000
+
+// sentenceCache keeps the sentence encoder's vector of each comment it has
+// read. Encoding costs about 2.4 ms of a core a comment — far more than
+// reading its words — and the same comments come back at every fold of a
+// cross-validation and every retraining, and a comment suggested on arrival
+// is the one labelled and trained on later.
+var sentenceCache = struct {
+	sync.Mutex
+	vectors map[string][]float32
+}{vectors: map[string][]float32{}}
+
+// sentenceVectors returns the sentence vector of each text, encoding the
+// ones not cached in one batch spread over the cores.
+func sentenceVectors(texts []string) [][]float32 {
+	out := make([][]float32, len(texts))
+	var missing []string
+	seen := map[string]bool{}
+	sentenceCache.Lock()
+	for i, t := range texts {
+		out[i] = sentenceCache.vectors[t]
+		if out[i] == nil && !seen[t] {
+			seen[t] = true
+			missing = append(missing, t)
+		}
+	}
+	sentenceCache.Unlock()
+	if len(missing) == 0 {
+		return out
+	}
+	encoded := sentenc.EmbedAll(missing)
+	sentenceCache.Lock()
+	defer sentenceCache.Unlock()
+	if len(sentenceCache.vectors)+len(missing) > maxCachedSentences {
+		clear(sentenceCache.vectors) // the next training refills it
+	}
+	for k, t := range missing {
+		sentenceCache.vectors[t] = encoded[k]
+	}
+	for i, t := range texts {
+		if out[i] == nil {
+			out[i] = sentenceCache.vectors[t]
+		}
+	}
+	return out
+}
+
+// appendSentence appends to x, from feature offset on, the comment's
+// sentence vector scaled by sentenceScale.
+func appendSentence(x sparse, comment string, offset int) sparse {
+	v := sentenceVectors([]string{comment})[0]
+	for j, e := range v {
+		x.idx, x.val = append(x.idx, offset+j), append(x.val, sentenceScale*float64(e))
+	}
+	return x
+}
+
+// commentsOf is the text of each example.
+func commentsOf(examples []Example) []string {
+	out := make([]string, len(examples))
+	for i, e := range examples {
+		out[i] = e.Text
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package text
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/fresco-cx/fresco/internal/text/sentenc"
+)
+
+// TestSentenceVectorsCarryMeaning is TestWordVectorsCarryMeaning's known
+// answer with the sentence vectors as the only features that know what a
+// new word means: no word vectors, no character n-grams.
+func TestSentenceVectorsCarryMeaning(t *testing.T) {
+	t.Parallel()
+	unseen := map[string]string{
+		"Physician and midwife were attentive.": "staff",
+		"Pizza, pasta and salad.":               "food",
+		"Surgeon.":                              "staff",
+		"Dessert.":                              "food",
+	}
+	m, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.SentenceVectors || m.WordVectors {
+		t.Fatalf("model trained without word vectors: sentence vectors %v, word vectors %v", m.SentenceVectors, m.WordVectors)
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	for comment, want := range unseen {
+		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
+			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
+		}
+		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
+		}
+	}
+}
+
+// TestModelWithoutSentenceVectorsStillLoads: a model stored before the
+// sentence vectors (no sentence_vectors field) keeps its feature width
+// and scores as it did.
+func TestModelWithoutSentenceVectorsStillLoads(t *testing.T) {
+	t.Parallel()
+	m, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutSentenceVectors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	if loaded.SentenceVectors || len(loaded.Weights[0]) != m.wordWidth() {
+		t.Fatalf("loaded model: sentence vectors %v, %d weights for %d features", loaded.SentenceVectors, len(loaded.Weights[0]), m.wordWidth())
+	}
+	if got, want := loaded.Suggest("The soup was cold."), m.Suggest("The soup was cold."); !slices.Equal(got, want) {
+		t.Errorf("Suggest after round trip = %v, want %v", got, want)
+	}
+}
+
+// TestSentenceVectorsAreCached: the vectors are the encoder's, and a
+// comment read again gets the vector already made, not a new encoding.
+func TestSentenceVectorsAreCached(t *testing.T) {
+	t.Parallel()
+	texts := []string{"The ward was spotless.", "We waited four hours.", "The ward was spotless."}
+	first := sentenceVectors(texts)
+	for i, text := range texts {
+		if !slices.Equal(first[i], sentenc.Embed(text)) {
+			t.Errorf("vector of %q differs from the encoder's", text)
+		}
+	}
+	if &first[0][0] != &first[2][0] {
+		t.Error("the same text was encoded twice in one call")
+	}
+	again := sentenceVectors(texts[:1])
+	if &again[0][0] != &first[0][0] {
+		t.Error("a text read again was encoded again")
+	}
+}
