@@ -50,6 +50,9 @@ type Evaluation struct {
 
 // Evaluate scores a trained model on held-out examples.
 func Evaluate(m *Model, test []Example) Evaluation {
+	if m.SentenceVectors {
+		sentenceVectors(commentsOf(test)) // encoded together: faster than one by one
+	}
 	return score(m.Labels, m.NTrain, test, predictAll(m, test))
 }
 
@@ -153,6 +156,9 @@ func CrossValidate(examples []Example, k int, opts TrainOptions) (Evaluation, er
 		return Evaluation{}, fmt.Errorf("text: cannot cross-validate %d labelled examples in %d folds", len(examples), k)
 	}
 	opts = opts.withDefaults()
+	if !opts.WithoutSentenceVectors {
+		sentenceVectors(commentsOf(examples)) // once for all folds
+	}
 	folds := assignFolds(len(examples), k, opts.Seed)
 	predicted := make([][]string, len(examples))
 	trainSizes := 0
