@@ -59,6 +59,7 @@ func runText(_ context.Context, args []string, env Env) error {
 // corpusFlags are the flags of every subcommand that reads a labelled CSV.
 type corpusFlags struct {
 	textCol, labelCol, otherLevelCol, taxonomy string
+	withoutSentences                           bool
 }
 
 func (c *corpusFlags) register(fs *flag.FlagSet) {
@@ -69,6 +70,8 @@ func (c *corpusFlags) register(fs *flag.FlagSet) {
 			"(the broad label beside a subcategory column, or the reverse); the model learns both levels")
 	fs.StringVar(&c.taxonomy, "taxonomy", "default",
 		`keyword rules the classifier may use: "default", "none", or a JSON file holding a list of categories`)
+	fs.BoolVar(&c.withoutSentences, "without-sentence-vectors", false,
+		"leave out the sentence encoder's vectors: training is two to three times faster the first time, categories about a point less accurate")
 }
 
 func (c corpusFlags) read(role, path string) ([]text.Example, error) {
@@ -90,7 +93,7 @@ func (c corpusFlags) read(role, path string) ([]text.Example, error) {
 
 func (c corpusFlags) trainOptions() (text.TrainOptions, error) {
 	tax, err := loadTaxonomy(c.taxonomy)
-	return text.TrainOptions{Taxonomy: tax}, err
+	return text.TrainOptions{Taxonomy: tax, WithoutSentenceVectors: c.withoutSentences}, err
 }
 
 // loadTaxonomy resolves the --taxonomy flag.

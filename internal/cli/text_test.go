@@ -148,3 +148,25 @@ func TestTextSentiment(t *testing.T) {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }
+
+// TestTextTrainWithoutSentenceVectors: the flag leaves the sentence
+// vectors out of the model; by default they are in.
+func TestTextTrainWithoutSentenceVectors(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		flags []string
+		want  bool
+	}{{nil, true}, {[]string{"--without-sentence-vectors"}, false}} {
+		args := append([]string{"text", "train", "--train", textTrainCSV, "--out", "-", "--folds", "0"}, tt.flags...)
+		code, out, errOut := runTextCLI(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, stderr %s", tt.flags, code, errOut)
+		}
+		var m struct {
+			SentenceVectors bool `json:"sentence_vectors"`
+		}
+		if err := json.Unmarshal([]byte(out), &m); err != nil || m.SentenceVectors != tt.want {
+			t.Errorf("%v: sentence_vectors %v, want %v (%v)", tt.flags, m.SentenceVectors, tt.want, err)
+		}
+	}
+}
