@@ -10,7 +10,7 @@ import (
 // words. The vector has unit length, like the TF-IDF block; scale 1 beat
 // 0.5 and 2 in 3-fold cross-validation inside the README split's training
 // part (docs/text-models.md, round fifteen).
-const sentenceScale = 1.0
+const sentenceScale = 0.5
 
 // maxCachedSentences bounds the vectors kept between trainings: more than
 // the 20,000 comments the server trains on, about 2 KB each.
