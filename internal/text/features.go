@@ -191,6 +191,10 @@ func wordFeatures(terms, keywords int, vectors, sentences bool) int {
 }
 func (f featurizer) gramSize() int { return len(f.grams.terms) }
 
+// denseSize is the number of word features nearly every comment has, which end
+// its word vector: the averaged word vector's and the sentence vector's.
+func (f featurizer) denseSize() int { return f.wordSize() - len(f.words.terms) - len(f.keywords) }
+
 func (f featurizer) vector(comment string) sparse {
 	ws := words(comment)
 	text := stemsOf(ws)

@@ -88,7 +88,8 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 	}
 	otherParts := slices.Clone(parts)
 	for k, part := range otherParts {
-		otherParts[k].data = trainingData{xs: part.data.xs, ys: ys, prior: matrix(len(o.Labels), len(part.data.prior[0]))}
+		otherParts[k].data = trainingData{xs: part.data.xs, ys: ys,
+			prior: matrix(len(o.Labels), len(part.data.prior[0])), dense: part.data.dense}
 		otherParts[k].weights, otherParts[k].bias = otherParts[k].data.fit(part.c, opts.PositiveWeightPower, nil, nil)
 	}
 	o.levelWeights = fitted(otherParts)

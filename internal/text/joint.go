@@ -198,7 +198,7 @@ func fitConditional(d trainingData, parent []int, c, power float64, startW [][]f
 		if len(children) < 2 {
 			continue
 		}
-		td := trainingData{}
+		td := trainingData{dense: d.dense}
 		for _, f := range children {
 			td.prior = append(td.prior, d.prior[f])
 		}
