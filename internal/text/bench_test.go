@@ -67,6 +67,38 @@ func BenchmarkTrainNHS(b *testing.B) {
 	}
 }
 
+// BenchmarkTrain10000NHS is the issue's budget itself: training on the
+// first 10,000 comments of the whole NHS file (both levels), warm (the
+// sentence vectors already cached, as for a server's retraining) and cold
+// (none cached: every comment encoded first, as for `fresco text eval` or
+// a server's first training after a restart). Run with -cpu 2.
+func BenchmarkTrain10000NHS(b *testing.B) {
+	train := readNHSLevels(b, "subcategory", "label")[:10_000]
+	b.Run("warm", func(b *testing.B) {
+		sentenceVectors(commentsOf(train))
+		for b.Loop() {
+			if _, err := Train(train, TrainOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			forgetSentenceVectors()
+			if _, err := Train(train, TrainOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// forgetSentenceVectors empties the sentence vector cache.
+func forgetSentenceVectors() {
+	sentenceCache.Lock()
+	defer sentenceCache.Unlock()
+	clear(sentenceCache.vectors)
+}
+
 // BenchmarkTrainNHSLabels is BenchmarkTrainNHS with the levels swapped:
 // the 9 labels as the model's own, the 44 subcategories as the other
 // level; this model calibrates its members on out-of-fold scores.
