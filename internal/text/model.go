@@ -73,12 +73,13 @@ type TrainOptions struct {
 	// (internal/text/sentenc) that the word model otherwise reads beside
 	// the words: each comment's Universal Sentence Encoder embedding,
 	// which reads a comment's words in their context. On the NHS
-	// comments' whole-file 5-fold cross-validation they gained about 0.9
-	// points of subcategory micro-F1, 1.4 of its macro-F1 and 1.1 of label
+	// comments' whole-file 5-fold cross-validation they gained 0.5 points
+	// of subcategory micro-F1, 2.1 of its macro-F1 and 1.1 of label
 	// micro-F1 (docs/text-models.md, round fifteen). They cost time:
 	// encoding about 2.4 ms of a core a comment the first time it is read
-	// (later trainings reuse the vectors) and about a third more training
-	// time (17 against 13 CPU seconds on the NHS training split).
+	// (later trainings reuse the vectors) and about half as much again to
+	// fit (10,000 NHS comments: 11.8 s on 2 cores with their vectors
+	// cached, 23.8 s with none, 7.8 s without sentence vectors).
 	WithoutSentenceVectors bool
 	// Taxonomy, when set, lets the model use keyword matches as evidence
 	// alongside the words: one feature per category saying whether its
