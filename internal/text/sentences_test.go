@@ -13,12 +13,6 @@ import (
 // new word means: no word vectors, no character n-grams.
 func TestSentenceVectorsCarryMeaning(t *testing.T) {
 	t.Parallel()
-	unseen := map[string]string{
-		"Physician and midwife were attentive.": "staff",
-		"Pizza, pasta and salad.":               "food",
-		"Surgeon.":                              "staff",
-		"Dessert.":                              "food",
-	}
 	m, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true})
 	if err != nil {
 		t.Fatal(err)
@@ -26,15 +20,8 @@ func TestSentenceVectorsCarryMeaning(t *testing.T) {
 	if !m.SentenceVectors || m.WordVectors {
 		t.Fatalf("model trained without word vectors: sentence vectors %v, word vectors %v", m.SentenceVectors, m.WordVectors)
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
-	for comment, want := range unseen {
+	loaded := roundTrip(t, m)
+	for comment, want := range unseenMeanings {
 		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
 			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
 		}
@@ -53,14 +40,7 @@ func TestModelWithoutSentenceVectorsStillLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded := roundTrip(t, m)
 	if loaded.SentenceVectors || len(loaded.Weights[0]) != m.wordWidth() {
 		t.Fatalf("loaded model: sentence vectors %v, %d weights for %d features", loaded.SentenceVectors, len(loaded.Weights[0]), m.wordWidth())
 	}
@@ -87,4 +67,18 @@ func TestSentenceVectorsAreCached(t *testing.T) {
 	if &again[0][0] != &first[0][0] {
 		t.Error("a text read again was encoded again")
 	}
+}
+
+// roundTrip is m after a JSON round trip, as a server stores and loads it.
+func roundTrip(t *testing.T, m *Model) *Model {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	return &loaded
 }

@@ -212,14 +212,7 @@ func TestModelJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded := roundTrip(t, m)
 	for _, c := range []string{"No ramp for my wheelchair.", "Rude and slow staff, overpriced too.", ""} {
 		if got, want := loaded.Suggest(c), m.Suggest(c); !slices.Equal(got, want) {
 			t.Errorf("Suggest(%q) after round trip = %v, want %v", c, got, want)

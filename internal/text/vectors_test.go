@@ -1,7 +1,6 @@
 package text
 
 import (
-	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -19,6 +18,15 @@ var vectorExamples = []Example{
 	{Text: "Lovely sandwiches and tea.", Labels: []string{"food"}},
 }
 
+// unseenMeanings are comments of words vectorExamples never use, with the
+// category their meaning belongs to.
+var unseenMeanings = map[string]string{
+	"Physician and midwife were attentive.": "staff",
+	"Pizza, pasta and salad.":               "food",
+	"Surgeon.":                              "staff",
+	"Dessert.":                              "food",
+}
+
 // TestWordVectorsCarryMeaning is a known answer: comments whose words no
 // training comment had are put in the category their meaning belongs to
 // when the model reads word vectors, and the vector block survives a JSON
@@ -26,12 +34,6 @@ var vectorExamples = []Example{
 // model knows (character n-grams aside), so both get the same scores.
 func TestWordVectorsCarryMeaning(t *testing.T) {
 	t.Parallel()
-	unseen := map[string]string{
-		"Physician and midwife were attentive.": "staff",
-		"Pizza, pasta and salad.":               "food",
-		"Surgeon.":                              "staff",
-		"Dessert.":                              "food",
-	}
 	m, err := Train(vectorExamples, TrainOptions{WordsOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -39,15 +41,8 @@ func TestWordVectorsCarryMeaning(t *testing.T) {
 	if !m.WordVectors || len(m.VectorWords) == 0 {
 		t.Fatalf("model trained with the defaults has no word vectors (%d vector words)", len(m.VectorWords))
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
-	for comment, want := range unseen {
+	loaded := roundTrip(t, m)
+	for comment, want := range unseenMeanings {
 		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
 			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
 		}
