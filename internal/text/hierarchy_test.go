@@ -221,14 +221,7 @@ func TestTuneOffsets(t *testing.T) {
 // scores comment as m does, and returns the JSON.
 func checkRoundTrip(t *testing.T, m *Model, comment string) []byte {
 	t.Helper()
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Model
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
+	back, data := roundTrip(t, m)
 	if got, want := back.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
 		t.Errorf("after a JSON round trip Suggest = %v, want %v", got, want)
 	}

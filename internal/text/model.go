@@ -153,7 +153,8 @@ type Model struct {
 	// sentence vector (sentenc.Dims features after the word vector).
 	SentenceVectors bool `json:"sentence_vectors,omitempty"`
 	// Weights[l][f] is the word model's weight of word feature f (terms,
-	// then keyword matches, then the averaged word vector, then the sentence vector) for label l; Bias[l] is the label's intercept.
+	// then keyword matches, then the averaged word vector, then the
+	// sentence vector) for label l; Bias[l] is the label's intercept.
 	// GramWeights and GramBias are the character model's, over the grams;
 	// empty when the model was trained with WordsOnly.
 	levelWeights
@@ -252,20 +253,20 @@ func newModel(examples []Example, opts TrainOptions) *Model {
 	}
 	labels := labelSet(examples)
 	m := &Model{
-		Format:     modelFormat,
-		Labels:     labels,
-		Terms:      wordVocab.terms,
-		IDF:        wordVocab.idf,
-		Grams:      gramVocab.terms,
-		GramIDF:    gramVocab.idf,
-		Taxonomy:   slices.Clone(opts.Taxonomy),
-		Thresholds: constant(len(labels), 0.5),
-		WordShare:  wordShare(opts),
-		MaxLabels:  maxLabelsPerExample(examples),
-		NTrain:     len(examples),
-		features:   newFeaturizer(wordVocab, gramVocab, opts.Taxonomy, vectors, !opts.WithoutSentenceVectors),
+		Format:          modelFormat,
+		Labels:          labels,
+		Terms:           wordVocab.terms,
+		IDF:             wordVocab.idf,
+		Grams:           gramVocab.terms,
+		GramIDF:         gramVocab.idf,
+		Taxonomy:        slices.Clone(opts.Taxonomy),
+		Thresholds:      constant(len(labels), 0.5),
+		WordShare:       wordShare(opts),
+		MaxLabels:       maxLabelsPerExample(examples),
+		NTrain:          len(examples),
+		features:        newFeaturizer(wordVocab, gramVocab, opts.Taxonomy, vectors, !opts.WithoutSentenceVectors),
+		SentenceVectors: !opts.WithoutSentenceVectors,
 	}
-	m.SentenceVectors = !opts.WithoutSentenceVectors
 	if vectors != nil {
 		m.WordVectors = true
 		m.VectorWords, m.VectorIDF = vectors.stored()

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/fresco-cx/fresco/internal/text/sentenc"
@@ -33,12 +34,10 @@ var sentenceCache = struct {
 func sentenceVectors(texts []string) [][]float32 {
 	out := make([][]float32, len(texts))
 	var missing []string
-	seen := map[string]bool{}
 	sentenceCache.Lock()
 	for i, t := range texts {
 		out[i] = sentenceCache.vectors[t]
-		if out[i] == nil && !seen[t] {
-			seen[t] = true
+		if out[i] == nil {
 			missing = append(missing, t)
 		}
 	}
@@ -46,6 +45,8 @@ func sentenceVectors(texts []string) [][]float32 {
 	if len(missing) == 0 {
 		return out
 	}
+	slices.Sort(missing)
+	missing = slices.Compact(missing) // a text repeated is encoded once
 	encoded := sentenc.EmbedAll(missing)
 	sentenceCache.Lock()
 	defer sentenceCache.Unlock()

@@ -1,7 +1,6 @@
 package text
 
 import (
-	"encoding/json"
 	"slices"
 	"testing"
 
@@ -20,15 +19,7 @@ func TestSentenceVectorsCarryMeaning(t *testing.T) {
 	if !m.SentenceVectors || m.WordVectors {
 		t.Fatalf("model trained without word vectors: sentence vectors %v, word vectors %v", m.SentenceVectors, m.WordVectors)
 	}
-	loaded := roundTrip(t, m)
-	for comment, want := range unseenMeanings {
-		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
-			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
-		}
-		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
-			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
-		}
-	}
+	checkUnseenMeanings(t, m)
 }
 
 // TestModelWithoutSentenceVectorsStillLoads: a model stored before the
@@ -40,7 +31,7 @@ func TestModelWithoutSentenceVectorsStillLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded := roundTrip(t, m)
+	loaded, _ := roundTrip(t, m)
 	if loaded.SentenceVectors || len(loaded.Weights[0]) != m.wordWidth() {
 		t.Fatalf("loaded model: sentence vectors %v, %d weights for %d features", loaded.SentenceVectors, len(loaded.Weights[0]), m.wordWidth())
 	}
@@ -67,18 +58,4 @@ func TestSentenceVectorsAreCached(t *testing.T) {
 	if &again[0][0] != &first[0][0] {
 		t.Error("a text read again was encoded again")
 	}
-}
-
-// roundTrip is m after a JSON round trip, as a server stores and loads it.
-func roundTrip(t *testing.T, m *Model) *Model {
-	t.Helper()
-	data, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
-	return &loaded
 }

@@ -212,7 +212,7 @@ func TestModelJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded := roundTrip(t, m)
+	loaded, _ := roundTrip(t, m)
 	for _, c := range []string{"No ramp for my wheelchair.", "Rude and slow staff, overpriced too.", ""} {
 		if got, want := loaded.Suggest(c), m.Suggest(c); !slices.Equal(got, want) {
 			t.Errorf("Suggest(%q) after round trip = %v, want %v", c, got, want)
@@ -229,11 +229,7 @@ func TestWordsOnlyModel(t *testing.T) {
 	if len(m.Grams) != 0 || len(m.GramWeights) != 0 || m.WordShare != 1 {
 		t.Fatalf("words-only model has %d grams, %d character weight rows, word share %v", len(m.Grams), len(m.GramWeights), m.WordShare)
 	}
-	data, _ := json.Marshal(m)
-	var loaded Model
-	if err := json.Unmarshal(data, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded, _ := roundTrip(t, m)
 	c := "No ramp for my wheelchair."
 	if got, want := loaded.Suggest(c), m.Suggest(c); !slices.Equal(got, want) {
 		t.Errorf("Suggest(%q) after round trip = %v, want %v", c, got, want)
@@ -480,4 +476,19 @@ func FuzzSentiment(f *testing.F) {
 			t.Fatalf("Sentiment(%q) = %+v", comment, s)
 		}
 	})
+}
+
+// roundTrip is m after a JSON round trip, as a server stores and loads
+// it, and the JSON.
+func roundTrip(t *testing.T, m *Model) (*Model, []byte) {
+	t.Helper()
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Model
+	if err := json.Unmarshal(data, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	return &loaded, data
 }

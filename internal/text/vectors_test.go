@@ -41,15 +41,7 @@ func TestWordVectorsCarryMeaning(t *testing.T) {
 	if !m.WordVectors || len(m.VectorWords) == 0 {
 		t.Fatalf("model trained with the defaults has no word vectors (%d vector words)", len(m.VectorWords))
 	}
-	loaded := roundTrip(t, m)
-	for comment, want := range unseenMeanings {
-		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
-			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
-		}
-		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
-			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
-		}
-	}
+	checkUnseenMeanings(t, m)
 	plain, err := Train(vectorExamples, TrainOptions{WordsOnly: true, WithoutWordVectors: true, WithoutSentenceVectors: true})
 	if err != nil {
 		t.Fatal(err)
@@ -59,5 +51,20 @@ func TestWordVectorsCarryMeaning(t *testing.T) {
 	}
 	if a, b := plain.Suggest("Surgeon."), plain.Suggest("Dessert."); !slices.Equal(a, b) {
 		t.Errorf("without vectors two comments of unknown words scored differently: %v, %v", a, b)
+	}
+}
+
+// checkUnseenMeanings checks that m, after a JSON round trip, puts each of
+// unseenMeanings in its category and scores it as m does.
+func checkUnseenMeanings(t *testing.T, m *Model) {
+	t.Helper()
+	loaded, _ := roundTrip(t, m)
+	for comment, want := range unseenMeanings {
+		if got := loaded.Predict(comment); len(got) == 0 || got[0] != want {
+			t.Errorf("Predict(%q) = %v (%+v), want %s", comment, got, loaded.Suggest(comment), want)
+		}
+		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
+			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
+		}
 	}
 }
