@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -169,4 +171,58 @@ func TestTextTrainWithoutSentenceVectors(t *testing.T) {
 			t.Errorf("%v: sentence_vectors %v, want %v (%v)", tt.flags, m.SentenceVectors, tt.want, err)
 		}
 	}
+}
+
+// TestTextEvalSentenceCache: --sentence-cache writes a record for each
+// distinct comment of both files, a second run reads it and prints the
+// same figures, and a file cut short is an error naming it.
+func TestTextEvalSentenceCache(t *testing.T) {
+	t.Parallel()
+	cache := filepath.Join(t.TempDir(), "vectors.bin")
+	eval := func() (int, string, string) {
+		return runTextCLI(t, "", "text", "eval", "--train", textTrainCSV, "--test", textTestCSV, "--json", "--sentence-cache", cache)
+	}
+	code, first, errOut := eval()
+	if code != 0 {
+		t.Fatalf("first run: exit %d, stderr %s", code, errOut)
+	}
+	info, err := os.Stat(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const recordSize = 32 + 4 + 4*512 // SHA-256, encoder tag, 512 float32s
+	if distinct := distinctComments(t, textTrainCSV, textTestCSV); info.Size() != int64(distinct*recordSize) {
+		t.Errorf("cache is %d bytes, want %d records of %d", info.Size(), distinct, recordSize)
+	}
+	if code, second, errOut := eval(); code != 0 || second != first {
+		t.Errorf("second run: exit %d, stderr %s\noutput %s\nwant %s", code, errOut, second, first)
+	}
+	if err := os.Truncate(cache, info.Size()-1); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := eval(); code == 0 || !strings.Contains(errOut, cache) || !strings.Contains(errOut, "cut short") {
+		t.Errorf("cache cut short: exit %d, stderr %s", code, errOut)
+	}
+}
+
+// distinctComments counts the distinct comments of the files' text columns.
+func distinctComments(t *testing.T, paths ...string) int {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := slices.Index(rows[0], "text")
+		for _, row := range rows[1:] {
+			seen[row[col]] = true
+		}
+	}
+	return len(seen)
 }

@@ -1,7 +1,11 @@
 package text
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/fresco-cx/fresco/internal/text/sentenc"
@@ -86,5 +90,36 @@ func TestStoredSentenceVectors(t *testing.T) {
 		if RememberSentenceVector(own, b) {
 			t.Errorf("%s bytes were accepted", name)
 		}
+	}
+}
+
+// TestSentenceVectorFile: a file WriteSentenceVectors wrote puts each
+// comment's own vector back (over a wrong one planted in the cache),
+// skips records of another encoder, and reports a record cut short.
+func TestSentenceVectorFile(t *testing.T) {
+	t.Parallel()
+	a, b := "Vector file test: parking was easy.", "Vector file test: the letter never came."
+	var file bytes.Buffer
+	if err := WriteSentenceVectors(&file, []string{a, b, a}); err != nil {
+		t.Fatal(err)
+	}
+	RememberSentenceVector(a, StoredSentenceVector(b))
+	found, err := ReadSentenceVectors(bytes.NewReader(file.Bytes()), []string{a, b, "Vector file test: not in the file."})
+	if err != nil || found != 2 {
+		t.Fatalf("read %d vectors, %v; want 2", found, err)
+	}
+	if !slices.Equal(sentenceVectors([]string{a})[0], sentenc.Embed(a)) {
+		t.Error("the file did not put the comment's own vector back")
+	}
+	foreign := slices.Clone(file.Bytes())
+	for at := sha256.Size; at < len(foreign); at += sentenceRecordSize {
+		foreign[at]++ // the encoder tag of every record
+	}
+	if found, err := ReadSentenceVectors(bytes.NewReader(foreign), []string{a, b}); err != nil || found != 0 {
+		t.Errorf("another encoder's file: read %d vectors, %v; want 0", found, err)
+	}
+	_, err = ReadSentenceVectors(bytes.NewReader(file.Bytes()[:file.Len()-1]), []string{a})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("byte %d", sentenceRecordSize)) {
+		t.Errorf("a record cut short: %v", err)
 	}
 }
