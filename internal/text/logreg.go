@@ -6,66 +6,28 @@ import (
 	"sync"
 )
 
-// binaryProblem is one label's logistic regression: which examples carry
-// it, how much each example's loss counts, and the weights the L2 penalty
-// pulls towards.
+// binaryProblem is one label's logistic regression over rows it shares
+// with the other labels of its fitLabels call: which rows carry the label,
+// how much each row's loss counts, and the weights the L2 penalty pulls
+// towards. Its objective is the mean weighted log-loss plus
+// penalty/2·‖w − prior‖², the intercept (the last coordinate of the
+// solver's vector) unpenalised; lockstep.evaluate computes it.
 type binaryProblem struct {
-	xs     packed
 	y      []bool
 	weight []float64
 	prior  []float64
 	// penalty is the L2 strength per example, 1/(C·n) in scikit-learn's
-	// terms, so the objective is the mean weighted log-loss plus
-	// penalty/2·‖w − prior‖².
+	// terms.
 	penalty float64
 	// solver bounds the minimisation; the zero value means defaultLBFGS.
 	solver lbfgsSettings
 }
 
-// fit solves the problem to convergence with L-BFGS from the given start
-// and returns the weights and the intercept, which is not penalised.
-func (p binaryProblem) fit(startW []float64, startBias float64) ([]float64, float64) {
-	nf := len(p.prior)
-	w := make([]float64, nf+1)
-	copy(w, startW)
-	w[nf] = startBias
-	solver := p.solver
-	if solver.MaxIter == 0 {
-		solver = defaultLBFGS
+func (p binaryProblem) solverOrDefault() lbfgsSettings {
+	if p.solver.MaxIter == 0 {
+		return defaultLBFGS
 	}
-	minimise(p.objective, w, solver)
-	return w[:nf], w[nf]
-}
-
-// objective is the regularised mean weighted log-loss and its gradient; the
-// last coordinate of w is the intercept.
-func (p binaryProblem) objective(w, grad []float64) float64 {
-	nf := len(p.prior)
-	bias := w[nf]
-	clear(grad)
-	rows := p.xs.rows()
-	n := float64(rows)
-	loss, gBias := 0.0, 0.0
-	for i := range rows {
-		z := bias + p.xs.dot(i, w[:nf])
-		sign := -1.0
-		if p.y[i] {
-			sign = 1
-		}
-		l, wrong := logLoss(sign * z)
-		loss += p.weight[i] * l
-		r := -sign * p.weight[i] * wrong / n
-		p.xs.addTo(i, r, grad)
-		gBias += r
-	}
-	reg := 0.0
-	for j := range nf {
-		d := w[j] - p.prior[j]
-		reg += d * d
-		grad[j] += p.penalty * d
-	}
-	grad[nf] = gBias
-	return loss/n + p.penalty/2*reg
+	return p.solver
 }
 
 // logLoss is log(1 + e^(−m)) for the margin m = sign·z, and the
@@ -80,24 +42,34 @@ func logLoss(m float64) (loss, wrong float64) {
 	return -m + math.Log1p(e), 1 / (1 + e)
 }
 
-// fitLabels fits one binary problem per label, as many at once as there are
-// processors; problem(l) builds label l's problem and where to start.
-func fitLabels(nLabels int, problem func(l int) (binaryProblem, []float64, float64)) ([][]float64, []float64) {
+// fitLabels fits one binary problem per label on the rows xs, to
+// convergence with L-BFGS; problem(l) builds label l's problem and where
+// to start (a nil start is all zeros). The labels are dealt round-robin
+// into one lockstep group per processor, each group evaluating its
+// labels' objectives in shared passes over the rows: splitting labels
+// rather than rows needs no reduction of gradients across processors, and
+// a label's result does not depend on its group (lockstep).
+func fitLabels(xs packed, nLabels int, problem func(l int) (binaryProblem, []float64, float64)) ([][]float64, []float64) {
 	weights, bias := make([][]float64, nLabels), make([]float64, nLabels)
-	next := make(chan int)
+	groups := min(nLabels, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for range min(nLabels, runtime.GOMAXPROCS(0)) {
+	for first := range groups {
 		wg.Go(func() {
-			for l := range next {
-				p, startW, startBias := problem(l)
-				weights[l], bias[l] = p.fit(startW, startBias)
+			var members []int
+			var problems []binaryProblem
+			var startW [][]float64
+			var startBias []float64
+			for l := first; l < nLabels; l += groups {
+				p, w, b := problem(l)
+				members, problems = append(members, l), append(problems, p)
+				startW, startBias = append(startW, w), append(startBias, b)
+			}
+			w, b := newLockstep(xs, problems).fit(startW, startBias)
+			for k, l := range members {
+				weights[l], bias[l] = w[k], b[k]
 			}
 		})
 	}
-	for l := range nLabels {
-		next <- l
-	}
-	close(next)
 	wg.Wait()
 	return weights, bias
 }
@@ -115,9 +87,8 @@ func fitLabels(nLabels int, problem func(l int) (binaryProblem, []float64, float
 // sentence vectors, 560 features nearly every comment has) are kept apart,
 // as a rows × width block with no indices: row i's are
 // dense[i·width : (i+1)·width]. As index/value pairs they were most of the
-// word model's fitting time; read without indirection (dotDense,
-// addDense) they take half the bytes and, on the NHS word model's shape,
-// one objective evaluation about half the time (BenchmarkObjective).
+// word model's fitting time; read without indirection (denseDot,
+// denseAdd in block.go) they take half the bytes and half the time.
 type packed struct {
 	start []int32
 	idx   []int32
@@ -154,68 +125,6 @@ func packDense(xs []sparse, denseFrom, width int) packed {
 func (p packed) rows() int { return len(p.start) - 1 }
 
 func (p packed) denseRow(i int) []float32 { return p.dense[i*p.width : (i+1)*p.width] }
-
-// dot is row i's dot product with w.
-func (p packed) dot(i int, w []float64) float64 {
-	lo, hi := p.start[i], p.start[i+1]
-	idx, val := p.idx[lo:hi], p.val[lo:hi]
-	s := 0.0
-	for k, j := range idx {
-		s += w[j] * float64(val[k])
-	}
-	if p.width > 0 {
-		s += dotDense(p.denseRow(i), w[p.denseFrom:])
-	}
-	return s
-}
-
-// addTo adds a·(row i) to grad.
-func (p packed) addTo(i int, a float64, grad []float64) {
-	lo, hi := p.start[i], p.start[i+1]
-	idx, val := p.idx[lo:hi], p.val[lo:hi]
-	for k, j := range idx {
-		grad[j] += a * float64(val[k])
-	}
-	if p.width > 0 {
-		addDense(a, p.denseRow(i), grad[p.denseFrom:])
-	}
-}
-
-// dotDenseGo is x·w[:len(x)]. Four sums break the chain of dependent
-// additions, which otherwise bounds the loop at one element per addition
-// latency; taking four elements a step as fixed-size slices lets the
-// compiler drop the bounds checks.
-func dotDenseGo(x []float32, w []float64) float64 {
-	var s0, s1, s2, s3 float64
-	for len(x) >= 4 && len(w) >= 4 {
-		x4, w4 := x[:4:4], w[:4:4]
-		s0 += w4[0] * float64(x4[0])
-		s1 += w4[1] * float64(x4[1])
-		s2 += w4[2] * float64(x4[2])
-		s3 += w4[3] * float64(x4[3])
-		x, w = x[4:], w[4:]
-	}
-	for k, v := range x {
-		s0 += w[k] * float64(v)
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// addDenseGo adds a·x to y[:len(x)], four elements a step for the same
-// reason.
-func addDenseGo(a float64, x []float32, y []float64) {
-	for len(x) >= 4 && len(y) >= 4 {
-		x4, y4 := x[:4:4], y[:4:4]
-		y4[0] += a * float64(x4[0])
-		y4[1] += a * float64(x4[1])
-		y4[2] += a * float64(x4[2])
-		y4[3] += a * float64(x4[3])
-		x, y = x[4:], y[4:]
-	}
-	for k, v := range x {
-		y[k] += a * float64(v)
-	}
-}
 
 // eachIndex calls f(0), …, f(n−1), spread over as many goroutines as there
 // are processors, each taking a contiguous run: reading features from

@@ -359,8 +359,8 @@ func (d trainingData) fit(c, power float64, startW [][]float64, startBias []floa
 	}
 	nf := len(d.prior[0])
 	xs := packDense(d.xs, nf-d.dense, d.dense)
-	return fitLabels(len(d.prior), func(l int) (binaryProblem, []float64, float64) {
-		p := binaryProblem{xs: xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)),
+	return fitLabels(xs, len(d.prior), func(l int) (binaryProblem, []float64, float64) {
+		p := binaryProblem{y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)),
 			prior: d.prior[l], penalty: penalty, solver: classifierSolver}
 		for n, pos := range p.y {
 			p.weight[n] = 1

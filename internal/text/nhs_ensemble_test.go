@@ -133,7 +133,7 @@ func (d trainingData) fitSVM(c, power float64) ([][]float64, []float64) {
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			p := binaryProblem{xs: xs, y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)), prior: d.prior[l], penalty: penalty}
+			p := svmProblem{xs: xs, binaryProblem: binaryProblem{y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)), prior: d.prior[l], penalty: penalty}}
 			for n, pos := range p.y {
 				p.weight[n] = 1
 				if pos {
@@ -150,9 +150,16 @@ func (d trainingData) fitSVM(c, power float64) ([][]float64, []float64) {
 	return weights, bias
 }
 
+// svmProblem is a label's SVM: a binaryProblem's labels, weights and
+// penalty with its own rows.
+type svmProblem struct {
+	xs packed
+	binaryProblem
+}
+
 // squaredHinge is the SVM's mean weighted squared hinge loss plus the L2
 // penalty, and its gradient; the last coordinate of w is the intercept.
-func (p binaryProblem) squaredHinge(w, grad []float64) float64 {
+func (p svmProblem) squaredHinge(w, grad []float64) float64 {
 	nf := len(p.prior)
 	clear(grad)
 	n := float64(p.xs.rows())
@@ -329,4 +336,28 @@ func argmaxF1(scores [][]float64, y []int, labels []string) (micro, macro float6
 	}
 	ev := score(labels, len(scores), examples, predicted)
 	return ev.MicroF1, ev.MacroF1
+}
+
+// dot is row i's dot product with w.
+func (p packed) dot(i int, w []float64) float64 {
+	lo, hi := p.start[i], p.start[i+1]
+	s := 0.0
+	for k, j := range p.idx[lo:hi] {
+		s += w[j] * float64(p.val[lo+int32(k)])
+	}
+	for k, v := range p.denseRow(i) {
+		s += w[p.denseFrom+k] * float64(v)
+	}
+	return s
+}
+
+// addTo adds a·(row i) to grad.
+func (p packed) addTo(i int, a float64, grad []float64) {
+	lo, hi := p.start[i], p.start[i+1]
+	for k, j := range p.idx[lo:hi] {
+		grad[j] += a * float64(p.val[lo+int32(k)])
+	}
+	for k, v := range p.denseRow(i) {
+		grad[p.denseFrom+k] += a * float64(v)
+	}
 }

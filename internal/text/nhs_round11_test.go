@@ -301,8 +301,8 @@ func negativeWeightedFit(xs []sparse, ys [][]bool, width int, c float64, trIdx, 
 	posWeight := positiveWeights(td.ys, 0.75)
 	start := priorLogits(td.ys)
 	packedXs := pack(td.xs)
-	w, bias := fitLabels(nl, func(l int) (binaryProblem, []float64, float64) {
-		p := binaryProblem{xs: packedXs, y: columnBool(td.ys, l), weight: make([]float64, len(td.xs)),
+	w, bias := fitLabels(packedXs, nl, func(l int) (binaryProblem, []float64, float64) {
+		p := binaryProblem{y: columnBool(td.ys, l), weight: make([]float64, len(td.xs)),
 			prior: td.prior[l], penalty: 1 / (c * float64(len(td.xs))), solver: classifierSolver}
 		total, n := 0.0, 0
 		for k, pos := range p.y {

@@ -315,7 +315,10 @@ func nbLRFit(xs []sparse, ys [][]bool, width int, c float64, trIdx, scoreIdx []i
 	posWeight, startBias := positiveWeights(y, 0.75), priorLogits(y)
 	penalty := 1 / (c * float64(len(rows)))
 	ratios := make([][]float64, nl)
-	w, bias := fitLabels(nl, func(l int) (binaryProblem, []float64, float64) {
+	w, bias := make([][]float64, nl), make([]float64, nl)
+	// Each label's rows are scaled by its own ratios, so each label is
+	// fitted alone on its own packed rows.
+	eachIndex(nl, func(l int) {
 		ratios[l] = nbRatios(rows, columnBool(y, l), width)
 		scaled := make([]sparse, len(rows))
 		for n, x := range rows {
@@ -325,7 +328,7 @@ func nbLRFit(xs []sparse, ys [][]bool, width int, c float64, trIdx, scoreIdx []i
 			}
 			scaled[n] = sparse{idx: x.idx, val: v}
 		}
-		p := binaryProblem{xs: pack(scaled), y: columnBool(y, l), weight: make([]float64, len(rows)),
+		p := binaryProblem{y: columnBool(y, l), weight: make([]float64, len(rows)),
 			prior: make([]float64, width), penalty: penalty, solver: classifierSolver}
 		for n, pos := range p.y {
 			p.weight[n] = 1
@@ -333,7 +336,8 @@ func nbLRFit(xs []sparse, ys [][]bool, width int, c float64, trIdx, scoreIdx []i
 				p.weight[n] = posWeight[l]
 			}
 		}
-		return p, nil, startBias[l]
+		wl, bl := fitLabels(pack(scaled), 1, func(int) (binaryProblem, []float64, float64) { return p, nil, startBias[l] })
+		w[l], bias[l] = wl[0], bl[0]
 	})
 	for l := range w {
 		for j := range w[l] {

@@ -1,8 +1,10 @@
 package text
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -35,97 +37,204 @@ func randomRows(r *rand.Rand, n, denseFrom, width, wordVector int) []sparse {
 	return xs
 }
 
-// TestPackDenseMatchesSparse checks that a dense block changes no dot
-// product or gradient beyond summation order: the reference is the same
-// rows packed as index/value pairs only.
-func TestPackDenseMatchesSparse(t *testing.T) {
-	const denseFrom, width, wordVector, nf = 300, 61, 13, 300 + 61 + 5
-	r := rand.New(rand.NewPCG(1, 2))
-	xs := randomRows(r, 40, denseFrom, width, wordVector)
-	ref, got := pack(xs), packDense(xs, denseFrom, width)
-	if len(got.idx) >= len(ref.idx) {
-		t.Fatalf("dense block holds nothing: %d index/value pairs against %d", len(got.idx), len(ref.idx))
-	}
-	w := make([]float64, nf)
-	for j := range w {
-		w[j] = r.NormFloat64()
-	}
-	wantGrad, gotGrad := make([]float64, nf), make([]float64, nf)
-	for i := range xs {
-		want, have := ref.dot(i, w), got.dot(i, w)
-		if math.Abs(want-have) > 1e-12*(1+math.Abs(want)) {
-			t.Errorf("row %d: dot %v, sparse reference %v", i, have, want)
+// referenceObjective is binaryProblem's objective written out plainly, one
+// label at a time over the unpacked rows (their values rounded to float32
+// as packing stores them): what lockstep.evaluate must compute.
+func referenceObjective(xs []sparse, p binaryProblem, w, grad []float64) float64 {
+	nf := len(p.prior)
+	clear(grad)
+	n := float64(len(xs))
+	loss := 0.0
+	for i, x := range xs {
+		z := w[nf]
+		for k, j := range x.idx {
+			z += w[j] * float64(float32(x.val[k]))
 		}
-		a := r.NormFloat64()
-		ref.addTo(i, a, wantGrad)
-		got.addTo(i, a, gotGrad)
+		sign := -1.0
+		if p.y[i] {
+			sign = 1
+		}
+		l, wrong := logLoss(sign * z)
+		loss += p.weight[i] * l
+		r := -sign * p.weight[i] * wrong / n
+		for k, j := range x.idx {
+			grad[j] += r * float64(float32(x.val[k]))
+		}
+		grad[nf] += r
 	}
-	for j := range wantGrad {
-		if math.Abs(wantGrad[j]-gotGrad[j]) > 1e-12*(1+math.Abs(wantGrad[j])) {
-			t.Errorf("gradient %d: %v, sparse reference %v", j, gotGrad[j], wantGrad[j])
+	reg := 0.0
+	for j := range nf {
+		d := w[j] - p.prior[j]
+		reg += d * d
+		grad[j] += p.penalty * d
+	}
+	return loss/n + p.penalty/2*reg
+}
+
+// randomProblems are nLabels problems on n rows shaped like the word
+// model's, with labels of varied frequency, positive weights and priors.
+func randomProblems(r *rand.Rand, n, nLabels, nf int) []binaryProblem {
+	problems := make([]binaryProblem, nLabels)
+	for l := range problems {
+		p := binaryProblem{y: make([]bool, n), weight: make([]float64, n), prior: make([]float64, nf),
+			penalty: 1e-3 * float64(l+1), solver: classifierSolver}
+		for i := range n {
+			p.y[i] = r.IntN(nLabels+2) <= l%4
+			p.weight[i] = 1
+			if p.y[i] {
+				p.weight[i] = 1 + float64(l)/3
+			}
+		}
+		p.prior[r.IntN(nf)] = 4
+		problems[l] = p
+	}
+	return problems
+}
+
+const testDenseFrom, testWidth, testWordVector = 300, 61, 13
+
+func testRows(r *rand.Rand, n int) ([]sparse, packed, int) {
+	xs := randomRows(r, n, testDenseFrom, testWidth, testWordVector)
+	return xs, packDense(xs, testDenseFrom, testWidth), testDenseFrom + testWidth + 5
+}
+
+// TestLockstepMatchesObjective checks one batched pass for eleven labels
+// (two lane blocks, the second part padding) against each label's
+// objective computed alone: equal up to summation order.
+func TestLockstepMatchesObjective(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	xs, rows, nf := testRows(r, 60)
+	problems := randomProblems(r, len(xs), 11, nf)
+	batch := make([]evaluation, len(problems))
+	for l := range batch {
+		w := make([]float64, nf+1)
+		for j := range w {
+			w[j] = r.NormFloat64()
+		}
+		batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
+	}
+	newLockstep(rows, problems).evaluate(batch)
+	for l, e := range batch {
+		want := make([]float64, nf+1)
+		value := referenceObjective(xs, problems[l], e.w, want)
+		if math.Abs(e.value-value) > 1e-12*math.Abs(value) {
+			t.Errorf("label %d: objective %v, alone %v", l, e.value, value)
+		}
+		scale := maxAbs(want)
+		for j := range want {
+			if math.Abs(e.grad[j]-want[j]) > 1e-12*scale {
+				t.Errorf("label %d: gradient %d %v, alone %v", l, j, e.grad[j], want[j])
+			}
 		}
 	}
 }
 
-// BenchmarkObjective is one evaluation of a label's objective on rows
-// shaped like the NHS word model's (8,238 comments, about 80 terms each,
-// the 48 + 512 word and sentence vector features), packed with and
-// without the dense block.
-func BenchmarkObjective(b *testing.B) {
-	const n, terms, width, wordVector = 8238, 20000, 560, 48
+// TestFitLabelsIndependentOfCompany fits label 3 of nine alone and among
+// all nine, twice: its weights must be identical, bit for bit, whichever
+// labels share its passes; and they must minimise its objective.
+func TestFitLabelsIndependentOfCompany(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	xs := randomRows(r, n, terms, width, wordVector)
-	nf := terms + width + 5
-	y, weight := make([]bool, n), make([]float64, n)
-	for i := range y {
-		y[i], weight[i] = i%9 == 0, 1
-	}
-	w, grad := make([]float64, nf+1), make([]float64, nf+1)
-	for j := range w {
-		w[j] = r.NormFloat64() / 10
-	}
-	for _, layout := range []struct {
-		name string
-		xs   packed
-	}{{"indexed", pack(xs)}, {"dense", packDense(xs, terms, width)}} {
-		b.Run(layout.name, func(b *testing.B) {
-			p := binaryProblem{xs: layout.xs, y: y, weight: weight, prior: make([]float64, nf), penalty: 1e-4}
-			for b.Loop() {
-				p.objective(w, grad)
-			}
+	xs, rows, nf := testRows(r, 80)
+	problems := randomProblems(r, len(xs), 9, nf)
+	fit := func(labels ...int) ([][]float64, []float64) {
+		return fitLabels(rows, len(labels), func(k int) (binaryProblem, []float64, float64) {
+			return problems[labels[k]], nil, 0
 		})
 	}
+	aloneW, aloneB := fit(3)
+	for round := range 2 {
+		allW, allB := fit(0, 1, 2, 3, 4, 5, 6, 7, 8)
+		if allB[3] != aloneB[0] || !slices.Equal(allW[3], aloneW[0]) {
+			t.Fatalf("round %d: label 3 fitted with others differs from fitted alone (intercept %v, %v)", round, allB[3], aloneB[0])
+		}
+	}
+	grad := make([]float64, nf+1)
+	referenceObjective(xs, problems[3], append(slices.Clone(aloneW[0]), aloneB[0]), grad)
+	if g := maxAbs(grad); g > 10*classifierSolver.GradTol {
+		t.Errorf("fitted label's gradient is %v, far from a minimum", g)
+	}
 }
 
-// TestDenseKernels checks dotDense and addDense, which use dense_amd64.s
-// where the processor allows, against the plain Go loops, on lengths
-// around the kernels' multiple of sixteen: the gradient update must be
-// identical, the dot product equal up to summation order.
-func TestDenseKernels(t *testing.T) {
-	if !useDenseAVX {
-		t.Log("no AVX: dotDense and addDense are the Go loops")
+// TestBlockKernels checks the assembly kernels, where the processor runs
+// them, against the Go ones: every lane's result must be identical, on
+// lengths around the chains' multiple of four and on strides of one to
+// three lane blocks, one of them not the first.
+func TestBlockKernels(t *testing.T) {
+	if !useBlockKernels {
+		t.Skip("no AVX2 and FMA: the Go kernels are the only ones")
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 48, 560, 563} {
-		x, w := make([]float32, n), make([]float64, n+3)
-		for k := range x {
-			x[k] = float32(r.NormFloat64())
-		}
-		for k := range w {
-			w[k] = r.NormFloat64()
-		}
-		want, got := dotDenseGo(x, w), dotDense(x, w)
-		if math.Abs(want-got) > 1e-12*(1+math.Abs(want)) {
-			t.Errorf("length %d: dotDense %v, Go loop %v", n, got, want)
-		}
-		a := r.NormFloat64()
-		wantY, gotY := append([]float64(nil), w...), append([]float64(nil), w...)
-		addDenseGo(a, x, wantY)
-		addDense(a, x, gotY)
-		for k := range wantY {
-			if wantY[k] != gotY[k] {
-				t.Errorf("length %d: addDense element %d %v, Go loop %v", n, k, gotY[k], wantY[k])
+	for _, stride := range []int{lanes, 2 * lanes, 3 * lanes} {
+		for _, n := range []int{1, 3, 4, 5, 8, 17, 64} {
+			const nf = 70
+			w := make([]float64, nf*stride)
+			for k := range w {
+				w[k] = r.NormFloat64()
+			}
+			x, idx := make([]float32, n), make([]int32, n)
+			for k := range x {
+				x[k], idx[k] = float32(r.NormFloat64()), int32(r.IntN(nf))
+			}
+			slices.Sort(idx)
+			idx = slices.Compact(idx)
+			val := x[:len(idx)]
+			var r0 block
+			for b := range r0 {
+				r0[b] = r.NormFloat64()
+			}
+			c := stride - lanes
+			var want, got block
+			sparseDotGo(idx, val, w[c:], stride, &want)
+			sparseDot(idx, val, w[c:], stride, &got)
+			if want != got {
+				t.Errorf("stride %d length %d: sparseDot %v, Go %v", stride, n, got, want)
+			}
+			denseDotGo(x, w[c:], stride, &want)
+			denseDot(x, w[c:], stride, &got)
+			if want != got {
+				t.Errorf("stride %d length %d: denseDot %v, Go %v", stride, n, got, want)
+			}
+			wantG, gotG := slices.Clone(w), slices.Clone(w)
+			sparseAddGo(idx, val, &r0, wantG[c:], stride)
+			sparseAdd(idx, val, &r0, gotG[c:], stride)
+			if !slices.Equal(wantG, gotG) {
+				t.Errorf("stride %d length %d: sparseAdd differs from Go", stride, n)
+			}
+			denseAddGo(x, &r0, wantG[c:], stride)
+			denseAdd(x, &r0, gotG[c:], stride)
+			if !slices.Equal(wantG, gotG) {
+				t.Errorf("stride %d length %d: denseAdd differs from Go", stride, n)
 			}
 		}
+	}
+}
+
+// BenchmarkLockstepPass is one lockstep pass on rows shaped like the NHS
+// word model's (8,238 comments, about 80 terms each, the 48 + 512 word
+// and sentence vector features) for a batch of 1, 8 and 22 labels (22 is
+// the 44 subcategories over two processors); ns/label is the cost of one
+// label's objective evaluation.
+func BenchmarkLockstepPass(b *testing.B) {
+	const n, terms, width, wordVector = 8238, 20000, 560, 48
+	r := rand.New(rand.NewPCG(3, 4))
+	rows := packDense(randomRows(r, n, terms, width, wordVector), terms, width)
+	nf := terms + width + 5
+	for _, labels := range []int{1, 8, 22} {
+		b.Run(fmt.Sprint(labels), func(b *testing.B) {
+			problems := randomProblems(r, n, labels, nf)
+			batch := make([]evaluation, labels)
+			for l := range batch {
+				w := make([]float64, nf+1)
+				for j := range w {
+					w[j] = r.NormFloat64() / 10
+				}
+				batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
+			}
+			g := newLockstep(rows, problems)
+			for b.Loop() {
+				g.evaluate(batch)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*labels), "ns/label")
+		})
 	}
 }

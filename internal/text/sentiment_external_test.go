@@ -262,9 +262,9 @@ func fitHead(set []externalSentence, feats func(string) []float64, c float64) ([
 		}
 		y[i], weight[i] = s.Class == 1, 1
 	}
-	p := binaryProblem{xs: packDense(xs, 0, d), y: y, weight: weight, prior: make([]float64, d),
-		penalty: 1 / (c * float64(len(set)))}
-	return p.fit(nil, 0)
+	p := binaryProblem{y: y, weight: weight, prior: make([]float64, d), penalty: 1 / (c * float64(len(set)))}
+	w, b := fitLabels(packDense(xs, 0, d), 1, func(int) (binaryProblem, []float64, float64) { return p, nil, 0 })
+	return w[0], b[0]
 }
 
 // outOfFold is each external sentence's head score from a head trained on

@@ -103,8 +103,8 @@ func trainSentiment(data []ScoredComment, c float64) (*SentimentModel, error) {
 	nf := m.size()
 	penalty := 1 / (c * float64(len(xs)))
 	rows := pack(xs)
-	m.Weights, m.Bias = fitLabels(len(m.Cuts), func(k int) (binaryProblem, []float64, float64) {
-		p := binaryProblem{xs: rows, y: make([]bool, len(xs)), weight: constant(len(xs), 1),
+	m.Weights, m.Bias = fitLabels(rows, len(m.Cuts), func(k int) (binaryProblem, []float64, float64) {
+		p := binaryProblem{y: make([]bool, len(xs)), weight: constant(len(xs), 1),
 			prior: make([]float64, nf), penalty: penalty, solver: sentimentSolver}
 		above := 0.5
 		for i, s := range scores {
