@@ -9,12 +9,14 @@ import "math"
 // nonzero feature value, read once, serves every lane.
 //
 // Every lane's arithmetic is the same whatever the other lanes hold and
-// whichever kernel (assembly or Go) runs: each lane's sum is taken in
-// four chains (nonzero k goes to chain k mod 4 while four remain, the rest
-// to chain 0), each a sequence of fused multiply-adds, and the chains are
-// added as (c0 + c1) + (c2 + c3). Four chains keep the FMA units busy
-// through their latency; fixing their order keeps a label's fit
-// independent of the batch it shares a pass with.
+// whichever kernel (assembly or Go) runs, which keeps a label's fit
+// independent of the batch it shares a pass with: a sparse row's dot
+// product is summed in four chains (nonzero k goes to chain k mod 4 while
+// four remain, the rest to chain 0), each a sequence of fused
+// multiply-adds, added as (c0 + c1) + (c2 + c3), four chains keeping the
+// FMA units busy through their latency; the dense block's is one chain in
+// feature order, several rows at a time keeping them busy instead; every
+// gradient element is updated row after row by one fused multiply-add.
 
 // lanes is how many labels a block kernel serves: two AVX registers of
 // four float64s.
@@ -39,19 +41,23 @@ func sparseDotGo(idx []int32, val []float32, w []float64, stride int, out *block
 	combineChains(&c, out)
 }
 
-// denseDotGo sets out[b] to Σ_j x[j]·w[j·stride + b].
-func denseDotGo(x []float32, w []float64, stride int, out *block) {
-	var c [4]block
-	j := 0
-	for ; j+4 <= len(x); j += 4 {
-		for q := range 4 {
-			fmaRow(&c[q], float64(x[j+q]), w[(j+q)*stride:])
+// rowBlock is how many rows the dense kernels take at once: a column of
+// the batch's weights (or gradients), loaded once, serves four rows.
+const rowBlock = 4
+
+// denseDotGo sets out[q·outStride + b] to Σ_j x[q·xStride + j]·w[j·stride + b]
+// for the rows q of a block (rows of them), each lane's sum one chain of
+// fused multiply-adds in feature order: here the four rows, not four
+// chains, keep the FMA units busy.
+func denseDotGo(x []float32, xStride, width, rows int, w []float64, stride int, out []float64, outStride int) {
+	for q := range rows {
+		var acc block
+		row := x[q*xStride : q*xStride+width]
+		for j, v := range row {
+			fmaRow(&acc, float64(v), w[j*stride:])
 		}
+		copy(out[q*outStride:q*outStride+lanes], acc[:])
 	}
-	for ; j < len(x); j++ {
-		fmaRow(&c[0], float64(x[j]), w[j*stride:])
-	}
-	combineChains(&c, out)
 }
 
 // fmaRow adds v·row[b] to acc[b] for every lane, rounding once.
@@ -75,10 +81,15 @@ func sparseAddGo(idx []int32, val []float32, r *block, g []float64, stride int) 
 	}
 }
 
-// denseAddGo adds x[j]·r[b] to g[j·stride + b].
-func denseAddGo(x []float32, r *block, g []float64, stride int) {
-	for j, v := range x {
-		addRow(g[j*stride:], float64(v), r)
+// denseAddGo adds x[q·xStride + j]·r[q·rStride + b] to g[j·stride + b] for
+// the rows q of a block, row after row: the same arithmetic whether the
+// rows come in blocks or one at a time.
+func denseAddGo(x []float32, xStride, width, rows int, r []float64, rStride int, g []float64, stride int) {
+	for q := range rows {
+		rq := (*block)(r[q*rStride : q*rStride+lanes])
+		for j, v := range x[q*xStride : q*xStride+width] {
+			addRow(g[j*stride:], float64(v), rq)
+		}
 	}
 }
 

@@ -1,13 +1,14 @@
 #include "textflag.h"
 
 // The block kernels of block.go, with AVX2 and FMA: eight lanes (labels)
-// as two registers of four float64s, each nonzero's float32 value
-// broadcast and widened once and multiplied into both. The dot products
-// keep four chains of accumulators per lane (Y0/Y1, Y2/Y3, Y8/Y9,
-// Y10/Y11), nonzero k going to chain k mod 4 while four remain and to
-// chain 0 after, added at the end as (c0 + c1) + (c2 + c3): exactly the
-// Go kernels' arithmetic, so a lane's result does not depend on which
-// kernel ran. Strides arrive in float64s and are turned into bytes.
+// as two registers of four float64s, each float32 value broadcast and
+// widened once and multiplied into both, in exactly the Go kernels'
+// order, so a lane's result does not depend on which kernel ran. Strides
+// arrive in elements and are turned into bytes.
+//
+// The sparse dot product keeps four chains of accumulators per lane
+// (Y0/Y1, Y2/Y3, Y8/Y9, Y10/Y11), nonzero k going to chain k mod 4 while
+// four remain and to chain 0 after, added as (c0 + c1) + (c2 + c3).
 
 // func sparseDotAVX(idx *int32, val *float32, n int, w *float64, stride int, out *block)
 TEXT ·sparseDotAVX(SB), NOSPLIT, $0-48
@@ -88,74 +89,69 @@ sddone:
 	VZEROUPPER
 	RET
 
-// func denseDotAVX(x *float32, n int, w *float64, stride int, out *block)
-TEXT ·denseDotAVX(SB), NOSPLIT, $0-40
+// func denseDot4AVX(x *float32, xStride int, n int, w *float64, stride int, out *float64, outStride int)
+//
+// Four rows of the dense block at once (x, x+xStride, …): each feature's
+// eight weights are loaded once (Y12/Y13) and multiplied into the four
+// rows' accumulators (Y0 to Y7), one chain per row and lane.
+TEXT ·denseDot4AVX(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), SI
-	MOVQ n+8(FP), CX
-	MOVQ w+16(FP), DI
-	MOVQ stride+24(FP), R8
-	MOVQ out+32(FP), R9
+	MOVQ xStride+8(FP), R10
+	MOVQ n+16(FP), CX
+	MOVQ w+24(FP), DI
+	MOVQ stride+32(FP), R8
+	MOVQ out+40(FP), R9
+	MOVQ outStride+48(FP), R11
+	SHLQ $2, R10
 	SHLQ $3, R8
+	SHLQ $3, R11
+	LEAQ (SI)(R10*2), R12
+	ADDQ R10, R12
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
-	CMPQ CX, $4
-	JLT  ddtail
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
 
-ddloop4:
-	VBROADCASTSS 0(SI), X4
-	VCVTPS2PD    X4, Y4
-	VFMADD231PD 0(DI), Y4, Y0
-	VFMADD231PD 32(DI), Y4, Y1
-	ADDQ R8, DI
-	VBROADCASTSS 4(SI), X5
-	VCVTPS2PD    X5, Y5
-	VFMADD231PD 0(DI), Y5, Y2
-	VFMADD231PD 32(DI), Y5, Y3
-	ADDQ R8, DI
-	VBROADCASTSS 8(SI), X4
-	VCVTPS2PD    X4, Y4
-	VFMADD231PD 0(DI), Y4, Y8
-	VFMADD231PD 32(DI), Y4, Y9
-	ADDQ R8, DI
-	VBROADCASTSS 12(SI), X5
-	VCVTPS2PD    X5, Y5
-	VFMADD231PD 0(DI), Y5, Y10
-	VFMADD231PD 32(DI), Y5, Y11
-	ADDQ R8, DI
-	ADDQ $16, SI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE  ddloop4
-
-ddtail:
-	TESTQ CX, CX
-	JEQ   dddone
-
-ddloop1:
-	VBROADCASTSS 0(SI), X4
-	VCVTPS2PD    X4, Y4
-	VFMADD231PD 0(DI), Y4, Y0
-	VFMADD231PD 32(DI), Y4, Y1
-	ADDQ R8, DI
+dd4loop:
+	VMOVUPD 0(DI), Y12
+	VMOVUPD 32(DI), Y13
+	VBROADCASTSS 0(SI), X8
+	VCVTPS2PD    X8, Y8
+	VFMADD231PD Y12, Y8, Y0
+	VFMADD231PD Y13, Y8, Y1
+	VBROADCASTSS 0(SI)(R10*1), X9
+	VCVTPS2PD    X9, Y9
+	VFMADD231PD Y12, Y9, Y2
+	VFMADD231PD Y13, Y9, Y3
+	VBROADCASTSS 0(SI)(R10*2), X10
+	VCVTPS2PD    X10, Y10
+	VFMADD231PD Y12, Y10, Y4
+	VFMADD231PD Y13, Y10, Y5
+	VBROADCASTSS 0(R12), X11
+	VCVTPS2PD    X11, Y11
+	VFMADD231PD Y12, Y11, Y6
+	VFMADD231PD Y13, Y11, Y7
 	ADDQ $4, SI
+	ADDQ $4, R12
+	ADDQ R8, DI
 	DECQ CX
-	JNZ  ddloop1
+	JNZ  dd4loop
 
-dddone:
-	VADDPD Y2, Y0, Y0
-	VADDPD Y3, Y1, Y1
-	VADDPD Y10, Y8, Y8
-	VADDPD Y11, Y9, Y9
-	VADDPD Y8, Y0, Y0
-	VADDPD Y9, Y1, Y1
 	VMOVUPD Y0, 0(R9)
 	VMOVUPD Y1, 32(R9)
+	ADDQ R11, R9
+	VMOVUPD Y2, 0(R9)
+	VMOVUPD Y3, 32(R9)
+	ADDQ R11, R9
+	VMOVUPD Y4, 0(R9)
+	VMOVUPD Y5, 32(R9)
+	ADDQ R11, R9
+	VMOVUPD Y6, 0(R9)
+	VMOVUPD Y7, 32(R9)
 	VZEROUPPER
 	RET
 
@@ -193,30 +189,62 @@ saloop:
 	VZEROUPPER
 	RET
 
-// func denseAddAVX(x *float32, n int, r *block, grad *float64, stride int)
-TEXT ·denseAddAVX(SB), NOSPLIT, $0-40
+// func denseAdd4AVX(x *float32, xStride int, n int, r *float64, rStride int, grad *float64, stride int)
+//
+// Four rows' residuals (Y0 to Y7) added into each feature's eight
+// gradients, loaded and stored once for the four rows (Y12/Y13) and
+// updated row after row, as four calls of one row would.
+TEXT ·denseAdd4AVX(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), SI
-	MOVQ n+8(FP), CX
-	MOVQ r+16(FP), R9
-	MOVQ grad+24(FP), DI
-	MOVQ stride+32(FP), R8
+	MOVQ xStride+8(FP), R10
+	MOVQ n+16(FP), CX
+	MOVQ r+24(FP), R9
+	MOVQ rStride+32(FP), R11
+	MOVQ grad+40(FP), DI
+	MOVQ stride+48(FP), R8
+	SHLQ $2, R10
 	SHLQ $3, R8
+	SHLQ $3, R11
+	LEAQ (SI)(R10*2), R12
+	ADDQ R10, R12
+	VMOVUPD 0(R9), Y0
+	VMOVUPD 32(R9), Y1
+	ADDQ R11, R9
+	VMOVUPD 0(R9), Y2
+	VMOVUPD 32(R9), Y3
+	ADDQ R11, R9
+	VMOVUPD 0(R9), Y4
+	VMOVUPD 32(R9), Y5
+	ADDQ R11, R9
 	VMOVUPD 0(R9), Y6
 	VMOVUPD 32(R9), Y7
 
-daloop:
-	VBROADCASTSS 0(SI), X4
-	VCVTPS2PD    X4, Y4
-	VMOVUPD 0(DI), Y0
-	VMOVUPD 32(DI), Y1
-	VFMADD231PD Y6, Y4, Y0
-	VFMADD231PD Y7, Y4, Y1
-	VMOVUPD Y0, 0(DI)
-	VMOVUPD Y1, 32(DI)
-	ADDQ R8, DI
+da4loop:
+	VMOVUPD 0(DI), Y12
+	VMOVUPD 32(DI), Y13
+	VBROADCASTSS 0(SI), X8
+	VCVTPS2PD    X8, Y8
+	VFMADD231PD Y0, Y8, Y12
+	VFMADD231PD Y1, Y8, Y13
+	VBROADCASTSS 0(SI)(R10*1), X9
+	VCVTPS2PD    X9, Y9
+	VFMADD231PD Y2, Y9, Y12
+	VFMADD231PD Y3, Y9, Y13
+	VBROADCASTSS 0(SI)(R10*2), X10
+	VCVTPS2PD    X10, Y10
+	VFMADD231PD Y4, Y10, Y12
+	VFMADD231PD Y5, Y10, Y13
+	VBROADCASTSS 0(R12), X11
+	VCVTPS2PD    X11, Y11
+	VFMADD231PD Y6, Y11, Y12
+	VFMADD231PD Y7, Y11, Y13
+	VMOVUPD Y12, 0(DI)
+	VMOVUPD Y13, 32(DI)
 	ADDQ $4, SI
+	ADDQ $4, R12
+	ADDQ R8, DI
 	DECQ CX
-	JNZ  daloop
+	JNZ  da4loop
 
 	VZEROUPPER
 	RET

@@ -44,34 +44,18 @@ func logLoss(m float64) (loss, wrong float64) {
 
 // fitLabels fits one binary problem per label on the rows xs, to
 // convergence with L-BFGS; problem(l) builds label l's problem and where
-// to start (a nil start is all zeros). The labels are dealt round-robin
-// into one lockstep group per processor, each group evaluating its
-// labels' objectives in shared passes over the rows: splitting labels
-// rather than rows needs no reduction of gradients across processors, and
-// a label's result does not depend on its group (lockstep).
+// to start (a nil start is all zeros). The labels' objectives are
+// evaluated in shared passes over the rows, as many passes at once as
+// there are processors (lockstep): splitting labels rather than rows
+// needs no reduction of gradients across processors, and a label's result
+// does not depend on which labels share its passes.
 func fitLabels(xs packed, nLabels int, problem func(l int) (binaryProblem, []float64, float64)) ([][]float64, []float64) {
-	weights, bias := make([][]float64, nLabels), make([]float64, nLabels)
-	groups := min(nLabels, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for first := range groups {
-		wg.Go(func() {
-			var members []int
-			var problems []binaryProblem
-			var startW [][]float64
-			var startBias []float64
-			for l := first; l < nLabels; l += groups {
-				p, w, b := problem(l)
-				members, problems = append(members, l), append(problems, p)
-				startW, startBias = append(startW, w), append(startBias, b)
-			}
-			w, b := newLockstep(xs, problems).fit(startW, startBias)
-			for k, l := range members {
-				weights[l], bias[l] = w[k], b[k]
-			}
-		})
+	if nLabels == 0 {
+		return [][]float64{}, []float64{}
 	}
-	wg.Wait()
-	return weights, bias
+	problems, startW, startBias := make([]binaryProblem, nLabels), make([][]float64, nLabels), make([]float64, nLabels)
+	eachIndex(nLabels, func(l int) { problems[l], startW[l], startBias[l] = problem(l) })
+	return newLockstep(xs, problems).fit(startW, startBias, min(nLabels, runtime.GOMAXPROCS(0)))
 }
 
 // packed holds the feature vectors of a training set in one compressed
@@ -125,6 +109,12 @@ func packDense(xs []sparse, denseFrom, width int) packed {
 func (p packed) rows() int { return len(p.start) - 1 }
 
 func (p packed) denseRow(i int) []float32 { return p.dense[i*p.width : (i+1)*p.width] }
+
+// sparseRow is row i's indices and values outside the dense block.
+func (p packed) sparseRow(i int) ([]int32, []float32) {
+	lo, hi := p.start[i], p.start[i+1]
+	return p.idx[lo:hi], p.val[lo:hi]
+}
 
 // eachIndex calls f(0), …, f(n−1), spread over as many goroutines as there
 // are processors, each taking a contiguous run: reading features from

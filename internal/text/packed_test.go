@@ -103,7 +103,7 @@ func testRows(r *rand.Rand, n int) ([]sparse, packed, int) {
 // objective computed alone: equal up to summation order.
 func TestLockstepMatchesObjective(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	xs, rows, nf := testRows(r, 60)
+	xs, rows, nf := testRows(r, 61) // a last block of one row
 	problems := randomProblems(r, len(xs), 11, nf)
 	batch := make([]evaluation, len(problems))
 	for l := range batch {
@@ -113,7 +113,8 @@ func TestLockstepMatchesObjective(t *testing.T) {
 		}
 		batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
 	}
-	newLockstep(rows, problems).evaluate(batch)
+	g := newLockstep(rows, problems)
+	g.evaluate(batch, g.newBuffers())
 	for l, e := range batch {
 		want := make([]float64, nf+1)
 		value := referenceObjective(xs, problems[l], e.w, want)
@@ -134,7 +135,7 @@ func TestLockstepMatchesObjective(t *testing.T) {
 // labels share its passes; and they must minimise its objective.
 func TestFitLabelsIndependentOfCompany(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	xs, rows, nf := testRows(r, 80)
+	xs, rows, nf := testRows(r, 83)
 	problems := randomProblems(r, len(xs), 9, nf)
 	fit := func(labels ...int) ([][]float64, []float64) {
 		return fitLabels(rows, len(labels), func(k int) (binaryProblem, []float64, float64) {
@@ -189,23 +190,46 @@ func TestBlockKernels(t *testing.T) {
 			if want != got {
 				t.Errorf("stride %d length %d: sparseDot %v, Go %v", stride, n, got, want)
 			}
-			denseDotGo(x, w[c:], stride, &want)
-			denseDot(x, w[c:], stride, &got)
-			if want != got {
-				t.Errorf("stride %d length %d: denseDot %v, Go %v", stride, n, got, want)
-			}
-			wantG, gotG := slices.Clone(w), slices.Clone(w)
-			sparseAddGo(idx, val, &r0, wantG[c:], stride)
-			sparseAdd(idx, val, &r0, gotG[c:], stride)
-			if !slices.Equal(wantG, gotG) {
-				t.Errorf("stride %d length %d: sparseAdd differs from Go", stride, n)
-			}
-			denseAddGo(x, &r0, wantG[c:], stride)
-			denseAdd(x, &r0, gotG[c:], stride)
-			if !slices.Equal(wantG, gotG) {
-				t.Errorf("stride %d length %d: denseAdd differs from Go", stride, n)
-			}
+			checkDenseKernels(t, r, w, c, stride, n)
 		}
+	}
+}
+
+// checkDenseKernels checks denseDot and denseAdd on a block of rowBlock
+// rows of width n, spaced wider than they are, against the Go kernels.
+func checkDenseKernels(t *testing.T, r *rand.Rand, w []float64, c, stride, n int) {
+	t.Helper()
+	if n*stride > len(w) {
+		return
+	}
+	xStride := n + 3
+	x := make([]float32, rowBlock*xStride)
+	for k := range x {
+		x[k] = float32(r.NormFloat64())
+	}
+	res := make([]float64, rowBlock*stride)
+	for k := range res {
+		res[k] = r.NormFloat64()
+	}
+	want, got := make([]float64, rowBlock*stride), make([]float64, rowBlock*stride)
+	denseDotGo(x, xStride, n, rowBlock, w[c:], stride, want[c:], stride)
+	denseDot(x, xStride, n, rowBlock, w[c:], stride, got[c:], stride)
+	if !slices.Equal(want, got) {
+		t.Errorf("stride %d width %d: denseDot %v, Go %v", stride, n, got, want)
+	}
+	wantG, gotG := slices.Clone(w), slices.Clone(w)
+	denseAddGo(x, xStride, n, rowBlock, res[c:], stride, wantG[c:], stride)
+	denseAdd(x, xStride, n, rowBlock, res[c:], stride, gotG[c:], stride)
+	if !slices.Equal(wantG, gotG) {
+		t.Errorf("stride %d width %d: denseAdd differs from Go", stride, n)
+	}
+	// A block's rows added at once equal the rows added one by one.
+	oneByOne := slices.Clone(w)
+	for q := range rowBlock {
+		denseAdd(x[q*xStride:], xStride, n, 1, res[q*stride+c:], stride, oneByOne[c:], stride)
+	}
+	if !slices.Equal(oneByOne, gotG) {
+		t.Errorf("stride %d width %d: denseAdd of a block differs from its rows one by one", stride, n)
 	}
 }
 
@@ -231,8 +255,9 @@ func BenchmarkLockstepPass(b *testing.B) {
 				batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
 			}
 			g := newLockstep(rows, problems)
+			buffers := g.newBuffers()
 			for b.Loop() {
-				g.evaluate(batch)
+				g.evaluate(batch, buffers)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*labels), "ns/label")
 		})
