@@ -90,8 +90,8 @@ func fitOtherLevel(labels []string, ownTargets [][]bool, other [][]string, parts
 	for k, part := range otherParts {
 		otherParts[k].data = trainingData{xs: part.data.xs, ys: ys,
 			prior: matrix(len(o.Labels), len(part.data.prior[0])), dense: part.data.dense}
-		otherParts[k].weights, otherParts[k].bias = otherParts[k].data.fit(part.c, opts.PositiveWeightPower, nil, nil)
 	}
+	fitParts(otherParts, opts.PositiveWeightPower)
 	o.levelWeights = fitted(otherParts)
 	o.Finer = len(o.Labels) > len(labels)
 	fine, broad := ownTargets, ys

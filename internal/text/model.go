@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Example is one comment with the categories staff assigned to it.
@@ -211,9 +212,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		parts = append(parts, modelPart{data: trainingData{xs: gx, ys: ys,
 			prior: matrix(len(m.Labels), m.features.gramSize())}, c: opts.CharC})
 	}
-	for k := range parts {
-		parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, opts.PositiveWeightPower, nil, nil)
-	}
+	fitParts(parts, opts.PositiveWeightPower)
 	m.levelWeights = fitted(parts)
 	if other != nil {
 		var otherParts []modelPart
@@ -370,6 +369,18 @@ func (d trainingData) fit(c, power float64, startW [][]float64, startBias []floa
 		}
 		return p, startW[l], startBias[l]
 	})
+}
+
+// fitParts fits every part from its prior, the parts at once: each fit
+// spreads its labels over the processors, but its last few labels, the
+// slowest to converge, leave processors idle that the other part's fit
+// can use.
+func fitParts(parts []modelPart, power float64) {
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, power, nil, nil) })
+	}
+	wg.Wait()
 }
 
 // subset is the training data of the examples at idx.

@@ -1,9 +1,11 @@
 package text
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -261,5 +263,24 @@ func BenchmarkLockstepPass(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*labels), "ns/label")
 		})
+	}
+}
+
+// TestTrainIndependentOfProcessors trains the same model with one
+// processor and with three: lockstep batches form differently, and the
+// model must not change.
+func TestTrainIndependentOfProcessors(t *testing.T) {
+	train := readCorpus(t, "comments_train.csv")
+	trainWith := func(procs int) string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m, err := Train(train, TrainOptions{Taxonomy: DefaultTaxonomy()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := json.Marshal(m)
+		return string(out)
+	}
+	if trainWith(1) != trainWith(3) {
+		t.Error("training with one processor and with three differ")
 	}
 }
