@@ -22,7 +22,8 @@ import (
 // The weights are held transposed, feature-major with the batch's labels
 // adjacent (wt[j·stride + b] is lane b's weight for feature j), so that
 // the inner loop over a row's nonzeros runs over labels, eight at a time
-// (block.go): each nonzero is read once for the whole batch.
+// (four for a batch of four or fewer; block.go): each nonzero is read
+// once for the whole batch.
 //
 // A label's arithmetic is the same whoever shares its pass (each lane is
 // summed in the same order whatever the other lanes hold), so a label's
@@ -187,7 +188,7 @@ func (g *lockstep) take() []evaluation {
 // rowBlock rows at a time.
 func (g *lockstep) evaluate(batch []evaluation, buffers *passBuffers) {
 	nf := len(g.problems[0].prior)
-	stride := roundUp(len(batch), lanes)
+	stride := roundUp(len(batch), blockWidth(len(batch)))
 	wt, gt := buffers.wt[:nf*stride], buffers.gt[:nf*stride]
 	scatter(batch, wt, stride)
 	clear(gt)
@@ -247,12 +248,11 @@ func scatter(batch []evaluation, wt []float64, stride int) {
 // its dense block.
 func (g *lockstep) margins(i0, nRows int, wt []float64, stride int, z, denseMargins []float64) {
 	xs := g.xs
-	var part block
+	width := min(stride, lanes) // the blocks' width: stride is a multiple of it
 	for q := range nRows {
 		idx, val := xs.sparseRow(i0 + q)
-		for c := 0; c < stride; c += lanes {
-			sparseDot(idx, val, wt[c:], stride, &part)
-			copy(z[q*stride+c:], part[:])
+		for c := 0; c < stride; c += width {
+			sparseDot(idx, val, wt[c:], stride, z[q*stride+c:q*stride+c+width])
 		}
 	}
 	if xs.width == 0 {
@@ -260,8 +260,8 @@ func (g *lockstep) margins(i0, nRows int, wt []float64, stride int, z, denseMarg
 	}
 	dense := xs.dense[i0*xs.width : (i0+nRows)*xs.width]
 	zd := denseMargins[:nRows*stride]
-	for c := 0; c < stride; c += lanes {
-		denseDot(dense, xs.width, xs.width, nRows, wt[xs.denseFrom*stride+c:], stride, zd[c:], stride)
+	for c := 0; c < stride; c += width {
+		denseDot(dense, xs.width, xs.width, nRows, wt[xs.denseFrom*stride+c:], stride, zd[c:], stride, width)
 	}
 	for k, v := range zd {
 		z[k] += v
@@ -272,17 +272,18 @@ func (g *lockstep) margins(i0, nRows int, wt []float64, stride int, z, denseMarg
 // residuals r[q·stride + b] to the lanes' gradients.
 func (g *lockstep) addGradients(i0, nRows int, r, gt []float64, stride int) {
 	xs := g.xs
+	width := min(stride, lanes)
 	for q := range nRows {
 		idx, val := xs.sparseRow(i0 + q)
-		for c := 0; c < stride; c += lanes {
-			sparseAdd(idx, val, (*block)(r[q*stride+c:q*stride+c+lanes]), gt[c:], stride)
+		for c := 0; c < stride; c += width {
+			sparseAdd(idx, val, r[q*stride+c:q*stride+c+width], gt[c:], stride)
 		}
 	}
 	if xs.width == 0 {
 		return
 	}
 	dense := xs.dense[i0*xs.width : (i0+nRows)*xs.width]
-	for c := 0; c < stride; c += lanes {
-		denseAdd(dense, xs.width, xs.width, nRows, r[c:], stride, gt[xs.denseFrom*stride+c:], stride)
+	for c := 0; c < stride; c += width {
+		denseAdd(dense, xs.width, xs.width, nRows, r[c:], stride, gt[xs.denseFrom*stride+c:], stride, width)
 	}
 }

@@ -101,32 +101,35 @@ func testRows(r *rand.Rand, n int) ([]sparse, packed, int) {
 }
 
 // TestLockstepMatchesObjective checks one batched pass for eleven labels
-// (two lane blocks, the second part padding) against each label's
-// objective computed alone: equal up to summation order.
+// (two blocks of eight lanes, the second part padding) and for three (one
+// block of four) against each label's objective computed alone: equal up
+// to summation order.
 func TestLockstepMatchesObjective(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	xs, rows, nf := testRows(r, 61) // a last block of one row
-	problems := randomProblems(r, len(xs), 11, nf)
-	batch := make([]evaluation, len(problems))
-	for l := range batch {
-		w := make([]float64, nf+1)
-		for j := range w {
-			w[j] = r.NormFloat64()
+	for _, labels := range []int{11, 3} {
+		problems := randomProblems(r, len(xs), labels, nf)
+		batch := make([]evaluation, len(problems))
+		for l := range batch {
+			w := make([]float64, nf+1)
+			for j := range w {
+				w[j] = r.NormFloat64()
+			}
+			batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
 		}
-		batch[l] = evaluation{label: l, w: w, grad: make([]float64, nf+1)}
-	}
-	g := newLockstep(rows, problems)
-	g.evaluate(batch, g.newBuffers())
-	for l, e := range batch {
-		want := make([]float64, nf+1)
-		value := referenceObjective(xs, problems[l], e.w, want)
-		if math.Abs(e.value-value) > 1e-12*math.Abs(value) {
-			t.Errorf("label %d: objective %v, alone %v", l, e.value, value)
-		}
-		scale := maxAbs(want)
-		for j := range want {
-			if math.Abs(e.grad[j]-want[j]) > 1e-12*scale {
-				t.Errorf("label %d: gradient %d %v, alone %v", l, j, e.grad[j], want[j])
+		g := newLockstep(rows, problems)
+		g.evaluate(batch, g.newBuffers())
+		for l, e := range batch {
+			want := make([]float64, nf+1)
+			value := referenceObjective(xs, problems[l], e.w, want)
+			if math.Abs(e.value-value) > 1e-12*math.Abs(value) {
+				t.Errorf("%d labels, label %d: objective %v, alone %v", labels, l, e.value, value)
+			}
+			scale := maxAbs(want)
+			for j := range want {
+				if math.Abs(e.grad[j]-want[j]) > 1e-12*scale {
+					t.Errorf("%d labels, label %d: gradient %d %v, alone %v", labels, l, j, e.grad[j], want[j])
+				}
 			}
 		}
 	}
@@ -159,51 +162,71 @@ func TestFitLabelsIndependentOfCompany(t *testing.T) {
 }
 
 // TestBlockKernels checks the assembly kernels, where the processor runs
-// them, against the Go ones: every lane's result must be identical, on
-// lengths around the chains' multiple of four and on strides of one to
-// three lane blocks, one of them not the first.
+// them, against the Go ones, in blocks of eight lanes and of four: every
+// lane's result must be identical, on lengths around the chains' multiple
+// of four and on strides of one to three blocks, the block tested the
+// last of them.
 func TestBlockKernels(t *testing.T) {
 	if !useBlockKernels {
 		t.Skip("no AVX2 and FMA: the Go kernels are the only ones")
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	for _, stride := range []int{lanes, 2 * lanes, 3 * lanes} {
-		for _, n := range []int{1, 3, 4, 5, 8, 17, 64} {
-			const nf = 70
-			w := make([]float64, nf*stride)
-			for k := range w {
-				w[k] = r.NormFloat64()
+	for _, width := range []int{lanes, narrowLanes} {
+		for _, stride := range []int{width, 2 * width, 3 * width} {
+			for _, n := range []int{1, 3, 4, 5, 8, 17, 64} {
+				checkSparseKernels(t, r, width, stride, n)
+				checkDenseKernels(t, r, width, stride, n)
 			}
-			x, idx := make([]float32, n), make([]int32, n)
-			for k := range x {
-				x[k], idx[k] = float32(r.NormFloat64()), int32(r.IntN(nf))
-			}
-			slices.Sort(idx)
-			idx = slices.Compact(idx)
-			val := x[:len(idx)]
-			var r0 block
-			for b := range r0 {
-				r0[b] = r.NormFloat64()
-			}
-			c := stride - lanes
-			var want, got block
-			sparseDotGo(idx, val, w[c:], stride, &want)
-			sparseDot(idx, val, w[c:], stride, &got)
-			if want != got {
-				t.Errorf("stride %d length %d: sparseDot %v, Go %v", stride, n, got, want)
-			}
-			checkDenseKernels(t, r, w, c, stride, n)
 		}
 	}
 }
 
-// checkDenseKernels checks denseDot and denseAdd on a block of rowBlock
-// rows of width n, spaced wider than they are, against the Go kernels.
-func checkDenseKernels(t *testing.T, r *rand.Rand, w []float64, c, stride, n int) {
-	t.Helper()
-	if n*stride > len(w) {
-		return
+const kernelTestFeatures = 70
+
+// kernelTestWeights are random weights for kernelTestFeatures features
+// at the given stride, and the offset of the last block of lanes.
+func kernelTestWeights(r *rand.Rand, width, stride int) ([]float64, int) {
+	w := make([]float64, kernelTestFeatures*stride)
+	for k := range w {
+		w[k] = r.NormFloat64()
 	}
+	return w, stride - width
+}
+
+func checkSparseKernels(t *testing.T, r *rand.Rand, width, stride, n int) {
+	t.Helper()
+	w, c := kernelTestWeights(r, width, stride)
+	val, idx := make([]float32, n), make([]int32, n)
+	for k := range val {
+		val[k], idx[k] = float32(r.NormFloat64()), int32(r.IntN(kernelTestFeatures))
+	}
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	val = val[:len(idx)]
+	want, got := make([]float64, width), make([]float64, width)
+	sparseDotGo(idx, val, w[c:], stride, want)
+	sparseDot(idx, val, w[c:], stride, got)
+	if !slices.Equal(want, got) {
+		t.Errorf("width %d stride %d length %d: sparseDot %v, Go %v", width, stride, n, got, want)
+	}
+	res := make([]float64, width)
+	for b := range res {
+		res[b] = r.NormFloat64()
+	}
+	wantG, gotG := slices.Clone(w), slices.Clone(w)
+	sparseAddGo(idx, val, res, wantG[c:], stride)
+	sparseAdd(idx, val, res, gotG[c:], stride)
+	if !slices.Equal(wantG, gotG) {
+		t.Errorf("width %d stride %d length %d: sparseAdd differs from Go", width, stride, n)
+	}
+}
+
+// checkDenseKernels checks denseDot and denseAdd on a block of rowBlock
+// rows of n features, spaced wider than they are, against the Go kernels.
+func checkDenseKernels(t *testing.T, r *rand.Rand, width, stride, n int) {
+	t.Helper()
+	w, c := kernelTestWeights(r, width, stride)
+	n = min(n, kernelTestFeatures)
 	xStride := n + 3
 	x := make([]float32, rowBlock*xStride)
 	for k := range x {
@@ -214,24 +237,24 @@ func checkDenseKernels(t *testing.T, r *rand.Rand, w []float64, c, stride, n int
 		res[k] = r.NormFloat64()
 	}
 	want, got := make([]float64, rowBlock*stride), make([]float64, rowBlock*stride)
-	denseDotGo(x, xStride, n, rowBlock, w[c:], stride, want[c:], stride)
-	denseDot(x, xStride, n, rowBlock, w[c:], stride, got[c:], stride)
+	denseDotGo(x, xStride, n, rowBlock, w[c:], stride, want[c:], stride, width)
+	denseDot(x, xStride, n, rowBlock, w[c:], stride, got[c:], stride, width)
 	if !slices.Equal(want, got) {
-		t.Errorf("stride %d width %d: denseDot %v, Go %v", stride, n, got, want)
+		t.Errorf("width %d stride %d features %d: denseDot %v, Go %v", width, stride, n, got, want)
 	}
 	wantG, gotG := slices.Clone(w), slices.Clone(w)
-	denseAddGo(x, xStride, n, rowBlock, res[c:], stride, wantG[c:], stride)
-	denseAdd(x, xStride, n, rowBlock, res[c:], stride, gotG[c:], stride)
+	denseAddGo(x, xStride, n, rowBlock, res[c:], stride, wantG[c:], stride, width)
+	denseAdd(x, xStride, n, rowBlock, res[c:], stride, gotG[c:], stride, width)
 	if !slices.Equal(wantG, gotG) {
-		t.Errorf("stride %d width %d: denseAdd differs from Go", stride, n)
+		t.Errorf("width %d stride %d features %d: denseAdd differs from Go", width, stride, n)
 	}
 	// A block's rows added at once equal the rows added one by one.
 	oneByOne := slices.Clone(w)
 	for q := range rowBlock {
-		denseAdd(x[q*xStride:], xStride, n, 1, res[q*stride+c:], stride, oneByOne[c:], stride)
+		denseAdd(x[q*xStride:], xStride, n, 1, res[q*stride+c:], stride, oneByOne[c:], stride, width)
 	}
 	if !slices.Equal(oneByOne, gotG) {
-		t.Errorf("stride %d width %d: denseAdd of a block differs from its rows one by one", stride, n)
+		t.Errorf("width %d stride %d features %d: denseAdd of a block differs from its rows one by one", width, stride, n)
 	}
 }
 
