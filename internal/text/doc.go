@@ -31,7 +31,8 @@
 //
 // Once staff have labelled comments, [Train] fits a [Model]: two sets of
 // L2-regularised logistic regressions, one per label (one-vs-rest) with
-// class-weighted positives, solved by L-BFGS (lbfgs.go), one set over
+// class-weighted positives, solved by L-BFGS (lbfgs.go; the labels'
+// solvers share their passes over the comments, lockstep.go), one set over
 // TF-IDF word unigrams and bigrams, one over TF-IDF character 2–5-grams
 // (left out with [TrainOptions].WordsOnly), whose probabilities are
 // averaged. For multi-label data each label gets a decision threshold
