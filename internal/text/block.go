@@ -6,7 +6,7 @@ import "math"
 // they work on a block of labels at once (lanes of them, or narrowLanes
 // for a batch that small), the labels' weights or gradients held
 // feature-major with a row stride of stride float64s, so that the block's
-// lanes of one feature are adjacent (one 64-byte cache line) and a nonzero
+// lanes of one feature are adjacent (within one 64-byte cache line) and a nonzero
 // feature value, read once, serves every lane. A kernel's width is the
 // length of its out or r slice.
 //

@@ -59,6 +59,11 @@ type passBuffers struct {
 }
 
 func newLockstep(xs packed, problems []binaryProblem) *lockstep {
+	for _, p := range problems {
+		if len(p.prior) != len(problems[0].prior) || len(p.y) != xs.rows() || len(p.weight) != xs.rows() {
+			panic("text: problems of one fit must share their width and rows")
+		}
+	}
 	checkIndices(xs, len(problems[0].prior))
 	g := &lockstep{xs: xs, problems: problems, running: len(problems)}
 	g.changed = sync.NewCond(&g.mu)
