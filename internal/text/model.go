@@ -81,6 +81,9 @@ type TrainOptions struct {
 	// fit (10,000 NHS comments: 11.8 s on 2 cores with their vectors
 	// cached, 23.8 s with none, 7.8 s without sentence vectors).
 	WithoutSentenceVectors bool
+	// sentenceMember sets the sentence member (sentmember.go); tests vary
+	// it, the product uses its defaults.
+	sentenceMember sentenceMemberSettings
 	// Taxonomy, when set, lets the model use keyword matches as evidence
 	// alongside the words: one feature per category saying whether its
 	// keywords occur. The weights of those features are learned like any
@@ -109,6 +112,7 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
+	o.sentenceMember = o.sentenceMember.withDefaults()
 	return o
 }
 
@@ -215,21 +219,42 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, opts.PositiveWeightPower, nil, nil)
 	}
 	m.levelWeights = fitted(parts)
+	sentences := m.sentenceMember(parts[0].data, opts)
+	m.Sentence = sentences.member(-1)
 	if other != nil {
 		var otherParts []modelPart
 		m.Other, otherParts = fitOtherLevel(m.Labels, ys, other, parts, opts)
+		var otherSentences *sentenceFit
+		if m.Other != nil {
+			otherSentences = m.sentenceMember(otherParts[0].data, opts)
+			m.Other.Sentence = otherSentences.member(-1)
+		}
 		switch {
 		case m.Other == nil:
 		case m.Other.Finer:
 			calibrateBroad(&m.levelWeights, &m.Other.levelWeights, parts, otherParts, opts)
 		default:
-			m.Joint = fitJoint(parts, otherParts, m.Other.Parent, m.WordShare, opts)
+			m.Joint = fitJoint(parts, otherParts, [2]*sentenceFit{sentences, otherSentences}, m.Other.Parent, m.WordShare, opts)
 		}
 	}
 	if m.MaxLabels > 1 {
 		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
 	}
 	return m, nil
+}
+
+// sentenceMember fits a level's sentence member on its word data, with
+// out-of-fold fits on the folds joint decoding scores by; nil for a model
+// without sentence vectors.
+func (m *Model) sentenceMember(d trainingData, opts TrainOptions) *sentenceFit {
+	if !m.SentenceVectors {
+		return nil
+	}
+	n := len(d.xs)
+	if n < jointFolds*minExamplesPerFold {
+		return fitSentenceMember(d, nil, 0, opts.sentenceMember)
+	}
+	return fitSentenceMember(d, assignFolds(n, jointFolds, opts.Seed), jointFolds, opts.sentenceMember)
 }
 
 func labelled(examples []Example) []Example {
@@ -352,6 +377,19 @@ var classifierSolver = lbfgsSettings{History: 10, GradTol: 1e-3, RelTol: 1e-6, M
 // where the solver starts: the solution does not depend on it, only the
 // number of iterations does.
 func (d trainingData) fit(c, power float64, startW [][]float64, startBias []float64) ([][]float64, []float64) {
+	if fitMemo != nil {
+		return fitMemo(d, c, power, startW, startBias, func() ([][]float64, []float64) { return d.solve(c, power, startW, startBias) })
+	}
+	return d.solve(c, power, startW, startBias)
+}
+
+// fitMemo, when set, is handed every fit with the function that solves
+// it. Only test harnesses set it, to reuse the fits that settings which do
+// not change them (the sentence member's) would repeat.
+var fitMemo func(d trainingData, c, power float64, startW [][]float64, startBias []float64, solve func() ([][]float64, []float64)) ([][]float64, []float64)
+
+// solve is fit without the memo.
+func (d trainingData) solve(c, power float64, startW [][]float64, startBias []float64) ([][]float64, []float64) {
 	penalty := 1 / (c * float64(len(d.xs)))
 	posWeight := positiveWeights(d.ys, power)
 	if startW == nil {
@@ -496,6 +534,9 @@ type levelWeights struct {
 	// every label (see calibrateBroad).
 	WordScale []float64 `json:"word_scale,omitempty"`
 	GramScale []float64 `json:"gram_scale,omitempty"`
+	// Sentence, when set, is the level's sentence member, mixed into the
+	// word and character models' probabilities (sentmember.go).
+	Sentence *sentenceMember `json:"sentence_member,omitempty"`
 }
 
 // probabilities are the word model's probabilities for word vector x,
@@ -506,6 +547,7 @@ func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
 	if len(w.GramWeights) > 0 {
 		mixProbabilities(probs, scaledProbabilities(g, w.GramWeights, w.GramBias, w.GramScale), wordShare)
 	}
+	w.Sentence.mix(probs, x)
 	return probs
 }
 
@@ -618,6 +660,12 @@ func (m *Model) validate() error {
 		return errors.New("text: model labels are not sorted")
 	case len(m.WordScale) != 0 && len(m.WordScale) != 2, len(m.GramScale) != 0 && len(m.GramScale) != 2:
 		return fmt.Errorf("text: model has calibration scales of %d and %d numbers, want 2", len(m.WordScale), len(m.GramScale))
+	}
+	if err := m.Sentence.validate("model", len(m.Labels)); err != nil {
+		return err
+	}
+	if m.Sentence != nil && !m.SentenceVectors {
+		return errors.New("text: model has a sentence member but no sentence vectors")
 	}
 	for l, row := range m.Weights {
 		if want := m.wordWidth(); len(row) != want {
