@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -168,7 +169,7 @@ func fitJoint(fine, broad []modelPart, sentences [2]*sentenceFit, parent []int, 
 	for i := range all {
 		all[i] = i
 	}
-	j.Offsets = tuneOffsets(logs, y, all, offsetMacroWeight, offsetStep, 0)
+	j.Offsets = tuneOffsets(logs, y, all, cmp.Or(opts.offsetMacroWeight, offsetMacroWeight), offsetStep, 0)
 	return j
 }
 

@@ -84,6 +84,9 @@ type TrainOptions struct {
 	// sentenceMember sets the sentence member (sentmember.go); tests vary
 	// it, the product uses its defaults.
 	sentenceMember sentenceMemberSettings
+	// offsetMacroWeight, when set, replaces the constant of that name in
+	// joint decoding's offset tuning (tests vary it).
+	offsetMacroWeight float64
 	// Taxonomy, when set, lets the model use keyword matches as evidence
 	// alongside the words: one feature per category saying whether its
 	// keywords occur. The weights of those features are learned like any

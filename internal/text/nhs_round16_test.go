@@ -23,21 +23,38 @@ import (
 
 // r16Candidate is a named sentence member setting.
 type r16Candidate struct {
-	name string
-	s    sentenceMemberSettings
+	name        string
+	s           sentenceMemberSettings
+	macroWeight float64 // joint decoding's offsetMacroWeight; 0 for the constant
 }
 
 func round16Candidates() []r16Candidate {
-	out := []r16Candidate{{"no member (shipped)", sentenceMemberSettings{Off: true}}}
+	out := []r16Candidate{{name: "no member (shipped)", s: sentenceMemberSettings{Off: true}}}
 	for _, power := range []float64{0, 0.5} {
 		for _, share := range []float64{0.1, 0.2, 0.3} {
-			out = append(out, r16Candidate{fmt.Sprintf("share %g, ridge 0.1, power %g", share, power),
-				sentenceMemberSettings{Share: share, Ridge: 0.1, Power: power}})
+			out = append(out, r16Candidate{name: fmt.Sprintf("share %g, ridge 0.1, power %g", share, power),
+				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: power}})
 		}
 	}
 	for _, ridge := range []float64{0.01, 1} {
-		out = append(out, r16Candidate{fmt.Sprintf("share 0.2, ridge %g, power 0.5", ridge),
-			sentenceMemberSettings{Share: 0.2, Ridge: ridge, Power: 0.5}})
+		out = append(out, r16Candidate{name: fmt.Sprintf("share 0.2, ridge %g, power 0.5", ridge),
+			s: sentenceMemberSettings{Share: 0.2, Ridge: ridge, Power: 0.5}})
+	}
+	for _, power := range []float64{0, 0.5, 1} {
+		for _, share := range []float64{0.4, 0.5} {
+			out = append(out, r16Candidate{name: fmt.Sprintf("share %g, ridge 0.1, power %g", share, power),
+				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: power}})
+		}
+	}
+	out = append(out, r16Candidate{name: "share 0.3, ridge 0.1, power 1", s: sentenceMemberSettings{Share: 0.3, Ridge: 0.1, Power: 1}})
+	for _, m := range []float64{0.75, 1.5, 2} {
+		out = append(out, r16Candidate{name: fmt.Sprintf("share 0.4, ridge 0.1, power 0.5, offset macro weight %g", m),
+			s: sentenceMemberSettings{Share: 0.4, Ridge: 0.1, Power: 0.5}, macroWeight: m})
+	}
+	for _, m := range []float64{0.5, 0.75, 1.5} {
+		out = append(out, r16Candidate{fmt.Sprintf("no member, offset macro weight %g", m), sentenceMemberSettings{Off: true}, m})
+		out = append(out, r16Candidate{fmt.Sprintf("share 0.2, ridge 0.1, power 0.5, offset macro weight %g", m),
+			sentenceMemberSettings{Share: 0.2, Ridge: 0.1, Power: 0.5}, m})
 	}
 	return out
 }
@@ -148,8 +165,8 @@ func (g r16Goals) String() string {
 
 // trainAndScore trains on train with the candidate's settings, both
 // levels, and scores test: micro- and macro-F1.
-func trainAndScore(b *testing.B, train, test []Example, s sentenceMemberSettings) (micro, macro float64) {
-	m, err := Train(train, TrainOptions{sentenceMember: s})
+func trainAndScore(b *testing.B, train, test []Example, c r16Candidate) (micro, macro float64) {
+	m, err := Train(train, TrainOptions{sentenceMember: c.s, offsetMacroWeight: c.macroWeight})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -179,7 +196,7 @@ func BenchmarkNHSRound16(b *testing.B) {
 						for k, i := range testIdx {
 							test[k] = examples[i]
 						}
-						mi, ma := trainAndScore(b, train, test, c.s)
+						mi, ma := trainAndScore(b, train, test, c)
 						g[2*lv] += mi / 3
 						g[2*lv+1] += ma / 3
 					}
@@ -214,7 +231,7 @@ func BenchmarkNHSRound16Evaluations(b *testing.B) {
 					var g r16Goals
 					for lv, examples := range [][]Example{sub, lab} {
 						train, test := sp.split(examples)
-						g[2*lv], g[2*lv+1] = trainAndScore(b, train, test, c.s)
+						g[2*lv], g[2*lv+1] = trainAndScore(b, train, test, c)
 					}
 					b.Logf("%s, %s split: %v", c.name, sp.name, g)
 				}
@@ -233,7 +250,7 @@ func BenchmarkNHSRound16Evaluations(b *testing.B) {
 					for k, i := range testIdx {
 						test[k] = examples[i]
 					}
-					fg[2*lv], fg[2*lv+1] = trainAndScore(b, train, test, c.s)
+					fg[2*lv], fg[2*lv+1] = trainAndScore(b, train, test, c)
 				}
 				byFold[f] = fmt.Sprintf("%.4f / %.4f, %.4f", fg[0], fg[1], fg[2])
 				for k := range g {

@@ -187,3 +187,24 @@ func TestSentenceMemberStored(t *testing.T) {
 		t.Errorf("a misshapen sentence member loaded (error %v)", err)
 	}
 }
+
+// BenchmarkSentenceMemberNHS is what the sentence member adds to training
+// on the 10,000 comments: its fits at both levels (the full fit
+// and the three fold fits joint decoding scores by). Run with -cpu 2.
+func BenchmarkSentenceMemberNHS(b *testing.B) {
+	sub := readNHSLevels(b, "subcategory", "label")[:10_000]
+	m := newModel(sub, TrainOptions{}.withDefaults())
+	sentenceVectors(commentsOf(sub))
+	levels := []trainingData{
+		{xs: make([]sparse, len(sub)), ys: targets(sub, m.Labels)},
+		{ys: targets(otherLevelExamples(sub), labelSet(otherLevelExamples(sub)))},
+	}
+	eachIndex(len(sub), func(i int) { levels[0].xs[i] = m.features.vector(sub[i].Text) })
+	levels[1].xs = levels[0].xs
+	s := sentenceMemberSettings{}.withDefaults()
+	for b.Loop() {
+		for _, d := range levels {
+			fitSentenceMember(d, assignFolds(len(sub), jointFolds, 1), jointFolds, s)
+		}
+	}
+}
