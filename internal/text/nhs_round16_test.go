@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -28,12 +29,14 @@ type r16Candidate struct {
 	macroWeight float64 // joint decoding's offsetMacroWeight; 0 for the constant
 }
 
+// round16Candidates are the settings tried; "power 0" is Power −1 in
+// sentenceMemberSettings, whose zero means the default.
 func round16Candidates() []r16Candidate {
 	out := []r16Candidate{{name: "no member (shipped)", s: sentenceMemberSettings{Off: true}}}
 	for _, power := range []float64{0, 0.5} {
 		for _, share := range []float64{0.1, 0.2, 0.3} {
 			out = append(out, r16Candidate{name: fmt.Sprintf("share %g, ridge 0.1, power %g", share, power),
-				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: power}})
+				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: cmp.Or(power, -1)}})
 		}
 	}
 	for _, ridge := range []float64{0.01, 1} {
@@ -43,7 +46,7 @@ func round16Candidates() []r16Candidate {
 	for _, power := range []float64{0, 0.5, 1} {
 		for _, share := range []float64{0.4, 0.5} {
 			out = append(out, r16Candidate{name: fmt.Sprintf("share %g, ridge 0.1, power %g", share, power),
-				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: power}})
+				s: sentenceMemberSettings{Share: share, Ridge: 0.1, Power: cmp.Or(power, -1)}})
 		}
 	}
 	out = append(out, r16Candidate{name: "share 0.3, ridge 0.1, power 1", s: sentenceMemberSettings{Share: 0.3, Ridge: 0.1, Power: 1}})

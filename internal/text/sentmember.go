@@ -49,8 +49,9 @@ type sentenceMemberSettings struct {
 	// training rows' (weighted, centred) covariance.
 	Ridge float64
 	// Power weighs each training row by (n / (K·n_k))^Power, n_k the count
-	// of its class: 0 treats every comment alike; higher powers make the
-	// rare classes' indicators count more.
+	// of its class: higher powers make the rare classes' indicators count
+	// more. Zero means the default; a negative power means 0, every
+	// comment alike.
 	Power float64
 }
 
@@ -61,7 +62,10 @@ func (s sentenceMemberSettings) withDefaults() sentenceMemberSettings {
 	if s.Ridge <= 0 {
 		s.Ridge = defaultSentenceRidge
 	}
-	if s.Power < 0 {
+	switch {
+	case s.Power == 0:
+		s.Power = defaultSentencePower
+	case s.Power < 0:
 		s.Power = 0
 	}
 	return s
@@ -70,8 +74,9 @@ func (s sentenceMemberSettings) withDefaults() sentenceMemberSettings {
 // Defaults, chosen by 3-fold cross-validation inside the NHS README
 // split's training part (docs/text-models.md, round sixteen).
 const (
-	defaultSentenceShare = 0.2
+	defaultSentenceShare = 0.4
 	defaultSentenceRidge = 0.1
+	defaultSentencePower = 0.5
 )
 
 // probabilities are the member's probabilities of every label for word

@@ -46,7 +46,7 @@ func TestSentenceMemberFoldFitsAreSubsetFits(t *testing.T) {
 	t.Parallel()
 	d := randomSentenceData(600, 4, 1)
 	folds := assignFolds(len(d.xs), 3, 1)
-	s := sentenceMemberSettings{}.withDefaults()
+	s := sentenceMemberSettings{Power: -1}.withDefaults()
 	fit := fitSentenceMember(d, folds, 3, s)
 	if fit == nil {
 		t.Fatal("no member fitted")
