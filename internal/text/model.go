@@ -128,7 +128,9 @@ const modelFormat = 5
 // Model is a trained multi-label classifier: two one-vs-rest sets of
 // L2-regularised logistic regressions, solved with L-BFGS, one over TF-IDF
 // word unigrams and bigrams (and taxonomy keyword matches), one over TF-IDF
-// character n-grams, whose probabilities are averaged; when trained with a
+// character n-grams, whose probabilities are averaged, and, with sentence
+// vectors, a ridge model of the sentence vector alone mixed in
+// (sentmember.go); when trained with a
 // two-level label hierarchy, the same pair for the other level, combined
 // with the first ([OtherLevel]), each member calibrated on out-of-fold
 // scores when the model's own labels are the broad level (calibrateBroad);
@@ -222,14 +224,21 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, opts.PositiveWeightPower, nil, nil)
 	}
 	m.levelWeights = fitted(parts)
-	sentences := m.sentenceMember(parts[0].data, opts)
+	// The own level's member is fitted on the folds its out-of-fold
+	// scores are taken on: joint decoding's, or the thresholds' for
+	// multi-label data (which has no hierarchy).
+	folds := jointFolds
+	if m.MaxLabels > 1 {
+		folds = opts.ThresholdFolds
+	}
+	sentences := m.sentenceMember(parts[0].data, folds, opts)
 	m.Sentence = sentences.member(-1)
 	if other != nil {
 		var otherParts []modelPart
 		m.Other, otherParts = fitOtherLevel(m.Labels, ys, other, parts, opts)
 		var otherSentences *sentenceFit
 		if m.Other != nil {
-			otherSentences = m.sentenceMember(otherParts[0].data, opts)
+			otherSentences = m.sentenceMember(otherParts[0].data, jointFolds, opts)
 			m.Other.Sentence = otherSentences.member(-1)
 		}
 		switch {
@@ -241,23 +250,23 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		}
 	}
 	if m.MaxLabels > 1 {
-		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
+		m.Thresholds = tuneThresholds(parts, sentences, m.WordShare, opts)
 	}
 	return m, nil
 }
 
 // sentenceMember fits a level's sentence member on its word data, with
-// out-of-fold fits on the folds joint decoding scores by; nil for a model
-// without sentence vectors.
-func (m *Model) sentenceMember(d trainingData, opts TrainOptions) *sentenceFit {
+// out-of-fold fits on nFolds folds dealt as joint decoding and the
+// thresholds deal theirs; nil for a model without sentence vectors.
+func (m *Model) sentenceMember(d trainingData, nFolds int, opts TrainOptions) *sentenceFit {
 	if !m.SentenceVectors {
 		return nil
 	}
 	n := len(d.xs)
-	if n < jointFolds*minExamplesPerFold {
+	if n < nFolds*minExamplesPerFold {
 		return fitSentenceMember(d, nil, 0, opts.sentenceMember)
 	}
-	return fitSentenceMember(d, assignFolds(n, jointFolds, opts.Seed), jointFolds, opts.sentenceMember)
+	return fitSentenceMember(d, assignFolds(n, nFolds, opts.Seed), nFolds, opts.sentenceMember)
 }
 
 func labelled(examples []Example) []Example {

@@ -144,12 +144,12 @@ type sentenceFit struct {
 }
 
 // member is the member fitted without fold f's rows, or on all rows for
-// f < 0; nil for a level without one.
+// f < 0 or when it was fitted without folds; nil for a level without one.
 func (s *sentenceFit) member(f int) *sentenceMember {
 	if s == nil {
 		return nil
 	}
-	if f < 0 {
+	if f < 0 || s.byFold == nil {
 		return s.full
 	}
 	return s.byFold[f]
