@@ -136,6 +136,20 @@ func (s *sentenceMember) validate(what string, nRows int) error {
 	return nil
 }
 
+// sentenceMember fits a level's sentence member on its word data, with
+// out-of-fold fits on nFolds folds dealt as joint decoding and the
+// thresholds deal theirs; nil for a model without sentence vectors.
+func (m *Model) sentenceMember(d trainingData, nFolds int, opts TrainOptions) *sentenceFit {
+	if !m.SentenceVectors {
+		return nil
+	}
+	n := len(d.xs)
+	if n < nFolds*minExamplesPerFold {
+		return fitSentenceMember(d, nil, 0, opts.sentenceMember)
+	}
+	return fitSentenceMember(d, assignFolds(n, nFolds, opts.Seed), nFolds, opts.sentenceMember)
+}
+
 // sentenceFit is the sentence member of one level fitted on all training
 // rows, and on all but each fold's for scoring that fold out of fold.
 type sentenceFit struct {
