@@ -11,7 +11,7 @@ import (
 
 // The sentence member: a third member of each level's blend beside the
 // word and character LRs, reading only the comment's sentence vector. The
-// word LR reads the same vector, but beside tens of thousands of sparse
+// word LR reads the same vector, but beside thousands of sparse
 // word features under one penalty, where the words dominate what it
 // learns; a model of the vector alone, regularised for its 512 dense
 // dimensions, errs differently, which is what a blend member needs.
