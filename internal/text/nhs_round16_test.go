@@ -264,3 +264,22 @@ func BenchmarkNHSRound16Evaluations(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNHSRound16TrainCost is BenchmarkTrain10000NHS's warm case
+// with the sentence member and without it, back to back. Run with -cpu 2.
+//
+//	FRESCO_R16=all go test ./internal/text -run '^$' -bench 'NHSRound16TrainCost' -benchtime 2x -cpu 2
+func BenchmarkNHSRound16TrainCost(b *testing.B) {
+	round16Selected(b)
+	train := readNHSLevels(b, "subcategory", "label")[:10_000]
+	sentenceVectors(commentsOf(train))
+	for _, c := range []r16Candidate{{name: "with"}, {name: "without", s: sentenceMemberSettings{Off: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Train(train, TrainOptions{sentenceMember: c.s}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
