@@ -210,6 +210,9 @@ func (w levelWeights) validateShape(what string, nRows, nWord, nGram int) error 
 	case len(w.WordScale) != 0 && len(w.WordScale) != 2, len(w.GramScale) != 0 && len(w.GramScale) != 2:
 		return fmt.Errorf("text: %s has calibration scales of %d and %d numbers, want 2", what, len(w.WordScale), len(w.GramScale))
 	}
+	if err := w.Sentence.validate(what, nRows); err != nil {
+		return err
+	}
 	for _, row := range w.Weights {
 		if len(row) != nWord {
 			return fmt.Errorf("text: %s has %d weights for %d word features", what, len(row), nWord)

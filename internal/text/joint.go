@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -115,7 +116,10 @@ func normaliseWithin(p []float64, parent []int) {
 // the conditional ones refitted on the other folds, each warm-started from
 // its full fit, which only saves solver iterations — and tunes the offsets
 // on those scores.
-func fitJoint(fine, broad []modelPart, parent []int, wordShare float64, opts TrainOptions) *JointDecoding {
+//
+// sentences are the fine and broad levels' sentence members (nil without
+// them), whose fold fits score each fold beside the refitted LRs.
+func fitJoint(fine, broad []modelPart, sentences [2]*sentenceFit, parent []int, wordShare float64, opts TrainOptions) *JointDecoding {
 	cond := slices.Clone(fine)
 	for k := range cond {
 		cond[k].weights, cond[k].bias = fitConditional(cond[k].data, parent, cond[k].c, opts.PositiveWeightPower, nil, nil)
@@ -147,6 +151,7 @@ func fitJoint(fine, broad []modelPart, parent []int, wordShare float64, opts Tra
 				return fitted(out)
 			}
 			fineW, broadW, condW := refit(fine, false), refit(broad, false), refit(cond, true)
+			fineW.Sentence, broadW.Sentence = sentences[0].member(f), sentences[1].member(f)
 			for _, i := range scored {
 				x, g := partVectors(fine, i)
 				c := condW.probabilities(x, g, wordShare)
@@ -164,7 +169,7 @@ func fitJoint(fine, broad []modelPart, parent []int, wordShare float64, opts Tra
 	for i := range all {
 		all[i] = i
 	}
-	j.Offsets = tuneOffsets(logs, y, all, offsetMacroWeight, offsetStep, 0)
+	j.Offsets = tuneOffsets(logs, y, all, cmp.Or(opts.offsetMacroWeight, offsetMacroWeight), offsetStep, 0)
 	return j
 }
 

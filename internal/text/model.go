@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 )
 
 // Example is one comment with the categories staff assigned to it.
@@ -80,8 +79,15 @@ type TrainOptions struct {
 	// encoding about 2.4 ms of a core a comment the first time it is read
 	// (later trainings reuse the vectors) and about half as much again to
 	// fit (10,000 NHS comments: 11.8 s on 2 cores with their vectors
-	// cached, 23.8 s with none, 7.8 s without sentence vectors).
+	// cached, 23.8 s with none, 7.8 s without sentence vectors). Without
+	// them the model has no sentence member either (sentmember.go).
 	WithoutSentenceVectors bool
+	// sentenceMember sets the sentence member (sentmember.go); tests vary
+	// it, the product uses its defaults.
+	sentenceMember sentenceMemberSettings
+	// offsetMacroWeight, when set, replaces the constant of that name in
+	// joint decoding's offset tuning (tests vary it).
+	offsetMacroWeight float64
 	// Taxonomy, when set, lets the model use keyword matches as evidence
 	// alongside the words: one feature per category saying whether its
 	// keywords occur. The weights of those features are learned like any
@@ -110,6 +116,7 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
+	o.sentenceMember = o.sentenceMember.withDefaults()
 	return o
 }
 
@@ -122,7 +129,9 @@ const modelFormat = 5
 // Model is a trained multi-label classifier: two one-vs-rest sets of
 // L2-regularised logistic regressions, solved with L-BFGS, one over TF-IDF
 // word unigrams and bigrams (and taxonomy keyword matches), one over TF-IDF
-// character n-grams, whose probabilities are averaged; when trained with a
+// character n-grams, whose probabilities are averaged, and, with sentence
+// vectors, a ridge model of the sentence vector alone mixed in
+// (sentmember.go); when trained with a
 // two-level label hierarchy, the same pair for the other level, combined
 // with the first ([OtherLevel]), each member calibrated on out-of-fold
 // scores when the model's own labels are the broad level (calibrateBroad);
@@ -214,19 +223,33 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	}
 	fitParts(parts, opts.PositiveWeightPower)
 	m.levelWeights = fitted(parts)
+	// The own level's member is fitted on the folds its out-of-fold
+	// scores are taken on: joint decoding's, or the thresholds' for
+	// multi-label data (which has no hierarchy).
+	folds := jointFolds
+	if m.MaxLabels > 1 {
+		folds = opts.ThresholdFolds
+	}
+	sentences := m.sentenceMember(parts[0].data, folds, opts)
+	m.Sentence = sentences.member(-1)
 	if other != nil {
 		var otherParts []modelPart
 		m.Other, otherParts = fitOtherLevel(m.Labels, ys, other, parts, opts)
+		var otherSentences *sentenceFit
+		if m.Other != nil {
+			otherSentences = m.sentenceMember(otherParts[0].data, jointFolds, opts)
+			m.Other.Sentence = otherSentences.member(-1)
+		}
 		switch {
 		case m.Other == nil:
 		case m.Other.Finer:
 			calibrateBroad(&m.levelWeights, &m.Other.levelWeights, parts, otherParts, opts)
 		default:
-			m.Joint = fitJoint(parts, otherParts, m.Other.Parent, m.WordShare, opts)
+			m.Joint = fitJoint(parts, otherParts, [2]*sentenceFit{sentences, otherSentences}, m.Other.Parent, m.WordShare, opts)
 		}
 	}
 	if m.MaxLabels > 1 {
-		m.Thresholds = tuneThresholds(parts, m.WordShare, opts)
+		m.Thresholds = tuneThresholds(parts, sentences, m.WordShare, opts)
 	}
 	return m, nil
 }
@@ -320,131 +343,6 @@ func targets(examples []Example, labels []string) [][]bool {
 	return out
 }
 
-// trainingData is what the per-label regressions are fitted to: feature
-// vectors, which labels each example carries, and the weights the penalty
-// pulls towards.
-type trainingData struct {
-	xs    []sparse
-	ys    [][]bool
-	prior [][]float64
-	// dense is how many of the last features nearly every row has (the
-	// word and sentence vectors): packed without indices, they fit faster
-	// (packed).
-	dense int
-}
-
-// modelPart is one half of the model in training: its data, its inverse
-// penalty strength and, once fitted, its weights.
-type modelPart struct {
-	data    trainingData
-	c       float64
-	weights [][]float64
-	bias    []float64
-}
-
-// classifierSolver stops earlier than defaultLBFGS: on the NHS comments it
-// changed held-out F1 by under half a point and trains twice as fast.
-var classifierSolver = lbfgsSettings{History: 10, GradTol: 1e-3, RelTol: 1e-6, MaxIter: 500}
-
-// fit trains one logistic regression per label, L2-penalised towards the
-// prior with inverse strength c. startW and startBias, when not nil, are
-// where the solver starts: the solution does not depend on it, only the
-// number of iterations does.
-func (d trainingData) fit(c, power float64, startW [][]float64, startBias []float64) ([][]float64, []float64) {
-	penalty := 1 / (c * float64(len(d.xs)))
-	posWeight := positiveWeights(d.ys, power)
-	if startW == nil {
-		startW, startBias = d.prior, priorLogits(d.ys)
-	}
-	nf := len(d.prior[0])
-	xs := packDense(d.xs, nf-d.dense, d.dense)
-	return fitLabels(xs, len(d.prior), func(l int) (binaryProblem, []float64, float64) {
-		p := binaryProblem{y: columnBool(d.ys, l), weight: make([]float64, len(d.xs)),
-			prior: d.prior[l], penalty: penalty, solver: classifierSolver}
-		for n, pos := range p.y {
-			p.weight[n] = 1
-			if pos {
-				p.weight[n] = posWeight[l]
-			}
-		}
-		return p, startW[l], startBias[l]
-	})
-}
-
-// fitParts fits every part from its prior, the parts at once: each fit
-// spreads its labels over the processors, but its last few labels, the
-// slowest to converge, leave processors idle that the other part's fit
-// can use.
-func fitParts(parts []modelPart, power float64) {
-	var wg sync.WaitGroup
-	for k := range parts {
-		wg.Go(func() { parts[k].weights, parts[k].bias = parts[k].data.fit(parts[k].c, power, nil, nil) })
-	}
-	wg.Wait()
-}
-
-// subset is the training data of the examples at idx.
-func (d trainingData) subset(idx []int) trainingData {
-	out := trainingData{prior: d.prior, dense: d.dense}
-	for _, i := range idx {
-		out.xs = append(out.xs, d.xs[i])
-		out.ys = append(out.ys, d.ys[i])
-	}
-	return out
-}
-
-// keywordPrior is where each weight starts and where the L2 penalty pulls
-// it back to: zero, except that a label's own keyword feature starts at
-// keywordPriorWeight. The model thus begins by trusting the taxonomy and
-// moves away from it only as far as staff labels push, which on a few dozen
-// labelled comments beats both keywords alone and words alone.
-func keywordPrior(labels []string, f featurizer) [][]float64 {
-	prior := matrix(len(labels), f.wordSize())
-	for k, rule := range f.keywords {
-		if l, ok := slices.BinarySearch(labels, rule.slug); ok {
-			prior[l][len(f.words.terms)+k] = keywordPriorWeight
-		}
-	}
-	return prior
-}
-
-// keywordPriorWeight was chosen by 5-fold cross-validation on the training
-// half of the bundled corpus.
-const keywordPriorWeight = 4.0
-
-// positiveWeights is each label's weight for its positive examples,
-// (negatives/positives)^power.
-func positiveWeights(ys [][]bool, power float64) []float64 {
-	out := make([]float64, len(ys[0]))
-	for l := range out {
-		pos := 0
-		for _, y := range ys {
-			if y[l] {
-				pos++
-			}
-		}
-		out[l] = math.Pow(float64(len(ys)-pos)/float64(max(pos, 1)), power)
-	}
-	return out
-}
-
-// priorLogits starts each bias at the label's log-odds in the training data
-// (smoothed), so the solver does not spend its first steps on base rates.
-func priorLogits(ys [][]bool) []float64 {
-	out := make([]float64, len(ys[0]))
-	for l := range out {
-		pos := 0.5
-		for _, y := range ys {
-			if y[l] {
-				pos++
-			}
-		}
-		p := pos / (float64(len(ys)) + 1)
-		out[l] = logit(p)
-	}
-	return out
-}
-
 func matrix(rows, cols int) [][]float64 {
 	m := make([][]float64, rows)
 	for i := range m {
@@ -507,6 +405,9 @@ type levelWeights struct {
 	// every label (see calibrateBroad).
 	WordScale []float64 `json:"word_scale,omitempty"`
 	GramScale []float64 `json:"gram_scale,omitempty"`
+	// Sentence, when set, is the level's sentence member, mixed into the
+	// word and character models' probabilities (sentmember.go).
+	Sentence *sentenceMember `json:"sentence_member,omitempty"`
 }
 
 // probabilities are the word model's probabilities for word vector x,
@@ -517,6 +418,7 @@ func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
 	if len(w.GramWeights) > 0 {
 		mixProbabilities(probs, scaledProbabilities(g, w.GramWeights, w.GramBias, w.GramScale), wordShare)
 	}
+	w.Sentence.mix(probs, x)
 	return probs
 }
 
@@ -629,6 +531,12 @@ func (m *Model) validate() error {
 		return errors.New("text: model labels are not sorted")
 	case len(m.WordScale) != 0 && len(m.WordScale) != 2, len(m.GramScale) != 0 && len(m.GramScale) != 2:
 		return fmt.Errorf("text: model has calibration scales of %d and %d numbers, want 2", len(m.WordScale), len(m.GramScale))
+	}
+	if err := m.Sentence.validate("model", len(m.Labels)); err != nil {
+		return err
+	}
+	if m.Sentence != nil && !m.SentenceVectors {
+		return errors.New("text: model has a sentence member but no sentence vectors")
 	}
 	for l, row := range m.Weights {
 		if want := m.wordWidth(); len(row) != want {

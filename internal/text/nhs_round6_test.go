@@ -462,9 +462,9 @@ func BenchmarkNHSRound6Cost(b *testing.B) {
 			b.Logf("part %d fit: %.1f CPU-s so far", k, cpuSeconds()-start)
 		}
 		fitted := cpuSeconds()
-		tuneThresholds(parts[:1], 1, opts)
+		tuneThresholds(parts[:1], nil, 1, opts)
 		words := cpuSeconds()
-		tuneThresholds(parts, 0.6, opts)
+		tuneThresholds(parts, nil, 0.6, opts)
 		both := cpuSeconds()
 		all, folds := make([]int, len(train)), assignFolds(len(train), 3, 1)
 		for i := range all {
@@ -489,7 +489,7 @@ func BenchmarkNHSRound6Cost(b *testing.B) {
 			labelParts[k].weights, labelParts[k].bias = labelParts[k].data.fit(part.c, opts.PositiveWeightPower, nil, nil)
 		}
 		labelFitted := cpuSeconds()
-		tuneThresholds(labelParts, 0.6, opts)
+		tuneThresholds(labelParts, nil, 0.6, opts)
 		b.Logf("conditional models: full fit %.1f CPU-s, 3 fold fits (cold) %.1f", cond-both, labelStart-cond)
 		b.Logf("label level: full fit %.1f CPU-s, out-of-fold refits %.1f", labelFitted-labelStart, cpuSeconds()-labelFitted)
 		b.Logf("full fit %.1f CPU-s; out-of-fold refits: words %.1f, words and characters %.1f", fitted-start, words-fitted, both-words)

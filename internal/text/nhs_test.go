@@ -87,27 +87,28 @@ func nhsSplit(examples []Example) (train, test []Example) {
 // or predicted in the test part):
 //
 //	split       subcategory micro / macro   label micro
-//	nhsSplit    0.6129 / 0.4088             0.7445
-//	numpySplit  0.6272 / 0.3871             0.7379
+//	nhsSplit    0.6158 / 0.4408             0.7567
+//	numpySplit  0.6286 / 0.4004             0.7422
 //
 // Training is deterministic, so the margin only absorbs floating-point
 // differences between platforms; a real regression fails. The sentence
 // vectors' matrix kernels differ between CPUs with AVX2 and without
 // (internal/text/sentenc), and the subcategory macro-F1, an average over
 // 44 categories some of which have a handful of test comments, can move
-// by a point with them. numpySplit's subcategory macro floor stays where
-// round twelve left it (0.386), as floors are never lowered. Of the goals (subcategory micro 0.62,
+// by a point with them. Of the goals (subcategory micro 0.62,
 // macro 0.40, label micro 0.73) the README's own split, numpySplit,
-// reaches the two micro-F1 goals. Round fifteen's sentence vectors moved
-// the figures from nhsSplit 0.5959 / 0.3959, 0.7324 and numpySplit
-// 0.6112 / 0.3914, 0.7301 (docs/text-models.md, round fifteen).
+// reaches all three, and its subcategory macro floor is the goal itself.
+// Round sixteen's sentence member moved the figures from nhsSplit 0.6129
+// / 0.4088, 0.7445 and numpySplit 0.6272 / 0.3871, 0.7379; round
+// fifteen's sentence vectors from nhsSplit 0.5959 / 0.3959, 0.7324 and
+// numpySplit 0.6112 / 0.3914, 0.7301 (docs/text-models.md).
 var nhsFloors = []struct {
 	split                          string
 	splitFunc                      func([]Example) (train, test []Example)
 	subMicro, subMacro, labelMicro float64
 }{
-	{"holdout", nhsSplit, 0.608, 0.404, 0.739},
-	{"numpy", numpySplit, 0.622, 0.386, 0.733},
+	{"holdout", nhsSplit, 0.610, 0.435, 0.751},
+	{"numpy", numpySplit, 0.623, 0.400, 0.737},
 }
 
 func TestNHSCategories(t *testing.T) {

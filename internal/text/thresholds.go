@@ -11,9 +11,10 @@ import (
 // is wrong for almost every label: rare ones are under-predicted by it and
 // broad ones over-predicted. The fold models share the full model's
 // vocabulary, which uses no labels, and start from its weights, which
-// only saves solver iterations. Labels with too few examples to tune on
-// keep 0.5.
-func tuneThresholds(parts []modelPart, wordShare float64, opts TrainOptions) []float64 {
+// only saves solver iterations; the sentence member, when there is one,
+// is mixed in from its fit without the fold. Labels with too few examples
+// to tune on keep 0.5.
+func tuneThresholds(parts []modelPart, sentences *sentenceFit, wordShare float64, opts TrainOptions) []float64 {
 	d := parts[0].data
 	thresholds := constant(len(d.prior), 0.5)
 	k := opts.ThresholdFolds
@@ -34,6 +35,9 @@ func tuneThresholds(parts []modelPart, wordShare float64, opts TrainOptions) []f
 					mixProbabilities(scores[i], probs, wordShare)
 				}
 			}
+		}
+		for _, i := range testIdx {
+			sentences.member(f).mix(scores[i], d.xs[i])
 		}
 	}
 	for l := range thresholds {
