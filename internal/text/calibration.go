@@ -44,8 +44,9 @@ func calibrateBroad(ownW, otherW *levelWeights, own, other []modelPart, opts Tra
 			trainIdx, scored := foldRows(folds, f)
 			for k, part := range parts {
 				w, b := part.data.subset(trainIdx).fit(part.c, opts.PositiveWeightPower, part.weights, part.bias)
+				byFeature := newFeatureMajor(w)
 				for _, i := range scored {
-					logits[k][i] = linearScores(part.data.xs[i], w, b)
+					logits[k][i] = byFeature.scores(part.data.xs[i], w, b)
 				}
 			}
 		})
@@ -67,6 +68,46 @@ func calibrateBroad(ownW, otherW *levelWeights, own, other []modelPart, opts Tra
 	if len(own) > 1 {
 		ownW.GramScale, otherW.GramScale = scales[1], scales[len(own)+1]
 	}
+}
+
+// featureMajor holds a weight matrix feature by feature: t[j·labels + l]
+// is label l's weight for feature j.
+type featureMajor struct {
+	t      []float64
+	labels int
+}
+
+func newFeatureMajor(weights [][]float64) *featureMajor {
+	if len(weights) == 0 {
+		return nil
+	}
+	f := &featureMajor{t: make([]float64, len(weights)*len(weights[0])), labels: len(weights)}
+	for l, w := range weights {
+		for j, v := range w {
+			f.t[j*f.labels+l] = v
+		}
+	}
+	return f
+}
+
+// scores are linearScores(x, weights, bias), the same sums in the same
+// order, read from f when there is one: one pass over x's nonzeros for
+// every label instead of one per label.
+func (f *featureMajor) scores(x sparse, weights [][]float64, bias []float64) []float64 {
+	if f == nil {
+		return linearScores(x, weights, bias)
+	}
+	out := make([]float64, f.labels)
+	for k, j := range x.idx {
+		v := x.val[k]
+		for l, w := range f.t[j*f.labels : (j+1)*f.labels] {
+			out[l] += w * v
+		}
+	}
+	for l := range out {
+		out[l] = bias[l] + out[l]
+	}
+	return out
 }
 
 // linearScores are the labels' log-odds for feature vector x.

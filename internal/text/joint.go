@@ -150,7 +150,7 @@ func fitJoint(fine, broad []modelPart, sentences [2]*sentenceFit, parent []int, 
 				}
 				return fitted(out)
 			}
-			fineW, broadW, condW := refit(fine, false), refit(broad, false), refit(cond, true)
+			fineW, broadW, condW := refit(fine, false).forScoring(), refit(broad, false).forScoring(), refit(cond, true).forScoring()
 			fineW.Sentence, broadW.Sentence = sentences[0].member(f), sentences[1].member(f)
 			for _, i := range scored {
 				x, g := partVectors(fine, i)

@@ -77,10 +77,17 @@ type curvatureHistory struct {
 	rho      []float64
 	alpha    []float64
 	start, n int
+	dim      int
 }
 
+// newCurvatureHistory keeps up to m pairs of dim values. The pairs are
+// allocated as they are first filled: most fits converge in fewer
+// iterations than m, warm-started fold refits in a handful, and with
+// every label of a fit in flight at once (lockstep) full-size histories
+// were most of training's allocation.
 func newCurvatureHistory(m, dim int) *curvatureHistory {
-	return &curvatureHistory{s: matrix(m, dim), y: matrix(m, dim), rho: make([]float64, m), alpha: make([]float64, m)}
+	return &curvatureHistory{s: make([][]float64, m), y: make([][]float64, m),
+		rho: make([]float64, m), alpha: make([]float64, m), dim: dim}
 }
 
 func (h *curvatureHistory) len() int { return h.n }
@@ -93,6 +100,9 @@ func (h *curvatureHistory) push(wNew, w, gNew, g []float64) {
 		h.start = (h.start + 1) % m
 	} else {
 		h.n++
+	}
+	if h.s[slot] == nil {
+		h.s[slot], h.y[slot] = make([]float64, h.dim), make([]float64, h.dim)
 	}
 	s, y := h.s[slot], h.y[slot]
 	for i := range s {

@@ -307,3 +307,30 @@ func TestTrainIndependentOfProcessors(t *testing.T) {
 		t.Error("training with one processor and with three differ")
 	}
 }
+
+// TestFeatureMajorScoresEqualLinearScores: scoring from the weights laid
+// out feature by feature gives exactly linearScores' log-odds (the same
+// sums in the same order), so held-out scoring in training is unchanged.
+func TestFeatureMajorScoresEqualLinearScores(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	const denseFrom, width, labels = 300, 40, 11
+	xs := randomRows(r, 50, denseFrom, width, 8)
+	nf := denseFrom + width + 5
+	weights, bias := matrix(labels, nf), make([]float64, labels)
+	for l := range weights {
+		bias[l] = r.NormFloat64()
+		for j := range weights[l] {
+			weights[l][j] = r.NormFloat64()
+		}
+	}
+	byFeature := newFeatureMajor(weights)
+	for i, x := range xs {
+		if got, want := byFeature.scores(x, weights, bias), linearScores(x, weights, bias); !slices.Equal(got, want) {
+			t.Fatalf("row %d: feature-major scores %v, linearScores %v", i, got, want)
+		}
+	}
+	if got := (*featureMajor)(nil).scores(xs[0], weights, bias); !slices.Equal(got, linearScores(xs[0], weights, bias)) {
+		t.Error("without a feature-major layout the scores are not linearScores'")
+	}
+}

@@ -408,15 +408,27 @@ type levelWeights struct {
 	// Sentence, when set, is the level's sentence member, mixed into the
 	// word and character models' probabilities (sentmember.go).
 	Sentence *sentenceMember `json:"sentence_member,omitempty"`
+
+	// byFeature, when set (forScoring), are Weights and GramWeights laid
+	// out feature by feature, for scoring many rows.
+	byFeature [2]*featureMajor
+}
+
+// forScoring returns w with its weights also laid out feature by feature:
+// for the many held-out rows training scores, each row is then one pass
+// over its nonzeros for every label, not one pass per label.
+func (w levelWeights) forScoring() levelWeights {
+	w.byFeature = [2]*featureMajor{newFeatureMajor(w.Weights), newFeatureMajor(w.GramWeights)}
+	return w
 }
 
 // probabilities are the word model's probabilities for word vector x,
 // averaged with the character model's for gram vector g when there is one,
 // each calibrated when it has a scale.
 func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
-	probs := scaledProbabilities(x, w.Weights, w.Bias, w.WordScale)
+	probs := squash(w.byFeature[0].scores(x, w.Weights, w.Bias), w.WordScale)
 	if len(w.GramWeights) > 0 {
-		mixProbabilities(probs, scaledProbabilities(g, w.GramWeights, w.GramBias, w.GramScale), wordShare)
+		mixProbabilities(probs, squash(w.byFeature[1].scores(g, w.GramWeights, w.GramBias), w.GramScale), wordShare)
 	}
 	w.Sentence.mix(probs, x)
 	return probs
@@ -425,7 +437,12 @@ func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
 // scaledProbabilities are σ(a·z + b) of the labels' log-odds z for x,
 // with [a, b] = scale, or σ(z) when scale is empty.
 func scaledProbabilities(x sparse, weights [][]float64, bias, scale []float64) []float64 {
-	out := linearScores(x, weights, bias)
+	return squash(linearScores(x, weights, bias), scale)
+}
+
+// squash turns log-odds into probabilities in place, σ(a·z + b) with
+// [a, b] = scale, or σ(z) when scale is empty, and returns them.
+func squash(out, scale []float64) []float64 {
 	a, b := 1.0, 0.0
 	if len(scale) == 2 {
 		a, b = scale[0], scale[1]
