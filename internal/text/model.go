@@ -274,6 +274,7 @@ func newModel(examples []Example, opts TrainOptions) *Model {
 		vectors = newVectorWeights(examples)
 	}
 	labels := labelSet(examples)
+	taxonomy := taxonomyOf(labels, opts.Taxonomy)
 	m := &Model{
 		Format:          modelFormat,
 		Labels:          labels,
@@ -281,12 +282,12 @@ func newModel(examples []Example, opts TrainOptions) *Model {
 		IDF:             wordVocab.idf,
 		Grams:           gramVocab.terms,
 		GramIDF:         gramVocab.idf,
-		Taxonomy:        slices.Clone(opts.Taxonomy),
+		Taxonomy:        taxonomy,
 		Thresholds:      constant(len(labels), 0.5),
 		WordShare:       wordShare(opts),
 		MaxLabels:       maxLabelsPerExample(examples),
 		NTrain:          len(examples),
-		features:        newFeaturizer(wordVocab, gramVocab, opts.Taxonomy, vectors, !opts.WithoutSentenceVectors),
+		features:        newFeaturizer(wordVocab, gramVocab, taxonomy, vectors, !opts.WithoutSentenceVectors),
 		SentenceVectors: !opts.WithoutSentenceVectors,
 	}
 	if vectors != nil {
@@ -294,6 +295,23 @@ func newModel(examples []Example, opts TrainOptions) *Model {
 		m.VectorWords, m.VectorIDF = vectors.stored()
 	}
 	return m
+}
+
+// taxonomyOf is the categories of t that label some training comment. A
+// category nobody has used has no label whose weights could start out
+// trusting its keywords; its matches would only be one more feature, at
+// three times a word's weight (keywordFeatureScale), which made fitting
+// crawl: on the NHS comments, whose labels no default category names,
+// the default taxonomy made training 1.4 to 6 times slower and moved the
+// figures by noise (docs/text-models.md, session sixteen).
+func taxonomyOf(labels []string, t Taxonomy) Taxonomy {
+	var out Taxonomy
+	for _, c := range t {
+		if _, ok := slices.BinarySearch(labels, c.Slug); ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func wordShare(opts TrainOptions) float64 {

@@ -1,8 +1,11 @@
 package text
 
 import (
+	"bytes"
 	"slices"
 	"testing"
+
+	"github.com/fresco-cx/fresco/internal/text/wordvec"
 )
 
 // vectorExamples teach two categories with words that the comments in
@@ -66,5 +69,36 @@ func checkUnseenMeanings(t *testing.T, m *Model) {
 		if got, want := loaded.Suggest(comment), m.Suggest(comment); !slices.Equal(got, want) {
 			t.Errorf("Suggest(%q) after round trip = %v, want %v", comment, got, want)
 		}
+	}
+}
+
+// TestUnusedTaxonomyCategoriesLeftOut: a category no training comment
+// carries adds no keyword feature (the model equals one trained without
+// it), while a used one keeps its keywords.
+func TestUnusedTaxonomyCategoriesLeftOut(t *testing.T) {
+	t.Parallel()
+	used := Category{Slug: "food", Name: "Food", Keywords: []string{"soup"}}
+	unused := Category{Slug: "parking", Name: "Parking", Keywords: []string{"car park"}}
+	opts := TrainOptions{WordsOnly: true, WithoutSentenceVectors: true}
+	train := func(tax Taxonomy) []byte {
+		t.Helper()
+		opts.Taxonomy = tax
+		m, err := Train(vectorExamples, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, raw := roundTrip(t, m)
+		return raw
+	}
+	if with, without := train(Taxonomy{used, unused}), train(Taxonomy{used}); !bytes.Equal(with, without) {
+		t.Error("an unused category changed the model")
+	}
+	opts.Taxonomy = Taxonomy{used, unused}
+	m, err := Train(vectorExamples, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Taxonomy) != 1 || m.Taxonomy[0].Slug != "food" || m.wordWidth() != len(m.Terms)+1+wordvec.Dims {
+		t.Errorf("model's taxonomy %v, %d word features for %d terms", m.Taxonomy, m.wordWidth(), len(m.Terms))
 	}
 }
