@@ -77,7 +77,7 @@ func (c *corpusFlags) register(fs *flag.FlagSet) {
 		"leave out the sentence encoder's vectors: training is two to three times faster the first time, categories about a point less accurate")
 	fs.StringVar(&c.sentenceCache, "sentence-cache", "",
 		"file that keeps the comments' sentence vectors between runs (2 KB a comment; hashes, not the comments): "+
-			"read before training, rewritten after, so that a run on comments seen before does not encode them again")
+			"read before training, rewritten after when it lacked some, so that a run on comments seen before does not encode them again")
 }
 
 // withSentenceCache runs work with the vectors of --sentence-cache
@@ -91,28 +91,35 @@ func (c corpusFlags) withSentenceCache(examples []text.Example, work func() erro
 	for i, e := range examples {
 		texts[i] = e.Text
 	}
-	if err := readSentenceCache(c.sentenceCache, texts); err != nil {
+	complete, err := readSentenceCache(c.sentenceCache, texts)
+	if err != nil {
 		return err
 	}
 	if err := work(); err != nil {
 		return err
 	}
+	if complete {
+		return nil // the file already holds every vector: 2 KB a comment not written again
+	}
 	return writeSentenceCache(c.sentenceCache, texts)
 }
 
-func readSentenceCache(path string, texts []string) error {
+// readSentenceCache remembers the file's vectors for texts and reports
+// whether it held one for every text.
+func readSentenceCache(path string, texts []string) (complete bool, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("sentence cache: %w", err)
+		return false, fmt.Errorf("sentence cache: %w", err)
 	}
 	defer f.Close()
-	if _, err := text.ReadSentenceVectors(f, texts); err != nil {
-		return fmt.Errorf("sentence cache %s: %w", path, err)
+	found, err := text.ReadSentenceVectors(f, texts)
+	if err != nil {
+		return false, fmt.Errorf("sentence cache %s: %w", path, err)
 	}
-	return nil
+	return found == len(texts), nil
 }
 
 // writeSentenceCache replaces the file whole, through a temporary file

@@ -174,8 +174,9 @@ func TestTextTrainWithoutSentenceVectors(t *testing.T) {
 }
 
 // TestTextEvalSentenceCache: --sentence-cache writes a record for each
-// distinct comment of both files, a second run reads it and prints the
-// same figures, and a file cut short is an error naming it.
+// distinct comment of both files, a second run reads it, prints the same
+// figures and leaves the file alone, and a file cut short is an error
+// naming it.
 func TestTextEvalSentenceCache(t *testing.T) {
 	t.Parallel()
 	cache := filepath.Join(t.TempDir(), "vectors.bin")
@@ -196,6 +197,9 @@ func TestTextEvalSentenceCache(t *testing.T) {
 	}
 	if code, second, errOut := eval(); code != 0 || second != first {
 		t.Errorf("second run: exit %d, stderr %s\noutput %s\nwant %s", code, errOut, second, first)
+	}
+	if again, err := os.Stat(cache); err != nil || !os.SameFile(info, again) {
+		t.Errorf("a cache holding every vector was written again (%v)", err)
 	}
 	if err := os.Truncate(cache, info.Size()-1); err != nil {
 		t.Fatal(err)

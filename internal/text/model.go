@@ -78,9 +78,9 @@ type TrainOptions struct {
 	// micro-F1 (docs/text-models.md, round fifteen). They cost time:
 	// encoding about 2.4 ms of a core a comment the first time it is read
 	// (later trainings reuse the vectors) and about half as much again to
-	// fit (10,000 NHS comments: 11.8 s on 2 cores with their vectors
-	// cached, 23.8 s with none, 7.8 s without sentence vectors). Without
-	// them the model has no sentence member either (sentmember.go).
+	// fit (10,000 NHS comments: 9.1 s on 2 cores with their vectors
+	// cached, 24.4 s with none; docs/text-models.md, session sixteen).
+	// Without them the model has no sentence member either (sentmember.go).
 	WithoutSentenceVectors bool
 	// sentenceMember sets the sentence member (sentmember.go); tests vary
 	// it, the product uses its defaults.
@@ -452,12 +452,6 @@ func (w levelWeights) probabilities(x, g sparse, wordShare float64) []float64 {
 	return probs
 }
 
-// scaledProbabilities are σ(a·z + b) of the labels' log-odds z for x,
-// with [a, b] = scale, or σ(z) when scale is empty.
-func scaledProbabilities(x sparse, weights [][]float64, bias, scale []float64) []float64 {
-	return squash(linearScores(x, weights, bias), scale)
-}
-
 // squash turns log-odds into probabilities in place, σ(a·z + b) with
 // [a, b] = scale, or σ(z) when scale is empty, and returns them.
 func squash(out, scale []float64) []float64 {
@@ -489,7 +483,7 @@ func mixProbabilities(words, grams []float64, share float64) {
 
 // probabilities are the labels' probabilities for feature vector x.
 func probabilities(x sparse, weights [][]float64, bias []float64) []float64 {
-	return scaledProbabilities(x, weights, bias, nil)
+	return squash(linearScores(x, weights, bias), nil)
 }
 
 // Predict returns the labels a comment gets, best first: the top label,

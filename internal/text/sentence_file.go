@@ -21,7 +21,8 @@ import (
 var sentenceRecordSize = sha256.Size + len(storedVectorTag) + 4*sentenc.Dims
 
 // ReadSentenceVectors remembers, for each of texts, the vector r holds for
-// it, and returns how many it found. Records of another encoder are
+// it, and returns for how many of texts (a repeated text counting each
+// time) it found one. Records of another encoder are
 // skipped: the texts they were for are encoded again when needed. The
 // error names the byte where a record is cut short.
 func ReadSentenceVectors(r io.Reader, texts []string) (int, error) {

@@ -27,8 +27,9 @@ func tuneThresholds(parts []modelPart, sentences *sentenceFit, wordShare float64
 		trainIdx, testIdx := foldRows(folds, f)
 		for p, part := range parts {
 			foldW, foldBias := part.data.subset(trainIdx).fit(part.c, opts.PositiveWeightPower, part.weights, part.bias)
+			byFeature := newFeatureMajor(foldW)
 			for _, i := range testIdx {
-				probs := probabilities(part.data.xs[i], foldW, foldBias)
+				probs := squash(byFeature.scores(part.data.xs[i], foldW, foldBias), nil)
 				if p == 0 {
 					scores[i] = probs
 				} else {
