@@ -298,7 +298,7 @@ func paretoLogFGrad(r, alpha, s, beta float64, x int, t float64, grad *[4]float6
 	z := (hi - lo) / (hi + t)
 	logHi := math.Log(hi + t)
 	if b <= 1 {
-		v := logHypSeries(a, b, a+1, z) - a*logHi
+		v := logHypNextC(a, b, z) - a*logHi
 		if grad != nil {
 			*grad = [4]float64(centralDiff([]float64{r, alpha, s, beta}, func(th []float64) float64 {
 				return paretoLogF(th[0], th[1], th[2], th[3], x, t)

@@ -122,3 +122,30 @@ func logHypSeries(a, b, c, z float64) float64 {
 	}
 	return logScale + math.Log(sum)
 }
+
+// logHypNextC is log 2F1(a, b; a+1; z) for a > 0, 0 < b <= 1 and 0 <= z < 1:
+// Pareto/NBD's term for customers with no repeat purchase when α < β
+// (b = r). Its Gauss series falls only like z^n/n, so as z nears 1 (β far
+// above α) it takes millions of terms and its stopping rule leaves a tail
+// of about 1e-15/(1-z). There the value is taken from series in 1-z
+// instead (Abramowitz & Stegun 15.3.6 with c = a+1, where
+// 2F1(a, b; b; 1-z) = z^-a):
+//
+//	2F1(a, b; a+1; z) = Γ(a+1)Γ(1-b)/Γ(a+1-b) z^-a
+//	                  - a/(1-b) (1-z)^(1-b) 2F1(1, a+1-b; 2-b; 1-z),
+//
+// whose series falls like (1-z)^n. Its two parts cancel where z^-a is
+// large (the direct series is short there anyway: 1-z > 2/a) or b is
+// near 1 (each part grows like 1/(1-b)), and for a above 100 the two
+// log-gammas are too large to difference finely; those cases keep the
+// direct series.
+func logHypNextC(a, b, z float64) float64 {
+	const nearOne = 0.01
+	logZ := math.Log(z)
+	if z <= 0.5 || -a*logZ > 2 || b > 1-nearOne || a > 100 {
+		return logHypSeries(a, b, a+1, z)
+	}
+	logWhole := lgamma(a+1) + lgamma(1-b) - lgamma(a+1-b) - a*logZ
+	logNear := math.Log(a/(1-b)) + (1-b)*math.Log1p(-z) + logHypSeries(1, a+1-b, 2-b, 1-z)
+	return logSubExp(logWhole, logNear)
+}
