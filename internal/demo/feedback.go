@@ -174,7 +174,11 @@ func (f *feedbackStep) plan(batch []*fresco.Purchase) []*plannedResponse {
 			mean -= 0.4
 		}
 		nps := clampInt(int(math.Round(mean+r.NormFloat64()*1.7)), 0, 10)
-		plan = append(plan, &plannedResponse{in: feedbackInput(r, s, pu, nps, at)})
+		in := feedbackInput(r, s, pu, nps, at)
+		if s != nil && s.key == cafe && w.end.Sub(at) < cardMachineDown && r.chance(cardMachineMentioned) {
+			in.Comment = cardMachineComment(r, nps)
+		}
+		plan = append(plan, &plannedResponse{in: in})
 	}
 	sortByResponse(plan)
 	return plan

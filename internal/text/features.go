@@ -16,6 +16,12 @@ type sparse struct {
 	val []float64
 }
 
+// equal says x and y have the same features with the same values: the
+// same comment, as far as the features can tell.
+func (x sparse) equal(y sparse) bool {
+	return slices.Equal(x.idx, y.idx) && slices.Equal(x.val, y.val)
+}
+
 func (x sparse) dot(w []float64) float64 {
 	s := 0.0
 	for k, i := range x.idx {

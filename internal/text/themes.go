@@ -17,7 +17,8 @@ type Theme struct {
 	// Members are the indices of the theme's comments in the input.
 	Members []int `json:"members"`
 	// Examples are the indices of the comments nearest the theme's centre,
-	// the ones that show best what it is about.
+	// the ones that show best what it is about; no two read the same
+	// (comments repeat: "Nothing", a template a listening post sends).
 	Examples []int `json:"examples"`
 }
 
@@ -226,8 +227,15 @@ func describeTheme(xs []sparse, index, assign []int, c int, centre, global []flo
 		}
 	}
 	slices.SortStableFunc(members, func(a, b int) int { return compareScoreDesc(xs[a].dot(centre), xs[b].dot(centre)) })
-	for _, i := range members[:min(themeExamples, len(members))] {
-		t.Examples = append(t.Examples, index[i])
+	var shown []sparse
+	for _, i := range members {
+		if len(shown) == themeExamples {
+			break
+		}
+		if !slices.ContainsFunc(shown, xs[i].equal) {
+			shown = append(shown, xs[i])
+			t.Examples = append(t.Examples, index[i])
+		}
 	}
 	for _, term := range distinctiveTerms(centre, global, vocab) {
 		t.Terms = append(t.Terms, surface.spell(term))

@@ -141,3 +141,31 @@ func TestComplaintAspect(t *testing.T) {
 		t.Errorf("ComplaintAspect with no aspect = %q", got)
 	}
 }
+
+// TestThemeExamplesAreDistinct repeats one comment of each planted topic
+// five times, the way "Nothing" or a listening post's template repeats:
+// each theme still shows three different comments, though the repeats
+// score nearest its centre.
+func TestThemeExamplesAreDistinct(t *testing.T) {
+	t.Parallel()
+	comments, _ := plantedCorpus()
+	for range 5 {
+		comments = append(comments, plantedTopics["parking"][2], plantedTopics["food"][5], plantedTopics["waiting"][0])
+	}
+	themes := FindThemes(comments, ThemeOptions{K: 3})
+	if len(themes) != 3 {
+		t.Fatalf("found %d themes: %+v", len(themes), themes)
+	}
+	for _, th := range themes {
+		var seen []string
+		for _, i := range th.Examples {
+			if slices.Contains(seen, comments[i]) {
+				t.Errorf("theme %q shows %q twice: examples %v", th.Label, comments[i], th.Examples)
+			}
+			seen = append(seen, comments[i])
+		}
+		if len(seen) != themeExamples {
+			t.Errorf("theme %q shows %d examples, want %d", th.Label, len(seen), themeExamples)
+		}
+	}
+}
