@@ -61,7 +61,7 @@ func testDemoCommentLabels(t *testing.T, db *store.DB, w *world) {
 		t.Fatal(err)
 	}
 	cardMachine := slices.IndexFunc(themes.Themes, func(th feedback.EmergingTheme) bool {
-		return th.Growing && slices.Contains(th.Terms, "card machine")
+		return th.Growing && slices.ContainsFunc(th.Examples, func(e feedback.ThemeExample) bool { return strings.Contains(e.Comment, "card machine") })
 	})
 	if cardMachine < 0 {
 		t.Errorf("no growing theme about the Café's card machine among %+v", themes.Themes)

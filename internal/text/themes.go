@@ -1,6 +1,7 @@
 package text
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -67,7 +68,7 @@ func FindThemes(comments []string, opts ThemeOptions) []Theme {
 	var xs []sparse
 	var index []int // xs[j] is comments[index[j]]
 	for i, d := range docs {
-		if x := vocab.appendVector(sparse{}, d, 0); len(x.idx) > 0 {
+		if x := themeVector(vocab, d, len(docs)); len(x.idx) > 0 {
 			xs = append(xs, x)
 			index = append(index, i)
 		}
@@ -76,10 +77,12 @@ func FindThemes(comments []string, opts ThemeOptions) []Theme {
 		return nil
 	}
 	k := min(opts.K, len(xs))
-	assign, centres := sphericalKMeans(xs, len(vocab.terms), k, opts.Seed)
+	assign, centres := bestClustering(xs, len(vocab.terms), k, opts.Seed)
+	assign, centres = mergeSimilarThemes(xs, assign, centres)
+	leaveOutStragglers(xs, assign, centres)
 	global := meanVector(xs, len(vocab.terms))
 	var themes []Theme
-	for c := range k {
+	for c := range centres {
 		t := describeTheme(xs, index, assign, c, centres[c], global, vocab, surface)
 		if len(t.Members) >= opts.MinSize {
 			themes = append(themes, t)
@@ -87,6 +90,38 @@ func FindThemes(comments []string, opts ThemeOptions) []Theme {
 	}
 	slices.SortStableFunc(themes, func(a, b Theme) int { return len(b.Members) - len(a.Members) })
 	return themes
+}
+
+// themeVector is doc's TF-IDF vector over vocab, the terms of more than
+// one comment, scaled to the share of doc's whole weight those terms
+// carry: a comment that shares one word with others among several of its
+// own ("leaflets about diet in the clinic corridor") is a short vector,
+// only a little like a theme about the clinic, rather than the unit
+// vector of "clinic" alone. Terms outside vocab are in one comment of n.
+func themeVector(vocab vocabulary, doc []string, n int) sparse {
+	x := vocab.appendVector(sparse{}, doc, 0)
+	counts := map[string]int{}
+	for _, t := range doc {
+		counts[t]++
+	}
+	var kept, whole float64
+	for _, t := range slices.Sorted(maps.Keys(counts)) { // in order: sums that do not vary from run to run
+		c := counts[t]
+		i, ok := vocab.index[t]
+		idf := smoothIDF(n, 1)
+		if ok {
+			idf = vocab.idf[i]
+		}
+		w := (1 + math.Log(float64(c))) * idf
+		whole += w * w
+		if ok {
+			kept += w * w
+		}
+	}
+	if kept > 0 {
+		scale(math.Sqrt(kept/whole), x.val)
+	}
+	return x
 }
 
 // contentTerms are the comment's terms without function words, which
@@ -109,6 +144,88 @@ var themeStopwords = setOf(`a an the and or of to in on at for with is was were 
 these those we i our my me you your they them their he she his her us had have has are am as by from so very
 just there here which what who when then than also too all any some do did does into about after before again
 really quite if because while would could should will can get got one two`)
+
+// Clustering settings, chosen on planted topics and the demo's comments
+// (docs/text-models.md, "Themes"):
+const (
+	// themeRestarts is how many k-means++ starts are tried; the one whose
+	// members are closest to their centres wins. One start now and then
+	// split a topic in two and merged two others.
+	themeRestarts = 8
+	// themeMergeSimilarity: two themes whose centres are this similar
+	// (cosine) are one topic in different words ("the card machine was
+	// down", "the card machine was not working") and become one.
+	themeMergeSimilarity = 0.5
+	// themeMinSimilarity: a comment less similar than this to its theme's
+	// centre shares a word or two with it by chance and belongs to no
+	// theme, rather than inflating one and its trend.
+	themeMinSimilarity = 0.2
+)
+
+// bestClustering runs spherical k-means from themeRestarts seedings and
+// keeps the clustering whose comments are most similar to their centres.
+func bestClustering(xs []sparse, dim, k int, seed uint64) ([]int, [][]float64) {
+	var bestAssign []int
+	var bestCentres [][]float64
+	bestScore := math.Inf(-1)
+	for r := range uint64(themeRestarts) {
+		assign, centres := sphericalKMeans(xs, dim, k, seed+r)
+		if score := cohesion(xs, assign, centres); score > bestScore {
+			bestAssign, bestCentres, bestScore = assign, centres, score
+		}
+	}
+	return bestAssign, bestCentres
+}
+
+// cohesion is the sum of each comment's cosine similarity to its centre,
+// what spherical k-means maximises.
+func cohesion(xs []sparse, assign []int, centres [][]float64) float64 {
+	total := 0.0
+	for i, x := range xs {
+		total += x.dot(centres[assign[i]])
+	}
+	return total
+}
+
+// mergeSimilarThemes joins the two clusters whose centres are most
+// similar, while any pair reaches themeMergeSimilarity, and returns the
+// clusters renumbered without the emptied ones.
+func mergeSimilarThemes(xs []sparse, assign []int, centres [][]float64) ([]int, [][]float64) {
+	dim := len(centres[0])
+	for {
+		a, b, best := -1, -1, themeMergeSimilarity
+		for i := range centres {
+			for j := i + 1; j < len(centres); j++ {
+				if sim := dot(centres[i], centres[j]); sim >= best {
+					a, b, best = i, j, sim
+				}
+			}
+		}
+		if a < 0 {
+			return assign, centres
+		}
+		for i := range assign {
+			switch {
+			case assign[i] == b:
+				assign[i] = a
+			case assign[i] > b:
+				assign[i]--
+			}
+		}
+		centres = slices.Delete(centres, b, b+1)
+		centres = recentre(xs, assign, dim, len(centres), centres)
+	}
+}
+
+// leaveOutStragglers takes out of their cluster (assign −1) the comments
+// less similar to its centre than themeMinSimilarity.
+func leaveOutStragglers(xs []sparse, assign []int, centres [][]float64) {
+	for i, x := range xs {
+		if x.dot(centres[assign[i]]) < themeMinSimilarity {
+			assign[i] = -1
+		}
+	}
+}
 
 // sphericalKMeans runs k-means on unit vectors with cosine similarity and
 // returns each vector's cluster and the clusters' unit centres.

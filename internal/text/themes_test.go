@@ -169,3 +169,59 @@ func TestThemeExamplesAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestThemesMergeATopicSplitInTwo asks for twice as many themes as the
+// corpus has topics: k-means splits topics, and the halves, whose centres
+// share the topic's words, are joined again.
+func TestThemesMergeATopicSplitInTwo(t *testing.T) {
+	t.Parallel()
+	comments, topic := plantedCorpus()
+	themes := FindThemes(comments, ThemeOptions{K: 6})
+	if len(themes) != 3 {
+		t.Fatalf("found %d themes, want the 3 planted topics: %+v", len(themes), themes)
+	}
+	for _, th := range themes {
+		if len(th.Members) != 8 || !pure(th.Members, topic) {
+			t.Errorf("theme %q: members %v, want one topic's 8 comments", th.Label, th.Members)
+		}
+	}
+}
+
+// TestThemesLeaveOutStragglers adds comments that share a word or two
+// with a planted topic by chance: they belong to no theme, and the
+// planted themes keep only their own comments.
+func TestThemesLeaveOutStragglers(t *testing.T) {
+	t.Parallel()
+	comments, topic := plantedCorpus()
+	stragglers := []string{
+		"My daughter loved the garden and the birds outside the window.",
+		"The chaplain visited and we talked about football for an hour.",
+		"Lovely view of the hills from the day room, and the park nearby.",
+		"Thank you to the porter who found my glasses under the bed.",
+		"The volunteer with the tea trolley was a delight.",
+		"Interesting leaflets about diet in the clinic corridor.",
+	}
+	for _, s := range stragglers {
+		comments = append(comments, s)
+		topic = append(topic, "straggler")
+	}
+	themed := 0
+	for _, th := range FindThemes(comments, ThemeOptions{K: 3}) {
+		themed += len(th.Members)
+		if !pure(th.Members, topic) || topic[th.Members[0]] == "straggler" {
+			t.Errorf("theme %q mixes in stragglers: %v", th.Label, th.Members)
+		}
+	}
+	if themed != 24 {
+		t.Errorf("%d comments in themes, want the 24 planted ones", themed)
+	}
+}
+
+func pure(members []int, topic []string) bool {
+	for _, m := range members {
+		if topic[m] != topic[members[0]] {
+			return false
+		}
+	}
+	return true
+}
