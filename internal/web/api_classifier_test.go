@@ -53,7 +53,7 @@ func TestClassifierAPI(t *testing.T) {
 		for _, th := range themes["themes"].([]any) {
 			m := th.(map[string]any)
 			if strings.Contains(fmt.Sprint(m["terms"]), "park") {
-				found = m["growing"] == true && m["this_week"].(float64) == 8
+				found = m["growing"] == true && m["this_week"].(float64) == 10
 			}
 		}
 		if !found {
