@@ -50,6 +50,16 @@ type ThemeReport struct {
 	Themes   []EmergingTheme `json:"themes"`
 }
 
+// Unthemed is how many of the report's comments are in no theme: they
+// share too little with the others (text.FindThemes).
+func (r ThemeReport) Unthemed() int {
+	n := r.Comments
+	for _, t := range r.Themes {
+		n -= t.Count
+	}
+	return n
+}
+
 // EmergingTheme is one theme with its week-over-week trend.
 type EmergingTheme struct {
 	Label    string   `json:"label"`

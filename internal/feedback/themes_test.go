@@ -96,10 +96,15 @@ func TestThemesFromPlantedComments(t *testing.T) {
 		if !park.Growing || park.ThisWeek < 6 || park.LastWeek > 1 || len(park.Examples) == 0 || park.Slug == "" {
 			t.Errorf("parking theme %+v", park)
 		}
+		inThemes := 0
 		for _, th := range rep.Themes {
+			inThemes += th.Count
 			if strings.Contains(th.Label, "breakfast") && th.Growing {
 				t.Errorf("steady breakfast theme marked growing: %+v", th)
 			}
+		}
+		if rep.Unthemed() != rep.Comments-inThemes || inThemes == 0 {
+			t.Errorf("%d comments in no theme, %d in themes, of %d", rep.Unthemed(), inThemes, rep.Comments)
 		}
 	})
 }

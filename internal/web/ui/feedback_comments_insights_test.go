@@ -35,7 +35,7 @@ func TestCommentsPageShowsQualityQueueThemesAndVersions(t *testing.T) {
 		}
 		for _, want := range []string{`id="category-quality"`, "Right when suggested", `id="labelling-queue"`,
 			feedbacktest.Doubtful, "The classifier hesitates between", "fits none of its categories", `id="emerging-themes"`, "parking",
-			"growing", `id="model-versions"`, "in use", "about Empathy", "never suggested"} {
+			"growing", "share too little with the others to make a theme", `id="model-versions"`, "in use", "about Empathy", "never suggested"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("comments page lacks %q", want)
 			}
