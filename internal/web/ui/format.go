@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ func (u *UI) funcs() template.FuncMap {
 		"isodate":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"percent":       func(p float64) string { return strconv.FormatFloat(p*100, 'f', 0, 64) + "%" },
 		"number":        u.formatNumber,
+		"whole":         wholeNumber,
 		"counted":       func(n int, one, many string) string { return countWords(u.format().Integer, int64(n), one, many) },
 		"customer":      customerName,
 		"role":          roleLabel,
@@ -39,6 +41,16 @@ func (u *UI) funcs() template.FuncMap {
 		"noteActions":   noteActions,
 		"editableNotes": editableNotes,
 	}
+}
+
+// wholeNumber is x rounded to a whole number, as printf's %.0f writes
+// it but never "-0": a likely range of −22.6 to −0.4 reads "-23 to 0".
+func wholeNumber(x float64) string {
+	r := math.Round(x)
+	if r == 0 {
+		r = 0 // −0 compares equal to 0; this drops its sign
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
 }
 
 // countWords is a count and its noun, "1 customer" or "1,204 customers",
