@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/feedback"
 	"github.com/fresco-cx/fresco/internal/fresco"
 	"github.com/fresco-cx/fresco/internal/mining"
 	"github.com/fresco-cx/fresco/internal/processmap"
@@ -384,6 +385,7 @@ func testDefaultDataSet(t *testing.T, db *store.DB) {
 
 	t.Run("case threads", func(t *testing.T) { testDemoThreads(t, db, w) })
 	t.Run("comment categories", func(t *testing.T) { testDemoCommentLabels(t, db, w) })
+	t.Run("value equation", func(t *testing.T) { testDemoValueEquation(t, db, w) })
 	// Last: it stores a lifetime-value refit.
 	t.Run("value at risk", func(t *testing.T) { testDemoValueAtRisk(t, db, w) })
 }
@@ -675,4 +677,23 @@ func topShare(values map[int64]float64, fraction float64) float64 {
 		top += v
 	}
 	return top / total
+}
+
+// testDemoValueEquation: a share of the answers carry the four Customer
+// Value Equation questions, so the feedback page's value card has an index
+// per location and drivers, what customers got (results) moving NPS most
+// and the cost of reaching the business least.
+func testDemoValueEquation(t *testing.T, db *store.DB, w *world) {
+	svc := feedback.New(db, feedback.Options{Now: func() time.Time { return w.end }})
+	rep, err := svc.ValueEquation(context.Background(), store.ResponseFilter{}, "location")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Overall.Index.N < 300 || len(rep.Groups) != 4 {
+		t.Errorf("value equation over %d responses in %d groups, want hundreds in 4 locations", rep.Overall.Index.N, len(rep.Groups))
+	}
+	drivers := rep.Drivers.NPS.Drivers
+	if len(drivers) != 4 || drivers[0].Item != "results" || drivers[3].Item != "access_costs" {
+		t.Errorf("value drivers of NPS %+v, want results first and access costs last", drivers)
+	}
 }

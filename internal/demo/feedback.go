@@ -461,6 +461,7 @@ func feedbackInput(r *rng, s *site, pu *fresco.Purchase, nps int, at time.Time) 
 			}
 		}
 	}
+	answers = append(answers, valueAnswers(pu.ID, n)...)
 	comment := ""
 	if p := 0.3 + 0.3*boolf(nps <= 6) + 0.5*boolf(post == feedback.PostComplaint); r.chance(p) {
 		comment = drawComment(r, key, nps)
@@ -476,6 +477,32 @@ func feedbackInput(r *rng, s *site, pu *fresco.Purchase, nps int, at time.Time) 
 		Actor:         "demo",
 		RespondedAt:   at,
 	}
+}
+
+// valueEquationShare of the responses answer the four Customer Value
+// Equation questions (1–5, 5 the good end: a fair price, easy to reach).
+// What the customer got (results) follows their likelihood to recommend
+// most closely and the cost of reaching the business least, so the value
+// drivers on the feedback page have a clear order to show.
+const valueEquationShare = 0.2
+
+var valueItemWeight = map[string]float64{"results": 0.45, "process_quality": 0.35, "price": 0.2, "access_costs": 0.1}
+
+// valueAnswers are the value questions' answers to the survey after
+// purchase, if it asked them, given likelihood to recommend n. They are
+// drawn from a stream of the purchase's own, so that asking them left
+// every other draw of the demo as it was.
+func valueAnswers(purchase int64, n float64) []feedback.AnswerInput {
+	r := newRNG(purchase, "value equation")
+	if !r.chance(valueEquationShare) {
+		return nil
+	}
+	var answers []feedback.AnswerInput
+	for _, item := range feedback.ValueItems {
+		answers = append(answers, feedback.AnswerInput{Type: feedback.TypeValue, Item: item,
+			Score: score(3+(n-7)*valueItemWeight[item]+r.NormFloat64()*0.8, 1, 5)})
+	}
+	return answers
 }
 
 func boolf(b bool) float64 {
