@@ -113,7 +113,7 @@ func caseReturning(f Facts, fm fresco.Formatter) *fresco.NextAction {
 		return nil
 	}
 	return &fresco.NextAction{Kind: fresco.ActionCaseReturning, Due: c.BackAt,
-		Reason: fmt.Sprintf("Their case “%s” is still open since %s, and they came back on %s: put it right while they are here",
+		Reason: fmt.Sprintf("Their case “%s” has been open since %s, and they came back on %s: put it right while they are here",
 			clip(c.Summary, 60), fm.Date(c.OpenedAt), fm.Date(c.BackAt)),
 		Link: "/cases/" + strconv.FormatInt(c.CaseID, 10), LinkText: "Open the case"}
 }

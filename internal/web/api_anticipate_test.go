@@ -285,7 +285,7 @@ func TestNextActionsAPI(t *testing.T) {
 			{w.tenth, "milestone", "Their 10th visit was on 10 Jun 2026: thank them", fmt.Sprintf("/feedback/ask?customer_id=%d", w.tenth)},
 			{w.anniversary, "milestone", "A year with us on 12 Jun 2026 (first purchase 12 Jun 2025): thank them", ""},
 			{w.promoter, "promoter", "Said 10 out of 10 they'd recommend us (1 Jun 2026) and hasn't referred anyone yet: ask them to", ""},
-			{w.returning, "case_returning", "Their case “Cold soup” is still open since 1 Jun 2026, and they came back on 5 Jun 2026: put it right while they are here", "/cases/"},
+			{w.returning, "case_returning", "Their case “Cold soup” has been open since 1 Jun 2026, and they came back on 5 Jun 2026: put it right while they are here", "/cases/"},
 		} {
 			got := actions(tc.customer)
 			if len(got) != 1 || got[0]["kind"] != tc.kind || got[0]["reason"] != tc.reason || !strings.HasPrefix(got[0]["link"].(string), tc.link) || got[0]["link_text"] == "" {
