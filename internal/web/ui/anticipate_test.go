@@ -109,7 +109,7 @@ func TestNotesWhereStaffMeetTheCustomer(t *testing.T) {
 		if res := f.do(fresco.RoleManager, "GET", "/", nil); !strings.Contains(res.body, "Back with a case open</strong>: Their case “Cold soup”") {
 			t.Errorf("the home card lacks the customer back with a case open")
 		}
-		if res := f.do(fresco.RoleAgent, "GET", "/next-actions?kind=case_returning", nil); !strings.Contains(res.body, "Their case “Cold soup” is still open") ||
+		if res := f.do(fresco.RoleAgent, "GET", "/next-actions?kind=case_returning", nil); !strings.Contains(res.body, "Their case “Cold soup” has been open") ||
 			!strings.Contains(res.body, `value="dismissed"`) {
 			t.Errorf("the next-actions page lacks the action or its buttons")
 		}

@@ -92,11 +92,12 @@ func (u *UI) formatDate(v any) string {
 // monthWords writes a month key ("2026-01") as people read it, "Jan
 // 2026"; anything else as it is.
 func monthWords(key string) string {
-	m, err := time.Parse("2006-01", key)
-	if err != nil {
-		return key
+	for _, layout := range []string{"2006-01", "2006-01-02"} { // a month, or its first day
+		if m, err := time.Parse(layout, key); err == nil {
+			return m.Format("Jan 2006")
+		}
 	}
-	return m.Format("Jan 2006")
+	return key
 }
 
 // formatDay writes a civil day kept as a UTC midnight (a note's expiry, an

@@ -64,13 +64,15 @@ func (u *UI) valueEquationCard(ctx context.Context, f store.ResponseFilter, by s
 	return c, nil
 }
 
-// strongest names the item that moves the outcome most, in words.
+// strongest names the item that moves the outcome most, in words: the
+// rank correlation is the "link" and Pearson's r the "straight-line
+// link", as the feedback page's drivers table names them.
 func strongest(a stats.DriverAnalysis, outcome string) string {
 	if len(a.Drivers) == 0 {
 		return fmt.Sprintf("Too few answers yet to tell which item moves %s (at least %d per item).", outcome, stats.MinDriverN)
 	}
 	d := a.Drivers[0]
-	return fmt.Sprintf("%s moves %s most: rank correlation %.2f on %d answers (Pearson %.2f, 95%% interval %.2f to %.2f).",
+	return fmt.Sprintf("%s moves %s most: a link of %.2f over %d answers (straight-line link %.2f, likely between %.2f and %.2f).",
 		label(d.Item), outcome, d.Spearman, d.N, d.Pearson, d.PearsonCILow, d.PearsonCIHigh)
 }
 

@@ -37,6 +37,10 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
   }
   if (d.drivers && d.drivers.length) {
     var dr = d.drivers.slice().reverse();
+    // A row per item, so that eleven items (with the value questions) do
+    // not crowd into the height that fits six.
+    var box = document.getElementById("nps-drivers");
+    if (box) box.style.height = Math.max(260, 30 * dr.length + 60) + "px";
     make("nps-drivers", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
         var x = dr[items[0].dataIndex];
@@ -46,7 +50,7 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
       grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true }, // room for the axis name below
       xAxis: { type: "value", min: -1, max: 1, name: "rank correlation with NPS", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
       yAxis: { type: "category", data: dr.map(function (x) { return x.label || x.item; }),
-        axisLabel: { color: muted, width: 190, overflow: "break" } }, // a long item wraps instead of running off the card
+        axisLabel: { color: muted, width: 190, overflow: "break", lineHeight: 14 } }, // a long item wraps, its lines apart, instead of running off the card
       series: [{ type: "bar", barMaxWidth: 22, itemStyle: { color: accent }, data: dr.map(function (x) { return x.spearman; }) }]
     });
   }
