@@ -48,7 +48,7 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
           " (95% CI " + x.pearson_ci_low.toFixed(2) + " to " + x.pearson_ci_high.toFixed(2) + ")<br>n = " + x.n;
       } },
       grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true }, // room for the axis name below
-      xAxis: { type: "value", min: -1, max: 1, name: "rank correlation with NPS", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
+      xAxis: { type: "value", min: -1, max: 1, name: "link to NPS (rank correlation)", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
       yAxis: { type: "category", data: dr.map(function (x) { return x.label || x.item; }),
         axisLabel: { color: muted, width: 190, overflow: "break", lineHeight: 14 } }, // a long item wraps, its lines apart, instead of running off the card
       series: [{ type: "bar", barMaxWidth: 22, itemStyle: { color: accent }, data: dr.map(function (x) { return x.spearman; }) }]
