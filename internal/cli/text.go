@@ -30,6 +30,7 @@ var textSubcommands = map[string]func(args []string, env Env) error{
 	"train":     runTextTrain,
 	"suggest":   runTextSuggest,
 	"sentiment": runTextSentiment,
+	"themes":    runTextThemes,
 }
 
 const textUsage = `usage: fresco text SUBCOMMAND [flags]
@@ -40,6 +41,7 @@ Subcommands:
   suggest    suggest categories for comments (trained model or taxonomy keywords)
   sentiment  score the sentiment of comments (arguments or stdin), or of a CSV
              file with --input, optionally learning from scores with --train
+  themes     group the comments of a CSV into themes nobody labelled
 
 Run 'fresco text SUBCOMMAND -h' for its flags.`
 
@@ -236,7 +238,7 @@ func runTextEval(args []string, env Env) error {
 
 // requireFiles checks required path flags and that no stray arguments follow.
 func requireFiles(fs *flag.FlagSet, paths map[string]string) error {
-	for _, name := range []string{"train", "test", "out"} {
+	for _, name := range []string{"input", "train", "test", "out"} {
 		if path, ok := paths[name]; ok && path == "" {
 			return usageError("--%s is required", name)
 		}

@@ -210,3 +210,22 @@ func ReadScoredComments(r io.Reader, textCol, scoreCol string) ([]ScoredComment,
 	}
 	return out, nil
 }
+
+// ReadComments reads the comments of textCol from CSV with a header, for
+// [FindThemes]; other columns are ignored. Errors are *CSVError naming the
+// line, like [ReadExamples]'s.
+func ReadComments(r io.Reader, textCol string) ([]string, error) {
+	var out []string
+	cols := []string{textCol}
+	err := eachRow(r, cols, func(record []string, line int, at []int) error {
+		if err := checkFields(record, line, cols, at); err != nil {
+			return err
+		}
+		out = append(out, record[at[0]])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
