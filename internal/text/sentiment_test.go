@@ -50,9 +50,31 @@ func TestSatisfiedFeedbackReadsPositive(t *testing.T) {
 		"Can't fault the staff.",
 		"Could not fault the staff.",
 		"Very helpful and friendly nurses, thank you.",
+		// Answers to "what could we improve?" that mean "nothing".
+		"Absolutely nothing.",
+		"I can't think of anything.",
+		"Nope",
+		"Not much.",
+		"I don't think so.",
 	} {
 		if s := Sentiment(c); s.Label != Positive {
 			t.Errorf("Sentiment(%q) = %+v, want positive", c, s)
+		}
+	}
+}
+
+// TestNothingOnlyAsTheWholeAnswer: "not much", "very little" and "not a
+// lot" mean "nothing to improve" only when they are the whole answer.
+func TestNothingOnlyAsTheWholeAnswer(t *testing.T) {
+	t.Parallel()
+	for _, c := range []string{
+		"Not much information was given.",
+		"Very little help from reception.",
+		"Not a lot of staff on the ward at night.",
+		"Absolutely nothing was done about it.",
+	} {
+		if s := Sentiment(c); s.Label == Positive {
+			t.Errorf("Sentiment(%q) = %+v, want not positive", c, s)
 		}
 	}
 }

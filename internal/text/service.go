@@ -136,6 +136,14 @@ func negatedAt(text []string, i int) bool {
 var nothingOpeners = [][]string{
 	{"nothing"}, {"no"}, {"none"}, {"nil"}, {"na"}, {"n", "a"}, {"not", "really"}, {"not", "a", "thing"},
 	{"cant", "think"}, {"cannot", "think"}, {"no", "improvement"}, {"no", "improvements"},
+	{"absolutely", "nothing"}, {"nope"}, {"i", "cant", "think"}, {"i", "cannot", "think"}, {"i", "can", "not", "think"},
+}
+
+// nothingAnswers say "nothing" too, but only as the whole answer: "Not
+// much." is praise on a form asking what to improve, "Not much
+// information was given" a complaint.
+var nothingAnswers = [][]string{
+	{"not", "much"}, {"not", "a", "lot"}, {"very", "little"}, {"zero"}, {"i", "dont", "think", "so"}, {"dont", "think", "so"},
 }
 
 // nothingOpenerValence is the praise an opening "nothing" carries.
@@ -146,6 +154,11 @@ const nothingOpenerValence = 1.5
 // "Nothing was explained" open a complaint instead, which the word after
 // the opener gives away.
 func opensWithNothing(w []string) int {
+	for _, a := range nothingAnswers {
+		if slices.Equal(w, a) {
+			return len(a)
+		}
+	}
 	for _, o := range nothingOpeners {
 		if len(w) >= len(o) && slices.Equal(w[:len(o)], o) {
 			if len(w) > len(o) && complaintAfterNothing[w[len(o)]] {
