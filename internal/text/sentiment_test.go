@@ -31,6 +31,10 @@ var serviceComplaints = []string{
 	"I was never called back.",
 	"Never heard back from them.",
 	"Staff were too busy to help.",
+	"The food was lukewarm.",
+	"The toilets were out of order.",
+	"The card machine was not working.",
+	"Kept on hold for an hour.",
 }
 
 func TestServiceComplaintsReadNegative(t *testing.T) {
