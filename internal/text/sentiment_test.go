@@ -35,6 +35,8 @@ var serviceComplaints = []string{
 	"The toilets were out of order.",
 	"The card machine was not working.",
 	"Kept on hold for an hour.",
+	"Very little information given.",
+	"Not a lot of staff on the ward at night.",
 }
 
 func TestServiceComplaintsReadNegative(t *testing.T) {

@@ -37,6 +37,10 @@ var serviceCueList = []struct {
 	{"cold food", -1.0}, {"food was cold", -1.0}, {"cold", -0.5}, {"noisy", -0.7}, {"noise", -0.6},
 	{"dirty", -0.9}, {"filthy", -1.1}, {"unclean", -0.9}, {"smelly", -0.7}, {"smell", -0.5}, {"uncomfortable", -0.7}, {"parking", -0.3}, {"broken", -0.7},
 	{"lukewarm", -0.8}, {"out of order", -0.8}, {"not working", -0.7}, {"on hold", -0.6},
+	// Too little of what a service gives ("very little pain" is not one).
+	{"very little information", -0.8}, {"very little help", -0.8}, {"very little support", -0.8},
+	{"very little communication", -0.9}, {"not much information", -0.8}, {"not much help", -0.8},
+	{"not much support", -0.8}, {"not a lot of staff", -0.8}, {"not a lot of information", -0.8}, {"not a lot of help", -0.8},
 	// Staff manner and coordination.
 	{"rude", -1.2}, {"ignored", -1.0}, {"dismissive", -1.0}, {"unhelpful", -1.0}, {"not listened", -1.0},
 	{"didnt listen", -1.0}, {"no one", -0.7}, {"nobody", -0.7}, {"nothing was", -0.8}, {"nothing has been", -0.8}, {"passed around", -1.0},
