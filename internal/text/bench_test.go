@@ -127,3 +127,23 @@ func BenchmarkTrainSentimentNHS(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindThemesNHS clusters 2,000 NHS comments (every fifth of the
+// file), the most the comments page's background refresh reads, and
+// reports how many fall into themes.
+func BenchmarkFindThemesNHS(b *testing.B) {
+	var comments []string
+	for i, e := range readNHS(b, "label") {
+		if i%5 == 0 && len(comments) < 2000 {
+			comments = append(comments, e.Text)
+		}
+	}
+	var themed int
+	for b.Loop() {
+		themed = 0
+		for _, t := range FindThemes(comments, ThemeOptions{}) {
+			themed += len(t.Members)
+		}
+	}
+	b.ReportMetric(float64(themed), "themed")
+}
