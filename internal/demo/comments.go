@@ -35,6 +35,10 @@ var commentClauses = map[siteKey]siteClauses{
 	cityHotel: hotelClauses, seasideHotel: hotelClauses, cafe: cafeClauses, onlineShop: shopClauses,
 }
 
+// clauseSets are the kinds of location's clauses, each once (the two
+// hotels share theirs).
+var clauseSets = []siteClauses{hotelClauses, cafeClauses, shopClauses}
+
 var hotelClauses = siteClauses{
 	praise: []clause{
 		{"the front desk team were so welcoming", "staff-manner"},
@@ -250,8 +254,7 @@ func commentLabels(comment string) (labels, maybe []string) {
 		}
 	}
 	var praised []string
-	for _, key := range []siteKey{cityHotel, cafe, onlineShop} {
-		c := commentClauses[key]
+	for _, c := range clauseSets {
 		found(c.praise, &praised)
 		found(c.complaints, &labels)
 		found(c.grumbles, &labels)

@@ -70,7 +70,7 @@ func testDemoCommentLabels(t *testing.T, db *store.DB, w *world) {
 
 func allClauses() []clause {
 	var all []clause
-	for _, c := range []siteClauses{hotelClauses, cafeClauses, shopClauses} {
+	for _, c := range clauseSets {
 		all = slices.Concat(all, c.praise, c.grumbles, c.complaints)
 	}
 	return all
