@@ -76,7 +76,7 @@ type TrainOptions struct {
 	// comments' whole-file 5-fold cross-validation they gained 0.5 points
 	// of subcategory micro-F1, 2.1 of its macro-F1 and 1.1 of label
 	// micro-F1 (docs/text-models.md, round fifteen). They cost time:
-	// encoding about 2.4 ms of a core a comment the first time it is read
+	// encoding about 1.3–2 ms of a core a comment the first time it is read
 	// (later trainings reuse the vectors) and about half as much again to
 	// fit (10,000 NHS comments: 9.1 s on 2 cores with their vectors
 	// cached, 24.4 s with none; docs/text-models.md, session sixteen).

@@ -23,7 +23,7 @@ const sentenceScale = 0.5
 const maxCachedSentences = 25_000
 
 // sentenceCache keeps the sentence encoder's vector of each comment it has
-// read. Encoding costs about 2.4 ms of a core a comment — far more than
+// read. Encoding costs about 1.3–2 ms of a core a comment — far more than
 // reading its words — and the same comments come back at every fold of a
 // cross-validation and every retraining, and a comment suggested on arrival
 // is the one labelled and trained on later.
