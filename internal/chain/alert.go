@@ -260,7 +260,7 @@ func npsFall(before, after stats.Tally, label string) *Change {
 }
 
 func alertSubject(a Alert) string {
-	return fmt.Sprintf("%s: turnover up, customers %s (%s)", a.Unit.Name, fallingWhat(a), a.Period)
+	return fmt.Sprintf("%s: turnover up, customers %s (%s)", a.Unit.Name, fallingWhat(a), PeriodWords(a.Period))
 }
 
 func fallingWhat(a Alert) string {
@@ -278,16 +278,30 @@ func alertBody(a Alert) string {
 	var b strings.Builder
 	t := a.Turnover
 	fmt.Fprintf(&b, "Staff turnover in %s rose to %.0f%% (%s of %d) from %.0f%% over the year before (%d employed at the start of those quarters).",
-		t.Period, t.After, leaversOf(t.After, t.NAfter), t.NAfter, t.Before, t.NBefore)
+		PeriodWords(t.Period), t.After, leaversOf(t.After, t.NAfter), t.NAfter, t.Before, t.NBefore)
 	if c := a.NPS; c != nil {
-		fmt.Fprintf(&b, " NPS in %s fell to %+.0f (%d answers) from %+.0f (%d answers) the year before.", c.Period, c.After, c.NAfter, c.Before, c.NBefore)
+		fmt.Fprintf(&b, " NPS in %s fell to %s (%d answers) from %s (%d answers) the year before.",
+			PeriodWords(c.Period), signedWhole(c.After), c.NAfter, signedWhole(c.Before), c.NBefore)
 	}
 	if c := a.Retention; c != nil {
-		fmt.Fprintf(&b, " Of the customers of %s, %.0f%% bought again the next quarter, against %.0f%% the year before.", c.Period, c.After, c.Before)
+		fmt.Fprintf(&b, " Of the customers of %s, %.0f%% bought again the next quarter, against %.0f%% the year before.", PeriodWords(c.Period), c.After, c.Before)
 	}
 	b.WriteString(" Each change is larger than chance would make it (95% confidence). This is the cycle of mediocrity: " +
 		"when people leave, service slips and customers follow. Look at workload, training and what staff may decide for customers.")
 	return b.String()
+}
+
+// signedWhole writes an NPS as people read one: "+12", "−56" with a true
+// minus sign, and "0" rather than "+0" or "-0".
+func signedWhole(v float64) string {
+	r := math.Round(v)
+	switch {
+	case r > 0:
+		return fmt.Sprintf("+%.0f", r)
+	case r < 0:
+		return fmt.Sprintf("−%.0f", -r)
+	}
+	return "0"
 }
 
 func leaversOf(percent float64, n int) string {

@@ -167,7 +167,7 @@ func mediocrityAlert(t *testing.T, by string) {
 		if err := db.QueryRow(ctx, `SELECT body FROM notifications WHERE employee_id = ?`, owner.ID).Scan(&body); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{fmt.Sprintf("%.0f%%", pct), fmt.Sprintf("4 of %d", heads), "+80", "-60"} {
+		for _, want := range []string{fmt.Sprintf("%.0f%%", pct), fmt.Sprintf("4 of %d", heads), "+80", "−60", "NPS in Jan–Mar 2025"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the notification %q does not give %s", body, want)
 			}

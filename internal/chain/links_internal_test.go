@@ -62,6 +62,22 @@ func TestCellFigures(t *testing.T) {
 	}
 }
 
+func TestPeriodWords(t *testing.T) {
+	for label, want := range map[string]string{
+		"2026-05": "May 2026", "2026-Q1": "Jan–Mar 2026", "2026-Q2": "Apr–Jun 2026", "2025-Q4": "Oct–Dec 2025",
+		"2026-Q5": "2026-Q5", "soon": "soon",
+	} {
+		if got := PeriodWords(label); got != want {
+			t.Errorf("PeriodWords(%q) = %q, want %q", label, got, want)
+		}
+	}
+	for v, want := range map[float64]string{12: "+12", -56.4: "−56", -0.3: "0", 0: "0"} {
+		if got := signedWhole(v); got != want {
+			t.Errorf("signedWhole(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 func TestPeriods(t *testing.T) {
 	ps := periodsBetween(Quarter, time.Date(2024, 11, 5, 0, 0, 0, 0, time.UTC), time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC))
 	if len(ps) != 3 || ps[0].Label != "2024-Q4" || ps[2].Label != "2025-Q2" || strings.Join(ps[1].Months, ",") != "2025-01,2025-02,2025-03" {

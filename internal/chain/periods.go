@@ -79,12 +79,8 @@ func parsePeriodParam(v *fresco.Validation, field, s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	if y, q, ok := strings.Cut(strings.ToUpper(s), "-Q"); ok {
-		year, e1 := strconv.Atoi(y)
-		n, e2 := strconv.Atoi(q)
-		if e1 == nil && e2 == nil && year >= 1900 && year <= 9999 && n >= 1 && n <= 4 {
-			return time.Date(year, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
-		}
+	if start, ok := quarterStart(s); ok {
+		return start
 	}
 	for _, layout := range []string{"2006-01", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1900 && t.Year() <= 9999 {
@@ -93,4 +89,31 @@ func parsePeriodParam(v *fresco.Validation, field, s string) time.Time {
 	}
 	v.Add(field, "must be a month (2025-03), a date (2025-03-01) or a quarter (2025-Q1), got %q", s)
 	return time.Time{}
+}
+
+// quarterStart reads a quarter label (2025-Q1, any case) as its first day.
+func quarterStart(s string) (time.Time, bool) {
+	y, q, ok := strings.Cut(strings.ToUpper(s), "-Q")
+	if !ok {
+		return time.Time{}, false
+	}
+	year, e1 := strconv.Atoi(y)
+	n, e2 := strconv.Atoi(q)
+	if e1 != nil || e2 != nil || year < 1900 || year > 9999 || n < 1 || n > 4 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC), true
+}
+
+// PeriodWords names a period label for a sentence or a heading: "2026-05"
+// is "May 2026" and "2026-Q2" "Apr–Jun 2026". A label of neither shape is
+// returned as it is.
+func PeriodWords(label string) string {
+	if m, err := time.Parse("2006-01", label); err == nil {
+		return m.Format("Jan 2006")
+	}
+	if start, ok := quarterStart(label); ok {
+		return start.Format("Jan") + "–" + start.AddDate(0, 2, 0).Format("Jan 2006")
+	}
+	return label
 }

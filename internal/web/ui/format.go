@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fresco-cx/fresco/internal/chain"
 	"github.com/fresco-cx/fresco/internal/fresco"
 )
 
@@ -89,15 +90,14 @@ func (u *UI) formatDate(v any) string {
 	return u.format().Date(t)
 }
 
-// monthWords writes a month key ("2026-01") as people read it, "Jan
-// 2026"; anything else as it is.
+// monthWords writes a period key as people read it: a month ("2026-01")
+// or its first day as "Jan 2026", a quarter ("2026-Q1") as "Jan–Mar 2026"
+// (chain.PeriodWords); any other key as it is.
 func monthWords(key string) string {
-	for _, layout := range []string{"2006-01", "2006-01-02"} { // a month, or its first day
-		if m, err := time.Parse(layout, key); err == nil {
-			return m.Format("Jan 2006")
-		}
+	if d, err := time.Parse(time.DateOnly, key); err == nil {
+		key = d.Format("2006-01")
 	}
-	return key
+	return chain.PeriodWords(key)
 }
 
 // formatDay writes a civil day kept as a UTC midnight (a note's expiry, an

@@ -93,7 +93,7 @@ func TestLatitudeRoleHeading(t *testing.T) {
 	if got := (latitudeApprovalView{Gesture: "free item"}).Name(); got != "Free item" {
 		t.Errorf("gesture row %q", got)
 	}
-	for key, want := range map[string]string{"2026-01": "Jan 2026", "2024-12-01": "Dec 2024", "2026-Q1": "2026-Q1"} {
+	for key, want := range map[string]string{"2026-01": "Jan 2026", "2024-12-01": "Dec 2024", "2026-Q1": "Jan–Mar 2026", "week 3": "week 3"} {
 		if got := monthWords(key); got != want {
 			t.Errorf("monthWords(%q) = %q, want %q", key, got, want)
 		}
