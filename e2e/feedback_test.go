@@ -134,6 +134,15 @@ func TestBrowserFeedbackJourney(t *testing.T) {
 	for _, id := range []string{"nps-trend", "nps-distribution", "nps-drivers"} {
 		do("chart "+id+" drawn", chromedp.WaitVisible(chromedp.CSS("#"+id+`[data-rendered="true"] canvas`)))
 	}
+	// The NPS axis runs from −100: its labels carry a true minus sign, as
+	// the server's figures do.
+	lctx, lcancel := context.WithTimeout(bctx, 20*time.Second)
+	axis, err := chromedp.Run(lctx, chromedp.Evaluate[string](
+		`echarts.getInstanceByDom(document.getElementById("nps-trend")).getOption().yAxis[0].axisLabel.formatter(-50)`))
+	lcancel()
+	if err != nil || axis != "−50" {
+		t.Errorf("the NPS axis writes −50 as %q (%v)", axis, err)
+	}
 	if v := text("#nps-value"); !strings.Contains(v, "181 answers") || !strings.Contains(v, "likely range") {
 		t.Errorf("headline = %q", v)
 	}

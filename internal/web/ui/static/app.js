@@ -116,8 +116,12 @@
 
   var palette = { accent: "#1a5a86", refund: "#a11d1d", muted: "#566070", grid: "#e6e9ee" };
 
+  // A refund month's negative spend is written with a true minus sign, as
+  // the server writes amounts.
+  function minus(s) { return s.replace(/-(?=\d)/g, "\u2212"); }
+
   function formatAmount(v) {
-    return Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return minus(Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   }
 
   // Spend per month as bars (net of refunds; a month with more refunded
@@ -145,7 +149,7 @@
       },
       yAxis: {
         type: "value", splitLine: { lineStyle: { color: palette.grid } },
-        axisLabel: { color: palette.muted, formatter: function (v) { return Number(v).toLocaleString(); } }
+        axisLabel: { color: palette.muted, formatter: function (v) { return minus(Number(v).toLocaleString()); } }
       },
       series: [{
         name: "Spend", type: "bar", barMaxWidth: 28,

@@ -9,7 +9,7 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
       tooltip: { trigger: "axis", formatter: function (items) {
         var p = t[items[0].dataIndex];
         if (p.nps === null) return p.label + ": no answers";
-        return p.label + "<br>NPS " + p.nps.toFixed(1) + " (95% CI " + p.low.toFixed(0) + " to " + p.high.toFixed(0) + ")<br>n = " + p.n +
+        return p.label + "<br>NPS " + frescoMinus(p.nps.toFixed(1)) + " (95% CI " + frescoMinus(p.low.toFixed(0)) + " to " + frescoMinus(p.high.toFixed(0)) + ")<br>n = " + p.n +
           (p.significant ? "<br><b>significant change</b>" : "");
       } },
       xAxis: { type: "category", data: labels, axisLabel: { color: muted }, axisLine: { lineStyle: { color: grid } } },
@@ -44,8 +44,8 @@ window.frescoCharts("fb-data", { left: 8, right: 16, top: 28, bottom: 4, contain
     make("nps-drivers", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
         var x = dr[items[0].dataIndex];
-        return (x.label || x.item) + "<br>Spearman " + x.spearman.toFixed(2) + "<br>Pearson " + x.pearson.toFixed(2) +
-          " (95% CI " + x.pearson_ci_low.toFixed(2) + " to " + x.pearson_ci_high.toFixed(2) + ")<br>n = " + x.n;
+        return (x.label || x.item) + "<br>Spearman " + frescoMinus(x.spearman.toFixed(2)) + "<br>Pearson " + frescoMinus(x.pearson.toFixed(2)) +
+          " (95% CI " + frescoMinus(x.pearson_ci_low.toFixed(2)) + " to " + frescoMinus(x.pearson_ci_high.toFixed(2)) + ")<br>n = " + x.n;
       } },
       grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true }, // room for the axis name below
       xAxis: { type: "value", min: -1, max: 1, name: "link to NPS (rank correlation)", nameLocation: "middle", nameGap: 24, axisLabel: { color: muted } },
