@@ -98,7 +98,10 @@ noscript h2{margin-top:2rem;border-bottom:1px solid #d8dee8;padding-bottom:.3rem
 .m{display:inline-block;min-width:4.2rem;font:600 12px/1.8 ui-monospace,monospace;text-align:center;border-radius:4px;color:#fff;background:#4b5563;margin-right:.5rem}
 .GET{background:#1d6fa5}.POST{background:#2f855a}.PATCH,.PUT{background:#b7791f}.DELETE{background:#c53030}
 code{font:14px ui-monospace,monospace} .who{color:#5b6675;font-size:13px}
+.top{border-top:3px solid #1a5a86;border-bottom:1px solid #e3e8ef;background:#fff}
+.top a{display:inline-flex;align-items:center;gap:.5rem;max-width:1460px;margin:0 auto;padding:.7rem 20px;font-weight:700;font-size:19px;color:#1b2330;text-decoration:none}
 </style></head><body>
+<nav class="top" aria-label="Fresco"><a href="/"><img src="{{.Icon}}" alt="" width="22" height="22">Fresco</a></nav>
 <div class="intro">
 <h1>{{.Title}} reference</h1>
 <p>The machine-readable document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1; also <a href="/api/openapi.yaml">YAML</a> and <a href="/api/openapi-3.0.json">OpenAPI 3.0</a>).</p>

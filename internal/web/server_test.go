@@ -144,6 +144,9 @@ func TestOpenAPIDocument(t *testing.T) {
 	if strings.Contains(body, "https://") || strings.Contains(body, "http://") {
 		t.Errorf("docs page loads something from outside")
 	}
+	if !strings.Contains(body, `<nav class="top" aria-label="Fresco"><a href="/">`) {
+		t.Errorf("docs page has no way back to the app")
+	}
 	scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(body, -1)
 	if len(scripts) != 2 {
 		t.Errorf("docs page scripts = %q, want the Swagger UI bundle and its initialiser", scripts)
