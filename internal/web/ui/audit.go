@@ -53,7 +53,7 @@ func (u *UI) AuditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Details, v.Links = map[int64]string{}, map[int64]string{}
 	for _, e := range entries {
-		v.Details[e.ID] = auditDetail(e.Detail, func(id int64) string { return u.employeeName(r, v.Names, id) }, u.formatDateTime)
+		v.Details[e.ID] = auditDetail(e.Detail, func(key string, id int64) (string, bool) { return u.detailName(r, v.Names, key, id) }, u.formatDateTime)
 		if page, ok := recordPages[e.Entity]; ok && e.EntityID != "" && e.Action != "erase" && e.Action != "delete" {
 			v.Links[e.ID] = page + e.EntityID
 		}
@@ -124,31 +124,52 @@ func (u *UI) tokenNames(r *http.Request) (map[int64]string, error) {
 	return names, nil
 }
 
-// employeeName names an employee the details refer to, through the same
-// cache as the actors.
-func (u *UI) employeeName(r *http.Request, names map[string]string, id int64) string {
-	ref := fmt.Sprintf("employee:%d", id)
-	if _, ok := names[ref]; !ok {
-		names[ref] = "A former employee"
-		if emp, err := u.db.Employee(r.Context(), id); err == nil {
-			names[ref] = emp.Name
-		}
+// detailName names the employee or customer a detail's key refers to by
+// id, through the same cache as the actors; ok is false for any other key.
+// An erased customer reads as erased (their name is gone), never as the
+// database number.
+func (u *UI) detailName(r *http.Request, names map[string]string, key string, id int64) (name string, ok bool) {
+	var ref string
+	switch {
+	case employeeKeys[key]:
+		ref = fmt.Sprintf("employee:%d", id)
+	case strings.HasSuffix(key, "customer_id"):
+		ref = fmt.Sprintf("customer-record:%d", id) // not "customer:", the actor's "(the customer)"
+	default:
+		return "", false
 	}
-	return names[ref]
+	if _, cached := names[ref]; !cached {
+		names[ref] = u.recordName(r, ref, id)
+	}
+	return names[ref], true
+}
+
+func (u *UI) recordName(r *http.Request, ref string, id int64) string {
+	if strings.HasPrefix(ref, "employee:") {
+		if emp, err := u.db.Employee(r.Context(), id); err == nil {
+			return emp.Name
+		}
+		return "A former employee"
+	}
+	if c, err := u.db.Customer(r.Context(), id); err == nil {
+		return customerName(c)
+	}
+	return "A deleted customer"
 }
 
 // auditDetail is an entry's detail for people: "Root cause: waiting time ·
-// Why it happened: Hiring", each key and code in words, an employee by
-// name; a detail that is not a JSON object is shown as it is.
-func auditDetail(raw []byte, employee func(int64) string, when func(any) string) string {
+// Why it happened: Hiring", each key and code in words, an employee or a
+// customer by name (name answers for the keys that hold one's id); a
+// detail that is not a JSON object is shown as it is.
+func auditDetail(raw []byte, name func(key string, id int64) (string, bool), when func(any) string) string {
 	var fields map[string]any
 	if len(raw) == 0 || json.Unmarshal(raw, &fields) != nil {
 		return string(raw)
 	}
-	return detailFields(fields, employee, when)
+	return detailFields(fields, name, when)
 }
 
-func detailFields(fields map[string]any, employee func(int64) string, when func(any) string) string {
+func detailFields(fields map[string]any, name func(key string, id int64) (string, bool), when func(any) string) string {
 	parts := make([]string, 0, len(fields))
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if empty(fields[k]) {
@@ -165,8 +186,8 @@ func detailFields(fields map[string]any, employee func(int64) string, when func(
 			}
 		case float64:
 			v = x
-			if employeeKeys[k] {
-				v = employee(int64(x))
+			if n, ok := name(k, int64(x)); ok {
+				v = n
 			}
 		case bool: // "Sensitive: No", not Go's "false"
 			v = "No"
@@ -174,7 +195,7 @@ func detailFields(fields map[string]any, employee func(int64) string, when func(
 				v = "Yes"
 			}
 		case map[string]any:
-			v = "(" + detailFields(x, employee, when) + ")"
+			v = "(" + detailFields(x, name, when) + ")"
 		case []any:
 			items := make([]string, len(x))
 			for i, item := range x {

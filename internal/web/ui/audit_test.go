@@ -20,6 +20,17 @@ func TestAuditLogPage(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		owner := f.people[fresco.RoleOwner]
+		ann := &fresco.Customer{Name: "Ann Lee", Email: "ann.lee@example.com"}
+		if err := db.CreateCustomer(ctx, ann); err != nil {
+			t.Fatal(err)
+		}
+		for _, detail := range []map[string]any{{"customer_id": ann.ID, "kind": "likes"}, {"customer_id": ann.ID + 1000}} {
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.Audit(ctx, "employee:"+strconv.FormatInt(owner.ID, 10), "create", "customer_preference", "1", detail)
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, a := range []struct{ actor, action, entity, id string }{
 			{"employee:" + strconv.FormatInt(owner.ID, 10), "erase", "customer", "41"},
 			{"cli:doctor", "repair_totals", "purchase", ""},
@@ -42,6 +53,9 @@ func TestAuditLogPage(t *testing.T) {
 		}
 		if !strings.Contains(table, `<a href="/customers/42">Customer 42</a>`) || strings.Contains(table, `href="/customers/41"`) {
 			t.Errorf("the created customer should link to its page and the erased one should not:\n%s", table)
+		}
+		if !strings.Contains(table, "Customer: Ann Lee · Kind: Likes") || !strings.Contains(table, "Customer: A deleted customer") {
+			t.Errorf("a detail's customer should read by name, never by number:\n%s", table)
 		}
 		filtered := f.do(fresco.RoleOwner, "GET", "/audit?action=erase", nil)
 		if !strings.Contains(filtered.body, "Customer 41") || strings.Contains(filtered.body, "Customer 42") {

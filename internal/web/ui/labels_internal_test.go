@@ -58,7 +58,7 @@ func TestTerm(t *testing.T) {
 // leaves out the template a reply sent without one does not name.
 func TestAuditDetailOfAReply(t *testing.T) {
 	got := auditDetail([]byte(`{"template_id":null,"to":"ann.lee@example.com","status":"sent"}`),
-		func(int64) string { return "" }, func(v any) string { return fmt.Sprint(v) })
+		func(string, int64) (string, bool) { return "", false }, func(v any) string { return fmt.Sprint(v) })
 	if want := "Status: Sent · To: ann.lee@example.com"; got != want {
 		t.Errorf("auditDetail = %q, want %q", got, want)
 	}
