@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fresco-cx/fresco/internal/text/sentenc"
 	"github.com/fresco-cx/fresco/internal/text/wordvec"
@@ -143,8 +144,13 @@ func (v vocabulary) appendVector(x sparse, doc []string, offset int) sparse {
 // see "physio", "physiotherapy" and "physiotherapist" as related, and
 // survive misspellings, which abound in comments typed on a phone.
 func charGrams(text string) []string {
-	var out []string
-	for _, w := range words(text) {
+	ws := words(text)
+	n := 0 // sized first, as training reads every comment's grams twice
+	for _, w := range ws {
+		n += gramsOf(utf8.RuneCountInString(w) + 2)
+	}
+	out := make([]string, 0, n)
+	for _, w := range ws {
 		padded := []rune(" " + w + " ")
 		for n := minGram; n <= maxGram; n++ {
 			if n > len(padded) {
@@ -159,6 +165,16 @@ func charGrams(text string) []string {
 }
 
 const minGram, maxGram = 2, 5
+
+// gramsOf is how many grams charGrams takes from a padded word of runes
+// runes.
+func gramsOf(runes int) int {
+	total := 0
+	for n := minGram; n <= min(maxGram, runes); n++ {
+		total += runes - n + 1
+	}
+	return total
+}
 
 // featurizer turns a comment into the feature vectors the two halves of a
 // model score: the word vector (the TF-IDF vector of its word terms, then

@@ -89,8 +89,16 @@ func pack(xs []sparse) packed { return packDense(xs, 0, 0) }
 // the dense block (a feature a row lacks is a zero there, which adds
 // nothing to a dot product) and the others as index/value pairs.
 func packDense(xs []sparse, denseFrom, width int) packed {
+	outside := 0 // sized first: growing idx and val by appends was 5% of a warm training's CPU
+	for _, x := range xs {
+		for _, j := range x.idx {
+			if j < denseFrom || j >= denseFrom+width {
+				outside++
+			}
+		}
+	}
 	p := packed{start: make([]int32, 1, len(xs)+1), denseFrom: denseFrom, width: width,
-		dense: make([]float32, len(xs)*width)}
+		dense: make([]float32, len(xs)*width), idx: make([]int32, 0, outside), val: make([]float32, 0, outside)}
 	for i, x := range xs {
 		row := p.denseRow(i)
 		for k, j := range x.idx {

@@ -492,3 +492,31 @@ func roundTrip(t *testing.T, m *Model) (*Model, []byte) {
 	}
 	return &loaded, data
 }
+
+// TestCharGramsAreSizedExactly: charGrams sizes its result before filling
+// it (gramsOf), so a wrong count shows as spare or grown capacity; words of
+// one, two and many runes, some of them not ASCII.
+func TestCharGramsAreSizedExactly(t *testing.T) {
+	for _, text := range []string{"", "a", "ab", "The café was naïve", "Wait 40 minutes for cold food, ok?"} {
+		g := charGrams(text)
+		if len(g) != cap(g) {
+			t.Errorf("charGrams(%q): %d grams in room for %d", text, len(g), cap(g))
+		}
+	}
+	if g := charGrams("ab"); !slices.Equal(g, []string{" a", "ab", "b ", " ab", "ab ", " ab "}) {
+		t.Errorf("charGrams(\"ab\") = %q", g)
+	}
+}
+
+// TestPackDenseSizesItsRows: the entries outside the dense block are
+// counted before they are stored, so nothing is copied to grow them.
+func TestPackDenseSizesItsRows(t *testing.T) {
+	xs := []sparse{{idx: []int{0, 3, 4, 9}, val: []float64{1, 2, 3, 4}}, {idx: []int{4, 5}, val: []float64{5, 6}}, {}}
+	p := packDense(xs, 3, 3) // features 3, 4 and 5 dense
+	if len(p.idx) != 2 || cap(p.idx) != 2 || cap(p.val) != 2 || !slices.Equal(p.idx, []int32{0, 9}) {
+		t.Errorf("outside the block: %v (room for %d)", p.idx, cap(p.idx))
+	}
+	if !slices.Equal(p.dense, []float32{2, 3, 0, 0, 5, 6, 0, 0, 0}) {
+		t.Errorf("dense block %v", p.dense)
+	}
+}
