@@ -130,31 +130,31 @@ func (u *UI) tokenNames(r *http.Request) (map[int64]string, error) {
 // database number.
 func (u *UI) detailName(r *http.Request, names map[string]string, key string, id int64) (name string, ok bool) {
 	var ref string
+	var lookup func() string
 	switch {
 	case employeeKeys[key]:
 		ref = fmt.Sprintf("employee:%d", id)
+		lookup = func() string {
+			if emp, err := u.db.Employee(r.Context(), id); err == nil {
+				return emp.Name
+			}
+			return "A former employee"
+		}
 	case strings.HasSuffix(key, "customer_id"):
 		ref = fmt.Sprintf("customer-record:%d", id) // not "customer:", the actor's "(the customer)"
+		lookup = func() string {
+			if c, err := u.db.Customer(r.Context(), id); err == nil {
+				return customerName(c)
+			}
+			return "A deleted customer"
+		}
 	default:
 		return "", false
 	}
 	if _, cached := names[ref]; !cached {
-		names[ref] = u.recordName(r, ref, id)
+		names[ref] = lookup()
 	}
 	return names[ref], true
-}
-
-func (u *UI) recordName(r *http.Request, ref string, id int64) string {
-	if strings.HasPrefix(ref, "employee:") {
-		if emp, err := u.db.Employee(r.Context(), id); err == nil {
-			return emp.Name
-		}
-		return "A former employee"
-	}
-	if c, err := u.db.Customer(r.Context(), id); err == nil {
-		return customerName(c)
-	}
-	return "A deleted customer"
 }
 
 // auditDetail is an entry's detail for people: "Root cause: waiting time ·
