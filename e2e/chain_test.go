@@ -59,7 +59,7 @@ func TestBrowserChain(t *testing.T) {
 	if got := text("#link-employee_capability-employee_satisfaction"); !strings.Contains(got, "Not enough data") {
 		t.Errorf("the pulse link without answers says %q", got)
 	}
-	if got := text("#chain-alerts"); !strings.Contains(got, "Front desk") || !strings.Contains(got, "50%") || !strings.Contains(got, "-60") {
+	if got := text("#chain-alerts"); !strings.Contains(got, "Front desk") || !strings.Contains(got, "50%") || !strings.Contains(got, "−60") || !strings.Contains(got, "Front desk, Jan–Mar 2024.") {
 		t.Errorf("the flagged team: %q", got)
 	}
 	if errs := st.jsErrors(); len(errs) > 0 {
