@@ -2,6 +2,11 @@
 // file; it adds charts (Apache ECharts, loaded only on pages that have one),
 // confirmation prompts for destructive actions, and the phone width's menu
 // and stacked table rows.
+// frescoMinus(x) writes a number (or text holding one) with a true minus
+// sign, as the server writes its figures: "−50", not "-50". Every page has
+// it; the chart scripts call it once the page is read.
+window.frescoMinus = function (x) { return String(x).replace(/-(?=\d)/g, "\u2212"); };
+
 (function () {
   "use strict";
 
@@ -116,12 +121,8 @@
 
   var palette = { accent: "#1a5a86", refund: "#a11d1d", muted: "#566070", grid: "#e6e9ee" };
 
-  // A refund month's negative spend is written with a true minus sign, as
-  // the server writes amounts.
-  function minus(s) { return s.replace(/-(?=\d)/g, "\u2212"); }
-
   function formatAmount(v) {
-    return minus(Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    return window.frescoMinus(Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   }
 
   // Spend per month as bars (net of refunds; a month with more refunded
@@ -149,7 +150,7 @@
       },
       yAxis: {
         type: "value", splitLine: { lineStyle: { color: palette.grid } },
-        axisLabel: { color: palette.muted, formatter: function (v) { return minus(Number(v).toLocaleString()); } }
+        axisLabel: { color: palette.muted, formatter: function (v) { return window.frescoMinus(Number(v).toLocaleString()); } }
       },
       series: [{
         name: "Spend", type: "bar", barMaxWidth: 28,

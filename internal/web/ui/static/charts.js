@@ -4,12 +4,9 @@
 //
 // frescoCharts(dataID, grid, draw) calls draw(data, make) once the page is
 // read; make(id, options) draws one chart into the element with that id,
-// over the common options, and marks it data-rendered for the tests.
-//
-// frescoMinus(x) writes a number (or text holding one) with a true minus
-// sign, as the server writes its figures: "−50", not "-50". Value axes
-// without a formatter of their own get it.
-window.frescoMinus = function (x) { return String(x).replace(/-(?=\d)/g, "\u2212"); };
+// over the common options, and marks it data-rendered for the tests. Value
+// axes without a formatter of their own write negatives with app.js's
+// frescoMinus, as the server writes its figures.
 
 window.frescoCharts = function (dataID, grid, draw) {
   "use strict";
